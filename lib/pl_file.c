@@ -1,0 +1,181 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pl_file.h"
+#include "pl_num.h"
+
+bool
+pl_root_is_live(const char *root)
+{
+	return root == NULL || root[0] == '\0' || strcmp(root, "/") == 0;
+}
+
+int
+pl_root_check(const char *root, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (getuid() != geteuid() || getgid() != getegid()) {
+		pl_snprintf(err, errlen, "--root cannot be used by a setuid or setgid program");
+		return -1;
+	}
+	if (geteuid() == 0 && getenv("SUDO_UID") != NULL && getuid() == 0) {
+		pl_snprintf(err, errlen,
+			    "--root cannot be used through sudo: it would read files as root for the caller");
+		return -1;
+	}
+	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		pl_snprintf(err, errlen, "--root %s: not a directory", root);
+		return -1;
+	}
+	return 0;
+}
+
+int
+pl_path(const char *root, const char *path, char *out, size_t len)
+{
+	int n;
+
+	if (pl_root_is_live(root))
+		n = pl_snprintf(out, len, "%s", path);
+	else
+		n = pl_snprintf(out, len, "%s%s", root, path);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+int
+pl_read_file(const char *root, const char *path, struct pl_buf *out, char *err, size_t errlen)
+{
+	char full[4096], chunk[65536];
+	int fd;
+
+	pl_buf_reset(out);
+	if (out->cap == 0)
+		out->cap = PL_FILE_CAP;
+	if (pl_path(root, path, full, sizeof(full)) != 0) {
+		pl_snprintf(err, errlen, "path too long: %s", path);
+		return -1;
+	}
+	fd = open(full, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		pl_snprintf(err, errlen, "cannot read %s: %s", full, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			pl_snprintf(err, errlen, "cannot read %s: %s", full, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		if (pl_buf_add(out, chunk, (size_t)n) != 0) {
+			pl_snprintf(err, errlen, "%s is larger than %zu bytes or memory ran out", full,
+				    out->cap);
+			close(fd);
+			return -1;
+		}
+	}
+	close(fd);
+	if (out->data == NULL)
+		pl_buf_add(out, "", 0);
+	return 0;
+}
+
+int
+pl_read_small(const char *root, const char *path, char *buf, size_t len)
+{
+	char full[4096];
+	size_t got = 0;
+	int fd;
+
+	if (len == 0 || pl_path(root, path, full, sizeof(full)) != 0) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = open(full, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -1;
+	while (got < len - 1) {
+		ssize_t n = read(fd, buf + got, len - 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got == len - 1) {
+		char extra;
+
+		if (read(fd, &extra, 1) > 0) {
+			close(fd);
+			errno = EFBIG;
+			return -1;
+		}
+	}
+	close(fd);
+	while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == ' '))
+		got--;
+	buf[got] = '\0';
+	return (int)got;
+}
+
+void
+pl_boot_id(const char *root, char *buf, size_t len)
+{
+	if (pl_read_small(root, "/proc/sys/kernel/random/boot_id", buf, len) < 0)
+		buf[0] = '\0';
+	for (char *p = buf; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') || *p == '-')) {
+			buf[0] = '\0';
+			break;
+		}
+}
+
+int
+pl_uptime(const char *root, double *out, char *err, size_t errlen)
+{
+	char buf[128];
+	const char *p, *end;
+
+	if (pl_root_is_live(root)) {
+		struct timespec ts;
+
+		if (clock_gettime(CLOCK_BOOTTIME, &ts) == 0) {
+			*out = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+			return 0;
+		}
+	}
+	if (pl_read_small(root, "/proc/uptime", buf, sizeof(buf)) < 0) {
+		pl_snprintf(err, errlen, "cannot read %s/proc/uptime: %s",
+			    pl_root_is_live(root) ? "" : root, strerror(errno));
+		return -1;
+	}
+	p = buf;
+	end = buf + strlen(buf);
+	if (pl_scan_double(&p, end, out) != 0 || *out < 0) {
+		pl_snprintf(err, errlen, "%s/proc/uptime is malformed",
+			    pl_root_is_live(root) ? "" : root);
+		return -1;
+	}
+	return 0;
+}

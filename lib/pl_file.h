@@ -1,0 +1,42 @@
+/* pl_file: reading kernel and system files below the root the plugin was pointed at.
+ *
+ * Plugins name files by their absolute path on a live system ("/proc/stat"); the root
+ * ("/" normally, a fixture tree in tests) is put in front. Reads are bounded: a file
+ * larger than the cap is an error, never a growing buffer. */
+#ifndef PL_FILE_H
+#define PL_FILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pl_buf.h"
+
+#define PL_FILE_CAP ((size_t)8 << 20)
+
+/* Checks that a fixture root may be used: it must be a directory, and the process must
+ * not hold privileges its caller lacks (setuid/setgid, or root through sudo), so that the
+ * switch cannot be used to read files the caller could not read anyway. */
+int pl_root_check(const char *root, char *err, size_t errlen);
+
+/* Joins root and an absolute path ("/proc/stat") into out. NULL or "" root means "/". */
+int pl_path(const char *root, const char *path, char *out, size_t len);
+
+/* Reads the whole file into out (reset first). Returns 0, or -1 with e.g.
+ * "cannot read /proc/stat: No such file or directory" in err. */
+int pl_read_file(const char *root, const char *path, struct pl_buf *out, char *err,
+		 size_t errlen);
+
+/* Reads a small file (a sysfs attribute) into buf, without a trailing newline.
+ * Returns its length, or -1 (errno set) when it cannot be read or does not fit. */
+int pl_read_small(const char *root, const char *path, char *buf, size_t len);
+
+/* The boot id of the system under root, or "" when the kernel does not say. */
+void pl_boot_id(const char *root, char *buf, size_t len);
+
+/* Seconds since boot: CLOCK_BOOTTIME on a live system, <root>/proc/uptime under a
+ * fixture root (so that tests control time). Returns 0, or -1 with why in err. */
+int pl_uptime(const char *root, double *out, char *err, size_t errlen);
+
+bool pl_root_is_live(const char *root);
+
+#endif

@@ -1,0 +1,108 @@
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pl_buf.h"
+#include "pl_ini.h"
+
+static bool
+blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Trims blanks from both ends of [*s, *e). */
+static void
+trim(const char **s, const char **e)
+{
+	while (*s < *e && blank(**s))
+		(*s)++;
+	while (*e > *s && blank((*e)[-1]))
+		(*e)--;
+}
+
+int
+pl_ini_parse(const char *buf, size_t len, const char *section, pl_ini_cb cb, void *ctx,
+	     char *err, size_t errlen)
+{
+	const char *p = buf, *end = buf + len;
+	bool in_section = false;
+	int lineno = 0, count = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *s = p, *e = nl ? nl : end;
+
+		p = nl ? nl + 1 : end;
+		lineno++;
+		trim(&s, &e);
+		if (s == e || *s == '#' || *s == ';')
+			continue;
+		if (memchr(s, '\0', (size_t)(e - s)) != NULL) {
+			pl_snprintf(err, errlen, "line %d holds a NUL byte", lineno);
+			return -1;
+		}
+		if (*s == '[') {
+			const char *ns = s + 1, *ne = e - 1;
+
+			if (e - s < 3 || *ne != ']') {
+				pl_snprintf(err, errlen, "line %d: a section header is written [name]",
+					    lineno);
+				return -1;
+			}
+			trim(&ns, &ne);
+			in_section = strlen(section) == (size_t)(ne - ns) &&
+				     memcmp(ns, section, (size_t)(ne - ns)) == 0;
+			continue;
+		}
+		if (!in_section)
+			continue;
+		{
+			const char *eq = memchr(s, '=', (size_t)(e - s));
+			const char *ks = s, *ke = eq ? eq : e;
+			char *key, *value = NULL;
+			int rc;
+
+			trim(&ks, &ke);
+			if (ks == ke) {
+				pl_snprintf(err, errlen, "line %d: no option name before '='", lineno);
+				return -1;
+			}
+			for (const char *k = ks; k < ke; k++) {
+				if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') ||
+				      (*k >= '0' && *k <= '9') || *k == '-' || *k == '_')) {
+					pl_snprintf(err, errlen,
+						    "line %d: '%.*s' is not an option name (letters, digits, '-')",
+						    lineno, (int)(ke - ks), ks);
+					return -1;
+				}
+			}
+			key = strndup(ks, (size_t)(ke - ks));
+			if (eq != NULL) {
+				const char *vs = eq + 1, *ve = e;
+
+				trim(&vs, &ve);
+				if (ve - vs >= 2 && *vs == '"' && ve[-1] == '"') {
+					vs++;
+					ve--;
+				}
+				value = strndup(vs, (size_t)(ve - vs));
+			}
+			if (key == NULL || (eq != NULL && value == NULL)) {
+				free(key);
+				free(value);
+				pl_snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+			rc = cb(ctx, key, value, err, errlen);
+			free(key);
+			free(value);
+			if (rc != 0)
+				return -1;
+			count++;
+		}
+	}
+	return count;
+}

@@ -1,0 +1,170 @@
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pl_num.h"
+
+static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+int
+pl_scan_u64(const char **p, const char *end, uint64_t *out)
+{
+	const char *s = *p;
+	uint64_t v = 0;
+
+	if (s >= end || !is_digit(*s))
+		return -1;
+	for (; s < end && is_digit(*s); s++) {
+		unsigned d = (unsigned)(*s - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*p = s;
+	*out = v;
+	return 0;
+}
+
+int
+pl_scan_i64(const char **p, const char *end, int64_t *out)
+{
+	const char *s = *p;
+	int neg = 0;
+	uint64_t v;
+
+	if (s < end && (*s == '-' || *s == '+')) {
+		neg = *s == '-';
+		s++;
+	}
+	if (pl_scan_u64(&s, end, &v) != 0)
+		return -1;
+	if (neg) {
+		if (v > (uint64_t)INT64_MAX + 1)
+			return -1;
+		*out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+	} else {
+		if (v > (uint64_t)INT64_MAX)
+			return -1;
+		*out = (int64_t)v;
+	}
+	*p = s;
+	return 0;
+}
+
+int
+pl_scan_double(const char **p, const char *end, double *out)
+{
+	const char *s = *p;
+	int neg = 0, digits = 0;
+	double v = 0, scale = 1;
+
+	if (s < end && (*s == '-' || *s == '+')) {
+		neg = *s == '-';
+		s++;
+	}
+	for (; s < end && is_digit(*s); s++, digits++)
+		v = v * 10 + (*s - '0');
+	if (s < end && *s == '.' && s + 1 < end && is_digit(s[1])) {
+		uint64_t frac = 0;
+		int nfrac = 0;
+
+		for (s++; s < end && is_digit(*s); s++, digits++) {
+			/* Digits beyond 18 cannot change a double; they are read and dropped. */
+			if (nfrac < 18) {
+				frac = frac * 10 + (uint64_t)(*s - '0');
+				scale *= 10;
+				nfrac++;
+			}
+		}
+		v += (double)frac / scale;
+	}
+	if (digits == 0 || !isfinite(v))
+		return -1;
+	*out = neg ? -v : v;
+	*p = s;
+	return 0;
+}
+
+void
+pl_skip_blanks(const char **p, const char *end)
+{
+	while (*p < end && (**p == ' ' || **p == '\t'))
+		(*p)++;
+}
+
+int
+pl_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	const char *p = s, *end = s + strlen(s);
+	int64_t v;
+
+	if (pl_scan_i64(&p, end, &v) != 0 || p != end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+pl_parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	const char *p = s, *end = s + strlen(s);
+	uint64_t v;
+
+	if (pl_scan_u64(&p, end, &v) != 0 || p != end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+pl_parse_double(const char *s, double *out)
+{
+	const char *p = s, *end = s + strlen(s);
+	double v;
+
+	if (pl_scan_double(&p, end, &v) != 0 || p != end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+char *
+pl_fmt_num(char *buf, size_t len, double v, int prec)
+{
+	char *dot;
+	size_t n;
+
+	if (len == 0)
+		return buf;
+	if (!isfinite(v)) {
+		snprintf(buf, len, "U");
+		return buf;
+	}
+	if (prec < 0)
+		prec = 0;
+	if (prec > 9)
+		prec = 9;
+	snprintf(buf, len, "%.*f", prec, v);
+	/* Whatever the C library did with the locale, the separator we print is '.'. */
+	for (char *q = buf; *q; q++)
+		if (*q != '-' && !is_digit(*q))
+			*q = '.';
+	dot = strchr(buf, '.');
+	if (dot != NULL) {
+		n = strlen(buf);
+		while (n > 0 && buf[n - 1] == '0')
+			buf[--n] = '\0';
+		if (n > 0 && buf[n - 1] == '.')
+			buf[--n] = '\0';
+	}
+	if (strcmp(buf, "-0") == 0)
+		pl_fmt_num(buf, len, 0, 0);
+	return buf;
+}

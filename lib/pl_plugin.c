@@ -1,0 +1,570 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pl_buf.h"
+#include "pl_file.h"
+#include "pl_ini.h"
+#include "pl_num.h"
+#include "pl_plugin.h"
+#include "pl_timeout.h"
+
+enum {
+	OPT_WARNX = 1000, OPT_CRITX, OPT_FORMAT, OPT_MAXLINES, OPT_EXTRA, OPT_ROOT,
+	OPT_STATEDIR, OPT_STATEKEY,
+};
+
+static const struct pl_option common_opts[] = {
+	{ "warning", 'w', PL_ARG, "RANGE",
+	  "Warning range for the primary metric (see Thresholds below).", PL_OPT_SYNOPSIS },
+	{ "critical", 'c', PL_ARG, "RANGE",
+	  "Critical range for the primary metric.", PL_OPT_SYNOPSIS },
+	{ "warningx", OPT_WARNX, PL_ARG, "LABEL=RANGE",
+	  "Warning range for every metric whose perfdata label matches LABEL, a glob "
+	  "('iowait=~:20', 'cpu*_busy=95'). Repeatable; a later match wins.", PL_OPT_SYNOPSIS },
+	{ "criticalx", OPT_CRITX, PL_ARG, "LABEL=RANGE",
+	  "Critical range for metrics matching LABEL. Repeatable.", PL_OPT_SYNOPSIS },
+	{ "timeout", 't', PL_ARG, "SECONDS[:STATE]",
+	  "Give up after SECONDS (default 10) and exit with STATE (default unknown; or ok, "
+	  "warning, critical), saying what the plugin was waiting for.", PL_OPT_NOKEY },
+	{ "output-format", OPT_FORMAT, PL_ARG, "FORMAT",
+	  "nagios (default: status line, long output, perfdata), one-line (all on one line, "
+	  "for SMS and chat) or json (for scripts and the daily report).", PL_OPT_NOKEY },
+	{ "max-lines", OPT_MAXLINES, PL_ARG, "N",
+	  "Show at most N lines of long output (default 30); the rest are counted.",
+	  PL_OPT_NOKEY },
+	{ "extra-opts", OPT_EXTRA, PL_OPTARG, "[SECTION][@FILE]",
+	  "Read options from SECTION (default: the plugin's name) of an ini file (default: "
+	  PL_SYSCONFDIR "/plumbline/plumbline.ini, then /etc/plumbline/plumbline.ini). Each "
+	  "'name = value' line is the option --name=value. Keeps secrets and long option "
+	  "sets off the command line. Command-line options given after it win.", 0 },
+	{ "root", OPT_ROOT, PL_ARG, "DIR",
+	  "Read /proc and /sys below DIR instead of / (for tests with captured trees). "
+	  "Refused in setuid programs and under sudo.", 0 },
+	{ "verbose", 'v', PL_NOARG, "",
+	  "More detail on stderr; repeat up to three times.", PL_OPT_NOKEY },
+	{ "help", 'h', PL_NOARG, "", "This help, then exit 3.", PL_OPT_NOKEY },
+	{ "version", 'V', PL_NOARG, "", "The version, then exit 3.", PL_OPT_NOKEY },
+	{ NULL, 0, 0, NULL, NULL, 0 },
+};
+
+static const struct pl_option state_opts[] = {
+	{ "state-dir", OPT_STATEDIR, PL_ARG, "DIR",
+	  "Where counters are kept between runs (default: $PLUMBLINE_STATE_DIR, else "
+	  PL_STATE_ROOT "/plumbline-UID). Must belong to the user running the plugin and "
+	  "not be writable by others.", PL_OPT_NOKEY },
+	{ "state-key", OPT_STATEKEY, PL_ARG, "KEY",
+	  "Name of this check's state (letters, digits, '.', '_', '-'). By default a hash of "
+	  "the plugin's arguments, so checks with different arguments never share counters.",
+	  PL_OPT_NOKEY },
+	{ NULL, 0, 0, NULL, NULL, 0 },
+};
+
+static const char thresholds_help[] =
+	"A range alerts when the value is outside it: '10' means < 0 or > 10, '10:' < 10, "
+	"'~:10' > 10, '10:20' < 10 or > 20, and '@10:20' alerts inside 10..20 (ends "
+	"included). Values may carry units: %, B KB MB GB TB (powers of 1024), us ms s min, "
+	"B/s KB/s MB/s, bit/s kbit/s Mbit/s Gbit/s (powers of 1000). -w and -c apply to the "
+	"primary metric; --warningx and --criticalx apply to any metric by its perfdata "
+	"label. Critical is checked before warning.";
+
+static const struct pl_plugin *cur;   /* the plugin this process runs */
+
+static void
+write_out(const char *s, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(STDOUT_FILENO, s, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+static const char *
+service(void)
+{
+	return cur ? cur->service : "PLUGIN";
+}
+
+void
+pl_die(enum pl_state state, const char *fmt, ...)
+{
+	struct pl_buf b = PL_BUF_INIT;
+	va_list ap;
+
+	pl_timeout_disarm();
+	pl_buf_init(&b, PL_STATUS_CAP + 64);
+	pl_buf_printf(&b, "%s %s - ", service(), pl_state_name(state));
+	va_start(ap, fmt);
+	pl_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	for (char *p = b.data; p && *p; p++)
+		if (*p == '\n' || *p == '|')
+			*p = *p == '|' ? '/' : ' ';
+	pl_buf_putc(&b, '\n');
+	write_out(b.data, b.len);
+	exit(state);
+}
+
+static void
+usage_line(struct pl_buf *b)
+{
+	pl_buf_printf(b, "Usage: %s", cur->name);
+	pl_opt_synopsis(common_opts, b);
+	pl_opt_synopsis(cur->options, b);
+	pl_buf_puts(b, " [options]\n");
+}
+
+void
+pl_usage_die(const char *fmt, ...)
+{
+	struct pl_buf b = PL_BUF_INIT;
+	va_list ap;
+
+	pl_buf_printf(&b, "%s UNKNOWN - ", service());
+	va_start(ap, fmt);
+	pl_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	for (char *p = b.data; p && *p; p++)
+		if (*p == '\n' || *p == '|')
+			*p = *p == '|' ? '/' : ' ';
+	pl_buf_putc(&b, '\n');
+	if (cur != NULL) {
+		usage_line(&b);
+		pl_buf_printf(&b, "Run '%s --help' for the options.\n", cur->name);
+	}
+	write_out(b.data, b.len);
+	exit(PL_UNKNOWN);
+}
+
+void
+pl_debug(const struct pl_common *c, int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->verbose < level)
+		return;
+	va_start(ap, fmt);
+	fprintf(stderr, "%s: ", cur ? cur->name : "plumbline");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static void __attribute__((noreturn))
+help(const struct pl_plugin *p)
+{
+	struct pl_buf b = PL_BUF_INIT;
+
+	pl_buf_printf(&b, "%s %s - %s\n\n", p->name, PACKAGE_VERSION, p->purpose);
+	usage_line(&b);
+	pl_buf_putc(&b, '\n');
+	pl_wrap(&b, p->description, 0, 79);
+	if (p->options[0].name != NULL) {
+		pl_buf_puts(&b, "\nOptions:\n");
+		pl_opt_help(p->options, &b);
+	}
+	pl_buf_puts(&b, "\nMetrics (perfdata labels; thresholds can name any of them):\n");
+	pl_wrap(&b, p->metrics, 2, 79);
+	if (p->primary != NULL) {
+		pl_buf_printf(&b, "  The primary metric, for -w and -c, is '%s'", p->primary[0]);
+		for (size_t i = 1; p->primary[i] != NULL; i++)
+			pl_buf_printf(&b, " (or '%s' for a range with units)", p->primary[i]);
+		pl_buf_puts(&b, ".\n");
+	}
+	pl_buf_puts(&b, "\nThresholds:\n");
+	pl_wrap(&b, thresholds_help, 2, 79);
+	pl_buf_puts(&b, "\nCommon options:\n");
+	pl_opt_help(common_opts, &b);
+	if (p->uses_state)
+		pl_opt_help(state_opts, &b);
+	if (p->examples != NULL) {
+		pl_buf_puts(&b, "\nExamples:\n");
+		pl_buf_puts(&b, p->examples);
+	}
+	pl_buf_puts(&b, "\nExit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for --help, "
+		     "--version and usage errors).\n");
+	write_out(b.data, b.len);
+	exit(PL_UNKNOWN);
+}
+
+/* --extra-opts: the new argument vector being built. */
+struct argv_build {
+	char **v;
+	int n, cap;
+};
+
+static int
+argv_push(struct argv_build *a, char *s)
+{
+	if (s == NULL)
+		return -1;
+	if (a->n + 2 > a->cap) {
+		int ncap = a->cap ? a->cap * 2 : 32;
+		char **v = realloc(a->v, (size_t)ncap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		a->v = v;
+		a->cap = ncap;
+	}
+	a->v[a->n++] = s;
+	a->v[a->n] = NULL;
+	return 0;
+}
+
+static int
+ini_option(void *ctx, const char *key, const char *value, char *err, size_t errlen)
+{
+	struct pl_buf b = PL_BUF_INIT;
+
+	if (strcmp(key, "extra-opts") == 0) {
+		pl_snprintf(err, errlen, "extra-opts cannot be used inside an option file");
+		return -1;
+	}
+	if (value != NULL)
+		pl_buf_printf(&b, "--%s=%s", key, value);
+	else
+		pl_buf_printf(&b, "--%s", key);
+	if (argv_push(ctx, b.data) != 0) {
+		pl_snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+load_extra_opts(const struct pl_plugin *p, const char *spec, struct argv_build *a)
+{
+	static const char *const defaults[] = {
+		PL_SYSCONFDIR "/plumbline/plumbline.ini", "/etc/plumbline/plumbline.ini", NULL,
+	};
+	char section[128], err[512];
+	const char *file = NULL, *at;
+	struct pl_buf buf = PL_BUF_INIT;
+	struct stat st;
+	int rc, fd;
+
+	at = spec ? strchr(spec, '@') : NULL;
+	if (spec == NULL || spec == at || spec[0] == '\0')
+		pl_strlcpy(section, p->name, sizeof(section));
+	else
+		pl_snprintf(section, sizeof(section), "%.*s",
+			    (int)(at ? (size_t)(at - spec) : strlen(spec)), spec);
+	if (at != NULL)
+		file = at + 1;
+	for (size_t i = 0; file == NULL && defaults[i] != NULL; i++)
+		if (access(defaults[i], F_OK) == 0)
+			file = defaults[i];
+	if (file == NULL)
+		pl_usage_die("--extra-opts: no option file found (looked for %s and %s); name one with --extra-opts=@FILE",
+			     defaults[0], defaults[1]);
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		pl_usage_die("--extra-opts: cannot read %s: %s", file, strerror(errno));
+	if (fstat(fd, &st) == 0 && (st.st_mode & 002))
+		pl_usage_die("--extra-opts: %s is writable by everyone; anyone could change this check's options (chmod o-w %s)",
+			     file, file);
+	close(fd);
+	buf.cap = 1 << 20;
+	if (pl_read_file(NULL, file, &buf, err, sizeof(err)) != 0)
+		pl_usage_die("--extra-opts: %s", err);
+	rc = pl_ini_parse(pl_buf_str(&buf), buf.len, section, ini_option, a, err, sizeof(err));
+	if (rc < 0)
+		pl_usage_die("--extra-opts: %s: %s", file, err);
+	if (rc == 0)
+		pl_usage_die("--extra-opts: %s has no section [%s] or it is empty", file, section);
+	pl_buf_free(&buf);
+}
+
+/* Builds argv with each --extra-opts replaced by the options it names. */
+static char **
+expand_argv(const struct pl_plugin *p, int argc, char **argv, int *newargc)
+{
+	struct argv_build a = { NULL, 0, 0 };
+	bool any = false;
+
+	for (int i = 1; i < argc; i++)
+		if (strncmp(argv[i], "--extra-opts", 12) == 0 &&
+		    (argv[i][12] == '\0' || argv[i][12] == '='))
+			any = true;
+	if (!any) {
+		*newargc = argc;
+		return argv;
+	}
+	if (argv_push(&a, argv[0]) != 0)
+		pl_die(PL_UNKNOWN, "out of memory");
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strncmp(argv[i], "--extra-opts", 12) == 0 &&
+		    (argv[i][12] == '\0' || argv[i][12] == '='))
+			load_extra_opts(p, argv[i][12] == '=' ? argv[i] + 13 : NULL, &a);
+	}
+	for (int i = 1; i < argc; i++) {
+		if (strncmp(argv[i], "--extra-opts", 12) == 0 &&
+		    (argv[i][12] == '\0' || argv[i][12] == '='))
+			continue;
+		if (argv_push(&a, argv[i]) != 0)
+			pl_die(PL_UNKNOWN, "out of memory");
+	}
+	*newargc = a.n;
+	return a.v;
+}
+
+static const struct pl_option *
+find_opt(const struct pl_option *const *tables, int key)
+{
+	for (size_t t = 0; tables[t] != NULL; t++)
+		for (const struct pl_option *o = tables[t]; o->name != NULL; o++)
+			if (o->key == key)
+				return o;
+	return NULL;
+}
+
+static int
+parse_timeout(const char *arg, struct pl_common *c)
+{
+	char num[64];
+	const char *colon = strchr(arg, ':');
+	double t;
+
+	pl_snprintf(num, sizeof(num), "%.*s", (int)(colon ? (size_t)(colon - arg) : strlen(arg)),
+		    arg);
+	if (pl_parse_double(num, &t) != 0 || t <= 0 || t > 86400)
+		return -1;
+	if (colon != NULL && pl_state_parse(colon + 1, &c->timeout_state) != 0)
+		return -1;
+	c->timeout = t;
+	return 0;
+}
+
+static void
+common_option(const struct pl_plugin *p, int key, const char *arg, struct pl_common *c)
+{
+	char err[512];
+	uint64_t n;
+
+	switch (key) {
+	case 'h':
+		help(p);
+	case 'V': {
+		char v[128];
+		int len = pl_snprintf(v, sizeof(v), "%s (Plumbline) %s\n", p->name,
+				      PACKAGE_VERSION);
+
+		write_out(v, (size_t)len);
+		exit(PL_UNKNOWN);
+	}
+	case 'v':
+		if (c->verbose < 3)
+			c->verbose++;
+		return;
+	case 't':
+		if (parse_timeout(arg, c) != 0)
+			pl_usage_die("--timeout '%s': give seconds (0 < s <= 86400), optionally with a state: 10 or 10:critical",
+				     arg);
+		return;
+	case 'w':
+	case 'c':
+	case OPT_WARNX:
+	case OPT_CRITX:
+		if (pl_thresholds_add(&c->thresholds, key == 'c' || key == OPT_CRITX,
+				      key == OPT_WARNX || key == OPT_CRITX, arg, err,
+				      sizeof(err)) != 0)
+			pl_usage_die("%s: %s",
+				     key == 'w' ? "--warning" : key == 'c' ? "--critical" :
+				     key == OPT_WARNX ? "--warningx" : "--criticalx", err);
+		return;
+	case OPT_FORMAT:
+		if (strcmp(arg, "nagios") == 0 || strcmp(arg, "multi-line") == 0)
+			c->format = PL_FMT_NAGIOS;
+		else if (strcmp(arg, "one-line") == 0 || strcmp(arg, "oneline") == 0)
+			c->format = PL_FMT_ONELINE;
+		else if (strcmp(arg, "json") == 0)
+			c->format = PL_FMT_JSON;
+		else
+			pl_usage_die("--output-format '%s': choose nagios, one-line or json", arg);
+		return;
+	case OPT_MAXLINES:
+		if (pl_parse_u64(arg, 100000, &n) != 0)
+			pl_usage_die("--max-lines '%s': give a whole number from 0 to 100000", arg);
+		c->max_lines = (size_t)n;
+		return;
+	case OPT_ROOT:
+		if (pl_root_check(arg, err, sizeof(err)) != 0)
+			pl_usage_die("%s", err);
+		c->root = arg;
+		return;
+	case OPT_STATEDIR:
+		if (arg[0] == '\0')
+			pl_usage_die("--state-dir: give a directory");
+		c->state_dir = arg;
+		return;
+	case OPT_STATEKEY: {
+		size_t len = strlen(arg);
+
+		if (len == 0 || len > 64 || strspn(arg, "abcdefghijklmnopqrstuvwxyz"
+						      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != len ||
+		    arg[0] == '.')
+			pl_usage_die("--state-key '%s': use 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'",
+				     arg);
+		pl_strlcpy(c->state_key, arg, sizeof(c->state_key));
+		return;
+	}
+	}
+}
+
+void
+pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
+		struct pl_common *c)
+{
+	const struct pl_option *tables[4] = { common_opts, p->options, NULL, NULL };
+	struct option *lopts;
+	struct pl_buf shortopts = PL_BUF_INIT, keytext = PL_BUF_INIT;
+	size_t nopts = 0, k = 0;
+	char err[512];
+	int opt, nargc;
+	char **nargv;
+
+	cur = p;
+	memset(c, 0, sizeof(*c));
+	c->timeout = 10;
+	c->timeout_state = PL_UNKNOWN;
+	c->max_lines = 30;
+	if (p->uses_state)
+		tables[2] = state_opts;
+
+	nargv = expand_argv(p, argc, argv, &nargc);
+	for (size_t t = 0; tables[t] != NULL; t++)
+		for (const struct pl_option *o = tables[t]; o->name != NULL; o++)
+			nopts++;
+	lopts = calloc(nopts + 1, sizeof(*lopts));
+	if (lopts == NULL)
+		pl_die(PL_UNKNOWN, "out of memory");
+	pl_buf_putc(&shortopts, ':');
+	for (size_t t = 0; tables[t] != NULL; t++) {
+		for (const struct pl_option *o = tables[t]; o->name != NULL; o++, k++) {
+			lopts[k].name = o->name;
+			lopts[k].has_arg = o->has_arg == PL_ARG ? required_argument :
+					   o->has_arg == PL_OPTARG ? optional_argument : no_argument;
+			lopts[k].val = o->key;
+			if (o->key > 0 && o->key < 256) {
+				pl_buf_putc(&shortopts, (char)o->key);
+				if (o->has_arg == PL_ARG)
+					pl_buf_putc(&shortopts, ':');
+			}
+		}
+	}
+	pl_buf_puts(&keytext, p->name);
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(nargc, nargv, pl_buf_str(&shortopts), lopts, NULL)) != -1) {
+		const struct pl_option *o;
+
+		if (opt == '?') {
+			if (optopt > 0 && optopt < 256)
+				pl_usage_die("unknown option -%c", optopt);
+			pl_usage_die("unknown option '%s'", nargv[optind - 1]);
+		}
+		if (opt == ':')
+			pl_usage_die("option '%s' needs an argument", nargv[optind - 1]);
+		o = find_opt(tables, opt);
+		if (o == NULL)
+			pl_usage_die("unknown option '%s'", nargv[optind - 1]);
+		if (o->key == OPT_EXTRA)
+			continue;
+		if (!(o->flags & PL_OPT_NOKEY))
+			pl_buf_printf(&keytext, "%c--%s=%s", '\0', o->name, optarg ? optarg : "");
+		if (tables[0] <= o && o < tables[0] + sizeof(common_opts) / sizeof(common_opts[0]))
+			common_option(p, opt, optarg, c);
+		else if (p->uses_state && state_opts <= o &&
+			 o < state_opts + sizeof(state_opts) / sizeof(state_opts[0]))
+			common_option(p, opt, optarg, c);
+		else if (p->handle(cfg, opt, optarg, err, sizeof(err)) != 0)
+			pl_usage_die("--%s: %s", o->name, err);
+	}
+	if (optind < nargc)
+		pl_usage_die("unexpected argument '%s' (%s takes only options)", nargv[optind],
+			     p->name);
+	if (c->state_key[0] == '\0')
+		pl_store_key_hash(pl_buf_str(&keytext), keytext.len, c->state_key,
+				  sizeof(c->state_key));
+	pl_buf_free(&shortopts);
+	pl_buf_free(&keytext);
+	free(lopts);
+}
+
+void
+pl_plugin_arm(const struct pl_common *c)
+{
+	pl_timeout_arm(c->timeout, c->timeout_state, service());
+}
+
+void
+pl_exit(struct pl_result *r, struct pl_common *c)
+{
+	struct pl_buf out = PL_BUF_INIT;
+	char err[512];
+	enum pl_state st;
+
+	pl_timeout_waiting("evaluating thresholds");
+	if (pl_result_apply(r, &c->thresholds, cur ? cur->primary : NULL, err, sizeof(err)) != 0)
+		pl_usage_die("%s", err);
+	pl_timeout_disarm();
+	pl_buf_init(&out, 4 << 20);
+	pl_render(r, c->format, c->max_lines, &out);
+	st = pl_result_state(r);
+	write_out(pl_buf_str(&out), out.len);
+	pl_buf_free(&out);
+	pl_result_free(r);
+	pl_thresholds_free(&c->thresholds);
+	exit(st);
+}
+
+enum pl_store_status
+pl_plugin_store_load(const struct pl_common *c, struct pl_store *st, int *dirfd)
+{
+	char path[4096], err[1024], boot[64];
+	enum pl_store_status rc;
+
+	pl_store_init(st, cur->name, c->state_key);
+	pl_timeout_waiting("opening the state directory");
+	*dirfd = pl_store_dir_open(c->state_dir, path, sizeof(path), err, sizeof(err));
+	if (*dirfd < 0)
+		pl_die(PL_UNKNOWN, "%s", err);
+	pl_boot_id(c->root, boot, sizeof(boot));
+	pl_timeout_waiting("reading the state file");
+	rc = pl_store_load(*dirfd, st, boot, err, sizeof(err));
+	pl_debug(c, 1, "state %s/%s-%s.state: %s", path, cur->name, c->state_key,
+		 rc == PL_STORE_LOADED ? "loaded" : err);
+	return rc;
+}
+
+void
+pl_plugin_store_save(const struct pl_common *c, struct pl_store *st, int dirfd,
+		     struct pl_result *r)
+{
+	char err[1024];
+
+	pl_boot_id(c->root, st->boot_id, sizeof(st->boot_id));
+	pl_timeout_waiting("writing the state file");
+	if (pl_store_save(dirfd, st, err, sizeof(err)) != 0)
+		pl_result_finding(r, PL_UNKNOWN,
+				  "%s; the next run cannot compute rates (check --state-dir: it must be writable by this user)",
+				  err);
+	close(dirfd);
+}

@@ -1,0 +1,77 @@
+/* pl_plugin: what every plugin's main() shares: the common options, --help and
+ * --version, option files, the deadline, the state store and the final report.
+ *
+ * This is the one module that prints and exits, on behalf of main(): usage errors and
+ * failures become one "SERVICE UNKNOWN - what is wrong" line and exit code 3. */
+#ifndef PL_PLUGIN_H
+#define PL_PLUGIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pl_opt.h"
+#include "pl_result.h"
+#include "pl_store.h"
+
+struct pl_plugin {
+	const char *name;            /* "check_cpu" */
+	const char *service;         /* "CPU": first word of the status line */
+	const char *purpose;         /* one line for --help */
+	const char *description;     /* paragraphs for --help */
+	const struct pl_option *options;   /* the plugin's own, ending with {NULL} */
+	/* Takes one of the plugin's options into its config. Returns 0, or -1 with err. */
+	int (*handle)(void *cfg, int key, const char *arg, char *err, size_t errlen);
+	const char *const *primary;  /* labels -w/-c apply to, first is the default */
+	const char *metrics;         /* help text listing the labels it emits */
+	const char *examples;        /* help text: command lines with a sentence each */
+	bool uses_state;             /* document --state-dir and --state-key */
+};
+
+struct pl_common {
+	double timeout;              /* seconds */
+	enum pl_state timeout_state;
+	int verbose;                 /* 0..3 */
+	enum pl_format format;
+	size_t max_lines;
+	struct pl_thresholds thresholds;
+	const char *root;            /* NULL: the live system */
+	const char *state_dir;       /* NULL: the default */
+	char state_key[80];          /* --state-key, or a hash of the arguments */
+};
+
+/* Parses argv (after --extra-opts expansion) into cfg through p->handle and into c.
+ * Prints help or version, or a usage error, and exits 3 where that is the answer. */
+void pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
+		     struct pl_common *c);
+
+/* Arms the deadline from the common options. */
+void pl_plugin_arm(const struct pl_common *c);
+
+/* One UNKNOWN (or other) line and exit. */
+__attribute__((noreturn, format(printf, 2, 3)))
+void pl_die(enum pl_state state, const char *fmt, ...);
+
+/* A usage error: the message, the usage line and a pointer to --help; exit 3. */
+__attribute__((noreturn, format(printf, 1, 2)))
+void pl_usage_die(const char *fmt, ...);
+
+/* Debug output on stderr at -v level >= level. */
+__attribute__((format(printf, 3, 4)))
+void pl_debug(const struct pl_common *c, int level, const char *fmt, ...);
+
+/* Applies the thresholds, renders r in the chosen form, frees it and exits with its
+ * state. A threshold that matches nothing ends as a usage error instead. */
+__attribute__((noreturn))
+void pl_exit(struct pl_result *r, struct pl_common *c);
+
+/* Opens the state directory and loads this run's state into st (initialised here).
+ * Dies UNKNOWN when the directory is unusable; a missing, corrupt or pre-boot file only
+ * yields a status other than PL_STORE_LOADED. *dirfd is kept for pl_plugin_store_save. */
+enum pl_store_status pl_plugin_store_load(const struct pl_common *c, struct pl_store *st,
+					  int *dirfd);
+/* Saves st with the current boot id and the given time; a failure becomes an UNKNOWN
+ * finding in r, with what to do about it. Closes dirfd. */
+void pl_plugin_store_save(const struct pl_common *c, struct pl_store *st, int dirfd,
+			  struct pl_result *r);
+
+#endif

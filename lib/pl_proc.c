@@ -1,0 +1,303 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pl_buf.h"
+#include "pl_num.h"
+#include "pl_proc.h"
+
+/* Splits the next line off [*p, end); the last line may lack its newline. */
+static bool
+next_line(const char **p, const char *end, const char **ls, const char **le)
+{
+	const char *nl;
+
+	if (*p >= end)
+		return false;
+	nl = memchr(*p, '\n', (size_t)(end - *p));
+	*ls = *p;
+	*le = nl ? nl : end;
+	*p = nl ? nl + 1 : end;
+	return true;
+}
+
+static bool
+starts_with(const char *s, const char *e, const char *word)
+{
+	size_t n = strlen(word);
+
+	return (size_t)(e - s) >= n && memcmp(s, word, n) == 0;
+}
+
+/* Reads the ticks of one cpu line after its name. */
+static int
+parse_cpu_fields(const char *p, const char *e, struct pl_cpu_times *t)
+{
+	uint64_t *f[10] = { &t->user, &t->nice, &t->system, &t->idle, &t->iowait, &t->irq,
+			    &t->softirq, &t->steal, &t->guest, &t->guest_nice };
+	int n = 0;
+
+	for (;;) {
+		pl_skip_blanks(&p, e);
+		if (p == e)
+			break;
+		if (n == 10)
+			break;   /* fields a future kernel may add are ignored */
+		if (pl_scan_u64(&p, e, f[n]) != 0)
+			return -1;
+		if (p < e && *p != ' ' && *p != '\t')
+			return -1;
+		n++;
+	}
+	/* 2.4 kernels gave 4 fields; everything since 2.6 at least 7. */
+	if (n < 4)
+		return -1;
+	t->nfields = n;
+	return 0;
+}
+
+int
+pl_procstat_parse(const char *buf, size_t len, struct pl_procstat *out, char *err,
+		  size_t errlen)
+{
+	const char *p = buf, *end = buf + len, *ls, *le;
+	bool have_total = false;
+	size_t cap = 0;
+	int lineno = 0;
+
+	memset(out, 0, sizeof(*out));
+	while (next_line(&p, end, &ls, &le)) {
+		struct pl_cpu_times t;
+		const char *q;
+
+		lineno++;
+		if (!starts_with(ls, le, "cpu"))
+			continue;
+		memset(&t, 0, sizeof(t));
+		q = ls + 3;
+		if (q < le && (*q == ' ' || *q == '\t')) {
+			t.id = -1;
+		} else {
+			uint64_t id;
+
+			if (pl_scan_u64(&q, le, &id) != 0 || id > 1 << 20 || q == le ||
+			    (*q != ' ' && *q != '\t')) {
+				pl_snprintf(err, errlen, "/proc/stat: line %d: bad cpu name", lineno);
+				goto fail;
+			}
+			t.id = (int)id;
+		}
+		if (parse_cpu_fields(q, le, &t) != 0) {
+			pl_snprintf(err, errlen,
+				    "/proc/stat: line %d: cpu line has missing or non-numeric fields",
+				    lineno);
+			goto fail;
+		}
+		if (t.id < 0) {
+			if (have_total) {
+				pl_snprintf(err, errlen, "/proc/stat: two aggregate cpu lines");
+				goto fail;
+			}
+			out->total = t;
+			have_total = true;
+			continue;
+		}
+		if (out->ncpu == cap) {
+			size_t ncap = cap ? cap * 2 : 8;
+			struct pl_cpu_times *v;
+
+			if (ncap > 65536) {
+				pl_snprintf(err, errlen, "/proc/stat: more than 65536 cpu lines");
+				goto fail;
+			}
+			v = realloc(out->cpu, ncap * sizeof(*v));
+			if (v == NULL) {
+				pl_snprintf(err, errlen, "out of memory");
+				goto fail;
+			}
+			out->cpu = v;
+			cap = ncap;
+		}
+		out->cpu[out->ncpu++] = t;
+	}
+	if (!have_total) {
+		pl_snprintf(err, errlen, "/proc/stat: no aggregate 'cpu' line (empty or truncated file?)");
+		goto fail;
+	}
+	return 0;
+fail:
+	pl_procstat_free(out);
+	return -1;
+}
+
+void
+pl_procstat_free(struct pl_procstat *s)
+{
+	free(s->cpu);
+	s->cpu = NULL;
+	s->ncpu = 0;
+}
+
+uint64_t
+pl_cpu_total(const struct pl_cpu_times *t)
+{
+	return t->user + t->nice + t->system + t->idle + t->iowait + t->irq + t->softirq +
+	       t->steal;
+}
+
+int
+pl_meminfo_parse(const char *buf, size_t len, struct pl_meminfo *out, char *err,
+		 size_t errlen)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+		size_t off;
+	} fields[] = {
+		{ "MemTotal", PL_MI_MEMTOTAL, offsetof(struct pl_meminfo, total) },
+		{ "MemFree", PL_MI_MEMFREE, offsetof(struct pl_meminfo, free) },
+		{ "MemAvailable", PL_MI_MEMAVAILABLE, offsetof(struct pl_meminfo, available) },
+		{ "Buffers", PL_MI_BUFFERS, offsetof(struct pl_meminfo, buffers) },
+		{ "Cached", PL_MI_CACHED, offsetof(struct pl_meminfo, cached) },
+		{ "SwapCached", PL_MI_SWAPCACHED, offsetof(struct pl_meminfo, swap_cached) },
+		{ "SwapTotal", PL_MI_SWAPTOTAL, offsetof(struct pl_meminfo, swap_total) },
+		{ "SwapFree", PL_MI_SWAPFREE, offsetof(struct pl_meminfo, swap_free) },
+		{ "SReclaimable", PL_MI_SRECLAIMABLE, offsetof(struct pl_meminfo, sreclaimable) },
+		{ "Shmem", PL_MI_SHMEM, offsetof(struct pl_meminfo, shmem) },
+	};
+	const char *p = buf, *end = buf + len, *ls, *le;
+	int lineno = 0;
+
+	memset(out, 0, sizeof(*out));
+	while (next_line(&p, end, &ls, &le)) {
+		const char *colon = memchr(ls, ':', (size_t)(le - ls)), *q;
+		uint64_t kb;
+
+		lineno++;
+		if (colon == NULL)
+			continue;
+		for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+			size_t n = strlen(fields[i].name);
+
+			if ((size_t)(colon - ls) != n || memcmp(ls, fields[i].name, n) != 0)
+				continue;
+			q = colon + 1;
+			pl_skip_blanks(&q, le);
+			if (pl_scan_u64(&q, le, &kb) != 0) {
+				pl_snprintf(err, errlen, "/proc/meminfo: line %d: %s has no number",
+					    lineno, fields[i].name);
+				return -1;
+			}
+			pl_skip_blanks(&q, le);
+			if (le - q != 2 || memcmp(q, "kB", 2) != 0) {
+				pl_snprintf(err, errlen,
+					    "/proc/meminfo: line %d: %s is not in kB", lineno,
+					    fields[i].name);
+				return -1;
+			}
+			if (kb > UINT64_MAX / 1024) {
+				pl_snprintf(err, errlen, "/proc/meminfo: line %d: %s is absurdly large",
+					    lineno, fields[i].name);
+				return -1;
+			}
+			*(uint64_t *)((char *)out + fields[i].off) = kb * 1024;
+			out->present |= fields[i].bit;
+		}
+	}
+	if (!(out->present & PL_MI_MEMTOTAL) || !(out->present & PL_MI_MEMFREE)) {
+		pl_snprintf(err, errlen, "/proc/meminfo: no MemTotal or MemFree line (empty or truncated file?)");
+		return -1;
+	}
+	if (out->total == 0 || out->free > out->total ||
+	    ((out->present & PL_MI_MEMAVAILABLE) && out->available > out->total) ||
+	    ((out->present & PL_MI_SWAPFREE) && out->swap_free > out->swap_total)) {
+		pl_snprintf(err, errlen,
+			    "/proc/meminfo: inconsistent values (free or available memory larger than the total)");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+psi_line(const char *p, const char *e, struct pl_psi_line *l)
+{
+	static const char *const keys[] = { "avg10=", "avg60=", "avg300=", "total=" };
+
+	for (int i = 0; i < 4; i++) {
+		size_t n = strlen(keys[i]);
+
+		pl_skip_blanks(&p, e);
+		if ((size_t)(e - p) < n || memcmp(p, keys[i], n) != 0)
+			return -1;
+		p += n;
+		if (i < 3) {
+			double *d = i == 0 ? &l->avg10 : i == 1 ? &l->avg60 : &l->avg300;
+
+			if (pl_scan_double(&p, e, d) != 0 || *d < 0 || *d > 100)
+				return -1;
+		} else if (pl_scan_u64(&p, e, &l->total) != 0) {
+			return -1;
+		}
+	}
+	pl_skip_blanks(&p, e);
+	if (p != e)
+		return -1;
+	l->present = true;
+	return 0;
+}
+
+int
+pl_psi_parse(const char *buf, size_t len, struct pl_psi *out, char *err, size_t errlen)
+{
+	const char *p = buf, *end = buf + len, *ls, *le;
+
+	memset(out, 0, sizeof(*out));
+	while (next_line(&p, end, &ls, &le)) {
+		struct pl_psi_line *l;
+
+		if (starts_with(ls, le, "some "))
+			l = &out->some;
+		else if (starts_with(ls, le, "full "))
+			l = &out->full;
+		else
+			continue;
+		if (psi_line(ls + 5, le, l) != 0) {
+			pl_snprintf(err, errlen, "pressure file: malformed '%.4s' line", ls);
+			return -1;
+		}
+	}
+	if (!out->some.present) {
+		pl_snprintf(err, errlen, "pressure file: no 'some' line");
+		return -1;
+	}
+	return 0;
+}
+
+int
+pl_loadavg_parse(const char *buf, size_t len, struct pl_loadavg *out, char *err,
+		 size_t errlen)
+{
+	const char *p = buf, *end = buf + len;
+	double *l[3] = { &out->load1, &out->load5, &out->load15 };
+
+	memset(out, 0, sizeof(*out));
+	for (int i = 0; i < 3; i++) {
+		pl_skip_blanks(&p, end);
+		if (pl_scan_double(&p, end, l[i]) != 0 || *l[i] < 0) {
+			pl_snprintf(err, errlen, "/proc/loadavg: malformed");
+			return -1;
+		}
+	}
+	pl_skip_blanks(&p, end);
+	if (pl_scan_u64(&p, end, &out->running) != 0 || p >= end || *p != '/') {
+		pl_snprintf(err, errlen, "/proc/loadavg: malformed");
+		return -1;
+	}
+	p++;
+	if (pl_scan_u64(&p, end, &out->total) != 0) {
+		pl_snprintf(err, errlen, "/proc/loadavg: malformed");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,139 @@
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "pl_buf.h"
+#include "pl_num.h"
+#include "pl_range.h"
+
+/* Reads one endpoint "<number><suffix>" from [s, end). */
+static int
+parse_endpoint(const char *s, const char *end, double *v, enum pl_unit *unit,
+	       const char *text, char *err, size_t errlen)
+{
+	const char *p = s;
+	double factor;
+
+	if (pl_scan_double(&p, end, v) != 0) {
+		pl_snprintf(err, errlen, "range '%s': '%.*s' is not a number", text,
+			    (int)(end - s), s);
+		return -1;
+	}
+	if (pl_unit_suffix(p, (size_t)(end - p), unit, &factor) != 0) {
+		pl_snprintf(err, errlen,
+			    "range '%s': unknown unit '%.*s' (use %%, B/KB/MB/GB, ms/s, MB/s, Mbit/s, ...)",
+			    text, (int)(end - p), p);
+		return -1;
+	}
+	*v *= factor;
+	return 0;
+}
+
+int
+pl_range_parse(const char *text, struct pl_range *r, char *err, size_t errlen)
+{
+	const char *s = text, *end = text + strlen(text), *colon;
+	enum pl_unit u1 = PL_U_NONE, u2 = PL_U_NONE;
+
+	memset(r, 0, sizeof(*r));
+	if (*s == '@') {
+		r->inside = true;
+		s++;
+	}
+	if (s == end) {
+		pl_snprintf(err, errlen, "range '%s' is empty (examples: 10, 10:, ~:10, 10:20, @10:20)",
+			    text);
+		return -1;
+	}
+	colon = memchr(s, ':', (size_t)(end - s));
+	if (colon == NULL) {
+		/* "10": alert outside 0..10 */
+		r->start = 0;
+		if (parse_endpoint(s, end, &r->end, &u2, text, err, errlen) != 0)
+			return -1;
+		u1 = u2;
+	} else {
+		if (colon == s) {
+			pl_snprintf(err, errlen, "range '%s' has no start (write ~:N for minus infinity)",
+				    text);
+			return -1;
+		}
+		if (colon - s == 1 && *s == '~')
+			r->start_inf = true;
+		else if (parse_endpoint(s, colon, &r->start, &u1, text, err, errlen) != 0)
+			return -1;
+		if (colon + 1 == end)
+			r->end_inf = true;
+		else if (parse_endpoint(colon + 1, end, &r->end, &u2, text, err, errlen) != 0)
+			return -1;
+		if (r->start_inf)
+			u1 = u2;
+		if (r->end_inf)
+			u2 = u1;
+	}
+	if (u1 != u2 && u1 != PL_U_NONE && u2 != PL_U_NONE) {
+		pl_snprintf(err, errlen, "range '%s' mixes %s and %s", text, pl_unit_name(u1),
+			    pl_unit_name(u2));
+		return -1;
+	}
+	r->unit = u1 != PL_U_NONE ? u1 : u2;
+	if (!r->start_inf && !r->end_inf && r->start > r->end) {
+		pl_snprintf(err, errlen, "range '%s': start is greater than end", text);
+		return -1;
+	}
+	r->set = true;
+	return 0;
+}
+
+bool
+pl_range_alerts(const struct pl_range *r, double x)
+{
+	bool in;
+
+	if (!r->set || isnan(x))
+		return false;
+	in = (r->start_inf || x >= r->start) && (r->end_inf || x <= r->end);
+	return r->inside ? in : !in;
+}
+
+bool
+pl_range_fits(const struct pl_range *r, enum pl_unit u)
+{
+	return r->unit == PL_U_NONE || r->unit == u;
+}
+
+char *
+pl_range_format(const struct pl_range *r, char *buf, size_t len)
+{
+	char a[64], b[64];
+
+	if (!r->set) {
+		pl_snprintf(buf, len, "%s", "");
+		return buf;
+	}
+	pl_fmt_num(a, sizeof(a), r->start, 6);
+	pl_fmt_num(b, sizeof(b), r->end, 6);
+	if (!r->inside && !r->start_inf && !r->end_inf && r->start == 0)
+		pl_snprintf(buf, len, "%s", b);
+	else
+		pl_snprintf(buf, len, "%s%s:%s", r->inside ? "@" : "", r->start_inf ? "~" : a,
+			    r->end_inf ? "" : b);
+	return buf;
+}
+
+char *
+pl_range_why(const struct pl_range *r, double x, enum pl_unit u, char *buf, size_t len)
+{
+	char a[64], b[64];
+
+	pl_unit_human(a, sizeof(a), r->start, u);
+	pl_unit_human(b, sizeof(b), r->end, u);
+	if (r->inside)
+		pl_snprintf(buf, len, "in %s:%s", r->start_inf ? "~" : a, r->end_inf ? "" : b);
+	else if (!r->end_inf && x > r->end)
+		pl_snprintf(buf, len, "> %s", b);
+	else
+		pl_snprintf(buf, len, "< %s", a);
+	return buf;
+}

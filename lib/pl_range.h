@@ -1,0 +1,48 @@
+/* pl_range: Nagios threshold ranges, exactly as the plugin guidelines define them.
+ *
+ *   10      alert when x < 0 or x > 10
+ *   10:     alert when x < 10
+ *   ~:10    alert when x > 10
+ *   10:20   alert when x < 10 or x > 20
+ *   @10:20  alert when 10 <= x <= 20
+ *
+ * Endpoints are inclusive, '~' is minus infinity and an empty end is plus infinity.
+ * Each endpoint may carry a unit suffix ("80%", "512MB", "20ms", "50MB/s"); both endpoints
+ * must then be in the same kind of unit and the values are kept in its base unit.
+ * Anything else (garbage, trailing characters, an empty range, start > end) is an error. */
+#ifndef PL_RANGE_H
+#define PL_RANGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pl_unit.h"
+
+struct pl_range {
+	bool set;         /* false: no range, never alerts */
+	bool inside;      /* '@': alert inside [start, end] */
+	bool start_inf;   /* start is ~ */
+	bool end_inf;     /* no end: plus infinity */
+	double start;     /* in the base unit of `unit` */
+	double end;
+	enum pl_unit unit;  /* the unit its suffixes named, PL_U_NONE if none */
+};
+
+/* Parses text into *r. Returns 0, or -1 with the reason in err. */
+int pl_range_parse(const char *text, struct pl_range *r, char *err, size_t errlen);
+
+/* True when x is in the alert zone of r (never for an unset range or x = NaN). */
+bool pl_range_alerts(const struct pl_range *r, double x);
+
+/* True when a range can apply to a metric in unit u: a range without suffix fits any
+ * metric (its numbers are taken in the metric's base unit). */
+bool pl_range_fits(const struct pl_range *r, enum pl_unit u);
+
+/* Writes the range in canonical form in base units, as perfdata wants it
+ * ("~:10", "10:", "@10:20", "10"); "" for an unset range. Returns buf. */
+char *pl_range_format(const struct pl_range *r, char *buf, size_t len);
+
+/* Describes why x alerts, for the status line: "> 90%", "< 10%", "in 10:20". Returns buf. */
+char *pl_range_why(const struct pl_range *r, double x, enum pl_unit u, char *buf, size_t len);
+
+#endif

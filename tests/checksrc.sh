@@ -1,0 +1,30 @@
+#!/bin/sh
+# Style check, in the spirit of curl's checksrc: fails on calls the suite bans because
+# they overflow buffers, ignore errors or keep hidden state. Use the checked helpers of
+# lib/ instead: pl_snprintf, pl_strlcpy, pl_buf_*, pl_parse_* / pl_scan_*.
+top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+cd "$top" || exit 99
+banned='\b(sprintf|vsprintf|strcpy|strcat|strncpy|strncat|gets|atoi|atol|atoll|atof|strtok|strtol|strtoul|strtoll|strtoull|strtod|sscanf|fscanf|scanf|system|popen|alloca)[[:space:]]*\('
+# strip comments and string literals crudely: ignore lines that are comments
+hits=$(grep -rnE "$banned" --include='*.c' --include='*.h' lib plugins tests/unit tests/fuzz bench 2>/dev/null \
+	| grep -vE '^[^:]+:[0-9]+:[[:space:]]*(/\*|\*|//)' )
+if [ -n "$hits" ]; then
+	echo "checksrc: banned calls (use lib/'s checked helpers):"
+	echo "$hits"
+	exit 1
+fi
+# Tabs for indentation, no trailing blanks, lines of at most 100 columns in lib/ and plugins/.
+bad=$(grep -rnE '[[:space:]]+$' --include='*.c' --include='*.h' lib plugins tests/unit tests/fuzz | head -n 20)
+if [ -n "$bad" ]; then
+	echo "checksrc: trailing whitespace:"
+	echo "$bad"
+	exit 1
+fi
+long=$(awk 'FILENAME ~ /\.[ch]$/ { l=$0; gsub(/\t/, "        ", l); if (length(l) > 110) print FILENAME ":" FNR ": line longer than 110 columns" }' \
+	$(find lib plugins -name '*.[ch]') | head -n 20)
+if [ -n "$long" ]; then
+	echo "checksrc: $long"
+	exit 1
+fi
+echo "checksrc: ok"
+exit 0
