@@ -48,12 +48,13 @@ static void usage(FILE *f)
 
 static int parse_count(const char *s, const char *what, long max, long *out)
 {
-	char *end = NULL;
-	long v;
+	const char *p = s;
+	long v = 0;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > max) {
+	/* Plain decimal digits only, checked against max as they come. */
+	for (; *p >= '0' && *p <= '9' && v <= max; p++)
+		v = v * 10 + (*p - '0');
+	if (p == s || *p != '\0' || v > max) {
 		fprintf(stderr, "plbench: invalid %s: '%s'\n", what, s);
 		return -1;
 	}

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,4 +179,70 @@ pl_uptime(const char *root, double *out, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+pl_dir_list(const char *root, const char *path, char ***names, size_t *n, char *err,
+	    size_t errlen)
+{
+	char full[4096];
+	struct dirent *de;
+	size_t cap = 0;
+	DIR *d;
+
+	*names = NULL;
+	*n = 0;
+	if (pl_path(root, path, full, sizeof(full)) != 0) {
+		pl_snprintf(err, errlen, "path too long: %s", path);
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	d = opendir(full);
+	if (d == NULL) {
+		int e = errno;
+
+		pl_snprintf(err, errlen, "cannot list %s: %s", full, strerror(e));
+		errno = e;
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		char *copy;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (*n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			char **v;
+
+			if (ncap > 65536)
+				break;
+			v = realloc(*names, ncap * sizeof(*v));
+			if (v == NULL)
+				break;
+			*names = v;
+			cap = ncap;
+		}
+		copy = strdup(de->d_name);
+		if (copy == NULL)
+			break;
+		(*names)[(*n)++] = copy;
+	}
+	closedir(d);
+	if (*n > 1)
+		qsort(*names, *n, sizeof(**names), cmp_names);
+	return 0;
+}
+
+void
+pl_dir_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 }

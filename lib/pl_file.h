@@ -39,4 +39,11 @@ int pl_uptime(const char *root, double *out, char *err, size_t errlen);
 
 bool pl_root_is_live(const char *root);
 
+/* The names in a directory below root (without "." and ".."), sorted. *names is an
+ * array of *n strings that the caller frees with pl_dir_free. At most 65536 names.
+ * Returns 0, or -1 with why in err (a missing directory: errno ENOENT). */
+int pl_dir_list(const char *root, const char *path, char ***names, size_t *n, char *err,
+		size_t errlen);
+void pl_dir_free(char **names, size_t n);
+
 #endif

@@ -1,0 +1,5 @@
+#include "config.h"
+
+#include "pl_hwmon.h"
+
+extern int pl_hwmon_unused;

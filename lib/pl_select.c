@@ -1,0 +1,115 @@
+#include "config.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pl_buf.h"
+#include "pl_select.h"
+
+int
+pl_select_add(struct pl_select *s, bool include, bool is_regex, const char *text, char *err,
+	      size_t errlen)
+{
+	struct pl_select_rule r, *v;
+
+	memset(&r, 0, sizeof(r));
+	r.include = include;
+	r.is_regex = is_regex;
+	if (text[0] == '\0') {
+		pl_snprintf(err, errlen, "give a name or pattern");
+		return -1;
+	}
+	if (is_regex) {
+		int rc = regcomp(&r.re, text, REG_EXTENDED | REG_NOSUB);
+
+		if (rc != 0) {
+			char why[128];
+
+			regerror(rc, &r.re, why, sizeof(why));
+			pl_snprintf(err, errlen, "'%s' is not a valid regular expression: %s", text, why);
+			return -1;
+		}
+	}
+	r.text = strdup(text);
+	v = realloc(s->v, (s->n + 1) * sizeof(*v));
+	if (r.text == NULL || v == NULL) {
+		if (is_regex)
+			regfree(&r.re);
+		free(r.text);
+		if (v != NULL)
+			s->v = v;
+		pl_snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	s->v = v;
+	s->v[s->n++] = r;
+	return 0;
+}
+
+void
+pl_select_free(struct pl_select *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->v[i].is_regex)
+			regfree(&s->v[i].re);
+		free(s->v[i].text);
+	}
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+bool
+pl_select_has_include(const struct pl_select *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].include)
+			return true;
+	return false;
+}
+
+static bool
+rule_matches(const struct pl_select_rule *r, const char *name)
+{
+	if (r->is_regex)
+		return regexec(&r->re, name, 0, NULL, 0) == 0;
+	return fnmatch(r->text, name, 0) == 0;
+}
+
+enum pl_select_verdict
+pl_select_match(const struct pl_select *s, const char *name)
+{
+	enum pl_select_verdict v = PL_SELECT_DEFAULT;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (!rule_matches(&s->v[i], name))
+			continue;
+		if (!s->v[i].include)
+			return PL_SELECT_EXCLUDED;
+		v = PL_SELECT_INCLUDED;
+	}
+	return v;
+}
+
+bool
+pl_select_take(const struct pl_select *s, const char *const *names, size_t nnames,
+	       bool default_in)
+{
+	enum pl_select_verdict best = PL_SELECT_DEFAULT;
+
+	for (size_t i = 0; i < nnames; i++) {
+		enum pl_select_verdict v;
+
+		if (names[i] == NULL || names[i][0] == '\0')
+			continue;
+		v = pl_select_match(s, names[i]);
+		if (v == PL_SELECT_EXCLUDED)
+			return false;
+		if (v == PL_SELECT_INCLUDED)
+			best = v;
+	}
+	if (best == PL_SELECT_INCLUDED)
+		return true;
+	return !pl_select_has_include(s) && default_in;
+}

@@ -1,0 +1,44 @@
+/* pl_select: choosing devices, interfaces, sensors... by name.
+ *
+ * Rules come from repeatable options: --include/--exclude take a glob, and
+ * --include-regex/--exclude-regex an extended regular expression (POSIX ERE, matched
+ * anywhere in the name unless anchored). An exclude always wins. When any include rule
+ * exists, only names an include rule matches are taken; otherwise the plugin's defaults
+ * decide (loop devices and virtual interfaces are out by default, say), and a name that
+ * an include rule names explicitly overrides those defaults. */
+#ifndef PL_SELECT_H
+#define PL_SELECT_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct pl_select_rule {
+	bool include;
+	bool is_regex;
+	char *text;
+	regex_t re;
+};
+
+struct pl_select {
+	struct pl_select_rule *v;
+	size_t n;
+};
+
+enum pl_select_verdict {
+	PL_SELECT_EXCLUDED = -1,   /* an exclude rule matched */
+	PL_SELECT_DEFAULT = 0,     /* no rule spoke: the plugin's defaults decide */
+	PL_SELECT_INCLUDED = 1,    /* an include rule matched */
+};
+
+int pl_select_add(struct pl_select *s, bool include, bool is_regex, const char *text, char *err,
+		  size_t errlen);
+void pl_select_free(struct pl_select *s);
+bool pl_select_has_include(const struct pl_select *s);
+enum pl_select_verdict pl_select_match(const struct pl_select *s, const char *name);
+/* The whole decision: the verdict, and for DEFAULT, !has_include && default_in. Several
+ * names may stand for one thing (sda and its by-name alias): any of them may match. */
+bool pl_select_take(const struct pl_select *s, const char *const *names, size_t nnames,
+		    bool default_in);
+
+#endif

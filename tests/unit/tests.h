@@ -1,0 +1,21 @@
+/* The unit tests: one TCase per library module, gathered by test_lib.c. */
+#ifndef PL_TESTS_H
+#define PL_TESTS_H
+
+#include <check.h>
+
+TCase *tc_range(void);
+TCase *tc_result(void);
+TCase *tc_store(void);
+TCase *tc_proc(void);
+TCase *tc_misc(void);
+TCase *tc_select(void);
+TCase *tc_diskstats(void);
+TCase *tc_netdev(void);
+TCase *tc_hwmon(void);
+TCase *tc_mdstat(void);
+
+/* The fixture tree (tests/fixtures), from $FIXTURES or relative to the source dir. */
+const char *fixtures_dir(void);
+
+#endif
