@@ -460,7 +460,7 @@ pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 		for (const struct pl_option *o = tables[t]; o->name != NULL; o++, k++) {
 			lopts[k].name = o->name;
 			lopts[k].has_arg = o->has_arg == PL_ARG ? required_argument :
-					   o->has_arg == PL_OPTARG ? optional_argument : no_argument;
+				o->has_arg == PL_OPTARG ? optional_argument : no_argument;
 			lopts[k].val = o->key;
 			if (o->key > 0 && o->key < 256) {
 				pl_buf_putc(&shortopts, (char)o->key);

@@ -48,7 +48,8 @@ valid_text(const char *s, bool is_name)
 	if (*s == '\0' && is_name)
 		return false;
 	for (; *s; s++)
-		if (*s == '\n' || *s == '\r' || *s == '\0' || (is_name && (*s == ' ' || *s == '\t')))
+		if (*s == '\n' || *s == '\r' ||
+		    (is_name && (*s == ' ' || *s == '\t')))
 			return false;
 	return true;
 }

@@ -13,14 +13,15 @@ if [ -n "$hits" ]; then
 	echo "$hits"
 	exit 1
 fi
-# Tabs for indentation, no trailing blanks, lines of at most 100 columns in lib/ and plugins/.
+# No trailing blanks; lines of at most 100 columns in lib/ and plugins/, except lines that
+# carry a string literal (a message is easier to grep for in one piece).
 bad=$(grep -rnE '[[:space:]]+$' --include='*.c' --include='*.h' lib plugins tests/unit tests/fuzz | head -n 20)
 if [ -n "$bad" ]; then
 	echo "checksrc: trailing whitespace:"
 	echo "$bad"
 	exit 1
 fi
-long=$(awk 'FILENAME ~ /\.[ch]$/ { l=$0; gsub(/\t/, "        ", l); if (length(l) > 110) print FILENAME ":" FNR ": line longer than 110 columns" }' \
+long=$(awk 'FILENAME ~ /\.[ch]$/ { l=$0; gsub(/\t/, "        ", l); if (length(l) > 100 && l !~ /"/) print FILENAME ":" FNR ": line longer than 100 columns" }' \
 	$(find lib plugins -name '*.[ch]') | head -n 20)
 if [ -n "$long" ]; then
 	echo "checksrc: $long"
