@@ -285,26 +285,29 @@ pl_result_apply(struct pl_result *r, const struct pl_thresholds *t,
 		bool matched = false, present = false;
 
 		if (th->pattern == NULL) {
-			struct pl_metric *m = NULL;
+			/* The first primary pattern whose metrics are in the range's unit. */
+			const char *fitted = NULL, *seen = NULL;
 
-			for (size_t k = 0; primary != NULL && primary[k] != NULL; k++) {
-				m = pl_result_metric(r, primary[k]);
-				if (m != NULL) {
+			for (size_t k = 0; primary != NULL && primary[k] != NULL && !fitted; k++) {
+				for (size_t j = 0; j < r->nmetrics; j++) {
+					struct pl_metric *m = r->metrics[j];
+
+					if (fnmatch(primary[k], m->label, 0) != 0)
+						continue;
+					if (seen == NULL)
+						seen = m->label;
 					present = true;
-					if (pl_range_fits(&th->range, m->unit))
-						break;
+					if (!pl_range_fits(&th->range, m->unit))
+						continue;
+					*(th->critical ? &m->crit : &m->warn) = th->range;
+					fitted = primary[k];
 				}
-				m = NULL;
 			}
-			if (m != NULL) {
-				*(th->critical ? &m->crit : &m->warn) = th->range;
-				continue;
-			}
-			if (!present)
-				continue;   /* the primary metric is not measured this run */
+			if (fitted != NULL || !present)
+				continue;   /* applied, or the primary metric is not measured now */
 			pl_snprintf(err, errlen, "%s %s: the primary metric '%s' is in %s, not %s",
-				    opt, th->text, primary[0],
-				    pl_unit_name(pl_result_metric(r, primary[0])->unit),
+				    opt, th->text, seen,
+				    pl_unit_name(pl_result_metric(r, seen)->unit),
 				    pl_unit_name(th->range.unit));
 			return -1;
 		}

@@ -104,9 +104,10 @@ void pl_result_line(struct pl_result *r, const char *fmt, ...)
 void pl_result_finding(struct pl_result *r, enum pl_state state, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Applies thresholds and evaluates every metric. primary lists the labels -w/-c may
- * apply to, in order of preference: a range goes to the first whose unit it fits (so a
- * "512MB" range picks "used" where "80" picks "used_pct"). Returns 0, or -1 with why in
+/* Applies thresholds and evaluates every metric. primary lists the labels (or globs:
+ * "*_util" for every device) -w/-c may apply to, in order of preference: a range goes to
+ * the first whose unit it fits (so a "512MB" range picks "used" where "80" picks
+ * "used_pct"), and to every metric that pattern matches. Returns 0, or -1 with why in
  * err when a threshold matches no metric or is in the wrong unit: a threshold that
  * silently does nothing would make a green line lie. */
 int pl_result_apply(struct pl_result *r, const struct pl_thresholds *t,
