@@ -201,6 +201,107 @@ help(const struct pl_plugin *p)
 	exit(PL_UNKNOWN);
 }
 
+/* Troff-escapes text for a man page: backslashes, and hyphens that are minus signs in
+ * option names; a line may not start with '.' or '\''. */
+static void
+man_text(struct pl_buf *b, const char *t)
+{
+	bool bol = true;
+
+	for (; *t; t++) {
+		if (bol && (*t == '.' || *t == '\''))
+			pl_buf_puts(b, "\\&");
+		if (*t == '\\')
+			pl_buf_puts(b, "\\e");
+		else if (*t == '-')
+			pl_buf_puts(b, "\\-");
+		else
+			pl_buf_putc(b, *t);
+		bol = *t == '\n';
+	}
+}
+
+static void
+man_options(struct pl_buf *b, const struct pl_option *opts)
+{
+	for (const struct pl_option *o = opts; o->name != NULL; o++) {
+		pl_buf_puts(b, ".TP\n\\fB");
+		if (o->key > 0 && o->key < 256)
+			pl_buf_printf(b, "\\-%c\\fR, \\fB", o->key);
+		pl_buf_puts(b, "\\-\\-");
+		man_text(b, o->name);
+		pl_buf_puts(b, "\\fR");
+		if (o->has_arg != PL_NOARG) {
+			pl_buf_puts(b, o->has_arg == PL_OPTARG ? "[=\\fI" : "=\\fI");
+			man_text(b, o->arg);
+			pl_buf_puts(b, o->has_arg == PL_OPTARG ? "\\fR]" : "\\fR");
+		}
+		pl_buf_putc(b, '\n');
+		man_text(b, o->help);
+		pl_buf_putc(b, '\n');
+	}
+}
+
+/* The man page, from the same tables as --help, so that the two cannot disagree. */
+static void __attribute__((noreturn))
+man(const struct pl_plugin *p)
+{
+	struct pl_buf b = PL_BUF_INIT;
+
+	pl_buf_printf(&b, ".TH %s 1 \"\" \"Plumbline %s\" \"Plumbline\"\n.SH NAME\n", p->name,
+		      PACKAGE_VERSION);
+	man_text(&b, p->name);
+	pl_buf_puts(&b, " \\- ");
+	man_text(&b, p->purpose);
+	pl_buf_puts(&b, "\n.SH SYNOPSIS\n");
+	{
+		struct pl_buf u = PL_BUF_INIT;
+
+		usage_line(&u);
+		man_text(&b, pl_buf_str(&u) + strlen("Usage: "));
+		pl_buf_free(&u);
+	}
+	pl_buf_puts(&b, ".SH DESCRIPTION\n");
+	for (const char *d = p->description; *d; d++) {
+		if (*d == '\n') {
+			pl_buf_puts(&b, "\n.PP\n");
+			continue;
+		}
+		{
+			char one[2] = { *d, '\0' };
+
+			man_text(&b, one);
+		}
+	}
+	if (p->options[0].name != NULL) {
+		pl_buf_puts(&b, "\n.SH OPTIONS\n");
+		man_options(&b, p->options);
+	}
+	pl_buf_puts(&b, ".SH METRICS\n");
+	man_text(&b, p->metrics);
+	if (p->primary != NULL) {
+		pl_buf_puts(&b, "\n.PP\nThe primary metric, for \\fB\\-w\\fR and \\fB\\-c\\fR, is ");
+		man_text(&b, p->primary[0]);
+		pl_buf_puts(&b, ".");
+	}
+	pl_buf_puts(&b, "\n.SH THRESHOLDS\n");
+	man_text(&b, thresholds_help);
+	pl_buf_puts(&b, "\n.SH COMMON OPTIONS\n");
+	man_options(&b, common_opts);
+	if (p->uses_state)
+		man_options(&b, state_opts);
+	if (p->examples != NULL) {
+		pl_buf_puts(&b, ".SH EXAMPLES\n.nf\n");
+		man_text(&b, p->examples);
+		pl_buf_puts(&b, ".fi\n");
+	}
+	pl_buf_puts(&b, ".SH EXIT STATUS\n0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for "
+		     "\\fB\\-\\-help\\fR, \\fB\\-\\-version\\fR and usage errors).\n"
+		     ".SH SEE ALSO\nThe Plumbline README; the Monitoring Plugins development guidelines.\n");
+	write_out(b.data, b.len);
+	exit(PL_UNKNOWN);
+}
+
 /* --extra-opts: the new argument vector being built. */
 struct argv_build {
 	char **v;
@@ -448,6 +549,9 @@ pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 	if (p->uses_state)
 		tables[2] = state_opts;
 
+	/* The build makes the man page with "--man"; it is not an option an admin needs. */
+	if (argc == 2 && strcmp(argv[1], "--man") == 0)
+		man(p);
 	nargv = expand_argv(p, argc, argv, &nargc);
 	for (size_t t = 0; tables[t] != NULL; t++)
 		for (const struct pl_option *o = tables[t]; o->name != NULL; o++)
