@@ -205,7 +205,7 @@ pl_result_summary(struct pl_result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 add_line(struct pl_result *r, int state, const char *fmt, va_list ap)
 {
 	struct pl_buf b;
