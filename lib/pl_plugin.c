@@ -72,7 +72,8 @@ static const char thresholds_help[] =
 	"A range alerts when the value is outside it: '10' means < 0 or > 10, '10:' < 10, "
 	"'~:10' > 10, '10:20' < 10 or > 20, and '@10:20' alerts inside 10..20 (ends "
 	"included). Values may carry units: %, B KB MB GB TB (powers of 1024), us ms s min, "
-	"B/s KB/s MB/s, bit/s kbit/s Mbit/s Gbit/s (powers of 1000). -w and -c apply to the "
+	"B/s KB/s MB/s, bit/s kbit/s Mbit/s Gbit/s (powers of 1000), C (degrees Celsius), "
+	"rpm, V mV. -w and -c apply to the "
 	"primary metric; --warningx and --criticalx apply to any metric by its perfdata "
 	"label. Critical is checked before warning.";
 
