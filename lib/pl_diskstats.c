@@ -1,5 +1,472 @@
 #include "config.h"
 
-#include "pl_diskstats.h"
+#include <stdlib.h>
+#include <string.h>
 
-extern int pl_diskstats_unused;
+#include "pl_buf.h"
+#include "pl_diskstats.h"
+#include "pl_num.h"
+
+/* The line [p, eol) and where the next one starts; eol is NULL at the end of the text.
+ * A last line without a newline has eol == end and *cut set. */
+static const char *
+line_end(const char *p, const char *end, bool *cut)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+	*cut = nl == NULL;
+	return nl != NULL ? nl : end;
+}
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Copies the word at *p (up to a blank or eol) into out; advances *p. Returns its length,
+ * or -1 when it does not fit (out is then cut). */
+static int
+take_word(const char **p, const char *eol, char *out, size_t outlen)
+{
+	const char *s = *p;
+	size_t n;
+
+	while (*p < eol && !is_blank(**p))
+		(*p)++;
+	n = (size_t)(*p - s);
+	if (n >= outlen) {
+		memcpy(out, s, outlen - 1);
+		out[outlen - 1] = '\0';
+		return -1;
+	}
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return (int)n;
+}
+
+/* Reads one unsigned number that must end at a blank or eol. */
+static int
+take_u64(const char **p, const char *eol, uint64_t *out)
+{
+	const char *s = *p;
+
+	if (pl_scan_u64(p, eol, out) != 0)
+		return -1;
+	if (*p < eol && !is_blank(**p)) {
+		*p = s;
+		return -1;
+	}
+	return 0;
+}
+
+bool
+pl_diskstats_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n >= PL_DISKSTATS_NAME_MAX || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)name[i] <= ' ' || (unsigned char)name[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+char *
+pl_diskstats_sysfs_name(const char *name, char *out, size_t len)
+{
+	pl_strlcpy(out, name, len);
+	for (char *p = out; *p; p++)
+		if (*p == '/')
+			*p = '!';
+	return out;
+}
+
+static int
+add_entry(struct pl_diskstats *out, size_t *cap, const struct pl_diskstats_entry *e)
+{
+	if (out->n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 32;
+		struct pl_diskstats_entry *nv = realloc(out->v, nc * sizeof(*nv));
+
+		if (nv == NULL)
+			return -1;
+		out->v = nv;
+		*cap = nc;
+	}
+	out->v[out->n++] = *e;
+	return 0;
+}
+
+/* One device line [p, eol). */
+static int
+parse_line(const char *p, const char *eol, size_t lineno, struct pl_diskstats_entry *e,
+	   char *err, size_t errlen)
+{
+	uint64_t v;
+	int nf = 0;
+
+	memset(e, 0, sizeof(*e));
+	pl_skip_blanks(&p, eol);
+	if (take_u64(&p, eol, &v) != 0 || v > UINT32_MAX) {
+		pl_snprintf(err, errlen, "line %zu: no major device number", lineno);
+		return -1;
+	}
+	e->major = (unsigned)v;
+	pl_skip_blanks(&p, eol);
+	if (take_u64(&p, eol, &v) != 0 || v > UINT32_MAX) {
+		pl_snprintf(err, errlen, "line %zu: no minor device number", lineno);
+		return -1;
+	}
+	e->minor = (unsigned)v;
+	pl_skip_blanks(&p, eol);
+	if (take_word(&p, eol, e->name, sizeof(e->name)) < 0 || !pl_diskstats_name_ok(e->name)) {
+		pl_snprintf(err, errlen, "line %zu: no valid device name", lineno);
+		return -1;
+	}
+	for (;;) {
+		pl_skip_blanks(&p, eol);
+		if (p == eol)
+			break;
+		if (take_u64(&p, eol, &v) != 0) {
+			pl_snprintf(err, errlen, "line %zu (%s): field %d is not a number", lineno,
+				    e->name, nf + 1);
+			return -1;
+		}
+		if (nf < PL_DS_NFIELDS)
+			e->f[nf] = v;
+		if (nf < 1000)
+			nf++;
+	}
+	if (nf == 4) {
+		/* The 2.6-era partition line: reads, sectors read, writes, sectors written. */
+		uint64_t r = e->f[0], rs = e->f[1], w = e->f[2], ws = e->f[3];
+
+		memset(e->f, 0, sizeof(e->f));
+		e->f[PL_DS_RD_IOS] = r;
+		e->f[PL_DS_RD_SECTORS] = rs;
+		e->f[PL_DS_WR_IOS] = w;
+		e->f[PL_DS_WR_SECTORS] = ws;
+	} else if (nf < 11) {
+		pl_snprintf(err, errlen, "line %zu (%s): %d stat fields, expected 11, 15 or 17 (or 4 for an old partition line)",
+			    lineno, e->name, nf);
+		return -1;
+	}
+	e->nfields = nf;
+	return 0;
+}
+
+int
+pl_diskstats_parse(const char *buf, size_t len, struct pl_diskstats *out, char *err,
+		   size_t errlen)
+{
+	const char *p = buf, *end = buf + len;
+	size_t cap = 0, lineno = 0;
+
+	out->v = NULL;
+	out->n = 0;
+	while (p < end) {
+		struct pl_diskstats_entry e;
+		const char *q;
+		bool cut;
+		const char *eol = line_end(p, end, &cut);
+
+		lineno++;
+		q = p;
+		pl_skip_blanks(&q, eol);
+		if (q == eol) {
+			p = eol + 1;
+			continue;      /* a blank line carries nothing */
+		}
+		if (parse_line(p, eol, lineno, &e, err, errlen) != 0)
+			return -1;
+		if (cut) {
+			pl_snprintf(err, errlen, "line %zu (%s): cut short (no newline at the end of the file)",
+				    lineno, e.name);
+			return -1;
+		}
+		if (out->n >= PL_DISKSTATS_MAX) {
+			pl_snprintf(err, errlen, "more than %d devices", PL_DISKSTATS_MAX);
+			return -1;
+		}
+		if (add_entry(out, &cap, &e) != 0) {
+			pl_snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		p = eol + 1;
+	}
+	if (out->n == 0) {
+		pl_snprintf(err, errlen, "%s", len == 0 ? "the file is empty" : "no device lines");
+		return -1;
+	}
+	return 0;
+}
+
+void
+pl_diskstats_free(struct pl_diskstats *ds)
+{
+	free(ds->v);
+	ds->v = NULL;
+	ds->n = 0;
+}
+
+const struct pl_diskstats_entry *
+pl_diskstats_find(const struct pl_diskstats *ds, const char *name)
+{
+	for (size_t i = 0; i < ds->n; i++)
+		if (strcmp(ds->v[i].name, name) == 0)
+			return &ds->v[i];
+	return NULL;
+}
+
+const struct pl_diskstats_entry *
+pl_diskstats_find_dev(const struct pl_diskstats *ds, unsigned major, unsigned minor)
+{
+	for (size_t i = 0; i < ds->n; i++)
+		if (ds->v[i].major == major && ds->v[i].minor == minor)
+			return &ds->v[i];
+	return NULL;
+}
+
+static bool
+is_octal(char c)
+{
+	return c >= '0' && c <= '7';
+}
+
+/* A word of mountinfo [s, s + n) with the kernel's \ooo escapes undone; malloc'd. */
+static char *
+unescape(const char *s, size_t n)
+{
+	char *out = malloc(n + 1), *o = out;
+
+	if (out == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\' && i + 3 < n && is_octal(s[i + 1]) && s[i + 1] <= '3' &&
+		    is_octal(s[i + 2]) && is_octal(s[i + 3])) {
+			int c = (s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0');
+
+			/* A NUL would end the string early: keep such an escape as written. */
+			if (c != 0) {
+				*o++ = (char)c;
+				i += 3;
+				continue;
+			}
+		}
+		*o++ = s[i];
+	}
+	*o = '\0';
+	return out;
+}
+
+/* The next blank-separated word of [*p, eol): its start and length. Returns -1 at eol. */
+static int
+next_word(const char **p, const char *eol, const char **w, size_t *n)
+{
+	pl_skip_blanks(p, eol);
+	if (*p == eol)
+		return -1;
+	*w = *p;
+	while (*p < eol && !is_blank(**p))
+		(*p)++;
+	*n = (size_t)(*p - *w);
+	return 0;
+}
+
+static int
+parse_mount(const char *p, const char *eol, size_t lineno, struct pl_mount *m, char *err,
+	    size_t errlen)
+{
+	const char *w, *q;
+	size_t n;
+	uint64_t v;
+	bool sep = false;
+
+	memset(m, 0, sizeof(*m));
+	for (int i = 0; i < 2; i++) {
+		if (next_word(&p, eol, &w, &n) != 0) {
+			pl_snprintf(err, errlen, "line %zu: no mount id", lineno);
+			return -1;
+		}
+		q = w;
+		if (take_u64(&q, w + n, &v) != 0 || q != w + n) {
+			pl_snprintf(err, errlen, "line %zu: no mount id", lineno);
+			return -1;
+		}
+	}
+	if (next_word(&p, eol, &w, &n) != 0) {
+		pl_snprintf(err, errlen, "line %zu: no major:minor", lineno);
+		return -1;
+	}
+	q = w;
+	if (pl_scan_u64(&q, w + n, &v) != 0 || v > UINT32_MAX || q == w + n || *q != ':') {
+		pl_snprintf(err, errlen, "line %zu: no major:minor", lineno);
+		return -1;
+	}
+	m->major = (unsigned)v;
+	q++;
+	if (pl_scan_u64(&q, w + n, &v) != 0 || v > UINT32_MAX || q != w + n) {
+		pl_snprintf(err, errlen, "line %zu: no major:minor", lineno);
+		return -1;
+	}
+	m->minor = (unsigned)v;
+	if (next_word(&p, eol, &w, &n) != 0) {   /* the root within the file system */
+		pl_snprintf(err, errlen, "line %zu: no root", lineno);
+		return -1;
+	}
+	if (next_word(&p, eol, &w, &n) != 0) {
+		pl_snprintf(err, errlen, "line %zu: no mount point", lineno);
+		return -1;
+	}
+	if ((m->point = unescape(w, n)) == NULL)
+		goto oom;
+	if (next_word(&p, eol, &w, &n) != 0) {   /* the mount options */
+		pl_snprintf(err, errlen, "line %zu: no mount options", lineno);
+		return -1;
+	}
+	while (next_word(&p, eol, &w, &n) == 0) {   /* optional fields, up to "-" */
+		if (n == 1 && w[0] == '-') {
+			sep = true;
+			break;
+		}
+	}
+	if (!sep || next_word(&p, eol, &w, &n) != 0) {
+		pl_snprintf(err, errlen, "line %zu: no file system type after ' - '", lineno);
+		return -1;
+	}
+	if ((m->fstype = unescape(w, n)) == NULL)
+		goto oom;
+	if (next_word(&p, eol, &w, &n) != 0) {
+		w = "";
+		n = 0;
+	}
+	if ((m->source = unescape(w, n)) == NULL)
+		goto oom;
+	return 0;
+oom:
+	pl_snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+static void
+mount_free(struct pl_mount *m)
+{
+	free(m->point);
+	free(m->fstype);
+	free(m->source);
+}
+
+int
+pl_mountinfo_parse(const char *buf, size_t len, struct pl_mountinfo *out, char *err,
+		   size_t errlen)
+{
+	const char *p = buf, *end = buf + len;
+	size_t cap = 0, lineno = 0;
+
+	out->v = NULL;
+	out->n = 0;
+	while (p < end) {
+		struct pl_mount m;
+		const char *q;
+		bool cut;
+		const char *eol = line_end(p, end, &cut);
+
+		lineno++;
+		q = p;
+		pl_skip_blanks(&q, eol);
+		if (q == eol) {
+			p = eol + 1;
+			continue;
+		}
+		if (parse_mount(p, eol, lineno, &m, err, errlen) != 0) {
+			mount_free(&m);
+			return -1;
+		}
+		if (cut) {
+			/* A path cut short would name another mount point. */
+			mount_free(&m);
+			pl_snprintf(err, errlen, "line %zu: cut short (no newline at the end of the file)",
+				    lineno);
+			return -1;
+		}
+		if (out->n >= PL_MOUNTINFO_MAX) {
+			mount_free(&m);
+			pl_snprintf(err, errlen, "more than %d mounts", PL_MOUNTINFO_MAX);
+			return -1;
+		}
+		if (out->n == cap) {
+			size_t nc = cap ? cap * 2 : 32;
+			struct pl_mount *nv = realloc(out->v, nc * sizeof(*nv));
+
+			if (nv == NULL) {
+				mount_free(&m);
+				pl_snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+			out->v = nv;
+			cap = nc;
+		}
+		out->v[out->n++] = m;
+		p = eol + 1;
+	}
+	return 0;
+}
+
+void
+pl_mountinfo_free(struct pl_mountinfo *mi)
+{
+	for (size_t i = 0; i < mi->n; i++)
+		mount_free(&mi->v[i]);
+	free(mi->v);
+	mi->v = NULL;
+	mi->n = 0;
+}
+
+/* The length of path without trailing slashes, but at least 1 ("/" stays "/"). */
+static size_t
+trimmed_len(const char *path)
+{
+	size_t n = strlen(path);
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	return n;
+}
+
+const struct pl_mount *
+pl_mountinfo_find(const struct pl_mountinfo *mi, const char *path)
+{
+	size_t n = trimmed_len(path);
+
+	for (size_t i = mi->n; i-- > 0;)
+		if (strlen(mi->v[i].point) == n && memcmp(mi->v[i].point, path, n) == 0)
+			return &mi->v[i];
+	return NULL;
+}
+
+const struct pl_mount *
+pl_mountinfo_holding(const struct pl_mountinfo *mi, const char *path)
+{
+	const struct pl_mount *best = NULL;
+	size_t best_len = 0, n = trimmed_len(path);
+
+	if (path[0] != '/')
+		return NULL;
+	for (size_t i = 0; i < mi->n; i++) {
+		const char *pt = mi->v[i].point;
+		size_t k = trimmed_len(pt);
+
+		if (strcmp(pt, "/") == 0)
+			k = 0;     /* "/" holds every absolute path */
+		else if (k > n || memcmp(pt, path, k) != 0 || (k < n && path[k] != '/'))
+			continue;
+		if (best == NULL || k >= best_len) {
+			best = &mi->v[i];
+			best_len = k;
+		}
+	}
+	return best;
+}

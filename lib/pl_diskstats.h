@@ -1,4 +1,124 @@
-/* pl_diskstats: placeholder while the module is written. */
+/* pl_diskstats: block device counters from /proc/diskstats, and the mount table from
+ * /proc/self/mountinfo that maps a mount point to its device.
+ *
+ * /proc/diskstats has one line per block device: major, minor, name, then the stat
+ * fields of Documentation/admin-guide/iostats.rst, all cumulative since the device
+ * appeared. Kernels before 4.18 give 11 stat fields (14 words a line), 4.18 adds four
+ * discard fields (18), 5.5 two flush fields (20). Kernels of the 2.6 era printed a
+ * partition with only 4 stat fields (reads, sectors read, writes, sectors written).
+ * Sectors are always 512 bytes here, whatever the device's own sector size; times are
+ * milliseconds; in_flight is a current value, not a counter. Old 32-bit kernels keep
+ * some fields in 32 bits, so they wrap (see pl_counter).
+ *
+ * Both parsers are pure functions over a buffer: reading the files is the caller's. */
 #ifndef PL_DISKSTATS_H
 #define PL_DISKSTATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The stat fields, in the kernel's order. */
+enum pl_ds_field {
+	PL_DS_RD_IOS = 0,       /* reads completed */
+	PL_DS_RD_MERGES,        /* reads merged */
+	PL_DS_RD_SECTORS,       /* sectors read */
+	PL_DS_RD_TICKS,         /* ms spent reading */
+	PL_DS_WR_IOS,
+	PL_DS_WR_MERGES,
+	PL_DS_WR_SECTORS,
+	PL_DS_WR_TICKS,
+	PL_DS_IN_FLIGHT,        /* I/Os in progress now */
+	PL_DS_IO_TICKS,         /* ms the device was busy */
+	PL_DS_TIME_IN_QUEUE,    /* weighted ms: busy time times requests in flight */
+	PL_DS_DC_IOS,           /* discards (4.18+) */
+	PL_DS_DC_MERGES,
+	PL_DS_DC_SECTORS,
+	PL_DS_DC_TICKS,
+	PL_DS_FL_IOS,           /* flushes (5.5+) */
+	PL_DS_FL_TICKS,
+	PL_DS_NFIELDS
+};
+
+/* The kernel allows 31 bytes (DISK_NAME_LEN - 1); some room beyond that. */
+#define PL_DISKSTATS_NAME_MAX 64
+/* More lines than this is not a real /proc/diskstats. */
+#define PL_DISKSTATS_MAX 65536
+#define PL_DISKSTATS_SECTOR 512
+
+struct pl_diskstats_entry {
+	unsigned major, minor;
+	char name[PL_DISKSTATS_NAME_MAX];
+	/* Stat fields the line had: 4 (2.6-era partition line: only RD_IOS, RD_SECTORS,
+	 * WR_IOS and WR_SECTORS are set), or 11 and more. Fields the line did not have are 0;
+	 * fields past the 17 known ones (a future kernel) are ignored. */
+	int nfields;
+	uint64_t f[PL_DS_NFIELDS];
+};
+
+/* One reading, in file order. The array is owned by the struct; free with
+ * pl_diskstats_free. */
+struct pl_diskstats {
+	struct pl_diskstats_entry *v;
+	size_t n;
+};
+
+/* Parses the text of /proc/diskstats into out (which it initialises; free it with
+ * pl_diskstats_free even on error). Every line needs major, minor, a name and 4 or at
+ * least 11 stat fields, all plain decimal; a line cut short (a truncated file), a field
+ * that is not a number, a name longer than PL_DISKSTATS_NAME_MAX - 1 or an empty file is
+ * an error. Returns 0, or -1 with why in err ("line 9 (vda): field 3 is not a number"). */
+int pl_diskstats_parse(const char *buf, size_t len, struct pl_diskstats *out, char *err,
+		       size_t errlen);
+void pl_diskstats_free(struct pl_diskstats *ds);
+
+/* The first device called name, or NULL. */
+const struct pl_diskstats_entry *pl_diskstats_find(const struct pl_diskstats *ds,
+						   const char *name);
+/* The first device with that major:minor, or NULL. */
+const struct pl_diskstats_entry *pl_diskstats_find_dev(const struct pl_diskstats *ds,
+						       unsigned major, unsigned minor);
+
+/* True for a name that may be put into a /sys/block path: 1 to PL_DISKSTATS_NAME_MAX - 1
+ * printable bytes, no blank, not "." or "..". A '/' (cciss/c0d0) is allowed: sysfs
+ * spells it '!', which pl_diskstats_sysfs_name does. */
+bool pl_diskstats_name_ok(const char *name);
+/* The sysfs spelling of a kernel name: '/' becomes '!'. Returns out. */
+char *pl_diskstats_sysfs_name(const char *name, char *out, size_t len);
+
+/* One line of /proc/self/mountinfo; only what finding a mount's device needs. */
+struct pl_mount {
+	unsigned major, minor;   /* st_dev of the file system: 0:N for tmpfs, btrfs... */
+	char *point;             /* the mount point, unescaped ("\040" is a blank again) */
+	char *fstype;            /* "ext4" */
+	char *source;            /* "/dev/sda2", or "" */
+};
+
+/* The mount table, in file order (a later mount on the same point is on top). Owned by
+ * the struct; free with pl_mountinfo_free. */
+struct pl_mountinfo {
+	struct pl_mount *v;
+	size_t n;
+};
+
+#define PL_MOUNTINFO_MAX 100000
+
+/* Parses the text of /proc/self/mountinfo into out (initialised here; free it with
+ * pl_mountinfo_free even on error). Each line needs a mount id, a parent id,
+ * MAJOR:MINOR, a root, a mount point, options, then optional fields up to a lone "-",
+ * the file system type and (optionally) the source. The kernel escapes blank, tab,
+ * newline and backslash in paths as \ooo; these are undone. A last line without its
+ * newline (a cut file) is an error. Returns 0, or -1 with why in err ("line 3: no
+ * major:minor"). An empty table is not an error. */
+int pl_mountinfo_parse(const char *buf, size_t len, struct pl_mountinfo *out, char *err,
+		       size_t errlen);
+void pl_mountinfo_free(struct pl_mountinfo *mi);
+
+/* The mount on exactly the mount point path (trailing slashes ignored), the one on top
+ * when several are stacked; or NULL. */
+const struct pl_mount *pl_mountinfo_find(const struct pl_mountinfo *mi, const char *path);
+/* The mount whose mount point is the longest prefix (by path components) of path, the
+ * one on top when stacked: the file system that holds path. NULL when none does. */
+const struct pl_mount *pl_mountinfo_holding(const struct pl_mountinfo *mi, const char *path);
+
 #endif

@@ -1,5 +1,553 @@
+/* pl_hwmon: hardware sensors from /sys/class/hwmon. See pl_hwmon.h. */
 #include "config.h"
 
-#include "pl_hwmon.h"
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
-extern int pl_hwmon_unused;
+#include "pl_buf.h"
+#include "pl_file.h"
+#include "pl_hwmon.h"
+#include "pl_num.h"
+
+#define HWMON_DIR "/sys/class/hwmon"
+
+/* Limits at or beyond these mean "no limit": absolute zero, and the 0xFFFF kelvin an NVMe
+ * drive reports for a threshold it does not implement. */
+#define TEMP_FLOOR (-273.15)
+#define TEMP_CEIL 65261.85
+
+static const char *const type_names[PL_HWMON_NTYPES] = { "temp", "fan", "in", "power", "curr" };
+
+const char *
+pl_hwmon_type_name(enum pl_hwmon_type t)
+{
+	return (unsigned)t < PL_HWMON_NTYPES ? type_names[t] : "?";
+}
+
+int
+pl_hwmon_type_parse(const char *s, enum pl_hwmon_type *out)
+{
+	for (int t = 0; t < PL_HWMON_NTYPES; t++) {
+		if (strcmp(s, type_names[t]) == 0) {
+			*out = (enum pl_hwmon_type)t;
+			return 0;
+		}
+	}
+	if (strcmp(s, "volt") == 0 || strcmp(s, "voltage") == 0) {
+		*out = PL_HWMON_IN;
+		return 0;
+	}
+	return -1;
+}
+
+enum pl_unit
+pl_hwmon_type_unit(enum pl_hwmon_type t)
+{
+	switch (t) {
+	case PL_HWMON_TEMP: return PL_U_CELSIUS;
+	case PL_HWMON_FAN: return PL_U_RPM;
+	case PL_HWMON_IN: return PL_U_VOLTS;
+	default: return PL_U_NONE;
+	}
+}
+
+double
+pl_hwmon_type_divisor(enum pl_hwmon_type t)
+{
+	switch (t) {
+	case PL_HWMON_FAN: return 1;
+	case PL_HWMON_POWER: return 1e6;
+	default: return 1000;
+	}
+}
+
+int
+pl_hwmon_value_parse(const char *buf, size_t len, int64_t *out)
+{
+	const char *p = buf, *end = buf + len;
+
+	if (len > 0 && end[-1] == '\n')
+		end--;
+	/* Only '-' or a digit may start the number: pl_scan_i64 alone would take a '+'. */
+	if (p == end || !(*p == '-' || (*p >= '0' && *p <= '9')))
+		return -1;
+	if (*p == '-' && (end - p < 2 || p[1] < '0' || p[1] > '9'))
+		return -1;
+	if (pl_scan_i64(&p, end, out) != 0 || p != end)
+		return -1;
+	return 0;
+}
+
+size_t
+pl_hwmon_sanitize(const char *in, size_t len, char *out, size_t outlen)
+{
+	size_t n = 0;
+	bool pending = false;   /* a '_' is owed before the next kept character */
+
+	if (outlen == 0)
+		return 0;
+	for (size_t i = 0; i < len && in[i] != '\0' && in[i] != '\n'; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+			pending = n > 0;
+			continue;
+		}
+		if (pending) {
+			/* Room for the '_' and what follows it, so a cut never ends in '_'. */
+			if (n + 2 >= outlen)
+				break;
+			out[n++] = '_';
+			pending = false;
+		}
+		if (n + 1 >= outlen)
+			break;
+		out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+int
+pl_hwmon_attr_split(const char *name, enum pl_hwmon_type *type, unsigned *index,
+		    const char **item)
+{
+	for (int t = 0; t < PL_HWMON_NTYPES; t++) {
+		size_t k = strlen(type_names[t]);
+		const char *p = name + k, *end;
+		uint64_t n;
+
+		if (strncmp(name, type_names[t], k) != 0 || *p < '0' || *p > '9')
+			continue;
+		end = p + strspn(p, "0123456789");
+		if (pl_scan_u64(&p, end, &n) != 0 || n > 9999)
+			return -1;
+		if (*end != '\0' && *end != '_')
+			return -1;
+		*type = (enum pl_hwmon_type)t;
+		*index = (unsigned)n;
+		*item = *end == '_' ? end + 1 : end;
+		return 0;
+	}
+	return -1;
+}
+
+static bool
+temp_limit_ok(double x)
+{
+	return isfinite(x) && x > TEMP_FLOOR && x < TEMP_CEIL;
+}
+
+static void
+range_upper(struct pl_range *r, double hi)
+{
+	memset(r, 0, sizeof(*r));
+	r->set = true;
+	r->start_inf = true;
+	r->end = hi;
+}
+
+static void
+range_lower(struct pl_range *r, double lo)
+{
+	memset(r, 0, sizeof(*r));
+	r->set = true;
+	r->end_inf = true;
+	r->start = lo;
+}
+
+/* lo:hi, lo:, ~:hi or nothing, from whichever ends are known. */
+static void
+range_window(struct pl_range *r, double lo, double hi)
+{
+	bool has_lo = isfinite(lo), has_hi = isfinite(hi);
+
+	memset(r, 0, sizeof(*r));
+	if (has_lo && has_hi) {
+		if (hi <= lo)
+			return;   /* unprogrammed (0:0) or inverted: not a window */
+		r->set = true;
+		r->start = lo;
+		r->end = hi;
+	} else if (has_lo) {
+		range_lower(r, lo);
+	} else if (has_hi) {
+		range_upper(r, hi);
+	}
+}
+
+void
+pl_hwmon_default_ranges(const struct pl_hwmon_sensor *s, struct pl_range *warn,
+			struct pl_range *crit)
+{
+	memset(warn, 0, sizeof(*warn));
+	memset(crit, 0, sizeof(*crit));
+	switch (s->type) {
+	case PL_HWMON_TEMP:
+		if (temp_limit_ok(s->max))
+			range_upper(warn, s->max);
+		if (temp_limit_ok(s->crit))
+			range_upper(crit, s->crit);
+		break;
+	case PL_HWMON_FAN:
+		/* fanN_min 0 is how drivers say the minimum is off. */
+		if (isfinite(s->min) && s->min > 0)
+			range_lower(warn, s->min);
+		break;
+	default:
+		range_window(warn, s->min, s->max);
+		range_window(crit, s->lcrit, s->crit);
+		break;
+	}
+	warn->unit = crit->unit = PL_U_NONE;
+}
+
+/* --- the walk ------------------------------------------------------------------------ */
+
+struct attrs {
+	char **names;
+	size_t n;
+	char base[96];     /* "/sys/class/hwmon/hwmon0" or ".../hwmon0/device" */
+};
+
+static bool
+attr_has(const struct attrs *a, const char *name)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->names[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* Reads <base>/<attr>_<item> into buf. Returns the length or -1 (errno set). */
+static int
+attr_read(const char *root, const struct attrs *a, const char *attr, const char *item,
+	  char *buf, size_t len)
+{
+	char path[256];
+
+	if (pl_snprintf(path, sizeof(path), "%s/%s_%s", a->base, attr, item) >=
+	    (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return pl_read_small(root, path, buf, len);
+}
+
+/* A number attribute in the base unit, or NAN when it is missing or not a number. */
+static double
+attr_number(const char *root, const struct attrs *a, const char *attr, const char *item,
+	    double div)
+{
+	char name[64], buf[64];
+	int64_t v;
+	int n;
+
+	pl_snprintf(name, sizeof(name), "%s_%s", attr, item);
+	if (!attr_has(a, name))
+		return NAN;
+	n = attr_read(root, a, attr, item, buf, sizeof(buf));
+	if (n < 0 || pl_hwmon_value_parse(buf, (size_t)n, &v) != 0)
+		return NAN;
+	return (double)v / div;
+}
+
+/* Shows outside text safely in a message: printable ASCII, at most 16 bytes. */
+static void
+printable(const char *in, char *out, size_t outlen)
+{
+	size_t n = 0;
+
+	for (; *in && n + 1 < outlen && n < 16; in++)
+		out[n++] = (*in >= 0x20 && *in < 0x7f && *in != '|') ? *in : '?';
+	out[n] = '\0';
+}
+
+static void
+sensor_input(const char *root, const struct attrs *a, struct pl_hwmon_sensor *s)
+{
+	const char *item = "input";
+	char name[64], buf[64], shown[24];
+	int64_t v;
+	int n;
+
+	pl_snprintf(name, sizeof(name), "%s_input", s->attr);
+	/* Many power meters (amdgpu, fam15h_power) give only an average. */
+	if (!attr_has(a, name) && s->type == PL_HWMON_POWER) {
+		pl_snprintf(name, sizeof(name), "%s_average", s->attr);
+		if (attr_has(a, name))
+			item = "average";
+		else
+			pl_snprintf(name, sizeof(name), "%s_input", s->attr);
+	}
+	s->value = NAN;
+	if (!attr_has(a, name)) {
+		pl_snprintf(s->why, sizeof(s->why), "no %s", name);
+		return;
+	}
+	n = attr_read(root, a, s->attr, item, buf, sizeof(buf));
+	if (n < 0) {
+		pl_snprintf(s->why, sizeof(s->why), "cannot read %s: %s", name, strerror(errno));
+		return;
+	}
+	if (n == 0) {
+		pl_snprintf(s->why, sizeof(s->why), "%s is empty", name);
+		return;
+	}
+	if (pl_hwmon_value_parse(buf, (size_t)n, &v) != 0) {
+		printable(buf, shown, sizeof(shown));
+		pl_snprintf(s->why, sizeof(s->why), "%s holds '%s', not a number", name, shown);
+		return;
+	}
+	s->value = (double)v / pl_hwmon_type_divisor(s->type);
+}
+
+static void
+sensor_fill(const char *root, const struct attrs *a, struct pl_hwmon_sensor *s)
+{
+	static const struct { const char *item; unsigned flag; } flags[] = {
+		{ "alarm", PL_HWMON_ALARM }, { "min_alarm", PL_HWMON_MIN_ALARM },
+		{ "max_alarm", PL_HWMON_MAX_ALARM }, { "lcrit_alarm", PL_HWMON_LCRIT_ALARM },
+		{ "crit_alarm", PL_HWMON_CRIT_ALARM }, { "fault", PL_HWMON_FAULT },
+	};
+	double div = pl_hwmon_type_divisor(s->type);
+	char name[64], buf[64];
+	int n;
+
+	pl_snprintf(s->attr, sizeof(s->attr), "%s%u", pl_hwmon_type_name(s->type), s->index);
+	pl_strlcpy(s->label, s->attr, sizeof(s->label));
+	pl_snprintf(name, sizeof(name), "%s_label", s->attr);
+	if (attr_has(a, name)) {
+		n = attr_read(root, a, s->attr, "label", buf, sizeof(buf));
+		if (n > 0) {
+			/* A label is free text from the driver: keep it printable. */
+			printable(buf, s->label, sizeof(s->label));
+			s->labelled = true;
+		}
+	}
+	sensor_input(root, a, s);
+	s->min = attr_number(root, a, s->attr, "min", div);
+	s->max = attr_number(root, a, s->attr, "max", div);
+	s->lcrit = attr_number(root, a, s->attr, "lcrit", div);
+	s->crit = attr_number(root, a, s->attr, "crit", div);
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		double v;
+
+		pl_snprintf(name, sizeof(name), "%s_%s", s->attr, flags[i].item);
+		if (!attr_has(a, name))
+			continue;
+		s->flags_present |= flags[i].flag;
+		v = attr_number(root, a, s->attr, flags[i].item, 1);
+		if (isfinite(v) && v != 0)
+			s->flags_set |= flags[i].flag;
+	}
+}
+
+static int
+sensor_cmp(const void *x, const void *y)
+{
+	const struct pl_hwmon_sensor *a = x, *b = y;
+
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* True when the listing holds at least one sensor's input or label. */
+static bool
+has_sensor(const struct attrs *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		enum pl_hwmon_type t;
+		unsigned idx;
+		const char *item;
+
+		if (pl_hwmon_attr_split(a->names[i], &t, &idx, &item) == 0 &&
+		    (strcmp(item, "input") == 0 || strcmp(item, "label") == 0 ||
+		     (t == PL_HWMON_POWER && strcmp(item, "average") == 0)))
+			return true;
+	}
+	return false;
+}
+
+static int
+chip_read(const char *root, const char *dirname, struct pl_hwmon_chip *c, char *err,
+	  size_t errlen)
+{
+	struct attrs a = { NULL, 0, "" }, dev = { NULL, 0, "" };
+	const struct attrs *use = &a;
+	char e2[256], path[160];
+	int rc = -1, n;
+
+	pl_snprintf(a.base, sizeof(a.base), HWMON_DIR "/%s", dirname);
+	pl_snprintf(dev.base, sizeof(dev.base), HWMON_DIR "/%s/device", dirname);
+	if (pl_dir_list(root, a.base, &a.names, &a.n, err, errlen) != 0)
+		goto end;
+	if (!has_sensor(&a) && pl_dir_list(root, dev.base, &dev.names, &dev.n, e2,
+					    sizeof(e2)) == 0 && has_sensor(&dev))
+		use = &dev;
+
+	/* The name: hwmonN/name, then device/name (old kernels), then "hwmonN". */
+	c->name[0] = '\0';
+	pl_snprintf(path, sizeof(path), "%s/name", a.base);
+	n = pl_read_small(root, path, c->name, sizeof(c->name));
+	if (n <= 0) {
+		pl_snprintf(path, sizeof(path), "%s/name", dev.base);
+		n = pl_read_small(root, path, c->name, sizeof(c->name));
+	}
+	if (n > 0) {
+		char shown[64];
+
+		printable(c->name, shown, sizeof(shown));
+		pl_strlcpy(c->name, shown, sizeof(c->name));
+	} else {
+		pl_strlcpy(c->name, dirname, sizeof(c->name));
+	}
+
+	for (size_t i = 0; i < use->n; i++) {
+		enum pl_hwmon_type t;
+		unsigned idx;
+		const char *item;
+		bool dup = false;
+		struct pl_hwmon_sensor *s;
+
+		if (pl_hwmon_attr_split(use->names[i], &t, &idx, &item) != 0)
+			continue;
+		if (strcmp(item, "input") != 0 && strcmp(item, "label") != 0 &&
+		    !(t == PL_HWMON_POWER && strcmp(item, "average") == 0))
+			continue;
+		for (size_t k = 0; k < c->nsensors && !dup; k++)
+			dup = c->sensors[k].type == t && c->sensors[k].index == idx;
+		if (dup)
+			continue;
+		s = realloc(c->sensors, (c->nsensors + 1) * sizeof(*s));
+		if (s == NULL) {
+			pl_snprintf(err, errlen, "out of memory");
+			goto end;
+		}
+		c->sensors = s;
+		s = &c->sensors[c->nsensors++];
+		memset(s, 0, sizeof(*s));
+		s->type = t;
+		s->index = idx;
+	}
+	for (size_t k = 0; k < c->nsensors; k++)
+		sensor_fill(root, use, &c->sensors[k]);
+	if (c->nsensors > 1)
+		qsort(c->sensors, c->nsensors, sizeof(*c->sensors), sensor_cmp);
+	rc = 0;
+end:
+	pl_dir_free(a.names, a.n);
+	pl_dir_free(dev.names, dev.n);
+	return rc;
+}
+
+static int
+chip_cmp(const void *x, const void *y)
+{
+	const struct pl_hwmon_chip *a = x, *b = y;
+
+	return a->hwmon < b->hwmon ? -1 : a->hwmon > b->hwmon;
+}
+
+/* Ids: the sanitized name, with _0, _1... in hwmonN order when names repeat. Chips are
+ * already sorted, so the rank among earlier chips of the same name is the suffix. */
+static void
+chip_ids(struct pl_hwmon *h)
+{
+	for (size_t i = 0; i < h->nchips; i++) {
+		struct pl_hwmon_chip *c = &h->chips[i];
+
+		if (pl_hwmon_sanitize(c->name, strlen(c->name), c->id, sizeof(c->id)) == 0)
+			pl_snprintf(c->id, sizeof(c->id), "hwmon%u", c->hwmon);
+	}
+	for (size_t i = 0; i < h->nchips; i++) {
+		size_t same = 0, rank = 0;
+
+		/* Suffixed ids of earlier chips no longer equal the base: compare the base
+		 * recomputed from the name instead. */
+		for (size_t k = 0; k < h->nchips; k++) {
+			char other[80];
+
+			if (pl_hwmon_sanitize(h->chips[k].name, strlen(h->chips[k].name), other,
+					      sizeof(other)) == 0)
+				pl_snprintf(other, sizeof(other), "hwmon%u", h->chips[k].hwmon);
+			if (k == i || strcmp(other, h->chips[i].id) == 0) {
+				same++;
+				rank += k < i;
+			}
+		}
+		if (same > 1) {
+			char id[80];
+
+			pl_snprintf(id, sizeof(id), "%s_%zu", h->chips[i].id, rank);
+			pl_strlcpy(h->chips[i].id, id, sizeof(h->chips[i].id));
+			h->chips[i].shared = true;
+		}
+	}
+}
+
+int
+pl_hwmon_read(const char *root, struct pl_hwmon *out, char *err, size_t errlen)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (pl_dir_list(root, HWMON_DIR, &names, &n, err, errlen) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const char *p = names[i] + 5, *end;
+		uint64_t num;
+		struct pl_hwmon_chip *c;
+
+		if (strncmp(names[i], "hwmon", 5) != 0)
+			continue;
+		end = p + strlen(p);
+		if (pl_scan_u64(&p, end, &num) != 0 || p != end || num > 1000000)
+			continue;
+		c = realloc(out->chips, (out->nchips + 1) * sizeof(*c));
+		if (c == NULL) {
+			pl_snprintf(err, errlen, "out of memory");
+			goto end;
+		}
+		out->chips = c;
+		c = &out->chips[out->nchips++];
+		memset(c, 0, sizeof(*c));
+		c->hwmon = (unsigned)num;
+		if (chip_read(root, names[i], c, err, errlen) != 0) {
+			/* A chip that vanished between the listing and the read (a hot-unplugged
+			 * device) is skipped; anything else is an error. */
+			if (errno == ENOENT) {
+				free(c->sensors);
+				out->nchips--;
+				continue;
+			}
+			goto end;
+		}
+	}
+	if (out->nchips > 1)
+		qsort(out->chips, out->nchips, sizeof(*out->chips), chip_cmp);
+	chip_ids(out);
+	rc = 0;
+end:
+	pl_dir_free(names, n);
+	if (rc != 0)
+		pl_hwmon_free(out);
+	return rc;
+}
+
+void
+pl_hwmon_free(struct pl_hwmon *h)
+{
+	for (size_t i = 0; i < h->nchips; i++)
+		free(h->chips[i].sensors);
+	free(h->chips);
+	h->chips = NULL;
+	h->nchips = 0;
+}

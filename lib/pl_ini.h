@@ -1,10 +1,13 @@
 /* pl_ini: option files, so that secrets and long option sets stay off the command line.
  *
- *   [check_cpu]            ; section: the plugin's name unless --extra-opts names another
+ *   ; the section is the plugin's name unless --extra-opts names another
+ *   [check_cpu]
  *   warning = 80
  *   criticalx = iowait=~:40
- *   per-cpu                ; an option without an argument
+ *   ; an option without an argument
+ *   per-cpu
  *
+ * Comments take whole lines: a ';' or '#' inside a value is part of the value.
  * Each "key = value" line becomes "--key=value"; "key" alone becomes "--key". Blank lines
  * and lines starting with '#' or ';' are comments. Values may be wrapped in double
  * quotes to keep blanks at their ends. */

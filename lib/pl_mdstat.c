@@ -1,5 +1,695 @@
 #include "config.h"
 
-#include "pl_mdstat.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-extern int pl_mdstat_unused;
+#include "pl_buf.h"
+#include "pl_mdstat.h"
+#include "pl_num.h"
+
+/* One line of the file being read, and a cursor in it. */
+struct md_line {
+	const char *p, *end;
+	size_t no;              /* 1-based line number, for messages */
+	bool last_unterminated; /* the file ends inside this line */
+};
+
+struct md_parser {
+	struct pl_mdstat *out;
+	struct pl_md_array *cur;   /* the array whose stanza is being read, or NULL */
+	bool seen_blocks, seen_action, seen_bitmap;
+	char *err;
+	size_t errlen;
+};
+
+__attribute__((format(printf, 3, 4)))
+static int
+fail(struct md_parser *ps, const struct md_line *l, const char *fmt, ...)
+{
+	char why[256];
+	va_list ap;
+
+	if (ps->err == NULL || ps->errlen == 0)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (l == NULL)
+		pl_snprintf(ps->err, ps->errlen, "%s", why);
+	else if (l->last_unterminated)
+		pl_snprintf(ps->err, ps->errlen,
+			    "truncated in line %zu (the file ends without a newline): %s", l->no, why);
+	else
+		pl_snprintf(ps->err, ps->errlen, "line %zu: %s", l->no, why);
+	return -1;
+}
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static bool
+at_end(const struct md_line *l)
+{
+	return l->p >= l->end;
+}
+
+/* True (and advances) when the line continues with the literal s. */
+static bool
+eat(struct md_line *l, const char *s)
+{
+	size_t n = strlen(s);
+
+	if ((size_t)(l->end - l->p) < n || memcmp(l->p, s, n) != 0)
+		return false;
+	l->p += n;
+	return true;
+}
+
+/* The next blank-separated token: [*tok, *tok + *n). Returns false at the end. */
+static bool
+token(struct md_line *l, const char **tok, size_t *n)
+{
+	pl_skip_blanks(&l->p, l->end);
+	if (at_end(l))
+		return false;
+	*tok = l->p;
+	while (l->p < l->end && !is_blank(*l->p))
+		l->p++;
+	*n = (size_t)(l->p - *tok);
+	return true;
+}
+
+static bool
+tok_is(const char *tok, size_t n, const char *s)
+{
+	return strlen(s) == n && memcmp(tok, s, n) == 0;
+}
+
+/* Copies a token for messages, cut to a readable length. */
+static const char *
+show(const char *tok, size_t n, char *buf, size_t len)
+{
+	size_t k = n < len - 1 ? n : len - 1;
+
+	if (k > 40)
+		k = 40;
+	memcpy(buf, tok, k);
+	buf[k] = '\0';
+	return buf;
+}
+
+/* Reads a whole token as an unsigned number no larger than max. */
+static int
+tok_u64(const char *tok, size_t n, uint64_t max, uint64_t *out)
+{
+	const char *p = tok, *end = tok + n;
+
+	if (pl_scan_u64(&p, end, out) != 0 || p != end || *out > max)
+		return -1;
+	return 0;
+}
+
+static bool
+name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '-' || c == '.';
+}
+
+static void *
+grow(void *v, size_t *cap, size_t need, size_t size)
+{
+	size_t ncap = *cap ? *cap : 8;
+	void *nv;
+
+	if (need <= *cap)
+		return v;
+	while (ncap < need)
+		ncap *= 2;
+	nv = realloc(v, ncap * size);
+	if (nv != NULL)
+		*cap = ncap;
+	return nv;
+}
+
+/* "sda1[0](F)(S)": one member of the array being read. */
+static int
+parse_member(struct md_parser *ps, struct md_line *l, const char *tok, size_t n, size_t *cap)
+{
+	struct pl_mdstat *st = ps->out;
+	struct pl_md_member *m;
+	const char *br = memchr(tok, '[', n), *p, *end = tok + n;
+	char shown[48];
+	uint64_t role;
+	void *nv;
+
+	if (br == NULL || br == tok)
+		return fail(ps, l, "'%s' is not a member (name[number])", show(tok, n, shown, sizeof(shown)));
+	if ((size_t)(br - tok) >= PL_MD_DEV_MAX)
+		return fail(ps, l, "member name '%s' is too long", show(tok, n, shown, sizeof(shown)));
+	p = br + 1;
+	if (pl_scan_u64(&p, end, &role) != 0 || role > 1000000 || p >= end || *p != ']')
+		return fail(ps, l, "bad role number in member '%s'", show(tok, n, shown, sizeof(shown)));
+	if (st->nmembers >= PL_MD_MEMBERS_MAX)
+		return fail(ps, l, "more than %d members", PL_MD_MEMBERS_MAX);
+	nv = grow(st->members, cap, st->nmembers + 1, sizeof(*st->members));
+	if (nv == NULL)
+		return fail(ps, l, "out of memory");
+	st->members = nv;
+	m = &st->members[st->nmembers];
+	memset(m, 0, sizeof(*m));
+	memcpy(m->dev, tok, (size_t)(br - tok));
+	m->dev[br - tok] = '\0';
+	m->role = (int)role;
+	for (p++; p < end; p += 3) {
+		unsigned f;
+
+		if (end - p < 3 || p[0] != '(' || p[2] != ')')
+			return fail(ps, l, "bad flags in member '%s'", show(tok, n, shown, sizeof(shown)));
+		switch (p[1]) {
+		case 'F': f = PL_MD_FAULTY; break;
+		case 'S': f = PL_MD_SPARE; break;
+		case 'W': f = PL_MD_WRITE_MOSTLY; break;
+		case 'R': f = PL_MD_REPLACEMENT; break;
+		case 'J': f = PL_MD_JOURNAL; break;
+		default:
+			return fail(ps, l, "unknown flag '(%c)' in member '%s'", p[1],
+				    show(tok, n, shown, sizeof(shown)));
+		}
+		m->flags |= f;
+	}
+	if (m->flags & PL_MD_FAULTY)
+		ps->cur->nfaulty++;
+	if (m->flags & PL_MD_SPARE)
+		ps->cur->nspare++;
+	st->nmembers++;
+	ps->cur->nmembers++;
+	return 0;
+}
+
+/* "md0 : active (auto-read-only) raid1 sdb1[1] sda1[0]" */
+static int
+parse_header(struct md_parser *ps, struct md_line *l, size_t *acap, size_t *mcap)
+{
+	struct pl_mdstat *st = ps->out;
+	struct pl_md_array *a;
+	const char *name = l->p, *tok;
+	size_t n;
+	char shown[48];
+	void *nv;
+
+	while (l->p < l->end && name_char(*l->p))
+		l->p++;
+	n = (size_t)(l->p - name);
+	if (n == 0 || !eat(l, " : "))
+		return fail(ps, l, "expected an array ('md0 : active raid1 ...'), got '%s'",
+			    show(name, (size_t)(l->end - name), shown, sizeof(shown)));
+	if (n >= PL_MD_NAME_MAX)
+		return fail(ps, l, "array name '%s' is too long", show(name, n, shown, sizeof(shown)));
+	for (size_t i = 0; i < st->narrays; i++)
+		if (strlen(st->arrays[i].name) == n && memcmp(st->arrays[i].name, name, n) == 0)
+			return fail(ps, l, "array %s appears twice", st->arrays[i].name);
+	if (st->narrays >= PL_MD_ARRAYS_MAX)
+		return fail(ps, l, "more than %d arrays", PL_MD_ARRAYS_MAX);
+	nv = grow(st->arrays, acap, st->narrays + 1, sizeof(*st->arrays));
+	if (nv == NULL)
+		return fail(ps, l, "out of memory");
+	st->arrays = nv;
+	a = &st->arrays[st->narrays++];
+	memset(a, 0, sizeof(*a));
+	memcpy(a->name, name, n);
+	a->first_member = st->nmembers;
+	ps->cur = a;
+	ps->seen_blocks = ps->seen_action = ps->seen_bitmap = false;
+
+	if (!token(l, &tok, &n))
+		return fail(ps, l, "array %s has no state", a->name);
+	if (tok_is(tok, n, "active"))
+		a->state = PL_MD_ACTIVE;
+	else if (tok_is(tok, n, "inactive"))
+		a->state = PL_MD_INACTIVE;
+	else if (tok_is(tok, n, "broken"))
+		a->state = PL_MD_BROKEN;
+	else
+		return fail(ps, l, "array %s: unknown state '%s'", a->name,
+			    show(tok, n, shown, sizeof(shown)));
+	while (token(l, &tok, &n)) {
+		if (tok_is(tok, n, "(read-only)")) {
+			a->read_only = true;
+		} else if (tok_is(tok, n, "(auto-read-only)")) {
+			a->auto_read_only = true;
+		} else if (tok_is(tok, n, "super")) {
+			/* An array without members prints its superblock on this line. */
+			if (!token(l, &tok, &n) || n >= sizeof(a->super))
+				return fail(ps, l, "array %s: bad 'super'", a->name);
+			memcpy(a->super, tok, n);
+			a->super[n] = '\0';
+		} else if (memchr(tok, '[', n) == NULL && a->level[0] == '\0' &&
+			   a->nmembers == 0) {
+			if (n >= sizeof(a->level))
+				return fail(ps, l, "array %s: level '%s' is too long", a->name,
+					    show(tok, n, shown, sizeof(shown)));
+			for (size_t i = 0; i < n; i++)
+				if (!name_char(tok[i]))
+					return fail(ps, l, "array %s: bad level '%s'", a->name,
+						    show(tok, n, shown, sizeof(shown)));
+			memcpy(a->level, tok, n);
+			a->level[n] = '\0';
+		} else if (parse_member(ps, l, tok, n, mcap) != 0) {
+			return -1;
+		}
+	}
+	if (a->state != PL_MD_INACTIVE && (a->level[0] == '\0' || a->nmembers == 0))
+		return fail(ps, l, "running array %s shows no %s", a->name,
+			    a->level[0] == '\0' ? "level" : "members");
+	return 0;
+}
+
+/* "[2/1] [U_]" */
+static int
+parse_counts(struct md_parser *ps, struct md_line *l, const char *tok, size_t n)
+{
+	struct pl_md_array *a = ps->cur;
+	const char *p = tok + 1, *end = tok + n;
+	uint64_t disks, in_sync;
+	char shown[48];
+	size_t k;
+
+	if (pl_scan_u64(&p, end, &disks) != 0 || p >= end || *p++ != '/' ||
+	    pl_scan_u64(&p, end, &in_sync) != 0 || p + 1 != end || *p != ']' ||
+	    disks == 0 || disks > PL_MD_STATUS_MAX - 4 || in_sync > disks)
+		return fail(ps, l, "array %s: bad disk counts '%s'", a->name,
+			    show(tok, n, shown, sizeof(shown)));
+	if (!token(l, &tok, &n) || n < 2 || tok[0] != '[' || tok[n - 1] != ']')
+		return fail(ps, l, "array %s: no [U_] status after the disk counts", a->name);
+	k = n - 2;
+	if (k != disks)
+		return fail(ps, l, "array %s: status '%s' does not have %u slots", a->name,
+			    show(tok, n, shown, sizeof(shown)), (unsigned)disks);
+	for (size_t i = 1; i <= k; i++)
+		if (tok[i] != 'U' && tok[i] != '_')
+			return fail(ps, l, "array %s: bad status '%s' (only U and _ may appear)",
+				    a->name, show(tok, n, shown, sizeof(shown)));
+	memcpy(a->status, tok + 1, k);
+	a->status[k] = '\0';
+	a->raid_disks = (unsigned)disks;
+	a->in_sync = (unsigned)in_sync;
+	a->has_counts = true;
+	return 0;
+}
+
+/* "195310144 blocks super 1.2 level 5, 64k chunk, algorithm 2 [3/2] [UU_]" and the
+ * other personalities' forms: "512k chunks", "64k rounding", "2 near-copies". */
+static int
+parse_blocks(struct md_parser *ps, struct md_line *l)
+{
+	struct pl_md_array *a = ps->cur;
+	const char *tok, *p;
+	size_t n;
+	uint64_t v;
+	char shown[48];
+
+	if (ps->seen_blocks)
+		return fail(ps, l, "array %s: a second size line", a->name);
+	ps->seen_blocks = true;
+	if (!token(l, &tok, &n) || tok_u64(tok, n, UINT64_MAX, &a->blocks) != 0 ||
+	    !token(l, &tok, &n) || !tok_is(tok, n, "blocks"))
+		return fail(ps, l, "array %s: expected 'N blocks'", a->name);
+	a->has_blocks = true;
+	while (token(l, &tok, &n)) {
+		if (tok_is(tok, n, "super")) {
+			if (!token(l, &tok, &n) || n >= sizeof(a->super))
+				return fail(ps, l, "array %s: bad 'super'", a->name);
+			memcpy(a->super, tok, n);
+			a->super[n] = '\0';
+		} else if (tok_is(tok, n, "level")) {
+			if (!token(l, &tok, &n) || n < 2 || tok[n - 1] != ',' ||
+			    tok_u64(tok, n - 1, 100, &v) != 0)
+				return fail(ps, l, "array %s: bad 'level'", a->name);
+		} else if (tok_is(tok, n, "algorithm")) {
+			if (!token(l, &tok, &n) || tok_u64(tok, n, 1000, &v) != 0)
+				return fail(ps, l, "array %s: bad 'algorithm'", a->name);
+		} else if (tok[0] == '[') {
+			if (a->has_counts)
+				return fail(ps, l, "array %s: disk counts shown twice", a->name);
+			if (parse_counts(ps, l, tok, n) != 0)
+				return -1;
+		} else if (tok[0] >= '0' && tok[0] <= '9') {
+			p = tok;
+			if (pl_scan_u64(&p, tok + n, &v) != 0)
+				return fail(ps, l, "array %s: bad number '%s'", a->name,
+					    show(tok, n, shown, sizeof(shown)));
+			if (p + 1 == tok + n && (*p == 'k' || *p == 'K')) {
+				/* A chunk size: "64k chunk,", "512K chunks", "64k rounding". */
+				if (!token(l, &tok, &n) ||
+				    !(tok_is(tok, n, "chunk,") || tok_is(tok, n, "chunk") ||
+				      tok_is(tok, n, "chunks") || tok_is(tok, n, "rounding")))
+					return fail(ps, l, "array %s: expected 'chunk' after a size",
+						    a->name);
+				a->chunk_kb = v;
+			} else if (p == tok + n) {
+				/* A raid10 layout: "2 near-copies", "2 far-copies", "2 devices per set". */
+				if (!token(l, &tok, &n))
+					return fail(ps, l, "array %s: a number without meaning", a->name);
+				if (tok_is(tok, n, "devices")) {
+					if (!token(l, &tok, &n) || !tok_is(tok, n, "per") ||
+					    !token(l, &tok, &n) || !tok_is(tok, n, "set"))
+						return fail(ps, l, "array %s: expected 'devices per set'",
+							    a->name);
+				} else if (!tok_is(tok, n, "near-copies") &&
+					   !tok_is(tok, n, "far-copies") &&
+					   !tok_is(tok, n, "offset-copies")) {
+					return fail(ps, l, "array %s: unexpected '%s'", a->name,
+						    show(tok, n, shown, sizeof(shown)));
+				}
+			} else {
+				return fail(ps, l, "array %s: bad number '%s'", a->name,
+					    show(tok, n, shown, sizeof(shown)));
+			}
+		} else {
+			return fail(ps, l, "array %s: unexpected '%s'", a->name,
+				    show(tok, n, shown, sizeof(shown)));
+		}
+	}
+	return 0;
+}
+
+static int
+action_word(const char *w, size_t n, enum pl_md_action *out)
+{
+	static const struct { const char *w; enum pl_md_action a; } words[] = {
+		{ "resync", PL_MD_RESYNC }, { "recovery", PL_MD_RECOVERY },
+		{ "recover", PL_MD_RECOVERY }, { "reshape", PL_MD_RESHAPE },
+		{ "check", PL_MD_CHECK }, { "repair", PL_MD_REPAIR },
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (tok_is(w, n, words[i].w)) {
+			*out = words[i].a;
+			return 0;
+		}
+	return -1;
+}
+
+/* "[=>....]  recovery =  8.5% (16775552/195310144) finish=17.0min speed=259783K/sec",
+ * or "resync=DELAYED" (also PENDING, REMOTE). */
+static int
+parse_action(struct md_parser *ps, struct md_line *l)
+{
+	struct pl_md_array *a = ps->cur;
+	const char *w, *tok;
+	size_t n;
+	char shown[48];
+
+	if (ps->seen_action)
+		return fail(ps, l, "array %s: a second sync action line", a->name);
+	ps->seen_action = true;
+	if (eat(l, "[")) {
+		while (l->p < l->end && (*l->p == '=' || *l->p == '>' || *l->p == '.'))
+			l->p++;
+		if (!eat(l, "]"))
+			return fail(ps, l, "array %s: bad progress bar", a->name);
+		pl_skip_blanks(&l->p, l->end);
+	}
+	w = l->p;
+	while (l->p < l->end && *l->p >= 'a' && *l->p <= 'z')
+		l->p++;
+	if (action_word(w, (size_t)(l->p - w), &a->action) != 0)
+		return fail(ps, l, "array %s: unknown sync action '%s'", a->name,
+			    show(w, (size_t)(l->end - w), shown, sizeof(shown)));
+	pl_skip_blanks(&l->p, l->end);
+	if (!eat(l, "="))
+		return fail(ps, l, "array %s: expected '=' after '%s'", a->name,
+			    pl_md_action_name(a->action));
+	pl_skip_blanks(&l->p, l->end);
+	if (eat(l, "DELAYED"))
+		a->progress = PL_MD_DELAYED;
+	else if (eat(l, "PENDING"))
+		a->progress = PL_MD_PENDING;
+	else if (eat(l, "REMOTE"))
+		a->progress = PL_MD_REMOTE;
+	if (a->progress != PL_MD_RUNNING) {
+		pl_skip_blanks(&l->p, l->end);
+		if (!at_end(l))
+			return fail(ps, l, "array %s: unexpected text after the sync state", a->name);
+		a->percent = 0;
+		return 0;
+	}
+	a->progress = PL_MD_RUNNING;
+	if (pl_scan_double(&l->p, l->end, &a->percent) != 0 || !eat(l, "%") ||
+	    !(a->percent >= 0 && a->percent <= 100))
+		return fail(ps, l, "array %s: bad %s percentage", a->name,
+			    pl_md_action_name(a->action));
+	while (token(l, &tok, &n)) {
+		struct md_line t = { tok, tok + n, l->no, false };
+
+		if (tok[0] == '(' && !a->has_done) {
+			t.p++;
+			if (pl_scan_u64(&t.p, t.end, &a->done) != 0 || !eat(&t, "/") ||
+			    pl_scan_u64(&t.p, t.end, &a->total) != 0 || !eat(&t, ")") ||
+			    !at_end(&t) || a->done > a->total)
+				return fail(ps, l, "array %s: bad progress '%s'", a->name,
+					    show(tok, n, shown, sizeof(shown)));
+			a->has_done = true;
+		} else if (eat(&t, "finish=") && !a->has_finish) {
+			if (pl_scan_double(&t.p, t.end, &a->finish_min) != 0 || !eat(&t, "min") ||
+			    !at_end(&t) || a->finish_min < 0)
+				return fail(ps, l, "array %s: bad '%s'", a->name,
+					    show(tok, n, shown, sizeof(shown)));
+			a->has_finish = true;
+		} else if (eat(&t, "speed=") && !a->has_speed) {
+			if (pl_scan_u64(&t.p, t.end, &a->speed_kps) != 0 || !eat(&t, "K/sec") ||
+			    !at_end(&t))
+				return fail(ps, l, "array %s: bad '%s'", a->name,
+					    show(tok, n, shown, sizeof(shown)));
+			a->has_speed = true;
+		} else {
+			return fail(ps, l, "array %s: unexpected '%s' in the sync line", a->name,
+				    show(tok, n, shown, sizeof(shown)));
+		}
+	}
+	return 0;
+}
+
+/* "bitmap: 22/59 pages [88KB], 65536KB chunk[, file: /path]" */
+static int
+parse_bitmap(struct md_parser *ps, struct md_line *l)
+{
+	struct pl_md_array *a = ps->cur;
+
+	if (ps->seen_bitmap)
+		return fail(ps, l, "array %s: a second bitmap line", a->name);
+	ps->seen_bitmap = true;
+	pl_skip_blanks(&l->p, l->end);
+	if (pl_scan_u64(&l->p, l->end, &a->bitmap_pages) != 0 || !eat(l, "/") ||
+	    pl_scan_u64(&l->p, l->end, &a->bitmap_total) != 0 || !eat(l, " pages") ||
+	    a->bitmap_pages > a->bitmap_total)
+		return fail(ps, l, "array %s: bad bitmap line", a->name);
+	a->has_bitmap = true;
+	return 0;
+}
+
+static int
+parse_continuation(struct md_parser *ps, struct md_line *l)
+{
+	char shown[48];
+
+	pl_skip_blanks(&l->p, l->end);
+	if (ps->cur == NULL)
+		return fail(ps, l, "an indented line outside any array");
+	if (*l->p >= '0' && *l->p <= '9')
+		return parse_blocks(ps, l);
+	if (eat(l, "bitmap:"))
+		return parse_bitmap(ps, l);
+	if (*l->p == '[' || (*l->p >= 'a' && *l->p <= 'z'))
+		return parse_action(ps, l);
+	return fail(ps, l, "unexpected '%s'", show(l->p, (size_t)(l->end - l->p), shown,
+						     sizeof(shown)));
+}
+
+/* What every stanza must have once all its lines are read. */
+static int
+finish_array(struct md_parser *ps, const struct md_line *l)
+{
+	struct pl_md_array *a = ps->cur;
+
+	ps->cur = NULL;
+	if (a == NULL)
+		return 0;
+	if (a->nmembers > 0 && !a->has_blocks)
+		return fail(ps, l, "array %s has no size line (truncated?)", a->name);
+	return 0;
+}
+
+int
+pl_mdstat_parse(const char *buf, size_t len, struct pl_mdstat *out, char *err, size_t errlen)
+{
+	struct md_parser ps = { out, NULL, false, false, false, err, errlen };
+	struct md_line l = { NULL, NULL, 0, false };
+	const char *p = buf, *end = buf + len;
+	size_t acap = 0, mcap = 0;
+	bool seen_unused = false;
+
+	memset(out, 0, sizeof(*out));
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (len == 0)
+		return fail(&ps, NULL, "the file is empty");
+	if (memchr(buf, '\0', len) != NULL)
+		return fail(&ps, NULL, "the file contains a NUL byte");
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		l.p = p;
+		l.end = nl != NULL ? nl : end;
+		l.no++;
+		l.last_unterminated = nl == NULL;
+		p = nl != NULL ? nl + 1 : end;
+		if (l.no == 1) {
+			if (!eat(&l, "Personalities :"))
+				goto bad_first;
+			pl_skip_blanks(&l.p, l.end);
+			pl_strlcpy(out->personalities, "", sizeof(out->personalities));
+			if ((size_t)(l.end - l.p) < sizeof(out->personalities)) {
+				memcpy(out->personalities, l.p, (size_t)(l.end - l.p));
+				out->personalities[l.end - l.p] = '\0';
+			} else {
+				memcpy(out->personalities, l.p, sizeof(out->personalities) - 1);
+				out->personalities[sizeof(out->personalities) - 1] = '\0';
+			}
+			for (size_t n = strlen(out->personalities);
+			     n > 0 && is_blank(out->personalities[n - 1]); n--)
+				out->personalities[n - 1] = '\0';
+			if (l.last_unterminated)
+				goto truncated;
+			continue;
+		}
+		{
+			const char *q = l.p;
+
+			pl_skip_blanks(&q, l.end);
+			if (q == l.end)
+				continue;     /* the blank line that ends a stanza */
+		}
+		if (seen_unused) {
+			fail(&ps, &l, "text after the 'unused devices:' line");
+			goto bad;
+		}
+		if (is_blank(*l.p)) {
+			if (parse_continuation(&ps, &l) != 0)
+				goto bad;
+		} else if (eat(&l, "unused devices:")) {
+			if (finish_array(&ps, &l) != 0)
+				goto bad;
+			if (l.last_unterminated)
+				goto truncated;
+			seen_unused = true;
+		} else if (eat(&l, "read_ahead ")) {
+			continue;     /* 2.4 and early 2.6 kernels */
+		} else {
+			if (finish_array(&ps, &l) != 0 || parse_header(&ps, &l, &acap, &mcap) != 0)
+				goto bad;
+		}
+	}
+	if (!seen_unused) {
+		fail(&ps, NULL, "truncated: no 'unused devices:' line at the end (after line %zu)",
+		     l.no);
+		goto bad;
+	}
+	return 0;
+
+bad_first:
+	fail(&ps, &l, "expected 'Personalities :' (is this /proc/mdstat?)");
+	goto bad;
+truncated:
+	fail(&ps, NULL, "truncated: the file ends inside line %zu", l.no);
+bad:
+	pl_mdstat_free(out);
+	return -1;
+}
+
+void
+pl_mdstat_free(struct pl_mdstat *st)
+{
+	free(st->arrays);
+	free(st->members);
+	memset(st, 0, sizeof(*st));
+}
+
+const struct pl_md_member *
+pl_md_member(const struct pl_mdstat *st, const struct pl_md_array *a, size_t i)
+{
+	return &st->members[a->first_member + i];
+}
+
+unsigned
+pl_md_degraded(const struct pl_md_array *a)
+{
+	unsigned missing = 0;
+
+	if (!a->has_counts)
+		return 0;
+	for (const char *s = a->status; *s; s++)
+		if (*s == '_')
+			missing++;
+	return missing > a->raid_disks - a->in_sync ? missing : a->raid_disks - a->in_sync;
+}
+
+bool
+pl_md_is_container(const struct pl_md_array *a)
+{
+	return a->state == PL_MD_INACTIVE && strncmp(a->super, "external:", 9) == 0 &&
+	       a->super[9] != '\0' && a->super[9] != '/' && a->super[9] != '-';
+}
+
+const char *
+pl_md_action_name(enum pl_md_action a)
+{
+	switch (a) {
+	case PL_MD_RESYNC: return "resync";
+	case PL_MD_RECOVERY: return "recovery";
+	case PL_MD_RESHAPE: return "reshape";
+	case PL_MD_CHECK: return "check";
+	case PL_MD_REPAIR: return "repair";
+	case PL_MD_IDLE: break;
+	}
+	return "idle";
+}
+
+int
+pl_md_sync_action_parse(const char *s, enum pl_md_action *out)
+{
+	static const struct { const char *w; enum pl_md_action a; } words[] = {
+		{ "idle", PL_MD_IDLE }, { "frozen", PL_MD_IDLE }, { "resync", PL_MD_RESYNC },
+		{ "recover", PL_MD_RECOVERY }, { "reshape", PL_MD_RESHAPE },
+		{ "check", PL_MD_CHECK }, { "repair", PL_MD_REPAIR },
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(s, words[i].w) == 0) {
+			*out = words[i].a;
+			return 0;
+		}
+	return -1;
+}
+
+int
+pl_md_sync_completed_parse(const char *s, uint64_t *done, uint64_t *total)
+{
+	const char *p = s, *end = s + strlen(s);
+
+	if (strcmp(s, "none") == 0 || strcmp(s, "delayed") == 0)
+		return 0;
+	if (pl_scan_u64(&p, end, done) != 0 || (size_t)(end - p) < 3 ||
+	    memcmp(p, " / ", 3) != 0)
+		return -1;
+	p += 3;
+	if (pl_scan_u64(&p, end, total) != 0 || p != end || *done > *total)
+		return -1;
+	return 1;
+}

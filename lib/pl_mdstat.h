@@ -1,4 +1,139 @@
-/* pl_mdstat: placeholder while the module is written. */
+/* pl_mdstat: Linux software RAID status from /proc/mdstat and /sys/block/mdN/md.
+ *
+ * The kernel writes /proc/mdstat in drivers/md/md.c (md_seq_show, status_resync) and in
+ * each personality's status function. The file is a "Personalities :" line, one stanza
+ * per array, and an "unused devices:" line that always ends it:
+ *
+ *   md0 : active (auto-read-only) raid5 sde1[4] sdd1[2](F) sdc1[1] sdb1[0](S)
+ *         23441682432 blocks super 1.2 level 5, 1024k chunk, algorithm 2 [4/3] [UUU_]
+ *         [=======>.............]  recovery = 37.9% (2963739448/7813894144) finish=505.9min speed=159773K/sec
+ *         bitmap: 22/59 pages [88KB], 65536KB chunk
+ *
+ * The parser is strict: a line it does not know, a number that is not one, or a file
+ * without its closing "unused devices:" line (a truncated read) is an error, never a
+ * healthy-looking array. */
 #ifndef PL_MDSTAT_H
 #define PL_MDSTAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PL_MD_NAME_MAX 32      /* "md127", "md_d0", "md_home" */
+#define PL_MD_DEV_MAX 64       /* a member's block device name: "nvme0n1p2" */
+#define PL_MD_STATUS_MAX 388   /* the [UU_] string: 384 disks (1.x superblock limit) */
+#define PL_MD_ARRAYS_MAX 4096  /* more arrays than this is taken as garbage */
+#define PL_MD_MEMBERS_MAX 65536
+
+/* Member flags, as the kernel prints them after "name[role]". */
+#define PL_MD_FAULTY        0x01u   /* (F) */
+#define PL_MD_SPARE         0x02u   /* (S) */
+#define PL_MD_WRITE_MOSTLY  0x04u   /* (W) */
+#define PL_MD_REPLACEMENT   0x08u   /* (R) */
+#define PL_MD_JOURNAL       0x10u   /* (J) */
+
+enum pl_md_state {
+	PL_MD_ACTIVE = 0,      /* running */
+	PL_MD_INACTIVE,        /* assembled but not started (or an external container) */
+	PL_MD_BROKEN,          /* running without a member it cannot do without */
+};
+
+/* The sync action of the action line. The kernel prints a repair as "resync" (only
+ * sysfs sync_action tells them apart); "repair" is accepted for completeness. */
+enum pl_md_action {
+	PL_MD_IDLE = 0,
+	PL_MD_RESYNC,
+	PL_MD_RECOVERY,        /* also the cluster form "recover=REMOTE" */
+	PL_MD_RESHAPE,
+	PL_MD_CHECK,
+	PL_MD_REPAIR,
+};
+
+enum pl_md_progress {
+	PL_MD_RUNNING = 0,     /* "resync = 12.5% (...)": the numbers below are set */
+	PL_MD_DELAYED,         /* "resync=DELAYED": waits for another array on the same disks */
+	PL_MD_PENDING,         /* "resync=PENDING": starts at the first write (auto-read-only) */
+	PL_MD_REMOTE,          /* "resync=REMOTE": another node of a cluster runs it */
+};
+
+struct pl_md_member {
+	char dev[PL_MD_DEV_MAX];   /* as printed: "sda1"; '/' in a name shows as '!' */
+	int role;                  /* the number in brackets (the kernel's desc_nr) */
+	unsigned flags;            /* PL_MD_FAULTY, ... */
+};
+
+struct pl_md_array {
+	char name[PL_MD_NAME_MAX];
+	enum pl_md_state state;
+	bool read_only;            /* "(read-only)" */
+	bool auto_read_only;       /* "(auto-read-only)" */
+	char level[16];            /* "raid1", "linear"...; "" when not shown (inactive) */
+	size_t first_member;       /* members are mdstat.members[first_member + i] */
+	size_t nmembers;
+	unsigned nfaulty, nspare;  /* members flagged (F), (S) */
+
+	bool has_blocks;
+	uint64_t blocks;           /* 1K blocks */
+	char super[48];            /* "1.2", "external:imsm", "non-persistent"; "" for 0.90 */
+	uint64_t chunk_kb;         /* 0 when not shown */
+
+	bool has_counts;           /* "[n/m] [UU_]" was shown (raid1/4/5/6/10, multipath) */
+	unsigned raid_disks;       /* n */
+	unsigned in_sync;          /* m: working members */
+	char status[PL_MD_STATUS_MAX];   /* "UU_", without brackets; one character per slot */
+
+	enum pl_md_action action;  /* PL_MD_IDLE: no action line */
+	enum pl_md_progress progress;
+	double percent;            /* RUNNING only: 0..100, one decimal as printed */
+	bool has_done;             /* "(done/total)" was shown */
+	uint64_t done, total;      /* 1K blocks */
+	bool has_finish;
+	double finish_min;         /* the kernel's estimate, minutes */
+	bool has_speed;
+	uint64_t speed_kps;        /* K/sec, 1024 bytes */
+
+	bool has_bitmap;
+	uint64_t bitmap_pages, bitmap_total;   /* "bitmap: 22/59 pages" */
+};
+
+/* The parsed file. Owns its arrays; free with pl_mdstat_free(). */
+struct pl_mdstat {
+	char personalities[256];   /* "[raid1] [raid6]", trimmed; cut if longer */
+	struct pl_md_array *arrays;
+	size_t narrays;
+	struct pl_md_member *members;
+	size_t nmembers;
+};
+
+/* Parses the text of /proc/mdstat (buf need not be NUL-terminated). Returns 0 and fills
+ * *out (initialised here), or -1 with why in err (naming the line) and *out empty. The
+ * caller frees *out with pl_mdstat_free() in both cases. */
+int pl_mdstat_parse(const char *buf, size_t len, struct pl_mdstat *out, char *err,
+		    size_t errlen);
+void pl_mdstat_free(struct pl_mdstat *st);
+
+/* The member i (0 <= i < a->nmembers) of array a. */
+const struct pl_md_member *pl_md_member(const struct pl_mdstat *st, const struct pl_md_array *a,
+					size_t i);
+
+/* Slots that are not in sync: n - m of "[n/m]", or the '_' in the status when that says
+ * more; 0 when the personality shows no counts (raid0, linear). */
+unsigned pl_md_degraded(const struct pl_md_array *a);
+
+/* True for the inactive stanza of an external-metadata container (Intel IMSM, DDF):
+ * "super external:imsm". Containers are never started; their member arrays are
+ * ("super external:/md127/0"). */
+bool pl_md_is_container(const struct pl_md_array *a);
+
+/* "resync", "recovery", "reshape", "check", "repair" or "idle". */
+const char *pl_md_action_name(enum pl_md_action a);
+
+/* Parses sysfs sync_action ("idle", "resync", "recover", "check", "repair", "reshape",
+ * "frozen"). Returns 0 with *out (frozen is PL_MD_IDLE), or -1 when unknown. */
+int pl_md_sync_action_parse(const char *s, enum pl_md_action *out);
+
+/* Parses sysfs sync_completed: "done / total" in 512-byte sectors. Returns 1 with the
+ * numbers, 0 for "none" or "delayed", -1 when malformed or done > total. */
+int pl_md_sync_completed_parse(const char *s, uint64_t *done, uint64_t *total);
+
 #endif

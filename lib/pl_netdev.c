@@ -1,5 +1,365 @@
 #include "config.h"
 
-#include "pl_netdev.h"
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
-extern int pl_netdev_unused;
+#include "pl_buf.h"
+#include "pl_file.h"
+#include "pl_netdev.h"
+#include "pl_num.h"
+
+void
+pl_netdev_free(struct pl_netdev *nd)
+{
+	free(nd->v);
+	nd->v = NULL;
+	nd->n = 0;
+}
+
+const struct pl_netdev_if *
+pl_netdev_find(const struct pl_netdev *nd, const char *name)
+{
+	for (size_t i = 0; i < nd->n; i++)
+		if (strcmp(nd->v[i].name, name) == 0)
+			return &nd->v[i];
+	return NULL;
+}
+
+bool
+pl_netdev_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n >= PL_NETDEV_NAME_MAX || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p <= ' ' || *p == 0x7f || *p == '/')
+			return false;
+	return true;
+}
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static bool
+starts_with(const char *p, const char *eol, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return (size_t)(eol - p) >= n && memcmp(p, prefix, n) == 0;
+}
+
+/* One interface line [p, eol) into *ifc. Returns 0, or -1 with why in err. */
+static int
+parse_line(const char *p, const char *eol, size_t lineno, struct pl_netdev_if *ifc, char *err,
+	   size_t errlen)
+{
+	const char *colon = NULL, *s;
+	size_t n;
+
+	for (const char *q = p; q < eol; q++)
+		if (*q == ':')
+			colon = q;
+	if (colon == NULL) {
+		pl_snprintf(err, errlen, "line %zu: no ':' after an interface name", lineno);
+		return -1;
+	}
+	s = p;
+	pl_skip_blanks(&s, colon);
+	n = (size_t)(colon - s);
+	if (n == 0 || n >= sizeof(ifc->name) || memchr(s, '\0', n) != NULL) {
+		pl_snprintf(err, errlen, "line %zu: %s interface name", lineno,
+			    n == 0 ? "an empty" : "an overlong or binary");
+		return -1;
+	}
+	memcpy(ifc->name, s, n);
+	ifc->name[n] = '\0';
+	if (!pl_netdev_name_ok(ifc->name)) {
+		pl_snprintf(err, errlen, "line %zu: '%s' is not an interface name", lineno,
+			    ifc->name);
+		return -1;
+	}
+	s = colon + 1;
+	for (int i = 0; i < PL_ND_NFIELDS; i++) {
+		pl_skip_blanks(&s, eol);
+		if (s == eol) {
+			pl_snprintf(err, errlen, "line %zu (%s): %d of %d counters (truncated?)",
+				    lineno, ifc->name, i, PL_ND_NFIELDS);
+			return -1;
+		}
+		if (pl_scan_u64(&s, eol, &ifc->c[i]) != 0 || (s < eol && !is_blank(*s))) {
+			pl_snprintf(err, errlen, "line %zu (%s): counter %d is not a number", lineno,
+				    ifc->name, i + 1);
+			return -1;
+		}
+	}
+	/* Fields a later kernel may add must at least be numbers. */
+	while (pl_skip_blanks(&s, eol), s < eol) {
+		uint64_t extra;
+
+		if (pl_scan_u64(&s, eol, &extra) != 0 || (s < eol && !is_blank(*s))) {
+			pl_snprintf(err, errlen, "line %zu (%s): garbage after the counters", lineno,
+				    ifc->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+pl_netdev_parse(const char *buf, size_t len, struct pl_netdev *out, char *err, size_t errlen)
+{
+	const char *p = buf, *end = buf + len;
+	size_t lineno = 0, cap = 0;
+
+	out->v = NULL;
+	out->n = 0;
+	if (len == 0) {
+		pl_snprintf(err, errlen, "/proc/net/dev is empty");
+		return -1;
+	}
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *s;
+
+		if (eol == NULL)
+			eol = end;
+		lineno++;
+		if (lineno == 1 || lineno == 2) {
+			if (!starts_with(p, eol, lineno == 1 ? "Inter-|" : " face |")) {
+				pl_snprintf(err, errlen,
+					    "/proc/net/dev: line %zu is not the expected header", lineno);
+				return -1;
+			}
+			p = eol < end ? eol + 1 : end;
+			continue;
+		}
+		s = p;
+		pl_skip_blanks(&s, eol);
+		if (s < eol) {
+			struct pl_netdev_if ifc;
+
+			memset(&ifc, 0, sizeof(ifc));
+			if (parse_line(p, eol, lineno, &ifc, err, errlen) != 0)
+				return -1;
+			if (pl_netdev_find(out, ifc.name) != NULL) {
+				pl_snprintf(err, errlen, "line %zu: interface %s listed twice", lineno,
+					    ifc.name);
+				return -1;
+			}
+			if (out->n >= PL_NETDEV_MAX) {
+				pl_snprintf(err, errlen, "more than %d interfaces", PL_NETDEV_MAX);
+				return -1;
+			}
+			if (out->n == cap) {
+				size_t ncap = cap ? cap * 2 : 16;
+				struct pl_netdev_if *v = realloc(out->v, ncap * sizeof(*v));
+
+				if (v == NULL) {
+					pl_snprintf(err, errlen, "out of memory");
+					return -1;
+				}
+				out->v = v;
+				cap = ncap;
+			}
+			out->v[out->n++] = ifc;
+		}
+		p = eol < end ? eol + 1 : end;
+	}
+	if (lineno < 2) {
+		pl_snprintf(err, errlen, "/proc/net/dev: the header is cut short");
+		return -1;
+	}
+	if (out->n == 0) {
+		pl_snprintf(err, errlen, "/proc/net/dev lists no interface (not even lo)");
+		return -1;
+	}
+	return 0;
+}
+
+int64_t
+pl_netdev_parse_speed(const char *s)
+{
+	int64_t v;
+
+	/* Old kernels print SPEED_UNKNOWN as an unsigned 65535 or 4294967295; -1 today. */
+	if (pl_parse_i64(s, INT64_MIN, INT64_MAX, &v) != 0 || v <= 0 || v == 65535 ||
+	    v > 100000000)
+		return -1;
+	return v;
+}
+
+enum pl_duplex
+pl_netdev_parse_duplex(const char *s)
+{
+	if (strcmp(s, "full") == 0)
+		return PL_DUPLEX_FULL;
+	if (strcmp(s, "half") == 0)
+		return PL_DUPLEX_HALF;
+	return PL_DUPLEX_UNKNOWN;
+}
+
+int
+pl_netdev_parse_flags_up(const char *s)
+{
+	uint64_t v = 0;
+	size_t n = 0;
+
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return -1;
+	for (s += 2; *s; s++, n++) {
+		int d;
+
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else if (*s >= 'A' && *s <= 'F')
+			d = *s - 'A' + 10;
+		else
+			return -1;
+		if (n >= 16)
+			return -1;
+		v = v << 4 | (uint64_t)d;
+	}
+	if (n == 0)
+		return -1;
+	return (v & 1u) ? 1 : 0;      /* IFF_UP */
+}
+
+/* Whether <root>/sys/class/net/<name>/<what> exists (a file, directory or link). */
+static bool
+sys_exists(const char *root, const char *name, const char *what)
+{
+	char rel[256], full[4096];
+	struct stat st;
+
+	if (pl_snprintf(rel, sizeof(rel), "/sys/class/net/%s%s%s", name, what[0] ? "/" : "",
+			what) >= (int)sizeof(rel) ||
+	    pl_path(root, rel, full, sizeof(full)) != 0)
+		return false;
+	return lstat(full, &st) == 0;
+}
+
+/* Reads one attribute; "" when the kernel refuses it (EINVAL) or it is missing. */
+static void
+sys_attr(const char *root, const char *name, const char *attr, char *buf, size_t len)
+{
+	char rel[256];
+
+	buf[0] = '\0';
+	if (pl_snprintf(rel, sizeof(rel), "/sys/class/net/%s/%s", name, attr) >= (int)sizeof(rel) ||
+	    pl_read_small(root, rel, buf, len) < 0)
+		buf[0] = '\0';
+}
+
+int
+pl_netdev_link_read(const char *root, const char *name, struct pl_netdev_link *out)
+{
+	char v[64];
+	int64_t n;
+
+	memset(out, 0, sizeof(*out));
+	out->carrier = -1;
+	out->admin_up = -1;
+	out->speed = -1;
+	out->type = -1;
+	if (!pl_netdev_name_ok(name))
+		return -1;
+	out->present = sys_exists(root, name, "");
+	if (!out->present)
+		return 0;
+	sys_attr(root, name, "operstate", out->operstate, sizeof(out->operstate));
+	sys_attr(root, name, "carrier", v, sizeof(v));
+	if (strcmp(v, "0") == 0 || strcmp(v, "1") == 0)
+		out->carrier = v[0] - '0';
+	sys_attr(root, name, "flags", v, sizeof(v));
+	if (v[0])
+		out->admin_up = pl_netdev_parse_flags_up(v);
+	sys_attr(root, name, "speed", v, sizeof(v));
+	out->speed = pl_netdev_parse_speed(v);
+	sys_attr(root, name, "duplex", v, sizeof(v));
+	out->duplex = pl_netdev_parse_duplex(v);
+	sys_attr(root, name, "type", v, sizeof(v));
+	if (pl_parse_i64(v, 0, 65535, &n) == 0)
+		out->type = (int)n;
+	out->has_device = sys_exists(root, name, "device");
+	out->is_bridge = sys_exists(root, name, "bridge");
+	out->is_wireless = sys_exists(root, name, "wireless") || sys_exists(root, name, "phy80211");
+	return 0;
+}
+
+static bool
+is_one_of(const char *s, const char *const *words)
+{
+	for (; *words; words++)
+		if (strcmp(s, *words) == 0)
+			return true;
+	return false;
+}
+
+enum pl_link
+pl_netdev_link_state(const struct pl_netdev_link *l)
+{
+	static const char *const not_up[] = { "dormant", "lowerlayerdown", "notpresent",
+					      "testing", NULL };
+	int admin = l->admin_up;
+
+	if (!l->present)
+		return PL_LINK_UNKNOWN;
+	if (admin < 0) {
+		/* The kernel refuses to show the carrier of an interface that is set down,
+		 * so a readable carrier means it is administratively up. */
+		if (l->carrier >= 0)
+			admin = 1;
+		else if (strcmp(l->operstate, "down") == 0)
+			admin = 0;
+	}
+	if (admin == 0)
+		return PL_LINK_ADMIN_DOWN;
+	/* The carrier changes at once; operstate follows it a moment later (linkwatch). */
+	if (l->carrier == 0 || strcmp(l->operstate, "down") == 0)
+		return PL_LINK_NO_CARRIER;
+	if (strcmp(l->operstate, "up") == 0)
+		return PL_LINK_UP;
+	if (is_one_of(l->operstate, not_up))
+		return PL_LINK_NOT_UP;
+	/* "unknown": drivers without operstate support, lo, tun. */
+	return PL_LINK_UP;
+}
+
+const char *
+pl_netdev_link_text(const struct pl_netdev_link *l)
+{
+	switch (pl_netdev_link_state(l)) {
+	case PL_LINK_UNKNOWN: return "link state unknown (not in /sys/class/net)";
+	case PL_LINK_UP: return "up";
+	case PL_LINK_NO_CARRIER: return "down (no carrier)";
+	case PL_LINK_ADMIN_DOWN: return "administratively down";
+	case PL_LINK_NOT_UP: return l->operstate;
+	}
+	return "?";
+}
+
+bool
+pl_netdev_is_virtual(const char *name, const struct pl_netdev_link *l)
+{
+	static const char *const prefixes[] = { "veth", "docker", "br-", "virbr", NULL };
+
+	if (strcmp(name, "lo") == 0)
+		return true;
+	for (const char *const *p = prefixes; *p; p++)
+		if (strncmp(name, *p, strlen(*p)) == 0)
+			return true;
+	if (!l->present)
+		return false;
+	/* ARPHRD_LOOPBACK and ARPHRD_NONE (tun). */
+	if (l->type == 772 || l->type == 65534 || l->is_bridge)
+		return true;
+	return !l->has_device && !l->is_wireless;
+}

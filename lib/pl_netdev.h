@@ -1,4 +1,109 @@
-/* pl_netdev: placeholder while the module is written. */
+/* pl_netdev: network interface counters from /proc/net/dev and link facts from
+ * /sys/class/net/<if>.
+ *
+ * /proc/net/dev has two header lines, then one line per interface: the name, padded on
+ * the left and followed by ':', then 16 counters (8 receive, 8 transmit), all cumulative
+ * since the interface appeared. Names may contain ':' themselves (old alias style,
+ * "ibr10:30:"), and a large first counter may follow the ':' without a blank
+ * ("eth0:4294120338 ..."), so the name ends at the last ':' of the line.
+ *
+ * Both /proc/net/dev and /sys/class/net belong to the reader's network namespace. */
 #ifndef PL_NETDEV_H
 #define PL_NETDEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The counters of one line, in the kernel's order. */
+enum pl_netdev_field {
+	PL_ND_RX_BYTES = 0, PL_ND_RX_PACKETS, PL_ND_RX_ERRS, PL_ND_RX_DROP, PL_ND_RX_FIFO,
+	PL_ND_RX_FRAME, PL_ND_RX_COMPRESSED, PL_ND_RX_MULTICAST,
+	PL_ND_TX_BYTES, PL_ND_TX_PACKETS, PL_ND_TX_ERRS, PL_ND_TX_DROP, PL_ND_TX_FIFO,
+	PL_ND_TX_COLLS, PL_ND_TX_CARRIER, PL_ND_TX_COMPRESSED,
+	PL_ND_NFIELDS
+};
+
+/* The kernel allows 15 bytes (IFNAMSIZ - 1); a little room for other sources. */
+#define PL_NETDEV_NAME_MAX 32
+/* More lines than this is not a real /proc/net/dev. */
+#define PL_NETDEV_MAX 16384
+
+struct pl_netdev_if {
+	char name[PL_NETDEV_NAME_MAX];
+	uint64_t c[PL_ND_NFIELDS];
+};
+
+/* One reading. The array is owned by the struct; free with pl_netdev_free. */
+struct pl_netdev {
+	struct pl_netdev_if *v;
+	size_t n;
+};
+
+/* Parses the text of /proc/net/dev into out (which it initialises; free it with
+ * pl_netdev_free even on error). Every interface line must have a valid name and at least
+ * 16 counters (later fields, should a kernel add some, are ignored); a name seen twice,
+ * a truncated line, a missing header or a file without interfaces is an error. Returns
+ * 0, or -1 with why in err ("line 4 (eth0): counter 2 is not a number"). */
+int pl_netdev_parse(const char *buf, size_t len, struct pl_netdev *out, char *err,
+		    size_t errlen);
+void pl_netdev_free(struct pl_netdev *nd);
+
+/* The interface called name, or NULL. */
+const struct pl_netdev_if *pl_netdev_find(const struct pl_netdev *nd, const char *name);
+
+/* True for a name the kernel could have given: 1..15 bytes (up to PL_NETDEV_NAME_MAX - 1
+ * accepted), printable, no blank and no '/', not "." or "..". Only such names are ever
+ * put into a sysfs path. */
+bool pl_netdev_name_ok(const char *name);
+
+enum pl_duplex { PL_DUPLEX_UNKNOWN = 0, PL_DUPLEX_HALF, PL_DUPLEX_FULL };
+
+/* What the link is doing, judged from operstate, carrier and the IFF_UP flag. */
+enum pl_link {
+	PL_LINK_UNKNOWN = 0,    /* no sysfs directory: nothing to judge by */
+	PL_LINK_UP,             /* up (or "unknown" with a carrier: lo, tun, some drivers) */
+	PL_LINK_NO_CARRIER,     /* administratively up, no carrier: cable, switch port, peer */
+	PL_LINK_ADMIN_DOWN,     /* set down ("ip link set down", or never configured) */
+	PL_LINK_NOT_UP,         /* dormant, lowerlayerdown, notpresent or testing */
+};
+
+/* The sysfs facts about one interface. Attributes the kernel refuses to give (speed and
+ * duplex while there is no link, carrier while the interface is down) are unknown. */
+struct pl_netdev_link {
+	bool present;           /* /sys/class/net/<if> exists */
+	char operstate[20];     /* as the kernel writes it, "" when unreadable */
+	int carrier;            /* 1, 0, or -1 unreadable */
+	int admin_up;           /* IFF_UP from flags: 1, 0, or -1 unreadable */
+	int64_t speed;          /* Mbit/s; -1 unknown (the kernel's -1, or unreadable) */
+	enum pl_duplex duplex;
+	int type;               /* ARPHRD_* (1 ethernet, 772 loopback), -1 unreadable */
+	bool has_device;        /* a "device" link: backed by hardware (or a paravirtual bus) */
+	bool is_bridge;         /* a "bridge" directory */
+	bool is_wireless;       /* a "wireless" or "phy80211" entry */
+};
+
+/* Reads /sys/class/net/<name>/... below root into out. Never fails: what cannot be read
+ * is unknown (and present is false when the directory does not exist). Returns 0, or -1
+ * when name is not pl_netdev_name_ok (out is then all unknown). */
+int pl_netdev_link_read(const char *root, const char *name, struct pl_netdev_link *out);
+
+/* Pure parsers of single attributes (text without the newline). */
+int64_t pl_netdev_parse_speed(const char *s);      /* Mbit/s, or -1 */
+enum pl_duplex pl_netdev_parse_duplex(const char *s);
+/* The "flags" attribute ("0x1003"): 1 when IFF_UP is set, 0 when not, -1 malformed. */
+int pl_netdev_parse_flags_up(const char *s);
+
+/* Judges the link from the facts. */
+enum pl_link pl_netdev_link_state(const struct pl_netdev_link *l);
+/* A few words for messages: "up", "down (no carrier)", "administratively down",
+ * "dormant"... */
+const char *pl_netdev_link_text(const struct pl_netdev_link *l);
+
+/* True for an interface that carries no traffic of its own to a wire or radio: loopback,
+ * bridges, veth, docker*, br-*, virbr*, tun/tap and anything without a "device" link in
+ * sysfs (bonds, VLANs, dummies, ifb). Wireless is physical. When sysfs says nothing
+ * (present false) the name alone decides. */
+bool pl_netdev_is_virtual(const char *name, const struct pl_netdev_link *l);
+
 #endif

@@ -14,7 +14,8 @@ pl_wrap(struct pl_buf *out, const char *text, int indent, int width)
 		const char *nl = strchr(p, '\n');
 		const char *para_end = nl ? nl : p + strlen(p);
 
-		pl_buf_printf(out, "%*s", indent, "");
+		if (p < para_end)
+			pl_buf_printf(out, "%*s", indent, "");
 		while (p < para_end) {
 			const char *w = p, *we;
 

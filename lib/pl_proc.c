@@ -22,6 +22,19 @@ next_line(const char **p, const char *end, const char **ls, const char **le)
 	return true;
 }
 
+/* The kernel ends every line of these files with a newline; text that does not end in
+ * one was cut short (a truncated copy, a short read), and its last number may be cut
+ * too: "21233" read as "212". */
+static int
+check_end(const char *buf, size_t len, const char *file, char *err, size_t errlen)
+{
+	if (len > 0 && buf[len - 1] != '\n') {
+		pl_snprintf(err, errlen, "%s does not end in a newline: truncated?", file);
+		return -1;
+	}
+	return 0;
+}
+
 static bool
 starts_with(const char *s, const char *e, const char *word)
 {
@@ -67,6 +80,8 @@ pl_procstat_parse(const char *buf, size_t len, struct pl_procstat *out, char *er
 	int lineno = 0;
 
 	memset(out, 0, sizeof(*out));
+	if (check_end(buf, len, "/proc/stat", err, errlen) != 0)
+		return -1;
 	while (next_line(&p, end, &ls, &le)) {
 		struct pl_cpu_times t;
 		const char *q;
@@ -170,6 +185,8 @@ pl_meminfo_parse(const char *buf, size_t len, struct pl_meminfo *out, char *err,
 	int lineno = 0;
 
 	memset(out, 0, sizeof(*out));
+	if (check_end(buf, len, "/proc/meminfo", err, errlen) != 0)
+		return -1;
 	while (next_line(&p, end, &ls, &le)) {
 		const char *colon = memchr(ls, ':', (size_t)(le - ls)), *q;
 		uint64_t kb;
@@ -253,6 +270,8 @@ pl_psi_parse(const char *buf, size_t len, struct pl_psi *out, char *err, size_t 
 	const char *p = buf, *end = buf + len, *ls, *le;
 
 	memset(out, 0, sizeof(*out));
+	if (check_end(buf, len, "pressure file", err, errlen) != 0)
+		return -1;
 	while (next_line(&p, end, &ls, &le)) {
 		struct pl_psi_line *l;
 
@@ -282,6 +301,8 @@ pl_loadavg_parse(const char *buf, size_t len, struct pl_loadavg *out, char *err,
 	double *l[3] = { &out->load1, &out->load5, &out->load15 };
 
 	memset(out, 0, sizeof(*out));
+	if (check_end(buf, len, "/proc/loadavg", err, errlen) != 0)
+		return -1;
 	for (int i = 0; i < 3; i++) {
 		pl_skip_blanks(&p, end);
 		if (pl_scan_double(&p, end, l[i]) != 0 || *l[i] < 0) {
@@ -298,6 +319,16 @@ pl_loadavg_parse(const char *buf, size_t len, struct pl_loadavg *out, char *err,
 	if (pl_scan_u64(&p, end, &out->total) != 0) {
 		pl_snprintf(err, errlen, "/proc/loadavg: malformed");
 		return -1;
+	}
+	/* The last pid comes last; nothing but a newline may follow it. */
+	pl_skip_blanks(&p, end);
+	{
+		uint64_t pid;
+
+		if (pl_scan_u64(&p, end, &pid) != 0 || end - p != 1) {
+			pl_snprintf(err, errlen, "/proc/loadavg: malformed");
+			return -1;
+		}
 	}
 	return 0;
 }

@@ -72,6 +72,12 @@ pl_range_parse(const char *text, struct pl_range *r, char *err, size_t errlen)
 		if (r->end_inf)
 			u2 = u1;
 	}
+	/* "10:20MB" could mean 10 bytes or 10 MB: make the admin say which. */
+	if (!r->start_inf && !r->end_inf && (u1 == PL_U_NONE) != (u2 == PL_U_NONE) &&
+	    (u1 == PL_U_NONE ? r->start : r->end) != 0) {
+		pl_snprintf(err, errlen, "range '%s': give both ends a unit, or neither", text);
+		return -1;
+	}
 	if (u1 != u2 && u1 != PL_U_NONE && u2 != PL_U_NONE) {
 		pl_snprintf(err, errlen, "range '%s' mixes %s and %s", text, pl_unit_name(u1),
 			    pl_unit_name(u2));

@@ -623,8 +623,10 @@ pl_render(const struct pl_result *r, enum pl_format fmt, size_t max_lines, struc
 
 			if ((pass == 0) != (l->state >= 0))
 				continue;
+			/* Room for the separator, a "[CRITICAL] " prefix and the two notices
+			 * below, so that the whole output stays within the cap. */
 			if (nlines >= max_lines ||
-			    out->len + strlen(l->text) + perf.len + 80 > PL_OUTPUT_CAP) {
+			    out->len + strlen(l->text) + perf.len + 16 + 200 > PL_OUTPUT_CAP) {
 				left++;
 				continue;
 			}

@@ -155,8 +155,24 @@ header(const char **p, const char *end, const char *word, char *out, size_t outl
 	return 0;
 }
 
+static int store_parse(const char *buf, size_t len, struct pl_store *st, char *err,
+		       size_t errlen);
+
+/* Parses into st; on failure st is left empty (no values, no time, no boot id), so that
+ * nothing of a rejected file can be saved back. */
 int
 pl_store_parse(const char *buf, size_t len, struct pl_store *st, char *err, size_t errlen)
+{
+	if (store_parse(buf, len, st, err, errlen) == 0)
+		return 0;
+	pl_store_clear(st);
+	st->time = st->prev_time = 0;
+	st->boot_id[0] = '\0';
+	return -1;
+}
+
+static int
+store_parse(const char *buf, size_t len, struct pl_store *st, char *err, size_t errlen)
 {
 	const char *p = buf, *end = buf + len, *line;
 	char word[128];

@@ -141,20 +141,21 @@ times_from_state(const struct pl_store *st, const char *gen, const char *name,
 	return v == end ? 0 : -1;
 }
 
-/* Percentages of the interval between two readings. A counter that went backwards by
- * itself (iowait does on some NO_HZ kernels) counts as no time; if the whole total
- * went backwards the readings are not comparable and this returns -1. */
+/* Percentages of the interval between two readings. Tick counters only grow while the
+ * system runs; one that went backwards means the readings are not of the same series
+ * (reboot without a new boot id, a CPU taken offline and back, a kernel bug), and the
+ * only honest answer is no figure: this returns -1, as it does when no time passed. */
 static int
 cpu_delta(struct pl_cpu_times *now, struct pl_cpu_times *then, double pct[10])
 {
 	uint64_t d[10], total = 0;
 
-	if (pl_cpu_total(now) < pl_cpu_total(then))
-		return -1;
 	for (int i = 0; i < 10; i++) {
 		uint64_t a = *field_ptr(now, i), b = *field_ptr(then, i);
 
-		d[i] = a >= b ? a - b : 0;
+		if (a < b)
+			return -1;
+		d[i] = a - b;
 		if (i < 8)
 			total += d[i];
 	}
@@ -235,8 +236,12 @@ cpu_load(void *ctxp, const struct pl_store *st, const char *gen)
 		if (times_from_state(st, gen, name, &then->cpu[then->ncpu]) == 0)
 			then->cpu[then->ncpu++].id = now->cpu[i].id;
 	}
-	/* Comparable when the total moved forward: a total that went back is a reset. */
-	return pl_cpu_total(&now->total) > pl_cpu_total(&then->total) ? 0 : -1;
+	/* Comparable when every aggregate counter moved forward or stayed. */
+	{
+		double pct[10];
+
+		return cpu_delta(&now->total, &then->total, pct);
+	}
 }
 
 static void

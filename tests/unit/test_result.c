@@ -1,9 +1,718 @@
+/* Unit tests of pl_result: applying thresholds, states, and the exact rendered output. */
 #include "config.h"
 
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pl_buf.h"
+#include "pl_result.h"
 #include "tests.h"
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static const char *const mem_primary[] = { "used_pct", "used", NULL };
+
+/* used_pct 85%, used 600 MiB */
+static void
+mem_result(struct pl_result *r)
+{
+	pl_result_init(r, "check_mem", "MEM");
+	pl_metric_add(r, "used_pct", 85, PL_U_PERCENT);
+	pl_metric_add(r, "used", 600.0 * 1048576, PL_U_BYTES);
+}
+
+/* Adds thresholds from "w:RANGE", "c:RANGE", "W:LABEL=RANGE", "C:LABEL=RANGE" specs. */
+static int
+thresholds(struct pl_thresholds *t, const char *const *specs, char *err, size_t errlen)
+{
+	for (; *specs != NULL; specs++) {
+		const char *s = *specs;
+		bool critical = s[0] == 'c' || s[0] == 'C';
+		bool labelled = s[0] == 'W' || s[0] == 'C';
+
+		if (pl_thresholds_add(t, critical, labelled, s + 2, err, errlen) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Applies specs to the memory result; returns the apply result, states in *s1, *s2. */
+static int
+apply_mem(const char *const *specs, enum pl_state *s1, enum pl_state *s2, char *err,
+	  size_t errlen)
+{
+	struct pl_result r;
+	struct pl_thresholds t = { NULL, 0 };
+	int rc;
+
+	mem_result(&r);
+	ck_assert_msg(thresholds(&t, specs, err, errlen) == 0, "%s", err);
+	rc = pl_result_apply(&r, &t, mem_primary, err, errlen);
+	*s1 = r.metrics[0]->state;
+	*s2 = r.metrics[1]->state;
+	pl_thresholds_free(&t);
+	pl_result_free(&r);
+	return rc;
+}
+
+static const struct {
+	const char *specs[4];
+	int rc;
+	enum pl_state used_pct, used;
+	const char *err_has[3];
+} apply_cases[] = {
+	/* -w and -c go to the primary metric. */
+	{ { "w:80", NULL }, 0, PL_WARNING, PL_OK, { NULL } },
+	{ { "c:80", NULL }, 0, PL_CRITICAL, PL_OK, { NULL } },
+	{ { "w:90", NULL }, 0, PL_OK, PL_OK, { NULL } },
+	/* The primary is chosen by unit: a byte range goes to "used". */
+	{ { "c:512MB", NULL }, 0, PL_OK, PL_CRITICAL, { NULL } },
+	{ { "c:1GB", NULL }, 0, PL_OK, PL_OK, { NULL } },
+	{ { "w:80%", NULL }, 0, PL_WARNING, PL_OK, { NULL } },
+	/* A unit no primary metric is in is an error that says so. */
+	{ { "w:20ms", NULL }, -1, PL_OK, PL_OK, { "20ms", "used_pct", "seconds" } },
+	/* Critical is evaluated before warning. */
+	{ { "w:50", "c:80", NULL }, 0, PL_CRITICAL, PL_OK, { NULL } },
+	{ { "c:80", "w:50", NULL }, 0, PL_CRITICAL, PL_OK, { NULL } },
+	{ { "w:50", "c:90", NULL }, 0, PL_WARNING, PL_OK, { NULL } },
+	{ { "w:@80:90", "c:~:100", NULL }, 0, PL_WARNING, PL_OK, { NULL } },
+	/* The later spec wins. */
+	{ { "w:50", "w:90", NULL }, 0, PL_OK, PL_OK, { NULL } },
+	{ { "w:90", "w:50", NULL }, 0, PL_WARNING, PL_OK, { NULL } },
+	{ { "W:*=50", "W:used_pct=90", NULL }, 0, PL_OK, PL_WARNING, { NULL } },
+	{ { "W:used_pct=90", "W:*=50", NULL }, 0, PL_WARNING, PL_WARNING, { NULL } },
+	{ { "w:50", "W:used_pct=90", NULL }, 0, PL_OK, PL_OK, { NULL } },
+	/* LABEL=RANGE with globs */
+	{ { "C:used=500MB", NULL }, 0, PL_OK, PL_CRITICAL, { NULL } },
+	{ { "C:*_pct=80", NULL }, 0, PL_CRITICAL, PL_OK, { NULL } },
+	{ { "W:used*=10", NULL }, 0, PL_WARNING, PL_WARNING, { NULL } },
+	{ { "W:u?ed=10", NULL }, 0, PL_OK, PL_WARNING, { NULL } },
+	{ { "C:[u]sed_pct=~:10", NULL }, 0, PL_CRITICAL, PL_OK, { NULL } },
+	/* A label that matches nothing is an error naming it and the labels there are. */
+	{ { "W:nosuch=10", NULL }, -1, PL_OK, PL_OK, { "nosuch", "used_pct, used", NULL } },
+	{ { "C:Used=10", NULL }, -1, PL_OK, PL_OK, { "Used", NULL } },
+	/* A unit that does not fit a matched metric is an error. */
+	{ { "W:*=80%", NULL }, -1, PL_OK, PL_OK, { "'used'", "bytes", NULL } },
+	{ { "C:used_pct=1GB", NULL }, -1, PL_OK, PL_OK, { "used_pct", "percent", NULL } },
+};
+
+START_TEST(test_apply)
+{
+	enum pl_state s1 = PL_UNKNOWN, s2 = PL_UNKNOWN;
+	char err[512] = "";
+	int rc = apply_mem(apply_cases[_i].specs, &s1, &s2, err, sizeof(err));
+
+	ck_assert_msg(rc == apply_cases[_i].rc, "case %d: rc %d (%s)", _i, rc, err);
+	if (rc == 0) {
+		ck_assert_msg(s1 == apply_cases[_i].used_pct, "case %d: used_pct %s", _i,
+			      pl_state_name(s1));
+		ck_assert_msg(s2 == apply_cases[_i].used, "case %d: used %s", _i,
+			      pl_state_name(s2));
+		return;
+	}
+	for (int k = 0; k < 3 && apply_cases[_i].err_has[k] != NULL; k++)
+		ck_assert_msg(strstr(err, apply_cases[_i].err_has[k]) != NULL,
+			      "case %d: '%s' not in '%s'", _i, apply_cases[_i].err_has[k], err);
+}
+END_TEST
+
+START_TEST(test_apply_primary_absent)
+{
+	static const char *const primary[] = { "nosuch", NULL };
+	const char *specs[] = { "w:10", NULL };
+	struct pl_result r;
+	struct pl_thresholds t = { NULL, 0 };
+	char err[256] = "";
+
+	/* A primary metric not measured this run: -w has nothing to apply to, no error. */
+	mem_result(&r);
+	ck_assert_int_eq(thresholds(&t, specs, err, sizeof(err)), 0);
+	ck_assert_int_eq(pl_result_apply(&r, &t, primary, err, sizeof(err)), 0);
+	ck_assert_int_eq(pl_result_state(&r), PL_OK);
+	ck_assert_int_eq(pl_result_apply(&r, &t, NULL, err, sizeof(err)), 0);
+	pl_thresholds_free(&t);
+	pl_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_thresholds_add_bad)
+{
+	struct pl_thresholds t = { NULL, 0 };
+	char err[256];
+
+	err[0] = '\0';
+	ck_assert_int_eq(pl_thresholds_add(&t, false, true, "used", err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "LABEL=RANGE"));
+	ck_assert_int_eq(pl_thresholds_add(&t, false, true, "=10", err, sizeof(err)), -1);
+	ck_assert_int_eq(pl_thresholds_add(&t, false, true, "used=", err, sizeof(err)), -1);
+	ck_assert_int_eq(pl_thresholds_add(&t, false, true, "used=10:5", err, sizeof(err)), -1);
+	ck_assert_int_eq(pl_thresholds_add(&t, true, false, "abc", err, sizeof(err)), -1);
+	ck_assert_uint_eq(t.n, 0);
+	ck_assert_int_eq(pl_thresholds_add(&t, true, true, "a=b=10", err, sizeof(err)), -1);
+	ck_assert_int_eq(pl_thresholds_add(&t, true, true, "sda_await=~:20ms", err,
+					   sizeof(err)), 0);
+	ck_assert_uint_eq(t.n, 1);
+	ck_assert_str_eq(t.v[0].pattern, "sda_await");
+	ck_assert_str_eq(t.v[0].text, "sda_await=~:20ms");
+	ck_assert(t.v[0].critical);
+	pl_thresholds_free(&t);
+	ck_assert_uint_eq(t.n, 0);
+}
+END_TEST
+
+START_TEST(test_nan_metric)
+{
+	const char *specs[] = { "c:0", "W:u=@~:", NULL };
+	static const char *const primary[] = { "u", NULL };
+	struct pl_result r;
+	struct pl_thresholds t = { NULL, 0 };
+	struct pl_buf out = PL_BUF_INIT;
+	char err[256] = "";
+
+	/* A value that could not be had never alerts, and its thresholds stay valid. */
+	pl_result_init(&r, "check_x", "X");
+	pl_metric_add(&r, "u", NAN, PL_U_PERCENT);
+	ck_assert_int_eq(thresholds(&t, specs, err, sizeof(err)), 0);
+	ck_assert_int_eq(pl_result_apply(&r, &t, primary, err, sizeof(err)), 0);
+	ck_assert_int_eq(r.metrics[0]->state, PL_OK);
+	ck_assert_int_eq(pl_result_state(&r), PL_OK);
+	pl_render(&r, PL_FMT_NAGIOS, 10, &out);
+	ck_assert_str_eq(pl_buf_str(&out), "X OK - no problems found | u=U;@~:;0\n");
+	pl_buf_reset(&out);
+	pl_render(&r, PL_FMT_JSON, 10, &out);
+	ck_assert_ptr_nonnull(strstr(pl_buf_str(&out), "\"value\":null"));
+	pl_buf_free(&out);
+	pl_thresholds_free(&t);
+	pl_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_state_order)
+{
+	static const enum pl_state all[] = { PL_OK, PL_WARNING, PL_CRITICAL, PL_UNKNOWN };
+	static const int rank[] = { 0, 1, 3, 2 };   /* OK < WARNING < UNKNOWN < CRITICAL */
+	enum pl_state s;
+
+	for (int a = 0; a < 4; a++)
+		for (int b = 0; b < 4; b++)
+			ck_assert_int_eq(pl_state_worst(all[a], all[b]),
+					 rank[a] >= rank[b] ? all[a] : all[b]);
+	ck_assert_str_eq(pl_state_name(PL_OK), "OK");
+	ck_assert_str_eq(pl_state_name(PL_WARNING), "WARNING");
+	ck_assert_str_eq(pl_state_name(PL_CRITICAL), "CRITICAL");
+	ck_assert_str_eq(pl_state_name(PL_UNKNOWN), "UNKNOWN");
+	ck_assert_int_eq(pl_state_parse("Critical", &s), 0);
+	ck_assert_int_eq(s, PL_CRITICAL);
+	ck_assert_int_eq(pl_state_parse("3", &s), 0);
+	ck_assert_int_eq(s, PL_UNKNOWN);
+	ck_assert_int_eq(pl_state_parse("4", &s), -1);
+	ck_assert_int_eq(pl_state_parse("", &s), -1);
+	ck_assert_int_eq(pl_state_parse("crit", &s), -1);
+}
+END_TEST
+
+START_TEST(test_result_state)
+{
+	struct pl_result r;
+
+	pl_result_init(&r, "check_x", "X");
+	ck_assert_int_eq(pl_result_state(&r), PL_OK);
+	pl_result_line(&r, "a plain line");
+	ck_assert_int_eq(pl_result_state(&r), PL_OK);
+	pl_result_finding(&r, PL_WARNING, "w");
+	ck_assert_int_eq(pl_result_state(&r), PL_WARNING);
+	pl_result_finding(&r, PL_UNKNOWN, "u");
+	ck_assert_int_eq(pl_result_state(&r), PL_UNKNOWN);
+	pl_result_finding(&r, PL_WARNING, "w2");
+	ck_assert_int_eq(pl_result_state(&r), PL_UNKNOWN);
+	pl_metric_add(&r, "m", 1, PL_U_NONE)->state = PL_CRITICAL;
+	ck_assert_int_eq(pl_result_state(&r), PL_CRITICAL);
+	pl_result_finding(&r, PL_OK, "fine");
+	ck_assert_int_eq(pl_result_state(&r), PL_CRITICAL);
+	pl_result_free(&r);
+}
+END_TEST
+
+/* The small result rendered in all three forms. */
+static void
+cpu_result(struct pl_result *r)
+{
+	const char *specs[] = { "w:80", "C:iowait=30", "W:load=1", NULL };
+	static const char *const primary[] = { "user", NULL };
+	struct pl_thresholds t = { NULL, 0 };
+	struct pl_metric *m;
+	char err[256] = "";
+
+	pl_result_init(r, "check_cpu", "CPU");
+	m = pl_metric_add(r, "user", 45.2, PL_U_PERCENT);
+	pl_metric_minmax(m, 0, 100);
+	m = pl_metric_add(r, "iowait", 35, PL_U_PERCENT);
+	pl_metric_minmax(m, 0, 100);
+	pl_metric_add(r, "load", 1.5, PL_U_NONE);
+	pl_metric_add(r, "steal", 0.5, PL_U_PERCENT)->hidden = true;
+	pl_result_summary(r, "user %.1f%%, iowait %d%%", 45.2, 35);
+	pl_result_finding(r, PL_WARNING, "cpu1 is hot");
+	pl_result_line(r, "2 CPUs");
+	ck_assert_int_eq(thresholds(&t, specs, err, sizeof(err)), 0);
+	ck_assert_msg(pl_result_apply(r, &t, primary, err, sizeof(err)) == 0, "%s", err);
+	pl_thresholds_free(&t);
+}
+
+#define CPU_STATUS "CPU CRITICAL - iowait=35% (crit > 30%), cpu1 is hot, load=1.5 (warn > 1); " \
+	"user 45.2%, iowait 35%"
+#define CPU_PERF "user=45.2%;80;;0;100 iowait=35%;;30;0;100 load=1.5;1"
+
+START_TEST(test_render_nagios)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+
+	cpu_result(&r);
+	ck_assert_int_eq(pl_result_state(&r), PL_CRITICAL);
+	pl_render(&r, PL_FMT_NAGIOS, 10, &out);
+	ck_assert_str_eq(pl_buf_str(&out),
+			 CPU_STATUS " | " CPU_PERF "\n[WARNING] cpu1 is hot\n2 CPUs\n");
+	/* max_lines 0: no long output at all */
+	pl_buf_reset(&out);
+	pl_render(&r, PL_FMT_NAGIOS, 0, &out);
+	ck_assert_str_eq(pl_buf_str(&out), CPU_STATUS " | " CPU_PERF "\n");
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_render_oneline)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+
+	cpu_result(&r);
+	pl_render(&r, PL_FMT_ONELINE, 10, &out);
+	ck_assert_str_eq(pl_buf_str(&out),
+			 CPU_STATUS "; [WARNING] cpu1 is hot; 2 CPUs | " CPU_PERF "\n");
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_render_json)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+
+	cpu_result(&r);
+	pl_render(&r, PL_FMT_JSON, 10, &out);
+	ck_assert_str_eq(pl_buf_str(&out),
+		"{\"plugin\":\"check_cpu\",\"service\":\"CPU\",\"state\":\"CRITICAL\","
+		"\"exit_code\":2,\"status\":\"" CPU_STATUS "\","
+		"\"summary\":\"user 45.2%, iowait 35%\","
+		"\"findings\":[{\"state\":\"WARNING\",\"text\":\"cpu1 is hot\"}],"
+		"\"lines\":[\"2 CPUs\"],\"metrics\":["
+		"{\"label\":\"user\",\"value\":45.2,\"unit\":\"percent\",\"uom\":\"%\","
+		"\"warn\":\"80\",\"crit\":null,\"min\":0,\"max\":100,\"state\":\"OK\","
+		"\"perfdata\":true},"
+		"{\"label\":\"iowait\",\"value\":35,\"unit\":\"percent\",\"uom\":\"%\","
+		"\"warn\":null,\"crit\":\"30\",\"min\":0,\"max\":100,\"state\":\"CRITICAL\","
+		"\"perfdata\":true},"
+		"{\"label\":\"load\",\"value\":1.5,\"unit\":\"a plain number\",\"uom\":\"\","
+		"\"warn\":\"1\",\"crit\":null,\"min\":null,\"max\":null,\"state\":\"WARNING\","
+		"\"perfdata\":true},"
+		"{\"label\":\"steal\",\"value\":0.5,\"unit\":\"percent\",\"uom\":\"%\","
+		"\"warn\":null,\"crit\":null,\"min\":null,\"max\":null,\"state\":\"OK\","
+		"\"perfdata\":false}]}\n");
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_render_ok)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+
+	pl_result_init(&r, "check_x", "X");
+	pl_render(&r, PL_FMT_NAGIOS, 10, &out);
+	ck_assert_str_eq(pl_buf_str(&out), "X OK - no problems found\n");
+	pl_buf_reset(&out);
+	pl_result_summary(&r, "all %d fine", 3);
+	pl_render(&r, PL_FMT_NAGIOS, 10, &out);
+	ck_assert_str_eq(pl_buf_str(&out), "X OK - all 3 fine\n");
+	pl_buf_reset(&out);
+	pl_render(&r, PL_FMT_ONELINE, 10, &out);
+	ck_assert_str_eq(pl_buf_str(&out), "X OK - all 3 fine\n");
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
+/* Problems lead the status line, worst first, at most three named. */
+START_TEST(test_render_more)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+
+	pl_result_init(&r, "check_md", "MD");
+	pl_result_finding(&r, PL_WARNING, "md3 resyncing");
+	pl_result_finding(&r, PL_CRITICAL, "md0 degraded");
+	pl_result_finding(&r, PL_UNKNOWN, "md9 unreadable");
+	pl_result_finding(&r, PL_CRITICAL, "md1 failed");
+	pl_result_finding(&r, PL_OK, "md2 clean");
+	pl_result_finding(&r, PL_WARNING, "md4 checking");
+	pl_result_summary(&r, "6 arrays");
+	pl_render(&r, PL_FMT_NAGIOS, 10, &out);
+	ck_assert_str_eq(pl_buf_str(&out),
+			 "MD CRITICAL - md0 degraded, md1 failed, md9 unreadable (+2 more); "
+			 "6 arrays\n"
+			 "[WARNING] md3 resyncing\n[CRITICAL] md0 degraded\n"
+			 "[UNKNOWN] md9 unreadable\n[CRITICAL] md1 failed\n[OK] md2 clean\n"
+			 "[WARNING] md4 checking\n");
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
+/* Texts cannot break the line format: '|' and newlines are replaced. */
+START_TEST(test_render_sanitised)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+
+	pl_result_init(&r, "check_x", "X");
+	pl_result_summary(&r, "a|b\nc");
+	pl_result_finding(&r, PL_WARNING, "x|y\r\nz");
+	pl_result_line(&r, "p|q");
+	pl_render(&r, PL_FMT_NAGIOS, 10, &out);
+	ck_assert_str_eq(pl_buf_str(&out), "X WARNING - x/y  z; a/b c\n[WARNING] x/y  z\np/q\n");
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_render_status_cap)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+	char big[900];
+	const char *nl;
+
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	pl_result_init(&r, "check_x", "X");
+	pl_result_summary(&r, "%s", big);
+	pl_render(&r, PL_FMT_NAGIOS, 10, &out);
+	nl = strchr(pl_buf_str(&out), '\n');
+	ck_assert_ptr_nonnull(nl);
+	ck_assert_int_eq(nl - out.data, PL_STATUS_CAP);
+	ck_assert_int_eq(strncmp(nl - 3, "...", 3), 0);
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
+/* One perfdata item each: label, value, unit, and what it must print as. */
+static const struct {
+	const char *label;
+	double value;
+	enum pl_unit unit;
+	const char *warn, *crit;
+	double min, max;
+	int prec;
+	const char *out;
+} perf_cases[] = {
+	{ "sda", 5, PL_U_BYTES, NULL, NULL, NAN, NAN, -1, "sda=5B" },
+	{ "my disk", 5, PL_U_BYTES, NULL, NULL, NAN, NAN, -1, "'my disk'=5B" },
+	{ "it's", 5, PL_U_BYTES, NULL, NULL, NAN, NAN, -1, "'it''s'=5B" },
+	{ "a=b", 1, PL_U_NONE, NULL, NULL, NAN, NAN, -1, "'a=b'=1" },
+	{ "x", 5, PL_U_NONE, NULL, NULL, NAN, 100, -1, "x=5;;;;100" },
+	{ "x", 5, PL_U_NONE, NULL, NULL, 0, NAN, -1, "x=5;;;0" },
+	{ "x", 5, PL_U_NONE, NULL, "10", NAN, NAN, -1, "x=5;;10" },
+	{ "x", 5, PL_U_NONE, "~:4", NULL, NAN, NAN, -1, "x=5;~:4" },
+	{ "x", 5, PL_U_NONE, "@1:2", "10:", -1, 7, -1, "x=5;@1:2;10:;-1;7" },
+	{ "big", 1e20, PL_U_BYTES, NULL, NULL, NAN, NAN, -1, "big=100000000000000000000B" },
+	{ "lat", 0.000001, PL_U_SECONDS, "20ms", NULL, NAN, NAN, -1, "lat=0.000001s;0.02" },
+	{ "ticks", 12345678901234.0, PL_U_COUNTER, NULL, NULL, NAN, NAN, -1,
+	  "ticks=12345678901234c" },
+	{ "pct", 12.346, PL_U_PERCENT, NULL, NULL, 0, 100, -1, "pct=12.35%;;;0;100" },
+	{ "pct", 12.346, PL_U_PERCENT, NULL, NULL, NAN, NAN, 0, "pct=12%" },
+	{ "rate", 52428800, PL_U_BYTES_PER_S, "50MB/s", NULL, NAN, NAN, -1,
+	  "rate=52428800;52428800" },
+	{ "tiny", 1e-9, PL_U_NONE, NULL, NULL, NAN, NAN, -1, "tiny=0" },
+	{ "neg", -0.001, PL_U_NONE, NULL, NULL, NAN, NAN, -1, "neg=0" },
+	{ "mem", 536870912, PL_U_BYTES, "512MB", "1GB", 0, 2147483648.0, -1,
+	  "mem=536870912B;536870912;1073741824;0;2147483648" },
+};
+
+START_TEST(test_perfdata)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+	struct pl_metric *m;
+	char err[256] = "", want[256];
+
+	pl_result_init(&r, "check_x", "X");
+	m = pl_metric_add(&r, perf_cases[_i].label, perf_cases[_i].value, perf_cases[_i].unit);
+	pl_metric_minmax(m, perf_cases[_i].min, perf_cases[_i].max);
+	m->prec = perf_cases[_i].prec;
+	if (perf_cases[_i].warn != NULL)
+		ck_assert_int_eq(pl_range_parse(perf_cases[_i].warn, &m->warn, err, sizeof(err)),
+				 0);
+	if (perf_cases[_i].crit != NULL)
+		ck_assert_int_eq(pl_range_parse(perf_cases[_i].crit, &m->crit, err, sizeof(err)),
+				 0);
+	m->state = PL_OK;
+	pl_render(&r, PL_FMT_NAGIOS, 10, &out);
+	pl_snprintf(want, sizeof(want), "X OK - no problems found | %s\n", perf_cases[_i].out);
+	ck_assert_str_eq(pl_buf_str(&out), want);
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_hidden)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+
+	pl_result_init(&r, "check_x", "X");
+	pl_metric_add(&r, "shown", 1, PL_U_NONE);
+	pl_metric_add(&r, "secret", 2, PL_U_NONE)->hidden = true;
+	pl_render(&r, PL_FMT_NAGIOS, 10, &out);
+	ck_assert_str_eq(pl_buf_str(&out), "X OK - no problems found | shown=1\n");
+	pl_buf_reset(&out);
+	pl_render(&r, PL_FMT_JSON, 10, &out);
+	ck_assert_ptr_nonnull(strstr(pl_buf_str(&out),
+				     "{\"label\":\"secret\",\"value\":2,"));
+	ck_assert_ptr_nonnull(strstr(pl_buf_str(&out), "\"perfdata\":false}"));
+	/* Only hidden metrics: no '|' at all */
+	r.metrics[0]->hidden = true;
+	pl_buf_reset(&out);
+	pl_render(&r, PL_FMT_NAGIOS, 10, &out);
+	ck_assert_str_eq(pl_buf_str(&out), "X OK - no problems found\n");
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_max_lines)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+
+	pl_result_init(&r, "check_x", "X");
+	pl_result_summary(&r, "fine");
+	for (int i = 1; i <= 5; i++)
+		pl_result_line(&r, "l%d", i);
+	pl_render(&r, PL_FMT_NAGIOS, 2, &out);
+	ck_assert_str_eq(pl_buf_str(&out), "X OK - fine\nl1\nl2\n"
+			 "... 3 more lines left out (raise --max-lines to see more)\n");
+	pl_buf_reset(&out);
+	pl_render(&r, PL_FMT_NAGIOS, 4, &out);
+	ck_assert_str_eq(pl_buf_str(&out), "X OK - fine\nl1\nl2\nl3\nl4\n"
+			 "... 1 more line left out (raise --max-lines to see more)\n");
+	pl_buf_reset(&out);
+	pl_render(&r, PL_FMT_ONELINE, 1, &out);
+	ck_assert_str_eq(pl_buf_str(&out), "X OK - fine; l1; "
+			 "... 4 more lines left out (raise --max-lines to see more)\n");
+	pl_buf_reset(&out);
+	pl_render(&r, PL_FMT_NAGIOS, 5, &out);
+	ck_assert_str_eq(pl_buf_str(&out), "X OK - fine\nl1\nl2\nl3\nl4\nl5\n");
+	/* Findings come first in the long output, whatever order they were added in. */
+	pl_result_finding(&r, PL_CRITICAL, "bad");
+	pl_buf_reset(&out);
+	pl_render(&r, PL_FMT_NAGIOS, 1, &out);
+	ck_assert_str_eq(pl_buf_str(&out), "X CRITICAL - bad; fine\n[CRITICAL] bad\n"
+			 "... 5 more lines left out (raise --max-lines to see more)\n");
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
+/* Checks that every perfdata item on the first line is whole: label=<digits>B. */
+static int
+check_perf_items(const char *first_line)
+{
+	const char *p = strstr(first_line, " | ");
+	int n = 0;
+
+	ck_assert_ptr_nonnull(p);
+	p += 3;
+	while (*p && *p != '\n') {
+		const char *e = p;
+
+		while (*e && *e != ' ' && *e != '\n')
+			e++;
+		ck_assert_msg(strncmp(p, "metric_number_", 14) == 0, "item '%.*s'", (int)(e - p),
+			      p);
+		ck_assert_msg(e[-1] == 'B', "cut item '%.*s'", (int)(e - p), p);
+		n++;
+		p = *e == ' ' ? e + 1 : e;
+	}
+	return n;
+}
+
+/* Many metrics: perfdata keeps whole items within half the output cap. */
+START_TEST(test_output_cap_metrics)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+	const char *msg;
+	unsigned long left = 0;
+	int kept;
+
+	pl_result_init(&r, "check_x", "X");
+	for (int i = 0; i < 1000; i++)
+		pl_metric_addf(&r, 1000.0 * i, PL_U_BYTES, "metric_number_%04d", i);
+	pl_render(&r, PL_FMT_NAGIOS, 100, &out);
+	ck_assert_uint_le(out.len, PL_OUTPUT_CAP);
+	kept = check_perf_items(out.data);
+	ck_assert_int_gt(kept, 50);
+	msg = strstr(out.data, "\n... ");
+	ck_assert_ptr_nonnull(msg);
+	for (const char *q = msg + 5; *q >= '0' && *q <= '9'; q++)
+		left = left * 10 + (unsigned long)(*q - '0');
+	ck_assert_uint_eq(left + (unsigned long)kept, 1000);
+	ck_assert_ptr_nonnull(strstr(msg, " perfdata items left out (output size limit)\n"));
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
+/* Many long lines: whole lines only, and a count of what was left out. */
+START_TEST(test_output_cap_lines)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+	char line[101];
+
+	memset(line, 'z', 100);
+	line[100] = '\0';
+	pl_result_init(&r, "check_x", "X");
+	for (int i = 0; i < 300; i++)
+		pl_result_line(&r, "%03d %s", i, line);
+	pl_render(&r, PL_FMT_NAGIOS, 1000, &out);
+	ck_assert_uint_le(out.len, PL_OUTPUT_CAP);
+	/* Every line but the first and the last is a whole one. */
+	for (const char *p = strchr(out.data, '\n') + 1; *p;) {
+		const char *e = strchr(p, '\n');
+
+		ck_assert_ptr_nonnull(e);
+		if (strncmp(p, "... ", 4) == 0)
+			ck_assert_ptr_nonnull(strstr(p, " more lines left out"));
+		else
+			ck_assert_int_eq(e - p, 104);
+		p = e + 1;
+	}
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
+/* Both caps hit at once (perfdata near its half of the budget, long output filled up):
+ * the "left out" notices and the "[STATE] " prefixes of findings must still fit within
+ * PL_OUTPUT_CAP. */
+START_TEST(test_output_cap_both)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+
+	pl_result_init(&r, "check_x", "X");
+	for (int i = 0; i < 1000; i++)
+		pl_metric_addf(&r, 1000.0 * i, PL_U_BYTES, "metric_number_%04d", i);
+	for (int i = 0; i < 2000; i++)
+		pl_result_finding(&r, PL_CRITICAL, "%c", 'a' + i % 26);
+	pl_render(&r, PL_FMT_NAGIOS, 100000, &out);
+	ck_assert_msg(out.len <= PL_OUTPUT_CAP, "output is %zu bytes, over %d",
+		      out.len, PL_OUTPUT_CAP);
+	check_perf_items(out.data);
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_json_string)
+{
+	struct pl_buf out = PL_BUF_INIT;
+
+	pl_json_string(&out, "a\"b\\c/d\n\t\r\x01\x1f\x7f \xc3\xa9");
+	ck_assert_str_eq(pl_buf_str(&out),
+			 "\"a\\\"b\\\\c/d\\n\\t\\r\\u0001\\u001f\x7f \xc3\xa9\"");
+	pl_buf_reset(&out);
+	pl_json_string(&out, "");
+	ck_assert_str_eq(pl_buf_str(&out), "\"\"");
+	pl_buf_free(&out);
+}
+END_TEST
+
+START_TEST(test_json_escapes_texts)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+
+	pl_result_init(&r, "check_x", "X");
+	pl_metric_add(&r, "my \"disk\"", 1, PL_U_NONE);
+	pl_result_finding(&r, PL_WARNING, "path C:\\x");
+	pl_render(&r, PL_FMT_JSON, 10, &out);
+	ck_assert_ptr_nonnull(strstr(pl_buf_str(&out), "\"label\":\"my \\\"disk\\\"\""));
+	ck_assert_ptr_nonnull(strstr(pl_buf_str(&out), "\"text\":\"path C:\\\\x\""));
+	ck_assert_ptr_nonnull(strstr(pl_buf_str(&out),
+				     "\"status\":\"X WARNING - path C:\\\\x\""));
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_metric_lookup)
+{
+	struct pl_result r;
+	struct pl_metric *m;
+	char label[200];
+
+	pl_result_init(&r, "check_x", "X");
+	for (int i = 0; i < 100; i++)
+		pl_metric_addf(&r, i, PL_U_NONE, "m%d", i);
+	ck_assert_uint_eq(r.nmetrics, 100);
+	m = pl_result_metric(&r, "m57");
+	ck_assert_ptr_nonnull(m);
+	ck_assert_double_eq(m->value, 57);
+	ck_assert_int_eq(m->prec, -1);
+	ck_assert_ptr_null(pl_result_metric(&r, "m100"));
+	/* A label longer than PL_LABEL_MAX is cut, not overrun. */
+	memset(label, 'l', sizeof(label) - 1);
+	label[sizeof(label) - 1] = '\0';
+	m = pl_metric_add(&r, label, 1, PL_U_NONE);
+	ck_assert_uint_eq(strlen(m->label), PL_LABEL_MAX - 1);
+	pl_result_free(&r);
+	ck_assert_uint_eq(r.nmetrics, 0);
+}
+END_TEST
 
 TCase *
 tc_result(void)
 {
-	return tcase_create("result");
+	TCase *tc = tcase_create("result");
+
+	tcase_add_loop_test(tc, test_apply, 0, N(apply_cases));
+	tcase_add_test(tc, test_apply_primary_absent);
+	tcase_add_test(tc, test_thresholds_add_bad);
+	tcase_add_test(tc, test_nan_metric);
+	tcase_add_test(tc, test_state_order);
+	tcase_add_test(tc, test_result_state);
+	tcase_add_test(tc, test_render_nagios);
+	tcase_add_test(tc, test_render_oneline);
+	tcase_add_test(tc, test_render_json);
+	tcase_add_test(tc, test_render_ok);
+	tcase_add_test(tc, test_render_more);
+	tcase_add_test(tc, test_render_sanitised);
+	tcase_add_test(tc, test_render_status_cap);
+	tcase_add_loop_test(tc, test_perfdata, 0, N(perf_cases));
+	tcase_add_test(tc, test_hidden);
+	tcase_add_test(tc, test_max_lines);
+	tcase_add_test(tc, test_output_cap_metrics);
+	tcase_add_test(tc, test_output_cap_lines);
+	tcase_add_test(tc, test_output_cap_both);
+	tcase_add_test(tc, test_json_string);
+	tcase_add_test(tc, test_json_escapes_texts);
+	tcase_add_test(tc, test_metric_lookup);
+	return tc;
 }

@@ -1,9 +1,161 @@
+/* Unit tests of pl_select: include and exclude rules by glob and regular expression. */
 #include "config.h"
 
+#include <string.h>
+
+#include "pl_buf.h"
+#include "pl_select.h"
 #include "tests.h"
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* Rules are written "+glob", "-glob", "+~regex", "-~regex", separated by blanks. */
+static void
+add_rules(struct pl_select *s, const char *rules)
+{
+	char copy[256], err[256];
+	char *p = copy;
+
+	pl_strlcpy(copy, rules, sizeof(copy));
+	while (*p) {
+		char *w = p, *e;
+		bool include, is_regex = false;
+
+		while (*w == ' ')
+			w++;
+		if (*w == '\0')
+			break;
+		e = strchr(w, ' ');
+		if (e != NULL)
+			*e = '\0';
+		include = *w++ == '+';
+		if (*w == '~') {
+			is_regex = true;
+			w++;
+		}
+		ck_assert_msg(pl_select_add(s, include, is_regex, w, err, sizeof(err)) == 0, "%s",
+			      err);
+		p = e ? e + 1 : w + strlen(w);
+	}
+}
+
+static const struct {
+	const char *rules;
+	const char *name;
+	enum pl_select_verdict verdict;
+	bool default_in;
+	bool taken;
+} cases[] = {
+	/* No rule: the plugin's default decides. */
+	{ "", "sda", PL_SELECT_DEFAULT, true, true },
+	{ "", "loop0", PL_SELECT_DEFAULT, false, false },
+	/* Globs match the whole name. */
+	{ "+sd*", "sda", PL_SELECT_INCLUDED, true, true },
+	{ "+sd*", "nvme0n1", PL_SELECT_DEFAULT, true, false },
+	{ "+sd?", "sda1", PL_SELECT_DEFAULT, true, false },
+	{ "+sd[ab]", "sdb", PL_SELECT_INCLUDED, true, true },
+	{ "-loop*", "loop3", PL_SELECT_EXCLUDED, true, false },
+	{ "-loop*", "sda", PL_SELECT_DEFAULT, true, true },
+	/* Regexes match anywhere unless anchored. */
+	{ "+~nvme", "nvme0n1", PL_SELECT_INCLUDED, true, true },
+	{ "+~^n.*p[0-9]+$", "nvme0n1p2", PL_SELECT_INCLUDED, true, true },
+	{ "+~^n.*p[0-9]+$", "nvme0n1", PL_SELECT_DEFAULT, true, false },
+	{ "-~^(loop|ram)[0-9]+$", "ram12", PL_SELECT_EXCLUDED, true, false },
+	{ "-~^(loop|ram)[0-9]+$", "xram12", PL_SELECT_DEFAULT, true, true },
+	{ "-~a", "sda", PL_SELECT_EXCLUDED, true, false },
+	/* An exclude always wins, in either order. */
+	{ "+sd* -sdb", "sdb", PL_SELECT_EXCLUDED, true, false },
+	{ "-sdb +sd*", "sdb", PL_SELECT_EXCLUDED, true, false },
+	{ "+sd* -sdb", "sda", PL_SELECT_INCLUDED, true, true },
+	{ "+~. -~^sd", "sdc", PL_SELECT_EXCLUDED, true, false },
+	/* An explicit include overrides a default that would leave the name out. */
+	{ "+loop0", "loop0", PL_SELECT_INCLUDED, false, true },
+	{ "+~^loop", "loop7", PL_SELECT_INCLUDED, false, true },
+	/* With an include rule, names no include names are out, defaults or not. */
+	{ "+loop0", "sda", PL_SELECT_DEFAULT, true, false },
+	/* Exclude rules only: defaults still decide for the rest. */
+	{ "-sda", "loop0", PL_SELECT_DEFAULT, false, false },
+	{ "-sda", "sdb", PL_SELECT_DEFAULT, true, true },
+};
+
+START_TEST(test_select)
+{
+	struct pl_select s = { NULL, 0 };
+	const char *names[1] = { cases[_i].name };
+
+	add_rules(&s, cases[_i].rules);
+	ck_assert_msg(pl_select_match(&s, cases[_i].name) == cases[_i].verdict,
+		      "rules '%s', name %s: verdict %d", cases[_i].rules, cases[_i].name,
+		      (int)pl_select_match(&s, cases[_i].name));
+	ck_assert_msg(pl_select_take(&s, names, 1, cases[_i].default_in) == cases[_i].taken,
+		      "rules '%s', name %s", cases[_i].rules, cases[_i].name);
+	pl_select_free(&s);
+	ck_assert_ptr_null(s.v);
+	ck_assert_uint_eq(s.n, 0);
+}
+END_TEST
+
+START_TEST(test_select_aliases)
+{
+	struct pl_select s = { NULL, 0 };
+	const char *names[] = { "dm-0", "vg0-root", NULL, "" };
+
+	/* Any name of a device may match: its alias is included... */
+	add_rules(&s, "+vg0-*");
+	ck_assert(pl_select_take(&s, names, 4, false));
+	pl_select_free(&s);
+	/* ... or excluded, which wins over an include through another name. */
+	add_rules(&s, "+dm-* -vg0-root");
+	ck_assert(!pl_select_take(&s, names, 4, true));
+	pl_select_free(&s);
+	ck_assert(!pl_select_take(&s, names, 0, false));
+	ck_assert(pl_select_take(&s, names, 0, true));
+}
+END_TEST
+
+START_TEST(test_select_has_include)
+{
+	struct pl_select s = { NULL, 0 };
+
+	ck_assert(!pl_select_has_include(&s));
+	add_rules(&s, "-loop*");
+	ck_assert(!pl_select_has_include(&s));
+	add_rules(&s, "+~^sd");
+	ck_assert(pl_select_has_include(&s));
+	pl_select_free(&s);
+}
+END_TEST
+
+START_TEST(test_select_invalid)
+{
+	static const char *const bad[] = { "(", "[a-", "a{2,1}", "(ab", "[[:nope:]]" };
+	struct pl_select s = { NULL, 0 };
+	char err[256];
+
+	for (int i = 0; i < N(bad); i++) {
+		err[0] = '\0';
+		ck_assert_msg(pl_select_add(&s, true, true, bad[i], err, sizeof(err)) == -1,
+			      "regex '%s' was accepted", bad[i]);
+		ck_assert_ptr_nonnull(strstr(err, bad[i]));
+		ck_assert_uint_eq(s.n, 0);
+	}
+	/* An empty name or pattern is refused too. */
+	ck_assert_int_eq(pl_select_add(&s, false, false, "", err, sizeof(err)), -1);
+	ck_assert(err[0] != '\0');
+	ck_assert_int_eq(pl_select_add(&s, false, true, "", err, sizeof(err)), -1);
+	ck_assert_uint_eq(s.n, 0);
+	pl_select_free(&s);
+}
+END_TEST
 
 TCase *
 tc_select(void)
 {
-	return tcase_create("select");
+	TCase *tc = tcase_create("select");
+
+	tcase_add_loop_test(tc, test_select, 0, N(cases));
+	tcase_add_test(tc, test_select_aliases);
+	tcase_add_test(tc, test_select_has_include);
+	tcase_add_test(tc, test_select_invalid);
+	return tc;
 }
