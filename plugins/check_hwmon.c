@@ -1,10 +1,414 @@
-/* check_hwmon: being written. */
+/* check_hwmon: hardware sensors (temperatures, fans, voltages, power, current) from
+ * /sys/class/hwmon, judged by the limits the chips themselves carry.
+ *
+ * Reading sysfs instead of running sensors(1) keeps the check fast and free of
+ * libsensors' configuration: what is reported is exactly what the kernel drivers expose.
+ * The name avoids a clash with Monitoring Plugins' check_sensors. */
 #include "config.h"
 
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "pl_buf.h"
+#include "pl_hwmon.h"
+#include "pl_num.h"
 #include "pl_plugin.h"
+#include "pl_result.h"
+#include "pl_select.h"
+#include "pl_timeout.h"
+
+struct hw_config {
+	unsigned types;            /* bit (1 << type) for each --type; 0: every type */
+	struct pl_select sel;
+	bool no_alarms;            /* --no-alarms: ignore the chips' alarm flags */
+};
+
+enum { OPT_TYPE = 256, OPT_INCLUDE, OPT_EXCLUDE, OPT_INCLUDE_RE, OPT_EXCLUDE_RE, OPT_NO_ALARMS };
+
+static const struct pl_option hw_opts[] = {
+	{ "type", OPT_TYPE, PL_ARG, "TYPE",
+	  "Only sensors of this type: temp, fan, in (voltages), power or curr. Repeatable; "
+	  "a comma-separated list also works ('temp,fan').", PL_OPT_SYNOPSIS },
+	{ "include", OPT_INCLUDE, PL_ARG, "GLOB",
+	  "Only sensors whose label ('temp_coretemp_core_0') or chip name ('coretemp', "
+	  "'nvme_1') matches this glob. Repeatable.", PL_OPT_SYNOPSIS },
+	{ "exclude", OPT_EXCLUDE, PL_ARG, "GLOB",
+	  "Leave out sensors whose label or chip name matches this glob; an exclude wins "
+	  "over an include. Repeatable.", PL_OPT_SYNOPSIS },
+	{ "include-regex", OPT_INCLUDE_RE, PL_ARG, "ERE",
+	  "As --include, with an extended regular expression (matched anywhere unless "
+	  "anchored).", 0 },
+	{ "exclude-regex", OPT_EXCLUDE_RE, PL_ARG, "ERE",
+	  "As --exclude, with an extended regular expression.", 0 },
+	{ "no-alarms", OPT_NO_ALARMS, PL_NOARG, "",
+	  "Do not report the chips' own alarm and fault flags (for boards whose BIOS leaves "
+	  "limits unprogrammed, so the flags are always set). The kernel limits still serve "
+	  "as default ranges.", 0 },
+	{ NULL, 0, 0, NULL, NULL, 0 },
+};
+
+static int
+hw_types(struct hw_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	const char *p = arg;
+
+	do {
+		size_t n = strcspn(p, ",");
+		char word[16];
+		enum pl_hwmon_type t;
+
+		if (n == 0 || n >= sizeof(word))
+			goto bad;
+		memcpy(word, p, n);
+		word[n] = '\0';
+		if (pl_hwmon_type_parse(word, &t) != 0)
+			goto bad;
+		cfg->types |= 1u << t;
+		p += n;
+	} while (*p++ == ',');
+	return 0;
+bad:
+	pl_snprintf(err, errlen, "'%s' is not a sensor type (temp, fan, in, power, curr)", arg);
+	return -1;
+}
+
+static int
+hw_option(void *cfgp, int key, const char *arg, char *err, size_t errlen)
+{
+	struct hw_config *cfg = cfgp;
+
+	switch (key) {
+	case OPT_TYPE:
+		return hw_types(cfg, arg, err, errlen);
+	case OPT_INCLUDE:
+	case OPT_EXCLUDE:
+	case OPT_INCLUDE_RE:
+	case OPT_EXCLUDE_RE:
+		return pl_select_add(&cfg->sel, key == OPT_INCLUDE || key == OPT_INCLUDE_RE,
+				     key == OPT_INCLUDE_RE || key == OPT_EXCLUDE_RE, arg, err,
+				     errlen);
+	case OPT_NO_ALARMS:
+		cfg->no_alarms = true;
+		return 0;
+	}
+	return -1;
+}
+
+static const char *const hw_primary[] = { "temp_*", NULL };
+
+static const struct pl_plugin hw_plugin = {
+	.name = "check_hwmon",
+	.service = "HWMON",
+	.purpose = "hardware sensors (temperatures, fans, voltages) from /sys/class/hwmon",
+	.description =
+		"Reads every chip under /sys/class/hwmon (CPU packages and cores from coretemp "
+		"or k10temp, NVMe drives, ACPI thermal zones, board monitors such as nct6775 or "
+		"it87, power meters such as ina2xx): each chip's temperatures, fan speeds, "
+		"voltages, power and current, their labels and limits, and the alarm and fault "
+		"flags the hardware raises. It runs no program and needs no privileges.\n"
+		"Without a range from you, each sensor is judged by the limits its chip carries: "
+		"a temperature warns above its max and is critical above its crit; a fan warns "
+		"below its min; a voltage (power, current) warns outside min:max and is critical "
+		"outside lcrit:crit. Limits that mean \"none\" (a fan min of 0, 0:0 windows, "
+		"-273.15C, the 65261.85C of NVMe drives) are ignored. -w/-c and "
+		"--warningx/--criticalx replace these defaults for the sensors they match.\n"
+		"An alarm flag the chip raised is a finding of its own when the reading does not "
+		"already pass the limit it refers to (alarms latch until read, some limits are "
+		"not exposed): crit_alarm and lcrit_alarm are CRITICAL, other alarms WARNING, a "
+		"fault flag is a WARNING 'sensor fault'.\n"
+		"A sensor that cannot be read (EIO and ENODATA happen) is reported as U with the "
+		"reason; only when no sensor at all can be read is the result UNKNOWN. A host "
+		"without hwmon chips (most VMs) is UNKNOWN: do not run this check there.",
+	.options = hw_opts,
+	.handle = hw_option,
+	.primary = hw_primary,
+	.metrics =
+		"temp_<chip>_<label> (degrees C), fan_<chip>_<label> (RPM), in_<chip>_<label> "
+		"(volts), power_<chip>_<label> (watts), curr_<chip>_<label> (amperes). <chip> is "
+		"the chip's name, with _0, _1... in hwmonN order when several chips share it "
+		"(nvme_0, nvme_1); <label> is the sensor's label in lowercase with anything "
+		"other than letters and digits turned into '_' ('Package id 0' is package_id_0), "
+		"or the attribute name (temp1, in0) when the driver gives no label. -w/-c apply "
+		"to every temp_* sensor.",
+	.examples =
+		"  check_hwmon\n"
+		"      Every sensor, judged by the chips' own limits and alarm flags.\n"
+		"  check_hwmon -w 75 -c 90\n"
+		"      Warn when any temperature passes 75C, critical above 90C.\n"
+		"  check_hwmon --warningx 'temp_coretemp_*=~:80' --criticalx 'fan_*=300:'\n"
+		"      Own limits for the CPU cores, and critical when a fan runs below 300 RPM.\n"
+		"  check_hwmon --type temp --exclude acpitz\n"
+		"      Temperatures only, without the ACPI thermal zones.\n"
+		"  check_hwmon --include 'nvme*' --warningx 'temp_nvme*_composite=~:70'\n"
+		"      Only the NVMe drives, warning above 70C.\n"
+		"  check_hwmon --exclude 'fan_nct6775_fan1' --no-alarms\n"
+		"      Leave out an unconnected fan header and ignore the chip's alarm flags.\n",
+	.uses_state = false,
+};
+
+/* The chip as people see it: its name, or its id when several chips share the name. */
+static const char *
+chip_shown(const struct pl_hwmon_chip *c)
+{
+	return c->shared ? c->id : c->name;
+}
+
+/* A value for people: "54C", "1165rpm", "3.36V", "14.47W", "1.204A". */
+static void
+value_text(enum pl_hwmon_type t, double v, char *buf, size_t len)
+{
+	char num[48];
+
+	if (t == PL_HWMON_POWER || t == PL_HWMON_CURR) {
+		if (!isfinite(v))
+			pl_snprintf(buf, len, "unknown");
+		else
+			pl_snprintf(buf, len, "%s%s", pl_fmt_num(num, sizeof(num), v, 3),
+				    t == PL_HWMON_POWER ? "W" : "A");
+		return;
+	}
+	pl_unit_human(buf, len, v, pl_hwmon_type_unit(t));
+}
+
+/* "max 80C, crit 100C": the limits the chip gives, for messages. */
+static void
+limits_text(const struct pl_hwmon_sensor *s, char *buf, size_t len)
+{
+	const struct { const char *name; double v; } lim[] = {
+		{ "lcrit", s->lcrit }, { "min", s->min }, { "max", s->max }, { "crit", s->crit },
+	};
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
+		char h[48];
+
+		if (!isfinite(lim[i].v) || n >= len)
+			continue;
+		/* Limits that mean "none" would only confuse a reader. */
+		if (s->type == PL_HWMON_TEMP && (lim[i].v <= -273.15 || lim[i].v >= 65261.85))
+			continue;
+		if (s->type == PL_HWMON_FAN && lim[i].v == 0)
+			continue;
+		value_text(s->type, lim[i].v, h, sizeof(h));
+		n += (size_t)pl_snprintf(buf + n, len - n, "%s%s %s", n ? ", " : "", lim[i].name,
+					 h);
+	}
+}
+
+/* The alarm flags as findings, unless the reading already passes the kernel limit the
+ * flag refers to: then the metric's default range reports it (and a user range that
+ * replaces the default is the user's word on it). */
+static void
+hw_alarms(struct pl_result *r, const struct pl_hwmon_chip *c, const struct pl_hwmon_sensor *s)
+{
+	static const struct {
+		unsigned flag;
+		enum pl_state state;
+		const char *what;
+	} kinds[] = {
+		{ PL_HWMON_CRIT_ALARM, PL_CRITICAL, "critical alarm" },
+		{ PL_HWMON_LCRIT_ALARM, PL_CRITICAL, "low critical alarm" },
+		{ PL_HWMON_MAX_ALARM, PL_WARNING, "high alarm" },
+		{ PL_HWMON_MIN_ALARM, PL_WARNING, "low alarm" },
+		{ PL_HWMON_ALARM, PL_WARNING, "alarm" },
+	};
+	struct pl_range w, cr;
+	char v[32], lim[128];
+	bool by_crit, by_warn;
+
+	pl_hwmon_default_ranges(s, &w, &cr);
+	by_crit = pl_range_alerts(&cr, s->value);
+	by_warn = pl_range_alerts(&w, s->value);
+	value_text(s->type, s->value, v, sizeof(v));
+	limits_text(s, lim, sizeof(lim));
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (!(s->flags_set & kinds[i].flag))
+			continue;
+		if (by_crit || (kinds[i].state == PL_WARNING && by_warn))
+			continue;
+		pl_result_finding(r, kinds[i].state, "%s %s: %s at %s%s%s%s", chip_shown(c),
+				  s->label, kinds[i].what, v, lim[0] ? " (" : "", lim,
+				  lim[0] ? ")" : "");
+	}
+	if (s->flags_set & PL_HWMON_FAULT)
+		pl_result_finding(r, PL_WARNING, "%s %s: sensor fault (reads %s)", chip_shown(c),
+				  s->label, v);
+}
+
+struct hw_summary {
+	size_t n, unreadable;
+	const struct pl_hwmon_chip *hot_chip;
+	const struct pl_hwmon_sensor *hot;
+	double fan_lo, fan_hi;
+	size_t fans;
+	char first_why[160];
+};
+
+/* The sensor's label part: its sanitized label, or the attribute name without one. */
+static void
+sensor_name(const struct pl_hwmon_sensor *s, char *buf, size_t len)
+{
+	if (pl_hwmon_sanitize(s->label, strlen(s->label), buf, len) == 0)
+		pl_strlcpy(buf, s->attr, len);
+}
+
+/* temp_<chip>_<label>. Two sensors of one chip and type with the same label (it happens)
+ * stay apart: the later one gets its index appended. This depends only on the chip, not
+ * on the selection, so labels stay the same whatever --include says. */
+static void
+metric_label(const struct pl_hwmon_chip *c, size_t k, char *buf, size_t len)
+{
+	const struct pl_hwmon_sensor *s = &c->sensors[k];
+	char mine[64], other[64];
+	bool dup = false;
+
+	sensor_name(s, mine, sizeof(mine));
+	for (size_t i = 0; i < k && !dup; i++) {
+		if (c->sensors[i].type != s->type)
+			continue;
+		sensor_name(&c->sensors[i], other, sizeof(other));
+		dup = strcmp(mine, other) == 0;
+	}
+	if (dup)
+		pl_snprintf(buf, len, "%s_%s_%s_%u", pl_hwmon_type_name(s->type), c->id, mine,
+			    s->index);
+	else
+		pl_snprintf(buf, len, "%s_%s_%s", pl_hwmon_type_name(s->type), c->id, mine);
+}
+
+static void
+hw_sensor(const struct hw_config *cfg, const struct pl_common *com, struct pl_result *r,
+	  const struct pl_hwmon_chip *c, size_t k, struct hw_summary *sum)
+{
+	const struct pl_hwmon_sensor *s = &c->sensors[k];
+	char label[PL_LABEL_MAX], v[32], lim[128];
+	const char *names[3];
+	enum pl_unit u = pl_hwmon_type_unit(s->type);
+	struct pl_metric *m;
+
+	metric_label(c, k, label, sizeof(label));
+	names[0] = label;
+	names[1] = c->id;
+	names[2] = c->name;
+	if (cfg->types && !(cfg->types & (1u << s->type)))
+		return;
+	if (!pl_select_take(&cfg->sel, names, 3, true))
+		return;
+
+	sum->n++;
+	/* A faulty sensor (an open thermal diode, a dead tachometer) reads nonsense: show U
+	 * and let the fault finding speak. */
+	m = pl_metric_add(r, label, (s->flags_set & PL_HWMON_FAULT) ? NAN : s->value, u);
+	pl_hwmon_default_ranges(s, &m->warn, &m->crit);
+	if (s->type == PL_HWMON_POWER || s->type == PL_HWMON_CURR)
+		m->prec = 3;
+	value_text(s->type, s->value, v, sizeof(v));
+	limits_text(s, lim, sizeof(lim));
+	if (isnan(s->value)) {
+		sum->unreadable++;
+		if (sum->first_why[0] == '\0')
+			pl_snprintf(sum->first_why, sizeof(sum->first_why), "%s %s: %s",
+				    chip_shown(c), s->label, s->why);
+		pl_result_line(r, "%s %s: unknown (%s)", chip_shown(c), s->label, s->why);
+		pl_debug(com, 1, "%s (%s/%s): %s", label, chip_shown(c), s->attr, s->why);
+	} else {
+		pl_result_line(r, "%s %s: %s%s%s%s%s%s", chip_shown(c), s->label, v,
+			       lim[0] ? " (" : "", lim, lim[0] ? ")" : "",
+			       (s->flags_set & ~PL_HWMON_FAULT) ? ", ALARM" : "",
+			       (s->flags_set & PL_HWMON_FAULT) ? ", FAULT" : "");
+		if (s->type == PL_HWMON_TEMP && (sum->hot == NULL || s->value > sum->hot->value)) {
+			sum->hot = s;
+			sum->hot_chip = c;
+		}
+		if (s->type == PL_HWMON_FAN && s->value > 0) {
+			if (sum->fans == 0 || s->value < sum->fan_lo)
+				sum->fan_lo = s->value;
+			if (sum->fans == 0 || s->value > sum->fan_hi)
+				sum->fan_hi = s->value;
+			sum->fans++;
+		}
+	}
+	if (!cfg->no_alarms)
+		hw_alarms(r, c, s);
+}
+
+static void
+hw_summary(struct pl_result *r, const struct hw_summary *sum)
+{
+	struct pl_buf b = PL_BUF_INIT;
+	char h1[32], h2[32];
+
+	pl_buf_init(&b, 512);
+	pl_buf_printf(&b, "%zu sensor%s", sum->n, sum->n == 1 ? "" : "s");
+	if (sum->hot != NULL) {
+		const struct pl_hwmon_sensor *s = sum->hot;
+		struct pl_range w, c;
+
+		pl_hwmon_default_ranges(s, &w, &c);
+		pl_buf_printf(&b, ", hottest %s %s %s", chip_shown(sum->hot_chip), s->label,
+			      pl_unit_human(h1, sizeof(h1), s->value, PL_U_CELSIUS));
+		if (w.set || c.set)
+			pl_buf_printf(&b, " (%s %s)", w.set ? "max" : "crit",
+				      pl_unit_human(h2, sizeof(h2), w.set ? w.end : c.end,
+						    PL_U_CELSIUS));
+	}
+	if (sum->fans == 1)
+		pl_buf_printf(&b, ", fan %s", pl_unit_human(h1, sizeof(h1), sum->fan_lo, PL_U_RPM));
+	else if (sum->fans > 1)
+		pl_buf_printf(&b, ", fans %s-%s", pl_unit_human(h1, sizeof(h1), sum->fan_lo,
+								  PL_U_NONE),
+			      pl_unit_human(h2, sizeof(h2), sum->fan_hi, PL_U_RPM));
+	if (sum->unreadable)
+		pl_buf_printf(&b, ", %zu unreadable", sum->unreadable);
+	pl_result_summary(r, "%s", pl_buf_str(&b));
+	pl_buf_free(&b);
+}
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	pl_die(PL_UNKNOWN, "check_hwmon is not built yet");
+	struct hw_config cfg;
+	struct pl_common c;
+	struct pl_hwmon hw;
+	struct pl_result r;
+	struct hw_summary sum;
+	char err[512];
+	size_t total = 0;
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&sum, 0, sizeof(sum));
+	pl_plugin_parse(&hw_plugin, argc, argv, &cfg, &c);
+	pl_plugin_arm(&c);
+	pl_result_init(&r, hw_plugin.name, hw_plugin.service);
+
+	pl_timeout_waiting("reading /sys/class/hwmon");
+	if (pl_hwmon_read(c.root, &hw, err, sizeof(err)) != 0) {
+		if (errno != ENOENT)
+			pl_die(PL_UNKNOWN, "%s", err);
+		hw.nchips = 0;
+		hw.chips = NULL;
+	}
+	if (hw.nchips == 0)
+		pl_die(PL_UNKNOWN, "no hardware sensors under /sys/class/hwmon: this host (a VM?) "
+		       "exposes none; load the driver (e.g. coretemp, k10temp, nct6775) or do not "
+		       "run this check here");
+	for (size_t i = 0; i < hw.nchips; i++) {
+		total += hw.chips[i].nsensors;
+		for (size_t k = 0; k < hw.chips[i].nsensors; k++)
+			hw_sensor(&cfg, &c, &r, &hw.chips[i], k, &sum);
+	}
+	if (total == 0)
+		pl_die(PL_UNKNOWN, "%zu hwmon chip%s under /sys/class/hwmon but no sensor with an "
+		       "input: nothing to check here", hw.nchips, hw.nchips == 1 ? "" : "s");
+	if (sum.n == 0)
+		pl_die(PL_UNKNOWN, "no sensor left after --type/--include/--exclude (%zu sensors "
+		       "found; see the labels with: check_hwmon --output-format json)", total);
+	if (sum.unreadable == sum.n)
+		pl_die(PL_UNKNOWN, "no sensor could be read (%zu found; %s)", sum.n, sum.first_why);
+	hw_summary(&r, &sum);
+	pl_hwmon_free(&hw);
+	pl_select_free(&cfg.sel);
+	pl_exit(&r, &c);
 }

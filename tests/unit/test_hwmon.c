@@ -1,9 +1,382 @@
+/* Unit tests of pl_hwmon: the value parser, the label sanitizer, attribute names, the
+ * default ranges from kernel limits, and the walk over the fixture trees. */
 #include "config.h"
 
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "pl_buf.h"
+#include "pl_hwmon.h"
 #include "tests.h"
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* --- pl_hwmon_value_parse ------------------------------------------------------------ */
+
+static const struct {
+	const char *text;
+	size_t len;          /* 0: strlen(text) */
+	int rc;
+	int64_t v;
+} value_cases[] = {
+	{ "54000\n", 0, 0, 54000 },
+	{ "54000", 0, 0, 54000 },
+	{ "0\n", 0, 0, 0 },
+	{ "-273150\n", 0, 0, -273150 },
+	{ "65261850\n", 0, 0, 65261850 },
+	{ "14470000", 0, 0, 14470000 },
+	{ "9223372036854775807", 0, 0, INT64_MAX },
+	{ "-9223372036854775807", 0, 0, -INT64_MAX },
+	{ "123456", 3, 0, 123 },           /* only len bytes count, no NUL needed */
+	{ "", 0, -1, 0 },
+	{ "\n", 0, -1, 0 },
+	{ "N/A\n", 0, -1, 0 },
+	{ "4x000\n", 0, -1, 0 },
+	{ " 1", 0, -1, 0 },
+	{ "1 ", 0, -1, 0 },
+	{ "+1", 0, -1, 0 },
+	{ "-", 0, -1, 0 },
+	{ "-\n", 0, -1, 0 },
+	{ "--1", 0, -1, 0 },
+	{ "1\n\n", 0, -1, 0 },
+	{ "1\n2", 0, -1, 0 },
+	{ "0x10", 0, -1, 0 },
+	{ "1.5", 0, -1, 0 },
+	{ "1e3", 0, -1, 0 },
+	{ "9223372036854775808", 0, -1, 0 },
+	{ "99999999999999999999999", 0, -1, 0 },
+};
+
+START_TEST(test_value_parse)
+{
+	const char *t = value_cases[_i].text;
+	size_t len = value_cases[_i].len ? value_cases[_i].len : strlen(t);
+	int64_t v = 42;
+	int rc = pl_hwmon_value_parse(t, len, &v);
+
+	ck_assert_msg(rc == value_cases[_i].rc, "'%s': rc %d", t, rc);
+	if (rc == 0)
+		ck_assert_msg(v == value_cases[_i].v, "'%s': %lld", t, (long long)v);
+}
+END_TEST
+
+/* --- pl_hwmon_sanitize --------------------------------------------------------------- */
+
+static const struct {
+	const char *in;
+	size_t outlen;
+	const char *out;
+} san_cases[] = {
+	{ "Package id 0", 64, "package_id_0" },
+	{ "Core 0", 64, "core_0" },
+	{ "CPU Fan", 64, "cpu_fan" },
+	{ "PECI Agent 0 Calibration", 64, "peci_agent_0_calibration" },
+	{ "Tctl", 64, "tctl" },
+	{ "  Tccd1 ", 64, "tccd1" },
+	{ "+3.3V", 64, "3_3v" },
+	{ "Vcore", 64, "vcore" },
+	{ "in0", 64, "in0" },
+	{ "a--b__c", 64, "a_b_c" },
+	{ "SYSTIN\n", 64, "systin" },
+	{ "ab\ncd", 64, "ab" },
+	{ "---", 64, "" },
+	{ "", 64, "" },
+	{ "\xc3\xa9t\xc3\xa9", 64, "t" },       /* "été": non-ASCII bytes are separators */
+	{ "abcdefgh", 5, "abcd" },
+	{ "ab cd", 4, "ab" },                    /* a cut never leaves a trailing '_' */
+	{ "ab cd", 5, "ab_c" },
+	{ "x", 1, "" },
+};
+
+START_TEST(test_sanitize)
+{
+	char out[64];
+	size_t n;
+
+	memset(out, 'Z', sizeof(out));
+	n = pl_hwmon_sanitize(san_cases[_i].in, strlen(san_cases[_i].in), out,
+			      san_cases[_i].outlen);
+	ck_assert_str_eq(out, san_cases[_i].out);
+	ck_assert_uint_eq(n, strlen(san_cases[_i].out));
+}
+END_TEST
+
+/* --- pl_hwmon_attr_split ------------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	int rc;
+	enum pl_hwmon_type type;
+	unsigned index;
+	const char *item;
+} split_cases[] = {
+	{ "temp1_input", 0, PL_HWMON_TEMP, 1, "input" },
+	{ "temp12_crit_alarm", 0, PL_HWMON_TEMP, 12, "crit_alarm" },
+	{ "in0_input", 0, PL_HWMON_IN, 0, "input" },
+	{ "fan3_min", 0, PL_HWMON_FAN, 3, "min" },
+	{ "power1_average", 0, PL_HWMON_POWER, 1, "average" },
+	{ "curr2_lcrit", 0, PL_HWMON_CURR, 2, "lcrit" },
+	{ "fan1", 0, PL_HWMON_FAN, 1, "" },
+	{ "name", -1, PL_HWMON_TEMP, 0, NULL },
+	{ "pwm1", -1, PL_HWMON_TEMP, 0, NULL },
+	{ "pwm1_enable", -1, PL_HWMON_TEMP, 0, NULL },
+	{ "intrusion0_alarm", -1, PL_HWMON_TEMP, 0, NULL },
+	{ "temp_auto", -1, PL_HWMON_TEMP, 0, NULL },
+	{ "temp1x_input", -1, PL_HWMON_TEMP, 0, NULL },
+	{ "temp99999_input", -1, PL_HWMON_TEMP, 0, NULL },
+	{ "in", -1, PL_HWMON_TEMP, 0, NULL },
+	{ "update_interval", -1, PL_HWMON_TEMP, 0, NULL },
+	{ "cpu0_vid", -1, PL_HWMON_TEMP, 0, NULL },
+};
+
+START_TEST(test_attr_split)
+{
+	enum pl_hwmon_type t = PL_HWMON_NTYPES;
+	unsigned idx = 777;
+	const char *item = NULL;
+	int rc = pl_hwmon_attr_split(split_cases[_i].name, &t, &idx, &item);
+
+	ck_assert_msg(rc == split_cases[_i].rc, "%s: rc %d", split_cases[_i].name, rc);
+	if (rc != 0)
+		return;
+	ck_assert_int_eq(t, split_cases[_i].type);
+	ck_assert_uint_eq(idx, split_cases[_i].index);
+	ck_assert_str_eq(item, split_cases[_i].item);
+}
+END_TEST
+
+/* --- pl_hwmon_default_ranges --------------------------------------------------------- */
+
+static const struct {
+	enum pl_hwmon_type type;
+	double min, max, lcrit, crit;
+	const char *warn, *crit_text;
+} range_cases[] = {
+	/* temperature: ~:max and ~:crit; lower limits are not used */
+	{ PL_HWMON_TEMP, NAN, 80, NAN, 100, "~:80", "~:100" },
+	{ PL_HWMON_TEMP, NAN, NAN, NAN, 119, "", "~:119" },
+	{ PL_HWMON_TEMP, -273.15, 81.85, NAN, 84.85, "~:81.85", "~:84.85" },
+	{ PL_HWMON_TEMP, -273.15, 65261.85, NAN, NAN, "", "" },   /* NVMe "no threshold" */
+	{ PL_HWMON_TEMP, 10, NAN, -5, NAN, "", "" },
+	{ PL_HWMON_TEMP, NAN, -300, NAN, NAN, "", "" },           /* below absolute zero */
+	{ PL_HWMON_TEMP, NAN, NAN, NAN, NAN, "", "" },
+	/* fan: min: ; a min of 0 is "off" */
+	{ PL_HWMON_FAN, 300, NAN, NAN, NAN, "300:", "" },
+	{ PL_HWMON_FAN, 0, NAN, NAN, NAN, "", "" },
+	{ PL_HWMON_FAN, 600, 5000, NAN, NAN, "600:", "" },
+	/* voltage: min:max and lcrit:crit, one-sided when one end is missing */
+	{ PL_HWMON_IN, 2.976, 3.632, NAN, NAN, "2.976:3.632", "" },
+	{ PL_HWMON_IN, 0, 1.744, NAN, NAN, "1.744", "" },          /* 0:1.744 printed short */
+	{ PL_HWMON_IN, 1.4, 1.6, 1.3, 1.7, "1.4:1.6", "1.3:1.7" },
+	{ PL_HWMON_IN, 0, 0, NAN, NAN, "", "" },                   /* unprogrammed */
+	{ PL_HWMON_IN, 2, 1, NAN, NAN, "", "" },                   /* inverted */
+	{ PL_HWMON_IN, NAN, 13.2, NAN, NAN, "~:13.2", "" },
+	{ PL_HWMON_IN, 10.8, NAN, NAN, NAN, "10.8:", "" },
+	{ PL_HWMON_IN, NAN, NAN, -0.081, 0.081, "", "-0.081:0.081" },
+	{ PL_HWMON_POWER, NAN, NAN, NAN, 36, "", "~:36" },
+	{ PL_HWMON_CURR, NAN, NAN, 0, 3, "", "3" },
+};
+
+START_TEST(test_default_ranges)
+{
+	struct pl_hwmon_sensor s;
+	struct pl_range w, c;
+	char a[64], b[64];
+
+	memset(&s, 0, sizeof(s));
+	s.type = range_cases[_i].type;
+	s.min = range_cases[_i].min;
+	s.max = range_cases[_i].max;
+	s.lcrit = range_cases[_i].lcrit;
+	s.crit = range_cases[_i].crit;
+	s.value = 1;
+	pl_hwmon_default_ranges(&s, &w, &c);
+	ck_assert_str_eq(pl_range_format(&w, a, sizeof(a)), range_cases[_i].warn);
+	ck_assert_str_eq(pl_range_format(&c, b, sizeof(b)), range_cases[_i].crit_text);
+}
+END_TEST
+
+START_TEST(test_types)
+{
+	enum pl_hwmon_type t;
+
+	ck_assert_int_eq(pl_hwmon_type_parse("temp", &t), 0);
+	ck_assert_int_eq(t, PL_HWMON_TEMP);
+	ck_assert_int_eq(pl_hwmon_type_parse("voltage", &t), 0);
+	ck_assert_int_eq(t, PL_HWMON_IN);
+	ck_assert_int_eq(pl_hwmon_type_parse("curr", &t), 0);
+	ck_assert_int_eq(t, PL_HWMON_CURR);
+	ck_assert_int_eq(pl_hwmon_type_parse("pwm", &t), -1);
+	ck_assert_int_eq(pl_hwmon_type_parse("", &t), -1);
+	ck_assert_str_eq(pl_hwmon_type_name(PL_HWMON_FAN), "fan");
+	ck_assert_int_eq(pl_hwmon_type_unit(PL_HWMON_IN), PL_U_VOLTS);
+	ck_assert(pl_hwmon_type_divisor(PL_HWMON_POWER) == 1e6);
+}
+END_TEST
+
+/* --- the walk over fixture roots ----------------------------------------------------- */
+
+static int
+read_root(const char *name, struct pl_hwmon *h, char *err, size_t errlen)
+{
+	char dir[512];
+
+	pl_snprintf(dir, sizeof(dir), "%s/hwmon/%s", fixtures_dir(), name);
+	return pl_hwmon_read(dir, h, err, errlen);
+}
+
+START_TEST(test_read_coretemp)
+{
+	struct pl_hwmon h;
+	char err[256];
+	const struct pl_hwmon_sensor *s;
+
+	ck_assert_int_eq(read_root("coretemp", &h, err, sizeof(err)), 0);
+	ck_assert_uint_eq(h.nchips, 3);
+	ck_assert_str_eq(h.chips[0].id, "acpitz");
+	ck_assert_str_eq(h.chips[1].name, "coretemp");
+	ck_assert_str_eq(h.chips[2].id, "nvme");
+	ck_assert(!h.chips[2].shared);
+	ck_assert_uint_eq(h.chips[1].nsensors, 5);
+	s = &h.chips[1].sensors[0];
+	ck_assert_str_eq(s->attr, "temp1");
+	ck_assert_str_eq(s->label, "Package id 0");
+	ck_assert(s->labelled);
+	ck_assert(s->value == 48);
+	ck_assert(s->max == 100 && s->crit == 100);
+	ck_assert(isnan(s->min) && isnan(s->lcrit));
+	ck_assert_uint_eq(s->flags_present, PL_HWMON_CRIT_ALARM);
+	ck_assert_uint_eq(s->flags_set, 0);
+	s = &h.chips[0].sensors[0];           /* acpitz: no label */
+	ck_assert_str_eq(s->label, "temp1");
+	ck_assert(!s->labelled);
+	ck_assert(s->value == 27.8);
+	s = &h.chips[2].sensors[1];           /* nvme Sensor 1 */
+	ck_assert(s->max == 65261.85 && s->min == -273.15);
+	pl_hwmon_free(&h);
+}
+END_TEST
+
+START_TEST(test_read_order_and_ids)
+{
+	struct pl_hwmon h;
+	char err[256];
+
+	/* hwmon2 comes before hwmon10 although it sorts after it as text. */
+	ck_assert_int_eq(read_root("nvme-two", &h, err, sizeof(err)), 0);
+	ck_assert_uint_eq(h.nchips, 2);
+	ck_assert_uint_eq(h.chips[0].hwmon, 2);
+	ck_assert_str_eq(h.chips[0].id, "nvme_0");
+	ck_assert(h.chips[0].sensors[0].value == 35.85);
+	ck_assert_str_eq(h.chips[1].id, "nvme_1");
+	ck_assert(h.chips[1].shared);
+	ck_assert_uint_eq(h.chips[1].nsensors, 2);
+	pl_hwmon_free(&h);
+
+	ck_assert_int_eq(read_root("acpitz-nolabel", &h, err, sizeof(err)), 0);
+	ck_assert_str_eq(h.chips[0].id, "acpitz_0");
+	ck_assert_str_eq(h.chips[1].id, "acpitz_1");
+	pl_hwmon_free(&h);
+
+	ck_assert_int_eq(read_root("hwmon-no-name", &h, err, sizeof(err)), 0);
+	ck_assert_str_eq(h.chips[0].name, "hwmon0");
+	ck_assert_str_eq(h.chips[0].id, "hwmon0");
+	pl_hwmon_free(&h);
+}
+END_TEST
+
+START_TEST(test_read_device_dir)
+{
+	struct pl_hwmon h;
+	char err[256];
+
+	ck_assert_int_eq(read_root("device-dir", &h, err, sizeof(err)), 0);
+	ck_assert_uint_eq(h.nchips, 1);
+	ck_assert_str_eq(h.chips[0].name, "w83627hf");
+	ck_assert_uint_eq(h.chips[0].nsensors, 4);
+	ck_assert_int_eq(h.chips[0].sensors[2].type, PL_HWMON_FAN);
+	ck_assert(h.chips[0].sensors[2].value == 2280);
+	ck_assert(h.chips[0].sensors[2].min == 1500);
+	ck_assert(h.chips[0].sensors[3].value == 1.36);
+	pl_hwmon_free(&h);
+}
+END_TEST
+
+START_TEST(test_read_broken)
+{
+	struct pl_hwmon h;
+	char err[256];
+
+	ck_assert_int_eq(read_root("broken-garbage", &h, err, sizeof(err)), 0);
+	ck_assert(h.chips[0].sensors[0].value == 48);
+	ck_assert(isnan(h.chips[0].sensors[1].value));
+	ck_assert_str_eq(h.chips[0].sensors[1].why, "temp2_input holds 'N/A', not a number");
+	ck_assert_str_eq(h.chips[0].sensors[2].why, "temp3_input holds '4x000', not a number");
+	pl_hwmon_free(&h);
+
+	ck_assert_int_eq(read_root("broken-missing-input", &h, err, sizeof(err)), 0);
+	ck_assert_uint_eq(h.chips[0].nsensors, 3);
+	ck_assert(isnan(h.chips[0].sensors[1].value));
+	ck_assert_str_eq(h.chips[0].sensors[1].why, "no temp2_input");
+	ck_assert_str_eq(h.chips[0].sensors[1].label, "Core 0");
+	pl_hwmon_free(&h);
+
+	ck_assert_int_eq(read_root("broken-empty-value", &h, err, sizeof(err)), 0);
+	ck_assert_str_eq(h.chips[0].sensors[0].why, "temp1_input is empty");
+	pl_hwmon_free(&h);
+
+	ck_assert_int_eq(read_root("no-hwmon", &h, err, sizeof(err)), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_uint_eq(h.nchips, 0);
+}
+END_TEST
+
+START_TEST(test_read_alarms_power)
+{
+	struct pl_hwmon h;
+	char err[256];
+	const struct pl_hwmon_chip *c;
+
+	ck_assert_int_eq(read_root("alarms-latched", &h, err, sizeof(err)), 0);
+	c = &h.chips[0];
+	/* intrusion0_alarm and pwm1 are not sensors. */
+	ck_assert_uint_eq(c->nsensors, 7);
+	ck_assert_uint_eq(c->sensors[1].flags_set, PL_HWMON_CRIT_ALARM);
+	ck_assert_uint_eq(c->sensors[2].flags_set, PL_HWMON_FAULT);
+	ck_assert(c->sensors[2].value == -128);
+	ck_assert_uint_eq(c->sensors[6].flags_present,
+			  PL_HWMON_LCRIT_ALARM | PL_HWMON_MIN_ALARM);
+	ck_assert_uint_eq(c->sensors[6].flags_set, PL_HWMON_LCRIT_ALARM);
+	pl_hwmon_free(&h);
+
+	ck_assert_int_eq(read_root("power-curr", &h, err, sizeof(err)), 0);
+	c = &h.chips[0];
+	ck_assert_uint_eq(c->nsensors, 4);
+	ck_assert_int_eq(c->sensors[2].type, PL_HWMON_POWER);
+	ck_assert(c->sensors[2].value == 14.47);
+	ck_assert(c->sensors[2].crit == 36);
+	ck_assert_int_eq(c->sensors[3].type, PL_HWMON_CURR);
+	ck_assert(c->sensors[3].value == 1.204);
+	pl_hwmon_free(&h);
+}
+END_TEST
 
 TCase *
 tc_hwmon(void)
 {
-	return tcase_create("hwmon");
+	TCase *tc = tcase_create("hwmon");
+
+	tcase_add_loop_test(tc, test_value_parse, 0, N(value_cases));
+	tcase_add_loop_test(tc, test_sanitize, 0, N(san_cases));
+	tcase_add_loop_test(tc, test_attr_split, 0, N(split_cases));
+	tcase_add_loop_test(tc, test_default_ranges, 0, N(range_cases));
+	tcase_add_test(tc, test_types);
+	tcase_add_test(tc, test_read_coretemp);
+	tcase_add_test(tc, test_read_order_and_ids);
+	tcase_add_test(tc, test_read_device_dir);
+	tcase_add_test(tc, test_read_broken);
+	tcase_add_test(tc, test_read_alarms_power);
+	return tc;
 }
