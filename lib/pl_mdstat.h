@@ -6,7 +6,8 @@
  *
  *   md0 : active (auto-read-only) raid5 sde1[4] sdd1[2](F) sdc1[1] sdb1[0](S)
  *         23441682432 blocks super 1.2 level 5, 1024k chunk, algorithm 2 [4/3] [UUU_]
- *         [=======>.............]  recovery = 37.9% (2963739448/7813894144) finish=505.9min speed=159773K/sec
+ *         [=======>.............]  recovery = 37.9% (2963739448/7813894144) finish=505.9min
+ *         speed=159773K/sec   (one line in the file)
  *         bitmap: 22/59 pages [88KB], 65536KB chunk
  *
  * The parser is strict: a line it does not know, a number that is not one, or a file

@@ -1,0 +1,53 @@
+/* Fuzz target: pl_mdstat_parse over arbitrary bytes.
+ * fuzz-seeds: proc/mdstat */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pl_mdstat.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct pl_mdstat st;
+	char err[256];
+	size_t members = 0;
+
+	if (pl_mdstat_parse((const char *)data, size, &st, err, sizeof(err)) != 0) {
+		/* A refusal always says why and leaves nothing behind. */
+		if (err[0] == '\0' || st.narrays != 0 || st.arrays != NULL)
+			abort();
+		pl_mdstat_free(&st);
+		return 0;
+	}
+	/* The parser promises a consistent reading or an error. */
+	for (size_t i = 0; i < st.narrays; i++) {
+		const struct pl_md_array *a = &st.arrays[i];
+
+		if (a->name[0] == '\0' || a->first_member != members ||
+		    a->nfaulty + a->nspare > a->nmembers)
+			abort();
+		members += a->nmembers;
+		if (a->has_counts && (a->in_sync > a->raid_disks ||
+				      strlen(a->status) != a->raid_disks ||
+				      pl_md_degraded(a) > a->raid_disks))
+			abort();
+		if (a->action != PL_MD_IDLE && a->progress == PL_MD_RUNNING &&
+		    !(a->percent >= 0 && a->percent <= 100))
+			abort();
+		if (a->has_done && a->done > a->total)
+			abort();
+		for (size_t k = 0; k < a->nmembers; k++)
+			if (pl_md_member(&st, a, k)->dev[0] == '\0')
+				abort();
+	}
+	if (members != st.nmembers)
+		abort();
+	pl_mdstat_free(&st);
+	return 0;
+}
