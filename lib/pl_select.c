@@ -113,3 +113,26 @@ pl_select_take(const struct pl_select *s, const char *const *names, size_t nname
 		return true;
 	return !pl_select_has_include(s) && default_in;
 }
+
+size_t
+pl_select_missing(const struct pl_select *s, const char *const *names, size_t nnames,
+		  const char **out, size_t max)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		const struct pl_select_rule *r = &s->v[i];
+		bool found = false;
+
+		if (!r->include || r->is_regex || strpbrk(r->text, "*?[") != NULL)
+			continue;
+		for (size_t k = 0; k < nnames && !found; k++)
+			found = names[k] != NULL && strcmp(names[k], r->text) == 0;
+		if (found)
+			continue;
+		if (count < max)
+			out[count] = r->text;
+		count++;
+	}
+	return count;
+}

@@ -41,4 +41,11 @@ enum pl_select_verdict pl_select_match(const struct pl_select *s, const char *na
 bool pl_select_take(const struct pl_select *s, const char *const *names, size_t nnames,
 		    bool default_in);
 
+/* The include rules that name one thing exactly (a glob without wildcards, not a regex)
+ * and match none of the names present: an admin who asked for "sdb" by name must hear
+ * that it is gone, not get a green line about the others. Fills out with up to max rule
+ * texts (owned by s) and returns how many there are in all. */
+size_t pl_select_missing(const struct pl_select *s, const char *const *names, size_t nnames,
+			 const char **out, size_t max);
+
 #endif
