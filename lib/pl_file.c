@@ -18,6 +18,15 @@ pl_root_is_live(const char *root)
 	return root == NULL || root[0] == '\0' || strcmp(root, "/") == 0;
 }
 
+bool
+pl_path_exists(const char *root, const char *path)
+{
+	char full[4096];
+	struct stat st;
+
+	return pl_path(root, path, full, sizeof(full)) == 0 && lstat(full, &st) == 0;
+}
+
 int
 pl_root_check(const char *root, char *err, size_t errlen)
 {

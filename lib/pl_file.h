@@ -39,6 +39,9 @@ int pl_uptime(const char *root, double *out, char *err, size_t errlen);
 
 bool pl_root_is_live(const char *root);
 
+/* True when path exists below root (lstat: a dangling symlink exists too). */
+bool pl_path_exists(const char *root, const char *path);
+
 /* The names in a directory below root (without "." and ".."), sorted. *names is an
  * array of *n strings that the caller frees with pl_dir_free. At most 65536 names.
  * Returns 0, or -1 with why in err (a missing directory: errno ENOENT). */

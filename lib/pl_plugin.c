@@ -48,7 +48,7 @@ static const struct pl_option common_opts[] = {
 	  "sets off the command line. Command-line options given after it win.", 0 },
 	{ "root", OPT_ROOT, PL_ARG, "DIR",
 	  "Read /proc and /sys below DIR instead of / (for tests with captured trees). "
-	  "Refused in setuid programs and under sudo.", 0 },
+	  "Refused in setuid programs and under sudo.", PL_OPT_NOKEY },
 	{ "verbose", 'v', PL_NOARG, "",
 	  "More detail on stderr; repeat up to three times.", PL_OPT_NOKEY },
 	{ "help", 'h', PL_NOARG, "", "This help, then exit 3.", PL_OPT_NOKEY },
@@ -78,6 +78,8 @@ static const char thresholds_help[] =
 	"label. Critical is checked before warning.";
 
 static const struct pl_plugin *cur;   /* the plugin this process runs */
+static char **expanded_argv;          /* --extra-opts: options point into it until exit */
+static char state_path[4096];         /* the state directory in use, for messages */
 
 static void
 write_out(const char *s, size_t n)
@@ -424,6 +426,7 @@ expand_argv(const struct pl_plugin *p, int argc, char **argv, int *newargc)
 			pl_die(PL_UNKNOWN, "out of memory");
 	}
 	*newargc = a.n;
+	expanded_argv = a.v;
 	return a.v;
 }
 
@@ -651,6 +654,7 @@ pl_plugin_store_load(const struct pl_common *c, struct pl_store *st, int *dirfd)
 	*dirfd = pl_store_dir_open(c->state_dir, path, sizeof(path), err, sizeof(err));
 	if (*dirfd < 0)
 		pl_die(PL_UNKNOWN, "%s", err);
+	pl_strlcpy(state_path, path, sizeof(state_path));
 	pl_boot_id(c->root, boot, sizeof(boot));
 	pl_timeout_waiting("reading the state file");
 	rc = pl_store_load(*dirfd, st, boot, err, sizeof(err));
@@ -669,7 +673,7 @@ pl_plugin_store_save(const struct pl_common *c, struct pl_store *st, int dirfd,
 	pl_timeout_waiting("writing the state file");
 	if (pl_store_save(dirfd, st, err, sizeof(err)) != 0)
 		pl_result_finding(r, PL_UNKNOWN,
-				  "%s; the next run cannot compute rates (check --state-dir: it must be writable by this user)",
-				  err);
+				  "%s in %s; the next run cannot compute rates (make it writable by this user or set --state-dir)",
+				  err, state_path);
 	close(dirfd);
 }

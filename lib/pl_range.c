@@ -106,7 +106,21 @@ pl_range_alerts(const struct pl_range *r, double x)
 bool
 pl_range_fits(const struct pl_range *r, enum pl_unit u)
 {
-	return r->unit == PL_U_NONE || r->unit == u;
+	return r->unit == PL_U_NONE || r->unit == u ||
+	       (r->unit == PL_U_BYTES_PER_S && u == PL_U_BITS_PER_S);
+}
+
+struct pl_range
+pl_range_for(const struct pl_range *r, enum pl_unit u)
+{
+	struct pl_range c = *r;
+
+	if (r->unit == PL_U_BYTES_PER_S && u == PL_U_BITS_PER_S) {
+		c.start *= 8;
+		c.end *= 8;
+		c.unit = PL_U_BITS_PER_S;
+	}
+	return c;
 }
 
 char *

@@ -35,8 +35,13 @@ int pl_range_parse(const char *text, struct pl_range *r, char *err, size_t errle
 bool pl_range_alerts(const struct pl_range *r, double x);
 
 /* True when a range can apply to a metric in unit u: a range without suffix fits any
- * metric (its numbers are taken in the metric's base unit). */
+ * metric (its numbers are taken in the metric's base unit), and a bytes/s range fits a
+ * bits/s metric (see pl_range_for). */
 bool pl_range_fits(const struct pl_range *r, enum pl_unit u);
+
+/* The range as it applies to a metric in unit u (one that pl_range_fits): a bytes/s range
+ * on a bits/s metric is converted to bits/s; anything else is returned as it is. */
+struct pl_range pl_range_for(const struct pl_range *r, enum pl_unit u);
 
 /* Writes the range in canonical form in base units, as perfdata wants it
  * ("~:10", "10:", "@10:20", "10"); "" for an unset range. Returns buf. */

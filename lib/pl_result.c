@@ -272,6 +272,26 @@ list_labels(const struct pl_result *r, char *buf, size_t len)
 	pl_buf_free(&b);
 }
 
+/* "'busy' in percent" or "'*_util' in percent, '*_bits' in bits/s", for messages. */
+static void
+primary_units(const struct pl_result *r, const char *const *primary, char *buf, size_t len)
+{
+	struct pl_buf b;
+
+	pl_buf_init(&b, 200);
+	for (size_t k = 0; primary != NULL && primary[k] != NULL; k++) {
+		for (size_t j = 0; j < r->nmetrics; j++) {
+			if (fnmatch(primary[k], r->metrics[j]->label, 0) != 0)
+				continue;
+			pl_buf_printf(&b, "%s'%s' in %s", b.len ? ", " : "", primary[k],
+				      pl_unit_name(r->metrics[j]->unit));
+			break;
+		}
+	}
+	pl_strlcpy(buf, pl_buf_str(&b), len);
+	pl_buf_free(&b);
+}
+
 int
 pl_result_apply(struct pl_result *r, const struct pl_thresholds *t,
 		const char *const *primary, char *err, size_t errlen)
@@ -287,6 +307,7 @@ pl_result_apply(struct pl_result *r, const struct pl_thresholds *t,
 		if (th->pattern == NULL) {
 			/* The first primary pattern whose metrics are in the range's unit. */
 			const char *fitted = NULL, *seen = NULL;
+			char units[200];
 
 			for (size_t k = 0; primary != NULL && primary[k] != NULL && !fitted; k++) {
 				for (size_t j = 0; j < r->nmetrics; j++) {
@@ -299,16 +320,16 @@ pl_result_apply(struct pl_result *r, const struct pl_thresholds *t,
 					present = true;
 					if (!pl_range_fits(&th->range, m->unit))
 						continue;
-					*(th->critical ? &m->crit : &m->warn) = th->range;
+					*(th->critical ? &m->crit : &m->warn) =
+						pl_range_for(&th->range, m->unit);
 					fitted = primary[k];
 				}
 			}
 			if (fitted != NULL || !present)
 				continue;   /* applied, or the primary metric is not measured now */
-			pl_snprintf(err, errlen, "%s %s: the primary metric '%s' is in %s, not %s",
-				    opt, th->text, seen,
-				    pl_unit_name(pl_result_metric(r, seen)->unit),
-				    pl_unit_name(th->range.unit));
+			primary_units(r, primary, units, sizeof(units));
+			pl_snprintf(err, errlen, "%s %s: a range in %s fits no primary metric (%s)",
+				    opt, th->text, pl_unit_name(th->range.unit), units);
 			return -1;
 		}
 		for (size_t k = 0; k < r->nmetrics; k++) {
@@ -322,7 +343,7 @@ pl_result_apply(struct pl_result *r, const struct pl_thresholds *t,
 					    pl_unit_suffixes(m->unit));
 				return -1;
 			}
-			*(th->critical ? &m->crit : &m->warn) = th->range;
+			*(th->critical ? &m->crit : &m->warn) = pl_range_for(&th->range, m->unit);
 			matched = true;
 		}
 		if (!matched) {

@@ -1,2 +1,750 @@
-#!/bin/sh
-exit 0
+#!/bin/bash
+# Black-box tests of the state store, the deadline and --extra-opts, through the real
+# check_cpu (and check_mem) run against fixture roots.
+#
+# Prints "ok - name" or "not ok - name" with details for each test, and ends with the
+# line "N passed, M failed". Exit status 1 when any test failed.
+#
+# Environment (set by "make check"; guessed when run by hand): PLUGINS, FIXTURES,
+# top_srcdir, top_builddir. Tests that need to drop privileges (setpriv or runuser, and
+# running as root) are skipped, and say so, when that is not possible.
+
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+: "${top_srcdir:=$(cd "$here/../.." && pwd)}"
+if [ -z "${PLUGINS:-}" ]; then
+	if [ -n "${top_builddir:-}" ]; then
+		PLUGINS=$top_builddir/plugins
+	elif [ -x "$PWD/plugins/check_cpu" ]; then
+		PLUGINS=$PWD/plugins
+	elif [ -x "$PWD/../plugins/check_cpu" ]; then
+		PLUGINS=$(cd "$PWD/../plugins" && pwd)
+	else
+		PLUGINS=$top_srcdir/plugins
+	fi
+fi
+: "${FIXTURES:=$top_srcdir/tests/fixtures}"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=87:print_stacktrace=1}
+unset PLUMBLINE_STATE_DIR
+
+CPU=$PLUGINS/check_cpu
+MEM=$PLUGINS/check_mem
+D12=$FIXTURES/cpu/debian12-2cpu
+passed=0
+failed=0
+skipped=0
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/plumbline-state.XXXXXX") || exit 99
+chmod 755 "$work"      # unprivileged runs need to reach their directories inside
+trap 'chmod -R u+rwX "$work" 2>/dev/null; rm -rf "$work"' EXIT
+
+# The figures of debian12 t0 -> t1 and of t0 or t1 alone, computed from the fixture
+# files (see cpu.cases): busy over the 3.04 s, and the averages since boot.
+PAIR_BUSY='busy=68.15%;;;0;100'
+T0_BOOT_BUSY='busy=6.76%;;;0;100'
+T1_BOOT_BUSY='busy=7.59%;;;0;100'
+
+# ---------------------------------------------------------------- helpers
+
+# as_nobody CMD...: runs CMD as the unprivileged user, or returns 125 if impossible.
+drop=()
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+	nogroup=$(id -gn nobody)
+	if command -v setpriv >/dev/null 2>&1 &&
+		setpriv --reuid=nobody --regid="$nogroup" --clear-groups true 2>/dev/null; then
+		drop=(setpriv --reuid=nobody --regid="$nogroup" --clear-groups)
+	elif command -v runuser >/dev/null 2>&1 && runuser -u nobody -- true 2>/dev/null; then
+		drop=(runuser -u nobody --)
+	fi
+fi
+
+# run [-n] CMD...: runs CMD with a 20 s timeout; sets rc, out (stdout), err (stderr),
+# first (first line) and status (first line before ' | '). -n runs it as nobody.
+run() {
+	local pre=()
+	if [ "${1:-}" = -n ]; then
+		shift
+		pre=("${drop[@]}")
+	fi
+	${pre[@]+"${pre[@]}"} timeout -k 5 20 "$@" >"$work/.out" 2>"$work/.err" </dev/null
+	rc=$?
+	out=$(cat "$work/.out")
+	err=$(cat "$work/.err")
+	first=$(head -n 1 "$work/.out")
+	status=${first%% | *}
+}
+
+# Per-test bookkeeping: problems are collected, then reported once by finish().
+problems=()
+begin() {
+	tname=$1
+	problems=()
+}
+problem() {
+	problems+=("$*")
+}
+finish() {
+	if [ "${#problems[@]}" -eq 0 ]; then
+		echo "ok - $tname"
+		passed=$((passed + 1))
+	else
+		echo "not ok - $tname"
+		local p
+		for p in "${problems[@]}"; do echo "#   $p"; done
+		failed=$((failed + 1))
+	fi
+}
+skip() {
+	echo "ok - $tname # SKIP $*"
+	skipped=$((skipped + 1))
+}
+
+# Checks of the last run. Each records a problem with expected and got.
+expect_rc() {
+	if [ "$rc" -gt 3 ]; then
+		problem "crashed or killed: exit status $rc; stderr: $(head -c 400 <<<"$err")"
+	elif [ "$rc" != "$1" ]; then
+		problem "exit: expected $1, got $rc; first line: [$first]"
+	fi
+}
+expect_no_stderr() {
+	[ -z "$err" ] || problem "unexpected stderr: $(head -c 400 <<<"$err")"
+}
+expect_perf() {
+	local item
+	for item in "$@"; do
+		grep -qE "(^| )$(sed 's/[][\.*^$%;|+?(){}]/\\&/g' <<<"$item")( |$)" <<<"${first#* | }" ||
+			problem "perfdata: expected [$item] in [${first#* | }]"
+	done
+}
+expect_contains() {
+	grep -qF -- "$1" <<<"$out" || problem "stdout: expected to contain [$1], got [$(head -c 500 <<<"$out")]"
+}
+expect_not_contains() {
+	if grep -qF -- "$1" <<<"$out"; then problem "stdout: must not contain [$1], got [$(head -c 500 <<<"$out")]"; fi
+}
+expect_prefix() {
+	[[ $first == "$1"* ]] || problem "first line: expected to start with [$1], got [$first]"
+}
+expect_lines() {
+	local n
+	n=$(awk 'END { print NR }' "$work/.out")
+	[ "$n" = "$1" ] || problem "lines: expected $1, got $n"
+}
+
+# A fresh private state directory.
+newdir() {
+	local d
+	d=$(mktemp -d "$work/st.XXXXXX")
+	chmod 700 "$d"
+	printf '%s\n' "$d"
+}
+
+# The name of the state file of a run with --state-key KEY.
+sfile() {
+	printf '%s/check_cpu-%s.state\n' "$1" "$2"
+}
+
+# Checks that a state file is one the plugin wrote: magic line, plugin, key, end line.
+expect_valid_state() {
+	local f=$1 key=$2
+	if [ -L "$f" ] || [ ! -f "$f" ]; then
+		problem "state file $f is not a regular file"
+		return
+	fi
+	[ "$(head -n 1 "$f")" = "plumbline-state 1" ] || problem "state file: bad first line: [$(head -n 1 "$f")]"
+	grep -qx "plugin check_cpu" "$f" || problem "state file: no 'plugin check_cpu' line"
+	grep -qx "key $key" "$f" || problem "state file: no 'key $key' line"
+	[ "$(tail -n 1 "$f")" = "end" ] || problem "state file: last line is not 'end': [$(tail -n 1 "$f")]"
+	local mode
+	mode=$(stat -c %a "$f")
+	[ "$mode" = 600 ] || problem "state file mode is $mode, expected 600"
+}
+
+if [ ! -x "$CPU" ] || [ ! -x "$MEM" ]; then
+	echo "not ok - plugins not found in $PLUGINS (set PLUGINS)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+# ---------------------------------------------------------------- the basics
+
+begin "no state yet: the first run reports averages since boot and writes the state"
+d=$(newdir)
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --state-key k
+expect_rc 0
+expect_no_stderr
+expect_perf "$T0_BOOT_BUSY"
+expect_contains "average since boot"
+expect_valid_state "$(sfile "$d" k)" k
+grep -qx "boot_id 7aeaabb5-bc9e-42fe-9a39-a4490ef671db" "$(sfile "$d" k)" ||
+	problem "state file does not record the fixture's boot id"
+grep -qx "v cpu 10 1498 0 1438 40709 346 0 25 15 0 0" "$(sfile "$d" k)" ||
+	problem "state file does not hold the t0 'cpu' counters"
+finish
+
+begin "second run uses the state: figures over the 3.04 s between t0 and t1"
+run "$CPU" --root "$D12/t1" --interval 0 --state-dir "$d" --state-key k
+expect_rc 0
+expect_no_stderr
+expect_perf "$PAIR_BUSY"
+expect_contains "over the last 3.04s"
+expect_valid_state "$(sfile "$d" k)" k
+finish
+
+begin "PLUMBLINE_STATE_DIR is used when --state-dir is not given"
+d=$(newdir)
+PLUMBLINE_STATE_DIR=$d run "$CPU" --root "$D12/t0" --interval 0 --state-key k
+PLUMBLINE_STATE_DIR=$d run "$CPU" --root "$D12/t1" --interval 0 --state-key k
+expect_rc 0
+expect_perf "$PAIR_BUSY"
+[ -f "$(sfile "$d" k)" ] || problem "no state file in \$PLUMBLINE_STATE_DIR"
+finish
+
+begin "--state-dir wins over a bad PLUMBLINE_STATE_DIR"
+d=$(newdir)
+bad=$(mktemp -d "$work/bad.XXXXXX")
+chmod 777 "$bad"
+PLUMBLINE_STATE_DIR=$bad run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d"
+expect_rc 0
+expect_no_stderr
+finish
+
+begin "a missing state directory is created, mode 700"
+d=$work/created-here
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d"
+expect_rc 0
+if [ -d "$d" ]; then
+	[ "$(stat -c %a "$d")" = 700 ] || problem "created with mode $(stat -c %a "$d"), expected 700"
+else
+	problem "state directory $d was not created"
+fi
+finish
+
+begin "a state directory whose parent is missing: UNKNOWN saying so"
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$work/no/such/parent"
+expect_rc 3
+expect_prefix "CPU UNKNOWN - cannot create state directory $work/no/such/parent"
+expect_lines 1
+finish
+
+begin "different arguments keep separate state (default key)"
+d=$(newdir)
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d"
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" -w 90
+n=$(find "$d" -name 'check_cpu-*.state' | wc -l)
+[ "$n" = 2 ] || problem "expected 2 state files, found $n"
+finish
+
+begin "options that only change the display share the state (--output-format, -t, -v)"
+d=$(newdir)
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --state-key x
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --output-format json -t 5
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --max-lines 2
+n=$(find "$d" -name 'check_cpu-*.state' ! -name '*-x.state' | wc -l)
+[ "$n" = 1 ] || problem "expected 1 state file for the three display variants, found $n"
+finish
+
+# ---------------------------------------------------------------- reboot
+
+begin "reboot: a state from another boot id is not used"
+d=$(newdir)
+run "$CPU" --root "$FIXTURES/cpu/reboot/t0" --interval 0 --state-dir "$d" --state-key k
+run "$CPU" --root "$FIXTURES/cpu/reboot/t1" --interval 0 --state-dir "$d" --state-key k
+expect_rc 0
+expect_no_stderr
+# reboot/t1 alone (averages since its boot), computed from the fixture.
+expect_perf 'busy=7.49%;;;0;100' 'max_cpu_busy=10.18%;;;0;100'
+expect_contains "average since boot"
+expect_not_contains "=-"
+grep -qx "boot_id 9f761057-b333-4632-83d3-bbac619120a5" "$(sfile "$d" k)" ||
+	problem "state file was not rewritten with the new boot id"
+finish
+
+begin "reboot: the state written after the reboot is used by the next run"
+# Same boot as reboot/t1, 3 s later: a copy of reboot/t1 with uptime + 3 and every cpu
+# counter + 100 user ticks (so busy is 100% over that interval, per CPU and overall).
+r2=$work/reboot-t2
+mkdir -p "$r2"
+cp -r "$FIXTURES/cpu/reboot/t1/proc" "$r2/"
+awk '{ printf "%.2f %s\n", $1 + 3, $2 }' "$FIXTURES/cpu/reboot/t1/proc/uptime" >"$r2/proc/uptime"
+awk '/^cpu/ { $2 += 100 } { print }' "$FIXTURES/cpu/reboot/t1/proc/stat" >"$r2/proc/stat"
+run "$CPU" --root "$r2" --interval 0 --state-dir "$d" --state-key k
+expect_rc 0
+expect_perf 'busy=100%;;;0;100' 'user=100%;;;0;100' 'idle=0%;;;0;100'
+expect_contains "over the last 3s"
+finish
+
+# ---------------------------------------------------------------- corrupt state files
+
+# debian12 t1 moved 3 s on, with 100 more user ticks on every CPU: from a state of t1,
+# busy is 100% over that interval.
+D12T2=$work/debian12-t2
+mkdir -p "$D12T2"
+cp -r "$D12/t1/proc" "$D12T2/"
+awk '{ printf "%.2f %s\n", $1 + 3, $2 }' "$D12/t1/proc/uptime" >"$D12T2/proc/uptime"
+awk '/^cpu/ { $2 += 100 } { print }' "$D12/t1/proc/stat" >"$D12T2/proc/stat"
+
+# A valid state of debian12 t0 for key k, as the base of the corruptions below: were a
+# corrupted copy used anyway, the t1 run would report the 3.04 s figures.
+good=$work/good.state
+d=$(newdir)
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --state-key k
+cp "$(sfile "$d" k)" "$good"
+
+# corrupt_case NAME CONTENT-COMMAND: writes the state file with the command's output, runs
+# t1 (must not use it: averages since boot; must replace it), then t2 (must use the new
+# state: 100% busy over 3 s).
+corrupt_case() {
+	local name=$1 writer=$2 d f
+	begin "corrupt state ($name): not used, replaced, the plugin still answers"
+	d=$(newdir)
+	f=$(sfile "$d" k)
+	eval "$writer" >"$f"
+	chmod 600 "$f"
+	run "$CPU" --root "$D12/t1" --interval 0 --state-dir "$d" --state-key k
+	expect_rc 0
+	expect_no_stderr
+	expect_perf "$T1_BOOT_BUSY"
+	expect_contains "average since boot"
+	expect_valid_state "$f" k
+	run "$CPU" --root "$D12T2" --interval 0 --state-dir "$d" --state-key k
+	expect_rc 0
+	expect_perf 'busy=100%;;;0;100'
+	expect_contains "over the last 3s"
+	finish
+}
+
+begin "the uncorrupted base state is used (control for the cases below)"
+d=$(newdir)
+cp "$good" "$(sfile "$d" k)"
+run "$CPU" --root "$D12/t1" --interval 0 --state-dir "$d" --state-key k
+expect_rc 0
+expect_perf "$PAIR_BUSY"
+finish
+
+corrupt_case "binary garbage" "head -c 3000 /dev/urandom"
+corrupt_case "text garbage" "printf 'hello\nworld\n'"
+corrupt_case "empty file" "true"
+corrupt_case "truncated: no end line" "head -n -1 '$good'"
+corrupt_case "truncated mid-line" "head -c 150 '$good'"
+corrupt_case "another plugin" "sed 's/^plugin check_cpu\$/plugin check_mem/' '$good'"
+corrupt_case "another key" "sed 's/^key k\$/key other/' '$good'"
+corrupt_case "future format version" "sed '1s/.*/plumbline-state 99/' '$good'"
+corrupt_case "data after the end line" "cat '$good'; echo 'v cpu 10 1 1 1 1 1 1 1 1 0 0'"
+corrupt_case "a NUL byte" "sed 's/^time /time \\x00/' '$good'"
+corrupt_case "negative counter" "sed 's/^v cpu 10 1498/v cpu 10 -1498/' '$good'"
+corrupt_case "counter out of range" "sed 's/^v cpu 10 1498/v cpu 10 99999999999999999999999/' '$good'"
+corrupt_case "too few counters" "sed 's/^v cpu 10 1498 0 1438/v cpu 10 1498/' '$good'"
+corrupt_case "very large file (5 MiB)" "cat '$good'; head -c 5242880 /dev/zero | tr '\\0' 'x'"
+corrupt_case "a time later than now" "sed 's/^time .*/time 500/' '$good'"
+corrupt_case "boot id of another boot" "sed 's/^boot_id .*/boot_id 00000000-0000-4000-8000-000000000000/' '$good'"
+
+begin "a state file owned by another user is not read (and is replaced)"
+d=$(newdir)
+f=$(sfile "$d" k)
+cp "$good" "$f"
+chown nobody "$f" 2>/dev/null || true
+run "$CPU" --root "$D12/t1" --interval 0 --state-dir "$d" --state-key k
+if [ "$(id -u)" -ne 0 ]; then
+	skip "needs root to give a file to another user"
+else
+	expect_rc 0
+	expect_perf "$T1_BOOT_BUSY"
+	expect_valid_state "$f" k
+	[ "$(stat -c %U "$f")" = "$(id -un)" ] || problem "state file still owned by $(stat -c %U "$f")"
+	finish
+fi
+
+begin "a directory in place of the state file: the plugin answers and says what is wrong"
+d=$(newdir)
+mkdir "$(sfile "$d" k)"
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --state-key k
+# The figures are right, but the next run cannot compute rates: an UNKNOWN finding.
+expect_rc 3
+expect_no_stderr
+expect_contains "check_cpu-k.state"
+expect_perf "$T0_BOOT_BUSY"
+finish
+
+# ---------------------------------------------------------------- symlinks
+
+begin "a symlink planted at the state file path: its target is never read nor written"
+d=$(newdir)
+f=$(sfile "$d" k)
+target=$work/precious
+# The target holds a state that WOULD be usable (debian12 t0): if the plugin followed
+# the link, the t1 run would report figures over 3.04 s.
+d0=$(newdir)
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d0" --state-key k
+cp "$(sfile "$d0" k)" "$target"
+chmod 600 "$target"
+sum_before=$(sha256sum <"$target")
+ln -s "$target" "$f"
+run "$CPU" --root "$D12/t1" --interval 0 --state-dir "$d" --state-key k
+expect_rc 0
+expect_no_stderr
+expect_perf "$T1_BOOT_BUSY"
+expect_contains "average since boot"
+[ "$(sha256sum <"$target")" = "$sum_before" ] || problem "the symlink target was written"
+[ -L "$f" ] && problem "the symlink is still in place of the state file"
+expect_valid_state "$f" k
+finish
+
+begin "a dangling symlink at the state file path: nothing is created at its target"
+d=$(newdir)
+f=$(sfile "$d" k)
+ln -s "$work/should-not-exist" "$f"
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --state-key k
+expect_rc 0
+[ -e "$work/should-not-exist" ] && problem "the plugin created the symlink's target"
+expect_valid_state "$f" k
+finish
+
+begin "a symlink as the state directory is refused"
+d=$(newdir)
+ln -s "$d" "$work/linkdir"
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$work/linkdir"
+expect_rc 3
+expect_prefix "CPU UNKNOWN - cannot open state directory $work/linkdir"
+expect_contains "symlink"
+finish
+
+# ---------------------------------------------------------------- unsafe state directories
+
+begin "a world-writable state directory: UNKNOWN telling how to fix it"
+d=$(newdir)
+chmod 777 "$d"
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d"
+expect_rc 3
+expect_no_stderr
+expect_prefix "CPU UNKNOWN - state directory $d must"
+expect_contains "chmod"
+expect_lines 1
+n=$(find "$d" -type f | wc -l)
+[ "$n" = 0 ] || problem "files were written into the unsafe directory"
+finish
+
+begin "a world-writable sticky directory (like /tmp) is refused too"
+d=$(newdir)
+chmod 1777 "$d"
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d"
+expect_rc 3
+expect_prefix "CPU UNKNOWN - state directory $d must"
+finish
+
+begin "a group-writable state directory is refused"
+d=$(newdir)
+chmod 770 "$d"
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d"
+expect_rc 3
+expect_prefix "CPU UNKNOWN - state directory $d must"
+finish
+
+begin "world-writable PLUMBLINE_STATE_DIR is refused the same way"
+d=$(newdir)
+chmod 777 "$d"
+PLUMBLINE_STATE_DIR=$d run "$CPU" --root "$D12/t0" --interval 0
+expect_rc 3
+expect_prefix "CPU UNKNOWN - state directory $d must"
+finish
+
+begin "a state directory owned by another user: UNKNOWN telling how to fix it"
+if [ "${#drop[@]}" -eq 0 ]; then
+	skip "cannot run as nobody (needs root and setpriv or runuser)"
+else
+	d=$(newdir)
+	chmod 755 "$d"         # root's, readable by nobody
+	run -n "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d"
+	expect_rc 3
+	expect_prefix "CPU UNKNOWN - state directory $d must belong to uid $(id -u nobody)"
+	expect_contains "chown"
+	finish
+fi
+
+begin "a state directory that is not writable (chmod 500, unprivileged): UNKNOWN saying why"
+if [ "${#drop[@]}" -eq 0 ]; then
+	skip "cannot run as nobody (needs root and setpriv or runuser)"
+else
+	d=$(newdir)
+	chown nobody "$d"
+	chmod 500 "$d"
+	run -n "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d"
+	expect_rc 3
+	expect_no_stderr
+	expect_prefix "CPU UNKNOWN - cannot write state file"
+	expect_contains "--state-dir"
+	# Which directory: the default one is not obvious to an admin reading an alert.
+	expect_contains "$d"
+	# The figures are still given.
+	expect_perf "$T0_BOOT_BUSY"
+	finish
+fi
+
+begin "unprivileged run with its own state directory works"
+if [ "${#drop[@]}" -eq 0 ]; then
+	skip "cannot run as nobody (needs root and setpriv or runuser)"
+else
+	d=$(newdir)
+	chown nobody "$d"
+	run -n "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --state-key k
+	run -n "$CPU" --root "$D12/t1" --interval 0 --state-dir "$d" --state-key k
+	expect_rc 0
+	expect_no_stderr
+	expect_perf "$PAIR_BUSY"
+	finish
+fi
+
+begin "--root under sudo is refused (it would read files as root for the caller)"
+SUDO_UID=1000 run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$(newdir)"
+if [ "$(id -u)" -eq 0 ]; then
+	expect_rc 3
+	expect_prefix "CPU UNKNOWN - --root cannot be used through sudo"
+else
+	expect_rc 0
+fi
+finish
+
+# ---------------------------------------------------------------- concurrency
+
+begin "20 concurrent runs on one state file: all answer from the state, the file stays valid"
+d=$(newdir)
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --state-key k
+pids=()
+for i in $(seq 1 20); do
+	timeout -k 5 20 "$CPU" --root "$D12/t1" --interval 0 --state-dir "$d" --state-key k \
+		>"$work/conc.$i.out" 2>"$work/conc.$i.err" &
+	pids+=($!)
+done
+i=0
+for p in "${pids[@]}"; do
+	i=$((i + 1))
+	wait "$p"
+	r=$?
+	[ "$r" = 0 ] || problem "run $i: exit $r: $(head -n 1 "$work/conc.$i.out") $(head -c 300 "$work/conc.$i.err")"
+	[ -s "$work/conc.$i.err" ] && problem "run $i: stderr: $(head -c 300 "$work/conc.$i.err")"
+	grep -q " $PAIR_BUSY " "$work/conc.$i.out" ||
+		problem "run $i: expected $PAIR_BUSY: $(head -n 1 "$work/conc.$i.out" | cut -c 1-200)"
+done
+expect_valid_state "$(sfile "$d" k)" k
+left=$(find "$d" -name '*.tmp' | wc -l)
+[ "$left" = 0 ] || problem "$left temporary files left behind"
+# The file the race left must still be usable.
+run "$CPU" --root "$D12/t1" --interval 0 --state-dir "$d" --state-key k
+expect_rc 0
+expect_perf "$PAIR_BUSY"
+finish
+
+begin "20 concurrent first runs (no state): all answer, one valid file"
+d=$(newdir)
+pids=()
+for i in $(seq 1 20); do
+	timeout -k 5 20 "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --state-key k \
+		>"$work/conc.$i.out" 2>"$work/conc.$i.err" &
+	pids+=($!)
+done
+i=0
+for p in "${pids[@]}"; do
+	i=$((i + 1))
+	wait "$p"
+	r=$?
+	[ "$r" = 0 ] || problem "run $i: exit $r: $(head -n 1 "$work/conc.$i.out")"
+	grep -q " $T0_BOOT_BUSY " "$work/conc.$i.out" || problem "run $i: expected $T0_BOOT_BUSY"
+done
+expect_valid_state "$(sfile "$d" k)" k
+n=$(find "$d" -type f | wc -l)
+[ "$n" = 1 ] || problem "expected 1 file in the state directory, found $n"
+finish
+
+# ---------------------------------------------------------------- timeouts
+
+fifo_root=$work/fifo-root
+mkdir -p "$fifo_root/proc/sys/kernel/random"
+cp "$D12/t1/proc/uptime" "$D12/t1/proc/loadavg" "$fifo_root/proc/"
+cp "$D12/t1/proc/sys/kernel/random/boot_id" "$fifo_root/proc/sys/kernel/random/"
+mkfifo "$fifo_root/proc/stat"
+
+begin "timeout: /proc/stat blocks (a FIFO): UNKNOWN within about 1 s, saying what it waited for"
+start=$(date +%s%N)
+run "$CPU" --root "$fifo_root" -t 1 --state-dir "$(newdir)"
+ms=$((($(date +%s%N) - start) / 1000000))
+expect_rc 3
+expect_no_stderr
+expect_prefix "CPU UNKNOWN - "
+expect_contains "timed out after 1s while reading /proc/stat"
+expect_lines 1
+[ "$ms" -le 2500 ] || problem "took ${ms} ms, expected about 1000"
+finish
+
+begin "timeout: -t 1:critical exits 2"
+start=$(date +%s%N)
+run "$CPU" --root "$fifo_root" -t 1:critical --state-dir "$(newdir)"
+ms=$((($(date +%s%N) - start) / 1000000))
+expect_rc 2
+expect_prefix "CPU CRITICAL - "
+expect_contains "timed out after 1s while reading /proc/stat"
+[ "$ms" -le 2500 ] || problem "took ${ms} ms, expected about 1000"
+finish
+
+begin "timeout: -t 0.5:warning (fractions) exits 1"
+run "$CPU" --root "$fifo_root" -t 0.5:warning --state-dir "$(newdir)"
+expect_rc 1
+expect_contains "timed out after 0.5s while reading /proc/stat"
+finish
+
+begin "timeout: -t 1:ok exits 0 and still says it timed out"
+run "$CPU" --root "$fifo_root" -t 1:ok --state-dir "$(newdir)"
+expect_rc 0
+expect_contains "timed out after 1s"
+finish
+
+begin "timeout while sampling over --interval names that"
+run "$CPU" --root "$D12/t1" --interval 5 -t 1 --state-dir "$(newdir)"
+expect_rc 3
+expect_contains "timed out after 1s while sampling"
+finish
+
+begin "timeout: check_mem with a blocking /proc/meminfo"
+mem_root=$work/fifo-mem
+mkdir -p "$mem_root/proc"
+mkfifo "$mem_root/proc/meminfo"
+run "$MEM" --root "$mem_root" -t 1
+expect_rc 3
+expect_prefix "MEM UNKNOWN - "
+expect_contains "timed out after 1s while reading /proc/meminfo"
+finish
+
+begin "timeout: the state file left by a timed-out run is absent or valid"
+d=$(newdir)
+run "$CPU" --root "$fifo_root" -t 1 --state-dir "$d" --state-key k
+if [ -e "$(sfile "$d" k)" ]; then expect_valid_state "$(sfile "$d" k)" k; fi
+left=$(find "$d" -name '*.tmp' | wc -l)
+[ "$left" = 0 ] || problem "$left temporary files left behind"
+finish
+
+# ---------------------------------------------------------------- --extra-opts
+
+ini=$work/plumbline.ini
+cat >"$ini" <<'EOF'
+# options for the tests
+[check_mem]
+warning = 1
+
+[check_cpu]
+warning = 60
+criticalx = max_cpu_busy=~:85
+; a bare key
+per-cpu
+
+[quiet]
+warning = 99
+EOF
+chmod 600 "$ini"
+
+begin "--extra-opts=@FILE reads the plugin's own section"
+d=$(newdir)
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --state-key k --extra-opts="@$ini"
+run "$CPU" --root "$D12/t1" --interval 0 --state-dir "$d" --state-key k --extra-opts="@$ini"
+expect_rc 2
+expect_no_stderr
+expect_prefix "CPU CRITICAL - max_cpu_busy=87.8% (crit > 85%), busy=68.2% (warn > 60%);"
+expect_perf 'busy=68.15%;60;;0;100' 'cpu0_busy=48.18%;;;0;100' 'max_cpu_busy=87.83%;;~:85;0;100'
+finish
+
+begin "--extra-opts=SECTION@FILE reads that section"
+d=$(newdir)
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --state-key k
+run "$CPU" --root "$D12/t1" --interval 0 --state-dir "$d" --state-key k --extra-opts="quiet@$ini"
+expect_rc 0
+expect_perf 'busy=68.15%;99;;0;100'
+finish
+
+begin "--extra-opts: options on the command line win"
+d=$(newdir)
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --state-key k
+run "$CPU" --extra-opts="@$ini" --root "$D12/t1" --interval 0 --state-dir "$d" --state-key k -w 90 --criticalx max_cpu_busy=95
+expect_rc 0
+expect_perf 'busy=68.15%;90;;0;100' 'max_cpu_busy=87.83%;;95;0;100'
+finish
+
+begin "--extra-opts for check_mem reads [check_mem]"
+run "$MEM" --root "$FIXTURES/mem/debian12" --extra-opts="@$ini"
+expect_rc 1
+expect_perf 'used_pct=1.28%;1;;0;100'
+finish
+
+begin "--extra-opts: a missing section is UNKNOWN naming it"
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$(newdir)" --extra-opts="nosuch@$ini"
+expect_rc 3
+expect_prefix "CPU UNKNOWN - --extra-opts: $ini has no section [nosuch]"
+finish
+
+begin "--extra-opts: a world-writable option file is refused"
+bad_ini=$work/ww.ini
+cp "$ini" "$bad_ini"
+chmod 666 "$bad_ini"
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$(newdir)" --extra-opts="@$bad_ini"
+expect_rc 3
+expect_prefix "CPU UNKNOWN - --extra-opts: $bad_ini is writable by everyone"
+expect_contains "chmod o-w"
+finish
+
+begin "--extra-opts: a missing file is UNKNOWN naming it"
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$(newdir)" --extra-opts="@$work/none.ini"
+expect_rc 3
+expect_prefix "CPU UNKNOWN - --extra-opts: cannot read $work/none.ini"
+finish
+
+begin "--extra-opts: a bad value in the file is a usage error like on the command line"
+bad_ini=$work/badval.ini
+printf '[check_cpu]\nwarning = 10:5\n' >"$bad_ini"
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$(newdir)" --extra-opts="@$bad_ini"
+expect_rc 3
+expect_prefix "CPU UNKNOWN - --warning: range '10:5'"
+finish
+
+begin "--extra-opts: an unknown option in the file is a usage error"
+bad_ini=$work/badopt.ini
+printf '[check_cpu]\nbogus = 1\n' >"$bad_ini"
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$(newdir)" --extra-opts="@$bad_ini"
+expect_rc 3
+expect_prefix "CPU UNKNOWN - unknown option '--bogus=1'"
+finish
+
+begin "--extra-opts: extra-opts inside an option file is refused"
+bad_ini=$work/nested.ini
+printf '[check_cpu]\nextra-opts = @/etc/passwd\n' >"$bad_ini"
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$(newdir)" --extra-opts="@$bad_ini"
+expect_rc 3
+expect_prefix "CPU UNKNOWN - --extra-opts: "
+expect_contains "extra-opts cannot be used inside an option file"
+finish
+
+begin "--extra-opts: the default option file path is absolute (never relative to the cwd)"
+cwd=$work/cwd
+mkdir -p "$cwd"
+# If the default path were relative (e.g. "NONE/etc/plumbline/plumbline.ini" when
+# configure's prefix was not expanded), a file under the current directory would be read.
+for rel in NONE/etc/plumbline etc/plumbline; do
+	mkdir -p "$cwd/$rel"
+	printf '[check_cpu]\nwarning = 1\n' >"$cwd/$rel/plumbline.ini"
+	chmod 600 "$cwd/$rel/plumbline.ini"
+done
+(cd "$cwd" && run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$(newdir)" --extra-opts &&
+	printf '%s\n%s\n' "$rc" "$first" >"$work/cwd.result")
+rc=$(sed -n 1p "$work/cwd.result")
+first=$(sed -n 2p "$work/cwd.result")
+if [ -e /etc/plumbline/plumbline.ini ]; then
+	skip "/etc/plumbline/plumbline.ini exists on this machine"
+else
+	expect_rc 3
+	expect_prefix "CPU UNKNOWN - --extra-opts: no option file found"
+	"$CPU" --help | grep -A3 -e '--extra-opts' | grep -q 'NONE/' &&
+		problem "--help names a default option file under 'NONE/' (unexpanded \${prefix})"
+	finish
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,9 +1,363 @@
+/* pl_diskstats: the /proc/diskstats parser on every fixture and on malformed text, and
+ * the /proc/self/mountinfo parser with its lookups. */
 #include "config.h"
 
+#include <string.h>
+
+#include "pl_buf.h"
+#include "pl_diskstats.h"
+#include "pl_file.h"
 #include "tests.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Reads a fixture file (path below tests/fixtures) into b; fails the test if it cannot. */
+static void
+read_fixture(const char *path, struct pl_buf *b)
+{
+	char err[512];
+
+	ck_assert_msg(pl_read_file(fixtures_dir(), path, b, err, sizeof(err)) == 0, "%s", err);
+}
+
+/* One fixture file: the device count and the counters of one device. */
+struct fixture_case {
+	const char *path;
+	size_t n;
+	size_t idx;
+	const char *name;
+	unsigned major, minor;
+	int nfields;
+	uint64_t rd_ios, rd_sectors, wr_sectors, io_ticks, time_in_queue, fl_ticks;
+};
+
+static const struct fixture_case fixture_cases[] = {
+	{ "/diskio/virtio/t0/proc/diskstats", 10, 8, "vda", 254, 0, 17,
+	  26408, 2351146, 413024, 4668, 9538, 14 },
+	{ "/diskio/virtio/t1/proc/diskstats", 10, 8, "vda", 254, 0, 17,
+	  26551, 2360546, 413688, 4696, 9658, 14 },
+	{ "/diskio/old-kernel-14field/t0/proc/diskstats", 5, 0, "sda", 8, 0, 11,
+	  25354637, 1003346126, 505697032, 9653880, 82621804, 0 },
+	{ "/diskio/old-kernel-14field/t1/proc/diskstats", 5, 0, "sda", 8, 0, 11,
+	  25354947, 1003365966, 505699312, 9654071, 82622042, 0 },
+	{ "/diskio/sata/t0/proc/diskstats", 3, 0, "sda", 8, 0, 17,
+	  14202, 579164, 180500, 11628, 55200, 182 },
+	{ "/diskio/sata/t1/proc/diskstats", 3, 0, "sda", 8, 0, 17,
+	  14342, 588124, 186740, 11923, 55629, 243 },
+	{ "/diskio/nvme/t0/proc/diskstats", 3, 2, "nvme0n1p2", 259, 2, 11,
+	  45914, 4631243, 39451632, 131580, 940970, 0 },
+	{ "/diskio/nvme/t1/proc/diskstats", 3, 2, "nvme0n1p2", 259, 2, 11,
+	  46734, 4683723, 39474512, 131690, 941106, 0 },
+	{ "/diskio/lvm/t0/proc/diskstats", 7, 5, "dm-0", 252, 0, 11,
+	  59910002, 1003337218, 505696880, 11325968, 1206301256, 0 },
+	{ "/diskio/lvm/t1/proc/diskstats", 7, 5, "dm-0", 252, 0, 11,
+	  59910522, 1003370498, 505702400, 11326871, 1206302384, 0 },
+	{ "/diskio/md-raid1/t0/proc/diskstats", 5, 4, "md0", 9, 0, 17,
+	  401081, 28508340, 29007714, 0, 0, 0 },
+	{ "/diskio/md-raid1/t1/proc/diskstats", 5, 4, "md0", 9, 0, 17,
+	  401196, 28515700, 29012034, 0, 0, 0 },
+	{ "/diskio/backwards/t0/proc/diskstats", 10, 8, "vda", 254, 0, 17,
+	  26408, 2351146, 413024, 4668, 9538, 14 },
+	{ "/diskio/backwards/t1/proc/diskstats", 10, 8, "vda", 254, 0, 17,
+	  25551, 2270546, 413688, 4396, 9658, 14 },
+	{ "/diskio/device-change/t0/proc/diskstats", 11, 9, "vdb", 254, 16, 17,
+	  2204, 160418, 2330120, 22010, 41122, 611 },
+	{ "/diskio/device-change/t1/proc/diskstats", 11, 9, "vdc", 254, 32, 17,
+	  311, 12290, 0, 64, 81, 0 },
+};
+
+START_TEST(test_fixture)
+{
+	const struct fixture_case *tc = &fixture_cases[_i];
+	struct pl_buf b = PL_BUF_INIT;
+	struct pl_diskstats ds;
+	const struct pl_diskstats_entry *e;
+	char err[256];
+
+	read_fixture(tc->path, &b);
+	ck_assert_msg(pl_diskstats_parse(pl_buf_str(&b), b.len, &ds, err, sizeof(err)) == 0,
+		      "%s: %s", tc->path, err);
+	ck_assert_uint_eq(ds.n, tc->n);
+	e = &ds.v[tc->idx];
+	ck_assert_str_eq(e->name, tc->name);
+	ck_assert_ptr_eq(pl_diskstats_find(&ds, tc->name), e);
+	ck_assert_ptr_eq(pl_diskstats_find_dev(&ds, tc->major, tc->minor), e);
+	ck_assert_uint_eq(e->major, tc->major);
+	ck_assert_uint_eq(e->minor, tc->minor);
+	ck_assert_int_eq(e->nfields, tc->nfields);
+	ck_assert_uint_eq(e->f[PL_DS_RD_IOS], tc->rd_ios);
+	ck_assert_uint_eq(e->f[PL_DS_RD_SECTORS], tc->rd_sectors);
+	ck_assert_uint_eq(e->f[PL_DS_WR_SECTORS], tc->wr_sectors);
+	ck_assert_uint_eq(e->f[PL_DS_IO_TICKS], tc->io_ticks);
+	ck_assert_uint_eq(e->f[PL_DS_TIME_IN_QUEUE], tc->time_in_queue);
+	ck_assert_uint_eq(e->f[PL_DS_FL_TICKS], tc->fl_ticks);
+	ck_assert_ptr_null(pl_diskstats_find(&ds, "nosuchdisk"));
+	pl_diskstats_free(&ds);
+	pl_buf_free(&b);
+}
+END_TEST
+
+/* Every field of one real 20-word line lands in its place. */
+START_TEST(test_all_fields)
+{
+	static const char text[] =
+		" 254       0 vda 26408 5669 2351146 7480 2864 5254 413024 1808 0 4668 9538 "
+		"3955 55 135600 234 377 14\n";
+	static const uint64_t want[PL_DS_NFIELDS] = {
+		26408, 5669, 2351146, 7480, 2864, 5254, 413024, 1808, 0, 4668, 9538,
+		3955, 55, 135600, 234, 377, 14,
+	};
+	struct pl_diskstats ds;
+	char err[256];
+
+	ck_assert_int_eq(pl_diskstats_parse(text, strlen(text), &ds, err, sizeof(err)), 0);
+	ck_assert_uint_eq(ds.n, 1);
+	for (int k = 0; k < PL_DS_NFIELDS; k++)
+		ck_assert_uint_eq(ds.v[0].f[k], want[k]);
+	pl_diskstats_free(&ds);
+}
+END_TEST
+
+struct broken_case {
+	const char *path;
+	const char *err;   /* a part of the message */
+};
+
+static const struct broken_case broken_cases[] = {
+	{ "/diskio/broken-empty/proc/diskstats", "empty" },
+	{ "/diskio/broken-garbage/proc/diskstats", "line 9 (vda): field 3 is not a number" },
+	{ "/diskio/broken-truncated/proc/diskstats", "line 9 (vda): 5 stat fields" },
+	{ "/diskio/broken-too-few-fields/proc/diskstats", "line 1 (loop0): 3 stat fields" },
+};
+
+START_TEST(test_broken_fixture)
+{
+	const struct broken_case *tc = &broken_cases[_i];
+	struct pl_buf b = PL_BUF_INIT;
+	struct pl_diskstats ds;
+	char err[256] = "";
+
+	read_fixture(tc->path, &b);
+	ck_assert_int_eq(pl_diskstats_parse(pl_buf_str(&b), b.len, &ds, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, tc->err) != NULL, "%s: got '%s'", tc->path, err);
+	pl_diskstats_free(&ds);
+	pl_buf_free(&b);
+}
+END_TEST
+
+#define F11 " 1 2 3 4 5 6 7 8 9 10 11"
+
+/* Text, whether it parses, and then the device count, the first device's field count and
+ * one of its fields; or a part of the error. */
+struct text_case {
+	const char *text;
+	int rc;
+	size_t n;
+	int nfields;
+	int field;
+	uint64_t value;
+	const char *err;
+};
+
+static const struct text_case text_cases[] = {
+	{ "", -1, 0, 0, 0, 0, "the file is empty" },
+	{ "\n\n  \n", -1, 0, 0, 0, 0, "no device lines" },
+	{ "8 0 sda" F11 "\n", 0, 1, 11, PL_DS_TIME_IN_QUEUE, 11, NULL },
+	{ "8 0 sda" F11 " 12 13 14 15\n", 0, 1, 15, PL_DS_DC_TICKS, 15, NULL },
+	{ "8 0 sda" F11 " 12 13 14 15 16 17\n", 0, 1, 17, PL_DS_FL_TICKS, 17, NULL },
+	/* A future kernel's extra fields are counted and ignored. */
+	{ "8 0 sda" F11 " 12 13 14 15 16 17 18 19\n", 0, 1, 19, PL_DS_FL_TICKS, 17, NULL },
+	/* The 2.6-era partition line: reads, sectors read, writes, sectors written. */
+	{ "8 1 sda1 10 20 30 40\n", 0, 1, 4, PL_DS_RD_SECTORS, 20, NULL },
+	{ "8 1 sda1 10 20 30 40\n", 0, 1, 4, PL_DS_WR_IOS, 30, NULL },
+	{ "8 1 sda1 10 20 30 40\n", 0, 1, 4, PL_DS_WR_SECTORS, 40, NULL },
+	{ "8 1 sda1 10 20 30 40\n", 0, 1, 4, PL_DS_RD_MERGES, 0, NULL },
+	{ "\t8\t0\tsda\t1 2 3 4 5 6 7 8 9 10 11\t\n", 0, 1, 11, PL_DS_RD_IOS, 1, NULL },
+	{ "8 0 sda" F11 "\n\n8 16 sdb" F11 "\n", 0, 2, 11, PL_DS_WR_IOS, 5, NULL },
+	{ "8 0 sda 18446744073709551615 2 3 4 5 6 7 8 9 10 11\n", 0, 1, 11, PL_DS_RD_IOS,
+	  UINT64_MAX, NULL },
+	{ "8 0 sda 18446744073709551616 2 3 4 5 6 7 8 9 10 11\n", -1, 0, 0, 0, 0,
+	  "field 1 is not a number" },
+	{ "8 0 sda" F11, -1, 0, 0, 0, 0, "cut short" },
+	{ "8 0 sda 1 2 3 4 5\n", -1, 0, 0, 0, 0, "5 stat fields" },
+	{ "8 0 sda 1 2 3 4 5 6 7 8 9 10\n", -1, 0, 0, 0, 0, "10 stat fields" },
+	{ "8 0 sda\n", -1, 0, 0, 0, 0, "0 stat fields" },
+	{ "8 0 sda 1 2 -3 4 5 6 7 8 9 10 11\n", -1, 0, 0, 0, 0, "field 3 is not a number" },
+	{ "8 0 sda 1 2 3 4 5 6 7 8 9 10 11x\n", -1, 0, 0, 0, 0, "field 11 is not a number" },
+	{ "8 0 sda 1 2 3 4 5 6 7 8 9 10 1.5\n", -1, 0, 0, 0, 0, "field 11 is not a number" },
+	{ "8 0 sda" F11 "\r\n", -1, 0, 0, 0, 0, "field 11 is not a number" },
+	{ "x 0 sda" F11 "\n", -1, 0, 0, 0, 0, "line 1: no major" },
+	{ "8x 0 sda" F11 "\n", -1, 0, 0, 0, 0, "line 1: no major" },
+	{ "4294967296 0 sda" F11 "\n", -1, 0, 0, 0, 0, "no major" },
+	{ "8 y sda" F11 "\n", -1, 0, 0, 0, 0, "line 1: no minor" },
+	{ "8 0\n", -1, 0, 0, 0, 0, "no valid device name" },
+	{ "8 0 sda" F11 "\n8\n", -1, 0, 0, 0, 0, "line 2: no minor" },
+	{ "8 0 " "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcd" F11 "\n",
+	  -1, 0, 0, 0, 0, "no valid device name" },
+	{ "8 0 .." F11 "\n", -1, 0, 0, 0, 0, "no valid device name" },
+	{ "8 0 sd\x01" F11 "\n", -1, 0, 0, 0, 0, "no valid device name" },
+};
+
+START_TEST(test_text)
+{
+	const struct text_case *tc = &text_cases[_i];
+	struct pl_diskstats ds;
+	char err[256] = "";
+	int rc = pl_diskstats_parse(tc->text, strlen(tc->text), &ds, err, sizeof(err));
+
+	ck_assert_msg(rc == tc->rc, "case %d: rc %d (%s)", _i, rc, err);
+	if (rc == 0) {
+		ck_assert_uint_eq(ds.n, tc->n);
+		ck_assert_int_eq(ds.v[0].nfields, tc->nfields);
+		ck_assert_uint_eq(ds.v[0].f[tc->field], tc->value);
+	} else {
+		ck_assert_msg(strstr(err, tc->err) != NULL, "case %d: got '%s'", _i, err);
+	}
+	pl_diskstats_free(&ds);
+}
+END_TEST
+
+START_TEST(test_names)
+{
+	char s[PL_DISKSTATS_NAME_MAX];
+
+	ck_assert(pl_diskstats_name_ok("sda"));
+	ck_assert(pl_diskstats_name_ok("cciss/c0d0"));
+	ck_assert(!pl_diskstats_name_ok(""));
+	ck_assert(!pl_diskstats_name_ok("."));
+	ck_assert(!pl_diskstats_name_ok(".."));
+	ck_assert(!pl_diskstats_name_ok("a b"));
+	ck_assert_str_eq(pl_diskstats_sysfs_name("cciss/c0d0p1", s, sizeof(s)), "cciss!c0d0p1");
+	ck_assert_str_eq(pl_diskstats_sysfs_name("sda", s, sizeof(s)), "sda");
+}
+END_TEST
+
+/* --- mountinfo --- */
+
+START_TEST(test_mountinfo_fixture)
+{
+	struct pl_buf b = PL_BUF_INIT;
+	struct pl_mountinfo mi;
+	const struct pl_mount *m;
+	char err[256];
+
+	read_fixture("/diskio/lvm/t0/proc/self/mountinfo", &b);
+	ck_assert_msg(pl_mountinfo_parse(pl_buf_str(&b), b.len, &mi, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_uint_eq(mi.n, 5);
+	m = pl_mountinfo_find(&mi, "/");
+	ck_assert_ptr_nonnull(m);
+	ck_assert_uint_eq(m->major, 252);
+	ck_assert_uint_eq(m->minor, 0);
+	ck_assert_str_eq(m->fstype, "ext4");
+	ck_assert_str_eq(m->source, "/dev/mapper/vg0-root");
+	m = pl_mountinfo_find(&mi, "/boot//");
+	ck_assert_ptr_nonnull(m);
+	ck_assert_uint_eq(m->major, 8);
+	ck_assert_uint_eq(m->minor, 2);
+	ck_assert_ptr_null(pl_mountinfo_find(&mi, "/var"));
+	ck_assert_ptr_null(pl_mountinfo_find(&mi, "/boo"));
+	ck_assert_str_eq(pl_mountinfo_holding(&mi, "/var/lib")->point, "/");
+	ck_assert_str_eq(pl_mountinfo_holding(&mi, "/bootx")->point, "/");
+	ck_assert_str_eq(pl_mountinfo_holding(&mi, "/boot/efi/EFI")->point, "/boot/efi");
+	ck_assert_str_eq(pl_mountinfo_holding(&mi, "/boot/grub")->point, "/boot");
+	ck_assert_str_eq(pl_mountinfo_holding(&mi, "/boot")->point, "/boot");
+	ck_assert_ptr_null(pl_mountinfo_holding(&mi, "boot"));
+	pl_mountinfo_free(&mi);
+
+	read_fixture("/diskio/virtio/t0/proc/self/mountinfo", &b);
+	ck_assert_msg(pl_mountinfo_parse(pl_buf_str(&b), b.len, &mi, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_uint_eq(mi.n, 21);
+	m = pl_mountinfo_find(&mi, "/dev/shm");
+	ck_assert_ptr_nonnull(m);
+	ck_assert_uint_eq(m->minor, 27);   /* the one mounted on top */
+	ck_assert_str_eq(pl_mountinfo_find(&mi, "/run/netns")->source, "/dev/vda");
+	pl_mountinfo_free(&mi);
+	pl_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_mountinfo_escapes)
+{
+	static const char text[] =
+		"36 35 8:1 / /mnt/my\\040disk rw,relatime shared:1 master:2 - ext4 /dev/sda1 rw\n"
+		"37 35 8:2 / /mnt/back\\134slash rw - xfs /dev/sda2 rw\n"
+		"38 35 8:3 / /mnt/nul\\000x rw - xfs /dev/sda3 rw\n"
+		"39 35 8:4 / /mnt/short\\04 rw - xfs\n"
+		"40 35 0:50 / /mnt/tab\\011and\\012nl rw - tmpfs tmpfs rw\n";
+	struct pl_mountinfo mi;
+	char err[256];
+
+	ck_assert_int_eq(pl_mountinfo_parse(text, strlen(text), &mi, err, sizeof(err)), 0);
+	ck_assert_uint_eq(mi.n, 5);
+	ck_assert_str_eq(mi.v[0].point, "/mnt/my disk");
+	ck_assert_ptr_eq(pl_mountinfo_find(&mi, "/mnt/my disk"), &mi.v[0]);
+	ck_assert_str_eq(mi.v[1].point, "/mnt/back\\slash");
+	ck_assert_str_eq(mi.v[2].point, "/mnt/nul\\000x");
+	ck_assert_str_eq(mi.v[3].point, "/mnt/short\\04");
+	ck_assert_str_eq(mi.v[3].source, "");
+	ck_assert_str_eq(mi.v[4].point, "/mnt/tab\tand\nnl");
+	ck_assert_uint_eq(mi.v[4].major, 0);
+	ck_assert_uint_eq(mi.v[4].minor, 50);
+	pl_mountinfo_free(&mi);
+}
+END_TEST
+
+struct mi_case {
+	const char *text;
+	const char *err;   /* NULL: parses */
+};
+
+static const struct mi_case mi_cases[] = {
+	{ "", NULL },
+	{ "\n", NULL },
+	{ "1 2 8:1 / /x rw - ext4 /dev/sda1 rw\n", NULL },
+	{ "1 2 8:1 / /x rw - ext4 /dev/sda1 rw", "line 1: cut short" },
+	{ "a 2 8:1 / /x rw - ext4 /dev/sda1 rw\n", "line 1: no mount id" },
+	{ "1\n", "line 1: no mount id" },
+	{ "1 2 81 / /x rw - ext4 s\n", "no major:minor" },
+	{ "1 2 8: / /x rw - ext4 s\n", "no major:minor" },
+	{ "1 2 :1 / /x rw - ext4 s\n", "no major:minor" },
+	{ "1 2 8:1x / /x rw - ext4 s\n", "no major:minor" },
+	{ "1 2 8:4294967296 / /x rw - ext4 s\n", "no major:minor" },
+	{ "1 2 8:1\n", "no root" },
+	{ "1 2 8:1 /\n", "no mount point" },
+	{ "1 2 8:1 / /x\n", "no mount options" },
+	{ "1 2 8:1 / /x rw ext4 /dev/sda1\n", "no file system type" },
+	{ "1 2 8:1 / /x rw -\n", "no file system type" },
+	{ "1 2 8:1 / /x rw - ext4 s\n1 2 x\n", "line 2: no major:minor" },
+};
+
+START_TEST(test_mountinfo_text)
+{
+	const struct mi_case *tc = &mi_cases[_i];
+	struct pl_mountinfo mi;
+	char err[256] = "";
+	int rc = pl_mountinfo_parse(tc->text, strlen(tc->text), &mi, err, sizeof(err));
+
+	if (tc->err == NULL) {
+		ck_assert_msg(rc == 0, "case %d: %s", _i, err);
+	} else {
+		ck_assert_msg(rc == -1, "case %d parsed", _i);
+		ck_assert_msg(strstr(err, tc->err) != NULL, "case %d: got '%s'", _i, err);
+	}
+	pl_mountinfo_free(&mi);
+}
+END_TEST
 
 TCase *
 tc_diskstats(void)
 {
-	return tcase_create("diskstats");
+	TCase *tc = tcase_create("diskstats");
+
+	tcase_add_loop_test(tc, test_fixture, 0, N(fixture_cases));
+	tcase_add_test(tc, test_all_fields);
+	tcase_add_loop_test(tc, test_broken_fixture, 0, N(broken_cases));
+	tcase_add_loop_test(tc, test_text, 0, N(text_cases));
+	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_mountinfo_fixture);
+	tcase_add_test(tc, test_mountinfo_escapes);
+	tcase_add_loop_test(tc, test_mountinfo_text, 0, N(mi_cases));
+	return tc;
 }

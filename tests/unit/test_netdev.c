@@ -1,9 +1,324 @@
 #include "config.h"
 
+#include <stdio.h>
+#include <string.h>
+
+#include "pl_buf.h"
+#include "pl_file.h"
+#include "pl_netdev.h"
 #include "tests.h"
+
+#define HDR "Inter-|   Receive                                                |  Transmit\n" \
+	" face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets " \
+	"errs drop fifo colls carrier compressed\n"
+
+/* The root of a fixture tree below tests/fixtures/net. */
+static const char *
+net_root(const char *name, char *buf, size_t len)
+{
+	pl_snprintf(buf, len, "%s/net/%s", fixtures_dir(), name);
+	return buf;
+}
+
+static int
+parse_fixture(const char *name, struct pl_netdev *nd, char *err, size_t errlen)
+{
+	struct pl_buf b = PL_BUF_INIT;
+	char root[4096];
+	int rc;
+
+	ck_assert_int_eq(pl_read_file(net_root(name, root, sizeof(root)), "/proc/net/dev", &b, err,
+				      errlen), 0);
+	rc = pl_netdev_parse(pl_buf_str(&b), b.len, nd, err, errlen);
+	pl_buf_free(&b);
+	return rc;
+}
+
+static int
+parse_text(const char *text, struct pl_netdev *nd, char *err, size_t errlen)
+{
+	return pl_netdev_parse(text, strlen(text), nd, err, errlen);
+}
+
+START_TEST(test_docker_host)
+{
+	struct pl_netdev nd;
+	const struct pl_netdev_if *e;
+	char err[256];
+
+	ck_assert_int_eq(parse_fixture("docker-host/t1", &nd, err, sizeof(err)), 0);
+	ck_assert_uint_eq(nd.n, 4);
+	ck_assert_str_eq(nd.v[0].name, "vethf345468");
+	ck_assert_str_eq(nd.v[1].name, "lo");
+	ck_assert_str_eq(nd.v[2].name, "docker0");
+	ck_assert_str_eq(nd.v[3].name, "eth0");
+	/* "lo:1664079164 ..." has no blank after the colon. */
+	ck_assert_uint_eq(nd.v[1].c[PL_ND_RX_BYTES], 1664079164u);
+	e = pl_netdev_find(&nd, "eth0");
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->c[PL_ND_RX_BYTES], 894176898u);
+	ck_assert_uint_eq(e->c[PL_ND_RX_PACKETS], 1051629u);
+	ck_assert_uint_eq(e->c[PL_ND_TX_BYTES], 565563018u);
+	ck_assert_uint_eq(e->c[PL_ND_TX_PACKETS], 741457u);
+	ck_assert_uint_eq(e->c[PL_ND_TX_COMPRESSED], 0);
+	ck_assert_ptr_null(pl_netdev_find(&nd, "eth1"));
+	pl_netdev_free(&nd);
+}
+END_TEST
+
+START_TEST(test_colon_in_name)
+{
+	struct pl_netdev nd;
+	char err[256];
+
+	ck_assert_int_eq(parse_fixture("laptop-wifi/t0", &nd, err, sizeof(err)), 0);
+	ck_assert_uint_eq(nd.n, 8);
+	ck_assert_str_eq(nd.v[7].name, "ibr10:30");
+	ck_assert_uint_eq(nd.v[7].c[PL_ND_RX_BYTES], 0);
+	ck_assert_str_eq(nd.v[3].name, "eth0");
+	ck_assert_uint_eq(nd.v[3].c[PL_ND_RX_BYTES], 68210035552ull);
+	ck_assert_uint_eq(nd.v[3].c[PL_ND_TX_PACKETS], 43451486u);
+	ck_assert_str_eq(nd.v[5].name, "wlan0");
+	ck_assert_uint_eq(nd.v[5].c[PL_ND_RX_BYTES], 10437182923ull);
+	pl_netdev_free(&nd);
+}
+END_TEST
+
+START_TEST(test_wrap_fixture)
+{
+	struct pl_netdev nd;
+	char err[256];
+
+	ck_assert_int_eq(parse_fixture("counter-wrap32/t0", &nd, err, sizeof(err)), 0);
+	ck_assert_uint_eq(nd.n, 2);
+	ck_assert_uint_eq(nd.v[1].c[PL_ND_RX_BYTES], 4294120338u);
+	ck_assert_uint_eq(nd.v[1].c[PL_ND_RX_MULTICAST], 4211);
+	ck_assert_uint_eq(nd.v[1].c[PL_ND_TX_BYTES], 3702114509u);
+	pl_netdev_free(&nd);
+}
+END_TEST
+
+/* The broken fixture trees: each is refused with a reason. */
+static const struct {
+	const char *name;
+	const char *why;
+} broken[] = {
+	{ "broken-empty", "empty" },
+	{ "broken-header-only", "no interface" },
+	{ "broken-truncated", "line 6 (eth0): 1 of 16 counters (truncated?)" },
+	{ "broken-garbage", "line 3 (lo): counter 1 is not a number" },
+};
+
+START_TEST(test_broken_fixtures)
+{
+	struct pl_netdev nd;
+	char err[256] = "";
+
+	ck_assert_int_eq(parse_fixture(broken[_i].name, &nd, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, broken[_i].why) != NULL, "%s: %s", broken[_i].name, err);
+	pl_netdev_free(&nd);
+}
+END_TEST
+
+/* Malformed buffers and the reason each gives. */
+static const struct {
+	const char *text;
+	const char *why;       /* NULL: accepted */
+} bufs[] = {
+	{ "", "empty" },
+	{ "Inter-|\n", "header is cut short" },
+	{ "garbage\n face |\n", "line 1 is not the expected header" },
+	{ "Inter-|\nface\n  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n",
+	  "line 2 is not the expected header" },
+	{ HDR "  lo 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n", "no ':'" },
+	{ HDR "   : 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n", "empty interface name" },
+	{ HDR "  a/b: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n", "not an interface name" },
+	{ HDR "  ..: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n", "not an interface name" },
+	{ HDR "  abcdefghijklmnopqrstuvwxyz0123456789: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n",
+	  "overlong" },
+	{ HDR "  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15\n", "15 of 16 counters" },
+	{ HDR "  lo: 1 2 3 -4 5 6 7 8 9 10 11 12 13 14 15 16\n", "counter 4 is not a number" },
+	{ HDR "  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16x\n", "counter 16 is not a number" },
+	{ HDR "  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 99999999999999999999\n",
+	  "counter 16 is not a number" },
+	{ HDR "  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 x\n", "garbage after" },
+	{ HDR "  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n"
+	      "  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n", "listed twice" },
+	{ HDR, "no interface" },
+	/* Accepted: no final newline, extra numeric fields, blank lines, tabs. */
+	{ HDR "  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16", NULL },
+	{ HDR "  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18\n", NULL },
+	{ HDR "\n\tlo:\t1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n\n", NULL },
+};
+
+START_TEST(test_buffers)
+{
+	struct pl_netdev nd;
+	char err[256] = "";
+	int rc = parse_text(bufs[_i].text, &nd, err, sizeof(err));
+
+	if (bufs[_i].why == NULL) {
+		ck_assert_msg(rc == 0, "case %d: %s", _i, err);
+		ck_assert_uint_eq(nd.n, 1);
+		ck_assert_str_eq(nd.v[0].name, "lo");
+		for (int k = 0; k < PL_ND_NFIELDS; k++)
+			ck_assert_uint_eq(nd.v[0].c[k], (unsigned)k + 1);
+	} else {
+		ck_assert_msg(rc == -1, "case %d accepted", _i);
+		ck_assert_msg(strstr(err, bufs[_i].why) != NULL, "case %d: [%s]", _i, err);
+	}
+	pl_netdev_free(&nd);
+}
+END_TEST
+
+START_TEST(test_binary_name)
+{
+	static const char text[] = HDR "  l\0o: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n";
+	struct pl_netdev nd;
+	char err[256];
+
+	ck_assert_int_eq(pl_netdev_parse(text, sizeof(text) - 1, &nd, err, sizeof(err)), -1);
+	pl_netdev_free(&nd);
+}
+END_TEST
+
+START_TEST(test_attr_parsers)
+{
+	ck_assert_int_eq(pl_netdev_parse_speed("1000"), 1000);
+	ck_assert_int_eq(pl_netdev_parse_speed("10000"), 10000);
+	ck_assert_int_eq(pl_netdev_parse_speed("-1"), -1);
+	ck_assert_int_eq(pl_netdev_parse_speed("65535"), -1);
+	ck_assert_int_eq(pl_netdev_parse_speed("4294967295"), -1);
+	ck_assert_int_eq(pl_netdev_parse_speed(""), -1);
+	ck_assert_int_eq(pl_netdev_parse_speed("0"), -1);
+	ck_assert_int_eq(pl_netdev_parse_speed("100x"), -1);
+	ck_assert_int_eq(pl_netdev_parse_duplex("full"), PL_DUPLEX_FULL);
+	ck_assert_int_eq(pl_netdev_parse_duplex("half"), PL_DUPLEX_HALF);
+	ck_assert_int_eq(pl_netdev_parse_duplex("unknown"), PL_DUPLEX_UNKNOWN);
+	ck_assert_int_eq(pl_netdev_parse_duplex(""), PL_DUPLEX_UNKNOWN);
+	ck_assert_int_eq(pl_netdev_parse_flags_up("0x1003"), 1);
+	ck_assert_int_eq(pl_netdev_parse_flags_up("0x1002"), 0);
+	ck_assert_int_eq(pl_netdev_parse_flags_up("0X9"), 1);
+	ck_assert_int_eq(pl_netdev_parse_flags_up("0x"), -1);
+	ck_assert_int_eq(pl_netdev_parse_flags_up("1003"), -1);
+	ck_assert_int_eq(pl_netdev_parse_flags_up("0x10g3"), -1);
+	ck_assert_int_eq(pl_netdev_parse_flags_up("0x11112222333344445"), -1);
+	ck_assert(pl_netdev_name_ok("eth0"));
+	ck_assert(pl_netdev_name_ok("ibr10:30"));
+	ck_assert(!pl_netdev_name_ok(""));
+	ck_assert(!pl_netdev_name_ok("."));
+	ck_assert(!pl_netdev_name_ok("a b"));
+	ck_assert(!pl_netdev_name_ok("../etc"));
+}
+END_TEST
+
+/* sysfs facts of the fixture trees, and the judgements made from them. */
+static const struct {
+	const char *tree, *ifname;
+	bool present;
+	int carrier;
+	int64_t speed;
+	enum pl_duplex duplex;
+	int type;
+	enum pl_link state;
+	bool virt;
+	const char *text;
+} links[] = {
+	{ "docker-host/t0", "eth0", true, 1, 1000, PL_DUPLEX_FULL, 1, PL_LINK_UP, false, "up" },
+	{ "docker-host/t0", "docker0", true, 1, -1, PL_DUPLEX_UNKNOWN, 1, PL_LINK_UP, true,
+	  "up" },
+	{ "docker-host/t0", "vethf345468", true, 1, 10000, PL_DUPLEX_FULL, 1, PL_LINK_UP, true,
+	  "up" },
+	{ "docker-host/t0", "lo", true, 1, -1, PL_DUPLEX_UNKNOWN, 772, PL_LINK_UP, true, "up" },
+	{ "virtio-speed-unknown/t1", "eth0", true, 1, -1, PL_DUPLEX_UNKNOWN, 1, PL_LINK_UP,
+	  false, "up" },
+	{ "virtio-speed-unknown/t1", "ifb0", true, -1, -1, PL_DUPLEX_UNKNOWN, 1,
+	  PL_LINK_ADMIN_DOWN, true, "administratively down" },
+	{ "laptop-wifi/t0", "eth0", true, 0, -1, PL_DUPLEX_UNKNOWN, 1, PL_LINK_NO_CARRIER,
+	  false, "down (no carrier)" },
+	{ "laptop-wifi/t0", "wlan0", true, 1, -1, PL_DUPLEX_UNKNOWN, 1, PL_LINK_UP, false, "up" },
+	{ "laptop-wifi/t0", "tun0", true, 1, -1, PL_DUPLEX_UNKNOWN, 65534, PL_LINK_UP, true,
+	  "up" },
+	{ "laptop-wifi/t0", "lxcbr0", true, 0, -1, PL_DUPLEX_UNKNOWN, 1, PL_LINK_NO_CARRIER,
+	  true, "down (no carrier)" },
+	{ "laptop-wifi/t0", "eth9", false, -1, -1, PL_DUPLEX_UNKNOWN, -1, PL_LINK_UNKNOWN,
+	  false, "link state unknown (not in /sys/class/net)" },
+	{ "counter-wrap32/t0", "eth0", true, 1, 100, PL_DUPLEX_FULL, 1, PL_LINK_UP, false, "up" },
+};
+
+START_TEST(test_links)
+{
+	struct pl_netdev_link l;
+	char root[4096];
+
+	ck_assert_int_eq(pl_netdev_link_read(net_root(links[_i].tree, root, sizeof(root)),
+					     links[_i].ifname, &l), 0);
+	ck_assert_msg(l.present == links[_i].present, "%s present", links[_i].ifname);
+	ck_assert_int_eq(l.carrier, links[_i].carrier);
+	ck_assert_int_eq(l.speed, links[_i].speed);
+	ck_assert_int_eq(l.duplex, links[_i].duplex);
+	ck_assert_int_eq(l.type, links[_i].type);
+	ck_assert_int_eq(pl_netdev_link_state(&l), links[_i].state);
+	ck_assert_msg(pl_netdev_is_virtual(links[_i].ifname, &l) == links[_i].virt, "%s virtual",
+		      links[_i].ifname);
+	ck_assert_str_eq(pl_netdev_link_text(&l), links[_i].text);
+}
+END_TEST
+
+START_TEST(test_link_bad_name)
+{
+	struct pl_netdev_link l;
+
+	ck_assert_int_eq(pl_netdev_link_read("/", "../../etc", &l), -1);
+	ck_assert(!l.present);
+	ck_assert_int_eq(l.speed, -1);
+}
+END_TEST
+
+START_TEST(test_link_judgement)
+{
+	struct pl_netdev_link l;
+
+	memset(&l, 0, sizeof(l));
+	l.present = true;
+	l.carrier = -1;
+	l.admin_up = 1;
+	pl_strlcpy(l.operstate, "dormant", sizeof(l.operstate));
+	ck_assert_int_eq(pl_netdev_link_state(&l), PL_LINK_NOT_UP);
+	ck_assert_str_eq(pl_netdev_link_text(&l), "dormant");
+	pl_strlcpy(l.operstate, "lowerlayerdown", sizeof(l.operstate));
+	ck_assert_int_eq(pl_netdev_link_state(&l), PL_LINK_NOT_UP);
+	pl_strlcpy(l.operstate, "unknown", sizeof(l.operstate));
+	ck_assert_int_eq(pl_netdev_link_state(&l), PL_LINK_UP);
+	l.carrier = 0;
+	ck_assert_int_eq(pl_netdev_link_state(&l), PL_LINK_NO_CARRIER);
+	l.admin_up = 0;
+	ck_assert_int_eq(pl_netdev_link_state(&l), PL_LINK_ADMIN_DOWN);
+	/* Names decide when sysfs says nothing. */
+	memset(&l, 0, sizeof(l));
+	ck_assert(pl_netdev_is_virtual("veth12", &l));
+	ck_assert(pl_netdev_is_virtual("br-3f2a", &l));
+	ck_assert(pl_netdev_is_virtual("virbr0", &l));
+	ck_assert(pl_netdev_is_virtual("lo", &l));
+	ck_assert(!pl_netdev_is_virtual("eth0", &l));
+	ck_assert(!pl_netdev_is_virtual("enp3s0", &l));
+}
+END_TEST
 
 TCase *
 tc_netdev(void)
 {
-	return tcase_create("netdev");
+	TCase *tc = tcase_create("netdev");
+
+	tcase_add_test(tc, test_docker_host);
+	tcase_add_test(tc, test_colon_in_name);
+	tcase_add_test(tc, test_wrap_fixture);
+	tcase_add_loop_test(tc, test_broken_fixtures, 0, (int)(sizeof(broken) / sizeof(broken[0])));
+	tcase_add_loop_test(tc, test_buffers, 0, (int)(sizeof(bufs) / sizeof(bufs[0])));
+	tcase_add_test(tc, test_binary_name);
+	tcase_add_test(tc, test_attr_parsers);
+	tcase_add_loop_test(tc, test_links, 0, (int)(sizeof(links) / sizeof(links[0])));
+	tcase_add_test(tc, test_link_bad_name);
+	tcase_add_test(tc, test_link_judgement);
+	return tc;
 }
