@@ -151,7 +151,12 @@ pl_fmt_num(char *buf, size_t len, double v, int prec)
 		prec = 0;
 	if (prec > 9)
 		prec = 9;
-	snprintf(buf, len, "%.*f", prec, v);
+	/* A number that does not fit is not cut: it is undeterminable ("U") rather than
+	 * shown ten times too small. */
+	if ((size_t)snprintf(buf, len, "%.*f", prec, v) >= len) {
+		snprintf(buf, len, "U");
+		return buf;
+	}
 	/* Whatever the C library did with the locale, the separator we print is '.'. */
 	for (char *q = buf; *q; q++)
 		if (*q != '-' && !is_digit(*q))

@@ -27,7 +27,8 @@ int pl_scan_double(const char **p, const char *end, double *out);
 void pl_skip_blanks(const char **p, const char *end);
 
 /* Formats v with at most prec decimals, trailing zeros removed, never in scientific
- * notation, always with '.' as separator ("12.5", "3", "-0.25"). Returns buf. */
+ * notation, always with '.' as separator ("12.5", "3", "-0.25"). A value that does not
+ * fit in len (or is not finite) is written "U". Returns buf. */
 char *pl_fmt_num(char *buf, size_t len, double v, int prec);
 
 #endif

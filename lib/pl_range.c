@@ -27,6 +27,12 @@ parse_endpoint(const char *s, const char *end, double *v, enum pl_unit *unit,
 		return -1;
 	}
 	*v *= factor;
+	/* No metric comes near 1e18 in its base unit (an exabyte, 31 billion years); a
+	 * larger endpoint is a typo, and could not be printed back exactly. */
+	if (!(fabs(*v) <= PL_RANGE_MAX)) {
+		pl_snprintf(err, errlen, "range '%s': '%.*s' is too large", text, (int)(end - s), s);
+		return -1;
+	}
 	return 0;
 }
 

@@ -18,6 +18,8 @@
 
 #include "pl_unit.h"
 
+#define PL_RANGE_MAX 1e18    /* the largest endpoint, in base units */
+
 struct pl_range {
 	bool set;         /* false: no range, never alerts */
 	bool inside;      /* '@': alert inside [start, end] */

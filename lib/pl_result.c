@@ -471,17 +471,17 @@ perf_item(const struct pl_metric *m, struct pl_buf *b)
 	int last = 0;
 	bool quote = strpbrk(m->label, " ='\"") != NULL;
 
-	if (quote) {
+	/* Labels come from outside data (interface names, mount points): a '|' or a
+	 * control character would break the output's structure, so they become '_'. */
+	if (quote)
 		pl_buf_putc(b, '\'');
-		for (const char *p = m->label; *p; p++) {
-			if (*p == '\'')
-				pl_buf_putc(b, '\'');
-			pl_buf_putc(b, *p);
-		}
-		pl_buf_putc(b, '\'');
-	} else {
-		pl_buf_puts(b, m->label);
+	for (const unsigned char *p = (const unsigned char *)m->label; *p; p++) {
+		if (*p == '\'' && quote)
+			pl_buf_putc(b, '\'');
+		pl_buf_putc(b, *p == '|' || *p < 0x20 || *p == 0x7f ? '_' : (char)*p);
 	}
+	if (quote)
+		pl_buf_putc(b, '\'');
 	if (isnan(m->value))
 		pl_snprintf(f[0], sizeof(f[0]), "U");
 	else

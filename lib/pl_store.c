@@ -210,12 +210,13 @@ store_parse(const char *buf, size_t len, struct pl_store *st, char *err, size_t 
 		return -1;
 	}
 	if (header(&p, end, "time", word, sizeof(word)) != 0 ||
-	    pl_parse_double(word, &st->time) != 0 || st->time < 0) {
+	    pl_parse_double(word, &st->time) != 0 || st->time < 0 || st->time > 1e12) {
 		pl_snprintf(err, errlen, "state file has no valid time line");
 		return -1;
 	}
 	if (header(&p, end, "prev_time", word, sizeof(word)) != 0 ||
-	    pl_parse_double(word, &st->prev_time) != 0 || st->prev_time < 0) {
+	    pl_parse_double(word, &st->prev_time) != 0 || st->prev_time < 0 ||
+	    st->prev_time > 1e12) {
 		pl_snprintf(err, errlen, "state file has no valid prev_time line");
 		return -1;
 	}
