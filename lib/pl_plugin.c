@@ -19,7 +19,8 @@
 
 enum {
 	OPT_WARNX = 1000, OPT_CRITX, OPT_FORMAT, OPT_MAXLINES, OPT_EXTRA, OPT_ROOT,
-	OPT_STATEDIR, OPT_STATEKEY,
+	OPT_STATEDIR, OPT_STATEKEY, OPT_INTERVAL, OPT_INCLUDE, OPT_EXCLUDE, OPT_INCLUDE_RE,
+	OPT_EXCLUDE_RE,
 };
 
 static const struct pl_option common_opts[] = {
@@ -65,6 +66,25 @@ static const struct pl_option state_opts[] = {
 	  "Name of this check's state (letters, digits, '.', '_', '-'). By default a hash of "
 	  "the plugin's arguments, so checks with different arguments never share counters.",
 	  PL_OPT_NOKEY },
+	{ "interval", OPT_INTERVAL, PL_ARG, "SECONDS",
+	  "When there is no usable reading from an earlier run (first run, reboot, counters "
+	  "reset), read the counters twice this far apart (default 0.5, at most 5). 0 reports "
+	  "averages since boot instead, and says so.", 0 },
+	{ NULL, 0, 0, NULL, NULL, 0 },
+};
+
+static const struct pl_option select_opts[] = {
+	{ "include", OPT_INCLUDE, PL_ARG, "GLOB",
+	  "Take only what matches GLOB (see Selection). Repeatable. Naming something "
+	  "explicitly also takes it when the plugin would leave it out by default, and a "
+	  "name without wildcards that does not exist is reported.", PL_OPT_SYNOPSIS },
+	{ "exclude", OPT_EXCLUDE, PL_ARG, "GLOB",
+	  "Leave out what matches GLOB. Repeatable; an exclude always wins.", 0 },
+	{ "include-regex", OPT_INCLUDE_RE, PL_ARG, "ERE",
+	  "Like --include with an extended regular expression, matched anywhere in the name "
+	  "unless anchored ('^nvme[0-9]+n1$').", 0 },
+	{ "exclude-regex", OPT_EXCLUDE_RE, PL_ARG, "ERE",
+	  "Like --exclude with an extended regular expression.", 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
@@ -128,6 +148,8 @@ usage_line(struct pl_buf *b)
 	pl_buf_printf(b, "Usage: %s", cur->name);
 	pl_opt_synopsis(common_opts, b);
 	pl_opt_synopsis(cur->options, b);
+	if (cur->selects != NULL)
+		pl_opt_synopsis(select_opts, b);
 	pl_buf_puts(b, " [options]\n");
 }
 
@@ -176,9 +198,15 @@ help(const struct pl_plugin *p)
 	usage_line(&b);
 	pl_buf_putc(&b, '\n');
 	pl_wrap(&b, p->description, 0, 79);
-	if (p->options[0].name != NULL) {
+	if (p->options[0].name != NULL || p->selects != NULL) {
 		pl_buf_puts(&b, "\nOptions:\n");
 		pl_opt_help(p->options, &b);
+		if (p->selects != NULL)
+			pl_opt_help(select_opts, &b);
+	}
+	if (p->selects != NULL) {
+		pl_buf_puts(&b, "\nSelection:\n");
+		pl_wrap(&b, p->selects, 2, 79);
 	}
 	pl_buf_puts(&b, "\nMetrics (perfdata labels; thresholds can name any of them):\n");
 	pl_wrap(&b, p->metrics, 2, 79);
@@ -276,9 +304,15 @@ man(const struct pl_plugin *p)
 			man_text(&b, one);
 		}
 	}
-	if (p->options[0].name != NULL) {
+	if (p->options[0].name != NULL || p->selects != NULL) {
 		pl_buf_puts(&b, "\n.SH OPTIONS\n");
 		man_options(&b, p->options);
+		if (p->selects != NULL) {
+			man_options(&b, select_opts);
+			pl_buf_puts(&b, ".SH SELECTION\n");
+			man_text(&b, p->selects);
+			pl_buf_putc(&b, '\n');
+		}
 	}
 	pl_buf_puts(&b, ".SH METRICS\n");
 	man_text(&b, p->metrics);
@@ -514,6 +548,21 @@ common_option(const struct pl_plugin *p, int key, const char *arg, struct pl_com
 			pl_usage_die("%s", err);
 		c->root = arg;
 		return;
+	case OPT_INTERVAL:
+		if (pl_parse_double(arg, &c->interval) != 0 || c->interval < 0 || c->interval > 5)
+			pl_usage_die("--interval: '%s' is not a number of seconds from 0 to 5", arg);
+		return;
+	case OPT_INCLUDE:
+	case OPT_EXCLUDE:
+	case OPT_INCLUDE_RE:
+	case OPT_EXCLUDE_RE:
+		if (pl_select_add(&c->select, key == OPT_INCLUDE || key == OPT_INCLUDE_RE,
+				  key == OPT_INCLUDE_RE || key == OPT_EXCLUDE_RE, arg, err,
+				  sizeof(err)) != 0)
+			pl_usage_die("--%s: %s", key == OPT_INCLUDE ? "include" :
+				     key == OPT_EXCLUDE ? "exclude" : key == OPT_INCLUDE_RE ?
+				     "include-regex" : "exclude-regex", err);
+		return;
 	case OPT_STATEDIR:
 		if (arg[0] == '\0')
 			pl_usage_die("--state-dir: give a directory");
@@ -537,7 +586,8 @@ void
 pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 		struct pl_common *c)
 {
-	const struct pl_option *tables[4] = { common_opts, p->options, NULL, NULL };
+	const struct pl_option *tables[5] = { common_opts, p->options, NULL, NULL, NULL };
+	size_t nt = 2;
 	struct option *lopts;
 	struct pl_buf shortopts = PL_BUF_INIT, keytext = PL_BUF_INIT;
 	size_t nopts = 0, k = 0;
@@ -550,8 +600,11 @@ pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 	c->timeout = 10;
 	c->timeout_state = PL_UNKNOWN;
 	c->max_lines = 30;
+	c->interval = 0.5;
 	if (p->uses_state)
-		tables[2] = state_opts;
+		tables[nt++] = state_opts;
+	if (p->selects != NULL)
+		tables[nt++] = select_opts;
 
 	/* The build makes the man page with "--man"; it is not an option an admin needs. */
 	if (argc == 2 && strcmp(argv[1], "--man") == 0)
@@ -597,10 +650,8 @@ pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 			continue;
 		if (!(o->flags & PL_OPT_NOKEY))
 			pl_buf_printf(&keytext, "%c--%s=%s", '\0', o->name, optarg ? optarg : "");
-		if (tables[0] <= o && o < tables[0] + sizeof(common_opts) / sizeof(common_opts[0]))
-			common_option(p, opt, optarg, c);
-		else if (p->uses_state && state_opts <= o &&
-			 o < state_opts + sizeof(state_opts) / sizeof(state_opts[0]))
+		if (o->key >= OPT_WARNX || (o >= common_opts && o < common_opts +
+					     sizeof(common_opts) / sizeof(common_opts[0])))
 			common_option(p, opt, optarg, c);
 		else if (p->handle(cfg, opt, optarg, err, sizeof(err)) != 0)
 			pl_usage_die("--%s: %s", o->name, err);
@@ -640,6 +691,7 @@ pl_exit(struct pl_result *r, struct pl_common *c)
 	pl_buf_free(&out);
 	pl_result_free(r);
 	pl_thresholds_free(&c->thresholds);
+	pl_select_free(&c->select);
 	exit(st);
 }
 

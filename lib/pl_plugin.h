@@ -11,6 +11,7 @@
 
 #include "pl_opt.h"
 #include "pl_result.h"
+#include "pl_select.h"
 #include "pl_store.h"
 
 struct pl_plugin {
@@ -24,7 +25,10 @@ struct pl_plugin {
 	const char *const *primary;  /* labels -w/-c apply to, first is the default */
 	const char *metrics;         /* help text listing the labels it emits */
 	const char *examples;        /* help text: command lines with a sentence each */
-	bool uses_state;             /* document --state-dir and --state-key */
+	bool uses_state;             /* keeps counters: --state-dir, --state-key, --interval */
+	/* Non-NULL for a plugin that picks items by name: takes --include, --exclude,
+	 * --include-regex and --exclude-regex, and this sentence says what they match. */
+	const char *selects;
 };
 
 struct pl_common {
@@ -37,6 +41,8 @@ struct pl_common {
 	const char *root;            /* NULL: the live system */
 	const char *state_dir;       /* NULL: the default */
 	char state_key[80];          /* --state-key, or a hash of the arguments */
+	double interval;             /* --interval: seconds to sample over without state */
+	struct pl_select select;     /* --include/--exclude rules, when p->selects */
 };
 
 /* Parses argv (after --extra-opts expansion) into cfg through p->handle and into c.

@@ -31,8 +31,8 @@ sleep_seconds(double s)
 }
 
 enum pl_basis
-pl_sample(const struct pl_common *c, double interval, const struct pl_sample_ops *ops,
-	  void *ctx, double *dt, char *basis, size_t basislen, struct pl_result *r)
+pl_sample(const struct pl_common *c, const struct pl_sample_ops *ops, void *ctx, double *dt,
+	  char *basis, size_t basislen, struct pl_result *r)
 {
 	struct pl_store st;
 	enum pl_store_status ss;
@@ -64,14 +64,14 @@ pl_sample(const struct pl_common *c, double interval, const struct pl_sample_ops
 			pl_debug(c, 1, "the stored reading is not comparable (counters went back): reading afresh");
 		}
 	}
-	if (b == PL_BASIS_BOOT && interval > 0) {
+	if (b == PL_BASIS_BOOT && c->interval > 0) {
 		/* Slot 0 becomes the earlier reading: store it, wait, read again. */
 		pl_store_clear(&st);
 		st.time = t_first = t_now;
 		st.prev_time = 0;
 		ops->store(ctx, 0, &st);
 		pl_timeout_waiting("sampling counters over --interval");
-		sleep_seconds(interval);
+		sleep_seconds(c->interval);
 		t_now = now_uptime(c);
 		ops->read(ctx, 0);
 		if (t_now > t_first && ops->load(ctx, &st, "") == 0) {

@@ -39,11 +39,11 @@ enum pl_basis {
 /* Readings closer together than this are not compared. */
 #define PL_SAMPLE_MIN_WINDOW 1.0
 
-/* Fills slots 0 and 1 and sets *dt (seconds between them). basis gets a sentence for
- * the long output ("over the last 5min", "sampled over 0.5s (first run)"). A state that
- * cannot be saved becomes an UNKNOWN finding in r. */
-enum pl_basis pl_sample(const struct pl_common *c, double interval,
-			const struct pl_sample_ops *ops, void *ctx, double *dt, char *basis,
-			size_t basislen, struct pl_result *r);
+/* Fills slots 0 and 1 (reading twice, c->interval seconds apart, when the state is of no
+ * use) and sets *dt (seconds between them). basis gets a sentence for the long output
+ * ("over the last 5min", "sampled over 0.5s (first run)"). A state that cannot be saved
+ * becomes an UNKNOWN finding in r. */
+enum pl_basis pl_sample(const struct pl_common *c, const struct pl_sample_ops *ops, void *ctx,
+			double *dt, char *basis, size_t basislen, struct pl_result *r);
 
 #endif

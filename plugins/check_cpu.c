@@ -20,17 +20,12 @@
 #include "pl_timeout.h"
 
 struct cpu_config {
-	double interval;     /* seconds to sample over when there is no usable state */
 	bool per_cpu;        /* perfdata for each CPU */
 };
 
-enum { OPT_INTERVAL = 256, OPT_PER_CPU };
+enum { OPT_PER_CPU = 256 };
 
 static const struct pl_option cpu_opts[] = {
-	{ "interval", OPT_INTERVAL, PL_ARG, "SECONDS",
-	  "When there is no usable reading from an earlier run (first run, reboot), read the "
-	  "counters twice this far apart (default 0.5, at most 5). 0 reports averages since "
-	  "boot instead, and says so.", 0 },
 	{ "per-cpu", OPT_PER_CPU, PL_NOARG, "",
 	  "Add perfdata for each CPU (cpuN_busy). Thresholds on cpuN_busy work without it.",
 	  PL_OPT_SYNOPSIS },
@@ -42,19 +37,9 @@ cpu_option(void *cfgp, int key, const char *arg, char *err, size_t errlen)
 {
 	struct cpu_config *cfg = cfgp;
 
-	switch (key) {
-	case OPT_INTERVAL:
-		if (pl_parse_double(arg, &cfg->interval) != 0 || cfg->interval < 0 ||
-		    cfg->interval > 5) {
-			pl_snprintf(err, errlen, "'%s' is not a number of seconds from 0 to 5", arg);
-			return -1;
-		}
-		return 0;
-	case OPT_PER_CPU:
+	if (key == OPT_PER_CPU)
 		cfg->per_cpu = true;
-		return 0;
-	}
-	return -1;
+	return 0;
 }
 
 static const char *const cpu_primary[] = { "busy", NULL };
@@ -300,7 +285,7 @@ add_optional(const struct pl_common *c, struct pl_result *r, struct pl_buf *buf,
 int
 main(int argc, char **argv)
 {
-	struct cpu_config cfg = { 0.5, false };
+	struct cpu_config cfg = { false };
 	struct pl_common c;
 	struct cpu_ctx x;
 	struct pl_result r;
@@ -315,7 +300,7 @@ main(int argc, char **argv)
 	memset(&x, 0, sizeof(x));
 	x.c = &c;
 
-	pl_sample(&c, cfg.interval, &cpu_ops, &x, &dt, basis, sizeof(basis), &r);
+	pl_sample(&c, &cpu_ops, &x, &dt, basis, sizeof(basis), &r);
 	if (cpu_delta(&now->total, &then->total, pct) != 0)
 		pl_die(PL_UNKNOWN, "/proc/stat: the CPU counters did not move (all zero?)");
 

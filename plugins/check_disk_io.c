@@ -29,32 +29,16 @@
 #define SHOW_LEN 64                     /* a display name; labels add at most 12 bytes */
 
 struct dio_config {
-	double interval;             /* seconds to sample over when there is no usable state */
 	bool partitions;             /* partitions are selected by default too */
-	struct pl_select sel;
 	const char *mounts[MAX_MOUNTS];
 	size_t nmounts;
 };
 
 enum {
-	OPT_INTERVAL = 256, OPT_INCLUDE, OPT_EXCLUDE, OPT_INCLUDE_RE, OPT_EXCLUDE_RE, OPT_MOUNT,
-	OPT_PARTITIONS,
+	OPT_MOUNT = 256, OPT_PARTITIONS,
 };
 
 static const struct pl_option dio_opts[] = {
-	{ "include", OPT_INCLUDE, PL_ARG, "GLOB",
-	  "Report only devices whose kernel name (sda, nvme0n1, dm-0, md0) or device-mapper "
-	  "name (vg0-root) matches GLOB. Repeatable. A device named here is reported even "
-	  "if it is one the defaults skip (a loop device, a partition); a device named "
-	  "without wildcards that does not exist is a WARNING ('sdb is missing').",
-	  PL_OPT_SYNOPSIS },
-	{ "exclude", OPT_EXCLUDE, PL_ARG, "GLOB",
-	  "Leave out devices matching GLOB. Repeatable; an exclude always wins.", 0 },
-	{ "include-regex", OPT_INCLUDE_RE, PL_ARG, "ERE",
-	  "Like --include, with an extended regular expression (matched anywhere in the "
-	  "name unless anchored: '^nvme[0-9]+n1$').", 0 },
-	{ "exclude-regex", OPT_EXCLUDE_RE, PL_ARG, "ERE",
-	  "Like --exclude, with an extended regular expression.", 0 },
 	{ "mount", OPT_MOUNT, PL_ARG, "PATH",
 	  "Report the device that holds the file system mounted on PATH (a mount point, as "
 	  "df shows it: '/', '/var'), looked up in /proc/self/mountinfo. Repeatable; "
@@ -64,10 +48,6 @@ static const struct pl_option dio_opts[] = {
 	{ "partitions", OPT_PARTITIONS, PL_NOARG, "",
 	  "Report partitions too (sda1, nvme0n1p2). By default only whole devices are: "
 	  "disks, device-mapper and md devices.", 0 },
-	{ "interval", OPT_INTERVAL, PL_ARG, "SECONDS",
-	  "When there is no usable reading from an earlier run (first run, reboot), read the "
-	  "counters twice this far apart (default 0.5, at most 5). 0 reports averages since "
-	  "boot instead, and says so.", 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
@@ -77,20 +57,6 @@ dio_option(void *cfgp, int key, const char *arg, char *err, size_t errlen)
 	struct dio_config *cfg = cfgp;
 
 	switch (key) {
-	case OPT_INTERVAL:
-		if (pl_parse_double(arg, &cfg->interval) != 0 || cfg->interval < 0 ||
-		    cfg->interval > 5) {
-			pl_snprintf(err, errlen, "'%s' is not a number of seconds from 0 to 5", arg);
-			return -1;
-		}
-		return 0;
-	case OPT_INCLUDE:
-	case OPT_EXCLUDE:
-	case OPT_INCLUDE_RE:
-	case OPT_EXCLUDE_RE:
-		return pl_select_add(&cfg->sel, key == OPT_INCLUDE || key == OPT_INCLUDE_RE,
-				     key == OPT_INCLUDE_RE || key == OPT_EXCLUDE_RE, arg, err,
-				     errlen);
 	case OPT_MOUNT:
 		if (arg[0] != '/') {
 			pl_snprintf(err, errlen, "'%s' is not an absolute path (a mount point such as /var)",
@@ -159,6 +125,11 @@ static const struct pl_plugin dio_plugin = {
 		"  check_disk_io --include vg0-root --criticalx 'vg0-root_queue=32'\n"
 		"      One LVM volume by its name; critical when more than 32 requests queue.\n",
 	.uses_state = true,
+	.selects =
+		"--include and --exclude match a device's kernel name (sda, nvme0n1, dm-0, md0) or "
+		"its device-mapper name (vg0-root). Loop, ram, zram, floppy, optical (sr) and nbd "
+		"devices and partitions are left out unless named; a device named without "
+		"wildcards that does not exist is a WARNING ('sdb is missing').",
 };
 
 /* One device of a reading. */
@@ -346,7 +317,7 @@ choose(struct dio_ctx *x)
 			enum pl_select_verdict v = PL_SELECT_DEFAULT;
 
 			if (names[k][0] != '\0')
-				v = pl_select_match(&cfg->sel, names[k]);
+				v = pl_select_match(&x->c->select, names[k]);
 
 			excluded |= v == PL_SELECT_EXCLUDED;
 			included |= v == PL_SELECT_INCLUDED;
@@ -357,7 +328,7 @@ choose(struct dio_ctx *x)
 			continue;
 		part = is_partition(x, e, disks, ndisks, sysfs);
 		if (!included && !ch->by_mount &&
-		    (pl_select_has_include(&cfg->sel) || cfg->nmounts > 0 ||
+		    (pl_select_has_include(&x->c->select) || cfg->nmounts > 0 ||
 		     skipped_by_default(e->name) || (part && !cfg->partitions)))
 			continue;
 		pl_strlcpy(ch->name, e->name, sizeof(ch->name));
@@ -375,8 +346,8 @@ choose(struct dio_ctx *x)
 	pl_dir_free(disks, ndisks);
 
 	/* A device named exactly by --include that is not there. */
-	for (size_t r = 0; r < cfg->sel.n; r++) {
-		const struct pl_select_rule *rule = &cfg->sel.v[r];
+	for (size_t r = 0; r < x->c->select.n; r++) {
+		const struct pl_select_rule *rule = &x->c->select.v[r];
 		bool found = false;
 
 		if (!rule->include || rule->is_regex || has_glob(rule->text))
@@ -739,7 +710,6 @@ main(int argc, char **argv)
 	char btext[128], h[32], b[128];
 
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.interval = 0.5;
 	pl_plugin_parse(&dio_plugin, argc, argv, &cfg, &c);
 	pl_plugin_arm(&c);
 	pl_result_init(&r, dio_plugin.name, dio_plugin.service);
@@ -747,7 +717,7 @@ main(int argc, char **argv)
 	x.c = &c;
 	x.cfg = &cfg;
 
-	basis = pl_sample(&c, cfg.interval, &dio_ops, &x, &dt, btext, sizeof(btext), &r);
+	basis = pl_sample(&c, &dio_ops, &x, &dt, btext, sizeof(btext), &r);
 	if (now->n == 0 && x.nmissing == 0) {
 		struct pl_buf names = PL_BUF_INIT;
 
@@ -755,7 +725,7 @@ main(int argc, char **argv)
 		for (size_t i = 0; i < x.now.n; i++)
 			pl_buf_printf(&names, "%s%s", i ? ", " : "", x.now.v[i].name);
 		pl_die(PL_UNKNOWN, "no block device selected (%s; devices: %s)",
-		       pl_select_has_include(&cfg.sel) ? "check --include and --exclude" :
+		       pl_select_has_include(&c.select) ? "check --include and --exclude" :
 		       "partitions need --partitions, loop and ram devices --include",
 		       pl_buf_str(&names));
 	}
@@ -826,6 +796,5 @@ main(int argc, char **argv)
 	pl_diskstats_free(&x.now);
 	free(x.sel);
 	pl_buf_free(&x.buf);
-	pl_select_free(&cfg.sel);
 	pl_exit(&r, &c);
 }

@@ -20,27 +20,15 @@
 
 struct hw_config {
 	unsigned types;            /* bit (1 << type) for each --type; 0: every type */
-	struct pl_select sel;
 	bool no_alarms;            /* --no-alarms: ignore the chips' alarm flags */
 };
 
-enum { OPT_TYPE = 256, OPT_INCLUDE, OPT_EXCLUDE, OPT_INCLUDE_RE, OPT_EXCLUDE_RE, OPT_NO_ALARMS };
+enum { OPT_TYPE = 256, OPT_NO_ALARMS };
 
 static const struct pl_option hw_opts[] = {
 	{ "type", OPT_TYPE, PL_ARG, "TYPE",
 	  "Only sensors of this type: temp, fan, in (voltages), power or curr. Repeatable; "
 	  "a comma-separated list also works ('temp,fan').", PL_OPT_SYNOPSIS },
-	{ "include", OPT_INCLUDE, PL_ARG, "GLOB",
-	  "Only sensors whose label ('temp_coretemp_core_0') or chip name ('coretemp', "
-	  "'nvme_1') matches this glob. Repeatable.", PL_OPT_SYNOPSIS },
-	{ "exclude", OPT_EXCLUDE, PL_ARG, "GLOB",
-	  "Leave out sensors whose label or chip name matches this glob; an exclude wins "
-	  "over an include. Repeatable.", PL_OPT_SYNOPSIS },
-	{ "include-regex", OPT_INCLUDE_RE, PL_ARG, "ERE",
-	  "As --include, with an extended regular expression (matched anywhere unless "
-	  "anchored).", 0 },
-	{ "exclude-regex", OPT_EXCLUDE_RE, PL_ARG, "ERE",
-	  "As --exclude, with an extended regular expression.", 0 },
 	{ "no-alarms", OPT_NO_ALARMS, PL_NOARG, "",
 	  "Do not report the chips' own alarm and fault flags (for boards whose BIOS leaves "
 	  "limits unprogrammed, so the flags are always set). The kernel limits still serve "
@@ -81,13 +69,6 @@ hw_option(void *cfgp, int key, const char *arg, char *err, size_t errlen)
 	switch (key) {
 	case OPT_TYPE:
 		return hw_types(cfg, arg, err, errlen);
-	case OPT_INCLUDE:
-	case OPT_EXCLUDE:
-	case OPT_INCLUDE_RE:
-	case OPT_EXCLUDE_RE:
-		return pl_select_add(&cfg->sel, key == OPT_INCLUDE || key == OPT_INCLUDE_RE,
-				     key == OPT_INCLUDE_RE || key == OPT_EXCLUDE_RE, arg, err,
-				     errlen);
 	case OPT_NO_ALARMS:
 		cfg->no_alarms = true;
 		return 0;
@@ -98,6 +79,9 @@ hw_option(void *cfgp, int key, const char *arg, char *err, size_t errlen)
 static const char *const hw_primary[] = { "temp_*", NULL };
 
 static const struct pl_plugin hw_plugin = {
+	.selects =
+		"--include and --exclude match a sensor's label ('temp_coretemp_core_0') or its "
+		"chip ('coretemp', 'nvme_1'). Every sensor is taken by default.",
 	.name = "check_hwmon",
 	.service = "HWMON",
 	.purpose = "hardware sensors (temperatures, fans, voltages) from /sys/class/hwmon",
@@ -294,7 +278,7 @@ hw_sensor(const struct hw_config *cfg, const struct pl_common *com, struct pl_re
 	names[2] = c->name;
 	if (cfg->types && !(cfg->types & (1u << s->type)))
 		return;
-	if (!pl_select_take(&cfg->sel, names, 3, true))
+	if (!pl_select_take(&com->select, names, 3, true))
 		return;
 
 	sum->n++;
@@ -409,6 +393,5 @@ main(int argc, char **argv)
 		pl_die(PL_UNKNOWN, "no sensor could be read (%zu found; %s)", sum.n, sum.first_why);
 	hw_summary(&r, &sum);
 	pl_hwmon_free(&hw);
-	pl_select_free(&cfg.sel);
 	pl_exit(&r, &c);
 }

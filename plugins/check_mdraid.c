@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -25,26 +26,14 @@ struct md_config {
 	enum pl_state check_state;     /* a check or repair is running */
 	enum pl_state inactive_state;  /* an array is assembled but not started */
 	bool mismatch_warn;            /* warn on a nonzero mismatch_cnt */
-	struct pl_select sel;
 };
 
 enum {
-	OPT_INCLUDE = 256, OPT_EXCLUDE, OPT_INCLUDE_RE, OPT_EXCLUDE_RE, OPT_NO_ARRAYS,
+	OPT_NO_ARRAYS = 256,
 	OPT_CHECK_STATE, OPT_INACTIVE_STATE, OPT_MISMATCH_WARN,
 };
 
 static const struct pl_option md_opts[] = {
-	{ "include", OPT_INCLUDE, PL_ARG, "GLOB",
-	  "Check only the arrays whose name matches GLOB ('md0', 'md12*'). Repeatable. An "
-	  "array named without wildcards that does not exist is CRITICAL.", PL_OPT_SYNOPSIS },
-	{ "exclude", OPT_EXCLUDE, PL_ARG, "GLOB",
-	  "Leave out the arrays whose name matches GLOB. Repeatable; wins over --include.",
-	  PL_OPT_SYNOPSIS },
-	{ "include-regex", OPT_INCLUDE_RE, PL_ARG, "ERE",
-	  "Like --include with an extended regular expression (matched anywhere in the name "
-	  "unless anchored: '^md1[0-9]$').", 0 },
-	{ "exclude-regex", OPT_EXCLUDE_RE, PL_ARG, "ERE",
-	  "Like --exclude with an extended regular expression.", 0 },
 	{ "no-arrays", OPT_NO_ARRAYS, PL_ARG, "STATE",
 	  "State when there is no array to check: no arrays in /proc/mdstat, none left "
 	  "after --include/--exclude, or no md driver at all (no /proc/mdstat). Default "
@@ -71,13 +60,6 @@ md_option(void *cfgp, int key, const char *arg, char *err, size_t errlen)
 	enum pl_state *st = NULL;
 
 	switch (key) {
-	case OPT_INCLUDE:
-	case OPT_EXCLUDE:
-	case OPT_INCLUDE_RE:
-	case OPT_EXCLUDE_RE:
-		return pl_select_add(&cfg->sel, key == OPT_INCLUDE || key == OPT_INCLUDE_RE,
-				     key == OPT_INCLUDE_RE || key == OPT_EXCLUDE_RE, arg, err,
-				     errlen);
 	case OPT_MISMATCH_WARN:
 		cfg->mismatch_warn = true;
 		return 0;
@@ -102,6 +84,10 @@ md_option(void *cfgp, int key, const char *arg, char *err, size_t errlen)
 static const char *const md_primary[] = { "*_degraded", NULL };
 
 static const struct pl_plugin md_plugin = {
+	.selects =
+		"--include and --exclude match array names ('md0', 'md12*'). Every array is "
+		"taken by default; an array named without wildcards that does not exist is "
+		"CRITICAL.",
 	.name = "check_mdraid",
 	.service = "MDRAID",
 	.purpose = "Linux software RAID (md) arrays from /proc/mdstat and sysfs",
@@ -426,22 +412,19 @@ md_array(const struct md_config *cfg, const struct pl_common *c, const struct pl
 
 /* An include rule that names one array, without wildcards, promises that it exists. */
 static void
-md_missing(const struct md_config *cfg, const struct pl_mdstat *st, struct pl_result *r,
+md_missing(const struct pl_common *c, const struct pl_mdstat *st, struct pl_result *r,
 	   size_t *nmissing)
 {
-	for (size_t i = 0; i < cfg->sel.n; i++) {
-		const struct pl_select_rule *rule = &cfg->sel.v[i];
-		bool found = false;
+	const char **names = calloc(st->narrays + 1, sizeof(*names)), *missing[16];
+	size_t nm;
 
-		if (!rule->include || rule->is_regex || strpbrk(rule->text, "*?[") != NULL)
-			continue;
-		for (size_t k = 0; k < st->narrays && !found; k++)
-			found = strcmp(st->arrays[k].name, rule->text) == 0;
-		if (!found) {
-			pl_result_finding(r, PL_CRITICAL, "%s not found in /proc/mdstat", rule->text);
-			(*nmissing)++;
-		}
-	}
+	for (size_t i = 0; names != NULL && i < st->narrays; i++)
+		names[i] = st->arrays[i].name;
+	nm = pl_select_missing(&c->select, names, names ? st->narrays : 0, missing, 16);
+	for (size_t i = 0; i < nm && i < 16; i++)
+		pl_result_finding(r, PL_CRITICAL, "%s not found in /proc/mdstat", missing[i]);
+	*nmissing += nm;
+	free(names);
 }
 
 static void
@@ -492,7 +475,7 @@ md_none(const struct md_config *cfg, struct pl_result *r, const char *what)
 int
 main(int argc, char **argv)
 {
-	struct md_config cfg = { PL_UNKNOWN, PL_OK, PL_CRITICAL, false, { NULL, 0 } };
+	struct md_config cfg = { PL_UNKNOWN, PL_OK, PL_CRITICAL, false };
 	struct md_tally t;
 	struct pl_common c;
 	struct pl_buf buf = PL_BUF_INIT;
@@ -524,12 +507,12 @@ main(int argc, char **argv)
 		pl_die(PL_UNKNOWN, "/proc/mdstat: %s", err);
 	pl_buf_free(&buf);
 
-	md_missing(&cfg, &st, &r, &nmissing);
+	md_missing(&c, &st, &r, &nmissing);
 	for (size_t i = 0; i < st.narrays; i++) {
 		const struct pl_md_array *a = &st.arrays[i];
 		const char *names[1] = { a->name };
 
-		if (!pl_select_take(&cfg.sel, names, 1, true)) {
+		if (!pl_select_take(&c.select, names, 1, true)) {
 			pl_debug(&c, 1, "%s: excluded", a->name);
 			t.excluded++;
 			continue;
@@ -549,6 +532,5 @@ main(int argc, char **argv)
 	}
 	pl_mdstat_free(&st);
 	pl_buf_free(&t.briefs);
-	pl_select_free(&cfg.sel);
 	pl_exit(&r, &c);
 }

@@ -30,8 +30,6 @@ struct speed_rule {
 };
 
 struct net_config {
-	double interval;             /* seconds to sample over when there is no usable state */
-	struct pl_select sel;
 	struct speed_rule *speeds;   /* owned; a later rule wins */
 	size_t nspeeds;
 	enum pl_state down_state;    /* for an interface named by an include rule */
@@ -40,23 +38,10 @@ struct net_config {
 };
 
 enum {
-	OPT_INTERVAL = 256, OPT_INCLUDE, OPT_EXCLUDE, OPT_INCLUDE_RE, OPT_EXCLUDE_RE, OPT_SPEED,
-	OPT_DOWN_STATE, OPT_EXPECT_SPEED, OPT_EXPECT_DUPLEX,
+	OPT_SPEED = 256, OPT_DOWN_STATE, OPT_EXPECT_SPEED, OPT_EXPECT_DUPLEX,
 };
 
 static const struct pl_option net_opts[] = {
-	{ "include", OPT_INCLUDE, PL_ARG, "GLOB",
-	  "Check only the interfaces whose name matches GLOB ('eth0', 'en*'). Repeatable. A "
-	  "name an include rule matches is checked even when it is virtual, and alerts when "
-	  "it is down (see --down-state); a plain name that does not exist is CRITICAL "
-	  "('eth1 not found').", PL_OPT_SYNOPSIS },
-	{ "exclude", OPT_EXCLUDE, PL_ARG, "GLOB",
-	  "Leave out the interfaces matching GLOB. Repeatable; an exclude always wins.", 0 },
-	{ "include-regex", OPT_INCLUDE_RE, PL_ARG, "ERE",
-	  "Like --include with an extended regular expression, matched anywhere in the name "
-	  "unless anchored ('^enp[0-9]+s').", 0 },
-	{ "exclude-regex", OPT_EXCLUDE_RE, PL_ARG, "ERE",
-	  "Like --exclude with an extended regular expression.", 0 },
 	{ "speed", OPT_SPEED, PL_ARG, "[IF=]RATE",
 	  "The link speed to compute utilization against, for interface IF (a glob) or, "
 	  "without IF, for every interface: '--speed 100Mbit/s', '--speed wlan0=300Mbit/s'. "
@@ -72,10 +57,6 @@ static const struct pl_option net_opts[] = {
 	{ "expect-duplex", OPT_EXPECT_DUPLEX, PL_ARG, "DUPLEX",
 	  "full or half. WARNING when a selected interface that is up runs half duplex and "
 	  "full is expected.", 0 },
-	{ "interval", OPT_INTERVAL, PL_ARG, "SECONDS",
-	  "When there is no usable reading from an earlier run (first run, reboot), read the "
-	  "counters twice this far apart (default 0.5, at most 5). 0 reports averages since "
-	  "boot instead, and says so.", 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
@@ -135,20 +116,6 @@ net_option(void *cfgp, int key, const char *arg, char *err, size_t errlen)
 	struct net_config *cfg = cfgp;
 
 	switch (key) {
-	case OPT_INTERVAL:
-		if (pl_parse_double(arg, &cfg->interval) != 0 || cfg->interval < 0 ||
-		    cfg->interval > 5) {
-			pl_snprintf(err, errlen, "'%s' is not a number of seconds from 0 to 5", arg);
-			return -1;
-		}
-		return 0;
-	case OPT_INCLUDE:
-	case OPT_EXCLUDE:
-	case OPT_INCLUDE_RE:
-	case OPT_EXCLUDE_RE:
-		return pl_select_add(&cfg->sel, key == OPT_INCLUDE || key == OPT_INCLUDE_RE,
-				     key == OPT_INCLUDE_RE || key == OPT_EXCLUDE_RE, arg, err,
-				     errlen);
 	case OPT_SPEED:
 		return add_speed(cfg, arg, err, errlen);
 	case OPT_DOWN_STATE:
@@ -231,6 +198,12 @@ static const struct pl_plugin net_plugin = {
 		"  check_net --include 'eth*' --include 'en*' --exclude eth9 --down-state warning\n"
 		"      Every ethN and enX but eth9; a down one is only a warning.\n",
 	.uses_state = true,
+	.selects =
+		"--include and --exclude match interface names ('eth0', 'en*'). Loopback and "
+		"virtual interfaces (veth, docker, bridges, bonds, VLANs, tun) are left out unless "
+		"named. An interface an include rule names is checked even when virtual and "
+		"alerts when it is down (see --down-state); a plain name that does not exist is "
+		"CRITICAL ('eth1 not found').",
 };
 
 struct net_ctx {
@@ -574,13 +547,6 @@ detail_line(struct pl_result *r, const struct net_if *f)
 			       f->now->name, f->now->name);
 }
 
-/* A literal include rule (no glob characters) names an interface that must exist. */
-static bool
-is_literal(const struct pl_select_rule *rule)
-{
-	return rule->include && !rule->is_regex && strpbrk(rule->text, "*?[\\") == NULL;
-}
-
 /* Appends up to ten names to b: "lo, docker0 (+3 more)". */
 static void
 list_names(struct pl_buf *b, const char *const *names, size_t n)
@@ -636,7 +602,6 @@ main(int argc, char **argv)
 	double dt;
 
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.interval = 0.5;
 	cfg.down_state = PL_CRITICAL;
 	pl_plugin_parse(&net_plugin, argc, argv, &cfg, &c);
 	pl_plugin_arm(&c);
@@ -644,7 +609,7 @@ main(int argc, char **argv)
 	memset(&x, 0, sizeof(x));
 	x.c = &c;
 
-	basis = pl_sample(&c, cfg.interval, &net_ops, &x, &dt, basis_text, sizeof(basis_text), &r);
+	basis = pl_sample(&c, &net_ops, &x, &dt, basis_text, sizeof(basis_text), &r);
 	sel = calloc(now->n, sizeof(*sel));
 	skipped = calloc(now->n, sizeof(*skipped));
 	if (sel == NULL || skipped == NULL)
@@ -661,13 +626,13 @@ main(int argc, char **argv)
 		f->now = &now->v[i];
 		pl_netdev_link_read(c.root, name, &f->link);
 		virt = pl_netdev_is_virtual(name, &f->link);
-		if (!pl_select_take(&cfg.sel, &name, 1, !virt)) {
-			if (virt && pl_select_match(&cfg.sel, name) == PL_SELECT_DEFAULT &&
-			    !pl_select_has_include(&cfg.sel))
+		if (!pl_select_take(&c.select, &name, 1, !virt)) {
+			if (virt && pl_select_match(&c.select, name) == PL_SELECT_DEFAULT &&
+			    !pl_select_has_include(&c.select))
 				skipped[nskipped++] = name;
 			continue;
 		}
-		f->explicit = pl_select_match(&cfg.sel, name) == PL_SELECT_INCLUDED;
+		f->explicit = pl_select_match(&c.select, name) == PL_SELECT_INCLUDED;
 		for (int k = 0; k < PL_ND_NFIELDS; k++) {
 			f->rate[k] = t ? pl_counter_rate(f->now->c[k], t->c[k], dt) : NAN;
 			if (t && isnan(f->rate[k]) && dt > 0)
@@ -695,11 +660,17 @@ main(int argc, char **argv)
 	}
 
 	/* An interface named plainly by --include must exist. */
-	for (size_t i = 0; i < cfg.sel.n; i++) {
-		if (is_literal(&cfg.sel.v[i]) && pl_netdev_find(now, cfg.sel.v[i].text) == NULL) {
-			pl_result_finding(&r, PL_CRITICAL, "%s not found", cfg.sel.v[i].text);
-			nmissing++;
-		}
+	{
+		const char **names = calloc(now->n + 1, sizeof(*names)), *missing[16];
+		size_t nm;
+
+		for (size_t i = 0; names != NULL && i < now->n; i++)
+			names[i] = now->v[i].name;
+		nm = pl_select_missing(&c.select, names, names ? now->n : 0, missing, 16);
+		for (size_t i = 0; i < nm && i < 16; i++)
+			pl_result_finding(&r, PL_CRITICAL, "%s not found", missing[i]);
+		nmissing += nm;
+		free(names);
 	}
 	if (basis == PL_BASIS_STATE) {
 		for (size_t i = 0; i < x.nvanished; i++) {
@@ -707,7 +678,7 @@ main(int argc, char **argv)
 			struct pl_netdev_link none;
 
 			memset(&none, 0, sizeof(none));
-			if (pl_select_take(&cfg.sel, &name, 1, !pl_netdev_is_virtual(name, &none)))
+			if (pl_select_take(&c.select, &name, 1, !pl_netdev_is_virtual(name, &none)))
 				pl_result_line(&r, "%s vanished since the last run", name);
 		}
 	}
@@ -719,7 +690,7 @@ main(int argc, char **argv)
 		if (all != NULL)
 			list_names(&b, all, now->n);
 		free(all);
-		if (pl_select_has_include(&cfg.sel))
+		if (pl_select_has_include(&c.select))
 			pl_die(PL_UNKNOWN, "no interface matches the --include rules (interfaces: %s)",
 			       pl_buf_str(&b));
 		pl_die(PL_UNKNOWN, "no interface selected: %s %s virtual or excluded; name one with --include",
