@@ -14,6 +14,25 @@ quick=no
 [ "${1:-}" = "--quick" ] && quick=yes
 
 "$top/setup.sh" --deps-only
+# What only the tests need: jq (the black-box runner checks JSON output with it) and the
+# real engines the integration tests drive (Icinga 2, Nagios 4, NRPE).
+test_packages="jq icinga2 nagios4 nagios-nrpe-server nagios-nrpe-plugin monitoring-plugins-basic"
+missing=""
+for p in $test_packages; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "run-all: missing test packages:$missing (run as root, or apt-get install them)" >&2
+		exit 1
+	fi
+	echo "run-all: installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
 cd "$top"
 [ -x configure ] || autoreconf -fi >/dev/null
 
