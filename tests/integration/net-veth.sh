@@ -169,6 +169,5 @@ run_net --include vethZ --interval 0
 check "a missing included interface is CRITICAL 'vethZ not found' (exit $rc)" \
 	"[ $rc -eq 2 ] && grep -q 'vethZ not found' '$WORK/out'"
 
-
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
