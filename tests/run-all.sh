@@ -16,7 +16,7 @@ quick=no
 "$top/setup.sh" --deps-only
 # What only the tests need: jq (the black-box runner checks JSON output with it) and the
 # real engines the integration tests drive (Icinga 2, Nagios 4, NRPE).
-test_packages="jq icinga2 nagios4 nagios-nrpe-server nagios-nrpe-plugin monitoring-plugins-basic"
+test_packages="jq curl icinga2 nagios4 nagios-nrpe-server nagios-nrpe-plugin monitoring-plugins-basic"
 missing=""
 for p in $test_packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

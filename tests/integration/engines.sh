@@ -1,3 +1,746 @@
-#!/bin/sh
-# placeholder: the engines test is being written
-exit 77
+#!/bin/bash
+# The shipped engine configs and the built plugins in the real engines, all on loopback
+# and in a scratch directory (see /work/shared/recipes/ for how each engine is run):
+#
+#  1. Icinga 2: a scratch config (no ITL) that includes contrib/icinga2/plumbline.conf and
+#     contrib/icinga2/services.conf.example; "icinga2 daemon -C" must accept it; then the
+#     daemon runs in the foreground and the check results are read back through the REST
+#     API: state, first line, the argv Icinga built (arrays, set_if, --extra-opts), the
+#     perfdata Icinga split, and whether Icinga's own perfdata parser accepts each item.
+#     hwmon and mdraid read fixture trees: hwmon through an --extra-opts ini file, mdraid
+#     through a CheckCommand that imports plumbline_mdraid and adds --root.
+#  2. NRPE: the daemon on 127.0.0.1 with the command lines of contrib/nrpe/plumbline.cfg
+#     (plugin path rewritten), called through check_nrpe; plugins run as user nagios with
+#     NRPE's scrubbed environment, so the default state directory is exercised.
+#  3. Nagios 4: "nagios4 -v" on a main config that loads contrib/nagios/commands.cfg must
+#     pass with no warnings; then the daemon runs and status.dat is read back (one of the
+#     services goes through plumbline_nrpe to the NRPE daemon when it listens on 5666).
+#
+# Exit 77 (skip) when not root or when an engine is missing. One line per check, then
+# "N passed, M failed". Every daemon is stopped and the scratch directory removed on exit;
+# the whole run is cut at ENGINES_LIMIT seconds (default 110; it takes about 15).
+
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+: "${top_srcdir:=$(cd "$here/../.." && pwd)}"
+: "${FIXTURES:=$top_srcdir/tests/fixtures}"
+if [ -z "${PLUGINS:-}" ]; then
+	if [ -n "${top_builddir:-}" ]; then
+		PLUGINS=$top_builddir/plugins
+	elif [ -x "$PWD/plugins/check_cpu" ]; then
+		PLUGINS=$PWD/plugins
+	elif [ -x "$PWD/../plugins/check_cpu" ]; then
+		PLUGINS=$(cd "$PWD/../plugins" && pwd)
+	else
+		PLUGINS=$top_srcdir/plugins
+	fi
+fi
+CONTRIB=$top_srcdir/contrib
+NAMES="cpu mem disk_io net hwmon mdraid"
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP: needs root (the engines are started as root and drop to user nagios)"
+	exit 77
+fi
+missing=""
+for t in icinga2 nagios4 nrpe curl jq ss; do
+	command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
+done
+CHECK_NRPE=/usr/lib/nagios/plugins/check_nrpe
+[ -x "$CHECK_NRPE" ] || missing="$missing check_nrpe"
+id nagios >/dev/null 2>&1 || missing="$missing user:nagios"
+if [ -n "$missing" ]; then
+	echo "SKIP: not installed:$missing (apt-get install icinga2 nagios4 nagios-nrpe-server" \
+		"nagios-nrpe-plugin curl jq)"
+	exit 77
+fi
+
+passed=0
+failed=0
+ok() { echo "ok - $1"; passed=$((passed + 1)); }
+notok() { echo "not ok - $1"; failed=$((failed + 1)); }
+check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
+finish() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ] && exit 0
+	exit 1
+}
+
+for n in $NAMES; do
+	if [ ! -x "$PLUGINS/check_$n" ]; then
+		notok "no check_$n in $PLUGINS (set PLUGINS)"
+	fi
+done
+[ "$failed" -eq 0 ] || finish
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/plumbline-engines.XXXXXX") || exit 99
+# The engines drop to user nagios: the plugins and the directories on the way to them
+# must be readable by it, whatever the build directory's permissions are.
+chmod 755 "$WORK"
+DAEMONS=""      # process-group leaders started with setsid, stopped in cleanup
+NAGIOS_UID=$(id -u nagios)
+NAGIOS_STATE=/var/tmp/plumbline-$NAGIOS_UID   # the default state dir of user nagios
+[ -e "$NAGIOS_STATE" ] && made_nagios_state=no || made_nagios_state=yes
+
+stop_daemons() {
+	# SIGTERM to each daemon's main process (it stops its own workers); whatever is left
+	# of its process group after 10 s gets SIGKILL.
+	local pid left i
+	for pid in $DAEMONS; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for i in $(seq 100); do
+		left=""
+		for pid in $DAEMONS; do
+			kill -0 -- "-$pid" 2>/dev/null && left="$left $pid"
+		done
+		[ -z "$left" ] && break
+		sleep 0.1
+	done
+	for pid in $left; do
+		echo "# process group $pid still there 10 s after SIGTERM: SIGKILL"
+		kill -KILL -- "-$pid" 2>/dev/null
+	done
+	for pid in $DAEMONS; do
+		wait "$pid" 2>/dev/null
+	done
+	DAEMONS=""
+}
+cleanup() {
+	[ -n "${WATCHDOG:-}" ] && kill -TERM "$WATCHDOG" 2>/dev/null
+	stop_daemons
+	rm -rf "$WORK"
+	[ "$made_nagios_state" = yes ] && rm -rf "$NAGIOS_STATE"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Whatever hangs, the whole test ends within LIMIT seconds (every wait below is bounded
+# too; this is the backstop).
+LIMIT=${ENGINES_LIMIT:-110}
+(
+	trap 'kill "$sp" 2>/dev/null; exit 0' TERM
+	sleep "$LIMIT" &
+	sp=$!
+	wait "$sp"
+	echo "not ok - the whole test took over ${LIMIT}s: stopped"
+	kill -TERM $$
+) &
+WATCHDOG=$!
+
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+T_ALL=$(now)
+
+# A TCP port on 127.0.0.1 nobody listens on (the preferred one when it is free).
+free_port() {
+	local p i
+	p=${1:-}
+	for i in $(seq 100); do
+		if [ -n "$p" ] && ! ss -Hltn "sport = :$p" | grep -q .; then
+			echo "$p"
+			return 0
+		fi
+		p=$((20000 + RANDOM % 30000))
+	done
+	return 1
+}
+# Wait until a process of the process group LEADER listens on PORT (not someone else's
+# daemon that took the port in the meantime).
+wait_listen() { # port, leader pid, seconds
+	local i p
+	# shellcheck disable=SC2034
+	for i in $(seq $(($3 * 20))); do
+		for p in $(ss -Hltnp "sport = :$1" | grep -o 'pid=[0-9]*' | cut -d= -f2); do
+			[ "$(ps -o pgid= -p "$p" 2>/dev/null | tr -d ' ')" = "$2" ] && return 0
+		done
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# The plugins in a directory the nagios user can reach, mode 0755. check_nrpe beside them,
+# so that $USER1$/check_nrpe in commands.cfg resolves.
+PL=$WORK/plugins
+mkdir -m 755 "$PL"
+for n in $NAMES; do
+	install -m 755 "$PLUGINS/check_$n" "$PL/check_$n"
+done
+ln -s "$CHECK_NRPE" "$PL/check_nrpe"
+
+# The fixture trees, readable by nagios (the source tree may not be).
+FIX=$WORK/fixtures
+mkdir -p "$FIX/hwmon" "$FIX/mdraid"
+if ! cp -R "$FIXTURES/hwmon/coretemp" "$FIX/hwmon/" ||
+	! cp -R "$FIXTURES/mdraid/raid1-degraded" "$FIX/mdraid/"; then
+	notok "fixtures hwmon/coretemp and mdraid/raid1-degraded in $FIXTURES (set FIXTURES)"
+	finish
+fi
+chmod -R a+rX "$FIX"
+
+HWMON_LINE='HWMON OK - 8 sensors, hottest coretemp Package id 0 48C (max 100C)'
+MDRAID_LINE='MDRAID CRITICAL - md6 raid1: failed member sdb2, md6 raid1 degraded [2/1] [U_]'
+
+# What this host really has, for the hwmon/mdraid calls without a fixture root.
+if [ -n "$(ls -A /sys/class/hwmon 2>/dev/null)" ]; then host_hwmon=yes; else host_hwmon=no; fi
+if [ -r /proc/mdstat ] && grep -q '^md' /proc/mdstat; then host_md=yes; else host_md=no; fi
+
+########################################################################################
+# 1. Icinga 2
+########################################################################################
+T0=$(now)
+D=$WORK/i2
+mkdir -p "$D"/{etc,lib/certs,log,cache,spool/tmp,run,state}
+chmod 700 "$D/state"
+I2D=(-DDataDir="$D/lib" -DLogDir="$D/log" -DCacheDir="$D/cache" -DSpoolDir="$D/spool"
+	-DInitRunDir="$D/run" -DRunAsUser=root -DRunAsGroup=root)
+I2PORT=$(free_port) || { notok "icinga2: no free port"; finish; }
+I2PW=$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')
+INI=$WORK/plumbline.ini
+cat >"$INI" <<EOF
+# read through --extra-opts: any long option works, here --root
+[check_hwmon]
+root = $FIX/hwmon/coretemp
+EOF
+chmod 644 "$INI"
+
+cat >"$D/etc/icinga2.conf" <<EOF
+const PluginDir = "$PL"
+const NodeName = "i2test"
+const ZoneName = "i2test"
+object Endpoint NodeName { }
+object Zone ZoneName { endpoints = [ NodeName ] }
+object CheckerComponent "checker" { }
+object ApiListener "api" {
+	bind_host = "127.0.0.1"
+	bind_port = $I2PORT
+	accept_config = false
+	accept_commands = false
+}
+object ApiUser "test" { password = "$I2PW"; permissions = [ "*" ] }
+object FileLogger "main-log" { severity = "information"; path = LogDir + "/icinga2.log" }
+
+include "$CONTRIB/icinga2/plumbline.conf"
+include "$CONTRIB/icinga2/services.conf.example"
+
+object CheckCommand "pl-true" { command = [ "/bin/true" ] }
+/* --root through an extra arguments entry */
+object CheckCommand "plumbline_mdraid_fixture" {
+	import "plumbline_mdraid"
+	arguments += { "--root" = "\$plumbline_root\$" }
+}
+
+template Service "pl-fast" {
+	check_interval = 1s
+	retry_interval = 1s
+	max_check_attempts = 1
+}
+object Host "h1" {
+	check_command = "pl-true"
+	check_interval = 5s
+}
+/* the example's apply rules: cpu, memory, disk-io, network; no sensors, no raid */
+object Host "linux1" {
+	check_command = "pl-true"
+	vars.os = "Linux"
+}
+object Service "pl-cpu" {
+	import "pl-fast"
+	host_name = "h1"
+	check_command = "plumbline_cpu"
+	vars.plumbline_cpu_per_cpu = true
+	vars.plumbline_warningx = [ "iowait=~:50", "steal=~:40" ]
+}
+object Service "pl-mem" {
+	import "pl-fast"
+	host_name = "h1"
+	check_command = "plumbline_mem"
+	vars.plumbline_warning = "90"
+	vars.plumbline_critical = "98"
+	vars.plumbline_warningx = [ "available=256MB:", "swap_used_pct=50" ]
+	vars.plumbline_criticalx = [ "available=128MB:" ]
+	vars.plumbline_timeout = "8:critical"
+}
+object Service "pl-disk-io" {
+	import "pl-fast"
+	host_name = "h1"
+	check_command = "plumbline_disk_io"
+	vars.plumbline_warningx = [ "*_await=~:5s" ]
+}
+object Service "pl-net" {
+	import "pl-fast"
+	host_name = "h1"
+	check_command = "plumbline_net"
+}
+object Service "pl-hwmon" {
+	import "pl-fast"
+	host_name = "h1"
+	check_command = "plumbline_hwmon"
+	vars.plumbline_extra_opts = "@$INI"
+}
+object Service "pl-mdraid" {
+	import "pl-fast"
+	host_name = "h1"
+	check_command = "plumbline_mdraid_fixture"
+	vars.plumbline_root = "$FIX/mdraid/raid1-degraded"
+}
+EOF
+
+(cd "$D/lib" && icinga2 pki new-ca "${I2D[@]}" &&
+	icinga2 pki new-cert "${I2D[@]}" --cn i2test --key certs/i2test.key --csr certs/i2test.csr &&
+	icinga2 pki sign-csr "${I2D[@]}" --csr certs/i2test.csr --cert certs/i2test.crt &&
+	cp ca/ca.crt certs/ca.crt) >"$D/pki.out" 2>&1 ||
+	{ notok "icinga2: TLS material for the API"; sed 's/^/# /' "$D/pki.out"; }
+
+if icinga2 daemon -C -c "$D/etc/icinga2.conf" "${I2D[@]}" >"$D/validate.out" 2>&1; then
+	nsvc=$(grep -o 'Instantiated [0-9]* Services\?' "$D/validate.out" | head -1)
+	ok "icinga2 daemon -C accepts plumbline.conf + services.conf.example ($nsvc)"
+	i2_valid=yes
+else
+	notok "icinga2 daemon -C accepts plumbline.conf + services.conf.example"
+	grep -E 'critical/|Error|^ *[0-9]+:|\^' "$D/validate.out" | head -20 | sed 's/^/# /'
+	i2_valid=no
+fi
+
+api() { # path [curl args...]
+	local p=$1
+	shift
+	curl -sk --max-time 5 -u "test:$I2PW" -H 'Accept: application/json' "$@" \
+		"https://127.0.0.1:$I2PORT/v1/$p"
+}
+
+if [ "$i2_valid" = yes ]; then
+	PLUMBLINE_STATE_DIR=$D/state setsid /usr/sbin/icinga2 daemon -c "$D/etc/icinga2.conf" \
+		"${I2D[@]}" >"$D/daemon.out" 2>&1 </dev/null &
+	I2PID=$!
+	DAEMONS="$DAEMONS $I2PID"
+	if wait_listen "$I2PORT" "$I2PID" 15; then
+		echo "# icinga2: API up after $(since "$T0")s"
+		:
+	else
+		notok "icinga2: the API listens on 127.0.0.1:$I2PORT"
+		tail -20 "$D/daemon.out" | sed 's/^/# /'
+	fi
+	# Until every service has a result, and the rate plugins on h1 a second one (from the
+	# state their first run left, so not "first run").
+	deadline=$((SECONDS + 40))
+	while :; do
+		api 'objects/services?attrs=name&attrs=host_name&attrs=last_check_result' \
+			>"$D/results.json" 2>/dev/null
+		pending=$(jq -r '[.results[].attrs
+			| select(.last_check_result == null
+			  or (.host_name == "h1" and (.last_check_result.output | test("first run"))))
+			| .host_name + "!" + .name] | join(" ")' "$D/results.json" 2>/dev/null) ||
+			pending="(no answer)"
+		[ -z "$pending" ] && break
+		# the example services check every 5 minutes: run them now (again, until the
+		# checker has taken them)
+		case " $pending" in
+		*" linux1!"*)
+			api actions/reschedule-check -X POST -d '{"type": "Service", "force": true,
+				"filter": "host.name == \"linux1\" && !service.last_check_result"}' \
+				>/dev/null 2>&1 ;;
+		esac
+		if [ $SECONDS -ge $deadline ]; then
+			notok "icinga2: results for every service within 40s (missing: $pending)"
+			break
+		fi
+		sleep 0.5
+	done
+	echo "# icinga2: all results after $(since "$T0")s"
+	# Icinga's own parser (the one its metric writers use) over every perfdata item.
+	script='var r = {}
+	for (s in get_objects(Service)) {
+		var l = []
+		if (s.last_check_result) {
+			for (p in s.last_check_result.performance_data) {
+				try {
+					var v = parse_performance_data(p)
+					l.add(v.label + "=" + v.value + "|" + v.unit)
+				} except {
+					l.add("INVALID " + p)
+				}
+			}
+		}
+		r[s.host_name + "!" + s.name] = l
+	}
+	r'
+	api console/execute-script -X POST -H 'Content-Type: application/json' \
+		-d "$(jq -n --arg c "$script" '{command: $c, sandboxed: false}')" \
+		>"$D/parsed.json" 2>/dev/null
+
+	res() { # host!service, jq filter on last_check_result
+		jq -r --arg h "${1%%!*}" --arg s "${1#*!}" \
+			".results[].attrs | select(.host_name == \$h and .name == \$s)
+			| .last_check_result | $2" "$D/results.json" 2>/dev/null
+	}
+	perf_has() { # host!service, label regex (anchored at the start of the item)
+		res "$1" '.performance_data[]' | grep -Eq "^'?($2)'?="
+	}
+	parsed() { # host!service -> one parsed item per line
+		jq -r --arg k "$1" '.results[0].result[$k][]?' "$D/parsed.json" 2>/dev/null
+	}
+	icinga_service() { # host!service, first-line prefix, states allowed (regex), labels regex...
+		local k=$1 word=$2 states=$3 line st ex nbad nu
+		shift 3
+		st=$(res "$k" '.state')
+		ex=$(res "$k" '.exit_status')
+		line=$(res "$k" '.output' | head -1)
+		if [ -z "$st" ]; then
+			notok "icinga2 $k: no check result"
+			return
+		fi
+		check "icinga2 $k: exit $ex, state $st, \"${line:0:60}...\"" \
+			'[[ "$ex" =~ ^($states)$ && "$st" = "$ex" && "$line" == "$word"* ]]'
+		for l in "$@"; do
+			check "icinga2 $k: perfdata has $l" 'perf_has "$k" "$l"'
+		done
+		nbad=$(parsed "$k" | grep '^INVALID' | grep -Evc "^INVALID '?[^=]*'?=U(;|\$)")
+		nu=$(parsed "$k" | grep -Ec "^INVALID '?[^=]*'?=U(;|\$)")
+		msg="Icinga parses all $(parsed "$k" | wc -l) perfdata items"
+		[ "$nu" -gt 0 ] &&
+			msg="$msg but $nu with value U (Icinga 2.13 cannot parse U, Icinga/icinga2#9282)"
+		check "icinga2 $k: $msg" \
+			'[ "$(parsed "$k" | wc -l)" -gt 0 ] && [ "$nbad" -eq 0 ]'
+		if [ "$nbad" -ne 0 ]; then parsed "$k" | grep '^INVALID' | sed 's/^/# /'; fi
+	}
+	icinga_service 'h1!pl-cpu' 'CPU ' '0|1|2' busy iowait steal max_cpu_busy cpu0_busy
+	icinga_service 'h1!pl-mem' 'MEM ' '0|1|2' used_pct available swap_used_pct
+	icinga_service 'h1!pl-disk-io' 'DISK_IO ' '0|1|2' '[^=]*_util' '[^=]*_read_await'
+	icinga_service 'h1!pl-net' 'NET ' '0|1|2' '[^=]*_rx_bits' '[^=]*_tx_util'
+	icinga_service 'h1!pl-hwmon' 'HWMON OK' '0' temp_coretemp_package_id_0 temp_nvme_composite
+	icinga_service 'h1!pl-mdraid' 'MDRAID CRITICAL' '2' md6_degraded md6_failed
+	icinga_service 'linux1!cpu' 'CPU ' '0|1|2' busy
+	icinga_service 'linux1!memory' 'MEM ' '0|1|2' used_pct
+	icinga_service 'linux1!disk-io' 'DISK_IO ' '0|1|2' '[^=]*_util'
+	icinga_service 'linux1!network' 'NET ' '0|1|2' '[^=]*_rx_bits'
+
+	# What Icinga built from the vars and the shipped arguments.
+	cmd() { res "$1" '.command | map(tostring) | join(" ")'; }
+	c=$(cmd 'h1!pl-cpu')
+	check "icinga2 pl-cpu: arrays repeat --warningx, set_if gives --per-cpu, defaults -w 85 -c 95 ($c)" \
+		'[[ "$c" == *"--warningx iowait=~:50 --warningx steal=~:40"* &&
+		   "$c" == *" --per-cpu"* && "$c" == *"-c 95"* && "$c" == *"-w 85"* ]]'
+	c=$(cmd 'h1!pl-mem')
+	check "icinga2 pl-mem: -w/-c/-t from vars, both arrays ($c)" \
+		'[[ "$c" == *"--criticalx available=128MB:"* &&
+		   "$c" == *"--warningx available=256MB: --warningx swap_used_pct=50"* &&
+		   "$c" == *"-c 98"* && "$c" == *"-t 8:critical"* && "$c" == *"-w 90"* ]]'
+	check "icinga2 pl-mem: the ranges arrive in the perfdata (used_pct 90/98, available in bytes)" \
+		'res "h1!pl-mem" ".performance_data[]" | grep -Eq "^used_pct=[0-9.]+%;90;98;0;100\$" &&
+		res "h1!pl-mem" ".performance_data[]" | grep -Eq "^available=[0-9]+B;268435456:;134217728:;"'
+	c=$(cmd 'h1!pl-hwmon')
+	check "icinga2 pl-hwmon: --extra-opts=@FILE as one argument, first ($c)" \
+		'[[ "$c" == "$PL/check_hwmon --extra-opts=@$INI"* ]]'
+	# (Icinga keeps the blank before the plugin's " | " at the end of the first line)
+	line=$(res 'h1!pl-hwmon' '.output' | head -1 | sed 's/ *$//')
+	check "icinga2 pl-hwmon: the ini file's root was used: \"$line\"" '[ "$line" = "$HWMON_LINE" ]'
+	c=$(cmd 'h1!pl-mdraid')
+	check "icinga2 pl-mdraid: --root from an extra arguments entry ($c)" \
+		'[ "$c" = "$PL/check_mdraid --root $FIX/mdraid/raid1-degraded" ]'
+	line=$(res 'h1!pl-mdraid' '.output' | head -1 | sed 's/ *$//')
+	check "icinga2 pl-mdraid: \"$line\"" '[ "$line" = "$MDRAID_LINE" ]'
+	c=$(cmd 'h1!pl-net')
+	check "icinga2: no argument for an unset variable (pl-net: $c)" \
+		'[ "$c" = "$PL/check_net -c 95 -w 80" ]'
+	c=$(cmd 'linux1!network')
+	check "icinga2 example network: --expect-speed/--expect-duplex ($c)" \
+		'[[ "$c" == *"--expect-duplex full --expect-speed 1Gbit/s"* ]]'
+	c=$(cmd 'linux1!disk-io')
+	check "icinga2 example disk-io: the await globs reach the plugin unexpanded ($c)" \
+		"[[ \"\$c\" == *\"--warningx *_read_await=~:50ms --warningx *_write_await=~:50ms\"* ]]"
+	napplied=$(jq '[.results[].attrs | select(.host_name == "linux1")] | length' \
+		"$D/results.json" 2>/dev/null)
+	check "icinga2 example: 4 services on a Linux host without physical/md_raid (got $napplied)" \
+		'[ "$napplied" = 4 ]'
+	check "icinga2: the state files are in PLUMBLINE_STATE_DIR, not /var/tmp" \
+		'ls "$D/state" | grep -q "^check_cpu-"'
+	crit=$(grep -c 'critical/\|warning/PluginCheckTask' "$D/log/icinga2.log" 2>/dev/null)
+	check "icinga2: no critical or PluginCheckTask warning in the log ($crit)" '[ "$crit" = 0 ]'
+	[ "$crit" = 0 ] ||
+		grep 'critical/\|warning/PluginCheckTask' "$D/log/icinga2.log" | head -5 | sed 's/^/# /'
+	T1=$(now)
+	stop_daemons
+	echo "# icinga2: stopped in $(since "$T1")s"
+fi
+echo "# icinga2: $(since "$T0")s"
+
+########################################################################################
+# 2. NRPE (its daemon stays up for the Nagios part, which calls it through check_nrpe)
+########################################################################################
+T0=$(now)
+N=$WORK/nrpe
+mkdir -p "$N"
+NRPE_PORT=$(free_port 5666) || { notok "nrpe: no free port"; finish; }
+{
+	cat <<EOF
+log_file=$N/nrpe.log
+disable_syslog=1
+debug=0
+pid_file=$N/nrpe.pid
+server_address=127.0.0.1
+server_port=$NRPE_PORT
+nrpe_user=nagios
+nrpe_group=nagios
+allowed_hosts=127.0.0.1
+dont_blame_nrpe=0
+allow_bash_command_substitution=0
+command_timeout=12
+connection_timeout=60
+EOF
+	# the shipped command lines, with the plugin directory of this build
+	grep '^command\[' "$CONTRIB/nrpe/plumbline.cfg" | sed "s#/usr/lib/nagios/plugins/#$PL/#"
+} >"$N/nrpe.cfg"
+chown -R nagios:nagios "$N"
+setsid nrpe -c "$N/nrpe.cfg" -f >"$N/nrpe.out" 2>&1 </dev/null &
+NRPE_PID=$!
+DAEMONS="$DAEMONS $NRPE_PID"
+if wait_listen "$NRPE_PORT" "$NRPE_PID" 10; then
+	out=$("$CHECK_NRPE" -H 127.0.0.1 -p "$NRPE_PORT" -t 15 2>&1)
+	check "nrpe on 127.0.0.1:$NRPE_PORT answers: $out" '[[ "$out" == NRPE\ v* ]]'
+	ncmds=$(grep -c '^command\[plumbline_' "$N/nrpe.cfg")
+	check "nrpe: contrib/nrpe/plumbline.cfg defines the 6 commands (got $ncmds)" '[ "$ncmds" = 6 ]'
+	nrpe_call() { # command -> $out, $rc
+		out=$("$CHECK_NRPE" -H 127.0.0.1 -p "$NRPE_PORT" -t 15 -c "$1" 2>&1)
+		rc=$?
+	}
+	# the shipped thresholds show in the perfdata
+	for n in "cpu iowait=[0-9.]+%;20;" "mem swap_used_pct=([0-9.]+%|U);;80;" \
+		"disk_io [^= ]*_read_await=[0-9.]+s;~:0.05(;|$)" "net [^= ]*_rx_util=[0-9.U]+%?;80;95;"; do
+		item=${n#* }
+		n=${n%% *}
+		word=$(echo "$n" | tr a-z A-Z)
+		nrpe_call "plumbline_$n"
+		line=${out%%$'\n'*}
+		check "nrpe plumbline_$n: rc $rc, \"${line:0:60}...\"" \
+			'[[ "$rc" =~ ^[012]$ && "$line" == "$word "* ]]'
+		check "nrpe plumbline_$n: perfdata has $item" \
+			'printf "%s\n" "$out" | sed -n "s/^[^|]*|//p" | tr " " "\n" | grep -Eq "^$item"'
+	done
+	nrpe_call plumbline_cpu
+	check "nrpe plumbline_cpu again: answered from the state of the first run (rc $rc)" \
+		'[[ "$rc" =~ ^[012]$ && "$out" != *"first run"* ]]'
+	check "nrpe: the default state dir $NAGIOS_STATE belongs to nagios, mode 700" \
+		'[ "$(stat -c %U:%a "$NAGIOS_STATE" 2>/dev/null)" = nagios:700 ]'
+	for n in hwmon mdraid; do
+		word=$(echo "$n" | tr a-z A-Z)
+		nrpe_call "plumbline_$n"
+		line=${out%%$'\n'*}
+		rest=${out#"$line"}
+		has=$([ "$n" = hwmon ] && echo "$host_hwmon" || echo "$host_md")
+		if [ "$has" = yes ]; then
+			check "nrpe plumbline_$n (this host has some): rc $rc, \"${line:0:60}...\"" \
+				'[[ "$rc" =~ ^[0-3]$ && "$line" == "$word "* ]]'
+		else
+			# nothing to read here: one UNKNOWN status line; the long output, if any,
+			# only repeats it as "[UNKNOWN] ..."
+			check "nrpe plumbline_$n (no hardware here): rc $rc, \"$line\"" \
+				'[[ "$rc" = 3 && "$line" == "$word UNKNOWN - "* && ${#line} -le 200 &&
+				   "$line" != *"|"* ]] &&
+				 ! printf "%s\n" "$rest" | grep -v "^\[UNKNOWN\] \|^$" | grep -q .'
+		fi
+	done
+else
+	notok "nrpe listens on 127.0.0.1:$NRPE_PORT"
+	sed 's/^/# /' "$N/nrpe.out" | tail -5
+fi
+echo "# nrpe: $(since "$T0")s"
+
+########################################################################################
+# 3. Nagios 4
+########################################################################################
+T0=$(now)
+G=$WORK/n4
+mkdir -p "$G"/{etc,var/rw,var/spool/checkresults,var/state,log}
+chmod 700 "$G/var/state"
+chown -R nagios:nagios "$G/var" "$G/log"
+echo "\$USER1\$=$PL" >"$G/etc/resource.cfg"
+# nagios4 reads the object files after dropping to user nagios, who may not be able to
+# read the source tree (a checkout under /root): a copy of the shipped file
+cp "$CONTRIB/nagios/commands.cfg" "$G/etc/commands.cfg"
+cat >"$G/etc/nagios.cfg" <<EOF
+log_file=$G/log/nagios.log
+resource_file=$G/etc/resource.cfg
+cfg_file=$G/etc/commands.cfg
+cfg_file=$G/etc/objects.cfg
+object_cache_file=$G/var/objects.cache
+precached_object_file=$G/var/objects.precache
+status_file=$G/var/status.dat
+status_update_interval=1
+nagios_user=nagios
+nagios_group=nagios
+check_external_commands=0
+command_file=$G/var/rw/nagios.cmd
+query_socket=$G/var/rw/nagios.qh
+lock_file=$G/var/nagios.lock
+temp_file=$G/var/nagios.tmp
+temp_path=$G/var
+check_result_path=$G/var/spool/checkresults
+check_result_reaper_frequency=1
+retain_state_information=0
+state_retention_file=$G/var/retention.dat
+use_syslog=0
+log_initial_states=1
+check_for_updates=0
+interval_length=1
+service_inter_check_delay_method=n
+host_inter_check_delay_method=n
+max_service_check_spread=1
+max_host_check_spread=1
+service_check_timeout=15
+enable_notifications=0
+enable_event_handlers=0
+process_performance_data=0
+illegal_macro_output_chars=\`~\$&|'"<>
+EOF
+svc() { # description, check_command
+	cat <<EOF
+define service {
+	host_name		h1
+	service_description	$1
+	check_command		$2
+	max_check_attempts	1
+	check_interval		2
+	retry_interval		2
+	check_period		24x7
+	contacts		nobody
+	notification_period	24x7
+}
+EOF
+}
+{
+	cat <<EOF
+define timeperiod {
+	timeperiod_name	24x7
+	alias		always
+	sunday		00:00-24:00
+	monday		00:00-24:00
+	tuesday		00:00-24:00
+	wednesday	00:00-24:00
+	thursday	00:00-24:00
+	friday		00:00-24:00
+	saturday	00:00-24:00
+}
+define command {
+	command_name	pl-true
+	command_line	/bin/true
+}
+define contact {
+	contact_name			nobody
+	host_notifications_enabled	0
+	service_notifications_enabled	0
+	host_notification_period	24x7
+	service_notification_period	24x7
+	host_notification_options	n
+	service_notification_options	n
+	host_notification_commands	pl-true
+	service_notification_commands	pl-true
+}
+define host {
+	host_name		h1
+	address			127.0.0.1
+	check_command		pl-true
+	max_check_attempts	1
+	check_interval		5
+	retry_interval		5
+	check_period		24x7
+	contacts		nobody
+	notification_period	24x7
+}
+EOF
+	svc cpu 'plumbline_cpu!85!95!--warningx iowait=20 --per-cpu'
+	svc mem 'plumbline_mem!90!98!--warningx swap_used_pct=50 --criticalx available=128MB:'
+	svc disk_io "plumbline_disk_io!80!95!--warningx '*_await=~:50ms'"
+	svc net 'plumbline_net!80!95'
+	svc hwmon "plumbline_hwmon!--root $FIX/hwmon/coretemp"
+	svc mdraid "plumbline_mdraid!--root $FIX/mdraid/raid1-degraded"
+	[ "$NRPE_PORT" = 5666 ] && svc nrpe_mem 'plumbline_nrpe!plumbline_mem'
+} >"$G/etc/objects.cfg"
+chmod -R a+rX "$G/etc"
+
+if nagios4 -v "$G/etc/nagios.cfg" >"$G/verify.out" 2>&1; then
+	w=$(sed -n 's/^Total Warnings: *//p' "$G/verify.out")
+	check "nagios4 -v accepts contrib/nagios/commands.cfg ($w warnings)" '[ "$w" = 0 ]'
+	[ "$w" = 0 ] || grep -i '^warning' "$G/verify.out" | head -5 | sed 's/^/# /'
+	n4_valid=yes
+else
+	notok "nagios4 -v accepts contrib/nagios/commands.cfg"
+	grep -iE 'error|warning' "$G/verify.out" | head -10 | sed 's/^/# /'
+	n4_valid=no
+fi
+
+if [ "$n4_valid" = yes ]; then
+	(cd "$G" && PLUMBLINE_STATE_DIR=$G/var/state exec setsid nagios4 "$G/etc/nagios.cfg" \
+		>"$G/daemon.out" 2>&1 </dev/null) &
+	DAEMONS="$DAEMONS $!"
+	NSVC=$(grep -c 'service_description' "$G/etc/objects.cfg")
+	# status.dat -> "desc<TAB>checked<TAB>state<TAB>output<TAB>perfdata" per service
+	statusdat() {
+		awk -F= '/^servicestatus \{/ { s = 1; d = c = st = o = p = ""; next }
+			s && /^\t}/ { print d "\t" c "\t" st "\t" o "\t" p; s = 0; next }
+			s { k = $1; sub(/^\t/, "", k); v = substr($0, index($0, "=") + 1)
+				if (k == "service_description") d = v
+				else if (k == "has_been_checked") c = v
+				else if (k == "current_state") st = v
+				else if (k == "plugin_output") o = v
+				else if (k == "performance_data") p = v }' "$G/var/status.dat" 2>/dev/null
+	}
+	deadline=$((SECONDS + 30))
+	while :; do
+		statusdat >"$G/status.tsv"
+		# every service checked, and cpu a second time (its first run samples)
+		if [ "$(awk -F'\t' '$2 == 1' "$G/status.tsv" | wc -l)" -eq "$NSVC" ] &&
+			! awk -F'\t' '$1 == "cpu"' "$G/status.tsv" | grep -q 'first run'; then
+			break
+		fi
+		if [ $SECONDS -ge $deadline ]; then
+			n=$(awk -F'\t' '$2 == 1' "$G/status.tsv" | wc -l)
+			notok "nagios4: all $NSVC services checked within 30s ($n were)"
+			tail -5 "$G/daemon.out" | sed 's/^/# /'
+			break
+		fi
+		sleep 0.5
+	done
+	# perfdata (space-separated; our labels have no blanks) has an item LABEL=..., or
+	# starting with the regex when it contains "="
+	has_item() {
+		case $2 in
+		*=*) tr ' ' '\n' <<<"$1" | grep -Eq "^($2)" ;;
+		*) tr ' ' '\n' <<<"$1" | grep -Eq "^'?($2)'?=" ;;
+		esac
+	}
+	# Nagios keeps only the first line in plugin_output (long output apart).
+	nagios_service() { # description, first-line prefix, states regex, perf label regexes...
+		# shellcheck disable=SC2034
+		local d=$1 word=$2 states=$3 row st o p
+		shift 3
+		row=$(awk -F'\t' -v d="$d" '$1 == d' "$G/status.tsv")
+		st=$(printf '%s' "$row" | cut -f3)
+		o=$(printf '%s' "$row" | cut -f4)
+		p=$(printf '%s' "$row" | cut -f5)
+		check "nagios4 $d: state $st, \"${o:0:60}...\"" \
+			'[[ "$st" =~ ^($states)$ && "$o" == "$word"* ]]'
+		for l in "$@"; do
+			check "nagios4 $d: perfdata has $l" 'has_item "$p" "$l"'
+		done
+	}
+	nagios_service cpu 'CPU ' '0|1|2' busy 'iowait=[0-9.]+%;20;' cpu1_busy
+	nagios_service mem 'MEM ' '0|1|2' 'used_pct=[0-9.]+%;90;98;' 'available=[0-9]+B;;134217728:;'
+	nagios_service disk_io 'DISK_IO ' '0|1|2' '[^= ]*_util' '[^= ]*_read_await=[0-9.]+s;~:0.05'
+	nagios_service net 'NET ' '0|1|2' '[^= ]*_rx_bits'
+	nagios_service hwmon "$HWMON_LINE" 0 temp_coretemp_package_id_0
+	nagios_service mdraid "$MDRAID_LINE" 2 md6_degraded
+	if [ "$NRPE_PORT" = 5666 ]; then
+		nagios_service nrpe_mem 'MEM ' '0|1|2' used_pct
+	else
+		echo "# nagios4 plumbline_nrpe not run: NRPE had to use port $NRPE_PORT (5666 is busy)"
+	fi
+	check "nagios4: the plugins ran as nagios with PLUMBLINE_STATE_DIR from the environment" \
+		'[ "$(stat -c %U "$G/var/state/"check_cpu-* 2>/dev/null | sort -u)" = nagios ]'
+fi
+stop_daemons
+echo "# nagios4: $(since "$T0")s"
+echo "# total: $(since "$T_ALL")s"
+finish
