@@ -6,17 +6,7 @@
 #include "pl_buf.h"
 #include "pl_diskstats.h"
 #include "pl_num.h"
-
-/* The line [p, eol) and where the next one starts; eol is NULL at the end of the text.
- * A last line without a newline has eol == end and *cut set. */
-static const char *
-line_end(const char *p, const char *end, bool *cut)
-{
-	const char *nl = memchr(p, '\n', (size_t)(end - p));
-
-	*cut = nl == NULL;
-	return nl != NULL ? nl : end;
-}
+#include "pl_text.h"
 
 static bool
 is_blank(char c)
@@ -162,29 +152,26 @@ int
 pl_diskstats_parse(const char *buf, size_t len, struct pl_diskstats *out, char *err,
 		   size_t errlen)
 {
-	const char *p = buf, *end = buf + len;
-	size_t cap = 0, lineno = 0;
+	struct pl_lines it;
+	const char *p, *eol;
+	size_t cap = 0;
+	bool cut;
 
 	out->v = NULL;
 	out->n = 0;
-	while (p < end) {
+	pl_lines_init(&it, buf, len);
+	while (pl_lines_next(&it, &p, &eol, &cut)) {
 		struct pl_diskstats_entry e;
-		const char *q;
-		bool cut;
-		const char *eol = line_end(p, end, &cut);
+		const char *q = p;
 
-		lineno++;
-		q = p;
 		pl_skip_blanks(&q, eol);
-		if (q == eol) {
-			p = eol + 1;
+		if (q == eol)
 			continue;      /* a blank line carries nothing */
-		}
-		if (parse_line(p, eol, lineno, &e, err, errlen) != 0)
+		if (parse_line(p, eol, it.lineno, &e, err, errlen) != 0)
 			return -1;
 		if (cut) {
 			pl_snprintf(err, errlen, "line %zu (%s): cut short (no newline at the end of the file)",
-				    lineno, e.name);
+				    it.lineno, e.name);
 			return -1;
 		}
 		if (out->n >= PL_DISKSTATS_MAX) {
@@ -195,7 +182,6 @@ pl_diskstats_parse(const char *buf, size_t len, struct pl_diskstats *out, char *
 			pl_snprintf(err, errlen, "out of memory");
 			return -1;
 		}
-		p = eol + 1;
 	}
 	if (out->n == 0) {
 		pl_snprintf(err, errlen, "%s", len == 0 ? "the file is empty" : "no device lines");
@@ -363,25 +349,22 @@ int
 pl_mountinfo_parse(const char *buf, size_t len, struct pl_mountinfo *out, char *err,
 		   size_t errlen)
 {
-	const char *p = buf, *end = buf + len;
-	size_t cap = 0, lineno = 0;
+	struct pl_lines it;
+	const char *p, *eol;
+	size_t cap = 0;
+	bool cut;
 
 	out->v = NULL;
 	out->n = 0;
-	while (p < end) {
+	pl_lines_init(&it, buf, len);
+	while (pl_lines_next(&it, &p, &eol, &cut)) {
 		struct pl_mount m;
-		const char *q;
-		bool cut;
-		const char *eol = line_end(p, end, &cut);
+		const char *q = p;
 
-		lineno++;
-		q = p;
 		pl_skip_blanks(&q, eol);
-		if (q == eol) {
-			p = eol + 1;
+		if (q == eol)
 			continue;
-		}
-		if (parse_mount(p, eol, lineno, &m, err, errlen) != 0) {
+		if (parse_mount(p, eol, it.lineno, &m, err, errlen) != 0) {
 			mount_free(&m);
 			return -1;
 		}
@@ -389,7 +372,7 @@ pl_mountinfo_parse(const char *buf, size_t len, struct pl_mountinfo *out, char *
 			/* A path cut short would name another mount point. */
 			mount_free(&m);
 			pl_snprintf(err, errlen, "line %zu: cut short (no newline at the end of the file)",
-				    lineno);
+				    it.lineno);
 			return -1;
 		}
 		if (out->n >= PL_MOUNTINFO_MAX) {
@@ -410,7 +393,6 @@ pl_mountinfo_parse(const char *buf, size_t len, struct pl_mountinfo *out, char *
 			cap = nc;
 		}
 		out->v[out->n++] = m;
-		p = eol + 1;
 	}
 	return 0;
 }

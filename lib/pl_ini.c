@@ -6,6 +6,7 @@
 
 #include "pl_buf.h"
 #include "pl_ini.h"
+#include "pl_text.h"
 
 static bool
 blank(char c)
@@ -27,29 +28,27 @@ int
 pl_ini_parse(const char *buf, size_t len, const char *section, pl_ini_cb cb, void *ctx,
 	     char *err, size_t errlen)
 {
-	const char *p = buf, *end = buf + len;
+	struct pl_lines it;
+	const char *s, *e;
 	bool in_section = false;
-	int lineno = 0, count = 0;
+	int count = 0;
 
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *s = p, *e = nl ? nl : end;
-
-		p = nl ? nl + 1 : end;
-		lineno++;
+	pl_lines_init(&it, buf, len);
+	while (pl_lines_next(&it, &s, &e, NULL)) {
 		trim(&s, &e);
 		if (s == e || *s == '#' || *s == ';')
 			continue;
 		if (memchr(s, '\0', (size_t)(e - s)) != NULL) {
-			pl_snprintf(err, errlen, "line %d holds a NUL byte", lineno);
+			pl_snprintf(err, errlen, "line %zu holds a NUL byte", it.lineno);
 			return -1;
 		}
 		if (*s == '[') {
 			const char *ns = s + 1, *ne = e - 1;
 
 			if (e - s < 3 || *ne != ']') {
-				pl_snprintf(err, errlen, "line %d: a section header is written [name]",
-					    lineno);
+				pl_snprintf(err, errlen,
+					    "line %zu: a section header is written [name]",
+					    it.lineno);
 				return -1;
 			}
 			trim(&ns, &ne);
@@ -67,15 +66,16 @@ pl_ini_parse(const char *buf, size_t len, const char *section, pl_ini_cb cb, voi
 
 			trim(&ks, &ke);
 			if (ks == ke) {
-				pl_snprintf(err, errlen, "line %d: no option name before '='", lineno);
+				pl_snprintf(err, errlen, "line %zu: no option name before '='",
+					    it.lineno);
 				return -1;
 			}
 			for (const char *k = ks; k < ke; k++) {
 				if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') ||
 				      (*k >= '0' && *k <= '9') || *k == '-' || *k == '_')) {
 					pl_snprintf(err, errlen,
-						    "line %d: '%.*s' is not an option name (letters, digits, '-')",
-						    lineno, (int)(ke - ks), ks);
+						    "line %zu: '%.*s' is not an option name (letters, digits, '-')",
+						    it.lineno, (int)(ke - ks), ks);
 					return -1;
 				}
 			}

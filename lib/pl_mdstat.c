@@ -8,6 +8,7 @@
 #include "pl_buf.h"
 #include "pl_mdstat.h"
 #include "pl_num.h"
+#include "pl_text.h"
 
 /* One line of the file being read, and a cursor in it. */
 struct md_line {
@@ -531,7 +532,7 @@ pl_mdstat_parse(const char *buf, size_t len, struct pl_mdstat *out, char *err, s
 {
 	struct md_parser ps = { out, NULL, false, false, false, err, errlen };
 	struct md_line l = { NULL, NULL, 0, false };
-	const char *p = buf, *end = buf + len;
+	struct pl_lines it;
 	size_t acap = 0, mcap = 0;
 	bool seen_unused = false;
 
@@ -542,14 +543,9 @@ pl_mdstat_parse(const char *buf, size_t len, struct pl_mdstat *out, char *err, s
 		return fail(&ps, NULL, "the file is empty");
 	if (memchr(buf, '\0', len) != NULL)
 		return fail(&ps, NULL, "the file contains a NUL byte");
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-
-		l.p = p;
-		l.end = nl != NULL ? nl : end;
-		l.no++;
-		l.last_unterminated = nl == NULL;
-		p = nl != NULL ? nl + 1 : end;
+	pl_lines_init(&it, buf, len);
+	while (pl_lines_next(&it, &l.p, &l.end, &l.last_unterminated)) {
+		l.no = it.lineno;
 		if (l.no == 1) {
 			if (!eat(&l, "Personalities :"))
 				goto bad_first;

@@ -8,6 +8,7 @@
 #include "pl_file.h"
 #include "pl_netdev.h"
 #include "pl_num.h"
+#include "pl_text.h"
 
 void
 pl_netdev_free(struct pl_netdev *nd)
@@ -114,8 +115,9 @@ parse_line(const char *p, const char *eol, size_t lineno, struct pl_netdev_if *i
 int
 pl_netdev_parse(const char *buf, size_t len, struct pl_netdev *out, char *err, size_t errlen)
 {
-	const char *p = buf, *end = buf + len;
-	size_t lineno = 0, cap = 0;
+	struct pl_lines it;
+	const char *p, *eol;
+	size_t cap = 0;
 
 	out->v = NULL;
 	out->n = 0;
@@ -123,33 +125,29 @@ pl_netdev_parse(const char *buf, size_t len, struct pl_netdev *out, char *err, s
 		pl_snprintf(err, errlen, "/proc/net/dev is empty");
 		return -1;
 	}
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		const char *s;
+	pl_lines_init(&it, buf, len);
+	while (pl_lines_next(&it, &p, &eol, NULL)) {
+		const char *s = p;
 
-		if (eol == NULL)
-			eol = end;
-		lineno++;
-		if (lineno == 1 || lineno == 2) {
-			if (!starts_with(p, eol, lineno == 1 ? "Inter-|" : " face |")) {
+		if (it.lineno == 1 || it.lineno == 2) {
+			if (!starts_with(p, eol, it.lineno == 1 ? "Inter-|" : " face |")) {
 				pl_snprintf(err, errlen,
-					    "/proc/net/dev: line %zu is not the expected header", lineno);
+					    "/proc/net/dev: line %zu is not the expected header",
+					    it.lineno);
 				return -1;
 			}
-			p = eol < end ? eol + 1 : end;
 			continue;
 		}
-		s = p;
 		pl_skip_blanks(&s, eol);
 		if (s < eol) {
 			struct pl_netdev_if ifc;
 
 			memset(&ifc, 0, sizeof(ifc));
-			if (parse_line(p, eol, lineno, &ifc, err, errlen) != 0)
+			if (parse_line(p, eol, it.lineno, &ifc, err, errlen) != 0)
 				return -1;
 			if (pl_netdev_find(out, ifc.name) != NULL) {
-				pl_snprintf(err, errlen, "line %zu: interface %s listed twice", lineno,
-					    ifc.name);
+				pl_snprintf(err, errlen, "line %zu: interface %s listed twice",
+					    it.lineno, ifc.name);
 				return -1;
 			}
 			if (out->n >= PL_NETDEV_MAX) {
@@ -169,9 +167,8 @@ pl_netdev_parse(const char *buf, size_t len, struct pl_netdev *out, char *err, s
 			}
 			out->v[out->n++] = ifc;
 		}
-		p = eol < end ? eol + 1 : end;
 	}
-	if (lineno < 2) {
+	if (it.lineno < 2) {
 		pl_snprintf(err, errlen, "/proc/net/dev: the header is cut short");
 		return -1;
 	}

@@ -6,21 +6,7 @@
 #include "pl_buf.h"
 #include "pl_num.h"
 #include "pl_proc.h"
-
-/* Splits the next line off [*p, end); the last line may lack its newline. */
-static bool
-next_line(const char **p, const char *end, const char **ls, const char **le)
-{
-	const char *nl;
-
-	if (*p >= end)
-		return false;
-	nl = memchr(*p, '\n', (size_t)(end - *p));
-	*ls = *p;
-	*le = nl ? nl : end;
-	*p = nl ? nl + 1 : end;
-	return true;
-}
+#include "pl_text.h"
 
 /* The kernel ends every line of these files with a newline; text that does not end in
  * one was cut short (a truncated copy, a short read), and its last number may be cut
@@ -74,19 +60,19 @@ int
 pl_procstat_parse(const char *buf, size_t len, struct pl_procstat *out, char *err,
 		  size_t errlen)
 {
-	const char *p = buf, *end = buf + len, *ls, *le;
+	struct pl_lines it;
+	const char *ls, *le;
 	bool have_total = false;
 	size_t cap = 0;
-	int lineno = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (check_end(buf, len, "/proc/stat", err, errlen) != 0)
 		return -1;
-	while (next_line(&p, end, &ls, &le)) {
+	pl_lines_init(&it, buf, len);
+	while (pl_lines_next(&it, &ls, &le, NULL)) {
 		struct pl_cpu_times t;
 		const char *q;
 
-		lineno++;
 		if (!starts_with(ls, le, "cpu"))
 			continue;
 		memset(&t, 0, sizeof(t));
@@ -98,15 +84,16 @@ pl_procstat_parse(const char *buf, size_t len, struct pl_procstat *out, char *er
 
 			if (pl_scan_u64(&q, le, &id) != 0 || id > 1 << 20 || q == le ||
 			    (*q != ' ' && *q != '\t')) {
-				pl_snprintf(err, errlen, "/proc/stat: line %d: bad cpu name", lineno);
+				pl_snprintf(err, errlen, "/proc/stat: line %zu: bad cpu name",
+					    it.lineno);
 				goto fail;
 			}
 			t.id = (int)id;
 		}
 		if (parse_cpu_fields(q, le, &t) != 0) {
 			pl_snprintf(err, errlen,
-				    "/proc/stat: line %d: cpu line has missing or non-numeric fields",
-				    lineno);
+				    "/proc/stat: line %zu: cpu line has missing or non-numeric fields",
+				    it.lineno);
 			goto fail;
 		}
 		if (t.id < 0) {
@@ -181,17 +168,17 @@ pl_meminfo_parse(const char *buf, size_t len, struct pl_meminfo *out, char *err,
 		{ "SReclaimable", PL_MI_SRECLAIMABLE, offsetof(struct pl_meminfo, sreclaimable) },
 		{ "Shmem", PL_MI_SHMEM, offsetof(struct pl_meminfo, shmem) },
 	};
-	const char *p = buf, *end = buf + len, *ls, *le;
-	int lineno = 0;
+	struct pl_lines it;
+	const char *ls, *le;
 
 	memset(out, 0, sizeof(*out));
 	if (check_end(buf, len, "/proc/meminfo", err, errlen) != 0)
 		return -1;
-	while (next_line(&p, end, &ls, &le)) {
+	pl_lines_init(&it, buf, len);
+	while (pl_lines_next(&it, &ls, &le, NULL)) {
 		const char *colon = memchr(ls, ':', (size_t)(le - ls)), *q;
 		uint64_t kb;
 
-		lineno++;
 		if (colon == NULL)
 			continue;
 		for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
@@ -202,20 +189,22 @@ pl_meminfo_parse(const char *buf, size_t len, struct pl_meminfo *out, char *err,
 			q = colon + 1;
 			pl_skip_blanks(&q, le);
 			if (pl_scan_u64(&q, le, &kb) != 0) {
-				pl_snprintf(err, errlen, "/proc/meminfo: line %d: %s has no number",
-					    lineno, fields[i].name);
+				pl_snprintf(err, errlen,
+					    "/proc/meminfo: line %zu: %s has no number", it.lineno,
+					    fields[i].name);
 				return -1;
 			}
 			pl_skip_blanks(&q, le);
 			if (le - q != 2 || memcmp(q, "kB", 2) != 0) {
 				pl_snprintf(err, errlen,
-					    "/proc/meminfo: line %d: %s is not in kB", lineno,
+					    "/proc/meminfo: line %zu: %s is not in kB", it.lineno,
 					    fields[i].name);
 				return -1;
 			}
 			if (kb > UINT64_MAX / 1024) {
-				pl_snprintf(err, errlen, "/proc/meminfo: line %d: %s is absurdly large",
-					    lineno, fields[i].name);
+				pl_snprintf(err, errlen,
+					    "/proc/meminfo: line %zu: %s is absurdly large",
+					    it.lineno, fields[i].name);
 				return -1;
 			}
 			*(uint64_t *)((char *)out + fields[i].off) = kb * 1024;
@@ -267,12 +256,14 @@ psi_line(const char *p, const char *e, struct pl_psi_line *l)
 int
 pl_psi_parse(const char *buf, size_t len, struct pl_psi *out, char *err, size_t errlen)
 {
-	const char *p = buf, *end = buf + len, *ls, *le;
+	struct pl_lines it;
+	const char *ls, *le;
 
 	memset(out, 0, sizeof(*out));
 	if (check_end(buf, len, "pressure file", err, errlen) != 0)
 		return -1;
-	while (next_line(&p, end, &ls, &le)) {
+	pl_lines_init(&it, buf, len);
+	while (pl_lines_next(&it, &ls, &le, NULL)) {
 		struct pl_psi_line *l;
 
 		if (starts_with(ls, le, "some "))

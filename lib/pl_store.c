@@ -12,6 +12,7 @@
 #include "pl_buf.h"
 #include "pl_num.h"
 #include "pl_store.h"
+#include "pl_text.h"
 
 #define MAGIC "plumbline-state"
 
@@ -123,34 +124,30 @@ pl_store_get_u64(const struct pl_store *st, const char *name, uint64_t *out)
 	return pl_parse_u64(v, UINT64_MAX, out);
 }
 
-/* Splits the next line off [*p, end); returns its length or -1 at the end. */
-static long
-next_line(const char **p, const char *end, const char **line)
+/* The next whole line [*ls, *le), or false at the end of the text. Every line of ours
+ * ends in a newline: a line without one is the end of a cut file, not a line to read. */
+static bool
+next_line(struct pl_lines *it, const char **ls, const char **le)
 {
-	const char *nl;
+	bool cut;
 
-	if (*p >= end)
-		return -1;
-	nl = memchr(*p, '\n', (size_t)(end - *p));
-	if (nl == NULL)
-		return -1;     /* every line of ours ends in a newline; this is a cut file */
-	*line = *p;
-	*p = nl + 1;
-	return nl - *line;
+	return pl_lines_next(it, ls, le, &cut) && !cut;
 }
 
 static int
-header(const char **p, const char *end, const char *word, char *out, size_t outlen)
+header(struct pl_lines *it, const char *word, char *out, size_t outlen)
 {
-	const char *line;
-	long n = next_line(p, end, &line);
-	size_t wl = strlen(word);
+	const char *ls, *le;
+	size_t n, wl = strlen(word);
 
-	if (n < (long)wl + 1 || memcmp(line, word, wl) != 0 || line[wl] != ' ')
+	if (!next_line(it, &ls, &le))
 		return -1;
-	if ((size_t)n - wl - 1 >= outlen)
+	n = (size_t)(le - ls);
+	if (n < wl + 1 || memcmp(ls, word, wl) != 0 || ls[wl] != ' ')
 		return -1;
-	memcpy(out, line + wl + 1, (size_t)n - wl - 1);
+	if (n - wl - 1 >= outlen)
+		return -1;
+	memcpy(out, ls + wl + 1, n - wl - 1);
 	out[n - wl - 1] = '\0';
 	return 0;
 }
@@ -174,9 +171,9 @@ pl_store_parse(const char *buf, size_t len, struct pl_store *st, char *err, size
 static int
 store_parse(const char *buf, size_t len, struct pl_store *st, char *err, size_t errlen)
 {
-	const char *p = buf, *end = buf + len, *line;
+	struct pl_lines it;
+	const char *ls, *le;
 	char word[128];
-	long n;
 	bool ended = false;
 
 	pl_store_clear(st);
@@ -184,7 +181,8 @@ store_parse(const char *buf, size_t len, struct pl_store *st, char *err, size_t 
 		pl_snprintf(err, errlen, "state file holds a NUL byte");
 		return -1;
 	}
-	if (header(&p, end, MAGIC, word, sizeof(word)) != 0) {
+	pl_lines_init(&it, buf, len);
+	if (header(&it, MAGIC, word, sizeof(word)) != 0) {
 		pl_snprintf(err, errlen, "not a Plumbline state file");
 		return -1;
 	}
@@ -197,45 +195,46 @@ store_parse(const char *buf, size_t len, struct pl_store *st, char *err, size_t 
 			return -1;
 		}
 	}
-	if (header(&p, end, "plugin", word, sizeof(word)) != 0 || strcmp(word, st->plugin) != 0) {
+	if (header(&it, "plugin", word, sizeof(word)) != 0 || strcmp(word, st->plugin) != 0) {
 		pl_snprintf(err, errlen, "state file belongs to another plugin");
 		return -1;
 	}
-	if (header(&p, end, "key", word, sizeof(word)) != 0 || strcmp(word, st->key) != 0) {
+	if (header(&it, "key", word, sizeof(word)) != 0 || strcmp(word, st->key) != 0) {
 		pl_snprintf(err, errlen, "state file belongs to another key");
 		return -1;
 	}
-	if (header(&p, end, "boot_id", st->boot_id, sizeof(st->boot_id)) != 0) {
+	if (header(&it, "boot_id", st->boot_id, sizeof(st->boot_id)) != 0) {
 		pl_snprintf(err, errlen, "state file has no boot_id line");
 		return -1;
 	}
-	if (header(&p, end, "time", word, sizeof(word)) != 0 ||
+	if (header(&it, "time", word, sizeof(word)) != 0 ||
 	    pl_parse_double(word, &st->time) != 0 || st->time < 0 || st->time > 1e12) {
 		pl_snprintf(err, errlen, "state file has no valid time line");
 		return -1;
 	}
-	if (header(&p, end, "prev_time", word, sizeof(word)) != 0 ||
+	if (header(&it, "prev_time", word, sizeof(word)) != 0 ||
 	    pl_parse_double(word, &st->prev_time) != 0 || st->prev_time < 0 ||
 	    st->prev_time > 1e12) {
 		pl_snprintf(err, errlen, "state file has no valid prev_time line");
 		return -1;
 	}
-	while ((n = next_line(&p, end, &line)) >= 0) {
+	while (next_line(&it, &ls, &le)) {
 		const char *sp;
 		char *name, *value;
+		size_t n = (size_t)(le - ls);
 
-		if (n == 3 && memcmp(line, "end", 3) == 0) {
+		if (n == 3 && memcmp(ls, "end", 3) == 0) {
 			ended = true;
 			break;
 		}
-		if (n < 3 || line[0] != 'v' || line[1] != ' ' ||
-		    (sp = memchr(line + 2, ' ', (size_t)n - 2)) == NULL || sp == line + 2) {
+		if (n < 3 || ls[0] != 'v' || ls[1] != ' ' ||
+		    (sp = memchr(ls + 2, ' ', n - 2)) == NULL || sp == ls + 2) {
 			pl_snprintf(err, errlen, "state file has a malformed line");
 			pl_store_clear(st);
 			return -1;
 		}
-		name = strndup(line + 2, (size_t)(sp - line - 2));
-		value = strndup(sp + 1, (size_t)(line + n - sp - 1));
+		name = strndup(ls + 2, (size_t)(sp - ls - 2));
+		value = strndup(sp + 1, (size_t)(le - sp - 1));
 		if (name == NULL || value == NULL || pl_store_set(st, name, value) != 0) {
 			free(name);
 			free(value);
@@ -246,7 +245,7 @@ store_parse(const char *buf, size_t len, struct pl_store *st, char *err, size_t 
 		free(name);
 		free(value);
 	}
-	if (!ended || p != end) {
+	if (!ended || it.p != it.end) {
 		pl_snprintf(err, errlen, "state file is truncated or has data after its end");
 		pl_store_clear(st);
 		return -1;

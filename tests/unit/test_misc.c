@@ -1,5 +1,5 @@
-/* Unit tests of the small modules: pl_num, pl_unit, pl_counter, pl_ini, pl_opt (wrapping)
- * and pl_buf. */
+/* Unit tests of the small modules: pl_num, pl_unit, pl_counter, pl_ini, pl_opt (wrapping),
+ * pl_buf and pl_text. */
 #include "config.h"
 
 #include <math.h>
@@ -12,6 +12,7 @@
 #include "pl_ini.h"
 #include "pl_num.h"
 #include "pl_opt.h"
+#include "pl_text.h"
 #include "pl_unit.h"
 #include "tests.h"
 
@@ -545,6 +546,81 @@ START_TEST(test_snprintf)
 }
 END_TEST
 
+/* pl_lines: text (len bytes, NULs allowed), then the walk written as each line in brackets,
+ * followed by '~' when it was cut, and the number of lines. */
+static const struct {
+	const char *text;
+	size_t len;
+	const char *walk;
+	size_t nlines;
+} lines_cases[] = {
+	{ "", 0, "", 0 },
+	{ "\n", 1, "[]", 1 },
+	{ "a", 1, "[a]~", 1 },
+	{ "a\n", 2, "[a]", 1 },
+	{ "a\n\n", 3, "[a][]", 2 },
+	{ "one\ntwo", 7, "[one][two]~", 2 },
+	{ "one\n\nthree\n", 11, "[one][][three]", 3 },
+	{ "x\r\ny\r", 5, "[x\r][y\r]~", 2 },
+	{ "a\0b\nc", 5, "[a?b][c]~", 2 },
+};
+
+START_TEST(test_lines)
+{
+	struct pl_lines it;
+	struct pl_buf b = PL_BUF_INIT;
+	const char *ls, *le;
+	bool cut;
+
+	pl_lines_init(&it, lines_cases[_i].text, lines_cases[_i].len);
+	ck_assert_uint_eq(it.lineno, 0);
+	while (pl_lines_next(&it, &ls, &le, &cut)) {
+		pl_buf_putc(&b, '[');
+		for (const char *c = ls; c < le; c++)
+			pl_buf_putc(&b, *c == '\0' ? '?' : *c);
+		pl_buf_puts(&b, cut ? "]~" : "]");
+		ck_assert_ptr_eq(it.p, le + !cut);
+	}
+	ck_assert_str_eq(b.data != NULL ? b.data : "", lines_cases[_i].walk);
+	ck_assert_uint_eq(it.lineno, lines_cases[_i].nlines);
+	/* The end is sticky: asking again neither moves nor counts. */
+	ck_assert(!pl_lines_next(&it, &ls, &le, &cut));
+	ck_assert_uint_eq(it.lineno, lines_cases[_i].nlines);
+	ck_assert_ptr_eq(it.p, it.end);
+	pl_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_lines_edges)
+{
+	struct pl_lines it;
+	const char *ls = NULL, *le = NULL;
+
+	/* An empty text may come as NULL; it has no lines. */
+	pl_lines_init(&it, NULL, 0);
+	ck_assert(!pl_lines_next(&it, &ls, &le, NULL));
+	ck_assert_ptr_null(ls);
+	ck_assert_uint_eq(it.lineno, 0);
+	/* cut may be NULL when the caller does not care. */
+	pl_lines_init(&it, "ab\ncd", 5);
+	ck_assert(pl_lines_next(&it, &ls, &le, NULL));
+	ck_assert_uint_eq((size_t)(le - ls), 2);
+	ck_assert_int_eq(memcmp(ls, "ab", 2), 0);
+	ck_assert(pl_lines_next(&it, &ls, &le, NULL));
+	ck_assert_int_eq(memcmp(ls, "cd", 2), 0);
+	ck_assert_uint_eq(it.lineno, 2);
+	/* Only len bytes are read: a newline past them does not count. */
+	pl_lines_init(&it, "ab\n", 2);
+	{
+		bool cut = false;
+
+		ck_assert(pl_lines_next(&it, &ls, &le, &cut));
+		ck_assert(cut);
+		ck_assert_ptr_eq(le, ls + 2);
+	}
+}
+END_TEST
+
 TCase *
 tc_misc(void)
 {
@@ -573,5 +649,7 @@ tc_misc(void)
 	tcase_add_test(tc, test_buf_binary);
 	tcase_add_test(tc, test_strlcpy);
 	tcase_add_test(tc, test_snprintf);
+	tcase_add_loop_test(tc, test_lines, 0, N(lines_cases));
+	tcase_add_test(tc, test_lines_edges);
 	return tc;
 }
