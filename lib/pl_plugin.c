@@ -98,7 +98,9 @@ static const char thresholds_help[] =
 	"label. Critical is checked before warning.";
 
 static const struct pl_plugin *cur;   /* the plugin this process runs */
-static char **expanded_argv;          /* --extra-opts: options point into it until exit */
+/* --extra-opts: the options point into it until exit. Volatile, so that the store that
+ * keeps it reachable (for leak checkers) is not optimised away. */
+static char **volatile expanded_argv;
 static char state_path[4096];         /* the state directory in use, for messages */
 
 static void

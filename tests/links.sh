@@ -10,7 +10,7 @@ failed=0
 for p in "$PLUGINS"/check_*; do
 	[ -x "$p" ] && [ -f "$p" ] || continue
 	case "$p" in *.o | *.1 | *.c) continue ;; esac
-	if grep -q AddressSanitizer "$p" 2>/dev/null; then
+	if grep -q AddressSanitizer "$p" 2>/dev/null || ldd "$p" | grep -q 'libasan\|libubsan'; then
 		echo "links: sanitizer build; skipped"
 		exit 77
 	fi
