@@ -410,7 +410,7 @@ load_extra_opts(const struct pl_plugin *p, const char *spec, struct argv_build *
 		if (access(defaults[i], F_OK) == 0)
 			file = defaults[i];
 	if (file == NULL)
-		pl_usage_die("--extra-opts: no option file found (looked for %s and %s); name one with --extra-opts=@FILE",
+		pl_usage_die("--extra-opts: no option file found (looked for %s and %s); name one with --extra-opts=@FILE (one word)",
 			     defaults[0], defaults[1]);
 	fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)

@@ -394,8 +394,10 @@ metric_problem(const struct pl_metric *m, struct pl_buf *b)
 		      why);
 }
 
-/* Problems lead the status line, the most severe first, at most three named. */
-static void
+/* Problems lead the status line, the most severe first, at most three named. Returns
+ * true when the line names every problem in full, so that the long output need not
+ * repeat them. */
+static bool
 status_line(const struct pl_result *r, struct pl_buf *b)
 {
 	static const enum pl_state order[] = { PL_CRITICAL, PL_UNKNOWN, PL_WARNING };
@@ -430,8 +432,9 @@ status_line(const struct pl_result *r, struct pl_buf *b)
 	if (more)
 		pl_buf_printf(b, " (+%zu more)", more);
 	if (r->summary.len) {
+		/* Not "; ": Nagios Core rewrites semicolons in plugin output. */
 		if (named)
-			pl_buf_puts(b, "; ");
+			pl_buf_puts(b, " - ");
 		pl_buf_add(b, r->summary.data, r->summary.len);
 	} else if (!named) {
 		pl_buf_puts(b, "no problems found");
@@ -440,10 +443,12 @@ status_line(const struct pl_result *r, struct pl_buf *b)
 		b->len = PL_STATUS_CAP - 3;
 		b->data[b->len] = '\0';
 		pl_buf_puts(b, "...");
+		more++;
 	}
 	for (char *p = b->data; p && *p; p++)
 		if (*p == '\n' || *p == '\r' || *p == '|')
 			*p = *p == '|' ? '/' : ' ';
+	return more == 0;
 }
 
 static int
@@ -610,9 +615,10 @@ pl_render(const struct pl_result *r, enum pl_format fmt, size_t max_lines, struc
 	struct pl_buf status, perf, item;
 	size_t nlines = 0, left = 0, perf_left = 0;
 	const char *sep = fmt == PL_FMT_ONELINE ? "; " : "\n";
+	bool complete;
 
 	pl_buf_init(&status, PL_STATUS_CAP + 64);
-	status_line(r, &status);
+	complete = status_line(r, &status);
 	if (fmt == PL_FMT_JSON) {
 		render_json(r, pl_buf_str(&status), out);
 		pl_buf_free(&status);
@@ -637,12 +643,15 @@ pl_render(const struct pl_result *r, enum pl_format fmt, size_t max_lines, struc
 	pl_buf_free(&item);
 
 	pl_buf_add(out, status.data, status.len);
-	/* Long output: the findings, then the plugin's lines, capped in count and size. */
+	/* Long output: the findings, then the plugin's lines, capped in count and size. A
+	 * problem the status line already names in full is not said twice. */
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < r->nlines; i++) {
 			const struct pl_line *l = &r->lines[i];
 
 			if ((pass == 0) != (l->state >= 0))
+				continue;
+			if (complete && l->state > PL_OK)
 				continue;
 			/* Room for the separator, a "[CRITICAL] " prefix and the two notices
 			 * below, so that the whole output stays within the cap. */

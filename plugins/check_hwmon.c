@@ -375,9 +375,8 @@ main(int argc, char **argv)
 		hw.chips = NULL;
 	}
 	if (hw.nchips == 0)
-		pl_die(PL_UNKNOWN, "no hardware sensors under /sys/class/hwmon: this host (a VM?) "
-		       "exposes none; load the driver (e.g. coretemp, k10temp, nct6775) or do not "
-		       "run this check here");
+		pl_die(PL_UNKNOWN, "no sensors in /sys/class/hwmon (a VM?): load a driver such as "
+		       "coretemp, or do not run this check here");
 	for (size_t i = 0; i < hw.nchips; i++) {
 		total += hw.chips[i].nsensors;
 		for (size_t k = 0; k < hw.chips[i].nsensors; k++)
