@@ -59,7 +59,9 @@ static const struct pl_plugin mem_plugin = {
 	.metrics =
 		"used_pct (percent of MemTotal in use), used, available, free, buffers, cached "
 		"(Cached + SReclaimable, as free(1) shows it), total (bytes); swap_used_pct, "
-		"swap_used, swap_total (bytes; swap_used_pct is U on a host without swap).",
+		"swap_used, swap_total (bytes; swap_used_pct is U on a host without swap); "
+		"psi_some_avg60, psi_full_avg60 (percent of the last minute in which some or all "
+		"tasks stalled waiting for memory, kernels 4.20+).",
 	.examples =
 		"  check_mem -w 80 -c 90\n"
 		"      Warn when more than 80% of memory is in use, critical above 90%.\n"
@@ -67,6 +69,8 @@ static const struct pl_plugin mem_plugin = {
 		"      Alert on the memory left rather than the share used.\n"
 		"  check_mem -w 90 --warningx swap_used_pct=50 --criticalx swap_used_pct=80\n"
 		"      Also alert when swap fills up.\n"
+		"  check_mem -w 90 --warningx psi_some_avg60=10 --criticalx psi_full_avg60=5\n"
+		"      Also alert when the host stalls for memory (thrashing).\n"
 		"  check_mem --no-swap=warning\n"
 		"      Warn on hosts that run without swap.\n",
 	.uses_state = false,
@@ -79,6 +83,7 @@ main(int argc, char **argv)
 	struct pl_common c;
 	struct pl_buf buf = PL_BUF_INIT;
 	struct pl_meminfo mi;
+	struct pl_psi psi;
 	struct pl_result r;
 	char err[512], h1[32], h2[32], h3[32], h4[32];
 	double avail, used, used_pct, swap_used = 0, swap_pct = NAN, cached;
@@ -93,7 +98,6 @@ main(int argc, char **argv)
 		pl_die(PL_UNKNOWN, "%s", err);
 	if (pl_meminfo_parse(pl_buf_str(&buf), buf.len, &mi, err, sizeof(err)) != 0)
 		pl_die(PL_UNKNOWN, "%s", err);
-	pl_buf_free(&buf);
 
 	cached = (double)mi.cached + (double)mi.sreclaimable;
 	if (mi.present & PL_MI_MEMAVAILABLE) {
@@ -127,6 +131,7 @@ main(int argc, char **argv)
 			 (double)mi.swap_total);
 	pl_metric_add(&r, "swap_total", (double)mi.swap_total, PL_U_BYTES);
 
+
 	pl_unit_human(h1, sizeof(h1), used_pct, PL_U_PERCENT);
 	pl_unit_human(h2, sizeof(h2), used, PL_U_BYTES);
 	pl_unit_human(h3, sizeof(h3), (double)mi.total, PL_U_BYTES);
@@ -148,5 +153,18 @@ main(int argc, char **argv)
 		pl_result_line(&r, "swap: %s of %s used",
 			       pl_unit_human(h1, sizeof(h1), swap_used, PL_U_BYTES),
 			       pl_unit_human(h2, sizeof(h2), (double)mi.swap_total, PL_U_BYTES));
+	/* Memory pressure (kernels 4.20+): the share of time tasks stalled waiting for memory,
+	 * which shows a host that thrashes long before "used" looks alarming. */
+	pl_timeout_waiting("reading /proc/pressure/memory");
+	if (pl_read_file(c.root, "/proc/pressure/memory", &buf, err, sizeof(err)) == 0 &&
+	    pl_psi_parse(pl_buf_str(&buf), buf.len, &psi, err, sizeof(err)) == 0) {
+		pl_metric_minmax(pl_metric_add(&r, "psi_some_avg60", psi.some.avg60, PL_U_PERCENT),
+				 0, 100);
+		pl_metric_minmax(pl_metric_add(&r, "psi_full_avg60", psi.full.present ?
+					       psi.full.avg60 : NAN, PL_U_PERCENT), 0, 100);
+		pl_result_line(&r, "memory pressure: some task stalled %.2f%%, all tasks %.2f%% of the last 60s",
+			       psi.some.avg60, psi.full.avg60);
+	}
+	pl_buf_free(&buf);
 	pl_exit(&r, &c);
 }
