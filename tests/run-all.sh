@@ -2,7 +2,8 @@
 # The full test suite, as CI runs it: the style check, the unit tests (Check), the
 # black-box cases over fixture trees, the state-store cases and the kernel-level
 # integration tests, first in a -Werror build and then again in an AddressSanitizer +
-# UndefinedBehaviorSanitizer build; then every fuzz target for a short while.
+# UndefinedBehaviorSanitizer build; then make distcheck, and every fuzz target for a
+# short while.
 #
 #   tests/run-all.sh                 everything
 #   tests/run-all.sh --quick         the -Werror build only (no sanitizers, no fuzzing)
@@ -62,6 +63,15 @@ run_build "$top/_build-test" --enable-werror || status=1
 if [ "$quick" = no ]; then
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 		run_build "$top/_build-asan" --enable-werror --enable-sanitizers CC=clang || status=1
+	# The release tarball must build, pass its tests, install under DESTDIR and
+	# uninstall cleanly (make distcheck).
+	echo "== make distcheck"
+	if (cd "$top/_build-test" && make -s distcheck >distcheck.log 2>&1); then
+		echo "distcheck: ok"
+	else
+		tail -n 40 "$top/_build-test/distcheck.log"
+		status=1
+	fi
 	if [ -x "$top/tests/fuzz/run.sh" ]; then
 		echo "== fuzz targets, ${FUZZ_SECONDS:-15}s each"
 		FUZZ_SECONDS=${FUZZ_SECONDS:-15} "$top/tests/fuzz/run.sh" || status=1

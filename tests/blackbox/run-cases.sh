@@ -68,7 +68,7 @@ failed=0
 
 have_plugins=0
 for p in "$PLUGINS"/check_*; do
-	case $p in *.*) continue ;; esac
+	case ${p##*/} in *.*) continue ;; esac
 	[ -f "$p" ] && [ -x "$p" ] && have_plugins=1
 done
 if [ "$have_plugins" -eq 0 ]; then
