@@ -256,7 +256,7 @@ sys_attr(const char *root, const char *name, const char *attr, char *buf, size_t
 }
 
 int
-pl_netdev_link_read(const char *root, const char *name, struct pl_netdev_link *out)
+pl_netdev_link_kind(const char *root, const char *name, struct pl_netdev_link *out)
 {
 	char v[64];
 	int64_t n;
@@ -271,6 +271,24 @@ pl_netdev_link_read(const char *root, const char *name, struct pl_netdev_link *o
 	out->present = sys_exists(root, name, "");
 	if (!out->present)
 		return 0;
+	sys_attr(root, name, "type", v, sizeof(v));
+	if (pl_parse_i64(v, 0, 65535, &n) == 0)
+		out->type = (int)n;
+	out->has_device = sys_exists(root, name, "device");
+	out->is_bridge = sys_exists(root, name, "bridge");
+	out->is_wireless = sys_exists(root, name, "wireless") || sys_exists(root, name, "phy80211");
+	return 0;
+}
+
+int
+pl_netdev_link_read(const char *root, const char *name, struct pl_netdev_link *out)
+{
+	char v[64];
+
+	if (pl_netdev_link_kind(root, name, out) != 0)
+		return -1;
+	if (!out->present)
+		return 0;
 	sys_attr(root, name, "operstate", out->operstate, sizeof(out->operstate));
 	sys_attr(root, name, "carrier", v, sizeof(v));
 	if (strcmp(v, "0") == 0 || strcmp(v, "1") == 0)
@@ -282,12 +300,6 @@ pl_netdev_link_read(const char *root, const char *name, struct pl_netdev_link *o
 	out->speed = pl_netdev_parse_speed(v);
 	sys_attr(root, name, "duplex", v, sizeof(v));
 	out->duplex = pl_netdev_parse_duplex(v);
-	sys_attr(root, name, "type", v, sizeof(v));
-	if (pl_parse_i64(v, 0, 65535, &n) == 0)
-		out->type = (int)n;
-	out->has_device = sys_exists(root, name, "device");
-	out->is_bridge = sys_exists(root, name, "bridge");
-	out->is_wireless = sys_exists(root, name, "wireless") || sys_exists(root, name, "phy80211");
 	return 0;
 }
 
@@ -344,7 +356,7 @@ pl_netdev_link_text(const struct pl_netdev_link *l)
 }
 
 bool
-pl_netdev_is_virtual(const char *name, const struct pl_netdev_link *l)
+pl_netdev_virtual_name(const char *name)
 {
 	static const char *const prefixes[] = { "veth", "docker", "br-", "virbr", NULL };
 
@@ -353,6 +365,14 @@ pl_netdev_is_virtual(const char *name, const struct pl_netdev_link *l)
 	for (const char *const *p = prefixes; *p; p++)
 		if (strncmp(name, *p, strlen(*p)) == 0)
 			return true;
+	return false;
+}
+
+bool
+pl_netdev_is_virtual(const char *name, const struct pl_netdev_link *l)
+{
+	if (pl_netdev_virtual_name(name))
+		return true;
 	if (!l->present)
 		return false;
 	/* ARPHRD_LOOPBACK and ARPHRD_NONE (tun). */

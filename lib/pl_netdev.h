@@ -88,6 +88,13 @@ struct pl_netdev_link {
  * when name is not pl_netdev_name_ok (out is then all unknown). */
 int pl_netdev_link_read(const char *root, const char *name, struct pl_netdev_link *out);
 
+/* Only what pl_netdev_is_virtual needs (present, type, device, bridge, wireless): a few
+ * lstat calls and one read, so that a plugin can pass over virtual interfaces without
+ * reading their six other attributes. Same returns as pl_netdev_link_read. */
+int pl_netdev_link_kind(const char *root, const char *name, struct pl_netdev_link *out);
+/* True when the name alone says virtual (lo, veth*, docker*, br-*, virbr*). */
+bool pl_netdev_virtual_name(const char *name);
+
 /* Pure parsers of single attributes (text without the newline). */
 int64_t pl_netdev_parse_speed(const char *s);      /* Mbit/s, or -1 */
 enum pl_duplex pl_netdev_parse_duplex(const char *s);

@@ -620,19 +620,30 @@ main(int argc, char **argv)
 		const char *name = now->v[i].name;
 		const struct pl_netdev_if *t = pl_netdev_find(then, name);
 		struct net_if *f = &sel[nsel];
+		enum pl_select_verdict verdict;
 		bool virt, backwards = false;
 
 		memset(f, 0, sizeof(*f));
 		f->now = &now->v[i];
-		pl_netdev_link_read(c.root, name, &f->link);
-		virt = pl_netdev_is_virtual(name, &f->link);
-		if (!pl_select_take(&c.select, &name, 1, !virt)) {
-			if (virt && pl_select_match(&c.select, name) == PL_SELECT_DEFAULT &&
-			    !pl_select_has_include(&c.select))
-				skipped[nskipped++] = name;
+		verdict = pl_select_match(&c.select, name);
+		if (verdict == PL_SELECT_EXCLUDED ||
+		    (verdict == PL_SELECT_DEFAULT && pl_select_has_include(&c.select)))
 			continue;
+		/* What the rules leave to the defaults is read in steps, so that a virtual
+		 * interface costs a few lstat calls, not its eight attributes. */
+		if (verdict == PL_SELECT_DEFAULT) {
+			virt = pl_netdev_virtual_name(name);
+			if (!virt) {
+				pl_netdev_link_kind(c.root, name, &f->link);
+				virt = pl_netdev_is_virtual(name, &f->link);
+			}
+			if (virt) {
+				skipped[nskipped++] = name;
+				continue;
+			}
 		}
-		f->explicit = pl_select_match(&c.select, name) == PL_SELECT_INCLUDED;
+		pl_netdev_link_read(c.root, name, &f->link);
+		f->explicit = verdict == PL_SELECT_INCLUDED;
 		for (int k = 0; k < PL_ND_NFIELDS; k++) {
 			f->rate[k] = t ? pl_counter_rate(f->now->c[k], t->c[k], dt) : NAN;
 			if (t && isnan(f->rate[k]) && dt > 0)
