@@ -60,8 +60,8 @@ for p in plugins/check_*; do
 	# Rate plugins need two readings: the first run samples briefly, the second is the
 	# figure you would get from a scheduled check.
 	PLUMBLINE_STATE_DIR=$state "$p" >/dev/null 2>&1 || true
-	line=$(PLUMBLINE_STATE_DIR=$state "$p" 2>&1 | head -n 1) || true
-	rc=$(PLUMBLINE_STATE_DIR=$state "$p" >/dev/null 2>&1; echo $?)
-	printf '%-15s [exit %s] %s\n' "$name" "$rc" "$line"
+	out=$(PLUMBLINE_STATE_DIR=$state "$p" 2>&1) && rc=0 || rc=$?
+	line=$(printf '%s\n' "$out" | head -n 1)
+	printf '%-14s [exit %s] %s\n' "$name" "$rc" "${line%% | *}"
 done
 echo "Install with: make -C $build install   (plugins go to /usr/lib/nagios/plugins)"
