@@ -211,15 +211,25 @@ is_partition(const struct dio_ctx *x, const struct pl_diskstats_entry *e, char *
 	pl_diskstats_sysfs_name(e->name, sname, sizeof(sname));
 	key = sname;
 	if (!sysfs) {
-		/* No sysfs: a name that is another device's name plus [p]digits. */
+		/* No sysfs: a name that is another device's name plus digits (sda1), or plus
+		 * "p" and digits when that name ends in a digit (nvme0n1p2, mmcblk0p1). md,
+		 * dm and loop devices have no partitions of that form: md10 is not a part of
+		 * md1. */
+		if (strncmp(e->name, "md", 2) == 0 || strncmp(e->name, "dm-", 3) == 0 ||
+		    strncmp(e->name, "loop", 4) == 0)
+			return false;
 		for (size_t i = 0; i < x->now.n; i++) {
 			const char *o = x->now.v[i].name;
 			size_t k = strlen(o);
+			bool digit_end = k > 0 && o[k - 1] >= '0' && o[k - 1] <= '9';
 
 			if (k >= strlen(e->name) || strncmp(o, e->name, k) != 0)
 				continue;
-			if (e->name[k] == 'p' && e->name[k + 1] != '\0')
+			if (digit_end) {
+				if (e->name[k] != 'p' || e->name[k + 1] == '\0')
+					continue;
 				k++;
+			}
 			if (strspn(e->name + k, "0123456789") == strlen(e->name + k))
 				return true;
 		}

@@ -291,7 +291,7 @@ md_array(const struct md_config *cfg, const struct pl_common *c, const struct pl
 	unsigned deg = pl_md_degraded(a), working = (unsigned)(a->nmembers - a->nfaulty -
 							       a->nspare);
 	double disks, active, sync = NAN;
-	bool container = pl_md_is_container(a), rebuilding;
+	bool container = pl_md_is_container(a), rebuilding, mending;
 
 	sys_read(c, a->name, &s);
 	level = a->level[0] ? a->level : s.level;
@@ -320,6 +320,20 @@ md_array(const struct md_config *cfg, const struct pl_common *c, const struct pl
 	pl_buf_init(&b, 1024);
 	array_title(a, level, &title);
 	rebuilding = act == PL_MD_RESYNC || act == PL_MD_RECOVERY || act == PL_MD_RESHAPE;
+	/* A degraded array is only being mended by a running recovery that has a disk for
+	 * every missing slot. A resync or reshape of a degraded array, a recovery that is
+	 * delayed or pending, or one short of disks leaves it without redundancy: that
+	 * stays CRITICAL. */
+	{
+		unsigned occupied = 0;
+
+		for (size_t i = 0; i < a->nmembers; i++)
+			if (!(pl_md_member(st, a, i)->flags & (PL_MD_FAULTY | PL_MD_SPARE |
+							       PL_MD_JOURNAL | PL_MD_REPLACEMENT)))
+				occupied++;
+		mending = act == PL_MD_RECOVERY && a->progress == PL_MD_RUNNING &&
+			  (!a->has_counts || occupied >= a->raid_disks);
+	}
 	if (container) {
 		pl_buf_printf(&b, "%s %s container", a->name, a->super + 9);
 	} else if (a->state == PL_MD_INACTIVE) {
@@ -354,7 +368,7 @@ md_array(const struct md_config *cfg, const struct pl_common *c, const struct pl
 			pl_buf_free(&f);
 			worst = PL_CRITICAL;
 		}
-		if (deg > 0 && !rebuilding) {
+		if (deg > 0 && !mending) {
 			if (a->has_counts)
 				pl_result_finding(r, PL_CRITICAL, "%s degraded [%u/%u] [%s]",
 						  pl_buf_str(&title), a->raid_disks, a->in_sync,

@@ -478,8 +478,14 @@ judge_link(const struct net_config *cfg, struct pl_result *r, const struct net_i
 	bool slow, half;
 
 	if (st == PL_LINK_UNKNOWN) {
-		pl_result_line(r, "%s: not in /sys/class/net: link state, speed and duplex unknown",
-			       name);
+		/* An interface the admin named must be judged; not knowing its link is not
+		 * a green light. */
+		if (f->explicit)
+			pl_result_finding(r, cfg->down_state == PL_OK ? PL_OK : PL_UNKNOWN,
+					  "%s: not in /sys/class/net: link state unknown", name);
+		else
+			pl_result_line(r, "%s: not in /sys/class/net: link state, speed and duplex unknown",
+				       name);
 		return;
 	}
 	if (st != PL_LINK_UP) {
@@ -649,6 +655,11 @@ main(int argc, char **argv)
 			if (t && isnan(f->rate[k]) && dt > 0)
 				backwards = true;
 		}
+		/* One counter that went back means the driver reset them all: another that
+		 * merely looks like a 32-bit wrap would report a burst of traffic that never
+		 * happened. No rate for this interface this run. */
+		for (int k = 0; backwards && k < PL_ND_NFIELDS; k++)
+			f->rate[k] = NAN;
 		f->speed = hand_speed(&cfg, name);
 		f->hand_speed = !isnan(f->speed);
 		if (!f->hand_speed && f->link.speed > 0)
