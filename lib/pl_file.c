@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,18 +28,21 @@ pl_path_exists(const char *root, const char *path)
 	return pl_path(root, path, full, sizeof(full)) == 0 && lstat(full, &st) == 0;
 }
 
+bool
+pl_privileged(void)
+{
+	return getauxval(AT_SECURE) != 0 || getuid() != geteuid() || getgid() != getegid() ||
+	       (geteuid() == 0 && (getenv("SUDO_UID") != NULL || getenv("DOAS_USER") != NULL));
+}
+
 int
 pl_root_check(const char *root, char *err, size_t errlen)
 {
 	struct stat st;
 
-	if (getuid() != geteuid() || getgid() != getegid()) {
-		pl_snprintf(err, errlen, "--root cannot be used by a setuid or setgid program");
-		return -1;
-	}
-	if (geteuid() == 0 && getenv("SUDO_UID") != NULL && getuid() == 0) {
+	if (pl_privileged()) {
 		pl_snprintf(err, errlen,
-			    "--root cannot be used through sudo: it would read files as root for the caller");
+			    "--root cannot be used with privileges (setuid, capabilities, sudo): it would read files for the caller");
 		return -1;
 	}
 	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) {

@@ -13,6 +13,11 @@
 
 #define PL_FILE_CAP ((size_t)8 << 20)
 
+/* True when the process holds privileges its caller may lack: setuid or setgid, file
+ * capabilities (the kernel's AT_SECURE), or root reached through sudo. Options that
+ * name files to read or write are refused then. */
+bool pl_privileged(void);
+
 /* Checks that a fixture root may be used: it must be a directory, and the process must
  * not hold privileges its caller lacks (setuid/setgid, or root through sudo), so that the
  * switch cannot be used to read files the caller could not read anyway. */

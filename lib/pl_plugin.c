@@ -46,7 +46,7 @@ static const struct pl_option common_opts[] = {
 	  "Read options from SECTION (default: the plugin's name) of an ini file (default: "
 	  PL_SYSCONFDIR "/plumbline/plumbline.ini, then /etc/plumbline/plumbline.ini). Each "
 	  "'name = value' line is the option --name=value. Keeps secrets and long option "
-	  "sets off the command line. Command-line options given after it win.", 0 },
+	  "sets off the command line. Options given on the command line win over the file's.", 0 },
 	{ "root", OPT_ROOT, PL_ARG, "DIR",
 	  "Read /proc and /sys below DIR instead of / (for tests with captured trees). "
 	  "Refused in setuid programs and under sudo.", PL_OPT_NOKEY },
@@ -161,6 +161,7 @@ pl_usage_die(const char *fmt, ...)
 	struct pl_buf b = PL_BUF_INIT;
 	va_list ap;
 
+	pl_timeout_disarm();
 	pl_buf_printf(&b, "%s UNKNOWN - ", service());
 	va_start(ap, fmt);
 	pl_buf_vprintf(&b, fmt, ap);
@@ -412,16 +413,36 @@ load_extra_opts(const struct pl_plugin *p, const char *spec, struct argv_build *
 	if (file == NULL)
 		pl_usage_die("--extra-opts: no option file found (looked for %s and %s); name one with --extra-opts=@FILE (one word)",
 			     defaults[0], defaults[1]);
-	fd = open(file, O_RDONLY | O_CLOEXEC);
+	/* Whoever can write this file decides what the check does (a threshold, a timeout
+	 * state, a root to read from): it must be a regular file of root or of the user
+	 * running the check, writable by nobody else. It is opened once, without following
+	 * a symlink or blocking on a FIFO, and read through that same descriptor. */
+	fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		pl_usage_die("--extra-opts: cannot read %s: %s", file, strerror(errno));
-	if (fstat(fd, &st) == 0 && (st.st_mode & 002))
-		pl_usage_die("--extra-opts: %s is writable by everyone; anyone could change this check's options (chmod o-w %s)",
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		pl_usage_die("--extra-opts: %s is not a regular file", file);
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		pl_usage_die("--extra-opts: %s belongs to uid %lu, not to root or the user running the check (chown it)",
+			     file, (unsigned long)st.st_uid);
+	if (st.st_mode & 022)
+		pl_usage_die("--extra-opts: %s is writable by group or others; they could change this check's options (chmod go-w %s)",
 			     file, file);
-	close(fd);
 	buf.cap = 1 << 20;
-	if (pl_read_file(NULL, file, &buf, err, sizeof(err)) != 0)
-		pl_usage_die("--extra-opts: %s", err);
+	for (;;) {
+		char chunk[8192];
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			pl_usage_die("--extra-opts: cannot read %s: %s", file, strerror(errno));
+		if (n == 0)
+			break;
+		if (pl_buf_add(&buf, chunk, (size_t)n) != 0)
+			pl_usage_die("--extra-opts: %s is larger than 1 MiB", file);
+	}
+	close(fd);
 	rc = pl_ini_parse(pl_buf_str(&buf), buf.len, section, ini_option, a, err, sizeof(err));
 	if (rc < 0)
 		pl_usage_die("--extra-opts: %s: %s", file, err);
@@ -464,6 +485,16 @@ expand_argv(const struct pl_plugin *p, int argc, char **argv, int *newargc)
 	*newargc = a.n;
 	expanded_argv = a.v;
 	return a.v;
+}
+
+/* The length of "--name" in "--name=value": messages name an option, never its value,
+ * which may be a secret from an option file. */
+static int
+opt_name_len(const char *arg)
+{
+	size_t n = strcspn(arg, "=");
+
+	return n > 64 ? 64 : (int)n;
 }
 
 static const struct pl_option *
@@ -568,6 +599,8 @@ common_option(const struct pl_plugin *p, int key, const char *arg, struct pl_com
 	case OPT_STATEDIR:
 		if (arg[0] == '\0')
 			pl_usage_die("--state-dir: give a directory");
+		if (pl_privileged())
+			pl_usage_die("--state-dir cannot be used with privileges (setuid, capabilities, sudo): the default directory is used then");
 		c->state_dir = arg;
 		return;
 	case OPT_STATEKEY: {
@@ -611,7 +644,12 @@ pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 	/* The build makes the man page with "--man"; it is not an option an admin needs. */
 	if (argc == 2 && strcmp(argv[1], "--man") == 0)
 		man(p);
+	/* The option file may sit on a hung mount: the default deadline covers reading it,
+	 * and pl_plugin_arm() sets the one the options ask for. */
+	pl_timeout_arm(c->timeout, c->timeout_state, p->service);
+	pl_timeout_waiting("reading the --extra-opts file");
 	nargv = expand_argv(p, argc, argv, &nargc);
+	pl_timeout_disarm();
 	for (size_t t = 0; tables[t] != NULL; t++)
 		for (const struct pl_option *o = tables[t]; o->name != NULL; o++)
 			nopts++;
@@ -641,15 +679,19 @@ pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 		if (opt == '?') {
 			if (optopt > 0 && optopt < 256)
 				pl_usage_die("unknown option -%c", optopt);
-			pl_usage_die("unknown option '%s'", nargv[optind - 1]);
+			pl_usage_die("unknown option '%.*s'", opt_name_len(nargv[optind - 1]),
+				     nargv[optind - 1]);
 		}
 		if (opt == ':')
 			pl_usage_die("option '%s' needs an argument", nargv[optind - 1]);
 		o = find_opt(tables, opt);
 		if (o == NULL)
-			pl_usage_die("unknown option '%s'", nargv[optind - 1]);
+			pl_usage_die("unknown option '%.*s'", opt_name_len(nargv[optind - 1]),
+				     nargv[optind - 1]);
+		/* Every "--extra-opts" was expanded before; one that reaches getopt is an
+		 * abbreviation, which would otherwise be accepted and its file ignored. */
 		if (o->key == OPT_EXTRA)
-			continue;
+			pl_usage_die("write --extra-opts in full (abbreviations are not read)");
 		if (!(o->flags & PL_OPT_NOKEY))
 			pl_buf_printf(&keytext, "%c--%s=%s", '\0', o->name, optarg ? optarg : "");
 		if (o->key >= OPT_WARNX || (o >= common_opts && o < common_opts +

@@ -47,8 +47,11 @@ pl_sample(const struct pl_common *c, const struct pl_sample_ops *ops, void *ctx,
 	t_now = now_uptime(c);
 	if (ss == PL_STORE_LOADED) {
 		const char *gen = pl_store_pick(&st, t_now, PL_SAMPLE_MIN_WINDOW, &t_then);
+		/* A window shorter than the sampling interval (or than a second, with no
+		 * interval) holds too few ticks to mean anything: sample afresh instead. */
+		double min = c->interval > 0 ? c->interval : PL_SAMPLE_MIN_WINDOW;
 
-		if (t_now > t_then && ops->load(ctx, &st, gen) == 0) {
+		if (t_now - t_then >= min && ops->load(ctx, &st, gen) == 0) {
 			b = PL_BASIS_STATE;
 			*dt = t_now - t_then;
 			pl_snprintf(basis, basislen, "over the last %s",
@@ -61,7 +64,7 @@ pl_sample(const struct pl_common *c, const struct pl_sample_ops *ops, void *ctx,
 				ops->store(ctx, 0, &st);
 			}
 		} else {
-			pl_debug(c, 1, "the stored reading is not comparable (counters went back): reading afresh");
+			pl_debug(c, 1, "the stored reading is too recent or not comparable (counters went back): reading afresh");
 		}
 	}
 	if (b == PL_BASIS_BOOT && c->interval > 0) {

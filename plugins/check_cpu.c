@@ -127,20 +127,25 @@ times_from_state(const struct pl_store *st, const char *gen, const char *name,
 }
 
 /* Percentages of the interval between two readings. Tick counters only grow while the
- * system runs; one that went backwards means the readings are not of the same series
- * (reboot without a new boot id, a CPU taken offline and back, a kernel bug), and the
- * only honest answer is no figure: this returns -1, as it does when no time passed. */
+ * system runs, with one exception the kernel documents: iowait may go down (NO_HZ
+ * kernels move time between idle and iowait), so those two are judged as a sum and a
+ * single one that dropped counts as no time. Any other counter that went backwards, or
+ * idle+iowait together, means the readings are not of the same series (reboot without
+ * a new boot id, a CPU taken offline and back): the only honest answer is no figure,
+ * and this returns -1, as it does when no time passed. */
 static int
 cpu_delta(struct pl_cpu_times *now, struct pl_cpu_times *then, double pct[10])
 {
 	uint64_t d[10], total = 0;
 
+	if (now->idle + now->iowait < then->idle + then->iowait)
+		return -1;
 	for (int i = 0; i < 10; i++) {
 		uint64_t a = *field_ptr(now, i), b = *field_ptr(then, i);
 
-		if (a < b)
+		if (a < b && i != 3 && i != 4)
 			return -1;
-		d[i] = a - b;
+		d[i] = a >= b ? a - b : 0;
 		if (i < 8)
 			total += d[i];
 	}
@@ -258,28 +263,31 @@ add_optional(const struct pl_common *c, struct pl_result *r, struct pl_buf *buf,
 	char err[256];
 
 	pl_timeout_waiting("reading /proc/loadavg");
+	/* These metrics are always there, U where the kernel lacks the file, so that a
+	 * threshold naming them stays valid on every host. */
 	if (pl_read_file(c->root, "/proc/loadavg", buf, err, sizeof(err)) == 0 &&
 	    pl_loadavg_parse(pl_buf_str(buf), buf->len, &la, err, sizeof(err)) == 0 && ncpu > 0) {
-		pl_metric_add(r, "load1_per_cpu", la.load1 / (double)ncpu, PL_U_NONE);
-		pl_metric_add(r, "load5_per_cpu", la.load5 / (double)ncpu, PL_U_NONE);
-		pl_metric_add(r, "load15_per_cpu", la.load15 / (double)ncpu, PL_U_NONE);
 		pl_result_line(r, "load average %.2f %.2f %.2f on %zu CPUs", la.load1, la.load5,
 			       la.load15, ncpu);
 	} else {
-		pl_debug(c, 1, "no load average: %s", err);
+		la.load1 = la.load5 = la.load15 = NAN;
+		ncpu = ncpu ? ncpu : 1;
+		pl_result_line(r, "no load average: %s", err);
 	}
+	pl_metric_add(r, "load1_per_cpu", la.load1 / (double)ncpu, PL_U_NONE);
+	pl_metric_add(r, "load5_per_cpu", la.load5 / (double)ncpu, PL_U_NONE);
+	pl_metric_add(r, "load15_per_cpu", la.load15 / (double)ncpu, PL_U_NONE);
 	pl_timeout_waiting("reading /proc/pressure/cpu");
 	if (pl_read_file(c->root, "/proc/pressure/cpu", buf, err, sizeof(err)) == 0 &&
 	    pl_psi_parse(pl_buf_str(buf), buf->len, &psi, err, sizeof(err)) == 0) {
-		pl_metric_minmax(pl_metric_add(r, "psi_some_avg10", psi.some.avg10, PL_U_PERCENT),
-				 0, 100);
-		pl_metric_minmax(pl_metric_add(r, "psi_some_avg60", psi.some.avg60, PL_U_PERCENT),
-				 0, 100);
 		pl_result_line(r, "CPU pressure: some task waited %.2f%% of the last 10s, %.2f%% of the last 60s",
 			       psi.some.avg10, psi.some.avg60);
 	} else {
-		pl_debug(c, 1, "no CPU pressure: %s", err);
+		psi.some.avg10 = psi.some.avg60 = NAN;
+		pl_debug(c, 1, "no CPU pressure (kernels before 4.20, or psi=0): %s", err);
 	}
+	pl_metric_minmax(pl_metric_add(r, "psi_some_avg10", psi.some.avg10, PL_U_PERCENT), 0, 100);
+	pl_metric_minmax(pl_metric_add(r, "psi_some_avg60", psi.some.avg60, PL_U_PERCENT), 0, 100);
 }
 
 int

@@ -158,13 +158,17 @@ main(int argc, char **argv)
 	pl_timeout_waiting("reading /proc/pressure/memory");
 	if (pl_read_file(c.root, "/proc/pressure/memory", &buf, err, sizeof(err)) == 0 &&
 	    pl_psi_parse(pl_buf_str(&buf), buf.len, &psi, err, sizeof(err)) == 0) {
-		pl_metric_minmax(pl_metric_add(&r, "psi_some_avg60", psi.some.avg60, PL_U_PERCENT),
-				 0, 100);
-		pl_metric_minmax(pl_metric_add(&r, "psi_full_avg60", psi.full.present ?
-					       psi.full.avg60 : NAN, PL_U_PERCENT), 0, 100);
 		pl_result_line(&r, "memory pressure: some task stalled %.2f%%, all tasks %.2f%% of the last 60s",
 			       psi.some.avg60, psi.full.avg60);
+	} else {
+		/* Still added, as U: a threshold on them must stay valid on every host. */
+		psi.some.avg60 = NAN;
+		psi.full.present = false;
+		pl_debug(&c, 1, "no memory pressure (kernels before 4.20, or psi=0): %s", err);
 	}
+	pl_metric_minmax(pl_metric_add(&r, "psi_some_avg60", psi.some.avg60, PL_U_PERCENT), 0, 100);
+	pl_metric_minmax(pl_metric_add(&r, "psi_full_avg60", psi.full.present ? psi.full.avg60 : NAN,
+				       PL_U_PERCENT), 0, 100);
 	pl_buf_free(&buf);
 	pl_exit(&r, &c);
 }
