@@ -73,9 +73,11 @@ pl_ini_parse(const char *buf, size_t len, const char *section, pl_ini_cb cb, voi
 			for (const char *k = ks; k < ke; k++) {
 				if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') ||
 				      (*k >= '0' && *k <= '9') || *k == '-' || *k == '_')) {
+					/* The line is not echoed: the file may hold a secret,
+					 * or be one that was never an option file at all. */
 					pl_snprintf(err, errlen,
-						    "line %zu: '%.*s' is not an option name (letters, digits, '-')",
-						    it.lineno, (int)(ke - ks), ks);
+						    "line %zu: not an option name (letters, digits, '-')",
+						    it.lineno);
 					return -1;
 				}
 			}
