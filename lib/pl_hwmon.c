@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pl_buf.h"
 #include "pl_file.h"
@@ -256,15 +257,20 @@ attr_number(const char *root, const struct attrs *a, const char *attr, const cha
 	return (double)v / div;
 }
 
-/* Shows outside text safely in a message: printable ASCII, at most 16 bytes. */
-static void
+/* Makes outside text safe to show: printable ASCII, '?' for anything else and for '|'
+ * (which would start the perfdata). Only the size of out limits the length, so that
+ * callers decide where a short message needs a cut. Returns true when in was cut. */
+static bool
 printable(const char *in, char *out, size_t outlen)
 {
 	size_t n = 0;
 
-	for (; *in && n + 1 < outlen && n < 16; in++)
+	if (outlen == 0)
+		return *in != '\0';
+	for (; *in && n + 1 < outlen; in++)
 		out[n++] = (*in >= 0x20 && *in < 0x7f && *in != '|') ? *in : '?';
 	out[n] = '\0';
+	return *in != '\0';
 }
 
 static void
@@ -272,6 +278,7 @@ sensor_input(const char *root, const struct attrs *a, struct pl_hwmon_sensor *s)
 {
 	const char *item = "input";
 	char name[64], buf[64], shown[24];
+	int e;
 	int64_t v;
 	int n;
 
@@ -287,20 +294,27 @@ sensor_input(const char *root, const struct attrs *a, struct pl_hwmon_sensor *s)
 	s->value = NAN;
 	if (!attr_has(a, name)) {
 		pl_snprintf(s->why, sizeof(s->why), "no %s", name);
+		pl_strlcpy(s->brief, s->why, sizeof(s->brief));
 		return;
 	}
 	n = attr_read(root, a, s->attr, item, buf, sizeof(buf));
 	if (n < 0) {
-		pl_snprintf(s->why, sizeof(s->why), "cannot read %s: %s", name, strerror(errno));
+		e = errno;
+		pl_snprintf(s->why, sizeof(s->why), "cannot read %s: %s", name, strerror(e));
+		pl_strlcpy(s->brief, strerror(e), sizeof(s->brief));
 		return;
 	}
 	if (n == 0) {
 		pl_snprintf(s->why, sizeof(s->why), "%s is empty", name);
+		pl_strlcpy(s->brief, "empty value", sizeof(s->brief));
 		return;
 	}
 	if (pl_hwmon_value_parse(buf, (size_t)n, &v) != 0) {
-		printable(buf, shown, sizeof(shown));
+		/* Garbage can be long: 16 bytes of it are enough to recognise it. */
+		if (printable(buf, shown, 17))
+			pl_strlcpy(shown + 16, "...", sizeof(shown) - 16);
 		pl_snprintf(s->why, sizeof(s->why), "%s holds '%s', not a number", name, shown);
+		pl_snprintf(s->brief, sizeof(s->brief), "value '%s'", shown);
 		return;
 	}
 	s->value = (double)v / pl_hwmon_type_divisor(s->type);
@@ -315,7 +329,7 @@ sensor_fill(const char *root, const struct attrs *a, struct pl_hwmon_sensor *s)
 		{ "crit_alarm", PL_HWMON_CRIT_ALARM }, { "fault", PL_HWMON_FAULT },
 	};
 	double div = pl_hwmon_type_divisor(s->type);
-	char name[64], buf[64];
+	char name[64], buf[256];
 	int n;
 
 	pl_snprintf(s->attr, sizeof(s->attr), "%s%u", pl_hwmon_type_name(s->type), s->index);
@@ -324,7 +338,8 @@ sensor_fill(const char *root, const struct attrs *a, struct pl_hwmon_sensor *s)
 	if (attr_has(a, name)) {
 		n = attr_read(root, a, s->attr, "label", buf, sizeof(buf));
 		if (n > 0) {
-			/* A label is free text from the driver: keep it printable. */
+			/* A label is free text from the driver: keep it printable, and whole
+			 * as far as the field allows (nct6775 has "PCH_CHIP_CPU_MAX_TEMP"). */
 			printable(buf, s->label, sizeof(s->label));
 			s->labelled = true;
 		}
@@ -374,13 +389,42 @@ has_sensor(const struct attrs *a)
 	return false;
 }
 
+
+/* The part of a device link that names the hardware for good. NVMe links end in
+ * ".../0000:01:00.0/nvme/nvme0", and nvmeN follows probe order like hwmonN; the PCI
+ * address before it does not change. So the last PCI address in the path wins
+ * ("0000:01:00.0"), and the last component is taken only when there is none. */
+static const char *
+device_component(const char *link)
+{
+	const char *best = NULL, *p = link;
+
+	while (*p) {
+		const char *q = p;
+		size_t n = strcspn(p, "/");
+
+		/* dddd:bb:dd.f, hexadecimal digits */
+		if (n == 12 && q[4] == ':' && q[7] == ':' && q[10] == '.' &&
+		    strspn(q, "0123456789abcdefABCDEF:.") >= 12)
+			best = q;
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	if (best != NULL)
+		return best;
+	p = strrchr(link, '/');
+	return p != NULL ? p + 1 : link;
+}
+
 static int
 chip_read(const char *root, const char *dirname, struct pl_hwmon_chip *c, char *err,
 	  size_t errlen)
 {
 	struct attrs a = { NULL, 0, "" }, dev = { NULL, 0, "" };
 	const struct attrs *use = &a;
-	char e2[256], path[160];
+	char e2[256], path[160], raw[256], full[4096], link[512];
+	ssize_t len;
 	int rc = -1, n;
 
 	pl_snprintf(a.base, sizeof(a.base), HWMON_DIR "/%s", dirname);
@@ -392,20 +436,28 @@ chip_read(const char *root, const char *dirname, struct pl_hwmon_chip *c, char *
 		use = &dev;
 
 	/* The name: hwmonN/name, then device/name (old kernels), then "hwmonN". */
-	c->name[0] = '\0';
 	pl_snprintf(path, sizeof(path), "%s/name", a.base);
-	n = pl_read_small(root, path, c->name, sizeof(c->name));
+	n = pl_read_small(root, path, raw, sizeof(raw));
 	if (n <= 0) {
 		pl_snprintf(path, sizeof(path), "%s/name", dev.base);
-		n = pl_read_small(root, path, c->name, sizeof(c->name));
+		n = pl_read_small(root, path, raw, sizeof(raw));
 	}
-	if (n > 0) {
-		char shown[64];
-
-		printable(c->name, shown, sizeof(shown));
-		pl_strlcpy(c->name, shown, sizeof(c->name));
-	} else {
+	if (n > 0)
+		printable(raw, c->name, sizeof(c->name));
+	else
 		pl_strlcpy(c->name, dirname, sizeof(c->name));
+
+	/* The device the chip belongs to, by the name its link points at: unlike hwmonN,
+	 * which follows probe order, it stays with the hardware across reboots. A link cut
+	 * short by the buffer, or a plain directory (old fixtures), gives no device. */
+	c->device[0] = '\0';
+	if (pl_path(root, dev.base, full, sizeof(full)) == 0 &&
+	    (len = readlink(full, link, sizeof(link))) > 0 && (size_t)len < sizeof(link)) {
+		const char *base;
+
+		link[len] = '\0';
+		base = device_component(link);
+		pl_hwmon_sanitize(base, strcspn(base, "/"), c->device, sizeof(c->device));
 	}
 
 	for (size_t i = 0; i < use->n; i++) {
@@ -454,40 +506,51 @@ chip_cmp(const void *x, const void *y)
 	return a->hwmon < b->hwmon ? -1 : a->hwmon > b->hwmon;
 }
 
-/* Ids: the sanitized name, with _0, _1... in hwmonN order when names repeat. Chips are
- * already sorted, so the rank among earlier chips of the same name is the suffix. */
+/* The id a chip has when its name is its own: the sanitized name, or "hwmonN" when
+ * nothing is left of it. */
+static void
+chip_base(const struct pl_hwmon_chip *c, char *out, size_t len)
+{
+	if (pl_hwmon_sanitize(c->name, strlen(c->name), out, len) == 0)
+		pl_snprintf(out, len, "hwmon%u", c->hwmon);
+}
+
+/* Ids: the base, and when several chips share it, "_<device>" so that each chip keeps its
+ * labels (and its thresholds and graphs) whatever order the kernel probed the chips in.
+ * Only a chip with no device link, or one whose device another chip of the name shares,
+ * falls back to "_<k>", its rank in hwmonN order among the chips of the name (the chips
+ * are already sorted). */
 static void
 chip_ids(struct pl_hwmon *h)
 {
 	for (size_t i = 0; i < h->nchips; i++) {
 		struct pl_hwmon_chip *c = &h->chips[i];
-
-		if (pl_hwmon_sanitize(c->name, strlen(c->name), c->id, sizeof(c->id)) == 0)
-			pl_snprintf(c->id, sizeof(c->id), "hwmon%u", c->hwmon);
-	}
-	for (size_t i = 0; i < h->nchips; i++) {
+		char mine[80], id[sizeof(c->id)];
 		size_t same = 0, rank = 0;
+		bool dev_ok = c->device[0] != '\0';
 
-		/* Suffixed ids of earlier chips no longer equal the base: compare the base
-		 * recomputed from the name instead. */
+		chip_base(c, mine, sizeof(mine));
 		for (size_t k = 0; k < h->nchips; k++) {
 			char other[80];
 
-			if (pl_hwmon_sanitize(h->chips[k].name, strlen(h->chips[k].name), other,
-					      sizeof(other)) == 0)
-				pl_snprintf(other, sizeof(other), "hwmon%u", h->chips[k].hwmon);
-			if (k == i || strcmp(other, h->chips[i].id) == 0) {
-				same++;
-				rank += k < i;
-			}
+			chip_base(&h->chips[k], other, sizeof(other));
+			if (k != i && strcmp(other, mine) != 0)
+				continue;
+			same++;
+			rank += k < i;
+			if (k != i && strcmp(h->chips[k].device, c->device) == 0)
+				dev_ok = false;
 		}
-		if (same > 1) {
-			char id[80];
-
-			pl_snprintf(id, sizeof(id), "%s_%zu", h->chips[i].id, rank);
-			pl_strlcpy(h->chips[i].id, id, sizeof(h->chips[i].id));
-			h->chips[i].shared = true;
+		if (same == 1) {
+			pl_strlcpy(c->id, mine, sizeof(c->id));
+			continue;
 		}
+		if (dev_ok)
+			pl_snprintf(id, sizeof(id), "%s_%s", mine, c->device);
+		else
+			pl_snprintf(id, sizeof(id), "%s_%zu", mine, rank);
+		pl_strlcpy(c->id, id, sizeof(c->id));
+		c->shared = true;
 	}
 }
 

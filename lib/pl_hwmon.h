@@ -78,6 +78,8 @@ struct pl_hwmon_sensor {
 	bool labelled;             /* label came from <x>_label */
 	double value;              /* in the base unit; NAN when it could not be read */
 	char why[96];              /* why value is NAN: "cannot read temp2_input: ..." */
+	char brief[48];            /* the same in a few words for a status line: "value 'N/A'",
+				    * "Input/output error", "empty value", "no temp2_input" */
 	/* Kernel limits in the base unit, NAN when the chip does not give them. */
 	double min, max, lcrit, crit;
 	unsigned flags_present;    /* PL_HWMON_* attributes that exist */
@@ -87,7 +89,10 @@ struct pl_hwmon_sensor {
 struct pl_hwmon_chip {
 	unsigned hwmon;            /* the N of hwmonN */
 	char name[64];             /* the 'name' file, or "hwmonN" when there is none */
-	char id[80];               /* sanitized name, with "_<k>" when names repeat */
+	char device[48];           /* sanitized basename of the hwmonN/device link ("0000:01:00.0"
+				    * is "0000_01_00_0"); "" when there is no such link */
+	char id[112];              /* sanitized name, with "_<device>" or "_<k>" when names
+				    * repeat */
 	bool shared;               /* another chip has the same name: id tells them apart */
 	struct pl_hwmon_sensor *sensors;
 	size_t nsensors;
@@ -113,8 +118,14 @@ void pl_hwmon_default_ranges(const struct pl_hwmon_sensor *s, struct pl_range *w
  * pl_hwmon_free). Attributes are looked for in hwmonN/ and, for chips that have none
  * there (kernels before 3.x put them beside the device), in hwmonN/device/. A sensor
  * exists when its <x>_input or <x>_label exists; one whose input is missing, unreadable
- * (EIO, ENODATA) or malformed has value NAN and says why. Chips are ordered by N and get
- * their ids here. Returns 0 (possibly with no chips), or -1 with why in err when the
+ * (EIO, ENODATA) or malformed has value NAN and says why. Labels and names are kept
+ * whole up to the size of their fields (printable ASCII; other bytes become '?').
+ * Chips are ordered by N and get their ids here: the sanitized name alone when no other
+ * chip has the same one; otherwise the name and the chip's device (the basename of the
+ * hwmonN/device symlink), which stays with the hardware across reboots where hwmonN
+ * follows probe order. A chip without a device link, or whose device does not tell it
+ * apart from another chip of its name, gets instead its rank (0, 1...) in hwmonN order
+ * among the chips of that name. Returns 0 (possibly with no chips), or -1 with why in err when the
  * directory is missing (errno ENOENT) or cannot be listed, or memory runs out. */
 int pl_hwmon_read(const char *root, struct pl_hwmon *out, char *err, size_t errlen);
 void pl_hwmon_free(struct pl_hwmon *h);

@@ -21,9 +21,10 @@
 struct hw_config {
 	unsigned types;            /* bit (1 << type) for each --type; 0: every type */
 	bool no_alarms;            /* --no-alarms: ignore the chips' alarm flags */
+	enum pl_state unreadable;  /* --unreadable-state: a sensor that cannot be read */
 };
 
-enum { OPT_TYPE = 256, OPT_NO_ALARMS };
+enum { OPT_TYPE = 256, OPT_NO_ALARMS, OPT_UNREADABLE_STATE };
 
 static const struct pl_option hw_opts[] = {
 	{ "type", OPT_TYPE, PL_ARG, "TYPE",
@@ -33,6 +34,11 @@ static const struct pl_option hw_opts[] = {
 	  "Do not report the chips' own alarm and fault flags (for boards whose BIOS leaves "
 	  "limits unprogrammed, so the flags are always set). The kernel limits still serve "
 	  "as default ranges.", 0 },
+	{ "unreadable-state", OPT_UNREADABLE_STATE, PL_ARG, "STATE",
+	  "State of each sensor that cannot be read (an I/O error, an empty value, a value "
+	  "that is not a number, a label without an input): ok, warning, critical or "
+	  "unknown. Default warning: a sensor that fails may be failing hardware. When no "
+	  "sensor at all can be read the result is UNKNOWN whatever this says.", 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
@@ -72,6 +78,12 @@ hw_option(void *cfgp, int key, const char *arg, char *err, size_t errlen)
 	case OPT_NO_ALARMS:
 		cfg->no_alarms = true;
 		return 0;
+	case OPT_UNREADABLE_STATE:
+		if (pl_state_parse(arg, &cfg->unreadable) == 0)
+			return 0;
+		pl_snprintf(err, errlen, "'%s' is not a state (ok, warning, critical, unknown)",
+			    arg);
+		return -1;
 	}
 	return -1;
 }
@@ -81,7 +93,7 @@ static const char *const hw_primary[] = { "temp_*", NULL };
 static const struct pl_plugin hw_plugin = {
 	.selects =
 		"--include and --exclude match a sensor's label ('temp_coretemp_core_0') or its "
-		"chip ('coretemp', 'nvme_1'). Every sensor is taken by default.",
+		"chip ('coretemp', 'nvme_0000_01_00_0'). Every sensor is taken by default.",
 	.name = "check_hwmon",
 	.service = "HWMON",
 	.purpose = "hardware sensors (temperatures, fans, voltages) from /sys/class/hwmon",
@@ -101,8 +113,10 @@ static const struct pl_plugin hw_plugin = {
 		"already pass the limit it refers to (alarms latch until read, some limits are "
 		"not exposed): crit_alarm and lcrit_alarm are CRITICAL, other alarms WARNING, a "
 		"fault flag is a WARNING 'sensor fault'.\n"
-		"A sensor that cannot be read (EIO and ENODATA happen) is reported as U with the "
-		"reason; only when no sensor at all can be read is the result UNKNOWN. A host "
+		"A sensor that cannot be read (EIO and ENODATA happen, and values that are not "
+		"numbers) is U in the perfdata and a finding with the reason, WARNING unless "
+		"--unreadable-state says otherwise; only when no sensor at all can be read is "
+		"the result UNKNOWN. A host "
 		"without hwmon chips (most VMs) is UNKNOWN: do not run this check there.",
 	.options = hw_opts,
 	.handle = hw_option,
@@ -110,8 +124,13 @@ static const struct pl_plugin hw_plugin = {
 	.metrics =
 		"temp_<chip>_<label> (degrees C), fan_<chip>_<label> (RPM), in_<chip>_<label> "
 		"(volts), power_<chip>_<label> (watts), curr_<chip>_<label> (amperes). <chip> is "
-		"the chip's name, with _0, _1... in hwmonN order when several chips share it "
-		"(nvme_0, nvme_1); <label> is the sensor's label in lowercase with anything "
+		"the chip's name. When several chips share a name, each gets its device "
+		"appended: the PCI address in the path of the chip's 'device' link, else the "
+		"link's last component, in the same lowercase form (nvme_0000_01_00_0): it "
+		"stays with the hardware across reboots, where the hwmonN and nvmeN numbers "
+		"follow probe order. Only a chip without a "
+		"device link (or sharing it with another chip of the name) gets _0, _1... in "
+		"hwmonN order instead (acpitz_0, acpitz_1). <label> is the sensor's label in lowercase with anything "
 		"other than letters and digits turned into '_' ('Package id 0' is package_id_0), "
 		"or the attribute name (temp1, in0) when the driver gives no label. -w/-c apply "
 		"to every temp_* sensor.",
@@ -295,6 +314,8 @@ hw_sensor(const struct hw_config *cfg, const struct pl_common *com, struct pl_re
 		if (sum->first_why[0] == '\0')
 			pl_snprintf(sum->first_why, sizeof(sum->first_why), "%s %s: %s",
 				    chip_shown(c), s->label, s->why);
+		pl_result_finding(r, cfg->unreadable, "%s %s: unreadable (%s)", chip_shown(c),
+				  s->label, s->brief);
 		pl_result_line(r, "%s %s: unknown (%s)", chip_shown(c), s->label, s->why);
 		pl_debug(com, 1, "%s (%s/%s): %s", label, chip_shown(c), s->attr, s->why);
 	} else {
@@ -362,6 +383,7 @@ main(int argc, char **argv)
 	size_t total = 0;
 
 	memset(&cfg, 0, sizeof(cfg));
+	cfg.unreadable = PL_WARNING;
 	memset(&sum, 0, sizeof(sum));
 	pl_plugin_parse(&hw_plugin, argc, argv, &cfg, &c);
 	pl_plugin_arm(&c);

@@ -25,6 +25,9 @@
 #   stderr: any                 allow output on stderr (by default any run that writes to
 #                               stderr fails the case)
 #   env: NAME=VALUE             set for every run of the case (repeatable)
+#   symlink: <path>             the case needs this path (below $FIX) to be a symlink;
+#                               skipped where it is not (a release tarball, whose tar
+#                               stores links as the files they point at)
 #
 # Whatever the case says, a run fails when it hangs (timeout 20 s), exits above 3 or is
 # killed by a signal (a crash, or a sanitizer report), or prints perfdata that is not
@@ -65,6 +68,7 @@ trap 'rm -rf "$work"' EXIT
 
 passed=0
 failed=0
+skipped=0
 
 have_plugins=0
 for p in "$PLUGINS"/check_*; do
@@ -172,7 +176,7 @@ reset_case() {
 	c_name=""; c_runs=(); c_exit=""; c_line=""; c_has_line=0; c_prefix=(); c_perf=()
 	c_noperf=(); c_contains=(); c_notcontains=(); c_lines=""; c_json=0; c_stderr_any=0
 	c_labels=""; c_has_labels=0
-	c_env=(); c_errors=(); c_start=0
+	c_env=(); c_errors=(); c_start=0; c_symlinks=()
 }
 
 run_case() {
@@ -191,6 +195,14 @@ run_case() {
 		failed=$((failed + 1))
 		return
 	fi
+
+	for i in ${c_symlinks[@]+"${c_symlinks[@]}"}; do
+		if [ ! -L "$FIXTURES/$i" ]; then
+			echo "ok - $c_name # SKIP $i is not a symlink here"
+			skipped=$((skipped + 1))
+			return
+		fi
+	done
 
 	statedir=$(mktemp -d "$work/state.XXXXXX")
 	out=$work/out
@@ -355,6 +367,7 @@ run_file() {
 		env)
 			if [[ $val =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; then c_env+=("$val")
 			else c_errors+=("line $lineno: 'env:' needs NAME=VALUE"); fi ;;
+		symlink) c_symlinks+=("$val") ;;
 		*) c_errors+=("line $lineno: unknown directive '$key'") ;;
 		esac
 	done <"$file"
@@ -378,5 +391,9 @@ for f in ${files[@]+"${files[@]}"}; do
 	run_file "$f"
 done
 
-echo "$passed passed, $failed failed"
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
 [ "$failed" -eq 0 ]

@@ -4,8 +4,10 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pl_buf.h"
 #include "pl_hwmon.h"
@@ -259,6 +261,16 @@ START_TEST(test_read_coretemp)
 }
 END_TEST
 
+static bool
+fixture_is_link(const char *rel)
+{
+	char path[4096];
+	struct stat st;
+
+	pl_snprintf(path, sizeof(path), "%s/hwmon/%s", fixtures_dir(), rel);
+	return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
 START_TEST(test_read_order_and_ids)
 {
 	struct pl_hwmon h;
@@ -273,7 +285,32 @@ START_TEST(test_read_order_and_ids)
 	ck_assert_str_eq(h.chips[1].id, "nvme_1");
 	ck_assert(h.chips[1].shared);
 	ck_assert_uint_eq(h.chips[1].nsensors, 2);
+	ck_assert_str_eq(h.chips[0].device, "");
 	pl_hwmon_free(&h);
+
+	/* With device links the ids follow the devices (the PCI address in the link):
+	 * hwmon1 is the drive at 0000:02:00.0. A release tarball stores the links as the
+	 * directories they point at, and there these checks have nothing to check. */
+	if (fixture_is_link("nvme-swapped/sys/class/hwmon/hwmon1/device")) {
+		ck_assert_int_eq(read_root("nvme-swapped", &h, err, sizeof(err)), 0);
+		ck_assert_uint_eq(h.nchips, 2);
+		ck_assert_uint_eq(h.chips[0].hwmon, 1);
+		ck_assert_str_eq(h.chips[0].device, "0000_02_00_0");
+		ck_assert_str_eq(h.chips[0].id, "nvme_0000_02_00_0");
+		ck_assert(h.chips[0].sensors[0].value == 44.85);
+		ck_assert_str_eq(h.chips[1].device, "0000_01_00_0");
+		ck_assert_str_eq(h.chips[1].id, "nvme_0000_01_00_0");
+		ck_assert(h.chips[1].shared);
+		ck_assert(h.chips[1].sensors[0].value == 35.85);
+		pl_hwmon_free(&h);
+
+		/* A single chip keeps its plain name even when it has a device link. */
+		ck_assert_int_eq(read_root("nvme", &h, err, sizeof(err)), 0);
+		ck_assert_str_eq(h.chips[0].device, "0000_01_00_0");
+		ck_assert_str_eq(h.chips[0].id, "nvme");
+		ck_assert(!h.chips[0].shared);
+		pl_hwmon_free(&h);
+	}
 
 	ck_assert_int_eq(read_root("acpitz-nolabel", &h, err, sizeof(err)), 0);
 	ck_assert_str_eq(h.chips[0].id, "acpitz_0");
@@ -283,6 +320,24 @@ START_TEST(test_read_order_and_ids)
 	ck_assert_int_eq(read_root("hwmon-no-name", &h, err, sizeof(err)), 0);
 	ck_assert_str_eq(h.chips[0].name, "hwmon0");
 	ck_assert_str_eq(h.chips[0].id, "hwmon0");
+	pl_hwmon_free(&h);
+}
+END_TEST
+
+START_TEST(test_read_long_labels)
+{
+	struct pl_hwmon h;
+	char err[256];
+
+	/* Labels longer than 16 bytes are kept whole (they were cut to "PECI Agent 0 Cal"). */
+	ck_assert_int_eq(read_root("nct6798-long-labels", &h, err, sizeof(err)), 0);
+	ck_assert_uint_eq(h.nchips, 1);
+	ck_assert_str_eq(h.chips[0].name, "nct6798");
+	ck_assert_uint_eq(h.chips[0].nsensors, 6);
+	ck_assert_str_eq(h.chips[0].sensors[2].label, "PECI Agent 0 Calibration");
+	ck_assert_str_eq(h.chips[0].sensors[3].label, "PCH_CHIP_CPU_MAX_TEMP");
+	ck_assert(h.chips[0].sensors[3].labelled);
+	ck_assert(h.chips[0].sensors[3].value == 52);
 	pl_hwmon_free(&h);
 }
 END_TEST
@@ -314,6 +369,8 @@ START_TEST(test_read_broken)
 	ck_assert(isnan(h.chips[0].sensors[1].value));
 	ck_assert_str_eq(h.chips[0].sensors[1].why, "temp2_input holds 'N/A', not a number");
 	ck_assert_str_eq(h.chips[0].sensors[2].why, "temp3_input holds '4x000', not a number");
+	ck_assert_str_eq(h.chips[0].sensors[1].brief, "value 'N/A'");
+	ck_assert_str_eq(h.chips[0].sensors[0].brief, "");
 	pl_hwmon_free(&h);
 
 	ck_assert_int_eq(read_root("broken-missing-input", &h, err, sizeof(err)), 0);
@@ -321,10 +378,12 @@ START_TEST(test_read_broken)
 	ck_assert(isnan(h.chips[0].sensors[1].value));
 	ck_assert_str_eq(h.chips[0].sensors[1].why, "no temp2_input");
 	ck_assert_str_eq(h.chips[0].sensors[1].label, "Core 0");
+	ck_assert_str_eq(h.chips[0].sensors[1].brief, "no temp2_input");
 	pl_hwmon_free(&h);
 
 	ck_assert_int_eq(read_root("broken-empty-value", &h, err, sizeof(err)), 0);
 	ck_assert_str_eq(h.chips[0].sensors[0].why, "temp1_input is empty");
+	ck_assert_str_eq(h.chips[0].sensors[0].brief, "empty value");
 	pl_hwmon_free(&h);
 
 	ck_assert_int_eq(read_root("no-hwmon", &h, err, sizeof(err)), -1);
@@ -375,6 +434,7 @@ tc_hwmon(void)
 	tcase_add_test(tc, test_types);
 	tcase_add_test(tc, test_read_coretemp);
 	tcase_add_test(tc, test_read_order_and_ids);
+	tcase_add_test(tc, test_read_long_labels);
 	tcase_add_test(tc, test_read_device_dir);
 	tcase_add_test(tc, test_read_broken);
 	tcase_add_test(tc, test_read_alarms_power);
