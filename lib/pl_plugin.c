@@ -124,22 +124,31 @@ service(void)
 	return cur ? cur->service : "PLUGIN";
 }
 
+/* "SERVICE STATE - message\n" into b; a newline or '|' in the message would break the
+ * output format, so they are replaced. The deadline is stopped first: no second line
+ * may follow from the timer. */
+static void __attribute__((format(printf, 3, 0)))
+one_line(struct pl_buf *b, enum pl_state state, const char *fmt, va_list ap)
+{
+	pl_timeout_disarm();
+	pl_buf_printf(b, "%s %s - ", service(), pl_state_name(state));
+	pl_buf_vprintf(b, fmt, ap);
+	for (char *p = b->data; p && *p; p++)
+		if (*p == '\n' || *p == '|')
+			*p = *p == '|' ? '/' : ' ';
+	pl_buf_putc(b, '\n');
+}
+
 void
 pl_die(enum pl_state state, const char *fmt, ...)
 {
 	struct pl_buf b = PL_BUF_INIT;
 	va_list ap;
 
-	pl_timeout_disarm();
 	pl_buf_init(&b, PL_STATUS_CAP + 64);
-	pl_buf_printf(&b, "%s %s - ", service(), pl_state_name(state));
 	va_start(ap, fmt);
-	pl_buf_vprintf(&b, fmt, ap);
+	one_line(&b, state, fmt, ap);
 	va_end(ap);
-	for (char *p = b.data; p && *p; p++)
-		if (*p == '\n' || *p == '|')
-			*p = *p == '|' ? '/' : ' ';
-	pl_buf_putc(&b, '\n');
 	write_out(b.data, b.len);
 	exit(state);
 }
@@ -161,15 +170,9 @@ pl_usage_die(const char *fmt, ...)
 	struct pl_buf b = PL_BUF_INIT;
 	va_list ap;
 
-	pl_timeout_disarm();
-	pl_buf_printf(&b, "%s UNKNOWN - ", service());
 	va_start(ap, fmt);
-	pl_buf_vprintf(&b, fmt, ap);
+	one_line(&b, PL_UNKNOWN, fmt, ap);
 	va_end(ap);
-	for (char *p = b.data; p && *p; p++)
-		if (*p == '\n' || *p == '|')
-			*p = *p == '|' ? '/' : ' ';
-	pl_buf_putc(&b, '\n');
 	if (cur != NULL) {
 		usage_line(&b);
 		pl_buf_printf(&b, "Run '%s --help' for the options.\n", cur->name);
