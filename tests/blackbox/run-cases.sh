@@ -43,19 +43,7 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
-: "${top_srcdir:=$(cd "$here/../.." && pwd)}"
-if [ -z "${PLUGINS:-}" ]; then
-	if [ -n "${top_builddir:-}" ]; then
-		PLUGINS=$top_builddir/plugins
-	elif [ -x "$PWD/plugins/check_cpu" ]; then
-		PLUGINS=$PWD/plugins                 # run from the top of a build tree
-	elif [ -x "$PWD/../plugins/check_cpu" ]; then
-		PLUGINS=$(cd "$PWD/../plugins" && pwd)   # run from build/tests
-	else
-		PLUGINS=$top_srcdir/plugins          # an in-tree build
-	fi
-fi
-: "${FIXTURES:=$top_srcdir/tests/fixtures}"
+. "$(dirname "$0")/../env.sh"
 export PLUGINS FIXTURES
 
 # Sanitizer reports must never pass for an UNKNOWN (exit 1..3): give them their own codes.

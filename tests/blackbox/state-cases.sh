@@ -12,19 +12,7 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
-: "${top_srcdir:=$(cd "$here/../.." && pwd)}"
-if [ -z "${PLUGINS:-}" ]; then
-	if [ -n "${top_builddir:-}" ]; then
-		PLUGINS=$top_builddir/plugins
-	elif [ -x "$PWD/plugins/check_cpu" ]; then
-		PLUGINS=$PWD/plugins
-	elif [ -x "$PWD/../plugins/check_cpu" ]; then
-		PLUGINS=$(cd "$PWD/../plugins" && pwd)
-	else
-		PLUGINS=$top_srcdir/plugins
-	fi
-fi
-: "${FIXTURES:=$top_srcdir/tests/fixtures}"
+. "$(dirname "$0")/../env.sh"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=87:print_stacktrace=1}
 unset PLUMBLINE_STATE_DIR

@@ -14,16 +14,7 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
-: "${top_srcdir:=$(cd "$here/../.." && pwd)}"
-if [ -z "${PLUGINS:-}" ]; then
-	if [ -n "${top_builddir:-}" ]; then
-		PLUGINS=$top_builddir/plugins
-	elif [ -x "$PWD/plugins/check_disk_io" ]; then
-		PLUGINS=$PWD/plugins
-	else
-		PLUGINS=$top_srcdir/plugins
-	fi
-fi
+. "$(dirname "$0")/../env.sh"
 plugin=$PLUGINS/check_disk_io
 MIB=64
 

@@ -23,19 +23,7 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
-: "${top_srcdir:=$(cd "$here/../.." && pwd)}"
-: "${FIXTURES:=$top_srcdir/tests/fixtures}"
-if [ -z "${PLUGINS:-}" ]; then
-	if [ -n "${top_builddir:-}" ]; then
-		PLUGINS=$top_builddir/plugins
-	elif [ -x "$PWD/plugins/check_cpu" ]; then
-		PLUGINS=$PWD/plugins
-	elif [ -x "$PWD/../plugins/check_cpu" ]; then
-		PLUGINS=$(cd "$PWD/../plugins" && pwd)
-	else
-		PLUGINS=$top_srcdir/plugins
-	fi
-fi
+. "$(dirname "$0")/../env.sh"
 CONTRIB=$top_srcdir/contrib
 NAMES="cpu mem disk_io net hwmon mdraid"
 

@@ -11,18 +11,7 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
-: "${top_srcdir:=$(cd "$here/../.." && pwd)}"
-if [ -z "${PLUGINS:-}" ]; then
-	if [ -n "${top_builddir:-}" ]; then
-		PLUGINS=$top_builddir/plugins
-	elif [ -x "$PWD/plugins/check_net" ]; then
-		PLUGINS=$PWD/plugins
-	elif [ -x "$PWD/../plugins/check_net" ]; then
-		PLUGINS=$(cd "$PWD/../plugins" && pwd)
-	else
-		PLUGINS=$top_srcdir/plugins
-	fi
-fi
+. "$(dirname "$0")/../env.sh"
 PLUGIN=$PLUGINS/check_net
 
 if [ "$(id -u)" -ne 0 ]; then
