@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -431,6 +432,41 @@ end:
 	return rc;
 }
 
+/* A run stopped by its deadline between writing its temporary file and renaming it
+ * leaves the file behind. Each save removes this state's temporaries that are more than
+ * a minute old (a younger one may belong to a run still going). */
+static void
+remove_stale_temps(int dirfd, const char *name)
+{
+	char prefix[256];
+	struct dirent *de;
+	size_t plen;
+	time_t now = time(NULL);
+	int fd = dup(dirfd);
+	DIR *d;
+
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return;
+	}
+	plen = (size_t)pl_snprintf(prefix, sizeof(prefix), ".%s.", name);
+	while ((de = readdir(d)) != NULL) {
+		struct stat sb;
+		size_t n = strlen(de->d_name);
+
+		if (strncmp(de->d_name, prefix, plen) != 0 || n < 4 ||
+		    strcmp(de->d_name + n - 4, ".tmp") != 0)
+			continue;
+		if (fstatat(dirfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(sb.st_mode) && now - sb.st_mtime > 60)
+			unlinkat(dirfd, de->d_name, 0);
+	}
+	closedir(d);
+}
+
 int
 pl_store_save(int dirfd, const struct pl_store *st, char *err, size_t errlen)
 {
@@ -475,6 +511,7 @@ pl_store_save(int dirfd, const struct pl_store *st, char *err, size_t errlen)
 		unlinkat(dirfd, tmp, 0);
 		goto end;
 	}
+	remove_stale_temps(dirfd, name);
 	rc = 0;
 end:
 	pl_buf_free(&b);

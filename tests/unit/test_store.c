@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pl_buf.h"
@@ -619,6 +620,39 @@ START_TEST(test_store_key_hash)
 }
 END_TEST
 
+/* A temporary file left by a run stopped between write and rename is removed by a later
+ * save once it is a minute old; a younger one (a run still going) is left alone. */
+START_TEST(test_store_stale_temps)
+{
+	char dir[64], err[256], old[4096], young[4096];
+	struct timespec times[2] = { { 0, 0 }, { 0, 0 } };
+	struct pl_store st;
+	int fd, tfd;
+
+	make_dir(dir, sizeof(dir));
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(fd, 0);
+	pl_snprintf(old, sizeof(old), "%s/." PLUGIN "-" KEY ".state.11.22.tmp", dir);
+	pl_snprintf(young, sizeof(young), "%s/." PLUGIN "-" KEY ".state.33.44.tmp", dir);
+	tfd = open(old, O_WRONLY | O_CREAT, 0600);
+	ck_assert_int_ge(tfd, 0);
+	close(tfd);
+	times[0].tv_sec = times[1].tv_sec = time(NULL) - 3600;
+	ck_assert_int_eq(utimensat(AT_FDCWD, old, times, 0), 0);
+	tfd = open(young, O_WRONLY | O_CREAT, 0600);
+	ck_assert_int_ge(tfd, 0);
+	close(tfd);
+	pl_store_init(&st, PLUGIN, KEY);
+	st.time = 1;
+	ck_assert_msg(pl_store_save(fd, &st, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_ne(access(old, F_OK), 0);
+	ck_assert_int_eq(access(young, F_OK), 0);
+	pl_store_free(&st);
+	close(fd);
+	rm_dir(dir);
+}
+END_TEST
+
 TCase *
 tc_store(void)
 {
@@ -637,5 +671,6 @@ tc_store(void)
 	tcase_add_test(tc, test_store_pick);
 	tcase_add_test(tc, test_store_rotate);
 	tcase_add_test(tc, test_store_key_hash);
+	tcase_add_test(tc, test_store_stale_temps);
 	return tc;
 }
