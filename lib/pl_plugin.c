@@ -60,8 +60,9 @@ static const struct pl_option common_opts[] = {
 static const struct pl_option state_opts[] = {
 	{ "state-dir", OPT_STATEDIR, PL_ARG, "DIR",
 	  "Where counters are kept between runs (default: $PLUMBLINE_STATE_DIR, else "
-	  PL_STATE_ROOT "/plumbline-UID). Must belong to the user running the plugin and "
-	  "not be writable by others.", PL_OPT_NOKEY },
+	  PL_STATE_ROOT "/plumbline-UID, else ~/.cache/plumbline when another user has taken "
+	  "that name). Must belong to the user running the plugin and not be writable by "
+	  "others.", PL_OPT_NOKEY },
 	{ "state-key", OPT_STATEKEY, PL_ARG, "KEY",
 	  "Name of this check's state (letters, digits, '.', '_', '-'). By default a hash of "
 	  "the plugin's arguments, so checks with different arguments never share counters.",

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -335,19 +336,13 @@ pl_store_key_hash(const char *text, size_t len, char *out, size_t outlen)
 	pl_snprintf(out, outlen, "%016llx", (unsigned long long)h);
 }
 
-int
-pl_store_dir_open(const char *dir, char *path, size_t pathlen, char *err, size_t errlen)
+/* Makes (if need be) and opens path as a private state directory. */
+static int
+open_private_dir(const char *path, char *err, size_t errlen)
 {
 	struct stat st;
 	int fd;
 
-	if (dir == NULL || dir[0] == '\0')
-		dir = getenv("PLUMBLINE_STATE_DIR");
-	if (dir == NULL || dir[0] == '\0')
-		pl_snprintf(path, pathlen, "%s/plumbline-%lu", PL_STATE_ROOT,
-			    (unsigned long)geteuid());
-	else
-		pl_strlcpy(path, dir, pathlen);
 	if (mkdir(path, 0700) != 0 && errno != EEXIST) {
 		pl_snprintf(err, errlen, "cannot create state directory %s: %s (set --state-dir)",
 			    path, strerror(errno));
@@ -367,6 +362,41 @@ pl_store_dir_open(const char *dir, char *path, size_t pathlen, char *err, size_t
 		close(fd);
 		return -1;
 	}
+	return fd;
+}
+
+int
+pl_store_dir_open(const char *dir, char *path, size_t pathlen, char *err, size_t errlen)
+{
+	const struct passwd *pw;
+	char first[1024];
+	int fd;
+
+	if (dir == NULL || dir[0] == '\0')
+		dir = getenv("PLUMBLINE_STATE_DIR");
+	if (dir != NULL && dir[0] != '\0') {
+		pl_strlcpy(path, dir, pathlen);
+		return open_private_dir(path, err, errlen);
+	}
+	pl_snprintf(path, pathlen, "%s/plumbline-%lu", PL_STATE_ROOT, (unsigned long)geteuid());
+	fd = open_private_dir(path, err, errlen);
+	if (fd >= 0)
+		return fd;
+	/* Another local user can make the shared default first (or a cleaner can remove
+	 * it and someone else take its name): the user's own home cannot be taken so. */
+	pw = getpwuid(geteuid());
+	if (pw == NULL || pw->pw_dir == NULL || pw->pw_dir[0] != '/')
+		return -1;
+	pl_strlcpy(first, err, sizeof(first));
+	pl_snprintf(path, pathlen, "%s/.cache", pw->pw_dir);
+	if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+		pl_snprintf(err, errlen, "%s", first);
+		return -1;
+	}
+	pl_snprintf(path, pathlen, "%s/.cache/plumbline", pw->pw_dir);
+	fd = open_private_dir(path, err, errlen);
+	if (fd < 0)
+		pl_snprintf(err, errlen, "%s", first);
 	return fd;
 }
 

@@ -2,7 +2,8 @@
  *
  * One file per plugin and key ("check_cpu-3f2a9c01d4e5b677.state") in a private
  * directory: the --state-dir option, else $PLUMBLINE_STATE_DIR, else
- * PL_STATE_ROOT/plumbline-<uid> (made 0700). The directory must belong to the user and
+ * PL_STATE_ROOT/plumbline-<uid> (made 0700), else, when another user has taken that
+ * name, ~/.cache/plumbline of the user running the check. The directory must belong to the user and
  * not be writable by others. Files are opened with O_NOFOLLOW, written to a temporary
  * file and renamed into place, so a reader sees the old file or the new one, never half
  * of one, and a symlink planted in place of the file is replaced, never followed.
