@@ -56,11 +56,12 @@ fi
 
 # lib/ goes into one archive, so each target links exactly the modules it calls. A module
 # that does not compile is left out; a target that needs it then fails to link.
-for src in "$top"/lib/*.c; do
+for src in "$top"/lib/core/*.c "$top"/lib/source/*.c; do
 	obj=$work/obj/$(basename "$src" .c).o
-	if ! "$cc" $cflags $san -fsanitize=fuzzer-no-link -I "$confdir" -I "$top/lib" \
+	if ! "$cc" $cflags $san -fsanitize=fuzzer-no-link -I "$confdir" \
+	    -I "$top/lib/core" -I "$top/lib/source" \
 	    -c "$src" -o "$obj" 2>"$obj.log"; then
-		echo "warning: lib/$(basename "$src") does not compile:"
+		echo "warning: ${src#$top/} does not compile:"
 		sed 's/^/    /' "$obj.log"
 		rm -f "$obj"
 	fi
@@ -78,7 +79,7 @@ for src in "$top"/tests/fuzz/fuzz_*.c; do
 		case " $FUZZ_TARGETS " in *" $name "*|*" $t "*) ;; *) continue ;; esac
 	fi
 	bin=$work/bin/$t
-	if ! "$cc" $cflags -Werror $san -fsanitize=fuzzer -I "$confdir" -I "$top/lib" "$src" \
+	if ! "$cc" $cflags -Werror $san -fsanitize=fuzzer -I "$confdir" -I "$top/lib/core" -I "$top/lib/source" "$src" \
 	    "$work/libplumbline-fuzz.a" -lm -o "$bin" 2>"$work/bin/$t.log"; then
 		echo "$t: FAILED to build"
 		sed 's/^/    /' "$work/bin/$t.log"
