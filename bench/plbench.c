@@ -1,12 +1,16 @@
 /*
  * plbench - time a program as a whole process, many times.
  *
- *   plbench [-n RUNS] [-w WARMUP] -- /path/prog args...
+ *   plbench [-n RUNS] [-w WARMUP] [-r SRC:DST] -- /path/prog args...
  *
  * Runs the program WARMUP times (unrecorded, default 10) and then RUNS times
  * (default 200) via fork + execv (no shell, no PATH lookup), with stdin,
  * stdout and stderr on /dev/null.  Each child is reaped with wait4() to get
- * its own rusage.  Prints one machine-readable line:
+ * its own rusage.  With -r, the file SRC is copied over DST before every run,
+ * outside the timed window: a plugin then finds the same aged state file each
+ * time (a reading older than its rotation window), so every timed run takes the
+ * path of a scheduled check, which reads the state and writes it back.
+ * Prints one machine-readable line:
  *
  *   wall_ms=0.812 cpu_ms=0.640 rss_mib=1.75 exit=0 runs=200
  *
@@ -39,9 +43,10 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: plbench [-n RUNS] [-w WARMUP] -- /path/prog [args...]\n"
+	fputs("usage: plbench [-n RUNS] [-w WARMUP] [-r SRC:DST] -- /path/prog [args...]\n"
 	      "  -n RUNS    recorded runs (default 200)\n"
 	      "  -w WARMUP  unrecorded warm-up runs (default 10)\n"
+	      "  -r SRC:DST copy file SRC over DST before each run (untimed)\n"
 	      "prints: wall_ms=<median> cpu_ms=<median> rss_mib=<peak> "
 	      "exit=<codes> runs=<n>\n", f);
 }
@@ -88,6 +93,49 @@ static double ts_ms(const struct timespec *a, const struct timespec *b)
 static double tv_ms(const struct timeval *tv)
 {
 	return (double)tv->tv_sec * 1e3 + (double)tv->tv_usec / 1e3;
+}
+
+/* Copies the whole of src (at most sizeof buf bytes: a state file) over dst, mode 0600.
+ * Returns 0, or -1 after saying why on stderr. */
+static int restore_file(const char *src, const char *dst)
+{
+	static char buf[1 << 20];
+	ssize_t n, w, off;
+	int in, out, rc = -1;
+
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0) {
+		fprintf(stderr, "plbench: %s: %s\n", src, strerror(errno));
+		return -1;
+	}
+	n = read(in, buf, sizeof buf);
+	close(in);
+	if (n < 0 || n == (ssize_t)sizeof buf) {
+		fprintf(stderr, "plbench: %s: unreadable or larger than %zu bytes\n", src,
+			sizeof buf - 1);
+		return -1;
+	}
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (out < 0) {
+		fprintf(stderr, "plbench: %s: %s\n", dst, strerror(errno));
+		return -1;
+	}
+	for (off = 0; off < n; off += w) {
+		w = write(out, buf + off, (size_t)(n - off));
+		if (w < 0 && errno == EINTR) {
+			w = 0;
+			continue;
+		}
+		if (w <= 0)
+			break;
+	}
+	if (off == n)
+		rc = 0;
+	if (close(out) != 0)
+		rc = -1;
+	if (rc != 0)
+		fprintf(stderr, "plbench: %s: short write\n", dst);
+	return rc;
 }
 
 /* One fork/exec/wait4 cycle.  Returns 0 and fills the outputs, or -1. */
@@ -139,6 +187,7 @@ int main(int argc, char **argv)
 	long runs = 200, warmup = 10, i, peak_kib = 0;
 	unsigned char seen_exit[256], seen_sig[MAX_SIG];
 	double *walls, *cpus;
+	char *restore_src = NULL, *restore_dst = NULL;
 	int argi = 1, devnull, first, c;
 
 	while (argi < argc) {
@@ -160,6 +209,20 @@ int main(int argc, char **argv)
 			if (parse_count(argv[argi + 1], a[1] == 'n' ? "RUNS" : "WARMUP",
 					10000000L, a[1] == 'n' ? &runs : &warmup) != 0)
 				return 2;
+			argi += 2;
+			continue;
+		}
+		if (strcmp(a, "-r") == 0) {
+			char *colon;
+
+			if (argi + 1 >= argc || (colon = strchr(argv[argi + 1], ':')) == NULL ||
+			    colon == argv[argi + 1] || colon[1] == '\0') {
+				fputs("plbench: -r needs SRC:DST\n", stderr);
+				return 2;
+			}
+			*colon = '\0';
+			restore_src = argv[argi + 1];
+			restore_dst = colon + 1;
 			argi += 2;
 			continue;
 		}
@@ -203,6 +266,8 @@ int main(int argc, char **argv)
 		long rss;
 		int status;
 
+		if (restore_src != NULL && restore_file(restore_src, restore_dst) != 0)
+			return 2;
 		if (run_once(&argv[argi], devnull, &wall, &cpu, &rss, &status) != 0)
 			return 2;
 		if (i < warmup)
