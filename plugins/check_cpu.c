@@ -260,13 +260,14 @@ add_optional(const struct pl_common *c, struct pl_result *r, struct pl_buf *buf,
 {
 	struct pl_loadavg la;
 	struct pl_psi psi;
-	char err[256];
+	char err[256] = "no CPU to divide by";
 
 	pl_timeout_waiting("reading /proc/loadavg");
 	/* These metrics are always there, U where the kernel lacks the file, so that a
-	 * threshold naming them stays valid on every host. */
-	if (pl_read_file(c->root, "/proc/loadavg", buf, err, sizeof(err)) == 0 &&
-	    pl_loadavg_parse(pl_buf_str(buf), buf->len, &la, err, sizeof(err)) == 0 && ncpu > 0) {
+	 * threshold naming them stays valid on every host. The parser refuses a /proc/stat
+	 * without cpuN lines, so ncpu is never 0 here; err says why if it ever were. */
+	if (ncpu > 0 && pl_read_file(c->root, "/proc/loadavg", buf, err, sizeof(err)) == 0 &&
+	    pl_loadavg_parse(pl_buf_str(buf), buf->len, &la, err, sizeof(err)) == 0) {
 		pl_result_line(r, "load average %.2f %.2f %.2f on %zu CPUs", la.load1, la.load5,
 			       la.load15, ncpu);
 	} else {

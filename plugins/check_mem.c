@@ -122,9 +122,10 @@ main(int argc, char **argv)
 	pl_metric_minmax(pl_metric_add(&r, "available", avail, PL_U_BYTES), 0, (double)mi.total);
 	pl_metric_minmax(pl_metric_add(&r, "free", (double)mi.free, PL_U_BYTES), 0,
 			 (double)mi.total);
-	pl_metric_add(&r, "buffers", (mi.present & PL_MI_BUFFERS) ? (double)mi.buffers : NAN,
-		      PL_U_BYTES);
-	pl_metric_add(&r, "cached", (mi.present & PL_MI_CACHED) ? cached : NAN, PL_U_BYTES);
+	/* The parser refuses a meminfo without Buffers or Cached, so these are real figures,
+	 * the same in perfdata and long output. */
+	pl_metric_add(&r, "buffers", (double)mi.buffers, PL_U_BYTES);
+	pl_metric_add(&r, "cached", cached, PL_U_BYTES);
 	pl_metric_add(&r, "total", (double)mi.total, PL_U_BYTES);
 	pl_metric_minmax(pl_metric_add(&r, "swap_used_pct", swap_pct, PL_U_PERCENT), 0, 100);
 	pl_metric_minmax(pl_metric_add(&r, "swap_used", swap_used, PL_U_BYTES), 0,

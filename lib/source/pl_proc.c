@@ -127,6 +127,14 @@ pl_procstat_parse(const char *buf, size_t len, struct pl_procstat *out, char *er
 		pl_snprintf(err, errlen, "/proc/stat: no aggregate 'cpu' line (empty or truncated file?)");
 		goto fail;
 	}
+	/* The kernel prints a cpuN line for every online CPU, and one is always online (a
+	 * uniprocessor kernel prints cpu0): an aggregate alone is a cut or edited file, and
+	 * would be judged as a host with no CPUs. */
+	if (out->ncpu == 0) {
+		pl_snprintf(err, errlen, "/proc/stat: an aggregate 'cpu' line but no per-CPU lines "
+			    "(cpu0, cpu1...): the file looks truncated");
+		goto fail;
+	}
 	return 0;
 fail:
 	pl_procstat_free(out);
@@ -148,15 +156,49 @@ pl_cpu_total(const struct pl_cpu_times *t)
 	       t->steal;
 }
 
+struct mi_field {
+	const char *name;
+	unsigned bit;
+	size_t off;
+};
+
+/* Lines every kernel since 2.6 prints; and the ones a kernel that has MemAvailable (3.14)
+ * also has (SReclaimable since 2.6.19, Shmem since 2.6.32). A missing one means a cut or
+ * edited file: taken as 0 it would give a false "swap 100% used" (no SwapFree) or a
+ * wrong estimate, so the parse fails and names the first one missing in file order. */
+#define MI_REQUIRED (PL_MI_MEMTOTAL | PL_MI_MEMFREE | PL_MI_BUFFERS | PL_MI_CACHED | \
+		     PL_MI_SWAPTOTAL | PL_MI_SWAPFREE)
+#define MI_WITH_AVAILABLE (PL_MI_SRECLAIMABLE | PL_MI_SHMEM)
+
+static int
+meminfo_complete(const struct pl_meminfo *m, const struct mi_field *f, size_t n, char *err,
+		 size_t errlen)
+{
+	unsigned need = MI_REQUIRED;
+
+	if (m->present & PL_MI_MEMAVAILABLE)
+		need |= MI_WITH_AVAILABLE;
+	if (m->present == 0) {
+		pl_snprintf(err, errlen, "/proc/meminfo: no MemTotal line (empty file?)");
+		return -1;
+	}
+	/* Fields are listed in the kernel's order, so the first missing is where it was cut. */
+	for (size_t i = 0; i < n; i++) {
+		if (!(need & f[i].bit) || (m->present & f[i].bit))
+			continue;
+		pl_snprintf(err, errlen, "/proc/meminfo: no %s line: the file looks truncated "
+			    "(%s prints it)", f[i].name, (f[i].bit & MI_WITH_AVAILABLE) ?
+			    "a kernel that has MemAvailable" : "every kernel since 2.6");
+		return -1;
+	}
+	return 0;
+}
+
 int
 pl_meminfo_parse(const char *buf, size_t len, struct pl_meminfo *out, char *err,
 		 size_t errlen)
 {
-	static const struct {
-		const char *name;
-		unsigned bit;
-		size_t off;
-	} fields[] = {
+	static const struct mi_field fields[] = {
 		{ "MemTotal", PL_MI_MEMTOTAL, offsetof(struct pl_meminfo, total) },
 		{ "MemFree", PL_MI_MEMFREE, offsetof(struct pl_meminfo, free) },
 		{ "MemAvailable", PL_MI_MEMAVAILABLE, offsetof(struct pl_meminfo, available) },
@@ -165,8 +207,8 @@ pl_meminfo_parse(const char *buf, size_t len, struct pl_meminfo *out, char *err,
 		{ "SwapCached", PL_MI_SWAPCACHED, offsetof(struct pl_meminfo, swap_cached) },
 		{ "SwapTotal", PL_MI_SWAPTOTAL, offsetof(struct pl_meminfo, swap_total) },
 		{ "SwapFree", PL_MI_SWAPFREE, offsetof(struct pl_meminfo, swap_free) },
-		{ "SReclaimable", PL_MI_SRECLAIMABLE, offsetof(struct pl_meminfo, sreclaimable) },
 		{ "Shmem", PL_MI_SHMEM, offsetof(struct pl_meminfo, shmem) },
+		{ "SReclaimable", PL_MI_SRECLAIMABLE, offsetof(struct pl_meminfo, sreclaimable) },
 	};
 	struct pl_lines it;
 	const char *ls, *le;
@@ -211,10 +253,8 @@ pl_meminfo_parse(const char *buf, size_t len, struct pl_meminfo *out, char *err,
 			out->present |= fields[i].bit;
 		}
 	}
-	if (!(out->present & PL_MI_MEMTOTAL) || !(out->present & PL_MI_MEMFREE)) {
-		pl_snprintf(err, errlen, "/proc/meminfo: no MemTotal or MemFree line (empty or truncated file?)");
+	if (meminfo_complete(out, fields, sizeof(fields) / sizeof(fields[0]), err, errlen) != 0)
 		return -1;
-	}
 	if (out->total == 0 || out->free > out->total ||
 	    ((out->present & PL_MI_MEMAVAILABLE) && out->available > out->total) ||
 	    ((out->present & PL_MI_SWAPFREE) && out->swap_free > out->swap_total)) {

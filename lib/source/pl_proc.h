@@ -25,6 +25,8 @@ struct pl_procstat {
 	size_t ncpu;
 };
 
+/* Needs the aggregate "cpu" line and at least one cpuN line (the kernel prints one per
+ * online CPU); either missing is an error. */
 int pl_procstat_parse(const char *buf, size_t len, struct pl_procstat *out, char *err,
 		      size_t errlen);
 void pl_procstat_free(struct pl_procstat *s);
@@ -45,6 +47,10 @@ struct pl_meminfo {
 		 sreclaimable, shmem, swap_cached;
 };
 
+/* MemTotal, MemFree, Buffers, Cached, SwapTotal and SwapFree are required (every kernel
+ * since 2.6 prints them), and so are Shmem and SReclaimable when MemAvailable is there
+ * (kernels that have it have them): a missing one is an error naming it, since taken as
+ * 0 it would give false figures (no SwapFree reads as swap 100% used). */
 int pl_meminfo_parse(const char *buf, size_t len, struct pl_meminfo *out, char *err,
 		     size_t errlen);
 

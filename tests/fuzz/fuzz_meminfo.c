@@ -22,5 +22,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!(m.present & PL_MI_MEMTOTAL) || !(m.present & PL_MI_MEMFREE) || m.total == 0 ||
 	    m.free > m.total)
 		abort();
+	/* Every line the check judges by is there: none is taken as 0. */
+	if (!(m.present & PL_MI_BUFFERS) || !(m.present & PL_MI_CACHED) ||
+	    !(m.present & PL_MI_SWAPTOTAL) || !(m.present & PL_MI_SWAPFREE) ||
+	    m.swap_free > m.swap_total)
+		abort();
+	if ((m.present & PL_MI_MEMAVAILABLE) &&
+	    (!(m.present & PL_MI_SHMEM) || !(m.present & PL_MI_SRECLAIMABLE)))
+		abort();
 	return 0;
 }

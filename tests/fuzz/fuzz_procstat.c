@@ -18,8 +18,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (pl_procstat_parse((const char *)data, size, &s, err, sizeof(err)) != 0)
 		return 0;
-	/* The contract: the aggregate line is there, every cpu line has 4 to 10 fields. */
+	/* The contract: the aggregate line and at least one cpuN line are there, every cpu
+	 * line has 4 to 10 fields. */
 	if (s.total.id != -1 || s.total.nfields < 4 || s.total.nfields > 10)
+		abort();
+	if (s.ncpu == 0)
 		abort();
 	for (size_t i = 0; i < s.ncpu; i++)
 		if (s.cpu[i].id < 0 || s.cpu[i].nfields < 4 || s.cpu[i].nfields > 10 ||

@@ -75,6 +75,7 @@ static const struct {
 	{ "cpu/broken-no-cpu-line", "/proc/stat", STAT, -1 },
 	{ "cpu/broken-garbage", "/proc/stat", STAT, -1 },
 	{ "cpu/broken-absurd", "/proc/stat", STAT, -1 },
+	{ "cpu/broken-no-percpu", "/proc/stat", STAT, -1 },
 	{ "cpu/debian12-2cpu/t0", "/proc/loadavg", LOADAVG, 0 },
 	{ "cpu/xeon-32cpu/t0", "/proc/loadavg", LOADAVG, 0 },
 	{ "cpu/rhel4-2.6.9-8cpu/t0", "/proc/loadavg", LOADAVG, 0 },
@@ -93,6 +94,8 @@ static const struct {
 	{ "mem/broken-garbage", "/proc/meminfo", MEMINFO, -1 },
 	{ "mem/broken-no-unit", "/proc/meminfo", MEMINFO, -1 },
 	{ "mem/broken-absurd", "/proc/meminfo", MEMINFO, -1 },
+	{ "mem/broken-cut-after-swaptotal", "/proc/meminfo", MEMINFO, -1 },
+	{ "mem/broken-no-buffers", "/proc/meminfo", MEMINFO, -1 },
 };
 
 START_TEST(test_fixture)
@@ -339,6 +342,7 @@ END_TEST
 
 #define STAT_OK "cpu  1838 0 1511 40901 347 0 25 15 0 0\ncpu0 561 0 521 21233 7 0 3 5 0 0\n"
 #define MEM_OK "MemTotal:       24684084 kB\nMemFree:        24272328 kB\n"
+#define MEM_OLD MEM_OK "Buffers: 3812 kB\nCached: 284488 kB\nSwapTotal: 8 kB\nSwapFree: 4 kB\n"
 #define PSI_OK "some avg10=0.01 avg60=0.29 avg300=0.57 total=3686071\n"
 
 /* Malformed buffers: each must fail with a reason, and never crash. */
@@ -360,6 +364,8 @@ static const struct {
 	{ STAT, STAT_OK "cpu1\n" },
 	{ STAT, STAT_OK "cpu99999999999 1 2 3 4 5 6 7\n" },
 	{ STAT, "cpu0 1 2 3 4 5 6 7\n" },                             /* no aggregate */
+	{ STAT, "cpu  1 2 3 4 5 6 7\n" },                             /* no cpuN line */
+	{ STAT, "cpu  1 2 3 4 5 6 7\nintr 5\nctxt 9\n" },
 	{ MEMINFO, "" }, { MEMINFO, "\n\n" },
 	{ MEMINFO, "MemTotal:       24684084 kB\n" },                 /* no MemFree */
 	{ MEMINFO, "MemFree:        24272328 kB\n" },
@@ -375,6 +381,12 @@ static const struct {
 	{ MEMINFO, MEM_OK "MemAvailable: 99999999 kB\n" },
 	{ MEMINFO, MEM_OK "SwapTotal: 10 kB\nSwapFree: 20 kB\n" },
 	{ MEMINFO, "MemTotal: -5 kB\nMemFree: 1 kB\n" },
+	/* required lines missing: a cut or edited file, never zeros */
+	{ MEMINFO, MEM_OK "Buffers: 3812 kB\nCached: 284488 kB\nSwapTotal: 8 kB\n" },
+	{ MEMINFO, MEM_OK "Cached: 284488 kB\nSwapTotal: 8 kB\nSwapFree: 4 kB\n" },
+	{ MEMINFO, MEM_OK "Buffers: 3812 kB\nSwapTotal: 8 kB\nSwapFree: 4 kB\n" },
+	{ MEMINFO, MEM_OLD "MemAvailable: 5 kB\nShmem: 1 kB\n" },   /* no SReclaimable */
+	{ MEMINFO, MEM_OLD "MemAvailable: 5 kB\nSReclaimable: 1 kB\n" },
 	{ PSI, "" }, { PSI, "\n" },
 	{ PSI, "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n" },  /* no "some" */
 	{ PSI, "some avg10=0.01 avg60=0.29\n" },
@@ -393,6 +405,48 @@ static const struct {
 	{ LOADAVG, "0.12 0.13 0.05 123456789012345678901234567890/83 4293\n" },
 	{ LOADAVG, "0.12 0.13 0.05 1/123456789012345678901234567890 4293\n" },
 };
+
+/* The line a parse names as missing is the first required one absent in the kernel's
+ * order, where a cut file ends. */
+static const struct {
+	const char *text, *named;
+} missing_cases[] = {
+	{ "", "no MemTotal line" },
+	{ "MemFree: 1 kB\n", "no MemTotal line" },
+	{ "MemTotal: 8 kB\n", "no MemFree line" },
+	{ MEM_OK, "no Buffers line" },
+	{ MEM_OK "Buffers: 1 kB\n", "no Cached line" },
+	{ MEM_OK "Buffers: 1 kB\nCached: 1 kB\n", "no SwapTotal line" },
+	{ MEM_OK "Buffers: 1 kB\nCached: 1 kB\nSwapTotal: 8 kB\n", "no SwapFree line" },
+	{ MEM_OLD "MemAvailable: 5 kB\n", "no Shmem line" },
+	{ MEM_OLD "MemAvailable: 5 kB\nShmem: 1 kB\n", "no SReclaimable line" },
+};
+
+START_TEST(test_meminfo_missing)
+{
+	struct pl_meminfo mi;
+	char err[512] = "";
+	const char *t = missing_cases[_i].text;
+
+	ck_assert_int_eq(pl_meminfo_parse(t, strlen(t), &mi, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, missing_cases[_i].named) != NULL, "case %d: '%s'", _i, err);
+	if (_i > 0)
+		ck_assert_ptr_nonnull(strstr(err, "truncated"));
+}
+END_TEST
+
+START_TEST(test_meminfo_minimal)
+{
+	struct pl_meminfo mi;
+	char err[512] = "";
+
+	/* A 2.6.18 kernel: no MemAvailable, so no Shmem or SReclaimable needed. */
+	ck_assert_msg(pl_meminfo_parse(MEM_OLD, strlen(MEM_OLD), &mi, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_uint_eq(mi.swap_free, KB(4));
+	ck_assert(!(mi.present & PL_MI_SHMEM));
+}
+END_TEST
 
 START_TEST(test_bad_buffer)
 {
@@ -496,6 +550,8 @@ tc_proc(void)
 	tcase_add_test(tc, test_procstat_xeon_hotplug);
 	tcase_add_loop_test(tc, test_procstat_old, 0, N(old_cases));
 	tcase_add_test(tc, test_meminfo_values);
+	tcase_add_loop_test(tc, test_meminfo_missing, 0, N(missing_cases));
+	tcase_add_test(tc, test_meminfo_minimal);
 	tcase_add_test(tc, test_psi_loadavg_values);
 	tcase_add_loop_test(tc, test_bad_buffer, 0, N(bad_cases));
 	tcase_add_loop_test(tc, test_cut_buffer, 0, N(cut_cases));
