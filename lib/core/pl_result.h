@@ -8,6 +8,32 @@
  *
  * A metric whose value cannot be had this run is still added, with the value NAN: it
  * prints as "U" in perfdata and is never evaluated, so thresholds that name it stay valid.
+ * pl_metric_missing() says why: for this run only (a counter reset, a device that just
+ * appeared) or for a lasting reason (the kernel does not know the link speed), with the
+ * fix an admin can apply.
+ *
+ * Items (sub-checks): a result may hold items, each a thing the check looks at (a
+ * device, an interface, an array, a chip, a database, a backup class), with its own
+ * metrics, findings, lines and facts; an item may hold items of its own (a tree).
+ *   - kind is a short word ("device", "interface", "array", "chip", "database", "class");
+ *     name is the item's name as the source gives it, any bytes but NUL. Names are
+ *     printed escaped (pl_name_escape) in texts and given raw (as JSON strings) in JSON.
+ *   - The ONE label rule: an item's label prefix is pl_label_escape(name), after its
+ *     parent's prefix and '_' when it has a parent; a metric of an item is labelled
+ *     PREFIX "_" pl_label_escape(metric). pl_label_escape keeps [A-Za-z0-9_.-] as they
+ *     are (so "sda", "eth0", "vg0-root" keep their labels) and writes any other byte as
+ *     "_xHH" (and a '_' that starts "_xHH" in the name as "_x5f"), so distinct names
+ *     never share a label. A label longer than PL_LABEL_MAX - 1 bytes is cut and ends in
+ *     "_h" and 8 hex digits of a hash of the whole label.
+ *   - Texts of an item (findings, lines) say what about the item without naming it: the
+ *     renderer puts the escaped name in front ("md0: degraded, 1 of 2 disks").
+ *   - An item's state is the worst of its metrics', findings' and sub-items' states; the
+ *     overall state is the worst of everything.
+ * Two metrics with the same perfdata label are a bug in the plugin: pl_result_apply()
+ * turns it into an UNKNOWN finding that names the label.
+ *
+ * Facts: string values (a ruleset's SHA-256, a snapshot id, a link speed) shown in long
+ * output ("eth0 speed: 1Gbit/s") and JSON, never in perfdata, never judged.
  *
  * Memory: the result owns everything it holds; pl_result_free() releases it. When an
  * allocation fails the result remembers it and renders as UNKNOWN; the add functions
@@ -30,6 +56,30 @@ enum pl_format { PL_FMT_NAGIOS = 0, PL_FMT_ONELINE, PL_FMT_JSON };
 #define PL_OUTPUT_CAP 8000         /* Nagios Core keeps 8192 bytes of plugin output */
 #define PL_STATUS_CAP 400
 
+/* Why a metric has no value (NAN). */
+enum pl_missing {
+	PL_MISSING_NONE = 0,         /* it has a value, or no reason was given */
+	PL_MISSING_RUN,              /* for this run only: a counter reset, a new device */
+	PL_MISSING_LASTING,          /* until the admin acts: the kernel lacks the speed */
+};
+
+struct pl_result;
+
+struct pl_fact;
+
+/* A sub-check. Owned by its result; valid until pl_result_free(). */
+struct pl_item {
+	struct pl_result *result;
+	struct pl_item *parent;      /* NULL: at the top of the result */
+	struct pl_item *child, *last_child, *next;   /* sub-items and siblings, in order */
+	char *kind;                  /* "device", "interface", ... */
+	char *name;                  /* as the source gave it */
+	char *prefix;                /* the label prefix (see the label rule above) */
+	size_t index;                /* position in result->items */
+	struct pl_fact *facts;       /* in the order given; a key given again replaces */
+	size_t nfacts, facts_cap;
+};
+
 struct pl_metric {
 	char label[PL_LABEL_MAX];  /* stable perfdata label */
 	double value;              /* in the base unit of `unit`; NAN: unknown ("U") */
@@ -40,11 +90,21 @@ struct pl_metric {
 	enum pl_state state;         /* set by pl_result_apply() */
 	bool hidden;                 /* evaluated and in JSON, left out of perfdata */
 	int prec;                    /* decimals in perfdata; -1: by unit */
+	struct pl_item *item;        /* NULL: a metric of the result itself */
+	char *name;                  /* an item's metric: its name in the item ("util") */
+	enum pl_missing missing;     /* why value is NAN */
+	char *why, *fix;             /* "the kernel does not know the link speed", ... */
 };
 
 struct pl_line {
 	int state;                   /* -1: a plain line; else an enum pl_state (a finding) */
 	char *text;
+	struct pl_item *item;        /* NULL: about the whole check */
+};
+
+struct pl_fact {
+	char *key;                   /* "sha256", "speed", "snapshot" */
+	char *value;
 };
 
 struct pl_result {
@@ -55,6 +115,13 @@ struct pl_result {
 	size_t nmetrics, metrics_cap;
 	struct pl_line *lines;
 	size_t nlines, lines_cap;
+	struct pl_item **items;      /* every item, in the order added */
+	size_t nitems, items_cap;
+	struct pl_item *child, *last_child;   /* the top-level items */
+	size_t *item_hash;           /* open addressing: index + 1 into items, 0 empty */
+	size_t hash_cap;
+	struct pl_fact *facts;
+	size_t nfacts, facts_cap;
 	bool oom;
 };
 
@@ -94,6 +161,52 @@ struct pl_metric *pl_metric_addf(struct pl_result *r, double value, enum pl_unit
 void pl_metric_minmax(struct pl_metric *m, double min, double max);
 struct pl_metric *pl_result_metric(const struct pl_result *r, const char *label);
 
+/* Says why m has no value this run (and sets it to NAN). kind is PL_MISSING_RUN or
+ * PL_MISSING_LASTING; why says what is missing in plain words ("the kernel does not
+ * know eth0's link speed"), fix what an admin can do ("give it with --speed
+ * eth0=1Gbit/s"; NULL when nothing). Both are copied. */
+void pl_metric_missing(struct pl_metric *m, enum pl_missing kind, const char *why,
+		       const char *fix);
+
+/* The item of this kind and name under parent (NULL: the top), added when it is not
+ * there yet: calling it twice with the same arguments gives the same item. Never NULL
+ * (after an allocation failure, a scratch item the result does not keep). */
+struct pl_item *pl_result_item(struct pl_result *r, const char *kind, const char *name);
+struct pl_item *pl_item_item(struct pl_item *parent, const char *kind, const char *name);
+/* Finds an item without adding it; NULL when there is none. */
+struct pl_item *pl_result_find_item(const struct pl_result *r, const struct pl_item *parent,
+				    const char *kind, const char *name);
+
+/* A metric of the item, labelled PREFIX_METRIC (see the label rule above). */
+struct pl_metric *pl_item_metric(struct pl_item *it, const char *metric, double value,
+				 enum pl_unit unit);
+/* A finding, a plain long-output line or a fact of the item. */
+void pl_item_finding(struct pl_item *it, enum pl_state state, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void pl_item_line(struct pl_item *it, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void pl_item_fact(struct pl_item *it, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A fact about the whole check. */
+void pl_result_fact(struct pl_result *r, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The worst state of the item's metrics, findings and sub-items (after
+ * pl_result_apply() for the metrics). */
+enum pl_state pl_item_state(const struct pl_item *it);
+
+/* The one label rule: appends name to b with every byte outside [A-Za-z0-9_.-] written
+ * as "_xHH" (lower-case hex), and a '_' that starts "_xHH" in name as "_x5f", so that
+ * the mapping is injective and ordinary names stay as they are. */
+void pl_label_escape(struct pl_buf *b, const char *name);
+/* The same into out (len bytes, NUL-terminated). Returns 0, or -1 when it was cut (a cut
+ * label may equal another name's: use it only where that is checked). */
+int pl_label_str(char *out, size_t len, const char *name);
+/* Names in texts: appends name with a backslash doubled and control, DEL and non-ASCII
+ * bytes as \xHH, so that a name never carries a raw control byte (or a byte that is not
+ * UTF-8) into the output. */
+void pl_name_escape(struct pl_buf *b, const char *name);
+
 /* Replaces the summary (the text after "SERVICE STATE - " on the status line). */
 void pl_result_summary(struct pl_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -119,7 +232,8 @@ enum pl_state pl_result_state(const struct pl_result *r);
 void pl_render(const struct pl_result *r, enum pl_format fmt, size_t max_lines,
 	       struct pl_buf *out);
 
-/* Appends s to out as a JSON string literal, quotes included. */
+/* Appends s to out as a JSON string literal, quotes included. A byte that is not part of
+ * valid UTF-8 becomes U+FFFD, so the output is always valid JSON. */
 void pl_json_string(struct pl_buf *out, const char *s);
 
 #endif

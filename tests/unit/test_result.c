@@ -320,7 +320,7 @@ START_TEST(test_render_json)
 		"\"perfdata\":true},"
 		"{\"label\":\"steal\",\"value\":0.5,\"unit\":\"percent\",\"uom\":\"%\","
 		"\"warn\":null,\"crit\":null,\"min\":null,\"max\":null,\"state\":\"OK\","
-		"\"perfdata\":false}]}\n");
+		"\"perfdata\":false}],\"facts\":{},\"items\":[]}\n");
 	pl_buf_free(&out);
 	pl_result_free(&r);
 }
@@ -687,6 +687,293 @@ START_TEST(test_metric_lookup)
 }
 END_TEST
 
+/* The one label rule: ordinary names unchanged, everything else as _xHH. */
+static const struct {
+	const char *name, *label;
+} label_cases[] = {
+	{ "eth0", "eth0" },
+	{ "sda", "sda" },
+	{ "vg0-root", "vg0-root" },
+	{ "br_lan.10", "br_lan.10" },
+	{ "a'b", "a_x27b" },
+	{ "a=b", "a_x3db" },
+	{ "a;b", "a_x3bb" },
+	{ "a b", "a_x20b" },
+	{ "a_b", "a_b" },
+	{ "a_x27b", "a_x5fx27b" },          /* a '_' that would start an escape */
+	{ "a_xyz", "a_xyz" },
+	{ "a_x2", "a_x2" },
+	{ "a_xAB", "a_x5fxAB" },
+	{ "\x01\x7f\xff", "_x01_x7f_xff" },
+	{ "caf\xc3\xa9", "caf_xc3_xa9" },
+	{ "", "" },
+};
+
+START_TEST(test_label_escape)
+{
+	char out[64];
+
+	ck_assert_int_eq(pl_label_str(out, sizeof(out), label_cases[_i].name), 0);
+	ck_assert_str_eq(out, label_cases[_i].label);
+}
+END_TEST
+
+/* Distinct names never share a label: every name of up to three bytes from an alphabet
+ * that holds the escape's own characters. */
+START_TEST(test_label_injective)
+{
+	static const char alpha[] = "_x2f'=;a ";
+	const size_t na = sizeof(alpha) - 1;
+	struct pl_result r;
+	char name[4];
+	int n = 0;
+
+	pl_result_init(&r, "check_x", "X");
+	for (size_t len = 1; len <= 3; len++) {
+		size_t total = 1;
+
+		for (size_t k = 0; k < len; k++)
+			total *= na;
+		for (size_t v = 0; v < total; v++) {
+			size_t x = v;
+
+			for (size_t k = 0; k < len; k++, x /= na)
+				name[k] = alpha[x % na];
+			name[len] = '\0';
+			pl_item_metric(pl_result_item(&r, "interface", name), "rx", 1, PL_U_NONE);
+			n++;
+		}
+	}
+	ck_assert_uint_eq(r.nitems, (size_t)n);
+	{
+		struct pl_thresholds t = { NULL, 0 };
+		char err[64];
+
+		ck_assert_int_eq(pl_result_apply(&r, &t, NULL, err, sizeof(err)), 0);
+	}
+	ck_assert_int_eq(pl_result_state(&r), PL_OK);
+	pl_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_items)
+{
+	struct pl_result r;
+	struct pl_item *a, *b, *c;
+	struct pl_metric *m;
+
+	pl_result_init(&r, "check_x", "X");
+	a = pl_result_item(&r, "interface", "eth0");
+	b = pl_result_item(&r, "interface", "a'b");
+	/* The same kind and name give the same item; another kind is another item. */
+	ck_assert_ptr_eq(pl_result_item(&r, "interface", "eth0"), a);
+	c = pl_result_item(&r, "device", "eth0");
+	ck_assert_ptr_ne(c, a);
+	ck_assert_ptr_eq(pl_result_find_item(&r, NULL, "device", "eth0"), c);
+	ck_assert_ptr_null(pl_result_find_item(&r, NULL, "device", "eth1"));
+	ck_assert_str_eq(b->prefix, "a_x27b");
+	m = pl_item_metric(a, "rx_bits", 5, PL_U_BITS_PER_S);
+	ck_assert_str_eq(m->label, "eth0_rx_bits");
+	ck_assert_str_eq(m->name, "rx_bits");
+	ck_assert_ptr_eq(m->item, a);
+	ck_assert_str_eq(pl_item_metric(b, "rx_bits", 5, PL_U_BITS_PER_S)->label,
+			 "a_x27b_rx_bits");
+	/* A sub-item's prefix follows its parent's. */
+	c = pl_item_item(pl_result_item(&r, "chip", "coretemp"), "sensor", "Core 0");
+	ck_assert_str_eq(c->prefix, "coretemp_Core_x200");
+	ck_assert_str_eq(pl_item_metric(c, "temp", 40, PL_U_CELSIUS)->label,
+			 "coretemp_Core_x200_temp");
+	ck_assert_ptr_eq(pl_item_item(pl_result_item(&r, "chip", "coretemp"), "sensor", "Core 0"),
+			 c);
+	ck_assert_uint_eq(r.nitems, 5);
+	/* Many items: found again by the table, not lost when it grows. */
+	for (int i = 0; i < 3000; i++) {
+		char n[16];
+
+		pl_snprintf(n, sizeof(n), "dev%d", i);
+		pl_result_item(&r, "device", n);
+	}
+	ck_assert_uint_eq(r.nitems, 3005);
+	ck_assert_str_eq(pl_result_find_item(&r, NULL, "device", "dev2999")->name, "dev2999");
+	ck_assert_ptr_eq(pl_result_item(&r, "interface", "eth0"), a);
+	pl_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_item_long_label)
+{
+	struct pl_result r;
+	char name[200];
+	const char *l1, *l2;
+
+	/* Labels too long for PL_LABEL_MAX end in a hash of the whole, so they stay apart. */
+	pl_result_init(&r, "check_x", "X");
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	l1 = pl_item_metric(pl_result_item(&r, "class", name), "age", 1, PL_U_SECONDS)->label;
+	name[sizeof(name) - 2] = 'm';
+	l2 = pl_item_metric(pl_result_item(&r, "class", name), "age", 1, PL_U_SECONDS)->label;
+	ck_assert_uint_eq(strlen(l1), PL_LABEL_MAX - 1);
+	ck_assert_uint_eq(strlen(l2), PL_LABEL_MAX - 1);
+	ck_assert_str_ne(l1, l2);
+	ck_assert(strncmp(l1 + PL_LABEL_MAX - 11, "_h", 2) == 0);
+	pl_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_duplicate_label)
+{
+	struct pl_result r;
+	struct pl_thresholds t = { NULL, 0 };
+	char err[64];
+
+	/* Item "a" with metric "rx_bits" and item "a_rx" with metric "bits": one label. The
+	 * plugin has a bug, and the result says so rather than mixing two graphs. */
+	pl_result_init(&r, "check_x", "X");
+	pl_item_metric(pl_result_item(&r, "interface", "a"), "rx_bits", 1, PL_U_NONE);
+	pl_item_metric(pl_result_item(&r, "interface", "a_rx"), "bits", 1, PL_U_NONE);
+	pl_metric_add(&r, "b", 1, PL_U_NONE);
+	pl_metric_add(&r, "b", 1, PL_U_NONE);
+	pl_metric_add(&r, "b", 1, PL_U_NONE);
+	ck_assert_int_eq(pl_result_apply(&r, &t, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(pl_result_state(&r), PL_UNKNOWN);
+	ck_assert_uint_eq(r.nlines, 2);
+	ck_assert_str_eq(r.lines[0].text, "bug: two metrics have the perfdata label 'a_rx_bits' "
+			 "(please report this against check_x)");
+	ck_assert_ptr_nonnull(strstr(r.lines[1].text, "'b'"));
+	pl_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_item_render)
+{
+	struct pl_result r;
+	struct pl_thresholds t = { NULL, 0 };
+	struct pl_buf out = PL_BUF_INIT;
+	struct pl_item *md0, *md1, *bad;
+	char err[128];
+
+	pl_result_init(&r, "check_mdraid", "MDRAID");
+	md0 = pl_result_item(&r, "array", "md0");
+	md1 = pl_result_item(&r, "array", "md1");
+	bad = pl_result_item(&r, "array", "x\ny\\");
+	pl_item_metric(md0, "disks", 2, PL_U_NONE);
+	pl_item_finding(md0, PL_CRITICAL, "degraded, 1 of 2 disks");
+	pl_item_fact(md0, "uuid", "1234");
+	pl_item_fact(md0, "uuid", "%s", "abcd");   /* replaces */
+	pl_item_line(md1, "clean");
+	pl_item_finding(bad, PL_WARNING, "odd name");
+	pl_result_fact(&r, "kernel", "6.1");
+	pl_result_summary(&r, "3 arrays");
+	ck_assert_int_eq(pl_result_apply(&r, &t, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(pl_item_state(md0), PL_CRITICAL);
+	ck_assert_int_eq(pl_item_state(md1), PL_OK);
+	ck_assert_int_eq(pl_item_state(bad), PL_WARNING);
+	ck_assert_int_eq(pl_result_state(&r), PL_CRITICAL);
+	pl_render(&r, PL_FMT_NAGIOS, 10, &out);
+	ck_assert_str_eq(pl_buf_str(&out),
+			 "MDRAID CRITICAL - md0: degraded, 1 of 2 disks, x\\x0ay\\\\: odd name - "
+			 "3 arrays | md0_disks=2\nmd1: clean\nkernel: 6.1\nmd0 uuid: abcd\n");
+	pl_buf_reset(&out);
+	pl_render(&r, PL_FMT_JSON, 10, &out);
+	ck_assert_str_eq(pl_buf_str(&out),
+		"{\"plugin\":\"check_mdraid\",\"service\":\"MDRAID\",\"state\":\"CRITICAL\","
+		"\"exit_code\":2,\"status\":\"MDRAID CRITICAL - md0: degraded, 1 of 2 disks, "
+		"x\\\\x0ay\\\\\\\\: odd name - 3 arrays\",\"summary\":\"3 arrays\","
+		"\"findings\":[],\"lines\":[],\"metrics\":[],\"facts\":{\"kernel\":\"6.1\"},"
+		"\"items\":["
+		"{\"kind\":\"array\",\"name\":\"md0\",\"label\":\"md0\",\"state\":\"CRITICAL\","
+		"\"findings\":[{\"state\":\"CRITICAL\",\"text\":\"degraded, 1 of 2 disks\"}],"
+		"\"lines\":[],\"metrics\":[{\"label\":\"md0_disks\",\"name\":\"disks\","
+		"\"value\":2,\"unit\":\"a plain number\",\"uom\":\"\",\"warn\":null,"
+		"\"crit\":null,\"min\":null,\"max\":null,\"state\":\"OK\",\"perfdata\":true}],"
+		"\"facts\":{\"uuid\":\"abcd\"},\"items\":[]},"
+		"{\"kind\":\"array\",\"name\":\"md1\",\"label\":\"md1\",\"state\":\"OK\","
+		"\"findings\":[],\"lines\":[\"clean\"],\"metrics\":[],\"facts\":{},\"items\":[]},"
+		"{\"kind\":\"array\",\"name\":\"x\\ny\\\\\",\"label\":\"x_x0ay_x5c\","
+		"\"state\":\"WARNING\",\"findings\":[{\"state\":\"WARNING\",\"text\":\"odd name\"}],"
+		"\"lines\":[],\"metrics\":[],\"facts\":{},\"items\":[]}]}\n");
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_item_tree_json)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+	struct pl_item *chip;
+
+	pl_result_init(&r, "check_hwmon", "HWMON");
+	chip = pl_result_item(&r, "chip", "coretemp");
+	pl_item_metric(pl_item_item(chip, "sensor", "core0"), "temp", 40, PL_U_CELSIUS)->state =
+		PL_WARNING;
+	ck_assert_int_eq(pl_item_state(chip), PL_WARNING);
+	pl_render(&r, PL_FMT_JSON, 10, &out);
+	ck_assert_ptr_nonnull(strstr(pl_buf_str(&out),
+		"\"items\":[{\"kind\":\"chip\",\"name\":\"coretemp\",\"label\":\"coretemp\","
+		"\"state\":\"WARNING\",\"findings\":[],\"lines\":[],\"metrics\":[],\"facts\":{},"
+		"\"items\":[{\"kind\":\"sensor\",\"name\":\"core0\",\"label\":\"coretemp_core0\","
+		"\"state\":\"WARNING\",\"findings\":[],\"lines\":[],\"metrics\":[{\"label\":"
+		"\"coretemp_core0_temp\",\"name\":\"temp\",\"value\":40,"));
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_missing_value)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+	struct pl_metric *m;
+
+	pl_result_init(&r, "check_net", "NET");
+	m = pl_item_metric(pl_result_item(&r, "interface", "eth0"), "rx_util", 5, PL_U_PERCENT);
+	pl_metric_missing(m, PL_MISSING_LASTING, "the kernel does not know eth0's link speed",
+			  "give it with --speed eth0=1Gbit/s");
+	ck_assert(isnan(m->value));
+	ck_assert_int_eq(m->missing, PL_MISSING_LASTING);
+	m = pl_item_metric(pl_result_item(&r, "interface", "eth1"), "rx_bits", 5, PL_U_NONE);
+	pl_metric_missing(m, PL_MISSING_RUN, "the counters were reset", NULL);
+	pl_render(&r, PL_FMT_JSON, 10, &out);
+	ck_assert_ptr_nonnull(strstr(pl_buf_str(&out),
+		"\"value\":null,\"unit\":\"percent\",\"uom\":\"%\",\"warn\":null,\"crit\":null,"
+		"\"min\":null,\"max\":null,\"state\":\"OK\",\"perfdata\":true,\"missing\":"
+		"{\"for\":\"lasting\",\"why\":\"the kernel does not know eth0's link speed\","
+		"\"fix\":\"give it with --speed eth0=1Gbit/s\"}}"));
+	ck_assert_ptr_nonnull(strstr(pl_buf_str(&out),
+		"\"missing\":{\"for\":\"this run\",\"why\":\"the counters were reset\","
+		"\"fix\":null}}"));
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_json_utf8)
+{
+	struct pl_buf out = PL_BUF_INIT;
+
+	/* Valid UTF-8 passes; a stray byte, an overlong form or a surrogate becomes U+FFFD. */
+	pl_json_string(&out, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+	ck_assert_str_eq(pl_buf_str(&out), "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
+	pl_buf_reset(&out);
+	pl_json_string(&out, "a\xff" "b\xc0\xaf" "c\xed\xa0\x80" "d\xc3");
+	ck_assert_str_eq(pl_buf_str(&out), "\"a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd"
+			 "c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "d\xef\xbf\xbd\"");
+	pl_buf_free(&out);
+}
+END_TEST
+
+START_TEST(test_name_escape)
+{
+	struct pl_buf out = PL_BUF_INIT;
+
+	pl_name_escape(&out, "eth0 a\\b\x1b[31m\x7f\xc3\xa9");
+	ck_assert_str_eq(pl_buf_str(&out), "eth0 a\\\\b\\x1b[31m\\x7f\\xc3\\xa9");
+	pl_buf_free(&out);
+}
+END_TEST
+
 TCase *
 tc_result(void)
 {
@@ -714,5 +1001,15 @@ tc_result(void)
 	tcase_add_test(tc, test_json_string);
 	tcase_add_test(tc, test_json_escapes_texts);
 	tcase_add_test(tc, test_metric_lookup);
+	tcase_add_loop_test(tc, test_label_escape, 0, N(label_cases));
+	tcase_add_test(tc, test_label_injective);
+	tcase_add_test(tc, test_items);
+	tcase_add_test(tc, test_item_long_label);
+	tcase_add_test(tc, test_duplicate_label);
+	tcase_add_test(tc, test_item_render);
+	tcase_add_test(tc, test_item_tree_json);
+	tcase_add_test(tc, test_missing_value);
+	tcase_add_test(tc, test_json_utf8);
+	tcase_add_test(tc, test_name_escape);
 	return tc;
 }
