@@ -106,17 +106,22 @@ static const struct pl_plugin hw_plugin = {
 		"Without a range from you, each sensor is judged by the limits its chip carries: "
 		"a temperature warns above its max and is critical above its crit; a fan warns "
 		"below its min; a voltage (power, current) warns outside min:max and is critical "
-		"outside lcrit:crit. Limits that mean \"none\" (a fan min of 0, 0:0 windows, "
-		"-273.15C, the 65261.85C of NVMe drives) are ignored. -w/-c and "
+		"outside lcrit:crit. A limit is the last acceptable value, as the ends of a range "
+		"are: a temperature exactly at its max is OK, a fan exactly at its min is OK. "
+		"Limits that mean \"none\" (a temperature max or crit of 0C, a fan min of 0, 0:0 "
+		"windows, -273.15C, the 65261.85C of NVMe drives) are ignored. -w/-c and "
 		"--warningx/--criticalx replace these defaults for the sensors they match.\n"
 		"An alarm flag the chip raised is a finding of its own when the reading does not "
 		"already pass the limit it refers to (alarms latch until read, some limits are "
 		"not exposed): crit_alarm and lcrit_alarm are CRITICAL, other alarms WARNING, a "
-		"fault flag is a WARNING 'sensor fault'.\n"
-		"A sensor that cannot be read (EIO and ENODATA happen, and values that are not "
-		"numbers) is U in the perfdata and a finding with the reason, WARNING unless "
-		"--unreadable-state says otherwise; only when no sensor at all can be read is "
-		"the result UNKNOWN. A host "
+		"fault flag is a WARNING 'sensor fault'. A chassis intrusion flag "
+		"(intrusionN_alarm, latched until someone writes 0 to it) is a WARNING; --type "
+		"and --no-alarms leave it out, and --exclude sees it as intrusion_<chip>_intrusionN.\n"
+		"A sensor that cannot be read (EIO and ENODATA happen, values that are not "
+		"numbers, a negative fan speed) is U in the perfdata and a finding with the "
+		"reason, WARNING unless --unreadable-state says otherwise, and so is a limit or "
+		"flag that exists but cannot be read (the sensor is judged without it); only "
+		"when no sensor at all can be read is the result UNKNOWN. A host "
 		"without hwmon chips (most VMs) is UNKNOWN: do not run this check there.",
 	.options = hw_opts,
 	.handle = hw_option,
@@ -187,12 +192,8 @@ limits_text(const struct pl_hwmon_sensor *s, char *buf, size_t len)
 	for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
 		char h[48];
 
-		if (!isfinite(lim[i].v) || n >= len)
-			continue;
 		/* Limits that mean "none" would only confuse a reader. */
-		if (s->type == PL_HWMON_TEMP && (lim[i].v <= -273.15 || lim[i].v >= 65261.85))
-			continue;
-		if (s->type == PL_HWMON_FAN && lim[i].v == 0)
+		if (pl_hwmon_limit_none(s->type, lim[i].v) || n >= len)
 			continue;
 		value_text(s->type, lim[i].v, h, sizeof(h));
 		n += (size_t)pl_snprintf(buf + n, len - n, "%s%s %s", n ? ", " : "", lim[i].name,
@@ -335,8 +336,44 @@ hw_sensor(const struct hw_config *cfg, const struct pl_common *com, struct pl_re
 			sum->fans++;
 		}
 	}
+	/* A limit or flag that exists but cannot be read is said, as an unreadable sensor
+	 * is: the sensor is judged by less than its chip carries. */
+	if (s->nbad > 0)
+		pl_result_finding(r, cfg->unreadable, "%s %s: %s (ignored)%s", chip_shown(c),
+				  s->label, s->bad, s->nbad > 1 ? ", and more" : "");
 	if (!cfg->no_alarms)
 		hw_alarms(r, c, s);
+}
+
+/* Chassis intrusion flags: a finding each while set (the flag latches until someone
+ * clears it). They belong to no sensor type, so --type leaves them out; --include and
+ * --exclude see them as intrusion_<chip>_intrusionN, beside the chip's names. */
+static void
+hw_intrusion(const struct hw_config *cfg, const struct pl_common *com, struct pl_result *r,
+	     const struct pl_hwmon_chip *c)
+{
+	if (cfg->no_alarms || cfg->types != 0)
+		return;
+	for (unsigned i = 0; i < 32; i++) {
+		char label[PL_LABEL_MAX], attr[24];
+		const char *names[3] = { label, c->id, c->name };
+
+		if (!(c->intrusion_present & (1u << i)))
+			continue;
+		pl_snprintf(attr, sizeof(attr), "intrusion%u", i);
+		pl_snprintf(label, sizeof(label), "intrusion_%s_%s", c->id, attr);
+		if (!pl_select_take(&com->select, names, 3, true))
+			continue;
+		if (c->intrusion_bad & (1u << i))
+			pl_result_finding(r, cfg->unreadable, "%s %s: alarm flag %s_alarm "
+					  "unreadable", chip_shown(c), attr, attr);
+		else if (c->intrusion_set & (1u << i))
+			pl_result_finding(r, PL_WARNING, "%s: chassis intrusion detected (%s_alarm; "
+					  "write 0 to it once the case is checked)",
+					  chip_shown(c), attr);
+		else
+			pl_result_line(r, "%s %s: no intrusion", chip_shown(c), attr);
+	}
 }
 
 static void
@@ -403,6 +440,7 @@ main(int argc, char **argv)
 		total += hw.chips[i].nsensors;
 		for (size_t k = 0; k < hw.chips[i].nsensors; k++)
 			hw_sensor(&cfg, &c, &r, &hw.chips[i], k, &sum);
+		hw_intrusion(&cfg, &c, &r, &hw.chips[i]);
 	}
 	if (total == 0)
 		pl_die(PL_UNKNOWN, "%zu hwmon chip%s under /sys/class/hwmon but no sensor with an "

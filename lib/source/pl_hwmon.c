@@ -137,10 +137,19 @@ pl_hwmon_attr_split(const char *name, enum pl_hwmon_type *type, unsigned *index,
 	return -1;
 }
 
-static bool
-temp_limit_ok(double x)
+bool
+pl_hwmon_limit_none(enum pl_hwmon_type t, double v)
 {
-	return isfinite(x) && x > TEMP_FLOOR && x < TEMP_CEIL;
+	if (!isfinite(v))
+		return true;
+	switch (t) {
+	case PL_HWMON_TEMP:
+		return v == 0 || v <= TEMP_FLOOR || v >= TEMP_CEIL;
+	case PL_HWMON_FAN:
+		return v == 0;
+	default:
+		return false;   /* 0V, 0W, 0A are real limits (in0_min 0 on board monitors) */
+	}
 }
 
 static void
@@ -189,14 +198,14 @@ pl_hwmon_default_ranges(const struct pl_hwmon_sensor *s, struct pl_range *warn,
 	memset(crit, 0, sizeof(*crit));
 	switch (s->type) {
 	case PL_HWMON_TEMP:
-		if (temp_limit_ok(s->max))
+		if (!pl_hwmon_limit_none(s->type, s->max))
 			range_upper(warn, s->max);
-		if (temp_limit_ok(s->crit))
+		if (!pl_hwmon_limit_none(s->type, s->crit))
 			range_upper(crit, s->crit);
 		break;
 	case PL_HWMON_FAN:
-		/* fanN_min 0 is how drivers say the minimum is off. */
-		if (isfinite(s->min) && s->min > 0)
+		/* fanN_min 0 is how drivers say the minimum is off; a negative one is none. */
+		if (!pl_hwmon_limit_none(s->type, s->min) && s->min > 0)
 			range_lower(warn, s->min);
 		break;
 	default:
@@ -239,24 +248,6 @@ attr_read(const char *root, const struct attrs *a, const char *attr, const char 
 	return pl_read_small(root, path, buf, len);
 }
 
-/* A number attribute in the base unit, or NAN when it is missing or not a number. */
-static double
-attr_number(const char *root, const struct attrs *a, const char *attr, const char *item,
-	    double div)
-{
-	char name[64], buf[64];
-	int64_t v;
-	int n;
-
-	pl_snprintf(name, sizeof(name), "%s_%s", attr, item);
-	if (!attr_has(a, name))
-		return NAN;
-	n = attr_read(root, a, attr, item, buf, sizeof(buf));
-	if (n < 0 || pl_hwmon_value_parse(buf, (size_t)n, &v) != 0)
-		return NAN;
-	return (double)v / div;
-}
-
 /* Makes outside text safe to show: printable ASCII, '?' for anything else and for '|'
  * (which would start the perfdata). Only the size of out limits the length, so that
  * callers decide where a short message needs a cut. Returns true when in was cut. */
@@ -273,14 +264,68 @@ printable(const char *in, char *out, size_t outlen)
 	return *in != '\0';
 }
 
+/* Reads the number in attribute <attr>_<item>, in kernel units. Returns 0 with *out, or
+ * -1 with why ("cannot read temp1_crit: Input/output error", "temp1_crit is empty",
+ * "temp1_crit holds 'abc', not a number") and brief, the same in a few words. */
+static int
+attr_value(const char *root, const struct attrs *a, const char *attr, const char *item,
+	   int64_t *out, char *why, size_t whylen, char *brief, size_t brieflen)
+{
+	char name[64], buf[64], shown[24];
+	int n, e;
+
+	pl_snprintf(name, sizeof(name), "%s_%s", attr, item);
+	n = attr_read(root, a, attr, item, buf, sizeof(buf));
+	if (n < 0) {
+		e = errno;
+		pl_snprintf(why, whylen, "cannot read %s: %s", name, strerror(e));
+		pl_strlcpy(brief, strerror(e), brieflen);
+		return -1;
+	}
+	if (n == 0) {
+		pl_snprintf(why, whylen, "%s is empty", name);
+		pl_strlcpy(brief, "empty value", brieflen);
+		return -1;
+	}
+	if (pl_hwmon_value_parse(buf, (size_t)n, out) != 0) {
+		/* Garbage can be long: 16 bytes of it are enough to recognise it. */
+		if (printable(buf, shown, 17))
+			pl_strlcpy(shown + 16, "...", sizeof(shown) - 16);
+		pl_snprintf(why, whylen, "%s holds '%s', not a number", name, shown);
+		pl_snprintf(brief, brieflen, "value '%s'", shown);
+		return -1;
+	}
+	return 0;
+}
+
+/* A limit or flag in the base unit, or NAN when it is missing. One that exists but
+ * cannot be read is NAN too, and counted in s->nbad with the first reason in s->bad: a
+ * limit that silently vanished would leave the sensor judged by less than the admin
+ * thinks. */
+static double
+attr_number(const char *root, const struct attrs *a, struct pl_hwmon_sensor *s,
+	    const char *item, const char *role, double div)
+{
+	char name[64], why[96], brief[48];
+	int64_t v;
+
+	pl_snprintf(name, sizeof(name), "%s_%s", s->attr, item);
+	if (!attr_has(a, name))
+		return NAN;
+	if (attr_value(root, a, s->attr, item, &v, why, sizeof(why), brief, sizeof(brief)) != 0) {
+		if (s->nbad++ == 0)
+			pl_snprintf(s->bad, sizeof(s->bad), "%s %s", role, why);
+		return NAN;
+	}
+	return (double)v / div;
+}
+
 static void
 sensor_input(const char *root, const struct attrs *a, struct pl_hwmon_sensor *s)
 {
 	const char *item = "input";
-	char name[64], buf[64], shown[24];
-	int e;
+	char name[64];
 	int64_t v;
-	int n;
 
 	pl_snprintf(name, sizeof(name), "%s_input", s->attr);
 	/* Many power meters (amdgpu, fam15h_power) give only an average. */
@@ -297,24 +342,15 @@ sensor_input(const char *root, const struct attrs *a, struct pl_hwmon_sensor *s)
 		pl_strlcpy(s->brief, s->why, sizeof(s->brief));
 		return;
 	}
-	n = attr_read(root, a, s->attr, item, buf, sizeof(buf));
-	if (n < 0) {
-		e = errno;
-		pl_snprintf(s->why, sizeof(s->why), "cannot read %s: %s", name, strerror(e));
-		pl_strlcpy(s->brief, strerror(e), sizeof(s->brief));
+	if (attr_value(root, a, s->attr, item, &v, s->why, sizeof(s->why), s->brief,
+		       sizeof(s->brief)) != 0)
 		return;
-	}
-	if (n == 0) {
-		pl_snprintf(s->why, sizeof(s->why), "%s is empty", name);
-		pl_strlcpy(s->brief, "empty value", sizeof(s->brief));
-		return;
-	}
-	if (pl_hwmon_value_parse(buf, (size_t)n, &v) != 0) {
-		/* Garbage can be long: 16 bytes of it are enough to recognise it. */
-		if (printable(buf, shown, 17))
-			pl_strlcpy(shown + 16, "...", sizeof(shown) - 16);
-		pl_snprintf(s->why, sizeof(s->why), "%s holds '%s', not a number", name, shown);
-		pl_snprintf(s->brief, sizeof(s->brief), "value '%s'", shown);
+	/* A fan turns at 0 RPM or more: a negative speed is a driver or sensor fault, not a
+	 * reading to judge (it would pass every "min:" range as a spinning fan would not). */
+	if (s->type == PL_HWMON_FAN && v < 0) {
+		pl_snprintf(s->why, sizeof(s->why), "%s reads %lld, a negative fan speed", name,
+			    (long long)v);
+		pl_snprintf(s->brief, sizeof(s->brief), "negative speed %lld", (long long)v);
 		return;
 	}
 	s->value = (double)v / pl_hwmon_type_divisor(s->type);
@@ -345,10 +381,10 @@ sensor_fill(const char *root, const struct attrs *a, struct pl_hwmon_sensor *s)
 		}
 	}
 	sensor_input(root, a, s);
-	s->min = attr_number(root, a, s->attr, "min", div);
-	s->max = attr_number(root, a, s->attr, "max", div);
-	s->lcrit = attr_number(root, a, s->attr, "lcrit", div);
-	s->crit = attr_number(root, a, s->attr, "crit", div);
+	s->min = attr_number(root, a, s, "min", "limit", div);
+	s->max = attr_number(root, a, s, "max", "limit", div);
+	s->lcrit = attr_number(root, a, s, "lcrit", "limit", div);
+	s->crit = attr_number(root, a, s, "crit", "limit", div);
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		double v;
 
@@ -356,7 +392,7 @@ sensor_fill(const char *root, const struct attrs *a, struct pl_hwmon_sensor *s)
 		if (!attr_has(a, name))
 			continue;
 		s->flags_present |= flags[i].flag;
-		v = attr_number(root, a, s->attr, flags[i].item, 1);
+		v = attr_number(root, a, s, flags[i].item, "flag", 1);
 		if (isfinite(v) && v != 0)
 			s->flags_set |= flags[i].flag;
 	}
@@ -415,6 +451,35 @@ device_component(const char *link)
 		return best;
 	p = strrchr(link, '/');
 	return p != NULL ? p + 1 : link;
+}
+
+/* The chassis intrusion flags of a chip: intrusion<N>_alarm reads 1 once the case was
+ * opened ("intrusion detected", Documentation/hwmon/sysfs-interface.rst) and stays so
+ * until someone writes 0 to it. */
+static void
+chip_intrusion(const char *root, const struct attrs *a, struct pl_hwmon_chip *c)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		const char *p = a->names[i] + 9, *end;
+		char path[160], buf[64];
+		uint64_t idx;
+		int64_t v;
+		int n;
+
+		if (strncmp(a->names[i], "intrusion", 9) != 0)
+			continue;
+		end = p + strspn(p, "0123456789");
+		if (end == p || strcmp(end, "_alarm") != 0 || pl_scan_u64(&p, end, &idx) != 0 ||
+		    idx >= 32)
+			continue;
+		c->intrusion_present |= 1u << idx;
+		pl_snprintf(path, sizeof(path), "%s/%s", a->base, a->names[i]);
+		n = pl_read_small(root, path, buf, sizeof(buf));
+		if (n <= 0 || pl_hwmon_value_parse(buf, (size_t)n, &v) != 0)
+			c->intrusion_bad |= 1u << idx;
+		else if (v != 0)
+			c->intrusion_set |= 1u << idx;
+	}
 }
 
 static int
@@ -489,6 +554,7 @@ chip_read(const char *root, const char *dirname, struct pl_hwmon_chip *c, char *
 	}
 	for (size_t k = 0; k < c->nsensors; k++)
 		sensor_fill(root, use, &c->sensors[k]);
+	chip_intrusion(root, use, c);
 	if (c->nsensors > 1)
 		qsort(c->sensors, c->nsensors, sizeof(*c->sensors), sensor_cmp);
 	rc = 0;

@@ -84,6 +84,10 @@ struct pl_hwmon_sensor {
 	double min, max, lcrit, crit;
 	unsigned flags_present;    /* PL_HWMON_* attributes that exist */
 	unsigned flags_set;        /* PL_HWMON_* attributes that read 1 */
+	/* Limits and flags that exist but cannot be read or are not numbers (temp1_crit
+	 * holding "abc"): the sensor is judged without them, and says so. */
+	unsigned nbad;
+	char bad[112];             /* the first: "limit temp1_crit holds 'abc', not a number" */
 };
 
 struct pl_hwmon_chip {
@@ -94,6 +98,9 @@ struct pl_hwmon_chip {
 	char id[112];              /* sanitized name, with "_<device>" or "_<k>" when names
 				    * repeat */
 	bool shared;               /* another chip has the same name: id tells them apart */
+	/* Chassis intrusion flags (intrusion<N>_alarm, N < 32): bit N set when the file
+	 * exists, when it reads 1 ("intrusion detected"), when it cannot be read. */
+	uint32_t intrusion_present, intrusion_set, intrusion_bad;
 	struct pl_hwmon_sensor *sensors;
 	size_t nsensors;
 };
@@ -103,13 +110,19 @@ struct pl_hwmon {
 	size_t nchips;
 };
 
+/* True when a limit of a sensor of type t means "no limit": NAN (not given), and for a
+ * temperature 0C (unprogrammed, as a fan minimum of 0 is), at or below absolute zero, or
+ * at or above 65261.85C (the 0xFFFF kelvin NVMe drives report); for a fan 0 RPM. */
+bool pl_hwmon_limit_none(enum pl_hwmon_type t, double v);
+
 /* Default ranges from the kernel's limits, as the check applies them when the user
  * gives none: temperature warns above max (~:max) and is critical above crit (~:crit);
  * fan warns below min (min:); voltage, power and current warn outside min:max and are
- * critical outside lcrit:crit (one-sided when only one end is given). Limits that mean
- * "no limit" are ignored: a temperature at or below absolute zero or at or above
- * 65261.85C (the 0xFFFF kelvin NVMe drives report), a fan minimum of 0, and a window
- * whose upper end is not above its lower end (chips with unprogrammed limits read 0:0).
+ * critical outside lcrit:crit (one-sided when only one end is given). A limit is the
+ * last acceptable value, as the ends of a Nagios range are: a temperature exactly at
+ * max is OK, a fan exactly at min is OK. Limits that mean "no limit"
+ * (pl_hwmon_limit_none) are ignored, and so is a window whose upper end is not above
+ * its lower end (chips with unprogrammed limits read 0:0).
  * Sets *warn and *crit (unset ranges when there is no usable limit). */
 void pl_hwmon_default_ranges(const struct pl_hwmon_sensor *s, struct pl_range *warn,
 			     struct pl_range *crit);
@@ -120,6 +133,9 @@ void pl_hwmon_default_ranges(const struct pl_hwmon_sensor *s, struct pl_range *w
  * exists when its <x>_input or <x>_label exists; one whose input is missing, unreadable
  * (EIO, ENODATA) or malformed has value NAN and says why. Labels and names are kept
  * whole up to the size of their fields (printable ASCII; other bytes become '?').
+ * A fan speed below 0 is a faulty reading and makes the value NAN, as a malformed one
+ * does. A limit or flag that exists but cannot be read is counted in nbad (and bad says
+ * which), never silently dropped.
  * Chips are ordered by N and get their ids here: the sanitized name alone when no other
  * chip has the same one; otherwise the name and the chip's device (the basename of the
  * hwmonN/device symlink), which stays with the hardware across reboots where hwmonN

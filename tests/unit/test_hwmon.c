@@ -164,6 +164,11 @@ static const struct {
 	{ PL_HWMON_TEMP, 10, NAN, -5, NAN, "", "" },
 	{ PL_HWMON_TEMP, NAN, -300, NAN, NAN, "", "" },           /* below absolute zero */
 	{ PL_HWMON_TEMP, NAN, NAN, NAN, NAN, "", "" },
+	/* a temperature limit of 0C is unprogrammed, like a fan minimum of 0 */
+	{ PL_HWMON_TEMP, NAN, 0, NAN, 0, "", "" },
+	{ PL_HWMON_TEMP, NAN, 0, NAN, 95, "", "~:95" },
+	{ PL_HWMON_TEMP, NAN, 70, NAN, 0, "~:70", "" },
+	{ PL_HWMON_FAN, -300, NAN, NAN, NAN, "", "" },
 	/* fan: min: ; a min of 0 is "off" */
 	{ PL_HWMON_FAN, 300, NAN, NAN, NAN, "300:", "" },
 	{ PL_HWMON_FAN, 0, NAN, NAN, NAN, "", "" },
@@ -197,6 +202,68 @@ START_TEST(test_default_ranges)
 	pl_hwmon_default_ranges(&s, &w, &c);
 	ck_assert_str_eq(pl_range_format(&w, a, sizeof(a)), range_cases[_i].warn);
 	ck_assert_str_eq(pl_range_format(&c, b, sizeof(b)), range_cases[_i].crit_text);
+}
+END_TEST
+
+/* A limit is the last acceptable value: at the limit is OK, past it alerts. */
+static const struct {
+	enum pl_hwmon_type type;
+	double min, max, lcrit, crit, value;
+	int state;                  /* 0 OK, 1 WARNING, 2 CRITICAL by the default ranges */
+} judge_cases[] = {
+	{ PL_HWMON_TEMP, NAN, 80, NAN, 95, 80, 0 },        /* exactly at max */
+	{ PL_HWMON_TEMP, NAN, 80, NAN, 95, 80.001, 1 },
+	{ PL_HWMON_TEMP, NAN, 80, NAN, 95, 95, 1 },        /* at crit: past max only */
+	{ PL_HWMON_TEMP, NAN, 80, NAN, 95, 95.001, 2 },
+	{ PL_HWMON_TEMP, NAN, 0, NAN, 0, 41, 0 },          /* 0C limits are none */
+	{ PL_HWMON_TEMP, NAN, 0, NAN, 95, 96, 2 },
+	{ PL_HWMON_FAN, 600, NAN, NAN, NAN, 600, 0 },      /* exactly at min */
+	{ PL_HWMON_FAN, 600, NAN, NAN, NAN, 599, 1 },
+	{ PL_HWMON_FAN, 0, NAN, NAN, NAN, 0, 0 },
+	{ PL_HWMON_IN, 1.2, 1.5, NAN, NAN, 1.2, 0 },
+	{ PL_HWMON_IN, 1.2, 1.5, NAN, NAN, 1.5, 0 },
+	{ PL_HWMON_IN, 1.2, 1.5, NAN, NAN, 1.5001, 1 },
+	{ PL_HWMON_IN, 1.2, 1.5, 1.1, 1.6, 1.1, 1 },
+	{ PL_HWMON_IN, 1.2, 1.5, 1.1, 1.6, 1.0999, 2 },
+	{ PL_HWMON_CURR, NAN, NAN, 0, 3, 3, 0 },
+	{ PL_HWMON_CURR, NAN, NAN, 0, 3, -0.001, 2 },
+};
+
+START_TEST(test_judge_at_limits)
+{
+	struct pl_hwmon_sensor s;
+	struct pl_range w, c;
+	int state;
+
+	memset(&s, 0, sizeof(s));
+	s.type = judge_cases[_i].type;
+	s.min = judge_cases[_i].min;
+	s.max = judge_cases[_i].max;
+	s.lcrit = judge_cases[_i].lcrit;
+	s.crit = judge_cases[_i].crit;
+	s.value = judge_cases[_i].value;
+	pl_hwmon_default_ranges(&s, &w, &c);
+	state = pl_range_alerts(&c, s.value) ? 2 : pl_range_alerts(&w, s.value) ? 1 : 0;
+	ck_assert_msg(state == judge_cases[_i].state, "case %d: state %d", _i, state);
+}
+END_TEST
+
+static const struct {
+	enum pl_hwmon_type type;
+	double v;
+	bool none;
+} none_cases[] = {
+	{ PL_HWMON_TEMP, NAN, true }, { PL_HWMON_TEMP, 0, true },
+	{ PL_HWMON_TEMP, -273.15, true }, { PL_HWMON_TEMP, 65261.85, true },
+	{ PL_HWMON_TEMP, 0.001, false }, { PL_HWMON_TEMP, -40, false },
+	{ PL_HWMON_FAN, 0, true }, { PL_HWMON_FAN, 300, false },
+	{ PL_HWMON_IN, 0, false }, { PL_HWMON_CURR, 0, false }, { PL_HWMON_POWER, NAN, true },
+};
+
+START_TEST(test_limit_none)
+{
+	ck_assert_msg(pl_hwmon_limit_none(none_cases[_i].type, none_cases[_i].v) ==
+		      none_cases[_i].none, "case %d", _i);
 }
 END_TEST
 
@@ -386,6 +453,23 @@ START_TEST(test_read_broken)
 	ck_assert_str_eq(h.chips[0].sensors[0].brief, "empty value");
 	pl_hwmon_free(&h);
 
+	/* A limit that exists but is not a number is counted and named, never dropped. */
+	ck_assert_int_eq(read_root("bad-limit", &h, err, sizeof(err)), 0);
+	ck_assert(h.chips[0].sensors[0].value == 48);
+	ck_assert(isnan(h.chips[0].sensors[0].crit));
+	ck_assert_uint_eq(h.chips[0].sensors[0].nbad, 1);
+	ck_assert_str_eq(h.chips[0].sensors[0].bad, "limit temp1_crit holds 'abc', not a number");
+	ck_assert_str_eq(h.chips[0].sensors[1].bad, "limit temp2_max is empty");
+	ck_assert(h.chips[0].sensors[1].crit == 100);
+	pl_hwmon_free(&h);
+
+	/* A negative fan speed is a faulty reading, not one to judge. */
+	ck_assert_int_eq(read_root("fan-negative", &h, err, sizeof(err)), 0);
+	ck_assert(h.chips[0].sensors[1].value == 1520);
+	ck_assert(isnan(h.chips[0].sensors[2].value));
+	ck_assert_str_eq(h.chips[0].sensors[2].why, "fan2_input reads -5, a negative fan speed");
+	pl_hwmon_free(&h);
+
 	ck_assert_int_eq(read_root("no-hwmon", &h, err, sizeof(err)), -1);
 	ck_assert_int_eq(errno, ENOENT);
 	ck_assert_uint_eq(h.nchips, 0);
@@ -408,6 +492,15 @@ START_TEST(test_read_alarms_power)
 	ck_assert_uint_eq(c->sensors[6].flags_present,
 			  PL_HWMON_LCRIT_ALARM | PL_HWMON_MIN_ALARM);
 	ck_assert_uint_eq(c->sensors[6].flags_set, PL_HWMON_LCRIT_ALARM);
+
+	ck_assert_uint_eq(c->intrusion_present, 1);
+	ck_assert_uint_eq(c->intrusion_set, 1);
+	ck_assert_uint_eq(c->intrusion_bad, 0);
+	pl_hwmon_free(&h);
+
+	ck_assert_int_eq(read_root("intrusion", &h, err, sizeof(err)), 0);
+	ck_assert_uint_eq(h.chips[0].intrusion_present, 3);
+	ck_assert_uint_eq(h.chips[0].intrusion_set, 1);
 	pl_hwmon_free(&h);
 
 	ck_assert_int_eq(read_root("power-curr", &h, err, sizeof(err)), 0);
@@ -431,6 +524,8 @@ tc_hwmon(void)
 	tcase_add_loop_test(tc, test_sanitize, 0, N(san_cases));
 	tcase_add_loop_test(tc, test_attr_split, 0, N(split_cases));
 	tcase_add_loop_test(tc, test_default_ranges, 0, N(range_cases));
+	tcase_add_loop_test(tc, test_judge_at_limits, 0, N(judge_cases));
+	tcase_add_loop_test(tc, test_limit_none, 0, N(none_cases));
 	tcase_add_test(tc, test_types);
 	tcase_add_test(tc, test_read_coretemp);
 	tcase_add_test(tc, test_read_order_and_ids);
