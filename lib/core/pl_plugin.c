@@ -52,8 +52,9 @@ static const struct pl_option common_opts[] = {
 	  "Refused in setuid programs and under sudo.", PL_OPT_NOKEY },
 	{ "verbose", 'v', PL_NOARG, "",
 	  "More detail on stderr; repeat up to three times.", PL_OPT_NOKEY },
-	{ "help", 'h', PL_NOARG, "", "This help, then exit 3.", PL_OPT_NOKEY },
-	{ "version", 'V', PL_NOARG, "", "The version, then exit 3.", PL_OPT_NOKEY },
+	{ "help", 'h', PL_NOARG, "", "This help, then exit 3 (always text, whatever "
+	  "--output-format says).", PL_OPT_NOKEY },
+	{ "version", 'V', PL_NOARG, "", "The version, then exit 3 (always text).", PL_OPT_NOKEY },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
@@ -103,6 +104,10 @@ static const struct pl_plugin *cur;   /* the plugin this process runs */
  * keeps it reachable (for leak checkers) is not optimised away. */
 static char **volatile expanded_argv;
 static char state_path[4096];         /* the state directory in use, for messages */
+/* The output form asked for, as far as known: read from the arguments before they are
+ * parsed, so that every report (usage errors included) is in that form. */
+static enum pl_format out_format = PL_FMT_NAGIOS;
+
 
 static void
 write_out(const char *s, size_t n)
@@ -125,35 +130,6 @@ service(void)
 	return cur ? cur->service : "PLUGIN";
 }
 
-/* "SERVICE STATE - message\n" into b; a newline or '|' in the message would break the
- * output format, so they are replaced. The deadline is stopped first: no second line
- * may follow from the timer. */
-static void __attribute__((format(printf, 3, 0)))
-one_line(struct pl_buf *b, enum pl_state state, const char *fmt, va_list ap)
-{
-	pl_timeout_disarm();
-	pl_buf_printf(b, "%s %s - ", service(), pl_state_name(state));
-	pl_buf_vprintf(b, fmt, ap);
-	for (char *p = b->data; p && *p; p++)
-		if (*p == '\n' || *p == '|')
-			*p = *p == '|' ? '/' : ' ';
-	pl_buf_putc(b, '\n');
-}
-
-void
-pl_die(enum pl_state state, const char *fmt, ...)
-{
-	struct pl_buf b = PL_BUF_INIT;
-	va_list ap;
-
-	pl_buf_init(&b, PL_STATUS_CAP + 64);
-	va_start(ap, fmt);
-	one_line(&b, state, fmt, ap);
-	va_end(ap);
-	write_out(b.data, b.len);
-	exit(state);
-}
-
 static void
 usage_line(struct pl_buf *b)
 {
@@ -165,20 +141,75 @@ usage_line(struct pl_buf *b)
 	pl_buf_puts(b, " [options]\n");
 }
 
-void
-pl_usage_die(const char *fmt, ...)
+/* Reports one message as a result of its own, rendered by pl_render() like every other
+ * result, so that a failure has the shape of the plugin's normal output in the form
+ * asked for (JSON included): the message is a finding (for OK, the summary), and hint
+ * lines follow it in the long output, or go into a "usage" field in JSON. The deadline
+ * is stopped first: no second report may follow from the timer. */
+static void __attribute__((format(printf, 3, 0)))
+report(enum pl_state state, bool usage, const char *fmt, va_list ap, struct pl_buf *out)
 {
-	struct pl_buf b = PL_BUF_INIT;
+	struct pl_buf msg = PL_BUF_INIT, u = PL_BUF_INIT;
+	struct pl_result r;
+	bool json = out_format == PL_FMT_JSON;
+
+	pl_timeout_disarm();
+	pl_buf_init(&msg, 4096);
+	pl_buf_vprintf(&msg, fmt, ap);
+	pl_result_init(&r, cur ? cur->name : NULL, service());
+	if (state == PL_OK)
+		pl_result_summary(&r, "%s", pl_buf_str(&msg));
+	else
+		pl_result_finding(&r, state, "%s", pl_buf_str(&msg));
+	if (usage && cur != NULL) {
+		usage_line(&u);
+		if (u.len > 0)
+			u.data[--u.len] = '\0';   /* its newline */
+		if (out_format == PL_FMT_NAGIOS)
+			pl_result_line(&r, "%s", pl_buf_str(&u));
+		if (!json)
+			pl_result_line(&r, "Run '%s --help' for the options.", cur->name);
+	}
+	pl_buf_init(out, 1 << 16);
+	pl_render(&r, out_format, 10, out);
+	/* The result has no place for it: the one field added beside the result's own. */
+	if (json && usage && cur != NULL && out->len >= 2 &&
+	    strcmp(out->data + out->len - 2, "}\n") == 0) {
+		out->len -= 2;
+		out->data[out->len] = '\0';
+		pl_buf_puts(out, ",\"usage\":");
+		pl_buf_printf(&u, "; run '%s --help' for the options", cur->name);
+		pl_json_string(out, pl_buf_str(&u));
+		pl_buf_puts(out, "}\n");
+	}
+	pl_result_free(&r);
+	pl_buf_free(&msg);
+	pl_buf_free(&u);
+}
+
+void
+pl_die(enum pl_state state, const char *fmt, ...)
+{
+	struct pl_buf out = PL_BUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	one_line(&b, PL_UNKNOWN, fmt, ap);
+	report(state, false, fmt, ap, &out);
 	va_end(ap);
-	if (cur != NULL) {
-		usage_line(&b);
-		pl_buf_printf(&b, "Run '%s --help' for the options.\n", cur->name);
-	}
-	write_out(b.data, b.len);
+	write_out(out.data, out.len);
+	exit(state);
+}
+
+void
+pl_usage_die(const char *fmt, ...)
+{
+	struct pl_buf out = PL_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	report(PL_UNKNOWN, true, fmt, ap, &out);
+	va_end(ap);
+	write_out(out.data, out.len);
 	exit(PL_UNKNOWN);
 }
 
@@ -233,8 +264,10 @@ help(const struct pl_plugin *p)
 		pl_buf_puts(&b, "\nExamples:\n");
 		pl_buf_puts(&b, p->examples);
 	}
-	pl_buf_puts(&b, "\nExit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for --help, "
-		     "--version and usage errors).\n");
+	pl_buf_puts(&b, "\nExit codes:\n");
+	pl_wrap(&b, "0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for --help, --version and "
+		"usage errors). Every result, usage errors and timeouts included, is in the "
+		"--output-format asked for; --help and --version are always text.", 2, 79);
 	write_out(b.data, b.len);
 	exit(PL_UNKNOWN);
 }
@@ -528,6 +561,54 @@ parse_timeout(const char *arg, struct pl_common *c)
 	return 0;
 }
 
+static int
+parse_format(const char *arg, enum pl_format *out)
+{
+	if (strcmp(arg, "nagios") == 0 || strcmp(arg, "multi-line") == 0)
+		*out = PL_FMT_NAGIOS;
+	else if (strcmp(arg, "one-line") == 0 || strcmp(arg, "oneline") == 0)
+		*out = PL_FMT_ONELINE;
+	else if (strcmp(arg, "json") == 0)
+		*out = PL_FMT_JSON;
+	else
+		return -1;
+	return 0;
+}
+
+/* The --output-format the arguments ask for, read before they are parsed: a usage error
+ * may come from the first option and must already be in that form. getopt_long runs
+ * over a copy of argv with the real tables, so abbreviations, clusters of short options
+ * and option arguments are read exactly as the real pass reads them; errors are left to
+ * that pass. A malformed or missing value anywhere means the nagios form, in which the error about
+ * it is reported. Sets the form for pl_die, pl_usage_die and the deadline. */
+static void
+scan_format(int argc, char **argv, const char *shortopts, const struct option *lopts)
+{
+	enum pl_format f = PL_FMT_NAGIOS, one;
+	bool bad = false;
+	char **v = calloc((size_t)argc + 1, sizeof(*v));
+	int opt;
+
+	if (v == NULL)
+		pl_die(PL_UNKNOWN, "out of memory");
+	memcpy(v, argv, (size_t)argc * sizeof(*v));
+	opterr = 0;
+	optind = 0;
+	while ((opt = getopt_long(argc, v, shortopts, lopts, NULL)) != -1) {
+		if (opt == ':' && optopt == OPT_FORMAT)
+			bad = true;
+		if (opt != OPT_FORMAT)
+			continue;
+		if (parse_format(optarg, &one) == 0)
+			f = one;
+		else
+			bad = true;
+	}
+	free(v);
+	out_format = bad ? PL_FMT_NAGIOS : f;
+	pl_timeout_output(out_format, cur->name);
+}
+
 static void
 common_option(const struct pl_plugin *p, int key, const char *arg, struct pl_common *c)
 {
@@ -566,13 +647,7 @@ common_option(const struct pl_plugin *p, int key, const char *arg, struct pl_com
 				     key == OPT_WARNX ? "--warningx" : "--criticalx", err);
 		return;
 	case OPT_FORMAT:
-		if (strcmp(arg, "nagios") == 0 || strcmp(arg, "multi-line") == 0)
-			c->format = PL_FMT_NAGIOS;
-		else if (strcmp(arg, "one-line") == 0 || strcmp(arg, "oneline") == 0)
-			c->format = PL_FMT_ONELINE;
-		else if (strcmp(arg, "json") == 0)
-			c->format = PL_FMT_JSON;
-		else
+		if (parse_format(arg, &c->format) != 0)
 			pl_usage_die("--output-format '%s': choose nagios, one-line or json", arg);
 		return;
 	case OPT_MAXLINES:
@@ -648,12 +723,6 @@ pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 	/* The build makes the man page with "--man"; it is not an option an admin needs. */
 	if (argc == 2 && strcmp(argv[1], "--man") == 0)
 		man(p);
-	/* The option file may sit on a hung mount: the default deadline covers reading it,
-	 * and pl_plugin_arm() sets the one the options ask for. */
-	pl_timeout_arm(c->timeout, c->timeout_state, p->service);
-	pl_timeout_waiting("reading the --extra-opts file");
-	nargv = expand_argv(p, argc, argv, &nargc);
-	pl_timeout_disarm();
 	for (size_t t = 0; tables[t] != NULL; t++)
 		for (const struct pl_option *o = tables[t]; o->name != NULL; o++)
 			nopts++;
@@ -674,9 +743,21 @@ pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 			}
 		}
 	}
+	/* The form is known before anything can fail: from the command line for the option
+	 * file's errors, then from both (the file's options come first, so the command
+	 * line's win). */
+	scan_format(argc, argv, pl_buf_str(&shortopts), lopts);
+	/* The option file may sit on a hung mount: the default deadline covers reading it,
+	 * and pl_plugin_arm() sets the one the options ask for. */
+	pl_timeout_arm(c->timeout, c->timeout_state, p->service);
+	pl_timeout_waiting("reading the --extra-opts file");
+	nargv = expand_argv(p, argc, argv, &nargc);
+	pl_timeout_disarm();
+	if (nargv != argv)
+		scan_format(nargc, nargv, pl_buf_str(&shortopts), lopts);
 	pl_buf_puts(&keytext, p->name);
 	opterr = 0;
-	optind = 1;
+	optind = 0;
 	while ((opt = getopt_long(nargc, nargv, pl_buf_str(&shortopts), lopts, NULL)) != -1) {
 		const struct pl_option *o;
 

@@ -612,6 +612,80 @@ left=$(find "$d" -name '*.tmp' | wc -l)
 [ "$left" = 0 ] || problem "$left temporary files left behind"
 finish
 
+# ---------------------------------------------------------------- output forms of the exit paths
+# A timeout and the option file's errors in every --output-format (output.cases has the
+# other exit paths). The timeout's text is prepared when the deadline is armed and again
+# once the form is known; the handler only escapes what was being waited for.
+
+begin "exit paths: a timeout in JSON is one valid document with the state and what it waited for"
+run "$CPU" --root "$fifo_root" -t 0.5 --state-dir "$(newdir)" --output-format json
+expect_rc 3
+expect_no_stderr
+expect_lines 1
+jq -e . "$work/.out" >/dev/null 2>&1 || problem "not valid JSON: [$out]"
+[ "$(jq -r '.state, .exit_code, .plugin, .service' "$work/.out" 2>/dev/null | tr '\n' ' ')" = \
+	"UNKNOWN 3 check_cpu CPU " ] || problem "state, exit_code, plugin, service: [$out]"
+[ "$(jq -r '.status' "$work/.out" 2>/dev/null)" = \
+	"CPU UNKNOWN - timed out after 0.5s while reading /proc/stat" ] || problem "status: [$out]"
+[ "$(jq -r '.findings[0].text' "$work/.out" 2>/dev/null)" = \
+	"timed out after 0.5s while reading /proc/stat" ] || problem "finding: [$out]"
+[ "$(jq -r '.metrics | length' "$work/.out" 2>/dev/null)" = 0 ] || problem "metrics: [$out]"
+finish
+
+begin "exit paths: a timeout in JSON with a chosen state: -t 0.5:critical, -t 0.5:ok"
+run "$CPU" --root "$fifo_root" -t 0.5:critical --state-dir "$(newdir)" --output-format=json
+expect_rc 2
+[ "$(jq -r '.state' "$work/.out" 2>/dev/null)" = CRITICAL ] || problem "state: [$out]"
+run "$CPU" --root "$fifo_root" -t 0.5:ok --state-dir "$(newdir)" --output-format=json
+expect_rc 0
+[ "$(jq -r '.state + " " + .status' "$work/.out" 2>/dev/null)" = \
+	"OK CPU OK - timed out after 0.5s while reading /proc/stat" ] || problem "OK: [$out]"
+finish
+
+begin "exit paths: a timeout in the one-line form is one line"
+run "$MEM" --root "$mem_root" -t 0.5 --output-format one-line
+expect_rc 3
+expect_lines 1
+[ "$first" = "MEM UNKNOWN - timed out after 0.5s while reading /proc/meminfo" ] ||
+	problem "got [$first]"
+finish
+
+begin "exit paths: a timeout while sampling, JSON asked for in the option file"
+fmt_ini=$work/format.ini
+printf '[check_cpu]\noutput-format = json\n' >"$fmt_ini"
+chmod 600 "$fmt_ini"
+run "$CPU" --root "$D12/t1" --interval 5 -t 0.5 --state-dir "$(newdir)" --extra-opts="@$fmt_ini"
+expect_rc 3
+[ "$(jq -r '.status' "$work/.out" 2>/dev/null)" = \
+	"CPU UNKNOWN - timed out after 0.5s while sampling counters over --interval" ] ||
+	problem "got [$out]"
+finish
+
+begin "exit paths: a usage error in JSON when the option file asks for JSON"
+run "$CPU" --root "$D12/t1" --interval 0 --bogus --extra-opts="@$fmt_ini"
+expect_rc 3
+[ "$(jq -r '.state + " " + .status' "$work/.out" 2>/dev/null)" = \
+	"UNKNOWN CPU UNKNOWN - unknown option '--bogus'" ] || problem "got [$out]"
+jq -e '.usage | startswith("Usage: check_cpu ")' "$work/.out" >/dev/null 2>&1 ||
+	problem "no usage hint: [$out]"
+finish
+
+begin "exit paths: the command line's --output-format wins over the option file's"
+run "$CPU" --root "$D12/t1" --interval 0 --bogus --extra-opts="@$fmt_ini" --output-format one-line
+expect_rc 3
+expect_lines 1
+expect_prefix "CPU UNKNOWN - unknown option '--bogus'; Run 'check_cpu --help'"
+finish
+
+begin "exit paths: an option file's own error in JSON asked for on the command line"
+printf '[check_cpu]\nwarning = 10:5\n' >"$work/fmt-bad.ini"
+chmod 600 "$work/fmt-bad.ini"
+run "$CPU" --root "$D12/t1" --interval 0 --output-format json --extra-opts="@$work/fmt-bad.ini"
+expect_rc 3
+jq -e '.state == "UNKNOWN" and (.status | startswith("CPU UNKNOWN - --warning: "))' \
+	"$work/.out" >/dev/null 2>&1 || problem "got [$out]"
+finish
+
 # ---------------------------------------------------------------- --extra-opts
 
 ini=$work/plumbline.ini

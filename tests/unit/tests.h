@@ -14,6 +14,7 @@ TCase *tc_diskstats(void);
 TCase *tc_netdev(void);
 TCase *tc_hwmon(void);
 TCase *tc_mdstat(void);
+TCase *tc_timeout(void);
 
 /* The fixture tree (tests/fixtures), from $FIXTURES or relative to the source dir. */
 const char *fixtures_dir(void);
