@@ -46,7 +46,8 @@ write_all(const char *s, size_t n)
 	}
 }
 
-/* The length of a well-formed UTF-8 sequence at s (1..4), or 0 when it is not one. */
+/* The length of a well-formed UTF-8 sequence at s (1..4), or 0 when it is not one. The
+ * same rule as pl_result's (RFC 3629), kept here so that the handler calls nothing. */
 static size_t
 utf8_len(const unsigned char *s)
 {
@@ -112,7 +113,10 @@ pl_timeout_escape(enum pl_format fmt, const char *s, char *out, size_t size)
 		} else if (*p >= 0x80) {
 			adv = utf8_len(p);
 			if (adv == 0) {
-				e[k++] = '?';   /* not UTF-8: JSON and terminals need it to be */
+				/* Not UTF-8, which JSON needs: U+FFFD, as pl_json_string does. */
+				e[k++] = '\xef';
+				e[k++] = '\xbf';
+				e[k++] = '\xbd';
 				adv = 1;
 			} else {
 				for (size_t i = 0; i < adv; i++)

@@ -29,10 +29,9 @@ size_t pl_timeout_message(char *out, size_t size);
 /* Escapes s for the output form into out (size bytes, always NUL-terminated). As in
  * every text of a result, a newline becomes a blank and '|' a '/' (one line, no
  * perfdata); then for JSON as the inside of a string literal, else with tabs as blanks
- * and other control bytes as '?';
- * bytes that are not UTF-8 become '?' in every form. A text that does not fit is cut
- * on a whole character and ends in "...". Returns the length.
- * Async-signal-safe: it only reads s and writes out. */
+ * and other control bytes as '?'; a byte that is not UTF-8 becomes U+FFFD in every form,
+ * as in pl_json_string. A text that does not fit is cut on a whole character and ends
+ * in "...". Returns the length. Async-signal-safe: it only reads s and writes out. */
 size_t pl_timeout_escape(enum pl_format fmt, const char *s, char *out, size_t size);
 
 #endif

@@ -10,6 +10,7 @@
 #include "tests.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+#define R "\xef\xbf\xbd"   /* U+FFFD */
 
 /* pl_timeout_escape: form, text, output size, expected. */
 static const struct {
@@ -28,16 +29,17 @@ static const struct {
 	{ PL_FMT_JSON, "a\nb\rc\td", 300, "a b c\\td" },
 	{ PL_FMT_JSON, "\x01\x1f", 300, "\\u0001\\u001f" },
 	{ PL_FMT_JSON, "a|b\x7f", 300, "a/b\x7f" },
-	/* UTF-8: kept when well-formed, else '?' (an overlong '/', a surrogate, > U+10FFFF,
+	/* UTF-8: kept when well-formed, else U+FFFD per byte (an overlong '/', a surrogate, > U+10FFFF,
 	 * a lone continuation byte, a sequence cut by the end of the text). */
 	{ PL_FMT_JSON, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x92\xbe", 300,
 	  "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x92\xbe" },
-	{ PL_FMT_JSON, "\xc0\xaf", 300, "??" },
-	{ PL_FMT_JSON, "\xed\xa0\x80", 300, "???" },
-	{ PL_FMT_NAGIOS, "\xf4\x90\x80\x80", 300, "????" },
-	{ PL_FMT_NAGIOS, "\x80x\xff", 300, "?x?" },
-	{ PL_FMT_JSON, "\xe2\x82", 300, "??" },
-	{ PL_FMT_JSON, "\xe0\x9f\x80", 300, "???" },
+	{ PL_FMT_JSON, "\xc0\xaf", 300, R R },
+	{ PL_FMT_JSON, "\xed\xa0\x80", 300, R R R },
+	{ PL_FMT_NAGIOS, "\xf4\x90\x80\x80", 300, R R R R },
+	{ PL_FMT_NAGIOS, "\x80x\xff", 300, R "x" R },
+	{ PL_FMT_JSON, "\xe2\x82", 300, R R },
+	{ PL_FMT_JSON, "\xe0\x9f\x80", 300, R R R },
+	{ PL_FMT_JSON, "ab\xff\xff", 9, "ab" R "..." },
 	/* Cut: on a whole character or escape, with "..." inside the size. */
 	{ PL_FMT_NAGIOS, "abcdefghij", 8, "abcd..." },
 	{ PL_FMT_NAGIOS, "abc", 8, "abc" },
@@ -101,6 +103,8 @@ static const struct {
 	  "timed out after 86400s while reading /proc/stat" },
 	{ PL_FMT_JSON, PL_UNKNOWN, "reading \"/x\\y\"\n|z",
 	  "timed out after 86400s while reading \"/x\\y\"\n|z" },
+	{ PL_FMT_JSON, PL_UNKNOWN, "reading /sys/class/net/caf\xc3\xa9\xff\t",
+	  "timed out after 86400s while reading /sys/class/net/caf\xc3\xa9\xff\t" },
 	{ PL_FMT_JSON, PL_WARNING, "reading /proc/stat",
 	  "timed out after 86400s while reading /proc/stat" },
 	{ PL_FMT_JSON, PL_OK, "writing the state file",
