@@ -64,4 +64,4 @@ for p in plugins/check_*; do
 	line=$(printf '%s\n' "$out" | head -n 1)
 	printf '%-14s [exit %s] %s\n' "$name" "$rc" "${line%% | *}"
 done
-echo "Install with: make -C $build install   (plugins go to /usr/lib/nagios/plugins)"
+echo "Install with: make -C $build install   (plugins in /usr/lib/nagios/plugins, man pages in /usr/share/man)"

@@ -44,7 +44,7 @@ static const struct pl_option common_opts[] = {
 	  PL_OPT_NOKEY },
 	{ "extra-opts", OPT_EXTRA, PL_OPTARG, "[SECTION][@FILE]",
 	  "Read options from SECTION (default: the plugin's name) of an ini file (default: "
-	  PL_SYSCONFDIR "/plumbline/plumbline.ini, then /etc/plumbline/plumbline.ini). Each "
+	  PL_SYSCONFDIR "/plumbline/plumbline.ini). Each "
 	  "'name = value' line is the option --name=value. Keeps secrets and long option "
 	  "sets off the command line. Options given on the command line win over the file's.", 0 },
 	{ "root", OPT_ROOT, PL_ARG, "DIR",
@@ -428,7 +428,7 @@ static void
 load_extra_opts(const struct pl_plugin *p, const char *spec, struct argv_build *a)
 {
 	static const char *const defaults[] = {
-		PL_SYSCONFDIR "/plumbline/plumbline.ini", "/etc/plumbline/plumbline.ini", NULL,
+		PL_SYSCONFDIR "/plumbline/plumbline.ini", NULL,
 	};
 	char section[128], err[512];
 	const char *file = NULL, *at;
@@ -448,8 +448,8 @@ load_extra_opts(const struct pl_plugin *p, const char *spec, struct argv_build *
 		if (access(defaults[i], F_OK) == 0)
 			file = defaults[i];
 	if (file == NULL)
-		pl_usage_die("--extra-opts: no option file found (looked for %s and %s); name one with --extra-opts=@FILE (one word)",
-			     defaults[0], defaults[1]);
+		pl_usage_die("--extra-opts: no option file found (looked for %s); name one with --extra-opts=@FILE (one word)",
+			     defaults[0]);
 	/* Whoever can write this file decides what the check does (a threshold, a timeout
 	 * state, a root to read from): it must be a regular file of root or of the user
 	 * running the check, writable by nobody else. It is opened once, without following

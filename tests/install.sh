@@ -1,0 +1,96 @@
+#!/bin/sh
+# The install layout (README.md, "Install layout"): "make install DESTDIR=D" of this build
+# tree puts exactly the plugins in the plugin directory and their man pages in the man
+# directory, nothing else anywhere; the plugins look for the option file in the
+# configuration directory and say so in --help and the man page; "make uninstall" takes
+# it all away again. A build configured without directory options must have the layout
+# of a distribution package: /usr/lib/nagios/plugins, /usr/share/man, /etc/plumbline.
+# "make check" passes the configured directories (PL_PREFIX, PL_PLUGINDIR, PL_MANDIR,
+# PL_SYSCONFDIR) and MAKE.
+set -u
+. "$(dirname "$0")/env.sh"
+: "${top_builddir:?run through make check (needs top_builddir)}"
+MAKE=${MAKE:-make}
+for v in PL_PREFIX PL_PLUGINDIR PL_MANDIR PL_SYSCONFDIR; do
+	eval "[ -n \"\${$v:-}\" ]" || { echo "install: $v not set; run through make check"; exit 77; }
+done
+
+passed=0
+failed=0
+ok() { echo "ok - $1"; passed=$((passed + 1)); }
+notok() { echo "not ok - $1"; failed=$((failed + 1)); }
+check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
+
+D=$(mktemp -d "${TMPDIR:-/tmp}/plumbline-install.XXXXXX") || exit 99
+trap 'rm -rf "$D"' EXIT
+
+# The configure arguments of this build: without any directory option the defaults apply.
+args=$("$top_builddir/config.status" --config 2>/dev/null)
+case "$args" in
+*--prefix* | *--exec-prefix* | *--with-plugindir* | *--mandir* | *--datarootdir* | \
+	*--sysconfdir*)
+	echo "# directories given to configure ($args): the defaults are not checked"
+	;;
+*)
+	check "default plugin directory is /usr/lib/nagios/plugins ($PL_PLUGINDIR)" \
+		'[ "$PL_PLUGINDIR" = /usr/lib/nagios/plugins ]'
+	check "default man directory is /usr/share/man ($PL_MANDIR)" \
+		'[ "$PL_MANDIR" = /usr/share/man ]'
+	check "default configuration directory is /etc ($PL_SYSCONFDIR)" \
+		'[ "$PL_SYSCONFDIR" = /etc ]'
+	;;
+esac
+
+# The build's own make, without the jobserver of the make that runs the tests.
+if ! MAKEFLAGS= MFLAGS= $MAKE -s -C "$top_builddir" install DESTDIR="$D" >"$D.log" 2>&1; then
+	notok "make install DESTDIR=... failed: $(tail -n 5 "$D.log")"
+	rm -f "$D.log"
+	echo "$passed passed, $failed failed"
+	exit 1
+fi
+rm -f "$D.log"
+
+expected=""
+names=""
+for p in "$PLUGINS"/check_*; do
+	[ -x "$p" ] && [ -f "$p" ] || continue
+	case "$p" in *.o | *.1 | *.c) continue ;; esac
+	n=$(basename "$p")
+	names="$names $n"
+	expected="$expected
+$PL_PLUGINDIR/$n
+$PL_MANDIR/man1/$n.1"
+done
+exp_list=$(printf '%s\n' "$expected" | sed '/^$/d' | sort)
+got_list=$(cd "$D" && find . ! -type d | sed 's#^\.##' | sort)
+check "make install puts the plugins in $PL_PLUGINDIR and their man pages in $PL_MANDIR/man1, nothing else" \
+	'[ "$got_list" = "$exp_list" ]'
+[ "$got_list" = "$exp_list" ] || {
+	printf '# expected:\n%s\n# installed:\n%s\n' "$exp_list" "$got_list" | sed 's/^/#   /'
+}
+
+ini=$PL_SYSCONFDIR/plumbline/plumbline.ini
+for n in $names; do
+	f=$D$PL_PLUGINDIR/$n
+	m=$D$PL_MANDIR/man1/$n.1
+	[ -f "$f" ] || continue
+	mode=$(stat -c %a "$f")
+	check "$n installed executable by all, writable by its owner only (mode $mode)" \
+		'[ "$mode" = 755 ]'
+	help=$("$f" --help 2>&1)
+	check "installed $n --help names the option file $ini" \
+		'printf "%s" "$help" | tr -s " \n" "  " | grep -qF "$ini"'
+	[ -f "$m" ] || continue
+	check "$n.1 is a man page naming $n and the option file" \
+		'head -n 5 "$m" | grep -q "^\.TH" && grep -q "$n" "$m" && tr -d "\\\\" <"$m" | grep -qF "$ini"'
+done
+
+if MAKEFLAGS= MFLAGS= $MAKE -s -C "$top_builddir" uninstall DESTDIR="$D" >/dev/null 2>&1; then
+	left=$(cd "$D" && find . ! -type d)
+	check "make uninstall DESTDIR=... leaves no file behind" '[ -z "$left" ]'
+else
+	notok "make uninstall DESTDIR=... failed"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
