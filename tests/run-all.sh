@@ -15,24 +15,76 @@ quick=no
 [ "${1:-}" = "--quick" ] && quick=yes
 
 "$top/setup.sh" --deps-only
-# What only the tests need: jq (the black-box runner checks JSON output with it) and the
-# real engines the integration tests drive (Icinga 2, Nagios 4, NRPE).
-test_packages="jq curl icinga2 nagios4 nagios-nrpe-server nagios-nrpe-plugin monitoring-plugins-basic"
+# What only the tests need (README.md, "Quick start", says the same):
+#   jq, curl              the black-box runner checks JSON with jq; curl reads Icinga 2's API
+#   icinga2, nagios4-core, nagios-nrpe-server, nagios-nrpe-plugin
+#                         the real engines that tests/integration/engines.sh starts on its
+#                         own, on loopback (nagios4-core: the daemon alone, without the
+#                         web interface, Apache and PHP of "nagios4")
+#   monitoring-plugins-basic  what those engines expect beside them
+# Their services are neither started by the install nor enabled at boot: apt-get runs
+# under a policy-rc.d that refuses every start, and the services of the packages it
+# installed are disabled afterwards. Nagios 4 depends on a mailx, which needs a mail
+# transfer agent: where there is none, ssmtp (no daemon) stands in, instead of exim4.
+test_packages="jq curl icinga2 nagios4-core nagios-nrpe-server nagios-nrpe-plugin monitoring-plugins-basic"
+installed() { dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' 2>/dev/null | awk '$1 == "ii" { print $2 }'; }
 missing=""
 for p in $test_packages; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-		missing="$missing $p"
+	installed | grep -qx "$p" || missing="$missing $p"
 done
+if [ -n "$missing" ] && ! installed | grep -qx nagios4-common &&
+	! dpkg-query -W -f='${db:Status-Abbrev} ${Provides}\n' 2>/dev/null |
+	grep '^ii ' | grep -q 'mail-transport-agent'; then
+	missing="$missing ssmtp"
+fi
 if [ -n "$missing" ]; then
 	if [ "$(id -u)" -ne 0 ]; then
 		echo "run-all: missing test packages:$missing (run as root, or apt-get install them)" >&2
 		exit 1
 	fi
-	echo "run-all: installing$missing"
+	echo "run-all: installing for the tests:$missing (services kept stopped and disabled)"
+	before=$(installed)
+	policy=/usr/sbin/policy-rc.d
+	made_policy=no
+	if [ ! -e "$policy" ]; then
+		printf '#!/bin/sh\n# tests/run-all.sh: no service starts while it installs\nexit 101\n' \
+			>"$policy"
+		chmod 755 "$policy"
+		made_policy=yes
+		trap 'rm -f "$policy"' EXIT
+	fi
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
+	# --no-remove: never take away a package of the admin's (an MTA, say) to make room.
 	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+	apt-get install -y -qq --no-install-recommends --no-remove $missing >/dev/null
+	if [ "$made_policy" = yes ]; then
+		rm -f "$policy"
+		trap - EXIT
+	fi
+	# Every service of a package installed just now: stopped (in case a policy-rc.d of
+	# the admin's let it start) and disabled at boot.
+	for pkg in $(installed | grep -vxF "$before"); do
+		for f in $(dpkg -L "$pkg" 2>/dev/null |
+			grep -E '^(/usr)?/lib/systemd/system/[^/]+\.(service|socket|timer)$|^/etc/init\.d/[^/]+$'); do
+			unit=$(basename "$f")
+			case "$f" in
+			/etc/init.d/*)
+				"$f" stop >/dev/null 2>&1 || true
+				update-rc.d "$unit" disable >/dev/null 2>&1 || true
+				;;
+			*)
+				if [ -d /run/systemd/system ]; then
+					systemctl stop "$unit" >/dev/null 2>&1 || true
+				fi
+				if command -v systemctl >/dev/null 2>&1; then
+					systemctl disable --quiet "$unit" >/dev/null 2>&1 || true
+				fi
+				;;
+			esac
+			echo "run-all: $pkg: $unit stopped and disabled"
+		done
+	done
 fi
 cd "$top"
 [ -x configure ] || autoreconf -fi >/dev/null

@@ -39,8 +39,8 @@ CHECK_NRPE=/usr/lib/nagios/plugins/check_nrpe
 [ -x "$CHECK_NRPE" ] || missing="$missing check_nrpe"
 id nagios >/dev/null 2>&1 || missing="$missing user:nagios"
 if [ -n "$missing" ]; then
-	echo "SKIP: not installed:$missing (apt-get install icinga2 nagios4 nagios-nrpe-server" \
-		"nagios-nrpe-plugin curl jq)"
+	echo "SKIP: not installed:$missing (tests/run-all.sh installs them: icinga2 nagios4-core" \
+		"nagios-nrpe-server nagios-nrpe-plugin curl jq)"
 	exit 77
 fi
 
