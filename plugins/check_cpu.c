@@ -68,7 +68,7 @@ static const struct pl_plugin cpu_plugin = {
 	.examples =
 		"  check_cpu -w 80 -c 95\n"
 		"      Warn above 80% busy, critical above 95%.\n"
-		"  check_cpu -w 85 -c 95 --warningx iowait=20 --criticalx steal=~:30\n"
+		"  check_cpu -w 85 -c 95 --warningx iowait=20 --criticalx 'steal=~:30'\n"
 		"      Also warn when iowait passes 20%, critical when steal passes 30%.\n"
 		"  check_cpu --criticalx max_cpu_busy=98 --per-cpu\n"
 		"      Critical when any one CPU is saturated; graph each CPU.\n"

@@ -8,6 +8,7 @@
 # "make check" passes the configured directories (PL_PREFIX, PL_PLUGINDIR, PL_MANDIR,
 # PL_SYSCONFDIR) and MAKE.
 set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 . "$(dirname "$0")/env.sh"
 : "${top_builddir:?run through make check (needs top_builddir)}"
 MAKE=${MAKE:-make}
