@@ -8,6 +8,8 @@
  * has no rates for one run (U in perfdata), never a negative or huge one. */
 #include "config.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,10 +42,11 @@ enum {
 
 static const struct pl_option dio_opts[] = {
 	{ "mount", OPT_MOUNT, PL_ARG, "PATH",
-	  "Report the device that holds the file system mounted on PATH (a mount point, as "
-	  "df shows it: '/', '/var'), looked up in /proc/self/mountinfo. Repeatable; "
-	  "combines with --include. UNKNOWN when nothing is mounted on PATH or its file "
-	  "system has no block device of its own (tmpfs, overlay, NFS, btrfs subvolumes).",
+	  "Report the device of the file system that holds PATH, as df finds it ('/', "
+	  "'/var', '/srv/pgdata': a mount point or any path below one; symlinks are resolved "
+	  "first), looked up in /proc/self/mountinfo. Repeatable; combines with --include. "
+	  "UNKNOWN when PATH does not exist or its file system has no block device of its "
+	  "own (tmpfs, overlay, NFS, btrfs subvolumes).",
 	  PL_OPT_SYNOPSIS },
 	{ "partitions", OPT_PARTITIONS, PL_NOARG, "",
 	  "Report partitions too (sda1, nvme0n1p2). By default only whole devices are: "
@@ -162,6 +165,8 @@ struct dio_ctx {
 	bool chosen;
 	char *missing[64];           /* devices named by --include that do not exist */
 	size_t nmissing;
+	char mount_dev[MAX_MOUNTS][NAME_LEN];      /* the device each --mount chose */
+	struct pl_buf mount_fs[MAX_MOUNTS];         /* and its file system, for the output */
 };
 
 static bool
@@ -252,25 +257,36 @@ is_partition(const struct dio_ctx *x, const struct pl_diskstats_entry *e, char *
 	return false;
 }
 
-/* The device under a --mount path; dies UNKNOWN with what is wrong. */
+/* The device of the file system that holds a --mount path, as df finds it; dies UNKNOWN
+ * with what is wrong. On a live system the path is resolved first (symlinks, ".."), so
+ * /var/run finds the file system of /run; under --root it is taken as written. *held
+ * gets the mount point of that file system. */
 static const struct pl_diskstats_entry *
-mount_device(struct dio_ctx *x, const struct pl_mountinfo *mi, const char *path)
+mount_device(struct dio_ctx *x, const struct pl_mountinfo *mi, const char *path,
+	     const struct pl_mount **held)
 {
-	const struct pl_mount *m = pl_mountinfo_find(mi, path), *h;
+	const struct pl_mount *m;
 	const struct pl_diskstats_entry *e;
+	char real[PATH_MAX], where[PATH_MAX + 64] = "";
+	const char *p = path;
 
-	if (m == NULL) {
-		h = pl_mountinfo_holding(mi, path);
-		if (h != NULL)
-			pl_die(PL_UNKNOWN, "--mount %s: no file system is mounted there; %s is on the one mounted on %s (--mount %s)",
-			       path, path, h->point, h->point);
-		pl_die(PL_UNKNOWN, "--mount %s: no file system is mounted there (see /proc/self/mountinfo)",
-		       path);
+	if (pl_root_is_live(x->c->root)) {
+		pl_timeout_waiting("resolving the --mount path (a hung network file system?)");
+		if (realpath(path, real) == NULL)
+			pl_die(PL_UNKNOWN, "--mount %s: cannot resolve it: %s", path, strerror(errno));
+		p = real;
 	}
+	m = pl_mountinfo_holding(mi, p);
+	if (m == NULL)
+		pl_die(PL_UNKNOWN, "--mount %s: no mounted file system holds it (see /proc/self/mountinfo)",
+		       path);
 	e = pl_diskstats_find_dev(&x->now, m->major, m->minor);
+	if (pl_mountinfo_find(mi, p) != m)
+		pl_snprintf(where, sizeof(where), " (mounted on %s)", m->point);
 	if (e == NULL)
-		pl_die(PL_UNKNOWN, "--mount %s: the file system there is %s on %s (device %u:%u), which has no block device in /proc/diskstats",
-		       path, m->fstype, m->source[0] ? m->source : "-", m->major, m->minor);
+		pl_die(PL_UNKNOWN, "--mount %s: the file system there%s is %s on %s (device %u:%u), which has no block device in /proc/diskstats",
+		       path, where, m->fstype, m->source[0] ? m->source : "-", m->major, m->minor);
+	*held = m;
 	return e;
 }
 
@@ -280,6 +296,7 @@ choose(struct dio_ctx *x)
 {
 	const struct dio_config *cfg = x->cfg;
 	const struct pl_diskstats_entry *bymount[MAX_MOUNTS];
+	const struct pl_mount *held;
 	struct pl_mountinfo mi = { NULL, 0 };
 	char **disks = NULL, err[512];
 	size_t ndisks = 0;
@@ -296,8 +313,12 @@ choose(struct dio_ctx *x)
 			pl_die(PL_UNKNOWN, "%s", err);
 		if (pl_mountinfo_parse(pl_buf_str(&x->buf), x->buf.len, &mi, err, sizeof(err)) != 0)
 			pl_die(PL_UNKNOWN, "/proc/self/mountinfo: %s", err);
-		for (size_t i = 0; i < cfg->nmounts; i++)
-			bymount[i] = mount_device(x, &mi, cfg->mounts[i]);
+		for (size_t i = 0; i < cfg->nmounts; i++) {
+			bymount[i] = mount_device(x, &mi, cfg->mounts[i], &held);
+			pl_strlcpy(x->mount_dev[i], bymount[i]->name, sizeof(x->mount_dev[i]));
+			pl_buf_printf(&x->mount_fs[i], "%s mounted on %s", held->fstype,
+				      held->point);
+		}
 		pl_mountinfo_free(&mi);
 	}
 	x->sel = calloc(x->now.n, sizeof(*x->sel));
@@ -740,6 +761,16 @@ main(int argc, char **argv)
 		       pl_buf_str(&names));
 	}
 	pl_result_line(&r, "%s, %zu device%s", btext, now->n, now->n == 1 ? "" : "s");
+	for (size_t i = 0; i < cfg.nmounts; i++) {
+		const char *show = x.mount_dev[i];
+
+		for (size_t k = 0; k < x.nsel; k++)
+			if (strcmp(x.sel[k].name, x.mount_dev[i]) == 0)
+				show = x.sel[k].show;
+		pl_result_line(&r, "--mount %s: %s (%s)", cfg.mounts[i], show,
+			       pl_buf_str(&x.mount_fs[i]));
+		pl_buf_free(&x.mount_fs[i]);
+	}
 	for (size_t i = 0; i < x.nmissing; i++) {
 		char show[SHOW_LEN];
 		struct rates none;

@@ -282,6 +282,7 @@ parse_mount(const char *p, const char *eol, size_t lineno, struct pl_mount *m, c
 			pl_snprintf(err, errlen, "line %zu: no mount id", lineno);
 			return -1;
 		}
+		*(i == 0 ? &m->id : &m->parent) = v;
 	}
 	if (next_word(&p, eol, &w, &n) != 0) {
 		pl_snprintf(err, errlen, "line %zu: no major:minor", lineno);
@@ -429,26 +430,117 @@ pl_mountinfo_find(const struct pl_mountinfo *mi, const char *path)
 	return NULL;
 }
 
-const struct pl_mount *
-pl_mountinfo_holding(const struct pl_mountinfo *mi, const char *path)
+/* path with '//' and '.' dropped and '..' taken back, into out ("/" at least). Returns 0,
+ * or -1 when it does not fit. */
+static int
+clean_path(const char *path, char *out, size_t len)
+{
+	size_t n = 0;
+
+	if (len < 2)
+		return -1;
+	for (const char *p = path; *p;) {
+		const char *s;
+		size_t k;
+
+		while (*p == '/')
+			p++;
+		s = p;
+		while (*p && *p != '/')
+			p++;
+		k = (size_t)(p - s);
+		if (k == 0 || (k == 1 && s[0] == '.'))
+			continue;
+		if (k == 2 && s[0] == '.' && s[1] == '.') {
+			while (n > 0 && out[--n] != '/')
+				;
+			continue;
+		}
+		if (n + 1 + k >= len)
+			return -1;
+		out[n] = '/';
+		memcpy(out + n + 1, s, k);
+		n += 1 + k;
+	}
+	if (n == 0)
+		out[n++] = '/';
+	out[n] = '\0';
+	return 0;
+}
+
+/* The length of the mount point pt when it is path or a directory above it, by whole
+ * components ("/" is 0: it is above everything); -1 when it is not. */
+static long
+point_prefix(const char *pt, const char *path, size_t n)
+{
+	size_t k = trimmed_len(pt);
+
+	if (strcmp(pt, "/") == 0)
+		return 0;
+	if (k > n || memcmp(pt, path, k) != 0 || (k < n && path[k] != '/'))
+		return -1;
+	return (long)k;
+}
+
+static const struct pl_mount *
+longest_prefix(const struct pl_mountinfo *mi, const char *path)
 {
 	const struct pl_mount *best = NULL;
-	size_t best_len = 0, n = trimmed_len(path);
+	long best_len = -1, k;
+	size_t n = strlen(path);
 
-	if (path[0] != '/')
-		return NULL;
-	for (size_t i = 0; i < mi->n; i++) {
-		const char *pt = mi->v[i].point;
-		size_t k = trimmed_len(pt);
-
-		if (strcmp(pt, "/") == 0)
-			k = 0;     /* "/" holds every absolute path */
-		else if (k > n || memcmp(pt, path, k) != 0 || (k < n && path[k] != '/'))
-			continue;
-		if (best == NULL || k >= best_len) {
+	for (size_t i = 0; i < mi->n; i++)
+		if ((k = point_prefix(mi->v[i].point, path, n)) >= 0 && k >= best_len) {
 			best = &mi->v[i];
 			best_len = k;
 		}
-	}
 	return best;
+}
+
+const struct pl_mount *
+pl_mountinfo_holding(const struct pl_mountinfo *mi, const char *path)
+{
+	const struct pl_mount *cur = NULL;
+	char clean[4096];
+	size_t n;
+
+	if (path[0] != '/' || clean_path(path, clean, sizeof(clean)) != 0)
+		return NULL;
+	n = strlen(clean);
+	/* The bottom of the stack on "/": a mount on "/" that sits on no other one. */
+	for (size_t i = 0; i < mi->n && cur == NULL; i++) {
+		bool on_root = false;
+
+		if (strcmp(mi->v[i].point, "/") != 0)
+			continue;
+		for (size_t k = 0; k < mi->n && !on_root; k++)
+			on_root = k != i && mi->v[k].id == mi->v[i].parent &&
+				  strcmp(mi->v[k].point, "/") == 0;
+		if (!on_root)
+			cur = &mi->v[i];
+	}
+	if (cur == NULL)
+		return longest_prefix(mi, clean);
+	/* Down the tree: each step crosses into the child mount a lookup of path meets
+	 * first. Every step goes to another mount, so n steps are the most there can be. */
+	for (size_t step = 0; step < mi->n; step++) {
+		const struct pl_mount *next = NULL;
+		long here = point_prefix(cur->point, clean, n), best = -1, k;
+
+		for (size_t i = 0; i < mi->n; i++) {
+			const struct pl_mount *m = &mi->v[i];
+
+			if (m == cur || m->parent != cur->id ||
+			    (k = point_prefix(m->point, clean, n)) < here)
+				continue;
+			if (next == NULL || k <= best) {
+				next = m;
+				best = k;
+			}
+		}
+		if (next == NULL)
+			break;
+		cur = next;
+	}
+	return cur;
 }

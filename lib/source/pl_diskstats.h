@@ -88,6 +88,7 @@ char *pl_diskstats_sysfs_name(const char *name, char *out, size_t len);
 
 /* One line of /proc/self/mountinfo; only what finding a mount's device needs. */
 struct pl_mount {
+	uint64_t id, parent;     /* the mount's id and its parent's (the mount it sits on) */
 	unsigned major, minor;   /* st_dev of the file system: 0:N for tmpfs, btrfs... */
 	char *point;             /* the mount point, unescaped ("\040" is a blank again) */
 	char *fstype;            /* "ext4" */
@@ -117,8 +118,15 @@ void pl_mountinfo_free(struct pl_mountinfo *mi);
 /* The mount on exactly the mount point path (trailing slashes ignored), the one on top
  * when several are stacked; or NULL. */
 const struct pl_mount *pl_mountinfo_find(const struct pl_mountinfo *mi, const char *path);
-/* The mount whose mount point is the longest prefix (by path components) of path, the
- * one on top when stacked: the file system that holds path. NULL when none does. */
+/* The file system that holds path, as df finds it: the mount a lookup of path would
+ * cross into last. path must be absolute and is taken lexically ('//' and '.' ignored,
+ * '..' goes up; a caller on a live system resolves symlinks first, with realpath). The
+ * walk starts at the bottom mount on "/" and goes down the mount tree (parent ids),
+ * taking at each step the child whose mount point is the shortest prefix of path, by
+ * components: so a mount hidden by a later one on a directory above it is passed over,
+ * and of mounts stacked on one point the top one wins. A table whose ids do not form a
+ * tree (no mount on "/") falls back to the longest mount point prefix. NULL when no mount
+ * holds path. */
 const struct pl_mount *pl_mountinfo_holding(const struct pl_mountinfo *mi, const char *path);
 
 #endif

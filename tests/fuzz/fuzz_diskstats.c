@@ -44,8 +44,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			if (m->point == NULL || m->fstype == NULL || m->source == NULL)
 				abort();
-			/* Every absolute mount point is held by some mount: itself at least. */
-			if (m->point[0] == '/' && pl_mountinfo_holding(&mi, m->point) == NULL)
+			/* Every absolute mount point written plainly (no '.', '..' or '//' to
+			 * take back) is held by some mount: itself at least. */
+			if (m->point[0] == '/' && strstr(m->point, "/.") == NULL &&
+			    strstr(m->point, "//") == NULL && strlen(m->point) < 4000 &&
+			    pl_mountinfo_holding(&mi, m->point) == NULL)
 				abort();
 			(void)pl_mountinfo_find(&mi, m->point);
 		}

@@ -144,4 +144,14 @@ if command -v jq >/dev/null 2>&1; then
 	jq -e . "$work/out" >/dev/null 2>&1
 	check $? "--output-format json is valid JSON"
 fi
+
+# A path that is no mount point selects the device of the file system holding it, as df
+# does; a symlink to it is resolved first.
+ln -s "$work" "$work/link"
+timeout 30 "$plugin" --mount "$work/link/." --interval 0 --state-dir "$state" \
+	--state-key sub >"$work/out" 2>"$work/err" </dev/null
+rc=$?
+check $((rc != 0)) "--mount of a directory inside it exits 0 (got $rc: $(head -n 1 "$work/out"))"
+grep -q "_write_bytes=" "$work/out" && [ -n "${dev:-}" ] && grep -q "^--mount $work/link/.: $dev (" "$work/out"
+check $? "--mount $work/link/. chose $dev, as --mount $mnt did: $(grep '^--mount' "$work/out")"
 finish

@@ -346,6 +346,88 @@ START_TEST(test_mountinfo_text)
 }
 END_TEST
 
+/* Which mount holds a path: a table with stacked, nested and shadowed mounts. Ids and
+ * parents as the kernel gives them; "/" is not the first line (it is not on real
+ * systems either). */
+static const char holding_table[] =
+	"22 30 0:21 / /proc rw - proc proc rw\n"
+	"27 1 254:0 / / rw - ext4 /dev/vda rw\n"
+	/* mounted on the first / before the second was stacked on it: hidden */
+	"28 27 8:49 / /hidden rw - ext4 /dev/sdd2 rw\n"
+	/* a second file system stacked on / (as an initramfs or container pivot leaves it) */
+	"30 27 0:50 / / rw - overlay overlay rw\n"
+	"40 30 8:1 / /srv rw - ext4 /dev/sda1 rw\n"
+	"41 40 8:2 / /srv/data rw - xfs /dev/sda2 rw\n"
+	/* /srv/data stacked: sdb1 on top of sda2 */
+	"42 41 8:17 / /srv/data rw - xfs /dev/sdb1 rw\n"
+	/* /opt/a/b mounted first, then /opt over it: /opt/a/b is hidden */
+	"50 30 8:33 / /opt/a/b rw - ext4 /dev/sdc1 rw\n"
+	"51 30 8:34 / /opt rw - ext4 /dev/sdc2 rw\n"
+	"60 30 0:40 / /mnt/my\\040disk rw - ext4 /dev/sdd1 rw\n";
+
+static const struct {
+	const char *path;
+	const char *source;     /* of the holding mount; NULL: none */
+} holding_cases[] = {
+	{ "/", "overlay" },
+	{ "/var", "overlay" },
+	{ "/proc/1", "proc" },
+	{ "/srv", "/dev/sda1" },
+	{ "/srv/", "/dev/sda1" },
+	{ "/srvx", "overlay" },
+	{ "/srv/data", "/dev/sdb1" },
+	{ "/srv/data/pg/base", "/dev/sdb1" },
+	{ "/srv/datax", "/dev/sda1" },
+	{ "/srv/data/../x", "/dev/sda1" },
+	{ "/srv/./data//pg", "/dev/sdb1" },
+	{ "/srv/data/../../srv/data", "/dev/sdb1" },
+	{ "/../../srv", "/dev/sda1" },
+	{ "/opt/a/b/c", "/dev/sdc2" },
+	{ "/opt/a/b", "/dev/sdc2" },
+	{ "/hidden/x", "overlay" },
+	{ "/mnt/my disk/x", "/dev/sdd1" },
+	{ "/mnt/my", "overlay" },
+	{ "srv", NULL },
+	{ "", NULL },
+};
+
+START_TEST(test_mountinfo_holding)
+{
+	struct pl_mountinfo mi;
+	const struct pl_mount *m;
+	char err[256];
+
+	ck_assert_int_eq(pl_mountinfo_parse(holding_table, strlen(holding_table), &mi, err,
+					    sizeof(err)), 0);
+	ck_assert_uint_eq(mi.v[4].id, 40);
+	ck_assert_uint_eq(mi.v[4].parent, 30);
+	m = pl_mountinfo_holding(&mi, holding_cases[_i].path);
+	if (holding_cases[_i].source == NULL)
+		ck_assert_ptr_null(m);
+	else
+		ck_assert_msg(m != NULL && strcmp(m->source, holding_cases[_i].source) == 0,
+			      "%s: got %s", holding_cases[_i].path, m ? m->source : "none");
+	pl_mountinfo_free(&mi);
+}
+END_TEST
+
+/* Ids that form no tree (no mount sits on a "/" mount): the longest prefix decides. */
+START_TEST(test_mountinfo_holding_no_tree)
+{
+	static const char text[] =
+		"5 5 8:1 / /srv rw - ext4 /dev/sda1 rw\n"
+		"6 6 8:2 / /srv/data rw - ext4 /dev/sda2 rw\n";
+	struct pl_mountinfo mi;
+	char err[256];
+
+	ck_assert_int_eq(pl_mountinfo_parse(text, strlen(text), &mi, err, sizeof(err)), 0);
+	ck_assert_str_eq(pl_mountinfo_holding(&mi, "/srv/data/x")->source, "/dev/sda2");
+	ck_assert_str_eq(pl_mountinfo_holding(&mi, "/srv/x")->source, "/dev/sda1");
+	ck_assert_ptr_null(pl_mountinfo_holding(&mi, "/var"));
+	pl_mountinfo_free(&mi);
+}
+END_TEST
+
 TCase *
 tc_diskstats(void)
 {
@@ -359,5 +441,7 @@ tc_diskstats(void)
 	tcase_add_test(tc, test_mountinfo_fixture);
 	tcase_add_test(tc, test_mountinfo_escapes);
 	tcase_add_loop_test(tc, test_mountinfo_text, 0, N(mi_cases));
+	tcase_add_loop_test(tc, test_mountinfo_holding, 0, N(holding_cases));
+	tcase_add_test(tc, test_mountinfo_holding_no_tree);
 	return tc;
 }
