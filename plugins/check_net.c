@@ -158,8 +158,9 @@ static const struct pl_plugin net_plugin = {
 		"is counted.\n"
 		"Selection: physical interfaces (wired and wireless) are checked by default; "
 		"loopback, bridges, veth, docker*, br-*, virbr*, tun/tap and anything without a "
-		"'device' link in /sys/class/net (bonds, VLANs, dummies) are left out unless an "
-		"--include rule names them.\n"
+		"'device' link in /sys/class/net (bonds, VLANs, dummies, and interfaces that "
+		"/sys/class/net does not list: a network namespace that sees the host's /sys) "
+		"are left out unless an --include rule names them.\n"
 		"Link state: an interface named by an include rule that is down or has no carrier "
 		"is CRITICAL (--down-state changes that), and a plain name that does not exist is "
 		"CRITICAL. A physical interface taken by default is WARNING when it is "
@@ -349,9 +350,32 @@ net_zero(void *ctxp)
 
 static const struct pl_sample_ops net_ops = { net_read, net_store, net_load, net_zero };
 
+#define SHOW_MAX (PL_NETDEV_NAME_MAX * 4)
+
+/* A name from outside data as texts show it: a backslash doubled, control, DEL and
+ * non-ASCII bytes as \xHH, so that no raw byte of a name reaches a terminal, a
+ * notification or a parser of the output. Cut to len. Returns out. */
+static const char *
+show_name(const char *name, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p && n + 5 < len; p++) {
+		if (*p == '\\')
+			n += (size_t)pl_snprintf(out + n, len - n, "\\\\");
+		else if (*p < 0x20 || *p >= 0x7f)
+			n += (size_t)pl_snprintf(out + n, len - n, "\\x%02x", *p);
+		else
+			out[n++] = (char)*p;
+	}
+	out[n] = '\0';
+	return out;
+}
+
 /* What one interface did, for metrics, findings and the summary. */
 struct net_if {
 	const struct pl_netdev_if *now;
+	char show[SHOW_MAX];         /* the name in texts (show_name) */
 	struct pl_netdev_link link;
 	bool explicit;               /* an include rule named it */
 	bool hand_speed;             /* speed from --speed */
@@ -428,7 +452,7 @@ describe(const struct net_if *f, struct pl_buf *b)
 	char sp[32], rx[64], tx[64];
 	const char *w = link_word(&f->link);
 
-	pl_buf_puts(b, f->now->name);
+	pl_buf_puts(b, f->show);
 	if (w[0])
 		pl_buf_printf(b, " %s", w);
 	if (!isnan(f->speed))
@@ -472,7 +496,7 @@ static void
 judge_link(const struct net_config *cfg, struct pl_result *r, const struct net_if *f)
 {
 	const struct pl_netdev_link *l = &f->link;
-	const char *name = f->now->name;
+	const char *name = f->show;
 	enum pl_link st = pl_netdev_link_state(l);
 	char h[32], e[32] = "";
 	bool slow, half;
@@ -543,22 +567,24 @@ detail_line(struct pl_result *r, const struct net_if *f)
 	pl_fmt_num(n[5], sizeof(n[5]), f->rate[PL_ND_TX_DROP], 2);
 	pl_result_line(r, "%s: %s, %s, %s duplex; rx %s, %s packets/s, %s errors/s, %s drops/s; "
 		       "tx %s, %s packets/s, %s errors/s, %s drops/s",
-		       f->now->name, pl_netdev_link_text(l), sp, duplex_word(l->duplex),
+		       f->show, pl_netdev_link_text(l), sp, duplex_word(l->duplex),
 		       rate_text(rx, sizeof(rx), f->rate[PL_ND_RX_BYTES] * 8, f->util[0]),
 		       n[0], n[1], n[2],
 		       rate_text(tx, sizeof(tx), f->rate[PL_ND_TX_BYTES] * 8, f->util[1]),
 		       n[3], n[4], n[5]);
 	if (isnan(f->speed))
 		pl_result_line(r, "%s: the kernel does not know the link speed (virtual NIC, wireless?): utilization is U; give it with --speed %s=RATE",
-			       f->now->name, f->now->name);
+			       f->show, f->show);
 }
 
-/* Appends up to ten names to b: "lo, docker0 (+3 more)". */
+/* Appends up to ten names to b, escaped: "lo, docker0 (+3 more)". */
 static void
 list_names(struct pl_buf *b, const char *const *names, size_t n)
 {
+	char e[SHOW_MAX];
+
 	for (size_t i = 0; i < n && i < 10; i++)
-		pl_buf_printf(b, "%s%s", i ? ", " : "", names[i]);
+		pl_buf_printf(b, "%s%s", i ? ", " : "", show_name(names[i], e, sizeof(e)));
 	if (n > 10)
 		pl_buf_printf(b, " (+%zu more)", n - 10);
 }
@@ -600,8 +626,8 @@ main(int argc, char **argv)
 	struct pl_result r;
 	struct pl_netdev *now = &x.s[0], *then = &x.s[1];
 	struct net_if *sel;
-	const char **skipped;
-	size_t nsel = 0, nskipped = 0, nmissing = 0;
+	const char **skipped, **absent;
+	size_t nsel = 0, nskipped = 0, nabsent = 0, nmissing = 0, nbad = 0;
 	struct pl_buf b = PL_BUF_INIT;
 	enum pl_basis basis;
 	char basis_text[128];
@@ -617,8 +643,9 @@ main(int argc, char **argv)
 
 	basis = pl_sample(&c, &net_ops, &x, &dt, basis_text, sizeof(basis_text), &r);
 	sel = calloc(now->n, sizeof(*sel));
-	skipped = calloc(now->n, sizeof(*skipped));
-	if (sel == NULL || skipped == NULL)
+	skipped = calloc(now->n + 1, sizeof(*skipped));
+	absent = calloc(now->n + 1, sizeof(*absent));
+	if (sel == NULL || skipped == NULL || absent == NULL)
 		pl_die(PL_UNKNOWN, "out of memory");
 
 	pl_timeout_waiting("reading /sys/class/net");
@@ -631,6 +658,7 @@ main(int argc, char **argv)
 
 		memset(f, 0, sizeof(*f));
 		f->now = &now->v[i];
+		show_name(name, f->show, sizeof(f->show));
 		verdict = pl_select_match(&c.select, name);
 		if (verdict == PL_SELECT_EXCLUDED ||
 		    (verdict == PL_SELECT_DEFAULT && pl_select_has_include(&c.select)))
@@ -642,6 +670,10 @@ main(int argc, char **argv)
 			if (!virt) {
 				pl_netdev_link_kind(c.root, name, &f->link);
 				virt = pl_netdev_is_virtual(name, &f->link);
+				if (!f->link.present) {
+					absent[nabsent++] = name;
+					continue;
+				}
 			}
 			if (virt) {
 				skipped[nskipped++] = name;
@@ -674,10 +706,10 @@ main(int argc, char **argv)
 		}
 		if (t == NULL)
 			pl_result_line(&r, "%s appeared since the last run: no rates until the next run",
-				       name);
+				       f->show);
 		else if (backwards)
 			pl_result_line(&r, "%s: counters went back since the last run (driver reset or device replaced): no rate for them this run",
-				       name);
+				       f->show);
 		nsel++;
 	}
 
@@ -689,22 +721,39 @@ main(int argc, char **argv)
 		for (size_t i = 0; names != NULL && i < now->n; i++)
 			names[i] = now->v[i].name;
 		nm = pl_select_missing(&c.select, names, names ? now->n : 0, missing, 16);
-		for (size_t i = 0; i < nm && i < 16; i++)
-			pl_result_finding(&r, PL_CRITICAL, "%s not found", missing[i]);
+		for (size_t i = 0; i < nm && i < 16; i++) {
+			char e[SHOW_MAX];
+
+			pl_result_finding(&r, PL_CRITICAL, "%s not found",
+					  show_name(missing[i], e, sizeof(e)));
+		}
 		nmissing += nm;
 		free(names);
+	}
+	/* A line whose name no kernel gives is that interface's problem, not the check's. */
+	for (size_t i = 0; i < now->nbad; i++) {
+		const char *name = now->bad[i].name;
+		char e[SHOW_MAX];
+
+		if (!pl_select_take(&c.select, &name, 1, true))
+			continue;
+		pl_result_finding(&r, PL_UNKNOWN, "/proc/net/dev line %zu: '%s' %s: not checked",
+				  now->bad[i].lineno, show_name(name, e, sizeof(e)),
+				  now->bad[i].why);
+		nbad++;
 	}
 	if (basis == PL_BASIS_STATE) {
 		for (size_t i = 0; i < x.nvanished; i++) {
 			const char *name = x.vanished[i];
-			struct pl_netdev_link none;
+			char e[SHOW_MAX];
 
-			memset(&none, 0, sizeof(none));
-			if (pl_select_take(&c.select, &name, 1, !pl_netdev_is_virtual(name, &none)))
-				pl_result_line(&r, "%s vanished since the last run", name);
+			/* Gone from sysfs too: only its name can tell a virtual one. */
+			if (pl_select_take(&c.select, &name, 1, !pl_netdev_virtual_name(name)))
+				pl_result_line(&r, "%s vanished since the last run",
+					       show_name(name, e, sizeof(e)));
 		}
 	}
-	if (nsel == 0 && nmissing == 0) {
+	if (nsel == 0 && nmissing == 0 && nbad == 0) {
 		const char **all = calloc(now->n, sizeof(*all));
 
 		for (size_t i = 0; all != NULL && i < now->n; i++)
@@ -715,6 +764,12 @@ main(int argc, char **argv)
 		if (pl_select_has_include(&c.select))
 			pl_die(PL_UNKNOWN, "no interface matches the --include rules (interfaces: %s)",
 			       pl_buf_str(&b));
+		if (nabsent > 0) {
+			pl_buf_puts(&b, " are virtual or excluded (not in /sys/class/net: ");
+			list_names(&b, absent, nabsent);
+			pl_die(PL_UNKNOWN, "no interface selected: %s; is /sys from another network namespace?); name one with --include",
+			       pl_buf_str(&b));
+		}
 		pl_die(PL_UNKNOWN, "no interface selected: %s %s virtual or excluded; name one with --include",
 		       pl_buf_str(&b), now->n == 1 ? "is" : "are");
 	}
@@ -732,14 +787,23 @@ main(int argc, char **argv)
 		pl_result_line(&r, "left out as virtual: %s (name them with --include)",
 			       pl_buf_str(&b));
 	}
+	if (nabsent > 0) {
+		pl_buf_reset(&b);
+		list_names(&b, absent, nabsent);
+		pl_result_line(&r, "left out, not in /sys/class/net (is /sys from another network namespace?): %s (name them with --include)",
+			       pl_buf_str(&b));
+	}
 	for (size_t i = 0; i < cfg.nspeeds; i++) {
 		bool used = false;
 
 		for (size_t k = 0; k < nsel && cfg.speeds[i].pattern != NULL; k++)
 			used |= fnmatch(cfg.speeds[i].pattern, sel[k].now->name, 0) == 0;
-		if (cfg.speeds[i].pattern != NULL && !used)
+		if (cfg.speeds[i].pattern != NULL && !used) {
+			char e[SHOW_MAX];
+
 			pl_result_line(&r, "--speed %s=...: no checked interface matches it",
-				       cfg.speeds[i].pattern);
+				       show_name(cfg.speeds[i].pattern, e, sizeof(e)));
+		}
 	}
 
 	if (nsel > 0) {
@@ -751,6 +815,7 @@ main(int argc, char **argv)
 	}
 	pl_buf_free(&b);
 	free(skipped);
+	free(absent);
 	free(sel);
 	free_vanished(&x);
 	pl_buf_free(&x.buf);

@@ -14,8 +14,11 @@ void
 pl_netdev_free(struct pl_netdev *nd)
 {
 	free(nd->v);
+	free(nd->bad);
 	nd->v = NULL;
 	nd->n = 0;
+	nd->bad = NULL;
+	nd->nbad = 0;
 }
 
 const struct pl_netdev_if *
@@ -35,8 +38,8 @@ pl_netdev_name_ok(const char *name)
 	if (n == 0 || n >= PL_NETDEV_NAME_MAX || strcmp(name, ".") == 0 ||
 	    strcmp(name, "..") == 0)
 		return false;
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		if (*p <= ' ' || *p == 0x7f || *p == '/')
+	for (const char *p = name; *p; p++)
+		if (strchr(" \t\n\v\f\r/", *p) != NULL)
 			return false;
 	return true;
 }
@@ -55,14 +58,17 @@ starts_with(const char *p, const char *eol, const char *prefix)
 	return (size_t)(eol - p) >= n && memcmp(p, prefix, n) == 0;
 }
 
-/* One interface line [p, eol) into *ifc. Returns 0, or -1 with why in err. */
+/* One interface line [p, eol) into *ifc. Returns 0, or -1 with why in err. A name no
+ * kernel gives sets *bad_name to why (the line is still checked, so that a broken file
+ * is told from one odd name). */
 static int
-parse_line(const char *p, const char *eol, size_t lineno, struct pl_netdev_if *ifc, char *err,
-	   size_t errlen)
+parse_line(const char *p, const char *eol, size_t lineno, struct pl_netdev_if *ifc,
+	   const char **bad_name, char *err, size_t errlen)
 {
-	const char *colon = NULL, *s;
+	const char *colon = NULL, *s, *nul;
 	size_t n;
 
+	*bad_name = NULL;
 	for (const char *q = p; q < eol; q++)
 		if (*q == ':')
 			colon = q;
@@ -73,18 +79,21 @@ parse_line(const char *p, const char *eol, size_t lineno, struct pl_netdev_if *i
 	s = p;
 	pl_skip_blanks(&s, colon);
 	n = (size_t)(colon - s);
-	if (n == 0 || n >= sizeof(ifc->name) || memchr(s, '\0', n) != NULL) {
-		pl_snprintf(err, errlen, "line %zu: %s interface name", lineno,
-			    n == 0 ? "an empty" : "an overlong or binary");
-		return -1;
-	}
+	nul = memchr(s, '\0', n);
+	if (n == 0)
+		*bad_name = "is an empty interface name";
+	else if (nul != NULL)
+		*bad_name = "is an interface name with a NUL byte";
+	else if (n >= sizeof(ifc->name))
+		*bad_name = "is an overlong interface name";
+	if (nul != NULL)
+		n = (size_t)(nul - s);
+	if (n >= sizeof(ifc->name))
+		n = sizeof(ifc->name) - 1;
 	memcpy(ifc->name, s, n);
 	ifc->name[n] = '\0';
-	if (!pl_netdev_name_ok(ifc->name)) {
-		pl_snprintf(err, errlen, "line %zu: '%s' is not an interface name", lineno,
-			    ifc->name);
-		return -1;
-	}
+	if (*bad_name == NULL && !pl_netdev_name_ok(ifc->name))
+		*bad_name = "is not an interface name the kernel gives";
 	s = colon + 1;
 	for (int i = 0; i < PL_ND_NFIELDS; i++) {
 		pl_skip_blanks(&s, eol);
@@ -112,6 +121,21 @@ parse_line(const char *p, const char *eol, size_t lineno, struct pl_netdev_if *i
 	return 0;
 }
 
+static int
+add_bad(struct pl_netdev *out, size_t lineno, const char *name, const char *why)
+{
+	struct pl_netdev_bad *v = realloc(out->bad, (out->nbad + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return -1;
+	out->bad = v;
+	v[out->nbad].lineno = lineno;
+	pl_strlcpy(v[out->nbad].name, name, sizeof(v[out->nbad].name));
+	v[out->nbad].why = why;
+	out->nbad++;
+	return 0;
+}
+
 int
 pl_netdev_parse(const char *buf, size_t len, struct pl_netdev *out, char *err, size_t errlen)
 {
@@ -119,15 +143,14 @@ pl_netdev_parse(const char *buf, size_t len, struct pl_netdev *out, char *err, s
 	const char *p, *eol;
 	size_t cap = 0;
 
-	out->v = NULL;
-	out->n = 0;
+	memset(out, 0, sizeof(*out));
 	if (len == 0) {
 		pl_snprintf(err, errlen, "/proc/net/dev is empty");
 		return -1;
 	}
 	pl_lines_init(&it, buf, len);
 	while (pl_lines_next(&it, &p, &eol, NULL)) {
-		const char *s = p;
+		const char *s = p, *bad_name;
 
 		if (it.lineno == 1 || it.lineno == 2) {
 			if (!starts_with(p, eol, it.lineno == 1 ? "Inter-|" : " face |")) {
@@ -143,12 +166,20 @@ pl_netdev_parse(const char *buf, size_t len, struct pl_netdev *out, char *err, s
 			struct pl_netdev_if ifc;
 
 			memset(&ifc, 0, sizeof(ifc));
-			if (parse_line(p, eol, it.lineno, &ifc, err, errlen) != 0)
+			if (parse_line(p, eol, it.lineno, &ifc, &bad_name, err, errlen) != 0)
 				return -1;
-			if (pl_netdev_find(out, ifc.name) != NULL) {
-				pl_snprintf(err, errlen, "line %zu: interface %s listed twice",
-					    it.lineno, ifc.name);
+			if (bad_name == NULL && pl_netdev_find(out, ifc.name) != NULL)
+				bad_name = "is listed twice";
+			if (out->n + out->nbad >= PL_NETDEV_MAX) {
+				pl_snprintf(err, errlen, "more than %d interfaces", PL_NETDEV_MAX);
 				return -1;
+			}
+			if (bad_name != NULL) {
+				if (add_bad(out, it.lineno, ifc.name, bad_name) != 0) {
+					pl_snprintf(err, errlen, "out of memory");
+					return -1;
+				}
+				continue;
 			}
 			if (out->n >= PL_NETDEV_MAX) {
 				pl_snprintf(err, errlen, "more than %d interfaces", PL_NETDEV_MAX);
@@ -172,7 +203,7 @@ pl_netdev_parse(const char *buf, size_t len, struct pl_netdev *out, char *err, s
 		pl_snprintf(err, errlen, "/proc/net/dev: the header is cut short");
 		return -1;
 	}
-	if (out->n == 0) {
+	if (out->n == 0 && out->nbad == 0) {
 		pl_snprintf(err, errlen, "/proc/net/dev lists no interface (not even lo)");
 		return -1;
 	}
@@ -371,10 +402,8 @@ pl_netdev_virtual_name(const char *name)
 bool
 pl_netdev_is_virtual(const char *name, const struct pl_netdev_link *l)
 {
-	if (pl_netdev_virtual_name(name))
+	if (pl_netdev_virtual_name(name) || !l->present)
 		return true;
-	if (!l->present)
-		return false;
 	/* ARPHRD_LOOPBACK and ARPHRD_NONE (tun). */
 	if (l->type == 772 || l->type == 65534 || l->is_bridge)
 		return true;

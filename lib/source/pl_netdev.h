@@ -34,17 +34,29 @@ struct pl_netdev_if {
 	uint64_t c[PL_ND_NFIELDS];
 };
 
-/* One reading. The array is owned by the struct; free with pl_netdev_free. */
+/* A line whose counters are fine but whose name no kernel gives (empty, overlong, with a
+ * blank or '/', "." or "..", or seen before): that interface's problem, not the file's. */
+struct pl_netdev_bad {
+	size_t lineno;
+	char name[PL_NETDEV_NAME_MAX];   /* as far as it goes; may hold any byte but NUL */
+	const char *why;                 /* "is not a name the kernel gives", ... (static) */
+};
+
+/* One reading. The arrays are owned by the struct; free with pl_netdev_free. */
 struct pl_netdev {
 	struct pl_netdev_if *v;
 	size_t n;
+	struct pl_netdev_bad *bad;       /* lines left out of v, in file order */
+	size_t nbad;
 };
 
 /* Parses the text of /proc/net/dev into out (which it initialises; free it with
- * pl_netdev_free even on error). Every interface line must have a valid name and at least
- * 16 counters (later fields, should a kernel add some, are ignored); a name seen twice,
- * a truncated line, a missing header or a file without interfaces is an error. Returns
- * 0, or -1 with why in err ("line 4 (eth0): counter 2 is not a number"). */
+ * pl_netdev_free even on error). Every interface line must have a name and at least 16
+ * counters (later fields, should a kernel add some, are ignored); a truncated line, a
+ * counter that is not a number, a missing header or a file without interface lines is an
+ * error. A line with good counters and a name that is not pl_netdev_name_ok, or a name
+ * seen before, goes to out->bad instead of out->v. Returns 0, or -1 with why in err
+ * ("line 4 (eth0): counter 2 is not a number"). */
 int pl_netdev_parse(const char *buf, size_t len, struct pl_netdev *out, char *err,
 		    size_t errlen);
 void pl_netdev_free(struct pl_netdev *nd);
@@ -53,8 +65,9 @@ void pl_netdev_free(struct pl_netdev *nd);
 const struct pl_netdev_if *pl_netdev_find(const struct pl_netdev *nd, const char *name);
 
 /* True for a name the kernel could have given: 1..15 bytes (up to PL_NETDEV_NAME_MAX - 1
- * accepted), printable, no blank and no '/', not "." or "..". Only such names are ever
- * put into a sysfs path. */
+ * accepted), no blank (isspace) and no '/', not "." or "..". Other bytes are allowed, as
+ * the kernel allows them (a control character, a quote, UTF-8): such a name is safe in a
+ * sysfs path but must be printed escaped. Only such names are ever put into a path. */
 bool pl_netdev_name_ok(const char *name);
 
 enum pl_duplex { PL_DUPLEX_UNKNOWN = 0, PL_DUPLEX_HALF, PL_DUPLEX_FULL };
@@ -109,8 +122,9 @@ const char *pl_netdev_link_text(const struct pl_netdev_link *l);
 
 /* True for an interface that carries no traffic of its own to a wire or radio: loopback,
  * bridges, veth, docker*, br-*, virbr*, tun/tap and anything without a "device" link in
- * sysfs (bonds, VLANs, dummies, ifb). Wireless is physical. When sysfs says nothing
- * (present false) the name alone decides. */
+ * sysfs (bonds, VLANs, dummies, ifb). Wireless is physical. One sysfs does not know
+ * (present false: a process in a network namespace that sees the host's /sys) has no
+ * "device" link either: nothing proves it physical, so it counts as virtual. */
 bool pl_netdev_is_virtual(const char *name, const struct pl_netdev_link *l);
 
 #endif

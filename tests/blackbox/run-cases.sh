@@ -32,7 +32,8 @@
 # Whatever the case says, a run fails when it hangs (timeout 20 s), exits above 3 or is
 # killed by a signal (a crash, or a sanitizer report), or prints perfdata that is not
 # well-formed ('label'=value[UOM];warn;crit;min;max with plain decimal numbers, never
-# scientific notation).
+# scientific notation), or prints a control byte other than newline and tab (names from
+# outside data must be printed escaped).
 #
 # Prints "ok - name" or "not ok - name" with details per case and ends with the line
 # "N passed, M failed". Exit status 1 when any case failed.
@@ -250,6 +251,9 @@ run_case() {
 			bad=$(perf_check "$i")
 			[ -n "$bad" ] && details+=("perfdata: $bad")
 		done
+		if LC_ALL=C tr -d '\n\t' <"$out" | LC_ALL=C grep -q '[[:cntrl:]]'; then
+			details+=("stdout holds a raw control byte (a name from outside data not escaped?)")
+		fi
 		if grep -Eq '[0-9]\.?[0-9]*[eE][+-][0-9]' <<<"$status"; then
 			details+=("status line uses scientific notation: [$status]")
 		fi

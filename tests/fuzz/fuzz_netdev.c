@@ -24,10 +24,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pl_netdev_free(&nd);
 		return 0;
 	}
-	/* The parser promises at least one interface, each with a name that is safe in a
-	 * sysfs path, and no name twice. */
-	if (nd.n == 0 || nd.n > PL_NETDEV_MAX)
+	/* The parser promises at least one interface line, each good one with a name that
+	 * is safe in a sysfs path, no name twice, and a reason for each one left out. */
+	if (nd.n + nd.nbad == 0 || nd.n + nd.nbad > PL_NETDEV_MAX)
 		abort();
+	for (size_t i = 0; i < nd.nbad; i++)
+		if (nd.bad[i].why == NULL || nd.bad[i].lineno < 3)
+			abort();
 	for (size_t i = 0; i < nd.n; i++) {
 		if (!pl_netdev_name_ok(nd.v[i].name) || pl_netdev_find(&nd, nd.v[i].name) != &nd.v[i])
 			abort();

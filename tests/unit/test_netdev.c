@@ -131,19 +131,12 @@ static const struct {
 	{ "Inter-|\nface\n  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n",
 	  "line 2 is not the expected header" },
 	{ HDR "  lo 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n", "no ':'" },
-	{ HDR "   : 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n", "empty interface name" },
-	{ HDR "  a/b: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n", "not an interface name" },
-	{ HDR "  ..: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n", "not an interface name" },
-	{ HDR "  abcdefghijklmnopqrstuvwxyz0123456789: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n",
-	  "overlong" },
 	{ HDR "  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15\n", "15 of 16 counters" },
 	{ HDR "  lo: 1 2 3 -4 5 6 7 8 9 10 11 12 13 14 15 16\n", "counter 4 is not a number" },
 	{ HDR "  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16x\n", "counter 16 is not a number" },
 	{ HDR "  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 99999999999999999999\n",
 	  "counter 16 is not a number" },
 	{ HDR "  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 x\n", "garbage after" },
-	{ HDR "  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n"
-	      "  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n", "listed twice" },
 	{ HDR, "no interface" },
 	/* Accepted: no final newline, extra numeric fields, blank lines, tabs. */
 	{ HDR "  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16", NULL },
@@ -171,13 +164,77 @@ START_TEST(test_buffers)
 }
 END_TEST
 
+/* A name no kernel gives is that line's problem: the line goes to bad, the others stay.
+ * A broken counter on such a line is still the file's problem. */
+static const struct {
+	const char *name;      /* as in the line */
+	const char *kept;      /* bad[0].name */
+	const char *why;
+} bad_names[] = {
+	{ "", "", "empty" },
+	{ "a/b", "a/b", "not an interface name the kernel gives" },
+	{ "..", "..", "not an interface name the kernel gives" },
+	{ ".", ".", "not an interface name the kernel gives" },
+	{ "abcdefghijklmnopqrstuvwxyz0123456789", "abcdefghijklmnopqrstuvwxyz01234", "overlong" },
+	{ "a\vb", "a\vb", "not an interface name the kernel gives" },
+	{ "lo", "lo", "listed twice" },
+};
+
+START_TEST(test_bad_names)
+{
+	struct pl_netdev nd;
+	char text[512], err[256] = "";
+
+	pl_snprintf(text, sizeof(text), HDR "  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n"
+		    "%s: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n"
+		    "  eth0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n", bad_names[_i].name);
+	ck_assert_msg(parse_text(text, &nd, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(nd.n, 2);
+	ck_assert_str_eq(nd.v[0].name, "lo");
+	ck_assert_str_eq(nd.v[1].name, "eth0");
+	ck_assert_uint_eq(nd.nbad, 1);
+	ck_assert_uint_eq(nd.bad[0].lineno, 4);
+	ck_assert_str_eq(nd.bad[0].name, bad_names[_i].kept);
+	ck_assert_msg(strstr(nd.bad[0].why, bad_names[_i].why) != NULL, "%s", nd.bad[0].why);
+	pl_netdev_free(&nd);
+	/* Bad counters on that line are still the file's problem. */
+	pl_snprintf(text, sizeof(text), HDR "%s: 1 2 x\n", bad_names[_i].name);
+	ck_assert_int_eq(parse_text(text, &nd, err, sizeof(err)), -1);
+	pl_netdev_free(&nd);
+}
+END_TEST
+
 START_TEST(test_binary_name)
 {
 	static const char text[] = HDR "  l\0o: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n";
 	struct pl_netdev nd;
 	char err[256];
 
-	ck_assert_int_eq(pl_netdev_parse(text, sizeof(text) - 1, &nd, err, sizeof(err)), -1);
+	ck_assert_int_eq(pl_netdev_parse(text, sizeof(text) - 1, &nd, err, sizeof(err)), 0);
+	ck_assert_uint_eq(nd.n, 0);
+	ck_assert_uint_eq(nd.nbad, 1);
+	ck_assert_str_eq(nd.bad[0].name, "l");
+	ck_assert(strstr(nd.bad[0].why, "NUL") != NULL);
+	pl_netdev_free(&nd);
+}
+END_TEST
+
+/* Names the kernel allows although a terminal would choke on them (odd-names). */
+START_TEST(test_odd_names)
+{
+	static const char *const want[] = { "lo", "eth0", "a\x01" "b", "a'b", "a=b", "a;b",
+					     "e\x1b[31m", "\xc3\xbc" };
+	struct pl_netdev nd;
+	char err[256];
+
+	ck_assert_int_eq(parse_fixture("odd-names/t1", &nd, err, sizeof(err)), 0);
+	ck_assert_uint_eq(nd.n, 8);
+	ck_assert_uint_eq(nd.nbad, 0);
+	for (size_t i = 0; i < 8; i++) {
+		ck_assert_str_eq(nd.v[i].name, want[i]);
+		ck_assert(pl_netdev_name_ok(want[i]));
+	}
+	ck_assert_uint_eq(pl_netdev_find(&nd, "a\x01" "b")->c[PL_ND_RX_BYTES], 9000000u);
 	pl_netdev_free(&nd);
 }
 END_TEST
@@ -208,7 +265,12 @@ START_TEST(test_attr_parsers)
 	ck_assert(!pl_netdev_name_ok(""));
 	ck_assert(!pl_netdev_name_ok("."));
 	ck_assert(!pl_netdev_name_ok("a b"));
+	ck_assert(!pl_netdev_name_ok("a\tb"));
+	ck_assert(!pl_netdev_name_ok("a\rb"));
 	ck_assert(!pl_netdev_name_ok("../etc"));
+	ck_assert(!pl_netdev_name_ok(".."));
+	ck_assert(pl_netdev_name_ok("a\x01" "b"));
+	ck_assert(pl_netdev_name_ok("a\x7f"));
 }
 END_TEST
 
@@ -242,7 +304,15 @@ static const struct {
 	{ "laptop-wifi/t0", "lxcbr0", true, 0, -1, PL_DUPLEX_UNKNOWN, 1, PL_LINK_NO_CARRIER,
 	  true, "down (no carrier)" },
 	{ "laptop-wifi/t0", "eth9", false, -1, -1, PL_DUPLEX_UNKNOWN, -1, PL_LINK_UNKNOWN,
-	  false, "link state unknown (not in /sys/class/net)" },
+	  true, "link state unknown (not in /sys/class/net)" },
+	/* /proc/net/dev of a namespace, /sys of the host: nothing proves tun9 physical. */
+	{ "foreign-sysfs", "tun9", false, -1, -1, PL_DUPLEX_UNKNOWN, -1, PL_LINK_UNKNOWN,
+	  true, "link state unknown (not in /sys/class/net)" },
+	{ "foreign-sysfs", "eth0", true, 1, -1, PL_DUPLEX_UNKNOWN, 1, PL_LINK_UP, false, "up" },
+	{ "odd-names/t1", "a\x01" "b", true, 1, 1000, PL_DUPLEX_FULL, 1, PL_LINK_UP, false,
+	  "up" },
+	{ "odd-names/t1", "e\x1b[31m", true, 1, 1000, PL_DUPLEX_FULL, 1, PL_LINK_UP, false,
+	  "up" },
 	{ "counter-wrap32/t0", "eth0", true, 1, 100, PL_DUPLEX_FULL, 1, PL_LINK_UP, false, "up" },
 };
 
@@ -294,14 +364,19 @@ START_TEST(test_link_judgement)
 	ck_assert_int_eq(pl_netdev_link_state(&l), PL_LINK_NO_CARRIER);
 	l.admin_up = 0;
 	ck_assert_int_eq(pl_netdev_link_state(&l), PL_LINK_ADMIN_DOWN);
-	/* Names decide when sysfs says nothing. */
+	/* Names alone tell some virtual ones; when sysfs says nothing, nothing proves an
+	 * interface physical. */
+	ck_assert(pl_netdev_virtual_name("veth12"));
+	ck_assert(pl_netdev_virtual_name("br-3f2a"));
+	ck_assert(pl_netdev_virtual_name("virbr0"));
+	ck_assert(pl_netdev_virtual_name("lo"));
+	ck_assert(!pl_netdev_virtual_name("eth0"));
+	ck_assert(!pl_netdev_virtual_name("tun0"));
 	memset(&l, 0, sizeof(l));
 	ck_assert(pl_netdev_is_virtual("veth12", &l));
-	ck_assert(pl_netdev_is_virtual("br-3f2a", &l));
-	ck_assert(pl_netdev_is_virtual("virbr0", &l));
-	ck_assert(pl_netdev_is_virtual("lo", &l));
-	ck_assert(!pl_netdev_is_virtual("eth0", &l));
-	ck_assert(!pl_netdev_is_virtual("enp3s0", &l));
+	ck_assert(pl_netdev_is_virtual("eth0", &l));
+	ck_assert(pl_netdev_is_virtual("enp3s0", &l));
+	ck_assert(pl_netdev_is_virtual("tun0", &l));
 }
 END_TEST
 
@@ -315,7 +390,9 @@ tc_netdev(void)
 	tcase_add_test(tc, test_wrap_fixture);
 	tcase_add_loop_test(tc, test_broken_fixtures, 0, (int)(sizeof(broken) / sizeof(broken[0])));
 	tcase_add_loop_test(tc, test_buffers, 0, (int)(sizeof(bufs) / sizeof(bufs[0])));
+	tcase_add_loop_test(tc, test_bad_names, 0, (int)(sizeof(bad_names) / sizeof(bad_names[0])));
 	tcase_add_test(tc, test_binary_name);
+	tcase_add_test(tc, test_odd_names);
 	tcase_add_test(tc, test_attr_parsers);
 	tcase_add_loop_test(tc, test_links, 0, (int)(sizeof(links) / sizeof(links[0])));
 	tcase_add_test(tc, test_link_bad_name);
