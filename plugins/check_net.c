@@ -178,9 +178,9 @@ static const struct pl_plugin net_plugin = {
 	.handle = net_option,
 	.primary = net_primary,
 	.metrics =
-		"For each interface IF (its name with characters other than letters, digits, "
-		"'_', '.' and '-' made '_'): IF_rx_bits, IF_tx_bits (bits/s); IF_rx_util, "
-		"IF_tx_util (percent of the link speed, U when unknown); IF_rx_packets, "
+		"For each interface IF (its name, with any byte other than letters, digits, '_', "
+		"'.' and '-' written as _xHH: 'ibr10:30' is ibr10_x3a30): IF_rx_bits, IF_tx_bits "
+		"(bits/s); IF_rx_util, IF_tx_util (percent of the link speed, U when unknown); IF_rx_packets, "
 		"IF_tx_packets, IF_rx_errors, IF_tx_errors, IF_rx_drops, IF_tx_drops (per "
 		"second).",
 	.examples =
@@ -352,23 +352,16 @@ static const struct pl_sample_ops net_ops = { net_read, net_store, net_load, net
 
 #define SHOW_MAX (PL_NETDEV_NAME_MAX * 4)
 
-/* A name from outside data as texts show it: a backslash doubled, control, DEL and
- * non-ASCII bytes as \xHH, so that no raw byte of a name reaches a terminal, a
- * notification or a parser of the output. Cut to len. Returns out. */
+/* A name from outside data as texts show it (pl_name_escape), cut to len. Returns out. */
 static const char *
 show_name(const char *name, char *out, size_t len)
 {
-	size_t n = 0;
+	struct pl_buf b = PL_BUF_INIT;
 
-	for (const unsigned char *p = (const unsigned char *)name; *p && n + 5 < len; p++) {
-		if (*p == '\\')
-			n += (size_t)pl_snprintf(out + n, len - n, "\\\\");
-		else if (*p < 0x20 || *p >= 0x7f)
-			n += (size_t)pl_snprintf(out + n, len - n, "\\x%02x", *p);
-		else
-			out[n++] = (char)*p;
-	}
-	out[n] = '\0';
+	pl_buf_init(&b, len);
+	pl_name_escape(&b, name);
+	pl_strlcpy(out, pl_buf_str(&b), len);
+	pl_buf_free(&b);
 	return out;
 }
 
@@ -383,22 +376,6 @@ struct net_if {
 	double rate[PL_ND_NFIELDS];  /* per second, NAN unknown */
 	double util[2];              /* rx, tx percent, NAN unknown */
 };
-
-/* The label form of an interface name. */
-static void
-label_name(const char *name, char *out, size_t len)
-{
-	size_t i = 0;
-
-	for (; name[i] && i + 1 < len; i++) {
-		char c = name[i];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			  (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-
-		out[i] = ok ? c : '_';
-	}
-	out[i] = '\0';
-}
 
 static double
 hand_speed(const struct net_config *cfg, const char *name)
@@ -466,10 +443,11 @@ static void
 add_metrics(struct pl_result *r, const struct net_if *f)
 {
 	static const char *const dir[2] = { "rx", "tx" };
-	char ln[PL_NETDEV_NAME_MAX];
+	char ln[PL_LABEL_MAX];
 	struct pl_metric *m;
 
-	label_name(f->now->name, ln, sizeof(ln));
+	/* The one label rule; a name of at most PL_NETDEV_NAME_MAX - 1 bytes always fits. */
+	pl_label_str(ln, sizeof(ln), f->now->name);
 	for (int d = 0; d < 2; d++) {
 		int base = d == 0 ? PL_ND_RX_BYTES : PL_ND_TX_BYTES;
 
