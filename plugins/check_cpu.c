@@ -321,16 +321,20 @@ main(int argc, char **argv)
 	}
 	pl_metric_minmax(pl_metric_add(&r, "idle", pct[3], PL_U_PERCENT), 0, 100);
 
-	/* Each CPU, matched by its number, since a CPU may have gone or come. */
+	/* Each CPU, matched by its number, since a CPU may have gone or come. A CPU is an
+	 * item (cpuN, so its metric keeps the label cpuN_busy); the figures of all CPUs
+	 * together stay metrics of the result itself, since they describe no one thing. */
 	for (size_t i = 0; i < now->ncpu; i++) {
 		struct pl_cpu_times *cn = &now->cpu[i];
 		struct pl_metric *m;
+		char name[24];
 		double cp[10], b = NAN;
 
 		for (size_t k = 0; k < then->ncpu; k++)
 			if (then->cpu[k].id == cn->id && cpu_delta(cn, &then->cpu[k], cp) == 0)
 				b = busy_of(cp);
-		m = pl_metric_addf(&r, b, PL_U_PERCENT, "cpu%d_busy", cn->id);
+		pl_snprintf(name, sizeof(name), "cpu%d", cn->id);
+		m = pl_item_metric(pl_result_item(&r, "cpu", name), "busy", b, PL_U_PERCENT);
 		pl_metric_minmax(m, 0, 100);
 		m->hidden = !cfg.per_cpu;
 		if (!isnan(b) && (isnan(busiest) || b > busiest)) {

@@ -205,7 +205,7 @@ limits_text(const struct pl_hwmon_sensor *s, char *buf, size_t len)
  * flag refers to: then the metric's default range reports it (and a user range that
  * replaces the default is the user's word on it). */
 static void
-hw_alarms(struct pl_result *r, const struct pl_hwmon_chip *c, const struct pl_hwmon_sensor *s)
+hw_alarms(struct pl_item *it, const struct pl_hwmon_sensor *s)
 {
 	static const struct {
 		unsigned flag;
@@ -232,13 +232,11 @@ hw_alarms(struct pl_result *r, const struct pl_hwmon_chip *c, const struct pl_hw
 			continue;
 		if (by_crit || (kinds[i].state == PL_WARNING && by_warn))
 			continue;
-		pl_result_finding(r, kinds[i].state, "%s %s: %s at %s%s%s%s", chip_shown(c),
-				  s->label, kinds[i].what, v, lim[0] ? " (" : "", lim,
-				  lim[0] ? ")" : "");
+		pl_item_finding(it, kinds[i].state, "%s %s at %s%s%s%s", s->label,
+				kinds[i].what, v, lim[0] ? " (" : "", lim, lim[0] ? ")" : "");
 	}
 	if (s->flags_set & PL_HWMON_FAULT)
-		pl_result_finding(r, PL_WARNING, "%s %s: sensor fault (reads %s)", chip_shown(c),
-				  s->label, v);
+		pl_item_finding(it, PL_WARNING, "%s sensor fault (reads %s)", s->label, v);
 }
 
 struct hw_summary {
@@ -258,11 +256,13 @@ sensor_name(const struct pl_hwmon_sensor *s, char *buf, size_t len)
 		pl_strlcpy(buf, s->attr, len);
 }
 
-/* temp_<chip>_<label>. Two sensors of one chip and type with the same label (it happens)
+/* temp_<chip>_<label>, and in part the sensor's name within its chip (temp_<label>).
+ * Two sensors of one chip and type with the same label (it happens)
  * stay apart: the later one gets its index appended. This depends only on the chip, not
  * on the selection, so labels stay the same whatever --include says. */
 static void
-metric_label(const struct pl_hwmon_chip *c, size_t k, char *buf, size_t len)
+metric_label(const struct pl_hwmon_chip *c, size_t k, char *buf, size_t len, char *part,
+	     size_t partlen)
 {
 	const struct pl_hwmon_sensor *s = &c->sensors[k];
 	char mine[64], other[64];
@@ -276,23 +276,62 @@ metric_label(const struct pl_hwmon_chip *c, size_t k, char *buf, size_t len)
 		dup = strcmp(mine, other) == 0;
 	}
 	if (dup)
+		pl_snprintf(part, partlen, "%s_%s_%u", pl_hwmon_type_name(s->type), mine,
+			    s->index);
+	else
+		pl_snprintf(part, partlen, "%s_%s", pl_hwmon_type_name(s->type), mine);
+	if (dup)
 		pl_snprintf(buf, len, "%s_%s_%s_%u", pl_hwmon_type_name(s->type), c->id, mine,
 			    s->index);
 	else
 		pl_snprintf(buf, len, "%s_%s_%s", pl_hwmon_type_name(s->type), c->id, mine);
 }
 
+/* The chip's item, added when its first sensor or flag is taken (a chip the selection
+ * leaves out shows nowhere). */
+static struct pl_item *
+chip_item(struct pl_result *r, const struct pl_hwmon_chip *c, struct pl_item **it)
+{
+	if (*it == NULL) {
+		*it = pl_result_item(r, "chip", chip_shown(c));
+		if (c->devpath[0])
+			pl_item_fact(*it, "device", "%s", c->devpath);
+	}
+	return *it;
+}
+
+/* A metric of the chip's item under the label it had before items: temp_<chip>_<sensor>
+ * puts the type first, which the item prefix rule (<chip>_...) cannot express, and graphs
+ * and thresholds depend on these labels. So the metric is added by its label and then
+ * placed in the chip's item, with the sensor's part of the label as its name. */
+static struct pl_metric *
+chip_metric(struct pl_item *it, const char *label, const char *name, double v, enum pl_unit u)
+{
+	struct pl_result *r = it->result;
+	bool oom = r->oom;
+	struct pl_metric *m = pl_metric_add(r, label, v, u);
+
+	if (r->oom && !oom)
+		return m;     /* the scratch metric: not the result's to keep */
+	m->item = it;
+	m->name = strdup(name);
+	if (m->name == NULL)
+		r->oom = true;
+	return m;
+}
+
 static void
 hw_sensor(const struct hw_config *cfg, const struct pl_common *com, struct pl_result *r,
-	  const struct pl_hwmon_chip *c, size_t k, struct hw_summary *sum)
+	  const struct pl_hwmon_chip *c, size_t k, struct pl_item **itp, struct hw_summary *sum)
 {
 	const struct pl_hwmon_sensor *s = &c->sensors[k];
-	char label[PL_LABEL_MAX], v[32], lim[128];
+	char label[PL_LABEL_MAX], part[PL_LABEL_MAX], v[32], lim[128];
 	const char *names[3];
 	enum pl_unit u = pl_hwmon_type_unit(s->type);
 	struct pl_metric *m;
+	struct pl_item *it;
 
-	metric_label(c, k, label, sizeof(label));
+	metric_label(c, k, label, sizeof(label), part, sizeof(part));
 	names[0] = label;
 	names[1] = c->id;
 	names[2] = c->name;
@@ -302,9 +341,10 @@ hw_sensor(const struct hw_config *cfg, const struct pl_common *com, struct pl_re
 		return;
 
 	sum->n++;
+	it = chip_item(r, c, itp);
 	/* A faulty sensor (an open thermal diode, a dead tachometer) reads nonsense: show U
 	 * and let the fault finding speak. */
-	m = pl_metric_add(r, label, (s->flags_set & PL_HWMON_FAULT) ? NAN : s->value, u);
+	m = chip_metric(it, label, part, (s->flags_set & PL_HWMON_FAULT) ? NAN : s->value, u);
 	pl_hwmon_default_ranges(s, &m->warn, &m->crit);
 	if (s->type == PL_HWMON_POWER || s->type == PL_HWMON_CURR)
 		m->prec = 3;
@@ -315,12 +355,11 @@ hw_sensor(const struct hw_config *cfg, const struct pl_common *com, struct pl_re
 		if (sum->first_why[0] == '\0')
 			pl_snprintf(sum->first_why, sizeof(sum->first_why), "%s %s: %s",
 				    chip_shown(c), s->label, s->why);
-		pl_result_finding(r, cfg->unreadable, "%s %s: unreadable (%s)", chip_shown(c),
-				  s->label, s->brief);
-		pl_result_line(r, "%s %s: unknown (%s)", chip_shown(c), s->label, s->why);
+		pl_item_finding(it, cfg->unreadable, "%s unreadable (%s)", s->label, s->brief);
+		pl_item_line(it, "%s unknown (%s)", s->label, s->why);
 		pl_debug(com, 1, "%s (%s/%s): %s", label, chip_shown(c), s->attr, s->why);
 	} else {
-		pl_result_line(r, "%s %s: %s%s%s%s%s%s", chip_shown(c), s->label, v,
+		pl_item_line(it, "%s %s%s%s%s%s%s", s->label, v,
 			       lim[0] ? " (" : "", lim, lim[0] ? ")" : "",
 			       (s->flags_set & ~PL_HWMON_FAULT) ? ", ALARM" : "",
 			       (s->flags_set & PL_HWMON_FAULT) ? ", FAULT" : "");
@@ -339,10 +378,10 @@ hw_sensor(const struct hw_config *cfg, const struct pl_common *com, struct pl_re
 	/* A limit or flag that exists but cannot be read is said, as an unreadable sensor
 	 * is: the sensor is judged by less than its chip carries. */
 	if (s->nbad > 0)
-		pl_result_finding(r, cfg->unreadable, "%s %s: %s (ignored)%s", chip_shown(c),
-				  s->label, s->bad, s->nbad > 1 ? ", and more" : "");
+		pl_item_finding(it, cfg->unreadable, "%s %s (ignored)%s", s->label, s->bad,
+				s->nbad > 1 ? ", and more" : "");
 	if (!cfg->no_alarms)
-		hw_alarms(r, c, s);
+		hw_alarms(it, s);
 }
 
 /* Chassis intrusion flags: a finding each while set (the flag latches until someone
@@ -350,7 +389,7 @@ hw_sensor(const struct hw_config *cfg, const struct pl_common *com, struct pl_re
  * --exclude see them as intrusion_<chip>_intrusionN, beside the chip's names. */
 static void
 hw_intrusion(const struct hw_config *cfg, const struct pl_common *com, struct pl_result *r,
-	     const struct pl_hwmon_chip *c)
+	     const struct pl_hwmon_chip *c, struct pl_item **itp)
 {
 	if (cfg->no_alarms || cfg->types != 0)
 		return;
@@ -365,14 +404,14 @@ hw_intrusion(const struct hw_config *cfg, const struct pl_common *com, struct pl
 		if (!pl_select_take(&com->select, names, 3, true))
 			continue;
 		if (c->intrusion_bad & (1u << i))
-			pl_result_finding(r, cfg->unreadable, "%s %s: alarm flag %s_alarm "
-					  "unreadable", chip_shown(c), attr, attr);
+			pl_item_finding(chip_item(r, c, itp), cfg->unreadable,
+					"%s alarm flag %s_alarm unreadable", attr, attr);
 		else if (c->intrusion_set & (1u << i))
-			pl_result_finding(r, PL_WARNING, "%s: chassis intrusion detected (%s_alarm; "
-					  "write 0 to it once the case is checked)",
-					  chip_shown(c), attr);
+			pl_item_finding(chip_item(r, c, itp), PL_WARNING,
+					"chassis intrusion detected (%s_alarm; write 0 to it "
+					"once the case is checked)", attr);
 		else
-			pl_result_line(r, "%s %s: no intrusion", chip_shown(c), attr);
+			pl_item_line(chip_item(r, c, itp), "%s no intrusion", attr);
 	}
 }
 
@@ -437,10 +476,12 @@ main(int argc, char **argv)
 		pl_die(PL_UNKNOWN, "no sensors in /sys/class/hwmon (a VM?): load a driver such as "
 		       "coretemp, or do not run this check here");
 	for (size_t i = 0; i < hw.nchips; i++) {
+		struct pl_item *it = NULL;
+
 		total += hw.chips[i].nsensors;
 		for (size_t k = 0; k < hw.chips[i].nsensors; k++)
-			hw_sensor(&cfg, &c, &r, &hw.chips[i], k, &sum);
-		hw_intrusion(&cfg, &c, &r, &hw.chips[i]);
+			hw_sensor(&cfg, &c, &r, &hw.chips[i], k, &it, &sum);
+		hw_intrusion(&cfg, &c, &r, &hw.chips[i], &it);
 	}
 	if (total == 0)
 		pl_die(PL_UNKNOWN, "%zu hwmon chip%s under /sys/class/hwmon but no sensor with an "

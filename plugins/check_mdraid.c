@@ -216,16 +216,25 @@ array_title(const struct pl_md_array *a, const char *level, struct pl_buf *b)
 		pl_buf_printf(b, " %s", level);
 }
 
-/* The per-array long-output line: everything mdstat and sysfs said. */
+/* What an array's findings start with after its name: "raid1 ", or nothing. */
+static const char *
+level_sp(const char *level, char *buf, size_t len)
+{
+	pl_snprintf(buf, len, "%s%s", level, level[0] ? " " : "");
+	return buf;
+}
+
+/* The array's long-output line: what mdstat and sysfs said of its state; and what does
+ * not change from run to run (level, metadata, chunk size) as facts. */
 static void
-array_line(struct pl_result *r, const struct pl_mdstat *st, const struct pl_md_array *a,
+array_line(struct pl_item *it, const struct pl_mdstat *st, const struct pl_md_array *a,
 	   const char *level, enum pl_md_action act, const struct md_sys *s)
 {
 	struct pl_buf b = PL_BUF_INIT;
 	char n[32];
 
 	pl_buf_init(&b, 2048);
-	pl_buf_printf(&b, "%s: %s", a->name, a->state == PL_MD_ACTIVE ? "active" :
+	pl_buf_printf(&b, "%s", a->state == PL_MD_ACTIVE ? "active" :
 		      a->state == PL_MD_BROKEN ? "broken" :
 		      pl_md_is_container(a) ? "container" : "inactive");
 	if (a->read_only)
@@ -259,17 +268,19 @@ array_line(struct pl_result *r, const struct pl_mdstat *st, const struct pl_md_a
 	if (a->has_blocks)
 		pl_buf_printf(&b, ", size %s",
 			      pl_unit_human(n, sizeof(n), (double)a->blocks * 1024, PL_U_BYTES));
-	if (a->super[0])
-		pl_buf_printf(&b, ", super %s", a->super);
-	if (a->chunk_kb)
-		pl_buf_printf(&b, ", chunk %lluK", (unsigned long long)a->chunk_kb);
 	if (a->has_bitmap)
 		pl_buf_printf(&b, ", bitmap %llu/%llu pages", (unsigned long long)a->bitmap_pages,
 			      (unsigned long long)a->bitmap_total);
 	if (s->has_mismatch)
 		pl_buf_printf(&b, ", mismatch_cnt %llu", (unsigned long long)s->mismatch);
-	pl_result_line(r, "%s", pl_buf_str(&b));
+	pl_item_line(it, "%s", pl_buf_str(&b));
 	pl_buf_free(&b);
+	if (level[0])
+		pl_item_fact(it, "level", "%s", level);
+	if (a->super[0])
+		pl_item_fact(it, "metadata", "%s", a->super);
+	if (a->chunk_kb)
+		pl_item_fact(it, "chunk", "%lluK", (unsigned long long)a->chunk_kb);
 }
 
 struct md_tally {
@@ -278,14 +289,17 @@ struct md_tally {
 	size_t rebuilding, degraded, inactive, checking;
 };
 
-/* Evaluates one array: metrics, findings, its brief for the summary and its line. */
+/* Evaluates one array: an item with its metrics, findings, line and facts, and its brief
+ * for the summary. Metric labels are the item's: md0_disks, md0_degraded... */
 static void
 md_array(const struct md_config *cfg, const struct pl_common *c, const struct pl_mdstat *st,
 	 const struct pl_md_array *a, struct pl_result *r, struct md_tally *t)
 {
 	struct md_sys s;
 	struct pl_buf b = PL_BUF_INIT, title = PL_BUF_INIT;
+	struct pl_item *it = pl_result_item(r, "array", a->name);
 	const char *level;
+	char lv[24];
 	enum pl_md_action act = a->action;
 	enum pl_state worst = PL_OK;
 	unsigned deg = pl_md_degraded(a), working = (unsigned)(a->nmembers - a->nfaulty -
@@ -306,19 +320,19 @@ md_array(const struct md_config *cfg, const struct pl_common *c, const struct pl
 	if (act != PL_MD_IDLE && a->progress == PL_MD_RUNNING)
 		sync = a->percent;
 
-	pl_metric_minmax(pl_metric_addf(r, disks, PL_U_NONE, "%s_disks", a->name), 0, disks);
-	pl_metric_minmax(pl_metric_addf(r, active, PL_U_NONE, "%s_active", a->name), 0, disks);
-	pl_metric_minmax(pl_metric_addf(r, deg, PL_U_NONE, "%s_degraded", a->name), 0, disks);
-	pl_metric_addf(r, a->nfaulty, PL_U_NONE, "%s_failed", a->name)->has_min = true;
-	pl_metric_addf(r, a->nspare, PL_U_NONE, "%s_spare", a->name)->has_min = true;
-	pl_metric_minmax(pl_metric_addf(r, sync, PL_U_PERCENT, "%s_sync", a->name), 0, 100);
+	pl_metric_minmax(pl_item_metric(it, "disks", disks, PL_U_NONE), 0, disks);
+	pl_metric_minmax(pl_item_metric(it, "active", active, PL_U_NONE), 0, disks);
+	pl_metric_minmax(pl_item_metric(it, "degraded", deg, PL_U_NONE), 0, disks);
+	pl_item_metric(it, "failed", a->nfaulty, PL_U_NONE)->has_min = true;
+	pl_item_metric(it, "spare", a->nspare, PL_U_NONE)->has_min = true;
+	pl_metric_minmax(pl_item_metric(it, "sync", sync, PL_U_PERCENT), 0, 100);
 	if (s.has_mismatch)
-		pl_metric_addf(r, (double)s.mismatch, PL_U_NONE, "%s_mismatch",
-			       a->name)->has_min = true;
+		pl_item_metric(it, "mismatch", (double)s.mismatch, PL_U_NONE)->has_min = true;
 
 	pl_buf_init(&title, 256);
 	pl_buf_init(&b, 1024);
 	array_title(a, level, &title);
+	level_sp(level, lv, sizeof(lv));
 	rebuilding = act == PL_MD_RESYNC || act == PL_MD_RECOVERY || act == PL_MD_RESHAPE;
 	/* A degraded array is only being mended by a running recovery that has a disk for
 	 * every missing slot. A resync or reshape of a degraded array, a recovery that is
@@ -338,14 +352,13 @@ md_array(const struct md_config *cfg, const struct pl_common *c, const struct pl
 		pl_buf_printf(&b, "%s %s container", a->name, a->super + 9);
 	} else if (a->state == PL_MD_INACTIVE) {
 		if (cfg->inactive_state != PL_OK)
-			pl_result_finding(r, cfg->inactive_state,
-					  "%s is inactive (assembled but not started)", a->name);
+			pl_item_finding(it, cfg->inactive_state,
+					"inactive (assembled but not started)");
 		worst = pl_state_worst(worst, cfg->inactive_state);
 		pl_buf_printf(&b, "%s inactive", a->name);
 		t->inactive++;
 	} else if (a->state == PL_MD_BROKEN || strcmp(s.array_state, "broken") == 0) {
-		pl_result_finding(r, PL_CRITICAL, "%s is broken (a member it needs is missing)",
-				  pl_buf_str(&title));
+		pl_item_finding(it, PL_CRITICAL, "%sbroken (a member it needs is missing)", lv);
 		worst = PL_CRITICAL;
 		pl_buf_printf(&b, "%s broken", pl_buf_str(&title));
 	} else {
@@ -362,20 +375,18 @@ md_array(const struct md_config *cfg, const struct pl_common *c, const struct pl
 				if (m->flags & PL_MD_FAULTY)
 					pl_buf_printf(&f, "%s%s", f.len ? ", " : "", m->dev);
 			}
-			pl_result_finding(r, PL_CRITICAL, "%s: failed member%s %s",
-					  pl_buf_str(&title), a->nfaulty > 1 ? "s" : "",
-					  pl_buf_str(&f));
+			pl_item_finding(it, PL_CRITICAL, "failed member%s %s",
+					a->nfaulty > 1 ? "s" : "", pl_buf_str(&f));
 			pl_buf_free(&f);
 			worst = PL_CRITICAL;
 		}
 		if (deg > 0 && !mending) {
 			if (a->has_counts)
-				pl_result_finding(r, PL_CRITICAL, "%s degraded [%u/%u] [%s]",
-						  pl_buf_str(&title), a->raid_disks, a->in_sync,
-						  a->status);
+				pl_item_finding(it, PL_CRITICAL, "%sdegraded [%u/%u] [%s]", lv,
+						a->raid_disks, a->in_sync, a->status);
 			else
-				pl_result_finding(r, PL_CRITICAL, "%s degraded (%u missing)",
-						  pl_buf_str(&title), deg);
+				pl_item_finding(it, PL_CRITICAL, "%sdegraded (%u missing)", lv,
+						deg);
 			worst = PL_CRITICAL;
 			pl_buf_puts(&b, " degraded");
 			t->degraded++;
@@ -388,11 +399,10 @@ md_array(const struct md_config *cfg, const struct pl_common *c, const struct pl
 			action_text(a, act, &at);
 			/* A rebuild of a degraded array shows which slots it rebuilds. */
 			if (as != PL_OK && deg > 0 && a->has_counts)
-				pl_result_finding(r, as, "%s [%s] %s", pl_buf_str(&title),
-						  a->status, pl_buf_str(&at));
+				pl_item_finding(it, as, "%s[%s] %s", lv, a->status,
+						pl_buf_str(&at));
 			else if (as != PL_OK)
-				pl_result_finding(r, as, "%s %s", pl_buf_str(&title),
-						  pl_buf_str(&at));
+				pl_item_finding(it, as, "%s%s", lv, pl_buf_str(&at));
 			worst = pl_state_worst(worst, as);
 			pl_buf_printf(&b, " %s", pl_md_action_name(act));
 			if (a->progress == PL_MD_RUNNING)
@@ -407,10 +417,9 @@ md_array(const struct md_config *cfg, const struct pl_common *c, const struct pl
 			pl_buf_free(&at);
 		}
 		if (cfg->mismatch_warn && s.has_mismatch && s.mismatch > 0) {
-			pl_result_finding(r, PL_WARNING,
-					  "%s: mismatch_cnt %llu after the last check (run a repair, "
-					  "or find out why)", pl_buf_str(&title),
-					  (unsigned long long)s.mismatch);
+			pl_item_finding(it, PL_WARNING,
+					"mismatch_cnt %llu after the last check (run a repair, "
+					"or find out why)", (unsigned long long)s.mismatch);
 			worst = pl_state_worst(worst, PL_WARNING);
 		}
 	}
@@ -419,7 +428,7 @@ md_array(const struct md_config *cfg, const struct pl_common *c, const struct pl
 	if (t->briefs.len)
 		pl_buf_puts(&t->briefs, ", ");
 	pl_buf_puts(&t->briefs, pl_buf_str(&b));
-	array_line(r, st, a, level, act, &s);
+	array_line(it, st, a, level, act, &s);
 	pl_buf_free(&b);
 	pl_buf_free(&title);
 }
@@ -436,7 +445,8 @@ md_missing(const struct pl_common *c, const struct pl_mdstat *st, struct pl_resu
 		names[i] = st->arrays[i].name;
 	nm = pl_select_missing(&c->select, names, names ? st->narrays : 0, missing, 16);
 	for (size_t i = 0; i < nm && i < 16; i++)
-		pl_result_finding(r, PL_CRITICAL, "%s not found in /proc/mdstat", missing[i]);
+		pl_item_finding(pl_result_item(r, "array", missing[i]), PL_CRITICAL,
+				"not found in /proc/mdstat");
 	*nmissing += nm;
 	free(names);
 }

@@ -117,6 +117,8 @@ main(int argc, char **argv)
 		swap_pct = 100.0 * swap_used / (double)mi.swap_total;
 	}
 
+	/* No items here: memory and swap are two figures of one host, not things of their
+	 * own with states of their own, and their labels (used, swap_used...) predate items. */
 	pl_metric_minmax(pl_metric_add(&r, "used_pct", used_pct, PL_U_PERCENT), 0, 100);
 	pl_metric_minmax(pl_metric_add(&r, "used", used, PL_U_BYTES), 0, (double)mi.total);
 	pl_metric_minmax(pl_metric_add(&r, "available", avail, PL_U_BYTES), 0, (double)mi.total);

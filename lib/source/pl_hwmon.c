@@ -453,6 +453,34 @@ device_component(const char *link)
 	return p != NULL ? p + 1 : link;
 }
 
+/* Where the device link leads, below the root, for people to find the hardware: only a
+ * path that stays inside the root is kept (made printable), never the text of a file. */
+static void
+chip_devpath(const char *root, const char *link, struct pl_hwmon_chip *c)
+{
+	char *real = realpath(link, NULL), *top = NULL;
+	const char *p;
+	size_t n = 0;
+
+	c->devpath[0] = '\0';
+	if (real == NULL)
+		return;
+	if (root != NULL && root[0] != '\0') {
+		top = realpath(root, NULL);
+		n = top != NULL ? strlen(top) : 0;
+		if (top == NULL || strncmp(real, top, n) != 0 || (real[n] != '/' && n > 1))
+			goto end;
+		if (n == 1)
+			n = 0;     /* a root of "/" */
+	}
+	p = real + n;
+	if (*p == '/')
+		printable(p, c->devpath, sizeof(c->devpath));
+end:
+	free(top);
+	free(real);
+}
+
 /* The chassis intrusion flags of a chip: intrusion<N>_alarm reads 1 once the case was
  * opened ("intrusion detected", Documentation/hwmon/sysfs-interface.rst) and stays so
  * until someone writes 0 to it. */
@@ -523,6 +551,7 @@ chip_read(const char *root, const char *dirname, struct pl_hwmon_chip *c, char *
 		link[len] = '\0';
 		base = device_component(link);
 		pl_hwmon_sanitize(base, strcspn(base, "/"), c->device, sizeof(c->device));
+		chip_devpath(root, full, c);
 	}
 
 	for (size_t i = 0; i < use->n; i++) {

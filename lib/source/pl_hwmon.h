@@ -98,6 +98,9 @@ struct pl_hwmon_chip {
 	char id[112];              /* sanitized name, with "_<device>" or "_<k>" when names
 				    * repeat */
 	bool shared;               /* another chip has the same name: id tells them apart */
+	char devpath[256];         /* the device the chip belongs to, as a path below the root
+				    * ("/sys/devices/pci0000:00/0000:01:00.0/nvme/nvme0");
+				    * "" when there is no device link */
 	/* Chassis intrusion flags (intrusion<N>_alarm, N < 32): bit N set when the file
 	 * exists, when it reads 1 ("intrusion detected"), when it cannot be read. */
 	uint32_t intrusion_present, intrusion_set, intrusion_bad;

@@ -169,7 +169,7 @@ fi
 chmod -R a+rX "$FIX"
 
 HWMON_LINE='HWMON OK - 8 sensors, hottest coretemp Package id 0 48C (max 100C)'
-MDRAID_LINE='MDRAID CRITICAL - md6 raid1: failed member sdb2, md6 raid1 degraded [2/1] [U_]'
+MDRAID_LINE='MDRAID CRITICAL - md6: failed member sdb2, md6: raid1 degraded [2/1] [U_]'
 
 # What this host really has, for the hwmon/mdraid calls without a fixture root.
 if [ -n "$(ls -A /sys/class/hwmon 2>/dev/null)" ]; then host_hwmon=yes; else host_hwmon=no; fi

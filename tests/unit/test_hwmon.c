@@ -353,6 +353,7 @@ START_TEST(test_read_order_and_ids)
 	ck_assert(h.chips[1].shared);
 	ck_assert_uint_eq(h.chips[1].nsensors, 2);
 	ck_assert_str_eq(h.chips[0].device, "");
+	ck_assert_str_eq(h.chips[0].devpath, "");
 	pl_hwmon_free(&h);
 
 	/* With device links the ids follow the devices (the PCI address in the link):
@@ -369,6 +370,9 @@ START_TEST(test_read_order_and_ids)
 		ck_assert_str_eq(h.chips[1].id, "nvme_0000_01_00_0");
 		ck_assert(h.chips[1].shared);
 		ck_assert(h.chips[1].sensors[0].value == 35.85);
+		/* The device path is where the link leads, below the root. */
+		ck_assert_str_eq(h.chips[0].devpath, "/sys/devices/pci0000:00/0000:02:00.0/nvme/nvme1");
+		ck_assert_str_eq(h.chips[1].devpath, "/sys/devices/pci0000:00/0000:01:00.0/nvme/nvme0");
 		pl_hwmon_free(&h);
 
 		/* A single chip keeps its plain name even when it has a device link. */
