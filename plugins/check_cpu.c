@@ -91,39 +91,34 @@ field_ptr(struct pl_cpu_times *t, int i)
 	return f[i];
 }
 
+/* State: namespace "cpu", name "all" or the CPU's number, a vector of the field count
+ * and the ten tick counters. */
+#define CPU_NS "cpu"
+
 static void
 times_to_state(struct pl_store *st, const char *name, struct pl_cpu_times *t)
 {
-	char v[256];
-	size_t n = 0;
+	uint64_t v[11];
 
-	n += (size_t)pl_snprintf(v, sizeof(v), "%d", t->nfields);
-	for (int i = 0; i < 10 && n < sizeof(v); i++)
-		n += (size_t)pl_snprintf(v + n, sizeof(v) - n, " %llu",
-					 (unsigned long long)*field_ptr(t, i));
-	pl_store_set(st, name, v);
+	v[0] = (uint64_t)t->nfields;
+	for (int i = 0; i < 10; i++)
+		v[i + 1] = *field_ptr(t, i);
+	pl_store_set_vec(st, CPU_NS, name, v, 11);
 }
 
 static int
-times_from_state(const struct pl_store *st, const char *gen, const char *name,
+times_from_state(const struct pl_store *st, int gen, const char *name,
 		 struct pl_cpu_times *t)
 {
-	const char *v = pl_store_get_gen(st, gen, name), *end;
-	uint64_t n;
+	uint64_t v[11];
 
-	if (v == NULL)
-		return -1;
-	end = v + strlen(v);
 	memset(t, 0, sizeof(*t));
-	if (pl_scan_u64(&v, end, &n) != 0 || n < 4 || n > 10)
+	if (pl_store_get_vec(st, gen, CPU_NS, name, v, 11) != 11 || v[0] < 4 || v[0] > 10)
 		return -1;
-	t->nfields = (int)n;
-	for (int i = 0; i < 10; i++) {
-		pl_skip_blanks(&v, end);
-		if (pl_scan_u64(&v, end, field_ptr(t, i)) != 0)
-			return -1;
-	}
-	return v == end ? 0 : -1;
+	t->nfields = (int)v[0];
+	for (int i = 0; i < 10; i++)
+		*field_ptr(t, i) = v[i + 1];
+	return 0;
 }
 
 /* Percentages of the interval between two readings. Tick counters only grow while the
@@ -198,9 +193,9 @@ cpu_store(void *ctxp, int which, struct pl_store *st)
 	struct pl_procstat *s = &x->s[which];
 	char name[32];
 
-	times_to_state(st, "cpu", &s->total);
+	times_to_state(st, "all", &s->total);
 	for (size_t i = 0; i < s->ncpu; i++) {
-		pl_snprintf(name, sizeof(name), "cpu%d", s->cpu[i].id);
+		pl_snprintf(name, sizeof(name), "%d", s->cpu[i].id);
 		times_to_state(st, name, &s->cpu[i]);
 	}
 }
@@ -208,7 +203,7 @@ cpu_store(void *ctxp, int which, struct pl_store *st)
 /* The earlier reading of each CPU that is online now; a CPU that was not (hot-plug)
  * is simply missing from slot 1 and gets no figure this run. */
 static int
-cpu_load(void *ctxp, const struct pl_store *st, const char *gen)
+cpu_load(void *ctxp, const struct pl_store *st, int gen)
 {
 	struct cpu_ctx *x = ctxp;
 	struct pl_procstat *then = &x->s[1], *now = &x->s[0];
@@ -216,20 +211,26 @@ cpu_load(void *ctxp, const struct pl_store *st, const char *gen)
 
 	pl_procstat_free(then);
 	memset(then, 0, sizeof(*then));
-	if (times_from_state(st, gen, "cpu", &then->total) != 0)
+	if (times_from_state(st, gen, "all", &then->total) != 0)
 		return -1;
 	then->cpu = calloc(now->ncpu ? now->ncpu : 1, sizeof(*then->cpu));
 	if (then->cpu == NULL)
 		return -1;
 	for (size_t i = 0; i < now->ncpu; i++) {
-		pl_snprintf(name, sizeof(name), "cpu%d", now->cpu[i].id);
+		pl_snprintf(name, sizeof(name), "%d", now->cpu[i].id);
 		if (times_from_state(st, gen, name, &then->cpu[then->ncpu]) == 0)
 			then->cpu[then->ncpu++].id = now->cpu[i].id;
 	}
-	/* Comparable when every aggregate counter moved forward or stayed. */
+	/* Comparable when every aggregate counter moved forward or stayed, and one moved. */
 	{
 		double pct[10];
 
+		bool still = true;
+
+		for (int i = 0; i < 10; i++)
+			still = still && *field_ptr(&now->total, i) == *field_ptr(&then->total, i);
+		if (still)
+			return PL_SAMPLE_STILL;
 		return cpu_delta(&now->total, &then->total, pct);
 	}
 }

@@ -47,10 +47,10 @@ static const struct pl_option dio_opts[] = {
 	  "first), looked up in /proc/self/mountinfo. Repeatable; combines with --include. "
 	  "UNKNOWN when PATH does not exist or its file system has no block device of its "
 	  "own (tmpfs, overlay, NFS, btrfs subvolumes).",
-	  PL_OPT_SYNOPSIS },
+	  PL_OPT_SYNOPSIS | PL_OPT_IDENTITY },
 	{ "partitions", OPT_PARTITIONS, PL_NOARG, "",
 	  "Report partitions too (sda1, nvme0n1p2). By default only whole devices are: "
-	  "disks, device-mapper and md devices.", 0 },
+	  "disks, device-mapper and md devices.", PL_OPT_IDENTITY },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
@@ -435,7 +435,13 @@ dio_read(void *ctxp, int which)
 	}
 }
 
-/* State value: "major minor nfields f1 .. f17 show". */
+/* State: namespace "dev", the kernel's device name, a vector of major, minor, the field
+ * count and the PL_DS_NFIELDS counters; namespace "show", the same name, the name shown
+ * in labels and messages (a text). */
+#define DEV_NS "dev"
+#define SHOW_NS "show"
+#define DEV_NVEC (3 + PL_DS_NFIELDS)
+
 static void
 dio_store(void *ctxp, int which, struct pl_store *st)
 {
@@ -444,75 +450,60 @@ dio_store(void *ctxp, int which, struct pl_store *st)
 
 	for (size_t i = 0; i < s->n; i++) {
 		const struct dev *d = &s->v[i];
-		char v[512];
-		size_t n;
+		uint64_t v[DEV_NVEC];
 
-		n = (size_t)pl_snprintf(v, sizeof(v), "%u %u %d", d->e.major, d->e.minor,
-					d->e.nfields);
-		for (int k = 0; k < PL_DS_NFIELDS && n < sizeof(v); k++)
-			n += (size_t)pl_snprintf(v + n, sizeof(v) - n, " %llu",
-						 (unsigned long long)d->e.f[k]);
-		if (n < sizeof(v))
-			pl_snprintf(v + n, sizeof(v) - n, " %s", d->show);
-		pl_store_set(st, d->e.name, v);
+		v[0] = d->e.major;
+		v[1] = d->e.minor;
+		v[2] = (uint64_t)d->e.nfields;
+		memcpy(v + 3, d->e.f, sizeof(d->e.f));
+		pl_store_set_vec(st, DEV_NS, d->e.name, v, DEV_NVEC);
+		pl_store_put(st, PL_STORE_COUNTER, SHOW_NS, d->e.name, d->show);
 	}
 }
 
 static int
-dev_from_state(const char *name, const char *v, struct dev *d)
+dev_from_state(const struct pl_store *st, int gen, const struct pl_store_entry *e,
+	       struct dev *d)
 {
-	const char *end = v + strlen(v);
-	uint64_t n[3];
+	const struct pl_store_entry *show = pl_store_find(st, gen, SHOW_NS, e->name);
+	const uint64_t *v = e->vec;
 
 	memset(d, 0, sizeof(*d));
-	if (!pl_diskstats_name_ok(name))
+	if (!pl_diskstats_name_ok(e->name) || e->text != NULL || e->nvec != DEV_NVEC ||
+	    v[0] > UINT32_MAX || v[1] > UINT32_MAX || (v[2] != 4 && (v[2] < 11 || v[2] > 1000)))
 		return -1;
-	pl_strlcpy(d->e.name, name, sizeof(d->e.name));
-	for (int i = 0; i < 3; i++) {
-		pl_skip_blanks(&v, end);
-		if (pl_scan_u64(&v, end, &n[i]) != 0 || n[i] > UINT32_MAX)
-			return -1;
-	}
-	if (n[2] != 4 && (n[2] < 11 || n[2] > 1000))
+	if (show == NULL || show->text == NULL || show->text[0] == '\0' ||
+	    strlen(show->text) >= sizeof(d->show) || strpbrk(show->text, " \t") != NULL)
 		return -1;
-	d->e.major = (unsigned)n[0];
-	d->e.minor = (unsigned)n[1];
-	d->e.nfields = (int)n[2];
-	for (int k = 0; k < PL_DS_NFIELDS; k++) {
-		pl_skip_blanks(&v, end);
-		if (pl_scan_u64(&v, end, &d->e.f[k]) != 0)
-			return -1;
-	}
-	pl_skip_blanks(&v, end);
-	if (v == end || (size_t)(end - v) >= sizeof(d->show))
-		return -1;
-	pl_strlcpy(d->show, v, sizeof(d->show));
-	return strpbrk(d->show, " \t") == NULL ? 0 : -1;
+	pl_strlcpy(d->e.name, e->name, sizeof(d->e.name));
+	d->e.major = (unsigned)v[0];
+	d->e.minor = (unsigned)v[1];
+	d->e.nfields = (int)v[2];
+	memcpy(d->e.f, v + 3, sizeof(d->e.f));
+	pl_strlcpy(d->show, show->text, sizeof(d->show));
+	return 0;
 }
 
 /* Every device of the generation, matched to the current ones by name later: one that
  * went away is reported as such, one that is new gets no rates for this run. */
 static int
-dio_load(void *ctxp, const struct pl_store *st, const char *gen)
+dio_load(void *ctxp, const struct pl_store *st, int gen)
 {
 	struct dio_ctx *x = ctxp;
 	struct slot *then = &x->s[1];
-	size_t glen = strlen(gen), plen = strlen(PL_STORE_PREV);
+	const struct pl_store_entry *e;
+	size_t pos = 0;
 
 	slot_clear(then);
 	then->v = calloc(st->n ? st->n : 1, sizeof(*then->v));
 	if (then->v == NULL)
 		return -1;
-	for (size_t i = 0; i < st->n; i++) {
-		const char *name = st->v[i].name;
-
-		if (glen > 0 ? strncmp(name, gen, glen) != 0 :
-		    strncmp(name, PL_STORE_PREV, plen) == 0)
-			continue;
-		if (dev_from_state(name + glen, st->v[i].value, &then->v[then->n]) == 0)
+	while ((e = pl_store_next(st, gen, DEV_NS, &pos)) != NULL) {
+		if (dev_from_state(st, gen, e, &then->v[then->n]) == 0)
 			then->n++;
 		else
-			pl_debug(x->c, 1, "state entry '%s' is malformed: ignored", name);
+			pl_debug(x->c, 1, "state entry for device '%s' is malformed: ignored",
+				 e->name);
 	}
 	/* Nothing stored while devices are there now (the last run found none): sample
 	 * afresh rather than call every device new. */

@@ -215,7 +215,10 @@ struct net_ctx {
 	size_t nvanished;
 };
 
-#define NET_STATE_PREFIX "if."
+/* State: namespace "if", the interface's name (any bytes; the store escapes them), a
+ * vector of its PL_ND_NFIELDS counters; and "netdev", the number of interfaces, which
+ * marks a reading even when there were none. */
+#define NET_NS "if"
 
 static void
 net_read(void *ctxp, int which)
@@ -237,32 +240,18 @@ net_store(void *ctxp, int which, struct pl_store *st)
 {
 	struct net_ctx *x = ctxp;
 	const struct pl_netdev *nd = &x->s[which];
-	char name[64], v[PL_ND_NFIELDS * 21 + 1];
 
 	pl_store_set_u64(st, "netdev", nd->n);
-	for (size_t i = 0; i < nd->n; i++) {
-		size_t n = 0;
-
-		for (int k = 0; k < PL_ND_NFIELDS && n < sizeof(v); k++)
-			n += (size_t)pl_snprintf(v + n, sizeof(v) - n, "%s%llu", k ? " " : "",
-						 (unsigned long long)nd->v[i].c[k]);
-		pl_snprintf(name, sizeof(name), NET_STATE_PREFIX "%s", nd->v[i].name);
-		pl_store_set(st, name, v);
-	}
+	for (size_t i = 0; i < nd->n; i++)
+		pl_store_set_vec(st, NET_NS, nd->v[i].name, nd->v[i].c, PL_ND_NFIELDS);
 }
 
 static int
-counters_from_state(const char *v, struct pl_netdev_if *ifc)
+counters_from_state(const struct pl_store *st, int gen, const char *name,
+		    struct pl_netdev_if *ifc)
 {
-	const char *end = v + strlen(v);
-
-	for (int k = 0; k < PL_ND_NFIELDS; k++) {
-		if (k > 0)
-			pl_skip_blanks(&v, end);
-		if (pl_scan_u64(&v, end, &ifc->c[k]) != 0)
-			return -1;
-	}
-	return v == end ? 0 : -1;
+	return pl_store_get_vec(st, gen, NET_NS, name, ifc->c, PL_ND_NFIELDS) == PL_ND_NFIELDS ?
+	       0 : -1;
 }
 
 static void
@@ -275,60 +264,68 @@ free_vanished(struct net_ctx *x)
 	x->nvanished = 0;
 }
 
-/* Interfaces of the stored generation that are not there now, for the long output. */
+/* Interfaces of the stored generation that are not there now, for the long output.
+ * matched is how many of the current ones were found in it: when every stored one was,
+ * none vanished; otherwise the current names go into a set, so that this stays linear
+ * with thousands of interfaces. */
 static void
-find_vanished(struct net_ctx *x, const struct pl_store *st, const char *gen)
+find_vanished(struct net_ctx *x, const struct pl_store *st, int gen, size_t matched)
 {
-	char prefix[32];
-	size_t plen;
+	const struct pl_store_entry *e;
+	struct pl_store now;
+	size_t pos = 0, stored = 0;
 
 	free_vanished(x);
-	pl_snprintf(prefix, sizeof(prefix), "%s" NET_STATE_PREFIX, gen);
-	plen = strlen(prefix);
-	for (size_t i = 0; i < st->n; i++) {
-		const char *name = st->v[i].name + plen;
+	while (pl_store_next(st, gen, NET_NS, &pos) != NULL)
+		stored++;
+	if (stored == matched)
+		return;
+	pl_store_init(&now, "", "");
+	for (size_t i = 0; i < x->s[0].n; i++)
+		pl_store_set_vec(&now, "", x->s[0].v[i].name, NULL, 0);
+	for (pos = 0; (e = pl_store_next(st, gen, NET_NS, &pos)) != NULL;) {
 		char **v;
 
-		if (strncmp(st->v[i].name, prefix, plen) != 0 || !pl_netdev_name_ok(name) ||
-		    pl_netdev_find(&x->s[0], name) != NULL)
+		if (!pl_netdev_name_ok(e->name) ||
+		    pl_store_find(&now, PL_STORE_GEN_NEW, "", e->name) != NULL)
 			continue;
 		v = realloc(x->vanished, (x->nvanished + 1) * sizeof(*v));
 		if (v == NULL)
-			return;
+			break;
 		x->vanished = v;
-		x->vanished[x->nvanished] = strdup(name);
+		x->vanished[x->nvanished] = strdup(e->name);
 		if (x->vanished[x->nvanished] != NULL)
 			x->nvanished++;
 	}
+	pl_store_free(&now);
 }
 
 /* The earlier reading of each interface that is there now; one that was not (it
  * appeared since) is simply missing from slot 1 and gets no rates this run. */
 static int
-net_load(void *ctxp, const struct pl_store *st, const char *gen)
+net_load(void *ctxp, const struct pl_store *st, int gen)
 {
 	struct net_ctx *x = ctxp;
 	struct pl_netdev *then = &x->s[1], *now = &x->s[0];
-	char name[64];
+	uint64_t count;
 
 	pl_netdev_free(then);
-	if (pl_store_get_gen(st, gen, "netdev") == NULL)
+	if (pl_store_get_vec(st, gen, "", "netdev", &count, 1) != 1)
 		return -1;
 	then->v = calloc(now->n ? now->n : 1, sizeof(*then->v));
 	if (then->v == NULL)
 		return -1;
 	for (size_t i = 0; i < now->n; i++) {
 		struct pl_netdev_if *t = &then->v[then->n];
-		const char *v;
 
-		pl_snprintf(name, sizeof(name), NET_STATE_PREFIX "%s", now->v[i].name);
-		v = pl_store_get_gen(st, gen, name);
-		if (v != NULL && counters_from_state(v, t) == 0) {
+		if (counters_from_state(st, gen, now->v[i].name, t) == 0) {
 			memcpy(t->name, now->v[i].name, sizeof(t->name));
 			then->n++;
 		}
 	}
-	find_vanished(x, st, gen);
+	find_vanished(x, st, gen, then->n);
+	/* Counters that did not move over a real interval are a rate of 0, not a reason
+	 * to sample afresh. */
 	return 0;
 }
 

@@ -32,7 +32,8 @@ bool
 pl_privileged(void)
 {
 	return getauxval(AT_SECURE) != 0 || getuid() != geteuid() || getgid() != getegid() ||
-	       (geteuid() == 0 && (getenv("SUDO_UID") != NULL || getenv("DOAS_USER") != NULL));
+	       (geteuid() == 0 && (getenv("SUDO_UID") != NULL || getenv("DOAS_USER") != NULL ||
+				   getenv("PKEXEC_UID") != NULL));
 }
 
 int

@@ -14,8 +14,9 @@
 #define PL_FILE_CAP ((size_t)8 << 20)
 
 /* True when the process holds privileges its caller may lack: setuid or setgid, file
- * capabilities (the kernel's AT_SECURE), or root reached through sudo. Options that
- * name files to read or write are refused then. */
+ * capabilities (the kernel's AT_SECURE), or root reached through sudo, doas or pkexec
+ * (SUDO_UID, DOAS_USER, PKEXEC_UID). Options and environment variables that name files
+ * to read or write are refused or ignored then. */
 bool pl_privileged(void);
 
 /* Checks that a fixture root may be used: it must be a directory, and the process must

@@ -7,8 +7,14 @@
 
 enum { PL_NOARG = 0, PL_ARG = 1, PL_OPTARG = 2 };
 
-#define PL_OPT_NOKEY  1u   /* changes only how results are shown: not part of the state key */
+/* Flags, one bit each. PL_OPT_IDENTITY marks an option that says WHAT is measured (a
+ * device, a file, a URL, an include or exclude rule): its value is part of the default
+ * state key, so checks measuring different things never share counters or cursors.
+ * Every other option (thresholds, output form, verbosity, timeout) is left out of the
+ * key, so that editing a threshold keeps the state. */
+#define PL_OPT_NOKEY    0u /* obsolete: options are out of the key unless PL_OPT_IDENTITY */
 #define PL_OPT_SYNOPSIS 2u /* shown in the usage line */
+#define PL_OPT_IDENTITY 4u /* part of the default state key (see above) */
 
 struct pl_option {
 	const char *name;     /* long name, without "--" */

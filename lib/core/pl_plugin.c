@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pl_buf.h"
@@ -62,11 +63,16 @@ static const struct pl_option state_opts[] = {
 	{ "state-dir", OPT_STATEDIR, PL_ARG, "DIR",
 	  "Where counters are kept between runs (default: $PLUMBLINE_STATE_DIR, else "
 	  PL_STATE_ROOT "/plumbline-UID, else ~/.cache/plumbline when another user has taken "
-	  "that name). Must belong to the user running the plugin and not be writable by "
-	  "others.", PL_OPT_NOKEY },
+	  "that name). An absolute path to a real directory (not a symlink) that belongs to "
+	  "the user running the plugin, writable by nobody else, below directories of root or "
+	  "that user that nobody else can write to (sticky ones like /tmp excepted). Neither "
+	  "this option nor $PLUMBLINE_STATE_DIR is taken in privileged runs (setuid, file "
+	  "capabilities, sudo, pkexec).", PL_OPT_NOKEY },
 	{ "state-key", OPT_STATEKEY, PL_ARG, "KEY",
 	  "Name of this check's state (letters, digits, '.', '_', '-'). By default a hash of "
-	  "the plugin's arguments, so checks with different arguments never share counters.",
+	  "what the check measures (its devices, mounts, include and exclude rules), so checks "
+	  "of different things never share counters, while a change of thresholds, output "
+	  "form, verbosity or timeout keeps them.",
 	  PL_OPT_NOKEY },
 	{ "interval", OPT_INTERVAL, PL_ARG, "SECONDS",
 	  "When there is no usable reading from an earlier run (first run, reboot, counters "
@@ -79,14 +85,15 @@ static const struct pl_option select_opts[] = {
 	{ "include", OPT_INCLUDE, PL_ARG, "GLOB",
 	  "Take only what matches GLOB (see Selection). Repeatable. Naming something "
 	  "explicitly also takes it when the plugin would leave it out by default, and a "
-	  "name without wildcards that does not exist is reported.", PL_OPT_SYNOPSIS },
+	  "name without wildcards that does not exist is reported.",
+	  PL_OPT_SYNOPSIS | PL_OPT_IDENTITY },
 	{ "exclude", OPT_EXCLUDE, PL_ARG, "GLOB",
-	  "Leave out what matches GLOB. Repeatable; an exclude always wins.", 0 },
+	  "Leave out what matches GLOB. Repeatable; an exclude always wins.", PL_OPT_IDENTITY },
 	{ "include-regex", OPT_INCLUDE_RE, PL_ARG, "ERE",
 	  "Like --include with an extended regular expression, matched anywhere in the name "
-	  "unless anchored ('^nvme[0-9]+n1$').", 0 },
+	  "unless anchored ('^nvme[0-9]+n1$').", PL_OPT_IDENTITY },
 	{ "exclude-regex", OPT_EXCLUDE_RE, PL_ARG, "ERE",
-	  "Like --exclude with an extended regular expression.", 0 },
+	  "Like --exclude with an extended regular expression.", PL_OPT_IDENTITY },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
@@ -107,7 +114,7 @@ static char state_path[4096];         /* the state directory in use, for message
 /* The output form asked for, as far as known: read from the arguments before they are
  * parsed, so that every report (usage errors included) is in that form. */
 static enum pl_format out_format = PL_FMT_NAGIOS;
-
+static double armed_at;               /* CLOCK_MONOTONIC when the deadline was armed */
 
 static void
 write_out(const char *s, size_t n)
@@ -679,7 +686,9 @@ common_option(const struct pl_plugin *p, int key, const char *arg, struct pl_com
 		if (arg[0] == '\0')
 			pl_usage_die("--state-dir: give a directory");
 		if (pl_privileged())
-			pl_usage_die("--state-dir cannot be used with privileges (setuid, capabilities, sudo): the default directory is used then");
+			pl_usage_die("--state-dir cannot be used with privileges (setuid, capabilities, sudo, pkexec): the default directory is used then");
+		if (arg[0] != '/')
+			pl_usage_die("--state-dir must be an absolute path (starting with '/'): a relative one would depend on the directory the scheduler starts the check in");
 		c->state_dir = arg;
 		return;
 	case OPT_STATEKEY: {
@@ -777,7 +786,8 @@ pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 		 * abbreviation, which would otherwise be accepted and its file ignored. */
 		if (o->key == OPT_EXTRA)
 			pl_usage_die("write --extra-opts in full (abbreviations are not read)");
-		if (!(o->flags & PL_OPT_NOKEY))
+		/* The default key: what is measured, never how it is judged or shown. */
+		if (o->flags & PL_OPT_IDENTITY)
 			pl_buf_printf(&keytext, "%c--%s=%s", '\0', o->name, optarg ? optarg : "");
 		if (o->key >= OPT_WARNX || (o >= common_opts && o < common_opts +
 					     sizeof(common_opts) / sizeof(common_opts[0])))
@@ -799,6 +809,10 @@ pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 void
 pl_plugin_arm(const struct pl_common *c)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	armed_at = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	pl_timeout_arm(c->timeout, c->timeout_state, service());
 }
 
@@ -824,37 +838,78 @@ pl_exit(struct pl_result *r, struct pl_common *c)
 	exit(st);
 }
 
+/* Seconds left before the deadline armed by pl_plugin_arm() (the whole --timeout when
+ * it was not armed yet). */
+static double
+time_left(const struct pl_common *c)
+{
+	struct timespec ts;
+	double left;
+
+	if (armed_at == 0)
+		return c->timeout;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	left = c->timeout - ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - armed_at);
+	return left > 0 ? left : 0;
+}
+
 enum pl_store_status
-pl_plugin_store_load(const struct pl_common *c, struct pl_store *st, int *dirfd)
+pl_plugin_store_load(const struct pl_common *c, struct pl_store *st)
 {
 	char path[4096], err[1024], boot[64];
 	enum pl_store_status rc;
+	double wait;
 
 	pl_store_init(st, cur->name, c->state_key);
 	pl_timeout_waiting("opening the state directory");
-	*dirfd = pl_store_dir_open(c->state_dir, path, sizeof(path), err, sizeof(err));
-	if (*dirfd < 0)
+	if (c->state_dir == NULL && pl_privileged() && getenv("PLUMBLINE_STATE_DIR") != NULL)
+		pl_debug(c, 1, "PLUMBLINE_STATE_DIR ignored: a privileged run takes the default state directory");
+	st->dirfd = pl_store_dir_open(c->state_dir, path, sizeof(path), err, sizeof(err));
+	if (st->dirfd < 0)
 		pl_die(PL_UNKNOWN, "%s", err);
 	pl_strlcpy(state_path, path, sizeof(state_path));
+	/* One run at a time from load to save, so that two runs never both take the same
+	 * interval (or, for a cursor, the same lines). A run holds it for milliseconds;
+	 * one that waited most of its deadline gives up with the timeout's state. */
+	pl_timeout_waiting("waiting for the lock on the state file (another run of this check holds it)");
+	wait = time_left(c) * 0.75;
+	st->lockfd = pl_store_lock(st->dirfd, st, wait, err, sizeof(err));
+	if (st->lockfd < 0 && errno == EWOULDBLOCK)
+		pl_die(c->timeout_state, "%s in %s; is a run of it hung?", err, path);
+	/* A directory this user cannot write to: no save will follow either, and the save
+	 * says what is wrong, after the figures. */
+	if (st->lockfd < 0)
+		pl_debug(c, 1, "%s: going on without the lock", err);
 	pl_boot_id(c->root, boot, sizeof(boot));
 	pl_timeout_waiting("reading the state file");
-	rc = pl_store_load(*dirfd, st, boot, err, sizeof(err));
+	/* A file too big to read in half the time left is dropped and replaced, never a
+	 * wedge that times out every run before the save that would mend it. */
+	rc = pl_store_load(st->dirfd, st, boot, time_left(c) * 0.5, err, sizeof(err));
 	pl_debug(c, 1, "state %s/%s-%s.state: %s", path, cur->name, c->state_key,
 		 rc == PL_STORE_LOADED ? "loaded" : err);
 	return rc;
 }
 
 void
-pl_plugin_store_save(const struct pl_common *c, struct pl_store *st, int dirfd,
-		     struct pl_result *r)
+pl_plugin_store_close(struct pl_store *st)
+{
+	if (st->lockfd >= 0)
+		close(st->lockfd);
+	if (st->dirfd >= 0)
+		close(st->dirfd);
+	st->lockfd = st->dirfd = -1;
+}
+
+void
+pl_plugin_store_save(const struct pl_common *c, struct pl_store *st, struct pl_result *r)
 {
 	char err[1024];
 
 	pl_boot_id(c->root, st->boot_id, sizeof(st->boot_id));
 	pl_timeout_waiting("writing the state file");
-	if (pl_store_save(dirfd, st, err, sizeof(err)) != 0)
+	if (pl_store_save(st->dirfd, st, err, sizeof(err)) != 0)
 		pl_result_finding(r, PL_UNKNOWN,
 				  "%s in %s; the next run cannot compute rates (make it writable by this user or set --state-dir)",
 				  err, state_path);
-	close(dirfd);
+	pl_plugin_store_close(st);
 }

@@ -70,14 +70,18 @@ void pl_debug(const struct pl_common *c, int level, const char *fmt, ...);
 __attribute__((noreturn))
 void pl_exit(struct pl_result *r, struct pl_common *c);
 
-/* Opens the state directory and loads this run's state into st (initialised here).
- * Dies UNKNOWN when the directory is unusable; a missing, corrupt or pre-boot file only
- * yields a status other than PL_STORE_LOADED. *dirfd is kept for pl_plugin_store_save. */
-enum pl_store_status pl_plugin_store_load(const struct pl_common *c, struct pl_store *st,
-					  int *dirfd);
-/* Saves st with the current boot id and the given time; a failure becomes an UNKNOWN
- * finding in r, with what to do about it. Closes dirfd. */
-void pl_plugin_store_save(const struct pl_common *c, struct pl_store *st, int dirfd,
+/* Opens the state directory, takes the state's lock (waiting for another run at most
+ * three quarters of the time left) and loads this run's state into st (initialised
+ * here). Dies UNKNOWN when the directory is unusable (with the timeout's state when the
+ * lock stayed taken); a missing, corrupt, old or pre-boot file only yields a status
+ * other than PL_STORE_LOADED. The directory and lock stay open in st until
+ * pl_plugin_store_save or pl_plugin_store_close. */
+enum pl_store_status pl_plugin_store_load(const struct pl_common *c, struct pl_store *st);
+/* Saves st with the current boot id; a failure becomes an UNKNOWN finding in r, with what
+ * to do about it. Then releases the lock and closes the directory. */
+void pl_plugin_store_save(const struct pl_common *c, struct pl_store *st,
 			  struct pl_result *r);
+/* Releases the lock and closes the directory without saving. */
+void pl_plugin_store_close(struct pl_store *st);
 
 #endif

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +31,60 @@ sleep_seconds(double s)
 		;
 }
 
+static double
+wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Why there is no earlier reading to compare with, from the load status alone. */
+static const char *
+status_why(enum pl_store_status ss)
+{
+	switch (ss) {
+	case PL_STORE_MISSING: return "first run";
+	case PL_STORE_REBOOTED: return "the last reading is from before a reboot";
+	case PL_STORE_OLD: return "the state file is from an older version";
+	case PL_STORE_CORRUPT: return "the state file was not usable (-v says why)";
+	case PL_STORE_LOADED: break;
+	}
+	return "";
+}
+
+/* Tries the stored reading. Returns the basis, or PL_BASIS_BOOT with why filled. */
+static enum pl_basis
+from_state(const struct pl_common *c, const struct pl_sample_ops *ops, void *ctx,
+	   struct pl_store *st, double t_now, double *dt, char *why, size_t whylen)
+{
+	char h[32], m[32];
+	double t_then;
+	int gen = pl_store_pick(st, t_now, PL_SAMPLE_MIN_WINDOW, &t_then);
+	/* A window shorter than the sampling interval (or than a second, with no interval)
+	 * holds too few ticks to mean anything: sample afresh instead. */
+	double min = c->interval > 0 ? c->interval : PL_SAMPLE_MIN_WINDOW;
+	int lr;
+
+	if (t_now < t_then) {
+		pl_snprintf(why, whylen, "the last reading is later than now (the clock went back)");
+	} else if (t_now - t_then < min) {
+		pl_snprintf(why, whylen, "the last reading is only %s old; rates need %s",
+			    pl_unit_human(h, sizeof(h), t_now - t_then, PL_U_SECONDS),
+			    pl_unit_human(m, sizeof(m), min, PL_U_SECONDS));
+	} else if ((lr = ops->load(ctx, st, gen)) == 0) {
+		*dt = t_now - t_then;
+		return PL_BASIS_STATE;
+	} else {
+		pl_snprintf(why, whylen, "%s", lr == PL_SAMPLE_STILL ?
+			    "no counter moved since the last reading" :
+			    "the counters are not comparable with the last reading (they went back or were replaced)");
+	}
+	pl_debug(c, 1, "the stored reading is not used (%s): reading afresh", why);
+	return PL_BASIS_BOOT;
+}
+
 enum pl_basis
 pl_sample(const struct pl_common *c, const struct pl_sample_ops *ops, void *ctx, double *dt,
 	  char *basis, size_t basislen, struct pl_result *r)
@@ -37,68 +92,70 @@ pl_sample(const struct pl_common *c, const struct pl_sample_ops *ops, void *ctx,
 	struct pl_store st;
 	enum pl_store_status ss;
 	enum pl_basis b = PL_BASIS_BOOT;
-	double t_now, t_then, t_first;
-	char h[32];
-	int dirfd;
+	double t_now, t_first;
+	char h[32], why[200];
 	bool save = true;
 
-	ss = pl_plugin_store_load(c, &st, &dirfd);
+	ss = pl_plugin_store_load(c, &st);
 	ops->read(ctx, 0);
 	t_now = now_uptime(c);
-	if (ss == PL_STORE_LOADED) {
-		const char *gen = pl_store_pick(&st, t_now, PL_SAMPLE_MIN_WINDOW, &t_then);
-		/* A window shorter than the sampling interval (or than a second, with no
-		 * interval) holds too few ticks to mean anything: sample afresh instead. */
-		double min = c->interval > 0 ? c->interval : PL_SAMPLE_MIN_WINDOW;
-
-		if (t_now - t_then >= min && ops->load(ctx, &st, gen) == 0) {
-			b = PL_BASIS_STATE;
-			*dt = t_now - t_then;
-			pl_snprintf(basis, basislen, "over the last %s",
-				    pl_unit_human(h, sizeof(h), *dt, PL_U_SECONDS));
-			/* Keep both generations until the newest is old enough to compare
-			 * against; then the newest becomes the previous one. */
-			save = t_now - st.time >= PL_SAMPLE_MIN_WINDOW;
-			if (save) {
-				pl_store_rotate(&st, t_now);
-				ops->store(ctx, 0, &st);
-			}
-		} else {
-			pl_debug(c, 1, "the stored reading is too recent or not comparable (counters went back): reading afresh");
+	pl_strlcpy(why, status_why(ss), sizeof(why));
+	if (ss == PL_STORE_LOADED &&
+	    (b = from_state(c, ops, ctx, &st, t_now, dt, why, sizeof(why))) == PL_BASIS_STATE) {
+		pl_snprintf(basis, basislen, "over the last %s",
+			    pl_unit_human(h, sizeof(h), *dt, PL_U_SECONDS));
+		/* Keep both generations until the newest is old enough to compare against;
+		 * then the newest becomes the previous one. */
+		save = t_now - st.time >= PL_SAMPLE_MIN_WINDOW;
+		if (save) {
+			pl_store_rotate(&st, t_now, wall_now());
+			ops->store(ctx, 0, &st);
 		}
 	}
 	if (b == PL_BASIS_BOOT && c->interval > 0) {
+		int lr = -1;
+
 		/* Slot 0 becomes the earlier reading: store it, wait, read again. */
-		pl_store_clear(&st);
+		pl_store_drop_counters(&st);
 		st.time = t_first = t_now;
-		st.prev_time = 0;
+		st.wall = wall_now();
+		st.prev_time = st.prev_wall = 0;
 		ops->store(ctx, 0, &st);
 		pl_timeout_waiting("sampling counters over --interval");
 		sleep_seconds(c->interval);
 		t_now = now_uptime(c);
 		ops->read(ctx, 0);
-		if (t_now > t_first && ops->load(ctx, &st, "") == 0) {
-			pl_store_rotate(&st, t_now);
+		if (t_now > t_first && (lr = ops->load(ctx, &st, PL_STORE_GEN_NEW)) == 0) {
+			pl_store_rotate(&st, t_now, wall_now());
 			ops->store(ctx, 0, &st);
 			b = PL_BASIS_SAMPLED;
 			*dt = t_now - t_first;
-			pl_snprintf(basis, basislen, "sampled over %ss (first run; later runs use the state)",
-				    pl_fmt_num(h, sizeof(h), *dt, 2));
+			pl_snprintf(basis, basislen, "sampled over %ss (%s; later runs use the state)",
+				    pl_fmt_num(h, sizeof(h), *dt, 2), why);
+		} else {
+			size_t n = strlen(why);
+
+			pl_snprintf(why + n, sizeof(why) - n, ", and %s over the %ss sample",
+				    t_now <= t_first ? "the clock did not move" :
+				    lr == PL_SAMPLE_STILL ? "no counter moved" :
+				    "the counters went back",
+				    pl_fmt_num(h, sizeof(h), c->interval, 2));
 		}
 	}
 	if (b == PL_BASIS_BOOT) {
 		ops->zero(ctx);
 		*dt = t_now;
-		pl_snprintf(basis, basislen, "average since boot (first run; rates from the next run)");
-		pl_store_clear(&st);
+		pl_snprintf(basis, basislen, "average since boot (%s; rates from the next run)", why);
+		pl_store_drop_counters(&st);
 		st.time = t_now;
-		st.prev_time = 0;
+		st.wall = wall_now();
+		st.prev_time = st.prev_wall = 0;
 		ops->store(ctx, 0, &st);
 	}
 	if (save)
-		pl_plugin_store_save(c, &st, dirfd, r);
+		pl_plugin_store_save(c, &st, r);
 	else
-		close(dirfd);
+		pl_plugin_store_close(&st);
 	pl_store_free(&st);
 	return b;
 }

@@ -7,16 +7,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "pl_buf.h"
+#include "pl_file.h"
 #include "pl_num.h"
 #include "pl_store.h"
 #include "pl_text.h"
 
 #define MAGIC "plumbline-state"
+#define NS_MAX 64          /* bytes of a namespace */
+#define NAME_MAX_ 1024     /* bytes of a name */
+#define TEXT_MAX 4096      /* bytes of a text value */
+
+/* ------------------------------------------------------------------ entries */
 
 void
 pl_store_init(struct pl_store *st, const char *plugin, const char *key)
@@ -24,106 +31,445 @@ pl_store_init(struct pl_store *st, const char *plugin, const char *key)
 	memset(st, 0, sizeof(*st));
 	pl_strlcpy(st->plugin, plugin, sizeof(st->plugin));
 	pl_strlcpy(st->key, key, sizeof(st->key));
+	st->dirfd = st->lockfd = -1;
+}
+
+static uint32_t
+entry_hash(int gen, const char *ns, const char *name)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	h = (h ^ (unsigned)gen) * 0x100000001b3ULL;
+	for (const unsigned char *p = (const unsigned char *)ns; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	h = (h ^ 0xffu) * 0x100000001b3ULL;   /* no byte of a name: ns|name stays apart */
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* Rebuilds the hash table for the entries there are (after removals or growth).
+ * Returns 0, or -1 out of memory (the old table is kept then, still right when only
+ * growth was asked for). */
+static int
+rehash(struct pl_store *st, size_t want)
+{
+	size_t ns = 64;
+	uint32_t *slots;
+
+	while (ns < want * 2)
+		ns *= 2;
+	slots = calloc(ns, sizeof(*slots));
+	if (slots == NULL)
+		return -1;
+	for (size_t i = 0; i < st->n; i++) {
+		size_t s = st->v[i].hash & (ns - 1);
+
+		while (slots[s] != 0)
+			s = (s + 1) & (ns - 1);
+		slots[s] = (uint32_t)(i + 1);
+	}
+	free(st->slots);
+	st->slots = slots;
+	st->nslots = ns;
+	return 0;
+}
+
+/* The index of the entry, or -1; *slot gets where it is or would go. */
+static long
+lookup(const struct pl_store *st, int gen, const char *ns, const char *name, uint32_t h,
+       size_t *slot)
+{
+	size_t s;
+
+	if (st->nslots == 0) {
+		*slot = 0;
+		return -1;
+	}
+	for (s = h & (st->nslots - 1); st->slots[s] != 0; s = (s + 1) & (st->nslots - 1)) {
+		const struct pl_store_entry *e = &st->v[st->slots[s] - 1];
+
+		if (e->hash == h && e->gen == gen && strcmp(e->name, name) == 0 &&
+		    strcmp(e->ns, ns) == 0) {
+			*slot = s;
+			return (long)(st->slots[s] - 1);
+		}
+	}
+	*slot = s;
+	return -1;
+}
+
+static void
+entries_free(struct pl_store *st)
+{
+	for (size_t i = 0; i < st->n; i++)
+		free(st->v[i].mem);
+	st->n = 0;
 }
 
 void
 pl_store_clear(struct pl_store *st)
 {
-	for (size_t i = 0; i < st->n; i++) {
-		free(st->v[i].name);
-		free(st->v[i].value);
-	}
-	st->n = 0;
+	entries_free(st);
+	if (st->slots != NULL)
+		memset(st->slots, 0, st->nslots * sizeof(*st->slots));
 }
 
 void
 pl_store_free(struct pl_store *st)
 {
-	pl_store_clear(st);
+	entries_free(st);
 	free(st->v);
+	free(st->slots);
 	st->v = NULL;
-	st->cap = 0;
+	st->slots = NULL;
+	st->cap = st->nslots = 0;
+}
+
+/* Keeps the entries for which keep() is true, in order, and rebuilds the table. */
+static void
+filter(struct pl_store *st, bool (*keep)(struct pl_store_entry *e, const void *arg),
+       const void *arg)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < st->n; i++) {
+		if (!keep(&st->v[i], arg)) {
+			free(st->v[i].mem);
+			continue;
+		}
+		st->v[k++] = st->v[i];
+	}
+	st->n = k;
+	if (rehash(st, st->n) != 0 && st->slots != NULL) {
+		/* Out of memory: no table rather than a wrong one; the entries are gone. */
+		entries_free(st);
+		memset(st->slots, 0, st->nslots * sizeof(*st->slots));
+	}
 }
 
 static bool
-valid_text(const char *s, bool is_name)
+is_kept(struct pl_store_entry *e, const void *arg)
 {
-	if (*s == '\0' && is_name)
-		return false;
-	for (; *s; s++)
-		if (*s == '\n' || *s == '\r' ||
-		    (is_name && (*s == ' ' || *s == '\t')))
-			return false;
-	return true;
+	(void)arg;
+	return e->life == PL_STORE_KEEP;
+}
+
+void
+pl_store_drop_counters(struct pl_store *st)
+{
+	filter(st, is_kept, NULL);
+}
+
+/* One allocation for names and value: the numbers first (aligned by malloc), then
+ * ns, name and text with their NULs. */
+static int
+entry_fill(struct pl_store_entry *e, int gen, enum pl_store_life life, const char *ns,
+	   size_t nsl, const char *name, size_t namel, const char *text, size_t textl,
+	   const uint64_t *vec, size_t n, uint32_t h)
+{
+	size_t vb = n * sizeof(uint64_t);
+	char *mem = malloc(vb + nsl + 1 + namel + 1 + (text ? textl + 1 : 0));
+	char *p;
+
+	if (mem == NULL)
+		return -1;
+	if (vb > 0)
+		memcpy(mem, vec, vb);
+	p = mem + vb;
+	e->vec = (uint64_t *)(void *)mem;
+	e->nvec = (uint32_t)n;
+	e->ns = p;
+	memcpy(p, ns, nsl);
+	p[nsl] = '\0';
+	p += nsl + 1;
+	e->name = p;
+	memcpy(p, name, namel);
+	p[namel] = '\0';
+	p += namel + 1;
+	e->text = NULL;
+	if (text != NULL) {
+		e->text = p;
+		memcpy(p, text, textl);
+		p[textl] = '\0';
+	}
+	e->gen = (uint8_t)gen;
+	e->life = (uint8_t)life;
+	e->hash = h;
+	e->mem = mem;
+	return 0;
+}
+
+static int
+put(struct pl_store *st, int gen, enum pl_store_life life, const char *ns, const char *name,
+    const char *text, const uint64_t *vec, size_t n)
+{
+	size_t nsl = strlen(ns), namel = strlen(name), textl = text ? strlen(text) : 0;
+	uint32_t h;
+	size_t slot;
+	long at;
+	struct pl_store_entry e;
+
+	if (nsl > NS_MAX || namel > NAME_MAX_ || textl > TEXT_MAX || n > PL_STORE_VEC_MAX ||
+	    (life == PL_STORE_KEEP && gen != PL_STORE_GEN_NEW))
+		return -1;
+	h = entry_hash(gen, ns, name);
+	at = lookup(st, gen, ns, name, h, &slot);
+	if (entry_fill(&e, gen, life, ns, nsl, name, namel, text, textl, vec, n, h) != 0)
+		return -1;
+	if (at >= 0) {
+		free(st->v[at].mem);
+		st->v[at] = e;
+		return 0;
+	}
+	if (st->n >= PL_STORE_MAX_ENTRIES)
+		goto fail;
+	if (st->n == st->cap) {
+		size_t ncap = st->cap ? st->cap * 2 : 32;
+		struct pl_store_entry *v = realloc(st->v, ncap * sizeof(*v));
+
+		if (v == NULL)
+			goto fail;
+		st->v = v;
+		st->cap = ncap;
+	}
+	if ((st->n + 1) * 2 > st->nslots) {
+		if (rehash(st, st->n + 1) != 0)
+			goto fail;
+		lookup(st, gen, ns, name, h, &slot);
+	}
+	st->v[st->n] = e;
+	st->slots[slot] = (uint32_t)(st->n + 1);
+	st->n++;
+	return 0;
+fail:
+	free(e.mem);
+	return -1;
+}
+
+int
+pl_store_put(struct pl_store *st, enum pl_store_life life, const char *ns, const char *name,
+	     const char *text)
+{
+	return put(st, PL_STORE_GEN_NEW, life, ns, name, text, NULL, 0);
+}
+
+int
+pl_store_put_vec(struct pl_store *st, enum pl_store_life life, const char *ns,
+		 const char *name, const uint64_t *v, size_t n)
+{
+	return put(st, PL_STORE_GEN_NEW, life, ns, name, NULL, v, n);
+}
+
+const struct pl_store_entry *
+pl_store_find(const struct pl_store *st, int gen, const char *ns, const char *name)
+{
+	size_t slot;
+	long at = lookup(st, gen, ns, name, entry_hash(gen, ns, name), &slot);
+
+	return at < 0 ? NULL : &st->v[at];
+}
+
+struct del_arg {
+	const struct pl_store_entry *e;
+};
+
+static bool
+not_this(struct pl_store_entry *e, const void *arg)
+{
+	return e != ((const struct del_arg *)arg)->e;
+}
+
+void
+pl_store_del(struct pl_store *st, int gen, const char *ns, const char *name)
+{
+	struct del_arg a = { pl_store_find(st, gen, ns, name) };
+
+	if (a.e != NULL)
+		filter(st, not_this, &a);
+}
+
+const struct pl_store_entry *
+pl_store_next(const struct pl_store *st, int gen, const char *ns, size_t *pos)
+{
+	for (; *pos < st->n; (*pos)++) {
+		const struct pl_store_entry *e = &st->v[*pos];
+
+		if (e->gen == gen && strcmp(e->ns, ns) == 0) {
+			(*pos)++;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+int
+pl_store_set_vec(struct pl_store *st, const char *ns, const char *name, const uint64_t *v,
+		 size_t n)
+{
+	return put(st, PL_STORE_GEN_NEW, PL_STORE_COUNTER, ns, name, NULL, v, n);
+}
+
+int
+pl_store_get_vec(const struct pl_store *st, int gen, const char *ns, const char *name,
+		 uint64_t *out, size_t max)
+{
+	const struct pl_store_entry *e = pl_store_find(st, gen, ns, name);
+
+	if (e == NULL || e->text != NULL || e->nvec > max)
+		return -1;
+	if (e->nvec > 0)
+		memcpy(out, e->vec, e->nvec * sizeof(*out));
+	return (int)e->nvec;
+}
+
+int
+pl_store_keep(struct pl_store *st, const char *ns, const char *name, const char *text)
+{
+	return put(st, PL_STORE_GEN_NEW, PL_STORE_KEEP, ns, name, text, NULL, 0);
+}
+
+const char *
+pl_store_kept(const struct pl_store *st, const char *ns, const char *name)
+{
+	const struct pl_store_entry *e = pl_store_find(st, PL_STORE_GEN_NEW, ns, name);
+
+	return e != NULL && e->life == PL_STORE_KEEP ? e->text : NULL;
 }
 
 int
 pl_store_set(struct pl_store *st, const char *name, const char *value)
 {
-	char *n, *v;
-
-	if (!valid_text(name, true) || !valid_text(value, false))
-		return -1;
-	for (size_t i = 0; i < st->n; i++) {
-		if (strcmp(st->v[i].name, name) == 0) {
-			v = strdup(value);
-			if (v == NULL)
-				return -1;
-			free(st->v[i].value);
-			st->v[i].value = v;
-			return 0;
-		}
-	}
-	if (st->n >= PL_STORE_MAX_ENTRIES)
-		return -1;
-	if (st->n == st->cap) {
-		size_t ncap = st->cap ? st->cap * 2 : 32;
-		struct pl_store_entry *e = realloc(st->v, ncap * sizeof(*e));
-
-		if (e == NULL)
-			return -1;
-		st->v = e;
-		st->cap = ncap;
-	}
-	n = strdup(name);
-	v = strdup(value);
-	if (n == NULL || v == NULL) {
-		free(n);
-		free(v);
-		return -1;
-	}
-	st->v[st->n].name = n;
-	st->v[st->n].value = v;
-	st->n++;
-	return 0;
+	return put(st, PL_STORE_GEN_NEW, PL_STORE_COUNTER, "", name, value, NULL, 0);
 }
 
 int
 pl_store_set_u64(struct pl_store *st, const char *name, uint64_t v)
 {
-	char num[32];
-
-	pl_snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
-	return pl_store_set(st, name, num);
+	return put(st, PL_STORE_GEN_NEW, PL_STORE_COUNTER, "", name, NULL, &v, 1);
 }
 
 const char *
 pl_store_get(const struct pl_store *st, const char *name)
 {
-	for (size_t i = 0; i < st->n; i++)
-		if (strcmp(st->v[i].name, name) == 0)
-			return st->v[i].value;
-	return NULL;
+	const struct pl_store_entry *e = pl_store_find(st, PL_STORE_GEN_NEW, "", name);
+
+	return e != NULL ? e->text : NULL;
 }
 
 int
 pl_store_get_u64(const struct pl_store *st, const char *name, uint64_t *out)
 {
-	const char *v = pl_store_get(st, name);
+	return pl_store_get_vec(st, PL_STORE_GEN_NEW, "", name, out, 1) == 1 ? 0 : -1;
+}
 
-	if (v == NULL)
-		return -1;
-	return pl_parse_u64(v, UINT64_MAX, out);
+int
+pl_store_pick(const struct pl_store *st, double now, double min_window, double *then)
+{
+	if (now - st->time < min_window && st->prev_time > 0 && st->prev_time < st->time) {
+		*then = st->prev_time;
+		return PL_STORE_GEN_PREV;
+	}
+	*then = st->time;
+	return PL_STORE_GEN_NEW;
+}
+
+static bool
+rotate_one(struct pl_store_entry *e, const void *arg)
+{
+	(void)arg;
+	if (e->life == PL_STORE_KEEP)
+		return true;
+	if (e->gen == PL_STORE_GEN_PREV)
+		return false;
+	e->gen = PL_STORE_GEN_PREV;
+	e->hash = entry_hash(e->gen, e->ns, e->name);
+	return true;
+}
+
+void
+pl_store_rotate(struct pl_store *st, double now, double wall)
+{
+	filter(st, rotate_one, NULL);
+	st->prev_time = st->time;
+	st->prev_wall = st->wall;
+	st->time = now;
+	st->wall = wall;
+}
+
+/* ------------------------------------------------------------------ the text format */
+
+static const char hexd[] = "0123456789ABCDEF";
+
+/* Appends s escaped (see the header) to out. */
+static void
+put_field(struct pl_buf *out, const char *s)
+{
+	char tmp[3 * TEXT_MAX + 4];
+	size_t k = 0;
+
+	if (*s == '\0') {
+		pl_buf_putc(out, '%');
+		return;
+	}
+	for (const unsigned char *p = (const unsigned char *)s; *p && k + 3 < sizeof(tmp);
+	     p++) {
+		if (*p > ' ' && *p < 0x7f && *p != '%') {
+			tmp[k++] = (char)*p;
+		} else {
+			tmp[k++] = '%';
+			tmp[k++] = hexd[*p >> 4];
+			tmp[k++] = hexd[*p & 15];
+		}
+	}
+	pl_buf_add(out, tmp, k);
+}
+
+/* Appends " 1234" to out. */
+static void
+put_u64(struct pl_buf *out, uint64_t v)
+{
+	char tmp[24];
+	size_t k = sizeof(tmp);
+
+	do {
+		tmp[--k] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	tmp[--k] = ' ';
+	pl_buf_add(out, tmp + k, sizeof(tmp) - k);
+}
+
+void
+pl_store_format(const struct pl_store *st, struct pl_buf *out)
+{
+	char t[4][64];
+
+	pl_buf_printf(out, MAGIC " %d\nplugin %s\nkey %s\nboot_id %s\ntime %s %s\n"
+		      "prev_time %s %s\n", PL_STORE_VERSION, st->plugin, st->key, st->boot_id,
+		      pl_fmt_num(t[0], sizeof(t[0]), st->time, 3),
+		      pl_fmt_num(t[1], sizeof(t[1]), st->wall, 3),
+		      pl_fmt_num(t[2], sizeof(t[2]), st->prev_time, 3),
+		      pl_fmt_num(t[3], sizeof(t[3]), st->prev_wall, 3));
+	for (size_t i = 0; i < st->n; i++) {
+		const struct pl_store_entry *e = &st->v[i];
+
+		pl_buf_puts(out, e->life == PL_STORE_KEEP ? "k " :
+			    e->gen == PL_STORE_GEN_NEW ? "c0 " : "c1 ");
+		put_field(out, e->ns);
+		pl_buf_putc(out, ' ');
+		put_field(out, e->name);
+		if (e->text != NULL) {
+			pl_buf_puts(out, " t ");
+			put_field(out, e->text);
+		} else {
+			pl_buf_puts(out, " u");
+			for (uint32_t k = 0; k < e->nvec; k++)
+				put_u64(out, e->vec[k]);
+		}
+		pl_buf_putc(out, '\n');
+	}
+	pl_buf_puts(out, "end\n");
 }
 
 /* The next whole line [*ls, *le), or false at the end of the text. Every line of ours
@@ -154,31 +500,163 @@ header(struct pl_lines *it, const char *word, char *out, size_t outlen)
 	return 0;
 }
 
-static int store_parse(const char *buf, size_t len, struct pl_store *st, char *err,
-		       size_t errlen);
-
-/* Parses into st; on failure st is left empty (no values, no time, no boot id), so that
- * nothing of a rejected file can be saved back. */
-int
-pl_store_parse(const char *buf, size_t len, struct pl_store *st, char *err, size_t errlen)
+/* "SECONDS WALL": two times, each 0 <= t <= 1e12. */
+static int
+two_times(const char *s, double *a, double *b)
 {
-	if (store_parse(buf, len, st, err, errlen) == 0)
+	const char *p = s, *end = s + strlen(s);
+
+	if (pl_scan_double(&p, end, a) != 0 || p >= end || *p != ' ')
+		return -1;
+	p++;
+	if (pl_scan_double(&p, end, b) != 0 || p != end)
+		return -1;
+	return *a >= 0 && *a <= 1e12 && *b >= 0 && *b <= 1e12 ? 0 : -1;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Unescapes the field [p, e) into out (cap bytes with the NUL). Returns its length or -1
+ * when malformed: a byte that must be escaped, a bad escape, an escaped NUL, too long.
+ * The writer escapes exactly the bytes it must, so a field has one spelling only. */
+static long
+get_field(const char *p, const char *e, char *out, size_t cap)
+{
+	size_t k = 0;
+
+	if (e - p == 1 && *p == '%') {
+		out[0] = '\0';
 		return 0;
-	pl_store_clear(st);
-	st->time = st->prev_time = 0;
-	st->boot_id[0] = '\0';
+	}
+	if (p == e)
+		return -1;
+	for (; p < e; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (k + 1 >= cap || c <= ' ' || c >= 0x7f)
+			return -1;
+		if (c == '%') {
+			int hi, lo;
+
+			if (e - p < 3 || (hi = hexval(p[1])) < 0 || (lo = hexval(p[2])) < 0)
+				return -1;
+			c = (unsigned char)(hi << 4 | lo);
+			if (c == 0 || (c > ' ' && c < 0x7f && c != '%'))
+				return -1;
+			p += 2;
+		}
+		out[k++] = (char)c;
+	}
+	out[k] = '\0';
+	return (long)k;
+}
+
+/* The next blank-separated token of [*p, e): [*ts, *te). Exactly one blank between. */
+static bool
+token(const char **p, const char *e, const char **ts, const char **te)
+{
+	const char *s = *p, *sp;
+
+	if (s >= e)
+		return false;
+	sp = memchr(s, ' ', (size_t)(e - s));
+	*ts = s;
+	*te = sp ? sp : e;
+	*p = sp ? sp + 1 : e;
+	return *te > *ts;
+}
+
+static double
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One entry line. Returns 0, or -1 with why in err. */
+static int
+entry_line(struct pl_store *st, const char *ls, const char *le, char *err, size_t errlen)
+{
+	char ns[NS_MAX + 1], name[NAME_MAX_ + 1], text[TEXT_MAX + 1];
+	const char *p = ls, *ts, *te;
+	uint64_t vec[PL_STORE_VEC_MAX];
+	enum pl_store_life life;
+	size_t n = 0;
+	int gen;
+
+	/* One spelling per line: single blanks between fields, none at the end. */
+	if (le == ls || le[-1] == ' ' || !token(&p, le, &ts, &te))
+		goto bad;
+	if (te - ts == 1 && *ts == 'k') {
+		life = PL_STORE_KEEP;
+		gen = PL_STORE_GEN_NEW;
+	} else if (te - ts == 2 && ts[0] == 'c' && (ts[1] == '0' || ts[1] == '1')) {
+		life = PL_STORE_COUNTER;
+		gen = ts[1] - '0';
+	} else {
+		goto bad;
+	}
+	if (!token(&p, le, &ts, &te) || get_field(ts, te, ns, sizeof(ns)) < 0 ||
+	    !token(&p, le, &ts, &te) || get_field(ts, te, name, sizeof(name)) < 0 ||
+	    !token(&p, le, &ts, &te) || te - ts != 1)
+		goto bad;
+	if (*ts == 't') {
+		if (!token(&p, le, &ts, &te) || get_field(ts, te, text, sizeof(text)) < 0 ||
+		    p != le)
+			goto bad;
+		if (pl_store_find(st, gen, ns, name) != NULL)
+			goto twice;
+		if (put(st, gen, life, ns, name, text, NULL, 0) != 0)
+			goto many;
+		return 0;
+	}
+	if (*ts != 'u')
+		goto bad;
+	/* Numbers follow, each after one blank; "u" alone is an empty vector. */
+	while (p < le) {
+		if (n == PL_STORE_VEC_MAX || pl_scan_u64(&p, le, &vec[n]) != 0)
+			goto bad;
+		n++;
+		if (p < le && *p++ != ' ')
+			goto bad;
+	}
+	if (pl_store_find(st, gen, ns, name) != NULL)
+		goto twice;
+	if (put(st, gen, life, ns, name, NULL, vec, n) != 0)
+		goto many;
+	return 0;
+bad:
+	pl_snprintf(err, errlen, "state file has a malformed line");
+	return -1;
+twice:
+	pl_snprintf(err, errlen, "state file has an entry twice");
+	return -1;
+many:
+	pl_snprintf(err, errlen, "state file has too many entries (or memory ran out)");
 	return -1;
 }
 
 static int
-store_parse(const char *buf, size_t len, struct pl_store *st, char *err, size_t errlen)
+store_parse(const char *buf, size_t len, struct pl_store *st, double budget, bool *old,
+	    char *err, size_t errlen)
 {
 	struct pl_lines it;
 	const char *ls, *le;
 	char word[128];
+	double start = budget > 0 ? mono_now() : 0;
 	bool ended = false;
+	uint64_t ver;
 
-	pl_store_clear(st);
 	if (memchr(buf, '\0', len) != NULL) {
 		pl_snprintf(err, errlen, "state file holds a NUL byte");
 		return -1;
@@ -188,14 +666,15 @@ store_parse(const char *buf, size_t len, struct pl_store *st, char *err, size_t 
 		pl_snprintf(err, errlen, "not a Plumbline state file");
 		return -1;
 	}
-	{
-		uint64_t ver;
-
-		if (pl_parse_u64(word, 1000, &ver) != 0 || ver != PL_STORE_VERSION) {
-			pl_snprintf(err, errlen, "state format version '%s', expected %d", word,
-				    PL_STORE_VERSION);
-			return -1;
-		}
+	if (pl_parse_u64(word, 1000, &ver) != 0)
+		ver = 0;
+	if (ver != PL_STORE_VERSION) {
+		if (ver == 1 && old != NULL)
+			*old = true;
+		pl_snprintf(err, errlen, "state format version '%.16s', expected %d%s", word,
+			    PL_STORE_VERSION, ver == 1 ? " (written by an older Plumbline; "
+			    "replaced by this run's)" : "");
+		return -1;
 	}
 	if (header(&it, "plugin", word, sizeof(word)) != 0 || strcmp(word, st->plugin) != 0) {
 		pl_snprintf(err, errlen, "state file belongs to another plugin");
@@ -210,118 +689,50 @@ store_parse(const char *buf, size_t len, struct pl_store *st, char *err, size_t 
 		return -1;
 	}
 	if (header(&it, "time", word, sizeof(word)) != 0 ||
-	    pl_parse_double(word, &st->time) != 0 || st->time < 0 || st->time > 1e12) {
+	    two_times(word, &st->time, &st->wall) != 0) {
 		pl_snprintf(err, errlen, "state file has no valid time line");
 		return -1;
 	}
 	if (header(&it, "prev_time", word, sizeof(word)) != 0 ||
-	    pl_parse_double(word, &st->prev_time) != 0 || st->prev_time < 0 ||
-	    st->prev_time > 1e12) {
+	    two_times(word, &st->prev_time, &st->prev_wall) != 0) {
 		pl_snprintf(err, errlen, "state file has no valid prev_time line");
 		return -1;
 	}
 	while (next_line(&it, &ls, &le)) {
-		const char *sp;
-		char *name, *value;
-		size_t n = (size_t)(le - ls);
-
-		if (n == 3 && memcmp(ls, "end", 3) == 0) {
+		if (le - ls == 3 && memcmp(ls, "end", 3) == 0) {
 			ended = true;
 			break;
 		}
-		if (n < 3 || ls[0] != 'v' || ls[1] != ' ' ||
-		    (sp = memchr(ls + 2, ' ', n - 2)) == NULL || sp == ls + 2) {
-			pl_snprintf(err, errlen, "state file has a malformed line");
-			pl_store_clear(st);
+		if (entry_line(st, ls, le, err, errlen) != 0)
+			return -1;
+		if (budget > 0 && (it.lineno & 4095) == 0 && mono_now() - start > budget) {
+			pl_snprintf(err, errlen, "state file took more than %.3gs to read "
+				    "(%zu lines so far): discarded", budget, it.lineno);
 			return -1;
 		}
-		name = strndup(ls + 2, (size_t)(sp - ls - 2));
-		value = strndup(sp + 1, (size_t)(le - sp - 1));
-		if (name == NULL || value == NULL || pl_store_set(st, name, value) != 0) {
-			free(name);
-			free(value);
-			pl_snprintf(err, errlen, "state file has too many or invalid values");
-			pl_store_clear(st);
-			return -1;
-		}
-		free(name);
-		free(value);
 	}
 	if (!ended || it.p != it.end) {
 		pl_snprintf(err, errlen, "state file is truncated or has data after its end");
-		pl_store_clear(st);
 		return -1;
 	}
 	return 0;
 }
 
-void
-pl_store_format(const struct pl_store *st, struct pl_buf *out)
-{
-	char t[64];
-
-	char t2[64];
-
-	pl_buf_printf(out, MAGIC " %d\nplugin %s\nkey %s\nboot_id %s\ntime %s\nprev_time %s\n",
-		      PL_STORE_VERSION, st->plugin, st->key, st->boot_id,
-		      pl_fmt_num(t, sizeof(t), st->time, 3),
-		      pl_fmt_num(t2, sizeof(t2), st->prev_time, 3));
-	for (size_t i = 0; i < st->n; i++)
-		pl_buf_printf(out, "v %s %s\n", st->v[i].name, st->v[i].value);
-	pl_buf_puts(out, "end\n");
-}
-
-const char *
-pl_store_pick(const struct pl_store *st, double now, double min_window, double *then)
-{
-	if (now - st->time < min_window && st->prev_time > 0 && st->prev_time < st->time) {
-		*then = st->prev_time;
-		return PL_STORE_PREV;
-	}
-	*then = st->time;
-	return "";
-}
-
+/* Parses into st; on failure st is left empty (no entries, no time, no boot id), so that
+ * nothing of a rejected file can be saved back. */
 int
-pl_store_rotate(struct pl_store *st, double now)
+pl_store_parse(const char *buf, size_t len, struct pl_store *st, double budget, bool *old,
+	       char *err, size_t errlen)
 {
-	size_t k = 0;
-	size_t plen = strlen(PL_STORE_PREV);
-
-	/* Drop the old previous generation, then rename the newest into its place. */
-	for (size_t i = 0; i < st->n; i++) {
-		if (strncmp(st->v[i].name, PL_STORE_PREV, plen) == 0) {
-			free(st->v[i].name);
-			free(st->v[i].value);
-			continue;
-		}
-		st->v[k++] = st->v[i];
-	}
-	st->n = k;
-	for (size_t i = 0; i < st->n; i++) {
-		size_t len = strlen(st->v[i].name) + plen + 1;
-		char *nn = malloc(len);
-
-		if (nn == NULL)
-			return -1;
-		pl_snprintf(nn, len, "%s%s", PL_STORE_PREV, st->v[i].name);
-		free(st->v[i].name);
-		st->v[i].name = nn;
-	}
-	st->prev_time = st->time;
-	st->time = now;
-	return 0;
-}
-
-const char *
-pl_store_get_gen(const struct pl_store *st, const char *gen, const char *name)
-{
-	char full[256];
-
-	if (gen[0] == '\0')
-		return pl_store_get(st, name);
-	pl_snprintf(full, sizeof(full), "%s%s", gen, name);
-	return pl_store_get(st, full);
+	if (old != NULL)
+		*old = false;
+	pl_store_clear(st);
+	if (store_parse(buf, len, st, budget, old, err, errlen) == 0)
+		return 0;
+	pl_store_clear(st);
+	st->time = st->prev_time = st->wall = st->prev_wall = 0;
+	st->boot_id[0] = '\0';
+	return -1;
 }
 
 void
@@ -336,25 +747,199 @@ pl_store_key_hash(const char *text, size_t len, char *out, size_t outlen)
 	pl_snprintf(out, outlen, "%016llx", (unsigned long long)h);
 }
 
+/* ------------------------------------------------------------------ the directory */
+
+/* A directory we pass through: it must belong to root or to us and be writable by nobody
+ * else, unless sticky. */
+static int
+trusted_dir(int fd, const char *shown, char *err, size_t errlen)
+{
+	struct stat sb;
+
+	if (fstat(fd, &sb) != 0) {
+		pl_snprintf(err, errlen, "cannot check %s: %s", shown, strerror(errno));
+		return -1;
+	}
+	if (sb.st_uid != 0 && sb.st_uid != geteuid()) {
+		pl_snprintf(err, errlen,
+			    "%s belongs to uid %lu, neither root nor uid %lu: its owner could redirect the state directory below it (use a --state-dir whose every parent belongs to root or this user)",
+			    shown, (unsigned long)sb.st_uid, (unsigned long)geteuid());
+		return -1;
+	}
+	if ((sb.st_mode & 022) != 0 && !(sb.st_mode & S_ISVTX)) {
+		pl_snprintf(err, errlen,
+			    "%s is writable by %s: they could redirect the state directory below it (chmod go-w it, or use another --state-dir)",
+			    shown, (sb.st_mode & 002) ? "others" : "its group");
+		return -1;
+	}
+	return (sb.st_mode & S_ISVTX) && (sb.st_mode & 022) ? 1 : 0;
+}
+
+/* The path walked so far, for messages: "/var/lib" (at most pathlen bytes). */
+static void
+shown_add(char *shown, size_t len, const char *comp, size_t clen)
+{
+	size_t n = strlen(shown);
+
+	if (n == 1 && shown[0] == '/')
+		n = 0;
+	pl_snprintf(shown + n, len - n, "/%.*s", (int)clen, comp);
+}
+
+/* True when s holds nothing but "/" and "." components: what precedes it is the last
+ * component of the path, however spelled ("x/", "x/.", "x//./"). */
+static bool
+only_dots(const char *s)
+{
+	for (;;) {
+		size_t cl;
+
+		s += strspn(s, "/");
+		cl = strcspn(s, "/");
+		if (cl == 0)
+			return true;
+		if (cl != 1 || s[0] != '.')
+			return false;
+		s++;
+	}
+}
+
+/* Walks path (absolute) as described in the header. dirpath is the path as given, for
+ * messages. Returns the directory's descriptor or -1 with err. */
+static int
+walk_open(const char *path, const char *dirpath, char *err, size_t errlen)
+{
+	char todo[8192], shown[4096] = "/", comp[256];
+	int cur, links = 0;
+	size_t pos = 0;
+
+	if (path[0] != '/') {
+		pl_snprintf(err, errlen, "state directory %s is not an absolute path (give one that starts with '/')",
+			    dirpath);
+		return -1;
+	}
+	if (pl_strlcpy(todo, path, sizeof(todo)) >= sizeof(todo)) {
+		pl_snprintf(err, errlen, "state directory path is too long");
+		return -1;
+	}
+	cur = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cur < 0 || trusted_dir(cur, "/", err, errlen) < 0)
+		goto fail;
+	for (;;) {
+		struct stat sb;
+		size_t clen;
+		bool last;
+		int sticky, next;
+
+		while (todo[pos] == '/')
+			pos++;
+		clen = strcspn(todo + pos, "/");
+		if (clen == 0)
+			break;        /* "/" itself, or a trailing "/" */
+		if (clen >= sizeof(comp)) {
+			pl_snprintf(err, errlen, "state directory %s has a component longer than 255 bytes",
+				    dirpath);
+			goto fail;
+		}
+		memcpy(comp, todo + pos, clen);
+		comp[clen] = '\0';
+		pos += clen;
+		if (strcmp(comp, ".") == 0)
+			continue;
+		last = only_dots(todo + pos);
+		sticky = trusted_dir(cur, shown, err, errlen);
+		if (sticky < 0)
+			goto fail;
+		if (fstatat(cur, comp, &sb, AT_SYMLINK_NOFOLLOW) != 0) {
+			if (errno == ENOENT && last) {
+				if (mkdirat(cur, comp, 0700) != 0 && errno != EEXIST) {
+					pl_snprintf(err, errlen, "cannot create state directory %s: %s (set --state-dir)",
+						    dirpath, strerror(errno));
+					goto fail;
+				}
+				if (fstatat(cur, comp, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+					goto have;
+			}
+			shown_add(shown, sizeof(shown), comp, clen);
+			pl_snprintf(err, errlen, "cannot %s state directory %s: %s: %s (set --state-dir)",
+				    errno == ENOENT ? "create" : "open", dirpath, shown,
+				    strerror(errno));
+			goto fail;
+		}
+have:
+		/* In a sticky directory anyone may create an entry: only one of root or of
+		 * ours is one nobody else can replace. */
+		if (sticky && sb.st_uid != 0 && sb.st_uid != geteuid()) {
+			shown_add(shown, sizeof(shown), comp, clen);
+			pl_snprintf(err, errlen, "%s%s belongs to uid %lu in a directory anyone can write to: not used (remove it, or set --state-dir)",
+				    last ? "state directory " : "", last ? dirpath : shown,
+				    (unsigned long)sb.st_uid);
+			goto fail;
+		}
+		if (S_ISLNK(sb.st_mode)) {
+			char target[4096], rest[8192];
+			ssize_t tl;
+
+			if (last) {
+				pl_snprintf(err, errlen, "cannot open state directory %s: it is a symlink (it must be a real directory, not a symlink)",
+					    dirpath);
+				goto fail;
+			}
+			tl = readlinkat(cur, comp, target, sizeof(target) - 1);
+			if (tl <= 0 || ++links > 40) {
+				pl_snprintf(err, errlen, "cannot open state directory %s: too many or unreadable symlinks on the way",
+					    dirpath);
+				goto fail;
+			}
+			target[tl] = '\0';
+			/* The link was made by someone who may write here, which the checks
+			 * above allowed: walk its target, by the same rules, then the rest. */
+			pl_snprintf(rest, sizeof(rest), "%s/%s", target, todo + pos);
+			pl_strlcpy(todo, rest, sizeof(todo));
+			pos = 0;
+			if (target[0] == '/') {
+				close(cur);
+				cur = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+				pl_strlcpy(shown, "/", sizeof(shown));
+				if (cur < 0)
+					goto fail;
+			}
+			continue;
+		}
+		next = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0) {
+			pl_snprintf(err, errlen, "cannot open state directory %s: %s%s", dirpath,
+				    strerror(errno), errno == ELOOP || errno == ENOTDIR ?
+				    " (it must be a real directory, not a symlink)" : "");
+			goto fail;
+		}
+		close(cur);
+		cur = next;
+		if (strcmp(comp, "..") == 0) {
+			char *slash = strrchr(shown, '/');
+
+			if (slash != NULL)
+				slash[slash == shown ? 1 : 0] = '\0';
+		} else {
+			shown_add(shown, sizeof(shown), comp, clen);
+		}
+	}
+	return cur;
+fail:
+	if (cur >= 0)
+		close(cur);
+	return -1;
+}
+
 /* Makes (if need be) and opens path as a private state directory. */
 static int
 open_private_dir(const char *path, char *err, size_t errlen)
 {
 	struct stat st;
-	int fd;
+	int fd = walk_open(path, path, err, errlen);
 
-	if (mkdir(path, 0700) != 0 && errno != EEXIST) {
-		pl_snprintf(err, errlen, "cannot create state directory %s: %s (set --state-dir)",
-			    path, strerror(errno));
+	if (fd < 0)
 		return -1;
-	}
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		pl_snprintf(err, errlen, "cannot open state directory %s: %s%s", path,
-			    strerror(errno),
-			    errno == ELOOP || errno == ENOTDIR ? " (it must be a real directory, not a symlink)" : "");
-		return -1;
-	}
 	if (fstat(fd, &st) != 0 || st.st_uid != geteuid() || (st.st_mode & 022) != 0) {
 		pl_snprintf(err, errlen,
 			    "state directory %s must belong to uid %lu and not be writable by others (chown/chmod 700 it, or set --state-dir)",
@@ -372,7 +957,9 @@ pl_store_dir_open(const char *dir, char *path, size_t pathlen, char *err, size_t
 	char first[1024];
 	int fd;
 
-	if (dir == NULL || dir[0] == '\0')
+	/* Whoever sets the environment of a privileged run is not who it runs as: a
+	 * caller of a setuid, capability, sudo or pkexec run could point it at /etc. */
+	if ((dir == NULL || dir[0] == '\0') && !pl_privileged())
 		dir = getenv("PLUMBLINE_STATE_DIR");
 	if (dir != NULL && dir[0] != '\0') {
 		pl_strlcpy(path, dir, pathlen);
@@ -400,23 +987,108 @@ pl_store_dir_open(const char *dir, char *path, size_t pathlen, char *err, size_t
 	return fd;
 }
 
+/* ------------------------------------------------------------------ files */
+
 static void
-file_name(const struct pl_store *st, char *out, size_t len)
+file_name(const struct pl_store *st, char *out, size_t len, const char *ext)
 {
-	pl_snprintf(out, len, "%s-%s.state", st->plugin, st->key);
+	pl_snprintf(out, len, "%s-%s.%s", st->plugin, st->key, ext);
+}
+
+int
+pl_store_lock(int dirfd, const struct pl_store *st, double wait, char *err, size_t errlen)
+{
+	char name[200];
+	struct stat sb;
+	double start = mono_now();
+	long nap = 1000000;     /* 1 ms, doubling to 16 ms */
+	int fd;
+
+	file_name(st, name, sizeof(name), "lock");
+	fd = openat(dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+	if (fd < 0) {
+		pl_snprintf(err, errlen, "cannot open the state lock %s: %s%s", name,
+			    strerror(errno), errno == ELOOP ? " (a symlink: remove it)" : "");
+		return -1;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_uid != geteuid()) {
+		pl_snprintf(err, errlen, "the state lock %s is not a regular file of ours (remove it)",
+			    name);
+		close(fd);
+		return -1;
+	}
+	for (;;) {
+		struct timespec ts;
+
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return fd;
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			pl_snprintf(err, errlen, "cannot lock %s: %s", name, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (mono_now() - start >= wait)
+			break;
+		ts.tv_sec = 0;
+		ts.tv_nsec = nap;
+		nanosleep(&ts, NULL);
+		if (nap < 16000000)
+			nap *= 2;
+	}
+	pl_snprintf(err, errlen, "another run of this check held the state lock %s for %.3gs",
+		    name, wait);
+	close(fd);
+	errno = EWOULDBLOCK;
+	return -1;
+}
+
+/* Reads the whole regular file fd into b (cap PL_STORE_FILE_CAP). Returns 0 or -1. */
+static int
+read_all(int fd, off_t size, struct pl_buf *b)
+{
+	char *p;
+	size_t got = 0, want;
+
+	if (size < 0 || (uint64_t)size > PL_STORE_FILE_CAP)
+		return -1;
+	/* One allocation of the size fstat gave, plus one byte to see it grew. */
+	want = (size_t)size + 1;
+	p = malloc(want + 1);
+	if (p == NULL)
+		return -1;
+	for (;;) {
+		ssize_t n = read(fd, p + got, want - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		if (got == want) {
+			free(p);
+			return -1;      /* it grew while read: someone else's writing */
+		}
+	}
+	p[got] = '\0';
+	b->data = p;
+	b->len = got;
+	b->size = want + 1;
+	return 0;
 }
 
 enum pl_store_status
-pl_store_load(int dirfd, struct pl_store *st, const char *boot_id, char *why, size_t whylen)
+pl_store_load(int dirfd, struct pl_store *st, const char *boot_id, double budget, char *why,
+	      size_t whylen)
 {
-	char name[200], chunk[8192];
-	struct pl_buf b;
+	char name[200];
+	struct pl_buf b = PL_BUF_INIT;
 	struct stat sb;
 	enum pl_store_status rc = PL_STORE_CORRUPT;
+	bool old;
 	int fd;
 
 	pl_store_clear(st);
-	file_name(st, name, sizeof(name));
+	file_name(st, name, sizeof(name), "state");
 	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT) {
@@ -432,27 +1104,21 @@ pl_store_load(int dirfd, struct pl_store *st, const char *boot_id, char *why, si
 		close(fd);
 		return PL_STORE_CORRUPT;
 	}
-	pl_buf_init(&b, PL_STORE_FILE_CAP);
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (pl_buf_add(&b, chunk, (size_t)n) != 0)
-			break;
+	if (read_all(fd, sb.st_size, &b) != 0) {
+		close(fd);
+		pl_snprintf(why, whylen, "state file %s is larger than %zu MiB or cannot be read",
+			    name, PL_STORE_FILE_CAP >> 20);
+		return PL_STORE_CORRUPT;
 	}
 	close(fd);
-	if (b.truncated || b.oom) {
-		pl_snprintf(why, whylen, "state file %s is too large", name);
+	if (pl_store_parse(b.data, b.len, st, budget, &old, why, whylen) != 0) {
+		rc = old ? PL_STORE_OLD : PL_STORE_CORRUPT;
 		goto end;
 	}
-	if (pl_store_parse(pl_buf_str(&b), b.len, st, why, whylen) != 0)
-		goto end;
 	if (strcmp(boot_id, st->boot_id) != 0) {
-		pl_snprintf(why, whylen, "state is from before the last boot");
-		pl_store_clear(st);
+		pl_snprintf(why, whylen, "state is from before the last boot: counters dropped");
+		pl_store_drop_counters(st);
+		st->time = st->prev_time = 0;
 		rc = PL_STORE_REBOOTED;
 		goto end;
 	}
@@ -507,7 +1173,7 @@ pl_store_save(int dirfd, const struct pl_store *st, char *err, size_t errlen)
 	size_t left;
 	int fd, rc = -1;
 
-	file_name(st, name, sizeof(name));
+	file_name(st, name, sizeof(name), "state");
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	pl_snprintf(tmp, sizeof(tmp), ".%s.%ld.%ld.tmp", name, (long)getpid(), (long)ts.tv_nsec);
 	pl_buf_init(&b, PL_STORE_FILE_CAP);

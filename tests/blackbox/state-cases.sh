@@ -142,7 +142,7 @@ expect_valid_state() {
 		problem "state file $f is not a regular file"
 		return
 	fi
-	[ "$(head -n 1 "$f")" = "plumbline-state 1" ] || problem "state file: bad first line: [$(head -n 1 "$f")]"
+	[ "$(head -n 1 "$f")" = "plumbline-state 2" ] || problem "state file: bad first line: [$(head -n 1 "$f")]"
 	grep -qx "plugin check_cpu" "$f" || problem "state file: no 'plugin check_cpu' line"
 	grep -qx "key $key" "$f" || problem "state file: no 'key $key' line"
 	[ "$(tail -n 1 "$f")" = "end" ] || problem "state file: last line is not 'end': [$(tail -n 1 "$f")]"
@@ -169,7 +169,7 @@ expect_contains "average since boot"
 expect_valid_state "$(sfile "$d" k)" k
 grep -qx "boot_id 7aeaabb5-bc9e-42fe-9a39-a4490ef671db" "$(sfile "$d" k)" ||
 	problem "state file does not record the fixture's boot id"
-grep -qx "v cpu 10 1498 0 1438 40709 346 0 25 15 0 0" "$(sfile "$d" k)" ||
+grep -qx "c0 cpu all u 10 1498 0 1438 40709 346 0 25 15 0 0" "$(sfile "$d" k)" ||
 	problem "state file does not hold the t0 'cpu' counters"
 finish
 
@@ -218,12 +218,26 @@ expect_prefix "CPU UNKNOWN - cannot create state directory $work/no/such/parent"
 expect_lines 1
 finish
 
-begin "different arguments keep separate state (default key)"
+begin "thresholds are not part of the state key: a run with -w, then one without, share the state"
 d=$(newdir)
-run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d"
-run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" -w 90
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" -w 80 -c 95 --criticalx 'steal=~:30'
+run "$CPU" --root "$D12/t1" --interval 0 --state-dir "$d"
+expect_rc 0
+expect_perf "$PAIR_BUSY"
+expect_contains "over the last 3.04s"
 n=$(find "$d" -name 'check_cpu-*.state' | wc -l)
-[ "$n" = 2 ] || problem "expected 2 state files, found $n"
+[ "$n" = 1 ] || problem "expected 1 state file, found $n"
+finish
+
+begin "what is measured is part of the state key: --include or --exclude keep their own state"
+d=$(newdir)
+DIO=$PLUGINS/check_disk_io
+run "$DIO" --root "$FIXTURES/diskio/virtio/t0" --interval 0 --state-dir "$d"
+run "$DIO" --root "$FIXTURES/diskio/virtio/t0" --interval 0 --state-dir "$d" --include vda
+run "$DIO" --root "$FIXTURES/diskio/virtio/t0" --interval 0 --state-dir "$d" --exclude 'sd*'
+run "$DIO" --root "$FIXTURES/diskio/virtio/t0" --interval 0 --state-dir "$d" --include vda -w 90
+n=$(find "$d" -name 'check_disk_io-*.state' | wc -l)
+[ "$n" = 3 ] || problem "expected 3 state files (none, --include vda, --exclude 'sd*'), found $n"
 finish
 
 begin "options that only change the display share the state (--output-format, -t, -v)"
@@ -321,11 +335,11 @@ corrupt_case "truncated mid-line" "head -c 150 '$good'"
 corrupt_case "another plugin" "sed 's/^plugin check_cpu\$/plugin check_mem/' '$good'"
 corrupt_case "another key" "sed 's/^key k\$/key other/' '$good'"
 corrupt_case "future format version" "sed '1s/.*/plumbline-state 99/' '$good'"
-corrupt_case "data after the end line" "cat '$good'; echo 'v cpu 10 1 1 1 1 1 1 1 1 0 0'"
+corrupt_case "data after the end line" "cat '$good'; echo 'c0 cpu all u 10 1 1 1 1 1 1 1 1 0 0'"
 corrupt_case "a NUL byte" "sed 's/^time /time \\x00/' '$good'"
-corrupt_case "negative counter" "sed 's/^v cpu 10 1498/v cpu 10 -1498/' '$good'"
-corrupt_case "counter out of range" "sed 's/^v cpu 10 1498/v cpu 10 99999999999999999999999/' '$good'"
-corrupt_case "too few counters" "sed 's/^v cpu 10 1498 0 1438/v cpu 10 1498/' '$good'"
+corrupt_case "negative counter" "sed 's/^c0 cpu all u 10 1498/c0 cpu all u 10 -1498/' '$good'"
+corrupt_case "counter out of range" "sed 's/^c0 cpu all u 10 1498/c0 cpu all u 10 99999999999999999999999/' '$good'"
+corrupt_case "too few counters" "sed 's/^c0 cpu all u 10 1498 0 1438/c0 cpu all u 10 1498/' '$good'"
 corrupt_case "very large file (5 MiB)" "cat '$good'; head -c 5242880 /dev/zero | tr '\\0' 'x'"
 corrupt_case "a time later than now" "sed 's/^time .*/time 500/' '$good'"
 corrupt_case "boot id of another boot" "sed 's/^boot_id .*/boot_id 00000000-0000-4000-8000-000000000000/' '$good'"
@@ -389,6 +403,55 @@ run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --state-key k
 expect_rc 0
 [ -e "$work/should-not-exist" ] && problem "the plugin created the symlink's target"
 expect_valid_state "$f" k
+finish
+
+# A trailing "/", "/." or "//" makes open(2) follow the link even with O_NOFOLLOW: each
+# spelling must be refused like the plain one, and nothing written into the target.
+for tail in / /. // /./ /.//; do
+	begin "a symlink as the state directory, spelled 'link$tail', is refused"
+	t=$(newdir)
+	rm -f "$work/trail-link"
+	ln -s "$t" "$work/trail-link"
+	run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$work/trail-link$tail" --state-key k
+	expect_rc 3
+	expect_prefix "CPU UNKNOWN - cannot open state directory $work/trail-link$tail"
+	expect_contains "symlink"
+	n=$(find "$t" -type f | wc -l)
+	[ "$n" = 0 ] || problem "$n files were written through the link"
+	finish
+done
+
+begin "a state directory below a directory others can write to is refused (they could swap it for a link)"
+p=$(newdir)
+chmod 777 "$p"
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$p/state"
+expect_rc 3
+expect_prefix "CPU UNKNOWN - $p is writable by others"
+[ -e "$p/state" ] && problem "the state directory was made below the unsafe one"
+finish
+
+begin "a symlinked parent made by its owner (an admin's /var/lib) keeps working"
+p=$(newdir)
+mkdir "$p/real"
+ln -s real "$p/lib"
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$p/lib/plumbline" --state-key k
+run "$CPU" --root "$D12/t1" --interval 0 --state-dir "$p/lib/plumbline" --state-key k
+expect_rc 0
+expect_perf "$PAIR_BUSY"
+[ -f "$p/real/plumbline/check_cpu-k.state" ] || problem "no state file in the link's target"
+finish
+
+begin "a relative --state-dir is refused, saying why"
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir relative/dir
+expect_rc 3
+expect_prefix "CPU UNKNOWN - --state-dir must be an absolute path"
+[ -e relative ] && problem "a relative directory was made"
+finish
+
+begin "a relative PLUMBLINE_STATE_DIR is refused too"
+PLUMBLINE_STATE_DIR=relative/dir run "$CPU" --root "$D12/t0" --interval 0
+expect_rc 3
+expect_contains "not an absolute path"
 finish
 
 begin "a symlink as the state directory is refused"
@@ -485,6 +548,80 @@ else
 	finish
 fi
 
+# PLUMBLINE_STATE_DIR comes from whoever started a privileged run, not from who it runs
+# as: with it a user made a root-run check write into a directory of their choice.
+for var in SUDO_UID PKEXEC_UID; do
+	begin "PLUMBLINE_STATE_DIR is ignored under ${var%_UID} ($var set, running as root)"
+	if [ "$(id -u)" -ne 0 ]; then
+		skip "needs root (the variable marks privilege only for root)"
+		continue
+	fi
+	d=$(newdir)
+	# --root is refused in privileged runs: this reads the live system.
+	env "$var=1000" PLUMBLINE_STATE_DIR="$d" "$CPU" --interval 0 -v \
+		>"$work/.out" 2>"$work/.err" </dev/null
+	rc=$?
+	[ "$rc" -le 3 ] || problem "exit status $rc"
+	n=$(find "$d" -type f | wc -l)
+	[ "$n" = 0 ] || problem "$n files written into PLUMBLINE_STATE_DIR"
+	grep -q "PLUMBLINE_STATE_DIR ignored" "$work/.err" || problem "-v does not say it was ignored"
+	finish
+done
+
+begin "--state-dir under pkexec is refused"
+if [ "$(id -u)" -ne 0 ]; then
+	skip "needs root"
+else
+	PKEXEC_UID=1000 run "$CPU" --interval 0 --state-dir "$(newdir)"
+	expect_rc 3
+	expect_prefix "CPU UNKNOWN - --state-dir cannot be used with privileges"
+	finish
+fi
+
+# A setuid-root copy and a copy with a file capability, run by nobody: the kernel marks
+# both AT_SECURE, and PLUMBLINE_STATE_DIR (nobody's own directory) must not be taken.
+priv_copy() { # kind: suid or fcap; prints the copy's path, or nothing when impossible
+	local dst=$work/priv-$1
+	mkdir -p "$dst" && chmod 755 "$dst" && cp "$CPU" "$dst/check_cpu" || return
+	chmod 755 "$dst/check_cpu"
+	if [ "$1" = suid ]; then
+		chmod 4755 "$dst/check_cpu" || return
+	else
+		command -v setcap >/dev/null 2>&1 &&
+			setcap cap_dac_read_search+ep "$dst/check_cpu" 2>/dev/null || return
+	fi
+	printf '%s\n' "$dst/check_cpu"
+}
+for kind in suid fcap; do
+	begin "PLUMBLINE_STATE_DIR is ignored by a ${kind/fcap/file-capability} run"
+	if [ "${#drop[@]}" -eq 0 ]; then
+		skip "cannot run as nobody (needs root and setpriv or runuser)"
+		continue
+	fi
+	prog=$(priv_copy "$kind")
+	if [ -z "$prog" ]; then
+		skip "cannot make a $kind copy here (setcap missing, or a nosuid file system)"
+		continue
+	fi
+	# The directory belongs to the user the copy runs as (root for the setuid one, like
+	# /etc; nobody for the capability one), so only ignoring the variable keeps it clean.
+	d=$(newdir)
+	[ "$kind" = fcap ] && chown nobody "$d"
+	PLUMBLINE_STATE_DIR=$d "${drop[@]}" "$prog" --interval 0 >"$work/.out" 2>"$work/.err" </dev/null
+	rc=$?
+	if [ "$rc" -gt 3 ]; then
+		skip "the $kind copy does not run here (exit $rc: $(head -c 200 "$work/.err"))"
+		continue
+	fi
+	n=$(find "$d" -type f | wc -l)
+	[ "$n" = 0 ] || problem "$n files written into PLUMBLINE_STATE_DIR: $(head -n 1 "$work/.out")"
+	# --state-dir is refused outright.
+	"${drop[@]}" "$prog" --interval 0 --state-dir "$d" >"$work/.out" 2>&1 </dev/null
+	grep -q "cannot be used with privileges" "$work/.out" ||
+		problem "--state-dir not refused: $(head -n 1 "$work/.out")"
+	finish
+done
+
 begin "--root under sudo is refused (it would read files as root for the caller)"
 SUDO_UID=1000 run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$(newdir)"
 if [ "$(id -u)" -eq 0 ]; then
@@ -542,8 +679,50 @@ for p in "${pids[@]}"; do
 	grep -q " $T0_BOOT_BUSY " "$work/conc.$i.out" || problem "run $i: expected $T0_BOOT_BUSY"
 done
 expect_valid_state "$(sfile "$d" k)" k
-n=$(find "$d" -type f | wc -l)
-[ "$n" = 1 ] || problem "expected 1 file in the state directory, found $n"
+n=$(find "$d" -type f ! -name '*.lock' | wc -l)
+[ "$n" = 1 ] || problem "expected 1 file (besides the lock) in the state directory, found $n"
+finish
+
+begin "the state lock: a run waits while another holds it, then answers from the state"
+d=$(newdir)
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --state-key k
+flock "$d/check_cpu-k.lock" sleep 1 &
+holder=$!
+sleep 0.2
+start=$(date +%s%N)
+run "$CPU" --root "$D12/t1" --interval 0 --state-dir "$d" --state-key k
+ms=$((($(date +%s%N) - start) / 1000000))
+wait "$holder"
+expect_rc 0
+expect_perf "$PAIR_BUSY"
+[ "$ms" -ge 500 ] || problem "answered after ${ms} ms: it did not wait for the lock"
+finish
+
+begin "the state lock held all along: UNKNOWN within the deadline, naming the lock"
+d=$(newdir)
+flock "$d/check_cpu-k.lock" sleep 4 &
+holder=$!
+sleep 0.2
+start=$(date +%s%N)
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --state-key k -t 2
+ms=$((($(date +%s%N) - start) / 1000000))
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+expect_rc 3
+expect_prefix "CPU UNKNOWN - another run of this check held the state lock check_cpu-k.lock"
+expect_lines 1
+[ "$ms" -lt 2000 ] || problem "took ${ms} ms with -t 2"
+finish
+
+begin "the state lock held all along, with -t 2:critical: the timeout's state"
+d=$(newdir)
+flock "$d/check_cpu-k.lock" sleep 4 &
+holder=$!
+sleep 0.2
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --state-key k -t 2:critical
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+expect_rc 2
 finish
 
 # ---------------------------------------------------------------- timeouts

@@ -1,5 +1,6 @@
-/* Unit tests of pl_store: the file format, every load status, symlinks, directory checks,
- * concurrent writers and the two generations kept for rates. */
+/* Unit tests of pl_store: the file format (version 2, escapes, vectors, lifetimes), the
+ * hash-table lookups, every load status, symlinks, the safe_path-like directory checks,
+ * the lock, concurrent writers and the two generations kept for rates. */
 #include "config.h"
 
 #include <dirent.h>
@@ -14,6 +15,8 @@
 #include <unistd.h>
 
 #include "pl_buf.h"
+#include "pl_file.h"
+#include "pl_num.h"
 #include "pl_store.h"
 #include "tests.h"
 
@@ -23,8 +26,11 @@
 #define FILE_NAME PLUGIN "-" KEY ".state"
 
 /* The text of a good file, which the corrupt cases below spoil one way each. */
-#define HEAD "plumbline-state 1\nplugin " PLUGIN "\nkey " KEY "\nboot_id b1\n"
-#define GOOD HEAD "time 123.5\nprev_time 100.25\nv a 1\nv b hello world\nend\n"
+#define HEAD "plumbline-state 2\nplugin " PLUGIN "\nkey " KEY "\nboot_id b1\n"
+#define TIMES "time 1 1700000000\nprev_time 0 0\n"
+#define GOOD HEAD "time 123.5 1764620000.25\nprev_time 100.25 1764619976.5\n" \
+	"c0 % a u 1\nc0 % b t hello%20world\nc0 if eth%200 u 1 2 3\nc1 if eth%200 u 0 1 2\n" \
+	"k log cursor t 4711\nend\n"
 
 /* A private directory for one test, removed by rm_dir. */
 static void
@@ -112,57 +118,103 @@ open_dir(const char *path)
 	return fd;
 }
 
+/* The store of GOOD, built through the API. */
+static void
+fill_good(struct pl_store *st)
+{
+	const uint64_t v3[] = { 1, 2, 3 }, p3[] = { 0, 1, 2 };
+
+	pl_store_init(st, PLUGIN, KEY);
+	pl_strlcpy(st->boot_id, "b1", sizeof(st->boot_id));
+	st->time = 100.25;
+	st->wall = 1764619976.5;
+	ck_assert_int_eq(pl_store_set_vec(st, "if", "eth 0", p3, 3), 0);
+	pl_store_rotate(st, 123.5, 1764620000.25);
+	ck_assert_int_eq(pl_store_set_u64(st, "a", 1), 0);
+	ck_assert_int_eq(pl_store_set(st, "b", "hello world"), 0);
+	ck_assert_int_eq(pl_store_set_vec(st, "if", "eth 0", v3, 3), 0);
+	ck_assert_int_eq(pl_store_keep(st, "log", "cursor", "4711"), 0);
+}
+
 START_TEST(test_store_format)
 {
 	struct pl_store st;
 	struct pl_buf b = PL_BUF_INIT;
 
-	pl_store_init(&st, PLUGIN, KEY);
-	pl_strlcpy(st.boot_id, "b1", sizeof(st.boot_id));
-	st.time = 123.5;
-	st.prev_time = 100.25;
-	ck_assert_int_eq(pl_store_set(&st, "a", "1"), 0);
-	ck_assert_int_eq(pl_store_set(&st, "b", "hello world"), 0);
+	fill_good(&st);
 	pl_store_format(&st, &b);
-	ck_assert_str_eq(pl_buf_str(&b), GOOD);
+	/* The rotated generation comes first: it was set first. */
+	ck_assert_str_eq(pl_buf_str(&b), HEAD "time 123.5 1764620000.25\n"
+			 "prev_time 100.25 1764619976.5\nc1 if eth%200 u 0 1 2\nc0 % a u 1\n"
+			 "c0 % b t hello%20world\nc0 if eth%200 u 1 2 3\nk log cursor t 4711\nend\n");
 	pl_buf_free(&b);
 	pl_store_free(&st);
 }
 END_TEST
+
+/* Names and texts of any bytes but NUL come back as they were. */
+static const char *const odd_names[] = {
+	"eth0", "a b", "tab\there", "new\nline", "cr\r", "100%", "%41", "\x01\x7f\x80\xff",
+	" ", "  lead", "trail ", "=;'|", "%", "%%", "\xc3\xa9t\xc3\xa9", "x",
+};
 
 START_TEST(test_store_round_trip)
 {
 	struct pl_store st, back;
 	struct pl_buf b = PL_BUF_INIT;
 	char err[256] = "";
-	uint64_t u;
+	const uint64_t big[] = { UINT64_MAX, 0, 42 };
+	uint64_t out[PL_STORE_VEC_MAX], u;
+	bool old = true;
 
 	pl_store_init(&st, PLUGIN, KEY);
 	pl_strlcpy(st.boot_id, "7aeaabb5-bc9e-42fe-9a39-a4490ef671db", sizeof(st.boot_id));
 	st.time = 86400.125;
+	st.wall = 1764620000.5;
+	for (int i = 0; i < N(odd_names); i++) {
+		uint64_t v = (uint64_t)i;
+
+		ck_assert_int_eq(pl_store_set_vec(&st, "if", odd_names[i], &v, 1), 0);
+		ck_assert_int_eq(pl_store_keep(&st, odd_names[i], "mark", odd_names[i]), 0);
+	}
 	ck_assert_int_eq(pl_store_set(&st, "empty", ""), 0);
+	ck_assert_int_eq(pl_store_set_vec(&st, "", "", NULL, 0), 0);
+	ck_assert_int_eq(pl_store_set_vec(&st, "v", "big", big, 3), 0);
 	ck_assert_int_eq(pl_store_set(&st, "spaces", "  a  b  "), 0);
-	ck_assert_int_eq(pl_store_set_u64(&st, "big", UINT64_MAX), 0);
-	ck_assert_int_eq(pl_store_set(&st, "prev.x", "7"), 0);
 	pl_store_format(&st, &b);
 
 	pl_store_init(&back, PLUGIN, KEY);
-	ck_assert_msg(pl_store_parse(b.data, b.len, &back, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(pl_store_parse(b.data, b.len, &back, 0, &old, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert(!old);
 	ck_assert_str_eq(back.boot_id, st.boot_id);
 	ck_assert_double_eq(back.time, 86400.125);
+	ck_assert_double_eq(back.wall, 1764620000.5);
 	ck_assert_double_eq(back.prev_time, 0);
-	ck_assert_uint_eq(back.n, 4);
+	ck_assert_uint_eq(back.n, st.n);
+	for (int i = 0; i < N(odd_names); i++) {
+		ck_assert_int_eq(pl_store_get_vec(&back, PL_STORE_GEN_NEW, "if", odd_names[i], out,
+						  PL_STORE_VEC_MAX), 1);
+		ck_assert_uint_eq(out[0], (uint64_t)i);
+		ck_assert_str_eq(pl_store_kept(&back, odd_names[i], "mark"), odd_names[i]);
+	}
 	ck_assert_str_eq(pl_store_get(&back, "empty"), "");
 	ck_assert_str_eq(pl_store_get(&back, "spaces"), "  a  b  ");
-	ck_assert_int_eq(pl_store_get_u64(&back, "big", &u), 0);
-	ck_assert_uint_eq(u, UINT64_MAX);
-	ck_assert_str_eq(pl_store_get_gen(&back, PL_STORE_PREV, "x"), "7");
+	ck_assert_int_eq(pl_store_get_vec(&back, PL_STORE_GEN_NEW, "", "", out, 1), 0);
+	ck_assert_int_eq(pl_store_get_vec(&back, PL_STORE_GEN_NEW, "v", "big", out, 3), 3);
+	ck_assert_uint_eq(out[0], UINT64_MAX);
+	ck_assert_uint_eq(out[2], 42);
+	ck_assert_int_eq(pl_store_get_u64(&back, "empty", &u), -1);
 	ck_assert_ptr_null(pl_store_get(&back, "nothing"));
+	/* The file holds no raw blank, control or high byte inside a field. */
+	for (size_t i = 0; i < b.len; i++)
+		ck_assert(b.data[i] == '\n' || b.data[i] == ' ' ||
+			  (b.data[i] > ' ' && b.data[i] < 0x7f));
 	/* An empty boot id (a kernel that does not say) survives too. */
 	st.boot_id[0] = '\0';
 	pl_buf_reset(&b);
 	pl_store_format(&st, &b);
-	ck_assert_int_eq(pl_store_parse(b.data, b.len, &back, err, sizeof(err)), 0);
+	ck_assert_int_eq(pl_store_parse(b.data, b.len, &back, 0, NULL, err, sizeof(err)), 0);
 	ck_assert_str_eq(back.boot_id, "");
 	pl_buf_free(&b);
 	pl_store_free(&st);
@@ -173,38 +225,85 @@ END_TEST
 START_TEST(test_store_set_get)
 {
 	struct pl_store st;
-	uint64_t u = 5;
+	uint64_t u = 5, v[PL_STORE_VEC_MAX + 1] = { 0 }, out[4];
+	const struct pl_store_entry *e;
+	size_t pos;
+	int n;
 
 	pl_store_init(&st, PLUGIN, KEY);
-	/* Names without blanks or newlines, values without newlines. */
-	ck_assert_int_eq(pl_store_set(&st, "", "x"), -1);
-	ck_assert_int_eq(pl_store_set(&st, "a b", "x"), -1);
-	ck_assert_int_eq(pl_store_set(&st, "a\tb", "x"), -1);
-	ck_assert_int_eq(pl_store_set(&st, "a\n", "x"), -1);
-	ck_assert_int_eq(pl_store_set(&st, "a", "x\ny"), -1);
-	ck_assert_int_eq(pl_store_set(&st, "a", "x\r"), -1);
+	/* Too many numbers, too long a name or text */
+	ck_assert_int_eq(pl_store_set_vec(&st, "x", "y", v, PL_STORE_VEC_MAX + 1), -1);
+	{
+		char longname[2000];
+
+		memset(longname, 'a', sizeof(longname) - 1);
+		longname[sizeof(longname) - 1] = '\0';
+		ck_assert_int_eq(pl_store_set(&st, longname, "x"), -1);
+		ck_assert_int_eq(pl_store_set_vec(&st, longname, "x", v, 1), -1);
+	}
 	ck_assert_uint_eq(st.n, 0);
-	/* Setting twice replaces. */
+	/* Setting twice replaces, in place. */
 	ck_assert_int_eq(pl_store_set(&st, "a", "1"), 0);
+	ck_assert_int_eq(pl_store_set(&st, "z", "0"), 0);
 	ck_assert_int_eq(pl_store_set(&st, "a", "2"), 0);
-	ck_assert_uint_eq(st.n, 1);
+	ck_assert_uint_eq(st.n, 2);
+	ck_assert_str_eq(st.v[0].name, "a");
 	ck_assert_str_eq(pl_store_get(&st, "a"), "2");
+	ck_assert_int_eq(pl_store_get_u64(&st, "a", &u), -1);   /* a text, not a number */
+	ck_assert_int_eq(pl_store_set_u64(&st, "a", 2), 0);
 	ck_assert_int_eq(pl_store_get_u64(&st, "a", &u), 0);
 	ck_assert_uint_eq(u, 2);
-	ck_assert_int_eq(pl_store_set(&st, "s", "12x"), 0);
-	ck_assert_int_eq(pl_store_get_u64(&st, "s", &u), -1);
+	ck_assert_ptr_null(pl_store_get(&st, "a"));             /* a number, not a text */
 	ck_assert_int_eq(pl_store_get_u64(&st, "missing", &u), -1);
-	/* Many values: the array grows. */
-	for (int i = 0; i < 1000; i++) {
+	/* Namespaces keep names apart; a vector longer than asked is not copied. */
+	v[0] = 7;
+	v[1] = 8;
+	ck_assert_int_eq(pl_store_set_vec(&st, "if", "a", v, 2), 0);
+	ck_assert_int_eq(pl_store_set_vec(&st, "i", "fa", v, 1), 0);
+	ck_assert_int_eq(pl_store_get_vec(&st, 0, "if", "a", out, 1), -1);
+	ck_assert_int_eq(pl_store_get_vec(&st, 0, "if", "a", out, 4), 2);
+	ck_assert_uint_eq(out[1], 8);
+	ck_assert_int_eq(pl_store_get_vec(&st, 0, "i", "fa", out, 4), 1);
+	ck_assert_int_eq(pl_store_get_vec(&st, 1, "if", "a", out, 4), -1);
+	ck_assert_int_eq(pl_store_get_u64(&st, "a", &u), 0);
+	ck_assert_uint_eq(u, 2);
+	/* Kept and counter entries of one name: the later replaces. */
+	ck_assert_int_eq(pl_store_keep(&st, "if", "a", "seen"), 0);
+	ck_assert_str_eq(pl_store_kept(&st, "if", "a"), "seen");
+	ck_assert_int_eq(pl_store_get_vec(&st, 0, "if", "a", out, 4), -1);
+	ck_assert_ptr_null(pl_store_kept(&st, "", "z"));         /* a counter, not kept */
+	/* Walking a namespace */
+	ck_assert_int_eq(pl_store_set_vec(&st, "if", "b", v, 1), 0);
+	pos = 0;
+	n = 0;
+	while ((e = pl_store_next(&st, 0, "if", &pos)) != NULL) {
+		ck_assert_str_eq(e->ns, "if");
+		n++;
+	}
+	ck_assert_int_eq(n, 2);
+	/* Removing */
+	pl_store_del(&st, 0, "if", "a");
+	ck_assert_ptr_null(pl_store_find(&st, 0, "if", "a"));
+	ck_assert_ptr_nonnull(pl_store_find(&st, 0, "if", "b"));
+	ck_assert_ptr_nonnull(pl_store_find(&st, 0, "i", "fa"));
+	pl_store_del(&st, 0, "if", "nothing");
+	/* Many entries: the table grows, every one is found. */
+	for (int i = 0; i < 100000; i++) {
 		char name[32];
 
 		pl_snprintf(name, sizeof(name), "n%d", i);
 		ck_assert_int_eq(pl_store_set_u64(&st, name, (uint64_t)i * 3), 0);
 	}
-	ck_assert_int_eq(pl_store_get_u64(&st, "n999", &u), 0);
-	ck_assert_uint_eq(u, 2997);
+	for (int i = 0; i < 100000; i += 997) {
+		char name[32];
+
+		pl_snprintf(name, sizeof(name), "n%d", i);
+		ck_assert_int_eq(pl_store_get_u64(&st, name, &u), 0);
+		ck_assert_uint_eq(u, (uint64_t)i * 3);
+	}
 	pl_store_clear(&st);
 	ck_assert_uint_eq(st.n, 0);
+	ck_assert_ptr_null(pl_store_find(&st, 0, "", "n5"));
 	ck_assert_str_eq(st.plugin, PLUGIN);
 	ck_assert_str_eq(st.key, KEY);
 	pl_store_free(&st);
@@ -219,26 +318,48 @@ static const struct {
 } corrupt_cases[] = {
 	{ "garbage", "garbage\x01\x02 not a state file\n", 0 },
 	{ "empty", "", 0 },
-	{ "no end line", HEAD "time 1\nprev_time 0\nv a 1\n", 0 },
-	{ "cut in a value", HEAD "time 1\nprev_time 0\nv a 12", 0 },
-	{ "cut in the head", "plumbline-state 1\nplugin " PLUGIN "\nke", 0 },
-	{ "NUL byte", HEAD "time 1\nprev_time 0\nv a 1\0\nend\n", sizeof(HEAD) + 29 },
-	{ "wrong version", "plumbline-state 2\nplugin " PLUGIN "\nkey " KEY
-	  "\nboot_id b1\ntime 1\nprev_time 0\nend\n", 0 },
+	{ "no end line", HEAD TIMES "c0 % a u 1\n", 0 },
+	{ "cut in a value", HEAD TIMES "c0 % a u 12", 0 },
+	{ "cut in the head", "plumbline-state 2\nplugin " PLUGIN "\nke", 0 },
+	{ "NUL byte", HEAD TIMES "c0 % a u 1\0\nend\n", sizeof(HEAD TIMES) + 11 },
+	{ "future version", "plumbline-state 3\nplugin " PLUGIN "\nkey " KEY
+	  "\nboot_id b1\n" TIMES "end\n", 0 },
 	{ "version not a number", "plumbline-state x\nplugin " PLUGIN "\nkey " KEY
-	  "\nboot_id b1\ntime 1\nprev_time 0\nend\n", 0 },
-	{ "other plugin", "plumbline-state 1\nplugin check_y\nkey " KEY
-	  "\nboot_id b1\ntime 1\nprev_time 0\nend\n", 0 },
-	{ "other key", "plumbline-state 1\nplugin " PLUGIN "\nkey k2\nboot_id b1\ntime 1\n"
-	  "prev_time 0\nend\n", 0 },
-	{ "bad time", HEAD "time -1\nprev_time 0\nend\n", 0 },
-	{ "time not a number", HEAD "time nan\nprev_time 0\nend\n", 0 },
-	{ "no prev_time", HEAD "time 1\nend\n", 0 },
-	{ "malformed value line", HEAD "time 1\nprev_time 0\nx a 1\nend\n", 0 },
-	{ "value line without value", HEAD "time 1\nprev_time 0\nv a\nend\n", 0 },
-	{ "data after end", HEAD "time 1\nprev_time 0\nend\nv a 1\n", 0 },
-	{ "CRLF", "plumbline-state 1\r\nplugin " PLUGIN "\r\nkey " KEY "\r\nboot_id b1\r\n"
-	  "time 1\r\nprev_time 0\r\nend\r\n", 0 },
+	  "\nboot_id b1\n" TIMES "end\n", 0 },
+	{ "other plugin", "plumbline-state 2\nplugin check_y\nkey " KEY
+	  "\nboot_id b1\n" TIMES "end\n", 0 },
+	{ "other key", "plumbline-state 2\nplugin " PLUGIN "\nkey k2\nboot_id b1\n" TIMES
+	  "end\n", 0 },
+	{ "bad time", HEAD "time -1 0\nprev_time 0 0\nend\n", 0 },
+	{ "time not a number", HEAD "time nan 0\nprev_time 0 0\nend\n", 0 },
+	{ "time without wall clock", HEAD "time 1\nprev_time 0 0\nend\n", 0 },
+	{ "no prev_time", HEAD "time 1 0\nend\n", 0 },
+	{ "unknown kind", HEAD TIMES "x % a u 1\nend\n", 0 },
+	{ "generation 2", HEAD TIMES "c2 % a u 1\nend\n", 0 },
+	{ "no value type", HEAD TIMES "c0 % a\nend\n", 0 },
+	{ "unknown value type", HEAD TIMES "c0 % a x 1\nend\n", 0 },
+	{ "text without text", HEAD TIMES "c0 % a t\nend\n", 0 },
+	{ "two texts", HEAD TIMES "c0 % a t x y\nend\n", 0 },
+	{ "not a number", HEAD TIMES "c0 % a u 1 x\nend\n", 0 },
+	{ "negative number", HEAD TIMES "c0 % a u -1\nend\n", 0 },
+	{ "number too big", HEAD TIMES "c0 % a u 18446744073709551616\nend\n", 0 },
+	{ "double blank", HEAD TIMES "c0 % a u 1  2\nend\n", 0 },
+	{ "trailing blank", HEAD TIMES "c0 % a u 1 \nend\n", 0 },
+	{ "tab", HEAD TIMES "c0\t% a u 1\nend\n", 0 },
+	{ "empty name unescaped", HEAD TIMES "c0 %  u 1\nend\n", 0 },
+	{ "bad escape", HEAD TIMES "c0 % a%2 u 1\nend\n", 0 },
+	{ "lower-case escape", HEAD TIMES "c0 % a%2f u 1\nend\n", 0 },
+	{ "escaped NUL", HEAD TIMES "c0 % a%00 u 1\nend\n", 0 },
+	{ "needless escape", HEAD TIMES "c0 % %61 u 1\nend\n", 0 },
+	{ "raw high byte", HEAD TIMES "c0 % \xc3\xa9 u 1\nend\n", 0 },
+	{ "kept entry of generation 1", HEAD TIMES "k1 % a t x\nend\n", 0 },
+	{ "an entry twice", HEAD TIMES "c0 % a u 1\nc0 % a u 2\nend\n", 0 },
+	{ "too many numbers", HEAD TIMES "c0 % a u 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 "
+	  "0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 "
+	  "0 1 2 3 4\nend\n", 0 },
+	{ "data after end", HEAD TIMES "end\nc0 % a u 1\n", 0 },
+	{ "CRLF", "plumbline-state 2\r\nplugin " PLUGIN "\r\nkey " KEY "\r\nboot_id b1\r\n"
+	  "time 1 0\r\nprev_time 0 0\r\nend\r\n", 0 },
 };
 
 START_TEST(test_store_corrupt)
@@ -254,23 +375,55 @@ START_TEST(test_store_corrupt)
 	write_file(dir, FILE_NAME, corrupt_cases[_i].text, len);
 	pl_store_init(&st, PLUGIN, KEY);
 	ck_assert_int_eq(pl_store_set(&st, "stale", "1"), 0);
-	ck_assert_msg(pl_store_load(fd, &st, "b1", why, sizeof(why)) == PL_STORE_CORRUPT,
+	ck_assert_msg(pl_store_load(fd, &st, "b1", 0, why, sizeof(why)) == PL_STORE_CORRUPT,
 		      "%s: not CORRUPT (%s)", corrupt_cases[_i].what, why);
 	ck_assert_msg(why[0] != '\0', "%s: no reason", corrupt_cases[_i].what);
 	ck_assert_uint_eq(st.n, 0);
 	/* The pure parser says the same. */
-	ck_assert_int_eq(pl_store_parse(corrupt_cases[_i].text, len, &st, err, sizeof(err)), -1);
+	ck_assert_int_eq(pl_store_parse(corrupt_cases[_i].text, len, &st, 0, NULL, err,
+					sizeof(err)), -1);
 	ck_assert(err[0] != '\0');
-	/* A later save replaces the file. The caller sets the time, as pl_sample does: a
-	 * rejected file may have left its own in st. */
+	ck_assert_uint_eq(st.n, 0);
+	/* A later save replaces the file. */
 	ck_assert_int_eq(pl_store_set(&st, "a", "42"), 0);
 	pl_strlcpy(st.boot_id, "b1", sizeof(st.boot_id));
 	st.time = 10;
-	st.prev_time = 0;
 	ck_assert_msg(pl_store_save(fd, &st, err, sizeof(err)) == 0, "%s", err);
 	pl_store_clear(&st);
-	ck_assert_int_eq(pl_store_load(fd, &st, "b1", why, sizeof(why)), PL_STORE_LOADED);
+	ck_assert_int_eq(pl_store_load(fd, &st, "b1", 0, why, sizeof(why)), PL_STORE_LOADED);
 	ck_assert_str_eq(pl_store_get(&st, "a"), "42");
+	pl_store_free(&st);
+	close(fd);
+	rm_dir(dir);
+}
+END_TEST
+
+/* A file of the first format is treated as missing (status OLD, with a reason for -v)
+ * and replaced by the next save. */
+START_TEST(test_store_old_version)
+{
+	static const char v1[] = "plumbline-state 1\nplugin " PLUGIN "\nkey " KEY
+		"\nboot_id b1\ntime 123.5\nprev_time 100.25\nv a 1\nend\n";
+	struct pl_store st;
+	char dir[64], why[512] = "", err[512] = "", text[512];
+	bool old = false;
+	int fd;
+
+	make_dir(dir, sizeof(dir));
+	fd = open_dir(dir);
+	write_file(dir, FILE_NAME, v1, strlen(v1));
+	pl_store_init(&st, PLUGIN, KEY);
+	ck_assert_int_eq(pl_store_load(fd, &st, "b1", 0, why, sizeof(why)), PL_STORE_OLD);
+	ck_assert_ptr_nonnull(strstr(why, "older"));
+	ck_assert_uint_eq(st.n, 0);
+	ck_assert_int_eq(pl_store_parse(v1, strlen(v1), &st, 0, &old, err, sizeof(err)), -1);
+	ck_assert(old);
+	pl_strlcpy(st.boot_id, "b1", sizeof(st.boot_id));
+	ck_assert_int_eq(pl_store_set_u64(&st, "a", 2), 0);
+	ck_assert_msg(pl_store_save(fd, &st, err, sizeof(err)) == 0, "%s", err);
+	read_text(dir, FILE_NAME, text, sizeof(text));
+	ck_assert(strncmp(text, "plumbline-state 2\n", 18) == 0);
+	ck_assert_int_eq(pl_store_load(fd, &st, "b1", 0, why, sizeof(why)), PL_STORE_LOADED);
 	pl_store_free(&st);
 	close(fd);
 	rm_dir(dir);
@@ -281,18 +434,21 @@ START_TEST(test_store_states)
 {
 	struct pl_store st, other;
 	char dir[64], why[512] = "", err[512] = "";
+	uint64_t u;
 	int fd;
 
 	make_dir(dir, sizeof(dir));
 	fd = open_dir(dir);
 	pl_store_init(&st, PLUGIN, KEY);
-	ck_assert_int_eq(pl_store_load(fd, &st, "b1", why, sizeof(why)), PL_STORE_MISSING);
+	ck_assert_int_eq(pl_store_load(fd, &st, "b1", 0, why, sizeof(why)), PL_STORE_MISSING);
 	ck_assert(why[0] != '\0');
 
 	pl_strlcpy(st.boot_id, "b1", sizeof(st.boot_id));
 	st.time = 50;
 	st.prev_time = 40;
+	st.wall = 1700000050;
 	ck_assert_int_eq(pl_store_set_u64(&st, "ticks", 1234), 0);
+	ck_assert_int_eq(pl_store_keep(&st, "log", "cursor", "inode 5 offset 77"), 0);
 	ck_assert_msg(pl_store_save(fd, &st, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_int_eq(count_entries(dir, ""), 1);
 	ck_assert_int_eq(count_entries(dir, FILE_NAME), 1);
@@ -308,22 +464,28 @@ START_TEST(test_store_states)
 	/* Normal load */
 	pl_store_clear(&st);
 	st.time = 0;
-	ck_assert_int_eq(pl_store_load(fd, &st, "b1", why, sizeof(why)), PL_STORE_LOADED);
-	ck_assert_str_eq(pl_store_get(&st, "ticks"), "1234");
+	ck_assert_int_eq(pl_store_load(fd, &st, "b1", 0, why, sizeof(why)), PL_STORE_LOADED);
+	ck_assert_int_eq(pl_store_get_u64(&st, "ticks", &u), 0);
+	ck_assert_uint_eq(u, 1234);
 	ck_assert_double_eq(st.time, 50);
 	ck_assert_double_eq(st.prev_time, 40);
+	ck_assert_double_eq(st.wall, 1700000050);
 
-	/* Another boot: not used */
-	ck_assert_int_eq(pl_store_load(fd, &st, "b2", why, sizeof(why)), PL_STORE_REBOOTED);
-	ck_assert_uint_eq(st.n, 0);
+	/* Another boot: the counters are dropped, the kept entries and wall clock stay. */
+	ck_assert_int_eq(pl_store_load(fd, &st, "b2", 0, why, sizeof(why)), PL_STORE_REBOOTED);
+	ck_assert_uint_eq(st.n, 1);
+	ck_assert_int_eq(pl_store_get_u64(&st, "ticks", &u), -1);
+	ck_assert_str_eq(pl_store_kept(&st, "log", "cursor"), "inode 5 offset 77");
+	ck_assert_double_eq(st.time, 0);
+	ck_assert_double_eq(st.wall, 1700000050);
 	ck_assert(why[0] != '\0');
 
 	/* Another key or plugin has its own file. */
 	pl_store_init(&other, PLUGIN, "k2");
-	ck_assert_int_eq(pl_store_load(fd, &other, "b1", why, sizeof(why)), PL_STORE_MISSING);
+	ck_assert_int_eq(pl_store_load(fd, &other, "b1", 0, why, sizeof(why)), PL_STORE_MISSING);
 	pl_store_free(&other);
 	pl_store_init(&other, "check_y", KEY);
-	ck_assert_int_eq(pl_store_load(fd, &other, "b1", why, sizeof(why)), PL_STORE_MISSING);
+	ck_assert_int_eq(pl_store_load(fd, &other, "b1", 0, why, sizeof(why)), PL_STORE_MISSING);
 	pl_store_free(&other);
 
 	pl_store_free(&st);
@@ -332,10 +494,36 @@ START_TEST(test_store_states)
 }
 END_TEST
 
+/* A file too slow to parse within the budget is discarded like a corrupt one, so that
+ * the run goes on to save a new one: never a file that times out every run. */
+START_TEST(test_store_budget)
+{
+	struct pl_store st;
+	struct pl_buf b = PL_BUF_INIT;
+	char err[256] = "";
+
+	pl_store_init(&st, PLUGIN, KEY);
+	for (int i = 0; i < 50000; i++) {
+		char name[32];
+
+		pl_snprintf(name, sizeof(name), "n%d", i);
+		ck_assert_int_eq(pl_store_set_u64(&st, name, (uint64_t)i), 0);
+	}
+	pl_store_format(&st, &b);
+	ck_assert_int_eq(pl_store_parse(b.data, b.len, &st, 1e-9, NULL, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "took more than"));
+	ck_assert_uint_eq(st.n, 0);
+	ck_assert_int_eq(pl_store_parse(b.data, b.len, &st, 10, NULL, err, sizeof(err)), 0);
+	ck_assert_uint_eq(st.n, 50000);
+	pl_buf_free(&b);
+	pl_store_free(&st);
+}
+END_TEST
+
 START_TEST(test_store_symlink)
 {
 	struct pl_store st;
-	char dir[64], link[256], target[256], text[256], why[512] = "", err[512] = "";
+	char dir[64], link[256], target[256], text[512], why[512] = "", err[512] = "";
 	struct stat sb;
 	int fd;
 
@@ -348,7 +536,7 @@ START_TEST(test_store_symlink)
 	ck_assert_int_eq(symlink(target, link), 0);
 
 	pl_store_init(&st, PLUGIN, KEY);
-	ck_assert_int_eq(pl_store_load(fd, &st, "b1", why, sizeof(why)), PL_STORE_CORRUPT);
+	ck_assert_int_eq(pl_store_load(fd, &st, "b1", 0, why, sizeof(why)), PL_STORE_CORRUPT);
 	ck_assert_uint_eq(st.n, 0);
 	ck_assert(why[0] != '\0');
 	read_text(dir, "target", text, sizeof(text));
@@ -362,13 +550,13 @@ START_TEST(test_store_symlink)
 	ck_assert(S_ISREG(sb.st_mode));
 	read_text(dir, "target", text, sizeof(text));
 	ck_assert_str_eq(text, GOOD);
-	ck_assert_int_eq(pl_store_load(fd, &st, "b1", why, sizeof(why)), PL_STORE_LOADED);
+	ck_assert_int_eq(pl_store_load(fd, &st, "b1", 0, why, sizeof(why)), PL_STORE_LOADED);
 	ck_assert_str_eq(pl_store_get(&st, "mine"), "1");
 
 	/* A dangling link: neither followed nor created through. */
 	unlink(link);
 	ck_assert_int_eq(symlink("/tmp/pl-unit-store-nonexistent-target", link), 0);
-	ck_assert_int_eq(pl_store_load(fd, &st, "b1", why, sizeof(why)), PL_STORE_CORRUPT);
+	ck_assert_int_eq(pl_store_load(fd, &st, "b1", 0, why, sizeof(why)), PL_STORE_CORRUPT);
 	ck_assert_int_eq(pl_store_save(fd, &st, err, sizeof(err)), 0);
 	ck_assert_int_eq(lstat("/tmp/pl-unit-store-nonexistent-target", &sb), -1);
 	ck_assert_int_eq(lstat(link, &sb), 0);
@@ -392,17 +580,30 @@ START_TEST(test_store_not_regular)
 	pl_snprintf(path, sizeof(path), "%s/%s", dir, FILE_NAME);
 	ck_assert_int_eq(mkfifo(path, 0600), 0);
 	pl_store_init(&st, PLUGIN, KEY);
-	ck_assert_int_eq(pl_store_load(fd, &st, "b1", why, sizeof(why)), PL_STORE_CORRUPT);
+	ck_assert_int_eq(pl_store_load(fd, &st, "b1", 0, why, sizeof(why)), PL_STORE_CORRUPT);
 	unlink(path);
 	/* A directory in place of the file */
 	ck_assert_int_eq(mkdir(path, 0700), 0);
-	ck_assert_int_eq(pl_store_load(fd, &st, "b1", why, sizeof(why)), PL_STORE_CORRUPT);
+	ck_assert_int_eq(pl_store_load(fd, &st, "b1", 0, why, sizeof(why)), PL_STORE_CORRUPT);
 	rmdir(path);
 	pl_store_free(&st);
 	close(fd);
 	rm_dir(dir);
 }
 END_TEST
+
+/* pl_store_dir_open(path) fails and says something containing part. */
+static void
+refused(const char *path, const char *part)
+{
+	char resolved[4096], err[1024] = "";
+	int fd = pl_store_dir_open(path, resolved, sizeof(resolved), err, sizeof(err));
+
+	if (fd >= 0)
+		close(fd);
+	ck_assert_msg(fd < 0, "%s was accepted", path);
+	ck_assert_msg(strstr(err, part) != NULL, "%s: [%s] does not say [%s]", path, err, part);
+}
 
 START_TEST(test_store_dir_checks)
 {
@@ -420,11 +621,9 @@ START_TEST(test_store_dir_checks)
 
 	/* Writable by others, or by the group */
 	ck_assert_int_eq(chmod(sub, 0777), 0);
-	err[0] = '\0';
-	ck_assert_int_eq(pl_store_dir_open(sub, resolved, sizeof(resolved), err, sizeof(err)), -1);
-	ck_assert_ptr_nonnull(strstr(err, sub));
+	refused(sub, sub);
 	ck_assert_int_eq(chmod(sub, 0770), 0);
-	ck_assert_int_eq(pl_store_dir_open(sub, resolved, sizeof(resolved), err, sizeof(err)), -1);
+	refused(sub, sub);
 	ck_assert_int_eq(chmod(sub, 0755), 0);
 	fd = open_dir(sub);
 	close(fd);
@@ -433,19 +632,14 @@ START_TEST(test_store_dir_checks)
 	if (geteuid() == 0) {
 		ck_assert_int_eq(chmod(sub, 0700), 0);
 		ck_assert_int_eq(chown(sub, 65534, 65534), 0);
-		err[0] = '\0';
-		ck_assert_int_eq(pl_store_dir_open(sub, resolved, sizeof(resolved), err,
-						   sizeof(err)), -1);
-		ck_assert_ptr_nonnull(strstr(err, sub));
+		refused(sub, sub);
 		ck_assert_int_eq(chown(sub, 0, 0), 0);
 	}
 
 	/* A symlink to a good directory is refused. */
 	pl_snprintf(link, sizeof(link), "%s/link", dir);
 	ck_assert_int_eq(symlink(sub, link), 0);
-	err[0] = '\0';
-	ck_assert_int_eq(pl_store_dir_open(link, resolved, sizeof(resolved), err, sizeof(err)), -1);
-	ck_assert(err[0] != '\0');
+	refused(link, "symlink");
 	unlink(link);
 
 	/* A parent that does not exist */
@@ -454,7 +648,286 @@ START_TEST(test_store_dir_checks)
 	ck_assert_int_eq(pl_store_dir_open(link, resolved, sizeof(resolved), err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "no/such"));
 
+	/* A relative path */
+	refused("state", "absolute");
+	refused("./state", "absolute");
+
 	rmdir(sub);
+	rm_dir(dir);
+}
+END_TEST
+
+/* The last component, however spelled, is not a symlink: "link/", "link/.", "link//",
+ * "link/./" all name the link's target to open(2) with O_NOFOLLOW. Each would have let
+ * a planted link send a root-run check's files into /etc. */
+static const char *const spellings[] = { "", "/", "/.", "//", "/./", "/.//", "//.", "/./." };
+
+START_TEST(test_store_dir_trailing)
+{
+	char dir[64], target[256], path[512];
+
+	make_dir(dir, sizeof(dir));
+	pl_snprintf(target, sizeof(target), "%s/target", dir);
+	ck_assert_int_eq(mkdir(target, 0700), 0);
+	pl_snprintf(path, sizeof(path), "%s/link", dir);
+	ck_assert_int_eq(symlink(target, path), 0);
+	pl_snprintf(path, sizeof(path), "%s/link%s", dir, spellings[_i]);
+	refused(path, "symlink");
+	/* The real directory, spelled so, is fine. */
+	pl_snprintf(path, sizeof(path), "%s/target%s", dir, spellings[_i]);
+	{
+		char resolved[4096], err[1024] = "";
+		int fd = pl_store_dir_open(path, resolved, sizeof(resolved), err, sizeof(err));
+
+		ck_assert_msg(fd >= 0, "%s: %s", path, err);
+		close(fd);
+	}
+	pl_snprintf(path, sizeof(path), "%s/link", dir);
+	unlink(path);
+	rmdir(target);
+	rm_dir(dir);
+}
+END_TEST
+
+/* The directories above: like OpenSSH's safe_path(). */
+START_TEST(test_store_dir_parents)
+{
+	char dir[64], mid[256], path[512], real[256];
+	int fd;
+
+	make_dir(dir, sizeof(dir));
+	pl_snprintf(mid, sizeof(mid), "%s/mid", dir);
+	ck_assert_int_eq(mkdir(mid, 0755), 0);
+	pl_snprintf(path, sizeof(path), "%s/state", mid);
+	/* A parent writable by others or by the group: whoever can write there could
+	 * replace "state" with a link. */
+	ck_assert_int_eq(chmod(mid, 0777), 0);
+	refused(path, "writable by others");
+	ck_assert_int_eq(chmod(mid, 0775), 0);
+	refused(path, "writable by its group");
+	/* Sticky and writable by all, like /tmp: fine while the entry is ours. */
+	ck_assert_int_eq(chmod(mid, 01777), 0);
+	fd = open_dir(path);
+	close(fd);
+	ck_assert_int_eq(chmod(mid, 0755), 0);
+	rmdir(path);
+
+	/* A symlinked parent made by someone trusted (an admin's /var/lib -> /data/lib)
+	 * is followed, and its target is checked the same way. */
+	pl_snprintf(real, sizeof(real), "%s/real", dir);
+	ck_assert_int_eq(mkdir(real, 0755), 0);
+	pl_snprintf(path, sizeof(path), "%s/lib", mid);
+	ck_assert_int_eq(symlink("../real", path), 0);
+	pl_snprintf(path, sizeof(path), "%s/lib/state", mid);
+	fd = open_dir(path);
+	close(fd);
+	pl_snprintf(path, sizeof(path), "%s/state", real);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	rmdir(path);
+	/* ... but not when its target lies below a directory others can write to. */
+	{
+		char open_dir_[256], target[512], link2[512];
+
+		pl_snprintf(open_dir_, sizeof(open_dir_), "%s/open", dir);
+		ck_assert_int_eq(mkdir(open_dir_, 0777), 0);
+		ck_assert_int_eq(chmod(open_dir_, 0777), 0);
+		pl_snprintf(target, sizeof(target), "%s/real", open_dir_);
+		ck_assert_int_eq(mkdir(target, 0755), 0);
+		pl_snprintf(link2, sizeof(link2), "%s/lib2", mid);
+		ck_assert_int_eq(symlink(target, link2), 0);
+		pl_snprintf(path, sizeof(path), "%s/lib2/state", mid);
+		refused(path, "writable by others");
+		unlink(link2);
+		rmdir(target);
+		rmdir(open_dir_);
+	}
+
+	if (geteuid() == 0) {
+		/* A parent of another user (they could swap what is below) */
+		ck_assert_int_eq(chown(mid, 65534, 65534), 0);
+		pl_snprintf(path, sizeof(path), "%s/state", mid);
+		refused(path, "belongs to uid 65534");
+		ck_assert_int_eq(chown(mid, 0, 0), 0);
+		/* In a sticky directory, an entry of another user is not used. */
+		ck_assert_int_eq(chmod(mid, 01777), 0);
+		pl_snprintf(path, sizeof(path), "%s/theirs", mid);
+		ck_assert_int_eq(mkdir(path, 0700), 0);
+		ck_assert_int_eq(chown(path, 65534, 65534), 0);
+		refused(path, "belongs to uid 65534");
+		rmdir(path);
+		/* ... nor a symlink of theirs there */
+		ck_assert_int_eq(symlink(real, path), 0);
+		ck_assert_int_eq(lchown(path, 65534, 65534), 0);
+		pl_snprintf(path, sizeof(path), "%s/theirs/state", mid);
+		refused(path, "belongs to uid 65534");
+		pl_snprintf(path, sizeof(path), "%s/theirs", mid);
+		unlink(path);
+		ck_assert_int_eq(chmod(mid, 0755), 0);
+	}
+	pl_snprintf(path, sizeof(path), "%s/lib", mid);
+	unlink(path);
+	rmdir(real);
+	rmdir(mid);
+	rm_dir(dir);
+}
+END_TEST
+
+/* PLUMBLINE_STATE_DIR is not taken by a privileged run: whoever set the environment of
+ * a sudo or pkexec run (or of a setuid program) is not who it runs as. */
+static const char *const priv_vars[] = { "SUDO_UID", "PKEXEC_UID", "DOAS_USER" };
+
+START_TEST(test_store_dir_env_privileged)
+{
+	char dir[64], resolved[4096], err[1024] = "";
+	int fd;
+
+	if (geteuid() != 0)
+		return;      /* the variables mark privilege only for root */
+	make_dir(dir, sizeof(dir));
+	setenv("PLUMBLINE_STATE_DIR", dir, 1);
+	unsetenv("SUDO_UID");
+	unsetenv("PKEXEC_UID");
+	unsetenv("DOAS_USER");
+	fd = pl_store_dir_open(NULL, resolved, sizeof(resolved), err, sizeof(err));
+	ck_assert_msg(fd >= 0, "%s", err);
+	ck_assert_str_eq(resolved, dir);
+	close(fd);
+	setenv(priv_vars[_i], "1000", 1);
+	ck_assert(pl_privileged());
+	fd = pl_store_dir_open(NULL, resolved, sizeof(resolved), err, sizeof(err));
+	if (fd >= 0)
+		close(fd);
+	ck_assert_str_ne(resolved, dir);
+	unsetenv(priv_vars[_i]);
+	unsetenv("PLUMBLINE_STATE_DIR");
+	rm_dir(dir);
+}
+END_TEST
+
+/* The lock: a second taker waits, and gives up after its wait. */
+START_TEST(test_store_lock)
+{
+	struct pl_store st;
+	char dir[64], err[512] = "";
+	int fd, lk, pfd[2];
+	pid_t kid;
+	struct timespec t0, t1;
+	double waited;
+
+	make_dir(dir, sizeof(dir));
+	fd = open_dir(dir);
+	pl_store_init(&st, PLUGIN, KEY);
+	ck_assert_int_eq(pipe(pfd), 0);
+	kid = fork();
+	ck_assert_int_ge(kid, 0);
+	if (kid == 0) {
+		int l = pl_store_lock(fd, &st, 1, err, sizeof(err));
+		struct timespec nap = { 0, 400000000 };
+
+		if (write(pfd[1], l >= 0 ? "y" : "n", 1) != 1)
+			_exit(2);
+		nanosleep(&nap, NULL);
+		_exit(l >= 0 ? 0 : 1);
+	}
+	{
+		char c = 0;
+
+		ck_assert_int_eq(read(pfd[0], &c, 1), 1);
+		ck_assert_int_eq(c, 'y');
+	}
+	/* Held by the child: a short wait fails, saying so. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	lk = pl_store_lock(fd, &st, 0.05, err, sizeof(err));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_int_eq(lk, -1);
+	ck_assert_int_eq(errno, EWOULDBLOCK);
+	ck_assert_ptr_nonnull(strstr(err, "another run"));
+	waited = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ck_assert(waited >= 0.05 && waited < 0.3);
+	/* A longer wait gets it once the child is done. */
+	lk = pl_store_lock(fd, &st, 5, err, sizeof(err));
+	ck_assert_msg(lk >= 0, "%s", err);
+	{
+		int status;
+
+		ck_assert_int_eq(waitpid(kid, &status, 0), kid);
+		ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	close(lk);
+	/* The lock file stays (removing it would race with a waiter). */
+	ck_assert_int_eq(count_entries(dir, PLUGIN "-" KEY ".lock"), 1);
+	close(pfd[0]);
+	close(pfd[1]);
+	pl_store_free(&st);
+	close(fd);
+	rm_dir(dir);
+}
+END_TEST
+
+/* Read-modify-write by concurrent processes under the lock, as pl_plugin_store_load ..
+ * save do: no update is lost, so no two runs ever take the same interval (or the same
+ * lines of a log). Without the lock, two would load the same value and one increment
+ * would vanish. */
+START_TEST(test_store_lock_rmw)
+{
+	enum { KIDS = 8, ROUNDS = 25 };
+	struct pl_store st;
+	char dir[64], why[512] = "";
+	pid_t kids[KIDS];
+	uint64_t n = 0;
+	int fd;
+
+	make_dir(dir, sizeof(dir));
+	fd = open_dir(dir);
+	for (int k = 0; k < KIDS; k++) {
+		kids[k] = fork();
+		ck_assert_int_ge(kids[k], 0);
+		if (kids[k] != 0)
+			continue;
+		for (int i = 0; i < ROUNDS; i++) {
+			struct pl_store s;
+			char err[512];
+			const char *cur;
+			uint64_t v = 0;
+			int lk;
+
+			pl_store_init(&s, PLUGIN, KEY);
+			lk = pl_store_lock(fd, &s, 20, err, sizeof(err));
+			if (lk < 0)
+				_exit(1);
+			pl_store_load(fd, &s, "b1", 0, err, sizeof(err));
+			cur = pl_store_kept(&s, "log", "lines");
+			if (cur != NULL && pl_parse_u64(cur, UINT64_MAX, &v) != 0)
+				_exit(2);
+			{
+				char num[32];
+				struct timespec nap = { 0, 200000 };
+
+				nanosleep(&nap, NULL);   /* widen the window a race would need */
+				pl_snprintf(num, sizeof(num), "%llu", (unsigned long long)v + 1);
+				pl_store_keep(&s, "log", "lines", num);
+			}
+			pl_strlcpy(s.boot_id, "b1", sizeof(s.boot_id));
+			if (pl_store_save(fd, &s, err, sizeof(err)) != 0)
+				_exit(3);
+			close(lk);
+			pl_store_free(&s);
+		}
+		_exit(0);
+	}
+	for (int k = 0; k < KIDS; k++) {
+		int status;
+
+		ck_assert_int_eq(waitpid(kids[k], &status, 0), kids[k]);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child %d: %d", k,
+			      WEXITSTATUS(status));
+	}
+	pl_store_init(&st, PLUGIN, KEY);
+	ck_assert_int_eq(pl_store_load(fd, &st, "b1", 0, why, sizeof(why)), PL_STORE_LOADED);
+	ck_assert_int_eq(pl_parse_u64(pl_store_kept(&st, "log", "lines"), UINT64_MAX, &n), 0);
+	ck_assert_uint_eq(n, KIDS * ROUNDS);
+	pl_store_free(&st);
+	close(fd);
 	rm_dir(dir);
 }
 END_TEST
@@ -502,14 +975,16 @@ START_TEST(test_store_concurrent)
 		enum pl_store_status s;
 
 		pl_store_init(&st, PLUGIN, KEY);
-		s = pl_store_load(fd, &st, "b1", why, sizeof(why));
+		s = pl_store_load(fd, &st, "b1", 0, why, sizeof(why));
 		if (s == PL_STORE_LOADED) {
-			const char *c0 = pl_store_get(&st, "c0");
+			uint64_t c0, ci;
 
 			loaded++;
 			/* Every value of one file comes from the same save. */
+			if (pl_store_get_u64(&st, "c0", &c0) != 0)
+				bad++;
 			for (size_t i = 0; i < st.n; i++)
-				if (c0 == NULL || strcmp(st.v[i].value, c0) != 0)
+				if (pl_store_get_u64(&st, st.v[i].name, &ci) != 0 || ci != c0)
 					bad++;
 		} else if (s == PL_STORE_MISSING) {
 			missing++;
@@ -545,20 +1020,20 @@ START_TEST(test_store_pick)
 	st.time = 100;
 	st.prev_time = 50;
 	/* The newest reading is too recent: compare with the one before. */
-	ck_assert_str_eq(pl_store_pick(&st, 100.5, 1, &then), PL_STORE_PREV);
+	ck_assert_int_eq(pl_store_pick(&st, 100.5, 1, &then), PL_STORE_GEN_PREV);
 	ck_assert_double_eq(then, 50);
 	/* Old enough (the window is inclusive) */
-	ck_assert_str_eq(pl_store_pick(&st, 101, 1, &then), "");
+	ck_assert_int_eq(pl_store_pick(&st, 101, 1, &then), PL_STORE_GEN_NEW);
 	ck_assert_double_eq(then, 100);
-	ck_assert_str_eq(pl_store_pick(&st, 400, 1, &then), "");
+	ck_assert_int_eq(pl_store_pick(&st, 400, 1, &then), PL_STORE_GEN_NEW);
 	ck_assert_double_eq(then, 100);
 	/* No previous generation: the newest, however recent */
 	st.prev_time = 0;
-	ck_assert_str_eq(pl_store_pick(&st, 100.5, 1, &then), "");
+	ck_assert_int_eq(pl_store_pick(&st, 100.5, 1, &then), PL_STORE_GEN_NEW);
 	ck_assert_double_eq(then, 100);
 	/* A previous generation that is not older is not used. */
 	st.prev_time = 100;
-	ck_assert_str_eq(pl_store_pick(&st, 100.5, 1, &then), "");
+	ck_assert_int_eq(pl_store_pick(&st, 100.5, 1, &then), PL_STORE_GEN_NEW);
 	pl_store_free(&st);
 }
 END_TEST
@@ -568,37 +1043,56 @@ START_TEST(test_store_rotate)
 	struct pl_store st, back;
 	struct pl_buf b = PL_BUF_INIT;
 	char err[256] = "";
+	uint64_t v[1], out[1];
 
 	pl_store_init(&st, PLUGIN, KEY);
-	st.time = 100;
-	st.prev_time = 50;
-	ck_assert_int_eq(pl_store_set(&st, "prev.a", "0"), 0);
-	ck_assert_int_eq(pl_store_set(&st, "prev.gone", "0"), 0);
-	ck_assert_int_eq(pl_store_set(&st, "a", "1"), 0);
-	ck_assert_int_eq(pl_store_set(&st, "b", "2"), 0);
-	ck_assert_int_eq(pl_store_rotate(&st, 160), 0);
+	st.time = 50;
+	st.wall = 1000;
+	v[0] = 0;
+	ck_assert_int_eq(pl_store_set_vec(&st, "x", "a", v, 1), 0);
+	ck_assert_int_eq(pl_store_set_vec(&st, "x", "gone", v, 1), 0);
+	pl_store_rotate(&st, 100, 1050);
+	v[0] = 1;
+	ck_assert_int_eq(pl_store_set_vec(&st, "x", "a", v, 1), 0);
+	v[0] = 2;
+	ck_assert_int_eq(pl_store_set_vec(&st, "x", "b", v, 1), 0);
+	ck_assert_int_eq(pl_store_keep(&st, "x", "mark", "kept"), 0);
+	pl_store_rotate(&st, 160, 1110);
 	ck_assert_double_eq(st.time, 160);
 	ck_assert_double_eq(st.prev_time, 100);
-	ck_assert_uint_eq(st.n, 2);
-	ck_assert_str_eq(pl_store_get_gen(&st, PL_STORE_PREV, "a"), "1");
-	ck_assert_str_eq(pl_store_get_gen(&st, PL_STORE_PREV, "b"), "2");
-	ck_assert_ptr_null(pl_store_get_gen(&st, PL_STORE_PREV, "gone"));
-	ck_assert_ptr_null(pl_store_get_gen(&st, "", "a"));
-	ck_assert_int_eq(pl_store_set(&st, "a", "3"), 0);
-	ck_assert_str_eq(pl_store_get_gen(&st, "", "a"), "3");
+	ck_assert_double_eq(st.wall, 1110);
+	ck_assert_double_eq(st.prev_wall, 1050);
+	ck_assert_uint_eq(st.n, 3);
+	ck_assert_int_eq(pl_store_get_vec(&st, PL_STORE_GEN_PREV, "x", "a", out, 1), 1);
+	ck_assert_uint_eq(out[0], 1);
+	ck_assert_int_eq(pl_store_get_vec(&st, PL_STORE_GEN_PREV, "x", "b", out, 1), 1);
+	ck_assert_int_eq(pl_store_get_vec(&st, PL_STORE_GEN_PREV, "x", "gone", out, 1), -1);
+	ck_assert_int_eq(pl_store_get_vec(&st, PL_STORE_GEN_NEW, "x", "a", out, 1), -1);
+	/* A kept entry has no generations: rotation leaves it. */
+	ck_assert_str_eq(pl_store_kept(&st, "x", "mark"), "kept");
+	v[0] = 3;
+	ck_assert_int_eq(pl_store_set_vec(&st, "x", "a", v, 1), 0);
 
 	/* Both generations survive a save. */
 	pl_store_format(&st, &b);
 	pl_store_init(&back, PLUGIN, KEY);
-	ck_assert_msg(pl_store_parse(b.data, b.len, &back, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(pl_store_parse(b.data, b.len, &back, 0, NULL, err, sizeof(err)) == 0,
+		      "%s", err);
 	ck_assert_double_eq(back.prev_time, 100);
-	ck_assert_str_eq(pl_store_get_gen(&back, PL_STORE_PREV, "a"), "1");
-	ck_assert_str_eq(pl_store_get_gen(&back, "", "a"), "3");
+	ck_assert_int_eq(pl_store_get_vec(&back, PL_STORE_GEN_PREV, "x", "a", out, 1), 1);
+	ck_assert_uint_eq(out[0], 1);
+	ck_assert_int_eq(pl_store_get_vec(&back, PL_STORE_GEN_NEW, "x", "a", out, 1), 1);
+	ck_assert_uint_eq(out[0], 3);
 	/* Rotating again drops the oldest generation. */
-	ck_assert_int_eq(pl_store_rotate(&back, 220), 0);
-	ck_assert_str_eq(pl_store_get_gen(&back, PL_STORE_PREV, "a"), "3");
-	ck_assert_ptr_null(pl_store_get_gen(&back, PL_STORE_PREV, "b"));
+	pl_store_rotate(&back, 220, 1170);
+	ck_assert_int_eq(pl_store_get_vec(&back, PL_STORE_GEN_PREV, "x", "a", out, 1), 1);
+	ck_assert_uint_eq(out[0], 3);
+	ck_assert_int_eq(pl_store_get_vec(&back, PL_STORE_GEN_PREV, "x", "b", out, 1), -1);
+	ck_assert_uint_eq(back.n, 2);
+	/* Dropping the counters (a reboot) keeps the kept entries only. */
+	pl_store_drop_counters(&back);
 	ck_assert_uint_eq(back.n, 1);
+	ck_assert_str_eq(pl_store_kept(&back, "x", "mark"), "kept");
 	pl_buf_free(&b);
 	pl_store_free(&st);
 	pl_store_free(&back);
@@ -663,10 +1157,17 @@ tc_store(void)
 	tcase_add_test(tc, test_store_round_trip);
 	tcase_add_test(tc, test_store_set_get);
 	tcase_add_loop_test(tc, test_store_corrupt, 0, N(corrupt_cases));
+	tcase_add_test(tc, test_store_old_version);
 	tcase_add_test(tc, test_store_states);
+	tcase_add_test(tc, test_store_budget);
 	tcase_add_test(tc, test_store_symlink);
 	tcase_add_test(tc, test_store_not_regular);
 	tcase_add_test(tc, test_store_dir_checks);
+	tcase_add_loop_test(tc, test_store_dir_trailing, 0, N(spellings));
+	tcase_add_test(tc, test_store_dir_parents);
+	tcase_add_loop_test(tc, test_store_dir_env_privileged, 0, N(priv_vars));
+	tcase_add_test(tc, test_store_lock);
+	tcase_add_test(tc, test_store_lock_rmw);
 	tcase_add_test(tc, test_store_concurrent);
 	tcase_add_test(tc, test_store_pick);
 	tcase_add_test(tc, test_store_rotate);
