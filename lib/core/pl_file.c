@@ -12,6 +12,7 @@
 
 #include "pl_file.h"
 #include "pl_num.h"
+#include "pl_timeout.h"
 
 bool
 pl_root_is_live(const char *root)
@@ -69,7 +70,8 @@ int
 pl_read_file(const char *root, const char *path, struct pl_buf *out, char *err, size_t errlen)
 {
 	char full[4096], chunk[65536];
-	int fd;
+	const char *was;
+	int fd, rc = -1;
 
 	pl_buf_reset(out);
 	if (out->cap == 0)
@@ -78,10 +80,13 @@ pl_read_file(const char *root, const char *path, struct pl_buf *out, char *err, 
 		pl_snprintf(err, errlen, "path too long: %s", path);
 		return -1;
 	}
+	/* open() and read() are where a run blocks (a FIFO, a hung file system): a timeout
+	 * then names this file, whatever the plugin said it was doing. */
+	was = pl_timeout_waiting_on("reading", path);
 	fd = open(full, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		pl_snprintf(err, errlen, "cannot read %s: %s", full, strerror(errno));
-		return -1;
+		goto end;
 	}
 	for (;;) {
 		ssize_t n = read(fd, chunk, sizeof(chunk));
@@ -90,49 +95,52 @@ pl_read_file(const char *root, const char *path, struct pl_buf *out, char *err, 
 			continue;
 		if (n < 0) {
 			pl_snprintf(err, errlen, "cannot read %s: %s", full, strerror(errno));
-			close(fd);
-			return -1;
+			goto end;
 		}
 		if (n == 0)
 			break;
 		if (pl_buf_add(out, chunk, (size_t)n) != 0) {
 			pl_snprintf(err, errlen, "%s is larger than %zu bytes or memory ran out", full,
 				    out->cap);
-			close(fd);
-			return -1;
+			goto end;
 		}
 	}
-	close(fd);
 	if (out->data == NULL)
 		pl_buf_add(out, "", 0);
-	return 0;
+	rc = 0;
+end:
+	if (fd >= 0)
+		close(fd);
+	pl_timeout_waiting(was);
+	return rc;
 }
 
-int
-pl_read_small(const char *root, const char *path, char *buf, size_t len)
+static int
+read_small(const char *root, const char *path, char *buf, size_t len, int oflags)
 {
 	char full[4096];
+	const char *was;
 	size_t got = 0;
-	int fd;
+	int fd, rc = -1, e = 0;
 
 	if (len == 0 || pl_path(root, path, full, sizeof(full)) != 0) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	fd = open(full, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -1;
+	was = pl_timeout_waiting_on("reading", path);
+	fd = open(full, O_RDONLY | O_CLOEXEC | O_NOCTTY | oflags);
+	if (fd < 0) {
+		e = errno;
+		goto end;
+	}
 	while (got < len - 1) {
 		ssize_t n = read(fd, buf + got, len - 1 - got);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			int e = errno;
-
-			close(fd);
-			errno = e;
-			return -1;
+			e = errno;
+			goto end;
 		}
 		if (n == 0)
 			break;
@@ -142,16 +150,41 @@ pl_read_small(const char *root, const char *path, char *buf, size_t len)
 		char extra;
 
 		if (read(fd, &extra, 1) > 0) {
-			close(fd);
-			errno = EFBIG;
-			return -1;
+			e = EFBIG;
+			goto end;
 		}
 	}
-	close(fd);
+	/* An attribute is text: a NUL inside would cut the value short ("10\0...00" read
+	 * as 10) and let a wrong figure through. */
+	if (memchr(buf, '\0', got) != NULL) {
+		e = EILSEQ;
+		goto end;
+	}
 	while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == ' '))
 		got--;
 	buf[got] = '\0';
-	return (int)got;
+	rc = (int)got;
+end:
+	if (fd >= 0)
+		close(fd);
+	pl_timeout_waiting(was);
+	if (rc < 0) {
+		buf[0] = '\0';
+		errno = e;
+	}
+	return rc;
+}
+
+int
+pl_read_small(const char *root, const char *path, char *buf, size_t len)
+{
+	return read_small(root, path, buf, len, 0);
+}
+
+int
+pl_read_small_nofollow(const char *root, const char *path, char *buf, size_t len)
+{
+	return read_small(root, path, buf, len, O_NOFOLLOW);
 }
 
 void
@@ -180,7 +213,7 @@ pl_uptime(const char *root, double *out, char *err, size_t errlen)
 			return 0;
 		}
 	}
-	if (pl_read_small(root, "/proc/uptime", buf, sizeof(buf)) < 0) {
+	if (pl_read_small(root, "/proc/uptime", buf, sizeof(buf)) < 0 && errno != EILSEQ) {
 		pl_snprintf(err, errlen, "cannot read %s/proc/uptime: %s",
 			    pl_root_is_live(root) ? "" : root, strerror(errno));
 		return -1;
@@ -206,6 +239,7 @@ pl_dir_list(const char *root, const char *path, char ***names, size_t *n, char *
 	    size_t errlen)
 {
 	char full[4096];
+	const char *was;
 	struct dirent *de;
 	size_t cap = 0;
 	DIR *d;
@@ -217,10 +251,12 @@ pl_dir_list(const char *root, const char *path, char ***names, size_t *n, char *
 		errno = ENAMETOOLONG;
 		return -1;
 	}
+	was = pl_timeout_waiting_on("listing", path);
 	d = opendir(full);
 	if (d == NULL) {
 		int e = errno;
 
+		pl_timeout_waiting(was);
 		pl_snprintf(err, errlen, "cannot list %s: %s", full, strerror(e));
 		errno = e;
 		return -1;
@@ -248,6 +284,7 @@ pl_dir_list(const char *root, const char *path, char ***names, size_t *n, char *
 		(*names)[(*n)++] = copy;
 	}
 	closedir(d);
+	pl_timeout_waiting(was);
 	if (*n > 1)
 		qsort(*names, *n, sizeof(**names), cmp_names);
 	return 0;

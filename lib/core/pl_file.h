@@ -33,8 +33,18 @@ int pl_read_file(const char *root, const char *path, struct pl_buf *out, char *e
 		 size_t errlen);
 
 /* Reads a small file (a sysfs attribute) into buf, without a trailing newline.
- * Returns its length, or -1 (errno set) when it cannot be read or does not fit. */
+ * Returns its length, or -1 (errno set, buf "") when it cannot be read, does not fit
+ * (EFBIG) or is not text: a NUL byte inside is malformed (EILSEQ), never a shorter
+ * value.
+ *
+ * pl_read_file, pl_read_small and pl_dir_list name the file in the timeout's waiting
+ * text ("reading /proc/uptime", "listing /sys/block") while they may block, and put the
+ * caller's text back when they return. */
 int pl_read_small(const char *root, const char *path, char *buf, size_t len);
+/* The same, refusing a symlink in place of the file itself (ELOOP): for a file whose
+ * text is shown (a chip's name, a sensor's label), which in sysfs is never a link, so
+ * that a tree given with --root cannot have the plugin print some other file. */
+int pl_read_small_nofollow(const char *root, const char *path, char *buf, size_t len);
 
 /* The boot id of the system under root, or "" when the kernel does not say. */
 void pl_boot_id(const char *root, char *buf, size_t len);

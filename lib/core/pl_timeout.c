@@ -265,6 +265,20 @@ pl_timeout_waiting(const char *what)
 	waiting = what;
 }
 
+const char *
+pl_timeout_waiting_on(const char *verb, const char *path)
+{
+	/* Two buffers: the one written is never the one published, so the handler sees
+	 * either the old text or the new one whole, never half of each. */
+	static char texts[2][320];
+	const char *prev = waiting;
+	char *t = prev == texts[0] ? texts[1] : texts[0];
+
+	pl_snprintf(t, sizeof(texts[0]), "%s %s", verb, path);
+	waiting = t;
+	return prev;
+}
+
 void
 pl_timeout_disarm(void)
 {

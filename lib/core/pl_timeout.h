@@ -21,6 +21,10 @@ void pl_timeout_output(enum pl_format fmt, const char *plugin);
 /* What the plugin waits for now; what must outlive the call (a string literal or a
  * buffer that stays valid), since the handler may print it at any moment. */
 void pl_timeout_waiting(const char *what);
+/* The same for one file: "VERB PATH" ("reading /proc/uptime"), copied into a buffer of
+ * this module. Returns the text it replaced, for pl_timeout_waiting() to put back when
+ * the wait is over (the library's readers of files do so). */
+const char *pl_timeout_waiting_on(const char *verb, const char *path);
 void pl_timeout_disarm(void);
 
 /* What the handler would write now, into out (size bytes, NUL-terminated); returns the

@@ -245,7 +245,9 @@ attr_read(const char *root, const struct attrs *a, const char *attr, const char 
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	return pl_read_small(root, path, buf, len);
+	/* In sysfs an attribute is a file, never a link: one in a tree given with --root
+	 * is refused rather than followed to some other file, whose text would be shown. */
+	return pl_read_small_nofollow(root, path, buf, len);
 }
 
 /* Makes outside text safe to show: printable ASCII, '?' for anything else and for '|'
@@ -276,6 +278,11 @@ attr_value(const char *root, const struct attrs *a, const char *attr, const char
 
 	pl_snprintf(name, sizeof(name), "%s_%s", attr, item);
 	n = attr_read(root, a, attr, item, buf, sizeof(buf));
+	if (n < 0 && errno == EILSEQ) {
+		pl_snprintf(why, whylen, "%s holds a NUL byte, not a number", name);
+		pl_strlcpy(brief, "NUL byte in value", brieflen);
+		return -1;
+	}
 	if (n < 0) {
 		e = errno;
 		pl_snprintf(why, whylen, "cannot read %s: %s", name, strerror(e));
@@ -502,7 +509,7 @@ chip_intrusion(const char *root, const struct attrs *a, struct pl_hwmon_chip *c)
 			continue;
 		c->intrusion_present |= 1u << idx;
 		pl_snprintf(path, sizeof(path), "%s/%s", a->base, a->names[i]);
-		n = pl_read_small(root, path, buf, sizeof(buf));
+		n = pl_read_small_nofollow(root, path, buf, sizeof(buf));
 		if (n <= 0 || pl_hwmon_value_parse(buf, (size_t)n, &v) != 0)
 			c->intrusion_bad |= 1u << idx;
 		else if (v != 0)
@@ -530,10 +537,10 @@ chip_read(const char *root, const char *dirname, struct pl_hwmon_chip *c, char *
 
 	/* The name: hwmonN/name, then device/name (old kernels), then "hwmonN". */
 	pl_snprintf(path, sizeof(path), "%s/name", a.base);
-	n = pl_read_small(root, path, raw, sizeof(raw));
+	n = pl_read_small_nofollow(root, path, raw, sizeof(raw));
 	if (n <= 0) {
 		pl_snprintf(path, sizeof(path), "%s/name", dev.base);
-		n = pl_read_small(root, path, raw, sizeof(raw));
+		n = pl_read_small_nofollow(root, path, raw, sizeof(raw));
 	}
 	if (n > 0)
 		printable(raw, c->name, sizeof(c->name));

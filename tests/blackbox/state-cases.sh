@@ -791,6 +791,92 @@ left=$(find "$d" -name '*.tmp' | wc -l)
 [ "$left" = 0 ] || problem "$left temporary files left behind"
 finish
 
+# ---------------------------------------------------------------- the file a timeout waited on
+# The library's readers name the file they block on (a FIFO, a hung file system), not
+# the step the plugin last announced; small sysfs files with a NUL inside are malformed;
+# check_hwmon does not follow a symlink in place of a chip's name or a sensor's label.
+
+HWMON=$PLUGINS/check_hwmon
+NET=$PLUGINS/check_net
+# copy_root SRC DST: a writable copy of a fixture tree (symlinks kept).
+copy_root() { rm -rf "$2" && mkdir -p "$(dirname "$2")" && cp -a "$1" "$2"; }
+
+begin "timeout: a FIFO in place of /proc/uptime is named (not the /proc/stat read before it)"
+r=$work/fifo-uptime
+copy_root "$D12/t1" "$r"
+rm "$r/proc/uptime"
+mkfifo "$r/proc/uptime"
+run "$CPU" --root "$r" -t 1 --interval 0 --state-dir "$(newdir)"
+expect_rc 3
+expect_prefix "CPU UNKNOWN - "
+expect_contains "timed out after 1s while reading /proc/uptime"
+expect_not_contains "reading /proc/stat"
+finish
+
+begin "timeout: a FIFO in place of the boot id is named"
+r=$work/fifo-bootid
+copy_root "$D12/t1" "$r"
+rm "$r/proc/sys/kernel/random/boot_id"
+mkfifo "$r/proc/sys/kernel/random/boot_id"
+run "$CPU" --root "$r" -t 1 --interval 0 --state-dir "$(newdir)"
+expect_rc 3
+expect_contains "timed out after 1s while reading /proc/sys/kernel/random/boot_id"
+finish
+
+begin "timeout: check_hwmon names the sensor file it blocked on"
+r=$work/fifo-hwmon
+copy_root "$FIXTURES/hwmon/coretemp" "$r"
+rm "$r/sys/class/hwmon/hwmon1/temp2_input"
+mkfifo "$r/sys/class/hwmon/hwmon1/temp2_input"
+run "$HWMON" --root "$r" -t 1
+expect_rc 3
+expect_prefix "HWMON UNKNOWN - "
+expect_contains "timed out after 1s while reading /sys/class/hwmon/hwmon1/temp2_input"
+finish
+
+begin "timeout: check_net names the interface attribute it blocked on"
+r=$work/fifo-net
+copy_root "$FIXTURES/net/docker-host/t0" "$r"
+rm "$r/sys/class/net/eth0/speed"
+mkfifo "$r/sys/class/net/eth0/speed"
+run "$NET" --root "$r" -t 1 --interval 0 --state-dir "$(newdir)"
+expect_rc 3
+expect_contains "timed out after 1s while reading /sys/class/net/eth0/speed"
+finish
+
+begin "a NUL inside a sysfs value is malformed, never the shorter number before it"
+r=$work/nul-net
+copy_root "$FIXTURES/net/docker-host/t0" "$r"
+# "10\0" then "000": read as 10 (Mbit/s) before; the real file says 1000 or nothing.
+printf '%s\0%s\n' 10 000 >"$r/sys/class/net/eth0/speed"
+run "$NET" --root "$r" --interval 0 --state-dir "$(newdir)"
+expect_not_contains "10Mbit/s"
+expect_not_contains ";0;10000000 "
+finish
+
+begin "a NUL inside a sensor value: check_hwmon says so"
+r=$work/nul-hwmon
+copy_root "$FIXTURES/hwmon/coretemp" "$r"
+printf '%s\0%s\n' 45 000 >"$r/sys/class/hwmon/hwmon1/temp2_input"
+run "$HWMON" --root "$r" -v
+expect_contains "temp2_input holds a NUL byte"
+finish
+
+begin "check_hwmon --root: a symlink in place of a chip's name or a sensor's label is not followed"
+r=$work/link-hwmon
+copy_root "$FIXTURES/hwmon/coretemp" "$r"
+printf 'LEAKED-NAME\n' >"$work/leak-name"
+printf 'LEAKED-LABEL\n' >"$work/leak-label"
+ln -sf "$work/leak-name" "$r/sys/class/hwmon/hwmon1/name"
+ln -sf "$work/leak-label" "$r/sys/class/hwmon/hwmon1/temp2_label"
+run "$HWMON" --root "$r" -v --output-format json
+expect_not_contains "LEAKED"
+case "$err" in *LEAKED*) problem "stderr shows the linked file: [$err]" ;; esac
+run "$HWMON" --root "$r" -v
+expect_not_contains "LEAKED"
+case "$err" in *LEAKED*) problem "stderr shows the linked file: [$err]" ;; esac
+finish
+
 # ---------------------------------------------------------------- output forms of the exit paths
 # A timeout and the option file's errors in every --output-format (output.cases has the
 # other exit paths). The timeout's text is prepared when the deadline is armed and again
