@@ -16,6 +16,7 @@ TCase *tc_hwmon(void);
 TCase *tc_mdstat(void);
 TCase *tc_timeout(void);
 TCase *tc_file(void);
+TCase *tc_clock(void);
 
 /* The fixture tree (tests/fixtures), from $FIXTURES or relative to the source dir. */
 const char *fixtures_dir(void);
