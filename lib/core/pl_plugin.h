@@ -50,7 +50,9 @@ struct pl_common {
 void pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 		     struct pl_common *c);
 
-/* Arms the deadline from the common options. */
+/* Arms the deadline from the common options: the process deadline (pl_deadline) that
+ * blocking calls are given, --timeout from now, and the SIGALRM backstop shortly after it
+ * (pl_timeout_arm). */
 void pl_plugin_arm(const struct pl_common *c);
 
 /* One UNKNOWN (or other) line and exit. */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "pl_buf.h"
+#include "pl_deadline.h"
 #include "pl_num.h"
 #include "pl_timeout.h"
 
@@ -169,6 +170,9 @@ on_alarm(int sig)
 	size_t n;
 
 	(void)sig;
+	/* A child still running would outlive us and keep writing into a pipe nobody reads:
+	 * kill its whole process group first (only kill(), async-signal-safe). */
+	pl_deadline_kill_child();
 	n = pl_timeout_message(msg, sizeof(msg));
 	write_all(msg, n);
 	_exit(expire_state);
@@ -240,6 +244,10 @@ pl_timeout_arm(double seconds, enum pl_state state, const char *service)
 {
 	struct sigaction sa;
 	struct itimerval it;
+	/* The deadline that blocking calls are given, and the backstop a little after it. */
+	double at = seconds + pl_deadline_grace(seconds);
+
+	pl_deadline_start(seconds);
 
 	arm_seconds = seconds;
 	arm_state = state;
@@ -252,8 +260,8 @@ pl_timeout_arm(double seconds, enum pl_state state, const char *service)
 	sigaction(SIGALRM, &sa, NULL);
 
 	memset(&it, 0, sizeof(it));
-	it.it_value.tv_sec = (time_t)seconds;
-	it.it_value.tv_usec = (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6);
+	it.it_value.tv_sec = (time_t)at;
+	it.it_value.tv_usec = (suseconds_t)((at - (double)(time_t)at) * 1e6);
 	if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
 		it.it_value.tv_usec = 1;
 	setitimer(ITIMER_REAL, &it, NULL);

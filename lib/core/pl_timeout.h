@@ -13,7 +13,10 @@
 
 #include "pl_result.h"
 
-/* seconds > 0; fractions allowed. service is the status line's first word. */
+/* seconds > 0; fractions allowed. service is the status line's first word. Sets the
+ * process deadline (pl_deadline) seconds from now, and the backstop timer
+ * pl_deadline_grace(seconds) after it: the handler kills the registered child's process
+ * group (pl_deadline_child) before it prints. */
 void pl_timeout_arm(double seconds, enum pl_state state, const char *service);
 /* The output form and the plugin's name ("check_cpu", for JSON) the timeout is reported
  * in; prepares the text again if the deadline was armed. Default: nagios, no name. */

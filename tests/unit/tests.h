@@ -17,6 +17,7 @@ TCase *tc_mdstat(void);
 TCase *tc_timeout(void);
 TCase *tc_file(void);
 TCase *tc_clock(void);
+TCase *tc_run(void);
 
 /* The fixture tree (tests/fixtures), from $FIXTURES or relative to the source dir. */
 const char *fixtures_dir(void);
