@@ -362,16 +362,22 @@ show_name(const char *name, char *out, size_t len)
 	return out;
 }
 
-/* What one interface did, for metrics, findings and the summary. */
+/* One selected interface: what it is and what it did. */
 struct net_if {
 	const struct pl_netdev_if *now;
-	char show[SHOW_MAX];         /* the name in texts (show_name) */
 	struct pl_netdev_link link;
-	bool explicit;               /* an include rule named it */
+	bool named;                  /* an include rule named it */
 	bool hand_speed;             /* speed from --speed */
 	double speed;                /* bits/s, NAN unknown */
-	double rate[PL_ND_NFIELDS];  /* per second, NAN unknown */
-	double util[2];              /* rx, tx percent, NAN unknown */
+	struct pl_netdev_rates r;
+};
+
+/* What the selection found: the interfaces to report and those left out. */
+struct net_sel {
+	struct net_if *v;
+	size_t n;
+	const char **virt, **absent; /* left out: virtual; not in /sys/class/net */
+	size_t nvirt, nabsent;
 };
 
 static double
@@ -386,10 +392,68 @@ hand_speed(const struct net_config *cfg, const char *name)
 	return s;
 }
 
-static const char *
-duplex_word(enum pl_duplex d)
+/* Whether the defaults leave name out; read in steps, so that a virtual interface costs
+ * a few lstat calls, not its eight attributes. */
+static bool
+net_default_out(const struct pl_common *c, const char *name, struct net_if *f,
+		struct net_sel *s)
 {
-	return d == PL_DUPLEX_FULL ? "full" : d == PL_DUPLEX_HALF ? "half" : "unknown";
+	if (pl_netdev_virtual_name(name)) {
+		s->virt[s->nvirt++] = name;
+		return true;
+	}
+	pl_netdev_link_kind(c->root, name, &f->link);
+	if (!f->link.present) {
+		s->absent[s->nabsent++] = name;
+		return true;
+	}
+	if (pl_netdev_is_virtual(name, &f->link)) {
+		s->virt[s->nvirt++] = name;
+		return true;
+	}
+	return false;
+}
+
+/* Chooses the interfaces of the reading now, reads their links and works out their
+ * rates against then. */
+static void
+net_select(const struct net_config *cfg, const struct pl_common *c, const struct pl_netdev *now,
+	   const struct pl_netdev *then, double dt, struct net_sel *s)
+{
+	s->v = calloc(now->n + 1, sizeof(*s->v));
+	s->virt = calloc(now->n + 1, sizeof(*s->virt));
+	s->absent = calloc(now->n + 1, sizeof(*s->absent));
+	if (s->v == NULL || s->virt == NULL || s->absent == NULL)
+		pl_die(PL_UNKNOWN, "out of memory");
+	pl_timeout_waiting("reading /sys/class/net");
+	for (size_t i = 0; i < now->n; i++) {
+		const char *name = now->v[i].name;
+		struct net_if *f = &s->v[s->n];
+		enum pl_select_verdict verdict = pl_select_match(&c->select, name);
+
+		memset(f, 0, sizeof(*f));
+		if (verdict == PL_SELECT_EXCLUDED ||
+		    (verdict == PL_SELECT_DEFAULT && pl_select_has_include(&c->select)) ||
+		    (verdict == PL_SELECT_DEFAULT && net_default_out(c, name, f, s)))
+			continue;
+		f->now = &now->v[i];
+		f->named = verdict == PL_SELECT_INCLUDED;
+		pl_netdev_link_read(c->root, name, &f->link);
+		f->speed = hand_speed(cfg, name);
+		f->hand_speed = !isnan(f->speed);
+		if (!f->hand_speed && f->link.speed > 0)
+			f->speed = (double)f->link.speed * 1e6;
+		pl_netdev_rates(f->now, pl_netdev_find(then, name), dt, f->speed, &f->r);
+		s->n++;
+	}
+}
+
+static void
+net_sel_free(struct net_sel *s)
+{
+	free(s->v);
+	free(s->virt);
+	free(s->absent);
 }
 
 /* "15.8Mbit/s (1.6%)" or "15.8Mbit/s" when the speed is unknown. */
@@ -419,137 +483,133 @@ link_word(const struct pl_netdev_link *l)
 	return "";
 }
 
-/* "eth0 up 1Gbit/s: rx 12.3Mbit/s (1.2%), tx 4.5Mbit/s (0.5%)" */
-static void
-describe(const struct net_if *f, struct pl_buf *b)
+/* Why the figures of f are missing this run, for pl_metric_missing, or NULL. */
+static const char *
+gap_text(const struct net_if *f, char *buf, size_t len)
 {
-	char sp[32], rx[64], tx[64];
-	const char *w = link_word(&f->link);
+	char e[SHOW_MAX];
 
-	pl_buf_puts(b, f->show);
-	if (w[0])
-		pl_buf_printf(b, " %s", w);
-	if (!isnan(f->speed))
-		pl_buf_printf(b, " %s", pl_unit_human(sp, sizeof(sp), f->speed, PL_U_BITS_PER_S));
-	pl_buf_printf(b, ": rx %s, tx %s",
-		      rate_text(rx, sizeof(rx), f->rate[PL_ND_RX_BYTES] * 8, f->util[0]),
-		      rate_text(tx, sizeof(tx), f->rate[PL_ND_TX_BYTES] * 8, f->util[1]));
+	show_name(f->now->name, e, sizeof(e));
+	switch (f->r.gap) {
+	case PL_ND_GAP_NEW:
+		pl_snprintf(buf, len, "%s appeared since the last run", e);
+		return buf;
+	case PL_ND_GAP_RESET:
+		pl_snprintf(buf, len, "%s's counters went back since the last run (driver reset or device replaced)",
+			    e);
+		return buf;
+	case PL_ND_GAP_NO_TIME:
+	case PL_ND_GAP_NONE:
+		break;
+	}
+	return NULL;
 }
 
+/* The metrics of one interface; labels IF_rx_bits... as before items. A figure that is
+ * missing says why: for this run (a new or reset interface), or until the admin gives
+ * the speed that utilization needs. */
 static void
-add_metrics(struct pl_result *r, const struct net_if *f)
+net_metrics(struct pl_item *it, const struct net_if *f)
 {
 	static const char *const dir[2] = { "rx", "tx" };
-	char ln[PL_LABEL_MAX];
-	struct pl_metric *m;
+	static const char *const kind[3] = { "packets", "errors", "drops" };
+	static const int field[2][3] = {
+		{ PL_ND_RX_PACKETS, PL_ND_RX_ERRS, PL_ND_RX_DROP },
+		{ PL_ND_TX_PACKETS, PL_ND_TX_ERRS, PL_ND_TX_DROP },
+	};
+	char n[32], why[160], fix[96], e[SHOW_MAX];
+	const char *gap = gap_text(f, why, sizeof(why));
+	struct pl_metric *m[PL_ND_NFIELDS];
+	size_t nm = 0;
 
-	/* The one label rule; a name of at most PL_NETDEV_NAME_MAX - 1 bytes always fits. */
-	pl_label_str(ln, sizeof(ln), f->now->name);
 	for (int d = 0; d < 2; d++) {
-		int base = d == 0 ? PL_ND_RX_BYTES : PL_ND_TX_BYTES;
-
-		m = pl_metric_addf(r, f->rate[base] * 8, PL_U_BITS_PER_S, "%s_%s_bits", ln, dir[d]);
-		pl_metric_minmax(m, 0, f->speed);
-		m->prec = 0;
+		m[nm] = pl_item_metric(it, d ? "tx_bits" : "rx_bits",
+				       f->r.rate[d ? PL_ND_TX_BYTES : PL_ND_RX_BYTES] * 8,
+				       PL_U_BITS_PER_S);
+		pl_metric_minmax(m[nm], 0, f->speed);
+		m[nm++]->prec = 0;
 	}
-	for (int d = 0; d < 2; d++)
-		pl_metric_minmax(pl_metric_addf(r, f->util[d], PL_U_PERCENT, "%s_%s_util", ln,
-						dir[d]), 0, 100);
-	for (int d = 0; d < 2; d++)
-		pl_metric_minmax(pl_metric_addf(r, f->rate[d ? PL_ND_TX_PACKETS : PL_ND_RX_PACKETS],
-						PL_U_NONE, "%s_%s_packets", ln, dir[d]), 0, NAN);
-	for (int d = 0; d < 2; d++)
-		pl_metric_minmax(pl_metric_addf(r, f->rate[d ? PL_ND_TX_ERRS : PL_ND_RX_ERRS],
-						PL_U_NONE, "%s_%s_errors", ln, dir[d]), 0, NAN);
-	for (int d = 0; d < 2; d++)
-		pl_metric_minmax(pl_metric_addf(r, f->rate[d ? PL_ND_TX_DROP : PL_ND_RX_DROP],
-						PL_U_NONE, "%s_%s_drops", ln, dir[d]), 0, NAN);
+	for (int d = 0; d < 2; d++) {
+		pl_snprintf(n, sizeof(n), "%s_util", dir[d]);
+		m[nm] = pl_item_metric(it, n, f->r.util[d], PL_U_PERCENT);
+		pl_metric_minmax(m[nm++], 0, 100);
+	}
+	for (int k = 0; k < 3; k++)
+		for (int d = 0; d < 2; d++) {
+			pl_snprintf(n, sizeof(n), "%s_%s", dir[d], kind[k]);
+			m[nm] = pl_item_metric(it, n, f->r.rate[field[d][k]], PL_U_NONE);
+			pl_metric_minmax(m[nm++], 0, NAN);
+		}
+	for (size_t i = 0; i < nm; i++) {
+		bool util = i == 2 || i == 3;
+
+		if (util && isnan(f->speed)) {
+			show_name(f->now->name, e, sizeof(e));
+			pl_snprintf(why, sizeof(why), "the kernel does not know %s's link speed", e);
+			pl_snprintf(fix, sizeof(fix), "give the speed with --speed %s=1Gbit/s", e);
+			pl_metric_missing(m[i], PL_MISSING_LASTING, why, fix);
+		} else if (gap != NULL && isnan(m[i]->value)) {
+			pl_metric_missing(m[i], PL_MISSING_RUN, gap, NULL);
+		}
+	}
 }
 
-/* Down links and speed or duplex below expectations become findings. */
+/* The long-output line and facts of one interface. */
 static void
-judge_link(const struct net_config *cfg, struct pl_result *r, const struct net_if *f)
+net_detail(struct pl_item *it, const struct net_if *f)
 {
-	const struct pl_netdev_link *l = &f->link;
-	const char *name = f->show;
-	enum pl_link st = pl_netdev_link_state(l);
-	char h[32], e[32] = "";
-	bool slow, half;
+	char sp[48], n[6][32], rx[64], tx[64], e[SHOW_MAX];
+	const double *v = f->r.rate;
 
-	if (st == PL_LINK_UNKNOWN) {
-		/* An interface the admin named must be judged; not knowing its link is not
-		 * a green light. */
-		if (f->explicit)
-			pl_result_finding(r, cfg->down_state == PL_OK ? PL_OK : PL_UNKNOWN,
-					  "%s: not in /sys/class/net: link state unknown", name);
-		else
-			pl_result_line(r, "%s: not in /sys/class/net: link state, speed and duplex unknown",
-				       name);
-		return;
-	}
-	if (st != PL_LINK_UP) {
-		if (f->explicit)
-			pl_result_finding(r, cfg->down_state, "%s is %s", name, pl_netdev_link_text(l));
-		else if (st == PL_LINK_ADMIN_DOWN)
-			pl_result_line(r, "%s is administratively down (not alerting: name it with --include to alert)",
-				       name);
-		else
-			pl_result_finding(r, PL_WARNING, "%s is %s", name, pl_netdev_link_text(l));
-		return;
-	}
-	if (cfg->expect_speed > 0 && l->speed < 0)
-		pl_result_line(r, "%s: the kernel does not know the negotiated speed; --expect-speed not checked",
-			       name);
-	if (cfg->expect_duplex != PL_DUPLEX_UNKNOWN && l->duplex == PL_DUPLEX_UNKNOWN)
-		pl_result_line(r, "%s: the kernel does not know the duplex; --expect-duplex not checked",
-			       name);
-	slow = cfg->expect_speed > 0 && l->speed > 0 && (double)l->speed * 1e6 < cfg->expect_speed;
-	half = cfg->expect_duplex == PL_DUPLEX_FULL && l->duplex == PL_DUPLEX_HALF;
-	if (!slow && !half)
-		return;
-	if (l->speed > 0)
-		pl_unit_human(h, sizeof(h), (double)l->speed * 1e6, PL_U_BITS_PER_S);
+	if (isnan(f->speed))
+		pl_item_fact(it, "speed", "unknown (the kernel does not say: give it with --speed %s=RATE)",
+			     show_name(f->now->name, e, sizeof(e)));
 	else
-		pl_strlcpy(h, "unknown speed", sizeof(h));
-	if (cfg->expect_speed > 0)
-		pl_unit_human(e, sizeof(e), cfg->expect_speed, PL_U_BITS_PER_S);
-	pl_result_finding(r, PL_WARNING, "%s linked at %s %s duplex, expected %s%s%s%s", name, h,
-			  duplex_word(l->duplex), cfg->expect_speed > 0 ? "at least " : "",
-			  cfg->expect_speed > 0 ? e : "",
-			  cfg->expect_speed > 0 && cfg->expect_duplex != PL_DUPLEX_UNKNOWN ? " " : "",
-			  cfg->expect_duplex != PL_DUPLEX_UNKNOWN ?
-			  (cfg->expect_duplex == PL_DUPLEX_FULL ? "full duplex" : "half duplex") : "");
+		pl_item_fact(it, "speed", "%s%s",
+			     pl_unit_human(sp, sizeof(sp), f->speed, PL_U_BITS_PER_S),
+			     f->hand_speed ? " (--speed)" : "");
+	if (f->link.duplex != PL_DUPLEX_UNKNOWN)
+		pl_item_fact(it, "duplex", "%s", f->link.duplex == PL_DUPLEX_FULL ? "full" : "half");
+	if (f->r.gap != PL_ND_GAP_NONE) {
+		pl_item_line(it, "%s; no rates this run: %s", pl_netdev_link_text(&f->link),
+			     f->r.gap == PL_ND_GAP_NEW ? "appeared since the last run" :
+			     f->r.gap == PL_ND_GAP_RESET ?
+			     "counters went back since the last run (driver reset or device replaced)" :
+			     "read twice at the same moment");
+		return;
+	}
+	pl_fmt_num(n[0], sizeof(n[0]), v[PL_ND_RX_PACKETS], 2);
+	pl_fmt_num(n[1], sizeof(n[1]), v[PL_ND_RX_ERRS], 2);
+	pl_fmt_num(n[2], sizeof(n[2]), v[PL_ND_RX_DROP], 2);
+	pl_fmt_num(n[3], sizeof(n[3]), v[PL_ND_TX_PACKETS], 2);
+	pl_fmt_num(n[4], sizeof(n[4]), v[PL_ND_TX_ERRS], 2);
+	pl_fmt_num(n[5], sizeof(n[5]), v[PL_ND_TX_DROP], 2);
+	pl_item_line(it, "%s; rx %s, %s packets/s, %s errors/s, %s drops/s; tx %s, %s packets/s, "
+		     "%s errors/s, %s drops/s", pl_netdev_link_text(&f->link),
+		     rate_text(rx, sizeof(rx), v[PL_ND_RX_BYTES] * 8, f->r.util[0]), n[0], n[1],
+		     n[2], rate_text(tx, sizeof(tx), v[PL_ND_TX_BYTES] * 8, f->r.util[1]), n[3],
+		     n[4], n[5]);
 }
 
-/* The long-output line of one interface. */
+/* One item per selected interface: metrics, the verdict on its link, details. */
 static void
-detail_line(struct pl_result *r, const struct net_if *f)
+net_evaluate(const struct net_config *cfg, const struct net_sel *s, struct pl_result *r)
 {
-	char sp[48], n[6][32], rx[64], tx[64];
-	const struct pl_netdev_link *l = &f->link;
+	const struct pl_netdev_expect e = { cfg->expect_speed, cfg->expect_duplex };
 
-	if (isnan(f->speed))
-		pl_strlcpy(sp, "speed unknown", sizeof(sp));
-	else
-		pl_snprintf(sp, sizeof(sp), "%s%s",
-			    pl_unit_human(n[0], sizeof(n[0]), f->speed, PL_U_BITS_PER_S),
-			    f->hand_speed ? " (--speed)" : "");
-	pl_fmt_num(n[0], sizeof(n[0]), f->rate[PL_ND_RX_PACKETS], 2);
-	pl_fmt_num(n[1], sizeof(n[1]), f->rate[PL_ND_RX_ERRS], 2);
-	pl_fmt_num(n[2], sizeof(n[2]), f->rate[PL_ND_RX_DROP], 2);
-	pl_fmt_num(n[3], sizeof(n[3]), f->rate[PL_ND_TX_PACKETS], 2);
-	pl_fmt_num(n[4], sizeof(n[4]), f->rate[PL_ND_TX_ERRS], 2);
-	pl_fmt_num(n[5], sizeof(n[5]), f->rate[PL_ND_TX_DROP], 2);
-	pl_result_line(r, "%s: %s, %s, %s duplex; rx %s, %s packets/s, %s errors/s, %s drops/s; "
-		       "tx %s, %s packets/s, %s errors/s, %s drops/s",
-		       f->show, pl_netdev_link_text(l), sp, duplex_word(l->duplex),
-		       rate_text(rx, sizeof(rx), f->rate[PL_ND_RX_BYTES] * 8, f->util[0]),
-		       n[0], n[1], n[2],
-		       rate_text(tx, sizeof(tx), f->rate[PL_ND_TX_BYTES] * 8, f->util[1]),
-		       n[3], n[4], n[5]);
-	if (isnan(f->speed))
-		pl_result_line(r, "%s: the kernel does not know the link speed (virtual NIC, wireless?): utilization is U; give it with --speed %s=RATE",
-			       f->show, f->show);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct net_if *f = &s->v[i];
+		struct pl_item *it = pl_result_item(r, "interface", f->now->name);
+		struct pl_netdev_verdict v;
+
+		net_metrics(it, f);
+		pl_netdev_judge(&f->link, f->named, (int)cfg->down_state, &e, &v);
+		if (v.state >= 0)
+			pl_item_finding(it, (enum pl_state)v.state, "%s", v.text);
+		if (v.note[0])
+			pl_item_line(it, "%s", v.note);
+		net_detail(it, f);
+	}
 }
 
 /* Appends up to ten names to b, escaped: "lo, docker0 (+3 more)". */
@@ -564,6 +624,70 @@ list_names(struct pl_buf *b, const char *const *names, size_t n)
 		pl_buf_printf(b, " (+%zu more)", n - 10);
 }
 
+/* What is not an interface of the reading: names an include rule wants that are not
+ * there, lines whose name no kernel gives (each that line's problem alone), interfaces
+ * gone since the last run. Returns how many problems it added. */
+static size_t
+net_absentees(const struct pl_common *c, const struct pl_netdev *now, const struct net_ctx *x,
+	      enum pl_basis basis, struct pl_result *r)
+{
+	const char **names = calloc(now->n + 1, sizeof(*names)), *missing[16];
+	size_t nm, problems = 0;
+	char e[SHOW_MAX];
+
+	for (size_t i = 0; names != NULL && i < now->n; i++)
+		names[i] = now->v[i].name;
+	nm = pl_select_missing(&c->select, names, names ? now->n : 0, missing, 16);
+	for (size_t i = 0; i < nm && i < 16; i++)
+		pl_item_finding(pl_result_item(r, "interface", missing[i]), PL_CRITICAL, "not found");
+	problems += nm;
+	free(names);
+	for (size_t i = 0; i < now->nbad; i++) {
+		const char *name = now->bad[i].name;
+
+		if (!pl_select_take(&c->select, &name, 1, true))
+			continue;
+		pl_item_finding(pl_result_item(r, "interface", name), PL_UNKNOWN,
+				"/proc/net/dev line %zu %s: not checked", now->bad[i].lineno,
+				now->bad[i].why);
+		problems++;
+	}
+	for (size_t i = 0; basis == PL_BASIS_STATE && i < x->nvanished; i++) {
+		const char *name = x->vanished[i];
+
+		/* Gone from sysfs too: only its name can tell a virtual one. */
+		if (pl_select_take(&c->select, &name, 1, !pl_netdev_virtual_name(name)))
+			pl_result_line(r, "%s vanished since the last run",
+				       show_name(name, e, sizeof(e)));
+	}
+	return problems;
+}
+
+/* Nothing to report: the one UNKNOWN line that says what was there and why not. */
+static void __attribute__((noreturn))
+net_none(const struct pl_common *c, const struct pl_netdev *now, const struct net_sel *s)
+{
+	const char **all = calloc(now->n + 1, sizeof(*all));
+	struct pl_buf b = PL_BUF_INIT;
+
+	pl_buf_init(&b, 2048);
+	for (size_t i = 0; all != NULL && i < now->n; i++)
+		all[i] = now->v[i].name;
+	if (all != NULL)
+		list_names(&b, all, now->n);
+	if (pl_select_has_include(&c->select))
+		pl_die(PL_UNKNOWN, "no interface matches the --include rules (interfaces: %s)",
+		       pl_buf_str(&b));
+	if (s->nabsent > 0) {
+		pl_buf_puts(&b, " are virtual or excluded (not in /sys/class/net: ");
+		list_names(&b, s->absent, s->nabsent);
+		pl_die(PL_UNKNOWN, "no interface selected: %s; is /sys from another network namespace?); name one with --include",
+		       pl_buf_str(&b));
+	}
+	pl_die(PL_UNKNOWN, "no interface selected: %s %s virtual or excluded; name one with --include",
+	       pl_buf_str(&b), now->n == 1 ? "is" : "are");
+}
+
 /* The interface the summary names: the highest utilization where one is known, else
  * the highest bit rate. */
 static size_t
@@ -574,16 +698,15 @@ busiest_of(const struct net_if *f, size_t n)
 	bool by_util = false;
 
 	for (size_t i = 0; i < n; i++)
-		if (!isnan(f[i].util[0]) || !isnan(f[i].util[1]))
+		if (!isnan(f[i].r.util[0]) || !isnan(f[i].r.util[1]))
 			by_util = true;
 	for (size_t i = 0; i < n; i++) {
-		double a = by_util ? f[i].util[0] : f[i].rate[PL_ND_RX_BYTES];
-		double b = by_util ? f[i].util[1] : f[i].rate[PL_ND_TX_BYTES];
+		double a = by_util ? f[i].r.util[0] : f[i].r.rate[PL_ND_RX_BYTES];
+		double b = by_util ? f[i].r.util[1] : f[i].r.rate[PL_ND_TX_BYTES];
 		double v = isnan(a) ? -1 : a;
 
 		if (!isnan(b) && b > v)
 			v = b;
-
 		if (v > bv) {
 			bv = v;
 			best = i;
@@ -592,18 +715,63 @@ busiest_of(const struct net_if *f, size_t n)
 	return best;
 }
 
+/* The summary, "eth0 up 1Gbit/s: rx 12.3Mbit/s (1.2%), tx 4.5Mbit/s (0.5%); 3
+ * interfaces", and the check's own lines. */
+static void
+net_report(const struct net_config *cfg, const struct net_sel *s, const char *basis,
+	   struct pl_result *r)
+{
+	struct pl_buf b = PL_BUF_INIT;
+	char sp[32], rx[64], tx[64], e[SHOW_MAX];
+
+	pl_buf_init(&b, 2048);
+	pl_result_line(r, "%s, %zu interface%s checked", basis, s->n, s->n == 1 ? "" : "s");
+	if (s->nvirt > 0) {
+		list_names(&b, s->virt, s->nvirt);
+		pl_result_line(r, "left out as virtual: %s (name them with --include)", pl_buf_str(&b));
+	}
+	if (s->nabsent > 0) {
+		pl_buf_reset(&b);
+		list_names(&b, s->absent, s->nabsent);
+		pl_result_line(r, "left out, not in /sys/class/net (is /sys from another network namespace?): %s (name them with --include)",
+			       pl_buf_str(&b));
+	}
+	for (size_t i = 0; i < cfg->nspeeds; i++) {
+		bool used = false;
+
+		for (size_t k = 0; k < s->n && cfg->speeds[i].pattern != NULL; k++)
+			used |= fnmatch(cfg->speeds[i].pattern, s->v[k].now->name, 0) == 0;
+		if (cfg->speeds[i].pattern != NULL && !used)
+			pl_result_line(r, "--speed %s=...: no checked interface matches it",
+				       show_name(cfg->speeds[i].pattern, e, sizeof(e)));
+	}
+	if (s->n > 0) {
+		const struct net_if *f = &s->v[busiest_of(s->v, s->n)];
+		const char *w = link_word(&f->link);
+
+		pl_buf_reset(&b);
+		pl_buf_printf(&b, "%s%s%s", show_name(f->now->name, e, sizeof(e)), w[0] ? " " : "", w);
+		if (!isnan(f->speed))
+			pl_buf_printf(&b, " %s", pl_unit_human(sp, sizeof(sp), f->speed,
+							       PL_U_BITS_PER_S));
+		rate_text(rx, sizeof(rx), f->r.rate[PL_ND_RX_BYTES] * 8, f->r.util[0]);
+		rate_text(tx, sizeof(tx), f->r.rate[PL_ND_TX_BYTES] * 8, f->r.util[1]);
+		pl_buf_printf(&b, ": rx %s, tx %s", rx, tx);
+		if (s->n > 1)
+			pl_buf_printf(&b, "; %zu interfaces", s->n);
+		pl_result_summary(r, "%s", pl_buf_str(&b));
+	}
+	pl_buf_free(&b);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct net_config cfg;
 	struct pl_common c;
 	struct net_ctx x;
+	struct net_sel sel;
 	struct pl_result r;
-	struct pl_netdev *now = &x.s[0], *then = &x.s[1];
-	struct net_if *sel;
-	const char **skipped, **absent;
-	size_t nsel = 0, nskipped = 0, nabsent = 0, nmissing = 0, nbad = 0;
-	struct pl_buf b = PL_BUF_INIT;
 	enum pl_basis basis;
 	char basis_text[128];
 	double dt;
@@ -614,187 +782,20 @@ main(int argc, char **argv)
 	pl_plugin_arm(&c);
 	pl_result_init(&r, net_plugin.name, net_plugin.service);
 	memset(&x, 0, sizeof(x));
+	memset(&sel, 0, sizeof(sel));
 	x.c = &c;
 
 	basis = pl_sample(&c, &net_ops, &x, &dt, basis_text, sizeof(basis_text), &r);
-	sel = calloc(now->n, sizeof(*sel));
-	skipped = calloc(now->n + 1, sizeof(*skipped));
-	absent = calloc(now->n + 1, sizeof(*absent));
-	if (sel == NULL || skipped == NULL || absent == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
+	net_select(&cfg, &c, &x.s[0], &x.s[1], dt, &sel);
+	if (net_absentees(&c, &x.s[0], &x, basis, &r) == 0 && sel.n == 0)
+		net_none(&c, &x.s[0], &sel);
+	net_evaluate(&cfg, &sel, &r);
+	net_report(&cfg, &sel, basis_text, &r);
 
-	pl_timeout_waiting("reading /sys/class/net");
-	for (size_t i = 0; i < now->n; i++) {
-		const char *name = now->v[i].name;
-		const struct pl_netdev_if *t = pl_netdev_find(then, name);
-		struct net_if *f = &sel[nsel];
-		enum pl_select_verdict verdict;
-		bool virt, backwards = false;
-
-		memset(f, 0, sizeof(*f));
-		f->now = &now->v[i];
-		show_name(name, f->show, sizeof(f->show));
-		verdict = pl_select_match(&c.select, name);
-		if (verdict == PL_SELECT_EXCLUDED ||
-		    (verdict == PL_SELECT_DEFAULT && pl_select_has_include(&c.select)))
-			continue;
-		/* What the rules leave to the defaults is read in steps, so that a virtual
-		 * interface costs a few lstat calls, not its eight attributes. */
-		if (verdict == PL_SELECT_DEFAULT) {
-			virt = pl_netdev_virtual_name(name);
-			if (!virt) {
-				pl_netdev_link_kind(c.root, name, &f->link);
-				virt = pl_netdev_is_virtual(name, &f->link);
-				if (!f->link.present) {
-					absent[nabsent++] = name;
-					continue;
-				}
-			}
-			if (virt) {
-				skipped[nskipped++] = name;
-				continue;
-			}
-		}
-		pl_netdev_link_read(c.root, name, &f->link);
-		f->explicit = verdict == PL_SELECT_INCLUDED;
-		for (int k = 0; k < PL_ND_NFIELDS; k++) {
-			f->rate[k] = t ? pl_counter_rate(f->now->c[k], t->c[k], dt) : NAN;
-			if (t && isnan(f->rate[k]) && dt > 0)
-				backwards = true;
-		}
-		/* One counter that went back means the driver reset them all: another that
-		 * merely looks like a 32-bit wrap would report a burst of traffic that never
-		 * happened. No rate for this interface this run. */
-		for (int k = 0; backwards && k < PL_ND_NFIELDS; k++)
-			f->rate[k] = NAN;
-		f->speed = hand_speed(&cfg, name);
-		f->hand_speed = !isnan(f->speed);
-		if (!f->hand_speed && f->link.speed > 0)
-			f->speed = (double)f->link.speed * 1e6;
-		for (int d = 0; d < 2; d++) {
-			double bits = f->rate[d ? PL_ND_TX_BYTES : PL_ND_RX_BYTES] * 8;
-
-			/* Above 100% only when the speed given by hand is too low. */
-			f->util[d] = isnan(f->speed) || isnan(bits) ? NAN : 100.0 * bits / f->speed;
-			if (f->util[d] > 100)
-				f->util[d] = 100;
-		}
-		if (t == NULL)
-			pl_result_line(&r, "%s appeared since the last run: no rates until the next run",
-				       f->show);
-		else if (backwards)
-			pl_result_line(&r, "%s: counters went back since the last run (driver reset or device replaced): no rate for them this run",
-				       f->show);
-		nsel++;
-	}
-
-	/* An interface named plainly by --include must exist. */
-	{
-		const char **names = calloc(now->n + 1, sizeof(*names)), *missing[16];
-		size_t nm;
-
-		for (size_t i = 0; names != NULL && i < now->n; i++)
-			names[i] = now->v[i].name;
-		nm = pl_select_missing(&c.select, names, names ? now->n : 0, missing, 16);
-		for (size_t i = 0; i < nm && i < 16; i++) {
-			char e[SHOW_MAX];
-
-			pl_result_finding(&r, PL_CRITICAL, "%s not found",
-					  show_name(missing[i], e, sizeof(e)));
-		}
-		nmissing += nm;
-		free(names);
-	}
-	/* A line whose name no kernel gives is that interface's problem, not the check's. */
-	for (size_t i = 0; i < now->nbad; i++) {
-		const char *name = now->bad[i].name;
-		char e[SHOW_MAX];
-
-		if (!pl_select_take(&c.select, &name, 1, true))
-			continue;
-		pl_result_finding(&r, PL_UNKNOWN, "/proc/net/dev line %zu: '%s' %s: not checked",
-				  now->bad[i].lineno, show_name(name, e, sizeof(e)),
-				  now->bad[i].why);
-		nbad++;
-	}
-	if (basis == PL_BASIS_STATE) {
-		for (size_t i = 0; i < x.nvanished; i++) {
-			const char *name = x.vanished[i];
-			char e[SHOW_MAX];
-
-			/* Gone from sysfs too: only its name can tell a virtual one. */
-			if (pl_select_take(&c.select, &name, 1, !pl_netdev_virtual_name(name)))
-				pl_result_line(&r, "%s vanished since the last run",
-					       show_name(name, e, sizeof(e)));
-		}
-	}
-	if (nsel == 0 && nmissing == 0 && nbad == 0) {
-		const char **all = calloc(now->n, sizeof(*all));
-
-		for (size_t i = 0; all != NULL && i < now->n; i++)
-			all[i] = now->v[i].name;
-		if (all != NULL)
-			list_names(&b, all, now->n);
-		free(all);
-		if (pl_select_has_include(&c.select))
-			pl_die(PL_UNKNOWN, "no interface matches the --include rules (interfaces: %s)",
-			       pl_buf_str(&b));
-		if (nabsent > 0) {
-			pl_buf_puts(&b, " are virtual or excluded (not in /sys/class/net: ");
-			list_names(&b, absent, nabsent);
-			pl_die(PL_UNKNOWN, "no interface selected: %s; is /sys from another network namespace?); name one with --include",
-			       pl_buf_str(&b));
-		}
-		pl_die(PL_UNKNOWN, "no interface selected: %s %s virtual or excluded; name one with --include",
-		       pl_buf_str(&b), now->n == 1 ? "is" : "are");
-	}
-
-	for (size_t i = 0; i < nsel; i++) {
-		add_metrics(&r, &sel[i]);
-		judge_link(&cfg, &r, &sel[i]);
-	}
-	for (size_t i = 0; i < nsel; i++)
-		detail_line(&r, &sel[i]);
-	pl_result_line(&r, "%s, %zu interface%s checked", basis_text, nsel, nsel == 1 ? "" : "s");
-	if (nskipped > 0) {
-		pl_buf_reset(&b);
-		list_names(&b, skipped, nskipped);
-		pl_result_line(&r, "left out as virtual: %s (name them with --include)",
-			       pl_buf_str(&b));
-	}
-	if (nabsent > 0) {
-		pl_buf_reset(&b);
-		list_names(&b, absent, nabsent);
-		pl_result_line(&r, "left out, not in /sys/class/net (is /sys from another network namespace?): %s (name them with --include)",
-			       pl_buf_str(&b));
-	}
-	for (size_t i = 0; i < cfg.nspeeds; i++) {
-		bool used = false;
-
-		for (size_t k = 0; k < nsel && cfg.speeds[i].pattern != NULL; k++)
-			used |= fnmatch(cfg.speeds[i].pattern, sel[k].now->name, 0) == 0;
-		if (cfg.speeds[i].pattern != NULL && !used) {
-			char e[SHOW_MAX];
-
-			pl_result_line(&r, "--speed %s=...: no checked interface matches it",
-				       show_name(cfg.speeds[i].pattern, e, sizeof(e)));
-		}
-	}
-
-	if (nsel > 0) {
-		pl_buf_reset(&b);
-		describe(&sel[busiest_of(sel, nsel)], &b);
-		if (nsel > 1)
-			pl_buf_printf(&b, "; %zu interfaces", nsel);
-		pl_result_summary(&r, "%s", pl_buf_str(&b));
-	}
-	pl_buf_free(&b);
-	free(skipped);
-	free(absent);
-	free(sel);
+	net_sel_free(&sel);
 	free_vanished(&x);
 	pl_buf_free(&x.buf);
-	pl_netdev_free(now);
-	pl_netdev_free(then);
+	pl_netdev_free(&x.s[0]);
+	pl_netdev_free(&x.s[1]);
 	pl_exit(&r, &c);
 }

@@ -1,14 +1,18 @@
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "pl_buf.h"
+#include "pl_counter.h"
 #include "pl_file.h"
 #include "pl_netdev.h"
 #include "pl_num.h"
+#include "pl_result.h"
 #include "pl_text.h"
+#include "pl_unit.h"
 
 void
 pl_netdev_free(struct pl_netdev *nd)
@@ -408,4 +412,99 @@ pl_netdev_is_virtual(const char *name, const struct pl_netdev_link *l)
 	if (l->type == 772 || l->type == 65534 || l->is_bridge)
 		return true;
 	return !l->has_device && !l->is_wireless;
+}
+
+void
+pl_netdev_rates(const struct pl_netdev_if *now, const struct pl_netdev_if *then, double dt,
+		double speed, struct pl_netdev_rates *out)
+{
+	out->gap = then == NULL ? PL_ND_GAP_NEW : !(dt > 0) ? PL_ND_GAP_NO_TIME : PL_ND_GAP_NONE;
+	for (int k = 0; k < PL_ND_NFIELDS; k++) {
+		out->rate[k] = out->gap == PL_ND_GAP_NONE ?
+			       pl_counter_rate(now->c[k], then->c[k], dt) : NAN;
+		if (out->gap == PL_ND_GAP_NONE && isnan(out->rate[k]))
+			out->gap = PL_ND_GAP_RESET;
+	}
+	for (int k = 0; out->gap == PL_ND_GAP_RESET && k < PL_ND_NFIELDS; k++)
+		out->rate[k] = NAN;
+	for (int d = 0; d < 2; d++) {
+		double bits = out->rate[d ? PL_ND_TX_BYTES : PL_ND_RX_BYTES] * 8;
+
+		/* Above 100% only when a speed given by hand is too low. */
+		out->util[d] = !(speed > 0) || isnan(bits) ? NAN : 100.0 * bits / speed;
+		if (out->util[d] > 100)
+			out->util[d] = 100;
+	}
+}
+
+static const char *
+duplex_word(enum pl_duplex d)
+{
+	return d == PL_DUPLEX_FULL ? "full" : d == PL_DUPLEX_HALF ? "half" : "unknown";
+}
+
+/* Notes what cannot be checked on an up link, and whether it falls short. */
+static void
+judge_up(const struct pl_netdev_link *l, const struct pl_netdev_expect *e,
+	 struct pl_netdev_verdict *v)
+{
+	char h[32], ex[32], x[48] = "";
+	bool slow, half;
+
+	if (e->speed > 0 && l->speed < 0)
+		pl_snprintf(v->note, sizeof(v->note),
+			    "the kernel does not know the negotiated speed; --expect-speed not checked");
+	if (e->duplex != PL_DUPLEX_UNKNOWN && l->duplex == PL_DUPLEX_UNKNOWN)
+		pl_snprintf(v->note + strlen(v->note), sizeof(v->note) - strlen(v->note),
+			    "%sthe kernel does not know the duplex; --expect-duplex not checked",
+			    v->note[0] ? "; " : "");
+	slow = e->speed > 0 && l->speed > 0 && (double)l->speed * 1e6 < e->speed;
+	half = e->duplex == PL_DUPLEX_FULL && l->duplex == PL_DUPLEX_HALF;
+	if (!slow && !half)
+		return;
+	if (l->speed > 0)
+		pl_unit_human(h, sizeof(h), (double)l->speed * 1e6, PL_U_BITS_PER_S);
+	else
+		pl_strlcpy(h, "unknown speed", sizeof(h));
+	if (e->speed > 0)
+		pl_snprintf(x, sizeof(x), "at least %s",
+			    pl_unit_human(ex, sizeof(ex), e->speed, PL_U_BITS_PER_S));
+	v->state = PL_WARNING;
+	pl_snprintf(v->text, sizeof(v->text), "linked at %s %s duplex, expected %s%s%s", h,
+		    duplex_word(l->duplex), x, x[0] && e->duplex != PL_DUPLEX_UNKNOWN ? " " : "",
+		    e->duplex == PL_DUPLEX_FULL ? "full duplex" :
+		    e->duplex == PL_DUPLEX_HALF ? "half duplex" : "");
+}
+
+void
+pl_netdev_judge(const struct pl_netdev_link *l, bool named, int down_state,
+		const struct pl_netdev_expect *e, struct pl_netdev_verdict *v)
+{
+	enum pl_link st = pl_netdev_link_state(l);
+
+	v->state = -1;
+	v->text[0] = v->note[0] = '\0';
+	if (st == PL_LINK_UNKNOWN) {
+		/* A named interface must be judged: not knowing its link is no green light. */
+		if (named) {
+			v->state = down_state == PL_OK ? PL_OK : PL_UNKNOWN;
+			pl_strlcpy(v->text, "not in /sys/class/net: link state unknown",
+				   sizeof(v->text));
+		} else {
+			pl_strlcpy(v->note, "not in /sys/class/net: link state, speed and duplex unknown",
+				   sizeof(v->note));
+		}
+		return;
+	}
+	if (st == PL_LINK_UP) {
+		judge_up(l, e, v);
+		return;
+	}
+	if (named || st != PL_LINK_ADMIN_DOWN) {
+		v->state = named ? down_state : PL_WARNING;
+		pl_strlcpy(v->text, pl_netdev_link_text(l), sizeof(v->text));
+	} else {
+		pl_strlcpy(v->note, "administratively down (not alerting: name it with --include to alert)",
+			   sizeof(v->note));
+	}
 }

@@ -127,4 +127,48 @@ const char *pl_netdev_link_text(const struct pl_netdev_link *l);
  * "device" link either: nothing proves it physical, so it counts as virtual. */
 bool pl_netdev_is_virtual(const char *name, const struct pl_netdev_link *l);
 
+/* What one interface did between two readings, and why a figure is missing. */
+enum pl_netdev_gap {
+	PL_ND_GAP_NONE = 0,          /* every rate is known */
+	PL_ND_GAP_NEW,               /* no earlier reading: it appeared since */
+	PL_ND_GAP_RESET,             /* a counter went back: the driver reset them all */
+	PL_ND_GAP_NO_TIME,           /* the two readings are of one moment */
+};
+
+struct pl_netdev_rates {
+	double rate[PL_ND_NFIELDS];  /* per second, NAN when not known this run */
+	double util[2];              /* rx, tx: percent of the speed (at most 100), or NAN */
+	enum pl_netdev_gap gap;
+};
+
+/* The rates of one interface from its reading now and then (NULL: none), dt seconds
+ * apart, and utilization against speed (bits/s; NAN or <= 0: unknown). A counter that
+ * went back means the driver reset them all: another that merely looks like a 32-bit
+ * wrap would report a burst of traffic that never happened, so no rate at all then. */
+void pl_netdev_rates(const struct pl_netdev_if *now, const struct pl_netdev_if *then, double dt,
+		     double speed, struct pl_netdev_rates *out);
+
+/* What an admin expects of a link that is up. */
+struct pl_netdev_expect {
+	double speed;                /* bits/s; 0: not checked */
+	enum pl_duplex duplex;       /* PL_DUPLEX_UNKNOWN: not checked */
+};
+
+/* The verdict on one link. state is -1 when there is nothing to alert about, else a
+ * state (enum pl_state of pl_result) for the finding in text; note is a plain line
+ * (what was not checked, why a down link does not alert) or "". Texts do not name the
+ * interface: the caller's item does. */
+struct pl_netdev_verdict {
+	int state;
+	char text[160];
+	char note[200];
+};
+
+/* Judges a link: named (an include rule named it) links must be up, else down_state
+ * (a link sysfs does not know: UNKNOWN, unless down_state is OK); a default one is a
+ * WARNING when up without a carrier and only noted when administratively down; an up
+ * link slower than expected or half duplex where full is expected is a WARNING. */
+void pl_netdev_judge(const struct pl_netdev_link *l, bool named, int down_state,
+		     const struct pl_netdev_expect *e, struct pl_netdev_verdict *v);
+
 #endif

@@ -1,11 +1,13 @@
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "pl_buf.h"
 #include "pl_file.h"
 #include "pl_netdev.h"
+#include "pl_result.h"
 #include "tests.h"
 
 #define HDR "Inter-|   Receive                                                |  Transmit\n" \
@@ -380,6 +382,131 @@ START_TEST(test_link_judgement)
 }
 END_TEST
 
+/* Rates of one interface: counters now and then over dt, utilization against a speed. */
+static const struct {
+	uint64_t now_rx, then_rx, now_tx, then_tx;   /* bytes; other counters move by 10 */
+	bool has_then;
+	double dt, speed;
+	enum pl_netdev_gap gap;
+	double rx_bits, rx_util, tx_util;             /* NAN: unknown */
+} rate_cases[] = {
+	{ 2000, 1000, 500, 0, true, 10, 1e6, PL_ND_GAP_NONE, 800, 0.08, 0.04 },
+	{ 2000, 1000, 500, 0, true, 10, NAN, PL_ND_GAP_NONE, 800, NAN, NAN },
+	{ 2000, 1000, 500, 0, true, 10, 0, PL_ND_GAP_NONE, 800, NAN, NAN },
+	/* a speed given too low: at most 100% */
+	{ 2000000, 0, 0, 0, true, 1, 1e6, PL_ND_GAP_NONE, 16e6, 100, 0 },
+	{ 2000, 0, 500, 0, false, 10, 1e6, PL_ND_GAP_NEW, NAN, NAN, NAN },
+	{ 2000, 1000, 500, 0, true, 0, 1e6, PL_ND_GAP_NO_TIME, NAN, NAN, NAN },
+	/* tx went back: a reset, so rx that moved gives no rate either */
+	{ 2000, 1000, 5, 500000000000ull, true, 10, 1e6, PL_ND_GAP_RESET, NAN, NAN, NAN },
+	/* a 32-bit wrap is counted */
+	{ 100, 4294967196ull, 0, 0, true, 1, 1e9, PL_ND_GAP_NONE, 1600, 0.00016, 0 },
+};
+
+static bool
+same(double a, double b)
+{
+	return (isnan(a) && isnan(b)) || fabs(a - b) < 1e-9 * (fabs(b) + 1);
+}
+
+START_TEST(test_rates)
+{
+	struct pl_netdev_if now, then;
+	struct pl_netdev_rates r;
+
+	memset(&now, 0, sizeof(now));
+	memset(&then, 0, sizeof(then));
+	for (int k = 0; k < PL_ND_NFIELDS; k++) {
+		now.c[k] = 20;
+		then.c[k] = 10;
+	}
+	now.c[PL_ND_RX_BYTES] = rate_cases[_i].now_rx;
+	then.c[PL_ND_RX_BYTES] = rate_cases[_i].then_rx;
+	now.c[PL_ND_TX_BYTES] = rate_cases[_i].now_tx;
+	then.c[PL_ND_TX_BYTES] = rate_cases[_i].then_tx;
+	pl_netdev_rates(&now, rate_cases[_i].has_then ? &then : NULL, rate_cases[_i].dt,
+			rate_cases[_i].speed, &r);
+	ck_assert_int_eq(r.gap, rate_cases[_i].gap);
+	ck_assert_msg(same(r.rate[PL_ND_RX_BYTES] * 8, rate_cases[_i].rx_bits), "rx %g",
+		      r.rate[PL_ND_RX_BYTES] * 8);
+	ck_assert_msg(same(r.util[0], rate_cases[_i].rx_util), "rx util %g", r.util[0]);
+	ck_assert_msg(same(r.util[1], rate_cases[_i].tx_util), "tx util %g", r.util[1]);
+	if (r.gap == PL_ND_GAP_NONE)
+		ck_assert(same(r.rate[PL_ND_RX_ERRS], 10 / rate_cases[_i].dt));
+	else
+		for (int k = 0; k < PL_ND_NFIELDS; k++)
+			ck_assert(isnan(r.rate[k]));
+}
+END_TEST
+
+/* The verdict on a link: sysfs facts, named or not, what is expected. */
+static const struct {
+	bool present;
+	const char *operstate;
+	int carrier, admin_up;
+	int64_t speed;
+	enum pl_duplex duplex;
+	bool named;
+	int down_state;
+	double expect_speed;
+	enum pl_duplex expect_duplex;
+	int state;
+	const char *text, *note;
+} judge_cases[] = {
+	{ true, "up", 1, 1, 1000, PL_DUPLEX_FULL, false, PL_CRITICAL, 0, PL_DUPLEX_UNKNOWN,
+	  -1, "", "" },
+	{ true, "down", 0, 1, -1, PL_DUPLEX_UNKNOWN, false, PL_CRITICAL, 0, PL_DUPLEX_UNKNOWN,
+	  PL_WARNING, "down (no carrier)", "" },
+	{ true, "down", 0, 1, -1, PL_DUPLEX_UNKNOWN, true, PL_CRITICAL, 0, PL_DUPLEX_UNKNOWN,
+	  PL_CRITICAL, "down (no carrier)", "" },
+	{ true, "down", 0, 1, -1, PL_DUPLEX_UNKNOWN, true, PL_WARNING, 0, PL_DUPLEX_UNKNOWN,
+	  PL_WARNING, "down (no carrier)", "" },
+	{ true, "down", -1, 0, -1, PL_DUPLEX_UNKNOWN, false, PL_CRITICAL, 0, PL_DUPLEX_UNKNOWN,
+	  -1, "", "administratively down (not alerting: name it with --include to alert)" },
+	{ true, "down", -1, 0, -1, PL_DUPLEX_UNKNOWN, true, PL_CRITICAL, 0, PL_DUPLEX_UNKNOWN,
+	  PL_CRITICAL, "administratively down", "" },
+	{ true, "dormant", 1, 1, -1, PL_DUPLEX_UNKNOWN, false, PL_CRITICAL, 0, PL_DUPLEX_UNKNOWN,
+	  PL_WARNING, "dormant", "" },
+	{ false, "", -1, -1, -1, PL_DUPLEX_UNKNOWN, true, PL_CRITICAL, 0, PL_DUPLEX_UNKNOWN,
+	  PL_UNKNOWN, "not in /sys/class/net: link state unknown", "" },
+	{ false, "", -1, -1, -1, PL_DUPLEX_UNKNOWN, true, PL_OK, 0, PL_DUPLEX_UNKNOWN,
+	  PL_OK, "not in /sys/class/net: link state unknown", "" },
+	{ false, "", -1, -1, -1, PL_DUPLEX_UNKNOWN, false, PL_CRITICAL, 0, PL_DUPLEX_UNKNOWN,
+	  -1, "", "not in /sys/class/net: link state, speed and duplex unknown" },
+	{ true, "up", 1, 1, 100, PL_DUPLEX_HALF, false, PL_CRITICAL, 1e9, PL_DUPLEX_FULL,
+	  PL_WARNING, "linked at 100Mbit/s half duplex, expected at least 1Gbit/s full duplex",
+	  "" },
+	{ true, "up", 1, 1, 100, PL_DUPLEX_FULL, false, PL_CRITICAL, 1e9, PL_DUPLEX_UNKNOWN,
+	  PL_WARNING, "linked at 100Mbit/s full duplex, expected at least 1Gbit/s", "" },
+	{ true, "up", 1, 1, 1000, PL_DUPLEX_HALF, false, PL_CRITICAL, 0, PL_DUPLEX_FULL,
+	  PL_WARNING, "linked at 1Gbit/s half duplex, expected full duplex", "" },
+	{ true, "up", 1, 1, 10000, PL_DUPLEX_FULL, false, PL_CRITICAL, 1e9, PL_DUPLEX_FULL,
+	  -1, "", "" },
+	{ true, "unknown", 1, 1, -1, PL_DUPLEX_UNKNOWN, false, PL_CRITICAL, 1e9, PL_DUPLEX_FULL,
+	  -1, "", "the kernel does not know the negotiated speed; --expect-speed not checked; "
+	  "the kernel does not know the duplex; --expect-duplex not checked" },
+};
+
+START_TEST(test_judge)
+{
+	struct pl_netdev_link l;
+	struct pl_netdev_expect e = { judge_cases[_i].expect_speed, judge_cases[_i].expect_duplex };
+	struct pl_netdev_verdict v;
+
+	memset(&l, 0, sizeof(l));
+	l.present = judge_cases[_i].present;
+	pl_strlcpy(l.operstate, judge_cases[_i].operstate, sizeof(l.operstate));
+	l.carrier = judge_cases[_i].carrier;
+	l.admin_up = judge_cases[_i].admin_up;
+	l.speed = judge_cases[_i].speed;
+	l.duplex = judge_cases[_i].duplex;
+	pl_netdev_judge(&l, judge_cases[_i].named, judge_cases[_i].down_state, &e, &v);
+	ck_assert_int_eq(v.state, judge_cases[_i].state);
+	ck_assert_str_eq(v.text, judge_cases[_i].text);
+	ck_assert_str_eq(v.note, judge_cases[_i].note);
+}
+END_TEST
+
 TCase *
 tc_netdev(void)
 {
@@ -397,5 +524,7 @@ tc_netdev(void)
 	tcase_add_loop_test(tc, test_links, 0, (int)(sizeof(links) / sizeof(links[0])));
 	tcase_add_test(tc, test_link_bad_name);
 	tcase_add_test(tc, test_link_judgement);
+	tcase_add_loop_test(tc, test_rates, 0, (int)(sizeof(rate_cases) / sizeof(rate_cases[0])));
+	tcase_add_loop_test(tc, test_judge, 0, (int)(sizeof(judge_cases) / sizeof(judge_cases[0])));
 	return tc;
 }
