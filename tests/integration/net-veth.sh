@@ -147,16 +147,16 @@ check "without --include, a namespace with only lo and a veth selects nothing (e
 ip -n "$NSB" link set vethB down
 run_net --include vethA --interval 0
 check "peer down: vethA has no carrier, CRITICAL (exit $rc)" \
-	"[ $rc -eq 2 ] && grep -q 'vethA is down (no carrier)' '$WORK/out'"
+	"[ $rc -eq 2 ] && grep -q 'vethA: down (no carrier)' '$WORK/out'"
 run_net --include vethA --interval 0 --down-state warning
 check "peer down with --down-state warning is WARNING (exit $rc)" "[ $rc -eq 1 ]"
 ip -n "$NSA" link set vethA down
 run_net --include vethA --interval 0
 check "vethA set down: administratively down, CRITICAL (exit $rc)" \
-	"[ $rc -eq 2 ] && grep -q 'vethA is administratively down' '$WORK/out'"
+	"[ $rc -eq 2 ] && grep -q 'vethA: administratively down' '$WORK/out'"
 run_net --include vethZ --interval 0
-check "a missing included interface is CRITICAL 'vethZ not found' (exit $rc)" \
-	"[ $rc -eq 2 ] && grep -q 'vethZ not found' '$WORK/out'"
+check "a missing included interface is CRITICAL 'vethZ: not found' (exit $rc)" \
+	"[ $rc -eq 2 ] && grep -q 'vethZ: not found' '$WORK/out'"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
