@@ -133,134 +133,39 @@ static const struct pl_plugin md_plugin = {
 	.uses_state = false,
 };
 
-/* What sysfs adds for one array; each field only when its file was readable. */
-struct md_sys {
-	bool has_degraded, has_mismatch, has_raid_disks, has_action;
-	uint64_t degraded, mismatch, raid_disks;
-	enum pl_md_action action;
-	char array_state[32];
-	char level[16];
-};
-
-static void
-sys_read(const struct pl_common *c, const char *name, struct md_sys *s)
-{
-	char path[256], v[64];
-
-	memset(s, 0, sizeof(*s));
-	pl_timeout_waiting("reading /sys/block/md*/md");
-#define ATTR(a) (pl_snprintf(path, sizeof(path), "/sys/block/%s/md/%s", name, a), \
-		 pl_read_small(c->root, path, v, sizeof(v)) >= 0)
-	if (ATTR("degraded") && pl_parse_u64(v, 100000, &s->degraded) == 0)
-		s->has_degraded = true;
-	if (ATTR("mismatch_cnt") && pl_parse_u64(v, UINT64_MAX, &s->mismatch) == 0)
-		s->has_mismatch = true;
-	if (ATTR("raid_disks") && pl_parse_u64(v, 100000, &s->raid_disks) == 0)
-		s->has_raid_disks = true;
-	if (ATTR("sync_action") && pl_md_sync_action_parse(v, &s->action) == 0)
-		s->has_action = true;
-	if (ATTR("array_state"))
-		pl_strlcpy(s->array_state, v, sizeof(s->array_state));
-	if (ATTR("level"))
-		pl_strlcpy(s->level, v, sizeof(s->level));
-#undef ATTR
-	pl_debug(c, 2, "%s sysfs: degraded=%s mismatch=%s array_state=%s", name,
-		 s->has_degraded ? "yes" : "n/a", s->has_mismatch ? "yes" : "n/a",
-		 s->array_state);
-}
-
-/* The kernel's estimate in minutes, as people read it: "17min", "8h26m", "3d04h". */
-static char *
-eta_text(char *buf, size_t len, double min)
-{
-	long m = (long)(min + 0.5);
-
-	if (min < 1)
-		pl_snprintf(buf, len, "<1min");
-	else if (m < 60)
-		pl_snprintf(buf, len, "%ldmin", m);
-	else if (m < 48 * 60)
-		pl_snprintf(buf, len, "%ldh%02ldm", m / 60, m % 60);
-	else
-		pl_snprintf(buf, len, "%ldd%02ldh", m / 1440, (m % 1440) / 60);
-	return buf;
-}
-
-/* "recovery 37.9%, ETA 8h26m at 156MiB/s", "resync delayed", "resync pending". */
-static void
-action_text(const struct pl_md_array *a, enum pl_md_action act, struct pl_buf *b)
-{
-	char n[32], eta[32];
-
-	pl_buf_printf(b, "%s", pl_md_action_name(act));
-	switch (a->progress) {
-	case PL_MD_DELAYED: pl_buf_puts(b, " delayed"); return;
-	case PL_MD_PENDING: pl_buf_puts(b, " pending"); return;
-	case PL_MD_REMOTE: pl_buf_puts(b, " running on another cluster node"); return;
-	case PL_MD_RUNNING: break;
-	}
-	pl_buf_printf(b, " %s", pl_unit_human(n, sizeof(n), a->percent, PL_U_PERCENT));
-	if (a->has_finish)
-		pl_buf_printf(b, ", ETA %s", eta_text(eta, sizeof(eta), a->finish_min));
-	if (a->has_speed)
-		pl_buf_printf(b, " at %s", pl_unit_human(n, sizeof(n), (double)a->speed_kps * 1024,
-							 PL_U_BYTES_PER_S));
-}
-
-/* "md0 raid1", "md219 container", "md4" (inactive, level unknown). */
-static void
-array_title(const struct pl_md_array *a, const char *level, struct pl_buf *b)
-{
-	pl_buf_puts(b, a->name);
-	if (level[0])
-		pl_buf_printf(b, " %s", level);
-}
-
-/* What an array's findings start with after its name: "raid1 ", or nothing. */
-static const char *
-level_sp(const char *level, char *buf, size_t len)
-{
-	pl_snprintf(buf, len, "%s%s", level, level[0] ? " " : "");
-	return buf;
-}
-
-/* The array's long-output line: what mdstat and sysfs said of its state; and what does
- * not change from run to run (level, metadata, chunk size) as facts. */
+/* The array's long-output line: what mdstat and sysfs said of its state. */
 static void
 array_line(struct pl_item *it, const struct pl_mdstat *st, const struct pl_md_array *a,
-	   const char *level, enum pl_md_action act, const struct md_sys *s)
+	   const struct pl_md_judgement *j, const struct pl_md_sys *s)
 {
 	struct pl_buf b = PL_BUF_INIT;
 	char n[32];
 
 	pl_buf_init(&b, 2048);
 	pl_buf_printf(&b, "%s", a->state == PL_MD_ACTIVE ? "active" :
-		      a->state == PL_MD_BROKEN ? "broken" :
-		      pl_md_is_container(a) ? "container" : "inactive");
+		      a->state == PL_MD_BROKEN ? "broken" : j->container ? "container" : "inactive");
 	if (a->read_only)
 		pl_buf_puts(&b, " (read-only)");
 	if (a->auto_read_only)
 		pl_buf_puts(&b, " (auto-read-only)");
-	if (level[0])
-		pl_buf_printf(&b, " %s", level);
+	if (j->level[0])
+		pl_buf_printf(&b, " %s", j->level);
 	if (a->has_counts)
 		pl_buf_printf(&b, " [%u/%u] [%s]", a->raid_disks, a->in_sync, a->status);
-	if (a->nmembers) {
+	if (a->nmembers)
 		pl_buf_puts(&b, ", members");
-		for (size_t i = 0; i < a->nmembers; i++) {
-			const struct pl_md_member *m = pl_md_member(st, a, i);
+	for (size_t i = 0; i < a->nmembers; i++) {
+		const struct pl_md_member *m = pl_md_member(st, a, i);
 
-			pl_buf_printf(&b, " %s[%d]%s%s%s%s%s", m->dev, m->role,
-				      m->flags & PL_MD_WRITE_MOSTLY ? "(W)" : "",
-				      m->flags & PL_MD_JOURNAL ? "(J)" : "",
-				      m->flags & PL_MD_FAULTY ? "(F)" : "",
-				      m->flags & PL_MD_SPARE ? "(S)" : "",
-				      m->flags & PL_MD_REPLACEMENT ? "(R)" : "");
-		}
+		pl_buf_printf(&b, " %s[%d]%s%s%s%s%s", m->dev, m->role,
+			      m->flags & PL_MD_WRITE_MOSTLY ? "(W)" : "",
+			      m->flags & PL_MD_JOURNAL ? "(J)" : "", m->flags & PL_MD_FAULTY ? "(F)" : "",
+			      m->flags & PL_MD_SPARE ? "(S)" : "",
+			      m->flags & PL_MD_REPLACEMENT ? "(R)" : "");
 	}
-	if (act != PL_MD_IDLE) {
+	if (j->action != PL_MD_IDLE) {
 		pl_buf_puts(&b, ", ");
-		action_text(a, act, &b);
+		pl_md_action_text(a, j->action, &b);
 		if (a->has_done)
 			pl_buf_printf(&b, " (%llu/%llu blocks)", (unsigned long long)a->done,
 				      (unsigned long long)a->total);
@@ -275,8 +180,35 @@ array_line(struct pl_item *it, const struct pl_mdstat *st, const struct pl_md_ar
 		pl_buf_printf(&b, ", mismatch_cnt %llu", (unsigned long long)s->mismatch);
 	pl_item_line(it, "%s", pl_buf_str(&b));
 	pl_buf_free(&b);
-	if (level[0])
-		pl_item_fact(it, "level", "%s", level);
+}
+
+/* The verdict as the array's item: metrics (md0_disks, md0_degraded...), findings, its
+ * line, and what does not change from run to run (level, metadata, chunk) as facts. */
+static void
+array_report(struct pl_item *it, const struct pl_mdstat *st, const struct pl_md_array *a,
+	     const struct pl_md_judgement *j, const struct pl_md_sys *s)
+{
+	struct pl_metric *m;
+
+	pl_metric_minmax(pl_item_metric(it, "disks", j->disks, PL_U_NONE), 0, j->disks);
+	pl_metric_minmax(pl_item_metric(it, "active", j->active, PL_U_NONE), 0, j->disks);
+	pl_metric_minmax(pl_item_metric(it, "degraded", j->degraded, PL_U_NONE), 0, j->disks);
+	pl_item_metric(it, "failed", a->nfaulty, PL_U_NONE)->has_min = true;
+	pl_item_metric(it, "spare", a->nspare, PL_U_NONE)->has_min = true;
+	m = pl_item_metric(it, "sync", j->sync, PL_U_PERCENT);
+	pl_metric_minmax(m, 0, 100);
+	/* No progress to show unless an action runs: a range on NAME_sync waits for one. */
+	if (isnan(j->sync))
+		pl_metric_missing(m, PL_MISSING_RUN, j->action != PL_MD_IDLE ?
+				  "the array's action is not running yet (delayed or pending)" :
+				  "no resync, recovery, reshape, check or repair is running", NULL);
+	if (s->has_mismatch)
+		pl_item_metric(it, "mismatch", (double)s->mismatch, PL_U_NONE)->has_min = true;
+	for (size_t i = 0; i < j->nfindings; i++)
+		pl_item_finding(it, j->findings[i].state, "%s", j->findings[i].text);
+	array_line(it, st, a, j, s);
+	if (j->level[0])
+		pl_item_fact(it, "level", "%s", j->level);
 	if (a->super[0])
 		pl_item_fact(it, "metadata", "%s", a->super);
 	if (a->chunk_kb)
@@ -289,148 +221,31 @@ struct md_tally {
 	size_t rebuilding, degraded, inactive, checking;
 };
 
-/* Evaluates one array: an item with its metrics, findings, line and facts, and its brief
- * for the summary. Metric labels are the item's: md0_disks, md0_degraded... */
+/* One array: what sysfs adds, the verdict (pl_md_judge), its item, and its part of the
+ * summary. */
 static void
 md_array(const struct md_config *cfg, const struct pl_common *c, const struct pl_mdstat *st,
 	 const struct pl_md_array *a, struct pl_result *r, struct md_tally *t)
 {
-	struct md_sys s;
-	struct pl_buf b = PL_BUF_INIT, title = PL_BUF_INIT;
-	struct pl_item *it = pl_result_item(r, "array", a->name);
-	const char *level;
-	char lv[24];
-	enum pl_md_action act = a->action;
-	enum pl_state worst = PL_OK;
-	unsigned deg = pl_md_degraded(a), working = (unsigned)(a->nmembers - a->nfaulty -
-							       a->nspare);
-	double disks, active, sync = NAN;
-	bool container = pl_md_is_container(a), rebuilding, mending;
+	const struct pl_md_policy pol = { cfg->check_state, cfg->inactive_state,
+					  cfg->mismatch_warn };
+	struct pl_md_sys s;
+	struct pl_md_judgement j;
 
-	sys_read(c, a->name, &s);
-	level = a->level[0] ? a->level : s.level;
-	if (container)
-		level = "";
-	if (act == PL_MD_RESYNC && s.has_action && s.action == PL_MD_REPAIR)
-		act = PL_MD_REPAIR;     /* mdstat prints a repair as "resync" */
-	if (s.has_degraded && s.degraded > deg)
-		deg = (unsigned)s.degraded;
-	disks = a->has_counts ? a->raid_disks : s.has_raid_disks ? (double)s.raid_disks : working;
-	active = a->state == PL_MD_INACTIVE ? 0 : a->has_counts ? a->in_sync : working;
-	if (act != PL_MD_IDLE && a->progress == PL_MD_RUNNING)
-		sync = a->percent;
-
-	pl_metric_minmax(pl_item_metric(it, "disks", disks, PL_U_NONE), 0, disks);
-	pl_metric_minmax(pl_item_metric(it, "active", active, PL_U_NONE), 0, disks);
-	pl_metric_minmax(pl_item_metric(it, "degraded", deg, PL_U_NONE), 0, disks);
-	pl_item_metric(it, "failed", a->nfaulty, PL_U_NONE)->has_min = true;
-	pl_item_metric(it, "spare", a->nspare, PL_U_NONE)->has_min = true;
-	pl_metric_minmax(pl_item_metric(it, "sync", sync, PL_U_PERCENT), 0, 100);
-	if (s.has_mismatch)
-		pl_item_metric(it, "mismatch", (double)s.mismatch, PL_U_NONE)->has_min = true;
-
-	pl_buf_init(&title, 256);
-	pl_buf_init(&b, 1024);
-	array_title(a, level, &title);
-	level_sp(level, lv, sizeof(lv));
-	rebuilding = act == PL_MD_RESYNC || act == PL_MD_RECOVERY || act == PL_MD_RESHAPE;
-	/* A degraded array is only being mended by a running recovery that has a disk for
-	 * every missing slot. A resync or reshape of a degraded array, a recovery that is
-	 * delayed or pending, or one short of disks leaves it without redundancy: that
-	 * stays CRITICAL. */
-	{
-		unsigned occupied = 0;
-
-		for (size_t i = 0; i < a->nmembers; i++)
-			if (!(pl_md_member(st, a, i)->flags & (PL_MD_FAULTY | PL_MD_SPARE |
-							       PL_MD_JOURNAL | PL_MD_REPLACEMENT)))
-				occupied++;
-		mending = act == PL_MD_RECOVERY && a->progress == PL_MD_RUNNING &&
-			  (!a->has_counts || occupied >= a->raid_disks);
-	}
-	if (container) {
-		pl_buf_printf(&b, "%s %s container", a->name, a->super + 9);
-	} else if (a->state == PL_MD_INACTIVE) {
-		if (cfg->inactive_state != PL_OK)
-			pl_item_finding(it, cfg->inactive_state,
-					"inactive (assembled but not started)");
-		worst = pl_state_worst(worst, cfg->inactive_state);
-		pl_buf_printf(&b, "%s inactive", a->name);
-		t->inactive++;
-	} else if (a->state == PL_MD_BROKEN || strcmp(s.array_state, "broken") == 0) {
-		pl_item_finding(it, PL_CRITICAL, "%sbroken (a member it needs is missing)", lv);
-		worst = PL_CRITICAL;
-		pl_buf_printf(&b, "%s broken", pl_buf_str(&title));
-	} else {
-		pl_buf_puts(&b, pl_buf_str(&title));
-		if (a->has_counts)
-			pl_buf_printf(&b, " [%s]", a->status);
-		if (a->nfaulty) {
-			struct pl_buf f = PL_BUF_INIT;
-
-			pl_buf_init(&f, 256);
-			for (size_t i = 0; i < a->nmembers; i++) {
-				const struct pl_md_member *m = pl_md_member(st, a, i);
-
-				if (m->flags & PL_MD_FAULTY)
-					pl_buf_printf(&f, "%s%s", f.len ? ", " : "", m->dev);
-			}
-			pl_item_finding(it, PL_CRITICAL, "failed member%s %s",
-					a->nfaulty > 1 ? "s" : "", pl_buf_str(&f));
-			pl_buf_free(&f);
-			worst = PL_CRITICAL;
-		}
-		if (deg > 0 && !mending) {
-			if (a->has_counts)
-				pl_item_finding(it, PL_CRITICAL, "%sdegraded [%u/%u] [%s]", lv,
-						a->raid_disks, a->in_sync, a->status);
-			else
-				pl_item_finding(it, PL_CRITICAL, "%sdegraded (%u missing)", lv,
-						deg);
-			worst = PL_CRITICAL;
-			pl_buf_puts(&b, " degraded");
-			t->degraded++;
-		}
-		if (act != PL_MD_IDLE) {
-			struct pl_buf at = PL_BUF_INIT;
-			enum pl_state as = rebuilding ? PL_WARNING : cfg->check_state;
-
-			pl_buf_init(&at, 256);
-			action_text(a, act, &at);
-			/* A rebuild of a degraded array shows which slots it rebuilds. */
-			if (as != PL_OK && deg > 0 && a->has_counts)
-				pl_item_finding(it, as, "%s[%s] %s", lv, a->status,
-						pl_buf_str(&at));
-			else if (as != PL_OK)
-				pl_item_finding(it, as, "%s%s", lv, pl_buf_str(&at));
-			worst = pl_state_worst(worst, as);
-			pl_buf_printf(&b, " %s", pl_md_action_name(act));
-			if (a->progress == PL_MD_RUNNING)
-				pl_buf_printf(&b, " %.1f%%", a->percent);
-			else
-				pl_buf_puts(&b, a->progress == PL_MD_DELAYED ? " delayed" :
-					    a->progress == PL_MD_PENDING ? " pending" : " remote");
-			if (rebuilding)
-				t->rebuilding++;
-			else
-				t->checking++;
-			pl_buf_free(&at);
-		}
-		if (cfg->mismatch_warn && s.has_mismatch && s.mismatch > 0) {
-			pl_item_finding(it, PL_WARNING,
-					"mismatch_cnt %llu after the last check (run a repair, "
-					"or find out why)", (unsigned long long)s.mismatch);
-			worst = pl_state_worst(worst, PL_WARNING);
-		}
-	}
-	if (worst == PL_OK)
-		t->healthy++;
+	pl_timeout_waiting("reading /sys/block/md*/md");
+	pl_md_sys_read(c->root, a->name, &s);
+	pl_debug(c, 2, "%s sysfs: degraded=%s mismatch=%s array_state=%s", a->name,
+		 s.has_degraded ? "yes" : "n/a", s.has_mismatch ? "yes" : "n/a", s.array_state);
+	pl_md_judge(st, a, &s, &pol, &j);
+	array_report(pl_result_item(r, "array", a->name), st, a, &j, &s);
+	t->healthy += j.state == PL_OK;
+	t->inactive += j.inactive;
+	t->degraded += j.degraded_finding;
+	t->rebuilding += j.rebuilding;
+	t->checking += j.checking;
 	if (t->briefs.len)
 		pl_buf_puts(&t->briefs, ", ");
-	pl_buf_puts(&t->briefs, pl_buf_str(&b));
-	array_line(it, st, a, level, act, &s);
-	pl_buf_free(&b);
-	pl_buf_free(&title);
+	pl_buf_puts(&t->briefs, j.brief);
 }
 
 /* An include rule that names one array, without wildcards, promises that it exists. */
@@ -496,65 +311,83 @@ md_none(const struct md_config *cfg, struct pl_result *r, const char *what)
 		pl_result_summary(r, "%s", what);
 }
 
-int
-main(int argc, char **argv)
+/* Reads and parses /proc/mdstat into *st. Returns 0, or 1 when there is no /proc/mdstat
+ * at all (no md driver), which r then reports. Dies UNKNOWN when the file cannot be read
+ * or parsed. */
+static int
+md_collect(const struct md_config *cfg, const struct pl_common *c, struct pl_mdstat *st,
+	   struct pl_result *r)
 {
-	struct md_config cfg = { PL_UNKNOWN, PL_OK, PL_CRITICAL, false };
-	struct md_tally t;
-	struct pl_common c;
 	struct pl_buf buf = PL_BUF_INIT;
-	struct pl_mdstat st;
-	struct pl_result r;
 	char err[512], path[4096];
-	size_t nmissing = 0;
-
-	pl_plugin_parse(&md_plugin, argc, argv, &cfg, &c);
-	pl_plugin_arm(&c);
-	pl_result_init(&r, md_plugin.name, md_plugin.service);
-	memset(&t, 0, sizeof(t));
-	pl_buf_init(&t.briefs, 4096);
+	struct stat sb;
 
 	pl_timeout_waiting("reading /proc/mdstat");
-	if (pl_read_file(c.root, "/proc/mdstat", &buf, err, sizeof(err)) != 0) {
-		struct stat sb;
-
-		if (pl_path(c.root, "/proc/mdstat", path, sizeof(path)) == 0 &&
+	if (pl_read_file(c->root, "/proc/mdstat", &buf, err, sizeof(err)) != 0) {
+		if (pl_path(c->root, "/proc/mdstat", path, sizeof(path)) == 0 &&
 		    stat(path, &sb) != 0 && errno == ENOENT) {
-			md_none(&cfg, &r, "no /proc/mdstat: the md driver is not loaded (no "
+			md_none(cfg, r, "no /proc/mdstat: the md driver is not loaded (no "
 				"software RAID on this host?)");
-			pl_buf_free(&t.briefs);
-			pl_exit(&r, &c);
+			pl_buf_free(&buf);
+			return 1;
 		}
 		pl_die(PL_UNKNOWN, "%s", err);
 	}
-	if (pl_mdstat_parse(pl_buf_str(&buf), buf.len, &st, err, sizeof(err)) != 0)
+	if (pl_mdstat_parse(pl_buf_str(&buf), buf.len, st, err, sizeof(err)) != 0)
 		pl_die(PL_UNKNOWN, "/proc/mdstat: %s", err);
 	pl_buf_free(&buf);
+	return 0;
+}
 
-	md_missing(&c, &st, &r, &nmissing);
-	for (size_t i = 0; i < st.narrays; i++) {
-		const struct pl_md_array *a = &st.arrays[i];
+/* Every selected array, arrays named but missing, and the summary. */
+static void
+md_evaluate(const struct md_config *cfg, const struct pl_common *c, const struct pl_mdstat *st,
+	    struct pl_result *r)
+{
+	struct md_tally t;
+	size_t nmissing = 0;
+
+	memset(&t, 0, sizeof(t));
+	pl_buf_init(&t.briefs, 4096);
+	md_missing(c, st, r, &nmissing);
+	for (size_t i = 0; i < st->narrays; i++) {
+		const struct pl_md_array *a = &st->arrays[i];
 		const char *names[1] = { a->name };
 
-		if (!pl_select_take(&c.select, names, 1, true)) {
-			pl_debug(&c, 1, "%s: excluded", a->name);
+		if (!pl_select_take(&c->select, names, 1, true)) {
+			pl_debug(c, 1, "%s: excluded", a->name);
 			t.excluded++;
 			continue;
 		}
 		t.checked++;
-		md_array(&cfg, &c, &st, a, &r, &t);
+		md_array(cfg, c, st, a, r, &t);
 	}
-
 	if (t.checked == 0 && nmissing == 0) {
-		if (st.narrays == 0)
-			md_none(&cfg, &r, "no md arrays in /proc/mdstat");
+		if (st->narrays == 0)
+			md_none(cfg, r, "no md arrays in /proc/mdstat");
 		else
-			md_none(&cfg, &r, t.excluded == 1 ? "no md array selected (1 excluded)" :
+			md_none(cfg, r, t.excluded == 1 ? "no md array selected (1 excluded)" :
 				"no md arrays selected (all excluded)");
 	} else if (t.checked > 0) {
-		md_summary(&r, &t, pl_result_state(&r) != PL_OK);
+		md_summary(r, &t, pl_result_state(r) != PL_OK);
 	}
-	pl_mdstat_free(&st);
 	pl_buf_free(&t.briefs);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct md_config cfg = { PL_UNKNOWN, PL_OK, PL_CRITICAL, false };
+	struct pl_common c;
+	struct pl_mdstat st;
+	struct pl_result r;
+
+	pl_plugin_parse(&md_plugin, argc, argv, &cfg, &c);
+	pl_plugin_arm(&c);
+	pl_result_init(&r, md_plugin.name, md_plugin.service);
+	if (md_collect(&cfg, &c, &st, &r) == 0) {
+		md_evaluate(&cfg, &c, &st, &r);
+		pl_mdstat_free(&st);
+	}
 	pl_exit(&r, &c);
 }

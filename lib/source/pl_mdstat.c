@@ -1,14 +1,17 @@
 #include "config.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pl_buf.h"
+#include "pl_file.h"
 #include "pl_mdstat.h"
 #include "pl_num.h"
 #include "pl_text.h"
+#include "pl_unit.h"
 
 /* One line of the file being read, and a cursor in it. */
 struct md_line {
@@ -688,4 +691,203 @@ pl_md_sync_completed_parse(const char *s, uint64_t *done, uint64_t *total)
 	if (pl_scan_u64(&p, end, total) != 0 || p != end || *done > *total)
 		return -1;
 	return 1;
+}
+
+/* --- judging an array ----------------------------------------------------------------- */
+
+void
+pl_md_sys_read(const char *root, const char *name, struct pl_md_sys *s)
+{
+	char path[256], v[64];
+
+	memset(s, 0, sizeof(*s));
+#define ATTR(a) (pl_snprintf(path, sizeof(path), "/sys/block/%s/md/%s", name, a), \
+		 pl_read_small(root, path, v, sizeof(v)) >= 0)
+	if (ATTR("degraded") && pl_parse_u64(v, 100000, &s->degraded) == 0)
+		s->has_degraded = true;
+	if (ATTR("mismatch_cnt") && pl_parse_u64(v, UINT64_MAX, &s->mismatch) == 0)
+		s->has_mismatch = true;
+	if (ATTR("raid_disks") && pl_parse_u64(v, 100000, &s->raid_disks) == 0)
+		s->has_raid_disks = true;
+	if (ATTR("sync_action") && pl_md_sync_action_parse(v, &s->action) == 0)
+		s->has_action = true;
+	if (ATTR("array_state"))
+		pl_strlcpy(s->array_state, v, sizeof(s->array_state));
+	if (ATTR("level"))
+		pl_strlcpy(s->level, v, sizeof(s->level));
+#undef ATTR
+}
+
+char *
+pl_md_eta_text(char *buf, size_t len, double min)
+{
+	long m = (long)(min + 0.5);
+
+	if (min < 1)
+		pl_snprintf(buf, len, "<1min");
+	else if (m < 60)
+		pl_snprintf(buf, len, "%ldmin", m);
+	else if (m < 48 * 60)
+		pl_snprintf(buf, len, "%ldh%02ldm", m / 60, m % 60);
+	else
+		pl_snprintf(buf, len, "%ldd%02ldh", m / 1440, (m % 1440) / 60);
+	return buf;
+}
+
+void
+pl_md_action_text(const struct pl_md_array *a, enum pl_md_action act, struct pl_buf *b)
+{
+	char n[32], eta[32];
+
+	pl_buf_printf(b, "%s", pl_md_action_name(act));
+	switch (a->progress) {
+	case PL_MD_DELAYED: pl_buf_puts(b, " delayed"); return;
+	case PL_MD_PENDING: pl_buf_puts(b, " pending"); return;
+	case PL_MD_REMOTE: pl_buf_puts(b, " running on another cluster node"); return;
+	case PL_MD_RUNNING: break;
+	}
+	pl_buf_printf(b, " %s", pl_unit_human(n, sizeof(n), a->percent, PL_U_PERCENT));
+	if (a->has_finish)
+		pl_buf_printf(b, ", ETA %s", pl_md_eta_text(eta, sizeof(eta), a->finish_min));
+	if (a->has_speed)
+		pl_buf_printf(b, " at %s", pl_unit_human(n, sizeof(n), (double)a->speed_kps * 1024,
+							 PL_U_BYTES_PER_S));
+}
+
+__attribute__((format(printf, 3, 4)))
+static void
+judge_finding(struct pl_md_judgement *j, enum pl_state state, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (j->nfindings == PL_MD_FINDINGS_MAX)
+		return;
+	j->findings[j->nfindings].state = state;
+	va_start(ap, fmt);
+	vsnprintf(j->findings[j->nfindings].text, sizeof(j->findings[0].text), fmt, ap);
+	va_end(ap);
+	j->nfindings++;
+	j->state = pl_state_worst(j->state, state);
+}
+
+/* A degraded array is only being mended by a running recovery that has a disk for every
+ * missing slot. A resync or reshape of a degraded array, a recovery that is delayed or
+ * pending, or one short of disks leaves it without redundancy. */
+static bool
+judge_mending(const struct pl_mdstat *st, const struct pl_md_array *a, enum pl_md_action act)
+{
+	unsigned occupied = 0;
+
+	for (size_t i = 0; i < a->nmembers; i++)
+		if (!(pl_md_member(st, a, i)->flags & (PL_MD_FAULTY | PL_MD_SPARE | PL_MD_JOURNAL |
+						       PL_MD_REPLACEMENT)))
+			occupied++;
+	return act == PL_MD_RECOVERY && a->progress == PL_MD_RUNNING &&
+	       (!a->has_counts || occupied >= a->raid_disks);
+}
+
+/* The figures: level, action, degraded count, slots, working members, progress. */
+static void
+judge_figures(const struct pl_md_array *a, const struct pl_md_sys *s, struct pl_md_judgement *j)
+{
+	unsigned working = (unsigned)(a->nmembers - a->nfaulty - a->nspare);
+
+	j->container = pl_md_is_container(a);
+	pl_strlcpy(j->level, j->container ? "" : a->level[0] ? a->level : s->level,
+		   sizeof(j->level));
+	j->action = a->action;
+	if (j->action == PL_MD_RESYNC && s->has_action && s->action == PL_MD_REPAIR)
+		j->action = PL_MD_REPAIR;     /* mdstat prints a repair as "resync" */
+	j->degraded = pl_md_degraded(a);
+	if (s->has_degraded && s->degraded > j->degraded)
+		j->degraded = (unsigned)s->degraded;
+	j->disks = a->has_counts ? a->raid_disks : s->has_raid_disks ? (double)s->raid_disks :
+		   working;
+	j->active = a->state == PL_MD_INACTIVE ? 0 : a->has_counts ? a->in_sync : working;
+	j->sync = j->action != PL_MD_IDLE && a->progress == PL_MD_RUNNING ? a->percent : NAN;
+}
+
+/* A running array: failed members, degraded slots, the action, mismatches. */
+static void
+judge_active(const struct pl_mdstat *st, const struct pl_md_array *a, const struct pl_md_sys *s,
+	     const struct pl_md_policy *pol, const char *lv, struct pl_md_judgement *j,
+	     struct pl_buf *brief)
+{
+	struct pl_buf b = PL_BUF_INIT;
+	bool rebuild = j->action == PL_MD_RESYNC || j->action == PL_MD_RECOVERY ||
+		       j->action == PL_MD_RESHAPE;
+
+	pl_buf_init(&b, 512);
+	if (a->has_counts)
+		pl_buf_printf(brief, " [%s]", a->status);
+	for (size_t i = 0; i < a->nmembers; i++)
+		if (pl_md_member(st, a, i)->flags & PL_MD_FAULTY)
+			pl_buf_printf(&b, "%s%s", b.len ? ", " : "", pl_md_member(st, a, i)->dev);
+	if (a->nfaulty)
+		judge_finding(j, PL_CRITICAL, "failed member%s %s", a->nfaulty > 1 ? "s" : "",
+			      pl_buf_str(&b));
+	j->mending = judge_mending(st, a, j->action);
+	if (j->degraded > 0 && !j->mending) {
+		if (a->has_counts)
+			judge_finding(j, PL_CRITICAL, "%sdegraded [%u/%u] [%s]", lv, a->raid_disks,
+				      a->in_sync, a->status);
+		else
+			judge_finding(j, PL_CRITICAL, "%sdegraded (%u missing)", lv, j->degraded);
+		j->degraded_finding = true;
+		pl_buf_puts(brief, " degraded");
+	}
+	if (j->action != PL_MD_IDLE) {
+		enum pl_state as = rebuild ? PL_WARNING : pol->check_state;
+
+		pl_buf_reset(&b);
+		pl_md_action_text(a, j->action, &b);
+		/* A rebuild of a degraded array shows which slots it rebuilds. */
+		if (as != PL_OK && j->degraded > 0 && a->has_counts)
+			judge_finding(j, as, "%s[%s] %s", lv, a->status, pl_buf_str(&b));
+		else if (as != PL_OK)
+			judge_finding(j, as, "%s%s", lv, pl_buf_str(&b));
+		pl_buf_printf(brief, " %s", pl_md_action_name(j->action));
+		if (a->progress == PL_MD_RUNNING)
+			pl_buf_printf(brief, " %.1f%%", a->percent);
+		else
+			pl_buf_puts(brief, a->progress == PL_MD_DELAYED ? " delayed" :
+				    a->progress == PL_MD_PENDING ? " pending" : " remote");
+		j->rebuilding = rebuild;
+		j->checking = !rebuild;
+	}
+	if (pol->mismatch_warn && s->has_mismatch && s->mismatch > 0)
+		judge_finding(j, PL_WARNING, "mismatch_cnt %llu after the last check (run a repair, "
+			      "or find out why)", (unsigned long long)s->mismatch);
+	pl_buf_free(&b);
+}
+
+void
+pl_md_judge(const struct pl_mdstat *st, const struct pl_md_array *a, const struct pl_md_sys *s,
+	    const struct pl_md_policy *pol, struct pl_md_judgement *j)
+{
+	struct pl_buf brief = PL_BUF_INIT;
+	char lv[sizeof(j->level) + 1];
+
+	memset(j, 0, sizeof(*j));
+	j->state = PL_OK;
+	judge_figures(a, s, j);
+	pl_snprintf(lv, sizeof(lv), "%s%s", j->level, j->level[0] ? " " : "");
+	pl_buf_init(&brief, sizeof(j->brief));
+	if (j->container) {
+		pl_buf_printf(&brief, "%s %s container", a->name, a->super + 9);
+	} else if (a->state == PL_MD_INACTIVE) {
+		j->inactive = true;
+		if (pol->inactive_state != PL_OK)
+			judge_finding(j, pol->inactive_state, "inactive (assembled but not started)");
+		pl_buf_printf(&brief, "%s inactive", a->name);
+	} else if (a->state == PL_MD_BROKEN || strcmp(s->array_state, "broken") == 0) {
+		j->broken = true;
+		judge_finding(j, PL_CRITICAL, "%sbroken (a member it needs is missing)", lv);
+		pl_buf_printf(&brief, "%s %sbroken", a->name, lv);
+	} else {
+		pl_buf_printf(&brief, "%s%s%s", a->name, j->level[0] ? " " : "", j->level);
+		judge_active(st, a, s, pol, lv, j, &brief);
+	}
+	pl_strlcpy(j->brief, pl_buf_str(&brief), sizeof(j->brief));
+	pl_buf_free(&brief);
 }

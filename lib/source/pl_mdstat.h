@@ -20,6 +20,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pl_buf.h"
+#include "pl_result.h"
+
 #define PL_MD_NAME_MAX 32      /* "md127", "md_d0", "md_home" */
 #define PL_MD_DEV_MAX 64       /* a member's block device name: "nvme0n1p2" */
 #define PL_MD_STATUS_MAX 388   /* the [UU_] string: 384 disks (1.x superblock limit) */
@@ -136,5 +139,72 @@ int pl_md_sync_action_parse(const char *s, enum pl_md_action *out);
 /* Parses sysfs sync_completed: "done / total" in 512-byte sectors. Returns 1 with the
  * numbers, 0 for "none" or "delayed", -1 when malformed or done > total. */
 int pl_md_sync_completed_parse(const char *s, uint64_t *done, uint64_t *total);
+
+/* --- judging an array ----------------------------------------------------------------- */
+
+/* What sysfs adds for one array (/sys/block/<name>/md/): the degraded count of levels
+ * without [n/m], mismatch_cnt after a check, and whether a "resync" is a repair. Each
+ * field only when its file was readable and well-formed. */
+struct pl_md_sys {
+	bool has_degraded, has_mismatch, has_raid_disks, has_action;
+	uint64_t degraded, mismatch, raid_disks;
+	enum pl_md_action action;
+	char array_state[32];
+	char level[16];
+};
+
+/* Reads the sysfs attributes of array name below root (NULL: the live system) into
+ * *out. Never fails: a file that is missing or malformed leaves its field unset. */
+void pl_md_sys_read(const char *root, const char *name, struct pl_md_sys *out);
+
+/* What the admin chose for the states that are not faults in themselves. */
+struct pl_md_policy {
+	enum pl_state check_state;     /* a check or repair runs */
+	enum pl_state inactive_state;  /* assembled but not started */
+	bool mismatch_warn;            /* a nonzero mismatch_cnt is a WARNING */
+};
+
+#define PL_MD_FINDINGS_MAX 5
+
+/* The verdict on one array. Texts say what about the array without naming it
+ * ("raid1 degraded [2/1] [U_]"), except brief, which is for a list of arrays. */
+struct pl_md_judgement {
+	char level[16];            /* mdstat's, else sysfs's; "" for a container */
+	enum pl_md_action action;  /* a resync that sysfs calls a repair is PL_MD_REPAIR */
+	unsigned degraded;         /* slots not in sync: the larger of mdstat's and sysfs's */
+	double disks, active;      /* slots, working members (0 when inactive) */
+	double sync;               /* percent done of the running action; NAN when none runs */
+	bool container, inactive, broken;
+	bool rebuilding;           /* a resync, recovery or reshape: not yet redundant */
+	bool checking;             /* a check or repair */
+	bool mending;              /* a running recovery with a disk for every missing slot */
+	bool degraded_finding;     /* degraded and not being mended: CRITICAL */
+	enum pl_state state;       /* the worst of the findings; OK when there are none */
+	size_t nfindings;
+	struct {
+		enum pl_state state;
+		char text[PL_MD_STATUS_MAX + 160];
+	} findings[PL_MD_FINDINGS_MAX];
+	char brief[PL_MD_NAME_MAX + PL_MD_STATUS_MAX + 96];   /* "md0 raid1 [UU] check 5.7%" */
+};
+
+/* Judges array a of st (with what sysfs said) under policy pol:
+ *   CRITICAL: degraded (fewer slots in sync than slots) unless a running recovery has a
+ *     disk for every missing slot; a failed member (F); broken; inactive (as chosen).
+ *   WARNING: a resync, recovery or reshape running, delayed or pending; a check or
+ *     repair as chosen; a nonzero mismatch_cnt when asked.
+ *   OK: in sync, spares, write-mostly members, an external-metadata container.
+ * Pure: reads only its arguments. */
+void pl_md_judge(const struct pl_mdstat *st, const struct pl_md_array *a,
+		 const struct pl_md_sys *s, const struct pl_md_policy *pol,
+		 struct pl_md_judgement *out);
+
+/* "recovery 37.9%, ETA 8h26m at 156MiB/s", "resync delayed", "resync pending": action
+ * act of array a, as people read it, appended to b. */
+void pl_md_action_text(const struct pl_md_array *a, enum pl_md_action act, struct pl_buf *b);
+
+/* The kernel's estimate in minutes, as people read it: "<1min", "17min", "8h26m",
+ * "3d04h". Returns buf. */
+char *pl_md_eta_text(char *buf, size_t len, double min);
 
 #endif

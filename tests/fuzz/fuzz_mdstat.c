@@ -1,4 +1,4 @@
-/* Fuzz target: pl_mdstat_parse over arbitrary bytes.
+/* Fuzz target: pl_mdstat_parse over arbitrary bytes, and pl_md_judge on what it gives.
  * fuzz-seeds: proc/mdstat */
 #include "config.h"
 
@@ -45,6 +45,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t k = 0; k < a->nmembers; k++)
 			if (pl_md_member(&st, a, k)->dev[0] == '\0')
 				abort();
+		/* The verdict on any parsed array: a CRITICAL for a degraded one that nothing
+		 * mends, and a brief that names the array. */
+		{
+			static const struct pl_md_sys none;
+			static const struct pl_md_policy pol = { PL_OK, PL_CRITICAL, false };
+			struct pl_md_judgement j;
+
+			pl_md_judge(&st, a, &none, &pol, &j);
+			if (j.nfindings > PL_MD_FINDINGS_MAX ||
+			    strncmp(j.brief, a->name, strlen(a->name)) != 0)
+				abort();
+			if (j.degraded_finding && j.state != PL_CRITICAL)
+				abort();
+		}
 	}
 	if (members != st.nmembers)
 		abort();

@@ -328,6 +328,113 @@ START_TEST(test_mdstat_sysfs)
 }
 END_TEST
 
+/* --- pl_md_judge: the verdict on each array of a fixture, with its sysfs ---------------- */
+
+static const struct pl_md_policy pol_default = { PL_OK, PL_CRITICAL, false };
+static const struct pl_md_policy pol_strict = { PL_WARNING, PL_WARNING, true };
+
+static const struct {
+	const char *fixture;      /* tests/fixtures/mdraid/<fixture> (mdstat and sysfs) */
+	const char *array;
+	const struct pl_md_policy *pol;
+	enum pl_state state;
+	const char *findings;     /* the findings' texts joined by " / " */
+	const char *brief;
+	unsigned degraded;
+	double sync;              /* NAN: none */
+	bool mending;
+} judge_cases[] = {
+	{ "raid1-healthy", "md0", &pol_default, PL_OK, "", "md0 raid1 [UU]", 0, NAN, false },
+	{ "raid1-degraded", "md6", &pol_default, PL_CRITICAL,
+	  "failed member sdb2 / raid1 degraded [2/1] [U_]", "md6 raid1 [U_] degraded", 1, NAN,
+	  false },
+	{ "raid1-check", "md201", &pol_default, PL_OK, "", "md201 raid1 [UU] check 5.7%", 0, 5.7,
+	  false },
+	{ "raid1-check", "md201", &pol_strict, PL_WARNING,
+	  "raid1 check 5.7%, ETA <1min at 111.5MiB/s", "md201 raid1 [UU] check 5.7%", 0, 5.7,
+	  false },
+	/* a recovery with a disk for every missing slot mends: WARNING, not CRITICAL */
+	{ "raid5-recovering", "md0", &pol_default, PL_WARNING,
+	  "raid5 [UUU_] recovery 37.9%, ETA 8h26m at 156MiB/s",
+	  "md0 raid5 [UUU_] recovery 37.9%", 1, 37.9, true },
+	/* a reshape of a degraded array does not mend it */
+	{ "raid5-reshape", "md42", &pol_default, PL_CRITICAL,
+	  "raid5 degraded [3/2] [UU_] / raid5 [UU_] reshape 56.1%, ETA 31h08m at 7.46MiB/s",
+	  "md42 raid5 [UU_] degraded reshape 56.1%", 1, 56.1, false },
+	{ "raid1-failed-rebuilding", "md0", &pol_default, PL_CRITICAL,
+	  "failed member sdb1 / raid1 [U_] recovery 12.6%, ETA 1h11m at 195.3MiB/s",
+	  "md0 raid1 [U_] recovery 12.6%", 1, 12.6, true },
+	{ "raid1-degraded-resync-pending", "md0", &pol_default, PL_CRITICAL,
+	  "raid1 degraded [2/1] [U_] / raid1 [U_] resync pending",
+	  "md0 raid1 [U_] degraded resync pending", 1, NAN, false },
+	/* sysfs sync_action tells a repair from the resync mdstat prints */
+	{ "raid1-repair", "md0", &pol_default, PL_OK, "", "md0 raid1 [UU] repair 21.4%", 0, 21.4,
+	  false },
+	{ "raid1-mismatch", "md0", &pol_default, PL_OK, "", "md0 raid1 [UU]", 0, NAN, false },
+	{ "raid1-mismatch", "md0", &pol_strict, PL_WARNING,
+	  "mismatch_cnt 256 after the last check (run a repair, or find out why)",
+	  "md0 raid1 [UU]", 0, NAN, false },
+	{ "raid0", "md12", &pol_default, PL_OK, "", "md12 raid0", 0, NAN, false },
+	{ "inactive", "md219", &pol_default, PL_OK, "", "md219 imsm container", 0, NAN, false },
+	{ "many-arrays", "md4", &pol_default, PL_CRITICAL, "inactive (assembled but not started)",
+	  "md4 inactive", 0, NAN, false },
+	{ "many-arrays", "md4", &pol_strict, PL_WARNING, "inactive (assembled but not started)",
+	  "md4 inactive", 0, NAN, false },
+	{ "many-arrays", "md9", &pol_default, PL_WARNING, "raid1 resync delayed",
+	  "md9 raid1 [UUUU] resync delayed", 0, NAN, false },
+	{ "many-arrays", "md7", &pol_default, PL_CRITICAL, "raid6 degraded [4/3] [U_UU]",
+	  "md7 raid6 [U_UU] degraded", 1, NAN, false },
+};
+
+START_TEST(test_md_judge)
+{
+	struct pl_mdstat st;
+	struct pl_md_sys sys;
+	struct pl_md_judgement j;
+	struct pl_buf b = PL_BUF_INIT, f = PL_BUF_INIT;
+	char root[4096], err[256] = "";
+	const struct pl_md_array *a = NULL;
+
+	pl_snprintf(root, sizeof(root), "%s/mdraid/%s", fixtures_dir(), judge_cases[_i].fixture);
+	ck_assert_int_eq(pl_read_file(root, "/proc/mdstat", &b, err, sizeof(err)), 0);
+	ck_assert_int_eq(pl_mdstat_parse(pl_buf_str(&b), b.len, &st, err, sizeof(err)), 0);
+	for (size_t i = 0; i < st.narrays; i++)
+		if (strcmp(st.arrays[i].name, judge_cases[_i].array) == 0)
+			a = &st.arrays[i];
+	ck_assert_ptr_nonnull(a);
+	pl_md_sys_read(root, a->name, &sys);
+	pl_md_judge(&st, a, &sys, judge_cases[_i].pol, &j);
+	pl_buf_init(&f, 1024);
+	for (size_t i = 0; i < j.nfindings; i++)
+		pl_buf_printf(&f, "%s%s", i ? " / " : "", j.findings[i].text);
+	ck_assert_int_eq(j.state, judge_cases[_i].state);
+	ck_assert_str_eq(pl_buf_str(&f), judge_cases[_i].findings);
+	ck_assert_str_eq(j.brief, judge_cases[_i].brief);
+	ck_assert_uint_eq(j.degraded, judge_cases[_i].degraded);
+	if (isnan(judge_cases[_i].sync))
+		ck_assert(isnan(j.sync));
+	else
+		ck_assert_double_eq_tol(j.sync, judge_cases[_i].sync, 1e-9);
+	ck_assert(j.mending == judge_cases[_i].mending);
+	pl_buf_free(&f);
+	pl_buf_free(&b);
+	pl_mdstat_free(&st);
+}
+END_TEST
+
+START_TEST(test_md_eta)
+{
+	static const struct { double min; const char *text; } eta[] = {
+		{ 0.2, "<1min" }, { 1, "1min" }, { 59.4, "59min" }, { 59.6, "1h00m" },
+		{ 505.9, "8h26m" }, { 2879, "47h59m" }, { 2880, "2d00h" }, { 4620, "3d05h" },
+	};
+	char buf[32];
+
+	for (size_t i = 0; i < sizeof(eta) / sizeof(eta[0]); i++)
+		ck_assert_str_eq(pl_md_eta_text(buf, sizeof(buf), eta[i].min), eta[i].text);
+}
+END_TEST
+
 /* Every prefix of a real file either parses to the whole file's arrays or fails: a
  * truncated read never passes for a smaller healthy file. */
 START_TEST(test_mdstat_prefixes)
@@ -358,6 +465,8 @@ tc_mdstat(void)
 	tcase_add_loop_test(tc, test_mdstat_bad, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, test_mdstat_forms);
 	tcase_add_test(tc, test_mdstat_sysfs);
+	tcase_add_loop_test(tc, test_md_judge, 0, (int)(sizeof(judge_cases) / sizeof(judge_cases[0])));
+	tcase_add_test(tc, test_md_eta);
 	tcase_add_test(tc, test_mdstat_prefixes);
 	return tc;
 }
