@@ -23,24 +23,13 @@ struct cpu_config {
 	bool per_cpu;        /* perfdata for each CPU */
 };
 
-enum { OPT_PER_CPU = 256 };
-
 static const struct pl_option cpu_opts[] = {
-	{ "per-cpu", OPT_PER_CPU, PL_NOARG, "",
-	  "Add perfdata for each CPU (cpuN_busy). Thresholds on cpuN_busy work without it.",
-	  PL_OPT_SYNOPSIS },
-	{ NULL, 0, 0, NULL, NULL, 0 },
+	{ .name = "per-cpu", .type = PL_OPT_SWITCH, PL_OPT_AT(struct cpu_config, per_cpu),
+	  .flags = PL_OPT_SYNOPSIS,
+	  .help = "Add perfdata for each CPU (cpuN_busy). Thresholds on cpuN_busy work "
+		  "without it." },
+	{ .name = NULL },
 };
-
-static int
-cpu_option(void *cfgp, int key, const char *arg, char *err, size_t errlen)
-{
-	struct cpu_config *cfg = cfgp;
-
-	if (key == OPT_PER_CPU)
-		cfg->per_cpu = true;
-	return 0;
-}
 
 static const char *const cpu_primary[] = { "busy", NULL };
 
@@ -57,7 +46,6 @@ static const struct pl_plugin cpu_plugin = {
 		"sleeps after its first run. After a reboot, a CPU hot-plug or counters that go "
 		"backwards the check samples afresh rather than report a false figure.",
 	.options = cpu_opts,
-	.handle = cpu_option,
 	.primary = cpu_primary,
 	.metrics =
 		"busy, user, nice, system, iowait, irq, softirq, steal, guest, guest_nice, idle "

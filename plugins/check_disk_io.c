@@ -32,52 +32,33 @@
 
 struct dio_config {
 	bool partitions;             /* partitions are selected by default too */
-	const char *mounts[MAX_MOUNTS];
-	size_t nmounts;
-};
-
-enum {
-	OPT_MOUNT = 256, OPT_PARTITIONS,
-};
-
-static const struct pl_option dio_opts[] = {
-	{ "mount", OPT_MOUNT, PL_ARG, "PATH",
-	  "Report the device of the file system that holds PATH, as df finds it ('/', "
-	  "'/var', '/srv/pgdata': a mount point or any path below one; symlinks are resolved "
-	  "first), looked up in /proc/self/mountinfo. Repeatable; combines with --include. "
-	  "UNKNOWN when PATH does not exist or its file system has no block device of its "
-	  "own (tmpfs, overlay, NFS, btrfs subvolumes).",
-	  PL_OPT_SYNOPSIS | PL_OPT_IDENTITY },
-	{ "partitions", OPT_PARTITIONS, PL_NOARG, "",
-	  "Report partitions too (sda1, nvme0n1p2). By default only whole devices are: "
-	  "disks, device-mapper and md devices.", PL_OPT_IDENTITY },
-	{ NULL, 0, 0, NULL, NULL, 0 },
+	struct pl_strlist mounts;    /* --mount, at most MAX_MOUNTS */
 };
 
 static int
-dio_option(void *cfgp, int key, const char *arg, char *err, size_t errlen)
+dio_mount(const char *arg, char *err, size_t errlen)
 {
-	struct dio_config *cfg = cfgp;
-
-	switch (key) {
-	case OPT_MOUNT:
-		if (arg[0] != '/') {
-			pl_snprintf(err, errlen, "'%s' is not an absolute path (a mount point such as /var)",
-				    arg);
-			return -1;
-		}
-		if (cfg->nmounts == MAX_MOUNTS) {
-			pl_snprintf(err, errlen, "at most %d mount points", MAX_MOUNTS);
-			return -1;
-		}
-		cfg->mounts[cfg->nmounts++] = arg;
+	if (arg[0] == '/')
 		return 0;
-	case OPT_PARTITIONS:
-		cfg->partitions = true;
-		return 0;
-	}
+	pl_snprintf(err, errlen, "not an absolute path (give a path such as /var)");
 	return -1;
 }
+
+static const struct pl_option dio_opts[] = {
+	{ .name = "mount", .type = PL_OPT_LIST, .arg = "PATH", .max = MAX_MOUNTS,
+	  PL_OPT_AT(struct dio_config, mounts), .check = dio_mount,
+	  .flags = PL_OPT_SYNOPSIS | PL_OPT_IDENTITY,
+	  .help = "Report the device of the file system that holds PATH, as df finds it ('/', "
+		  "'/var', '/srv/pgdata': a mount point or any path below one; symlinks are "
+		  "resolved first), looked up in /proc/self/mountinfo; combines with --include. "
+		  "UNKNOWN when PATH does not exist or its file system has no block device of "
+		  "its own (tmpfs, overlay, NFS, btrfs subvolumes)." },
+	{ .name = "partitions", .type = PL_OPT_SWITCH, PL_OPT_AT(struct dio_config, partitions),
+	  .flags = PL_OPT_IDENTITY,
+	  .help = "Report partitions too (sda1, nvme0n1p2). By default only whole devices are: "
+		  "disks, device-mapper and md devices." },
+	{ .name = NULL },
+};
 
 /* A unitless or percent range goes to the utilisation, "50MB/s" to both byte rates,
  * "20ms" to both waits. */
@@ -104,7 +85,6 @@ static const struct pl_plugin dio_plugin = {
 		"A device whose counters went backwards or that appeared since the last run "
 		"has no rates for that run (U), never a false figure.",
 	.options = dio_opts,
-	.handle = dio_option,
 	.primary = dio_primary,
 	.metrics =
 		"For each device DEV: DEV_read_bytes, DEV_write_bytes (bytes/s); DEV_read_iops, "
@@ -307,14 +287,14 @@ choose(struct dio_ctx *x)
 	sysfs = pl_dir_list(x->c->root, "/sys/block", &disks, &ndisks, err, sizeof(err)) == 0;
 	if (!sysfs)
 		pl_debug(x->c, 1, "%s; telling partitions by their names", err);
-	if (cfg->nmounts > 0) {
+	if (cfg->mounts.n > 0) {
 		pl_timeout_waiting("reading /proc/self/mountinfo");
 		if (pl_read_file(x->c->root, "/proc/self/mountinfo", &x->buf, err, sizeof(err)) != 0)
 			pl_die(PL_UNKNOWN, "%s", err);
 		if (pl_mountinfo_parse(pl_buf_str(&x->buf), x->buf.len, &mi, err, sizeof(err)) != 0)
 			pl_die(PL_UNKNOWN, "/proc/self/mountinfo: %s", err);
-		for (size_t i = 0; i < cfg->nmounts; i++) {
-			bymount[i] = mount_device(x, &mi, cfg->mounts[i], &held);
+		for (size_t i = 0; i < cfg->mounts.n; i++) {
+			bymount[i] = mount_device(x, &mi, cfg->mounts.v[i], &held);
 			pl_strlcpy(x->mount_dev[i], bymount[i]->name, sizeof(x->mount_dev[i]));
 			pl_buf_printf(&x->mount_fs[i], "%s mounted on %s", held->fstype,
 				      held->point);
@@ -333,7 +313,7 @@ choose(struct dio_ctx *x)
 		bool part, included = false, excluded = false, dup = false;
 
 		ch->by_mount = false;
-		for (size_t k = 0; k < cfg->nmounts; k++)
+		for (size_t k = 0; k < cfg->mounts.n; k++)
 			if (bymount[k] == e)
 				ch->by_mount = true;
 		if (strncmp(e->name, "dm-", 3) == 0) {
@@ -359,7 +339,7 @@ choose(struct dio_ctx *x)
 			continue;
 		part = is_partition(x, e, disks, ndisks, sysfs);
 		if (!included && !ch->by_mount &&
-		    (pl_select_has_include(&x->c->select) || cfg->nmounts > 0 ||
+		    (pl_select_has_include(&x->c->select) || cfg->mounts.n > 0 ||
 		     skipped_by_default(e->name) || (part && !cfg->partitions)))
 			continue;
 		pl_strlcpy(ch->name, e->name, sizeof(ch->name));
@@ -752,13 +732,13 @@ main(int argc, char **argv)
 		       pl_buf_str(&names));
 	}
 	pl_result_line(&r, "%s, %zu device%s", btext, now->n, now->n == 1 ? "" : "s");
-	for (size_t i = 0; i < cfg.nmounts; i++) {
+	for (size_t i = 0; i < cfg.mounts.n; i++) {
 		const char *show = x.mount_dev[i];
 
 		for (size_t k = 0; k < x.nsel; k++)
 			if (strcmp(x.sel[k].name, x.mount_dev[i]) == 0)
 				show = x.sel[k].show;
-		pl_result_line(&r, "--mount %s: %s (%s)", cfg.mounts[i], show,
+		pl_result_line(&r, "--mount %s: %s (%s)", cfg.mounts.v[i], show,
 			       pl_buf_str(&x.mount_fs[i]));
 		pl_buf_free(&x.mount_fs[i]);
 	}

@@ -24,29 +24,34 @@ struct hw_config {
 	enum pl_state unreadable;  /* --unreadable-state: a sensor that cannot be read */
 };
 
-enum { OPT_TYPE = 256, OPT_NO_ALARMS, OPT_UNREADABLE_STATE };
+static int hw_types(void *, const struct pl_option *, const char *, char *, size_t);
 
 static const struct pl_option hw_opts[] = {
-	{ "type", OPT_TYPE, PL_ARG, "TYPE",
-	  "Only sensors of this type: temp, fan, in (voltages), power or curr. Repeatable; "
-	  "a comma-separated list also works ('temp,fan').", PL_OPT_SYNOPSIS },
-	{ "no-alarms", OPT_NO_ALARMS, PL_NOARG, "",
-	  "Do not report the chips' own alarm and fault flags (for boards whose BIOS leaves "
-	  "limits unprogrammed, so the flags are always set). The kernel limits still serve "
-	  "as default ranges.", 0 },
-	{ "unreadable-state", OPT_UNREADABLE_STATE, PL_ARG, "STATE",
-	  "State of each sensor that cannot be read (an I/O error, an empty value, a value "
-	  "that is not a number, a label without an input): ok, warning, critical or "
-	  "unknown. Default warning: a sensor that fails may be failing hardware. When no "
-	  "sensor at all can be read the result is UNKNOWN whatever this says.", 0 },
-	{ NULL, 0, 0, NULL, NULL, 0 },
+	{ .name = "type", .type = PL_OPT_STRING, .arg = "TYPE", .fn = hw_types,
+	  .flags = PL_OPT_SYNOPSIS | PL_OPT_REPEAT,
+	  .help = "Only sensors of this type: temp, fan, in (voltages), power or curr; a "
+		  "comma-separated list also works ('temp,fan')." },
+	{ .name = "no-alarms", .type = PL_OPT_SWITCH, PL_OPT_AT(struct hw_config, no_alarms),
+	  .help = "Do not report the chips' own alarm and fault flags (for boards whose BIOS "
+		  "leaves limits unprogrammed, so the flags are always set). The kernel limits "
+		  "still serve as default ranges." },
+	{ .name = "unreadable-state", .type = PL_OPT_STATE,
+	  PL_OPT_AT(struct hw_config, unreadable),
+	  .help = "State of each sensor that cannot be read (an I/O error, an empty value, a "
+		  "value that is not a number, a label without an input). Default warning: a "
+		  "sensor that fails may be failing hardware. When no sensor at all can be read "
+		  "the result is UNKNOWN whatever this says." },
+	{ .name = NULL },
 };
 
+/* --type temp,fan: each word adds a type. */
 static int
-hw_types(struct hw_config *cfg, const char *arg, char *err, size_t errlen)
+hw_types(void *cfgp, const struct pl_option *o, const char *arg, char *err, size_t errlen)
 {
+	struct hw_config *cfg = cfgp;
 	const char *p = arg;
 
+	(void)o;
 	do {
 		size_t n = strcspn(p, ",");
 		char word[16];
@@ -63,28 +68,8 @@ hw_types(struct hw_config *cfg, const char *arg, char *err, size_t errlen)
 	} while (*p++ == ',');
 	return 0;
 bad:
-	pl_snprintf(err, errlen, "'%s' is not a sensor type (temp, fan, in, power, curr)", arg);
-	return -1;
-}
-
-static int
-hw_option(void *cfgp, int key, const char *arg, char *err, size_t errlen)
-{
-	struct hw_config *cfg = cfgp;
-
-	switch (key) {
-	case OPT_TYPE:
-		return hw_types(cfg, arg, err, errlen);
-	case OPT_NO_ALARMS:
-		cfg->no_alarms = true;
-		return 0;
-	case OPT_UNREADABLE_STATE:
-		if (pl_state_parse(arg, &cfg->unreadable) == 0)
-			return 0;
-		pl_snprintf(err, errlen, "'%s' is not a state (ok, warning, critical, unknown)",
-			    arg);
-		return -1;
-	}
+	pl_snprintf(err, errlen, "not a sensor type: give temp, fan, in, power or curr, or a "
+		    "comma-separated list of them");
 	return -1;
 }
 
@@ -124,7 +109,6 @@ static const struct pl_plugin hw_plugin = {
 		"when no sensor at all can be read is the result UNKNOWN. A host "
 		"without hwmon chips (most VMs) is UNKNOWN: do not run this check there.",
 	.options = hw_opts,
-	.handle = hw_option,
 	.primary = hw_primary,
 	.metrics =
 		"temp_<chip>_<label> (degrees C), fan_<chip>_<label> (RPM), in_<chip>_<label> "

@@ -28,58 +28,28 @@ struct md_config {
 	bool mismatch_warn;            /* warn on a nonzero mismatch_cnt */
 };
 
-enum {
-	OPT_NO_ARRAYS = 256,
-	OPT_CHECK_STATE, OPT_INACTIVE_STATE, OPT_MISMATCH_WARN,
-};
-
 static const struct pl_option md_opts[] = {
-	{ "no-arrays", OPT_NO_ARRAYS, PL_ARG, "STATE",
-	  "State when there is no array to check: no arrays in /proc/mdstat, none left "
-	  "after --include/--exclude, or no md driver at all (no /proc/mdstat). Default "
-	  "unknown, since a RAID check on a host without RAID is usually a mistake; use ok "
-	  "for a check applied to hosts that may have none.", PL_OPT_SYNOPSIS },
-	{ "check-state", OPT_CHECK_STATE, PL_ARG, "STATE",
-	  "State while a check or repair runs (default ok: Debian's checkarray runs one "
-	  "every month). The progress is shown either way.", 0 },
-	{ "inactive-state", OPT_INACTIVE_STATE, PL_ARG, "STATE",
-	  "State of an array that is assembled but not running (default critical: its data "
-	  "is unavailable). External-metadata containers (IMSM, DDF) are never running and "
-	  "are always ok.", 0 },
-	{ "mismatch-warn", OPT_MISMATCH_WARN, PL_NOARG, "",
-	  "Warn when an array's mismatch_cnt is not 0. By default it is only a metric: after "
-	  "a check, raid1 and raid10 arrays often count harmless mismatches (swap, aborted "
-	  "writes). For one array, use --warningx md0_mismatch=0 instead.", 0 },
-	{ NULL, 0, 0, NULL, NULL, 0 },
+	{ .name = "no-arrays", .type = PL_OPT_STATE, PL_OPT_AT(struct md_config, no_arrays),
+	  .flags = PL_OPT_SYNOPSIS,
+	  .help = "State when there is no array to check: no arrays in /proc/mdstat, none "
+		  "left after --include/--exclude, or no md driver at all (no /proc/mdstat). "
+		  "Default unknown, since a RAID check on a host without RAID is usually a "
+		  "mistake; use ok for a check applied to hosts that may have none." },
+	{ .name = "check-state", .type = PL_OPT_STATE, PL_OPT_AT(struct md_config, check_state),
+	  .help = "State while a check or repair runs (default ok: Debian's checkarray runs "
+		  "one every month). The progress is shown either way." },
+	{ .name = "inactive-state", .type = PL_OPT_STATE,
+	  PL_OPT_AT(struct md_config, inactive_state),
+	  .help = "State of an array that is assembled but not running (default critical: "
+		  "its data is unavailable). External-metadata containers (IMSM, DDF) are never "
+		  "running and are always ok." },
+	{ .name = "mismatch-warn", .type = PL_OPT_SWITCH,
+	  PL_OPT_AT(struct md_config, mismatch_warn),
+	  .help = "Warn when an array's mismatch_cnt is not 0. By default it is only a metric: "
+		  "after a check, raid1 and raid10 arrays often count harmless mismatches (swap, "
+		  "aborted writes). For one array, use --warningx md0_mismatch=0 instead." },
+	{ .name = NULL },
 };
-
-static int
-md_option(void *cfgp, int key, const char *arg, char *err, size_t errlen)
-{
-	struct md_config *cfg = cfgp;
-	enum pl_state *st = NULL;
-
-	switch (key) {
-	case OPT_MISMATCH_WARN:
-		cfg->mismatch_warn = true;
-		return 0;
-	case OPT_NO_ARRAYS:
-		st = &cfg->no_arrays;
-		break;
-	case OPT_CHECK_STATE:
-		st = &cfg->check_state;
-		break;
-	case OPT_INACTIVE_STATE:
-		st = &cfg->inactive_state;
-		break;
-	default:
-		return -1;
-	}
-	if (pl_state_parse(arg, st) == 0)
-		return 0;
-	pl_snprintf(err, errlen, "'%s' is not a state (ok, warning, critical, unknown)", arg);
-	return -1;
-}
 
 static const char *const md_primary[] = { "*_degraded", NULL };
 
@@ -110,7 +80,6 @@ static const struct pl_plugin md_plugin = {
 		"degraded array is CRITICAL anyway, so they matter only with --warningx and "
 		"--criticalx on other metrics (see Examples).",
 	.options = md_opts,
-	.handle = md_option,
 	.primary = md_primary,
 	.metrics =
 		"For each array NAME (md0, md127...): NAME_disks (slots, the n of [n/m]; for "

@@ -21,25 +21,13 @@ struct mem_config {
 	enum pl_state no_swap;     /* the state when the host has no swap at all */
 };
 
-enum { OPT_NO_SWAP = 256 };
-
 static const struct pl_option mem_opts[] = {
-	{ "no-swap", OPT_NO_SWAP, PL_ARG, "STATE",
-	  "State to report when the host has no swap at all: ok (default), warning, critical "
-	  "or unknown. For hosts where policy requires swap.", PL_OPT_SYNOPSIS },
-	{ NULL, 0, 0, NULL, NULL, 0 },
+	{ .name = "no-swap", .type = PL_OPT_STATE, PL_OPT_AT(struct mem_config, no_swap),
+	  .flags = PL_OPT_SYNOPSIS,
+	  .help = "State to report when the host has no swap at all (default ok). For hosts "
+		  "where policy requires swap." },
+	{ .name = NULL },
 };
-
-static int
-mem_option(void *cfgp, int key, const char *arg, char *err, size_t errlen)
-{
-	struct mem_config *cfg = cfgp;
-
-	if (key == OPT_NO_SWAP && pl_state_parse(arg, &cfg->no_swap) == 0)
-		return 0;
-	pl_snprintf(err, errlen, "'%s' is not a state (ok, warning, critical, unknown)", arg);
-	return -1;
-}
 
 static const char *const mem_primary[] = { "used_pct", "used", NULL };
 
@@ -54,7 +42,6 @@ static const struct pl_plugin mem_plugin = {
 		"use with units ('12GB'). To alert on the memory left instead, put a range on "
 		"'available' with --warningx (see Examples).",
 	.options = mem_opts,
-	.handle = mem_option,
 	.primary = mem_primary,
 	.metrics =
 		"used_pct (percent of MemTotal in use), used, available, free, buffers, cached "

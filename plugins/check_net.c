@@ -37,60 +37,48 @@ struct net_config {
 	enum pl_duplex expect_duplex;   /* PL_DUPLEX_UNKNOWN: not checked */
 };
 
-enum {
-	OPT_SPEED = 256, OPT_DOWN_STATE, OPT_EXPECT_SPEED, OPT_EXPECT_DUPLEX,
+static int add_speed(void *, const struct pl_option *, const char *, char *, size_t);
+
+static const struct pl_choice duplexes[] = {
+	{ "full", PL_DUPLEX_FULL, false }, { "half", PL_DUPLEX_HALF, false }, { NULL, 0, false },
 };
 
 static const struct pl_option net_opts[] = {
-	{ "speed", OPT_SPEED, PL_ARG, "[IF=]RATE",
-	  "The link speed to compute utilization against, for interface IF (a glob) or, "
-	  "without IF, for every interface: '--speed 100Mbit/s', '--speed wlan0=300Mbit/s'. "
-	  "Use it where the kernel does not know the speed (virtio, wireless, tunnels) or where "
-	  "the real capacity is lower than the port's (a 1Gbit/s line on a 10Gbit/s port). "
-	  "It wins over the kernel's figure. Repeatable; a later match wins.", 0 },
-	{ "down-state", OPT_DOWN_STATE, PL_ARG, "STATE",
-	  "The state for an interface named by --include or --include-regex that is down or "
-	  "has no carrier: ok, warning, critical (default) or unknown.", 0 },
-	{ "expect-speed", OPT_EXPECT_SPEED, PL_ARG, "RATE",
-	  "WARNING when a selected interface that is up negotiated a lower speed than RATE "
-	  "('1Gbit/s'): a bad cable or a switch port stuck at 100Mbit/s.", 0 },
-	{ "expect-duplex", OPT_EXPECT_DUPLEX, PL_ARG, "DUPLEX",
-	  "full or half. WARNING when a selected interface that is up runs half duplex and "
-	  "full is expected.", 0 },
-	{ NULL, 0, 0, NULL, NULL, 0 },
+	{ .name = "speed", .type = PL_OPT_RATE, .arg = "[IF=]RATE", .min = 1, .fn = add_speed,
+	  .flags = PL_OPT_REPEAT,
+	  .help = "The link speed to compute utilization against, for interface IF (a glob) "
+		  "or, without IF, for every interface: '--speed 100Mbit/s', '--speed "
+		  "wlan0=300Mbit/s'. Use it where the kernel does not know the speed (virtio, "
+		  "wireless, tunnels) or where the real capacity is lower than the port's (a "
+		  "1Gbit/s line on a 10Gbit/s port). It wins over the kernel's figure; a later "
+		  "match wins." },
+	{ .name = "down-state", .type = PL_OPT_STATE, PL_OPT_AT(struct net_config, down_state),
+	  .help = "The state for an interface named by --include or --include-regex that is "
+		  "down or has no carrier (default critical)." },
+	{ .name = "expect-speed", .type = PL_OPT_RATE, .min = 1,
+	  PL_OPT_AT(struct net_config, expect_speed),
+	  .help = "WARNING when a selected interface that is up negotiated a lower speed than "
+		  "RATE ('1Gbit/s'): a bad cable or a switch port stuck at 100Mbit/s." },
+	{ .name = "expect-duplex", .type = PL_OPT_CHOICE, .arg = "DUPLEX", .choices = duplexes,
+	  PL_OPT_AT(struct net_config, expect_duplex),
+	  .help = "WARNING when a selected interface that is up runs half duplex and full is "
+		  "expected." },
+	{ .name = NULL },
 };
 
-/* Reads "1Gbit/s", "100Mbps", "2.5Gbit/s" into bits/s. Returns 0 or -1. */
+/* [IF=]RATE: a rule for the interfaces matching IF, or for all. */
 static int
-parse_rate(const char *s, double *bits)
+add_speed(void *cfgp, const struct pl_option *o, const char *arg, char *err, size_t errlen)
 {
-	const char *p = s, *end = s + strlen(s);
-	enum pl_unit u;
-	double v, f;
-
-	if (pl_scan_double(&p, end, &v) != 0 ||
-	    pl_unit_suffix(p, (size_t)(end - p), &u, &f) != 0 || u != PL_U_BITS_PER_S ||
-	    !(v > 0))
-		return -1;
-	*bits = v * f;
-	return 0;
-}
-
-static int
-add_speed(struct net_config *cfg, const char *arg, char *err, size_t errlen)
-{
+	struct net_config *cfg = cfgp;
 	const char *eq = strrchr(arg, '=');
 	struct speed_rule r = { NULL, 0 }, *v;
 
-	if (parse_rate(eq ? eq + 1 : arg, &r.bits) != 0) {
-		pl_snprintf(err, errlen,
-			    "'%s' is not [IF=]RATE with a bit rate such as 100Mbit/s or 10Gbit/s (%s)",
-			    arg, pl_unit_suffixes(PL_U_BITS_PER_S));
+	if (pl_opt_number(o, eq ? eq + 1 : arg, &r.bits, err, errlen) != 0)
 		return -1;
-	}
 	if (eq != NULL) {
 		if (eq == arg) {
-			pl_snprintf(err, errlen, "'%s': the interface before '=' is empty", arg);
+			pl_snprintf(err, errlen, "the interface before '=' is empty");
 			return -1;
 		}
 		r.pattern = strndup(arg, (size_t)(eq - arg));
@@ -107,38 +95,6 @@ add_speed(struct net_config *cfg, const char *arg, char *err, size_t errlen)
 	return 0;
 oom:
 	pl_snprintf(err, errlen, "out of memory");
-	return -1;
-}
-
-static int
-net_option(void *cfgp, int key, const char *arg, char *err, size_t errlen)
-{
-	struct net_config *cfg = cfgp;
-
-	switch (key) {
-	case OPT_SPEED:
-		return add_speed(cfg, arg, err, errlen);
-	case OPT_DOWN_STATE:
-		if (pl_state_parse(arg, &cfg->down_state) != 0) {
-			pl_snprintf(err, errlen, "'%s': choose ok, warning, critical or unknown", arg);
-			return -1;
-		}
-		return 0;
-	case OPT_EXPECT_SPEED:
-		if (parse_rate(arg, &cfg->expect_speed) != 0) {
-			pl_snprintf(err, errlen, "'%s' is not a bit rate such as 1Gbit/s (%s)", arg,
-				    pl_unit_suffixes(PL_U_BITS_PER_S));
-			return -1;
-		}
-		return 0;
-	case OPT_EXPECT_DUPLEX:
-		cfg->expect_duplex = pl_netdev_parse_duplex(arg);
-		if (cfg->expect_duplex == PL_DUPLEX_UNKNOWN) {
-			pl_snprintf(err, errlen, "'%s': choose full or half", arg);
-			return -1;
-		}
-		return 0;
-	}
 	return -1;
 }
 
@@ -175,7 +131,6 @@ static const struct pl_plugin net_plugin = {
 		"on any label or glob; bit-rate suffixes are powers of 1000 (kbit/s, Mbit/s, "
 		"Gbit/s).",
 	.options = net_opts,
-	.handle = net_option,
 	.primary = net_primary,
 	.metrics =
 		"For each interface IF (its name, with any byte other than letters, digits, '_', "

@@ -44,11 +44,11 @@ pl_root_check(const char *root, char *err, size_t errlen)
 
 	if (pl_privileged()) {
 		pl_snprintf(err, errlen,
-			    "--root cannot be used with privileges (setuid, capabilities, sudo): it would read files for the caller");
+			    "cannot be used with privileges (setuid, capabilities, sudo): it would read files for the caller");
 		return -1;
 	}
 	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		pl_snprintf(err, errlen, "--root %s: not a directory", root);
+		pl_snprintf(err, errlen, "not a directory");
 		return -1;
 	}
 	return 0;

@@ -98,8 +98,11 @@ pl_ini_parse(const char *buf, size_t len, const char *section, pl_ini_cb cb, voi
 				pl_snprintf(err, errlen, "out of memory");
 				return -1;
 			}
-			rc = cb(ctx, key, value, err, errlen);
+			rc = cb(ctx, key, value, it.lineno, err, errlen);
+			explicit_bzero(key, strlen(key));
 			free(key);
+			if (value != NULL)
+				explicit_bzero(value, strlen(value));
 			free(value);
 			if (rc != 0)
 				return -1;

@@ -16,10 +16,12 @@
 
 #include <stddef.h>
 
-/* Called for each option of the section; value is NULL for a bare key. Returns 0 to go
- * on, -1 to stop parsing (the parse then fails with the callback's err). */
-typedef int (*pl_ini_cb)(void *ctx, const char *key, const char *value, char *err,
-			 size_t errlen);
+/* Called for each option of the section, with its line number (from 1); value is NULL
+ * for a bare key. key and value are valid during the call only (copy what you keep;
+ * they are zeroed afterwards, as a value may be a secret). Returns 0 to go on, -1 to
+ * stop parsing (the parse then fails with the callback's err). */
+typedef int (*pl_ini_cb)(void *ctx, const char *key, const char *value, size_t line,
+			 char *err, size_t errlen);
 
 /* Parses buf and calls cb for each option in section. Returns the number of options
  * seen in that section (0 when the section is absent or empty), or -1 with why in err

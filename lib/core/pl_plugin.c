@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,83 +17,107 @@
 #include "pl_plugin.h"
 #include "pl_timeout.h"
 
-enum {
-	OPT_WARNX = 1000, OPT_CRITX, OPT_FORMAT, OPT_MAXLINES, OPT_EXTRA, OPT_ROOT,
-	OPT_STATEDIR, OPT_STATEKEY, OPT_INTERVAL, OPT_INCLUDE, OPT_EXCLUDE, OPT_INCLUDE_RE,
-	OPT_EXCLUDE_RE,
+static int opt_threshold(void *, const struct pl_option *, const char *, char *, size_t);
+static int opt_timeout(void *, const struct pl_option *, const char *, char *, size_t);
+static int opt_root(void *, const struct pl_option *, const char *, char *, size_t);
+static int opt_help(void *, const struct pl_option *, const char *, char *, size_t);
+static int opt_version(void *, const struct pl_option *, const char *, char *, size_t);
+static int opt_extra(void *, const struct pl_option *, const char *, char *, size_t);
+static int opt_state_dir(void *, const struct pl_option *, const char *, char *, size_t);
+static int opt_state_key(void *, const struct pl_option *, const char *, char *, size_t);
+static int opt_select(void *, const struct pl_option *, const char *, char *, size_t);
+
+static const struct pl_choice formats[] = {
+	{ "nagios", PL_FMT_NAGIOS, false }, { "one-line", PL_FMT_ONELINE, false },
+	{ "json", PL_FMT_JSON, false },
+	{ "multi-line", PL_FMT_NAGIOS, true }, { "oneline", PL_FMT_ONELINE, true },
+	{ NULL, 0, false },
 };
 
 static const struct pl_option common_opts[] = {
-	{ "warning", 'w', PL_ARG, "RANGE",
-	  "Warning range for the primary metric (see Thresholds below).", PL_OPT_SYNOPSIS },
-	{ "critical", 'c', PL_ARG, "RANGE",
-	  "Critical range for the primary metric.", PL_OPT_SYNOPSIS },
-	{ "warningx", OPT_WARNX, PL_ARG, "LABEL=RANGE",
-	  "Warning range for every metric whose perfdata label matches LABEL, a glob "
-	  "('iowait=~:20', 'cpu*_busy=95'). Repeatable; a later match wins.", PL_OPT_SYNOPSIS },
-	{ "criticalx", OPT_CRITX, PL_ARG, "LABEL=RANGE",
-	  "Critical range for metrics matching LABEL. Repeatable.", PL_OPT_SYNOPSIS },
-	{ "timeout", 't', PL_ARG, "SECONDS[:STATE]",
-	  "Give up after SECONDS (default 10) and exit with STATE (default unknown; or ok, "
-	  "warning, critical), saying what the plugin was waiting for.", PL_OPT_NOKEY },
-	{ "output-format", OPT_FORMAT, PL_ARG, "FORMAT",
-	  "nagios (default: status line, long output, perfdata), one-line (all on one line, "
-	  "for SMS and chat) or json (for scripts and the daily report).", PL_OPT_NOKEY },
-	{ "max-lines", OPT_MAXLINES, PL_ARG, "N",
-	  "Show at most N lines of long output (default 30); the rest are counted.",
-	  PL_OPT_NOKEY },
-	{ "extra-opts", OPT_EXTRA, PL_OPTARG, "[SECTION][@FILE]",
-	  "Read options from SECTION (default: the plugin's name) of an ini file (default: "
-	  PL_SYSCONFDIR "/plumbline/plumbline.ini). Each "
-	  "'name = value' line is the option --name=value. Keeps secrets and long option "
-	  "sets off the command line. Options given on the command line win over the file's.", 0 },
-	{ "root", OPT_ROOT, PL_ARG, "DIR",
-	  "Read /proc and /sys below DIR instead of / (for tests with captured trees). "
-	  "Refused in setuid programs and under sudo.", PL_OPT_NOKEY },
-	{ "verbose", 'v', PL_NOARG, "",
-	  "More detail on stderr; repeat up to three times.", PL_OPT_NOKEY },
-	{ "help", 'h', PL_NOARG, "", "This help, then exit 3 (always text, whatever "
-	  "--output-format says).", PL_OPT_NOKEY },
-	{ "version", 'V', PL_NOARG, "", "The version, then exit 3 (always text).", PL_OPT_NOKEY },
-	{ NULL, 0, 0, NULL, NULL, 0 },
+	{ .name = "warning", .letter = 'w', .type = PL_OPT_STRING, .arg = "RANGE",
+	  .fn = opt_threshold, .flags = PL_OPT_SYNOPSIS,
+	  .help = "Warning range for the primary metric (see Thresholds below)." },
+	{ .name = "critical", .letter = 'c', .type = PL_OPT_STRING, .arg = "RANGE",
+	  .fn = opt_threshold, .flags = PL_OPT_SYNOPSIS,
+	  .help = "Critical range for the primary metric." },
+	{ .name = "warningx", .type = PL_OPT_STRING, .arg = "LABEL=RANGE", .fn = opt_threshold,
+	  .flags = PL_OPT_SYNOPSIS | PL_OPT_REPEAT,
+	  .help = "Warning range for every metric whose perfdata label matches LABEL, a glob "
+		  "('iowait=~:20', 'cpu*_busy=95'); a later match wins." },
+	{ .name = "criticalx", .type = PL_OPT_STRING, .arg = "LABEL=RANGE", .fn = opt_threshold,
+	  .flags = PL_OPT_SYNOPSIS | PL_OPT_REPEAT,
+	  .help = "Critical range for metrics matching LABEL." },
+	{ .name = "timeout", .letter = 't', .type = PL_OPT_DURATION, .arg = "SECONDS[:STATE]",
+	  .min = 0.001, .max = 86400, .fn = opt_timeout,
+	  .help = "Give up after SECONDS (default 10) and exit with STATE (default unknown; or "
+		  "ok, warning, critical), saying what the plugin was waiting for. A later -t "
+		  "replaces an earlier one, state included." },
+	{ .name = "output-format", .type = PL_OPT_CHOICE, .arg = "FORMAT", .choices = formats,
+	  PL_OPT_AT(struct pl_common, format),
+	  .help = "nagios (default: status line, long output, perfdata), one-line (all on one "
+		  "line, for SMS and chat) or json (for scripts and the daily report)." },
+	{ .name = "max-lines", .type = PL_OPT_INT, .min = 0, .max = 100000,
+	  PL_OPT_AT(struct pl_common, max_lines),
+	  .help = "Show at most N lines of long output (default 30); the rest are counted." },
+	{ .name = "extra-opts", .type = PL_OPT_OPTIONAL, .arg = "[SECTION][@FILE]",
+	  .fn = opt_extra,
+	  .help = "Read options from SECTION (default: the plugin's name) of an ini file "
+		  "(default: " PL_SYSCONFDIR "/plumbline/plumbline.ini). Each 'name = value' "
+		  "line is the option --name=value. Keeps secrets and long option sets off "
+		  "the command line. Options given on the command line win over the file's." },
+	{ .name = "root", .type = PL_OPT_STRING, .arg = "DIR", .fn = opt_root,
+	  .help = "Read /proc and /sys below DIR instead of / (for tests with captured trees). "
+		  "Refused in setuid programs and under sudo." },
+	{ .name = "verbose", .letter = 'v', .type = PL_OPT_COUNT, .max = 3,
+	  PL_OPT_AT(struct pl_common, verbose),
+	  .help = "More detail on stderr; repeat up to three times." },
+	{ .name = "help", .letter = 'h', .type = PL_OPT_SWITCH, .fn = opt_help,
+	  .help = "This help, then exit 3 (always text, whatever --output-format says)." },
+	{ .name = "version", .letter = 'V', .type = PL_OPT_SWITCH, .fn = opt_version,
+	  .help = "The version, then exit 3 (always text)." },
+	{ .name = NULL },
 };
 
 static const struct pl_option state_opts[] = {
-	{ "state-dir", OPT_STATEDIR, PL_ARG, "DIR",
-	  "Where counters are kept between runs (default: $PLUMBLINE_STATE_DIR, else "
-	  PL_STATE_ROOT "/plumbline-UID, else ~/.cache/plumbline when another user has taken "
-	  "that name). An absolute path to a real directory (not a symlink) that belongs to "
-	  "the user running the plugin, writable by nobody else, below directories of root or "
-	  "that user that nobody else can write to (sticky ones like /tmp excepted). Neither "
-	  "this option nor $PLUMBLINE_STATE_DIR is taken in privileged runs (setuid, file "
-	  "capabilities, sudo, pkexec).", PL_OPT_NOKEY },
-	{ "state-key", OPT_STATEKEY, PL_ARG, "KEY",
-	  "Name of this check's state (letters, digits, '.', '_', '-'). By default a hash of "
-	  "what the check measures (its devices, mounts, include and exclude rules), so checks "
-	  "of different things never share counters, while a change of thresholds, output "
-	  "form, verbosity or timeout keeps them.",
-	  PL_OPT_NOKEY },
-	{ "interval", OPT_INTERVAL, PL_ARG, "SECONDS",
-	  "When there is no usable reading from an earlier run (first run, reboot, counters "
-	  "reset), read the counters twice this far apart (default 0.5, at most 5). 0 reports "
-	  "averages since boot instead, and says so.", 0 },
-	{ NULL, 0, 0, NULL, NULL, 0 },
+	{ .name = "state-dir", .type = PL_OPT_STRING, .arg = "DIR", .fn = opt_state_dir,
+	  .help = "Where counters are kept between runs (default: $PLUMBLINE_STATE_DIR, else "
+		  PL_STATE_ROOT "/plumbline-UID, else ~/.cache/plumbline when another user has "
+		  "taken that name). An absolute path to a real directory (not a symlink) that "
+		  "belongs to the user running the plugin, writable by nobody else, below "
+		  "directories of root or that user that nobody else can write to (sticky ones "
+		  "like /tmp excepted). Neither this option nor $PLUMBLINE_STATE_DIR is taken in "
+		  "privileged runs (setuid, file capabilities, sudo, pkexec)." },
+	{ .name = "state-key", .type = PL_OPT_STRING, .arg = "KEY", .fn = opt_state_key,
+	  .help = "Name of this check's state (letters, digits, '.', '_', '-'). By default a "
+		  "hash of what the check measures (its devices, mounts, include and exclude "
+		  "rules), so checks of different things never share counters, while a change "
+		  "of thresholds, output form, verbosity or timeout keeps them." },
+	{ .name = "interval", .type = PL_OPT_DURATION, .arg = "SECONDS", .min = 0, .max = 5,
+	  PL_OPT_AT(struct pl_common, interval),
+	  .help = "When there is no usable reading from an earlier run (first run, reboot, "
+		  "counters reset), read the counters twice this far apart (default 0.5). 0 "
+		  "reports averages since boot instead, and says so." },
+	{ .name = NULL },
 };
 
 static const struct pl_option select_opts[] = {
-	{ "include", OPT_INCLUDE, PL_ARG, "GLOB",
-	  "Take only what matches GLOB (see Selection). Repeatable. Naming something "
-	  "explicitly also takes it when the plugin would leave it out by default, and a "
-	  "name without wildcards that does not exist is reported.",
-	  PL_OPT_SYNOPSIS | PL_OPT_IDENTITY },
-	{ "exclude", OPT_EXCLUDE, PL_ARG, "GLOB",
-	  "Leave out what matches GLOB. Repeatable; an exclude always wins.", PL_OPT_IDENTITY },
-	{ "include-regex", OPT_INCLUDE_RE, PL_ARG, "ERE",
-	  "Like --include with an extended regular expression, matched anywhere in the name "
-	  "unless anchored ('^nvme[0-9]+n1$').", PL_OPT_IDENTITY },
-	{ "exclude-regex", OPT_EXCLUDE_RE, PL_ARG, "ERE",
-	  "Like --exclude with an extended regular expression.", PL_OPT_IDENTITY },
-	{ NULL, 0, 0, NULL, NULL, 0 },
+	{ .name = "include", .type = PL_OPT_STRING, .arg = "GLOB", .fn = opt_select,
+	  .flags = PL_OPT_SYNOPSIS | PL_OPT_REPEAT | PL_OPT_IDENTITY,
+	  .help = "Take only what matches GLOB (see Selection). Naming something explicitly "
+		  "also takes it when the plugin would leave it out by default, and a name "
+		  "without wildcards that does not exist is reported." },
+	{ .name = "exclude", .type = PL_OPT_STRING, .arg = "GLOB", .fn = opt_select,
+	  .flags = PL_OPT_REPEAT | PL_OPT_IDENTITY,
+	  .help = "Leave out what matches GLOB; an exclude always wins." },
+	{ .name = "include-regex", .type = PL_OPT_STRING, .arg = "ERE", .fn = opt_select,
+	  .flags = PL_OPT_REPEAT | PL_OPT_IDENTITY,
+	  .help = "Like --include with an extended regular expression, matched anywhere in "
+		  "the name unless anchored ('^nvme[0-9]+n1$')." },
+	{ .name = "exclude-regex", .type = PL_OPT_STRING, .arg = "ERE", .fn = opt_select,
+	  .flags = PL_OPT_REPEAT | PL_OPT_IDENTITY,
+	  .help = "Like --exclude with an extended regular expression." },
+	{ .name = NULL },
 };
 
 static const char thresholds_help[] =
@@ -107,9 +130,8 @@ static const char thresholds_help[] =
 	"label. Critical is checked before warning.";
 
 static const struct pl_plugin *cur;   /* the plugin this process runs */
-/* --extra-opts: the options point into it until exit. Volatile, so that the store that
- * keeps it reachable (for leak checkers) is not optimised away. */
-static char **volatile expanded_argv;
+/* The parse of this process: option values from files point into it until exit. */
+static struct pl_opt_parser parser;
 static char state_path[4096];         /* the state directory in use, for messages */
 /* The output form asked for, as far as known: read from the arguments before they are
  * parsed, so that every report (usage errors included) is in that form. */
@@ -303,19 +325,31 @@ static void
 man_options(struct pl_buf *b, const struct pl_option *opts)
 {
 	for (const struct pl_option *o = opts; o->name != NULL; o++) {
+		struct pl_buf t = PL_BUF_INIT;
+
+		if (o->flags & PL_OPT_HIDDEN)
+			continue;
 		pl_buf_puts(b, ".TP\n\\fB");
-		if (o->key > 0 && o->key < 256)
-			pl_buf_printf(b, "\\-%c\\fR, \\fB", o->key);
+		if (o->letter != 0)
+			pl_buf_printf(b, "\\-%c\\fR, \\fB", o->letter);
 		pl_buf_puts(b, "\\-\\-");
 		man_text(b, o->name);
+		if (o->flags & PL_OPT_SECRET)
+			pl_buf_puts(b, "\\-file");
 		pl_buf_puts(b, "\\fR");
-		if (o->has_arg != PL_NOARG) {
-			pl_buf_puts(b, o->has_arg == PL_OPTARG ? "[=\\fI" : "=\\fI");
-			man_text(b, o->arg);
-			pl_buf_puts(b, o->has_arg == PL_OPTARG ? "\\fR]" : "\\fR");
+		if (o->flags & PL_OPT_SECRET) {
+			pl_buf_puts(b, "=\\fIFILE\\fR");
+		} else if (pl_opt_has_value(o)) {
+			bool optional = o->type == PL_OPT_OPTIONAL;
+
+			pl_buf_puts(b, optional ? "[=\\fI" : "=\\fI");
+			man_text(b, pl_opt_argname(o));
+			pl_buf_puts(b, optional ? "\\fR]" : "\\fR");
 		}
 		pl_buf_putc(b, '\n');
-		man_text(b, o->help);
+		pl_opt_text(o, &t);
+		man_text(b, pl_buf_str(&t));
+		pl_buf_free(&t);
 		pl_buf_putc(b, '\n');
 	}
 }
@@ -386,58 +420,152 @@ man(const struct pl_plugin *p)
 	exit(PL_UNKNOWN);
 }
 
-/* --extra-opts: the new argument vector being built. */
-struct argv_build {
-	char **v;
-	int n, cap;
-};
+/* ------------------------------------------------------------------ option handlers */
 
 static int
-argv_push(struct argv_build *a, char *s)
+opt_threshold(void *base, const struct pl_option *o, const char *v, char *err, size_t errlen)
 {
-	if (s == NULL)
-		return -1;
-	if (a->n + 2 > a->cap) {
-		int ncap = a->cap ? a->cap * 2 : 32;
-		char **v = realloc(a->v, (size_t)ncap * sizeof(*v));
+	struct pl_common *c = base;
+	bool labelled = o->letter == 0;
+	bool critical = o->letter == 'c' || strcmp(o->name, "criticalx") == 0;
 
-		if (v == NULL)
-			return -1;
-		a->v = v;
-		a->cap = ncap;
+	return pl_thresholds_add(&c->thresholds, critical, labelled, v, err, errlen);
+}
+
+/* SECONDS[:STATE]: the whole timeout, so a later -t without a state has the default. */
+static int
+opt_timeout(void *base, const struct pl_option *o, const char *v, char *err, size_t errlen)
+{
+	struct pl_common *c = base;
+	const char *colon = strchr(v, ':');
+	size_t n = colon ? (size_t)(colon - v) : strlen(v);
+	enum pl_state st = PL_UNKNOWN;
+	char num[64];
+	double t;
+
+	if (colon != NULL && pl_state_parse(colon + 1, &st) != 0) {
+		pl_snprintf(err, errlen, "the state after ':' is not ok, warning, critical or "
+			    "unknown (example: 10:critical)");
+		return -1;
 	}
-	a->v[a->n++] = s;
-	a->v[a->n] = NULL;
+	if (n >= sizeof(num)) {
+		pl_snprintf(err, errlen, "not a number of seconds (example: 10 or 10:critical)");
+		return -1;
+	}
+	memcpy(num, v, n);
+	num[n] = '\0';
+	if (pl_opt_number(o, num, &t, err, errlen) != 0)
+		return -1;
+	c->timeout = t;
+	c->timeout_state = st;
 	return 0;
 }
 
 static int
-ini_option(void *ctx, const char *key, const char *value, char *err, size_t errlen)
+opt_root(void *base, const struct pl_option *o, const char *v, char *err, size_t errlen)
 {
-	struct pl_buf b = PL_BUF_INIT;
+	struct pl_common *c = base;
 
-	if (strcmp(key, "extra-opts") == 0) {
-		pl_snprintf(err, errlen, "extra-opts cannot be used inside an option file");
+	(void)o;
+	if (pl_root_check(v, err, errlen) != 0)
 		return -1;
-	}
-	if (value != NULL)
-		pl_buf_printf(&b, "--%s=%s", key, value);
-	else
-		pl_buf_printf(&b, "--%s", key);
-	if (argv_push(ctx, b.data) != 0) {
-		pl_snprintf(err, errlen, "out of memory");
-		return -1;
-	}
+	c->root = v;
 	return 0;
+}
+
+static int
+opt_help(void *base, const struct pl_option *o, const char *v, char *err, size_t errlen)
+{
+	(void)base, (void)o, (void)v, (void)err, (void)errlen;
+	help(cur);
+}
+
+static int
+opt_version(void *base, const struct pl_option *o, const char *v, char *err, size_t errlen)
+{
+	char line[128];
+	int len = pl_snprintf(line, sizeof(line), "%s (Plumbline) %s\n", cur->name,
+			      PACKAGE_VERSION);
+
+	(void)base, (void)o, (void)v, (void)err, (void)errlen;
+	write_out(line, (size_t)len);
+	exit(PL_UNKNOWN);
+}
+
+/* Every --extra-opts is read before the command line; what reaches the parser is left. */
+static int
+opt_extra(void *base, const struct pl_option *o, const char *v, char *err, size_t errlen)
+{
+	(void)base, (void)o, (void)v, (void)err, (void)errlen;
+	return 0;
+}
+
+static int
+opt_state_dir(void *base, const struct pl_option *o, const char *v, char *err, size_t errlen)
+{
+	struct pl_common *c = base;
+
+	(void)o;
+	if (v[0] == '\0') {
+		pl_snprintf(err, errlen, "give a directory");
+		return -1;
+	}
+	if (pl_privileged()) {
+		pl_snprintf(err, errlen, "cannot be used with privileges (setuid, capabilities, "
+			    "sudo, pkexec): the default directory is used then");
+		return -1;
+	}
+	if (v[0] != '/') {
+		pl_snprintf(err, errlen, "must be an absolute path (starting with '/'): a relative "
+			    "one would depend on the directory the scheduler starts the check in");
+		return -1;
+	}
+	c->state_dir = v;
+	return 0;
+}
+
+static int
+opt_state_key(void *base, const struct pl_option *o, const char *v, char *err, size_t errlen)
+{
+	struct pl_common *c = base;
+	size_t len = strlen(v);
+
+	(void)o;
+	if (len == 0 || len > 64 || v[0] == '.' ||
+	    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != len) {
+		pl_snprintf(err, errlen, "use 1 to 64 letters, digits, '.', '_' or '-', not "
+			    "starting with '.'");
+		return -1;
+	}
+	pl_strlcpy(c->state_key, v, sizeof(c->state_key));
+	return 0;
+}
+
+static int
+opt_select(void *base, const struct pl_option *o, const char *v, char *err, size_t errlen)
+{
+	struct pl_common *c = base;
+	bool include = strncmp(o->name, "include", 7) == 0;
+	bool regex = strchr(o->name, '-') != NULL;
+
+	return pl_select_add(&c->select, include, regex, v, err, errlen);
+}
+
+/* ------------------------------------------------------------------ parsing */
+
+static bool
+is_extra_opts(const char *arg)
+{
+	return strncmp(arg, "--extra-opts", 12) == 0 && (arg[12] == '\0' || arg[12] == '=');
 }
 
 static void
-load_extra_opts(const struct pl_plugin *p, const char *spec, struct argv_build *a)
+load_extra_opts(const struct pl_plugin *p, const char *spec)
 {
 	static const char *const defaults[] = {
 		PL_SYSCONFDIR "/plumbline/plumbline.ini", NULL,
 	};
-	char section[128], err[512];
+	char section[128], err[1024];
 	const char *file = NULL, *at;
 	struct pl_buf buf = PL_BUF_INIT;
 	struct stat st;
@@ -483,240 +611,66 @@ load_extra_opts(const struct pl_plugin *p, const char *spec, struct argv_build *
 			pl_usage_die("--extra-opts: cannot read %s: %s", file, strerror(errno));
 		if (n == 0)
 			break;
-		if (pl_buf_add(&buf, chunk, (size_t)n) != 0)
+		rc = pl_buf_add(&buf, chunk, (size_t)n);
+		explicit_bzero(chunk, sizeof(chunk));
+		if (rc != 0)
 			pl_usage_die("--extra-opts: %s is larger than 1 MiB", file);
 	}
 	close(fd);
-	rc = pl_ini_parse(pl_buf_str(&buf), buf.len, section, ini_option, a, err, sizeof(err));
+	/* The file may hold secrets: the parser keeps copies of what it takes, and the
+	 * text is zeroed before it is freed. */
+	rc = pl_opt_ini(&parser, pl_buf_str(&buf), buf.len, file, section, err, sizeof(err));
+	if (buf.data != NULL)
+		explicit_bzero(buf.data, buf.size);
+	pl_buf_free(&buf);
 	if (rc < 0)
-		pl_usage_die("--extra-opts: %s: %s", file, err);
+		pl_usage_die("%s", err);
 	if (rc == 0)
 		pl_usage_die("--extra-opts: %s has no section [%s] or it is empty", file, section);
-	pl_buf_free(&buf);
 }
 
-/* Builds argv with each --extra-opts replaced by the options it names. */
-static char **
-expand_argv(const struct pl_plugin *p, int argc, char **argv, int *newargc)
+/* The --output-format argv asks for, read before anything is taken: a usage error may
+ * come from the first option and must already be in that form. The scan reads argv as
+ * the real pass does (clusters of short options, values in the next argument) and goes
+ * past errors, which are left to that pass. A malformed or missing value means the
+ * nagios form, in which the error about it is reported. Returns whether argv has one;
+ * sets the form for pl_die, pl_usage_die and the deadline. */
+static bool
+scan_format(int argc, char **argv)
 {
-	struct argv_build a = { NULL, 0, 0 };
-	bool any = false;
+	const struct pl_option *o = pl_opt_find(parser.tables, parser.ntables, "output-format");
+	const char *v;
+	int f = PL_FMT_NAGIOS;
+	bool seen = pl_opt_scan(&parser, argc, argv, is_extra_opts, "output-format", &v) == 1;
 
-	for (int i = 1; i < argc; i++)
-		if (strncmp(argv[i], "--extra-opts", 12) == 0 &&
-		    (argv[i][12] == '\0' || argv[i][12] == '='))
-			any = true;
-	if (!any) {
-		*newargc = argc;
-		return argv;
-	}
-	if (argv_push(&a, argv[0]) != 0)
-		pl_die(PL_UNKNOWN, "out of memory");
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strncmp(argv[i], "--extra-opts", 12) == 0 &&
-		    (argv[i][12] == '\0' || argv[i][12] == '='))
-			load_extra_opts(p, argv[i][12] == '=' ? argv[i] + 13 : NULL, &a);
-	}
-	for (int i = 1; i < argc; i++) {
-		if (strncmp(argv[i], "--extra-opts", 12) == 0 &&
-		    (argv[i][12] == '\0' || argv[i][12] == '='))
-			continue;
-		if (argv_push(&a, argv[i]) != 0)
-			pl_die(PL_UNKNOWN, "out of memory");
-	}
-	*newargc = a.n;
-	expanded_argv = a.v;
-	return a.v;
-}
-
-/* The length of "--name" in "--name=value": messages name an option, never its value,
- * which may be a secret from an option file. */
-static int
-opt_name_len(const char *arg)
-{
-	size_t n = strcspn(arg, "=");
-
-	return n > 64 ? 64 : (int)n;
-}
-
-static const struct pl_option *
-find_opt(const struct pl_option *const *tables, int key)
-{
-	for (size_t t = 0; tables[t] != NULL; t++)
-		for (const struct pl_option *o = tables[t]; o->name != NULL; o++)
-			if (o->key == key)
-				return o;
-	return NULL;
-}
-
-static int
-parse_timeout(const char *arg, struct pl_common *c)
-{
-	char num[64];
-	const char *colon = strchr(arg, ':');
-	double t;
-
-	pl_snprintf(num, sizeof(num), "%.*s", (int)(colon ? (size_t)(colon - arg) : strlen(arg)),
-		    arg);
-	if (pl_parse_double(num, &t) != 0 || t <= 0 || t > 86400)
-		return -1;
-	if (colon != NULL && pl_state_parse(colon + 1, &c->timeout_state) != 0)
-		return -1;
-	c->timeout = t;
-	return 0;
-}
-
-static int
-parse_format(const char *arg, enum pl_format *out)
-{
-	if (strcmp(arg, "nagios") == 0 || strcmp(arg, "multi-line") == 0)
-		*out = PL_FMT_NAGIOS;
-	else if (strcmp(arg, "one-line") == 0 || strcmp(arg, "oneline") == 0)
-		*out = PL_FMT_ONELINE;
-	else if (strcmp(arg, "json") == 0)
-		*out = PL_FMT_JSON;
-	else
-		return -1;
-	return 0;
-}
-
-/* The --output-format the arguments ask for, read before they are parsed: a usage error
- * may come from the first option and must already be in that form. getopt_long runs
- * over a copy of argv with the real tables, so abbreviations, clusters of short options
- * and option arguments are read exactly as the real pass reads them; errors are left to
- * that pass. A malformed or missing value anywhere means the nagios form, in which the error about
- * it is reported. Sets the form for pl_die, pl_usage_die and the deadline. */
-static void
-scan_format(int argc, char **argv, const char *shortopts, const struct option *lopts)
-{
-	enum pl_format f = PL_FMT_NAGIOS, one;
-	bool bad = false;
-	char **v = calloc((size_t)argc + 1, sizeof(*v));
-	int opt;
-
-	if (v == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
-	memcpy(v, argv, (size_t)argc * sizeof(*v));
-	opterr = 0;
-	optind = 0;
-	while ((opt = getopt_long(argc, v, shortopts, lopts, NULL)) != -1) {
-		if (opt == ':' && optopt == OPT_FORMAT)
-			bad = true;
-		if (opt != OPT_FORMAT)
-			continue;
-		if (parse_format(optarg, &one) == 0)
-			f = one;
-		else
-			bad = true;
-	}
-	free(v);
-	out_format = bad ? PL_FMT_NAGIOS : f;
+	if (seen && (v == NULL || pl_opt_choice(o, v, &f) != 0))
+		f = PL_FMT_NAGIOS;
+	out_format = (enum pl_format)f;
 	pl_timeout_output(out_format, cur->name);
+	return seen;
 }
 
+/* Each option taken, for the state key: the options that are not flagged as changing
+ * only the output, with their values (never a secret's). */
 static void
-common_option(const struct pl_plugin *p, int key, const char *arg, struct pl_common *c)
+key_seen(void *ctx, const struct pl_option *o, const char *value)
 {
-	char err[512];
-	uint64_t n;
+	struct pl_buf *keytext = ctx;
 
-	switch (key) {
-	case 'h':
-		help(p);
-	case 'V': {
-		char v[128];
-		int len = pl_snprintf(v, sizeof(v), "%s (Plumbline) %s\n", p->name,
-				      PACKAGE_VERSION);
-
-		write_out(v, (size_t)len);
-		exit(PL_UNKNOWN);
-	}
-	case 'v':
-		if (c->verbose < 3)
-			c->verbose++;
-		return;
-	case 't':
-		if (parse_timeout(arg, c) != 0)
-			pl_usage_die("--timeout '%s': give seconds (0 < s <= 86400), optionally with a state: 10 or 10:critical",
-				     arg);
-		return;
-	case 'w':
-	case 'c':
-	case OPT_WARNX:
-	case OPT_CRITX:
-		if (pl_thresholds_add(&c->thresholds, key == 'c' || key == OPT_CRITX,
-				      key == OPT_WARNX || key == OPT_CRITX, arg, err,
-				      sizeof(err)) != 0)
-			pl_usage_die("%s: %s",
-				     key == 'w' ? "--warning" : key == 'c' ? "--critical" :
-				     key == OPT_WARNX ? "--warningx" : "--criticalx", err);
-		return;
-	case OPT_FORMAT:
-		if (parse_format(arg, &c->format) != 0)
-			pl_usage_die("--output-format '%s': choose nagios, one-line or json", arg);
-		return;
-	case OPT_MAXLINES:
-		if (pl_parse_u64(arg, 100000, &n) != 0)
-			pl_usage_die("--max-lines '%s': give a whole number from 0 to 100000", arg);
-		c->max_lines = (size_t)n;
-		return;
-	case OPT_ROOT:
-		if (pl_root_check(arg, err, sizeof(err)) != 0)
-			pl_usage_die("%s", err);
-		c->root = arg;
-		return;
-	case OPT_INTERVAL:
-		if (pl_parse_double(arg, &c->interval) != 0 || c->interval < 0 || c->interval > 5)
-			pl_usage_die("--interval: '%s' is not a number of seconds from 0 to 5", arg);
-		return;
-	case OPT_INCLUDE:
-	case OPT_EXCLUDE:
-	case OPT_INCLUDE_RE:
-	case OPT_EXCLUDE_RE:
-		if (pl_select_add(&c->select, key == OPT_INCLUDE || key == OPT_INCLUDE_RE,
-				  key == OPT_INCLUDE_RE || key == OPT_EXCLUDE_RE, arg, err,
-				  sizeof(err)) != 0)
-			pl_usage_die("--%s: %s", key == OPT_INCLUDE ? "include" :
-				     key == OPT_EXCLUDE ? "exclude" : key == OPT_INCLUDE_RE ?
-				     "include-regex" : "exclude-regex", err);
-		return;
-	case OPT_STATEDIR:
-		if (arg[0] == '\0')
-			pl_usage_die("--state-dir: give a directory");
-		if (pl_privileged())
-			pl_usage_die("--state-dir cannot be used with privileges (setuid, capabilities, sudo, pkexec): the default directory is used then");
-		if (arg[0] != '/')
-			pl_usage_die("--state-dir must be an absolute path (starting with '/'): a relative one would depend on the directory the scheduler starts the check in");
-		c->state_dir = arg;
-		return;
-	case OPT_STATEKEY: {
-		size_t len = strlen(arg);
-
-		if (len == 0 || len > 64 || strspn(arg, "abcdefghijklmnopqrstuvwxyz"
-						      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != len ||
-		    arg[0] == '.')
-			pl_usage_die("--state-key '%s': use 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'",
-				     arg);
-		pl_strlcpy(c->state_key, arg, sizeof(c->state_key));
-		return;
-	}
-	}
+	/* The default key: what is measured, never how it is judged or shown. */
+	if ((o->flags & PL_OPT_IDENTITY) && !(o->flags & PL_OPT_SECRET))
+		pl_buf_printf(keytext, "%c--%s=%s", '\0', o->name, value ? value : "");
 }
 
 void
 pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 		struct pl_common *c)
 {
-	const struct pl_option *tables[5] = { common_opts, p->options, NULL, NULL, NULL };
-	size_t nt = 2;
-	struct option *lopts;
-	struct pl_buf shortopts = PL_BUF_INIT, keytext = PL_BUF_INIT;
-	size_t nopts = 0, k = 0;
-	char err[512];
-	int opt, nargc;
-	char **nargv;
+	static struct pl_opt_table tables[4];
+	struct pl_buf keytext = PL_BUF_INIT;
+	size_t nt = 0;
+	char err[1024];
+	bool argv_format;
 
 	cur = p;
 	memset(c, 0, sizeof(*c));
@@ -724,86 +678,45 @@ pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 	c->timeout_state = PL_UNKNOWN;
 	c->max_lines = 30;
 	c->interval = 0.5;
+	tables[nt++] = (struct pl_opt_table){ common_opts, c };
+	tables[nt++] = (struct pl_opt_table){ p->options, cfg };
 	if (p->uses_state)
-		tables[nt++] = state_opts;
+		tables[nt++] = (struct pl_opt_table){ state_opts, c };
 	if (p->selects != NULL)
-		tables[nt++] = select_opts;
+		tables[nt++] = (struct pl_opt_table){ select_opts, c };
+	pl_opt_init(&parser, tables, nt);
+	parser.prog = p->name;
+	parser.seen = key_seen;
+	parser.seen_ctx = &keytext;
 
 	/* The build makes the man page with "--man"; it is not an option an admin needs. */
 	if (argc == 2 && strcmp(argv[1], "--man") == 0)
 		man(p);
-	for (size_t t = 0; tables[t] != NULL; t++)
-		for (const struct pl_option *o = tables[t]; o->name != NULL; o++)
-			nopts++;
-	lopts = calloc(nopts + 1, sizeof(*lopts));
-	if (lopts == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
-	pl_buf_putc(&shortopts, ':');
-	for (size_t t = 0; tables[t] != NULL; t++) {
-		for (const struct pl_option *o = tables[t]; o->name != NULL; o++, k++) {
-			lopts[k].name = o->name;
-			lopts[k].has_arg = o->has_arg == PL_ARG ? required_argument :
-				o->has_arg == PL_OPTARG ? optional_argument : no_argument;
-			lopts[k].val = o->key;
-			if (o->key > 0 && o->key < 256) {
-				pl_buf_putc(&shortopts, (char)o->key);
-				if (o->has_arg == PL_ARG)
-					pl_buf_putc(&shortopts, ':');
-			}
-		}
-	}
+	pl_buf_puts(&keytext, p->name);
 	/* The form is known before anything can fail: from the command line for the option
-	 * file's errors, then from both (the file's options come first, so the command
-	 * line's win). */
-	scan_format(argc, argv, pl_buf_str(&shortopts), lopts);
+	 * file's errors, then the file's unless the command line has one (it wins). */
+	argv_format = scan_format(argc, argv);
+	/* Lowest precedence first: the environment, the option files, the command line. */
+	if (pl_opt_env(&parser, err, sizeof(err)) != 0)
+		pl_usage_die("%s", err);
 	/* The option file may sit on a hung mount: the default deadline covers reading it,
 	 * and pl_plugin_arm() sets the one the options ask for. */
 	pl_timeout_arm(c->timeout, c->timeout_state, p->service);
 	pl_timeout_waiting("reading the --extra-opts file");
-	nargv = expand_argv(p, argc, argv, &nargc);
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (is_extra_opts(argv[i]))
+			load_extra_opts(p, argv[i][12] == '=' ? argv[i] + 13 : NULL);
 	pl_timeout_disarm();
-	if (nargv != argv)
-		scan_format(nargc, nargv, pl_buf_str(&shortopts), lopts);
-	pl_buf_puts(&keytext, p->name);
-	opterr = 0;
-	optind = 0;
-	while ((opt = getopt_long(nargc, nargv, pl_buf_str(&shortopts), lopts, NULL)) != -1) {
-		const struct pl_option *o;
-
-		if (opt == '?') {
-			if (optopt > 0 && optopt < 256)
-				pl_usage_die("unknown option -%c", optopt);
-			pl_usage_die("unknown option '%.*s'", opt_name_len(nargv[optind - 1]),
-				     nargv[optind - 1]);
-		}
-		if (opt == ':')
-			pl_usage_die("option '%s' needs an argument", nargv[optind - 1]);
-		o = find_opt(tables, opt);
-		if (o == NULL)
-			pl_usage_die("unknown option '%.*s'", opt_name_len(nargv[optind - 1]),
-				     nargv[optind - 1]);
-		/* Every "--extra-opts" was expanded before; one that reaches getopt is an
-		 * abbreviation, which would otherwise be accepted and its file ignored. */
-		if (o->key == OPT_EXTRA)
-			pl_usage_die("write --extra-opts in full (abbreviations are not read)");
-		/* The default key: what is measured, never how it is judged or shown. */
-		if (o->flags & PL_OPT_IDENTITY)
-			pl_buf_printf(&keytext, "%c--%s=%s", '\0', o->name, optarg ? optarg : "");
-		if (o->key >= OPT_WARNX || (o >= common_opts && o < common_opts +
-					     sizeof(common_opts) / sizeof(common_opts[0])))
-			common_option(p, opt, optarg, c);
-		else if (p->handle(cfg, opt, optarg, err, sizeof(err)) != 0)
-			pl_usage_die("--%s: %s", o->name, err);
+	if (!argv_format && out_format != c->format) {
+		out_format = c->format;
+		pl_timeout_output(out_format, cur->name);
 	}
-	if (optind < nargc)
-		pl_usage_die("unexpected argument '%s' (%s takes only options)", nargv[optind],
-			     p->name);
+	if (pl_opt_argv(&parser, argc, argv, is_extra_opts, err, sizeof(err)) != 0)
+		pl_usage_die("%s", err);
 	if (c->state_key[0] == '\0')
 		pl_store_key_hash(pl_buf_str(&keytext), keytext.len, c->state_key,
 				  sizeof(c->state_key));
-	pl_buf_free(&shortopts);
 	pl_buf_free(&keytext);
-	free(lopts);
 }
 
 void

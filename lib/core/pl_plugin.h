@@ -19,9 +19,9 @@ struct pl_plugin {
 	const char *service;         /* "CPU": first word of the status line */
 	const char *purpose;         /* one line for --help */
 	const char *description;     /* paragraphs for --help */
-	const struct pl_option *options;   /* the plugin's own, ending with {NULL} */
-	/* Takes one of the plugin's options into its config. Returns 0, or -1 with err. */
-	int (*handle)(void *cfg, int key, const char *arg, char *err, size_t errlen);
+	/* The plugin's own, ending with { .name = NULL }: they land in the cfg struct given
+	 * to pl_plugin_parse (see pl_opt.h). */
+	const struct pl_option *options;
 	const char *const *primary;  /* labels -w/-c apply to, first is the default */
 	const char *metrics;         /* help text listing the labels it emits */
 	const char *examples;        /* help text: command lines with a sentence each */
@@ -45,8 +45,9 @@ struct pl_common {
 	struct pl_select select;     /* --include/--exclude rules, when p->selects */
 };
 
-/* Parses argv (after --extra-opts expansion) into cfg through p->handle and into c.
- * Prints help or version, or a usage error, and exits 3 where that is the answer. */
+/* Parses the environment (secrets), the --extra-opts files and argv, in that order, into
+ * cfg (p->options) and c (the common options). Prints help or version, or a usage
+ * error, and exits 3 where that is the answer. */
 void pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 		     struct pl_common *c);
 

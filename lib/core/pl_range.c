@@ -7,30 +7,36 @@
 #include "pl_num.h"
 #include "pl_range.h"
 
-/* Reads one endpoint "<number><suffix>" from [s, end). */
+/* Reads one endpoint "<number><suffix>" from [s, end); what names it in messages ("the
+ * start of the range"; NULL for a range of one number), which never repeat the text: a
+ * range may come from an option file. */
 static int
 parse_endpoint(const char *s, const char *end, double *v, enum pl_unit *unit,
-	       const char *text, char *err, size_t errlen)
+	       const char *what, char *err, size_t errlen)
 {
 	const char *p = s;
 	double factor;
 
 	if (pl_scan_double(&p, end, v) != 0) {
-		pl_snprintf(err, errlen, "range '%s': '%.*s' is not a number", text,
-			    (int)(end - s), s);
+		if (what == NULL)
+			pl_snprintf(err, errlen, "not a number or a range (examples: 10, 10:, ~:10, "
+				    "10:20, @10:20)");
+		else
+			pl_snprintf(err, errlen, "%s is not a number (examples: 10, 10:, ~:10, "
+				    "10:20, @10:20)", what);
 		return -1;
 	}
 	if (pl_unit_suffix(p, (size_t)(end - p), unit, &factor) != 0) {
 		pl_snprintf(err, errlen,
-			    "range '%s': unknown unit '%.*s' (use %%, B/KB/MB/GB, ms/s, MB/s, Mbit/s, ...)",
-			    text, (int)(end - p), p);
+			    "%s has an unknown unit (use %%, B/KB/MB/GB, ms/s, MB/s, Mbit/s, ...)",
+			    what ? what : "the number");
 		return -1;
 	}
 	*v *= factor;
 	/* No metric comes near 1e18 in its base unit (an exabyte, 31 billion years); a
 	 * larger endpoint is a typo, and could not be printed back exactly. */
 	if (!(fabs(*v) <= PL_RANGE_MAX)) {
-		pl_snprintf(err, errlen, "range '%s': '%.*s' is too large", text, (int)(end - s), s);
+		pl_snprintf(err, errlen, "%s is too large", what ? what : "the number");
 		return -1;
 	}
 	return 0;
@@ -48,30 +54,30 @@ pl_range_parse(const char *text, struct pl_range *r, char *err, size_t errlen)
 		s++;
 	}
 	if (s == end) {
-		pl_snprintf(err, errlen, "range '%s' is empty (examples: 10, 10:, ~:10, 10:20, @10:20)",
-			    text);
+		pl_snprintf(err, errlen, "the range is empty (examples: 10, 10:, ~:10, 10:20, "
+			    "@10:20)");
 		return -1;
 	}
 	colon = memchr(s, ':', (size_t)(end - s));
 	if (colon == NULL) {
 		/* "10": alert outside 0..10 */
 		r->start = 0;
-		if (parse_endpoint(s, end, &r->end, &u2, text, err, errlen) != 0)
+		if (parse_endpoint(s, end, &r->end, &u2, NULL, err, errlen) != 0)
 			return -1;
 		u1 = u2;
 	} else {
 		if (colon == s) {
-			pl_snprintf(err, errlen, "range '%s' has no start (write ~:N for minus infinity)",
-				    text);
+			pl_snprintf(err, errlen, "the range has no start (write ~:N for minus "
+				    "infinity)");
 			return -1;
 		}
 		if (colon - s == 1 && *s == '~')
 			r->start_inf = true;
-		else if (parse_endpoint(s, colon, &r->start, &u1, text, err, errlen) != 0)
+		else if (parse_endpoint(s, colon, &r->start, &u1, "the start of the range", err, errlen) != 0)
 			return -1;
 		if (colon + 1 == end)
 			r->end_inf = true;
-		else if (parse_endpoint(colon + 1, end, &r->end, &u2, text, err, errlen) != 0)
+		else if (parse_endpoint(colon + 1, end, &r->end, &u2, "the end of the range", err, errlen) != 0)
 			return -1;
 		if (r->start_inf)
 			u1 = u2;
@@ -81,17 +87,21 @@ pl_range_parse(const char *text, struct pl_range *r, char *err, size_t errlen)
 	/* "10:20MB" could mean 10 bytes or 10 MB: make the admin say which. */
 	if (!r->start_inf && !r->end_inf && (u1 == PL_U_NONE) != (u2 == PL_U_NONE) &&
 	    (u1 == PL_U_NONE ? r->start : r->end) != 0) {
-		pl_snprintf(err, errlen, "range '%s': give both ends a unit, or neither", text);
+		pl_snprintf(err, errlen, "give both ends of the range a unit, or neither");
 		return -1;
 	}
 	if (u1 != u2 && u1 != PL_U_NONE && u2 != PL_U_NONE) {
-		pl_snprintf(err, errlen, "range '%s' mixes %s and %s", text, pl_unit_name(u1),
+		pl_snprintf(err, errlen, "the range mixes %s and %s", pl_unit_name(u1),
 			    pl_unit_name(u2));
 		return -1;
 	}
 	r->unit = u1 != PL_U_NONE ? u1 : u2;
 	if (!r->start_inf && !r->end_inf && r->start > r->end) {
-		pl_snprintf(err, errlen, "range '%s': start is greater than end", text);
+		if (colon == NULL)
+			pl_snprintf(err, errlen, "a range of one number N means 0:N, so N cannot be "
+				    "negative (write N: to alert below N, ~:N above N)");
+		else
+			pl_snprintf(err, errlen, "the start of the range is greater than its end");
 		return -1;
 	}
 	r->set = true;

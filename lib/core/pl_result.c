@@ -77,8 +77,7 @@ pl_thresholds_add(struct pl_thresholds *t, bool critical, bool labelled, const c
 
 		if (eq == NULL || eq == spec) {
 			pl_snprintf(err, errlen,
-				    "'%s' is not LABEL=RANGE (example: 'iowait=~:20' or '*_util=90')",
-				    spec);
+				    "not LABEL=RANGE (example: 'iowait=~:20' or '*_util=90')");
 			return -1;
 		}
 		th.pattern = strndup(spec, (size_t)(eq - spec));

@@ -27,7 +27,7 @@ pl_select_add(struct pl_select *s, bool include, bool is_regex, const char *text
 			char why[128];
 
 			regerror(rc, &r.re, why, sizeof(why));
-			pl_snprintf(err, errlen, "'%s' is not a valid regular expression: %s", text, why);
+			pl_snprintf(err, errlen, "not a valid extended regular expression: %s", why);
 			return -1;
 		}
 	}

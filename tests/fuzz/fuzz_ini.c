@@ -14,7 +14,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int
-option(void *ctx, const char *key, const char *value, char *err, size_t errlen)
+option(void *ctx, const char *key, const char *value, size_t line, char *err, size_t errlen)
 {
 	int *calls = ctx;
 
@@ -23,6 +23,8 @@ option(void *ctx, const char *key, const char *value, char *err, size_t errlen)
 					"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")] != '\0')
 		abort();
 	if (value != NULL && strchr(value, '\n') != NULL)
+		abort();
+	if (line == 0)          /* lines count from 1 */
 		abort();
 	(*calls)++;
 	if (strcmp(key, "stop") == 0) {   /* the callback's error path */

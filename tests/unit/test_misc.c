@@ -346,10 +346,12 @@ END_TEST
 
 /* pl_ini: the options seen, as "--key=value" or "--key", one per line. */
 static int
-ini_collect(void *ctx, const char *key, const char *value, char *err, size_t errlen)
+ini_collect(void *ctx, const char *key, const char *value, size_t line, char *err,
+	    size_t errlen)
 {
 	struct pl_buf *b = ctx;
 
+	(void)line;
 	if (strcmp(key, "stop") == 0) {
 		pl_snprintf(err, errlen, "stopped at %s", key);
 		return -1;
@@ -409,6 +411,29 @@ START_TEST(test_ini)
 		ck_assert_str_eq(pl_buf_str(&b), ini_cases[_i].out);
 	else
 		ck_assert_msg(strstr(err, ini_cases[_i].out) != NULL, "case %d: err '%s'", _i, err);
+	pl_buf_free(&b);
+}
+END_TEST
+
+/* pl_ini: each option comes with its line number, for messages that name it. */
+static int
+ini_lines(void *ctx, const char *key, const char *value, size_t line, char *err,
+	  size_t errlen)
+{
+	(void)value, (void)err, (void)errlen;
+	pl_buf_printf(ctx, "%s@%zu ", key, line);
+	return 0;
+}
+
+START_TEST(test_ini_lineno)
+{
+	static const char text[] = "# c\n[s]\r\na = 1\n\n; c\nb\n[t]\nc=1\n[s]\nd = \"x\"";
+	struct pl_buf b = PL_BUF_INIT;
+	char err[256] = "";
+
+	ck_assert_int_eq(pl_ini_parse(text, sizeof(text) - 1, "s", ini_lines, &b, err,
+				      sizeof(err)), 3);
+	ck_assert_str_eq(pl_buf_str(&b), "a@3 b@6 d@10 ");
 	pl_buf_free(&b);
 }
 END_TEST
@@ -643,6 +668,7 @@ tc_misc(void)
 	tcase_add_test(tc, test_counter_rate);
 	tcase_add_loop_test(tc, test_ini, 0, N(ini_cases));
 	tcase_add_test(tc, test_ini_nul);
+	tcase_add_test(tc, test_ini_lineno);
 	tcase_add_loop_test(tc, test_wrap, 0, N(wrap_cases));
 	tcase_add_test(tc, test_buf_cap);
 	tcase_add_test(tc, test_buf_big_printf);

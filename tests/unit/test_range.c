@@ -193,13 +193,26 @@ START_TEST(test_range_errors_name_the_problem)
 	struct pl_range r;
 	char err[256];
 
+	/* The problem is named, the text never repeated (it may come from a file). */
 	ck_assert_int_eq(pl_range_parse("10:5", &r, err, sizeof(err)), -1);
-	ck_assert_ptr_nonnull(strstr(err, "10:5"));
+	ck_assert_ptr_nonnull(strstr(err, "start of the range is greater than its end"));
+	ck_assert_ptr_null(strstr(err, "10:5"));
+	ck_assert_int_eq(pl_range_parse("-5", &r, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "cannot be negative"));
+	ck_assert_ptr_null(strstr(err, "-5"));
+	ck_assert_int_eq(pl_range_parse("S3CR3T", &r, err, sizeof(err)), -1);
+	ck_assert_ptr_null(strstr(err, "S3CR3T"));
+	ck_assert_int_eq(pl_range_parse("1:S3CR3T", &r, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "end of the range"));
+	ck_assert_ptr_null(strstr(err, "S3CR3T"));
+	ck_assert_int_eq(pl_range_parse("5S3CR3T:9", &r, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "start of the range has an unknown unit"));
+	ck_assert_ptr_null(strstr(err, "S3CR3T"));
 	ck_assert_int_eq(pl_range_parse("10%:20MB", &r, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "percent"));
 	ck_assert_ptr_nonnull(strstr(err, "bytes"));
 	ck_assert_int_eq(pl_range_parse("10x", &r, err, sizeof(err)), -1);
-	ck_assert_ptr_nonnull(strstr(err, "'x'"));
+	ck_assert_ptr_nonnull(strstr(err, "unknown unit"));
 	/* A small error buffer is cut, never overrun. */
 	ck_assert_int_eq(pl_range_parse("abc", &r, err, 8), -1);
 	ck_assert_uint_eq(strlen(err), 7);

@@ -18,6 +18,8 @@ TCase *tc_timeout(void);
 TCase *tc_file(void);
 TCase *tc_clock(void);
 TCase *tc_run(void);
+TCase *tc_opt(void);
+TCase *tc_secret(void);
 
 /* The fixture tree (tests/fixtures), from $FIXTURES or relative to the source dir. */
 const char *fixtures_dir(void);
