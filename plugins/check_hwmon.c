@@ -146,83 +146,6 @@ chip_shown(const struct pl_hwmon_chip *c)
 	return c->shared ? c->id : c->name;
 }
 
-/* A value for people: "54C", "1165rpm", "3.36V", "14.47W", "1.204A". */
-static void
-value_text(enum pl_hwmon_type t, double v, char *buf, size_t len)
-{
-	char num[48];
-
-	if (t == PL_HWMON_POWER || t == PL_HWMON_CURR) {
-		if (!isfinite(v))
-			pl_snprintf(buf, len, "unknown");
-		else
-			pl_snprintf(buf, len, "%s%s", pl_fmt_num(num, sizeof(num), v, 3),
-				    t == PL_HWMON_POWER ? "W" : "A");
-		return;
-	}
-	pl_unit_human(buf, len, v, pl_hwmon_type_unit(t));
-}
-
-/* "max 80C, crit 100C": the limits the chip gives, for messages. */
-static void
-limits_text(const struct pl_hwmon_sensor *s, char *buf, size_t len)
-{
-	const struct { const char *name; double v; } lim[] = {
-		{ "lcrit", s->lcrit }, { "min", s->min }, { "max", s->max }, { "crit", s->crit },
-	};
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
-		char h[48];
-
-		/* Limits that mean "none" would only confuse a reader. */
-		if (pl_hwmon_limit_none(s->type, lim[i].v) || n >= len)
-			continue;
-		value_text(s->type, lim[i].v, h, sizeof(h));
-		n += (size_t)pl_snprintf(buf + n, len - n, "%s%s %s", n ? ", " : "", lim[i].name,
-					 h);
-	}
-}
-
-/* The alarm flags as findings, unless the reading already passes the kernel limit the
- * flag refers to: then the metric's default range reports it (and a user range that
- * replaces the default is the user's word on it). */
-static void
-hw_alarms(struct pl_item *it, const struct pl_hwmon_sensor *s)
-{
-	static const struct {
-		unsigned flag;
-		enum pl_state state;
-		const char *what;
-	} kinds[] = {
-		{ PL_HWMON_CRIT_ALARM, PL_CRITICAL, "critical alarm" },
-		{ PL_HWMON_LCRIT_ALARM, PL_CRITICAL, "low critical alarm" },
-		{ PL_HWMON_MAX_ALARM, PL_WARNING, "high alarm" },
-		{ PL_HWMON_MIN_ALARM, PL_WARNING, "low alarm" },
-		{ PL_HWMON_ALARM, PL_WARNING, "alarm" },
-	};
-	struct pl_range w, cr;
-	char v[32], lim[128];
-	bool by_crit, by_warn;
-
-	pl_hwmon_default_ranges(s, &w, &cr);
-	by_crit = pl_range_alerts(&cr, s->value);
-	by_warn = pl_range_alerts(&w, s->value);
-	value_text(s->type, s->value, v, sizeof(v));
-	limits_text(s, lim, sizeof(lim));
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		if (!(s->flags_set & kinds[i].flag))
-			continue;
-		if (by_crit || (kinds[i].state == PL_WARNING && by_warn))
-			continue;
-		pl_item_finding(it, kinds[i].state, "%s %s at %s%s%s%s", s->label,
-				kinds[i].what, v, lim[0] ? " (" : "", lim, lim[0] ? ")" : "");
-	}
-	if (s->flags_set & PL_HWMON_FAULT)
-		pl_item_finding(it, PL_WARNING, "%s sensor fault (reads %s)", s->label, v);
-}
-
 struct hw_summary {
 	size_t n, unreadable;
 	const struct pl_hwmon_chip *hot_chip;
@@ -231,45 +154,6 @@ struct hw_summary {
 	size_t fans;
 	char first_why[160];
 };
-
-/* The sensor's label part: its sanitized label, or the attribute name without one. */
-static void
-sensor_name(const struct pl_hwmon_sensor *s, char *buf, size_t len)
-{
-	if (pl_hwmon_sanitize(s->label, strlen(s->label), buf, len) == 0)
-		pl_strlcpy(buf, s->attr, len);
-}
-
-/* temp_<chip>_<label>, and in part the sensor's name within its chip (temp_<label>).
- * Two sensors of one chip and type with the same label (it happens)
- * stay apart: the later one gets its index appended. This depends only on the chip, not
- * on the selection, so labels stay the same whatever --include says. */
-static void
-metric_label(const struct pl_hwmon_chip *c, size_t k, char *buf, size_t len, char *part,
-	     size_t partlen)
-{
-	const struct pl_hwmon_sensor *s = &c->sensors[k];
-	char mine[64], other[64];
-	bool dup = false;
-
-	sensor_name(s, mine, sizeof(mine));
-	for (size_t i = 0; i < k && !dup; i++) {
-		if (c->sensors[i].type != s->type)
-			continue;
-		sensor_name(&c->sensors[i], other, sizeof(other));
-		dup = strcmp(mine, other) == 0;
-	}
-	if (dup)
-		pl_snprintf(part, partlen, "%s_%s_%u", pl_hwmon_type_name(s->type), mine,
-			    s->index);
-	else
-		pl_snprintf(part, partlen, "%s_%s", pl_hwmon_type_name(s->type), mine);
-	if (dup)
-		pl_snprintf(buf, len, "%s_%s_%s_%u", pl_hwmon_type_name(s->type), c->id, mine,
-			    s->index);
-	else
-		pl_snprintf(buf, len, "%s_%s_%s", pl_hwmon_type_name(s->type), c->id, mine);
-}
 
 /* The chip's item, added when its first sensor or flag is taken (a chip the selection
  * leaves out shows nowhere). */
@@ -304,68 +188,81 @@ chip_metric(struct pl_item *it, const char *label, const char *name, double v, e
 	return m;
 }
 
+/* Why a sensor's metric has no value, and what the admin can do about it: an I/O error
+ * may pass by the next run; a missing or malformed input, or a fault, lasts. */
+static void
+sensor_missing(struct pl_metric *m, const struct pl_hwmon_sensor *s, const char *label)
+{
+	char fix[PL_LABEL_MAX + 64];
+
+	pl_snprintf(fix, sizeof(fix), "check the sensor, or leave it out with --exclude %s",
+		    label);
+	if (s->flags_set & PL_HWMON_FAULT)
+		pl_metric_missing(m, PL_MISSING_LASTING, "the chip flags the sensor as faulty", fix);
+	else
+		pl_metric_missing(m, s->read_error ? PL_MISSING_RUN : PL_MISSING_LASTING, s->why,
+				  s->read_error ? NULL : fix);
+}
+
+/* What the summary says of a sensor that could be read: the hottest, the fan range. */
+static void
+sensor_tally(const struct pl_hwmon_chip *c, const struct pl_hwmon_sensor *s,
+	     struct hw_summary *sum)
+{
+	if (s->type == PL_HWMON_TEMP && (sum->hot == NULL || s->value > sum->hot->value)) {
+		sum->hot = s;
+		sum->hot_chip = c;
+	}
+	if (s->type == PL_HWMON_FAN && s->value > 0) {
+		if (sum->fans == 0 || s->value < sum->fan_lo)
+			sum->fan_lo = s->value;
+		if (sum->fans == 0 || s->value > sum->fan_hi)
+			sum->fan_hi = s->value;
+		sum->fans++;
+	}
+}
+
+/* One sensor, when the selection takes it: the verdict (pl_hwmon_judge) as a metric,
+ * findings and a line of the chip's item. */
 static void
 hw_sensor(const struct hw_config *cfg, const struct pl_common *com, struct pl_result *r,
 	  const struct pl_hwmon_chip *c, size_t k, struct pl_item **itp, struct hw_summary *sum)
 {
 	const struct pl_hwmon_sensor *s = &c->sensors[k];
-	char label[PL_LABEL_MAX], part[PL_LABEL_MAX], v[32], lim[128];
-	const char *names[3];
-	enum pl_unit u = pl_hwmon_type_unit(s->type);
+	const struct pl_hwmon_policy pol = { !cfg->no_alarms, cfg->unreadable };
+	char label[PL_LABEL_MAX], part[PL_LABEL_MAX];
+	const char *names[3] = { label, c->id, c->name };
+	struct pl_hwmon_verdict v;
 	struct pl_metric *m;
 	struct pl_item *it;
 
-	metric_label(c, k, label, sizeof(label), part, sizeof(part));
-	names[0] = label;
-	names[1] = c->id;
-	names[2] = c->name;
+	pl_hwmon_metric_label(c, k, label, sizeof(label), part, sizeof(part));
 	if (cfg->types && !(cfg->types & (1u << s->type)))
 		return;
 	if (!pl_select_take(&com->select, names, 3, true))
 		return;
-
 	sum->n++;
+	pl_hwmon_judge(s, &pol, &v);
 	it = chip_item(r, c, itp);
-	/* A faulty sensor (an open thermal diode, a dead tachometer) reads nonsense: show U
-	 * and let the fault finding speak. */
-	m = chip_metric(it, label, part, (s->flags_set & PL_HWMON_FAULT) ? NAN : s->value, u);
-	pl_hwmon_default_ranges(s, &m->warn, &m->crit);
+	m = chip_metric(it, label, part, v.value, pl_hwmon_type_unit(s->type));
+	m->warn = v.warn;
+	m->crit = v.crit;
 	if (s->type == PL_HWMON_POWER || s->type == PL_HWMON_CURR)
 		m->prec = 3;
-	value_text(s->type, s->value, v, sizeof(v));
-	limits_text(s, lim, sizeof(lim));
+	if (isnan(v.value))
+		sensor_missing(m, s, label);
 	if (isnan(s->value)) {
 		sum->unreadable++;
 		if (sum->first_why[0] == '\0')
 			pl_snprintf(sum->first_why, sizeof(sum->first_why), "%s %s: %s",
 				    chip_shown(c), s->label, s->why);
-		pl_item_finding(it, cfg->unreadable, "%s unreadable (%s)", s->label, s->brief);
-		pl_item_line(it, "%s unknown (%s)", s->label, s->why);
 		pl_debug(com, 1, "%s (%s/%s): %s", label, chip_shown(c), s->attr, s->why);
 	} else {
-		pl_item_line(it, "%s %s%s%s%s%s%s", s->label, v,
-			       lim[0] ? " (" : "", lim, lim[0] ? ")" : "",
-			       (s->flags_set & ~PL_HWMON_FAULT) ? ", ALARM" : "",
-			       (s->flags_set & PL_HWMON_FAULT) ? ", FAULT" : "");
-		if (s->type == PL_HWMON_TEMP && (sum->hot == NULL || s->value > sum->hot->value)) {
-			sum->hot = s;
-			sum->hot_chip = c;
-		}
-		if (s->type == PL_HWMON_FAN && s->value > 0) {
-			if (sum->fans == 0 || s->value < sum->fan_lo)
-				sum->fan_lo = s->value;
-			if (sum->fans == 0 || s->value > sum->fan_hi)
-				sum->fan_hi = s->value;
-			sum->fans++;
-		}
+		sensor_tally(c, s, sum);
 	}
-	/* A limit or flag that exists but cannot be read is said, as an unreadable sensor
-	 * is: the sensor is judged by less than its chip carries. */
-	if (s->nbad > 0)
-		pl_item_finding(it, cfg->unreadable, "%s %s (ignored)%s", s->label, s->bad,
-				s->nbad > 1 ? ", and more" : "");
-	if (!cfg->no_alarms)
-		hw_alarms(it, s);
+	for (size_t i = 0; i < v.nfindings; i++)
+		pl_item_finding(it, v.findings[i].state, "%s", v.findings[i].text);
+	pl_item_line(it, "%s", v.line);
 }
 
 /* Chassis intrusion flags: a finding each while set (the flag latches until someone
@@ -431,6 +328,54 @@ hw_summary(struct pl_result *r, const struct hw_summary *sum)
 	pl_buf_free(&b);
 }
 
+/* Reads every chip below the root. Dies UNKNOWN when the tree cannot be read or holds
+ * no chip (a VM). */
+static void
+hw_collect(const struct pl_common *c, struct pl_hwmon *hw)
+{
+	char err[512];
+
+	pl_timeout_waiting("reading /sys/class/hwmon");
+	if (pl_hwmon_read(c->root, hw, err, sizeof(err)) != 0) {
+		if (errno != ENOENT)
+			pl_die(PL_UNKNOWN, "%s", err);
+		hw->nchips = 0;
+		hw->chips = NULL;
+	}
+	if (hw->nchips == 0)
+		pl_die(PL_UNKNOWN, "no sensors in /sys/class/hwmon (a VM?): load a driver such as "
+		       "coretemp, or do not run this check here");
+}
+
+/* Every chip's sensors and intrusion flags, then the summary. A host where nothing is
+ * left to judge is UNKNOWN, saying why. */
+static void
+hw_evaluate(const struct hw_config *cfg, const struct pl_common *c, const struct pl_hwmon *hw,
+	    struct pl_result *r)
+{
+	struct hw_summary sum;
+	size_t total = 0;
+
+	memset(&sum, 0, sizeof(sum));
+	for (size_t i = 0; i < hw->nchips; i++) {
+		struct pl_item *it = NULL;
+
+		total += hw->chips[i].nsensors;
+		for (size_t k = 0; k < hw->chips[i].nsensors; k++)
+			hw_sensor(cfg, c, r, &hw->chips[i], k, &it, &sum);
+		hw_intrusion(cfg, c, r, &hw->chips[i], &it);
+	}
+	if (total == 0)
+		pl_die(PL_UNKNOWN, "%zu hwmon chip%s under /sys/class/hwmon but no sensor with an "
+		       "input: nothing to check here", hw->nchips, hw->nchips == 1 ? "" : "s");
+	if (sum.n == 0)
+		pl_die(PL_UNKNOWN, "no sensor left after --type/--include/--exclude (%zu sensors "
+		       "found; see the labels with: check_hwmon --output-format json)", total);
+	if (sum.unreadable == sum.n)
+		pl_die(PL_UNKNOWN, "no sensor could be read (%zu found; %s)", sum.n, sum.first_why);
+	hw_summary(r, &sum);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -438,44 +383,14 @@ main(int argc, char **argv)
 	struct pl_common c;
 	struct pl_hwmon hw;
 	struct pl_result r;
-	struct hw_summary sum;
-	char err[512];
-	size_t total = 0;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.unreadable = PL_WARNING;
-	memset(&sum, 0, sizeof(sum));
 	pl_plugin_parse(&hw_plugin, argc, argv, &cfg, &c);
 	pl_plugin_arm(&c);
 	pl_result_init(&r, hw_plugin.name, hw_plugin.service);
-
-	pl_timeout_waiting("reading /sys/class/hwmon");
-	if (pl_hwmon_read(c.root, &hw, err, sizeof(err)) != 0) {
-		if (errno != ENOENT)
-			pl_die(PL_UNKNOWN, "%s", err);
-		hw.nchips = 0;
-		hw.chips = NULL;
-	}
-	if (hw.nchips == 0)
-		pl_die(PL_UNKNOWN, "no sensors in /sys/class/hwmon (a VM?): load a driver such as "
-		       "coretemp, or do not run this check here");
-	for (size_t i = 0; i < hw.nchips; i++) {
-		struct pl_item *it = NULL;
-
-		total += hw.chips[i].nsensors;
-		for (size_t k = 0; k < hw.chips[i].nsensors; k++)
-			hw_sensor(&cfg, &c, &r, &hw.chips[i], k, &it, &sum);
-		hw_intrusion(&cfg, &c, &r, &hw.chips[i], &it);
-	}
-	if (total == 0)
-		pl_die(PL_UNKNOWN, "%zu hwmon chip%s under /sys/class/hwmon but no sensor with an "
-		       "input: nothing to check here", hw.nchips, hw.nchips == 1 ? "" : "s");
-	if (sum.n == 0)
-		pl_die(PL_UNKNOWN, "no sensor left after --type/--include/--exclude (%zu sensors "
-		       "found; see the labels with: check_hwmon --output-format json)", total);
-	if (sum.unreadable == sum.n)
-		pl_die(PL_UNKNOWN, "no sensor could be read (%zu found; %s)", sum.n, sum.first_why);
-	hw_summary(&r, &sum);
+	hw_collect(&c, &hw);
+	hw_evaluate(&cfg, &c, &hw, &r);
 	pl_hwmon_free(&hw);
 	pl_exit(&r, &c);
 }

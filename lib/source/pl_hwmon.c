@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -216,6 +218,157 @@ pl_hwmon_default_ranges(const struct pl_hwmon_sensor *s, struct pl_range *warn,
 	warn->unit = crit->unit = PL_U_NONE;
 }
 
+/* --- labels, texts and the verdict on a sensor ----------------------------------------- */
+
+/* The sensor's label part: its sanitized label, or the attribute name without one. */
+static void
+sensor_name(const struct pl_hwmon_sensor *s, char *buf, size_t len)
+{
+	if (pl_hwmon_sanitize(s->label, strlen(s->label), buf, len) == 0)
+		pl_strlcpy(buf, s->attr, len);
+}
+
+void
+pl_hwmon_metric_label(const struct pl_hwmon_chip *c, size_t k, char *buf, size_t len,
+		      char *part, size_t partlen)
+{
+	const struct pl_hwmon_sensor *s = &c->sensors[k];
+	const char *type = pl_hwmon_type_name(s->type);
+	char mine[64], other[64];
+	bool dup = false;
+
+	sensor_name(s, mine, sizeof(mine));
+	for (size_t i = 0; i < k && !dup; i++) {
+		if (c->sensors[i].type != s->type)
+			continue;
+		sensor_name(&c->sensors[i], other, sizeof(other));
+		dup = strcmp(mine, other) == 0;
+	}
+	if (dup) {
+		pl_snprintf(part, partlen, "%s_%s_%u", type, mine, s->index);
+		pl_snprintf(buf, len, "%s_%s_%s_%u", type, c->id, mine, s->index);
+	} else {
+		pl_snprintf(part, partlen, "%s_%s", type, mine);
+		pl_snprintf(buf, len, "%s_%s_%s", type, c->id, mine);
+	}
+}
+
+void
+pl_hwmon_value_text(enum pl_hwmon_type t, double v, char *buf, size_t len)
+{
+	char num[48];
+
+	if (t == PL_HWMON_POWER || t == PL_HWMON_CURR) {
+		if (!isfinite(v))
+			pl_snprintf(buf, len, "unknown");
+		else
+			pl_snprintf(buf, len, "%s%s", pl_fmt_num(num, sizeof(num), v, 3),
+				    t == PL_HWMON_POWER ? "W" : "A");
+		return;
+	}
+	pl_unit_human(buf, len, v, pl_hwmon_type_unit(t));
+}
+
+void
+pl_hwmon_limits_text(const struct pl_hwmon_sensor *s, char *buf, size_t len)
+{
+	const struct { const char *name; double v; } lim[] = {
+		{ "lcrit", s->lcrit }, { "min", s->min }, { "max", s->max }, { "crit", s->crit },
+	};
+	size_t n = 0;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
+		char h[48];
+
+		/* Limits that mean "none" would only confuse a reader. */
+		if (pl_hwmon_limit_none(s->type, lim[i].v) || n >= len)
+			continue;
+		pl_hwmon_value_text(s->type, lim[i].v, h, sizeof(h));
+		n += (size_t)pl_snprintf(buf + n, len - n, "%s%s %s", n ? ", " : "", lim[i].name,
+					 h);
+	}
+}
+
+__attribute__((format(printf, 3, 4)))
+static void
+verdict_finding(struct pl_hwmon_verdict *v, enum pl_state state, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (v->nfindings == PL_HWMON_FINDINGS_MAX)
+		return;
+	v->findings[v->nfindings].state = state;
+	va_start(ap, fmt);
+	vsnprintf(v->findings[v->nfindings].text, sizeof(v->findings[0].text), fmt, ap);
+	va_end(ap);
+	v->nfindings++;
+}
+
+/* The alarm flags the reading does not already explain, and the fault flag. */
+static void
+verdict_alarms(const struct pl_hwmon_sensor *s, const char *val, const char *lim,
+	       struct pl_hwmon_verdict *v)
+{
+	static const struct {
+		unsigned flag;
+		enum pl_state state;
+		const char *what;
+	} kinds[] = {
+		{ PL_HWMON_CRIT_ALARM, PL_CRITICAL, "critical alarm" },
+		{ PL_HWMON_LCRIT_ALARM, PL_CRITICAL, "low critical alarm" },
+		{ PL_HWMON_MAX_ALARM, PL_WARNING, "high alarm" },
+		{ PL_HWMON_MIN_ALARM, PL_WARNING, "low alarm" },
+		{ PL_HWMON_ALARM, PL_WARNING, "alarm" },
+	};
+	bool by_crit = pl_range_alerts(&v->crit, s->value);
+	bool by_warn = pl_range_alerts(&v->warn, s->value);
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (!(s->flags_set & kinds[i].flag))
+			continue;
+		if (by_crit || (kinds[i].state == PL_WARNING && by_warn))
+			continue;
+		verdict_finding(v, kinds[i].state, "%s %s at %s%s%s%s", s->label, kinds[i].what,
+				val, lim[0] ? " (" : "", lim, lim[0] ? ")" : "");
+	}
+	if (s->flags_set & PL_HWMON_FAULT)
+		verdict_finding(v, PL_WARNING, "%s sensor fault (reads %s)", s->label, val);
+}
+
+void
+pl_hwmon_judge(const struct pl_hwmon_sensor *s, const struct pl_hwmon_policy *p,
+	       struct pl_hwmon_verdict *v)
+{
+	char val[32], lim[128];
+
+	memset(v, 0, sizeof(*v));
+	/* A faulty sensor (an open thermal diode, a dead tachometer) reads nonsense: no
+	 * value, and the fault finding speaks. */
+	v->value = (s->flags_set & PL_HWMON_FAULT) ? NAN : s->value;
+	pl_hwmon_default_ranges(s, &v->warn, &v->crit);
+	pl_hwmon_value_text(s->type, s->value, val, sizeof(val));
+	pl_hwmon_limits_text(s, lim, sizeof(lim));
+	if (isnan(s->value)) {
+		verdict_finding(v, p->unreadable, "%s unreadable (%s)", s->label, s->brief);
+		pl_snprintf(v->line, sizeof(v->line), "%s unknown (%s)", s->label, s->why);
+	} else {
+		pl_snprintf(v->line, sizeof(v->line), "%s %s%s%s%s%s%s", s->label, val,
+			    lim[0] ? " (" : "", lim, lim[0] ? ")" : "",
+			    (s->flags_set & ~PL_HWMON_FAULT) ? ", ALARM" : "",
+			    (s->flags_set & PL_HWMON_FAULT) ? ", FAULT" : "");
+	}
+	/* A limit or flag that exists but cannot be read is said, as an unreadable sensor
+	 * is: the sensor is judged by less than its chip carries. */
+	if (s->nbad > 0)
+		verdict_finding(v, p->unreadable, "%s %s (ignored)%s", s->label, s->bad,
+				s->nbad > 1 ? ", and more" : "");
+	if (p->alarms)
+		verdict_alarms(s, val, lim, v);
+}
+
 /* --- the walk ------------------------------------------------------------------------ */
 
 struct attrs {
@@ -267,8 +420,9 @@ printable(const char *in, char *out, size_t outlen)
 }
 
 /* Reads the number in attribute <attr>_<item>, in kernel units. Returns 0 with *out, or
- * -1 with why ("cannot read temp1_crit: Input/output error", "temp1_crit is empty",
- * "temp1_crit holds 'abc', not a number") and brief, the same in a few words. */
+ * -1 with why ("temp1_crit is empty", "temp1_crit holds 'abc', not a number") and brief,
+ * the same in a few words; -2 the same way when the read itself failed ("cannot read
+ * temp1_crit: Input/output error"), which may pass by the next run. */
 static int
 attr_value(const char *root, const struct attrs *a, const char *attr, const char *item,
 	   int64_t *out, char *why, size_t whylen, char *brief, size_t brieflen)
@@ -287,7 +441,7 @@ attr_value(const char *root, const struct attrs *a, const char *attr, const char
 		e = errno;
 		pl_snprintf(why, whylen, "cannot read %s: %s", name, strerror(e));
 		pl_strlcpy(brief, strerror(e), brieflen);
-		return -1;
+		return e == EILSEQ ? -1 : -2;   /* a NUL inside is malformed, not a failed read */
 	}
 	if (n == 0) {
 		pl_snprintf(why, whylen, "%s is empty", name);
@@ -333,6 +487,7 @@ sensor_input(const char *root, const struct attrs *a, struct pl_hwmon_sensor *s)
 	const char *item = "input";
 	char name[64];
 	int64_t v;
+	int n;
 
 	pl_snprintf(name, sizeof(name), "%s_input", s->attr);
 	/* Many power meters (amdgpu, fam15h_power) give only an average. */
@@ -349,9 +504,12 @@ sensor_input(const char *root, const struct attrs *a, struct pl_hwmon_sensor *s)
 		pl_strlcpy(s->brief, s->why, sizeof(s->brief));
 		return;
 	}
-	if (attr_value(root, a, s->attr, item, &v, s->why, sizeof(s->why), s->brief,
-		       sizeof(s->brief)) != 0)
+	n = attr_value(root, a, s->attr, item, &v, s->why, sizeof(s->why), s->brief,
+		       sizeof(s->brief));
+	if (n != 0) {
+		s->read_error = n == -2;
 		return;
+	}
 	/* A fan turns at 0 RPM or more: a negative speed is a driver or sensor fault, not a
 	 * reading to judge (it would pass every "min:" range as a spinning fan would not). */
 	if (s->type == PL_HWMON_FAN && v < 0) {

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "pl_range.h"
+#include "pl_result.h"
 #include "pl_unit.h"
 
 enum pl_hwmon_type {
@@ -77,6 +78,8 @@ struct pl_hwmon_sensor {
 	char label[64];            /* the <x>_label text, or attr when there is none */
 	bool labelled;             /* label came from <x>_label */
 	double value;              /* in the base unit; NAN when it could not be read */
+	bool read_error;           /* NAN because reading failed (EIO, ENODATA: may pass), not
+				    * because the input is missing or malformed */
 	char why[96];              /* why value is NAN: "cannot read temp2_input: ..." */
 	char brief[48];            /* the same in a few words for a status line: "value 'N/A'",
 				    * "Input/output error", "empty value", "no temp2_input" */
@@ -129,6 +132,50 @@ bool pl_hwmon_limit_none(enum pl_hwmon_type t, double v);
  * Sets *warn and *crit (unset ranges when there is no usable limit). */
 void pl_hwmon_default_ranges(const struct pl_hwmon_sensor *s, struct pl_range *warn,
 			     struct pl_range *crit);
+
+/* The perfdata label of sensor k of chip c, <type>_<chip id>_<sensor> (temp_coretemp_core_0),
+ * into buf, and its sensor part (temp_core_0) into part. <sensor> is the sanitized label,
+ * or the attribute name when nothing is left of it; two sensors of one chip and type with
+ * the same label stay apart by the later one's index (temp_nvme_composite_2). It depends
+ * only on the chip, not on which sensors a check takes. */
+void pl_hwmon_metric_label(const struct pl_hwmon_chip *c, size_t k, char *buf, size_t len,
+			   char *part, size_t partlen);
+
+/* A value for people: "54C", "1165rpm", "3.36V", "14.47W", "1.204A" ("unknown" for NAN). */
+void pl_hwmon_value_text(enum pl_hwmon_type t, double v, char *buf, size_t len);
+/* "lcrit 1.3V, min 1.4V, max 1.6V, crit 1.7V": the limits of s that mean something (see
+ * pl_hwmon_limit_none), for messages; "" when there are none. */
+void pl_hwmon_limits_text(const struct pl_hwmon_sensor *s, char *buf, size_t len);
+
+/* What the admin chose: whether alarm flags count, and the state of what cannot be read. */
+struct pl_hwmon_policy {
+	bool alarms;
+	enum pl_state unreadable;
+};
+
+#define PL_HWMON_FINDINGS_MAX 8
+
+/* The verdict on one sensor. Texts name the sensor by its label, not its chip. */
+struct pl_hwmon_verdict {
+	double value;              /* for the metric: NAN when unreadable or faulty */
+	struct pl_range warn, crit;   /* the chip's limits as ranges (pl_hwmon_default_ranges) */
+	char line[256];            /* "Core 1 47C (max 100C, crit 100C)", "... , ALARM" */
+	size_t nfindings;
+	struct {
+		enum pl_state state;
+		char text[256];
+	} findings[PL_HWMON_FINDINGS_MAX];
+};
+
+/* Judges sensor s under policy p. Findings, in this order: the sensor cannot be read
+ * (p->unreadable); a limit or flag cannot be read (p->unreadable); with p->alarms, each
+ * alarm flag the chip raised unless the reading already passes the limit it refers to
+ * (then the metric's default range reports it, and a user range that replaces the
+ * default is the user's word on it): crit and lcrit alarms CRITICAL, others WARNING; a
+ * fault flag, WARNING. A faulty sensor reads nonsense, so its value is NAN. The ranges
+ * are for the metric; the verdict judges no reading against them itself. Pure. */
+void pl_hwmon_judge(const struct pl_hwmon_sensor *s, const struct pl_hwmon_policy *p,
+		    struct pl_hwmon_verdict *v);
 
 /* Reads every chip under <root>/sys/class/hwmon into *out (zeroed first; free with
  * pl_hwmon_free). Attributes are looked for in hwmonN/ and, for chips that have none

@@ -267,6 +267,131 @@ START_TEST(test_limit_none)
 }
 END_TEST
 
+/* --- pl_hwmon_judge ------------------------------------------------------------------ */
+
+#define ALM PL_HWMON_ALARM
+#define CALM PL_HWMON_CRIT_ALARM
+#define LCALM PL_HWMON_LCRIT_ALARM
+#define FLT PL_HWMON_FAULT
+
+static const struct {
+	enum pl_hwmon_type type;
+	double value, min, max, lcrit, crit;
+	unsigned flags;
+	const char *bad;          /* a limit that cannot be read, or NULL */
+	bool alarms;
+	const char *findings;     /* joined by " / ", each "STATE text" */
+	const char *line;
+	bool value_nan;           /* the metric gets no value */
+} verdict_cases[] = {
+	{ PL_HWMON_TEMP, 47, NAN, 100, NAN, 100, 0, NULL, true, "",
+	  "S 47C (max 100C, crit 100C)", false },
+	/* an alarm the reading does not explain is a finding; one it does is the metric's */
+	{ PL_HWMON_TEMP, 42, NAN, 70, NAN, NAN, ALM, NULL, true, "WARNING S alarm at 42C (max 70C)",
+	  "S 42C (max 70C), ALARM", false },
+	{ PL_HWMON_TEMP, 75, NAN, 70, NAN, NAN, ALM, NULL, true, "", "S 75C (max 70C), ALARM",
+	  false },
+	{ PL_HWMON_TEMP, 51, NAN, 60, NAN, 65, CALM, NULL, true,
+	  "CRITICAL S critical alarm at 51C (max 60C, crit 65C)",
+	  "S 51C (max 60C, crit 65C), ALARM", false },
+	/* a crit alarm past max but not past crit: still a finding (max explains only a
+	 * WARNING) */
+	{ PL_HWMON_TEMP, 62, NAN, 60, NAN, 65, CALM, NULL, true,
+	  "CRITICAL S critical alarm at 62C (max 60C, crit 65C)",
+	  "S 62C (max 60C, crit 65C), ALARM", false },
+	{ PL_HWMON_TEMP, 66, NAN, 60, NAN, 65, CALM, NULL, true, "",
+	  "S 66C (max 60C, crit 65C), ALARM", false },
+	{ PL_HWMON_TEMP, 42, NAN, 70, NAN, NAN, ALM, NULL, false, "", "S 42C (max 70C), ALARM",
+	  false },
+	{ PL_HWMON_TEMP, -128, NAN, 127, NAN, NAN, FLT, NULL, true,
+	  "WARNING S sensor fault (reads -128C)", "S -128C (max 127C), FAULT", true },
+	{ PL_HWMON_IN, 1.512, 1.4, 1.6, 1.3, 1.7, LCALM, NULL, true,
+	  "CRITICAL S low critical alarm at 1.512V (lcrit 1.3V, min 1.4V, max 1.6V, crit 1.7V)",
+	  "S 1.512V (lcrit 1.3V, min 1.4V, max 1.6V, crit 1.7V), ALARM", false },
+	/* 0C limits mean none: not shown, not used */
+	{ PL_HWMON_TEMP, 41, NAN, 0, NAN, 0, 0, NULL, true, "", "S 41C", false },
+	{ PL_HWMON_FAN, 600, 0, NAN, NAN, NAN, 0, NULL, true, "", "S 600rpm", false },
+	{ PL_HWMON_TEMP, 48, NAN, 100, NAN, NAN, 0, "limit temp1_crit holds 'abc', not a number",
+	  true, "WARNING S limit temp1_crit holds 'abc', not a number (ignored)",
+	  "S 48C (max 100C)", false },
+	{ PL_HWMON_POWER, 14.47, NAN, NAN, NAN, 36, 0, NULL, true, "", "S 14.47W (crit 36W)",
+	  false },
+	{ PL_HWMON_CURR, 1.204, NAN, NAN, 0, 3, 0, NULL, true, "", "S 1.204A (lcrit 0A, crit 3A)",
+	  false },
+	{ PL_HWMON_TEMP, NAN, NAN, 100, NAN, NAN, 0, NULL, true, "WARNING S unreadable (value 'N/A')",
+	  "S unknown (temp1_input holds 'N/A', not a number)", true },
+};
+
+START_TEST(test_judge)
+{
+	const struct pl_hwmon_policy pol = { verdict_cases[_i].alarms, PL_WARNING };
+	struct pl_hwmon_sensor s;
+	struct pl_hwmon_verdict v;
+	struct pl_buf f = PL_BUF_INIT;
+
+	memset(&s, 0, sizeof(s));
+	s.type = verdict_cases[_i].type;
+	pl_strlcpy(s.label, "S", sizeof(s.label));
+	s.value = verdict_cases[_i].value;
+	s.min = verdict_cases[_i].min;
+	s.max = verdict_cases[_i].max;
+	s.lcrit = verdict_cases[_i].lcrit;
+	s.crit = verdict_cases[_i].crit;
+	s.flags_present = s.flags_set = verdict_cases[_i].flags;
+	pl_strlcpy(s.why, "temp1_input holds 'N/A', not a number", sizeof(s.why));
+	pl_strlcpy(s.brief, "value 'N/A'", sizeof(s.brief));
+	if (verdict_cases[_i].bad != NULL) {
+		s.nbad = 1;
+		pl_strlcpy(s.bad, verdict_cases[_i].bad, sizeof(s.bad));
+	}
+	pl_hwmon_judge(&s, &pol, &v);
+	pl_buf_init(&f, 1024);
+	for (size_t i = 0; i < v.nfindings; i++)
+		pl_buf_printf(&f, "%s%s %s", i ? " / " : "", pl_state_name(v.findings[i].state),
+			      v.findings[i].text);
+	ck_assert_str_eq(pl_buf_str(&f), verdict_cases[_i].findings);
+	ck_assert_str_eq(v.line, verdict_cases[_i].line);
+	ck_assert(isnan(v.value) == verdict_cases[_i].value_nan);
+	pl_buf_free(&f);
+}
+END_TEST
+
+/* Labels: type, chip id, sanitized label or attribute; a repeated label gets the index. */
+START_TEST(test_metric_label)
+{
+	struct pl_hwmon_sensor sn[4];
+	struct pl_hwmon_chip c;
+	char label[PL_LABEL_MAX], part[PL_LABEL_MAX];
+
+	memset(&c, 0, sizeof(c));
+	memset(sn, 0, sizeof(sn));
+	pl_strlcpy(c.id, "nvme_0000_01_00_0", sizeof(c.id));
+	c.sensors = sn;
+	c.nsensors = 4;
+	sn[0].type = sn[1].type = sn[3].type = PL_HWMON_TEMP;
+	sn[2].type = PL_HWMON_FAN;
+	sn[0].index = 1;
+	sn[1].index = 2;
+	sn[2].index = 1;
+	sn[3].index = 3;
+	pl_strlcpy(sn[0].label, "Composite", sizeof(sn[0].label));
+	pl_strlcpy(sn[1].label, "Composite", sizeof(sn[1].label));
+	pl_strlcpy(sn[2].label, "Composite", sizeof(sn[2].label));
+	pl_strlcpy(sn[3].label, "---", sizeof(sn[3].label));
+	pl_strlcpy(sn[3].attr, "temp3", sizeof(sn[3].attr));
+	pl_hwmon_metric_label(&c, 0, label, sizeof(label), part, sizeof(part));
+	ck_assert_str_eq(label, "temp_nvme_0000_01_00_0_composite");
+	ck_assert_str_eq(part, "temp_composite");
+	pl_hwmon_metric_label(&c, 1, label, sizeof(label), part, sizeof(part));
+	ck_assert_str_eq(label, "temp_nvme_0000_01_00_0_composite_2");
+	ck_assert_str_eq(part, "temp_composite_2");
+	pl_hwmon_metric_label(&c, 2, label, sizeof(label), part, sizeof(part));
+	ck_assert_str_eq(label, "fan_nvme_0000_01_00_0_composite");
+	pl_hwmon_metric_label(&c, 3, label, sizeof(label), part, sizeof(part));
+	ck_assert_str_eq(label, "temp_nvme_0000_01_00_0_temp3");
+}
+END_TEST
+
 START_TEST(test_types)
 {
 	enum pl_hwmon_type t;
@@ -472,6 +597,7 @@ START_TEST(test_read_broken)
 	ck_assert(h.chips[0].sensors[1].value == 1520);
 	ck_assert(isnan(h.chips[0].sensors[2].value));
 	ck_assert_str_eq(h.chips[0].sensors[2].why, "fan2_input reads -5, a negative fan speed");
+	ck_assert(!h.chips[0].sensors[2].read_error);
 	pl_hwmon_free(&h);
 
 	ck_assert_int_eq(read_root("no-hwmon", &h, err, sizeof(err)), -1);
@@ -530,6 +656,8 @@ tc_hwmon(void)
 	tcase_add_loop_test(tc, test_default_ranges, 0, N(range_cases));
 	tcase_add_loop_test(tc, test_judge_at_limits, 0, N(judge_cases));
 	tcase_add_loop_test(tc, test_limit_none, 0, N(none_cases));
+	tcase_add_loop_test(tc, test_judge, 0, N(verdict_cases));
+	tcase_add_test(tc, test_metric_label);
 	tcase_add_test(tc, test_types);
 	tcase_add_test(tc, test_read_coretemp);
 	tcase_add_test(tc, test_read_order_and_ids);
