@@ -34,6 +34,50 @@ pl_store_init(struct pl_store *st, const char *plugin, const char *key)
 	st->dirfd = st->lockfd = -1;
 }
 
+/* The arena: entries' names and values are cut from chunks freed all at once, so that
+ * 100,000 entries cost a few dozen allocations, not 100,000. A replaced or removed
+ * entry's bytes stay until pl_store_clear or pl_store_free (a run replaces each entry
+ * about once). */
+struct pl_store_chunk {
+	struct pl_store_chunk *next;
+	size_t used, size;
+	uint64_t data[];    /* aligned for the vectors */
+};
+
+#define CHUNK_MIN ((size_t)256 << 10)
+
+static void *
+arena_alloc(struct pl_store *st, size_t n)
+{
+	struct pl_store_chunk *c = st->arena;
+
+	n = (n + 7) & ~(size_t)7;
+	if (c == NULL || c->size - c->used < n) {
+		size_t size = n > CHUNK_MIN ? n : CHUNK_MIN;
+
+		c = malloc(sizeof(*c) + size);
+		if (c == NULL)
+			return NULL;
+		c->next = st->arena;
+		c->used = 0;
+		c->size = size;
+		st->arena = c;
+	}
+	c->used += n;
+	return (char *)c->data + c->used - n;
+}
+
+static void
+arena_free(struct pl_store *st)
+{
+	while (st->arena != NULL) {
+		struct pl_store_chunk *c = st->arena;
+
+		st->arena = c->next;
+		free(c);
+	}
+}
+
 static uint32_t
 entry_hash(int gen, const char *ns, const char *name)
 {
@@ -45,17 +89,29 @@ entry_hash(int gen, const char *ns, const char *name)
 	h = (h ^ 0xffu) * 0x100000001b3ULL;   /* no byte of a name: ns|name stays apart */
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
 		h = (h ^ *p) * 0x100000001b3ULL;
-	return (uint32_t)(h ^ (h >> 32));
+	/* FNV leaves the low bits of similar short names ("n1", "n2") close together, and
+	 * the table indexes by the low bits: mix them (MurmurHash3's finaliser). */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return (uint32_t)h;
 }
 
-/* Rebuilds the hash table for the entries there are (after removals or growth).
- * Returns 0, or -1 out of memory (the old table is kept then, still right when only
- * growth was asked for). */
+/* A slot holds the entry's hash in the high half and its index + 1 in the low half (0:
+ * empty), so that a probe touches an entry only when the hashes agree. */
+#define SLOT(h, i) ((uint64_t)(h) << 32 | (uint64_t)((i) + 1))
+#define SLOT_HASH(s) ((uint32_t)((s) >> 32))
+#define SLOT_INDEX(s) ((size_t)((s) & 0xffffffffu) - 1)
+
+/* Rebuilds the hash table, with room for want entries. Returns 0, or -1 out of memory
+ * (the old table is kept then, still right when only growth was asked for). */
 static int
 rehash(struct pl_store *st, size_t want)
 {
 	size_t ns = 64;
-	uint32_t *slots;
+	uint64_t *slots;
 
 	while (ns < want * 2)
 		ns *= 2;
@@ -67,7 +123,7 @@ rehash(struct pl_store *st, size_t want)
 
 		while (slots[s] != 0)
 			s = (s + 1) & (ns - 1);
-		slots[s] = (uint32_t)(i + 1);
+		slots[s] = SLOT(st->v[i].hash, i);
 	}
 	free(st->slots);
 	st->slots = slots;
@@ -80,37 +136,51 @@ static long
 lookup(const struct pl_store *st, int gen, const char *ns, const char *name, uint32_t h,
        size_t *slot)
 {
-	size_t s;
+	size_t s, mask = st->nslots - 1;
 
 	if (st->nslots == 0) {
 		*slot = 0;
 		return -1;
 	}
-	for (s = h & (st->nslots - 1); st->slots[s] != 0; s = (s + 1) & (st->nslots - 1)) {
-		const struct pl_store_entry *e = &st->v[st->slots[s] - 1];
+	for (s = h & mask; st->slots[s] != 0; s = (s + 1) & mask) {
+		const struct pl_store_entry *e;
 
-		if (e->hash == h && e->gen == gen && strcmp(e->name, name) == 0 &&
-		    strcmp(e->ns, ns) == 0) {
+		if (SLOT_HASH(st->slots[s]) != h)
+			continue;
+		e = &st->v[SLOT_INDEX(st->slots[s])];
+		if (e->gen == gen && strcmp(e->name, name) == 0 && strcmp(e->ns, ns) == 0) {
 			*slot = s;
-			return (long)(st->slots[s] - 1);
+			return (long)SLOT_INDEX(st->slots[s]);
 		}
 	}
 	*slot = s;
 	return -1;
 }
 
-static void
-entries_free(struct pl_store *st)
+/* Room for n entries in all, so that a parse grows nothing as it goes; the array grows
+ * by doubling. */
+static int
+reserve(struct pl_store *st, size_t n)
 {
-	for (size_t i = 0; i < st->n; i++)
-		free(st->v[i].mem);
-	st->n = 0;
+	if (n > st->cap) {
+		size_t ncap = st->cap * 2 > n ? st->cap * 2 : n < 32 ? 32 : n;
+		struct pl_store_entry *v = realloc(st->v, ncap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		st->v = v;
+		st->cap = ncap;
+	}
+	if (n * 2 > st->nslots)
+		return rehash(st, n);
+	return 0;
 }
 
 void
 pl_store_clear(struct pl_store *st)
 {
-	entries_free(st);
+	st->n = 0;
+	arena_free(st);
 	if (st->slots != NULL)
 		memset(st->slots, 0, st->nslots * sizeof(*st->slots));
 }
@@ -118,7 +188,7 @@ pl_store_clear(struct pl_store *st)
 void
 pl_store_free(struct pl_store *st)
 {
-	entries_free(st);
+	pl_store_clear(st);
 	free(st->v);
 	free(st->slots);
 	st->v = NULL;
@@ -133,17 +203,13 @@ filter(struct pl_store *st, bool (*keep)(struct pl_store_entry *e, const void *a
 {
 	size_t k = 0;
 
-	for (size_t i = 0; i < st->n; i++) {
-		if (!keep(&st->v[i], arg)) {
-			free(st->v[i].mem);
-			continue;
-		}
-		st->v[k++] = st->v[i];
-	}
+	for (size_t i = 0; i < st->n; i++)
+		if (keep(&st->v[i], arg))
+			st->v[k++] = st->v[i];
 	st->n = k;
 	if (rehash(st, st->n) != 0 && st->slots != NULL) {
-		/* Out of memory: no table rather than a wrong one; the entries are gone. */
-		entries_free(st);
+		/* Out of memory: no entries rather than a table that points wrong. */
+		st->n = 0;
 		memset(st->slots, 0, st->nslots * sizeof(*st->slots));
 	}
 }
@@ -161,15 +227,15 @@ pl_store_drop_counters(struct pl_store *st)
 	filter(st, is_kept, NULL);
 }
 
-/* One allocation for names and value: the numbers first (aligned by malloc), then
- * ns, name and text with their NULs. */
+/* One piece of the arena for names and value: the numbers first (aligned), then ns,
+ * name and text with their NULs. */
 static int
-entry_fill(struct pl_store_entry *e, int gen, enum pl_store_life life, const char *ns,
-	   size_t nsl, const char *name, size_t namel, const char *text, size_t textl,
-	   const uint64_t *vec, size_t n, uint32_t h)
+entry_fill(struct pl_store *st, struct pl_store_entry *e, int gen, enum pl_store_life life,
+	   const char *ns, size_t nsl, const char *name, size_t namel, const char *text,
+	   size_t textl, const uint64_t *vec, size_t n, uint32_t h)
 {
 	size_t vb = n * sizeof(uint64_t);
-	char *mem = malloc(vb + nsl + 1 + namel + 1 + (text ? textl + 1 : 0));
+	char *mem = arena_alloc(st, vb + nsl + 1 + namel + 1 + (text ? textl + 1 : 0));
 	char *p;
 
 	if (mem == NULL)
@@ -196,13 +262,14 @@ entry_fill(struct pl_store_entry *e, int gen, enum pl_store_life life, const cha
 	e->gen = (uint8_t)gen;
 	e->life = (uint8_t)life;
 	e->hash = h;
-	e->mem = mem;
 	return 0;
 }
 
+/* Sets an entry. Returns 0, -1 (refused, or out of memory), or, with once set, 1 when
+ * the entry is there already (and leaves it). */
 static int
 put(struct pl_store *st, int gen, enum pl_store_life life, const char *ns, const char *name,
-    const char *text, const uint64_t *vec, size_t n)
+    const char *text, const uint64_t *vec, size_t n, bool once)
 {
 	size_t nsl = strlen(ns), namel = strlen(name), textl = text ? strlen(text) : 0;
 	uint32_t h;
@@ -215,50 +282,97 @@ put(struct pl_store *st, int gen, enum pl_store_life life, const char *ns, const
 		return -1;
 	h = entry_hash(gen, ns, name);
 	at = lookup(st, gen, ns, name, h, &slot);
-	if (entry_fill(&e, gen, life, ns, nsl, name, namel, text, textl, vec, n, h) != 0)
+	if (at >= 0 && once)
+		return 1;
+	if (at < 0) {
+		size_t before = st->nslots;
+
+		if (st->n >= PL_STORE_MAX_ENTRIES || reserve(st, st->n + 1) != 0)
+			return -1;
+		if (st->nslots != before)    /* the table grew: find the new place */
+			lookup(st, gen, ns, name, h, &slot);
+	}
+	if (entry_fill(st, &e, gen, life, ns, nsl, name, namel, text, textl, vec, n, h) != 0)
 		return -1;
 	if (at >= 0) {
-		free(st->v[at].mem);
 		st->v[at] = e;
 		return 0;
 	}
-	if (st->n >= PL_STORE_MAX_ENTRIES)
-		goto fail;
-	if (st->n == st->cap) {
-		size_t ncap = st->cap ? st->cap * 2 : 32;
-		struct pl_store_entry *v = realloc(st->v, ncap * sizeof(*v));
-
-		if (v == NULL)
-			goto fail;
-		st->v = v;
-		st->cap = ncap;
-	}
-	if ((st->n + 1) * 2 > st->nslots) {
-		if (rehash(st, st->n + 1) != 0)
-			goto fail;
-		lookup(st, gen, ns, name, h, &slot);
-	}
 	st->v[st->n] = e;
-	st->slots[slot] = (uint32_t)(st->n + 1);
+	st->slots[slot] = SLOT(h, st->n);
 	st->n++;
 	return 0;
-fail:
-	free(e.mem);
-	return -1;
+}
+
+/* For the parser: appends an entry without a lookup; build_table() indexes them all
+ * afterwards. Inserting one by one would wait on a cache miss of the table per line;
+ * the table built in one pass lets those misses overlap. */
+static int
+append(struct pl_store *st, int gen, enum pl_store_life life, const char *ns, size_t nsl,
+       const char *name, size_t namel, const char *text, size_t textl, const uint64_t *vec,
+       size_t n)
+{
+	if (st->n >= PL_STORE_MAX_ENTRIES || (st->n == st->cap && reserve(st, st->n + 1) != 0))
+		return -1;
+	if (entry_fill(st, &st->v[st->n], gen, life, ns, nsl, name, namel, text, textl, vec, n,
+		       entry_hash(gen, ns, name)) != 0)
+		return -1;
+	st->n++;
+	return 0;
+}
+
+/* Indexes every entry. Returns 0, -1 out of memory, or 1 when two entries have the same
+ * generation, namespace and name. */
+static int
+build_table(struct pl_store *st)
+{
+	size_t mask, ns = 64;
+
+	while (ns < st->n * 2)
+		ns *= 2;
+	if (ns != st->nslots) {
+		uint64_t *slots = calloc(ns, sizeof(*slots));
+
+		if (slots == NULL)
+			return -1;
+		free(st->slots);
+		st->slots = slots;
+		st->nslots = ns;
+	} else {
+		memset(st->slots, 0, st->nslots * sizeof(*st->slots));
+	}
+	mask = st->nslots - 1;
+	for (size_t i = 0; i < st->n; i++) {
+		const struct pl_store_entry *e = &st->v[i];
+		size_t sl = e->hash & mask;
+
+		for (; st->slots[sl] != 0; sl = (sl + 1) & mask) {
+			const struct pl_store_entry *o;
+
+			if (SLOT_HASH(st->slots[sl]) != e->hash)
+				continue;
+			o = &st->v[SLOT_INDEX(st->slots[sl])];
+			if (o->gen == e->gen && strcmp(o->name, e->name) == 0 &&
+			    strcmp(o->ns, e->ns) == 0)
+				return 1;
+		}
+		st->slots[sl] = SLOT(e->hash, i);
+	}
+	return 0;
 }
 
 int
 pl_store_put(struct pl_store *st, enum pl_store_life life, const char *ns, const char *name,
 	     const char *text)
 {
-	return put(st, PL_STORE_GEN_NEW, life, ns, name, text, NULL, 0);
+	return put(st, PL_STORE_GEN_NEW, life, ns, name, text, NULL, 0, false);
 }
 
 int
 pl_store_put_vec(struct pl_store *st, enum pl_store_life life, const char *ns,
 		 const char *name, const uint64_t *v, size_t n)
 {
-	return put(st, PL_STORE_GEN_NEW, life, ns, name, NULL, v, n);
+	return put(st, PL_STORE_GEN_NEW, life, ns, name, NULL, v, n, false);
 }
 
 const struct pl_store_entry *
@@ -307,7 +421,7 @@ int
 pl_store_set_vec(struct pl_store *st, const char *ns, const char *name, const uint64_t *v,
 		 size_t n)
 {
-	return put(st, PL_STORE_GEN_NEW, PL_STORE_COUNTER, ns, name, NULL, v, n);
+	return put(st, PL_STORE_GEN_NEW, PL_STORE_COUNTER, ns, name, NULL, v, n, false);
 }
 
 int
@@ -326,7 +440,7 @@ pl_store_get_vec(const struct pl_store *st, int gen, const char *ns, const char 
 int
 pl_store_keep(struct pl_store *st, const char *ns, const char *name, const char *text)
 {
-	return put(st, PL_STORE_GEN_NEW, PL_STORE_KEEP, ns, name, text, NULL, 0);
+	return put(st, PL_STORE_GEN_NEW, PL_STORE_KEEP, ns, name, text, NULL, 0, false);
 }
 
 const char *
@@ -340,13 +454,13 @@ pl_store_kept(const struct pl_store *st, const char *ns, const char *name)
 int
 pl_store_set(struct pl_store *st, const char *name, const char *value)
 {
-	return put(st, PL_STORE_GEN_NEW, PL_STORE_COUNTER, "", name, value, NULL, 0);
+	return put(st, PL_STORE_GEN_NEW, PL_STORE_COUNTER, "", name, value, NULL, 0, false);
 }
 
 int
 pl_store_set_u64(struct pl_store *st, const char *name, uint64_t v)
 {
-	return put(st, PL_STORE_GEN_NEW, PL_STORE_COUNTER, "", name, NULL, &v, 1);
+	return put(st, PL_STORE_GEN_NEW, PL_STORE_COUNTER, "", name, NULL, &v, 1, false);
 }
 
 const char *
@@ -401,33 +515,49 @@ pl_store_rotate(struct pl_store *st, double now, double wall)
 
 static const char hexd[] = "0123456789ABCDEF";
 
-/* Appends s escaped (see the header) to out. */
-static void
-put_field(struct pl_buf *out, const char *s)
-{
-	char tmp[3 * TEXT_MAX + 4];
-	size_t k = 0;
+/* The writer fills a block on the stack and hands it to the buffer when full: one
+ * pl_buf_add per 64 KiB rather than five per entry. */
+struct out_block {
+	struct pl_buf *out;
+	size_t k;
+	char b[65536];
+};
 
-	if (*s == '\0') {
-		pl_buf_putc(out, '%');
-		return;
-	}
-	for (const unsigned char *p = (const unsigned char *)s; *p && k + 3 < sizeof(tmp);
-	     p++) {
-		if (*p > ' ' && *p < 0x7f && *p != '%') {
-			tmp[k++] = (char)*p;
-		} else {
-			tmp[k++] = '%';
-			tmp[k++] = hexd[*p >> 4];
-			tmp[k++] = hexd[*p & 15];
-		}
-	}
-	pl_buf_add(out, tmp, k);
+/* The longest line: kind, three escaped fields, a vector, blanks. */
+#define LINE_MAX_ (3 + 3 * (NS_MAX + NAME_MAX_ + TEXT_MAX) + 21 * PL_STORE_VEC_MAX + 16)
+
+static void
+block_flush(struct out_block *o)
+{
+	pl_buf_add(o->out, o->b, o->k);
+	o->k = 0;
 }
 
-/* Appends " 1234" to out. */
+/* Appends s escaped (see the header). */
 static void
-put_u64(struct pl_buf *out, uint64_t v)
+put_field(struct out_block *o, const char *s)
+{
+	char *q = o->b + o->k;
+
+	if (*s == '\0') {
+		*q++ = '%';
+	} else {
+		for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+			if (*p > ' ' && *p < 0x7f && *p != '%') {
+				*q++ = (char)*p;
+			} else {
+				*q++ = '%';
+				*q++ = hexd[*p >> 4];
+				*q++ = hexd[*p & 15];
+			}
+		}
+	}
+	o->k = (size_t)(q - o->b);
+}
+
+/* Appends " 1234". */
+static void
+put_u64(struct out_block *o, uint64_t v)
 {
 	char tmp[24];
 	size_t k = sizeof(tmp);
@@ -437,12 +567,21 @@ put_u64(struct pl_buf *out, uint64_t v)
 		v /= 10;
 	} while (v > 0);
 	tmp[--k] = ' ';
-	pl_buf_add(out, tmp + k, sizeof(tmp) - k);
+	memcpy(o->b + o->k, tmp + k, sizeof(tmp) - k);
+	o->k += sizeof(tmp) - k;
+}
+
+static void
+put_str(struct out_block *o, const char *s, size_t n)
+{
+	memcpy(o->b + o->k, s, n);
+	o->k += n;
 }
 
 void
 pl_store_format(const struct pl_store *st, struct pl_buf *out)
 {
+	struct out_block *o = malloc(sizeof(*o));
 	char t[4][64];
 
 	pl_buf_printf(out, MAGIC " %d\nplugin %s\nkey %s\nboot_id %s\ntime %s %s\n"
@@ -451,25 +590,35 @@ pl_store_format(const struct pl_store *st, struct pl_buf *out)
 		      pl_fmt_num(t[1], sizeof(t[1]), st->wall, 3),
 		      pl_fmt_num(t[2], sizeof(t[2]), st->prev_time, 3),
 		      pl_fmt_num(t[3], sizeof(t[3]), st->prev_wall, 3));
+	if (o == NULL) {
+		out->oom = true;
+		return;
+	}
+	o->out = out;
+	o->k = 0;
 	for (size_t i = 0; i < st->n; i++) {
 		const struct pl_store_entry *e = &st->v[i];
 
-		pl_buf_puts(out, e->life == PL_STORE_KEEP ? "k " :
-			    e->gen == PL_STORE_GEN_NEW ? "c0 " : "c1 ");
-		put_field(out, e->ns);
-		pl_buf_putc(out, ' ');
-		put_field(out, e->name);
+		if (sizeof(o->b) - o->k < LINE_MAX_)
+			block_flush(o);
+		put_str(o, e->life == PL_STORE_KEEP ? "k " : e->gen == PL_STORE_GEN_NEW ?
+			"c0 " : "c1 ", e->life == PL_STORE_KEEP ? 2 : 3);
+		put_field(o, e->ns);
+		put_str(o, " ", 1);
+		put_field(o, e->name);
 		if (e->text != NULL) {
-			pl_buf_puts(out, " t ");
-			put_field(out, e->text);
+			put_str(o, " t ", 3);
+			put_field(o, e->text);
 		} else {
-			pl_buf_puts(out, " u");
+			put_str(o, " u", 2);
 			for (uint32_t k = 0; k < e->nvec; k++)
-				put_u64(out, e->vec[k]);
+				put_u64(o, e->vec[k]);
 		}
-		pl_buf_putc(out, '\n');
+		put_str(o, "\n", 1);
 	}
-	pl_buf_puts(out, "end\n");
+	put_str(o, "end\n", 4);
+	block_flush(o);
+	free(o);
 }
 
 /* The next whole line [*ls, *le), or false at the end of the text. Every line of ours
@@ -583,7 +732,8 @@ mono_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* One entry line. Returns 0, or -1 with why in err. */
+/* One entry line, appended to st (build_table() indexes them after the last). Returns
+ * 0, or -1 with why in err. */
 static int
 entry_line(struct pl_store *st, const char *ls, const char *le, char *err, size_t errlen)
 {
@@ -591,7 +741,9 @@ entry_line(struct pl_store *st, const char *ls, const char *le, char *err, size_
 	const char *p = ls, *ts, *te;
 	uint64_t vec[PL_STORE_VEC_MAX];
 	enum pl_store_life life;
+	long nsl, namel, textl = 0;
 	size_t n = 0;
+	bool is_text;
 	int gen;
 
 	/* One spelling per line: single blanks between fields, none at the end. */
@@ -606,43 +758,32 @@ entry_line(struct pl_store *st, const char *ls, const char *le, char *err, size_
 	} else {
 		goto bad;
 	}
-	if (!token(&p, le, &ts, &te) || get_field(ts, te, ns, sizeof(ns)) < 0 ||
-	    !token(&p, le, &ts, &te) || get_field(ts, te, name, sizeof(name)) < 0 ||
-	    !token(&p, le, &ts, &te) || te - ts != 1)
+	if (!token(&p, le, &ts, &te) || (nsl = get_field(ts, te, ns, sizeof(ns))) < 0 ||
+	    !token(&p, le, &ts, &te) || (namel = get_field(ts, te, name, sizeof(name))) < 0 ||
+	    !token(&p, le, &ts, &te) || te - ts != 1 || (*ts != 't' && *ts != 'u'))
 		goto bad;
-	if (*ts == 't') {
-		if (!token(&p, le, &ts, &te) || get_field(ts, te, text, sizeof(text)) < 0 ||
-		    p != le)
+	is_text = *ts == 't';
+	if (is_text) {
+		if (!token(&p, le, &ts, &te) ||
+		    (textl = get_field(ts, te, text, sizeof(text))) < 0 || p != le)
 			goto bad;
-		if (pl_store_find(st, gen, ns, name) != NULL)
-			goto twice;
-		if (put(st, gen, life, ns, name, text, NULL, 0) != 0)
-			goto many;
-		return 0;
 	}
-	if (*ts != 'u')
-		goto bad;
-	/* Numbers follow, each after one blank; "u" alone is an empty vector. */
-	while (p < le) {
+	/* Numbers follow "u", each after one blank; "u" alone is an empty vector. */
+	while (!is_text && p < le) {
 		if (n == PL_STORE_VEC_MAX || pl_scan_u64(&p, le, &vec[n]) != 0)
 			goto bad;
 		n++;
 		if (p < le && *p++ != ' ')
 			goto bad;
 	}
-	if (pl_store_find(st, gen, ns, name) != NULL)
-		goto twice;
-	if (put(st, gen, life, ns, name, NULL, vec, n) != 0)
-		goto many;
+	if (append(st, gen, life, ns, (size_t)nsl, name, (size_t)namel, is_text ? text : NULL,
+		   (size_t)textl, vec, n) != 0) {
+		pl_snprintf(err, errlen, "state file has too many entries (or memory ran out)");
+		return -1;
+	}
 	return 0;
 bad:
 	pl_snprintf(err, errlen, "state file has a malformed line");
-	return -1;
-twice:
-	pl_snprintf(err, errlen, "state file has an entry twice");
-	return -1;
-many:
-	pl_snprintf(err, errlen, "state file has too many entries (or memory ran out)");
 	return -1;
 }
 
@@ -698,6 +839,23 @@ store_parse(const char *buf, size_t len, struct pl_store *st, double budget, boo
 		pl_snprintf(err, errlen, "state file has no valid prev_time line");
 		return -1;
 	}
+	/* One entry per line: room for them all at once. */
+	{
+		size_t lines = 0;
+
+		for (const char *q = it.p; q < it.end &&
+		     (q = memchr(q, '\n', (size_t)(it.end - q))) != NULL; q++)
+			lines++;
+		if (lines > PL_STORE_MAX_ENTRIES + 1) {
+			pl_snprintf(err, errlen, "state file has more than %d entries",
+				    PL_STORE_MAX_ENTRIES);
+			return -1;
+		}
+		if (reserve(st, lines) != 0) {
+			pl_snprintf(err, errlen, "out of memory for the state file's entries");
+			return -1;
+		}
+	}
 	while (next_line(&it, &ls, &le)) {
 		if (le - ls == 3 && memcmp(ls, "end", 3) == 0) {
 			ended = true;
@@ -715,7 +873,16 @@ store_parse(const char *buf, size_t len, struct pl_store *st, double budget, boo
 		pl_snprintf(err, errlen, "state file is truncated or has data after its end");
 		return -1;
 	}
-	return 0;
+	switch (build_table(st)) {
+	case 0:
+		return 0;
+	case 1:
+		pl_snprintf(err, errlen, "state file has an entry twice");
+		return -1;
+	default:
+		pl_snprintf(err, errlen, "out of memory for the state file's entries");
+		return -1;
+	}
 }
 
 /* Parses into st; on failure st is left empty (no entries, no time, no boot id), so that

@@ -74,16 +74,17 @@ enum pl_store_life {
 #define PL_STORE_GEN_PREV 1
 
 struct pl_store_entry {
-	char *ns;           /* namespace, "" for none; points into mem */
-	char *name;         /* points into mem */
-	char *text;         /* the text value, or NULL for a vector; points into mem */
-	uint64_t *vec;      /* the vector value (nvec numbers); points into mem */
+	char *ns;           /* namespace, "" for none */
+	char *name;
+	char *text;         /* the text value, or NULL for a vector */
+	uint64_t *vec;      /* the vector value (nvec numbers) */
 	uint32_t nvec;
 	uint32_t hash;
 	uint8_t gen;        /* PL_STORE_GEN_NEW or PL_STORE_GEN_PREV (counters only) */
 	uint8_t life;       /* enum pl_store_life */
-	void *mem;          /* the one allocation holding all of the above (owned) */
 };
+
+struct pl_store_chunk;
 
 struct pl_store {
 	char plugin[64];
@@ -95,8 +96,9 @@ struct pl_store {
 	double prev_wall;
 	struct pl_store_entry *v;   /* in the order they were set (and saved) */
 	size_t n, cap;
-	uint32_t *slots;            /* hash table of index + 1 into v; 0: empty */
+	uint64_t *slots;            /* hash table: hash << 32 | index + 1 into v; 0: empty */
 	size_t nslots;              /* a power of two, at least twice n; 0: none yet */
+	struct pl_store_chunk *arena;   /* where the entries' names and values live */
 	int dirfd, lockfd;          /* for pl_plugin_store_*: -1 when not open */
 };
 
