@@ -65,11 +65,6 @@ static const struct pl_plugin cpu_plugin = {
 	.uses_state = true,
 };
 
-static const char *const field_names[] = {
-	"user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal", "guest",
-	"guest_nice",
-};
-
 static uint64_t *
 field_ptr(struct pl_cpu_times *t, int i)
 {
@@ -107,50 +102,6 @@ times_from_state(const struct pl_store *st, int gen, const char *name,
 	for (int i = 0; i < 10; i++)
 		*field_ptr(t, i) = v[i + 1];
 	return 0;
-}
-
-/* Percentages of the interval between two readings. Tick counters only grow while the
- * system runs, with one exception the kernel documents: iowait may go down (NO_HZ
- * kernels move time between idle and iowait), so those two are judged as a sum and a
- * single one that dropped counts as no time. Any other counter that went backwards, or
- * idle+iowait together, means the readings are not of the same series (reboot without
- * a new boot id, a CPU taken offline and back): the only honest answer is no figure,
- * and this returns -1, as it does when no time passed. */
-static int
-cpu_delta(struct pl_cpu_times *now, struct pl_cpu_times *then, double pct[10])
-{
-	uint64_t d[10], total = 0;
-
-	if (now->idle + now->iowait < then->idle + then->iowait)
-		return -1;
-	for (int i = 0; i < 10; i++) {
-		uint64_t a = *field_ptr(now, i), b = *field_ptr(then, i);
-
-		if (a < b && i != 3 && i != 4)
-			return -1;
-		d[i] = a >= b ? a - b : 0;
-		if (i < 8)
-			total += d[i];
-	}
-	if (total == 0)
-		return -1;
-	for (int i = 0; i < 10; i++) {
-		pct[i] = 100.0 * (double)d[i] / (double)total;
-		if (pct[i] > 100)
-			pct[i] = 100;
-		/* A field the kernel did not give (old kernels) is unknown, not 0. */
-		if (i >= now->nfields || i >= then->nfields)
-			pct[i] = NAN;
-	}
-	return 0;
-}
-
-static double
-busy_of(const double pct[10])
-{
-	double b = 100.0 - pct[3] - (isnan(pct[4]) ? 0 : pct[4]);
-
-	return b < 0 ? 0 : b;
 }
 
 struct cpu_ctx {
@@ -219,7 +170,7 @@ cpu_load(void *ctxp, const struct pl_store *st, int gen)
 			still = still && *field_ptr(&now->total, i) == *field_ptr(&then->total, i);
 		if (still)
 			return PL_SAMPLE_STILL;
-		return cpu_delta(&now->total, &then->total, pct);
+		return pl_cpu_delta(&now->total, &then->total, pct);
 	}
 }
 
@@ -244,40 +195,156 @@ cpu_zero(void *ctxp)
 
 static const struct pl_sample_ops cpu_ops = { cpu_read, cpu_store, cpu_load, cpu_zero };
 
+/* The load average per CPU and the CPU pressure. These metrics are always there, without
+ * a value where the kernel lacks the file (saying so), so that a threshold naming them
+ * stays valid on every host. */
 static void
 add_optional(const struct pl_common *c, struct pl_result *r, struct pl_buf *buf, size_t ncpu)
 {
+	static const char *const load[3] = { "load1_per_cpu", "load5_per_cpu", "load15_per_cpu" };
+	static const char *const psi_names[2] = { "psi_some_avg10", "psi_some_avg60" };
 	struct pl_loadavg la;
 	struct pl_psi psi;
-	char err[256] = "no CPU to divide by";
+	double lv[3] = { NAN, NAN, NAN }, pv[2] = { NAN, NAN };
+	char err[256] = "no CPU to divide by", why[320];
+	bool have_load, have_psi;
 
-	pl_timeout_waiting("reading /proc/loadavg");
-	/* These metrics are always there, U where the kernel lacks the file, so that a
-	 * threshold naming them stays valid on every host. The parser refuses a /proc/stat
-	 * without cpuN lines, so ncpu is never 0 here; err says why if it ever were. */
-	if (ncpu > 0 && pl_read_file(c->root, "/proc/loadavg", buf, err, sizeof(err)) == 0 &&
-	    pl_loadavg_parse(pl_buf_str(buf), buf->len, &la, err, sizeof(err)) == 0) {
+	/* The parser refuses a /proc/stat without cpuN lines, so ncpu is never 0 here; err
+	 * says why if it ever were. */
+	have_load = ncpu > 0 && pl_read_file(c->root, "/proc/loadavg", buf, err, sizeof(err)) == 0
+		    && pl_loadavg_parse(pl_buf_str(buf), buf->len, &la, err, sizeof(err)) == 0;
+	if (have_load) {
 		pl_result_line(r, "load average %.2f %.2f %.2f on %zu CPUs", la.load1, la.load5,
 			       la.load15, ncpu);
+		lv[0] = la.load1 / (double)ncpu;
+		lv[1] = la.load5 / (double)ncpu;
+		lv[2] = la.load15 / (double)ncpu;
 	} else {
-		la.load1 = la.load5 = la.load15 = NAN;
-		ncpu = ncpu ? ncpu : 1;
 		pl_result_line(r, "no load average: %s", err);
+		pl_snprintf(why, sizeof(why), "no load average: %s", err);
 	}
-	pl_metric_add(r, "load1_per_cpu", la.load1 / (double)ncpu, PL_U_NONE);
-	pl_metric_add(r, "load5_per_cpu", la.load5 / (double)ncpu, PL_U_NONE);
-	pl_metric_add(r, "load15_per_cpu", la.load15 / (double)ncpu, PL_U_NONE);
-	pl_timeout_waiting("reading /proc/pressure/cpu");
-	if (pl_read_file(c->root, "/proc/pressure/cpu", buf, err, sizeof(err)) == 0 &&
-	    pl_psi_parse(pl_buf_str(buf), buf->len, &psi, err, sizeof(err)) == 0) {
+	for (int i = 0; i < 3; i++) {
+		struct pl_metric *m = pl_metric_add(r, load[i], lv[i], PL_U_NONE);
+
+		if (!have_load)
+			pl_metric_missing(m, PL_MISSING_LASTING, why, NULL);
+	}
+	have_psi = pl_read_file(c->root, "/proc/pressure/cpu", buf, err, sizeof(err)) == 0 &&
+		   pl_psi_parse(pl_buf_str(buf), buf->len, &psi, err, sizeof(err)) == 0;
+	if (have_psi) {
 		pl_result_line(r, "CPU pressure: some task waited %.2f%% of the last 10s, %.2f%% of the last 60s",
 			       psi.some.avg10, psi.some.avg60);
+		pv[0] = psi.some.avg10;
+		pv[1] = psi.some.avg60;
 	} else {
-		psi.some.avg10 = psi.some.avg60 = NAN;
 		pl_debug(c, 1, "no CPU pressure (kernels before 4.20, or psi=0): %s", err);
 	}
-	pl_metric_minmax(pl_metric_add(r, "psi_some_avg10", psi.some.avg10, PL_U_PERCENT), 0, 100);
-	pl_metric_minmax(pl_metric_add(r, "psi_some_avg60", psi.some.avg60, PL_U_PERCENT), 0, 100);
+	for (int i = 0; i < 2; i++) {
+		struct pl_metric *m = pl_metric_add(r, psi_names[i], pv[i], PL_U_PERCENT);
+
+		pl_metric_minmax(m, 0, 100);
+		if (!have_psi)
+			pl_metric_missing(m, PL_MISSING_LASTING, "the kernel gives no CPU pressure "
+					  "(/proc/pressure/cpu: kernels before 4.20, or psi=0)",
+					  "boot a 4.20+ kernel with psi=1 (CONFIG_PSI)");
+	}
+}
+
+/* Busy and each field over all CPUs: metrics of the result itself, since they describe
+ * no one CPU. A field this kernel does not count has no value, and says since when
+ * kernels count it. */
+static void
+cpu_totals(struct pl_result *r, const struct pl_procstat *now, const double pct[PL_CPU_NFIELDS])
+{
+	/* idle last, after the fields that make up busy */
+	static const int order[PL_CPU_NFIELDS] = { 0, 1, 2, 4, 5, 6, 7, 8, 9, PL_CPU_IDLE };
+
+	pl_metric_minmax(pl_metric_add(r, "busy", pl_cpu_busy(pct), PL_U_PERCENT), 0, 100);
+	for (int k = 0; k < PL_CPU_NFIELDS; k++) {
+		int i = order[k];
+		struct pl_metric *m = pl_metric_add(r, pl_cpu_field_name(i), pct[i], PL_U_PERCENT);
+		char why[96];
+
+		pl_metric_minmax(m, 0, 100);
+		if (isnan(pct[i]) && i >= now->total.nfields) {
+			pl_snprintf(why, sizeof(why), "this kernel does not count %s time (kernels "
+				    "since %s do)", pl_cpu_field_name(i), pl_cpu_field_since(i));
+			pl_metric_missing(m, PL_MISSING_LASTING, why, NULL);
+		}
+	}
+}
+/* Each CPU, matched by its number, since a CPU may have gone or come. A CPU is an item
+ * (cpuN, so its metric keeps the label cpuN_busy). Sets *busiest (NAN: none) and *id. */
+static void
+cpu_each(const struct cpu_config *cfg, struct pl_result *r, const struct pl_procstat *now,
+	 const struct pl_procstat *then, double *busiest, int *id)
+{
+	struct pl_metric *m;
+
+	*busiest = NAN;
+	*id = -1;
+	for (size_t i = 0; i < now->ncpu; i++) {
+		char name[24], why[96];
+		double b;
+		int rc = pl_cpu_busy_between(now, then, i, &b);
+
+		pl_snprintf(name, sizeof(name), "cpu%d", now->cpu[i].id);
+		m = pl_item_metric(pl_result_item(r, "cpu", name), "busy", b, PL_U_PERCENT);
+		pl_metric_minmax(m, 0, 100);
+		m->hidden = !cfg->per_cpu;
+		if (rc != 0) {
+			pl_snprintf(why, sizeof(why), rc > 0 ? "%s has no earlier reading (it came "
+				    "online since)" : "%s's counters went backwards", name);
+			pl_metric_missing(m, PL_MISSING_RUN, why, NULL);
+		} else if (isnan(*busiest) || b > *busiest) {
+			*busiest = b;
+			*id = now->cpu[i].id;
+		}
+	}
+	m = pl_metric_add(r, "max_cpu_busy", *busiest, PL_U_PERCENT);
+	pl_metric_minmax(m, 0, 100);
+	if (*id < 0)
+		pl_metric_missing(m, PL_MISSING_RUN, "no CPU has two comparable readings yet", NULL);
+}
+
+/* "62.1% busy (user 12%, system 4.9%, iowait 45.2%), busiest cpu3 99%", and a word on
+ * steal, which a guest's admin cannot see from inside otherwise. */
+static void
+cpu_summary(struct pl_result *r, const double pct[PL_CPU_NFIELDS], double busiest, int id)
+{
+	char h1[32], h2[32], h3[32], h4[32], hb[32];
+
+	pl_unit_human(h1, sizeof(h1), pl_cpu_busy(pct), PL_U_PERCENT);
+	pl_unit_human(h2, sizeof(h2), pct[0], PL_U_PERCENT);
+	pl_unit_human(h3, sizeof(h3), pct[2], PL_U_PERCENT);
+	pl_unit_human(h4, sizeof(h4), pct[PL_CPU_IOWAIT], PL_U_PERCENT);
+	if (id >= 0)
+		pl_result_summary(r, "%s busy (user %s, system %s, iowait %s), busiest cpu%d %s", h1,
+				  h2, h3, h4, id, pl_unit_human(hb, sizeof(hb), busiest,
+								PL_U_PERCENT));
+	else
+		pl_result_summary(r, "%s busy (user %s, system %s, iowait %s)", h1, h2, h3, h4);
+	if (!isnan(pct[PL_CPU_STEAL]) && pct[PL_CPU_STEAL] >= 0.1)
+		pl_result_line(r, "steal %s: the hypervisor ran other guests on these CPUs",
+			       pl_unit_human(h1, sizeof(h1), pct[PL_CPU_STEAL], PL_U_PERCENT));
+}
+
+/* The figures between the two readings, as metrics, lines and the summary. */
+static void
+cpu_evaluate(const struct cpu_config *cfg, const struct pl_common *c, struct cpu_ctx *x,
+	     const char *basis, struct pl_result *r)
+{
+	const struct pl_procstat *now = &x->s[0], *then = &x->s[1];
+	double pct[PL_CPU_NFIELDS], busiest;
+	int id;
+
+	if (pl_cpu_delta(&now->total, &then->total, pct) != 0)
+		pl_die(PL_UNKNOWN, "/proc/stat: the CPU counters did not move (all zero?)");
+	cpu_totals(r, now, pct);
+	cpu_each(cfg, r, now, then, &busiest, &id);
+	pl_result_line(r, "%s, %zu CPUs", basis, now->ncpu);
+	add_optional(c, r, &x->buf, now->ncpu);
+	cpu_summary(r, pct, busiest, id);
 }
 
 int
@@ -287,72 +354,18 @@ main(int argc, char **argv)
 	struct pl_common c;
 	struct cpu_ctx x;
 	struct pl_result r;
-	struct pl_procstat *now = &x.s[0], *then = &x.s[1];
-	double pct[10], dt, busiest = NAN;
-	char basis[128], h1[32], h2[32], h3[32], h4[32];
-	int busiest_id = -1;
+	char basis[128];
+	double dt;
 
 	pl_plugin_parse(&cpu_plugin, argc, argv, &cfg, &c);
 	pl_plugin_arm(&c);
 	pl_result_init(&r, cpu_plugin.name, cpu_plugin.service);
 	memset(&x, 0, sizeof(x));
 	x.c = &c;
-
 	pl_sample(&c, &cpu_ops, &x, &dt, basis, sizeof(basis), &r);
-	if (cpu_delta(&now->total, &then->total, pct) != 0)
-		pl_die(PL_UNKNOWN, "/proc/stat: the CPU counters did not move (all zero?)");
-
-	pl_metric_minmax(pl_metric_add(&r, "busy", busy_of(pct), PL_U_PERCENT), 0, 100);
-	for (int i = 0; i < 10; i++) {
-		if (i == 3)
-			continue;
-		pl_metric_minmax(pl_metric_add(&r, field_names[i], pct[i], PL_U_PERCENT), 0, 100);
-	}
-	pl_metric_minmax(pl_metric_add(&r, "idle", pct[3], PL_U_PERCENT), 0, 100);
-
-	/* Each CPU, matched by its number, since a CPU may have gone or come. A CPU is an
-	 * item (cpuN, so its metric keeps the label cpuN_busy); the figures of all CPUs
-	 * together stay metrics of the result itself, since they describe no one thing. */
-	for (size_t i = 0; i < now->ncpu; i++) {
-		struct pl_cpu_times *cn = &now->cpu[i];
-		struct pl_metric *m;
-		char name[24];
-		double cp[10], b = NAN;
-
-		for (size_t k = 0; k < then->ncpu; k++)
-			if (then->cpu[k].id == cn->id && cpu_delta(cn, &then->cpu[k], cp) == 0)
-				b = busy_of(cp);
-		pl_snprintf(name, sizeof(name), "cpu%d", cn->id);
-		m = pl_item_metric(pl_result_item(&r, "cpu", name), "busy", b, PL_U_PERCENT);
-		pl_metric_minmax(m, 0, 100);
-		m->hidden = !cfg.per_cpu;
-		if (!isnan(b) && (isnan(busiest) || b > busiest)) {
-			busiest = b;
-			busiest_id = cn->id;
-		}
-	}
-	pl_metric_minmax(pl_metric_add(&r, "max_cpu_busy", busiest, PL_U_PERCENT), 0, 100);
-	pl_result_line(&r, "%s, %zu CPUs", basis, now->ncpu);
-	add_optional(&c, &r, &x.buf, now->ncpu);
-
-	pl_unit_human(h1, sizeof(h1), busy_of(pct), PL_U_PERCENT);
-	pl_unit_human(h2, sizeof(h2), pct[0], PL_U_PERCENT);
-	pl_unit_human(h3, sizeof(h3), pct[2], PL_U_PERCENT);
-	pl_unit_human(h4, sizeof(h4), pct[4], PL_U_PERCENT);
-	if (busiest_id >= 0) {
-		char hb[32];
-
-		pl_result_summary(&r, "%s busy (user %s, system %s, iowait %s), busiest cpu%d %s", h1,
-				  h2, h3, h4, busiest_id,
-				  pl_unit_human(hb, sizeof(hb), busiest, PL_U_PERCENT));
-	} else {
-		pl_result_summary(&r, "%s busy (user %s, system %s, iowait %s)", h1, h2, h3, h4);
-	}
-	if (!isnan(pct[7]) && pct[7] >= 0.1)
-		pl_result_line(&r, "steal %s: the hypervisor ran other guests on these CPUs",
-			       pl_unit_human(h1, sizeof(h1), pct[7], PL_U_PERCENT));
-	pl_procstat_free(now);
-	pl_procstat_free(then);
+	cpu_evaluate(&cfg, &c, &x, basis, &r);
+	pl_procstat_free(&x.s[0]);
+	pl_procstat_free(&x.s[1]);
 	pl_buf_free(&x.buf);
 	pl_exit(&r, &c);
 }

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -192,6 +193,95 @@ meminfo_complete(const struct pl_meminfo *m, const struct mi_field *f, size_t n,
 		return -1;
 	}
 	return 0;
+}
+
+uint64_t
+pl_cpu_field(const struct pl_cpu_times *t, int i)
+{
+	const uint64_t f[PL_CPU_NFIELDS] = { t->user, t->nice, t->system, t->idle, t->iowait,
+					     t->irq, t->softirq, t->steal, t->guest,
+					     t->guest_nice };
+
+	return i >= 0 && i < PL_CPU_NFIELDS ? f[i] : 0;
+}
+
+const char *
+pl_cpu_field_name(int i)
+{
+	static const char *const names[PL_CPU_NFIELDS] = {
+		"user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal", "guest",
+		"guest_nice",
+	};
+
+	return i >= 0 && i < PL_CPU_NFIELDS ? names[i] : "?";
+}
+
+const char *
+pl_cpu_field_since(int i)
+{
+	static const char *const since[PL_CPU_NFIELDS] = {
+		NULL, NULL, NULL, NULL, "2.6", "2.6", "2.6", "2.6.11", "2.6.24", "2.6.33",
+	};
+
+	return i >= 0 && i < PL_CPU_NFIELDS ? since[i] : NULL;
+}
+
+int
+pl_cpu_delta(const struct pl_cpu_times *now, const struct pl_cpu_times *then,
+	     double pct[PL_CPU_NFIELDS])
+{
+	uint64_t d[PL_CPU_NFIELDS], total = 0;
+
+	if (now->idle + now->iowait < then->idle + then->iowait)
+		return -1;
+	for (int i = 0; i < PL_CPU_NFIELDS; i++) {
+		uint64_t a = pl_cpu_field(now, i), b = pl_cpu_field(then, i);
+
+		if (a < b && i != PL_CPU_IDLE && i != PL_CPU_IOWAIT)
+			return -1;
+		d[i] = a >= b ? a - b : 0;
+		/* guest and guest_nice are already counted in user and nice */
+		if (i < 8)
+			total += d[i];
+	}
+	if (total == 0)
+		return -1;
+	for (int i = 0; i < PL_CPU_NFIELDS; i++) {
+		pct[i] = 100.0 * (double)d[i] / (double)total;
+		if (pct[i] > 100)
+			pct[i] = 100;
+		/* A field the kernel did not give (old kernels) is unknown, not 0. */
+		if (i >= now->nfields || i >= then->nfields)
+			pct[i] = NAN;
+	}
+	return 0;
+}
+
+double
+pl_cpu_busy(const double pct[PL_CPU_NFIELDS])
+{
+	double b = 100.0 - pct[PL_CPU_IDLE] - (isnan(pct[PL_CPU_IOWAIT]) ? 0 : pct[PL_CPU_IOWAIT]);
+
+	return b < 0 ? 0 : b;
+}
+
+int
+pl_cpu_busy_between(const struct pl_procstat *now, const struct pl_procstat *then, size_t i,
+		    double *busy)
+{
+	const struct pl_cpu_times *cn = &now->cpu[i];
+	double pct[PL_CPU_NFIELDS];
+
+	*busy = NAN;
+	for (size_t k = 0; k < then->ncpu; k++) {
+		if (then->cpu[k].id != cn->id)
+			continue;
+		if (pl_cpu_delta(cn, &then->cpu[k], pct) != 0)
+			return -1;
+		*busy = pl_cpu_busy(pct);
+		return 0;
+	}
+	return 1;
 }
 
 int

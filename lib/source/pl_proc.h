@@ -33,6 +33,35 @@ void pl_procstat_free(struct pl_procstat *s);
 /* Ticks the CPU was accounted for (user+nice+system+idle+iowait+irq+softirq+steal). */
 uint64_t pl_cpu_total(const struct pl_cpu_times *t);
 
+/* The fields of a cpu line, in the kernel's order. */
+#define PL_CPU_NFIELDS 10
+enum { PL_CPU_IDLE = 3, PL_CPU_IOWAIT = 4, PL_CPU_STEAL = 7 };
+/* Field i (0 <= i < PL_CPU_NFIELDS) of t, and its name ("user", ..., "guest_nice"). */
+uint64_t pl_cpu_field(const struct pl_cpu_times *t, int i);
+const char *pl_cpu_field_name(int i);
+/* The oldest kernel that counts field i ("2.6.11" for steal), or NULL for the first
+ * four, which every kernel has. */
+const char *pl_cpu_field_since(int i);
+
+/* Percentages of the time between two readings of one cpu line, per field. Tick
+ * counters only grow while the system runs, with one exception the kernel documents:
+ * iowait may go down (NO_HZ kernels move time between idle and iowait), so those two are
+ * judged as a sum and a single one that dropped counts as no time. Any other counter that
+ * went backwards, or idle+iowait together, means the readings are not of the same series
+ * (a reboot without a new boot id, a CPU taken offline and back): the only honest answer
+ * is no figure, and this returns -1, as it does when no time passed. A field either
+ * reading lacks (old kernels) is NAN. Returns 0 with pct filled. */
+int pl_cpu_delta(const struct pl_cpu_times *now, const struct pl_cpu_times *then,
+		 double pct[PL_CPU_NFIELDS]);
+/* Busy share from pl_cpu_delta's percentages: neither idle nor waiting for I/O. */
+double pl_cpu_busy(const double pct[PL_CPU_NFIELDS]);
+/* The busy share of CPU now->cpu[i] between then and now, the CPU matched by its number
+ * (a CPU may have gone or come between the readings). Returns 0 with *busy; 1 when then
+ * has no reading of that CPU (it came online since); -1 when the two readings are not
+ * comparable (see pl_cpu_delta). *busy is NAN unless 0 is returned. */
+int pl_cpu_busy_between(const struct pl_procstat *now, const struct pl_procstat *then, size_t i,
+			double *busy);
+
 /* /proc/meminfo. Values in bytes. present tells which fields the kernel gave. */
 enum {
 	PL_MI_MEMTOTAL = 1 << 0, PL_MI_MEMFREE = 1 << 1, PL_MI_MEMAVAILABLE = 1 << 2,

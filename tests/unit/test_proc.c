@@ -1,6 +1,7 @@
 /* Unit tests of the /proc parsers (pl_proc) on the fixture trees and on malformed buffers. */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -248,6 +249,96 @@ START_TEST(test_procstat_old)
 	if (old_cases[_i].nfields < 8)
 		ck_assert_uint_eq(ps.cpu[0].steal, 0);
 	pl_procstat_free(&ps);
+}
+END_TEST
+
+/* --- pl_cpu_delta, pl_cpu_busy, pl_cpu_busy_between ---------------------------------- */
+
+#define T(nf, us, ni, sy, id, io, steal, guest) \
+	{ 0, nf, us, ni, sy, id, io, 0, 0, steal, guest, 0 }
+
+static const struct {
+	struct pl_cpu_times then, now;
+	int rc;
+	double busy, iowait, steal, guest;   /* NAN: the field is unknown */
+} delta_cases[] = {
+	/* user 50 of 100 ticks */
+	{ T(10, 0, 0, 0, 0, 0, 0, 0), T(10, 50, 0, 0, 50, 0, 0, 0), 0, 50, 0, 0, 0 },
+	/* busy is neither idle nor iowait */
+	{ T(10, 0, 0, 0, 0, 0, 0, 0), T(10, 10, 0, 0, 60, 30, 0, 0), 0, 10, 30, 0, 0 },
+	/* guest time is inside user: not counted twice */
+	{ T(10, 0, 0, 0, 0, 0, 0, 0), T(10, 50, 0, 0, 50, 0, 0, 25), 0, 50, 0, 0, 25 },
+	{ T(10, 0, 0, 0, 0, 0, 0, 0), T(10, 40, 0, 10, 40, 0, 10, 0), 0, 60, 0, 10, 0 },
+	/* iowait went down while idle+iowait grew (NO_HZ): iowait counts as no time */
+	{ T(10, 100, 0, 0, 100, 50, 0, 0), T(10, 150, 0, 0, 200, 40, 0, 0), 0, 100.0 / 3,
+	  0, 0, 0 },
+	/* idle+iowait together went down: not the same series */
+	{ T(10, 100, 0, 0, 100, 50, 0, 0), T(10, 150, 0, 0, 90, 50, 0, 0), -1, 0, 0, 0, 0 },
+	/* any other counter that went back */
+	{ T(10, 100, 0, 0, 100, 50, 0, 0), T(10, 99, 0, 0, 200, 50, 0, 0), -1, 0, 0, 0, 0 },
+	{ T(10, 1, 2, 3, 4, 5, 6, 0), T(10, 1, 2, 3, 4, 5, 5, 0), -1, 0, 0, 0, 0 },
+	/* no time passed */
+	{ T(10, 100, 0, 0, 100, 50, 0, 0), T(10, 100, 0, 0, 100, 50, 0, 0), -1, 0, 0, 0, 0 },
+	/* a 2.6.9 kernel (7 fields): steal and guest are unknown, not 0 */
+	{ T(7, 0, 0, 0, 0, 0, 0, 0), T(7, 30, 0, 10, 50, 10, 0, 0), 0, 40, 10, NAN, NAN },
+	/* a 2.4 kernel (4 fields): no iowait; busy is what is not idle */
+	{ T(4, 0, 0, 0, 0, 0, 0, 0), T(4, 30, 0, 10, 60, 0, 0, 0), 0, 40, NAN, NAN, NAN },
+};
+
+static void
+check_pct(double got, double want)
+{
+	if (isnan(want))
+		ck_assert_msg(isnan(got), "got %g, want unknown", got);
+	else
+		ck_assert_double_eq_tol(got, want, 1e-9);
+}
+
+START_TEST(test_cpu_delta)
+{
+	double pct[PL_CPU_NFIELDS];
+	int rc = pl_cpu_delta(&delta_cases[_i].now, &delta_cases[_i].then, pct);
+
+	ck_assert_int_eq(rc, delta_cases[_i].rc);
+	if (rc != 0)
+		return;
+	check_pct(pl_cpu_busy(pct), delta_cases[_i].busy);
+	check_pct(pct[PL_CPU_IOWAIT], delta_cases[_i].iowait);
+	check_pct(pct[PL_CPU_STEAL], delta_cases[_i].steal);
+	check_pct(pct[8], delta_cases[_i].guest);
+}
+END_TEST
+
+START_TEST(test_cpu_between)
+{
+	struct pl_cpu_times nc[3] = { T(10, 50, 0, 0, 50, 0, 0, 0), T(10, 80, 0, 0, 20, 0, 0, 0),
+				      T(10, 5, 0, 0, 5, 0, 0, 0) };
+	struct pl_cpu_times tc[2] = { T(10, 0, 0, 0, 0, 0, 0, 0), T(10, 10, 0, 0, 10, 0, 0, 0) };
+	struct pl_procstat now = { T(10, 0, 0, 0, 0, 0, 0, 0), nc, 3 };
+	struct pl_procstat then = { T(10, 0, 0, 0, 0, 0, 0, 0), tc, 2 };
+	double b;
+
+	/* then holds cpu3 and cpu0, in another order than now (cpu0, cpu3, cpu7) */
+	nc[0].id = 0;
+	nc[1].id = 3;
+	nc[2].id = 7;
+	tc[0].id = 3;
+	tc[1].id = 0;
+	ck_assert_int_eq(pl_cpu_busy_between(&now, &then, 0, &b), 0);
+	ck_assert_double_eq_tol(b, 50, 1e-9);
+	ck_assert_int_eq(pl_cpu_busy_between(&now, &then, 1, &b), 0);
+	ck_assert_double_eq_tol(b, 80, 1e-9);
+	/* cpu7 came online since: no earlier reading */
+	ck_assert_int_eq(pl_cpu_busy_between(&now, &then, 2, &b), 1);
+	ck_assert(isnan(b));
+	/* counters that went back */
+	tc[1].user = 99;
+	ck_assert_int_eq(pl_cpu_busy_between(&now, &then, 0, &b), -1);
+	ck_assert(isnan(b));
+	ck_assert_str_eq(pl_cpu_field_name(PL_CPU_STEAL), "steal");
+	ck_assert_str_eq(pl_cpu_field_since(9), "2.6.33");
+	ck_assert_ptr_null(pl_cpu_field_since(0));
+	ck_assert_uint_eq(pl_cpu_field(&nc[1], 0), 80);
 }
 END_TEST
 
@@ -549,6 +640,8 @@ tc_proc(void)
 	tcase_add_test(tc, test_procstat_rhel4);
 	tcase_add_test(tc, test_procstat_xeon_hotplug);
 	tcase_add_loop_test(tc, test_procstat_old, 0, N(old_cases));
+	tcase_add_loop_test(tc, test_cpu_delta, 0, N(delta_cases));
+	tcase_add_test(tc, test_cpu_between);
 	tcase_add_test(tc, test_meminfo_values);
 	tcase_add_loop_test(tc, test_meminfo_missing, 0, N(missing_cases));
 	tcase_add_test(tc, test_meminfo_minimal);
