@@ -77,8 +77,9 @@ static const struct pl_plugin dio_plugin = {
 		"By default every whole device is reported: disks, device-mapper volumes (shown by "
 		"their names, vg0-root) and md arrays; loop, ram, zram, floppy, optical (sr) and "
 		"nbd devices and partitions are left out unless named with --include, --mount or "
-		"--partitions. Labels use the device-mapper name where there is one; other "
-		"characters than letters, digits, '.', '_' and '-' become '_'.\n"
+		"--partitions. Each device is an item; labels use the device-mapper name where "
+		"there is one, with any byte other than letters, digits, '.', '_' and '-' "
+		"written as _xHH (cciss/c0d0 is cciss_x2fc0d0).\n"
 		"Utilisation near 100% means a device that serves one request at a time is "
 		"saturated; SSDs, NVMe and RAID serve many at once, so watch await and queue there. "
 		"Counters are kept in a state file, so the check never sleeps after its first run. "
@@ -118,7 +119,7 @@ static const struct pl_plugin dio_plugin = {
 /* One device of a reading. */
 struct dev {
 	struct pl_diskstats_entry e;
-	char show[SHOW_LEN];         /* the name in labels and messages */
+	char show[SHOW_LEN];         /* the name of its item: the device-mapper name, if any */
 };
 
 struct slot {
@@ -131,7 +132,7 @@ struct chosen {
 	char name[NAME_LEN];
 	char show[SHOW_LEN];
 	bool partition;
-	bool by_mount;
+	int by_mount;                /* 1 + the index of the first --mount that chose it; 0 */
 };
 
 struct dio_ctx {
@@ -140,28 +141,27 @@ struct dio_ctx {
 	struct pl_buf buf;
 	struct pl_diskstats now;     /* the whole latest reading */
 	struct slot s[2];            /* 0: now, 1: the earlier reading */
-	struct chosen *sel;          /* made once, at the first reading */
+	struct chosen *sel;          /* made once, at the first reading, in reading order */
 	size_t nsel;
 	bool chosen;
-	char *missing[64];           /* devices named by --include that do not exist */
+	const char *missing[64];     /* devices named by --include that do not exist */
 	size_t nmissing;
-	char mount_dev[MAX_MOUNTS][NAME_LEN];      /* the device each --mount chose */
-	struct pl_buf mount_fs[MAX_MOUNTS];         /* and its file system, for the output */
+	const struct pl_diskstats_entry *bymount[MAX_MOUNTS];   /* the device of each */
+	char *mount_fs[MAX_MOUNTS];  /* "ext4 mounted on /": what each --mount found (owned) */
 };
 
-static bool
-has_glob(const char *s)
+/* Names from outside data (device-mapper names, mount points) as texts show them, cut
+ * to len. Returns out. */
+static const char *
+esc(const char *s, char *out, size_t len)
 {
-	return strpbrk(s, "*?[") != NULL;
-}
+	struct pl_buf b = PL_BUF_INIT;
 
-static void
-sanitize(char *s)
-{
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '.' || *s == '-'))
-			*s = '_';
+	pl_buf_init(&b, len);
+	pl_name_escape(&b, s);
+	pl_strlcpy(out, pl_buf_str(&b), len);
+	pl_buf_free(&b);
+	return out;
 }
 
 /* Kinds of devices that are not disks, or not worth a graph unless asked for. */
@@ -193,33 +193,10 @@ is_partition(const struct dio_ctx *x, const struct pl_diskstats_entry *e, char *
 
 	if (e->nfields == 4)
 		return true;   /* only partitions had the short line */
+	if (!sysfs)
+		return pl_diskstats_partition_name(&x->now, e->name);
 	pl_diskstats_sysfs_name(e->name, sname, sizeof(sname));
 	key = sname;
-	if (!sysfs) {
-		/* No sysfs: a name that is another device's name plus digits (sda1), or plus
-		 * "p" and digits when that name ends in a digit (nvme0n1p2, mmcblk0p1). md,
-		 * dm and loop devices have no partitions of that form: md10 is not a part of
-		 * md1. */
-		if (strncmp(e->name, "md", 2) == 0 || strncmp(e->name, "dm-", 3) == 0 ||
-		    strncmp(e->name, "loop", 4) == 0)
-			return false;
-		for (size_t i = 0; i < x->now.n; i++) {
-			const char *o = x->now.v[i].name;
-			size_t k = strlen(o);
-			bool digit_end = k > 0 && o[k - 1] >= '0' && o[k - 1] <= '9';
-
-			if (k >= strlen(e->name) || strncmp(o, e->name, k) != 0)
-				continue;
-			if (digit_end) {
-				if (e->name[k] != 'p' || e->name[k + 1] == '\0')
-					continue;
-				k++;
-			}
-			if (strspn(e->name + k, "0123456789") == strlen(e->name + k))
-				return true;
-		}
-		return false;
-	}
 	if (bsearch(&key, disks, ndisks, sizeof(*disks), cmp_str) != NULL)
 		return false;
 	pl_snprintf(path, sizeof(path), "/sys/class/block/%s/partition", sname);
@@ -240,44 +217,155 @@ is_partition(const struct dio_ctx *x, const struct pl_diskstats_entry *e, char *
 /* The device of the file system that holds a --mount path, as df finds it; dies UNKNOWN
  * with what is wrong. On a live system the path is resolved first (symlinks, ".."), so
  * /var/run finds the file system of /run; under --root it is taken as written. *held
- * gets the mount point of that file system. */
+ * gets the mount of that file system. */
 static const struct pl_diskstats_entry *
 mount_device(struct dio_ctx *x, const struct pl_mountinfo *mi, const char *path,
 	     const struct pl_mount **held)
 {
 	const struct pl_mount *m;
 	const struct pl_diskstats_entry *e;
-	char real[PATH_MAX], where[PATH_MAX + 64] = "";
+	char real[PATH_MAX], where[PATH_MAX + 64] = "", p1[PATH_MAX], f[64], src[256];
 	const char *p = path;
 
 	if (pl_root_is_live(x->c->root)) {
 		pl_timeout_waiting("resolving the --mount path (a hung network file system?)");
 		if (realpath(path, real) == NULL)
-			pl_die(PL_UNKNOWN, "--mount %s: cannot resolve it: %s", path, strerror(errno));
+			pl_die(PL_UNKNOWN, "--mount %s: cannot resolve it: %s", esc(path, p1, sizeof(p1)),
+			       strerror(errno));
 		p = real;
 	}
+	esc(path, p1, sizeof(p1));
 	m = pl_mountinfo_holding(mi, p);
 	if (m == NULL)
 		pl_die(PL_UNKNOWN, "--mount %s: no mounted file system holds it (see /proc/self/mountinfo)",
-		       path);
+		       p1);
 	e = pl_diskstats_find_dev(&x->now, m->major, m->minor);
 	if (pl_mountinfo_find(mi, p) != m)
-		pl_snprintf(where, sizeof(where), " (mounted on %s)", m->point);
+		pl_snprintf(where, sizeof(where), " (mounted on %s)", esc(m->point, real, sizeof(real)));
 	if (e == NULL)
 		pl_die(PL_UNKNOWN, "--mount %s: the file system there%s is %s on %s (device %u:%u), which has no block device in /proc/diskstats",
-		       path, where, m->fstype, m->source[0] ? m->source : "-", m->major, m->minor);
+		       p1, where, esc(m->fstype, f, sizeof(f)),
+		       m->source[0] ? esc(m->source, src, sizeof(src)) : "-", m->major, m->minor);
 	*held = m;
 	return e;
+}
+
+/* The device of each --mount, from /proc/self/mountinfo. */
+static void
+choose_mounts(struct dio_ctx *x)
+{
+	const struct dio_config *cfg = x->cfg;
+	struct pl_mountinfo mi;
+	const struct pl_mount *held;
+	char err[512], a[64], b[PATH_MAX], pt[PATH_MAX];
+
+	pl_timeout_waiting("reading /proc/self/mountinfo");
+	if (pl_read_file(x->c->root, "/proc/self/mountinfo", &x->buf, err, sizeof(err)) != 0)
+		pl_die(PL_UNKNOWN, "%s", err);
+	if (pl_mountinfo_parse(pl_buf_str(&x->buf), x->buf.len, &mi, err, sizeof(err)) != 0)
+		pl_die(PL_UNKNOWN, "/proc/self/mountinfo: %s", err);
+	for (size_t i = 0; i < cfg->mounts.n; i++) {
+		struct pl_buf t = PL_BUF_INIT;
+
+		x->bymount[i] = mount_device(x, &mi, cfg->mounts.v[i], &held);
+		pl_buf_init(&t, PATH_MAX + 128);
+		pl_buf_printf(&t, "%s (%s mounted on %s)", esc(cfg->mounts.v[i], b, sizeof(b)),
+			      esc(held->fstype, a, sizeof(a)), esc(held->point, pt, sizeof(pt)));
+		x->mount_fs[i] = strdup(pl_buf_str(&t));
+		pl_buf_free(&t);
+	}
+	pl_mountinfo_free(&mi);
+}
+
+/* Whether the rules and defaults take device e; fills ch when they do. */
+static bool
+choose_one(struct dio_ctx *x, const struct pl_diskstats_entry *e, char **disks, size_t ndisks,
+	   bool sysfs, struct chosen *ch)
+{
+	const struct dio_config *cfg = x->cfg;
+	char dmname[SHOW_LEN] = "", path[256], sname[NAME_LEN];
+	const char *names[2] = { e->name, dmname };
+	bool included = false, excluded = false;
+
+	memset(ch, 0, sizeof(*ch));
+	for (size_t k = cfg->mounts.n; k-- > 0;)
+		if (x->bymount[k] == e)
+			ch->by_mount = (int)k + 1;
+	if (strncmp(e->name, "dm-", 3) == 0) {
+		pl_snprintf(path, sizeof(path), "/sys/block/%s/dm/name",
+			    pl_diskstats_sysfs_name(e->name, sname, sizeof(sname)));
+		if (pl_read_small(x->c->root, path, dmname, sizeof(dmname)) <= 0)
+			dmname[0] = '\0';
+	}
+	for (size_t k = 0; k < 2; k++) {
+		enum pl_select_verdict v = PL_SELECT_DEFAULT;
+
+		if (names[k][0] != '\0')
+			v = pl_select_match(&x->c->select, names[k]);
+		excluded |= v == PL_SELECT_EXCLUDED;
+		included |= v == PL_SELECT_INCLUDED;
+	}
+	/* A name listed twice: the first line is the device. */
+	if (excluded || pl_diskstats_find(&x->now, e->name) != e)
+		return false;
+	ch->partition = is_partition(x, e, disks, ndisks, sysfs);
+	if (!included && !ch->by_mount &&
+	    (pl_select_has_include(&x->c->select) || cfg->mounts.n > 0 ||
+	     skipped_by_default(e->name) || (ch->partition && !cfg->partitions)))
+		return false;
+	pl_strlcpy(ch->name, e->name, sizeof(ch->name));
+	pl_strlcpy(ch->show, dmname[0] ? dmname : e->name, sizeof(ch->show));
+	return true;
+}
+
+static int
+cmp_show(const void *a, const void *b)
+{
+	const struct chosen *const *x = a, *const *y = b;
+	int c = strcmp((*x)->show, (*y)->show);
+
+	return c != 0 ? c : *x < *y ? -1 : *x > *y;
+}
+
+/* Two devices shown alike (a device-mapper name that is another device's kernel name)
+ * would share labels: the later keeps its kernel name. */
+static void
+unshare_names(struct dio_ctx *x)
+{
+	struct chosen **v = calloc(x->nsel + 1, sizeof(*v));
+
+	if (v == NULL)
+		pl_die(PL_UNKNOWN, "out of memory");
+	for (size_t i = 0; i < x->nsel; i++)
+		v[i] = &x->sel[i];
+	qsort(v, x->nsel, sizeof(*v), cmp_show);
+	for (size_t i = 1; i < x->nsel; i++)
+		if (strcmp(v[i]->show, v[i - 1]->show) == 0)
+			pl_strlcpy(v[i]->show, v[i]->name, sizeof(v[i]->show));
+	free(v);
+}
+
+/* A device named exactly by --include that is not there. */
+static void
+find_missing(struct dio_ctx *x)
+{
+	for (size_t r = 0; r < x->c->select.n; r++) {
+		const struct pl_select_rule *rule = &x->c->select.v[r];
+		bool found = pl_diskstats_find(&x->now, rule->text) != NULL;
+
+		if (!rule->include || rule->is_regex || strpbrk(rule->text, "*?[") != NULL)
+			continue;
+		for (size_t k = 0; k < x->nsel && !found; k++)
+			found = strcmp(x->sel[k].show, rule->text) == 0;
+		if (!found && x->nmissing < sizeof(x->missing) / sizeof(x->missing[0]))
+			x->missing[x->nmissing++] = rule->text;
+	}
 }
 
 /* Which devices to report, decided once from the first reading, sysfs and the mounts. */
 static void
 choose(struct dio_ctx *x)
 {
-	const struct dio_config *cfg = x->cfg;
-	const struct pl_diskstats_entry *bymount[MAX_MOUNTS];
-	const struct pl_mount *held;
-	struct pl_mountinfo mi = { NULL, 0 };
 	char **disks = NULL, err[512];
 	size_t ndisks = 0;
 	bool sysfs;
@@ -287,94 +375,18 @@ choose(struct dio_ctx *x)
 	sysfs = pl_dir_list(x->c->root, "/sys/block", &disks, &ndisks, err, sizeof(err)) == 0;
 	if (!sysfs)
 		pl_debug(x->c, 1, "%s; telling partitions by their names", err);
-	if (cfg->mounts.n > 0) {
-		pl_timeout_waiting("reading /proc/self/mountinfo");
-		if (pl_read_file(x->c->root, "/proc/self/mountinfo", &x->buf, err, sizeof(err)) != 0)
-			pl_die(PL_UNKNOWN, "%s", err);
-		if (pl_mountinfo_parse(pl_buf_str(&x->buf), x->buf.len, &mi, err, sizeof(err)) != 0)
-			pl_die(PL_UNKNOWN, "/proc/self/mountinfo: %s", err);
-		for (size_t i = 0; i < cfg->mounts.n; i++) {
-			bymount[i] = mount_device(x, &mi, cfg->mounts.v[i], &held);
-			pl_strlcpy(x->mount_dev[i], bymount[i]->name, sizeof(x->mount_dev[i]));
-			pl_buf_printf(&x->mount_fs[i], "%s mounted on %s", held->fstype,
-				      held->point);
-		}
-		pl_mountinfo_free(&mi);
-	}
-	x->sel = calloc(x->now.n, sizeof(*x->sel));
+	if (x->cfg->mounts.n > 0)
+		choose_mounts(x);
+	x->sel = calloc(x->now.n + 1, sizeof(*x->sel));
 	if (x->sel == NULL)
 		pl_die(PL_UNKNOWN, "out of memory");
 	pl_timeout_waiting("reading /sys/block");
-	for (size_t i = 0; i < x->now.n; i++) {
-		const struct pl_diskstats_entry *e = &x->now.v[i];
-		struct chosen *ch = &x->sel[x->nsel];
-		char dmname[SHOW_LEN] = "", path[256], sname[NAME_LEN];
-		const char *names[2];
-		bool part, included = false, excluded = false, dup = false;
-
-		ch->by_mount = false;
-		for (size_t k = 0; k < cfg->mounts.n; k++)
-			if (bymount[k] == e)
-				ch->by_mount = true;
-		if (strncmp(e->name, "dm-", 3) == 0) {
-			pl_snprintf(path, sizeof(path), "/sys/block/%s/dm/name",
-				    pl_diskstats_sysfs_name(e->name, sname, sizeof(sname)));
-			if (pl_read_small(x->c->root, path, dmname, sizeof(dmname)) <= 0)
-				dmname[0] = '\0';
-		}
-		names[0] = e->name;
-		names[1] = dmname;
-		for (size_t k = 0; k < 2; k++) {
-			enum pl_select_verdict v = PL_SELECT_DEFAULT;
-
-			if (names[k][0] != '\0')
-				v = pl_select_match(&x->c->select, names[k]);
-
-			excluded |= v == PL_SELECT_EXCLUDED;
-			included |= v == PL_SELECT_INCLUDED;
-		}
-		for (size_t k = 0; k < x->nsel; k++)
-			dup |= strcmp(x->sel[k].name, e->name) == 0;
-		if (excluded || dup)
-			continue;
-		part = is_partition(x, e, disks, ndisks, sysfs);
-		if (!included && !ch->by_mount &&
-		    (pl_select_has_include(&x->c->select) || cfg->mounts.n > 0 ||
-		     skipped_by_default(e->name) || (part && !cfg->partitions)))
-			continue;
-		pl_strlcpy(ch->name, e->name, sizeof(ch->name));
-		pl_strlcpy(ch->show, dmname[0] ? dmname : e->name, sizeof(ch->show));
-		sanitize(ch->show);
-		ch->partition = part;
-		/* Two names that sanitise alike would share labels: the later keeps its own. */
-		for (size_t k = 0; k < x->nsel; k++)
-			if (strcmp(x->sel[k].show, ch->show) == 0) {
-				pl_strlcpy(ch->show, e->name, sizeof(ch->show));
-				sanitize(ch->show);
-			}
-		x->nsel++;
-	}
+	for (size_t i = 0; i < x->now.n; i++)
+		if (choose_one(x, &x->now.v[i], disks, ndisks, sysfs, &x->sel[x->nsel]))
+			x->nsel++;
 	pl_dir_free(disks, ndisks);
-
-	/* A device named exactly by --include that is not there. */
-	for (size_t r = 0; r < x->c->select.n; r++) {
-		const struct pl_select_rule *rule = &x->c->select.v[r];
-		bool found = false;
-
-		if (!rule->include || rule->is_regex || has_glob(rule->text))
-			continue;
-		for (size_t k = 0; k < x->nsel && !found; k++) {
-			char s[SHOW_LEN];
-
-			pl_strlcpy(s, rule->text, sizeof(s));
-			sanitize(s);
-			found = strcmp(x->sel[k].name, rule->text) == 0 ||
-				strcmp(x->sel[k].show, s) == 0;
-		}
-		if (!found && pl_diskstats_find(&x->now, rule->text) == NULL &&
-		    x->nmissing < sizeof(x->missing) / sizeof(x->missing[0]))
-			x->missing[x->nmissing++] = rule->text;
-	}
+	unshare_names(x);
+	find_missing(x);
 }
 
 static void
@@ -509,105 +521,9 @@ dio_zero(void *ctxp)
 
 static const struct pl_sample_ops dio_ops = { dio_read, dio_store, dio_load, dio_zero };
 
-/* What one device did between two readings. */
-struct rates {
-	double rbytes, wbytes, riops, wiops, util, rawait, wawait, queue, inflight;
-	double await;                /* reads and writes together, for the summary */
-	double rmerge, wmerge, dbytes, flushes;
-	const char *why;             /* why there are no rates, or NULL */
-};
-
-static double
-per_request(double ticks, double ios)
-{
-	if (isnan(ticks) || isnan(ios))
-		return NAN;
-	return ios > 0 ? ticks / ios / 1000.0 : 0;
-}
-
-/* md, and some device-mapper targets on older kernels, count requests but no time:
- * a utilisation or wait of 0 would be a lie. */
-static bool
-dev_timed(const struct dev *d)
-{
-	const uint64_t *f = d->e.f;
-
-	return d->e.nfields >= 11 && (f[PL_DS_RD_TICKS] + f[PL_DS_WR_TICKS] + f[PL_DS_IO_TICKS] +
-				       f[PL_DS_TIME_IN_QUEUE] > 0 ||
-				       f[PL_DS_RD_IOS] + f[PL_DS_WR_IOS] == 0);
-}
-
-static void
-dev_rates(const struct dev *now, const struct dev *then, double dt, struct rates *r)
-{
-	const uint64_t *f = now->e.f;
-	double d[PL_DS_NFIELDS];
-
-	r->inflight = now->e.nfields >= 11 ? (double)f[PL_DS_IN_FLIGHT] : NAN;
-	r->rbytes = r->wbytes = r->riops = r->wiops = r->util = r->rawait = r->wawait = NAN;
-	r->queue = r->await = r->rmerge = r->wmerge = r->dbytes = r->flushes = NAN;
-	r->why = NULL;
-	if (then == NULL) {
-		r->why = "appeared since the last run";
-		return;
-	}
-	if (then->e.major != now->e.major || then->e.minor != now->e.minor) {
-		r->why = "is another device than at the last run (its major:minor changed)";
-		return;
-	}
-	if (!(dt > 0)) {
-		r->why = "was read twice at the same moment";
-		return;
-	}
-	for (int k = 0; k < PL_DS_NFIELDS; k++)
-		d[k] = pl_counter_delta(f[k], then->e.f[k]);
-	/* One counter that went back makes all of them suspect: a reset or a new device. */
-	for (int k = 0; k <= PL_DS_TIME_IN_QUEUE; k++)
-		if (k != PL_DS_IN_FLIGHT && isnan(d[k])) {
-			r->why = "has counters that went backwards (device reset or replaced)";
-			return;
-		}
-	r->rbytes = d[PL_DS_RD_SECTORS] * PL_DISKSTATS_SECTOR / dt;
-	r->wbytes = d[PL_DS_WR_SECTORS] * PL_DISKSTATS_SECTOR / dt;
-	r->riops = d[PL_DS_RD_IOS] / dt;
-	r->wiops = d[PL_DS_WR_IOS] / dt;
-	if (now->e.nfields < 11 || then->e.nfields < 11)
-		return;   /* the short partition line counts nothing else */
-	r->rmerge = d[PL_DS_RD_MERGES] / dt;
-	r->wmerge = d[PL_DS_WR_MERGES] / dt;
-	if (now->e.nfields >= 15 && then->e.nfields >= 15)
-		r->dbytes = d[PL_DS_DC_SECTORS] * PL_DISKSTATS_SECTOR / dt;
-	if (now->e.nfields >= 17 && then->e.nfields >= 17)
-		r->flushes = d[PL_DS_FL_IOS] / dt;
-	if (!dev_timed(now))
-		return;
-	r->util = 100.0 * d[PL_DS_IO_TICKS] / (dt * 1000.0);
-	if (r->util > 100)
-		r->util = 100;     /* the kernel's and our clocks are read at different moments */
-	r->queue = d[PL_DS_TIME_IN_QUEUE] / (dt * 1000.0);
-	r->rawait = per_request(d[PL_DS_RD_TICKS], d[PL_DS_RD_IOS]);
-	r->wawait = per_request(d[PL_DS_WR_TICKS], d[PL_DS_WR_IOS]);
-	r->await = per_request(d[PL_DS_RD_TICKS] + d[PL_DS_WR_TICKS],
-			       d[PL_DS_RD_IOS] + d[PL_DS_WR_IOS]);
-}
-
-static void
-add_metrics(struct pl_result *r, const char *show, const struct rates *v)
-{
-	pl_metric_addf(r, v->rbytes, PL_U_BYTES_PER_S, "%s_read_bytes", show);
-	pl_metric_addf(r, v->wbytes, PL_U_BYTES_PER_S, "%s_write_bytes", show);
-	pl_metric_addf(r, v->riops, PL_U_NONE, "%s_read_iops", show);
-	pl_metric_addf(r, v->wiops, PL_U_NONE, "%s_write_iops", show);
-	pl_metric_minmax(pl_metric_addf(r, v->util, PL_U_PERCENT, "%s_util", show), 0, 100);
-	pl_metric_addf(r, v->rawait, PL_U_SECONDS, "%s_read_await", show);
-	pl_metric_addf(r, v->wawait, PL_U_SECONDS, "%s_write_await", show);
-	pl_metric_addf(r, v->queue, PL_U_NONE, "%s_queue", show);
-	pl_metric_addf(r, v->inflight, PL_U_NONE, "%s_inflight", show);
-}
-
 /* "(r 1.2MiB/s, w 20.5MiB/s, await 4.1ms)": the figures that are known. */
 static void
-brief(char *buf, size_t len, const struct rates *v)
+brief(char *buf, size_t len, const struct pl_diskstats_rates *v)
 {
 	char a[32], b[32], c[32];
 
@@ -620,13 +536,44 @@ brief(char *buf, size_t len, const struct rates *v)
 			    pl_unit_human(c, sizeof(c), v->await, PL_U_SECONDS));
 }
 
+/* The metrics of one device (labels DEV_read_bytes...). Figures missing for this run
+ * say why; those a device never gives (md counts no time) are plain U. */
 static void
-dev_line(struct pl_result *r, const struct dev *d, const struct rates *v)
+dev_metrics(struct pl_item *it, const char *show, const struct pl_diskstats_rates *v,
+	    const char *gone)
+{
+	const struct { const char *name; double value; enum pl_unit unit; } m[] = {
+		{ "read_bytes", v->rbytes, PL_U_BYTES_PER_S },
+		{ "write_bytes", v->wbytes, PL_U_BYTES_PER_S },
+		{ "read_iops", v->riops, PL_U_NONE },
+		{ "write_iops", v->wiops, PL_U_NONE },
+		{ "util", v->util, PL_U_PERCENT },
+		{ "read_await", v->rawait, PL_U_SECONDS },
+		{ "write_await", v->wawait, PL_U_SECONDS },
+		{ "queue", v->queue, PL_U_NONE },
+		{ "inflight", v->inflight, PL_U_NONE },
+	};
+	const char *gap = gone != NULL ? gone : pl_diskstats_gap_text(v->gap);
+	char why[SHOW_LEN * 4 + 96], e[SHOW_LEN * 4];
+
+	pl_snprintf(why, sizeof(why), "%s %s", esc(show, e, sizeof(e)), gap ? gap : "");
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		struct pl_metric *pm = pl_item_metric(it, m[i].name, m[i].value, m[i].unit);
+
+		if (i == 4)
+			pl_metric_minmax(pm, 0, 100);
+		if (gap != NULL && isnan(m[i].value))
+			pl_metric_missing(pm, PL_MISSING_RUN, why, NULL);
+	}
+}
+
+static void
+dev_line(struct pl_item *it, const struct pl_diskstats_rates *v)
 {
 	char h[10][32];
 
-	if (v->why != NULL) {
-		pl_result_line(r, "%s %s: no rates this run", d->show, v->why);
+	if (v->gap != PL_DS_GAP_NONE) {
+		pl_item_line(it, "%s: no rates this run", pl_diskstats_gap_text(v->gap));
 		return;
 	}
 	pl_unit_human(h[0], sizeof(h[0]), v->util, PL_U_PERCENT);
@@ -638,42 +585,39 @@ dev_line(struct pl_result *r, const struct dev *d, const struct rates *v)
 	pl_unit_human(h[6], sizeof(h[6]), v->wawait, PL_U_SECONDS);
 	pl_fmt_num(h[7], sizeof(h[7]), v->queue, 2);
 	if (isnan(v->util))
-		pl_result_line(r, "%s: read %s (%s IOPS), write %s (%s IOPS)", d->show, h[1], h[2],
-			       h[4], h[5]);
+		pl_item_line(it, "read %s (%s IOPS), write %s (%s IOPS)", h[1], h[2], h[4], h[5]);
 	else
-		pl_result_line(r, "%s: %s util, read %s (%s IOPS, await %s), write %s (%s IOPS, await %s), queue %s, %s in flight",
-			       d->show, h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7],
-			       pl_fmt_num(h[8], sizeof(h[8]), v->inflight, 0));
+		pl_item_line(it, "%s util, read %s (%s IOPS, await %s), write %s (%s IOPS, await %s), queue %s, %s in flight",
+			     h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7],
+			     pl_fmt_num(h[8], sizeof(h[8]), v->inflight, 0));
+	if (v->untimed)
+		pl_item_line(it, "counts requests but no time (md and some device-mapper targets on older kernels): no util, await or queue");
 }
 
 /* -v: where the device comes from and the figures behind the averages. */
 static void
-dev_detail(struct dio_ctx *x, struct pl_result *r, const struct dev *d, const struct rates *v)
+dev_detail(const struct dio_ctx *x, struct pl_item *it, const struct dev *d,
+	   const struct chosen *ch, const struct pl_diskstats_rates *v)
 {
-	char rot[8] = "", path[256], sname[NAME_LEN], h[4][32], kind[64];
-	const struct chosen *ch = NULL;
+	char rot[8] = "", path[256], sname[NAME_LEN], h[4][32];
 	struct pl_buf b;
 
-	for (size_t i = 0; i < x->nsel; i++)
-		if (strcmp(x->sel[i].name, d->e.name) == 0)
-			ch = &x->sel[i];
 	pl_snprintf(path, sizeof(path), "/sys/block/%s/queue/rotational",
 		    pl_diskstats_sysfs_name(d->e.name, sname, sizeof(sname)));
 	if (pl_read_small(x->c->root, path, rot, sizeof(rot)) < 0)
 		rot[0] = '\0';
-	pl_snprintf(kind, sizeof(kind), "%s%s%s", ch && ch->partition ? "partition" :
-		    strncmp(d->e.name, "dm-", 3) == 0 ? "device-mapper" :
-		    strncmp(d->e.name, "md", 2) == 0 ? "md array" : "whole device",
-		    rot[0] == '1' ? ", rotational" : rot[0] == '0' ? ", non-rotational" : "",
-		    ch && ch->by_mount ? ", chosen by --mount" : "");
 	pl_buf_init(&b, 400);
-	pl_buf_printf(&b, "%s: kernel name %s (%u:%u, %s, %d stat fields)", d->show, d->e.name,
-		      d->e.major, d->e.minor, kind, d->e.nfields);
+	pl_buf_printf(&b, "%u:%u, %s%s, %d stat fields", d->e.major, d->e.minor,
+		      ch && ch->partition ? "partition" :
+		      strncmp(d->e.name, "dm-", 3) == 0 ? "device-mapper" :
+		      strncmp(d->e.name, "md", 2) == 0 ? "md array" : "whole device",
+		      rot[0] == '1' ? ", rotational" : rot[0] == '0' ? ", non-rotational" : "",
+		      d->e.nfields);
 	if (!isnan(v->rmerge))
 		pl_buf_printf(&b, "; merged r %s/s w %s/s",
 			      pl_fmt_num(h[0], sizeof(h[0]), v->rmerge, 1),
 			      pl_fmt_num(h[1], sizeof(h[1]), v->wmerge, 1));
-	if (v->why == NULL && (v->riops > 0 || v->wiops > 0))
+	if (v->gap == PL_DS_GAP_NONE && (v->riops > 0 || v->wiops > 0))
 		pl_buf_printf(&b, "; average request r %s w %s",
 			      pl_unit_human(h[2], sizeof(h[2]),
 					    v->riops > 0 ? v->rbytes / v->riops : 0, PL_U_BYTES),
@@ -684,17 +628,123 @@ dev_detail(struct dio_ctx *x, struct pl_result *r, const struct dev *d, const st
 			      pl_unit_human(h[0], sizeof(h[0]), v->dbytes, PL_U_BYTES_PER_S));
 	if (!isnan(v->flushes))
 		pl_buf_printf(&b, "; flushes %s/s", pl_fmt_num(h[1], sizeof(h[1]), v->flushes, 1));
-	pl_result_line(r, "%s", pl_buf_str(&b));
+	pl_item_line(it, "%s", pl_buf_str(&b));
 	pl_buf_free(&b);
+}
+
+static int
+cmp_dev(const void *a, const void *b)
+{
+	return strcmp(((const struct dev *)a)->e.name, ((const struct dev *)b)->e.name);
 }
 
 static const struct dev *
 slot_find(const struct slot *s, const char *name)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->v[i].e.name, name) == 0)
-			return &s->v[i];
-	return NULL;
+	struct dev key;
+
+	pl_strlcpy(key.e.name, name, sizeof(key.e.name));
+	return bsearch(&key, s->v, s->n, sizeof(*s->v), cmp_dev);
+}
+
+/* The busiest device so far: the highest utilisation where one is known, else the most
+ * bytes moved. */
+static bool
+busier(const struct pl_diskstats_rates *v, const struct pl_diskstats_rates *best, bool any)
+{
+	if (v->gap != PL_DS_GAP_NONE)
+		return false;
+	return !any || (isnan(best->util) && !isnan(v->util)) ||
+	       (!isnan(v->util) && v->util > best->util) ||
+	       (isnan(best->util) && isnan(v->util) &&
+		v->rbytes + v->wbytes > best->rbytes + best->wbytes);
+}
+
+/* Devices named by --include that are not there: items with a WARNING, their labels
+ * kept (U) so that graphs and thresholds naming them keep working. */
+static void
+dio_missing(const struct dio_ctx *x, struct pl_result *r)
+{
+	struct pl_diskstats_rates none;
+
+	memset(&none, 0, sizeof(none));
+	none.rbytes = none.wbytes = none.riops = none.wiops = none.util = NAN;
+	none.rawait = none.wawait = none.queue = none.inflight = NAN;
+	for (size_t i = 0; i < x->nmissing; i++) {
+		struct pl_item *it = pl_result_item(r, "device", x->missing[i]);
+
+		pl_item_finding(it, PL_WARNING, "missing");
+		dev_metrics(it, x->missing[i], &none, "is missing");
+	}
+}
+
+/* One item per device: metrics, lines, facts; the summary names the busiest. */
+static void
+dio_evaluate(const struct dio_ctx *x, enum pl_basis basis, double dt, struct pl_result *r)
+{
+	const struct slot *now = &x->s[0], *then = &x->s[1];
+	struct pl_diskstats_rates best, v;
+	const struct dev *busiest = NULL;
+	char b[128], h[32], u[48] = "", e[SHOW_LEN * 4];
+
+	for (size_t i = 0, k = 0; i < now->n; i++) {
+		const struct dev *d = &now->v[i];
+		struct pl_item *it = pl_result_item(r, "device", d->show);
+		const struct dev *t = slot_find(then, d->e.name);
+
+		/* Slot 0 is in the order of the chosen devices, some perhaps gone. */
+		while (k < x->nsel && strcmp(x->sel[k].name, d->e.name) != 0)
+			k++;
+		pl_diskstats_rates(&d->e, t ? &t->e : NULL, dt, &v);
+		dev_metrics(it, d->show, &v, NULL);
+		dev_line(it, &v);
+		if (strcmp(d->show, d->e.name) != 0)
+			pl_item_fact(it, "kernel name", "%s", d->e.name);
+		if (k < x->nsel && x->sel[k].by_mount)
+			pl_item_fact(it, "mount", "%s", x->mount_fs[x->sel[k].by_mount - 1]);
+		if (x->c->verbose > 0)
+			dev_detail(x, it, d, k < x->nsel ? &x->sel[k] : NULL, &v);
+		if (busier(&v, &best, busiest != NULL)) {
+			busiest = d;
+			best = v;
+		}
+	}
+	for (size_t i = 0; basis == PL_BASIS_STATE && i < then->n; i++)
+		if (pl_diskstats_find(&x->now, then->v[i].e.name) == NULL)
+			pl_result_line(r, "%s is gone since the last run",
+				       esc(then->v[i].show, e, sizeof(e)));
+	if (now->n == 0) {
+		pl_result_summary(r, "no device to report");
+		return;
+	}
+	if (busiest == NULL) {
+		pl_result_summary(r, "%zu device%s, no rates this run", now->n, now->n == 1 ? "" : "s");
+		return;
+	}
+	brief(b, sizeof(b), &best);
+	if (!isnan(best.util))
+		pl_snprintf(u, sizeof(u), " %s util", pl_unit_human(h, sizeof(h), best.util,
+								     PL_U_PERCENT));
+	esc(busiest->show, e, sizeof(e));
+	if (now->n == 1)
+		pl_result_summary(r, "%s%s (%s)", e, u, b);
+	else
+		pl_result_summary(r, "%zu devices, busiest %s%s (%s)", now->n, e, u, b);
+}
+
+/* Nothing selected: the one UNKNOWN line that says what is there. */
+static void __attribute__((noreturn))
+dio_none(const struct dio_ctx *x)
+{
+	struct pl_buf names = PL_BUF_INIT;
+	char e[SHOW_LEN * 4];
+
+	pl_buf_init(&names, 200);
+	for (size_t i = 0; i < x->now.n; i++)
+		pl_buf_printf(&names, "%s%s", i ? ", " : "", esc(x->now.v[i].name, e, sizeof(e)));
+	pl_die(PL_UNKNOWN, "no block device selected (%s; devices: %s)",
+	       pl_select_has_include(&x->c->select) ? "check --include and --exclude" :
+	       "partitions need --partitions, loop and ram devices --include", pl_buf_str(&names));
 }
 
 int
@@ -704,12 +754,9 @@ main(int argc, char **argv)
 	struct pl_common c;
 	struct dio_ctx x;
 	struct pl_result r;
-	struct slot *now = &x.s[0], *then = &x.s[1];
-	struct rates best = { 0 };
-	const struct dev *busiest = NULL;
 	enum pl_basis basis;
 	double dt = 0;
-	char btext[128], h[32], b[128];
+	char btext[128];
 
 	memset(&cfg, 0, sizeof(cfg));
 	pl_plugin_parse(&dio_plugin, argc, argv, &cfg, &c);
@@ -720,89 +767,15 @@ main(int argc, char **argv)
 	x.cfg = &cfg;
 
 	basis = pl_sample(&c, &dio_ops, &x, &dt, btext, sizeof(btext), &r);
-	if (now->n == 0 && x.nmissing == 0) {
-		struct pl_buf names = PL_BUF_INIT;
+	if (x.s[0].n == 0 && x.nmissing == 0)
+		dio_none(&x);
+	qsort(x.s[1].v, x.s[1].n, sizeof(*x.s[1].v), cmp_dev);
+	pl_result_line(&r, "%s, %zu device%s", btext, x.s[0].n, x.s[0].n == 1 ? "" : "s");
+	dio_missing(&x, &r);
+	dio_evaluate(&x, basis, dt, &r);
 
-		pl_buf_init(&names, 200);
-		for (size_t i = 0; i < x.now.n; i++)
-			pl_buf_printf(&names, "%s%s", i ? ", " : "", x.now.v[i].name);
-		pl_die(PL_UNKNOWN, "no block device selected (%s; devices: %s)",
-		       pl_select_has_include(&c.select) ? "check --include and --exclude" :
-		       "partitions need --partitions, loop and ram devices --include",
-		       pl_buf_str(&names));
-	}
-	pl_result_line(&r, "%s, %zu device%s", btext, now->n, now->n == 1 ? "" : "s");
-	for (size_t i = 0; i < cfg.mounts.n; i++) {
-		const char *show = x.mount_dev[i];
-
-		for (size_t k = 0; k < x.nsel; k++)
-			if (strcmp(x.sel[k].name, x.mount_dev[i]) == 0)
-				show = x.sel[k].show;
-		pl_result_line(&r, "--mount %s: %s (%s)", cfg.mounts.v[i], show,
-			       pl_buf_str(&x.mount_fs[i]));
-		pl_buf_free(&x.mount_fs[i]);
-	}
-	for (size_t i = 0; i < x.nmissing; i++) {
-		char show[SHOW_LEN];
-		struct rates none;
-
-		pl_result_finding(&r, PL_WARNING, "%s is missing", x.missing[i]);
-		/* Its labels stay, as U, so that graphs and thresholds naming it keep working. */
-		memset(&none, 0, sizeof(none));
-		none.rbytes = none.wbytes = none.riops = none.wiops = none.util = NAN;
-		none.rawait = none.wawait = none.queue = none.inflight = NAN;
-		pl_strlcpy(show, x.missing[i], sizeof(show));
-		sanitize(show);
-		add_metrics(&r, show, &none);
-	}
-	for (size_t i = 0; i < now->n; i++) {
-		const struct dev *d = &now->v[i];
-		struct rates v;
-
-		dev_rates(d, slot_find(then, d->e.name), dt, &v);
-		add_metrics(&r, d->show, &v);
-		dev_line(&r, d, &v);
-		if (v.why == NULL && d->e.nfields >= 11 && !dev_timed(d))
-			pl_result_line(&r, "%s counts requests but no time (md and some device-mapper targets on older kernels): no util, await or queue",
-				       d->show);
-		if (c.verbose > 0)
-			dev_detail(&x, &r, d, &v);
-		if (v.why != NULL)
-			continue;
-		if (busiest == NULL || (isnan(best.util) && !isnan(v.util)) ||
-		    (!isnan(v.util) && v.util > best.util) ||
-		    (isnan(best.util) && isnan(v.util) &&
-		     v.rbytes + v.wbytes > best.rbytes + best.wbytes)) {
-			busiest = d;
-			best = v;
-		}
-	}
-	if (basis == PL_BASIS_STATE) {
-		for (size_t i = 0; i < then->n; i++)
-			if (pl_diskstats_find(&x.now, then->v[i].e.name) == NULL)
-				pl_result_line(&r, "%s is gone since the last run",
-					       then->v[i].show);
-	}
-
-	if (now->n == 0) {
-		pl_result_summary(&r, "no device to report");
-	} else if (busiest == NULL) {
-		pl_result_summary(&r, "%zu device%s, no rates this run", now->n,
-				  now->n == 1 ? "" : "s");
-	} else {
-		brief(b, sizeof(b), &best);
-		pl_unit_human(h, sizeof(h), best.util, PL_U_PERCENT);
-		if (now->n == 1 && isnan(best.util))
-			pl_result_summary(&r, "%s (%s)", busiest->show, b);
-		else if (now->n == 1)
-			pl_result_summary(&r, "%s %s util (%s)", busiest->show, h, b);
-		else if (isnan(best.util))
-			pl_result_summary(&r, "%zu devices, busiest %s (%s)", now->n, busiest->show,
-					  b);
-		else
-			pl_result_summary(&r, "%zu devices, busiest %s %s util (%s)", now->n,
-					  busiest->show, h, b);
-	}
+	for (size_t i = 0; i < cfg.mounts.n; i++)
+		free(x.mount_fs[i]);
 	slot_clear(&x.s[0]);
 	slot_clear(&x.s[1]);
 	pl_diskstats_free(&x.now);

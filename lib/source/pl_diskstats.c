@@ -1,9 +1,11 @@
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pl_buf.h"
+#include "pl_counter.h"
 #include "pl_diskstats.h"
 #include "pl_num.h"
 #include "pl_text.h"
@@ -72,6 +74,41 @@ pl_diskstats_sysfs_name(const char *name, char *out, size_t len)
 		if (*p == '/')
 			*p = '!';
 	return out;
+}
+
+/* FNV-1a. */
+static size_t
+name_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return (size_t)h;
+}
+
+/* Indexes the names of ds, the first of each. Returns 0 or -1 (out of memory). */
+static int
+index_names(struct pl_diskstats *ds)
+{
+	size_t cap = 16;
+
+	while (cap < ds->n * 2)
+		cap *= 2;
+	ds->slot = calloc(cap, sizeof(*ds->slot));
+	if (ds->slot == NULL)
+		return -1;
+	ds->nslot = cap;
+	for (size_t i = 0; i < ds->n; i++) {
+		size_t h = name_hash(ds->v[i].name) & (cap - 1);
+		bool seen = false;
+
+		for (; ds->slot[h] != 0 && !seen; h = (h + 1) & (cap - 1))
+			seen = strcmp(ds->v[ds->slot[h] - 1].name, ds->v[i].name) == 0;
+		if (!seen)
+			ds->slot[h] = i + 1;
+	}
+	return 0;
 }
 
 static int
@@ -157,8 +194,7 @@ pl_diskstats_parse(const char *buf, size_t len, struct pl_diskstats *out, char *
 	size_t cap = 0;
 	bool cut;
 
-	out->v = NULL;
-	out->n = 0;
+	memset(out, 0, sizeof(*out));
 	pl_lines_init(&it, buf, len);
 	while (pl_lines_next(&it, &p, &eol, &cut)) {
 		struct pl_diskstats_entry e;
@@ -187,6 +223,10 @@ pl_diskstats_parse(const char *buf, size_t len, struct pl_diskstats *out, char *
 		pl_snprintf(err, errlen, "%s", len == 0 ? "the file is empty" : "no device lines");
 		return -1;
 	}
+	if (index_names(out) != 0) {
+		pl_snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	return 0;
 }
 
@@ -194,17 +234,131 @@ void
 pl_diskstats_free(struct pl_diskstats *ds)
 {
 	free(ds->v);
-	ds->v = NULL;
-	ds->n = 0;
+	free(ds->slot);
+	memset(ds, 0, sizeof(*ds));
 }
 
 const struct pl_diskstats_entry *
 pl_diskstats_find(const struct pl_diskstats *ds, const char *name)
 {
+	if (ds->slot != NULL) {
+		for (size_t h = name_hash(name) & (ds->nslot - 1); ds->slot[h] != 0;
+		     h = (h + 1) & (ds->nslot - 1))
+			if (strcmp(ds->v[ds->slot[h] - 1].name, name) == 0)
+				return &ds->v[ds->slot[h] - 1];
+		return NULL;
+	}
 	for (size_t i = 0; i < ds->n; i++)
 		if (strcmp(ds->v[i].name, name) == 0)
 			return &ds->v[i];
 	return NULL;
+}
+
+bool
+pl_diskstats_partition_name(const struct pl_diskstats *ds, const char *name)
+{
+	char base[PL_DISKSTATS_NAME_MAX];
+	size_t n = strlen(name), k = n;
+
+	if (strncmp(name, "md", 2) == 0 || strncmp(name, "dm-", 3) == 0 ||
+	    strncmp(name, "loop", 4) == 0 || n >= sizeof(base))
+		return false;
+	while (k > 0 && name[k - 1] >= '0' && name[k - 1] <= '9')
+		k--;
+	if (k == n || k == 0)
+		return false;
+	memcpy(base, name, k);
+	base[k] = '\0';
+	/* sda1: the disk's name ends in a letter. */
+	if (base[k - 1] != 'p' || k < 2 || base[k - 2] < '0' || base[k - 2] > '9')
+		return pl_diskstats_find(ds, base) != NULL;
+	/* nvme0n1p2: "p" after a disk name that ends in a digit. */
+	base[k - 1] = '\0';
+	return pl_diskstats_find(ds, base) != NULL;
+}
+
+static double
+per_request(double ticks, double ios)
+{
+	if (isnan(ticks) || isnan(ios))
+		return NAN;
+	return ios > 0 ? ticks / ios / 1000.0 : 0;
+}
+
+bool
+pl_diskstats_timed(const struct pl_diskstats_entry *e)
+{
+	const uint64_t *f = e->f;
+
+	return e->nfields >= 11 && (f[PL_DS_RD_TICKS] + f[PL_DS_WR_TICKS] + f[PL_DS_IO_TICKS] +
+				    f[PL_DS_TIME_IN_QUEUE] > 0 ||
+				    f[PL_DS_RD_IOS] + f[PL_DS_WR_IOS] == 0);
+}
+
+const char *
+pl_diskstats_gap_text(enum pl_ds_gap gap)
+{
+	switch (gap) {
+	case PL_DS_GAP_NEW: return "appeared since the last run";
+	case PL_DS_GAP_OTHER: return "is another device than at the last run (its major:minor changed)";
+	case PL_DS_GAP_NO_TIME: return "was read twice at the same moment";
+	case PL_DS_GAP_BACK: return "has counters that went backwards (device reset or replaced)";
+	case PL_DS_GAP_NONE: break;
+	}
+	return NULL;
+}
+
+/* The timed figures: utilisation, queue and waits. */
+static void
+timed_rates(const double *d, double dt, struct pl_diskstats_rates *r)
+{
+	r->util = 100.0 * d[PL_DS_IO_TICKS] / (dt * 1000.0);
+	if (r->util > 100)
+		r->util = 100;     /* the kernel's and our clocks are read at different moments */
+	r->queue = d[PL_DS_TIME_IN_QUEUE] / (dt * 1000.0);
+	r->rawait = per_request(d[PL_DS_RD_TICKS], d[PL_DS_RD_IOS]);
+	r->wawait = per_request(d[PL_DS_WR_TICKS], d[PL_DS_WR_IOS]);
+	r->await = per_request(d[PL_DS_RD_TICKS] + d[PL_DS_WR_TICKS],
+			       d[PL_DS_RD_IOS] + d[PL_DS_WR_IOS]);
+}
+
+void
+pl_diskstats_rates(const struct pl_diskstats_entry *now, const struct pl_diskstats_entry *then,
+		   double dt, struct pl_diskstats_rates *r)
+{
+	const uint64_t *f = now->f;
+	double d[PL_DS_NFIELDS];
+
+	r->inflight = now->nfields >= 11 ? (double)f[PL_DS_IN_FLIGHT] : NAN;
+	r->rbytes = r->wbytes = r->riops = r->wiops = r->util = r->rawait = r->wawait = NAN;
+	r->queue = r->await = r->rmerge = r->wmerge = r->dbytes = r->flushes = NAN;
+	r->untimed = now->nfields >= 11 && !pl_diskstats_timed(now);
+	r->gap = then == NULL ? PL_DS_GAP_NEW :
+		 then->major != now->major || then->minor != now->minor ? PL_DS_GAP_OTHER :
+		 !(dt > 0) ? PL_DS_GAP_NO_TIME : PL_DS_GAP_NONE;
+	if (r->gap != PL_DS_GAP_NONE)
+		return;
+	for (int k = 0; k < PL_DS_NFIELDS; k++)
+		d[k] = pl_counter_delta(f[k], then->f[k]);
+	for (int k = 0; k <= PL_DS_TIME_IN_QUEUE; k++)
+		if (k != PL_DS_IN_FLIGHT && isnan(d[k])) {
+			r->gap = PL_DS_GAP_BACK;
+			return;
+		}
+	r->rbytes = d[PL_DS_RD_SECTORS] * PL_DISKSTATS_SECTOR / dt;
+	r->wbytes = d[PL_DS_WR_SECTORS] * PL_DISKSTATS_SECTOR / dt;
+	r->riops = d[PL_DS_RD_IOS] / dt;
+	r->wiops = d[PL_DS_WR_IOS] / dt;
+	if (now->nfields < 11 || then->nfields < 11)
+		return;   /* the short partition line counts nothing else */
+	r->rmerge = d[PL_DS_RD_MERGES] / dt;
+	r->wmerge = d[PL_DS_WR_MERGES] / dt;
+	if (now->nfields >= 15 && then->nfields >= 15)
+		r->dbytes = d[PL_DS_DC_SECTORS] * PL_DISKSTATS_SECTOR / dt;
+	if (now->nfields >= 17 && then->nfields >= 17)
+		r->flushes = d[PL_DS_FL_IOS] / dt;
+	if (!r->untimed)
+		timed_rates(d, dt, r);
 }
 
 const struct pl_diskstats_entry *

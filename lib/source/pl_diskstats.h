@@ -61,6 +61,8 @@ struct pl_diskstats_entry {
 struct pl_diskstats {
 	struct pl_diskstats_entry *v;
 	size_t n;
+	size_t *slot;            /* a hash of the names (first of each): index + 1, 0 empty */
+	size_t nslot;            /* a power of 2, or 0 when there is no index */
 };
 
 /* Parses the text of /proc/diskstats into out (which it initialises; free it with
@@ -72,7 +74,7 @@ int pl_diskstats_parse(const char *buf, size_t len, struct pl_diskstats *out, ch
 		       size_t errlen);
 void pl_diskstats_free(struct pl_diskstats *ds);
 
-/* The first device called name, or NULL. */
+/* The first device called name, or NULL (O(1): the parser indexes the names). */
 const struct pl_diskstats_entry *pl_diskstats_find(const struct pl_diskstats *ds,
 						   const char *name);
 /* The first device with that major:minor, or NULL. */
@@ -85,6 +87,47 @@ const struct pl_diskstats_entry *pl_diskstats_find_dev(const struct pl_diskstats
 bool pl_diskstats_name_ok(const char *name);
 /* The sysfs spelling of a kernel name: '/' becomes '!'. Returns out. */
 char *pl_diskstats_sysfs_name(const char *name, char *out, size_t len);
+
+/* What one device did between two readings. Figures the device does not give are NAN:
+ * all of them when there is no earlier reading to compare with (gap). */
+enum pl_ds_gap {
+	PL_DS_GAP_NONE = 0,
+	PL_DS_GAP_NEW,           /* no earlier reading: it appeared since */
+	PL_DS_GAP_OTHER,         /* its major:minor changed: another device under the name */
+	PL_DS_GAP_NO_TIME,       /* the two readings are of one moment */
+	PL_DS_GAP_BACK,          /* a counter went back: reset or replaced */
+};
+
+struct pl_diskstats_rates {
+	double rbytes, wbytes;   /* bytes/s */
+	double riops, wiops;     /* requests completed per second */
+	double util;             /* percent of the time busy, at most 100 */
+	double rawait, wawait;   /* seconds per request, 0 when there were none */
+	double await;            /* reads and writes together */
+	double queue;            /* average requests queued or in flight */
+	double inflight;         /* requests in flight now */
+	double rmerge, wmerge, dbytes, flushes;   /* per second, for the details */
+	bool untimed;            /* counts requests but no time (md): no util, await, queue */
+	enum pl_ds_gap gap;
+};
+
+/* False for a device that counts requests but no time (md, and some device-mapper
+ * targets on older kernels): a utilisation or wait of 0 would be a lie. */
+bool pl_diskstats_timed(const struct pl_diskstats_entry *e);
+/* The rates of a device from its reading now and then (NULL: none), dt seconds apart.
+ * One counter that went back makes all of them suspect (a reset, a new device): no
+ * rates then, never a negative or huge one. */
+void pl_diskstats_rates(const struct pl_diskstats_entry *now,
+			const struct pl_diskstats_entry *then, double dt,
+			struct pl_diskstats_rates *r);
+/* Why there are no rates, for messages ("appeared since the last run"), or NULL. */
+const char *pl_diskstats_gap_text(enum pl_ds_gap gap);
+
+/* Whether name looks like a partition of another device of ds, by name alone (for a
+ * system without sysfs): another device's name plus digits (sda1), or plus "p" and
+ * digits when that name ends in a digit (nvme0n1p2, mmcblk0p1). md, dm and loop devices
+ * have no partitions of that form: md10 is not a part of md1. */
+bool pl_diskstats_partition_name(const struct pl_diskstats *ds, const char *name);
 
 /* One line of /proc/self/mountinfo; only what finding a mount's device needs. */
 struct pl_mount {

@@ -48,6 +48,11 @@ struct pl_netdev {
 	size_t n;
 	struct pl_netdev_bad *bad;       /* lines left out of v, in file order */
 	size_t nbad;
+	/* A hash of the names in v, so that pl_netdev_find is O(1): built by the parser
+	 * and pl_netdev_index, used while it covers all n entries (code that fills v by
+	 * hand need not know about it). */
+	size_t *slot;                    /* index + 1 into v, 0: empty */
+	size_t nslot, indexed;           /* size (a power of 2), entries it covers */
 };
 
 /* Parses the text of /proc/net/dev into out (which it initialises; free it with
@@ -61,8 +66,11 @@ int pl_netdev_parse(const char *buf, size_t len, struct pl_netdev *out, char *er
 		    size_t errlen);
 void pl_netdev_free(struct pl_netdev *nd);
 
-/* The interface called name, or NULL. */
+/* The interface called name, or NULL: O(1) when nd is indexed, else a linear search. */
 const struct pl_netdev_if *pl_netdev_find(const struct pl_netdev *nd, const char *name);
+/* (Re)builds the index of nd after its entries were filled by hand. Returns 0, or -1
+ * when memory ran out (pl_netdev_find then searches linearly). */
+int pl_netdev_index(struct pl_netdev *nd);
 
 /* True for a name the kernel could have given: 1..15 bytes (up to PL_NETDEV_NAME_MAX - 1
  * accepted), no blank (isspace) and no '/', not "." or "..". Other bytes are allowed, as

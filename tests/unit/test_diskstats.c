@@ -2,6 +2,7 @@
  * the /proc/self/mountinfo parser with its lookups. */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "pl_buf.h"
@@ -428,6 +429,132 @@ START_TEST(test_mountinfo_holding_no_tree)
 }
 END_TEST
 
+static bool
+same_num(double a, double b)
+{
+	return (isnan(a) && isnan(b)) || fabs(a - b) < 1e-9 * (fabs(b) + 1);
+}
+
+/* Partitions told by name alone, against the devices of a reading. */
+static const struct {
+	const char *name;
+	bool partition;
+} part_cases[] = {
+	{ "sda1", true }, { "sda12", true }, { "sda", false }, { "sdb1", false },
+	{ "nvme0n1p2", true }, { "nvme0n1", false }, { "nvme0n12", false },
+	{ "mmcblk0p1", true }, { "md10", false }, { "md1", false }, { "dm-1", false },
+	{ "loop01", false }, { "sdp1", true }, { "12", false }, { "x", false },
+};
+
+START_TEST(test_partition_name)
+{
+	static const char text[] =
+		"8 0 sda 1 2 3 4 5 6 7 8 9 10 11\n"
+		"8 1 sda1 1 2 3 4 5 6 7 8 9 10 11\n"
+		"8 240 sdp 1 2 3 4 5 6 7 8 9 10 11\n"
+		"259 0 nvme0n1 1 2 3 4 5 6 7 8 9 10 11\n"
+		"179 0 mmcblk0 1 2 3 4 5 6 7 8 9 10 11\n"
+		"9 1 md1 1 2 3 4 5 6 7 8 9 10 11\n"
+		"253 0 dm-0 1 2 3 4 5 6 7 8 9 10 11\n"
+		"7 0 loop0 1 2 3 4 5 6 7 8 9 10 11\n"
+		"8 0 sda 9 9 9 9 9 9 9 9 9 9 9\n";
+	struct pl_diskstats ds;
+	char err[256];
+
+	ck_assert_int_eq(pl_diskstats_parse(text, strlen(text), &ds, err, sizeof(err)), 0);
+	ck_assert_msg(pl_diskstats_partition_name(&ds, part_cases[_i].name) ==
+		      part_cases[_i].partition, "%s", part_cases[_i].name);
+	/* The first line of a name listed twice is the device. */
+	ck_assert_ptr_eq(pl_diskstats_find(&ds, "sda"), &ds.v[0]);
+	ck_assert_ptr_eq(pl_diskstats_find(&ds, "loop0"), &ds.v[7]);
+	ck_assert_ptr_null(pl_diskstats_find(&ds, "sdq"));
+	pl_diskstats_free(&ds);
+}
+END_TEST
+
+/* Rates between two readings 10 s apart: then has every field at 1000, now as given. */
+static const struct {
+	int nfields;
+	uint64_t rd_ios, rd_sectors, rd_ticks, wr_ios, io_ticks, queue;
+	bool has_then, other_dev;
+	enum pl_ds_gap gap;
+	double rbytes, riops, util, rawait, q;
+	bool untimed;
+} ds_rate_cases[] = {
+	{ 11, 1100, 3048, 1200, 1000, 5000, 3000, true, false, PL_DS_GAP_NONE,
+	  2048 * 512 / 10.0, 10, 40, 0.002, 0.2, false },
+	/* no reads: await 0, not unknown */
+	{ 11, 1000, 1000, 1000, 1000, 1000, 1000, true, false, PL_DS_GAP_NONE,
+	  0, 0, 0, 0, 0, false },
+	/* busier than the interval (clocks read apart): 100% */
+	{ 11, 1100, 1000, 1000, 1000, 12000, 1000, true, false, PL_DS_GAP_NONE,
+	  0, 10, 100, 0, 0, false },
+	{ 11, 1100, 1000, 1000, 1000, 1000, 1000, false, false, PL_DS_GAP_NEW,
+	  NAN, NAN, NAN, NAN, NAN, false },
+	{ 11, 1100, 1000, 1000, 1000, 1000, 1000, true, true, PL_DS_GAP_OTHER,
+	  NAN, NAN, NAN, NAN, NAN, false },
+	{ 11, 900, 1000, 1000, 1000, 1000, 1000, true, false, PL_DS_GAP_BACK,
+	  NAN, NAN, NAN, NAN, NAN, false },
+	/* an old partition line: bytes and IOPS only */
+	{ 4, 1100, 3048, 0, 1000, 0, 0, true, false, PL_DS_GAP_NONE,
+	  2048 * 512 / 10.0, 10, NAN, NAN, NAN, false },
+};
+
+START_TEST(test_ds_rates)
+{
+	struct pl_diskstats_entry now, then;
+	struct pl_diskstats_rates r;
+
+	memset(&now, 0, sizeof(now));
+	memset(&then, 0, sizeof(then));
+	now.nfields = then.nfields = ds_rate_cases[_i].nfields;
+	for (int k = 0; k < PL_DS_NFIELDS; k++)
+		now.f[k] = then.f[k] = k == PL_DS_IN_FLIGHT ? 0 : 1000;
+	if (now.nfields == 4)
+		for (int k = 0; k < PL_DS_NFIELDS; k++)
+			now.f[k] = then.f[k] = 0;
+	now.f[PL_DS_RD_IOS] = ds_rate_cases[_i].rd_ios;
+	then.f[PL_DS_RD_IOS] = 1000;
+	now.f[PL_DS_RD_SECTORS] = ds_rate_cases[_i].rd_sectors;
+	then.f[PL_DS_RD_SECTORS] = 1000;
+	if (now.nfields > 4) {
+		now.f[PL_DS_RD_TICKS] = ds_rate_cases[_i].rd_ticks;
+		now.f[PL_DS_IO_TICKS] = ds_rate_cases[_i].io_ticks;
+		now.f[PL_DS_TIME_IN_QUEUE] = ds_rate_cases[_i].queue;
+	}
+	then.minor = ds_rate_cases[_i].other_dev ? 1 : 0;
+	pl_diskstats_rates(&now, ds_rate_cases[_i].has_then ? &then : NULL, 10, &r);
+	ck_assert_int_eq(r.gap, ds_rate_cases[_i].gap);
+	ck_assert_msg(same_num(r.rbytes, ds_rate_cases[_i].rbytes), "rbytes %g", r.rbytes);
+	ck_assert_msg(same_num(r.riops, ds_rate_cases[_i].riops), "riops %g", r.riops);
+	ck_assert_msg(same_num(r.util, ds_rate_cases[_i].util), "util %g", r.util);
+	ck_assert_msg(same_num(r.rawait, ds_rate_cases[_i].rawait), "rawait %g", r.rawait);
+	ck_assert_msg(same_num(r.queue, ds_rate_cases[_i].q), "queue %g", r.queue);
+	ck_assert(r.untimed == ds_rate_cases[_i].untimed);
+	ck_assert((pl_diskstats_gap_text(r.gap) == NULL) == (r.gap == PL_DS_GAP_NONE));
+}
+END_TEST
+
+/* md counts requests but no time: its util and waits stay unknown, never 0. */
+START_TEST(test_ds_untimed)
+{
+	struct pl_diskstats_entry now, then;
+	struct pl_diskstats_rates r;
+
+	memset(&now, 0, sizeof(now));
+	memset(&then, 0, sizeof(then));
+	now.nfields = then.nfields = 17;
+	now.f[PL_DS_RD_IOS] = 50;
+	now.f[PL_DS_RD_SECTORS] = 400;
+	ck_assert(!pl_diskstats_timed(&now));
+	pl_diskstats_rates(&now, &then, 2, &r);
+	ck_assert(r.untimed);
+	ck_assert_int_eq(r.gap, PL_DS_GAP_NONE);
+	ck_assert(same_num(r.riops, 25));
+	ck_assert(isnan(r.util) && isnan(r.rawait) && isnan(r.queue));
+}
+END_TEST
+
 TCase *
 tc_diskstats(void)
 {
@@ -443,5 +570,8 @@ tc_diskstats(void)
 	tcase_add_loop_test(tc, test_mountinfo_text, 0, N(mi_cases));
 	tcase_add_loop_test(tc, test_mountinfo_holding, 0, N(holding_cases));
 	tcase_add_test(tc, test_mountinfo_holding_no_tree);
+	tcase_add_loop_test(tc, test_partition_name, 0, N(part_cases));
+	tcase_add_loop_test(tc, test_ds_rates, 0, N(ds_rate_cases));
+	tcase_add_test(tc, test_ds_untimed);
 	return tc;
 }
