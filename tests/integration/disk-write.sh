@@ -152,6 +152,7 @@ timeout 30 "$plugin" --mount "$work/link/." --interval 0 --state-dir "$state" \
 	--state-key sub >"$work/out" 2>"$work/err" </dev/null
 rc=$?
 check $((rc != 0)) "--mount of a directory inside it exits 0 (got $rc: $(head -n 1 "$work/out"))"
-grep -q "_write_bytes=" "$work/out" && [ -n "${dev:-}" ] && grep -q "^--mount $work/link/.: $dev (" "$work/out"
-check $? "--mount $work/link/. chose $dev, as --mount $mnt did: $(grep '^--mount' "$work/out")"
+grep -q "_write_bytes=" "$work/out" && [ -n "${dev:-}" ] &&
+	grep -qF "$dev mount: $work/link/. (" "$work/out"
+check $? "--mount $work/link/. chose $dev, as --mount $mnt did: $(grep ' mount: ' "$work/out")"
 finish
