@@ -63,102 +63,122 @@ static const struct pl_plugin mem_plugin = {
 	.uses_state = false,
 };
 
+/* What the check reads: /proc/meminfo (required; dies UNKNOWN without it) and the memory
+ * pressure (kernels 4.20+; *have_psi false without it, err saying why). */
+static void
+mem_collect(const struct pl_common *c, struct pl_meminfo *mi, struct pl_psi *psi,
+	    bool *have_psi, char *err, size_t errlen)
+{
+	struct pl_buf buf = PL_BUF_INIT;
+
+	if (pl_read_file(c->root, "/proc/meminfo", &buf, err, errlen) != 0)
+		pl_die(PL_UNKNOWN, "%s", err);
+	if (pl_meminfo_parse(pl_buf_str(&buf), buf.len, mi, err, errlen) != 0)
+		pl_die(PL_UNKNOWN, "%s", err);
+	*have_psi = pl_read_file(c->root, "/proc/pressure/memory", &buf, err, errlen) == 0 &&
+		    pl_psi_parse(pl_buf_str(&buf), buf.len, psi, err, errlen) == 0;
+	pl_buf_free(&buf);
+}
+
+/* The figures as metrics of the result itself. No items here: memory and swap are two
+ * figures of one host, not things with states of their own, and their labels (used,
+ * swap_used...) predate items. */
+static void
+mem_metrics(struct pl_result *r, const struct pl_mem_usage *u)
+{
+	pl_metric_minmax(pl_metric_add(r, "used_pct", u->used_pct, PL_U_PERCENT), 0, 100);
+	pl_metric_minmax(pl_metric_add(r, "used", u->used, PL_U_BYTES), 0, u->total);
+	pl_metric_minmax(pl_metric_add(r, "available", u->available, PL_U_BYTES), 0, u->total);
+	pl_metric_minmax(pl_metric_add(r, "free", u->free, PL_U_BYTES), 0, u->total);
+	/* The parser refuses a meminfo without Buffers or Cached, so these are real figures,
+	 * the same in perfdata and long output. */
+	pl_metric_add(r, "buffers", u->buffers, PL_U_BYTES);
+	pl_metric_add(r, "cached", u->cached, PL_U_BYTES);
+	pl_metric_add(r, "total", u->total, PL_U_BYTES);
+	/* Without swap, swap_used_pct has no value; that is no fault to report (--no-swap is
+	 * the admin's word on such hosts), so no reason is given. */
+	pl_metric_minmax(pl_metric_add(r, "swap_used_pct", u->swap_pct, PL_U_PERCENT), 0, 100);
+	pl_metric_minmax(pl_metric_add(r, "swap_used", u->swap_used, PL_U_BYTES), 0,
+			 u->swap_total);
+	pl_metric_add(r, "swap_total", u->swap_total, PL_U_BYTES);
+}
+
+/* Memory pressure: the share of time tasks stalled waiting for memory, which shows a
+ * host that thrashes long before "used" looks alarming. Always added, without a value
+ * (saying why) where the kernel has none, so that a threshold on it stays valid. */
+static void
+mem_pressure(struct pl_result *r, const struct pl_psi *psi, bool have)
+{
+	static const char *why = "the kernel gives no memory pressure (/proc/pressure/memory: "
+				 "kernels before 4.20, or psi=0)";
+	static const char *fix = "boot a 4.20+ kernel with psi=1 (CONFIG_PSI)";
+	struct pl_metric *some, *full;
+
+	if (have)
+		pl_result_line(r, "memory pressure: some task stalled %.2f%%, all tasks %.2f%% of the last 60s",
+			       psi->some.avg60, psi->full.avg60);
+	some = pl_metric_add(r, "psi_some_avg60", have ? psi->some.avg60 : NAN, PL_U_PERCENT);
+	full = pl_metric_add(r, "psi_full_avg60", have && psi->full.present ? psi->full.avg60 :
+			     NAN, PL_U_PERCENT);
+	pl_metric_minmax(some, 0, 100);
+	pl_metric_minmax(full, 0, 100);
+	if (!have)
+		pl_metric_missing(some, PL_MISSING_LASTING, why, fix);
+	if (!have || !psi->full.present)
+		pl_metric_missing(full, PL_MISSING_LASTING, why, fix);
+}
+
+/* The summary, the long-output lines and the finding for a host without swap. */
+static void
+mem_evaluate(const struct mem_config *cfg, struct pl_result *r, const struct pl_mem_usage *u)
+{
+	char h1[32], h2[32], h3[32], h4[32];
+
+	mem_metrics(r, u);
+	pl_unit_human(h1, sizeof(h1), u->used_pct, PL_U_PERCENT);
+	pl_unit_human(h2, sizeof(h2), u->used, PL_U_BYTES);
+	pl_unit_human(h3, sizeof(h3), u->total, PL_U_BYTES);
+	if (u->swap_total > 0) {
+		pl_unit_human(h4, sizeof(h4), u->swap_pct, PL_U_PERCENT);
+		pl_result_summary(r, "%s used (%s of %s), swap %s used", h1, h2, h3, h4);
+	} else {
+		pl_result_summary(r, "%s used (%s of %s), no swap", h1, h2, h3);
+		if (cfg->no_swap != PL_OK)
+			pl_result_finding(r, cfg->no_swap, "no swap configured");
+	}
+	pl_result_line(r, "available %s, free %s, buffers %s, cache %s%s",
+		       pl_unit_human(h1, sizeof(h1), u->available, PL_U_BYTES),
+		       pl_unit_human(h2, sizeof(h2), u->free, PL_U_BYTES),
+		       pl_unit_human(h3, sizeof(h3), u->buffers, PL_U_BYTES),
+		       pl_unit_human(h4, sizeof(h4), u->cached, PL_U_BYTES),
+		       u->estimated ? " (this kernel has no MemAvailable: available is estimated)" :
+		       "");
+	if (u->swap_total > 0)
+		pl_result_line(r, "swap: %s of %s used",
+			       pl_unit_human(h1, sizeof(h1), u->swap_used, PL_U_BYTES),
+			       pl_unit_human(h2, sizeof(h2), u->swap_total, PL_U_BYTES));
+}
+
 int
 main(int argc, char **argv)
 {
 	struct mem_config cfg = { PL_OK };
 	struct pl_common c;
-	struct pl_buf buf = PL_BUF_INIT;
 	struct pl_meminfo mi;
+	struct pl_mem_usage u;
 	struct pl_psi psi;
 	struct pl_result r;
-	char err[512], h1[32], h2[32], h3[32], h4[32];
-	double avail, used, used_pct, swap_used = 0, swap_pct = NAN, cached;
-	bool estimated = false;
+	char err[512];
+	bool have_psi;
 
 	pl_plugin_parse(&mem_plugin, argc, argv, &cfg, &c);
 	pl_plugin_arm(&c);
 	pl_result_init(&r, mem_plugin.name, mem_plugin.service);
-
-	pl_timeout_waiting("reading /proc/meminfo");
-	if (pl_read_file(c.root, "/proc/meminfo", &buf, err, sizeof(err)) != 0)
-		pl_die(PL_UNKNOWN, "%s", err);
-	if (pl_meminfo_parse(pl_buf_str(&buf), buf.len, &mi, err, sizeof(err)) != 0)
-		pl_die(PL_UNKNOWN, "%s", err);
-
-	cached = (double)mi.cached + (double)mi.sreclaimable;
-	if (mi.present & PL_MI_MEMAVAILABLE) {
-		avail = (double)mi.available;
-	} else {
-		avail = (double)mi.free + (double)mi.buffers + cached - (double)mi.shmem;
-		if (avail > (double)mi.total)
-			avail = (double)mi.total;
-		if (avail < (double)mi.free)
-			avail = (double)mi.free;
-		estimated = true;
-	}
-	used = (double)mi.total - avail;
-	used_pct = 100.0 * used / (double)mi.total;
-	if (mi.swap_total > 0) {
-		swap_used = (double)(mi.swap_total - mi.swap_free);
-		swap_pct = 100.0 * swap_used / (double)mi.swap_total;
-	}
-
-	/* No items here: memory and swap are two figures of one host, not things of their
-	 * own with states of their own, and their labels (used, swap_used...) predate items. */
-	pl_metric_minmax(pl_metric_add(&r, "used_pct", used_pct, PL_U_PERCENT), 0, 100);
-	pl_metric_minmax(pl_metric_add(&r, "used", used, PL_U_BYTES), 0, (double)mi.total);
-	pl_metric_minmax(pl_metric_add(&r, "available", avail, PL_U_BYTES), 0, (double)mi.total);
-	pl_metric_minmax(pl_metric_add(&r, "free", (double)mi.free, PL_U_BYTES), 0,
-			 (double)mi.total);
-	/* The parser refuses a meminfo without Buffers or Cached, so these are real figures,
-	 * the same in perfdata and long output. */
-	pl_metric_add(&r, "buffers", (double)mi.buffers, PL_U_BYTES);
-	pl_metric_add(&r, "cached", cached, PL_U_BYTES);
-	pl_metric_add(&r, "total", (double)mi.total, PL_U_BYTES);
-	pl_metric_minmax(pl_metric_add(&r, "swap_used_pct", swap_pct, PL_U_PERCENT), 0, 100);
-	pl_metric_minmax(pl_metric_add(&r, "swap_used", swap_used, PL_U_BYTES), 0,
-			 (double)mi.swap_total);
-	pl_metric_add(&r, "swap_total", (double)mi.swap_total, PL_U_BYTES);
-
-
-	pl_unit_human(h1, sizeof(h1), used_pct, PL_U_PERCENT);
-	pl_unit_human(h2, sizeof(h2), used, PL_U_BYTES);
-	pl_unit_human(h3, sizeof(h3), (double)mi.total, PL_U_BYTES);
-	if (mi.swap_total > 0) {
-		pl_unit_human(h4, sizeof(h4), swap_pct, PL_U_PERCENT);
-		pl_result_summary(&r, "%s used (%s of %s), swap %s used", h1, h2, h3, h4);
-	} else {
-		pl_result_summary(&r, "%s used (%s of %s), no swap", h1, h2, h3);
-		if (cfg.no_swap != PL_OK)
-			pl_result_finding(&r, cfg.no_swap, "no swap configured");
-	}
-	pl_result_line(&r, "available %s, free %s, buffers %s, cache %s%s",
-		       pl_unit_human(h1, sizeof(h1), avail, PL_U_BYTES),
-		       pl_unit_human(h2, sizeof(h2), (double)mi.free, PL_U_BYTES),
-		       pl_unit_human(h3, sizeof(h3), (double)mi.buffers, PL_U_BYTES),
-		       pl_unit_human(h4, sizeof(h4), cached, PL_U_BYTES),
-		       estimated ? " (this kernel has no MemAvailable: available is estimated)" : "");
-	if (mi.swap_total > 0)
-		pl_result_line(&r, "swap: %s of %s used",
-			       pl_unit_human(h1, sizeof(h1), swap_used, PL_U_BYTES),
-			       pl_unit_human(h2, sizeof(h2), (double)mi.swap_total, PL_U_BYTES));
-	/* Memory pressure (kernels 4.20+): the share of time tasks stalled waiting for memory,
-	 * which shows a host that thrashes long before "used" looks alarming. */
-	pl_timeout_waiting("reading /proc/pressure/memory");
-	if (pl_read_file(c.root, "/proc/pressure/memory", &buf, err, sizeof(err)) == 0 &&
-	    pl_psi_parse(pl_buf_str(&buf), buf.len, &psi, err, sizeof(err)) == 0) {
-		pl_result_line(&r, "memory pressure: some task stalled %.2f%%, all tasks %.2f%% of the last 60s",
-			       psi.some.avg60, psi.full.avg60);
-	} else {
-		/* Still added, as U: a threshold on them must stay valid on every host. */
-		psi.some.avg60 = NAN;
-		psi.full.present = false;
+	mem_collect(&c, &mi, &psi, &have_psi, err, sizeof(err));
+	if (!have_psi)
 		pl_debug(&c, 1, "no memory pressure (kernels before 4.20, or psi=0): %s", err);
-	}
-	pl_metric_minmax(pl_metric_add(&r, "psi_some_avg60", psi.some.avg60, PL_U_PERCENT), 0, 100);
-	pl_metric_minmax(pl_metric_add(&r, "psi_full_avg60", psi.full.present ? psi.full.avg60 : NAN,
-				       PL_U_PERCENT), 0, 100);
-	pl_buf_free(&buf);
+	pl_meminfo_usage(&mi, &u);
+	mem_evaluate(&cfg, &r, &u);
+	mem_pressure(&r, &psi, have_psi);
 	pl_exit(&r, &c);
 }

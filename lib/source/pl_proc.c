@@ -355,6 +355,34 @@ pl_meminfo_parse(const char *buf, size_t len, struct pl_meminfo *out, char *err,
 	return 0;
 }
 
+void
+pl_meminfo_usage(const struct pl_meminfo *mi, struct pl_mem_usage *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->total = (double)mi->total;
+	u->free = (double)mi->free;
+	u->buffers = (double)mi->buffers;
+	u->cached = (double)mi->cached + (double)mi->sreclaimable;
+	if (mi->present & PL_MI_MEMAVAILABLE) {
+		u->available = (double)mi->available;
+	} else {
+		u->available = u->free + u->buffers + u->cached - (double)mi->shmem;
+		if (u->available > u->total)
+			u->available = u->total;
+		if (u->available < u->free)
+			u->available = u->free;
+		u->estimated = true;
+	}
+	u->used = u->total - u->available;
+	u->used_pct = 100.0 * u->used / u->total;
+	u->swap_total = (double)mi->swap_total;
+	u->swap_pct = NAN;
+	if (mi->swap_total > 0) {
+		u->swap_used = (double)(mi->swap_total - mi->swap_free);
+		u->swap_pct = 100.0 * u->swap_used / u->swap_total;
+	}
+}
+
 static int
 psi_line(const char *p, const char *e, struct pl_psi_line *l)
 {

@@ -83,6 +83,23 @@ struct pl_meminfo {
 int pl_meminfo_parse(const char *buf, size_t len, struct pl_meminfo *out, char *err,
 		     size_t errlen);
 
+/* What is in use, from a parsed meminfo (bytes, as doubles for the metrics). */
+struct pl_mem_usage {
+	double total, free, buffers;
+	double cached;             /* Cached + SReclaimable, as free(1) shows it */
+	double available;          /* MemAvailable, or the estimate (estimated set) */
+	bool estimated;            /* kernels before 3.14 have no MemAvailable */
+	double used, used_pct;     /* total - available, and its share of total */
+	double swap_total, swap_used;
+	double swap_pct;           /* NAN on a host without swap */
+};
+
+/* Used memory is what is not available for new work without swapping: MemTotal minus
+ * MemAvailable. Without MemAvailable the estimate is MemFree + Buffers + Cached +
+ * SReclaimable - Shmem (page cache that can be dropped; shared memory cannot), kept
+ * between MemFree and MemTotal. Pure. */
+void pl_meminfo_usage(const struct pl_meminfo *mi, struct pl_mem_usage *u);
+
 /* /proc/pressure/{cpu,memory,io}: "some" and "full" lines (the cpu file of kernels
  * before 5.13 has no "full" line). */
 struct pl_psi_line {

@@ -342,6 +342,54 @@ START_TEST(test_cpu_between)
 }
 END_TEST
 
+/* --- pl_meminfo_usage ------------------------------------------------------------------ */
+
+#define MI_ALL (PL_MI_MEMTOTAL | PL_MI_MEMFREE | PL_MI_BUFFERS | PL_MI_CACHED | \
+		PL_MI_SWAPTOTAL | PL_MI_SWAPFREE | PL_MI_SRECLAIMABLE | PL_MI_SHMEM)
+
+static const struct {
+	struct pl_meminfo mi;     /* in kB here; scaled to bytes by the test */
+	double available, used_pct, cached, swap_pct;   /* NAN: none */
+	bool estimated;
+} usage_cases[] = {
+	/* MemAvailable as the kernel says */
+	{ { MI_ALL | PL_MI_MEMAVAILABLE, 1000, 100, 600, 10, 200, 0, 0, 50, 20, 0 },
+	  600, 40, 250, NAN, false },
+	/* no MemAvailable: free + buffers + cached + sreclaimable - shmem */
+	{ { MI_ALL, 1000, 100, 0, 10, 200, 0, 0, 50, 20, 0 }, 340, 66, 250, NAN, true },
+	/* the estimate never goes above the total... */
+	{ { MI_ALL, 1000, 500, 0, 300, 400, 0, 0, 200, 0, 0 }, 1000, 0, 600, NAN, true },
+	/* ...nor below what is free (much shared memory) */
+	{ { MI_ALL, 1000, 100, 0, 0, 50, 0, 0, 0, 500, 0 }, 100, 90, 50, NAN, true },
+	/* swap in use */
+	{ { MI_ALL | PL_MI_MEMAVAILABLE, 1000, 100, 500, 0, 0, 400, 100, 0, 0, 0 },
+	  500, 50, 0, 75, false },
+	/* swap all free, and all used */
+	{ { MI_ALL | PL_MI_MEMAVAILABLE, 1000, 100, 500, 0, 0, 400, 400, 0, 0, 0 },
+	  500, 50, 0, 0, false },
+	{ { MI_ALL | PL_MI_MEMAVAILABLE, 1000, 100, 500, 0, 0, 400, 0, 0, 0, 0 },
+	  500, 50, 0, 100, false },
+};
+
+START_TEST(test_meminfo_usage)
+{
+	struct pl_meminfo mi = usage_cases[_i].mi;
+	struct pl_mem_usage u;
+	uint64_t *f[] = { &mi.total, &mi.free, &mi.available, &mi.buffers, &mi.cached,
+			  &mi.swap_total, &mi.swap_free, &mi.sreclaimable, &mi.shmem };
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		*f[i] *= 1024;
+	pl_meminfo_usage(&mi, &u);
+	ck_assert_double_eq_tol(u.available, usage_cases[_i].available * 1024, 1e-6);
+	ck_assert_double_eq_tol(u.used, u.total - u.available, 1e-6);
+	ck_assert_double_eq_tol(u.used_pct, usage_cases[_i].used_pct, 1e-9);
+	ck_assert_double_eq_tol(u.cached, usage_cases[_i].cached * 1024, 1e-6);
+	check_pct(u.swap_pct, usage_cases[_i].swap_pct);
+	ck_assert(u.estimated == usage_cases[_i].estimated);
+}
+END_TEST
+
 START_TEST(test_meminfo_values)
 {
 	struct pl_meminfo mi;
@@ -642,6 +690,7 @@ tc_proc(void)
 	tcase_add_loop_test(tc, test_procstat_old, 0, N(old_cases));
 	tcase_add_loop_test(tc, test_cpu_delta, 0, N(delta_cases));
 	tcase_add_test(tc, test_cpu_between);
+	tcase_add_loop_test(tc, test_meminfo_usage, 0, N(usage_cases));
 	tcase_add_test(tc, test_meminfo_values);
 	tcase_add_loop_test(tc, test_meminfo_missing, 0, N(missing_cases));
 	tcase_add_test(tc, test_meminfo_minimal);
