@@ -136,6 +136,7 @@ static char state_path[4096];         /* the state directory in use, for message
 /* The output form asked for, as far as known: read from the arguments before they are
  * parsed, so that every report (usage errors included) is in that form. */
 static enum pl_format out_format = PL_FMT_NAGIOS;
+static bool argv_format;              /* the command line names one: it wins */
 static double armed_at;               /* CLOCK_MONOTONIC when the deadline was armed */
 
 static void
@@ -559,6 +560,49 @@ is_extra_opts(const char *arg)
 	return strncmp(arg, "--extra-opts", 12) == 0 && (arg[12] == '\0' || arg[12] == '=');
 }
 
+/* The output-format an option file's section asks for, read before any of its options
+ * is taken, so that an error on any line of the file is already in that form. */
+struct file_format {
+	const struct pl_option *o;
+	int f;
+	bool seen;
+};
+
+static int
+file_format_line(void *ctx, const char *key, const char *value, size_t line, char *err,
+		 size_t errlen)
+{
+	struct file_format *ff = ctx;
+
+	(void)line;
+	(void)err;
+	(void)errlen;
+	if (strcmp(key, "output-format") != 0)
+		return 0;
+	/* As on the command line: the last one decides, a malformed one means nagios. */
+	ff->seen = true;
+	if (value == NULL || pl_opt_choice(ff->o, value, &ff->f) != 0)
+		ff->f = PL_FMT_NAGIOS;
+	return 0;
+}
+
+static void
+file_format(const char *text, size_t len, const char *section)
+{
+	struct file_format ff = { NULL, PL_FMT_NAGIOS, false };
+	char ignored[256];
+
+	if (argv_format)
+		return;
+	ff.o = pl_opt_find(parser.tables, parser.ntables, "output-format");
+	/* A malformed line is reported by the real parse that follows. */
+	pl_ini_parse(text, len, section, file_format_line, &ff, ignored, sizeof(ignored));
+	if (ff.seen && ff.o != NULL) {
+		out_format = (enum pl_format)ff.f;
+		pl_timeout_output(out_format, cur->name);
+	}
+}
+
 static void
 load_extra_opts(const struct pl_plugin *p, const char *spec)
 {
@@ -617,6 +661,7 @@ load_extra_opts(const struct pl_plugin *p, const char *spec)
 			pl_usage_die("--extra-opts: %s is larger than 1 MiB", file);
 	}
 	close(fd);
+	file_format(pl_buf_str(&buf), buf.len, section);
 	/* The file may hold secrets: the parser keeps copies of what it takes, and the
 	 * text is zeroed before it is freed. */
 	rc = pl_opt_ini(&parser, pl_buf_str(&buf), buf.len, file, section, err, sizeof(err));
@@ -670,7 +715,6 @@ pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 	struct pl_buf keytext = PL_BUF_INIT;
 	size_t nt = 0;
 	char err[1024];
-	bool argv_format;
 
 	cur = p;
 	memset(c, 0, sizeof(*c));

@@ -942,6 +942,22 @@ expect_lines 1
 expect_prefix "CPU UNKNOWN - --bogus: unknown option; Run 'check_cpu --help'"
 finish
 
+begin "exit paths: an error on any line of an option file that asks for JSON is in JSON"
+printf '[check_cpu]\nwarning = 10:5\noutput-format = json\n' >"$work/fmt-late.ini"
+printf '[check_cpu]\noutput-format = json\nbogus = 1\n' >"$work/fmt-early.ini"
+chmod 600 "$work/fmt-late.ini" "$work/fmt-early.ini"
+for f in fmt-late fmt-early; do
+	run "$CPU" --root "$D12/t1" --interval 0 --extra-opts="@$work/$f.ini"
+	expect_rc 3
+	jq -e '.state == "UNKNOWN" and (.status | contains("'"$f"'.ini line"))' \
+		"$work/.out" >/dev/null 2>&1 || problem "$f: got [$out]"
+done
+run "$CPU" --root "$D12/t1" --interval 0 --extra-opts="@$work/fmt-late.ini" --output-format nagios
+expect_rc 3
+expect_prefix "CPU UNKNOWN - --warning ($work/fmt-late.ini line 2)"
+expect_lines 3
+finish
+
 begin "exit paths: an option file's own error in JSON asked for on the command line"
 printf '[check_cpu]\nwarning = 10:5\n' >"$work/fmt-bad.ini"
 chmod 600 "$work/fmt-bad.ini"
