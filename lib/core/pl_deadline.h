@@ -4,12 +4,12 @@
  * clock does not move it). The plugin's own one, the process deadline, is set by
  * pl_timeout_arm() from --timeout (pl_plugin_arm() calls it before any I/O). Whatever
  * blocks takes its timeout from a deadline: pl_deadline_left_ms() for libcurl's
- * CURLOPT_TIMEOUT_MS (with CURLOPT_NOSIGNAL), pl_deadline_left_s() for the connect and
- * statement timeouts of libpq and libmariadb, which count whole seconds,
- * pl_deadline_poll() for sockets and pipes, pl_run() for child processes. A call that
- * runs out of time then returns an error like any other, and the plugin still reports
- * what it measured (an HTTP check that timed out in TLS prints its DNS and connect
- * times) and what it was waiting for.
+ * CURLOPT_TIMEOUT_MS (with CURLOPT_NOSIGNAL) and PostgreSQL's statement_timeout,
+ * pl_deadline_left_s() for libpq's connect_timeout and libmariadb's connect, read and
+ * write timeouts, which count whole seconds, pl_deadline_poll() for sockets and pipes,
+ * pl_run() for child processes. A call that runs out of time then returns an error like
+ * any other, and the plugin still reports what it measured (an HTTP check that timed out
+ * in TLS prints its DNS and connect times) and what it was waiting for.
  *
  * The SIGALRM timer of pl_timeout stays as a backstop for what cannot be given a timeout
  * (a read() on a hung NFS mount, a library without one, a whole-second timeout rounded
