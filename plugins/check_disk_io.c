@@ -732,19 +732,26 @@ dio_evaluate(const struct dio_ctx *x, enum pl_basis basis, double dt, struct pl_
 		pl_result_summary(r, "%zu devices, busiest %s%s (%s)", now->n, e, u, b);
 }
 
-/* Nothing selected: the one UNKNOWN line that says what is there. */
+/* No device to report: which rule left them out (named by option, never by value), or
+ * what the defaults leave out. */
 static void __attribute__((noreturn))
 dio_none(const struct dio_ctx *x)
 {
 	struct pl_buf names = PL_BUF_INIT;
-	char e[SHOW_LEN * 4];
+	const char **all = calloc(x->now.n + 1, sizeof(*all));
+	char why[256], e[SHOW_LEN * 4];
 
 	pl_buf_init(&names, 200);
-	for (size_t i = 0; i < x->now.n; i++)
+	for (size_t i = 0; i < x->now.n; i++) {
 		pl_buf_printf(&names, "%s%s", i ? ", " : "", esc(x->now.v[i].name, e, sizeof(e)));
-	pl_die(PL_UNKNOWN, "no block device selected (%s; devices: %s)",
-	       pl_select_has_include(&x->c->select) ? "check --include and --exclude" :
-	       "partitions need --partitions, loop and ram devices --include", pl_buf_str(&names));
+		if (all != NULL)
+			all[i] = x->now.v[i].name;
+	}
+	if (all != NULL && pl_select_none(&x->c->select, all, x->now.n, "block device", why,
+					  sizeof(why)) != NULL)
+		pl_die(PL_UNKNOWN, "%s (devices: %s)", why, pl_buf_str(&names));
+	pl_die(PL_UNKNOWN, "no block device selected (partitions need --partitions, loop and "
+	       "ram devices --include; devices: %s)", pl_buf_str(&names));
 }
 
 int

@@ -280,6 +280,23 @@ md_none(const struct md_config *cfg, struct pl_result *r, const char *what)
 		pl_result_summary(r, "%s", what);
 }
 
+/* Arrays there, none taken: which rule left them out (named by option, never by value). */
+static void
+md_none_selected(const struct md_config *cfg, const struct pl_common *c,
+		 const struct pl_mdstat *st, struct pl_result *r)
+{
+	const char **names = calloc(st->narrays, sizeof(*names));
+	char why[256];
+
+	for (size_t i = 0; names != NULL && i < st->narrays; i++)
+		names[i] = st->arrays[i].name;
+	if (names == NULL || pl_select_none(&c->select, names, st->narrays, "md array", why,
+					    sizeof(why)) == NULL)
+		pl_snprintf(why, sizeof(why), "no md array selected");
+	md_none(cfg, r, why);
+	free(names);
+}
+
 /* Reads and parses /proc/mdstat into *st. Returns 0, or 1 when there is no /proc/mdstat
  * at all (no md driver), which r then reports. Dies UNKNOWN when the file cannot be read
  * or parsed. */
@@ -335,8 +352,7 @@ md_evaluate(const struct md_config *cfg, const struct pl_common *c, const struct
 		if (st->narrays == 0)
 			md_none(cfg, r, "no md arrays in /proc/mdstat");
 		else
-			md_none(cfg, r, t.excluded == 1 ? "no md array selected (1 excluded)" :
-				"no md arrays selected (all excluded)");
+			md_none_selected(cfg, c, st, r);
 	} else if (t.checked > 0) {
 		md_summary(r, &t, pl_result_state(r) != PL_OK);
 	}

@@ -624,15 +624,17 @@ net_none(const struct pl_common *c, const struct pl_netdev *now, const struct ne
 {
 	const char **all = calloc(now->n + 1, sizeof(*all));
 	struct pl_buf b = PL_BUF_INIT;
+	char why[256];
 
 	pl_buf_init(&b, 2048);
 	for (size_t i = 0; all != NULL && i < now->n; i++)
 		all[i] = now->v[i].name;
 	if (all != NULL)
 		list_names(&b, all, now->n);
-	if (pl_select_has_include(&c->select))
-		pl_die(PL_UNKNOWN, "no interface matches the --include rules (interfaces: %s)",
-		       pl_buf_str(&b));
+	if (all != NULL && pl_select_none(&c->select, all, now->n, "interface", why,
+					  sizeof(why)) != NULL)
+		pl_die(PL_UNKNOWN, "%s (interfaces: %s)%s", why, pl_buf_str(&b),
+		       pl_select_has_include(&c->select) ? "" : "; name one with --include");
 	if (s->nabsent > 0) {
 		pl_buf_puts(&b, " are virtual or excluded (not in /sys/class/net: ");
 		list_names(&b, s->absent, s->nabsent);

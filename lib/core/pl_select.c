@@ -136,3 +136,43 @@ pl_select_missing(const struct pl_select *s, const char *const *names, size_t nn
 	}
 	return count;
 }
+
+const char *
+pl_select_none(const struct pl_select *s, const char *const *names, size_t nnames,
+	       const char *what, char *buf, size_t len)
+{
+	size_t excluded = 0;
+	bool by_glob = false, by_regex = false;
+	const char *by;
+
+	for (size_t k = 0; k < nnames; k++) {
+		bool out = false;
+
+		for (size_t i = 0; i < s->n; i++) {
+			const struct pl_select_rule *r = &s->v[i];
+
+			if (r->include || !rule_matches(r, names[k]))
+				continue;
+			out = true;
+			*(r->is_regex ? &by_regex : &by_glob) = true;
+		}
+		excluded += out;
+	}
+	by = by_glob && by_regex ? "--exclude and --exclude-regex" :
+	     by_regex ? "--exclude-regex" : "--exclude";
+	if (nnames == 1 && excluded == 1)
+		pl_snprintf(buf, len, "the only %s was excluded by %s", what, by);
+	else if (nnames > 0 && excluded == nnames)
+		pl_snprintf(buf, len, "every %s (%zu) was excluded by %s", what, nnames, by);
+	else if (pl_select_has_include(s) && excluded > 0)
+		pl_snprintf(buf, len, "no %s matches the --include rules (%zu excluded by %s)",
+			    what, excluded, by);
+	else if (pl_select_has_include(s))
+		pl_snprintf(buf, len, "no %s matches the --include rules", what);
+	else if (excluded > 0)
+		pl_snprintf(buf, len, "no %s selected: %zu excluded by %s, the others left out "
+			    "by default", what, excluded, by);
+	else
+		return NULL;
+	return buf;
+}

@@ -48,4 +48,13 @@ bool pl_select_take(const struct pl_select *s, const char *const *names, size_t 
 size_t pl_select_missing(const struct pl_select *s, const char *const *names, size_t nnames,
 			 const char **out, size_t max);
 
+/* Why none of names was taken, for a plugin left with nothing to check: "every
+ * interface (4) was excluded by --exclude", "no interface matches the --include rules",
+ * "no interface selected: 2 excluded by --exclude, the others left out by default"; or NULL when no rule had a
+ * part in it (the plugin's defaults left everything out). Rules are named by their
+ * option, never by their text, which may come from an option file. what is the noun for
+ * one name ("interface"). Writes buf (len bytes) and returns it. */
+const char *pl_select_none(const struct pl_select *s, const char *const *names, size_t nnames,
+			   const char *what, char *buf, size_t len);
+
 #endif

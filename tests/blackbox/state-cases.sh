@@ -755,6 +755,21 @@ expect_contains "timed out after 1s while reading /proc/stat"
 [ "$ms" -le 2500 ] || problem "took ${ms} ms, expected about 1000"
 finish
 
+begin "timeout: a later -t replaces an earlier one whole, its state too"
+run "$CPU" --root "$fifo_root" -t 5:critical -t 1 --state-dir "$(newdir)"
+expect_rc 3
+expect_prefix "CPU UNKNOWN - "
+expect_contains "timed out after 1s while reading /proc/stat"
+finish
+
+begin "timeout: the command line's -t replaces the option file's, its state too"
+printf '[check_cpu]\ntimeout = 5:critical\n' >"$work/t.ini"
+chmod 600 "$work/t.ini"
+run "$CPU" --root "$fifo_root" --extra-opts="@$work/t.ini" -t 1000ms --state-dir "$(newdir)"
+expect_rc 3
+expect_contains "timed out after 1s while reading /proc/stat"
+finish
+
 begin "timeout: -t 0.5:warning (fractions) exits 1"
 run "$CPU" --root "$fifo_root" -t 0.5:warning --state-dir "$(newdir)"
 expect_rc 1
@@ -1128,6 +1143,88 @@ else
 		problem "--help names a default option file under 'NONE/' (unexpanded \${prefix})"
 	finish
 fi
+
+# ---------------------------------------------------------------- option messages
+
+begin "--extra-opts: a misspelt key names the file, line and section, and suggests the option"
+printf '[check_cpu]\n\nwarnx = busy=S3CR3T\n' >"$work/typo.ini"
+chmod 600 "$work/typo.ini"
+run "$CPU" --root "$D12/t0" --interval 0 --extra-opts="@$work/typo.ini"
+expect_rc 3
+expect_prefix "CPU UNKNOWN - $work/typo.ini line 3: unknown option 'warnx' in section [check_cpu]; did you mean 'warningx'?"
+expect_not_contains "S3CR3T"
+finish
+
+begin "--extra-opts: a switch given a value, a value missing: file and line"
+printf '[check_cpu]\nper-cpu = yes\n' >"$work/sw.ini"
+printf '[check_cpu]\n# c\nwarning\n' >"$work/nov.ini"
+chmod 600 "$work/sw.ini" "$work/nov.ini"
+run "$CPU" --root "$D12/t0" --interval 0 --extra-opts="@$work/sw.ini"
+expect_rc 3
+expect_prefix "CPU UNKNOWN - $work/sw.ini line 2: --per-cpu takes no value (write the name alone)"
+run "$CPU" --root "$D12/t0" --interval 0 --extra-opts="@$work/nov.ini"
+expect_rc 3
+expect_prefix "CPU UNKNOWN - $work/nov.ini line 3: --warning needs a value (write 'warning = RANGE')"
+finish
+
+# Every option of every plugin, fed a marker from an option file and from the command line:
+# the marker never comes back, in any message (the values may be secrets). The options are
+# read from each plugin's --help, so a new option is covered without a word here.
+MARK=S3CR3T
+echo_loop() { # plugin, root, extra args...
+	local plugin=$1 root=$2 name val line bad=0 n=0
+	shift 2
+	while read -r name val; do
+		local args=(--root "$root" "$@") ini=$work/mark.ini
+		case $name in help | version | extra-opts) continue ;; esac
+		n=$((n + 1))
+		# The option itself is left off the command line (which would win over the file).
+		if [ "$name" = root ]; then args=("$@"); fi
+		if [ "$name" = interval ] || [ "$name" = state-dir ]; then
+			args=(--root "$root")
+		fi
+		case $name in
+		include | exclude) v="1$MARK*" ;;   # a glob: any glob is a valid one
+		*) v="1$MARK(" ;;
+		esac
+		if [ "$val" = switch ]; then v=$MARK; fi
+		printf '[%s]\n%s = %s\n' "$(basename "$plugin")" "$name" "$v" >"$ini"
+		chmod 600 "$ini"
+		for how in file argv; do
+			if [ $how = file ]; then
+				run "$plugin" "${args[@]}" --extra-opts="@$ini"
+			else
+				run "$plugin" "${args[@]}" "--$name=$v"
+			fi
+			if grep -qF "$MARK" "$work/.out" "$work/.err"; then
+				problem "--$name ($how): the value came back: $(head -c 300 "$work/.out")"
+				bad=1
+			fi
+			if [ "$rc" -gt 3 ]; then problem "--$name ($how): exit $rc"; fi
+			if [ "$rc" != 3 ] && [ "$name" != exclude ]; then
+				problem "--$name ($how): exit $rc, expected a usage error"
+			fi
+			if [ $how = file ] && [ "$rc" = 3 ] && [ "$name" != exclude ] &&
+				[ "$name" != include ] &&
+				! grep -qE "(--$name \($ini line 2\)|$ini line 2: --$name)" "$work/.out"; then
+				problem "--$name (file): the message names neither the option nor the line: $first"
+			fi
+		done
+	done < <("$plugin" --help | sed -nE 's/^ (-[a-zA-Z], )?--([a-z-]+)(=|\[=)?.*/\2 \3/p' |
+		awk '{ print $1, ($2 == "" ? "switch" : "value") }')
+	[ "$n" -ge 10 ] || problem "only $n options read from $(basename "$plugin") --help"
+	optcount=$((optcount + n))
+}
+optcount=0
+begin "no option value is ever echoed: every option of every plugin, from a file and argv"
+echo_loop "$CPU" "$D12/t0" --interval 0 --state-dir "$(newdir)"
+echo_loop "$MEM" "$FIXTURES/mem/debian12"
+echo_loop "$PLUGINS/check_disk_io" "$FIXTURES/diskio/virtio/t1" --interval 0 --state-dir "$(newdir)"
+echo_loop "$PLUGINS/check_net" "$FIXTURES/net/docker-host/t1" --interval 0 --state-dir "$(newdir)"
+echo_loop "$PLUGINS/check_hwmon" "$FIXTURES/hwmon/coretemp"
+echo_loop "$PLUGINS/check_mdraid" "$FIXTURES/mdraid/raid1-healthy"
+[ "$optcount" -ge 90 ] || problem "only $optcount options in all"
+finish
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

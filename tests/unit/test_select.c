@@ -151,6 +151,58 @@ START_TEST(test_select_invalid)
 }
 END_TEST
 
+/* pl_select_none: why nothing was taken, naming rules by option, never by text. */
+static const struct {
+	const char *rules;       /* "+glob", "-glob", "~ere" (exclude regex), "=ere" (include) */
+	const char *want;        /* NULL: the rules had no part in it */
+} none_cases[] = {
+	{ "-e*", "no interface selected: 1 excluded by --exclude, the others left out by "
+	  "default" },
+	{ "-e* -l*", "no interface selected: 2 excluded by --exclude, the others left out by "
+	  "default" },
+	{ "-e* -l* -d*", "every interface (3) was excluded by --exclude" },
+	{ "-e* ~^[ld]", "every interface (3) was excluded by --exclude and --exclude-regex" },
+	{ "~.", "every interface (3) was excluded by --exclude-regex" },
+	{ "+x*", "no interface matches the --include rules" },
+	{ "+e* -eth*", "no interface matches the --include rules (1 excluded by --exclude)" },
+	{ "=^e -e*", "no interface matches the --include rules (1 excluded by --exclude)" },
+	{ "", NULL },
+	{ "-zz*", NULL },
+};
+
+START_TEST(test_select_none)
+{
+	static const char *const names[] = { "eth0", "lo", "docker0" };
+	struct pl_select s = { NULL, 0 };
+	char rules[64], err[256], why[256];
+	const char *got;
+
+	pl_strlcpy(rules, none_cases[_i].rules, sizeof(rules));
+	for (char *r = rules; *r != '\0';) {
+		char *end = strchr(r, ' ');
+
+		if (end != NULL)
+			*end = '\0';
+		ck_assert_int_eq(pl_select_add(&s, r[0] == '+' || r[0] == '=',
+					       r[0] == '~' || r[0] == '=', r + 1, err, sizeof(err)),
+				 0);
+		r = end != NULL ? end + 1 : r + strlen(r);
+	}
+	got = pl_select_none(&s, names, N(names), "interface", why, sizeof(why));
+	if (none_cases[_i].want == NULL)
+		ck_assert_msg(got == NULL, "case %d: [%s]", _i, got);
+	else
+		ck_assert_msg(got != NULL && strcmp(got, none_cases[_i].want) == 0, "case %d: [%s]",
+			      _i, got ? got : "NULL");
+	/* One name, excluded. */
+	if (_i == 0) {
+		ck_assert_str_eq(pl_select_none(&s, names, 1, "array", why, sizeof(why)),
+				 "the only array was excluded by --exclude");
+	}
+	pl_select_free(&s);
+}
+END_TEST
+
 TCase *
 tc_select(void)
 {
@@ -160,5 +212,6 @@ tc_select(void)
 	tcase_add_test(tc, test_select_aliases);
 	tcase_add_test(tc, test_select_has_include);
 	tcase_add_test(tc, test_select_invalid);
+	tcase_add_loop_test(tc, test_select_none, 0, N(none_cases));
 	return tc;
 }
