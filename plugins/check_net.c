@@ -393,7 +393,11 @@ net_select(const struct net_config *cfg, const struct pl_common *c, const struct
 			continue;
 		f->now = &now->v[i];
 		f->named = verdict == PL_SELECT_INCLUDED;
-		pl_netdev_link_read(c->root, name, &f->link);
+		/* The defaults read the link's kind already. */
+		if (verdict == PL_SELECT_DEFAULT)
+			pl_netdev_link_state_read(c->root, name, &f->link);
+		else
+			pl_netdev_link_read(c->root, name, &f->link);
 		f->speed = hand_speed(cfg, name);
 		f->hand_speed = !isnan(f->speed);
 		if (!f->hand_speed && f->link.speed > 0)
@@ -743,6 +747,7 @@ main(int argc, char **argv)
 	x.c = &c;
 
 	basis = pl_sample(&c, &net_ops, &x, &dt, basis_text, sizeof(basis_text), &r);
+	pl_netdev_index(&x.s[1]);    /* filled from the state: lookups by name in O(1) */
 	net_select(&cfg, &c, &x.s[0], &x.s[1], dt, &sel);
 	if (net_absentees(&c, &x.s[0], &x, basis, &r) == 0 && sel.n == 0)
 		net_none(&c, &x.s[0], &sel);

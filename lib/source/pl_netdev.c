@@ -373,27 +373,41 @@ pl_netdev_link_kind(const char *root, const char *name, struct pl_netdev_link *o
 	out->type = -1;
 	if (!pl_netdev_name_ok(name))
 		return -1;
-	out->present = sys_exists(root, name, "");
-	if (!out->present)
-		return 0;
+	/* Every interface sysfs lists has a type: reading it proves the directory, and
+	 * only an unreadable one costs the lstat that tells. */
 	sys_attr(root, name, "type", v, sizeof(v));
 	if (pl_parse_i64(v, 0, 65535, &n) == 0)
 		out->type = (int)n;
+	out->present = out->type >= 0 || sys_exists(root, name, "");
+	if (!out->present)
+		return 0;
 	out->has_device = sys_exists(root, name, "device");
-	out->is_bridge = sys_exists(root, name, "bridge");
-	out->is_wireless = sys_exists(root, name, "wireless") || sys_exists(root, name, "phy80211");
+	/* A bridge or a radio never has a device link of its own: with one, no need to
+	 * look (pl_netdev_is_virtual asks only then). */
+	if (!out->has_device) {
+		out->is_bridge = sys_exists(root, name, "bridge");
+		out->is_wireless = sys_exists(root, name, "wireless") ||
+				   sys_exists(root, name, "phy80211");
+	}
 	return 0;
 }
 
 int
 pl_netdev_link_read(const char *root, const char *name, struct pl_netdev_link *out)
 {
-	char v[64];
-
 	if (pl_netdev_link_kind(root, name, out) != 0)
 		return -1;
-	if (!out->present)
-		return 0;
+	pl_netdev_link_state_read(root, name, out);
+	return 0;
+}
+
+void
+pl_netdev_link_state_read(const char *root, const char *name, struct pl_netdev_link *out)
+{
+	char v[64];
+
+	if (!out->present || !pl_netdev_name_ok(name))
+		return;
 	sys_attr(root, name, "operstate", out->operstate, sizeof(out->operstate));
 	sys_attr(root, name, "carrier", v, sizeof(v));
 	if (strcmp(v, "0") == 0 || strcmp(v, "1") == 0)
@@ -405,7 +419,6 @@ pl_netdev_link_read(const char *root, const char *name, struct pl_netdev_link *o
 	out->speed = pl_netdev_parse_speed(v);
 	sys_attr(root, name, "duplex", v, sizeof(v));
 	out->duplex = pl_netdev_parse_duplex(v);
-	return 0;
 }
 
 static bool

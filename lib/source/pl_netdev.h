@@ -100,8 +100,8 @@ struct pl_netdev_link {
 	enum pl_duplex duplex;
 	int type;               /* ARPHRD_* (1 ethernet, 772 loopback), -1 unreadable */
 	bool has_device;        /* a "device" link: backed by hardware (or a paravirtual bus) */
-	bool is_bridge;         /* a "bridge" directory */
-	bool is_wireless;       /* a "wireless" or "phy80211" entry */
+	bool is_bridge;         /* a "bridge" directory (looked for without a device link) */
+	bool is_wireless;       /* a "wireless" or "phy80211" entry (likewise) */
 };
 
 /* Reads /sys/class/net/<name>/... below root into out. Never fails: what cannot be read
@@ -113,6 +113,9 @@ int pl_netdev_link_read(const char *root, const char *name, struct pl_netdev_lin
  * lstat calls and one read, so that a plugin can pass over virtual interfaces without
  * reading their six other attributes. Same returns as pl_netdev_link_read. */
 int pl_netdev_link_kind(const char *root, const char *name, struct pl_netdev_link *out);
+/* The rest of pl_netdev_link_read after pl_netdev_link_kind filled out: operstate,
+ * carrier, flags, speed, duplex (nothing when out->present is false). */
+void pl_netdev_link_state_read(const char *root, const char *name, struct pl_netdev_link *out);
 /* True when the name alone says virtual (lo, veth*, docker*, br-*, virbr*). */
 bool pl_netdev_virtual_name(const char *name);
 
