@@ -1293,6 +1293,12 @@ pl_render(const struct pl_result *r, enum pl_format fmt, size_t max_lines, struc
 	for (size_t i = 0; i < r->nmetrics; i++) {
 		if (r->metrics[i]->hidden)
 			continue;
+		/* An item takes at least its label, '=' and a digit: one that cannot fit is
+		 * counted without being formatted (with thousands of metrics, most are). */
+		if (perf.len + strlen(r->metrics[i]->label) + 3 > PL_OUTPUT_CAP / 2) {
+			perf_left++;
+			continue;
+		}
 		pl_buf_reset(&item);
 		perf_item(r->metrics[i], &item);
 		if (perf.len + item.len + 1 > PL_OUTPUT_CAP / 2) {
