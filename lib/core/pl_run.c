@@ -498,13 +498,22 @@ pl_run_first_line(const char *text, size_t len, char *out, size_t outlen)
 		for (; ls < le && n + 1 < outlen; ls++) {
 			unsigned char c = (unsigned char)*ls;
 
-			out[n++] = c < 0x20 || c == 0x7f || c == '|' ? '?' : (char)c;
+			if (c == '\t')
+				c = ' ';
+			else if (c < 0x20 || c == 0x7f || c == '|')
+				c = '?';
+			out[n++] = (char)c;
 		}
-		/* Cut inside a UTF-8 sequence: drop its first bytes too. */
-		if (ls < le && ((unsigned char)*ls & 0xc0) == 0x80) {
-			while (n > 0 && ((unsigned char)out[n - 1] & 0xc0) == 0x80)
-				n--;
-			if (n > 0 && ((unsigned char)out[n - 1] & 0xc0) == 0xc0)
+		if (ls < le) {
+			/* Cut inside a UTF-8 sequence: drop its first bytes too; then the
+			 * blanks the cut left at the end. */
+			if (((unsigned char)*ls & 0xc0) == 0x80) {
+				while (n > 0 && ((unsigned char)out[n - 1] & 0xc0) == 0x80)
+					n--;
+				if (n > 0 && ((unsigned char)out[n - 1] & 0xc0) == 0xc0)
+					n--;
+			}
+			while (n > 0 && out[n - 1] == ' ')
 				n--;
 		}
 		out[n] = '\0';

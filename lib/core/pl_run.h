@@ -96,9 +96,9 @@ int pl_run(const struct pl_run_spec *sp, struct pl_run_result *r, char *err, siz
 void pl_run_result_free(struct pl_run_result *r);
 
 /* The first meaningful line of text (stderr, for an UNKNOWN message): blank lines and
- * the blanks around the line are skipped, a '\r' dropped, control bytes and '|' (the
- * perfdata separator) shown as '?', cut at a character boundary to fit outlen. Returns
- * out ("" when there is no such line). */
+ * the blanks around the line are skipped, a '\r' dropped, a tab shown as a blank, other
+ * control bytes and '|' (the perfdata separator) as '?', cut at a character boundary to
+ * fit outlen. Returns out ("" when there is no such line). */
 char *pl_run_first_line(const char *text, size_t len, char *out, size_t outlen);
 
 /* One sentence on how it ended, for a message: "timed out after 2s waiting for

@@ -568,6 +568,8 @@ static const struct {
 	{ "caf\xc3\xa9 au lait\n", "caf", 5 },       /* é would be cut in half */
 	{ "caf\xc3\xa9 au lait\n", "caf\xc3\xa9", 6 },
 	{ "x\n", "", 1 },
+	{ "ab   cd\n", "ab", 5 },                    /* no blanks left by the cut */
+	{ "a\tb\n", "a b", 64 },
 };
 
 START_TEST(test_run_first_line)
