@@ -163,7 +163,6 @@ cpu_load(void *ctxp, const struct pl_store *st, int gen)
 	/* Comparable when every aggregate counter moved forward or stayed, and one moved. */
 	{
 		double pct[10];
-
 		bool still = true;
 
 		for (int i = 0; i < 10; i++)
@@ -354,7 +353,7 @@ main(int argc, char **argv)
 	struct pl_common c;
 	struct cpu_ctx x;
 	struct pl_result r;
-	char basis[128];
+	char basis[PL_SAMPLE_BASIS_MAX];
 	double dt;
 
 	pl_plugin_parse(&cpu_plugin, argc, argv, &cfg, &c);

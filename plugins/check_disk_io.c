@@ -491,11 +491,18 @@ dio_load(void *ctxp, const struct pl_store *st, int gen)
 	if (then->v == NULL)
 		return -1;
 	while ((e = pl_store_next(st, gen, DEV_NS, &pos)) != NULL) {
-		if (dev_from_state(st, gen, e, &then->v[then->n]) == 0)
+		if (dev_from_state(st, gen, e, &then->v[then->n]) == 0) {
 			then->n++;
-		else
+			continue;
+		}
+		if (x->c->verbose >= 1) {
+			struct pl_buf nb = PL_BUF_INIT;
+
+			pl_name_escape(&nb, e->name);
 			pl_debug(x->c, 1, "state entry for device '%s' is malformed: ignored",
-				 e->name);
+				 pl_buf_str(&nb));
+			pl_buf_free(&nb);
+		}
 	}
 	/* Nothing stored while devices are there now (the last run found none): sample
 	 * afresh rather than call every device new. */
@@ -763,7 +770,7 @@ main(int argc, char **argv)
 	struct pl_result r;
 	enum pl_basis basis;
 	double dt = 0;
-	char btext[128];
+	char btext[PL_SAMPLE_BASIS_MAX];
 
 	memset(&cfg, 0, sizeof(cfg));
 	pl_plugin_parse(&dio_plugin, argc, argv, &cfg, &c);

@@ -734,7 +734,7 @@ main(int argc, char **argv)
 	struct net_sel sel;
 	struct pl_result r;
 	enum pl_basis basis;
-	char basis_text[128];
+	char basis_text[PL_SAMPLE_BASIS_MAX];
 	double dt;
 
 	memset(&cfg, 0, sizeof(cfg));

@@ -2,15 +2,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "pl_buf.h"
+#include "pl_deadline.h"
 #include "pl_file.h"
 #include "pl_ini.h"
 #include "pl_num.h"
@@ -137,7 +138,6 @@ static char state_path[4096];         /* the state directory in use, for message
  * parsed, so that every report (usage errors included) is in that form. */
 static enum pl_format out_format = PL_FMT_NAGIOS;
 static bool argv_format;              /* the command line names one: it wins */
-static double armed_at;               /* CLOCK_MONOTONIC when the deadline was armed */
 
 static void
 write_out(const char *s, size_t n)
@@ -766,10 +766,6 @@ pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 void
 pl_plugin_arm(const struct pl_common *c)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	armed_at = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	pl_timeout_arm(c->timeout, c->timeout_state, service());
 }
 
@@ -795,19 +791,14 @@ pl_exit(struct pl_result *r, struct pl_common *c)
 	exit(st);
 }
 
-/* Seconds left before the deadline armed by pl_plugin_arm() (the whole --timeout when
- * it was not armed yet). */
+/* Seconds left before the process deadline (the whole --timeout when it was not armed
+ * yet). */
 static double
 time_left(const struct pl_common *c)
 {
-	struct timespec ts;
-	double left;
+	double left = pl_deadline_left(NULL);
 
-	if (armed_at == 0)
-		return c->timeout;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	left = c->timeout - ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - armed_at);
-	return left > 0 ? left : 0;
+	return isinf(left) ? c->timeout : left;
 }
 
 enum pl_store_status

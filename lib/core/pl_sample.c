@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "pl_buf.h"
+#include "pl_clock.h"
 #include "pl_file.h"
 #include "pl_num.h"
 #include "pl_sample.h"
@@ -31,13 +32,17 @@ sleep_seconds(double s)
 		;
 }
 
+/* The wall clock for the state's readings (PLUMBLINE_NOW in tests); 0 when it cannot
+ * be had (a malformed PLUMBLINE_NOW): unknown, as in a file without one. */
 static double
 wall_now(void)
 {
-	struct timespec ts;
+	struct pl_time t;
+	char err[128];
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (pl_clock_now(&t, err, sizeof(err)) != 0 || t.sec < 0)
+		return 0;
+	return (double)t.sec + (double)t.nsec / 1e9;
 }
 
 /* Why there is no earlier reading to compare with, from the load status alone. */
@@ -70,7 +75,7 @@ from_state(const struct pl_common *c, const struct pl_sample_ops *ops, void *ctx
 	if (t_now < t_then) {
 		pl_snprintf(why, whylen, "the last reading is later than now (the clock went back)");
 	} else if (t_now - t_then < min) {
-		pl_snprintf(why, whylen, "the last reading is only %s old; rates need %s",
+		pl_snprintf(why, whylen, "the last reading is only %s old, less than the %s a rate needs",
 			    pl_unit_human(h, sizeof(h), t_now - t_then, PL_U_SECONDS),
 			    pl_unit_human(m, sizeof(m), min, PL_U_SECONDS));
 	} else if ((lr = ops->load(ctx, st, gen)) == 0) {

@@ -39,6 +39,9 @@ enum pl_basis {
 	PL_BASIS_BOOT,      /* slot 1 is zero at boot: averages since boot */
 };
 
+/* Room for the basis sentence, the reason included. */
+#define PL_SAMPLE_BASIS_MAX 256
+
 /* Readings closer together than this are not compared. */
 #define PL_SAMPLE_MIN_WINDOW 1.0
 

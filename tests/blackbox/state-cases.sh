@@ -279,6 +279,76 @@ expect_perf 'busy=100%;;;0;100' 'user=100%;;;0;100' 'idle=0%;;;0;100'
 expect_contains "over the last 3s"
 finish
 
+# ---------------------------------------------------------------- why a reading was not compared
+
+begin "a later run whose counters did not move says so (not 'first run')"
+d=$(newdir)
+still=$work/debian12-t0-still
+mkdir -p "$still"
+cp -r "$D12/t0/proc" "$still/"
+awk '{ printf "%.2f %s\n", $1 + 5, $2 }' "$D12/t0/proc/uptime" >"$still/proc/uptime"
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --state-key k
+run "$CPU" --root "$still" --interval 0 --state-dir "$d" --state-key k
+expect_rc 0
+expect_contains "average since boot (no counter moved since the last reading; rates from the next run)"
+expect_not_contains "first run"
+finish
+
+begin "a run right after the last one says the reading was too recent"
+d=$(newdir)
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --state-key k
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --state-key k
+expect_rc 0
+expect_contains "average since boot (the last reading is only 0ms old, less than the 1s a rate needs; rates from the next run)"
+finish
+
+begin "with --interval and a clock that stands still (a fixture), the sample says so too"
+d=$(newdir)
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --state-key k
+run "$CPU" --root "$still" --interval 0.1 --state-dir "$d" --state-key k
+expect_rc 0
+expect_contains "(no counter moved since the last reading, and the clock did not move over the 0.1s sample; rates from the next run)"
+finish
+
+begin "after a reboot the long output says the last reading is from before it"
+d=$(newdir)
+run "$CPU" --root "$FIXTURES/cpu/reboot/t0" --interval 0 --state-dir "$d" --state-key k
+run "$CPU" --root "$FIXTURES/cpu/reboot/t1" --interval 0 --state-dir "$d" --state-key k
+expect_contains "average since boot (the last reading is from before a reboot; rates from the next run)"
+finish
+
+# ---------------------------------------------------------------- format versions
+
+begin "a state file of format version 1 is not used, -v says why, and the run writes version 2"
+d=$(newdir)
+f=$(sfile "$d" k)
+cat >"$f" <<V1
+plumbline-state 1
+plugin check_cpu
+key k
+boot_id 7aeaabb5-bc9e-42fe-9a39-a4490ef671db
+time 10
+prev_time 0
+v cpu 10 1498 0 1438 40709 346 0 25 15 0 0
+end
+V1
+chmod 600 "$f"
+run "$CPU" --root "$D12/t1" --interval 0 --state-dir "$d" --state-key k -v
+expect_rc 0
+expect_perf "$T1_BOOT_BUSY"
+expect_contains "average since boot (the state file is from an older version; rates from the next run)"
+grep -q "state format version '1', expected 2 (written by an older Plumbline" <<<"$err" ||
+	problem "-v does not say the file is of an older version: [$(head -c 300 <<<"$err")]"
+expect_valid_state "$f" k
+finish
+
+begin "the state records the wall clock beside the time since boot"
+d=$(newdir)
+PLUMBLINE_NOW=2026-12-01T21:30:00Z run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --state-key k
+grep -qx "time 221.37 1796160600" "$(sfile "$d" k)" ||
+	problem "time line: [$(grep '^time ' "$(sfile "$d" k)")], expected [time 221.37 1796160600]"
+finish
+
 # ---------------------------------------------------------------- corrupt state files
 
 # debian12 t1 moved 3 s on, with 100 more user ticks on every CPU: from a state of t1,
