@@ -224,7 +224,7 @@ END_TEST
 /* Names the kernel allows although a terminal would choke on them (odd-names). */
 START_TEST(test_odd_names)
 {
-	static const char *const want[] = { "lo", "eth0", "a\x01" "b", "a'b", "a=b", "a;b",
+	static const char *const want[] = { "lo", "eth0", "a\001b", "a'b", "a=b", "a;b",
 					     "e\x1b[31m", "\xc3\xbc" };
 	struct pl_netdev nd;
 	char err[256];
