@@ -629,14 +629,18 @@ net_none(const struct pl_common *c, const struct pl_netdev *now, const struct ne
 	const char **all = calloc(now->n + 1, sizeof(*all));
 	struct pl_buf b = PL_BUF_INIT;
 	char why[256];
+	bool none;
 
 	pl_buf_init(&b, 2048);
 	for (size_t i = 0; all != NULL && i < now->n; i++)
 		all[i] = now->v[i].name;
 	if (all != NULL)
 		list_names(&b, all, now->n);
-	if (all != NULL && pl_select_none(&c->select, all, now->n, "interface", why,
-					  sizeof(why)) != NULL)
+	/* The names are in b and why now: free the list before a pl_die, which exits. */
+	none = all != NULL && pl_select_none(&c->select, all, now->n, "interface", why,
+					     sizeof(why)) != NULL;
+	free(all);
+	if (none)
 		pl_die(PL_UNKNOWN, "%s (interfaces: %s)%s", why, pl_buf_str(&b),
 		       pl_select_has_include(&c->select) ? "" : "; name one with --include");
 	if (s->nabsent > 0) {

@@ -133,6 +133,7 @@ START_TEST(test_waiting_restored)
 	ck_assert_int_eq(pl_read_file(root, "/attr", &b, err, sizeof(err)), 0);
 	ck_assert_int_eq(pl_read_file(root, "/missing", &b, err, sizeof(err)), -1);
 	ck_assert_int_eq(pl_dir_list(root, "/", &names, &n, err, sizeof(err)), 0);
+	pl_dir_free(names, n);
 	ck_assert_int_eq(pl_dir_list(root, "/missing", &names, &n, err, sizeof(err)), -1);
 	pl_timeout_message(got, sizeof(got));
 	pl_timeout_disarm();
