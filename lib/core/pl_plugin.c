@@ -35,6 +35,10 @@ static const struct pl_choice formats[] = {
 	{ NULL, 0, false },
 };
 
+static const struct pl_choice perf_unknown[] = {
+	{ "omit", 0, false }, { "U", 1, false }, { NULL, 0, false },
+};
+
 static const struct pl_option common_opts[] = {
 	{ .name = "warning", .letter = 'w', .type = PL_OPT_STRING, .arg = "RANGE",
 	  .fn = opt_threshold, .flags = PL_OPT_SYNOPSIS,
@@ -60,7 +64,21 @@ static const struct pl_option common_opts[] = {
 		  "line, for SMS and chat) or json (for scripts and the daily report)." },
 	{ .name = "max-lines", .type = PL_OPT_INT, .min = 0, .max = 100000,
 	  PL_OPT_AT(struct pl_common, max_lines),
-	  .help = "Show at most N lines of long output (default 30); the rest are counted." },
+	  .help = "Show at most N lines of long output (default 30); the rest are counted. "
+		  "Problems come first, the worst first." },
+	{ .name = "perfdata-unknown", .type = PL_OPT_CHOICE, .arg = "MODE",
+	  .choices = perf_unknown, PL_OPT_AT(struct pl_common, perf_unknown),
+	  .help = "omit (default): a metric without a value this run is left out of the "
+		  "perfdata, as many graphers reject 'U'; U: it is printed as U." },
+	{ .name = "one-line-perfdata", .type = PL_OPT_SWITCH,
+	  PL_OPT_AT(struct pl_common, oneline_perf),
+	  .help = "Add the perfdata to --output-format=one-line (left out by default: that "
+		  "form is for SMS and chat, at most 1000 bytes)." },
+	{ .name = "missing-value-state", .type = PL_OPT_STATE,
+	  PL_OPT_AT(struct pl_common, missing_state),
+	  .help = "State of a threshold on a metric whose value cannot be had for a lasting "
+		  "reason (the kernel does not know a link speed): unknown (default), "
+		  "critical, warning or ok. The output says how to provide the value." },
 	{ .name = "extra-opts", .type = PL_OPT_OPTIONAL, .arg = "[SECTION][@FILE]",
 	  .fn = opt_extra,
 	  .help = "Read options from SECTION (default: the plugin's name) of an ini file "
@@ -721,6 +739,7 @@ pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 	c->timeout = 10;
 	c->timeout_state = PL_UNKNOWN;
 	c->max_lines = 30;
+	c->missing_state = PL_UNKNOWN;
 	c->interval = 0.5;
 	tables[nt++] = (struct pl_opt_table){ common_opts, c };
 	tables[nt++] = (struct pl_opt_table){ p->options, cfg };
@@ -773,15 +792,18 @@ void
 pl_exit(struct pl_result *r, struct pl_common *c)
 {
 	struct pl_buf out = PL_BUF_INIT;
+	struct pl_render_opts o = { c->format, c->max_lines, c->perf_unknown != 0,
+				    c->oneline_perf };
 	char err[512];
 	enum pl_state st;
 
 	pl_timeout_waiting("evaluating thresholds");
+	r->missing_state = c->missing_state;
 	if (pl_result_apply(r, &c->thresholds, cur ? cur->primary : NULL, err, sizeof(err)) != 0)
 		pl_usage_die("%s", err);
 	pl_timeout_disarm();
 	pl_buf_init(&out, 4 << 20);
-	pl_render(r, c->format, c->max_lines, &out);
+	pl_render_with(r, &o, &out);
 	st = pl_result_state(r);
 	write_out(pl_buf_str(&out), out.len);
 	pl_buf_free(&out);

@@ -37,6 +37,9 @@ struct pl_common {
 	int verbose;                 /* 0..3 */
 	enum pl_format format;
 	size_t max_lines;
+	int perf_unknown;            /* --perfdata-unknown: 0 omit, 1 U */
+	bool oneline_perf;           /* --one-line-perfdata */
+	enum pl_state missing_state; /* --missing-value-state */
 	struct pl_thresholds thresholds;
 	const char *root;            /* NULL: the live system */
 	const char *state_dir;       /* NULL: the default */
@@ -68,8 +71,10 @@ void pl_usage_die(const char *fmt, ...);
 __attribute__((format(printf, 3, 4)))
 void pl_debug(const struct pl_common *c, int level, const char *fmt, ...);
 
-/* Applies the thresholds, renders r in the chosen form, frees it and exits with its
- * state. A threshold that matches nothing ends as a usage error instead. */
+/* Applies the thresholds (pl_result_apply, with --missing-value-state), renders r in the
+ * chosen form (pl_render_with, with --max-lines, --perfdata-unknown and
+ * --one-line-perfdata), frees it and exits with its state. A threshold that matches
+ * nothing (and is not about an item this host lacks) ends as a usage error instead. */
 __attribute__((noreturn))
 void pl_exit(struct pl_result *r, struct pl_common *c);
 

@@ -165,11 +165,17 @@ pl_range_why(const struct pl_range *r, double x, enum pl_unit u, char *buf, size
 
 	pl_unit_human(a, sizeof(a), r->start, u);
 	pl_unit_human(b, sizeof(b), r->end, u);
-	if (r->inside)
-		pl_snprintf(buf, len, "in %s:%s", r->start_inf ? "~" : a, r->end_inf ? "" : b);
+	if (r->inside && r->start_inf && r->end_inf)
+		pl_snprintf(buf, len, "at any value");
+	else if (r->inside && r->start_inf)
+		pl_snprintf(buf, len, "at or under %s", b);
+	else if (r->inside && r->end_inf)
+		pl_snprintf(buf, len, "at or over %s", a);
+	else if (r->inside)
+		pl_snprintf(buf, len, "between %s and %s", a, b);
 	else if (!r->end_inf && x > r->end)
-		pl_snprintf(buf, len, "> %s", b);
+		pl_snprintf(buf, len, "over %s", b);
 	else
-		pl_snprintf(buf, len, "< %s", a);
+		pl_snprintf(buf, len, "under %s", a);
 	return buf;
 }

@@ -49,7 +49,8 @@ struct pl_range pl_range_for(const struct pl_range *r, enum pl_unit u);
  * ("~:10", "10:", "@10:20", "10"); "" for an unset range. Returns buf. */
 char *pl_range_format(const struct pl_range *r, char *buf, size_t len);
 
-/* Describes why x alerts, for the status line: "> 90%", "< 10%", "in 10:20". Returns buf. */
+/* Describes why x alerts, in words for the status line: "over 90%", "under 10%",
+ * "between 10 and 20" ('@' ranges: also "at or over 10", "at or under 10"). Returns buf. */
 char *pl_range_why(const struct pl_range *r, double x, enum pl_unit u, char *buf, size_t len);
 
 #endif

@@ -44,8 +44,8 @@ pl_state_parse(const char *s, enum pl_state *out)
 	return -1;
 }
 
-static int
-severity(enum pl_state s)
+int
+pl_state_severity(enum pl_state s)
 {
 	switch (s) {
 	case PL_OK: return 0;
@@ -59,7 +59,7 @@ severity(enum pl_state s)
 enum pl_state
 pl_state_worst(enum pl_state a, enum pl_state b)
 {
-	return severity(a) >= severity(b) ? a : b;
+	return pl_state_severity(a) >= pl_state_severity(b) ? a : b;
 }
 
 int
@@ -120,6 +120,7 @@ pl_result_init(struct pl_result *r, const char *plugin, const char *service)
 	memset(r, 0, sizeof(*r));
 	r->plugin = plugin;
 	r->service = service;
+	r->missing_state = PL_UNKNOWN;
 	pl_buf_init(&r->summary, 1024);
 }
 
@@ -158,6 +159,7 @@ pl_result_free(struct pl_result *r)
 	free(r->items);
 	free(r->item_hash);
 	facts_free(r->facts, r->nfacts);
+	free(r->marks);
 	pl_buf_free(&r->summary);
 	memset(r, 0, sizeof(*r));
 }
@@ -513,6 +515,23 @@ pl_item_state(const struct pl_item *it)
 	return s;
 }
 
+bool
+pl_metric_by_rule(const struct pl_metric *m)
+{
+	struct pl_buf b = PL_BUF_INIT;
+	bool same;
+
+	if (m->item == NULL || m->name == NULL)
+		return false;
+	pl_buf_init(&b, 4096);
+	pl_buf_puts(&b, m->item->prefix);
+	pl_buf_putc(&b, '_');
+	pl_label_escape(&b, m->name);
+	same = strcmp(pl_buf_str(&b), m->label) == 0;
+	pl_buf_free(&b);
+	return same;
+}
+
 static bool
 label_char(unsigned char c)
 {
@@ -583,9 +602,50 @@ pl_result_summary(struct pl_result *r, const char *fmt, ...)
 	va_list ap;
 
 	pl_buf_reset(&r->summary);
+	r->nmarks = 0;
 	va_start(ap, fmt);
 	pl_buf_vprintf(&r->summary, fmt, ap);
 	va_end(ap);
+}
+
+void
+pl_result_summary_add(struct pl_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pl_buf_vprintf(&r->summary, fmt, ap);
+	va_end(ap);
+}
+
+void
+pl_result_summary_metric(struct pl_result *r, const struct pl_metric *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pl_buf_vprintf(&r->summary, fmt, ap);
+	va_end(ap);
+	if (m == &scratch_metric)
+		return;
+	if (r->nmarks == r->marks_cap) {
+		size_t ncap = r->marks_cap ? r->marks_cap * 2 : 8;
+		struct pl_mark *v = realloc(r->marks, ncap * sizeof(*v));
+
+		if (v == NULL) {
+			r->oom = true;
+			return;
+		}
+		r->marks = v;
+		r->marks_cap = ncap;
+	}
+	r->marks[r->nmarks++] = (struct pl_mark){ r->summary.len, m };
+}
+
+void
+pl_result_expect_items(struct pl_result *r, const char *kind)
+{
+	r->expect_kind = kind;
 }
 
 static void __attribute__((format(printf, 4, 0)))
@@ -666,23 +726,6 @@ pl_result_finding(struct pl_result *r, enum pl_state state, const char *fmt, ...
 	va_end(ap);
 }
 
-/* A line as shown: an item's texts after the item's escaped name. */
-static void
-line_put(struct pl_buf *b, const struct pl_line *l)
-{
-	if (l->item != NULL) {
-		pl_name_escape(b, l->item->name);
-		pl_buf_puts(b, ": ");
-	}
-	pl_buf_puts(b, l->text);
-}
-
-static size_t
-line_len(const struct pl_line *l)
-{
-	return strlen(l->text) + (l->item != NULL ? strlen(l->item->name) * 4 + 2 : 0);
-}
-
 static int
 label_cmp(const void *a, const void *b)
 {
@@ -754,78 +797,217 @@ primary_units(const struct pl_result *r, const char *const *primary, char *buf, 
 	pl_buf_free(&b);
 }
 
-int
-pl_result_apply(struct pl_result *r, const struct pl_thresholds *t,
-		const char *const *primary, char *err, size_t errlen)
+/* A labelled threshold that matches no metric: is it about an item this host lacks?
+ * It is when the part after some '_' matches the name of a metric the items here have
+ * ("md0_spare": md1 has a "spare"; only metrics labelled by the one rule count), or
+ * when the check reports items and found none.
+ * Sets *kind to the kind of item it is about. */
+static bool
+absent_item(const struct pl_result *r, const char *pattern, const char **kind)
 {
-	char labels[200];
-
-	check_labels(r);
-	for (size_t i = 0; i < t->n; i++) {
-		const struct pl_threshold *th = &t->v[i];
-		const char *opt = th->critical ? (th->pattern ? "--criticalx" : "-c")
-					       : (th->pattern ? "--warningx" : "-w");
-		bool matched = false, present = false;
-
-		if (th->pattern == NULL) {
-			/* The first primary pattern whose metrics are in the range's unit. */
-			const char *fitted = NULL, *seen = NULL;
-			char units[200];
-
-			for (size_t k = 0; primary != NULL && primary[k] != NULL && !fitted; k++) {
-				for (size_t j = 0; j < r->nmetrics; j++) {
-					struct pl_metric *m = r->metrics[j];
-
-					if (fnmatch(primary[k], m->label, 0) != 0)
-						continue;
-					if (seen == NULL)
-						seen = m->label;
-					present = true;
-					if (!pl_range_fits(&th->range, m->unit))
-						continue;
-					*(th->critical ? &m->crit : &m->warn) =
-						pl_range_for(&th->range, m->unit);
-					fitted = primary[k];
-				}
-			}
-			if (fitted != NULL || !present)
-				continue;   /* applied, or the primary metric is not measured now */
-			primary_units(r, primary, units, sizeof(units));
-			pl_snprintf(err, errlen, "%s %s: a range in %s fits no primary metric (%s)",
-				    opt, th->text, pl_unit_name(th->range.unit), units);
-			return -1;
-		}
+	if (r->nitems == 0) {
+		*kind = r->expect_kind;
+		return r->expect_kind != NULL;
+	}
+	for (const char *u = strchr(pattern, '_'); u != NULL; u = strchr(u + 1, '_')) {
 		for (size_t k = 0; k < r->nmetrics; k++) {
-			struct pl_metric *m = r->metrics[k];
+			const struct pl_metric *m = r->metrics[k];
 
-			if (fnmatch(th->pattern, m->label, 0) != 0)
-				continue;
-			if (!pl_range_fits(&th->range, m->unit)) {
-				pl_snprintf(err, errlen, "%s %s: '%s' is in %s (suffixes: %s)", opt,
-					    th->text, m->label, pl_unit_name(m->unit),
-					    pl_unit_suffixes(m->unit));
-				return -1;
+			if (pl_metric_by_rule(m) && fnmatch(u + 1, m->name, 0) == 0) {
+				*kind = m->item->kind;
+				return true;
 			}
-			*(th->critical ? &m->crit : &m->warn) = pl_range_for(&th->range, m->unit);
-			matched = true;
-		}
-		if (!matched) {
-			list_labels(r, labels, sizeof(labels));
-			pl_snprintf(err, errlen, "%s %s: no metric is labelled '%s'; labels: %s", opt,
-				    th->text, th->pattern, labels[0] ? labels : "none");
-			return -1;
 		}
 	}
+	return false;
+}
+
+static const char *
+threshold_opt(const struct pl_threshold *th)
+{
+	return th->critical ? (th->pattern ? "--criticalx" : "-c")
+			    : (th->pattern ? "--warningx" : "-w");
+}
+
+static void
+set_range(struct pl_metric *m, const struct pl_threshold *th, size_t i)
+{
+	if (th->critical) {
+		m->crit = pl_range_for(&th->range, m->unit);
+		m->crit_src = i + 1;
+	} else {
+		m->warn = pl_range_for(&th->range, m->unit);
+		m->warn_src = i + 1;
+	}
+}
+
+/* -w/-c: the first primary pattern whose metrics are in the range's unit. Returns 0, or
+ * -1 with why in err. */
+static int
+apply_primary(struct pl_result *r, const struct pl_threshold *th, size_t i,
+	      const char *const *primary, char *err, size_t errlen)
+{
+	const char *fitted = NULL;
+	bool present = false;
+	char units[200];
+
+	for (size_t k = 0; primary != NULL && primary[k] != NULL && !fitted; k++) {
+		for (size_t j = 0; j < r->nmetrics; j++) {
+			struct pl_metric *m = r->metrics[j];
+
+			if (fnmatch(primary[k], m->label, 0) != 0)
+				continue;
+			present = true;
+			if (!pl_range_fits(&th->range, m->unit))
+				continue;
+			set_range(m, th, i);
+			fitted = primary[k];
+		}
+	}
+	if (fitted != NULL || !present)
+		return 0;   /* applied, or the primary metric is not measured now */
+	primary_units(r, primary, units, sizeof(units));
+	pl_snprintf(err, errlen, "%s %s: a range in %s fits no primary metric (%s)",
+		    threshold_opt(th), th->text, pl_unit_name(th->range.unit), units);
+	return -1;
+}
+
+static int
+apply_labelled(struct pl_result *r, const struct pl_threshold *th, size_t i, char *err,
+	       size_t errlen)
+{
+	const char *kind = NULL;
+	bool matched = false;
+	char labels[200];
+
 	for (size_t k = 0; k < r->nmetrics; k++) {
 		struct pl_metric *m = r->metrics[k];
 
+		if (fnmatch(th->pattern, m->label, 0) != 0)
+			continue;
+		if (!pl_range_fits(&th->range, m->unit)) {
+			pl_snprintf(err, errlen, "%s %s: '%s' is in %s (suffixes: %s)",
+				    threshold_opt(th), th->text, m->label,
+				    pl_unit_name(m->unit), pl_unit_suffixes(m->unit));
+			return -1;
+		}
+		set_range(m, th, i);
+		matched = true;
+	}
+	if (matched)
+		return 0;
+	if (absent_item(r, th->pattern, &kind)) {
+		/* One config for a group of hosts: an item another host has is no error. */
+		pl_result_line(r, "%s %s: no %s on this host matches '%s'; not judged here",
+			       threshold_opt(th), th->text, kind, th->pattern);
+		return 0;
+	}
+	list_labels(r, labels, sizeof(labels));
+	pl_snprintf(err, errlen, "%s %s: no metric is labelled '%s'; labels: %s",
+		    threshold_opt(th), th->text, th->pattern, labels[0] ? labels : "none");
+	return -1;
+}
+
+/* True when the critical range lies inside the warning range (and is not the same):
+ * every value outside the warning range is outside the critical one too, so the
+ * metric goes CRITICAL where it should first be WARNING. */
+static bool
+never_warns(const struct pl_range *w, const struct pl_range *c)
+{
+	double wl = w->start_inf ? -INFINITY : w->start, wh = w->end_inf ? INFINITY : w->end;
+	double cl = c->start_inf ? -INFINITY : c->start, ch = c->end_inf ? INFINITY : c->end;
+
+	if (!w->set || !c->set || w->inside || c->inside)
+		return false;
+	return cl >= wl && ch <= wh && (cl != wl || ch != wh);
+}
+
+/* "-w 90 -c 80": a warning line per pair of thresholds, naming one metric. */
+static void
+swapped_ranges(struct pl_result *r, const struct pl_thresholds *t)
+{
+	size_t seen[8][2], nseen = 0;
+
+	for (size_t k = 0; k < r->nmetrics; k++) {
+		const struct pl_metric *m = r->metrics[k];
+		bool dup = false;
+
+		if (m->warn_src == 0 || m->crit_src == 0 || !never_warns(&m->warn, &m->crit))
+			continue;
+		for (size_t i = 0; i < nseen; i++)
+			dup |= seen[i][0] == m->warn_src && seen[i][1] == m->crit_src;
+		if (dup || nseen == 8)
+			continue;
+		seen[nseen][0] = m->warn_src;
+		seen[nseen++][1] = m->crit_src;
+		pl_result_line(r, "%s %s and %s %s: the critical range lies inside the warning "
+			       "range, so %s can never be WARNING, only CRITICAL (swapped?)",
+			       threshold_opt(&t->v[m->warn_src - 1]), t->v[m->warn_src - 1].text,
+			       threshold_opt(&t->v[m->crit_src - 1]), t->v[m->crit_src - 1].text,
+			       m->label);
+	}
+}
+
+/* Judges every metric. A user's threshold on a metric without a value is never silently
+ * green: a lasting reason makes it r->missing_state; for this run only, one line lists
+ * what was not judged. */
+static void
+evaluate(struct pl_result *r)
+{
+	struct pl_buf skipped = PL_BUF_INIT;
+	size_t nskipped = 0;
+
+	pl_buf_init(&skipped, 2048);
+	for (size_t k = 0; k < r->nmetrics; k++) {
+		struct pl_metric *m = r->metrics[k];
+		bool user = m->warn_src != 0 || m->crit_src != 0;
+
+		m->state = PL_OK;
+		if (isnan(m->value)) {
+			if (user && m->missing == PL_MISSING_LASTING) {
+				m->state = r->missing_state;
+			} else if (user && nskipped++ < 5) {
+				pl_buf_puts(&skipped, nskipped > 1 ? ", " : "");
+				if (pl_metric_by_rule(m)) {
+					pl_name_escape(&skipped, m->item->name);
+					pl_buf_printf(&skipped, " %s", m->name);
+				} else {
+					pl_buf_puts(&skipped, m->label);
+				}
+				if (m->why != NULL)
+					pl_buf_printf(&skipped, " (%s)", m->why);
+			}
+			continue;
+		}
 		if (pl_range_alerts(&m->crit, m->value))
 			m->state = PL_CRITICAL;
 		else if (pl_range_alerts(&m->warn, m->value))
 			m->state = PL_WARNING;
-		else
-			m->state = PL_OK;
 	}
+	if (nskipped > 5)
+		pl_buf_printf(&skipped, " (+%zu more)", nskipped - 5);
+	if (nskipped)
+		pl_result_line(r, "not judged this run (no value): %s", pl_buf_str(&skipped));
+	pl_buf_free(&skipped);
+}
+
+int
+pl_result_apply(struct pl_result *r, const struct pl_thresholds *t,
+		const char *const *primary, char *err, size_t errlen)
+{
+	check_labels(r);
+	for (size_t k = 0; k < r->nmetrics; k++)
+		r->metrics[k]->warn_src = r->metrics[k]->crit_src = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct pl_threshold *th = &t->v[i];
+		int rc = th->pattern == NULL ? apply_primary(r, th, i, primary, err, errlen)
+					     : apply_labelled(r, th, i, err, errlen);
+
+		if (rc != 0)
+			return -1;
+	}
+	evaluate(r);
+	swapped_ranges(r, t);
 	return 0;
 }
 
@@ -842,551 +1024,4 @@ pl_result_state(const struct pl_result *r)
 		if (r->lines[i].state >= 0)
 			s = pl_state_worst(s, (enum pl_state)r->lines[i].state);
 	return s;
-}
-
-/* "iowait=45.2% (crit > 30%)" */
-static void
-metric_problem(const struct pl_metric *m, struct pl_buf *b)
-{
-	char v[64], why[96];
-	const struct pl_range *rg = m->state == PL_CRITICAL ? &m->crit : &m->warn;
-
-	pl_unit_human(v, sizeof(v), m->value, m->unit);
-	pl_range_why(rg, m->value, m->unit, why, sizeof(why));
-	pl_buf_printf(b, "%s=%s (%s %s)", m->label, v, m->state == PL_CRITICAL ? "crit" : "warn",
-		      why);
-}
-
-/* Problems lead the status line, the most severe first, at most three named. Returns
- * true when the line names every problem in full, so that the long output need not
- * repeat them. */
-static bool
-status_line(const struct pl_result *r, struct pl_buf *b)
-{
-	static const enum pl_state order[] = { PL_CRITICAL, PL_UNKNOWN, PL_WARNING };
-	enum pl_state st = pl_result_state(r);
-	size_t named = 0, more = 0;
-
-	pl_buf_printf(b, "%s %s - ", r->service, pl_state_name(st));
-	if (r->oom) {
-		pl_buf_puts(b, "out of memory while building the result; ");
-	}
-	for (size_t o = 0; o < 3; o++) {
-		for (size_t i = 0; i < r->nlines; i++) {
-			if (r->lines[i].state != (int)order[o])
-				continue;
-			if (named++ < 3) {
-				if (named > 1)
-					pl_buf_puts(b, ", ");
-				line_put(b, &r->lines[i]);
-			} else
-				more++;
-		}
-		for (size_t i = 0; i < r->nmetrics; i++) {
-			if (r->metrics[i]->state != order[o])
-				continue;
-			if (named++ < 3) {
-				if (named > 1)
-					pl_buf_puts(b, ", ");
-				metric_problem(r->metrics[i], b);
-			} else {
-				more++;
-			}
-		}
-	}
-	if (more)
-		pl_buf_printf(b, " (+%zu more)", more);
-	if (r->summary.len) {
-		/* Not "; ": Nagios Core rewrites semicolons in plugin output. */
-		if (named)
-			pl_buf_puts(b, " - ");
-		pl_buf_add(b, r->summary.data, r->summary.len);
-	} else if (!named) {
-		pl_buf_puts(b, "no problems found");
-	}
-	if (b->len > PL_STATUS_CAP) {
-		b->len = PL_STATUS_CAP - 3;
-		b->data[b->len] = '\0';
-		pl_buf_puts(b, "...");
-		more++;
-	}
-	for (char *p = b->data; p && *p; p++)
-		if (*p == '\n' || *p == '\r' || *p == '|')
-			*p = *p == '|' ? '/' : ' ';
-	return more == 0;
-}
-
-static int
-metric_prec(const struct pl_metric *m)
-{
-	if (m->prec >= 0)
-		return m->prec;
-	switch (m->unit) {
-	case PL_U_BYTES:
-	case PL_U_COUNTER:
-		return 0;
-	case PL_U_SECONDS:
-	case PL_U_VOLTS:
-		return 6;
-	default:
-		return 2;
-	}
-}
-
-/* 'label'=value[uom];warn;crit;min;max, empty trailing fields left out. */
-static void
-perf_item(const struct pl_metric *m, struct pl_buf *b)
-{
-	char f[5][64];
-	int last = 0;
-	bool quote = strpbrk(m->label, " ='\"") != NULL;
-
-	/* Labels come from outside data (interface names, mount points): a '|' or a
-	 * control character would break the output's structure, so they become '_'. */
-	if (quote)
-		pl_buf_putc(b, '\'');
-	for (const unsigned char *p = (const unsigned char *)m->label; *p; p++) {
-		if (*p == '\'' && quote)
-			pl_buf_putc(b, '\'');
-		pl_buf_putc(b, *p == '|' || *p < 0x20 || *p == 0x7f ? '_' : (char)*p);
-	}
-	if (quote)
-		pl_buf_putc(b, '\'');
-	if (isnan(m->value))
-		pl_snprintf(f[0], sizeof(f[0]), "U");
-	else
-		pl_snprintf(f[0], sizeof(f[0]), "%s%s",
-			    pl_fmt_num(f[4], sizeof(f[4]), m->value, metric_prec(m)),
-			    pl_unit_uom(m->unit));
-	pl_range_format(&m->warn, f[1], sizeof(f[1]));
-	pl_range_format(&m->crit, f[2], sizeof(f[2]));
-	f[3][0] = f[4][0] = '\0';
-	if (m->has_min)
-		pl_fmt_num(f[3], sizeof(f[3]), m->min, metric_prec(m));
-	{
-		char mx[64] = "";
-
-		if (m->has_max)
-			pl_fmt_num(mx, sizeof(mx), m->max, metric_prec(m));
-		pl_strlcpy(f[4], mx, sizeof(f[4]));
-	}
-	for (int i = 1; i < 5; i++)
-		if (f[i][0])
-			last = i;
-	pl_buf_printf(b, "=%s", f[0]);
-	for (int i = 1; i <= last; i++)
-		pl_buf_printf(b, ";%s", f[i]);
-}
-
-/* The length of the valid UTF-8 sequence at p (RFC 3629: no overlong forms, no
- * surrogates, nothing above U+10FFFF), or 0. */
-static size_t
-utf8_len(const unsigned char *p)
-{
-	size_t n;
-	unsigned lo = 0x80, hi = 0xbf;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (p[0] == 0xe0)
-		lo = 0xa0;
-	else if (p[0] == 0xed)
-		hi = 0x9f;
-	else if (p[0] == 0xf0)
-		lo = 0x90;
-	else if (p[0] == 0xf4)
-		hi = 0x8f;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return n;
-}
-
-void
-pl_json_string(struct pl_buf *out, const char *s)
-{
-	pl_buf_putc(out, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p >= 0x80) {
-			size_t n = utf8_len(p);
-
-			if (n == 0) {
-				pl_buf_puts(out, "\xef\xbf\xbd");   /* U+FFFD */
-				continue;
-			}
-			pl_buf_add(out, p, n);
-			p += n - 1;
-			continue;
-		}
-		switch (*p) {
-		case '"': pl_buf_puts(out, "\\\""); break;
-		case '\\': pl_buf_puts(out, "\\\\"); break;
-		case '\n': pl_buf_puts(out, "\\n"); break;
-		case '\r': pl_buf_puts(out, "\\r"); break;
-		case '\t': pl_buf_puts(out, "\\t"); break;
-		default:
-			if (*p < 0x20)
-				pl_buf_printf(out, "\\u%04x", *p);
-			else
-				pl_buf_putc(out, (char)*p);
-		}
-	}
-	pl_buf_putc(out, '"');
-}
-
-static void
-json_num(struct pl_buf *out, double v, int prec)
-{
-	char n[64];
-
-	if (isnan(v) || isinf(v))
-		pl_buf_puts(out, "null");
-	else
-		pl_buf_puts(out, pl_fmt_num(n, sizeof(n), v, prec));
-}
-
-static void
-json_metric(struct pl_buf *out, const struct pl_metric *m)
-{
-	static const char *const missing[] = { "", "this run", "lasting" };
-	char rg[96];
-
-	pl_buf_puts(out, "{\"label\":");
-	pl_json_string(out, m->label);
-	if (m->item != NULL) {
-		pl_buf_puts(out, ",\"name\":");
-		pl_json_string(out, m->name ? m->name : "");
-	}
-	pl_buf_puts(out, ",\"value\":");
-	json_num(out, m->value, metric_prec(m));
-	pl_buf_puts(out, ",\"unit\":");
-	pl_json_string(out, pl_unit_name(m->unit));
-	pl_buf_puts(out, ",\"uom\":");
-	pl_json_string(out, pl_unit_uom(m->unit));
-	pl_buf_puts(out, ",\"warn\":");
-	if (m->warn.set)
-		pl_json_string(out, pl_range_format(&m->warn, rg, sizeof(rg)));
-	else
-		pl_buf_puts(out, "null");
-	pl_buf_puts(out, ",\"crit\":");
-	if (m->crit.set)
-		pl_json_string(out, pl_range_format(&m->crit, rg, sizeof(rg)));
-	else
-		pl_buf_puts(out, "null");
-	pl_buf_puts(out, ",\"min\":");
-	json_num(out, m->has_min ? m->min : NAN, metric_prec(m));
-	pl_buf_puts(out, ",\"max\":");
-	json_num(out, m->has_max ? m->max : NAN, metric_prec(m));
-	pl_buf_printf(out, ",\"state\":\"%s\",\"perfdata\":%s", pl_state_name(m->state),
-		      m->hidden ? "false" : "true");
-	if (m->missing != PL_MISSING_NONE && isnan(m->value)) {
-		pl_buf_printf(out, ",\"missing\":{\"for\":\"%s\",\"why\":",
-			      missing[m->missing]);
-		if (m->why != NULL)
-			pl_json_string(out, m->why);
-		else
-			pl_buf_puts(out, "null");
-		pl_buf_puts(out, ",\"fix\":");
-		if (m->fix != NULL)
-			pl_json_string(out, m->fix);
-		else
-			pl_buf_puts(out, "null");
-		pl_buf_putc(out, '}');
-	}
-	pl_buf_putc(out, '}');
-}
-
-/* Metrics and lines grouped by item: the indexes of group g (0: the result itself,
- * 1 + i: item i) are v[start[g]] .. v[start[g + 1] - 1], in the order added. */
-struct groups {
-	size_t *start, *v;
-};
-
-static int
-group(size_t ngroups, size_t n, const size_t *key, struct groups *g)
-{
-	g->start = calloc(ngroups + 1, sizeof(*g->start));
-	g->v = malloc((n ? n : 1) * sizeof(*g->v));
-	if (g->start == NULL || g->v == NULL)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		g->start[key[i] + 1]++;
-	for (size_t k = 0; k < ngroups; k++)
-		g->start[k + 1] += g->start[k];
-	{
-		size_t *fill = calloc(ngroups, sizeof(*fill));
-
-		if (fill == NULL)
-			return -1;
-		for (size_t i = 0; i < n; i++)
-			g->v[g->start[key[i]] + fill[key[i]]++] = i;
-		free(fill);
-	}
-	return 0;
-}
-
-struct json_ctx {
-	const struct pl_result *r;
-	struct groups metrics, lines;
-	enum pl_state *states;       /* per item */
-};
-
-static void
-json_facts(struct pl_buf *out, const struct pl_fact *f, size_t n)
-{
-	pl_buf_puts(out, ",\"facts\":{");
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			pl_buf_putc(out, ',');
-		pl_json_string(out, f[i].key);
-		pl_buf_putc(out, ':');
-		pl_json_string(out, f[i].value);
-	}
-	pl_buf_putc(out, '}');
-}
-
-/* The findings, lines, metrics, facts and items of group g (the result or an item). */
-static void
-json_node(const struct json_ctx *x, size_t g, const struct pl_item *first,
-	  const struct pl_fact *facts, size_t nfacts, struct pl_buf *out)
-{
-	const struct pl_result *r = x->r;
-
-	pl_buf_puts(out, ",\"findings\":[");
-	for (size_t j = x->lines.start[g], k = 0; j < x->lines.start[g + 1]; j++) {
-		const struct pl_line *l = &r->lines[x->lines.v[j]];
-
-		if (l->state < 0)
-			continue;
-		pl_buf_printf(out, "%s{\"state\":\"%s\",\"text\":", k++ ? "," : "",
-			      pl_state_name((enum pl_state)l->state));
-		pl_json_string(out, l->text);
-		pl_buf_putc(out, '}');
-	}
-	pl_buf_puts(out, "],\"lines\":[");
-	for (size_t j = x->lines.start[g], k = 0; j < x->lines.start[g + 1]; j++) {
-		const struct pl_line *l = &r->lines[x->lines.v[j]];
-
-		if (l->state >= 0)
-			continue;
-		if (k++)
-			pl_buf_putc(out, ',');
-		pl_json_string(out, l->text);
-	}
-	pl_buf_puts(out, "],\"metrics\":[");
-	for (size_t j = x->metrics.start[g]; j < x->metrics.start[g + 1]; j++) {
-		if (j > x->metrics.start[g])
-			pl_buf_putc(out, ',');
-		json_metric(out, r->metrics[x->metrics.v[j]]);
-	}
-	pl_buf_putc(out, ']');
-	json_facts(out, facts, nfacts);
-	pl_buf_puts(out, ",\"items\":[");
-	for (const struct pl_item *it = first; it != NULL; it = it->next) {
-		if (it != first)
-			pl_buf_putc(out, ',');
-		pl_buf_puts(out, "{\"kind\":");
-		pl_json_string(out, it->kind);
-		pl_buf_puts(out, ",\"name\":");
-		pl_json_string(out, it->name);
-		pl_buf_puts(out, ",\"label\":");
-		pl_json_string(out, it->prefix);
-		pl_buf_printf(out, ",\"state\":\"%s\"", pl_state_name(x->states[it->index]));
-		json_node(x, it->index + 1, it->child, it->facts, it->nfacts, out);
-		pl_buf_putc(out, '}');
-	}
-	pl_buf_putc(out, ']');
-}
-
-/* Each item's state: the worst of what is in it or below it. */
-static void
-item_states(const struct pl_result *r, enum pl_state *st)
-{
-	for (size_t i = 0; i < r->nitems; i++)
-		st[i] = PL_OK;
-	for (size_t i = 0; i < r->nmetrics; i++)
-		for (const struct pl_item *it = r->metrics[i]->item; it; it = it->parent)
-			st[it->index] = pl_state_worst(st[it->index], r->metrics[i]->state);
-	for (size_t i = 0; i < r->nlines; i++) {
-		if (r->lines[i].state < 0)
-			continue;
-		for (const struct pl_item *it = r->lines[i].item; it; it = it->parent)
-			st[it->index] = pl_state_worst(st[it->index],
-						       (enum pl_state)r->lines[i].state);
-	}
-}
-
-static void
-render_json(const struct pl_result *r, const char *status, struct pl_buf *out)
-{
-	enum pl_state st = pl_result_state(r);
-	struct json_ctx x = { r, { NULL, NULL }, { NULL, NULL }, NULL };
-	size_t n = r->nmetrics > r->nlines ? r->nmetrics : r->nlines;
-	size_t *key = malloc((n ? n : 1) * sizeof(*key));
-
-	x.states = malloc((r->nitems ? r->nitems : 1) * sizeof(*x.states));
-	if (key == NULL || x.states == NULL)
-		goto oom;
-	for (size_t i = 0; i < r->nmetrics; i++)
-		key[i] = r->metrics[i]->item ? r->metrics[i]->item->index + 1 : 0;
-	if (group(r->nitems + 1, r->nmetrics, key, &x.metrics) != 0)
-		goto oom;
-	for (size_t i = 0; i < r->nlines; i++)
-		key[i] = r->lines[i].item ? r->lines[i].item->index + 1 : 0;
-	if (group(r->nitems + 1, r->nlines, key, &x.lines) != 0)
-		goto oom;
-	item_states(r, x.states);
-
-	pl_buf_puts(out, "{\"plugin\":");
-	pl_json_string(out, r->plugin ? r->plugin : "");
-	pl_buf_puts(out, ",\"service\":");
-	pl_json_string(out, r->service);
-	pl_buf_printf(out, ",\"state\":\"%s\",\"exit_code\":%d,\"status\":", pl_state_name(st),
-		      (int)st);
-	pl_json_string(out, status);
-	pl_buf_puts(out, ",\"summary\":");
-	pl_json_string(out, pl_buf_str(&r->summary));
-	json_node(&x, 0, r->child, r->facts, r->nfacts, out);
-	pl_buf_puts(out, "}\n");
-	goto end;
-oom:
-	pl_buf_puts(out, "{\"plugin\":");
-	pl_json_string(out, r->plugin ? r->plugin : "");
-	pl_buf_puts(out, ",\"service\":");
-	pl_json_string(out, r->service);
-	pl_buf_puts(out, ",\"state\":\"UNKNOWN\",\"exit_code\":3,\"status\":\"out of memory\"}\n");
-end:
-	free(key);
-	free(x.states);
-	free(x.metrics.start);
-	free(x.metrics.v);
-	free(x.lines.start);
-	free(x.lines.v);
-}
-
-void
-pl_render(const struct pl_result *r, enum pl_format fmt, size_t max_lines, struct pl_buf *out)
-{
-	struct pl_buf status, perf, item;
-	size_t nlines = 0, left = 0, perf_left = 0;
-	const char *sep = fmt == PL_FMT_ONELINE ? "; " : "\n";
-	bool complete;
-
-	pl_buf_init(&status, PL_STATUS_CAP + 64);
-	complete = status_line(r, &status);
-	if (fmt == PL_FMT_JSON) {
-		render_json(r, pl_buf_str(&status), out);
-		pl_buf_free(&status);
-		return;
-	}
-	/* Perfdata gets at most half of the output budget; whole items only. */
-	pl_buf_init(&perf, PL_OUTPUT_CAP);
-	pl_buf_init(&item, 1024);
-	for (size_t i = 0; i < r->nmetrics; i++) {
-		if (r->metrics[i]->hidden)
-			continue;
-		/* An item takes at least its label, '=' and a digit: one that cannot fit is
-		 * counted without being formatted (with thousands of metrics, most are). */
-		if (perf.len + strlen(r->metrics[i]->label) + 3 > PL_OUTPUT_CAP / 2) {
-			perf_left++;
-			continue;
-		}
-		pl_buf_reset(&item);
-		perf_item(r->metrics[i], &item);
-		if (perf.len + item.len + 1 > PL_OUTPUT_CAP / 2) {
-			perf_left++;
-			continue;
-		}
-		if (perf.len)
-			pl_buf_putc(&perf, ' ');
-		pl_buf_add(&perf, item.data, item.len);
-	}
-	pl_buf_free(&item);
-
-	pl_buf_add(out, status.data, status.len);
-	/* Long output: the findings, then the plugin's lines, capped in count and size. A
-	 * problem the status line already names in full is not said twice. */
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < r->nlines; i++) {
-			const struct pl_line *l = &r->lines[i];
-
-			if ((pass == 0) != (l->state >= 0))
-				continue;
-			if (complete && l->state > PL_OK)
-				continue;
-			/* Room for the separator, a "[CRITICAL] " prefix and the two notices
-			 * below, so that the whole output stays within the cap. */
-			if (nlines >= max_lines ||
-			    out->len + line_len(l) + perf.len + 16 + 200 > PL_OUTPUT_CAP) {
-				left++;
-				continue;
-			}
-			pl_buf_puts(out, sep);
-			if (l->state >= 0)
-				pl_buf_printf(out, "[%s] ", pl_state_name((enum pl_state)l->state));
-			line_put(out, l);
-			nlines++;
-		}
-	}
-	/* Facts: the whole check's, then each item's. */
-	for (size_t i = 0; i <= r->nitems; i++) {
-		const struct pl_item *it = i > 0 ? r->items[i - 1] : NULL;
-		const struct pl_fact *f = it ? it->facts : r->facts;
-		size_t n = it ? it->nfacts : r->nfacts;
-
-		for (size_t k = 0; k < n; k++) {
-			size_t need = strlen(f[k].key) + strlen(f[k].value) +
-				      (it ? strlen(it->name) * 4 + 1 : 0) + 2;
-
-			if (nlines >= max_lines ||
-			    out->len + need + perf.len + 16 + 200 > PL_OUTPUT_CAP) {
-				left++;
-				continue;
-			}
-			pl_buf_puts(out, sep);
-			if (it != NULL) {
-				pl_name_escape(out, it->name);
-				pl_buf_putc(out, ' ');
-			}
-			pl_buf_printf(out, "%s: %s", f[k].key, f[k].value);
-			nlines++;
-		}
-	}
-	if (left && max_lines > 0)
-		pl_buf_printf(out, "%s... %zu more line%s left out (raise --max-lines to see more)",
-			      sep, left, left == 1 ? "" : "s");
-	if (perf_left)
-		pl_buf_printf(out, "%s... %zu perfdata item%s left out (output size limit)", sep,
-			      perf_left, perf_left == 1 ? "" : "s");
-	if (perf.len) {
-		/* On the first line for the default form, so that the engines see it even if
-		 * they keep only one line; after the long text in the one-line form. */
-		if (fmt == PL_FMT_NAGIOS) {
-			size_t first = status.len;
-			struct pl_buf tmp;
-
-			pl_buf_init(&tmp, PL_OUTPUT_CAP + 1024);
-			pl_buf_add(&tmp, out->data, first);
-			pl_buf_puts(&tmp, " | ");
-			pl_buf_add(&tmp, perf.data, perf.len);
-			pl_buf_add(&tmp, out->data + first, out->len - first);
-			pl_buf_reset(out);
-			pl_buf_add(out, tmp.data, tmp.len);
-			pl_buf_free(&tmp);
-		} else {
-			pl_buf_puts(out, " | ");
-			pl_buf_add(out, perf.data, perf.len);
-		}
-	}
-	pl_buf_putc(out, '\n');
-	pl_buf_free(&perf);
-	pl_buf_free(&status);
 }

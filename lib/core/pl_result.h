@@ -55,6 +55,9 @@ enum pl_format { PL_FMT_NAGIOS = 0, PL_FMT_ONELINE, PL_FMT_JSON };
 #define PL_LABEL_MAX 96
 #define PL_OUTPUT_CAP 8000         /* Nagios Core keeps 8192 bytes of plugin output */
 #define PL_STATUS_CAP 400
+#define PL_ONELINE_CAP 1000        /* NRPE v2 carries 1,024 bytes */
+#define PL_JSON_CAP 64000          /* NRPE v3 and v4 carry 64 KiB */
+#define PL_JSON_SCHEMA 1           /* the "schema" field; contrib/schema/ has the file */
 
 /* Why a metric has no value (NAN). */
 enum pl_missing {
@@ -94,6 +97,15 @@ struct pl_metric {
 	char *name;                  /* an item's metric: its name in the item ("util") */
 	enum pl_missing missing;     /* why value is NAN */
 	char *why, *fix;             /* "the kernel does not know the link speed", ... */
+	/* Set by pl_result_apply(): 1 + the index of the user's threshold that gave warn or
+	 * crit; 0 when it is the plugin's default (or none). */
+	size_t warn_src, crit_src;
+};
+
+/* A part of the summary that shows a metric: it ends at byte end of the summary. */
+struct pl_mark {
+	size_t end;
+	const struct pl_metric *m;
 };
 
 struct pl_line {
@@ -122,6 +134,12 @@ struct pl_result {
 	size_t hash_cap;
 	struct pl_fact *facts;
 	size_t nfacts, facts_cap;
+	struct pl_mark *marks;       /* summary parts that show a metric, in order */
+	size_t nmarks, marks_cap;
+	/* The state of a metric whose value is missing for a lasting reason while a user's
+	 * threshold names it (pl_result_init: UNKNOWN). */
+	enum pl_state missing_state;
+	const char *expect_kind;     /* pl_result_expect_items(); not copied */
 	bool oom;
 };
 
@@ -143,6 +161,8 @@ const char *pl_state_name(enum pl_state s);          /* "OK", "WARNING", ... */
 /* Parses "ok", "warning", "critical", "unknown" (any case) or 0..3. Returns 0 or -1. */
 int pl_state_parse(const char *s, enum pl_state *out);
 enum pl_state pl_state_worst(enum pl_state a, enum pl_state b);
+/* The rank of a state: OK 0, WARNING 1, UNKNOWN 2, CRITICAL 3. */
+int pl_state_severity(enum pl_state s);
 
 /* Adds a threshold from an option: spec is "RANGE" when labelled is false, else
  * "LABEL=RANGE" (LABEL may be a glob). Returns 0, or -1 with why in err. */
@@ -180,6 +200,11 @@ struct pl_item *pl_result_find_item(const struct pl_result *r, const struct pl_i
 /* A metric of the item, labelled PREFIX_METRIC (see the label rule above). */
 struct pl_metric *pl_item_metric(struct pl_item *it, const char *metric, double value,
 				 enum pl_unit unit);
+/* True when m is an item's metric labelled by the one rule (PREFIX_NAME). A plugin may
+ * place a metric with a label of its own in an item (m->item, m->name set by hand, to
+ * keep old labels): texts then name it by its label. */
+bool pl_metric_by_rule(const struct pl_metric *m);
+
 /* A finding, a plain long-output line or a fact of the item. */
 void pl_item_finding(struct pl_item *it, enum pl_state state, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -210,6 +235,14 @@ void pl_name_escape(struct pl_buf *b, const char *name);
 /* Replaces the summary (the text after "SERVICE STATE - " on the status line). */
 void pl_result_summary(struct pl_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Appends to the summary. */
+void pl_result_summary_add(struct pl_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Appends to the summary a part that shows metric m ("99.9% busy"). When m breaches a
+ * threshold, the status line names the limit right after that part ("99.9% busy
+ * (warning over 80%)") instead of naming m again among the problems: each figure once. */
+void pl_result_summary_metric(struct pl_result *r, const struct pl_metric *m,
+			      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* A plain long-output line. */
 void pl_result_line(struct pl_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -222,13 +255,52 @@ void pl_result_finding(struct pl_result *r, enum pl_state state, const char *fmt
  * the first whose unit it fits (so a "512MB" range picks "used" where "80" picks
  * "used_pct"), and to every metric that pattern matches. Returns 0, or -1 with why in
  * err when a threshold matches no metric or is in the wrong unit: a threshold that
- * silently does nothing would make a green line lie. */
+ * silently does nothing would make a green line lie.
+ *
+ * Never silently green:
+ *   - a user's threshold on a metric without a value: for a lasting reason the metric
+ *     takes r->missing_state and the problem says why and how to fix it; for this run
+ *     only, a long-output line says which thresholds were not judged;
+ *   - a labelled threshold that matches no metric but names a metric of the items this
+ *     check reports ("md0_spare" where only md1 is here), or any labelled threshold when
+ *     the check reports items (pl_result_expect_items) and found none, is about an item
+ *     this host lacks: a long-output line says so (a host-group config must work on every
+ *     host); one that can be about no item is still an error (a misspelt metric);
+ *   - a critical range inside the warning range ("-w 90 -c 80" on a used_pct) can never
+ *     warn: a long-output line says so; the state is unchanged.
+ * Also marks duplicate labels (see above). */
 int pl_result_apply(struct pl_result *r, const struct pl_thresholds *t,
 		    const char *const *primary, char *err, size_t errlen);
 
+/* The check reports items of this kind ("array"), even when it finds none: thresholds
+ * on items are then not errors on a host without them (see pl_result_apply). */
+void pl_result_expect_items(struct pl_result *r, const char *kind);
+
 enum pl_state pl_result_state(const struct pl_result *r);
 
-/* Renders r into out. max_lines caps the long output (0: no long output). */
+struct pl_render_opts {
+	enum pl_format format;
+	size_t max_lines;            /* lines of long output at most; 0: none */
+	bool perf_unknown;           /* a metric without a value as "U" (default: left out,
+				      * as many perfdata consumers reject "U") */
+	bool oneline_perf;           /* perfdata in the one-line form too (default: none) */
+};
+
+/* Renders r into out (pl_render.c).
+ *   nagios:   the status line "SERVICE STATE - problems - summary | perfdata", then the
+ *             long output: problems not named in full on the status line, worst first,
+ *             then the lines of items with problems (worst first), the check's own lines
+ *             and facts, then the lines of items without problems; at most max_lines,
+ *             and at most PL_OUTPUT_CAP bytes in all, saying what was left out.
+ *   one-line: the same joined by "; " on one line of at most PL_ONELINE_CAP bytes, and
+ *             no perfdata unless oneline_perf.
+ *   json:     one document of at most PL_JSON_CAP bytes (contrib/schema/
+ *             plumbline-result.schema.json): the tree of items, with threshold breaches
+ *             among the findings, values without a value as null, and "left_out" saying
+ *             what did not fit. */
+void pl_render_with(const struct pl_result *r, const struct pl_render_opts *o,
+		    struct pl_buf *out);
+/* pl_render_with with the default options. */
 void pl_render(const struct pl_result *r, enum pl_format fmt, size_t max_lines,
 	       struct pl_buf *out);
 

@@ -226,13 +226,19 @@ START_TEST(test_range_why)
 	char err[256], why[64];
 
 	ck_assert_int_eq(pl_range_parse("90%", &r, err, sizeof(err)), 0);
-	ck_assert_str_eq(pl_range_why(&r, 95, PL_U_PERCENT, why, sizeof(why)), "> 90%");
+	ck_assert_str_eq(pl_range_why(&r, 95, PL_U_PERCENT, why, sizeof(why)), "over 90%");
 	ck_assert_int_eq(pl_range_parse("10:", &r, err, sizeof(err)), 0);
-	ck_assert_str_eq(pl_range_why(&r, 5, PL_U_PERCENT, why, sizeof(why)), "< 10%");
+	ck_assert_str_eq(pl_range_why(&r, 5, PL_U_PERCENT, why, sizeof(why)), "under 10%");
 	ck_assert_int_eq(pl_range_parse("@10:20", &r, err, sizeof(err)), 0);
-	ck_assert_str_eq(pl_range_why(&r, 15, PL_U_NONE, why, sizeof(why)), "in 10:20");
+	ck_assert_str_eq(pl_range_why(&r, 15, PL_U_NONE, why, sizeof(why)), "between 10 and 20");
 	ck_assert_int_eq(pl_range_parse("~:512MB", &r, err, sizeof(err)), 0);
-	ck_assert_str_eq(pl_range_why(&r, 1e9, PL_U_BYTES, why, sizeof(why)), "> 512MiB");
+	ck_assert_str_eq(pl_range_why(&r, 1e9, PL_U_BYTES, why, sizeof(why)), "over 512MiB");
+	ck_assert_int_eq(pl_range_parse("@~:5", &r, err, sizeof(err)), 0);
+	ck_assert_str_eq(pl_range_why(&r, 1, PL_U_NONE, why, sizeof(why)), "at or under 5");
+	ck_assert_int_eq(pl_range_parse("@5:", &r, err, sizeof(err)), 0);
+	ck_assert_str_eq(pl_range_why(&r, 6, PL_U_NONE, why, sizeof(why)), "at or over 5");
+	ck_assert_int_eq(pl_range_parse("20", &r, err, sizeof(err)), 0);
+	ck_assert_str_eq(pl_range_why(&r, -1, PL_U_NONE, why, sizeof(why)), "under 0");
 }
 END_TEST
 

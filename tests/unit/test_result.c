@@ -178,7 +178,17 @@ START_TEST(test_nan_metric)
 	ck_assert_int_eq(r.metrics[0]->state, PL_OK);
 	ck_assert_int_eq(pl_result_state(&r), PL_OK);
 	pl_render(&r, PL_FMT_NAGIOS, 10, &out);
-	ck_assert_str_eq(pl_buf_str(&out), "X OK - no problems found | u=U;@~:;0\n");
+	/* Left out of the perfdata by default; the thresholds not judged are named. */
+	ck_assert_str_eq(pl_buf_str(&out),
+			 "X OK - no problems found\nnot judged this run (no value): u\n");
+	{
+		struct pl_render_opts o = { PL_FMT_NAGIOS, 10, true, false };
+
+		pl_buf_reset(&out);
+		pl_render_with(&r, &o, &out);
+		ck_assert_str_eq(pl_buf_str(&out), "X OK - no problems found | u=U;@~:;0\n"
+				 "not judged this run (no value): u\n");
+	}
 	pl_buf_reset(&out);
 	pl_render(&r, PL_FMT_JSON, 10, &out);
 	ck_assert_ptr_nonnull(strstr(pl_buf_str(&out), "\"value\":null"));
@@ -259,7 +269,8 @@ cpu_result(struct pl_result *r)
 	pl_thresholds_free(&t);
 }
 
-#define CPU_STATUS "CPU CRITICAL - iowait=35% (crit > 30%), cpu1 is hot, load=1.5 (warn > 1) - " \
+#define CPU_STATUS "CPU CRITICAL - iowait 35% (critical over 30%), cpu1 is hot, " \
+	"load 1.5 (warning over 1) - " \
 	"user 45.2%, iowait 35%"
 #define CPU_PERF "user=45.2%;80;;0;100 iowait=35%;;30;0;100 load=1.5;1"
 
@@ -289,8 +300,15 @@ START_TEST(test_render_oneline)
 
 	cpu_result(&r);
 	pl_render(&r, PL_FMT_ONELINE, 10, &out);
-	ck_assert_str_eq(pl_buf_str(&out),
-			 CPU_STATUS "; 2 CPUs | " CPU_PERF "\n");
+	ck_assert_str_eq(pl_buf_str(&out), CPU_STATUS "; 2 CPUs\n");
+	/* Perfdata in the one-line form only when asked for. */
+	{
+		struct pl_render_opts o = { PL_FMT_ONELINE, 10, false, true };
+
+		pl_buf_reset(&out);
+		pl_render_with(&r, &o, &out);
+		ck_assert_str_eq(pl_buf_str(&out), CPU_STATUS "; 2 CPUs | " CPU_PERF "\n");
+	}
 	pl_buf_free(&out);
 	pl_result_free(&r);
 }
@@ -304,10 +322,13 @@ START_TEST(test_render_json)
 	cpu_result(&r);
 	pl_render(&r, PL_FMT_JSON, 10, &out);
 	ck_assert_str_eq(pl_buf_str(&out),
-		"{\"plugin\":\"check_cpu\",\"service\":\"CPU\",\"state\":\"CRITICAL\","
+		"{\"schema\":1,\"plugin\":\"check_cpu\",\"service\":\"CPU\",\"state\":\"CRITICAL\","
 		"\"exit_code\":2,\"status\":\"" CPU_STATUS "\","
 		"\"summary\":\"user 45.2%, iowait 35%\","
-		"\"findings\":[{\"state\":\"WARNING\",\"text\":\"cpu1 is hot\"}],"
+		"\"findings\":[{\"state\":\"WARNING\",\"text\":\"cpu1 is hot\"},"
+		"{\"state\":\"CRITICAL\",\"text\":\"iowait 35% (critical over 30%)\","
+		"\"metric\":\"iowait\"},{\"state\":\"WARNING\",\"text\":"
+		"\"load 1.5 (warning over 1)\",\"metric\":\"load\"}],"
 		"\"lines\":[\"2 CPUs\"],\"metrics\":["
 		"{\"label\":\"user\",\"value\":45.2,\"unit\":\"percent\",\"uom\":\"%\","
 		"\"warn\":\"80\",\"crit\":null,\"min\":0,\"max\":100,\"state\":\"OK\","
@@ -320,7 +341,8 @@ START_TEST(test_render_json)
 		"\"perfdata\":true},"
 		"{\"label\":\"steal\",\"value\":0.5,\"unit\":\"percent\",\"uom\":\"%\","
 		"\"warn\":null,\"crit\":null,\"min\":null,\"max\":null,\"state\":\"OK\","
-		"\"perfdata\":false}],\"facts\":{},\"items\":[]}\n");
+		"\"perfdata\":false}],\"facts\":{},\"items\":[],\"left_out\":{\"items\":0,"
+		"\"metrics\":0,\"findings\":0,\"lines\":0,\"facts\":0}}\n");
 	pl_buf_free(&out);
 	pl_result_free(&r);
 }
@@ -364,9 +386,7 @@ START_TEST(test_render_more)
 	ck_assert_str_eq(pl_buf_str(&out),
 			 "MD CRITICAL - md0 degraded, md1 failed, md9 unreadable (+2 more) - "
 			 "6 arrays\n"
-			 "[WARNING] md3 resyncing\n[CRITICAL] md0 degraded\n"
-			 "[UNKNOWN] md9 unreadable\n[CRITICAL] md1 failed\n[OK] md2 clean\n"
-			 "[WARNING] md4 checking\n");
+			 "[WARNING] md3 resyncing\n[WARNING] md4 checking\n[OK] md2 clean\n");
 	pl_buf_free(&out);
 	pl_result_free(&r);
 }
@@ -636,7 +656,7 @@ START_TEST(test_json_string)
 
 	pl_json_string(&out, "a\"b\\c/d\n\t\r\x01\x1f\x7f \xc3\xa9");
 	ck_assert_str_eq(pl_buf_str(&out),
-			 "\"a\\\"b\\\\c/d\\n\\t\\r\\u0001\\u001f\x7f \xc3\xa9\"");
+			 "\"a\\\"b\\\\c/d\\n\\t\\r\\u0001\\u001f\\u007f \xc3\xa9\"");
 	pl_buf_reset(&out);
 	pl_json_string(&out, "");
 	ck_assert_str_eq(pl_buf_str(&out), "\"\"");
@@ -794,6 +814,16 @@ START_TEST(test_items)
 		pl_result_item(&r, "device", n);
 	}
 	ck_assert_uint_eq(r.nitems, 3005);
+	ck_assert(pl_metric_by_rule(m));
+	/* A metric placed in an item by hand under a label of its own. */
+	{
+		struct pl_metric *own = pl_metric_add(&r, "temp_coretemp_core0", 40, PL_U_CELSIUS);
+
+		own->item = c;
+		own->name = strdup("core0");
+		ck_assert(!pl_metric_by_rule(own));
+		ck_assert(!pl_metric_by_rule(pl_metric_add(&r, "x", 1, PL_U_NONE)));
+	}
 	ck_assert_str_eq(pl_result_find_item(&r, NULL, "device", "dev2999")->name, "dev2999");
 	ck_assert_ptr_eq(pl_result_item(&r, "interface", "eth0"), a);
 	pl_result_free(&r);
@@ -873,11 +903,11 @@ START_TEST(test_item_render)
 	pl_render(&r, PL_FMT_NAGIOS, 10, &out);
 	ck_assert_str_eq(pl_buf_str(&out),
 			 "MDRAID CRITICAL - md0: degraded, 1 of 2 disks, x\\x0ay\\\\: odd name - "
-			 "3 arrays | md0_disks=2\nmd1: clean\nkernel: 6.1\nmd0 uuid: abcd\n");
+			 "3 arrays | md0_disks=2\nmd0 uuid: abcd\nkernel: 6.1\nmd1: clean\n");
 	pl_buf_reset(&out);
 	pl_render(&r, PL_FMT_JSON, 10, &out);
 	ck_assert_str_eq(pl_buf_str(&out),
-		"{\"plugin\":\"check_mdraid\",\"service\":\"MDRAID\",\"state\":\"CRITICAL\","
+		"{\"schema\":1,\"plugin\":\"check_mdraid\",\"service\":\"MDRAID\",\"state\":\"CRITICAL\","
 		"\"exit_code\":2,\"status\":\"MDRAID CRITICAL - md0: degraded, 1 of 2 disks, "
 		"x\\\\x0ay\\\\\\\\: odd name - 3 arrays\",\"summary\":\"3 arrays\","
 		"\"findings\":[],\"lines\":[],\"metrics\":[],\"facts\":{\"kernel\":\"6.1\"},"
@@ -892,7 +922,8 @@ START_TEST(test_item_render)
 		"\"findings\":[],\"lines\":[\"clean\"],\"metrics\":[],\"facts\":{},\"items\":[]},"
 		"{\"kind\":\"array\",\"name\":\"x\\ny\\\\\",\"label\":\"x_x0ay_x5c\","
 		"\"state\":\"WARNING\",\"findings\":[{\"state\":\"WARNING\",\"text\":\"odd name\"}],"
-		"\"lines\":[],\"metrics\":[],\"facts\":{},\"items\":[]}]}\n");
+		"\"lines\":[],\"metrics\":[],\"facts\":{},\"items\":[]}],\"left_out\":{"
+		"\"items\":0,\"metrics\":0,\"findings\":0,\"lines\":0,\"facts\":0}}\n");
 	pl_buf_free(&out);
 	pl_result_free(&r);
 }
@@ -914,7 +945,9 @@ START_TEST(test_item_tree_json)
 		"\"items\":[{\"kind\":\"chip\",\"name\":\"coretemp\",\"label\":\"coretemp\","
 		"\"state\":\"WARNING\",\"findings\":[],\"lines\":[],\"metrics\":[],\"facts\":{},"
 		"\"items\":[{\"kind\":\"sensor\",\"name\":\"core0\",\"label\":\"coretemp_core0\","
-		"\"state\":\"WARNING\",\"findings\":[],\"lines\":[],\"metrics\":[{\"label\":"
+		"\"state\":\"WARNING\",\"findings\":[{\"state\":\"WARNING\",\"text\":"
+		"\"temp 40C (warning over 0C)\",\"metric\":\"coretemp_core0_temp\"}],"
+		"\"lines\":[],\"metrics\":[{\"label\":"
 		"\"coretemp_core0_temp\",\"name\":\"temp\",\"value\":40,"));
 	pl_buf_free(&out);
 	pl_result_free(&r);
@@ -974,6 +1007,296 @@ START_TEST(test_name_escape)
 }
 END_TEST
 
+/* Applies specs to r with primary; returns the apply result. */
+static int
+apply_specs(struct pl_result *r, const char *const *specs, const char *const *primary,
+	    char *err, size_t errlen)
+{
+	struct pl_thresholds t = { NULL, 0 };
+	int rc;
+
+	ck_assert_msg(thresholds(&t, specs, err, errlen) == 0, "%s", err);
+	rc = pl_result_apply(r, &t, primary, err, errlen);
+	pl_thresholds_free(&t);
+	return rc;
+}
+
+static bool
+has_line(const struct pl_result *r, const char *text)
+{
+	for (size_t i = 0; i < r->nlines; i++)
+		if (strcmp(r->lines[i].text, text) == 0)
+			return true;
+	return false;
+}
+
+/* check_net -w 80 on a NIC whose speed the kernel does not know: never silently green. */
+START_TEST(test_missing_lasting)
+{
+	static const char *const primary[] = { "*_util", NULL };
+	const char *specs[] = { "w:80", NULL };
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+	struct pl_item *it;
+	char err[256] = "";
+
+	pl_result_init(&r, "check_net", "NET");
+	it = pl_result_item(&r, "interface", "eth0");
+	pl_metric_missing(pl_item_metric(it, "rx_util", NAN, PL_U_PERCENT), PL_MISSING_LASTING,
+			  "the kernel does not know eth0's link speed",
+			  "give it with --speed eth0=1Gbit/s");
+	pl_item_metric(it, "rx_bits", 5e6, PL_U_BITS_PER_S);
+	ck_assert_int_eq(apply_specs(&r, specs, primary, err, sizeof(err)), 0);
+	ck_assert_int_eq(pl_result_state(&r), PL_UNKNOWN);
+	pl_render(&r, PL_FMT_NAGIOS, 10, &out);
+	ck_assert_str_eq(pl_buf_str(&out),
+			 "NET UNKNOWN - eth0 rx_util (not judged: the kernel does not know eth0's "
+			 "link speed; give it with --speed eth0=1Gbit/s) | eth0_rx_bits=5000000\n");
+	pl_buf_free(&out);
+	pl_result_free(&r);
+
+	/* The admin may choose the state; without a threshold nothing is judged. */
+	pl_result_init(&r, "check_net", "NET");
+	r.missing_state = PL_WARNING;
+	pl_metric_missing(pl_metric_add(&r, "eth0_rx_util", 1, PL_U_PERCENT),
+			  PL_MISSING_LASTING, "no speed", NULL);
+	ck_assert_int_eq(apply_specs(&r, specs, primary, err, sizeof(err)), 0);
+	ck_assert_int_eq(pl_result_state(&r), PL_WARNING);
+	ck_assert_int_eq(apply_specs(&r, (const char *[]){ NULL }, primary, err, sizeof(err)), 0);
+	ck_assert_int_eq(pl_result_state(&r), PL_OK);
+	pl_result_free(&r);
+}
+END_TEST
+
+/* A counter reset: the thresholds not judged this run are named; the state stays. */
+START_TEST(test_missing_this_run)
+{
+	static const char *const primary[] = { "*_bits", NULL };
+	const char *specs[] = { "c:1", NULL };
+	struct pl_result r;
+	char err[256] = "";
+
+	pl_result_init(&r, "check_net", "NET");
+	for (int i = 0; i < 8; i++) {
+		char n[8];
+
+		pl_snprintf(n, sizeof(n), "eth%d", i);
+		pl_metric_missing(pl_item_metric(pl_result_item(&r, "interface", n), "rx_bits", 0,
+						 PL_U_BITS_PER_S), PL_MISSING_RUN,
+				  i == 0 ? "the counters went back" : NULL, NULL);
+	}
+	ck_assert_int_eq(apply_specs(&r, specs, primary, err, sizeof(err)), 0);
+	ck_assert_int_eq(pl_result_state(&r), PL_OK);
+	ck_assert_uint_eq(r.nlines, 1);
+	ck_assert_str_eq(r.lines[0].text, "not judged this run (no value): eth0 rx_bits (the "
+			 "counters went back), eth1 rx_bits, eth2 rx_bits, eth3 rx_bits, eth4 "
+			 "rx_bits (+3 more)");
+	pl_result_free(&r);
+}
+END_TEST
+
+/* One config for a group of hosts: thresholds on items this host lacks are notes. */
+START_TEST(test_absent_item)
+{
+	struct pl_result r;
+	char err[256] = "";
+
+	pl_result_init(&r, "check_mdraid", "MDRAID");
+	pl_item_metric(pl_result_item(&r, "array", "md1"), "spare", 1, PL_U_NONE);
+	pl_item_metric(pl_result_item(&r, "array", "md1"), "sync_pct", 1, PL_U_PERCENT);
+	ck_assert_int_eq(apply_specs(&r, (const char *[]){ "C:md0_spare=1:", "W:md9_*=5",
+				     NULL }, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(pl_result_state(&r), PL_OK);
+	ck_assert(has_line(&r, "--criticalx md0_spare=1:: no array on this host matches "
+			   "'md0_spare'; not judged here"));
+	ck_assert(has_line(&r, "--warningx md9_*=5: no array on this host matches 'md9_*'; "
+			   "not judged here"));
+	/* A metric no item has is a misspelling: still an error. */
+	ck_assert_int_eq(apply_specs(&r, (const char *[]){ "C:md1_spaer=1:", NULL }, NULL, err,
+				     sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "no metric is labelled 'md1_spaer'"));
+	ck_assert_int_eq(apply_specs(&r, (const char *[]){ "C:spare=1:", NULL }, NULL, err,
+				     sizeof(err)), -1);
+	pl_result_free(&r);
+
+	/* No items at all: an error, unless the check said it reports items. */
+	pl_result_init(&r, "check_mdraid", "MDRAID");
+	pl_result_finding(&r, PL_OK, "no arrays");
+	ck_assert_int_eq(apply_specs(&r, (const char *[]){ "C:md0_spare=1:", NULL }, NULL, err,
+				     sizeof(err)), -1);
+	pl_result_expect_items(&r, "array");
+	ck_assert_int_eq(apply_specs(&r, (const char *[]){ "C:md0_spare=1:", NULL }, NULL, err,
+				     sizeof(err)), 0);
+	ck_assert_int_eq(pl_result_state(&r), PL_OK);
+	ck_assert(has_line(&r, "--criticalx md0_spare=1:: no array on this host matches "
+			   "'md0_spare'; not judged here"));
+	pl_result_free(&r);
+}
+END_TEST
+
+static const struct {
+	const char *specs[3];
+	bool warns;                  /* a "can never be WARNING" line */
+} swapped_cases[] = {
+	{ { "w:90", "c:80", NULL }, true },
+	{ { "w:80", "c:90", NULL }, false },
+	{ { "w:80", "c:80", NULL }, false },
+	{ { "w:10:", "c:20:", NULL }, true },      /* less is worse, swapped */
+	{ { "w:20:", "c:10:", NULL }, false },
+	{ { "w:@10:20", "c:15", NULL }, false },
+	{ { "W:used_pct=90", "C:used_pct=50", NULL }, true },
+	{ { "w:90", NULL }, false },
+};
+
+START_TEST(test_swapped)
+{
+	struct pl_result r;
+	char err[256] = "";
+	bool found = false;
+
+	mem_result(&r);
+	ck_assert_int_eq(apply_specs(&r, swapped_cases[_i].specs, mem_primary, err, sizeof(err)),
+			 0);
+	for (size_t i = 0; i < r.nlines; i++)
+		found |= strstr(r.lines[i].text, "can never be WARNING") != NULL;
+	ck_assert_msg(found == swapped_cases[_i].warns, "case %d", _i);
+	if (_i == 0) {
+		ck_assert_uint_eq(r.nlines, 1);
+		ck_assert_str_eq(r.lines[0].text, "-w 90 and -c 80: the critical range lies inside "
+				 "the warning range, so used_pct can never be WARNING, only CRITICAL "
+				 "(swapped?)");
+		ck_assert_int_eq(pl_result_state(&r), PL_CRITICAL);   /* 85 > 80: unchanged */
+	}
+	pl_result_free(&r);
+}
+END_TEST
+
+/* Each figure once: a breached metric shown in the summary gets its limit there. */
+START_TEST(test_summary_metric)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+	struct pl_metric *busy, *iowait;
+	char err[256] = "";
+
+	pl_result_init(&r, "check_cpu", "CPU");
+	busy = pl_metric_add(&r, "busy", 99.9, PL_U_PERCENT);
+	iowait = pl_metric_add(&r, "iowait", 40, PL_U_PERCENT);
+	pl_metric_add(&r, "steal", 30, PL_U_PERCENT);
+	pl_result_summary_metric(&r, busy, "%s busy", "99.9%");
+	pl_result_summary_add(&r, " (user 50%%, ");
+	pl_result_summary_metric(&r, iowait, "iowait %s", "40%");
+	pl_result_summary_add(&r, ")");
+	ck_assert_int_eq(apply_specs(&r, (const char *[]){ "w:80", "C:steal=20", NULL },
+				     (const char *const[]){ "busy", NULL }, err, sizeof(err)), 0);
+	pl_render(&r, PL_FMT_NAGIOS, 10, &out);
+	ck_assert_str_eq(pl_buf_str(&out), "CPU CRITICAL - steal 30% (critical over 20%) - "
+			 "99.9% busy (warning over 80%) (user 50%, iowait 40%) | "
+			 "busy=99.9%;80 iowait=40% steal=30%;;20\n");
+	pl_buf_reset(&out);
+	pl_render(&r, PL_FMT_JSON, 10, &out);
+	ck_assert_ptr_nonnull(strstr(pl_buf_str(&out), "\"summary\":\"99.9% busy (warning over "
+				     "80%) (user 50%, iowait 40%)\""));
+	ck_assert_ptr_nonnull(strstr(pl_buf_str(&out), "{\"state\":\"WARNING\",\"text\":"
+				     "\"busy 99.9% (warning over 80%)\",\"metric\":\"busy\"}"));
+	/* Replacing the summary drops the parts. */
+	pl_result_summary(&r, "plain");
+	ck_assert_uint_eq(r.nmarks, 0);
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
+/* Problems first, worst first: --max-lines 3 never drops the CRITICAL array while it
+ * shows OK ones. */
+START_TEST(test_long_output_order)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+	char err[64] = "";
+	static const char *const names[] = { "md0", "md1", "md2", "md3", "md4", "md5" };
+
+	pl_result_init(&r, "check_mdraid", "MDRAID");
+	for (int i = 0; i < 6; i++)
+		pl_item_line(pl_result_item(&r, "array", names[i]), "active raid1");
+	pl_item_finding(pl_result_item(&r, "array", "md2"), PL_WARNING, "resyncing");
+	pl_item_finding(pl_result_item(&r, "array", "md5"), PL_CRITICAL, "degraded");
+	pl_item_finding(pl_result_item(&r, "array", "md4"), PL_WARNING, "checking");
+	pl_item_finding(pl_result_item(&r, "array", "md3"), PL_WARNING, "rebuilding");
+	pl_result_line(&r, "6 arrays");
+	ck_assert_int_eq(apply_specs(&r, (const char *[]){ NULL }, NULL, err, sizeof(err)), 0);
+	pl_render(&r, PL_FMT_NAGIOS, 3, &out);
+	ck_assert_str_eq(pl_buf_str(&out),
+			 "MDRAID CRITICAL - md5: degraded, md2: resyncing, md4: checking (+1 more)\n"
+			 "[WARNING] md3: rebuilding\nmd5: active raid1\nmd2: active raid1\n"
+			 "... 5 more lines left out (raise --max-lines to see more)\n");
+	pl_buf_reset(&out);
+	pl_render(&r, PL_FMT_NAGIOS, 20, &out);
+	ck_assert_str_eq(pl_buf_str(&out),
+			 "MDRAID CRITICAL - md5: degraded, md2: resyncing, md4: checking (+1 more)\n"
+			 "[WARNING] md3: rebuilding\nmd5: active raid1\nmd2: active raid1\n"
+			 "md3: active raid1\nmd4: active raid1\n6 arrays\nmd0: active raid1\n"
+			 "md1: active raid1\n");
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
+/* The one-line form fits NRPE v2 and says what it left out. */
+START_TEST(test_oneline_cap)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+	struct pl_render_opts o = { PL_FMT_ONELINE, 1000, false, true };
+	const char *s;
+
+	pl_result_init(&r, "check_x", "X");
+	for (int i = 0; i < 200; i++) {
+		pl_result_line(&r, "line %d with some words to fill the space", i);
+		pl_metric_addf(&r, i, PL_U_NONE, "metric_number_%d", i);
+	}
+	pl_render_with(&r, &o, &out);
+	s = pl_buf_str(&out);
+	ck_assert_uint_le(out.len, PL_ONELINE_CAP);
+	ck_assert_ptr_null(strchr(s, '\n') == s + out.len - 1 ? NULL : strchr(s, '\n'));
+	ck_assert_ptr_nonnull(strstr(s, "more lines left out (output size limit)"));
+	ck_assert_ptr_nonnull(strstr(s, "perfdata items left out (output size limit)"));
+	ck_assert_ptr_nonnull(strstr(s, " | metric_number_0=0"));
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
+/* JSON is capped, still valid, and says what it left out. */
+START_TEST(test_json_cap)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+	char n[32];
+	const char *s;
+
+	pl_result_init(&r, "check_net", "NET");
+	for (int i = 0; i < 3000; i++) {
+		struct pl_item *it;
+
+		pl_snprintf(n, sizeof(n), "veth%d", i);
+		it = pl_result_item(&r, "interface", n);
+		pl_item_metric(it, "rx_bits", i, PL_U_BITS_PER_S);
+		pl_item_metric(it, "tx_bits", i, PL_U_BITS_PER_S);
+		pl_item_line(it, "up");
+	}
+	pl_render(&r, PL_FMT_JSON, 10, &out);
+	s = pl_buf_str(&out);
+	ck_assert_uint_le(out.len, PL_JSON_CAP);
+	ck_assert_uint_gt(out.len, PL_JSON_CAP - 2000);
+	ck_assert_ptr_nonnull(strstr(s, "\"left_out\":{\"items\":"));
+	ck_assert_ptr_null(strstr(s, "\"left_out\":{\"items\":0,"));
+	ck_assert(strcmp(s + out.len - 3, "}}\n") == 0);
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
 TCase *
 tc_result(void)
 {
@@ -1011,5 +1334,13 @@ tc_result(void)
 	tcase_add_test(tc, test_missing_value);
 	tcase_add_test(tc, test_json_utf8);
 	tcase_add_test(tc, test_name_escape);
+	tcase_add_test(tc, test_missing_lasting);
+	tcase_add_test(tc, test_missing_this_run);
+	tcase_add_test(tc, test_absent_item);
+	tcase_add_loop_test(tc, test_swapped, 0, N(swapped_cases));
+	tcase_add_test(tc, test_summary_metric);
+	tcase_add_test(tc, test_long_output_order);
+	tcase_add_test(tc, test_oneline_cap);
+	tcase_add_test(tc, test_json_cap);
 	return tc;
 }

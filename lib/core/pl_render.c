@@ -1,0 +1,876 @@
+/* pl_render: a result as the engines, people and scripts read it. The contract is in
+ * pl_result.h (pl_render_with); the JSON form is described by
+ * contrib/schema/plumbline-result.schema.json. */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pl_buf.h"
+#include "pl_num.h"
+#include "pl_result.h"
+
+static int
+metric_prec(const struct pl_metric *m)
+{
+	if (m->prec >= 0)
+		return m->prec;
+	switch (m->unit) {
+	case PL_U_BYTES:
+	case PL_U_COUNTER:
+		return 0;
+	case PL_U_SECONDS:
+	case PL_U_VOLTS:
+		return 6;
+	default:
+		return 2;
+	}
+}
+
+/* A text as shown: an item's texts after the item's escaped name. */
+static void
+line_put(struct pl_buf *b, const struct pl_line *l)
+{
+	if (l->item != NULL) {
+		pl_name_escape(b, l->item->name);
+		pl_buf_puts(b, ": ");
+	}
+	pl_buf_puts(b, l->text);
+}
+
+/* "sda util" for an item's metric (or "util" inside the item), the label otherwise. */
+static void
+metric_name(struct pl_buf *b, const struct pl_metric *m, bool with_item)
+{
+	if (!pl_metric_by_rule(m)) {
+		pl_buf_puts(b, m->label);
+		return;
+	}
+	if (with_item) {
+		pl_name_escape(b, m->item->name);
+		pl_buf_putc(b, ' ');
+	}
+	pl_buf_puts(b, m->name);
+}
+
+/* Why m is a problem, in words: "(warning over 80%)", or for a value that cannot be had
+ * "(not judged: the kernel does not know eth0's link speed; give it with ...)". */
+static void
+metric_limit(struct pl_buf *b, const struct pl_metric *m)
+{
+	char why[96];
+	const struct pl_range *rg = m->state == PL_CRITICAL ? &m->crit : &m->warn;
+
+	if (isnan(m->value)) {
+		pl_buf_printf(b, "(not judged: %s", m->why ? m->why : "no value");
+		if (m->fix != NULL)
+			pl_buf_printf(b, "; %s", m->fix);
+		pl_buf_putc(b, ')');
+		return;
+	}
+	pl_range_why(rg, m->value, m->unit, why, sizeof(why));
+	pl_buf_printf(b, "(%s %s)", m->state == PL_CRITICAL ? "critical" : "warning", why);
+}
+
+/* "iowait 35% (critical over 30%)", "sda util 95% (warning over 90%)" */
+static void
+metric_problem(struct pl_buf *b, const struct pl_metric *m, bool with_item)
+{
+	char v[64];
+
+	metric_name(b, m, with_item);
+	if (!isnan(m->value)) {
+		pl_unit_human(v, sizeof(v), m->value, m->unit);
+		pl_buf_printf(b, " %s", v);
+	}
+	pl_buf_putc(b, ' ');
+	metric_limit(b, m);
+}
+
+/* A problem: a finding that is not OK, or a metric that breached a threshold (or could
+ * not be judged) and is not shown in the summary already. */
+struct problem {
+	int sev;
+	bool metric;
+	size_t idx;                  /* into r->lines or r->metrics */
+	bool shown;                  /* named in full on the status line */
+};
+
+static int
+problem_cmp(const void *a, const void *b)
+{
+	const struct problem *x = a, *y = b;
+
+	if (x->sev != y->sev)
+		return y->sev - x->sev;
+	if (x->metric != y->metric)
+		return x->metric - y->metric;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static bool
+in_summary(const struct pl_result *r, const struct pl_metric *m)
+{
+	for (size_t k = 0; k < r->nmarks; k++)
+		if (r->marks[k].m == m)
+			return true;
+	return false;
+}
+
+/* The problems, worst first; *n of them. NULL when there are none (or no memory). */
+static struct problem *
+problems(const struct pl_result *r, size_t *n)
+{
+	struct problem *v = malloc((r->nlines + r->nmetrics + 1) * sizeof(*v));
+
+	*n = 0;
+	if (v == NULL)
+		return NULL;
+	for (size_t i = 0; i < r->nlines; i++)
+		if (r->lines[i].state > PL_OK)
+			v[(*n)++] = (struct problem){ pl_state_severity(
+				(enum pl_state)r->lines[i].state), false, i, false };
+	for (size_t i = 0; i < r->nmetrics; i++)
+		if (r->metrics[i]->state != PL_OK && !in_summary(r, r->metrics[i]))
+			v[(*n)++] = (struct problem){ pl_state_severity(r->metrics[i]->state),
+						      true, i, false };
+	qsort(v, *n, sizeof(*v), problem_cmp);
+	return v;
+}
+
+static void
+problem_put(struct pl_buf *b, const struct pl_result *r, const struct problem *p)
+{
+	if (p->metric)
+		metric_problem(b, r->metrics[p->idx], true);
+	else
+		line_put(b, &r->lines[p->idx]);
+}
+
+/* The summary, with the limit after each part that shows a metric with a problem. */
+static void
+summary_put(struct pl_buf *b, const struct pl_result *r)
+{
+	size_t pos = 0;
+
+	for (size_t k = 0; k < r->nmarks; k++) {
+		const struct pl_mark *mk = &r->marks[k];
+		size_t end = mk->end < r->summary.len ? mk->end : r->summary.len;
+
+		if (end < pos)
+			continue;
+		pl_buf_add(b, r->summary.data + pos, end - pos);
+		pos = end;
+		if (mk->m->state != PL_OK) {
+			pl_buf_putc(b, ' ');
+			metric_limit(b, mk->m);
+		}
+	}
+	if (r->summary.len > pos)
+		pl_buf_add(b, r->summary.data + pos, r->summary.len - pos);
+}
+
+static void
+no_breaks(struct pl_buf *b, size_t from)
+{
+	for (char *p = b->data ? b->data + from : NULL; p && *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '|')
+			*p = *p == '|' ? '/' : ' ';
+}
+
+/* Problems lead the status line, the worst first, at most three named; the summary
+ * follows. Marks the problems it names in full. */
+static void
+status_line(const struct pl_result *r, struct problem *pv, size_t np, struct pl_buf *b)
+{
+	size_t named = 0;
+
+	pl_buf_printf(b, "%s %s - ", r->service, pl_state_name(pl_result_state(r)));
+	if (r->oom)
+		pl_buf_puts(b, "out of memory while building the result, ");
+	for (; named < np && named < 3; named++) {
+		if (named)
+			pl_buf_puts(b, ", ");
+		problem_put(b, r, &pv[named]);
+		pv[named].shown = true;
+	}
+	if (np > named)
+		pl_buf_printf(b, " (+%zu more)", np - named);
+	if (r->summary.len) {
+		/* Not "; ": Nagios Core rewrites semicolons in plugin output. */
+		if (named)
+			pl_buf_puts(b, " - ");
+		summary_put(b, r);
+	} else if (!named) {
+		pl_buf_puts(b, "no problems found");
+	}
+	if (b->len > PL_STATUS_CAP) {
+		b->len = PL_STATUS_CAP - 3;
+		b->data[b->len] = '\0';
+		pl_buf_puts(b, "...");
+		for (size_t i = 0; i < named; i++)
+			pv[i].shown = false;
+	}
+	no_breaks(b, 0);
+}
+
+/* 'label'=value[uom];warn;crit;min;max, empty trailing fields left out. */
+static void
+perf_item(const struct pl_metric *m, struct pl_buf *b)
+{
+	char f[5][64];
+	int last = 0;
+	bool quote = strpbrk(m->label, " ='\"") != NULL;
+
+	/* Labels come from outside data (interface names, mount points): a '|' or a
+	 * control character would break the output's structure, so they become '_'. */
+	if (quote)
+		pl_buf_putc(b, '\'');
+	for (const unsigned char *p = (const unsigned char *)m->label; *p; p++) {
+		if (*p == '\'' && quote)
+			pl_buf_putc(b, '\'');
+		pl_buf_putc(b, *p == '|' || *p < 0x20 || *p == 0x7f ? '_' : (char)*p);
+	}
+	if (quote)
+		pl_buf_putc(b, '\'');
+	if (isnan(m->value))
+		pl_snprintf(f[0], sizeof(f[0]), "U");
+	else
+		pl_snprintf(f[0], sizeof(f[0]), "%s%s",
+			    pl_fmt_num(f[4], sizeof(f[4]), m->value, metric_prec(m)),
+			    pl_unit_uom(m->unit));
+	pl_range_format(&m->warn, f[1], sizeof(f[1]));
+	pl_range_format(&m->crit, f[2], sizeof(f[2]));
+	f[3][0] = f[4][0] = '\0';
+	if (m->has_min)
+		pl_fmt_num(f[3], sizeof(f[3]), m->min, metric_prec(m));
+	{
+		char mx[64] = "";
+
+		if (m->has_max)
+			pl_fmt_num(mx, sizeof(mx), m->max, metric_prec(m));
+		pl_strlcpy(f[4], mx, sizeof(f[4]));
+	}
+	for (int i = 1; i < 5; i++)
+		if (f[i][0])
+			last = i;
+	pl_buf_printf(b, "=%s", f[0]);
+	for (int i = 1; i <= last; i++)
+		pl_buf_printf(b, ";%s", f[i]);
+}
+
+/* The length of the valid UTF-8 sequence at p (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF), or 0. */
+static size_t
+utf8_len(const unsigned char *p)
+{
+	size_t n;
+	unsigned lo = 0x80, hi = 0xbf;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+void
+pl_json_string(struct pl_buf *out, const char *s)
+{
+	pl_buf_putc(out, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x80) {
+			size_t n = utf8_len(p);
+
+			if (n == 0) {
+				pl_buf_puts(out, "\xef\xbf\xbd");   /* U+FFFD */
+				continue;
+			}
+			pl_buf_add(out, p, n);
+			p += n - 1;
+			continue;
+		}
+		switch (*p) {
+		case '"': pl_buf_puts(out, "\\\""); break;
+		case '\\': pl_buf_puts(out, "\\\\"); break;
+		case '\n': pl_buf_puts(out, "\\n"); break;
+		case '\r': pl_buf_puts(out, "\\r"); break;
+		case '\t': pl_buf_puts(out, "\\t"); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				pl_buf_printf(out, "\\u%04x", *p);
+			else
+				pl_buf_putc(out, (char)*p);
+		}
+	}
+	pl_buf_putc(out, '"');
+}
+
+static void
+json_num(struct pl_buf *out, double v, int prec)
+{
+	char n[64];
+
+	if (isnan(v) || isinf(v))
+		pl_buf_puts(out, "null");
+	else
+		pl_buf_puts(out, pl_fmt_num(n, sizeof(n), v, prec));
+}
+
+static void
+json_str_or_null(struct pl_buf *out, const char *s)
+{
+	if (s != NULL)
+		pl_json_string(out, s);
+	else
+		pl_buf_puts(out, "null");
+}
+
+static void
+json_metric(struct pl_buf *out, const struct pl_metric *m)
+{
+	static const char *const missing[] = { "", "this run", "lasting" };
+	char rg[96];
+
+	pl_buf_puts(out, "{\"label\":");
+	pl_json_string(out, m->label);
+	if (m->item != NULL) {
+		pl_buf_puts(out, ",\"name\":");
+		pl_json_string(out, m->name ? m->name : "");
+	}
+	pl_buf_puts(out, ",\"value\":");
+	json_num(out, m->value, metric_prec(m));
+	pl_buf_puts(out, ",\"unit\":");
+	pl_json_string(out, pl_unit_name(m->unit));
+	pl_buf_puts(out, ",\"uom\":");
+	pl_json_string(out, pl_unit_uom(m->unit));
+	pl_buf_puts(out, ",\"warn\":");
+	json_str_or_null(out, m->warn.set ? pl_range_format(&m->warn, rg, sizeof(rg)) : NULL);
+	pl_buf_puts(out, ",\"crit\":");
+	json_str_or_null(out, m->crit.set ? pl_range_format(&m->crit, rg, sizeof(rg)) : NULL);
+	pl_buf_puts(out, ",\"min\":");
+	json_num(out, m->has_min ? m->min : NAN, metric_prec(m));
+	pl_buf_puts(out, ",\"max\":");
+	json_num(out, m->has_max ? m->max : NAN, metric_prec(m));
+	pl_buf_printf(out, ",\"state\":\"%s\",\"perfdata\":%s", pl_state_name(m->state),
+		      m->hidden ? "false" : "true");
+	if (m->missing != PL_MISSING_NONE && isnan(m->value)) {
+		pl_buf_printf(out, ",\"missing\":{\"for\":\"%s\",\"why\":", missing[m->missing]);
+		json_str_or_null(out, m->why);
+		pl_buf_puts(out, ",\"fix\":");
+		json_str_or_null(out, m->fix);
+		pl_buf_putc(out, '}');
+	}
+	pl_buf_putc(out, '}');
+}
+
+/* Metrics and lines grouped by item: the indexes of group g (0: the result itself,
+ * 1 + i: item i) are v[start[g]] .. v[start[g + 1] - 1], in the order added. */
+struct groups {
+	size_t *start, *v;
+};
+
+static int
+group(size_t ngroups, size_t n, const size_t *key, struct groups *g)
+{
+	size_t *fill;
+
+	g->start = calloc(ngroups + 1, sizeof(*g->start));
+	g->v = malloc((n ? n : 1) * sizeof(*g->v));
+	fill = calloc(ngroups, sizeof(*fill));
+	if (g->start == NULL || g->v == NULL || fill == NULL) {
+		free(fill);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		g->start[key[i] + 1]++;
+	for (size_t k = 0; k < ngroups; k++)
+		g->start[k + 1] += g->start[k];
+	for (size_t i = 0; i < n; i++)
+		g->v[g->start[key[i]] + fill[key[i]]++] = i;
+	free(fill);
+	return 0;
+}
+
+static void
+groups_free(struct groups *g)
+{
+	free(g->start);
+	free(g->v);
+}
+
+/* Each item's state: the worst of what is in it or below it. */
+static void
+item_states(const struct pl_result *r, enum pl_state *st)
+{
+	for (size_t i = 0; i < r->nitems; i++)
+		st[i] = PL_OK;
+	for (size_t i = 0; i < r->nmetrics; i++)
+		for (const struct pl_item *it = r->metrics[i]->item; it; it = it->parent)
+			st[it->index] = pl_state_worst(st[it->index], r->metrics[i]->state);
+	for (size_t i = 0; i < r->nlines; i++) {
+		if (r->lines[i].state < 0)
+			continue;
+		for (const struct pl_item *it = r->lines[i].item; it; it = it->parent)
+			st[it->index] = pl_state_worst(st[it->index],
+						       (enum pl_state)r->lines[i].state);
+	}
+}
+
+/* What the renderers share: metrics and lines by item, item states. */
+struct view {
+	const struct pl_result *r;
+	struct groups metrics, lines;
+	enum pl_state *states;       /* per item */
+	/* JSON: the size budget and what it left out */
+	size_t budget;
+	size_t left_items, left_metrics, left_findings, left_lines, left_facts;
+};
+
+static int
+view_init(struct view *x, const struct pl_result *r)
+{
+	size_t n = r->nmetrics > r->nlines ? r->nmetrics : r->nlines;
+	size_t *key = malloc((n ? n : 1) * sizeof(*key));
+	int rc = -1;
+
+	memset(x, 0, sizeof(*x));
+	x->r = r;
+	x->states = malloc((r->nitems ? r->nitems : 1) * sizeof(*x->states));
+	if (key == NULL || x->states == NULL)
+		goto end;
+	for (size_t i = 0; i < r->nmetrics; i++)
+		key[i] = r->metrics[i]->item ? r->metrics[i]->item->index + 1 : 0;
+	if (group(r->nitems + 1, r->nmetrics, key, &x->metrics) != 0)
+		goto end;
+	for (size_t i = 0; i < r->nlines; i++)
+		key[i] = r->lines[i].item ? r->lines[i].item->index + 1 : 0;
+	if (group(r->nitems + 1, r->nlines, key, &x->lines) != 0)
+		goto end;
+	item_states(r, x->states);
+	rc = 0;
+end:
+	free(key);
+	return rc;
+}
+
+static void
+view_free(struct view *x)
+{
+	groups_free(&x->metrics);
+	groups_free(&x->lines);
+	free(x->states);
+}
+
+/* Appends one JSON array element from tmp when it fits the budget; counts it otherwise. */
+static void
+json_elem(struct view *x, struct pl_buf *out, const struct pl_buf *tmp, size_t *k,
+	  size_t *left)
+{
+	if (out->len + tmp->len + 1 > x->budget || tmp->truncated || tmp->oom) {
+		(*left)++;
+		return;
+	}
+	if ((*k)++)
+		pl_buf_putc(out, ',');
+	pl_buf_add(out, tmp->data, tmp->len);
+}
+
+/* The metrics and items below it, for "left_out". */
+static void
+count_item(const struct view *x, const struct pl_item *it, size_t *items, size_t *metrics)
+{
+	(*items)++;
+	*metrics += x->metrics.start[it->index + 2] - x->metrics.start[it->index + 1];
+	for (const struct pl_item *c = it->child; c != NULL; c = c->next)
+		count_item(x, c, items, metrics);
+}
+
+/* The findings (threshold breaches among them), lines, metrics, facts and items of
+ * group g: the result itself (0) or an item (1 + index). */
+static void
+json_node(struct view *x, size_t g, const struct pl_item *first, const struct pl_fact *facts,
+	  size_t nfacts, struct pl_buf *out)
+{
+	const struct pl_result *r = x->r;
+	struct pl_buf tmp = PL_BUF_INIT;
+	size_t k = 0;
+
+	pl_buf_init(&tmp, PL_JSON_CAP);
+	pl_buf_puts(out, ",\"findings\":[");
+	for (size_t j = x->lines.start[g]; j < x->lines.start[g + 1]; j++) {
+		const struct pl_line *l = &r->lines[x->lines.v[j]];
+
+		if (l->state < 0)
+			continue;
+		pl_buf_reset(&tmp);
+		pl_buf_printf(&tmp, "{\"state\":\"%s\",\"text\":",
+			      pl_state_name((enum pl_state)l->state));
+		pl_json_string(&tmp, l->text);
+		pl_buf_putc(&tmp, '}');
+		json_elem(x, out, &tmp, &k, &x->left_findings);
+	}
+	for (size_t j = x->metrics.start[g]; j < x->metrics.start[g + 1]; j++) {
+		const struct pl_metric *m = r->metrics[x->metrics.v[j]];
+		struct pl_buf text = PL_BUF_INIT;
+
+		if (m->state == PL_OK)
+			continue;
+		pl_buf_init(&text, 8192);
+		metric_problem(&text, m, false);
+		pl_buf_reset(&tmp);
+		pl_buf_printf(&tmp, "{\"state\":\"%s\",\"text\":", pl_state_name(m->state));
+		pl_json_string(&tmp, pl_buf_str(&text));
+		pl_buf_puts(&tmp, ",\"metric\":");
+		pl_json_string(&tmp, m->label);
+		pl_buf_putc(&tmp, '}');
+		pl_buf_free(&text);
+		json_elem(x, out, &tmp, &k, &x->left_findings);
+	}
+	pl_buf_puts(out, "],\"lines\":[");
+	k = 0;
+	for (size_t j = x->lines.start[g]; j < x->lines.start[g + 1]; j++) {
+		const struct pl_line *l = &r->lines[x->lines.v[j]];
+
+		if (l->state >= 0)
+			continue;
+		pl_buf_reset(&tmp);
+		pl_json_string(&tmp, l->text);
+		json_elem(x, out, &tmp, &k, &x->left_lines);
+	}
+	pl_buf_puts(out, "],\"metrics\":[");
+	k = 0;
+	for (size_t j = x->metrics.start[g]; j < x->metrics.start[g + 1]; j++) {
+		pl_buf_reset(&tmp);
+		json_metric(&tmp, r->metrics[x->metrics.v[j]]);
+		json_elem(x, out, &tmp, &k, &x->left_metrics);
+	}
+	pl_buf_puts(out, "],\"facts\":{");
+	k = 0;
+	for (size_t i = 0; i < nfacts; i++) {
+		pl_buf_reset(&tmp);
+		pl_json_string(&tmp, facts[i].key);
+		pl_buf_putc(&tmp, ':');
+		pl_json_string(&tmp, facts[i].value);
+		json_elem(x, out, &tmp, &k, &x->left_facts);
+	}
+	pl_buf_free(&tmp);
+	pl_buf_puts(out, "},\"items\":[");
+	k = 0;
+	for (const struct pl_item *it = first; it != NULL; it = it->next) {
+		/* An item's own fields take a few hundred bytes; its contents are budgeted
+		 * one by one. */
+		if (out->len + 600 + strlen(it->name) * 6 + strlen(it->prefix) > x->budget) {
+			count_item(x, it, &x->left_items, &x->left_metrics);
+			continue;
+		}
+		if (k++)
+			pl_buf_putc(out, ',');
+		pl_buf_puts(out, "{\"kind\":");
+		pl_json_string(out, it->kind);
+		pl_buf_puts(out, ",\"name\":");
+		pl_json_string(out, it->name);
+		pl_buf_puts(out, ",\"label\":");
+		pl_json_string(out, it->prefix);
+		pl_buf_printf(out, ",\"state\":\"%s\"", pl_state_name(x->states[it->index]));
+		json_node(x, it->index + 1, it->child, it->facts, it->nfacts, out);
+		pl_buf_putc(out, '}');
+	}
+	pl_buf_putc(out, ']');
+}
+
+static void
+render_json(const struct pl_result *r, const char *status, struct pl_buf *out)
+{
+	enum pl_state st = pl_result_state(r);
+	struct view x;
+	size_t start = out->len;
+
+	pl_buf_printf(out, "{\"schema\":%d,\"plugin\":", PL_JSON_SCHEMA);
+	pl_json_string(out, r->plugin ? r->plugin : "");
+	pl_buf_puts(out, ",\"service\":");
+	pl_json_string(out, r->service);
+	pl_buf_printf(out, ",\"state\":\"%s\",\"exit_code\":%d,\"status\":", pl_state_name(st),
+		      (int)st);
+	pl_json_string(out, status);
+	if (view_init(&x, r) != 0) {
+		pl_buf_puts(out, ",\"summary\":\"out of memory while rendering\"}\n");
+		view_free(&x);
+		return;
+	}
+	pl_buf_puts(out, ",\"summary\":");
+	{
+		struct pl_buf s = PL_BUF_INIT;
+
+		pl_buf_init(&s, PL_STATUS_CAP * 4);
+		summary_put(&s, r);
+		no_breaks(&s, 0);
+		pl_json_string(out, pl_buf_str(&s));
+		pl_buf_free(&s);
+	}
+	/* Room for the "left_out" object and the closing brackets of the open levels (an
+	 * item is closed before the next begins, so a few per level of the tree). */
+	x.budget = start + PL_JSON_CAP - 500;
+	if (x.budget < out->len + 1000)
+		x.budget = out->len + 1000;
+	json_node(&x, 0, r->child, r->facts, r->nfacts, out);
+	pl_buf_printf(out, ",\"left_out\":{\"items\":%zu,\"metrics\":%zu,\"findings\":%zu,"
+		      "\"lines\":%zu,\"facts\":%zu}}\n", x.left_items, x.left_metrics,
+		      x.left_findings, x.left_lines, x.left_facts);
+	view_free(&x);
+}
+
+/* One line of long output, ranked: problems not on the status line (worst first),
+ * then the texts of items with problems (worst first), OK findings, the check's own
+ * texts, the texts of items without problems. */
+enum { E_PROBLEM, E_FINDING, E_LINE, E_FACT };
+
+struct entry {
+	int cls;
+	size_t group;                /* 0: the check, 1 + index: an item */
+	int type;
+	size_t seq;                  /* order within the class */
+	size_t idx;                  /* problem, line or fact index */
+};
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	if (x->cls != y->cls)
+		return x->cls - y->cls;
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	if (x->type != y->type)
+		return (x->type == E_FACT) - (y->type == E_FACT);
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The class of a plain text of group g. */
+static int
+text_cls(const struct view *x, size_t g)
+{
+	if (g == 0)
+		return 7;
+	if (x->states[g - 1] == PL_OK)
+		return 8;
+	return 3 + (3 - pl_state_severity(x->states[g - 1]));
+}
+
+static struct entry *
+entries(const struct view *x, const struct problem *pv, size_t np, size_t *n)
+{
+	const struct pl_result *r = x->r;
+	size_t nf = r->nfacts;
+	struct entry *v;
+
+	for (size_t i = 0; i < r->nitems; i++)
+		nf += r->items[i]->nfacts;
+	v = malloc((np + r->nlines + nf + 1) * sizeof(*v));
+	*n = 0;
+	if (v == NULL)
+		return NULL;
+	for (size_t i = 0; i < np; i++)
+		if (!pv[i].shown)
+			v[(*n)++] = (struct entry){ 3 - pv[i].sev, 0, E_PROBLEM, i, i };
+	for (size_t i = 0; i < r->nlines; i++) {
+		const struct pl_line *l = &r->lines[i];
+		size_t g = l->item ? l->item->index + 1 : 0;
+
+		if (l->state == PL_OK)
+			v[(*n)++] = (struct entry){ 6, g, E_FINDING, i, i };
+		else if (l->state < 0)
+			v[(*n)++] = (struct entry){ text_cls(x, g), g, E_LINE, i, i };
+	}
+	for (size_t g = 0; g <= r->nitems; g++) {
+		size_t cnt = g ? r->items[g - 1]->nfacts : r->nfacts;
+
+		for (size_t k = 0; k < cnt; k++)
+			v[(*n)++] = (struct entry){ text_cls(x, g), g, E_FACT, k, k };
+	}
+	qsort(v, *n, sizeof(*v), entry_cmp);
+	return v;
+}
+
+static void
+entry_put(struct pl_buf *b, const struct pl_result *r, const struct problem *pv,
+	  const struct entry *e)
+{
+	const struct pl_fact *f;
+
+	switch (e->type) {
+	case E_PROBLEM:
+		if (pv[e->idx].metric)
+			pl_buf_printf(b, "[%s] ", pl_state_name(r->metrics[pv[e->idx].idx]->state));
+		else
+			pl_buf_printf(b, "[%s] ", pl_state_name(
+				(enum pl_state)r->lines[pv[e->idx].idx].state));
+		problem_put(b, r, &pv[e->idx]);
+		break;
+	case E_FINDING:
+		pl_buf_puts(b, "[OK] ");
+		line_put(b, &r->lines[e->idx]);
+		break;
+	case E_LINE:
+		line_put(b, &r->lines[e->idx]);
+		break;
+	case E_FACT:
+		f = e->group ? &r->items[e->group - 1]->facts[e->idx] : &r->facts[e->idx];
+		if (e->group) {
+			pl_name_escape(b, r->items[e->group - 1]->name);
+			pl_buf_putc(b, ' ');
+		}
+		pl_buf_printf(b, "%s: %s", f->key, f->value);
+		break;
+	}
+}
+
+/* Perfdata into perf, whole items only, at most cap bytes; returns how many were left
+ * out for lack of room. */
+static size_t
+perfdata(const struct pl_result *r, const struct pl_render_opts *o, size_t cap,
+	 struct pl_buf *perf)
+{
+	struct pl_buf item = PL_BUF_INIT;
+	size_t left = 0;
+
+	pl_buf_init(&item, 1024);
+	for (size_t i = 0; i < r->nmetrics; i++) {
+		const struct pl_metric *m = r->metrics[i];
+
+		/* Many consumers reject "U" (Icinga 2's InfluxdbWriter warns on each): a
+		 * metric without a value is left out unless asked for. */
+		if (m->hidden || (isnan(m->value) && !o->perf_unknown))
+			continue;
+		/* An item takes at least its label, '=' and a digit: one that cannot fit is
+		 * counted without being formatted (with thousands of metrics, most are). */
+		if (perf->len + strlen(m->label) + 3 > cap) {
+			left++;
+			continue;
+		}
+		pl_buf_reset(&item);
+		perf_item(m, &item);
+		if (perf->len + item.len + 1 > cap) {
+			left++;
+			continue;
+		}
+		if (perf->len)
+			pl_buf_putc(perf, ' ');
+		pl_buf_add(perf, item.data, item.len);
+	}
+	pl_buf_free(&item);
+	return left;
+}
+
+void
+pl_render_with(const struct pl_result *r, const struct pl_render_opts *o, struct pl_buf *out)
+{
+	struct pl_buf status = PL_BUF_INIT, perf = PL_BUF_INIT, line = PL_BUF_INIT;
+	struct problem *pv;
+	struct entry *ev = NULL;
+	struct view x;
+	size_t np = 0, ne = 0, nlines = 0, left_count = 0, left_size = 0, perf_left = 0;
+	bool oneline = o->format == PL_FMT_ONELINE;
+	const char *sep = oneline ? "; " : "\n";
+	size_t cap = oneline ? PL_ONELINE_CAP : PL_OUTPUT_CAP;
+
+	pv = problems(r, &np);
+	pl_buf_init(&status, PL_STATUS_CAP + 64);
+	status_line(r, pv, np, &status);
+	if (o->format == PL_FMT_JSON) {
+		render_json(r, pl_buf_str(&status), out);
+		goto end;
+	}
+	pl_buf_init(&perf, PL_OUTPUT_CAP);
+	if (!oneline)
+		perf_left = perfdata(r, o, PL_OUTPUT_CAP / 2, &perf);
+	else if (o->oneline_perf && status.len + 100 < cap)
+		perf_left = perfdata(r, o, (cap - status.len - 100) / 2, &perf);
+	pl_buf_add(out, status.data, status.len);
+	if (view_init(&x, r) == 0)
+		ev = entries(&x, pv, np, &ne);
+	pl_buf_init(&line, 8192);
+	for (size_t i = 0; ev != NULL && i < ne; i++) {
+		pl_buf_reset(&line);
+		entry_put(&line, r, pv, &ev[i]);
+		no_breaks(&line, 0);
+		if (nlines >= o->max_lines) {
+			left_count++;
+			continue;
+		}
+		/* Room for the separators, the perfdata and the two notices below, so that
+		 * the whole output stays within the cap. */
+		if (out->len + strlen(sep) + line.len + perf.len + 4 + 160 > cap) {
+			left_size++;
+			continue;
+		}
+		pl_buf_puts(out, sep);
+		pl_buf_add(out, line.data, line.len);
+		nlines++;
+	}
+	if (ev == NULL && (r->nlines > 0 || np > 0))
+		pl_buf_printf(out, "%sout of memory while rendering the long output", sep);
+	view_free(&x);
+	if ((left_count && o->max_lines > 0) || left_size)
+		pl_buf_printf(out, "%s... %zu more line%s left out (%s)", sep,
+			      left_count + left_size, left_count + left_size == 1 ? "" : "s",
+			      left_count && o->max_lines > 0 ? "raise --max-lines to see more" :
+			      "output size limit");
+	if (perf_left)
+		pl_buf_printf(out, "%s... %zu perfdata item%s left out (output size limit)", sep,
+			      perf_left, perf_left == 1 ? "" : "s");
+	if (perf.len) {
+		/* On the first line for the default form, so that the engines see it even if
+		 * they keep only one line; after the long text in the one-line form. */
+		if (!oneline) {
+			size_t first = status.len;
+			struct pl_buf tmp;
+
+			pl_buf_init(&tmp, PL_OUTPUT_CAP + 1024);
+			pl_buf_add(&tmp, out->data, first);
+			pl_buf_puts(&tmp, " | ");
+			pl_buf_add(&tmp, perf.data, perf.len);
+			pl_buf_add(&tmp, out->data + first, out->len - first);
+			pl_buf_reset(out);
+			pl_buf_add(out, tmp.data, tmp.len);
+			pl_buf_free(&tmp);
+		} else {
+			pl_buf_puts(out, " | ");
+			pl_buf_add(out, perf.data, perf.len);
+		}
+	}
+	pl_buf_putc(out, '\n');
+end:
+	free(pv);
+	free(ev);
+	pl_buf_free(&line);
+	pl_buf_free(&perf);
+	pl_buf_free(&status);
+}
+
+void
+pl_render(const struct pl_result *r, enum pl_format fmt, size_t max_lines, struct pl_buf *out)
+{
+	struct pl_render_opts o = { fmt, max_lines, false, false };
+
+	pl_render_with(r, &o, out);
+}
