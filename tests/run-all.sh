@@ -96,13 +96,15 @@ run_build() { # dir, configure flags...
 	mkdir -p "$dir"
 	(cd "$dir" && "$top/configure" -q "$@" && make -s -j"$(nproc)" >/dev/null)
 	echo "== make check in $(basename "$dir") ($*)"
-	if ! (cd "$dir" && make -s -j"$(nproc)" check >/dev/null 2>&1); then
+	if ! (cd "$dir" && make -s -j"$(nproc)" check >make-check.out 2>&1); then
+		# A test program that does not compile leaves no test-suite.log: show why.
+		[ -f "$dir/tests/test-suite.log" ] || grep -E 'error|\*\*\*' "$dir/make-check.out" | head -n 20
 		for log in "$dir"/tests/*.log "$dir"/tests/*/*.log; do
 			[ -f "$log" ] || continue
 			case "$log" in */test-suite.log) continue ;; esac
 			grep -q '^FAIL\|^ERROR' "${log%.log}.trs" 2>/dev/null && { echo "---- $log"; cat "$log"; }
 		done
-		grep -E '^(# )?(TOTAL|PASS|FAIL|SKIP|ERROR|XFAIL|XPASS)' "$dir/tests/test-suite.log" || true
+		grep -E '^(# )?(TOTAL|PASS|FAIL|SKIP|ERROR|XFAIL|XPASS)' "$dir/tests/test-suite.log" 2>/dev/null || true
 		return 1
 	fi
 	cat "$dir"/tests/*.log "$dir"/tests/*/*.log 2>/dev/null | grep -E '^[0-9]+ passed, [0-9]+ failed|^[0-9]+%: Checks' || true
