@@ -65,4 +65,9 @@ int pl_dir_list(const char *root, const char *path, char ***names, size_t *n, ch
 		size_t errlen);
 void pl_dir_free(char **names, size_t n);
 
+/* Writes all n bytes of buf to fd, going on after short writes and EINTR. Returns 0, or
+ * -1 with errno (EIO for a write that wrote nothing). Async-signal-safe: it calls only
+ * write(), so a signal handler may use it. */
+int pl_write_all(int fd, const void *buf, size_t n);
+
 #endif

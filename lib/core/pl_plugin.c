@@ -157,21 +157,6 @@ static char state_path[4096];         /* the state directory in use, for message
 static enum pl_format out_format = PL_FMT_NAGIOS;
 static bool argv_format;              /* the command line names one: it wins */
 
-static void
-write_out(const char *s, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(STDOUT_FILENO, s, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		s += w;
-		n -= (size_t)w;
-	}
-}
-
 static const char *
 service(void)
 {
@@ -244,7 +229,7 @@ pl_die(enum pl_state state, const char *fmt, ...)
 	va_start(ap, fmt);
 	report(state, false, fmt, ap, &out);
 	va_end(ap);
-	write_out(out.data, out.len);
+	pl_write_all(STDOUT_FILENO, out.data, out.len);
 	exit(state);
 }
 
@@ -257,7 +242,7 @@ pl_usage_die(const char *fmt, ...)
 	va_start(ap, fmt);
 	report(PL_UNKNOWN, true, fmt, ap, &out);
 	va_end(ap);
-	write_out(out.data, out.len);
+	pl_write_all(STDOUT_FILENO, out.data, out.len);
 	exit(PL_UNKNOWN);
 }
 
@@ -316,7 +301,7 @@ help(const struct pl_plugin *p)
 	pl_wrap(&b, "0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for --help, --version and "
 		"usage errors). Every result, usage errors and timeouts included, is in the "
 		"--output-format asked for; --help and --version are always text.", 2, 79);
-	write_out(b.data, b.len);
+	pl_write_all(STDOUT_FILENO, b.data, b.len);
 	exit(PL_UNKNOWN);
 }
 
@@ -435,7 +420,7 @@ man(const struct pl_plugin *p)
 	pl_buf_puts(&b, ".SH EXIT STATUS\n0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for "
 		     "\\fB\\-\\-help\\fR, \\fB\\-\\-version\\fR and usage errors).\n"
 		     ".SH SEE ALSO\nThe Plumbline README; the Monitoring Plugins development guidelines.\n");
-	write_out(b.data, b.len);
+	pl_write_all(STDOUT_FILENO, b.data, b.len);
 	exit(PL_UNKNOWN);
 }
 
@@ -507,7 +492,7 @@ opt_version(void *base, const struct pl_option *o, const char *v, char *err, siz
 			      PACKAGE_VERSION);
 
 	(void)base, (void)o, (void)v, (void)err, (void)errlen;
-	write_out(line, (size_t)len);
+	pl_write_all(STDOUT_FILENO, line, (size_t)len);
 	exit(PL_UNKNOWN);
 }
 
@@ -805,7 +790,7 @@ pl_exit(struct pl_result *r, struct pl_common *c)
 	pl_buf_init(&out, 4 << 20);
 	pl_render_with(r, &o, &out);
 	st = pl_result_state(r);
-	write_out(pl_buf_str(&out), out.len);
+	pl_write_all(STDOUT_FILENO, pl_buf_str(&out), out.len);
 	pl_buf_free(&out);
 	pl_result_free(r);
 	pl_thresholds_free(&c->thresholds);

@@ -8,6 +8,7 @@
 
 #include "pl_buf.h"
 #include "pl_deadline.h"
+#include "pl_file.h"
 #include "pl_num.h"
 #include "pl_timeout.h"
 
@@ -33,19 +34,6 @@ static bool prepared_once;
 
 static const char *volatile waiting = "starting";
 static volatile int expire_state = PL_UNKNOWN;
-
-static void
-write_all(const char *s, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(STDOUT_FILENO, s, n);
-
-		if (w <= 0)
-			return;
-		s += w;
-		n -= (size_t)w;
-	}
-}
 
 /* The length of a well-formed UTF-8 sequence at s (1..4), or 0 when it is not one. The
  * same rule as pl_result's (RFC 3629), kept here so that the handler calls nothing. */
@@ -174,7 +162,7 @@ on_alarm(int sig)
 	 * kill its whole process group first (only kill(), async-signal-safe). */
 	pl_deadline_kill_child();
 	n = pl_timeout_message(msg, sizeof(msg));
-	write_all(msg, n);
+	pl_write_all(STDOUT_FILENO, msg, n);
 	_exit(expire_state);
 }
 

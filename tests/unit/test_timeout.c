@@ -2,9 +2,15 @@
  * message, which must be exactly what pl_render() makes of the same result. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pl_buf.h"
+#include "pl_file.h"
 #include "pl_result.h"
 #include "pl_timeout.h"
 #include "tests.h"
@@ -147,6 +153,50 @@ START_TEST(test_message_small_buffer)
 }
 END_TEST
 
+/* pl_write_all, which the handler and every report write through: all of a text larger
+ * than a pipe's buffer arrives, nothing is left for a zero length, and a write that
+ * cannot be done is an error with errno. */
+START_TEST(test_write_all)
+{
+	size_t n = 1 << 20, got = 0;
+	char *big = malloc(n), *back = malloc(n);
+	char tmpl[] = "/tmp/plumbline-write-all.XXXXXX";
+	int fd = mkstemp(tmpl), p[2];
+
+	ck_assert_ptr_nonnull(big);
+	ck_assert_ptr_nonnull(back);
+	ck_assert_int_ge(fd, 0);
+	unlink(tmpl);
+	for (size_t i = 0; i < n; i++)
+		big[i] = (char)('a' + i % 26);
+	ck_assert_int_eq(pl_write_all(fd, big, n), 0);
+	ck_assert_int_eq(pl_write_all(fd, big, 0), 0);
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	while (got < n) {
+		ssize_t r = read(fd, back + got, n - got);
+
+		ck_assert_int_gt(r, 0);
+		got += (size_t)r;
+	}
+	ck_assert_int_eq(read(fd, back, 1), 0);
+	ck_assert_int_eq(memcmp(big, back, n), 0);
+	close(fd);
+
+	/* A pipe nobody reads: EPIPE (with SIGPIPE ignored, as a handler would not be). */
+	signal(SIGPIPE, SIG_IGN);
+	ck_assert_int_eq(pipe(p), 0);
+	close(p[0]);
+	errno = 0;
+	ck_assert_int_eq(pl_write_all(p[1], "x", 1), -1);
+	ck_assert_int_eq(errno, EPIPE);
+	close(p[1]);
+	ck_assert_int_eq(pl_write_all(-1, "x", 1), -1);
+	ck_assert_int_eq(errno, EBADF);
+	free(big);
+	free(back);
+}
+END_TEST
+
 TCase *
 tc_timeout(void)
 {
@@ -156,5 +206,6 @@ tc_timeout(void)
 	tcase_add_test(tc, test_escape_size_zero);
 	tcase_add_loop_test(tc, test_message, 0, N(msg_cases));
 	tcase_add_test(tc, test_message_small_buffer);
+	tcase_add_test(tc, test_write_all);
 	return tc;
 }
