@@ -236,7 +236,7 @@ START_TEST(test_odd_names)
 		ck_assert_str_eq(nd.v[i].name, want[i]);
 		ck_assert(pl_netdev_name_ok(want[i]));
 	}
-	ck_assert_uint_eq(pl_netdev_find(&nd, "a\x01" "b")->c[PL_ND_RX_BYTES], 9000000u);
+	ck_assert_uint_eq(pl_netdev_find(&nd, "a\001b")->c[PL_ND_RX_BYTES], 9000000u);
 	pl_netdev_free(&nd);
 }
 END_TEST
@@ -271,7 +271,7 @@ START_TEST(test_attr_parsers)
 	ck_assert(!pl_netdev_name_ok("a\rb"));
 	ck_assert(!pl_netdev_name_ok("../etc"));
 	ck_assert(!pl_netdev_name_ok(".."));
-	ck_assert(pl_netdev_name_ok("a\x01" "b"));
+	ck_assert(pl_netdev_name_ok("a\001b"));
 	ck_assert(pl_netdev_name_ok("a\x7f"));
 }
 END_TEST
@@ -311,7 +311,7 @@ static const struct {
 	{ "foreign-sysfs", "tun9", false, -1, -1, PL_DUPLEX_UNKNOWN, -1, PL_LINK_UNKNOWN,
 	  true, "link state unknown (not in /sys/class/net)" },
 	{ "foreign-sysfs", "eth0", true, 1, -1, PL_DUPLEX_UNKNOWN, 1, PL_LINK_UP, false, "up" },
-	{ "odd-names/t1", "a\x01" "b", true, 1, 1000, PL_DUPLEX_FULL, 1, PL_LINK_UP, false,
+	{ "odd-names/t1", "a\001b", true, 1, 1000, PL_DUPLEX_FULL, 1, PL_LINK_UP, false,
 	  "up" },
 	{ "odd-names/t1", "e\x1b[31m", true, 1, 1000, PL_DUPLEX_FULL, 1, PL_LINK_UP, false,
 	  "up" },
