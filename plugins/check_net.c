@@ -124,8 +124,9 @@ static const struct pl_plugin net_plugin = {
 		"only listed when it is administratively down (never configured), so spare ports "
 		"stay quiet.\n"
 		"Utilization needs the link speed: from /sys/class/net/IF/speed, or --speed. When "
-		"neither knows it (virtio NICs, wireless, tunnels) utilization is U and the long "
-		"output says so; bit-rate thresholds still work.\n"
+		"neither knows it (virtio NICs, wireless, tunnels) utilization has no value: a "
+		"threshold on it is UNKNOWN (--missing-value-state) and says which --speed to "
+		"give; bit-rate thresholds still work.\n"
 		"Thresholds: -w/-c with a plain number or % apply to every *_util metric, with a "
 		"bit rate ('800Mbit/s') to every *_bits metric. --warningx/--criticalx put a range "
 		"on any label or glob; bit-rate suffixes are powers of 1000 (kbit/s, Mbit/s, "
@@ -135,7 +136,8 @@ static const struct pl_plugin net_plugin = {
 	.metrics =
 		"For each interface IF (its name, with any byte other than letters, digits, '_', "
 		"'.' and '-' written as _xHH: 'ibr10:30' is ibr10_x3a30): IF_rx_bits, IF_tx_bits "
-		"(bits/s); IF_rx_util, IF_tx_util (percent of the link speed, U when unknown); IF_rx_packets, "
+		"(bits/s); IF_rx_util, IF_tx_util (percent of the link speed, none when unknown); "
+		"IF_rx_packets, "
 		"IF_tx_packets, IF_rx_errors, IF_tx_errors, IF_rx_drops, IF_tx_drops (per "
 		"second).",
 	.examples =
@@ -454,7 +456,7 @@ gap_text(const struct net_if *f, char *buf, size_t len)
 		pl_snprintf(buf, len, "%s appeared since the last run", e);
 		return buf;
 	case PL_ND_GAP_RESET:
-		pl_snprintf(buf, len, "%s's counters went back since the last run (driver reset or device replaced)",
+		pl_snprintf(buf, len, "%s's counters went back since the last run: a driver reset or a replaced device",
 			    e);
 		return buf;
 	case PL_ND_GAP_NO_TIME:
