@@ -384,6 +384,12 @@ pl_opt_choice(const struct pl_option *o, const char *word, int *value)
 	return -1;
 }
 
+const char *
+pl_opt_where(const struct pl_opt_parser *p)
+{
+	return p->where;
+}
+
 const struct pl_option *
 pl_opt_find(const struct pl_opt_table *tables, size_t ntables, const char *name)
 {
@@ -403,6 +409,7 @@ struct origin {
 	const char *env;       /* the environment variable */
 	const char *shown;     /* how the option was written: "-w", "--warning" */
 	bool via_file;         /* a secret read from --NAME-file */
+	int argi;              /* its place on the command line, or 0 */
 };
 
 void
@@ -632,6 +639,14 @@ take(struct pl_opt_parser *p, const struct pl_option *o, const char *value,
 			    o->env ? ", or set $" : "", o->env ? o->env : "", o->name);
 		return -1;
 	}
+	/* A handler that keeps it says which occurrence: a later message has no argument
+	 * to point at. */
+	who(o, at, p->where, sizeof(p->where));
+	if (at->file == NULL && at->env == NULL && at->argi > 0) {
+		size_t n = strlen(p->where);
+
+		pl_snprintf(p->where + n, sizeof(p->where) - n, " (argument %d)", at->argi);
+	}
 	if (land(p, o, value, why, sizeof(why)) != 0) {
 		who(o, at, w, sizeof(w));
 		pl_snprintf(err, errlen, "%s: %s", w, why);
@@ -753,7 +768,7 @@ pl_opt_env(struct pl_opt_parser *p, char *err, size_t errlen)
 {
 	for (size_t t = 0; t < p->ntables; t++) {
 		for (const struct pl_option *o = p->tables[t].opts; o->name != NULL; o++) {
-			struct origin at = { NULL, 0, o->env, NULL, false };
+			struct origin at = { NULL, 0, o->env, NULL, false, 0 };
 			const char *v;
 
 			if (!(o->flags & PL_OPT_SECRET) || o->env == NULL)
@@ -784,7 +799,7 @@ ini_option(void *vctx, const char *key, const char *value, size_t line, char *er
 {
 	struct ini_ctx *x = vctx;
 	struct pl_opt_parser *p = x->p;
-	struct origin at = { x->file, line, NULL, NULL, false };
+	struct origin at = { x->file, line, NULL, NULL, false, 0 };
 	size_t n = strlen(key);
 	const struct pl_option *o = find_n(p, key, n), *secret;
 	char where[400], *copy;
@@ -888,7 +903,7 @@ pl_opt_argv(struct pl_opt_parser *p, int argc, char **argv, bool (*skip)(const c
 			size_t n = eq ? (size_t)(eq - name) : strlen(name);
 			const char *value = eq ? eq + 1 : NULL;
 			const struct pl_option *o = find_n(p, name, n), *secret = NULL;
-			struct origin at = { NULL, 0, NULL, NULL, false };
+			struct origin at = { NULL, 0, NULL, NULL, false, i };
 
 			if (o == NULL)
 				secret = find_secret_file(p, name, n);
@@ -935,7 +950,7 @@ pl_opt_argv(struct pl_opt_parser *p, int argc, char **argv, bool (*skip)(const c
 			for (const char *c = a + 1; *c; c++) {
 				const struct pl_option *o = find_letter(p, *c);
 				char shown[3] = { '-', *c, '\0' };
-				struct origin at = { NULL, 0, NULL, shown, false };
+				struct origin at = { NULL, 0, NULL, shown, false, i };
 				const char *value = NULL;
 
 				if (o == NULL) {

@@ -128,6 +128,7 @@ struct pl_opt_parser {
 	const struct pl_option *watch;
 	const char *watched;
 	bool watch_seen;
+	char where[512];       /* the option being taken and its origin (pl_opt_where) */
 	/* private */
 	char **owned;          /* copies of values from files and secrets; zeroed when freed */
 	size_t nowned, capowned;
@@ -162,6 +163,11 @@ int pl_opt_scan(struct pl_opt_parser *p, int argc, char **argv, bool (*skip)(con
 
 /* The value of word among o's choices (aliases included): 0, or -1 when it is none. */
 int pl_opt_choice(const struct pl_option *o, const char *word, int *value);
+
+/* The option being taken, as messages name it: how it was written and where it came
+ * from ("-w", "--warningx", "--warningx (/etc/plumbline/plumbline.ini line 3)"). Valid
+ * during a handler's call, for a handler that keeps it for later messages. */
+const char *pl_opt_where(const struct pl_opt_parser *p);
 
 /* The option named name (long name) in tables, or NULL. */
 const struct pl_option *pl_opt_find(const struct pl_opt_table *tables, size_t ntables,

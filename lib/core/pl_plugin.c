@@ -432,8 +432,22 @@ opt_threshold(void *base, const struct pl_option *o, const char *v, char *err, s
 	struct pl_common *c = base;
 	bool labelled = o->letter == 0;
 	bool critical = o->letter == 'c' || strcmp(o->name, "criticalx") == 0;
+	struct pl_threshold *th;
+	char *where;
 
-	return pl_thresholds_add(&c->thresholds, critical, labelled, v, err, errlen);
+	if (pl_thresholds_add(&c->thresholds, critical, labelled, v, err, errlen) != 0)
+		return -1;
+	/* Judged later, against the metrics: those messages name the option and where it
+	 * came from, never the range or pattern (it may come from an option file). */
+	th = &c->thresholds.v[c->thresholds.n - 1];
+	where = strdup(pl_opt_where(&parser));
+	if (where == NULL) {
+		pl_snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	free(th->text);
+	th->text = where;
+	return 0;
 }
 
 /* SECONDS[:STATE]: the whole timeout, so a later -t without a state has the default. */

@@ -62,6 +62,13 @@ pl_state_worst(enum pl_state a, enum pl_state b)
 	return pl_state_severity(a) >= pl_state_severity(b) ? a : b;
 }
 
+static const char *
+threshold_opt(const struct pl_threshold *th)
+{
+	return th->critical ? (th->pattern ? "--criticalx" : "-c")
+			    : (th->pattern ? "--warningx" : "-w");
+}
+
 int
 pl_thresholds_add(struct pl_thresholds *t, bool critical, bool labelled, const char *spec,
 		  char *err, size_t errlen)
@@ -87,7 +94,15 @@ pl_thresholds_add(struct pl_thresholds *t, bool critical, bool labelled, const c
 		free(th.pattern);
 		return -1;
 	}
-	th.text = strdup(spec);
+	/* How messages name it; pl_plugin replaces it with the option and its origin. */
+	{
+		struct pl_buf b = PL_BUF_INIT;
+
+		if (pl_buf_printf(&b, "%s %s", threshold_opt(&th), spec) == 0 && !b.oom)
+			th.text = b.data;
+		else
+			pl_buf_free(&b);
+	}
 	v = realloc(t->v, (t->n + 1) * sizeof(*v));
 	if (th.text == NULL || v == NULL || (labelled && th.pattern == NULL)) {
 		free(th.text);
@@ -822,12 +837,6 @@ absent_item(const struct pl_result *r, const char *pattern, const char **kind)
 	return false;
 }
 
-static const char *
-threshold_opt(const struct pl_threshold *th)
-{
-	return th->critical ? (th->pattern ? "--criticalx" : "-c")
-			    : (th->pattern ? "--warningx" : "-w");
-}
 
 static void
 set_range(struct pl_metric *m, const struct pl_threshold *th, size_t i)
@@ -867,8 +876,8 @@ apply_primary(struct pl_result *r, const struct pl_threshold *th, size_t i,
 	if (fitted != NULL || !present)
 		return 0;   /* applied, or the primary metric is not measured now */
 	primary_units(r, primary, units, sizeof(units));
-	pl_snprintf(err, errlen, "%s %s: a range in %s fits no primary metric (%s)",
-		    threshold_opt(th), th->text, pl_unit_name(th->range.unit), units);
+	pl_snprintf(err, errlen, "%s: a range in %s fits no primary metric (%s)", th->text,
+		    pl_unit_name(th->range.unit), units);
 	return -1;
 }
 
@@ -886,9 +895,8 @@ apply_labelled(struct pl_result *r, const struct pl_threshold *th, size_t i, cha
 		if (fnmatch(th->pattern, m->label, 0) != 0)
 			continue;
 		if (!pl_range_fits(&th->range, m->unit)) {
-			pl_snprintf(err, errlen, "%s %s: '%s' is in %s (suffixes: %s)",
-				    threshold_opt(th), th->text, m->label,
-				    pl_unit_name(m->unit), pl_unit_suffixes(m->unit));
+			pl_snprintf(err, errlen, "%s: '%s' is in %s (suffixes: %s)", th->text,
+				    m->label, pl_unit_name(m->unit), pl_unit_suffixes(m->unit));
 			return -1;
 		}
 		set_range(m, th, i);
@@ -898,13 +906,13 @@ apply_labelled(struct pl_result *r, const struct pl_threshold *th, size_t i, cha
 		return 0;
 	if (absent_item(r, th->pattern, &kind)) {
 		/* One config for a group of hosts: an item another host has is no error. */
-		pl_result_line(r, "%s %s: no %s on this host matches '%s'; not judged here",
-			       threshold_opt(th), th->text, kind, th->pattern);
+		pl_result_line(r, "%s: no %s on this host matches its LABEL; not judged here",
+			       th->text, kind);
 		return 0;
 	}
 	list_labels(r, labels, sizeof(labels));
-	pl_snprintf(err, errlen, "%s %s: no metric is labelled '%s'; labels: %s",
-		    threshold_opt(th), th->text, th->pattern, labels[0] ? labels : "none");
+	pl_snprintf(err, errlen, "%s: no metric label matches its LABEL; labels: %s", th->text,
+		    labels[0] ? labels : "none");
 	return -1;
 }
 
@@ -940,11 +948,9 @@ swapped_ranges(struct pl_result *r, const struct pl_thresholds *t)
 			continue;
 		seen[nseen][0] = m->warn_src;
 		seen[nseen++][1] = m->crit_src;
-		pl_result_line(r, "%s %s and %s %s: the critical range lies inside the warning "
-			       "range, so %s can never be WARNING, only CRITICAL (swapped?)",
-			       threshold_opt(&t->v[m->warn_src - 1]), t->v[m->warn_src - 1].text,
-			       threshold_opt(&t->v[m->crit_src - 1]), t->v[m->crit_src - 1].text,
-			       m->label);
+		pl_result_line(r, "%s and %s: the critical range lies inside the warning range, "
+			       "so %s can never be WARNING, only CRITICAL (swapped?)",
+			       t->v[m->warn_src - 1].text, t->v[m->crit_src - 1].text, m->label);
 	}
 }
 

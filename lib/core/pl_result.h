@@ -148,7 +148,8 @@ struct pl_result {
 struct pl_threshold {
 	char *pattern;
 	bool critical;
-	char *text;                  /* as the user wrote it, for messages */
+	char *text;                  /* how messages name it: "-w 80" as given, or (from
+				      * pl_plugin) the option and where it came from */
 	struct pl_range range;
 };
 

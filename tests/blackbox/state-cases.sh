@@ -1225,6 +1225,20 @@ expect_prefix "CPU UNKNOWN - $work/typo.ini line 3: unknown option 'warnx' in se
 expect_not_contains "S3CR3T"
 finish
 
+begin "--extra-opts: a threshold judged later names the file and line, never its text"
+printf '[check_cpu]\nwarning = 50\n\nwarningx = S3CR3T_x=5\n' >"$work/th.ini"
+chmod 600 "$work/th.ini"
+run "$CPU" --root "$D12/t0" --interval 0 --extra-opts="@$work/th.ini"
+expect_rc 3
+expect_prefix "CPU UNKNOWN - --warningx ($work/th.ini line 4): no metric label matches its LABEL; labels: busy,"
+expect_not_contains "S3CR3T"
+printf '[check_cpu]\ncritical = 5ms\n' >"$work/th.ini"
+run "$CPU" --root "$D12/t0" --interval 0 --extra-opts="@$work/th.ini"
+expect_rc 3
+expect_prefix "CPU UNKNOWN - --critical ($work/th.ini line 2): a range in seconds fits no primary metric"
+expect_not_contains "5ms"
+finish
+
 begin "--extra-opts: a switch given a value, a value missing: file and line"
 printf '[check_cpu]\nper-cpu = yes\n' >"$work/sw.ini"
 printf '[check_cpu]\n# c\nwarning\n' >"$work/nov.ini"

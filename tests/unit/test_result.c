@@ -154,7 +154,7 @@ START_TEST(test_thresholds_add_bad)
 					   sizeof(err)), 0);
 	ck_assert_uint_eq(t.n, 1);
 	ck_assert_str_eq(t.v[0].pattern, "sda_await");
-	ck_assert_str_eq(t.v[0].text, "sda_await=~:20ms");
+	ck_assert_str_eq(t.v[0].text, "--criticalx sda_await=~:20ms");
 	ck_assert(t.v[0].critical);
 	pl_thresholds_free(&t);
 	ck_assert_uint_eq(t.n, 0);
@@ -1107,14 +1107,14 @@ START_TEST(test_absent_item)
 	ck_assert_int_eq(apply_specs(&r, (const char *[]){ "C:md0_spare=1:", "W:md9_*=5",
 				     NULL }, NULL, err, sizeof(err)), 0);
 	ck_assert_int_eq(pl_result_state(&r), PL_OK);
-	ck_assert(has_line(&r, "--criticalx md0_spare=1:: no array on this host matches "
-			   "'md0_spare'; not judged here"));
-	ck_assert(has_line(&r, "--warningx md9_*=5: no array on this host matches 'md9_*'; "
+	ck_assert(has_line(&r, "--criticalx md0_spare=1:: no array on this host matches its "
+			   "LABEL; not judged here"));
+	ck_assert(has_line(&r, "--warningx md9_*=5: no array on this host matches its LABEL; "
 			   "not judged here"));
 	/* A metric no item has is a misspelling: still an error. */
 	ck_assert_int_eq(apply_specs(&r, (const char *[]){ "C:md1_spaer=1:", NULL }, NULL, err,
 				     sizeof(err)), -1);
-	ck_assert_ptr_nonnull(strstr(err, "no metric is labelled 'md1_spaer'"));
+	ck_assert_ptr_nonnull(strstr(err, "--criticalx md1_spaer=1:: no metric label matches"));
 	ck_assert_int_eq(apply_specs(&r, (const char *[]){ "C:spare=1:", NULL }, NULL, err,
 				     sizeof(err)), -1);
 	pl_result_free(&r);
@@ -1128,8 +1128,8 @@ START_TEST(test_absent_item)
 	ck_assert_int_eq(apply_specs(&r, (const char *[]){ "C:md0_spare=1:", NULL }, NULL, err,
 				     sizeof(err)), 0);
 	ck_assert_int_eq(pl_result_state(&r), PL_OK);
-	ck_assert(has_line(&r, "--criticalx md0_spare=1:: no array on this host matches "
-			   "'md0_spare'; not judged here"));
+	ck_assert(has_line(&r, "--criticalx md0_spare=1:: no array on this host matches its "
+			   "LABEL; not judged here"));
 	pl_result_free(&r);
 }
 END_TEST
