@@ -747,6 +747,7 @@ dio_none(const struct dio_ctx *x)
 	struct pl_buf names = PL_BUF_INIT;
 	const char **all = calloc(x->now.n + 1, sizeof(*all));
 	char why[256], e[SHOW_LEN * 4];
+	bool none;
 
 	pl_buf_init(&names, 200);
 	for (size_t i = 0; i < x->now.n; i++) {
@@ -754,8 +755,11 @@ dio_none(const struct dio_ctx *x)
 		if (all != NULL)
 			all[i] = x->now.v[i].name;
 	}
-	if (all != NULL && pl_select_none(&x->c->select, all, x->now.n, "block device", why,
-					  sizeof(why)) != NULL)
+	/* The names are in names and why now: free the list before a pl_die, which exits. */
+	none = all != NULL && pl_select_none(&x->c->select, all, x->now.n, "block device", why,
+					     sizeof(why)) != NULL;
+	free(all);
+	if (none)
 		pl_die(PL_UNKNOWN, "%s (devices: %s)", why, pl_buf_str(&names));
 	pl_die(PL_UNKNOWN, "no block device selected (partitions need --partitions, loop and "
 	       "ram devices --include; devices: %s)", pl_buf_str(&names));
