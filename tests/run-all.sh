@@ -22,11 +22,14 @@ quick=no
 #                         own, on loopback (nagios4-core: the daemon alone, without the
 #                         web interface, Apache and PHP of "nagios4")
 #   monitoring-plugins-basic  what those engines expect beside them
+#   python3-jsonschema    the black-box runner checks every JSON output against
+#                         contrib/schema/plumbline-result.schema.json with it (run by
+#                         /usr/bin/python3, never a python3 found on the PATH)
 # Their services are neither started by the install nor enabled at boot: apt-get runs
 # under a policy-rc.d that refuses every start, and the services of the packages it
 # installed are disabled afterwards. Nagios 4 depends on a mailx, which needs a mail
 # transfer agent: where there is none, ssmtp (no daemon) stands in, instead of exim4.
-test_packages="jq curl icinga2 nagios4-core nagios-nrpe-server nagios-nrpe-plugin monitoring-plugins-basic"
+test_packages="jq python3-jsonschema curl icinga2 nagios4-core nagios-nrpe-server nagios-nrpe-plugin monitoring-plugins-basic"
 installed() { dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' 2>/dev/null | awk '$1 == "ii" { print $2 }'; }
 missing=""
 for p in $test_packages; do

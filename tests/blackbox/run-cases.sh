@@ -22,6 +22,14 @@
 #   labels: <l1> <l2> ...       the perfdata labels, exactly these in this order (so that
 #                               graphs keep working: labels are stable across runs)
 #   json: valid                 stdout is one valid JSON document (checked with jq)
+#
+# Every case is also run again with --output-format=json put first in each run (a fresh
+# state directory, the same runs in order, in the background): each of those outputs,
+# and every output of the case's own runs that is JSON, must match the result schema
+# (contrib/schema/plumbline-result.schema.json), checked at the end in one go by
+# validate-json.py under /usr/bin/python3 (Debian's python3-jsonschema). Runs that ask
+# for --help, --version or --man print text and are not checked; a case about
+# --output-format itself is checked by its own runs only.
 #   stderr: any                 allow output on stderr (by default any run that writes to
 #                               stderr fails the case)
 #   env: NAME=VALUE             set for every run of the case (repeatable)
@@ -54,6 +62,10 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=87:print_stacktrace=1}
 TIMEOUT=${CASE_TIMEOUT:-20}
 work=$(mktemp -d "${TMPDIR:-/tmp}/plumbline-bb.XXXXXX") || exit 99
 trap 'rm -rf "$work"' EXIT
+SCHEMA=$top_srcdir/contrib/schema/plumbline-result.schema.json
+mkdir "$work/json"
+ncase=0
+jobs=$(( $(nproc 2>/dev/null || echo 2) * 4 ))   # most of a run is waiting, not work
 
 passed=0
 failed=0
@@ -168,6 +180,46 @@ reset_case() {
 	c_env=(); c_errors=(); c_start=0; c_symlinks=()
 }
 
+# Keeps a copy of output $1 for the schema check when it is JSON; $2 names the copy and
+# $3 says whose output it is.
+keep_json() {
+	[ "$(head -c 1 "$1")" = "{" ] || return 0
+	cp "$1" "$work/json/$2.json"
+	printf '%s\t%s\n' "$2" "$3" >>"$work/json/index"
+}
+
+# The case's runs again, each with --output-format=json, into the schema check; in the
+# background, at most $jobs at a time. A run that prints text where JSON was asked for
+# is reported at the end. A case about --output-format itself is left to its own runs.
+json_runs() {
+	local id=$1 name=$2 statedir n=0 run rc out
+	local -a argv
+	statedir=$(mktemp -d "$work/state.XXXXXX")
+	out=$work/json/run.$id
+	for run in "${c_runs[@]}"; do
+		n=$((n + 1))
+		argv=()
+		STATE=$statedir split_args "$run" || break
+		case " ${argv[*]} " in
+		*" --help "* | *" -h "* | *" --version "* | *" -V "* | *" --man "*) continue ;;
+		*--output-format*) break ;;
+		esac
+		env ${c_env[@]+"${c_env[@]}"} PLUMBLINE_STATE_DIR="$statedir" \
+			timeout -k 5 "$TIMEOUT" "$PLUGINS/${argv[0]}" --output-format=json \
+			"${argv[@]:1}" >"$out" 2>/dev/null </dev/null
+		rc=$?
+		if [ "$rc" -gt 3 ]; then
+			printf '%s (json run %s): exit status %s\n' "$name" "$n" "$rc" >>"$work/json/errors"
+		elif [ "$(head -c 1 "$out")" != "{" ]; then
+			printf '%s (json run %s): --output-format=json printed text: %s\n' "$name" "$n" \
+				"$(head -c 160 "$out" | tr '\n' ' ')" >>"$work/json/errors"
+		else
+			keep_json "$out" "$id.j$n" "$name (json run $n)"
+		fi
+	done
+	rm -rf "$statedir" "$out"
+}
+
 run_case() {
 	local file=$1 details=() statedir i n rc=0 out err first status plugin completed
 	local -a argv items labels
@@ -216,6 +268,7 @@ run_case() {
 			timeout -k 5 "$TIMEOUT" "$PLUGINS/$plugin" "${argv[@]:1}" \
 			>"$out" 2>"$err" </dev/null
 		rc=$?
+		keep_json "$out" "own.$((ncase + 1)).$n" "$c_name (run $n)"
 		if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 			details+=("run $n ($run): hung, killed after ${TIMEOUT}s")
 		elif [ "$rc" -gt 3 ]; then
@@ -295,6 +348,12 @@ run_case() {
 		if [ "$c_json" -eq 1 ] && ! jq -e . "$out" >/dev/null 2>&1; then
 			details+=("json: stdout is not valid JSON")
 		fi
+	fi
+
+	if [ "$completed" -eq 1 ]; then
+		ncase=$((ncase + 1))
+		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+		json_runs "$ncase" "$c_name" &
 	fi
 
 	if [ "${#details[@]}" -eq 0 ]; then
@@ -382,6 +441,37 @@ for f in ${files[@]+"${files[@]}"}; do
 	echo "# $(basename "$f")"
 	run_file "$f"
 done
+
+# Every JSON document of every case against the schema, in one run of the validator.
+wait
+njson=$(find "$work/json" -name '*.json' | wc -l)
+if [ -s "$work/json/errors" ]; then
+	echo "not ok - JSON runs: text where --output-format=json was asked for"
+	head -n 40 "$work/json/errors" | sed 's/^/#   /'
+	failed=$((failed + 1))
+fi
+if [ "$njson" -eq 0 ]; then
+	echo "not ok - JSON schema: no JSON output to check"
+	failed=$((failed + 1))
+elif [ ! -x /usr/bin/python3 ] || ! /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+	echo "not ok - JSON schema: /usr/bin/python3 with jsonschema is needed (apt-get install python3-jsonschema)"
+	failed=$((failed + 1))
+else
+	(cd "$work/json" && find . -name '*.json' | sed 's|^\./||' | sort |
+		xargs /usr/bin/python3 "$here/validate-json.py" "$SCHEMA") >"$work/schema.out" 2>&1
+	if [ -s "$work/schema.out" ]; then
+		echo "not ok - JSON schema: documents that do not match $SCHEMA"
+		head -n 40 "$work/schema.out" | while IFS= read -r l; do
+			k=${l%%.json:*}
+			printf '#   %s: %s\n' "$(awk -F'\t' -v k="$k" '$1 == k { print $2 }' \
+				"$work/json/index")" "${l#*.json: }"
+		done
+		failed=$((failed + 1))
+	else
+		echo "ok - JSON schema: all $njson JSON outputs match $(basename "$SCHEMA")"
+		passed=$((passed + 1))
+	fi
+fi
 
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
