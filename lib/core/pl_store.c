@@ -265,11 +265,11 @@ entry_fill(struct pl_store *st, struct pl_store_entry *e, int gen, enum pl_store
 	return 0;
 }
 
-/* Sets an entry. Returns 0, -1 (refused, or out of memory), or, with once set, 1 when
- * the entry is there already (and leaves it). */
+/* Sets an entry, replacing one of the same generation, namespace and name. Returns 0,
+ * or -1 (refused, or out of memory). */
 static int
 put(struct pl_store *st, int gen, enum pl_store_life life, const char *ns, const char *name,
-    const char *text, const uint64_t *vec, size_t n, bool once)
+    const char *text, const uint64_t *vec, size_t n)
 {
 	size_t nsl = strlen(ns), namel = strlen(name), textl = text ? strlen(text) : 0;
 	uint32_t h;
@@ -282,8 +282,6 @@ put(struct pl_store *st, int gen, enum pl_store_life life, const char *ns, const
 		return -1;
 	h = entry_hash(gen, ns, name);
 	at = lookup(st, gen, ns, name, h, &slot);
-	if (at >= 0 && once)
-		return 1;
 	if (at < 0) {
 		size_t before = st->nslots;
 
@@ -365,14 +363,14 @@ int
 pl_store_put(struct pl_store *st, enum pl_store_life life, const char *ns, const char *name,
 	     const char *text)
 {
-	return put(st, PL_STORE_GEN_NEW, life, ns, name, text, NULL, 0, false);
+	return put(st, PL_STORE_GEN_NEW, life, ns, name, text, NULL, 0);
 }
 
 int
 pl_store_put_vec(struct pl_store *st, enum pl_store_life life, const char *ns,
 		 const char *name, const uint64_t *v, size_t n)
 {
-	return put(st, PL_STORE_GEN_NEW, life, ns, name, NULL, v, n, false);
+	return put(st, PL_STORE_GEN_NEW, life, ns, name, NULL, v, n);
 }
 
 const struct pl_store_entry *
@@ -421,7 +419,7 @@ int
 pl_store_set_vec(struct pl_store *st, const char *ns, const char *name, const uint64_t *v,
 		 size_t n)
 {
-	return put(st, PL_STORE_GEN_NEW, PL_STORE_COUNTER, ns, name, NULL, v, n, false);
+	return put(st, PL_STORE_GEN_NEW, PL_STORE_COUNTER, ns, name, NULL, v, n);
 }
 
 int
@@ -440,7 +438,7 @@ pl_store_get_vec(const struct pl_store *st, int gen, const char *ns, const char 
 int
 pl_store_keep(struct pl_store *st, const char *ns, const char *name, const char *text)
 {
-	return put(st, PL_STORE_GEN_NEW, PL_STORE_KEEP, ns, name, text, NULL, 0, false);
+	return put(st, PL_STORE_GEN_NEW, PL_STORE_KEEP, ns, name, text, NULL, 0);
 }
 
 const char *
@@ -454,13 +452,13 @@ pl_store_kept(const struct pl_store *st, const char *ns, const char *name)
 int
 pl_store_set(struct pl_store *st, const char *name, const char *value)
 {
-	return put(st, PL_STORE_GEN_NEW, PL_STORE_COUNTER, "", name, value, NULL, 0, false);
+	return put(st, PL_STORE_GEN_NEW, PL_STORE_COUNTER, "", name, value, NULL, 0);
 }
 
 int
 pl_store_set_u64(struct pl_store *st, const char *name, uint64_t v)
 {
-	return put(st, PL_STORE_GEN_NEW, PL_STORE_COUNTER, "", name, NULL, &v, 1, false);
+	return put(st, PL_STORE_GEN_NEW, PL_STORE_COUNTER, "", name, NULL, &v, 1);
 }
 
 const char *
@@ -1061,7 +1059,12 @@ have:
 			target[tl] = '\0';
 			/* The link was made by someone who may write here, which the checks
 			 * above allowed: walk its target, by the same rules, then the rest. */
-			pl_snprintf(rest, sizeof(rest), "%s/%s", target, todo + pos);
+			if ((size_t)pl_snprintf(rest, sizeof(rest), "%s/%s", target, todo + pos) >=
+			    sizeof(todo)) {
+				pl_snprintf(err, errlen, "state directory %s: the path through its symlinks is too long",
+					    dirpath);
+				goto fail;
+			}
 			pl_strlcpy(todo, rest, sizeof(todo));
 			pos = 0;
 			if (target[0] == '/') {
