@@ -967,9 +967,22 @@ finish
 # other exit paths). The timeout's text is prepared when the deadline is armed and again
 # once the form is known; the handler only escapes what was being waited for.
 
+# The last run's stdout against the result schema (contrib/schema), as run-cases.sh does.
+expect_schema() {
+	local why
+	if [ ! -x /usr/bin/python3 ] || ! /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+		problem "/usr/bin/python3 with jsonschema is needed (apt-get install python3-jsonschema)"
+		return
+	fi
+	why=$(/usr/bin/python3 "$here/validate-json.py" \
+		"$top_srcdir/contrib/schema/plumbline-result.schema.json" "$work/.out" 2>&1) ||
+		problem "does not match the result schema: $why"
+}
+
 begin "exit paths: a timeout in JSON is one valid document with the state and what it waited for"
 run "$CPU" --root "$fifo_root" -t 0.5 --state-dir "$(newdir)" --output-format json
 expect_rc 3
+expect_schema
 expect_no_stderr
 expect_lines 1
 jq -e . "$work/.out" >/dev/null 2>&1 || problem "not valid JSON: [$out]"
@@ -985,9 +998,11 @@ finish
 begin "exit paths: a timeout in JSON with a chosen state: -t 0.5:critical, -t 0.5:ok"
 run "$CPU" --root "$fifo_root" -t 0.5:critical --state-dir "$(newdir)" --output-format=json
 expect_rc 2
+expect_schema
 [ "$(jq -r '.state' "$work/.out" 2>/dev/null)" = CRITICAL ] || problem "state: [$out]"
 run "$CPU" --root "$fifo_root" -t 0.5:ok --state-dir "$(newdir)" --output-format=json
 expect_rc 0
+expect_schema
 [ "$(jq -r '.state + " " + .status' "$work/.out" 2>/dev/null)" = \
 	"OK CPU OK - timed out after 0.5s while reading /proc/stat" ] || problem "OK: [$out]"
 finish
@@ -1006,6 +1021,7 @@ printf '[check_cpu]\noutput-format = json\n' >"$fmt_ini"
 chmod 600 "$fmt_ini"
 run "$CPU" --root "$D12/t1" --interval 5 -t 0.5 --state-dir "$(newdir)" --extra-opts="@$fmt_ini"
 expect_rc 3
+expect_schema
 [ "$(jq -r '.status' "$work/.out" 2>/dev/null)" = \
 	"CPU UNKNOWN - timed out after 0.5s while sampling counters over --interval" ] ||
 	problem "got [$out]"
@@ -1014,6 +1030,7 @@ finish
 begin "exit paths: a usage error in JSON when the option file asks for JSON"
 run "$CPU" --root "$D12/t1" --interval 0 --bogus --extra-opts="@$fmt_ini"
 expect_rc 3
+expect_schema
 [ "$(jq -r '.state + " " + .status' "$work/.out" 2>/dev/null)" = \
 	"UNKNOWN CPU UNKNOWN - --bogus: unknown option" ] || problem "got [$out]"
 jq -e '.usage | startswith("Usage: check_cpu ")' "$work/.out" >/dev/null 2>&1 ||
@@ -1034,6 +1051,7 @@ chmod 600 "$work/fmt-late.ini" "$work/fmt-early.ini"
 for f in fmt-late fmt-early; do
 	run "$CPU" --root "$D12/t1" --interval 0 --extra-opts="@$work/$f.ini"
 	expect_rc 3
+	expect_schema
 	jq -e '.state == "UNKNOWN" and (.status | contains("'"$f"'.ini line"))' \
 		"$work/.out" >/dev/null 2>&1 || problem "$f: got [$out]"
 done
@@ -1048,6 +1066,7 @@ printf '[check_cpu]\nwarning = 10:5\n' >"$work/fmt-bad.ini"
 chmod 600 "$work/fmt-bad.ini"
 run "$CPU" --root "$D12/t1" --interval 0 --output-format json --extra-opts="@$work/fmt-bad.ini"
 expect_rc 3
+expect_schema
 jq -e '.state == "UNKNOWN" and (.status | startswith("CPU UNKNOWN - --warning ("))' \
 	"$work/.out" >/dev/null 2>&1 || problem "got [$out]"
 finish
