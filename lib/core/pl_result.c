@@ -641,7 +641,7 @@ pl_result_summary_metric(struct pl_result *r, const struct pl_metric *m, const c
 	va_start(ap, fmt);
 	pl_buf_vprintf(&r->summary, fmt, ap);
 	va_end(ap);
-	if (m == &scratch_metric)
+	if (m == NULL || m == &scratch_metric)
 		return;
 	if (r->nmarks == r->marks_cap) {
 		size_t ncap = r->marks_cap ? r->marks_cap * 2 : 8;

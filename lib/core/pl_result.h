@@ -241,7 +241,8 @@ void pl_result_summary_add(struct pl_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Appends to the summary a part that shows metric m ("99.9% busy"). When m breaches a
  * threshold, the status line names the limit right after that part ("99.9% busy
- * (warning over 80%)") instead of naming m again among the problems: each figure once. */
+ * (warning over 80%)") instead of naming m again among the problems: each figure once.
+ * m may be NULL (a metric this run does not have): the text is appended alone. */
 void pl_result_summary_metric(struct pl_result *r, const struct pl_metric *m,
 			      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* A plain long-output line. */

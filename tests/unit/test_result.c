@@ -1187,6 +1187,8 @@ START_TEST(test_summary_metric)
 	pl_result_summary_add(&r, " (user 50%%, ");
 	pl_result_summary_metric(&r, iowait, "iowait %s", "40%");
 	pl_result_summary_add(&r, ")");
+	pl_result_summary_metric(&r, NULL, "%s", "");   /* no metric: text alone */
+	ck_assert_uint_eq(r.nmarks, 2);
 	ck_assert_int_eq(apply_specs(&r, (const char *[]){ "w:80", "C:steal=20", NULL },
 				     (const char *const[]){ "busy", NULL }, err, sizeof(err)), 0);
 	pl_render(&r, PL_FMT_NAGIOS, 10, &out);
