@@ -355,6 +355,8 @@ find_missing(struct dio_ctx *x)
 
 		if (!rule->include || rule->is_regex || strpbrk(rule->text, "*?[") != NULL)
 			continue;
+		for (size_t k = 0; k < x->now.nbad && !found; k++)
+			found = strcmp(x->now.bad[k].name, rule->text) == 0;   /* said by dio_odd */
 		for (size_t k = 0; k < x->nsel && !found; k++)
 			found = strcmp(x->sel[k].show, rule->text) == 0;
 		if (!found && x->nmissing < sizeof(x->missing) / sizeof(x->missing[0]))
@@ -685,6 +687,26 @@ dio_missing(const struct dio_ctx *x, struct pl_result *r)
 	}
 }
 
+/* Lines whose name no kernel gives, each that device's problem alone (the others are
+ * still judged): an UNKNOWN item per line the selection takes. Returns how many. */
+static size_t
+dio_odd(const struct dio_ctx *x, struct pl_result *r)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < x->now.nbad; i++) {
+		const struct pl_diskstats_bad *b = &x->now.bad[i];
+		const char *name = b->name;
+
+		if (!pl_select_take(&x->c->select, &name, 1, true))
+			continue;
+		pl_item_finding(pl_result_item(r, "device", name), PL_UNKNOWN,
+				"/proc/diskstats line %zu %s: not checked", b->lineno, b->why);
+		n++;
+	}
+	return n;
+}
+
 /* One item per device: metrics, lines, facts; the summary names the busiest. */
 static void
 dio_evaluate(const struct dio_ctx *x, enum pl_basis basis, double dt, struct pl_result *r)
@@ -785,7 +807,7 @@ main(int argc, char **argv)
 	x.cfg = &cfg;
 
 	basis = pl_sample(&c, &dio_ops, &x, &dt, btext, sizeof(btext), &r);
-	if (x.s[0].n == 0 && x.nmissing == 0)
+	if (dio_odd(&x, &r) == 0 && x.s[0].n == 0 && x.nmissing == 0)
 		dio_none(&x);
 	qsort(x.s[1].v, x.s[1].n, sizeof(*x.s[1].v), cmp_dev);
 	pl_result_line(&r, "%s, %zu device%s", btext, x.s[0].n, x.s[0].n == 1 ? "" : "s");

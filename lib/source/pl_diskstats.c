@@ -127,14 +127,57 @@ add_entry(struct pl_diskstats *out, size_t *cap, const struct pl_diskstats_entry
 	return 0;
 }
 
-/* One device line [p, eol). */
+static int
+add_bad(struct pl_diskstats *out, size_t lineno, const char *name, const char *why)
+{
+	struct pl_diskstats_bad *v;
+
+	/* Few in a real file; doubling at powers of 2 keeps a hostile one linear. */
+	if ((out->nbad & (out->nbad - 1)) == 0) {
+		v = realloc(out->bad, (out->nbad ? out->nbad * 2 : 1) * sizeof(*v));
+		if (v == NULL)
+			return -1;
+		out->bad = v;
+	}
+	v = &out->bad[out->nbad++];
+	v->lineno = lineno;
+	pl_strlcpy(v->name, name, sizeof(v->name));
+	v->why = why;
+	return 0;
+}
+
+/* The name at *p (up to a blank or eol) into e->name, cut to fit; advances *p. Returns 0,
+ * or -1 when there is none. A name no kernel gives sets *bad_name to why. */
+static int
+take_name(const char **p, const char *eol, struct pl_diskstats_entry *e,
+	  const char **bad_name)
+{
+	const char *s = *p, *nul;
+	int n = take_word(p, eol, e->name, sizeof(e->name));
+
+	if (n == 0)
+		return -1;
+	nul = memchr(s, '\0', (size_t)(*p - s));
+	if (nul != NULL)
+		*bad_name = "is a device name with a NUL byte";
+	else if (n < 0)
+		*bad_name = "is an overlong device name";
+	else if (!pl_diskstats_name_ok(e->name))
+		*bad_name = "is not a device name the kernel gives";
+	return 0;
+}
+
+/* One device line [p, eol). A name no kernel gives sets *bad_name to why (the line is
+ * still checked, so that a broken file is told from one odd name). */
 static int
 parse_line(const char *p, const char *eol, size_t lineno, struct pl_diskstats_entry *e,
-	   char *err, size_t errlen)
+	   const char **bad_name, char *err, size_t errlen)
 {
 	uint64_t v;
 	int nf = 0;
+	const char *shown;
 
+	*bad_name = NULL;
 	memset(e, 0, sizeof(*e));
 	pl_skip_blanks(&p, eol);
 	if (take_u64(&p, eol, &v) != 0 || v > UINT32_MAX) {
@@ -149,17 +192,19 @@ parse_line(const char *p, const char *eol, size_t lineno, struct pl_diskstats_en
 	}
 	e->minor = (unsigned)v;
 	pl_skip_blanks(&p, eol);
-	if (take_word(&p, eol, e->name, sizeof(e->name)) < 0 || !pl_diskstats_name_ok(e->name)) {
-		pl_snprintf(err, errlen, "line %zu: no valid device name", lineno);
+	if (take_name(&p, eol, e, bad_name) != 0) {
+		pl_snprintf(err, errlen, "line %zu: no device name", lineno);
 		return -1;
 	}
+	/* The messages below go out as they are: never an odd name's raw bytes. */
+	shown = *bad_name != NULL ? "a device with an odd name" : e->name;
 	for (;;) {
 		pl_skip_blanks(&p, eol);
 		if (p == eol)
 			break;
 		if (take_u64(&p, eol, &v) != 0) {
 			pl_snprintf(err, errlen, "line %zu (%s): field %d is not a number", lineno,
-				    e->name, nf + 1);
+				    shown, nf + 1);
 			return -1;
 		}
 		if (nf < PL_DS_NFIELDS)
@@ -178,7 +223,7 @@ parse_line(const char *p, const char *eol, size_t lineno, struct pl_diskstats_en
 		e->f[PL_DS_WR_SECTORS] = ws;
 	} else if (nf < 11) {
 		pl_snprintf(err, errlen, "line %zu (%s): %d stat fields, expected 11, 15 or 17 (or 4 for an old partition line)",
-			    lineno, e->name, nf);
+			    lineno, shown, nf);
 		return -1;
 	}
 	e->nfields = nf;
@@ -198,28 +243,29 @@ pl_diskstats_parse(const char *buf, size_t len, struct pl_diskstats *out, char *
 	pl_lines_init(&it, buf, len);
 	while (pl_lines_next(&it, &p, &eol, &cut)) {
 		struct pl_diskstats_entry e;
-		const char *q = p;
+		const char *q = p, *bad_name;
 
 		pl_skip_blanks(&q, eol);
 		if (q == eol)
 			continue;      /* a blank line carries nothing */
-		if (parse_line(p, eol, it.lineno, &e, err, errlen) != 0)
+		if (parse_line(p, eol, it.lineno, &e, &bad_name, err, errlen) != 0)
 			return -1;
 		if (cut) {
 			pl_snprintf(err, errlen, "line %zu (%s): cut short (no newline at the end of the file)",
-				    it.lineno, e.name);
+				    it.lineno, bad_name ? "a device with an odd name" : e.name);
 			return -1;
 		}
-		if (out->n >= PL_DISKSTATS_MAX) {
+		if (out->n + out->nbad >= PL_DISKSTATS_MAX) {
 			pl_snprintf(err, errlen, "more than %d devices", PL_DISKSTATS_MAX);
 			return -1;
 		}
-		if (add_entry(out, &cap, &e) != 0) {
+		if (bad_name != NULL ? add_bad(out, it.lineno, e.name, bad_name) != 0 :
+		    add_entry(out, &cap, &e) != 0) {
 			pl_snprintf(err, errlen, "out of memory");
 			return -1;
 		}
 	}
-	if (out->n == 0) {
+	if (out->n == 0 && out->nbad == 0) {
 		pl_snprintf(err, errlen, "%s", len == 0 ? "the file is empty" : "no device lines");
 		return -1;
 	}
@@ -234,6 +280,7 @@ void
 pl_diskstats_free(struct pl_diskstats *ds)
 {
 	free(ds->v);
+	free(ds->bad);
 	free(ds->slot);
 	memset(ds, 0, sizeof(*ds));
 }

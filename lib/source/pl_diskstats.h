@@ -56,11 +56,21 @@ struct pl_diskstats_entry {
 	uint64_t f[PL_DS_NFIELDS];
 };
 
-/* One reading, in file order. The array is owned by the struct; free with
+/* A line whose fields are fine but whose name no kernel gives (overlong, with a control
+ * byte, a blank or a byte past ASCII, "." or ".."): that device's problem, not the file's. */
+struct pl_diskstats_bad {
+	size_t lineno;
+	char name[PL_DISKSTATS_NAME_MAX];   /* as far as it goes; may hold any byte but NUL */
+	const char *why;                    /* "is an overlong device name", ... (static) */
+};
+
+/* One reading, in file order. The arrays are owned by the struct; free with
  * pl_diskstats_free. */
 struct pl_diskstats {
 	struct pl_diskstats_entry *v;
 	size_t n;
+	struct pl_diskstats_bad *bad;   /* lines left out of v, in file order */
+	size_t nbad;
 	size_t *slot;            /* a hash of the names (first of each): index + 1, 0 empty */
 	size_t nslot;            /* a power of 2, or 0 when there is no index */
 };
@@ -68,8 +78,11 @@ struct pl_diskstats {
 /* Parses the text of /proc/diskstats into out (which it initialises; free it with
  * pl_diskstats_free even on error). Every line needs major, minor, a name and 4 or at
  * least 11 stat fields, all plain decimal; a line cut short (a truncated file), a field
- * that is not a number, a name longer than PL_DISKSTATS_NAME_MAX - 1 or an empty file is
- * an error. Returns 0, or -1 with why in err ("line 9 (vda): field 3 is not a number"). */
+ * that is not a number, a line without a name or a file without device lines is an
+ * error. A line with good fields and a name that is not pl_diskstats_name_ok (or longer
+ * than PL_DISKSTATS_NAME_MAX - 1, or with a NUL byte) goes to out->bad instead of out->v.
+ * Returns 0 (with at least one line in v or bad), or -1 with why in err ("line 9 (vda):
+ * field 3 is not a number"; the name there may hold any byte: escape it to print it). */
 int pl_diskstats_parse(const char *buf, size_t len, struct pl_diskstats *out, char *err,
 		       size_t errlen);
 void pl_diskstats_free(struct pl_diskstats *ds);

@@ -20,10 +20,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[256];
 
 	if (pl_diskstats_parse((const char *)data, size, &ds, err, sizeof(err)) == 0) {
-		/* The contract: at least one device, each with a sysfs-safe name and 4 or at
-		 * least 11 stat fields; a 4-field line sets only the four fields it has. */
-		if (ds.n == 0 || ds.n > PL_DISKSTATS_MAX)
+		/* The contract: at least one line, each device with a sysfs-safe name and 4 or
+		 * at least 11 stat fields; a 4-field line sets only the four fields it has;
+		 * every line with an odd name says why. */
+		if (ds.n + ds.nbad == 0 || ds.n + ds.nbad > PL_DISKSTATS_MAX)
 			abort();
+		for (size_t i = 0; i < ds.nbad; i++)
+			if (ds.bad[i].why == NULL || ds.bad[i].lineno == 0 ||
+			    memchr(ds.bad[i].name, '\0', sizeof(ds.bad[i].name)) == NULL)
+				abort();
 		for (size_t i = 0; i < ds.n; i++) {
 			const struct pl_diskstats_entry *e = &ds.v[i];
 

@@ -191,13 +191,53 @@ static const struct text_case text_cases[] = {
 	{ "8x 0 sda" F11 "\n", -1, 0, 0, 0, 0, "line 1: no major" },
 	{ "4294967296 0 sda" F11 "\n", -1, 0, 0, 0, 0, "no major" },
 	{ "8 y sda" F11 "\n", -1, 0, 0, 0, 0, "line 1: no minor" },
-	{ "8 0\n", -1, 0, 0, 0, 0, "no valid device name" },
+	{ "8 0\n", -1, 0, 0, 0, 0, "line 1: no device name" },
 	{ "8 0 sda" F11 "\n8\n", -1, 0, 0, 0, 0, "line 2: no minor" },
-	{ "8 0 " "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcd" F11 "\n",
-	  -1, 0, 0, 0, 0, "no valid device name" },
-	{ "8 0 .." F11 "\n", -1, 0, 0, 0, 0, "no valid device name" },
-	{ "8 0 sd\x01" F11 "\n", -1, 0, 0, 0, 0, "no valid device name" },
+	/* An odd name does not hide what else is wrong with its line, nor shows its bytes. */
+	{ "8 0 sd\033[31m 1 2\n", -1, 0, 0, 0, 0, "line 1 (a device with an odd name): 2 stat" },
+	{ "8 0 sd\033[31m" F11, -1, 0, 0, 0, 0, "line 1 (a device with an odd name): cut" },
 };
+
+/* A line whose name no kernel gives is that device's problem (in bad), not the file's. */
+struct odd_case {
+	const char *text;
+	size_t len;                      /* of text, or 0: strlen */
+	size_t n, nbad, lineno;
+	const char *name, *why;
+};
+
+#define NUL_TEXT "8 0 sd\0x" F11 "\n8 16 sdb" F11 "\n"
+
+static const struct odd_case odd_cases[] = {
+	{ "8 0 sda" F11 "\n8 99 x\033[31m" F11 "\n8 16 sdb" F11 "\n", 0, 2, 1, 2, "x\033[31m",
+	  "is not a device name" },
+	{ "8 99 \377" F11 "\n8 0 sda" F11 "\n", 0, 1, 1, 1, "\377", "is not a device name" },
+	{ "8 0 .." F11 "\n", 0, 0, 1, 1, "..", "is not a device name" },
+	{ "8 0 sd\001" F11 "\n", 0, 0, 1, 1, "sd\001", "is not a device name" },
+	{ "8 0 " "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcd" F11 "\n",
+	  0, 0, 1, 1, "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabc",
+	  "overlong" },
+	{ NUL_TEXT, sizeof(NUL_TEXT) - 1, 1, 1, 1, "sd", "NUL byte" },
+};
+
+START_TEST(test_odd_names)
+{
+	const struct odd_case *tc = &odd_cases[_i];
+	struct pl_diskstats ds;
+	char err[256] = "";
+	size_t len = tc->len ? tc->len : strlen(tc->text);
+
+	ck_assert_msg(pl_diskstats_parse(tc->text, len, &ds, err, sizeof(err)) == 0,
+		      "case %d: %s", _i, err);
+	ck_assert_uint_eq(ds.n, tc->n);
+	ck_assert_uint_eq(ds.nbad, tc->nbad);
+	ck_assert_uint_eq(ds.bad[0].lineno, tc->lineno);
+	ck_assert_str_eq(ds.bad[0].name, tc->name);
+	ck_assert_msg(strstr(ds.bad[0].why, tc->why) != NULL, "case %d: %s", _i, ds.bad[0].why);
+	ck_assert_ptr_null(pl_diskstats_find(&ds, tc->name));
+	pl_diskstats_free(&ds);
+}
+END_TEST
 
 START_TEST(test_text)
 {
@@ -564,6 +604,7 @@ tc_diskstats(void)
 	tcase_add_test(tc, test_all_fields);
 	tcase_add_loop_test(tc, test_broken_fixture, 0, N(broken_cases));
 	tcase_add_loop_test(tc, test_text, 0, N(text_cases));
+	tcase_add_loop_test(tc, test_odd_names, 0, N(odd_cases));
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_mountinfo_fixture);
 	tcase_add_test(tc, test_mountinfo_escapes);
