@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <pwd.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -29,12 +31,31 @@ pl_path_exists(const char *root, const char *path)
 	return pl_path(root, path, full, sizeof(full)) == 0 && lstat(full, &st) == 0;
 }
 
+/* Whether the uid in an environment variable (a number, or a user name when by_name) is
+ * set and not the real uid: a caller other than who runs. A value that names no uid
+ * counts as another caller (setting these variables oneself only restricts oneself). */
+static bool
+other_caller(const char *var, bool by_name)
+{
+	const char *v = getenv(var);
+	uint64_t uid;
+
+	if (v == NULL)
+		return false;
+	if (by_name) {
+		const struct passwd *pw = getpwnam(v);
+
+		return pw == NULL || pw->pw_uid != getuid();
+	}
+	return pl_parse_u64(v, UINT32_MAX, &uid) != 0 || (uid_t)uid != getuid();
+}
+
 bool
 pl_privileged(void)
 {
 	return getauxval(AT_SECURE) != 0 || getuid() != geteuid() || getgid() != getegid() ||
-	       (geteuid() == 0 && (getenv("SUDO_UID") != NULL || getenv("DOAS_USER") != NULL ||
-				   getenv("PKEXEC_UID") != NULL));
+	       other_caller("SUDO_UID", false) || other_caller("DOAS_USER", true) ||
+	       other_caller("PKEXEC_UID", false);
 }
 
 int

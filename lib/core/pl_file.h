@@ -14,13 +14,14 @@
 #define PL_FILE_CAP ((size_t)8 << 20)
 
 /* True when the process holds privileges its caller may lack: setuid or setgid, file
- * capabilities (the kernel's AT_SECURE), or root reached through sudo, doas or pkexec
- * (SUDO_UID, DOAS_USER, PKEXEC_UID). Options and environment variables that name files
- * to read or write are refused or ignored then. */
+ * capabilities (the kernel's AT_SECURE), or a run through sudo, doas or pkexec for
+ * another user, whichever user it runs as (SUDO_UID, DOAS_USER's uid or PKEXEC_UID set
+ * and not the real uid: `sudo -u nagios` counts as much as root). Options and
+ * environment variables that name files to read or write are refused or ignored then. */
 bool pl_privileged(void);
 
 /* Checks that a fixture root may be used: it must be a directory, and the process must
- * not hold privileges its caller lacks (setuid/setgid, or root through sudo), so that the
+ * not hold privileges its caller lacks (pl_privileged), so that the
  * switch cannot be used to read files the caller could not read anyway. */
 int pl_root_check(const char *root, char *err, size_t errlen);
 

@@ -693,13 +693,43 @@ for kind in suid fcap; do
 done
 
 begin "--root under sudo is refused (it would read files as root for the caller)"
-SUDO_UID=1000 run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$(newdir)"
-if [ "$(id -u)" -eq 0 ]; then
-	expect_rc 3
-	expect_prefix "CPU UNKNOWN - --root: cannot be used with privileges (setuid, capabilities, sudo)"
-else
-	expect_rc 0
-fi
+other=$(( $(id -u) == 1000 ? 1001 : 1000 ))
+SUDO_UID=$other run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$(newdir)"
+expect_rc 3
+expect_prefix "CPU UNKNOWN - --root: cannot be used with privileges (setuid, capabilities, sudo)"
+finish
+
+# sudo -u nagios: a target other than root is a privilege too (the files of nagios, for
+# whoever may run sudo): SUDO_UID, PKEXEC_UID or DOAS_USER naming another user counts,
+# whatever the effective uid. Set to the real uid (sudo to oneself) it does not.
+for var in SUDO_UID PKEXEC_UID DOAS_USER; do
+	begin "$var of another user makes a non-root run privileged (--root, PLUMBLINE_STATE_DIR)"
+	if [ "${#drop[@]}" -eq 0 ]; then
+		skip "cannot run as nobody (needs root and setpriv or runuser)"
+		continue
+	fi
+	if [ "$var" = DOAS_USER ]; then val=root; else val=0; fi
+	d=$(newdir)
+	chown nobody "$d"
+	env "$var=$val" PLUMBLINE_STATE_DIR="$d" "${drop[@]}" "$CPU" --root "$D12/t0" -v \
+		>"$work/.out" 2>"$work/.err" </dev/null
+	rc=$?
+	[ "$rc" = 3 ] || problem "exit status $rc, not 3"
+	grep -q "^CPU UNKNOWN - --root: cannot be used with privileges" "$work/.out" ||
+		problem "--root not refused: $(head -n 1 "$work/.out")"
+	env "$var=$val" PLUMBLINE_STATE_DIR="$d" "${drop[@]}" "$CPU" --interval 0 -v \
+		>"$work/.out" 2>"$work/.err" </dev/null
+	rc=$?
+	[ "$rc" -le 3 ] || problem "exit status $rc"
+	n=$(find "$d" -type f | wc -l)
+	[ "$n" = 0 ] || problem "$n files written into PLUMBLINE_STATE_DIR"
+	grep -q "PLUMBLINE_STATE_DIR ignored" "$work/.err" || problem "-v does not say it was ignored"
+	finish
+done
+
+begin "SUDO_UID of the real user (sudo to oneself) is no privilege"
+SUDO_UID=$(id -u) run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$(newdir)"
+expect_rc 0
 finish
 
 # ---------------------------------------------------------------- concurrency

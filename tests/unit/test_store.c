@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -804,6 +805,37 @@ START_TEST(test_store_dir_env_privileged)
 }
 END_TEST
 
+/* Any uid: a variable naming a caller other than the real user marks privilege (sudo -u
+ * nagios runs as nagios, not root), one naming the real user does not. */
+START_TEST(test_privileged_other_caller)
+{
+	const struct passwd *pw = getpwuid(getuid());
+	char me[32], other[32];
+
+	pl_snprintf(me, sizeof(me), "%u", (unsigned)getuid());
+	pl_snprintf(other, sizeof(other), "%u", (unsigned)getuid() + 1);
+	for (size_t i = 0; i < N(priv_vars); i++)
+		unsetenv(priv_vars[i]);
+	ck_assert(!pl_privileged());
+	for (size_t i = 0; i < 2; i++) {
+		setenv(priv_vars[i], me, 1);
+		ck_assert_msg(!pl_privileged(), "%s of the real user", priv_vars[i]);
+		setenv(priv_vars[i], other, 1);
+		ck_assert_msg(pl_privileged(), "%s of another user", priv_vars[i]);
+		setenv(priv_vars[i], "not-a-uid", 1);
+		ck_assert_msg(pl_privileged(), "%s that names no uid", priv_vars[i]);
+		unsetenv(priv_vars[i]);
+	}
+	if (pw != NULL) {
+		setenv("DOAS_USER", pw->pw_name, 1);
+		ck_assert(!pl_privileged());
+	}
+	setenv("DOAS_USER", "no-such-user-plumbline", 1);
+	ck_assert(pl_privileged());
+	unsetenv("DOAS_USER");
+}
+END_TEST
+
 /* The lock: a second taker waits, and gives up after its wait. */
 START_TEST(test_store_lock)
 {
@@ -1165,6 +1197,7 @@ tc_store(void)
 	tcase_add_test(tc, test_store_dir_checks);
 	tcase_add_loop_test(tc, test_store_dir_trailing, 0, N(spellings));
 	tcase_add_test(tc, test_store_dir_parents);
+	tcase_add_test(tc, test_privileged_other_caller);
 	tcase_add_loop_test(tc, test_store_dir_env_privileged, 0, N(priv_vars));
 	tcase_add_test(tc, test_store_lock);
 	tcase_add_test(tc, test_store_lock_rmw);
