@@ -306,16 +306,12 @@ static const struct pl_sample_ops net_ops = { net_read, net_store, net_load, net
 
 #define SHOW_MAX (PL_NETDEV_NAME_MAX * 4)
 
-/* A name from outside data as texts show it (pl_name_escape), cut to len. Returns out. */
+/* A name from outside data as texts show it (pl_name_escape), cut to len where an escape
+ * ends. Returns out. */
 static const char *
 show_name(const char *name, char *out, size_t len)
 {
-	struct pl_buf b = PL_BUF_INIT;
-
-	pl_buf_init(&b, len);
-	pl_name_escape(&b, name);
-	pl_strlcpy(out, pl_buf_str(&b), len);
-	pl_buf_free(&b);
+	pl_name_str(out, len, name);
 	return out;
 }
 

@@ -602,6 +602,34 @@ pl_name_escape(struct pl_buf *b, const char *name)
 	}
 }
 
+int
+pl_name_str(char *out, size_t len, const char *name)
+{
+	size_t n = 0;
+
+	if (len == 0)
+		return -1;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		char e[8];
+		size_t k;
+
+		if (*p == '\\')
+			k = (size_t)pl_snprintf(e, sizeof(e), "\\\\");
+		else if (*p < 0x20 || *p >= 0x7f)
+			k = (size_t)pl_snprintf(e, sizeof(e), "\\x%02x", *p);
+		else
+			k = (size_t)pl_snprintf(e, sizeof(e), "%c", *p);
+		if (n + k >= len) {
+			out[n] = '\0';
+			return -1;
+		}
+		memcpy(out + n, e, k);
+		n += k;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
 struct pl_metric *
 pl_result_metric(const struct pl_result *r, const char *label)
 {

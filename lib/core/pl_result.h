@@ -232,6 +232,9 @@ int pl_label_str(char *out, size_t len, const char *name);
  * bytes as \xHH, so that a name never carries a raw control byte (or a byte that is not
  * UTF-8) into the output. */
 void pl_name_escape(struct pl_buf *b, const char *name);
+/* The same into out (len bytes, NUL-terminated), cut where an escape ends: a cut name
+ * never ends in part of one ("\\x0"). Returns 0, or -1 when it was cut. */
+int pl_name_str(char *out, size_t len, const char *name);
 
 /* Replaces the summary (the text after "SERVICE STATE - " on the status line). */
 void pl_result_summary(struct pl_result *r, const char *fmt, ...)

@@ -228,13 +228,32 @@ sensor_name(const struct pl_hwmon_sensor *s, char *buf, size_t len)
 		pl_strlcpy(buf, s->attr, len);
 }
 
+/* True when another sensor of s's type in chip c has the sanitized name name. */
+static bool
+name_taken(const struct pl_hwmon_chip *c, const struct pl_hwmon_sensor *s, const char *name)
+{
+	char other[64];
+
+	for (size_t i = 0; i < c->nsensors; i++) {
+		if (&c->sensors[i] == s || c->sensors[i].type != s->type)
+			continue;
+		sensor_name(&c->sensors[i], other, sizeof(other));
+		if (strcmp(other, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A repeated name takes "_<index>", unless another sensor's name is just that (labels
+ * "same", "same" and "same_2"): then "__<index>", which no sanitized name can have (runs
+ * of '_' collapse), so that no two sensors ever share a label. */
 void
 pl_hwmon_metric_label(const struct pl_hwmon_chip *c, size_t k, char *buf, size_t len,
 		      char *part, size_t partlen)
 {
 	const struct pl_hwmon_sensor *s = &c->sensors[k];
 	const char *type = pl_hwmon_type_name(s->type);
-	char mine[64], other[64];
+	char mine[64], other[64], sensor[96];
 	bool dup = false;
 
 	sensor_name(s, mine, sizeof(mine));
@@ -245,12 +264,14 @@ pl_hwmon_metric_label(const struct pl_hwmon_chip *c, size_t k, char *buf, size_t
 		dup = strcmp(mine, other) == 0;
 	}
 	if (dup) {
-		pl_snprintf(part, partlen, "%s_%s_%u", type, mine, s->index);
-		pl_snprintf(buf, len, "%s_%s_%s_%u", type, c->id, mine, s->index);
+		pl_snprintf(sensor, sizeof(sensor), "%s_%u", mine, s->index);
+		if (name_taken(c, s, sensor))
+			pl_snprintf(sensor, sizeof(sensor), "%s__%u", mine, s->index);
 	} else {
-		pl_snprintf(part, partlen, "%s_%s", type, mine);
-		pl_snprintf(buf, len, "%s_%s_%s", type, c->id, mine);
+		pl_strlcpy(sensor, mine, sizeof(sensor));
 	}
+	pl_snprintf(part, partlen, "%s_%s", type, sensor);
+	pl_snprintf(buf, len, "%s_%s_%s", type, c->id, sensor);
 }
 
 void
@@ -518,6 +539,14 @@ sensor_input(const char *root, const struct attrs *a, struct pl_hwmon_sensor *s)
 		pl_snprintf(s->brief, sizeof(s->brief), "negative speed %lld", (long long)v);
 		return;
 	}
+	/* Nothing is colder than absolute zero: a temperature below -273.15C is a sensor or
+	 * driver fault (a chip reporting -1000000000C), not a reading to judge. */
+	if (s->type == PL_HWMON_TEMP && v < -273150) {
+		pl_snprintf(s->why, sizeof(s->why), "%s reads %lld, below absolute zero", name,
+			    (long long)v);
+		pl_snprintf(s->brief, sizeof(s->brief), "below absolute zero");
+		return;
+	}
 	s->value = (double)v / pl_hwmon_type_divisor(s->type);
 }
 
@@ -780,21 +809,27 @@ chip_base(const struct pl_hwmon_chip *c, char *out, size_t len)
  * Only a chip with no device link, or one whose device another chip of the name shares,
  * falls back to "_<k>", its rank in hwmonN order among the chips of the name (the chips
  * are already sorted). */
-static void
+static int
 chip_ids(struct pl_hwmon *h)
 {
+	char (*base)[80] = calloc(h->nchips + 1, sizeof(*base));
+	bool *clash = calloc(h->nchips + 1, sizeof(*clash));
+
+	if (base == NULL || clash == NULL) {
+		free(base);
+		free(clash);
+		return -1;
+	}
+
+	for (size_t i = 0; i < h->nchips; i++)
+		chip_base(&h->chips[i], base[i], sizeof(base[i]));
 	for (size_t i = 0; i < h->nchips; i++) {
 		struct pl_hwmon_chip *c = &h->chips[i];
-		char mine[80], id[sizeof(c->id)];
 		size_t same = 0, rank = 0;
 		bool dev_ok = c->device[0] != '\0';
 
-		chip_base(c, mine, sizeof(mine));
 		for (size_t k = 0; k < h->nchips; k++) {
-			char other[80];
-
-			chip_base(&h->chips[k], other, sizeof(other));
-			if (k != i && strcmp(other, mine) != 0)
+			if (k != i && strcmp(base[k], base[i]) != 0)
 				continue;
 			same++;
 			rank += k < i;
@@ -802,16 +837,40 @@ chip_ids(struct pl_hwmon *h)
 				dev_ok = false;
 		}
 		if (same == 1) {
-			pl_strlcpy(c->id, mine, sizeof(c->id));
+			pl_strlcpy(c->id, base[i], sizeof(c->id));
 			continue;
 		}
 		if (dev_ok)
-			pl_snprintf(id, sizeof(id), "%s_%s", mine, c->device);
+			pl_snprintf(c->id, sizeof(c->id), "%s_%s", base[i], c->device);
 		else
-			pl_snprintf(id, sizeof(id), "%s_%zu", mine, rank);
-		pl_strlcpy(c->id, id, sizeof(c->id));
+			pl_snprintf(c->id, sizeof(c->id), "%s_%zu", base[i], rank);
 		c->shared = true;
 	}
+	/* A made-up id may be another chip's own name, or another made-up id ("dup" twice
+	 * without a device, beside a chip named "dup_0"; "a" on device "b_c" beside "a_b" on
+	 * "c"): such a chip takes "__<k>" instead, which no sanitized name has (runs of '_'
+	 * collapse), so ids stay distinct and depend only on the set of chips. */
+	for (size_t i = 0; i < h->nchips; i++) {
+		struct pl_hwmon_chip *c = &h->chips[i];
+
+		clash[i] = false;
+		for (size_t k = 0; k < h->nchips && c->shared && !clash[i]; k++)
+			clash[i] = k != i && (strcmp(base[k], c->id) == 0 ||
+					      (h->chips[k].shared &&
+					       strcmp(h->chips[k].id, c->id) == 0));
+	}
+	for (size_t i = 0; i < h->nchips; i++) {
+		size_t rank = 0;
+
+		if (!clash[i])
+			continue;
+		for (size_t k = 0; k < i; k++)
+			rank += strcmp(base[k], base[i]) == 0;
+		pl_snprintf(h->chips[i].id, sizeof(h->chips[i].id), "%s__%zu", base[i], rank);
+	}
+	free(base);
+	free(clash);
+	return 0;
 }
 
 int
@@ -856,7 +915,10 @@ pl_hwmon_read(const char *root, struct pl_hwmon *out, char *err, size_t errlen)
 	}
 	if (out->nchips > 1)
 		qsort(out->chips, out->nchips, sizeof(*out->chips), chip_cmp);
-	chip_ids(out);
+	if (chip_ids(out) != 0) {
+		pl_snprintf(err, errlen, "out of memory");
+		goto end;
+	}
 	rc = 0;
 end:
 	pl_dir_free(names, n);

@@ -136,8 +136,10 @@ void pl_hwmon_default_ranges(const struct pl_hwmon_sensor *s, struct pl_range *w
 /* The perfdata label of sensor k of chip c, <type>_<chip id>_<sensor> (temp_coretemp_core_0),
  * into buf, and its sensor part (temp_core_0) into part. <sensor> is the sanitized label,
  * or the attribute name when nothing is left of it; two sensors of one chip and type with
- * the same label stay apart by the later one's index (temp_nvme_composite_2). It depends
- * only on the chip, not on which sensors a check takes. */
+ * the same label stay apart by the later one's index (temp_nvme_composite_2), or by
+ * "__<index>" when that form is another sensor's label (labels "same", "same", "same_2"
+ * give same, same__2, same_2): no two sensors share a label. It depends only on the
+ * chip, not on which sensors a check takes. */
 void pl_hwmon_metric_label(const struct pl_hwmon_chip *c, size_t k, char *buf, size_t len,
 			   char *part, size_t partlen);
 
@@ -183,16 +185,18 @@ void pl_hwmon_judge(const struct pl_hwmon_sensor *s, const struct pl_hwmon_polic
  * exists when its <x>_input or <x>_label exists; one whose input is missing, unreadable
  * (EIO, ENODATA) or malformed has value NAN and says why. Labels and names are kept
  * whole up to the size of their fields (printable ASCII; other bytes become '?').
- * A fan speed below 0 is a faulty reading and makes the value NAN, as a malformed one
- * does. A limit or flag that exists but cannot be read is counted in nbad (and bad says
- * which), never silently dropped.
+ * A fan speed below 0 and a temperature below absolute zero (-273.15C) are faulty
+ * readings and make the value NAN, as a malformed one does. A limit or flag that exists
+ * but cannot be read is counted in nbad (and bad says which), never silently dropped.
  * Chips are ordered by N and get their ids here: the sanitized name alone when no other
  * chip has the same one; otherwise the name and the chip's device (the basename of the
  * hwmonN/device symlink), which stays with the hardware across reboots where hwmonN
  * follows probe order. A chip without a device link, or whose device does not tell it
  * apart from another chip of its name, gets instead its rank (0, 1...) in hwmonN order
- * among the chips of that name. Returns 0 (possibly with no chips), or -1 with why in err when the
- * directory is missing (errno ENOENT) or cannot be listed, or memory runs out. */
+ * among the chips of that name. An id so made that is another chip's name or id takes
+ * "<name>__<rank>" instead (no sanitized name has "__"), so chip ids never repeat.
+ * Returns 0 (possibly with no chips), or -1 with why in err when the directory is
+ * missing (errno ENOENT) or cannot be listed, or memory runs out. */
 int pl_hwmon_read(const char *root, struct pl_hwmon *out, char *err, size_t errlen);
 void pl_hwmon_free(struct pl_hwmon *h);
 

@@ -600,6 +600,39 @@ START_TEST(test_read_broken)
 	ck_assert(!h.chips[0].sensors[2].read_error);
 	pl_hwmon_free(&h);
 
+	/* Below absolute zero is faulty as well; -273.15C itself is a reading. */
+	ck_assert_int_eq(read_root("temp-below-zero", &h, err, sizeof(err)), 0);
+	ck_assert(h.chips[0].sensors[0].value == 45);
+	ck_assert(isnan(h.chips[0].sensors[1].value));
+	ck_assert_str_eq(h.chips[0].sensors[1].why,
+			 "temp3_input reads -999999999999, below absolute zero");
+	ck_assert(h.chips[0].sensors[2].value == -273.15);
+	pl_hwmon_free(&h);
+
+	/* Two chips "dup" without a device and one named "dup_0": every id distinct. */
+	ck_assert_int_eq(read_root("chip-dup", &h, err, sizeof(err)), 0);
+	ck_assert_uint_eq(h.nchips, 3);
+	ck_assert_str_eq(h.chips[0].id, "dup__0");
+	ck_assert_str_eq(h.chips[1].id, "dup_1");
+	ck_assert_str_eq(h.chips[2].id, "dup_0");
+	pl_hwmon_free(&h);
+
+	/* Labels "same", "same", "same_2": the second takes same__2. */
+	ck_assert_int_eq(read_root("label-dup", &h, err, sizeof(err)), 0);
+	{
+		static const char *const want[3] = { "temp_dup_same", "temp_dup_same__2",
+						     "temp_dup_same_2" };
+		char label[PL_LABEL_MAX], part[PL_LABEL_MAX];
+
+		ck_assert_uint_eq(h.chips[0].nsensors, 3);
+		for (size_t k = 0; k < 3; k++) {
+			pl_hwmon_metric_label(&h.chips[0], k, label, sizeof(label), part,
+					      sizeof(part));
+			ck_assert_str_eq(label, want[k]);
+		}
+	}
+	pl_hwmon_free(&h);
+
 	ck_assert_int_eq(read_root("no-hwmon", &h, err, sizeof(err)), -1);
 	ck_assert_int_eq(errno, ENOENT);
 	ck_assert_uint_eq(h.nchips, 0);

@@ -1007,6 +1007,31 @@ START_TEST(test_name_escape)
 }
 END_TEST
 
+/* pl_name_str cuts where an escape ends, never inside "\x1b" or "\\". */
+START_TEST(test_name_str_cut)
+{
+	static const struct { const char *name; size_t len; const char *want; int rc; } t[] = {
+		{ "eth0", 16, "eth0", 0 },
+		{ "a\x1b", 6, "a\\x1b", 0 },
+		{ "a\x1b", 5, "a", -1 },         /* "a\x1" would end in half an escape */
+		{ "a\x1b", 3, "a", -1 },
+		{ "a\\b", 4, "a\\\\", -1 },
+		{ "a\\b", 3, "a", -1 },
+		{ "\x01\x02", 8, "\\x01", -1 },
+		{ "", 1, "", 0 },
+		{ "x", 1, "", -1 },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char out[16];
+
+		memset(out, '#', sizeof(out));
+		ck_assert_int_eq(pl_name_str(out, t[i].len, t[i].name), t[i].rc);
+		ck_assert_str_eq(out, t[i].want);
+	}
+}
+END_TEST
+
 /* Applies specs to r with primary; returns the apply result. */
 static int
 apply_specs(struct pl_result *r, const char *const *specs, const char *const *primary,
@@ -1336,6 +1361,7 @@ tc_result(void)
 	tcase_add_test(tc, test_missing_value);
 	tcase_add_test(tc, test_json_utf8);
 	tcase_add_test(tc, test_name_escape);
+	tcase_add_test(tc, test_name_str_cut);
 	tcase_add_test(tc, test_missing_lasting);
 	tcase_add_test(tc, test_missing_this_run);
 	tcase_add_test(tc, test_absent_item);
