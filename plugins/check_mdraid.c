@@ -74,8 +74,9 @@ static const struct pl_plugin md_plugin = {
 		"progress, the kernel's estimate of the time left and the speed.\n"
 		"OK: all arrays in sync. Spares, write-mostly members, read-only arrays and a "
 		"running check or repair (see --check-state) are fine and shown.\n"
-		"UNKNOWN: /proc/mdstat is missing (the md driver is not loaded) or cannot be "
-		"read whole, or has no arrays (see --no-arrays).\n"
+		"UNKNOWN: an array whose lines in /proc/mdstat cannot be read (that array "
+		"alone; the others are judged); /proc/mdstat is missing (the md driver is not "
+		"loaded) or cannot be read whole, or has no arrays (see --no-arrays).\n"
 		"-w and -c put a range on the degraded count of every array (*_degraded); a "
 		"degraded array is CRITICAL anyway, so they matter only with --warningx and "
 		"--criticalx on other metrics (see Examples).",
@@ -108,7 +109,7 @@ array_line(struct pl_item *it, const struct pl_mdstat *st, const struct pl_md_ar
 	   const struct pl_md_judgement *j, const struct pl_md_sys *s)
 {
 	struct pl_buf b = PL_BUF_INIT;
-	char n[32];
+	char n[32], dev[PL_MD_DEV_MAX * 4];
 
 	pl_buf_init(&b, 2048);
 	pl_buf_printf(&b, "%s", a->state == PL_MD_ACTIVE ? "active" :
@@ -126,7 +127,8 @@ array_line(struct pl_item *it, const struct pl_mdstat *st, const struct pl_md_ar
 	for (size_t i = 0; i < a->nmembers; i++) {
 		const struct pl_md_member *m = pl_md_member(st, a, i);
 
-		pl_buf_printf(&b, " %s[%d]%s%s%s%s%s", m->dev, m->role,
+		pl_name_str(dev, sizeof(dev), m->dev);
+		pl_buf_printf(&b, " %s[%d]%s%s%s%s%s", dev, m->role,
 			      m->flags & PL_MD_WRITE_MOSTLY ? "(W)" : "",
 			      m->flags & PL_MD_JOURNAL ? "(J)" : "", m->flags & PL_MD_FAULTY ? "(F)" : "",
 			      m->flags & PL_MD_SPARE ? "(S)" : "",
@@ -158,6 +160,7 @@ array_report(struct pl_item *it, const struct pl_mdstat *st, const struct pl_md_
 	     const struct pl_md_judgement *j, const struct pl_md_sys *s)
 {
 	struct pl_metric *m;
+	char super[sizeof(a->super) * 4];
 
 	pl_metric_minmax(pl_item_metric(it, "disks", j->disks, PL_U_NONE), 0, j->disks);
 	pl_metric_minmax(pl_item_metric(it, "active", j->active, PL_U_NONE), 0, j->disks);
@@ -178,14 +181,15 @@ array_report(struct pl_item *it, const struct pl_mdstat *st, const struct pl_md_
 	array_line(it, st, a, j, s);
 	if (j->level[0])
 		pl_item_fact(it, "level", "%s", j->level);
-	if (a->super[0])
-		pl_item_fact(it, "metadata", "%s", a->super);
+	pl_name_str(super, sizeof(super), a->super);
+	if (super[0])
+		pl_item_fact(it, "metadata", "%s", super);
 	if (a->chunk_kb)
 		pl_item_fact(it, "chunk", "%lluK", (unsigned long long)a->chunk_kb);
 }
 
 struct md_tally {
-	size_t checked, healthy, excluded;
+	size_t checked, healthy, excluded, malformed;
 	struct pl_buf briefs;          /* "md0 raid1 [UU], md1 raid5 [UUU_] degraded" */
 	size_t rebuilding, degraded, inactive, checking;
 };
@@ -201,6 +205,14 @@ md_array(const struct md_config *cfg, const struct pl_common *c, const struct pl
 	struct pl_md_sys s;
 	struct pl_md_judgement j;
 
+	/* A stanza the parser could not read is that array's problem: UNKNOWN, with what
+	 * and where, while the other arrays are judged as usual. */
+	if (a->malformed) {
+		pl_item_finding(pl_result_item(r, "array", a->name), PL_UNKNOWN,
+				"malformed in /proc/mdstat, %s", a->problem);
+		t->malformed++;
+		return;
+	}
 	pl_timeout_waiting("reading /sys/block/md*/md");
 	pl_md_sys_read(c->root, a->name, &s);
 	pl_debug(c, 2, "%s sysfs: degraded=%s mismatch=%s array_state=%s", a->name,

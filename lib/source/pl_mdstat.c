@@ -10,6 +10,7 @@
 #include "pl_file.h"
 #include "pl_mdstat.h"
 #include "pl_num.h"
+#include "pl_result.h"
 #include "pl_text.h"
 #include "pl_unit.h"
 
@@ -23,9 +24,10 @@ struct md_line {
 struct md_parser {
 	struct pl_mdstat *out;
 	struct pl_md_array *cur;   /* the array whose stanza is being read, or NULL */
+	size_t cur_line;           /* the line its stanza starts at */
 	bool seen_blocks, seen_action, seen_bitmap;
-	char *err;
-	size_t errlen;
+	bool fatal;                /* the failure is the file's, not one array's */
+	char msg[256];             /* the last failure */
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -35,19 +37,25 @@ fail(struct md_parser *ps, const struct md_line *l, const char *fmt, ...)
 	char why[256];
 	va_list ap;
 
-	if (ps->err == NULL || ps->errlen == 0)
-		return -1;
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
 	if (l == NULL)
-		pl_snprintf(ps->err, ps->errlen, "%s", why);
+		pl_snprintf(ps->msg, sizeof(ps->msg), "%s", why);
 	else if (l->last_unterminated)
-		pl_snprintf(ps->err, ps->errlen,
+		pl_snprintf(ps->msg, sizeof(ps->msg),
 			    "truncated in line %zu (the file ends without a newline): %s", l->no, why);
 	else
-		pl_snprintf(ps->err, ps->errlen, "line %zu: %s", l->no, why);
+		pl_snprintf(ps->msg, sizeof(ps->msg), "line %zu: %s", l->no, why);
 	return -1;
+}
+
+/* A failure of the whole file, not of one array's stanza: too much, or no memory. */
+static int
+fatal(struct md_parser *ps, const struct md_line *l, const char *why)
+{
+	ps->fatal = true;
+	return fail(ps, l, "%s", why);
 }
 
 static bool
@@ -94,16 +102,17 @@ tok_is(const char *tok, size_t n, const char *s)
 	return strlen(s) == n && memcmp(tok, s, n) == 0;
 }
 
-/* Copies a token for messages, cut to a readable length. */
+/* A token for messages: cut to a readable length, and escaped (pl_name_str), so that no
+ * control byte of the file reaches the output. */
 static const char *
 show(const char *tok, size_t n, char *buf, size_t len)
 {
-	size_t k = n < len - 1 ? n : len - 1;
+	char raw[41];
+	size_t k = n < sizeof(raw) - 1 ? n : sizeof(raw) - 1;
 
-	if (k > 40)
-		k = 40;
-	memcpy(buf, tok, k);
-	buf[k] = '\0';
+	memcpy(raw, tok, k);
+	raw[k] = '\0';
+	pl_name_str(buf, len, raw);
 	return buf;
 }
 
@@ -148,7 +157,7 @@ parse_member(struct md_parser *ps, struct md_line *l, const char *tok, size_t n,
 	struct pl_mdstat *st = ps->out;
 	struct pl_md_member *m;
 	const char *br = memchr(tok, '[', n), *p, *end = tok + n;
-	char shown[48];
+	char shown[48], flag[8];
 	uint64_t role;
 	void *nv;
 
@@ -159,11 +168,13 @@ parse_member(struct md_parser *ps, struct md_line *l, const char *tok, size_t n,
 	p = br + 1;
 	if (pl_scan_u64(&p, end, &role) != 0 || role > 1000000 || p >= end || *p != ']')
 		return fail(ps, l, "bad role number in member '%s'", show(tok, n, shown, sizeof(shown)));
-	if (st->nmembers >= PL_MD_MEMBERS_MAX)
-		return fail(ps, l, "more than %d members", PL_MD_MEMBERS_MAX);
+	if (st->nmembers >= PL_MD_MEMBERS_MAX) {
+		pl_snprintf(shown, sizeof(shown), "more than %d members", PL_MD_MEMBERS_MAX);
+		return fatal(ps, l, shown);
+	}
 	nv = grow(st->members, cap, st->nmembers + 1, sizeof(*st->members));
 	if (nv == NULL)
-		return fail(ps, l, "out of memory");
+		return fatal(ps, l, "out of memory");
 	st->members = nv;
 	m = &st->members[st->nmembers];
 	memset(m, 0, sizeof(*m));
@@ -182,7 +193,8 @@ parse_member(struct md_parser *ps, struct md_line *l, const char *tok, size_t n,
 		case 'R': f = PL_MD_REPLACEMENT; break;
 		case 'J': f = PL_MD_JOURNAL; break;
 		default:
-			return fail(ps, l, "unknown flag '(%c)' in member '%s'", p[1],
+			return fail(ps, l, "unknown flag '(%s)' in member '%s'",
+				    show(p + 1, 1, flag, sizeof(flag)),
 				    show(tok, n, shown, sizeof(shown)));
 		}
 		m->flags |= f;
@@ -196,40 +208,80 @@ parse_member(struct md_parser *ps, struct md_line *l, const char *tok, size_t n,
 	return 0;
 }
 
+/* A new array for the stanza at line l, named by the text before " : " (or its first
+ * word) as the file gives it: a stanza that turns out malformed is still this array's
+ * problem, under the name it has. Returns it, or NULL (fatal) when there are too many or
+ * memory runs out. */
+static struct pl_md_array *
+new_array(struct md_parser *ps, struct md_line *l, const char *name, size_t n, size_t *acap)
+{
+	struct pl_mdstat *st = ps->out;
+	struct pl_md_array *a;
+	char why[64];
+	void *nv;
+
+	if (st->narrays >= PL_MD_ARRAYS_MAX) {
+		pl_snprintf(why, sizeof(why), "more than %d arrays", PL_MD_ARRAYS_MAX);
+		fatal(ps, l, why);
+		return NULL;
+	}
+	nv = grow(st->arrays, acap, st->narrays + 1, sizeof(*st->arrays));
+	if (nv == NULL) {
+		fatal(ps, l, "out of memory");
+		return NULL;
+	}
+	st->arrays = nv;
+	a = &st->arrays[st->narrays++];
+	memset(a, 0, sizeof(*a));
+	if (n == 0)
+		pl_snprintf(a->name, sizeof(a->name), "line %zu", l->no);
+	else
+		memcpy(a->name, name, n < sizeof(a->name) ? n : sizeof(a->name) - 1);
+	a->first_member = st->nmembers;
+	ps->cur = a;
+	ps->cur_line = l->no;
+	ps->seen_blocks = ps->seen_action = ps->seen_bitmap = false;
+	return a;
+}
+
 /* "md0 : active (auto-read-only) raid1 sdb1[1] sda1[0]" */
 static int
 parse_header(struct md_parser *ps, struct md_line *l, size_t *acap, size_t *mcap)
 {
 	struct pl_mdstat *st = ps->out;
 	struct pl_md_array *a;
-	const char *name = l->p, *tok;
+	const char *name = l->p, *tok, *colon = NULL;
 	size_t n;
 	char shown[48];
-	void *nv;
 
-	while (l->p < l->end && name_char(*l->p))
-		l->p++;
-	n = (size_t)(l->p - name);
-	if (n == 0 || !eat(l, " : "))
+	for (const char *q = l->p; q + 3 <= l->end && colon == NULL; q++)
+		if (memcmp(q, " : ", 3) == 0)
+			colon = q;
+	if (colon != NULL) {
+		n = (size_t)(colon - name);
+	} else {
+		/* No " : ": the first word names the stanza ("md0:" as md0). */
+		for (n = 0; name + n < l->end && !is_blank(name[n]); n++)
+			;
+		while (n > 0 && name[n - 1] == ':')
+			n--;
+	}
+	a = new_array(ps, l, name, n, acap);
+	if (a == NULL)
+		return -1;
+	if (colon == NULL || colon == name)
 		return fail(ps, l, "expected an array ('md0 : active raid1 ...'), got '%s'",
 			    show(name, (size_t)(l->end - name), shown, sizeof(shown)));
+	for (size_t i = 0; i < n; i++)
+		if (!name_char(name[i]))
+			return fail(ps, l, "bad array name '%s' (letters, digits, '_', '-', '.')",
+				    show(name, n, shown, sizeof(shown)));
 	if (n >= PL_MD_NAME_MAX)
 		return fail(ps, l, "array name '%s' is too long", show(name, n, shown, sizeof(shown)));
-	for (size_t i = 0; i < st->narrays; i++)
-		if (strlen(st->arrays[i].name) == n && memcmp(st->arrays[i].name, name, n) == 0)
-			return fail(ps, l, "array %s appears twice", st->arrays[i].name);
-	if (st->narrays >= PL_MD_ARRAYS_MAX)
-		return fail(ps, l, "more than %d arrays", PL_MD_ARRAYS_MAX);
-	nv = grow(st->arrays, acap, st->narrays + 1, sizeof(*st->arrays));
-	if (nv == NULL)
-		return fail(ps, l, "out of memory");
-	st->arrays = nv;
-	a = &st->arrays[st->narrays++];
-	memset(a, 0, sizeof(*a));
-	memcpy(a->name, name, n);
-	a->first_member = st->nmembers;
-	ps->cur = a;
-	ps->seen_blocks = ps->seen_action = ps->seen_bitmap = false;
+	for (size_t i = 0; i + 1 < st->narrays; i++)
+		if (strcmp(st->arrays[i].name, a->name) == 0)
+			return fail(ps, l, "array %s appears twice", a->name);
+	l->p = colon + 3;
 
 	if (!token(l, &tok, &n))
 		return fail(ps, l, "array %s has no state", a->name);
@@ -516,36 +568,62 @@ parse_continuation(struct md_parser *ps, struct md_line *l)
 						     sizeof(shown)));
 }
 
+/* Makes the array being read malformed, with the last failure as its problem (without
+ * the "array NAME: " the item's name already says). */
+static void
+mark_malformed(struct md_parser *ps)
+{
+	struct pl_md_array *a = ps->cur;
+	char prefix[PL_MD_NAME_MAX + 16];
+	const char *p;
+
+	a->malformed = true;
+	pl_snprintf(prefix, sizeof(prefix), "array %s: ", a->name);
+	p = strstr(ps->msg, prefix);
+	if (p == NULL) {
+		pl_strlcpy(a->problem, ps->msg, sizeof(a->problem));
+		return;
+	}
+	pl_snprintf(a->problem, sizeof(a->problem), "%.*s%s", (int)(p - ps->msg), ps->msg,
+		    p + strlen(prefix));
+}
+
 /* What every stanza must have once all its lines are read. */
-static int
-finish_array(struct md_parser *ps, const struct md_line *l)
+static void
+finish_array(struct md_parser *ps)
 {
 	struct pl_md_array *a = ps->cur;
 
+	if (a != NULL && !a->malformed && a->nmembers > 0 && !a->has_blocks) {
+		fail(ps, NULL, "line %zu: the stanza has no size line ('N blocks ...')",
+		     ps->cur_line);
+		mark_malformed(ps);
+	}
 	ps->cur = NULL;
-	if (a == NULL)
-		return 0;
-	if (a->nmembers > 0 && !a->has_blocks)
-		return fail(ps, l, "array %s has no size line (truncated?)", a->name);
-	return 0;
 }
 
 int
 pl_mdstat_parse(const char *buf, size_t len, struct pl_mdstat *out, char *err, size_t errlen)
 {
-	struct md_parser ps = { out, NULL, false, false, false, err, errlen };
+	struct md_parser ps;
 	struct md_line l = { NULL, NULL, 0, false };
 	struct pl_lines it;
 	size_t acap = 0, mcap = 0;
 	bool seen_unused = false;
 
+	memset(&ps, 0, sizeof(ps));
+	ps.out = out;
 	memset(out, 0, sizeof(*out));
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
-	if (len == 0)
-		return fail(&ps, NULL, "the file is empty");
-	if (memchr(buf, '\0', len) != NULL)
-		return fail(&ps, NULL, "the file contains a NUL byte");
+	if (len == 0) {
+		fail(&ps, NULL, "the file is empty");
+		goto bad;
+	}
+	if (memchr(buf, '\0', len) != NULL) {
+		fail(&ps, NULL, "the file contains a NUL byte");
+		goto bad;
+	}
 	pl_lines_init(&it, buf, len);
 	while (pl_lines_next(&it, &l.p, &l.end, &l.last_unterminated)) {
 		l.no = it.lineno;
@@ -580,19 +658,32 @@ pl_mdstat_parse(const char *buf, size_t len, struct pl_mdstat *out, char *err, s
 			goto bad;
 		}
 		if (is_blank(*l.p)) {
-			if (parse_continuation(&ps, &l) != 0)
+			if (ps.cur == NULL) {
+				fail(&ps, &l, "an indented line outside any array");
 				goto bad;
+			}
+			/* The rest of a malformed stanza says nothing to trust. */
+			if (ps.cur->malformed)
+				continue;
+			if (parse_continuation(&ps, &l) != 0) {
+				if (ps.fatal || l.last_unterminated)
+					goto bad;     /* a cut read: the file's problem */
+				mark_malformed(&ps);
+			}
 		} else if (eat(&l, "unused devices:")) {
-			if (finish_array(&ps, &l) != 0)
-				goto bad;
+			finish_array(&ps);
 			if (l.last_unterminated)
 				goto truncated;
 			seen_unused = true;
 		} else if (eat(&l, "read_ahead ")) {
 			continue;     /* 2.4 and early 2.6 kernels */
 		} else {
-			if (finish_array(&ps, &l) != 0 || parse_header(&ps, &l, &acap, &mcap) != 0)
-				goto bad;
+			finish_array(&ps);
+			if (parse_header(&ps, &l, &acap, &mcap) != 0) {
+				if (ps.fatal || ps.cur == NULL || l.last_unterminated)
+					goto bad;
+				mark_malformed(&ps);
+			}
 		}
 	}
 	if (!seen_unused) {
@@ -608,6 +699,8 @@ bad_first:
 truncated:
 	fail(&ps, NULL, "truncated: the file ends inside line %zu", l.no);
 bad:
+	if (err != NULL && errlen > 0)
+		pl_strlcpy(err, ps.msg, errlen);
 	pl_mdstat_free(out);
 	return -1;
 }
@@ -820,9 +913,14 @@ judge_active(const struct pl_mdstat *st, const struct pl_md_array *a, const stru
 	pl_buf_init(&b, 512);
 	if (a->has_counts)
 		pl_buf_printf(brief, " [%s]", a->status);
-	for (size_t i = 0; i < a->nmembers; i++)
-		if (pl_md_member(st, a, i)->flags & PL_MD_FAULTY)
-			pl_buf_printf(&b, "%s%s", b.len ? ", " : "", pl_md_member(st, a, i)->dev);
+	for (size_t i = 0; i < a->nmembers; i++) {
+		char dev[PL_MD_DEV_MAX * 4];
+
+		if (!(pl_md_member(st, a, i)->flags & PL_MD_FAULTY))
+			continue;
+		pl_name_str(dev, sizeof(dev), pl_md_member(st, a, i)->dev);
+		pl_buf_printf(&b, "%s%s", b.len ? ", " : "", dev);
+	}
 	if (a->nfaulty)
 		judge_finding(j, PL_CRITICAL, "failed member%s %s", a->nfaulty > 1 ? "s" : "",
 			      pl_buf_str(&b));

@@ -10,9 +10,11 @@
  *         speed=159773K/sec   (one line in the file)
  *         bitmap: 22/59 pages [88KB], 65536KB chunk
  *
- * The parser is strict: a line it does not know, a number that is not one, or a file
- * without its closing "unused devices:" line (a truncated read) is an error, never a
- * healthy-looking array. */
+ * The parser is strict, per array: a line it does not know or a number that is not one
+ * makes that array's stanza malformed (an array of its own, with the problem), never a
+ * healthy-looking array, and never hides the other arrays. A file that is not mdstat,
+ * or one without its closing "unused devices:" line (a truncated read), is an error.
+ * Outside text in messages is escaped (pl_name_escape). */
 #ifndef PL_MDSTAT_H
 #define PL_MDSTAT_H
 
@@ -98,6 +100,14 @@ struct pl_md_array {
 
 	bool has_bitmap;
 	uint64_t bitmap_pages, bitmap_total;   /* "bitmap: 22/59 pages" */
+
+	/* A stanza the parser could not read: the array is its own problem, never the
+	 * file's. Then only name (the text before " : " as given, any bytes but NUL, cut to
+	 * the field; "line N" when there is none) and problem ("line 7: bad recovery
+	 * percentage", outside text escaped) are meaningful: the fields above hold what
+	 * was read before the bad line, and are not to be judged. */
+	bool malformed;
+	char problem[256];
 };
 
 /* The parsed file. Owns its arrays; free with pl_mdstat_free(). */
@@ -110,8 +120,10 @@ struct pl_mdstat {
 };
 
 /* Parses the text of /proc/mdstat (buf need not be NUL-terminated). Returns 0 and fills
- * *out (initialised here), or -1 with why in err (naming the line) and *out empty. The
- * caller frees *out with pl_mdstat_free() in both cases. */
+ * *out (initialised here), where an array may be malformed; or -1 with why in err
+ * (naming the line) and *out empty, when the file as a whole is unreadable (not mdstat,
+ * truncated, a NUL byte, too many arrays or members, out of memory). The caller frees
+ * *out with pl_mdstat_free() in both cases. */
 int pl_mdstat_parse(const char *buf, size_t len, struct pl_mdstat *out, char *err,
 		    size_t errlen);
 void pl_mdstat_free(struct pl_mdstat *st);

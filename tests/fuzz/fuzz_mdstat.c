@@ -1,4 +1,6 @@
 /* Fuzz target: pl_mdstat_parse over arbitrary bytes, and pl_md_judge on what it gives.
+ * A stanza the parser cannot read is a malformed array (its own problem, never the
+ * file's), which says where and what; no message carries a raw control byte.
  * fuzz-seeds: proc/mdstat */
 #include "config.h"
 
@@ -11,6 +13,16 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* True when s holds a control, DEL or non-ASCII byte (what pl_name_escape writes as \xHH). */
+static int
+raw_bytes(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			return 1;
+	return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -20,7 +32,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (pl_mdstat_parse((const char *)data, size, &st, err, sizeof(err)) != 0) {
 		/* A refusal always says why and leaves nothing behind. */
-		if (err[0] == '\0' || st.narrays != 0 || st.arrays != NULL)
+		if (err[0] == '\0' || raw_bytes(err) || st.narrays != 0 || st.arrays != NULL)
 			abort();
 		pl_mdstat_free(&st);
 		return 0;
@@ -33,6 +45,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    a->nfaulty + a->nspare > a->nmembers)
 			abort();
 		members += a->nmembers;
+		if (a->malformed) {
+			/* Says the line and what, escaped; never judged. */
+			if (strncmp(a->problem, "line ", 5) != 0 || raw_bytes(a->problem))
+				abort();
+			continue;
+		}
 		if (a->has_counts && (a->in_sync > a->raid_disks ||
 				      strlen(a->status) != a->raid_disks ||
 				      pl_md_degraded(a) > a->raid_disks))

@@ -160,7 +160,8 @@ END_TEST
 #define TAIL "unused devices: <none>\n"
 #define R1 "md0 : active raid1 sdb1[1] sda1[0]\n      1024 blocks super 1.2 [2/2] [UU]\n"
 
-/* Buffers that must be refused, and a word the reason must contain. */
+/* Buffers that must be refused as a whole (not mdstat, cut short, no stanza to blame),
+ * and a word the reason must contain. */
 static const struct { const char *text; const char *why; } bad[] = {
 	{ "", "empty" },
 	{ "\n", "Personalities" },
@@ -168,8 +169,17 @@ static const struct { const char *text; const char *why; } bad[] = {
 	{ HEAD, "truncated" },                                   /* no closing line */
 	{ HEAD R1, "truncated" },
 	{ HEAD R1 "unused devices: <none>", "truncated" },       /* last line cut */
-	{ HEAD "md0 : active raid1 sdb1[1] sda1[0]\n" TAIL, "size line" },
 	{ HEAD "md0 : active raid1 sdb1[1] sda1[0]\n      1024 bl", "truncated" },
+	{ HEAD "      1024 blocks\n" TAIL, "outside any array" },
+	{ HEAD R1 TAIL "md1 : active raid1 sda1[0]\n", "after the 'unused" },
+	{ HEAD R1 "      [=======>.............]  recovery = 37.9", "truncated" },
+	{ "Personalities : [raid1]\nmd0 : active raid1 sda1[0]\0\n" TAIL, "NUL" },
+};
+
+/* Buffers with one stanza the parser cannot read: that array is malformed, with a word
+ * its problem must contain; the file parses. */
+static const struct { const char *text; const char *why; } bad_array[] = {
+	{ HEAD "md0 : active raid1 sdb1[1] sda1[0]\n" TAIL, "size line" },
 	{ HEAD "md0 : actve raid1 sda1[0]\n      1 blocks\n" TAIL, "unknown state" },
 	{ HEAD "md0: active raid1 sda1[0]\n" TAIL, "expected an array" },
 	{ HEAD "mdf1: testman actve\n" TAIL, "expected an array" },
@@ -199,11 +209,7 @@ static const struct { const char *text; const char *why; } bad[] = {
 	{ HEAD R1 "      bitmap: 3/2 pages [0KB], 65536KB chunk\n" TAIL, "bitmap" },
 	{ HEAD R1 "      1024 blocks\n" TAIL, "second size" },
 	{ HEAD R1 "      ???\n" TAIL, "unexpected" },
-	{ HEAD "      1024 blocks\n" TAIL, "outside any array" },
 	{ HEAD R1 R1 TAIL, "twice" },
-	{ HEAD R1 TAIL "md1 : active raid1 sda1[0]\n", "after the 'unused" },
-	{ HEAD R1 "      [=======>.............]  recovery = 37.9", "truncated" },
-	{ "Personalities : [raid1]\nmd0 : active raid1 sda1[0]\0\n" TAIL, "NUL" },
 	{ HEAD "md0123456789012345678901234567890123 : active raid1 sda1[0]\n" TAIL,
 	  "too long" },
 };
@@ -224,6 +230,76 @@ START_TEST(test_mdstat_bad)
 		      bad[_i].why);
 	ck_assert_uint_eq(st.narrays, 0);
 	ck_assert_ptr_null(st.arrays);
+	pl_mdstat_free(&st);
+}
+END_TEST
+
+/* One malformed stanza is that array's problem: the file parses, the array says why. */
+START_TEST(test_mdstat_bad_array)
+{
+	struct pl_mdstat st;
+	char err[256];
+	size_t nbad = 0;
+
+	ck_assert_msg(pl_mdstat_parse(bad_array[_i].text, strlen(bad_array[_i].text), &st, err,
+				      sizeof(err)) == 0, "case %d: %s", _i, err);
+	for (size_t i = 0; i < st.narrays; i++) {
+		if (!st.arrays[i].malformed)
+			continue;
+		nbad++;
+		ck_assert_msg(strstr(st.arrays[i].problem, bad_array[_i].why) != NULL,
+			      "case %d: '%s' lacks '%s'", _i, st.arrays[i].problem,
+			      bad_array[_i].why);
+		ck_assert_msg(strncmp(st.arrays[i].problem, "line ", 5) == 0,
+			      "case %d: '%s' names no line", _i, st.arrays[i].problem);
+		ck_assert(st.arrays[i].name[0] != '\0');
+	}
+	ck_assert_uint_eq(nbad, 1);
+	pl_mdstat_free(&st);
+}
+END_TEST
+
+/* The tester's file: md7's bad percentage must not hide md6's failed disk; a name with
+ * an escape sequence is its stanza's problem, shown escaped; the arrays after a
+ * malformed stanza are read as usual. */
+START_TEST(test_mdstat_recovers)
+{
+	static const char text[] =
+		"Personalities : [raid1]\n"
+		"md6 : active raid1 sdb2[2](F) sda2[0]\n"
+		"      195310144 blocks [2/1] [U_]\n"
+		"\n"
+		"md7 : active raid1 sdc[0] sdd[1]\n"
+		"      100 blocks [2/2] [UU]\n"
+		"      [=>...]  recovery = 150.0% (1/100) finish=1.0min speed=1K/sec\n"
+		"      bitmap: 0/1 pages [0KB], 65536KB chunk\n"
+		"\n"
+		"md\x1b[31m : active raid1 sde[0] sdf[1]\n"
+		"      100 blocks [2/2] [UU]\n"
+		"\n"
+		"md8 : active raid1 sdg[0] sdh[1]\n"
+		"      100 blocks [2/2] [UU]\n"
+		"\n"
+		"unused devices: <none>\n";
+	struct pl_mdstat st;
+	char err[256];
+
+	ck_assert_int_eq(pl_mdstat_parse(text, sizeof(text) - 1, &st, err, sizeof(err)), 0);
+	ck_assert_uint_eq(st.narrays, 4);
+	ck_assert_str_eq(st.arrays[0].name, "md6");
+	ck_assert(!st.arrays[0].malformed);
+	ck_assert_uint_eq(st.arrays[0].nfaulty, 1);
+	ck_assert_str_eq(st.arrays[1].name, "md7");
+	ck_assert(st.arrays[1].malformed);
+	ck_assert_str_eq(st.arrays[1].problem, "line 7: bad recovery percentage");
+	ck_assert_str_eq(st.arrays[2].name, "md\x1b[31m");
+	ck_assert(st.arrays[2].malformed);
+	ck_assert_str_eq(st.arrays[2].problem,
+			 "line 10: bad array name 'md\\x1b[31m' (letters, digits, '_', '-', '.')");
+	ck_assert_str_eq(st.arrays[3].name, "md8");
+	ck_assert(!st.arrays[3].malformed);
+	ck_assert_uint_eq(st.arrays[3].raid_disks, 2);
+	ck_assert_uint_eq(st.nmembers, 6);     /* none read of the badly named one */
 	pl_mdstat_free(&st);
 }
 END_TEST
@@ -463,6 +539,9 @@ tc_mdstat(void)
 
 	tcase_add_loop_test(tc, test_mdstat_fixtures, 0, (int)(sizeof(wants) / sizeof(wants[0])));
 	tcase_add_loop_test(tc, test_mdstat_bad, 0, (int)(sizeof(bad) / sizeof(bad[0])));
+	tcase_add_loop_test(tc, test_mdstat_bad_array, 0,
+			    (int)(sizeof(bad_array) / sizeof(bad_array[0])));
+	tcase_add_test(tc, test_mdstat_recovers);
 	tcase_add_test(tc, test_mdstat_forms);
 	tcase_add_test(tc, test_mdstat_sysfs);
 	tcase_add_loop_test(tc, test_md_judge, 0, (int)(sizeof(judge_cases) / sizeof(judge_cases[0])));
