@@ -14,7 +14,7 @@ build="$top/_build"
 mode=${1:-all}
 
 # Debian packages: the build, Check for the unit tests, clang and libFuzzer for the fuzz
-# targets, iproute2/util-linux/e2fsprogs for the kernel-level integration tests.
+# targets, iproute2/util-linux/procps/coreutils for the kernel-level integration tests.
 packages="build-essential autoconf automake pkg-config check clang libclang-rt-14-dev \
 	iproute2 util-linux procps coreutils"
 
