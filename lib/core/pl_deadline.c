@@ -11,8 +11,8 @@
 static struct pl_deadline process = { INT64_MAX };
 static volatile sig_atomic_t child_pgid;
 
-static int64_t
-now_ns(void)
+int64_t
+pl_mono_ns(void)
 {
 	struct timespec ts;
 
@@ -31,7 +31,7 @@ struct pl_deadline
 pl_deadline_in(double seconds)
 {
 	struct pl_deadline d;
-	int64_t now = now_ns();
+	int64_t now = pl_mono_ns();
 
 	if (isnan(seconds) || seconds > 1e9)   /* infinity, or past any timeout we take */
 		return PL_DEADLINE_NEVER;
@@ -72,7 +72,7 @@ bool
 pl_deadline_expired(const struct pl_deadline *d)
 {
 	d = or_process(d);
-	return d->at != INT64_MAX && now_ns() >= d->at;
+	return d->at != INT64_MAX && pl_mono_ns() >= d->at;
 }
 
 double
@@ -83,7 +83,7 @@ pl_deadline_left(const struct pl_deadline *d)
 	d = or_process(d);
 	if (d->at == INT64_MAX)
 		return INFINITY;
-	left = d->at - now_ns();
+	left = d->at - pl_mono_ns();
 	return left > 0 ? (double)left / 1e9 : 0;
 }
 
@@ -95,7 +95,7 @@ pl_deadline_left_ms(const struct pl_deadline *d)
 	d = or_process(d);
 	if (d->at == INT64_MAX)
 		return INT_MAX;
-	left = d->at - now_ns();
+	left = d->at - pl_mono_ns();
 	if (left <= 0)
 		return 1;
 	left = (left + 999999) / 1000000;
@@ -110,7 +110,7 @@ pl_deadline_left_s(const struct pl_deadline *d)
 	d = or_process(d);
 	if (d->at == INT64_MAX)
 		return 86400;
-	left = d->at - now_ns();
+	left = d->at - pl_mono_ns();
 	if (left <= 0)
 		return 1;
 	left = (left + 999999999) / 1000000000;
@@ -123,7 +123,7 @@ pl_deadline_poll(const struct pl_deadline *d, struct pollfd *fds, nfds_t n)
 	d = or_process(d);
 	for (;;) {
 		struct timespec ts;
-		int64_t left = d->at - now_ns();
+		int64_t left = d->at - pl_mono_ns();
 		int rc;
 
 		/* Past the deadline the timeout is 0: one look without waiting. */

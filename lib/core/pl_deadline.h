@@ -34,6 +34,15 @@ struct pl_deadline {
 
 #define PL_DEADLINE_NEVER ((struct pl_deadline){ INT64_MAX })
 
+/* The monotonic clock (CLOCK_MONOTONIC) that deadlines are on: the one reader of it for
+ * the library, in nanoseconds, and in seconds for measuring how long something took. */
+int64_t pl_mono_ns(void);
+static inline double
+pl_mono(void)
+{
+	return (double)pl_mono_ns() / 1e9;
+}
+
 /* A deadline seconds from now. seconds <= 0 gives one that has passed; NaN or infinity
  * gives never. */
 struct pl_deadline pl_deadline_in(double seconds);

@@ -81,9 +81,9 @@ static const struct pl_option common_opts[] = {
 		  "critical, warning or ok. The output says how to provide the value." },
 	{ .name = "extra-opts", .type = PL_OPT_OPTIONAL, .arg = "[SECTION][@FILE]",
 	  .fn = opt_extra,
-	  .help = "Read options from SECTION (default: the plugin's name) of an ini file "
-		  "(default: " PL_SYSCONFDIR "/plumbline/plumbline.ini). Each 'name = value' "
-		  "line is the option --name=value. Keeps secrets and long option sets off "
+	  .help = "Read options from SECTION (default: the plugin's name) of an ini file, "
+		  "an absolute path (default: " PL_SYSCONFDIR "/plumbline/plumbline.ini). "
+		  "Each 'name = value' line is the option --name=value. Keeps secrets and long option sets off "
 		  "the command line. Options given on the command line win over the file's." },
 	{ .name = "root", .type = PL_OPT_STRING, .arg = "DIR", .fn = opt_root,
 	  .help = "Read /proc and /sys below DIR instead of / (for tests with captured trees). "
@@ -646,6 +646,8 @@ load_extra_opts(const struct pl_plugin *p, const char *spec)
 	if (file == NULL)
 		pl_usage_die("--extra-opts: no option file found (looked for %s); name one with --extra-opts=@FILE (one word)",
 			     defaults[0]);
+	if (file[0] != '/')
+		pl_usage_die("--extra-opts: the option file must be an absolute path (starting with '/'): a relative one would depend on the directory the scheduler starts the check in");
 	/* Whoever can write this file decides what the check does (a threshold, a timeout
 	 * state, a root to read from): it must be a regular file of root or of the user
 	 * running the check, writable by nobody else. It is opened once, without following
@@ -712,6 +714,21 @@ scan_format(int argc, char **argv)
 	return seen;
 }
 
+/* The timeout in force while the options are read: t is c with the last -t of argv
+ * applied when it has a valid one (its errors are the real pass's to report). */
+static void
+scan_timeout(int argc, char **argv, const struct pl_common *c, struct pl_common *t)
+{
+	const struct pl_option *o = pl_opt_find(parser.tables, parser.ntables, "timeout");
+	const char *v;
+	char err[256];
+
+	*t = *c;
+	if (pl_opt_scan(&parser, argc, argv, is_extra_opts, "timeout", &v) == 1 && v != NULL &&
+	    opt_timeout(t, o, v, err, sizeof(err)) != 0)
+		*t = *c;
+}
+
 /* Each option taken, for the state key: the options that are not flagged as changing
  * only the output, with their values (never a secret's). */
 static void
@@ -730,6 +747,7 @@ pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 {
 	static struct pl_opt_table tables[4];
 	struct pl_buf keytext = PL_BUF_INIT;
+	struct pl_common t;
 	size_t nt = 0;
 	char err[1024];
 
@@ -761,20 +779,23 @@ pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 	/* Lowest precedence first: the environment, the option files, the command line. */
 	if (pl_opt_env(&parser, err, sizeof(err)) != 0)
 		pl_usage_die("%s", err);
-	/* The option file may sit on a hung mount: the default deadline covers reading it,
-	 * and pl_plugin_arm() sets the one the options ask for. */
-	pl_timeout_arm(c->timeout, c->timeout_state, p->service);
+	/* The option file may sit on a hung mount, and a command line may be long: the -t
+	 * of the command line (which wins over the file's), else the default, covers reading
+	 * both; pl_plugin_arm() sets the one the options ask for. */
+	scan_timeout(argc, argv, c, &t);
+	pl_timeout_arm(t.timeout, t.timeout_state, p->service);
 	pl_timeout_waiting("reading the --extra-opts file");
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (is_extra_opts(argv[i]))
 			load_extra_opts(p, argv[i][12] == '=' ? argv[i] + 13 : NULL);
-	pl_timeout_disarm();
 	if (!argv_format && out_format != c->format) {
 		out_format = c->format;
 		pl_timeout_output(out_format, cur->name);
 	}
+	pl_timeout_waiting("reading the command line");
 	if (pl_opt_argv(&parser, argc, argv, is_extra_opts, err, sizeof(err)) != 0)
 		pl_usage_die("%s", err);
+	pl_timeout_disarm();
 	if (c->state_key[0] == '\0')
 		pl_store_key_hash(pl_buf_str(&keytext), keytext.len, c->state_key,
 				  sizeof(c->state_key));
@@ -822,6 +843,9 @@ time_left(const struct pl_common *c)
 	return isinf(left) ? c->timeout : left;
 }
 
+/* Why this run could not take the state lock, when something is in its place. */
+static char lock_problem[1200];
+
 enum pl_store_status
 pl_plugin_store_load(const struct pl_common *c, struct pl_store *st)
 {
@@ -845,8 +869,13 @@ pl_plugin_store_load(const struct pl_common *c, struct pl_store *st)
 	st->lockfd = pl_store_lock(st->dirfd, st, wait, err, sizeof(err));
 	if (st->lockfd < 0 && errno == EWOULDBLOCK)
 		pl_die(c->timeout_state, "%s in %s; is a run of it hung?", err, path);
-	/* A directory this user cannot write to: no save will follow either, and the save
-	 * says what is wrong, after the figures. */
+	/* Something in the lock's place: the runs are not kept apart, which the save says
+	 * after the figures. A directory this user cannot write to: no save will follow
+	 * either, and the save says what is wrong. */
+	lock_problem[0] = '\0';
+	if (st->lockfd < 0 && errno == EEXIST)
+		pl_snprintf(lock_problem, sizeof(lock_problem), "in %s, %s: remove it (until "
+			    "then two runs of this check may take the same interval)", path, err);
 	if (st->lockfd < 0)
 		pl_debug(c, 1, "%s: going on without the lock", err);
 	pl_boot_id(c->root, boot, sizeof(boot));
@@ -872,11 +901,16 @@ pl_plugin_store_close(struct pl_store *st)
 void
 pl_plugin_store_save(const struct pl_common *c, struct pl_store *st, struct pl_result *r)
 {
-	char err[1024];
+	char err[1024] = "";
 
 	pl_boot_id(c->root, st->boot_id, sizeof(st->boot_id));
+	if (lock_problem[0] != '\0')
+		pl_result_finding(r, PL_UNKNOWN, "%s", lock_problem);
 	pl_timeout_waiting("writing the state file");
-	if (pl_store_save(st->dirfd, st, err, sizeof(err)) != 0)
+	if (pl_store_save(st->dirfd, st, err, sizeof(err)) != 0 && errno == EISDIR)
+		pl_result_finding(r, PL_UNKNOWN, "%s/%s-%s.state is a directory, not a state file: remove it (until then no run can compute rates)",
+				  state_path, cur->name, c->state_key);
+	else if (err[0] != '\0')
 		pl_result_finding(r, PL_UNKNOWN,
 				  "%s in %s; the next run cannot compute rates (make it writable by this user or set --state-dir)",
 				  err, state_path);

@@ -103,7 +103,9 @@ pl_thresholds_add(struct pl_thresholds *t, bool critical, bool labelled, const c
 		else
 			pl_buf_free(&b);
 	}
-	v = realloc(t->v, (t->n + 1) * sizeof(*v));
+	/* The room doubles when n reaches a power of 2: 10,000 options stay linear. */
+	v = (t->n & (t->n - 1)) != 0 ? t->v :
+	    realloc(t->v, (t->n ? t->n * 2 : 1) * sizeof(*v));
 	if (th.text == NULL || v == NULL || (labelled && th.pattern == NULL)) {
 		free(th.text);
 		free(th.pattern);

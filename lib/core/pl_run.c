@@ -25,15 +25,6 @@
 /* Reads per pipe before looking at the clock again, so a flood cannot starve it. */
 #define READS_PER_WAKE 16
 
-static double
-mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The argv (or the label) as one line: control bytes as \xNN, arguments with blanks or
  * quotes in single quotes, cut with "..." to fit. */
 static void
@@ -293,9 +284,9 @@ supervise(pid_t pid, struct capture cap[2], double dl, double grace, struct pl_r
 
 		if (!ended && has_ended(pid)) {
 			ended = true;
-			ended_at = mono();
+			ended_at = pl_mono();
 		}
-		now = mono();
+		now = pl_mono();
 		if (ended && (cap[0].fd < 0 && cap[1].fd < 0))
 			break;
 		if (ended && now >= ended_at + linger)
@@ -352,6 +343,7 @@ pl_run(const struct pl_run_spec *sp, struct pl_run_result *r, char *err, size_t 
 {
 	const char *envp[PL_RUN_ENV_MAX + 3];
 	const char *before = NULL;
+	char path[PL_RUN_WHAT] = "";
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, in = -1, rc = -1, st;
 	struct capture cap[2];
 	struct pl_deadline dl;
@@ -363,9 +355,16 @@ pl_run(const struct pl_run_spec *sp, struct pl_run_result *r, char *err, size_t 
 	r->reaped = true;
 	pl_buf_init(&r->out, sp->out_cap > PL_RUN_CAP_MAX ? PL_RUN_CAP_MAX : sp->out_cap);
 	pl_buf_init(&r->err, sp->err_cap > PL_RUN_CAP_MAX ? PL_RUN_CAP_MAX : sp->err_cap);
+	if (sp->argv != NULL && sp->argv[0] != NULL) {
+		/* argv[0] alone, escaped as r->what is: messages never carry its raw bytes. */
+		const char *one[] = { sp->argv[0], NULL };
+		struct pl_run_spec prog = { .argv = one };
+
+		describe_argv(&prog, path, sizeof(path));
+	}
 	if (sp->argv == NULL || sp->argv[0] == NULL || sp->argv[0][0] != '/') {
-		pl_snprintf(err, errlen, "a program must be run by its absolute path, not '%s'",
-			    sp->argv != NULL && sp->argv[0] != NULL ? sp->argv[0] : "");
+		pl_snprintf(err, errlen, "a program must be run by its absolute path, not %s%s%s",
+			    path[0] == '\'' ? "" : "'", path, path[0] == '\'' ? "" : "'");
 		return -1;
 	}
 	describe_argv(sp, r->what, sizeof(r->what));
@@ -398,13 +397,13 @@ pl_run(const struct pl_run_spec *sp, struct pl_run_result *r, char *err, size_t 
 	sigemptyset(&alrm);
 	sigaddset(&alrm, SIGALRM);
 	sigprocmask(SIG_BLOCK, &alrm, &old);
-	start = mono();
+	start = pl_mono();
 	st = spawn(sp, envp, in, outp[1], errp[1], &pid);
 	if (st == 0)
 		pl_deadline_child(pid);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (st != 0) {
-		pl_snprintf(err, errlen, "cannot run %s: %s", sp->argv[0], strerror(st));
+		pl_snprintf(err, errlen, "cannot run %s: %s", path, strerror(st));
 		goto end;
 	}
 	/* The backstop's line names the program; the plugin's words come back after. */
@@ -445,7 +444,7 @@ pl_run(const struct pl_run_spec *sp, struct pl_run_result *r, char *err, size_t 
 		r->reaped = false;
 		r->signal = SIGKILL;
 	}
-	r->elapsed = mono() - start;
+	r->elapsed = pl_mono() - start;
 	r->out_capped = r->out_bytes > r->out.len;
 	r->err_capped = r->err_bytes > r->err.len;
 	pl_timeout_waiting(before);

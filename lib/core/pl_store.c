@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "pl_buf.h"
+#include "pl_deadline.h"
 #include "pl_file.h"
 #include "pl_num.h"
 #include "pl_store.h"
@@ -721,15 +722,6 @@ token(const char **p, const char *e, const char **ts, const char **te)
 	return *te > *ts;
 }
 
-static double
-mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* One entry line, appended to st (build_table() indexes them after the last). Returns
  * 0, or -1 with why in err. */
 static int
@@ -792,7 +784,7 @@ store_parse(const char *buf, size_t len, struct pl_store *st, double budget, boo
 	struct pl_lines it;
 	const char *ls, *le;
 	char word[128];
-	double start = budget > 0 ? mono_now() : 0;
+	double start = budget > 0 ? pl_mono() : 0;
 	bool ended = false;
 	uint64_t ver;
 
@@ -861,7 +853,7 @@ store_parse(const char *buf, size_t len, struct pl_store *st, double budget, boo
 		}
 		if (entry_line(st, ls, le, err, errlen) != 0)
 			return -1;
-		if (budget > 0 && (it.lineno & 4095) == 0 && mono_now() - start > budget) {
+		if (budget > 0 && (it.lineno & 4095) == 0 && pl_mono() - start > budget) {
 			pl_snprintf(err, errlen, "state file took more than %.3gs to read "
 				    "(%zu lines so far): discarded", budget, it.lineno);
 			return -1;
@@ -1170,21 +1162,32 @@ pl_store_lock(int dirfd, const struct pl_store *st, double wait, char *err, size
 {
 	char name[200];
 	struct stat sb;
-	double start = mono_now();
+	double start = pl_mono();
 	long nap = 1000000;     /* 1 ms, doubling to 16 ms */
 	int fd;
 
+	memset(&sb, 0, sizeof(sb));
 	file_name(st, name, sizeof(name), "lock");
 	fd = openat(dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+	if (fd < 0 && (errno == EISDIR || errno == ELOOP)) {
+		pl_snprintf(err, errlen, "the state lock %s is %s, not a lock file",
+			    name, errno == EISDIR ? "a directory" : "a symlink");
+		errno = EEXIST;
+		return -1;
+	}
 	if (fd < 0) {
-		pl_snprintf(err, errlen, "cannot open the state lock %s: %s%s", name,
-			    strerror(errno), errno == ELOOP ? " (a symlink: remove it)" : "");
+		pl_snprintf(err, errlen, "cannot open the state lock %s: %s", name,
+			    strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_uid != geteuid()) {
-		pl_snprintf(err, errlen, "the state lock %s is not a regular file of ours (remove it)",
-			    name);
+		bool reg = S_ISREG(sb.st_mode);
+
+		pl_snprintf(err, errlen, "the state lock %s is %s, not a lock file of this user",
+			    name, !reg && S_ISFIFO(sb.st_mode) ? "a FIFO" :
+			    !reg ? "not a regular file" : "another user's file");
 		close(fd);
+		errno = EEXIST;
 		return -1;
 	}
 	for (;;) {
@@ -1197,7 +1200,7 @@ pl_store_lock(int dirfd, const struct pl_store *st, double wait, char *err, size
 			close(fd);
 			return -1;
 		}
-		if (mono_now() - start >= wait)
+		if (pl_mono() - start >= wait)
 			break;
 		ts.tv_sec = 0;
 		ts.tv_nsec = nap;
@@ -1339,8 +1342,6 @@ pl_store_save(int dirfd, const struct pl_store *st, char *err, size_t errlen)
 	char name[200], tmp[256];
 	struct pl_buf b;
 	struct timespec ts;
-	const char *p;
-	size_t left;
 	int fd, rc = -1;
 
 	file_name(st, name, sizeof(name), "state");
@@ -1357,24 +1358,27 @@ pl_store_save(int dirfd, const struct pl_store *st, char *err, size_t errlen)
 		pl_snprintf(err, errlen, "cannot write state file: %s", strerror(errno));
 		goto end;
 	}
-	for (p = b.data, left = b.len; left > 0;) {
-		ssize_t n = write(fd, p, left);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			pl_snprintf(err, errlen, "cannot write state file: %s",
-				    n < 0 ? strerror(errno) : "short write");
-			close(fd);
-			unlinkat(dirfd, tmp, 0);
-			goto end;
-		}
-		p += n;
-		left -= (size_t)n;
+	if (pl_write_all(fd, b.data, b.len) != 0) {
+		pl_snprintf(err, errlen, "cannot write state file: %s", strerror(errno));
+		close(fd);
+		unlinkat(dirfd, tmp, 0);
+		goto end;
 	}
 	if (close(fd) != 0 || renameat(dirfd, tmp, dirfd, name) != 0) {
-		pl_snprintf(err, errlen, "cannot replace state file %s: %s", name, strerror(errno));
+		int e = errno;
+		struct stat sb;
+
+		if (e == EISDIR || (fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+				    S_ISDIR(sb.st_mode))) {
+			pl_snprintf(err, errlen, "the state file %s is a directory (remove it)",
+				    name);
+			e = EISDIR;
+		} else {
+			pl_snprintf(err, errlen, "cannot replace state file %s: %s", name,
+				    strerror(e));
+		}
 		unlinkat(dirfd, tmp, 0);
+		errno = e;
 		goto end;
 	}
 	remove_stale_temps(dirfd, name);

@@ -188,8 +188,9 @@ int pl_store_dir_open(const char *dir, char *path, size_t pathlen, char *err, si
 
 /* Takes the lock of st's state (flock on "PLUGIN-KEY.lock" in the directory), trying
  * every few milliseconds for up to wait seconds. Returns the lock's descriptor (close it
- * to release), or -1 with why in err (errno EWOULDBLOCK when another run held it all
- * that time). */
+ * to release), or -1 with why in err: errno EWOULDBLOCK when another run held it all
+ * that time, EEXIST when something else is in its place (a directory, a FIFO, a symlink,
+ * another user's file: to be removed), else what the directory refused. */
 int pl_store_lock(int dirfd, const struct pl_store *st, double wait, char *err,
 		  size_t errlen);
 
@@ -200,7 +201,8 @@ int pl_store_lock(int dirfd, const struct pl_store *st, double wait, char *err,
 enum pl_store_status pl_store_load(int dirfd, struct pl_store *st, const char *boot_id,
 				   double budget, char *why, size_t whylen);
 
-/* Writes st atomically. Returns 0, or -1 with why in err. */
+/* Writes st atomically. Returns 0, or -1 with why in err and errno (EISDIR when a
+ * directory is in the state file's place). */
 int pl_store_save(int dirfd, const struct pl_store *st, char *err, size_t errlen);
 
 #endif

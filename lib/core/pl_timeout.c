@@ -264,14 +264,19 @@ pl_timeout_waiting(const char *what)
 const char *
 pl_timeout_waiting_on(const char *verb, const char *path)
 {
-	/* Two buffers: the one written is never the one published, so the handler sees
-	 * either the old text or the new one whole, never half of each. */
-	static char texts[2][320];
+	/* A small stack: a wait inside one of ours takes the next buffer, so the texts of
+	 * the waits around it (the callers' prev, put back later) stay whole, and the one
+	 * written is never the one published (the handler sees the old text or the new one
+	 * whole, never half of each). Past the last, the first is taken again. */
+	static char texts[PL_TIMEOUT_NEST][320];
 	const char *prev = waiting;
-	char *t = prev == texts[0] ? texts[1] : texts[0];
+	size_t i = 0;
 
-	pl_snprintf(t, sizeof(texts[0]), "%s %s", verb, path);
-	waiting = t;
+	for (size_t k = 0; k < PL_TIMEOUT_NEST; k++)
+		if (prev == texts[k])
+			i = (k + 1) % PL_TIMEOUT_NEST;
+	pl_snprintf(texts[i], sizeof(texts[i]), "%s %s", verb, path);
+	waiting = texts[i];
 	return prev;
 }
 

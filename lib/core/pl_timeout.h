@@ -26,7 +26,10 @@ void pl_timeout_output(enum pl_format fmt, const char *plugin);
 void pl_timeout_waiting(const char *what);
 /* The same for one file: "VERB PATH" ("reading /proc/uptime"), copied into a buffer of
  * this module. Returns the text it replaced, for pl_timeout_waiting() to put back when
- * the wait is over (the library's readers of files do so). */
+ * the wait is over (the library's readers of files do so). Waits nest up to
+ * PL_TIMEOUT_NEST deep with every text kept (a run inside a read inside a read); a
+ * deeper one reuses the outermost's buffer. */
+#define PL_TIMEOUT_NEST 8
 const char *pl_timeout_waiting_on(const char *verb, const char *path);
 void pl_timeout_disarm(void);
 

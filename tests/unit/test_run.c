@@ -252,6 +252,16 @@ START_TEST(test_run_refuses)
 	sp.argv = (const char *[]){ "/etc/passwd", NULL };
 	ck_assert_int_eq(pl_run(&sp, &r, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "cannot run /etc/passwd: "));
+	/* A program path from outside data is shown escaped, never as raw control bytes. */
+	sp.argv = (const char *[]){ "/bin/sh\001\033[31m", NULL };
+	ck_assert_int_eq(pl_run(&sp, &r, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "cannot run /bin/sh\\x01\\x1b[31m: No such file or directory");
+	sp.argv = (const char *[]){ "sh\033[31m", NULL };
+	ck_assert_int_eq(pl_run(&sp, &r, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "a program must be run by its absolute path, not 'sh\\x1b[31m'");
+	sp.argv = (const char *[]){ "bin/a b", NULL };
+	ck_assert_int_eq(pl_run(&sp, &r, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "a program must be run by its absolute path, not 'bin/a b'");
 
 	/* Environment entries are checked and never shown: values may be secrets. */
 	sp.argv = ok;

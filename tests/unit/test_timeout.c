@@ -153,6 +153,42 @@ START_TEST(test_message_small_buffer)
 }
 END_TEST
 
+/* Nested waits (a run inside a read inside a read): each one put back shows its own
+ * text again, the outer ones never overwritten by the inner ones. */
+START_TEST(test_waiting_nested)
+{
+	const char *outer, *prev[PL_TIMEOUT_NEST];
+	char got[1024], want[64];
+
+	pl_timeout_arm(86400, PL_UNKNOWN, "XSVC");
+	pl_timeout_output(PL_FMT_NAGIOS, "check_x");
+	pl_timeout_waiting("collecting");
+	outer = pl_timeout_waiting_on("reading", "/p0");
+	ck_assert_str_eq(outer, "collecting");
+	prev[0] = outer;
+	for (int i = 1; i < PL_TIMEOUT_NEST; i++) {
+		pl_snprintf(want, sizeof(want), "/p%d", i);
+		prev[i] = pl_timeout_waiting_on("reading", want);
+	}
+	for (int i = PL_TIMEOUT_NEST - 1; i >= 0; i--) {
+		pl_timeout_waiting(prev[i]);
+		pl_timeout_message(got, sizeof(got));
+		if (i > 0)
+			pl_snprintf(want, sizeof(want), "while reading /p%d", i - 1);
+		else
+			pl_snprintf(want, sizeof(want), "while collecting");
+		ck_assert_msg(strstr(got, want) != NULL, "level %d: %s", i, got);
+	}
+	/* Waits one after another inside one: the outer text stays. */
+	outer = pl_timeout_waiting_on("reading", "/outer");
+	for (int i = 0; i < 3 * PL_TIMEOUT_NEST; i++)
+		pl_timeout_waiting(pl_timeout_waiting_on("reading", "/inner"));
+	ck_assert_str_eq(pl_timeout_waiting_on("reading", "/x"), "reading /outer");
+	pl_timeout_waiting(outer);
+	pl_timeout_disarm();
+}
+END_TEST
+
 /* pl_write_all, which the handler and every report write through: all of a text larger
  * than a pipe's buffer arrives, nothing is left for a zero length, and a write that
  * cannot be done is an error with errno. */
@@ -206,6 +242,7 @@ tc_timeout(void)
 	tcase_add_test(tc, test_escape_size_zero);
 	tcase_add_loop_test(tc, test_message, 0, N(msg_cases));
 	tcase_add_test(tc, test_message_small_buffer);
+	tcase_add_test(tc, test_waiting_nested);
 	tcase_add_test(tc, test_write_all);
 	return tc;
 }
