@@ -376,7 +376,8 @@ main(int argc, char **argv)
 	pl_result_init(&r, cpu_plugin.name, cpu_plugin.service);
 	memset(&x, 0, sizeof(x));
 	x.c = &c;
-	pl_sample(&c, &cpu_ops, &x, &dt, basis, sizeof(basis), &r);
+	if (pl_sample(&c, &cpu_ops, &x, &dt, basis, sizeof(basis), &r) == PL_BASIS_ERROR)
+		pl_die(PL_UNKNOWN, "%s", basis);
 	cpu_evaluate(&cfg, &c, &x, basis, &r);
 	pl_procstat_free(&x.s[0]);
 	pl_procstat_free(&x.s[1]);

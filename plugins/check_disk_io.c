@@ -807,6 +807,8 @@ main(int argc, char **argv)
 	x.cfg = &cfg;
 
 	basis = pl_sample(&c, &dio_ops, &x, &dt, btext, sizeof(btext), &r);
+	if (basis == PL_BASIS_ERROR)
+		pl_die(PL_UNKNOWN, "%s", btext);
 	if (dio_odd(&x, &r) == 0 && x.s[0].n == 0 && x.nmissing == 0)
 		dio_none(&x);
 	qsort(x.s[1].v, x.s[1].n, sizeof(*x.s[1].v), cmp_dev);

@@ -749,6 +749,8 @@ main(int argc, char **argv)
 	x.c = &c;
 
 	basis = pl_sample(&c, &net_ops, &x, &dt, basis_text, sizeof(basis_text), &r);
+	if (basis == PL_BASIS_ERROR)
+		pl_die(PL_UNKNOWN, "%s", basis_text);
 	pl_netdev_index(&x.s[1]);    /* filled from the state: lookups by name in O(1) */
 	net_select(&cfg, &c, &x.s[0], &x.s[1], dt, &sel);
 	if (net_absentees(&c, &x.s[0], &x, basis, &r) == 0 && sel.n == 0)

@@ -7,20 +7,19 @@
 
 #include "pl_buf.h"
 #include "pl_clock.h"
+#include "pl_deadline.h"
 #include "pl_file.h"
 #include "pl_num.h"
 #include "pl_sample.h"
 #include "pl_timeout.h"
 
+/* The time since boot, or -1 with err filled. */
 static double
-now_uptime(const struct pl_common *c)
+now_uptime(const struct pl_common *c, char *err, size_t errlen)
 {
-	char err[256];
 	double t;
 
-	if (pl_uptime(c->root, &t, err, sizeof(err)) != 0)
-		pl_die(PL_UNKNOWN, "%s", err);
-	return t;
+	return pl_uptime(c->root, &t, err, errlen) != 0 ? -1 : t;
 }
 
 static void
@@ -30,6 +29,16 @@ sleep_seconds(double s)
 
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
+}
+
+/* How long to sample: interval seconds, or half the time left before the process
+ * deadline when that is shorter. */
+static double
+sample_time(double interval)
+{
+	double half = pl_deadline_left(NULL) / 2;
+
+	return half < interval ? half : interval;
 }
 
 /* The wall clock for the state's readings (PLUMBLINE_NOW in tests); 0 when it cannot
@@ -103,7 +112,8 @@ pl_sample(const struct pl_common *c, const struct pl_sample_ops *ops, void *ctx,
 
 	ss = pl_plugin_store_load(c, &st);
 	ops->read(ctx, 0);
-	t_now = now_uptime(c);
+	if ((t_now = now_uptime(c, basis, basislen)) < 0)
+		goto fail;
 	pl_strlcpy(why, status_why(ss), sizeof(why));
 	if (ss == PL_STORE_LOADED &&
 	    (b = from_state(c, ops, ctx, &st, t_now, dt, why, sizeof(why))) == PL_BASIS_STATE) {
@@ -118,6 +128,9 @@ pl_sample(const struct pl_common *c, const struct pl_sample_ops *ops, void *ctx,
 		}
 	}
 	if (b == PL_BASIS_BOOT && c->interval > 0) {
+		/* The sample must leave time for the rest of the run: at most half of what is
+		 * left before the deadline, which the basis then says. */
+		double nap = sample_time(c->interval);
 		int lr = -1;
 
 		/* Slot 0 becomes the earlier reading: store it, wait, read again. */
@@ -127,16 +140,18 @@ pl_sample(const struct pl_common *c, const struct pl_sample_ops *ops, void *ctx,
 		st.prev_time = st.prev_wall = 0;
 		ops->store(ctx, 0, &st);
 		pl_timeout_waiting("sampling counters over --interval");
-		sleep_seconds(c->interval);
-		t_now = now_uptime(c);
+		sleep_seconds(nap);
+		if ((t_now = now_uptime(c, basis, basislen)) < 0)
+			goto fail;
 		ops->read(ctx, 0);
 		if (t_now > t_first && (lr = ops->load(ctx, &st, PL_STORE_GEN_NEW)) == 0) {
 			pl_store_rotate(&st, t_now, wall_now());
 			ops->store(ctx, 0, &st);
 			b = PL_BASIS_SAMPLED;
 			*dt = t_now - t_first;
-			pl_snprintf(basis, basislen, "sampled over %ss (%s; later runs use the state)",
-				    pl_fmt_num(h, sizeof(h), *dt, 2), why);
+			pl_snprintf(basis, basislen, "sampled over %ss (%s%s; later runs use the state)",
+				    pl_fmt_num(h, sizeof(h), *dt, 2), why, nap < c->interval ?
+				    ", the --interval cut to half the time left before --timeout" : "");
 		} else {
 			size_t n = strlen(why);
 
@@ -144,7 +159,7 @@ pl_sample(const struct pl_common *c, const struct pl_sample_ops *ops, void *ctx,
 				    t_now <= t_first ? "the clock did not move" :
 				    lr == PL_SAMPLE_STILL ? "no counter moved" :
 				    "the counters went back",
-				    pl_fmt_num(h, sizeof(h), c->interval, 2));
+				    pl_fmt_num(h, sizeof(h), nap, 2));
 		}
 	}
 	if (b == PL_BASIS_BOOT) {
@@ -163,4 +178,8 @@ pl_sample(const struct pl_common *c, const struct pl_sample_ops *ops, void *ctx,
 		pl_plugin_store_close(&st);
 	pl_store_free(&st);
 	return b;
+fail:
+	pl_plugin_store_close(&st);
+	pl_store_free(&st);
+	return PL_BASIS_ERROR;
 }

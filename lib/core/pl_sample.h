@@ -37,6 +37,7 @@ enum pl_basis {
 	PL_BASIS_STATE,     /* slot 1 is from an earlier run */
 	PL_BASIS_SAMPLED,   /* slot 1 was read interval seconds before slot 0 */
 	PL_BASIS_BOOT,      /* slot 1 is zero at boot: averages since boot */
+	PL_BASIS_ERROR,     /* the time since boot could not be read: basis says why */
 };
 
 /* Room for the basis sentence, the reason included. */
@@ -49,7 +50,10 @@ enum pl_basis {
  * use) and sets *dt (seconds between them). basis gets a sentence for the long output
  * ("over the last 5min", "sampled over 0.5s (first run; ...)", "average since boot (the
  * last reading is from before a reboot; ...)"). The state stays locked from load to
- * save. A state that cannot be saved becomes an UNKNOWN finding in r. */
+ * save. A state that cannot be saved becomes an UNKNOWN finding in r. The sample takes
+ * at most half the time left before the process deadline (the basis says so when that
+ * cut the interval). Returns PL_BASIS_ERROR, with the reason in basis, when the time
+ * since boot cannot be read. */
 enum pl_basis pl_sample(const struct pl_common *c, const struct pl_sample_ops *ops, void *ctx,
 			double *dt, char *basis, size_t basislen, struct pl_result *r);
 

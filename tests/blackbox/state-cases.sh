@@ -913,10 +913,10 @@ expect_rc 0
 expect_contains "timed out after 1s"
 finish
 
-begin "timeout while sampling over --interval names that"
+begin "the first run's sample is cut to half the time left: it never runs into --timeout"
 run "$CPU" --root "$D12/t1" --interval 5 -t 1 --state-dir "$(newdir)"
-expect_rc 3
-expect_contains "timed out after 1s while sampling"
+expect_rc 0
+expect_contains "the clock did not move over the 0.5s sample"
 finish
 
 begin "timeout: check_mem with a blocking /proc/meminfo"
@@ -1076,15 +1076,19 @@ expect_lines 1
 	problem "got [$first]"
 finish
 
-begin "exit paths: a timeout while sampling, JSON asked for in the option file"
+begin "exit paths: a timeout while reading, JSON asked for in the option file"
 fmt_ini=$work/format.ini
 printf '[check_cpu]\noutput-format = json\n' >"$fmt_ini"
 chmod 600 "$fmt_ini"
-run "$CPU" --root "$D12/t1" --interval 5 -t 0.5 --state-dir "$(newdir)" --extra-opts="@$fmt_ini"
+copy_root "$D12/t1" "$work/fifo-cpu"
+rm -f "$work/fifo-cpu/proc/stat"
+mkfifo "$work/fifo-cpu/proc/stat"
+run "$CPU" --root "$work/fifo-cpu" --interval 5 -t 0.5 --state-dir "$(newdir)" \
+	--extra-opts="@$fmt_ini"
 expect_rc 3
 expect_schema
 [ "$(jq -r '.status' "$work/.out" 2>/dev/null)" = \
-	"CPU UNKNOWN - timed out after 0.5s while sampling counters over --interval" ] ||
+	"CPU UNKNOWN - timed out after 0.5s while reading /proc/stat" ] ||
 	problem "got [$out]"
 finish
 
@@ -1398,6 +1402,20 @@ echo_loop "$PLUGINS/check_net" "$FIXTURES/net/docker-host/t1" --interval 0 --sta
 echo_loop "$PLUGINS/check_hwmon" "$FIXTURES/hwmon/coretemp"
 echo_loop "$PLUGINS/check_mdraid" "$FIXTURES/mdraid/raid1-healthy"
 [ "$optcount" -ge 90 ] || problem "only $optcount options in all"
+finish
+
+begin "first run: --interval longer than -t allows is cut to the time left, with a real figure"
+d=$(newdir)
+start=$(date +%s%N)
+run "$CPU" --interval 5 -t 1 --state-dir "$d"
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+expect_rc 0
+expect_no_stderr
+expect_prefix "CPU OK - "
+expect_contains "sampled over 0."
+expect_contains "the --interval cut to half the time left before --timeout"
+expect_not_contains "timed out"
+[ "$ms" -lt 1100 ] || problem "took ${ms} ms with -t 1 (the backstop fires at 1.1 s)"
 finish
 
 echo "$passed passed, $failed failed"
