@@ -202,19 +202,12 @@ report(enum pl_state state, bool usage, const char *fmt, va_list ap, struct pl_b
 			pl_result_line(&r, "%s", pl_buf_str(&u));
 		if (!json)
 			pl_result_line(&r, "Run '%s --help' for the options.", cur->name);
+		else
+			pl_result_usage(&r, "%s; run '%s --help' for the options",
+					pl_buf_str(&u), cur->name);
 	}
 	pl_buf_init(out, 1 << 16);
 	pl_render(&r, out_format, 10, out);
-	/* The result has no place for it: the one field added beside the result's own. */
-	if (json && usage && cur != NULL && out->len >= 2 &&
-	    strcmp(out->data + out->len - 2, "}\n") == 0) {
-		out->len -= 2;
-		out->data[out->len] = '\0';
-		pl_buf_puts(out, ",\"usage\":");
-		pl_buf_printf(&u, "; run '%s --help' for the options", cur->name);
-		pl_json_string(out, pl_buf_str(&u));
-		pl_buf_puts(out, "}\n");
-	}
 	pl_result_free(&r);
 	pl_buf_free(&msg);
 	pl_buf_free(&u);

@@ -54,13 +54,50 @@ metric_name(struct pl_buf *b, const struct pl_metric *m, bool with_item)
 	pl_buf_puts(b, m->name);
 }
 
-/* Why m is a problem, in words: "(warning over 80%)", or for a value that cannot be had
- * "(not judged: the kernel does not know eth0's link speed; give it with ...)". */
-static void
-metric_limit(struct pl_buf *b, const struct pl_metric *m)
+/* Decimals added at most to tell a value from a limit (no scientific notation). */
+#define EXTRA_MAX 6
+
+/* The texts of a value and the bounds of the range it breached (lo: the start, hi: the
+ * end; "" when infinite), each with e more decimals than usual: the smallest e (at most
+ * EXTRA_MAX) at which the value reads unlike every bound and no bound other than zero
+ * reads as zero ("0.08% over 0.07%", not "0.1% over 0.1%"). Returns e. */
+static int
+limit_texts(const struct pl_metric *m, const struct pl_range *rg, char *v, char *lo,
+	    char *hi, size_t len)
 {
-	char why[96];
+	char zero[64];
+
+	for (int e = 0;; e++) {
+		bool alike = false;
+
+		pl_unit_human_dec(v, len, m->value, m->unit, e);
+		pl_unit_human_dec(zero, sizeof(zero), 0, m->unit, e);
+		lo[0] = hi[0] = '\0';
+		if (!rg->start_inf) {
+			pl_unit_human_dec(lo, len, rg->start, m->unit, e);
+			alike = strcmp(v, lo) == 0 || (rg->start != 0 && strcmp(lo, zero) == 0);
+		}
+		if (!rg->end_inf) {
+			pl_unit_human_dec(hi, len, rg->end, m->unit, e);
+			alike = alike || strcmp(v, hi) == 0 ||
+				(rg->end != 0 && strcmp(hi, zero) == 0);
+		}
+		if (!alike || e == EXTRA_MAX)
+			return e;
+	}
+}
+
+/* Why m is a problem, in words: "(warning over 80%)", or for a value that cannot be had
+ * "(not judged: the kernel does not know eth0's link speed; give it with ...)". When
+ * val is not NULL, the value as compared with the limit goes there. With summary set
+ * the plugin showed the value at the usual decimals: when that reads like a bound, the
+ * value follows as compared ("(critical over 0.07%: 0.08%)"). */
+static void
+metric_limit(struct pl_buf *b, const struct pl_metric *m, char *val, size_t vlen,
+	     bool summary)
+{
 	const struct pl_range *rg = m->state == PL_CRITICAL ? &m->crit : &m->warn;
+	char lo[64], hi[64], v[64], usual[64], ulo[64], uhi[64];
 
 	if (isnan(m->value)) {
 		pl_buf_printf(b, "(not judged: %s", m->why ? m->why : "no value");
@@ -69,23 +106,51 @@ metric_limit(struct pl_buf *b, const struct pl_metric *m)
 		pl_buf_putc(b, ')');
 		return;
 	}
-	pl_range_why(rg, m->value, m->unit, why, sizeof(why));
-	pl_buf_printf(b, "(%s %s)", m->state == PL_CRITICAL ? "critical" : "warning", why);
+	if (limit_texts(m, rg, v, lo, hi, sizeof(v)) > 0 && summary) {
+		/* The usual texts: how the plugin's figure reads beside the bounds. */
+		pl_unit_human(usual, sizeof(usual), m->value, m->unit);
+		pl_unit_human(ulo, sizeof(ulo), rg->start, m->unit);
+		pl_unit_human(uhi, sizeof(uhi), rg->end, m->unit);
+		summary = (!rg->start_inf && strcmp(usual, ulo) == 0) ||
+			  (!rg->end_inf && strcmp(usual, uhi) == 0);
+	} else {
+		summary = false;
+	}
+	if (val != NULL)
+		pl_strlcpy(val, v, vlen);
+	pl_buf_printf(b, "(%s ", m->state == PL_CRITICAL ? "critical" : "warning");
+	if (rg->inside && rg->start_inf && rg->end_inf)
+		pl_buf_puts(b, "at any value");
+	else if (rg->inside && rg->start_inf)
+		pl_buf_printf(b, "at or under %s", hi);
+	else if (rg->inside && rg->end_inf)
+		pl_buf_printf(b, "at or over %s", lo);
+	else if (rg->inside)
+		pl_buf_printf(b, "between %s and %s", lo, hi);
+	else if (!rg->end_inf && m->value > rg->end)
+		pl_buf_printf(b, "over %s", hi);
+	else
+		pl_buf_printf(b, "under %s", lo);
+	if (summary)
+		pl_buf_printf(b, ": %s", v);
+	pl_buf_putc(b, ')');
 }
 
 /* "iowait 35% (critical over 30%)", "sda util 95% (warning over 90%)" */
 static void
 metric_problem(struct pl_buf *b, const struct pl_metric *m, bool with_item)
 {
-	char v[64];
+	struct pl_buf lim = PL_BUF_INIT;
+	char v[64] = "";
 
+	pl_buf_init(&lim, 4096);
+	metric_limit(&lim, m, v, sizeof(v), false);
 	metric_name(b, m, with_item);
-	if (!isnan(m->value)) {
-		pl_unit_human(v, sizeof(v), m->value, m->unit);
+	if (!isnan(m->value))
 		pl_buf_printf(b, " %s", v);
-	}
 	pl_buf_putc(b, ' ');
-	metric_limit(b, m);
+	pl_buf_add(b, lim.data, lim.len);
+	pl_buf_free(&lim);
 }
 
 /* A problem: a finding that is not OK, or a metric that breached a threshold (or could
@@ -164,7 +229,7 @@ summary_put(struct pl_buf *b, const struct pl_result *r)
 		pos = end;
 		if (mk->m->state != PL_OK) {
 			pl_buf_putc(b, ' ');
-			metric_limit(b, mk->m);
+			metric_limit(b, mk->m, NULL, 0, true);
 		}
 	}
 	if (r->summary.len > pos)
@@ -442,6 +507,7 @@ struct view {
 	enum pl_state *states;       /* per item */
 	/* JSON: the size budget and what it left out */
 	size_t budget;
+	size_t reserve;              /* bytes the open levels need to close */
 	size_t left_items, left_metrics, left_findings, left_lines, left_facts;
 };
 
@@ -485,7 +551,7 @@ static void
 json_elem(struct view *x, struct pl_buf *out, const struct pl_buf *tmp, size_t *k,
 	  size_t *left)
 {
-	if (out->len + tmp->len + 1 > x->budget || tmp->truncated || tmp->oom) {
+	if (out->len + tmp->len + 1 + x->reserve > x->budget || tmp->truncated || tmp->oom) {
 		(*left)++;
 		return;
 	}
@@ -503,6 +569,12 @@ count_item(const struct view *x, const struct pl_item *it, size_t *items, size_t
 	for (const struct pl_item *c = it->child; c != NULL; c = c->next)
 		count_item(x, c, items, metrics);
 }
+
+/* The fixed text of a level: ',"findings":[],"lines":[],"metrics":[],"facts":{},
+ * "items":[]' and the brace that closes an item, with room to spare; and an item's own
+ * fields without its strings. */
+#define NODE_CLOSE 80
+#define ITEM_HEAD 64
 
 /* The findings (threshold breaches among them), lines, metrics, facts and items of
  * group g: the result itself (0) or an item (1 + index). */
@@ -578,10 +650,12 @@ json_node(struct view *x, size_t g, const struct pl_item *first, const struct pl
 	for (const struct pl_item *it = first; it != NULL; it = it->next) {
 		/* An item's own fields take a few hundred bytes; its contents are budgeted
 		 * one by one. */
-		if (out->len + 600 + strlen(it->name) * 6 + strlen(it->prefix) > x->budget) {
+		if (out->len + ITEM_HEAD + strlen(it->kind) * 6 + strlen(it->name) * 6 +
+		    strlen(it->prefix) + NODE_CLOSE + x->reserve > x->budget) {
 			count_item(x, it, &x->left_items, &x->left_metrics);
 			continue;
 		}
+		x->reserve += NODE_CLOSE;
 		if (k++)
 			pl_buf_putc(out, ',');
 		pl_buf_puts(out, "{\"kind\":");
@@ -593,6 +667,7 @@ json_node(struct view *x, size_t g, const struct pl_item *first, const struct pl
 		pl_buf_printf(out, ",\"state\":\"%s\"", pl_state_name(x->states[it->index]));
 		json_node(x, it->index + 1, it->child, it->facts, it->nfacts, out);
 		pl_buf_putc(out, '}');
+		x->reserve -= NODE_CLOSE;
 	}
 	pl_buf_putc(out, ']');
 }
@@ -626,11 +701,16 @@ render_json(const struct pl_result *r, const char *status, struct pl_buf *out)
 		pl_json_string(out, pl_buf_str(&s));
 		pl_buf_free(&s);
 	}
-	/* Room for the "left_out" object and the closing brackets of the open levels (an
-	 * item is closed before the next begins, so a few per level of the tree). */
-	x.budget = start + PL_JSON_CAP - 500;
-	if (x.budget < out->len + 1000)
-		x.budget = out->len + 1000;
+	if (r->usage.len) {
+		pl_buf_puts(out, ",\"usage\":");
+		pl_json_string(out, pl_buf_str(&r->usage));
+	}
+	/* Room for the "left_out" object; the closing brackets of the open levels are kept
+	 * in x.reserve as the tree is walked. The fields above are bounded (the status line
+	 * by PL_STATUS_CAP, the summary and the usage by their buffers' caps), so this
+	 * leaves room for the rest. */
+	x.budget = start + PL_JSON_CAP - 200;
+	x.reserve = NODE_CLOSE;
 	json_node(&x, 0, r->child, r->facts, r->nfacts, out);
 	pl_buf_printf(out, ",\"left_out\":{\"items\":%zu,\"metrics\":%zu,\"findings\":%zu,"
 		      "\"lines\":%zu,\"facts\":%zu}}\n", x.left_items, x.left_metrics,

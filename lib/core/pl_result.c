@@ -139,6 +139,7 @@ pl_result_init(struct pl_result *r, const char *plugin, const char *service)
 	r->service = service;
 	r->missing_state = PL_UNKNOWN;
 	pl_buf_init(&r->summary, 1024);
+	pl_buf_init(&r->usage, PL_USAGE_CAP);
 }
 
 static void
@@ -401,6 +402,45 @@ pl_item_item(struct pl_item *parent, const char *kind, const char *name)
 	return item_get(parent->result, parent, kind, name);
 }
 
+/* Cuts an item metric's label (PREFIX "_" METRIC, the prefix plen bytes) to
+ * PL_LABEL_MAX - 1 bytes. The "_METRIC" suffix stays, so that globs on the metric
+ * ("*_rx_bits") still find it: the prefix is cut and ends in "_h" and 8 hex digits of a
+ * hash of the whole prefix (the same for every metric of the item). A cut never ends
+ * inside an "_xHH" escape. Only a metric name too long by itself cuts the whole label. */
+static void
+cut_label(struct pl_buf *label, size_t plen)
+{
+	size_t slen = label->len - plen;             /* "_METRIC" */
+	uint32_t h;
+	char *suffix;
+	size_t keep;
+
+	if (slen + 10 + 8 > PL_LABEL_MAX - 1) {
+		h = fnv1a(FNV_BASIS, label->data, label->len);
+		label->len = PL_LABEL_MAX - 1 - 10;
+		label->data[label->len] = '\0';
+		pl_buf_printf(label, "_h%08x", (unsigned)h);
+		return;
+	}
+	suffix = strdup(label->data + plen);
+	if (suffix == NULL) {
+		label->oom = true;
+		return;
+	}
+	h = fnv1a(FNV_BASIS, label->data, plen);
+	keep = PL_LABEL_MAX - 1 - slen - 10;
+	/* "_xHH" is four bytes: do not keep a part of one. */
+	for (size_t i = keep > 3 ? keep - 3 : 0; i < keep; i++)
+		if (label->data[i] == '_' && label->data[i + 1] == 'x' && i + 4 > keep) {
+			keep = i;
+			break;
+		}
+	label->len = keep;
+	label->data[keep] = '\0';
+	pl_buf_printf(label, "_h%08x%s", (unsigned)h, suffix);
+	free(suffix);
+}
+
 struct pl_metric *
 pl_item_metric(struct pl_item *it, const char *metric, double value, enum pl_unit unit)
 {
@@ -413,14 +453,8 @@ pl_item_metric(struct pl_item *it, const char *metric, double value, enum pl_uni
 	pl_buf_puts(&label, it->prefix);
 	pl_buf_putc(&label, '_');
 	pl_label_escape(&label, metric);
-	if (label.len > PL_LABEL_MAX - 1) {
-		/* Cut, with a hash of the whole label so that two long names stay apart. */
-		uint32_t h = fnv1a(FNV_BASIS, label.data, label.len);
-
-		label.len = PL_LABEL_MAX - 1 - 10;
-		label.data[label.len] = '\0';
-		pl_buf_printf(&label, "_h%08x", (unsigned)h);
-	}
+	if (label.len > PL_LABEL_MAX - 1)
+		cut_label(&label, strlen(it->prefix));
 	if (label.oom) {
 		pl_buf_free(&label);
 		return scratch(it->result);
@@ -544,6 +578,8 @@ pl_metric_by_rule(const struct pl_metric *m)
 	pl_buf_puts(&b, m->item->prefix);
 	pl_buf_putc(&b, '_');
 	pl_label_escape(&b, m->name);
+	if (b.len > PL_LABEL_MAX - 1)
+		cut_label(&b, strlen(m->item->prefix));
 	same = strcmp(pl_buf_str(&b), m->label) == 0;
 	pl_buf_free(&b);
 	return same;
@@ -650,6 +686,17 @@ pl_result_summary(struct pl_result *r, const char *fmt, ...)
 	r->nmarks = 0;
 	va_start(ap, fmt);
 	pl_buf_vprintf(&r->summary, fmt, ap);
+	va_end(ap);
+}
+
+void
+pl_result_usage(struct pl_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	pl_buf_reset(&r->usage);
+	va_start(ap, fmt);
+	pl_buf_vprintf(&r->usage, fmt, ap);
 	va_end(ap);
 }
 

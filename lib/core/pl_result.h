@@ -57,6 +57,7 @@ enum pl_format { PL_FMT_NAGIOS = 0, PL_FMT_ONELINE, PL_FMT_JSON };
 #define PL_STATUS_CAP 400
 #define PL_ONELINE_CAP 1000        /* NRPE v2 carries 1,024 bytes */
 #define PL_JSON_CAP 64000          /* NRPE v3 and v4 carry 64 KiB */
+#define PL_USAGE_CAP 4000          /* the "usage" text of a usage error, at most */
 #define PL_JSON_SCHEMA 1           /* the "schema" field; contrib/schema/ has the file */
 
 /* Why a metric has no value (NAN). */
@@ -123,6 +124,7 @@ struct pl_result {
 	const char *plugin;          /* "check_cpu" */
 	const char *service;         /* "CPU" */
 	struct pl_buf summary;
+	struct pl_buf usage;         /* after a usage error (JSON "usage"); empty: none */
 	struct pl_metric **metrics;
 	size_t nmetrics, metrics_cap;
 	struct pl_line *lines;
@@ -248,6 +250,10 @@ void pl_result_summary_add(struct pl_result *r, const char *fmt, ...)
  * m may be NULL (a metric this run does not have): the text is appended alone. */
 void pl_result_summary_metric(struct pl_result *r, const struct pl_metric *m,
 			      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* After a usage error: the usage line and where to read more, given in JSON as "usage"
+ * (at most PL_USAGE_CAP bytes; the other forms put it in a line of their own). */
+void pl_result_usage(struct pl_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* A plain long-output line. */
 void pl_result_line(struct pl_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -110,7 +110,7 @@ pl_unit_suffixes(enum pl_unit u)
 /* Picks the largest prefix that keeps the mantissa >= 1. */
 static char *
 human_scaled(char *buf, size_t len, double v, double base, const char *const *names,
-	     size_t nnames)
+	     size_t nnames, int extra)
 {
 	char num[64];
 	size_t i = 0;
@@ -121,13 +121,19 @@ human_scaled(char *buf, size_t len, double v, double base, const char *const *na
 		v /= base;
 		i++;
 	}
-	pl_snprintf(buf, len, "%s%s", pl_fmt_num(num, sizeof(num), v, a < 10 && i > 0 ? 2 : 1),
+	pl_snprintf(buf, len, "%s%s", pl_fmt_num(num, sizeof(num), v, (a < 10 && i > 0 ? 2 : 1) + extra),
 		    names[i]);
 	return buf;
 }
 
 char *
 pl_unit_human(char *buf, size_t len, double v, enum pl_unit u)
+{
+	return pl_unit_human_dec(buf, len, v, u, 0);
+}
+
+char *
+pl_unit_human_dec(char *buf, size_t len, double v, enum pl_unit u, int extra)
 {
 	static const char *const bytes[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
 	static const char *const bytes_s[] = { "B/s", "KiB/s", "MiB/s", "GiB/s", "TiB/s" };
@@ -140,35 +146,35 @@ pl_unit_human(char *buf, size_t len, double v, enum pl_unit u)
 	}
 	switch (u) {
 	case PL_U_BYTES:
-		return human_scaled(buf, len, v, 1024, bytes, 6);
+		return human_scaled(buf, len, v, 1024, bytes, 6, extra);
 	case PL_U_BYTES_PER_S:
-		return human_scaled(buf, len, v, 1024, bytes_s, 5);
+		return human_scaled(buf, len, v, 1024, bytes_s, 5, extra);
 	case PL_U_BITS_PER_S:
-		return human_scaled(buf, len, v, 1000, bits_s, 5);
+		return human_scaled(buf, len, v, 1000, bits_s, 5, extra);
 	case PL_U_SECONDS:
 		if (fabs(v) < 1e-3 && v != 0)
-			pl_snprintf(buf, len, "%sus", pl_fmt_num(num, sizeof(num), v * 1e6, 0));
+			pl_snprintf(buf, len, "%sus", pl_fmt_num(num, sizeof(num), v * 1e6, extra));
 		else if (fabs(v) < 1)
-			pl_snprintf(buf, len, "%sms", pl_fmt_num(num, sizeof(num), v * 1e3, 1));
+			pl_snprintf(buf, len, "%sms", pl_fmt_num(num, sizeof(num), v * 1e3, 1 + extra));
 		else
-			pl_snprintf(buf, len, "%ss", pl_fmt_num(num, sizeof(num), v, 2));
+			pl_snprintf(buf, len, "%ss", pl_fmt_num(num, sizeof(num), v, 2 + extra));
 		return buf;
 	case PL_U_PERCENT:
-		pl_snprintf(buf, len, "%s%%", pl_fmt_num(num, sizeof(num), v, 1));
+		pl_snprintf(buf, len, "%s%%", pl_fmt_num(num, sizeof(num), v, 1 + extra));
 		return buf;
 	case PL_U_CELSIUS:
-		pl_snprintf(buf, len, "%sC", pl_fmt_num(num, sizeof(num), v, 1));
+		pl_snprintf(buf, len, "%sC", pl_fmt_num(num, sizeof(num), v, 1 + extra));
 		return buf;
 	case PL_U_RPM:
-		pl_snprintf(buf, len, "%srpm", pl_fmt_num(num, sizeof(num), v, 0));
+		pl_snprintf(buf, len, "%srpm", pl_fmt_num(num, sizeof(num), v, extra));
 		return buf;
 	case PL_U_VOLTS:
-		pl_snprintf(buf, len, "%sV", pl_fmt_num(num, sizeof(num), v, 3));
+		pl_snprintf(buf, len, "%sV", pl_fmt_num(num, sizeof(num), v, 3 + extra));
 		return buf;
 	case PL_U_COUNTER:
 	case PL_U_NONE:
 		break;
 	}
-	pl_snprintf(buf, len, "%s", pl_fmt_num(num, sizeof(num), v, 2));
+	pl_snprintf(buf, len, "%s", pl_fmt_num(num, sizeof(num), v, 2 + extra));
 	return buf;
 }

@@ -38,5 +38,7 @@ const char *pl_unit_suffixes(enum pl_unit u);
 /* Formats v for people: "45.2%", "7.1GiB", "12ms", "1.5MiB/s", "940Mbit/s", "41C".
  * Returns buf. */
 char *pl_unit_human(char *buf, size_t len, double v, enum pl_unit u);
+/* The same with extra decimals (0: as pl_unit_human; at most 9 in all). */
+char *pl_unit_human_dec(char *buf, size_t len, double v, enum pl_unit u, int extra);
 
 #endif

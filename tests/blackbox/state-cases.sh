@@ -1418,5 +1418,83 @@ expect_not_contains "timed out"
 [ "$ms" -lt 1100 ] || problem "took ${ms} ms with -t 1 (the backstop fires at 1.1 s)"
 finish
 
+# ---------------------------------------------------------------- output caps
+# A generated host with 1,500 interfaces eth1..eth1500 (each with 10 metrics, no
+# /sys/class/net: an UNKNOWN finding each), one with a name of 31 '=', and a usage error
+# with a long option value: every form keeps its cap, and JSON says what it left out.
+many=$work/many-if
+mkdir -p "$many/proc/net" "$many/proc/sys/kernel/random"
+cp "$FIXTURES/net/docker-host/t0/proc/uptime" "$many/proc/"
+cp "$FIXTURES/net/docker-host/t0/proc/sys/kernel/random/boot_id" "$many/proc/sys/kernel/random/"
+{
+	head -n 2 "$FIXTURES/net/docker-host/t0/proc/net/dev"
+	for i in $(seq 1 1500); do
+		printf 'eth%d: 2000000 1000 0 0 0 0 0 0 2000000 800 0 0 0 0 0 0\n' "$i"
+	done
+	# 31 '=' bytes: a label prefix of 124 bytes, cut.
+	printf '===============================: 1 1 0 0 0 0 0 0 1 1 0 0 0 0 0 0\n'
+} >"$many/proc/net/dev"
+# json_counts FILE: "ITEMS METRICS LEFT_ITEMS LEFT_METRICS SIZE" of a check_net document.
+json_counts() {
+	/usr/bin/python3 -c '
+import json, sys
+raw = open(sys.argv[1], "rb").read()
+d = json.loads(raw.decode("utf-8"))
+print(len(d["items"]), sum(len(i["metrics"]) for i in d["items"]),
+      d["left_out"]["items"], d["left_out"]["metrics"], len(raw))' "$1"
+}
+
+begin "caps: one-line output of 1,500 interfaces stays within 1,000 bytes on one line"
+run "$PLUGINS/check_net" --root "$many" --interval 0 --include 'eth*' \
+	--state-dir "$(newdir)" --output-format one-line --max-lines 100000
+expect_rc 3
+size=$(wc -c <"$work/.out")
+[ "$size" -le 1001 ] || problem "one-line output of $size bytes (cap 1,000 + newline)"
+[ "$size" -ge 800 ] || problem "one-line output of $size bytes: the cap is not used"
+[ "$(wc -l <"$work/.out")" = 1 ] || problem "one-line output of $(wc -l <"$work/.out") lines"
+expect_prefix "NET UNKNOWN - eth1: not in /sys/class/net"
+expect_contains "more lines left out (output size limit)"
+finish
+
+begin "caps: JSON of 1,500 interfaces stays within 64,000 bytes, valid, with left_out counts"
+run "$PLUGINS/check_net" --root "$many" --interval 0 --include 'eth*' \
+	--state-dir "$(newdir)" --output-format json
+expect_rc 3
+expect_schema
+read -r items metrics left_items left_metrics size < <(json_counts "$work/.out")
+[ "${size:-99999}" -le 64000 ] || problem "JSON of ${size:-?} bytes (cap 64,000)"
+[ "${size:-0}" -ge 60000 ] || problem "JSON of ${size:-?} bytes: the cap is not used"
+[ $((${items:-0} + ${left_items:-0})) = 1500 ] ||
+	problem "items: $items shown + $left_items left out, not 1500"
+[ $((${metrics:-0} + ${left_metrics:-0})) = 15000 ] ||
+	problem "metrics: $metrics shown + $left_metrics left out, not 15000"
+[ "${left_items:-0}" -gt 0 ] || problem "no item left out"
+finish
+
+begin "caps: a label cut for length keeps its metric name, so a glob on the metric finds it"
+run "$PLUGINS/check_net" --root "$many" --interval 0 --include '=*' --state-dir "$(newdir)" \
+	--criticalx '*_rx_bits=1:'
+expect_rc 2
+# Named by the item and the metric (by the label rule), not by the cut label.
+expect_prefix \
+	"NET CRITICAL - =============================== rx_bits 0bit/s (critical under 1bit/s), "
+expect_not_contains "no metric is labelled"
+for m in rx_bits tx_bits rx_packets tx_drops; do
+	grep -qE " _x3d(_x3d)+_h[0-9a-f]{8}_${m}=" "$work/.out" ||
+		problem "no cut label ending in _$m: $first"
+done
+finish
+
+begin "caps: the JSON of a usage error keeps the cap with its usage field"
+long=$(head -c 120000 /dev/zero | tr '\0' 'x')
+run "$PLUGINS/check_net" --root "$many" --interval 0 --state-dir "$(newdir)" \
+	--output-format json --criticalx "$long"
+expect_rc 3
+expect_schema
+size=$(wc -c <"$work/.out")
+[ "$size" -le 64000 ] || problem "JSON of $size bytes (cap 64,000)"
+expect_contains '"usage":"Usage: check_net'
+finish
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

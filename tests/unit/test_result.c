@@ -368,6 +368,66 @@ START_TEST(test_render_ok)
 }
 END_TEST
 
+/* A value and its limit never read alike: the limit is shown exactly (bounded), the
+ * value with enough decimals to tell it from the limit, never in scientific notation. */
+static const struct {
+	double v;
+	enum pl_unit u;
+	const char *crit;
+	bool summary;                /* shown in the summary by the plugin's own text */
+	const char *want;
+} limit_cases[] = {
+	{ 0.08, PL_U_PERCENT, "0.07", false, "X CRITICAL - m 0.08% (critical over 0.07%)\n" },
+	{ 0.18, PL_U_PERCENT, "0.01", false, "X CRITICAL - m 0.18% (critical over 0.01%)\n" },
+	{ 1.58, PL_U_PERCENT, "0.07", false, "X CRITICAL - m 1.6% (critical over 0.1%)\n" },
+	{ 0.14, PL_U_PERCENT, "0.1", false, "X CRITICAL - m 0.14% (critical over 0.1%)\n" },
+	{ 0.1000004, PL_U_PERCENT, "0.1", false,
+	  "X CRITICAL - m 0.1000004% (critical over 0.1%)\n" },
+	{ 0.10000004, PL_U_PERCENT, "0.1", false,
+	  "X CRITICAL - m 0.1% (critical over 0.1%)\n" },     /* bounded: 7 decimals */
+	{ 0.069, PL_U_PERCENT, "@0:0.07", false,
+	  "X CRITICAL - m 0.069% (critical between 0% and 0.07%)\n" },
+	{ 80.04, PL_U_PERCENT, "80", false, "X CRITICAL - m 80.04% (critical over 80%)\n" },
+	{ 80.4, PL_U_PERCENT, "80", false, "X CRITICAL - m 80.4% (critical over 80%)\n" },
+	{ 3187523584.0, PL_U_BYTES, "3000MB", false,
+	  "X CRITICAL - m 2.97GiB (critical over 2.93GiB)\n" },
+	{ 0.00001, PL_U_NONE, "0.000001", false,
+	  "X CRITICAL - m 0.00001 (critical over 0.000001)\n" },
+	{ 1.5e-7, PL_U_NONE, "0.0000001", false,
+	  "X CRITICAL - m 0.00000015 (critical over 0.0000001)\n" },
+	{ 1.5e-9, PL_U_NONE, "0.000000001", false, "X CRITICAL - m 0 (critical over 0)\n" },
+	{ 41.03, PL_U_CELSIUS, "@41:41.05", false,
+	  "X CRITICAL - m 41.03C (critical between 41C and 41.05C)\n" },
+	{ 0.08, PL_U_PERCENT, "0.07", true, "X CRITICAL - m 0.1% (critical over 0.07%: 0.08%)\n" },
+	{ 0.18, PL_U_PERCENT, "0.01", true, "X CRITICAL - m 0.2% (critical over 0.01%)\n" },
+	{ 0.5, PL_U_PERCENT, "0.07", true, "X CRITICAL - m 0.5% (critical over 0.1%)\n" },
+};
+
+START_TEST(test_render_limit_decimals)
+{
+	struct pl_result r;
+	struct pl_thresholds t = { NULL, 0 };
+	struct pl_buf out = PL_BUF_INIT;
+	const char *primary[] = { "m", NULL };
+	struct pl_metric *m;
+	char err[128], v[64];
+
+	pl_result_init(&r, "check_x", "X");
+	m = pl_metric_add(&r, "m", limit_cases[_i].v, limit_cases[_i].u);
+	if (limit_cases[_i].summary)
+		pl_result_summary_metric(&r, m, "m %s", pl_unit_human(v, sizeof(v), m->value,
+								       m->unit));
+	ck_assert(pl_thresholds_add(&t, true, false, limit_cases[_i].crit, err, sizeof(err)) == 0);
+	ck_assert_msg(pl_result_apply(&r, &t, primary, err, sizeof(err)) == 0, "%s", err);
+	m->hidden = true;            /* the status line alone */
+	pl_render(&r, PL_FMT_NAGIOS, 0, &out);
+	ck_assert_str_eq(pl_buf_str(&out), limit_cases[_i].want);
+	pl_buf_free(&out);
+	pl_thresholds_free(&t);
+	pl_result_free(&r);
+}
+END_TEST
+
 /* Problems lead the status line, worst first, at most three named. */
 START_TEST(test_render_more)
 {
@@ -846,7 +906,55 @@ START_TEST(test_item_long_label)
 	ck_assert_uint_eq(strlen(l1), PL_LABEL_MAX - 1);
 	ck_assert_uint_eq(strlen(l2), PL_LABEL_MAX - 1);
 	ck_assert_str_ne(l1, l2);
-	ck_assert(strncmp(l1 + PL_LABEL_MAX - 11, "_h", 2) == 0);
+	/* The metric name stays at the end; the item prefix is cut and hashed. */
+	ck_assert(strncmp(l1 + PL_LABEL_MAX - 1 - 14, "_h", 2) == 0);
+	ck_assert_str_eq(l1 + PL_LABEL_MAX - 1 - 4, "_age");
+	pl_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_item_long_label_suffix)
+{
+	struct pl_result r;
+	struct pl_thresholds t = { NULL, 0 };
+	char name[32], err[256];
+	const char *metric[] = { "rx_bits", "tx_bits", "rx_util", "tx_util" };
+	struct pl_metric *m[4];
+	const char *cut;
+
+	/* 31 '=' bytes escape to 124 bytes: every metric keeps its "_METRIC" suffix (it
+	 * lost it before), so a glob on the metric finds all of them, and the cut prefix is
+	 * the same for every metric of the item and never ends inside an "_xHH" escape. */
+	pl_result_init(&r, "check_net", "NET");
+	memset(name, '=', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	for (int i = 0; i < 4; i++) {
+		char want[40];
+		const char *l;
+
+		m[i] = pl_item_metric(pl_result_item(&r, "interface", name), metric[i], 1,
+				      PL_U_NONE);
+		l = m[i]->label;
+		pl_snprintf(want, sizeof(want), "_%s", metric[i]);
+		ck_assert_uint_le(strlen(l), PL_LABEL_MAX - 1);
+		ck_assert_str_eq(l + strlen(l) - strlen(want), want);
+		ck_assert_int_eq(strncmp(l, "_x3d_x3d", 8), 0);
+		ck_assert_int_eq(strncmp(l, m[0]->label, strlen(l) - strlen(want)), 0);
+		ck_assert(pl_metric_by_rule(m[i]));       /* named "ITEM METRIC" in texts */
+		cut = strstr(l, "_h");
+		ck_assert_ptr_nonnull(cut);
+		ck_assert_int_eq((int)((cut - l) % 4), 0);
+	}
+	/* Another long name: another prefix. */
+	name[0] = '-';
+	ck_assert_str_ne(pl_item_metric(pl_result_item(&r, "interface", name), "rx_bits", 1,
+					PL_U_NONE)->label, m[0]->label);
+	ck_assert_int_eq(pl_thresholds_add(&t, true, true, "*_rx_bits=1:", err, sizeof(err)),
+			 0);
+	ck_assert_msg(pl_result_apply(&r, &t, NULL, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_ptr_nonnull(m[0]->crit.set ? m[0] : NULL);
+	ck_assert(!m[1]->crit.set);
+	pl_thresholds_free(&t);
 	pl_result_free(&r);
 }
 END_TEST
@@ -1324,6 +1432,49 @@ START_TEST(test_json_cap)
 }
 END_TEST
 
+/* Every JSON document keeps the cap: a deep tree (each level's closing brackets are
+ * kept room for) and a usage error whose message and usage text are long. */
+START_TEST(test_json_cap_deep_and_usage)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+	struct pl_item *it = NULL;
+	char big[5000];
+	const char *s;
+	size_t open = 0;
+
+	pl_result_init(&r, "check_x", "X");
+	for (int i = 0; i < 3000; i++) {
+		it = i == 0 ? pl_result_item(&r, "chip", "c") : pl_item_item(it, "chip", "c");
+		pl_item_metric(it, "temp", i, PL_U_CELSIUS);
+	}
+	pl_render(&r, PL_FMT_JSON, 10, &out);
+	s = pl_buf_str(&out);
+	ck_assert_uint_le(out.len, PL_JSON_CAP);
+	for (size_t i = 0; i < out.len; i++)
+		open += s[i] == '[' || s[i] == '{' ? 1 : s[i] == ']' || s[i] == '}' ? -1 : 0;
+	ck_assert_uint_eq(open, 0);
+	ck_assert_ptr_null(strstr(s, "\"left_out\":{\"items\":0,"));
+	pl_result_free(&r);
+
+	pl_buf_reset(&out);
+	memset(big, '\x01', sizeof(big) - 1);   /* six bytes each in JSON */
+	big[sizeof(big) - 1] = '\0';
+	pl_result_init(&r, "check_x", "X");
+	for (int i = 0; i < 20; i++)
+		pl_result_finding(&r, PL_UNKNOWN, "%s", big);
+	pl_result_summary(&r, "%s", big);
+	pl_result_usage(&r, "%s", big);
+	pl_render(&r, PL_FMT_JSON, 10, &out);
+	s = pl_buf_str(&out);
+	ck_assert_uint_le(out.len, PL_JSON_CAP);
+	ck_assert_ptr_nonnull(strstr(s, ",\"usage\":\"\\u0001"));
+	ck_assert(strcmp(s + out.len - 3, "}}\n") == 0);
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
 TCase *
 tc_result(void)
 {
@@ -1339,6 +1490,8 @@ tc_result(void)
 	tcase_add_test(tc, test_render_oneline);
 	tcase_add_test(tc, test_render_json);
 	tcase_add_test(tc, test_render_ok);
+	tcase_add_loop_test(tc, test_render_limit_decimals, 0,
+			      sizeof(limit_cases) / sizeof(limit_cases[0]));
 	tcase_add_test(tc, test_render_more);
 	tcase_add_test(tc, test_render_sanitised);
 	tcase_add_test(tc, test_render_status_cap);
@@ -1355,6 +1508,7 @@ tc_result(void)
 	tcase_add_test(tc, test_label_injective);
 	tcase_add_test(tc, test_items);
 	tcase_add_test(tc, test_item_long_label);
+	tcase_add_test(tc, test_item_long_label_suffix);
 	tcase_add_test(tc, test_duplicate_label);
 	tcase_add_test(tc, test_item_render);
 	tcase_add_test(tc, test_item_tree_json);
@@ -1370,5 +1524,6 @@ tc_result(void)
 	tcase_add_test(tc, test_long_output_order);
 	tcase_add_test(tc, test_oneline_cap);
 	tcase_add_test(tc, test_json_cap);
+	tcase_add_test(tc, test_json_cap_deep_and_usage);
 	return tc;
 }
