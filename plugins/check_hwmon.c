@@ -162,8 +162,12 @@ chip_item(struct pl_result *r, const struct pl_hwmon_chip *c, struct pl_item **i
 {
 	if (*it == NULL) {
 		*it = pl_result_item(r, "chip", chip_shown(c));
-		if (c->devpath[0])
-			pl_item_fact(*it, "device", "%s", c->devpath);
+		if (c->devpath[0]) {
+			char dev[sizeof(c->devpath) * 4];
+
+			pl_name_str(dev, sizeof(dev), c->devpath);
+			pl_item_fact(*it, "device", "%s", dev);
+		}
 	}
 	return *it;
 }
@@ -252,11 +256,15 @@ hw_sensor(const struct hw_config *cfg, const struct pl_common *com, struct pl_re
 	if (isnan(v.value))
 		sensor_missing(m, s, label);
 	if (isnan(s->value)) {
+		char chip[sizeof(c->id) * 4], lab[sizeof(s->label) * 4];
+
 		sum->unreadable++;
+		pl_name_str(chip, sizeof(chip), chip_shown(c));
+		pl_name_str(lab, sizeof(lab), s->label);
 		if (sum->first_why[0] == '\0')
-			pl_snprintf(sum->first_why, sizeof(sum->first_why), "%s %s: %s",
-				    chip_shown(c), s->label, s->why);
-		pl_debug(com, 1, "%s (%s/%s): %s", label, chip_shown(c), s->attr, s->why);
+			pl_snprintf(sum->first_why, sizeof(sum->first_why), "%s %s: %s", chip, lab,
+				    s->why);
+		pl_debug(com, 1, "%s (%s/%s): %s", label, chip, s->attr, s->why);
 	} else {
 		sensor_tally(c, s, sum);
 	}
@@ -307,9 +315,12 @@ hw_summary(struct pl_result *r, const struct hw_summary *sum)
 	if (sum->hot != NULL) {
 		const struct pl_hwmon_sensor *s = sum->hot;
 		struct pl_range w, c;
+		char chip[sizeof(sum->hot_chip->id) * 4], lab[sizeof(s->label) * 4];
 
 		pl_hwmon_default_ranges(s, &w, &c);
-		pl_buf_printf(&b, ", hottest %s %s %s", chip_shown(sum->hot_chip), s->label,
+		pl_name_str(chip, sizeof(chip), chip_shown(sum->hot_chip));
+		pl_name_str(lab, sizeof(lab), s->label);
+		pl_buf_printf(&b, ", hottest %s %s %s", chip, lab,
 			      pl_unit_human(h1, sizeof(h1), s->value, PL_U_CELSIUS));
 		if (w.set || c.set)
 			pl_buf_printf(&b, " (%s %s)", w.set ? "max" : "crit",

@@ -346,26 +346,30 @@ verdict_alarms(const struct pl_hwmon_sensor *s, const char *val, const char *lim
 	};
 	bool by_crit = pl_range_alerts(&v->crit, s->value);
 	bool by_warn = pl_range_alerts(&v->warn, s->value);
+	char label[sizeof(s->label) * 4];
+
+	pl_name_str(label, sizeof(label), s->label);
 
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		if (!(s->flags_set & kinds[i].flag))
 			continue;
 		if (by_crit || (kinds[i].state == PL_WARNING && by_warn))
 			continue;
-		verdict_finding(v, kinds[i].state, "%s %s at %s%s%s%s", s->label, kinds[i].what,
+		verdict_finding(v, kinds[i].state, "%s %s at %s%s%s%s", label, kinds[i].what,
 				val, lim[0] ? " (" : "", lim, lim[0] ? ")" : "");
 	}
 	if (s->flags_set & PL_HWMON_FAULT)
-		verdict_finding(v, PL_WARNING, "%s sensor fault (reads %s)", s->label, val);
+		verdict_finding(v, PL_WARNING, "%s sensor fault (reads %s)", label, val);
 }
 
 void
 pl_hwmon_judge(const struct pl_hwmon_sensor *s, const struct pl_hwmon_policy *p,
 	       struct pl_hwmon_verdict *v)
 {
-	char val[32], lim[128];
+	char val[32], lim[128], label[sizeof(s->label) * 4];
 
 	memset(v, 0, sizeof(*v));
+	pl_name_str(label, sizeof(label), s->label);     /* outside text: shown escaped */
 	/* A faulty sensor (an open thermal diode, a dead tachometer) reads nonsense: no
 	 * value, and the fault finding speaks. */
 	v->value = (s->flags_set & PL_HWMON_FAULT) ? NAN : s->value;
@@ -373,10 +377,10 @@ pl_hwmon_judge(const struct pl_hwmon_sensor *s, const struct pl_hwmon_policy *p,
 	pl_hwmon_value_text(s->type, s->value, val, sizeof(val));
 	pl_hwmon_limits_text(s, lim, sizeof(lim));
 	if (isnan(s->value)) {
-		verdict_finding(v, p->unreadable, "%s unreadable (%s)", s->label, s->brief);
-		pl_snprintf(v->line, sizeof(v->line), "%s unknown (%s)", s->label, s->why);
+		verdict_finding(v, p->unreadable, "%s unreadable (%s)", label, s->brief);
+		pl_snprintf(v->line, sizeof(v->line), "%s unknown (%s)", label, s->why);
 	} else {
-		pl_snprintf(v->line, sizeof(v->line), "%s %s%s%s%s%s%s", s->label, val,
+		pl_snprintf(v->line, sizeof(v->line), "%s %s%s%s%s%s%s", label, val,
 			    lim[0] ? " (" : "", lim, lim[0] ? ")" : "",
 			    (s->flags_set & ~PL_HWMON_FAULT) ? ", ALARM" : "",
 			    (s->flags_set & PL_HWMON_FAULT) ? ", FAULT" : "");
@@ -384,7 +388,7 @@ pl_hwmon_judge(const struct pl_hwmon_sensor *s, const struct pl_hwmon_policy *p,
 	/* A limit or flag that exists but cannot be read is said, as an unreadable sensor
 	 * is: the sensor is judged by less than its chip carries. */
 	if (s->nbad > 0)
-		verdict_finding(v, p->unreadable, "%s %s (ignored)%s", s->label, s->bad,
+		verdict_finding(v, p->unreadable, "%s %s (ignored)%s", label, s->bad,
 				s->nbad > 1 ? ", and more" : "");
 	if (p->alarms)
 		verdict_alarms(s, val, lim, v);
@@ -424,21 +428,6 @@ attr_read(const char *root, const struct attrs *a, const char *attr, const char 
 	return pl_read_small_nofollow(root, path, buf, len);
 }
 
-/* Makes outside text safe to show: printable ASCII, '?' for anything else and for '|'
- * (which would start the perfdata). Only the size of out limits the length, so that
- * callers decide where a short message needs a cut. Returns true when in was cut. */
-static bool
-printable(const char *in, char *out, size_t outlen)
-{
-	size_t n = 0;
-
-	if (outlen == 0)
-		return *in != '\0';
-	for (; *in && n + 1 < outlen; in++)
-		out[n++] = (*in >= 0x20 && *in < 0x7f && *in != '|') ? *in : '?';
-	out[n] = '\0';
-	return *in != '\0';
-}
 
 /* Reads the number in attribute <attr>_<item>, in kernel units. Returns 0 with *out, or
  * -1 with why ("temp1_crit is empty", "temp1_crit holds 'abc', not a number") and brief,
@@ -471,8 +460,8 @@ attr_value(const char *root, const struct attrs *a, const char *attr, const char
 	}
 	if (pl_hwmon_value_parse(buf, (size_t)n, out) != 0) {
 		/* Garbage can be long: 16 bytes of it are enough to recognise it. */
-		if (printable(buf, shown, 17))
-			pl_strlcpy(shown + 16, "...", sizeof(shown) - 16);
+		if (pl_name_str(shown, 17, buf) != 0)
+			pl_strlcpy(shown + strlen(shown), "...", sizeof(shown) - strlen(shown));
 		pl_snprintf(why, whylen, "%s holds '%s', not a number", name, shown);
 		pl_snprintf(brief, brieflen, "value '%s'", shown);
 		return -1;
@@ -568,9 +557,10 @@ sensor_fill(const char *root, const struct attrs *a, struct pl_hwmon_sensor *s)
 	if (attr_has(a, name)) {
 		n = attr_read(root, a, s->attr, "label", buf, sizeof(buf));
 		if (n > 0) {
-			/* A label is free text from the driver: keep it printable, and whole
-			 * as far as the field allows (nct6775 has "PCH_CHIP_CPU_MAX_TEMP"). */
-			printable(buf, s->label, sizeof(s->label));
+			/* A label is free text from the driver: kept as it is, and whole as
+			 * far as the field allows (nct6775 has "PCH_CHIP_CPU_MAX_TEMP"); texts
+			 * show it escaped (pl_name_escape). */
+			pl_strlcpy(s->label, buf, sizeof(s->label));
 			s->labelled = true;
 		}
 	}
@@ -648,7 +638,8 @@ device_component(const char *link)
 }
 
 /* Where the device link leads, below the root, for people to find the hardware: only a
- * path that stays inside the root is kept (made printable), never the text of a file. */
+ * path that stays inside the root is kept (as it is: shown escaped), never the text of a
+ * file. */
 static void
 chip_devpath(const char *root, const char *link, struct pl_hwmon_chip *c)
 {
@@ -669,7 +660,7 @@ chip_devpath(const char *root, const char *link, struct pl_hwmon_chip *c)
 	}
 	p = real + n;
 	if (*p == '/')
-		printable(p, c->devpath, sizeof(c->devpath));
+		pl_strlcpy(c->devpath, p, sizeof(c->devpath));
 end:
 	free(top);
 	free(real);
@@ -730,7 +721,7 @@ chip_read(const char *root, const char *dirname, struct pl_hwmon_chip *c, char *
 		n = pl_read_small_nofollow(root, path, raw, sizeof(raw));
 	}
 	if (n > 0)
-		printable(raw, c->name, sizeof(c->name));
+		pl_strlcpy(c->name, raw, sizeof(c->name));
 	else
 		pl_strlcpy(c->name, dirname, sizeof(c->name));
 

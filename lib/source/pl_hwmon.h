@@ -184,7 +184,8 @@ void pl_hwmon_judge(const struct pl_hwmon_sensor *s, const struct pl_hwmon_polic
  * there (kernels before 3.x put them beside the device), in hwmonN/device/. A sensor
  * exists when its <x>_input or <x>_label exists; one whose input is missing, unreadable
  * (EIO, ENODATA) or malformed has value NAN and says why. Labels and names are kept
- * whole up to the size of their fields (printable ASCII; other bytes become '?').
+ * whole up to the size of their fields, as the files give them (any bytes but NUL):
+ * texts show them escaped (pl_name_escape), as the verdict's do.
  * A fan speed below 0 and a temperature below absolute zero (-273.15C) are faulty
  * readings and make the value NAN, as a malformed one does. A limit or flag that exists
  * but cannot be read is counted in nbad (and bad says which), never silently dropped.
