@@ -198,7 +198,6 @@ net_store(void *ctxp, int which, struct pl_store *st)
 	struct net_ctx *x = ctxp;
 	const struct pl_netdev *nd = &x->s[which];
 
-	pl_store_set_u64(st, "netdev", nd->n);
 	for (size_t i = 0; i < nd->n; i++)
 		pl_store_set_vec(st, NET_NS, nd->v[i].name, nd->v[i].c, PL_ND_NFIELDS);
 }
@@ -264,10 +263,12 @@ net_load(void *ctxp, const struct pl_store *st, int gen)
 {
 	struct net_ctx *x = ctxp;
 	struct pl_netdev *then = &x->s[1], *now = &x->s[0];
-	uint64_t count;
+	size_t pos = 0;
 
 	pl_netdev_free(then);
-	if (pl_store_get_vec(st, gen, "", "netdev", &count, 1) != 1)
+	/* Nothing stored while interfaces are there now (the last run found none): sample
+	 * afresh rather than call every interface new. */
+	if (pl_store_next(st, gen, NET_NS, &pos) == NULL && now->n > 0)
 		return -1;
 	then->v = calloc(now->n ? now->n : 1, sizeof(*then->v));
 	if (then->v == NULL)
