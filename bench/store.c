@@ -91,7 +91,7 @@ fill(struct pl_store *st, size_t n, int wide, uint64_t round)
 				die("set", "refused");
 		} else {
 			pl_snprintf(name, sizeof(name), "n%zu", i);
-			if (pl_store_set_u64(st, name, v[0]) != 0)
+			if (pl_store_set_vec(st, "", name, v, 1) != 0)
 				die("set", "refused");
 		}
 	}

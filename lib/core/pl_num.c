@@ -123,18 +123,6 @@ pl_parse_u64(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-int
-pl_parse_double(const char *s, double *out)
-{
-	const char *p = s, *end = s + strlen(s);
-	double v;
-
-	if (pl_scan_double(&p, end, &v) != 0 || p != end)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 char *
 pl_fmt_num(char *buf, size_t len, double v, int prec)
 {

@@ -14,7 +14,6 @@
 /* Whole-string parsers. Return 0, or -1 when s is empty, malformed, or out of [min, max]. */
 int pl_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 int pl_parse_u64(const char *s, uint64_t max, uint64_t *out);
-int pl_parse_double(const char *s, double *out);
 
 /* Scanners over a buffer [*p, end): read one number at *p and advance *p past it.
  * Return 0, or -1 (and leave *p unchanged) when no number starts at *p or it overflows. */

@@ -217,18 +217,6 @@ oom:
 	return scratch(r);
 }
 
-struct pl_metric *
-pl_metric_addf(struct pl_result *r, double value, enum pl_unit unit, const char *fmt, ...)
-{
-	char label[PL_LABEL_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(label, sizeof(label), fmt, ap);
-	va_end(ap);
-	return pl_metric_add(r, label, value, unit);
-}
-
 void
 pl_metric_minmax(struct pl_metric *m, double min, double max)
 {
@@ -611,20 +599,6 @@ pl_label_escape(struct pl_buf *b, const char *name)
 		else
 			pl_buf_printf(b, "_x%02x", *p);
 	}
-}
-
-int
-pl_label_str(char *out, size_t len, const char *name)
-{
-	struct pl_buf b = PL_BUF_INIT;
-	size_t n;
-
-	pl_buf_init(&b, 4096);
-	pl_label_escape(&b, name);
-	n = pl_strlcpy(out, pl_buf_str(&b), len);
-	n = b.truncated ? len : n;
-	pl_buf_free(&b);
-	return n < len ? 0 : -1;
 }
 
 void

@@ -179,8 +179,6 @@ void pl_result_free(struct pl_result *r);
 /* Adds a metric; the pointer stays valid until pl_result_free(). */
 struct pl_metric *pl_metric_add(struct pl_result *r, const char *label, double value,
 				enum pl_unit unit);
-struct pl_metric *pl_metric_addf(struct pl_result *r, double value, enum pl_unit unit,
-				 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void pl_metric_minmax(struct pl_metric *m, double min, double max);
 struct pl_metric *pl_result_metric(const struct pl_result *r, const char *label);
 
@@ -227,9 +225,6 @@ enum pl_state pl_item_state(const struct pl_item *it);
  * as "_xHH" (lower-case hex), and a '_' that starts "_xHH" in name as "_x5f", so that
  * the mapping is injective and ordinary names stay as they are. */
 void pl_label_escape(struct pl_buf *b, const char *name);
-/* The same into out (len bytes, NUL-terminated). Returns 0, or -1 when it was cut (a cut
- * label may equal another name's: use it only where that is checked). */
-int pl_label_str(char *out, size_t len, const char *name);
 /* Names in texts: appends name with a backslash doubled and control, DEL and non-ASCII
  * bytes as \xHH, so that a name never carries a raw control byte (or a byte that is not
  * UTF-8) into the output. */

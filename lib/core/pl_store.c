@@ -451,32 +451,6 @@ pl_store_kept(const struct pl_store *st, const char *ns, const char *name)
 }
 
 int
-pl_store_set(struct pl_store *st, const char *name, const char *value)
-{
-	return put(st, PL_STORE_GEN_NEW, PL_STORE_COUNTER, "", name, value, NULL, 0);
-}
-
-int
-pl_store_set_u64(struct pl_store *st, const char *name, uint64_t v)
-{
-	return put(st, PL_STORE_GEN_NEW, PL_STORE_COUNTER, "", name, NULL, &v, 1);
-}
-
-const char *
-pl_store_get(const struct pl_store *st, const char *name)
-{
-	const struct pl_store_entry *e = pl_store_find(st, PL_STORE_GEN_NEW, "", name);
-
-	return e != NULL ? e->text : NULL;
-}
-
-int
-pl_store_get_u64(const struct pl_store *st, const char *name, uint64_t *out)
-{
-	return pl_store_get_vec(st, PL_STORE_GEN_NEW, "", name, out, 1) == 1 ? 0 : -1;
-}
-
-int
 pl_store_pick(const struct pl_store *st, double now, double min_window, double *then)
 {
 	if (now - st->time < min_window && st->prev_time > 0 && st->prev_time < st->time) {

@@ -145,13 +145,6 @@ int pl_store_get_vec(const struct pl_store *st, int gen, const char *ns, const c
 int pl_store_keep(struct pl_store *st, const char *ns, const char *name, const char *text);
 const char *pl_store_kept(const struct pl_store *st, const char *ns, const char *name);
 
-/* Plain counters without a namespace: text and single numbers of generation 0. */
-int pl_store_set(struct pl_store *st, const char *name, const char *value);
-int pl_store_set_u64(struct pl_store *st, const char *name, uint64_t v);
-const char *pl_store_get(const struct pl_store *st, const char *name);
-/* Returns 0, or -1 when missing or not one number. */
-int pl_store_get_u64(const struct pl_store *st, const char *name, uint64_t *out);
-
 /* See "Generations" above. pick returns PL_STORE_GEN_NEW or PL_STORE_GEN_PREV and sets
  * *then to that generation's time. rotate drops generation 1 of every counter, makes
  * generation 0 the new generation 1, and sets the times of the reading to come. */

@@ -37,12 +37,14 @@ number(const char *s)
 		{ "nan", NAN }, { "inf", INFINITY }, { "-inf", -INFINITY }, { "max", DBL_MAX },
 		{ "-max", -DBL_MAX }, { "min", DBL_MIN }, { "-0", -0.0 },
 	};
+	const char *p = s;
 	double v = 0;
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (strcmp(s, words[i].word) == 0)
 			return words[i].v;
-	(void)pl_parse_double(s, &v);
+	if (pl_scan_double(&p, s + strlen(s), &v) != 0 || *p != '\0')
+		v = 0;
 	return v;
 }
 

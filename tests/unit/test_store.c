@@ -33,6 +33,33 @@
 	"c0 % a u 1\nc0 % b t hello%20world\nc0 if eth%200 u 1 2 3\nc1 if eth%200 u 0 1 2\n" \
 	"k log cursor t 4711\nend\n"
 
+/* Shorthands for counters of generation 0 without a namespace. */
+static int
+set_text(struct pl_store *st, const char *name, const char *value)
+{
+	return pl_store_put(st, PL_STORE_COUNTER, "", name, value);
+}
+
+static int
+set_u64(struct pl_store *st, const char *name, uint64_t v)
+{
+	return pl_store_set_vec(st, "", name, &v, 1);
+}
+
+static const char *
+get_text(const struct pl_store *st, const char *name)
+{
+	const struct pl_store_entry *e = pl_store_find(st, PL_STORE_GEN_NEW, "", name);
+
+	return e != NULL ? e->text : NULL;
+}
+
+static int
+get_u64(const struct pl_store *st, const char *name, uint64_t *out)
+{
+	return pl_store_get_vec(st, PL_STORE_GEN_NEW, "", name, out, 1) == 1 ? 0 : -1;
+}
+
 /* A private directory for one test, removed by rm_dir. */
 static void
 make_dir(char *path, size_t len)
@@ -131,8 +158,8 @@ fill_good(struct pl_store *st)
 	st->wall = 1764619976.5;
 	ck_assert_int_eq(pl_store_set_vec(st, "if", "eth 0", p3, 3), 0);
 	pl_store_rotate(st, 123.5, 1764620000.25);
-	ck_assert_int_eq(pl_store_set_u64(st, "a", 1), 0);
-	ck_assert_int_eq(pl_store_set(st, "b", "hello world"), 0);
+	ck_assert_int_eq(set_u64(st, "a", 1), 0);
+	ck_assert_int_eq(set_text(st, "b", "hello world"), 0);
 	ck_assert_int_eq(pl_store_set_vec(st, "if", "eth 0", v3, 3), 0);
 	ck_assert_int_eq(pl_store_keep(st, "log", "cursor", "4711"), 0);
 }
@@ -178,10 +205,10 @@ START_TEST(test_store_round_trip)
 		ck_assert_int_eq(pl_store_set_vec(&st, "if", odd_names[i], &v, 1), 0);
 		ck_assert_int_eq(pl_store_keep(&st, odd_names[i], "mark", odd_names[i]), 0);
 	}
-	ck_assert_int_eq(pl_store_set(&st, "empty", ""), 0);
+	ck_assert_int_eq(set_text(&st, "empty", ""), 0);
 	ck_assert_int_eq(pl_store_set_vec(&st, "", "", NULL, 0), 0);
 	ck_assert_int_eq(pl_store_set_vec(&st, "v", "big", big, 3), 0);
-	ck_assert_int_eq(pl_store_set(&st, "spaces", "  a  b  "), 0);
+	ck_assert_int_eq(set_text(&st, "spaces", "  a  b  "), 0);
 	pl_store_format(&st, &b);
 
 	pl_store_init(&back, PLUGIN, KEY);
@@ -199,14 +226,14 @@ START_TEST(test_store_round_trip)
 		ck_assert_uint_eq(out[0], (uint64_t)i);
 		ck_assert_str_eq(pl_store_kept(&back, odd_names[i], "mark"), odd_names[i]);
 	}
-	ck_assert_str_eq(pl_store_get(&back, "empty"), "");
-	ck_assert_str_eq(pl_store_get(&back, "spaces"), "  a  b  ");
+	ck_assert_str_eq(get_text(&back, "empty"), "");
+	ck_assert_str_eq(get_text(&back, "spaces"), "  a  b  ");
 	ck_assert_int_eq(pl_store_get_vec(&back, PL_STORE_GEN_NEW, "", "", out, 1), 0);
 	ck_assert_int_eq(pl_store_get_vec(&back, PL_STORE_GEN_NEW, "v", "big", out, 3), 3);
 	ck_assert_uint_eq(out[0], UINT64_MAX);
 	ck_assert_uint_eq(out[2], 42);
-	ck_assert_int_eq(pl_store_get_u64(&back, "empty", &u), -1);
-	ck_assert_ptr_null(pl_store_get(&back, "nothing"));
+	ck_assert_int_eq(get_u64(&back, "empty", &u), -1);
+	ck_assert_ptr_null(get_text(&back, "nothing"));
 	/* The file holds no raw blank, control or high byte inside a field. */
 	for (size_t i = 0; i < b.len; i++)
 		ck_assert(b.data[i] == '\n' || b.data[i] == ' ' ||
@@ -239,23 +266,23 @@ START_TEST(test_store_set_get)
 
 		memset(longname, 'a', sizeof(longname) - 1);
 		longname[sizeof(longname) - 1] = '\0';
-		ck_assert_int_eq(pl_store_set(&st, longname, "x"), -1);
+		ck_assert_int_eq(set_text(&st, longname, "x"), -1);
 		ck_assert_int_eq(pl_store_set_vec(&st, longname, "x", v, 1), -1);
 	}
 	ck_assert_uint_eq(st.n, 0);
 	/* Setting twice replaces, in place. */
-	ck_assert_int_eq(pl_store_set(&st, "a", "1"), 0);
-	ck_assert_int_eq(pl_store_set(&st, "z", "0"), 0);
-	ck_assert_int_eq(pl_store_set(&st, "a", "2"), 0);
+	ck_assert_int_eq(set_text(&st, "a", "1"), 0);
+	ck_assert_int_eq(set_text(&st, "z", "0"), 0);
+	ck_assert_int_eq(set_text(&st, "a", "2"), 0);
 	ck_assert_uint_eq(st.n, 2);
 	ck_assert_str_eq(st.v[0].name, "a");
-	ck_assert_str_eq(pl_store_get(&st, "a"), "2");
-	ck_assert_int_eq(pl_store_get_u64(&st, "a", &u), -1);   /* a text, not a number */
-	ck_assert_int_eq(pl_store_set_u64(&st, "a", 2), 0);
-	ck_assert_int_eq(pl_store_get_u64(&st, "a", &u), 0);
+	ck_assert_str_eq(get_text(&st, "a"), "2");
+	ck_assert_int_eq(get_u64(&st, "a", &u), -1);   /* a text, not a number */
+	ck_assert_int_eq(set_u64(&st, "a", 2), 0);
+	ck_assert_int_eq(get_u64(&st, "a", &u), 0);
 	ck_assert_uint_eq(u, 2);
-	ck_assert_ptr_null(pl_store_get(&st, "a"));             /* a number, not a text */
-	ck_assert_int_eq(pl_store_get_u64(&st, "missing", &u), -1);
+	ck_assert_ptr_null(get_text(&st, "a"));             /* a number, not a text */
+	ck_assert_int_eq(get_u64(&st, "missing", &u), -1);
 	/* Namespaces keep names apart; a vector longer than asked is not copied. */
 	v[0] = 7;
 	v[1] = 8;
@@ -266,7 +293,7 @@ START_TEST(test_store_set_get)
 	ck_assert_uint_eq(out[1], 8);
 	ck_assert_int_eq(pl_store_get_vec(&st, 0, "i", "fa", out, 4), 1);
 	ck_assert_int_eq(pl_store_get_vec(&st, 1, "if", "a", out, 4), -1);
-	ck_assert_int_eq(pl_store_get_u64(&st, "a", &u), 0);
+	ck_assert_int_eq(get_u64(&st, "a", &u), 0);
 	ck_assert_uint_eq(u, 2);
 	/* Kept and counter entries of one name: the later replaces. */
 	ck_assert_int_eq(pl_store_keep(&st, "if", "a", "seen"), 0);
@@ -293,13 +320,13 @@ START_TEST(test_store_set_get)
 		char name[32];
 
 		pl_snprintf(name, sizeof(name), "n%d", i);
-		ck_assert_int_eq(pl_store_set_u64(&st, name, (uint64_t)i * 3), 0);
+		ck_assert_int_eq(set_u64(&st, name, (uint64_t)i * 3), 0);
 	}
 	for (int i = 0; i < 100000; i += 997) {
 		char name[32];
 
 		pl_snprintf(name, sizeof(name), "n%d", i);
-		ck_assert_int_eq(pl_store_get_u64(&st, name, &u), 0);
+		ck_assert_int_eq(get_u64(&st, name, &u), 0);
 		ck_assert_uint_eq(u, (uint64_t)i * 3);
 	}
 	pl_store_clear(&st);
@@ -375,7 +402,7 @@ START_TEST(test_store_corrupt)
 	fd = open_dir(dir);
 	write_file(dir, FILE_NAME, corrupt_cases[_i].text, len);
 	pl_store_init(&st, PLUGIN, KEY);
-	ck_assert_int_eq(pl_store_set(&st, "stale", "1"), 0);
+	ck_assert_int_eq(set_text(&st, "stale", "1"), 0);
 	ck_assert_msg(pl_store_load(fd, &st, "b1", 0, why, sizeof(why)) == PL_STORE_CORRUPT,
 		      "%s: not CORRUPT (%s)", corrupt_cases[_i].what, why);
 	ck_assert_msg(why[0] != '\0', "%s: no reason", corrupt_cases[_i].what);
@@ -386,13 +413,13 @@ START_TEST(test_store_corrupt)
 	ck_assert(err[0] != '\0');
 	ck_assert_uint_eq(st.n, 0);
 	/* A later save replaces the file. */
-	ck_assert_int_eq(pl_store_set(&st, "a", "42"), 0);
+	ck_assert_int_eq(set_text(&st, "a", "42"), 0);
 	pl_strlcpy(st.boot_id, "b1", sizeof(st.boot_id));
 	st.time = 10;
 	ck_assert_msg(pl_store_save(fd, &st, err, sizeof(err)) == 0, "%s", err);
 	pl_store_clear(&st);
 	ck_assert_int_eq(pl_store_load(fd, &st, "b1", 0, why, sizeof(why)), PL_STORE_LOADED);
-	ck_assert_str_eq(pl_store_get(&st, "a"), "42");
+	ck_assert_str_eq(get_text(&st, "a"), "42");
 	pl_store_free(&st);
 	close(fd);
 	rm_dir(dir);
@@ -420,7 +447,7 @@ START_TEST(test_store_old_version)
 	ck_assert_int_eq(pl_store_parse(v1, strlen(v1), &st, 0, &old, err, sizeof(err)), -1);
 	ck_assert(old);
 	pl_strlcpy(st.boot_id, "b1", sizeof(st.boot_id));
-	ck_assert_int_eq(pl_store_set_u64(&st, "a", 2), 0);
+	ck_assert_int_eq(set_u64(&st, "a", 2), 0);
 	ck_assert_msg(pl_store_save(fd, &st, err, sizeof(err)) == 0, "%s", err);
 	read_text(dir, FILE_NAME, text, sizeof(text));
 	ck_assert(strncmp(text, "plumbline-state 2\n", 18) == 0);
@@ -448,7 +475,7 @@ START_TEST(test_store_states)
 	st.time = 50;
 	st.prev_time = 40;
 	st.wall = 1700000050;
-	ck_assert_int_eq(pl_store_set_u64(&st, "ticks", 1234), 0);
+	ck_assert_int_eq(set_u64(&st, "ticks", 1234), 0);
 	ck_assert_int_eq(pl_store_keep(&st, "log", "cursor", "inode 5 offset 77"), 0);
 	ck_assert_msg(pl_store_save(fd, &st, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_int_eq(count_entries(dir, ""), 1);
@@ -466,7 +493,7 @@ START_TEST(test_store_states)
 	pl_store_clear(&st);
 	st.time = 0;
 	ck_assert_int_eq(pl_store_load(fd, &st, "b1", 0, why, sizeof(why)), PL_STORE_LOADED);
-	ck_assert_int_eq(pl_store_get_u64(&st, "ticks", &u), 0);
+	ck_assert_int_eq(get_u64(&st, "ticks", &u), 0);
 	ck_assert_uint_eq(u, 1234);
 	ck_assert_double_eq(st.time, 50);
 	ck_assert_double_eq(st.prev_time, 40);
@@ -475,7 +502,7 @@ START_TEST(test_store_states)
 	/* Another boot: the counters are dropped, the kept entries and wall clock stay. */
 	ck_assert_int_eq(pl_store_load(fd, &st, "b2", 0, why, sizeof(why)), PL_STORE_REBOOTED);
 	ck_assert_uint_eq(st.n, 1);
-	ck_assert_int_eq(pl_store_get_u64(&st, "ticks", &u), -1);
+	ck_assert_int_eq(get_u64(&st, "ticks", &u), -1);
 	ck_assert_str_eq(pl_store_kept(&st, "log", "cursor"), "inode 5 offset 77");
 	ck_assert_double_eq(st.time, 0);
 	ck_assert_double_eq(st.wall, 1700000050);
@@ -508,7 +535,7 @@ START_TEST(test_store_budget)
 		char name[32];
 
 		pl_snprintf(name, sizeof(name), "n%d", i);
-		ck_assert_int_eq(pl_store_set_u64(&st, name, (uint64_t)i), 0);
+		ck_assert_int_eq(set_u64(&st, name, (uint64_t)i), 0);
 	}
 	pl_store_format(&st, &b);
 	ck_assert_int_eq(pl_store_parse(b.data, b.len, &st, 1e-9, NULL, err, sizeof(err)), -1);
@@ -545,14 +572,14 @@ START_TEST(test_store_symlink)
 
 	/* Saving replaces the link itself; the target is untouched. */
 	pl_strlcpy(st.boot_id, "b1", sizeof(st.boot_id));
-	ck_assert_int_eq(pl_store_set(&st, "mine", "1"), 0);
+	ck_assert_int_eq(set_text(&st, "mine", "1"), 0);
 	ck_assert_msg(pl_store_save(fd, &st, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_int_eq(lstat(link, &sb), 0);
 	ck_assert(S_ISREG(sb.st_mode));
 	read_text(dir, "target", text, sizeof(text));
 	ck_assert_str_eq(text, GOOD);
 	ck_assert_int_eq(pl_store_load(fd, &st, "b1", 0, why, sizeof(why)), PL_STORE_LOADED);
-	ck_assert_str_eq(pl_store_get(&st, "mine"), "1");
+	ck_assert_str_eq(get_text(&st, "mine"), "1");
 
 	/* A dangling link: neither followed nor created through. */
 	unlink(link);
@@ -990,7 +1017,7 @@ START_TEST(test_store_concurrent)
 					char name[16];
 
 					pl_snprintf(name, sizeof(name), "c%d", j);
-					pl_store_set_u64(&st, name, v);
+					set_u64(&st, name, v);
 				}
 				st.time = (double)i;
 				if (pl_store_save(fd, &st, err, sizeof(err)) != 0)
@@ -1013,10 +1040,10 @@ START_TEST(test_store_concurrent)
 
 			loaded++;
 			/* Every value of one file comes from the same save. */
-			if (pl_store_get_u64(&st, "c0", &c0) != 0)
+			if (get_u64(&st, "c0", &c0) != 0)
 				bad++;
 			for (size_t i = 0; i < st.n; i++)
-				if (pl_store_get_u64(&st, st.v[i].name, &ci) != 0 || ci != c0)
+				if (get_u64(&st, st.v[i].name, &ci) != 0 || ci != c0)
 					bad++;
 		} else if (s == PL_STORE_MISSING) {
 			missing++;
