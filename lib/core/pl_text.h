@@ -1,4 +1,5 @@
-/* pl_text: walking a buffer of text line by line, for the parsers of lib/.
+/* pl_text: walking a buffer of text line by line, for the parsers of lib/, and finding
+ * the names they read (a hash and an index of names).
  *
  * A line is the bytes up to a newline, without it. Text that ends in a newline has no
  * empty line after it; text that does not has a last line that is "cut": the file ended
@@ -10,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* A cursor over [buf, buf + len). p is where the next line starts (end when none is
  * left); lineno is the number of the line pl_lines_next returned last, 0 before the first
@@ -27,5 +29,29 @@ void pl_lines_init(struct pl_lines *it, const char *buf, size_t len);
  * *cut (cut may be NULL) says the line has no newline: the text ended inside it, and it is
  * the last. */
 bool pl_lines_next(struct pl_lines *it, const char **ls, const char **le, bool *cut);
+
+/* A 64-bit FNV-1a hash of the len bytes at p (p may be NULL when len is 0). It only
+ * spreads names over a table; it guards nothing (anyone can make names collide). */
+uint64_t pl_hash_bytes(const void *p, size_t len);
+
+/* An index of the names of an array the caller owns, for lookups in O(1): an open
+ * addressing table of positions, kept at most half full. The index holds no names; it
+ * asks name_at(ctx, i) for the name at position i. Zero-initialise it. */
+typedef const char *pl_name_at_fn(const void *ctx, size_t i);
+
+struct pl_names {
+	size_t *slot;       /* position + 1, 0: empty */
+	size_t nslot;       /* a power of 2, or 0 before the first add */
+	size_t n;           /* positions held */
+};
+
+/* Adds position i under its name, unless the index holds that name already (the first
+ * of a name stays). Returns 0 when added, 1 when the name was there, -1 when out of
+ * memory (the index is unchanged and still usable). */
+int pl_names_add(struct pl_names *ix, size_t i, pl_name_at_fn *name_at, const void *ctx);
+/* The position of name into *i. Returns false when the index does not hold it. */
+bool pl_names_find(const struct pl_names *ix, const char *name, pl_name_at_fn *name_at,
+		   const void *ctx, size_t *i);
+void pl_names_free(struct pl_names *ix);   /* empties it; it can be used again */
 
 #endif

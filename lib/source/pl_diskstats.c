@@ -76,38 +76,19 @@ pl_diskstats_sysfs_name(const char *name, char *out, size_t len)
 	return out;
 }
 
-/* FNV-1a. */
-static size_t
-name_hash(const char *s)
+static const char *
+entry_name(const void *ctx, size_t i)
 {
-	uint64_t h = 14695981039346656037ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return (size_t)h;
+	return ((const struct pl_diskstats *)ctx)->v[i].name;
 }
 
 /* Indexes the names of ds, the first of each. Returns 0 or -1 (out of memory). */
 static int
 index_names(struct pl_diskstats *ds)
 {
-	size_t cap = 16;
-
-	while (cap < ds->n * 2)
-		cap *= 2;
-	ds->slot = calloc(cap, sizeof(*ds->slot));
-	if (ds->slot == NULL)
-		return -1;
-	ds->nslot = cap;
-	for (size_t i = 0; i < ds->n; i++) {
-		size_t h = name_hash(ds->v[i].name) & (cap - 1);
-		bool seen = false;
-
-		for (; ds->slot[h] != 0 && !seen; h = (h + 1) & (cap - 1))
-			seen = strcmp(ds->v[ds->slot[h] - 1].name, ds->v[i].name) == 0;
-		if (!seen)
-			ds->slot[h] = i + 1;
-	}
+	for (size_t i = 0; i < ds->n; i++)
+		if (pl_names_add(&ds->names, i, entry_name, ds) < 0)
+			return -1;
 	return 0;
 }
 
@@ -281,20 +262,17 @@ pl_diskstats_free(struct pl_diskstats *ds)
 {
 	free(ds->v);
 	free(ds->bad);
-	free(ds->slot);
+	pl_names_free(&ds->names);
 	memset(ds, 0, sizeof(*ds));
 }
 
 const struct pl_diskstats_entry *
 pl_diskstats_find(const struct pl_diskstats *ds, const char *name)
 {
-	if (ds->slot != NULL) {
-		for (size_t h = name_hash(name) & (ds->nslot - 1); ds->slot[h] != 0;
-		     h = (h + 1) & (ds->nslot - 1))
-			if (strcmp(ds->v[ds->slot[h] - 1].name, name) == 0)
-				return &ds->v[ds->slot[h] - 1];
-		return NULL;
-	}
+	size_t at;
+
+	if (ds->names.nslot != 0)
+		return pl_names_find(&ds->names, name, entry_name, ds, &at) ? &ds->v[at] : NULL;
 	for (size_t i = 0; i < ds->n; i++)
 		if (strcmp(ds->v[i].name, name) == 0)
 			return &ds->v[i];

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pl_text.h"
+
 /* The stat fields, in the kernel's order. */
 enum pl_ds_field {
 	PL_DS_RD_IOS = 0,       /* reads completed */
@@ -71,8 +73,7 @@ struct pl_diskstats {
 	size_t n;
 	struct pl_diskstats_bad *bad;   /* lines left out of v, in file order */
 	size_t nbad;
-	size_t *slot;            /* a hash of the names (first of each): index + 1, 0 empty */
-	size_t nslot;            /* a power of 2, or 0 when there is no index */
+	struct pl_names names;   /* an index of the names in v (the first of each) */
 };
 
 /* Parses the text of /proc/diskstats into out (which it initialises; free it with

@@ -19,80 +19,44 @@ pl_netdev_free(struct pl_netdev *nd)
 {
 	free(nd->v);
 	free(nd->bad);
-	free(nd->slot);
+	pl_names_free(&nd->names);
 	memset(nd, 0, sizeof(*nd));
 }
 
-/* FNV-1a. */
-static size_t
-name_hash(const char *s)
+static const char *
+if_name(const void *ctx, size_t i)
 {
-	uint64_t h = 14695981039346656037ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return (size_t)h;
+	return ((const struct pl_netdev *)ctx)->v[i].name;
 }
 
-/* Puts v[i] into the index (kept at most half full by the caller). */
-static void
+/* Puts v[i] into the index, which then covers v up to it. Returns 0 or -1. */
+static int
 index_put(struct pl_netdev *nd, size_t i)
 {
-	size_t h = name_hash(nd->v[i].name) & (nd->nslot - 1);
-
-	while (nd->slot[h] != 0)
-		h = (h + 1) & (nd->nslot - 1);
-	nd->slot[h] = i + 1;
-	nd->indexed = i + 1;
-}
-
-/* Room in the index for n entries: rebuilt at twice the size when it would be more than
- * half full. Returns 0 or -1. */
-static int
-index_room(struct pl_netdev *nd, size_t n)
-{
-	size_t cap = 16, old = nd->slot != NULL ? nd->indexed : 0;
-	size_t *t;
-
-	if (nd->slot != NULL && n * 2 <= nd->nslot)
-		return 0;
-	while (cap < n * 2)
-		cap *= 2;
-	t = calloc(cap, sizeof(*t));
-	if (t == NULL)
+	if (pl_names_add(&nd->names, i, if_name, nd) < 0)
 		return -1;
-	free(nd->slot);
-	nd->slot = t;
-	nd->nslot = cap;
-	nd->indexed = 0;
-	for (size_t i = 0; i < old; i++)
-		index_put(nd, i);
+	nd->indexed = i + 1;
 	return 0;
 }
 
 int
 pl_netdev_index(struct pl_netdev *nd)
 {
-	free(nd->slot);
-	nd->slot = NULL;
-	nd->nslot = nd->indexed = 0;
-	if (index_room(nd, nd->n) != 0)
-		return -1;
+	pl_names_free(&nd->names);
+	nd->indexed = 0;
 	for (size_t i = 0; i < nd->n; i++)
-		index_put(nd, i);
+		if (index_put(nd, i) != 0)
+			return -1;
 	return 0;
 }
 
 const struct pl_netdev_if *
 pl_netdev_find(const struct pl_netdev *nd, const char *name)
 {
-	if (nd->slot != NULL && nd->indexed == nd->n) {
-		for (size_t h = name_hash(name) & (nd->nslot - 1); nd->slot[h] != 0;
-		     h = (h + 1) & (nd->nslot - 1))
-			if (strcmp(nd->v[nd->slot[h] - 1].name, name) == 0)
-				return &nd->v[nd->slot[h] - 1];
-		return NULL;
-	}
+	size_t at;
+
+	if (nd->names.nslot != 0 && nd->indexed == nd->n)
+		return pl_names_find(&nd->names, name, if_name, nd, &at) ? &nd->v[at] : NULL;
 	for (size_t i = 0; i < nd->n; i++)
 		if (strcmp(nd->v[i].name, name) == 0)
 			return &nd->v[i];
@@ -266,11 +230,10 @@ pl_netdev_parse(const char *buf, size_t len, struct pl_netdev *out, char *err, s
 				cap = ncap;
 			}
 			out->v[out->n++] = ifc;
-			if (index_room(out, out->n) != 0) {
+			if (index_put(out, out->n - 1) != 0) {
 				pl_snprintf(err, errlen, "out of memory");
 				return -1;
 			}
-			index_put(out, out->n - 1);
 		}
 	}
 	if (it.lineno < 2) {

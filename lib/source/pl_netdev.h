@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pl_text.h"
+
 /* The counters of one line, in the kernel's order. */
 enum pl_netdev_field {
 	PL_ND_RX_BYTES = 0, PL_ND_RX_PACKETS, PL_ND_RX_ERRS, PL_ND_RX_DROP, PL_ND_RX_FIFO,
@@ -51,8 +53,8 @@ struct pl_netdev {
 	/* A hash of the names in v, so that pl_netdev_find is O(1): built by the parser
 	 * and pl_netdev_index, used while it covers all n entries (code that fills v by
 	 * hand need not know about it). */
-	size_t *slot;                    /* index + 1 into v, 0: empty */
-	size_t nslot, indexed;           /* size (a power of 2), entries it covers */
+	struct pl_names names;
+	size_t indexed;                  /* entries of v it covers */
 };
 
 /* Parses the text of /proc/net/dev into out (which it initialises; free it with

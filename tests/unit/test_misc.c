@@ -659,6 +659,66 @@ START_TEST(test_lines_edges)
 }
 END_TEST
 
+/* pl_hash_bytes is 64-bit FNV-1a: the published test vectors, and NUL bytes count. */
+static const struct {
+	const char *s;
+	size_t len;
+	uint64_t h;
+} hash_cases[] = {
+	{ "", 0, 0xcbf29ce484222325ull },
+	{ "a", 1, 0xaf63dc4c8601ec8cull },
+	{ "foobar", 6, 0x85944171f73967e8ull },
+	{ "a\0b", 3, 0xe5d29919042666b2ull },
+};
+
+START_TEST(test_hash_bytes)
+{
+	ck_assert_uint_eq(pl_hash_bytes(hash_cases[_i].s, hash_cases[_i].len),
+			  hash_cases[_i].h);
+}
+END_TEST
+
+static const char *
+names_at(const void *ctx, size_t i)
+{
+	return ((const char *const *)ctx)[i];
+}
+
+/* pl_names: the first of a name stays, lookups find every name across the table's
+ * growth, a name never added is not found, and a freed index starts over. */
+START_TEST(test_names)
+{
+	static char buf[3000][8];
+	static const char *v[3001];
+	struct pl_names ix = { 0 };
+	size_t at = 99;
+
+	ck_assert(!pl_names_find(&ix, "x", names_at, v, &at));
+	for (size_t i = 0; i < 3000; i++) {
+		pl_snprintf(buf[i], sizeof(buf[i]), "n%zu", i);
+		v[i] = buf[i];
+		ck_assert_int_eq(pl_names_add(&ix, i, names_at, v), 0);
+		ck_assert_uint_le(ix.n * 2, ix.nslot);
+	}
+	v[3000] = "n17";                          /* a name seen before */
+	ck_assert_int_eq(pl_names_add(&ix, 3000, names_at, v), 1);
+	ck_assert_uint_eq(ix.n, 3000);
+	for (size_t i = 0; i < 3000; i++) {
+		ck_assert(pl_names_find(&ix, buf[i], names_at, v, &at));
+		ck_assert_uint_eq(at, i);
+	}
+	ck_assert(!pl_names_find(&ix, "n3000", names_at, v, &at));
+	ck_assert(!pl_names_find(&ix, "", names_at, v, &at));
+	pl_names_free(&ix);
+	ck_assert_uint_eq(ix.nslot, 0);
+	ck_assert(!pl_names_find(&ix, "n1", names_at, v, &at));
+	ck_assert_int_eq(pl_names_add(&ix, 1, names_at, v), 0);
+	ck_assert(pl_names_find(&ix, "n1", names_at, v, &at));
+	ck_assert_uint_eq(at, 1);
+	pl_names_free(&ix);
+}
+END_TEST
+
 TCase *
 tc_misc(void)
 {
@@ -690,5 +750,7 @@ tc_misc(void)
 	tcase_add_test(tc, test_snprintf);
 	tcase_add_loop_test(tc, test_lines, 0, N(lines_cases));
 	tcase_add_test(tc, test_lines_edges);
+	tcase_add_loop_test(tc, test_hash_bytes, 0, N(hash_cases));
+	tcase_add_test(tc, test_names);
 	return tc;
 }
