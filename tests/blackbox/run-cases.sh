@@ -166,7 +166,7 @@ split_args() {
 	local IFS=$'\n'
 	set -f
 	# The cases files are part of the source tree: they are trusted like the scripts.
-	eval "argv=($text)" 2>"$work/eval.err"
+	eval "argv=($text)" 2>"$work/eval.err.$BASHPID"
 	local rc=$?
 	set +f
 	return $rc
@@ -246,15 +246,17 @@ run_case() {
 	done
 
 	statedir=$(mktemp -d "$work/state.XXXXXX")
-	out=$work/out
-	err=$work/err
+	# Files of this case alone: nothing a background JSON run touches.
+	out=$work/case.$((ncase + 1)).out
+	err=$work/case.$((ncase + 1)).err
+	rm -f "$work/case.$ncase.out" "$work/case.$ncase.err"
 	n=0
 	completed=1
 	for run in "${c_runs[@]}"; do
 		n=$((n + 1))
 		argv=()
 		if ! STATE=$statedir split_args "$run"; then
-			details+=("run $n: cannot split the arguments: $(cat "$work/eval.err")")
+			details+=("run $n: cannot split the arguments: $(cat "$work/eval.err.$BASHPID")")
 			completed=0
 			break
 		fi
@@ -353,7 +355,9 @@ run_case() {
 	if [ "$completed" -eq 1 ]; then
 		ncase=$((ncase + 1))
 		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
-		json_runs "$ncase" "$c_name" &
+		# Not on the cases file being read (run_file's stdin): a background job sharing
+		# that descriptor shares its offset with the foreground's reads.
+		json_runs "$ncase" "$c_name" </dev/null &
 	fi
 
 	if [ "${#details[@]}" -eq 0 ]; then
