@@ -179,6 +179,7 @@ pl_result_free(struct pl_result *r)
 	facts_free(r->facts, r->nfacts);
 	free(r->marks);
 	pl_buf_free(&r->summary);
+	pl_buf_free(&r->usage);
 	memset(r, 0, sizeof(*r));
 }
 
