@@ -876,6 +876,8 @@ pl_plugin_store_load(const struct pl_common *c, struct pl_store *st)
 	/* A file too big to read in half the time left is dropped and replaced, never a
 	 * wedge that times out every run before the save that would mend it. */
 	rc = pl_store_load(st->dirfd, st, boot, time_left(c) * 0.5, err, sizeof(err));
+	/* The save writes this boot's id: read once, here. */
+	pl_strlcpy(st->boot_id, boot, sizeof(st->boot_id));
 	pl_debug(c, 1, "state %s/%s-%s.state: %s", path, cur->name, c->state_key,
 		 rc == PL_STORE_LOADED ? "loaded" : err);
 	return rc;
@@ -896,7 +898,6 @@ pl_plugin_store_save(const struct pl_common *c, struct pl_store *st, struct pl_r
 {
 	char err[1024] = "";
 
-	pl_boot_id(c->root, st->boot_id, sizeof(st->boot_id));
 	if (lock_problem[0] != '\0')
 		pl_result_finding(r, PL_UNKNOWN, "%s", lock_problem);
 	pl_timeout_waiting("writing the state file");

@@ -1276,8 +1276,9 @@ end:
 }
 
 /* A run stopped by its deadline between writing its temporary file and renaming it
- * leaves the file behind. Each save removes this state's temporaries that are more than
- * a minute old (a younger one may belong to a run still going). */
+ * leaves the file behind. A save that finds one in its way, or that failed, removes this
+ * state's temporaries that are more than a minute old (a younger one may belong to a run
+ * still going); a save that finds none reads no directory. */
 static void
 remove_stale_temps(int dirfd, const char *name)
 {
@@ -1316,18 +1317,32 @@ pl_store_save(int dirfd, const struct pl_store *st, char *err, size_t errlen)
 	char name[200], tmp[256];
 	struct pl_buf b;
 	struct timespec ts;
+	bool seen = false;
 	int fd, rc = -1;
 
 	file_name(st, name, sizeof(name), "state");
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	pl_snprintf(tmp, sizeof(tmp), ".%s.%ld.%ld.tmp", name, (long)getpid(), (long)ts.tv_nsec);
 	pl_buf_init(&b, PL_STORE_FILE_CAP);
 	pl_store_format(st, &b);
 	if (b.truncated || b.oom) {
 		pl_snprintf(err, errlen, "state too large to save");
 		goto end;
 	}
+	/* One name while the lock keeps runs apart: a file there is a leftover (or, without
+	 * the lock, a run still writing), cleared when stale; the name of this run's own
+	 * (pid, clock) when it is still there. */
+	pl_snprintf(tmp, sizeof(tmp), ".%s.tmp", name);
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == EEXIST) {
+		seen = true;
+		remove_stale_temps(dirfd, name);
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	}
+	if (fd < 0 && errno == EEXIST) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		pl_snprintf(tmp, sizeof(tmp), ".%s.%ld.%ld.tmp", name, (long)getpid(),
+			    (long)ts.tv_nsec);
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	}
 	if (fd < 0) {
 		pl_snprintf(err, errlen, "cannot write state file: %s", strerror(errno));
 		goto end;
@@ -1355,9 +1370,14 @@ pl_store_save(int dirfd, const struct pl_store *st, char *err, size_t errlen)
 		errno = e;
 		goto end;
 	}
-	remove_stale_temps(dirfd, name);
 	rc = 0;
 end:
+	if (rc != 0 && !seen) {
+		int e = errno;    /* the caller reads it (EISDIR) */
+
+		remove_stale_temps(dirfd, name);
+		errno = e;
+	}
 	pl_buf_free(&b);
 	return rc;
 }

@@ -1173,33 +1173,52 @@ START_TEST(test_store_key_hash)
 }
 END_TEST
 
-/* A temporary file left by a run stopped between write and rename is removed by a later
- * save once it is a minute old; a younger one (a run still going) is left alone. */
+static void
+touch(const char *path, time_t age)
+{
+	struct timespec times[2] = { { 0, 0 }, { 0, 0 } };
+	int tfd = open(path, O_WRONLY | O_CREAT, 0600);
+
+	ck_assert_int_ge(tfd, 0);
+	close(tfd);
+	times[0].tv_sec = times[1].tv_sec = time(NULL) - age;
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, times, 0), 0);
+}
+
+/* A temporary file left by a run stopped between write and rename (at the one name a
+ * locked save writes to) is seen by the next save, which then removes this state's
+ * temporaries that are a minute old; a younger one (a run still going) is left alone,
+ * and the save writes under a name of its own instead. A save that finds no temporary
+ * in its way reads no directory (strace: no getdents64). */
 START_TEST(test_store_stale_temps)
 {
-	char dir[64], err[256], old[4096], young[4096];
-	struct timespec times[2] = { { 0, 0 }, { 0, 0 } };
+	char dir[64], err[256], fixed[4096], old[4096], young[4096];
 	struct pl_store st;
-	int fd, tfd;
+	int fd;
 
 	make_dir(dir, sizeof(dir));
 	fd = open(dir, O_RDONLY | O_DIRECTORY);
 	ck_assert_int_ge(fd, 0);
+	pl_snprintf(fixed, sizeof(fixed), "%s/." PLUGIN "-" KEY ".state.tmp", dir);
 	pl_snprintf(old, sizeof(old), "%s/." PLUGIN "-" KEY ".state.11.22.tmp", dir);
 	pl_snprintf(young, sizeof(young), "%s/." PLUGIN "-" KEY ".state.33.44.tmp", dir);
-	tfd = open(old, O_WRONLY | O_CREAT, 0600);
-	ck_assert_int_ge(tfd, 0);
-	close(tfd);
-	times[0].tv_sec = times[1].tv_sec = time(NULL) - 3600;
-	ck_assert_int_eq(utimensat(AT_FDCWD, old, times, 0), 0);
-	tfd = open(young, O_WRONLY | O_CREAT, 0600);
-	ck_assert_int_ge(tfd, 0);
-	close(tfd);
+	touch(fixed, 3600);
+	touch(old, 3600);
+	touch(young, 0);
 	pl_store_init(&st, PLUGIN, KEY);
 	st.time = 1;
 	ck_assert_msg(pl_store_save(fd, &st, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_ne(access(fixed, F_OK), 0);
 	ck_assert_int_ne(access(old, F_OK), 0);
 	ck_assert_int_eq(access(young, F_OK), 0);
+	ck_assert_int_eq(count_entries(dir, ".tmp"), 1);
+	/* A young one at the locked name: kept, and the save still lands. */
+	touch(fixed, 0);
+	st.time = 2;
+	ck_assert_msg(pl_store_save(fd, &st, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(access(fixed, F_OK), 0);
+	ck_assert_int_eq(count_entries(dir, ".tmp"), 2);
+	ck_assert_int_eq(count_entries(dir, PLUGIN "-" KEY ".state"), 3);
 	pl_store_free(&st);
 	close(fd);
 	rm_dir(dir);
