@@ -8,9 +8,24 @@
 
 #include "pl_buf.h"
 #include "pl_secret.h"
+#include "pl_timeout.h"
 
+static ssize_t secret_read(const char *path, char *out, size_t cap, char *err,
+			   size_t errlen);
+
+/* The file may sit on a hung mount: a timeout while it is read names it. */
 ssize_t
 pl_secret_read(const char *path, char *out, size_t cap, char *err, size_t errlen)
+{
+	const char *was = pl_timeout_waiting_on("reading", path);
+	ssize_t n = secret_read(path, out, cap, err, errlen);
+
+	pl_timeout_waiting(was);
+	return n;
+}
+
+static ssize_t
+secret_read(const char *path, char *out, size_t cap, char *err, size_t errlen)
 {
 	struct stat st;
 	size_t len = 0;
