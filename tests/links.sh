@@ -94,6 +94,14 @@ for p in "$PLUGINS"/check_*; do
 	else
 		ok "$name links only libc${allowed:+ and$allowed}"
 	fi
+	# A plugin that keeps no state (no --state-dir in its --help) links no state store:
+	# the store's code runs at every run of the ones that keep state, and only there.
+	if command -v nm >/dev/null 2>&1 &&
+		! "$p" --help 2>/dev/null | grep -q -e '--state-dir'; then
+		store=$(nm "$p" 2>/dev/null | awk '$3 ~ /^pl_store_/ { print $3 }' | tr '\n' ' ')
+		[ -z "$store" ] && ok "$name keeps no state and links no pl_store code" ||
+			notok "$name keeps no state but links the state store: $store"
+	fi
 done
 [ "$seen" -gt 0 ] || notok "no plugin found in $PLUGINS"
 echo "$passed passed, $failed failed"

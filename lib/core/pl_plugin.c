@@ -16,6 +16,7 @@
 #include "pl_ini.h"
 #include "pl_num.h"
 #include "pl_plugin.h"
+#include "pl_plugin_int.h"
 #include "pl_timeout.h"
 
 static int opt_threshold(void *, const struct pl_option *, const char *, char *, size_t);
@@ -149,9 +150,10 @@ static const char thresholds_help[] =
 	"label. Critical is checked before warning.";
 
 static const struct pl_plugin *cur;   /* the plugin this process runs */
+/* What the default state key is a hash of, for a plugin with state and no --state-key. */
+static struct pl_buf key_text = PL_BUF_INIT;
 /* The parse of this process: option values from files point into it until exit. */
 static struct pl_opt_parser parser;
-static char state_path[4096];         /* the state directory in use, for messages */
 /* The output form asked for, as far as known: read from the arguments before they are
  * parsed, so that every report (usage errors included) is in that form. */
 static enum pl_format out_format = PL_FMT_NAGIOS;
@@ -745,6 +747,7 @@ pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 	char err[1024];
 
 	cur = p;
+	pl_buf_free(&key_text);
 	memset(c, 0, sizeof(*c));
 	c->timeout = 10;
 	c->timeout_state = PL_UNKNOWN;
@@ -789,10 +792,25 @@ pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 	if (pl_opt_argv(&parser, argc, argv, is_extra_opts, err, sizeof(err)) != 0)
 		pl_usage_die("%s", err);
 	pl_timeout_disarm();
-	if (c->state_key[0] == '\0')
-		pl_store_key_hash(pl_buf_str(&keytext), keytext.len, c->state_key,
-				  sizeof(c->state_key));
-	pl_buf_free(&keytext);
+	/* Hashed by pl_plugin_store_load (pl_plugin_state.c), so that a plugin without
+	 * state links no state store. */
+	if (p->uses_state && c->state_key[0] == '\0')
+		key_text = keytext;
+	else
+		pl_buf_free(&keytext);
+}
+
+const struct pl_plugin *
+pl_plugin_current(void)
+{
+	return cur;
+}
+
+const char *
+pl_plugin_key_text(size_t *len)
+{
+	*len = key_text.len;
+	return pl_buf_str(&key_text);
 }
 
 void
@@ -824,89 +842,4 @@ pl_exit(struct pl_result *r, struct pl_common *c)
 	pl_thresholds_free(&c->thresholds);
 	pl_select_free(&c->select);
 	exit(st);
-}
-
-/* Seconds left before the process deadline (the whole --timeout when it was not armed
- * yet). */
-static double
-time_left(const struct pl_common *c)
-{
-	double left = pl_deadline_left(NULL);
-
-	return isinf(left) ? c->timeout : left;
-}
-
-/* Why this run could not take the state lock, when something is in its place. */
-static char lock_problem[1200];
-
-enum pl_store_status
-pl_plugin_store_load(const struct pl_common *c, struct pl_store *st)
-{
-	char path[4096], err[1024], boot[64];
-	enum pl_store_status rc;
-	double wait;
-
-	pl_store_init(st, cur->name, c->state_key);
-	pl_timeout_waiting("opening the state directory");
-	if (c->state_dir == NULL && pl_privileged() && getenv("PLUMBLINE_STATE_DIR") != NULL)
-		pl_debug(c, 1, "PLUMBLINE_STATE_DIR ignored: a privileged run takes the default state directory");
-	st->dirfd = pl_store_dir_open(c->state_dir, path, sizeof(path), err, sizeof(err));
-	if (st->dirfd < 0)
-		pl_die(PL_UNKNOWN, "%s", err);
-	pl_strlcpy(state_path, path, sizeof(state_path));
-	/* One run at a time from load to save, so that two runs never both take the same
-	 * interval (or, for a cursor, the same lines). A run holds it for milliseconds;
-	 * one that waited most of its deadline gives up with the timeout's state. */
-	pl_timeout_waiting("waiting for the lock on the state file (another run of this check holds it)");
-	wait = time_left(c) * 0.75;
-	st->lockfd = pl_store_lock(st->dirfd, st, wait, err, sizeof(err));
-	if (st->lockfd < 0 && errno == EWOULDBLOCK)
-		pl_die(c->timeout_state, "%s in %s; is a run of it hung?", err, path);
-	/* Something in the lock's place: the runs are not kept apart, which the save says
-	 * after the figures. A directory this user cannot write to: no save will follow
-	 * either, and the save says what is wrong. */
-	lock_problem[0] = '\0';
-	if (st->lockfd < 0 && errno == EEXIST)
-		pl_snprintf(lock_problem, sizeof(lock_problem), "in %s, %s: remove it (until "
-			    "then two runs of this check may take the same interval)", path, err);
-	if (st->lockfd < 0)
-		pl_debug(c, 1, "%s: going on without the lock", err);
-	pl_boot_id(c->root, boot, sizeof(boot));
-	pl_timeout_waiting("reading the state file");
-	/* A file too big to read in half the time left is dropped and replaced, never a
-	 * wedge that times out every run before the save that would mend it. */
-	rc = pl_store_load(st->dirfd, st, boot, time_left(c) * 0.5, err, sizeof(err));
-	/* The save writes this boot's id: read once, here. */
-	pl_strlcpy(st->boot_id, boot, sizeof(st->boot_id));
-	pl_debug(c, 1, "state %s/%s-%s.state: %s", path, cur->name, c->state_key,
-		 rc == PL_STORE_LOADED ? "loaded" : err);
-	return rc;
-}
-
-void
-pl_plugin_store_close(struct pl_store *st)
-{
-	if (st->lockfd >= 0)
-		close(st->lockfd);
-	if (st->dirfd >= 0)
-		close(st->dirfd);
-	st->lockfd = st->dirfd = -1;
-}
-
-void
-pl_plugin_store_save(const struct pl_common *c, struct pl_store *st, struct pl_result *r)
-{
-	char err[1024] = "";
-
-	if (lock_problem[0] != '\0')
-		pl_result_finding(r, PL_UNKNOWN, "%s", lock_problem);
-	pl_timeout_waiting("writing the state file");
-	if (pl_store_save(st->dirfd, st, err, sizeof(err)) != 0 && errno == EISDIR)
-		pl_result_finding(r, PL_UNKNOWN, "%s/%s-%s.state is a directory, not a state file: remove it (until then no run can compute rates)",
-				  state_path, cur->name, c->state_key);
-	else if (err[0] != '\0')
-		pl_result_finding(r, PL_UNKNOWN,
-				  "%s in %s; the next run cannot compute rates (make it writable by this user or set --state-dir)",
-				  err, state_path);
-	pl_plugin_store_close(st);
 }

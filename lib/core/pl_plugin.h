@@ -43,7 +43,7 @@ struct pl_common {
 	struct pl_thresholds thresholds;
 	const char *root;            /* NULL: the live system */
 	const char *state_dir;       /* NULL: the default */
-	char state_key[80];          /* --state-key, or a hash of the arguments */
+	char state_key[80];          /* --state-key; "": a hash of the arguments (the store's) */
 	double interval;             /* --interval: seconds to sample over without state */
 	struct pl_select select;     /* --include/--exclude rules, when p->selects */
 };
