@@ -116,10 +116,12 @@ run_build() { # dir, configure flags...
 }
 
 status=0
-run_build "$top/_build-test" --enable-werror || status=1
+# --enable-require-libs: a missing outside library fails the build instead of leaving
+# its plugins (and their tests) out.
+run_build "$top/_build-test" --enable-werror --enable-require-libs || status=1
 if [ "$quick" = no ]; then
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-		run_build "$top/_build-asan" --enable-werror --enable-sanitizers CC=clang || status=1
+		run_build "$top/_build-asan" --enable-werror --enable-require-libs --enable-sanitizers CC=clang || status=1
 	# The release tarball must build, pass its tests, install under DESTDIR and
 	# uninstall cleanly (make distcheck).
 	echo "== make distcheck"

@@ -69,6 +69,30 @@ done
 rm -f "$work/libplumbline-fuzz.a"
 ar rcs "$work/libplumbline-fuzz.a" "$work"/obj/*.o || exit 2
 
+# lib/ext/ links outside libraries: its modules are compiled with the flags of every
+# library pkg-config knows here, into an archive of their own; a target names the
+# libraries it links on a "fuzz-libs:" line (pkg-config names, e.g. "json-c").
+extflags=""
+for m in json-c libcrypto libssl libcurl libpq libmariadb libsystemd; do
+	pkg-config --exists "$m" 2>/dev/null && extflags="$extflags $(pkg-config --cflags "$m")"
+done
+mkdir -p "$work/extobj"
+for src in "$top"/lib/ext/*.c; do
+	[ -e "$src" ] || continue
+	obj=$work/extobj/$(basename "$src" .c).o
+	# shellcheck disable=SC2086
+	if ! "$cc" $cflags $san -fsanitize=fuzzer-no-link -I "$confdir" -I "$top/lib/core" \
+	    -I "$top/lib/source" -I "$top/lib/ext" $extflags -c "$src" -o "$obj" 2>"$obj.log"; then
+		echo "note: ${src#$top/} not built here (its library is missing?):"
+		sed 's/^/    /' "$obj.log" | head -n 5
+		rm -f "$obj"
+	fi
+done
+rm -f "$work/libplumbline-ext-fuzz.a"
+if ls "$work"/extobj/*.o >/dev/null 2>&1; then
+	ar rcs "$work/libplumbline-ext-fuzz.a" "$work"/extobj/*.o || exit 2
+fi
+
 pass=0
 fail=0
 for src in "$top"/tests/fuzz/fuzz_*.c; do
@@ -79,7 +103,19 @@ for src in "$top"/tests/fuzz/fuzz_*.c; do
 		case " $FUZZ_TARGETS " in *" $name "*|*" $t "*) ;; *) continue ;; esac
 	fi
 	bin=$work/bin/$t
-	if ! "$cc" $cflags -Werror $san -fsanitize=fuzzer -I "$confdir" -I "$top/lib/core" -I "$top/lib/source" "$src" \
+	libs=$(sed -n 's/.*fuzz-libs:\(.*\)/\1/p' "$src" | sed 's,\*/,,')
+	extlink=""
+	if [ -n "$libs" ]; then
+		# shellcheck disable=SC2086
+		if ! extlink="$work/libplumbline-ext-fuzz.a $(pkg-config --libs $libs)"; then
+			echo "$t: FAILED to build: pkg-config does not know$libs (install its -dev package)"
+			fail=$((fail + 1))
+			continue
+		fi
+	fi
+	# shellcheck disable=SC2086
+	if ! "$cc" $cflags -Werror $san -fsanitize=fuzzer -I "$confdir" -I "$top/lib/core" \
+	    -I "$top/lib/source" -I "$top/lib/ext" $extflags "$src" $extlink \
 	    "$work/libplumbline-fuzz.a" -lm -o "$bin" 2>"$work/bin/$t.log"; then
 		echo "$t: FAILED to build"
 		sed 's/^/    /' "$work/bin/$t.log"
