@@ -21,7 +21,7 @@ TCase *tc_run(void);
 TCase *tc_opt(void);
 TCase *tc_secret(void);
 
-/* The fixture tree (tests/fixtures), from $FIXTURES or relative to the source dir. */
+/* The fixture tree (tests/fixtures): $FIXTURES, else the source tree compiled in. */
 const char *fixtures_dir(void);
 
 #endif
