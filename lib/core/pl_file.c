@@ -87,17 +87,188 @@ pl_path(const char *root, const char *path, char *out, size_t len)
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
+/* A cap in messages: whole MiB as such ("1 MiB"), else bytes. */
+static void
+size_text(size_t n, char *out, size_t len)
+{
+	if (n >= ((size_t)1 << 20) && n % ((size_t)1 << 20) == 0)
+		pl_snprintf(out, len, "%zu MiB", n >> 20);
+	else
+		pl_snprintf(out, len, "%zu bytes", n);
+}
+
+/* Gives b size bytes of memory (more than it has). A secret is moved, never realloc'ed:
+ * the old copy is zeroed before it is freed. */
+static int
+buf_room(struct pl_buf *b, size_t size, bool secret)
+{
+	char *p;
+
+	if (!secret) {
+		p = realloc(b->data, size);
+		if (p == NULL)
+			return -1;
+	} else {
+		p = malloc(size);
+		if (p == NULL)
+			return -1;
+		if (b->data != NULL) {
+			memcpy(p, b->data, b->len);
+			explicit_bzero(b->data, b->size);
+			free(b->data);
+		}
+	}
+	b->data = p;
+	b->size = size;
+	return 0;
+}
+
+int
+pl_read_fd(int fd, const char *name, const struct pl_file_rules *r, struct pl_buf *out,
+	   char *err, size_t errlen)
+{
+	const bool secret = (r->flags & PL_FILE_SENSITIVE) != 0;
+	const size_t limit = r->cap + 1;  /* one byte past the cap: the file is too large */
+	size_t first = 4096;
+	struct stat st;
+	char cap[32];
+	int e;
+
+	pl_buf_reset(out);
+	/* A regular file's size (0 for /proc files) makes one allocation the whole read,
+	 * with a byte to see the end (or that it grew) and one for the NUL. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		first = (uint64_t)st.st_size < r->cap ? (size_t)st.st_size + 2 : limit + 1;
+	if (out->size < first && buf_room(out, first, secret) != 0)
+		goto oom;
+	for (;;) {
+		size_t room;
+		ssize_t n;
+
+		if (out->len + 1 == out->size) {
+			size_t next = out->size < 2048 ? 4096 : out->size * 2;
+
+			if (buf_room(out, next < limit + 1 ? next : limit + 1, secret) != 0)
+				goto oom;
+		}
+		room = out->size - 1 - out->len;
+		if (room > limit - out->len)
+			room = limit - out->len;
+		n = read(fd, out->data + out->len, room);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = errno;
+			pl_snprintf(err, errlen, "cannot read %s: %s", name, strerror(e));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+		if (out->len == limit) {
+			e = EFBIG;
+			size_text(r->cap, cap, sizeof(cap));
+			pl_snprintf(err, errlen, "%s is larger than %s", name, cap);
+			goto fail;
+		}
+	}
+	out->data[out->len] = '\0';
+	return 0;
+oom:
+	e = ENOMEM;
+	pl_snprintf(err, errlen, "cannot read %s: out of memory", name);
+fail:
+	if (out->data != NULL && secret)
+		explicit_bzero(out->data, out->size);
+	out->len = 0;
+	if (out->data != NULL)
+		out->data[0] = '\0';
+	errno = e;
+	return -1;
+}
+
+int
+pl_open_trusted(int dirfd, const char *path, const struct pl_file_rules *r,
+		struct stat *stp, char *err, size_t errlen)
+{
+	const char *what = r->what != NULL ? r->what : "it";
+	struct stat st;
+	int fd, e;
+
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		e = errno;
+		if (e == ELOOP)
+			pl_snprintf(err, errlen, "%s is a symbolic link; name the file itself", path);
+		else
+			pl_snprintf(err, errlen, "cannot read %s: %s", path, strerror(e));
+		errno = e;
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		e = EINVAL;
+		pl_snprintf(err, errlen, "%s is not a regular file", path);
+	} else if ((r->flags & PL_FILE_OURS) && st.st_uid != geteuid()) {
+		e = EPERM;
+		pl_snprintf(err, errlen, "%s belongs to uid %lu, not to the user running the check (chown it)",
+			    path, (unsigned long)st.st_uid);
+	} else if ((r->flags & (PL_FILE_TRUSTED | PL_FILE_PRIVATE)) && st.st_uid != 0 &&
+		   st.st_uid != geteuid()) {
+		e = EPERM;
+		pl_snprintf(err, errlen, "%s belongs to uid %lu, not to root or the user running the check (chown it)",
+			    path, (unsigned long)st.st_uid);
+	} else if ((r->flags & PL_FILE_PRIVATE) && (st.st_mode & 077)) {
+		e = EACCES;
+		pl_snprintf(err, errlen, "%s is open to group or others, who could read or change %s (chmod 600 %s)",
+			    path, what, path);
+	} else if ((r->flags & PL_FILE_TRUSTED) && (st.st_mode & 022)) {
+		e = EACCES;
+		pl_snprintf(err, errlen, "%s is writable by group or others; they could change %s (chmod go-w %s)",
+			    path, what, path);
+	} else {
+		if (stp != NULL)
+			*stp = st;
+		return fd;
+	}
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+int
+pl_read_trusted(int dirfd, const char *path, const struct pl_file_rules *r,
+		struct pl_buf *out, struct stat *st, char *err, size_t errlen)
+{
+	const bool named = !(r->flags & PL_FILE_UNNAMED);
+	const char *was = named ? pl_timeout_waiting_on("reading", path) : NULL;
+	int fd, rc = -1, e;
+
+	fd = pl_open_trusted(dirfd, path, r, st, err, errlen);
+	if (fd >= 0) {
+		rc = pl_read_fd(fd, path, r, out, err, errlen);
+		e = errno;
+		close(fd);
+	} else {
+		e = errno;
+	}
+	if (named)
+		pl_timeout_waiting(was);
+	errno = e;
+	return rc;
+}
+
 int
 pl_read_file(const char *root, const char *path, struct pl_buf *out, char *err, size_t errlen)
 {
-	char full[4096], chunk[65536];
+	struct pl_file_rules rules = { 0, out->cap != 0 ? out->cap : PL_FILE_CAP, NULL };
+	char full[4096];
 	const char *was;
 	int fd, rc = -1;
 
-	pl_buf_reset(out);
 	if (out->cap == 0)
 		out->cap = PL_FILE_CAP;
 	if (pl_path(root, path, full, sizeof(full)) != 0) {
+		pl_buf_reset(out);
 		pl_snprintf(err, errlen, "path too long: %s", path);
 		return -1;
 	}
@@ -106,32 +277,12 @@ pl_read_file(const char *root, const char *path, struct pl_buf *out, char *err, 
 	was = pl_timeout_waiting_on("reading", path);
 	fd = open(full, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
+		pl_buf_reset(out);
 		pl_snprintf(err, errlen, "cannot read %s: %s", full, strerror(errno));
-		goto end;
-	}
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			pl_snprintf(err, errlen, "cannot read %s: %s", full, strerror(errno));
-			goto end;
-		}
-		if (n == 0)
-			break;
-		if (pl_buf_add(out, chunk, (size_t)n) != 0) {
-			pl_snprintf(err, errlen, "%s is larger than %zu bytes or memory ran out", full,
-				    out->cap);
-			goto end;
-		}
-	}
-	if (out->data == NULL)
-		pl_buf_add(out, "", 0);
-	rc = 0;
-end:
-	if (fd >= 0)
+	} else {
+		rc = pl_read_fd(fd, full, &rules, out, err, errlen);
 		close(fd);
+	}
 	pl_timeout_waiting(was);
 	return rc;
 }

@@ -11,6 +11,8 @@
 
 #include "pl_buf.h"
 
+struct stat;
+
 #define PL_FILE_CAP ((size_t)8 << 20)
 
 /* True when the process holds privileges its caller may lack: setuid or setgid, file
@@ -28,10 +30,56 @@ int pl_root_check(const char *root, char *err, size_t errlen);
 /* Joins root and an absolute path ("/proc/stat") into out. NULL or "" root means "/". */
 int pl_path(const char *root, const char *path, char *out, size_t len);
 
-/* Reads the whole file into out (reset first). Returns 0, or -1 with e.g.
- * "cannot read /proc/stat: No such file or directory" in err. */
+/* Reads the whole file into out (reset first; at most out->cap bytes, PL_FILE_CAP when
+ * it is 0). Returns 0, or -1 with e.g. "cannot read /proc/stat: No such file or
+ * directory" in err. */
 int pl_read_file(const char *root, const char *path, struct pl_buf *out, char *err,
 		 size_t errlen);
+
+/* What a file must be for pl_open_trusted, which always refuses a symlink in place of
+ * the file itself (O_NOFOLLOW) and anything but a regular file, and never blocks on a
+ * FIFO (O_NONBLOCK). */
+#define PL_FILE_TRUSTED   0x01u  /* of root or the effective user, writable by nobody else */
+#define PL_FILE_PRIVATE   0x02u  /* ... and with no access at all for group and others */
+#define PL_FILE_OURS      0x04u  /* of the effective user (not root's, unless we are root) */
+/* For pl_read_fd and pl_read_trusted: */
+#define PL_FILE_SENSITIVE 0x08u  /* the text is a secret: every copy made on the way, and
+				  * out itself on failure, is zeroed before it is freed */
+#define PL_FILE_UNNAMED   0x10u  /* pl_read_trusted leaves the deadline's waiting text as
+				  * the caller set it (else "reading PATH" while it reads) */
+
+/* The rules of one whole-file read. */
+struct pl_file_rules {
+	unsigned flags;    /* PL_FILE_* above */
+	size_t cap;        /* the largest file taken, in bytes */
+	const char *what;  /* what the file holds, in the message about its mode
+			    * ("the secret"); NULL: "it" */
+};
+
+/* Opens path (relative to dirfd, or absolute with AT_FDCWD) for reading as the rules say,
+ * stat of the file in *st when st is not NULL. Returns the descriptor, or -1 with errno
+ * (the open's own, ELOOP for a symlink, EINVAL for no regular file, EPERM for a wrong
+ * owner, EACCES for a wrong mode) and one sentence naming path in err: "PATH is a symbolic
+ * link; name the file itself", "PATH belongs to uid N, not to root or the user running
+ * the check (chown it)", "PATH is open to group or others, who could read or change WHAT
+ * (chmod 600 PATH)", "PATH is writable by group or others; they could change WHAT (chmod
+ * go-w PATH)". */
+int pl_open_trusted(int dirfd, const char *path, const struct pl_file_rules *r,
+		    struct stat *st, char *err, size_t errlen);
+
+/* Reads fd to its end into out (reset first; one allocation when fd is a regular file
+ * whose size fstat gives), at most r->cap bytes. name is the file in messages. Returns
+ * 0, or -1 with errno (EFBIG: larger than the cap, "NAME is larger than CAP"; ENOMEM;
+ * the read's own, "cannot read NAME: ...") and why in err. Only r->cap and
+ * PL_FILE_SENSITIVE are used. */
+int pl_read_fd(int fd, const char *name, const struct pl_file_rules *r, struct pl_buf *out,
+	       char *err, size_t errlen);
+
+/* pl_open_trusted, pl_read_fd and close in one: the whole file at path into out, stat of
+ * the file in *st when st is not NULL; "reading PATH" is the deadline's waiting text
+ * meanwhile unless PL_FILE_UNNAMED. Returns 0, or -1 with errno and why in err. */
+int pl_read_trusted(int dirfd, const char *path, const struct pl_file_rules *r,
+		    struct pl_buf *out, struct stat *st, char *err, size_t errlen);
 
 /* Reads a small file (a sysfs attribute) into buf, without a trailing newline.
  * Returns its length, or -1 (errno set, buf "") when it cannot be read, does not fit

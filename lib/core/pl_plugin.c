@@ -623,9 +623,11 @@ load_extra_opts(const struct pl_plugin *p, const char *spec)
 	};
 	char section[128], err[1024];
 	const char *file = NULL, *at;
+	static const struct pl_file_rules rules = {
+		PL_FILE_TRUSTED | PL_FILE_SENSITIVE, (size_t)1 << 20, "this check's options",
+	};
 	struct pl_buf buf = PL_BUF_INIT;
-	struct stat st;
-	int rc, fd;
+	int rc;
 
 	at = spec ? strchr(spec, '@') : NULL;
 	if (spec == NULL || spec == at || spec[0] == '\0')
@@ -646,35 +648,10 @@ load_extra_opts(const struct pl_plugin *p, const char *spec)
 	/* Whoever can write this file decides what the check does (a threshold, a timeout
 	 * state, a root to read from): it must be a regular file of root or of the user
 	 * running the check, writable by nobody else. It is opened once, without following
-	 * a symlink or blocking on a FIFO, and read through that same descriptor. */
-	fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		pl_usage_die("--extra-opts: cannot read %s: %s", file, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-		pl_usage_die("--extra-opts: %s is not a regular file", file);
-	if (st.st_uid != 0 && st.st_uid != geteuid())
-		pl_usage_die("--extra-opts: %s belongs to uid %lu, not to root or the user running the check (chown it)",
-			     file, (unsigned long)st.st_uid);
-	if (st.st_mode & 022)
-		pl_usage_die("--extra-opts: %s is writable by group or others; they could change this check's options (chmod go-w %s)",
-			     file, file);
-	buf.cap = 1 << 20;
-	for (;;) {
-		char chunk[8192];
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			pl_usage_die("--extra-opts: cannot read %s: %s", file, strerror(errno));
-		if (n == 0)
-			break;
-		rc = pl_buf_add(&buf, chunk, (size_t)n);
-		explicit_bzero(chunk, sizeof(chunk));
-		if (rc != 0)
-			pl_usage_die("--extra-opts: %s is larger than 1 MiB", file);
-	}
-	close(fd);
+	 * a symlink or blocking on a FIFO, and read through that same descriptor; it may
+	 * hold secrets (zeroed on the way), and a timeout while it is read names it. */
+	if (pl_read_trusted(AT_FDCWD, file, &rules, &buf, NULL, err, sizeof(err)) != 0)
+		pl_usage_die("--extra-opts: %s", err);
 	file_format(pl_buf_str(&buf), buf.len, section);
 	/* The file may hold secrets: the parser keeps copies of what it takes, and the
 	 * text is zeroed before it is freed. */

@@ -1190,74 +1190,40 @@ pl_store_lock(int dirfd, const struct pl_store *st, double wait, char *err, size
 }
 
 /* Reads the whole regular file fd into b (cap PL_STORE_FILE_CAP). Returns 0 or -1. */
-static int
-read_all(int fd, off_t size, struct pl_buf *b)
-{
-	char *p;
-	size_t got = 0, want;
-
-	if (size < 0 || (uint64_t)size > PL_STORE_FILE_CAP)
-		return -1;
-	/* One allocation of the size fstat gave, plus one byte to see it grew. */
-	want = (size_t)size + 1;
-	p = malloc(want + 1);
-	if (p == NULL)
-		return -1;
-	for (;;) {
-		ssize_t n = read(fd, p + got, want - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-		if (got == want) {
-			free(p);
-			return -1;      /* it grew while read: someone else's writing */
-		}
-	}
-	p[got] = '\0';
-	b->data = p;
-	b->len = got;
-	b->size = want + 1;
-	return 0;
-}
-
 enum pl_store_status
 pl_store_load(int dirfd, struct pl_store *st, const char *boot_id, double budget, char *why,
 	      size_t whylen)
 {
 	char name[200];
 	struct pl_buf b = PL_BUF_INIT;
+	static const struct pl_file_rules rules = {
+		PL_FILE_OURS | PL_FILE_UNNAMED, PL_STORE_FILE_CAP, NULL,
+	};
 	struct stat sb;
 	enum pl_store_status rc = PL_STORE_CORRUPT;
 	bool old;
-	int fd;
 
 	pl_store_clear(st);
 	file_name(st, name, sizeof(name), "state");
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
+	/* The caller's waiting text ("reading the state file") stands. A file that grew
+	 * while it was read is someone else's writing. */
+	if (pl_read_trusted(dirfd, name, &rules, &b, &sb, why, whylen) != 0) {
+		char what[1024];
+
 		if (errno == ENOENT) {
 			pl_snprintf(why, whylen, "no state yet");
-			return PL_STORE_MISSING;
+			rc = PL_STORE_MISSING;
+			goto end;
 		}
-		pl_snprintf(why, whylen, "state file %s not used: %s%s", name, strerror(errno),
-			    errno == ELOOP ? " (a symlink; it will be replaced)" : "");
-		return PL_STORE_CORRUPT;
+		pl_snprintf(what, sizeof(what), "state file not used: %s%s", why,
+			    errno == ELOOP ? " (it will be replaced)" : "");
+		pl_strlcpy(why, what, whylen);
+		goto end;
 	}
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_uid != geteuid()) {
-		pl_snprintf(why, whylen, "state file %s is not a regular file of ours", name);
-		close(fd);
-		return PL_STORE_CORRUPT;
+	if ((uint64_t)b.len > (uint64_t)sb.st_size) {
+		pl_snprintf(why, whylen, "state file %s grew while it was read", name);
+		goto end;
 	}
-	if (read_all(fd, sb.st_size, &b) != 0) {
-		close(fd);
-		pl_snprintf(why, whylen, "state file %s is larger than %zu MiB or cannot be read",
-			    name, PL_STORE_FILE_CAP >> 20);
-		return PL_STORE_CORRUPT;
-	}
-	close(fd);
 	if (pl_store_parse(b.data, b.len, st, budget, &old, why, whylen) != 0) {
 		rc = old ? PL_STORE_OLD : PL_STORE_CORRUPT;
 		goto end;

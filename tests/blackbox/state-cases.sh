@@ -1265,6 +1265,22 @@ expect_rc 3
 expect_prefix "CPU UNKNOWN - --extra-opts: $fifo_ini is not a regular file"
 finish
 
+begin "--extra-opts: a symlink in place of the option file is refused, saying to name the file"
+ln -s "$ini" "$work/link.ini"
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$(newdir)" --extra-opts="@$work/link.ini"
+expect_rc 3
+expect_prefix "CPU UNKNOWN - --extra-opts: $work/link.ini is a symbolic link; name the file itself"
+finish
+
+begin "--extra-opts: a file over 1 MiB is refused, naming the cap"
+big_ini=$work/big.ini
+{ printf '[check_cpu]\n'; head -c 1100000 /dev/zero | tr '\0' '#'; printf '\n'; } >"$big_ini"
+chmod 600 "$big_ini"
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$(newdir)" --extra-opts="@$big_ini"
+expect_rc 3
+expect_prefix "CPU UNKNOWN - --extra-opts: $big_ini is larger than 1 MiB"
+finish
+
 begin "--extra-opts: a file of another user is refused"
 other_ini=$work/other.ini
 printf '[check_cpu]\ncritical = 1\n' >"$other_ini"

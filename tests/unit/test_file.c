@@ -42,7 +42,7 @@ put(const char *name, const char *data, size_t len)
 static void
 drop_root(void)
 {
-	static const char *const names[] = { "attr", "secret", "name", "label" };
+	static const char *const names[] = { "attr", "secret", "name", "label", "fifo", "big" };
 	char path[256];
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -166,6 +166,151 @@ START_TEST(test_waiting_on)
 }
 END_TEST
 
+
+/* pl_open_trusted: what each rule refuses, with errno and the sentence. */
+static const struct {
+	unsigned flags;
+	mode_t mode;
+	int err;               /* 0: opened */
+	const char *text;      /* a part of the message */
+} trust_cases[] = {
+	{ 0, 0666, 0, "" },
+	{ PL_FILE_OURS, 0666, 0, "" },
+	{ PL_FILE_TRUSTED, 0644, 0, "" },
+	{ PL_FILE_TRUSTED, 0664, EACCES, "is writable by group or others; they could change the options (chmod go-w " },
+	{ PL_FILE_TRUSTED, 0602, EACCES, "writable by group or others" },
+	{ PL_FILE_PRIVATE, 0600, 0, "" },
+	{ PL_FILE_PRIVATE, 0640, EACCES, "is open to group or others, who could read or change the options (chmod 600 " },
+	{ PL_FILE_PRIVATE, 0601, EACCES, "(chmod 600 " },
+};
+
+START_TEST(test_open_trusted)
+{
+	const struct pl_file_rules r = { trust_cases[_i].flags, 100, "the options" };
+	char path[256], err[512] = "";
+	struct stat st;
+	int fd;
+
+	make_root();
+	put("attr", "x", 1);
+	pl_snprintf(path, sizeof(path), "%s/attr", root);
+	ck_assert_int_eq(chmod(path, trust_cases[_i].mode), 0);
+	errno = 0;
+	fd = pl_open_trusted(AT_FDCWD, path, &r, &st, err, sizeof(err));
+	if (trust_cases[_i].err == 0) {
+		ck_assert_msg(fd >= 0, "case %d: %s", _i, err);
+		ck_assert_int_eq(st.st_size, 1);
+		close(fd);
+	} else {
+		ck_assert_int_eq(fd, -1);
+		ck_assert_int_eq(errno, trust_cases[_i].err);
+		ck_assert_msg(strstr(err, trust_cases[_i].text) != NULL, "case %d: %s", _i, err);
+		ck_assert_ptr_nonnull(strstr(err, path));
+	}
+	drop_root();
+}
+END_TEST
+
+/* A symlink, a FIFO (refused at once, never waited on), a directory, a missing file, and
+ * a file of another user (only root can make one). */
+START_TEST(test_open_trusted_refuses)
+{
+	const struct pl_file_rules r = { 0, 100, NULL };
+	char path[256], target[256], err[512];
+	int dirfd;
+
+	make_root();
+	put("name", "x", 1);
+	dirfd = open(root, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(dirfd, 0);
+	pl_snprintf(target, sizeof(target), "%s/name", root);
+	pl_snprintf(path, sizeof(path), "%s/label", root);
+	ck_assert_int_eq(symlink(target, path), 0);
+	ck_assert_int_eq(pl_open_trusted(dirfd, "label", &r, NULL, err, sizeof(err)), -1);
+	ck_assert_int_eq(errno, ELOOP);
+	ck_assert_str_eq(err, "label is a symbolic link; name the file itself");
+	pl_snprintf(path, sizeof(path), "%s/fifo", root);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(pl_open_trusted(dirfd, "fifo", &r, NULL, err, sizeof(err)), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_str_eq(err, "fifo is not a regular file");
+	ck_assert_int_eq(pl_open_trusted(AT_FDCWD, root, &r, NULL, err, sizeof(err)), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(pl_open_trusted(dirfd, "secret", &r, NULL, err, sizeof(err)), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_str_eq(err, "cannot read secret: No such file or directory");
+	if (geteuid() == 0 && chown(target, 65534, 65534) == 0) {
+		const struct pl_file_rules ours = { PL_FILE_OURS, 100, NULL };
+		const struct pl_file_rules trusted = { PL_FILE_TRUSTED, 100, NULL };
+
+		ck_assert_int_eq(pl_open_trusted(dirfd, "name", &ours, NULL, err, sizeof(err)), -1);
+		ck_assert_int_eq(errno, EPERM);
+		ck_assert_ptr_nonnull(strstr(err, "belongs to uid 65534, not to the user"));
+		ck_assert_int_eq(pl_open_trusted(dirfd, "name", &trusted, NULL, err, sizeof(err)), -1);
+		ck_assert_ptr_nonnull(strstr(err, "not to root or the user running the check"));
+	}
+	close(dirfd);
+	drop_root();
+}
+END_TEST
+
+/* pl_read_fd and pl_read_trusted: the cap exactly, one byte over, an empty file, a file
+ * larger than the first allocation, and the waiting text while it reads. */
+START_TEST(test_read_fd)
+{
+	struct pl_file_rules r = { PL_FILE_SENSITIVE, 10, NULL };
+	struct pl_buf b = PL_BUF_INIT;
+	static char big[200000];
+	char path[256], err[512], got[512];
+	int fd;
+
+	make_root();
+	put("attr", "0123456789", 10);
+	pl_snprintf(path, sizeof(path), "%s/attr", root);
+	ck_assert_int_eq(pl_read_trusted(AT_FDCWD, path, &r, &b, NULL, err, sizeof(err)), 0);
+	ck_assert_str_eq(pl_buf_str(&b), "0123456789");
+	ck_assert_uint_eq(b.len, 10);
+	r.cap = 9;
+	ck_assert_int_eq(pl_read_trusted(AT_FDCWD, path, &r, &b, NULL, err, sizeof(err)), -1);
+	ck_assert_int_eq(errno, EFBIG);
+	pl_snprintf(got, sizeof(got), "%s is larger than 9 bytes", path);
+	ck_assert_str_eq(err, got);
+	ck_assert_uint_eq(b.len, 0);
+	ck_assert_str_eq(pl_buf_str(&b), "");
+	put("attr", "", 0);
+	ck_assert_int_eq(pl_read_trusted(AT_FDCWD, path, &r, &b, NULL, err, sizeof(err)), 0);
+	ck_assert_str_eq(pl_buf_str(&b), "");
+	/* A file of no size (a /proc file): the buffer grows as it reads. */
+	r.cap = (size_t)1 << 20;
+	fd = open("/proc/self/status", O_RDONLY);
+	ck_assert_int_eq(pl_read_fd(fd, "status", &r, &b, err, sizeof(err)), 0);
+	close(fd);
+	ck_assert_ptr_nonnull(strstr(pl_buf_str(&b), "Name:"));
+	/* A large file: one allocation, and a cap below its size refuses it. */
+	memset(big, 'x', sizeof(big));
+	put("big", big, sizeof(big));
+	pl_snprintf(path, sizeof(path), "%s/big", root);
+	ck_assert_int_eq(pl_read_trusted(AT_FDCWD, path, &r, &b, NULL, err, sizeof(err)), 0);
+	ck_assert_uint_eq(b.len, sizeof(big));
+	fd = open(path, O_RDONLY);
+	r.cap = 100000;
+	r.flags = 0;
+	ck_assert_int_eq(pl_read_fd(fd, "big", &r, &b, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "big is larger than 100000 bytes");
+	close(fd);
+	/* The file is named while it is read, and the caller's text is back after. */
+	pl_timeout_arm(86400, PL_UNKNOWN, "XSVC");
+	pl_timeout_waiting("judging");
+	ck_assert_int_eq(pl_read_trusted(AT_FDCWD, "/nonexistent", &r, &b, NULL, err,
+					 sizeof(err)), -1);
+	pl_timeout_message(got, sizeof(got));
+	pl_timeout_disarm();
+	ck_assert_msg(strstr(got, "while judging") != NULL, "%s", got);
+	pl_buf_free(&b);
+	drop_root();
+}
+END_TEST
+
 TCase *
 tc_file(void)
 {
@@ -175,5 +320,8 @@ tc_file(void)
 	tcase_add_test(tc, test_read_small_nofollow);
 	tcase_add_test(tc, test_waiting_restored);
 	tcase_add_test(tc, test_waiting_on);
+	tcase_add_loop_test(tc, test_open_trusted, 0, N(trust_cases));
+	tcase_add_test(tc, test_open_trusted_refuses);
+	tcase_add_test(tc, test_read_fd);
 	return tc;
 }
