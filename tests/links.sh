@@ -15,6 +15,7 @@ check_disk_io
 check_net
 check_hwmon
 check_mdraid
+check_process
 '
 # For example, an HTTP plugin on lib/ext/'s libcurl module:  check_http  libcurl
 
