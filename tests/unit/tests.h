@@ -21,6 +21,7 @@ TCase *tc_run(void);
 TCase *tc_opt(void);
 TCase *tc_secret(void);
 TCase *tc_pid(void);
+TCase *tc_tail(void);
 
 /* The fixture tree (tests/fixtures): $FIXTURES, else the source tree compiled in. */
 const char *fixtures_dir(void);

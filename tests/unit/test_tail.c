@@ -1,0 +1,748 @@
+/* Unit tests of pl_tail (the incremental reader) on real files in a temporary directory:
+ * every rotation case of its contract (rename to .1 and dated names, compressed,
+ * deleted, copytruncate with and without the copy, rewritten from the top, a rotated log
+ * of the same size and modification time, a missing log), the first run, partial and
+ * huge lines, the caps and the hold time; and of pl_match (the block matcher) against
+ * its per-line reference. Each case checks that the lines handed over, over all runs,
+ * are each line written exactly once, or that a loss is said. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pl_buf.h"
+#include "pl_match.h"
+#include "pl_store.h"
+#include "pl_tail.h"
+#include "tests.h"
+
+static char dir[64];
+static char logp[128];
+
+/* What the runs handed over, concatenated. */
+struct got {
+	struct pl_buf text;
+	size_t lines, cuts;
+};
+
+static void
+collect(void *ctx, const char *buf, size_t len, size_t nlines, bool cut)
+{
+	struct got *g = ctx;
+
+	ck_assert(len > 0 && buf[len - 1] == '\n');
+	pl_buf_add(&g->text, buf, len);
+	g->lines += nlines;
+	g->cuts += cut;
+}
+
+static void
+setup(void)
+{
+	pl_strlcpy(dir, "/tmp/pl-tail-test.XXXXXX", sizeof(dir));
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	pl_snprintf(logp, sizeof(logp), "%s/app.log", dir);
+}
+
+/* Removes every file the case made, then the directory (it holds no subdirectory). */
+static void
+teardown(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char p[192];
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		pl_snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		ck_assert_int_eq(unlink(p), 0);
+	}
+	closedir(d);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+
+static void
+path_of(const char *name, char *out, size_t len)
+{
+	pl_snprintf(out, len, "%s/%s", dir, name);
+}
+
+/* Appends text to the file name (created when missing). */
+static void
+append(const char *name, const char *text)
+{
+	char p[192];
+	int fd;
+
+	path_of(name, p, sizeof(p));
+	fd = open(p, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+static void
+move(const char *from, const char *to)
+{
+	char a[192], b[192];
+
+	path_of(from, a, sizeof(a));
+	path_of(to, b, sizeof(b));
+	ck_assert_int_eq(rename(a, b), 0);
+}
+
+/* copytruncate: a copy under another name, then the log cut to 0 in place. */
+static void
+copy_truncate(const char *to, bool make_copy)
+{
+	char a[192], b[192], buf[65536];
+	int in, out;
+	ssize_t n;
+
+	path_of("app.log", a, sizeof(a));
+	path_of(to, b, sizeof(b));
+	if (make_copy) {
+		in = open(a, O_RDONLY);
+		out = open(b, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		ck_assert(in >= 0 && out >= 0);
+		while ((n = read(in, buf, sizeof(buf))) > 0)
+			ck_assert_int_eq(write(out, buf, (size_t)n), n);
+		close(in);
+		close(out);
+	}
+	ck_assert_int_eq(truncate(a, 0), 0);
+}
+
+/* One run over the log, with the position in *pos / *have. */
+static int
+run(struct pl_tail_pos *pos, bool *have, const struct pl_tail_opts *o, struct got *g,
+    struct pl_tail_result *res)
+{
+	char err[512];
+	int rc = pl_tail_read(logp, pos, *have, o, collect, g, res, err, sizeof(err));
+
+	if (rc == 0)
+		*have = true;
+	return rc;
+}
+
+static void
+got_init(struct got *g)
+{
+	memset(g, 0, sizeof(*g));
+	pl_buf_init(&g->text, 0);
+}
+
+static const struct pl_tail_opts plain = { 0 };
+static const struct pl_tail_opts from_start = { .from_start = true };
+
+START_TEST(first_run_at_end)
+{
+	struct pl_tail_pos pos;
+	struct pl_tail_result res;
+	struct got g;
+	bool have = false;
+
+	got_init(&g);
+	append("app.log", "old 1\nold 2\npartial");
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert(res.first);
+	ck_assert_uint_eq(res.lines, 0);
+	ck_assert_uint_eq(res.skipped, 12);
+	/* The line being written at the first run is read whole once it is complete. */
+	append("app.log", " line\nnew 1\n");
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_str_eq(pl_buf_str(&g.text), "partial line\nnew 1\n");
+	ck_assert(!res.first && !res.lost && res.events[0] == '\0');
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_uint_eq(res.lines, 0);
+	pl_buf_free(&g.text);
+}
+END_TEST
+
+START_TEST(first_run_from_start)
+{
+	struct pl_tail_pos pos;
+	struct pl_tail_result res;
+	struct got g;
+	bool have = false;
+
+	got_init(&g);
+	append("app.log", "a\nb\nc");
+	ck_assert_int_eq(run(&pos, &have, &from_start, &g, &res), 0);
+	ck_assert_str_eq(pl_buf_str(&g.text), "a\nb\n");
+	ck_assert_uint_eq(pos.off, 4);
+	append("app.log", "\n");
+	ck_assert_int_eq(run(&pos, &have, &from_start, &g, &res), 0);
+	ck_assert_str_eq(pl_buf_str(&g.text), "a\nb\nc\n");
+	ck_assert_uint_eq(g.lines, 3);
+	pl_buf_free(&g.text);
+}
+END_TEST
+
+/* Rotation by rename to each kind of rotated name: the old file is finished first. */
+static const char *const rotated_names[] = {
+	"app.log.1", "app.log-20261201", "app.log.2026-12-01", "app.log-2026120114", "app.log_old",
+};
+
+START_TEST(rotate_rename)
+{
+	struct pl_tail_pos pos;
+	struct pl_tail_result res;
+	struct got g;
+	bool have = false;
+
+	got_init(&g);
+	append("app.log", "a\n");
+	ck_assert_int_eq(run(&pos, &have, &from_start, &g, &res), 0);
+	append("app.log", "b\nc-partial-at-rotation");
+	append("app.log.3", "another rotated file\n");
+	move("app.log", rotated_names[_i]);
+	append("app.log", "d\n");
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_str_eq(pl_buf_str(&g.text), "a\nb\nc-partial-at-rotation\nd\n");
+	ck_assert(res.rotated && !res.lost);
+	ck_assert_uint_eq(res.files, 2);
+	ck_assert_ptr_nonnull(strstr(res.events, rotated_names[_i]));
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_uint_eq(res.lines, 0);
+	ck_assert_uint_eq(g.lines, 4);
+	pl_buf_free(&g.text);
+}
+END_TEST
+
+/* A rotated log of the same size and the same modification time as the new one: told
+ * apart by inode. */
+START_TEST(rotate_same_size_same_mtime)
+{
+	struct pl_tail_pos pos;
+	struct pl_tail_result res;
+	struct got g;
+	bool have = false;
+	struct timespec ts[2] = { { 1764620000, 0 }, { 1764620000, 0 } };
+	char a[192], b[192];
+
+	got_init(&g);
+	append("app.log", "x1\n");
+	ck_assert_int_eq(run(&pos, &have, &from_start, &g, &res), 0);
+	append("app.log", "x2\n");
+	move("app.log", "app.log.1");
+	append("app.log", "y1\ny2\n");  /* 6 bytes, as the old one */
+	path_of("app.log", a, sizeof(a));
+	path_of("app.log.1", b, sizeof(b));
+	ck_assert_int_eq(utimensat(AT_FDCWD, a, ts, 0), 0);
+	ck_assert_int_eq(utimensat(AT_FDCWD, b, ts, 0), 0);
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_str_eq(pl_buf_str(&g.text), "x1\nx2\ny1\ny2\n");
+	ck_assert(res.rotated && !res.lost);
+	/* The same again with nothing appended to the rotated one: nothing twice. */
+	move("app.log", "app.log.1");
+	append("app.log", "z1\nz2\n");
+	ck_assert_int_eq(utimensat(AT_FDCWD, a, ts, 0), 0);
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_str_eq(pl_buf_str(&g.text), "x1\nx2\ny1\ny2\nz1\nz2\n");
+	pl_buf_free(&g.text);
+}
+END_TEST
+
+/* The rotated file was compressed (or deleted) before the run: the new log is read
+ * from its start, and the loss is said. */
+START_TEST(rotate_compressed_or_gone)
+{
+	struct pl_tail_pos pos;
+	struct pl_tail_result res;
+	struct got g;
+	bool have = false;
+	char p[192];
+
+	got_init(&g);
+	append("app.log", "a\n");
+	ck_assert_int_eq(run(&pos, &have, &from_start, &g, &res), 0);
+	append("app.log", "b\n");
+	path_of("app.log", p, sizeof(p));
+	ck_assert_int_eq(unlink(p), 0);
+	if (_i == 0)
+		append("app.log.1.gz", "\x1f\x8b compressed bytes\n");
+	append("app.log", "c\n");
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_str_eq(pl_buf_str(&g.text), "a\nc\n");
+	/* The new file may get the old one's inode number back (tmpfs, ext4): then it is
+	 * the same inode with other bytes, a rewrite; the loss is said either way. */
+	ck_assert(res.rotated || res.rewritten);
+	ck_assert(res.lost);
+	ck_assert_ptr_nonnull(strstr(res.events, _i == 0 ? "app.log.1.gz" : "not found"));
+	pl_buf_free(&g.text);
+}
+END_TEST
+
+/* copytruncate: with the copy beside it, the copy is finished from the offset first;
+ * without it the loss is said. _i: 0 the copy, 1 none, 2 the copy and the log written
+ * past the old offset again before the run. */
+START_TEST(copytruncate)
+{
+	struct pl_tail_pos pos;
+	struct pl_tail_result res;
+	struct got g;
+	bool have = false;
+
+	got_init(&g);
+	append("app.log", "2026-12-01 first line\n");
+	ck_assert_int_eq(run(&pos, &have, &from_start, &g, &res), 0);
+	append("app.log", "2026-12-01 second line\n");
+	copy_truncate("app.log.1", _i != 1);
+	append("app.log", _i == 2 ? "2026-12-02 a new line, longer than the old ones\n" :
+	       "new\n");
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	if (_i == 1) {
+		ck_assert_str_eq(pl_buf_str(&g.text), "2026-12-01 first line\nnew\n");
+		ck_assert(res.lost && res.truncated);
+	} else {
+		ck_assert_str_eq(pl_buf_str(&g.text), _i == 2 ?
+				 "2026-12-01 first line\n2026-12-01 second line\n"
+				 "2026-12-02 a new line, longer than the old ones\n" :
+				 "2026-12-01 first line\n2026-12-01 second line\nnew\n");
+		ck_assert(!res.lost);
+		ck_assert(_i == 0 ? res.truncated : res.rewritten);
+		ck_assert_ptr_nonnull(strstr(res.events, "app.log.1"));
+	}
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_uint_eq(res.lines, 0);
+	pl_buf_free(&g.text);
+}
+END_TEST
+
+/* A log rewritten from the top in place (same inode, other first bytes, longer): read
+ * again from its start, and said. */
+START_TEST(rewritten)
+{
+	struct pl_tail_pos pos;
+	struct pl_tail_result res;
+	struct got g;
+	bool have = false;
+	char p[192];
+	int fd;
+
+	got_init(&g);
+	append("app.log", "one\ntwo\n");
+	ck_assert_int_eq(run(&pos, &have, &from_start, &g, &res), 0);
+	path_of("app.log", p, sizeof(p));
+	fd = open(p, O_WRONLY | O_TRUNC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "ONE\nTWO\nTHREE\n", 14), 14);
+	close(fd);
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_str_eq(pl_buf_str(&g.text), "one\ntwo\nONE\nTWO\nTHREE\n");
+	ck_assert(res.rewritten && res.lost);
+	/* The same bytes before the offset, another first line: also a rewrite. */
+	fd = open(p, O_WRONLY);
+	ck_assert_int_eq(pwrite(fd, "X", 1, 0), 1);
+	close(fd);
+	append("app.log", "four\n");
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert(res.rewritten);
+	ck_assert_uint_eq(res.lines, 4);
+	pl_buf_free(&g.text);
+}
+END_TEST
+
+/* The log missing between the rename and the new file: the old one is finished, and
+ * the next run reads the new one from its start, nothing twice. */
+START_TEST(missing_between)
+{
+	struct pl_tail_pos pos;
+	struct pl_tail_result res;
+	struct got g;
+	bool have = false;
+	char err[256];
+
+	got_init(&g);
+	ck_assert_int_eq(pl_tail_read(logp, &pos, false, &plain, collect, &g, &res, err,
+				      sizeof(err)), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	append("app.log", "a\n");
+	ck_assert_int_eq(run(&pos, &have, &from_start, &g, &res), 0);
+	append("app.log", "b\n");
+	move("app.log", "app.log.1");
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_str_eq(pl_buf_str(&g.text), "a\nb\n");
+	ck_assert_ptr_nonnull(strstr(res.events, "missing"));
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_uint_eq(res.lines, 0);
+	append("app.log.1", "b2 (written late to the rotated file)\n");
+	append("app.log", "c\n");
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_str_eq(pl_buf_str(&g.text), "a\nb\nb2 (written late to the rotated file)\nc\n");
+	ck_assert(!res.lost);
+	/* Gone with nothing to finish: an error, the position kept. */
+	move("app.log", "elsewhere");
+	move("app.log.1", "elsewhere.1");
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), -1);
+	pl_buf_free(&g.text);
+}
+END_TEST
+
+/* Caps: lines and bytes, the next runs going on where one stopped, also inside a
+ * rotated file. */
+START_TEST(caps)
+{
+	struct pl_tail_opts lines = { .from_start = true, .max_lines = 4 };
+	struct pl_tail_opts bytes = { .from_start = true, .max_bytes = 35, .max_line = 16 };
+	struct pl_tail_pos pos;
+	struct pl_tail_result res;
+	struct got g;
+	bool have = false;
+	const struct pl_tail_opts *o = _i == 0 ? &lines : &bytes;
+	size_t per = _i == 0 ? 4 : 3;
+	char line[32], want[256] = "";
+
+	got_init(&g);
+	for (int k = 0; k < 10; k++) {
+		pl_snprintf(line, sizeof(line), "line %03d\n", k);   /* 9 bytes */
+		append("app.log", line);
+		pl_snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s", line);
+	}
+	ck_assert_int_eq(run(&pos, &have, o, &g, &res), 0);
+	ck_assert(res.capped);
+	ck_assert_uint_eq(res.lines, per);
+	/* Rotated while a backlog is left: the old file is finished over the next runs. */
+	move("app.log", "app.log.1");
+	append("app.log", "new 1\nnew 2\n");
+	pl_snprintf(want + strlen(want), sizeof(want) - strlen(want), "new 1\nnew 2\n");
+	for (int k = 0; k < 10 && (k == 0 || res.capped); k++)
+		ck_assert_int_eq(run(&pos, &have, o, &g, &res), 0);
+	ck_assert(!res.capped);
+	ck_assert_str_eq(pl_buf_str(&g.text), want);
+	ck_assert_uint_eq(g.lines, 12);
+	pl_buf_free(&g.text);
+}
+END_TEST
+
+/* A line longer than max_line: handed over cut, once, its rest skipped, also when the
+ * rest comes in a later run. */
+START_TEST(huge_lines)
+{
+	struct pl_tail_opts o = { .from_start = true, .max_line = 16 };
+	struct pl_tail_pos pos;
+	struct pl_tail_result res;
+	struct got g;
+	bool have = false;
+	char big[200];
+
+	got_init(&g);
+	memset(big, 'x', 100);
+	big[100] = '\0';
+	append("app.log", "short\n");
+	append("app.log", big);
+	append("app.log", "\nnext\n");
+	append("app.log", big);       /* cut, no newline yet */
+	ck_assert_int_eq(run(&pos, &have, &o, &g, &res), 0);
+	ck_assert_uint_eq(res.cut, 2);
+	ck_assert_str_eq(pl_buf_str(&g.text), "short\nxxxxxxxxxxxxxxxx\nnext\nxxxxxxxxxxxxxxxx\n");
+	append("app.log", big);
+	append("app.log", "yyy\nafter\n");
+	ck_assert_int_eq(run(&pos, &have, &o, &g, &res), 0);
+	ck_assert_uint_eq(res.cut, 0);
+	ck_assert_uint_eq(res.lines, 1);
+	ck_assert_str_eq(pl_buf_str(&g.text) + g.text.len - 6, "after\n");
+	ck_assert_uint_eq(g.lines, 5);
+	/* A line of exactly max_line bytes is whole. */
+	append("app.log", "0123456789abcdef\n");
+	ck_assert_int_eq(run(&pos, &have, &o, &g, &res), 0);
+	ck_assert_uint_eq(res.cut, 0);
+	ck_assert_uint_eq(res.lines, 1);
+	pl_buf_free(&g.text);
+}
+END_TEST
+
+/* Many blocks: 3 MiB of lines that straddle the 1 MiB reads, none lost or doubled. */
+START_TEST(big_file)
+{
+	struct pl_tail_pos pos;
+	struct pl_tail_result res;
+	struct got g;
+	bool have = false;
+	struct pl_buf all = PL_BUF_INIT;
+	char p[192];
+	int fd;
+
+	got_init(&g);
+	pl_buf_init(&all, 0);
+	for (int k = 0; all.len < (3u << 20); k++)
+		pl_buf_printf(&all, "%d %.*s\n", k, k % 97, "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz");
+	path_of("app.log", p, sizeof(p));
+	fd = open(p, O_WRONLY | O_CREAT, 0600);
+	ck_assert_int_eq(write(fd, all.data, all.len), (ssize_t)all.len);
+	close(fd);
+	ck_assert_int_eq(run(&pos, &have, &from_start, &g, &res), 0);
+	ck_assert_uint_eq(g.text.len, all.len);
+	ck_assert(memcmp(g.text.data, all.data, all.len) == 0);
+	ck_assert_uint_eq(pos.off, all.len);
+	pl_buf_free(&all);
+	pl_buf_free(&g.text);
+}
+END_TEST
+
+/* The position in the store, and a device number changed across a reboot (LVM): the
+ * same inode with the same bytes reads on. */
+START_TEST(pos_store)
+{
+	struct pl_store st;
+	struct pl_tail_pos pos, back;
+	struct pl_tail_result res;
+	struct got g;
+	bool have = false;
+	struct pl_buf text = PL_BUF_INIT;
+	char err[256];
+
+	got_init(&g);
+	append("app.log", "a\nb\n");
+	ck_assert_int_eq(run(&pos, &have, &from_start, &g, &res), 0);
+	pl_store_init(&st, "check_log_errors", "k");
+	ck_assert_int_eq(pl_tail_pos_put(&st, "log", logp, &pos), 0);
+	pl_store_format(&st, &text);
+	pl_store_free(&st);
+	pl_store_init(&st, "check_log_errors", "k");
+	ck_assert_int_eq(pl_store_parse(text.data, text.len, &st, 0, NULL, err, sizeof(err)), 0);
+	ck_assert(pl_tail_pos_get(&st, "log", logp, &back));
+	ck_assert(memcmp(&back, &pos, sizeof(pos)) == 0);
+	ck_assert(!pl_tail_pos_get(&st, "log", "/other", &back));
+	back.dev ^= 0x55;
+	append("app.log", "c\n");
+	ck_assert_int_eq(run(&back, &have, &plain, &g, &res), 0);
+	ck_assert_str_eq(pl_buf_str(&g.text), "a\nb\nc\n");
+	ck_assert(!res.rotated && !res.rewritten);
+	pl_store_free(&st);
+	pl_buf_free(&text);
+	pl_buf_free(&g.text);
+}
+END_TEST
+
+START_TEST(not_regular)
+{
+	struct pl_tail_pos pos;
+	struct pl_tail_result res;
+	struct got g;
+	char err[256];
+
+	got_init(&g);
+	ck_assert_int_eq(mkfifo(logp, 0600), 0);
+	ck_assert_int_eq(pl_tail_read(logp, &pos, false, &plain, collect, &g, &res, err,
+				      sizeof(err)), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+	pl_buf_free(&g.text);
+}
+END_TEST
+
+START_TEST(hold)
+{
+	struct pl_store st;
+	double until;
+
+	pl_store_init(&st, "p", "k");
+	ck_assert_int_eq(pl_hold_apply(&st, "hold", "f", PL_OK, 1000, 600, &until), PL_OK);
+	ck_assert(until == 0);
+	ck_assert_int_eq(pl_hold_apply(&st, "hold", "f", PL_WARNING, 1000, 600, &until),
+			 PL_WARNING);
+	ck_assert(until == 1600);
+	ck_assert_int_eq(pl_hold_apply(&st, "hold", "f", PL_OK, 1300, 600, &until), PL_WARNING);
+	ck_assert(until == 1600);
+	ck_assert_int_eq(pl_hold_apply(&st, "hold", "f", PL_CRITICAL, 1400, 600, &until),
+			 PL_CRITICAL);
+	ck_assert(until == 2000);
+	/* A milder match while a worse one is held: the held one stands. */
+	ck_assert_int_eq(pl_hold_apply(&st, "hold", "f", PL_WARNING, 1500, 600, &until),
+			 PL_CRITICAL);
+	ck_assert(until == 2000);
+	ck_assert_int_eq(pl_hold_apply(&st, "hold", "f", PL_OK, 2000, 600, &until), PL_OK);
+	ck_assert(until == 0);
+	ck_assert_ptr_null(pl_store_find(&st, 0, "hold", "f"));
+	/* No hold: this run's state, and no mark. */
+	ck_assert_int_eq(pl_hold_apply(&st, "hold", "f", PL_CRITICAL, 3000, 0, &until),
+			 PL_CRITICAL);
+	ck_assert_ptr_null(pl_store_find(&st, 0, "hold", "f"));
+	pl_store_free(&st);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- pl_match */
+
+struct hits {
+	struct pl_buf lines;
+	size_t n;
+	unsigned bits;
+};
+
+static void
+on_match(void *ctx, const char *line, size_t len, unsigned bits)
+{
+	struct hits *h = ctx;
+
+	pl_buf_add(&h->lines, line, len);
+	pl_buf_printf(&h->lines, " [%u]\n", bits);
+	h->n++;
+}
+
+/* pl_matcher_scan against the per-line reference, on text. */
+static void
+same_as_reference(const struct pl_matcher *m, const char *text, size_t len)
+{
+	struct hits a = { PL_BUF_INIT, 0, 0 }, b = { PL_BUF_INIT, 0, 0 };
+	size_t pos = 0;
+
+	pl_buf_init(&a.lines, 0);
+	pl_buf_init(&b.lines, 0);
+	pl_matcher_scan(m, text, len, on_match, &a);
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t le = nl ? (size_t)(nl - text) : len;
+		bool hit;
+		unsigned bits = pl_matcher_line(m, text + pos, le - pos, &hit);
+
+		if (hit)
+			on_match(&b, text + pos, le - pos, bits);
+		pos = le + 1;
+	}
+	ck_assert_uint_eq(a.n, b.n);
+	ck_assert_str_eq(pl_buf_str(&a.lines), pl_buf_str(&b.lines));
+	pl_buf_free(&a.lines);
+	pl_buf_free(&b.lines);
+}
+
+START_TEST(match_fixed_and_regex)
+{
+	static const char text[] =
+		"Dec  1 10:00:01 host sshd[1]: Failed password for root from 10.0.0.1 port 22\n"
+		"Dec  1 10:00:02 host kernel: EXT4-fs error (device sda1): bad block\n"
+		"Dec  1 10:00:03 host app: error: expected error, ignore me\n"
+		"Dec  1 10:00:04 host app: all fine\n"
+		"Dec  1 10:00:05 host app: segfault at 0 ip error\n"
+		"no newline at the end: error";
+	struct pl_matcher m;
+	struct hits h = { PL_BUF_INIT, 0, 0 };
+	char err[256];
+
+	pl_matcher_init(&m);
+	ck_assert_int_eq(pl_matcher_add(&m, "error", false, true, 1, err, sizeof(err)), 0);
+	ck_assert_int_eq(pl_matcher_add(&m, "Failed password for .* from", true, true, 2, err,
+					sizeof(err)), 0);
+	ck_assert_int_eq(pl_matcher_add(&m, "ignore me$", true, false, 4, err, sizeof(err)), 0);
+	ck_assert_int_eq(pl_matcher_add(&m, "segfault|oom-kill", true, true, 8, err,
+					sizeof(err)), 0);
+	ck_assert_uint_eq(m.v[1].nlit, 1);
+	ck_assert_uint_eq(m.v[3].nlit, 2);
+	pl_buf_init(&h.lines, 0);
+	ck_assert_uint_eq(pl_matcher_scan(&m, text, strlen(text), on_match, &h), 5);
+	ck_assert_str_eq(pl_buf_str(&h.lines),
+			 "Dec  1 10:00:01 host sshd[1]: Failed password for root from 10.0.0.1 port 22 [2]\n"
+			 "Dec  1 10:00:02 host kernel: EXT4-fs error (device sda1): bad block [1]\n"
+			 "Dec  1 10:00:03 host app: error: expected error, ignore me [5]\n"
+			 "Dec  1 10:00:05 host app: segfault at 0 ip error [9]\n"
+			 "no newline at the end: error [1]\n");
+	same_as_reference(&m, text, strlen(text));
+	/* Refusals: empty, a newline, a bad regex; the message does not quote it. */
+	ck_assert_int_eq(pl_matcher_add(&m, "", false, true, 1, err, sizeof(err)), -1);
+	ck_assert_int_eq(pl_matcher_add(&m, "a\nb", false, true, 1, err, sizeof(err)), -1);
+	ck_assert_int_eq(pl_matcher_add(&m, "sec(ret", true, true, 1, err, sizeof(err)), -1);
+	ck_assert_ptr_null(strstr(err, "sec(ret"));
+	ck_assert_int_eq(pl_matcher_add(&m, "a++++++++++++++++++++++++", true, true, 1, err,
+					sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "repetition"));
+	ck_assert_int_eq(pl_matcher_add(&m, "x[*+?]+y", true, true, 1, err, sizeof(err)), 0);
+	pl_matcher_free(&m);
+	pl_buf_free(&h.lines);
+}
+END_TEST
+
+/* The literals a regex cannot match without. */
+static const struct {
+	const char *re;
+	size_t n;
+	const char *lits;     /* joined by '|' */
+} lit_cases[] = {
+	{ "Failed password for .* from", 1, "Failed password for " },
+	{ "error|fail(ed|ure)", 2, "error|fail" },
+	{ "colou?r", 1, "colo" },
+	{ "ab+c", 1, "ab" },
+	{ "a{2}bcd", 1, "bcd" },
+	{ "x\\.y", 1, "x.y" },
+	{ "\\bword\\b", 1, "word" },
+	{ "[ab]cd|ef", 2, "cd|ef" },
+	{ "^kernel: .*(oops|panic)", 1, "kernel: " },
+	{ "a|b", 0, "" },          /* one-byte literals are no help */
+	{ ".*", 0, "" },
+	{ "(a|b)c", 0, "" },
+	{ "[]x]yz", 1, "yz" },
+	{ "[[:digit:]]+ errors", 1, " errors" },
+};
+
+START_TEST(regex_literals)
+{
+	char buf[256], joined[256] = "";
+	const char *lit[8];
+	size_t len[8];
+	size_t n = pl_regex_literals(lit_cases[_i].re, buf, lit, len, 8);
+
+	ck_assert_uint_eq(n, lit_cases[_i].n);
+	for (size_t k = 0; k < n; k++)
+		pl_snprintf(joined + strlen(joined), sizeof(joined) - strlen(joined), "%s%.*s",
+			    k ? "|" : "", (int)len[k], lit[k]);
+	ck_assert_str_eq(joined, lit_cases[_i].lits);
+}
+END_TEST
+
+START_TEST(count_lines)
+{
+	size_t end;
+	bool tl;
+
+	ck_assert_uint_eq(pl_count_lines("a\nb\nc", 5, 0, 0, &end, &tl), 2);
+	ck_assert_uint_eq(end, 4);
+	ck_assert_uint_eq(pl_count_lines("a\nb\nc\n", 6, 2, 0, &end, &tl), 2);
+	ck_assert_uint_eq(end, 4);
+	ck_assert_uint_eq(pl_count_lines("abc", 3, 0, 0, &end, &tl), 0);
+	ck_assert_uint_eq(end, 0);
+	ck_assert_uint_eq(pl_count_lines(NULL, 0, 0, 0, &end, &tl), 0);
+	ck_assert_uint_eq(pl_count_lines("ab\nabcd\nx\n", 11, 0, 3, &end, &tl), 1);
+	ck_assert(tl);
+	ck_assert_uint_eq(end, 3);
+	ck_assert_uint_eq(pl_count_lines("abc\n", 4, 0, 3, &end, &tl), 1);
+	ck_assert(!tl);
+}
+END_TEST
+
+TCase *
+tc_tail(void)
+{
+	TCase *tc = tcase_create("tail");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, first_run_at_end);
+	tcase_add_test(tc, first_run_from_start);
+	tcase_add_loop_test(tc, rotate_rename, 0,
+			    (int)(sizeof(rotated_names) / sizeof(rotated_names[0])));
+	tcase_add_test(tc, rotate_same_size_same_mtime);
+	tcase_add_loop_test(tc, rotate_compressed_or_gone, 0, 2);
+	tcase_add_loop_test(tc, copytruncate, 0, 3);
+	tcase_add_test(tc, rewritten);
+	tcase_add_test(tc, missing_between);
+	tcase_add_loop_test(tc, caps, 0, 2);
+	tcase_add_test(tc, huge_lines);
+	tcase_add_test(tc, big_file);
+	tcase_add_test(tc, pos_store);
+	tcase_add_test(tc, not_regular);
+	tcase_add_test(tc, hold);
+	tcase_add_test(tc, match_fixed_and_regex);
+	tcase_add_loop_test(tc, regex_literals, 0,
+			    (int)(sizeof(lit_cases) / sizeof(lit_cases[0])));
+	tcase_add_test(tc, count_lines);
+	return tc;
+}
