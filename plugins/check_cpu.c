@@ -306,16 +306,10 @@ cpu_each(const struct cpu_config *cfg, struct pl_result *r, const struct pl_proc
 		pl_metric_missing(m, PL_MISSING_RUN, "no CPU has two comparable readings yet", NULL);
 }
 
-/* A part of the summary (before, then text) that shows the metric labelled label. */
-static void
-summary_part(struct pl_result *r, const char *label, const char *before, const char *text)
-{
-	pl_result_summary_add(r, "%s", before);
-	pl_result_summary_metric(r, pl_result_metric(r, label), "%s", text);
-}
-
 /* "62.1% busy (user 12%, system 4.9%, iowait 45.2%), busiest cpu3 99%", and a word on
- * steal, which a guest's admin cannot see from inside otherwise. */
+ * steal, which a guest's admin cannot see from inside otherwise. Each part that shows a
+ * metric names it and is tied to it, so that a breach is named right there ("99.9% busy
+ * (warning over 80%)"), or leads the line when it is the worst, never twice. */
 static void
 cpu_summary(struct pl_result *r, const double pct[PL_CPU_NFIELDS], double busiest, int id)
 {
@@ -325,18 +319,19 @@ cpu_summary(struct pl_result *r, const double pct[PL_CPU_NFIELDS], double busies
 	pl_unit_human(h2, sizeof(h2), pct[0], PL_U_PERCENT);
 	pl_unit_human(h3, sizeof(h3), pct[2], PL_U_PERCENT);
 	pl_unit_human(h4, sizeof(h4), pct[PL_CPU_IOWAIT], PL_U_PERCENT);
-	/* Each part that shows a metric is tied to it, so that a breach is named right there
-	 * ("99.9% busy (warning over 80%)") rather than again before the summary. */
 	pl_result_summary(r, "%s", "");
 	pl_result_summary_metric(r, pl_result_metric(r, "busy"), "%s busy", h1);
-	summary_part(r, "user", " (user ", h2);
-	summary_part(r, "system", ", system ", h3);
-	summary_part(r, "iowait", ", iowait ", h4);
+	pl_result_summary_add(r, " (");
+	pl_result_summary_metric(r, pl_result_metric(r, "user"), "user %s", h2);
+	pl_result_summary_add(r, ", ");
+	pl_result_summary_metric(r, pl_result_metric(r, "system"), "system %s", h3);
+	pl_result_summary_add(r, ", ");
+	pl_result_summary_metric(r, pl_result_metric(r, "iowait"), "iowait %s", h4);
 	pl_result_summary_add(r, ")");
 	if (id >= 0) {
-		pl_result_summary_add(r, ", busiest cpu%d ", id);
-		summary_part(r, "max_cpu_busy", "", pl_unit_human(hb, sizeof(hb), busiest,
-								  PL_U_PERCENT));
+		pl_result_summary_add(r, ", ");
+		pl_result_summary_metric(r, pl_result_metric(r, "max_cpu_busy"), "busiest cpu%d %s",
+					 id, pl_unit_human(hb, sizeof(hb), busiest, PL_U_PERCENT));
 	}
 	if (!isnan(pct[PL_CPU_STEAL]) && pct[PL_CPU_STEAL] >= 0.1)
 		pl_result_line(r, "steal %s: the hypervisor ran other guests on these CPUs",

@@ -530,19 +530,32 @@ dio_zero(void *ctxp)
 
 static const struct pl_sample_ops dio_ops = { dio_read, dio_store, dio_load, dio_zero };
 
-/* "(r 1.2MiB/s, w 20.5MiB/s, await 4.1ms)": the figures that are known. */
+/* "3 devices, busiest sda 2.9% util (r 446.7KiB/s, w 311.1KiB/s, await 920us)": each
+ * figure that is a metric tied to it, so that a breach is named there, once. */
 static void
-brief(char *buf, size_t len, const struct pl_diskstats_rates *v)
+dio_summary(struct pl_result *r, size_t n, const struct dev *d,
+	    const struct pl_diskstats_rates *v)
 {
-	char a[32], b[32], c[32];
+	struct pl_item *it = pl_result_item(r, "device", d->show);
+	char h[32], e[SHOW_LEN * 4];
 
-	pl_unit_human(a, sizeof(a), v->rbytes, PL_U_BYTES_PER_S);
-	pl_unit_human(b, sizeof(b), v->wbytes, PL_U_BYTES_PER_S);
-	if (isnan(v->await))
-		pl_snprintf(buf, len, "r %s, w %s", a, b);
+	if (n == 1)
+		pl_result_summary(r, "%s", esc(d->show, e, sizeof(e)));
 	else
-		pl_snprintf(buf, len, "r %s, w %s, await %s", a, b,
-			    pl_unit_human(c, sizeof(c), v->await, PL_U_SECONDS));
+		pl_result_summary(r, "%zu devices, busiest %s", n, esc(d->show, e, sizeof(e)));
+	if (!isnan(v->util))
+		pl_result_summary_metric(r, pl_item_find_metric(it, "util"), " %s util",
+					 pl_unit_human(h, sizeof(h), v->util, PL_U_PERCENT));
+	pl_result_summary_add(r, " (");
+	pl_result_summary_metric(r, pl_item_find_metric(it, "read_bytes"), "r %s",
+				 pl_unit_human(h, sizeof(h), v->rbytes, PL_U_BYTES_PER_S));
+	pl_result_summary_add(r, ", ");
+	pl_result_summary_metric(r, pl_item_find_metric(it, "write_bytes"), "w %s",
+				 pl_unit_human(h, sizeof(h), v->wbytes, PL_U_BYTES_PER_S));
+	if (!isnan(v->await))
+		pl_result_summary_add(r, ", await %s",
+				      pl_unit_human(h, sizeof(h), v->await, PL_U_SECONDS));
+	pl_result_summary_add(r, ")");
 }
 
 /* The metrics of one device (labels DEV_read_bytes...). Figures missing for this run
@@ -714,7 +727,7 @@ dio_evaluate(const struct dio_ctx *x, enum pl_basis basis, double dt, struct pl_
 	const struct slot *now = &x->s[0], *then = &x->s[1];
 	struct pl_diskstats_rates best, v;
 	const struct dev *busiest = NULL;
-	char b[128], h[32], u[48] = "", e[SHOW_LEN * 4];
+	char e[SHOW_LEN * 4];
 
 	for (size_t i = 0, k = 0; i < now->n; i++) {
 		const struct dev *d = &now->v[i];
@@ -750,15 +763,7 @@ dio_evaluate(const struct dio_ctx *x, enum pl_basis basis, double dt, struct pl_
 		pl_result_summary(r, "%zu device%s, no rates this run", now->n, now->n == 1 ? "" : "s");
 		return;
 	}
-	brief(b, sizeof(b), &best);
-	if (!isnan(best.util))
-		pl_snprintf(u, sizeof(u), " %s util", pl_unit_human(h, sizeof(h), best.util,
-								     PL_U_PERCENT));
-	esc(busiest->show, e, sizeof(e));
-	if (now->n == 1)
-		pl_result_summary(r, "%s%s (%s)", e, u, b);
-	else
-		pl_result_summary(r, "%zu devices, busiest %s%s (%s)", now->n, e, u, b);
+	dio_summary(r, now->n, busiest, &best);
 }
 
 /* No device to report: which rule left them out (named by option, never by value), or

@@ -150,6 +150,7 @@ struct hw_summary {
 	size_t n, unreadable;
 	const struct pl_hwmon_chip *hot_chip;
 	const struct pl_hwmon_sensor *hot;
+	const struct pl_metric *hot_m;     /* its metric: the summary's figure is tied to it */
 	double fan_lo, fan_hi;
 	size_t fans;
 	char first_why[160];
@@ -267,6 +268,8 @@ hw_sensor(const struct hw_config *cfg, const struct pl_common *com, struct pl_re
 		pl_debug(com, 1, "%s (%s/%s): %s", label, chip, s->attr, s->why);
 	} else {
 		sensor_tally(c, s, sum);
+		if (sum->hot == s)
+			sum->hot_m = m;
 	}
 	for (size_t i = 0; i < v.nfindings; i++)
 		pl_item_finding(it, v.findings[i].state, "%s", v.findings[i].text);
@@ -320,12 +323,18 @@ hw_summary(struct pl_result *r, const struct hw_summary *sum)
 		pl_hwmon_default_ranges(s, &w, &c);
 		pl_name_str(chip, sizeof(chip), chip_shown(sum->hot_chip));
 		pl_name_str(lab, sizeof(lab), s->label);
-		pl_buf_printf(&b, ", hottest %s %s %s", chip, lab,
-			      pl_unit_human(h1, sizeof(h1), s->value, PL_U_CELSIUS));
-		if (w.set || c.set)
-			pl_buf_printf(&b, " (%s %s)", w.set ? "max" : "crit",
-				      pl_unit_human(h2, sizeof(h2), w.set ? w.end : c.end,
-						    PL_U_CELSIUS));
+		pl_result_summary(r, "%s, ", pl_buf_str(&b));
+		pl_buf_reset(&b);
+		/* Tied to its metric: a breach is named there, not again before. */
+		pl_result_summary_metric(r, sum->hot_m, "hottest %s %s %s", chip, lab,
+					 pl_unit_human(h1, sizeof(h1), s->value, PL_U_CELSIUS));
+		if (w.set || c.set) {
+			pl_result_summary_add(r, " ");
+			pl_result_summary_aside(r, sum->hot_m, "(%s %s)", w.set ? "max" : "crit",
+						pl_unit_human(h2, sizeof(h2),
+							      w.set ? w.end : c.end,
+							      PL_U_CELSIUS));
+		}
 	}
 	if (sum->fans == 1)
 		pl_buf_printf(&b, ", fan %s", pl_unit_human(h1, sizeof(h1), sum->fan_lo, PL_U_RPM));
@@ -335,7 +344,10 @@ hw_summary(struct pl_result *r, const struct hw_summary *sum)
 			      pl_unit_human(h2, sizeof(h2), sum->fan_hi, PL_U_RPM));
 	if (sum->unreadable)
 		pl_buf_printf(&b, ", %zu unreadable", sum->unreadable);
-	pl_result_summary(r, "%s", pl_buf_str(&b));
+	if (sum->hot != NULL)
+		pl_result_summary_add(r, "%s", pl_buf_str(&b));
+	else
+		pl_result_summary(r, "%s", pl_buf_str(&b));
 	pl_buf_free(&b);
 }
 

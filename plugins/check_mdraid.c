@@ -188,9 +188,17 @@ array_report(struct pl_item *it, const struct pl_mdstat *st, const struct pl_md_
 		pl_item_fact(it, "chunk", "%lluK", (unsigned long long)a->chunk_kb);
 }
 
+/* A figure in the briefs that is a metric's ("5.7%", md0_sync): bytes start .. end - 1. */
+struct md_figure {
+	size_t start, end;
+	const struct pl_metric *m;
+};
+
 struct md_tally {
 	size_t checked, healthy, excluded, malformed;
 	struct pl_buf briefs;          /* "md0 raid1 [UU], md1 raid5 [UUU_] degraded" */
+	struct md_figure *figs;        /* in order; at most one per array */
+	size_t nfigs, figs_cap;
 	size_t rebuilding, degraded, inactive, checking;
 };
 
@@ -226,7 +234,40 @@ md_array(const struct md_config *cfg, const struct pl_common *c, const struct pl
 	t->checking += j.checking;
 	if (t->briefs.len)
 		pl_buf_puts(&t->briefs, ", ");
+	if (j.brief_sync > 0 && t->nfigs == t->figs_cap) {
+		size_t ncap = t->figs_cap ? t->figs_cap * 2 : 8;
+		struct md_figure *v = realloc(t->figs, ncap * sizeof(*v));
+
+		if (v != NULL) {
+			t->figs = v;
+			t->figs_cap = ncap;
+		}
+	}
+	if (j.brief_sync > 0 && t->nfigs < t->figs_cap)
+		t->figs[t->nfigs++] = (struct md_figure){
+			t->briefs.len + j.brief_sync, t->briefs.len + strlen(j.brief),
+			pl_item_find_metric(pl_result_item(r, "array", a->name), "sync") };
 	pl_buf_puts(&t->briefs, j.brief);
+}
+
+/* The briefs into the summary, each sync figure tied to its metric: a breach of a range
+ * on md0_sync is named there, once. */
+static void
+md_briefs(struct pl_result *r, const struct md_tally *t)
+{
+	const char *s = pl_buf_str(&t->briefs);
+	size_t pos = 0;
+
+	for (size_t i = 0; i < t->nfigs; i++) {
+		const struct md_figure *f = &t->figs[i];
+
+		if (f->start < pos || f->end > t->briefs.len)
+			continue;
+		pl_result_summary_add(r, "%.*s", (int)(f->start - pos), s + pos);
+		pl_result_summary_metric(r, f->m, "%.*s", (int)(f->end - f->start), s + f->start);
+		pos = f->end;
+	}
+	pl_result_summary_add(r, "%s", s + pos);
 }
 
 /* An include rule that names one array, without wildcards, promises that it exists. */
@@ -254,9 +295,13 @@ md_summary(struct pl_result *r, const struct md_tally *t, bool problems)
 
 	pl_buf_init(&b, 512);
 	if (t->checked == 1 && !problems) {
-		pl_buf_puts(&b, pl_buf_str(&t->briefs));
+		pl_result_summary(r, "%s", "");
+		md_briefs(r, t);
+		return;
 	} else if (!problems && t->briefs.len + 12 <= 76) {
-		pl_buf_printf(&b, "%zu arrays: %s", t->checked, pl_buf_str(&t->briefs));
+		pl_result_summary(r, "%zu arrays: ", t->checked);
+		md_briefs(r, t);
+		return;
 	} else if (problems) {
 		/* The findings lead the line and name the arrays; one array needs no more. */
 		if (t->checked > 1 && t->healthy > 0)
@@ -369,6 +414,7 @@ md_evaluate(const struct md_config *cfg, const struct pl_common *c, const struct
 		md_summary(r, &t, pl_result_state(r) != PL_OK);
 	}
 	pl_buf_free(&t.briefs);
+	free(t.figs);
 }
 
 int

@@ -138,16 +138,18 @@ mem_evaluate(const struct mem_config *cfg, struct pl_result *r, const struct pl_
 	pl_unit_human(h1, sizeof(h1), u->used_pct, PL_U_PERCENT);
 	pl_unit_human(h2, sizeof(h2), u->used, PL_U_BYTES);
 	pl_unit_human(h3, sizeof(h3), u->total, PL_U_BYTES);
-	/* Each part that shows a metric is tied to it, so that a breach is named right there
-	 * ("83.2% used (warning over 80%)") rather than again before the summary. */
+	/* Each part that shows a metric names it and is tied to it, so that a breach is
+	 * named right there ("83.2% used (warning over 80%)"), or leads the line when it is
+	 * the worst, never twice. */
 	pl_result_summary(r, "%s", "");
 	pl_result_summary_metric(r, pl_result_metric(r, "used_pct"), "%s used", h1);
 	pl_result_summary_add(r, " (");
-	pl_result_summary_metric(r, pl_result_metric(r, "used"), "%s", h2);
-	pl_result_summary_add(r, " of %s)", h3);
+	pl_result_summary_metric(r, pl_result_metric(r, "used"), "%s of %s", h2, h3);
+	pl_result_summary_add(r, ")");
 	if (u->swap_total > 0) {
 		pl_unit_human(h4, sizeof(h4), u->swap_pct, PL_U_PERCENT);
-		pl_result_summary_metric(r, pl_result_metric(r, "swap_used_pct"), ", swap %s used",
+		pl_result_summary_add(r, ", ");
+		pl_result_summary_metric(r, pl_result_metric(r, "swap_used_pct"), "swap %s used",
 					 h4);
 	} else {
 		pl_result_summary_add(r, ", no swap");

@@ -679,14 +679,52 @@ busiest_of(const struct net_if *f, size_t n)
 	return best;
 }
 
-/* The summary, "eth0 up 1Gbit/s: rx 12.3Mbit/s (1.2%), tx 4.5Mbit/s (0.5%); 3
- * interfaces", and the check's own lines. */
+/* One direction of the summary, "rx 12.3Mbit/s (1.2%)": each figure tied to its
+ * metric, so that a breach is named there, once. */
+static void
+net_direction(struct pl_result *r, struct pl_item *it, int d, double bits, double util)
+{
+	static const char *const dir[2] = { "rx", "tx" };
+	char h[32], name[16];
+
+	pl_snprintf(name, sizeof(name), "%s_bits", dir[d]);
+	pl_result_summary_metric(r, pl_item_find_metric(it, name), "%s %s", dir[d],
+				 pl_unit_human(h, sizeof(h), bits, PL_U_BITS_PER_S));
+	if (isnan(util))
+		return;
+	pl_snprintf(name, sizeof(name), "%s_util", dir[d]);
+	pl_result_summary_add(r, " ");
+	pl_result_summary_metric(r, pl_item_find_metric(it, name), "(%s)",
+				 pl_unit_human(h, sizeof(h), util, PL_U_PERCENT));
+}
+
+/* "eth0 up 1Gbit/s: rx 12.3Mbit/s (1.2%), tx 4.5Mbit/s (0.5%); 3 interfaces" */
+static void
+net_summary(struct pl_result *r, const struct net_if *f, size_t n)
+{
+	struct pl_item *it = pl_result_item(r, "interface", f->now->name);
+	const char *w = link_word(&f->link);
+	char sp[32], e[SHOW_MAX];
+
+	pl_result_summary(r, "%s%s%s", show_name(f->now->name, e, sizeof(e)), w[0] ? " " : "", w);
+	if (!isnan(f->speed))
+		pl_result_summary_add(r, " %s", pl_unit_human(sp, sizeof(sp), f->speed,
+							      PL_U_BITS_PER_S));
+	pl_result_summary_add(r, ": ");
+	net_direction(r, it, 0, f->r.rate[PL_ND_RX_BYTES] * 8, f->r.util[0]);
+	pl_result_summary_add(r, ", ");
+	net_direction(r, it, 1, f->r.rate[PL_ND_TX_BYTES] * 8, f->r.util[1]);
+	if (n > 1)
+		pl_result_summary_add(r, "; %zu interfaces", n);
+}
+
+/* The summary and the check's own lines. */
 static void
 net_report(const struct net_config *cfg, const struct net_sel *s, const char *basis,
 	   struct pl_result *r)
 {
 	struct pl_buf b = PL_BUF_INIT;
-	char sp[32], rx[64], tx[64], e[SHOW_MAX];
+	char e[SHOW_MAX];
 
 	pl_buf_init(&b, 2048);
 	pl_result_line(r, "%s, %zu interface%s checked", basis, s->n, s->n == 1 ? "" : "s");
@@ -709,22 +747,8 @@ net_report(const struct net_config *cfg, const struct net_sel *s, const char *ba
 			pl_result_line(r, "--speed %s=...: no checked interface matches it",
 				       show_name(cfg->speeds[i].pattern, e, sizeof(e)));
 	}
-	if (s->n > 0) {
-		const struct net_if *f = &s->v[busiest_of(s->v, s->n)];
-		const char *w = link_word(&f->link);
-
-		pl_buf_reset(&b);
-		pl_buf_printf(&b, "%s%s%s", show_name(f->now->name, e, sizeof(e)), w[0] ? " " : "", w);
-		if (!isnan(f->speed))
-			pl_buf_printf(&b, " %s", pl_unit_human(sp, sizeof(sp), f->speed,
-							       PL_U_BITS_PER_S));
-		rate_text(rx, sizeof(rx), f->r.rate[PL_ND_RX_BYTES] * 8, f->r.util[0]);
-		rate_text(tx, sizeof(tx), f->r.rate[PL_ND_TX_BYTES] * 8, f->r.util[1]);
-		pl_buf_printf(&b, ": rx %s, tx %s", rx, tx);
-		if (s->n > 1)
-			pl_buf_printf(&b, "; %zu interfaces", s->n);
-		pl_result_summary(r, "%s", pl_buf_str(&b));
-	}
+	if (s->n > 0)
+		net_summary(r, &s->v[busiest_of(s->v, s->n)], s->n);
 	pl_buf_free(&b);
 }
 

@@ -160,6 +160,18 @@ struct problem {
 	bool metric;
 	size_t idx;                  /* into r->lines or r->metrics */
 	bool shown;                  /* named in full on the status line */
+	size_t part;                 /* 1 + the summary mark it shows (it leads the line) */
+};
+
+/* The problems of a rendering, worst first, and what they take from the summary. */
+struct plan {
+	struct problem *pv;
+	size_t np;
+	/* Per metric: 1 + the index of the first metric of its group. Metrics of one item
+	 * without a value for one reason are one problem ("eth0 rx_util, tx_util (not
+	 * judged: ...)"): the reason once. 0: not a problem. */
+	size_t *owner;
+	unsigned char *lifted;       /* per summary mark: LIFT_LEAD, LIFT_ALONG or 0 */
 };
 
 static int
@@ -169,71 +181,300 @@ problem_cmp(const void *a, const void *b)
 
 	if (x->sev != y->sev)
 		return y->sev - x->sev;
+	if ((x->part != 0) != (y->part != 0))
+		return x->part != 0 ? -1 : 1;
+	if (x->part != y->part)
+		return x->part < y->part ? -1 : 1;
 	if (x->metric != y->metric)
 		return x->metric - y->metric;
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-static bool
-in_summary(const struct pl_result *r, const struct pl_metric *m)
+/* A summary part that leads the line (LIFT_LEAD), or one that leaves the summary with
+ * the part before it (LIFT_ALONG: the "(1.6%)" after "rx 15.8Mbit/s"). */
+enum { LIFT_LEAD = 1, LIFT_ALONG = 2 };
+
+/* The first summary mark that shows m, or -1. */
+static long
+mark_of(const struct pl_result *r, const struct pl_metric *m)
 {
 	for (size_t k = 0; k < r->nmarks; k++)
-		if (r->marks[k].m == m)
-			return true;
-	return false;
+		if (r->marks[k].m == m && !r->marks[k].aside)
+			return (long)k;
+	return -1;
 }
 
-/* The problems, worst first; *n of them. NULL when there are none (or no memory). */
-static struct problem *
-problems(const struct pl_result *r, size_t *n)
+/* The part that says more of mark k's item in parentheses right after it ("rx
+ * 15.8Mbit/s (1.6%)"), or -1: it cannot stay when part k leaves. */
+static long
+companion(const struct pl_result *r, size_t k)
 {
-	struct problem *v = malloc((r->nlines + r->nmetrics + 1) * sizeof(*v));
+	const struct pl_mark *a = &r->marks[k], *b = k + 1 < r->nmarks ? a + 1 : NULL;
+	const char *s = r->summary.data;
 
-	*n = 0;
-	if (v == NULL)
-		return NULL;
-	for (size_t i = 0; i < r->nlines; i++)
-		if (r->lines[i].state > PL_OK)
-			v[(*n)++] = (struct problem){ pl_state_severity(
-				(enum pl_state)r->lines[i].state), false, i, false };
-	for (size_t i = 0; i < r->nmetrics; i++)
-		if (r->metrics[i]->state != PL_OK && !in_summary(r, r->metrics[i]))
-			v[(*n)++] = (struct problem){ pl_state_severity(r->metrics[i]->state),
-						      true, i, false };
-	qsort(v, *n, sizeof(*v), problem_cmp);
-	return v;
+	if (b == NULL || b->aside || a->m->item == NULL || b->m->item != a->m->item ||
+	    b->start != a->end + 1 || b->end > r->summary.len || b->end < b->start + 2 ||
+	    s[a->end] != ' ' || s[b->start] != '(' || s[b->end - 1] != ')')
+		return -1;
+	return (long)k + 1;
 }
 
+static bool
+same_text(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Two metrics of one item that have no value for the same reason, in the same state. */
+static bool
+same_reason(const struct pl_metric *a, const struct pl_metric *b)
+{
+	return a->item != NULL && a->item == b->item && isnan(a->value) && isnan(b->value) &&
+	       a->state == b->state && same_text(a->why, b->why) && same_text(a->fix, b->fix) &&
+	       pl_metric_by_rule(a) && pl_metric_by_rule(b);
+}
+
+static size_t
+metric_index(const struct pl_result *r, const struct pl_metric *m)
+{
+	size_t i = 0;
+
+	while (i + 1 < r->nmetrics && r->metrics[i] != m)
+		i++;
+	return i;
+}
+
+/* Which summary parts lead the line: when the worst problem is a metric shown in the
+ * summary, and the line would otherwise start with something milder (a warning finding,
+ * or a milder part earlier in the summary), the worst parts (at most three) lead. */
 static void
-problem_put(struct pl_buf *b, const struct pl_result *r, const struct problem *p)
+lift_parts(const struct pl_result *r, struct plan *p)
 {
-	if (p->metric)
-		metric_problem(b, r->metrics[p->idx], true);
-	else
-		line_put(b, &r->lines[p->idx]);
-}
-
-/* The summary, with the limit after each part that shows a metric with a problem. */
-static void
-summary_put(struct pl_buf *b, const struct pl_result *r)
-{
-	size_t pos = 0;
+	int first = p->np ? p->pv[0].sev : -1, worst = first;
+	size_t nlift = 0;
 
 	for (size_t k = 0; k < r->nmarks; k++) {
-		const struct pl_mark *mk = &r->marks[k];
-		size_t end = mk->end < r->summary.len ? mk->end : r->summary.len;
+		const struct pl_metric *m = r->marks[k].m;
+		int sev = pl_state_severity(m->state);
 
-		if (end < pos)
+		if (m->state == PL_OK || r->marks[k].aside)
 			continue;
-		pl_buf_add(b, r->summary.data + pos, end - pos);
-		pos = end;
-		if (mk->m->state != PL_OK) {
+		if (first < 0)
+			first = sev;
+		if (sev > worst)
+			worst = sev;
+	}
+	if (worst <= first)
+		return;
+	for (size_t k = 0; k < r->nmarks && nlift < 3; k++) {
+		const struct pl_metric *m = r->marks[k].m;
+		long j;
+
+		if (m->state == PL_OK || pl_state_severity(m->state) != worst ||
+		    r->marks[k].aside || mark_of(r, m) != (long)k || p->lifted[k])
+			continue;
+		p->lifted[k] = LIFT_LEAD;
+		p->pv[p->np++] = (struct problem){ worst, true, metric_index(r, m), false, k + 1 };
+		nlift++;
+		j = companion(r, k);
+		if (j < 0 || p->lifted[j])
+			continue;
+		/* What left with the part is said among the problems when it is one. */
+		p->lifted[j] = LIFT_ALONG;
+		m = r->marks[j].m;
+		if (m->state != PL_OK)
+			p->pv[p->np++] = (struct problem){ pl_state_severity(m->state), true,
+							   metric_index(r, m), false, 0 };
+	}
+}
+
+/* The problems, worst first. Returns 0, or -1 when out of memory (p is then empty). */
+static int
+plan_make(const struct pl_result *r, struct plan *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->pv = malloc((r->nlines + r->nmetrics + 4) * sizeof(*p->pv));
+	p->owner = calloc(r->nmetrics + 1, sizeof(*p->owner));
+	p->lifted = calloc(r->nmarks + 1, sizeof(*p->lifted));
+	if (p->pv == NULL || p->owner == NULL || p->lifted == NULL)
+		return -1;
+	for (size_t i = 0; i < r->nlines; i++)
+		if (r->lines[i].state > PL_OK)
+			p->pv[p->np++] = (struct problem){ pl_state_severity(
+				(enum pl_state)r->lines[i].state), false, i, false, 0 };
+	for (size_t i = 0; i < r->nmetrics; i++) {
+		const struct pl_metric *m = r->metrics[i];
+		bool joined = false;
+
+		if (m->state == PL_OK || mark_of(r, m) >= 0)
+			continue;
+		/* The item's metrics come one after another: a look at the last few problems
+		 * finds the group (and keeps this linear). */
+		for (size_t j = p->np, seen = 0; j > 0 && seen < 16 && p->pv[j - 1].metric &&
+		     !joined; j--, seen++)
+			if (same_reason(r->metrics[p->pv[j - 1].idx], m)) {
+				p->owner[i] = p->pv[j - 1].idx + 1;
+				joined = true;
+			}
+		if (joined)
+			continue;
+		p->owner[i] = i + 1;
+		p->pv[p->np++] = (struct problem){ pl_state_severity(m->state), true, i, false, 0 };
+	}
+	qsort(p->pv, p->np, sizeof(*p->pv), problem_cmp);
+	lift_parts(r, p);
+	qsort(p->pv, p->np, sizeof(*p->pv), problem_cmp);
+	return 0;
+}
+
+static void
+plan_free(struct plan *p)
+{
+	free(p->pv);
+	free(p->owner);
+	free(p->lifted);
+}
+
+/* A metric problem with the others of its group: "eth0 rx_util, tx_util (not judged:
+ * the kernel does not know eth0's link speed; ...)". */
+static void
+group_put(struct pl_buf *b, const struct pl_result *r, const struct plan *p, size_t idx)
+{
+	const struct pl_metric *m = r->metrics[idx];
+	size_t n = 0;
+
+	for (size_t k = idx + 1; k < r->nmetrics; k++)
+		n += p->owner[k] == idx + 1;
+	if (n == 0) {
+		metric_problem(b, m, true);
+		return;
+	}
+	metric_name(b, m, true);
+	for (size_t k = idx + 1; k < r->nmetrics; k++)
+		if (p->owner[k] == idx + 1)
+			pl_buf_printf(b, ", %s", r->metrics[k]->name);
+	pl_buf_putc(b, ' ');
+	metric_limit(b, m, NULL, 0, false);
+}
+
+static void
+problem_put(struct pl_buf *b, const struct pl_result *r, const struct plan *p,
+	    const struct problem *q)
+{
+	const struct pl_mark *mk;
+
+	if (q->part != 0) {
+		/* The part as the plugin wrote it, and its limit: the figure once. An item's
+		 * metric is said as any item's problem is ("sda util 95% (...)"): a part
+		 * written to follow the item's name would lose it. */
+		mk = &r->marks[q->part - 1];
+		if (mk->start < mk->end && mk->end <= r->summary.len && mk->m->item == NULL) {
+			pl_buf_add(b, r->summary.data + mk->start, mk->end - mk->start);
+			pl_buf_putc(b, ' ');
+			metric_limit(b, mk->m, NULL, 0, true);
+			return;
+		}
+	}
+	if (q->metric)
+		group_put(b, r, p, q->idx);
+	else
+		line_put(b, &r->lines[q->idx]);
+}
+
+/* The next kept byte at or after i (n: none), and the last kept one before i (n: none). */
+static size_t
+kept_after(const bool *drop, size_t n, size_t i)
+{
+	while (i < n && drop[i])
+		i++;
+	return i;
+}
+
+static size_t
+kept_before(const bool *drop, size_t n, size_t i)
+{
+	while (i > 0 && drop[i - 1])
+		i--;
+	return i > 0 ? i - 1 : n;
+}
+
+/* Takes a lifted part out of the summary with what joins it to the rest: the ", " after
+ * it (or before it), the parentheses around it and the blank before them, or the blank
+ * before it; an aside only with the blank before it. */
+static void
+drop_part(const char *s, size_t n, bool *drop, size_t start, size_t end, bool aside)
+{
+	size_t a, a2, z, z2;
+
+	for (size_t i = start; i < end && i < n; i++)
+		drop[i] = true;
+	z = kept_after(drop, n, end);
+	z2 = z < n ? kept_after(drop, n, z + 1) : n;
+	a = kept_before(drop, n, start);
+	a2 = a < n ? kept_before(drop, n, a) : n;
+	if (aside) {
+		if (a < n && s[a] == ' ')
+			drop[a] = true;    /* an aside is no element of a list */
+	} else if (z2 < n && s[z] == ',' && s[z2] == ' ') {
+		drop[z] = drop[z2] = true;
+	} else if (a2 < n && s[a2] == ',' && s[a] == ' ') {
+		drop[a] = drop[a2] = true;
+	} else if (a < n && z < n && s[a] == '(' && s[z] == ')') {
+		drop[a] = drop[z] = true;
+		if (a2 < n && s[a2] == ' ')
+			drop[a2] = true;
+	} else if (a < n && s[a] == ' ' && (z == n || strchr(" ,;)", s[z]) != NULL)) {
+		drop[a] = true;
+	}
+}
+
+/* The summary, with the limit after each part that shows a metric with a problem, and
+ * without the parts that lead the line (lifted; NULL: none). */
+static void
+summary_put(struct pl_buf *b, const struct pl_result *r, const unsigned char *lifted)
+{
+	const char *s = r->summary.data;
+	size_t n = r->summary.len, k = 0, from = b->len;
+	bool *drop = NULL;
+
+	if (n == 0)
+		return;
+	for (size_t i = 0; i < r->nmarks; i++) {
+		const struct pl_mark *mk = &r->marks[i];
+		unsigned char l = lifted != NULL ? lifted[i] : 0;
+		long j = l == LIFT_LEAD ? companion(r, i) : -1;
+		size_t end = j >= 0 && lifted[j] == LIFT_ALONG ? r->marks[j].end : mk->end;
+
+		if (mk->aside ? mk->m->state == PL_OK :
+		    l == 0 || (l == LIFT_ALONG && i > 0 && lifted[i - 1]))
+			continue;     /* stays, or leaves with the part before it */
+		if (drop == NULL && (drop = calloc(n, sizeof(*drop))) == NULL)
+			break;
+		drop_part(s, n, drop, mk->start, end, mk->aside);
+	}
+	for (size_t i = 0; i <= n; i++) {
+		for (; k < r->nmarks && r->marks[k].end <= i; k++) {
+			const struct pl_mark *mk = &r->marks[k];
+
+			if (mk->m->state == PL_OK || mk->aside || (lifted != NULL && lifted[k]) ||
+			    mk->end < i)
+				continue;    /* no problem, led the line, or out of order */
 			pl_buf_putc(b, ' ');
 			metric_limit(b, mk->m, NULL, 0, true);
 		}
+		if (i < n && !(drop != NULL && drop[i]))
+			pl_buf_putc(b, s[i]);
 	}
-	if (r->summary.len > pos)
-		pl_buf_add(b, r->summary.data + pos, r->summary.len - pos);
+	free(drop);
+	/* A part that led the summary leaves the blank or ", " that followed it. */
+	if (b->data != NULL) {
+		size_t lead = from;
+
+		while (lead < b->len && (b->data[lead] == ' ' || b->data[lead] == ','))
+			lead++;
+		memmove(b->data + from, b->data + lead, b->len - lead + 1);
+		b->len -= lead - from;
+	}
 }
 
 static void
@@ -247,26 +488,31 @@ no_breaks(struct pl_buf *b, size_t from)
 /* Problems lead the status line, the worst first, at most three named; the summary
  * follows. Marks the problems it names in full. */
 static void
-status_line(const struct pl_result *r, struct problem *pv, size_t np, struct pl_buf *b)
+status_line(const struct pl_result *r, struct plan *p, struct pl_buf *b)
 {
-	size_t named = 0;
+	size_t named = 0, sumlen;
 
 	pl_buf_printf(b, "%s %s - ", r->service, pl_state_name(pl_result_state(r)));
 	if (r->oom)
 		pl_buf_puts(b, "out of memory while building the result, ");
-	for (; named < np && named < 3; named++) {
+	for (; named < p->np && named < 3; named++) {
 		if (named)
 			pl_buf_puts(b, ", ");
-		problem_put(b, r, &pv[named]);
-		pv[named].shown = true;
+		problem_put(b, r, p, &p->pv[named]);
+		p->pv[named].shown = true;
 	}
-	if (np > named)
-		pl_buf_printf(b, " (+%zu more)", np - named);
+	if (p->np > named)
+		pl_buf_printf(b, " (+%zu more)", p->np - named);
 	if (r->summary.len) {
 		/* Not "; ": Nagios Core rewrites semicolons in plugin output. */
 		if (named)
 			pl_buf_puts(b, " - ");
-		summary_put(b, r);
+		sumlen = b->len;
+		summary_put(b, r, p->lifted);
+		if (b->len == sumlen && named) {
+			b->len -= 3;       /* the summary was all in the parts that lead */
+			b->data[b->len] = '\0';
+		}
 	} else if (!named) {
 		pl_buf_puts(b, "no problems found");
 	}
@@ -275,7 +521,7 @@ status_line(const struct pl_result *r, struct problem *pv, size_t np, struct pl_
 		b->data[b->len] = '\0';
 		pl_buf_puts(b, "...");
 		for (size_t i = 0; i < named; i++)
-			pv[i].shown = false;
+			p->pv[i].shown = false;
 	}
 	no_breaks(b, 0);
 }
@@ -673,7 +919,8 @@ json_node(struct view *x, size_t g, const struct pl_item *first, const struct pl
 }
 
 static void
-render_json(const struct pl_result *r, const char *status, struct pl_buf *out)
+render_json(const struct pl_result *r, const struct plan *p, const char *status,
+	    struct pl_buf *out)
 {
 	enum pl_state st = pl_result_state(r);
 	struct view x;
@@ -696,7 +943,7 @@ render_json(const struct pl_result *r, const char *status, struct pl_buf *out)
 		struct pl_buf s = PL_BUF_INIT;
 
 		pl_buf_init(&s, PL_STATUS_CAP * 4);
-		summary_put(&s, r);
+		summary_put(&s, r, p->lifted);
 		no_breaks(&s, 0);
 		pl_json_string(out, pl_buf_str(&s));
 		pl_buf_free(&s);
@@ -792,9 +1039,10 @@ entries(const struct view *x, const struct problem *pv, size_t np, size_t *n)
 }
 
 static void
-entry_put(struct pl_buf *b, const struct pl_result *r, const struct problem *pv,
+entry_put(struct pl_buf *b, const struct pl_result *r, const struct plan *p,
 	  const struct entry *e)
 {
+	const struct problem *pv = p->pv;
 	const struct pl_fact *f;
 
 	switch (e->type) {
@@ -804,7 +1052,7 @@ entry_put(struct pl_buf *b, const struct pl_result *r, const struct problem *pv,
 		else
 			pl_buf_printf(b, "[%s] ", pl_state_name(
 				(enum pl_state)r->lines[pv[e->idx].idx].state));
-		problem_put(b, r, &pv[e->idx]);
+		problem_put(b, r, p, &pv[e->idx]);
 		break;
 	case E_FINDING:
 		pl_buf_puts(b, "[OK] ");
@@ -865,19 +1113,19 @@ void
 pl_render_with(const struct pl_result *r, const struct pl_render_opts *o, struct pl_buf *out)
 {
 	struct pl_buf status = PL_BUF_INIT, perf = PL_BUF_INIT, line = PL_BUF_INIT;
-	struct problem *pv;
+	struct plan p;
 	struct entry *ev = NULL;
 	struct view x;
-	size_t np = 0, ne = 0, nlines = 0, left_count = 0, left_size = 0, perf_left = 0;
+	size_t ne = 0, nlines = 0, left_count = 0, left_size = 0, perf_left = 0;
 	bool oneline = o->format == PL_FMT_ONELINE;
 	const char *sep = oneline ? "; " : "\n";
 	size_t cap = oneline ? PL_ONELINE_CAP : PL_OUTPUT_CAP;
 
-	pv = problems(r, &np);
+	(void)plan_make(r, &p);   /* out of memory: no problems named, r->oom said */
 	pl_buf_init(&status, PL_STATUS_CAP + 64);
-	status_line(r, pv, np, &status);
+	status_line(r, &p, &status);
 	if (o->format == PL_FMT_JSON) {
-		render_json(r, pl_buf_str(&status), out);
+		render_json(r, &p, pl_buf_str(&status), out);
 		goto end;
 	}
 	pl_buf_init(&perf, PL_OUTPUT_CAP);
@@ -887,11 +1135,11 @@ pl_render_with(const struct pl_result *r, const struct pl_render_opts *o, struct
 		perf_left = perfdata(r, o, (cap - status.len - 100) / 2, &perf);
 	pl_buf_add(out, status.data, status.len);
 	if (view_init(&x, r) == 0)
-		ev = entries(&x, pv, np, &ne);
+		ev = entries(&x, p.pv, p.np, &ne);
 	pl_buf_init(&line, 8192);
 	for (size_t i = 0; ev != NULL && i < ne; i++) {
 		pl_buf_reset(&line);
-		entry_put(&line, r, pv, &ev[i]);
+		entry_put(&line, r, &p, &ev[i]);
 		no_breaks(&line, 0);
 		if (nlines >= o->max_lines) {
 			left_count++;
@@ -907,7 +1155,7 @@ pl_render_with(const struct pl_result *r, const struct pl_render_opts *o, struct
 		pl_buf_add(out, line.data, line.len);
 		nlines++;
 	}
-	if (ev == NULL && (r->nlines > 0 || np > 0))
+	if (ev == NULL && (r->nlines > 0 || p.np > 0))
 		pl_buf_printf(out, "%sout of memory while rendering the long output", sep);
 	view_free(&x);
 	if ((left_count && o->max_lines > 0) || left_size)
@@ -940,7 +1188,7 @@ pl_render_with(const struct pl_result *r, const struct pl_render_opts *o, struct
 	}
 	pl_buf_putc(out, '\n');
 end:
-	free(pv);
+	plan_free(&p);
 	free(ev);
 	pl_buf_free(&line);
 	pl_buf_free(&perf);

@@ -459,6 +459,20 @@ pl_item_metric(struct pl_item *it, const char *metric, double value, enum pl_uni
 	return m;
 }
 
+struct pl_metric *
+pl_item_find_metric(const struct pl_item *it, const char *metric)
+{
+	const struct pl_result *r = it->result;
+
+	if (it == &scratch_item)
+		return NULL;
+	for (size_t i = 0; i < r->nmetrics; i++)
+		if (r->metrics[i]->item == it && r->metrics[i]->name != NULL &&
+		    strcmp(r->metrics[i]->name, metric) == 0)
+			return r->metrics[i];
+	return NULL;
+}
+
 static struct pl_fact *
 fact_slot(struct pl_result *r, struct pl_fact **v, size_t *n, size_t *cap, const char *key)
 {
@@ -685,14 +699,13 @@ pl_result_summary_add(struct pl_result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-void
-pl_result_summary_metric(struct pl_result *r, const struct pl_metric *m, const char *fmt, ...)
+static void __attribute__((format(printf, 4, 0)))
+summary_part(struct pl_result *r, const struct pl_metric *m, bool aside, const char *fmt,
+	     va_list ap)
 {
-	va_list ap;
+	size_t start = r->summary.len;
 
-	va_start(ap, fmt);
 	pl_buf_vprintf(&r->summary, fmt, ap);
-	va_end(ap);
 	if (m == NULL || m == &scratch_metric)
 		return;
 	if (r->nmarks == r->marks_cap) {
@@ -706,7 +719,27 @@ pl_result_summary_metric(struct pl_result *r, const struct pl_metric *m, const c
 		r->marks = v;
 		r->marks_cap = ncap;
 	}
-	r->marks[r->nmarks++] = (struct pl_mark){ r->summary.len, m };
+	r->marks[r->nmarks++] = (struct pl_mark){ start, r->summary.len, m, aside };
+}
+
+void
+pl_result_summary_metric(struct pl_result *r, const struct pl_metric *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	summary_part(r, m, false, fmt, ap);
+	va_end(ap);
+}
+
+void
+pl_result_summary_aside(struct pl_result *r, const struct pl_metric *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	summary_part(r, m, true, fmt, ap);
+	va_end(ap);
 }
 
 void
@@ -1006,35 +1039,74 @@ swapped_ranges(struct pl_result *r, const struct pl_thresholds *t)
 	}
 }
 
+static bool
+same_text(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* The line of thresholds not judged this run: "eth0 rx_util, tx_util (eth0 appeared
+ * since the last run), sda util", each reason once for the metrics of one item in a
+ * row, at most five metrics named. */
+struct skipped {
+	struct pl_buf b;
+	size_t n;
+	const struct pl_metric *last;    /* the last metric named, its reason still due */
+};
+
+static void
+skipped_close(struct skipped *k)
+{
+	if (k->last != NULL && k->last->why != NULL)
+		pl_buf_printf(&k->b, " (%s)", k->last->why);
+	k->last = NULL;
+}
+
+static void
+skipped_add(struct skipped *k, const struct pl_metric *m)
+{
+	bool rule = pl_metric_by_rule(m);
+
+	if (k->n++ >= 5)
+		return;
+	if (k->last != NULL && rule && k->last->item == m->item &&
+	    same_text(k->last->why, m->why)) {
+		pl_buf_printf(&k->b, ", %s", m->name);
+		return;
+	}
+	skipped_close(k);
+	pl_buf_puts(&k->b, k->n > 1 ? ", " : "");
+	if (rule) {
+		pl_name_escape(&k->b, m->item->name);
+		pl_buf_printf(&k->b, " %s", m->name);
+	} else {
+		pl_buf_puts(&k->b, m->label);
+	}
+	k->last = rule ? m : NULL;
+	if (!rule && m->why != NULL)
+		pl_buf_printf(&k->b, " (%s)", m->why);
+}
+
 /* Judges every metric. A user's threshold on a metric without a value is never silently
  * green: a lasting reason makes it r->missing_state; for this run only, one line lists
  * what was not judged. */
 static void
 evaluate(struct pl_result *r)
 {
-	struct pl_buf skipped = PL_BUF_INIT;
-	size_t nskipped = 0;
+	struct skipped k;
 
-	pl_buf_init(&skipped, 2048);
-	for (size_t k = 0; k < r->nmetrics; k++) {
-		struct pl_metric *m = r->metrics[k];
+	memset(&k, 0, sizeof(k));
+	pl_buf_init(&k.b, 2048);
+	for (size_t i = 0; i < r->nmetrics; i++) {
+		struct pl_metric *m = r->metrics[i];
 		bool user = m->warn_src != 0 || m->crit_src != 0;
 
 		m->state = PL_OK;
 		if (isnan(m->value)) {
-			if (user && m->missing == PL_MISSING_LASTING) {
+			if (user && m->missing == PL_MISSING_LASTING)
 				m->state = r->missing_state;
-			} else if (user && nskipped++ < 5) {
-				pl_buf_puts(&skipped, nskipped > 1 ? ", " : "");
-				if (pl_metric_by_rule(m)) {
-					pl_name_escape(&skipped, m->item->name);
-					pl_buf_printf(&skipped, " %s", m->name);
-				} else {
-					pl_buf_puts(&skipped, m->label);
-				}
-				if (m->why != NULL)
-					pl_buf_printf(&skipped, " (%s)", m->why);
-			}
+			else if (user)
+				skipped_add(&k, m);
 			continue;
 		}
 		if (pl_range_alerts(&m->crit, m->value))
@@ -1042,11 +1114,12 @@ evaluate(struct pl_result *r)
 		else if (pl_range_alerts(&m->warn, m->value))
 			m->state = PL_WARNING;
 	}
-	if (nskipped > 5)
-		pl_buf_printf(&skipped, " (+%zu more)", nskipped - 5);
-	if (nskipped)
-		pl_result_line(r, "not judged this run (no value): %s", pl_buf_str(&skipped));
-	pl_buf_free(&skipped);
+	skipped_close(&k);
+	if (k.n > 5)
+		pl_buf_printf(&k.b, " (+%zu more)", k.n - 5);
+	if (k.n)
+		pl_result_line(r, "not judged this run (no value): %s", pl_buf_str(&k.b));
+	pl_buf_free(&k.b);
 }
 
 int

@@ -103,10 +103,11 @@ struct pl_metric {
 	size_t warn_src, crit_src;
 };
 
-/* A part of the summary that shows a metric: it ends at byte end of the summary. */
+/* A part of the summary that shows a metric: bytes start .. end - 1 of the summary. */
 struct pl_mark {
-	size_t end;
+	size_t start, end;
 	const struct pl_metric *m;
+	bool aside;                  /* pl_result_summary_aside: shown only while m is OK */
 };
 
 struct pl_line {
@@ -201,6 +202,8 @@ struct pl_item *pl_result_find_item(const struct pl_result *r, const struct pl_i
 /* A metric of the item, labelled PREFIX_METRIC (see the label rule above). */
 struct pl_metric *pl_item_metric(struct pl_item *it, const char *metric, double value,
 				 enum pl_unit unit);
+/* The metric of the item named metric (as given to pl_item_metric); NULL when none. */
+struct pl_metric *pl_item_find_metric(const struct pl_item *it, const char *metric);
 /* True when m is an item's metric labelled by the one rule (PREFIX_NAME). A plugin may
  * place a metric with a label of its own in an item (m->item, m->name set by hand, to
  * keep old labels): texts then name it by its label. */
@@ -242,9 +245,20 @@ void pl_result_summary_add(struct pl_result *r, const char *fmt, ...)
 /* Appends to the summary a part that shows metric m ("99.9% busy"). When m breaches a
  * threshold, the status line names the limit right after that part ("99.9% busy
  * (warning over 80%)") instead of naming m again among the problems: each figure once.
+ * Every figure of a summary that is a metric's goes through here, so that the part
+ * should name what it shows by itself ("user 45%", not "45%" after "user "): when a
+ * part's metric is worse than what the status line would name first (-w 60 on busy
+ * and a critical user), the part with its limit leads the status line and leaves the
+ * summary, with the ", ", the parentheses or the blank around it (an item's metric
+ * leads as any item's problem does: "sda util 95% (critical over 90%)").
  * m may be NULL (a metric this run does not have): the text is appended alone. */
 void pl_result_summary_metric(struct pl_result *r, const struct pl_metric *m,
 			      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Appends to the summary a text about metric m that holds only while m has no problem
+ * ("(max 100C)" after the hottest sensor: a breach names its own limit instead). m may
+ * be NULL: the text is appended alone. */
+void pl_result_summary_aside(struct pl_result *r, const struct pl_metric *m,
+			     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* After a usage error: the usage line and where to read more, given in JSON as "usage"
  * (at most PL_USAGE_CAP bytes; the other forms put it in a line of their own). */
 void pl_result_usage(struct pl_result *r, const char *fmt, ...)

@@ -945,11 +945,14 @@ judge_active(const struct pl_mdstat *st, const struct pl_md_array *a, const stru
 		else if (as != PL_OK)
 			judge_finding(j, as, "%s%s", lv, pl_buf_str(&b));
 		pl_buf_printf(brief, " %s", pl_md_action_name(j->action));
-		if (a->progress == PL_MD_RUNNING)
-			pl_buf_printf(brief, " %.1f%%", a->percent);
-		else
+		if (a->progress == PL_MD_RUNNING) {
+			pl_buf_putc(brief, ' ');
+			j->brief_sync = brief->len;
+			pl_buf_printf(brief, "%.1f%%", a->percent);
+		} else {
 			pl_buf_puts(brief, a->progress == PL_MD_DELAYED ? " delayed" :
 				    a->progress == PL_MD_PENDING ? " pending" : " remote");
+		}
 		j->rebuilding = rebuild;
 		j->checking = !rebuild;
 	}
@@ -987,5 +990,7 @@ pl_md_judge(const struct pl_mdstat *st, const struct pl_md_array *a, const struc
 		judge_active(st, a, s, pol, lv, j, &brief);
 	}
 	pl_strlcpy(j->brief, pl_buf_str(&brief), sizeof(j->brief));
+	if (j->brief_sync >= strlen(j->brief))
+		j->brief_sync = 0;     /* cut off */
 	pl_buf_free(&brief);
 }

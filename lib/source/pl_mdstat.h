@@ -198,6 +198,8 @@ struct pl_md_judgement {
 		char text[PL_MD_STATUS_MAX + 160];
 	} findings[PL_MD_FINDINGS_MAX];
 	char brief[PL_MD_NAME_MAX + PL_MD_STATUS_MAX + 96];   /* "md0 raid1 [UU] check 5.7%" */
+	/* Where the figure of sync starts in brief ("5.7%", to the end); 0: none. */
+	size_t brief_sync;
 };
 
 /* Judges array a of st (with what sysfs said) under policy pol:

@@ -1354,6 +1354,188 @@ START_TEST(test_summary_metric)
 }
 END_TEST
 
+/* The status line of an output: the first line up to " | " (a static copy). */
+static const char *
+status_part(const char *out)
+{
+	static char buf[1024];
+	size_t n = strcspn(out, "\n");
+	const char *bar = strstr(out, " | ");
+
+	if (bar != NULL && (size_t)(bar - out) < n)
+		n = (size_t)(bar - out);
+	pl_strlcpy(buf, out, n + 1 < sizeof(buf) ? n + 1 : sizeof(buf));
+	return buf;
+}
+
+/* The metric that set the state comes first: a part of the summary worse than what the
+ * status line would name first leads it, and leaves the summary with its ", ", the
+ * parentheses or the blank around it. */
+static const struct {
+	const char *specs[4];
+	const char *line;
+} lift_cases[] = {
+	/* -w 60 --criticalx user=~:30: user leads, busy keeps its warning in place */
+	{ { "w:60", "C:user=~:30", NULL },
+	  "CPU CRITICAL - user 56% (critical over 30%) - 68% busy (warning over 60%) "
+	  "(system 12%), busiest cpu1 88%" },
+	/* the last of a list: the ", " before it goes */
+	{ { "w:60", "C:system=~:10", NULL },
+	  "CPU CRITICAL - system 12% (critical over 10%) - 68% busy (warning over 60%) "
+	  "(user 56%), busiest cpu1 88%" },
+	/* all in the parentheses: they go too */
+	{ { "w:60", "C:user=~:30", "C:system=~:10", NULL },
+	  "CPU CRITICAL - user 56% (critical over 30%), system 12% (critical over 10%) - "
+	  "68% busy (warning over 60%), busiest cpu1 88%" },
+	/* the first part, after a warning finding: the summary starts at what follows */
+	{ { "W:system=~:10", "C:busy=~:60", NULL },
+	  "CPU CRITICAL - 68% busy (critical over 60%), cpu1 is hot - (user 56%, system 12% "
+	  "(warning over 10%)), busiest cpu1 88%" },
+	/* as bad as the first: nothing moves */
+	{ { "c:60", "C:user=~:30", NULL },
+	  "CPU CRITICAL - 68% busy (critical over 60%) (user 56% (critical over 30%), "
+	  "system 12%), busiest cpu1 88%" },
+	/* a warning finding first, a critical part: the part leads */
+	{ { "C:max_cpu_busy=~:80", NULL },
+	  "CPU CRITICAL - busiest cpu1 88% (critical over 80%), cpu1 is hot - 68% busy "
+	  "(user 56%, system 12%)" },
+};
+
+START_TEST(test_summary_lift)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+	char err[256] = "";
+
+	pl_result_init(&r, "check_cpu", "CPU");
+	pl_metric_add(&r, "busy", 68, PL_U_PERCENT);
+	pl_metric_add(&r, "user", 56, PL_U_PERCENT);
+	pl_metric_add(&r, "system", 12, PL_U_PERCENT);
+	pl_metric_add(&r, "max_cpu_busy", 88, PL_U_PERCENT);
+	pl_result_summary_metric(&r, pl_result_metric(&r, "busy"), "68%% busy");
+	pl_result_summary_add(&r, " (");
+	pl_result_summary_metric(&r, pl_result_metric(&r, "user"), "user 56%%");
+	pl_result_summary_add(&r, ", ");
+	pl_result_summary_metric(&r, pl_result_metric(&r, "system"), "system 12%%");
+	pl_result_summary_add(&r, "), ");
+	pl_result_summary_metric(&r, pl_result_metric(&r, "max_cpu_busy"), "busiest cpu1 88%%");
+	if (_i == 3 || _i == 5)
+		pl_result_finding(&r, PL_WARNING, "cpu1 is hot");
+	ck_assert_int_eq(apply_specs(&r, lift_cases[_i].specs, (const char *const[]){ "busy",
+				     NULL }, err, sizeof(err)), 0);
+	pl_render(&r, PL_FMT_NAGIOS, 10, &out);
+	ck_assert_str_eq(status_part(pl_buf_str(&out)), lift_cases[_i].line);
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
+/* An aside holds only while its metric is OK; an item's rate leaves the summary with
+ * the utilization in parentheses after it, which is then a problem of its own. */
+START_TEST(test_summary_aside_and_companion)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+	struct pl_metric *t;
+	struct pl_item *it;
+	char err[256] = "";
+
+	pl_result_init(&r, "check_hwmon", "HWMON");
+	t = pl_metric_add(&r, "temp", 48, PL_U_CELSIUS);
+	pl_result_summary(&r, "2 sensors, ");
+	pl_result_summary_metric(&r, t, "hottest 48C");
+	pl_result_summary_add(&r, " ");
+	pl_result_summary_aside(&r, t, "(max 100C)");
+	pl_result_summary_add(&r, ", fan 600rpm");
+	ck_assert_int_eq(apply_specs(&r, (const char *[]){ NULL }, NULL, err, sizeof(err)), 0);
+	pl_render(&r, PL_FMT_NAGIOS, 0, &out);
+	ck_assert_str_eq(pl_buf_str(&out), "HWMON OK - 2 sensors, hottest 48C (max 100C), fan "
+			 "600rpm | temp=48\n");
+	ck_assert_int_eq(apply_specs(&r, (const char *[]){ "W:temp=~:40", NULL }, NULL, err,
+				     sizeof(err)), 0);
+	pl_buf_reset(&out);
+	pl_render(&r, PL_FMT_NAGIOS, 0, &out);
+	ck_assert_str_eq(pl_buf_str(&out), "HWMON WARNING - 2 sensors, hottest 48C (warning over "
+			 "40C), fan 600rpm | temp=48;~:40\n");
+	pl_result_free(&r);
+
+	for (int k = 0; k < 2; k++) {
+		pl_result_init(&r, "check_net", "NET");
+		it = pl_result_item(&r, "interface", "eth0");
+		pl_item_metric(it, "rx_bits", 9e6, PL_U_BITS_PER_S);
+		pl_item_metric(it, "rx_util", 9, PL_U_PERCENT);
+		pl_item_metric(it, "tx_bits", 5e5, PL_U_BITS_PER_S);
+		pl_item_metric(it, "tx_util", 0.5, PL_U_PERCENT);
+		pl_result_summary(&r, "eth0 up: ");
+		pl_result_summary_metric(&r, r.metrics[0], "rx 9Mbit/s");
+		pl_result_summary_add(&r, " ");
+		pl_result_summary_metric(&r, r.metrics[1], "(9%%)");
+		pl_result_summary_add(&r, ", ");
+		pl_result_summary_metric(&r, r.metrics[2], "tx 500kbit/s");
+		pl_result_summary_add(&r, " ");
+		pl_result_summary_metric(&r, r.metrics[3], "(0.5%%)");
+		if (k == 1)
+			break;
+		ck_assert_int_eq(apply_specs(&r, (const char *[]){ "W:*_util=5",
+					     "C:eth0_tx_bits=400000", NULL }, NULL, err,
+					     sizeof(err)), 0);
+		pl_buf_reset(&out);
+		pl_render(&r, PL_FMT_NAGIOS, 0, &out);
+		ck_assert_str_eq(status_part(pl_buf_str(&out)), "NET CRITICAL - eth0 tx_bits "
+				 "500kbit/s (critical over 400kbit/s) - eth0 up: rx 9Mbit/s (9%) "
+				 "(warning over 5%)");
+		pl_result_free(&r);
+	}
+	pl_result_finding(&r, PL_WARNING, "eth1 down");
+	ck_assert_int_eq(apply_specs(&r, (const char *[]){ "W:eth0_rx_util=5",
+				     "C:eth0_rx_bits=1000000", "W:eth0_tx_util=0.1", NULL }, NULL, err,
+				     sizeof(err)), 0);
+	pl_buf_reset(&out);
+	pl_render(&r, PL_FMT_NAGIOS, 0, &out);
+	/* rx leads a warning finding and takes its warning utilization along: that is
+	 * named among the problems */
+	ck_assert_str_eq(status_part(pl_buf_str(&out)), "NET CRITICAL - eth0 rx_bits 9Mbit/s "
+			 "(critical over 1Mbit/s), eth1 down, eth0 rx_util 9% (warning over 5%) - "
+			 "eth0 up: tx 500kbit/s (0.5%) (warning over 0.1%)");
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
+/* One reason, said once per item: rx_util and tx_util without a link speed. */
+START_TEST(test_missing_grouped)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+	char err[256] = "";
+
+	pl_result_init(&r, "check_net", "NET");
+	for (int i = 0; i < 2; i++) {
+		struct pl_item *it = pl_result_item(&r, "interface", i ? "eth1" : "eth0");
+
+		pl_item_metric(it, "rx_bits", 1, PL_U_BITS_PER_S);
+		pl_metric_missing(pl_item_metric(it, "rx_util", 0, PL_U_PERCENT),
+				  PL_MISSING_LASTING, "no speed", "give it");
+		pl_metric_missing(pl_item_metric(it, "tx_util", 0, PL_U_PERCENT),
+				  PL_MISSING_LASTING, "no speed", "give it");
+		pl_metric_missing(pl_item_metric(it, "rx_pkts", 0, PL_U_NONE),
+				  PL_MISSING_RUN, "it appeared", NULL);
+		pl_metric_missing(pl_item_metric(it, "tx_pkts", 0, PL_U_NONE),
+				  PL_MISSING_RUN, "it appeared", NULL);
+	}
+	ck_assert_int_eq(apply_specs(&r, (const char *[]){ "W:*_util=80", "W:*_pkts=5", NULL },
+				     NULL, err, sizeof(err)), 0);
+	pl_render(&r, PL_FMT_NAGIOS, 10, &out);
+	ck_assert_str_eq(pl_buf_str(&out), "NET UNKNOWN - eth0 rx_util, tx_util (not judged: no "
+			 "speed; give it), eth1 rx_util, tx_util (not judged: no speed; give it) | "
+			 "eth0_rx_bits=1 eth1_rx_bits=1\n"
+			 "not judged this run (no value): eth0 rx_pkts, tx_pkts (it appeared), eth1 "
+			 "rx_pkts, tx_pkts (it appeared)\n");
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
 /* Problems first, worst first: --max-lines 3 never drops the CRITICAL array while it
  * shows OK ones. */
 START_TEST(test_long_output_order)
@@ -1533,6 +1715,10 @@ tc_result(void)
 	tcase_add_test(tc, test_absent_item);
 	tcase_add_loop_test(tc, test_swapped, 0, N(swapped_cases));
 	tcase_add_test(tc, test_summary_metric);
+	tcase_add_loop_test(tc, test_summary_lift, 0,
+			    (int)(sizeof(lift_cases) / sizeof(lift_cases[0])));
+	tcase_add_test(tc, test_summary_aside_and_companion);
+	tcase_add_test(tc, test_missing_grouped);
 	tcase_add_test(tc, test_long_output_order);
 	tcase_add_test(tc, test_oneline_cap);
 	tcase_add_test(tc, test_json_cap);
