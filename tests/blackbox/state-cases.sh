@@ -1163,7 +1163,7 @@ run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --state-key k --extra-
 run "$CPU" --root "$D12/t1" --interval 0 --state-dir "$d" --state-key k --extra-opts="@$ini"
 expect_rc 2
 expect_no_stderr
-expect_prefix "CPU CRITICAL - 68.2% busy (warning over 60%) (user 56.1%, system 12%, iowait 0.2%), busiest cpu1 87.8% (critical over 85%)"
+expect_prefix "CPU CRITICAL - busiest cpu1 87.8% (critical over 85%) - 68.2% busy (warning over 60%) (user 56.1%, system 12%, iowait 0.2%)"
 expect_perf 'busy=68.15%;60;;0;100' 'cpu0_busy=48.18%;;;0;100' 'max_cpu_busy=87.83%;;~:85;0;100'
 finish
 
