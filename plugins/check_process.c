@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <math.h>
 #include <pwd.h>
@@ -243,6 +244,7 @@ struct snap {
 	const char *self_name;       /* check_process */
 	double uptime, hz, page;
 	size_t kthreads_out, unreadable_exe, gone;
+	int procfd;                  /* <root>/proc, for the files of each process */
 	struct pl_buf buf;           /* scratch for files */
 };
 
@@ -266,20 +268,16 @@ find_pid(const struct snap *s, int64_t pid)
 /* The target of /proc/PID/NAME below the root, into out. Returns its length, or -1
  * with errno. */
 static ssize_t
-read_link(const struct pl_common *c, int64_t pid, const char *name, char *out, size_t len)
+read_link(int procfd, int64_t pid, const char *name, char *out, size_t len)
 {
-	char rel[64], full[4096];
+	char rel[64];
 	ssize_t n;
 
 	if (pid > 0)
-		pl_snprintf(rel, sizeof(rel), "/proc/%lld/%s", (long long)pid, name);
+		pl_snprintf(rel, sizeof(rel), "%lld/%s", (long long)pid, name);
 	else
-		pl_snprintf(rel, sizeof(rel), "/proc/%s", name);
-	if (pl_path(c->root, rel, full, sizeof(full)) != 0) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	n = readlink(full, out, len - 1);
+		pl_snprintf(rel, sizeof(rel), "%s", name);
+	n = readlinkat(procfd, rel, out, len - 1);
 	if (n < 0)
 		return -1;
 	out[n] = '\0';
@@ -291,22 +289,26 @@ read_link(const struct pl_common *c, int64_t pid, const char *name, char *out, s
 static int
 read_pid_file(const struct pl_common *c, struct snap *s, int64_t pid, const char *file)
 {
-	char rel[64], err[256];
+	char rel[64];
 
-	pl_snprintf(rel, sizeof(rel), "/proc/%lld/%s", (long long)pid, file);
-	return pl_read_file(c->root, rel, &s->buf, err, sizeof(err));
+	pl_snprintf(rel, sizeof(rel), "%lld/%s", (long long)pid, file);
+	return pl_read_at(s->procfd, rel, &s->buf);
 }
 
 /* Every process's stat, sorted by pid. */
 static void
 snap_read(const struct pl_common *c, struct snap *s)
 {
-	char **names, err[512], link[64];
+	char **names, err[512], link[64], full[4096];
 	size_t n;
 
 	pl_timeout_waiting("listing /proc");
 	if (pl_dir_list(c->root, "/proc", &names, &n, err, sizeof(err)) != 0)
 		pl_die(PL_UNKNOWN, "%s", err);
+	if (pl_path(c->root, "/proc", full, sizeof(full)) != 0 ||
+	    (s->procfd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		pl_die(PL_UNKNOWN, "cannot open %s: %s", full, strerror(errno));
+	pl_timeout_waiting("reading the files of each process in /proc");
 	s->v = calloc(n + 1, sizeof(*s->v));
 	if (s->v == NULL)
 		pl_die(PL_UNKNOWN, "out of memory");
@@ -335,11 +337,11 @@ snap_read(const struct pl_common *c, struct snap *s)
 		uint64_t v;
 
 		s->self = 0;
-		if (read_link(c, 0, "self", link, sizeof(link)) > 0 &&
+		if (read_link(s->procfd, 0, "self", link, sizeof(link)) > 0 &&
 		    pl_parse_u64(link, 4194304, &v) == 0)
 			s->self = (int64_t)v;
 	}
-	if (read_link(c, s->self, "exe", s->self_exe, sizeof(s->self_exe)) < 0)
+	if (read_link(s->procfd, s->self, "exe", s->self_exe, sizeof(s->self_exe)) < 0)
 		s->self_exe[0] = '\0';
 }
 
@@ -365,7 +367,7 @@ name_match(const struct pl_common *c, struct snap *s, struct proc *p, const char
 		return true;
 	if (p->kthread)
 		return false;
-	el = read_link(c, p->st.pid, "exe", exe, sizeof(exe));
+	el = read_link(s->procfd, p->st.pid, "exe", exe, sizeof(exe));
 	if (el > 0) {
 		pl_pid_basename(exe, (size_t)el, &b, &n);
 		if (same(b, n, name))
@@ -393,7 +395,7 @@ exe_match(const struct pl_common *c, struct snap *s, const struct proc *p,
 	  const struct pl_strlist *exes)
 {
 	char exe[4096];
-	ssize_t n = read_link(c, p->st.pid, "exe", exe, sizeof(exe));
+	ssize_t n = read_link(s->procfd, p->st.pid, "exe", exe, sizeof(exe));
 	static const char deleted[] = " (deleted)";
 	size_t dl = sizeof(deleted) - 1;
 
@@ -586,7 +588,7 @@ mark_ours(const struct pl_common *c, struct snap *s)
 			p->why_out = "a child of this check";
 		else if (!p->kthread && strcmp(p->st.comm, comm) == 0 &&
 			 (s->self_exe[0] == '\0' ||
-			  read_link(c, p->st.pid, "exe", exe, sizeof(exe)) < 0 ||
+			  read_link(s->procfd, p->st.pid, "exe", exe, sizeof(exe)) < 0 ||
 			  strcmp(exe, s->self_exe) == 0))
 			p->why_out = "another run of this check";
 	}
@@ -1126,6 +1128,8 @@ snap_free(struct snap *s)
 		free(s->v[i].cmd);
 	free(s->v);
 	pl_buf_free(&s->buf);
+	if (s->procfd >= 0)
+		close(s->procfd);
 }
 
 int
@@ -1141,6 +1145,7 @@ main(int argc, char **argv)
 
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&s, 0, sizeof(s));
+	s.procfd = -1;
 	pl_plugin_parse(&proc_plugin, argc, argv, &cfg, &c);
 	pl_plugin_arm(&c);
 	pl_result_init(&r, proc_plugin.name, proc_plugin.service);

@@ -287,6 +287,56 @@ pl_read_file(const char *root, const char *path, struct pl_buf *out, char *err, 
 	return rc;
 }
 
+int
+pl_read_at(int dirfd, const char *rel, struct pl_buf *out)
+{
+	size_t cap = out->cap != 0 ? out->cap : PL_FILE_CAP;
+	int fd, e = 0;
+
+	pl_buf_reset(out);
+	fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		size_t room;
+		ssize_t n;
+
+		if (out->size < out->len + 2) {
+			size_t next = out->size < 2048 ? 4096 : out->size * 2;
+
+			if (next > cap + 2)
+				next = cap + 2;
+			if (next <= out->len + 1 || buf_room(out, next, false) != 0) {
+				e = next <= out->len + 1 ? EFBIG : ENOMEM;
+				break;
+			}
+		}
+		room = out->size - 1 - out->len;
+		n = read(fd, out->data + out->len, room);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = errno;
+			break;
+		}
+		out->len += (size_t)n;
+		out->data[out->len] = '\0';
+		if (out->len > cap) {
+			e = EFBIG;
+			break;
+		}
+		if ((size_t)n < room)
+			break;
+	}
+	close(fd);
+	if (e != 0) {
+		pl_buf_reset(out);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
 static int
 read_small(const char *root, const char *path, char *buf, size_t len, int oflags)
 {

@@ -81,6 +81,15 @@ int pl_read_fd(int fd, const char *name, const struct pl_file_rules *r, struct p
 int pl_read_trusted(int dirfd, const char *path, const struct pl_file_rules *r,
 		    struct pl_buf *out, struct stat *st, char *err, size_t errlen);
 
+/* Reads the file rel of the directory dirfd (openat with O_NOFOLLOW) into out (reset
+ * first; at most out->cap bytes, PL_FILE_CAP when 0), for the many small kernel files of
+ * one directory (/proc/PID/stat of every process): no path joined, no fstat, and a read
+ * that returns less than it asked for ends the file, since procfs and sysfs files give
+ * all they have up to the size asked (a small file costs one read). Not for regular files
+ * on disk. The caller names what it waits on for the timeout, once for all the files.
+ * Returns 0, or -1 with errno (EFBIG past the cap, ENOMEM). */
+int pl_read_at(int dirfd, const char *rel, struct pl_buf *out);
+
 /* Reads a small file (a sysfs attribute) into buf, without a trailing newline.
  * Returns its length, or -1 (errno set, buf "") when it cannot be read, does not fit
  * (EFBIG) or is not text: a NUL byte inside is malformed (EILSEQ), never a shorter

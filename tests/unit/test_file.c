@@ -311,6 +311,52 @@ START_TEST(test_read_fd)
 }
 END_TEST
 
+/* pl_read_at: a /proc file in one piece, a file of several reads, the cap, a missing
+ * file and a symlink in the file's place. */
+START_TEST(test_read_at)
+{
+	char dir[] = "/tmp/pl-read-at.XXXXXX", path[64];
+	struct pl_buf b = PL_BUF_INIT;
+	int pfd, dfd, fd;
+	char big[10000];
+
+	pfd = open("/proc/self", O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(pfd, 0);
+	ck_assert_int_eq(pl_read_at(pfd, "stat", &b), 0);
+	ck_assert(b.len > 20 && b.data[b.len - 1] == '\n');
+	ck_assert_uint_eq(strlen(b.data), b.len);
+	close(pfd);
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(dfd, 0);
+	memset(big, 'x', sizeof(big));
+	pl_snprintf(path, sizeof(path), "%s/big", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_eq(pl_write_all(fd, big, sizeof(big)), 0);
+	close(fd);
+	ck_assert_int_eq(pl_read_at(dfd, "big", &b), 0);
+	ck_assert_uint_eq(b.len, sizeof(big));
+	b.cap = 5000;
+	ck_assert_int_eq(pl_read_at(dfd, "big", &b), -1);
+	ck_assert_int_eq(errno, EFBIG);
+	ck_assert_uint_eq(b.len, 0);
+	b.cap = 0;
+	ck_assert_int_eq(pl_read_at(dfd, "none", &b), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	pl_snprintf(path, sizeof(path), "%s/link", dir);
+	ck_assert_int_eq(symlink("big", path), 0);
+	ck_assert_int_eq(pl_read_at(dfd, "link", &b), -1);
+	ck_assert_int_eq(errno, ELOOP);
+	unlink(path);
+	pl_snprintf(path, sizeof(path), "%s/big", dir);
+	unlink(path);
+	close(dfd);
+	rmdir(dir);
+	pl_buf_free(&b);
+}
+END_TEST
+
 TCase *
 tc_file(void)
 {
@@ -320,6 +366,7 @@ tc_file(void)
 	tcase_add_test(tc, test_read_small_nofollow);
 	tcase_add_test(tc, test_waiting_restored);
 	tcase_add_test(tc, test_waiting_on);
+	tcase_add_test(tc, test_read_at);
 	tcase_add_loop_test(tc, test_open_trusted, 0, N(trust_cases));
 	tcase_add_test(tc, test_open_trusted_refuses);
 	tcase_add_test(tc, test_read_fd);
