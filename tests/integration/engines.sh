@@ -25,7 +25,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$(dirname "$0")/../env.sh"
 CONTRIB=$top_srcdir/contrib
-NAMES="cpu mem disk_io net hwmon mdraid"
+NAMES="cpu mem disk_io net hwmon mdraid process"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP: needs root (the engines are started as root and drop to user nagios)"
@@ -271,6 +271,14 @@ object Service "pl-hwmon" {
 	check_command = "plumbline_hwmon"
 	vars.plumbline_extra_opts = "@$INI"
 }
+/* the engine's own processes: counted, although the engine runs the check */
+object Service "pl-process" {
+	import "pl-fast"
+	host_name = "h1"
+	check_command = "plumbline_process"
+	vars.plumbline_process_name = [ "icinga2" ]
+	vars.plumbline_warningx = [ "*_rss=~:4GB" ]
+}
 object Service "pl-mdraid" {
 	import "pl-fast"
 	host_name = "h1"
@@ -404,6 +412,8 @@ if [ "$i2_valid" = yes ]; then
 	icinga_service 'h1!pl-net' 'NET ' '0|1|2|3' '[^=]*_rx_bits' '[^=]*_tx_bits'
 	icinga_service 'h1!pl-hwmon' 'HWMON OK' '0' temp_coretemp_package_id_0 temp_nvme_composite
 	icinga_service 'h1!pl-mdraid' 'MDRAID CRITICAL' '2' md6_degraded md6_failed
+	icinga_service 'h1!pl-process' 'PROCESS OK - icinga2: ' '0' procs zombies zombie_age rss
+	icinga_service 'linux1!zombies' 'PROCESS ' '0|1|2' procs zombies zombie_age
 	icinga_service 'linux1!cpu' 'CPU ' '0|1|2' busy
 	icinga_service 'linux1!memory' 'MEM ' '0|1|2' used_pct
 	icinga_service 'linux1!disk-io' 'DISK_IO ' '0|1|2' '[^=]*_util'
@@ -429,6 +439,9 @@ if [ "$i2_valid" = yes ]; then
 	# (Icinga keeps the blank before the plugin's " | " at the end of the first line)
 	line=$(res 'h1!pl-hwmon' '.output' | head -1 | sed 's/ *$//')
 	check "icinga2 pl-hwmon: the ini file's root was used: \"$line\"" '[ "$line" = "$HWMON_LINE" ]'
+	c=$(cmd 'h1!pl-process')
+	check "icinga2 pl-process: --name from an array, the per-process threshold unexpanded ($c)" \
+		"[[ \"\$c\" == \"\$PL/check_process --name icinga2 --warningx *_rss=~:4GB\" ]]"
 	c=$(cmd 'h1!pl-mdraid')
 	check "icinga2 pl-mdraid: --root from an extra arguments entry ($c)" \
 		'[ "$c" = "$PL/check_mdraid --root $FIX/mdraid/raid1-degraded" ]'
@@ -445,8 +458,8 @@ if [ "$i2_valid" = yes ]; then
 		"[[ \"\$c\" == *\"--warningx *_read_await=~:50ms --warningx *_write_await=~:50ms\"* ]]"
 	napplied=$(jq '[.results[].attrs | select(.host_name == "linux1")] | length' \
 		"$D/results.json" 2>/dev/null)
-	check "icinga2 example: 4 services on a Linux host without physical/md_raid (got $napplied)" \
-		'[ "$napplied" = 4 ]'
+	check "icinga2 example: 5 services on a Linux host without physical/md_raid/units (got $napplied)" \
+		'[ "$napplied" = 5 ]'
 	check "icinga2: the state files are in PLUMBLINE_STATE_DIR, not /var/tmp" \
 		'ls "$D/state" | grep -q "^check_cpu-"'
 	crit=$(grep -c 'critical/\|warning/PluginCheckTask' "$D/log/icinga2.log" 2>/dev/null)
@@ -493,7 +506,7 @@ if wait_listen "$NRPE_PORT" "$NRPE_PID" 10; then
 	out=$("$CHECK_NRPE" -H 127.0.0.1 -p "$NRPE_PORT" -t 15 2>&1)
 	check "nrpe on 127.0.0.1:$NRPE_PORT answers: $out" '[[ "$out" == NRPE\ v* ]]'
 	ncmds=$(grep -c '^command\[plumbline_' "$N/nrpe.cfg")
-	check "nrpe: contrib/nrpe/plumbline.cfg defines the 6 commands (got $ncmds)" '[ "$ncmds" = 6 ]'
+	check "nrpe: contrib/nrpe/plumbline.cfg defines the 7 commands (got $ncmds)" '[ "$ncmds" = 7 ]'
 	nrpe_call() { # command -> $out, $rc
 		out=$("$CHECK_NRPE" -H 127.0.0.1 -p "$NRPE_PORT" -t 15 -c "$1" 2>&1)
 		rc=$?
@@ -502,7 +515,7 @@ if wait_listen "$NRPE_PORT" "$NRPE_PID" 10; then
 	# knows the link speed: a metric without a value is left out)
 	for n in "cpu iowait=[0-9.]+%;20;" "mem used_pct=[0-9.]+%;85;95;" \
 		"disk_io [^= ]*_read_await=[0-9.]+s;~:0.05(;|$)" \
-		"net [^= ]*_rx_(util=[0-9.]+%;80;95;|bits=)"; do
+		"net [^= ]*_rx_(util=[0-9.]+%;80;95;|bits=)" "process zombies=[0-9]+;5;"; do
 		item=${n#* }
 		n=${n%% *}
 		word=$(echo "$n" | tr a-z A-Z)
@@ -650,6 +663,8 @@ EOF
 	svc net 'plumbline_net!80!95'
 	svc hwmon "plumbline_hwmon!--root $FIX/hwmon/coretemp"
 	svc mdraid "plumbline_mdraid!--root $FIX/mdraid/raid1-degraded"
+	svc process 'plumbline_process!~:1000!1:!--name nagios4'
+
 	[ "$NRPE_PORT" = 5666 ] && svc nrpe_mem 'plumbline_nrpe!plumbline_mem'
 } >"$G/etc/objects.cfg"
 chmod -R a+rX "$G/etc"
@@ -726,6 +741,8 @@ if [ "$n4_valid" = yes ]; then
 	nagios_service net 'NET ' '0|1|2|3' '[^= ]*_rx_bits'
 	nagios_service hwmon "$HWMON_LINE" 0 temp_coretemp_package_id_0
 	nagios_service mdraid "$MDRAID_LINE" 2 md6_degraded
+	nagios_service process 'PROCESS OK - nagios4: ' 0 'procs=[0-9]+;~:1000;1:;0'
+
 	if [ "$NRPE_PORT" = 5666 ]; then
 		nagios_service nrpe_mem 'MEM ' '0|1|2' used_pct
 	else
