@@ -15,6 +15,7 @@
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pl_buf.h"
@@ -85,7 +86,7 @@ static const struct pl_option proc_opts[] = {
 		  "anchored." },
 	{ .name = "user", .letter = 'u', .type = PL_OPT_LIST, .arg = "USER", .max = MAX_RULES,
 	  .fn = opt_user, .flags = SEL | PL_OPT_REPEAT,
-	  .help = "Processes of USER (a name or a uid; the real uid, as ps shows it). Given "
+	  .help = "Processes of USER (a name or a uid; the effective uid, as ps -u selects). Given "
 		  "several times: any of the users." },
 	{ .name = "ppid", .letter = 'p', .type = PL_OPT_INT, .min = 1, .max = 4194304,
 	  PL_OPT_AT(struct proc_config, ppid), .flags = PL_OPT_IDENTITY,
@@ -428,18 +429,30 @@ load_cmd(const struct pl_common *c, struct snap *s, struct proc *p)
 	return p->cmd;
 }
 
+/* The effective uid of p (what ps -u selects by and ps shows). The owner of /proc/PID is
+ * that uid, unless the process is not dumpable (a setuid program, a daemon that said
+ * so), when the kernel shows root: only then is status read, so that a user other than
+ * root costs one fstatat per process. */
 static bool
 load_uid(const struct pl_common *c, struct snap *s, struct proc *p)
 {
 	struct pl_pid_status ps;
-	char err[256];
+	struct stat sb;
+	char err[256], rel[32];
 
 	if (p->have_uid)
 		return true;
+	pl_snprintf(rel, sizeof(rel), "%lld", (long long)p->st.pid);
+	if (fstatat(s->procfd, rel, &sb, AT_SYMLINK_NOFOLLOW) == 0 && sb.st_uid != 0 &&
+	    pl_root_is_live(c->root)) {
+		p->uid = (uint32_t)sb.st_uid;
+		p->have_uid = true;
+		return true;
+	}
 	if (read_pid_file(c, s, p->st.pid, "status") != 0 ||
 	    pl_pid_status_parse(pl_buf_str(&s->buf), s->buf.len, &ps, err, sizeof(err)) != 0)
 		return false;
-	p->uid = ps.uid[0];
+	p->uid = ps.uid[1];
 	p->have_uid = true;
 	return true;
 }
