@@ -22,6 +22,7 @@ TCase *tc_opt(void);
 TCase *tc_secret(void);
 TCase *tc_pid(void);
 TCase *tc_tail(void);
+TCase *tc_nettcp(void);
 
 /* The fixture tree (tests/fixtures): $FIXTURES, else the source tree compiled in. */
 const char *fixtures_dir(void);
