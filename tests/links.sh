@@ -16,6 +16,7 @@ check_net
 check_hwmon
 check_mdraid
 check_process
+check_db_conns  libpq libmariadb
 '
 # For example, an HTTP plugin on lib/ext/'s libcurl module:  check_http  libcurl
 

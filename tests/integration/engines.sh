@@ -25,7 +25,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$(dirname "$0")/../env.sh"
 CONTRIB=$top_srcdir/contrib
-NAMES="cpu mem disk_io net hwmon mdraid process"
+NAMES="cpu mem disk_io net hwmon mdraid process db_conns"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP: needs root (the engines are started as root and drop to user nagios)"
@@ -285,6 +285,16 @@ object Service "pl-mdraid" {
 	check_command = "plumbline_mdraid_fixture"
 	vars.plumbline_root = "$FIX/mdraid/raid1-degraded"
 }
+/* socket mode needs no credentials: the connections to Icinga's own API port */
+object Service "pl-db-conns" {
+	import "pl-fast"
+	host_name = "h1"
+	check_command = "plumbline_db_conns"
+	vars.plumbline_db_conns_type = "socket"
+	vars.plumbline_db_conns_port = $I2PORT
+	vars.plumbline_db_conns_limit = 1000
+	vars.plumbline_db_conns_per_remote = true
+}
 EOF
 
 (cd "$D/lib" && icinga2 pki new-ca "${I2D[@]}" &&
@@ -414,6 +424,7 @@ if [ "$i2_valid" = yes ]; then
 	icinga_service 'h1!pl-mdraid' 'MDRAID CRITICAL' '2' md6_degraded md6_failed
 	icinga_service 'h1!pl-process' 'PROCESS OK - icinga2: ' '0' procs zombies zombie_age rss
 	icinga_service 'linux1!zombies' 'PROCESS ' '0|1|2' procs zombies zombie_age
+	icinga_service 'h1!pl-db-conns' 'DB_CONNS OK' '0' connections listeners used_pct slots_left
 	icinga_service 'linux1!cpu' 'CPU ' '0|1|2' busy
 	icinga_service 'linux1!memory' 'MEM ' '0|1|2' used_pct
 	icinga_service 'linux1!disk-io' 'DISK_IO ' '0|1|2' '[^=]*_util'
@@ -447,6 +458,10 @@ if [ "$i2_valid" = yes ]; then
 		'[ "$c" = "$PL/check_mdraid --root $FIX/mdraid/raid1-degraded" ]'
 	line=$(res 'h1!pl-mdraid' '.output' | head -1 | sed 's/ *$//')
 	check "icinga2 pl-mdraid: \"$line\"" '[ "$line" = "$MDRAID_LINE" ]'
+	c=$(cmd 'h1!pl-db-conns')
+	check "icinga2 pl-db-conns: --type, --port, --limit, set_if --per-remote ($c)" \
+		'[[ "$c" == *"--type socket"* && "$c" == *"--port $I2PORT"* && "$c" == *"--limit 1000"* &&
+		   "$c" == *" --per-remote"* && "$c" == *"-w 80"* ]]'
 	c=$(cmd 'h1!pl-net')
 	check "icinga2: no argument for an unset variable (pl-net: $c)" \
 		'[ "$c" = "$PL/check_net -c 95 -w 80" ]'
@@ -506,7 +521,7 @@ if wait_listen "$NRPE_PORT" "$NRPE_PID" 10; then
 	out=$("$CHECK_NRPE" -H 127.0.0.1 -p "$NRPE_PORT" -t 15 2>&1)
 	check "nrpe on 127.0.0.1:$NRPE_PORT answers: $out" '[[ "$out" == NRPE\ v* ]]'
 	ncmds=$(grep -c '^command\[plumbline_' "$N/nrpe.cfg")
-	check "nrpe: contrib/nrpe/plumbline.cfg defines the 7 commands (got $ncmds)" '[ "$ncmds" = 7 ]'
+	check "nrpe: contrib/nrpe/plumbline.cfg defines the 8 commands (got $ncmds)" '[ "$ncmds" = 8 ]'
 	nrpe_call() { # command -> $out, $rc
 		out=$("$CHECK_NRPE" -H 127.0.0.1 -p "$NRPE_PORT" -t 15 -c "$1" 2>&1)
 		rc=$?
@@ -526,6 +541,11 @@ if wait_listen "$NRPE_PORT" "$NRPE_PID" 10; then
 		check "nrpe plumbline_$n: perfdata has $item" \
 			'printf "%s\n" "$out" | sed -n "s/^[^|]*|//p" | tr " " "\n" | grep -Eq "^$item"'
 	done
+	# port 5432 as shipped: OK with a PostgreSQL there, CRITICAL (nothing listens) without
+	nrpe_call plumbline_db_conns
+	line=${out%%$'\n'*}
+	check "nrpe plumbline_db_conns (socket mode): rc $rc, \"${line:0:60}...\"" \
+		'[[ "$rc" =~ ^[012]$ && "$line" == "DB_CONNS "* && "$out" == *"connections="* ]]'
 	nrpe_call plumbline_cpu
 	check "nrpe plumbline_cpu again: answered from the state of the first run (rc $rc)" \
 		'[[ "$rc" =~ ^[012]$ && "$out" != *"first run"* ]]'
@@ -664,6 +684,7 @@ EOF
 	svc hwmon "plumbline_hwmon!--root $FIX/hwmon/coretemp"
 	svc mdraid "plumbline_mdraid!--root $FIX/mdraid/raid1-degraded"
 	svc process 'plumbline_process!~:1000!1:!--name nagios4'
+	svc db_conns "plumbline_db_conns!--type socket --port $NRPE_PORT --limit 100!80!90"
 
 	[ "$NRPE_PORT" = 5666 ] && svc nrpe_mem 'plumbline_nrpe!plumbline_mem'
 } >"$G/etc/objects.cfg"
@@ -742,6 +763,7 @@ if [ "$n4_valid" = yes ]; then
 	nagios_service hwmon "$HWMON_LINE" 0 temp_coretemp_package_id_0
 	nagios_service mdraid "$MDRAID_LINE" 2 md6_degraded
 	nagios_service process 'PROCESS OK - nagios4: ' 0 'procs=[0-9]+;~:1000;1:;0'
+	nagios_service db_conns 'DB_CONNS OK - ' 0 connections 'used_pct=[0-9.]+%;80;90;' 'listeners=1'
 
 	if [ "$NRPE_PORT" = 5666 ]; then
 		nagios_service nrpe_mem 'MEM ' '0|1|2' used_pct

@@ -11,6 +11,12 @@
 
 #include <check.h>
 
+#ifdef HAVE_LIBPQ
+#include "pl_pg.h"
+#endif
+#ifdef HAVE_LIBMARIADB
+#include "pl_my.h"
+#endif
 #ifdef HAVE_JSONC
 #include "pl_json.h"
 #endif
@@ -240,6 +246,81 @@ tc_sha256(void)
 }
 #endif
 
+#ifdef HAVE_LIBPQ
+/* libpq's and the server's messages, as PostgreSQL 15 and libpq 15 write them. */
+static const struct {
+	const char *msg;
+	enum pl_db_status st;
+} pg_msgs[] = {
+	{ "connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  password "
+	  "authentication failed for user \"mon\"\n", PL_DB_AUTH },
+	{ "connection to server at \"127.0.0.1\", port 5432 failed: fe_sendauth: no password "
+	  "supplied\n", PL_DB_AUTH },
+	{ "connection to server on socket \"/run/postgresql/.s.PGSQL.5432\" failed: FATAL:  "
+	  "role \"nagios\" does not exist\n", PL_DB_AUTH },
+	{ "connection to server at \"10.0.0.1\", port 5432 failed: FATAL:  no pg_hba.conf entry "
+	  "for host \"10.0.0.2\", user \"mon\", database \"postgres\", no encryption\n",
+	  PL_DB_AUTH },
+	{ "connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  sorry, too many "
+	  "clients already\n", PL_DB_FULL },
+	{ "connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  remaining connection "
+	  "slots are reserved for non-replication superuser connections\n", PL_DB_FULL },
+	{ "connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  too many connections "
+	  "for database \"app\"\n", PL_DB_FULL },
+	{ "connection to server at \"127.0.0.1\", port 5999 failed: Connection refused\n\tIs the "
+	  "server running on that host and accepting TCP/IP connections?\n", PL_DB_UNREACHABLE },
+	{ "connection to server on socket \"/tmp/.s.PGSQL.5432\" failed: No such file or "
+	  "directory\n", PL_DB_UNREACHABLE },
+	{ "could not translate host name \"nosuch\" to address: Name or service not known\n",
+	  PL_DB_UNREACHABLE },
+	{ "connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  the database system "
+	  "is starting up\n", PL_DB_UNREACHABLE },
+	{ "definition of service \"mon\" not found\n", PL_DB_ERROR },
+	{ "invalid port number: \"x\"\n", PL_DB_ERROR },
+};
+
+START_TEST(test_pg_classify)
+{
+	ck_assert_int_eq(pl_pg_classify(pg_msgs[_i].msg), pg_msgs[_i].st);
+}
+END_TEST
+
+static TCase *
+tc_pg(void)
+{
+	TCase *tc = tcase_create("pg");
+
+	tcase_add_loop_test(tc, test_pg_classify, 0, (int)(sizeof(pg_msgs) / sizeof(pg_msgs[0])));
+	return tc;
+}
+#endif
+
+#ifdef HAVE_LIBMARIADB
+START_TEST(test_my_classify)
+{
+	ck_assert_int_eq(pl_my_classify(1045), PL_DB_AUTH);      /* access denied */
+	ck_assert_int_eq(pl_my_classify(1044), PL_DB_AUTH);      /* no access to the database */
+	ck_assert_int_eq(pl_my_classify(1040), PL_DB_FULL);      /* too many connections */
+	ck_assert_int_eq(pl_my_classify(1203), PL_DB_FULL);      /* max_user_connections */
+	ck_assert_int_eq(pl_my_classify(2002), PL_DB_UNREACHABLE);  /* no socket */
+	ck_assert_int_eq(pl_my_classify(2003), PL_DB_UNREACHABLE);  /* refused */
+	ck_assert_int_eq(pl_my_classify(2005), PL_DB_UNREACHABLE);  /* unknown host */
+	ck_assert_int_eq(pl_my_classify(2013), PL_DB_UNREACHABLE);  /* lost */
+	ck_assert_int_eq(pl_my_classify(1227), PL_DB_ERROR);     /* a privilege a query needs */
+	ck_assert_int_eq(pl_my_classify(1064), PL_DB_ERROR);     /* syntax */
+}
+END_TEST
+
+static TCase *
+tc_my(void)
+{
+	TCase *tc = tcase_create("my");
+
+	tcase_add_test(tc, test_my_classify);
+	return tc;
+}
+#endif
+
 int
 main(void)
 {
@@ -252,6 +333,12 @@ main(void)
 #endif
 #ifdef HAVE_LIBCRYPTO
 	suite_add_tcase(s, tc_sha256());
+#endif
+#ifdef HAVE_LIBPQ
+	suite_add_tcase(s, tc_pg());
+#endif
+#ifdef HAVE_LIBMARIADB
+	suite_add_tcase(s, tc_my());
 #endif
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

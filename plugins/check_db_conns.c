@@ -1,0 +1,636 @@
+/* check_db_conns: how close a database server is to refusing connections.
+ *
+ * PostgreSQL (libpq, lib/ext/pl_pg) and MySQL/MariaDB (libmariadb, lib/ext/pl_my) are
+ * asked for their connections and every limit that can refuse one; the headroom is
+ * reported against the tightest of them (lib/source/pl_dbconns). A socket mode needs no
+ * credentials and works for any server: it counts the established TCP connections to a
+ * local port in /proc/net/tcp and /proc/net/tcp6 (lib/source/pl_nettcp). Each backend is
+ * built when configure finds its library; one that was not says so. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pl_buf.h"
+#include "pl_counter.h"
+#include "pl_dbconns.h"
+#include "pl_deadline.h"
+#include "pl_file.h"
+#include "pl_nettcp.h"
+#include "pl_plugin.h"
+#include "pl_result.h"
+#include "pl_sample.h"
+#include "pl_timeout.h"
+#ifdef HAVE_LIBPQ
+#include "pl_pg.h"
+#endif
+#ifdef HAVE_LIBMARIADB
+#include "pl_my.h"
+#endif
+
+enum db_type { DB_NONE = 0, DB_PGSQL, DB_MYSQL, DB_SOCKET };
+
+struct db_config {
+	int type;                    /* enum db_type */
+	const char *host, *socket, *user, *password, *database, *service, *option_file;
+	const char *passfile;
+	int port;                    /* 0: the default */
+	int limit;                   /* socket mode: the server's limit; 0: unknown */
+	bool per_remote;
+};
+
+static const struct pl_choice types[] = {
+	{ "pgsql", DB_PGSQL, false }, { "postgres", DB_PGSQL, true },
+	{ "postgresql", DB_PGSQL, true }, { "mysql", DB_MYSQL, false },
+	{ "mariadb", DB_MYSQL, true }, { "socket", DB_SOCKET, false }, { NULL, 0, false },
+};
+
+#define ID (PL_OPT_IDENTITY)
+
+static const struct pl_option db_opts[] = {
+	{ .name = "type", .type = PL_OPT_CHOICE, .arg = "TYPE", .choices = types,
+	  .flags = ID | PL_OPT_SYNOPSIS, PL_OPT_AT(struct db_config, type),
+	  .help = "What to ask: pgsql (PostgreSQL, through libpq), mysql (MySQL or MariaDB, "
+		  "through libmariadb), or socket (the established TCP connections to the local "
+		  "--port, from /proc/net/tcp and /proc/net/tcp6: any server, no credentials). "
+		  "Required." },
+	{ .name = "hostname", .letter = 'H', .type = PL_OPT_STRING, .arg = "HOST", .flags = ID,
+	  PL_OPT_AT(struct db_config, host),
+	  .help = "The server's name or address, over TCP (default: the library's default, a "
+		  "Unix socket; libpq also reads PGHOST)." },
+	{ .name = "host", .type = PL_OPT_STRING, .arg = "HOST", .flags = ID,
+	  PL_OPT_AT(struct db_config, host), .help = "The same as --hostname." },
+	{ .name = "port", .letter = 'P', .type = PL_OPT_INT, .min = 1, .max = 65535,
+	  .flags = ID, PL_OPT_AT(struct db_config, port),
+	  .help = "The server's TCP port (default 5432 for pgsql, 3306 for mysql; required for "
+		  "socket). With --socket, PostgreSQL takes it for the socket's name too "
+		  "(.s.PGSQL.PORT)." },
+	{ .name = "socket", .type = PL_OPT_STRING, .arg = "PATH", .flags = ID,
+	  PL_OPT_AT(struct db_config, socket),
+	  .help = "A Unix socket instead of TCP: for pgsql the directory that holds it "
+		  "(/var/run/postgresql), for mysql the socket itself (/run/mysqld/mysqld.sock)." },
+	{ .name = "user", .type = PL_OPT_STRING, .arg = "USER", .flags = ID,
+	  PL_OPT_AT(struct db_config, user),
+	  .help = "The user to log in as (default: the library's: the user running the check, "
+		  "PGUSER, or the option file's)." },
+	{ .name = "password", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET,
+	  .env = "PLUMBLINE_DB_PASSWORD", PL_OPT_AT(struct db_config, password),
+	  .help = "The password. Without one, the usual places are asked: for pgsql the "
+		  "password file (--pgpass, PGPASSFILE or ~/.pgpass) and a service (--service), "
+		  "for mysql the option file (--option-file)." },
+	{ .name = "database", .type = PL_OPT_STRING, .arg = "NAME", .flags = ID,
+	  PL_OPT_AT(struct db_config, database),
+	  .help = "The database to connect to (default: postgres for pgsql, none for mysql). "
+		  "The counts cover every database either way." },
+	{ .name = "service", .type = PL_OPT_STRING, .arg = "NAME", .flags = ID,
+	  PL_OPT_AT(struct db_config, service),
+	  .help = "pgsql: a service of the service file (pg_service.conf: host, port, user, "
+		  "dbname...); mysql: the group of the option file to read (default client)." },
+	{ .name = "option-file", .type = PL_OPT_STRING, .arg = "FILE", .flags = ID,
+	  PL_OPT_AT(struct db_config, option_file),
+	  .help = "pgsql: the service file (instead of PGSERVICEFILE or ~/.pg_service.conf); "
+		  "mysql: an option file in my.cnf format ([client] user=..., password=...). A file "
+		  "named here that is not there or cannot be read is an error, never silently "
+		  "skipped. It must be an absolute path." },
+	{ .name = "pgpass", .type = PL_OPT_STRING, .arg = "FILE", .flags = ID,
+	  PL_OPT_AT(struct db_config, passfile),
+	  .help = "pgsql: the password file (.pgpass format; libpq wants it mode 0600). Missing "
+		  "is an error." },
+	{ .name = "limit", .type = PL_OPT_INT, .min = 1, .max = 10000000,
+	  PL_OPT_AT(struct db_config, limit),
+	  .help = "socket: the server's connection limit (its max_connections), for used_pct "
+		  "and slots_left; without it only the count is reported." },
+	{ .name = "per-remote", .type = PL_OPT_SWITCH, PL_OPT_AT(struct db_config, per_remote),
+	  .help = "socket: report the connections of each remote address as well "
+		  "(remote_ADDR_connections)." },
+	{ .name = NULL },
+};
+
+static const char *const db_primary[] = { "used_pct", "slots_left", "connections", NULL };
+
+static const struct pl_plugin db_plugin = {
+	.name = "check_db_conns",
+	.service = "DB_CONNS",
+	.purpose = "connections of a PostgreSQL or MySQL/MariaDB server against its tightest limit",
+	.description =
+		"Reports how many client connections a database server has and how close it is "
+		"to refusing the next one: the headroom against the tightest of its limits, and "
+		"which one that is. PostgreSQL: max_connections minus the slots kept for "
+		"superusers (superuser_reserved_connections, and reserved_connections from 16), "
+		"each database's datconnlimit and each role's rolconnlimit; only client backends "
+		"count (not background workers or WAL senders), and the check's own connection "
+		"is left out. MySQL/MariaDB: max_connections (against Threads_connected without "
+		"the check's own connection) and max_user_connections for each user. A limit of "
+		"0 (a database closed on purpose) is no limit here.\n"
+		"Also: the connections per database, per user and per state (active, idle, idle "
+		"in transaction), and how long the oldest session has been idle inside a "
+		"transaction, measured from its last statement (state_change; a session that "
+		"works inside a long transaction is not idle). MySQL: Threads_running, aborted "
+		"connection attempts per second (from the state file, so the check never sleeps "
+		"after its first run) and Max_used_connections (the peak since start: perfdata "
+		"only, it never goes down). On MySQL the per user figures need the PROCESS "
+		"privilege; without it the check says it sees only its own sessions.\n"
+		"Credentials never come from the command line: the password from --password-file, "
+		"PLUMBLINE_DB_PASSWORD or the --extra-opts file; libpq's own password file and "
+		"services, and MySQL option files, work as usual. A wrong password or an unknown "
+		"user is UNKNOWN (the check cannot judge); a server that cannot be reached, or "
+		"that refuses the check because no slot is left, is CRITICAL with the reason. "
+		"Connecting and every query are bounded by --timeout.\n"
+		"--type socket needs no credentials and works for any server: the established TCP "
+		"connections to the local --port (the server's side only), with --limit for the "
+		"headroom; no listener on the port is CRITICAL.",
+	.options = db_opts,
+	.primary = db_primary,
+	.metrics =
+		"connections (client connections), used_pct (percent of the tightest limit), "
+		"slots_left (connections left before it), limit (its value); max_connections "
+		"(the server's usable limit); active, idle, idle_in_transaction, other (per "
+		"state), oldest_idle_in_transaction (seconds, 0: none); db_NAME_connections and "
+		"user_NAME_connections per database and user (NAME with any byte other than "
+		"letters, digits, '_', '.' and '-' written as _xHH). MySQL also: "
+		"threads_connected, threads_running, aborted_connects (per second), "
+		"max_used_connections. Socket mode: connections, listeners, and with --limit "
+		"used_pct and slots_left; with --per-remote remote_ADDR_connections.",
+	.examples =
+		"  check_db_conns --type pgsql --socket /var/run/postgresql --user nagios -w 80 -c 90\n"
+		"      PostgreSQL over its Unix socket (peer authentication): warn above 80% of the\n"
+		"      tightest limit, critical above 90%.\n"
+		"  check_db_conns --type pgsql -H db1 --user monitor --password-file /etc/nagios/pg.pw "
+		"--warningx 'oldest_idle_in_transaction=~:300'\n"
+		"      Over TCP with a password from a file; warn when a session has sat idle in a\n"
+		"      transaction for more than five minutes.\n"
+		"  check_db_conns --type pgsql --service monitor --criticalx 'slots_left=5:'\n"
+		"      Host, port and user from the service 'monitor' of ~/.pg_service.conf;\n"
+		"      critical when fewer than five connections are left.\n"
+		"  check_db_conns --type mysql --option-file /etc/nagios/my.cnf -w 80 -c 95 "
+		"--warningx aborted_connects=1\n"
+		"      MariaDB with the credentials of an option file; warn above one aborted\n"
+		"      connection attempt per second.\n"
+		"  check_db_conns --type socket --port 5432 --limit 100 -w 80 -c 90 --per-remote\n"
+		"      No credentials: the TCP connections to port 5432, and from which addresses.\n",
+	.uses_state = true,
+};
+
+/* How texts name the server: "PostgreSQL at 127.0.0.1:5432", "... at socket /run/x". */
+static void
+target_text(const struct db_config *cfg, char *out, size_t len)
+{
+	const char *kind = cfg->type == DB_PGSQL ? "PostgreSQL" : "MySQL";
+	char e[300];
+
+	if (cfg->socket != NULL) {
+		pl_name_str(e, sizeof(e), cfg->socket);
+		pl_snprintf(out, len, "%s at socket %s", kind, e);
+	} else if (cfg->host != NULL) {
+		pl_name_str(e, sizeof(e), cfg->host);
+		if (cfg->port > 0)
+			pl_snprintf(out, len, "%s at %s:%d", kind, e, cfg->port);
+		else
+			pl_snprintf(out, len, "%s at %s", kind, e);
+	} else if (cfg->service != NULL && cfg->type == DB_PGSQL) {
+		pl_name_str(e, sizeof(e), cfg->service);
+		pl_snprintf(out, len, "%s of service %s", kind, e);
+	} else {
+		pl_snprintf(out, len, "%s (the default server)", kind);
+	}
+}
+
+/* A file an option names must be there: the libraries skip a missing one silently. */
+static void
+need_file(const char *opt, const char *path)
+{
+	char e[300];
+	int fd;
+
+	if (path == NULL)
+		return;
+	pl_name_str(e, sizeof(e), path);
+	if (path[0] != '/')
+		pl_usage_die("--%s: give the file as an absolute path (it was %s)", opt, e);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		pl_die(PL_UNKNOWN, "--%s %s: %s", opt, e, strerror(errno));
+	close(fd);
+}
+
+static void
+check_config(const struct db_config *cfg)
+{
+	if (cfg->type == DB_NONE)
+		pl_usage_die("say which server to ask with --type pgsql, --type mysql or --type socket");
+	if (cfg->type == DB_SOCKET) {
+		if (cfg->port == 0)
+			pl_usage_die("--type socket needs the server's --port");
+		if (cfg->host || cfg->socket || cfg->user || cfg->password || cfg->database ||
+		    cfg->service || cfg->option_file || cfg->passfile)
+			pl_usage_die("--type socket reads /proc/net/tcp and takes no connection options "
+				     "(--hostname, --socket, --user, --password, --database, --service, "
+				     "--option-file, --pgpass)");
+		return;
+	}
+	if (cfg->limit > 0 || cfg->per_remote)
+		pl_usage_die("--limit and --per-remote are for --type socket (a server says its limits itself)");
+	if (cfg->passfile != NULL && cfg->type != DB_PGSQL)
+		pl_usage_die("--pgpass is for --type pgsql (MySQL reads the password from --option-file)");
+	need_file("option-file", cfg->option_file);
+	need_file("pgpass", cfg->passfile);
+}
+
+/* Socket mode ------------------------------------------------------------------------ */
+
+static void
+read_tcp(const struct pl_common *c, const char *path, bool v6, struct pl_tcp_table *t)
+{
+	struct pl_buf b = PL_BUF_INIT;
+	char err[512];
+
+	/* 4 million sockets of ~150 bytes: a cap far above any real server. */
+	pl_buf_init(&b, (size_t)640 << 20);
+	if (pl_read_file(c->root, path, &b, err, sizeof(err)) != 0) {
+		pl_buf_free(&b);
+		/* No tcp6 where IPv6 is disabled: nothing to count there. */
+		if (v6 && !pl_path_exists(c->root, path))
+			return;
+		pl_die(PL_UNKNOWN, "%s", err);
+	}
+	if (pl_nettcp_parse(pl_buf_str(&b), b.len, v6, path, t, err, sizeof(err)) != 0) {
+		pl_buf_free(&b);
+		pl_die(PL_UNKNOWN, "cannot parse %s", err);
+	}
+	pl_buf_free(&b);
+}
+
+/* used_pct, slots_left and limit against a limit known to the plugin. */
+static void
+headroom_metrics(struct pl_result *r, long used, long limit, struct pl_metric **pct,
+		 struct pl_metric **left)
+{
+	struct pl_metric *m;
+
+	*pct = pl_metric_add(r, "used_pct", (double)used * 100.0 / (double)limit, PL_U_PERCENT);
+	pl_metric_minmax(*pct, 0, 100);
+	*left = pl_metric_add(r, "slots_left", used > limit ? 0 : (double)(limit - used), PL_U_NONE);
+	pl_metric_minmax(*left, 0, (double)limit);
+	m = pl_metric_add(r, "limit", (double)limit, PL_U_NONE);
+	pl_metric_minmax(m, 0, NAN);
+}
+
+/* The connections of each remote address, as items below "remote"; returns how many
+ * addresses. */
+static size_t
+remote_items(const struct db_config *cfg, const struct pl_tcp_table *t, struct pl_result *r)
+{
+	struct pl_tcp_peer *peers;
+	size_t np;
+
+	if (pl_nettcp_peers(t, (uint16_t)cfg->port, &peers, &np) != 0)
+		pl_die(PL_UNKNOWN, "out of memory");
+	for (size_t i = 0; i < np; i++) {
+		struct pl_item *it = pl_item_item(pl_result_item(r, "remotes", "remote"), "remote",
+						  peers[i].addr);
+		struct pl_metric *m = pl_item_metric(it, "connections", (double)peers[i].count,
+						     PL_U_NONE);
+
+		pl_metric_minmax(m, 0, NAN);
+		pl_item_line(it, "%zu connection%s", peers[i].count, peers[i].count == 1 ? "" : "s");
+	}
+	free(peers);
+	return np;
+}
+
+static void
+socket_report(const struct db_config *cfg, const struct pl_tcp_table *t, struct pl_result *r)
+{
+	size_t listening, n = pl_nettcp_count(t, (uint16_t)cfg->port, &listening);
+	struct pl_metric *m, *pct = NULL, *left = NULL;
+	char e[64];
+
+	m = pl_metric_add(r, "connections", (double)n, PL_U_NONE);
+	pl_metric_minmax(m, 0, cfg->limit > 0 ? (double)cfg->limit : NAN);
+	pl_metric_add(r, "listeners", (double)listening, PL_U_NONE);
+	if (listening == 0)
+		pl_result_finding(r, PL_CRITICAL, "nothing listens on TCP port %d", cfg->port);
+	pl_result_summary_metric(r, m, "%zu connection%s to port %d", n, n == 1 ? "" : "s",
+				 cfg->port);
+	if (cfg->per_remote) {
+		size_t np = remote_items(cfg, t, r);
+
+		if (np > 0)
+			pl_result_summary_add(r, " from %zu address%s", np, np == 1 ? "" : "es");
+	}
+	if (cfg->limit > 0) {
+		headroom_metrics(r, (long)n, cfg->limit, &pct, &left);
+		pl_result_summary_metric(r, pct, ", %s of --limit %d",
+					 pl_unit_human(e, sizeof(e), pct->value, PL_U_PERCENT),
+					 cfg->limit);
+		pl_result_summary_metric(r, left, ", %.0f slot%s left", left->value,
+					 left->value == 1 ? "" : "s");
+	}
+	if (t->nbad > 0)
+		pl_result_line(r, "%zu line%s of /proc/net/tcp and tcp6 left out: %s line %zu %s",
+			       t->nbad, t->nbad == 1 ? "" : "s", t->bad_file, t->bad_line, t->bad_why);
+}
+
+/* Servers --------------------------------------------------------------------------- */
+
+static const char *const state_label[PL_DBS_N] = { "active", "idle", "idle_in_transaction",
+						   "other" };
+static const char *const state_word[PL_DBS_N] = { "active", "idle", "idle in transaction",
+						  "other" };
+
+/* One metric per database or user, in an item of its own below "db" or "user". */
+static void
+group_items(struct pl_result *r, const char *kind, const char *top, const struct pl_db_group *v,
+	    size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct pl_item *it = pl_item_item(pl_result_item(r, top, top), kind, v[i].name);
+		struct pl_metric *m = pl_item_metric(it, "connections", (double)v[i].count, PL_U_NONE);
+
+		pl_metric_minmax(m, 0, v[i].limit > 0 ? (double)v[i].limit : NAN);
+		if (v[i].limit > 0)
+			pl_item_line(it, "%ld connection%s (limit %ld)", v[i].count,
+				     v[i].count == 1 ? "" : "s", v[i].limit);
+		else
+			pl_item_line(it, "%ld connection%s", v[i].count, v[i].count == 1 ? "" : "s");
+	}
+}
+
+/* The figures of a sample: headroom, states, groups. */
+static void
+db_report(const struct pl_db_sample *s, struct pl_result *r)
+{
+	struct pl_db_headroom h;
+	struct pl_metric *m, *pct = NULL, *left = NULL, *itx;
+	char p[32], age[32];
+
+	pl_db_tightest(s, &h);
+	m = pl_metric_add(r, "connections", (double)s->count, PL_U_NONE);
+	pl_metric_minmax(m, 0, NAN);
+	pl_result_summary_metric(r, m, "%ld connection%s", s->count, s->count == 1 ? "" : "s");
+	if (h.kind != PL_DBL_NONE) {
+		headroom_metrics(r, h.used, h.limit, &pct, &left);
+		pl_result_summary_metric(r, pct, ", %s of the tightest limit, %s (%ld of %ld)",
+					 pl_unit_human(p, sizeof(p), pct->value, PL_U_PERCENT),
+					 h.what, h.used, h.limit);
+		pl_result_summary_metric(r, left, ", %ld slot%s left", h.left, h.left == 1 ? "" : "s");
+		pl_result_fact(r, "tightest_limit", "%s", h.what);
+	} else {
+		pl_result_line(r, "the server reports no connection limit");
+	}
+	m = pl_metric_add(r, "max_connections", (double)(s->max_connections - s->reserved), PL_U_NONE);
+	pl_metric_minmax(m, 0, NAN);
+	for (int i = 0; i < PL_DBS_N; i++) {
+		m = pl_metric_add(r, state_label[i], (double)s->states[i], PL_U_NONE);
+		pl_metric_minmax(m, 0, NAN);
+	}
+	itx = pl_metric_add(r, "oldest_idle_in_transaction", s->oldest_idle_tx, PL_U_SECONDS);
+	itx->prec = 1;
+	pl_metric_minmax(itx, 0, NAN);
+	if (s->mysql && s->partial_view) {
+		/* INNODB_TRX needs PROCESS too: no idle-in-transaction figures at all. */
+		pl_metric_missing(pl_result_metric(r, "idle_in_transaction"), PL_MISSING_LASTING,
+				  "open transactions are hidden from a user without PROCESS",
+				  "GRANT PROCESS ON *.* to the check's user");
+		pl_metric_missing(itx, PL_MISSING_LASTING,
+				  "open transactions are hidden from a user without PROCESS",
+				  "GRANT PROCESS ON *.* to the check's user");
+	}
+	pl_result_summary_add(r, "; %ld active, %ld idle, %ld %s", s->states[PL_DBS_ACTIVE],
+			      s->states[PL_DBS_IDLE], s->states[PL_DBS_IDLE_TX],
+			      state_word[PL_DBS_IDLE_TX]);
+	if (s->states[PL_DBS_IDLE_TX] > 0)
+		pl_result_summary_metric(r, itx, " (oldest %s)",
+					 pl_unit_human(age, sizeof(age), s->oldest_idle_tx,
+						       PL_U_SECONDS));
+	if (s->reserved > 0)
+		pl_result_line(r, "max_connections %ld, of which %s", s->max_connections,
+			       s->reserved_text);
+	if (s->mysql && s->user_limit > 0)
+		pl_result_line(r, "max_user_connections %ld for each user", s->user_limit);
+	if (s->hidden > 0)
+		pl_result_line(r, "%ld session%s of other users whose state this user may not see "
+			       "(counted as other; GRANT pg_read_all_stats to the user)", s->hidden,
+			       s->hidden == 1 ? "" : "s");
+	if (s->partial_view)
+		pl_result_line(r, "only this check's own sessions are visible: per user, database and "
+			       "state figures cover them alone (GRANT PROCESS ON *.* to the user)");
+	pl_result_fact(r, "server", "%s", s->server);
+	group_items(r, "database", "db", s->dbs, s->ndbs);
+	group_items(r, "user", "user", s->users, s->nusers);
+}
+
+/* A failed collection: the state it is, and one line saying why. */
+static void __attribute__((noreturn))
+db_fail(const struct pl_common *c, const struct db_config *cfg, enum pl_db_status st,
+	const char *err)
+{
+	char who[400];
+
+	target_text(cfg, who, sizeof(who));
+	switch (st) {
+	case PL_DB_AUTH:
+		pl_die(PL_UNKNOWN, "cannot log in to %s: %s (check the user and the password: "
+		       "--password-file, %s)", who, err,
+		       cfg->type == DB_PGSQL ? "--pgpass or --service" : "--option-file");
+	case PL_DB_UNREACHABLE:
+		pl_die(PL_CRITICAL, "%s is unreachable: %s", who, err);
+	case PL_DB_FULL:
+		pl_die(PL_CRITICAL, "%s refuses connections: %s", who, err);
+	case PL_DB_TIMEOUT:
+		pl_die(c->timeout_state, "timed out after %gs waiting for %s: %s", c->timeout, who,
+		       err);
+	case PL_DB_OK:
+	case PL_DB_ERROR:
+		break;
+	}
+	pl_die(PL_UNKNOWN, "%s: %s", who, err);
+}
+
+#if !defined(HAVE_LIBPQ) || !defined(HAVE_LIBMARIADB)
+static void __attribute__((noreturn))
+not_built(const char *what, const char *lib, const char *pkg)
+{
+	pl_die(PL_UNKNOWN, "--type %s is not built into this check_db_conns: it was built without "
+	       "%s (install %s and rebuild)", what, lib, pkg);
+}
+#endif
+
+static void
+target_of(const struct db_config *cfg, struct pl_db_target *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->host = cfg->host;
+	t->port = (unsigned)cfg->port;
+	t->socket = cfg->socket;
+	t->user = cfg->user;
+	t->password = cfg->password;
+	t->database = cfg->database;
+	t->service = cfg->service;
+	t->option_file = cfg->option_file;
+	t->passfile = cfg->passfile;
+	t->app = db_plugin.name;
+}
+
+static void
+pg_run(const struct pl_common *c, const struct db_config *cfg, struct pl_result *r)
+{
+#ifdef HAVE_LIBPQ
+	struct pl_db_target t;
+	struct pl_db_sample s;
+	enum pl_db_status st;
+	char err[1024];
+
+	target_of(cfg, &t);
+	pl_db_sample_init(&s);
+	pl_timeout_waiting("connecting to PostgreSQL");
+	st = pl_pg_collect(&t, NULL, &s, err, sizeof(err));
+	if (st != PL_DB_OK)
+		db_fail(c, cfg, st, err);
+	db_report(&s, r);
+	pl_db_sample_free(&s);
+#else
+	(void)c;
+	(void)cfg;
+	(void)r;
+	not_built("pgsql", "libpq", "libpq-dev");
+#endif
+}
+
+#ifdef HAVE_LIBMARIADB
+/* MySQL's status counters between runs (pl_sample): aborted connects per second. */
+struct my_ctx {
+	const struct pl_common *c;
+	const struct db_config *cfg;
+	struct pl_my *conn;
+	uint64_t v[2][PL_MY_NSTATUS];
+};
+
+static void
+my_read(void *ctxp, int which)
+{
+	struct my_ctx *x = ctxp;
+	enum pl_db_status st;
+	char err[1024];
+
+	pl_timeout_waiting("waiting for MySQL's status");
+	st = pl_my_status(x->conn, NULL, x->v[which], err, sizeof(err));
+	if (st != PL_DB_OK)
+		db_fail(x->c, x->cfg, st, err);
+}
+
+static void
+my_store(void *ctxp, int which, struct pl_store *st)
+{
+	struct my_ctx *x = ctxp;
+
+	pl_store_set_vec(st, "my", "status", x->v[which], PL_MY_NSTATUS);
+}
+
+static int
+my_load(void *ctxp, const struct pl_store *st, int gen)
+{
+	struct my_ctx *x = ctxp;
+
+	return pl_store_get_vec(st, gen, "my", "status", x->v[1], PL_MY_NSTATUS) ==
+	       PL_MY_NSTATUS ? 0 : -1;
+}
+
+static void
+my_zero(void *ctxp)
+{
+	struct my_ctx *x = ctxp;
+
+	memset(x->v[1], 0, sizeof(x->v[1]));
+}
+
+static const struct pl_sample_ops my_ops = { my_read, my_store, my_load, my_zero };
+#endif
+
+static void
+my_run(const struct pl_common *c, const struct db_config *cfg, struct pl_result *r)
+{
+#ifdef HAVE_LIBMARIADB
+	struct pl_db_target t;
+	struct pl_db_sample s;
+	struct my_ctx x;
+	enum pl_db_status st;
+	enum pl_basis basis;
+	char err[1024], basis_text[PL_SAMPLE_BASIS_MAX];
+	double dt;
+	struct pl_metric *m;
+
+	target_of(cfg, &t);
+	pl_db_sample_init(&s);
+	memset(&x, 0, sizeof(x));
+	x.c = c;
+	x.cfg = cfg;
+	pl_timeout_waiting("connecting to MySQL");
+	st = pl_my_connect(&t, NULL, &x.conn, err, sizeof(err));
+	if (st == PL_DB_OK)
+		st = pl_my_collect(x.conn, NULL, &s, err, sizeof(err));
+	if (st != PL_DB_OK)
+		db_fail(c, cfg, st, err);
+	basis = pl_sample(c, &my_ops, &x, &dt, basis_text, sizeof(basis_text), r);
+	if (basis == PL_BASIS_ERROR)
+		pl_die(PL_UNKNOWN, "%s", basis_text);
+	pl_my_close(x.conn);
+	db_report(&s, r);
+	m = pl_metric_add(r, "threads_connected", (double)x.v[0][PL_MY_THREADS_CONNECTED], PL_U_NONE);
+	pl_metric_minmax(m, 0, NAN);
+	m = pl_metric_add(r, "threads_running", (double)x.v[0][PL_MY_THREADS_RUNNING], PL_U_NONE);
+	pl_metric_minmax(m, 0, NAN);
+	m = pl_metric_add(r, "aborted_connects", pl_counter_rate(x.v[0][PL_MY_ABORTED_CONNECTS],
+							     x.v[1][PL_MY_ABORTED_CONNECTS], dt),
+			  PL_U_NONE);
+	pl_metric_minmax(m, 0, NAN);
+	if (isnan(m->value))
+		pl_metric_missing(m, PL_MISSING_RUN, "the server's counters went back (a restart)",
+				  NULL);
+	m = pl_metric_add(r, "max_used_connections", (double)x.v[0][PL_MY_MAX_USED], PL_U_NONE);
+	pl_metric_minmax(m, 0, NAN);
+	pl_result_line(r, "Threads_running %llu; aborted connects %s; Max_used_connections %llu "
+		       "(since the server started)",
+		       (unsigned long long)x.v[0][PL_MY_THREADS_RUNNING], basis_text,
+		       (unsigned long long)x.v[0][PL_MY_MAX_USED]);
+	pl_db_sample_free(&s);
+#else
+	(void)c;
+	(void)cfg;
+	(void)r;
+	not_built("mysql", "libmariadb", "libmariadb-dev");
+#endif
+}
+
+int
+main(int argc, char **argv)
+{
+	struct db_config cfg;
+	struct pl_common c;
+	struct pl_result r;
+
+	memset(&cfg, 0, sizeof(cfg));
+	pl_plugin_parse(&db_plugin, argc, argv, &cfg, &c);
+	check_config(&cfg);
+	pl_plugin_arm(&c);
+	pl_result_init(&r, db_plugin.name, db_plugin.service);
+
+	if (cfg.type == DB_SOCKET) {
+		struct pl_tcp_table t;
+
+		memset(&t, 0, sizeof(t));
+		read_tcp(&c, "/proc/net/tcp", false, &t);
+		read_tcp(&c, "/proc/net/tcp6", true, &t);
+		socket_report(&cfg, &t, &r);
+		pl_nettcp_free(&t);
+	} else if (cfg.type == DB_PGSQL) {
+		pg_run(&c, &cfg, &r);
+	} else {
+		my_run(&c, &cfg, &r);
+	}
+	pl_exit(&r, &c);
+}
