@@ -1,15 +1,19 @@
 /*
  * plbench - time a program as a whole process, many times.
  *
- *   plbench [-n RUNS] [-w WARMUP] [-r SRC:DST] -- /path/prog args...
+ *   plbench [-n RUNS] [-w WARMUP] [-r SRC:DST]... -- /path/prog args...
  *
  * Runs the program WARMUP times (unrecorded, default 10) and then RUNS times
  * (default 200) via fork + execv (no shell, no PATH lookup), with stdin,
  * stdout and stderr on /dev/null.  Each child is reaped with wait4() to get
  * its own rusage.  With -r, the file SRC is copied over DST before every run,
- * outside the timed window: a plugin then finds the same aged state file each
- * time (a reading older than its rotation window), so every timed run takes the
- * path of a scheduled check, which reads the state and writes it back.
+ * outside the timed window: a plugin then finds the same aged state each time (a
+ * reading older than its rotation window), so every timed run takes the path of a
+ * scheduled check, which reads the state and writes it back.  -r may be given up
+ * to 8 times (the state store keeps two slot files).  DST is written in place (no
+ * truncation to zero, no rename: on ext4 either writes the data out at once), as
+ * the store itself writes a slot, so that the timed run finds the files as a
+ * scheduled check finds them.
  * Prints one machine-readable line:
  *
  *   wall_ms=0.812 cpu_ms=0.640 rss_mib=1.75 exit=0 runs=200
@@ -46,7 +50,7 @@ static void usage(FILE *f)
 	fputs("usage: plbench [-n RUNS] [-w WARMUP] [-r SRC:DST] -- /path/prog [args...]\n"
 	      "  -n RUNS    recorded runs (default 200)\n"
 	      "  -w WARMUP  unrecorded warm-up runs (default 10)\n"
-	      "  -r SRC:DST copy file SRC over DST before each run (untimed)\n"
+	      "  -r SRC:DST copy file SRC over DST before each run (untimed; up to 8)\n"
 	      "prints: wall_ms=<median> cpu_ms=<median> rss_mib=<peak> "
 	      "exit=<codes> runs=<n>\n", f);
 }
@@ -115,7 +119,7 @@ static int restore_file(const char *src, const char *dst)
 			sizeof buf - 1);
 		return -1;
 	}
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	out = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (out < 0) {
 		fprintf(stderr, "plbench: %s: %s\n", dst, strerror(errno));
 		return -1;
@@ -129,7 +133,7 @@ static int restore_file(const char *src, const char *dst)
 		if (w <= 0)
 			break;
 	}
-	if (off == n)
+	if (off == n && ftruncate(out, (off_t)n) == 0)
 		rc = 0;
 	if (close(out) != 0)
 		rc = -1;
@@ -187,8 +191,8 @@ int main(int argc, char **argv)
 	long runs = 200, warmup = 10, i, peak_kib = 0;
 	unsigned char seen_exit[256], seen_sig[MAX_SIG];
 	double *walls, *cpus;
-	char *restore_src = NULL, *restore_dst = NULL;
-	int argi = 1, devnull, first, c;
+	char *restore_src[8], *restore_dst[8];
+	int nrestore = 0, argi = 1, devnull, first, c;
 
 	while (argi < argc) {
 		const char *a = argv[argi];
@@ -220,9 +224,13 @@ int main(int argc, char **argv)
 				fputs("plbench: -r needs SRC:DST\n", stderr);
 				return 2;
 			}
+			if (nrestore == 8) {
+				fputs("plbench: at most 8 -r\n", stderr);
+				return 2;
+			}
 			*colon = '\0';
-			restore_src = argv[argi + 1];
-			restore_dst = colon + 1;
+			restore_src[nrestore] = argv[argi + 1];
+			restore_dst[nrestore++] = colon + 1;
 			argi += 2;
 			continue;
 		}
@@ -266,8 +274,9 @@ int main(int argc, char **argv)
 		long rss;
 		int status;
 
-		if (restore_src != NULL && restore_file(restore_src, restore_dst) != 0)
-			return 2;
+		for (int k = 0; k < nrestore; k++)
+			if (restore_file(restore_src[k], restore_dst[k]) != 0)
+				return 2;
 		if (run_once(&argv[argi], devnull, &wall, &cpu, &rss, &status) != 0)
 			return 2;
 		if (i < warmup)

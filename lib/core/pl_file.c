@@ -131,14 +131,17 @@ pl_read_fd(int fd, const char *name, const struct pl_file_rules *r, struct pl_bu
 	const size_t limit = r->cap + 1;  /* one byte past the cap: the file is too large */
 	size_t first = 4096;
 	struct stat st;
+	bool sized = false;
 	char cap[32];
 	int e;
 
 	pl_buf_reset(out);
 	/* A regular file's size (0 for /proc files) makes one allocation the whole read,
 	 * with a byte to see the end (or that it grew) and one for the NUL. */
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
 		first = (uint64_t)st.st_size < r->cap ? (size_t)st.st_size + 2 : limit + 1;
+		sized = true;
+	}
 	if (out->size < first && buf_room(out, first, secret) != 0)
 		goto oom;
 	for (;;) {
@@ -171,6 +174,10 @@ pl_read_fd(int fd, const char *name, const struct pl_file_rules *r, struct pl_bu
 			pl_snprintf(err, errlen, "%s is larger than %s", name, cap);
 			goto fail;
 		}
+		/* A file with a size (not /proc's, whose reads may stop at a page of records)
+		 * that gave less than asked is at its end: no read() to see 0. */
+		if (sized && (size_t)n < room)
+			break;
 	}
 	out->data[out->len] = '\0';
 	return 0;

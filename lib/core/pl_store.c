@@ -551,14 +551,17 @@ put_str(struct out_block *o, const char *s, size_t n)
 	o->k += n;
 }
 
-void
-pl_store_format(const struct pl_store *st, struct pl_buf *out)
+/* The text of st as generation gen (see pl_store_format). */
+static void
+format_gen(const struct pl_store *st, uint64_t gen, struct pl_buf *out)
 {
 	struct out_block *o = malloc(sizeof(*o));
+	size_t start = out->len;
 	char t[4][64];
 
-	pl_buf_printf(out, MAGIC " %d\nplugin %s\nkey %s\nboot_id %s\ntime %s %s\n"
-		      "prev_time %s %s\n", PL_STORE_VERSION, st->plugin, st->key, st->boot_id,
+	pl_buf_printf(out, MAGIC " %d\ngen %llu\nplugin %s\nkey %s\nboot_id %s\ntime %s %s\n"
+		      "prev_time %s %s\n", PL_STORE_VERSION, (unsigned long long)gen, st->plugin,
+		      st->key, st->boot_id,
 		      pl_fmt_num(t[0], sizeof(t[0]), st->time, 3),
 		      pl_fmt_num(t[1], sizeof(t[1]), st->wall, 3),
 		      pl_fmt_num(t[2], sizeof(t[2]), st->prev_time, 3),
@@ -589,9 +592,19 @@ pl_store_format(const struct pl_store *st, struct pl_buf *out)
 		}
 		put_str(o, "\n", 1);
 	}
-	put_str(o, "end\n", 4);
 	block_flush(o);
 	free(o);
+	/* The checksum of all that comes before it: a reader tells a slot written whole
+	 * from one cut or torn by a write that was going on (or a crash). */
+	if (!out->oom && !out->truncated)
+		pl_buf_printf(out, "end %016llx\n", (unsigned long long)
+			      pl_xxh64(out->data + start, out->len - start, 0));
+}
+
+void
+pl_store_format(const struct pl_store *st, struct pl_buf *out)
+{
+	format_gen(st, st->gen, out);
 }
 
 /* The next whole line [*ls, *le), or false at the end of the text. Every line of ours
@@ -751,9 +764,51 @@ bad:
 	return -1;
 }
 
+/* The version of the text at buf from its first line (0: not a state file). */
+static uint64_t
+text_version(const char *buf, size_t len)
+{
+	struct pl_lines it;
+	char word[128];
+	uint64_t ver;
+
+	pl_lines_init(&it, buf, len);
+	if (header(&it, MAGIC, word, sizeof(word)) != 0 || pl_parse_u64(word, 1000, &ver) != 0)
+		return 0;
+	return ver;
+}
+
+/* Where the "end SUM" line of a version 3 text starts, when it is the last line and SUM
+ * is the checksum of all before it; else NULL. */
+static const char *
+whole_text_end(const char *buf, size_t len)
+{
+	const char *ls;
+	uint64_t sum = 0;
+
+	if (len < 21 || buf[len - 1] != '\n')
+		return NULL;
+	ls = buf + len - 21;           /* "end ", 16 hex digits, the newline */
+	if (ls > buf && ls[-1] != '\n')
+		return NULL;
+	if (memcmp(ls, "end ", 4) != 0)
+		return NULL;
+	for (int i = 4; i < 20; i++) {
+		char c = ls[i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+
+		if (d < 0)
+			return NULL;
+		sum = sum << 4 | (uint64_t)d;
+	}
+	return pl_xxh64(buf, (size_t)(ls - buf), 0) == sum ? ls : NULL;
+}
+
+/* Parses a version 2 or 3 text. checked: whole_text_end said the version 3 text is
+ * whole (so that a loader reading two slots sums each once). */
 static int
 store_parse(const char *buf, size_t len, struct pl_store *st, double budget, bool *old,
-	    char *err, size_t errlen)
+	    bool checked, char *err, size_t errlen)
 {
 	struct pl_lines it;
 	const char *ls, *le;
@@ -773,13 +828,35 @@ store_parse(const char *buf, size_t len, struct pl_store *st, double budget, boo
 	}
 	if (pl_parse_u64(word, 1000, &ver) != 0)
 		ver = 0;
-	if (ver != PL_STORE_VERSION) {
+	/* Version 2 (one file, replaced by rename) is read as generation 0: the next save
+	 * takes it over into the slots. */
+	if (ver != PL_STORE_VERSION && ver != 2) {
 		if (ver == 1 && old != NULL)
 			*old = true;
 		pl_snprintf(err, errlen, "state format version '%.16s', expected %d%s", word,
 			    PL_STORE_VERSION, ver == 1 ? " (written by an older Plumbline; "
 			    "replaced by this run's)" : "");
 		return -1;
+	}
+	st->gen = 0;
+	if (ver == PL_STORE_VERSION) {
+		const char *end = checked ? buf + len - 21 : whole_text_end(buf, len);
+		uint64_t gen;
+
+		if (end == NULL) {
+			pl_snprintf(err, errlen, "state file is cut or torn (its last line is not "
+				    "an end line with the checksum of the rest)");
+			return -1;
+		}
+		/* The end line is checked: the entries run up to it. */
+		it.end = end;
+		ended = true;
+		if (header(&it, "gen", word, sizeof(word)) != 0 ||
+		    pl_parse_u64(word, PL_STORE_GEN_LIMIT, &gen) != 0) {
+			pl_snprintf(err, errlen, "state file has no valid gen line");
+			return -1;
+		}
+		st->gen = gen;
 	}
 	if (header(&it, "plugin", word, sizeof(word)) != 0 || strcmp(word, st->plugin) != 0) {
 		pl_snprintf(err, errlen, "state file belongs to another plugin");
@@ -821,7 +898,7 @@ store_parse(const char *buf, size_t len, struct pl_store *st, double budget, boo
 		}
 	}
 	while (next_line(&it, &ls, &le)) {
-		if (le - ls == 3 && memcmp(ls, "end", 3) == 0) {
+		if (ver == 2 && le - ls == 3 && memcmp(ls, "end", 3) == 0) {
 			ended = true;
 			break;
 		}
@@ -851,19 +928,27 @@ store_parse(const char *buf, size_t len, struct pl_store *st, double budget, boo
 
 /* Parses into st; on failure st is left empty (no entries, no time, no boot id), so that
  * nothing of a rejected file can be saved back. */
-int
-pl_store_parse(const char *buf, size_t len, struct pl_store *st, double budget, bool *old,
-	       char *err, size_t errlen)
+static int
+parse_text(const char *buf, size_t len, struct pl_store *st, double budget, bool *old,
+	   bool checked, char *err, size_t errlen)
 {
 	if (old != NULL)
 		*old = false;
 	pl_store_clear(st);
-	if (store_parse(buf, len, st, budget, old, err, errlen) == 0)
+	if (store_parse(buf, len, st, budget, old, checked, err, errlen) == 0)
 		return 0;
 	pl_store_clear(st);
 	st->time = st->prev_time = st->wall = st->prev_wall = 0;
 	st->boot_id[0] = '\0';
+	st->gen = 0;
 	return -1;
+}
+
+int
+pl_store_parse(const char *buf, size_t len, struct pl_store *st, double budget, bool *old,
+	       char *err, size_t errlen)
+{
+	return parse_text(buf, len, st, budget, old, false, err, errlen);
 }
 
 void
@@ -1189,62 +1274,180 @@ pl_store_lock(int dirfd, const struct pl_store *st, double wait, char *err, size
 	return -1;
 }
 
-/* Reads the whole regular file fd into b (cap PL_STORE_FILE_CAP). Returns 0 or -1. */
+/* ------------------------------------------------------------------ the two slots */
+
+/* Slot 0 keeps the name of the single file of version 2, so that such a file is read
+ * where it lies and taken over by the saves that follow. */
+static void
+slot_name(const struct pl_store *st, int slot, char *out, size_t len)
+{
+	pl_snprintf(out, len, "%s-%s.state%s", st->plugin, st->key, slot ? ".1" : "");
+}
+
+/* What a slot held when read. */
+struct slot {
+	char name[200];
+	char *data;         /* the file's bytes (owned), NULL when not read */
+	size_t len;
+	uint64_t gen;       /* from its gen line (0 for version 2) */
+	bool candidate;     /* a state file of ours whose generation fits the slot */
+	bool missing;       /* no file by that name */
+	bool whole;         /* its checksum was verified */
+	char why[256];      /* why it is not a candidate */
+};
+
+/* Reads slot i of st into *sl: the whole file, if a regular file of ours. Never fails:
+ * what cannot be read is said in sl->why. */
+static void
+slot_read(int dirfd, const struct pl_store *st, int i, struct slot *sl)
+{
+	static const struct pl_file_rules rules = {
+		PL_FILE_OURS | PL_FILE_UNNAMED, PL_STORE_FILE_CAP, NULL,
+	};
+	struct pl_buf b = PL_BUF_INIT;
+	char err[sizeof(sl->why) - 32];
+
+	memset(sl, 0, sizeof(*sl));
+	slot_name(st, i, sl->name, sizeof(sl->name));
+	/* The caller's waiting text ("reading the state file") stands. A file that changed
+	 * while it was read (a lockless run's save) fails its checksum. */
+	if (pl_read_trusted(dirfd, sl->name, &rules, &b, NULL, err, sizeof(err)) != 0) {
+		int e = errno;
+
+		sl->missing = e == ENOENT;
+		pl_snprintf(sl->why, sizeof(sl->why), "state file not used: %s%s", err,
+			    e == ELOOP ? " (it will be replaced)" : "");
+		pl_buf_free(&b);
+		return;
+	}
+	sl->data = b.data;      /* owned by sl now */
+	sl->len = b.len;
+	switch (text_version(sl->data, sl->len)) {
+	case PL_STORE_VERSION: {
+		struct pl_lines it;
+		char word[64];
+		const char *ls, *le;
+
+		pl_lines_init(&it, sl->data, sl->len);
+		if (!next_line(&it, &ls, &le) || header(&it, "gen", word, sizeof(word)) != 0 ||
+		    pl_parse_u64(word, PL_STORE_GEN_LIMIT, &sl->gen) != 0) {
+			pl_snprintf(sl->why, sizeof(sl->why), "state file %s has no valid gen line",
+				    sl->name);
+			return;
+		}
+		break;
+	}
+	case 2:
+		sl->gen = 0;
+		break;
+	default:
+		/* Not ours, or another version: the parser says which. */
+		sl->candidate = true;
+		sl->gen = (uint64_t)i;
+		return;
+	}
+	if ((sl->gen & 1) != (uint64_t)i) {
+		pl_snprintf(sl->why, sizeof(sl->why), "state file %s holds generation %llu, which "
+			    "belongs in the other slot", sl->name, (unsigned long long)sl->gen);
+		return;
+	}
+	sl->candidate = true;
+}
+
+/* Whether sl holds a whole text (checksummed, for version 3). */
+static bool
+slot_whole(struct slot *sl)
+{
+	uint64_t v;
+
+	if (!sl->whole && sl->candidate && sl->data != NULL) {
+		v = text_version(sl->data, sl->len);
+		sl->whole = v == 2 || (v == PL_STORE_VERSION &&
+				       whole_text_end(sl->data, sl->len) != NULL);
+	}
+	return sl->whole;
+}
+
+/* The generation the next save writes: one above the newest whole slot, 0 when none
+ * is whole (slot 0: where a version 2 file lies, and what a fresh state starts with). */
+static uint64_t
+next_gen(struct slot sl[2])
+{
+	bool any = false;
+	uint64_t g = 0;
+
+	for (int i = 0; i < 2; i++)
+		if (slot_whole(&sl[i]) && (!any || sl[i].gen > g)) {
+			g = sl[i].gen;
+			any = true;
+		}
+	return any ? g + 1 : 0;
+}
+
 enum pl_store_status
 pl_store_load(int dirfd, struct pl_store *st, const char *boot_id, double budget, char *why,
 	      size_t whylen)
 {
-	char name[200];
-	struct pl_buf b = PL_BUF_INIT;
-	static const struct pl_file_rules rules = {
-		PL_FILE_OURS | PL_FILE_UNNAMED, PL_STORE_FILE_CAP, NULL,
-	};
-	struct stat sb;
+	struct slot sl[2];
 	enum pl_store_status rc = PL_STORE_CORRUPT;
-	bool old;
+	int order[2] = { 0, 1 };
+	bool old = false, told = false;
 
 	pl_store_clear(st);
-	file_name(st, name, sizeof(name), "state");
-	/* The caller's waiting text ("reading the state file") stands. A file that grew
-	 * while it was read is someone else's writing. */
-	if (pl_read_trusted(dirfd, name, &rules, &b, &sb, why, whylen) != 0) {
-		char what[1024];
+	slot_read(dirfd, st, 0, &sl[0]);
+	slot_read(dirfd, st, 1, &sl[1]);
+	/* The newest first; the other when the newest is cut, torn or unreadable. */
+	if (!sl[0].candidate || (sl[1].candidate && sl[1].gen > sl[0].gen)) {
+		order[0] = 1;
+		order[1] = 0;
+	}
+	if (sl[0].missing && sl[1].missing) {
+		pl_snprintf(why, whylen, "no state yet");
+		rc = PL_STORE_MISSING;
+	}
+	for (int k = 0; k < 2 && rc == PL_STORE_CORRUPT; k++) {
+		struct slot *c = &sl[order[k]];
+		char err[512];
+		bool o = false;
 
-		if (errno == ENOENT) {
-			pl_snprintf(why, whylen, "no state yet");
-			rc = PL_STORE_MISSING;
-			goto end;
+		if (!c->candidate)
+			continue;
+		if (text_version(c->data, c->len) == PL_STORE_VERSION && !slot_whole(c)) {
+			pl_snprintf(err, sizeof(err), "state file %s is cut or torn (its checksum "
+				    "does not match): not used", c->name);
+		} else if (parse_text(c->data, c->len, st, budget, &o, true, err,
+				      sizeof(err)) == 0) {
+			rc = PL_STORE_LOADED;
+			break;
 		}
-		pl_snprintf(what, sizeof(what), "state file not used: %s%s", why,
-			    errno == ELOOP ? " (it will be replaced)" : "");
-		pl_strlcpy(why, what, whylen);
-		goto end;
+		/* The newest slot's reason is the one to tell. */
+		if (!told) {
+			pl_snprintf(why, whylen, "%s", err);
+			told = true;
+		}
+		old |= o;
 	}
-	if ((uint64_t)b.len > (uint64_t)sb.st_size) {
-		pl_snprintf(why, whylen, "state file %s grew while it was read", name);
-		goto end;
-	}
-	if (pl_store_parse(b.data, b.len, st, budget, &old, why, whylen) != 0) {
-		rc = old ? PL_STORE_OLD : PL_STORE_CORRUPT;
-		goto end;
-	}
-	if (strcmp(boot_id, st->boot_id) != 0) {
+	if (rc == PL_STORE_CORRUPT && !told)
+		pl_snprintf(why, whylen, "%s", sl[0].missing ? sl[1].why : sl[0].why);
+	if (rc == PL_STORE_CORRUPT && old)
+		rc = PL_STORE_OLD;
+	if (rc == PL_STORE_LOADED && strcmp(boot_id, st->boot_id) != 0) {
 		pl_snprintf(why, whylen, "state is from before the last boot: counters dropped");
 		pl_store_drop_counters(st);
 		st->time = st->prev_time = 0;
 		rc = PL_STORE_REBOOTED;
-		goto end;
 	}
-	rc = PL_STORE_LOADED;
-end:
-	pl_buf_free(&b);
+	st->gen = next_gen(sl);
+	st->gen_known = true;
+	free(sl[0].data);
+	free(sl[1].data);
 	return rc;
 }
 
 /* A run stopped by its deadline between writing its temporary file and renaming it
- * leaves the file behind. A save that finds one in its way, or that failed, removes this
- * state's temporaries that are more than a minute old (a younger one may belong to a run
- * still going); a save that finds none reads no directory. */
+ * leaves the file behind. A replacing save that finds one in its way, or that failed,
+ * removes this state's temporaries that are more than a minute old (a younger one may
+ * belong to a run still going); a save that finds none reads no directory. */
 static void
 remove_stale_temps(int dirfd, const char *name)
 {
@@ -1277,29 +1480,24 @@ remove_stale_temps(int dirfd, const char *name)
 	closedir(d);
 }
 
-int
-pl_store_save(int dirfd, const struct pl_store *st, char *err, size_t errlen)
+/* Replaces whatever is at name (a symlink, another user's file, a file with another
+ * link to it) by a new file of the text: written to a temporary and renamed into place,
+ * so the link itself is replaced, never followed. *seen: a temporary was in the way. */
+static int
+slot_replace(int dirfd, const char *name, const struct pl_buf *b, bool *seen, char *err,
+	     size_t errlen)
 {
-	char name[200], tmp[256];
-	struct pl_buf b;
+	char tmp[256];
 	struct timespec ts;
-	bool seen = false;
-	int fd, rc = -1;
+	int fd;
 
-	file_name(st, name, sizeof(name), "state");
-	pl_buf_init(&b, PL_STORE_FILE_CAP);
-	pl_store_format(st, &b);
-	if (b.truncated || b.oom) {
-		pl_snprintf(err, errlen, "state too large to save");
-		goto end;
-	}
 	/* One name while the lock keeps runs apart: a file there is a leftover (or, without
 	 * the lock, a run still writing), cleared when stale; the name of this run's own
 	 * (pid, clock) when it is still there. */
 	pl_snprintf(tmp, sizeof(tmp), ".%s.tmp", name);
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 && errno == EEXIST) {
-		seen = true;
+		*seen = true;
 		remove_stale_temps(dirfd, name);
 		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	}
@@ -1311,13 +1509,16 @@ pl_store_save(int dirfd, const struct pl_store *st, char *err, size_t errlen)
 	}
 	if (fd < 0) {
 		pl_snprintf(err, errlen, "cannot write state file: %s", strerror(errno));
-		goto end;
+		return -1;
 	}
-	if (pl_write_all(fd, b.data, b.len) != 0) {
-		pl_snprintf(err, errlen, "cannot write state file: %s", strerror(errno));
+	if (pl_write_all(fd, b->data, b->len) != 0) {
+		int e = errno;
+
+		pl_snprintf(err, errlen, "cannot write state file: %s", strerror(e));
 		close(fd);
 		unlinkat(dirfd, tmp, 0);
-		goto end;
+		errno = e;
+		return -1;
 	}
 	if (close(fd) != 0 || renameat(dirfd, tmp, dirfd, name) != 0) {
 		int e = errno;
@@ -1334,9 +1535,81 @@ pl_store_save(int dirfd, const struct pl_store *st, char *err, size_t errlen)
 		}
 		unlinkat(dirfd, tmp, 0);
 		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/* Writes the text into the slot file name in place: no rename over an existing file,
+ * which on ext4 (auto_da_alloc) writes the new file's data out at once and cost more
+ * than the whole rest of a run; no truncation to zero either, which does the same. A
+ * reader that comes while it is written finds the checksum wrong and takes the other
+ * slot. What is not a regular file of ours with one link is replaced instead. */
+static int
+slot_write(int dirfd, const char *name, const struct pl_buf *b, bool *seen, char *err,
+	   size_t errlen)
+{
+	struct stat sb;
+	int fd, e;
+
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+	if (fd < 0 && errno == EISDIR) {
+		pl_snprintf(err, errlen, "the state file %s is a directory (remove it)", name);
+		errno = EISDIR;
+		return -1;
+	}
+	if (fd >= 0 && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+			sb.st_uid != geteuid() || sb.st_nlink != 1)) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0)
+		return slot_replace(dirfd, name, b, seen, err, errlen);
+	if (pl_write_all(fd, b->data, b->len) != 0 ||
+	    ((uint64_t)sb.st_size > b->len && ftruncate(fd, (off_t)b->len) != 0) ||
+	    ((sb.st_mode & 07777) != 0600 && fchmod(fd, 0600) != 0)) {
+		e = errno;
+		pl_snprintf(err, errlen, "cannot write state file %s: %s", name, strerror(e));
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	if (close(fd) != 0) {
+		e = errno;
+		pl_snprintf(err, errlen, "cannot write state file %s: %s", name, strerror(e));
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+int
+pl_store_save(int dirfd, const struct pl_store *st, char *err, size_t errlen)
+{
+	char name[200];
+	struct pl_buf b;
+	bool seen = false;
+	uint64_t gen = st->gen;
+	int rc = -1;
+
+	/* A store that was not loaded from this directory: the slots say where to write. */
+	if (!st->gen_known) {
+		struct slot sl[2];
+
+		slot_read(dirfd, st, 0, &sl[0]);
+		slot_read(dirfd, st, 1, &sl[1]);
+		gen = next_gen(sl);
+		free(sl[0].data);
+		free(sl[1].data);
+	}
+	slot_name(st, (int)(gen & 1), name, sizeof(name));
+	pl_buf_init(&b, PL_STORE_FILE_CAP);
+	format_gen(st, gen, &b);
+	if (b.truncated || b.oom) {
+		pl_snprintf(err, errlen, "state too large to save");
 		goto end;
 	}
-	rc = 0;
+	rc = slot_write(dirfd, name, &b, &seen, err, errlen);
 end:
 	if (rc != 0 && !seen) {
 		int e = errno;    /* the caller reads it (EISDIR) */

@@ -1,15 +1,26 @@
 /* pl_store: what a plugin keeps between runs: counters for rates, and cursors,
  * baselines and "last seen" marks.
  *
- * One file per plugin and key ("check_cpu-3f2a9c01d4e5b677.state") in a private
- * directory: the --state-dir option, else $PLUMBLINE_STATE_DIR (neither in privileged
- * runs), else PL_STATE_ROOT/plumbline-<uid> (made 0700), else, when another user has
- * taken that name, ~/.cache/plumbline of the user running the check. The path is
- * checked the way OpenSSH's safe_path() does (see pl_store_dir_open). Files are opened
- * with O_NOFOLLOW, written to a temporary file and renamed into place, so a reader sees
- * the old file or the new one, never half of one, and a symlink planted in place of the
- * file is replaced, never followed. A lock file beside the state ("...-KEY.lock", never
- * removed) serialises the runs of one check from load to save.
+ * Two slot files per plugin and key ("check_cpu-3f2a9c01d4e5b677.state" and
+ * "...state.1") in a private directory: the --state-dir option, else
+ * $PLUMBLINE_STATE_DIR (neither in privileged runs), else PL_STATE_ROOT/plumbline-<uid>
+ * (made 0700), else, when another user has taken that name, ~/.cache/plumbline of the
+ * user running the check. The path is checked the way OpenSSH's safe_path() does (see
+ * pl_store_dir_open). A lock file beside the state ("...-KEY.lock", never removed)
+ * serialises the runs of one check from load to save.
+ *
+ * Two slots. Each save has a generation number one above the newest whole slot's (0 for
+ * a fresh state) and goes into slot (generation & 1), that is over the older slot, in
+ * place: opened with O_NOFOLLOW, written from offset 0, cut to its length. The text ends
+ * with a checksum (XXH64) of all before it. A load reads both slots and takes the newest
+ * whose checksum holds and whose generation fits its slot; a slot cut or torn (a crash,
+ * a reader without the lock while a save went on) is never read: the other one is. The
+ * old design, a temporary file renamed over the state, cost more than the rest of a run
+ * on ext4, whose auto_da_alloc writes a file's data out at once when a rename replaces
+ * one (a truncation to zero does the same, which a slot write never does). What is in a
+ * slot's place and is not a regular file of ours with one link (a symlink, a hard link,
+ * another user's file) is replaced through a temporary file and a rename, so it is never
+ * followed nor written through.
  *
  * Entries. Each entry has a namespace ("if", "dev"; "" for none) and a name, both any
  * bytes but NUL (an interface name may hold blanks or control characters: the file
@@ -34,9 +45,11 @@
  *     min_window old, so both generations stay stable between rotations.
  * Kept entries have no generations: setting one replaces it.
  *
- * The text format (version 2; version 1 files are not read: a plugin starts afresh and
- * its next save replaces them):
- *   plumbline-state 2
+ * The text format (version 3; a version 2 file, the single file of old, is read as
+ * generation 0 where it lies, in slot 0, and has no gen line and a bare "end"; version 1
+ * files are not read: a plugin starts afresh and its next save replaces them):
+ *   plumbline-state 3
+ *   gen 41                                (the generation: 41 is in slot 1)
  *   plugin check_net
  *   key 3f2a9c01d4e5b677
  *   boot_id 7aeaabb5-bc9e-42fe-9a39-a4490ef671db
@@ -45,12 +58,12 @@
  *   c0 if eth0 u 1234 5678                (counter, generation 0, a vector)
  *   c1 if eth0 u 1200 5600                (counter, generation 1)
  *   k log cursor t 4711%20inode%201234    (kept, a text)
- *   end
+ *   end 9c1f2e3d4c5b6a79                  (XXH64 of all the lines before, seed 0)
  * Namespace, name and text are escaped: every byte outside '!'..'~', and '%', is
  * written %XX (two upper-case hex digits); an empty field is written "%". The "end"
  * line marks a whole file. A file that is missing, corrupt, from another plugin or key,
  * from another format version, or too slow to read within the deadline is not used:
- * the plugin starts afresh, and the next save replaces the file. */
+ * the plugin starts afresh, and the next saves replace the slots. */
 #ifndef PL_STORE_H
 #define PL_STORE_H
 
@@ -60,7 +73,8 @@
 
 #include "pl_buf.h"
 
-#define PL_STORE_VERSION 2
+#define PL_STORE_VERSION 3
+#define PL_STORE_GEN_LIMIT 1000000000000000000ULL   /* a gen line above: corrupt */
 #define PL_STORE_MAX_ENTRIES 200000
 #define PL_STORE_VEC_MAX 64
 #define PL_STORE_FILE_CAP ((size_t)32 << 20)
@@ -99,6 +113,11 @@ struct pl_store {
 	uint64_t *slots;            /* hash table: hash << 32 | index + 1 into v; 0: empty */
 	size_t nslots;              /* a power of two, at least twice n; 0: none yet */
 	struct pl_store_chunk *arena;   /* where the entries' names and values live */
+	uint64_t gen;               /* the generation pl_store_format writes: see "Two
+				     * slots" (pl_store_parse sets it to the text's,
+				     * pl_store_load to the one the next save writes) */
+	bool gen_known;             /* pl_store_load set gen; else pl_store_save reads the
+				     * slots to find it */
 	int dirfd, lockfd;          /* for pl_plugin_store_*: -1 when not open */
 };
 
@@ -151,9 +170,10 @@ const char *pl_store_kept(const struct pl_store *st, const char *ns, const char 
 int pl_store_pick(const struct pl_store *st, double now, double min_window, double *then);
 void pl_store_rotate(struct pl_store *st, double now, double wall);
 
-/* Pure parser and writer of the file text. parse checks plugin and key against st's and
- * fills entries and times; returns 0, or -1 with why in err (st left empty). A version 1
- * file gives -1 with *old set (old may be NULL). budget > 0: seconds the parse may take
+/* Pure parser and writer of the file text. parse checks the checksum (version 3),
+ * plugin and key against st's and fills entries, times and gen; returns 0, or -1 with
+ * why in err (st left empty). A version 1 file gives -1 with *old set (old may be NULL).
+ * format writes generation st->gen. budget > 0: seconds the parse may take
  * (checked every few thousand lines), after which it gives up, as for a corrupt file. */
 int pl_store_parse(const char *buf, size_t len, struct pl_store *st, double budget,
 		   bool *old, char *err, size_t errlen);
@@ -187,15 +207,18 @@ int pl_store_dir_open(const char *dir, char *path, size_t pathlen, char *err, si
 int pl_store_lock(int dirfd, const struct pl_store *st, double wait, char *err,
 		  size_t errlen);
 
-/* Loads st's file from the directory. boot_id is the current one ("" if unknown);
- * budget as for pl_store_parse. Returns the status; on anything but PL_STORE_LOADED st
- * holds no counters (PL_STORE_REBOOTED: its kept entries) and why says what happened
- * (for -v). Never fails hard: a bad file only means starting afresh. */
+/* Loads st from the newest whole slot in the directory (see "Two slots") and sets
+ * st->gen to the generation the next save writes. boot_id is the current one ("" if
+ * unknown); budget as for pl_store_parse. Returns the status; on anything but
+ * PL_STORE_LOADED st holds no counters (PL_STORE_REBOOTED: its kept entries) and why
+ * says what happened (for -v): the newest slot's problem when neither was usable.
+ * Never fails hard: a bad file only means starting afresh. */
 enum pl_store_status pl_store_load(int dirfd, struct pl_store *st, const char *boot_id,
 				   double budget, char *why, size_t whylen);
 
-/* Writes st atomically. Returns 0, or -1 with why in err and errno (EISDIR when a
- * directory is in the state file's place). */
+/* Writes st into the older slot (see "Two slots"): generation st->gen when st was
+ * loaded from this directory, else one above the newest whole slot found there. Returns
+ * 0, or -1 with why in err and errno (EISDIR when a directory is in the slot's place). */
 int pl_store_save(int dirfd, const struct pl_store *st, char *err, size_t errlen);
 
 #endif

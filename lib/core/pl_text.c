@@ -42,6 +42,90 @@ pl_hash_bytes(const void *p, size_t len)
 	return h;
 }
 
+#define XP1 0x9E3779B185EBCA87ull
+#define XP2 0xC2B2AE3D27D4EB4Full
+#define XP3 0x165667B19E3779F9ull
+#define XP4 0x85EBCA77C2B2AE63ull
+#define XP5 0x27D4EB2F165667C5ull
+
+static uint64_t
+rotl64(uint64_t x, int r)
+{
+	return x << r | x >> (64 - r);
+}
+
+/* Little-endian loads: compilers make one load of each on a little-endian machine. */
+static uint64_t
+le64(const unsigned char *p)
+{
+	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+	       (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
+	       (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+}
+
+static uint64_t
+le32(const unsigned char *p)
+{
+	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+	       (uint64_t)p[3] << 24;
+}
+
+static uint64_t
+xxh_round(uint64_t acc, uint64_t lane)
+{
+	return rotl64(acc + lane * XP2, 31) * XP1;
+}
+
+static uint64_t
+xxh_merge(uint64_t acc, uint64_t v)
+{
+	return (acc ^ xxh_round(0, v)) * XP1 + XP4;
+}
+
+uint64_t
+pl_xxh64(const void *data, size_t len, uint64_t seed)
+{
+	const unsigned char *p = data, *end = p + len;
+	uint64_t h;
+
+	if (len == 0)
+		p = end = (const unsigned char *)"";
+	if (len >= 32) {
+		uint64_t v1 = seed + XP1 + XP2, v2 = seed + XP2, v3 = seed, v4 = seed - XP1;
+
+		/* Four independent lanes: the multiplications overlap. */
+		do {
+			v1 = xxh_round(v1, le64(p));
+			v2 = xxh_round(v2, le64(p + 8));
+			v3 = xxh_round(v3, le64(p + 16));
+			v4 = xxh_round(v4, le64(p + 24));
+			p += 32;
+		} while (end - p >= 32);
+		h = rotl64(v1, 1) + rotl64(v2, 7) + rotl64(v3, 12) + rotl64(v4, 18);
+		h = xxh_merge(h, v1);
+		h = xxh_merge(h, v2);
+		h = xxh_merge(h, v3);
+		h = xxh_merge(h, v4);
+	} else {
+		h = seed + XP5;
+	}
+	h += (uint64_t)len;
+	for (; end - p >= 8; p += 8)
+		h = rotl64(h ^ xxh_round(0, le64(p)), 27) * XP1 + XP4;
+	if (end - p >= 4) {
+		h = rotl64(h ^ le32(p) * XP1, 23) * XP2 + XP3;
+		p += 4;
+	}
+	for (; p < end; p++)
+		h = rotl64(h ^ *p * XP5, 11) * XP1;
+	h ^= h >> 33;
+	h *= XP2;
+	h ^= h >> 29;
+	h *= XP3;
+	h ^= h >> 32;
+	return h;
+}
+
 static size_t
 name_slot(size_t nslot, const char *name)
 {

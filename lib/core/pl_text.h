@@ -34,6 +34,14 @@ bool pl_lines_next(struct pl_lines *it, const char **ls, const char **le, bool *
  * spreads names over a table; it guards nothing (anyone can make names collide). */
 uint64_t pl_hash_bytes(const void *p, size_t len);
 
+/* XXH64 (Yann Collet's xxHash, 64-bit, as its specification gives it) of the len bytes
+ * at p with seed: a checksum that tells a torn or cut file from a whole one at several
+ * GB/s (FNV-1a, a byte at a time, takes milliseconds over a large state file). Like
+ * pl_hash_bytes it guards nothing against someone who writes the data on purpose. Reads
+ * the bytes as little-endian words whatever the machine, so a sum means the same on
+ * every host. */
+uint64_t pl_xxh64(const void *p, size_t len, uint64_t seed);
+
 /* An index of the names of an array the caller owns, for lookups in O(1): an open
  * addressing table of positions, kept at most half full. The index holds no names; it
  * asks name_at(ctx, i) for the name at position i. Zero-initialise it. */

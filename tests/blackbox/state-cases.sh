@@ -130,22 +130,34 @@ newdir() {
 	printf '%s\n' "$d"
 }
 
-# The name of the state file of a run with --state-key KEY.
+# The state of a run with --state-key KEY lives in two slots, KEY.state and
+# KEY.state.1, written in turn (the store never renames over an old file): the name of
+# the newest, by its gen line (slot 0, where a file is planted, when there is none yet).
 sfile() {
-	printf '%s/check_cpu-%s.state\n' "$1" "$2"
+	local s0=$1/check_cpu-$2.state s1=$1/check_cpu-$2.state.1 g0 g1
+	g0=$(sed -n '2s/^gen \([0-9]*\)$/\1/p' "$s0" 2>/dev/null)
+	g1=$(sed -n '2s/^gen \([0-9]*\)$/\1/p' "$s1" 2>/dev/null)
+	if [ ! -L "$s1" ] && [ -n "$g1" ] && { [ -z "$g0" ] || [ "$g1" -gt "$g0" ]; }; then
+		printf '%s\n' "$s1"
+	else
+		printf '%s\n' "$s0"
+	fi
 }
 
-# Checks that a state file is one the plugin wrote: magic line, plugin, key, end line.
+# Checks that a state file is one the plugin wrote: magic and gen lines, plugin, key, the
+# end line with its checksum.
 expect_valid_state() {
 	local f=$1 key=$2
 	if [ -L "$f" ] || [ ! -f "$f" ]; then
 		problem "state file $f is not a regular file"
 		return
 	fi
-	[ "$(head -n 1 "$f")" = "plumbline-state 2" ] || problem "state file: bad first line: [$(head -n 1 "$f")]"
+	[ "$(head -n 1 "$f")" = "plumbline-state 3" ] || problem "state file: bad first line: [$(head -n 1 "$f")]"
+	sed -n 2p "$f" | grep -qx "gen [0-9]*" || problem "state file: bad gen line: [$(sed -n 2p "$f")]"
 	grep -qx "plugin check_cpu" "$f" || problem "state file: no 'plugin check_cpu' line"
 	grep -qx "key $key" "$f" || problem "state file: no 'key $key' line"
-	[ "$(tail -n 1 "$f")" = "end" ] || problem "state file: last line is not 'end': [$(tail -n 1 "$f")]"
+	tail -n 1 "$f" | grep -qx "end [0-9a-f]\{16\}" ||
+		problem "state file: last line is not 'end SUM': [$(tail -n 1 "$f")]"
 	local mode
 	mode=$(stat -c %a "$f")
 	[ "$mode" = 600 ] || problem "state file mode is $mode, expected 600"
@@ -319,7 +331,7 @@ finish
 
 # ---------------------------------------------------------------- format versions
 
-begin "a state file of format version 1 is not used, -v says why, and the run writes version 2"
+begin "a state file of format version 1 is not used, -v says why, and the run writes version 3"
 d=$(newdir)
 f=$(sfile "$d" k)
 cat >"$f" <<V1
@@ -337,7 +349,7 @@ run "$CPU" --root "$D12/t1" --interval 0 --state-dir "$d" --state-key k -v
 expect_rc 0
 expect_perf "$T1_BOOT_BUSY"
 expect_contains "average since boot (the state file is from an older version; rates from the next run)"
-grep -q "state format version '1', expected 2 (written by an older Plumbline" <<<"$err" ||
+grep -q "state format version '1', expected 3 (written by an older Plumbline" <<<"$err" ||
 	problem "-v does not say the file is of an older version: [$(head -c 300 <<<"$err")]"
 expect_valid_state "$f" k
 finish
@@ -779,7 +791,7 @@ expect_rc 0
 expect_perf "$PAIR_BUSY"
 finish
 
-begin "20 concurrent first runs (no state): all answer, one valid file"
+begin "20 concurrent first runs (no state): all answer, one valid state (its two slots at most)"
 d=$(newdir)
 pids=()
 for i in $(seq 1 20); do
@@ -796,8 +808,8 @@ for p in "${pids[@]}"; do
 	grep -q " $T0_BOOT_BUSY " "$work/conc.$i.out" || problem "run $i: expected $T0_BOOT_BUSY"
 done
 expect_valid_state "$(sfile "$d" k)" k
-n=$(find "$d" -type f ! -name '*.lock' | wc -l)
-[ "$n" = 1 ] || problem "expected 1 file (besides the lock) in the state directory, found $n"
+n=$(find "$d" -type f ! -name '*.lock' ! -name 'check_cpu-k.state' ! -name 'check_cpu-k.state.1' | wc -l)
+[ "$n" = 0 ] || problem "expected only the two slots (besides the lock) in the state directory, found $n more"
 finish
 
 begin "the state lock: a run waits while another holds it, then answers from the state"

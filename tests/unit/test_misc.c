@@ -671,6 +671,32 @@ static const struct {
 	{ "a\0b", 3, 0xe5d29919042666b2ull },
 };
 
+/* pl_xxh64 is XXH64: vectors published with other implementations (LLVM's xxhash
+ * tests, ClickHouse's), through each of its paths: nothing, the tail bytes, a 4-byte
+ * word, 8-byte words, the 32-byte stripes; a seed changes the sum. */
+static const struct {
+	const char *s;
+	uint64_t seed, h;
+} xxh_cases[] = {
+	{ "", 0, 0xef46db3751d8e999ull },
+	{ "a", 0, 0xd24ec4f1a98c6e5bull },
+	{ "abc", 0, 0x44bc2cf5ad770999ull },
+	{ "abcd", 0, 0xde0327b0d25d92ccull },
+	{ "abcdefgh", 0, 0x3ad351775b4634b7ull },
+	{ "foo", 0, 0x33bf00a859c4ba3full },
+	{ "xxhash", 0, 0x32dd38952c4bc720ull },
+	{ "abcdefghijklmnopqrstuvwxyz12345", 0, 0x467605901b01d6f6ull },
+	{ "abcdefghijklmnopqrstuvwxyz12345", 877380273, 0x37b562ec5715e132ull },
+	{ "0123456789abcdefghijklmnopqrstuvwxyz", 0, 0x69196c1b3af0bff9ull },
+};
+
+START_TEST(test_xxh64)
+{
+	ck_assert_uint_eq(pl_xxh64(xxh_cases[_i].s, strlen(xxh_cases[_i].s), xxh_cases[_i].seed),
+			  xxh_cases[_i].h);
+}
+END_TEST
+
 START_TEST(test_hash_bytes)
 {
 	ck_assert_uint_eq(pl_hash_bytes(hash_cases[_i].s, hash_cases[_i].len),
@@ -751,6 +777,7 @@ tc_misc(void)
 	tcase_add_loop_test(tc, test_lines, 0, N(lines_cases));
 	tcase_add_test(tc, test_lines_edges);
 	tcase_add_loop_test(tc, test_hash_bytes, 0, N(hash_cases));
+	tcase_add_loop_test(tc, test_xxh64, 0, N(xxh_cases));
 	tcase_add_test(tc, test_names);
 	return tc;
 }

@@ -1,6 +1,7 @@
-/* Unit tests of pl_store: the file format (version 2, escapes, vectors, lifetimes), the
- * hash-table lookups, every load status, symlinks, the safe_path-like directory checks,
- * the lock, concurrent writers and the two generations kept for rates. */
+/* Unit tests of pl_store: the file format (version 3 with its checksum; version 2, read
+ * as generation 0; escapes, vectors, lifetimes), the hash-table lookups, every load
+ * status, symlinks, the safe_path-like directory checks, the lock, concurrent writers,
+ * the two generations kept for rates and the two slots a save alternates between. */
 #include "config.h"
 
 #include <dirent.h>
@@ -19,6 +20,7 @@
 #include "pl_file.h"
 #include "pl_num.h"
 #include "pl_store.h"
+#include "pl_text.h"
 #include "tests.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -169,12 +171,22 @@ START_TEST(test_store_format)
 	struct pl_store st;
 	struct pl_buf b = PL_BUF_INIT;
 
+	static const char body[] = "plumbline-state 3\ngen 7\nplugin " PLUGIN "\nkey " KEY
+		"\nboot_id b1\ntime 123.5 1764620000.25\nprev_time 100.25 1764619976.5\n"
+		"c1 if eth%200 u 0 1 2\nc0 % a u 1\nc0 % b t hello%20world\n"
+		"c0 if eth%200 u 1 2 3\nk log cursor t 4711\n";
+	char end[32];
+
 	fill_good(&st);
+	st.gen = 7;
 	pl_store_format(&st, &b);
-	/* The rotated generation comes first: it was set first. */
-	ck_assert_str_eq(pl_buf_str(&b), HEAD "time 123.5 1764620000.25\n"
-			 "prev_time 100.25 1764619976.5\nc1 if eth%200 u 0 1 2\nc0 % a u 1\n"
-			 "c0 % b t hello%20world\nc0 if eth%200 u 1 2 3\nk log cursor t 4711\nend\n");
+	/* The rotated generation comes first: it was set first. The last line is the
+	 * XXH64 of all before it. */
+	pl_snprintf(end, sizeof(end), "end %016llx\n",
+		    (unsigned long long)pl_xxh64(body, strlen(body), 0));
+	ck_assert_uint_eq(b.len, strlen(body) + strlen(end));
+	ck_assert(memcmp(b.data, body, strlen(body)) == 0);
+	ck_assert_str_eq(b.data + strlen(body), end);
 	pl_buf_free(&b);
 	pl_store_free(&st);
 }
@@ -450,7 +462,7 @@ START_TEST(test_store_old_version)
 	ck_assert_int_eq(set_u64(&st, "a", 2), 0);
 	ck_assert_msg(pl_store_save(fd, &st, err, sizeof(err)) == 0, "%s", err);
 	read_text(dir, FILE_NAME, text, sizeof(text));
-	ck_assert(strncmp(text, "plumbline-state 2\n", 18) == 0);
+	ck_assert(strncmp(text, "plumbline-state 3\n", 18) == 0);
 	ck_assert_int_eq(pl_store_load(fd, &st, "b1", 0, why, sizeof(why)), PL_STORE_LOADED);
 	pl_store_free(&st);
 	close(fd);
@@ -1062,9 +1074,9 @@ START_TEST(test_store_concurrent)
 	}
 	ck_assert_int_eq(bad, 0);
 	ck_assert_int_gt(loaded + missing, 0);
-	/* No temporary file is left behind: only the state file. */
+	/* No temporary file is left behind: only the two slots. */
 	ck_assert_int_eq(count_entries(dir, ".tmp"), 0);
-	ck_assert_int_eq(count_entries(dir, ""), 1);
+	ck_assert_int_eq(count_entries(dir, ""), 2);
 	close(fd);
 	rm_dir(dir);
 }
@@ -1205,6 +1217,16 @@ START_TEST(test_store_stale_temps)
 	touch(fixed, 3600);
 	touch(old, 3600);
 	touch(young, 0);
+	/* Saves write the slots in place; a slot that must be replaced (a symlink there)
+	 * goes through a temporary. */
+	{
+		char l0[4096], l1[4096];
+
+		pl_snprintf(l0, sizeof(l0), "%s/" FILE_NAME, dir);
+		pl_snprintf(l1, sizeof(l1), "%s/" FILE_NAME ".1", dir);
+		ck_assert_int_eq(symlink("/nonexistent", l0), 0);
+		ck_assert_int_eq(symlink("/nonexistent", l1), 0);
+	}
 	pl_store_init(&st, PLUGIN, KEY);
 	st.time = 1;
 	ck_assert_msg(pl_store_save(fd, &st, err, sizeof(err)) == 0, "%s", err);
@@ -1218,8 +1240,288 @@ START_TEST(test_store_stale_temps)
 	ck_assert_msg(pl_store_save(fd, &st, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_int_eq(access(fixed, F_OK), 0);
 	ck_assert_int_eq(count_entries(dir, ".tmp"), 2);
-	ck_assert_int_eq(count_entries(dir, PLUGIN "-" KEY ".state"), 3);
+	ck_assert_int_eq(count_entries(dir, PLUGIN "-" KEY ".state"), 4);
 	pl_store_free(&st);
+	close(fd);
+	rm_dir(dir);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ the two slots */
+
+#define SLOT1 FILE_NAME ".1"
+
+/* Writes a whole slot: the store with one kept text, as generation gen. */
+static void
+write_slot(const char *dir, const char *name, uint64_t gen, const char *text)
+{
+	struct pl_store st;
+	struct pl_buf b = PL_BUF_INIT;
+
+	pl_store_init(&st, PLUGIN, KEY);
+	pl_strlcpy(st.boot_id, "b1", sizeof(st.boot_id));
+	st.time = (double)gen + 1;
+	st.gen = gen;
+	ck_assert_int_eq(pl_store_keep(&st, "t", "v", text), 0);
+	pl_store_format(&st, &b);
+	write_file(dir, name, b.data, b.len);
+	pl_buf_free(&b);
+	pl_store_free(&st);
+}
+
+/* Loads and says which text it found ("" for none). */
+static enum pl_store_status
+load_text(int fd, char *out, size_t len, uint64_t *next)
+{
+	struct pl_store st;
+	char why[512] = "";
+	enum pl_store_status rc;
+	const char *t;
+
+	pl_store_init(&st, PLUGIN, KEY);
+	rc = pl_store_load(fd, &st, "b1", 0, why, sizeof(why));
+	t = pl_store_kept(&st, "t", "v");
+	pl_strlcpy(out, t != NULL ? t : "", len);
+	if (next != NULL)
+		*next = st.gen;
+	ck_assert(rc == PL_STORE_LOADED || why[0] != '\0');
+	pl_store_free(&st);
+	return rc;
+}
+
+static ino_t
+inode_of(const char *dir, const char *name)
+{
+	char full[4096];
+	struct stat sb;
+
+	pl_snprintf(full, sizeof(full), "%s/%s", dir, name);
+	ck_assert_int_eq(lstat(full, &sb), 0);
+	return sb.st_ino;
+}
+
+/* Saves alternate between the slots, each written in place (the same file: no rename
+ * over an old one), and a load takes the newest. A shorter text cuts the slot to its
+ * length. */
+START_TEST(test_store_slots_alternate)
+{
+	struct pl_store st;
+	char dir[64], err[256] = "", text[64], full[4096];
+	ino_t i0 = 0, i1 = 0;
+	uint64_t next;
+	struct stat sb;
+	int fd;
+
+	make_dir(dir, sizeof(dir));
+	fd = open_dir(dir);
+	ck_assert_int_eq(load_text(fd, text, sizeof(text), &next), PL_STORE_MISSING);
+	ck_assert_uint_eq(next, 0);
+	for (int i = 0; i < 6; i++) {
+		char v[64];
+
+		pl_store_init(&st, PLUGIN, KEY);
+		pl_strlcpy(st.boot_id, "b1", sizeof(st.boot_id));
+		ck_assert_int_ne(pl_store_load(fd, &st, "b1", 0, err, sizeof(err)), PL_STORE_CORRUPT);
+		ck_assert_uint_eq(st.gen, (uint64_t)i);
+		/* Long texts first, then short ones. */
+		pl_snprintf(v, sizeof(v), "%d%s", i, i < 3 ? "-a-long-text-that-shrinks-later" : "");
+		ck_assert_int_eq(pl_store_keep(&st, "t", "v", v), 0);
+		ck_assert_msg(pl_store_save(fd, &st, err, sizeof(err)) == 0, "%s", err);
+		pl_store_free(&st);
+		ck_assert_int_eq(load_text(fd, text, sizeof(text), NULL), PL_STORE_LOADED);
+		ck_assert_str_eq(text, v);
+		if (i == 1) {
+			i0 = inode_of(dir, FILE_NAME);
+			i1 = inode_of(dir, SLOT1);
+		}
+	}
+	ck_assert_uint_eq(inode_of(dir, FILE_NAME), i0);
+	ck_assert_uint_eq(inode_of(dir, SLOT1), i1);
+	ck_assert_int_eq(count_entries(dir, ""), 2);
+	/* Generation 5 is in slot 1, and slot 0 (generation 4, a short text) was cut to
+	 * its own length: it ends with its end line. */
+	pl_snprintf(full, sizeof(full), "%s/%s", dir, FILE_NAME);
+	ck_assert_int_eq(stat(full, &sb), 0);
+	{
+		char all[1024];
+		const char *end;
+
+		read_text(dir, FILE_NAME, all, sizeof(all));
+		ck_assert_uint_eq(strlen(all), (size_t)sb.st_size);
+		end = strstr(all, "\nend ");
+		ck_assert_ptr_nonnull(end);
+		ck_assert_uint_eq(strlen(end), 22);
+		ck_assert_ptr_nonnull(strstr(all, "gen 4\n"));
+		ck_assert_int_eq(sb.st_mode & 0777, 0600);
+	}
+	close(fd);
+	rm_dir(dir);
+}
+END_TEST
+
+/* A newest slot that is torn (a byte changed while it was written: the checksum does
+ * not match) or cut short is never taken: the other slot is, and the next save writes
+ * over the torn one. */
+static const char *const torn_kinds[] = { "byte", "cut", "tail", "gen" };
+
+START_TEST(test_store_slot_torn)
+{
+	struct pl_store st;
+	char dir[64], full[4096], text[64], err[256] = "", why[512] = "";
+	uint64_t next;
+	int fd;
+
+	make_dir(dir, sizeof(dir));
+	fd = open_dir(dir);
+	write_slot(dir, FILE_NAME, 4, "old");
+	write_slot(dir, SLOT1, 5, "new");
+	ck_assert_int_eq(load_text(fd, text, sizeof(text), &next), PL_STORE_LOADED);
+	ck_assert_str_eq(text, "new");
+	ck_assert_uint_eq(next, 6);
+	pl_snprintf(full, sizeof(full), "%s/%s", dir, SLOT1);
+	{
+		char all[1024];
+		size_t n;
+
+		read_text(dir, SLOT1, all, sizeof(all));
+		n = strlen(all);
+		if (_i == 0) {
+			char *p = strstr(all, "new");
+
+			p[0] = 'N';      /* torn: the old bytes of a page where new ones go */
+		} else if (_i == 1) {
+			n -= 30;         /* cut: a crash before the end was written */
+		} else if (_i == 2) {
+			memcpy(all + n, "c0 % x u 1\n", 12);   /* data after the end line */
+			n += 11;
+		} else {
+			char *p = strstr(all, "gen 5");
+
+			p[4] = '7';      /* another generation than the one summed */
+		}
+		write_file(dir, SLOT1, all, n);
+	}
+	pl_store_init(&st, PLUGIN, KEY);
+	ck_assert_int_eq(pl_store_load(fd, &st, "b1", 0, why, sizeof(why)), PL_STORE_LOADED);
+	ck_assert_str_eq(pl_store_kept(&st, "t", "v"), "old");
+	/* The save goes over the torn slot, as generation 5. */
+	ck_assert_uint_eq(st.gen, 5);
+	pl_store_keep(&st, "t", "v", "healed");
+	ck_assert_msg(pl_store_save(fd, &st, err, sizeof(err)) == 0, "%s", err);
+	pl_store_free(&st);
+	ck_assert_int_eq(load_text(fd, text, sizeof(text), &next), PL_STORE_LOADED);
+	ck_assert_str_eq(text, "healed");
+	ck_assert_uint_eq(next, 6);
+	read_text(dir, FILE_NAME, text, sizeof(text));
+	ck_assert_ptr_nonnull(strstr(text, "gen 4"));
+	close(fd);
+	rm_dir(dir);
+}
+END_TEST
+
+/* Both slots unusable: nothing is loaded (CORRUPT, saying why), and the save starts
+ * afresh in slot 0, which the next load takes. */
+START_TEST(test_store_slots_both_corrupt)
+{
+	struct pl_store st;
+	char dir[64], text[64], err[256] = "", why[512] = "";
+	uint64_t next;
+	int fd;
+
+	make_dir(dir, sizeof(dir));
+	fd = open_dir(dir);
+	{
+		static const char bad_sum[] = "plumbline-state 3\ngen 2\nend 0000000000000000\n";
+
+		write_file(dir, FILE_NAME, bad_sum, strlen(bad_sum));
+	}
+	write_file(dir, SLOT1, "garbage\n", 8);
+	pl_store_init(&st, PLUGIN, KEY);
+	ck_assert_int_eq(pl_store_load(fd, &st, "b1", 0, why, sizeof(why)), PL_STORE_CORRUPT);
+	ck_assert_uint_eq(st.n, 0);
+	ck_assert_msg(strstr(why, "torn") != NULL || strstr(why, "Plumbline") != NULL, "%s", why);
+	ck_assert_uint_eq(st.gen, 0);
+	pl_strlcpy(st.boot_id, "b1", sizeof(st.boot_id));
+	pl_store_keep(&st, "t", "v", "fresh");
+	ck_assert_msg(pl_store_save(fd, &st, err, sizeof(err)) == 0, "%s", err);
+	pl_store_free(&st);
+	ck_assert_int_eq(load_text(fd, text, sizeof(text), &next), PL_STORE_LOADED);
+	ck_assert_str_eq(text, "fresh");
+	ck_assert_uint_eq(next, 1);
+	/* A whole slot whose generation belongs to the other slot is not taken either. */
+	write_slot(dir, SLOT1, 8, "wrong slot");
+	ck_assert_int_eq(load_text(fd, text, sizeof(text), &next), PL_STORE_LOADED);
+	ck_assert_str_eq(text, "fresh");
+	close(fd);
+	rm_dir(dir);
+}
+END_TEST
+
+/* A symlink in place of a slot, to a whole newer state of ours: never followed, neither
+ * read nor written through; the save that lands there replaces the link itself. */
+START_TEST(test_store_slot_symlink)
+{
+	struct pl_store st;
+	char dir[64], link[4096], target[4096], text[64], before[1024], after[1024];
+	char err[256] = "";
+	struct stat sb;
+	uint64_t next;
+	int fd;
+
+	make_dir(dir, sizeof(dir));
+	fd = open_dir(dir);
+	write_slot(dir, FILE_NAME, 2, "mine");
+	write_slot(dir, "target", 9, "planted");
+	read_text(dir, "target", before, sizeof(before));
+	pl_snprintf(link, sizeof(link), "%s/%s", dir, SLOT1);
+	pl_snprintf(target, sizeof(target), "%s/target", dir);
+	ck_assert_int_eq(symlink(target, link), 0);
+	ck_assert_int_eq(load_text(fd, text, sizeof(text), &next), PL_STORE_LOADED);
+	ck_assert_str_eq(text, "mine");
+	ck_assert_uint_eq(next, 3);
+	pl_store_init(&st, PLUGIN, KEY);
+	ck_assert_int_eq(pl_store_load(fd, &st, "b1", 0, err, sizeof(err)), PL_STORE_LOADED);
+	pl_store_keep(&st, "t", "v", "saved");
+	ck_assert_msg(pl_store_save(fd, &st, err, sizeof(err)) == 0, "%s", err);
+	pl_store_free(&st);
+	ck_assert_int_eq(lstat(link, &sb), 0);
+	ck_assert(S_ISREG(sb.st_mode));
+	read_text(dir, "target", after, sizeof(after));
+	ck_assert_str_eq(after, before);
+	ck_assert_int_eq(load_text(fd, text, sizeof(text), &next), PL_STORE_LOADED);
+	ck_assert_str_eq(text, "saved");
+	ck_assert_uint_eq(next, 4);
+	close(fd);
+	rm_dir(dir);
+}
+END_TEST
+
+/* A version 2 file (the single file, replaced by rename) is read where it lies, as
+ * generation 0: the first save puts generation 1 into the other slot, the second takes
+ * the old file's place, in the new format. */
+START_TEST(test_store_slot_migration)
+{
+	struct pl_store st;
+	char dir[64], text[1024], err[256] = "", why[512] = "";
+	int fd;
+
+	make_dir(dir, sizeof(dir));
+	fd = open_dir(dir);
+	write_file(dir, FILE_NAME, GOOD, strlen(GOOD));
+	for (int i = 0; i < 2; i++) {
+		pl_store_init(&st, PLUGIN, KEY);
+		ck_assert_int_eq(pl_store_load(fd, &st, "b1", 0, why, sizeof(why)), PL_STORE_LOADED);
+		ck_assert_str_eq(pl_store_kept(&st, "log", "cursor"), "4711");
+		ck_assert_uint_eq(st.gen, (uint64_t)i + 1);
+		ck_assert_msg(pl_store_save(fd, &st, err, sizeof(err)) == 0, "%s", err);
+		pl_store_free(&st);
+		read_text(dir, FILE_NAME, text, sizeof(text));
+		ck_assert_str_eq(text, i == 0 ? GOOD : text);
+		if (i == 1)
+			ck_assert(strncmp(text, "plumbline-state 3\ngen 2\n", 24) == 0);
+	}
+	read_text(dir, SLOT1, text, sizeof(text));
+	ck_assert(strncmp(text, "plumbline-state 3\ngen 1\n", 24) == 0);
 	close(fd);
 	rm_dir(dir);
 }
@@ -1252,5 +1554,10 @@ tc_store(void)
 	tcase_add_test(tc, test_store_rotate);
 	tcase_add_test(tc, test_store_key_hash);
 	tcase_add_test(tc, test_store_stale_temps);
+	tcase_add_test(tc, test_store_slots_alternate);
+	tcase_add_loop_test(tc, test_store_slot_torn, 0, N(torn_kinds));
+	tcase_add_test(tc, test_store_slots_both_corrupt);
+	tcase_add_test(tc, test_store_slot_symlink);
+	tcase_add_test(tc, test_store_slot_migration);
 	return tc;
 }
