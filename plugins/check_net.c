@@ -346,8 +346,8 @@ hand_speed(const struct net_config *cfg, const char *name)
 	return s;
 }
 
-/* Whether the defaults leave name out; read in steps, so that a virtual interface costs
- * a few lstat calls, not its eight attributes. */
+/* Whether the defaults leave name out; a virtual interface costs a few lstat calls, not
+ * its eight attributes, and a physical one has them all read at once. */
 static bool
 net_default_out(const struct pl_common *c, const char *name, struct net_if *f,
 		struct net_sel *s)
@@ -356,7 +356,7 @@ net_default_out(const struct pl_common *c, const char *name, struct net_if *f,
 		s->virt[s->nvirt++] = name;
 		return true;
 	}
-	pl_netdev_link_kind(c->root, name, &f->link);
+	pl_netdev_link_read_physical(c->root, name, &f->link);
 	if (!f->link.present) {
 		s->absent[s->nabsent++] = name;
 		return true;
@@ -392,10 +392,8 @@ net_select(const struct net_config *cfg, const struct pl_common *c, const struct
 			continue;
 		f->now = &now->v[i];
 		f->named = verdict == PL_SELECT_INCLUDED;
-		/* The defaults read the link's kind already. */
-		if (verdict == PL_SELECT_DEFAULT)
-			pl_netdev_link_state_read(c->root, name, &f->link);
-		else
+		/* The defaults read the link already. */
+		if (verdict != PL_SELECT_DEFAULT)
 			pl_netdev_link_read(c->root, name, &f->link);
 		f->speed = hand_speed(cfg, name);
 		f->hand_speed = !isnan(f->speed);

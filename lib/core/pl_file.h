@@ -93,7 +93,9 @@ int pl_read_at(int dirfd, const char *rel, struct pl_buf *out);
 /* Reads a small file (a sysfs attribute) into buf, without a trailing newline.
  * Returns its length, or -1 (errno set, buf "") when it cannot be read, does not fit
  * (EFBIG) or is not text: a NUL byte inside is malformed (EILSEQ), never a shorter
- * value.
+ * value. A read that returns less than it asked for is taken as the end of the file
+ * (true of sysfs attributes, regular files and the one-line /proc files this is for;
+ * not of a pipe, whose writer may not have written all yet: use pl_read_file there).
  *
  * pl_read_file, pl_read_small and pl_dir_list name the file in the timeout's waiting
  * text ("reading /proc/uptime", "listing /sys/block") while they may block, and put the
@@ -103,6 +105,17 @@ int pl_read_small(const char *root, const char *path, char *buf, size_t len);
  * text is shown (a chip's name, a sensor's label), which in sysfs is never a link, so
  * that a tree given with --root cannot have the plugin print some other file. */
 int pl_read_small_nofollow(const char *root, const char *path, char *buf, size_t len);
+
+/* For many attributes of one directory (an interface's six): the directory below root
+ * opened once (a symlink on the way is followed, as sysfs class links need), and each
+ * file read relative to it, so that the kernel walks the long path once, not once per
+ * file. pl_dir_open returns the descriptor (the caller closes it) or -1 with errno.
+ * pl_read_small_at reads name (one component, no '/': EINVAL) in dirfd as pl_read_small
+ * does, into a caller's small buffer with its text rules (pl_read_at is the pl_buf
+ * reader of the same kind; nofollow: refusing a symlink in its place, ELOOP); it sets no
+ * waiting text, so the caller names what it waits on (pl_timeout_waiting_on). */
+int pl_dir_open(const char *root, const char *path);
+int pl_read_small_at(int dirfd, const char *name, char *buf, size_t len, bool nofollow);
 
 /* The boot id of the system under root, or "" when the kernel does not say. */
 void pl_boot_id(const char *root, char *buf, size_t len);

@@ -3,7 +3,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "pl_buf.h"
 #include "pl_counter.h"
@@ -12,6 +14,7 @@
 #include "pl_num.h"
 #include "pl_result.h"
 #include "pl_text.h"
+#include "pl_timeout.h"
 #include "pl_unit.h"
 
 void
@@ -297,91 +300,167 @@ pl_netdev_parse_flags_up(const char *s)
 	return (v & 1u) ? 1 : 0;      /* IFF_UP */
 }
 
-/* Whether <root>/sys/class/net/<name>/<what> exists (a file, directory or link). */
+/* Whether <root>/sys/class/net/<name> exists (a directory or a link). */
 static bool
-sys_exists(const char *root, const char *name, const char *what)
+sys_exists(const char *root, const char *name)
 {
 	char rel[256], full[4096];
 	struct stat st;
 
-	if (pl_snprintf(rel, sizeof(rel), "/sys/class/net/%s%s%s", name, what[0] ? "/" : "",
-			what) >= (int)sizeof(rel) ||
+	if (pl_snprintf(rel, sizeof(rel), "/sys/class/net/%s", name) >= (int)sizeof(rel) ||
 	    pl_path(root, rel, full, sizeof(full)) != 0)
 		return false;
 	return lstat(full, &st) == 0;
 }
 
+/* An interface's directory, opened once: each attribute is read relative to it (one
+ * walk of the long path, through sysfs's class link, instead of one per attribute). A
+ * timeout names the attribute waited on ("reading /sys/class/net/eth0/speed"): of two
+ * texts, the one being written is never the one published. */
+struct if_dir {
+	int fd;              /* -1: the directory could not be opened */
+	const char *was;     /* the waiting text to put back */
+	char text[2][96];    /* "reading /sys/class/net/NAME/" and the attribute */
+	size_t plen;
+	int cur;
+};
+
+/* name is pl_netdev_name_ok (at most 31 bytes): the texts fit. */
+static void
+if_dir_open(const char *root, const char *name, struct if_dir *d)
+{
+	static const char verb[] = "reading ";
+	int n = pl_snprintf(d->text[0], sizeof(d->text[0]), "%s/sys/class/net/%s", verb, name);
+
+	d->cur = 0;
+	d->plen = (size_t)n;
+	d->was = pl_timeout_waiting_on("opening", d->text[0] + sizeof(verb) - 1);
+	d->fd = pl_dir_open(root, d->text[0] + sizeof(verb) - 1);
+	memcpy(d->text[1], d->text[0], d->plen);
+	d->text[0][d->plen] = d->text[1][d->plen] = '/';
+	d->plen++;
+}
+
+static void
+if_dir_close(struct if_dir *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+	pl_timeout_waiting(d->was);
+}
+
+/* Whether the entry what exists in the interface's directory (a file, directory or
+ * link, not followed). */
+static bool
+dir_has(const struct if_dir *d, const char *what)
+{
+	struct stat st;
+
+	return fstatat(d->fd, what, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
 /* Reads one attribute; "" when the kernel refuses it (EINVAL) or it is missing. */
 static void
-sys_attr(const char *root, const char *name, const char *attr, char *buf, size_t len)
+sys_attr(struct if_dir *d, const char *attr, char *buf, size_t len)
 {
-	char rel[256];
+	char *t;
 
 	buf[0] = '\0';
-	if (pl_snprintf(rel, sizeof(rel), "/sys/class/net/%s/%s", name, attr) >= (int)sizeof(rel) ||
-	    pl_read_small(root, rel, buf, len) < 0)
+	if (d->fd < 0)
+		return;
+	d->cur ^= 1;
+	t = d->text[d->cur];
+	pl_strlcpy(t + d->plen, attr, sizeof(d->text[0]) - d->plen);
+	pl_timeout_waiting(t);
+	if (pl_read_small_at(d->fd, attr, buf, len, false) < 0)
 		buf[0] = '\0';
 }
 
-int
-pl_netdev_link_kind(const char *root, const char *name, struct pl_netdev_link *out)
+/* What pl_netdev_is_virtual needs (present, type, device, bridge, wireless): a few
+ * lstat calls and one read. */
+static void
+link_kind_at(const char *root, const char *name, struct if_dir *d, struct pl_netdev_link *out)
 {
 	char v[64];
 	int64_t n;
 
+	/* Every interface sysfs lists has a type: reading it proves the directory, and
+	 * only one that cannot be opened costs the lstat that tells. */
+	sys_attr(d, "type", v, sizeof(v));
+	if (pl_parse_i64(v, 0, 65535, &n) == 0)
+		out->type = (int)n;
+	out->present = d->fd >= 0 || sys_exists(root, name);
+	if (d->fd < 0)
+		return;
+	out->has_device = dir_has(d, "device");
+	/* A bridge or a radio never has a device link of its own: with one, no need to
+	 * look (pl_netdev_is_virtual asks only then). */
+	if (!out->has_device) {
+		out->is_bridge = dir_has(d, "bridge");
+		out->is_wireless = dir_has(d, "wireless") || dir_has(d, "phy80211");
+	}
+}
+
+static void
+link_state_at(struct if_dir *d, struct pl_netdev_link *out)
+{
+	char v[64];
+
+	if (!out->present)
+		return;
+	sys_attr(d, "operstate", out->operstate, sizeof(out->operstate));
+	sys_attr(d, "carrier", v, sizeof(v));
+	if (strcmp(v, "0") == 0 || strcmp(v, "1") == 0)
+		out->carrier = v[0] - '0';
+	sys_attr(d, "flags", v, sizeof(v));
+	if (v[0])
+		out->admin_up = pl_netdev_parse_flags_up(v);
+	sys_attr(d, "speed", v, sizeof(v));
+	out->speed = pl_netdev_parse_speed(v);
+	sys_attr(d, "duplex", v, sizeof(v));
+	out->duplex = pl_netdev_parse_duplex(v);
+}
+
+static void
+link_unknown(struct pl_netdev_link *out)
+{
 	memset(out, 0, sizeof(*out));
 	out->carrier = -1;
 	out->admin_up = -1;
 	out->speed = -1;
 	out->type = -1;
-	if (!pl_netdev_name_ok(name))
-		return -1;
-	/* Every interface sysfs lists has a type: reading it proves the directory, and
-	 * only an unreadable one costs the lstat that tells. */
-	sys_attr(root, name, "type", v, sizeof(v));
-	if (pl_parse_i64(v, 0, 65535, &n) == 0)
-		out->type = (int)n;
-	out->present = out->type >= 0 || sys_exists(root, name, "");
-	if (!out->present)
-		return 0;
-	out->has_device = sys_exists(root, name, "device");
-	/* A bridge or a radio never has a device link of its own: with one, no need to
-	 * look (pl_netdev_is_virtual asks only then). */
-	if (!out->has_device) {
-		out->is_bridge = sys_exists(root, name, "bridge");
-		out->is_wireless = sys_exists(root, name, "wireless") ||
-				   sys_exists(root, name, "phy80211");
-	}
-	return 0;
 }
 
 int
 pl_netdev_link_read(const char *root, const char *name, struct pl_netdev_link *out)
 {
-	if (pl_netdev_link_kind(root, name, out) != 0)
+	struct if_dir d;
+
+	link_unknown(out);
+	if (!pl_netdev_name_ok(name))
 		return -1;
-	pl_netdev_link_state_read(root, name, out);
+	if_dir_open(root, name, &d);
+	link_kind_at(root, name, &d, out);
+	link_state_at(&d, out);
+	if_dir_close(&d);
 	return 0;
 }
 
-void
-pl_netdev_link_state_read(const char *root, const char *name, struct pl_netdev_link *out)
+int
+pl_netdev_link_read_physical(const char *root, const char *name, struct pl_netdev_link *out)
 {
-	char v[64];
+	struct if_dir d;
 
-	if (!out->present || !pl_netdev_name_ok(name))
-		return;
-	sys_attr(root, name, "operstate", out->operstate, sizeof(out->operstate));
-	sys_attr(root, name, "carrier", v, sizeof(v));
-	if (strcmp(v, "0") == 0 || strcmp(v, "1") == 0)
-		out->carrier = v[0] - '0';
-	sys_attr(root, name, "flags", v, sizeof(v));
-	if (v[0])
-		out->admin_up = pl_netdev_parse_flags_up(v);
-	sys_attr(root, name, "speed", v, sizeof(v));
-	out->speed = pl_netdev_parse_speed(v);
-	sys_attr(root, name, "duplex", v, sizeof(v));
-	out->duplex = pl_netdev_parse_duplex(v);
+	link_unknown(out);
+	if (!pl_netdev_name_ok(name))
+		return -1;
+	if_dir_open(root, name, &d);
+	link_kind_at(root, name, &d, out);
+	if (!pl_netdev_is_virtual(name, out))
+		link_state_at(&d, out);
+	if_dir_close(&d);
+	return 0;
 }
 
 static bool

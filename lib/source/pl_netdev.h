@@ -111,13 +111,12 @@ struct pl_netdev_link {
  * when name is not pl_netdev_name_ok (out is then all unknown). */
 int pl_netdev_link_read(const char *root, const char *name, struct pl_netdev_link *out);
 
-/* Only what pl_netdev_is_virtual needs (present, type, device, bridge, wireless): a few
- * lstat calls and one read, so that a plugin can pass over virtual interfaces without
- * reading their six other attributes. Same returns as pl_netdev_link_read. */
-int pl_netdev_link_kind(const char *root, const char *name, struct pl_netdev_link *out);
-/* The rest of pl_netdev_link_read after pl_netdev_link_kind filled out: operstate,
- * carrier, flags, speed, duplex (nothing when out->present is false). */
-void pl_netdev_link_state_read(const char *root, const char *name, struct pl_netdev_link *out);
+/* What pl_netdev_is_virtual needs (present, type and the device, bridge and wireless
+ * entries: a few lstat calls and one read), then the rest of pl_netdev_link_read only
+ * for an interface it calls physical, so that a plugin leaving virtual interfaces out
+ * reads no more of them. Same returns as pl_netdev_link_read. */
+int pl_netdev_link_read_physical(const char *root, const char *name,
+				 struct pl_netdev_link *out);
 /* True when the name alone says virtual (lo, veth*, docker*, br-*, virbr*). */
 bool pl_netdev_virtual_name(const char *name);
 

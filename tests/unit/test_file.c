@@ -115,6 +115,46 @@ START_TEST(test_read_small_nofollow)
 }
 END_TEST
 
+/* pl_dir_open and pl_read_small_at: the same answers as pl_read_small for each case,
+ * read relative to the directory; a name with '/' is refused (EINVAL), a symlink is
+ * followed or, with nofollow, refused (ELOOP). */
+START_TEST(test_read_small_at)
+{
+	char buf[16], target[256], link[256];
+	int dfd, n;
+
+	make_root();
+	dfd = pl_dir_open(root, "/");
+	ck_assert_int_ge(dfd, 0);
+	for (int i = 0; i < N(small_cases); i++) {
+		put("attr", small_cases[i].data, small_cases[i].len);
+		memset(buf, 'X', sizeof(buf));
+		errno = 0;
+		n = pl_read_small_at(dfd, "attr", buf, sizeof(buf), false);
+		ck_assert_int_eq(n, small_cases[i].ret);
+		if (n < 0)
+			ck_assert_int_eq(errno, small_cases[i].err);
+		ck_assert_str_eq(buf, small_cases[i].text);
+	}
+	errno = 0;
+	ck_assert_int_eq(pl_read_small_at(dfd, "../attr", buf, sizeof(buf), false), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	put("secret", "x\n", 2);
+	pl_snprintf(target, sizeof(target), "%s/secret", root);
+	pl_snprintf(link, sizeof(link), "%s/label", root);
+	ck_assert_int_eq(symlink(target, link), 0);
+	ck_assert_int_eq(pl_read_small_at(dfd, "label", buf, sizeof(buf), false), 1);
+	errno = 0;
+	ck_assert_int_eq(pl_read_small_at(dfd, "label", buf, sizeof(buf), true), -1);
+	ck_assert_int_eq(errno, ELOOP);
+	close(dfd);
+	errno = 0;
+	ck_assert_int_eq(pl_dir_open(root, "/attr"), -1);
+	ck_assert_int_eq(errno, ENOTDIR);
+	drop_root();
+}
+END_TEST
+
 /* After a read, the waiting text is the caller's again (the reader names its file only
  * while it may block: the FIFO cases of tests/blackbox/state-cases.sh). */
 START_TEST(test_waiting_restored)
@@ -364,6 +404,7 @@ tc_file(void)
 
 	tcase_add_loop_test(tc, test_read_small, 0, N(small_cases));
 	tcase_add_test(tc, test_read_small_nofollow);
+	tcase_add_test(tc, test_read_small_at);
 	tcase_add_test(tc, test_waiting_restored);
 	tcase_add_test(tc, test_waiting_on);
 	tcase_add_test(tc, test_read_at);
