@@ -1,8 +1,8 @@
 /* bench/store: times the state store at size, the path a scheduled check takes: take
- * the lock, load the file (open, read, parse, every entry into the hash table), look up
- * every entry and set it anew (the plugin's part, timed apart), save (format, write,
- * rename). N is the number of entries in the file (a rate plugin keeps two per item,
- * one per generation).
+ * the lock, load the state (read both slot files, check the newest's sum, parse, every
+ * entry into the hash table), look up every entry and set it anew (the plugin's part,
+ * timed apart), save (format, sum, write over the older slot). N is the number of
+ * entries in the file (a rate plugin keeps two per item, one per generation).
  *
  *   store [-r ROUNDS] [-d DIR] N...
  *
@@ -224,6 +224,10 @@ main(int argc, char **argv)
 			       (double)sb.st_size / 1048576.0, median(load, rounds),
 			       median(save, rounds), median(both, rounds), median(cpu, rounds),
 			       median(use, rounds));
+			unlinkat(dirfd, name, 0);
+			/* The store's other slot. */
+			pl_snprintf(name, sizeof(name), "check_bench-%s.state.1",
+				    wide ? "wide" : "narrow");
 			unlinkat(dirfd, name, 0);
 			pl_snprintf(name, sizeof(name), "check_bench-%s.lock", wide ? "wide" : "narrow");
 			unlinkat(dirfd, name, 0);

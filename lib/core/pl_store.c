@@ -46,6 +46,7 @@ struct pl_store_chunk {
 };
 
 #define CHUNK_MIN ((size_t)256 << 10)
+#define CHUNK_FIRST ((size_t)16 << 10)
 
 static void *
 arena_alloc(struct pl_store *st, size_t n)
@@ -54,7 +55,11 @@ arena_alloc(struct pl_store *st, size_t n)
 
 	n = (n + 7) & ~(size_t)7;
 	if (c == NULL || c->size - c->used < n) {
-		size_t size = n > CHUNK_MIN ? n : CHUNK_MIN;
+		/* Chunks grow from 16 KiB to CHUNK_MIN: a state of a few entries (check_cpu's
+		 * dozen) takes no 256 KiB mapping, one of 100,000 a few dozen chunks. */
+		size_t want = c == NULL ? CHUNK_FIRST : c->size * 2 < CHUNK_MIN ? c->size * 2 :
+			      CHUNK_MIN;
+		size_t size = n > want ? n : want;
 
 		c = malloc(sizeof(*c) + size);
 		if (c == NULL)
@@ -1284,56 +1289,85 @@ slot_name(const struct pl_store *st, int slot, char *out, size_t len)
 	pl_snprintf(out, len, "%s-%s.state%s", st->plugin, st->key, slot ? ".1" : "");
 }
 
-/* What a slot held when read. */
+/* What a slot holds. */
 struct slot {
 	char name[200];
-	char *data;         /* the file's bytes (owned), NULL when not read */
+	int fd;             /* open (a regular file of ours) until slot_close; -1: none */
+	char *data;         /* the file's bytes (owned) once slot_fill read them */
 	size_t len;
 	uint64_t gen;       /* from its gen line (0 for version 2) */
 	bool candidate;     /* a state file of ours whose generation fits the slot */
 	bool missing;       /* no file by that name */
-	bool whole;         /* its checksum was verified */
-	char why[256];      /* why it is not a candidate */
+	bool whole;         /* read, and its checksum holds (version 3) or it is version 2 */
+	char why[256];      /* why it is not a candidate, or not whole */
 };
 
-/* Reads slot i of st into *sl: the whole file, if a regular file of ours. Never fails:
- * what cannot be read is said in sl->why. */
-static void
-slot_read(int dirfd, const struct pl_store *st, int i, struct slot *sl)
+static const struct pl_file_rules slot_rules = {
+	PL_FILE_OURS | PL_FILE_UNNAMED, PL_STORE_FILE_CAP, NULL,
+};
+
+/* A slot up to this size is read whole at once; of a larger one only the head first, so
+ * that the older of two large slots is never read whole. */
+#define SLOT_SMALL ((size_t)64 << 10)
+
+/* Reads up to len bytes at offset 0 of fd. Returns how many (0 on an error). */
+static size_t
+read_head(int fd, char *buf, size_t len)
 {
-	static const struct pl_file_rules rules = {
-		PL_FILE_OURS | PL_FILE_UNNAMED, PL_STORE_FILE_CAP, NULL,
-	};
-	struct pl_buf b = PL_BUF_INIT;
-	char err[sizeof(sl->why) - 32];
+	ssize_t n;
+
+	do
+		n = pread(fd, buf, len, 0);
+	while (n < 0 && errno == EINTR);
+	return n > 0 ? (size_t)n : 0;
+}
+
+/* Opens slot i of st and reads its first line and gen line (a small slot whole). Never
+ * fails: what cannot be used is said in sl->why. */
+static void
+slot_open(int dirfd, const struct pl_store *st, int i, struct slot *sl)
+{
+	char err[sizeof(sl->why) - 32], small[128], *head = small;
+	struct stat sb;
+	size_t n;
 
 	memset(sl, 0, sizeof(*sl));
 	slot_name(st, i, sl->name, sizeof(sl->name));
-	/* The caller's waiting text ("reading the state file") stands. A file that changed
-	 * while it was read (a lockless run's save) fails its checksum. */
-	if (pl_read_trusted(dirfd, sl->name, &rules, &b, NULL, err, sizeof(err)) != 0) {
+	/* The caller's waiting text ("reading the state file") stands. */
+	sl->fd = pl_open_trusted(dirfd, sl->name, &slot_rules, &sb, err, sizeof(err));
+	if (sl->fd < 0) {
 		int e = errno;
 
 		sl->missing = e == ENOENT;
 		pl_snprintf(sl->why, sizeof(sl->why), "state file not used: %s%s", err,
 			    e == ELOOP ? " (it will be replaced)" : "");
-		pl_buf_free(&b);
 		return;
 	}
-	sl->data = b.data;      /* owned by sl now */
-	sl->len = b.len;
-	switch (text_version(sl->data, sl->len)) {
+	/* A small one whole, in the read that finds its gen line: a byte more than fstat
+	 * said, to see it grew (then slot_fill reads it again, to its end). */
+	if ((uint64_t)sb.st_size < SLOT_SMALL && (head = malloc((size_t)sb.st_size + 2)) != NULL) {
+		n = read_head(sl->fd, head, (size_t)sb.st_size + 1);
+		if (n <= (size_t)sb.st_size) {
+			sl->data = head;
+			sl->len = n;
+		}
+	} else {
+		head = small;
+		n = read_head(sl->fd, head, sizeof(small) - 1);
+	}
+	head[n] = '\0';
+	switch (text_version(head, (size_t)n)) {
 	case PL_STORE_VERSION: {
 		struct pl_lines it;
 		char word[64];
 		const char *ls, *le;
 
-		pl_lines_init(&it, sl->data, sl->len);
+		pl_lines_init(&it, head, (size_t)n);
 		if (!next_line(&it, &ls, &le) || header(&it, "gen", word, sizeof(word)) != 0 ||
 		    pl_parse_u64(word, PL_STORE_GEN_LIMIT, &sl->gen) != 0) {
 			pl_snprintf(sl->why, sizeof(sl->why), "state file %s has no valid gen line",
 				    sl->name);
-			return;
+			goto end;
 		}
 		break;
 	}
@@ -1344,44 +1378,55 @@ slot_read(int dirfd, const struct pl_store *st, int i, struct slot *sl)
 		/* Not ours, or another version: the parser says which. */
 		sl->candidate = true;
 		sl->gen = (uint64_t)i;
-		return;
+		goto end;
 	}
 	if ((sl->gen & 1) != (uint64_t)i) {
 		pl_snprintf(sl->why, sizeof(sl->why), "state file %s holds generation %llu, which "
 			    "belongs in the other slot", sl->name, (unsigned long long)sl->gen);
-		return;
+		goto end;
 	}
 	sl->candidate = true;
+end:
+	if (head != small && head != sl->data)
+		free(head);
 }
 
-/* Whether sl holds a whole text (checksummed, for version 3). */
+/* Reads the whole of a candidate slot and checks it. Returns sl->whole. */
 static bool
-slot_whole(struct slot *sl)
+slot_fill(struct slot *sl)
 {
+	struct pl_buf b = PL_BUF_INIT;
+	char err[sizeof(sl->why) - 32];
 	uint64_t v;
 
-	if (!sl->whole && sl->candidate && sl->data != NULL) {
-		v = text_version(sl->data, sl->len);
-		sl->whole = v == 2 || (v == PL_STORE_VERSION &&
-				       whole_text_end(sl->data, sl->len) != NULL);
+	if (sl->whole || !sl->candidate || sl->fd < 0)
+		return sl->whole;
+	if (sl->data != NULL)      /* slot_open read it whole */
+		goto check;
+	/* A file that changed while it was read (a lockless run's save) fails its sum. */
+	if (pl_read_fd(sl->fd, sl->name, &slot_rules, &b, err, sizeof(err)) != 0) {
+		pl_snprintf(sl->why, sizeof(sl->why), "state file not used: %s", err);
+		pl_buf_free(&b);
+		sl->candidate = false;
+		return false;
 	}
+	sl->data = b.data;      /* owned by sl now */
+	sl->len = b.len;
+check:
+	v = text_version(sl->data, sl->len);
+	sl->whole = v == 2 || (v == PL_STORE_VERSION &&
+			       whole_text_end(sl->data, sl->len) != NULL);
 	return sl->whole;
 }
 
-/* The generation the next save writes: one above the newest whole slot, 0 when none
- * is whole (slot 0: where a version 2 file lies, and what a fresh state starts with). */
-static uint64_t
-next_gen(struct slot sl[2])
+static void
+slot_close(struct slot *sl)
 {
-	bool any = false;
-	uint64_t g = 0;
-
-	for (int i = 0; i < 2; i++)
-		if (slot_whole(&sl[i]) && (!any || sl[i].gen > g)) {
-			g = sl[i].gen;
-			any = true;
-		}
-	return any ? g + 1 : 0;
+	if (sl->fd >= 0)
+		close(sl->fd);
+	sl->fd = -1;
+	free(sl->data);
+	sl->data = NULL;
 }
 
 enum pl_store_status
@@ -1391,11 +1436,12 @@ pl_store_load(int dirfd, struct pl_store *st, const char *boot_id, double budget
 	struct slot sl[2];
 	enum pl_store_status rc = PL_STORE_CORRUPT;
 	int order[2] = { 0, 1 };
-	bool old = false, told = false;
+	bool old = false, told = false, any = false;
+	uint64_t top = 0;
 
 	pl_store_clear(st);
-	slot_read(dirfd, st, 0, &sl[0]);
-	slot_read(dirfd, st, 1, &sl[1]);
+	slot_open(dirfd, st, 0, &sl[0]);
+	slot_open(dirfd, st, 1, &sl[1]);
 	/* The newest first; the other when the newest is cut, torn or unreadable. */
 	if (!sl[0].candidate || (sl[1].candidate && sl[1].gen > sl[0].gen)) {
 		order[0] = 1;
@@ -1412,7 +1458,13 @@ pl_store_load(int dirfd, struct pl_store *st, const char *boot_id, double budget
 
 		if (!c->candidate)
 			continue;
-		if (text_version(c->data, c->len) == PL_STORE_VERSION && !slot_whole(c)) {
+		if (slot_fill(c) && (!any || c->gen > top)) {
+			top = c->gen;
+			any = true;
+		}
+		if (c->data == NULL) {
+			pl_snprintf(err, sizeof(err), "%s", c->why);
+		} else if (text_version(c->data, c->len) == PL_STORE_VERSION && !c->whole) {
 			pl_snprintf(err, sizeof(err), "state file %s is cut or torn (its checksum "
 				    "does not match): not used", c->name);
 		} else if (parse_text(c->data, c->len, st, budget, &o, true, err,
@@ -1437,10 +1489,13 @@ pl_store_load(int dirfd, struct pl_store *st, const char *boot_id, double budget
 		st->time = st->prev_time = 0;
 		rc = PL_STORE_REBOOTED;
 	}
-	st->gen = next_gen(sl);
+	/* One above the newest whole slot read (the one loaded, or one whose text was not
+	 * usable: the save goes over the other); 0 when none was whole. A slot left unread
+	 * is older than the one loaded. */
+	st->gen = any ? top + 1 : 0;
 	st->gen_known = true;
-	free(sl[0].data);
-	free(sl[1].data);
+	slot_close(&sl[0]);
+	slot_close(&sl[1]);
 	return rc;
 }
 
@@ -1595,12 +1650,17 @@ pl_store_save(int dirfd, const struct pl_store *st, char *err, size_t errlen)
 	/* A store that was not loaded from this directory: the slots say where to write. */
 	if (!st->gen_known) {
 		struct slot sl[2];
+		bool any = false;
 
-		slot_read(dirfd, st, 0, &sl[0]);
-		slot_read(dirfd, st, 1, &sl[1]);
-		gen = next_gen(sl);
-		free(sl[0].data);
-		free(sl[1].data);
+		gen = 0;
+		for (int i = 0; i < 2; i++) {
+			slot_open(dirfd, st, i, &sl[i]);
+			if (slot_fill(&sl[i]) && (!any || sl[i].gen >= gen)) {
+				gen = sl[i].gen + 1;
+				any = true;
+			}
+			slot_close(&sl[i]);
+		}
 	}
 	slot_name(st, (int)(gen & 1), name, sizeof(name));
 	pl_buf_init(&b, PL_STORE_FILE_CAP);
