@@ -1429,9 +1429,11 @@ slot_close(struct slot *sl)
 	sl->data = NULL;
 }
 
-enum pl_store_status
-pl_store_load(int dirfd, struct pl_store *st, const char *boot_id, double budget, char *why,
-	      size_t whylen)
+/* One look at both slots for pl_store_load. *torn: a version 3 slot was not whole, or
+ * a slot was (nearly) empty: a save may have been going on. */
+static enum pl_store_status
+load_once(int dirfd, struct pl_store *st, const char *boot_id, double budget, char *why,
+	  size_t whylen, bool *torn)
 {
 	struct slot sl[2];
 	enum pl_store_status rc = PL_STORE_CORRUPT;
@@ -1439,6 +1441,7 @@ pl_store_load(int dirfd, struct pl_store *st, const char *boot_id, double budget
 	bool old = false, told = false, any = false;
 	uint64_t top = 0;
 
+	*torn = false;
 	pl_store_clear(st);
 	slot_open(dirfd, st, 0, &sl[0]);
 	slot_open(dirfd, st, 1, &sl[1]);
@@ -1462,11 +1465,15 @@ pl_store_load(int dirfd, struct pl_store *st, const char *boot_id, double budget
 			top = c->gen;
 			any = true;
 		}
+		/* A file just made by a save that has not written it yet is empty. */
+		if (c->data != NULL && c->len < 32)
+			*torn = true;
 		if (c->data == NULL) {
 			pl_snprintf(err, sizeof(err), "%s", c->why);
 		} else if (text_version(c->data, c->len) == PL_STORE_VERSION && !c->whole) {
 			pl_snprintf(err, sizeof(err), "state file %s is cut or torn (its checksum "
 				    "does not match): not used", c->name);
+			*torn = true;
 		} else if (parse_text(c->data, c->len, st, budget, &o, true, err,
 				      sizeof(err)) == 0) {
 			rc = PL_STORE_LOADED;
@@ -1497,6 +1504,29 @@ pl_store_load(int dirfd, struct pl_store *st, const char *boot_id, double budget
 	slot_close(&sl[0]);
 	slot_close(&sl[1]);
 	return rc;
+}
+
+enum pl_store_status
+pl_store_load(int dirfd, struct pl_store *st, const char *boot_id, double budget, char *why,
+	      size_t whylen)
+{
+	enum pl_store_status rc;
+	bool torn;
+
+	/* Under the lock no save goes on, and a slot that is not whole was cut by a crash.
+	 * Without it (something in the lock's place) a run may be writing both slots in
+	 * turn as this one reads: a second and third look, a few writes later, find one
+	 * whole rather than start afresh. */
+	for (int tries = 0;; tries++) {
+		rc = load_once(dirfd, st, boot_id, budget, why, whylen, &torn);
+		if (rc != PL_STORE_CORRUPT || !torn || tries == 2)
+			return rc;
+		if (tries == 1) {
+			struct timespec nap = { 0, 200000 };   /* 0.2 ms */
+
+			nanosleep(&nap, NULL);
+		}
+	}
 }
 
 /* A run stopped by its deadline between writing its temporary file and renaming it
