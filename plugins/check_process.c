@@ -45,6 +45,7 @@ struct proc_config {
 	bool kthreads;
 	uid_t uids[MAX_RULES];       /* --user, resolved */
 	size_t nuids;
+	bool root_wanted;            /* uid 0 among them */
 };
 
 static int opt_cmdline(void *, const struct pl_option *, const char *, char *, size_t);
@@ -153,6 +154,7 @@ opt_user(void *base, const struct pl_option *o, const char *v, char *err, size_t
 		return -1;
 	}
 	if (pl_parse_u64(v, UINT32_MAX - 1, &uid) == 0) {
+		cfg->root_wanted |= uid == 0;
 		cfg->uids[cfg->nuids++] = (uid_t)uid;
 		return 0;
 	}
@@ -161,6 +163,7 @@ opt_user(void *base, const struct pl_option *o, const char *v, char *err, size_t
 		pl_snprintf(err, errlen, "no such user on this host (give a user name or a uid)");
 		return -1;
 	}
+	cfg->root_wanted |= pw->pw_uid == 0;
 	cfg->uids[cfg->nuids++] = pw->pw_uid;
 	return 0;
 }
@@ -457,6 +460,18 @@ load_uid(const struct pl_common *c, struct snap *s, struct proc *p)
 	return true;
 }
 
+static bool
+user_match(const struct proc_config *cfg, const struct pl_common *c, struct snap *s,
+	   struct proc *p)
+{
+	if (!load_uid(c, s, p))
+		return false;
+	for (size_t i = 0; i < cfg->nuids; i++)
+		if (p->uid == cfg->uids[i])
+			return true;
+	return false;
+}
+
 /* The cgroup rules: --unit, --cgroup (any hierarchy) and --container host. */
 static bool
 cgroup_match(const struct proc_config *cfg, const struct pl_common *c, struct snap *s,
@@ -517,22 +532,18 @@ selected(const struct proc_config *cfg, const struct pl_common *c, struct snap *
 	}
 	if (cfg->exes.n > 0 && !exe_match(c, s, p, &cfg->exes))
 		return false;
+	/* A user other than root is told by one fstatat (see load_uid): before the
+	 * command line then, after it otherwise. */
+	if (cfg->nuids > 0 && !cfg->root_wanted && !user_match(cfg, c, s, p))
+		return false;
 	if (cfg->has_re) {
 		const char *cmd = load_cmd(c, s, p);
 
 		if (cmd == NULL || regexec(&cfg->re, cmd, 0, NULL, 0) != 0)
 			return false;
 	}
-	if (cfg->nuids > 0) {
-		bool ok = false;
-
-		if (!load_uid(c, s, p))
-			return false;
-		for (size_t i = 0; i < cfg->nuids && !ok; i++)
-			ok = p->uid == cfg->uids[i];
-		if (!ok)
-			return false;
-	}
+	if (cfg->nuids > 0 && cfg->root_wanted && !user_match(cfg, c, s, p))
+		return false;
 	if ((cfg->units.n > 0 || cfg->cgroups.n > 0 || cfg->container != CT_ALL) &&
 	    !cgroup_match(cfg, c, s, p))
 		return false;
