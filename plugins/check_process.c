@@ -72,7 +72,8 @@ static const struct pl_option proc_opts[] = {
 	  .help = "Processes named NAME, in full: the base name of the program file "
 		  "(/proc/PID/exe) or the kernel's command name, which the kernel cuts to 15 "
 		  "bytes; a name longer than that matches a cut command name only when the "
-		  "program file or the first argument has the full name. Given several "
+		  "first or second argument's base name is the full name (a script run by its "
+		  "interpreter, or a process whose program file cannot be read). Given several "
 		  "times: any of the names." },
 	{ .name = "exe", .type = PL_OPT_LIST, .arg = "PATH", .max = MAX_RULES,
 	  PL_OPT_AT(struct proc_config, exes), .check = check_abs, .flags = PL_OPT_IDENTITY,
