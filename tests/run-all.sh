@@ -93,7 +93,11 @@ if [ -n "$missing" ]; then
 	done
 fi
 cd "$top"
-[ -x configure ] || autoreconf -fi >/dev/null
+# configure is made anew when configure.ac or an m4 file changed since (a tree made
+# before a new configure option would otherwise reject it).
+if [ ! -x configure ] || [ -n "$(find configure.ac m4 -newer configure 2>/dev/null | head -n 1)" ]; then
+	autoreconf -fi >/dev/null
+fi
 
 run_build() { # dir, configure flags...
 	dir=$1
