@@ -1,18 +1,19 @@
 #!/bin/sh
 # The install layout (README.md, "Install layout"): "make install DESTDIR=D" of this build
-# tree puts exactly the plugins in the plugin directory and their man pages in the man
-# directory, nothing else anywhere; the plugins look for the option file in the
+# tree puts exactly the plugins in the plugin directory, their man pages in the man
+# directory and check_db_conns' backends in the package's libexec directory, nothing else
+# anywhere; the plugins look for the option file in the
 # configuration directory and say so in --help and the man page; "make uninstall" takes
 # it all away again. A build configured without directory options must have the layout
 # of a distribution package: /usr/lib/nagios/plugins, /usr/share/man, /etc/plumbline.
-# "make check" passes the configured directories (PL_PREFIX, PL_PLUGINDIR, PL_MANDIR,
+# "make check" passes the configured directories (PL_PREFIX, PL_PLUGINDIR, PL_PKGLIBEXECDIR, PL_MANDIR,
 # PL_SYSCONFDIR) and MAKE.
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 . "$(dirname "$0")/env.sh"
 : "${top_builddir:?run through make check (needs top_builddir)}"
 MAKE=${MAKE:-make}
-for v in PL_PREFIX PL_PLUGINDIR PL_MANDIR PL_SYSCONFDIR; do
+for v in PL_PREFIX PL_PLUGINDIR PL_PKGLIBEXECDIR PL_MANDIR PL_SYSCONFDIR; do
 	eval "[ -n \"\${$v:-}\" ]" || { echo "install: $v not set; run through make check"; exit 77; }
 done
 
@@ -61,6 +62,13 @@ for p in "$PLUGINS"/check_*; do
 	expected="$expected
 $PL_PLUGINDIR/$n
 $PL_MANDIR/man1/$n.1"
+done
+# check_db_conns' backends, beside no plugin: in the package's libexec directory
+for p in "$PLUGINS"/db_conns_*; do
+	[ -x "$p" ] && [ -f "$p" ] || continue
+	case "$p" in *.o) continue ;; esac
+	expected="$expected
+$PL_PKGLIBEXECDIR/$(basename "$p")"
 done
 exp_list=$(printf '%s\n' "$expected" | sed '/^$/d' | sort)
 got_list=$(cd "$D" && find . ! -type d | sed 's#^\.##' | sort)

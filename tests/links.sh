@@ -16,7 +16,9 @@ check_net
 check_hwmon
 check_mdraid
 check_process
-check_db_conns  libpq libmariadb
+check_db_conns
+db_conns_pgsql  libpq
+db_conns_mysql  libmariadb
 '
 # For example, an HTTP plugin on lib/ext/'s libcurl module:  check_http  libcurl
 
@@ -78,7 +80,8 @@ EOF
 fi
 
 seen=0
-for p in "$PLUGINS"/check_*; do
+# check_db_conns' backends (db_conns_*) are checked as plugins are: each its one library.
+for p in "$PLUGINS"/check_* "$PLUGINS"/db_conns_*; do
 	[ -x "$p" ] && [ -f "$p" ] || continue
 	case "$p" in *.o | *.1 | *.c) continue ;; esac
 	if grep -q AddressSanitizer "$p" 2>/dev/null || ldd "$p" | grep -q 'libasan\|libubsan'; then
