@@ -1402,7 +1402,8 @@ START_TEST(test_store_slot_torn)
 		write_file(dir, SLOT1, all, n);
 	}
 	pl_store_init(&st, PLUGIN, KEY);
-	ck_assert_int_eq(pl_store_load(fd, &st, "b1", 0, why, sizeof(why)), PL_STORE_LOADED);
+	ck_assert_msg(pl_store_load(fd, &st, "b1", 0, why, sizeof(why)) == PL_STORE_LOADED,
+		      "slot torn by '%s' not skipped: %s", torn_kinds[_i], why);
 	ck_assert_str_eq(pl_store_kept(&st, "t", "v"), "old");
 	/* The save goes over the torn slot, as generation 5. */
 	ck_assert_uint_eq(st.gen, 5);
