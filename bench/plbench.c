@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -99,25 +100,43 @@ static double tv_ms(const struct timeval *tv)
 	return (double)tv->tv_sec * 1e3 + (double)tv->tv_usec / 1e3;
 }
 
-/* Copies the whole of src (at most sizeof buf bytes: a state file) over dst, mode 0600.
- * Returns 0, or -1 after saying why on stderr. */
+/* Copies the whole of src (at most 64 MiB: a state file; read once, on the first call)
+ * over dst, mode 0600. Returns 0, or -1 after saying why on stderr. */
 static int restore_file(const char *src, const char *dst)
 {
-	static char buf[1 << 20];
-	ssize_t n, w, off;
+	static struct { const char *src; char *buf; ssize_t n; } cache[8];
+	static int ncache;
+	char *buf = NULL;
+	ssize_t n = -1, w, off;
 	int in, out, rc = -1;
 
-	in = open(src, O_RDONLY | O_CLOEXEC);
-	if (in < 0) {
-		fprintf(stderr, "plbench: %s: %s\n", src, strerror(errno));
-		return -1;
-	}
-	n = read(in, buf, sizeof buf);
-	close(in);
-	if (n < 0 || n == (ssize_t)sizeof buf) {
-		fprintf(stderr, "plbench: %s: unreadable or larger than %zu bytes\n", src,
-			sizeof buf - 1);
-		return -1;
+	for (int k = 0; k < ncache; k++)
+		if (cache[k].src == src) {
+			buf = cache[k].buf;
+			n = cache[k].n;
+		}
+	if (buf == NULL) {
+		struct stat sb;
+
+		in = open(src, O_RDONLY | O_CLOEXEC);
+		if (in < 0 || fstat(in, &sb) != 0 || sb.st_size > (64 << 20) ||
+		    (buf = malloc((size_t)sb.st_size + 1)) == NULL) {
+			fprintf(stderr, "plbench: %s: unreadable or larger than 64 MiB\n", src);
+			if (in >= 0)
+				close(in);
+			return -1;
+		}
+		for (n = 0; n < sb.st_size; n += w) {
+			w = read(in, buf + n, (size_t)(sb.st_size - n));
+			if (w <= 0)
+				break;
+		}
+		close(in);
+		if (ncache < 8) {
+			cache[ncache].src = src;
+			cache[ncache].buf = buf;
+			cache[ncache++].n = n;
+		}
 	}
 	out = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (out < 0) {

@@ -20,10 +20,11 @@ pl_scan_u64(const char **p, const char *end, uint64_t *out)
 
 	if (s >= end || !is_digit(*s))
 		return -1;
-	for (; s < end && is_digit(*s); s++) {
+	/* 19 digits always fit in 64 bits: only a 20th (or later) can overflow. */
+	for (size_t n = 0; s < end && is_digit(*s); s++, n++) {
 		unsigned d = (unsigned)(*s - '0');
 
-		if (v > (UINT64_MAX - d) / 10)
+		if (n >= 19 && v > (UINT64_MAX - d) / 10)
 			return -1;
 		v = v * 10 + d;
 	}

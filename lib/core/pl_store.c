@@ -533,6 +533,12 @@ put_field(struct out_block *o, const char *s)
 	o->k = (size_t)(q - o->b);
 }
 
+/* "00".."99": two digits per division, half the divisions of a state's counters. */
+static const char digits2[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 /* Appends " 1234". */
 static void
 put_u64(struct out_block *o, uint64_t v)
@@ -540,10 +546,19 @@ put_u64(struct out_block *o, uint64_t v)
 	char tmp[24];
 	size_t k = sizeof(tmp);
 
-	do {
-		tmp[--k] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0);
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+
+		v /= 100;
+		tmp[--k] = digits2[2 * r + 1];
+		tmp[--k] = digits2[2 * r];
+	}
+	if (v >= 10) {
+		tmp[--k] = digits2[2 * v + 1];
+		tmp[--k] = digits2[2 * v];
+	} else {
+		tmp[--k] = (char)('0' + v);
+	}
 	tmp[--k] = ' ';
 	memcpy(o->b + o->k, tmp + k, sizeof(tmp) - k);
 	o->k += sizeof(tmp) - k;
