@@ -1050,19 +1050,28 @@ proc_summary(const struct proc_config *cfg, struct pl_result *r, const struct to
 	pl_result_summary(r, "%s%s", pl_buf_str(&b), b.len ? ": " : "");
 	pl_result_summary_metric(r, pl_result_metric(r, "procs"), "%zu process%s", t->live,
 				 t->live == 1 ? "" : "es");
-	if (t->zombies)
-		pl_result_summary_metric(r, pl_result_metric(r, "zombies"), ", %zu zombie%s",
+	/* Each part names its figure by itself, the ", " outside it: a part worse than
+	 * what the line names first leads the line and leaves the summary. */
+	if (t->zombies) {
+		pl_result_summary_add(r, ", ");
+		pl_result_summary_metric(r, pl_result_metric(r, "zombies"), "%zu zombie%s",
 					 t->zombies, t->zombies == 1 ? "" : "s");
-	if (t->dstate)
+	}
+	if (t->dstate) {
+		pl_result_summary_add(r, ", ");
 		pl_result_summary_metric(r, pl_result_metric(r, "uninterruptible"),
-					 ", %zu in uninterruptible sleep (D)", t->dstate);
+					 "%zu in uninterruptible sleep (D)", t->dstate);
+	}
 	if (t->live) {
-		pl_result_summary_metric(r, pl_result_metric(r, "rss"), ", rss %s",
+		pl_result_summary_add(r, ", ");
+		pl_result_summary_metric(r, pl_result_metric(r, "rss"), "rss %s",
 					 pl_unit_human(h, sizeof(h), t->rss, PL_U_BYTES));
-		if (t->cpu_known)
-			pl_result_summary_metric(r, pl_result_metric(r, "cpu"), ", cpu %s",
+		if (t->cpu_known) {
+			pl_result_summary_add(r, ", ");
+			pl_result_summary_metric(r, pl_result_metric(r, "cpu"), "cpu %s",
 						 pl_unit_human(h2, sizeof(h2), t->cpu,
 							       PL_U_PERCENT));
+		}
 	}
 	pl_buf_free(&b);
 }
