@@ -749,18 +749,21 @@ item_states(const struct pl_result *r, enum pl_state *st)
 /* What the renderers share: metrics and lines by item, item states. */
 struct view {
 	const struct pl_result *r;
-	struct groups metrics, lines;
+	struct groups metrics, lines, notes;
 	enum pl_state *states;       /* per item */
 	/* JSON: the size budget and what it left out */
 	size_t budget;
 	size_t reserve;              /* bytes the open levels need to close */
-	size_t left_items, left_metrics, left_findings, left_lines, left_facts;
+	size_t left_items, left_metrics, left_findings, left_lines, left_facts, left_notes;
 };
 
 static int
 view_init(struct view *x, const struct pl_result *r)
 {
 	size_t n = r->nmetrics > r->nlines ? r->nmetrics : r->nlines;
+
+	if (r->nnotes > n)
+		n = r->nnotes;
 	size_t *key = malloc((n ? n : 1) * sizeof(*key));
 	int rc = -1;
 
@@ -777,6 +780,10 @@ view_init(struct view *x, const struct pl_result *r)
 		key[i] = r->lines[i].item ? r->lines[i].item->index + 1 : 0;
 	if (group(r->nitems + 1, r->nlines, key, &x->lines) != 0)
 		goto end;
+	for (size_t i = 0; i < r->nnotes; i++)
+		key[i] = r->notes[i].item ? r->notes[i].item->index + 1 : 0;
+	if (group(r->nitems + 1, r->nnotes, key, &x->notes) != 0)
+		goto end;
 	item_states(r, x->states);
 	rc = 0;
 end:
@@ -789,6 +796,7 @@ view_free(struct view *x)
 {
 	groups_free(&x->metrics);
 	groups_free(&x->lines);
+	groups_free(&x->notes);
 	free(x->states);
 }
 
@@ -816,10 +824,10 @@ count_item(const struct view *x, const struct pl_item *it, size_t *items, size_t
 		count_item(x, c, items, metrics);
 }
 
-/* The fixed text of a level: ',"findings":[],"lines":[],"metrics":[],"facts":{},
- * "items":[]' and the brace that closes an item, with room to spare; and an item's own
- * fields without its strings. */
-#define NODE_CLOSE 80
+/* The fixed text of a level: ',"findings":[],"lines":[],"not_judged":[],"metrics":[],
+ * "facts":{},"items":[]' and the brace that closes an item, with room to spare; and an
+ * item's own fields without its strings. */
+#define NODE_CLOSE 100
 #define ITEM_HEAD 64
 
 /* The findings (threshold breaches among them), lines, metrics, facts and items of
@@ -873,6 +881,28 @@ json_node(struct view *x, size_t g, const struct pl_item *first, const struct pl
 		pl_buf_reset(&tmp);
 		pl_json_string(&tmp, l->text);
 		json_elem(x, out, &tmp, &k, &x->left_lines);
+	}
+	pl_buf_puts(out, "],\"not_judged\":[");
+	k = 0;
+	for (size_t j = x->notes.start[g]; j < x->notes.start[g + 1]; j++) {
+		static const char *const why_for[] = { "this run", "lasting", "not here" };
+		const struct pl_note *n = &r->notes[x->notes.v[j]];
+
+		pl_buf_reset(&tmp);
+		pl_buf_puts(&tmp, "{\"label\":");
+		pl_json_string(&tmp, n->label ? n->label : "");
+		pl_buf_printf(&tmp, ",\"for\":\"%s\",\"reason\":", why_for[n->why_for]);
+		pl_json_string(&tmp, n->reason ? n->reason : "");
+		pl_buf_puts(&tmp, ",\"fix\":");
+		json_str_or_null(&tmp, n->fix);
+		pl_buf_puts(&tmp, ",\"thresholds\":[");
+		for (size_t i = 0; i < 2 && n->thresholds[i] != NULL; i++) {
+			if (i)
+				pl_buf_putc(&tmp, ',');
+			pl_json_string(&tmp, n->thresholds[i]);
+		}
+		pl_buf_puts(&tmp, "]}");
+		json_elem(x, out, &tmp, &k, &x->left_notes);
 	}
 	pl_buf_puts(out, "],\"metrics\":[");
 	k = 0;
@@ -960,8 +990,8 @@ render_json(const struct pl_result *r, const struct plan *p, const char *status,
 	x.reserve = NODE_CLOSE;
 	json_node(&x, 0, r->child, r->facts, r->nfacts, out);
 	pl_buf_printf(out, ",\"left_out\":{\"items\":%zu,\"metrics\":%zu,\"findings\":%zu,"
-		      "\"lines\":%zu,\"facts\":%zu}}\n", x.left_items, x.left_metrics,
-		      x.left_findings, x.left_lines, x.left_facts);
+		      "\"lines\":%zu,\"facts\":%zu,\"not_judged\":%zu}}\n", x.left_items,
+		      x.left_metrics, x.left_findings, x.left_lines, x.left_facts, x.left_notes);
 	view_free(&x);
 }
 

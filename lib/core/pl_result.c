@@ -152,6 +152,57 @@ facts_free(struct pl_fact *v, size_t n)
 	free(v);
 }
 
+static void
+notes_free(struct pl_result *r)
+{
+	for (size_t i = 0; i < r->nnotes; i++) {
+		free(r->notes[i].label);
+		free(r->notes[i].reason);
+		free(r->notes[i].fix);
+		free(r->notes[i].thresholds[0]);
+		free(r->notes[i].thresholds[1]);
+	}
+	r->nnotes = 0;
+}
+
+static char *
+dup_or_null(struct pl_result *r, const char *s)
+{
+	char *d = s != NULL ? strdup(s) : NULL;
+
+	if (s != NULL && d == NULL)
+		r->oom = true;
+	return d;
+}
+
+/* Keeps what a threshold could not judge, for JSON. */
+static void
+add_note(struct pl_result *r, struct pl_item *it, enum pl_note_for why_for, const char *label,
+	 const char *reason, const char *fix, const char *th0, const char *th1)
+{
+	struct pl_note *n;
+
+	if (r->nnotes == r->notes_cap) {
+		size_t ncap = r->notes_cap ? r->notes_cap * 2 : 8;
+		struct pl_note *v = realloc(r->notes, ncap * sizeof(*v));
+
+		if (v == NULL) {
+			r->oom = true;
+			return;
+		}
+		r->notes = v;
+		r->notes_cap = ncap;
+	}
+	n = &r->notes[r->nnotes++];
+	n->item = it;
+	n->why_for = why_for;
+	n->label = dup_or_null(r, label);
+	n->reason = dup_or_null(r, reason != NULL ? reason : "no value");
+	n->fix = dup_or_null(r, fix);
+	n->thresholds[0] = dup_or_null(r, th0 != NULL ? th0 : th1);
+	n->thresholds[1] = dup_or_null(r, th0 != NULL ? th1 : NULL);
+}
+
 void
 pl_result_free(struct pl_result *r)
 {
@@ -176,6 +227,8 @@ pl_result_free(struct pl_result *r)
 	}
 	free(r->items);
 	free(r->item_hash);
+	notes_free(r);
+	free(r->notes);
 	facts_free(r->facts, r->nfacts);
 	free(r->marks);
 	pl_buf_free(&r->summary);
@@ -993,6 +1046,12 @@ apply_labelled(struct pl_result *r, const struct pl_threshold *th, size_t i, cha
 		/* One config for a group of hosts: an item another host has is no error. */
 		pl_result_line(r, "%s: no %s on this host matches its LABEL; not judged here",
 			       th->text, kind);
+		{
+			char why[160];
+
+			pl_snprintf(why, sizeof(why), "no %s on this host matches its LABEL", kind);
+			add_note(r, NULL, PL_NOTE_ABSENT, th->pattern, why, NULL, th->text, NULL);
+		}
 		return 0;
 	}
 	list_labels(r, labels, sizeof(labels));
@@ -1091,7 +1150,7 @@ skipped_add(struct skipped *k, const struct pl_metric *m)
  * green: a lasting reason makes it r->missing_state; for this run only, one line lists
  * what was not judged. */
 static void
-evaluate(struct pl_result *r)
+evaluate(struct pl_result *r, const struct pl_thresholds *t)
 {
 	struct skipped k;
 
@@ -1103,10 +1162,17 @@ evaluate(struct pl_result *r)
 
 		m->state = PL_OK;
 		if (isnan(m->value)) {
-			if (user && m->missing == PL_MISSING_LASTING)
+			bool lasting = m->missing == PL_MISSING_LASTING;
+
+			if (user && lasting)
 				m->state = r->missing_state;
 			else if (user)
 				skipped_add(&k, m);
+			if (user)
+				add_note(r, m->item, lasting ? PL_NOTE_LASTING : PL_NOTE_RUN,
+					 m->label, m->why, m->fix,
+					 m->warn_src ? t->v[m->warn_src - 1].text : NULL,
+					 m->crit_src ? t->v[m->crit_src - 1].text : NULL);
 			continue;
 		}
 		if (pl_range_alerts(&m->crit, m->value))
@@ -1127,6 +1193,7 @@ pl_result_apply(struct pl_result *r, const struct pl_thresholds *t,
 		const char *const *primary, char *err, size_t errlen)
 {
 	check_labels(r);
+	notes_free(r);
 	for (size_t k = 0; k < r->nmetrics; k++)
 		r->metrics[k]->warn_src = r->metrics[k]->crit_src = 0;
 	for (size_t i = 0; i < t->n; i++) {
@@ -1137,7 +1204,7 @@ pl_result_apply(struct pl_result *r, const struct pl_thresholds *t,
 		if (rc != 0)
 			return -1;
 	}
-	evaluate(r);
+	evaluate(r, t);
 	swapped_ranges(r, t);
 	return 0;
 }

@@ -121,6 +121,24 @@ struct pl_fact {
 	char *value;
 };
 
+/* What a user's threshold could not judge (pl_result_apply): a metric without a value, or
+ * a LABEL about an item this host lacks. Long output says it in lines; JSON lists these
+ * as "not_judged", per item and for the check. */
+enum pl_note_for {
+	PL_NOTE_RUN = 0,             /* no value this run: the state is kept */
+	PL_NOTE_LASTING,             /* no value until the admin acts: r->missing_state */
+	PL_NOTE_ABSENT,              /* no such item on this host (a host-group config) */
+};
+
+struct pl_note {
+	struct pl_item *item;        /* the metric's item; NULL: the check */
+	enum pl_note_for why_for;
+	char *label;                 /* the metric's label, or the threshold's LABEL */
+	char *reason;                /* "eth3 appeared since the last run"; never NULL */
+	char *fix;                   /* what an admin can do; NULL: nothing said */
+	char *thresholds[2];         /* how messages name them ("-w 80"); NULL: none */
+};
+
 struct pl_result {
 	const char *plugin;          /* "check_cpu" */
 	const char *service;         /* "CPU" */
@@ -137,6 +155,8 @@ struct pl_result {
 	size_t hash_cap;
 	struct pl_fact *facts;
 	size_t nfacts, facts_cap;
+	struct pl_note *notes;       /* thresholds not judged, set by pl_result_apply() */
+	size_t nnotes, notes_cap;
 	struct pl_mark *marks;       /* summary parts that show a metric, in order */
 	size_t nmarks, marks_cap;
 	/* The state of a metric whose value is missing for a lasting reason while a user's
@@ -288,6 +308,8 @@ void pl_result_finding(struct pl_result *r, enum pl_state state, const char *fmt
  *     host); one that can be about no item is still an error (a misspelt metric);
  *   - a critical range inside the warning range ("-w 90 -c 80" on a used_pct) can never
  *     warn: a long-output line says so; the state is unchanged.
+ * What was not judged is also kept as data (r->notes, JSON "not_judged"), replaced by
+ * each call.
  * Also marks duplicate labels (see above). */
 int pl_result_apply(struct pl_result *r, const struct pl_thresholds *t,
 		    const char *const *primary, char *err, size_t errlen);
@@ -316,8 +338,9 @@ struct pl_render_opts {
  *             no perfdata unless oneline_perf.
  *   json:     one document of at most PL_JSON_CAP bytes (contrib/schema/
  *             plumbline-result.schema.json): the tree of items, with threshold breaches
- *             among the findings, values without a value as null, and "left_out" saying
- *             what did not fit. */
+ *             among the findings, values without a value as null, the thresholds not
+ *             judged ("not_judged", where their metric is), and "left_out" saying what
+ *             did not fit. */
 void pl_render_with(const struct pl_result *r, const struct pl_render_opts *o,
 		    struct pl_buf *out);
 /* pl_render_with with the default options. */

@@ -27,7 +27,8 @@
 # state directory, the same runs in order, in the background): each of those outputs,
 # and every output of the case's own runs that is JSON, must match the result schema
 # (contrib/schema/plumbline-result.schema.json), checked at the end in one go by
-# validate-json.py under /usr/bin/python3 (Debian's python3-jsonschema). Runs that ask
+# validate-json.py under /usr/bin/python3 (Debian's python3-jsonschema), after its
+# self-test of the schema (validate-json.py --self-test). Runs that ask
 # for --help, --version or --man print text and are not checked; a case about
 # --output-format itself is checked by its own runs only.
 #   stderr: any                 allow output on stderr (by default any run that writes to
@@ -461,6 +462,16 @@ elif [ ! -x /usr/bin/python3 ] || ! /usr/bin/python3 -c 'import jsonschema' 2>/d
 	echo "not ok - JSON schema: /usr/bin/python3 with jsonschema is needed (apt-get install python3-jsonschema)"
 	failed=$((failed + 1))
 else
+	# The schema itself first: it must accept what it promises (not_judged included)
+	# and refuse malformed entries.
+	if /usr/bin/python3 "$here/validate-json.py" --self-test "$SCHEMA" >"$work/self.out" 2>&1; then
+		echo "ok - JSON schema self-test: not_judged accepted where it belongs, malformed entries refused"
+		passed=$((passed + 1))
+	else
+		echo "not ok - JSON schema self-test"
+		sed 's/^/#   /' "$work/self.out"
+		failed=$((failed + 1))
+	fi
 	(cd "$work/json" && find . -name '*.json' | sed 's|^\./||' | sort |
 		xargs /usr/bin/python3 "$here/validate-json.py" "$SCHEMA") >"$work/schema.out" 2>&1
 	if [ -s "$work/schema.out" ]; then

@@ -340,7 +340,7 @@ START_TEST(test_render_json)
 		"{\"state\":\"CRITICAL\",\"text\":\"iowait 35% (critical over 30%)\","
 		"\"metric\":\"iowait\"},{\"state\":\"WARNING\",\"text\":"
 		"\"load 1.5 (warning over 1)\",\"metric\":\"load\"}],"
-		"\"lines\":[\"2 CPUs\"],\"metrics\":["
+		"\"lines\":[\"2 CPUs\"],\"not_judged\":[],\"metrics\":["
 		"{\"label\":\"user\",\"value\":45.2,\"unit\":\"percent\",\"uom\":\"%\","
 		"\"warn\":\"80\",\"crit\":null,\"min\":0,\"max\":100,\"state\":\"OK\","
 		"\"perfdata\":true},"
@@ -353,7 +353,7 @@ START_TEST(test_render_json)
 		"{\"label\":\"steal\",\"value\":0.5,\"unit\":\"percent\",\"uom\":\"%\","
 		"\"warn\":null,\"crit\":null,\"min\":null,\"max\":null,\"state\":\"OK\","
 		"\"perfdata\":false}],\"facts\":{},\"items\":[],\"left_out\":{\"items\":0,"
-		"\"metrics\":0,\"findings\":0,\"lines\":0,\"facts\":0}}\n");
+		"\"metrics\":0,\"findings\":0,\"lines\":0,\"facts\":0,\"not_judged\":0}}\n");
 	pl_buf_free(&out);
 	pl_result_free(&r);
 }
@@ -1030,20 +1030,20 @@ START_TEST(test_item_render)
 		"{\"schema\":1,\"plugin\":\"check_mdraid\",\"service\":\"MDRAID\",\"state\":\"CRITICAL\","
 		"\"exit_code\":2,\"status\":\"MDRAID CRITICAL - md0: degraded, 1 of 2 disks, "
 		"x\\\\x0ay\\\\\\\\: odd name - 3 arrays\",\"summary\":\"3 arrays\","
-		"\"findings\":[],\"lines\":[],\"metrics\":[],\"facts\":{\"kernel\":\"6.1\"},"
+		"\"findings\":[],\"lines\":[],\"not_judged\":[],\"metrics\":[],\"facts\":{\"kernel\":\"6.1\"},"
 		"\"items\":["
 		"{\"kind\":\"array\",\"name\":\"md0\",\"label\":\"md0\",\"state\":\"CRITICAL\","
 		"\"findings\":[{\"state\":\"CRITICAL\",\"text\":\"degraded, 1 of 2 disks\"}],"
-		"\"lines\":[],\"metrics\":[{\"label\":\"md0_disks\",\"name\":\"disks\","
+		"\"lines\":[],\"not_judged\":[],\"metrics\":[{\"label\":\"md0_disks\",\"name\":\"disks\","
 		"\"value\":2,\"unit\":\"a plain number\",\"uom\":\"\",\"warn\":null,"
 		"\"crit\":null,\"min\":null,\"max\":null,\"state\":\"OK\",\"perfdata\":true}],"
 		"\"facts\":{\"uuid\":\"abcd\"},\"items\":[]},"
 		"{\"kind\":\"array\",\"name\":\"md1\",\"label\":\"md1\",\"state\":\"OK\","
-		"\"findings\":[],\"lines\":[\"clean\"],\"metrics\":[],\"facts\":{},\"items\":[]},"
+		"\"findings\":[],\"lines\":[\"clean\"],\"not_judged\":[],\"metrics\":[],\"facts\":{},\"items\":[]},"
 		"{\"kind\":\"array\",\"name\":\"x\\ny\\\\\",\"label\":\"x_x0ay_x5c\","
 		"\"state\":\"WARNING\",\"findings\":[{\"state\":\"WARNING\",\"text\":\"odd name\"}],"
-		"\"lines\":[],\"metrics\":[],\"facts\":{},\"items\":[]}],\"left_out\":{"
-		"\"items\":0,\"metrics\":0,\"findings\":0,\"lines\":0,\"facts\":0}}\n");
+		"\"lines\":[],\"not_judged\":[],\"metrics\":[],\"facts\":{},\"items\":[]}],\"left_out\":{"
+		"\"items\":0,\"metrics\":0,\"findings\":0,\"lines\":0,\"facts\":0,\"not_judged\":0}}\n");
 	pl_buf_free(&out);
 	pl_result_free(&r);
 }
@@ -1063,11 +1063,11 @@ START_TEST(test_item_tree_json)
 	pl_render(&r, PL_FMT_JSON, 10, &out);
 	ck_assert_ptr_nonnull(strstr(pl_buf_str(&out),
 		"\"items\":[{\"kind\":\"chip\",\"name\":\"coretemp\",\"label\":\"coretemp\","
-		"\"state\":\"WARNING\",\"findings\":[],\"lines\":[],\"metrics\":[],\"facts\":{},"
+		"\"state\":\"WARNING\",\"findings\":[],\"lines\":[],\"not_judged\":[],\"metrics\":[],\"facts\":{},"
 		"\"items\":[{\"kind\":\"sensor\",\"name\":\"core0\",\"label\":\"coretemp_core0\","
 		"\"state\":\"WARNING\",\"findings\":[{\"state\":\"WARNING\",\"text\":"
 		"\"temp 40C (warning over 0C)\",\"metric\":\"coretemp_core0_temp\"}],"
-		"\"lines\":[],\"metrics\":[{\"label\":"
+		"\"lines\":[],\"not_judged\":[],\"metrics\":[{\"label\":"
 		"\"coretemp_core0_temp\",\"name\":\"temp\",\"value\":40,"));
 	pl_buf_free(&out);
 	pl_result_free(&r);
@@ -1236,6 +1236,29 @@ START_TEST(test_missing_this_run)
 	ck_assert_str_eq(r.lines[0].text, "not judged this run (no value): eth0 rx_bits (the "
 			 "counters went back), eth1 rx_bits, eth2 rx_bits, eth3 rx_bits, eth4 "
 			 "rx_bits (+3 more)");
+	/* As data too, one note per metric, in its item, for JSON; a new apply replaces
+	 * them. */
+	ck_assert_uint_eq(r.nnotes, 8);
+	ck_assert_ptr_eq(r.notes[0].item, pl_result_find_item(&r, NULL, "interface", "eth0"));
+	ck_assert_int_eq(r.notes[0].why_for, PL_NOTE_RUN);
+	ck_assert_str_eq(r.notes[0].label, "eth0_rx_bits");
+	ck_assert_str_eq(r.notes[0].reason, "the counters went back");
+	ck_assert_str_eq(r.notes[1].reason, "no value");
+	ck_assert_str_eq(r.notes[0].thresholds[0], "-c 1");
+	ck_assert_ptr_null(r.notes[0].thresholds[1]);
+	{
+		struct pl_buf out = PL_BUF_INIT;
+
+		pl_render(&r, PL_FMT_JSON, 0, &out);
+		ck_assert_ptr_nonnull(strstr(pl_buf_str(&out), "\"name\":\"eth0\",\"label\":"
+					     "\"eth0\",\"state\":\"OK\",\"findings\":[],\"lines\":[],"
+					     "\"not_judged\":[{\"label\":\"eth0_rx_bits\",\"for\":"
+					     "\"this run\",\"reason\":\"the counters went back\","
+					     "\"fix\":null,\"thresholds\":[\"-c 1\"]}],\"metrics\":["));
+		pl_buf_free(&out);
+	}
+	ck_assert_int_eq(apply_specs(&r, (const char *[]){ NULL }, primary, err, sizeof(err)), 0);
+	ck_assert_uint_eq(r.nnotes, 0);
 	pl_result_free(&r);
 }
 END_TEST
@@ -1256,6 +1279,12 @@ START_TEST(test_absent_item)
 			   "LABEL; not judged here"));
 	ck_assert(has_line(&r, "--warningx md9_*=5: no array on this host matches its LABEL; "
 			   "not judged here"));
+	ck_assert_uint_eq(r.nnotes, 2);
+	ck_assert_ptr_null(r.notes[1].item);
+	ck_assert_int_eq(r.notes[1].why_for, PL_NOTE_ABSENT);
+	ck_assert_str_eq(r.notes[1].label, "md9_*");
+	ck_assert_str_eq(r.notes[1].reason, "no array on this host matches its LABEL");
+	ck_assert_str_eq(r.notes[1].thresholds[0], "--warningx md9_*=5");
 	/* A metric no item has is a misspelling: still an error. */
 	ck_assert_int_eq(apply_specs(&r, (const char *[]){ "C:md1_spaer=1:", NULL }, NULL, err,
 				     sizeof(err)), -1);
