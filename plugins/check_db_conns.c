@@ -338,10 +338,14 @@ socket_report(const struct db_config *cfg, const struct pl_tcp_table *t, struct 
 	}
 	if (cfg->limit > 0) {
 		headroom_metrics(r, (long)n, cfg->limit, &pct, &left);
-		pl_result_summary_metric(r, pct, ", %s of --limit %d",
+		/* The ", " outside each part: a part worse than what the line names first
+		 * leads the line and leaves the summary cleanly. */
+		pl_result_summary_add(r, ", ");
+		pl_result_summary_metric(r, pct, "%s of --limit %d",
 					 pl_unit_human(e, sizeof(e), pct->value, PL_U_PERCENT),
 					 cfg->limit);
-		pl_result_summary_metric(r, left, ", %.0f slot%s left", left->value,
+		pl_result_summary_add(r, ", ");
+		pl_result_summary_metric(r, left, "%.0f slot%s left", left->value,
 					 left->value == 1 ? "" : "s");
 	}
 	if (t->nbad > 0)
@@ -389,10 +393,12 @@ db_report(const struct pl_db_sample *s, struct pl_result *r)
 	pl_result_summary_metric(r, m, "%ld connection%s", s->count, s->count == 1 ? "" : "s");
 	if (h.kind != PL_DBL_NONE) {
 		headroom_metrics(r, h.used, h.limit, &pct, &left);
-		pl_result_summary_metric(r, pct, ", %s of the tightest limit, %s (%ld of %ld)",
+		pl_result_summary_add(r, ", ");
+		pl_result_summary_metric(r, pct, "%s of the tightest limit, %s (%ld of %ld)",
 					 pl_unit_human(p, sizeof(p), pct->value, PL_U_PERCENT),
 					 h.what, h.used, h.limit);
-		pl_result_summary_metric(r, left, ", %ld slot%s left", h.left, h.left == 1 ? "" : "s");
+		pl_result_summary_add(r, ", ");
+		pl_result_summary_metric(r, left, "%ld slot%s left", h.left, h.left == 1 ? "" : "s");
 		pl_result_fact(r, "tightest_limit", "%s", h.what);
 	} else {
 		pl_result_line(r, "the server reports no connection limit");
@@ -418,10 +424,13 @@ db_report(const struct pl_db_sample *s, struct pl_result *r)
 	pl_result_summary_add(r, "; %ld active, %ld idle, %ld %s", s->states[PL_DBS_ACTIVE],
 			      s->states[PL_DBS_IDLE], s->states[PL_DBS_IDLE_TX],
 			      state_word[PL_DBS_IDLE_TX]);
-	if (s->states[PL_DBS_IDLE_TX] > 0)
-		pl_result_summary_metric(r, itx, " (oldest %s)",
+	if (s->states[PL_DBS_IDLE_TX] > 0) {
+		pl_result_summary_add(r, " (");
+		pl_result_summary_metric(r, itx, "oldest %s",
 					 pl_unit_human(age, sizeof(age), s->oldest_idle_tx,
 						       PL_U_SECONDS));
+		pl_result_summary_add(r, ")");
+	}
 	if (s->reserved > 0)
 		pl_result_line(r, "max_connections %ld, of which %s", s->max_connections,
 			       s->reserved_text);

@@ -91,6 +91,13 @@ pl_buf_puts(struct pl_buf *b, const char *s)
 int
 pl_buf_putc(struct pl_buf *b, char c)
 {
+	/* The common case, a byte that fits the room there is, without the general path:
+	 * renderers write texts byte by byte. */
+	if (b->data != NULL && b->len + 1 < b->size && b->len < buf_cap(b)) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		return 0;
+	}
 	return pl_buf_add(b, &c, 1);
 }
 

@@ -480,9 +480,10 @@ summary_put(struct pl_buf *b, const struct pl_result *r, const unsigned char *li
 static void
 no_breaks(struct pl_buf *b, size_t from)
 {
-	for (char *p = b->data ? b->data + from : NULL; p && *p; p++)
-		if (*p == '\n' || *p == '\r' || *p == '|')
-			*p = *p == '|' ? '/' : ' ';
+	if (b->data == NULL)
+		return;
+	for (char *p = strpbrk(b->data + from, "\n\r|"); p != NULL; p = strpbrk(p + 1, "\n\r|"))
+		*p = *p == '|' ? '/' : ' ';
 }
 
 /* Problems lead the status line, the worst first, at most three named; the summary
@@ -603,11 +604,36 @@ utf8_len(const unsigned char *p)
 	return n;
 }
 
+/* The bytes that go into a JSON string as they are: printable ASCII but '"' and '\\'
+ * (a table: a run of them is found with one lookup per byte). */
+static const bool *
+json_plain(void)
+{
+	static bool plain[256];
+
+	if (!plain['a'])
+		for (int c = 0x20; c < 0x7f; c++)
+			plain[c] = c != '"' && c != '\\';
+	return plain;
+}
+
 void
 pl_json_string(struct pl_buf *out, const char *s)
 {
+	const bool *plain = json_plain();
+
 	pl_buf_putc(out, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (plain[*p]) {
+			/* A run of plain bytes at once. */
+			const unsigned char *q = p + 1;
+
+			while (plain[*q])
+				q++;
+			pl_buf_add(out, p, (size_t)(q - p));
+			p = q - 1;
+			continue;
+		}
 		if (*p >= 0x80) {
 			size_t n = utf8_len(p);
 
@@ -638,12 +664,14 @@ pl_json_string(struct pl_buf *out, const char *s)
 static void
 json_num(struct pl_buf *out, double v, int prec)
 {
-	char n[64];
+	/* Room for any finite double in plain decimals (DBL_MAX has 309 digits): JSON has
+	 * no "U", and pl_fmt_num gives that for a number its buffer cannot hold. */
+	char n[330];
 
-	if (isnan(v) || isinf(v))
+	if (isnan(v) || isinf(v) || strcmp(pl_fmt_num(n, sizeof(n), v, prec), "U") == 0)
 		pl_buf_puts(out, "null");
 	else
-		pl_buf_puts(out, pl_fmt_num(n, sizeof(n), v, prec));
+		pl_buf_puts(out, n);
 }
 
 static void
@@ -754,6 +782,7 @@ struct view {
 	/* JSON: the size budget and what it left out */
 	size_t budget;
 	size_t reserve;              /* bytes the open levels need to close */
+	struct pl_buf tmp, text;     /* scratch for one element, kept across the walk */
 	size_t left_items, left_metrics, left_findings, left_lines, left_facts, left_notes;
 };
 
@@ -769,6 +798,8 @@ view_init(struct view *x, const struct pl_result *r)
 
 	memset(x, 0, sizeof(*x));
 	x->r = r;
+	pl_buf_init(&x->tmp, PL_JSON_CAP);
+	pl_buf_init(&x->text, 8192);
 	x->states = malloc((r->nitems ? r->nitems : 1) * sizeof(*x->states));
 	if (key == NULL || x->states == NULL)
 		goto end;
@@ -797,7 +828,18 @@ view_free(struct view *x)
 	groups_free(&x->metrics);
 	groups_free(&x->lines);
 	groups_free(&x->notes);
+	pl_buf_free(&x->tmp);
+	pl_buf_free(&x->text);
 	free(x->states);
+}
+
+/* Whether an element of at least least bytes can still fit the budget. Once the budget
+ * is spent, what remains is counted without being formatted (with thousands of
+ * metrics, most are). */
+static bool
+json_room(const struct view *x, const struct pl_buf *out, size_t least)
+{
+	return out->len + least + 1 + x->reserve <= x->budget;
 }
 
 /* Appends one JSON array element from tmp when it fits the budget; counts it otherwise. */
@@ -837,39 +879,44 @@ json_node(struct view *x, size_t g, const struct pl_item *first, const struct pl
 	  size_t nfacts, struct pl_buf *out)
 {
 	const struct pl_result *r = x->r;
-	struct pl_buf tmp = PL_BUF_INIT;
+	struct pl_buf *tmp = &x->tmp;
 	size_t k = 0;
 
-	pl_buf_init(&tmp, PL_JSON_CAP);
 	pl_buf_puts(out, ",\"findings\":[");
 	for (size_t j = x->lines.start[g]; j < x->lines.start[g + 1]; j++) {
 		const struct pl_line *l = &r->lines[x->lines.v[j]];
 
 		if (l->state < 0)
 			continue;
-		pl_buf_reset(&tmp);
-		pl_buf_printf(&tmp, "{\"state\":\"%s\",\"text\":",
+		if (!json_room(x, out, strlen(l->text) + 24)) {
+			x->left_findings++;
+			continue;
+		}
+		pl_buf_reset(tmp);
+		pl_buf_printf(tmp, "{\"state\":\"%s\",\"text\":",
 			      pl_state_name((enum pl_state)l->state));
-		pl_json_string(&tmp, l->text);
-		pl_buf_putc(&tmp, '}');
-		json_elem(x, out, &tmp, &k, &x->left_findings);
+		pl_json_string(tmp, l->text);
+		pl_buf_putc(tmp, '}');
+		json_elem(x, out, tmp, &k, &x->left_findings);
 	}
 	for (size_t j = x->metrics.start[g]; j < x->metrics.start[g + 1]; j++) {
 		const struct pl_metric *m = r->metrics[x->metrics.v[j]];
-		struct pl_buf text = PL_BUF_INIT;
 
 		if (m->state == PL_OK)
 			continue;
-		pl_buf_init(&text, 8192);
-		metric_problem(&text, m, false);
-		pl_buf_reset(&tmp);
-		pl_buf_printf(&tmp, "{\"state\":\"%s\",\"text\":", pl_state_name(m->state));
-		pl_json_string(&tmp, pl_buf_str(&text));
-		pl_buf_puts(&tmp, ",\"metric\":");
-		pl_json_string(&tmp, m->label);
-		pl_buf_putc(&tmp, '}');
-		pl_buf_free(&text);
-		json_elem(x, out, &tmp, &k, &x->left_findings);
+		if (!json_room(x, out, strlen(m->label) + 36)) {
+			x->left_findings++;
+			continue;
+		}
+		pl_buf_reset(&x->text);
+		metric_problem(&x->text, m, false);
+		pl_buf_reset(tmp);
+		pl_buf_printf(tmp, "{\"state\":\"%s\",\"text\":", pl_state_name(m->state));
+		pl_json_string(tmp, pl_buf_str(&x->text));
+		pl_buf_puts(tmp, ",\"metric\":");
+		pl_json_string(tmp, m->label);
+		pl_buf_putc(tmp, '}');
+		json_elem(x, out, tmp, &k, &x->left_findings);
 	}
 	pl_buf_puts(out, "],\"lines\":[");
 	k = 0;
@@ -878,9 +925,13 @@ json_node(struct view *x, size_t g, const struct pl_item *first, const struct pl
 
 		if (l->state >= 0)
 			continue;
-		pl_buf_reset(&tmp);
-		pl_json_string(&tmp, l->text);
-		json_elem(x, out, &tmp, &k, &x->left_lines);
+		if (!json_room(x, out, strlen(l->text) + 2)) {
+			x->left_lines++;
+			continue;
+		}
+		pl_buf_reset(tmp);
+		pl_json_string(tmp, l->text);
+		json_elem(x, out, tmp, &k, &x->left_lines);
 	}
 	pl_buf_puts(out, "],\"not_judged\":[");
 	k = 0;
@@ -888,39 +939,51 @@ json_node(struct view *x, size_t g, const struct pl_item *first, const struct pl
 		static const char *const why_for[] = { "this run", "lasting", "not here" };
 		const struct pl_note *n = &r->notes[x->notes.v[j]];
 
-		pl_buf_reset(&tmp);
-		pl_buf_puts(&tmp, "{\"label\":");
-		pl_json_string(&tmp, n->label ? n->label : "");
-		pl_buf_printf(&tmp, ",\"for\":\"%s\",\"reason\":", why_for[n->why_for]);
-		pl_json_string(&tmp, n->reason ? n->reason : "");
-		pl_buf_puts(&tmp, ",\"fix\":");
-		json_str_or_null(&tmp, n->fix);
-		pl_buf_puts(&tmp, ",\"thresholds\":[");
+		if (!json_room(x, out, 64)) {
+			x->left_notes++;
+			continue;
+		}
+		pl_buf_reset(tmp);
+		pl_buf_puts(tmp, "{\"label\":");
+		pl_json_string(tmp, n->label ? n->label : "");
+		pl_buf_printf(tmp, ",\"for\":\"%s\",\"reason\":", why_for[n->why_for]);
+		pl_json_string(tmp, n->reason ? n->reason : "");
+		pl_buf_puts(tmp, ",\"fix\":");
+		json_str_or_null(tmp, n->fix);
+		pl_buf_puts(tmp, ",\"thresholds\":[");
 		for (size_t i = 0; i < 2 && n->thresholds[i] != NULL; i++) {
 			if (i)
-				pl_buf_putc(&tmp, ',');
-			pl_json_string(&tmp, n->thresholds[i]);
+				pl_buf_putc(tmp, ',');
+			pl_json_string(tmp, n->thresholds[i]);
 		}
-		pl_buf_puts(&tmp, "]}");
-		json_elem(x, out, &tmp, &k, &x->left_notes);
+		pl_buf_puts(tmp, "]}");
+		json_elem(x, out, tmp, &k, &x->left_notes);
 	}
 	pl_buf_puts(out, "],\"metrics\":[");
 	k = 0;
 	for (size_t j = x->metrics.start[g]; j < x->metrics.start[g + 1]; j++) {
-		pl_buf_reset(&tmp);
-		json_metric(&tmp, r->metrics[x->metrics.v[j]]);
-		json_elem(x, out, &tmp, &k, &x->left_metrics);
+		/* {"label":"","value":null,"unit":"","uom":"","warn":null,... at least */
+		if (!json_room(x, out, strlen(r->metrics[x->metrics.v[j]]->label) + 100)) {
+			x->left_metrics++;
+			continue;
+		}
+		pl_buf_reset(tmp);
+		json_metric(tmp, r->metrics[x->metrics.v[j]]);
+		json_elem(x, out, tmp, &k, &x->left_metrics);
 	}
 	pl_buf_puts(out, "],\"facts\":{");
 	k = 0;
 	for (size_t i = 0; i < nfacts; i++) {
-		pl_buf_reset(&tmp);
-		pl_json_string(&tmp, facts[i].key);
-		pl_buf_putc(&tmp, ':');
-		pl_json_string(&tmp, facts[i].value);
-		json_elem(x, out, &tmp, &k, &x->left_facts);
+		if (!json_room(x, out, strlen(facts[i].key) + strlen(facts[i].value) + 5)) {
+			x->left_facts++;
+			continue;
+		}
+		pl_buf_reset(tmp);
+		pl_json_string(tmp, facts[i].key);
+		pl_buf_putc(tmp, ':');
+		pl_json_string(tmp, facts[i].value);
+		json_elem(x, out, tmp, &k, &x->left_facts);
 	}
-	pl_buf_free(&tmp);
 	pl_buf_puts(out, "},\"items\":[");
 	k = 0;
 	for (const struct pl_item *it = first; it != NULL; it = it->next) {
@@ -1168,13 +1231,18 @@ pl_render_with(const struct pl_result *r, const struct pl_render_opts *o, struct
 		ev = entries(&x, p.pv, p.np, &ne);
 	pl_buf_init(&line, 8192);
 	for (size_t i = 0; ev != NULL && i < ne; i++) {
-		pl_buf_reset(&line);
-		entry_put(&line, r, &p, &ev[i]);
-		no_breaks(&line, 0);
+		/* Lines past --max-lines, or past the room left, are counted unformatted. */
 		if (nlines >= o->max_lines) {
 			left_count++;
 			continue;
 		}
+		if (out->len + strlen(sep) + perf.len + 4 + 160 > cap) {
+			left_size++;
+			continue;
+		}
+		pl_buf_reset(&line);
+		entry_put(&line, r, &p, &ev[i]);
+		no_breaks(&line, 0);
 		/* Room for the separators, the perfdata and the two notices below, so that
 		 * the whole output stays within the cap. */
 		if (out->len + strlen(sep) + line.len + perf.len + 4 + 160 > cap) {
