@@ -16,6 +16,7 @@ check_net
 check_hwmon
 check_mdraid
 check_process
+check_antivirus
 check_db_conns
 db_conns_pgsql  libpq
 db_conns_mysql  libmariadb

@@ -1,0 +1,209 @@
+#!/bin/bash
+# check_antivirus against a real clamd started here in the foreground, on a signature
+# database the test writes (an unsigned daily.cud that sigtool builds, with version
+# 26000), with its own config and socket in a scratch directory: PING/VERSION, the
+# facts, then a newer daily.cvd header on disk that clamd has not loaded (the mismatch),
+# signature age thresholds (PLUMBLINE_NOW), a malformed header, a scan log, a stopped
+# clamd (CRITICAL), a socket that accepts and never answers (bounded by -t) and one that
+# answers garbage (UNKNOWN). clamd is stopped at the end (trap). Prints one line per
+# check and ends with "N passed, M failed".
+
+set -u
+
+. "$(dirname "$0")/../env.sh"
+PLUGIN=$PLUGINS/check_antivirus
+if [ ! -x "$PLUGIN" ]; then
+	echo "not ok - no check_antivirus at $PLUGIN (set PLUGINS)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+for t in clamd sigtool python3 jq; do
+	command -v "$t" >/dev/null 2>&1 || { echo "SKIP: needs $t (clamav-daemon, clamav)"; exit 77; }
+done
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/plumbline-av.XXXXXX") || exit 99
+CLAMD_PID=""
+FAKE_PID=""
+cleanup() {
+	exec 2>/dev/null
+	[ -n "$FAKE_PID" ] && kill "$FAKE_PID" && wait "$FAKE_PID"
+	if [ -n "$CLAMD_PID" ]; then
+		kill -TERM "$CLAMD_PID"
+		for _ in $(seq 50); do kill -0 "$CLAMD_PID" || break; sleep 0.1; done
+		kill -9 "$CLAMD_PID"
+		wait "$CLAMD_PID"
+	fi
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+passed=0
+failed=0
+ok() { echo "ok - $1"; passed=$((passed + 1)); }
+notok() { echo "not ok - $1"; failed=$((failed + 1)); }
+check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
+export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=87}
+unset PLUMBLINE_NOW
+
+run() { # args...: sets out, rc and line (the status line)
+	out=$("$PLUGIN" "$@" 2>"$WORK/err")
+	rc=$?
+	line=${out%%$'\n'*}
+	line=${line%% | *}
+}
+
+# The database: one MD5 and one body signature, packed into an unsigned daily.cud.
+mkdir -p "$WORK/db" "$WORK/tmp" "$WORK/build"
+printf 'harmless test file for the plugin suite\n' >"$WORK/sample.txt"
+sigtool --md5 "$WORK/sample.txt" | awk -F: '{print $1":"$2":Test.Plugin.Sample-1"}' \
+	>"$WORK/build/daily.hdb"
+echo "Test.Plugin.Marker-1:0:*:$(printf 'MONPLUGIN-TEST-MARKER' | sigtool --hex-dump)" \
+	>"$WORK/build/daily.ndb"
+( cd "$WORK/build" && echo "test sigs" >COPYING &&
+	TZ=UTC SIGNDUSER=testsuite sigtool --build=daily.cud --unsigned --cvd-version=26000 \
+		--datadir="$WORK/build" </dev/null >"$WORK/sigtool.log" 2>&1 )
+cp "$WORK/build/daily.cud" "$WORK/db/" || { echo "not ok - sigtool built no daily.cud"; exit 1; }
+
+cat >"$WORK/clamd.conf" <<EOC
+Foreground yes
+DatabaseDirectory $WORK/db
+LocalSocket $WORK/clamd.sock
+PidFile $WORK/clamd.pid
+LogFile $WORK/clamd.log
+TemporaryDirectory $WORK/tmp
+SelfCheck 0
+EOC
+TZ=UTC clamd --config-file="$WORK/clamd.conf" >"$WORK/clamd.out" 2>&1 &
+CLAMD_PID=$!
+for _ in $(seq 150); do [ -S "$WORK/clamd.sock" ] && break; sleep 0.1; done
+if [ ! -S "$WORK/clamd.sock" ]; then
+	echo "not ok - clamd did not start:"; sed 's/^/    /' "$WORK/clamd.out"
+	echo "0 passed, 1 failed"; exit 1
+fi
+
+# 1. clamd answers; the socket and the database directory come from its config.
+run --clamd-conf "$WORK/clamd.conf"
+check "clamd up, daily 26000 loaded and on disk: OK (rc $rc, $line)" \
+	'[ $rc -eq 0 ] && [[ "$line" == "ANTIVIRUS OK - clamd "*" daily 26000, signatures "*" old" ]]'
+check "perfdata has signature_age in seconds ($out)" \
+	'[[ "$out" == *"| signature_age="*"s;172800;604800"* ]]'
+run --clamd-conf "$WORK/clamd.conf" --output-format json
+eng=$(clamd --version | sed 's|^ClamAV \([^/]*\).*|\1|')
+check "facts: engine $eng, daily 26000, signature date" \
+	'[ "$(printf "%s" "$out" | jq -r ".facts.engine")" = "$eng" ] &&
+	 [ "$(printf "%s" "$out" | jq -r ".facts.daily")" = 26000 ] &&
+	 [ "$(printf "%s" "$out" | jq -r ".facts.signature_date")" != null ]'
+run --socket "$WORK/clamd.sock" --database-dir "$WORK/db"
+check "--socket and --database-dir given: OK (rc $rc)" '[ $rc -eq 0 ]'
+
+# 2. A newer daily.cvd on disk that clamd has not loaded.
+printf '%-512s' "ClamAV-VDB:01 Dec 2026 09-30 +0000:26001:2:90:X:X:testsuite:1796117400" \
+	>"$WORK/db/daily.cvd"
+export PLUMBLINE_NOW=2026-12-01T10:30:00Z
+run --clamd-conf "$WORK/clamd.conf"
+check "disk has 26001, clamd runs 26000: WARNING with what to do (rc $rc, $line)" \
+	'[ $rc -eq 1 ] && [[ "$line" == *"clamd runs daily 26000 but disk has 26001: run clamdscan --reload or restart clamd"* ]]'
+run --clamd-conf "$WORK/clamd.conf" --loaded-old=critical
+check "--loaded-old=critical (rc $rc)" '[ $rc -eq 2 ]'
+check "signature age from the newest header: 1 h (${out#*| })" \
+	'[[ "$out" == *"signature_age=3600s;"* ]]'
+run --clamd-conf "$WORK/clamd.conf" --loaded-old=ok
+check "--loaded-old=ok: OK, age 1 h under the default 2d (rc $rc)" '[ $rc -eq 0 ]'
+PLUMBLINE_NOW=2026-12-04T09:30:00Z run --clamd-conf "$WORK/clamd.conf" --loaded-old=ok
+check "3 days old: WARNING by the default 2d (rc $rc, $line)" \
+	'[ $rc -eq 1 ] && [[ "$line" == *"signatures 259200s old (warning over 172800s)"* ]]'
+PLUMBLINE_NOW=2026-12-09T09:30:00Z run --clamd-conf "$WORK/clamd.conf" --loaded-old=ok
+check "8 days old: CRITICAL by the default 7d (rc $rc)" '[ $rc -eq 2 ]'
+PLUMBLINE_NOW=2026-12-04T09:30:00Z run --clamd-conf "$WORK/clamd.conf" --loaded-old=ok -w 4d -c 5d
+check "-w 4d -c 5d: 3 days is OK (rc $rc, $line)" '[ $rc -eq 0 ]'
+
+# 3. A malformed header.
+printf 'ClamAV-VDB:garbage\n' >"$WORK/db/daily.cld"
+run --clamd-conf "$WORK/clamd.conf"
+check "a cut daily.cld: UNKNOWN naming the file (rc $rc, $line)" \
+	'[ $rc -eq 3 ] && [[ "$line" == *"daily.cld: database header cut short"* ]]'
+printf '%-512s' "ClamAV-VDB:31 Foo 2026 09-30 +0000:26002:2:90:X:X:x:1" >"$WORK/db/daily.cld"
+run --clamd-conf "$WORK/clamd.conf"
+check "a bad build time: UNKNOWN (rc $rc, $line)" \
+	'[ $rc -eq 3 ] && [[ "$line" == *"malformed build time"* ]]'
+rm -f "$WORK/db/daily.cld"
+
+# 4. A scan log in clamscan's format.
+cat >"$WORK/scan.log" <<'EOL'
+/srv/a: OK
+/srv/b: Test.Plugin.Sample-1.UNOFFICIAL FOUND
+
+----------- SCAN SUMMARY -----------
+Known viruses: 2
+Engine version: 1.4.6
+Scanned directories: 1
+Scanned files: 2
+Infected files: 1
+Data scanned: 0.00 MB
+EOL
+touch -d 2026-12-01T10:00:00Z "$WORK/scan.log"
+run --clamd-conf "$WORK/clamd.conf" --loaded-old=ok --scan-log "$WORK/scan.log"
+check "scan log with 1 infected: CRITICAL (rc $rc, $line)" \
+	'[ $rc -eq 2 ] && [[ "$line" == *"last scan: 1 infected"* ]] &&
+	 [[ "$out" == *"infected=1;;0;0"* ]] && [[ "$out" == *"scan_log_age=1800s;172800;604800"* ]]'
+sed -i 's/^Infected files: 1/Infected files: 0/' "$WORK/scan.log"
+touch -d 2026-11-28T10:00:00Z "$WORK/scan.log"
+run --clamd-conf "$WORK/clamd.conf" --loaded-old=ok --scan-log "$WORK/scan.log"
+check "scan log 3 days old, 0 infected: WARNING on its age (rc $rc, $line)" \
+	'[ $rc -eq 1 ] && [[ "$out" == *"infected=0;;0;0"* ]]'
+run --clamd-conf "$WORK/clamd.conf" --loaded-old=ok --scan-log "$WORK/nolog"
+check "a missing scan log: UNKNOWN (rc $rc, $line)" '[ $rc -eq 3 ]'
+unset PLUMBLINE_NOW
+
+# 5. clamd stopped.
+kill -TERM "$CLAMD_PID"
+for _ in $(seq 50); do kill -0 "$CLAMD_PID" 2>/dev/null || break; sleep 0.1; done
+wait "$CLAMD_PID" 2>/dev/null
+CLAMD_PID=""
+run --socket "$WORK/clamd.sock" --database-dir "$WORK/db" --loaded-old=ok
+check "clamd stopped: CRITICAL, unreachable (rc $rc, $line)" \
+	'[ $rc -eq 2 ] && [[ "$line" == *"clamd at $WORK/clamd.sock unreachable: connect: "* ]]'
+
+# 6. A socket that accepts and never answers, and one that answers garbage.
+cat >"$WORK/fake.py" <<'EOP'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); s.listen(16)
+held = []
+while True:
+    c, _ = s.accept()
+    if sys.argv[2] == "silent":
+        held.append(c)
+    else:
+        c.recv(64); c.sendall(b"HELLO\x01\x00"); c.close()
+EOP
+python3 "$WORK/fake.py" "$WORK/silent.sock" silent &
+FAKE_PID=$!
+for _ in $(seq 50); do [ -S "$WORK/silent.sock" ] && break; sleep 0.1; done
+t0=$(date +%s%N)
+run --socket "$WORK/silent.sock" --database-dir "$WORK/db" -t 2
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+check "a silent socket: bounded by -t 2 (${ms} ms), timeout state UNKNOWN (rc $rc, $line)" \
+	'[ $ms -lt 3500 ] && [ $rc -eq 3 ] && [[ "$line" == *"does not answer: no answer to PING before the deadline"* ]]'
+run --socket "$WORK/silent.sock" --database-dir "$WORK/db" -t 1:critical
+check "-t 1:critical: CRITICAL (rc $rc)" '[ $rc -eq 2 ]'
+kill "$FAKE_PID"; wait "$FAKE_PID" 2>/dev/null
+python3 "$WORK/fake.py" "$WORK/garbage.sock" garbage &
+FAKE_PID=$!
+for _ in $(seq 50); do [ -S "$WORK/garbage.sock" ] && break; sleep 0.1; done
+run --socket "$WORK/garbage.sock" --database-dir "$WORK/db"
+check "a garbled reply: UNKNOWN with it escaped (rc $rc, $line)" \
+	"[ \$rc -eq 3 ] && [[ \"\$line\" == *\"answered PING with 'HELLO\\\\x01\\\\x00' (expected PONG)\"* ]]"
+kill "$FAKE_PID"; wait "$FAKE_PID" 2>/dev/null
+FAKE_PID=""
+
+# 7. Bad options.
+run --port 3310
+check "--port without --host: UNKNOWN (rc $rc)" '[ $rc -eq 3 ] && [[ "$line" == *"--port needs --host"* ]]'
+run --clamd-conf "$WORK/none.conf"
+check "an unreadable --clamd-conf: UNKNOWN (rc $rc)" '[ $rc -eq 3 ]'
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
