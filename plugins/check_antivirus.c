@@ -389,7 +389,11 @@ av_default(struct pl_metric *m, const char *w, const char *c)
 		pl_range_parse(c, &m->crit, err, sizeof(err));
 }
 
-/* The scan log: its last summary and its age. */
+/* How much of the end of a scan log is read: the last summary is at the end, and a log
+ * that clamscan appends to (--log) grows without bound. */
+#define LOG_TAIL (256u << 10)
+
+/* The scan log: its last summary and its age (the modification time of the file read). */
 static void
 av_scan_log(const char *path, const struct pl_time *now, struct pl_result *r)
 {
@@ -399,11 +403,31 @@ av_scan_log(const char *path, const struct pl_time *now, struct pl_result *r)
 	struct stat st;
 	char err[512];
 	double age;
+	off_t from;
+	int fd;
 
-	pl_buf_init(&buf, 16u << 20);
-	if (pl_read_file(NULL, path, &buf, err, sizeof(err)) != 0 || stat(path, &st) != 0) {
-		pl_result_finding(r, PL_UNKNOWN, "scan log: %s", err);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		pl_result_finding(r, PL_UNKNOWN, "scan log %s: %s", path,
+				  fd < 0 ? strerror(errno) : "not a regular file");
 		goto out;
+	}
+	from = st.st_size > (off_t)LOG_TAIL ? st.st_size - (off_t)LOG_TAIL : 0;
+	pl_buf_init(&buf, LOG_TAIL + 1);
+	for (;;) {
+		char chunk[8192];
+		ssize_t n = pread(fd, chunk, sizeof(chunk), from);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			pl_result_finding(r, PL_UNKNOWN, "cannot read scan log %s: %s", path,
+					  strerror(errno));
+			goto out;
+		}
+		if (n == 0 || pl_buf_add(&buf, chunk, (size_t)n) != 0)
+			break;
+		from += n;
 	}
 	if (pl_scan_summary_parse(buf.data, buf.len, &s, err, sizeof(err)) != 0) {
 		pl_result_finding(r, PL_UNKNOWN, "scan log %s: %s", path, err);
@@ -426,6 +450,8 @@ av_scan_log(const char *path, const struct pl_time *now, struct pl_result *r)
 		pl_result_line(r, "last scan (%s): %llu files scanned, %llu infected", path,
 			       (unsigned long long)s.scanned, (unsigned long long)s.infected);
 out:
+	if (fd >= 0)
+		close(fd);
 	pl_buf_free(&buf);
 }
 

@@ -66,6 +66,8 @@ echo "Test.Plugin.Marker-1:0:*:$(printf 'MONPLUGIN-TEST-MARKER' | sigtool --hex-
 		--datadir="$WORK/build" </dev/null >"$WORK/sigtool.log" 2>&1 )
 cp "$WORK/build/daily.cud" "$WORK/db/" || { echo "not ok - sigtool built no daily.cud"; exit 1; }
 
+# A TCP port on loopback, free now (clamd listens on it too).
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat >"$WORK/clamd.conf" <<EOC
 Foreground yes
 DatabaseDirectory $WORK/db
@@ -74,6 +76,8 @@ PidFile $WORK/clamd.pid
 LogFile $WORK/clamd.log
 TemporaryDirectory $WORK/tmp
 SelfCheck 0
+TCPSocket $PORT
+TCPAddr 127.0.0.1
 EOC
 TZ=UTC clamd --config-file="$WORK/clamd.conf" >"$WORK/clamd.out" 2>&1 &
 CLAMD_PID=$!
@@ -97,6 +101,9 @@ check "facts: engine $eng, daily 26000, signature date" \
 	 [ "$(printf "%s" "$out" | jq -r ".facts.signature_date")" != null ]'
 run --socket "$WORK/clamd.sock" --database-dir "$WORK/db"
 check "--socket and --database-dir given: OK (rc $rc)" '[ $rc -eq 0 ]'
+run -H 127.0.0.1 -p "$PORT" --database-dir "$WORK/db"
+check "over TCP, -H 127.0.0.1 -p $PORT: OK (rc $rc, $line)" \
+	'[ $rc -eq 0 ] && [[ "$line" == *" daily 26000, "* ]]'
 
 # 2. A newer daily.cvd on disk that clamd has not loaded.
 printf '%-512s' "ClamAV-VDB:01 Dec 2026 09-30 +0000:26001:2:90:X:X:testsuite:1796117400" \
@@ -156,6 +163,16 @@ check "scan log 3 days old, 0 infected: WARNING on its age (rc $rc, $line)" \
 run --clamd-conf "$WORK/clamd.conf" --loaded-old=ok --scan-log "$WORK/nolog"
 check "a missing scan log: UNKNOWN (rc $rc, $line)" '[ $rc -eq 3 ]'
 unset PLUMBLINE_NOW
+
+# A log larger than the part read: the last summary still counts.
+{ for _ in $(seq 20000); do echo "/srv/file-with-a-long-name-for-padding: OK"; done
+  printf -- '----------- SCAN SUMMARY -----------\nInfected files: 4\n'; } >"$WORK/big.log"
+run --clamd-conf "$WORK/clamd.conf" --loaded-old=ok --scan-log "$WORK/big.log"
+check "a log of $(($(stat -c %s "$WORK/big.log") / 1024)) KiB: its last summary (rc $rc, $line)" \
+	'[ $rc -eq 2 ] && [[ "$out" == *"infected=4;"* ]]'
+run --clamd-conf "$WORK/clamd.conf" --loaded-old=ok --scan-log "$WORK"
+check "a directory as --scan-log: UNKNOWN (rc $rc, $line)" \
+	'[ $rc -eq 3 ] && [[ "$line" == *"not a regular file"* ]]'
 
 # 5. clamd stopped.
 kill -TERM "$CLAMD_PID"

@@ -521,7 +521,7 @@ if wait_listen "$NRPE_PORT" "$NRPE_PID" 10; then
 	out=$("$CHECK_NRPE" -H 127.0.0.1 -p "$NRPE_PORT" -t 15 2>&1)
 	check "nrpe on 127.0.0.1:$NRPE_PORT answers: $out" '[[ "$out" == NRPE\ v* ]]'
 	ncmds=$(grep -c '^command\[plumbline_' "$N/nrpe.cfg")
-	check "nrpe: contrib/nrpe/plumbline.cfg defines the 8 commands (got $ncmds)" '[ "$ncmds" = 8 ]'
+	check "nrpe: contrib/nrpe/plumbline.cfg defines the 9 commands (got $ncmds)" '[ "$ncmds" = 9 ]'
 	nrpe_call() { # command -> $out, $rc
 		out=$("$CHECK_NRPE" -H 127.0.0.1 -p "$NRPE_PORT" -t 15 -c "$1" 2>&1)
 		rc=$?
@@ -546,6 +546,11 @@ if wait_listen "$NRPE_PORT" "$NRPE_PID" 10; then
 	line=${out%%$'\n'*}
 	check "nrpe plumbline_db_conns (socket mode): rc $rc, \"${line:0:60}...\"" \
 		'[[ "$rc" =~ ^[012]$ && "$line" == "DB_CONNS "* && "$out" == *"connections="* ]]'
+	# no clamd runs here: CRITICAL with the reason (unreachable, or no database)
+	nrpe_call plumbline_antivirus
+	line=${out%%$'\n'*}
+	check "nrpe plumbline_antivirus: rc $rc, \"${line:0:60}...\"" \
+		'[[ "$rc" =~ ^[0123]$ && "$line" == "ANTIVIRUS "* && "$line" != *"Usage"* ]]'
 	nrpe_call plumbline_cpu
 	check "nrpe plumbline_cpu again: answered from the state of the first run (rc $rc)" \
 		'[[ "$rc" =~ ^[012]$ && "$out" != *"first run"* ]]'
