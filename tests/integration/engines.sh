@@ -25,7 +25,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$(dirname "$0")/../env.sh"
 CONTRIB=$top_srcdir/contrib
-NAMES="cpu mem disk_io net hwmon mdraid process db_conns"
+NAMES="cpu mem disk_io net hwmon mdraid process db_conns antivirus"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP: needs root (the engines are started as root and drop to user nagios)"
