@@ -278,12 +278,19 @@ read_tcp(const struct pl_common *c, const char *path, bool v6, struct pl_tcp_tab
 	pl_buf_free(&b);
 }
 
-/* used_pct, slots_left and limit against a limit known to the plugin. */
+/* used_pct, slots_left and limit against a limit known to the plugin, named by what. No
+ * slot left is CRITICAL whatever the thresholds say (or whether any were given): the next
+ * client is refused. A privileged monitoring user still gets in through the superuser's
+ * reserved slots, or MySQL's one extra, so a check that connected proves nothing. */
 static void
-headroom_metrics(struct pl_result *r, long used, long limit, struct pl_metric **pct,
-		 struct pl_metric **left)
+headroom_metrics(struct pl_result *r, long used, long limit, const char *what,
+		 struct pl_metric **pct, struct pl_metric **left)
 {
 	struct pl_metric *m;
+
+	if (used >= limit)
+		pl_result_finding(r, PL_CRITICAL, "no connection slot left under %s: the next "
+				  "client is refused", what);
 
 	*pct = pl_metric_add(r, "used_pct", (double)used * 100.0 / (double)limit, PL_U_PERCENT);
 	pl_metric_minmax(*pct, 0, 100);
@@ -337,7 +344,7 @@ socket_report(const struct db_config *cfg, const struct pl_tcp_table *t, struct 
 			pl_result_summary_add(r, " from %zu address%s", np, np == 1 ? "" : "es");
 	}
 	if (cfg->limit > 0) {
-		headroom_metrics(r, (long)n, cfg->limit, &pct, &left);
+		headroom_metrics(r, (long)n, cfg->limit, "--limit", &pct, &left);
 		/* The ", " outside each part: a part worse than what the line names first
 		 * leads the line and leaves the summary cleanly. */
 		pl_result_summary_add(r, ", ");
@@ -392,7 +399,7 @@ db_report(const struct pl_db_sample *s, struct pl_result *r)
 	pl_metric_minmax(m, 0, NAN);
 	pl_result_summary_metric(r, m, "%ld connection%s", s->count, s->count == 1 ? "" : "s");
 	if (h.kind != PL_DBL_NONE) {
-		headroom_metrics(r, h.used, h.limit, &pct, &left);
+		headroom_metrics(r, h.used, h.limit, h.what, &pct, &left);
 		pl_result_summary_add(r, ", ");
 		pl_result_summary_metric(r, pct, "%s of the tightest limit, %s (%ld of %ld)",
 					 pl_unit_human(p, sizeof(p), pct->value, PL_U_PERCENT),

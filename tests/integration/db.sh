@@ -249,6 +249,23 @@ EOF
 	run --type socket -P "$PG_PORT" --per-remote --limit 4 -w 50
 	check "socket mode: per remote address, against --limit ($line)" \
 		'[ "$rc" = 1 ] && [ "$(perf remote_127.0.0.1_connections)" = 3 ] && [ "$(perf slots_left)" = 1 ]'
+	# A fourth session fills database app (limit 4): a superuser's check still gets in,
+	# and must not say OK with no slot left for the application.
+	PGPASSWORD=apppw psql -X -q "host=127.0.0.1 port=$PG_PORT user=appuser dbname=app" \
+		-c "select pg_sleep(90)" >/dev/null 2>&1 &
+	FILL=$!
+	PIDS="$PIDS $FILL"
+	for _ in $(seq 100); do
+		n=$("${PSQL[@]}" -d postgres -c "select count(*) from pg_stat_activity where
+			datname = 'app' and backend_type = 'client backend'" 2>/dev/null)
+		[ "$n" = 4 ] && break
+		sleep 0.1
+	done
+	run --type pgsql --socket "$WORK/pg" -P "$PG_PORT" --user postgres
+	check "pgsql as superuser, no slot left in database app: CRITICAL without thresholds ($line)" \
+		'[ "$rc" = 2 ] && [[ "$line" == *"no connection slot left under datconnlimit of database app"* ]] &&
+		 [ "$(perf slots_left)" = 0 ]'
+	kill "$FILL" 2>/dev/null
 fi
 
 run --type pgsql -H 127.0.0.1 -P "$DEADPORT" --user mon --password-file "$WORK/mon.pw" -t 5
