@@ -167,14 +167,21 @@ pl_json_int(struct json_object *obj, const char *key, int64_t *out)
 	struct json_object *v = pl_json_get(obj, key);
 
 	if (v != NULL && json_object_is_type(v, json_type_int)) {
-		*out = json_object_get_int64(v);
+		int64_t i = json_object_get_int64(v);
+
+		/* json-c clamps an integer outside int64 to its ends, at parse time and in
+		 * the getter (a uint64 above INT64_MAX): the ends themselves are refused, so
+		 * that a value too large is never taken as another one. */
+		if (i == INT64_MAX || i == INT64_MIN)
+			return -1;
+		*out = i;
 		return 0;
 	}
 	if (v != NULL && json_object_is_type(v, json_type_double)) {
 		double d = json_object_get_double(v);
-		/* 2^63 as a double: the first value outside int64. */
-		if (isfinite(d) && d == floor(d) && d >= -9223372036854775808.0 &&
-		    d < 9223372036854775808.0) {
+		/* 2^53: beyond it a double no longer holds every integer, so its value may
+		 * not be the one written. */
+		if (isfinite(d) && d == floor(d) && fabs(d) < 9007199254740992.0) {
 			*out = (int64_t)d;
 			return 0;
 		}

@@ -55,7 +55,9 @@ const char *pl_json_str(struct json_object *obj, const char *key);
 struct json_object *pl_json_obj(struct json_object *obj, const char *key);
 struct json_object *pl_json_arr(struct json_object *obj, const char *key);
 /* 0 with the value in *out, or -1 when missing or of another type. pl_json_int takes an
- * integer, or a double with no fraction within int64; pl_json_num takes either. */
+ * integer strictly inside int64 (json-c clamps larger ones to INT64_MAX or INT64_MIN,
+ * so those two are refused), or a double with no fraction under 2^53 in magnitude (where
+ * a double still holds the integer written); pl_json_num takes either, finite. */
 int pl_json_int(struct json_object *obj, const char *key, int64_t *out);
 int pl_json_num(struct json_object *obj, const char *key, double *out);
 int pl_json_bool(struct json_object *obj, const char *key, bool *out);

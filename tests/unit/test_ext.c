@@ -92,7 +92,10 @@ START_TEST(test_json_typed)
 {
 	static const char doc[] = "{\"i\": 5, \"d\": 2.0, \"f\": 2.5, \"s\": \"12\", "
 				  "\"b\": true, \"big\": 1e300, \"n\": null, "
-				  "\"o\": {\"p\": {\"q\": 7}}}";
+				  "\"o\": {\"p\": {\"q\": 7}}, \"u64\": 18446744073709551615, "
+				  "\"huge\": 123456789012345678901234567890, "
+				  "\"neg\": -9223372036854775809, \"d53\": 9007199254740993.0, "
+				  "\"d52\": 4503599627370496.0}";
 	char err[128] = "";
 	struct json_object *o = pl_json_parse(doc, sizeof(doc) - 1, err, sizeof(err));
 	int64_t i = 0;
@@ -108,6 +111,13 @@ START_TEST(test_json_typed)
 	ck_assert_int_eq(pl_json_int(o, "s", &i), -1);   /* a string is no number */
 	ck_assert_int_eq(pl_json_int(o, "big", &i), -1); /* outside int64 */
 	ck_assert_int_eq(pl_json_int(o, "missing", &i), -1);
+	/* Too large for int64: json-c clamps, the getter refuses (never a wrong value). */
+	ck_assert_int_eq(pl_json_int(o, "u64", &i), -1);
+	ck_assert_int_eq(pl_json_int(o, "huge", &i), -1);
+	ck_assert_int_eq(pl_json_int(o, "neg", &i), -1);
+	ck_assert_int_eq(pl_json_int(o, "d53", &i), -1);   /* past 2^53 */
+	ck_assert_int_eq(pl_json_int(o, "d52", &i), 0);
+	ck_assert_int_eq(i, 4503599627370496);
 	ck_assert_int_eq(pl_json_num(o, "f", &d), 0);
 	ck_assert(d == 2.5);
 	ck_assert_int_eq(pl_json_num(o, "s", &d), -1);
