@@ -16,3 +16,33 @@ if [ -z "${PLUGINS:-}" ]; then
 fi
 : "${FIXTURES:=$top_srcdir/tests/fixtures}"
 export top_srcdir PLUGINS FIXTURES
+
+# free_port [WANTED]: a TCP port nothing listens on (WANTED itself when it is free), for a
+# test's own servers on loopback. For bash scripts (RANDOM).
+free_port() {
+	local p i
+	p=${1:-}
+	for i in $(seq 100); do
+		if [ -n "$p" ] && ! ss -Hltn "sport = :$p" | grep -q .; then
+			echo "$p"
+			return 0
+		fi
+		p=$((20000 + RANDOM % 30000))
+	done
+	return 1
+}
+
+# watchdog SECONDS: the backstop of a test that starts servers (every wait in it is
+# bounded too): after SECONDS it prints a "not ok" line and sends TERM to the test, whose
+# EXIT trap then cleans up. Sets WATCHDOG to its pid, for the cleanup to kill.
+watchdog() {
+	(
+		trap 'kill "$sp" 2>/dev/null; exit 0' TERM
+		sleep "$1" &
+		sp=$!
+		wait "$sp"
+		echo "not ok - the whole test took over ${1}s: stopped"
+		kill -TERM $$
+	) &
+	WATCHDOG=$!
+}

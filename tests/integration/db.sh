@@ -76,25 +76,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-LIMIT=${DB_LIMIT:-100}
-(
-	trap 'kill "$sp" 2>/dev/null; exit 0' TERM
-	sleep "$LIMIT" &
-	sp=$!
-	wait "$sp"
-	echo "not ok - the whole test took over ${LIMIT}s: stopped"
-	kill -TERM $$
-) &
-WATCHDOG=$!
+watchdog "${DB_LIMIT:-100}"
 
-free_port() {
-	local p i
-	for i in $(seq 100); do
-		p=$((20000 + RANDOM % 30000))
-		ss -Hltn "sport = :$p" | grep -q . || { echo "$p"; return 0; }
-	done
-	return 1
-}
 PG_PORT=$(free_port) && MYPORT=$(free_port) && DEADPORT=$(free_port) && HANGPORT=$(free_port) ||
 	{ notok "free ports"; finish; }
 [ "$PG_PORT" != "$MYPORT" ] || MYPORT=$((PG_PORT + 1))
