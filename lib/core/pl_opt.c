@@ -815,14 +815,21 @@ ini_option(void *vctx, const char *key, const char *value, size_t line, char *er
 	secret = o == NULL ? find_secret_file(p, key, n) : NULL;
 	if (o == NULL && secret == NULL) {
 		const char *near = pl_opt_suggest(p->tables, p->ntables, key);
+		char hint[160];
 
-		/* Keys are names (pl_ini checked their letters), never values. */
+		/* Nothing of the line is echoed: a line without '=' may be a password pasted
+		 * alone, and a key that is no option's name may be one too. Only a known
+		 * option's name (the suggestion) is shown. */
+		hint[0] = '\0';
 		if (near != NULL)
-			pl_snprintf(err, errlen, "%sunknown option '%.64s' in section [%s]; did "
-				    "you mean '%s'?", where, key, x->section, near);
+			pl_snprintf(hint, sizeof(hint), "; did you mean '%s'?", near);
+		if (value == NULL)
+			pl_snprintf(err, errlen, "%s line %zu in section [%s] has no '=' and is not a "
+				    "known switch: write NAME = VALUE%s", x->file, line, x->section,
+				    hint);
 		else
-			pl_snprintf(err, errlen, "%sunknown option '%.64s' in section [%s]", where,
-				    key, x->section);
+			pl_snprintf(err, errlen, "%s line %zu in section [%s]: the name before '=' "
+				    "is not a known option%s", x->file, line, x->section, hint);
 		return -1;
 	}
 	if (secret != NULL) {

@@ -457,9 +457,13 @@ static const struct {
 	const char *err_has;
 } ini_cases[] = {
 	{ "[t]\nswitch\nstring = a b\nsmall = 7\n", 3, NULL },
-	{ "[t]\nbogus = " MARK "\n", -1, "f.ini line 2: unknown option 'bogus' in section [t]" },
+	{ "[t]\nbogus = " MARK "\n", -1,
+	  "f.ini line 2 in section [t]: the name before '=' is not a known option" },
 	{ "[t]\n\nwarnx = " MARK "\n", -1,
-	  "f.ini line 3: unknown option 'warnx' in section [t]; did you mean 'warningx'?" },
+	  "f.ini line 3 in section [t]: the name before '=' is not a known option; did you "
+	  "mean 'warningx'?" },
+	{ "[t]\n" MARK "\n", -1,
+	  "f.ini line 2 in section [t] has no '=' and is not a known switch: write NAME = VALUE" },
 	{ "[t]\nsmall = " MARK "\n", -1, "--small (f.ini line 2): not a whole number" },
 	{ "[t]\nsmall = 1000\n", -1, "--small (f.ini line 2): out of range" },
 	{ "[t]\nswitch = " MARK "\n", -1, "f.ini line 2: --switch takes no value" },
