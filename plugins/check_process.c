@@ -181,9 +181,10 @@ static const struct pl_plugin proc_plugin = {
 		"processes without one, and reports their states and what each uses. Reads "
 		"/proc directly and never runs ps; a process's files beyond stat are read only "
 		"when the selection or the output needs them.\n"
-		"Never counted: this check itself, its children, other runs of it, its parent "
-		"shell, and the shell or wrapper that runs it (an engine's 'sh -c', timeout, sudo: "
-		"any process whose arguments name this program), so a --cmdline that matches its "
+		"Never counted: this check itself, its children, other runs of the same program "
+		"file (device and inode), its parent shell, and the shell or wrapper that runs "
+		"this run (an engine's 'sh -c', timeout, sudo: ancestors whose arguments name "
+		"this program under the name it runs as); never another run's parents. So a --cmdline that matches its "
 		"own command line does not count itself. Kernel threads are left out unless "
 		"--kernel-threads.\n"
 		"The count (procs) is of live processes; zombies are counted apart. With a "
@@ -246,6 +247,9 @@ struct snap {
 	size_t n;
 	int64_t self;                /* this check's pid (in a fixture: proc/self) */
 	char self_exe[4096];         /* "" when unknown */
+	struct stat self_id;         /* the file of this check's program (live only) */
+	bool have_self_id;
+	char self_names[2][256];     /* base names of its exe and of its argv[0] */
 	const char *self_name;       /* check_process */
 	double uptime, hz, page;
 	size_t kthreads_out, unreadable_exe, gone;
@@ -564,12 +568,11 @@ is_shell(const char *comm)
 }
 
 /* True when a word of the command line (split at blanks, ';', '&', '|', quotes and
- * parentheses) has this program's base name: an engine's "sh -c '.../check_process
+ * parentheses) has one of this program's base names: an engine's "sh -c '.../check_process
  * -w 1'", "timeout 10 check_process", "sudo -u nagios check_process". */
 static bool
-names_us(const char *cmd, const char *self)
+names_us(const char *cmd, const struct snap *s)
 {
-	size_t sn = strlen(self);
 	const char *p = cmd;
 
 	while (*p) {
@@ -582,28 +585,77 @@ names_us(const char *cmd, const char *self)
 			p++;
 		for (b = p; b > w && b[-1] != '/'; b--)
 			;
-		if ((size_t)(p - b) == sn && memcmp(b, self, sn) == 0)
-			return true;
+		for (size_t i = 0; i < 2; i++)
+			if (s->self_names[i][0] != '\0' &&
+			    same(b, (size_t)(p - b), s->self_names[i]))
+				return true;
 	}
 	return false;
 }
 
+/* The names this check runs under, whatever it was installed as (a symlink, a copy):
+ * the base name of its exe and of its argv[0], and, live, the identity (device and
+ * inode) of its program file. */
+static void
+self_identity(const struct pl_common *c, struct snap *s)
+{
+	const char *b, *a;
+	size_t n;
+
+	pl_strlcpy(s->self_names[0], s->self_name, sizeof(s->self_names[0]));
+	if (s->self_exe[0] != '\0') {
+		pl_pid_basename(s->self_exe, strlen(s->self_exe), &b, &n);
+		if (n > 0 && n < sizeof(s->self_names[0]))
+			pl_snprintf(s->self_names[0], sizeof(s->self_names[0]), "%.*s", (int)n, b);
+	}
+	if (s->self > 0 && read_pid_file(c, s, s->self, "cmdline") == 0 &&
+	    (a = pl_pid_cmdline_arg(pl_buf_str(&s->buf), s->buf.len, 0, &n)) != NULL) {
+		pl_pid_basename(a, n, &b, &n);
+		if (n > 0 && n < sizeof(s->self_names[1]))
+			pl_snprintf(s->self_names[1], sizeof(s->self_names[1]), "%.*s", (int)n, b);
+	}
+	if (pl_root_is_live(c->root) && fstatat(s->procfd, "self/exe", &s->self_id, 0) == 0)
+		s->have_self_id = true;
+}
+
+/* Whether p runs this very program file: live, the same device and inode as this
+ * check's exe (a symlink to it counts, a copy does not); in a fixture, the same exe
+ * link text. Unreadable (another user's process, not dumpable): not proven, not ours. */
+static bool
+same_program(struct snap *s, const struct proc *p)
+{
+	char rel[64], exe[4096];
+	struct stat sb;
+
+	if (p->kthread)
+		return false;
+	if (s->have_self_id) {
+		pl_snprintf(rel, sizeof(rel), "%lld/exe", (long long)p->st.pid);
+		return fstatat(s->procfd, rel, &sb, 0) == 0 && sb.st_dev == s->self_id.st_dev &&
+		       sb.st_ino == s->self_id.st_ino;
+	}
+	return s->self_exe[0] != '\0' &&
+	       read_link(s->procfd, p->st.pid, "exe", exe, sizeof(exe)) > 0 &&
+	       strcmp(exe, s->self_exe) == 0;
+}
+
 /* Marks the processes that are this check or part of running it (why_out): itself, its
- * children, other runs of this program (same command name, and the same exe where it
- * can be read), and going up from each run, its parent shell and every ancestor whose
- * command line names this program (an engine's "sh -c '.../check_process -w 1'",
- * "timeout 10 check_process", sudo), up to the first that does not (the engine
- * itself, which a check of it must still count). Only those ancestors' command lines
- * are read. */
+ * children, other runs of this very program file (same exe device and inode, see
+ * same_program: a process that only takes our name is counted), and going up from this
+ * run alone, its parent shell and every ancestor whose command line names this program
+ * (an engine's "sh -c '.../check_process -w 1'", "timeout 10 check_process", sudo), up
+ * to the first that does not (the engine itself, which a check of it must still count).
+ * The ancestors of another run are never left out: anyone can start this program under
+ * a parent of theirs, and that parent is counted. Only this run's ancestors' command
+ * lines are read. */
 static void
 mark_ours(const struct pl_common *c, struct snap *s)
 {
-	const struct proc *me = find_pid(s, s->self);
-	char comm[PL_PID_COMM_MAX], exe[4096];
+	struct proc *me = find_pid(s, s->self), *q;
+	const char *cmd;
+	int depth = 0;
 
-	pl_strlcpy(comm, me != NULL ? me->st.comm : s->self_name, sizeof(comm));
-	if (me == NULL && strlen(comm) > 15)
-		comm[15] = '\0';
+	self_identity(c, s);
 	for (size_t i = 0; i < s->n; i++) {
 		struct proc *p = &s->v[i];
 
@@ -611,35 +663,23 @@ mark_ours(const struct pl_common *c, struct snap *s)
 			p->why_out = "this check";
 		else if (s->self > 0 && p->st.ppid == s->self)
 			p->why_out = "a child of this check";
-		else if (!p->kthread && strcmp(p->st.comm, comm) == 0 &&
-			 (s->self_exe[0] == '\0' ||
-			  read_link(s->procfd, p->st.pid, "exe", exe, sizeof(exe)) < 0 ||
-			  strcmp(exe, s->self_exe) == 0))
+		else if (same_program(s, p))
 			p->why_out = "another run of this check";
 	}
-	for (size_t i = 0; i < s->n; i++) {
-		struct proc *run = &s->v[i], *q;
-		const char *cmd;
-		int depth = 0;
-
-		if (run->why_out == NULL || strcmp(run->why_out, "a child of this check") == 0)
+	if (me == NULL)
+		return;
+	for (q = find_pid(s, me->st.ppid); q != NULL && depth < 64;
+	     q = find_pid(s, q->st.ppid), depth++) {
+		if (q->kthread || q->st.pid == 1 || q->st.pid == s->self)
+			break;
+		if (depth == 0 && is_shell(q->st.comm)) {
+			q->why_out = "the shell that runs this check";
 			continue;
-		for (q = find_pid(s, run->st.ppid); q != NULL && depth < 64;
-		     q = find_pid(s, q->st.ppid), depth++) {
-			if (q->why_out != NULL && strcmp(q->why_out, "a shell or wrapper running this "
-							 "check") == 0)
-				break;      /* walked from another run already */
-			if (q->kthread || q->st.pid == 1)
-				break;
-			if (depth == 0 && run->st.pid == s->self && is_shell(q->st.comm)) {
-				q->why_out = "the shell that runs this check";
-				continue;
-			}
-			cmd = load_cmd(c, s, q);
-			if (cmd == NULL || !names_us(cmd, s->self_name))
-				break;
-			q->why_out = "a shell or wrapper running this check";
 		}
+		cmd = load_cmd(c, s, q);
+		if (cmd == NULL || !names_us(cmd, s))
+			break;
+		q->why_out = "a shell or wrapper running this check";
 	}
 }
 

@@ -185,6 +185,15 @@ for how in "sh -c" "sh -c exec" "timeout"; do
 	check "through $how: the check and its wrapper are not counted ($line)" \
 		'[[ "$line" == "PROCESS OK - 0 processes" ]]'
 done
+# Installed under another name (a symlink, a copy): its wrapper is still not counted.
+ln -s "$PLUGIN" "$WORK/bin/plmon-link"
+cp "$PLUGIN" "$WORK/bin/plmon-copy"
+for b in plmon-link plmon-copy; do
+	out=$(timeout 20 "$WORK/bin/$b" --cmdline $MARK -c 0:)
+	line=${out%% | *}
+	check "as $b through timeout: the check and its wrapper are not counted ($line)" \
+		'[[ "$line" == "PROCESS OK - 0 processes" ]]'
+done
 (exec -a "$MARK-worker" "$WORK/bin/$LONG" 600) &
 M=$!
 PIDS="$PIDS $M"
@@ -211,6 +220,18 @@ sleep 0.3
 run --name "$LONG" --user nobody
 check "--user nobody: the one worker run as nobody (rc $rc, $line)" \
 	'[ $rc -eq 0 ] && [[ "$line" == *": 1 process,"* ]] && [[ "$out" == *"pid$NB: S nobody,"* ]]'
+# Another user's stopped run of this program does not hide that user's processes: its
+# parent (a python3 under a marker) is counted, only the run itself is left out.
+EVIL=pltest-evil-$TAG
+setpriv --reuid=nobody --regid=nogroup --clear-groups /usr/bin/python3 -c 'import subprocess,sys,time,os,signal
+p=subprocess.Popen([sys.argv[1],"-t","600","--pidfile","/proc/self/fd/0"],stdin=subprocess.PIPE); time.sleep(0.2); os.kill(p.pid,signal.SIGSTOP); print(p.pid, flush=True); time.sleep(600)' \
+	"$PLUGIN" "$EVIL" >"$WORK/evil.pid" &
+PIDS="$PIDS $!"
+sleep 0.8
+PIDS="$PIDS $(cat "$WORK/evil.pid")"
+run --user nobody --cmdline "$EVIL" -v
+check "a stopped run of the check as nobody: its parent is still counted (rc $rc, $line)" \
+	'[[ "$line" == "PROCESS OK - 1 process,"* ]]'
 run --name "$LONG" -c 5:5
 check "--name without --user: all five workers (3, the marked one, nobody's) (rc $rc, $line)" '[ $rc -eq 0 ]'
 # As nobody, root's processes' descriptors cannot be counted: said per process, UNKNOWN.
