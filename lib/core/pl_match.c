@@ -2,8 +2,12 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
 
 #include "pl_buf.h"
 #include "pl_match.h"
@@ -206,6 +210,83 @@ pl_regex_literals(const char *re, char *buf, const char **lit, size_t *litlen, s
 	return n;
 }
 
+/* The trigger literals, all of them, in lit/litlen; returns how many, or SIZE_MAX when a
+ * trigger regex has none (every line is a candidate). */
+static size_t
+trigger_literals(const struct pl_matcher *m, const char **lit, size_t *litlen)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->n; i++) {
+		const struct pl_pattern *p = &m->v[i];
+
+		if (!p->trigger)
+			continue;
+		if (p->nlit == 0)
+			return SIZE_MAX;
+		for (size_t k = 0; k < p->nlit; k++) {
+			lit[n] = p->lit[k];
+			litlen[n++] = p->litlen[k];
+		}
+	}
+	return n;
+}
+
+/* How rare a byte is in log text, higher is rarer: blanks, common lower-case letters and
+ * digits are everywhere, upper case and punctuation less so. */
+static int
+rarity(unsigned char c)
+{
+	if (c == ' ')
+		return 0;
+	if (c != '\0' && strchr("etaoinsrhldcu0123456789", c) != NULL)
+		return 1;
+	if (c >= 'a' && c <= 'z')
+		return 2;
+	if (c >= 'A' && c <= 'Z')
+		return 3;
+	return c < 0x80 ? 4 : 3;
+}
+
+/* The one-pass search's table (see struct pl_matcher), where the CPU has SSE2. */
+static void
+lit_build(struct pl_matcher *m)
+{
+	size_t n = trigger_literals(m, m->lit, m->litlen);
+
+	m->nlit = 0;
+	m->maxoff = 0;
+#if defined(__SSE2__)
+	if (n == SIZE_MAX || n == 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *l = (const unsigned char *)m->lit[i];
+		size_t len = m->litlen[i], a = 0, b;
+
+		/* The rarest byte, then the rarest other one (the last when all tie). */
+		for (size_t j = 1; j < len; j++)
+			if (rarity(l[j]) > rarity(l[a]))
+				a = j;
+		b = a == len - 1 ? 0 : len - 1;
+		for (size_t j = 0; j < len; j++)
+			if (j != a && rarity(l[j]) > rarity(l[b]))
+				b = j;
+		m->off1[i] = a;
+		m->off2[i] = b;
+		if (a > m->maxoff)
+			m->maxoff = a;
+		if (b > m->maxoff)
+			m->maxoff = b;
+	}
+	m->nlit = n;
+#if defined(__GNUC__)
+	m->avx2 = __builtin_cpu_supports("avx2") != 0;
+#endif
+#else
+	(void)n;
+#endif
+}
+
 int
 pl_matcher_add(struct pl_matcher *m, const char *text, bool regex, bool trigger,
 	       unsigned bits, char *err, size_t errlen)
@@ -282,6 +363,7 @@ pl_matcher_add(struct pl_matcher *m, const char *text, bool regex, bool trigger,
 	}
 	m->n++;
 	m->ntrigger += trigger;
+	lit_build(m);
 	return 0;
 }
 
@@ -356,6 +438,131 @@ scan_lines(const struct pl_matcher *m, const char *buf, size_t len, pl_match_fn 
 	return found;
 }
 
+#if defined(__SSE2__) && defined(__GNUC__)
+/* The same 32 positions at a time, where the CPU has AVX2 (most x86-64 since 2013). */
+__attribute__((target("avx2"))) static size_t
+lit_next_avx2(const struct pl_matcher *m, const char *buf, size_t len, size_t *from)
+{
+	__m256i c1[PL_MATCH_MAX * PL_MATCH_LIT_MAX], c2[PL_MATCH_MAX * PL_MATCH_LIT_MAX];
+	size_t i = *from;
+
+	for (size_t k = 0; k < m->nlit; k++) {
+		c1[k] = _mm256_set1_epi8(m->lit[k][m->off1[k]]);
+		c2[k] = _mm256_set1_epi8(m->lit[k][m->off2[k]]);
+	}
+	while (i + m->maxoff + 32 <= len) {
+		__m256i acc = _mm256_setzero_si256();
+		unsigned mask;
+
+		for (size_t k = 0; k < m->nlit; k++) {
+			__m256i a = _mm256_loadu_si256((const __m256i *)(const void *)
+						       (buf + i + m->off1[k]));
+			__m256i b = _mm256_loadu_si256((const __m256i *)(const void *)
+						       (buf + i + m->off2[k]));
+
+			acc = _mm256_or_si256(acc, _mm256_and_si256(_mm256_cmpeq_epi8(a, c1[k]),
+								    _mm256_cmpeq_epi8(b, c2[k])));
+		}
+		mask = (unsigned)_mm256_movemask_epi8(acc);
+		while (mask != 0) {
+			size_t at = i + (size_t)__builtin_ctz(mask);
+
+			for (size_t k = 0; k < m->nlit; k++)
+				if (at + m->litlen[k] <= len &&
+				    memcmp(buf + at, m->lit[k], m->litlen[k]) == 0)
+					return at;
+			mask &= mask - 1;
+		}
+		i += 32;
+	}
+	*from = i;
+	return len;
+}
+#endif
+
+/* The first position at or after from where a trigger literal starts, or len. */
+static size_t
+lit_next(const struct pl_matcher *m, const char *buf, size_t len, size_t from)
+{
+	size_t i = from;
+
+#if defined(__SSE2__)
+	__m128i c1[PL_MATCH_MAX * PL_MATCH_LIT_MAX], c2[PL_MATCH_MAX * PL_MATCH_LIT_MAX];
+
+#if defined(__GNUC__)
+	if (m->avx2) {
+		size_t at = lit_next_avx2(m, buf, len, &i);
+
+		if (at < len)
+			return at;
+	}
+#endif
+	for (size_t k = 0; k < m->nlit; k++) {
+		c1[k] = _mm_set1_epi8(m->lit[k][m->off1[k]]);
+		c2[k] = _mm_set1_epi8(m->lit[k][m->off2[k]]);
+	}
+	while (i + m->maxoff + 16 <= len) {
+		__m128i acc = _mm_setzero_si128();
+		unsigned mask;
+
+		for (size_t k = 0; k < m->nlit; k++) {
+			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)
+						    (buf + i + m->off1[k]));
+			__m128i b = _mm_loadu_si128((const __m128i *)(const void *)
+						    (buf + i + m->off2[k]));
+
+			acc = _mm_or_si128(acc, _mm_and_si128(_mm_cmpeq_epi8(a, c1[k]),
+							      _mm_cmpeq_epi8(b, c2[k])));
+		}
+		mask = (unsigned)_mm_movemask_epi8(acc);
+		while (mask != 0) {
+			size_t at = i + (size_t)__builtin_ctz(mask);
+
+			for (size_t k = 0; k < m->nlit; k++)
+				if (at + m->litlen[k] <= len &&
+				    memcmp(buf + at, m->lit[k], m->litlen[k]) == 0)
+					return at;
+			mask &= mask - 1;
+		}
+		i += 16;
+	}
+#endif
+	for (; i < len; i++)
+		for (size_t k = 0; k < m->nlit; k++)
+			if (buf[i] == m->lit[k][0] && i + m->litlen[k] <= len &&
+			    memcmp(buf + i, m->lit[k], m->litlen[k]) == 0)
+				return i;
+	return len;
+}
+
+/* The lines that hold a trigger literal, found with lit_next. */
+static size_t
+scan_lit(const struct pl_matcher *m, const char *buf, size_t len, pl_match_fn *fn, void *ctx)
+{
+	size_t found = 0, pos = 0;
+
+	while (pos < len) {
+		size_t cand = lit_next(m, buf, len, pos), ls, le;
+		const char *nl;
+		bool hit;
+		unsigned bits;
+
+		if (cand >= len)
+			break;
+		nl = cand > pos ? memrchr(buf + pos, '\n', cand - pos) : NULL;
+		ls = nl ? (size_t)(nl - buf) + 1 : pos;
+		nl = memchr(buf + cand, '\n', len - cand);
+		le = nl ? (size_t)(nl - buf) : len;
+		bits = pl_matcher_line(m, buf + ls, le - ls, &hit);
+		if (hit) {
+			fn(ctx, buf + ls, le - ls, bits);
+			found++;
+		}
+		pos = le + 1;
+	}
+	return found;
+}
+
 size_t
 pl_matcher_scan(const struct pl_matcher *m, const char *buf, size_t len, pl_match_fn *fn,
 		void *ctx)
@@ -366,6 +573,8 @@ pl_matcher_scan(const struct pl_matcher *m, const char *buf, size_t len, pl_matc
 
 	if (len == 0 || m->ntrigger == 0)
 		return 0;
+	if (m->nlit > 0)
+		return scan_lit(m, buf, len, fn, ctx);
 	for (size_t i = 0; i < m->n; i++) {
 		const struct pl_pattern *p = &m->v[i];
 
@@ -415,6 +624,38 @@ pl_matcher_scan(const struct pl_matcher *m, const char *buf, size_t len, pl_matc
 	return found;
 }
 
+#if defined(__SSE2__) && defined(__GNUC__)
+/* pl_count_lines without a cap on lines, 32 bytes at a time where the CPU has AVX2:
+ * the newlines of a chunk counted at once, and only the first of each chunk checked
+ * against max_len (32 <= max_len: those after it end shorter lines). Leaves the last
+ * bytes (under 32) to the caller: *pos is where it stopped, *last after the last newline
+ * counted. Returns the count, and false in *ok when a line is too long. */
+__attribute__((target("avx2,popcnt"))) static size_t
+count_avx2(const char *buf, size_t len, size_t max_len, size_t *pos, size_t *last, bool *ok)
+{
+	const __m256i nl = _mm256_set1_epi8('\n');
+	size_t n = 0, i = *pos, l = *last;
+
+	*ok = true;
+	for (; i + 32 <= len; i += 32) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(buf + i));
+		unsigned mask = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, nl));
+
+		if (mask == 0)
+			continue;
+		if (max_len > 0 && i + (size_t)__builtin_ctz(mask) - l > max_len) {
+			*ok = false;
+			break;
+		}
+		n += (size_t)__builtin_popcount(mask);
+		l = i + 32 - (size_t)__builtin_clz(mask);
+	}
+	*pos = i;
+	*last = l;
+	return n;
+}
+#endif
+
 size_t
 pl_count_lines(const char *buf, size_t len, size_t max, size_t max_len, size_t *end,
 	       bool *too_long)
@@ -423,6 +664,21 @@ pl_count_lines(const char *buf, size_t len, size_t max, size_t max_len, size_t *
 
 	*end = 0;
 	*too_long = false;
+#if defined(__SSE2__) && defined(__GNUC__)
+	/* Without a line cap that this text could reach, the fast count. */
+	if ((max == 0 || max > len) && (max_len == 0 || max_len >= 32) && len >= 64 &&
+	    __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt")) {
+		bool ok;
+
+		n = count_avx2(buf, len, max_len, &pos, end, &ok);
+		if (!ok) {
+			*too_long = true;
+			return n;
+		}
+		/* The rest from after the last newline counted. */
+		pos = *end;
+	}
+#endif
 	while (pos < len && (max == 0 || n < max)) {
 		const char *nl = memchr(buf + pos, '\n', len - pos);
 

@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -590,7 +589,7 @@ pl_hold_apply(struct pl_store *st, const char *ns, const char *name, enum pl_sta
 	if (held != PL_OK && now - at >= hold)
 		held = PL_OK;
 	if (state != PL_OK && pl_state_severity(state) >= pl_state_severity(held)) {
-		v[0] = (uint64_t)llround(now * 1e3);
+		v[0] = now > 0 ? (uint64_t)(now * 1e3 + 0.5) : 0;
 		v[1] = (uint64_t)state;
 		pl_store_put_vec(st, PL_STORE_KEEP, ns, name, v, 2);
 		*until = now + hold;

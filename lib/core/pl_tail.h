@@ -59,7 +59,7 @@
 #include "pl_store.h"
 
 #define PL_TAIL_FP 256                      /* bytes in each fingerprint, at most */
-#define PL_TAIL_BLOCK ((size_t)1 << 20)     /* bytes per read */
+#define PL_TAIL_BLOCK ((size_t)256 << 10)    /* bytes per read: the buffer stays in L2 */
 #define PL_TAIL_LINE_MAX ((size_t)64 << 10) /* the default longest line kept whole */
 
 #define PL_TAIL_IN_LONG 0x1u   /* flag: the offset is inside a cut line: skip to its end */
