@@ -20,6 +20,7 @@ check_antivirus
 check_db_conns
 db_conns_pgsql  libpq
 db_conns_mysql  libmariadb
+check_log_errors  libsystemd
 '
 # For example, an HTTP plugin on lib/ext/'s libcurl module:  check_http  libcurl
 

@@ -25,7 +25,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$(dirname "$0")/../env.sh"
 CONTRIB=$top_srcdir/contrib
-NAMES="cpu mem disk_io net hwmon mdraid process db_conns antivirus"
+NAMES="cpu mem disk_io net hwmon mdraid process db_conns antivirus log_errors"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP: needs root (the engines are started as root and drop to user nagios)"
@@ -142,9 +142,10 @@ ln -s "$CHECK_NRPE" "$PL/check_nrpe"
 
 # The fixture trees, readable by nagios (the source tree may not be).
 FIX=$WORK/fixtures
-mkdir -p "$FIX/hwmon" "$FIX/mdraid"
+mkdir -p "$FIX/hwmon" "$FIX/mdraid" "$FIX/log"
 if ! cp -R "$FIXTURES/hwmon/coretemp" "$FIX/hwmon/" ||
-	! cp -R "$FIXTURES/mdraid/raid1-degraded" "$FIX/mdraid/"; then
+	! cp -R "$FIXTURES/mdraid/raid1-degraded" "$FIX/mdraid/" ||
+	! cp "$FIXTURES/log/syslog" "$FIX/log/syslog"; then
 	notok "fixtures hwmon/coretemp and mdraid/raid1-degraded in $FIXTURES (set FIXTURES)"
 	finish
 fi
@@ -273,6 +274,17 @@ object Service "pl-db-conns" {
 	vars.plumbline_db_conns_port = $I2PORT
 	vars.plumbline_db_conns_limit = 1000
 	vars.plumbline_db_conns_per_remote = true
+}
+/* the later runs read nothing new: the hold keeps the first run's CRITICAL */
+object Service "pl-log-errors" {
+	import "pl-fast"
+	host_name = "h1"
+	check_command = "plumbline_log_errors"
+	vars.plumbline_log_errors_file = [ "$FIX/log/syslog" ]
+	vars.plumbline_log_errors_critical_regex = [ "EXT4-fs error|Out of memory" ]
+	vars.plumbline_log_errors_warning_pattern = [ "segfault" ]
+	vars.plumbline_log_errors_from_start = true
+	vars.plumbline_log_errors_hold = "1h"
 }
 EOF
 
@@ -404,6 +416,7 @@ if [ "$i2_valid" = yes ]; then
 	icinga_service 'h1!pl-process' 'PROCESS OK - icinga2: ' '0' procs zombies zombie_age rss
 	icinga_service 'linux1!zombies' 'PROCESS ' '0|1|2' procs zombies zombie_age
 	icinga_service 'h1!pl-db-conns' 'DB_CONNS OK' '0' connections listeners used_pct slots_left
+	icinga_service 'h1!pl-log-errors' 'LOG_ERRORS CRITICAL' '2' syslog_critical syslog_lines
 	icinga_service 'linux1!cpu' 'CPU ' '0|1|2' busy
 	icinga_service 'linux1!memory' 'MEM ' '0|1|2' used_pct
 	icinga_service 'linux1!disk-io' 'DISK_IO ' '0|1|2' '[^=]*_util'
@@ -500,7 +513,7 @@ if wait_listen "$NRPE_PORT" "$NRPE_PID" 10; then
 	out=$("$CHECK_NRPE" -H 127.0.0.1 -p "$NRPE_PORT" -t 15 2>&1)
 	check "nrpe on 127.0.0.1:$NRPE_PORT answers: $out" '[[ "$out" == NRPE\ v* ]]'
 	ncmds=$(grep -c '^command\[plumbline_' "$N/nrpe.cfg")
-	check "nrpe: contrib/nrpe/plumbline.cfg defines the 9 commands (got $ncmds)" '[ "$ncmds" = 9 ]'
+	check "nrpe: contrib/nrpe/plumbline.cfg defines the 11 commands (got $ncmds)" '[ "$ncmds" = 11 ]'
 	nrpe_call() { # command -> $out, $rc
 		out=$("$CHECK_NRPE" -H 127.0.0.1 -p "$NRPE_PORT" -t 15 -c "$1" 2>&1)
 		rc=$?
@@ -552,6 +565,16 @@ if wait_listen "$NRPE_PORT" "$NRPE_PID" 10; then
 				   "$line" != *"|"* ]] &&
 				 ! printf "%s\n" "$rest" | grep -v "^\[UNKNOWN\] \|^$" | grep -q .'
 		fi
+	done
+	# The shipped log commands read /var/log/syslog and the system journal as nagios:
+	# an answer, or UNKNOWN saying what is missing (no syslog file here, or the group
+	# that gives read access), never a silent OK on what cannot be read.
+	for n in log_errors journal_errors; do
+		nrpe_call "plumbline_$n"
+		line=${out%%$'\n'*}
+		check "nrpe plumbline_$n: rc $rc, \"${line:0:70}...\"" \
+			'[[ "$rc" =~ ^[012]$ && "$line" == "LOG_ERRORS "* ]] ||
+			 [[ "$rc" = 3 && ( "$out" == *"group"* || "$out" == *"No such file"* ) ]]'
 	done
 else
 	notok "nrpe listens on 127.0.0.1:$NRPE_PORT"
@@ -669,6 +692,7 @@ EOF
 	svc mdraid "plumbline_mdraid!--root $FIX/mdraid/raid1-degraded"
 	svc process 'plumbline_process!~:1000!1:!--name nagios4'
 	svc db_conns "plumbline_db_conns!--type socket --port $NRPE_PORT --limit 100!80!90"
+	svc log_errors "plumbline_log_errors!--file $FIX/log/syslog --critical-pattern EXT4-fs --from-start --hold 1h"
 
 	[ "$NRPE_PORT" = 5666 ] && svc nrpe_mem 'plumbline_nrpe!plumbline_mem'
 } >"$G/etc/objects.cfg"
@@ -748,6 +772,7 @@ if [ "$n4_valid" = yes ]; then
 	nagios_service mdraid "$MDRAID_LINE" 2 md6_degraded
 	nagios_service process 'PROCESS OK - nagios4: ' 0 'procs=[0-9]+;~:1000;1:;0'
 	nagios_service db_conns 'DB_CONNS OK - ' 0 connections 'used_pct=[0-9.]+%;80;90;' 'listeners=1'
+	nagios_service log_errors 'LOG_ERRORS CRITICAL' 2 'syslog_critical=1;'
 
 	if [ "$NRPE_PORT" = 5666 ]; then
 		nagios_service nrpe_mem 'MEM ' '0|1|2' used_pct
