@@ -369,12 +369,98 @@ split_path(const char *path, char *dir, size_t dlen, char *base, size_t blen)
 	}
 }
 
+struct between {
+	char name[256];
+	struct timespec mtime;
+};
+
+static int
+by_mtime(const void *a, const void *b)
+{
+	const struct timespec *x = &((const struct between *)a)->mtime;
+	const struct timespec *y = &((const struct between *)b)->mtime;
+
+	if (x->tv_sec != y->tv_sec)
+		return x->tv_sec < y->tv_sec ? -1 : 1;
+	return x->tv_nsec < y->tv_nsec ? -1 : x->tv_nsec > y->tv_nsec;
+}
+
+/* Rotated twice (or more) between two runs: the files rotated after the old one (other
+ * rotated names whose last write came after the old file's, neither the old file nor the
+ * log itself) were never seen. They are read whole, oldest first, after the old file
+ * and before the log; a compressed one cannot be, and the loss is said. *pos moves to
+ * where the reading stopped; *stopped when a cap stopped it inside one. */
+static int
+read_between(struct run *ru, const char *dir, const char *base, const struct stat *old,
+	     uint64_t cur_ino, struct pl_tail_pos *pos, bool *stopped)
+{
+	struct between v[16];
+	size_t n = 0, blen = strlen(base);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+	DIR *d;
+	struct dirent *e;
+
+	if (dfd < 0)
+		return 0;
+	d = fdopendir(dfd);
+	if (d == NULL) {
+		close(dfd);
+		return 0;
+	}
+	while ((e = readdir(d)) != NULL && n < sizeof(v) / sizeof(v[0])) {
+		const char *nm = e->d_name;
+		struct stat sb;
+
+		if (strncmp(nm, base, blen) != 0 || nm[blen] == '\0' ||
+		    strchr(".-_", nm[blen]) == NULL || nm[blen + 1] == '\0')
+			continue;
+		if (fstatat(dirfd(d), nm, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(sb.st_mode) ||
+		    sb.st_ino == old->st_ino || (uint64_t)sb.st_ino == cur_ino)
+			continue;
+		if (sb.st_mtim.tv_sec < old->st_mtim.tv_sec ||
+		    (sb.st_mtim.tv_sec == old->st_mtim.tv_sec &&
+		     sb.st_mtim.tv_nsec <= old->st_mtim.tv_nsec))
+			continue;
+		if (compressed(nm)) {
+			event(ru->res, "rotated again since the last run, and %s is compressed "
+			      "(compressed files are not read): its lines were not read", nm);
+			ru->res->lost = true;
+			continue;
+		}
+		pl_strlcpy(v[n].name, nm, sizeof(v[n].name));
+		v[n++].mtime = sb.st_mtim;
+	}
+	qsort(v, n, sizeof(v[0]), by_mtime);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		int fd = openat(dirfd(d), v[i].name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+		struct stat sb;
+		uint64_t off = 0, flags = 0;
+
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+			rc = read_from(ru, fd, v[i].name, &off, &flags, true);
+			if (rc == 0) {
+				event(ru->res, "rotated again since the last run: read %s too",
+				      v[i].name);
+				pos_at(fd, &sb, off, flags, pos);
+				*stopped = ru->res->capped;
+			}
+		}
+		close(fd);
+		if (*stopped)
+			break;
+	}
+	closedir(d);
+	return rc;
+}
+
 /* The old file that pos names, finished when it can be found (rename or copy): *found
  * says it was, and *pos then moves to where its reading stopped (*stopped: a cap stopped
  * it before its end). */
 static int
 finish_old(struct run *ru, const char *dir, const char *base, struct pl_tail_pos *pos,
-	   bool copy, bool *found, bool *stopped)
+	   bool copy, uint64_t cur_ino, bool *found, bool *stopped)
 {
 	struct rotated r;
 	uint64_t off = pos->off, flags = pos->flags;
@@ -404,6 +490,8 @@ finish_old(struct run *ru, const char *dir, const char *base, struct pl_tail_pos
 		 * itself is missing, it finds the old one again at its end. */
 		pos_at(r.fd, &r.sb, off, flags, pos);
 		*stopped = ru->res->capped;
+		if (!*stopped)
+			rc = read_between(ru, dir, base, &r.sb, cur_ino, pos, stopped);
 	}
 	close(r.fd);
 	return rc;
@@ -489,13 +577,15 @@ pl_tail_read(const char *path, struct pl_tail_pos *pos, bool have_pos,
 			res->rewritten = true;
 			event(res, "rewritten from the top: read again from the start");
 		}
-		if (finish_old(&ru, dir, base, &p, true, &found, &stopped) != 0)
+		if (finish_old(&ru, dir, base, &p, true, (uint64_t)sb.st_ino, &found,
+			       &stopped) != 0)
 			goto out;
 	} else {
 		res->rotated = true;
 		if (fd < 0)
 			event(res, "missing (being rotated?)");
-		if (finish_old(&ru, dir, base, &p, false, &found, &stopped) != 0)
+		if (finish_old(&ru, dir, base, &p, false, fd >= 0 ? (uint64_t)sb.st_ino : 0,
+			       &found, &stopped) != 0)
 			goto out;
 	}
 	if (stopped) {

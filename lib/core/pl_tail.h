@@ -20,6 +20,11 @@
  *     .lz4 is never read (it is compressed): when the old file is found only that way,
  *     or not at all, the lines written to it after the last run are lost, and the result
  *     says so.
+ *     Rotated twice or more between two runs: the rotated files whose last write came
+ *     after the old file's (never seen by a run) are read whole too, oldest first,
+ *     between the old file and NAME; a compressed one among them is a loss, said. (A
+ *     file's times come from a clock of a few milliseconds: one rotated in between whose
+ *     last write fell in the same tick as the old file's is not told from an older one.)
  *   - NAME is the same inode but shorter than the offset (copytruncate), or its first
  *     bytes or the bytes before the offset changed (rewritten from the top, or truncated
  *     and written again past the offset before this run): the copy that copytruncate

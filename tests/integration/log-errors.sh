@@ -90,6 +90,18 @@ for name in app.log.1 app.log-20261201 app.log.2026-12-01; do
 	rm -f "$D/logs/$name"
 done
 
+# 3b. Rotated twice between two runs: the file in between, never seen, is read too.
+write "$LOG" 5
+mv "$LOG" "$D/logs/app.log.1"
+sleep 0.05
+write "$LOG" 6
+mv "$D/logs/app.log.1" "$D/logs/app.log.2"
+mv "$LOG" "$D/logs/app.log.1"
+write "$LOG" 4
+run
+check "rotated twice between runs: $(counts)" 'same && [[ "$out" == *"read app.log.1 too"* ]]'
+rm -f "$D/logs/app.log.1" "$D/logs/app.log.2"
+
 # 4. A rotated log of the same size and modification time as the new one.
 : >"$D/logs/x"
 write "$LOG" 4

@@ -201,10 +201,10 @@ START_TEST(rotate_rename)
 	bool have = false;
 
 	got_init(&g);
+	append("app.log.3", "an older rotated file\n");
 	append("app.log", "a\n");
 	ck_assert_int_eq(run(&pos, &have, &from_start, &g, &res), 0);
 	append("app.log", "b\nc-partial-at-rotation");
-	append("app.log.3", "another rotated file\n");
 	move("app.log", rotated_names[_i]);
 	append("app.log", "d\n");
 	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
@@ -215,6 +215,46 @@ START_TEST(rotate_rename)
 	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
 	ck_assert_uint_eq(res.lines, 0);
 	ck_assert_uint_eq(g.lines, 4);
+	pl_buf_free(&g.text);
+}
+END_TEST
+
+/* Rotated twice between two runs: the old file is finished, the one rotated after it
+ * (never seen) is read whole, then the log; a compressed one in between is a loss. */
+START_TEST(rotate_twice)
+{
+	struct pl_tail_pos pos;
+	struct pl_tail_result res;
+	struct got g;
+	bool have = false;
+	struct timespec old[2] = { { 1764600000, 0 }, { 1764600000, 0 } };
+	char p[192];
+
+	got_init(&g);
+	append("app.log.2.gz", "older and compressed\n");
+	path_of("app.log.2.gz", p, sizeof(p));
+	ck_assert_int_eq(utimensat(AT_FDCWD, p, old, 0), 0);
+	append("app.log", "a\n");
+	ck_assert_int_eq(run(&pos, &have, &from_start, &g, &res), 0);
+	append("app.log", "b\n");
+	move("app.log", "app.log.1");
+	/* File times come from a coarse clock (a few ms): the one in between is written
+	 * later, as it would be in a real minute between two runs. */
+	usleep(30000);
+	append("app.log", "c\n");
+	move("app.log.1", "app.log.2");
+	move("app.log", "app.log.1");
+	append("app.log", "d\n");
+	if (_i == 1) {
+		/* The one in between compressed too: its lines are lost, and said. */
+		move("app.log.1", "app.log.1.gz");
+	}
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_str_eq(pl_buf_str(&g.text), _i == 0 ? "a\nb\nc\nd\n" : "a\nb\nd\n");
+	ck_assert(res.lost == (_i == 1));
+	ck_assert_ptr_nonnull(strstr(res.events, _i == 0 ? "read app.log.1 too" : "app.log.1.gz"));
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_uint_eq(res.lines, 0);
 	pl_buf_free(&g.text);
 }
 END_TEST
@@ -729,6 +769,7 @@ tc_tail(void)
 	tcase_add_test(tc, first_run_from_start);
 	tcase_add_loop_test(tc, rotate_rename, 0,
 			    (int)(sizeof(rotated_names) / sizeof(rotated_names[0])));
+	tcase_add_loop_test(tc, rotate_twice, 0, 2);
 	tcase_add_test(tc, rotate_same_size_same_mtime);
 	tcase_add_loop_test(tc, rotate_compressed_or_gone, 0, 2);
 	tcase_add_loop_test(tc, copytruncate, 0, 3);
