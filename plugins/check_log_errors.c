@@ -64,7 +64,7 @@ le_file_check(const char *arg, char *err, size_t errlen)
 			    "LABEL=/var/log/syslog)");
 		return -1;
 	}
-	if (path == eq + 1 && eq == arg) {
+	if (eq != NULL && path == eq + 1 && eq == arg) {
 		pl_snprintf(err, errlen, "the LABEL before '=' is empty");
 		return -1;
 	}

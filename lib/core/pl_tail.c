@@ -432,7 +432,8 @@ read_between(struct run *ru, const char *dir, const char *base, const struct sta
 	}
 	qsort(v, n, sizeof(v[0]), by_mtime);
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		int fd = openat(dirfd(d), v[i].name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+		int fd = openat(dirfd(d), v[i].name,
+				O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
 		struct stat sb;
 		uint64_t off = 0, flags = 0;
 
