@@ -10,6 +10,7 @@
 #include "pl_buf.h"
 #include "pl_num.h"
 #include "pl_result.h"
+#include "pl_text.h"
 
 static int
 metric_prec(const struct pl_metric *m)
@@ -480,10 +481,7 @@ summary_put(struct pl_buf *b, const struct pl_result *r, const unsigned char *li
 static void
 no_breaks(struct pl_buf *b, size_t from)
 {
-	if (b->data == NULL)
-		return;
-	for (char *p = strpbrk(b->data + from, "\n\r|"); p != NULL; p = strpbrk(p + 1, "\n\r|"))
-		*p = *p == '|' ? '/' : ' ';
+	pl_one_line(b->data != NULL ? b->data + from : NULL);
 }
 
 /* Problems lead the status line, the worst first, at most three named; the summary
@@ -572,38 +570,6 @@ perf_item(const struct pl_metric *m, struct pl_buf *b)
 		pl_buf_printf(b, ";%s", f[i]);
 }
 
-/* The length of the valid UTF-8 sequence at p (RFC 3629: no overlong forms, no
- * surrogates, nothing above U+10FFFF), or 0. */
-static size_t
-utf8_len(const unsigned char *p)
-{
-	size_t n;
-	unsigned lo = 0x80, hi = 0xbf;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (p[0] == 0xe0)
-		lo = 0xa0;
-	else if (p[0] == 0xed)
-		hi = 0x9f;
-	else if (p[0] == 0xf0)
-		lo = 0x90;
-	else if (p[0] == 0xf4)
-		hi = 0x8f;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return n;
-}
-
 /* The bytes that go into a JSON string as they are: printable ASCII but '"' and '\\'
  * (a table: a run of them is found with one lookup per byte). */
 static const bool *
@@ -635,7 +601,7 @@ pl_json_string(struct pl_buf *out, const char *s)
 			continue;
 		}
 		if (*p >= 0x80) {
-			size_t n = utf8_len(p);
+			size_t n = pl_utf8_len(p);
 
 			if (n == 0) {
 				pl_buf_puts(out, "\xef\xbf\xbd");   /* U+FFFD */

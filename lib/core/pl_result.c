@@ -12,6 +12,7 @@
 #include "pl_buf.h"
 #include "pl_num.h"
 #include "pl_result.h"
+#include "pl_text.h"
 
 static struct pl_metric scratch_metric;   /* handed out when an allocation fails */
 static struct pl_item scratch_item;       /* likewise; never kept by a result */
@@ -566,9 +567,7 @@ add_fact(struct pl_result *r, struct pl_fact **v, size_t *n, size_t *cap, const 
 		return;
 	pl_buf_init(&b, 4096);
 	pl_buf_vprintf(&b, fmt, ap);
-	for (char *p = b.data; p && *p; p++)
-		if (*p == '\n' || *p == '\r' || *p == '|')
-			*p = *p == '|' ? '/' : ' ';
+	pl_one_line(b.data);
 	f->value = b.data != NULL ? b.data : strdup("");
 	if (f->value == NULL)
 		r->oom = true;
@@ -824,9 +823,7 @@ add_line(struct pl_result *r, struct pl_item *it, int state, const char *fmt, va
 		return;
 	}
 	/* Output is line-oriented: a newline or '|' inside a text would break the format. */
-	for (char *p = b.data; *p; p++)
-		if (*p == '\n' || *p == '\r' || *p == '|')
-			*p = *p == '|' ? '/' : ' ';
+	pl_one_line(b.data);
 	r->lines[r->nlines].state = state;
 	r->lines[r->nlines].text = b.data;
 	r->lines[r->nlines].item = it;

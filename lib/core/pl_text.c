@@ -31,6 +31,55 @@ pl_lines_next(struct pl_lines *it, const char **ls, const char **le, bool *cut)
 	return true;
 }
 
+size_t
+pl_utf8_len(const unsigned char *p)
+{
+	unsigned lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+char
+pl_one_line_char(char c)
+{
+	if (c == '\n' || c == '\r')
+		return ' ';
+	return c == '|' ? '/' : c;
+}
+
+void
+pl_one_line(char *s)
+{
+	if (s == NULL)
+		return;
+	for (char *p = strpbrk(s, "\n\r|"); p != NULL; p = strpbrk(p + 1, "\n\r|"))
+		*p = pl_one_line_char(*p);
+}
+
 uint64_t
 pl_hash_bytes(const void *p, size_t len)
 {

@@ -30,6 +30,19 @@ void pl_lines_init(struct pl_lines *it, const char *buf, size_t len);
  * the last. */
 bool pl_lines_next(struct pl_lines *it, const char **ls, const char **le, bool *cut);
 
+/* The length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF): 1 for an ASCII byte, 2 to 4, or 0 when it is not
+ * one. Reads no further than a byte that ends the sequence early (a NUL does). Pure and
+ * async-signal-safe: the timeout's handler uses it. */
+size_t pl_utf8_len(const unsigned char *p);
+
+/* The one-line rule every text of a result keeps (status line, long output, facts, the
+ * timeout's message): a newline or carriage return becomes a blank, a '|' (which would
+ * start perfdata) a '/'; any other byte stays. Async-signal-safe. */
+char pl_one_line_char(char c);
+/* The same over the text s, in place (s may be NULL). */
+void pl_one_line(char *s);
+
 /* A 64-bit FNV-1a hash of the len bytes at p (p may be NULL when len is 0). It only
  * spreads names over a table; it guards nothing (anyone can make names collide). */
 uint64_t pl_hash_bytes(const void *p, size_t len);

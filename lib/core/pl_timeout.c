@@ -10,6 +10,7 @@
 #include "pl_deadline.h"
 #include "pl_file.h"
 #include "pl_num.h"
+#include "pl_text.h"
 #include "pl_timeout.h"
 
 /* What the handler prints, prepared before the timer can fire: the rendered result of a
@@ -35,41 +36,6 @@ static bool prepared_once;
 static const char *volatile waiting = "starting";
 static volatile int expire_state = PL_UNKNOWN;
 
-/* The length of a well-formed UTF-8 sequence at s (1..4), or 0 when it is not one. The
- * same rule as pl_result's (RFC 3629), kept here so that the handler calls nothing. */
-static size_t
-utf8_len(const unsigned char *s)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	/* No overlong forms, no surrogates, nothing above U+10FFFF. */
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return n;
-}
-
 size_t
 pl_timeout_escape(enum pl_format fmt, const char *s, char *out, size_t size)
 {
@@ -83,10 +49,10 @@ pl_timeout_escape(enum pl_format fmt, const char *s, char *out, size_t size)
 		char e[8];
 		size_t k = 0, adv = 1;
 
-		if (*p == '\n' || *p == '\r' || (*p == '\t' && fmt != PL_FMT_JSON)) {
-			e[k++] = ' ';       /* one line, as every text of a result */
-		} else if (*p == '|') {
-			e[k++] = '/';       /* would start perfdata */
+		if (pl_one_line_char((char)*p) != (char)*p) {
+			e[k++] = pl_one_line_char((char)*p);   /* as every text of a result */
+		} else if (*p == '\t' && fmt != PL_FMT_JSON) {
+			e[k++] = ' ';
 		} else if (fmt == PL_FMT_JSON && (*p == '"' || *p == '\\' || *p == '\t')) {
 			e[k++] = '\\';
 			e[k++] = *p == '\t' ? 't' : (char)*p;
@@ -100,7 +66,7 @@ pl_timeout_escape(enum pl_format fmt, const char *s, char *out, size_t size)
 		} else if (fmt != PL_FMT_JSON && (*p < 0x20 || *p == 0x7f)) {
 			e[k++] = '?';
 		} else if (*p >= 0x80) {
-			adv = utf8_len(p);
+			adv = pl_utf8_len(p);
 			if (adv == 0) {
 				/* Not UTF-8, which JSON needs: U+FFFD, as pl_json_string does. */
 				e[k++] = '\xef';

@@ -745,6 +745,44 @@ START_TEST(test_names)
 }
 END_TEST
 
+
+/* pl_utf8_len: RFC 3629's edges (the first and last of each length, overlong forms,
+ * surrogates, above U+10FFFF, a sequence cut by a NUL or an ASCII byte). */
+static const struct {
+	const char *s;
+	size_t want;
+} utf8_cases[] = {
+	{ "a", 1 }, { "\x7f", 1 },
+	{ "\xc2\x80", 2 }, { "\xdf\xbf", 2 }, { "\xc0\xaf", 0 }, { "\xc1\xbf", 0 },
+	{ "\xe0\xa0\x80", 3 }, { "\xe0\x9f\xbf", 0 }, { "\xef\xbf\xbd", 3 },
+	{ "\xed\x9f\xbf", 3 }, { "\xed\xa0\x80", 0 },
+	{ "\xf0\x90\x80\x80", 4 }, { "\xf0\x8f\xbf\xbf", 0 }, { "\xf4\x8f\xbf\xbf", 4 },
+	{ "\xf4\x90\x80\x80", 0 }, { "\xf5\x80\x80\x80", 0 },
+	{ "\x80", 0 }, { "\xbf", 0 }, { "\xff", 0 },
+	{ "\xe2\x82", 0 }, { "\xe2\x82" "a", 0 }, { "\xf0\x9f\x98", 0 },
+};
+
+START_TEST(test_utf8_len)
+{
+	ck_assert_uint_eq(pl_utf8_len((const unsigned char *)utf8_cases[_i].s),
+			  utf8_cases[_i].want);
+}
+END_TEST
+
+/* pl_one_line: newlines and carriage returns are blanks, '|' a '/', the rest stays. */
+START_TEST(test_one_line)
+{
+	char s[] = "a\nb\r\nc|d\te\x01\xc3\xa9";
+
+	pl_one_line(s);
+	ck_assert_str_eq(s, "a b  c/d\te\x01\xc3\xa9");
+	pl_one_line(NULL);
+	ck_assert_int_eq(pl_one_line_char('|'), '/');
+	ck_assert_int_eq(pl_one_line_char('\n'), ' ');
+	ck_assert_int_eq(pl_one_line_char('x'), 'x');
+}
+END_TEST
+
 TCase *
 tc_misc(void)
 {
@@ -779,5 +817,7 @@ tc_misc(void)
 	tcase_add_loop_test(tc, test_hash_bytes, 0, N(hash_cases));
 	tcase_add_loop_test(tc, test_xxh64, 0, N(xxh_cases));
 	tcase_add_test(tc, test_names);
+	tcase_add_loop_test(tc, test_utf8_len, 0, N(utf8_cases));
+	tcase_add_test(tc, test_one_line);
 	return tc;
 }
