@@ -150,20 +150,6 @@ struct dio_ctx {
 	char *mount_fs[MAX_MOUNTS];  /* "ext4 mounted on /": what each --mount found (owned) */
 };
 
-/* Names from outside data (device-mapper names, mount points) as texts show them, cut
- * to len. Returns out. */
-static const char *
-esc(const char *s, char *out, size_t len)
-{
-	struct pl_buf b = PL_BUF_INIT;
-
-	pl_buf_init(&b, len);
-	pl_name_escape(&b, s);
-	pl_strlcpy(out, pl_buf_str(&b), len);
-	pl_buf_free(&b);
-	return out;
-}
-
 /* Kinds of devices that are not disks, or not worth a graph unless asked for. */
 static bool
 skipped_by_default(const char *name)
@@ -227,25 +213,28 @@ mount_device(struct dio_ctx *x, const struct pl_mountinfo *mi, const char *path,
 	char real[PATH_MAX], where[PATH_MAX + 64] = "", p1[PATH_MAX], f[64], src[256];
 	const char *p = path;
 
+	/* Names from outside data (mount points, device-mapper names) are shown escaped. */
+	pl_name_str(p1, sizeof(p1), path);
 	if (pl_root_is_live(x->c->root)) {
 		pl_timeout_waiting("resolving the --mount path (a hung network file system?)");
 		if (realpath(path, real) == NULL)
-			pl_die(PL_UNKNOWN, "--mount %s: cannot resolve it: %s", esc(path, p1, sizeof(p1)),
-			       strerror(errno));
+			pl_die(PL_UNKNOWN, "--mount %s: cannot resolve it: %s", p1, strerror(errno));
 		p = real;
 	}
-	esc(path, p1, sizeof(p1));
 	m = pl_mountinfo_holding(mi, p);
 	if (m == NULL)
 		pl_die(PL_UNKNOWN, "--mount %s: no mounted file system holds it (see /proc/self/mountinfo)",
 		       p1);
 	e = pl_diskstats_find_dev(&x->now, m->major, m->minor);
-	if (pl_mountinfo_find(mi, p) != m)
-		pl_snprintf(where, sizeof(where), " (mounted on %s)", esc(m->point, real, sizeof(real)));
+	if (pl_mountinfo_find(mi, p) != m) {
+		pl_name_str(real, sizeof(real), m->point);
+		pl_snprintf(where, sizeof(where), " (mounted on %s)", real);
+	}
+	pl_name_str(f, sizeof(f), m->fstype);
+	pl_name_str(src, sizeof(src), m->source[0] ? m->source : "-");
 	if (e == NULL)
 		pl_die(PL_UNKNOWN, "--mount %s: the file system there%s is %s on %s (device %u:%u), which has no block device in /proc/diskstats",
-		       p1, where, esc(m->fstype, f, sizeof(f)),
-		       m->source[0] ? esc(m->source, src, sizeof(src)) : "-", m->major, m->minor);
+		       p1, where, f, src, m->major, m->minor);
 	*held = m;
 	return e;
 }
@@ -269,8 +258,10 @@ choose_mounts(struct dio_ctx *x)
 
 		x->bymount[i] = mount_device(x, &mi, cfg->mounts.v[i], &held);
 		pl_buf_init(&t, PATH_MAX + 128);
-		pl_buf_printf(&t, "%s (%s mounted on %s)", esc(cfg->mounts.v[i], b, sizeof(b)),
-			      esc(held->fstype, a, sizeof(a)), esc(held->point, pt, sizeof(pt)));
+		pl_name_str(b, sizeof(b), cfg->mounts.v[i]);
+		pl_name_str(a, sizeof(a), held->fstype);
+		pl_name_str(pt, sizeof(pt), held->point);
+		pl_buf_printf(&t, "%s (%s mounted on %s)", b, a, pt);
 		x->mount_fs[i] = strdup(pl_buf_str(&t));
 		pl_buf_free(&t);
 	}
@@ -539,10 +530,11 @@ dio_summary(struct pl_result *r, size_t n, const struct dev *d,
 	struct pl_item *it = pl_result_item(r, "device", d->show);
 	char h[32], e[SHOW_LEN * 4];
 
+	pl_name_str(e, sizeof(e), d->show);
 	if (n == 1)
-		pl_result_summary(r, "%s", esc(d->show, e, sizeof(e)));
+		pl_result_summary(r, "%s", e);
 	else
-		pl_result_summary(r, "%zu devices, busiest %s", n, esc(d->show, e, sizeof(e)));
+		pl_result_summary(r, "%zu devices, busiest %s", n, e);
 	if (!isnan(v->util))
 		pl_result_summary_metric(r, pl_item_find_metric(it, "util"), " %s util",
 					 pl_unit_human(h, sizeof(h), v->util, PL_U_PERCENT));
@@ -578,7 +570,8 @@ dev_metrics(struct pl_item *it, const char *show, const struct pl_diskstats_rate
 	const char *gap = gone != NULL ? gone : pl_diskstats_gap_text(v->gap);
 	char why[SHOW_LEN * 4 + 96], e[SHOW_LEN * 4];
 
-	pl_snprintf(why, sizeof(why), "%s %s", esc(show, e, sizeof(e)), gap ? gap : "");
+	pl_name_str(e, sizeof(e), show);
+	pl_snprintf(why, sizeof(why), "%s %s", e, gap ? gap : "");
 	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
 		struct pl_metric *pm = pl_item_metric(it, m[i].name, m[i].value, m[i].unit);
 
@@ -752,9 +745,10 @@ dio_evaluate(const struct dio_ctx *x, enum pl_basis basis, double dt, struct pl_
 		}
 	}
 	for (size_t i = 0; basis == PL_BASIS_STATE && i < then->n; i++)
-		if (pl_diskstats_find(&x->now, then->v[i].e.name) == NULL)
-			pl_result_line(r, "%s is gone since the last run",
-				       esc(then->v[i].show, e, sizeof(e)));
+		if (pl_diskstats_find(&x->now, then->v[i].e.name) == NULL) {
+			pl_name_str(e, sizeof(e), then->v[i].show);
+			pl_result_line(r, "%s is gone since the last run", e);
+		}
 	if (now->n == 0) {
 		pl_result_summary(r, "no device to report");
 		return;
@@ -778,7 +772,8 @@ dio_none(const struct dio_ctx *x)
 
 	pl_buf_init(&names, 200);
 	for (size_t i = 0; i < x->now.n; i++) {
-		pl_buf_printf(&names, "%s%s", i ? ", " : "", esc(x->now.v[i].name, e, sizeof(e)));
+		pl_name_str(e, sizeof(e), x->now.v[i].name);
+		pl_buf_printf(&names, "%s%s", i ? ", " : "", e);
 		if (all != NULL)
 			all[i] = x->now.v[i].name;
 	}
