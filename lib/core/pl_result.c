@@ -296,29 +296,14 @@ pl_metric_missing(struct pl_metric *m, enum pl_missing kind, const char *why, co
 		m->item->result->oom = true;
 }
 
-/* FNV-1a, for the item table and for the hash that ends a cut label. */
-static uint32_t
-fnv1a(uint32_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
-#define FNV_BASIS 2166136261u
-
 static uint32_t
 item_key(const struct pl_item *parent, const char *kind, const char *name)
 {
 	size_t pi = parent != NULL ? parent->index + 1 : 0;
-	uint32_t h = fnv1a(FNV_BASIS, &pi, sizeof(pi));
+	uint64_t h = pl_hash_more(PL_HASH_INIT, &pi, sizeof(pi));
 
-	h = fnv1a(h, kind, strlen(kind) + 1);
-	return fnv1a(h, name, strlen(name));
+	h = pl_hash_more(h, kind, strlen(kind) + 1);
+	return (uint32_t)pl_hash_mix(pl_hash_more(h, name, strlen(name)));
 }
 
 static bool
@@ -459,7 +444,7 @@ cut_label(struct pl_buf *label, size_t plen)
 	size_t keep;
 
 	if (slen + 10 + 8 > PL_LABEL_MAX - 1) {
-		h = fnv1a(FNV_BASIS, label->data, label->len);
+		h = (uint32_t)pl_hash_bytes(label->data, label->len);
 		label->len = PL_LABEL_MAX - 1 - 10;
 		label->data[label->len] = '\0';
 		pl_buf_printf(label, "_h%08x", (unsigned)h);
@@ -470,7 +455,7 @@ cut_label(struct pl_buf *label, size_t plen)
 		label->oom = true;
 		return;
 	}
-	h = fnv1a(FNV_BASIS, label->data, plen);
+	h = (uint32_t)pl_hash_bytes(label->data, plen);
 	keep = PL_LABEL_MAX - 1 - slen - 10;
 	/* "_xHH" is four bytes: do not keep a part of one. */
 	for (size_t i = keep > 3 ? keep - 3 : 0; i < keep; i++)

@@ -87,22 +87,13 @@ arena_free(struct pl_store *st)
 static uint32_t
 entry_hash(int gen, const char *ns, const char *name)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	const unsigned char g = (unsigned char)gen, sep = 0xff;
+	uint64_t h = pl_hash_more(PL_HASH_INIT, &g, 1);
 
-	h = (h ^ (unsigned)gen) * 0x100000001b3ULL;
-	for (const unsigned char *p = (const unsigned char *)ns; *p; p++)
-		h = (h ^ *p) * 0x100000001b3ULL;
-	h = (h ^ 0xffu) * 0x100000001b3ULL;   /* no byte of a name: ns|name stays apart */
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		h = (h ^ *p) * 0x100000001b3ULL;
-	/* FNV leaves the low bits of similar short names ("n1", "n2") close together, and
-	 * the table indexes by the low bits: mix them (MurmurHash3's finaliser). */
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return (uint32_t)h;
+	h = pl_hash_more(h, ns, strlen(ns));
+	h = pl_hash_more(h, &sep, 1);       /* no byte of a name: ns|name stays apart */
+	h = pl_hash_more(h, name, strlen(name));
+	return (uint32_t)pl_hash_mix(h);
 }
 
 /* A slot holds the entry's hash in the high half and its index + 1 in the low half (0:
@@ -974,13 +965,7 @@ pl_store_parse(const char *buf, size_t len, struct pl_store *st, double budget, 
 void
 pl_store_key_hash(const char *text, size_t len, char *out, size_t outlen)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)text[i];
-		h *= 0x100000001b3ULL;
-	}
-	pl_snprintf(out, outlen, "%016llx", (unsigned long long)h);
+	pl_snprintf(out, outlen, "%016llx", (unsigned long long)pl_hash_bytes(text, len));
 }
 
 /* ------------------------------------------------------------------ the directory */

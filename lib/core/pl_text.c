@@ -81,15 +81,38 @@ pl_one_line(char *s)
 }
 
 uint64_t
-pl_hash_bytes(const void *p, size_t len)
+pl_hash_more(uint64_t h, const void *p, size_t len)
 {
 	const unsigned char *s = p;
-	uint64_t h = 14695981039346656037ull;
 
 	for (size_t i = 0; i < len; i++)
 		h = (h ^ s[i]) * 1099511628211ull;
 	return h;
 }
+
+uint64_t
+pl_hash_bytes(const void *p, size_t len)
+{
+	return pl_hash_more(PL_HASH_INIT, p, len);
+}
+
+uint64_t
+pl_hash_mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+const char *
+pl_name_at_strv(const void *ctx, size_t i)
+{
+	return ((const char *const *)ctx)[i];
+}
+
 
 #define XP1 0x9E3779B185EBCA87ull
 #define XP2 0xC2B2AE3D27D4EB4Full

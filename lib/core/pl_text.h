@@ -43,9 +43,17 @@ char pl_one_line_char(char c);
 /* The same over the text s, in place (s may be NULL). */
 void pl_one_line(char *s);
 
-/* A 64-bit FNV-1a hash of the len bytes at p (p may be NULL when len is 0). It only
- * spreads names over a table; it guards nothing (anyone can make names collide). */
+/* The one hash of names in the library: 64-bit FNV-1a of the len bytes at p (p may be NULL when
+ * len is 0). It spreads names over tables and names things (the state key, a cut
+ * label's suffix); it guards nothing (anyone can make names collide).
+ * pl_hash_more(h, ...) goes on from h over more bytes (PL_HASH_INIT to start), so that
+ * parts of a key hash as one text. */
+#define PL_HASH_INIT 14695981039346656037ull
 uint64_t pl_hash_bytes(const void *p, size_t len);
+uint64_t pl_hash_more(uint64_t h, const void *p, size_t len);
+/* FNV leaves the low bits of similar short names ("n1", "n2") close together: a table
+ * that indexes by the low bits mixes the hash first (MurmurHash3's finaliser). */
+uint64_t pl_hash_mix(uint64_t h);
 
 /* XXH64 (Yann Collet's xxHash, 64-bit, as its specification gives it) of the len bytes
  * at p with seed: a checksum that tells a torn or cut file from a whole one at several
@@ -59,6 +67,8 @@ uint64_t pl_xxh64(const void *p, size_t len, uint64_t seed);
  * addressing table of positions, kept at most half full. The index holds no names; it
  * asks name_at(ctx, i) for the name at position i. Zero-initialise it. */
 typedef const char *pl_name_at_fn(const void *ctx, size_t i);
+/* name_at for an array of strings (ctx: const char *const *). */
+const char *pl_name_at_strv(const void *ctx, size_t i);
 
 struct pl_names {
 	size_t *slot;       /* position + 1, 0: empty */

@@ -12,6 +12,7 @@
 #include "pl_ini.h"
 #include "pl_num.h"
 #include "pl_opt.h"
+#include "pl_store.h"
 #include "pl_text.h"
 #include "pl_unit.h"
 #include "tests.h"
@@ -699,8 +700,18 @@ END_TEST
 
 START_TEST(test_hash_bytes)
 {
-	ck_assert_uint_eq(pl_hash_bytes(hash_cases[_i].s, hash_cases[_i].len),
-			  hash_cases[_i].h);
+	const char *s = hash_cases[_i].s;
+	size_t len = hash_cases[_i].len, half = len / 2;
+	char key[32], want[32];
+
+	ck_assert_uint_eq(pl_hash_bytes(s, len), hash_cases[_i].h);
+	/* In parts, it is the hash of the whole. */
+	ck_assert_uint_eq(pl_hash_more(pl_hash_more(PL_HASH_INIT, s, half), s + half,
+				       len - half), hash_cases[_i].h);
+	/* The default state key is this hash (state files keep their names). */
+	pl_store_key_hash(s, len, key, sizeof(key));
+	pl_snprintf(want, sizeof(want), "%016llx", (unsigned long long)hash_cases[_i].h);
+	ck_assert_str_eq(key, want);
 }
 END_TEST
 
