@@ -222,13 +222,12 @@ free_vanished(struct net_ctx *x)
 
 /* Interfaces of the stored generation that are not there now, for the long output.
  * matched is how many of the current ones were found in it: when every stored one was,
- * none vanished; otherwise the current names go into a set, so that this stays linear
- * with thousands of interfaces. */
+ * none vanished; otherwise each stored name is looked up in the current reading's own
+ * index (pl_netdev_find), so that this stays linear with thousands of interfaces. */
 static void
 find_vanished(struct net_ctx *x, const struct pl_store *st, int gen, size_t matched)
 {
 	const struct pl_store_entry *e;
-	struct pl_store now;
 	size_t pos = 0, stored = 0;
 
 	free_vanished(x);
@@ -236,14 +235,10 @@ find_vanished(struct net_ctx *x, const struct pl_store *st, int gen, size_t matc
 		stored++;
 	if (stored == matched)
 		return;
-	pl_store_init(&now, "", "");
-	for (size_t i = 0; i < x->s[0].n; i++)
-		pl_store_set_vec(&now, "", x->s[0].v[i].name, NULL, 0);
 	for (pos = 0; (e = pl_store_next(st, gen, NET_NS, &pos)) != NULL;) {
 		char **v;
 
-		if (!pl_netdev_name_ok(e->name) ||
-		    pl_store_find(&now, PL_STORE_GEN_NEW, "", e->name) != NULL)
+		if (!pl_netdev_name_ok(e->name) || pl_netdev_find(&x->s[0], e->name) != NULL)
 			continue;
 		v = realloc(x->vanished, (x->nvanished + 1) * sizeof(*v));
 		if (v == NULL)
@@ -253,7 +248,6 @@ find_vanished(struct net_ctx *x, const struct pl_store *st, int gen, size_t matc
 		if (x->vanished[x->nvanished] != NULL)
 			x->nvanished++;
 	}
-	pl_store_free(&now);
 }
 
 /* The earlier reading of each interface that is there now; one that was not (it
