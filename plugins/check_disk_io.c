@@ -762,29 +762,22 @@ dio_evaluate(const struct dio_ctx *x, enum pl_basis basis, double dt, struct pl_
 
 /* No device to report: which rule left them out (named by option, never by value), or
  * what the defaults leave out. */
+static const char *
+dev_name_at(const void *ctx, size_t i)
+{
+	return ((const struct pl_diskstats *)ctx)->v[i].name;
+}
+
 static void __attribute__((noreturn))
 dio_none(const struct dio_ctx *x)
 {
-	struct pl_buf names = PL_BUF_INIT;
-	const char **all = calloc(x->now.n + 1, sizeof(*all));
-	char why[256], e[SHOW_LEN * 4];
-	bool none;
+	struct pl_buf line = PL_BUF_INIT;
 
-	pl_buf_init(&names, 200);
-	for (size_t i = 0; i < x->now.n; i++) {
-		pl_name_str(e, sizeof(e), x->now.v[i].name);
-		pl_buf_printf(&names, "%s%s", i ? ", " : "", e);
-		if (all != NULL)
-			all[i] = x->now.v[i].name;
-	}
-	/* The names are in names and why now: free the list before a pl_die, which exits. */
-	none = all != NULL && pl_select_none(&x->c->select, all, x->now.n, "block device", why,
-					     sizeof(why)) != NULL;
-	free(all);
-	if (none)
-		pl_die(PL_UNKNOWN, "%s (devices: %s)", why, pl_buf_str(&names));
-	pl_die(PL_UNKNOWN, "no block device selected (partitions need --partitions, loop and "
-	       "ram devices --include; devices: %s)", pl_buf_str(&names));
+	pl_buf_init(&line, 2048);
+	pl_select_nothing(&x->c->select, dev_name_at, &x->now, x->now.n, "block device",
+			  "devices", "partitions need --partitions, loop and ram devices --include",
+			  &line);
+	pl_die(PL_UNKNOWN, "%s", pl_buf_str(&line));
 }
 
 int

@@ -337,21 +337,25 @@ md_none(const struct md_config *cfg, struct pl_result *r, const char *what)
 		pl_result_summary(r, "%s", what);
 }
 
-/* Arrays there, none taken: which rule left them out (named by option, never by value). */
+static const char *
+md_name_at(const void *ctx, size_t i)
+{
+	return ((const struct pl_mdstat *)ctx)->arrays[i].name;
+}
+
+/* Arrays there, none taken: which rule left them out (named by option, never by value),
+ * and the arrays there were. */
 static void
 md_none_selected(const struct md_config *cfg, const struct pl_common *c,
 		 const struct pl_mdstat *st, struct pl_result *r)
 {
-	const char **names = calloc(st->narrays, sizeof(*names));
-	char why[256];
+	struct pl_buf why = PL_BUF_INIT;
 
-	for (size_t i = 0; names != NULL && i < st->narrays; i++)
-		names[i] = st->arrays[i].name;
-	if (names == NULL || pl_select_none(&c->select, names, st->narrays, "md array", why,
-					    sizeof(why)) == NULL)
-		pl_snprintf(why, sizeof(why), "no md array selected");
-	md_none(cfg, r, why);
-	free(names);
+	pl_buf_init(&why, 2048);
+	pl_select_nothing(&c->select, md_name_at, st, st->narrays, "md array", "arrays", NULL,
+			  &why);
+	md_none(cfg, r, pl_buf_str(&why));
+	pl_buf_free(&why);
 }
 
 /* Reads and parses /proc/mdstat into *st. Returns 0, or 1 when there is no /proc/mdstat

@@ -562,18 +562,6 @@ net_evaluate(const struct net_config *cfg, const struct net_sel *s, struct pl_re
 	}
 }
 
-/* Appends up to ten names to b, escaped: "lo, docker0 (+3 more)". */
-static void
-list_names(struct pl_buf *b, const char *const *names, size_t n)
-{
-	char e[SHOW_MAX];
-
-	for (size_t i = 0; i < n && i < 10; i++)
-		pl_buf_printf(b, "%s%s", i ? ", " : "", show_name(names[i], e, sizeof(e)));
-	if (n > 10)
-		pl_buf_printf(b, " (+%zu more)", n - 10);
-}
-
 /* What is not an interface of the reading: names an include rule wants that are not
  * there, lines whose name no kernel gives (each that line's problem alone), interfaces
  * gone since the last run. Returns how many problems it added. */
@@ -613,30 +601,28 @@ net_absentees(const struct pl_common *c, const struct pl_netdev *now, const stru
 	return problems;
 }
 
+static const char *
+if_name_at(const void *ctx, size_t i)
+{
+	return ((const struct pl_netdev *)ctx)->v[i].name;
+}
+
 /* Nothing to report: the one UNKNOWN line that says what was there and why not. */
 static void __attribute__((noreturn))
 net_none(const struct pl_common *c, const struct pl_netdev *now, const struct net_sel *s)
 {
-	const char **all = calloc(now->n + 1, sizeof(*all));
 	struct pl_buf b = PL_BUF_INIT;
-	char why[256];
-	bool none;
 
 	pl_buf_init(&b, 2048);
-	for (size_t i = 0; all != NULL && i < now->n; i++)
-		all[i] = now->v[i].name;
-	if (all != NULL)
-		list_names(&b, all, now->n);
-	/* The names are in b and why now: free the list before a pl_die, which exits. */
-	none = all != NULL && pl_select_none(&c->select, all, now->n, "interface", why,
-					     sizeof(why)) != NULL;
-	free(all);
-	if (none)
-		pl_die(PL_UNKNOWN, "%s (interfaces: %s)%s", why, pl_buf_str(&b),
+	if (pl_select_nothing(&c->select, if_name_at, now, now->n, "interface", "interfaces",
+			      NULL, &b))
+		pl_die(PL_UNKNOWN, "%s%s", pl_buf_str(&b),
 		       pl_select_has_include(&c->select) ? "" : "; name one with --include");
+	pl_buf_reset(&b);
+	pl_select_list(&b, if_name_at, now, now->n);
 	if (s->nabsent > 0) {
 		pl_buf_puts(&b, " are virtual or excluded (not in /sys/class/net: ");
-		list_names(&b, s->absent, s->nabsent);
+		pl_select_list(&b, pl_name_at_strv, s->absent, s->nabsent);
 		pl_die(PL_UNKNOWN, "no interface selected: %s; is /sys from another network namespace?); name one with --include",
 		       pl_buf_str(&b));
 	}
@@ -721,12 +707,12 @@ net_report(const struct net_config *cfg, const struct net_sel *s, const char *ba
 	pl_buf_init(&b, 2048);
 	pl_result_line(r, "%s, %zu interface%s checked", basis, s->n, s->n == 1 ? "" : "s");
 	if (s->nvirt > 0) {
-		list_names(&b, s->virt, s->nvirt);
+		pl_select_list(&b, pl_name_at_strv, s->virt, s->nvirt);
 		pl_result_line(r, "left out as virtual: %s (name them with --include)", pl_buf_str(&b));
 	}
 	if (s->nabsent > 0) {
 		pl_buf_reset(&b);
-		list_names(&b, s->absent, s->nabsent);
+		pl_select_list(&b, pl_name_at_strv, s->absent, s->nabsent);
 		pl_result_line(r, "left out, not in /sys/class/net (is /sys from another network namespace?): %s (name them with --include)",
 			       pl_buf_str(&b));
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pl_buf.h"
+#include "pl_result.h"
 #include "pl_select.h"
 
 int
@@ -175,4 +176,47 @@ pl_select_none(const struct pl_select *s, const char *const *names, size_t nname
 	else
 		return NULL;
 	return buf;
+}
+
+void
+pl_select_list(struct pl_buf *out, pl_name_at_fn *name_at, const void *ctx, size_t n)
+{
+	char e[1024];
+
+	for (size_t i = 0; i < n && i < 10; i++) {
+		pl_name_str(e, sizeof(e), name_at(ctx, i));
+		pl_buf_printf(out, "%s%s", i ? ", " : "", e);
+	}
+	if (n > 10)
+		pl_buf_printf(out, " (+%zu more)", n - 10);
+}
+
+bool
+pl_select_nothing(const struct pl_select *s, pl_name_at_fn *name_at, const void *ctx,
+		  size_t n, const char *what, const char *plural, const char *hint,
+		  struct pl_buf *out)
+{
+	const char **names = calloc(n + 1, sizeof(*names));
+	const char *by_rule = NULL;
+	char why[256];
+
+	for (size_t i = 0; names != NULL && i < n; i++)
+		names[i] = name_at(ctx, i);
+	if (names != NULL)
+		by_rule = pl_select_none(s, names, n, what, why, sizeof(why));
+	if (by_rule != NULL)
+		pl_buf_printf(out, "%s", why);
+	else
+		pl_buf_printf(out, "no %s selected", what);
+	if (by_rule == NULL && hint != NULL)
+		pl_buf_printf(out, " (%s%s", hint, n > 0 && names != NULL ? "; " : ")");
+	else if (n > 0 && names != NULL)
+		pl_buf_puts(out, " (");
+	if (n > 0 && names != NULL) {
+		pl_buf_printf(out, "%s: ", plural);
+		pl_select_list(out, name_at, ctx, n);
+		pl_buf_putc(out, ')');
+	}
+	free(names);
+	return by_rule != NULL;
 }

@@ -13,6 +13,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "pl_buf.h"
+#include "pl_text.h"
+
 struct pl_select_rule {
 	bool include;
 	bool is_regex;
@@ -56,5 +59,21 @@ size_t pl_select_missing(const struct pl_select *s, const char *const *names, si
  * one name ("interface"). Writes buf (len bytes) and returns it. */
 const char *pl_select_none(const struct pl_select *s, const char *const *names, size_t nnames,
 			   const char *what, char *buf, size_t len);
+
+/* Appends the n names (name_at(ctx, i); pl_name_at_strv for an array), escaped as texts
+ * show names (pl_name_str), the first ten and a count of the rest: "lo, docker0, eth0
+ * (+3 more)". */
+void pl_select_list(struct pl_buf *out, pl_name_at_fn *name_at, const void *ctx, size_t n);
+
+/* The line of a plugin left with nothing to check, appended to out: why nothing was
+ * taken (pl_select_none's reason, else "no WHAT selected"), then the n names that were
+ * there (name_at(ctx, i), as pl_select_list shows them) after plural: "every interface
+ * (4) was excluded by --exclude (interfaces: lo, eth0, eth1, eth2)". hint (NULL: none)
+ * says what the defaults leave out when no rule had a part in it: "no block device
+ * selected (partitions need --partitions; devices: vda, loop0)". Returns whether a rule
+ * had a part in it. */
+bool pl_select_nothing(const struct pl_select *s, pl_name_at_fn *name_at, const void *ctx,
+		       size_t n, const char *what, const char *plural, const char *hint,
+		       struct pl_buf *out);
 
 #endif

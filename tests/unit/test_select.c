@@ -203,6 +203,44 @@ START_TEST(test_select_none)
 }
 END_TEST
 
+
+/* pl_select_nothing and pl_select_list: the reason, the hint when no rule spoke, and the
+ * names there were, escaped, ten at most. */
+START_TEST(test_select_nothing)
+{
+	static const char *const names[] = { "eth0", "lo", "a\x1b" "b" };
+	static const char *const many[] = { "n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8",
+					    "n9", "n10", "n11", "n12" };
+	struct pl_select s = { NULL, 0 };
+	struct pl_buf b = PL_BUF_INIT;
+	char err[256];
+
+	ck_assert(!pl_select_nothing(&s, pl_name_at_strv, names, N(names), "interface",
+				     "interfaces", NULL, &b));
+	ck_assert_str_eq(pl_buf_str(&b), "no interface selected (interfaces: eth0, lo, a\\x1bb)");
+	pl_buf_reset(&b);
+	ck_assert(!pl_select_nothing(&s, pl_name_at_strv, names, 1, "block device", "devices",
+				     "loop devices need --include", &b));
+	ck_assert_str_eq(pl_buf_str(&b),
+			 "no block device selected (loop devices need --include; devices: eth0)");
+	pl_buf_reset(&b);
+	ck_assert(!pl_select_nothing(&s, pl_name_at_strv, names, 0, "md array", "arrays",
+				     "a hint", &b));
+	ck_assert_str_eq(pl_buf_str(&b), "no md array selected (a hint)");
+	pl_buf_reset(&b);
+	ck_assert_int_eq(pl_select_add(&s, false, false, "*", err, sizeof(err)), 0);
+	ck_assert(pl_select_nothing(&s, pl_name_at_strv, names, 2, "interface", "interfaces",
+				    "never shown", &b));
+	ck_assert_str_eq(pl_buf_str(&b),
+			 "every interface (2) was excluded by --exclude (interfaces: eth0, lo)");
+	pl_buf_reset(&b);
+	pl_select_list(&b, pl_name_at_strv, many, N(many));
+	ck_assert_str_eq(pl_buf_str(&b), "n1, n2, n3, n4, n5, n6, n7, n8, n9, n10 (+2 more)");
+	pl_buf_free(&b);
+	pl_select_free(&s);
+}
+END_TEST
+
 TCase *
 tc_select(void)
 {
@@ -213,5 +251,6 @@ tc_select(void)
 	tcase_add_test(tc, test_select_has_include);
 	tcase_add_test(tc, test_select_invalid);
 	tcase_add_loop_test(tc, test_select_none, 0, N(none_cases));
+	tcase_add_test(tc, test_select_nothing);
 	return tc;
 }
