@@ -102,6 +102,7 @@ parse_line(const char *p, const char *eol, size_t lineno, struct pl_netdev_if *i
 	   const char **bad_name, char *err, size_t errlen)
 {
 	const char *colon = NULL, *s, *nul;
+	char shown[PL_NETDEV_NAME_MAX * 4];
 	size_t n;
 
 	*bad_name = NULL;
@@ -130,17 +131,19 @@ parse_line(const char *p, const char *eol, size_t lineno, struct pl_netdev_if *i
 	ifc->name[n] = '\0';
 	if (*bad_name == NULL && !pl_netdev_name_ok(ifc->name))
 		*bad_name = "is not an interface name the kernel gives";
+	/* The messages below end in pl_die: the name as texts show names, never raw bytes. */
+	pl_name_str(shown, sizeof(shown), ifc->name);
 	s = colon + 1;
 	for (int i = 0; i < PL_ND_NFIELDS; i++) {
 		pl_skip_blanks(&s, eol);
 		if (s == eol) {
 			pl_snprintf(err, errlen, "line %zu (%s): %d of %d counters (truncated?)",
-				    lineno, ifc->name, i, PL_ND_NFIELDS);
+				    lineno, shown, i, PL_ND_NFIELDS);
 			return -1;
 		}
 		if (pl_scan_u64(&s, eol, &ifc->c[i]) != 0 || (s < eol && !is_blank(*s))) {
 			pl_snprintf(err, errlen, "line %zu (%s): counter %d is not a number", lineno,
-				    ifc->name, i + 1);
+				    shown, i + 1);
 			return -1;
 		}
 	}
@@ -150,7 +153,7 @@ parse_line(const char *p, const char *eol, size_t lineno, struct pl_netdev_if *i
 
 		if (pl_scan_u64(&s, eol, &extra) != 0 || (s < eol && !is_blank(*s))) {
 			pl_snprintf(err, errlen, "line %zu (%s): garbage after the counters", lineno,
-				    ifc->name);
+				    shown);
 			return -1;
 		}
 	}

@@ -140,6 +140,9 @@ static const struct {
 	  "counter 16 is not a number" },
 	{ HDR "  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 x\n", "garbage after" },
 	{ HDR, "no interface" },
+	/* A broken line's name is shown escaped, never as its raw bytes (it ends in pl_die). */
+	{ HDR "  e\x1b[2Jh\xff: 1 2 3\n", "line 3 (e\\x1b[2Jh\\xff): 3 of 16 counters" },
+	{ HDR "  a\\b: 1 2 x 4 5 6 7 8 9 10 11 12 13 14 15 16\n", "line 3 (a\\\\b): counter 3" },
 	/* Accepted: no final newline, extra numeric fields, blank lines, tabs. */
 	{ HDR "  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16", NULL },
 	{ HDR "  lo: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18\n", NULL },
