@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -635,6 +634,14 @@ load_extra_opts(const struct pl_plugin *p, const char *spec)
 	else
 		pl_snprintf(section, sizeof(section), "%.*s",
 			    (int)(at ? (size_t)(at - spec) : strlen(spec)), spec);
+	/* "--extra-opts=/etc/x.ini" names a file, not a section: say how to write it. */
+	if (at == NULL && spec != NULL && strchr(spec, '/') != NULL) {
+		char shown[256];
+
+		pl_name_str(shown, sizeof(shown), spec);
+		pl_usage_die("--extra-opts: '%s' is taken as a section name (a section has no '/'); did you mean --extra-opts=@%s?",
+			     shown, shown);
+	}
 	if (at != NULL)
 		file = at + 1;
 	for (size_t i = 0; file == NULL && defaults[i] != NULL; i++)

@@ -1279,6 +1279,12 @@ expect_rc 3
 expect_prefix "CPU UNKNOWN - --extra-opts: $fifo_ini is not a regular file"
 finish
 
+begin "--extra-opts=/path (no @): the message says to write --extra-opts=@/path"
+run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$(newdir)" --extra-opts="$ini"
+expect_rc 3
+expect_prefix "CPU UNKNOWN - --extra-opts: '$ini' is taken as a section name (a section has no '/'); did you mean --extra-opts=@$ini?"
+finish
+
 begin "--extra-opts: a symlink in place of the option file is refused, saying to name the file"
 ln -s "$ini" "$work/link.ini"
 run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$(newdir)" --extra-opts="@$work/link.ini"
