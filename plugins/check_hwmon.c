@@ -399,6 +399,24 @@ hw_evaluate(const struct hw_config *cfg, const struct pl_common *c, const struct
 	hw_summary(r, &sum);
 }
 
+/* A host-group config must work on every host: a threshold on a sensor type this host
+ * lacks ("--criticalx 'fan_*=300:'" where there is no fan) is about sensors another host
+ * has, as a threshold on an array this host lacks is for check_mdraid; a misspelt type
+ * ("fna_*") is still a usage error. */
+static void
+hw_families(struct pl_result *r)
+{
+	static const char *const prefix[PL_HWMON_NTYPES] = {
+		"temp_", "fan_", "in_", "power_", "curr_",
+	};
+	static const char *const kind[PL_HWMON_NTYPES] = {
+		"temperature sensor", "fan", "voltage sensor", "power sensor", "current sensor",
+	};
+
+	for (int t = 0; t < PL_HWMON_NTYPES; t++)
+		pl_result_expect_family(r, prefix[t], kind[t]);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -412,6 +430,7 @@ main(int argc, char **argv)
 	pl_plugin_parse(&hw_plugin, argc, argv, &cfg, &c);
 	pl_plugin_arm(&c);
 	pl_result_init(&r, hw_plugin.name, hw_plugin.service);
+	hw_families(&r);
 	hw_collect(&c, &hw);
 	hw_evaluate(&cfg, &c, &hw, &r);
 	pl_hwmon_free(&hw);

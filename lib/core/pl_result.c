@@ -785,6 +785,15 @@ pl_result_expect_items(struct pl_result *r, const char *kind)
 	r->expect_kind = kind;
 }
 
+void
+pl_result_expect_family(struct pl_result *r, const char *prefix, const char *kind)
+{
+	if (r->nfamilies < PL_RESULT_FAMILIES) {
+		r->family_prefix[r->nfamilies] = prefix;
+		r->family_kind[r->nfamilies++] = kind;
+	}
+}
+
 static void __attribute__((format(printf, 4, 0)))
 add_line(struct pl_result *r, struct pl_item *it, int state, const char *fmt, va_list ap)
 {
@@ -934,12 +943,18 @@ primary_units(const struct pl_result *r, const char *const *primary, char *buf, 
 
 /* A labelled threshold that matches no metric: is it about an item this host lacks?
  * It is when the part after some '_' matches the name of a metric the items here have
- * ("md0_spare": md1 has a "spare"; only metrics labelled by the one rule count), or
- * when the check reports items and found none.
+ * ("md0_spare": md1 has a "spare"; only metrics labelled by the one rule count), when
+ * it starts with a label family the check declared ("fan_"), or when the check reports
+ * items and found none.
  * Sets *kind to the kind of item it is about. */
 static bool
 absent_item(const struct pl_result *r, const char *pattern, const char **kind)
 {
+	for (size_t i = 0; i < r->nfamilies; i++)
+		if (strncmp(pattern, r->family_prefix[i], strlen(r->family_prefix[i])) == 0) {
+			*kind = r->family_kind[i];
+			return true;
+		}
 	if (r->nitems == 0) {
 		*kind = r->expect_kind;
 		return r->expect_kind != NULL;

@@ -48,6 +48,8 @@
 #include "pl_range.h"
 #include "pl_unit.h"
 
+#define PL_RESULT_FAMILIES 8   /* label families a check may declare */
+
 enum pl_state { PL_OK = 0, PL_WARNING = 1, PL_CRITICAL = 2, PL_UNKNOWN = 3 };
 
 enum pl_format { PL_FMT_NAGIOS = 0, PL_FMT_ONELINE, PL_FMT_JSON };
@@ -163,6 +165,10 @@ struct pl_result {
 	 * threshold names it (pl_result_init: UNKNOWN). */
 	enum pl_state missing_state;
 	const char *expect_kind;     /* pl_result_expect_items(); not copied */
+	/* pl_result_expect_family(): label prefixes ("fan_") and the kind of thing each
+	 * names ("fan"); not copied. */
+	const char *family_prefix[PL_RESULT_FAMILIES], *family_kind[PL_RESULT_FAMILIES];
+	size_t nfamilies;
 	bool oom;
 };
 
@@ -303,9 +309,11 @@ void pl_result_finding(struct pl_result *r, enum pl_state state, const char *fmt
  *     only, a long-output line says which thresholds were not judged;
  *   - a labelled threshold that matches no metric but names a metric of the items this
  *     check reports ("md0_spare" where only md1 is here), or any labelled threshold when
- *     the check reports items (pl_result_expect_items) and found none, is about an item
- *     this host lacks: a long-output line says so (a host-group config must work on every
- *     host); one that can be about no item is still an error (a misspelt metric);
+ *     the check reports items (pl_result_expect_items) and found none, or whose pattern
+ *     starts with a label family the check declared (pl_result_expect_family: "fan_*"
+ *     where this host has no fan), is about an item this host lacks: a long-output line
+ *     says so (a host-group config must work on every host); one that can be about no
+ *     item is still an error (a misspelt metric or family);
  *   - a critical range inside the warning range ("-w 90 -c 80" on a used_pct) can never
  *     warn: a long-output line says so; the state is unchanged.
  * What was not judged is also kept as data (r->notes, JSON "not_judged"), replaced by
@@ -317,6 +325,11 @@ int pl_result_apply(struct pl_result *r, const struct pl_thresholds *t,
 /* The check reports items of this kind ("array"), even when it finds none: thresholds
  * on items are then not errors on a host without them (see pl_result_apply). */
 void pl_result_expect_items(struct pl_result *r, const char *kind);
+/* The check's labels of one family start with prefix ("fan_": every fan sensor's), and a
+ * host may have none of them: a labelled threshold that starts with prefix and matches
+ * nothing is about a kind ("fan") this host lacks, not an error (see pl_result_apply).
+ * Up to PL_RESULT_FAMILIES families; prefix and kind must outlive r. */
+void pl_result_expect_family(struct pl_result *r, const char *prefix, const char *kind);
 
 enum pl_state pl_result_state(const struct pl_result *r);
 

@@ -1305,6 +1305,23 @@ START_TEST(test_absent_item)
 	ck_assert(has_line(&r, "--criticalx md0_spare=1:: no array on this host matches its "
 			   "LABEL; not judged here"));
 	pl_result_free(&r);
+
+	/* A declared label family (check_hwmon's "fan_"): a host without fans takes a
+	 * threshold on them as a note; a family nobody declared is still an error. */
+	pl_result_init(&r, "check_hwmon", "HWMON");
+	pl_metric_add(&r, "temp_coretemp_core_0", 45, PL_U_CELSIUS);
+	ck_assert_int_eq(apply_specs(&r, (const char *[]){ "C:fan_*=300:", NULL }, NULL, err,
+				     sizeof(err)), -1);
+	pl_result_expect_family(&r, "fan_", "fan");
+	ck_assert_int_eq(apply_specs(&r, (const char *[]){ "C:fan_*=300:", NULL }, NULL, err,
+				     sizeof(err)), 0);
+	ck_assert_int_eq(pl_result_state(&r), PL_OK);
+	ck_assert(has_line(&r, "--criticalx fan_*=300:: no fan on this host matches its LABEL; "
+			   "not judged here"));
+	ck_assert_int_eq(apply_specs(&r, (const char *[]){ "C:fna_*=300:", NULL }, NULL, err,
+				     sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "no metric label matches"));
+	pl_result_free(&r);
 }
 END_TEST
 
