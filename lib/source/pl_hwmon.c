@@ -864,6 +864,57 @@ chip_ids(struct pl_hwmon *h)
 	return 0;
 }
 
+/* Whether a sensor of chip a and one of chip b have one perfdata label: possible only
+ * when one id followed by '_' starts the other (chip "a" with label "b c" and chip "a_b"
+ * with label "c" both give temp_a_b_c). */
+static bool
+labels_clash(const struct pl_hwmon_chip *a, const struct pl_hwmon_chip *b)
+{
+	size_t la = strlen(a->id), lb = strlen(b->id);
+	char x[PL_LABEL_MAX], y[PL_LABEL_MAX], part[PL_LABEL_MAX];
+
+	if (!(la < lb && strncmp(a->id, b->id, la) == 0 && b->id[la] == '_') &&
+	    !(lb < la && strncmp(b->id, a->id, lb) == 0 && a->id[lb] == '_'))
+		return false;
+	for (size_t i = 0; i < a->nsensors; i++) {
+		pl_hwmon_metric_label(a, i, x, sizeof(x), part, sizeof(part));
+		for (size_t k = 0; k < b->nsensors; k++) {
+			pl_hwmon_metric_label(b, k, y, sizeof(y), part, sizeof(part));
+			if (strcmp(x, y) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Labels are <type>_<chip id>_<sensor>, and both ids and sensor names may hold '_': of
+ * two chips whose sensors would share a label, the later in hwmonN order takes the id
+ * "<name>__<k>" (k: its rank among the chips of its name), which no sanitized name or
+ * label has, so that no two sensors of a host share a label. */
+static void
+chip_label_clashes(struct pl_hwmon *h)
+{
+	for (size_t i = 0; i < h->nchips; i++)
+		for (size_t k = 0; k < i; k++) {
+			struct pl_hwmon_chip *c = &h->chips[i];
+			char base[80];
+			size_t rank = 0;
+
+			if (!labels_clash(&h->chips[k], c))
+				continue;
+			chip_base(c, base, sizeof(base));
+			for (size_t j = 0; j < i; j++) {
+				char other[80];
+
+				chip_base(&h->chips[j], other, sizeof(other));
+				rank += strcmp(other, base) == 0;
+			}
+			pl_snprintf(c->id, sizeof(c->id), "%s__%zu", base, rank);
+			c->shared = true;
+			break;
+		}
+}
+
 int
 pl_hwmon_read(const char *root, struct pl_hwmon *out, char *err, size_t errlen)
 {
@@ -910,6 +961,7 @@ pl_hwmon_read(const char *root, struct pl_hwmon *out, char *err, size_t errlen)
 		pl_snprintf(err, errlen, "out of memory");
 		goto end;
 	}
+	chip_label_clashes(out);
 	rc = 0;
 end:
 	pl_dir_free(names, n);

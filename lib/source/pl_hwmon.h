@@ -195,7 +195,9 @@ void pl_hwmon_judge(const struct pl_hwmon_sensor *s, const struct pl_hwmon_polic
  * follows probe order. A chip without a device link, or whose device does not tell it
  * apart from another chip of its name, gets instead its rank (0, 1...) in hwmonN order
  * among the chips of that name. An id so made that is another chip's name or id takes
- * "<name>__<rank>" instead (no sanitized name has "__"), so chip ids never repeat.
+ * "<name>__<rank>" instead (no sanitized name has "__"), so chip ids never repeat; so
+ * does the later of two chips whose sensors would share a perfdata label (chip "a" with
+ * label "b c" and chip "a_b" with label "c": temp_a_b_c), so labels never repeat either.
  * Returns 0 (possibly with no chips), or -1 with why in err when the directory is
  * missing (errno ENOENT) or cannot be listed, or memory runs out. */
 int pl_hwmon_read(const char *root, struct pl_hwmon *out, char *err, size_t errlen);
