@@ -271,8 +271,7 @@ hw_sensor(const struct hw_config *cfg, const struct pl_common *com, struct pl_re
 		if (sum->hot == s)
 			sum->hot_m = m;
 	}
-	for (size_t i = 0; i < v.nfindings; i++)
-		pl_item_finding(it, v.findings[i].state, "%s", v.findings[i].text);
+	pl_item_findings(it, &v.findings);
 	pl_item_line(it, "%s", v.line);
 }
 

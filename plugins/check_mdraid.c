@@ -176,8 +176,7 @@ array_report(struct pl_item *it, const struct pl_mdstat *st, const struct pl_md_
 				  "no resync, recovery, reshape, check or repair is running", NULL);
 	if (s->has_mismatch)
 		pl_item_metric(it, "mismatch", (double)s->mismatch, PL_U_NONE)->has_min = true;
-	for (size_t i = 0; i < j->nfindings; i++)
-		pl_item_finding(it, j->findings[i].state, "%s", j->findings[i].text);
+	pl_item_findings(it, &j->findings);
 	array_line(it, st, a, j, s);
 	if (j->level[0])
 		pl_item_fact(it, "level", "%s", j->level);
@@ -227,7 +226,7 @@ md_array(const struct md_config *cfg, const struct pl_common *c, const struct pl
 		 s.has_degraded ? "yes" : "n/a", s.has_mismatch ? "yes" : "n/a", s.array_state);
 	pl_md_judge(st, a, &s, &pol, &j);
 	array_report(pl_result_item(r, "array", a->name), st, a, &j, &s);
-	t->healthy += j.state == PL_OK;
+	t->healthy += j.findings.worst == PL_OK;
 	t->inactive += j.inactive;
 	t->degraded += j.degraded_finding;
 	t->rebuilding += j.rebuilding;

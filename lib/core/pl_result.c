@@ -847,6 +847,28 @@ pl_item_line(struct pl_item *it, const char *fmt, ...)
 }
 
 void
+pl_findings_add(struct pl_findings *f, enum pl_state state, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (f->n == PL_FINDINGS_MAX)
+		return;
+	f->v[f->n].state = state;
+	va_start(ap, fmt);
+	vsnprintf(f->v[f->n].text, sizeof(f->v[0].text), fmt, ap);
+	va_end(ap);
+	f->n++;
+	f->worst = pl_state_worst(f->worst, state);
+}
+
+void
+pl_item_findings(struct pl_item *it, const struct pl_findings *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		pl_item_finding(it, f->v[i].state, "%s", f->v[i].text);
+}
+
+void
 pl_item_finding(struct pl_item *it, enum pl_state state, const char *fmt, ...)
 {
 	va_list ap;

@@ -289,6 +289,26 @@ void pl_result_summary_aside(struct pl_result *r, const struct pl_metric *m,
  * (at most PL_USAGE_CAP bytes; the other forms put it in a line of their own). */
 void pl_result_usage(struct pl_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Findings a pure judge (pl_hwmon_judge, pl_md_judge) writes into its verdict, for the
+ * plugin to give its item in one call: a state and a sentence each, in order, at most
+ * PL_FINDINGS_MAX (more are dropped), texts cut at PL_FINDING_TEXT - 1 bytes. Zeroed, it
+ * is empty with worst PL_OK. */
+#define PL_FINDINGS_MAX 8
+#define PL_FINDING_TEXT 560
+struct pl_findings {
+	size_t n;
+	enum pl_state worst;       /* the worst state of the findings; PL_OK when none */
+	struct {
+		enum pl_state state;
+		char text[PL_FINDING_TEXT];
+	} v[PL_FINDINGS_MAX];
+};
+
+void pl_findings_add(struct pl_findings *f, enum pl_state state, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Each finding of f as a finding of it (pl_item_finding), in order. */
+void pl_item_findings(struct pl_item *it, const struct pl_findings *f);
+
 /* A plain long-output line. */
 void pl_result_line(struct pl_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

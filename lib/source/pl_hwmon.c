@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -313,21 +312,6 @@ pl_hwmon_limits_text(const struct pl_hwmon_sensor *s, char *buf, size_t len)
 	}
 }
 
-__attribute__((format(printf, 3, 4)))
-static void
-verdict_finding(struct pl_hwmon_verdict *v, enum pl_state state, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (v->nfindings == PL_HWMON_FINDINGS_MAX)
-		return;
-	v->findings[v->nfindings].state = state;
-	va_start(ap, fmt);
-	vsnprintf(v->findings[v->nfindings].text, sizeof(v->findings[0].text), fmt, ap);
-	va_end(ap);
-	v->nfindings++;
-}
-
 /* The alarm flags the reading does not already explain, and the fault flag. */
 static void
 verdict_alarms(const struct pl_hwmon_sensor *s, const char *val, const char *lim,
@@ -355,11 +339,11 @@ verdict_alarms(const struct pl_hwmon_sensor *s, const char *val, const char *lim
 			continue;
 		if (by_crit || (kinds[i].state == PL_WARNING && by_warn))
 			continue;
-		verdict_finding(v, kinds[i].state, "%s %s at %s%s%s%s", label, kinds[i].what,
+		pl_findings_add(&v->findings, kinds[i].state, "%s %s at %s%s%s%s", label, kinds[i].what,
 				val, lim[0] ? " (" : "", lim, lim[0] ? ")" : "");
 	}
 	if (s->flags_set & PL_HWMON_FAULT)
-		verdict_finding(v, PL_WARNING, "%s sensor fault (reads %s)", label, val);
+		pl_findings_add(&v->findings, PL_WARNING, "%s sensor fault (reads %s)", label, val);
 }
 
 void
@@ -377,7 +361,7 @@ pl_hwmon_judge(const struct pl_hwmon_sensor *s, const struct pl_hwmon_policy *p,
 	pl_hwmon_value_text(s->type, s->value, val, sizeof(val));
 	pl_hwmon_limits_text(s, lim, sizeof(lim));
 	if (isnan(s->value)) {
-		verdict_finding(v, p->unreadable, "%s unreadable (%s)", label, s->brief);
+		pl_findings_add(&v->findings, p->unreadable, "%s unreadable (%s)", label, s->brief);
 		pl_snprintf(v->line, sizeof(v->line), "%s unknown (%s)", label, s->why);
 	} else {
 		pl_snprintf(v->line, sizeof(v->line), "%s %s%s%s%s%s%s", label, val,
@@ -388,7 +372,7 @@ pl_hwmon_judge(const struct pl_hwmon_sensor *s, const struct pl_hwmon_policy *p,
 	/* A limit or flag that exists but cannot be read is said, as an unreadable sensor
 	 * is: the sensor is judged by less than its chip carries. */
 	if (s->nbad > 0)
-		verdict_finding(v, p->unreadable, "%s %s (ignored)%s", label, s->bad,
+		pl_findings_add(&v->findings, p->unreadable, "%s %s (ignored)%s", label, s->bad,
 				s->nbad > 1 ? ", and more" : "");
 	if (p->alarms)
 		verdict_alarms(s, val, lim, v);

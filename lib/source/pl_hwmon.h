@@ -155,18 +155,12 @@ struct pl_hwmon_policy {
 	enum pl_state unreadable;
 };
 
-#define PL_HWMON_FINDINGS_MAX 8
-
 /* The verdict on one sensor. Texts name the sensor by its label, not its chip. */
 struct pl_hwmon_verdict {
 	double value;              /* for the metric: NAN when unreadable or faulty */
 	struct pl_range warn, crit;   /* the chip's limits as ranges (pl_hwmon_default_ranges) */
 	char line[256];            /* "Core 1 47C (max 100C, crit 100C)", "... , ALARM" */
-	size_t nfindings;
-	struct {
-		enum pl_state state;
-		char text[256];
-	} findings[PL_HWMON_FINDINGS_MAX];
+	struct pl_findings findings;  /* for the chip's item (pl_item_findings) */
 };
 
 /* Judges sensor s under policy p. Findings, in this order: the sensor cannot be read

@@ -847,22 +847,6 @@ pl_md_action_text(const struct pl_md_array *a, enum pl_md_action act, struct pl_
 							 PL_U_BYTES_PER_S));
 }
 
-__attribute__((format(printf, 3, 4)))
-static void
-judge_finding(struct pl_md_judgement *j, enum pl_state state, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (j->nfindings == PL_MD_FINDINGS_MAX)
-		return;
-	j->findings[j->nfindings].state = state;
-	va_start(ap, fmt);
-	vsnprintf(j->findings[j->nfindings].text, sizeof(j->findings[0].text), fmt, ap);
-	va_end(ap);
-	j->nfindings++;
-	j->state = pl_state_worst(j->state, state);
-}
-
 /* A degraded array is only being mended by a running recovery that has a disk for every
  * missing slot. A resync or reshape of a degraded array, a recovery that is delayed or
  * pending, or one short of disks leaves it without redundancy. */
@@ -922,15 +906,15 @@ judge_active(const struct pl_mdstat *st, const struct pl_md_array *a, const stru
 		pl_buf_printf(&b, "%s%s", b.len ? ", " : "", dev);
 	}
 	if (a->nfaulty)
-		judge_finding(j, PL_CRITICAL, "failed member%s %s", a->nfaulty > 1 ? "s" : "",
+		pl_findings_add(&j->findings, PL_CRITICAL, "failed member%s %s", a->nfaulty > 1 ? "s" : "",
 			      pl_buf_str(&b));
 	j->mending = judge_mending(st, a, j->action);
 	if (j->degraded > 0 && !j->mending) {
 		if (a->has_counts)
-			judge_finding(j, PL_CRITICAL, "%sdegraded [%u/%u] [%s]", lv, a->raid_disks,
+			pl_findings_add(&j->findings, PL_CRITICAL, "%sdegraded [%u/%u] [%s]", lv, a->raid_disks,
 				      a->in_sync, a->status);
 		else
-			judge_finding(j, PL_CRITICAL, "%sdegraded (%u missing)", lv, j->degraded);
+			pl_findings_add(&j->findings, PL_CRITICAL, "%sdegraded (%u missing)", lv, j->degraded);
 		j->degraded_finding = true;
 		pl_buf_puts(brief, " degraded");
 	}
@@ -941,9 +925,9 @@ judge_active(const struct pl_mdstat *st, const struct pl_md_array *a, const stru
 		pl_md_action_text(a, j->action, &b);
 		/* A rebuild of a degraded array shows which slots it rebuilds. */
 		if (as != PL_OK && j->degraded > 0 && a->has_counts)
-			judge_finding(j, as, "%s[%s] %s", lv, a->status, pl_buf_str(&b));
+			pl_findings_add(&j->findings, as, "%s[%s] %s", lv, a->status, pl_buf_str(&b));
 		else if (as != PL_OK)
-			judge_finding(j, as, "%s%s", lv, pl_buf_str(&b));
+			pl_findings_add(&j->findings, as, "%s%s", lv, pl_buf_str(&b));
 		pl_buf_printf(brief, " %s", pl_md_action_name(j->action));
 		if (a->progress == PL_MD_RUNNING) {
 			pl_buf_putc(brief, ' ');
@@ -957,7 +941,7 @@ judge_active(const struct pl_mdstat *st, const struct pl_md_array *a, const stru
 		j->checking = !rebuild;
 	}
 	if (pol->mismatch_warn && s->has_mismatch && s->mismatch > 0)
-		judge_finding(j, PL_WARNING, "mismatch_cnt %llu after the last check (run a repair, "
+		pl_findings_add(&j->findings, PL_WARNING, "mismatch_cnt %llu after the last check (run a repair, "
 			      "or find out why)", (unsigned long long)s->mismatch);
 	pl_buf_free(&b);
 }
@@ -970,7 +954,7 @@ pl_md_judge(const struct pl_mdstat *st, const struct pl_md_array *a, const struc
 	char lv[sizeof(j->level) + 1];
 
 	memset(j, 0, sizeof(*j));
-	j->state = PL_OK;
+	j->findings.worst = PL_OK;
 	judge_figures(a, s, j);
 	pl_snprintf(lv, sizeof(lv), "%s%s", j->level, j->level[0] ? " " : "");
 	pl_buf_init(&brief, sizeof(j->brief));
@@ -979,11 +963,11 @@ pl_md_judge(const struct pl_mdstat *st, const struct pl_md_array *a, const struc
 	} else if (a->state == PL_MD_INACTIVE) {
 		j->inactive = true;
 		if (pol->inactive_state != PL_OK)
-			judge_finding(j, pol->inactive_state, "inactive (assembled but not started)");
+			pl_findings_add(&j->findings, pol->inactive_state, "inactive (assembled but not started)");
 		pl_buf_printf(&brief, "%s inactive", a->name);
 	} else if (a->state == PL_MD_BROKEN || strcmp(s->array_state, "broken") == 0) {
 		j->broken = true;
-		judge_finding(j, PL_CRITICAL, "%sbroken (a member it needs is missing)", lv);
+		pl_findings_add(&j->findings, PL_CRITICAL, "%sbroken (a member it needs is missing)", lv);
 		pl_buf_printf(&brief, "%s %sbroken", a->name, lv);
 	} else {
 		pl_buf_printf(&brief, "%s%s%s", a->name, j->level[0] ? " " : "", j->level);

@@ -176,7 +176,6 @@ struct pl_md_policy {
 	bool mismatch_warn;            /* a nonzero mismatch_cnt is a WARNING */
 };
 
-#define PL_MD_FINDINGS_MAX 5
 
 /* The verdict on one array. Texts say what about the array without naming it
  * ("raid1 degraded [2/1] [U_]"), except brief, which is for a list of arrays. */
@@ -191,12 +190,9 @@ struct pl_md_judgement {
 	bool checking;             /* a check or repair */
 	bool mending;              /* a running recovery with a disk for every missing slot */
 	bool degraded_finding;     /* degraded and not being mended: CRITICAL */
-	enum pl_state state;       /* the worst of the findings; OK when there are none */
-	size_t nfindings;
-	struct {
-		enum pl_state state;
-		char text[PL_MD_STATUS_MAX + 160];
-	} findings[PL_MD_FINDINGS_MAX];
+	/* For the array's item (pl_item_findings); findings.worst is the array's state, OK
+	 * when there are none. */
+	struct pl_findings findings;
 	char brief[PL_MD_NAME_MAX + PL_MD_STATUS_MAX + 96];   /* "md0 raid1 [UU] check 5.7%" */
 	/* Where the figure of sync starts in brief ("5.7%", to the end); 0: none. */
 	size_t brief_sync;

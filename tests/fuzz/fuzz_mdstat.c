@@ -71,10 +71,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct pl_md_judgement j;
 
 			pl_md_judge(&st, a, &none, &pol, &j);
-			if (j.nfindings > PL_MD_FINDINGS_MAX ||
+			if (j.findings.n > PL_FINDINGS_MAX ||
 			    strncmp(j.brief, a->name, strlen(a->name)) != 0)
 				abort();
-			if (j.degraded_finding && j.state != PL_CRITICAL)
+			if (j.degraded_finding && j.findings.worst != PL_CRITICAL)
 				abort();
 		}
 	}

@@ -346,9 +346,9 @@ START_TEST(test_judge)
 	}
 	pl_hwmon_judge(&s, &pol, &v);
 	pl_buf_init(&f, 1024);
-	for (size_t i = 0; i < v.nfindings; i++)
-		pl_buf_printf(&f, "%s%s %s", i ? " / " : "", pl_state_name(v.findings[i].state),
-			      v.findings[i].text);
+	for (size_t i = 0; i < v.findings.n; i++)
+		pl_buf_printf(&f, "%s%s %s", i ? " / " : "", pl_state_name(v.findings.v[i].state),
+			      v.findings.v[i].text);
 	ck_assert_str_eq(pl_buf_str(&f), verdict_cases[_i].findings);
 	ck_assert_str_eq(v.line, verdict_cases[_i].line);
 	ck_assert(isnan(v.value) == verdict_cases[_i].value_nan);

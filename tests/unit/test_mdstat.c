@@ -481,9 +481,9 @@ START_TEST(test_md_judge)
 	pl_md_sys_read(root, a->name, &sys);
 	pl_md_judge(&st, a, &sys, judge_cases[_i].pol, &j);
 	pl_buf_init(&f, 1024);
-	for (size_t i = 0; i < j.nfindings; i++)
-		pl_buf_printf(&f, "%s%s", i ? " / " : "", j.findings[i].text);
-	ck_assert_int_eq(j.state, judge_cases[_i].state);
+	for (size_t i = 0; i < j.findings.n; i++)
+		pl_buf_printf(&f, "%s%s", i ? " / " : "", j.findings.v[i].text);
+	ck_assert_int_eq(j.findings.worst, judge_cases[_i].state);
 	ck_assert_str_eq(pl_buf_str(&f), judge_cases[_i].findings);
 	ck_assert_str_eq(j.brief, judge_cases[_i].brief);
 	ck_assert_uint_eq(j.degraded, judge_cases[_i].degraded);

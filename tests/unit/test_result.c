@@ -1715,11 +1715,44 @@ START_TEST(test_json_cap_deep_and_usage)
 }
 END_TEST
 
+
+/* pl_findings: what a pure judge writes, given to an item in one call. */
+START_TEST(test_findings)
+{
+	struct pl_findings f;
+	struct pl_result r;
+	char big[PL_FINDING_TEXT + 100];
+
+	memset(&f, 0, sizeof(f));
+	ck_assert_int_eq(f.worst, PL_OK);
+	pl_findings_add(&f, PL_WARNING, "fan%d slow", 1);
+	pl_findings_add(&f, PL_CRITICAL, "temp%d hot", 2);
+	pl_findings_add(&f, PL_OK, "fine");
+	ck_assert_uint_eq(f.n, 3);
+	ck_assert_int_eq(f.worst, PL_CRITICAL);
+	ck_assert_str_eq(f.v[1].text, "temp2 hot");
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	for (int i = 0; i < 10; i++)
+		pl_findings_add(&f, PL_UNKNOWN, "%s", big);
+	ck_assert_uint_eq(f.n, PL_FINDINGS_MAX);
+	ck_assert_uint_eq(strlen(f.v[PL_FINDINGS_MAX - 1].text), PL_FINDING_TEXT - 1);
+	pl_result_init(&r, "check_x", "X");
+	pl_item_findings(pl_result_item(&r, "chip", "nct6775"), &f);
+	ck_assert_uint_eq(r.nlines, PL_FINDINGS_MAX);
+	ck_assert_str_eq(r.lines[0].text, "fan1 slow");
+	ck_assert_int_eq(r.lines[1].state, PL_CRITICAL);
+	ck_assert_int_eq(pl_result_state(&r), PL_CRITICAL);
+	pl_result_free(&r);
+}
+END_TEST
+
 TCase *
 tc_result(void)
 {
 	TCase *tc = tcase_create("result");
 
+	tcase_add_test(tc, test_findings);
 	tcase_add_loop_test(tc, test_apply, 0, N(apply_cases));
 	tcase_add_test(tc, test_apply_primary_absent);
 	tcase_add_test(tc, test_thresholds_add_bad);
