@@ -701,7 +701,7 @@ dio_odd(const struct dio_ctx *x, struct pl_result *r)
 	size_t n = 0;
 
 	for (size_t i = 0; i < x->now.nbad; i++) {
-		const struct pl_diskstats_bad *b = &x->now.bad[i];
+		const struct pl_bad_line *b = &x->now.bad[i];
 		const char *name = b->name;
 
 		if (!pl_select_take(&x->c->select, &name, 1, true))

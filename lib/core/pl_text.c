@@ -107,6 +107,28 @@ pl_hash_mix(uint64_t h)
 	return h;
 }
 
+int
+pl_bad_line_add(struct pl_bad_line **v, size_t *n, size_t lineno, const char *name,
+		const char *why)
+{
+	struct pl_bad_line *b;
+	size_t i = 0;
+
+	if ((*n & (*n - 1)) == 0) {
+		b = realloc(*v, (*n ? *n * 2 : 1) * sizeof(*b));
+		if (b == NULL)
+			return -1;
+		*v = b;
+	}
+	b = &(*v)[(*n)++];
+	b->lineno = lineno;
+	for (; name[i] != '\0' && i < sizeof(b->name) - 1; i++)
+		b->name[i] = name[i];
+	b->name[i] = '\0';
+	b->why = why;
+	return 0;
+}
+
 const char *
 pl_name_at_strv(const void *ctx, size_t i)
 {

@@ -43,9 +43,9 @@ char pl_one_line_char(char c);
 /* The same over the text s, in place (s may be NULL). */
 void pl_one_line(char *s);
 
-/* The one hash of names in the library: 64-bit FNV-1a of the len bytes at p (p may be NULL when
- * len is 0). It spreads names over tables and names things (the state key, a cut
- * label's suffix); it guards nothing (anyone can make names collide).
+/* The one hash of names in the library: 64-bit FNV-1a of the len bytes at p (p may be
+ * NULL when len is 0). It spreads names over tables and names things (the state key, a
+ * cut label's suffix); it guards nothing (anyone can make names collide).
  * pl_hash_more(h, ...) goes on from h over more bytes (PL_HASH_INIT to start), so that
  * parts of a key hash as one text. */
 #define PL_HASH_INIT 14695981039346656037ull
@@ -62,6 +62,21 @@ uint64_t pl_hash_mix(uint64_t h);
  * the bytes as little-endian words whatever the machine, so a sum means the same on
  * every host. */
 uint64_t pl_xxh64(const void *p, size_t len, uint64_t seed);
+
+/* A line a parser of a list (/proc/diskstats, /proc/net/dev) left out for its name alone,
+ * which no kernel gives (overlong, a control byte...): that item's problem, not the
+ * file's. name is as far as it goes (any byte but NUL: show it escaped); why is a static
+ * text ("is an overlong device name"). */
+#define PL_BAD_NAME_MAX 64
+struct pl_bad_line {
+	size_t lineno;
+	char name[PL_BAD_NAME_MAX];
+	const char *why;
+};
+/* Appends one to the array *v of *n (the caller frees *v). It grows at powers of 2, so
+ * that a hostile file stays linear. Returns 0, or -1 when memory ran out. */
+int pl_bad_line_add(struct pl_bad_line **v, size_t *n, size_t lineno, const char *name,
+		    const char *why);
 
 /* An index of the names of an array the caller owns, for lookups in O(1): an open
  * addressing table of positions, kept at most half full. The index holds no names; it

@@ -108,24 +108,6 @@ add_entry(struct pl_diskstats *out, size_t *cap, const struct pl_diskstats_entry
 	return 0;
 }
 
-static int
-add_bad(struct pl_diskstats *out, size_t lineno, const char *name, const char *why)
-{
-	struct pl_diskstats_bad *v;
-
-	/* Few in a real file; doubling at powers of 2 keeps a hostile one linear. */
-	if ((out->nbad & (out->nbad - 1)) == 0) {
-		v = realloc(out->bad, (out->nbad ? out->nbad * 2 : 1) * sizeof(*v));
-		if (v == NULL)
-			return -1;
-		out->bad = v;
-	}
-	v = &out->bad[out->nbad++];
-	v->lineno = lineno;
-	pl_strlcpy(v->name, name, sizeof(v->name));
-	v->why = why;
-	return 0;
-}
 
 /* The name at *p (up to a blank or eol) into e->name, cut to fit; advances *p. Returns 0,
  * or -1 when there is none. A name no kernel gives sets *bad_name to why. */
@@ -240,7 +222,8 @@ pl_diskstats_parse(const char *buf, size_t len, struct pl_diskstats *out, char *
 			pl_snprintf(err, errlen, "more than %d devices", PL_DISKSTATS_MAX);
 			return -1;
 		}
-		if (bad_name != NULL ? add_bad(out, it.lineno, e.name, bad_name) != 0 :
+		if (bad_name != NULL ?
+		    pl_bad_line_add(&out->bad, &out->nbad, it.lineno, e.name, bad_name) != 0 :
 		    add_entry(out, &cap, &e) != 0) {
 			pl_snprintf(err, errlen, "out of memory");
 			return -1;

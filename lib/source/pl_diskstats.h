@@ -58,20 +58,12 @@ struct pl_diskstats_entry {
 	uint64_t f[PL_DS_NFIELDS];
 };
 
-/* A line whose fields are fine but whose name no kernel gives (overlong, with a control
- * byte, a blank or a byte past ASCII, "." or ".."): that device's problem, not the file's. */
-struct pl_diskstats_bad {
-	size_t lineno;
-	char name[PL_DISKSTATS_NAME_MAX];   /* as far as it goes; may hold any byte but NUL */
-	const char *why;                    /* "is an overlong device name", ... (static) */
-};
-
 /* One reading, in file order. The arrays are owned by the struct; free with
  * pl_diskstats_free. */
 struct pl_diskstats {
 	struct pl_diskstats_entry *v;
 	size_t n;
-	struct pl_diskstats_bad *bad;   /* lines left out of v, in file order */
+	struct pl_bad_line *bad;        /* lines left out of v for their names, in file order */
 	size_t nbad;
 	struct pl_names names;   /* an index of the names in v (the first of each) */
 };

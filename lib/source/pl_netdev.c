@@ -160,20 +160,6 @@ parse_line(const char *p, const char *eol, size_t lineno, struct pl_netdev_if *i
 	return 0;
 }
 
-static int
-add_bad(struct pl_netdev *out, size_t lineno, const char *name, const char *why)
-{
-	struct pl_netdev_bad *v = realloc(out->bad, (out->nbad + 1) * sizeof(*v));
-
-	if (v == NULL)
-		return -1;
-	out->bad = v;
-	v[out->nbad].lineno = lineno;
-	pl_strlcpy(v[out->nbad].name, name, sizeof(v[out->nbad].name));
-	v[out->nbad].why = why;
-	out->nbad++;
-	return 0;
-}
 
 int
 pl_netdev_parse(const char *buf, size_t len, struct pl_netdev *out, char *err, size_t errlen)
@@ -214,7 +200,8 @@ pl_netdev_parse(const char *buf, size_t len, struct pl_netdev *out, char *err, s
 				return -1;
 			}
 			if (bad_name != NULL) {
-				if (add_bad(out, it.lineno, ifc.name, bad_name) != 0) {
+				if (pl_bad_line_add(&out->bad, &out->nbad, it.lineno, ifc.name,
+						    bad_name) != 0) {
 					pl_snprintf(err, errlen, "out of memory");
 					return -1;
 				}

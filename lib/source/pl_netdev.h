@@ -36,19 +36,13 @@ struct pl_netdev_if {
 	uint64_t c[PL_ND_NFIELDS];
 };
 
-/* A line whose counters are fine but whose name no kernel gives (empty, overlong, with a
- * blank or '/', "." or "..", or seen before): that interface's problem, not the file's. */
-struct pl_netdev_bad {
-	size_t lineno;
-	char name[PL_NETDEV_NAME_MAX];   /* as far as it goes; may hold any byte but NUL */
-	const char *why;                 /* "is not a name the kernel gives", ... (static) */
-};
-
 /* One reading. The arrays are owned by the struct; free with pl_netdev_free. */
 struct pl_netdev {
 	struct pl_netdev_if *v;
 	size_t n;
-	struct pl_netdev_bad *bad;       /* lines left out of v, in file order */
+	struct pl_bad_line *bad;         /* lines left out of v for their names (empty,
+					  * overlong, with a blank or '/', "." or "..", or seen
+					  * before), in file order */
 	size_t nbad;
 	/* A hash of the names in v, so that pl_netdev_find is O(1): built by the parser
 	 * and pl_netdev_index, used while it covers all n entries (code that fills v by

@@ -794,6 +794,27 @@ START_TEST(test_one_line)
 }
 END_TEST
 
+
+/* pl_bad_line_add: kept in order, names cut to the field, the array grown past 3,000. */
+START_TEST(test_bad_line_add)
+{
+	struct pl_bad_line *v = NULL;
+	size_t n = 0;
+	char name[100];
+
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	for (size_t i = 0; i < 3000; i++)
+		ck_assert_int_eq(pl_bad_line_add(&v, &n, i + 1, i == 7 ? name : "a\x1b", "odd"), 0);
+	ck_assert_uint_eq(n, 3000);
+	ck_assert_uint_eq(v[2999].lineno, 3000);
+	ck_assert_str_eq(v[0].name, "a\x1b");
+	ck_assert_str_eq(v[0].why, "odd");
+	ck_assert_uint_eq(strlen(v[7].name), PL_BAD_NAME_MAX - 1);
+	free(v);
+}
+END_TEST
+
 TCase *
 tc_misc(void)
 {
@@ -830,5 +851,6 @@ tc_misc(void)
 	tcase_add_test(tc, test_names);
 	tcase_add_loop_test(tc, test_utf8_len, 0, N(utf8_cases));
 	tcase_add_test(tc, test_one_line);
+	tcase_add_test(tc, test_bad_line_add);
 	return tc;
 }
