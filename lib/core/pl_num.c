@@ -101,6 +101,20 @@ pl_skip_blanks(const char **p, const char *end)
 }
 
 int
+pl_scan_field_u64(const char **p, const char *end, uint64_t *out)
+{
+	const char *s = *p;
+
+	if (pl_scan_u64(p, end, out) != 0)
+		return -1;
+	if (*p < end && **p != ' ' && **p != '\t') {
+		*p = s;
+		return -1;
+	}
+	return 0;
+}
+
+int
 pl_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 {
 	const char *p = s, *end = s + strlen(s);

@@ -24,6 +24,10 @@ int pl_scan_double(const char **p, const char *end, double *out);
 
 /* Skips spaces and tabs (not newlines). */
 void pl_skip_blanks(const char **p, const char *end);
+/* One whole field of a blank-separated line (/proc/stat, diskstats, net/dev): a number
+ * that ends at a space, a tab or end ("12x" is no field). Returns 0, or -1 with *p left
+ * where it was. */
+int pl_scan_field_u64(const char **p, const char *end, uint64_t *out);
 
 /* Formats v with at most prec decimals, trailing zeros removed, never in scientific
  * notation, always with '.' as separator ("12.5", "3", "-0.25"). A value that does not

@@ -37,21 +37,6 @@ take_word(const char **p, const char *eol, char *out, size_t outlen)
 	return (int)n;
 }
 
-/* Reads one unsigned number that must end at a blank or eol. */
-static int
-take_u64(const char **p, const char *eol, uint64_t *out)
-{
-	const char *s = *p;
-
-	if (pl_scan_u64(p, eol, out) != 0)
-		return -1;
-	if (*p < eol && !is_blank(**p)) {
-		*p = s;
-		return -1;
-	}
-	return 0;
-}
-
 bool
 pl_diskstats_name_ok(const char *name)
 {
@@ -143,13 +128,13 @@ parse_line(const char *p, const char *eol, size_t lineno, struct pl_diskstats_en
 	*bad_name = NULL;
 	memset(e, 0, sizeof(*e));
 	pl_skip_blanks(&p, eol);
-	if (take_u64(&p, eol, &v) != 0 || v > UINT32_MAX) {
+	if (pl_scan_field_u64(&p, eol, &v) != 0 || v > UINT32_MAX) {
 		pl_snprintf(err, errlen, "line %zu: no major device number", lineno);
 		return -1;
 	}
 	e->major = (unsigned)v;
 	pl_skip_blanks(&p, eol);
-	if (take_u64(&p, eol, &v) != 0 || v > UINT32_MAX) {
+	if (pl_scan_field_u64(&p, eol, &v) != 0 || v > UINT32_MAX) {
 		pl_snprintf(err, errlen, "line %zu: no minor device number", lineno);
 		return -1;
 	}
@@ -165,7 +150,7 @@ parse_line(const char *p, const char *eol, size_t lineno, struct pl_diskstats_en
 		pl_skip_blanks(&p, eol);
 		if (p == eol)
 			break;
-		if (take_u64(&p, eol, &v) != 0) {
+		if (pl_scan_field_u64(&p, eol, &v) != 0) {
 			pl_snprintf(err, errlen, "line %zu (%s): field %d is not a number", lineno,
 				    shown, nf + 1);
 			return -1;
@@ -440,7 +425,7 @@ parse_mount(const char *p, const char *eol, size_t lineno, struct pl_mount *m, c
 			return -1;
 		}
 		q = w;
-		if (take_u64(&q, w + n, &v) != 0 || q != w + n) {
+		if (pl_scan_field_u64(&q, w + n, &v) != 0 || q != w + n) {
 			pl_snprintf(err, errlen, "line %zu: no mount id", lineno);
 			return -1;
 		}

@@ -81,12 +81,6 @@ pl_netdev_name_ok(const char *name)
 }
 
 static bool
-is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static bool
 starts_with(const char *p, const char *eol, const char *prefix)
 {
 	size_t n = strlen(prefix);
@@ -141,7 +135,7 @@ parse_line(const char *p, const char *eol, size_t lineno, struct pl_netdev_if *i
 				    lineno, shown, i, PL_ND_NFIELDS);
 			return -1;
 		}
-		if (pl_scan_u64(&s, eol, &ifc->c[i]) != 0 || (s < eol && !is_blank(*s))) {
+		if (pl_scan_field_u64(&s, eol, &ifc->c[i]) != 0) {
 			pl_snprintf(err, errlen, "line %zu (%s): counter %d is not a number", lineno,
 				    shown, i + 1);
 			return -1;
@@ -151,7 +145,7 @@ parse_line(const char *p, const char *eol, size_t lineno, struct pl_netdev_if *i
 	while (pl_skip_blanks(&s, eol), s < eol) {
 		uint64_t extra;
 
-		if (pl_scan_u64(&s, eol, &extra) != 0 || (s < eol && !is_blank(*s))) {
+		if (pl_scan_field_u64(&s, eol, &extra) != 0) {
 			pl_snprintf(err, errlen, "line %zu (%s): garbage after the counters", lineno,
 				    shown);
 			return -1;

@@ -44,9 +44,7 @@ parse_cpu_fields(const char *p, const char *e, struct pl_cpu_times *t)
 			break;
 		if (n == 10)
 			break;   /* fields a future kernel may add are ignored */
-		if (pl_scan_u64(&p, e, f[n]) != 0)
-			return -1;
-		if (p < e && *p != ' ' && *p != '\t')
+		if (pl_scan_field_u64(&p, e, f[n]) != 0)
 			return -1;
 		n++;
 	}

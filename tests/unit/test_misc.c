@@ -815,6 +815,29 @@ START_TEST(test_bad_line_add)
 }
 END_TEST
 
+
+/* pl_scan_field_u64: a number that is the whole field, or nothing moves. */
+START_TEST(test_scan_field)
+{
+	const char *buf = "12 34\t56x 7", *p = buf, *end = buf + strlen(buf);
+	uint64_t u = 0;
+
+	ck_assert_int_eq(pl_scan_field_u64(&p, end, &u), 0);
+	ck_assert_uint_eq(u, 12);
+	pl_skip_blanks(&p, end);
+	ck_assert_int_eq(pl_scan_field_u64(&p, end, &u), 0);
+	ck_assert_uint_eq(u, 34);
+	pl_skip_blanks(&p, end);
+	ck_assert_int_eq(pl_scan_field_u64(&p, end, &u), -1);
+	ck_assert_str_eq(p, "56x 7");
+	p += 4;
+	ck_assert_int_eq(pl_scan_field_u64(&p, end, &u), 0);    /* ends at end */
+	ck_assert_uint_eq(u, 7);
+	ck_assert_ptr_eq(p, end);
+	ck_assert_int_eq(pl_scan_field_u64(&p, end, &u), -1);
+}
+END_TEST
+
 TCase *
 tc_misc(void)
 {
@@ -827,6 +850,7 @@ tc_misc(void)
 	tcase_add_loop_test(tc, test_parse_double, 0, N(dbl_cases));
 	tcase_add_test(tc, test_parse_double_overflow);
 	tcase_add_test(tc, test_scan);
+	tcase_add_test(tc, test_scan_field);
 	tcase_add_loop_test(tc, test_fmt_num, 0, N(fmt_cases));
 	tcase_add_test(tc, test_fmt_num_small_buffer);
 	tcase_add_loop_test(tc, test_unit_suffix, 0, N(suffix_cases));
