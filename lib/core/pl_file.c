@@ -139,7 +139,10 @@ pl_read_fd(int fd, const char *name, const struct pl_file_rules *r, struct pl_bu
 	/* A regular file's size (0 for /proc files) makes one allocation the whole read,
 	 * with a byte to see the end (or that it grew) and one for the NUL. */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-		first = (uint64_t)st.st_size < r->cap ? (size_t)st.st_size + 2 : limit + 1;
+		/* Too large already: refused without reading it. */
+		if ((uint64_t)st.st_size > r->cap)
+			goto too_large;
+		first = (size_t)st.st_size + 2;
 		sized = true;
 	}
 	if (out->size < first && buf_room(out, first, secret) != 0)
@@ -168,12 +171,8 @@ pl_read_fd(int fd, const char *name, const struct pl_file_rules *r, struct pl_bu
 		if (n == 0)
 			break;
 		out->len += (size_t)n;
-		if (out->len == limit) {
-			e = EFBIG;
-			size_text(r->cap, cap, sizeof(cap));
-			pl_snprintf(err, errlen, "%s is larger than %s", name, cap);
-			goto fail;
-		}
+		if (out->len == limit)
+			goto too_large;
 		/* A file with a size (not /proc's, whose reads may stop at a page of records)
 		 * that gave less than asked is at its end: no read() to see 0. */
 		if (sized && (size_t)n < room)
@@ -181,6 +180,11 @@ pl_read_fd(int fd, const char *name, const struct pl_file_rules *r, struct pl_bu
 	}
 	out->data[out->len] = '\0';
 	return 0;
+too_large:
+	e = EFBIG;
+	size_text(r->cap, cap, sizeof(cap));
+	pl_snprintf(err, errlen, "%s is larger than %s", name, cap);
+	goto fail;
 oom:
 	e = ENOMEM;
 	pl_snprintf(err, errlen, "cannot read %s: out of memory", name);
