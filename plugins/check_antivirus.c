@@ -478,6 +478,77 @@ av_conf(const struct av_config *cfg, char *sock, size_t socklen, char *db, size_
 	pl_buf_free(&buf);
 }
 
+/* Where clamd is: its TCP address, or its unix socket (from --socket, else clamd.conf's,
+ * given in sock). */
+static void
+av_target_of(const struct av_config *cfg, const char *sock, struct av_target *t)
+{
+	memset(t, 0, sizeof(*t));
+	if (cfg->host != NULL) {
+		t->host = cfg->host;
+		pl_snprintf(t->port, sizeof(t->port), "%d", cfg->port != 0 ? cfg->port : 3310);
+		pl_snprintf(t->name, sizeof(t->name), "%s port %s", t->host, t->port);
+	} else {
+		t->path = cfg->socket != NULL ? cfg->socket : sock;
+		pl_snprintf(t->name, sizeof(t->name), "%s", t->path);
+	}
+}
+
+/* What clamd said of itself (have_v: it answered), as facts and the summary's start. */
+static void
+av_report_clamd(bool have_v, const struct pl_clamd_version *v, struct pl_result *r)
+{
+	if (!have_v) {
+		pl_result_summary_add(r, "clamd not answering");
+		return;
+	}
+	pl_result_fact(r, "engine", "%s", v->engine);
+	if (v->has_daily) {
+		pl_result_fact(r, "daily", "%llu", (unsigned long long)v->daily);
+		pl_result_fact(r, "signature_date", "%s", v->date);
+		pl_result_summary_add(r, "clamd %s daily %llu", v->engine,
+				      (unsigned long long)v->daily);
+	} else {
+		pl_result_summary_add(r, "clamd %s", v->engine);
+		pl_result_line(r, "clamd reports no daily version (no daily.* database loaded)");
+	}
+}
+
+/* The database on disk (have_h: its header was read from dbdir/file) against the clock
+ * and against what clamd has loaded. */
+static void
+av_judge_disk(const struct av_config *cfg, const struct pl_time *now, bool have_v,
+	      const struct pl_clamd_version *v, bool have_h, const struct pl_cvd_header *h,
+	      const char *file, struct pl_result *r)
+{
+	double age = have_h ? pl_time_diff(now, &h->built) : NAN;
+	/* A database from the future (a clock set back) counts as fresh, not negative. */
+	struct pl_metric *m = pl_metric_add(r, "signature_age", have_h && age < 0 ? 0 : age,
+					    PL_U_SECONDS);
+	char shown[32], date[PL_RFC3339_SIZE];
+
+	av_default(m, "2d", "7d");
+	if (!have_h) {
+		pl_metric_missing(m, PL_MISSING_LASTING, "no readable daily database",
+				  "run freshclam, check --database-dir");
+		return;
+	}
+	pl_rfc3339_format(&h->built, 0, date, sizeof(date));
+	pl_result_fact(r, "disk_daily", "%llu", (unsigned long long)h->version);
+	pl_result_summary_add(r, ", ");
+	pl_unit_human(shown, sizeof(shown), m->value, PL_U_SECONDS);
+	pl_result_summary_metric(r, m, "signatures %s old", shown);
+	pl_result_line(r, "%s/%s: daily %llu built %s, %llu signatures", cfg->dbdir, file,
+		       (unsigned long long)h->version, date, (unsigned long long)h->sigs);
+	if (have_v && v->has_daily && v->daily < h->version)
+		pl_result_finding(r, cfg->loaded_old, "clamd runs daily %llu but disk has %llu: "
+				  "run clamdscan --reload or restart clamd",
+				  (unsigned long long)v->daily, (unsigned long long)h->version);
+	else if (have_v && v->has_daily && v->daily > h->version)
+		pl_result_line(r, "clamd runs daily %llu, newer than the disk's %llu",
+			       (unsigned long long)v->daily, (unsigned long long)h->version);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -488,10 +559,8 @@ main(int argc, char **argv)
 	struct pl_common c;
 	struct pl_result r;
 	struct pl_time now;
-	struct pl_metric *m;
-	char sock[1024], db[1024], err[256], file[16], date[PL_RFC3339_SIZE];
+	char sock[1024], db[1024], err[256], file[16];
 	bool have_v, have_h;
-	double age;
 
 	pl_plugin_parse(&av_plugin, argc, argv, &cfg, &c);
 	if (cfg.port != 0 && cfg.host == NULL)
@@ -502,64 +571,16 @@ main(int argc, char **argv)
 	if (pl_clock_now(&now, err, sizeof(err)) != 0)
 		pl_die(PL_UNKNOWN, "%s", err);
 	av_conf(&cfg, sock, sizeof(sock), db, sizeof(db));
-	memset(&t, 0, sizeof(t));
-	if (cfg.host != NULL) {
-		t.host = cfg.host;
-		pl_snprintf(t.port, sizeof(t.port), "%d", cfg.port != 0 ? cfg.port : 3310);
-		pl_snprintf(t.name, sizeof(t.name), "%s port %s", t.host, t.port);
-	} else {
-		t.path = cfg.socket != NULL ? cfg.socket : sock;
-		pl_snprintf(t.name, sizeof(t.name), "%s", t.path);
-	}
+	av_target_of(&cfg, sock, &t);
 	if (cfg.dbdir == NULL)
 		cfg.dbdir = db;
 	pl_result_init(&r, av_plugin.name, av_plugin.service);
 	pl_result_summary(&r, "%s", "");
 
 	have_v = av_clamd(&t, &c, &r, &v);
-	if (have_v) {
-		pl_result_fact(&r, "engine", "%s", v.engine);
-		if (v.has_daily) {
-			pl_result_fact(&r, "daily", "%llu", (unsigned long long)v.daily);
-			pl_result_fact(&r, "signature_date", "%s", v.date);
-			pl_result_summary_add(&r, "clamd %s daily %llu", v.engine,
-					      (unsigned long long)v.daily);
-		} else {
-			pl_result_summary_add(&r, "clamd %s", v.engine);
-			pl_result_line(&r, "clamd reports no daily version (no daily.* database "
-				       "loaded)");
-		}
-	} else {
-		pl_result_summary_add(&r, "clamd not answering");
-	}
-
+	av_report_clamd(have_v, &v, &r);
 	have_h = av_disk(cfg.dbdir, &r, &h, file, sizeof(file));
-	age = have_h ? pl_time_diff(&now, &h.built) : NAN;
-	/* A database from the future (a clock set back) counts as fresh, not negative. */
-	m = pl_metric_add(&r, "signature_age", have_h && age < 0 ? 0 : age, PL_U_SECONDS);
-	av_default(m, "2d", "7d");
-	if (have_h) {
-		char shown[32];
-
-		pl_rfc3339_format(&h.built, 0, date, sizeof(date));
-		pl_result_fact(&r, "disk_daily", "%llu", (unsigned long long)h.version);
-		pl_result_summary_add(&r, ", ");
-		pl_unit_human(shown, sizeof(shown), m->value, PL_U_SECONDS);
-		pl_result_summary_metric(&r, m, "signatures %s old", shown);
-		pl_result_line(&r, "%s/%s: daily %llu built %s, %llu signatures", cfg.dbdir, file,
-			       (unsigned long long)h.version, date, (unsigned long long)h.sigs);
-		if (have_v && v.has_daily && v.daily < h.version)
-			pl_result_finding(&r, cfg.loaded_old, "clamd runs daily %llu but disk has "
-					  "%llu: run clamdscan --reload or restart clamd",
-					  (unsigned long long)v.daily,
-					  (unsigned long long)h.version);
-		else if (have_v && v.has_daily && v.daily > h.version)
-			pl_result_line(&r, "clamd runs daily %llu, newer than the disk's %llu",
-				       (unsigned long long)v.daily, (unsigned long long)h.version);
-	} else {
-		pl_metric_missing(m, PL_MISSING_LASTING, "no readable daily database",
-				  "run freshclam, check --database-dir");
-	}
+	av_judge_disk(&cfg, &now, have_v, &v, have_h, &h, file, &r);
 	if (cfg.scan_log != NULL)
 		av_scan_log(cfg.scan_log, &now, &r);
 	pl_exit(&r, &c);
