@@ -104,6 +104,9 @@ static const struct pl_option proc_opts[] = {
 	  .help = "Processes of the systemd unit UNIT ('nginx.service', 'user@1000.service', "
 		  "a slice such as 'system.slice' holds the units below it), from "
 		  "/proc/PID/cgroup: the unit is a component of the process's cgroup path. "
+		  "System units only: a user's own 'systemd --user' unit of the same name "
+		  "(below user@UID.service) is not it; select one with --cgroup and its path "
+		  "(/user.slice/user-1000.slice/user@1000.service/app.slice/NAME). "
 		  "Needs no systemd library and no D-Bus." },
 	{ .name = "cgroup", .type = PL_OPT_LIST, .arg = "PATH", .max = MAX_RULES,
 	  PL_OPT_AT(struct proc_config, cgroups), .check = check_abs, .flags = PL_OPT_IDENTITY,

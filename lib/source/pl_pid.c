@@ -360,6 +360,13 @@ pl_pid_cgroup_parse(const char *buf, size_t len, const char **path, size_t *plen
 	return -1;
 }
 
+/* True when [c, c + n) is a user manager's unit, "user@UID.service". */
+static bool
+is_user_manager(const char *c, size_t n)
+{
+	return n > 13 && memcmp(c, "user@", 5) == 0 && memcmp(c + n - 8, ".service", 8) == 0;
+}
+
 bool
 pl_cgroup_has_unit(const char *path, size_t plen, const char *unit)
 {
@@ -378,6 +385,9 @@ pl_cgroup_has_unit(const char *path, size_t plen, const char *unit)
 		e = i;
 		if (e - s == un && memcmp(path + s, unit, un) == 0)
 			return true;
+		/* Below a user's manager are that user's own units: not the system's. */
+		if (is_user_manager(path + s, e - s))
+			return false;
 	}
 	return false;
 }

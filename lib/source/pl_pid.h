@@ -97,7 +97,9 @@ int pl_pid_cgroup_parse(const char *buf, size_t len, const char **path, size_t *
 /* True when unit ("nginx.service", "user.slice") is a component of the cgroup path:
  * the unit's own cgroup is the leaf ("/system.slice/nginx.service"), a delegated
  * service's processes sit below it ("/system.slice/docker.service/x") and a slice holds
- * the units below it. */
+ * the units below it. A system unit only: the components below a user manager
+ * ("user@1000.service") are that user's units and never match (the manager itself,
+ * "user@1000.service", does and holds them; one user unit: pl_cgroup_under with its path). */
 bool pl_cgroup_has_unit(const char *path, size_t plen, const char *unit);
 /* True when the cgroup path is dir or below it ("/a/b" is below "/a", "/ab" is not;
  * "/" holds every path). */

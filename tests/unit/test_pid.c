@@ -255,6 +255,17 @@ START_TEST(cgroup)
 	ck_assert(pl_cgroup_has_unit(p, n, "system.slice"));
 	ck_assert(!pl_cgroup_has_unit(p, n, "nginx"));
 	ck_assert(!pl_cgroup_has_unit(p, n, "x.service"));
+	/* A user's own unit of the same name is not the system's. */
+	{
+		const char *u = "/user.slice/user-1000.slice/user@1000.service/app.slice/"
+				"nginx.service";
+		size_t un = strlen(u);
+
+		ck_assert(!pl_cgroup_has_unit(u, un, "nginx.service"));
+		ck_assert(!pl_cgroup_has_unit(u, un, "app.slice"));
+		ck_assert(pl_cgroup_has_unit(u, un, "user@1000.service"));
+		ck_assert(pl_cgroup_has_unit(u, un, "user-1000.slice"));
+	}
 	ck_assert(pl_cgroup_under(p, n, "/system.slice"));
 	ck_assert(pl_cgroup_under(p, n, "/system.slice/"));
 	ck_assert(pl_cgroup_under(p, n, "/"));
