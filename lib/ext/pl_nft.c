@@ -1,0 +1,696 @@
+/* pl_nft: nft -j list ruleset into the firewall model. See pl_nft.h. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pl_buf.h"
+#include "pl_json.h"
+#include "pl_nft.h"
+#include "pl_num.h"
+
+#define NOPE ((size_t)-1)
+#define RULE_TEXT_CAP ((size_t)1 << 20)
+
+/* The object's only member, for nft's {"KIND": {...}} wrappers: its key and value. */
+static const char *
+only_member(struct json_object *o, struct json_object **val)
+{
+	struct json_object_iterator it, end;
+
+	*val = NULL;
+	if (o == NULL || !json_object_is_type(o, json_type_object) ||
+	    json_object_object_length(o) != 1)
+		return NULL;
+	it = json_object_iter_begin(o);
+	end = json_object_iter_end(o);
+	if (json_object_iter_equal(&it, &end))
+		return NULL;
+	*val = json_object_iter_peek_value(&it);
+	return json_object_iter_peek_name(&it);
+}
+
+static void
+canonical(struct pl_buf *b, struct json_object *o)
+{
+	pl_buf_puts(b, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+}
+
+static void render(struct pl_buf *b, struct json_object *o);
+
+/* Elements compared as numbers when both are whole numbers, else as text, so that
+ * "{ 22, 80, 443 }" and "{ 443, 22, 80 }" normalize alike. */
+static int
+elem_cmp(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	int64_t p, q;
+
+	if (pl_parse_i64(x, INT64_MIN, INT64_MAX, &p) == 0 &&
+	    pl_parse_i64(y, INT64_MIN, INT64_MAX, &q) == 0)
+		return p < q ? -1 : p > q;
+	return strcmp(x, y);
+}
+
+/* An element of a set: {"elem": {"val": X, "counter": ..., "expires": ...}} is X. */
+static struct json_object *
+elem_value(struct json_object *e)
+{
+	struct json_object *v, *inner;
+	const char *k = only_member(e, &v);
+
+	if (k != NULL && strcmp(k, "elem") == 0 && (inner = pl_json_get(v, "val")) != NULL)
+		return inner;
+	return e;
+}
+
+/* A map element [KEY, VALUE] as "KEY : VALUE". */
+static void
+render_elem(struct pl_buf *b, struct json_object *e)
+{
+	e = elem_value(e);
+	if (json_object_is_type(e, json_type_array) && json_object_array_length(e) == 2) {
+		render(b, elem_value(json_object_array_get_idx(e, 0)));
+		pl_buf_puts(b, " : ");
+		render(b, json_object_array_get_idx(e, 1));
+	} else {
+		render(b, e);
+	}
+}
+
+/* The elements of array a, rendered, sorted, joined by sep. */
+static void
+render_sorted(struct pl_buf *b, struct json_object *a, const char *sep)
+{
+	size_t n = json_object_array_length(a);
+	char **v = calloc(n ? n : 1, sizeof(*v));
+	size_t k = 0;
+
+	if (v == NULL) {
+		b->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct pl_buf e = PL_BUF_INIT;
+
+		pl_buf_init(&e, RULE_TEXT_CAP);
+		render_elem(&e, json_object_array_get_idx(a, i));
+		v[k] = strdup(pl_buf_str(&e));
+		pl_buf_free(&e);
+		if (v[k] == NULL)
+			b->oom = true;
+		else
+			k++;
+	}
+	qsort(v, k, sizeof(*v), elem_cmp);
+	for (size_t i = 0; i < k; i++) {
+		if (i)
+			pl_buf_puts(b, sep);
+		pl_buf_puts(b, v[i]);
+		free(v[i]);
+	}
+	free(v);
+}
+
+/* A value or expression in nft's words where they are plain, else canonical JSON. */
+static void
+render(struct pl_buf *b, struct json_object *o)
+{
+	struct json_object *v;
+	const char *k;
+
+	switch (json_object_get_type(o)) {
+	case json_type_null:
+		pl_buf_puts(b, "null");
+		return;
+	case json_type_string:
+		pl_buf_puts(b, json_object_get_string(o));
+		return;
+	case json_type_int:
+	case json_type_double:
+	case json_type_boolean:
+		canonical(b, o);
+		return;
+	case json_type_array:
+		render_sorted(b, o, ",");
+		return;
+	default:
+		break;
+	}
+	k = only_member(o, &v);
+	if (k == NULL) {
+		canonical(b, o);
+		return;
+	}
+	if (strcmp(k, "set") == 0 && json_object_is_type(v, json_type_array)) {
+		pl_buf_puts(b, "{ ");
+		render_sorted(b, v, ", ");
+		pl_buf_puts(b, " }");
+	} else if (strcmp(k, "range") == 0 && json_object_is_type(v, json_type_array) &&
+		   json_object_array_length(v) == 2) {
+		render(b, json_object_array_get_idx(v, 0));
+		pl_buf_putc(b, '-');
+		render(b, json_object_array_get_idx(v, 1));
+	} else if (strcmp(k, "prefix") == 0 && pl_json_get(v, "addr") &&
+		   pl_json_get(v, "len") && json_object_object_length(v) == 2) {
+		render(b, pl_json_get(v, "addr"));
+		pl_buf_putc(b, '/');
+		render(b, pl_json_get(v, "len"));
+	} else if (strcmp(k, "payload") == 0 && pl_json_str(v, "protocol") &&
+		   pl_json_str(v, "field") && json_object_object_length(v) == 2) {
+		pl_buf_printf(b, "%s %s", pl_json_str(v, "protocol"), pl_json_str(v, "field"));
+	} else if ((strcmp(k, "meta") == 0 || strcmp(k, "ct") == 0) && pl_json_str(v, "key") &&
+		   json_object_object_length(v) == 1) {
+		pl_buf_printf(b, "%s %s", k, pl_json_str(v, "key"));
+	} else {
+		canonical(b, o);
+	}
+}
+
+/* ---- what a match tells the model ---- */
+
+static uint8_t
+proto_of(const char *s)
+{
+	if (strcmp(s, "tcp") == 0)
+		return 6;
+	if (strcmp(s, "udp") == 0)
+		return 17;
+	return 255;
+}
+
+/* The ports of a dport match's right side into rs->ports; false when they are not plain
+ * numbers and ranges (a service name, a concatenation, a set the model lacks). */
+static bool
+ports_of(struct pl_fw_ruleset *rs, size_t table, struct json_object *r)
+{
+	struct json_object *v;
+	const char *k;
+	int64_t lo, hi;
+
+	if (json_object_is_type(r, json_type_int)) {
+		lo = json_object_get_int64(r);
+		if (lo < 0 || lo > 65535)
+			return false;
+		return pl_fw_add_port(rs, (uint16_t)lo, (uint16_t)lo) == 0;
+	}
+	if (json_object_is_type(r, json_type_string)) {
+		const char *s = json_object_get_string(r);
+		size_t set;
+
+		if (s[0] != '@')
+			return false;
+		set = pl_fw_find_set(rs, table, s + 1);
+		if (set == NOPE || !rs->sets[set].ports_known)
+			return false;
+		for (size_t i = 0; i < rs->sets[set].nports; i++) {
+			struct pl_fw_ports p = rs->ports[rs->sets[set].port0 + i];
+
+			if (pl_fw_add_port(rs, p.lo, p.hi) != 0)
+				return false;
+		}
+		return true;
+	}
+	k = only_member(r, &v);
+	if (k == NULL)
+		return false;
+	if (strcmp(k, "range") == 0 && json_object_is_type(v, json_type_array) &&
+	    json_object_array_length(v) == 2 &&
+	    json_object_is_type(json_object_array_get_idx(v, 0), json_type_int) &&
+	    json_object_is_type(json_object_array_get_idx(v, 1), json_type_int)) {
+		lo = json_object_get_int64(json_object_array_get_idx(v, 0));
+		hi = json_object_get_int64(json_object_array_get_idx(v, 1));
+		if (lo < 0 || hi < 0 || lo > 65535 || hi > 65535)
+			return false;
+		return pl_fw_add_port(rs, (uint16_t)lo, (uint16_t)hi) == 0;
+	}
+	if (strcmp(k, "set") == 0 && json_object_is_type(v, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(v); i++)
+			if (!ports_of(rs, table, elem_value(json_object_array_get_idx(v, i))))
+				return false;
+		return true;
+	}
+	return false;
+}
+
+static bool
+is_dport(struct json_object *left, uint8_t *proto)
+{
+	struct json_object *p = pl_json_obj(left, "payload");
+	const char *pr = pl_json_str(p, "protocol"), *f = pl_json_str(p, "field");
+
+	if (pr == NULL || f == NULL || strcmp(f, "dport") != 0)
+		return false;
+	if (strcmp(pr, "tcp") == 0 || strcmp(pr, "udp") == 0)
+		*proto = proto_of(pr);
+	else if (strcmp(pr, "th") == 0)
+		*proto = 0;
+	else
+		return false;
+	return true;
+}
+
+static bool
+all_local_states(struct json_object *r)
+{
+	if (json_object_is_type(r, json_type_string)) {
+		const char *s = json_object_get_string(r);
+
+		return strcmp(s, "established") == 0 || strcmp(s, "related") == 0;
+	}
+	if (!json_object_is_type(r, json_type_array) || json_object_array_length(r) == 0)
+		return false;
+	for (size_t i = 0; i < json_object_array_length(r); i++)
+		if (!all_local_states(json_object_array_get_idx(r, i)))
+			return false;
+	return true;
+}
+
+static void
+match(struct pl_fw_ruleset *rs, size_t table, struct json_object *m, struct pl_fw_rule *r)
+{
+	const char *op = pl_json_str(m, "op");
+	struct json_object *left = pl_json_get(m, "left"), *right = pl_json_get(m, "right");
+	bool eq = op != NULL && (strcmp(op, "==") == 0 || strcmp(op, "in") == 0);
+	bool ne = op != NULL && strcmp(op, "!=") == 0;
+	struct json_object *meta = pl_json_obj(left, "meta"), *ct = pl_json_obj(left, "ct");
+	const char *key = pl_json_str(meta, "key");
+	const char *pr = pl_json_str(pl_json_obj(left, "payload"), "protocol");
+	uint8_t proto;
+
+	if (is_dport(left, &proto)) {
+		size_t before = rs->nports;
+
+		if (r->has_dport || !(eq || ne)) {
+			r->other = true;   /* two port matches, or "<": not modelled */
+			r->dport_unknown = true;
+			return;
+		}
+		r->has_dport = true;
+		r->dport_neg = ne;
+		if (proto != 0)
+			r->proto = proto;
+		r->port0 = before;
+		if (!ports_of(rs, table, right)) {
+			rs->nports = before;
+			r->dport_unknown = true;
+		}
+		r->nports = rs->nports - r->port0;
+		return;
+	}
+	if (key != NULL && strcmp(key, "l4proto") == 0 && eq &&
+	    json_object_is_type(right, json_type_string)) {
+		r->proto = proto_of(json_object_get_string(right));
+		return;
+	}
+	if (key != NULL && strcmp(key, "nfproto") == 0 && eq &&
+	    json_object_is_type(right, json_type_string)) {
+		const char *f = json_object_get_string(right);
+
+		r->families &= strcmp(f, "ipv4") == 0 ? PL_FW_V4 : strcmp(f, "ipv6") == 0 ?
+			       PL_FW_V6 : 0;
+		return;
+	}
+	if (key != NULL && (strcmp(key, "iif") == 0 || strcmp(key, "iifname") == 0) && eq &&
+	    json_object_is_type(right, json_type_string) &&
+	    strcmp(json_object_get_string(right), "lo") == 0) {
+		r->local = true;
+		return;
+	}
+	if (ct != NULL && strcmp(pl_json_str(ct, "key") ? pl_json_str(ct, "key") : "", "state") == 0 &&
+	    eq && all_local_states(right)) {
+		r->local = true;
+		return;
+	}
+	/* An address of one family restricts the rule to it. */
+	if (pr != NULL && strcmp(pr, "ip") == 0)
+		r->families &= PL_FW_V4;
+	else if (pr != NULL && strcmp(pr, "ip6") == 0)
+		r->families &= PL_FW_V6;
+	r->other = true;
+}
+
+static enum pl_fw_verdict
+verdict_of(const char *k, struct json_object *v, const char **target)
+{
+	*target = NULL;
+	if (strcmp(k, "accept") == 0)
+		return PL_FW_ACCEPT;
+	if (strcmp(k, "drop") == 0)
+		return PL_FW_DROP;
+	if (strcmp(k, "reject") == 0)
+		return PL_FW_REJECT;
+	if (strcmp(k, "return") == 0)
+		return PL_FW_RETURN;
+	if (strcmp(k, "queue") == 0)
+		return PL_FW_QUEUE;
+	if (strcmp(k, "jump") == 0 || strcmp(k, "goto") == 0) {
+		*target = pl_json_str(v, "target");
+		return k[0] == 'j' ? PL_FW_JUMP : PL_FW_GOTO;
+	}
+	return PL_FW_NONE;
+}
+
+/* A verdict map's entries into rs->vmaps; bykey: its key is a destination port. */
+static void
+vmap_entries(struct pl_fw_ruleset *rs, struct json_object *elems, bool byport)
+{
+	for (size_t i = 0; i < json_object_array_length(elems); i++) {
+		struct json_object *e = elem_value(json_object_array_get_idx(elems, i)), *val;
+		struct pl_fw_vmap m;
+		const char *vk, *target;
+		size_t before = rs->nports;
+
+		memset(&m, 0, sizeof(m));
+		if (!json_object_is_type(e, json_type_array) || json_object_array_length(e) != 2)
+			continue;
+		vk = only_member(json_object_array_get_idx(e, 1), &val);
+		if (vk == NULL)
+			continue;
+		m.verdict = verdict_of(vk, val, &target);
+		m.target = (char *)target;
+		m.any = true;
+		if (byport && ports_of(rs, NOPE, elem_value(json_object_array_get_idx(e, 0))) &&
+		    rs->nports == before + 1) {
+			m.any = false;
+			m.p = rs->ports[before];
+		}
+		rs->nports = before;
+		pl_fw_add_vmap(rs, &m);
+	}
+}
+
+/* One expression of a rule: its words in text, its meaning in r. */
+static void
+statement(struct pl_fw_ruleset *rs, size_t table, struct json_object *x, struct pl_fw_rule *r,
+	  struct pl_buf *text)
+{
+	struct json_object *v;
+	const char *k = only_member(x, &v), *target;
+	enum pl_fw_verdict vd;
+
+	if (k == NULL) {
+		r->other = true;
+		pl_buf_puts(text, text->len ? " " : "");
+		canonical(text, x);
+		return;
+	}
+	if (strcmp(k, "counter") == 0)
+		return;   /* counts, never filters: noise for the hash */
+	pl_buf_puts(text, text->len ? " " : "");
+	if (strcmp(k, "match") == 0) {
+		const char *op = pl_json_str(v, "op");
+
+		render(text, pl_json_get(v, "left"));
+		if (op != NULL && strcmp(op, "==") != 0 && strcmp(op, "in") != 0)
+			pl_buf_printf(text, " %s", op);
+		pl_buf_putc(text, ' ');
+		render(text, pl_json_get(v, "right"));
+		match(rs, table, v, r);
+		return;
+	}
+	vd = verdict_of(k, v, &target);
+	if (vd != PL_FW_NONE) {
+		pl_buf_puts(text, k);
+		if (target)
+			pl_buf_printf(text, " %s", target);
+		else if (v != NULL && !json_object_is_type(v, json_type_null)) {
+			pl_buf_putc(text, ' ');
+			canonical(text, v);
+		}
+		r->verdict = vd;
+		free(r->target);
+		r->target = target ? strdup(target) : NULL;
+		return;
+	}
+	if (strcmp(k, "vmap") == 0) {
+		struct json_object *key = pl_json_get(v, "key"), *data = pl_json_get(v, "data");
+		uint8_t proto = 0;
+		bool byport = is_dport(key, &proto);
+
+		render(text, key);
+		pl_buf_puts(text, " vmap ");
+		render(text, data);
+		r->verdict = PL_FW_VMAP;
+		r->vmap0 = rs->nvmaps;
+		if (byport && proto)
+			r->proto = proto;
+		if (json_object_is_type(data, json_type_string) &&
+		    json_object_get_string(data)[0] == '@') {
+			size_t s = pl_fw_find_set(rs, table, json_object_get_string(data) + 1);
+
+			if (s != NOPE && rs->sets[s].is_vmap) {
+				for (size_t i = 0; i < rs->sets[s].nvmap; i++) {
+					struct pl_fw_vmap m = rs->vmaps[rs->sets[s].vmap0 + i];
+
+					m.any = m.any || !byport;
+					pl_fw_add_vmap(rs, &m);
+				}
+			} else {
+				struct pl_fw_vmap m = { true, { 0, 0 }, PL_FW_QUEUE, NULL };
+
+				pl_fw_add_vmap(rs, &m);   /* unknown: may accept */
+			}
+		} else if (only_member(data, &v) != NULL && json_object_is_type(v, json_type_array)) {
+			vmap_entries(rs, v, byport);
+		}
+		r->nvmap = rs->nvmaps - r->vmap0;
+		return;
+	}
+	if (strcmp(k, "xt") == 0) {
+		const char *type = pl_json_str(v, "type"), *name = pl_json_str(v, "name");
+
+		pl_buf_printf(text, "xt %s %s", type ? type : "?", name ? name : "?");
+		if (type != NULL && strcmp(type, "target") == 0 && name != NULL) {
+			if (strcmp(name, "REJECT") == 0)
+				r->verdict = PL_FW_REJECT;
+			else if (strcmp(name, "DROP") == 0)
+				r->verdict = PL_FW_DROP;
+			else if (strcmp(name, "ACCEPT") == 0)
+				r->verdict = PL_FW_ACCEPT;
+		} else if (type == NULL || name == NULL || strcmp(name, "comment") != 0) {
+			r->other = true;   /* an iptables match nft cannot show (a comment is none) */
+		}
+		return;
+	}
+	canonical(text, x);
+	/* Statements that only act (log, nat, set a mark) are no condition; anything else
+	 * (limit, quota, an expression this parser does not know) may be one. */
+	if (strcmp(k, "log") != 0 && strcmp(k, "mangle") != 0 && strcmp(k, "snat") != 0 &&
+	    strcmp(k, "dnat") != 0 && strcmp(k, "masquerade") != 0 &&
+	    strcmp(k, "redirect") != 0 && strcmp(k, "notrack") != 0 && strcmp(k, "set") != 0)
+		r->other = true;
+}
+
+/* ---- objects ---- */
+
+static int
+fail(char *err, size_t errlen, size_t idx, const char *what)
+{
+	pl_snprintf(err, errlen, "object %zu of the nftables array: %s", idx + 1, what);
+	return -1;
+}
+
+static size_t
+table_of(struct pl_fw_ruleset *rs, struct json_object *o)
+{
+	const char *fam = pl_json_str(o, "family"), *t = pl_json_str(o, "table");
+
+	if (fam == NULL || t == NULL)
+		return NOPE;
+	return pl_fw_find_table(rs, PL_FW_SRC_NFT, fam, t);
+}
+
+static bool
+name_ok(const char *s)
+{
+	return s != NULL && s[0] != '\0' && strlen(s) < PL_FW_NAME_MAX;
+}
+
+static int
+add_table(struct pl_fw_ruleset *rs, struct json_object *v, size_t i, char *err, size_t errlen)
+{
+	const char *fam = pl_json_str(v, "family"), *name = pl_json_str(v, "name");
+
+	if (fam == NULL || !name_ok(name) || strlen(fam) >= 16)
+		return fail(err, errlen, i, "a table without a family or name");
+	if (pl_fw_find_table(rs, PL_FW_SRC_NFT, fam, name) != NOPE)
+		return fail(err, errlen, i, "a table listed twice");
+	return pl_fw_add_table(rs, PL_FW_SRC_NFT, fam, name) == NOPE ? -1 : 0;
+}
+
+static int
+add_chain(struct pl_fw_ruleset *rs, struct json_object *v, size_t i, char *err, size_t errlen)
+{
+	const char *name = pl_json_str(v, "name"), *hook = pl_json_str(v, "hook");
+	const char *type = pl_json_str(v, "type"), *policy = pl_json_str(v, "policy");
+	size_t t = table_of(rs, v), c;
+	struct pl_fw_chain *ch;
+	int64_t prio = 0;
+
+	if (t == NOPE)
+		return fail(err, errlen, i, "a chain of a table not listed before it");
+	if (!name_ok(name))
+		return fail(err, errlen, i, "a chain without a name");
+	if (pl_fw_find_chain(rs, t, name) != NOPE)
+		return fail(err, errlen, i, "a chain listed twice");
+	c = pl_fw_add_chain(rs, t, name);
+	if (c == NOPE)
+		return -1;
+	ch = &rs->chains[c];
+	if (hook != NULL) {
+		ch->base = true;
+		pl_strlcpy(ch->hook, hook, sizeof(ch->hook));
+		pl_strlcpy(ch->type, type ? type : "filter", sizeof(ch->type));
+		(void)pl_json_int(v, "prio", &prio);
+		ch->prio = prio;
+		ch->policy = policy != NULL && strcmp(policy, "drop") == 0 ? PL_FW_DROP : PL_FW_ACCEPT;
+	}
+	return 0;
+}
+
+/* A set or map: its normalized text (the members but family, name, table and handle,
+ * and its elements sorted), and its ports or port verdicts when it has them. */
+static int
+add_set(struct pl_fw_ruleset *rs, struct json_object *v, bool map, size_t i, char *err,
+	size_t errlen)
+{
+	const char *name = pl_json_str(v, "name"), *type = pl_json_str(v, "type");
+	const char *mapto = pl_json_str(v, "map");
+	struct json_object *elem = pl_json_arr(v, "elem"), *rest, *flags = pl_json_get(v, "flags");
+	struct pl_buf text = PL_BUF_INIT;
+	size_t t = table_of(rs, v), s;
+	bool dynamic = false;
+	int rc = 0;
+
+	if (t == NOPE)
+		return fail(err, errlen, i, "a set of a table not listed before it");
+	if (!name_ok(name))
+		return fail(err, errlen, i, "a set without a name");
+	if (flags != NULL) {
+		const char *fl = json_object_to_json_string_ext(flags, JSON_C_TO_STRING_PLAIN);
+
+		dynamic = strstr(fl, "\"dynamic\"") != NULL || strstr(fl, "\"timeout\"") != NULL;
+	}
+	rest = json_object_new_object();
+	if (rest == NULL)
+		return -1;
+	json_object_object_foreach(v, key, val) {
+		if (strcmp(key, "family") && strcmp(key, "name") && strcmp(key, "table") &&
+		    strcmp(key, "handle") && strcmp(key, "elem"))
+			json_object_object_add(rest, key, json_object_get(val));
+	}
+	pl_buf_init(&text, PL_BUF_DEFAULT_CAP);
+	pl_buf_puts(&text, map ? "map " : "");
+	canonical(&text, rest);
+	json_object_put(rest);
+	if (elem != NULL && dynamic) {
+		pl_buf_puts(&text, " elements (filled by the kernel: left out)");
+	} else if (elem != NULL) {
+		pl_buf_puts(&text, " elements ");
+		render_sorted(&text, elem, ",");
+	}
+	s = pl_fw_add_set(rs, t, name, pl_buf_str(&text));
+	pl_buf_free(&text);
+	if (s == NOPE)
+		return -1;
+	if (type != NULL && strcmp(type, "inet_service") == 0 && elem != NULL && !dynamic) {
+		struct pl_fw_set *st = &rs->sets[s];
+
+		if (!map) {
+			st->port0 = rs->nports;
+			st->ports_known = true;
+			for (size_t k = 0; k < json_object_array_length(elem); k++)
+				if (!ports_of(rs, t, elem_value(json_object_array_get_idx(elem, k))))
+					st->ports_known = false;
+			st->nports = rs->nports - st->port0;
+		} else if (mapto != NULL && strcmp(mapto, "verdict") == 0) {
+			st->is_vmap = true;
+			st->vmap0 = rs->nvmaps;
+			vmap_entries(rs, elem, true);
+			st->nvmap = rs->nvmaps - st->vmap0;
+		}
+	}
+	return rc;
+}
+
+static int
+add_rule(struct pl_fw_ruleset *rs, struct json_object *v, size_t i, char *err, size_t errlen)
+{
+	const char *chain = pl_json_str(v, "chain"), *comment = pl_json_str(v, "comment");
+	struct json_object *expr = pl_json_arr(v, "expr");
+	size_t t = table_of(rs, v), c;
+	struct pl_buf text = PL_BUF_INIT;
+	struct pl_fw_rule r;
+	int rc = 0;
+
+	if (t == NOPE)
+		return fail(err, errlen, i, "a rule of a table not listed");
+	if (chain == NULL || (c = pl_fw_find_chain(rs, t, chain)) == NOPE)
+		return fail(err, errlen, i, "a rule of a chain not listed");
+	if (expr == NULL)
+		return fail(err, errlen, i, "a rule without an expr array");
+	memset(&r, 0, sizeof(r));
+	r.families = pl_fw_table_families(&rs->tables[t]);
+	pl_buf_init(&text, RULE_TEXT_CAP);
+	for (size_t k = 0; k < json_object_array_length(expr); k++)
+		statement(rs, t, json_object_array_get_idx(expr, k), &r, &text);
+	if (comment != NULL)
+		pl_buf_printf(&text, "%scomment \"%s\"", text.len ? " " : "", comment);
+	r.text = (char *)pl_buf_str(&text);
+	if (pl_fw_add_rule(rs, c, &r) == NOPE)
+		rc = -1;
+	free(r.target);
+	pl_buf_free(&text);
+	return rc;
+}
+
+int
+pl_nft_parse(const char *buf, size_t len, struct pl_fw_ruleset *rs, char *err, size_t errlen)
+{
+	char why[256];
+	struct json_object *doc = pl_json_parse(buf, len, why, sizeof(why)), *arr;
+	int rc = 0;
+
+	err[0] = '\0';
+	if (doc == NULL) {
+		pl_snprintf(err, errlen, "not JSON: %s", why);
+		return -1;
+	}
+	arr = pl_json_arr(doc, "nftables");
+	if (arr == NULL) {
+		json_object_put(doc);
+		pl_snprintf(err, errlen, "no \"nftables\" array: not the output of nft -j list ruleset");
+		return -1;
+	}
+	/* Tables, chains and sets first, so that a rule may name any of them. */
+	for (int pass = 0; pass < 2 && rc == 0; pass++) {
+		for (size_t i = 0; i < json_object_array_length(arr) && rc == 0; i++) {
+			struct json_object *v;
+			const char *k = only_member(json_object_array_get_idx(arr, i), &v);
+
+			if (k == NULL) {
+				rc = fail(err, errlen, i, "not an object with one member");
+				break;
+			}
+			if (v != NULL && !json_object_is_type(v, json_type_object)) {
+				rc = fail(err, errlen, i, "a member that is not an object");
+				break;
+			}
+			if (pass == 0 && strcmp(k, "table") == 0)
+				rc = add_table(rs, v, i, err, errlen);
+			else if (pass == 0 && strcmp(k, "chain") == 0)
+				rc = add_chain(rs, v, i, err, errlen);
+			else if (pass == 0 && (strcmp(k, "set") == 0 || strcmp(k, "map") == 0))
+				rc = add_set(rs, v, k[0] == 'm', i, err, errlen);
+			else if (pass == 1 && strcmp(k, "rule") == 0)
+				rc = add_rule(rs, v, i, err, errlen);
+		}
+	}
+	json_object_put(doc);
+	if (rc == 0 && pl_fw_finish(rs) != 0)
+		rc = -1;
+	if (rc != 0 && err[0] == '\0')
+		pl_snprintf(err, errlen, "out of memory or more objects than %d", PL_FW_MAX_OBJECTS);
+	return rc;
+}

@@ -1,0 +1,1341 @@
+/* pl_firewall: the firewall model, the iptables-save parser and the judgements (see
+ * pl_firewall.h). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pl_buf.h"
+#include "pl_firewall.h"
+#include "pl_num.h"
+#include "pl_text.h"
+
+#define NOPE ((size_t)-1)
+
+static const char *const family_names[] = { "ip", "ip6", "inet", "arp", "bridge", "netdev" };
+
+void
+pl_fw_init(struct pl_fw_ruleset *rs)
+{
+	memset(rs, 0, sizeof(*rs));
+}
+
+void
+pl_fw_free(struct pl_fw_ruleset *rs)
+{
+	for (size_t i = 0; i < rs->ntables; i++)
+		free(rs->tables[i].name);
+	for (size_t i = 0; i < rs->nchains; i++)
+		free(rs->chains[i].name);
+	for (size_t i = 0; i < rs->nrules; i++) {
+		free(rs->rules[i].text);
+		free(rs->rules[i].target);
+	}
+	for (size_t i = 0; i < rs->nsets; i++) {
+		free(rs->sets[i].name);
+		free(rs->sets[i].text);
+	}
+	for (size_t i = 0; i < rs->nvmaps; i++)
+		free(rs->vmaps[i].target);
+	free(rs->tables);
+	free(rs->chains);
+	free(rs->rules);
+	free(rs->sets);
+	free(rs->ports);
+	free(rs->vmaps);
+	memset(rs, 0, sizeof(*rs));
+}
+
+/* Makes room for one more element of size sz in *v (n used, *cap allocated), up to max.
+ * Returns 0, or -1 (rs->oom set by the caller). */
+static int
+grow(void **v, size_t n, size_t *cap, size_t sz, size_t max)
+{
+	void *p;
+	size_t nc;
+
+	if (n < *cap)
+		return 0;
+	if (n >= max)
+		return -1;
+	nc = *cap ? *cap * 2 : 16;
+	if (nc > max)
+		nc = max;
+	p = realloc(*v, nc * sz);
+	if (p == NULL)
+		return -1;
+	*v = p;
+	*cap = nc;
+	return 0;
+}
+
+static char *
+dup_str(struct pl_fw_ruleset *rs, const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	if (d == NULL)
+		rs->oom = true;
+	return d;
+}
+
+size_t
+pl_fw_find_table(const struct pl_fw_ruleset *rs, enum pl_fw_source src, const char *family,
+		 const char *name)
+{
+	for (size_t i = 0; i < rs->ntables; i++)
+		if (rs->tables[i].source == src && strcmp(rs->tables[i].family_name, family) == 0 &&
+		    strcmp(rs->tables[i].name, name) == 0)
+			return i;
+	return NOPE;
+}
+
+size_t
+pl_fw_add_table(struct pl_fw_ruleset *rs, enum pl_fw_source src, const char *family,
+		const char *name)
+{
+	struct pl_fw_table *t;
+	size_t i;
+
+	if (grow((void **)&rs->tables, rs->ntables, &rs->tables_cap, sizeof(*t),
+		 PL_FW_MAX_OBJECTS) != 0) {
+		rs->oom = true;
+		return NOPE;
+	}
+	t = &rs->tables[rs->ntables];
+	memset(t, 0, sizeof(*t));
+	t->source = src;
+	t->family = PL_FW_FAM_OTHER;
+	for (i = 0; i < sizeof(family_names) / sizeof(family_names[0]); i++)
+		if (strcmp(family, family_names[i]) == 0)
+			t->family = (enum pl_fw_family)i;
+	pl_strlcpy(t->family_name, family, sizeof(t->family_name));
+	t->name = dup_str(rs, name);
+	if (t->name == NULL)
+		return NOPE;
+	return rs->ntables++;
+}
+
+size_t
+pl_fw_find_chain(const struct pl_fw_ruleset *rs, size_t t, const char *name)
+{
+	for (size_t i = 0; i < rs->nchains; i++)
+		if (rs->chains[i].table == t && strcmp(rs->chains[i].name, name) == 0)
+			return i;
+	return NOPE;
+}
+
+size_t
+pl_fw_add_chain(struct pl_fw_ruleset *rs, size_t t, const char *name)
+{
+	struct pl_fw_chain *c;
+
+	if (grow((void **)&rs->chains, rs->nchains, &rs->chains_cap, sizeof(*c),
+		 PL_FW_MAX_OBJECTS) != 0) {
+		rs->oom = true;
+		return NOPE;
+	}
+	c = &rs->chains[rs->nchains];
+	memset(c, 0, sizeof(*c));
+	c->table = t;
+	c->policy = PL_FW_ACCEPT;
+	c->name = dup_str(rs, name);
+	if (c->name == NULL)
+		return NOPE;
+	return rs->nchains++;
+}
+
+size_t
+pl_fw_add_rule(struct pl_fw_ruleset *rs, size_t c, const struct pl_fw_rule *r)
+{
+	struct pl_fw_rule *d;
+
+	if (grow((void **)&rs->rules, rs->nrules, &rs->rules_cap, sizeof(*d),
+		 PL_FW_MAX_RULES) != 0) {
+		rs->oom = true;
+		return NOPE;
+	}
+	d = &rs->rules[rs->nrules];
+	*d = *r;
+	d->chain = c;
+	d->text = dup_str(rs, r->text);
+	d->target = r->target ? dup_str(rs, r->target) : NULL;
+	if (d->text == NULL || (r->target && d->target == NULL)) {
+		free(d->text);
+		free(d->target);
+		return NOPE;
+	}
+	return rs->nrules++;
+}
+
+int
+pl_fw_add_port(struct pl_fw_ruleset *rs, uint16_t lo, uint16_t hi)
+{
+	if (grow((void **)&rs->ports, rs->nports, &rs->ports_cap, sizeof(*rs->ports),
+		 PL_FW_MAX_PORTS) != 0) {
+		rs->oom = true;
+		return -1;
+	}
+	rs->ports[rs->nports].lo = lo < hi ? lo : hi;
+	rs->ports[rs->nports].hi = lo < hi ? hi : lo;
+	rs->nports++;
+	return 0;
+}
+
+int
+pl_fw_add_vmap(struct pl_fw_ruleset *rs, const struct pl_fw_vmap *v)
+{
+	struct pl_fw_vmap *d;
+
+	if (grow((void **)&rs->vmaps, rs->nvmaps, &rs->vmaps_cap, sizeof(*d),
+		 PL_FW_MAX_PORTS) != 0) {
+		rs->oom = true;
+		return -1;
+	}
+	d = &rs->vmaps[rs->nvmaps];
+	*d = *v;
+	d->target = v->target ? dup_str(rs, v->target) : NULL;
+	if (v->target && d->target == NULL)
+		return -1;
+	rs->nvmaps++;
+	return 0;
+}
+
+size_t
+pl_fw_find_set(const struct pl_fw_ruleset *rs, size_t t, const char *name)
+{
+	for (size_t i = 0; i < rs->nsets; i++)
+		if (rs->sets[i].table == t && strcmp(rs->sets[i].name, name) == 0)
+			return i;
+	return NOPE;
+}
+
+size_t
+pl_fw_add_set(struct pl_fw_ruleset *rs, size_t t, const char *name, const char *text)
+{
+	struct pl_fw_set *s;
+
+	if (grow((void **)&rs->sets, rs->nsets, &rs->sets_cap, sizeof(*s),
+		 PL_FW_MAX_OBJECTS) != 0) {
+		rs->oom = true;
+		return NOPE;
+	}
+	s = &rs->sets[rs->nsets];
+	memset(s, 0, sizeof(*s));
+	s->table = t;
+	s->name = dup_str(rs, name);
+	s->text = dup_str(rs, text);
+	if (s->name == NULL || s->text == NULL) {
+		free(s->name);
+		free(s->text);
+		return NOPE;
+	}
+	return rs->nsets++;
+}
+
+/* (chain, position) pairs: sorting them keeps each chain's rules in their order. */
+static int
+rule_by_chain_pair(const void *a, const void *b)
+{
+	const size_t *x = a, *y = b;
+
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+int
+pl_fw_finish(struct pl_fw_ruleset *rs)
+{
+	size_t *seq;
+	struct pl_fw_rule *tmp;
+
+	/* qsort is not stable: sort (chain, position) pairs instead of the rules. */
+	seq = malloc((rs->nrules ? rs->nrules : 1) * 2 * sizeof(*seq));
+	tmp = malloc((rs->nrules ? rs->nrules : 1) * sizeof(*tmp));
+	if (seq == NULL || tmp == NULL) {
+		free(seq);
+		free(tmp);
+		rs->oom = true;
+		return -1;
+	}
+	for (size_t i = 0; i < rs->nrules; i++) {
+		seq[2 * i] = rs->rules[i].chain;
+		seq[2 * i + 1] = i;
+	}
+	qsort(seq, rs->nrules, 2 * sizeof(*seq), rule_by_chain_pair);
+	for (size_t i = 0; i < rs->nrules; i++)
+		tmp[i] = rs->rules[seq[2 * i + 1]];
+	if (rs->nrules > 0)
+		memcpy(rs->rules, tmp, rs->nrules * sizeof(*tmp));
+	free(seq);
+	free(tmp);
+	for (size_t c = 0; c < rs->nchains; c++)
+		rs->chains[c].nrules = 0;
+	for (size_t i = rs->nrules; i-- > 0;) {
+		struct pl_fw_chain *c = &rs->chains[rs->rules[i].chain];
+
+		c->first = i;
+		c->nrules++;
+	}
+	return rs->oom ? -1 : 0;
+}
+
+size_t
+pl_fw_supersede(struct pl_fw_ruleset *rs)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rs->ntables; i++) {
+		struct pl_fw_table *t = &rs->tables[i];
+		size_t o;
+
+		if (t->source != PL_FW_SRC_IPT_NFT)
+			continue;
+		o = pl_fw_find_table(rs, PL_FW_SRC_NFT, t->family_name, t->name);
+		if (o != NOPE && !rs->tables[o].skip) {
+			rs->tables[o].skip = true;
+			n++;
+		}
+	}
+	return n;
+}
+
+unsigned
+pl_fw_table_families(const struct pl_fw_table *t)
+{
+	switch (t->family) {
+	case PL_FW_FAM_IP:
+		return PL_FW_V4;
+	case PL_FW_FAM_IP6:
+		return PL_FW_V6;
+	case PL_FW_FAM_INET:
+		return PL_FW_V4 | PL_FW_V6;
+	default:
+		return 0;
+	}
+}
+
+const char *
+pl_fw_verdict_name(enum pl_fw_verdict v)
+{
+	static const char *const n[] = { "continue", "accept", "drop", "reject", "jump",
+					 "goto", "return", "queue", "vmap" };
+
+	return (unsigned)v < sizeof(n) / sizeof(n[0]) ? n[v] : "?";
+}
+
+const char *
+pl_fw_source_name(enum pl_fw_source s)
+{
+	return s == PL_FW_SRC_NFT ? "nft" : s == PL_FW_SRC_IPT_NFT ? "iptables-nft" :
+	       "iptables-legacy";
+}
+
+/* ---- iptables-save ---- */
+
+#define IPT_TOKENS 256
+
+/* Splits a rule line into tokens, honouring iptables-save's double quotes (with \" and
+ * \\ inside). Returns the number of tokens, or -1 when there are too many or a quote is
+ * not closed. Tokens point into buf, which is rewritten in place. */
+static int
+ipt_tokens(char *s, char **tok, int max)
+{
+	int n = 0;
+
+	for (;;) {
+		char *w;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0')
+			return n;
+		if (n == max)
+			return -1;
+		w = s;
+		tok[n++] = w;
+		if (*s == '"') {
+			s++;
+			while (*s && *s != '"') {
+				if (*s == '\\' && s[1])
+					s++;
+				*w++ = *s++;
+			}
+			if (*s != '"')
+				return -1;
+			s++;
+		} else {
+			while (*s && *s != ' ' && *s != '\t')
+				*w++ = *s++;
+		}
+		if (*s)
+			s++;
+		*w = '\0';
+	}
+}
+
+static int
+ipt_port(const char *s, uint16_t *out)
+{
+	int64_t v;
+
+	if (pl_parse_i64(s, 0, 65535, &v) != 0)
+		return -1;
+	*out = (uint16_t)v;
+	return 0;
+}
+
+/* "22", "1000:2000", "22,80,443", "1000:2000,3306" into rs->ports. */
+static int
+ipt_ports(struct pl_fw_ruleset *rs, const char *s, bool list)
+{
+	char part[64];
+
+	while (*s) {
+		const char *e = list ? strchr(s, ',') : NULL;
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		char *colon;
+		uint16_t lo = 0, hi = 65535;
+
+		if (n == 0 || n >= sizeof(part))
+			return -1;
+		memcpy(part, s, n);
+		part[n] = '\0';
+		colon = strchr(part, ':');
+		if (colon) {
+			*colon = '\0';
+			/* "1000:" is up to 65535, ":1000" from 0 */
+			if ((part[0] && ipt_port(part, &lo) != 0) ||
+			    (colon[1] && ipt_port(colon + 1, &hi) != 0))
+				return -1;
+			if (!part[0])
+				lo = 0;
+			if (!colon[1])
+				hi = 65535;
+		} else {
+			if (ipt_port(part, &lo) != 0)
+				return -1;
+			hi = lo;
+		}
+		if (pl_fw_add_port(rs, lo, hi) != 0)
+			return -1;
+		s += n;
+		if (*s == ',')
+			s++;
+	}
+	return 0;
+}
+
+static uint8_t
+proto_number(const char *p)
+{
+	if (strcmp(p, "tcp") == 0 || strcmp(p, "6") == 0)
+		return 6;
+	if (strcmp(p, "udp") == 0 || strcmp(p, "17") == 0)
+		return 17;
+	if (strcmp(p, "all") == 0 || strcmp(p, "0") == 0)
+		return 0;
+	return 255;
+}
+
+/* Only RELATED and ESTABLISHED (any case, comma-separated): no new connection. */
+static bool
+ct_local_only(const char *s)
+{
+	char w[32];
+
+	if (*s == '\0')
+		return false;
+	while (*s) {
+		size_t n = strcspn(s, ",");
+
+		if (n >= sizeof(w))
+			return false;
+		for (size_t i = 0; i < n; i++)
+			w[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]);
+		w[n] = '\0';
+		if (strcmp(w, "established") != 0 && strcmp(w, "related") != 0)
+			return false;
+		s += n;
+		if (*s == ',')
+			s++;
+	}
+	return true;
+}
+
+/* Options of a rule that take no value (most take one). */
+static bool
+ipt_flag(const char *o)
+{
+	static const char *const flags[] = { "--syn", "-f", "--fragment", "--rcheck",
+					     "--update", "--set", "--remove", "--rsource",
+					     "--rdest", "--strict", "--physdev-is-in",
+					     "--physdev-is-out", "--physdev-is-bridged", NULL };
+
+	for (size_t i = 0; flags[i]; i++)
+		if (strcmp(o, flags[i]) == 0)
+			return true;
+	return false;
+}
+
+/* One "-A CHAIN ..." line (without "-A CHAIN"): fills r and the normalized text. */
+static int
+ipt_rule(struct pl_fw_ruleset *rs, size_t t, char **tok, int n, struct pl_fw_rule *r,
+	 struct pl_buf *text, char *err, size_t errlen)
+{
+	bool neg = false;
+	int i = 0;
+
+	r->families = pl_fw_table_families(&rs->tables[t]);
+	r->port0 = rs->nports;
+	while (i < n) {
+		const char *o = tok[i];
+		const char *v = i + 1 < n ? tok[i + 1] : NULL;
+
+		if (strcmp(o, "-c") == 0 && i + 2 < n) {   /* counters of iptables-save -c */
+			i += 3;
+			continue;
+		}
+		if (strcmp(o, "!") == 0) {
+			neg = true;
+			pl_buf_puts(text, text->len ? " !" : "!");
+			i++;
+			continue;
+		}
+		if (strcmp(o, "-j") == 0 || strcmp(o, "--jump") == 0 || strcmp(o, "-g") == 0 ||
+		    strcmp(o, "--goto") == 0) {
+			bool go = o[1] == 'g' || o[2] == 'g';
+
+			if (v == NULL) {
+				pl_snprintf(err, errlen, "%s without a target", o);
+				return -1;
+			}
+			/* The target's own options follow it: part of the text, not of the
+			 * match. */
+			for (int k = i; k < n; k++) {
+				pl_buf_puts(text, text->len ? " " : "");
+				pl_buf_puts(text, tok[k]);
+			}
+			if (strcmp(v, "ACCEPT") == 0)
+				r->verdict = PL_FW_ACCEPT;
+			else if (strcmp(v, "DROP") == 0)
+				r->verdict = PL_FW_DROP;
+			else if (strcmp(v, "REJECT") == 0)
+				r->verdict = PL_FW_REJECT;
+			else if (strcmp(v, "RETURN") == 0)
+				r->verdict = PL_FW_RETURN;
+			else if (strcmp(v, "QUEUE") == 0 || strcmp(v, "NFQUEUE") == 0)
+				r->verdict = PL_FW_QUEUE;
+			else if (go || pl_fw_find_chain(rs, t, v) != NOPE) {
+				r->verdict = go ? PL_FW_GOTO : PL_FW_JUMP;
+				r->target = (char *)v;
+			} else {
+				r->verdict = PL_FW_NONE;   /* LOG, MARK, MASQUERADE... */
+			}
+			break;
+		}
+		pl_buf_puts(text, text->len ? " " : "");
+		pl_buf_puts(text, o);
+		if (strcmp(o, "-m") == 0 || strcmp(o, "--match") == 0) {
+			if (v == NULL)
+				goto novalue;
+			pl_buf_printf(text, " %s", v);
+			i += 2;
+			neg = false;
+			continue;
+		}
+		if (ipt_flag(o)) {
+			r->other = true;
+			i++;
+			neg = false;
+			continue;
+		}
+		if (v == NULL)
+			goto novalue;
+		/* A value with a blank (a comment) is written quoted, as iptables-save does. */
+		if (strchr(v, ' ') != NULL)
+			pl_buf_printf(text, " \"%s\"", v);
+		else
+			pl_buf_printf(text, " %s", v);
+		if (strcmp(o, "-p") == 0 || strcmp(o, "--protocol") == 0) {
+			r->proto = proto_number(v);
+			if (neg)
+				r->other = true, r->proto = 0;
+		} else if (strcmp(o, "--dport") == 0 || strcmp(o, "--destination-port") == 0 ||
+			   strcmp(o, "--dports") == 0 || strcmp(o, "--destination-ports") == 0) {
+			if (ipt_ports(rs, v, o[strlen(o) - 1] == 's') != 0) {
+				pl_snprintf(err, errlen, "%s: not a port or port list", o);
+				return -1;
+			}
+			r->has_dport = true;
+			r->dport_neg = neg;
+		} else if (strcmp(o, "-i") == 0 || strcmp(o, "--in-interface") == 0) {
+			if (!neg && strcmp(v, "lo") == 0)
+				r->local = true;
+			else
+				r->other = true;
+		} else if (strcmp(o, "--ctstate") == 0 || strcmp(o, "--state") == 0) {
+			if (!neg && ct_local_only(v))
+				r->local = true;
+			else
+				r->other = true;
+		} else if (strcmp(o, "--comment") == 0) {
+			/* no condition */
+		} else {
+			r->other = true;   /* -s, -d, --sport, marks, limits... */
+		}
+		neg = false;
+		i += 2;
+	}
+	r->nports = rs->nports - r->port0;
+	return 0;
+novalue:
+	pl_snprintf(err, errlen, "%s without a value", tok[i]);
+	return -1;
+}
+
+static int
+ipt_line(const char *ls, const char *le, bool v6, enum pl_fw_source src,
+	 struct pl_fw_ruleset *rs, size_t *t, char *err, size_t errlen)
+{
+	char line[8192], *tok[IPT_TOKENS];
+	size_t n = (size_t)(le - ls);
+	int ntok;
+
+	if (n >= sizeof(line)) {
+		pl_snprintf(err, errlen, "a line longer than %zu bytes", sizeof(line) - 1);
+		return -1;
+	}
+	memcpy(line, ls, n);
+	line[n] = '\0';
+	if (n && line[n - 1] == '\r')
+		line[--n] = '\0';
+	if (memchr(line, '\0', n) != NULL) {
+		pl_snprintf(err, errlen, "a NUL byte");
+		return -1;
+	}
+	if (n == 0 || line[0] == '#')
+		return 0;
+	if (line[0] == '*') {
+		if (*t != NOPE) {
+			pl_snprintf(err, errlen, "a table before the last one's COMMIT");
+			return -1;
+		}
+		if (line[1] == '\0' || strlen(line + 1) >= PL_FW_NAME_MAX ||
+		    strpbrk(line + 1, " \t")) {
+			pl_snprintf(err, errlen, "a malformed table line");
+			return -1;
+		}
+		*t = pl_fw_add_table(rs, src, v6 ? "ip6" : "ip", line + 1);
+		return *t == NOPE ? -1 : 0;
+	}
+	if (*t == NOPE) {
+		pl_snprintf(err, errlen, "a line outside a table (no '*table' before it)");
+		return -1;
+	}
+	if (strcmp(line, "COMMIT") == 0) {
+		*t = NOPE;
+		return 0;
+	}
+	if (line[0] == ':') {
+		size_t c;
+
+		ntok = ipt_tokens(line + 1, tok, IPT_TOKENS);
+		if (ntok < 2 || strlen(tok[0]) >= PL_FW_NAME_MAX) {
+			pl_snprintf(err, errlen, "a malformed chain line");
+			return -1;
+		}
+		if (pl_fw_find_chain(rs, *t, tok[0]) != NOPE) {
+			pl_snprintf(err, errlen, "chain declared twice");
+			return -1;
+		}
+		c = pl_fw_add_chain(rs, *t, tok[0]);
+		if (c == NOPE)
+			return -1;
+		if (strcmp(tok[1], "-") != 0) {
+			struct pl_fw_chain *ch = &rs->chains[c];
+			/* the built-in chains are hooked where their names say */
+			static const char *const hooks[][2] = {
+				{ "INPUT", "input" }, { "OUTPUT", "output" },
+				{ "FORWARD", "forward" }, { "PREROUTING", "prerouting" },
+				{ "POSTROUTING", "postrouting" } };
+
+			ch->base = true;
+			if (strcmp(tok[1], "ACCEPT") == 0)
+				ch->policy = PL_FW_ACCEPT;
+			else if (strcmp(tok[1], "DROP") == 0)
+				ch->policy = PL_FW_DROP;
+			else {
+				pl_snprintf(err, errlen, "a chain policy that is neither ACCEPT nor DROP");
+				return -1;
+			}
+			pl_strlcpy(ch->type, strcmp(rs->tables[*t].name, "nat") == 0 ? "nat" :
+				   strcmp(rs->tables[*t].name, "filter") == 0 ? "filter" :
+				   rs->tables[*t].name, sizeof(ch->type));
+			for (size_t k = 0; k < sizeof(hooks) / sizeof(hooks[0]); k++)
+				if (strcmp(tok[0], hooks[k][0]) == 0)
+					pl_strlcpy(ch->hook, hooks[k][1], sizeof(ch->hook));
+		}
+		return 0;
+	}
+	{
+		char *s = line;
+		struct pl_fw_rule r;
+		struct pl_buf text = PL_BUF_INIT;
+		size_t c;
+		int rc;
+
+		/* "[p:b] -A ..." from iptables-save -c */
+		if (*s == '[') {
+			s = strchr(s, ']');
+			if (s == NULL) {
+				pl_snprintf(err, errlen, "a malformed counter");
+				return -1;
+			}
+			s++;
+		}
+		ntok = ipt_tokens(s, tok, IPT_TOKENS);
+		if (ntok < 0) {
+			pl_snprintf(err, errlen, "an unclosed quote or too many words");
+			return -1;
+		}
+		if (ntok < 2 || strcmp(tok[0], "-A") != 0) {
+			pl_snprintf(err, errlen, "a line that is no rule ('-A CHAIN ...')");
+			return -1;
+		}
+		c = pl_fw_find_chain(rs, *t, tok[1]);
+		if (c == NOPE) {
+			pl_snprintf(err, errlen, "a rule of a chain not declared");
+			return -1;
+		}
+		memset(&r, 0, sizeof(r));
+		pl_buf_init(&text, 16384);
+		rc = ipt_rule(rs, *t, tok + 2, ntok - 2, &r, &text, err, errlen);
+		if (rc == 0) {
+			r.text = (char *)pl_buf_str(&text);
+			if (pl_fw_add_rule(rs, c, &r) == NOPE)
+				rc = -1;
+		}
+		pl_buf_free(&text);
+		return rc;
+	}
+}
+
+int
+pl_fw_parse_iptables(const char *buf, size_t len, bool v6, enum pl_fw_source src,
+		     struct pl_fw_ruleset *rs, char *err, size_t errlen)
+{
+	struct pl_lines it;
+	const char *ls, *le;
+	size_t t = NOPE;
+
+	err[0] = '\0';
+	pl_lines_init(&it, buf, len);
+	while (pl_lines_next(&it, &ls, &le, NULL)) {
+		if (ipt_line(ls, le, v6, src, rs, &t, err, errlen) != 0) {
+			char why[256];
+
+			pl_strlcpy(why, rs->oom && !err[0] ? "out of memory or too many objects" :
+				   err, sizeof(why));
+			pl_snprintf(err, errlen, "line %zu: %s", it.lineno, why);
+			return -1;
+		}
+	}
+	if (t != NOPE) {
+		pl_snprintf(err, errlen, "table %s has no COMMIT (output cut short?)",
+			    rs->tables[t].name);
+		return -1;
+	}
+	return pl_fw_finish(rs) == 0 ? 0 : (pl_snprintf(err, errlen, "out of memory"), -1);
+}
+
+/* ---- counts and judgements ---- */
+
+void
+pl_fw_count(const struct pl_fw_ruleset *rs, int src, struct pl_fw_counts *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < rs->ntables; i++)
+		out->tables += !rs->tables[i].skip && (src < 0 || (int)rs->tables[i].source == src);
+	for (size_t i = 0; i < rs->nchains; i++) {
+		const struct pl_fw_chain *c = &rs->chains[i];
+
+		if (rs->tables[c->table].skip ||
+		    (src >= 0 && (int)rs->tables[c->table].source != src))
+			continue;
+		out->chains++;
+		out->rules += c->nrules;
+		out->base_drop += c->base && c->policy != PL_FW_ACCEPT;
+	}
+}
+
+static void
+chain_name(const struct pl_fw_ruleset *rs, size_t c, char *buf, size_t len)
+{
+	const struct pl_fw_table *t = &rs->tables[rs->chains[c].table];
+
+	pl_snprintf(buf, len, "%s%s %s %s", t->source == PL_FW_SRC_IPT_LEGACY ? "legacy " : "",
+		    t->family_name, t->name, rs->chains[c].name);
+}
+
+static bool
+input_chain(const struct pl_fw_ruleset *rs, size_t c, unsigned family)
+{
+	const struct pl_fw_chain *ch = &rs->chains[c];
+
+	return !rs->tables[ch->table].skip && ch->base && strcmp(ch->hook, "input") == 0 && strcmp(ch->type, "filter") == 0 &&
+	       (pl_fw_table_families(&rs->tables[ch->table]) & family);
+}
+
+static bool
+unconditional(const struct pl_fw_ruleset *rs, const struct pl_fw_rule *r, unsigned family)
+{
+	(void)rs;
+	return (r->families & family) && r->proto == 0 && !r->has_dport && !r->local &&
+	       !r->other;
+}
+
+/* Whether chain c ends in an unconditional drop or reject: its last rule, or a final
+ * jump or goto to a chain that does. */
+static bool
+ends_in_drop(const struct pl_fw_ruleset *rs, size_t c, unsigned family, int depth)
+{
+	const struct pl_fw_chain *ch = &rs->chains[c];
+	const struct pl_fw_rule *r;
+
+	if (ch->nrules == 0 || depth > PL_FW_JUMP_DEPTH)
+		return false;
+	r = &rs->rules[ch->first + ch->nrules - 1];
+	if (!unconditional(rs, r, family))
+		return false;
+	if (r->verdict == PL_FW_DROP || r->verdict == PL_FW_REJECT)
+		return true;
+	if ((r->verdict == PL_FW_JUMP || r->verdict == PL_FW_GOTO) && r->target) {
+		size_t t = pl_fw_find_chain(rs, ch->table, r->target);
+
+		return t != NOPE && ends_in_drop(rs, t, family, depth + 1);
+	}
+	return false;
+}
+
+void
+pl_fw_input_path(const struct pl_fw_ruleset *rs, unsigned family, struct pl_fw_input *out)
+{
+	char name[PL_FW_NAME_MAX * 2 + 32];
+
+	memset(out, 0, sizeof(*out));
+	out->by = NOPE;
+	for (size_t c = 0; c < rs->nchains; c++) {
+		const struct pl_fw_chain *ch = &rs->chains[c];
+
+		if (!input_chain(rs, c, family))
+			continue;
+		out->chains++;
+		chain_name(rs, c, name, sizeof(name));
+		if (ch->policy == PL_FW_DROP) {
+			out->closed = true;
+			out->by = c;
+			pl_snprintf(out->why, sizeof(out->why), "%s: policy drop", name);
+			return;
+		}
+		if (ends_in_drop(rs, c, family, 0)) {
+			const struct pl_fw_rule *r = &rs->rules[ch->first + ch->nrules - 1];
+
+			out->closed = true;
+			out->by = c;
+			pl_snprintf(out->why, sizeof(out->why), "%s: ends with '%s'", name, r->text);
+			return;
+		}
+		if (out->by == NOPE) {
+			out->by = c;
+			pl_snprintf(out->why, sizeof(out->why), "%s: policy accept%s", name,
+				    ch->nrules ? " and no final drop or reject rule" : ", no rules");
+		}
+	}
+	if (out->chains == 0)
+		pl_snprintf(out->why, sizeof(out->why), "no input chain filters %s",
+			    family == PL_FW_V4 ? "IPv4" : "IPv6");
+}
+
+static bool
+in_ports(const struct pl_fw_ruleset *rs, size_t first, size_t n, uint16_t port)
+{
+	for (size_t i = first; i < first + n; i++)
+		if (port >= rs->ports[i].lo && port <= rs->ports[i].hi)
+			return true;
+	return false;
+}
+
+enum walk { W_ON = 0, W_ACCEPT, W_DROP, W_END };
+
+struct probe {
+	unsigned family;
+	uint8_t proto;
+	uint16_t port;
+	char *why;
+	size_t whylen;
+};
+
+static enum walk walk_chain(const struct pl_fw_ruleset *rs, size_t c, const struct probe *p,
+			    int depth);
+
+static enum walk
+follow(const struct pl_fw_ruleset *rs, size_t c, const char *target, const struct probe *p,
+       int depth)
+{
+	size_t t = target ? pl_fw_find_chain(rs, rs->chains[c].table, target) : NOPE;
+
+	if (t == NOPE || depth >= PL_FW_JUMP_DEPTH)
+		return W_ON;
+	return walk_chain(rs, t, p, depth + 1);
+}
+
+static void
+say(const struct pl_fw_ruleset *rs, size_t c, const struct probe *p, const char *what)
+{
+	char name[PL_FW_NAME_MAX * 2 + 32];
+
+	chain_name(rs, c, name, sizeof(name));
+	pl_snprintf(p->why, p->whylen, "%s: %s", name, what);
+}
+
+/* Walks chain c for the probe: W_ACCEPT when a rule may accept it (why says which),
+ * W_DROP when one surely drops it, W_END when a rule surely returns, W_ON when the
+ * chain's end is reached. */
+static enum walk
+walk_chain(const struct pl_fw_ruleset *rs, size_t c, const struct probe *p, int depth)
+{
+	const struct pl_fw_chain *ch = &rs->chains[c];
+
+	for (size_t i = ch->first; i < ch->first + ch->nrules; i++) {
+		const struct pl_fw_rule *r = &rs->rules[i];
+		bool port_match, sure;
+		enum walk w;
+
+		if (!(r->families & p->family) || r->local)
+			continue;
+		if (r->proto != 0 && r->proto != p->proto)
+			continue;
+		port_match = true;
+		sure = !r->other && (pl_fw_table_families(&rs->tables[ch->table]) & p->family) &&
+		       (r->families & p->family) == p->family;
+		if (r->has_dport) {
+			bool in = in_ports(rs, r->port0, r->nports, p->port);
+
+			if (r->dport_unknown)
+				sure = false;
+			else
+				port_match = r->dport_neg ? !in : in;
+		}
+		if (!port_match)
+			continue;
+		switch (r->verdict) {
+		case PL_FW_ACCEPT:
+		case PL_FW_QUEUE:
+			say(rs, c, p, r->text);
+			return W_ACCEPT;
+		case PL_FW_DROP:
+		case PL_FW_REJECT:
+			if (sure)
+				return W_DROP;
+			break;
+		case PL_FW_JUMP:
+		case PL_FW_GOTO:
+			w = follow(rs, c, r->target, p, depth);
+			if (w == W_ACCEPT || (w == W_DROP && sure))
+				return w;
+			if (r->verdict == PL_FW_GOTO && sure && w != W_DROP)
+				return W_END;
+			break;
+		case PL_FW_RETURN:
+			if (sure)
+				return W_END;
+			break;
+		case PL_FW_VMAP:
+			for (size_t k = r->vmap0; k < r->vmap0 + r->nvmap; k++) {
+				const struct pl_fw_vmap *v = &rs->vmaps[k];
+
+				if (!v->any && (p->port < v->p.lo || p->port > v->p.hi))
+					continue;
+				if (v->verdict == PL_FW_ACCEPT || v->verdict == PL_FW_QUEUE) {
+					say(rs, c, p, r->text);
+					return W_ACCEPT;
+				}
+				if ((v->verdict == PL_FW_DROP || v->verdict == PL_FW_REJECT) &&
+				    !v->any && sure)
+					return W_DROP;
+				if (v->verdict == PL_FW_JUMP || v->verdict == PL_FW_GOTO) {
+					w = follow(rs, c, v->target, p, depth);
+					if (w == W_ACCEPT || (w == W_DROP && sure && !v->any))
+						return w;
+				}
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	return W_ON;
+}
+
+bool
+pl_fw_port_open(const struct pl_fw_ruleset *rs, unsigned family, uint8_t proto,
+		uint16_t port, char *why, size_t whylen)
+{
+	struct probe p = { family, proto, port, why, whylen };
+	size_t chains = 0;
+	char first[256] = "";
+
+	for (size_t c = 0; c < rs->nchains; c++) {
+		enum walk w;
+
+		if (!input_chain(rs, c, family))
+			continue;
+		chains++;
+		why[0] = '\0';
+		w = walk_chain(rs, c, &p, 0);
+		if (w == W_ON || w == W_END) {
+			if (rs->chains[c].policy != PL_FW_ACCEPT)
+				return false;
+			say(rs, c, &p, "policy accept, nothing drops it before");
+		} else if (w == W_DROP) {
+			return false;
+		}
+		if (!first[0])
+			pl_strlcpy(first, why, sizeof(first));
+	}
+	if (chains == 0)
+		pl_snprintf(why, whylen, "no input chain filters %s",
+			    family == PL_FW_V4 ? "IPv4" : "IPv6");
+	else
+		pl_strlcpy(why, first, whylen);
+	return true;
+}
+
+/* ---- normalized text and its differences ---- */
+
+static int
+by_name(const void *a, const void *b, const struct pl_fw_ruleset *rs, int kind)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int d;
+
+	if (kind == 0) {
+		const struct pl_fw_table *p = &rs->tables[x], *q = &rs->tables[y];
+
+		if (p->source != q->source)
+			return p->source < q->source ? -1 : 1;
+		d = strcmp(p->family_name, q->family_name);
+		return d ? d : strcmp(p->name, q->name);
+	}
+	if (kind == 1)
+		return strcmp(rs->chains[x].name, rs->chains[y].name);
+	return strcmp(rs->sets[x].name, rs->sets[y].name);
+}
+
+/* qsort has no context argument: the ruleset and kind ride in statics, set and cleared
+ * around each call (the library is single-threaded). */
+static const struct pl_fw_ruleset *sort_rs;
+static int sort_kind;
+
+static int
+sort_cmp(const void *a, const void *b)
+{
+	int d = by_name(a, b, sort_rs, sort_kind);
+
+	if (d == 0)
+		return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+	return d;
+}
+
+static size_t *
+sorted(const struct pl_fw_ruleset *rs, int kind, size_t table, size_t *n)
+{
+	size_t total = kind == 0 ? rs->ntables : kind == 1 ? rs->nchains : rs->nsets;
+	size_t *v = malloc((total ? total : 1) * sizeof(*v));
+
+	*n = 0;
+	if (v == NULL)
+		return NULL;
+	for (size_t i = 0; i < total; i++) {
+		if (kind == 0 && rs->tables[i].skip)
+			continue;
+		if (kind == 1 && rs->chains[i].table != table)
+			continue;
+		if (kind == 2 && rs->sets[i].table != table)
+			continue;
+		v[(*n)++] = i;
+	}
+	sort_rs = rs;
+	sort_kind = kind;
+	qsort(v, *n, sizeof(*v), sort_cmp);
+	sort_rs = NULL;
+	return v;
+}
+
+void
+pl_fw_normalize(const struct pl_fw_ruleset *rs, struct pl_buf *out)
+{
+	size_t nt, *tv = sorted(rs, 0, 0, &nt);
+
+	if (tv == NULL) {
+		out->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < nt; i++) {
+		const struct pl_fw_table *t = &rs->tables[tv[i]];
+		const char *src = pl_fw_source_name(t->source);
+		size_t nc, ns, *cv = sorted(rs, 1, tv[i], &nc), *sv = sorted(rs, 2, tv[i], &ns);
+
+		pl_buf_printf(out, "table %s %s %s\n", src, t->family_name, t->name);
+		for (size_t k = 0; sv && k < ns; k++)
+			pl_buf_printf(out, "set %s %s %s %s %s\n", src, t->family_name, t->name,
+				      rs->sets[sv[k]].name, rs->sets[sv[k]].text);
+		for (size_t k = 0; cv && k < nc; k++) {
+			const struct pl_fw_chain *c = &rs->chains[cv[k]];
+
+			pl_buf_printf(out, "chain %s %s %s %s", src, t->family_name, t->name,
+				      c->name);
+			if (c->base)
+				pl_buf_printf(out, " type %s hook %s prio %lld policy %s", c->type,
+					      c->hook, (long long)c->prio,
+					      pl_fw_verdict_name(c->policy));
+			pl_buf_putc(out, '\n');
+			for (size_t r = c->first; r < c->first + c->nrules; r++)
+				pl_buf_printf(out, "rule %s %s %s %s: %s\n", src, t->family_name,
+					      t->name, c->name, rs->rules[r].text);
+		}
+		if (cv == NULL || sv == NULL)
+			out->oom = true;
+		free(cv);
+		free(sv);
+	}
+	free(tv);
+}
+
+struct nline {
+	const char *s;
+	size_t n;
+	size_t pos;
+};
+
+static int
+nline_cmp(const void *a, const void *b)
+{
+	const struct nline *x = a, *y = b;
+	size_t n = x->n < y->n ? x->n : y->n;
+	int d = memcmp(x->s, y->s, n);
+
+	if (d)
+		return d;
+	return x->n < y->n ? -1 : x->n > y->n;
+}
+
+static struct nline *
+split_lines(const char *buf, size_t len, size_t *n)
+{
+	struct pl_lines it;
+	const char *ls, *le;
+	size_t cap = 64;
+	struct nline *v = malloc(cap * sizeof(*v));
+
+	*n = 0;
+	if (v == NULL)
+		return NULL;
+	pl_lines_init(&it, buf, len);
+	while (pl_lines_next(&it, &ls, &le, NULL)) {
+		if (ls == le)
+			continue;
+		if (*n == cap) {
+			struct nline *p = realloc(v, cap * 2 * sizeof(*v));
+
+			if (p == NULL) {
+				free(v);
+				return NULL;
+			}
+			v = p;
+			cap *= 2;
+		}
+		v[*n].s = ls;
+		v[*n].n = (size_t)(le - ls);
+		v[*n].pos = *n;
+		(*n)++;
+	}
+	return v;
+}
+
+static bool
+starts(const struct nline *l, const char *w)
+{
+	size_t n = strlen(w);
+
+	return l->n >= n && memcmp(l->s, w, n) == 0;
+}
+
+/* The identity of a chain line: "chain SRC FAM TABLE NAME", without its type and
+ * policy, so that a policy change is a changed chain, not one added and one removed. */
+static size_t
+chain_id_len(const struct nline *l)
+{
+	size_t words = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (l->s[i] == ' ' && ++words == 5)
+			return i;
+	return l->n;
+}
+
+static void
+show(char dst[160], const struct nline *l)
+{
+	/* "rule nft inet filter input: tcp dport 23 accept" -> "inet filter input: ..." */
+	const char *s = l->s + 5;
+	size_t n = l->n - 5;
+	const char *sp = memchr(s, ' ', n);
+
+	if (sp != NULL && strncmp(s, "nft ", 4) == 0) {
+		n -= (size_t)(sp + 1 - s);
+		s = sp + 1;
+	}
+	if (n > 159)
+		n = 159;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+	/* never cut inside a UTF-8 sequence */
+	while (n > 0 && n == 159 && ((unsigned char)dst[n - 1] & 0xC0) == 0x80)
+		dst[--n] = '\0';
+}
+
+static bool
+chain_in(const struct nline *v, size_t n, const struct nline *l)
+{
+	size_t k = chain_id_len(l);
+
+	for (size_t i = 0; i < n; i++)
+		if (starts(&v[i], "chain ") && chain_id_len(&v[i]) == k &&
+		    memcmp(v[i].s, l->s, k) == 0)
+			return true;
+	return false;
+}
+
+int
+pl_fw_diff(const char *old, size_t oldlen, const char *cur, size_t curlen,
+	   struct pl_fw_diff *d)
+{
+	size_t na, nb, i = 0, j = 0;
+	struct nline *a = split_lines(old, oldlen, &na), *b = split_lines(cur, curlen, &nb);
+	struct nline *ao = NULL, *bo = NULL;
+	bool same_set = true;
+
+	memset(d, 0, sizeof(*d));
+	if (a == NULL || b == NULL)
+		goto oom;
+	/* The lines in their order, for the chain lookups and for "reordered". */
+	ao = malloc((na ? na : 1) * sizeof(*ao));
+	bo = malloc((nb ? nb : 1) * sizeof(*bo));
+	if (ao == NULL || bo == NULL)
+		goto oom;
+	memcpy(ao, a, na * sizeof(*a));
+	memcpy(bo, b, nb * sizeof(*b));
+	qsort(a, na, sizeof(*a), nline_cmp);
+	qsort(b, nb, sizeof(*b), nline_cmp);
+	while (i < na || j < nb) {
+		int c = i == na ? 1 : j == nb ? -1 : nline_cmp(&a[i], &b[j]);
+		const struct nline *l = c < 0 ? &a[i] : &b[j];
+
+		if (c == 0) {
+			i++, j++;
+			continue;
+		}
+		same_set = false;
+		if (starts(l, "rule ")) {
+			if (c < 0) {
+				if (d->nremoved < PL_FW_DIFF_SHOW)
+					show(d->removed[d->nremoved++], l);
+				d->rules_removed++;
+			} else {
+				if (d->nadded < PL_FW_DIFF_SHOW)
+					show(d->added[d->nadded++], l);
+				d->rules_added++;
+			}
+		} else if (starts(l, "chain ")) {
+			bool there = c < 0 ? chain_in(bo, nb, l) : chain_in(ao, na, l);
+
+			if (there)
+				d->chains_changed += c > 0;   /* counted once, from the new side */
+			else if (c < 0)
+				d->chains_removed++;
+			else
+				d->chains_added++;
+		} else if (c < 0) {
+			d->other_removed++;
+		} else {
+			d->other_added++;
+		}
+		if (c < 0)
+			i++;
+		else
+			j++;
+	}
+	if (same_set && na == nb)
+		for (size_t k = 0; k < na; k++)
+			if (nline_cmp(&ao[k], &bo[k]) != 0)
+				d->reordered = true;
+	free(a);
+	free(b);
+	free(ao);
+	free(bo);
+	return 0;
+oom:
+	free(a);
+	free(b);
+	free(ao);
+	free(bo);
+	return -1;
+}
+
+int
+pl_fw_parse_want(const char *s, struct pl_fw_want *out, char *err, size_t errlen)
+{
+	char num[32];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	char *dash;
+	int64_t lo, hi;
+
+	out->proto = 6;
+	if (slash) {
+		if (strcmp(slash + 1, "tcp") == 0)
+			out->proto = 6;
+		else if (strcmp(slash + 1, "udp") == 0)
+			out->proto = 17;
+		else {
+			pl_snprintf(err, errlen, "a port's protocol is tcp or udp (PORT/tcp, PORT/udp)");
+			return -1;
+		}
+	}
+	if (n == 0 || n >= sizeof(num)) {
+		pl_snprintf(err, errlen, "a port is a number from 1 to 65535, or a range LOW-HIGH");
+		return -1;
+	}
+	memcpy(num, s, n);
+	num[n] = '\0';
+	dash = strchr(num, '-');
+	if (dash)
+		*dash = '\0';
+	if (pl_parse_i64(num, 1, 65535, &lo) != 0 ||
+	    (dash && pl_parse_i64(dash + 1, 1, 65535, &hi) != 0)) {
+		pl_snprintf(err, errlen, "a port is a number from 1 to 65535, or a range LOW-HIGH");
+		return -1;
+	}
+	if (!dash)
+		hi = lo;
+	if (hi < lo) {
+		pl_snprintf(err, errlen, "a port range's start is greater than its end");
+		return -1;
+	}
+	out->lo = (uint16_t)lo;
+	out->hi = (uint16_t)hi;
+	return 0;
+}

@@ -1,0 +1,471 @@
+/* The firewall model: the iptables-save parser (pl_firewall) and, with json-c, the nft
+ * JSON parser (pl_nft), on the outputs captured from the real tools in network
+ * namespaces (tests/fixtures/firewall/CASE/), and the judgements over them: input path
+ * closed per family, ports that can be reached, the normalized text and its diff. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "pl_buf.h"
+#include "pl_file.h"
+#include "pl_firewall.h"
+#ifdef HAVE_JSONC
+#include "pl_nft.h"
+#endif
+
+static const char *
+fixtures_dir(void)
+{
+	const char *f = getenv("FIXTURES");
+
+	return f != NULL ? f : "../tests/fixtures";
+}
+
+/* Reads tests/fixtures/firewall/CASE/FILE; false when there is no such file. */
+static bool
+fixture(const char *c, const char *file, struct pl_buf *b)
+{
+	char path[4096], err[256];
+
+	pl_snprintf(path, sizeof(path), "%s/firewall/%s/%s", fixtures_dir(), c, file);
+	return pl_read_file(NULL, path, b, err, sizeof(err)) == 0;
+}
+
+static void
+load_ipt(struct pl_fw_ruleset *rs, const char *c, const char *file, bool v6,
+	 enum pl_fw_source src)
+{
+	struct pl_buf b = PL_BUF_INIT;
+	char err[256] = "";
+
+	ck_assert_msg(fixture(c, file, &b), "no fixture %s/%s", c, file);
+	ck_assert_msg(pl_fw_parse_iptables(b.data, b.len, v6, src, rs, err, sizeof(err)) == 0,
+		      "%s/%s: %s", c, file, err);
+	pl_buf_free(&b);
+}
+
+static const struct pl_fw_rule *
+rule_of(const struct pl_fw_ruleset *rs, const char *chain, size_t n)
+{
+	for (size_t c = 0; c < rs->nchains; c++)
+		if (strcmp(rs->chains[c].name, chain) == 0 && n < rs->chains[c].nrules)
+			return &rs->rules[rs->chains[c].first + n];
+	return NULL;
+}
+
+START_TEST(test_ipt_nft_capture)
+{
+	struct pl_fw_ruleset rs;
+	struct pl_fw_input in;
+	const struct pl_fw_rule *r;
+	struct pl_fw_counts n;
+	char why[256];
+
+	pl_fw_init(&rs);
+	load_ipt(&rs, "iptables-nft", "iptables-nft-save", false, PL_FW_SRC_IPT_NFT);
+	load_ipt(&rs, "iptables-nft", "ip6tables-nft-save", true, PL_FW_SRC_IPT_NFT);
+	pl_fw_count(&rs, -1, &n);
+	ck_assert_uint_eq(n.tables, 3);   /* filter, nat; ip6 filter */
+	ck_assert_uint_eq(n.rules, 10);
+	r = rule_of(&rs, "INPUT", 0);
+	ck_assert_ptr_nonnull(r);
+	ck_assert(r->local);
+	ck_assert_int_eq(r->verdict, PL_FW_ACCEPT);
+	r = rule_of(&rs, "INPUT", 2);
+	ck_assert_str_eq(r->text, "-p tcp -m multiport --dports 22,80,443 -j ACCEPT");
+	ck_assert_uint_eq(r->nports, 3);
+	r = rule_of(&rs, "INPUT", 3);
+	ck_assert(r->other);    /* -s 192.168.0.0/16 */
+	ck_assert_str_eq(r->text, "-s 192.168.0.0/16 -p tcp -m tcp --dport 3306 -m comment "
+			 "--comment \"db from lan\" -j ACCEPT");
+	r = rule_of(&rs, "INPUT", 5);
+	ck_assert_int_eq(r->verdict, PL_FW_JUMP);
+	ck_assert_str_eq(r->target, "LOGDROP");
+
+	pl_fw_input_path(&rs, PL_FW_V4, &in);
+	ck_assert(in.closed);
+	ck_assert_str_eq(in.why, "ip filter INPUT: policy drop");
+	pl_fw_input_path(&rs, PL_FW_V6, &in);
+	ck_assert(in.closed);
+
+	/* 22 accepted by multiport; 3306 from a LAN only, still accepted from somewhere;
+	 * 23 rejected; 25 reaches the final LOGDROP jump and is dropped. */
+	ck_assert(pl_fw_port_open(&rs, PL_FW_V4, 6, 22, why, sizeof(why)));
+	ck_assert_msg(strstr(why, "--dports 22,80,443") != NULL, "%s", why);
+	ck_assert(pl_fw_port_open(&rs, PL_FW_V4, 6, 3306, why, sizeof(why)));
+	ck_assert(!pl_fw_port_open(&rs, PL_FW_V4, 6, 23, why, sizeof(why)));
+	ck_assert(!pl_fw_port_open(&rs, PL_FW_V4, 6, 25, why, sizeof(why)));
+	ck_assert(!pl_fw_port_open(&rs, PL_FW_V6, 6, 22, why, sizeof(why)));
+	pl_fw_free(&rs);
+}
+END_TEST
+
+START_TEST(test_ipt_counters_and_legacy)
+{
+	struct pl_fw_ruleset rs, rs2;
+	struct pl_buf a = PL_BUF_INIT, b = PL_BUF_INIT;
+	struct pl_fw_input in;
+	char why[256];
+
+	/* iptables-save -c: "[p:b] -A ..." normalizes as without counters */
+	pl_fw_init(&rs);
+	load_ipt(&rs, "iptables-nft", "iptables-nft-save-counters", false, PL_FW_SRC_IPT_NFT);
+	ck_assert_str_eq(rule_of(&rs, "INPUT", 0)->text, "-p udp -m udp --dport 53 -j ACCEPT");
+	ck_assert(rule_of(&rs, "INPUT", 1)->other);   /* ! -s */
+	ck_assert(pl_fw_port_open(&rs, PL_FW_V4, 17, 53, why, sizeof(why)));
+	ck_assert(pl_fw_port_open(&rs, PL_FW_V4, 6, 1500, why, sizeof(why)));
+	ck_assert(!pl_fw_port_open(&rs, PL_FW_V4, 6, 2001, why, sizeof(why)));
+	pl_fw_free(&rs);
+
+	/* legacy only: INPUT DROP, "! --dport 22 -j DROP" keeps 22 reachable */
+	pl_fw_init(&rs);
+	load_ipt(&rs, "legacy-only", "iptables-legacy-save", false, PL_FW_SRC_IPT_LEGACY);
+	load_ipt(&rs, "legacy-only", "ip6tables-legacy-save", true, PL_FW_SRC_IPT_LEGACY);
+	pl_fw_input_path(&rs, PL_FW_V4, &in);
+	ck_assert(in.closed);
+	ck_assert_str_eq(in.why, "legacy ip filter INPUT: policy drop");
+	ck_assert(pl_fw_port_open(&rs, PL_FW_V4, 6, 22, why, sizeof(why)));
+	ck_assert(!pl_fw_port_open(&rs, PL_FW_V4, 6, 23, why, sizeof(why)));
+	ck_assert(!pl_fw_port_open(&rs, PL_FW_V6, 6, 22, why, sizeof(why)));
+
+	/* The normalized text has no dates or counters: two parses agree. */
+	pl_fw_normalize(&rs, &a);
+	pl_fw_init(&rs2);
+	load_ipt(&rs2, "legacy-only", "iptables-legacy-save", false, PL_FW_SRC_IPT_LEGACY);
+	load_ipt(&rs2, "legacy-only", "ip6tables-legacy-save", true, PL_FW_SRC_IPT_LEGACY);
+	pl_fw_normalize(&rs2, &b);
+	ck_assert_str_eq(a.data, b.data);
+	ck_assert_msg(strstr(a.data, "chain iptables-legacy ip filter INPUT type filter hook "
+			     "input prio 0 policy drop\n") != NULL, "%s", a.data);
+	ck_assert(strstr(a.data, "Generated") == NULL);
+	pl_buf_free(&a);
+	pl_buf_free(&b);
+	pl_fw_free(&rs);
+	pl_fw_free(&rs2);
+}
+END_TEST
+
+START_TEST(test_ipt_broken)
+{
+	static const char *const bad[][2] = {
+		{ "*filter\n:INPUT DROP [0:0]\n-A INPUT -j ACCEPT\n", "no COMMIT" },
+		{ "*filter\n:INPUT DROP [0:0]\n-A FOO -j ACCEPT\nCOMMIT\n", "line 3: a rule of a chain not declared" },
+		{ "-A INPUT -j ACCEPT\n", "line 1: a line outside a table" },
+		{ "*filter\n:INPUT MAYBE [0:0]\nCOMMIT\n", "line 2: a chain policy" },
+		{ "*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport x -j ACCEPT\nCOMMIT\n",
+		  "line 3: --dport: not a port" },
+		{ "*filter\n:INPUT DROP [0:0]\n-A INPUT -m comment --comment \"x -j ACCEPT\nCOMMIT\n",
+		  "line 3: an unclosed quote" },
+		{ "*filter\n*nat\n", "line 2: a table before" },
+		{ "*filter\n:INPUT DROP [0:0]\n-A INPUT -p\nCOMMIT\n", "line 3: -p without a value" },
+		{ "*filter\n:INPUT DROP [0:0]\n:INPUT DROP [0:0]\nCOMMIT\n", "line 3: chain declared twice" },
+	};
+	struct pl_buf b = PL_BUF_INIT;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct pl_fw_ruleset rs;
+		char err[256] = "";
+
+		pl_fw_init(&rs);
+		ck_assert_msg(pl_fw_parse_iptables(bad[i][0], strlen(bad[i][0]), false,
+						   PL_FW_SRC_IPT_NFT, &rs, err, sizeof(err)) != 0,
+			      "case %zu parsed", i);
+		ck_assert_msg(strstr(err, bad[i][1]) != NULL, "case %zu: '%s' lacks '%s'", i, err,
+			      bad[i][1]);
+		pl_fw_free(&rs);
+	}
+	ck_assert(fixture("broken", "iptables-no-commit", &b));
+	{
+		struct pl_fw_ruleset rs;
+		char err[256];
+
+		pl_fw_init(&rs);
+		ck_assert(pl_fw_parse_iptables(b.data, b.len, false, PL_FW_SRC_IPT_NFT, &rs, err,
+					       sizeof(err)) != 0);
+		pl_fw_free(&rs);
+	}
+	pl_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_want)
+{
+	struct pl_fw_want w;
+	char err[128];
+
+	ck_assert_int_eq(pl_fw_parse_want("23", &w, err, sizeof(err)), 0);
+	ck_assert(w.lo == 23 && w.hi == 23 && w.proto == 6);
+	ck_assert_int_eq(pl_fw_parse_want("53/udp", &w, err, sizeof(err)), 0);
+	ck_assert(w.lo == 53 && w.proto == 17);
+	ck_assert_int_eq(pl_fw_parse_want("6000-6010/tcp", &w, err, sizeof(err)), 0);
+	ck_assert(w.lo == 6000 && w.hi == 6010);
+	ck_assert_int_eq(pl_fw_parse_want("0", &w, err, sizeof(err)), -1);
+	ck_assert_int_eq(pl_fw_parse_want("65536", &w, err, sizeof(err)), -1);
+	ck_assert_int_eq(pl_fw_parse_want("22/sctp", &w, err, sizeof(err)), -1);
+	ck_assert_int_eq(pl_fw_parse_want("30-20", &w, err, sizeof(err)), -1);
+	ck_assert_int_eq(pl_fw_parse_want("", &w, err, sizeof(err)), -1);
+	ck_assert_int_eq(pl_fw_parse_want("2x", &w, err, sizeof(err)), -1);
+}
+END_TEST
+
+START_TEST(test_diff)
+{
+	const char *a = "table nft inet filter\n"
+			"chain nft inet filter input type filter hook input prio 0 policy drop\n"
+			"rule nft inet filter input: tcp dport 22 accept\n"
+			"rule nft inet filter input: tcp dport 80 accept\n"
+			"chain nft inet filter old\n";
+	const char *b = "table nft inet filter\n"
+			"chain nft inet filter input type filter hook input prio 0 policy accept\n"
+			"rule nft inet filter input: tcp dport 22 accept\n"
+			"rule nft inet filter input: tcp dport 23 accept\n"
+			"rule nft inet filter input: tcp dport 3306 accept\n"
+			"chain nft inet filter new\n";
+	const char *c = "table nft inet filter\n"
+			"chain nft inet filter input type filter hook input prio 0 policy drop\n"
+			"rule nft inet filter input: tcp dport 80 accept\n"
+			"rule nft inet filter input: tcp dport 22 accept\n"
+			"chain nft inet filter old\n";
+	struct pl_fw_diff d;
+
+	ck_assert_int_eq(pl_fw_diff(a, strlen(a), b, strlen(b), &d), 0);
+	ck_assert_uint_eq(d.chains_added, 1);
+	ck_assert_uint_eq(d.chains_removed, 1);
+	ck_assert_uint_eq(d.chains_changed, 1);
+	ck_assert_uint_eq(d.rules_added, 2);
+	ck_assert_uint_eq(d.rules_removed, 1);
+	ck_assert_uint_eq(d.nadded, 2);
+	ck_assert_str_eq(d.added[0], "inet filter input: tcp dport 23 accept");
+	ck_assert_str_eq(d.removed[0], "inet filter input: tcp dport 80 accept");
+	ck_assert(!d.reordered);
+	ck_assert_int_eq(pl_fw_diff(a, strlen(a), c, strlen(c), &d), 0);
+	ck_assert_uint_eq(d.rules_added + d.rules_removed + d.chains_changed, 0);
+	ck_assert(d.reordered);
+	ck_assert_int_eq(pl_fw_diff(a, strlen(a), a, strlen(a), &d), 0);
+	ck_assert(!d.reordered && d.rules_added == 0);
+}
+END_TEST
+
+#ifdef HAVE_JSONC
+static void
+load_nft(struct pl_fw_ruleset *rs, const char *c)
+{
+	struct pl_buf b = PL_BUF_INIT;
+	char err[256] = "";
+
+	ck_assert_msg(fixture(c, "nft.json", &b), "no fixture %s/nft.json", c);
+	ck_assert_msg(pl_nft_parse(b.data, b.len, rs, err, sizeof(err)) == 0, "%s: %s", c, err);
+	pl_buf_free(&b);
+}
+
+START_TEST(test_nft_basic)
+{
+	struct pl_fw_ruleset rs;
+	struct pl_fw_input in;
+	struct pl_buf t = PL_BUF_INIT;
+	char why[256];
+
+	pl_fw_init(&rs);
+	load_nft(&rs, "nft-basic");
+	ck_assert_uint_eq(rs.ntables, 1);
+	ck_assert_uint_eq(rs.nchains, 3);
+	ck_assert_uint_eq(rs.nrules, 7);
+	ck_assert_str_eq(rule_of(&rs, "input", 0)->text, "ct state established,related accept");
+	ck_assert(rule_of(&rs, "input", 0)->local);
+	ck_assert_str_eq(rule_of(&rs, "input", 2)->text, "tcp dport @allowed accept");
+	ck_assert_uint_eq(rule_of(&rs, "input", 2)->nports, 3);   /* from the named set */
+	ck_assert_str_eq(rule_of(&rs, "input", 3)->text,
+			 "ip saddr 10.0.0.0/8 tcp dport { 3306, 5432 } accept");
+	ck_assert_uint_eq(rule_of(&rs, "input", 3)->families, PL_FW_V4);
+	ck_assert_str_eq(rule_of(&rs, "input", 6)->text, "comment \"dropped\"");
+	pl_fw_input_path(&rs, PL_FW_V4, &in);
+	ck_assert(in.closed);
+	ck_assert_str_eq(in.why, "inet filter input: policy drop");
+	pl_fw_input_path(&rs, PL_FW_V6, &in);
+	ck_assert(in.closed);
+	ck_assert(pl_fw_port_open(&rs, PL_FW_V6, 6, 443, why, sizeof(why)));
+	ck_assert(pl_fw_port_open(&rs, PL_FW_V4, 6, 3306, why, sizeof(why)));
+	ck_assert_str_eq(why, "inet filter input: ip saddr 10.0.0.0/8 tcp dport { 3306, 5432 } accept");
+	ck_assert(!pl_fw_port_open(&rs, PL_FW_V6, 6, 3306, why, sizeof(why)));   /* ip saddr: v4 */
+	ck_assert(pl_fw_port_open(&rs, PL_FW_V4, 17, 1500, why, sizeof(why)));
+	ck_assert(!pl_fw_port_open(&rs, PL_FW_V4, 6, 1500, why, sizeof(why)));
+	ck_assert(!pl_fw_port_open(&rs, PL_FW_V4, 6, 23, why, sizeof(why)));
+	pl_fw_normalize(&rs, &t);
+	ck_assert_msg(strstr(t.data, "set nft inet filter allowed {\"type\":\"inet_service\"} "
+			     "elements 22,80,443\n") != NULL, "%s", t.data);
+	ck_assert(strstr(t.data, "handle") == NULL && strstr(t.data, "packets") == NULL);
+	pl_buf_free(&t);
+	pl_fw_free(&rs);
+}
+END_TEST
+
+/* The same ruleset loaded twice, with other handles and counters (the hidden-legacy
+ * capture loaded basic.nft again), normalizes alike. */
+START_TEST(test_nft_stable)
+{
+	struct pl_fw_ruleset a, b;
+	struct pl_buf x = PL_BUF_INIT, y = PL_BUF_INIT;
+
+	pl_fw_init(&a);
+	pl_fw_init(&b);
+	load_nft(&a, "nft-basic");
+	load_nft(&b, "hidden-legacy");
+	pl_fw_normalize(&a, &x);
+	pl_fw_normalize(&b, &y);
+	ck_assert_str_eq(x.data, y.data);
+	pl_buf_free(&x);
+	pl_buf_free(&y);
+	pl_fw_free(&a);
+	pl_fw_free(&b);
+}
+END_TEST
+
+START_TEST(test_nft_cases)
+{
+	struct pl_fw_ruleset rs;
+	struct pl_fw_input in;
+	char why[256];
+
+	/* policy accept: open */
+	pl_fw_init(&rs);
+	load_nft(&rs, "nft-accept");
+	pl_fw_input_path(&rs, PL_FW_V4, &in);
+	ck_assert(!in.closed);
+	ck_assert_str_eq(in.why, "inet filter input: policy accept and no final drop or reject rule");
+	ck_assert(pl_fw_port_open(&rs, PL_FW_V4, 6, 23, why, sizeof(why)));
+	ck_assert_str_eq(why, "inet filter input: policy accept, nothing drops it before");
+	pl_fw_free(&rs);
+
+	/* bridge, arp and netdev drop: no IP input chain at all */
+	pl_fw_init(&rs);
+	load_nft(&rs, "nft-bridge-only");
+	ck_assert_uint_eq(rs.nchains, 3);
+	pl_fw_input_path(&rs, PL_FW_V4, &in);
+	ck_assert(!in.closed);
+	ck_assert_uint_eq(in.chains, 0);
+	ck_assert_str_eq(in.why, "no input chain filters IPv4");
+	pl_fw_free(&rs);
+
+	/* ip: a final reject; ip6: a final jump to a chain that drops */
+	pl_fw_init(&rs);
+	load_nft(&rs, "nft-split");
+	pl_fw_input_path(&rs, PL_FW_V4, &in);
+	ck_assert(in.closed);
+	ck_assert_msg(strstr(in.why, "ip v4 input: ends with 'reject") != NULL, "%s", in.why);
+	pl_fw_input_path(&rs, PL_FW_V6, &in);
+	ck_assert(in.closed);
+	ck_assert(pl_fw_port_open(&rs, PL_FW_V4, 6, 23, why, sizeof(why)));
+	ck_assert(!pl_fw_port_open(&rs, PL_FW_V6, 6, 23, why, sizeof(why)));
+	ck_assert(pl_fw_port_open(&rs, PL_FW_V6, 6, 3306, why, sizeof(why)));
+	ck_assert_str_eq(why, "ip6 v6 sub: tcp dport 3306 accept");
+	ck_assert(!pl_fw_port_open(&rs, PL_FW_V4, 6, 3306, why, sizeof(why)));
+	pl_fw_free(&rs);
+
+	/* verdict maps, nfproto, a jump through an interface map */
+	pl_fw_init(&rs);
+	load_nft(&rs, "nft-vmap");
+	ck_assert(pl_fw_port_open(&rs, PL_FW_V4, 6, 22, why, sizeof(why)));
+	ck_assert_str_eq(why, "inet fw input: tcp dport vmap @portmap");
+	ck_assert(!pl_fw_port_open(&rs, PL_FW_V4, 6, 25, why, sizeof(why)));
+	ck_assert(pl_fw_port_open(&rs, PL_FW_V4, 17, 53, why, sizeof(why)));   /* via pub */
+	ck_assert(pl_fw_port_open(&rs, PL_FW_V4, 6, 8080, why, sizeof(why)));
+	ck_assert(pl_fw_port_open(&rs, PL_FW_V6, 6, 8080, why, sizeof(why)));  /* ip6 saddr ::1 */
+	pl_fw_free(&rs);
+
+	/* an empty ruleset */
+	pl_fw_init(&rs);
+	load_nft(&rs, "empty");
+	ck_assert_uint_eq(rs.ntables, 0);
+	pl_fw_free(&rs);
+}
+END_TEST
+
+START_TEST(test_nft_iptables_nft)
+{
+	struct pl_fw_ruleset rs;
+	struct pl_fw_input in;
+
+	/* iptables-nft's tables as nft shows them: xt matches are conditions the model does
+	 * not know, xt REJECT a reject */
+	pl_fw_init(&rs);
+	load_nft(&rs, "iptables-nft");
+	ck_assert_str_eq(rule_of(&rs, "INPUT", 0)->text, "xt match conntrack accept");
+	ck_assert(rule_of(&rs, "INPUT", 0)->other);
+	ck_assert_int_eq(rule_of(&rs, "INPUT", 4)->verdict, PL_FW_REJECT);
+	pl_fw_input_path(&rs, PL_FW_V4, &in);
+	ck_assert(in.closed);
+	pl_fw_free(&rs);
+}
+END_TEST
+
+START_TEST(test_nft_broken)
+{
+	static const char *const files[][2] = {
+		{ "nft-truncated.json", "not JSON: " },
+		{ "nft-orphan-rule.json", "object 1 of the nftables array: a rule of a table not listed" },
+		{ "nft-no-array.json", "no \"nftables\" array" },
+	};
+	static const char *const texts[][2] = {
+		{ "{\"nftables\": [1]}", "not an object with one member" },
+		{ "{\"nftables\": [{\"table\": 3}]}", "a member that is not an object" },
+		{ "{\"nftables\": [{\"table\": {\"family\": \"ip\"}}]}", "a table without" },
+		{ "{\"nftables\": [{\"chain\": {\"family\": \"ip\", \"table\": \"t\", \"name\": \"c\"}}]}",
+		  "a chain of a table not listed" },
+		{ "{\"nftables\": [{\"table\": {\"family\": \"ip\", \"name\": \"t\"}}, "
+		  "{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"expr\": []}}]}",
+		  "a rule of a chain not listed" },
+	};
+	struct pl_buf b = PL_BUF_INIT;
+	struct pl_fw_ruleset rs;
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		ck_assert(fixture("broken", files[i][0], &b));
+		pl_fw_init(&rs);
+		err[0] = '\0';
+		ck_assert(pl_nft_parse(b.data, b.len, &rs, err, sizeof(err)) != 0);
+		ck_assert_msg(strstr(err, files[i][1]) != NULL, "%s: '%s'", files[i][0], err);
+		pl_fw_free(&rs);
+	}
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		pl_fw_init(&rs);
+		err[0] = '\0';
+		ck_assert(pl_nft_parse(texts[i][0], strlen(texts[i][0]), &rs, err, sizeof(err)) != 0);
+		ck_assert_msg(strstr(err, texts[i][1]) != NULL, "case %zu: '%s'", i, err);
+		pl_fw_free(&rs);
+	}
+	pl_buf_free(&b);
+}
+END_TEST
+#endif
+
+int
+main(void)
+{
+	Suite *s = suite_create("plumbline firewall");
+	TCase *tc = tcase_create("firewall");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_ipt_nft_capture);
+	tcase_add_test(tc, test_ipt_counters_and_legacy);
+	tcase_add_test(tc, test_ipt_broken);
+	tcase_add_test(tc, test_want);
+	tcase_add_test(tc, test_diff);
+#ifdef HAVE_JSONC
+	tcase_add_test(tc, test_nft_basic);
+	tcase_add_test(tc, test_nft_stable);
+	tcase_add_test(tc, test_nft_cases);
+	tcase_add_test(tc, test_nft_iptables_nft);
+	tcase_add_test(tc, test_nft_broken);
+#endif
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
