@@ -21,6 +21,7 @@ check_db_conns
 db_conns_pgsql  libpq
 db_conns_mysql  libmariadb
 check_log_errors  libsystemd
+check_firewall  libjson-c libcrypto
 '
 # For example, an HTTP plugin on lib/ext/'s libcurl module:  check_http  libcurl
 

@@ -112,6 +112,11 @@ static const struct pl_option state_opts[] = {
 		  "hash of what the check measures (its devices, mounts, include and exclude "
 		  "rules), so checks of different things never share counters, while a change "
 		  "of thresholds, output form, verbosity or timeout keeps them." },
+	{ .name = NULL },
+};
+
+/* For a plugin whose state has counters to sample (not pl_plugin.no_interval). */
+static const struct pl_option interval_opts[] = {
 	{ .name = "interval", .type = PL_OPT_DURATION, .arg = "SECONDS", .min = 0, .max = 5,
 	  PL_OPT_AT(struct pl_common, interval),
 	  .help = "When there is no usable reading from an earlier run (first run, reboot, "
@@ -287,6 +292,8 @@ help(const struct pl_plugin *p)
 	pl_opt_help(common_opts, &b);
 	if (p->uses_state)
 		pl_opt_help(state_opts, &b);
+	if (p->uses_state && !p->no_interval)
+		pl_opt_help(interval_opts, &b);
 	if (p->examples != NULL) {
 		pl_buf_puts(&b, "\nExamples:\n");
 		pl_buf_puts(&b, p->examples);
@@ -406,6 +413,8 @@ man(const struct pl_plugin *p)
 	man_options(&b, common_opts);
 	if (p->uses_state)
 		man_options(&b, state_opts);
+	if (p->uses_state && !p->no_interval)
+		man_options(&b, interval_opts);
 	if (p->examples != NULL) {
 		pl_buf_puts(&b, ".SH EXAMPLES\n.nf\n");
 		man_text(&b, p->examples);
@@ -724,7 +733,7 @@ void
 pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 		struct pl_common *c)
 {
-	static struct pl_opt_table tables[4];
+	static struct pl_opt_table tables[5];
 	struct pl_buf keytext = PL_BUF_INIT;
 	struct pl_common t;
 	size_t nt = 0;
@@ -742,6 +751,8 @@ pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 	tables[nt++] = (struct pl_opt_table){ p->options, cfg };
 	if (p->uses_state)
 		tables[nt++] = (struct pl_opt_table){ state_opts, c };
+	if (p->uses_state && !p->no_interval)
+		tables[nt++] = (struct pl_opt_table){ interval_opts, c };
 	if (p->selects != NULL)
 		tables[nt++] = (struct pl_opt_table){ select_opts, c };
 	pl_opt_init(&parser, tables, nt);

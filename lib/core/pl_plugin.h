@@ -26,6 +26,9 @@ struct pl_plugin {
 	const char *metrics;         /* help text listing the labels it emits */
 	const char *examples;        /* help text: command lines with a sentence each */
 	bool uses_state;             /* keeps counters: --state-dir, --state-key, --interval */
+	/* With uses_state: keeps only kept entries (a baseline, a cursor), no counters to
+	 * sample, so no --interval. */
+	bool no_interval;
 	/* Non-NULL for a plugin that picks items by name: takes --include, --exclude,
 	 * --include-regex and --exclude-regex, and this sentence says what they match. */
 	const char *selects;

@@ -502,8 +502,11 @@ allow_bash_command_substitution=0
 command_timeout=12
 connection_timeout=60
 EOF
-	# the shipped command lines, with the plugin directory of this build
-	grep '^command\[' "$CONTRIB/nrpe/plumbline.cfg" | sed "s#/usr/lib/nagios/plugins/#$PL/#"
+	# the shipped command lines, with the plugin directory of this build; without the
+	# "sudo -n" of check_firewall (this host's sudoers are not the test's to change), so
+	# that it runs as nagios and must answer with the sudoers line that fixes it
+	grep '^command\[' "$CONTRIB/nrpe/plumbline.cfg" |
+		sed -e "s#/usr/lib/nagios/plugins/#$PL/#" -e "s#/usr/bin/sudo -n ##"
 } >"$N/nrpe.cfg"
 chown -R nagios:nagios "$N"
 setsid nrpe -c "$N/nrpe.cfg" -f >"$N/nrpe.out" 2>&1 </dev/null &
@@ -513,7 +516,13 @@ if wait_listen "$NRPE_PORT" "$NRPE_PID" 10; then
 	out=$("$CHECK_NRPE" -H 127.0.0.1 -p "$NRPE_PORT" -t 15 2>&1)
 	check "nrpe on 127.0.0.1:$NRPE_PORT answers: $out" '[[ "$out" == NRPE\ v* ]]'
 	ncmds=$(grep -c '^command\[plumbline_' "$N/nrpe.cfg")
-	check "nrpe: contrib/nrpe/plumbline.cfg defines the 11 commands (got $ncmds)" '[ "$ncmds" = 11 ]'
+	check "nrpe: contrib/nrpe/plumbline.cfg defines the 12 commands (got $ncmds)" '[ "$ncmds" = 12 ]'
+	if [ -x "$PL/check_firewall" ]; then
+		out=$("$CHECK_NRPE" -H 127.0.0.1 -p "$NRPE_PORT" -t 15 -c plumbline_firewall 2>&1)
+		rc=$?
+		check "nrpe plumbline_firewall as nagios, no sudo: UNKNOWN with the sudoers line (rc $rc, \"${out:0:60}...\")" \
+			'[[ "$rc" = 3 && "$out" == "FIREWALL UNKNOWN - "*"'"'"'nagios ALL=(root) NOPASSWD: "*"/check_firewall'"'"'"* ]]'
+	fi
 	nrpe_call() { # command -> $out, $rc
 		out=$("$CHECK_NRPE" -H 127.0.0.1 -p "$NRPE_PORT" -t 15 -c "$1" 2>&1)
 		rc=$?
