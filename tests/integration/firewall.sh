@@ -1,0 +1,313 @@
+#!/bin/bash
+# check_firewall against the real tools: each case loads a ruleset with nft,
+# iptables-nft or iptables-legacy into a network namespace of its own (never the host's:
+# even a read-only iptables-legacy call in the host namespace would create its tables),
+# runs the plugin there with `ip netns exec`, and checks its exit code, status line and
+# perfdata. Cases: active, empty, default-accept, bridge-only drop, required port open
+# (nft, iptables-nft, iptables-legacy), hidden legacy rules, drift (baseline saved, a
+# rule changed, the baseline kept across a reboot), and no privileges (as nobody).
+#
+# Exit 77 (skip) when not root, without "ip netns", or without nft and iptables. Prints
+# one line per check and ends with "N passed, M failed".
+
+set -u
+
+. "$(dirname "$0")/../env.sh"
+PLUGIN=$PLUGINS/check_firewall
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP: needs root to create network namespaces"
+	exit 77
+fi
+if ! command -v ip >/dev/null 2>&1 || ! ip netns list >/dev/null 2>&1; then
+	echo "SKIP: 'ip netns' is not available"
+	exit 77
+fi
+for t in /usr/sbin/nft /usr/sbin/iptables-nft /usr/sbin/iptables-legacy; do
+	if [ ! -x "$t" ]; then
+		echo "SKIP: $t is missing (apt-get install nftables iptables)"
+		exit 77
+	fi
+done
+if [ ! -x "$PLUGIN" ]; then
+	echo "not ok - no check_firewall at $PLUGIN (built only with json-c and libcrypto)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/plumbline-fw.XXXXXX") || exit 99
+NSLIST=""
+cleanup() {
+	for ns in $NSLIST; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+passed=0
+failed=0
+ok() { echo "ok - $1"; passed=$((passed + 1)); }
+notok() { echo "not ok - $1"; failed=$((failed + 1)); }
+
+# The plugin runs as root but not "under sudo" (a sudo run would refuse --state-dir).
+unset SUDO_UID SUDO_GID SUDO_USER SUDO_COMMAND DOAS_USER PKEXEC_UID
+export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=87}
+STATE=$WORK/state
+mkdir -m 700 "$STATE"
+
+# A namespace of its own for each case: fresh NAME.
+n=0
+fresh() {
+	n=$((n + 1))
+	NS=plfw-$$-$n
+	NSLIST="$NSLIST $NS"
+	ip netns add "$NS" || { notok "ip netns add $NS"; return 1; }
+}
+in_ns() { ip netns exec "$NS" "$@"; }
+
+# run ARGS...: the plugin in the current namespace; sets rc, out, status (first line).
+run() {
+	out=$(ip netns exec "$NS" "$PLUGIN" --state-dir "$STATE" "$@" 2>"$WORK/stderr")
+	rc=$?
+	status=$(printf '%s\n' "$out" | head -n 1)
+}
+
+# expect NAME RC STATUS-PREFIX [PERFDATA-WORD...]: the exit code, the status line's
+# start and each perfdata item given.
+expect() {
+	name=$1 want_rc=$2 want_status=$3
+	shift 3
+	if [ "$rc" -ne "$want_rc" ]; then
+		notok "$name: exit $rc, expected $want_rc: $status"
+		return
+	fi
+	case "$status" in
+	"$want_status"*) ;;
+	*)
+		notok "$name: status '$status' does not start with '$want_status'"
+		return
+		;;
+	esac
+	perf=${status#*|}
+	for p in "$@"; do
+		case " $perf " in
+		*" $p "*) ;;
+		*)
+			notok "$name: perfdata lacks '$p': $perf"
+			return
+			;;
+		esac
+	done
+	ok "$name"
+}
+
+# has NAME TEXT: the whole output holds TEXT.
+has() {
+	case "$out" in
+	*"$2"*) ok "$1" ;;
+	*) notok "$1: no '$2' in: $out" ;;
+	esac
+}
+
+cat >"$WORK/basic.nft" <<'NFT'
+flush ruleset
+table inet filter {
+	set allowed { type inet_service; elements = { 22, 80, 443 } }
+	chain input {
+		type filter hook input priority 0; policy drop;
+		ct state established,related accept
+		iif "lo" accept
+		tcp dport @allowed counter accept
+		ip saddr 10.0.0.0/8 tcp dport { 3306, 5432 } accept
+		counter comment "dropped"
+	}
+	chain forward { type filter hook forward priority 0; policy drop; }
+	chain output { type filter hook output priority 0; policy accept; }
+}
+NFT
+
+# --- active: an nftables ruleset that drops by default
+fresh && in_ns nft -f "$WORK/basic.nft"
+run --closed 23,3389/tcp
+expect "active nft ruleset" 0 "FIREWALL OK - 5 rules in 3 chains (nftables)" \
+	"tables=1;;;0" "chains=3;;;0" "rules=5;;;0" "legacy_rules=0;;;0"
+has "active: IPv4 input closed by the policy" "IPv4 input closed: inet filter input: policy drop"
+has "active: IPv6 input closed by the policy" "IPv6 input closed: inet filter input: policy drop"
+has "active: the ruleset's SHA-256 is a fact" "sha256: "
+has "active: no baseline yet" "no baseline yet: save one with --save-baseline"
+
+# --- empty: nothing loaded, then a table without rules
+fresh
+run
+expect "empty ruleset" 2 "FIREWALL CRITICAL - no firewall: the kernel holds no nftables or iptables tables" \
+	"tables=0;;;0" "rules=0;;;0"
+in_ns nft add table inet filter
+run
+expect "a table without rules" 2 "FIREWALL CRITICAL - no firewall rules: the kernel's tables are empty" \
+	"tables=1;;;0" "rules=0;;;0"
+run --empty-state warning
+expect "--empty-state warning" 1 "FIREWALL WARNING - no firewall rules"
+
+# --- default accept
+fresh && in_ns nft -f - <<'NFT'
+table inet filter {
+	chain input { type filter hook input priority 0; policy accept; tcp dport 22 accept; }
+}
+NFT
+run
+expect "default accept" 2 "FIREWALL CRITICAL - IPv4 input not closed, IPv6 input not closed - 1 rules" "rules=1;;;0"
+has "default accept: says why" "IPv4 input: inet filter input: policy accept and no final drop or reject rule"
+run --no-ipv6 --open-state warning
+expect "default accept, IPv4 only, as a warning" 1 "FIREWALL WARNING - IPv4 input not closed - 1 rules"
+
+# --- bridge, arp and netdev chains that drop do not filter IP input
+fresh && in_ns nft -f - <<'NFT'
+table bridge filter {
+	chain input { type filter hook input priority 0; policy drop; }
+}
+table arp filter {
+	chain input { type filter hook input priority 0; policy drop; }
+}
+table netdev ingress {
+	chain in { type filter hook ingress device lo priority 0; policy drop; }
+}
+NFT
+run
+expect "bridge-only drop" 2 "FIREWALL CRITICAL - IPv4 input not closed, IPv6 input not closed" \
+	"tables=3;;;0" "chains=3;;;0"
+has "bridge-only: no IP input chain" "IPv4 input: no input chain filters IPv4"
+
+# --- a final reject rule closes the path as a policy does
+fresh && in_ns nft -f - <<'NFT'
+table ip v4 {
+	chain input { type filter hook input priority 0; policy accept; tcp dport 22 accept; reject; }
+}
+table ip6 v6 {
+	chain input { type filter hook input priority 0; policy accept; jump sub; }
+	chain sub { tcp dport 22 accept; drop; }
+}
+NFT
+run --closed 23
+expect "final reject (ip) and a jump to a final drop (ip6)" 0 "FIREWALL OK - 5 rules in 3 chains" "tables=2;;;0"
+
+# --- required ports open: nft, iptables-nft, iptables-legacy
+fresh && in_ns nft -f "$WORK/basic.nft"
+run --closed 23,3306
+expect "nft: a required-closed port accepted from a LAN" 2 "FIREWALL CRITICAL - tcp/3306 open (IPv4) - 5 rules"
+has "nft: names the rule" "tcp/3306 over IPv4: inet filter input: ip saddr 10.0.0.0/8 tcp dport { 3306, 5432 } accept"
+run --closed 80 --port-state warning
+expect "nft: --port-state warning" 1 "FIREWALL WARNING - tcp/80 open (IPv4, IPv6)"
+
+fresh
+in_ns iptables-nft -P INPUT DROP
+in_ns iptables-nft -A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+in_ns iptables-nft -A INPUT -p tcp -m multiport --dports 22,3306 -j ACCEPT
+in_ns ip6tables-nft -P INPUT DROP
+run --closed 23
+expect "iptables-nft: closed by policy" 0 "FIREWALL OK - 2 rules in 6 chains (nftables, iptables-nft)" "rules=2;;;0"
+run --closed 3306
+expect "iptables-nft: multiport opens a required-closed port" 2 "FIREWALL CRITICAL - tcp/3306 open (IPv4)"
+has "iptables-nft: the rule as iptables-nft-save writes it" "ip filter INPUT: -p tcp -m multiport --dports 22,3306 -j ACCEPT"
+
+fresh
+in_ns iptables-legacy -P INPUT DROP
+in_ns iptables-legacy -A INPUT -p tcp --dport 5900 -j ACCEPT
+in_ns ip6tables-legacy -P INPUT DROP
+run --closed 5900
+expect "iptables-legacy alone: a required-closed port open" 2 "FIREWALL CRITICAL - tcp/5900 open (IPv4)" "legacy_rules=1;;;0"
+has "iptables-legacy alone: it is the ruleset" "the ruleset is in iptables-legacy's tables (nft shows none)"
+
+# --- legacy rules hidden from nft
+fresh && in_ns nft -f "$WORK/basic.nft"
+in_ns iptables-legacy -A INPUT -p tcp --dport 3333 -j ACCEPT
+run
+expect "hidden legacy rule" 1 "FIREWALL WARNING - 1 iptables-legacy rule hidden from nft - 6 rules" \
+	"legacy_rules=1;;;0" "rules=6;;;0"
+has "hidden legacy: the rule is shown" "legacy ip filter INPUT: -p tcp -m tcp --dport 3333 -j ACCEPT"
+run --legacy-state critical
+expect "hidden legacy, --legacy-state critical" 2 "FIREWALL CRITICAL - 1 iptables-legacy rule hidden from nft"
+
+# --- drift: save, change, detect; the baseline survives a reboot
+fresh && in_ns nft -f "$WORK/basic.nft"
+DRIFT="--state-key drift"
+run $DRIFT --save-baseline
+expect "drift: baseline saved" 0 "FIREWALL OK - 5 rules" "rules_added=0;;;0" "rules_removed=0;;;0"
+has "drift: says it saved" "baseline saved: 5 rules, sha256 "
+run $DRIFT
+expect "drift: unchanged" 0 "FIREWALL OK - 5 rules" "rules_added=0;;;0"
+has "drift: unchanged since the baseline" "unchanged since the baseline of "
+# counters moving and handles changing are no drift
+in_ns nft list ruleset >/dev/null
+in_ns timeout 1 bash -c 'exec 3<>/dev/tcp/127.0.0.1/23' 2>/dev/null
+in_ns nft -f "$WORK/basic.nft"
+run $DRIFT
+expect "drift: the same ruleset loaded again (new handles) is no change" 0 "FIREWALL OK - 5 rules"
+in_ns nft insert rule inet filter input tcp dport 23 accept
+run $DRIFT
+expect "drift: a rule added" 2 "FIREWALL CRITICAL - ruleset changed since the baseline: +1 rule - 6 rules" \
+	"rules_added=1;;;0" "rules_removed=0;;;0"
+has "drift: the rule added is shown" "+ inet filter input: tcp dport 23 accept"
+in_ns nft add chain inet filter extra
+run $DRIFT --drift-state warning
+expect "drift: a chain too, --drift-state warning" 1 "FIREWALL WARNING - ruleset changed since the baseline: +1 rule, +1 chain"
+# A reboot: another boot id in the state file. Counters would be dropped; the baseline
+# is kept (the store's lifetime for it), so the drift is still seen.
+file=$(ls "$STATE"/check_firewall-drift.state 2>/dev/null)
+if [ -n "$file" ] && grep -q '^boot_id ' "$file"; then
+	sed -i 's/^boot_id .*/boot_id 00000000-0000-4000-8000-000000000000/' "$file"
+	run $DRIFT
+	expect "drift: the baseline survives a reboot" 2 "FIREWALL CRITICAL - ruleset changed since the baseline: +1 rule, +1 chain"
+else
+	notok "drift: no state file with a boot id at $STATE/check_firewall-drift.state"
+fi
+in_ns nft -f "$WORK/basic.nft"
+run $DRIFT
+expect "drift: back to the baseline" 0 "FIREWALL OK - 5 rules" "rules_added=0;;;0"
+
+# --- bad options
+fresh
+run --closed 70000
+expect "--closed with a port out of range" 3 "FIREWALL UNKNOWN - --closed: a port is a number from 1 to 65535"
+run --closed 22/sctp
+expect "--closed with an unknown protocol" 3 "FIREWALL UNKNOWN - --closed: a port's protocol is tcp or udp"
+
+# --- no privileges: as nobody, without CAP_NET_ADMIN
+if command -v setpriv >/dev/null 2>&1; then
+	mkdir -m 755 "$WORK/bin"
+	cp "$PLUGIN" "$WORK/bin/check_firewall"
+	chmod 755 "$WORK" "$WORK/bin/check_firewall"
+	fresh && in_ns nft -f "$WORK/basic.nft"
+	out=$(ip netns exec "$NS" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		--inh-caps=-all "$WORK/bin/check_firewall" 2>"$WORK/stderr")
+	rc=$?
+	status=$(printf '%s\n' "$out" | head -n 1)
+	expect "no privileges: UNKNOWN" 3 "FIREWALL UNKNOWN - reading the ruleset needs CAP_NET_ADMIN"
+	case "$status" in
+	*"'nobody ALL=(root) NOPASSWD: "*"/check_firewall'"*) ok "no privileges: the sudoers line" ;;
+	*) notok "no privileges: no sudoers line in '$status'" ;;
+	esac
+	has "no privileges: where to put it" "/etc/sudoers.d/plumbline"
+else
+	echo "# no setpriv (util-linux): the no-privilege case is skipped"
+fi
+
+# --- the shipped sudoers file is valid (where sudo is installed; nothing is installed)
+if [ -x /usr/sbin/visudo ]; then
+	if /usr/sbin/visudo -c -q -f "$top_srcdir/contrib/sudoers.d/plumbline" >/dev/null 2>&1; then
+		ok "contrib/sudoers.d/plumbline passes visudo -c -f"
+	else
+		notok "contrib/sudoers.d/plumbline: $(/usr/sbin/visudo -c -f "$top_srcdir/contrib/sudoers.d/plumbline" 2>&1)"
+	fi
+else
+	echo "# no visudo (sudo is not installed): contrib/sudoers.d/plumbline not checked"
+fi
+grep -qx 'nagios ALL=(root) NOPASSWD: /usr/lib/nagios/plugins/check_firewall' \
+	"$top_srcdir/contrib/sudoers.d/plumbline" &&
+	ok "contrib/sudoers.d/plumbline has the line the plugin asks for" ||
+	notok "contrib/sudoers.d/plumbline lacks the line the plugin asks for"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
