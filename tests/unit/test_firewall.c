@@ -21,7 +21,7 @@ fixtures_dir(void)
 {
 	const char *f = getenv("FIXTURES");
 
-	return f != NULL ? f : "../tests/fixtures";
+	return f != NULL && f[0] != '\0' ? f : PL_TEST_SRCDIR "/tests/fixtures";
 }
 
 /* Reads tests/fixtures/firewall/CASE/FILE; false when there is no such file. */
