@@ -417,7 +417,8 @@ fw_ports(struct fw_ctx *x, struct pl_result *r, const struct pl_fw_want *w, size
 					  (unsigned)w[i].lo, where);
 		else
 			pl_result_finding(r, x->cfg->port_state, "%s/%u-%u open (%s, first %u)",
-					  proto, (unsigned)w[i].lo, (unsigned)w[i].hi, where, first);
+					  proto, (unsigned)w[i].lo, (unsigned)w[i].hi, where,
+					  first);
 	}
 }
 

@@ -451,7 +451,8 @@ statement(struct pl_fw_ruleset *rs, size_t table, struct json_object *x, struct 
 
 				pl_fw_add_vmap(rs, &m);   /* unknown: may accept */
 			}
-		} else if (only_member(data, &v) != NULL && json_object_is_type(v, json_type_array)) {
+		} else if (only_member(data, &v) != NULL &&
+			   json_object_is_type(v, json_type_array)) {
 			vmap_entries(rs, v, byport);
 		}
 		r->nvmap = rs->nvmaps - r->vmap0;
@@ -469,7 +470,8 @@ statement(struct pl_fw_ruleset *rs, size_t table, struct json_object *x, struct 
 			else if (strcmp(name, "ACCEPT") == 0)
 				r->verdict = PL_FW_ACCEPT;
 		} else if (type == NULL || name == NULL || strcmp(name, "comment") != 0) {
-			r->other = true;   /* an iptables match nft cannot show (a comment is none) */
+			/* an iptables match nft cannot show (a comment is none) */
+			r->other = true;
 		}
 		return;
 	}
@@ -600,9 +602,12 @@ add_set(struct pl_fw_ruleset *rs, struct json_object *v, bool map, size_t i, cha
 		if (!map) {
 			st->port0 = rs->nports;
 			st->ports_known = true;
-			for (size_t k = 0; k < json_object_array_length(elem); k++)
-				if (!ports_of(rs, t, elem_value(json_object_array_get_idx(elem, k))))
+			for (size_t k = 0; k < json_object_array_length(elem); k++) {
+				struct json_object *e = json_object_array_get_idx(elem, k);
+
+				if (!ports_of(rs, t, elem_value(e)))
 					st->ports_known = false;
+			}
 			st->nports = rs->nports - st->port0;
 		} else if (mapto != NULL && strcmp(mapto, "verdict") == 0) {
 			st->is_vmap = true;

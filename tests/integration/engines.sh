@@ -138,6 +138,10 @@ mkdir -m 755 "$PL"
 for n in $NAMES; do
 	install -m 755 "$PLUGINS/check_$n" "$PL/check_$n"
 done
+# check_firewall (built with json-c and libcrypto) through NRPE, without its sudo
+if [ -x "$PLUGINS/check_firewall" ]; then
+	install -m 755 "$PLUGINS/check_firewall" "$PL/check_firewall"
+fi
 ln -s "$CHECK_NRPE" "$PL/check_nrpe"
 
 # The fixture trees, readable by nagios (the source tree may not be).
