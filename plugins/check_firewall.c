@@ -74,7 +74,7 @@ static const struct pl_option fw_opts[] = {
 		  "new connection to it from some address: a rule accepting it (even from a "
 		  "few sources only), or a policy accept with nothing that surely drops it "
 		  "before. Rules for established/related traffic and for the loopback "
-		  "interface do not count. Checked for IPv4 and IPv6; repeatable." },
+		  "interface do not count. Checked for IPv4 and IPv6." },
 	{ .name = "save-baseline", .type = PL_OPT_SWITCH,
 	  PL_OPT_AT(struct fw_config, save_baseline), .flags = PL_OPT_SYNOPSIS,
 	  .help = "Save the current ruleset as the baseline later runs compare with (its "
