@@ -32,6 +32,7 @@
 #define OUT_CAP ((size_t)16 << 20)
 #define BASELINE_TEXT_MAX ((size_t)1 << 20)   /* normalized text kept with a baseline */
 #define MAX_WANTS 256
+#define MAX_PORTS 4096     /* ports of --closed in all: each is a walk over the rules */
 
 struct fw_config {
 	struct pl_strlist closed;      /* --closed PORT[/PROTO][,...] */
@@ -157,6 +158,8 @@ struct fw_ctx {
 	struct pl_fw_ruleset rs;
 	bool have_nft, have_legacy;
 	char sources[128];           /* "nft, iptables-legacy" */
+	struct pl_fw_want w[MAX_WANTS];   /* --closed, as ports */
+	size_t nw;
 };
 
 /* CAP_NET_ADMIN in the effective set (bit 12 of CapEff): what netlink asks of nft. */
@@ -422,26 +425,34 @@ fw_ports(struct fw_ctx *x, struct pl_result *r, const struct pl_fw_want *w, size
 	}
 }
 
-/* The --closed lists as ports (checked by check_closed already). */
+/* The --closed lists as ports (each value checked by check_closed already); more
+ * than MAX_WANTS entries or MAX_PORTS ports in all is a usage error. */
 static size_t
 fw_wants(const struct fw_config *cfg, struct pl_fw_want *w, size_t max)
 {
 	char part[64], err[128];
-	size_t n = 0;
+	size_t n = 0, ports = 0;
 
 	for (size_t i = 0; i < cfg->closed.n; i++) {
-		for (const char *s = cfg->closed.v[i]; *s && n < max;) {
+		for (const char *s = cfg->closed.v[i]; *s;) {
 			size_t k = strcspn(s, ",");
 
+			if (n == max)
+				pl_usage_die("--closed: at most %d ports or ranges in all", MAX_WANTS);
 			if (k < sizeof(part)) {
 				memcpy(part, s, k);
 				part[k] = '\0';
-				if (pl_fw_parse_want(part, &w[n], err, sizeof(err)) == 0)
+				if (pl_fw_parse_want(part, &w[n], err, sizeof(err)) == 0) {
+					ports += (size_t)(w[n].hi - w[n].lo) + 1;
 					n++;
+				}
 			}
 			s += k + (s[k] == ',');
 		}
 	}
+	if (ports > MAX_PORTS)
+		pl_usage_die("--closed: at most %d ports in all (each is checked against every "
+			     "rule); name the ports that matter", MAX_PORTS);
 	return n;
 }
 
@@ -586,10 +597,8 @@ static void
 fw_evaluate(struct fw_ctx *x, struct pl_result *r)
 {
 	struct pl_fw_counts all, legacy, rest;
-	struct pl_fw_want w[MAX_WANTS];
 	struct pl_buf text = PL_BUF_INIT;
 	char hex[PL_SHA256_HEX], err[256];
-	size_t nw = fw_wants(x->cfg, w, MAX_WANTS);
 	bool v6 = !x->cfg->no_ipv6 && pl_path_exists(NULL, "/proc/net/if_inet6");
 
 	pl_fw_count(&x->rs, -1, &all);
@@ -623,7 +632,7 @@ fw_evaluate(struct fw_ctx *x, struct pl_result *r)
 		else
 			pl_result_line(r, "IPv6 not judged (%s)", x->cfg->no_ipv6 ? "--no-ipv6" :
 				       "this kernel has no IPv6");
-		fw_ports(x, r, w, nw, v6);
+		fw_ports(x, r, x->w, x->nw, v6);
 	}
 	fw_legacy(x, r, &legacy, &rest);
 	fw_drift(x, r, &text, hex, all.rules);
@@ -648,6 +657,7 @@ main(int argc, char **argv)
 	memset(&x, 0, sizeof(x));
 	x.cfg = &cfg;
 	x.c = &c;
+	x.nw = fw_wants(&cfg, x.w, MAX_WANTS);
 	pl_fw_init(&x.rs);
 	fw_collect(&x, &r, &c);
 	fw_frontends(&x, &r);

@@ -43,6 +43,7 @@ pl_fw_free(struct pl_fw_ruleset *rs)
 	free(rs->sets);
 	free(rs->ports);
 	free(rs->vmaps);
+	free(rs->chain_slots);
 	memset(rs, 0, sizeof(*rs));
 }
 
@@ -116,13 +117,61 @@ pl_fw_add_table(struct pl_fw_ruleset *rs, enum pl_fw_source src, const char *fam
 	return rs->ntables++;
 }
 
+static size_t
+chain_hash(size_t t, const char *name)
+{
+	uint64_t h = pl_hash_bytes(name, strlen(name));
+
+	return (size_t)(h ^ (t * 0x9E3779B97F4A7C15ull));
+}
+
 size_t
 pl_fw_find_chain(const struct pl_fw_ruleset *rs, size_t t, const char *name)
 {
-	for (size_t i = 0; i < rs->nchains; i++)
-		if (rs->chains[i].table == t && strcmp(rs->chains[i].name, name) == 0)
-			return i;
+	size_t mask, i;
+
+	if (rs->chain_nslots == 0)
+		return NOPE;
+	mask = rs->chain_nslots - 1;
+	for (i = chain_hash(t, name) & mask; rs->chain_slots[i] != 0; i = (i + 1) & mask) {
+		const struct pl_fw_chain *c = &rs->chains[rs->chain_slots[i] - 1];
+
+		if (c->table == t && strcmp(c->name, name) == 0)
+			return rs->chain_slots[i] - 1;
+	}
 	return NOPE;
+}
+
+/* Puts chain c into the index, which it first grows to stay at most half full. */
+static int
+index_chain(struct pl_fw_ruleset *rs, size_t c)
+{
+	size_t mask, i;
+
+	if ((rs->nchains + 1) * 2 > rs->chain_nslots) {
+		size_t n = rs->chain_nslots ? rs->chain_nslots * 2 : 64;
+		size_t *slots = calloc(n, sizeof(*slots));
+
+		if (slots == NULL)
+			return -1;
+		free(rs->chain_slots);
+		rs->chain_slots = slots;
+		rs->chain_nslots = n;
+		for (size_t k = 0; k < rs->nchains; k++) {
+			if (k == c)
+				continue;
+			for (i = chain_hash(rs->chains[k].table, rs->chains[k].name) & (n - 1);
+			     slots[i] != 0; i = (i + 1) & (n - 1))
+				;
+			slots[i] = k + 1;
+		}
+	}
+	mask = rs->chain_nslots - 1;
+	for (i = chain_hash(rs->chains[c].table, rs->chains[c].name) & mask;
+	     rs->chain_slots[i] != 0; i = (i + 1) & mask)
+		;
+	rs->chain_slots[i] = c + 1;
+	return 0;
 }
 
 size_t
@@ -142,6 +191,11 @@ pl_fw_add_chain(struct pl_fw_ruleset *rs, size_t t, const char *name)
 	c->name = dup_str(rs, name);
 	if (c->name == NULL)
 		return NOPE;
+	if (index_chain(rs, rs->nchains) != 0) {
+		free(c->name);
+		rs->oom = true;
+		return NOPE;
+	}
 	return rs->nchains++;
 }
 
@@ -1207,14 +1261,35 @@ show(char dst[160], const struct nline *l)
 		dst[--n] = '\0';
 }
 
+/* l against the k bytes at key, as nline_cmp orders lines. */
+static int
+key_cmp(const struct nline *l, const char *key, size_t k)
+{
+	size_t n = l->n < k ? l->n : k;
+	int d = memcmp(l->s, key, n);
+
+	if (d)
+		return d;
+	return l->n < k ? -1 : l->n > k;
+}
+
+/* Whether the sorted lines v hold a chain line with l's identity: the lines that start
+ * with it are together in the order, right at or after where it would go. */
 static bool
 chain_in(const struct nline *v, size_t n, const struct nline *l)
 {
-	size_t k = chain_id_len(l);
+	size_t k = chain_id_len(l), lo = 0, hi = n;
 
-	for (size_t i = 0; i < n; i++)
-		if (starts(&v[i], "chain ") && chain_id_len(&v[i]) == k &&
-		    memcmp(v[i].s, l->s, k) == 0)
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (key_cmp(&v[mid], l->s, k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && v[lo].n >= k && memcmp(v[lo].s, l->s, k) == 0; lo++)
+		if (v[lo].n == k || v[lo].s[k] == ' ')
 			return true;
 	return false;
 }
@@ -1260,7 +1335,7 @@ pl_fw_diff(const char *old, size_t oldlen, const char *cur, size_t curlen,
 				d->rules_added++;
 			}
 		} else if (starts(l, "chain ")) {
-			bool there = c < 0 ? chain_in(bo, nb, l) : chain_in(ao, na, l);
+			bool there = c < 0 ? chain_in(b, nb, l) : chain_in(a, na, l);
 
 			if (there)
 				d->chains_changed += c > 0;   /* counted once, from the new side */

@@ -143,6 +143,11 @@ struct pl_fw_ruleset {
 	size_t nports, ports_cap;
 	struct pl_fw_vmap *vmaps;
 	size_t nvmaps, vmaps_cap;
+	/* private: chains by (table, name), open addressing, index + 1 (0: empty); at
+	 * most half full, so a lookup costs the same with 10 chains or 50,000 (a
+	 * kube-proxy host has tens of thousands) */
+	size_t *chain_slots;
+	size_t chain_nslots;
 	bool oom;
 };
 

@@ -273,6 +273,8 @@ run --closed 70000
 expect "--closed with a port out of range" 3 "FIREWALL UNKNOWN - --closed: a port is a number from 1 to 65535"
 run --closed 22/sctp
 expect "--closed with an unknown protocol" 3 "FIREWALL UNKNOWN - --closed: a port's protocol is tcp or udp"
+run --closed 1-65535
+expect "--closed with too many ports" 3 "FIREWALL UNKNOWN - --closed: at most 4096 ports in all"
 
 # --- no privileges: as nobody, without CAP_NET_ADMIN
 if command -v setpriv >/dev/null 2>&1; then
