@@ -532,7 +532,8 @@ fw_drift(struct fw_ctx *x, struct pl_result *r, const struct pl_buf *text, const
 	struct pl_time now;
 	struct pl_fw_diff d;
 
-	pl_plugin_store_load(x->c, &st);
+	enum pl_store_status ss = pl_plugin_store_load(x->c, &st);
+
 	added = pl_metric_add(r, "rules_added", 0, PL_U_NONE);
 	removed = pl_metric_add(r, "rules_removed", 0, PL_U_NONE);
 	added->has_min = removed->has_min = true;
@@ -550,7 +551,16 @@ fw_drift(struct fw_ctx *x, struct pl_result *r, const struct pl_buf *text, const
 		return;
 	}
 	old = pl_store_kept(&st, "baseline", "sha256");
-	if (old == NULL) {
+	if (old == NULL && ss == PL_STORE_CORRUPT) {
+		/* A baseline that was there and cannot be read is not "none yet": the drift
+		 * check is blind until it is saved again. */
+		pl_result_finding(r, PL_WARNING, "the saved baseline cannot be read (a corrupt "
+				  "or foreign state file): save it again with --save-baseline");
+		pl_metric_missing(added, PL_MISSING_LASTING, "the baseline cannot be read",
+				  "save it again with --save-baseline");
+		pl_metric_missing(removed, PL_MISSING_LASTING, "the baseline cannot be read",
+				  "save it again with --save-baseline");
+	} else if (old == NULL) {
 		const char *why = "no baseline saved yet";
 
 		pl_metric_missing(added, PL_MISSING_LASTING, why, "save one with --save-baseline");
