@@ -21,6 +21,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pl_buf.h"
@@ -107,11 +109,14 @@ static const struct pl_option db_opts[] = {
 	  .help = "pgsql: the service file (instead of PGSERVICEFILE or ~/.pg_service.conf); "
 		  "mysql: an option file in my.cnf format ([client] user=..., password=...). A file "
 		  "named here that is not there or cannot be read is an error, never silently "
-		  "skipped. It must be an absolute path." },
+		  "skipped. It must be an absolute path, not a symlink, of root or the user running "
+		  "the check and writable by nobody else; one that sets a password must be mode "
+		  "600." },
 	{ .name = "pgpass", .type = PL_OPT_STRING, .arg = "FILE", .flags = ID,
 	  PL_OPT_AT(struct db_config, passfile),
-	  .help = "pgsql: the password file (.pgpass format; libpq wants it mode 0600). Missing "
-		  "is an error." },
+	  .help = "pgsql: the password file (.pgpass format), held to the rules of "
+		  "--password-file: mode 600, not a symlink, of root or the user running the check. "
+		  "Missing is an error." },
 	{ .name = "limit", .type = PL_OPT_INT, .min = 1, .max = 10000000,
 	  PL_OPT_AT(struct db_config, limit),
 	  .help = "socket: the server's connection limit (its max_connections), for used_pct "
@@ -213,22 +218,76 @@ target_text(const struct db_config *cfg, char *out, size_t len)
 }
 #endif
 
-/* A file an option names must be there: the libraries skip a missing one silently. */
-static void
-need_file(const char *opt, const char *path)
+/* Whether an option file sets a password: a line whose name (before '=') starts with
+ * "pass" (MySQL takes a prefix of an option's name; libpq's service file says password). */
+static bool
+holds_password(const char *s, size_t n)
 {
-	char e[300];
-	int fd;
+	const char *end = s + n;
+
+	while (s < end) {
+		const char *e = memchr(s, '\n', (size_t)(end - s));
+
+		if (e == NULL)
+			e = end;
+		while (s < e && (*s == ' ' || *s == '\t'))
+			s++;
+		if (e - s >= 4 && strncasecmp(s, "pass", 4) == 0) {
+			const char *k = s + 4;
+
+			while (k < e && ((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') ||
+					 *k == '-' || *k == '_'))
+				k++;
+			while (k < e && (*k == ' ' || *k == '\t'))
+				k++;
+			if (k < e && *k == '=')
+				return true;
+		}
+		s = e + 1;
+	}
+	return false;
+}
+
+static void
+wipe(struct pl_buf *b)
+{
+	if (b->data != NULL)
+		explicit_bzero(b->data, b->size);
+	pl_buf_free(b);
+}
+
+/* A file an option names must be there (the libraries skip a missing one silently) and
+ * trusted as the suite's secret files are: never a symlink, of root or the user running
+ * the check, writable by nobody else. A password file (--pgpass) must also be closed to
+ * group and others; an option file only when it sets a password (a service file of host
+ * names may be shared). libpq would only warn on stderr about an open .pgpass, and skip
+ * it. */
+static void
+need_file(const char *opt, const char *path, bool secret)
+{
+	struct pl_file_rules r = { PL_FILE_TRUSTED | PL_FILE_SENSITIVE, (size_t)1 << 20,
+				   secret ? "the passwords" : "the credentials" };
+	struct pl_buf b = PL_BUF_INIT;
+	struct stat st;
+	char e[300], err[700];
 
 	if (path == NULL)
 		return;
 	pl_name_str(e, sizeof(e), path);
 	if (path[0] != '/')
 		pl_usage_die("--%s: give the file as an absolute path (it was %s)", opt, e);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		pl_die(PL_UNKNOWN, "--%s %s: %s", opt, e, strerror(errno));
-	close(fd);
+	if (secret)
+		r.flags |= PL_FILE_PRIVATE;
+	if (pl_read_trusted(AT_FDCWD, path, &r, &b, &st, err, sizeof(err)) != 0) {
+		wipe(&b);
+		pl_die(PL_UNKNOWN, "--%s: %s", opt, err);
+	}
+	if (!secret && (st.st_mode & 077) != 0 && holds_password(b.data, b.len)) {
+		wipe(&b);
+		pl_die(PL_UNKNOWN, "--%s: %s sets a password and is open to group or others, who "
+		       "could read it (chmod 600 %s)", opt, e, e);
+	}
+	wipe(&b);
 }
 
 static void
@@ -250,8 +309,8 @@ check_config(const struct db_config *cfg)
 		pl_usage_die("--limit and --per-remote are for --type socket (a server says its limits itself)");
 	if (cfg->passfile != NULL && cfg->type != DB_PGSQL)
 		pl_usage_die("--pgpass is for --type pgsql (MySQL reads the password from --option-file)");
-	need_file("option-file", cfg->option_file);
-	need_file("pgpass", cfg->passfile);
+	need_file("option-file", cfg->option_file, false);
+	need_file("pgpass", cfg->passfile, true);
 }
 
 /* Socket mode ------------------------------------------------------------------------ */

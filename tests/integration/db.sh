@@ -105,6 +105,40 @@ secret() {     # a file holding $2, mode 600, at $1
 }
 
 ########################################################################################
+# The files of credentials, before any server: the suite's rules for secret files.
+########################################################################################
+(umask 022 && printf '127.0.0.1:%s:*:mon:monpw\n' "$DEADPORT" >"$WORK/open.pgpass")
+run --type pgsql -H 127.0.0.1 -P "$DEADPORT" --user mon --pgpass "$WORK/open.pgpass"
+check "--pgpass at 644 is refused naming the mode, libpq never warns on stderr ($line)" \
+	'[ "$rc" = 3 ] && [[ "$line" == *"--pgpass: $WORK/open.pgpass is open to group or others"*"(chmod 600 $WORK/open.pgpass)"* ]] && [ ! -s "$WORK/stderr" ]'
+secret "$WORK/real.pgpass" "127.0.0.1:$DEADPORT:*:mon:monpw"
+ln -s "$WORK/real.pgpass" "$WORK/link.pgpass"
+run --type pgsql -H 127.0.0.1 -P "$DEADPORT" --user mon --pgpass "$WORK/link.pgpass"
+check "--pgpass that is a symlink is refused ($line)" \
+	'[ "$rc" = 3 ] && [[ "$line" == *"--pgpass: $WORK/link.pgpass is a symbolic link"* ]]'
+(umask 022 && printf '[client]\nuser=mon\npassword=monpw\n' >"$WORK/open.cnf")
+run --type mysql --option-file "$WORK/open.cnf"
+check "--option-file at 644 that sets a password is refused ($line)" \
+	'[ "$rc" = 3 ] && [[ "$line" == *"--option-file: $WORK/open.cnf sets a password and is open to group or others"*"(chmod 600 $WORK/open.cnf)"* ]] && [[ "$out" != *monpw* ]]'
+(umask 022 && printf '[mon]\nhost=127.0.0.1\nport=%s\nuser=mon\npassword=monpw\n' "$DEADPORT" >"$WORK/open-service.conf")
+run --type pgsql --option-file "$WORK/open-service.conf" --service mon
+check "a PG service file at 644 with password= is refused ($line)" \
+	'[ "$rc" = 3 ] && [[ "$line" == *"--option-file: $WORK/open-service.conf sets a password"* ]]'
+(umask 002 && printf '[client]\nuser=mon\n' >"$WORK/gw.cnf" && chmod 664 "$WORK/gw.cnf")
+run --type mysql --option-file "$WORK/gw.cnf"
+check "--option-file writable by the group is refused ($line)" \
+	'[ "$rc" = 3 ] && [[ "$line" == *"--option-file: $WORK/gw.cnf is writable by group or others"* ]]'
+secret "$WORK/real.cnf" $'[client]\nuser=mon'
+ln -s "$WORK/real.cnf" "$WORK/link.cnf"
+run --type mysql --option-file "$WORK/link.cnf"
+check "--option-file that is a symlink is refused ($line)" \
+	'[ "$rc" = 3 ] && [[ "$line" == *"--option-file: $WORK/link.cnf is a symbolic link"* ]]'
+(umask 022 && printf '[client]\nuser=mon\nhost=127.0.0.1\nport=%s\n' "$DEADPORT" >"$WORK/shared.cnf")
+run --type mysql --option-file "$WORK/shared.cnf" -t 5
+check "--option-file at 644 without a password is read (the server is asked: $line)" \
+	'[[ "$line" != *"--option-file"* ]] && [[ "$line" == *"unreachable"*"127.0.0.1"* ]]'
+
+########################################################################################
 # PostgreSQL 15: max_connections 20, 3 reserved for superusers (17 usable); database app
 # with CONNECTION LIMIT 4, role appuser with CONNECTION LIMIT 6; role mon, which the check
 # logs in as over TCP with a password (scram-sha-256), sees every session's state
@@ -217,7 +251,7 @@ EOF
 		'[ "$rc" = 0 ] && [ "$(perf connections)" = 5 ]'
 	run --type pgsql --option-file "$WORK/no-such.conf" --service mon
 	check "pgsql: a missing --option-file is UNKNOWN, named ($line)" \
-		'[ "$rc" = 3 ] && [[ "$line" == *"--option-file $WORK/no-such.conf: No such file or directory"* ]]'
+		'[ "$rc" = 3 ] && [[ "$line" == *"--option-file: cannot read $WORK/no-such.conf: No such file or directory"* ]]'
 	run --type pgsql -H 127.0.0.1 -P "$PG_PORT" --user mon --pgpass "$WORK/no-such.pgpass"
 	check "pgsql: a missing --pgpass is UNKNOWN ($line)" \
 		'[ "$rc" = 3 ] && [[ "$line" == *"--pgpass"*"No such file"* ]]'
@@ -374,7 +408,7 @@ EOF
 		'[ "$rc" = 0 ] && [ "$(perf connections)" = 5 ]'
 	run --type mysql --option-file "$WORK/no-such.cnf"
 	check "mysql: a missing --option-file is UNKNOWN, named ($line)" \
-		'[ "$rc" = 3 ] && [[ "$line" == *"--option-file $WORK/no-such.cnf: No such file or directory"* ]]'
+		'[ "$rc" = 3 ] && [[ "$line" == *"--option-file: cannot read $WORK/no-such.cnf: No such file or directory"* ]]'
 	secret "$WORK/app.pw" apppw
 	run --type mysql -H 127.0.0.1 -P "$MYPORT" --user app --password-file "$WORK/app.pw"
 	check "mysql: without PROCESS the check says it sees its own sessions only ($line)" \
