@@ -115,8 +115,10 @@ static const struct pl_option proc_opts[] = {
 	{ .name = "container", .type = PL_OPT_CHOICE, .arg = "WHERE", .choices = containers,
 	  PL_OPT_AT(struct proc_config, container), .flags = PL_OPT_IDENTITY,
 	  .help = "'host': leave out processes in containers (the cgroups docker, containerd, "
-		  "podman, LXC, systemd-nspawn, libvirt and Kubernetes make); 'all' (the "
-		  "default) counts them. One container's processes: --cgroup with its cgroup." },
+		  "podman, LXC, systemd-nspawn, libvirt and Kubernetes make, told by their "
+		  "names at their place: docker-ID.scope, libpod-ID.scope... with a hex id, "
+		  "/docker/, /lxc/, /machine.slice/, /kubepods.slice/ at the top; never below "
+		  "a user's user@UID.service); 'all' (the default) counts them. One container's processes: --cgroup with its cgroup." },
 	{ .name = "kernel-threads", .type = PL_OPT_SWITCH, PL_OPT_AT(struct proc_config, kthreads),
 	  .flags = PL_OPT_IDENTITY,
 	  .help = "Count kernel threads too (left out by default; they match by command name "

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "pl_buf.h"
@@ -406,33 +407,68 @@ pl_cgroup_under(const char *path, size_t plen, const char *dir)
 	return plen == dn || path[dn] == '/';
 }
 
-/* True when [s, s + n) contains the text t. */
+/* True when [c, c + n) is PREFIX, 12 or more hex digits (a runtime's container id) and
+ * ".scope": "docker-3f2a9c01d4e5....scope", not "docker-cleanup.scope". */
 static bool
-has_text(const char *s, size_t n, const char *t)
+is_id_scope(const char *c, size_t n, const char *prefix)
 {
-	size_t tn = strlen(t);
+	size_t pn = strlen(prefix), i;
 
-	for (size_t i = 0; i + tn <= n; i++)
-		if (memcmp(s + i, t, tn) == 0)
-			return true;
-	return false;
+	if (n < pn + 12 + 6 || memcmp(c, prefix, pn) != 0 || memcmp(c + n - 6, ".scope", 6) != 0)
+		return false;
+	for (i = pn; i < n - 6; i++)
+		if (!isxdigit((unsigned char)c[i]))
+			return false;
+	return true;
 }
 
 bool
 pl_cgroup_is_container(const char *path, size_t plen)
 {
-	/* docker: /docker/ID (cgroupfs driver), /system.slice/docker-ID.scope (systemd
-	 * driver); containerd: cri-containerd-ID.scope; podman: libpod-ID.scope,
-	 * /machine.slice/libpod-...; LXC/LXD: /lxc/NAME, /lxc.payload.NAME; nspawn and
-	 * libvirt guests: /machine.slice/; Kubernetes: kubepods. */
-	static const char *const marks[] = {
-		"/docker/", "/docker-", "/cri-containerd-", "/crio-", "/libpod-", "/lxc/",
-		"/lxc.payload", "/machine.slice/", "/machine/", "/kubepods", "/actions_job/",
-	};
+	/* By component, at its place. At the top (with a component below it): docker's
+	 * cgroupfs driver /docker/ID, LXC /lxc/NAME, libvirt /machine/NAME, GitHub's
+	 * /actions_job/ID; /lxc.payload.NAME (LXD); /machine.slice/... (nspawn, libvirt,
+	 * podman as root); Kubernetes /kubepods/... and /kubepods.slice/.... Anywhere but
+	 * below a user's manager: the systemd driver's scopes docker-ID.scope,
+	 * cri-containerd-ID.scope, crio-ID.scope, libpod-ID.scope (ID: 12+ hex digits).
+	 * Below user@UID.service is a user's own (rootless podman too): never a container
+	 * of the host's, whatever the names. */
+	static const char *const tops[] = { "docker", "lxc", "machine", "actions_job",
+					    "machine.slice", "kubepods", "kubepods.slice" };
+	static const char *const scopes[] = { "docker-", "cri-containerd-", "crio-",
+					      "libpod-" };
+	size_t i = 0, depth = 0;
 
-	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
-		if (has_text(path, plen, marks[i]))
-			return true;
+	while (i < plen) {
+		size_t s, e, n;
+		const char *c;
+		bool more;
+
+		while (i < plen && path[i] == '/')
+			i++;
+		s = i;
+		while (i < plen && path[i] != '/')
+			i++;
+		e = i;
+		if (e == s)
+			break;
+		c = path + s;
+		n = e - s;
+		more = e < plen && e + 1 < plen;
+		if (n > 13 && memcmp(c, "user@", 5) == 0 && memcmp(c + n - 8, ".service", 8) == 0)
+			return false;
+		if (depth == 0) {
+			for (size_t k = 0; k < sizeof(tops) / sizeof(tops[0]); k++)
+				if (more && strlen(tops[k]) == n && memcmp(c, tops[k], n) == 0)
+					return true;
+			if (n > 12 && memcmp(c, "lxc.payload.", 12) == 0)
+				return true;
+		}
+		for (size_t k = 0; k < sizeof(scopes) / sizeof(scopes[0]); k++)
+			if (is_id_scope(c, n, scopes[k]))
+				return true;
+		depth++;
+	}
 	return false;
 }
 

@@ -291,7 +291,20 @@ START_TEST(cgroup)
 	ck_assert(memory);
 	pl_buf_free(&b);
 
-	ck_assert(pl_cgroup_is_container("/system.slice/docker-3f2a.scope", 31));
+	ck_assert(pl_cgroup_is_container("/system.slice/docker-3f2a9c01d4e5.scope", 39));
+	/* Host services and a user's scopes named like a runtime's are not containers. */
+	ck_assert(!pl_cgroup_is_container("/system.slice/docker-cleanup.service", 36));
+	ck_assert(!pl_cgroup_is_container("/system.slice/kubepods-exporter.service", 39));
+	ck_assert(!pl_cgroup_is_container("/user.slice/user-1000.slice/docker-fake.scope", 45));
+	{
+		const char *u = "/user.slice/user-1000.slice/user@1000.service/app.slice/"
+				"docker-3f2a9c01d4e5.scope";
+
+		ck_assert(!pl_cgroup_is_container(u, strlen(u)));
+	}
+	ck_assert(pl_cgroup_is_container("/kubepods.slice/kubepods-burstable.slice/x", 42));
+	ck_assert(pl_cgroup_is_container("/lxc.payload.web/init.scope", 27));
+	ck_assert(!pl_cgroup_is_container("/system.slice/machine.slice", 27));
 	ck_assert(pl_cgroup_is_container("/docker/3f2a", 12));
 	ck_assert(pl_cgroup_is_container("/machine.slice/machine-qemu.scope", 33));
 	ck_assert(!pl_cgroup_is_container("/system.slice/dockerd.service", 29));
