@@ -162,6 +162,12 @@ static const struct pl_plugin db_plugin = {
 		"headroom; no listener on the port is CRITICAL.",
 	.options = db_opts,
 	.primary = db_primary,
+	.primary_help =
+		"The primary metric, for -w and -c, is 'used_pct' (percent of the tightest "
+		"limit) wherever a limit is known: always for pgsql and mysql, and in socket mode "
+		"with --limit. In socket mode without --limit there is no limit, and -w and -c "
+		"apply to 'connections' (a count: -c 200 is CRITICAL over 200 connections). For "
+		"slots_left, name it: --criticalx slots_left=5: (CRITICAL under 5 left).",
 	.metrics =
 		"connections (client connections), used_pct (percent of the tightest limit), "
 		"slots_left (connections left before it), limit (its value); max_connections "

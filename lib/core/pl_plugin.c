@@ -280,7 +280,9 @@ help(const struct pl_plugin *p)
 	}
 	pl_buf_puts(&b, "\nMetrics (perfdata labels; thresholds can name any of them):\n");
 	pl_wrap(&b, p->metrics, 2, 79);
-	if (p->primary != NULL) {
+	if (p->primary_help != NULL) {
+		pl_wrap(&b, p->primary_help, 2, 79);
+	} else if (p->primary != NULL) {
 		pl_buf_printf(&b, "  The primary metric, for -w and -c, is '%s'", p->primary[0]);
 		for (size_t i = 1; p->primary[i] != NULL; i++)
 			pl_buf_printf(&b, " (or '%s' for a range with units)", p->primary[i]);
@@ -402,7 +404,10 @@ man(const struct pl_plugin *p)
 	}
 	pl_buf_puts(&b, ".SH METRICS\n");
 	man_text(&b, p->metrics);
-	if (p->primary != NULL) {
+	if (p->primary_help != NULL) {
+		pl_buf_puts(&b, "\n.PP\n");
+		man_text(&b, p->primary_help);
+	} else if (p->primary != NULL) {
 		pl_buf_puts(&b, "\n.PP\nThe primary metric, for \\fB\\-w\\fR and \\fB\\-c\\fR, is ");
 		man_text(&b, p->primary[0]);
 		pl_buf_puts(&b, ".");

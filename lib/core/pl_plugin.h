@@ -23,6 +23,9 @@ struct pl_plugin {
 	 * to pl_plugin_parse (see pl_opt.h). */
 	const struct pl_option *options;
 	const char *const *primary;  /* labels -w/-c apply to, first is the default */
+	/* Says which primary metric -w/-c apply to, in place of the sentence made from
+	 * primary (for a plugin whose choice depends on what is measured); NULL: made. */
+	const char *primary_help;
 	const char *metrics;         /* help text listing the labels it emits */
 	const char *examples;        /* help text: command lines with a sentence each */
 	bool uses_state;             /* keeps counters: --state-dir, --state-key, --interval */
