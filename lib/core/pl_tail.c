@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "pl_buf.h"
+#include "pl_file.h"
 #include "pl_match.h"
 #include "pl_tail.h"
 #include "pl_text.h"
@@ -19,6 +20,10 @@
 
 #define POS_VERSION 1
 #define POS_N 10
+
+/* The log itself: no owner or mode rules, but pl_open_trusted's O_NOFOLLOW, O_NONBLOCK
+ * and regular file only. */
+static const struct pl_file_rules log_rules = { .flags = 0, .cap = 0, .what = NULL };
 
 /* One run's reading: the caps left, the buffer, and what to tell. */
 struct run {
@@ -529,21 +534,16 @@ pl_tail_read(const char *path, struct pl_tail_pos *pos, bool have_pos,
 	ru.errlen = errlen;
 	split_path(path, dir, sizeof(dir), base, sizeof(base));
 
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	/* Never through a symbolic link in the log's place (ELOOP, "name the file
+	 * itself"), whoever owns it, and only a regular file (EINVAL): a check run with
+	 * privileges on a log in a directory the application may write would read any
+	 * file a link there points to. */
+	fd = pl_open_trusted(AT_FDCWD, path, &log_rules, &sb, err, errlen);
 	open_errno = errno;
-	if (fd >= 0 && fstat(fd, &sb) != 0) {
-		open_errno = errno;
-		close(fd);
-		fd = -1;
-	}
-	if (fd >= 0 && !S_ISREG(sb.st_mode)) {
-		close(fd);
-		pl_snprintf(err, errlen, "%s is not a regular file", path);
-		errno = EINVAL;
-		return -1;
-	}
 	if (fd < 0 && (open_errno != ENOENT || !have_pos)) {
-		pl_snprintf(err, errlen, "cannot open %s: %s", path, strerror(open_errno));
+		if (open_errno != ELOOP && open_errno != EINVAL)
+			pl_snprintf(err, errlen, "cannot open %s: %s", path,
+				    strerror(open_errno));
 		errno = open_errno;
 		return -1;
 	}

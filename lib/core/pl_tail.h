@@ -51,7 +51,12 @@
  * them, which pl_matcher_scan searches in place.
  *
  * The log is opened with O_NONBLOCK (a FIFO in its place never blocks the check) and
- * must be a regular file. */
+ * must be a regular file. It is never read through a symbolic link in its own place
+ * (O_NOFOLLOW, whoever owns the link, as pl_open_trusted: "PATH is a symbolic link; name
+ * the file itself", errno ELOOP): a check run with privileges on a log in a directory
+ * the application may write would read any file a link there points to. The admin
+ * names the link's target instead. (Links among the directories above it are
+ * followed.) */
 #ifndef PL_TAIL_H
 #define PL_TAIL_H
 
@@ -108,7 +113,7 @@ typedef void pl_tail_fn(void *ctx, const char *buf, size_t len, size_t nlines, b
  * the lines to fn, and moves *pos to where it stopped. Returns 0, or -1 with why in err
  * and errno: the log cannot be opened (ENOENT: it is missing and no rotated file was
  * left to finish) or is not a regular file (EINVAL), or a read failed; *pos is then
- * unchanged. */
+ * unchanged. A symbolic link at path: ELOOP. */
 int pl_tail_read(const char *path, struct pl_tail_pos *pos, bool have_pos,
 		 const struct pl_tail_opts *o, pl_tail_fn *fn, void *ctx,
 		 struct pl_tail_result *res, char *err, size_t errlen);

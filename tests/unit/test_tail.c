@@ -582,6 +582,52 @@ START_TEST(not_regular)
 }
 END_TEST
 
+/* The log's own name a symbolic link (a directory the application may write, a check
+ * run with privileges): refused, whatever it points to, with the fix in the message;
+ * the target named itself is read. A directory is no regular file either. */
+START_TEST(symlink_refused)
+{
+	struct pl_tail_pos pos;
+	struct pl_tail_result res;
+	struct got g;
+	char err[512], target[192];
+
+	got_init(&g);
+	memset(&pos, 0, sizeof(pos));
+	append("secret", "root:hash:1\n");
+	path_of("secret", target, sizeof(target));
+	ck_assert_int_eq(symlink(target, logp), 0);
+	for (int have = 0; have < 2; have++) {
+		err[0] = '\0';
+		ck_assert_int_eq(pl_tail_read(logp, &pos, have, &from_start, collect, &g, &res,
+					      err, sizeof(err)), -1);
+		ck_assert_int_eq(errno, ELOOP);
+		ck_assert_ptr_nonnull(strstr(err, "symbolic link"));
+		ck_assert_ptr_nonnull(strstr(err, "name the file itself"));
+		ck_assert_uint_eq(g.lines, 0);
+	}
+	/* A dangling one too: never "missing". */
+	ck_assert_int_eq(unlink(logp), 0);
+	ck_assert_int_eq(symlink("/nonexistent/pl-tail", logp), 0);
+	ck_assert_int_eq(pl_tail_read(logp, &pos, true, &plain, collect, &g, &res, err,
+				      sizeof(err)), -1);
+	ck_assert_int_eq(errno, ELOOP);
+	/* The target named itself is read. */
+	ck_assert_int_eq(pl_tail_read(target, &pos, false, &from_start, collect, &g, &res, err,
+				      sizeof(err)), 0);
+	ck_assert_str_eq(pl_buf_str(&g.text), "root:hash:1\n");
+	/* A directory in the log's place. */
+	ck_assert_int_eq(unlink(logp), 0);
+	ck_assert_int_eq(mkdir(logp, 0700), 0);
+	ck_assert_int_eq(pl_tail_read(logp, &pos, false, &plain, collect, &g, &res, err,
+				      sizeof(err)), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+	ck_assert_int_eq(rmdir(logp), 0);
+	pl_buf_free(&g.text);
+}
+END_TEST
+
 START_TEST(hold)
 {
 	struct pl_store st;
@@ -780,6 +826,7 @@ tc_tail(void)
 	tcase_add_test(tc, big_file);
 	tcase_add_test(tc, pos_store);
 	tcase_add_test(tc, not_regular);
+	tcase_add_test(tc, symlink_refused);
 	tcase_add_test(tc, hold);
 	tcase_add_test(tc, match_fixed_and_regex);
 	tcase_add_loop_test(tc, regex_literals, 0,
