@@ -339,19 +339,30 @@ read_from(struct run *ru, int fd, const char *name, uint64_t *off, uint64_t *fla
 }
 
 /* Where a first run starts: after the last newline of the file (so that a line being
- * written is read whole once it is), or at its end when its last 64 KiB hold none. */
+ * written is read whole once it is), at 0 when the file holds none and is shorter than
+ * 64 KiB (one line being written), or at its end inside a line when its last 64 KiB (and
+ * the byte before them) hold none: *flags then says PL_TAIL_IN_LONG, so that the rest of
+ * that line is skipped up to its newline and never handed over as a line of its own. */
 static uint64_t
-start_at_end(int fd, uint64_t size)
+start_at_end(int fd, uint64_t size, uint64_t *flags)
 {
-	char b[1 << 16];
+	char b[(1 << 16) + 1];
 	uint64_t from = size > sizeof(b) ? size - sizeof(b) : 0;
 	ssize_t n = pread(fd, b, (size_t)(size - from), (off_t)from);
 	const char *nl;
 
-	if (n <= 0)
+	*flags = 0;
+	if (n < 0) {
+		*flags = size > 0 ? PL_TAIL_IN_LONG : 0;
 		return size;
-	nl = memrchr(b, '\n', (size_t)n);
-	return nl ? from + (uint64_t)(nl - b) + 1 : size;
+	}
+	nl = n > 0 ? memrchr(b, '\n', (size_t)n) : NULL;
+	if (nl != NULL)
+		return from + (uint64_t)(nl - b) + 1;
+	if (from == 0)
+		return 0;
+	*flags = PL_TAIL_IN_LONG;
+	return size;
 }
 
 /* The directory and the last component of path. */
@@ -558,7 +569,7 @@ pl_tail_read(const char *path, struct pl_tail_pos *pos, bool have_pos,
 
 	if (!have_pos) {
 		res->first = true;
-		off = o->from_start ? 0 : start_at_end(fd, (uint64_t)sb.st_size);
+		off = o->from_start ? 0 : start_at_end(fd, (uint64_t)sb.st_size, &flags);
 		res->skipped = off;
 		goto read_current;
 	}

@@ -36,7 +36,11 @@
  * of the same size as the old one, are told apart by inode and fingerprints.
  *
  * Without a saved position (the first run) the reading starts at the end of the last
- * complete line, unless from_start is set: old lines are not news.
+ * complete line, unless from_start is set: old lines are not news. A file without any
+ * newline, shorter than 64 KiB, is one line being written: read from 0. When the last
+ * 64 KiB hold no newline, the run starts at the end inside that long line, with
+ * PL_TAIL_IN_LONG set: its rest is skipped up to its newline, never handed over as a
+ * line.
  *
  * Lines. A line ends with '\n'. A last line without one is being written: it is not
  * consumed until its newline arrives (the offset stays at its start), except at the end

@@ -168,6 +168,51 @@ START_TEST(first_run_at_end)
 }
 END_TEST
 
+/* The first run on a file whose last 64 KiB hold no newline starts inside a line: the
+ * rest of that line is skipped to its newline, never handed over as a line of its own;
+ * a file of one short line being written is read from its start. */
+START_TEST(first_run_inside_long_line)
+{
+	struct pl_tail_pos pos;
+	struct pl_tail_result res;
+	struct got g;
+	bool have = false;
+	char *big = malloc(70001);
+
+	ck_assert_ptr_nonnull(big);
+	got_init(&g);
+	memset(big, 'x', 70000);
+	big[70000] = '\0';
+	append("app.log", "old 1\n");
+	append("app.log", big);
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert(res.first);
+	ck_assert_uint_eq(res.lines, 0);
+	ck_assert_uint_eq(res.skipped, 70006);
+	ck_assert(pos.flags & PL_TAIL_IN_LONG);
+	append("app.log", "-fragment\nnew 1\n");
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_str_eq(pl_buf_str(&g.text), "new 1\n");
+	ck_assert_uint_eq(g.lines, 1);
+	ck_assert(!res.lost && !(pos.flags & PL_TAIL_IN_LONG));
+	free(big);
+	pl_buf_free(&g.text);
+
+	/* One short line being written, no newline yet: read whole once it is. */
+	ck_assert_int_eq(unlink(logp), 0);
+	got_init(&g);
+	have = false;
+	append("app.log", "partial");
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_uint_eq(res.skipped, 0);
+	ck_assert_uint_eq(res.lines, 0);
+	append("app.log", " line\n");
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_str_eq(pl_buf_str(&g.text), "partial line\n");
+	pl_buf_free(&g.text);
+}
+END_TEST
+
 START_TEST(first_run_from_start)
 {
 	struct pl_tail_pos pos;
@@ -813,6 +858,7 @@ tc_tail(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, first_run_at_end);
 	tcase_add_test(tc, first_run_from_start);
+	tcase_add_test(tc, first_run_inside_long_line);
 	tcase_add_loop_test(tc, rotate_rename, 0,
 			    (int)(sizeof(rotated_names) / sizeof(rotated_names[0])));
 	tcase_add_loop_test(tc, rotate_twice, 0, 2);
