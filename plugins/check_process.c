@@ -720,12 +720,29 @@ pidfile_read(const struct proc_config *cfg, const struct pl_common *c, struct sn
 	int64_t pid;
 	int en;
 
+	/* A regular file itself: never a symlink (followed to any file), a FIFO (which
+	 * would block until the timeout) or a device; its text is never echoed. */
+	static const struct pl_file_rules rules = { .flags = 0, .cap = 4096, .what = NULL };
+	char full[4096];
+
 	pl_name_str(e, sizeof(e), cfg->pidfile);
-	if (pl_read_file(c->root, cfg->pidfile, &s->buf, err, sizeof(err)) != 0) {
+	if (pl_path(c->root, cfg->pidfile, full, sizeof(full)) != 0) {
+		pl_result_finding(r, PL_UNKNOWN, "pidfile %s: the path is too long", e);
+		return -1;
+	}
+	if (pl_read_trusted(AT_FDCWD, full, &rules, &s->buf, NULL, err, sizeof(err)) != 0) {
 		en = errno;
 		if (en == EACCES || en == EPERM)
 			pl_result_finding(r, PL_UNKNOWN, "pidfile %s cannot be read by this user (give "
 					  "the nagios user read access, or run the check through sudo)", e);
+		else if (en == ELOOP)
+			pl_result_finding(r, PL_CRITICAL, "pidfile %s is a symbolic link; name the "
+					  "file itself", e);
+		else if (en == EINVAL)
+			pl_result_finding(r, PL_CRITICAL, "pidfile %s is not a regular file", e);
+		else if (en == EFBIG)
+			pl_result_finding(r, PL_CRITICAL, "pidfile %s is malformed: larger than "
+					  "4096 bytes", e);
 		else
 			pl_result_finding(r, PL_CRITICAL, "pidfile %s: %s", e, strerror(en));
 		return -1;

@@ -172,6 +172,16 @@ echo $ZP >"$WORK/other.pid"
 run --pidfile "$WORK/other.pid" --name "$LONG"
 check "pidfile naming another program: CRITICAL (rc $rc, $line)" \
 	'[ $rc -eq 2 ] && [[ "$line" == *"which is not the expected program"* ]]'
+mkfifo "$WORK/fifo.pid"
+start=$SECONDS
+run --pidfile "$WORK/fifo.pid" -t 10
+check "a FIFO as pidfile: CRITICAL at once, not a regular file (rc $rc, $((SECONDS - start))s, $line)" \
+	'[ $rc -eq 2 ] && [ $((SECONDS - start)) -lt 5 ] && [[ "$line" == *"is not a regular file"* ]]'
+echo "$W1" >"$WORK/real.pid"
+ln -s "$WORK/real.pid" "$WORK/link.pid"
+run --pidfile "$WORK/link.pid"
+check "a symlink as pidfile: CRITICAL, not followed (rc $rc, $line)" \
+	'[ $rc -eq 2 ] && [[ "$line" == *"is a symbolic link"* ]]'
 
 # Never itself, its shell or its wrapper: a marker in the command line of every one.
 MARK=pltest-marker-$TAG
