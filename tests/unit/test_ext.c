@@ -19,6 +19,8 @@
 #endif
 #ifdef HAVE_JSONC
 #include "pl_json.h"
+
+TCase *tc_backup(void);   /* test_backup.c */
 #endif
 #ifdef HAVE_LIBCRYPTO
 #include "pl_sha256.h"
@@ -340,6 +342,7 @@ main(void)
 
 #ifdef HAVE_JSONC
 	suite_add_tcase(s, tc_json());
+	suite_add_tcase(s, tc_backup());
 #endif
 #ifdef HAVE_LIBCRYPTO
 	suite_add_tcase(s, tc_sha256());
