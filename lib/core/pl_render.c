@@ -29,12 +29,33 @@ metric_prec(const struct pl_metric *m)
 	}
 }
 
+/* An item as texts name it: its escaped name, after its parents' and a '/' when it has
+ * a parent ("full/web1"), so that two hosts' items of two classes stay apart; deeper
+ * than ITEM_PATH_MAX levels, the outer ones are shown as ".../". */
+#define ITEM_PATH_MAX 4
+static void
+item_name_put(struct pl_buf *b, const struct pl_item *it)
+{
+	const struct pl_item *up[ITEM_PATH_MAX];
+	size_t n = 0;
+
+	for (; it != NULL && n < ITEM_PATH_MAX; it = it->parent)
+		up[n++] = it;
+	if (it != NULL)
+		pl_buf_puts(b, ".../");
+	while (n-- > 0) {
+		pl_name_escape(b, up[n]->name);
+		if (n > 0)
+			pl_buf_putc(b, '/');
+	}
+}
+
 /* A text as shown: an item's texts after the item's escaped name. */
 static void
 line_put(struct pl_buf *b, const struct pl_line *l)
 {
 	if (l->item != NULL) {
-		pl_name_escape(b, l->item->name);
+		item_name_put(b, l->item);
 		pl_buf_puts(b, ": ");
 	}
 	pl_buf_puts(b, l->text);
@@ -49,7 +70,7 @@ metric_name(struct pl_buf *b, const struct pl_metric *m, bool with_item)
 		return;
 	}
 	if (with_item) {
-		pl_name_escape(b, m->item->name);
+		item_name_put(b, m->item);
 		pl_buf_putc(b, ' ');
 	}
 	pl_buf_puts(b, m->name);
@@ -1123,7 +1144,7 @@ entry_put(struct pl_buf *b, const struct pl_result *r, const struct plan *p,
 	case E_FACT:
 		f = e->group ? &r->items[e->group - 1]->facts[e->idx] : &r->facts[e->idx];
 		if (e->group) {
-			pl_name_escape(b, r->items[e->group - 1]->name);
+			item_name_put(b, r->items[e->group - 1]);
 			pl_buf_putc(b, ' ');
 		}
 		pl_buf_printf(b, "%s: %s", f->key, f->value);

@@ -26,7 +26,8 @@
  *     never share a label. A label longer than PL_LABEL_MAX - 1 bytes is cut and ends in
  *     "_h" and 8 hex digits of a hash of the whole label.
  *   - Texts of an item (findings, lines) say what about the item without naming it: the
- *     renderer puts the escaped name in front ("md0: degraded, 1 of 2 disks").
+ *     renderer puts the escaped name in front ("md0: degraded, 1 of 2 disks"); a
+ *     sub-item's name after its parents' and '/' ("full/web1: no backup").
  *   - An item's state is the worst of its metrics', findings' and sub-items' states; the
  *     overall state is the worst of everything.
  * Two metrics with the same perfdata label are a bug in the plugin: pl_result_apply()

@@ -848,6 +848,43 @@ START_TEST(test_label_injective)
 }
 END_TEST
 
+/* A sub-item is named after its parents in texts ("full/web1"), so that the same host
+ * under two classes is told apart; deep trees show the outer levels as ".../". */
+START_TEST(test_item_path_names)
+{
+	struct pl_result r;
+	struct pl_buf out = PL_BUF_INIT;
+	struct pl_item *full, *incr, *deep;
+	static const char head[] =
+		"X CRITICAL - full/web1: no backup, incremental/web1 age 9000s (critical over 5400s) |";
+	struct pl_thresholds t = { NULL, 0 };
+	struct pl_metric *m;
+	char err[128];
+	const char *s;
+
+	pl_result_init(&r, "check_x", "X");
+	full = pl_item_item(pl_result_item(&r, "class", "full"), "host", "web1");
+	incr = pl_item_item(pl_result_item(&r, "class", "incremental"), "host", "web1");
+	pl_item_finding(full, PL_CRITICAL, "no backup");
+	m = pl_item_metric(incr, "age", 9000, PL_U_SECONDS);
+	pl_range_parse("5400", &m->crit, err, sizeof(err));
+	pl_item_fact(incr, "newest", "yesterday");
+	deep = incr;
+	for (int i = 0; i < 5; i++)
+		deep = pl_item_item(deep, "level", "d");
+	pl_item_line(deep, "deep");
+	ck_assert_int_eq(pl_result_apply(&r, &t, NULL, err, sizeof(err)), 0);
+	pl_render(&r, PL_FMT_NAGIOS, 20, &out);
+	s = pl_buf_str(&out);
+	ck_assert_msg(strncmp(s, head, strlen(head)) == 0, "%s", s);
+	ck_assert_msg(strstr(s, "incremental/web1 newest: yesterday") != NULL, "%s", s);
+	ck_assert_msg(strstr(s, "\n.../d/d/d/d: deep") != NULL, "%s", s);
+	ck_assert_str_eq(m->label, "incremental_web1_age");
+	pl_buf_free(&out);
+	pl_result_free(&r);
+}
+END_TEST
+
 START_TEST(test_items)
 {
 	struct pl_result r;
@@ -1780,6 +1817,7 @@ tc_result(void)
 	tcase_add_loop_test(tc, test_label_escape, 0, N(label_cases));
 	tcase_add_test(tc, test_label_injective);
 	tcase_add_test(tc, test_items);
+	tcase_add_test(tc, test_item_path_names);
 	tcase_add_test(tc, test_item_long_label);
 	tcase_add_test(tc, test_item_long_label_suffix);
 	tcase_add_test(tc, test_duplicate_label);
