@@ -635,7 +635,8 @@ pl_bk_match(const struct pl_bk_match *m, const struct pl_bk *b)
 static bool
 newer(const struct pl_bk *a, const struct pl_bk *b)
 {
-	return a->time.sec > b->time.sec || (a->time.sec == b->time.sec && a->time.nsec > b->time.nsec);
+	return a->time.sec > b->time.sec ||
+	       (a->time.sec == b->time.sec && a->time.nsec > b->time.nsec);
 }
 
 long
