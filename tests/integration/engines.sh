@@ -25,7 +25,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$(dirname "$0")/../env.sh"
 CONTRIB=$top_srcdir/contrib
-NAMES="cpu mem disk_io net hwmon mdraid process db_conns antivirus log_errors"
+NAMES="cpu mem disk_io net hwmon mdraid process db_conns antivirus log_errors backup_age"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP: needs root (the engines are started as root and drop to user nagios)"
@@ -153,6 +153,13 @@ if ! cp -R "$FIXTURES/hwmon/coretemp" "$FIX/hwmon/" ||
 	notok "fixtures hwmon/coretemp and mdraid/raid1-degraded in $FIXTURES (set FIXTURES)"
 	finish
 fi
+# Backup files for check_backup_age --source files: a full one 2h old, an incremental
+# 10 minutes old.
+mkdir -p "$FIX/backup"
+head -c 4096 /dev/urandom >"$FIX/backup/full-1.tar"
+head -c 1024 /dev/urandom >"$FIX/backup/incr-1.tar"
+touch -d "@$(($(date +%s) - 7200))" "$FIX/backup/full-1.tar"
+touch -d "@$(($(date +%s) - 600))" "$FIX/backup/incr-1.tar"
 chmod -R a+rX "$FIX"
 
 HWMON_LINE='HWMON OK - 8 sensors, hottest coretemp Package id 0 48C (max 100C)'
@@ -290,6 +297,15 @@ object Service "pl-log-errors" {
 	vars.plumbline_log_errors_from_start = true
 	vars.plumbline_log_errors_hold = "1h"
 }
+
+object Service "pl-backup" {
+	import "pl-fast"
+	host_name = "h1"
+	check_command = "plumbline_backup_age"
+	vars.plumbline_backup_source = "files"
+	vars.plumbline_backup_path = [ "$FIX/backup/full-*.tar", "$FIX/backup/incr-*.tar" ]
+	vars.plumbline_backup_class = [ "full=name:full-*", "incremental=name:incr-*" ]
+}
 EOF
 
 (cd "$D/lib" && icinga2 pki new-ca "${I2D[@]}" &&
@@ -421,6 +437,7 @@ if [ "$i2_valid" = yes ]; then
 	icinga_service 'linux1!zombies' 'PROCESS ' '0|1|2' procs zombies zombie_age
 	icinga_service 'h1!pl-db-conns' 'DB_CONNS OK' '0' connections listeners used_pct slots_left
 	icinga_service 'h1!pl-log-errors' 'LOG_ERRORS CRITICAL' '2' syslog_critical syslog_lines
+	icinga_service 'h1!pl-backup' 'BACKUP OK' '0' full_age incremental_age full_size
 	icinga_service 'linux1!cpu' 'CPU ' '0|1|2' busy
 	icinga_service 'linux1!memory' 'MEM ' '0|1|2' used_pct
 	icinga_service 'linux1!disk-io' 'DISK_IO ' '0|1|2' '[^=]*_util'
@@ -458,6 +475,11 @@ if [ "$i2_valid" = yes ]; then
 	check "icinga2 pl-db-conns: --type, --port, --limit, set_if --per-remote ($c)" \
 		'[[ "$c" == *"--type socket"* && "$c" == *"--port $I2PORT"* && "$c" == *"--limit 1000"* &&
 		   "$c" == *" --per-remote"* && "$c" == *"-w 80"* ]]'
+	c=$(cmd 'h1!pl-backup')
+	check "icinga2 pl-backup: arrays repeat --path and --class, -t from the command's vars ($c)" \
+		'[[ "$c" == *"--class full=name:full-* --class incremental=name:incr-*"* &&
+		   "$c" == *"--path $FIX/backup/full-*.tar --path $FIX/backup/incr-*.tar"* &&
+		   "$c" == *"--source files"* && "$c" == *"-t 50"* ]]'
 	c=$(cmd 'h1!pl-net')
 	check "icinga2: no argument for an unset variable (pl-net: $c)" \
 		'[ "$c" = "$PL/check_net -c 95 -w 80" ]'
@@ -520,7 +542,7 @@ if wait_listen "$NRPE_PORT" "$NRPE_PID" 10; then
 	out=$("$CHECK_NRPE" -H 127.0.0.1 -p "$NRPE_PORT" -t 15 2>&1)
 	check "nrpe on 127.0.0.1:$NRPE_PORT answers: $out" '[[ "$out" == NRPE\ v* ]]'
 	ncmds=$(grep -c '^command\[plumbline_' "$N/nrpe.cfg")
-	check "nrpe: contrib/nrpe/plumbline.cfg defines the 12 commands (got $ncmds)" '[ "$ncmds" = 12 ]'
+	check "nrpe: contrib/nrpe/plumbline.cfg defines the 13 commands (got $ncmds)" '[ "$ncmds" = 13 ]'
 	if [ -x "$PL/check_firewall" ]; then
 		out=$("$CHECK_NRPE" -H 127.0.0.1 -p "$NRPE_PORT" -t 15 -c plumbline_firewall 2>&1)
 		rc=$?
@@ -589,6 +611,12 @@ if wait_listen "$NRPE_PORT" "$NRPE_PID" 10; then
 			'[[ "$rc" =~ ^[012]$ && "$line" == "LOG_ERRORS "* ]] ||
 			 [[ "$rc" = 3 && ( "$out" == *"group"* || "$out" == *"No such file"* ) ]]'
 	done
+	# the shipped line reads /etc/plumbline/backup.ini, which this host lacks: one
+	# UNKNOWN line that names the file
+	nrpe_call plumbline_backup_age
+	line=${out%%$'\n'*}
+	check "nrpe plumbline_backup_age (no ini file here): rc $rc, \"${line:0:70}...\"" \
+		'[[ ( "$rc" = 3 && "$line" == "BACKUP UNKNOWN - "*backup.ini* ) || "$rc" =~ ^[012]$ ]]'
 else
 	notok "nrpe listens on 127.0.0.1:$NRPE_PORT"
 	sed 's/^/# /' "$N/nrpe.out" | tail -5
@@ -707,6 +735,7 @@ EOF
 	svc db_conns "plumbline_db_conns!--type socket --port $NRPE_PORT --limit 100!80!90"
 	svc log_errors "plumbline_log_errors!--file $FIX/log/syslog --critical-pattern EXT4-fs --from-start --hold 1h"
 
+	svc backup_age "plumbline_backup_age!--source files --path '$FIX/backup/*.tar' --class 'full=name:full-*' --class 'incremental=name:incr-*'"
 	[ "$NRPE_PORT" = 5666 ] && svc nrpe_mem 'plumbline_nrpe!plumbline_mem'
 } >"$G/etc/objects.cfg"
 chmod -R a+rX "$G/etc"
@@ -787,6 +816,7 @@ if [ "$n4_valid" = yes ]; then
 	nagios_service db_conns 'DB_CONNS OK - ' 0 connections 'used_pct=[0-9.]+%;80;90;' 'listeners=1'
 	nagios_service log_errors 'LOG_ERRORS CRITICAL' 2 'syslog_critical=1;'
 
+	nagios_service backup_age 'BACKUP OK - 2 backups' 0 'full_age=[0-9]+s;86400;129600' incremental_age
 	if [ "$NRPE_PORT" = 5666 ]; then
 		nagios_service nrpe_mem 'MEM ' '0|1|2' used_pct
 	else

@@ -1,0 +1,1127 @@
+/* check_backup_age: how old the newest backup of each class is, per host, in a restic
+ * or borg repository or among files; whether a backup runs now or left a stale lock,
+ * whether the last run failed, whether the newest backup is suspiciously small, and
+ * whether it has its copy off-site.
+ *
+ * Cost: one listing of the repository (restic snapshots --json --no-lock, borg list
+ * --json --bypass-lock), the lock files of a local repository, nothing else: pack data
+ * is never read (that is the restore drill's job). */
+#include "config.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <glob.h>
+#include <math.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pl_backup.h"
+#include "pl_buf.h"
+#include "pl_clock.h"
+#include "pl_file.h"
+#include "pl_plugin.h"
+#include "pl_result.h"
+#include "pl_run.h"
+#include "pl_timeout.h"
+#include "pl_unit.h"
+
+enum { SRC_NONE = 0, SRC_RESTIC, SRC_BORG, SRC_FILES };
+
+#define MAX_CLASSES 16
+#define MAX_HOSTS 64        /* --host options */
+#define MAX_SEEN_HOSTS 1024 /* hosts reported from a listing */
+#define MAX_LOCKS 8
+#define ERR_CAP ((size_t)64 << 10)
+#define OUT_CAP ((size_t)64 << 20)
+
+/* Where backups are: the primary, or the off-site copy. */
+struct bk_where {
+	int source;
+	const char *repo;            /* a plain location (a path) */
+	const char *repository;      /* the same as a secret (a URL with credentials) */
+	const char *password;        /* secret */
+	struct pl_strlist paths;     /* files: globs */
+};
+
+struct bk_config {
+	struct bk_where main, off;
+	const char *restic, *borg;   /* the programs, by absolute path */
+	const char *cache_dir;
+	bool no_cache, no_locks;
+	const char *marker;          /* files: a directory's marker file */
+	struct pl_strlist classes;   /* NAME=RULE */
+	struct pl_strlist max_age;   /* [CLASS=]DURATION */
+	struct pl_strlist grace;     /* [CLASS=]DURATION */
+	struct pl_strlist hosts;
+	const char *status_file;
+	double max_shrink;           /* percent; 0: not checked */
+	double min_size;             /* bytes; 0: not checked */
+	double stale_age;            /* seconds: another host's lock older than this is stale */
+	double max_running;          /* seconds: a live lock older than this is a hung run */
+	double off_lag;              /* seconds */
+};
+
+static const struct pl_choice sources[] = {
+	{ "restic", SRC_RESTIC, false }, { "borg", SRC_BORG, false },
+	{ "files", SRC_FILES, false }, { NULL, 0, false },
+};
+
+static const struct pl_option bk_opts[] = {
+	{ .name = "source", .type = PL_OPT_CHOICE, .arg = "KIND", .choices = sources,
+	  .flags = PL_OPT_SYNOPSIS | PL_OPT_IDENTITY, PL_OPT_AT(struct bk_config, main.source),
+	  .help = "Where the backups are: a restic repository, a borg repository, or files and "
+		  "directories (--path)." },
+	{ .name = "repo", .type = PL_OPT_STRING, .arg = "REPO", .flags = PL_OPT_IDENTITY,
+	  PL_OPT_AT(struct bk_config, main.repo),
+	  .help = "The repository: a path, or any location restic or borg takes that holds no "
+		  "credentials (sftp:host:/srv/restic, ssh://host/./borg). A location with "
+		  "credentials in it is a secret: give it with --repository-file instead." },
+	{ .name = "repository", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET,
+	  .env = "PLUMBLINE_BACKUP_REPOSITORY", PL_OPT_AT(struct bk_config, main.repository),
+	  .help = "The repository location, as a secret (rest:https://user:pw@host/repo)." },
+	{ .name = "password", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET,
+	  .env = "PLUMBLINE_BACKUP_PASSWORD", PL_OPT_AT(struct bk_config, main.password),
+	  .help = "The repository password (restic) or passphrase (borg). It reaches the tool "
+		  "in its environment (RESTIC_PASSWORD, BORG_PASSPHRASE), never on its command "
+		  "line." },
+	{ .name = "path", .type = PL_OPT_LIST, .arg = "GLOB", .max = 64,
+	  .flags = PL_OPT_IDENTITY, PL_OPT_AT(struct bk_config, main.paths),
+	  .help = "--source files: a glob(3) of backup files (tar archives, dumps) or "
+		  "directories (rsync snapshots): '/srv/backup/*.tar.gz'. A file's time is its "
+		  "mtime and its size its size; a directory's time is its mtime, or its marker "
+		  "file's (--marker)." },
+	{ .name = "marker", .type = PL_OPT_STRING, .arg = "NAME",
+	  PL_OPT_AT(struct bk_config, marker),
+	  .help = "--source files: a directory counts only when it holds this file (written "
+		  "when the rsync run completed), and the file's mtime is its time." },
+	{ .name = "class", .type = PL_OPT_LIST, .arg = "NAME=RULE", .max = MAX_CLASSES,
+	  .flags = PL_OPT_IDENTITY, PL_OPT_AT(struct bk_config, classes),
+	  .help = "A class of backups and how to recognise it: RULE is 'any' or conditions "
+		  "joined by ',' that must all hold: tag:T (a restic tag), host:GLOB, path:GLOB "
+		  "(a restic path), name:GLOB (a borg archive or file name), regex:RE (POSIX "
+		  "extended, on the name). Default: full=tag:full and incremental=tag:incremental "
+		  "for restic, full=name:*full* and incremental=name:*incr* otherwise. A backup "
+		  "may belong to several classes." },
+	{ .name = "max-age", .type = PL_OPT_LIST, .arg = "[CLASS=]DURATION", .max = 32,
+	  PL_OPT_AT(struct bk_config, max_age),
+	  .help = "How often a class is backed up: WARNING when its newest backup is older "
+		  "(default full 24h, incremental 1h, any other class 24h). Without CLASS, for "
+		  "every class." },
+	{ .name = "grace", .type = PL_OPT_LIST, .arg = "[CLASS=]DURATION", .max = 32,
+	  PL_OPT_AT(struct bk_config, grace),
+	  .help = "CRITICAL when the newest backup is older than --max-age plus this (default "
+		  "half of --max-age: full 12h, incremental 30min)." },
+	{ .name = "host", .type = PL_OPT_LIST, .arg = "HOST", .max = MAX_HOSTS,
+	  .flags = PL_OPT_IDENTITY, PL_OPT_AT(struct bk_config, hosts),
+	  .help = "Check the backups of this host (restic snapshot hostname, borg archive "
+		  "hostname); a host without a backup of a class is CRITICAL. Default: every "
+		  "host the repository has backups of." },
+	{ .name = "status-file", .type = PL_OPT_STRING, .arg = "FILE",
+	  PL_OPT_AT(struct bk_config, status_file),
+	  .help = "A file the backup job appends a line to after each run; the last line "
+		  "says how the last run went: 'TIME exit=N [class=NAME] [text]' (TIME in RFC "
+		  "3339, 2026-12-01T02:00:00Z) or {\"time\": TIME, \"exit\": N, \"class\": NAME, "
+		  "\"message\": TEXT}. A non-zero exit is CRITICAL for that class (or the check)." },
+	{ .name = "max-shrink", .type = PL_OPT_NUMBER, .arg = "PERCENT", .min = 0, .max = 100,
+	  PL_OPT_AT(struct bk_config, max_shrink),
+	  .help = "WARNING when the newest backup of a class is this much smaller than the "
+		  "one before (default 50; 0: not checked). Needs sizes: files, restic 0.17 and "
+		  "later." },
+	{ .name = "min-size", .type = PL_OPT_SIZE, .min = 0, PL_OPT_AT(struct bk_config, min_size),
+	  .help = "CRITICAL when the newest backup of a class is smaller than this." },
+	{ .name = "stale-lock-age", .type = PL_OPT_DURATION, .min = 1,
+	  PL_OPT_AT(struct bk_config, stale_age),
+	  .help = "A lock of another host not refreshed for this long is stale (default 30min: "
+		  "restic refreshes a live lock every 5 minutes and calls older ones stale). A "
+		  "lock of this host is stale when its process is gone." },
+	{ .name = "max-running", .type = PL_OPT_DURATION, .min = 1,
+	  PL_OPT_AT(struct bk_config, max_running),
+	  .help = "WARNING when a borg lock of a live process on this host is older than this "
+		  "(default 12h): a hung backup." },
+	{ .name = "restic", .type = PL_OPT_STRING, .arg = "PATH", PL_OPT_AT(struct bk_config, restic),
+	  .help = "The restic program (default /usr/bin/restic)." },
+	{ .name = "borg", .type = PL_OPT_STRING, .arg = "PATH", PL_OPT_AT(struct bk_config, borg),
+	  .help = "The borg program (default /usr/bin/borg)." },
+	{ .name = "cache-dir", .type = PL_OPT_STRING, .arg = "DIR",
+	  PL_OPT_AT(struct bk_config, cache_dir),
+	  .help = "restic's cache directory (RESTIC_CACHE_DIR) or borg's base directory "
+		  "(BORG_BASE_DIR: keys, cache, security). Default: below HOME." },
+	{ .name = "no-cache", .type = PL_OPT_SWITCH, PL_OPT_AT(struct bk_config, no_cache),
+	  .help = "restic: use no cache (--no-cache; slower on a remote repository)." },
+	{ .name = "no-locks", .type = PL_OPT_SWITCH, PL_OPT_AT(struct bk_config, no_locks),
+	  .help = "Do not look at the repository's locks." },
+	{ .name = "offsite-source", .type = PL_OPT_CHOICE, .arg = "KIND", .choices = sources,
+	  .flags = PL_OPT_IDENTITY, PL_OPT_AT(struct bk_config, off.source),
+	  .help = "The off-site copy's kind (default: as --source)." },
+	{ .name = "offsite-repo", .type = PL_OPT_STRING, .arg = "REPO", .flags = PL_OPT_IDENTITY,
+	  PL_OPT_AT(struct bk_config, off.repo),
+	  .help = "The off-site copy of the repository (restic copy, borg transfer or a "
+		  "mirror): the newest backup of each class and host must be there within "
+		  "--offsite-lag." },
+	{ .name = "offsite-repository", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET,
+	  .env = "PLUMBLINE_BACKUP_OFFSITE_REPOSITORY", PL_OPT_AT(struct bk_config, off.repository),
+	  .help = "The off-site repository location, as a secret." },
+	{ .name = "offsite-password", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET,
+	  .env = "PLUMBLINE_BACKUP_OFFSITE_PASSWORD", PL_OPT_AT(struct bk_config, off.password),
+	  .help = "The off-site repository's password (default: --password)." },
+	{ .name = "offsite-path", .type = PL_OPT_LIST, .arg = "GLOB", .max = 64,
+	  .flags = PL_OPT_IDENTITY, PL_OPT_AT(struct bk_config, off.paths),
+	  .help = "The off-site copies of --source files (another mount): matched by name and "
+		  "size." },
+	{ .name = "offsite-lag", .type = PL_OPT_DURATION, .min = 1,
+	  PL_OPT_AT(struct bk_config, off_lag),
+	  .help = "CRITICAL when backups wait longer than this for their off-site copy "
+		  "(default 24h)." },
+	{ .name = NULL },
+};
+
+static const char *const bk_primary[] = { "*_age", NULL };
+
+static const struct pl_plugin bk_plugin = {
+	.name = "check_backup_age",
+	.service = "BACKUP",
+	.purpose = "age of the newest backup per class and host (restic, borg, files)",
+	.description =
+		"Lists the backups of a restic or borg repository, or backup files, sorts them "
+		"into classes (full, incremental, differential... by tag, host, path or name) "
+		"and reports each class as an item, with a sub-item per host: the age of its "
+		"newest backup, its size and the number of backups. The newest is taken per "
+		"class and host, never across them, and a borg checkpoint (an interrupted run) "
+		"never counts.\n"
+		"Ages: WARNING when the newest backup of a class is older than its --max-age, "
+		"CRITICAL when older than --max-age plus --grace. Defaults: full 24h (critical "
+		"after 36h), incremental 1h (critical after 1h30min), any other class 24h "
+		"(36h). --warningx/--criticalx on a label ('full_*_age=~:2d') replace them.\n"
+		"What else it tells apart: a backup running now (a lock of a live process: "
+		"said, not an alert), a stale lock (its process is gone, or another host's lock "
+		"was not refreshed for --stale-lock-age: WARNING, with the command that removes "
+		"it), a failed last run (--status-file: CRITICAL), no backup at all (CRITICAL), "
+		"and a repository the tool cannot read (UNKNOWN, with the tool's first line of "
+		"error: a wrong password, a missing repository, a missing HOME or cache "
+		"directory). Sanity: a newest backup much smaller than the one before "
+		"(--max-shrink, WARNING) or below --min-size (CRITICAL).\n"
+		"Off-site: with --offsite-repo (or --offsite-path), the newest backup of each "
+		"class and host must have its copy there (restic: the same time, host and "
+		"paths or tree, as restic copy keeps them; borg: the same archive name; files: "
+		"the same name and size) within --offsite-lag; a copy of another size or file "
+		"count is a WARNING.\n"
+		"Cost: one listing (restic snapshots --json --no-lock, borg list --json "
+		"--bypass-lock) and the lock files; no pack data is read. The tools run by "
+		"absolute path in a minimal environment (HOME kept, TZ=UTC for borg), never "
+		"through a shell.",
+	.options = bk_opts,
+	.primary = bk_primary,
+	.metrics =
+		"For each class CLASS and host HOST (escaped as labels are: letters, digits, "
+		"'_', '.', '-' kept, others as _xHH): CLASS_HOST_age (seconds since the newest "
+		"backup), CLASS_HOST_size (bytes, when the source says), CLASS_HOST_count "
+		"(backups of the class), CLASS_HOST_offsite_lag (seconds the backups have "
+		"waited for their off-site copy; 0 when the newest is there). --source files "
+		"has no hosts: CLASS_age, CLASS_size, CLASS_count, CLASS_offsite_lag.",
+	.examples =
+		"  check_backup_age --source restic --repo /srv/restic --password-file /etc/plumbline/restic.pw\n"
+		"      Full backups within a day, incrementals within an hour (restic tags full\n"
+		"      and incremental), per host.\n"
+		"  check_backup_age --source restic --repository-file /etc/plumbline/restic.url --password-file /etc/plumbline/restic.pw --host web1\n"
+		"      A REST server with credentials in its URL; only web1's backups.\n"
+		"  check_backup_age --source borg --repo /srv/borg --password-file /etc/plumbline/borg.pw --class 'full=name:*-full-*' --class 'differential=name:*-diff-*' --max-age differential=7d\n"
+		"      Borg archives named HOST-full-DATE and HOST-diff-DATE.\n"
+		"  check_backup_age --source files --path '/srv/dumps/*.sql.gz' --class full=any --min-size 1MB\n"
+		"      Nightly database dumps: the newest within a day and at least 1 MB.\n"
+		"  check_backup_age --source restic --repo /srv/restic --password-file /etc/plumbline/restic.pw --offsite-repo sftp:offsite:/srv/restic --offsite-lag 12h --status-file /var/log/backup.status\n"
+		"      And the off-site copy at most 12h behind, and the last run's exit status.\n",
+};
+
+/* One class: its rule and limits. */
+struct bk_class {
+	char *name;                  /* owned (strdup of NAME) */
+	char *rule;                  /* owned: the text the match points into */
+	struct pl_bk_match m;
+	regex_t re;
+	bool has_re;
+	double max_age, grace;
+};
+
+struct bk_run {
+	struct bk_class cls[MAX_CLASSES];
+	size_t ncls;
+	struct pl_bk_list list, off;
+	bool off_ok;                 /* the off-site listing was read */
+	struct pl_time now;
+	char hostname[256];
+};
+
+/* What messages call a source: the plain location, or "the repository" for a secret. */
+static const char *
+where_name(const struct bk_where *w)
+{
+	if (w->repo != NULL)
+		return w->repo;
+	return w->repository != NULL ? "the repository (--repository-file)" : "the files";
+}
+
+static double
+default_age(const char *cls)
+{
+	if (strcmp(cls, "incremental") == 0)
+		return 3600;
+	return 86400;
+}
+
+/* [CLASS=]DURATION lists: the value for cls, a later one winning. Dies on a bad one. */
+static double
+limit_for(const struct pl_strlist *l, const char *optname, const char *cls, double def)
+{
+	const struct pl_option o = { .name = optname, .type = PL_OPT_DURATION, .min = 1 };
+	double v = def, d;
+	char err[256];
+
+	for (size_t i = 0; i < l->n; i++) {
+		const char *eq = strchr(l->v[i], '=');
+
+		if (eq != NULL && (strncmp(l->v[i], cls, (size_t)(eq - l->v[i])) != 0 ||
+				   strlen(cls) != (size_t)(eq - l->v[i])))
+			continue;
+		if (pl_opt_number(&o, eq ? eq + 1 : l->v[i], &d, err, sizeof(err)) != 0)
+			pl_usage_die("--%s: %s", optname, err);
+		v = d;
+	}
+	return v;
+}
+
+static void
+add_class(struct bk_run *x, const char *name, const char *rule)
+{
+	struct bk_class *c = &x->cls[x->ncls];
+	char err[256];
+
+	memset(c, 0, sizeof(*c));
+	c->name = strdup(name);
+	c->rule = strdup(rule);
+	if (c->name == NULL || c->rule == NULL)
+		pl_die(PL_UNKNOWN, "out of memory");
+	if (pl_bk_match_parse(c->rule, &c->m, err, sizeof(err)) != 0)
+		pl_usage_die("--class %s: %s", name, err);
+	if (c->m.regex != NULL) {
+		if (regcomp(&c->re, c->m.regex, REG_EXTENDED | REG_NOSUB) != 0)
+			pl_usage_die("--class %s: the regex does not compile (POSIX extended)", name);
+		c->has_re = true;
+		c->m.re = &c->re;
+	}
+	x->ncls++;
+}
+
+/* The classes from --class NAME=RULE, or the defaults of the source; their limits. */
+static void
+bk_classes(const struct bk_config *cfg, struct bk_run *x)
+{
+	for (size_t i = 0; i < cfg->classes.n; i++) {
+		const char *s = cfg->classes.v[i], *eq = strchr(s, '=');
+		char name[64];
+
+		if (eq == NULL || eq == s || (size_t)(eq - s) >= sizeof(name))
+			pl_usage_die("--class: give NAME=RULE ('full=tag:full'), NAME at most 63 bytes");
+		pl_snprintf(name, sizeof(name), "%.*s", (int)(eq - s), s);
+		for (size_t k = 0; k < x->ncls; k++)
+			if (strcmp(x->cls[k].name, name) == 0)
+				pl_usage_die("--class: class %s is given twice", x->cls[k].name);
+		add_class(x, name, eq + 1);
+	}
+	if (x->ncls == 0 && cfg->main.source == SRC_RESTIC) {
+		add_class(x, "full", "tag:full");
+		add_class(x, "incremental", "tag:incremental");
+	} else if (x->ncls == 0) {
+		add_class(x, "full", "name:*full*");
+		add_class(x, "incremental", "name:*incr*");
+	}
+	for (size_t i = 0; i < x->ncls; i++) {
+		struct bk_class *c = &x->cls[i];
+
+		c->max_age = limit_for(&cfg->max_age, "max-age", c->name, default_age(c->name));
+		c->grace = limit_for(&cfg->grace, "grace", c->name, c->max_age / 2);
+	}
+	for (size_t i = 0; i < cfg->max_age.n + cfg->grace.n; i++) {
+		const char *s = i < cfg->max_age.n ? cfg->max_age.v[i] :
+				cfg->grace.v[i - cfg->max_age.n];
+		const char *eq = strchr(s, '=');
+		bool known = eq == NULL;
+
+		for (size_t k = 0; k < x->ncls && !known; k++)
+			known = strlen(x->cls[k].name) == (size_t)(eq - s) &&
+				strncmp(x->cls[k].name, s, (size_t)(eq - s)) == 0;
+		if (!known)
+			pl_usage_die("--%s: no such class (define it with --class NAME=RULE)",
+				     i < cfg->max_age.n ? "max-age" : "grace");
+	}
+}
+
+/* The location restic or borg is given: the secret, else the plain one. */
+static const char *
+location(const struct bk_where *w)
+{
+	return w->repository != NULL ? w->repository : w->repo;
+}
+
+static void
+env_add(char **env, size_t *n, size_t max, const char *name, const char *value)
+{
+	size_t len = strlen(name) + strlen(value) + 2;
+	char *s;
+
+	if (*n + 1 >= max || (s = malloc(len)) == NULL)
+		pl_die(PL_UNKNOWN, "out of memory");
+	pl_snprintf(s, len, "%s=%s", name, value);
+	env[(*n)++] = s;
+}
+
+/* The tool's environment: "NAME=value" strings in env (owned by the caller: free each
+ * after zeroing; they may hold secrets). Returns the count. */
+static size_t
+tool_env(const struct bk_config *cfg, const struct bk_where *w, const char *password,
+	 char **env, size_t max)
+{
+	const char *home = getenv("HOME");
+	size_t n = 0;
+
+	if (w->source == SRC_RESTIC) {
+		env_add(env, &n, max, "RESTIC_REPOSITORY", location(w));
+		if (password != NULL)
+			env_add(env, &n, max, "RESTIC_PASSWORD", password);
+		if (cfg->cache_dir != NULL)
+			env_add(env, &n, max, "RESTIC_CACHE_DIR", cfg->cache_dir);
+	} else {
+		env_add(env, &n, max, "BORG_REPO", location(w));
+		if (password != NULL)
+			env_add(env, &n, max, "BORG_PASSPHRASE", password);
+		if (cfg->cache_dir != NULL)
+			env_add(env, &n, max, "BORG_BASE_DIR", cfg->cache_dir);
+		/* Naive times in the JSON are then UTC; no question may wait for an answer. */
+		env_add(env, &n, max, "TZ", "UTC");
+		env_add(env, &n, max, "BORG_RELOCATED_REPO_ACCESS_IS_OK", "no");
+		env_add(env, &n, max, "BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK", "no");
+	}
+	if (home != NULL && home[0] == '/')
+		env_add(env, &n, max, "HOME", home);
+	env[n] = NULL;
+	return n;
+}
+
+static void
+env_free(char **env, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		explicit_bzero(env[i], strlen(env[i]));
+		free(env[i]);
+	}
+}
+
+/* Cuts s where a secret location appears in it: the tool may quote the repository's
+ * location, credentials and all. */
+static void
+scrub(char *s, const struct bk_where *w)
+{
+	char *p;
+
+	if (w->repository != NULL && w->repository[0] != '\0' &&
+	    (p = strstr(s, w->repository)) != NULL)
+		pl_strlcpy(p, "(the repository)", strlen(p) + 1);
+}
+
+/* Why a tool failed, in words, with the fix when there is a known one. */
+static void
+tool_failure(const struct pl_run_result *rr, const struct bk_where *w, char *out, size_t len)
+{
+	const char *e = pl_buf_str(&rr->err);
+	char first[200], desc[400], lock[4200];
+
+	pl_run_first_line(e, rr->err.len, first, sizeof(first));
+	scrub(first, w);
+	pl_snprintf(lock, sizeof(lock), "%s/lock", w->repo ? w->repo : "");
+	if (strstr(e, "unable to locate cache directory") != NULL ||
+	    strstr(e, "neither $XDG_CACHE_HOME nor $HOME") != NULL ||
+	    (strstr(e, "HOME") != NULL && strstr(e, "not set") != NULL))
+		pl_snprintf(out, len, "no cache directory for %s (%s): set --cache-dir DIR or HOME, or pass --no-cache",
+			    w->source == SRC_RESTIC ? "restic" : "borg", first);
+	else if (strstr(e, "wrong password") != NULL || strstr(e, "passphrase supplied") != NULL ||
+		 strstr(e, "is incorrect") != NULL)
+		pl_snprintf(out, len, "wrong password for %s (%s): check --password-file",
+			    where_name(w), first);
+	else if (strstr(e, "Is there a repository") != NULL ||
+		 strstr(e, "does not exist") != NULL || strstr(e, "is not a valid repository") != NULL)
+		pl_snprintf(out, len, "no repository at %s (%s)", where_name(w), first);
+	else if (strstr(e, "Failed to create/acquire the lock") != NULL &&
+		 (w->repo == NULL || strstr(first, lock) == NULL))
+		pl_snprintf(out, len, "borg's cache is locked, by a backup running now? (%s): give the check a --cache-dir of its own",
+			    first);
+	else if (strstr(e, "Failed to create/acquire the lock") != NULL ||
+		 strstr(e, "repository is already locked") != NULL)
+		pl_snprintf(out, len, "%s is locked (%s)", where_name(w), first);
+	else if (!rr->exited || rr->status != 0) {
+		pl_run_describe(rr, desc, sizeof(desc));
+		scrub(desc, w);
+		pl_snprintf(out, len, "%s", desc);
+	}
+	else
+		pl_snprintf(out, len, "%s printed no JSON%s%s", rr->what, first[0] ? ": " : "", first);
+}
+
+/* Runs the tool with argv under the deadline; returns 0 with its output in rr, or -1
+ * with why in err. A timeout dies with the timeout's state. */
+static int
+tool_run(const struct bk_config *cfg, const struct bk_where *w, const char *const *argv,
+	 const struct pl_common *c, struct pl_run_result *rr, char *err, size_t errlen)
+{
+	const char *pw = w->password != NULL ? w->password : cfg->main.password;
+	struct pl_run_spec sp;
+	char *env[16], desc[400];
+	size_t nenv;
+	int rc;
+
+	memset(&sp, 0, sizeof(sp));
+	nenv = tool_env(cfg, w, pw, env, sizeof(env) / sizeof(env[0]));
+	sp.argv = argv;
+	sp.env = (const char *const *)env;
+	sp.out_cap = OUT_CAP;
+	sp.err_cap = ERR_CAP;
+	rc = pl_run(&sp, rr, err, errlen);
+	env_free(env, nenv);
+	if (rc != 0)
+		return -1;
+	if (rr->timed_out)
+		pl_die(c->timeout_state, "%s", pl_run_describe(rr, desc, sizeof(desc)));
+	return 0;
+}
+
+/* Adds a line about a warning the tool printed although it succeeded. */
+static void
+tool_warnings(const struct pl_run_result *rr, struct pl_result *r)
+{
+	const char *e = pl_buf_str(&rr->err);
+	char first[200];
+
+	if (strstr(e, "unable to open cache") != NULL || strstr(e, "unable to locate cache") != NULL) {
+		pl_run_first_line(e, rr->err.len, first, sizeof(first));
+		pl_result_line(r, "restic ran without a cache (%s): set --cache-dir DIR or HOME, or pass --no-cache",
+			       first);
+	}
+}
+
+/* Lists the backups of a restic or borg repository into l. Returns 0, or -1 with why. */
+static int
+list_repo(const struct bk_config *cfg, const struct bk_where *w, const struct pl_common *c,
+	  struct pl_bk_list *l, struct pl_result *r, char *err, size_t errlen)
+{
+	const char *rargv[] = { cfg->restic, "snapshots", "--json", "--no-lock",
+				cfg->no_cache ? "--no-cache" : NULL, NULL };
+	const char *bargv[] = { cfg->borg, "list", "--json", "--bypass-lock",
+				"--consider-checkpoints", "--format", "{hostname}", NULL };
+	struct pl_run_result rr;
+	char why[300];
+	int rc = -1;
+
+	pl_timeout_waiting(w->source == SRC_RESTIC ? "restic snapshots" : "borg list");
+	if (tool_run(cfg, w, w->source == SRC_RESTIC ? rargv : bargv, c, &rr, err, errlen) != 0)
+		return -1;
+	if (!rr.exited || rr.status != 0 || rr.out.len == 0) {
+		tool_failure(&rr, w, err, errlen);
+		goto end;
+	}
+	if ((w->source == SRC_RESTIC ? pl_restic_snapshots_parse : pl_borg_list_parse)(
+		    pl_buf_str(&rr.out), rr.out.len, l, why, sizeof(why)) != 0) {
+		pl_snprintf(err, errlen, "cannot read the listing of %s (%s): %s", where_name(w),
+			    w->source == SRC_RESTIC ? cfg->restic : cfg->borg, why);
+		goto end;
+	}
+	if (l->skipped > 0)
+		pl_result_line(r, "%zu backups of %s left out as malformed (%s)", l->skipped,
+			       where_name(w), l->first_bad);
+	if (w == &cfg->main)
+		tool_warnings(&rr, r);
+	rc = 0;
+end:
+	pl_run_result_free(&rr);
+	return rc;
+}
+
+/* One file or directory matched by a --path glob, as a backup. */
+static void
+file_one(const char *path, const char *marker, struct pl_bk_list *l, size_t *nomarker)
+{
+	const char *base = strrchr(path, '/');
+	struct stat st;
+	struct pl_bk b;
+	char mp[4096];
+
+	if (stat(path, &st) != 0)
+		return;
+	memset(&b, 0, sizeof(b));
+	b.id = (char *)path;
+	b.name = (char *)(base ? base + 1 : path);
+	b.host = (char *)"";
+	b.size = NAN;
+	b.files = NAN;
+	if (S_ISDIR(st.st_mode)) {
+		if (marker != NULL) {
+			pl_snprintf(mp, sizeof(mp), "%s/%s", path, marker);
+			if (stat(mp, &st) != 0) {
+				(*nomarker)++;
+				return;
+			}
+		}
+	} else if (S_ISREG(st.st_mode)) {
+		b.size = (double)st.st_size;
+	} else {
+		return;
+	}
+	b.time.sec = st.st_mtim.tv_sec;
+	b.time.nsec = (int32_t)st.st_mtim.tv_nsec;
+	if (pl_bk_list_add(l, &b) != 0)
+		pl_die(PL_UNKNOWN, "out of memory");
+}
+
+static int
+list_files(const struct bk_config *cfg, const struct pl_strlist *globs, struct pl_bk_list *l,
+	   struct pl_result *r, char *err, size_t errlen)
+{
+	size_t nomarker = 0;
+
+	memset(l, 0, sizeof(*l));
+	if (globs->n == 0) {
+		pl_snprintf(err, errlen, "--source files needs --path GLOB");
+		return -1;
+	}
+	pl_timeout_waiting("listing the backup files");
+	for (size_t i = 0; i < globs->n; i++) {
+		glob_t g;
+		int rc = glob(globs->v[i], 0, NULL, &g);
+
+		if (rc == GLOB_ABORTED) {
+			pl_snprintf(err, errlen, "cannot read a directory of --path %s", globs->v[i]);
+			return -1;
+		}
+		for (size_t k = 0; rc == 0 && k < g.gl_pathc; k++)
+			file_one(g.gl_pathv[k], cfg->marker, l, &nomarker);
+		if (rc == 0)
+			globfree(&g);
+	}
+	if (nomarker > 0)
+		pl_result_line(r, "%zu director%s without the marker %s left out (incomplete runs?)",
+			       nomarker, nomarker == 1 ? "y" : "ies", cfg->marker);
+	return 0;
+}
+
+static int
+list_where(const struct bk_config *cfg, const struct bk_where *w, const struct pl_common *c,
+	   struct pl_bk_list *l, struct pl_result *r, char *err, size_t errlen)
+{
+	memset(l, 0, sizeof(*l));
+	if (w->source == SRC_FILES)
+		return list_files(cfg, &w->paths, l, r, err, errlen);
+	return list_repo(cfg, w, c, l, r, err, errlen);
+}
+
+/* ---- locks ---- */
+
+static bool
+pid_alive(int64_t pid)
+{
+	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+/* Judges one lock: running now (a line), stale (WARNING), or another host's. */
+static void
+judge_lock(const struct bk_config *cfg, const struct bk_run *x, const struct pl_bk_lock *lk,
+	   const char *tool, struct pl_result *r)
+{
+	bool here = strcmp(lk->host, x->hostname) == 0;
+	/* restic refreshes its lock every 5 minutes; borg's lock directory dates its start. */
+	const char *verb = strcmp(tool, "borg") == 0 ? ", lock taken " : ", lock refreshed ";
+	double age = lk->has_time ? pl_time_diff(&x->now, &lk->time) : NAN;
+	char a[32], h[300];
+
+	pl_name_str(h, sizeof(h), lk->host[0] ? lk->host : "an unknown host");
+	if (!isnan(age))
+		pl_unit_human(a, sizeof(a), age < 0 ? 0 : age, PL_U_SECONDS);
+	if (here && pid_alive(lk->pid)) {
+		if (!isnan(age) && strcmp(tool, "borg") == 0 && age > cfg->max_running)
+			pl_result_finding(r, PL_WARNING, "a backup has held the lock for %s (%s pid %lld on %s): hung?",
+					  a, tool, (long long)lk->pid, h);
+		else
+			pl_result_line(r, "a backup is running now (%s pid %lld on %s%s%s%s)", tool,
+				       (long long)lk->pid, h, isnan(age) ? "" : verb,
+				       isnan(age) ? "" : a, isnan(age) ? "" : " ago");
+		pl_result_fact(r, "running", "%s pid %lld on %s", tool, (long long)lk->pid, h);
+	} else if (here) {
+		pl_result_finding(r, PL_WARNING, "stale lock: %s pid %lld on %s is gone; remove it with '%s'",
+				  tool, (long long)lk->pid, h,
+				  strcmp(tool, "borg") == 0 ? "borg break-lock REPO" : "restic unlock");
+	} else if (!isnan(age) && age > cfg->stale_age) {
+		pl_result_finding(r, PL_WARNING, "stale lock: held by %s pid %lld on %s, not refreshed for %s; remove it with '%s'",
+				  tool, (long long)lk->pid, h, a,
+				  strcmp(tool, "borg") == 0 ? "borg break-lock REPO" : "restic unlock");
+	} else {
+		pl_result_line(r, "a backup from %s is probably running now (%s pid %lld%s%s%s)", h,
+			       tool, (long long)lk->pid, isnan(age) ? "" : verb,
+			       isnan(age) ? "" : a, isnan(age) ? "" : " ago");
+	}
+}
+
+/* restic: the lock files of a local repository (REPO/locks/ID), each read with
+ * restic cat lock ID (they are encrypted); a remote one through restic list locks. */
+static void
+restic_locks(const struct bk_config *cfg, const struct bk_run *x, const struct pl_common *c,
+	     struct pl_result *r)
+{
+	const char *repo = location(&cfg->main);
+	const char *largv[] = { cfg->restic, "list", "locks", "--no-lock", NULL };
+	char **names = NULL, path[4096], err[512], id[80];
+	size_t n = 0, nlock = 0;
+	struct pl_run_result rr;
+	struct pl_buf ids = PL_BUF_INIT;
+
+	pl_buf_init(&ids, 8192);
+	if (repo[0] == '/') {
+		pl_snprintf(path, sizeof(path), "%s/locks", repo);
+		if (pl_dir_list(NULL, path, &names, &n, err, sizeof(err)) == 0)
+			for (size_t i = 0; i < n; i++)
+				pl_buf_printf(&ids, "%s\n", names[i]);
+		pl_dir_free(names, n);
+	} else {
+		pl_timeout_waiting("restic list locks");
+		if (tool_run(cfg, &cfg->main, largv, c, &rr, err, sizeof(err)) != 0) {
+			pl_result_line(r, "locks not read: %s", err);
+		} else {
+			if (rr.exited && rr.status == 0)
+				pl_buf_add(&ids, pl_buf_str(&rr.out), rr.out.len);
+			else
+				pl_result_line(r, "locks not read: %s",
+					       pl_run_describe(&rr, err, sizeof(err)));
+			pl_run_result_free(&rr);
+		}
+	}
+	for (const char *p = pl_buf_str(&ids); *p != '\0' && nlock < MAX_LOCKS; nlock++) {
+		size_t k = strcspn(p, "\n");
+		const char *cargv[] = { cfg->restic, "cat", "lock", id, "--no-lock", NULL };
+		struct pl_bk_lock lk;
+
+		pl_snprintf(id, sizeof(id), "%.*s", (int)(k < 79 ? k : 79), p);
+		p += k + (p[k] == '\n');
+		if (strspn(id, "0123456789abcdef") != strlen(id) || id[0] == '\0')
+			continue;
+		pl_timeout_waiting("restic cat lock");
+		if (tool_run(cfg, &cfg->main, cargv, c, &rr, err, sizeof(err)) != 0)
+			continue;
+		/* A lock removed since the listing (the backup ended) is no news. */
+		if (rr.exited && rr.status == 0 &&
+		    pl_restic_lock_parse(pl_buf_str(&rr.out), rr.out.len, &lk, err,
+					 sizeof(err)) == 0)
+			judge_lock(cfg, x, &lk, "restic", r);
+		else if (rr.exited && rr.status == 0)
+			pl_result_line(r, "lock %s not understood: %s", id, err);
+		pl_run_result_free(&rr);
+	}
+	pl_buf_free(&ids);
+}
+
+/* borg: a local repository's lock.roster (plain JSON, next to lock.exclusive/). */
+static void
+borg_locks(const struct bk_config *cfg, const struct bk_run *x, struct pl_result *r)
+{
+	const char *repo = location(&cfg->main);
+	struct pl_bk_lock lk[MAX_LOCKS];
+	struct pl_buf b = PL_BUF_INIT;
+	char path[4096], err[512];
+	struct stat st;
+	int n;
+
+	if (repo[0] != '/')
+		return;
+	pl_snprintf(path, sizeof(path), "%s/lock.roster", repo);
+	pl_buf_init(&b, 1 << 20);
+	if (pl_read_file(NULL, path, &b, err, sizeof(err)) != 0) {
+		pl_buf_free(&b);
+		return;
+	}
+	n = pl_borg_roster_parse(pl_buf_str(&b), b.len, lk, MAX_LOCKS, err, sizeof(err));
+	pl_buf_free(&b);
+	if (n < 0) {
+		pl_result_line(r, "cannot read %s: %s", path, err);
+		return;
+	}
+	pl_snprintf(path, sizeof(path), "%s/lock.exclusive", repo);
+	for (int i = 0; i < n; i++) {
+		if (stat(path, &st) == 0) {
+			lk[i].has_time = true;
+			lk[i].time.sec = st.st_mtim.tv_sec;
+			lk[i].time.nsec = (int32_t)st.st_mtim.tv_nsec;
+		}
+		judge_lock(cfg, x, &lk[i], "borg", r);
+	}
+}
+
+/* ---- judging ---- */
+
+static struct pl_metric *
+age_metric(struct pl_item *it, const struct bk_class *cls, double age)
+{
+	struct pl_metric *m = pl_item_metric(it, "age", age, PL_U_SECONDS);
+	char t[64], err[128];
+
+	pl_snprintf(t, sizeof(t), "%.0f", cls->max_age);
+	pl_range_parse(t, &m->warn, err, sizeof(err));
+	pl_snprintf(t, sizeof(t), "%.0f", cls->max_age + cls->grace);
+	pl_range_parse(t, &m->crit, err, sizeof(err));
+	m->prec = 0;
+	return m;
+}
+
+/* Sizes: the newest against the one before and the minimum. */
+static void
+judge_size(const struct bk_config *cfg, struct pl_item *it, const struct pl_bk *b,
+	   const struct pl_bk *prev)
+{
+	char a[32], p[32];
+
+	if (isnan(b->size))
+		return;
+	pl_unit_human(a, sizeof(a), b->size, PL_U_BYTES);
+	if (cfg->min_size > 0 && b->size < cfg->min_size) {
+		pl_unit_human(p, sizeof(p), cfg->min_size, PL_U_BYTES);
+		pl_item_finding(it, PL_CRITICAL, "newest backup is %s, below the minimum of %s", a, p);
+	}
+	if (prev != NULL && !isnan(prev->size) && prev->size > 0 && cfg->max_shrink > 0 &&
+	    b->size < prev->size * (1 - cfg->max_shrink / 100)) {
+		pl_unit_human(p, sizeof(p), prev->size, PL_U_BYTES);
+		pl_item_finding(it, PL_WARNING, "newest backup is %.0f%% smaller than the one before (%s, was %s)",
+				100 * (1 - b->size / prev->size), a, p);
+	}
+}
+
+/* Whether backup i of the list is one of the class's (take) of host (NULL: any). */
+static bool
+in_set(const struct pl_bk_list *l, const bool *take, const char *host, size_t i)
+{
+	return take[i] && !l->v[i].checkpoint && (host == NULL || strcmp(l->v[i].host, host) == 0);
+}
+
+/* Off-site: is the newest backup b (of class cls, host) there? The lag is how long the
+ * oldest backup newer than the newest copied one has waited. */
+static void
+judge_offsite(const struct bk_config *cfg, const struct bk_run *x, struct pl_item *it,
+	      const bool *take, const char *host, const struct pl_bk *b)
+{
+	const struct pl_bk *copy = NULL, *copied = NULL, *waiting = NULL;
+	struct pl_metric *m;
+	char t[64], err[128];
+	double lag = 0;
+
+	for (size_t i = 0; i < x->off.n && copy == NULL; i++)
+		if (pl_bk_same(b, &x->off.v[i]))
+			copy = &x->off.v[i];
+	if (copy == NULL) {
+		for (size_t i = 0; i < x->list.n; i++) {
+			const struct pl_bk *p = &x->list.v[i];
+
+			if (!in_set(&x->list, take, host, i))
+				continue;
+			for (size_t k = 0; k < x->off.n; k++)
+				if (pl_bk_same(p, &x->off.v[k]) &&
+				    (copied == NULL || p->time.sec > copied->time.sec))
+					copied = p;
+		}
+		for (size_t i = 0; i < x->list.n; i++) {
+			const struct pl_bk *p = &x->list.v[i];
+
+			if (!in_set(&x->list, take, host, i) ||
+			    (copied != NULL && p->time.sec <= copied->time.sec))
+				continue;
+			if (waiting == NULL || p->time.sec < waiting->time.sec)
+				waiting = p;
+		}
+		lag = waiting ? pl_time_diff(&x->now, &waiting->time) : 0;
+		lag = lag > 0 ? (double)(int64_t)lag : 0;
+	}
+	m = pl_item_metric(it, "offsite_lag", lag, PL_U_SECONDS);
+	m->prec = 0;
+	pl_snprintf(t, sizeof(t), "%.0f", cfg->off_lag);
+	pl_range_parse(t, &m->crit, err, sizeof(err));
+	if (copy == NULL) {
+		char when[PL_RFC3339_SIZE];
+
+		if (copied != NULL)
+			pl_rfc3339_format(&copied->time, 0, when, sizeof(when));
+		pl_item_line(it, "newest backup not off-site yet; newest copied: %s",
+			     copied ? when : "none");
+	} else if ((!isnan(b->size) && !isnan(copy->size) && b->size != copy->size) ||
+		   (!isnan(b->files) && !isnan(copy->files) && b->files != copy->files)) {
+		pl_item_finding(it, PL_WARNING, "off-site copy differs: %.0f bytes and %.0f files there, %.0f and %.0f here",
+				copy->size, copy->files, b->size, b->files);
+	}
+}
+
+/* One class of one host (host NULL: the files, which have none): the item's metrics. */
+static void
+judge_one(const struct bk_config *cfg, const struct bk_run *x, const struct bk_class *cls,
+	  const bool *take, const char *host, struct pl_item *it)
+{
+	size_t count;
+	long prev, newest = pl_bk_latest(&x->list, take, host, &prev, &count);
+	const struct pl_bk *b = newest >= 0 ? &x->list.v[newest] : NULL;
+	struct pl_metric *m;
+	char when[PL_RFC3339_SIZE], n[200];
+	double age;
+
+	m = pl_item_metric(it, "count", (double)count, PL_U_NONE);
+	pl_metric_minmax(m, 0, NAN);
+	if (b == NULL) {
+		pl_item_finding(it, PL_CRITICAL, "no backup");
+		return;
+	}
+	/* Whole seconds: a file's mtime has nanoseconds nobody wants on a status line. A
+	 * backup stamped in the future (a skewed clock) is 0 seconds old. */
+	age = pl_time_diff(&x->now, &b->time);
+	age_metric(it, cls, age > 0 ? (double)(int64_t)age : 0);
+	m = pl_item_metric(it, "size", b->size, PL_U_BYTES);
+	pl_metric_minmax(m, 0, NAN);
+	if (isnan(b->size))
+		pl_metric_missing(m, PL_MISSING_LASTING,
+				  cfg->main.source == SRC_RESTIC ?
+				  "restic before 0.17 keeps no size in its snapshots" :
+				  "the source gives no size of this backup",
+				  cfg->main.source == SRC_RESTIC ? "use restic 0.17 or later" : NULL);
+	pl_rfc3339_format(&b->time, 0, when, sizeof(when));
+	pl_name_str(n, sizeof(n), b->name);
+	pl_item_fact(it, "newest", "%s %s", when, n);
+	judge_size(cfg, it, b, prev >= 0 ? &x->list.v[prev] : NULL);
+	if (x->off_ok)
+		judge_offsite(cfg, x, it, take, host, b);
+}
+
+/* The hosts to report: --host, or every host with a backup (at most max; *more counts
+ * the backups of the hosts left out). */
+static size_t
+hosts_of(const struct bk_config *cfg, const struct bk_run *x, const char **h, size_t max,
+	 size_t *more)
+{
+	size_t n = 0;
+
+	*more = 0;
+	if (cfg->hosts.n > 0) {
+		for (size_t i = 0; i < cfg->hosts.n && n < max; i++)
+			h[n++] = cfg->hosts.v[i];
+		return n;
+	}
+	for (size_t i = 0; i < x->list.n; i++) {
+		bool seen = false;
+
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = strcmp(h[k], x->list.v[i].host) == 0;
+		if (!seen && n < max)
+			h[n++] = x->list.v[i].host;
+		else if (!seen)
+			(*more)++;
+	}
+	return n;
+}
+
+static void
+bk_judge(const struct bk_config *cfg, const struct bk_run *x, struct pl_result *r)
+{
+	static const char *hosts[MAX_SEEN_HOSTS];
+	size_t more, nh = hosts_of(cfg, x, hosts, MAX_SEEN_HOSTS, &more);
+	bool *take = calloc(x->list.n + 1, sizeof(*take));
+	bool files = cfg->main.source == SRC_FILES;
+
+	if (take == NULL)
+		pl_die(PL_UNKNOWN, "out of memory");
+	if (more > 0)
+		pl_result_finding(r, PL_UNKNOWN, "backups of more than %d hosts: %zu backups of the others not checked; name the hosts with --host",
+				  MAX_SEEN_HOSTS, more);
+	for (size_t k = 0; k < x->ncls; k++) {
+		const struct bk_class *cls = &x->cls[k];
+		struct pl_item *it = pl_result_item(r, "class", cls->name);
+
+		for (size_t i = 0; i < x->list.n; i++)
+			take[i] = pl_bk_match(&cls->m, &x->list.v[i]);
+		if (files || nh == 0) {
+			judge_one(cfg, x, cls, take, NULL, it);
+			continue;
+		}
+		/* A class whose rule names hosts is about those hosts only. */
+		for (size_t h = 0; h < nh; h++)
+			if (cls->m.host == NULL || fnmatch(cls->m.host, hosts[h], 0) == 0)
+				judge_one(cfg, x, cls, take, hosts[h],
+					  pl_item_item(it, "host", hosts[h]));
+	}
+	free(take);
+}
+
+/* The last run, from --status-file. */
+static void
+bk_status(const struct bk_config *cfg, struct pl_result *r)
+{
+	struct pl_buf b = PL_BUF_INIT;
+	struct pl_bk_status st;
+	char err[512], when[PL_RFC3339_SIZE], f[300];
+	struct pl_item *it = NULL;
+	int rc;
+
+	pl_name_str(f, sizeof(f), cfg->status_file);
+	pl_buf_init(&b, 4 << 20);
+	if (pl_read_file(NULL, cfg->status_file, &b, err, sizeof(err)) != 0) {
+		pl_result_finding(r, PL_UNKNOWN, "%s (--status-file)", err);
+		pl_buf_free(&b);
+		return;
+	}
+	rc = pl_bk_status_parse(pl_buf_str(&b), b.len, &st, err, sizeof(err));
+	pl_buf_free(&b);
+	if (rc == 1) {
+		pl_result_line(r, "status file %s is empty: no run recorded yet", f);
+		return;
+	}
+	if (rc != 0) {
+		pl_result_finding(r, PL_UNKNOWN, "status file %s: %s", f, err);
+		return;
+	}
+	if (st.cls[0] != '\0')
+		it = pl_result_find_item(r, NULL, "class", st.cls);
+	pl_rfc3339_format(&st.time, 0, when, sizeof(when));
+	if (st.exit == 0) {
+		pl_result_fact(r, "last run", "%s succeeded%s%s", when, st.cls[0] ? " for " : "", st.cls);
+		return;
+	}
+	if (it != NULL)
+		pl_item_finding(it, PL_CRITICAL, "last run failed at %s (exit %d)%s%s", when, st.exit,
+				st.message[0] ? ": " : "", st.message);
+	else
+		pl_result_finding(r, PL_CRITICAL, "last backup run failed at %s (exit %d)%s%s%s%s", when,
+				  st.exit, st.cls[0] ? " for " : "", st.cls, st.message[0] ? ": " : "",
+				  st.message);
+}
+
+/* The summary: the newest backup and how many; the problems lead it on their own. */
+static void
+bk_summary(const struct bk_config *cfg, const struct bk_run *x, struct pl_result *r)
+{
+	size_t count, hosts = 0, more;
+	long prev, newest = pl_bk_latest(&x->list, NULL, NULL, &prev, &count);
+	static const char *h[MAX_SEEN_HOSTS];
+	double age;
+	char a[32];
+
+	if (cfg->main.source != SRC_FILES)
+		hosts = hosts_of(cfg, x, h, MAX_SEEN_HOSTS, &more);
+	if (newest < 0) {
+		pl_result_summary(r, "no backup at all in %s", where_name(&cfg->main));
+		return;
+	}
+	/* Whole seconds; and no ';', which Nagios turns into ':' in the output it keeps. */
+	age = pl_time_diff(&x->now, &x->list.v[newest].time);
+	pl_unit_human(a, sizeof(a), age > 0 ? (double)(int64_t)age : 0, PL_U_SECONDS);
+	pl_result_summary(r, "%zu backup%s, newest %s ago, %zu class%s", count, count == 1 ? "" : "s",
+			  a, x->ncls, x->ncls == 1 ? "" : "es");
+	if (hosts > 0)
+		pl_result_summary_add(r, ", %zu host%s", hosts, hosts == 1 ? "" : "s");
+}
+
+static void
+bk_defaults(struct bk_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->max_shrink = 50;
+	cfg->stale_age = 1800;
+	cfg->max_running = 43200;
+	cfg->off_lag = 86400;
+	cfg->restic = "/usr/bin/restic";
+	cfg->borg = "/usr/bin/borg";
+}
+
+/* What the options cannot check alone. */
+static void
+bk_check(struct bk_config *cfg)
+{
+	struct bk_where *m = &cfg->main, *o = &cfg->off;
+
+	if (m->source == SRC_NONE)
+		pl_usage_die("give --source restic, borg or files");
+	if (m->source != SRC_FILES && m->repo == NULL && m->repository == NULL)
+		pl_usage_die("--source %s needs --repo REPO (or --repository-file FILE)",
+			     m->source == SRC_RESTIC ? "restic" : "borg");
+	if (m->source == SRC_FILES && m->paths.n == 0)
+		pl_usage_die("--source files needs --path GLOB");
+	if (m->source != SRC_FILES && m->paths.n > 0)
+		pl_usage_die("--path is for --source files");
+	if (cfg->restic[0] != '/' || cfg->borg[0] != '/')
+		pl_usage_die("--restic and --borg take an absolute path (programs are never looked up in PATH)");
+	if (m->source == SRC_RESTIC && m->password == NULL)
+		pl_usage_die("a restic repository needs its password: give --password-file FILE (mode 600) or PLUMBLINE_BACKUP_PASSWORD");
+	if (o->source == SRC_NONE)
+		o->source = m->source;
+	if ((o->repo != NULL || o->repository != NULL) && o->source == SRC_FILES)
+		pl_usage_die("--offsite-repo is for a repository: give --offsite-path for files");
+	if (o->paths.n > 0 && o->source != SRC_FILES)
+		pl_usage_die("--offsite-path is for files: give --offsite-repo for a repository");
+}
+
+static void
+bk_collect(const struct bk_config *cfg, const struct pl_common *c, struct bk_run *x,
+	   struct pl_result *r)
+{
+	char err[1024];
+
+	if (list_where(cfg, &cfg->main, c, &x->list, r, err, sizeof(err)) != 0)
+		pl_die(PL_UNKNOWN, "%s", err);
+	if (cfg->off.repo != NULL || cfg->off.repository != NULL || cfg->off.paths.n > 0) {
+		if (list_where(cfg, &cfg->off, c, &x->off, r, err, sizeof(err)) != 0)
+			pl_result_finding(r, PL_UNKNOWN, "off-site: %s", err);
+		else
+			x->off_ok = true;
+	}
+	if (!cfg->no_locks && cfg->main.source == SRC_RESTIC)
+		restic_locks(cfg, x, c, r);
+	else if (!cfg->no_locks && cfg->main.source == SRC_BORG)
+		borg_locks(cfg, x, r);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct bk_config cfg;
+	struct pl_common c;
+	struct pl_result r;
+	struct bk_run x;
+	char err[256];
+
+	bk_defaults(&cfg);
+	pl_plugin_parse(&bk_plugin, argc, argv, &cfg, &c);
+	bk_check(&cfg);
+	memset(&x, 0, sizeof(x));
+	bk_classes(&cfg, &x);
+	pl_plugin_arm(&c);
+	pl_result_init(&r, bk_plugin.name, bk_plugin.service);
+	pl_result_expect_items(&r, "class");
+	if (pl_clock_now(&x.now, err, sizeof(err)) != 0)
+		pl_die(PL_UNKNOWN, "%s", err);
+	if (gethostname(x.hostname, sizeof(x.hostname) - 1) != 0)
+		x.hostname[0] = '\0';
+
+	bk_collect(&cfg, &c, &x, &r);
+	bk_judge(&cfg, &x, &r);
+	if (cfg.status_file != NULL)
+		bk_status(&cfg, &r);
+	bk_summary(&cfg, &x, &r);
+
+	pl_bk_list_free(&x.list);
+	pl_bk_list_free(&x.off);
+	for (size_t i = 0; i < x.ncls; i++) {
+		if (x.cls[i].has_re)
+			regfree(&x.cls[i].re);
+		free(x.cls[i].name);
+		free(x.cls[i].rule);
+	}
+	pl_exit(&r, &c);
+}

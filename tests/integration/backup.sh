@@ -1,0 +1,351 @@
+#!/bin/bash
+# check_backup_age against real restic and borg repositories made here, in a scratch
+# directory (recipe: /work/shared/recipes/restic-borg.md), and against tar files with
+# chosen mtimes:
+#   - restic: backups at chosen past times (--time) for two hosts, classes by tag; the
+#     newest per class and host, the age limits and their defaults (OK, WARNING,
+#     CRITICAL), a host without a backup, no size from restic 0.14 (left out of the
+#     perfdata, never 'U'); an off-site copy made with restic copy that lags; a lock held
+#     by a running backup (restic backup --stdin from a pipe that stays open), the same
+#     lock made stale by killing its process, another host's lock (unshare -u) fresh and
+#     stale; a failed last run in a status file; a wrong password, a missing binary, a
+#     missing HOME, an empty repository, no repository;
+#   - borg: archives with --timestamp, classes by name, a checkpoint archive that is
+#     never the newest, a second host (unshare -u), a live and a stale lock, a wrong
+#     passphrase, an off-site copy that misses the newest archive;
+#   - files: tar archives with touch -d, a shrunken newest one, a size minimum, an
+#     rsync-style directory with and without its marker, an off-site mount by name+size.
+# Each case asserts the exit code, the status line and perfdata. Skipped (77) without
+# restic or borg. Everything lives in a mktemp -d directory, removed with every process
+# the test started on exit. Takes about a minute (restic derives its key on every run).
+set -u
+
+. "$(dirname "$0")/../env.sh"
+plugin=$PLUGINS/check_backup_age
+RESTIC=/usr/bin/restic
+BORG=/usr/bin/borg
+
+[ -x "$plugin" ] || { echo "SKIP: no $plugin (json-c missing at configure time?)"; exit 77; }
+for t in "$RESTIC" "$BORG"; do
+	[ -x "$t" ] || { echo "SKIP: no $t (tests/run-all.sh installs restic and borgbackup)"; exit 77; }
+done
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/pl-backup.XXXXXX") || exit 99
+pids=""
+cleanup() {
+	# Each background job leads a process group of its own (setsid): the group goes.
+	for p in $pids; do
+		kill -KILL -- "-$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	rm -rf "$W"
+}
+trap cleanup EXIT
+
+passed=0
+failed=0
+ok() { echo "ok - $1"; passed=$((passed + 1)); }
+notok() { echo "not ok - $1"; failed=$((failed + 1)); }
+
+# run ARGS...: the plugin in an environment like an engine's (HOME kept), into $out/$rc.
+run() {
+	out=$(env -i HOME="$W/home" PLUMBLINE_NOW="$NOW_TEXT" "$plugin" -t 30 "$@" 2>&1)
+	rc=$?
+}
+# expect NAME RC PATTERN...: the exit code and each extended regex somewhere in $out.
+expect() {
+	name=$1
+	want=$2
+	shift 2
+	if [ "$rc" != "$want" ]; then
+		notok "$name: exit $rc, want $want: $(printf '%s' "$out" | head -n 3)"
+		return
+	fi
+	for p in "$@"; do
+		if ! printf '%s\n' "$out" | grep -Eq -- "$p"; then
+			notok "$name: no /$p/ in: $(printf '%s' "$out" | head -n 4)"
+			return
+		fi
+	done
+	ok "$name"
+}
+# refute NAME PATTERN: the pattern must not be in $out.
+refute() {
+	if printf '%s\n' "$out" | grep -Eq -- "$2"; then
+		notok "$1: /$2/ in: $(printf '%s' "$out" | head -n 3)"
+	else
+		ok "$1"
+	fi
+}
+
+mkdir -p "$W/home" "$W/data/sub"
+echo alpha >"$W/data/a"
+head -c 20000 /dev/urandom >"$W/data/sub/b"
+printf 'restic-pass\n' >"$W/pw"
+printf 'wrong-pass\n' >"$W/badpw"
+chmod 600 "$W/pw" "$W/badpw"
+NOW=$(date -u +%s)
+NOW_TEXT=$(date -u -d "@$NOW" +%Y-%m-%dT%H:%M:%SZ)
+ago() { date -u -d "@$((NOW - $1))" '+%Y-%m-%d %H:%M:%S'; }
+at() { date -u -d "@$((NOW + $1))" +%Y-%m-%dT%H:%M:%SZ; }
+
+########## restic
+R=$W/restic
+export RESTIC_PASSWORD_FILE=$W/pw RESTIC_CACHE_DIR=$W/cache
+r() { "$RESTIC" -r "$R" -q "$@"; }
+r init >/dev/null
+r backup --host web1 --tag full --time "$(ago 72000)" "$W/data" >/dev/null        # 20h
+r backup --host web1 --tag incremental --time "$(ago 1800)" "$W/data" >/dev/null  # 30min
+r backup --host db1 --tag full --time "$(ago 36000)" "$W/data" >/dev/null         # 10h
+r backup --host db1 --tag incremental --time "$(ago 1200)" "$W/data" >/dev/null   # 20min
+RA=(--source restic --repo "$R" --password-file "$W/pw" --cache-dir "$W/cache")
+
+run "${RA[@]}"
+expect "restic: all classes and hosts fresh" 0 '^BACKUP OK - 4 backups, newest 1200s ago, 2 classes, 2 hosts \|' \
+	"full_web1_age=72000s;86400;129600 " "full_db1_age=36000s;86400;129600 " \
+	"incremental_web1_age=1800s;3600;5400 " "incremental_db1_age=1200s;3600;5400($| )" \
+	"full_web1_count=1;;;0 "
+refute "restic 0.14: no size in perfdata, never U" "_size=|=U"
+
+NOW_TEXT=$(at 18000) # 5h later: web1's full is 25h old
+run "${RA[@]}" --class full=tag:full
+expect "restic: a full backup past its max age is WARNING" 1 \
+	'^BACKUP WARNING - full/web1 age 90000s \(warning over 86400s\)' "full_db1_age=54000s"
+NOW_TEXT=$(at 61200) # 17h later: 37h
+run "${RA[@]}" --class full=tag:full --host web1
+expect "restic: past max age plus grace is CRITICAL, --host keeps one host" 2 \
+	'^BACKUP CRITICAL - full/web1 age 133200s \(critical over 129600s\)'
+refute "restic: --host web1 leaves db1 out" "db1"
+run "${RA[@]}" --class full=tag:full --max-age full=2d --grace full=1d
+expect "restic: --max-age and --grace per class" 0 "full_web1_age=133200s;172800;259200 "
+NOW_TEXT=$(at 0)
+run "${RA[@]}" --host web1 --host mail1
+expect "restic: a host without a backup is CRITICAL" 2 '^BACKUP CRITICAL - full/mail1: no backup, incremental/mail1: no backup - ' \
+	"incremental_mail1_count=0;;;0"
+run "${RA[@]}" --class 'db=host:db*,path:*/data' --class 'everything=any'
+expect "restic: classes by host and path, and 'any'" 0 "db_db1_count=2;;;0 " "everything_web1_count=2;;;0 "
+refute "restic: a class whose rule names hosts is about those hosts only" "db_web1"
+run "${RA[@]}" --warningx 'incremental_*_age=~:600'
+expect "restic: --warningx on a class's age" 1 'incremental/web1 age 1800s \(warning over 600s\)'
+
+# A failed last run, from the status file the job writes.
+printf '%s exit=0 class=full\n%s exit=1 class=incremental Fatal: unable to save snapshot\n' \
+	"$(at -7200)" "$(at -600)" >"$W/status"
+run "${RA[@]}" --status-file "$W/status"
+expect "restic: a failed last run is CRITICAL for its class" 2 \
+	"incremental: last run failed at .* \(exit 1\): Fatal: unable to save snapshot"
+printf 'not a status line\n' >"$W/status2"
+run "${RA[@]}" --status-file "$W/status2"
+expect "restic: a malformed status file is UNKNOWN with its line" 3 "status file .*status2: line 1 "
+
+# Off-site: a second repository filled by restic copy, db1 only: web1 waits.
+O=$W/offsite
+"$RESTIC" -r "$O" -q init --from-repo "$R" --from-password-file "$W/pw" --copy-chunker-params >/dev/null
+"$RESTIC" -r "$O" -q copy --from-repo "$R" --from-password-file "$W/pw" --host db1 >/dev/null 2>&1
+run "${RA[@]}" --offsite-repo "$O"
+expect "restic: off-site copy present for db1, web1 within the lag" 0 "full_db1_offsite_lag=0s;;86400 " \
+	"full_web1_offsite_lag=72000s;;86400 " "newest backup not off-site yet; newest copied: none"
+run "${RA[@]}" --offsite-repo "$O" --offsite-lag 12h
+expect "restic: off-site lagging past --offsite-lag is CRITICAL" 2 \
+	'full/web1 offsite_lag 72000s \(critical over 43200s\)'
+run "${RA[@]}" --offsite-repo "$W/nowhere"
+expect "restic: an unreadable off-site repository is UNKNOWN, the primary still judged" 3 \
+	"off-site: no repository at .*nowhere" "full_web1_age=72000s"
+
+# Locks: a backup running now (its stdin stays open), then the same lock gone stale.
+setsid sh -c "sleep 60 | exec $RESTIC -r '$R' -q backup --stdin --host web1" >/dev/null 2>&1 &
+gpid=$!
+pids="$pids $gpid"
+for _ in $(seq 50); do
+	[ -n "$(ls "$R/locks" 2>/dev/null)" ] && break
+	sleep 0.1
+done
+bpid=$(cat /proc/[0-9]*/stat 2>/dev/null | awk -v g="$gpid" '$5 == g && $2 == "(restic)" { print $1 }' | head -n 1)
+run "${RA[@]}"
+expect "restic: a lock of a live process is a backup running now, not an alert" 0 \
+	"a backup is running now \(restic pid $bpid on "
+kill -KILL "$bpid" 2>/dev/null
+sleep 0.2
+{ kill -KILL -- "-$gpid"; wait "$gpid"; } 2>/dev/null
+run "${RA[@]}"
+expect "restic: a lock whose process is gone is stale: WARNING with the fix" 1 \
+	"stale lock: restic pid $bpid on .* is gone; remove it with 'restic unlock'"
+r unlock --remove-all >/dev/null 2>&1
+if unshare -u true 2>/dev/null; then
+	setsid unshare -u sh -c "hostname otherhost; sleep 60 | exec $RESTIC -r '$R' -q backup --stdin --host otherhost" >/dev/null 2>&1 &
+	upid=$!
+	pids="$pids $upid"
+	for _ in $(seq 50); do
+		[ -n "$(ls "$R/locks" 2>/dev/null)" ] && break
+		sleep 0.1
+	done
+	run "${RA[@]}"
+	expect "restic: another host's fresh lock: probably running" 0 \
+		"a backup from otherhost is probably running now"
+	NOW_TEXT=$(at 3600)
+	run "${RA[@]}" --class full=tag:full --max-age 3d
+	expect "restic: another host's lock not refreshed for 1h is stale" 1 \
+		"stale lock: held by restic pid [0-9]+ on otherhost, not refreshed for "
+	NOW_TEXT=$(at 0)
+	{ kill -KILL -- "-$upid"; wait "$upid"; } 2>/dev/null
+	r unlock --remove-all >/dev/null 2>&1
+else
+	echo "# another host's lock: unshare -u not permitted here; skipped"
+fi
+
+# Failures: each an UNKNOWN with the tool's own words.
+run --source restic --repo "$R" --password-file "$W/badpw" --cache-dir "$W/cache"
+expect "restic: wrong password" 3 "^BACKUP UNKNOWN - wrong password for .*restic \(Fatal: wrong password or no key found\)"
+run "${RA[@]}" --restic /nonexistent/restic
+expect "restic: missing binary" 3 "^BACKUP UNKNOWN - cannot run /nonexistent/restic: No such file or directory"
+out=$(env -i PLUMBLINE_NOW="$NOW_TEXT" "$plugin" --source restic --repo "$R" --password-file "$W/pw" 2>&1)
+rc=$?
+expect "restic: no HOME and no --cache-dir: said, with the fix" 0 \
+	"restic ran without a cache .*: set --cache-dir DIR or HOME, or pass --no-cache"
+run "${RA[@]}" --no-cache
+expect "restic: --no-cache" 0 "^BACKUP OK"
+mkdir -p "$W/notrepo"
+run --source restic --repo "$W/notrepo" --password-file "$W/pw" --cache-dir "$W/cache"
+expect "restic: no repository there" 3 "^BACKUP UNKNOWN - no repository at .*notrepo \(Fatal: unable to open config file"
+"$RESTIC" -r "$W/empty" -q init >/dev/null
+run --source restic --repo "$W/empty" --password-file "$W/pw" --cache-dir "$W/cache"
+expect "restic: an empty repository: no backup at all" 2 "^BACKUP CRITICAL - full: no backup, incremental: no backup - no backup at all in .*empty \\| full_count=0;;;0 incremental_count=0;;;0$"
+printf '%s\n' "$R" >"$W/repo.secret"
+printf '%s\n' "$W/secret-nowhere" >"$W/repo.bad"
+chmod 600 "$W/repo.secret" "$W/repo.bad"
+run --source restic --repository-file "$W/repo.secret" --password-file "$W/pw" --cache-dir "$W/cache"
+expect "restic: the repository from a secret file" 0 "^BACKUP OK - 4 backups" "full_web1_age=72000s"
+run --source restic --repository-file "$W/repo.bad" --password-file "$W/pw" --cache-dir "$W/cache"
+expect "restic: a secret repository is never shown, even in restic's error" 3 \
+	"^BACKUP UNKNOWN - no repository at the repository \\(--repository-file\\)"
+refute "restic: the secret location is not in the output" "secret-nowhere"
+run --source restic --repo "$R" --cache-dir "$W/cache"
+expect "restic: no password given" 3 "needs its password: give --password-file FILE"
+run "${RA[@]}" --class 'full'
+expect "usage: a class without a rule" 3 "--class: give NAME=RULE"
+run "${RA[@]}" --max-age weekly=7d
+expect "usage: --max-age of an unknown class" 3 "--max-age: no such class"
+
+# Programs standing in for restic, for what Debian's restic 0.14 cannot show: the sizes
+# of restic 0.17 (its snapshot summary, from the fixture), a listing that hangs, one that
+# is not JSON.
+mkdir -p "$W/bin"
+printf '#!/bin/sh\n[ "$1" = snapshots ] && exec cat "%s"\nexit 0\n' \
+	"$FIXTURES/backup/restic/snapshots-0.17.json" >"$W/bin/restic-0.17"
+printf '#!/bin/sh\nexec sleep 30\n' >"$W/bin/restic-hangs"
+printf '#!/bin/sh\necho "[{oops"\n' >"$W/bin/restic-garbage"
+chmod 755 "$W/bin/"*
+FA=(--source restic --repo sftp:backup@nas:/srv/restic --password-file "$W/pw" --cache-dir "$W/cache")
+NOW_TEXT=2026-12-01T04:00:00Z
+run "${FA[@]}" --restic "$W/bin/restic-0.17" --class full=tag:full
+expect "restic 0.17 sizes: a newest backup 90% smaller than the one before is WARNING" 1 \
+	"full/web1: newest backup is 90% smaller than the one before \\(100MiB, was 1GiB\\)" \
+	"full_web1_size=104857600B;;;0" "full_web1_age=3600s;86400;129600"
+run "${FA[@]}" --restic "$W/bin/restic-0.17" --class full=tag:full --max-shrink 95 --min-size 200MB
+expect "restic 0.17 sizes: below --min-size is CRITICAL" 2 "full/web1: newest backup is 100MiB, below the minimum of 200MiB"
+run "${FA[@]}" --restic "$W/bin/restic-hangs" -t 2
+expect "a listing that hangs times out, saying what it waited for" 3 \
+	"^BACKUP UNKNOWN - timed out after 2s waiting for $W/bin/restic-hangs snapshots"
+run "${FA[@]}" --restic "$W/bin/restic-hangs" -t 2:critical
+expect "the timeout's state is the one chosen" 2 "timed out after 2s"
+run "${FA[@]}" --restic "$W/bin/restic-garbage"
+expect "a listing that is not JSON is UNKNOWN, saying where" 3 \
+	"^BACKUP UNKNOWN - cannot read the listing of sftp:backup@nas:/srv/restic \\($W/bin/restic-garbage\\): not JSON: line 1"
+NOW_TEXT=$(at 0)
+
+########## borg
+B=$W/borg
+export BORG_PASSPHRASE=borg-pass BORG_BASE_DIR=$W/borg-home TZ=UTC
+printf 'borg-pass\n' >"$W/bpw"
+chmod 600 "$W/bpw"
+b() { (cd "$W" && "$BORG" "$@"); }
+bt() { date -u -d "@$((NOW - $1))" +%Y-%m-%dT%H:%M:%S; }
+b init -e repokey-blake2 "$B" >/dev/null 2>&1
+b create --timestamp "$(bt 100000)" "$B::web1-full-1" data
+b create --timestamp "$(bt 50000)" "$B::web1-full-2" data
+b create --timestamp "$(bt 2000)" "$B::web1-incr-1" data
+b create --timestamp "$(bt 600)" "$B::web1-full-3.checkpoint" data
+# The check has a borg base directory of its own: with the backup job's, borg list would
+# wait for the cache lock a running backup holds.
+BA=(--source borg --repo "$B" --password-file "$W/bpw" --cache-dir "$W/check-borg")
+run "${BA[@]}"
+host=$(hostname)
+expect "borg: classes by name, the checkpoint never the newest" 0 \
+	"full_${host}_age=50000s;86400;129600 " "full_${host}_count=2;;;0 " "incremental_${host}_age=2000s;3600;5400( |$)"
+if unshare -u true 2>/dev/null; then
+	unshare -u sh -c "hostname db2; cd '$W' && BORG_PASSPHRASE=borg-pass BORG_BASE_DIR='$W/borg-home' $BORG create --timestamp $(bt 3000) '$B::db2-full-1' data"
+	run "${BA[@]}" --class 'full=name:*-full-*'
+	expect "borg: the archive's hostname makes a host of its own" 0 "full_db2_age=3000s;" "full_${host}_age=50000s;"
+	run "${BA[@]}" --class 'full=regex:^db2-' --host db2
+	expect "borg: a class by regex" 0 "full_db2_count=1;;;0"
+fi
+# Off-site: a mirror that has only the first archive.
+b init -e repokey-blake2 "$W/borg-off" >/dev/null 2>&1
+b create --timestamp "$(bt 100000)" "$W/borg-off::web1-full-1" data
+run "${BA[@]}" --offsite-repo "$W/borg-off" --offsite-lag 10h --class 'full=name:web1-full-*'
+expect "borg: the newest full not off-site after 10h is CRITICAL" 2 \
+	"full/${host} offsite_lag 50000s \(critical over 36000s\)" "newest copied: "
+# Locks: borg create reading a pipe that stays open holds the repository's lock.
+setsid sh -c "cd '$W' && sleep 60 | exec $BORG create '$B::stdin-1' -" >/dev/null 2>&1 &
+gpid=$!
+pids="$pids $gpid"
+for _ in $(seq 50); do
+	[ -d "$B/lock.exclusive" ] && [ -s "$B/lock.roster" ] && break
+	sleep 0.1
+done
+lpid=$(cat /proc/[0-9]*/stat 2>/dev/null | awk -v g="$gpid" '$5 == g && $2 == "(borg)" { print $1 }' | head -n 1)
+run "${BA[@]}" --host "$host"
+expect "borg: listing while a backup runs (--bypass-lock), said as running" 0 \
+	"a backup is running now \(borg pid $lpid on "
+kill -KILL "$lpid" 2>/dev/null
+sleep 0.2
+{ kill -KILL -- "-$gpid"; wait "$gpid"; } 2>/dev/null
+run "${BA[@]}" --host "$host"
+expect "borg: a lock whose process is gone is stale" 1 "stale lock: borg pid $lpid on .* is gone; remove it with 'borg break-lock REPO'"
+b break-lock "$B" >/dev/null 2>&1
+setsid sh -c "cd '$W' && sleep 60 | exec $BORG create '$B::stdin-2' -" >/dev/null 2>&1 &
+gpid=$!
+pids="$pids $gpid"
+for _ in $(seq 50); do
+	[ -d "$B/lock.exclusive" ] && [ -s "$B/lock.roster" ] && break
+	sleep 0.1
+done
+run --source borg --repo "$B" --password-file "$W/bpw" --cache-dir "$W/borg-home"
+expect "borg: sharing the running job's cache: said, with the fix" 3 \
+	"^BACKUP UNKNOWN - borg's cache is locked, by a backup running now\\? .*give the check a --cache-dir of its own"
+{ kill -KILL -- "-$gpid"; wait "$gpid"; } 2>/dev/null
+b break-lock "$B" >/dev/null 2>&1
+run --source borg --repo "$B" --password-file "$W/badpw" --cache-dir "$W/borg-home"
+expect "borg: wrong passphrase" 3 "^BACKUP UNKNOWN - wrong password for .*borg \(passphrase supplied in BORG_PASSPHRASE"
+run "${BA[@]}" --borg /nonexistent/borg
+expect "borg: missing binary" 3 "^BACKUP UNKNOWN - cannot run /nonexistent/borg"
+
+########## files
+F=$W/files
+mkdir -p "$F" "$W/mirror" "$F/rsync-1" "$F/rsync-2"
+head -c 100000 /dev/urandom >"$F/full-1.tar"
+head -c 30000 /dev/urandom >"$F/full-2.tar"
+head -c 5000 /dev/urandom >"$F/incr-1.tar"
+touch -d "@$((NOW - 90000))" "$F/full-1.tar"
+touch -d "@$((NOW - 3600 * 3))" "$F/full-2.tar"
+touch -d "@$((NOW - 900))" "$F/incr-1.tar"
+cp -p "$F/full-1.tar" "$F/full-2.tar" "$W/mirror/"
+run --source files --path "$F/*.tar"
+expect "files: the newest by mtime, and a much smaller newest backup" 1 \
+	"full: newest backup is 70% smaller than the one before" "full_age=10800s;86400;129600 " \
+	"full_size=30000B;;;0 " "incremental_age=900s;3600;5400 "
+run --source files --path "$F/*.tar" --max-shrink 0 --min-size 50KB
+expect "files: --min-size" 2 "full: newest backup is 29.3KiB, below the minimum of 50KiB|full: newest backup is 29.3KB, below the minimum of 50KB|below the minimum"
+run --source files --path "$F/*.tar" --max-shrink 80 --offsite-path "$W/mirror/*.tar" --offsite-lag 10min
+expect "files: off-site by name and size, the incremental waits" 2 "full_offsite_lag=0s;;600 " \
+	"incremental offsite_lag 900s \(critical over 600s\)"
+touch "$F/rsync-1/DONE"
+touch -d "@$((NOW - 7200))" "$F/rsync-1/DONE"
+run --source files --path "$F/rsync-*" --marker DONE --class full=any
+expect "files: an rsync directory with its marker, one without left out" 0 "full_age=7200s;" "full_count=1;" \
+	"1 directory without the marker DONE left out"
+run --source files --path "$W/none/*.tar"
+expect "files: nothing there is no backup at all" 2 "no backup at all in the files"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
