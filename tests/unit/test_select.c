@@ -208,7 +208,7 @@ END_TEST
  * names there were, escaped, ten at most. */
 START_TEST(test_select_nothing)
 {
-	static const char *const names[] = { "eth0", "lo", "a\x1b" "b" };
+	static const char *const names[] = { "eth0", "lo", "a\033b" };
 	static const char *const many[] = { "n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8",
 					    "n9", "n10", "n11", "n12" };
 	struct pl_select s = { NULL, 0 };
