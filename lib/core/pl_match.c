@@ -438,6 +438,26 @@ scan_lines(const struct pl_matcher *m, const char *buf, size_t len, pl_match_fn 
 	return found;
 }
 
+#if defined(__SSE2__)
+/* The first of the candidate positions i + (each set bit of mask) where a trigger literal
+ * really starts, or len: the vector loops below mark candidates by two bytes of each
+ * literal, and this checks them whole. */
+static inline size_t
+lit_verify(const struct pl_matcher *m, const char *buf, size_t len, size_t i, unsigned mask)
+{
+	while (mask != 0) {
+		size_t at = i + (size_t)__builtin_ctz(mask);
+
+		for (size_t k = 0; k < m->nlit; k++)
+			if (at + m->litlen[k] <= len &&
+			    memcmp(buf + at, m->lit[k], m->litlen[k]) == 0)
+				return at;
+		mask &= mask - 1;
+	}
+	return len;
+}
+#endif
+
 #if defined(__SSE2__) && defined(__GNUC__)
 /* The same 32 positions at a time, where the CPU has AVX2 (most x86-64 since 2013). */
 __attribute__((target("avx2"))) static size_t
@@ -452,7 +472,7 @@ lit_next_avx2(const struct pl_matcher *m, const char *buf, size_t len, size_t *f
 	}
 	while (i + m->maxoff + 32 <= len) {
 		__m256i acc = _mm256_setzero_si256();
-		unsigned mask;
+		size_t at;
 
 		for (size_t k = 0; k < m->nlit; k++) {
 			__m256i a = _mm256_loadu_si256((const __m256i *)(const void *)
@@ -463,16 +483,9 @@ lit_next_avx2(const struct pl_matcher *m, const char *buf, size_t len, size_t *f
 			acc = _mm256_or_si256(acc, _mm256_and_si256(_mm256_cmpeq_epi8(a, c1[k]),
 								    _mm256_cmpeq_epi8(b, c2[k])));
 		}
-		mask = (unsigned)_mm256_movemask_epi8(acc);
-		while (mask != 0) {
-			size_t at = i + (size_t)__builtin_ctz(mask);
-
-			for (size_t k = 0; k < m->nlit; k++)
-				if (at + m->litlen[k] <= len &&
-				    memcmp(buf + at, m->lit[k], m->litlen[k]) == 0)
-					return at;
-			mask &= mask - 1;
-		}
+		at = lit_verify(m, buf, len, i, (unsigned)_mm256_movemask_epi8(acc));
+		if (at < len)
+			return at;
 		i += 32;
 	}
 	*from = i;
@@ -503,7 +516,7 @@ lit_next(const struct pl_matcher *m, const char *buf, size_t len, size_t from)
 	}
 	while (i + m->maxoff + 16 <= len) {
 		__m128i acc = _mm_setzero_si128();
-		unsigned mask;
+		size_t at;
 
 		for (size_t k = 0; k < m->nlit; k++) {
 			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)
@@ -514,16 +527,9 @@ lit_next(const struct pl_matcher *m, const char *buf, size_t len, size_t from)
 			acc = _mm_or_si128(acc, _mm_and_si128(_mm_cmpeq_epi8(a, c1[k]),
 							      _mm_cmpeq_epi8(b, c2[k])));
 		}
-		mask = (unsigned)_mm_movemask_epi8(acc);
-		while (mask != 0) {
-			size_t at = i + (size_t)__builtin_ctz(mask);
-
-			for (size_t k = 0; k < m->nlit; k++)
-				if (at + m->litlen[k] <= len &&
-				    memcmp(buf + at, m->lit[k], m->litlen[k]) == 0)
-					return at;
-			mask &= mask - 1;
-		}
+		at = lit_verify(m, buf, len, i, (unsigned)_mm_movemask_epi8(acc));
+		if (at < len)
+			return at;
 		i += 16;
 	}
 #endif
