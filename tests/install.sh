@@ -1,19 +1,23 @@
 #!/bin/sh
 # The install layout (README.md, "Install layout"): "make install DESTDIR=D" of this build
 # tree puts exactly the plugins in the plugin directory, their man pages in the man
-# directory and check_db_conns' backends in the package's libexec directory, nothing else
-# anywhere; the plugins look for the option file in the
-# configuration directory and say so in --help and the man page; "make uninstall" takes
-# it all away again. A build configured without directory options must have the layout
-# of a distribution package: /usr/lib/nagios/plugins, /usr/share/man, /etc/plumbline.
-# "make check" passes the configured directories (PL_PREFIX, PL_PLUGINDIR, PL_PKGLIBEXECDIR, PL_MANDIR,
-# PL_SYSCONFDIR) and MAKE.
+# directory, check_db_conns' backends in the package's libexec directory and the engine
+# configs in their places (the Icinga 2 CheckCommands in plugins-contrib.d, the policy
+# bundles in the package's data directory, the rest as examples under the doc directory),
+# nothing else anywhere; the plugins look for the option file in the configuration
+# directory and say so in --help and the man page; "make uninstall" takes it all away
+# again. A build configured without directory options must have the layout of a
+# distribution package: /usr/lib/nagios/plugins, /usr/share/man, /etc/plumbline.
+# "make check" passes the configured directories (PL_PREFIX, PL_PLUGINDIR,
+# PL_PKGLIBEXECDIR, PL_MANDIR, PL_SYSCONFDIR, PL_ICINGA2_CONTRIBDIR, PL_PKGDATADIR,
+# PL_DOCDIR) and MAKE.
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 . "$(dirname "$0")/env.sh"
 : "${top_builddir:?run through make check (needs top_builddir)}"
 MAKE=${MAKE:-make}
-for v in PL_PREFIX PL_PLUGINDIR PL_PKGLIBEXECDIR PL_MANDIR PL_SYSCONFDIR; do
+for v in PL_PREFIX PL_PLUGINDIR PL_PKGLIBEXECDIR PL_MANDIR PL_SYSCONFDIR PL_ICINGA2_CONTRIBDIR \
+	PL_PKGDATADIR PL_DOCDIR; do
 	eval "[ -n \"\${$v:-}\" ]" || { echo "install: $v not set; run through make check"; exit 77; }
 done
 
@@ -40,6 +44,8 @@ case "$args" in
 		'[ "$PL_MANDIR" = /usr/share/man ]'
 	check "default configuration directory is /etc ($PL_SYSCONFDIR)" \
 		'[ "$PL_SYSCONFDIR" = /etc ]'
+	check "default Icinga 2 CheckCommand directory is Debian's plugins-contrib.d ($PL_ICINGA2_CONTRIBDIR)" \
+		'[ "$PL_ICINGA2_CONTRIBDIR" = /usr/share/icinga2/include/plugins-contrib.d ]'
 	;;
 esac
 
@@ -70,9 +76,19 @@ for p in "$PLUGINS"/db_conns_*; do
 	expected="$expected
 $PL_PKGLIBEXECDIR/$(basename "$p")"
 done
+# The engine configs: Icinga 2's CheckCommands where "include <plugins-contrib>" finds
+# them, the policy bundles in the package's data directory, the rest as examples.
+for f in $PL_ICINGA2_CONTRIBDIR/plumbline.conf \
+	$PL_DOCDIR/examples/icinga2/services.conf.example \
+	$PL_PKGDATADIR/nagios/commands.cfg \
+	$PL_DOCDIR/examples/nrpe/plumbline.cfg \
+	$PL_DOCDIR/examples/sudoers.d/plumbline; do
+	expected="$expected
+$f"
+done
 exp_list=$(printf '%s\n' "$expected" | sed '/^$/d' | sort)
 got_list=$(cd "$D" && find . ! -type d | sed 's#^\.##' | sort)
-check "make install puts the plugins in $PL_PLUGINDIR and their man pages in $PL_MANDIR/man1, nothing else" \
+check "make install puts the plugins in $PL_PLUGINDIR, their man pages in $PL_MANDIR/man1, the engine configs in $PL_ICINGA2_CONTRIBDIR, $PL_PKGDATADIR and $PL_DOCDIR/examples, nothing else" \
 	'[ "$got_list" = "$exp_list" ]'
 [ "$got_list" = "$exp_list" ] || {
 	printf '# expected:\n%s\n# installed:\n%s\n' "$exp_list" "$got_list" | sed 's/^/#   /'
@@ -93,6 +109,20 @@ for n in $names; do
 	check "$n.1 is a man page naming $n and the option file" \
 		'head -n 5 "$m" | grep -q "^\.TH" && grep -q "$n" "$m" && tr -d "\\\\" <"$m" | grep -qF "$ini"'
 done
+
+# The installed configs name the plugin directory of this build.
+c=$D$PL_ICINGA2_CONTRIBDIR/plumbline.conf
+if [ "$PL_PLUGINDIR" = /usr/lib/nagios/plugins ]; then
+	check "installed plumbline.conf looks plugins up in PluginDir" \
+		'grep -q "PluginDir + \"/check_cpu\"" "$c"'
+else
+	check "installed plumbline.conf names the plugin directory $PL_PLUGINDIR" \
+		'grep -qF "\"$PL_PLUGINDIR/check_cpu\"" "$c" && ! grep -q "PluginDir + \"/check_" "$c"'
+fi
+check "installed NRPE example runs the plugins from $PL_PLUGINDIR" \
+	'grep -q "^command\[plumbline_cpu\]=$PL_PLUGINDIR/check_cpu " "$D$PL_DOCDIR/examples/nrpe/plumbline.cfg"'
+check "installed sudoers example names $PL_PLUGINDIR/check_firewall" \
+	'grep -q "NOPASSWD: $PL_PLUGINDIR/check_firewall\$" "$D$PL_DOCDIR/examples/sudoers.d/plumbline"'
 
 if MAKEFLAGS= MFLAGS= $MAKE -s -C "$top_builddir" uninstall DESTDIR="$D" >/dev/null 2>&1; then
 	left=$(cd "$D" && find . ! -type d)
