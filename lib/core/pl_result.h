@@ -142,6 +142,8 @@ struct pl_note {
 	char *thresholds[2];         /* how messages name them ("-w 80"); NULL: none */
 };
 
+struct pl_metric_block;
+
 struct pl_result {
 	const char *plugin;          /* "check_cpu" */
 	const char *service;         /* "CPU" */
@@ -149,6 +151,8 @@ struct pl_result {
 	struct pl_buf usage;         /* after a usage error (JSON "usage"); empty: none */
 	struct pl_metric **metrics;
 	size_t nmetrics, metrics_cap;
+	struct pl_metric_block *mblocks;   /* where the metrics live, a block at a time */
+	struct pl_buf label;         /* pl_item_metric's label, built here and copied */
 	struct pl_line *lines;
 	size_t nlines, lines_cap;
 	struct pl_item **items;      /* every item, in the order added */

@@ -309,17 +309,41 @@ struct if_dir {
 	int cur;
 };
 
+/* <root>/sys/class/net, opened once per root and kept open (close-on-exec) for the
+ * interfaces after it: each interface's directory is then one lookup relative to it,
+ * not a walk of the whole path (most of the kernel's time on a tree of 5,000). -1 when
+ * it cannot be opened (the full path is tried per interface then). */
+static int
+class_dir(const char *root)
+{
+	static char cached[4096];
+	static int fd = -1;
+	static bool have;
+	const char *key = root != NULL ? root : "";
+
+	if (have && strcmp(cached, key) == 0)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	fd = pl_dir_open(root, "/sys/class/net");
+	have = pl_strlcpy(cached, key, sizeof(cached)) < sizeof(cached);
+	return fd;
+}
+
 /* name is pl_netdev_name_ok (at most 31 bytes): the texts fit. */
 static void
 if_dir_open(const char *root, const char *name, struct if_dir *d)
 {
 	static const char verb[] = "reading ";
 	int n = pl_snprintf(d->text[0], sizeof(d->text[0]), "%s/sys/class/net/%s", verb, name);
+	int cfd;
 
 	d->cur = 0;
 	d->plen = (size_t)n;
 	d->was = pl_timeout_waiting_on("opening", d->text[0] + sizeof(verb) - 1);
-	d->fd = pl_dir_open(root, d->text[0] + sizeof(verb) - 1);
+	cfd = class_dir(root);
+	d->fd = cfd >= 0 ? openat(cfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC) :
+		pl_dir_open(root, d->text[0] + sizeof(verb) - 1);
 	memcpy(d->text[1], d->text[0], d->plen);
 	d->text[0][d->plen] = d->text[1][d->plen] = '/';
 	d->plen++;
@@ -431,6 +455,35 @@ pl_netdev_link_read(const char *root, const char *name, struct pl_netdev_link *o
 	return 0;
 }
 
+/* The lean read of an interface that a device link already proves physical (a fixture
+ * tree or sysfs, the same files): no type (it decides only for interfaces without a device
+ * link), and no carrier or flags when operstate is "up", which the kernel sets only for
+ * an interface that is administratively up and has a carrier (operstate follows a lost
+ * carrier within a second, through linkwatch: the next run sees it). 12 system calls
+ * instead of 21 on a 1,000-NIC host. */
+static void
+link_state_lean(struct if_dir *d, struct pl_netdev_link *out)
+{
+	char v[64];
+
+	sys_attr(d, "operstate", out->operstate, sizeof(out->operstate));
+	if (strcmp(out->operstate, "up") == 0) {
+		out->carrier = 1;
+		out->admin_up = 1;
+	} else {
+		sys_attr(d, "carrier", v, sizeof(v));
+		if (strcmp(v, "0") == 0 || strcmp(v, "1") == 0)
+			out->carrier = v[0] - '0';
+		sys_attr(d, "flags", v, sizeof(v));
+		if (v[0])
+			out->admin_up = pl_netdev_parse_flags_up(v);
+	}
+	sys_attr(d, "speed", v, sizeof(v));
+	out->speed = pl_netdev_parse_speed(v);
+	sys_attr(d, "duplex", v, sizeof(v));
+	out->duplex = pl_netdev_parse_duplex(v);
+}
+
 int
 pl_netdev_link_read_physical(const char *root, const char *name, struct pl_netdev_link *out)
 {
@@ -440,9 +493,14 @@ pl_netdev_link_read_physical(const char *root, const char *name, struct pl_netde
 	if (!pl_netdev_name_ok(name))
 		return -1;
 	if_dir_open(root, name, &d);
-	link_kind_at(root, name, &d, out);
-	if (!pl_netdev_is_virtual(name, out))
-		link_state_at(&d, out);
+	if (d.fd >= 0 && dir_has(&d, "device")) {
+		out->present = out->has_device = true;
+		link_state_lean(&d, out);
+	} else {
+		link_kind_at(root, name, &d, out);
+		if (!pl_netdev_is_virtual(name, out))
+			link_state_lean(&d, out);
+	}
 	if_dir_close(&d);
 	return 0;
 }

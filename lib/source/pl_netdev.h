@@ -108,7 +108,11 @@ int pl_netdev_link_read(const char *root, const char *name, struct pl_netdev_lin
 /* What pl_netdev_is_virtual needs (present, type and the device, bridge and wireless
  * entries: a few lstat calls and one read), then the rest of pl_netdev_link_read only
  * for an interface it calls physical, so that a plugin leaving virtual interfaces out
- * reads no more of them. Same returns as pl_netdev_link_read. */
+ * reads no more of them. Leaner than pl_netdev_link_read, for the same verdicts: type
+ * stays -1 when a "device" link proves the interface physical (type decides only
+ * without one), and carrier and flags are not read when operstate is "up" (the kernel
+ * says "up" only of an interface set up with a carrier: both are taken as 1). Same
+ * returns as pl_netdev_link_read. */
 int pl_netdev_link_read_physical(const char *root, const char *name,
 				 struct pl_netdev_link *out);
 /* True when the name alone says virtual (lo, veth*, docker*, br-*, virbr*). */

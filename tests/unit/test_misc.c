@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -226,6 +227,56 @@ START_TEST(test_fmt_num_small_buffer)
 	buf[0] = 'x';
 	pl_fmt_num(buf, 0, 1, 0);
 	ck_assert_int_eq(buf[0], 'x');
+}
+END_TEST
+
+/* What pl_fmt_num must write: "%.*f" cut of its trailing zeros, "U" when the printf
+ * text does not fit (its fast path without stdio is held to this). */
+static void
+fmt_ref(char *buf, size_t len, double v, int prec)
+{
+	size_t n;
+
+	if ((size_t)snprintf(buf, len, "%.*f", prec, v) >= len) {
+		snprintf(buf, len, "U");
+		return;
+	}
+	if (strchr(buf, '.') != NULL) {
+		n = strlen(buf);
+		while (buf[n - 1] == '0')
+			buf[--n] = '\0';
+		if (buf[n - 1] == '.')
+			buf[--n] = '\0';
+	}
+	if (strcmp(buf, "-0") == 0)
+		snprintf(buf, len, "0");
+}
+
+START_TEST(test_fmt_num_as_printf)
+{
+	static const double scale[] = { 1e-9, 1e-4, 0.01, 1, 100, 1e4, 1e6, 1e9, 1e12, 1e15 };
+	uint64_t x = 88172645463325252ULL;
+	char got[40], want[40];
+
+	for (int i = 0; i < 300000; i++) {
+		double v;
+		int prec = i % 10;
+		size_t len = i % 7 == 0 ? (size_t)(1 + i % 23) : sizeof(got);
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		if (i % 3 == 0) /* ties and near-ties: k / 2^j */
+			v = (double)(x % 100000) / (double)(1u << (x >> 60)) *
+			    ((x >> 40) & 1 ? -1 : 1);
+		else
+			v = (double)(x >> 11) / 9007199254740992.0 * scale[(x >> 3) % 10] *
+			    ((x >> 40) & 1 ? -1 : 1);
+		pl_fmt_num(got, len, v, prec);
+		fmt_ref(want, len, v, prec);
+		ck_assert_msg(strcmp(got, want) == 0, "%.17g prec %d len %zu: %s, printf %s", v,
+			      prec, len, got, want);
+	}
 }
 END_TEST
 
@@ -853,6 +904,7 @@ tc_misc(void)
 	tcase_add_test(tc, test_scan_field);
 	tcase_add_loop_test(tc, test_fmt_num, 0, N(fmt_cases));
 	tcase_add_test(tc, test_fmt_num_small_buffer);
+	tcase_add_test(tc, test_fmt_num_as_printf);
 	tcase_add_loop_test(tc, test_unit_suffix, 0, N(suffix_cases));
 	tcase_add_test(tc, test_unit_suffix_length);
 	tcase_add_loop_test(tc, test_unit_human, 0, N(human_cases));

@@ -340,6 +340,30 @@ START_TEST(test_links)
 }
 END_TEST
 
+/* The lean read of the defaults comes to the same verdicts as the full one: present,
+ * virtual or not, and for a physical interface its link state, text, speed and duplex. */
+START_TEST(test_links_physical)
+{
+	struct pl_netdev_link full, lean;
+	char root[4096];
+	const char *r = net_root(links[_i].tree, root, sizeof(root));
+	bool virt;
+
+	ck_assert_int_eq(pl_netdev_link_read(r, links[_i].ifname, &full), 0);
+	ck_assert_int_eq(pl_netdev_link_read_physical(r, links[_i].ifname, &lean), 0);
+	ck_assert_msg(lean.present == full.present, "%s present", links[_i].ifname);
+	virt = pl_netdev_is_virtual(links[_i].ifname, &lean);
+	ck_assert_msg(virt == links[_i].virt, "%s virtual", links[_i].ifname);
+	if (virt)
+		return;
+	ck_assert_int_eq(pl_netdev_link_state(&lean), links[_i].state);
+	ck_assert_str_eq(pl_netdev_link_text(&lean), links[_i].text);
+	ck_assert_int_eq(lean.speed, links[_i].speed);
+	ck_assert_int_eq(lean.duplex, links[_i].duplex);
+	ck_assert_str_eq(lean.operstate, full.operstate);
+}
+END_TEST
+
 START_TEST(test_link_bad_name)
 {
 	struct pl_netdev_link l;
@@ -525,6 +549,7 @@ tc_netdev(void)
 	tcase_add_test(tc, test_odd_names);
 	tcase_add_test(tc, test_attr_parsers);
 	tcase_add_loop_test(tc, test_links, 0, (int)(sizeof(links) / sizeof(links[0])));
+	tcase_add_loop_test(tc, test_links_physical, 0, (int)(sizeof(links) / sizeof(links[0])));
 	tcase_add_test(tc, test_link_bad_name);
 	tcase_add_test(tc, test_link_judgement);
 	tcase_add_loop_test(tc, test_rates, 0, (int)(sizeof(rate_cases) / sizeof(rate_cases[0])));
