@@ -18,25 +18,34 @@
 #include "pl_text.h"
 #include "pl_timeout.h"
 
-#define POS_VERSION 1
-#define POS_N 10
+#define POS_VERSION 2
+#define POS_N1 10            /* version 1: one file */
+#define POS_N 19             /* version 2: the log, then the rotated file read on */
 
 /* The log itself: no owner or mode rules, but pl_open_trusted's O_NOFOLLOW, O_NONBLOCK
  * and regular file only. */
 static const struct pl_file_rules log_rules = { .flags = 0, .cap = 0, .what = NULL };
 
-/* One run's reading: the caps left, the buffer, and what to tell. */
+/* One run's reading: the caps left, the buffer, the log's directory, and what to tell. */
 struct run {
 	const struct pl_tail_opts *o;
 	struct pl_deadline dl;
 	size_t max_line;
 	uint64_t bytes_left, lines_left;   /* UINT64_MAX: no cap */
-	char *buf;                         /* max_line + PL_TAIL_BLOCK + 1 bytes */
+	char *buf;                         /* max_line + PL_TAIL_BLOCK + 1 bytes, owned */
+	char dir[4096], base[256];         /* where rotated files of the log are looked for */
 	pl_tail_fn *fn;
 	void *ctx;
 	struct pl_tail_result *res;
 	char *err;
 	size_t errlen;
+};
+
+/* How the log's name stands to the file the saved position read. */
+enum how {
+	SAME,          /* the same file with the same bytes: read on */
+	REWRITTEN,     /* the same inode, other bytes (copytruncate, rewritten from the top) */
+	RENAMED,       /* another file, or none (rotated by rename) */
 };
 
 static void
@@ -80,42 +89,63 @@ hash_at(int fd, uint64_t off, uint64_t len, uint64_t *h)
 	return 0;
 }
 
-/* True when fd's bytes match both fingerprints of p (the file holds what p read). */
+/* True when fd's bytes match both fingerprints of a (the file holds what a read). */
 static bool
-same_bytes(int fd, uint64_t size, const struct pl_tail_pos *p)
+same_bytes(int fd, uint64_t size, const struct pl_tail_at *a)
 {
 	uint64_t h;
 
-	if (size < p->off || size < p->fplen || p->tfplen > p->off)
+	if (size < a->off || size < a->fplen || a->tfplen > a->off)
 		return false;
-	if (hash_at(fd, 0, p->fplen, &h) != 0 || h != p->fp)
+	if (hash_at(fd, 0, a->fplen, &h) != 0 || h != a->fp)
 		return false;
-	if (hash_at(fd, p->off - p->tfplen, p->tfplen, &h) != 0 || h != p->tfp)
+	if (hash_at(fd, a->off - a->tfplen, a->tfplen, &h) != 0 || h != a->tfp)
 		return false;
 	return true;
 }
 
-/* Sets p to fd at offset off, with fresh fingerprints. */
+/* Sets a to fd at offset off, with fresh fingerprints. */
 static void
-pos_at(int fd, const struct stat *sb, uint64_t off, uint64_t flags, struct pl_tail_pos *p)
+at_set(int fd, const struct stat *sb, uint64_t off, uint64_t flags, struct pl_tail_at *a)
 {
 	uint64_t size = (uint64_t)sb->st_size;
 
-	p->dev = (uint64_t)sb->st_dev;
-	p->ino = (uint64_t)sb->st_ino;
-	p->off = off;
-	p->size = size > off ? size : off;
-	p->fplen = p->size < PL_TAIL_FP ? p->size : PL_TAIL_FP;
-	if (hash_at(fd, 0, p->fplen, &p->fp) != 0) {
-		p->fplen = 0;
-		p->fp = pl_hash_bytes(NULL, 0);
+	a->dev = (uint64_t)sb->st_dev;
+	a->ino = (uint64_t)sb->st_ino;
+	a->off = off;
+	a->size = size > off ? size : off;
+	a->fplen = a->size < PL_TAIL_FP ? a->size : PL_TAIL_FP;
+	if (hash_at(fd, 0, a->fplen, &a->fp) != 0) {
+		a->fplen = 0;
+		a->fp = pl_hash_bytes(NULL, 0);
 	}
-	p->tfplen = off < PL_TAIL_FP ? off : PL_TAIL_FP;
-	if (hash_at(fd, off - p->tfplen, p->tfplen, &p->tfp) != 0) {
-		p->tfplen = 0;
-		p->tfp = pl_hash_bytes(NULL, 0);
+	a->tfplen = off < PL_TAIL_FP ? off : PL_TAIL_FP;
+	if (hash_at(fd, off - a->tfplen, a->tfplen, &a->tfp) != 0) {
+		a->tfplen = 0;
+		a->tfp = pl_hash_bytes(NULL, 0);
 	}
-	p->flags = flags;
+	a->flags = flags;
+}
+
+static void
+at_of_pos(const struct pl_tail_pos *p, struct pl_tail_at *a)
+{
+	*a = (struct pl_tail_at){ p->dev, p->ino, p->off, p->size, p->fp, p->fplen, p->tfp,
+				  p->tfplen, p->flags };
+}
+
+static void
+pos_of_at(const struct pl_tail_at *a, struct pl_tail_pos *p)
+{
+	p->dev = a->dev;
+	p->ino = a->ino;
+	p->off = a->off;
+	p->size = a->size;
+	p->fp = a->fp;
+	p->fplen = a->fplen;
+	p->tfp = a->tfp;
+	p->tfplen = a->tfplen;
+	p->flags = a->flags;
 }
 
 static bool
@@ -133,6 +163,16 @@ compressed(const char *name)
 	return false;
 }
 
+/* True when n is a rotated name of base: base followed by '.', '-' or '_' and more. */
+static bool
+rotated_name(const char *n, const char *base)
+{
+	size_t blen = strlen(base);
+
+	return strncmp(n, base, blen) == 0 && n[blen] != '\0' && strchr(".-_", n[blen]) &&
+	       n[blen + 1] != '\0';
+}
+
 /* A rotated file of the log: the name, and the file open. */
 struct rotated {
 	char name[256];
@@ -141,22 +181,20 @@ struct rotated {
 	char gz[256];            /* a compressed rotated name seen, for the message */
 };
 
-/* Looks in dir for a rotated name of base ("base" followed by '.', '-' or '_') that is
- * the file p read: by inode (rename: same inode, and its bytes those read; copy: copy
- * true, another inode with the same bytes). Returns the open descriptor in r->fd (-1
- * when none), and notes a compressed name in r->gz. */
+/* Looks in the log's directory for a rotated name that is the file a read: by inode
+ * (rename: same inode, and its bytes those read; copy: copy true, another inode with the
+ * same bytes). Returns the open descriptor in r->fd (-1 when none), and notes a
+ * compressed name in r->gz. */
 static void
-find_rotated(const char *dir, const char *base, const struct pl_tail_pos *p, bool copy,
-	     struct rotated *r)
+find_rotated(const struct run *ru, const struct pl_tail_at *a, bool copy, struct rotated *r)
 {
-	size_t blen = strlen(base);
 	int dfd;
 	DIR *d;
 	struct dirent *e;
 
 	r->fd = -1;
 	r->gz[0] = '\0';
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dfd = open(ru->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return;
 	d = fdopendir(dfd);
@@ -169,8 +207,7 @@ find_rotated(const char *dir, const char *base, const struct pl_tail_pos *p, boo
 		struct stat sb;
 		int fd;
 
-		if (strncmp(n, base, blen) != 0 || n[blen] == '\0' ||
-		    strchr(".-_", n[blen]) == NULL || n[blen + 1] == '\0')
+		if (!rotated_name(n, ru->base))
 			continue;
 		if (compressed(n)) {
 			if (r->gz[0] == '\0')
@@ -179,16 +216,16 @@ find_rotated(const char *dir, const char *base, const struct pl_tail_pos *p, boo
 		}
 		if (fstatat(dirfd(d), n, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(sb.st_mode))
 			continue;
-		if (copy ? (uint64_t)sb.st_ino == p->ino : (uint64_t)sb.st_ino != p->ino)
+		if (copy ? (uint64_t)sb.st_ino == a->ino : (uint64_t)sb.st_ino != a->ino)
 			continue;
-		if (copy && (uint64_t)sb.st_size < p->off)
+		if (copy && (uint64_t)sb.st_size < a->off)
 			continue;
 		fd = openat(dirfd(d), n, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
 			continue;
 		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
-		    (copy || (uint64_t)sb.st_dev == p->dev || p->fplen > 0) &&
-		    same_bytes(fd, (uint64_t)sb.st_size, p)) {
+		    (copy || (uint64_t)sb.st_dev == a->dev || a->fplen > 0) &&
+		    same_bytes(fd, (uint64_t)sb.st_size, a)) {
 			pl_strlcpy(r->name, n, sizeof(r->name));
 			r->fd = fd;
 			r->sb = sb;
@@ -290,10 +327,25 @@ take_lines(struct run *ru, size_t *have, uint64_t *off, uint64_t *flags)
 	return true;
 }
 
+/* At the end of fd: a last line without a newline is still being written, and stays
+ * (the offset at its start), unless the file is done with (final: a rotated file that
+ * stopped growing or that a newer rotation replaced), where it is handed over, once. */
+static void
+at_end(struct run *ru, size_t *have, uint64_t *off, uint64_t *flags, bool final)
+{
+	if (!final)
+		return;
+	if (*have > 0) {
+		ru->buf[*have] = '\n';
+		hand(ru, ru->buf, *have + 1, 1, false);
+		consume(ru, have, off, *have);
+	}
+	*flags &= ~(uint64_t)PL_TAIL_IN_LONG;
+}
+
 /* Reads fd from *off to its end (or a cap), handing the lines over; *off and *flags move
- * with what was consumed. final: the file is rotated, nobody writes it: a last line
- * without a newline counts. Returns 0 (capped set in the result when a cap stopped it),
- * or -1 with err. */
+ * with what was consumed. final: see at_end. Returns 0 (capped set in the result when a
+ * cap stopped it), or -1 with err. */
 static int
 read_from(struct run *ru, int fd, const char *name, uint64_t *off, uint64_t *flags,
 	  bool final)
@@ -323,19 +375,30 @@ read_from(struct run *ru, int fd, const char *name, uint64_t *off, uint64_t *fla
 			return -1;
 		}
 		if (n == 0) {
-			/* The end. A last line without a newline is still being written, unless
-			 * the file is a rotated one. */
-			if (final && have > 0) {
-				ru->buf[have] = '\n';
-				hand(ru, ru->buf, have + 1, 1, false);
-				consume(ru, &have, off, have);
-			}
-			if (final)
-				*flags &= ~(uint64_t)PL_TAIL_IN_LONG;
+			at_end(ru, &have, off, flags, final);
 			return 0;
 		}
 		have += (size_t)n;
 	}
+}
+
+/* Reads fd from a's offset on and moves a there (fresh fingerprints, the size seen after
+ * the reading). flags_keep: bits of a's flags that are not the reader's. */
+static int
+read_file(struct run *ru, int fd, const char *name, struct pl_tail_at *a, bool final,
+	  uint64_t flags_keep)
+{
+	uint64_t off = a->off, flags = a->flags & ~flags_keep;
+	struct stat sb;
+
+	if (read_from(ru, fd, name, &off, &flags, final) != 0)
+		return -1;
+	if (fstat(fd, &sb) != 0) {
+		pl_snprintf(ru->err, ru->errlen, "cannot stat %s: %s", name, strerror(errno));
+		return -1;
+	}
+	at_set(fd, &sb, off, flags | (a->flags & flags_keep), a);
+	return 0;
 }
 
 /* Where a first run starts: after the last newline of the file (so that a line being
@@ -385,6 +448,8 @@ split_path(const char *path, char *dir, size_t dlen, char *base, size_t blen)
 	}
 }
 
+#define BETWEEN_MAX 16
+
 struct between {
 	char name[256];
 	struct timespec mtime;
@@ -401,41 +466,33 @@ by_mtime(const void *a, const void *b)
 	return x->tv_nsec < y->tv_nsec ? -1 : x->tv_nsec > y->tv_nsec;
 }
 
+static bool
+later(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
+}
+
 /* Rotated twice (or more) between two runs: the files rotated after the old one (other
  * rotated names whose last write came after the old file's, neither the old file nor the
- * log itself) were never seen. They are read whole, oldest first, after the old file
- * and before the log; a compressed one cannot be, and the loss is said. *pos moves to
- * where the reading stopped; *stopped when a cap stopped it inside one. */
-static int
-read_between(struct run *ru, const char *dir, const char *base, const struct stat *old,
-	     uint64_t cur_ino, struct pl_tail_pos *pos, bool *stopped)
+ * log itself) were never seen. Lists them into v (at most BETWEEN_MAX), oldest first; a
+ * compressed one cannot be read, and the loss is said. Returns how many. */
+static size_t
+list_between(struct run *ru, const struct stat *old, uint64_t cur_ino, struct between *v)
 {
-	struct between v[16];
-	size_t n = 0, blen = strlen(base);
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
-	DIR *d;
+	size_t n = 0;
+	DIR *d = opendir(ru->dir);
 	struct dirent *e;
 
-	if (dfd < 0)
+	if (d == NULL)
 		return 0;
-	d = fdopendir(dfd);
-	if (d == NULL) {
-		close(dfd);
-		return 0;
-	}
-	while ((e = readdir(d)) != NULL && n < sizeof(v) / sizeof(v[0])) {
+	while ((e = readdir(d)) != NULL && n < BETWEEN_MAX) {
 		const char *nm = e->d_name;
 		struct stat sb;
 
-		if (strncmp(nm, base, blen) != 0 || nm[blen] == '\0' ||
-		    strchr(".-_", nm[blen]) == NULL || nm[blen + 1] == '\0')
-			continue;
-		if (fstatat(dirfd(d), nm, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(sb.st_mode) ||
-		    sb.st_ino == old->st_ino || (uint64_t)sb.st_ino == cur_ino)
-			continue;
-		if (sb.st_mtim.tv_sec < old->st_mtim.tv_sec ||
-		    (sb.st_mtim.tv_sec == old->st_mtim.tv_sec &&
-		     sb.st_mtim.tv_nsec <= old->st_mtim.tv_nsec))
+		if (!rotated_name(nm, ru->base) ||
+		    fstatat(dirfd(d), nm, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(sb.st_mode) ||
+		    sb.st_ino == old->st_ino || (uint64_t)sb.st_ino == cur_ino ||
+		    !later(&sb.st_mtim, &old->st_mtim))
 			continue;
 		if (compressed(nm)) {
 			event(ru->res, "rotated again since the last run, and %s is compressed "
@@ -446,46 +503,50 @@ read_between(struct run *ru, const char *dir, const char *base, const struct sta
 		pl_strlcpy(v[n].name, nm, sizeof(v[n].name));
 		v[n++].mtime = sb.st_mtim;
 	}
-	qsort(v, n, sizeof(v[0]), by_mtime);
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		int fd = openat(dirfd(d), v[i].name,
-				O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
-		struct stat sb;
-		uint64_t off = 0, flags = 0;
-
-		if (fd < 0)
-			continue;
-		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
-			rc = read_from(ru, fd, v[i].name, &off, &flags, true);
-			if (rc == 0) {
-				event(ru->res, "rotated again since the last run: read %s too",
-				      v[i].name);
-				pos_at(fd, &sb, off, flags, pos);
-				*stopped = ru->res->capped;
-			}
-		}
-		close(fd);
-		if (*stopped)
-			break;
-	}
 	closedir(d);
+	qsort(v, n, sizeof(v[0]), by_mtime);
+	return n;
+}
+
+/* Reads the rotated file name of the log's directory whole into *a. */
+static int
+read_between(struct run *ru, const char *name, bool final, struct pl_tail_at *a)
+{
+	char p[4096 + 256];
+	struct stat sb;
+	int fd, rc = 0;
+
+	pl_snprintf(p, sizeof(p), "%s/%s", ru->dir, name);
+	fd = open(p, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		at_set(fd, &sb, 0, 0, a);
+		rc = read_file(ru, fd, name, a, final, 0);
+		if (rc == 0)
+			event(ru->res, "rotated again since the last run: read %s too", name);
+	}
+	close(fd);
 	return rc;
 }
 
-/* The old file that pos names, finished when it can be found (rename or copy): *found
- * says it was, and *pos then moves to where its reading stopped (*stopped: a cap stopped
- * it before its end). */
+/* The old file *a names, finished when it can be found (rename or copy: the copy that
+ * copytruncate made). A renamed one may still grow (its writer has not reopened the log
+ * yet), so its last line without a newline is kept for later, unless files rotated after
+ * it (never seen) are there: they are read whole too, and the last of them is the one
+ * kept. *a moves to the last file read and where it stopped; *open_end says that file
+ * may still grow (it becomes the file read on); *found that the old file was there. */
 static int
-finish_old(struct run *ru, const char *dir, const char *base, struct pl_tail_pos *pos,
-	   bool copy, uint64_t cur_ino, bool *found, bool *stopped)
+finish_old(struct run *ru, struct pl_tail_at *a, bool copy, uint64_t cur_ino, bool *found,
+	   bool *open_end)
 {
+	struct between v[BETWEEN_MAX];
 	struct rotated r;
-	uint64_t off = pos->off, flags = pos->flags;
+	size_t n = 0;
 	int rc;
 
-	*found = false;
-	*stopped = false;
-	find_rotated(dir, base, pos, copy, &r);
+	*found = *open_end = false;
+	find_rotated(ru, a, copy, &r);
 	if (r.fd < 0) {
 		if (r.gz[0])
 			event(ru->res, "the rotated file was compressed before this run (%s; "
@@ -499,19 +560,172 @@ finish_old(struct run *ru, const char *dir, const char *base, struct pl_tail_pos
 		return 0;
 	}
 	*found = true;
-	rc = read_from(ru, r.fd, r.name, &off, &flags, true);
-	if (rc == 0) {
-		event(ru->res, "%s: finished %s first", copy ? "copied and truncated" : "rotated",
-		      r.name);
-		/* Stopped inside the old file, the next run goes on there; and when the log
-		 * itself is missing, it finds the old one again at its end. */
-		pos_at(r.fd, &r.sb, off, flags, pos);
-		*stopped = ru->res->capped;
-		if (!*stopped)
-			rc = read_between(ru, dir, base, &r.sb, cur_ino, pos, stopped);
-	}
+	if (!copy)
+		n = list_between(ru, &r.sb, cur_ino, v);
+	rc = read_file(ru, r.fd, r.name, a, copy || n > 0, 0);
 	close(r.fd);
-	return rc;
+	if (rc != 0)
+		return -1;
+	event(ru->res, "%s: finished %s first", copy ? "copied and truncated" : "rotated",
+	      r.name);
+	*open_end = !copy && n == 0;
+	for (size_t i = 0; i < n && !ru->res->capped; i++) {
+		if (read_between(ru, v[i].name, i + 1 < n, a) != 0)
+			return -1;
+		*open_end = i + 1 == n;
+	}
+	return 0;
+}
+
+/* The rotated file the last run finished (prev), read on while it grows: a writer that
+ * has not reopened the log yet (its HUP still to come) appends to it. Dropped once it
+ * stopped growing (no byte past the size the last run saw), when it is gone, or when a
+ * newer rotation takes its place (last); its last line without a newline is handed over
+ * then, once. A cap stopping it keeps it for the next run. */
+static int
+finish_prev(struct run *ru, struct pl_tail_at *prev, bool last)
+{
+	struct rotated r;
+	uint64_t at = prev->off;
+	bool final;
+	int rc;
+
+	if (!(prev->flags & PL_TAIL_PREV))
+		return 0;
+	find_rotated(ru, prev, false, &r);
+	if (r.fd < 0) {
+		if (prev->size > prev->off) {
+			event(ru->res, "the rotated file was gone before its last line was "
+			      "complete: that line was not read");
+			ru->res->lost = true;
+		}
+		memset(prev, 0, sizeof(*prev));
+		return 0;
+	}
+	final = last || (uint64_t)r.sb.st_size <= prev->size;
+	rc = read_file(ru, r.fd, r.name, prev, final, PL_TAIL_PREV);
+	close(r.fd);
+	if (rc != 0)
+		return -1;
+	if (prev->off > at)
+		event(ru->res, "read on in %s (written to after its rotation)", r.name);
+	if (final && !ru->res->capped)
+		memset(prev, 0, sizeof(*prev));
+	return 0;
+}
+
+/* Judges the log (fd, sb; fd -1 when missing) against the file the position read. */
+static enum how
+judge(struct run *ru, int fd, const struct stat *sb, const struct pl_tail_at *cur)
+{
+	if (fd >= 0 && (uint64_t)sb->st_ino == cur->ino &&
+	    ((uint64_t)sb->st_dev == cur->dev || cur->fplen > 0)) {
+		if (same_bytes(fd, (uint64_t)sb->st_size, cur))
+			return SAME;
+		if ((uint64_t)sb->st_size < cur->off) {
+			ru->res->truncated = true;
+			event(ru->res, "truncated (copytruncate?): read again from the start");
+		} else {
+			ru->res->rewritten = true;
+			event(ru->res, "rewritten from the top: read again from the start");
+		}
+		return REWRITTEN;
+	}
+	ru->res->rotated = true;
+	if (fd < 0)
+		event(ru->res, "missing (being rotated?)");
+	return RENAMED;
+}
+
+/* A run with a saved position: the rotated file still read on first, then the old file
+ * finished when the log is another one now, then the log. *pos moves only on success. */
+static int
+read_saved(struct run *ru, const char *path, int fd, const struct stat *sb,
+	   struct pl_tail_pos *pos)
+{
+	struct pl_tail_at cur, prev = pos->prev;
+	enum how how;
+	bool found = false, open_end = false;
+
+	at_of_pos(pos, &cur);
+	how = judge(ru, fd, sb, &cur);
+	if (finish_prev(ru, &prev, how == RENAMED) != 0)
+		return -1;
+	if (how != SAME && !ru->res->capped) {
+		if (finish_old(ru, &cur, how == REWRITTEN, fd >= 0 ? (uint64_t)sb->st_ino : 0,
+			       &found, &open_end) != 0)
+			return -1;
+		if (fd < 0 && !found) {
+			pl_snprintf(ru->err, ru->errlen, "cannot open %s: %s", path,
+				    strerror(ENOENT));
+			errno = ENOENT;
+			return -1;
+		}
+		/* Stopped inside a rotated file, the next run goes on there; and when the
+		 * log itself is missing, the position stays on the rotated one, at its end,
+		 * for the next run to find again. */
+		if (!ru->res->capped && fd >= 0) {
+			if (open_end) {
+				prev = cur;
+				prev.flags |= PL_TAIL_PREV;
+			}
+			at_set(fd, sb, 0, 0, &cur);
+		}
+	}
+	if (fd >= 0 && !ru->res->capped && read_file(ru, fd, path, &cur, false, 0) != 0)
+		return -1;
+	pos_of_at(&cur, pos);
+	pos->prev = prev;
+	return 0;
+}
+
+/* The first run: from the end of the last complete line, or from the start. */
+static int
+read_first(struct run *ru, const char *path, int fd, const struct stat *sb,
+	   struct pl_tail_pos *pos)
+{
+	struct pl_tail_at cur;
+	uint64_t flags = 0, off;
+
+	ru->res->first = true;
+	off = ru->o->from_start ? 0 : start_at_end(fd, (uint64_t)sb->st_size, &flags);
+	ru->res->skipped = off;
+	at_set(fd, sb, off, flags, &cur);
+	if (read_file(ru, fd, path, &cur, false, 0) != 0)
+		return -1;
+	memset(pos, 0, sizeof(*pos));
+	pos_of_at(&cur, pos);
+	return 0;
+}
+
+static int
+run_init(struct run *ru, const char *path, const struct pl_tail_opts *o, pl_tail_fn *fn,
+	 void *ctx, struct pl_tail_result *res, char *err, size_t errlen)
+{
+	struct pl_deadline proc = pl_deadline_process();
+
+	memset(ru, 0, sizeof(*ru));
+	ru->o = o;
+	ru->dl = o->deadline ? *o->deadline : proc;
+	ru->max_line = o->max_line ? o->max_line : PL_TAIL_LINE_MAX;
+	/* At least one line (or a cut one) per run, so that a run always gets on. */
+	ru->bytes_left = o->max_bytes ? o->max_bytes : UINT64_MAX;
+	if (ru->bytes_left <= ru->max_line)
+		ru->bytes_left = ru->max_line + 1;
+	ru->lines_left = o->max_lines ? o->max_lines : UINT64_MAX;
+	ru->fn = fn;
+	ru->ctx = ctx;
+	ru->res = res;
+	ru->err = err;
+	ru->errlen = errlen;
+	split_path(path, ru->dir, sizeof(ru->dir), ru->base, sizeof(ru->base));
+	ru->buf = malloc(ru->max_line + PL_TAIL_BLOCK + 1);
+	if (ru->buf == NULL) {
+		pl_snprintf(err, errlen, "out of memory");
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -519,32 +733,12 @@ pl_tail_read(const char *path, struct pl_tail_pos *pos, bool have_pos,
 	     const struct pl_tail_opts *o, pl_tail_fn *fn, void *ctx,
 	     struct pl_tail_result *res, char *err, size_t errlen)
 {
-	struct run ru;
 	struct pl_tail_pos p = have_pos ? *pos : (struct pl_tail_pos){ 0 };
-	struct pl_deadline proc = pl_deadline_process();
-	char dir[4096], base[256];
+	struct run ru;
 	struct stat sb;
-	uint64_t off = 0, flags = 0;
-	int fd, rc = -1, open_errno;
-	bool cont = false, found = false, stopped = false;
+	int fd, rc, open_errno;
 
 	memset(res, 0, sizeof(*res));
-	memset(&ru, 0, sizeof(ru));
-	ru.o = o;
-	ru.dl = o->deadline ? *o->deadline : proc;
-	ru.max_line = o->max_line ? o->max_line : PL_TAIL_LINE_MAX;
-	/* At least one line (or a cut one) per run, so that a run always gets on. */
-	ru.bytes_left = o->max_bytes ? o->max_bytes : UINT64_MAX;
-	if (ru.bytes_left <= ru.max_line)
-		ru.bytes_left = ru.max_line + 1;
-	ru.lines_left = o->max_lines ? o->max_lines : UINT64_MAX;
-	ru.fn = fn;
-	ru.ctx = ctx;
-	ru.res = res;
-	ru.err = err;
-	ru.errlen = errlen;
-	split_path(path, dir, sizeof(dir), base, sizeof(base));
-
 	/* Never through a symbolic link in the log's place (ELOOP, "name the file
 	 * itself"), whoever owns it, and only a regular file (EINVAL): a check run with
 	 * privileges on a log in a directory the application may write would read any
@@ -558,102 +752,53 @@ pl_tail_read(const char *path, struct pl_tail_pos *pos, bool have_pos,
 		errno = open_errno;
 		return -1;
 	}
-	ru.buf = malloc(ru.max_line + PL_TAIL_BLOCK + 1);
-	if (ru.buf == NULL) {
-		pl_snprintf(err, errlen, "out of memory");
-		if (fd >= 0)
-			close(fd);
-		errno = ENOMEM;
-		return -1;
-	}
-
-	if (!have_pos) {
-		res->first = true;
-		off = o->from_start ? 0 : start_at_end(fd, (uint64_t)sb.st_size, &flags);
-		res->skipped = off;
-		goto read_current;
-	}
-	if (fd >= 0 && (uint64_t)sb.st_ino == p.ino &&
-	    ((uint64_t)sb.st_dev == p.dev || p.fplen > 0)) {
-		/* The same inode: read on, unless its bytes are not those read before. */
-		cont = same_bytes(fd, (uint64_t)sb.st_size, &p);
-		if (cont) {
-			off = p.off;
-			flags = p.flags;
-			goto read_current;
-		}
-		if ((uint64_t)sb.st_size < p.off) {
-			res->truncated = true;
-			event(res, "truncated (copytruncate?): read again from the start");
-		} else {
-			res->rewritten = true;
-			event(res, "rewritten from the top: read again from the start");
-		}
-		if (finish_old(&ru, dir, base, &p, true, (uint64_t)sb.st_ino, &found,
-			       &stopped) != 0)
-			goto out;
-	} else {
-		res->rotated = true;
-		if (fd < 0)
-			event(res, "missing (being rotated?)");
-		if (finish_old(&ru, dir, base, &p, false, fd >= 0 ? (uint64_t)sb.st_ino : 0,
-			       &found, &stopped) != 0)
-			goto out;
-	}
-	if (stopped) {
+	rc = run_init(&ru, path, o, fn, ctx, res, err, errlen);
+	if (rc == 0)
+		rc = have_pos ? read_saved(&ru, path, fd, &sb, &p) :
+				read_first(&ru, path, fd, &sb, &p);
+	open_errno = errno;
+	if (rc == 0)
 		*pos = p;
-		rc = 0;
-		goto out;
-	}
-	if (fd < 0) {
-		if (!found) {
-			pl_snprintf(err, errlen, "cannot open %s: %s", path, strerror(ENOENT));
-			errno = ENOENT;
-			goto out;
-		}
-		/* Finished the old file and the new one is not there yet: the position
-		 * stays on the old file, at its end, for the next run to find again. */
-		*pos = p;
-		rc = 0;
-		goto out;
-	}
-	off = 0;
-	flags = 0;
-
-read_current:
-	if (read_from(&ru, fd, path, &off, &flags, false) != 0)
-		goto out;
-	if (fstat(fd, &sb) != 0)
-		sb.st_size = (off_t)off;
-	pos_at(fd, &sb, off, flags, pos);
-	rc = 0;
-out:
 	if (fd >= 0)
 		close(fd);
 	free(ru.buf);
+	errno = open_errno;
 	return rc;
 }
 
+/* Whether a is well formed (the fingerprints within their bounds). */
+static bool
+at_ok(const struct pl_tail_at *a)
+{
+	return a->fplen <= PL_TAIL_FP && a->tfplen <= PL_TAIL_FP && a->tfplen <= a->off;
+}
+
+static void
+at_get(const uint64_t *v, struct pl_tail_at *a)
+{
+	*a = (struct pl_tail_at){ v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8] };
+}
+
+/* Version 2: the version, the log's 9 numbers, the rotated file's 9 (all 0: none).
+ * Version 1 (before the rotated file was read on) has the log's only: read as one
+ * without a rotated file. */
 bool
 pl_tail_pos_get(const struct pl_store *st, const char *ns, const char *name,
 		struct pl_tail_pos *pos)
 {
 	uint64_t v[POS_N];
+	struct pl_tail_at cur;
+	int n = pl_store_get_vec(st, PL_STORE_GEN_NEW, ns, name, v, POS_N);
 
-	if (pl_store_get_vec(st, PL_STORE_GEN_NEW, ns, name, v, POS_N) != POS_N ||
-	    v[0] != POS_VERSION)
+	if (!((n == POS_N1 && v[0] == 1) || (n == POS_N && v[0] == POS_VERSION)))
 		return false;
-	pos->dev = v[1];
-	pos->ino = v[2];
-	pos->off = v[3];
-	pos->size = v[4];
-	pos->fp = v[5];
-	pos->fplen = v[6];
-	pos->tfp = v[7];
-	pos->tfplen = v[8];
-	pos->flags = v[9];
-	if (pos->fplen > PL_TAIL_FP || pos->tfplen > PL_TAIL_FP || pos->tfplen > pos->off)
+	memset(pos, 0, sizeof(*pos));
+	at_get(v + 1, &cur);
+	if (n == POS_N)
+		at_get(v + 10, &pos->prev);
+	if (!at_ok(&cur) || !at_ok(&pos->prev))
 		return false;
+	pos_of_at(&cur, pos);
 	return true;
 }
 
@@ -661,8 +806,11 @@ int
 pl_tail_pos_put(struct pl_store *st, const char *ns, const char *name,
 		const struct pl_tail_pos *pos)
 {
+	const struct pl_tail_at *r = &pos->prev;
 	const uint64_t v[POS_N] = { POS_VERSION, pos->dev, pos->ino, pos->off, pos->size,
-				    pos->fp, pos->fplen, pos->tfp, pos->tfplen, pos->flags };
+				    pos->fp, pos->fplen, pos->tfp, pos->tfplen, pos->flags,
+				    r->dev, r->ino, r->off, r->size, r->fp, r->fplen, r->tfp,
+				    r->tfplen, r->flags };
 
 	return pl_store_put_vec(st, PL_STORE_KEEP, ns, name, v, POS_N);
 }

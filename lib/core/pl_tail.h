@@ -6,7 +6,9 @@
  * of the bytes just before the offset. A caller keeps it in the state store as a kept
  * entry (pl_tail_pos_put: PL_STORE_KEEP, so that it survives a reboot) and saves the
  * store only after it has counted the lines this run handed it: a run that dies in
- * between reads them again, and never skips them.
+ * between reads them again, and never skips them. Kept as format 2 (the log and the
+ * rotated file read on); a format 1 entry (the log only) is read as one without a
+ * rotated file.
  *
  * What pl_tail_read does with a saved position (the log's name is NAME):
  *   - NAME is the same file (inode; the device too, or, when the device number changed
@@ -16,15 +18,20 @@
  *     looked for by inode among the rotated names in NAME's directory (NAME.1,
  *     NAME-20261201, NAME.2026-12-01, any NAME followed by '.', '-' or '_'), and its
  *     fingerprints checked; it is finished first, from the offset to its end, then NAME
- *     is read from its start. A rotated file whose name ends in .gz, .xz, .bz2, .zst or
- *     .lz4 is never read (it is compressed): when the old file is found only that way,
- *     or not at all, the lines written to it after the last run are lost, and the result
- *     says so.
+ *     is read from its start. The rotated file is kept in the position (pos.prev) and
+ *     read on by the next runs while it grows: the writer appends to it until it gets
+ *     its HUP and reopens NAME, and lines written in between are not lost. It is let go
+ *     when a run finds it no longer than the last run saw it (it stopped growing), when
+ *     it is gone, or when NAME is rotated again (one such file is kept: the newest).
+ *     A rotated file whose name ends in .gz, .xz, .bz2, .zst or .lz4 is never read (it
+ *     is compressed): when the old file is found only that way, or not at all, the
+ *     lines written to it after the last run are lost, and the result says so.
  *     Rotated twice or more between two runs: the rotated files whose last write came
  *     after the old file's (never seen by a run) are read whole too, oldest first,
- *     between the old file and NAME; a compressed one among them is a loss, said. (A
- *     file's times come from a clock of a few milliseconds: one rotated in between whose
- *     last write fell in the same tick as the old file's is not told from an older one.)
+ *     between the old file and NAME (the newest of them is the one read on after); a
+ *     compressed one among them is a loss, said. (A file's times come from a clock of a
+ *     few milliseconds: one rotated in between whose last write fell in the same tick as
+ *     the old file's is not told from an older one.)
  *   - NAME is the same inode but shorter than the offset (copytruncate), or its first
  *     bytes or the bytes before the offset changed (rewritten from the top, or truncated
  *     and written again past the offset before this run): the copy that copytruncate
@@ -32,8 +39,9 @@
  *     the position) and finished from the offset; then NAME is read from its start.
  *     Without a copy, the lines written after the last run and before the truncation
  *     cannot be had, and the result says so.
- * Modification times are never looked at: rotations within one second, or a rotated log
- * of the same size as the old one, are told apart by inode and fingerprints.
+ * Modification times decide nothing but the order of files rotated between two runs:
+ * rotations within one second, or a rotated log of the same size and time as the old
+ * one, are told apart by inode and fingerprints.
  *
  * Without a saved position (the first run) the reading starts at the end of the last
  * complete line, unless from_start is set: old lines are not news. A file without any
@@ -43,8 +51,11 @@
  * line.
  *
  * Lines. A line ends with '\n'. A last line without one is being written: it is not
- * consumed until its newline arrives (the offset stays at its start), except at the end
- * of a rotated file, which nobody writes any more, where it counts as a line. A line
+ * consumed until its newline arrives (the offset stays at its start), also at the end of
+ * a rotated file that may still grow. It is handed over without one, once, when its file
+ * is let go: a rotated file that stopped growing or was rotated again, a rotated file
+ * found with newer ones after it, the copy copytruncate made. (A rotated file gone before
+ * that, with such a line held: that line is lost, and said.) A line
  * longer than max_line bytes is handed over cut (its first max_line bytes), counted as
  * one line and as a cut one, and the rest of it is skipped, in this run or the next.
  *
@@ -77,6 +88,12 @@
 #define PL_TAIL_LINE_MAX ((size_t)64 << 10) /* the default longest line kept whole */
 
 #define PL_TAIL_IN_LONG 0x1u   /* flag: the offset is inside a cut line: skip to its end */
+#define PL_TAIL_PREV 0x2u      /* flag of pos.prev: there is a rotated file read on */
+
+/* One file read: the same numbers as the log's in struct pl_tail_pos. */
+struct pl_tail_at {
+	uint64_t dev, ino, off, size, fp, fplen, tfp, tfplen, flags;
+};
 
 struct pl_tail_pos {
 	uint64_t dev, ino;
@@ -85,6 +102,7 @@ struct pl_tail_pos {
 	uint64_t fp, fplen;     /* hash of bytes [0, fplen) */
 	uint64_t tfp, tfplen;   /* hash of bytes [off - tfplen, off) */
 	uint64_t flags;         /* PL_TAIL_IN_LONG */
+	struct pl_tail_at prev; /* the rotated file still read on (flags PL_TAIL_PREV), or 0s */
 };
 
 struct pl_tail_opts {

@@ -253,13 +253,101 @@ START_TEST(rotate_rename)
 	move("app.log", rotated_names[_i]);
 	append("app.log", "d\n");
 	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
-	ck_assert_str_eq(pl_buf_str(&g.text), "a\nb\nc-partial-at-rotation\nd\n");
+	/* The partial line is held: its writer may still complete it in the rotated file. */
+	ck_assert_str_eq(pl_buf_str(&g.text), "a\nb\nd\n");
 	ck_assert(res.rotated && !res.lost);
 	ck_assert_uint_eq(res.files, 2);
 	ck_assert_ptr_nonnull(strstr(res.events, rotated_names[_i]));
+	ck_assert(pos.prev.flags & PL_TAIL_PREV);
+	/* It stopped growing: the line is handed over once, and the file let go. */
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_str_eq(pl_buf_str(&g.text), "a\nb\nd\nc-partial-at-rotation\n");
+	ck_assert_uint_eq(res.lines, 1);
+	ck_assert(!(pos.prev.flags & PL_TAIL_PREV));
 	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
 	ck_assert_uint_eq(res.lines, 0);
 	ck_assert_uint_eq(g.lines, 4);
+	pl_buf_free(&g.text);
+}
+END_TEST
+
+/* Written to after its rotation (the writer's HUP comes later): the rotated file is read
+ * on by the next runs while it grows, each line once. _i: 0 the writer completes the
+ * partial line and writes more, 1 the rotated file is gone with a partial line held
+ * (lost, said), 2 the log is rotated again while the first rotated file is held (that
+ * one handed over once, the newer one read on), 3 the position goes through the store
+ * (a reboot) in between. */
+START_TEST(rotated_read_on)
+{
+	struct pl_tail_pos pos;
+	struct pl_tail_result res;
+	struct got g;
+	bool have = false;
+	char p[192];
+
+	got_init(&g);
+	append("app.log", "a\n");
+	ck_assert_int_eq(run(&pos, &have, &from_start, &g, &res), 0);
+	append("app.log", "b\nc-part");
+	move("app.log", "app.log.1");
+	append("app.log", "d\n");
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_str_eq(pl_buf_str(&g.text), "a\nb\nd\n");
+	if (_i == 3) {
+		struct pl_store st;
+		struct pl_buf text = PL_BUF_INIT;
+		char err[256];
+
+		pl_store_init(&st, "check_log_errors", "k");
+		ck_assert_int_eq(pl_tail_pos_put(&st, "log", logp, &pos), 0);
+		pl_store_format(&st, &text);
+		pl_store_free(&st);
+		memset(&pos, 0, sizeof(pos));
+		pl_store_init(&st, "check_log_errors", "k");
+		ck_assert_int_eq(pl_store_parse(text.data, text.len, &st, 0, NULL, err,
+						sizeof(err)), 0);
+		ck_assert(pl_tail_pos_get(&st, "log", logp, &pos));
+		ck_assert(pos.prev.flags & PL_TAIL_PREV);
+		pl_store_free(&st);
+		pl_buf_free(&text);
+	}
+	if (_i == 1) {
+		path_of("app.log.1", p, sizeof(p));
+		ck_assert_int_eq(unlink(p), 0);
+		ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+		ck_assert(res.lost);
+		ck_assert_ptr_nonnull(strstr(res.events, "gone before its last line"));
+		ck_assert_str_eq(pl_buf_str(&g.text), "a\nb\nd\n");
+		ck_assert(!(pos.prev.flags & PL_TAIL_PREV));
+		pl_buf_free(&g.text);
+		return;
+	}
+	if (_i == 2) {
+		append("app.log", "e\n");
+		move("app.log.1", "app.log.2");
+		move("app.log", "app.log.1");
+		append("app.log", "f\n");
+		ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+		ck_assert_str_eq(pl_buf_str(&g.text), "a\nb\nd\nc-part\ne\nf\n");
+		ck_assert(!res.lost);
+		append("app.log.1", "g (late)\n");
+		ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+		ck_assert_str_eq(pl_buf_str(&g.text), "a\nb\nd\nc-part\ne\nf\ng (late)\n");
+		pl_buf_free(&g.text);
+		return;
+	}
+	append("app.log.1", "-completed late\nc2 late too\n");
+	append("app.log", "e\n");
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_str_eq(pl_buf_str(&g.text), "a\nb\nd\nc-part-completed late\nc2 late too\ne\n");
+	ck_assert(!res.lost && !res.rotated);
+	ck_assert_ptr_nonnull(strstr(res.events, "read on in app.log.1"));
+	ck_assert(pos.prev.flags & PL_TAIL_PREV);
+	/* Not grown since: let go, nothing handed twice. */
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_uint_eq(res.lines, 0);
+	ck_assert(!(pos.prev.flags & PL_TAIL_PREV));
+	ck_assert_uint_eq(g.lines, 6);
 	pl_buf_free(&g.text);
 }
 END_TEST
@@ -599,6 +687,19 @@ START_TEST(pos_store)
 	ck_assert(pl_tail_pos_get(&st, "log", logp, &back));
 	ck_assert(memcmp(&back, &pos, sizeof(pos)) == 0);
 	ck_assert(!pl_tail_pos_get(&st, "log", "/other", &back));
+	{
+		/* A format 1 entry (before the rotated file was read on): the log only. */
+		const uint64_t v1[10] = { 1, pos.dev, pos.ino, pos.off, pos.size, pos.fp,
+					  pos.fplen, pos.tfp, pos.tfplen, pos.flags };
+		struct pl_tail_pos old;
+
+		ck_assert_int_eq(pl_store_put_vec(&st, PL_STORE_KEEP, "log", "/v1", v1, 10), 0);
+		ck_assert(pl_tail_pos_get(&st, "log", "/v1", &old));
+		ck_assert(memcmp(&old, &pos, sizeof(pos)) == 0);
+		ck_assert_uint_eq(old.prev.flags, 0);
+		ck_assert_int_eq(pl_store_put_vec(&st, PL_STORE_KEEP, "log", "/v9", v1, 9), 0);
+		ck_assert(!pl_tail_pos_get(&st, "log", "/v9", &old));
+	}
 	back.dev ^= 0x55;
 	append("app.log", "c\n");
 	ck_assert_int_eq(run(&back, &have, &plain, &g, &res), 0);
@@ -606,6 +707,49 @@ START_TEST(pos_store)
 	ck_assert(!res.rotated && !res.rewritten);
 	pl_store_free(&st);
 	pl_buf_free(&text);
+	pl_buf_free(&g.text);
+}
+END_TEST
+
+/* A reboot between two runs: the position (with a rotated file read on) is a kept entry
+ * of the store, loaded under another boot id, and the reading goes on from it. */
+START_TEST(reboot)
+{
+	struct pl_store st;
+	struct pl_tail_pos pos;
+	struct pl_tail_result res;
+	struct got g;
+	bool have = false;
+	char err[256], why[256];
+	int dfd;
+
+	got_init(&g);
+	append("app.log", "a\n");
+	ck_assert_int_eq(run(&pos, &have, &from_start, &g, &res), 0);
+	append("app.log", "b\npart");
+	move("app.log", "app.log.1");
+	append("app.log", "c\n");
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(dfd, 0);
+	pl_store_init(&st, "check_log_errors", "reboot");
+	pl_strlcpy(st.boot_id, "b1", sizeof(st.boot_id));
+	st.time = 50;
+	st.wall = 1764620000;
+	ck_assert_int_eq(pl_tail_pos_put(&st, "log", logp, &pos), 0);
+	ck_assert_msg(pl_store_save(dfd, &st, err, sizeof(err)) == 0, "%s", err);
+	pl_store_free(&st);
+	memset(&pos, 0, sizeof(pos));
+	pl_store_init(&st, "check_log_errors", "reboot");
+	ck_assert_int_eq(pl_store_load(dfd, &st, "b2", 0, why, sizeof(why)), PL_STORE_REBOOTED);
+	ck_assert(pl_tail_pos_get(&st, "log", logp, &pos));
+	pl_store_free(&st);
+	close(dfd);
+	append("app.log.1", "-x\n");
+	append("app.log", "d\n");
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_str_eq(pl_buf_str(&g.text), "a\nb\nc\npart-x\nd\n");
+	ck_assert(!res.lost && !res.first);
 	pl_buf_free(&g.text);
 }
 END_TEST
@@ -861,6 +1005,7 @@ tc_tail(void)
 	tcase_add_test(tc, first_run_inside_long_line);
 	tcase_add_loop_test(tc, rotate_rename, 0,
 			    (int)(sizeof(rotated_names) / sizeof(rotated_names[0])));
+	tcase_add_loop_test(tc, rotated_read_on, 0, 4);
 	tcase_add_loop_test(tc, rotate_twice, 0, 2);
 	tcase_add_test(tc, rotate_same_size_same_mtime);
 	tcase_add_loop_test(tc, rotate_compressed_or_gone, 0, 2);
@@ -871,6 +1016,7 @@ tc_tail(void)
 	tcase_add_test(tc, huge_lines);
 	tcase_add_test(tc, big_file);
 	tcase_add_test(tc, pos_store);
+	tcase_add_test(tc, reboot);
 	tcase_add_test(tc, not_regular);
 	tcase_add_test(tc, symlink_refused);
 	tcase_add_test(tc, hold);
