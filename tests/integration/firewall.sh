@@ -254,52 +254,15 @@ in_ns nft add chain inet filter extra
 run $DRIFT --drift-state warning
 expect "drift: a chain too, --drift-state warning" 1 "FIREWALL WARNING - ruleset changed since the baseline: +1 rule, +1 chain"
 # A reboot: another boot id in the state's slot files, each signed again with its XXH64
-# end line as the store writes it (an edited file without it is corrupt and never read).
+# end line as the store writes it (state-reboot.py; an edited file without it is corrupt
+# and never read).
 # Counters would be dropped; the baseline is kept (the store's lifetime for it), so the
 # drift is still seen.
-cat >"$WORK/resign.py" <<'PY'
-import sys, struct
-M = (1 << 64) - 1
-P1, P2, P3, P4, P5 = 0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x85EBCA77C2B2AE63, 0x27D4EB2F165667C5
-def rotl(x, r): return ((x << r) | (x >> (64 - r))) & M
-def rnd(acc, v): return (rotl((acc + v * P2) & M, 31) * P1) & M
-def merge(h, v): return (((h ^ rnd(0, v)) * P1) + P4) & M
-def xxh64(b, seed=0):
-    n, i = len(b), 0
-    if n >= 32:
-        v = [(seed + P1 + P2) & M, (seed + P2) & M, seed, (seed - P1) & M]
-        while i + 32 <= n:
-            for k in range(4):
-                v[k] = rnd(v[k], struct.unpack_from('<Q', b, i + 8 * k)[0])
-            i += 32
-        h = (rotl(v[0], 1) + rotl(v[1], 7) + rotl(v[2], 12) + rotl(v[3], 18)) & M
-        for k in range(4): h = merge(h, v[k])
-    else:
-        h = (seed + P5) & M
-    h = (h + n) & M
-    while i + 8 <= n:
-        h ^= rnd(0, struct.unpack_from('<Q', b, i)[0]); h = (rotl(h, 27) * P1 + P4) & M; i += 8
-    if i + 4 <= n:
-        h ^= (struct.unpack_from('<I', b, i)[0] * P1) & M; h = (rotl(h, 23) * P2 + P3) & M; i += 4
-    while i < n:
-        h ^= (b[i] * P5) & M; h = (rotl(h, 11) * P1) & M; i += 1
-    h ^= h >> 33; h = (h * P2) & M; h ^= h >> 29; h = (h * P3) & M; h ^= h >> 32
-    return h
-data = open(sys.argv[1], 'rb').read()
-body, _, last = data.rstrip(b'\n').rpartition(b'\n')
-body += b'\n'
-if len(sys.argv) > 2 and sys.argv[2] == '--check':
-    print('%016x' % xxh64(body), last.decode()); sys.exit(0)
-open(sys.argv[1], 'wb').write(body + b'end %016x\n' % xxh64(body))
-PY
 slots=$(ls "$STATE"/check_firewall-drift.state "$STATE"/check_firewall-drift.state.1 2>/dev/null)
 if ! command -v python3 >/dev/null 2>&1; then
 	echo "# no python3: the reboot case is skipped"
 elif [ -n "$slots" ] && grep -q '^boot_id ' $slots; then
-	for f in $slots; do
-		sed -i 's/^boot_id .*/boot_id 00000000-0000-4000-8000-000000000000/' "$f" &&
-			python3 "$WORK/resign.py" "$f"
-	done
+	python3 "$(dirname "$0")/state-reboot.py" 00000000-0000-4000-8000-000000000000 $slots
 	run $DRIFT
 	expect "drift: the baseline survives a reboot" 2 "FIREWALL CRITICAL - ruleset changed since the baseline: +1 rule, +1 chain"
 	has "drift: after the reboot the state was read" "+ inet filter input: tcp dport 23 accept"

@@ -162,35 +162,112 @@ check "capped run says so (rc $rc)" '[[ "$out" == *"stopped at the cap"* ]]'
 for k in 1 2 3; do run --max-read-lines 15; done
 check "the backlog over the next runs: $(counts)" 'same'
 
-# 10. The real logrotate (create, then copytruncate, with delaycompress and compress).
-if command -v logrotate >/dev/null 2>&1 && command -v gzip >/dev/null 2>&1; then
-	for mode in create copytruncate; do
-		cat >"$D/logrotate.conf" <<EOF
-$LOG {
-	rotate 3
-	$mode
-	compress
-	delaycompress
-	missingok
-}
-EOF
-		write "$LOG" 10
-		logrotate -f -s "$D/logrotate.state" "$D/logrotate.conf" 2>"$D/lr.err"
+# 10. The real logrotate, each rotation case of the reader done by it: create (.1) and
+#     copytruncate with compress and delaycompress; dateext (a date-suffixed name);
+#     copytruncate and the log written past the old offset before the run (the same
+#     inode, other bytes: rewritten); a new log of the rotated one's size and mtime; a
+#     writer that keeps the log open and gets its HUP late (lines and a partial line in
+#     the rotated file after the run that finished it); a reboot between two runs.
+if command -v logrotate >/dev/null 2>&1 && command -v gzip >/dev/null 2>&1 &&
+	command -v python3 >/dev/null 2>&1; then
+	lrconf() { # directives...
+		{
+			echo "$LOG {"
+			printf '\t%s\n' "rotate 3" missingok "$@"
+			echo "}"
+		} >"$D/logrotate.conf"
+	}
+	lr() {
+		logrotate -f -s "$D/logrotate.state" "$D/logrotate.conf" 2>>"$D/lr.err"
 		[ -e "$LOG" ] || : >"$LOG"
+	}
+	for mode in create copytruncate; do
+		lrconf "$mode" compress delaycompress
+		write "$LOG" 10
+		lr
 		write "$LOG" 10
 		run
 		check "logrotate $mode (delaycompress): $(counts)" 'same'
 		# the next rotation compresses .1 to .2.gz, after this run finished it
 		write "$LOG" 5
 		run
-		logrotate -f -s "$D/logrotate.state" "$D/logrotate.conf" 2>>"$D/lr.err"
-		[ -e "$LOG" ] || : >"$LOG"
+		lr
 		write "$LOG" 5
 		run
 		check "logrotate $mode again: $(counts)" 'same'
 	done
+	rm -f "$D"/logs/app.log.*
+	run
+
+	lrconf create dateext 'dateformat -%Y%m%d-%s'
+	write "$LOG" 8
+	lr
+	write "$LOG" 4
+	run
+	dated=$(cd "$D/logs" && ls -d app.log-2* 2>/dev/null | head -1)
+	check "logrotate dateext (${dated:-no dated file}): $(counts)" \
+		'same && [ -n "$dated" ] && [[ "$out" == *"finished $dated first"* ]]'
+	rm -f "$D"/logs/app.log-*
+	run
+
+	lrconf copytruncate
+	write "$LOG" 6
+	lr
+	write "$LOG" 12
+	run
+	check "logrotate copytruncate, the log written past the old offset before the run: $(counts)" \
+		'same && [[ "$out" == *"rewritten from the top"* && "$out" == *"finished app.log.1 first"* ]]'
+	rm -f "$D"/logs/app.log.*
+	run
+
+	lrconf create
+	write "$LOG" 6
+	lr
+	sed 's/^2026/2027/' "$D/logs/app.log.1" >"$LOG"   # the same size, other bytes
+	made_c=$((made_c + $(grep -c CRIT "$LOG"))) made_w=$((made_w + $(grep -c 'WARN [0-9]' "$LOG")))
+	touch -r "$D/logs/app.log.1" "$LOG"
+	run
+	check "logrotate create, a new log of the rotated one's size and mtime: $(counts)" \
+		'same && [[ "$out" == *"finished app.log.1 first"* ]]'
+
+	# A writer that keeps the log open (fd 7) and reopens it only at its HUP, late.
+	exec 7>>"$LOG"
+	write /dev/fd/7 6
+	run
+	lr
+	write /dev/fd/7 4          # not reopened yet: into the rotated file
+	write "$LOG" 3             # another writer already on the new log
+	run
+	check "writer not reopened yet: the rotated file finished first: $(counts)" 'same'
+	write /dev/fd/7 5          # after the run that finished the rotated file
+	printf '2026-12-02 app: CRIT half' >&7
+	run
+	check "lines written to the rotated file after the run that finished it: $(counts)" \
+		'same && [[ "$out" == *"read on in app.log.1"* ]]'
+	printf ' a line, completed in the rotated file\n' >&7
+	made_c=$((made_c + 1))
+	run
+	check "a partial line completed in the rotated file, counted once: $(counts)" 'same'
+	exec 7>>"$LOG"             # the HUP: the writer reopens the log
+	write /dev/fd/7 4
+	run
+	check "after the writer's HUP: $(counts)" 'same'
+	run
+	check "nothing twice after the rotated file was let go (rc $rc): $(counts)" 'same'
+	exec 7>&-
+
+	# A reboot between rotation and run: the position is kept, the rotated file finished.
+	write "$LOG" 5
+	lr
+	write "$LOG" 5
+	slots=$(ls "$D"/state/check_log_errors*.state* 2>/dev/null | grep -v '\.lock$')
+	python3 "$(dirname "$0")/state-reboot.py" 00000000-0000-4000-8000-000000000000 $slots
+	run
+	check "a reboot between rotation and run: the position kept: $(counts)" \
+		'same && [[ "$out" != *"first run"* && "$out" == *"finished app.log.1 first"* ]]'
+	rm -f "$D"/logs/app.log.*
 else
-	skip "logrotate or gzip not installed"
+	skip "logrotate, gzip or python3 not installed"
 fi
 
 # 11. Hold: the state of the last match stays for the hold, with until when.
