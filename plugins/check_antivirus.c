@@ -25,6 +25,7 @@
 #include "pl_clock.h"
 #include "pl_deadline.h"
 #include "pl_file.h"
+#include "pl_num.h"
 #include "pl_plugin.h"
 #include "pl_range.h"
 #include "pl_result.h"
@@ -47,7 +48,8 @@ struct av_config {
 static const struct pl_option av_opts[] = {
 	{ .name = "socket", .letter = 's', .type = PL_OPT_STRING, .arg = "PATH",
 	  PL_OPT_AT(struct av_config, socket), .flags = PL_OPT_SYNOPSIS | PL_OPT_IDENTITY,
-	  .help = "clamd's unix socket (default: LocalSocket of --clamd-conf, else "
+	  .help = "clamd's unix socket (default: LocalSocket of --clamd-conf; without one, "
+		  "its TCPSocket on its TCPAddr (the loopback when none); else "
 		  DEFAULT_SOCKET ")." },
 	{ .name = "host", .letter = 'H', .type = PL_OPT_STRING, .arg = "HOST",
 	  PL_OPT_AT(struct av_config, host), .flags = PL_OPT_IDENTITY,
@@ -55,11 +57,13 @@ static const struct pl_option av_opts[] = {
 		  "TCPSocket/TCPAddr)." },
 	{ .name = "port", .letter = 'p', .type = PL_OPT_INT, .min = 1, .max = 65535,
 	  PL_OPT_AT(struct av_config, port), .flags = PL_OPT_IDENTITY,
-	  .help = "clamd's TCP port with --host (default 3310)." },
+	  .help = "clamd's TCP port with --host (default: TCPSocket of --clamd-conf, else "
+		  "3310)." },
 	{ .name = "clamd-conf", .type = PL_OPT_STRING, .arg = "FILE",
 	  PL_OPT_AT(struct av_config, conf),
-	  .help = "clamd's configuration, read (when readable) for the LocalSocket and "
-		  "DatabaseDirectory defaults (default " DEFAULT_CONF ")." },
+	  .help = "clamd's configuration, read (when readable) for the LocalSocket, "
+		  "TCPSocket, TCPAddr and DatabaseDirectory defaults (default " DEFAULT_CONF
+		  ")." },
 	{ .name = "database-dir", .type = PL_OPT_STRING, .arg = "DIR",
 	  PL_OPT_AT(struct av_config, dbdir), .flags = PL_OPT_IDENTITY,
 	  .help = "Where freshclam puts daily.cld/daily.cvd (default: DatabaseDirectory of "
@@ -118,6 +122,7 @@ struct av_target {
 	char name[300];              /* "unix socket /run/clamav/clamd.ctl", "127.0.0.1:3310" */
 	const char *path;            /* unix: the socket */
 	const char *host;
+	char hostbuf[256];           /* clamd.conf's TCPAddr, when that is the host */
 	char port[8];
 };
 
@@ -455,22 +460,38 @@ out:
 	pl_buf_free(&buf);
 }
 
-/* Defaults from clamd.conf when readable. */
+/* What clamd.conf says of where clamd listens and where its databases are ("" when it
+ * does not say). */
+struct av_conf {
+	char local[1024];            /* LocalSocket */
+	char tcp_port[8];            /* TCPSocket */
+	char tcp_addr[256];          /* TCPAddr (the last one given) */
+	char dbdir[1024];            /* DatabaseDirectory */
+};
+
+/* Reads clamd.conf when readable (a --clamd-conf given that cannot be read: UNKNOWN). */
 static void
-av_conf(const struct av_config *cfg, char *sock, size_t socklen, char *db, size_t dblen)
+av_conf_read(const struct av_config *cfg, struct av_conf *cf)
 {
 	struct pl_buf buf = PL_BUF_INIT;
 	char err[256];
 
-	pl_strlcpy(sock, DEFAULT_SOCKET, socklen);
-	pl_strlcpy(db, DEFAULT_DBDIR, dblen);
+	memset(cf, 0, sizeof(*cf));
 	pl_buf_init(&buf, 1u << 20);
 	if (pl_read_file(NULL, cfg->conf != NULL ? cfg->conf : DEFAULT_CONF, &buf, err,
 			 sizeof(err)) == 0) {
-		if (pl_clamd_conf_get(buf.data, buf.len, "LocalSocket", sock, socklen) != 1)
-			pl_strlcpy(sock, DEFAULT_SOCKET, socklen);
-		if (pl_clamd_conf_get(buf.data, buf.len, "DatabaseDirectory", db, dblen) != 1)
-			pl_strlcpy(db, DEFAULT_DBDIR, dblen);
+		if (pl_clamd_conf_get(buf.data, buf.len, "LocalSocket", cf->local,
+				      sizeof(cf->local)) != 1)
+			cf->local[0] = '\0';
+		if (pl_clamd_conf_get(buf.data, buf.len, "TCPSocket", cf->tcp_port,
+				      sizeof(cf->tcp_port)) != 1)
+			cf->tcp_port[0] = '\0';
+		if (pl_clamd_conf_get(buf.data, buf.len, "TCPAddr", cf->tcp_addr,
+				      sizeof(cf->tcp_addr)) != 1)
+			cf->tcp_addr[0] = '\0';
+		if (pl_clamd_conf_get(buf.data, buf.len, "DatabaseDirectory", cf->dbdir,
+				      sizeof(cf->dbdir)) != 1)
+			cf->dbdir[0] = '\0';
 	} else if (cfg->conf != NULL) {
 		pl_buf_free(&buf);
 		pl_die(PL_UNKNOWN, "--clamd-conf: %s", err);
@@ -478,20 +499,51 @@ av_conf(const struct av_config *cfg, char *sock, size_t socklen, char *db, size_
 	pl_buf_free(&buf);
 }
 
-/* Where clamd is: its TCP address, or its unix socket (from --socket, else clamd.conf's,
- * given in sock). */
+/* clamd.conf's TCPSocket as a port, or UNKNOWN saying which file is wrong. */
 static void
-av_target_of(const struct av_config *cfg, const char *sock, struct av_target *t)
+av_conf_port(const struct av_config *cfg, const char *text, char *port, size_t portlen)
+{
+	int64_t n;
+
+	if (pl_parse_i64(text, 1, 65535, &n) != 0)
+		pl_die(PL_UNKNOWN, "%s: TCPSocket '%s' is not a port (1 to 65535); fix it or "
+		       "give --socket or --host", cfg->conf != NULL ? cfg->conf : DEFAULT_CONF,
+		       text);
+	pl_snprintf(port, portlen, "%lld", (long long)n);
+}
+
+/* Where clamd is. --host (with --port, else clamd.conf's TCPSocket, else 3310), or
+ * --socket; else clamd.conf's LocalSocket; else its TCPSocket on its TCPAddr (none, or
+ * one that means every address: the loopback); else DEFAULT_SOCKET. */
+static void
+av_target_of(const struct av_config *cfg, const struct av_conf *cf, struct av_target *t)
 {
 	memset(t, 0, sizeof(*t));
 	if (cfg->host != NULL) {
 		t->host = cfg->host;
-		pl_snprintf(t->port, sizeof(t->port), "%d", cfg->port != 0 ? cfg->port : 3310);
-		pl_snprintf(t->name, sizeof(t->name), "%s port %s", t->host, t->port);
+		if (cfg->port != 0)
+			pl_snprintf(t->port, sizeof(t->port), "%d", cfg->port);
+		else if (cf->tcp_port[0])
+			av_conf_port(cfg, cf->tcp_port, t->port, sizeof(t->port));
+		else
+			pl_strlcpy(t->port, "3310", sizeof(t->port));
+	} else if (cfg->socket == NULL && cf->local[0] == '\0' && cf->tcp_port[0]) {
+		const char *a = cf->tcp_addr;
+
+		if (a[0] == '\0' || strcmp(a, "0.0.0.0") == 0)
+			a = "127.0.0.1";
+		else if (strcmp(a, "::") == 0)
+			a = "::1";
+		pl_strlcpy(t->hostbuf, a, sizeof(t->hostbuf));
+		t->host = t->hostbuf;
+		av_conf_port(cfg, cf->tcp_port, t->port, sizeof(t->port));
 	} else {
-		t->path = cfg->socket != NULL ? cfg->socket : sock;
+		t->path = cfg->socket != NULL ? cfg->socket : cf->local[0] ? cf->local :
+			  DEFAULT_SOCKET;
 		pl_snprintf(t->name, sizeof(t->name), "%s", t->path);
+		return;
 	}
+	pl_snprintf(t->name, sizeof(t->name), "%s port %s", t->host, t->port);
 }
 
 /* What clamd said of itself (have_v: it answered), as facts and the summary's start. */
@@ -559,7 +611,8 @@ main(int argc, char **argv)
 	struct pl_common c;
 	struct pl_result r;
 	struct pl_time now;
-	char sock[1024], db[1024], err[256], file[16];
+	struct av_conf cf;
+	char err[256], file[16];
 	bool have_v, have_h;
 
 	pl_plugin_parse(&av_plugin, argc, argv, &cfg, &c);
@@ -570,10 +623,10 @@ main(int argc, char **argv)
 	pl_plugin_arm(&c);
 	if (pl_clock_now(&now, err, sizeof(err)) != 0)
 		pl_die(PL_UNKNOWN, "%s", err);
-	av_conf(&cfg, sock, sizeof(sock), db, sizeof(db));
-	av_target_of(&cfg, sock, &t);
+	av_conf_read(&cfg, &cf);
+	av_target_of(&cfg, &cf, &t);
 	if (cfg.dbdir == NULL)
-		cfg.dbdir = db;
+		cfg.dbdir = cf.dbdir[0] ? cf.dbdir : DEFAULT_DBDIR;
 	pl_result_init(&r, av_plugin.name, av_plugin.service);
 	pl_result_summary(&r, "%s", "");
 

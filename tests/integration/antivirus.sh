@@ -2,7 +2,8 @@
 # check_antivirus against a real clamd started here in the foreground, on a signature
 # database the test writes (an unsigned daily.cud that sigtool builds, with version
 # 26000), with its own config and socket in a scratch directory: PING/VERSION, the
-# facts, then a newer daily.cvd header on disk that clamd has not loaded (the mismatch),
+# facts, clamd.conf's TCPSocket/TCPAddr as the default without LocalSocket, then a newer
+# daily.cvd header on disk that clamd has not loaded (the mismatch),
 # signature age thresholds (PLUMBLINE_NOW), a malformed header, a scan log, a stopped
 # clamd (CRITICAL), a socket that accepts and never answers (bounded by -t) and one that
 # answers garbage (UNKNOWN). clamd is stopped at the end (trap). Prints one line per
@@ -104,6 +105,39 @@ check "--socket and --database-dir given: OK (rc $rc)" '[ $rc -eq 0 ]'
 run -H 127.0.0.1 -p "$PORT" --database-dir "$WORK/db"
 check "over TCP, -H 127.0.0.1 -p $PORT: OK (rc $rc, $line)" \
 	'[ $rc -eq 0 ] && [[ "$line" == *" daily 26000, "* ]]'
+
+# 1b. A clamd.conf without LocalSocket: its TCPSocket on its TCPAddr (the loopback when
+#     there is none, or when it is 0.0.0.0), as clamd listens; -H alone takes its port.
+tcpconf() { # TCPSocket [TCPAddr]
+	{
+		echo "DatabaseDirectory $WORK/db"
+		echo "TCPSocket $1"
+		[ -n "${2:-}" ] && echo "TCPAddr $2"
+	} >"$WORK/tcp.conf"
+}
+tcpconf "$PORT" 127.0.0.1
+run --clamd-conf "$WORK/tcp.conf"
+check "clamd.conf with TCPSocket/TCPAddr, no LocalSocket: OK over TCP (rc $rc, $line)" \
+	'[ $rc -eq 0 ] && [[ "$line" == *" daily 26000, "* ]]'
+tcpconf "$PORT"
+run --clamd-conf "$WORK/tcp.conf"
+check "TCPSocket without TCPAddr: the loopback (rc $rc, $line)" '[ $rc -eq 0 ]'
+tcpconf "$PORT" 0.0.0.0
+run --clamd-conf "$WORK/tcp.conf"
+check "TCPAddr 0.0.0.0: the loopback (rc $rc, $line)" '[ $rc -eq 0 ]'
+run --clamd-conf "$WORK/tcp.conf" -H 127.0.0.1
+check "-H without -p: clamd.conf's TCPSocket (rc $rc, $line)" '[ $rc -eq 0 ]'
+FREE=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+tcpconf "$FREE" 127.0.0.1
+run --clamd-conf "$WORK/tcp.conf"
+check "clamd.conf's TCPSocket where nothing listens: CRITICAL naming it (rc $rc, $line)" \
+	'[ $rc -eq 2 ] && [[ "$line" == *"clamd at 127.0.0.1 port $FREE unreachable"* ]]'
+run --clamd-conf "$WORK/tcp.conf" --socket "$WORK/clamd.sock"
+check "--socket still wins over clamd.conf's TCPSocket (rc $rc, $line)" '[ $rc -eq 0 ]'
+tcpconf "33o0" 127.0.0.1
+run --clamd-conf "$WORK/tcp.conf"
+check "a TCPSocket that is no port: UNKNOWN naming the file (rc $rc, $line)" \
+	'[ $rc -eq 3 ] && [[ "$line" == *"tcp.conf: TCPSocket '"'"'33o0'"'"' is not a port"* ]]'
 
 # 2. A newer daily.cvd on disk that clamd has not loaded.
 printf '%-512s' "ClamAV-VDB:01 Dec 2026 09-30 +0000:26001:2:90:X:X:testsuite:1796117400" \
