@@ -69,6 +69,13 @@ for p in "$PLUGINS"/check_*; do
 $PL_PLUGINDIR/$n
 $PL_MANDIR/man1/$n.1"
 done
+# plumbline-notify, the notification command, beside the plugins (where Icinga 2's
+# PluginDir and Nagios' $USER1$ point), with its man page; it reads no option file.
+if [ -x "$PLUGINS/plumbline-notify" ]; then
+	expected="$expected
+$PL_PLUGINDIR/plumbline-notify
+$PL_MANDIR/man1/plumbline-notify.1"
+fi
 # check_db_conns' backends, beside no plugin: in the package's libexec directory
 for p in "$PLUGINS"/db_conns_*; do
 	[ -x "$p" ] && [ -f "$p" ] || continue

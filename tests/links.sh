@@ -23,6 +23,7 @@ db_conns_mysql  libmariadb
 check_log_errors  libsystemd
 check_firewall  libjson-c libcrypto
 check_backup_age  libjson-c
+plumbline-notify  libjson-c libcrypto libcurl libm
 '
 # For example, an HTTP plugin on lib/ext/'s libcurl module:  check_http  libcurl
 

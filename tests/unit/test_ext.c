@@ -21,6 +21,9 @@
 #include "pl_json.h"
 
 TCase *tc_backup(void);   /* test_backup.c */
+#ifdef HAVE_LIBCRYPTO
+TCase *tc_notify(void);   /* test_notify.c */
+#endif
 #endif
 #ifdef HAVE_LIBCRYPTO
 #include "pl_sha256.h"
@@ -343,6 +346,9 @@ main(void)
 #ifdef HAVE_JSONC
 	suite_add_tcase(s, tc_json());
 	suite_add_tcase(s, tc_backup());
+#ifdef HAVE_LIBCRYPTO
+	suite_add_tcase(s, tc_notify());
+#endif
 #endif
 #ifdef HAVE_LIBCRYPTO
 	suite_add_tcase(s, tc_sha256());
