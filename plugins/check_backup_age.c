@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "pl_backup.h"
+#include "pl_bkrun.h"
 #include "pl_buf.h"
 #include "pl_clock.h"
 #include "pl_file.h"
@@ -35,7 +36,6 @@ enum { SRC_NONE = 0, SRC_RESTIC, SRC_BORG, SRC_FILES };
 #define MAX_HOSTS 64        /* --host options */
 #define MAX_SEEN_HOSTS 1024 /* hosts reported from a listing */
 #define MAX_LOCKS 8
-#define ERR_CAP ((size_t)64 << 10)
 #define OUT_CAP ((size_t)64 << 20)
 
 /* Where backups are: the primary, or the off-site copy. */
@@ -255,13 +255,25 @@ struct bk_run {
 	char hostname[256];
 };
 
+/* The repository of w as pl_bkrun takes it (the password: w's own, else the primary's). */
+static struct pl_bk_repo
+bk_repo(const struct bk_config *cfg, const struct bk_where *w)
+{
+	struct pl_bk_repo r = {
+		.tool = w->source == SRC_RESTIC ? PL_BK_RESTIC : PL_BK_BORG,
+		.repo = w->repo, .repository = w->repository,
+		.password = w->password != NULL ? w->password : cfg->main.password,
+		.cache_dir = cfg->cache_dir,
+	};
+
+	return r;
+}
+
 /* What messages call a source: the plain location, or "the repository" for a secret. */
 static const char *
 where_name(const struct bk_where *w)
 {
-	if (w->repo != NULL)
-		return w->repo;
-	return w->repository != NULL ? "the repository (--repository-file)" : "the files";
+	return pl_bk_where(&(struct pl_bk_repo){ .repo = w->repo, .repository = w->repository });
 }
 
 static double
@@ -367,106 +379,12 @@ location(const struct bk_where *w)
 }
 
 static void
-env_add(char **env, size_t *n, size_t max, const char *name, const char *value)
+tool_failure(const struct bk_config *cfg, const struct pl_run_result *rr,
+	     const struct bk_where *w, char *out, size_t len)
 {
-	size_t len = strlen(name) + strlen(value) + 2;
-	char *s;
+	struct pl_bk_repo br = bk_repo(cfg, w);
 
-	if (*n + 1 >= max || (s = malloc(len)) == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
-	pl_snprintf(s, len, "%s=%s", name, value);
-	env[(*n)++] = s;
-}
-
-/* The tool's environment: "NAME=value" strings in env (owned by the caller: free each
- * after zeroing; they may hold secrets). Returns the count. */
-static size_t
-tool_env(const struct bk_config *cfg, const struct bk_where *w, const char *password,
-	 char **env, size_t max)
-{
-	const char *home = getenv("HOME");
-	size_t n = 0;
-
-	if (w->source == SRC_RESTIC) {
-		env_add(env, &n, max, "RESTIC_REPOSITORY", location(w));
-		if (password != NULL)
-			env_add(env, &n, max, "RESTIC_PASSWORD", password);
-		if (cfg->cache_dir != NULL)
-			env_add(env, &n, max, "RESTIC_CACHE_DIR", cfg->cache_dir);
-	} else {
-		env_add(env, &n, max, "BORG_REPO", location(w));
-		if (password != NULL)
-			env_add(env, &n, max, "BORG_PASSPHRASE", password);
-		if (cfg->cache_dir != NULL)
-			env_add(env, &n, max, "BORG_BASE_DIR", cfg->cache_dir);
-		/* Naive times in the JSON are then UTC; no question may wait for an answer. */
-		env_add(env, &n, max, "TZ", "UTC");
-		env_add(env, &n, max, "BORG_RELOCATED_REPO_ACCESS_IS_OK", "no");
-		env_add(env, &n, max, "BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK", "no");
-	}
-	if (home != NULL && home[0] == '/')
-		env_add(env, &n, max, "HOME", home);
-	env[n] = NULL;
-	return n;
-}
-
-static void
-env_free(char **env, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		explicit_bzero(env[i], strlen(env[i]));
-		free(env[i]);
-	}
-}
-
-/* Cuts s where a secret location appears in it: the tool may quote the repository's
- * location, credentials and all. */
-static void
-scrub(char *s, const struct bk_where *w)
-{
-	char *p;
-
-	if (w->repository != NULL && w->repository[0] != '\0' &&
-	    (p = strstr(s, w->repository)) != NULL)
-		pl_strlcpy(p, "(the repository)", strlen(p) + 1);
-}
-
-/* Why a tool failed, in words, with the fix when there is a known one. */
-static void
-tool_failure(const struct pl_run_result *rr, const struct bk_where *w, char *out, size_t len)
-{
-	const char *e = pl_buf_str(&rr->err);
-	char first[200], desc[400], lock[4200];
-
-	pl_run_first_line(e, rr->err.len, first, sizeof(first));
-	scrub(first, w);
-	pl_snprintf(lock, sizeof(lock), "%s/lock", w->repo ? w->repo : "");
-	if (strstr(e, "unable to locate cache directory") != NULL ||
-	    strstr(e, "neither $XDG_CACHE_HOME nor $HOME") != NULL ||
-	    (strstr(e, "HOME") != NULL && strstr(e, "not set") != NULL))
-		pl_snprintf(out, len, "no cache directory for %s (%s): set --cache-dir DIR or HOME, or pass --no-cache",
-			    w->source == SRC_RESTIC ? "restic" : "borg", first);
-	else if (strstr(e, "wrong password") != NULL || strstr(e, "passphrase supplied") != NULL ||
-		 strstr(e, "is incorrect") != NULL)
-		pl_snprintf(out, len, "wrong password for %s (%s): check --password-file",
-			    where_name(w), first);
-	else if (strstr(e, "Is there a repository") != NULL ||
-		 strstr(e, "does not exist") != NULL || strstr(e, "is not a valid repository") != NULL)
-		pl_snprintf(out, len, "no repository at %s (%s)", where_name(w), first);
-	else if (strstr(e, "Failed to create/acquire the lock") != NULL &&
-		 (w->repo == NULL || strstr(first, lock) == NULL))
-		pl_snprintf(out, len, "borg's cache is locked, by a backup running now? (%s): give the check a --cache-dir of its own",
-			    first);
-	else if (strstr(e, "Failed to create/acquire the lock") != NULL ||
-		 strstr(e, "repository is already locked") != NULL)
-		pl_snprintf(out, len, "%s is locked (%s)", where_name(w), first);
-	else if (!rr->exited || rr->status != 0) {
-		pl_run_describe(rr, desc, sizeof(desc));
-		scrub(desc, w);
-		pl_snprintf(out, len, "%s", desc);
-	}
-	else
-		pl_snprintf(out, len, "%s printed no JSON%s%s", rr->what, first[0] ? ": " : "", first);
+	pl_bk_failure(rr, &br, out, len);
 }
 
 /* Runs the tool with argv under the deadline; returns 0 with its output in rr, or -1
@@ -475,21 +393,10 @@ static int
 tool_run(const struct bk_config *cfg, const struct bk_where *w, const char *const *argv,
 	 const struct pl_common *c, struct pl_run_result *rr, char *err, size_t errlen)
 {
-	const char *pw = w->password != NULL ? w->password : cfg->main.password;
-	struct pl_run_spec sp;
-	char *env[16], desc[400];
-	size_t nenv;
-	int rc;
+	struct pl_bk_repo br = bk_repo(cfg, w);
+	char desc[400];
 
-	memset(&sp, 0, sizeof(sp));
-	nenv = tool_env(cfg, w, pw, env, sizeof(env) / sizeof(env[0]));
-	sp.argv = argv;
-	sp.env = (const char *const *)env;
-	sp.out_cap = OUT_CAP;
-	sp.err_cap = ERR_CAP;
-	rc = pl_run(&sp, rr, err, errlen);
-	env_free(env, nenv);
-	if (rc != 0)
+	if (pl_bk_run(&br, argv, NULL, NULL, OUT_CAP, rr, err, errlen) != 0)
 		return -1;
 	if (rr->timed_out)
 		pl_die(c->timeout_state, "%s", pl_run_describe(rr, desc, sizeof(desc)));
@@ -527,7 +434,7 @@ list_repo(const struct bk_config *cfg, const struct bk_where *w, const struct pl
 	if (tool_run(cfg, w, w->source == SRC_RESTIC ? rargv : bargv, c, &rr, err, errlen) != 0)
 		return -1;
 	if (!rr.exited || rr.status != 0 || rr.out.len == 0) {
-		tool_failure(&rr, w, err, errlen);
+		tool_failure(cfg, &rr, w, err, errlen);
 		goto end;
 	}
 	if ((w->source == SRC_RESTIC ? pl_restic_snapshots_parse : pl_borg_list_parse)(

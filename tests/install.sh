@@ -93,6 +93,14 @@ for f in $PL_ICINGA2_CONTRIBDIR/plumbline.conf \
 	expected="$expected
 $f"
 done
+# The restore drill's job, beside its plugin: the systemd units (not enabled) and the
+# cron file among the examples.
+if [ -x "$PLUGINS/check_restore_drill" ]; then
+	expected="$expected
+$PL_PREFIX/lib/systemd/system/plumbline-restore-drill.service
+$PL_PREFIX/lib/systemd/system/plumbline-restore-drill.timer
+$PL_DOCDIR/examples/cron.d/plumbline-restore-drill"
+fi
 exp_list=$(printf '%s\n' "$expected" | sed '/^$/d' | sort)
 got_list=$(cd "$D" && find . ! -type d | sed 's#^\.##' | sort)
 check "make install puts the plugins in $PL_PLUGINDIR, their man pages in $PL_MANDIR/man1, the engine configs in $PL_ICINGA2_CONTRIBDIR, $PL_PKGDATADIR and $PL_DOCDIR/examples, nothing else" \

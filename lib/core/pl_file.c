@@ -602,3 +602,119 @@ pl_write_all(int fd, const void *buf, size_t n)
 	}
 	return 0;
 }
+
+int
+pl_open_beneath(int dirfd, const char *rel, int flags)
+{
+	char part[256];
+	const char *p = rel;
+	int fd = dirfd, next;
+
+	if (rel[0] == '/' || rel[0] == '\0') {
+		errno = EINVAL;
+		return -1;
+	}
+	for (;;) {
+		size_t k = strcspn(p, "/");
+		bool last = p[k] == '\0';
+
+		if (k == 0 || k >= sizeof(part) || (k == 2 && p[0] == '.' && p[1] == '.') ||
+		    (k == 1 && p[0] == '.')) {
+			if (fd != dirfd)
+				close(fd);
+			errno = k >= sizeof(part) ? ENAMETOOLONG : EINVAL;
+			return -1;
+		}
+		memcpy(part, p, k);
+		part[k] = '\0';
+		next = openat(fd, part, last ? flags | O_NOFOLLOW | O_CLOEXEC :
+			      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd != dirfd) {
+			int e = errno;
+
+			close(fd);
+			errno = e;
+		}
+		if (next < 0)
+			return -1;
+		if (last)
+			return next;
+		fd = next;
+		p += k + 1;
+	}
+}
+
+/* Empties the open directory fd (closed here), depth levels down. */
+static int
+empty_dir(int fd, const char *path, int depth, char *err, size_t errlen)
+{
+	DIR *d;
+	struct dirent *e;
+	int rc = 0;
+
+	if (depth > 256) {
+		close(fd);
+		pl_snprintf(err, errlen, "%s: more than 256 levels deep", path);
+		return -1;
+	}
+	(void)fchmod(fd, 0700);
+	if ((d = fdopendir(fd)) == NULL) {
+		pl_snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		char sub[4096];
+		int cfd;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		pl_snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		if (unlinkat(dirfd(d), e->d_name, 0) == 0 || errno == ENOENT)
+			continue;
+		if (errno != EISDIR && errno != EPERM) {
+			pl_snprintf(err, errlen, "cannot remove %s: %s", sub, strerror(errno));
+			rc = -1;
+			break;
+		}
+		cfd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (cfd < 0) {
+			pl_snprintf(err, errlen, "cannot open %s: %s", sub, strerror(errno));
+			rc = -1;
+			break;
+		}
+		rc = empty_dir(cfd, sub, depth + 1, err, errlen);
+		if (rc == 0 && unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR) != 0 &&
+		    errno != ENOENT) {
+			pl_snprintf(err, errlen, "cannot remove %s: %s", sub, strerror(errno));
+			rc = -1;
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+int
+pl_remove_tree(int dirfd, const char *name, char *err, size_t errlen)
+{
+	int fd;
+
+	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EISDIR && errno != EPERM) {
+		pl_snprintf(err, errlen, "cannot remove %s: %s", name, strerror(errno));
+		return -1;
+	}
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		pl_snprintf(err, errlen, "cannot open %s: %s", name, strerror(errno));
+		return -1;
+	}
+	if (empty_dir(fd, name, 0, err, errlen) != 0)
+		return -1;
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT) {
+		pl_snprintf(err, errlen, "cannot remove %s: %s", name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}

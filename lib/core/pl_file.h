@@ -141,4 +141,19 @@ void pl_dir_free(char **names, size_t n);
  * write(), so a signal handler may use it. */
 int pl_write_all(int fd, const void *buf, size_t n);
 
+/* Opens rel (a relative path: no "..", no empty component) below the directory dirfd
+ * without following any symlink on the way or at the end (each component opened with
+ * O_NOFOLLOW), for what a restore wrote from a backup, whose contents may hold links
+ * anywhere. flags are open(2)'s for the last component (O_NOFOLLOW and O_CLOEXEC are
+ * added). Returns the descriptor, or -1 with errno (ELOOP for a symlink on the way,
+ * EINVAL for a path that is not relative and plain). */
+int pl_open_beneath(int dirfd, const char *rel, int flags);
+
+/* Removes name (a directory of the caller's, or any file) in dirfd and everything below
+ * it, never following a symlink (a link is removed, not what it names); directories on
+ * the way are made 0700 first, as a restore may have made them read-only. At most 256
+ * levels deep. Returns 0 (also when name does not exist), or -1 with why in err (the
+ * first path that could not be removed). */
+int pl_remove_tree(int dirfd, const char *name, char *err, size_t errlen);
+
 #endif

@@ -163,6 +163,12 @@ spawn(const struct pl_run_spec *sp, const char **envp, int in, int out, int errw
 		rc = posix_spawn_file_actions_adddup2(&fa, out, 1);
 	if (rc == 0)
 		rc = posix_spawn_file_actions_adddup2(&fa, errw, 2);
+	if (rc == 0 && sp->cwd != NULL)
+#ifdef HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCHDIR_NP
+		rc = posix_spawn_file_actions_addchdir_np(&fa, sp->cwd);
+#else
+		rc = ENOSYS;
+#endif
 #ifdef HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCLOSEFROM_NP
 	if (rc == 0)
 		rc = posix_spawn_file_actions_addclosefrom_np(&fa, 3);

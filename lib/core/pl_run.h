@@ -65,6 +65,9 @@ struct pl_run_spec {
 	 * grace for the time the child was given), so that the plugin still reports
 	 * before the backstop fires. */
 	double term_grace;
+	/* The directory the program starts in (borg extract restores into it); NULL: the
+	 * plugin's own. A directory it cannot enter is a failure to start. */
+	const char *cwd;
 };
 
 /* How it went. pl_run initialises it in every case; free it with pl_run_result_free. */

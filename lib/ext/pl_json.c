@@ -181,7 +181,7 @@ pl_json_int(struct json_object *obj, const char *key, int64_t *out)
 		double d = json_object_get_double(v);
 		/* 2^53: beyond it a double no longer holds every integer, so its value may
 		 * not be the one written. */
-		if (isfinite(d) && d == floor(d) && fabs(d) < 9007199254740992.0) {
+		if (isfinite(d) && fabs(d) < 9007199254740992.0 && d == (double)(int64_t)d) {
 			*out = (int64_t)d;
 			return 0;
 		}

@@ -25,7 +25,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$(dirname "$0")/../env.sh"
 CONTRIB=$top_srcdir/contrib
-NAMES="cpu mem disk_io net hwmon mdraid process db_conns antivirus log_errors backup_age"
+NAMES="cpu mem disk_io net hwmon mdraid process db_conns antivirus log_errors backup_age restore_drill"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP: needs root (the engines are started as root and drop to user nagios)"
@@ -160,6 +160,11 @@ head -c 4096 /dev/urandom >"$FIX/backup/full-1.tar"
 head -c 1024 /dev/urandom >"$FIX/backup/incr-1.tar"
 touch -d "@$(($(date +%s) - 7200))" "$FIX/backup/full-1.tar"
 touch -d "@$(($(date +%s) - 600))" "$FIX/backup/incr-1.tar"
+# A drill journal for check_restore_drill: a good drill 2 days ago, then one 1 day ago.
+for d in 2 1; do
+	printf '{"time":"%s","result":"ok","files_restored":5,"bytes_restored":4096,"files_verified":5,"files_failed":0,"duration":%d.5,"who":"root@h1"}\n' \
+		"$(date -u -d "@$(($(date +%s) - d * 86400))" +%Y-%m-%dT%H:%M:%SZ)" "$d"
+done >"$FIX/backup/drill.journal"
 chmod -R a+rX "$FIX"
 
 HWMON_LINE='HWMON OK - 8 sensors, hottest coretemp Package id 0 48C (max 100C)'
@@ -306,6 +311,15 @@ object Service "pl-backup" {
 	vars.plumbline_backup_path = [ "$FIX/backup/full-*.tar", "$FIX/backup/incr-*.tar" ]
 	vars.plumbline_backup_class = [ "full=name:full-*", "incremental=name:incr-*" ]
 }
+
+object Service "pl-drill" {
+	import "pl-fast"
+	host_name = "h1"
+	check_command = "plumbline_restore_drill"
+	vars.plumbline_restore_drill_journal = "$FIX/backup/drill.journal"
+	vars.plumbline_restore_drill_warning_age = "8d"
+	vars.plumbline_restore_drill_critical_age = "15d"
+}
 EOF
 
 (cd "$D/lib" && icinga2 pki new-ca "${I2D[@]}" &&
@@ -438,6 +452,7 @@ if [ "$i2_valid" = yes ]; then
 	icinga_service 'h1!pl-db-conns' 'DB_CONNS OK' '0' connections listeners used_pct slots_left
 	icinga_service 'h1!pl-log-errors' 'LOG_ERRORS CRITICAL' '2' syslog_critical syslog_lines
 	icinga_service 'h1!pl-backup' 'BACKUP OK' '0' full_age incremental_age full_size
+	icinga_service 'h1!pl-drill' 'RESTORE DRILL OK - last good drill 1.0d ago, 2 drills' '0' age duration throughput files_verified
 	icinga_service 'linux1!cpu' 'CPU ' '0|1|2' busy
 	icinga_service 'linux1!memory' 'MEM ' '0|1|2' used_pct
 	icinga_service 'linux1!disk-io' 'DISK_IO ' '0|1|2' '[^=]*_util'
@@ -542,7 +557,7 @@ if wait_listen "$NRPE_PORT" "$NRPE_PID" 10; then
 	out=$("$CHECK_NRPE" -H 127.0.0.1 -p "$NRPE_PORT" -t 15 2>&1)
 	check "nrpe on 127.0.0.1:$NRPE_PORT answers: $out" '[[ "$out" == NRPE\ v* ]]'
 	ncmds=$(grep -c '^command\[plumbline_' "$N/nrpe.cfg")
-	check "nrpe: contrib/nrpe/plumbline.cfg defines the 13 commands (got $ncmds)" '[ "$ncmds" = 13 ]'
+	check "nrpe: contrib/nrpe/plumbline.cfg defines the 14 commands (got $ncmds)" '[ "$ncmds" = 14 ]'
 	if [ -x "$PL/check_firewall" ]; then
 		out=$("$CHECK_NRPE" -H 127.0.0.1 -p "$NRPE_PORT" -t 15 -c plumbline_firewall 2>&1)
 		rc=$?
@@ -617,6 +632,12 @@ if wait_listen "$NRPE_PORT" "$NRPE_PID" 10; then
 	line=${out%%$'\n'*}
 	check "nrpe plumbline_backup_age (no ini file here): rc $rc, \"${line:0:70}...\"" \
 		'[[ ( "$rc" = 3 && "$line" == "BACKUP UNKNOWN - "*backup.ini* ) || "$rc" =~ ^[012]$ ]]'
+	# the shipped line reads /var/lib/plumbline/drill.journal: no drill job here, so one
+	# UNKNOWN line that names the journal (or, where one runs, its answer)
+	nrpe_call plumbline_restore_drill
+	line=${out%%$'\n'*}
+	check "nrpe plumbline_restore_drill (no journal here): rc $rc, \"${line:0:70}...\"" \
+		'[[ ( "$rc" = 3 && "$line" == "RESTORE DRILL UNKNOWN - "*drill.journal* ) || "$rc" =~ ^[012]$ ]]'
 else
 	notok "nrpe listens on 127.0.0.1:$NRPE_PORT"
 	sed 's/^/# /' "$N/nrpe.out" | tail -5
@@ -736,6 +757,7 @@ EOF
 	svc log_errors "plumbline_log_errors!--file $FIX/log/syslog --critical-pattern EXT4-fs --from-start --hold 1h"
 
 	svc backup_age "plumbline_backup_age!--source files --path '$FIX/backup/*.tar' --class 'full=name:full-*' --class 'incremental=name:incr-*'"
+	svc restore_drill "plumbline_restore_drill!$FIX/backup/drill.journal!--warning-age 8d --critical-age 15d"
 	[ "$NRPE_PORT" = 5666 ] && svc nrpe_mem 'plumbline_nrpe!plumbline_mem'
 } >"$G/etc/objects.cfg"
 chmod -R a+rX "$G/etc"
@@ -817,6 +839,7 @@ if [ "$n4_valid" = yes ]; then
 	nagios_service log_errors 'LOG_ERRORS CRITICAL' 2 'syslog_critical=1;'
 
 	nagios_service backup_age 'BACKUP OK - 2 backups' 0 'full_age=[0-9]+s;86400;129600' incremental_age
+	nagios_service restore_drill 'RESTORE DRILL OK - last good drill 1.0d ago' 0 'age=86[0-9]{3}s;691200;1296000;0' 'duration=1.5s'
 	if [ "$NRPE_PORT" = 5666 ]; then
 		nagios_service nrpe_mem 'MEM ' '0|1|2' used_pct
 	else

@@ -24,6 +24,7 @@ TCase *tc_backup(void);   /* test_backup.c */
 #ifdef HAVE_LIBCRYPTO
 TCase *tc_notify(void);   /* test_notify.c */
 #endif
+TCase *tc_drill(void);    /* test_drill.c */
 #endif
 #ifdef HAVE_LIBCRYPTO
 #include "pl_sha256.h"
@@ -349,6 +350,7 @@ main(void)
 #ifdef HAVE_LIBCRYPTO
 	suite_add_tcase(s, tc_notify());
 #endif
+	suite_add_tcase(s, tc_drill());
 #endif
 #ifdef HAVE_LIBCRYPTO
 	suite_add_tcase(s, tc_sha256());

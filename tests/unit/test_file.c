@@ -397,6 +397,52 @@ START_TEST(test_read_at)
 }
 END_TEST
 
+/* pl_open_beneath never follows a link; pl_remove_tree removes a read-only tree and a
+ * link in it without touching what the link names. */
+START_TEST(test_beneath_and_remove)
+{
+	char dir[] = "/tmp/pl-beneath.XXXXXX", path[512], err[256];
+	int dfd, fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	pl_snprintf(path, sizeof(path), "%s/keep", dir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	pl_snprintf(path, sizeof(path), "%s/keep/precious", dir);
+	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	pl_snprintf(path, sizeof(path), "%s/t", dir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	pl_snprintf(path, sizeof(path), "%s/t/sub", dir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	pl_snprintf(path, sizeof(path), "%s/t/sub/f", dir);
+	fd = open(path, O_WRONLY | O_CREAT, 0400);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	pl_snprintf(path, sizeof(path), "%s/t/link", dir);
+	ck_assert_int_eq(symlink("../keep", path), 0);
+	pl_snprintf(path, sizeof(path), "%s/t/sub", dir);
+	ck_assert_int_eq(chmod(path, 0500), 0);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(dfd, 0);
+	fd = pl_open_beneath(dfd, "t/sub/f", O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(pl_open_beneath(dfd, "t/link/precious", O_RDONLY), -1);
+	ck_assert_int_eq(errno, ENOTDIR);
+	ck_assert_int_eq(pl_open_beneath(dfd, "t/../keep/precious", O_RDONLY), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(pl_open_beneath(dfd, "/etc/passwd", O_RDONLY), -1);
+	ck_assert_int_eq(pl_remove_tree(dfd, "t", err, sizeof(err)), 0);
+	ck_assert_int_eq(pl_remove_tree(dfd, "t", err, sizeof(err)), 0);
+	pl_snprintf(path, sizeof(path), "%s/keep/precious", dir);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	ck_assert_int_eq(pl_remove_tree(dfd, "keep", err, sizeof(err)), 0);
+	close(dfd);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 TCase *
 tc_file(void)
 {
@@ -411,5 +457,6 @@ tc_file(void)
 	tcase_add_loop_test(tc, test_open_trusted, 0, N(trust_cases));
 	tcase_add_test(tc, test_open_trusted_refuses);
 	tcase_add_test(tc, test_read_fd);
+	tcase_add_test(tc, test_beneath_and_remove);
 	return tc;
 }

@@ -1,0 +1,336 @@
+#!/bin/bash
+# check_restore_drill against real restic and borg repositories and tar archives made
+# here, in a scratch directory (recipe: /work/shared/recipes/restic-borg.md):
+#   - drills: restic (given paths, N random files, restic check on a rotating subset
+#     kept in the state store), borg, tar (against the live files below --live-root and
+#     against a sha256sum manifest); each appends one journal line, and leaves nothing in
+#     --work-dir;
+#   - failing drills: a restic pack and a borg segment with a byte flipped (the drill
+#     fails and says why), a live file changed since the backup, a manifest that
+#     disagrees, a path the backup lacks, no room in --work-dir, no full backup;
+#   - a restore that runs past the timeout (a stand-in restic whose restore hangs with a
+#     child): killed with its process group, failure recorded, nothing left; a drill
+#     killed with SIGKILL leaves its directory, which the next drill removes;
+#   - setup failures, exit 3 and recorded: a wrong password, a missing binary, no HOME;
+#     a journal that is a symlink is never written through;
+#   - journal mode: fresh, old (WARNING, CRITICAL), failed last drill, no good drill,
+#     empty, missing, symlinked and group-writable journals, malformed lines (UNKNOWN,
+#     or counted with --skip-malformed), the trend in the long output.
+# Each case asserts the exit code, the status line and perfdata. Skipped (77) without
+# restic or borg. Everything lives in a mktemp -d directory, removed with every process
+# the test started on exit. Takes about half a minute.
+set -u
+
+. "$(dirname "$0")/../env.sh"
+plugin=$PLUGINS/check_restore_drill
+RESTIC=/usr/bin/restic
+BORG=/usr/bin/borg
+
+[ -x "$plugin" ] || { echo "SKIP: no $plugin (json-c or libcrypto missing at configure time?)"; exit 77; }
+for t in "$RESTIC" "$BORG"; do
+	[ -x "$t" ] || { echo "SKIP: no $t (tests/run-all.sh installs restic and borgbackup)"; exit 77; }
+done
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/pl-drill.XXXXXX") || exit 99
+pids=""
+cleanup() {
+	for p in $pids; do
+		kill -KILL -- "-$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	chmod -R u+rwx "$W" 2>/dev/null
+	rm -rf "$W"
+}
+trap cleanup EXIT
+
+passed=0
+failed=0
+ok() { echo "ok - $1"; passed=$((passed + 1)); }
+notok() { echo "not ok - $1"; failed=$((failed + 1)); }
+
+J=$W/journal
+WD=$W/work
+# run ARGS...: the plugin as an engine or cron would (HOME kept, nothing else), into
+# $out/$rc.
+run() {
+	out=$(env -i HOME="$W/home" PLUMBLINE_NOW="$NOW_TEXT" PLUMBLINE_STATE_DIR="$W/state" \
+		"$plugin" -t 30 "$@" 2>&1)
+	rc=$?
+}
+expect() {
+	name=$1
+	want=$2
+	shift 2
+	if [ "$rc" != "$want" ]; then
+		notok "$name: exit $rc, want $want: $(printf '%s' "$out" | head -n 3)"
+		return
+	fi
+	for p in "$@"; do
+		if ! printf '%s\n' "$out" | grep -Eq -- "$p"; then
+			notok "$name: no /$p/ in: $(printf '%s' "$out" | head -n 4)"
+			return
+		fi
+	done
+	ok "$name"
+}
+refute() {
+	if printf '%s\n' "$out" | grep -Eq -- "$2"; then
+		notok "$1: /$2/ in: $(printf '%s' "$out" | head -n 3)"
+	else
+		ok "$1"
+	fi
+}
+# check NAME COMMAND...: a condition, as a case.
+check() {
+	name=$1
+	shift
+	if "$@"; then ok "$name"; else notok "$name"; fi
+}
+# The work directory holds the lock and nothing else after a drill.
+clean_work() { [ -z "$(ls -A "$WD" 2>/dev/null | grep -vx drill.lock)" ]; }
+# The last journal line.
+last_line() { tail -n 1 "$J"; }
+
+mkdir -p "$W/home" "$W/data/sub" "$W/state"
+echo alpha >"$W/data/a"
+head -c 300000 /dev/urandom >"$W/data/sub/b"
+for i in 1 2 3 4 5 6; do echo "file $i" >"$W/data/sub/f$i"; done
+printf 'drill-pass\n' >"$W/pw"
+printf 'wrong-pass\n' >"$W/badpw"
+chmod 600 "$W/pw" "$W/badpw"
+NOW=$(date -u +%s)
+NOW_TEXT=$(date -u -d "@$NOW" +%Y-%m-%dT%H:%M:%SZ)
+ago() { date -u -d "@$((NOW - $1))" +%Y-%m-%dT%H:%M:%SZ; }
+
+########## restic
+R=$W/restic
+export RESTIC_PASSWORD_FILE=$W/pw RESTIC_CACHE_DIR=$W/cache
+"$RESTIC" -r "$R" -q init >/dev/null
+"$RESTIC" -r "$R" -q backup --host web1 --tag full "$W/data" >/dev/null
+"$RESTIC" -r "$R" -q backup --host web1 --tag incremental "$W/data/a" >/dev/null
+RA=(--mode drill --journal "$J" --work-dir "$WD" --source restic --repo "$R" --password-file "$W/pw" --cache-dir "$W/cache")
+
+run "${RA[@]}" --sample-path "$W/data/a" --sample-path "$W/data/sub/b"
+expect "restic: a drill of two given files" 0 '^RESTORE DRILL OK - last good drill 0s ago, 1 drill recorded \|' \
+	"age=0s;2592000;3888000;0 " "bytes=300006B;;;0 " "files_verified=2;;;0 files_failed=0;;;0" \
+	"throughput=[0-9]+;;;0 " "duration=[0-9.]+s;;;0 " "drill of [0-9a-f]{8}: 2 files restored and verified"
+check "restic: the journal has one line, ok, with the figures" \
+	grep -Eq '^\{"time":"[^"]+","result":"ok","source":"restic","backup":"[0-9a-f]{8}","files_restored":2,"bytes_restored":300006,"files_verified":2,"files_failed":0,"duration":[0-9.]+,"who":"[^"]+"\}$' "$J"
+check "restic: nothing left in the work directory" clean_work
+check "restic: the work directory is private (0700)" [ "$(stat -c %a "$WD")" = 700 ]
+run "${RA[@]}" --sample 5 --check-subsets 3
+expect "restic: 5 random files and restic check on subset 1/3" 0 'files_verified=5;;;0' \
+	"restic check read-data-subset=1/3: no errors" "2 drills recorded"
+run "${RA[@]}" --sample 3 --check-subsets 3
+expect "restic: the next drill checks the next subset (state store)" 0 "read-data-subset=2/3: no errors"
+run "${RA[@]}" --sample-path "$W/data/sub"
+expect "restic: a directory of the backup: every file below it" 0 "files_verified=7;;;0"
+run "${RA[@]}" --sample-path "$W/nothere"
+expect "restic: a path the backup lacks fails the drill" 2 \
+	"^RESTORE DRILL CRITICAL - drill failed: .*nothere is not in the backup"
+check "restic: a failed drill is recorded as failed" sh -c "tail -n 1 '$J' | grep -q '\"result\":\"failed\"'"
+run "${RA[@]}" --full tag:monthly
+expect "restic: no full backup of the rule" 2 "drill failed: no full backup \(tag:monthly\)"
+run "${RA[@]}" --sample 2 --min-free 1000TB
+expect "restic: no room in the work directory: nothing restored" 2 "drill failed: not enough room in .*work: .* free"
+check "restic: nothing left after the refusal" clean_work
+
+# A live file changed since the backup.
+cp -p "$W/data/a" "$W/a.orig"
+echo changed >"$W/data/a"
+run "${RA[@]}" --sample-path "$W/data/a"
+expect "restic: a restored file that differs from the live one fails the drill" 2 \
+	"drill failed: 1 of 1 file not verified: .*data/a differs from the live file \(SHA-256 " \
+	"files_failed=1;;;0"
+cp -p "$W/a.orig" "$W/data/a"
+
+# Setup failures: UNKNOWN, and recorded.
+run --mode drill --journal "$J" --work-dir "$WD" --source restic --repo "$R" --password-file "$W/badpw" --cache-dir "$W/cache"
+expect "restic: wrong password" 3 "^RESTORE DRILL UNKNOWN - drill failed: wrong password for .*restic \(Fatal: wrong password or no key found\): check --password-file \(recorded in "
+check "restic: the wrong password is recorded as a failed drill" sh -c "tail -n 1 '$J' | grep -q 'wrong password'"
+run "${RA[@]}" --restic /nonexistent/restic
+expect "restic: missing binary" 3 "^RESTORE DRILL UNKNOWN - drill failed: cannot run /nonexistent/restic: No such file or directory"
+out=$(env -i PLUMBLINE_NOW="$NOW_TEXT" "$plugin" --mode drill --journal "$J" --work-dir "$WD" --source restic --repo "$R" --password-file "$W/pw" 2>&1)
+rc=$?
+expect "restic: no HOME and no --cache-dir" 3 \
+	"^RESTORE DRILL UNKNOWN - drill failed: no HOME in the environment and no --cache-dir: restic keeps its cache below HOME; set HOME or give --cache-dir DIR \(or pass --no-cache\)"
+refute "the password is never in the output" "drill-pass"
+check "the password is never in the journal" sh -c "! grep -q drill-pass '$J'"
+
+# A restore that hangs past the deadline: a stand-in restic that runs the real one
+# except for restore, which starts a child and waits. The group is killed, the failure
+# recorded, the directory removed.
+cat >"$W/slow-restic" <<EOF
+#!/bin/sh
+if [ "\$1" = restore ]; then
+	sleep 97.25 &
+	sleep 97.25
+	exit 0
+fi
+exec $RESTIC "\$@"
+EOF
+chmod 755 "$W/slow-restic"
+t0=$(date +%s)
+run "${RA[@]}" --restic "$W/slow-restic" -t 4
+t1=$(date +%s)
+expect "restic: a restore past the deadline is killed and the failure recorded" 3 \
+	"^RESTORE DRILL UNKNOWN - drill failed: timed out after [0-9.]+s waiting for $W/slow-restic restore .*; killed, nothing kept \(recorded in "
+check "restic: the timed-out drill answered within its timeout" [ $((t1 - t0)) -le 5 ]
+check "restic: the timed-out restore's children are gone" sh -c "! pgrep -f 'sleep 97[.]25' >/dev/null"
+check "restic: nothing left after the timeout" clean_work
+check "restic: the timeout is in the journal" sh -c "tail -n 1 '$J' | grep -q '\"result\":\"failed\".*timed out'"
+
+# A drill killed outright (SIGKILL) leaves its directory; the next one removes it.
+setsid env -i HOME="$W/home" PLUMBLINE_NOW="$NOW_TEXT" "$plugin" -t 60 "${RA[@]}" --restic "$W/slow-restic" >/dev/null 2>&1 &
+kpid=$!
+pids="$pids $kpid"
+for _ in $(seq 100); do
+	ls "$WD" 2>/dev/null | grep -q '^restore-' && pgrep -f 'sleep 97[.]25' >/dev/null && break
+	sleep 0.1
+done
+check "a drill in progress has its own directory" sh -c "ls '$WD' | grep -q '^restore-'"
+{ kill -KILL "$kpid"; wait "$kpid"; } 2>/dev/null
+for p in $(pgrep -f 'sleep 97[.]25'); do kill -KILL "$p" 2>/dev/null; done
+for p in $(pgrep -f "$W/slow-restic"); do kill -KILL "$p" 2>/dev/null; done
+run "${RA[@]}" --sample 1
+expect "the next drill removes what the killed one left" 0 \
+	"removed 1 directory an earlier, interrupted drill left in .*work"
+check "nothing left after the next drill" clean_work
+
+# A corrupt pack: a byte flipped in the largest pack (the data of sub/b).
+cp -a "$R" "$W/restic-bad"
+pack=$(find "$W/restic-bad/data" -type f -printf '%s %p\n' | sort -n | tail -n 1 | cut -d' ' -f2)
+size=$(stat -c %s "$pack")
+chmod u+w "$pack"
+printf '\x5a' | dd of="$pack" bs=1 seek=$((size / 2)) conv=notrunc status=none
+run --mode drill --journal "$J" --work-dir "$WD" --source restic --repo "$W/restic-bad" --password-file "$W/pw" --cache-dir "$W/cache-bad" --sample-path "$W/data/sub/b"
+expect "restic: a corrupt pack fails the drill and says why" 2 "^RESTORE DRILL CRITICAL - drill failed: " \
+	"restore exited with status|not verified|ciphertext|verification"
+check "restic: nothing left after the corrupt restore" clean_work
+# restic check over two drills reads every pack once: one of the two subsets holds it.
+both=""
+for k in 1 2; do
+	run --mode drill --journal "$J" --work-dir "$WD" --source restic --repo "$W/restic-bad" --password-file "$W/pw" --cache-dir "$W/cache-bad" --sample-path "$W/data/a" --check-subsets 2
+	both="$both$rc $(printf '%s' "$out" | head -n 1)
+"
+done
+out=$both
+rc=$(printf '%s' "$both" | grep -c '^2 ')
+expect "restic: restic check of the rotating subsets finds the corrupt pack in one drill" 1 \
+	"^2 RESTORE DRILL CRITICAL - drill failed: /usr/bin/restic check --read-data-subset=[12]/2 exited with status 1: Pack ID does not match" \
+	"^0 RESTORE DRILL OK"
+
+# The journal is never written through a symlink.
+ln -s "$W/elsewhere" "$W/journal-link"
+run "${RA[@]}" --journal "$W/journal-link" --sample 1
+expect "a symlinked journal is not written" 3 "^RESTORE DRILL UNKNOWN - drill succeeded, but not recorded: .*symbolic link"
+check "nothing written where the link points" [ ! -e "$W/elsewhere" ]
+
+########## borg
+B=$W/borg
+export BORG_PASSPHRASE=drill-pass BORG_BASE_DIR=$W/borg-home
+"$BORG" init -e repokey "$B" >/dev/null 2>&1
+(cd / && "$BORG" create "$B::web1-full-1" "$W/data" && "$BORG" create "$B::web1-incr-1" "$W/data/a") >/dev/null 2>&1
+unset BORG_PASSPHRASE
+BA=(--mode drill --journal "$J" --work-dir "$WD" --source borg --repo "$B" --password-file "$W/pw" --cache-dir "$W/borg-home")
+run "${BA[@]}" --sample 4
+expect "borg: a drill of 4 random files of the newest full archive" 0 "files_verified=4;;;0" \
+	"drill of web1-full-1: 4 files restored"
+check "borg: nothing left" clean_work
+run "${BA[@]}" --password-file "$W/badpw"
+expect "borg: wrong passphrase" 3 "^RESTORE DRILL UNKNOWN - drill failed: wrong password for .*borg \(passphrase supplied in BORG_PASSPHRASE"
+run "${BA[@]}" --borg /nonexistent/borg
+expect "borg: missing binary" 3 "^RESTORE DRILL UNKNOWN - drill failed: cannot run /nonexistent/borg"
+out=$(env -i PLUMBLINE_NOW="$NOW_TEXT" "$plugin" --mode drill --journal "$J" --work-dir "$WD" --source borg --repo "$B" --password-file "$W/pw" 2>&1)
+rc=$?
+expect "borg: no HOME and no --cache-dir" 3 "drill failed: no HOME in the environment and no --cache-dir: borg keeps its cache, keys and security data below HOME"
+cp -a "$B" "$W/borg-bad"
+seg=$(find "$W/borg-bad/data" -type f -printf '%s %p\n' | sort -n | tail -n 1 | cut -d' ' -f2)
+size=$(stat -c %s "$seg")
+printf '\x5a' | dd of="$seg" bs=1 seek=$((size / 2)) conv=notrunc status=none
+run "${BA[@]}" --repo "$W/borg-bad" --sample-path "$W/data/sub/b" --cache-dir "$W/borg-home-bad"
+expect "borg: a corrupt segment fails the drill and says why" 2 "^RESTORE DRILL CRITICAL - drill failed: " \
+	"borg (list|extract) exited with status|integrity|checksum|not verified"
+check "borg: nothing left after the corrupt restore" clean_work
+
+########## tar
+T=$W/tar
+mkdir -p "$T"
+(cd "$W" && tar -cf "$T/full-1.tar" data && tar -czf "$T/full-2.tar.gz" data)
+touch -d "@$((NOW - 86400))" "$T/full-1.tar"
+(cd "$W" && sha256sum data/a data/sub/b data/sub/f1) >"$W/manifest"
+TA=(--mode drill --journal "$J" --work-dir "$WD" --source tar --archive "$T/full-*")
+run "${TA[@]}" --live-root "$W" --sample 3
+expect "tar: the newest archive (gzip), against the live files" 0 "files_verified=3;;;0" \
+	"drill of $T/full-2.tar.gz"
+run "${TA[@]}" --sample-path data/a --sample-path data/sub/b --manifest "$W/manifest"
+expect "tar: given paths against a manifest" 0 "files_verified=2;;;0"
+sed -i 's/^./0/' "$W/manifest"
+run "${TA[@]}" --sample-path data/a --manifest "$W/manifest"
+expect "tar: a manifest that disagrees fails the drill" 2 "data/a differs from the manifest"
+run "${TA[@]}" --sample-path data/sub/f2 --manifest "$W/manifest"
+expect "tar: a file the manifest lacks is not verified" 2 "data/sub/f2 is not in the manifest"
+run "${TA[@]}" --archive "$T/none-*"
+expect "tar: no archive" 2 "drill failed: no tar archive matches --archive"
+check "tar: nothing left" clean_work
+
+########## journal mode
+JM=$W/jm
+printf '{"time":"%s","result":"ok","files_restored":20,"bytes_restored":10485760,"files_verified":20,"files_failed":0,"duration":10.0,"who":"root@web1"}\n' "$(ago 2592000)" >"$JM"
+printf '{"time":"%s","result":"ok","files_restored":20,"bytes_restored":10485760,"files_verified":20,"files_failed":0,"duration":11.0,"who":"root@web1"}\n' "$(ago 1296000)" >>"$JM"
+printf '{"time":"%s","result":"ok","files_restored":20,"bytes_restored":20971520,"files_verified":20,"files_failed":0,"duration":20.0,"who":"root@web1"}\n' "$(ago 86400)" >>"$JM"
+run --journal "$JM"
+expect "journal: a fresh good drill" 0 '^RESTORE DRILL OK - last good drill 1.0d ago, 3 drills recorded \| age=86400s;2592000;3888000;0 duration=20s;;;0 bytes=20971520B;;;0 throughput=1048576;;;0 files_verified=20;;;0 files_failed=0;;;0$' \
+	"recent drills, oldest first:" "the newest restore took 20.0s, 1.90 times the median of the 2 successful drills before \(10.5s\)"
+run --journal "$JM" --recent 2
+expect "journal: --recent keeps the trend short" 0 "recent drills"
+refute "journal: --recent 2 shows two" "$(ago 2592000)"
+NOW_TEXT=$(date -u -d "@$((NOW + 35 * 86400))" +%Y-%m-%dT%H:%M:%SZ)
+run --journal "$JM"
+expect "journal: the last good drill 36 days old is WARNING" 1 '^RESTORE DRILL WARNING - age 3110400s \(warning over 2592000s\)'
+NOW_TEXT=$(date -u -d "@$((NOW + 50 * 86400))" +%Y-%m-%dT%H:%M:%SZ)
+run --journal "$JM"
+expect "journal: 51 days old is CRITICAL" 2 '^RESTORE DRILL CRITICAL - age 4406400s \(critical over 3888000s\)'
+run --journal "$JM" --warning-age 60d --critical-age 90d
+expect "journal: --warning-age and --critical-age" 0 "age=4406400s;5184000;7776000;0"
+NOW_TEXT=$(date -u -d "@$NOW" +%Y-%m-%dT%H:%M:%SZ)
+printf '{"time":"%s","result":"failed","duration":3.5,"who":"cron","message":"restic restore exited with status 1"}\n' "$(ago 600)" >>"$JM"
+run --journal "$JM"
+expect "journal: a failed last drill is CRITICAL with its reason" 2 \
+	"^RESTORE DRILL CRITICAL - last drill failed at $(ago 600): restic restore exited with status 1" "age=86400s"
+printf '{"time":"%s","result":"failed"}\n' "$(ago 600)" >"$W/jfail"
+run --journal "$W/jfail"
+expect "journal: no successful drill at all is CRITICAL" 2 "no successful drill recorded in .*jfail \(1 drill, 1 failed\)"
+refute "journal: no age perfdata without a good drill, never U" "age=|=U"
+: >"$W/jempty"
+run --journal "$W/jempty"
+expect "journal: an empty journal" 2 "no successful drill recorded .*\(0 drills, 0 failed\)"
+run --journal "$W/jnone"
+expect "journal: a missing journal is UNKNOWN" 3 "^RESTORE DRILL UNKNOWN - cannot read .*jnone: No such file or directory \(--journal\): no drill recorded there yet, or a wrong path"
+ln -s "$JM" "$W/jlink"
+run --journal "$W/jlink"
+expect "journal: a symlinked journal is UNKNOWN" 3 "^RESTORE DRILL UNKNOWN - .*jlink is a symbolic link; name the file itself"
+cp "$JM" "$W/jopen"
+chmod 666 "$W/jopen"
+run --journal "$W/jopen"
+expect "journal: a journal others may write is UNKNOWN" 3 "^RESTORE DRILL UNKNOWN - .*jopen is writable by group or others"
+run --journal "$W"
+expect "journal: a directory is UNKNOWN" 3 "^RESTORE DRILL UNKNOWN - "
+head -n 3 "$JM" >"$W/jbad"
+echo 'not json' >>"$W/jbad"
+printf '{"time":"%s","result":"maybe"}\n' "$(ago 60)" >>"$W/jbad"
+run --journal "$W/jbad"
+expect "journal: malformed lines are UNKNOWN, naming the first" 3 \
+	"^RESTORE DRILL UNKNOWN - journal .*jbad line 4: not JSON: .* \(2 malformed lines; repair or remove them, or pass --skip-malformed\)" \
+	"age=86400s"
+run --journal "$W/jbad" --skip-malformed
+expect "journal: --skip-malformed counts them" 0 "^RESTORE DRILL OK" "2 malformed journal lines left out \(the first, line 4: "
+run --journal "$J"
+expect "journal: the drills of this test, judged" 2 "drills recorded" "recent drills, oldest first:"
+run --journal "$JM" --source restic
+expect "journal: --source without --mode drill is a usage error" 3 "^RESTORE DRILL UNKNOWN - --source is for --mode drill"
+run --mode drill --journal "$J" --source restic --repo "$R"
+expect "drill: restic without a password is a usage error" 3 "needs its password"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
