@@ -27,10 +27,12 @@
 #include "pl_num.h"
 #include "pl_notify_send.h"
 #include "pl_opt.h"
+#include "pl_secret.h"
 #include "pl_timeout.h"
 
 #define PROG "plumbline-notify"
 #define DEFAULT_JOURNAL "/var/lib/plumbline/notify.jsonl"
+#define DEFAULT_SECRETS "/etc/plumbline/notify"
 
 enum link_style { LINK_ICINGADB, LINK_MONITORING, LINK_NAGIOS };
 
@@ -45,7 +47,8 @@ struct cfg {
 	const char *cacert, *smtp_url, *smtp_user, *from;
 	struct pl_strlist to;
 	bool starttls, text, dry_run, no_journal, help, version;
-	const char *journal;
+	const char *journal, *secrets_dir;
+	char *owned[3];      /* secrets read from --secrets-dir (zeroed and freed at the end) */
 	double timeout, attempt_timeout;
 	int retries, verbose;
 };
@@ -93,6 +96,11 @@ static const struct pl_option options[] = {
 	  "PLUMBLINE_NOTIFY_SECRET", S(secret),
 	  .help = "The signing secret: DingTalk's (SEC...) and Feishu's signature check; for the "
 		  "webhook, the key of an HMAC-SHA256 over the body (X-Plumbline-Signature)." },
+	{ .name = "secrets-dir", .type = PL_OPT_STRING, .arg = "DIR", S(secrets_dir),
+	  .help = "Where the secrets not given otherwise are read from, each a file of mode "
+		  "600: CHANNEL.url (the URL), CHANNEL.secret (the signing secret, when the file "
+		  "exists) and smtp.password (with --smtp-user, when it exists). Default "
+		  DEFAULT_SECRETS "." },
 	{ .name = "type", .type = PL_OPT_STRING, .arg = "TYPE", S(type),
 	  .help = "Notification type: PROBLEM, RECOVERY, ACKNOWLEDGEMENT, ESCALATION, CUSTOM, "
 		  "DOWNTIMESTART, DOWNTIMEEND, DOWNTIMECANCELLED (DOWNTIMEREMOVED), "
@@ -840,6 +848,37 @@ send_mail(const struct cfg *c, const struct pl_notify_msg *m, char **to, size_t 
 
 /* ------------------------------------------------------------------ main */
 
+/* The secret in DIR/NAME into *out (owned by c), when the file is there: 0 (also when it
+ * is not there and !required), or a usage error. */
+static void
+secret_from_dir(struct cfg *c, const char *name, const char **out, int slot, bool required,
+		const char *what)
+{
+	char path[4096], err[1024];
+	struct stat st;
+	char *buf;
+
+	if (pl_snprintf(path, sizeof(path), "%s/%s", c->secrets_dir, name) >= (int)sizeof(path))
+		usage_die("--secrets-dir is too long");
+	if (lstat(path, &st) != 0 && errno == ENOENT) {
+		if (required)
+			usage_die("--channel %s needs %s: %s (mode 600), --%s-file FILE or $%s",
+				  pl_notify_channel_name(c->channel), what, path,
+				  slot == 0 ? "url" : "secret",
+				  slot == 0 ? "PLUMBLINE_NOTIFY_URL" : "PLUMBLINE_NOTIFY_SECRET");
+		return;
+	}
+	buf = malloc(PL_SECRET_MAX + 1);
+	if (buf == NULL)
+		usage_die("out of memory");
+	if (pl_secret_read(path, buf, PL_SECRET_MAX + 1, err, sizeof(err)) < 0) {
+		free(buf);
+		usage_die("%s", err);
+	}
+	c->owned[slot] = buf;
+	*out = buf;
+}
+
 static void
 check_config(struct cfg *c)
 {
@@ -854,6 +893,8 @@ check_config(struct cfg *c)
 			usage_die("--smtp-url must start with smtp:// or smtps://");
 		if (c->from == NULL || !pl_notify_address_ok(c->from))
 			usage_die("--channel mail needs --from, a plain address user@domain");
+		if (c->smtp_user != NULL && c->smtp_password == NULL)
+			secret_from_dir(c, "smtp.password", &c->smtp_password, 2, false, NULL);
 		if (c->smtp_password != NULL && c->smtp_user == NULL)
 			usage_die("an SMTP password was given without --smtp-user");
 		if (c->smtp_user != NULL && strncmp(c->smtp_url, "smtps://", 8) != 0 &&
@@ -862,9 +903,19 @@ check_config(struct cfg *c)
 				  "smtps://");
 		return;
 	}
-	if (c->url == NULL)
-		usage_die("--channel %s needs the webhook URL: --url-file FILE (mode 600) or "
-			  "$PLUMBLINE_NOTIFY_URL", pl_notify_channel_name(c->channel));
+	{
+		char name[64];
+
+		if (c->url == NULL) {
+			pl_snprintf(name, sizeof(name), "%s.url", pl_notify_channel_name(c->channel));
+			secret_from_dir(c, name, &c->url, 0, true, "the webhook URL");
+		}
+		if (c->secret == NULL && c->channel != PL_NC_WECOM && c->channel != PL_NC_SLACK) {
+			pl_snprintf(name, sizeof(name), "%s.secret",
+				    pl_notify_channel_name(c->channel));
+			secret_from_dir(c, name, &c->secret, 1, false, NULL);
+		}
+	}
 	if (strncmp(c->url, "https://", 8) != 0 && strncmp(c->url, "http://", 7) != 0)
 		usage_die("the webhook URL must start with https:// (or http://)");
 }
@@ -874,7 +925,8 @@ main(int argc, char **argv)
 {
 	struct cfg c = {
 		.timeout = 30, .attempt_timeout = 10, .retries = 3,
-		.journal = DEFAULT_JOURNAL, .link_style = LINK_ICINGADB,
+		.journal = DEFAULT_JOURNAL, .secrets_dir = DEFAULT_SECRETS,
+		.link_style = LINK_ICINGADB,
 	};
 	struct pl_opt_table table = { options, &c };
 	struct pl_opt_parser p;
@@ -981,6 +1033,11 @@ main(int argc, char **argv)
 	pl_buf_free(&line);
 	pl_buf_free(&rcpt);
 	pl_buf_free(&title);
+	for (size_t i = 0; i < sizeof(c.owned) / sizeof(c.owned[0]); i++)
+		if (c.owned[i] != NULL) {
+			explicit_bzero(c.owned[i], PL_SECRET_MAX + 1);
+			free(c.owned[i]);
+		}
 	pl_opt_free(&p);
 	return status;
 }

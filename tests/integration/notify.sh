@@ -313,6 +313,15 @@ rc=$?
 line=$out
 check "icinga 2: the PLUMBLINE_* variables (URL too) make a host notification" \
 	'[ $rc = 0 ] && py_last "r[\"body\"][\"notification\"][\"host\"] == \"h2\" and r[\"body\"][\"notification\"][\"service\"] is None and r[\"body\"][\"notification\"][\"type\"] == \"DOWNTIMECANCELLED\""'
+mkdir -p "$WORK/sdir"
+secret_file sdir/dingtalk.url "$B/dingtalk/robot/send?access_token=$TOKEN"
+secret_file sdir/dingtalk.secret "$SECRET"
+run --channel dingtalk --secrets-dir "$WORK/sdir" "${COMMON[@]}" --output x
+check "--secrets-dir: CHANNEL.url and CHANNEL.secret read from it, signed" \
+	'[ $rc = 0 ] && py_last "r[\"verdict\"] == \"ok\""'
+run --channel wecom --secrets-dir "$WORK/sdir" "${COMMON[@]}" --output x
+check "no URL anywhere: a usage error naming the file looked for and the other ways" \
+	'[ $rc = 3 ] && [[ $line == *"needs the webhook URL: $WORK/sdir/wecom.url (mode 600), --url-file FILE or \$PLUMBLINE_NOTIFY_URL"* ]]'
 run --channel webhook --url-file "$WORK/url" --host h
 check "no notification type: a usage error naming where it comes from" \
 	'[ $rc = 3 ] && [[ $line == *"--type"*"NAGIOS_NOTIFICATIONTYPE"* ]]'
@@ -448,6 +457,159 @@ print(" ".join(k + "=" + repr(n.get(k)) for k in want if n.get(k) != want[k]))')
 	fi
 else
 	echo "# icinga 2 case skipped (needs icinga2 and root)"
+fi
+
+# ---------------------------------------------------------------- a real Nagios 4
+# contrib/nagios/notify.cfg in a real Nagios Core 4 (started as root, it runs as nagios):
+# nagios4 -v accepts it, and a service CRITICAL at its first check notifies its contact
+# through plumbline-notify-service-webhook, with the notification in the NAGIOS_*
+# environment macros (enable_environment_macros=1), the secrets' directory and the journal
+# given in $USER3$ as resource.cfg would. The environment macros carry the output whole:
+# illegal_macro_output_chars (set here as Debian's nagios.cfg has it) strips $ and quotes
+# from macros on a command line, not from NAGIOS_SERVICEOUTPUT.
+if command -v nagios4 >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && id nagios >/dev/null 2>&1; then
+	N=$WORK/n4
+	mkdir -p "$N"/etc "$N"/bin "$N"/var/rw "$N"/var/spool/checkresults "$N"/log
+	chmod 711 "$WORK"
+	cp "$PROG" "$N/bin/plumbline-notify"
+	cp "$top_srcdir/contrib/nagios/notify.cfg" "$N/etc/notify.cfg"
+	printf '#!/bin/sh\necho "DISK CRITICAL - / 97%% used \\"q\\" \\$x"\necho "long line"\nexit 2\n' >"$N/bin/check_crit"
+	chmod 755 "$N/bin/check_crit" "$N/bin/plumbline-notify"
+	mkdir -p "$N/secrets"
+	printf '%s\n' "$B/webhook/nagios" >"$N/secrets/webhook.url"
+	chmod 600 "$N/secrets/webhook.url"
+	chown -R nagios:nagios "$N"
+	chmod 755 "$N" "$N/etc" "$N/bin"
+	cat >"$N/etc/resource.cfg" <<EOF
+\$USER1\$=$N/bin
+\$USER3\$=--secrets-dir $N/secrets --journal $N/var/journal.jsonl --link-base https://mon.example/nagios4 --link-style nagios
+EOF
+	cat >"$N/etc/nagios.cfg" <<EOF
+log_file=$N/log/nagios.log
+cfg_file=$N/etc/objects.cfg
+cfg_file=$N/etc/notify.cfg
+resource_file=$N/etc/resource.cfg
+object_cache_file=$N/var/objects.cache
+precached_object_file=$N/var/objects.precache
+status_file=$N/var/status.dat
+nagios_user=nagios
+nagios_group=nagios
+check_external_commands=0
+command_file=$N/var/rw/nagios.cmd
+query_socket=$N/var/rw/nagios.qh
+lock_file=$N/var/nagios.lock
+temp_file=$N/var/nagios.tmp
+temp_path=$N/var
+check_result_path=$N/var/spool/checkresults
+check_result_reaper_frequency=1
+retain_state_information=0
+state_retention_file=$N/var/retention.dat
+use_syslog=0
+check_for_updates=0
+interval_length=1
+service_inter_check_delay_method=n
+host_inter_check_delay_method=n
+max_service_check_spread=1
+max_host_check_spread=1
+enable_notifications=1
+enable_environment_macros=1
+enable_event_handlers=0
+process_performance_data=0
+illegal_macro_output_chars=\`~\$&|'"<>
+EOF
+	cat >"$N/etc/objects.cfg" <<EOF
+define timeperiod {
+	timeperiod_name	24x7
+	alias	always
+	sunday	00:00-24:00
+	monday	00:00-24:00
+	tuesday	00:00-24:00
+	wednesday	00:00-24:00
+	thursday	00:00-24:00
+	friday	00:00-24:00
+	saturday	00:00-24:00
+}
+define command {
+	command_name	check-up
+	command_line	/bin/true
+}
+define command {
+	command_name	check-crit
+	command_line	\$USER1\$/check_crit
+}
+define contact {
+	contact_name	ops
+	email	ops@example.com
+	host_notification_period	24x7
+	service_notification_period	24x7
+	host_notification_options	d,r
+	service_notification_options	w,c,r
+	host_notification_commands	plumbline-notify-host-webhook
+	service_notification_commands	plumbline-notify-service-webhook
+}
+define host {
+	host_name	web1
+	address	192.0.2.7
+	check_command	check-up
+	max_check_attempts	1
+	check_interval	2
+	check_period	24x7
+	contacts	ops
+	notification_period	24x7
+	notification_interval	0
+}
+define service {
+	host_name	web1
+	service_description	disk
+	check_command	check-crit
+	max_check_attempts	1
+	check_interval	1
+	retry_interval	1
+	check_period	24x7
+	contacts	ops
+	notification_period	24x7
+	notification_interval	0
+}
+EOF
+	nagios4 -v "$N/etc/nagios.cfg" >"$N/verify.out" 2>&1
+	n4w=$(sed -n 's/^Total Warnings: *//p' "$N/verify.out")
+	n4e=$(sed -n 's/^Total Errors: *//p' "$N/verify.out")
+	if [ "$n4e" = 0 ] && [ "$n4w" = 0 ]; then
+		ok "nagios 4: nagios4 -v accepts contrib/nagios/notify.cfg (0 warnings, 0 errors)"
+		setsid nagios4 "$N/etc/nagios.cfg" >"$N/daemon.out" 2>&1 </dev/null &
+		N4_PID=$!
+		for _ in $(seq 300); do
+			grep -q '"path": "/webhook/nagios"' "$WORK/http.jsonl" 2>/dev/null &&
+				[ -s "$N/var/journal.jsonl" ] && break
+			sleep 0.1
+		done
+		kill -TERM "$N4_PID" 2>/dev/null
+		for _ in $(seq 50); do kill -0 "$N4_PID" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL -- "-$N4_PID" 2>/dev/null
+		wait "$N4_PID" 2>/dev/null
+		rec=$(grep '"path": "/webhook/nagios"' "$WORK/http.jsonl" | head -n 1)
+		n4check=$(printf '%s' "$rec" | python3 -c '
+import json, sys
+t = sys.stdin.read()
+if not t:
+    print("no notification arrived"); sys.exit()
+n = json.loads(t)["body"]["notification"]
+want = {"type": "PROBLEM", "host": "web1", "service": "disk", "state": "CRITICAL",
+        "address": "192.0.2.7", "number": 1,
+        "output": "DISK CRITICAL - / 97% used \"q\" $x\nlong line",
+        "link": "https://mon.example/nagios4/cgi-bin/extinfo.cgi?type=2&host=web1&service=disk"}
+print(" ".join(k + "=" + repr(n.get(k)) for k in want if n.get(k) != want[k]))')
+		check "nagios 4: a HARD CRITICAL notified the contact through plumbline-notify-service-webhook, from the environment macros${n4check:+ ($n4check)}" \
+			'[ -z "$n4check" ]'
+		jl=$(head -n 1 "$N/var/journal.jsonl" 2>/dev/null)
+		check "nagios 4: the journal line (written as nagios) names the engine and the contact" \
+			'[[ $jl == *"\"engine\":\"nagios\",\"user\":\"ops\""* ]] && [[ $jl == *"\"result\":\"sent\""* ]]'
+	else
+		notok "nagios 4: nagios4 -v accepts contrib/nagios/notify.cfg ($n4w warnings, $n4e errors)"
+		grep -E "Warning|Error" "$N/verify.out" | head -n 10 | sed 's/^/#   /'
+	fi
+else
+	echo "# nagios 4 case skipped (needs nagios4, root and a nagios user)"
 fi
 
 echo "$passed passed, $failed failed"
