@@ -1,8 +1,10 @@
 /* check_process: how many processes match a selection, in which states, and what each
  * of them uses (memory, CPU, threads, file descriptors), from /proc; never forks ps.
  *
- * Each process's stat is read; the other files (exe, cmdline, status, cgroup, fd) only
- * when the selection or the output needs them, and for a match only. CPU % of a process
+ * Each process's stat is read, unless one fstatat of /proc/PID already rules it out
+ * (another user's, with --user; not the pidfile's); the other files (exe, cmdline,
+ * cgroup, fd) only when the selection or the output needs them, the exe of a match only
+ * to leave out other runs of this check; status only in a fixture tree. CPU % of a process
  * is the change of its tick counters since the last run, kept in the state store under
  * its pid and start time (a pid reused by another program is another process). */
 #include "config.h"
@@ -45,7 +47,6 @@ struct proc_config {
 	bool kthreads;
 	uid_t uids[MAX_RULES];       /* --user, resolved */
 	size_t nuids;
-	bool root_wanted;            /* uid 0 among them */
 };
 
 static int opt_cmdline(void *, const struct pl_option *, const char *, char *, size_t);
@@ -132,6 +133,11 @@ opt_cmdline(void *base, const struct pl_option *o, const char *v, char *err, siz
 	struct proc_config *cfg = base;
 	int rc;
 
+	if (v[0] == '\0') {
+		pl_snprintf(err, errlen, "an empty value (an empty expression would match every "
+			    "process: leave --cmdline out to count them all)");
+		return -1;
+	}
 	if (cfg->has_re)
 		regfree(&cfg->re);
 	cfg->has_re = false;
@@ -160,7 +166,6 @@ opt_user(void *base, const struct pl_option *o, const char *v, char *err, size_t
 		return -1;
 	}
 	if (pl_parse_u64(v, UINT32_MAX - 1, &uid) == 0) {
-		cfg->root_wanted |= uid == 0;
 		cfg->uids[cfg->nuids++] = (uid_t)uid;
 		return 0;
 	}
@@ -169,7 +174,6 @@ opt_user(void *base, const struct pl_option *o, const char *v, char *err, size_t
 		pl_snprintf(err, errlen, "no such user on this host (give a user name or a uid)");
 		return -1;
 	}
-	cfg->root_wanted |= pw->pw_uid == 0;
 	cfg->uids[cfg->nuids++] = pw->pw_uid;
 	return 0;
 }
@@ -231,9 +235,14 @@ static const struct pl_plugin proc_plugin = {
 	.uses_state = true,
 };
 
-/* One process of the snapshot. The fields after `kthread` are filled for matches. */
+/* One process of the snapshot. st is read (loaded) for every process a cheap test did
+ * not rule out first (skipped: another user's, not the pidfile's), and on demand for a
+ * skipped one (an ancestor of this check). The fields after `match` are filled for
+ * matches. */
 struct proc {
-	struct pl_pid_stat st;
+	struct pl_pid_stat st;       /* st.pid alone until loaded */
+	bool loaded;
+	bool skipped;                /* ruled out before its stat was read: never a match */
 	bool kthread;
 	bool match;
 	const char *why_out;         /* why a match is not counted (self, shell...), or NULL */
@@ -254,6 +263,7 @@ struct snap {
 	char self_exe[4096];         /* "" when unknown */
 	struct stat self_id;         /* the file of this check's program (live only) */
 	bool have_self_id;
+	uint64_t self_text;          /* the size of its program text (live), 0: unknown */
 	char self_names[2][256];     /* base names of its exe and of its argv[0] */
 	const char *self_name;       /* check_process */
 	double uptime, hz, page;
@@ -309,9 +319,69 @@ read_pid_file(const struct pl_common *c, struct snap *s, int64_t pid, const char
 	return pl_read_at(s->procfd, rel, &s->buf);
 }
 
-/* Every process's stat, sorted by pid. */
+/* Reads the stat of p (whose st.pid is set) into p->st. Returns 0, or -1 when the
+ * process is gone or its stat is not readable (p->st.pid kept). */
+static int
+load_stat(const struct pl_common *c, struct snap *s, struct proc *p)
+{
+	struct pl_pid_stat st;
+	char err[256];
+
+	if (p->loaded)
+		return 0;
+	if (read_pid_file(c, s, p->st.pid, "stat") != 0 ||
+	    pl_pid_stat_parse(pl_buf_str(&s->buf), s->buf.len, &st, err, sizeof(err)) != 0 ||
+	    st.pid != p->st.pid)
+		return -1;
+	p->st = st;
+	p->kthread = pl_pid_is_kthread(&p->st);
+	p->loaded = true;
+	return 0;
+}
+
+static bool
+uid_wanted(const struct proc_config *cfg, uint32_t uid)
+{
+	for (size_t i = 0; i < cfg->nuids; i++)
+		if (uid == cfg->uids[i])
+			return true;
+	return false;
+}
+
+/* Whether the process pid can be ruled out before its stat is read: it is not the
+ * pidfile's, or (live) /proc/PID belongs to a user not asked for. The owner of the
+ * directory /proc/PID is always the process's effective uid, also for a process that
+ * is not dumpable (a setuid program, a daemon that changed its user): the kernel shows
+ * root as the owner of the files inside it then, never of the directory
+ * (task_dump_owner, "Before the /proc/pid/status file was created the only way to read
+ * the effective uid of a process was to stat /proc/pid"). So one fstatat tells the
+ * user, and the status file is never read for it. This check and the pidfile's
+ * process are never skipped. Returns 1 (skip), 0 (read it; p->uid set when known), or
+ * -1 (gone). */
+static int
+prefilter(const struct proc_config *cfg, const struct pl_common *c, struct snap *s,
+	  struct proc *p, const char *name, int64_t pidfile_pid)
+{
+	struct stat sb;
+
+	if (p->st.pid == s->self || (pidfile_pid != 0 && p->st.pid == pidfile_pid))
+		return 0;
+	if (pidfile_pid != 0)
+		return 1;
+	if (cfg->nuids == 0 || !pl_root_is_live(c->root))
+		return 0;
+	if (fstatat(s->procfd, name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+		return -1;
+	p->uid = (uint32_t)sb.st_uid;
+	p->have_uid = true;
+	return uid_wanted(cfg, p->uid) ? 0 : 1;
+}
+
+/* Every process of /proc, sorted by pid: the stat of each that prefilter does not rule
+ * out. pidfile_pid: the pidfile's process, -1 when the pidfile gave none, 0 without. */
 static void
-snap_read(const struct pl_common *c, struct snap *s)
+snap_read(const struct proc_config *cfg, const struct pl_common *c, struct snap *s,
+	  int64_t pidfile_pid)
 {
 	char **names, err[512], link[64], full[4096];
 	size_t n;
@@ -322,29 +392,6 @@ snap_read(const struct pl_common *c, struct snap *s)
 	if (pl_path(c->root, "/proc", full, sizeof(full)) != 0 ||
 	    (s->procfd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		pl_die(PL_UNKNOWN, "cannot open %s: %s", full, strerror(errno));
-	pl_timeout_waiting("reading the files of each process in /proc");
-	s->v = calloc(n + 1, sizeof(*s->v));
-	if (s->v == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		struct proc *p = &s->v[s->n];
-		uint64_t pid;
-
-		if (pl_parse_u64(names[i], 4194304, &pid) != 0 || pid == 0)
-			continue;
-		if (read_pid_file(c, s, (int64_t)pid, "stat") != 0 ||
-		    pl_pid_stat_parse(pl_buf_str(&s->buf), s->buf.len, &p->st, err,
-				      sizeof(err)) != 0) {
-			/* Gone between the listing and the read, or unreadable: not there. */
-			s->gone++;
-			continue;
-		}
-		p->kthread = pl_pid_is_kthread(&p->st);
-		p->cpu = p->fds = NAN;
-		s->n++;
-	}
-	pl_dir_free(names, n);
-	qsort(s->v, s->n, sizeof(*s->v), cmp_pid);
 	/* This check's own process: the live pid, or the one a fixture's proc/self names. */
 	s->self = getpid();
 	if (!pl_root_is_live(c->root)) {
@@ -355,6 +402,35 @@ snap_read(const struct pl_common *c, struct snap *s)
 		    pl_parse_u64(link, 4194304, &v) == 0)
 			s->self = (int64_t)v;
 	}
+	pl_timeout_waiting("reading the files of each process in /proc");
+	s->v = calloc(n + 1, sizeof(*s->v));
+	if (s->v == NULL)
+		pl_die(PL_UNKNOWN, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		struct proc *p = &s->v[s->n];
+		uint64_t pid;
+		int pre;
+
+		if (!pl_pid_name(names[i], &pid))
+			continue;
+		memset(p, 0, sizeof(*p));
+		p->st.pid = (int64_t)pid;
+		p->cpu = p->fds = NAN;
+		pre = prefilter(cfg, c, s, p, names[i], pidfile_pid);
+		if (pre > 0) {
+			p->skipped = true;
+			s->n++;
+			continue;
+		}
+		if (pre < 0 || load_stat(c, s, p) != 0) {
+			/* Gone between the listing and the read, or unreadable: not there. */
+			s->gone++;
+			continue;
+		}
+		s->n++;
+	}
+	pl_dir_free(names, n);
+	qsort(s->v, s->n, sizeof(*s->v), cmp_pid);
 	if (read_link(s->procfd, s->self, "exe", s->self_exe, sizeof(s->self_exe)) < 0)
 		s->self_exe[0] = '\0';
 }
@@ -442,10 +518,9 @@ load_cmd(const struct pl_common *c, struct snap *s, struct proc *p)
 	return p->cmd;
 }
 
-/* The effective uid of p (what ps -u selects by and ps shows). The owner of /proc/PID is
- * that uid, unless the process is not dumpable (a setuid program, a daemon that said
- * so), when the kernel shows root: only then is status read, so that a user other than
- * root costs one fstatat per process. */
+/* The effective uid of p (what ps -u selects by and ps shows): live, the owner of the
+ * directory /proc/PID, which is that uid for every process (see prefilter); in a fixture
+ * tree, whose directories belong to whoever made it, the Uid line of status. */
 static bool
 load_uid(const struct pl_common *c, struct snap *s, struct proc *p)
 {
@@ -456,8 +531,9 @@ load_uid(const struct pl_common *c, struct snap *s, struct proc *p)
 	if (p->have_uid)
 		return true;
 	pl_snprintf(rel, sizeof(rel), "%lld", (long long)p->st.pid);
-	if (fstatat(s->procfd, rel, &sb, AT_SYMLINK_NOFOLLOW) == 0 && sb.st_uid != 0 &&
-	    pl_root_is_live(c->root)) {
+	if (pl_root_is_live(c->root)) {
+		if (fstatat(s->procfd, rel, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+			return false;
 		p->uid = (uint32_t)sb.st_uid;
 		p->have_uid = true;
 		return true;
@@ -474,12 +550,7 @@ static bool
 user_match(const struct proc_config *cfg, const struct pl_common *c, struct snap *s,
 	   struct proc *p)
 {
-	if (!load_uid(c, s, p))
-		return false;
-	for (size_t i = 0; i < cfg->nuids; i++)
-		if (p->uid == cfg->uids[i])
-			return true;
-	return false;
+	return load_uid(c, s, p) && uid_wanted(cfg, p->uid);
 }
 
 /* The cgroup rules: --unit, --cgroup (any hierarchy) and --container host. */
@@ -542,9 +613,8 @@ selected(const struct proc_config *cfg, const struct pl_common *c, struct snap *
 	}
 	if (cfg->exes.n > 0 && !exe_match(c, s, p, &cfg->exes))
 		return false;
-	/* A user other than root is told by one fstatat (see load_uid): before the
-	 * command line then, after it otherwise. */
-	if (cfg->nuids > 0 && !cfg->root_wanted && !user_match(cfg, c, s, p))
+	/* The user is one fstatat (see prefilter), and already known live. */
+	if (cfg->nuids > 0 && !user_match(cfg, c, s, p))
 		return false;
 	if (cfg->has_re) {
 		const char *cmd = load_cmd(c, s, p);
@@ -552,8 +622,6 @@ selected(const struct proc_config *cfg, const struct pl_common *c, struct snap *
 		if (cmd == NULL || regexec(&cfg->re, cmd, 0, NULL, 0) != 0)
 			return false;
 	}
-	if (cfg->nuids > 0 && cfg->root_wanted && !user_match(cfg, c, s, p))
-		return false;
 	if ((cfg->units.n > 0 || cfg->cgroups.n > 0 || cfg->container != CT_ALL) &&
 	    !cgroup_match(cfg, c, s, p))
 		return false;
@@ -625,7 +693,11 @@ self_identity(const struct pl_common *c, struct snap *s)
 
 /* Whether p runs this very program file: live, the same device and inode as this
  * check's exe (a symlink to it counts, a copy does not); in a fixture, the same exe
- * link text. Unreadable (another user's process, not dumpable): not proven, not ours. */
+ * link text. Unreadable (another user's process, not dumpable): not proven, not ours.
+ * Live, a process whose program text (stat's endcode - startcode) is not as large as
+ * this check's runs another file, and its exe is not looked up (2.7 us a process, the
+ * most of a match's cost after its stat and command line): the kernel shows 1 and 1
+ * for a process whose exe this user may not read either, 0 and 0 for one without. */
 static bool
 same_program(struct snap *s, const struct proc *p)
 {
@@ -635,6 +707,9 @@ same_program(struct snap *s, const struct proc *p)
 	if (p->kthread)
 		return false;
 	if (s->have_self_id) {
+		if (s->self_text != 0 && p->st.code_known &&
+		    p->st.endcode - p->st.startcode != s->self_text)
+			return false;
 		pl_snprintf(rel, sizeof(rel), "%lld/exe", (long long)p->st.pid);
 		return fstatat(s->procfd, rel, &sb, 0) == 0 && sb.st_dev == s->self_id.st_dev &&
 		       sb.st_ino == s->self_id.st_ino;
@@ -644,7 +719,7 @@ same_program(struct snap *s, const struct proc *p)
 	       strcmp(exe, s->self_exe) == 0;
 }
 
-/* Marks the processes that are this check or part of running it (why_out): itself, its
+/* Marks the matches that are this check or part of running it (why_out): itself, its
  * children, other runs of this very program file (same exe device and inode, see
  * same_program: a process that only takes our name is counted), and going up from this
  * run alone, its parent shell and every ancestor whose command line names this program
@@ -652,7 +727,8 @@ same_program(struct snap *s, const struct proc *p)
  * to the first that does not (the engine itself, which a check of it must still count).
  * The ancestors of another run are never left out: anyone can start this program under
  * a parent of theirs, and that parent is counted. Only this run's ancestors' command
- * lines are read. */
+ * lines are read (and their stat, when a prefilter skipped it), and the exe of the
+ * matches alone. */
 static void
 mark_ours(const struct pl_common *c, struct snap *s)
 {
@@ -661,9 +737,14 @@ mark_ours(const struct pl_common *c, struct snap *s)
 	int depth = 0;
 
 	self_identity(c, s);
+	if (me != NULL && load_stat(c, s, me) == 0 && me->st.code_known &&
+	    me->st.endcode > me->st.startcode && me->st.startcode > 1)
+		s->self_text = me->st.endcode - me->st.startcode;
 	for (size_t i = 0; i < s->n; i++) {
 		struct proc *p = &s->v[i];
 
+		if (!p->match)
+			continue;
 		if (p->st.pid == s->self)
 			p->why_out = "this check";
 		else if (s->self > 0 && p->st.ppid == s->self)
@@ -671,9 +752,9 @@ mark_ours(const struct pl_common *c, struct snap *s)
 		else if (same_program(s, p))
 			p->why_out = "another run of this check";
 	}
-	if (me == NULL)
+	if (me == NULL || load_stat(c, s, me) != 0)
 		return;
-	for (q = find_pid(s, me->st.ppid); q != NULL && depth < 64;
+	for (q = find_pid(s, me->st.ppid); q != NULL && depth < 64 && load_stat(c, s, q) == 0;
 	     q = find_pid(s, q->st.ppid), depth++) {
 		if (q->kthread || q->st.pid == 1 || q->st.pid == s->self)
 			break;
@@ -691,23 +772,19 @@ mark_ours(const struct pl_common *c, struct snap *s)
 /* Selects the matches: the pidfile's process alone, or every process. */
 static void
 snap_select(const struct proc_config *cfg, const struct pl_common *c, struct snap *s,
-	    int64_t pidfile_pid, size_t *nout)
+	    int64_t pidfile_pid)
 {
-	*nout = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		struct proc *p = &s->v[i];
 
-		if (pidfile_pid > 0 && p->st.pid != pidfile_pid)
+		if (p->skipped || (pidfile_pid > 0 && p->st.pid != pidfile_pid))
 			continue;
 		if (p->kthread && !cfg->kthreads && pidfile_pid == 0) {
 			s->kthreads_out++;
 			continue;
 		}
-		if (!selected(cfg, c, s, p))
-			continue;
-		p->match = true;
-		if (p->why_out != NULL)
-			(*nout)++;
+		if (selected(cfg, c, s, p))
+			p->match = true;
 	}
 }
 
@@ -1237,7 +1314,6 @@ main(int argc, char **argv)
 	struct snap s;
 	char basis[256], err[256];
 	int64_t pidfile_pid = 0;
-	size_t nours;
 
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&s, 0, sizeof(s));
@@ -1255,10 +1331,10 @@ main(int argc, char **argv)
 		pl_die(PL_UNKNOWN, "%s", err);
 	if (cfg.pidfile != NULL && (pidfile_pid = pidfile_read(&cfg, &c, &s, &r)) < 0)
 		pidfile_pid = -1;
-	snap_read(&c, &s);
-	mark_ours(&c, &s);
+	snap_read(&cfg, &c, &s, pidfile_pid);
 	if (pidfile_pid >= 0)
-		snap_select(&cfg, &c, &s, pidfile_pid, &nours);
+		snap_select(&cfg, &c, &s, pidfile_pid);
+	mark_ours(&c, &s);
 	if (pidfile_pid > 0)
 		pidfile_judge(&cfg, &s, pidfile_pid, &r);
 	cpu_rates(&c, &s, &r, basis, sizeof(basis));

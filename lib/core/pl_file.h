@@ -86,7 +86,8 @@ int pl_read_trusted(int dirfd, const char *path, const struct pl_file_rules *r,
  * one directory (/proc/PID/stat of every process): no path joined, no fstat, and a read
  * that returns less than it asked for ends the file, since procfs and sysfs files give
  * all they have up to the size asked (a small file costs one read). Not for regular files
- * on disk. The caller names what it waits on for the timeout, once for all the files.
+ * on disk. Opened with O_NONBLOCK: a FIFO in the file's place never blocks (it reads as
+ * empty, or fails with EAGAIN while a writer holds it open). The caller names what it waits on for the timeout, once for all the files.
  * Returns 0, or -1 with errno (EFBIG past the cap, ENOMEM). */
 int pl_read_at(int dirfd, const char *rel, struct pl_buf *out);
 
@@ -96,6 +97,8 @@ int pl_read_at(int dirfd, const char *rel, struct pl_buf *out);
  * value. A read that returns less than it asked for is taken as the end of the file
  * (true of sysfs attributes, regular files and the one-line /proc files this is for;
  * not of a pipe, whose writer may not have written all yet: use pl_read_file there).
+ * A FIFO in the file's place blocks (unlike pl_read_at) until the deadline, whose
+ * message then names the file.
  *
  * pl_read_file, pl_read_small and pl_dir_list name the file in the timeout's waiting
  * text ("reading /proc/uptime", "listing /sys/block") while they may block, and put the

@@ -519,6 +519,15 @@ land(struct pl_opt_parser *p, const struct pl_option *o, const char *value, char
 		pl_snprintf(err, errlen, "option table: --%s has no struct", o->name);
 		return -1;
 	}
+	/* "--name=" or "--name ''": a text option given nothing is a mistake (a variable
+	 * of the engine's that was empty), never "match everything" or "the default". An
+	 * option with a handler says so in its own words (its handler must refuse ""). */
+	if (value != NULL && value[0] == '\0' && !(o->flags & PL_OPT_SECRET) && o->fn == NULL &&
+	    (o->type == PL_OPT_STRING || o->type == PL_OPT_LIST)) {
+		pl_snprintf(err, errlen, "an empty value (give a %s, or leave the option out)",
+			    o->arg != NULL ? o->arg : "value");
+		return -1;
+	}
 	if (o->check != NULL && value != NULL && o->check(value, err, errlen) != 0)
 		return -1;
 	if (o->fn != NULL)

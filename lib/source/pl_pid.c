@@ -97,6 +97,23 @@ pl_pid_stat_parse(const char *buf, size_t len, struct pl_pid_stat *out, char *er
 	out->starttime = (uint64_t)f[22];
 	out->vsize = (uint64_t)f[23];
 	out->rss = f[24];
+	/* Fields 25 to 27 (rsslim, startcode, endcode), when they are there and numbers;
+	 * never an error, since nothing needs them. */
+	{
+		uint64_t u[3];
+		int i;
+
+		for (i = 0; i < 3 && p < end && *p == ' '; i++) {
+			p++;
+			if (pl_scan_u64(&p, end, &u[i]) != 0)
+				break;
+		}
+		if (i == 3 && (p == end || *p == ' ' || *p == '\n')) {
+			out->startcode = u[1];
+			out->endcode = u[2];
+			out->code_known = true;
+		}
+	}
 	return 0;
 }
 
@@ -490,6 +507,25 @@ pl_pidfile_parse(const char *buf, size_t len, int64_t *pid, char *err, size_t er
 		return -1;
 	}
 	return 0;
+}
+
+bool
+pl_pid_name(const char *name, uint64_t *pid)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (name[0] < '1' || name[0] > '9')
+		return false;
+	for (i = 0; name[i] != '\0'; i++) {
+		if (name[i] < '0' || name[i] > '9' || i >= 7)
+			return false;
+		v = v * 10 + (uint64_t)(name[i] - '0');
+	}
+	if (v > 4194304)
+		return false;
+	*pid = v;
+	return true;
 }
 
 void

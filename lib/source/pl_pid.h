@@ -23,7 +23,8 @@
 /* /proc/PID/stat. The command name is in parentheses and may hold blanks and ')'
  * ("(my (odd) prog)"): it runs from the first '(' to the LAST ')' of the text, which is
  * the only reading that cannot be fooled by a name (proc(5)). Fields are numbered as in
- * proc(5); the parser needs fields 1 to 24 (every kernel since 2.6 has 44 or more). */
+ * proc(5); the parser needs fields 1 to 24 (every kernel since 2.6 has 44 or more)
+ * and takes 26 and 27 when they are there. */
 struct pl_pid_stat {
 	int64_t pid;                  /* 1 */
 	char comm[PL_PID_COMM_MAX];   /* 2, without the parentheses */
@@ -37,6 +38,12 @@ struct pl_pid_stat {
 	uint64_t starttime;           /* 22: clock ticks after boot */
 	uint64_t vsize;               /* 23: bytes */
 	int64_t rss;                  /* 24: pages (may be 0; never negative here) */
+	/* 26, 27: the addresses of the program text, when the file has them (code_known).
+	 * The kernel writes 1 and 1 for a process the reader may not ptrace, 0 and 0 for
+	 * one without user space (a zombie, a kernel thread). endcode - startcode is the
+	 * size of the program's text: the same for every process that runs one file. */
+	uint64_t startcode, endcode;
+	bool code_known;
 };
 
 int pl_pid_stat_parse(const char *buf, size_t len, struct pl_pid_stat *out, char *err,
@@ -112,6 +119,12 @@ bool pl_cgroup_is_container(const char *path, size_t plen);
  * blanks and a newline, nothing else (some daemons write more lines: refused, rather
  * than guessed). Returns 0 with *pid, or -1 with err. */
 int pl_pidfile_parse(const char *buf, size_t len, int64_t *pid, char *err, size_t errlen);
+
+/* Whether name, an entry of /proc, is a process's directory: a pid as the kernel writes
+ * it, decimal digits without a leading zero (a "0123" is no pid: a fixture or a mount
+ * over /proc could hold one, and it would name process 123 twice), from 1 to 4194304
+ * (PID_MAX_LIMIT). Sets *pid when it is. */
+bool pl_pid_name(const char *name, uint64_t *pid);
 
 /* The last component of a path ("/usr/sbin/nginx" -> "nginx"), into [*b, *b + *n), and
  * without the " (deleted)" the kernel adds to the exe link of a replaced binary. */

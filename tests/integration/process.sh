@@ -230,6 +230,21 @@ sleep 0.3
 run --name "$LONG" --user nobody
 check "--user nobody: the one worker run as nobody (rc $rc, $line)" \
 	'[ $rc -eq 0 ] && [[ "$line" == *": 1 process,"* ]] && [[ "$out" == *"pid$NB: S nobody,"* ]]'
+# A process that changed its user without an exec (a daemon dropping root) is not
+# dumpable: the kernel shows root as the owner of its files, but of the directory
+# /proc/PID always its effective uid, which is what --user reads.
+ND=pltest-nondumpable-$TAG
+/usr/bin/python3 -c 'import os,time; os.setresgid(65534,65534,65534); os.setresuid(65534,65534,65534); time.sleep(600)' "$ND" &
+NDP=$!
+PIDS="$PIDS $NDP"
+sleep 0.5
+check "the process that dropped root is not dumpable (its stat file is root's)" \
+	'[ "$(stat -c %u /proc/$NDP/stat)" = 0 ] && [ "$(stat -c %u /proc/$NDP)" = 65534 ]'
+run --user nobody --cmdline "$ND"
+check "--user nobody finds the process that dropped root to nobody (rc $rc, $line)" \
+	'[ $rc -eq 0 ] && [[ "$line" == *" 1 process,"* ]] && [[ "$out" == *"pid$NDP: S nobody,"* ]]'
+run --user root --cmdline "$ND" -c 0:
+check "--user root does not count it ($line)" '[[ "$line" == "PROCESS OK - 0 processes" ]]'
 # Another user's stopped run of this program does not hide that user's processes: its
 # parent (a python3 under a marker) is counted, only the run itself is left out.
 EVIL=pltest-evil-$TAG

@@ -131,6 +131,49 @@ START_TEST(stat_broken)
 }
 END_TEST
 
+/* Fields 26 and 27 (the text's addresses) when the line has them; a line without them
+ * or with a garbled one still parses, without them. */
+START_TEST(stat_code_fields)
+{
+	struct pl_buf b;
+	struct pl_pid_stat s;
+	char err[256] = "";
+	static const char *const shorter[] = {
+		"7 (a) S 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 99 0 0\n",
+		"7 (a) S 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 99 0 0 18446744073709551615 5\n",
+		"7 (a) S 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 99 0 0 18446744073709551615 5 x\n",
+		"7 (a) S 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 99 0 0 1 5 9x 3\n",
+	};
+
+	read_fixture("/proc/16038/stat", &b);
+	ck_assert_int_eq(pl_pid_stat_parse(pl_buf_str(&b), b.len, &s, err, sizeof(err)), 0);
+	ck_assert(s.code_known);
+	ck_assert_uint_eq(s.startcode, 94386372788224u);
+	ck_assert_uint_eq(s.endcode, 94386372806153u);
+	pl_buf_free(&b);
+	read_fixture("/proc/2/stat", &b);
+	ck_assert_int_eq(pl_pid_stat_parse(pl_buf_str(&b), b.len, &s, err, sizeof(err)), 0);
+	ck_assert(s.code_known);
+	ck_assert_uint_eq(s.startcode, 0);
+	ck_assert_uint_eq(s.endcode, 0);
+	pl_buf_free(&b);
+	for (int i = 0; i < N(shorter); i++) {
+		ck_assert_msg(pl_pid_stat_parse(shorter[i], strlen(shorter[i]), &s, err,
+						sizeof(err)) == 0, "case %d: %s", i, err);
+		ck_assert_msg(!s.code_known, "case %d", i);
+		ck_assert_int_eq(s.rss, 0);
+	}
+	{
+		const char *t = "7 (a) S 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 99 0 0 "
+				"18446744073709551615 4096 8192";
+
+		ck_assert_int_eq(pl_pid_stat_parse(t, strlen(t), &s, err, sizeof(err)), 0);
+	}
+	ck_assert(s.code_known);
+	ck_assert_uint_eq(s.endcode - s.startcode, 4096);
+}
+END_TEST
+
 START_TEST(stat_long_comm_cut)
 {
 	char text[512];
@@ -335,6 +378,25 @@ START_TEST(pidfile)
 }
 END_TEST
 
+START_TEST(pid_dir_names)
+{
+	static const struct { const char *name; bool ok; uint64_t pid; } v[] = {
+		{ "1", true, 1 }, { "16038", true, 16038 }, { "4194304", true, 4194304 },
+		{ "4194305", false, 0 }, { "0", false, 0 }, { "0123", false, 0 },
+		{ "00", false, 0 }, { "", false, 0 }, { "self", false, 0 },
+		{ "12a", false, 0 }, { "+12", false, 0 }, { "-1", false, 0 },
+		{ " 12", false, 0 }, { "99999999", false, 0 }, { "18446744073709551617", false, 0 },
+	};
+
+	for (int i = 0; i < N(v); i++) {
+		uint64_t pid = 7;
+
+		ck_assert_msg(pl_pid_name(v[i].name, &pid) == v[i].ok, "case %d (%s)", i, v[i].name);
+		ck_assert_uint_eq(pid, v[i].ok ? v[i].pid : 7);
+	}
+}
+END_TEST
+
 START_TEST(exe_basename)
 {
 	static const struct { const char *path, *base; } v[] = {
@@ -363,11 +425,13 @@ tc_pid(void)
 	tcase_add_test(tc, stat_odd_names);
 	tcase_add_test(tc, stat_broken);
 	tcase_add_test(tc, stat_long_comm_cut);
+	tcase_add_test(tc, stat_code_fields);
 	tcase_add_test(tc, status_fixtures);
 	tcase_add_test(tc, status_escapes_and_broken);
 	tcase_add_test(tc, cmdline);
 	tcase_add_test(tc, cgroup);
 	tcase_add_test(tc, pidfile);
+	tcase_add_test(tc, pid_dir_names);
 	tcase_add_test(tc, exe_basename);
 	return tc;
 }
