@@ -87,7 +87,8 @@ int pl_read_trusted(int dirfd, const char *path, const struct pl_file_rules *r,
  * that returns less than it asked for ends the file, since procfs and sysfs files give
  * all they have up to the size asked (a small file costs one read). Not for regular files
  * on disk. Opened with O_NONBLOCK: a FIFO in the file's place never blocks (it reads as
- * empty, or fails with EAGAIN while a writer holds it open). The caller names what it waits on for the timeout, once for all the files.
+ * empty, or fails with EAGAIN while a writer holds it open). The caller names what it
+ * waits on for the timeout, once for all the files.
  * Returns 0, or -1 with errno (EFBIG past the cap, ENOMEM). */
 int pl_read_at(int dirfd, const char *rel, struct pl_buf *out);
 
