@@ -462,15 +462,21 @@ db_report(const struct pl_db_sample *s, struct pl_result *r)
 	pl_db_tightest(s, &h);
 	m = pl_metric_add(r, "connections", (double)s->count, PL_U_NONE);
 	pl_metric_minmax(m, 0, NAN);
+	/* The status line is what a phone shows: the count, the share of the tightest
+	 * limit and what is left of it, under a short name of that limit ("5 connections,
+	 * 5% of max_connections, 92 slots left"); what the limit is made of, the states and
+	 * the rest are in the long output. */
 	pl_result_summary_metric(r, m, "%ld connection%s", s->count, s->count == 1 ? "" : "s");
 	if (h.kind != PL_DBL_NONE) {
 		headroom_metrics(r, h.used, h.limit, h.what, &pct, &left);
 		pl_result_summary_add(r, ", ");
-		pl_result_summary_metric(r, pct, "%s of the tightest limit, %s (%ld of %ld)",
+		pl_result_summary_metric(r, pct, "%s of %s",
 					 pl_unit_human(p, sizeof(p), pct->value, PL_U_PERCENT),
-					 h.what, h.used, h.limit);
+					 h.label);
 		pl_result_summary_add(r, ", ");
 		pl_result_summary_metric(r, left, "%ld slot%s left", h.left, h.left == 1 ? "" : "s");
+		pl_result_line(r, "tightest limit: %s, %ld of %ld used (%s), %ld left", h.what,
+			       h.used, h.limit, p, h.left);
 		pl_result_fact(r, "tightest_limit", "%s", h.what);
 	} else {
 		pl_result_line(r, "the server reports no connection limit");
@@ -493,16 +499,14 @@ db_report(const struct pl_db_sample *s, struct pl_result *r)
 				  "open transactions are hidden from a user without PROCESS",
 				  "GRANT PROCESS ON *.* to the check's user");
 	}
-	pl_result_summary_add(r, "; %ld active, %ld idle, %ld %s", s->states[PL_DBS_ACTIVE],
-			      s->states[PL_DBS_IDLE], s->states[PL_DBS_IDLE_TX],
-			      state_word[PL_DBS_IDLE_TX]);
-	if (s->states[PL_DBS_IDLE_TX] > 0) {
-		pl_result_summary_add(r, " (");
-		pl_result_summary_metric(r, itx, "oldest %s",
-					 pl_unit_human(age, sizeof(age), s->oldest_idle_tx,
-						       PL_U_SECONDS));
-		pl_result_summary_add(r, ")");
-	}
+	if (s->states[PL_DBS_IDLE_TX] > 0)
+		pl_result_line(r, "%ld active, %ld idle, %ld %s (the oldest for %s)",
+			       s->states[PL_DBS_ACTIVE], s->states[PL_DBS_IDLE],
+			       s->states[PL_DBS_IDLE_TX], state_word[PL_DBS_IDLE_TX],
+			       pl_unit_human(age, sizeof(age), s->oldest_idle_tx, PL_U_SECONDS));
+	else
+		pl_result_line(r, "%ld active, %ld idle, 0 %s", s->states[PL_DBS_ACTIVE],
+			       s->states[PL_DBS_IDLE], state_word[PL_DBS_IDLE_TX]);
 	if (s->reserved > 0)
 		pl_result_line(r, "max_connections %ld, of which %s", s->max_connections,
 			       s->reserved_text);

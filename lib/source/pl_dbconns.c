@@ -71,6 +71,19 @@ tighter(struct pl_db_headroom *h, long used, long limit, enum pl_db_limit_kind k
 	return true;
 }
 
+/* The short label of a group's limit: "database NAME's limit", the name cut to 32
+ * bytes (where an escape ends) with "..." after it. */
+static void
+group_label(struct pl_db_headroom *h, const char *kind, const char *name)
+{
+	char e[33];
+
+	if (pl_name_str(e, sizeof(e), name) != 0)
+		pl_snprintf(h->label, sizeof(h->label), "%s %s...'s limit", kind, e);
+	else
+		pl_snprintf(h->label, sizeof(h->label), "%s %s's limit", kind, e);
+}
+
 void
 pl_db_tightest(const struct pl_db_sample *s, struct pl_db_headroom *h)
 {
@@ -83,12 +96,14 @@ pl_db_tightest(const struct pl_db_sample *s, struct pl_db_headroom *h)
 				    s->max_connections, s->reserved_text);
 		else
 			pl_snprintf(h->what, sizeof(h->what), "max_connections");
+		pl_snprintf(h->label, sizeof(h->label), "max_connections");
 	}
 	for (size_t i = 0; i < s->ndbs; i++)
 		if (tighter(h, s->dbs[i].count, s->dbs[i].limit, PL_DBL_DATABASE)) {
 			h->name = s->dbs[i].name;
 			pl_name_str(e, sizeof(e), s->dbs[i].name);
 			pl_snprintf(h->what, sizeof(h->what), "datconnlimit of database %s", e);
+			group_label(h, "database", s->dbs[i].name);
 		}
 	for (size_t i = 0; i < s->nusers; i++) {
 		const struct pl_db_group *u = &s->users[i];
@@ -99,6 +114,7 @@ pl_db_tightest(const struct pl_db_sample *s, struct pl_db_headroom *h)
 			pl_name_str(e, sizeof(e), u->name);
 			pl_snprintf(h->what, sizeof(h->what), s->mysql ?
 				    "max_user_connections for user %s" : "rolconnlimit of role %s", e);
+			group_label(h, s->mysql ? "user" : "role", u->name);
 		}
 	}
 }

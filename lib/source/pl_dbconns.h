@@ -93,6 +93,10 @@ struct pl_db_headroom {
 	double pct;                   /* used of limit, in percent (may pass 100) */
 	char what[200];               /* "max_connections (100) - 3 superuser_reserved_connections",
 				       * "datconnlimit of database app", ...; names escaped */
+	char label[64];               /* the same in a few words, for a status line read on a
+				       * phone: "max_connections", "database app's limit",
+				       * "role app's limit", "user app's limit"; a name longer
+				       * than 32 bytes is cut and ends in "..." */
 };
 
 /* The tightest limit of s (see above) into *h. */

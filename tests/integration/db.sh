@@ -210,8 +210,11 @@ EOF
 	check "pgsql: WARNING at 75% of the tightest limit (rc $rc)" '[ "$rc" = 1 ]'
 	check "pgsql: 5 connections, the check's own left out ($(perf connections))" \
 		'[ "$(perf connections)" = 5 ]'
-	check "pgsql: the tightest limit is database app's datconnlimit" \
-		'[[ "$line" == *"75% of the tightest limit, datconnlimit of database app (3 of 4)"* ]]'
+	check "pgsql: the tightest limit is database app's datconnlimit, short on the status line" \
+		'[[ "${line%% | *}" == "DB_CONNS WARNING - 5 connections, 75% of database app'"'"'s limit (warning over 70%), 1 slot left" ]] &&
+		 printf "%s\n" "$out" | grep -qx "tightest limit: datconnlimit of database app, 3 of 4 used (75%), 1 left"'
+	check "pgsql: the states in the long output" \
+		'printf "%s\n" "$out" | grep -q "^1 active, 3 idle, 1 idle in transaction (the oldest for "'
 	check "pgsql: used_pct 75, slots_left 1, limit 4" \
 		'[ "$(perf used_pct)" = 75 ] && [ "$(perf slots_left)" = 1 ] && [ "$(perf limit)" = 4 ]'
 	check "pgsql: max_connections 17 usable (20 - 3 superuser_reserved_connections)" \
@@ -238,6 +241,9 @@ EOF
 	# Over the Unix socket as postgres (trust), the service file and .pgpass.
 	run --type pgsql --socket "$WORK/pg" -P "$PG_PORT" --user postgres
 	check "pgsql over the socket: rc $rc, 5 connections" '[ "$rc" = 0 ] && [ "$(perf connections)" = 5 ]'
+	short=${line%% | *}
+	check "pgsql: the OK status line is short, for a phone (${#short} chars: $short)" \
+		'[ ${#short} -le 80 ] && [[ "$short" == "DB_CONNS OK - 5 connections, "*" of database app'"'"'s limit, 1 slot left" ]]'
 	cat >"$WORK/pg_service.conf" <<EOF
 [mon]
 host=127.0.0.1
@@ -369,7 +375,8 @@ EOF
 	check "mysql: 5 connections (Threads_connected without the check's own)" \
 		'[ "$(perf connections)" = 5 ] && [ "$(perf threads_connected)" = 6 ]'
 	check "mysql: the tightest limit is max_user_connections for user app" \
-		'[[ "$line" == *"60% of the tightest limit, max_user_connections for user app (3 of 5)"* ]]'
+		'[[ "${line%% | *}" == "DB_CONNS WARNING - 5 connections, 60% of user app'"'"'s limit (warning over 50%), 2 slots left" ]] &&
+		 printf "%s\n" "$out" | grep -qx "tightest limit: max_user_connections for user app, 3 of 5 used (60%), 2 left"'
 	check "mysql: used_pct 60, slots_left 2, limit 5, max_connections 30" \
 		'[ "$(perf used_pct)" = 60 ] && [ "$(perf slots_left)" = 2 ] && [ "$(perf limit)" = 5 ] &&
 		 [ "$(perf max_connections)" = 30 ]'
