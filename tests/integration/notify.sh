@@ -21,7 +21,11 @@ if [ ! -x "$PROG" ]; then
 	echo "SKIP: no plumbline-notify at $PROG (built with json-c, libcrypto and libcurl)"
 	exit 77
 fi
-for t in python3 openssl ss; do
+# The receivers and the checks run on the system's Python (Debian's 3.11), not one found
+# first on the PATH.
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=$(command -v python3)
+for t in "$PY" openssl ss; do
 	command -v "$t" >/dev/null 2>&1 || { echo "SKIP: needs $t"; exit 77; }
 done
 
@@ -75,7 +79,7 @@ printf 'subjectAltName=IP:127.0.0.1\n' >"$WORK/ext"
 openssl x509 -req -in "$WORK/srv.csr" -CA "$WORK/ca.crt" -CAkey "$WORK/ca.key" \
 	-CAcreateserial -days 2 -extfile "$WORK/ext" -out "$WORK/srv.crt" >/dev/null 2>&1
 
-python3 "$(dirname "$0")/notify-receiver.py" "$WORK" "$HP" "$SP" "$SSP" "$WORK/srv.crt" \
+"$PY" "$(dirname "$0")/notify-receiver.py" "$WORK" "$HP" "$SP" "$SSP" "$WORK/srv.crt" \
 	"$WORK/srv.key" 165 >"$WORK/receiver.log" 2>&1 &
 RECV_PID=$!
 for _ in $(seq 100); do [ -f "$WORK/receiver.ready" ] && break; sleep 0.05; done
@@ -101,13 +105,14 @@ run() { # args...: sets out, rc, line (first line), secs
 	out=$("$PROG" --journal "$JOURNAL" "$@" 2>"$WORK/err")
 	rc=$?
 	t1=$(date +%s.%N)
-	secs=$(echo "$t1 - $t0" | bc)
+	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
 	line=${out%%$'\n'*}
 }
 url() { secret_file url "$1"; }
+fcmp() { awk "BEGIN { exit !($1) }"; }   # a comparison of decimals: fcmp "$secs < 4.5"
 # The last request the receiver took, as JSON, and a python expression over it (r).
 last() { tail -n 1 "$WORK/http.jsonl"; }
-py_last() { last | python3 -c "import json,sys; r=json.loads(sys.stdin.read()); sys.exit(0 if ($1) else 1)"; }
+py_last() { last | "$PY" -c "import json,sys; r=json.loads(sys.stdin.read()); sys.exit(0 if ($1) else 1)"; }
 reqs() { grep -c "\"path\": \"$1\"" "$WORK/http.jsonl" 2>/dev/null || echo 0; }
 
 NASTY=$(printf 'DISK CRITICAL - "quoted" back\\slash $HOME $(id) `tick` tab\there bell\a nul-free \xff\xfe bad \xe4\xb8 cut\r\nsecond line *star* _u_ [l](x) <b>')
@@ -146,7 +151,7 @@ check "dingtalk: a text message cut to 20000 bytes with the marker" \
 
 # ---------------------------------------------------------------- WeCom
 url "$B/wecom/cgi-bin/webhook/send?key=$TOKEN"
-LONG=$(python3 -c 'print(("磁盘空间不足 " * 40 + "\n") * 40, end="")')
+LONG=$("$PY" -c 'print(("磁盘空间不足 " * 40 + "\n") * 40, end="")')
 run --channel wecom --url-file "$WORK/url" "${COMMON[@]}" --output "$LONG"
 check "wecom: 40 KB of Chinese output cut to markdown's 4096 bytes on a character boundary" \
 	'[ $rc = 0 ] && py_last "r[\"verdict\"] == \"ok\" and 3900 < len(r[\"body\"][\"markdown\"][\"content\"].encode()) <= 4096 and \"[... cut: \" in r[\"body\"][\"markdown\"][\"content\"] and \"\\ufffd\" not in r[\"body\"][\"markdown\"][\"content\"]"'
@@ -207,25 +212,25 @@ run --channel webhook --url-file "$WORK/url" "${COMMON[@]}" --output x --timeout
 	--attempt-timeout 1
 n=$(reqs /hang)
 check "hang: each attempt bounded (1 s), retried, given up at the 3 s deadline ($secs s, $n requests)" \
-	'[ $rc = 2 ] && [[ $line == *"no answer in time"* ]] && [ "$n" -ge 2 ] && [ "$(echo "$secs < 4.5" | bc)" = 1 ]'
+	'[ $rc = 2 ] && [[ $line == *"no answer in time"* ]] && [ "$n" -ge 2 ] && fcmp "$secs < 4.5"'
 url "$B/flaky/a"
 run --channel webhook --url-file "$WORK/url" "${COMMON[@]}" --output x
 check "500 then 200: sent on the second attempt after 1 s ($secs s)" \
-	'[ $rc = 0 ] && [[ $line == *"(2 attempts, "* ]] && [ "$(reqs /flaky/a)" = 2 ] && [ "$(echo "$secs >= 0.9" | bc)" = 1 ]'
+	'[ $rc = 0 ] && [[ $line == *"(2 attempts, "* ]] && [ "$(reqs /flaky/a)" = 2 ] && fcmp "$secs >= 0.9"'
 url "$B/limited/b"
 run --channel dingtalk --url-file "$WORK/url" "${COMMON[@]}" --output x
-gap=$(grep '"path": "/limited/b"' "$WORK/http.jsonl" | python3 -c '
+gap=$(grep '"path": "/limited/b"' "$WORK/http.jsonl" | "$PY" -c '
 import json,sys; t=[json.loads(l)["t"] for l in sys.stdin]; print("%.2f" % (t[1]-t[0]))')
 check "429 with Retry-After: 1: waited (${gap} s) and sent" \
-	'[ $rc = 0 ] && [[ $line == *"(2 attempts, "* ]] && [ "$(echo "$gap >= 0.9" | bc)" = 1 ]'
+	'[ $rc = 0 ] && [[ $line == *"(2 attempts, "* ]] && fcmp "$gap >= 0.9"'
 url "$B/limited-long"
 run --channel webhook --url-file "$WORK/url" "${COMMON[@]}" --output x --timeout 5
 check "429 with Retry-After: 120 beyond a 5 s deadline: given up at once ($secs s)" \
-	'[ $rc = 2 ] && [[ $line == *"HTTP 429 (rate limited)"*"the Retry-After of 120 s would pass the deadline"* ]] && [ "$(echo "$secs < 1.5" | bc)" = 1 ]'
+	'[ $rc = 2 ] && [[ $line == *"HTTP 429 (rate limited)"*"the Retry-After of 120 s would pass the deadline"* ]] && fcmp "$secs < 1.5"'
 url "$B/always500"
 run --channel webhook --url-file "$WORK/url" "${COMMON[@]}" --output x --retries 2 --timeout 20
 check "503 every time: 3 attempts (--retries 2), 1 s and 2 s apart ($secs s)" \
-	'[ $rc = 2 ] && [[ $line == *"not sent after 3 attempts"*"HTTP 503"* ]] && [ "$(echo "$secs >= 2.9 && $secs < 6" | bc)" = 1 ]'
+	'[ $rc = 2 ] && [[ $line == *"not sent after 3 attempts"*"HTTP 503"* ]] && fcmp "$secs >= 2.9 && $secs < 6"'
 url "http://127.0.0.1:$(free_port)/nothing"
 run --channel webhook --url-file "$WORK/url" "${COMMON[@]}" --output x --retries 1
 check "nothing listening: tried again, then one line" \
@@ -262,7 +267,7 @@ bad = [k for k, v in ok.items() if not v]
 print(" ".join(bad))
 sys.exit(1 if bad else 0)
 EOF
-mailcheck=$(python3 "$WORK/mail-check.py" "$WORK/mail.jsonl" "$ZH" 2>&1)
+mailcheck=$("$PY" "$WORK/mail-check.py" "$WORK/mail.jsonl" "$ZH" 2>&1)
 check "mail: TLS on, login, 3 recipients, 7-bit, RFC 2047 subject, Date/Message-ID, multi-line comment and output intact${mailcheck:+ (bad: $mailcheck)}" \
 	'[ -z "$mailcheck" ]'
 run "${MAIL[@]}" --smtp-url "smtps://127.0.0.1:$SSP" --smtp-password-file "$WORK/smtp.pw" \
@@ -338,7 +343,7 @@ for i in 1 2 3 4 5 6; do
 	pids+=($!)
 done
 wait "${pids[@]}"
-jcheck=$(python3 - "$JOURNAL" "$TOKEN" "$SECRET" <<'EOF'
+jcheck=$("$PY" - "$JOURNAL" "$TOKEN" "$SECRET" <<'EOF'
 import json, sys
 lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
 recs = [json.loads(l) for l in lines]
@@ -435,7 +440,7 @@ EOF
 		done
 		stop_icinga
 		rec=$(grep '"path": "/webhook/icinga"' "$WORK/http.jsonl" | head -n 1)
-		i2check=$(printf '%s' "$rec" | python3 -c '
+		i2check=$(printf '%s' "$rec" | "$PY" -c '
 import json, sys
 t = sys.stdin.read()
 if not t:
@@ -588,7 +593,7 @@ EOF
 		kill -KILL -- "-$N4_PID" 2>/dev/null
 		wait "$N4_PID" 2>/dev/null
 		rec=$(grep '"path": "/webhook/nagios"' "$WORK/http.jsonl" | head -n 1)
-		n4check=$(printf '%s' "$rec" | python3 -c '
+		n4check=$(printf '%s' "$rec" | "$PY" -c '
 import json, sys
 t = sys.stdin.read()
 if not t:
