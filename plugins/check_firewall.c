@@ -39,6 +39,7 @@ struct fw_config {
 	bool save_baseline;
 	bool no_ipv6;
 	enum pl_state drift_state, open_state, port_state, legacy_state, empty_state;
+	enum pl_state frontend_state;
 };
 
 /* One --closed value: ports separated by commas, each as pl_fw_parse_want takes it. */
@@ -96,6 +97,11 @@ static const struct pl_option fw_opts[] = {
 		  "warning)." },
 	{ .name = "empty-state", .type = PL_OPT_STATE, PL_OPT_AT(struct fw_config, empty_state),
 	  .help = "State when the kernel holds no firewall rules at all (default critical)." },
+	{ .name = "frontend-state", .type = PL_OPT_STATE,
+	  PL_OPT_AT(struct fw_config, frontend_state),
+	  .help = "State when ufw is enabled in /etc/ufw/ufw.conf, or firewalld says it is "
+		  "running, but the kernel holds none of its chains: its rules are not "
+		  "enforced, whatever its unit says (default warning)." },
 	{ .name = "no-ipv6", .type = PL_OPT_SWITCH, PL_OPT_AT(struct fw_config, no_ipv6),
 	  .help = "Judge IPv4 only (for hosts without IPv6; a kernel without IPv6 is noticed "
 		  "by itself)." },
@@ -336,36 +342,84 @@ fw_collect(struct fw_ctx *x, struct pl_result *r, struct pl_common *c)
 		       "(apt-get install nftables)");
 }
 
+/* ufw says what /etc/ufw/ufw.conf says (its unit is active even with ENABLED=no, and
+ * its status is a word in the admin's language): a fact, checked against the chains
+ * ufw loads (ufw-*, ufw6-*) in the kernel's ruleset. */
+static void
+fw_ufw(struct fw_ctx *x, struct pl_result *r)
+{
+	static const char conf[] = "/etc/ufw/ufw.conf";
+	struct pl_buf b = PL_BUF_INIT;
+	char err[512];
+	size_t chains;
+	int en;
+
+	if (access("/usr/sbin/ufw", X_OK) != 0)
+		return;
+	if (pl_read_file(NULL, conf, &b, err, sizeof(err)) != 0) {
+		pl_debug(x->c, 1, "ufw: %s", err);
+		pl_buf_free(&b);
+		return;
+	}
+	en = pl_fw_ufw_enabled(b.data ? b.data : "", b.len);
+	pl_buf_free(&b);
+	chains = pl_fw_chains_prefixed(&x->rs, "ufw-") + pl_fw_chains_prefixed(&x->rs, "ufw6-");
+	pl_result_fact(r, "ufw", "%s in %s, %zu of its chains loaded", en == 1 ? "enabled" :
+		       en == 0 ? "disabled" : "no ENABLED= line", conf, chains);
+	if (en == 1 && chains == 0)
+		pl_result_finding(r, x->cfg->frontend_state, "ufw is enabled in %s but the "
+				  "kernel holds none of its chains: its rules are not enforced "
+				  "(ufw reload; see journalctl -u ufw)", conf);
+	else if (en != 1 && chains > 0)
+		pl_result_line(r, "ufw's chains are loaded though %s does not say ENABLED=yes: "
+			       "they are gone after the next boot", conf);
+}
+
+/* firewalld: `firewall-cmd --state` (on the system bus), checked against its table
+ * (nftables backend) or its chains (iptables backend: INPUT_direct, IN_ZONE). */
+static void
+fw_firewalld(struct fw_ctx *x, struct pl_result *r)
+{
+	const char *argv[] = { "/usr/bin/firewall-cmd", "--state", NULL };
+	struct pl_run_result res;
+	char err[512], line[128];
+	size_t own;
+	int st;
+
+	if (access(argv[0], X_OK) != 0)
+		return;
+	pl_timeout_waiting("/usr/bin/firewall-cmd --state");
+	if (run_tool(argv, 3, &res, err, sizeof(err)) != 0 && !res.exited) {
+		pl_debug(x->c, 1, "firewalld: %s", err);
+		pl_run_result_free(&res);
+		return;
+	}
+	st = pl_fw_firewalld_state(res.out.data ? res.out.data : "", res.out.len,
+				   res.err.data ? res.err.data : "", res.err.len, res.status);
+	own = pl_fw_tables_named(&x->rs, "firewalld") +
+	      pl_fw_chains_prefixed(&x->rs, "INPUT_direct") + pl_fw_chains_prefixed(&x->rs, "IN_");
+	if (st == 1)
+		pl_result_fact(r, "firewalld", "running, %zu of its tables and chains loaded", own);
+	else if (st == 0)
+		pl_result_fact(r, "firewalld", "not running");
+	else
+		pl_result_fact(r, "firewalld", "firewall-cmd --state exited %d: %s", res.status,
+			       pl_run_first_line(res.out.len ? res.out.data : res.err.data,
+						 res.out.len ? res.out.len : res.err.len, line,
+						 sizeof(line)));
+	if (st == 1 && own == 0)
+		pl_result_finding(r, x->cfg->frontend_state, "firewalld says it is running but the "
+				  "kernel holds none of its rules (firewall-cmd --reload; see "
+				  "journalctl -u firewalld)");
+	pl_run_result_free(&res);
+}
+
 /* ufw and firewalld say what they think; the kernel's ruleset is what counts. */
 static void
 fw_frontends(struct fw_ctx *x, struct pl_result *r)
 {
-	const char *fc_argv[] = { "/usr/bin/firewall-cmd", "--state", NULL };
-	struct pl_buf b = PL_BUF_INIT;
-	struct pl_run_result res;
-	char err[512], line[128];
-
-	if (access("/usr/sbin/ufw", X_OK) == 0 &&
-	    pl_read_file(NULL, "/etc/ufw/ufw.conf", &b, err, sizeof(err)) == 0) {
-		const char *e = strstr(pl_buf_str(&b), "ENABLED=");
-
-		if (e != NULL) {
-			pl_run_first_line(e, strcspn(e, "\n"), line, sizeof(line));
-			pl_result_fact(r, "ufw", "%s in /etc/ufw/ufw.conf", line);
-		}
-	}
-	pl_buf_free(&b);
-	if (access(fc_argv[0], X_OK) == 0) {
-		pl_timeout_waiting("/usr/bin/firewall-cmd --state");
-		/* "running" or "not running" (exit 252): both are answers. */
-		if (run_tool(fc_argv, 3, &res, err, sizeof(err)) == 0 || res.exited)
-			pl_result_fact(r, "firewalld", "%s",
-				       pl_run_first_line(res.out.data, res.out.len, line,
-							 sizeof(line)));
-		else
-			pl_debug(x->c, 1, "firewalld: %s", err);
-		pl_run_result_free(&res);
-	}
+	fw_ufw(x, r);
+	fw_firewalld(x, r);
 }
 
 /* The input path of one family. */
@@ -656,7 +710,7 @@ int
 main(int argc, char **argv)
 {
 	struct fw_config cfg = { { NULL, 0 }, false, false, PL_CRITICAL, PL_CRITICAL,
-				 PL_CRITICAL, PL_WARNING, PL_CRITICAL };
+				 PL_CRITICAL, PL_WARNING, PL_CRITICAL, PL_WARNING };
 	struct pl_common c;
 	struct pl_result r;
 	struct fw_ctx x;

@@ -31,6 +31,9 @@ quick=no
 #                         the real logrotate (its timer is disabled like the services)
 #   nftables, iptables    tests/integration/firewall.sh loads rulesets with nft, iptables-nft
 #                         and iptables-legacy into network namespaces it creates
+#   ufw                   firewall.sh enables the real ufw in such a namespace, its /etc/ufw
+#                         a copy bound over the host's in a mount namespace (the host's
+#                         ufw stays ENABLED=no, as the package installs it)
 #   restic, borgbackup    tests/integration/backup.sh makes real repositories with them
 #   sudo                  tests/integration/firewall.sh checks contrib/sudoers.d/plumbline
 #                         with visudo -c (no service)
@@ -43,7 +46,7 @@ quick=no
 # under a policy-rc.d that refuses every start, and the services of the packages it
 # installed are disabled afterwards. Nagios 4 depends on a mailx, which needs a mail
 # transfer agent: where there is none, ssmtp (no daemon) stands in, instead of exim4.
-test_packages="jq nftables iptables python3-jsonschema libcap2-bin curl icinga2 nagios4-core nagios-nrpe-server nagios-nrpe-plugin monitoring-plugins-basic postgresql postgresql-client-15 mariadb-server mariadb-client clamav clamav-daemon systemd-journal-remote logrotate restic borgbackup sudo openssl"
+test_packages="jq nftables iptables ufw python3-jsonschema libcap2-bin curl icinga2 nagios4-core nagios-nrpe-server nagios-nrpe-plugin monitoring-plugins-basic postgresql postgresql-client-15 mariadb-server mariadb-client clamav clamav-daemon systemd-journal-remote logrotate restic borgbackup sudo openssl"
 installed() { dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' 2>/dev/null | awk '$1 == "ii" { print $2 }'; }
 missing=""
 for p in $test_packages; do

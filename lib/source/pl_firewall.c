@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pl_buf.h"
 #include "pl_firewall.h"
@@ -956,11 +957,14 @@ say(const struct pl_fw_ruleset *rs, size_t c, const struct probe *p, const char 
 
 /* Walks chain c for the probe: W_ACCEPT when a rule may accept it (why says which),
  * W_DROP when one surely drops it, W_END when a rule surely returns, W_ON when the
- * chain's end is reached. */
+ * chain's end is reached. A drop after a rule that may have returned (a RETURN or GOTO
+ * with a condition the model does not know, as ufw's ufw-not-local has before its final
+ * DROP) is no sure drop: the packets that returned go on in the calling chain (W_ON). */
 static enum walk
 walk_chain(const struct pl_fw_ruleset *rs, size_t c, const struct probe *p, int depth)
 {
 	const struct pl_fw_chain *ch = &rs->chains[c];
+	bool may_have_left = false;
 
 	for (size_t i = ch->first; i < ch->first + ch->nrules; i++) {
 		const struct pl_fw_rule *r = &rs->rules[i];
@@ -992,19 +996,24 @@ walk_chain(const struct pl_fw_ruleset *rs, size_t c, const struct probe *p, int 
 		case PL_FW_DROP:
 		case PL_FW_REJECT:
 			if (sure)
-				return W_DROP;
+				return may_have_left ? W_ON : W_DROP;
 			break;
 		case PL_FW_JUMP:
 		case PL_FW_GOTO:
 			w = follow(rs, c, r->target, p, depth);
-			if (w == W_ACCEPT || (w == W_DROP && sure))
+			if (w == W_ACCEPT)
 				return w;
+			if (w == W_DROP && sure)
+				return may_have_left ? W_ON : W_DROP;
 			if (r->verdict == PL_FW_GOTO && sure && w != W_DROP)
 				return W_END;
+			if (r->verdict == PL_FW_GOTO)
+				may_have_left = true;
 			break;
 		case PL_FW_RETURN:
 			if (sure)
 				return W_END;
+			may_have_left = true;
 			break;
 		case PL_FW_VMAP:
 			for (size_t k = r->vmap0; k < r->vmap0 + r->nvmap; k++) {
@@ -1018,12 +1027,16 @@ walk_chain(const struct pl_fw_ruleset *rs, size_t c, const struct probe *p, int 
 				}
 				if ((v->verdict == PL_FW_DROP || v->verdict == PL_FW_REJECT) &&
 				    !v->any && sure)
-					return W_DROP;
+					return may_have_left ? W_ON : W_DROP;
 				if (v->verdict == PL_FW_JUMP || v->verdict == PL_FW_GOTO) {
 					w = follow(rs, c, v->target, p, depth);
-					if (w == W_ACCEPT || (w == W_DROP && sure && !v->any))
+					if (w == W_ACCEPT)
 						return w;
+					if (w == W_DROP && sure && !v->any)
+						return may_have_left ? W_ON : W_DROP;
 				}
+				if (v->verdict == PL_FW_RETURN || v->verdict == PL_FW_GOTO)
+					may_have_left = true;
 			}
 			break;
 		default:
@@ -1413,4 +1426,104 @@ pl_fw_parse_want(const char *s, struct pl_fw_want *out, char *err, size_t errlen
 	out->lo = (uint16_t)lo;
 	out->hi = (uint16_t)hi;
 	return 0;
+}
+
+static bool
+word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+/* One line as ufw's _get_defaults reads it (^\w+="?\w+"?, then split at '=', the
+ * value stripped of blanks and quotes): -1 when it is no ENABLED line, else 1 for yes. */
+static int
+ufw_line(const char *p, const char *e)
+{
+	const char *v = p + 8, *ve;
+
+	if (e - p < 9 || strncasecmp(p, "ENABLED=", 8) != 0)
+		return -1;
+	if (*v == '"')
+		v++;
+	if (v >= e || !word_char(*v))
+		return -1;
+	v = p + 8;
+	ve = memchr(v, '=', (size_t)(e - v));
+	if (ve == NULL)
+		ve = e;
+	while (ve > v && strchr(" \t\r\"'", ve[-1]) != NULL)
+		ve--;
+	while (v < ve && strchr(" \t\"'", *v) != NULL)
+		v++;
+	return ve - v == 3 && strncasecmp(v, "yes", 3) == 0;
+}
+
+int
+pl_fw_ufw_enabled(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+	int found = -1;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl != NULL ? nl : end;
+		int v = ufw_line(p, e);
+
+		if (v >= 0)
+			found = v;
+		p = e + 1;
+	}
+	return found;
+}
+
+/* True when [s, s + n) is word with nothing but blanks around it. */
+static bool
+only_word(const char *s, size_t n, const char *word)
+{
+	size_t w = strlen(word);
+
+	while (n > 0 && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) {
+		s++;
+		n--;
+	}
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' ||
+			 s[n - 1] == '\r'))
+		n--;
+	return n == w && memcmp(s, word, w) == 0;
+}
+
+int
+pl_fw_firewalld_state(const char *out, size_t outlen, const char *err, size_t errlen,
+		      int status)
+{
+	if (status == 0 && only_word(out, outlen, "running"))
+		return 1;
+	if (status == 252 && (only_word(err, errlen, "not running") ||
+			      only_word(out, outlen, "not running")))
+		return 0;
+	return -1;
+}
+
+size_t
+pl_fw_chains_prefixed(const struct pl_fw_ruleset *rs, const char *prefix)
+{
+	size_t n = 0, plen = strlen(prefix);
+
+	for (size_t i = 0; i < rs->nchains; i++)
+		if (!rs->tables[rs->chains[i].table].skip &&
+		    strncmp(rs->chains[i].name, prefix, plen) == 0)
+			n++;
+	return n;
+}
+
+size_t
+pl_fw_tables_named(const struct pl_fw_ruleset *rs, const char *name)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rs->ntables; i++)
+		if (!rs->tables[i].skip && strcmp(rs->tables[i].name, name) == 0)
+			n++;
+	return n;
 }

@@ -251,6 +251,23 @@ struct pl_fw_want {
 };
 int pl_fw_parse_want(const char *s, struct pl_fw_want *out, char *err, size_t errlen);
 
+/* The frontends, for what they add to the report (the kernel's ruleset is what is
+ * judged). ufw's own word, from /etc/ufw/ufw.conf read as ufw reads it: the last line
+ * "ENABLED=VALUE" at a line's start (the key in any case, the value maybe quoted); ufw
+ * is on only for "yes" (any case). Returns 1 (yes), 0 (another value), -1 (no line). */
+int pl_fw_ufw_enabled(const char *buf, size_t len);
+
+/* `firewall-cmd --state`: "running" on stdout and exit 0, or "not running" on stderr
+ * and exit 252 (NOT_RUNNING: firewalld is not on the system bus). Returns 1 running, 0
+ * not running, -1 anything else (the caller shows what came). */
+int pl_fw_firewalld_state(const char *out, size_t outlen, const char *err, size_t errlen,
+			  int status);
+
+/* How many chains of tables not skipped are named with this prefix ("ufw-": the chains
+ * ufw loads, ufw6- too for "ufw"); tables named name (firewalld's "firewalld"). */
+size_t pl_fw_chains_prefixed(const struct pl_fw_ruleset *rs, const char *prefix);
+size_t pl_fw_tables_named(const struct pl_fw_ruleset *rs, const char *name);
+
 const char *pl_fw_verdict_name(enum pl_fw_verdict v);
 const char *pl_fw_source_name(enum pl_fw_source s);
 

@@ -5,7 +5,9 @@
 # runs the plugin there with `ip netns exec`, and checks its exit code, status line and
 # perfdata. Cases: active, empty, default-accept, bridge-only drop, required port open
 # (nft, iptables-nft, iptables-legacy), hidden legacy rules, drift (baseline saved, a
-# rule changed, the baseline kept across a reboot), and no privileges (as nobody).
+# rule changed, the baseline kept across a reboot), the real ufw enabled in a namespace
+# (its /etc/ufw a copy bound over the host's in a mount namespace), and no privileges (as
+# nobody).
 #
 # Exit 77 (skip) when not root, without "ip netns", or without nft and iptables. Prints
 # one line per check and ends with "N passed, M failed".
@@ -288,6 +290,72 @@ run --closed 22/sctp
 expect "--closed with an unknown protocol" 3 "FIREWALL UNKNOWN - --closed: a port's protocol is tcp or udp"
 run --closed 1-65535
 expect "--closed with too many ports" 3 "FIREWALL UNKNOWN - --closed: at most 4096 ports in all"
+
+# --- ufw, the real one, in a namespace of its own. ufw keeps its state in /etc/ufw
+# (ufw.conf's ENABLED, user.rules): a copy of it is bound over /etc/ufw in a private
+# mount namespace (unshare -m) around `ip netns exec`, so neither the host's files nor
+# its ruleset are touched. ufw's unit is active whatever ENABLED says, and its status is
+# a word in the admin's language: the plugin judges the kernel's ruleset, shows ENABLED
+# as a fact, and says when ufw is on but none of its chains are loaded.
+if [ -x /usr/sbin/ufw ] && [ -f /etc/ufw/ufw.conf ] && command -v unshare >/dev/null 2>&1; then
+	cp -a /etc/ufw "$WORK/ufw"
+	sed -i 's/^ENABLED=.*/ENABLED=no/' "$WORK/ufw/ufw.conf"
+	in_ufw() { # CMD...: in the namespace, the copy as /etc/ufw, LC_ALL=C
+		unshare -m --propagation private sh -c \
+			'mount --bind "$0" /etc/ufw && exec ip netns exec "$@"' \
+			"$WORK/ufw" "$NS" env LC_ALL=C "$@"
+	}
+	run_ufw() { # [env VAR=...] ARGS...
+		out=$(unshare -m --propagation private sh -c \
+			'mount --bind "$0" /etc/ufw && exec ip netns exec "$@"' \
+			"$WORK/ufw" "$NS" "$@" 2>"$WORK/stderr")
+		rc=$?
+		status=$(printf '%s\n' "$out" | head -n 1)
+	}
+	P="$PLUGIN --state-dir $STATE"
+	fresh
+	run_ufw $P
+	expect "ufw: ENABLED=no, nothing loaded" 2 \
+		"FIREWALL CRITICAL - no firewall: the kernel holds no nftables or iptables tables"
+	has "ufw: the fact says disabled" "ufw: disabled in /etc/ufw/ufw.conf, 0 of its chains loaded"
+	in_ufw ufw --force enable >/dev/null && in_ufw ufw allow 22/tcp >/dev/null &&
+		in_ufw ufw deny 23/tcp >/dev/null
+	grep -q '^ENABLED=yes' "$WORK/ufw/ufw.conf" && ok "ufw enable wrote the copy of ufw.conf" ||
+		notok "ufw enable did not write $WORK/ufw/ufw.conf"
+	grep -q '^ENABLED=no' /etc/ufw/ufw.conf && [ "$(nft list ruleset | wc -l)" = 0 ] &&
+		ok "ufw: the host's ufw.conf and ruleset untouched" ||
+		notok "ufw: the host's /etc/ufw/ufw.conf or ruleset changed"
+	run_ufw $P --closed 23,3306
+	expect "ufw enabled, allow 22, deny 23: input closed, 23 and 3306 not open" 0 "FIREWALL OK - "
+	has "ufw: the fact says enabled" "ufw: enabled in /etc/ufw/ufw.conf"
+	run_ufw $P --closed 22
+	expect "ufw: a required-closed port it allows" 2 "FIREWALL CRITICAL - tcp/22 open (IPv4, IPv6)"
+	# ufw's German status ("Status: Aktiv") changes nothing: the plugin never reads it.
+	run_ufw env -u LC_ALL LANG=de_DE.UTF-8 LANGUAGE=de $P --closed 22
+	expect "ufw: the same in a German locale" 2 "FIREWALL CRITICAL - tcp/22 open (IPv4, IPv6)"
+	# The kernel's rules gone (flushed), ufw.conf still ENABLED=yes, so its unit and
+	# config say on: the kernel is judged.
+	in_ufw nft flush ruleset
+	run_ufw $P
+	expect "ufw enabled but its rules flushed: no firewall" 2 "FIREWALL CRITICAL - no firewall"
+	has "ufw enabled but its rules flushed: said" \
+		"ufw is enabled in /etc/ufw/ufw.conf but the kernel holds none of its chains"
+	in_ns nft -f "$WORK/basic.nft"
+	run_ufw $P
+	expect "ufw enabled, another ruleset loaded instead: --frontend-state's warning" 1 \
+		"FIREWALL WARNING - ufw is enabled in /etc/ufw/ufw.conf but the kernel holds none of its chains"
+	run_ufw $P --frontend-state critical
+	expect "ufw: --frontend-state critical" 2 "FIREWALL CRITICAL - ufw is enabled"
+	# Its chains loaded though ENABLED=no (they would be gone after a boot): said.
+	in_ns nft flush ruleset
+	in_ufw ufw reload >/dev/null
+	sed -i 's/^ENABLED=.*/ENABLED=no/' "$WORK/ufw/ufw.conf"
+	run_ufw $P
+	expect "ufw's chains loaded, ENABLED=no: judged by the kernel" 0 "FIREWALL OK - "
+	has "ufw's chains loaded, ENABLED=no: said" "ufw's chains are loaded though /etc/ufw/ufw.conf does not say ENABLED=yes"
+else
+	echo "# no ufw (apt-get install ufw) or no unshare: the ufw cases are skipped"
+fi
 
 # --- no privileges: as nobody, without CAP_NET_ADMIN
 if command -v setpriv >/dev/null 2>&1; then

@@ -239,6 +239,74 @@ START_TEST(test_scale)
 }
 END_TEST
 
+/* ufw's ruleset, captured in a namespace where the real ufw 0.36.2 was enabled (its
+ * /etc/ufw a copy bound over the host's) with allow 22/tcp and deny 23/tcp; its
+ * ufw.conf as ufw reads it; firewall-cmd --state's two answers. */
+static int
+ufw_conf(const char *file)
+{
+	struct pl_buf b = PL_BUF_INIT;
+	int v;
+
+	ck_assert_msg(fixture("ufw", file, &b), "no fixture ufw/%s", file);
+	v = pl_fw_ufw_enabled(b.data, b.len);
+	pl_buf_free(&b);
+	return v;
+}
+
+START_TEST(test_frontends)
+{
+	struct pl_fw_ruleset rs;
+	struct pl_fw_input in;
+	struct pl_buf b = PL_BUF_INIT;
+	char why[256];
+	static const char *const not_read[] = {
+		"", "# ENABLED=yes\n", "  ENABLED=yes\n", "ENABLED='yes'\n", "ENABLED=\n",
+		"ENABLED\n", "LOGLEVEL=low\n",
+	};
+
+	ck_assert_int_eq(ufw_conf("ufw.conf-enabled"), 1);
+	ck_assert_int_eq(ufw_conf("ufw.conf-disabled"), 0);
+	ck_assert_int_eq(ufw_conf("ufw.conf-variants"), 1);
+	for (size_t i = 0; i < sizeof(not_read) / sizeof(not_read[0]); i++)
+		ck_assert_msg(pl_fw_ufw_enabled(not_read[i], strlen(not_read[i])) == -1, "%s",
+			      not_read[i]);
+	ck_assert_int_eq(pl_fw_ufw_enabled("ENABLED=yes", 11), 1);
+	ck_assert_int_eq(pl_fw_ufw_enabled("ENABLED=yes\nENABLED=no\n", 23), 0);
+	ck_assert_int_eq(pl_fw_ufw_enabled("ENABLED=YES\r\n", 14), 1);
+	ck_assert_int_eq(pl_fw_ufw_enabled("ENABLED=yesno\n", 14), 0);
+
+	pl_fw_init(&rs);
+	load_ipt(&rs, "ufw", "iptables-nft-save", false, PL_FW_SRC_IPT_NFT);
+	load_ipt(&rs, "ufw", "ip6tables-nft-save", true, PL_FW_SRC_IPT_NFT);
+	ck_assert_uint_gt(pl_fw_chains_prefixed(&rs, "ufw-"), 10);
+	ck_assert_uint_gt(pl_fw_chains_prefixed(&rs, "ufw6-"), 10);
+	ck_assert_uint_eq(pl_fw_tables_named(&rs, "filter"), 2);
+	ck_assert_uint_eq(pl_fw_tables_named(&rs, "firewalld"), 0);
+	pl_fw_input_path(&rs, PL_FW_V4, &in);
+	ck_assert(in.closed);
+	pl_fw_input_path(&rs, PL_FW_V6, &in);
+	ck_assert(in.closed);
+	ck_assert(pl_fw_port_open(&rs, PL_FW_V4, 6, 22, why, sizeof(why)));
+	ck_assert(pl_fw_port_open(&rs, PL_FW_V6, 6, 22, why, sizeof(why)));
+	ck_assert(!pl_fw_port_open(&rs, PL_FW_V4, 6, 23, why, sizeof(why)));
+	ck_assert(!pl_fw_port_open(&rs, PL_FW_V4, 6, 80, why, sizeof(why)));
+	ck_assert(!pl_fw_port_open(&rs, PL_FW_V6, 6, 3306, why, sizeof(why)));
+	pl_fw_free(&rs);
+
+	ck_assert(fixture("firewalld", "state-running.stdout", &b));
+	ck_assert_int_eq(pl_fw_firewalld_state(b.data, b.len, "", 0, 0), 1);
+	ck_assert_int_eq(pl_fw_firewalld_state(b.data, b.len, "", 0, 252), -1);
+	pl_buf_free(&b);
+	ck_assert(fixture("firewalld", "state-not-running.stderr", &b));
+	ck_assert_int_eq(pl_fw_firewalld_state("", 0, b.data, b.len, 252), 0);
+	ck_assert_int_eq(pl_fw_firewalld_state("", 0, b.data, b.len, 0), -1);
+	pl_buf_free(&b);
+	ck_assert_int_eq(pl_fw_firewalld_state("", 0, "Error: INVALID_OPTION", 21, 2), -1);
+	ck_assert_int_eq(pl_fw_firewalld_state("running later\n", 14, "", 0, 0), -1);
+}
+END_TEST
+
 START_TEST(test_want)
 {
 	struct pl_fw_want w;
@@ -449,6 +517,23 @@ START_TEST(test_nft_iptables_nft)
 }
 END_TEST
 
+/* ufw's tables as nft shows them (iptables-nft's xt matches): still closed by policy. */
+START_TEST(test_nft_ufw)
+{
+	struct pl_fw_ruleset rs;
+	struct pl_fw_input in;
+
+	pl_fw_init(&rs);
+	load_nft(&rs, "ufw");
+	ck_assert_uint_gt(pl_fw_chains_prefixed(&rs, "ufw-"), 10);
+	pl_fw_input_path(&rs, PL_FW_V4, &in);
+	ck_assert(in.closed);
+	pl_fw_input_path(&rs, PL_FW_V6, &in);
+	ck_assert(in.closed);
+	pl_fw_free(&rs);
+}
+END_TEST
+
 START_TEST(test_nft_broken)
 {
 	static const char *const files[][2] = {
@@ -501,6 +586,7 @@ main(void)
 	tcase_add_test(tc, test_ipt_nft_capture);
 	tcase_add_test(tc, test_ipt_counters_and_legacy);
 	tcase_add_test(tc, test_ipt_broken);
+	tcase_add_test(tc, test_frontends);
 	tcase_add_test(tc, test_want);
 	tcase_add_test(tc, test_scale);
 	tcase_set_timeout(tc, 60);
@@ -510,6 +596,7 @@ main(void)
 	tcase_add_test(tc, test_nft_stable);
 	tcase_add_test(tc, test_nft_cases);
 	tcase_add_test(tc, test_nft_iptables_nft);
+	tcase_add_test(tc, test_nft_ufw);
 	tcase_add_test(tc, test_nft_broken);
 #endif
 	suite_add_tcase(s, tc);
