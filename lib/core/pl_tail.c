@@ -579,11 +579,13 @@ finish_old(struct run *ru, struct pl_tail_at *a, bool copy, uint64_t cur_ino, bo
 
 /* The rotated file the last run finished (prev), read on while it grows: a writer that
  * has not reopened the log yet (its HUP still to come) appends to it. Dropped once it
- * stopped growing (no byte past the size the last run saw), when it is gone, or when a
- * newer rotation takes its place (last); its last line without a newline is handed over
- * then, once. A cap stopping it keeps it for the next run. */
+ * stopped growing (no byte past the size the last run saw) while the log has bytes
+ * (log_written: somebody writes there now; a log still empty means its writer may not
+ * have reopened yet), when it is gone, or when a newer rotation takes its place (last);
+ * its last line without a newline is handed over then, once. A cap stopping it keeps it
+ * for the next run. */
 static int
-finish_prev(struct run *ru, struct pl_tail_at *prev, bool last)
+finish_prev(struct run *ru, struct pl_tail_at *prev, bool last, bool log_written)
 {
 	struct rotated r;
 	uint64_t at = prev->off;
@@ -602,7 +604,7 @@ finish_prev(struct run *ru, struct pl_tail_at *prev, bool last)
 		memset(prev, 0, sizeof(*prev));
 		return 0;
 	}
-	final = last || (uint64_t)r.sb.st_size <= prev->size;
+	final = last || ((uint64_t)r.sb.st_size <= prev->size && log_written);
 	rc = read_file(ru, r.fd, r.name, prev, final, PL_TAIL_PREV);
 	close(r.fd);
 	if (rc != 0)
@@ -649,7 +651,7 @@ read_saved(struct run *ru, const char *path, int fd, const struct stat *sb,
 
 	at_of_pos(pos, &cur);
 	how = judge(ru, fd, sb, &cur);
-	if (finish_prev(ru, &prev, how == RENAMED) != 0)
+	if (finish_prev(ru, &prev, how == RENAMED, fd >= 0 && sb->st_size > 0) != 0)
 		return -1;
 	if (how != SAME && !ru->res->capped) {
 		if (finish_old(ru, &cur, how == REWRITTEN, fd >= 0 ? (uint64_t)sb->st_ino : 0,

@@ -21,8 +21,9 @@
  *     is read from its start. The rotated file is kept in the position (pos.prev) and
  *     read on by the next runs while it grows: the writer appends to it until it gets
  *     its HUP and reopens NAME, and lines written in between are not lost. It is let go
- *     when a run finds it no longer than the last run saw it (it stopped growing), when
- *     it is gone, or when NAME is rotated again (one such file is kept: the newest).
+ *     when a run finds it no longer than the last run saw it (it stopped growing) and
+ *     NAME not empty (somebody writes there now), when it is gone, or when NAME is
+ *     rotated again (one such file is kept: the newest).
  *     A rotated file whose name ends in .gz, .xz, .bz2, .zst or .lz4 is never read (it
  *     is compressed): when the old file is found only that way, or not at all, the
  *     lines written to it after the last run are lost, and the result says so.

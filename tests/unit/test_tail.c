@@ -1,8 +1,9 @@
 /* Unit tests of pl_tail (the incremental reader) on real files in a temporary directory:
  * every rotation case of its contract (rename to .1 and dated names, compressed,
  * deleted, copytruncate with and without the copy, rewritten from the top, a rotated log
- * of the same size and modification time, a missing log), the first run, partial and
- * huge lines, the caps and the hold time; and of pl_match (the block matcher) against
+ * of the same size and modification time, a missing log, a rotated file written to after
+ * the run that finished it, a reboot), the first run, partial and huge lines, the caps
+ * and the hold time; and of pl_match (the block matcher) against
  * its per-line reference. Each case checks that the lines handed over, over all runs,
  * are each line written exactly once, or that a loss is said. */
 #include "config.h"
@@ -348,6 +349,36 @@ START_TEST(rotated_read_on)
 	ck_assert_uint_eq(res.lines, 0);
 	ck_assert(!(pos.prev.flags & PL_TAIL_PREV));
 	ck_assert_uint_eq(g.lines, 6);
+	pl_buf_free(&g.text);
+}
+END_TEST
+
+/* The new log still empty (logrotate's create; the writer not reopened yet): the rotated
+ * file is kept though it did not grow, and let go only once the log has bytes. */
+START_TEST(rotated_log_empty)
+{
+	struct pl_tail_pos pos;
+	struct pl_tail_result res;
+	struct got g;
+	bool have = false;
+
+	got_init(&g);
+	append("app.log", "a\n");
+	ck_assert_int_eq(run(&pos, &have, &from_start, &g, &res), 0);
+	append("app.log", "b\n");
+	move("app.log", "app.log.1");
+	append("app.log", "");
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert(pos.prev.flags & PL_TAIL_PREV);
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert(pos.prev.flags & PL_TAIL_PREV);
+	append("app.log.1", "c (an hour late, still no HUP)\n");
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert(pos.prev.flags & PL_TAIL_PREV);
+	append("app.log", "d\n");
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert(!(pos.prev.flags & PL_TAIL_PREV));
+	ck_assert_str_eq(pl_buf_str(&g.text), "a\nb\nc (an hour late, still no HUP)\nd\n");
 	pl_buf_free(&g.text);
 }
 END_TEST
@@ -1006,6 +1037,7 @@ tc_tail(void)
 	tcase_add_loop_test(tc, rotate_rename, 0,
 			    (int)(sizeof(rotated_names) / sizeof(rotated_names[0])));
 	tcase_add_loop_test(tc, rotated_read_on, 0, 4);
+	tcase_add_test(tc, rotated_log_empty);
 	tcase_add_loop_test(tc, rotate_twice, 0, 2);
 	tcase_add_test(tc, rotate_same_size_same_mtime);
 	tcase_add_loop_test(tc, rotate_compressed_or_gone, 0, 2);
