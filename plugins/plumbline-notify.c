@@ -181,8 +181,8 @@ static const struct pl_option options[] = {
 	{ .name = "no-journal", .type = PL_OPT_SWITCH, S(no_journal),
 	  .help = "Write no journal line." },
 	{ .name = "dry-run", .type = PL_OPT_SWITCH, S(dry_run),
-	  .help = "Print what would be sent (the payload; the URL without its query) and send "
-		  "nothing." },
+	  .help = "Print what would be sent (the payload; the URL without its query; a "
+		  "signature as '(signature)') and send nothing." },
 	{ .name = "verbose", .letter = 'v', .type = PL_OPT_COUNT, .max = 3, S(verbose),
 	  .help = "Say each attempt on stderr." },
 	{ .name = "help", .letter = 'h', .type = PL_OPT_SWITCH, S(help),
@@ -593,6 +593,9 @@ http_request(const struct cfg *c, const struct pl_notify_msg *m, struct pl_buf *
 	if (c->channel == PL_NC_FEISHU && c->secret != NULL) {
 		if (pl_notify_sign_feishu(c->secret, now.sec, sig, err, errlen) != 0)
 			return -1;
+		/* A signature is good for an hour: --dry-run shows where it goes, not it. */
+		if (c->dry_run)
+			pl_strlcpy(sig, "(signature)", sizeof(sig));
 		pl_snprintf(ts, sizeof(ts), "%lld", (long long)now.sec);
 		po.feishu_timestamp = ts;
 		po.feishu_sign = sig;
@@ -605,7 +608,8 @@ http_request(const struct cfg *c, const struct pl_notify_msg *m, struct pl_buf *
 					   errlen) != 0)
 			return -1;
 		pl_buf_printf(hdr_ts, "X-Plumbline-Timestamp: %lld", (long long)now.sec);
-		pl_buf_printf(hdr_sig, "X-Plumbline-Signature: sha256=%s", sig);
+		pl_buf_printf(hdr_sig, "X-Plumbline-Signature: sha256=%s",
+			      c->dry_run ? "(signature)" : sig);
 	}
 	explicit_bzero(sig, sizeof(sig));
 	return 0;

@@ -335,6 +335,12 @@ run --channel dingtalk --url-file "$WORK/url" --secret-file "$WORK/secret" "${CO
 check "--dry-run prints the URL without its query, and the payload" \
 	'[ $rc = 0 ] && [[ $line == "POST http://127.0.0.1:$HP/webhook/in?..." ]] && [[ $out != *"$TOKEN"* ]]'
 
+secret_file sdir/feishu.url "$B/feishu/open-apis/bot/v2/hook/$TOKEN"
+secret_file sdir/feishu.secret "$SECRET"
+run --channel feishu --secrets-dir "$WORK/sdir" "${COMMON[@]}" --output x --dry-run
+check "--dry-run shows where Feishu's signature goes, not the signature" \
+	'[ $rc = 0 ] && [[ $out == *"\"sign\":\"(signature)\""* ]]'
+
 # ---------------------------------------------------------------- the journal
 pids=()
 for i in 1 2 3 4 5 6; do
