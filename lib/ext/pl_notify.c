@@ -552,10 +552,10 @@ feishu_colour(const struct pl_notify_msg *m)
 	return "red";
 }
 
-int
-pl_notify_payload(enum pl_notify_channel ch, const struct pl_notify_msg *m,
-		  const struct pl_notify_payload_opts *o, struct pl_buf *out, size_t *cut,
-		  char *err, size_t errlen)
+static int
+payload_once(enum pl_notify_channel ch, const struct pl_notify_msg *m,
+	     const struct pl_notify_payload_opts *o, size_t limit, struct pl_buf *out,
+	     size_t *cut, char *err, size_t errlen)
 {
 	struct pl_buf title = PL_BUF_INIT, text = PL_BUF_INIT;
 	struct json_object *root = NULL, *inner;
@@ -573,7 +573,7 @@ pl_notify_payload(enum pl_notify_channel ch, const struct pl_notify_msg *m,
 	if (ch == PL_NC_WEBHOOK)
 		style = PL_MD_NONE;
 	pl_notify_title(m, &title);
-	left = pl_notify_text(m, style, pl_notify_limit(ch, o->markdown), &text);
+	left = pl_notify_text(m, style, limit, &text);
 	if (cut != NULL)
 		*cut = left;
 	root = json_object_new_object();
@@ -674,6 +674,29 @@ end:
 	pl_buf_free(&title);
 	pl_buf_free(&text);
 	return rc;
+}
+
+/* Feishu limits the whole request (30 KB), not the text: JSON escaping (quotes,
+ * backslashes, newlines) can make a 28,000-byte text a larger body, so the text is cut
+ * shorter until the body fits. */
+#define FEISHU_BODY_MAX (30 * 1024)
+
+int
+pl_notify_payload(enum pl_notify_channel ch, const struct pl_notify_msg *m,
+		  const struct pl_notify_payload_opts *o, struct pl_buf *out, size_t *cut,
+		  char *err, size_t errlen)
+{
+	size_t limit = pl_notify_limit(ch, o->markdown);
+
+	for (int round = 0;; round++) {
+		if (payload_once(ch, m, o, limit, out, cut, err, errlen) != 0)
+			return -1;
+		if (ch != PL_NC_FEISHU || out->len <= FEISHU_BODY_MAX || round == 8 ||
+		    limit <= 1024)
+			return 0;
+		limit -= out->len - FEISHU_BODY_MAX + 64 < limit - 1024 ?
+			out->len - FEISHU_BODY_MAX + 64 : limit - 1024;
+	}
 }
 
 /* ------------------------------------------------------------------ signatures */

@@ -265,6 +265,25 @@ START_TEST(test_payload_escaping)
 	ck_assert_str_eq(pl_json_str(pl_json_path(doc, "card.header"), "template"), "red");
 	json_object_put(doc);
 	ck_assert_int_eq(pl_notify_payload(PL_NC_MAIL, &m, &o, &b, NULL, err, sizeof(err)), -1);
+	{
+		/* Feishu's 30 KB is the request's: 40,000 quotes (each escaped twice over, as
+		 * markdown and as JSON) are cut until the body fits. */
+		struct pl_buf q = PL_BUF_INIT;
+		size_t cut = 0;
+
+		for (int i = 0; i < 40000; i++)
+			pl_buf_putc(&q, i % 100 == 99 ? '\n' : (i % 2 ? '"' : '*'));
+		m.output = pl_buf_str(&q);
+		ck_assert_int_eq(pl_notify_payload(PL_NC_FEISHU, &m, &o, &b, &cut, err,
+						   sizeof(err)), 0);
+		ck_assert_uint_le(b.len, 30 * 1024);
+		ck_assert_uint_gt(b.len, 28 * 1024);
+		ck_assert_uint_gt(cut, 0);
+		doc = pl_json_parse(b.data, b.len, err, sizeof(err));
+		ck_assert_ptr_nonnull(doc);
+		json_object_put(doc);
+		pl_buf_free(&q);
+	}
 	pl_buf_free(&b);
 }
 END_TEST
