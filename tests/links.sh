@@ -25,6 +25,7 @@ check_firewall  libjson-c libcrypto
 check_backup_age  libjson-c
 plumbline-notify  libjson-c libcrypto libcurl libm
 check_restore_drill  libjson-c libcrypto
+check_url  libcurl
 '
 # For example, an HTTP plugin on lib/ext/'s libcurl module:  check_http  libcurl
 

@@ -35,6 +35,12 @@ quick=no
 #                         a copy bound over the host's in a mount namespace (the host's
 #                         ufw stays ENABLED=no, as the package installs it)
 #   restic, borgbackup    tests/integration/backup.sh makes real repositories with them
+#   nginx-light, openssl  tests/integration/http.sh starts nginx (built with ssl and http_v2)
+#                         on loopback with certificates it makes with openssl (check_url)
+#   monitoring-plugins-standard, liburiparser1
+#                         bench/url runs Monitoring Plugins' check_curl beside check_url
+#                         (liburiparser1 is only a Recommends of the package, and
+#                         check_curl does not start without it)
 #   sudo                  tests/integration/firewall.sh checks contrib/sudoers.d/plumbline
 #                         with visudo -c (no service)
 #   python3-jsonschema    the black-box runner checks every JSON output against
@@ -46,7 +52,7 @@ quick=no
 # under a policy-rc.d that refuses every start, and the services of the packages it
 # installed are disabled afterwards. Nagios 4 depends on a mailx, which needs a mail
 # transfer agent: where there is none, ssmtp (no daemon) stands in, instead of exim4.
-test_packages="jq nftables iptables ufw python3-jsonschema libcap2-bin curl icinga2 nagios4-core nagios-nrpe-server nagios-nrpe-plugin monitoring-plugins-basic postgresql postgresql-client-15 mariadb-server mariadb-client clamav clamav-daemon systemd-journal-remote logrotate restic borgbackup sudo openssl"
+test_packages="jq nftables iptables ufw python3-jsonschema libcap2-bin curl icinga2 nagios4-core nagios-nrpe-server nagios-nrpe-plugin monitoring-plugins-basic postgresql postgresql-client-15 mariadb-server mariadb-client clamav clamav-daemon systemd-journal-remote logrotate restic borgbackup sudo openssl nginx-light monitoring-plugins-standard liburiparser1"
 installed() { dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' 2>/dev/null | awk '$1 == "ii" { print $2 }'; }
 missing=""
 for p in $test_packages; do

@@ -25,7 +25,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$(dirname "$0")/../env.sh"
 CONTRIB=$top_srcdir/contrib
-NAMES="cpu mem disk_io net hwmon mdraid process db_conns antivirus log_errors backup_age restore_drill"
+NAMES="cpu mem disk_io net hwmon mdraid process db_conns antivirus log_errors backup_age restore_drill url"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP: needs root (the engines are started as root and drop to user nagios)"
@@ -101,6 +101,7 @@ stop_daemons() {
 cleanup() {
 	[ -n "${WATCHDOG:-}" ] && kill -TERM "$WATCHDOG" 2>/dev/null
 	stop_daemons
+	[ -n "${WEB_PID:-}" ] && kill -TERM "$WEB_PID" 2>/dev/null && wait "$WEB_PID" 2>/dev/null
 	rm -rf "$WORK"
 	[ "$made_nagios_state" = yes ] && rm -rf "$NAGIOS_STATE"
 }
@@ -192,6 +193,15 @@ cat >"$INI" <<EOF
 root = $FIX/hwmon/coretemp
 EOF
 chmod 644 "$INI"
+
+# A web server for check_url in all three engines: python3's http.server on loopback.
+WEB=$WORK/www
+mkdir -p "$WEB" && echo "plumbline engines" >"$WEB/index.html" && chmod -R a+rX "$WEB"
+WEBPORT=$(free_port) || { notok "no free port for the web server"; finish; }
+/usr/bin/python3 -m http.server --bind 127.0.0.1 --directory "$WEB" "$WEBPORT" \
+	>"$WORK/web.out" 2>&1 </dev/null &
+WEB_PID=$!
+for _ in $(seq 100); do ss -Hltn "sport = :$WEBPORT" | grep -q . && break; sleep 0.05; done
 
 cat >"$D/etc/icinga2.conf" <<EOF
 const PluginDir = "$PL"
@@ -301,6 +311,27 @@ object Service "pl-log-errors" {
 	vars.plumbline_log_errors_warning_pattern = [ "segfault" ]
 	vars.plumbline_log_errors_from_start = true
 	vars.plumbline_log_errors_hold = "1h"
+}
+
+/* check_url: Icinga's own API over TLS (its CA, --resolve for the node's name; 401
+ * without credentials is mapped to OK), and the plain web server */
+object Service "pl-url" {
+	import "pl-fast"
+	host_name = "h1"
+	check_command = "plumbline_url"
+	vars.plumbline_url_url = "https://i2test:$I2PORT/v1"
+	vars.plumbline_url_resolve = [ "i2test:$I2PORT:127.0.0.1" ]
+	vars.plumbline_url_ca_file = "$D/lib/certs/ca.crt"
+	vars.plumbline_url_status_map = "401=ok"
+	vars.plumbline_warning = "2"
+}
+object Service "pl-url-web" {
+	import "pl-fast"
+	host_name = "h1"
+	check_command = "plumbline_url"
+	vars.plumbline_url_url = "http://127.0.0.1:$WEBPORT/"
+	vars.plumbline_url_body_contains = [ "plumbline engines" ]
+	vars.plumbline_url_expect = "200"
 }
 
 object Service "pl-backup" {
@@ -453,6 +484,8 @@ if [ "$i2_valid" = yes ]; then
 	icinga_service 'h1!pl-log-errors' 'LOG_ERRORS CRITICAL' '2' syslog_critical syslog_lines
 	icinga_service 'h1!pl-backup' 'BACKUP OK' '0' full_age incremental_age full_size
 	icinga_service 'h1!pl-drill' 'RESTORE DRILL OK - last good drill 1.0d ago, 2 drills' '0' age duration throughput files_verified
+	icinga_service 'h1!pl-url' 'URL OK' '0' dns connect tls ttfb total cert0_days
+	icinga_service 'h1!pl-url-web' 'URL OK' '0' dns connect ttfb total size
 	icinga_service 'linux1!cpu' 'CPU ' '0|1|2' busy
 	icinga_service 'linux1!memory' 'MEM ' '0|1|2' used_pct
 	icinga_service 'linux1!disk-io' 'DISK_IO ' '0|1|2' '[^=]*_util'
@@ -557,7 +590,7 @@ if wait_listen "$NRPE_PORT" "$NRPE_PID" 10; then
 	out=$("$CHECK_NRPE" -H 127.0.0.1 -p "$NRPE_PORT" -t 15 2>&1)
 	check "nrpe on 127.0.0.1:$NRPE_PORT answers: $out" '[[ "$out" == NRPE\ v* ]]'
 	ncmds=$(grep -c '^command\[plumbline_' "$N/nrpe.cfg")
-	check "nrpe: contrib/nrpe/plumbline.cfg defines the 14 commands (got $ncmds)" '[ "$ncmds" = 14 ]'
+	check "nrpe: contrib/nrpe/plumbline.cfg defines the 15 commands (got $ncmds)" '[ "$ncmds" = 15 ]'
 	if [ -x "$PL/check_firewall" ]; then
 		out=$("$CHECK_NRPE" -H 127.0.0.1 -p "$NRPE_PORT" -t 15 -c plumbline_firewall 2>&1)
 		rc=$?
@@ -626,6 +659,12 @@ if wait_listen "$NRPE_PORT" "$NRPE_PID" 10; then
 			'[[ "$rc" =~ ^[012]$ && "$line" == "LOG_ERRORS "* ]] ||
 			 [[ "$rc" = 3 && ( "$out" == *"group"* || "$out" == *"No such file"* ) ]]'
 	done
+	# the shipped line asks app.example.com on this host's port 443, which nothing here
+	# serves: CRITICAL with the reason, or an answer where something listens there
+	nrpe_call plumbline_url
+	line=${out%%$'\n'*}
+	check "nrpe plumbline_url (nothing on 443 here): rc $rc, \"${line:0:70}...\"" \
+		'[[ "$rc" =~ ^[012]$ && "$line" == "URL "* && "$out" == *"total="* ]]'
 	# the shipped line reads /etc/plumbline/backup.ini, which this host lacks: one
 	# UNKNOWN line that names the file
 	nrpe_call plumbline_backup_age
@@ -758,6 +797,7 @@ EOF
 
 	svc backup_age "plumbline_backup_age!--source files --path '$FIX/backup/*.tar' --class 'full=name:full-*' --class 'incremental=name:incr-*'"
 	svc restore_drill "plumbline_restore_drill!$FIX/backup/drill.journal!--warning-age 8d --critical-age 15d"
+	svc url "plumbline_url!http://127.0.0.1:$WEBPORT/!1!3!--body-contains 'plumbline engines'"
 	[ "$NRPE_PORT" = 5666 ] && svc nrpe_mem 'plumbline_nrpe!plumbline_mem'
 } >"$G/etc/objects.cfg"
 chmod -R a+rX "$G/etc"
@@ -840,6 +880,7 @@ if [ "$n4_valid" = yes ]; then
 
 	nagios_service backup_age 'BACKUP OK - 2 backups' 0 'full_age=[0-9]+s;86400;129600' incremental_age
 	nagios_service restore_drill 'RESTORE DRILL OK - last good drill 1.0d ago' 0 'age=86[0-9]{3}s;691200;1296000;0' 'duration=1.5s'
+	nagios_service url "URL OK - http://127.0.0.1:$WEBPORT/ 200 OK in " 0 'total=[0-9.]+s;1;3;' size
 	if [ "$NRPE_PORT" = 5666 ]; then
 		nagios_service nrpe_mem 'MEM ' '0|1|2' used_pct
 	else

@@ -25,6 +25,7 @@ TCase *tc_tail(void);
 TCase *tc_nettcp(void);
 TCase *tc_dbconns(void);
 TCase *tc_clamav(void);
+TCase *tc_httpspec(void);
 
 /* The fixture tree (tests/fixtures): $FIXTURES, else the source tree compiled in. */
 const char *fixtures_dir(void);
