@@ -238,8 +238,9 @@ static const struct pl_option url_opts[] = {
 	  .help = "A client certificate (PEM), for servers that ask for one." },
 	{ .name = "client-key", .type = PL_OPT_STRING, .arg = "FILE",
 	  PL_OPT_AT(struct url_config, key),
-	  .help = "The client certificate's private key (PEM, unencrypted; mode 600). "
-		  "Default: in --client-cert's file." },
+	  .help = "The client certificate's private key (PEM, unencrypted): a file of root or "
+		  "the user running the check, mode 600, not a symlink. Default: in "
+		  "--client-cert's file." },
 	{ .name = "tls-min", .type = PL_OPT_CHOICE, .arg = "VERSION", .choices = tls_versions,
 	  PL_OPT_AT(struct url_config, tls_min),
 	  .help = "The oldest TLS version accepted; a server that offers only older ones fails "
@@ -374,6 +375,21 @@ config_check(struct url_config *cfg, bool *https)
 			pl_name_str(e, sizeof(e), files[i]);
 			pl_usage_die("--%s: cannot read %s: %s", names[i], e, strerror(errno));
 		}
+	}
+	/* The client's private key is a secret: held to the rules of the secret files. */
+	if (cfg->key != NULL) {
+		struct pl_file_rules rules = {
+			PL_FILE_TRUSTED | PL_FILE_PRIVATE | PL_FILE_SENSITIVE, (size_t)1 << 20,
+			"the private key"
+		};
+		struct pl_buf b = PL_BUF_INIT;
+
+		if (pl_read_trusted(AT_FDCWD, cfg->key, &rules, &b, NULL, err, sizeof(err)) != 0) {
+			pl_buf_free(&b);
+			pl_usage_die("--client-key: %s", err);
+		}
+		explicit_bzero(b.data, b.size);
+		pl_buf_free(&b);
 	}
 }
 

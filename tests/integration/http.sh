@@ -472,6 +472,9 @@ check "no client certificate sent without --client-cert" '[ "$rc" = 0 ]'
 chmod 600 "$P/client.key"
 run --url "https://mtls.test:$HTTPS/mtls" $(tls mtls.test) --client-cert "$P/client.chain" --client-key "$P/client.key" --body-contains 'client SUCCESS'
 check "--client-cert and --client-key" '[ "$rc" = 0 ]'
+chmod 644 "$P/client.key"
+run --url "https://mtls.test:$HTTPS/mtls" $(tls mtls.test) --client-cert "$P/client.chain" --client-key "$P/client.key"
+check "a --client-key open to others is refused ($line)" '[ "$rc" = 3 ] && [[ "$line" == *"--client-key:"*"chmod 600"* ]]'
 run --url "https://good.test:$H2/" --resolve "good.test:$H2:127.0.0.1" $CA --http2 --body-contains 'h2 HTTP/2.0'
 check "--http2 over TLS ALPN ($line)" '[ "$rc" = 0 ] && [[ "$out" == *"http_version: 2"* ]]'
 run --url "$S/" $(tls good.test) --http2
