@@ -86,8 +86,18 @@ done
 # The engine configs: Icinga 2's CheckCommands where "include <plugins-contrib>" finds
 # them, the policy bundles in the package's data directory, the rest as examples.
 for f in $PL_ICINGA2_CONTRIBDIR/plumbline.conf \
+	$PL_PKGDATADIR/icinga2/plumbline.conf $PL_PKGDATADIR/icinga2/plumbline-notify.conf \
+	$PL_PKGDATADIR/icinga2/policy/timeperiods.conf $PL_PKGDATADIR/icinga2/policy/users.conf \
+	$PL_PKGDATADIR/icinga2/policy/templates.conf $PL_PKGDATADIR/icinga2/policy/services.conf \
+	$PL_PKGDATADIR/icinga2/policy/notifications.conf \
 	$PL_DOCDIR/examples/icinga2/services.conf.example \
-	$PL_PKGDATADIR/nagios/commands.cfg \
+	$PL_DOCDIR/examples/icinga2/distributed/master/zones.conf \
+	$PL_DOCDIR/examples/icinga2/distributed/master/zones.d/master/hosts.conf \
+	$PL_DOCDIR/examples/icinga2/distributed/master/zones.d/dc2/hosts.conf \
+	$PL_DOCDIR/examples/icinga2/distributed/satellite/zones.conf \
+	$PL_DOCDIR/examples/icinga2/distributed/agent/zones.conf \
+	$PL_PKGDATADIR/nagios/commands.cfg $PL_PKGDATADIR/nagios/notify.cfg \
+	$PL_PKGDATADIR/nagios/policy.cfg $PL_DOCDIR/examples/nagios/contacts.cfg.example \
 	$PL_DOCDIR/examples/nrpe/plumbline.cfg \
 	$PL_DOCDIR/examples/sudoers.d/plumbline; do
 	expected="$expected
@@ -125,14 +135,21 @@ for n in $names; do
 		'head -n 5 "$m" | grep -q "^\.TH" && grep -q "$n" "$m" && tr -d "\\\\" <"$m" | grep -qF "$ini"'
 done
 
-# The installed configs name the plugin directory of this build.
-c=$D$PL_ICINGA2_CONTRIBDIR/plumbline.conf
+# The file in plugins-contrib.d loads the package's commands by their installed path
+# (unless a global zone carries them); the installed configs name the plugin directory.
+w=$D$PL_ICINGA2_CONTRIBDIR/plumbline.conf
+check "plugins-contrib.d/plumbline.conf includes $PL_PKGDATADIR/icinga2/plumbline.conf and plumbline-notify.conf" \
+	'grep -qF "include \"$PL_PKGDATADIR/icinga2/plumbline.conf\"" "$w" &&
+	 grep -qF "include \"$PL_PKGDATADIR/icinga2/plumbline-notify.conf\"" "$w" &&
+	 grep -q "PlumblineCommandsInGlobalZone" "$w"'
+c=$D$PL_PKGDATADIR/icinga2/plumbline.conf
 if [ "$PL_PLUGINDIR" = /usr/lib/nagios/plugins ]; then
 	check "installed plumbline.conf looks plugins up in PluginDir" \
 		'grep -q "PluginDir + \"/check_cpu\"" "$c"'
 else
-	check "installed plumbline.conf names the plugin directory $PL_PLUGINDIR" \
-		'grep -qF "\"$PL_PLUGINDIR/check_cpu\"" "$c" && ! grep -q "PluginDir + \"/check_" "$c"'
+	check "installed plumbline.conf and plumbline-notify.conf name the plugin directory $PL_PLUGINDIR" \
+		'grep -qF "\"$PL_PLUGINDIR/check_cpu\"" "$c" && ! grep -q "PluginDir + \"/" "$c" &&
+		 ! grep -q "PluginDir + \"/" "$D$PL_PKGDATADIR/icinga2/plumbline-notify.conf"'
 fi
 check "installed NRPE example runs the plugins from $PL_PLUGINDIR" \
 	'grep -q "^command\[plumbline_cpu\]=$PL_PLUGINDIR/check_cpu " "$D$PL_DOCDIR/examples/nrpe/plumbline.cfg"'
