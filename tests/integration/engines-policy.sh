@@ -750,7 +750,7 @@ for r in res["results"]:
         print("#   direct: state %s %r perf %r" % (st, out[:300], perf[:8]))
 EOF
 	/usr/bin/python3 "$W/compare.py" "$W/results.json" "hwmon-fixture mdraid-fixture antivirus" "$W" \
-		"processes db-api" \
+		"cpu disk-io network processes db-api" \
 		>"$W/compare.out" 2>&1
 	grep '^#' "$W/compare.out"
 	while IFS=$'\t' read -r verdict key src argv0 st why line; do
