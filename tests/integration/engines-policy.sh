@@ -36,6 +36,8 @@ set -u
 
 . "$(dirname "$0")/../env.sh"
 CONTRIB=$top_srcdir/contrib
+# the plugins every run needs; any other built one (check_url, check_ids, ...) is installed
+# beside them, so that the NRPE lines that name it can run
 NAMES="cpu mem disk_io net hwmon mdraid process db_conns antivirus log_errors firewall backup_age"
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -125,8 +127,9 @@ wait_listen() { # port, leader pid, seconds
 # The plugins (and plumbline-notify when it is built) where user nagios can reach them.
 PL=$WORK/plugins
 mkdir -m 755 "$PL"
-for n in $NAMES; do
-	install -m 755 "$PLUGINS/check_$n" "$PL/check_$n"
+for p in "$PLUGINS"/check_*; do
+	case $p in *.o | *.c | *.1) continue ;; esac
+	[ -f "$p" ] && [ -x "$p" ] && install -m 755 "$p" "$PL/"
 done
 NOTIFY=stand-in
 if [ -x "$PLUGINS/plumbline-notify" ] && [ -f "$CONTRIB/icinga2/plumbline-notify.conf" ]; then
@@ -257,7 +260,8 @@ ALL_VARS='vars.os = "Linux"
 		plumbline_backup_source = "restic"
 		plumbline_backup_repo = "/srv/restic"
 		plumbline_backup_password_file = "/etc/plumbline/restic.pw"
-	}'
+	}
+	vars.plumbline_restore_drills["restic"] = { }'
 cat >"$WORK/policy.conf" <<EOF
 $ITL_HEAD
 include_recursive "$SHARE/icinga2/policy"
@@ -277,11 +281,12 @@ if i2check policy "$WORK/policy.conf"; then
 	ncc=$(grep -c '^object CheckCommand "plumbline_' "$CONTRIB/icinga2/plumbline.conf")
 	ok "icinga2 -C: ITL + include <plugins-contrib> (plumbline's file in plugins-contrib.d) + the policy bundle"
 	# cpu memory disk-io network sensors raid processes 2x process- db-main firewall
-	# antivirus journal-errors syslog-errors backup-restic daily-inspection
-	check "icinga2 -C policy: 16 services on a host with everything (got $ns)" '[ "$ns" = 16 ]'
+	# antivirus journal-errors syslog-errors backup-restic restore-drill-restic
+	# daily-inspection
+	check "icinga2 -C policy: 17 services on a host with everything (got $ns)" '[ "$ns" = 17 ]'
 	# 3 per service, customer service for db-main, 3 for the host (not customer-facing)
-	check "icinga2 -C policy: 52 notifications: 3 roles per service, customer service for the customer-facing one, 3 for the host (got $nn)" \
-		'[ "$nn" = 52 ]'
+	check "icinga2 -C policy: 55 notifications: 3 roles per service, customer service for the customer-facing one, 3 for the host (got $nn)" \
+		'[ "$nn" = 55 ]'
 	nomatch=$(grep -c 'does not match anywhere' "$WORK/policy.validate")
 	check "icinga2 -C policy: every apply rule matches on that host but host customer service ($nomatch warnings)" \
 		'[ "$nomatch" = 1 ] && grep "does not match anywhere" "$WORK/policy.validate" | grep -q "plumbline-customer-service"'
@@ -392,7 +397,7 @@ mkdir -p "$W/master/zones.d/master" "$W/master/zones.d/global-templates" "$W/age
 # argv in a result says where it ran
 APL=$W/agent/plugins
 mkdir -m 755 "$APL"
-for n in $NAMES; do install -m 755 "$PL/check_$n" "$APL/check_$n"; done
+for p in "$PL"/check_*; do install -m 755 "$p" "$APL/"; done
 I2PW=$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')
 IM=(-DDataDir="$W/master/lib" -DRunAsUser=root -DRunAsGroup=root)
 (icinga2 pki new-ca "${IM[@]}" &&
@@ -490,6 +495,9 @@ object Host "localhost" {
 		plumbline_db_conns_type = "socket"
 		plumbline_db_conns_port = $P1
 		plumbline_db_conns_limit = 1000
+	}
+	vars.plumbline_restore_drills["journal"] = {
+		plumbline_restore_drill_journal = "$W/no-drill.journal"
 	}
 	vars.plumbline_backups["files"] = {
 		plumbline_backup_source = "files"
@@ -769,9 +777,10 @@ EOF
 	nl=$(grep -c $'^\(SAME\|DIFF\)\tlocalhost!' "$W/compare.out")
 	na=$(grep -c $'^\(SAME\|DIFF\)\tagent1!' "$W/compare.out")
 	# cpu memory disk-io network processes firewall journal-errors syslog-errors db-api
-	# backup-files + 4 fixture services; on agent1 the first 7 + hwmon-fixture
-	check "icinga2: 14 plugin results on the master's host, 8 from the agent (got $nl, $na)" \
-		'[ "$nl" = 14 ] && [ "$na" = 8 ]'
+	# backup-files restore-drill-journal + 4 fixture services; on agent1 the first 7 +
+	# hwmon-fixture
+	check "icinga2: 15 plugin results on the master's host, 8 from the agent (got $nl, $na)" \
+		'[ "$nl" = 15 ] && [ "$na" = 8 ]'
 	fx=$(jq -r '.results[].attrs | select(.host_name == "agent1" and .name == "hwmon-fixture")
 		| .last_check_result.output' "$W/results.json" | head -1 | sed 's/ *$//')
 	check "icinga2 agent1!hwmon-fixture: the agent read the ini file's fixture: \"$fx\"" \
