@@ -383,6 +383,38 @@ START_TEST(rotated_log_empty)
 }
 END_TEST
 
+/* The caps inside the rotated file read on: later runs go on there, then in the log,
+ * each line once. */
+START_TEST(rotated_read_on_capped)
+{
+	struct pl_tail_opts two = { .max_lines = 2 };
+	struct pl_tail_pos pos;
+	struct pl_tail_result res;
+	struct got g;
+	bool have = false;
+	int k;
+
+	got_init(&g);
+	append("app.log", "a\n");
+	ck_assert_int_eq(run(&pos, &have, &from_start, &g, &res), 0);
+	append("app.log", "b\n");
+	move("app.log", "app.log.1");
+	append("app.log", "c\n");
+	ck_assert_int_eq(run(&pos, &have, &two, &g, &res), 0);
+	ck_assert(pos.prev.flags & PL_TAIL_PREV);
+	append("app.log.1", "l1\nl2\nl3\nl4\nl5\n");
+	append("app.log", "d\ne\n");
+	for (k = 0; k < 10 && (k == 0 || res.capped); k++)
+		ck_assert_int_eq(run(&pos, &have, &two, &g, &res), 0);
+	ck_assert(!res.capped);
+	ck_assert_str_eq(pl_buf_str(&g.text), "a\nb\nc\nl1\nl2\nl3\nl4\nl5\nd\ne\n");
+	ck_assert_int_eq(run(&pos, &have, &two, &g, &res), 0);
+	ck_assert_uint_eq(res.lines, 0);
+	ck_assert(!(pos.prev.flags & PL_TAIL_PREV));
+	pl_buf_free(&g.text);
+}
+END_TEST
+
 /* Rotated twice between two runs: the old file is finished, the one rotated after it
  * (never seen) is read whole, then the log; a compressed one in between is a loss. */
 START_TEST(rotate_twice)
@@ -1038,6 +1070,7 @@ tc_tail(void)
 			    (int)(sizeof(rotated_names) / sizeof(rotated_names[0])));
 	tcase_add_loop_test(tc, rotated_read_on, 0, 4);
 	tcase_add_test(tc, rotated_log_empty);
+	tcase_add_test(tc, rotated_read_on_capped);
 	tcase_add_loop_test(tc, rotate_twice, 0, 2);
 	tcase_add_test(tc, rotate_same_size_same_mtime);
 	tcase_add_loop_test(tc, rotate_compressed_or_gone, 0, 2);
