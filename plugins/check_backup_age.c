@@ -36,6 +36,7 @@ enum { SRC_NONE = 0, SRC_RESTIC, SRC_BORG, SRC_FILES };
 #define MAX_HOSTS 64        /* --host options */
 #define MAX_SEEN_HOSTS 1024 /* hosts reported from a listing */
 #define MAX_LOCKS 8
+#define BORG_INFO_MAX 16    /* borg info runs for sizes */
 #define OUT_CAP ((size_t)64 << 20)
 
 /* Where backups are: the primary, or the off-site copy. */
@@ -130,7 +131,8 @@ static const struct pl_option bk_opts[] = {
 	  PL_OPT_AT(struct bk_config, max_shrink),
 	  .help = "WARNING when the newest backup of a class is this much smaller than the "
 		  "one before (default 50; 0: not checked). Needs sizes: files, restic 0.17 and "
-		  "later." },
+		  "later, borg (one borg info run for each archive judged: the newest and the "
+		  "one before of each class and host, at most 16)." },
 	{ .name = "min-size", .type = PL_OPT_SIZE, .min = 0, PL_OPT_AT(struct bk_config, min_size),
 	  .help = "CRITICAL when the newest backup of a class is smaller than this." },
 	{ .name = "stale-lock-age", .type = PL_OPT_DURATION, .min = 1,
@@ -210,7 +212,8 @@ static const struct pl_plugin bk_plugin = {
 		"the same name and size) within --offsite-lag; a copy of another size or file "
 		"count is a WARNING.\n"
 		"Cost: one listing (restic snapshots --json --no-lock, borg list --json "
-		"--bypass-lock) and the lock files; no pack data is read. The tools run by "
+		"--bypass-lock) and the lock files, and for borg's sizes one borg info --json per "
+		"archive judged by size (its metadata); no pack data is read. The tools run by "
 		"absolute path in a minimal environment (HOME kept, TZ=UTC for borg), never "
 		"through a shell.",
 	.options = bk_opts,
@@ -452,6 +455,80 @@ list_repo(const struct bk_config *cfg, const struct bk_where *w, const struct pl
 end:
 	pl_run_result_free(&rr);
 	return rc;
+}
+
+static size_t hosts_of(const struct bk_config *cfg, const struct bk_run *x, const char **h,
+		       size_t max, size_t *more);
+
+/* borg: the sizes of the archives judged by size (the newest and the one before of each
+ * class and host), from borg info --json ::NAME, since borg list gives none: original_size
+ * and nfiles, as restic 0.17's summary. One borg run per archive (each reads that
+ * archive's metadata, not its data), at most BORG_INFO_MAX; what is left out keeps no
+ * size and says so. */
+static void
+borg_sizes(const struct bk_config *cfg, const struct pl_common *c, struct bk_run *x,
+	   struct pl_result *r)
+{
+	static const char *hosts[MAX_SEEN_HOSTS];
+	size_t more, nh = hosts_of(cfg, x, hosts, MAX_SEEN_HOSTS, &more), nw = 0, left = 0;
+	bool *take = calloc(x->list.n + 1, sizeof(*take));
+	long want[BORG_INFO_MAX];
+	char arch[600], err[1024];
+
+	if (take == NULL)
+		pl_die(PL_UNKNOWN, "out of memory");
+	for (size_t k = 0; k < x->ncls; k++) {
+		for (size_t i = 0; i < x->list.n; i++)
+			take[i] = pl_bk_match(&x->cls[k].m, &x->list.v[i]);
+		for (size_t h = 0; h < (nh ? nh : 1); h++) {
+			size_t count;
+
+			if (nh > 0 && x->cls[k].m.host != NULL &&
+			    fnmatch(x->cls[k].m.host, hosts[h], 0) != 0)
+				continue;
+			const char *host = nh ? hosts[h] : NULL;
+			long prev, newest = pl_bk_latest(&x->list, take, host, &prev, &count);
+
+			for (int q = 0; q < 2; q++) {
+				long i = q == 0 ? newest : prev;
+				bool have = i < 0;
+
+				for (size_t w = 0; w < nw && !have; w++)
+					have = want[w] == i;
+				if (!have && nw < BORG_INFO_MAX)
+					want[nw++] = i;
+				else if (!have)
+					left++;
+			}
+		}
+	}
+	free(take);
+	for (size_t w = 0; w < nw; w++) {
+		struct pl_bk *b = &x->list.v[want[w]];
+		const char *argv[] = { cfg->borg, "info", "--json", "--bypass-lock", arch, NULL };
+		struct pl_run_result rr;
+
+		if (pl_deadline_left(NULL) < 2) {
+			left += nw - w;
+			break;
+		}
+		pl_snprintf(arch, sizeof(arch), "::%s", b->name);
+		pl_timeout_waiting("borg info");
+		if (tool_run(cfg, &cfg->main, argv, c, &rr, err, sizeof(err)) != 0) {
+			pl_result_line(r, "size of %s not read: %s", b->name, err);
+			continue;
+		}
+		if (!rr.exited || rr.status != 0)
+			tool_failure(cfg, &rr, &cfg->main, err, sizeof(err));
+		if ((!rr.exited || rr.status != 0) ||
+		    pl_borg_info_parse(pl_buf_str(&rr.out), rr.out.len, &b->size, &b->files, err,
+				       sizeof(err)) != 0)
+			pl_result_line(r, "size of %s not read: %s", b->name, err);
+		pl_run_result_free(&rr);
+	}
+	if (left > 0)
+		pl_result_line(r, "sizes of %zu more archives not read (at most %d borg info runs, or no time left)",
+			       left, BORG_INFO_MAX);
 }
 
 /* One file or directory matched by a --path glob, as a backup. */
@@ -988,6 +1065,8 @@ bk_collect(const struct bk_config *cfg, const struct pl_common *c, struct bk_run
 		else
 			x->off_ok = true;
 	}
+	if (cfg->main.source == SRC_BORG && (cfg->max_shrink > 0 || cfg->min_size > 0))
+		borg_sizes(cfg, c, x, r);
 	if (!cfg->no_locks && cfg->main.source == SRC_RESTIC)
 		restic_locks(cfg, x, c, r);
 	else if (!cfg->no_locks && cfg->main.source == SRC_BORG)

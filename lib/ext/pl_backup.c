@@ -321,6 +321,38 @@ pl_borg_list_parse(const char *buf, size_t len, struct pl_bk_list *out, char *er
 }
 
 int
+pl_borg_info_parse(const char *buf, size_t len, double *size, double *files, char *err,
+		   size_t errlen)
+{
+	struct json_object *doc, *arr, *stats;
+	char why[160];
+	int rc = -1;
+
+	*size = *files = NAN;
+	doc = pl_json_parse(buf, len, why, sizeof(why));
+	if (doc == NULL) {
+		pl_snprintf(err, errlen, "not JSON: %s", why);
+		return -1;
+	}
+	arr = pl_json_arr(doc, "archives");
+	if (arr == NULL || json_object_array_length(arr) == 0) {
+		pl_snprintf(err, errlen, "no \"archives\" in borg info's output");
+		goto end;
+	}
+	stats = pl_json_obj(json_object_array_get_idx(arr, 0), "stats");
+	if (stats == NULL || pl_json_num(stats, "original_size", size) != 0 || *size < 0 ||
+	    pl_json_num(stats, "nfiles", files) != 0 || *files < 0) {
+		*size = *files = NAN;
+		pl_snprintf(err, errlen, "no stats.original_size and stats.nfiles in borg info's output");
+		goto end;
+	}
+	rc = 0;
+end:
+	json_object_put(doc);
+	return rc;
+}
+
+int
 pl_restic_lock_parse(const char *buf, size_t len, struct pl_bk_lock *out, char *err,
 		     size_t errlen)
 {

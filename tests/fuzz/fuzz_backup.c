@@ -1,10 +1,10 @@
 /* Fuzz target: the backup tools' outputs (pl_backup): restic's snapshot list and lock,
- * borg's archive list and lock roster, and a job's status file, over the same input
+ * borg's archive list, archive info and lock roster, and a job's status file, over the same input
  * (not NUL-terminated). None may crash, leak or read past the input; a list that
  * parses holds only backups with a name, a host (maybe "") and a valid time, and the
  * newest-per-host walk and the copy match run over it.
  * fuzz-libs: json-c
- * fuzz-seeds: backup/restic/snapshots-0.14.json backup/restic/snapshots-0.17.json backup/borg/list-1.2.4.json backup/restic/lock-0.14.json backup/borg/lock.roster-1.2.4.json backup/status/failed.status backup/status/failed-json.status */
+ * fuzz-seeds: backup/restic/snapshots-0.14.json backup/restic/snapshots-0.17.json backup/borg/list-1.2.4.json backup/borg/info-1.2.4.json backup/restic/lock-0.14.json backup/borg/lock.roster-1.2.4.json backup/status/failed.status backup/status/failed-json.status */
 #include "config.h"
 
 #include <stddef.h>
@@ -55,6 +55,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (pl_borg_roster_parse(copy, size, lk, 8, err, sizeof(err)) > 8)
 		abort();
 	(void)pl_bk_status_parse(copy, size, &st, err, sizeof(err));
+	{
+		double sz, nf;
+
+		if (pl_borg_info_parse(copy, size, &sz, &nf, err, sizeof(err)) == 0 &&
+		    !(sz >= 0 && nf >= 0))
+			abort();
+	}
 	free(copy);
 	return 0;
 }

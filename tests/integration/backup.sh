@@ -285,6 +285,19 @@ b create --timestamp "$(bt 100000)" "$W/borg-off::web1-full-1" data
 run "${BA[@]}" --offsite-repo "$W/borg-off" --offsite-lag 10h --class 'full=name:web1-full-*'
 expect "borg: the newest full not off-site after 10h is CRITICAL" 2 \
 	"full/${host} offsite_lag 50000s \(critical over 36000s\)" "newest copied: "
+# Sizes, from borg info (borg list gives none): a newest full archive much smaller than
+# the one before, and below a minimum.
+b init -e repokey-blake2 "$W/borg-size" >/dev/null 2>&1
+b create --timestamp "$(bt 90000)" "$W/borg-size::web1-full-1" data
+b create --timestamp "$(bt 3000)" "$W/borg-size::web1-full-2" data/a
+run --source borg --repo "$W/borg-size" --password-file "$W/bpw" --cache-dir "$W/check-borg" --class 'full=name:*-full-*'
+expect "borg: sizes from borg info, a much smaller newest archive is WARNING" 1 \
+	"full/${host}: newest backup is 100% smaller than the one before \(6B, was [0-9.]+KiB\)" \
+	"full_${host}_size=6B;;;0( |$)"
+run --source borg --repo "$W/borg-size" --password-file "$W/bpw" --cache-dir "$W/check-borg" --class 'full=name:*-full-*' --max-shrink 0 --min-size 1KB
+expect "borg: --min-size on borg's sizes" 2 "full/${host}: newest backup is 6B, below the minimum of 1KiB"
+run --source borg --repo "$W/borg-size" --password-file "$W/bpw" --cache-dir "$W/check-borg" --class 'full=name:*-full-*' --max-shrink 0
+refute "borg: no size asked without --max-shrink and --min-size" "_size="
 # Locks: borg create reading a pipe that stays open holds the repository's lock.
 setsid sh -c "cd '$W' && sleep 60 | exec $BORG create '$B::stdin-1' -" >/dev/null 2>&1 &
 gpid=$!

@@ -115,6 +115,31 @@ START_TEST(test_restic_broken)
 }
 END_TEST
 
+/* borg info --json of one archive (borg 1.2.4): its size and file count; broken ones. */
+START_TEST(test_borg_info)
+{
+	struct pl_buf b;
+	double size, files;
+	char err[256] = "";
+
+	fixture("borg/info-1.2.4.json", &b);
+	ck_assert_msg(pl_borg_info_parse(pl_buf_str(&b), b.len, &size, &files, err,
+					 sizeof(err)) == 0, "%s", err);
+	ck_assert(size == 20006);
+	ck_assert(files == 2);
+	pl_buf_free(&b);
+	ck_assert_int_eq(pl_borg_info_parse("{\"archives\": []}", 16, &size, &files, err,
+					    sizeof(err)), -1);
+	ck_assert(isnan(size) && isnan(files));
+	ck_assert_int_eq(pl_borg_info_parse("{\"archives\": [{\"stats\": {\"original_size\": -1, \"nfiles\": 2}}]}",
+					    60, &size, &files, err, sizeof(err)), -1);
+	ck_assert_int_eq(pl_borg_info_parse("{\"archives\": [{\"stats\": {\"original_size\": \"5\", \"nfiles\": 2}}]}",
+					    61, &size, &files, err, sizeof(err)), -1);
+	ck_assert_int_eq(pl_borg_info_parse("[", 1, &size, &files, err, sizeof(err)), -1);
+	ck_assert_msg(strncmp(err, "not JSON", 8) == 0, "%s", err);
+}
+END_TEST
+
 START_TEST(test_borg_list)
 {
 	struct pl_buf b;
@@ -328,6 +353,7 @@ tc_backup(void)
 	tcase_add_test(tc, test_restic_017_summary);
 	tcase_add_test(tc, test_restic_broken);
 	tcase_add_test(tc, test_borg_list);
+	tcase_add_test(tc, test_borg_info);
 	tcase_add_test(tc, test_locks);
 	tcase_add_test(tc, test_status);
 	tcase_add_test(tc, test_match_latest);
