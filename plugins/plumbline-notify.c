@@ -23,6 +23,7 @@
 #include "pl_clock.h"
 #include "pl_deadline.h"
 #include "pl_file.h"
+#include "pl_ini.h"
 #include "pl_notify.h"
 #include "pl_num.h"
 #include "pl_notify_send.h"
@@ -75,6 +76,18 @@ opt_channel(void *base, const struct pl_option *o, const char *v, char *err, siz
 		return -1;
 	}
 	c->channel_set = true;
+	return 0;
+}
+
+/* Taken before the command line (load_extra_opts); nothing to do when met there. */
+static int
+opt_extra(void *base, const struct pl_option *o, const char *v, char *err, size_t errlen)
+{
+	(void)base;
+	(void)o;
+	(void)v;
+	(void)err;
+	(void)errlen;
 	return 0;
 }
 
@@ -183,6 +196,13 @@ static const struct pl_option options[] = {
 	{ .name = "dry-run", .type = PL_OPT_SWITCH, S(dry_run),
 	  .help = "Print what would be sent (the payload; the URL without its query; a "
 		  "signature as '(signature)') and send nothing." },
+	{ .name = "extra-opts", .type = PL_OPT_OPTIONAL, .arg = "[SECTION][@FILE]",
+	  .fn = opt_extra,
+	  .help = "Read options from an ini file first (default " PL_SYSCONFDIR
+		  "/plumbline/plumbline.ini, section [plumbline-notify]); the command line "
+		  "wins. One word: --extra-opts=dingtalk@/etc/plumbline/notify.ini. The file "
+		  "must be of root or the user, writable by nobody else, and of mode 600 when it "
+		  "holds a secret (url, secret, smtp-password)." },
 	{ .name = "verbose", .letter = 'v', .type = PL_OPT_COUNT, .max = 3, S(verbose),
 	  .help = "Say each attempt on stderr." },
 	{ .name = "help", .letter = 'h', .type = PL_OPT_SWITCH, S(help),
@@ -308,6 +328,73 @@ usage_die(const char *fmt, ...)
 	va_end(ap);
 	printf("NOTIFY UNKNOWN - %s (see " PROG " --help)\n", msg);
 	exit(3);
+}
+
+static bool
+is_extra_opts(const char *arg)
+{
+	return strncmp(arg, "--extra-opts", 12) == 0 && (arg[12] == '\0' || arg[12] == '=');
+}
+
+static int
+secret_key(void *ctx, const char *key, const char *value, size_t line, char *err,
+	   size_t errlen)
+{
+	bool *has = ctx;
+
+	(void)value;
+	(void)line;
+	(void)err;
+	(void)errlen;
+	if (strcmp(key, "url") == 0 || strcmp(key, "secret") == 0 ||
+	    strcmp(key, "smtp-password") == 0)
+		*has = true;
+	return 0;
+}
+
+/* --extra-opts=[SECTION][@FILE]: the section's options, before the command line's. A
+ * section that holds a secret must be in a file nobody else can read. */
+static void
+load_extra_opts(struct pl_opt_parser *p, const char *spec)
+{
+	static const struct pl_file_rules rules = {
+		PL_FILE_TRUSTED | PL_FILE_SENSITIVE, (size_t)1 << 20, "the notifier's options",
+	};
+	const char *at = spec ? strchr(spec, '@') : NULL, *file;
+	struct pl_buf buf = PL_BUF_INIT;
+	char section[128], err[1024];
+	bool has_secret = false;
+	struct stat st;
+	int rc;
+
+	if (spec == NULL || spec == at || spec[0] == '\0')
+		pl_strlcpy(section, PROG, sizeof(section));
+	else
+		pl_snprintf(section, sizeof(section), "%.*s",
+			    (int)(at ? (size_t)(at - spec) : strlen(spec)), spec);
+	if (at == NULL && spec != NULL && strchr(spec, '/') != NULL)
+		usage_die("--extra-opts: a section has no '/'; name a file with --extra-opts=@FILE");
+	file = at != NULL ? at + 1 : PL_SYSCONFDIR "/plumbline/plumbline.ini";
+	if (file[0] != '/')
+		usage_die("--extra-opts: the option file must be an absolute path");
+	if (pl_read_trusted(AT_FDCWD, file, &rules, &buf, &st, err, sizeof(err)) != 0)
+		usage_die("--extra-opts: %s", err);
+	pl_ini_parse(buf.data != NULL ? buf.data : "", buf.len, section, secret_key, &has_secret,
+		     err, sizeof(err));
+	if (has_secret && (st.st_mode & 077) != 0) {
+		explicit_bzero(buf.data, buf.len);
+		usage_die("--extra-opts: %s holds a secret in [%s] and is open to group or others "
+			  "(chmod 600 %s)", file, section, file);
+	}
+	rc = pl_opt_ini(p, buf.data != NULL ? buf.data : "", buf.len, file, section, err,
+			sizeof(err));
+	if (buf.data != NULL)
+		explicit_bzero(buf.data, buf.len);
+	pl_buf_free(&buf);
+	if (rc < 0)
+		usage_die("%s", err);
+	if (rc == 0)
+		usage_die("--extra-opts: %s has no section [%s]", file, section);
 }
 
 /* ------------------------------------------------------------------ the notification */
@@ -953,8 +1040,13 @@ main(int argc, char **argv)
 	}
 	pl_opt_init(&p, &table, 1);
 	p.prog = PROG;
-	if (pl_opt_env(&p, err, sizeof(err)) != 0 ||
-	    pl_opt_argv(&p, argc, argv, NULL, err, sizeof(err)) != 0)
+	/* Lowest precedence first: the environment, the option file, the command line. */
+	if (pl_opt_env(&p, err, sizeof(err)) != 0)
+		usage_die("%s", err);
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (is_extra_opts(argv[i]))
+			load_extra_opts(&p, argv[i][12] == '=' ? argv[i] + 13 : NULL);
+	if (pl_opt_argv(&p, argc, argv, is_extra_opts, err, sizeof(err)) != 0)
 		usage_die("%s", err);
 	if (c.help) {
 		help(options, false);

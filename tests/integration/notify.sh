@@ -341,6 +341,18 @@ run --channel feishu --secrets-dir "$WORK/sdir" "${COMMON[@]}" --output x --dry-
 check "--dry-run shows where Feishu's signature goes, not the signature" \
 	'[ $rc = 0 ] && [[ $out == *"\"sign\":\"(signature)\""* ]]'
 
+{
+	printf '[slack-ops]\nchannel = slack\nurl = %s\nrole = technical support\n' "$B/slack/services/ini"
+} >"$WORK/notify.ini"
+chmod 600 "$WORK/notify.ini"
+run --extra-opts="slack-ops@$WORK/notify.ini" "${COMMON[@]}" --output x
+check "--extra-opts: channel, URL (a secret) and role from an ini section of mode 600" \
+	'[ $rc = 0 ] && py_last "r[\"path\"] == \"/slack/services/ini\" and \"Escalated to:* technical support\" in r[\"body\"][\"text\"]"'
+chmod 644 "$WORK/notify.ini"
+run --extra-opts="slack-ops@$WORK/notify.ini" "${COMMON[@]}" --output x
+check "--extra-opts: a URL in a file open to others is refused" \
+	'[ $rc = 3 ] && [[ $line == *"600"* ]] && [[ $line != *"/slack/services/ini"* ]]'
+
 # ---------------------------------------------------------------- the journal
 pids=()
 for i in 1 2 3 4 5 6; do
