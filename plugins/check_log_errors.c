@@ -9,8 +9,6 @@
  * saved only after every line was counted. */
 #include "config.h"
 
-#include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +19,7 @@
 #include "pl_plugin.h"
 #include "pl_result.h"
 #include "pl_store.h"
+#include "pl_logitem.h"
 #include "pl_tail.h"
 #include "pl_timeout.h"
 #ifdef HAVE_LIBSYSTEMD
@@ -30,7 +29,7 @@
 #define MAX_FILES 32
 #define MAX_PATTERNS 16          /* per option */
 #define SHOW_MAX 50              /* --show-lines at most */
-#define SHOW_LEN 300             /* bytes of a shown line, before escaping */
+#define SHOW_LEN PL_SHOWN_LEN    /* bytes of a shown line, before escaping */
 
 /* Classes of the matcher's patterns. */
 #define BIT_CRIT 1u
@@ -252,40 +251,19 @@ static const struct pl_plugin le_plugin = {
 	.uses_state = true,
 };
 
-/* One matched line kept for the long output. */
-struct shown {
-	char text[SHOW_LEN + 1];
-	size_t len;
-	bool cut;
-	enum pl_state state;
-};
-
 /* What one source (a file or the journal) gave this run. */
 struct le_source {
 	const char *label;
 	const char *path;            /* NULL: the journal */
 	uint64_t crit, warn, ignored, lines, bytes;
-	struct shown *shown;         /* a ring of cfg->show lines */
-	size_t nshown, next, show;
+	struct pl_shown *shown;      /* the last cfg->show lines */
 	bool cut_now;                /* the block being matched is one cut line */
 };
 
 static void
 keep_line(struct le_source *s, const char *line, size_t len, enum pl_state st, bool cut)
 {
-	struct shown *sh;
-
-	if (s->show == 0)
-		return;
-	sh = &s->shown[s->next];
-	s->next = (s->next + 1) % s->show;
-	if (s->nshown < s->show)
-		s->nshown++;
-	sh->len = len > SHOW_LEN ? SHOW_LEN : len;
-	memcpy(sh->text, line, sh->len);
-	sh->text[sh->len] = '\0';
-	sh->cut = cut || len > SHOW_LEN;
-	sh->state = st;
+	pl_shown_keep(s->shown, line, len, st, st == PL_CRITICAL ? "critical" : "warning", cut);
 }
 
 /* A line the matcher found: its class, counted. */
@@ -395,132 +373,48 @@ le_metrics(struct pl_item *it, const struct le_source *s)
 		pl_item_metric(it, "bytes", (double)s->bytes, PL_U_BYTES)->has_min = true;
 }
 
-/* The bytes of a log line as pl_name_escape writes a name (a backslash doubled; control,
- * DEL and non-ASCII bytes as \xHH), NUL included: a line is bytes, not a C string. */
-static void
-esc_bytes(struct pl_buf *b, const char *p, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (c == '\\')
-			pl_buf_puts(b, "\\\\");
-		else if (c < 0x20 || c >= 0x7f)
-			pl_buf_printf(b, "\\x%02x", c);
-		else
-			pl_buf_putc(b, (char)c);
-	}
-}
-
-/* The last matching lines, oldest first, escaped. */
-static void
-le_shown(struct pl_item *it, const struct le_source *s)
-{
-	struct pl_buf b = PL_BUF_INIT;
-
-	pl_buf_init(&b, 4 * SHOW_LEN + 64);
-	for (size_t k = 0; k < s->nshown; k++) {
-		size_t at = (s->next + s->show - s->nshown + k) % s->show;
-		const struct shown *sh = &s->shown[at];
-
-		pl_buf_reset(&b);
-		esc_bytes(&b, sh->text, sh->len);
-		pl_item_line(it, "%s: %s%s", sh->state == PL_CRITICAL ? "critical" : "warning",
-			     pl_buf_str(&b), sh->cut ? " [cut]" : "");
-	}
-	pl_buf_free(&b);
-}
-
 /* The hold: this run's state by the default rule (a critical line: CRITICAL, a warning
  * line: WARNING), or the held one, as a finding. */
 static void
 le_hold(const struct le_config *cfg, struct pl_store *st, struct pl_item *it,
 	const char *key, const struct le_source *s, const struct pl_time *now)
 {
-	enum pl_state run = s->crit ? PL_CRITICAL : s->warn ? PL_WARNING : PL_OK, held;
-	double until, t = (double)now->sec + now->nsec / 1e9;
-	char when[PL_RFC3339_SIZE];
+	enum pl_state run = s->crit ? PL_CRITICAL : s->warn ? PL_WARNING : PL_OK;
 
-	held = pl_hold_apply(st, "hold", key, run, t, cfg->hold, &until);
-	if (until > 0) {
-		struct pl_time u = { (int64_t)until, 0 };
-
-		pl_rfc3339_format(&u, 0, when, sizeof(when));
-		if (held != run)
-			pl_item_finding(it, held, "held %s until %s (the last %s line came "
-					"within --hold)", pl_state_name(held), when,
-					held == PL_CRITICAL ? "critical" : "warning");
-		else
-			pl_item_line(it, "%s held until %s (--hold)", pl_state_name(held), when);
-	}
+	pl_logitem_hold(it, st, key, run, now, cfg->hold, "line");
 }
 
 /* One file: read what is new, count, keep the position. */
 static void
 le_file(const struct le_config *cfg, const struct pl_matcher *m, struct pl_store *st,
-	struct pl_result *r, size_t i, const struct pl_time *now, struct shown *ring)
+	struct pl_result *r, size_t i, const struct pl_time *now, struct pl_shown *ring)
 {
 	struct le_source s;
 	struct le_scan sc = { m, &s };
-	struct pl_tail_opts o;
+	struct pl_logitem_opts o;
 	struct pl_tail_result res;
-	struct pl_tail_pos pos;
-	struct pl_deadline dl = pl_deadline_in(pl_deadline_left(NULL) * 0.8);
 	struct pl_item *it;
-	char err[1024], what[4200];
-	bool have;
 
 	memset(&s, 0, sizeof(s));
 	s.label = le_label(cfg, i, &s.path);
+	pl_shown_reset(ring);
 	s.shown = ring;
-	s.show = (size_t)cfg->show;
 	it = pl_result_item(r, "log", s.label);
 	memset(&o, 0, sizeof(o));
 	o.max_bytes = (uint64_t)cfg->max_bytes;
 	o.max_lines = (uint64_t)cfg->max_read_lines;
 	o.max_line = (size_t)cfg->max_line;
 	o.from_start = cfg->from_start;
-	o.deadline = &dl;
-	have = pl_tail_pos_get(st, "log", s.path, &pos);
-	pl_snprintf(what, sizeof(what), "reading %s", s.path);
-	pl_timeout_waiting(what);
-	if (pl_tail_read(s.path, &pos, have, &o, on_lines, &sc, &res, err, sizeof(err)) != 0) {
-		char esc[2048];
-
-		pl_name_str(esc, sizeof(esc), err);
-		if (errno == EACCES)
-			pl_item_finding(it, PL_UNKNOWN, "%s (the user running the check needs read "
-					"access: for /var/log, the adm group; see the README)", esc);
-		else
-			pl_item_finding(it, errno == ENOENT ? cfg->missing_state : PL_UNKNOWN, "%s",
-					esc);
+	o.missing_state = cfg->missing_state;
+	o.lost_state = cfg->lost_state;
+	o.capped_state = cfg->capped_state;
+	o.cut_what = "matched";
+	if (pl_logitem_read(it, st, "log", s.path, &o, on_lines, &sc, &res) != 0)
 		return;
-	}
 	s.lines = res.lines;
 	s.bytes = res.bytes;
-	pl_tail_pos_put(st, "log", s.path, &pos);
 	le_metrics(it, &s);
-	if (res.events[0]) {
-		char esc[2048];
-
-		pl_name_str(esc, sizeof(esc), res.events);
-		if (res.lost)
-			pl_item_finding(it, cfg->lost_state, "%s", esc);
-		else
-			pl_item_line(it, "%s", esc);
-	}
-	if (res.first && res.skipped > 0)
-		pl_item_line(it, "first run: started at the end (%llu bytes before it not read; "
-			     "--from-start reads them)", (unsigned long long)res.skipped);
-	if (res.capped)
-		pl_item_finding(it, cfg->capped_state, "stopped at the cap of this run "
-				"(--max-read-bytes, --max-read-lines or the timeout): the rest is "
-				"read by the next runs");
-	if (res.cut)
-		pl_item_line(it, "%llu line%s longer than --max-line-length, matched on %s "
-			     "start", (unsigned long long)res.cut, res.cut == 1 ? "" : "s",
-			     res.cut == 1 ? "its" : "their");
-	le_shown(it, &s);
+	pl_shown_lines(it, s.shown);
 	le_hold(cfg, st, it, s.path, &s, now);
 }
 
@@ -558,7 +452,7 @@ on_entry(void *ctx, const struct pl_journal_entry *e)
 		j->s->crit++;
 	else
 		j->s->warn++;
-	if (j->s->show > 0) {
+	if (j->s->shown->n > 0) {
 		char line[SHOW_LEN + 1];
 		int n = pl_snprintf(line, sizeof(line), "%.*s: %.*s", (int)e->identlen, e->ident,
 				    (int)(e->len < SHOW_LEN ? e->len : SHOW_LEN), e->msg);
@@ -570,7 +464,7 @@ on_entry(void *ctx, const struct pl_journal_entry *e)
 
 static void
 le_journal(const struct le_config *cfg, const struct pl_matcher *m, struct pl_store *st,
-	   struct pl_result *r, const struct pl_time *now, struct shown *ring)
+	   struct pl_result *r, const struct pl_time *now, struct pl_shown *ring)
 {
 	struct le_source s;
 	struct le_jctx j = { cfg, m, &s, m->ntrigger > 0 };
@@ -583,8 +477,8 @@ le_journal(const struct le_config *cfg, const struct pl_matcher *m, struct pl_st
 
 	memset(&s, 0, sizeof(s));
 	s.label = "journal";
+	pl_shown_reset(ring);
 	s.shown = ring;
-	s.show = (size_t)cfg->show;
 	it = pl_result_item(r, "journal", "journal");
 	memset(&o, 0, sizeof(o));
 	o.files = cfg->journal_files.v;
@@ -622,7 +516,7 @@ le_journal(const struct le_config *cfg, const struct pl_matcher *m, struct pl_st
 	if (res.capped)
 		pl_item_finding(it, cfg->capped_state, "stopped at the cap of this run "
 				"(--max-read-lines or the timeout): the rest next run");
-	le_shown(it, &s);
+	pl_shown_lines(it, s.shown);
 	le_hold(cfg, st, it, "journal", &s, now);
 }
 #endif
@@ -685,7 +579,7 @@ main(int argc, char **argv)
 	struct pl_store st;
 	struct pl_result r;
 	struct pl_time now;
-	struct shown *ring;
+	struct pl_shown ring;
 	char err[256];
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -721,20 +615,19 @@ main(int argc, char **argv)
 		pl_die(PL_UNKNOWN, "%s", err);
 	pl_result_init(&r, le_plugin.name, le_plugin.service);
 	pl_result_expect_items(&r, "log");
-	ring = calloc(cfg.show > 0 ? (size_t)cfg.show : 1, sizeof(*ring));
-	if (ring == NULL)
+	if (pl_shown_init(&ring, (size_t)cfg.show) != 0)
 		pl_die(PL_UNKNOWN, "out of memory");
 	pl_plugin_store_load(&c, &st);
 	for (size_t i = 0; i < cfg.files.n; i++)
-		le_file(&cfg, &m, &st, &r, i, &now, ring);
+		le_file(&cfg, &m, &st, &r, i, &now, &ring);
 #ifdef HAVE_LIBSYSTEMD
 	if (cfg.journal)
-		le_journal(&cfg, &m, &st, &r, &now, ring);
+		le_journal(&cfg, &m, &st, &r, &now, &ring);
 #endif
 	/* Only now, with every line counted, the positions are saved. */
 	pl_plugin_store_save(&c, &st, &r);
 	le_summary(&r);
 	pl_matcher_free(&m);
-	free(ring);
+	pl_shown_free(&ring);
 	pl_exit(&r, &c);
 }
