@@ -408,7 +408,6 @@ le_file(const struct le_config *cfg, const struct pl_matcher *m, struct pl_store
 	o.missing_state = cfg->missing_state;
 	o.lost_state = cfg->lost_state;
 	o.capped_state = cfg->capped_state;
-	o.cut_what = "matched";
 	if (pl_logitem_read(it, st, "log", s.path, &o, on_lines, &sc, &res) != 0)
 		return;
 	s.lines = res.lines;

@@ -54,11 +54,13 @@ pl_logitem_read(struct pl_item *it, struct pl_store *st, const char *ns, const c
 		pl_item_finding(it, o->capped_state, "stopped at the cap of this run "
 				"(--max-read-bytes, --max-read-lines or the timeout): the rest is "
 				"read by the next runs");
-	if (res->cut)
-		pl_item_line(it, "%llu line%s longer than --max-line-length, %s on %s "
+	if (res->cut && o->cut_what == NULL)
+		pl_item_line(it, "%llu line%s longer than --max-line-length, matched on %s "
 			     "start", (unsigned long long)res->cut, res->cut == 1 ? "" : "s",
-			     o->cut_what != NULL ? o->cut_what : "matched",
 			     res->cut == 1 ? "its" : "their");
+	else if (res->cut)
+		pl_item_line(it, "%llu line%s longer than --max-line-length, %s",
+			     (unsigned long long)res->cut, res->cut == 1 ? "" : "s", o->cut_what);
 	return 0;
 }
 

@@ -33,7 +33,9 @@ struct pl_logitem_opts {
 	enum pl_state missing_state;     /* the log does not exist */
 	enum pl_state lost_state;        /* lines could not be read (rotated away, ...) */
 	enum pl_state capped_state;      /* a cap or the timeout stopped the reading */
-	const char *cut_what;            /* how cut lines were used: "matched", "parsed" */
+	/* What became of cut lines, said after "N lines longer than --max-line-length, "
+	 * ("not parsed"); NULL: "matched on their start". */
+	const char *cut_what;
 };
 
 /* Reads what was appended to path since the position kept in st under (ns, path),
