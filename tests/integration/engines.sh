@@ -25,7 +25,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$(dirname "$0")/../env.sh"
 CONTRIB=$top_srcdir/contrib
-NAMES="cpu mem disk_io net hwmon mdraid process db_conns antivirus log_errors backup_age restore_drill url"
+NAMES="cpu mem disk_io net hwmon mdraid process db_conns antivirus log_errors backup_age restore_drill url ids"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP: needs root (the engines are started as root and drop to user nagios)"
@@ -147,10 +147,11 @@ ln -s "$CHECK_NRPE" "$PL/check_nrpe"
 
 # The fixture trees, readable by nagios (the source tree may not be).
 FIX=$WORK/fixtures
-mkdir -p "$FIX/hwmon" "$FIX/mdraid" "$FIX/log"
+mkdir -p "$FIX/hwmon" "$FIX/mdraid" "$FIX/log" "$FIX/ids"
 if ! cp -R "$FIXTURES/hwmon/coretemp" "$FIX/hwmon/" ||
 	! cp -R "$FIXTURES/mdraid/raid1-degraded" "$FIX/mdraid/" ||
-	! cp "$FIXTURES/log/syslog" "$FIX/log/syslog"; then
+	! cp "$FIXTURES/log/syslog" "$FIX/log/syslog" ||
+	! cp "$FIXTURES/ids/alert_fast" "$FIX/ids/alert_fast"; then
 	notok "fixtures hwmon/coretemp and mdraid/raid1-degraded in $FIXTURES (set FIXTURES)"
 	finish
 fi
@@ -334,6 +335,16 @@ object Service "pl-url-web" {
 	vars.plumbline_url_expect = "200"
 }
 
+/* Snort's alerts from the fixture: a high one, CRITICAL */
+object Service "pl-ids" {
+	import "pl-fast"
+	host_name = "h1"
+	check_command = "plumbline_ids"
+	vars.plumbline_ids_snort_fast = [ "$FIX/ids/alert_fast" ]
+	vars.plumbline_ids_from_start = true
+	vars.plumbline_ids_hold = "1h"
+}
+
 object Service "pl-backup" {
 	import "pl-fast"
 	host_name = "h1"
@@ -486,6 +497,7 @@ if [ "$i2_valid" = yes ]; then
 	icinga_service 'h1!pl-drill' 'RESTORE DRILL OK - last good drill 1.0d ago, 2 drills' '0' age duration throughput files_verified
 	icinga_service 'h1!pl-url' 'URL OK' '0' dns connect tls ttfb total cert0_days
 	icinga_service 'h1!pl-url-web' 'URL OK' '0' dns connect ttfb total size
+	icinga_service 'h1!pl-ids' 'IDS CRITICAL' '2' snort_alerts snort_high snort_malformed
 	icinga_service 'linux1!cpu' 'CPU ' '0|1|2' busy
 	icinga_service 'linux1!memory' 'MEM ' '0|1|2' used_pct
 	icinga_service 'linux1!disk-io' 'DISK_IO ' '0|1|2' '[^=]*_util'
@@ -590,7 +602,7 @@ if wait_listen "$NRPE_PORT" "$NRPE_PID" 10; then
 	out=$("$CHECK_NRPE" -H 127.0.0.1 -p "$NRPE_PORT" -t 15 2>&1)
 	check "nrpe on 127.0.0.1:$NRPE_PORT answers: $out" '[[ "$out" == NRPE\ v* ]]'
 	ncmds=$(grep -c '^command\[plumbline_' "$N/nrpe.cfg")
-	check "nrpe: contrib/nrpe/plumbline.cfg defines the 15 commands (got $ncmds)" '[ "$ncmds" = 15 ]'
+	check "nrpe: contrib/nrpe/plumbline.cfg defines the 16 commands (got $ncmds)" '[ "$ncmds" = 16 ]'
 	if [ -x "$PL/check_firewall" ]; then
 		out=$("$CHECK_NRPE" -H 127.0.0.1 -p "$NRPE_PORT" -t 15 -c plumbline_firewall 2>&1)
 		rc=$?
@@ -665,6 +677,14 @@ if wait_listen "$NRPE_PORT" "$NRPE_PID" 10; then
 	line=${out%%$'\n'*}
 	check "nrpe plumbline_url (nothing on 443 here): rc $rc, \"${line:0:70}...\"" \
 		'[[ "$rc" =~ ^[012]$ && "$line" == "URL "* && "$out" == *"total="* ]]'
+	# the shipped check_ids line reads Suricata's eve.json (not here) and asks fail2ban
+	# through sudo (no sudoers line here): UNKNOWN saying which, never a silent OK
+	nrpe_call plumbline_ids
+	line=${out%%$'\n'*}
+	check "nrpe plumbline_ids: rc $rc, \"${line:0:70}...\"" \
+		'[[ "$line" == "IDS "* ]] && { [[ "$rc" =~ ^[012]$ ]] ||
+		 [[ "$rc" = 3 && ( "$out" == *"No such file"* || "$out" == *"sudoers"* ||
+		    "$out" == *"fail2ban"* ) ]]; }'
 	# the shipped line reads /etc/plumbline/backup.ini, which this host lacks: one
 	# UNKNOWN line that names the file
 	nrpe_call plumbline_backup_age
@@ -795,6 +815,7 @@ EOF
 	svc db_conns "plumbline_db_conns!--type socket --port $NRPE_PORT --limit 100!80!90"
 	svc log_errors "plumbline_log_errors!--file $FIX/log/syslog --critical-pattern EXT4-fs --from-start --hold 1h"
 
+	svc ids "plumbline_ids!--snort-fast $FIX/ids/alert_fast --from-start --hold 1h"
 	svc backup_age "plumbline_backup_age!--source files --path '$FIX/backup/*.tar' --class 'full=name:full-*' --class 'incremental=name:incr-*'"
 	svc restore_drill "plumbline_restore_drill!$FIX/backup/drill.journal!--warning-age 8d --critical-age 15d"
 	svc url "plumbline_url!http://127.0.0.1:$WEBPORT/!1!3!--body-contains 'plumbline engines'"
@@ -878,6 +899,7 @@ if [ "$n4_valid" = yes ]; then
 	nagios_service db_conns 'DB_CONNS OK - ' 0 connections 'used_pct=[0-9.]+%;80;90;' 'listeners=1'
 	nagios_service log_errors 'LOG_ERRORS CRITICAL' 2 'syslog_critical=1;'
 
+	nagios_service ids 'IDS CRITICAL' 2 'snort_high=1;;0;0' snort_alerts
 	nagios_service backup_age 'BACKUP OK - 2 backups' 0 'full_age=[0-9]+s;86400;129600' incremental_age
 	nagios_service restore_drill 'RESTORE DRILL OK - last good drill 1.0d ago' 0 'age=86[0-9]{3}s;691200;1296000;0' 'duration=1.5s'
 	nagios_service url "URL OK - http://127.0.0.1:$WEBPORT/ 200 OK in " 0 'total=[0-9.]+s;1;3;' size

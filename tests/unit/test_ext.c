@@ -25,6 +25,7 @@ TCase *tc_backup(void);   /* test_backup.c */
 TCase *tc_notify(void);   /* test_notify.c */
 #endif
 TCase *tc_drill(void);    /* test_drill.c */
+TCase *tc_eve(void);      /* test_eve.c */
 #endif
 #ifdef HAVE_LIBCRYPTO
 #include "pl_sha256.h"
@@ -351,6 +352,7 @@ main(void)
 	suite_add_tcase(s, tc_notify());
 #endif
 	suite_add_tcase(s, tc_drill());
+	suite_add_tcase(s, tc_eve());
 #endif
 #ifdef HAVE_LIBCRYPTO
 	suite_add_tcase(s, tc_sha256());

@@ -1,0 +1,1078 @@
+/* check_ids: new intrusion-detection alerts since the last run, and whether the IDS is
+ * alive.
+ *
+ * Sources, each an item: Suricata's eve.json (alerts by severity; its stats events say
+ * it is alive and how much the kernel dropped), Snort's alert_fast and alert_json, Wazuh
+ * or OSSEC's alerts.json (rule levels), fail2ban's log (bans) or its server (the
+ * addresses banned now, through fail2ban-client), and sshd's failed logins in an auth
+ * log or the journal, grouped by source address. Logs go through pl_logitem (pl_tail:
+ * rotation, copytruncate, caps, a position that survives reboots, saved only after
+ * every line was counted); JSON through json-c (lib/ext/pl_eve); the text formats
+ * through lib/source/pl_ids. */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pl_buf.h"
+#include "pl_clock.h"
+#include "pl_eve.h"
+#include "pl_ids.h"
+#include "pl_logitem.h"
+#include "pl_plugin.h"
+#include "pl_result.h"
+#include "pl_run.h"
+#include "pl_store.h"
+#include "pl_tally.h"
+#include "pl_tail.h"
+#include "pl_timeout.h"
+#ifdef HAVE_LIBSYSTEMD
+#include "pl_journal.h"
+#endif
+
+#define MAX_FILES 16             /* per source option */
+#define TOP_MAX 20               /* --top at most */
+#define TALLY_KEYS 4096          /* distinct signatures / addresses kept per source */
+#define JAIL_ITEMS 20            /* jails shown as items at most */
+#define F2B_SOCKET "/run/fail2ban/fail2ban.sock"
+#define F2B_CLIENT "/usr/bin/fail2ban-client"
+#define SUDO "/usr/bin/sudo"
+
+enum kind { K_EVE, K_SNORT_FAST, K_SNORT_JSON, K_WAZUH, K_AUTH, K_F2B_LOG, K_JOURNAL,
+	    K_NKINDS };
+
+static const struct {
+	const char *word;        /* the default label of a single file of this kind */
+	const char *opt;         /* its option */
+	const char *noun;        /* what the hold says came last */
+} kinds[K_NKINDS] = {
+	[K_EVE] = { "eve", "--eve", "alert" },
+	[K_SNORT_FAST] = { "snort", "--snort-fast", "alert" },
+	[K_SNORT_JSON] = { "snort_json", "--snort-json", "alert" },
+	[K_WAZUH] = { "wazuh", "--wazuh", "alert" },
+	[K_AUTH] = { "auth", "--auth-log", "failed login" },
+	[K_F2B_LOG] = { "fail2ban_log", "--fail2ban-log", "ban" },
+	[K_JOURNAL] = { "journal", "--journal", "failed login" },
+};
+
+struct ids_config {
+	struct pl_strlist files[K_NKINDS];      /* K_JOURNAL: --journal-file */
+	bool journal;
+	const char *f2b_socket, *f2b_client;
+	bool f2b;                /* --fail2ban-socket given */
+	bool f2b_sudo;
+	bool from_start;
+	double max_bytes;
+	int64_t max_read_lines;
+	double max_line;
+	double hold;
+	enum pl_state missing_state, lost_state, capped_state;
+	double stats_max_age;
+	int64_t wazuh_high, wazuh_medium;
+	int64_t top;
+};
+
+static int
+ids_file_check(const char *arg, char *err, size_t errlen)
+{
+	const char *eq = strchr(arg, '='), *slash = strchr(arg, '/');
+	const char *path = eq != NULL && slash != NULL && eq < slash ? eq + 1 : arg;
+
+	if (path[0] != '/') {
+		pl_snprintf(err, errlen, "not an absolute path (give /var/log/suricata/eve.json, "
+			    "or LABEL=/var/log/suricata/eve.json)");
+		return -1;
+	}
+	if (eq != NULL && path == eq + 1 && eq == arg) {
+		pl_snprintf(err, errlen, "the LABEL before '=' is empty");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+abs_check(const char *arg, char *err, size_t errlen)
+{
+	if (arg[0] != '/') {
+		pl_snprintf(err, errlen, "not an absolute path");
+		return -1;
+	}
+	return 0;
+}
+
+#define FILE_OPT(nm, k, what) \
+	{ .name = nm, .type = PL_OPT_LIST, .arg = "[LABEL=]PATH", .max = MAX_FILES, \
+	  PL_OPT_AT(struct ids_config, files[k]), .check = ids_file_check, \
+	  .flags = PL_OPT_SYNOPSIS | PL_OPT_IDENTITY, .help = what }
+
+static const struct pl_option ids_opts[] = {
+	FILE_OPT("eve", K_EVE, "Suricata's eve.json (repeatable, an item each): its alert "
+		 "events counted by alert.severity (1 high, 2 medium, 3 low), its stats "
+		 "events watched (see --stats-max-age; the kernel's drop share). Suricata "
+		 "must write the alert and stats types to it."),
+	FILE_OPT("snort-fast", K_SNORT_FAST, "Snort's alert_fast file (Snort 2.9 or 3; "
+		 "repeatable): alerts counted by [Priority: N] (1 high, 2 medium, 3 and more "
+		 "low)."),
+	FILE_OPT("snort-json", K_SNORT_JSON, "Snort 3's alert_json file (repeatable): "
+		 "alerts by priority; add priority, msg, src_addr and dst_addr to its fields "
+		 "(the default fields lack them; an alert without priority counts in "
+		 "_alerts only)."),
+	FILE_OPT("wazuh", K_WAZUH, "Wazuh's (or OSSEC's) alerts.json (repeatable): alerts "
+		 "by rule.level 0..15 (see --wazuh-high, --wazuh-medium)."),
+	FILE_OPT("auth-log", K_AUTH, "An auth log with sshd's lines (repeatable): failed "
+		 "logins (\"Failed password\", any \"Failed METHOD\") and invalid users, "
+		 "grouped by source address."),
+	FILE_OPT("fail2ban-log", K_F2B_LOG, "fail2ban's own log (repeatable): its Ban and "
+		 "Unban lines, by jail and address."),
+	{ .name = "journal", .type = PL_OPT_SWITCH, PL_OPT_AT(struct ids_config, journal),
+	  .flags = PL_OPT_SYNOPSIS | PL_OPT_IDENTITY,
+	  .help = "sshd's failed logins in the systemd journal (SYSLOG_IDENTIFIER sshd or "
+		  "sshd-session) since the last run's cursor, as with --auth-log. Needs the "
+		  "systemd-journal group." },
+	{ .name = "journal-file", .type = PL_OPT_LIST, .arg = "PATH", .max = MAX_FILES,
+	  PL_OPT_AT(struct ids_config, files[K_JOURNAL]), .check = abs_check,
+	  .flags = PL_OPT_IDENTITY,
+	  .help = "Read these .journal files instead of the system journal (implies "
+		  "--journal; repeatable)." },
+	{ .name = "fail2ban-socket", .type = PL_OPT_STRING, .arg = "PATH",
+	  PL_OPT_AT(struct ids_config, f2b_socket), .check = abs_check,
+	  .flags = PL_OPT_SYNOPSIS | PL_OPT_IDENTITY,
+	  .help = "Ask the fail2ban server at this socket (Debian: " F2B_SOCKET ") which "
+		  "addresses each jail bans now (fail2ban-client banned): an item per jail, "
+		  "jails with bans first. The socket is root's: see --fail2ban-sudo." },
+	{ .name = "fail2ban-client", .type = PL_OPT_STRING, .arg = "PATH",
+	  PL_OPT_AT(struct ids_config, f2b_client), .check = abs_check,
+	  .help = "The fail2ban-client program (default " F2B_CLIENT ")." },
+	{ .name = "fail2ban-sudo", .type = PL_OPT_SWITCH,
+	  PL_OPT_AT(struct ids_config, f2b_sudo),
+	  .help = "Run fail2ban-client through sudo -n, for the line of "
+		  "contrib/sudoers.d/plumbline that lets the monitoring user run exactly "
+		  "'fail2ban-client -s SOCKET banned' as root." },
+	{ .name = "stats-max-age", .type = PL_OPT_DURATION, .min = 0, .max = 7 * 86400,
+	  PL_OPT_AT(struct ids_config, stats_max_age),
+	  .help = "An eve.json whose last stats event is older than this is CRITICAL: "
+		  "Suricata is not running or not logging (default 5min; Suricata writes "
+		  "one every 8s by default; 0: stats not expected)." },
+	{ .name = "wazuh-high", .type = PL_OPT_INT, .min = 0, .max = 15,
+	  PL_OPT_AT(struct ids_config, wazuh_high),
+	  .help = "Wazuh rule levels from this one up count as high (default 12)." },
+	{ .name = "wazuh-medium", .type = PL_OPT_INT, .min = 0, .max = 15,
+	  PL_OPT_AT(struct ids_config, wazuh_medium),
+	  .help = "Wazuh rule levels from this one up (below --wazuh-high) count as medium, "
+		  "lower ones as low (default 7)." },
+	{ .name = "top", .type = PL_OPT_INT, .min = 0, .max = TOP_MAX,
+	  PL_OPT_AT(struct ids_config, top),
+	  .help = "Show this many top signatures and top source addresses of each source "
+		  "in the long output (default 5)." },
+	{ .name = "from-start", .type = PL_OPT_SWITCH, PL_OPT_AT(struct ids_config, from_start),
+	  .help = "On the first run (no position kept yet for a file, or no journal cursor), "
+		  "read from the start. By default the first run starts at the end: old "
+		  "alerts are not news." },
+	{ .name = "max-read-bytes", .type = PL_OPT_SIZE, .min = 65536, .max = 1e12,
+	  PL_OPT_AT(struct ids_config, max_bytes),
+	  .help = "Read at most this much per file per run (default 256MB); the rest is read "
+		  "by the next runs, and the output says so." },
+	{ .name = "max-read-lines", .type = PL_OPT_INT, .min = 1, .max = 1e12,
+	  PL_OPT_AT(struct ids_config, max_read_lines),
+	  .help = "Read at most this many lines (journal entries) per file per run (default "
+		  "5000000); the rest next run." },
+	{ .name = "max-line-length", .type = PL_OPT_SIZE, .min = 256, .max = 16777216,
+	  PL_OPT_AT(struct ids_config, max_line),
+	  .help = "A longer line is not parsed and counts as malformed (default 64KB)." },
+	{ .name = "hold", .type = PL_OPT_DURATION, .min = 0, .max = 30 * 86400,
+	  PL_OPT_AT(struct ids_config, hold),
+	  .help = "Keep a source's state (from its alert, login and ban counts) for this "
+		  "long after the run that found them, though later runs find nothing new "
+		  "(default 0). The output says until when." },
+	{ .name = "missing-state", .type = PL_OPT_STATE,
+	  PL_OPT_AT(struct ids_config, missing_state),
+	  .help = "State of a log file that does not exist (default unknown)." },
+	{ .name = "lost-state", .type = PL_OPT_STATE, PL_OPT_AT(struct ids_config, lost_state),
+	  .help = "State when lines could not be read (default warning): a rotated file was "
+		  "compressed or removed before this run could finish it, or a log was "
+		  "truncated without a copy beside it." },
+	{ .name = "capped-state", .type = PL_OPT_STATE,
+	  PL_OPT_AT(struct ids_config, capped_state),
+	  .help = "State when --max-read-bytes, --max-read-lines or the timeout stopped the "
+		  "reading before the end (default ok; the output says so either way)." },
+	{ .name = NULL },
+};
+
+static const char *const ids_primary[] = { "*_alerts", NULL };
+
+static const struct pl_plugin ids_plugin = {
+	.name = "check_ids",
+	.service = "IDS",
+	.purpose = "new intrusion-detection alerts, bans and failed logins since the last run",
+	.description =
+		"Reads what each IDS wrote since the last run and counts it: Suricata's "
+		"eve.json, Snort's alert_fast and alert_json, Wazuh's alerts.json (alerts per "
+		"severity: high, medium, low), fail2ban's log (bans) or server (addresses "
+		"banned now), and sshd's failed logins in an auth log or the journal (per "
+		"source address). Each file is an item; the long output shows the top "
+		"signatures and source addresses of the window.\n"
+		"By default a high alert is CRITICAL and a medium one WARNING; low alerts, "
+		"failed logins and bans are counted (put a range on them: --warningx "
+		"'auth_top_source=20'). Suricata is alive when its last stats event is newer "
+		"than --stats-max-age, and the share of packets the kernel dropped since the "
+		"last run's stats event (capture.kernel_drops / capture.kernel_packets) is a "
+		"metric, WARNING over 1% and CRITICAL over 5% by default: an IDS that drops is "
+		"blind. A line that is not what its format says is counted as malformed, never "
+		"fatal.\n"
+		"Rotation is followed as by check_log_errors (renamed, copytruncate, rewritten, "
+		"compressed ones said to be lost); the positions and the journal cursor survive "
+		"reboots and are saved only after the lines were counted.\n"
+		"fail2ban's socket is root's (mode 0700): as another user, run fail2ban-client "
+		"through sudo (--fail2ban-sudo and the line in contrib/sudoers.d/plumbline), "
+		"or read its log (--fail2ban-log; the adm group reads /var/log).",
+	.options = ids_opts,
+	.primary = ids_primary,
+	.metrics =
+		"For each alert file (LABEL: the kind, eve, snort, snort_json or wazuh, or the "
+		"file's name when there are several, or the --OPTION LABEL=): LABEL_alerts, "
+		"LABEL_high (CRITICAL over 0), LABEL_medium (WARNING over 0), LABEL_low, "
+		"LABEL_malformed, LABEL_lines; eve.json also LABEL_stats_age (s, CRITICAL over "
+		"--stats-max-age) and LABEL_kernel_drop (%, 1 and 5); Wazuh LABEL_max_level. "
+		"Auth logs and the journal (auth, journal): LABEL_failed, LABEL_invalid_user, "
+		"LABEL_sources (addresses with failures), LABEL_top_source (failures of the "
+		"busiest one), LABEL_lines. fail2ban's log (fail2ban_log): LABEL_bans, "
+		"LABEL_unbans, LABEL_lines. fail2ban's server: fail2ban_jails, fail2ban_banned "
+		"and fail2ban_JAIL_banned.",
+	.examples =
+		"  check_ids --eve /var/log/suricata/eve.json --hold 30min\n"
+		"      Suricata's new alerts (high CRITICAL, medium WARNING, kept 30 minutes), "
+		"its stats age and kernel drops.\n"
+		"  check_ids --wazuh /var/ossec/logs/alerts/alerts.json --criticalx "
+		"'wazuh_max_level=~:11'\n"
+		"      Wazuh alerts; any of level 12 or more is CRITICAL.\n"
+		"  check_ids --auth-log /var/log/auth.log --warningx 'auth_top_source=~:20'\n"
+		"      Failed ssh logins; WARNING when one address failed more than 20 times "
+		"since the last run.\n"
+		"  check_ids --fail2ban-socket /run/fail2ban/fail2ban.sock --fail2ban-sudo "
+		"--warningx 'fail2ban_banned=~:50'\n"
+		"      The addresses fail2ban bans now, per jail.\n",
+	.uses_state = true,
+	.no_interval = true,
+};
+
+/* What one file (or the journal) gave this run. */
+struct ids_src {
+	enum kind kind;
+	const struct ids_config *cfg;
+	uint64_t lineno;                 /* lines seen this run */
+	uint64_t alerts, high, medium, low, malformed;
+	int max_level;                   /* Wazuh: the highest rule level, -1: none */
+	uint64_t first_bad;              /* line (of this run) of the first malformed */
+	char first_err[128];
+	struct pl_tally sigs, addrs;     /* signatures; source addresses */
+	bool stats_seen;                 /* eve: a stats event this run */
+	struct pl_eve_stats stats;       /* its last one */
+	uint64_t failed, invalid;        /* auth */
+	uint64_t bans, unbans;           /* fail2ban's log */
+	struct pl_tally jails;           /* bans per jail */
+};
+
+static void
+bad_line(struct ids_src *s, const char *why)
+{
+	s->malformed++;
+	if (s->first_bad == 0) {
+		s->first_bad = s->lineno;
+		pl_strlcpy(s->first_err, why, sizeof(s->first_err));
+	}
+}
+
+static void
+count_alert(struct ids_src *s, const struct pl_ids_alert *a)
+{
+	int sev = a->severity;
+
+	s->alerts++;
+	if (s->kind == K_WAZUH) {
+		if (sev > s->max_level)
+			s->max_level = sev;
+		if (sev >= s->cfg->wazuh_high)
+			s->high++;
+		else if (sev >= s->cfg->wazuh_medium)
+			s->medium++;
+		else
+			s->low++;
+	} else if (sev >= 0) {
+		if (sev <= 1)
+			s->high++;
+		else if (sev == 2)
+			s->medium++;
+		else
+			s->low++;
+	}
+	pl_tally_add(&s->sigs, a->signature, strlen(a->signature), 1);
+	pl_tally_add(&s->addrs, a->src, strlen(a->src), 1);
+}
+
+static void
+auth_event(struct ids_src *s, const struct pl_auth_event *e)
+{
+	if (e->kind == PL_AUTH_FAILED) {
+		s->failed += e->count;
+		pl_tally_add(&s->addrs, e->addr, strlen(e->addr), e->count);
+	} else if (e->kind == PL_AUTH_INVALID_USER) {
+		s->invalid += e->count;
+	}
+}
+
+/* One complete line, without its newline. */
+static void
+one_line(struct ids_src *s, const char *line, size_t len)
+{
+	struct pl_ids_alert a;
+	struct pl_auth_event ae;
+	struct pl_f2b_event fe;
+	char err[128];
+
+	s->lineno++;
+	if (len == 0 || (len == 1 && line[0] == '\r'))
+		return;
+	switch (s->kind) {
+	case K_EVE: {
+		struct pl_eve_stats st;
+
+		if (pl_eve_prefilter(line, len) == PL_EVE_OTHER)
+			return;
+		switch (pl_eve_parse(line, len, &a, &st, err, sizeof(err))) {
+		case PL_EVE_MALFORMED:
+			bad_line(s, err);
+			break;
+		case PL_EVE_ALERT:
+			count_alert(s, &a);
+			break;
+		case PL_EVE_STATS:
+			s->stats_seen = true;
+			s->stats = st;
+			break;
+		case PL_EVE_OTHER:
+			break;
+		}
+		return;
+	}
+	case K_SNORT_FAST:
+		if (pl_snort_fast_parse(line, len, &a) == 0)
+			count_alert(s, &a);
+		else
+			bad_line(s, "not an alert_fast line ([**] [GID:SID:REV] MESSAGE [**] ...)");
+		return;
+	case K_SNORT_JSON:
+		if (pl_snort_json_parse(line, len, &a, err, sizeof(err)) == 0)
+			count_alert(s, &a);
+		else
+			bad_line(s, err);
+		return;
+	case K_WAZUH:
+		if (pl_wazuh_parse(line, len, &a, err, sizeof(err)) == 0)
+			count_alert(s, &a);
+		else
+			bad_line(s, err);
+		return;
+	case K_AUTH:
+		if (pl_auth_line(line, len, &ae) != PL_AUTH_NONE)
+			auth_event(s, &ae);
+		return;
+	case K_F2B_LOG:
+		switch (pl_f2b_log_line(line, len, &fe)) {
+		case PL_F2B_BAN:
+			s->bans++;
+			pl_tally_add(&s->jails, fe.jail, strlen(fe.jail), 1);
+			pl_tally_add(&s->addrs, fe.addr, strlen(fe.addr), 1);
+			break;
+		case PL_F2B_UNBAN:
+			s->unbans++;
+			break;
+		case PL_F2B_NONE:
+			break;
+		}
+		return;
+	case K_JOURNAL:
+	case K_NKINDS:
+		return;
+	}
+}
+
+static void
+on_lines(void *ctx, const char *buf, size_t len, size_t nlines, bool cut)
+{
+	struct ids_src *s = ctx;
+	const char *p = buf, *end = buf + len;
+
+	(void)nlines;
+	if (cut) {
+		s->lineno++;
+		/* A JSON or alert line cut short is no longer what its format says. */
+		if (s->kind != K_AUTH && s->kind != K_F2B_LOG)
+			bad_line(s, "longer than --max-line-length");
+		return;
+	}
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl != NULL ? nl : end;
+
+		one_line(s, p, (size_t)(le - p));
+		p = le + 1;
+	}
+}
+
+/* The item's label: LABEL= given, else the kind's word for a single file, else the
+ * file's name. */
+static const char *
+ids_label(const struct ids_config *cfg, enum kind k, size_t i, const char **path)
+{
+	const char *arg = cfg->files[k].v[i], *eq = strchr(arg, '='), *slash = strchr(arg, '/');
+
+	if (eq != NULL && slash != NULL && eq < slash) {
+		char *l = malloc((size_t)(eq - arg) + 1);
+
+		if (l == NULL)
+			pl_die(PL_UNKNOWN, "out of memory");
+		memcpy(l, arg, (size_t)(eq - arg));
+		l[eq - arg] = '\0';
+		*path = eq + 1;
+		return l;   /* kept until the process exits */
+	}
+	*path = arg;
+	if (cfg->files[k].n == 1)
+		return kinds[k].word;
+	return strrchr(arg, '/')[1] ? strrchr(arg, '/') + 1 : arg;
+}
+
+/* Two sources of one label would share an item and its labels: a usage error. */
+static void
+ids_labels_unique(const struct ids_config *cfg)
+{
+	const char *labels[K_NKINDS * MAX_FILES], *path;
+	size_t n = 0;
+
+	for (int k = 0; k < K_JOURNAL; k++)
+		for (size_t i = 0; i < cfg->files[k].n; i++) {
+			const char *l = ids_label(cfg, (enum kind)k, i, &path);
+
+			for (size_t j = 0; j < n; j++)
+				if (strcmp(labels[j], l) == 0)
+					pl_usage_die("two sources are labelled '%s': give each its "
+						     "own label (%s LABEL=PATH)", l, kinds[k].opt);
+			labels[n++] = l;
+		}
+}
+
+static struct pl_metric *
+metric(struct pl_item *it, const char *name, double v, enum pl_unit u, const char *warn,
+       const char *crit)
+{
+	struct pl_metric *m = pl_item_metric(it, name, v, u);
+	char err[64];
+
+	m->has_min = true;
+	if (warn != NULL)
+		pl_range_parse(warn, &m->warn, err, sizeof(err));
+	if (crit != NULL)
+		pl_range_parse(crit, &m->crit, err, sizeof(err));
+	return m;
+}
+
+static void
+top_lines(struct pl_item *it, const struct pl_tally *t, size_t k, const char *what)
+{
+	const struct pl_tally_entry *top[TOP_MAX];
+	size_t n = pl_tally_top(t, top, k);
+	struct pl_buf b = PL_BUF_INIT;
+
+	pl_buf_init(&b, 1024);
+	for (size_t i = 0; i < n; i++) {
+		pl_buf_reset(&b);
+		pl_bytes_escape(&b, top[i]->key, strlen(top[i]->key));
+		pl_item_line(it, "top %s: %s (%llu)", what, pl_buf_str(&b),
+			     (unsigned long long)top[i]->n);
+	}
+	if (n > 0 && t->dropped > 0)
+		pl_item_line(it, "%llu more distinct %ss not tallied (%llu events; at most %d "
+			     "are kept)", (unsigned long long)t->dropped, what,
+			     (unsigned long long)t->other, TALLY_KEYS);
+	pl_buf_free(&b);
+}
+
+/* Suricata's stats: alive (the age of the last stats event, kept across runs) and the
+ * kernel's drop share since the last run's stats event. */
+static void
+eve_stats(const struct ids_config *cfg, struct pl_store *st, struct pl_item *it,
+	  const char *path, const struct ids_src *s, const struct pl_time *now)
+{
+	uint64_t kept[4], watch[1];
+	int nk = pl_store_get_vec(st, 0, "stats", path, kept, 4);
+	struct pl_metric *age, *drop;
+	char crit[64], when[PL_RFC3339_SIZE];
+	double share = NAN;
+
+	if (cfg->stats_max_age <= 0)
+		return;
+	pl_snprintf(crit, sizeof(crit), "~:%.0f", cfg->stats_max_age);
+	if (s->stats_seen) {
+		struct pl_time t = s->stats.has_time ? s->stats.time : *now;
+		uint64_t v[4] = { (uint64_t)(t.sec > 0 ? t.sec : 0), 0, 0, 0 };
+
+		if (s->stats.has_capture) {
+			uint64_t p = s->stats.kernel_packets, d = s->stats.kernel_drops;
+
+			/* Since the last run's event; counters that went back mean Suricata
+			 * restarted: its own counts since then. */
+			if (nk == 4 && kept[3] == 1 && p >= kept[1] && d >= kept[2]) {
+				share = p > kept[1] ? 100.0 * (double)(d - kept[2]) /
+						      (double)(p - kept[1]) : 0;
+			} else {
+				share = p > 0 ? 100.0 * (double)d / (double)p : 0;
+			}
+			if (share > 100)
+				share = 100;
+			v[1] = p;
+			v[2] = d;
+			v[3] = 1;
+		}
+		pl_store_put_vec(st, PL_STORE_KEEP, "stats", path, v, 4);
+		nk = 4;
+		kept[0] = v[0];
+		if (s->stats.uptime >= 0)
+			pl_item_fact(it, "suricata_uptime", "%.0fs", s->stats.uptime);
+	}
+	age = metric(it, "stats_age", NAN, PL_U_SECONDS, NULL, crit);
+	drop = metric(it, "kernel_drop", share, PL_U_PERCENT, "~:1", "~:5");
+	drop->has_max = true;
+	drop->max = 100;
+	if (isnan(share))
+		pl_metric_missing(drop, PL_MISSING_RUN, s->stats_seen ? "the stats event has no "
+				  "capture counters" : "no stats event since the last run", NULL);
+	if (nk == 4) {
+		struct pl_time t = { (int64_t)kept[0], 0 };
+
+		age->value = (double)(now->sec - (int64_t)kept[0]);
+		if (age->value < 0)
+			age->value = 0;
+		pl_rfc3339_format(&t, 0, when, sizeof(when));
+		pl_item_fact(it, "last_stats", "%s", when);
+		return;
+	}
+	/* No stats event yet: since when the check has watched is what it can say. */
+	if (pl_store_get_vec(st, 0, "watch", path, watch, 1) != 1) {
+		watch[0] = (uint64_t)now->sec;
+		pl_store_put_vec(st, PL_STORE_KEEP, "watch", path, watch, 1);
+	}
+	{
+		struct pl_time t = { (int64_t)watch[0], 0 };
+		double waited = (double)(now->sec - (int64_t)watch[0]);
+
+		pl_rfc3339_format(&t, 0, when, sizeof(when));
+		pl_metric_missing(age, PL_MISSING_RUN, "no stats event seen yet", NULL);
+		if (waited > cfg->stats_max_age)
+			pl_item_finding(it, PL_CRITICAL, "no stats event since the check started "
+					"watching at %s (--stats-max-age %.0fs): is Suricata running, "
+					"with the stats type in its eve-log outputs?", when,
+					cfg->stats_max_age);
+		else
+			pl_item_line(it, "waiting for the first stats event (watching since %s)",
+				     when);
+	}
+}
+
+static void
+src_free(struct ids_src *s)
+{
+	pl_tally_free(&s->sigs);
+	pl_tally_free(&s->addrs);
+	pl_tally_free(&s->jails);
+}
+
+static void
+src_init(struct ids_src *s, enum kind k, const struct ids_config *cfg)
+{
+	memset(s, 0, sizeof(*s));
+	s->kind = k;
+	s->cfg = cfg;
+	s->max_level = -1;
+	if (pl_tally_init(&s->sigs, TALLY_KEYS) != 0 || pl_tally_init(&s->addrs, TALLY_KEYS) != 0 ||
+	    pl_tally_init(&s->jails, 256) != 0)
+		pl_die(PL_UNKNOWN, "out of memory");
+}
+
+/* The counts of a source as its item's metrics, and its top lists. */
+static void
+src_report(const struct ids_config *cfg, struct pl_item *it, const struct ids_src *s,
+	   const struct pl_tail_result *res)
+{
+	size_t top = (size_t)cfg->top;
+	double lines = res != NULL ? (double)res->lines : (double)s->lineno;
+
+	switch (s->kind) {
+	case K_EVE:
+	case K_SNORT_FAST:
+	case K_SNORT_JSON:
+	case K_WAZUH:
+		metric(it, "alerts", (double)s->alerts, PL_U_NONE, NULL, NULL);
+		metric(it, "high", (double)s->high, PL_U_NONE, NULL, "0");
+		metric(it, "medium", (double)s->medium, PL_U_NONE, "0", NULL);
+		metric(it, "low", (double)s->low, PL_U_NONE, NULL, NULL);
+		if (s->kind == K_WAZUH) {
+			double lv = s->max_level >= 0 ? (double)s->max_level : 0;
+			struct pl_metric *m = metric(it, "max_level", lv, PL_U_NONE, NULL, NULL);
+
+			m->has_max = true;
+			m->max = 15;
+		}
+		metric(it, "malformed", (double)s->malformed, PL_U_NONE, NULL, NULL);
+		metric(it, "lines", lines, PL_U_NONE, NULL, NULL);
+		top_lines(it, &s->sigs, top, "signature");
+		top_lines(it, &s->addrs, top, "source");
+		break;
+	case K_AUTH:
+	case K_JOURNAL: {
+		const struct pl_tally_entry *busiest[1];
+		size_t nb = pl_tally_top(&s->addrs, busiest, 1);
+
+		metric(it, "failed", (double)s->failed, PL_U_NONE, NULL, NULL);
+		metric(it, "invalid_user", (double)s->invalid, PL_U_NONE, NULL, NULL);
+		metric(it, "sources", (double)(s->addrs.used + s->addrs.dropped), PL_U_NONE, NULL,
+		       NULL);
+		metric(it, "top_source", nb ? (double)busiest[0]->n : 0, PL_U_NONE, NULL, NULL);
+		metric(it, "lines", lines, PL_U_NONE, NULL, NULL);
+		top_lines(it, &s->addrs, top, "source");
+		break;
+	}
+	case K_F2B_LOG:
+		metric(it, "bans", (double)s->bans, PL_U_NONE, NULL, NULL);
+		metric(it, "unbans", (double)s->unbans, PL_U_NONE, NULL, NULL);
+		metric(it, "lines", lines, PL_U_NONE, NULL, NULL);
+		top_lines(it, &s->jails, top, "jail");
+		top_lines(it, &s->addrs, top, "banned address");
+		break;
+	case K_NKINDS:
+		break;
+	}
+	if (s->malformed > 0)
+		pl_item_line(it, "%llu malformed line%s counted and skipped (the first, line %llu "
+			     "of this run: %s)", (unsigned long long)s->malformed,
+			     s->malformed == 1 ? "" : "s", (unsigned long long)s->first_bad,
+			     s->first_err);
+}
+
+/* The metrics a source's hold follows: its event counts, not the IDS's health. */
+static bool
+held_metric(const char *name)
+{
+	static const char *const names[] = { "alerts", "high", "medium", "low", "max_level",
+		"failed", "invalid_user", "sources", "top_source", "bans", "unbans", NULL };
+
+	for (size_t i = 0; names[i] != NULL; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+struct ids_item {
+	struct pl_item *it;
+	enum kind kind;
+	const char *key;         /* the hold's key: the path, or "journal" */
+};
+
+static void
+ids_file(const struct ids_config *cfg, struct pl_store *st, struct pl_result *r, enum kind k,
+	 size_t i, const struct pl_time *now, struct ids_item *out)
+{
+	struct ids_src s;
+	struct pl_logitem_opts o;
+	struct pl_tail_result res;
+	const char *path, *label = ids_label(cfg, k, i, &path);
+	struct pl_item *it;
+
+	it = pl_result_item(r, "log", label);
+	out->it = it;
+	out->kind = k;
+	out->key = path;
+	src_init(&s, k, cfg);
+	memset(&o, 0, sizeof(o));
+	o.max_bytes = (uint64_t)cfg->max_bytes;
+	o.max_lines = (uint64_t)cfg->max_read_lines;
+	o.max_line = (size_t)cfg->max_line;
+	o.from_start = cfg->from_start;
+	o.missing_state = cfg->missing_state;
+	o.lost_state = cfg->lost_state;
+	o.capped_state = cfg->capped_state;
+	o.cut_what = k == K_AUTH || k == K_F2B_LOG ? "read on their start" :
+		     "not parsed (counted as malformed)";
+	if (pl_logitem_read(it, st, "log", path, &o, on_lines, &s, &res) == 0) {
+		src_report(cfg, it, &s, &res);
+		if (k == K_EVE)
+			eve_stats(cfg, st, it, path, &s, now);
+	} else {
+		out->it = NULL;   /* nothing counted: no hold judged */
+	}
+	src_free(&s);
+}
+
+#ifdef HAVE_LIBSYSTEMD
+static void
+on_entry(void *ctx, const struct pl_journal_entry *e)
+{
+	struct ids_src *s = ctx;
+	struct pl_auth_event ae;
+
+	s->lineno++;
+	if (pl_auth_msg(e->msg, e->len, &ae) != PL_AUTH_NONE)
+		auth_event(s, &ae);
+}
+
+static void
+ids_journal(const struct ids_config *cfg, struct pl_store *st, struct pl_result *r,
+	    struct ids_item *out)
+{
+	static const char *const idents[] = { "sshd", "sshd-session" };
+	struct ids_src s;
+	struct pl_journal_opts o;
+	struct pl_journal_result res;
+	struct pl_deadline dl = pl_deadline_in(pl_deadline_left(NULL) * 0.8);
+	struct pl_item *it = pl_result_item(r, "journal", "journal");
+	char err[1024], esc[2048];
+
+	out->it = it;
+	out->kind = K_JOURNAL;
+	out->key = "journal";
+	src_init(&s, K_JOURNAL, cfg);
+	memset(&o, 0, sizeof(o));
+	o.files = cfg->files[K_JOURNAL].v;
+	o.nfiles = cfg->files[K_JOURNAL].n;
+	o.idents = idents;
+	o.nidents = 2;
+	o.priority = -1;
+	o.cursor = pl_store_kept(st, "journal", "cursor");
+	o.from_start = cfg->from_start;
+	o.max_entries = (uint64_t)cfg->max_read_lines;
+	o.deadline = &dl;
+	pl_timeout_waiting("reading the journal");
+	if (pl_journal_read(&o, on_entry, &s, &res, err, sizeof(err)) != 0) {
+		pl_name_str(esc, sizeof(esc), err);
+		pl_item_finding(it, PL_UNKNOWN, "%s", esc);
+		out->it = NULL;
+		src_free(&s);
+		return;
+	}
+	if (res.cursor[0])
+		pl_store_keep(st, "journal", "cursor", res.cursor);
+	src_report(cfg, it, &s, NULL);
+	if (res.first && !cfg->from_start)
+		pl_item_line(it, "first run: started at the end of the journal (--from-start "
+			     "reads it all)");
+	if (res.cursor_lost)
+		pl_item_finding(it, cfg->lost_state, "the saved cursor is no longer in the "
+				"journal (rotated or vacuumed away): started at the end; entries "
+				"since the last run may not have been read");
+	if (res.capped)
+		pl_item_finding(it, cfg->capped_state, "stopped at the cap of this run "
+				"(--max-read-lines or the timeout): the rest next run");
+	src_free(&s);
+}
+#endif
+
+/* fail2ban's server: the addresses each jail bans now. */
+static void
+ids_f2b_server(const struct ids_config *cfg, struct pl_result *r)
+{
+	const char *sock = cfg->f2b_socket, *client = cfg->f2b_client;
+	struct pl_item *it = pl_result_item(r, "server", "fail2ban");
+	const char *argv[8];
+	struct pl_run_spec sp;
+	struct pl_run_result rr;
+	struct pl_f2b_banned b;
+	struct stat sb;
+	size_t n = 0, total = 0, shown = 0, withbans = 0;
+	char err[512], esc[1024], line[512];
+
+	pl_name_str(esc, sizeof(esc), sock);
+	if (!cfg->f2b_sudo) {
+		if (stat(sock, &sb) != 0 && errno == ENOENT) {
+			pl_item_finding(it, PL_UNKNOWN, "no socket at %s: is fail2ban-server "
+					"running (and is that its socket)?", esc);
+			return;
+		}
+		if (access(sock, R_OK | W_OK) != 0) {
+			pl_item_finding(it, PL_UNKNOWN, "cannot use fail2ban's socket %s (%s): it "
+					"is root's (mode 0700). Add to sudoers (contrib/sudoers.d/"
+					"plumbline): 'nagios ALL=(root) NOPASSWD: %s -s %s banned' and "
+					"give --fail2ban-sudo; or read its log with --fail2ban-log",
+					esc, strerror(errno), client, esc);
+			return;
+		}
+	}
+	if (cfg->f2b_sudo) {
+		argv[n++] = SUDO;
+		argv[n++] = "-n";
+	}
+	argv[n++] = client;
+	argv[n++] = "-s";
+	argv[n++] = sock;
+	argv[n++] = "banned";
+	argv[n] = NULL;
+	memset(&sp, 0, sizeof(sp));
+	sp.argv = argv;
+	sp.out_cap = (size_t)1 << 20;
+	sp.err_cap = 4096;
+	pl_timeout_waiting("waiting for fail2ban-client banned");
+	if (pl_run(&sp, &rr, err, sizeof(err)) != 0) {
+		pl_name_str(esc, sizeof(esc), err);
+		pl_item_finding(it, PL_UNKNOWN, "%s", esc);
+		pl_run_result_free(&rr);
+		return;
+	}
+	if (rr.timed_out || !rr.exited || rr.status != 0) {
+		char first[300] = "";
+
+		pl_run_first_line(rr.err.len ? pl_buf_str(&rr.err) : pl_buf_str(&rr.out),
+				  rr.err.len ? rr.err.len : rr.out.len, first, sizeof(first));
+		pl_run_describe(&rr, line, sizeof(line));
+		if (cfg->f2b_sudo && strstr(first, "sudo") != NULL)
+			pl_item_finding(it, PL_UNKNOWN, "%s: %s (the sudoers line "
+					"'nagios ALL=(root) NOPASSWD: %s -s %s banned' of "
+					"contrib/sudoers.d/plumbline is missing or differs)", line, first,
+					client, esc);
+		else
+			pl_item_finding(it, PL_UNKNOWN, "%s: %s", line, first[0] ? first :
+					"no message");
+		pl_run_result_free(&rr);
+		return;
+	}
+	if (pl_f2b_banned_parse(pl_buf_str(&rr.out), rr.out.len, &b, err, sizeof(err)) != 0) {
+		pl_item_finding(it, PL_UNKNOWN, "fail2ban-client's reply: %s", err);
+		pl_run_result_free(&rr);
+		return;
+	}
+	pl_run_result_free(&rr);
+	for (size_t i = 0; i < b.n; i++) {
+		total += b.v[i].banned;
+		withbans += b.v[i].banned > 0;
+	}
+	total += b.more_banned;
+	/* Jails with bans first (most first), then the rest, as items up to JAIL_ITEMS. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < b.n && shown < JAIL_ITEMS; i++) {
+			const struct pl_f2b_jail *j = &b.v[i];
+			struct pl_item *ji;
+			struct pl_buf a = PL_BUF_INIT;
+
+			if ((pass == 0) != (j->banned > 0))
+				continue;
+			ji = pl_item_item(it, "jail", j->name);
+			metric(ji, "banned", (double)j->banned, PL_U_NONE, NULL, NULL);
+			shown++;
+			if (j->banned == 0)
+				continue;
+			pl_buf_init(&a, 1024);
+			for (size_t k = 0; k < j->naddr; k++) {
+				if (k)
+					pl_buf_puts(&a, ", ");
+				pl_bytes_escape(&a, j->addr[k], strlen(j->addr[k]));
+			}
+			if (j->banned > j->naddr)
+				pl_buf_printf(&a, " and %zu more", j->banned - j->naddr);
+			pl_item_line(ji, "banned now: %s", pl_buf_str(&a));
+			pl_buf_free(&a);
+		}
+	}
+	metric(it, "jails", (double)(b.n + b.more), PL_U_NONE, NULL, NULL);
+	metric(it, "banned", (double)total, PL_U_NONE, NULL, NULL);
+	if (b.n + b.more > shown)
+		pl_item_line(it, "%zu more jail%s not shown", b.n + b.more - shown,
+			     b.n + b.more - shown == 1 ? "" : "s");
+	pl_item_fact(it, "jails_with_bans", "%zu", withbans);
+	pl_f2b_banned_free(&b);
+}
+
+/* The state of the counts this run, by the thresholds as applied so far. */
+static enum pl_state
+run_state(const struct pl_result *r, const struct pl_item *it)
+{
+	enum pl_state w = PL_OK;
+
+	for (size_t k = 0; k < r->nmetrics; k++) {
+		const struct pl_metric *m = r->metrics[k];
+
+		if (m->item == it && m->name != NULL && held_metric(m->name))
+			w = pl_state_worst(w, m->state);
+	}
+	return w;
+}
+
+static const struct pl_metric *
+find(const struct pl_item *it, const char *name)
+{
+	return pl_item_find_metric(it, name);
+}
+
+/* The status line's summary: what each source found, each figure once. */
+static void
+ids_summary(struct pl_result *r, const struct ids_item *items, size_t n)
+{
+	size_t shown = 0;
+	double lines = 0;
+
+	pl_result_summary(r, "%s", "");
+	for (size_t i = 0; i < n; i++) {
+		const struct pl_item *it = items[i].it;
+		const struct pl_metric *m;
+		char name[128];
+		bool any = false;
+
+		if (it == NULL)
+			continue;
+		if ((m = find(it, "lines")) != NULL)
+			lines += m->value;
+		pl_name_str(name, sizeof(name), it->name);
+		switch (items[i].kind) {
+		case K_EVE:
+		case K_SNORT_FAST:
+		case K_SNORT_JSON:
+		case K_WAZUH: {
+			static const char *const sev[] = { "high", "medium", "low" };
+			const struct pl_metric *al = find(it, "alerts");
+
+			if (al == NULL || al->value == 0)
+				break;
+			pl_result_summary_add(r, "%s%s: ", shown++ ? ", " : "", name);
+			pl_result_summary_metric(r, al, "%.0f alert%s", al->value,
+						 al->value == 1 ? "" : "s");
+			for (size_t k = 0; k < 3; k++) {
+				m = find(it, sev[k]);
+				if (m == NULL || m->value == 0)
+					continue;
+				pl_result_summary_add(r, any ? ", " : " (");
+				pl_result_summary_metric(r, m, "%.0f %s", m->value, sev[k]);
+				any = true;
+			}
+			if (any)
+				pl_result_summary_add(r, ")");
+			break;
+		}
+		case K_AUTH:
+		case K_JOURNAL: {
+			const struct pl_metric *f = find(it, "failed"), *src = find(it, "sources");
+
+			if (f == NULL || f->value == 0)
+				break;
+			pl_result_summary_add(r, "%s%s: ", shown++ ? ", " : "", name);
+			pl_result_summary_metric(r, f, "%.0f failed login%s", f->value,
+						 f->value == 1 ? "" : "s");
+			pl_result_summary_metric(r, src, " from %.0f address%s", src->value,
+						 src->value == 1 ? "" : "es");
+			break;
+		}
+		case K_F2B_LOG:
+			m = find(it, "bans");
+			if (m == NULL || m->value == 0)
+				break;
+			pl_result_summary_add(r, "%s%s: ", shown++ ? ", " : "", name);
+			pl_result_summary_metric(r, m, "%.0f new ban%s", m->value,
+						 m->value == 1 ? "" : "s");
+			break;
+		case K_NKINDS:
+			break;
+		}
+	}
+	{
+		const struct pl_item *f2b = pl_result_find_item(r, NULL, "server", "fail2ban");
+		const struct pl_metric *b = f2b != NULL ? find(f2b, "banned") : NULL;
+		const struct pl_metric *j = f2b != NULL ? find(f2b, "jails") : NULL;
+
+		if (b != NULL && j != NULL) {
+			pl_result_summary_add(r, "%sfail2ban: ", shown++ ? ", " : "");
+			pl_result_summary_metric(r, b, "%.0f banned", b->value);
+			pl_result_summary_metric(r, j, " in %.0f jail%s", j->value,
+						 j->value == 1 ? "" : "s");
+		}
+	}
+	if (n == 0)
+		return;
+	if (shown == 0)
+		pl_result_summary_add(r, "no new alerts");
+	pl_result_summary_add(r, " in %.0f new line%s", lines, lines == 1 ? "" : "s");
+	if (n > 1)
+		pl_result_summary_add(r, " of %zu sources", n);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ids_config cfg;
+	struct pl_common c;
+	struct pl_store st;
+	struct pl_result r;
+	struct pl_time now;
+	struct ids_item items[K_NKINDS * MAX_FILES + 1];
+	size_t n = 0, nfiles = 0;
+	char err[512];
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.max_bytes = 256.0 * 1024 * 1024;
+	cfg.max_read_lines = 5000000;
+	cfg.max_line = 64 * 1024;
+	cfg.missing_state = PL_UNKNOWN;
+	cfg.lost_state = PL_WARNING;
+	cfg.capped_state = PL_OK;
+	cfg.stats_max_age = 300;
+	cfg.wazuh_high = 12;
+	cfg.wazuh_medium = 7;
+	cfg.top = 5;
+	cfg.f2b_client = F2B_CLIENT;
+	pl_plugin_parse(&ids_plugin, argc, argv, &cfg, &c);
+	if (cfg.files[K_JOURNAL].n > 0)
+		cfg.journal = true;
+	cfg.f2b = cfg.f2b_socket != NULL;
+	for (int k = 0; k < K_JOURNAL; k++)
+		nfiles += cfg.files[k].n;
+	if (nfiles == 0 && !cfg.journal && !cfg.f2b)
+		pl_usage_die("nothing to read: give --eve, --snort-fast, --snort-json, --wazuh, "
+			     "--auth-log, --fail2ban-log (each PATH, repeatable), --journal or "
+			     "--fail2ban-socket PATH");
+	if (cfg.wazuh_medium > cfg.wazuh_high)
+		pl_usage_die("--wazuh-medium (%lld) is above --wazuh-high (%lld)",
+			     (long long)cfg.wazuh_medium, (long long)cfg.wazuh_high);
+	if (cfg.f2b_sudo && !cfg.f2b)
+		pl_usage_die("--fail2ban-sudo needs --fail2ban-socket PATH");
+#ifndef HAVE_LIBSYSTEMD
+	if (cfg.journal)
+		pl_usage_die("journal support was not built in (this build found no libsystemd; "
+			     "rebuild with libsystemd-dev installed), so --journal cannot be "
+			     "used; --auth-log works");
+#endif
+	ids_labels_unique(&cfg);
+	pl_plugin_arm(&c);
+	if (pl_clock_now(&now, err, sizeof(err)) != 0)
+		pl_die(PL_UNKNOWN, "%s", err);
+	pl_result_init(&r, ids_plugin.name, ids_plugin.service);
+	pl_result_expect_items(&r, "log");
+	pl_plugin_store_load(&c, &st);
+	for (int k = 0; k < K_JOURNAL; k++)
+		for (size_t i = 0; i < cfg.files[k].n; i++)
+			ids_file(&cfg, &st, &r, (enum kind)k, i, &now, &items[n++]);
+#ifdef HAVE_LIBSYSTEMD
+	if (cfg.journal)
+		ids_journal(&cfg, &st, &r, &items[n++]);
+#endif
+	if (cfg.f2b)
+		ids_f2b_server(&cfg, &r);
+	/* The hold follows the counts as the user's thresholds judge them: apply them now
+	 * (pl_exit applies them again, with the hold's findings in). */
+	pl_result_apply(&r, &c.thresholds, ids_primary, err, sizeof(err));
+	for (size_t i = 0; i < n; i++)
+		if (items[i].it != NULL)
+			pl_logitem_hold(items[i].it, &st, items[i].key, run_state(&r, items[i].it),
+					&now, cfg.hold, kinds[items[i].kind].noun);
+	/* Only now, with every line counted, the positions are saved. */
+	pl_plugin_store_save(&c, &st, &r);
+	ids_summary(&r, items, n);
+	pl_exit(&r, &c);
+}
