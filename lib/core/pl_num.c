@@ -149,17 +149,17 @@ fmt_fast(char *buf, size_t len, double v, int prec)
 {
 	static const double p10[10] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9 };
 	char d[24];
-	double s = fabs(v) * p10[prec], fl, frac;
+	double s = fabs(v) * p10[prec], frac;
 	uint64_t u;
 	size_t nd = 0, need, o = 0;
 
 	if (!(s < 4398046511104.0))     /* 2^42 */
 		return -1;
-	fl = floor(s);
-	frac = s - fl;
+	u = (uint64_t)s;        /* 0 <= s < 2^42: the cast is floor, exactly, without libm */
+	frac = s - (double)u;
 	if (fabs(frac - 0.5) < 1.0 / 1024)
 		return -1;
-	u = (uint64_t)fl + (frac > 0.5);
+	u += (frac > 0.5);
 	do {
 		d[nd++] = (char)('0' + u % 10);
 		u /= 10;
