@@ -261,7 +261,8 @@ ALL_VARS='vars.os = "Linux"
 		plumbline_backup_repo = "/srv/restic"
 		plumbline_backup_password_file = "/etc/plumbline/restic.pw"
 	}
-	vars.plumbline_restore_drills["restic"] = { }'
+	vars.plumbline_restore_drills["restic"] = { }
+	vars.plumbline_urls["shop"] = { plumbline_url_url = "https://shop.example.com/" }'
 cat >"$WORK/policy.conf" <<EOF
 $ITL_HEAD
 include_recursive "$SHARE/icinga2/policy"
@@ -281,12 +282,12 @@ if i2check policy "$WORK/policy.conf"; then
 	ncc=$(grep -c '^object CheckCommand "plumbline_' "$CONTRIB/icinga2/plumbline.conf")
 	ok "icinga2 -C: ITL + include <plugins-contrib> (plumbline's file in plugins-contrib.d) + the policy bundle"
 	# cpu memory disk-io network sensors raid processes 2x process- db-main firewall
-	# antivirus journal-errors syslog-errors backup-restic restore-drill-restic
+	# antivirus journal-errors syslog-errors backup-restic restore-drill-restic url-shop
 	# daily-inspection
-	check "icinga2 -C policy: 17 services on a host with everything (got $ns)" '[ "$ns" = 17 ]'
+	check "icinga2 -C policy: 18 services on a host with everything (got $ns)" '[ "$ns" = 18 ]'
 	# 3 per service, customer service for db-main, 3 for the host (not customer-facing)
-	check "icinga2 -C policy: 55 notifications: 3 roles per service, customer service for the customer-facing one, 3 for the host (got $nn)" \
-		'[ "$nn" = 55 ]'
+	check "icinga2 -C policy: 59 notifications: 3 roles per service, customer service for the two customer-facing ones, 3 for the host (got $nn)" \
+		'[ "$nn" = 59 ]'
 	nomatch=$(grep -c 'does not match anywhere' "$WORK/policy.validate")
 	check "icinga2 -C policy: every apply rule matches on that host but host customer service ($nomatch warnings)" \
 		'[ "$nomatch" = 1 ] && grep "does not match anywhere" "$WORK/policy.validate" | grep -q "plumbline-customer-service"'
@@ -377,6 +378,30 @@ EOF
 		show_errors "dist-$kind"
 	fi
 done
+# every built plugin has its CheckCommand, Nagios command and NRPE line, and every
+# argument of every CheckCommand says what it is (the ITL's style)
+for p in "$PL"/check_*; do
+	n=$(basename "$p")
+	[ -L "$p" ] && continue
+	check "$n: a CheckCommand, a Nagios command and an NRPE line" \
+		'grep -q "PluginDir + \"/$n\"" "$CONTRIB/icinga2/plumbline.conf" &&
+		 grep -q "^[[:space:]]*command_line[[:space:]].*/$n\( \|\$\)" "$CONTRIB/nagios/commands.cfg" &&
+		 grep -q "^command\[[a-z_]*\]=.*/$n\( \|\$\)" "$CONTRIB/nrpe/plumbline.cfg"'
+done
+nodesc=$(/usr/bin/python3 - "$CONTRIB/icinga2/plumbline.conf" <<'EOF'
+import re, sys
+s = open(sys.argv[1]).read()
+bad = []
+for m in re.finditer(r'^\t\t"(-[^"]+)" = (.*)$', s, re.M):
+    if not m.group(2).rstrip().endswith("{"):
+        bad.append(m.group(1))
+for m in re.finditer(r'^\t\t"(-[^"]+)" = \{\n(.*?)^\t\t\}', s, re.M | re.S):
+    if "description" not in m.group(2):
+        bad.append(m.group(1))
+print(" ".join(bad))
+EOF
+)
+check "icinga2: every argument of every CheckCommand has a description (${nodesc:-all})" '[ -z "$nodesc" ]'
 echo "# icinga2 -C: $(since "$T0")s"
 
 ########################################################################################
@@ -495,6 +520,10 @@ object Host "localhost" {
 		plumbline_db_conns_type = "socket"
 		plumbline_db_conns_port = $P1
 		plumbline_db_conns_limit = 1000
+	}
+	vars.plumbline_urls["receiver"] = {
+		plumbline_url_url = "http://127.0.0.1:$RP/"
+		plumbline_url_expect = "501"
 	}
 	vars.plumbline_restore_drills["journal"] = {
 		plumbline_restore_drill_journal = "$W/no-drill.journal"
@@ -777,10 +806,10 @@ EOF
 	nl=$(grep -c $'^\(SAME\|DIFF\)\tlocalhost!' "$W/compare.out")
 	na=$(grep -c $'^\(SAME\|DIFF\)\tagent1!' "$W/compare.out")
 	# cpu memory disk-io network processes firewall journal-errors syslog-errors db-api
-	# backup-files restore-drill-journal + 4 fixture services; on agent1 the first 7 +
-	# hwmon-fixture
-	check "icinga2: 15 plugin results on the master's host, 8 from the agent (got $nl, $na)" \
-		'[ "$nl" = 15 ] && [ "$na" = 8 ]'
+	# backup-files restore-drill-journal url-receiver + 4 fixture services; on agent1 the
+	# first 7 + hwmon-fixture
+	check "icinga2: 16 plugin results on the master's host, 8 from the agent (got $nl, $na)" \
+		'[ "$nl" = 16 ] && [ "$na" = 8 ]'
 	fx=$(jq -r '.results[].attrs | select(.host_name == "agent1" and .name == "hwmon-fixture")
 		| .last_check_result.output' "$W/results.json" | head -1 | sed 's/ *$//')
 	check "icinga2 agent1!hwmon-fixture: the agent read the ini file's fixture: \"$fx\"" \
