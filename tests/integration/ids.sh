@@ -116,6 +116,25 @@ eve
 check "eve, 3 malformed lines counted, the rest as written: $(counts)" \
 	'same && [ "$(perf eve_malformed)" = 3 ] && [ "$rc" -lt 3 ] && [[ "$out" == *"3 malformed lines counted and skipped"* ]]'
 
+huge() {
+	printf '{"timestamp":"2026-12-01T10:01:01.000000+0000","event_type":"alert","src_ip":"203.0.113.1","payload_printable":"'
+	head -c 100000 /dev/zero | tr '\0' x
+	printf '","alert":{"signature":"HUGE","severity":1}}\n'
+}
+# 3b. A huge line (an alert with a 100 KB payload, past --max-line-length): not parsed,
+#     counted as malformed and said; the lines after it are read as written.
+huge >>"$EVE"
+eve_write 20
+eve
+check "eve, a 100 KB line: 1 malformed, said; the rest as written: $(counts)" \
+	'same && [ "$(perf eve_malformed)" = 1 ] && [[ "$out" == *"1 line longer than --max-line-length, not parsed (counted as malformed)"* ]]'
+huge >>"$EVE"
+made=$((made + 1)) made_high=$((made_high + 1))
+eve_write 8
+eve --max-line-length 256KB
+check "eve, --max-line-length 256KB: the 100 KB alert counted, high: $(counts)" \
+	'same && [ "$(perf eve_malformed)" = 0 ]'
+
 # 4. Rotation by rename (Suricata's logrotate: create), with lines written to the old
 #    file after the last run: finished first, then the new one from its start.
 eve_write 30
