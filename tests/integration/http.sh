@@ -77,13 +77,17 @@ trap 'exit 130' INT TERM
 
 watchdog "${HTTP_LIMIT:-150}"
 
-ports=""
-for v in HTTP HTTPS H2 TLS12 PROXY STALL HANG SLOW DEAD; do
-	p=$(free_port) || { notok "free ports"; finish; }
-	while [[ " $ports " == *" $p "* ]]; do p=$(free_port) || { notok "free ports"; finish; }; done
-	ports="$ports $p"
-	eval "$v=$p"
-done
+# Ports nobody listens on now; another test may take one before nginx binds it (make
+# check runs tests side by side), so the servers are started again on new ones then.
+pick_ports() {
+	local p v ports=""
+	for v in HTTP HTTPS H2 TLS12 PROXY STALL HANG SLOW DEAD; do
+		p=$(free_port) || { notok "free ports"; finish; }
+		while [[ " $ports " == *" $p "* ]]; do p=$(free_port) || { notok "free ports"; finish; }; done
+		ports="$ports $p"
+		eval "$v=$p"
+	done
+}
 
 export PLUMBLINE_STATE_DIR=$WORK/state
 mkdir -m 700 "$PLUMBLINE_STATE_DIR"
@@ -191,6 +195,7 @@ server {
 }
 EOF
 }
+write_conf() {
 cat >"$N/nginx.conf" <<EOF
 daemon off;
 master_process on;
@@ -265,20 +270,38 @@ $(tls_server mtls.test good "ssl_verify_client optional; ssl_client_certificate 
 	}
 }
 EOF
-"$NGINX" -t -c "$N/nginx.conf" -p "$N" >"$N/test.log" 2>&1 ||
-	{ notok "nginx -t: $(tail -3 "$N/test.log")"; finish; }
-"$NGINX" -c "$N/nginx.conf" -p "$N" >"$N/out.log" 2>&1 &
-NGINX_PID=$!
-/usr/bin/python3 "$HELPER" "$STALL" "$HANG" "$SLOW" 1.2 >"$WORK/helper.out" 2>&1 &
-HELPER_PID=$!
+}
+stop_servers() {
+	[ -n "$NGINX_PID" ] && kill -TERM "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
+	[ -n "$HELPER_PID" ] && kill -TERM "$HELPER_PID" 2>/dev/null && wait "$HELPER_PID" 2>/dev/null
+	NGINX_PID="" HELPER_PID=""
+}
 up=no
-for _ in $(seq 100); do
-	if ss -Hltn "sport = :$HTTP" | grep -q . && ss -Hltn "sport = :$TLS12" | grep -q . &&
-		grep -q ready "$WORK/helper.out" 2>/dev/null; then
+for attempt in 1 2 3; do
+	pick_ports
+	write_conf
+	"$NGINX" -t -c "$N/nginx.conf" -p "$N" >"$N/test.log" 2>&1 ||
+		{ notok "nginx -t: $(tail -3 "$N/test.log")"; finish; }
+	: >"$N/error.log"
+	"$NGINX" -c "$N/nginx.conf" -p "$N" >"$N/out.log" 2>&1 &
+	NGINX_PID=$!
+	/usr/bin/python3 "$HELPER" "$STALL" "$HANG" "$SLOW" 1.2 >"$WORK/helper.out" 2>&1 &
+	HELPER_PID=$!
+	# Up when nginx itself holds each of its ports (not whoever took one of them: nginx
+	# retries a bind for two seconds before it gives up) and the helper bound its own.
+	for _ in $(seq 100); do
+		kill -0 "$NGINX_PID" 2>/dev/null && kill -0 "$HELPER_PID" 2>/dev/null || break
 		up=yes
-		break
-	fi
-	sleep 0.1
+		for p in "$HTTP" "$HTTPS" "$H2" "$TLS12" "$PROXY"; do
+			ss -Hltnp "sport = :$p" | grep -q "pid=$NGINX_PID," || up=no
+		done
+		grep -q ready "$WORK/helper.out" 2>/dev/null || up=no
+		[ "$up" = yes ] && break
+		sleep 0.1
+	done
+	[ "$up" = yes ] && break
+	echo "# attempt $attempt: $(tail -1 "$N/error.log" 2>/dev/null) $(tail -1 "$WORK/helper.out")"
+	stop_servers
 done
 [ "$up" = yes ] || { notok "nginx and the helper listen: $(tail -3 "$N/error.log" 2>/dev/null)"; finish; }
 ok "nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') and the helper listen on loopback"
