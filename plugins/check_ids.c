@@ -110,23 +110,23 @@ abs_check(const char *arg, char *err, size_t errlen)
 	  .flags = PL_OPT_SYNOPSIS | PL_OPT_IDENTITY, .help = what }
 
 static const struct pl_option ids_opts[] = {
-	FILE_OPT("eve", K_EVE, "Suricata's eve.json (repeatable, an item each): its alert "
+	FILE_OPT("eve", K_EVE, "Suricata's eve.json (an item each): its alert "
 		 "events counted by alert.severity (1 high, 2 medium, 3 low), its stats "
 		 "events watched (see --stats-max-age; the kernel's drop share). Suricata "
 		 "must write the alert and stats types to it."),
-	FILE_OPT("snort-fast", K_SNORT_FAST, "Snort's alert_fast file (Snort 2.9 or 3; "
-		 "repeatable): alerts counted by [Priority: N] (1 high, 2 medium, 3 and more "
+	FILE_OPT("snort-fast", K_SNORT_FAST, "Snort's alert_fast file (Snort 2.9 or 3): "
+		 "alerts counted by [Priority: N] (1 high, 2 medium, 3 and more "
 		 "low)."),
-	FILE_OPT("snort-json", K_SNORT_JSON, "Snort 3's alert_json file (repeatable): "
+	FILE_OPT("snort-json", K_SNORT_JSON, "Snort 3's alert_json file: "
 		 "alerts by priority; add priority, msg, src_addr and dst_addr to its fields "
 		 "(the default fields lack them; an alert without priority counts in "
 		 "_alerts only)."),
-	FILE_OPT("wazuh", K_WAZUH, "Wazuh's (or OSSEC's) alerts.json (repeatable): alerts "
+	FILE_OPT("wazuh", K_WAZUH, "Wazuh's (or OSSEC's) alerts.json: alerts "
 		 "by rule.level 0..15 (see --wazuh-high, --wazuh-medium)."),
-	FILE_OPT("auth-log", K_AUTH, "An auth log with sshd's lines (repeatable): failed "
+	FILE_OPT("auth-log", K_AUTH, "An auth log with sshd's lines: failed "
 		 "logins (\"Failed password\", any \"Failed METHOD\") and invalid users, "
 		 "grouped by source address."),
-	FILE_OPT("fail2ban-log", K_F2B_LOG, "fail2ban's own log (repeatable): its Ban and "
+	FILE_OPT("fail2ban-log", K_F2B_LOG, "fail2ban's own log: its Ban and "
 		 "Unban lines, by jail and address."),
 	{ .name = "journal", .type = PL_OPT_SWITCH, PL_OPT_AT(struct ids_config, journal),
 	  .flags = PL_OPT_SYNOPSIS | PL_OPT_IDENTITY,
@@ -137,7 +137,7 @@ static const struct pl_option ids_opts[] = {
 	  PL_OPT_AT(struct ids_config, files[K_JOURNAL]), .check = abs_check,
 	  .flags = PL_OPT_IDENTITY,
 	  .help = "Read these .journal files instead of the system journal (implies "
-		  "--journal; repeatable)." },
+		  "--journal)." },
 	{ .name = "fail2ban-socket", .type = PL_OPT_STRING, .arg = "PATH",
 	  PL_OPT_AT(struct ids_config, f2b_socket), .check = abs_check,
 	  .flags = PL_OPT_SYNOPSIS | PL_OPT_IDENTITY,
