@@ -284,6 +284,16 @@ EOF
 	ids --fail2ban-socket "$FD/fail2ban.sock" --fail2ban-client /usr/bin/fail2ban-client
 	check "fail2ban server: 1 banned in 2 jails, test-sshd first with its address (rc $rc)" \
 		'[ "$(perf fail2ban_banned)" = 1 ] && [ "$(perf fail2ban_jails)" = 2 ] && [ "$(perf fail2ban_test-sshd_banned)" = 1 ] && [ "$(perf fail2ban_quiet_banned)" = 0 ] && [[ "$out" == *"fail2ban/test-sshd: banned now: 192.0.2.10"* ]]'
+	# The JSON form of the jail tree matches the result schema.
+	if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+		out=$(timeout 20 "$P" --state-dir "$D/state" --output-format json \
+			--fail2ban-socket "$FD/fail2ban.sock" 2>&1)
+		printf '%s\n' "$out" >"$D/f2b.json"
+		check "fail2ban server, JSON: the jails as items, valid by the schema" \
+			'/usr/bin/python3 "$top_srcdir/tests/blackbox/validate-json.py" "$top_srcdir/contrib/schema/plumbline-result.schema.json" "$D/f2b.json" >/dev/null && [[ "$out" == *'"'"'"kind":"jail"'"'"'* ]]'
+	else
+		skip "fail2ban server, JSON: python3-jsonschema not installed"
+	fi
 	ids --fail2ban-socket "$FD/fail2ban.sock" --warningx 'fail2ban_banned=~:0'
 	check "fail2ban server: a range on the banned count (rc $rc)" '[ "$rc" = 1 ]'
 	# A manual ban in the other jail, an unban in the first.
