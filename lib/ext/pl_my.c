@@ -91,8 +91,11 @@ pl_my_connect(const struct pl_db_target *t, const struct pl_deadline *d, struct 
 
 		mysql_optionsv(c->m, MYSQL_OPT_PROTOCOL, &proto);
 	}
+	/* CLIENT_MULTI_STATEMENTS: pl_my_collect sends its three statements in one round
+	 * trip. */
 	if (mysql_real_connect(c->m, t->socket != NULL ? NULL : t->host, t->user, t->password,
-			       t->database, t->port, t->socket, 0) == NULL) {
+			       t->database, t->port, t->socket,
+			       CLIENT_MULTI_STATEMENTS | CLIENT_MULTI_RESULTS) == NULL) {
 		st = my_error(c->m, d, "connecting", err, errlen);
 		pl_my_close(c);
 		return st;
@@ -134,22 +137,19 @@ my_query(struct pl_my *c, const struct pl_deadline *d, const char *q, const char
 	return res;
 }
 
-enum pl_db_status
-pl_my_status(struct pl_my *c, const struct pl_deadline *d, uint64_t v[PL_MY_NSTATUS],
-	     char *err, size_t errlen)
+#define Q_STATUS "SHOW GLOBAL STATUS WHERE Variable_name IN ('Threads_connected', " \
+	"'Threads_running', 'Aborted_connects', 'Max_used_connections')"
+
+/* The rows of Q_STATUS into v; frees res. */
+static enum pl_db_status
+status_take(MYSQL_RES *res, uint64_t v[PL_MY_NSTATUS], char *err, size_t errlen)
 {
 	static const char *const names[PL_MY_NSTATUS] = { "Threads_connected", "Threads_running",
 							   "Aborted_connects",
 							   "Max_used_connections" };
-	enum pl_db_status st = PL_DB_ERROR;
-	MYSQL_RES *res = my_query(c, d, "SHOW GLOBAL STATUS WHERE Variable_name IN "
-				  "('Threads_connected', 'Threads_running', 'Aborted_connects', "
-				  "'Max_used_connections')", "reading the status", &st, err, errlen);
 	MYSQL_ROW row;
 	unsigned seen = 0;
 
-	if (res == NULL)
-		return st;
 	memset(v, 0, PL_MY_NSTATUS * sizeof(*v));
 	while ((row = mysql_fetch_row(res)) != NULL)
 		for (int i = 0; i < PL_MY_NSTATUS; i++)
@@ -163,6 +163,16 @@ pl_my_status(struct pl_my *c, const struct pl_deadline *d, uint64_t v[PL_MY_NSTA
 		return PL_DB_ERROR;
 	}
 	return PL_DB_OK;
+}
+
+enum pl_db_status
+pl_my_status(struct pl_my *c, const struct pl_deadline *d, uint64_t v[PL_MY_NSTATUS],
+	     char *err, size_t errlen)
+{
+	enum pl_db_status st = PL_DB_ERROR;
+	MYSQL_RES *res = my_query(c, d, Q_STATUS, "reading the status", &st, err, errlen);
+
+	return res == NULL ? st : status_take(res, v, err, errlen);
 }
 
 /* Client threads only: not this one, not the server's own (replication, the event
@@ -179,6 +189,38 @@ pl_my_status(struct pl_my *c, const struct pl_deadline *d, uint64_t v[PL_MY_NSTA
 	"LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID " Q_WHERE
 #define Q_THREADS_OWN "SELECT p.USER, p.DB, CASE WHEN p.COMMAND <> 'Sleep' THEN 'active' " \
 	"ELSE 'idle' END AS st, COUNT(*), 0 FROM information_schema.PROCESSLIST p " Q_WHERE
+
+#define Q_LIMITS "SELECT @@max_connections, @@max_user_connections, " \
+	"(SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES " \
+	"WHERE PRIVILEGE_TYPE = 'PROCESS')"
+
+/* The result of the next statement of a multi-statement query, or NULL with the status
+ * in *st (its error, or PL_DB_ERROR when there was none). */
+static MYSQL_RES *
+next_result(struct pl_my *c, const struct pl_deadline *d, const char *what,
+	    enum pl_db_status *st, char *err, size_t errlen)
+{
+	MYSQL_RES *res;
+	int rc = mysql_next_result(c->m);
+
+	if (rc == 0 && (res = mysql_store_result(c->m)) != NULL)
+		return res;
+	if (rc < 0) {
+		pl_snprintf(err, errlen, "no answer came back while %s", what);
+		*st = PL_DB_ERROR;
+		return NULL;
+	}
+	*st = my_error(c->m, d, what, err, errlen);
+	return NULL;
+}
+
+/* Reads and frees whatever results are left, so that the connection takes a query. */
+static void
+drain(struct pl_my *c)
+{
+	while (mysql_more_results(c->m) && mysql_next_result(c->m) == 0)
+		mysql_free_result(mysql_store_result(c->m));
+}
 
 enum pl_db_status
 pl_my_collect(struct pl_my *c, const struct pl_deadline *d, struct pl_db_sample *s, char *err,
@@ -201,9 +243,11 @@ pl_my_collect(struct pl_my *c, const struct pl_deadline *d, struct pl_db_sample 
 		if (dash != NULL)
 			*dash = '\0';
 	}
-	res = my_query(c, d, "SELECT @@max_connections, @@max_user_connections, "
-		       "(SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES "
-		       "WHERE PRIVILEGE_TYPE = 'PROCESS')", "reading the limits", &st, err, errlen);
+	/* One round trip: the limits (and whether this user holds PROCESS), the status
+	 * counters, the threads. Without PROCESS the threads statement fails (INNODB_TRX
+	 * needs it): then the threads of this user alone, in a second one. */
+	res = my_query(c, d, Q_LIMITS ";" Q_STATUS ";" Q_THREADS, "reading the limits", &st, err,
+		       errlen);
 	if (res == NULL)
 		return st;
 	row = mysql_fetch_row(res);
@@ -215,8 +259,14 @@ pl_my_collect(struct pl_my *c, const struct pl_deadline *d, struct pl_db_sample 
 	}
 	s->partial_view = as_long(row[2]) <= 0;
 	mysql_free_result(res);
-	if ((st = pl_my_status(c, d, v, err, errlen)) != PL_DB_OK)
+	if ((res = next_result(c, d, "reading the status", &st, err, errlen)) == NULL) {
+		drain(c);
 		return st;
+	}
+	if ((st = status_take(res, v, err, errlen)) != PL_DB_OK) {
+		drain(c);
+		return st;
+	}
 	s->has_status = true;
 	s->threads_connected = v[PL_MY_THREADS_CONNECTED];
 	s->threads_running = v[PL_MY_THREADS_RUNNING];
@@ -224,8 +274,10 @@ pl_my_collect(struct pl_my *c, const struct pl_deadline *d, struct pl_db_sample 
 	s->max_used = v[PL_MY_MAX_USED];
 	/* Threads_connected counts this connection too. */
 	s->count = s->threads_connected > 0 ? (long)s->threads_connected - 1 : 0;
-	res = my_query(c, d, s->partial_view ? Q_THREADS_OWN : Q_THREADS, "listing the threads",
-		       &st, err, errlen);
+	res = next_result(c, d, "listing the threads", &st, err, errlen);
+	drain(c);
+	if (res == NULL && s->partial_view)
+		res = my_query(c, d, Q_THREADS_OWN, "listing the threads", &st, err, errlen);
 	if (res == NULL)
 		return st;
 	while ((row = mysql_fetch_row(res)) != NULL) {
