@@ -1,5 +1,5 @@
 /* Fuzz target: the per-process parsers of pl_pid (stat, status, cmdline, cgroup,
- * pidfile) over the same arbitrary bytes.
+ * pidfile, a /proc directory's name) over the same arbitrary bytes.
  * fuzz-seeds: proc/16038/stat proc/16040/stat proc/16146/stat proc/2/stat proc/16042/status proc/16146/status proc/16045/cmdline proc/16043/cgroup run/worker.pid */
 #include "config.h"
 
@@ -59,5 +59,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (pl_pidfile_parse(buf, size, &pid, err, sizeof(err)) == 0 && (pid < 1 || pid > 4194304))
 		abort();
+	/* A directory name of /proc: the first bytes up to a NUL, at most 15. */
+	{
+		char name[16];
+		uint64_t v;
+
+		n = size < sizeof(name) - 1 ? size : sizeof(name) - 1;
+		memcpy(name, buf, n);
+		name[n] = '\0';
+		if (pl_pid_name(name, &v) && (v < 1 || v > 4194304 || name[0] == '0'))
+			abort();
+	}
 	return 0;
 }
