@@ -1,6 +1,9 @@
 #!/bin/sh
 # Sets up Plumbline on a Debian 12 machine: installs what the build needs, builds every
-# plugin, and runs each one against this host so you can see its status line.
+# plugin, and runs each one against this host so you can see its status line. The
+# plugins that must be told what to watch get arguments that fit a fresh host (the
+# journal, a database port that listens); one with nothing to watch here (no backup, no
+# database) is listed as skipped, with the reason.
 #
 #   ./setup.sh              install build dependencies, build, run every plugin
 #   ./setup.sh --deps-only  only install the dependencies (used by CI and tests/run-all.sh)
@@ -57,18 +60,70 @@ cd "$build"
 [ -f Makefile ] || "$top/configure" -q
 make -s -j"$(nproc)" >/dev/null
 
+# Whether something listens on TCP port $1 here (/proc/net/tcp{,6}: state 0A).
+listening() {
+	hex=$(printf '%04X' "$1")
+	cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
+		awk -v p=":$hex" '$4 == "0A" && substr($2, length($2) - 4) == p { f = 1 } END { exit !f }'
+}
+# The arguments a plugin needs on a fresh host, in $args (words without blanks), or
+# return 1 with why it is skipped in $skip. The others run bare.
+plugin_args() {
+	args="" skip=""
+	case "$1" in
+	check_db_conns)
+		# No credentials here: the socket mode counts the TCP connections to a
+		# database's port, when one listens.
+		for port in 5432 3306; do
+			if listening "$port"; then
+				args="--type socket --port $port"
+				return 0
+			fi
+		done
+		skip="no database server listens on port 5432 or 3306 (give --type pgsql or mysql and credentials, or --type socket --port PORT)"
+		return 1 ;;
+	check_log_errors)
+		if [ -d /var/log/journal ] || [ -d /run/log/journal ]; then
+			args="--journal"
+		elif [ -r /var/log/syslog ]; then
+			args="--file /var/log/syslog --critical-pattern segfault --warning-pattern error"
+		else
+			skip="no journal and no /var/log/syslog (give --file PATH with a pattern, or --journal)"
+			return 1
+		fi ;;
+	check_backup_age)
+		skip="no backup is configured here (give --source restic or borg with --repo, or --source files with --path and --class rules)"
+		return 1 ;;
+	check_restore_drill)
+		skip="no restore drill is configured here (give --journal FILE, the drills' journal)"
+		return 1 ;;
+	check_antivirus)
+		if ! command -v clamd >/dev/null 2>&1 && [ ! -x /usr/sbin/clamd ]; then
+			skip="ClamAV is not installed (apt-get install clamav-daemon)"
+			return 1
+		fi ;;
+	esac
+	return 0
+}
+
 echo "Built in $build/plugins. Each plugin against this host (state in a scratch dir):"
 state=$(mktemp -d)
 trap 'rm -rf "$state"' EXIT
 for p in plugins/check_*; do
 	[ -x "$p" ] || continue
-	case "$p" in *.o) continue ;; esac
+	case "$p" in *.o | *.1) continue ;; esac
 	name=$(basename "$p")
+	if ! plugin_args "$name"; then
+		printf '%-20s [skipped] %s\n' "$name" "$skip"
+		continue
+	fi
 	# Rate plugins need two readings: the first run samples briefly, the second is the
-	# figure you would get from a scheduled check.
-	PLUMBLINE_STATE_DIR=$state "$p" >/dev/null 2>&1 || true
-	out=$(PLUMBLINE_STATE_DIR=$state "$p" 2>&1) && rc=0 || rc=$?
+	# figure you would get from a scheduled check. $args is split into words on purpose.
+	# shellcheck disable=SC2086
+	PLUMBLINE_STATE_DIR=$state "$p" $args >/dev/null 2>&1 || true
+	# shellcheck disable=SC2086
+	out=$(PLUMBLINE_STATE_DIR=$state "$p" $args 2>&1) && rc=0 || rc=$?
 	line=$(printf '%s\n' "$out" | head -n 1)
-	printf '%-14s [exit %s] %s\n' "$name" "$rc" "${line%% | *}"
+	printf '%-20s [exit %s] %s%s\n' "$name" "$rc" "${line%% | *}" "${args:+ (run with $args)}"
 done
 echo "Install with: make -C $build install   (plugins in /usr/lib/nagios/plugins, man pages in /usr/share/man)"
