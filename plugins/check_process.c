@@ -280,6 +280,41 @@ cmp_pid(const void *a, const void *b)
 	return x->st.pid < y->st.pid ? -1 : x->st.pid > y->st.pid;
 }
 
+/* A pid of the listing of /proc and the index of its name there. */
+struct pid_name {
+	uint32_t pid, at;
+};
+
+static int
+cmp_pid_name(const void *a, const void *b)
+{
+	uint32_t x = ((const struct pid_name *)a)->pid, y = ((const struct pid_name *)b)->pid;
+
+	return x < y ? -1 : x > y;
+}
+
+/* "PID/FILE" (FILE NULL: "PID") into out, which holds 64 bytes: many times a run, and
+ * without the cost of a printf. */
+static const char *
+pid_rel(char *out, int64_t pid, const char *file)
+{
+	char d[24];
+	size_t n = 0, k = 0;
+
+	do
+		d[n++] = (char)('0' + pid % 10);
+	while ((pid /= 10) > 0 && n < sizeof(d));
+	while (n > 0)
+		out[k++] = d[--n];
+	if (file != NULL) {
+		out[k++] = '/';
+		while (*file != '\0' && k < 63)
+			out[k++] = *file++;
+	}
+	out[k] = '\0';
+	return out;
+}
+
 static struct proc *
 find_pid(const struct snap *s, int64_t pid)
 {
@@ -315,8 +350,7 @@ read_pid_file(const struct pl_common *c, struct snap *s, int64_t pid, const char
 {
 	char rel[64];
 
-	pl_snprintf(rel, sizeof(rel), "%lld/%s", (long long)pid, file);
-	return pl_read_at(s->procfd, rel, &s->buf);
+	return pl_read_at(s->procfd, pid_rel(rel, pid, file), &s->buf);
 }
 
 /* Reads the stat of p (whose st.pid is set) into p->st. Returns 0, or -1 when the
@@ -384,7 +418,8 @@ snap_read(const struct proc_config *cfg, const struct pl_common *c, struct snap 
 	  int64_t pidfile_pid)
 {
 	char **names, err[512], link[64], full[4096];
-	size_t n;
+	struct pid_name *pids;
+	size_t n, np = 0;
 
 	pl_timeout_waiting("listing /proc");
 	if (pl_dir_list(c->root, "/proc", &names, &n, err, sizeof(err)) != 0)
@@ -404,19 +439,28 @@ snap_read(const struct proc_config *cfg, const struct pl_common *c, struct snap 
 	}
 	pl_timeout_waiting("reading the files of each process in /proc");
 	s->v = calloc(n + 1, sizeof(*s->v));
-	if (s->v == NULL)
+	pids = calloc(n + 1, sizeof(*pids));
+	if (s->v == NULL || pids == NULL)
 		pl_die(PL_UNKNOWN, "out of memory");
+	/* The pids in order first (8 bytes each with the index of the name), so that the
+	 * snapshot is built sorted rather than sorted after. */
 	for (size_t i = 0; i < n; i++) {
-		struct proc *p = &s->v[s->n];
 		uint64_t pid;
+
+		if (pl_pid_name(names[i], &pid)) {
+			pids[np].pid = (uint32_t)pid;
+			pids[np++].at = (uint32_t)i;
+		}
+	}
+	qsort(pids, np, sizeof(*pids), cmp_pid_name);
+	for (size_t i = 0; i < np; i++) {
+		struct proc *p = &s->v[s->n];
 		int pre;
 
-		if (!pl_pid_name(names[i], &pid))
-			continue;
 		memset(p, 0, sizeof(*p));
-		p->st.pid = (int64_t)pid;
+		p->st.pid = (int64_t)pids[i].pid;
 		p->cpu = p->fds = NAN;
-		pre = prefilter(cfg, c, s, p, names[i], pidfile_pid);
+		pre = prefilter(cfg, c, s, p, names[pids[i].at], pidfile_pid);
 		if (pre > 0) {
 			p->skipped = true;
 			s->n++;
@@ -429,8 +473,8 @@ snap_read(const struct proc_config *cfg, const struct pl_common *c, struct snap 
 		}
 		s->n++;
 	}
+	free(pids);
 	pl_dir_free(names, n);
-	qsort(s->v, s->n, sizeof(*s->v), cmp_pid);
 	if (read_link(s->procfd, s->self, "exe", s->self_exe, sizeof(s->self_exe)) < 0)
 		s->self_exe[0] = '\0';
 }
@@ -526,11 +570,11 @@ load_uid(const struct pl_common *c, struct snap *s, struct proc *p)
 {
 	struct pl_pid_status ps;
 	struct stat sb;
-	char err[256], rel[32];
+	char err[256], rel[64];
 
 	if (p->have_uid)
 		return true;
-	pl_snprintf(rel, sizeof(rel), "%lld", (long long)p->st.pid);
+	pid_rel(rel, p->st.pid, NULL);
 	if (pl_root_is_live(c->root)) {
 		if (fstatat(s->procfd, rel, &sb, AT_SYMLINK_NOFOLLOW) != 0)
 			return false;
@@ -710,9 +754,8 @@ same_program(struct snap *s, const struct proc *p)
 		if (s->self_text != 0 && p->st.code_known &&
 		    p->st.endcode - p->st.startcode != s->self_text)
 			return false;
-		pl_snprintf(rel, sizeof(rel), "%lld/exe", (long long)p->st.pid);
-		return fstatat(s->procfd, rel, &sb, 0) == 0 && sb.st_dev == s->self_id.st_dev &&
-		       sb.st_ino == s->self_id.st_ino;
+		return fstatat(s->procfd, pid_rel(rel, p->st.pid, "exe"), &sb, 0) == 0 &&
+		       sb.st_dev == s->self_id.st_dev && sb.st_ino == s->self_id.st_ino;
 	}
 	return s->self_exe[0] != '\0' &&
 	       read_link(s->procfd, p->st.pid, "exe", exe, sizeof(exe)) > 0 &&
@@ -1225,7 +1268,10 @@ proc_report(const struct proc_config *cfg, const struct pl_common *c, struct sna
 	struct pl_metric *m;
 	char h[32];
 	size_t listed = 0, others = 0;
+	bool patterns = false;      /* a --warningx/--criticalx that could name a process */
 
+	for (size_t i = 0; i < c->thresholds.n; i++)
+		patterns |= c->thresholds.v[i].pattern != NULL;
 	proc_figures(c, s, wanted, &t, &order);
 	pl_result_expect_items(r, "process");
 	m = pl_metric_add(r, "procs", (double)t.live, PL_U_NONE);
@@ -1250,7 +1296,7 @@ proc_report(const struct proc_config *cfg, const struct pl_common *c, struct sna
 		bool hit = p->st.state == 'Z' || p->st.state == 'D' ||
 			   (p->fd_errno != 0 && (wanted & (1u << 4)));
 
-		for (int k = 0; k < NPER && !hit; k++) {
+		for (int k = 0; k < NPER && !hit && patterns; k++) {
 			pl_snprintf(label, sizeof(label), "pid%lld_%s", (long long)p->st.pid, per_proc[k]);
 			hit = breaches(c, label, v[k], u[k]);
 		}
