@@ -94,6 +94,24 @@ plugin_args() {
 	check_backup_age)
 		skip="no backup is configured here (give --source restic or borg with --repo, or --source files with --path and --class rules)"
 		return 1 ;;
+	check_url)
+		if listening 80; then
+			args="--url http://127.0.0.1/"
+		else
+			skip="no web server listens on port 80 here (give --url URL)"
+			return 1
+		fi ;;
+	check_ids)
+		# What an IDS check can read on any host: the SSH logins of the auth log or
+		# the journal (Suricata's eve.json or Snort's alerts when one runs: --eve...).
+		if [ -r /var/log/auth.log ]; then
+			args="--auth-log /var/log/auth.log"
+		elif [ -d /var/log/journal ] || [ -d /run/log/journal ]; then
+			args="--journal"
+		else
+			skip="no auth log and no journal (give --eve, --auth-log or --journal)"
+			return 1
+		fi ;;
 	check_restore_drill)
 		skip="no restore drill is configured here (give --journal FILE, the drills' journal)"
 		return 1 ;;
