@@ -499,7 +499,11 @@ db_report(const struct pl_db_sample *s, struct pl_result *r)
 				  "open transactions are hidden from a user without PROCESS",
 				  "GRANT PROCESS ON *.* to the check's user");
 	}
-	if (s->states[PL_DBS_IDLE_TX] > 0)
+	if (s->mysql && s->partial_view)
+		pl_result_line(r, "%ld active, %ld idle; idle in transaction not known (open "
+			       "transactions are hidden from a user without PROCESS)",
+			       s->states[PL_DBS_ACTIVE], s->states[PL_DBS_IDLE]);
+	else if (s->states[PL_DBS_IDLE_TX] > 0)
 		pl_result_line(r, "%ld active, %ld idle, %ld %s (the oldest for %s)",
 			       s->states[PL_DBS_ACTIVE], s->states[PL_DBS_IDLE],
 			       s->states[PL_DBS_IDLE_TX], state_word[PL_DBS_IDLE_TX],
