@@ -251,6 +251,7 @@ ALL_VARS='vars.os = "Linux"
 	vars.units = [ "nginx.service", "postgresql@15-main.service" ]
 	vars.syslog_file = "/var/log/syslog"
 	vars.clamav = true
+	vars.ids = true
 	vars.plumbline_databases["main"] = {
 		plumbline_db_conns_type = "pgsql"
 		plumbline_db_conns_socket = "/var/run/postgresql"
@@ -282,12 +283,12 @@ if i2check policy "$WORK/policy.conf"; then
 	ncc=$(grep -c '^object CheckCommand "plumbline_' "$CONTRIB/icinga2/plumbline.conf")
 	ok "icinga2 -C: ITL + include <plugins-contrib> (plumbline's file in plugins-contrib.d) + the policy bundle"
 	# cpu memory disk-io network sensors raid processes 2x process- db-main firewall
-	# antivirus journal-errors syslog-errors backup-restic restore-drill-restic url-shop
+	# antivirus ids journal-errors syslog-errors backup-restic restore-drill-restic url-shop
 	# daily-inspection
-	check "icinga2 -C policy: 18 services on a host with everything (got $ns)" '[ "$ns" = 18 ]'
+	check "icinga2 -C policy: 19 services on a host with everything (got $ns)" '[ "$ns" = 19 ]'
 	# 3 per service, customer service for db-main, 3 for the host (not customer-facing)
-	check "icinga2 -C policy: 59 notifications: 3 roles per service, customer service for the two customer-facing ones, 3 for the host (got $nn)" \
-		'[ "$nn" = 59 ]'
+	check "icinga2 -C policy: 62 notifications: 3 roles per service, customer service for the two customer-facing ones, 3 for the host (got $nn)" \
+		'[ "$nn" = 62 ]'
 	nomatch=$(grep -c 'does not match anywhere' "$WORK/policy.validate")
 	check "icinga2 -C policy: every apply rule matches on that host but host customer service ($nomatch warnings)" \
 		'[ "$nomatch" = 1 ] && grep "does not match anywhere" "$WORK/policy.validate" | grep -q "plumbline-customer-service"'
@@ -516,6 +517,12 @@ object Host "localhost" {
 	check_command = "pl-true"
 	vars.os = "Linux"
 	vars.syslog_file = "$FIX/log/syslog"
+	vars.ids = true
+	vars.plumbline_ids = {
+		plumbline_ids_eve = [ "$W/no-suricata/eve.json" ]
+		plumbline_ids_auth_log = [ "$FIX/log/syslog" ]
+		plumbline_ids_fail2ban_sudo = false
+	}
 	vars.plumbline_databases["api"] = {
 		plumbline_db_conns_type = "socket"
 		plumbline_db_conns_port = $P1
@@ -806,10 +813,10 @@ EOF
 	nl=$(grep -c $'^\(SAME\|DIFF\)\tlocalhost!' "$W/compare.out")
 	na=$(grep -c $'^\(SAME\|DIFF\)\tagent1!' "$W/compare.out")
 	# cpu memory disk-io network processes firewall journal-errors syslog-errors db-api
-	# backup-files restore-drill-journal url-receiver + 4 fixture services; on agent1 the
-	# first 7 + hwmon-fixture
-	check "icinga2: 16 plugin results on the master's host, 8 from the agent (got $nl, $na)" \
-		'[ "$nl" = 16 ] && [ "$na" = 8 ]'
+	# backup-files restore-drill-journal url-receiver ids + 4 fixture services; on agent1
+	# the first 7 + hwmon-fixture
+	check "icinga2: 17 plugin results on the master's host, 8 from the agent (got $nl, $na)" \
+		'[ "$nl" = 17 ] && [ "$na" = 8 ]'
 	fx=$(jq -r '.results[].attrs | select(.host_name == "agent1" and .name == "hwmon-fixture")
 		| .last_check_result.output' "$W/results.json" | head -1 | sed 's/ *$//')
 	check "icinga2 agent1!hwmon-fixture: the agent read the ini file's fixture: \"$fx\"" \
