@@ -360,9 +360,10 @@ config_check(struct url_config *cfg, bool *https)
 		pl_usage_die("--insecure verifies nothing: --ca-file and --ca-dir would not be used");
 	if (cfg->key != NULL && cfg->cert == NULL)
 		pl_usage_die("--client-key needs --client-cert");
-	if (!*https && (cfg->cafile || cfg->capath || cfg->cert || cfg->insecure ||
-			cfg->tls_min))
-		pl_usage_die("the TLS options need an https:// URL");
+	/* An http:// URL may redirect to https://, where they apply. */
+	if (!*https && cfg->max_redirects == 0 && (cfg->cafile || cfg->capath || cfg->cert ||
+						   cfg->insecure || cfg->tls_min))
+		pl_usage_die("the TLS options need an https:// URL, or redirects followed to one");
 	{
 		const char *const files[] = { cfg->cafile, cfg->capath, cfg->cert, cfg->key };
 		const char *const names[] = { "ca-file", "ca-dir", "client-cert", "client-key" };

@@ -443,17 +443,20 @@ pl_http_fetch(const struct pl_http_req *q, const struct pl_deadline *d,
 	}
 	for (;;) {
 		CURLcode rc;
-		long code = 0, hv = 0, port = 0;
+		long code = 0, hv = 0, port = 0, certinfo;
 		char *next = NULL, *ip = NULL;
 		bool tls = strncasecmp(url, "https:", 6) == 0;
 
 		r->urls[r->nurls++] = url;
 		url = NULL;
 		origin(r->urls[r->nurls - 1], now_origin, sizeof(now_origin));
+		/* The chain of the first request over TLS (after an http:// to https://
+		 * redirect too). */
+		certinfo = tls && !r->certinfo;
 		if (set_method(h, q, get) != 0 ||
 		    set_auth(h, q, strcmp(first, now_origin) == 0) != 0 ||
 		    curl_easy_setopt(h, CURLOPT_URL, r->urls[r->nurls - 1]) != CURLE_OK ||
-		    curl_easy_setopt(h, CURLOPT_CERTINFO, r->nurls == 1 ? 1L : 0L) != CURLE_OK) {
+		    curl_easy_setopt(h, CURLOPT_CERTINFO, certinfo) != CURLE_OK) {
 			fail(r, PL_HTTPF_OTHER, "libcurl refused the request's settings");
 			goto end;
 		}
@@ -480,7 +483,7 @@ pl_http_fetch(const struct pl_http_req *q, const struct pl_deadline *d,
 			pl_strlcpy(r->address, ip, sizeof(r->address));
 		if (curl_easy_getinfo(h, CURLINFO_PRIMARY_PORT, &port) == CURLE_OK)
 			r->port = port;
-		if (r->nurls == 1 && tls)
+		if (certinfo)
 			read_certs(h, r);
 		if (rc != CURLE_OK) {
 			r->fail = classify(rc);

@@ -14,8 +14,9 @@
  * (pl_httpspec's pl_http_phases).
  *
  * Certificates: with CURLOPT_CERTINFO, the chain the server sent on the connection of
- * the first request (the URL given, not a separate connection), each certificate's
- * subject, issuer and expiry. cert_only completes the TLS handshake and sends no request
+ * the first request over TLS (the URL given, or the https:// URL an http:// one
+ * redirected to; never a separate connection), each certificate's subject, issuer and
+ * expiry. cert_only completes the TLS handshake and sends no request
  * (CURLOPT_CONNECT_ONLY).
  *
  * Proxies: only the one given, unless proxy_env: then libcurl's reading of http_proxy,

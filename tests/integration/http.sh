@@ -233,6 +233,7 @@ http {
 		location = /r/other-host { return 302 "http://localhost:$HTTP/r/auth"; }
 		location = /r/same-host { return 302 "/r/auth"; }
 		location = /r/to-broken { return 302 "/status/503"; }
+		location = /r/to-https { return 301 "https://good.test:$HTTPS/"; }
 		location = /r/final { return 200 "final \$args\\n"; }
 		location = /r/method { return 200 "method \$request_method\\n"; }
 		location = /r/auth { return 200 "auth [\$http_authorization]\\n"; }
@@ -458,6 +459,9 @@ check "HTTPS with --resolve keeping SNI, verified against --ca-file ($line)" \
 	'[ "$rc" = 0 ] && has_perf tls && has_perf ttfb && [[ "$line" =~ "cert0 expires in "[0-9]+" days" ]] && has_perf cert0_days && has_perf cert1_days && no_perf cert2_days'
 d0=$(perf cert0_days)
 check "cert0 (the leaf) has 200 days left ($d0)" '[ "${d0%%.*}" = 200 ]'
+run --url "$U/r/to-https" $(tls good.test) --body-contains 'tls good.test'
+check "http:// redirected to https://: the chain of the https:// connection ($line)" \
+	'[ "$rc" = 0 ] && has_perf cert0_days && has_perf cert1_days && [ "$(perf redirects)" = 1 ]'
 run --url "$S/" $R
 check "without --ca-file the test CA is not trusted: CRITICAL ($line)" \
 	'[ "$rc" = 2 ] && [[ "$line" == *"certificate not accepted"* ]] && has_perf connect && no_perf tls'
