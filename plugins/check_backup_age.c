@@ -36,7 +36,9 @@ enum { SRC_NONE = 0, SRC_RESTIC, SRC_BORG, SRC_FILES };
 #define MAX_HOSTS 64        /* --host options */
 #define MAX_SEEN_HOSTS 1024 /* hosts reported from a listing */
 #define MAX_LOCKS 8
-#define BORG_INFO_MAX 16    /* borg info runs for sizes */
+#define BORG_INFO_MAX 256   /* archives whose size is asked */
+#define BORG_INFO_LAST 2000 /* archives one borg info --last may cover */
+#define BORG_INFO_ONE 16    /* borg info runs of one archive each, past that */
 #define OUT_CAP ((size_t)64 << 20)
 
 /* Where backups are: the primary, or the off-site copy. */
@@ -131,8 +133,8 @@ static const struct pl_option bk_opts[] = {
 	  PL_OPT_AT(struct bk_config, max_shrink),
 	  .help = "WARNING when the newest backup of a class is this much smaller than the "
 		  "one before (default 50; 0: not checked). Needs sizes: files, restic 0.17 and "
-		  "later, borg (one borg info run for each archive judged: the newest and the "
-		  "one before of each class and host, at most 16)." },
+		  "later, borg (one borg info --last run over the archives back to the oldest "
+		  "judged: the newest and the one before of each class and host)." },
 	{ .name = "min-size", .type = PL_OPT_SIZE, .min = 0, PL_OPT_AT(struct bk_config, min_size),
 	  .help = "CRITICAL when the newest backup of a class is smaller than this." },
 	{ .name = "stale-lock-age", .type = PL_OPT_DURATION, .min = 1,
@@ -212,8 +214,8 @@ static const struct pl_plugin bk_plugin = {
 		"the same name and size) within --offsite-lag; a copy of another size or file "
 		"count is a WARNING.\n"
 		"Cost: one listing (restic snapshots --json --no-lock, borg list --json "
-		"--bypass-lock) and the lock files, and for borg's sizes one borg info --json per "
-		"archive judged by size (its metadata); no pack data is read. The tools run by "
+		"--bypass-lock) and the lock files, and for borg's sizes one borg info --json "
+		"--last (archive metadata); no pack data is read. The tools run by "
 		"absolute path in a minimal environment (HOME kept, TZ=UTC for borg), never "
 		"through a shell.",
 	.options = bk_opts,
@@ -460,35 +462,66 @@ end:
 static size_t hosts_of(const struct bk_config *cfg, const struct bk_run *x, const char **h,
 		       size_t max, size_t *more);
 
+/* Sets the sizes of the wanted archives from borg info's output; returns how many. */
+static size_t
+borg_take_sizes(struct bk_run *x, const long *want, size_t nw, const struct pl_run_result *rr,
+		size_t max, char *err, size_t errlen)
+{
+	struct pl_borg_stat *st = calloc(max + 1, sizeof(*st));
+	size_t got = 0;
+	int n;
+
+	if (st == NULL)
+		pl_die(PL_UNKNOWN, "out of memory");
+	n = pl_borg_info_parse(pl_buf_str(&rr->out), rr->out.len, st, max, err, errlen);
+	for (int i = 0; i < n; i++)
+		for (size_t w = 0; w < nw; w++) {
+			struct pl_bk *b = &x->list.v[want[w]];
+
+			if (isnan(b->size) && strcmp(b->name, st[i].name) == 0) {
+				b->size = st[i].size;
+				b->files = st[i].files;
+				got++;
+			}
+		}
+	free(st);
+	return n < 0 ? 0 : got;
+}
+
 /* borg: the sizes of the archives judged by size (the newest and the one before of each
- * class and host), from borg info --json ::NAME, since borg list gives none: original_size
- * and nfiles, as restic 0.17's summary. One borg run per archive (each reads that
- * archive's metadata, not its data), at most BORG_INFO_MAX; what is left out keeps no
+ * class and host), from borg info --json, since borg list gives none: original_size and
+ * nfiles, as restic 0.17's summary. One borg run for the newest archives back to the
+ * oldest of those (borg info --last K: each archive's metadata, not its data; a borg
+ * start costs more than the archives), or, when that would be more than BORG_INFO_LAST
+ * archives, one run per wanted archive, at most BORG_INFO_ONE. What is left out keeps no
  * size and says so. */
 static void
 borg_sizes(const struct bk_config *cfg, const struct pl_common *c, struct bk_run *x,
 	   struct pl_result *r)
 {
 	static const char *hosts[MAX_SEEN_HOSTS];
+	static long want[BORG_INFO_MAX];
 	size_t more, nh = hosts_of(cfg, x, hosts, MAX_SEEN_HOSTS, &more), nw = 0, left = 0;
+	size_t got = 0, k = 0;
 	bool *take = calloc(x->list.n + 1, sizeof(*take));
-	long want[BORG_INFO_MAX];
-	char arch[600], err[1024];
+	struct pl_run_result rr;
+	char arch[600], num[32], err[1024] = "";
+	int64_t oldest = INT64_MAX;
 
 	if (take == NULL)
 		pl_die(PL_UNKNOWN, "out of memory");
-	for (size_t k = 0; k < x->ncls; k++) {
+	for (size_t c2 = 0; c2 < x->ncls; c2++) {
 		for (size_t i = 0; i < x->list.n; i++)
-			take[i] = pl_bk_match(&x->cls[k].m, &x->list.v[i]);
+			take[i] = pl_bk_match(&x->cls[c2].m, &x->list.v[i]);
 		for (size_t h = 0; h < (nh ? nh : 1); h++) {
-			size_t count;
-
-			if (nh > 0 && x->cls[k].m.host != NULL &&
-			    fnmatch(x->cls[k].m.host, hosts[h], 0) != 0)
-				continue;
 			const char *host = nh ? hosts[h] : NULL;
-			long prev, newest = pl_bk_latest(&x->list, take, host, &prev, &count);
+			size_t count;
+			long prev, newest;
 
+			if (host != NULL && x->cls[c2].m.host != NULL &&
+			    fnmatch(x->cls[c2].m.host, host, 0) != 0)
+				continue;
+			newest = pl_bk_latest(&x->list, take, host, &prev, &count);
 			for (int q = 0; q < 2; q++) {
 				long i = q == 0 ? newest : prev;
 				bool have = i < 0;
@@ -503,32 +536,51 @@ borg_sizes(const struct bk_config *cfg, const struct pl_common *c, struct bk_run
 		}
 	}
 	free(take);
-	for (size_t w = 0; w < nw; w++) {
-		struct pl_bk *b = &x->list.v[want[w]];
-		const char *argv[] = { cfg->borg, "info", "--json", "--bypass-lock", arch, NULL };
-		struct pl_run_result rr;
+	if (nw == 0)
+		return;
+	for (size_t w = 0; w < nw; w++)
+		if (x->list.v[want[w]].time.sec < oldest)
+			oldest = x->list.v[want[w]].time.sec;
+	for (size_t i = 0; i < x->list.n; i++)
+		k += x->list.v[i].time.sec >= oldest;
+	if (k <= BORG_INFO_LAST) {
+		/* borg info leaves checkpoints out, which k counts: it covers them all. */
+		const char *argv[] = { cfg->borg, "info", "--json", "--bypass-lock", "--last", num,
+				       NULL };
 
-		if (pl_deadline_left(NULL) < 2) {
-			left += nw - w;
-			break;
-		}
-		pl_snprintf(arch, sizeof(arch), "::%s", b->name);
+		pl_snprintf(num, sizeof(num), "%zu", k);
 		pl_timeout_waiting("borg info");
 		if (tool_run(cfg, &cfg->main, argv, c, &rr, err, sizeof(err)) != 0) {
-			pl_result_line(r, "size of %s not read: %s", b->name, err);
-			continue;
+			pl_result_line(r, "sizes not read: %s", err);
+			return;
 		}
 		if (!rr.exited || rr.status != 0)
 			tool_failure(cfg, &rr, &cfg->main, err, sizeof(err));
-		if ((!rr.exited || rr.status != 0) ||
-		    pl_borg_info_parse(pl_buf_str(&rr.out), rr.out.len, &b->size, &b->files, err,
-				       sizeof(err)) != 0)
-			pl_result_line(r, "size of %s not read: %s", b->name, err);
+		else
+			got = borg_take_sizes(x, want, nw, &rr, k, err, sizeof(err));
 		pl_run_result_free(&rr);
+	} else {
+		for (size_t w = 0; w < nw; w++) {
+			const char *argv[] = { cfg->borg, "info", "--json", "--bypass-lock", arch,
+					       NULL };
+
+			if (w >= BORG_INFO_ONE || pl_deadline_left(NULL) < 2)
+				break;
+			pl_snprintf(arch, sizeof(arch), "::%s", x->list.v[want[w]].name);
+			pl_timeout_waiting("borg info");
+			if (tool_run(cfg, &cfg->main, argv, c, &rr, err, sizeof(err)) != 0)
+				break;
+			if (!rr.exited || rr.status != 0)
+				tool_failure(cfg, &rr, &cfg->main, err, sizeof(err));
+			else
+				got += borg_take_sizes(x, &want[w], 1, &rr, 1, err, sizeof(err));
+			pl_run_result_free(&rr);
+		}
 	}
+	left += nw - got;
 	if (left > 0)
-		pl_result_line(r, "sizes of %zu more archives not read (at most %d borg info runs, or no time left)",
-			       left, BORG_INFO_MAX);
+		pl_result_line(r, "sizes of %zu archive%s not read%s%s", left, left == 1 ? "" : "s",
+			       err[0] ? ": " : "", err);
 }
 
 /* One file or directory matched by a --path glob, as a backup. */

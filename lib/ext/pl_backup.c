@@ -321,35 +321,43 @@ pl_borg_list_parse(const char *buf, size_t len, struct pl_bk_list *out, char *er
 }
 
 int
-pl_borg_info_parse(const char *buf, size_t len, double *size, double *files, char *err,
-		   size_t errlen)
+pl_borg_info_parse(const char *buf, size_t len, struct pl_borg_stat *out, size_t max,
+		   char *err, size_t errlen)
 {
-	struct json_object *doc, *arr, *stats;
+	struct json_object *doc, *arr;
 	char why[160];
-	int rc = -1;
+	size_t n = 0, k;
 
-	*size = *files = NAN;
 	doc = pl_json_parse(buf, len, why, sizeof(why));
 	if (doc == NULL) {
 		pl_snprintf(err, errlen, "not JSON: %s", why);
 		return -1;
 	}
 	arr = pl_json_arr(doc, "archives");
-	if (arr == NULL || json_object_array_length(arr) == 0) {
+	if (arr == NULL) {
 		pl_snprintf(err, errlen, "no \"archives\" in borg info's output");
-		goto end;
+		json_object_put(doc);
+		return -1;
 	}
-	stats = pl_json_obj(json_object_array_get_idx(arr, 0), "stats");
-	if (stats == NULL || pl_json_num(stats, "original_size", size) != 0 || *size < 0 ||
-	    pl_json_num(stats, "nfiles", files) != 0 || *files < 0) {
-		*size = *files = NAN;
-		pl_snprintf(err, errlen, "no stats.original_size and stats.nfiles in borg info's output");
-		goto end;
+	k = json_object_array_length(arr);
+	for (size_t i = 0; i < k && n < max; i++) {
+		struct json_object *a = json_object_array_get_idx(arr, i);
+		struct json_object *stats = pl_json_obj(a, "stats");
+		const char *name = pl_json_str(a, "name");
+		double size, files;
+
+		if (stats == NULL || name == NULL || name[0] == '\0' ||
+		    strlen(name) >= sizeof(out[n].name) ||
+		    pl_json_num(stats, "original_size", &size) != 0 || size < 0 ||
+		    pl_json_num(stats, "nfiles", &files) != 0 || files < 0)
+			continue;
+		pl_strlcpy(out[n].name, name, sizeof(out[n].name));
+		out[n].size = size;
+		out[n].files = files;
+		n++;
 	}
-	rc = 0;
-end:
 	json_object_put(doc);
-	return rc;
+	return (int)n;
 }
 
 int

@@ -70,12 +70,19 @@ int pl_restic_snapshots_parse(const char *buf, size_t len, struct pl_bk_list *ou
 int pl_borg_list_parse(const char *buf, size_t len, struct pl_bk_list *out, char *err,
 		       size_t errlen);
 
-/* Parses `borg info --json REPO::ARCHIVE` output (borg 1.1 and later): the first
- * archive's stats.original_size (bytes of the files backed up, as restic's summary
- * total_bytes_processed) into *size and stats.nfiles into *files. Returns 0, or -1 with
- * why in err when the text is no such object or the figures are missing or negative. */
-int pl_borg_info_parse(const char *buf, size_t len, double *size, double *files, char *err,
-		       size_t errlen);
+/* One archive's figures from `borg info --json`: stats.original_size (bytes of the files
+ * backed up, as restic's summary total_bytes_processed) and stats.nfiles. */
+struct pl_borg_stat {
+	char name[256];
+	double size, files;
+};
+
+/* Parses `borg info --json REPO::ARCHIVE` or `borg info --json --last N REPO` output
+ * (borg 1.1 and later) into up to max entries at out, in its order; an archive without a
+ * name or with missing or negative figures is left out. Returns the count, or -1 with why
+ * in err when the text is no such object. */
+int pl_borg_info_parse(const char *buf, size_t len, struct pl_borg_stat *out, size_t max,
+		       char *err, size_t errlen);
 
 /* A repository lock: who holds it and since when. */
 struct pl_bk_lock {

@@ -56,11 +56,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	(void)pl_bk_status_parse(copy, size, &st, err, sizeof(err));
 	{
-		double sz, nf;
+		struct pl_borg_stat bs[4];
+		int n = pl_borg_info_parse(copy, size, bs, 4, err, sizeof(err));
 
-		if (pl_borg_info_parse(copy, size, &sz, &nf, err, sizeof(err)) == 0 &&
-		    !(sz >= 0 && nf >= 0))
+		if (n > 4)
 			abort();
+		for (int i = 0; i < n; i++)
+			if (!(bs[i].size >= 0 && bs[i].files >= 0) || bs[i].name[0] == '\0')
+				abort();
 	}
 	free(copy);
 	return 0;

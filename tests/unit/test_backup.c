@@ -115,27 +115,33 @@ START_TEST(test_restic_broken)
 }
 END_TEST
 
-/* borg info --json of one archive (borg 1.2.4): its size and file count; broken ones. */
+/* borg info --json (borg 1.2.4): each archive's size and file count; broken ones. */
 START_TEST(test_borg_info)
 {
 	struct pl_buf b;
-	double size, files;
+	struct pl_borg_stat st[4];
 	char err[256] = "";
+	const char *two = "{\"archives\": [{\"name\": \"a\", \"stats\": {\"original_size\": 5, \"nfiles\": 1}},"
+			  " {\"name\": \"b\", \"stats\": {\"original_size\": -1, \"nfiles\": 2}},"
+			  " {\"name\": \"c\", \"stats\": {\"original_size\": \"5\", \"nfiles\": 2}},"
+			  " {\"stats\": {\"original_size\": 5, \"nfiles\": 2}},"
+			  " {\"name\": \"e\", \"stats\": {\"original_size\": 7.0, \"nfiles\": 3}}]}";
 
 	fixture("borg/info-1.2.4.json", &b);
-	ck_assert_msg(pl_borg_info_parse(pl_buf_str(&b), b.len, &size, &files, err,
-					 sizeof(err)) == 0, "%s", err);
-	ck_assert(size == 20006);
-	ck_assert(files == 2);
+	ck_assert_msg(pl_borg_info_parse(pl_buf_str(&b), b.len, st, 4, err, sizeof(err)) == 1,
+		      "%s", err);
+	ck_assert_str_eq(st[0].name, "web1-full-1");
+	ck_assert(st[0].size == 20006);
+	ck_assert(st[0].files == 2);
 	pl_buf_free(&b);
-	ck_assert_int_eq(pl_borg_info_parse("{\"archives\": []}", 16, &size, &files, err,
-					    sizeof(err)), -1);
-	ck_assert(isnan(size) && isnan(files));
-	ck_assert_int_eq(pl_borg_info_parse("{\"archives\": [{\"stats\": {\"original_size\": -1, \"nfiles\": 2}}]}",
-					    60, &size, &files, err, sizeof(err)), -1);
-	ck_assert_int_eq(pl_borg_info_parse("{\"archives\": [{\"stats\": {\"original_size\": \"5\", \"nfiles\": 2}}]}",
-					    61, &size, &files, err, sizeof(err)), -1);
-	ck_assert_int_eq(pl_borg_info_parse("[", 1, &size, &files, err, sizeof(err)), -1);
+	ck_assert_int_eq(pl_borg_info_parse(two, strlen(two), st, 4, err, sizeof(err)), 2);
+	ck_assert_str_eq(st[0].name, "a");
+	ck_assert_str_eq(st[1].name, "e");
+	ck_assert(st[1].size == 7 && st[1].files == 3);
+	ck_assert_int_eq(pl_borg_info_parse(two, strlen(two), st, 1, err, sizeof(err)), 1);
+	ck_assert_int_eq(pl_borg_info_parse("{\"archives\": []}", 16, st, 4, err, sizeof(err)), 0);
+	ck_assert_int_eq(pl_borg_info_parse("{}", 2, st, 4, err, sizeof(err)), -1);
+	ck_assert_int_eq(pl_borg_info_parse("[", 1, st, 4, err, sizeof(err)), -1);
 	ck_assert_msg(strncmp(err, "not JSON", 8) == 0, "%s", err);
 }
 END_TEST
