@@ -126,6 +126,55 @@ human_scaled(char *buf, size_t len, double v, double base, const char *const *na
 	return buf;
 }
 
+/* A duration of a minute or more as people read one: the largest unit and the next,
+ * "3d 0h", "2h 5m", "1m 30s", rounded to the smaller unit (a rounding that reaches the
+ * next larger unit moves up to it: 3599.7 s is "1h 0m", never "59m 60s"). Each extra
+ * (pl_unit_human_dec, to tell a value from a limit) shows one unit more, down to
+ * seconds, and then decimals of the seconds; what rounds to less than a minute then is
+ * plain seconds ("59.5s"). */
+static char *
+human_duration(char *buf, size_t len, double v, int extra)
+{
+	static const char *const name[4] = { "d", "h", "m", "s" };
+	static const double size[4] = { 86400, 3600, 60, 1 };
+	static const double p10[7] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6 };
+	double a = fabs(v), r = a;
+	int top, last = 3, dec = 0;
+	size_t n;
+	char num[64];
+
+	/* The largest unit the duration reaches once rounded to the unit after it. */
+	for (top = 2; top > 0; top--)
+		if (floor(a / size[top + 1] + 0.5) * size[top + 1] < size[top - 1])
+			break;
+	/* Finer rounding (extra) may bring it under that unit: one unit less then. */
+	for (; top < 3; top++) {
+		last = top + 1 + (extra > 0 ? extra : 0);
+		dec = last > 3 ? (last - 3 < 6 ? last - 3 : 6) : 0;
+		last = last > 3 ? 3 : last;
+		if (last == 3)      /* to the decimals shown: 119.7 s is "2m 0s", not "1m 60s" */
+			r = floor(a * p10[dec] + 0.5) / p10[dec];
+		else
+			r = floor(a / size[last] + 0.5) * size[last];
+		if (r >= size[top])
+			break;
+	}
+	if (top == 3) {
+		pl_snprintf(buf, len, "%ss", pl_fmt_num(num, sizeof(num), v, 2 + extra));
+		return buf;
+	}
+	n = (size_t)pl_snprintf(buf, len, "%s", v < 0 ? "-" : "");
+	for (int i = top; i <= last && n < len; i++) {
+		double q = i < last ? floor(r / size[i]) : r / size[i];
+
+		r -= q * size[i];
+		n += (size_t)pl_snprintf(buf + n, len - n, "%s%s%s", i > top ? " " : "",
+					 pl_fmt_num(num, sizeof(num), q, i == 3 ? dec : 0),
+					 name[i]);
+	}
+	return buf;
+}
+
 char *
 pl_unit_human(char *buf, size_t len, double v, enum pl_unit u)
 {
@@ -152,6 +201,8 @@ pl_unit_human_dec(char *buf, size_t len, double v, enum pl_unit u, int extra)
 	case PL_U_BITS_PER_S:
 		return human_scaled(buf, len, v, 1000, bits_s, 5, extra);
 	case PL_U_SECONDS:
+		if (fabs(v) >= 59.5)
+			return human_duration(buf, len, v, extra);
 		if (fabs(v) < 1e-3 && v != 0)
 			pl_snprintf(buf, len, "%sus", pl_fmt_num(num, sizeof(num), v * 1e6, extra));
 		else if (fabs(v) < 1)

@@ -154,7 +154,7 @@ run --clamd-conf "$WORK/clamd.conf" --loaded-old=ok
 check "--loaded-old=ok: OK, age 1 h under the default 2d (rc $rc)" '[ $rc -eq 0 ]'
 PLUMBLINE_NOW=2026-12-04T09:30:00Z run --clamd-conf "$WORK/clamd.conf" --loaded-old=ok
 check "3 days old: WARNING by the default 2d (rc $rc, $line)" \
-	'[ $rc -eq 1 ] && [[ "$line" == *"signatures 259200s old (warning over 172800s)"* ]]'
+	'[ $rc -eq 1 ] && [[ "$line" == *"signatures 3d 0h old (warning over 2d 0h)"* ]]'
 PLUMBLINE_NOW=2026-12-09T09:30:00Z run --clamd-conf "$WORK/clamd.conf" --loaded-old=ok
 check "8 days old: CRITICAL by the default 7d (rc $rc)" '[ $rc -eq 2 ]'
 PLUMBLINE_NOW=2026-12-04T09:30:00Z run --clamd-conf "$WORK/clamd.conf" --loaded-old=ok -w 4d -c 5d

@@ -101,7 +101,7 @@ r backup --host db1 --tag incremental --time "$(ago 1200)" "$W/data" >/dev/null 
 RA=(--source restic --repo "$R" --password-file "$W/pw" --cache-dir "$W/cache")
 
 run "${RA[@]}"
-expect "restic: all classes and hosts fresh" 0 '^BACKUP OK - 4 backups, newest 1200s ago, 2 classes, 2 hosts \|' \
+expect "restic: all classes and hosts fresh" 0 '^BACKUP OK - 4 backups, newest 20m 0s ago, 2 classes, 2 hosts \|' \
 	"full_web1_age=72000s;86400;129600 " "full_db1_age=36000s;86400;129600 " \
 	"incremental_web1_age=1800s;3600;5400 " "incremental_db1_age=1200s;3600;5400($| )" \
 	"full_web1_count=1;;;0 "
@@ -110,11 +110,11 @@ refute "restic 0.14: no size in perfdata, never U" "_size=|=U"
 NOW_TEXT=$(at 18000) # 5h later: web1's full is 25h old
 run "${RA[@]}" --class full=tag:full
 expect "restic: a full backup past its max age is WARNING" 1 \
-	'^BACKUP WARNING - full/web1 age 90000s \(warning over 86400s\)' "full_db1_age=54000s"
+	'^BACKUP WARNING - full/web1 age 1d 1h \(warning over 1d 0h\)' "full_db1_age=54000s"
 NOW_TEXT=$(at 61200) # 17h later: 37h
 run "${RA[@]}" --class full=tag:full --host web1
 expect "restic: past max age plus grace is CRITICAL, --host keeps one host" 2 \
-	'^BACKUP CRITICAL - full/web1 age 133200s \(critical over 129600s\)'
+	'^BACKUP CRITICAL - full/web1 age 1d 13h \(critical over 1d 12h\)'
 refute "restic: --host web1 leaves db1 out" "db1"
 run "${RA[@]}" --class full=tag:full --max-age full=2d --grace full=1d
 expect "restic: --max-age and --grace per class" 0 "full_web1_age=133200s;172800;259200 "
@@ -126,7 +126,7 @@ run "${RA[@]}" --class 'db=host:db*,path:*/data' --class 'everything=any'
 expect "restic: classes by host and path, and 'any'" 0 "db_db1_count=2;;;0 " "everything_web1_count=2;;;0 "
 refute "restic: a class whose rule names hosts is about those hosts only" "db_web1"
 run "${RA[@]}" --warningx 'incremental_*_age=~:600'
-expect "restic: --warningx on a class's age" 1 'incremental/web1 age 1800s \(warning over 600s\)'
+expect "restic: --warningx on a class's age" 1 'incremental/web1 age 30m 0s \(warning over 10m 0s\)'
 
 # A failed last run, from the status file the job writes.
 printf '%s exit=0 class=full\n%s exit=1 class=incremental Fatal: unable to save snapshot\n' \
@@ -147,7 +147,7 @@ expect "restic: off-site copy present for db1, web1 within the lag" 0 "full_db1_
 	"full_web1_offsite_lag=72000s;;86400 " "newest backup not off-site yet; newest copied: none"
 run "${RA[@]}" --offsite-repo "$O" --offsite-lag 12h
 expect "restic: off-site lagging past --offsite-lag is CRITICAL" 2 \
-	'full/web1 offsite_lag 72000s \(critical over 43200s\)'
+	'full/web1 offsite_lag 20h 0m \(critical over 12h 0m\)'
 run "${RA[@]}" --offsite-repo "$W/nowhere"
 expect "restic: an unreadable off-site repository is UNKNOWN, the primary still judged" 3 \
 	"off-site: no repository at .*nowhere" "full_web1_age=72000s"
@@ -284,7 +284,7 @@ b init -e repokey-blake2 "$W/borg-off" >/dev/null 2>&1
 b create --timestamp "$(bt 100000)" "$W/borg-off::web1-full-1" data
 run "${BA[@]}" --offsite-repo "$W/borg-off" --offsite-lag 10h --class 'full=name:web1-full-*'
 expect "borg: the newest full not off-site after 10h is CRITICAL" 2 \
-	"full/${host} offsite_lag 50000s \(critical over 36000s\)" "newest copied: "
+	"full/${host} offsite_lag 13h 53m \(critical over 10h 0m\)" "newest copied: "
 # Sizes, from borg info (borg list gives none): a newest full archive much smaller than
 # the one before, and below a minimum.
 b init -e repokey-blake2 "$W/borg-size" >/dev/null 2>&1
@@ -351,7 +351,7 @@ run --source files --path "$F/*.tar" --max-shrink 0 --min-size 50KB
 expect "files: --min-size" 2 "full: newest backup is 29.3KiB, below the minimum of 50KiB|full: newest backup is 29.3KB, below the minimum of 50KB|below the minimum"
 run --source files --path "$F/*.tar" --max-shrink 80 --offsite-path "$W/mirror/*.tar" --offsite-lag 10min
 expect "files: off-site by name and size, the incremental waits" 2 "full_offsite_lag=0s;;600 " \
-	"incremental offsite_lag 900s \(critical over 600s\)"
+	"incremental offsite_lag 15m 0s \(critical over 10m 0s\)"
 touch "$F/rsync-1/DONE"
 touch -d "@$((NOW - 7200))" "$F/rsync-1/DONE"
 run --source files --path "$F/rsync-*" --marker DONE --class full=any

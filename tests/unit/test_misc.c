@@ -341,6 +341,13 @@ static const struct {
 	{ 45.23, PL_U_PERCENT, "45.2%" }, { 100, PL_U_PERCENT, "100%" },
 	{ 0.012, PL_U_SECONDS, "12ms" }, { 0.000005, PL_U_SECONDS, "5us" },
 	{ 2.5, PL_U_SECONDS, "2.5s" }, { 0, PL_U_SECONDS, "0ms" },
+	/* A minute or more: the largest unit and the next, rounded to the smaller. */
+	{ 45, PL_U_SECONDS, "45s" }, { 59.4, PL_U_SECONDS, "59.4s" },
+	{ 59.5, PL_U_SECONDS, "1m 0s" }, { 90, PL_U_SECONDS, "1m 30s" },
+	{ 119.7, PL_U_SECONDS, "2m 0s" }, { 3599.7, PL_U_SECONDS, "1h 0m" },
+	{ 7500, PL_U_SECONDS, "2h 5m" }, { 86399.9, PL_U_SECONDS, "1d 0h" },
+	{ 259200, PL_U_SECONDS, "3d 0h" }, { 90061, PL_U_SECONDS, "1d 1h" },
+	{ -7500, PL_U_SECONDS, "-2h 5m" },
 	{ 1.5 * 1048576, PL_U_BYTES_PER_S, "1.5MiB/s" },
 	{ 940e6, PL_U_BITS_PER_S, "940Mbit/s" }, { 1e9, PL_U_BITS_PER_S, "1Gbit/s" },
 	{ 41, PL_U_CELSIUS, "41C" }, { 1200.4, PL_U_RPM, "1200rpm" },
@@ -355,6 +362,24 @@ START_TEST(test_unit_human)
 
 	ck_assert_str_eq(pl_unit_human(buf, sizeof(buf), human_cases[_i].v, human_cases[_i].u),
 			 human_cases[_i].out);
+}
+END_TEST
+
+/* More decimals (to tell a value from a limit) show one unit more each, then decimals of
+ * the seconds; what then rounds under the larger unit drops it. */
+START_TEST(test_unit_human_duration_extra)
+{
+	char b[64];
+
+	ck_assert_str_eq(pl_unit_human_dec(b, sizeof(b), 259300, PL_U_SECONDS, 1), "3d 0h 2m");
+	ck_assert_str_eq(pl_unit_human_dec(b, sizeof(b), 259300, PL_U_SECONDS, 2),
+			 "3d 0h 1m 40s");
+	ck_assert_str_eq(pl_unit_human_dec(b, sizeof(b), 119.7, PL_U_SECONDS, 1), "1m 59.7s");
+	ck_assert_str_eq(pl_unit_human_dec(b, sizeof(b), 59.5, PL_U_SECONDS, 1), "59.5s");
+	ck_assert_str_eq(pl_unit_human_dec(b, sizeof(b), 86399.9, PL_U_SECONDS, 3),
+			 "23h 59m 59.9s");
+	/* a short buffer is cut, never overrun */
+	ck_assert_str_eq(pl_unit_human_dec(b, 4, 259200, PL_U_SECONDS, 0), "3d ");
 }
 END_TEST
 
@@ -908,6 +933,7 @@ tc_misc(void)
 	tcase_add_loop_test(tc, test_unit_suffix, 0, N(suffix_cases));
 	tcase_add_test(tc, test_unit_suffix_length);
 	tcase_add_loop_test(tc, test_unit_human, 0, N(human_cases));
+	tcase_add_test(tc, test_unit_human_duration_extra);
 	tcase_add_test(tc, test_unit_names);
 	tcase_add_test(tc, test_counter_delta);
 	tcase_add_test(tc, test_counter_rate);

@@ -856,7 +856,7 @@ START_TEST(test_item_path_names)
 	struct pl_buf out = PL_BUF_INIT;
 	struct pl_item *full, *incr, *deep;
 	static const char head[] =
-		"X CRITICAL - full/web1: no backup, incremental/web1 age 9000s (critical over 5400s) |";
+		"X CRITICAL - full/web1: no backup, incremental/web1 age 2h 30m (critical over 1h 30m) |";
 	struct pl_thresholds t = { NULL, 0 };
 	struct pl_metric *m;
 	char err[128];
