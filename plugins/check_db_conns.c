@@ -451,13 +451,14 @@ group_items(struct pl_result *r, const char *kind, const char *top, const struct
 	}
 }
 
-/* The figures of a sample: headroom, states, groups. */
+/* The connections and the tightest of the limits on them (pl_db_tightest): metrics,
+ * the status line and the limit's line. */
 static void
-db_report(const struct pl_db_sample *s, struct pl_result *r)
+db_headroom(const struct pl_db_sample *s, struct pl_result *r)
 {
 	struct pl_db_headroom h;
-	struct pl_metric *m, *pct = NULL, *left = NULL, *itx;
-	char p[32], age[32];
+	struct pl_metric *m, *pct = NULL, *left = NULL;
+	char p[32];
 
 	pl_db_tightest(s, &h);
 	m = pl_metric_add(r, "connections", (double)s->count, PL_U_NONE);
@@ -483,6 +484,17 @@ db_report(const struct pl_db_sample *s, struct pl_result *r)
 	}
 	m = pl_metric_add(r, "max_connections", (double)(s->max_connections - s->reserved), PL_U_NONE);
 	pl_metric_minmax(m, 0, NAN);
+}
+
+/* Sessions by state and the oldest idle transaction: metrics and their line. */
+static void
+db_states(const struct pl_db_sample *s, struct pl_result *r)
+{
+	static const char hidden_why[] = "open transactions are hidden from a user without PROCESS";
+	static const char hidden_fix[] = "GRANT PROCESS ON *.* to the check's user";
+	struct pl_metric *m, *itx;
+	char age[32];
+
 	for (int i = 0; i < PL_DBS_N; i++) {
 		m = pl_metric_add(r, state_label[i], (double)s->states[i], PL_U_NONE);
 		pl_metric_minmax(m, 0, NAN);
@@ -493,11 +505,8 @@ db_report(const struct pl_db_sample *s, struct pl_result *r)
 	if (s->mysql && s->partial_view) {
 		/* INNODB_TRX needs PROCESS too: no idle-in-transaction figures at all. */
 		pl_metric_missing(pl_result_metric(r, "idle_in_transaction"), PL_MISSING_LASTING,
-				  "open transactions are hidden from a user without PROCESS",
-				  "GRANT PROCESS ON *.* to the check's user");
-		pl_metric_missing(itx, PL_MISSING_LASTING,
-				  "open transactions are hidden from a user without PROCESS",
-				  "GRANT PROCESS ON *.* to the check's user");
+				  hidden_why, hidden_fix);
+		pl_metric_missing(itx, PL_MISSING_LASTING, hidden_why, hidden_fix);
 	}
 	if (s->mysql && s->partial_view)
 		pl_result_line(r, "%ld active, %ld idle; idle in transaction not known (open "
@@ -511,6 +520,14 @@ db_report(const struct pl_db_sample *s, struct pl_result *r)
 	else
 		pl_result_line(r, "%ld active, %ld idle, 0 %s", s->states[PL_DBS_ACTIVE],
 			       s->states[PL_DBS_IDLE], state_word[PL_DBS_IDLE_TX]);
+}
+
+/* The figures of a sample: headroom, states, what this user cannot see, groups. */
+static void
+db_report(const struct pl_db_sample *s, struct pl_result *r)
+{
+	db_headroom(s, r);
+	db_states(s, r);
 	if (s->reserved > 0)
 		pl_result_line(r, "max_connections %ld, of which %s", s->max_connections,
 			       s->reserved_text);

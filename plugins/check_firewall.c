@@ -574,33 +574,79 @@ drift_brief(const struct pl_fw_diff *d, char *buf, size_t len)
 	return buf;
 }
 
+/* --save-baseline: the ruleset's hash, the time and (when not too long) its text. */
+static void
+fw_save_baseline(struct fw_ctx *x, struct pl_store *st, struct pl_result *r,
+		 const struct pl_buf *text, const char *hex, size_t nrules)
+{
+	char ts[PL_RFC3339_SIZE], num[32];
+	struct pl_time now;
+
+	if (pl_clock_now(&now, ts, sizeof(ts)) != 0)
+		now.sec = 0;
+	pl_snprintf(num, sizeof(num), "%lld", (long long)now.sec);
+	pl_store_keep(st, "baseline", "sha256", hex);
+	pl_store_keep(st, "baseline", "saved", num);
+	pl_store_keep(st, "baseline", "text", text->len <= BASELINE_TEXT_MAX ?
+		      pl_buf_str(text) : "");
+	pl_result_line(r, "baseline saved: %zu rules, sha256 %.16s...", nrules, hex);
+	pl_plugin_store_save(x->c, st, r);
+}
+
+/* The ruleset against a saved baseline (old: its hash): unchanged, changed as the diff
+ * of the texts says, or changed without a text to compare (only the hash kept). */
+static void
+fw_compare(struct fw_ctx *x, const struct pl_store *st, struct pl_result *r,
+	   const struct pl_buf *text, const char *hex, const char *old,
+	   struct pl_metric *added, struct pl_metric *removed)
+{
+	const char *saved = pl_store_kept(st, "baseline", "saved");
+	const char *oldtext = pl_store_kept(st, "baseline", "text");
+	char ts[PL_RFC3339_SIZE], brief[128];
+	struct pl_fw_diff d;
+	int64_t t = 0;
+
+	if (saved == NULL || pl_parse_i64(saved, 0, INT64_MAX, &t) != 0)
+		t = 0;
+	when((double)t, ts, sizeof(ts));
+	if (strcmp(old, hex) == 0) {
+		pl_result_line(r, "unchanged since the baseline of %s", ts);
+	} else if (oldtext == NULL || oldtext[0] == '\0' ||
+		   pl_fw_diff(oldtext, strlen(oldtext), text->data, text->len, &d) != 0) {
+		pl_result_finding(r, x->cfg->drift_state, "ruleset changed since the baseline");
+		pl_result_line(r, "baseline of %s: sha256 %.16s..., now %.16s...", ts, old, hex);
+		pl_metric_missing(added, PL_MISSING_RUN, "the baseline kept no text", NULL);
+		pl_metric_missing(removed, PL_MISSING_RUN, "the baseline kept no text", NULL);
+	} else {
+		added->value = (double)d.rules_added;
+		removed->value = (double)d.rules_removed;
+		pl_result_finding(r, x->cfg->drift_state, "ruleset changed since the baseline%s",
+				  drift_brief(&d, brief, sizeof(brief)));
+		pl_result_line(r, "baseline of %s: %zu rules added, %zu removed; %zu chains added, "
+			       "%zu removed, %zu changed%s", ts, d.rules_added, d.rules_removed,
+			       d.chains_added, d.chains_removed, d.chains_changed,
+			       d.reordered ? "; rules reordered" : "");
+		for (size_t i = 0; i < d.nadded; i++)
+			pl_result_line(r, "+ %s", d.added[i]);
+		for (size_t i = 0; i < d.nremoved; i++)
+			pl_result_line(r, "- %s", d.removed[i]);
+	}
+}
+
 /* The drift against the baseline, and --save-baseline. */
 static void
 fw_drift(struct fw_ctx *x, struct pl_result *r, const struct pl_buf *text, const char *hex,
 	 size_t nrules)
 {
 	struct pl_store st;
-	const char *old, *oldtext, *saved;
-	struct pl_metric *added, *removed;
-	char ts[PL_RFC3339_SIZE], num[32], brief[128];
-	struct pl_time now;
-	struct pl_fw_diff d;
-
 	enum pl_store_status ss = pl_plugin_store_load(x->c, &st);
+	struct pl_metric *added = pl_metric_add(r, "rules_added", 0, PL_U_NONE);
+	struct pl_metric *removed = pl_metric_add(r, "rules_removed", 0, PL_U_NONE);
+	const char *old;
 
-	added = pl_metric_add(r, "rules_added", 0, PL_U_NONE);
-	removed = pl_metric_add(r, "rules_removed", 0, PL_U_NONE);
 	added->has_min = removed->has_min = true;
 	if (x->cfg->save_baseline) {
-		if (pl_clock_now(&now, ts, sizeof(ts)) != 0)
-			now.sec = 0;
-		pl_snprintf(num, sizeof(num), "%lld", (long long)now.sec);
-		pl_store_keep(&st, "baseline", "sha256", hex);
-		pl_store_keep(&st, "baseline", "saved", num);
-		pl_store_keep(&st, "baseline", "text", text->len <= BASELINE_TEXT_MAX ?
-			      pl_buf_str(text) : "");
-		pl_result_line(r, "baseline saved: %zu rules, sha256 %.16s...", nrules, hex);
-		pl_plugin_store_save(x->c, &st, r);
+		fw_save_baseline(x, &st, r, text, hex, nrules);
 		pl_store_free(&st);
 		return;
 	}
@@ -621,37 +667,7 @@ fw_drift(struct fw_ctx *x, struct pl_result *r, const struct pl_buf *text, const
 		pl_metric_missing(removed, PL_MISSING_LASTING, why, "save one with --save-baseline");
 		pl_result_line(r, "no baseline yet: save one with --save-baseline to watch for changes");
 	} else {
-		saved = pl_store_kept(&st, "baseline", "saved");
-		int64_t t = 0;
-
-		if (saved == NULL || pl_parse_i64(saved, 0, INT64_MAX, &t) != 0)
-			t = 0;
-		when((double)t, ts, sizeof(ts));
-		oldtext = pl_store_kept(&st, "baseline", "text");
-		if (strcmp(old, hex) == 0) {
-			pl_result_line(r, "unchanged since the baseline of %s", ts);
-		} else if (oldtext == NULL || oldtext[0] == '\0' ||
-			   pl_fw_diff(oldtext, strlen(oldtext), text->data, text->len, &d) != 0) {
-			pl_result_finding(r, x->cfg->drift_state, "ruleset changed since the "
-					  "baseline");
-			pl_result_line(r, "baseline of %s: sha256 %.16s..., now %.16s...", ts, old,
-				       hex);
-			pl_metric_missing(added, PL_MISSING_RUN, "the baseline kept no text", NULL);
-			pl_metric_missing(removed, PL_MISSING_RUN, "the baseline kept no text", NULL);
-		} else {
-			added->value = (double)d.rules_added;
-			removed->value = (double)d.rules_removed;
-			pl_result_finding(r, x->cfg->drift_state, "ruleset changed since the "
-					  "baseline%s", drift_brief(&d, brief, sizeof(brief)));
-			pl_result_line(r, "baseline of %s: %zu rules added, %zu removed; %zu "
-				       "chains added, %zu removed, %zu changed%s", ts, d.rules_added,
-				       d.rules_removed, d.chains_added, d.chains_removed,
-				       d.chains_changed, d.reordered ? "; rules reordered" : "");
-			for (size_t i = 0; i < d.nadded; i++)
-				pl_result_line(r, "+ %s", d.added[i]);
-			for (size_t i = 0; i < d.nremoved; i++)
-				pl_result_line(r, "- %s", d.removed[i]);
-		}
+		fw_compare(x, &st, r, text, hex, old, added, removed);
 	}
 	pl_plugin_store_close(&st);
 	pl_store_free(&st);

@@ -899,6 +899,71 @@ pidfile_judge(const struct proc_config *cfg, const struct snap *s, int64_t pid,
 		pl_result_line(r, "pidfile %s: process %lld (%s) is running", e, (long long)pid, cm);
 }
 
+/* The generation of the state to compare with (-1: none this run) and the basis
+ * sentence that says why. */
+static int
+cpu_basis(struct pl_store *st, enum pl_store_status ss, double now, double *then,
+	  char *basis, size_t blen)
+{
+	char h[32];
+	int gen;
+
+	if (ss != PL_STORE_LOADED) {
+		pl_snprintf(basis, blen, "no CPU %% this run (%s): the rates come with the next run",
+			    ss == PL_STORE_MISSING ? "first run" : ss == PL_STORE_REBOOTED ?
+			    "the last reading is from before a reboot" : "the state was not usable");
+		return -1;
+	}
+	gen = pl_store_pick(st, now, 1.0, then);
+	if (now < *then || now - *then < 1.0) {
+		pl_snprintf(basis, blen, "no CPU %% this run: the last reading is %s",
+			    now < *then ? "later than now (the clock went back)" :
+			    "less than a second old");
+		return -1;
+	}
+	pl_snprintf(basis, blen, "CPU %% over the last %s",
+		    pl_unit_human(h, sizeof(h), now - *then, PL_U_SECONDS));
+	return gen;
+}
+
+/* A process's name in the state: "PID:STARTTIME" (a pid reused later is another). */
+static const char *
+cpu_key(const struct proc *p, char *name, size_t len)
+{
+	pl_snprintf(name, len, "%lld:%llu", (long long)p->st.pid,
+		    (unsigned long long)p->st.starttime);
+	return name;
+}
+
+/* This run's ticks of every counted match, as the next run's reading. */
+static void
+cpu_save(const struct pl_common *c, struct pl_store *st, enum pl_store_status ss,
+	 const struct snap *s, double now, struct pl_result *r)
+{
+	struct pl_time t;
+	double wall = 0;
+	char err[128], name[48];
+
+	if (pl_clock_now(&t, err, sizeof(err)) == 0 && t.sec > 0)
+		wall = (double)t.sec + (double)t.nsec / 1e9;
+	if (ss == PL_STORE_LOADED) {
+		pl_store_rotate(st, now, wall);
+	} else {
+		pl_store_drop_counters(st);
+		st->time = now;
+		st->wall = wall;
+		st->prev_time = st->prev_wall = 0;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		const struct proc *p = &s->v[i];
+		uint64_t v = p->st.utime + p->st.stime;
+
+		if (p->match && p->why_out == NULL)
+			pl_store_set_vec(st, "pid", cpu_key(p, name, sizeof(name)), &v, 1);
+	}
+	pl_plugin_store_save(c, st, r);
+}
+
 /* CPU % of each counted match from the ticks of the last run. State: namespace "pid",
  * name "PID:STARTTIME", one counter, utime + stime. Writes the basis sentence. */
 static void
@@ -907,68 +972,23 @@ cpu_rates(const struct pl_common *c, struct snap *s, struct pl_result *r, char *
 {
 	struct pl_store st;
 	enum pl_store_status ss = pl_plugin_store_load(c, &st);
-	double now = s->uptime, then = 0, wall = 0;
-	struct pl_time t;
-	char err[128], h[32], name[48];
-	int gen = -1;
-	bool save;
+	double now = s->uptime, then = 0;
+	int gen = cpu_basis(&st, ss, now, &then, basis, blen);
+	char name[48];
 
-	if (pl_clock_now(&t, err, sizeof(err)) == 0 && t.sec > 0)
-		wall = (double)t.sec + (double)t.nsec / 1e9;
-	if (ss == PL_STORE_LOADED) {
-		gen = pl_store_pick(&st, now, 1.0, &then);
-		if (now < then || now - then < 1.0) {
-			pl_snprintf(basis, blen, "no CPU %% this run: the last reading is %s",
-				    now < then ? "later than now (the clock went back)" :
-				    "less than a second old");
-			gen = -1;
-		} else {
-			pl_snprintf(basis, blen, "CPU %% over the last %s",
-				    pl_unit_human(h, sizeof(h), now - then, PL_U_SECONDS));
-		}
-	} else {
-		pl_snprintf(basis, blen, "no CPU %% this run (%s): the rates come with the next run",
-			    ss == PL_STORE_MISSING ? "first run" : ss == PL_STORE_REBOOTED ?
-			    "the last reading is from before a reboot" : "the state was not usable");
-	}
 	for (size_t i = 0; gen >= 0 && i < s->n; i++) {
 		struct proc *p = &s->v[i];
 		uint64_t old;
 
-		if (!p->match || p->why_out != NULL)
-			continue;
-		pl_snprintf(name, sizeof(name), "%lld:%llu", (long long)p->st.pid,
-			    (unsigned long long)p->st.starttime);
-		if (pl_store_get_vec(&st, gen, "pid", name, &old, 1) == 1 &&
-		    old <= p->st.utime + p->st.stime)
-			p->cpu = (double)(p->st.utime + p->st.stime - old) / s->hz /
-				 (now - then) * 100;
+		if (p->match && p->why_out == NULL &&
+		    pl_store_get_vec(&st, gen, "pid", cpu_key(p, name, sizeof(name)), &old, 1) == 1)
+			p->cpu = pl_pid_cpu_pct(old, p->st.utime + p->st.stime, s->hz, now - then);
 	}
-	save = ss != PL_STORE_LOADED || now - st.time >= 1.0;
-	if (!save) {
+	/* The state is rewritten once its newest reading is a second old. */
+	if (ss != PL_STORE_LOADED || now - st.time >= 1.0)
+		cpu_save(c, &st, ss, s, now, r);
+	else
 		pl_plugin_store_close(&st);
-		pl_store_free(&st);
-		return;
-	}
-	if (ss == PL_STORE_LOADED) {
-		pl_store_rotate(&st, now, wall);
-	} else {
-		pl_store_drop_counters(&st);
-		st.time = now;
-		st.wall = wall;
-		st.prev_time = st.prev_wall = 0;
-	}
-	for (size_t i = 0; i < s->n; i++) {
-		const struct proc *p = &s->v[i];
-		uint64_t v = p->st.utime + p->st.stime;
-
-		if (!p->match || p->why_out != NULL)
-			continue;
-		pl_snprintf(name, sizeof(name), "%lld:%llu", (long long)p->st.pid,
-			    (unsigned long long)p->st.starttime);
-		pl_store_set_vec(&st, "pid", name, &v, 1);
-	}
-	pl_plugin_store_save(c, &st, r);
 	pl_store_free(&st);
 }
 

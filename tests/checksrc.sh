@@ -29,5 +29,16 @@ if [ -n "$long" ]; then
 	echo "checksrc: $long"
 	exit 1
 fi
+# Each main() in plugins/ reads as parse, arm, collect, evaluate, report, and the
+# evaluation lives in lib/ where unit tests reach it: no function body in plugins/ over
+# 60 lines (from the '{' that opens a definition at the start of a line to its '}').
+fat=$(awk 'FNR == 1 { body = 0 }
+	/^\{/ { body = 1; n = 0; start = FNR; next }
+	body && /^\}/ { if (n > 60) print FILENAME ":" start ": a function of " n " lines (at most 60: split it, or move its evaluation into lib/)"; body = 0; next }
+	body { n++ }' plugins/*.c | head -n 20)
+if [ -n "$fat" ]; then
+	echo "checksrc: $fat"
+	exit 1
+fi
 echo "checksrc: ok"
 exit 0

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <string.h>
 
 #include "pl_buf.h"
@@ -121,6 +122,14 @@ bool
 pl_pid_is_kthread(const struct pl_pid_stat *s)
 {
 	return (s->flags & PL_PID_PF_KTHREAD) != 0;
+}
+
+double
+pl_pid_cpu_pct(uint64_t then, uint64_t now, double hz, double dt)
+{
+	if (!(dt > 0) || !(hz > 0) || now < then)
+		return NAN;
+	return (double)(now - then) / hz / dt * 100;
 }
 
 /* The kernel's escapes in the Name line (string_escape_mem with ESCAPE_SPACE and

@@ -51,6 +51,13 @@ int pl_pid_stat_parse(const char *buf, size_t len, struct pl_pid_stat *out, char
 /* A kernel thread (PF_KTHREAD), which has no user space, no cmdline and no exe. */
 bool pl_pid_is_kthread(const struct pl_pid_stat *s);
 
+/* The CPU % of a process over dt seconds from its utime + stime ticks then and now (hz
+ * ticks a second): 100 is one CPU busy the whole time. NAN when it cannot be had: no
+ * time between the readings, no tick rate, or fewer ticks now than then (another
+ * process with the same pid and start time cannot be, so a reading that went back is
+ * not trusted). */
+double pl_pid_cpu_pct(uint64_t then, uint64_t now, double hz, double dt);
+
 /* /proc/PID/status: the lines check_process uses. present says which were there: Name,
  * State, PPid and Uid are in every kernel's file and required; Threads and VmRSS are
  * missing in some (a zombie or a kernel thread has no VmRSS). Name is given escaped by

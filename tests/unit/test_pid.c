@@ -2,6 +2,7 @@
  * tests/fixtures/process/host and on malformed buffers. */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "pl_buf.h"
@@ -415,6 +416,20 @@ START_TEST(exe_basename)
 }
 END_TEST
 
+START_TEST(cpu_pct)
+{
+	/* 150 ticks of 100 Hz over 3 s: half a CPU */
+	ck_assert(fabs(pl_pid_cpu_pct(1000, 1150, 100, 3) - 50) < 1e-9);
+	/* two CPUs busy: 200% */
+	ck_assert(fabs(pl_pid_cpu_pct(0, 1200, 100, 6) - 200) < 1e-9);
+	ck_assert(pl_pid_cpu_pct(5, 5, 100, 1) == 0);
+	ck_assert(isnan(pl_pid_cpu_pct(10, 9, 100, 1)));    /* went back */
+	ck_assert(isnan(pl_pid_cpu_pct(0, 9, 100, 0)));     /* no time between */
+	ck_assert(isnan(pl_pid_cpu_pct(0, 9, 0, 1)));       /* no tick rate */
+	ck_assert(isnan(pl_pid_cpu_pct(0, 9, 100, NAN)));
+}
+END_TEST
+
 TCase *
 tc_pid(void)
 {
@@ -433,5 +448,6 @@ tc_pid(void)
 	tcase_add_test(tc, pidfile);
 	tcase_add_test(tc, pid_dir_names);
 	tcase_add_test(tc, exe_basename);
+	tcase_add_test(tc, cpu_pct);
 	return tc;
 }
