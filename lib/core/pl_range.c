@@ -145,7 +145,8 @@ pl_range_format(const struct pl_range *r, char *buf, size_t len)
 	char a[64], b[64];
 
 	if (!r->set) {
-		pl_snprintf(buf, len, "%s", "");
+		if (len > 0)
+			buf[0] = '\0';
 		return buf;
 	}
 	pl_fmt_num(a, sizeof(a), r->start, 6);

@@ -565,12 +565,13 @@ perf_item(const struct pl_metric *m, struct pl_buf *b)
 	}
 	if (quote)
 		pl_buf_putc(b, '\'');
-	if (isnan(m->value))
-		pl_snprintf(f[0], sizeof(f[0]), "U");
-	else
-		pl_snprintf(f[0], sizeof(f[0]), "%s%s",
-			    pl_fmt_num(f[4], sizeof(f[4]), m->value, metric_prec(m)),
-			    pl_unit_uom(m->unit));
+	pl_buf_putc(b, '=');
+	if (isnan(m->value)) {
+		pl_buf_putc(b, 'U');
+	} else {
+		pl_buf_puts(b, pl_fmt_num(f[0], sizeof(f[0]), m->value, metric_prec(m)));
+		pl_buf_puts(b, pl_unit_uom(m->unit));
+	}
 	pl_range_format(&m->warn, f[1], sizeof(f[1]));
 	pl_range_format(&m->crit, f[2], sizeof(f[2]));
 	f[3][0] = f[4][0] = '\0';
@@ -586,9 +587,10 @@ perf_item(const struct pl_metric *m, struct pl_buf *b)
 	for (int i = 1; i < 5; i++)
 		if (f[i][0])
 			last = i;
-	pl_buf_printf(b, "=%s", f[0]);
-	for (int i = 1; i <= last; i++)
-		pl_buf_printf(b, ";%s", f[i]);
+	for (int i = 1; i <= last; i++) {
+		pl_buf_putc(b, ';');
+		pl_buf_puts(b, f[i]);
+	}
 }
 
 /* The bytes that go into a JSON string as they are: printable ASCII but '"' and '\\'

@@ -241,7 +241,18 @@ pl_timeout_waiting_on(const char *verb, const char *path)
 	for (size_t k = 0; k < PL_TIMEOUT_NEST; k++)
 		if (prev == texts[k])
 			i = (k + 1) % PL_TIMEOUT_NEST;
-	pl_snprintf(texts[i], sizeof(texts[i]), "%s %s", verb, path);
+	{
+		/* "VERB PATH", cut to fit: joined by hand, as every file read sets one. */
+		size_t v = strlen(verb), p = strlen(path), room = sizeof(texts[i]) - 1;
+
+		v = v < room ? v : room;
+		memcpy(texts[i], verb, v);
+		if (v < room)
+			texts[i][v++] = ' ';
+		p = p < room - v ? p : room - v;
+		memcpy(texts[i] + v, path, p);
+		texts[i][v + p] = '\0';
+	}
 	waiting = texts[i];
 	return prev;
 }

@@ -386,13 +386,36 @@ struct attrs {
 	char base[96];     /* "/sys/class/hwmon/hwmon0" or ".../hwmon0/device" */
 };
 
+static int
+cmp_name(const void *key, const void *elem)
+{
+	return strcmp(key, *(char *const *)elem);
+}
+
+/* pl_dir_list sorts the names: a binary search (a chip has a hundred attributes, each
+ * sensor is asked for a dozen limits). */
 static bool
 attr_has(const struct attrs *a, const char *name)
 {
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->names[i], name) == 0)
-			return true;
-	return false;
+	return a->n > 0 && bsearch(name, a->names, a->n, sizeof(a->names[0]), cmp_name) != NULL;
+}
+
+/* "<attr>_<item>" into out (len > 1), cut to fit: names are short, and a cut one
+ * matches no attribute. */
+static void
+attr_name(char *out, size_t len, const char *attr, const char *item)
+{
+	size_t a = strlen(attr), i = strlen(item);
+
+	if (a > len - 1)
+		a = len - 1;
+	memcpy(out, attr, a);
+	if (a < len - 1)
+		out[a++] = '_';
+	if (i > len - 1 - a)
+		i = len - 1 - a;
+	memcpy(out + a, item, i);
+	out[a + i] = '\0';
 }
 
 /* Reads <base>/<attr>_<item> into buf. Returns the length or -1 (errno set). */
@@ -424,7 +447,7 @@ attr_value(const char *root, const struct attrs *a, const char *attr, const char
 	char name[64], buf[64], shown[24];
 	int n, e;
 
-	pl_snprintf(name, sizeof(name), "%s_%s", attr, item);
+	attr_name(name, sizeof(name), attr, item);
 	n = attr_read(root, a, attr, item, buf, sizeof(buf));
 	if (n < 0 && errno == EILSEQ) {
 		pl_snprintf(why, whylen, "%s holds a NUL byte, not a number", name);
@@ -464,7 +487,7 @@ attr_number(const char *root, const struct attrs *a, struct pl_hwmon_sensor *s,
 	char name[64], why[96], brief[48];
 	int64_t v;
 
-	pl_snprintf(name, sizeof(name), "%s_%s", s->attr, item);
+	attr_name(name, sizeof(name), s->attr, item);
 	if (!attr_has(a, name))
 		return NAN;
 	if (attr_value(root, a, s->attr, item, &v, why, sizeof(why), brief, sizeof(brief)) != 0) {
