@@ -99,6 +99,7 @@ pl_plugin_store_save(const struct pl_common *c, struct pl_store *st, struct pl_r
 {
 	char err[1024] = "";
 
+	(void)c;     /* the state directory and key came with the load */
 	if (lock_problem[0] != '\0')
 		pl_result_finding(r, PL_UNKNOWN, "%s", lock_problem);
 	pl_timeout_waiting("writing the state file");

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "pl_buf.h"
@@ -126,6 +127,14 @@ human_scaled(char *buf, size_t len, double v, double base, const char *const *na
 	return buf;
 }
 
+/* floor() of x >= 0 without libm (the /proc plugins link libc alone): x from 2^53 on is
+ * whole already. */
+static double
+whole(double x)
+{
+	return x < 9007199254740992.0 ? (double)(uint64_t)x : x;
+}
+
 /* A duration of a minute or more as people read one: the largest unit and the next,
  * "3d 0h", "2h 5m", "1m 30s", rounded to the smaller unit (a rounding that reaches the
  * next larger unit moves up to it: 3599.7 s is "1h 0m", never "59m 60s"). Each extra
@@ -145,7 +154,7 @@ human_duration(char *buf, size_t len, double v, int extra)
 
 	/* The largest unit the duration reaches once rounded to the unit after it. */
 	for (top = 2; top > 0; top--)
-		if (floor(a / size[top + 1] + 0.5) * size[top + 1] < size[top - 1])
+		if (whole(a / size[top + 1] + 0.5) * size[top + 1] < size[top - 1])
 			break;
 	/* Finer rounding (extra) may bring it under that unit: one unit less then. */
 	for (; top < 3; top++) {
@@ -153,9 +162,9 @@ human_duration(char *buf, size_t len, double v, int extra)
 		dec = last > 3 ? (last - 3 < 6 ? last - 3 : 6) : 0;
 		last = last > 3 ? 3 : last;
 		if (last == 3)      /* to the decimals shown: 119.7 s is "2m 0s", not "1m 60s" */
-			r = floor(a * p10[dec] + 0.5) / p10[dec];
+			r = whole(a * p10[dec] + 0.5) / p10[dec];
 		else
-			r = floor(a / size[last] + 0.5) * size[last];
+			r = whole(a / size[last] + 0.5) * size[last];
 		if (r >= size[top])
 			break;
 	}
@@ -165,7 +174,7 @@ human_duration(char *buf, size_t len, double v, int extra)
 	}
 	n = (size_t)pl_snprintf(buf, len, "%s", v < 0 ? "-" : "");
 	for (int i = top; i <= last && n < len; i++) {
-		double q = i < last ? floor(r / size[i]) : r / size[i];
+		double q = i < last ? whole(r / size[i]) : r / size[i];
 
 		r -= q * size[i];
 		n += (size_t)pl_snprintf(buf + n, len - n, "%s%s%s", i > top ? " " : "",
