@@ -287,10 +287,10 @@ expect "journal: --recent keeps the trend short" 0 "recent drills"
 refute "journal: --recent 2 shows two" "$(ago 2592000)"
 NOW_TEXT=$(date -u -d "@$((NOW + 35 * 86400))" +%Y-%m-%dT%H:%M:%SZ)
 run --journal "$JM"
-expect "journal: the last good drill 36 days old is WARNING" 1 '^RESTORE DRILL WARNING - age 3110400s \(warning over 2592000s\)'
+expect "journal: the last good drill 36 days old is WARNING" 1 '^RESTORE DRILL WARNING - age 36d 0h \(warning over 30d 0h\)'
 NOW_TEXT=$(date -u -d "@$((NOW + 50 * 86400))" +%Y-%m-%dT%H:%M:%SZ)
 run --journal "$JM"
-expect "journal: 51 days old is CRITICAL" 2 '^RESTORE DRILL CRITICAL - age 4406400s \(critical over 3888000s\)'
+expect "journal: 51 days old is CRITICAL" 2 '^RESTORE DRILL CRITICAL - age 51d 0h \(critical over 45d 0h\)'
 run --journal "$JM" --warning-age 60d --critical-age 90d
 expect "journal: --warning-age and --critical-age" 0 "age=4406400s;5184000;7776000;0"
 NOW_TEXT=$(date -u -d "@$NOW" +%Y-%m-%dT%H:%M:%SZ)
