@@ -40,6 +40,7 @@ plugins/check_restore_drill.c:drill_find
 plugins/check_restore_drill.c:drill_sample
 plugins/check_restore_drill.c:drill_verify
 plugins/check_restore_drill.c:drill
+plugins/check_url.c:config_check
 plugins/plumbline-notify.c:help
 plugins/plumbline-notify.c:build_msg
 plugins/plumbline-notify.c:send_http
