@@ -461,13 +461,15 @@ gap_text(const struct net_if *f, char *buf, size_t len)
 static void
 net_metrics(struct pl_item *it, const struct net_if *f)
 {
-	static const char *const dir[2] = { "rx", "tx" };
-	static const char *const kind[3] = { "packets", "errors", "drops" };
+	static const char *const util_name[2] = { "rx_util", "tx_util" };
+	static const char *const kind[3][2] = { { "rx_packets", "tx_packets" },
+						{ "rx_errors", "tx_errors" },
+						{ "rx_drops", "tx_drops" } };
 	static const int field[2][3] = {
 		{ PL_ND_RX_PACKETS, PL_ND_RX_ERRS, PL_ND_RX_DROP },
 		{ PL_ND_TX_PACKETS, PL_ND_TX_ERRS, PL_ND_TX_DROP },
 	};
-	char n[32], why[160], fix[96], e[SHOW_MAX];
+	char why[160], fix[96], e[SHOW_MAX];
 	const char *gap = gap_text(f, why, sizeof(why));
 	struct pl_metric *m[PL_ND_NFIELDS];
 	size_t nm = 0;
@@ -480,14 +482,12 @@ net_metrics(struct pl_item *it, const struct net_if *f)
 		m[nm++]->prec = 0;
 	}
 	for (int d = 0; d < 2; d++) {
-		pl_snprintf(n, sizeof(n), "%s_util", dir[d]);
-		m[nm] = pl_item_metric(it, n, f->r.util[d], PL_U_PERCENT);
+		m[nm] = pl_item_metric(it, util_name[d], f->r.util[d], PL_U_PERCENT);
 		pl_metric_minmax(m[nm++], 0, 100);
 	}
 	for (int k = 0; k < 3; k++)
 		for (int d = 0; d < 2; d++) {
-			pl_snprintf(n, sizeof(n), "%s_%s", dir[d], kind[k]);
-			m[nm] = pl_item_metric(it, n, f->r.rate[field[d][k]], PL_U_NONE);
+			m[nm] = pl_item_metric(it, kind[k][d], f->r.rate[field[d][k]], PL_U_NONE);
 			pl_metric_minmax(m[nm++], 0, NAN);
 		}
 	for (size_t i = 0; i < nm; i++) {

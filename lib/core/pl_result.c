@@ -951,7 +951,8 @@ check_labels(struct pl_result *r)
 	if (r->nmetrics < 2)
 		return;
 	told = calloc(r->nmetrics, sizeof(*told));
-	if (told == NULL) {
+	if (told == NULL || pl_names_reserve(&ix, r->nmetrics, label_at, r) != 0) {
+		free(told);
 		r->oom = true;
 		return;
 	}

@@ -237,28 +237,51 @@ names_put(size_t *slot, size_t nslot, const char *name, size_t i)
 	slot[h] = i + 1;
 }
 
+/* Makes the table nslot slots (a power of 2 at least twice the positions held), moving
+ * what it holds. Returns 0 or -1 (out of memory: unchanged). */
+static int
+names_grow(struct pl_names *ix, size_t cap, pl_name_at_fn *name_at, const void *ctx)
+{
+	size_t *t = calloc(cap, sizeof(*t));
+
+	if (t == NULL)
+		return -1;
+	for (size_t k = 0; k < ix->nslot; k++)
+		if (ix->slot[k] != 0)
+			names_put(t, cap, name_at(ctx, ix->slot[k] - 1), ix->slot[k] - 1);
+	free(ix->slot);
+	ix->slot = t;
+	ix->nslot = cap;
+	return 0;
+}
+
+int
+pl_names_reserve(struct pl_names *ix, size_t n, pl_name_at_fn *name_at, const void *ctx)
+{
+	size_t cap = ix->nslot ? ix->nslot : 16;
+
+	while (cap < n * 2 && cap < ((size_t)1 << (sizeof(size_t) * 8 - 2)))
+		cap *= 2;
+	return cap == ix->nslot ? 0 : names_grow(ix, cap, name_at, ctx);
+}
+
 int
 pl_names_add(struct pl_names *ix, size_t i, pl_name_at_fn *name_at, const void *ctx)
 {
 	const char *name = name_at(ctx, i);
-	size_t j;
+	size_t h, j;
 
-	if (pl_names_find(ix, name, name_at, ctx, &j))
-		return 1;
 	if ((ix->n + 1) * 2 > ix->nslot) {
-		size_t cap = ix->nslot ? ix->nslot * 2 : 16;
-		size_t *t = calloc(cap, sizeof(*t));
-
-		if (t == NULL)
+		if (pl_names_find(ix, name, name_at, ctx, &j))
+			return 1;
+		if (names_grow(ix, ix->nslot ? ix->nslot * 2 : 16, name_at, ctx) != 0)
 			return -1;
-		for (size_t k = 0; k < ix->nslot; k++)
-			if (ix->slot[k] != 0)
-				names_put(t, cap, name_at(ctx, ix->slot[k] - 1), ix->slot[k] - 1);
-		free(ix->slot);
-		ix->slot = t;
-		ix->nslot = cap;
 	}
-	names_put(ix->slot, ix->nslot, name, i);
+	/* One walk from the name's slot: a match, or the empty slot it goes into. */
+	for (h = name_slot(ix->nslot, name); ix->slot[h] != 0; h = (h + 1) & (ix->nslot - 1))
+		if (strcmp(name_at(ctx, ix->slot[h] - 1), name) == 0)
+			return 1;
+	ix->slot[h] = i + 1;
 	ix->n++;
 	return 0;
 }

@@ -95,6 +95,9 @@ struct pl_names {
  * of a name stays). Returns 0 when added, 1 when the name was there, -1 when out of
  * memory (the index is unchanged and still usable). */
 int pl_names_add(struct pl_names *ix, size_t i, pl_name_at_fn *name_at, const void *ctx);
+/* Makes room for n positions at once (no growth step on the way). Returns 0 or -1 when
+ * memory ran out (the index is unchanged and still usable). */
+int pl_names_reserve(struct pl_names *ix, size_t n, pl_name_at_fn *name_at, const void *ctx);
 /* The position of name into *i. Returns false when the index does not hold it. */
 bool pl_names_find(const struct pl_names *ix, const char *name, pl_name_at_fn *name_at,
 		   const void *ctx, size_t *i);

@@ -114,7 +114,7 @@ human_scaled(char *buf, size_t len, double v, double base, const char *const *na
 	     size_t nnames, int extra)
 {
 	char num[64];
-	size_t i = 0;
+	size_t i = 0, n;
 	double a = fabs(v);
 
 	while (i + 1 < nnames && a >= base) {
@@ -122,8 +122,13 @@ human_scaled(char *buf, size_t len, double v, double base, const char *const *na
 		v /= base;
 		i++;
 	}
-	pl_snprintf(buf, len, "%s%s", pl_fmt_num(num, sizeof(num), v, (a < 10 && i > 0 ? 2 : 1) + extra),
-		    names[i]);
+	if (len == 0)
+		return buf;
+	pl_fmt_num(num, sizeof(num), v, (a < 10 && i > 0 ? 2 : 1) + extra);
+	pl_strlcpy(buf, num, len);
+	n = strlen(buf);
+	if (n < len)
+		pl_strlcpy(buf + n, names[i], len - n);
 	return buf;
 }
 

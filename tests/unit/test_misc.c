@@ -829,6 +829,24 @@ START_TEST(test_names)
 	ck_assert(pl_names_find(&ix, "n1", names_at, v, &at));
 	ck_assert_uint_eq(at, 1);
 	pl_names_free(&ix);
+	/* Room reserved at once: no growth on the way, the same answers, and a reserve
+	 * over what is held keeps it. */
+	ck_assert_int_eq(pl_names_add(&ix, 5, names_at, v), 0);
+	ck_assert_int_eq(pl_names_reserve(&ix, 3000, names_at, v), 0);
+	ck_assert_uint_eq(ix.nslot, 8192);
+	ck_assert(pl_names_find(&ix, "n5", names_at, v, &at));
+	for (size_t i = 0; i < 3000; i++) {
+		ck_assert_int_eq(pl_names_add(&ix, i, names_at, v), i == 5 ? 1 : 0);
+		ck_assert_uint_eq(ix.nslot, 8192);
+	}
+	ck_assert_int_eq(pl_names_add(&ix, 3000, names_at, v), 1);
+	for (size_t i = 0; i < 3000; i++) {
+		ck_assert(pl_names_find(&ix, buf[i], names_at, v, &at));
+		ck_assert_uint_eq(at, i);
+	}
+	ck_assert_int_eq(pl_names_reserve(&ix, 10, names_at, v), 0);
+	ck_assert_uint_eq(ix.nslot, 8192);
+	pl_names_free(&ix);
 }
 END_TEST
 
