@@ -41,6 +41,11 @@ plugins/check_restore_drill.c:drill_sample
 plugins/check_restore_drill.c:drill_verify
 plugins/check_restore_drill.c:drill
 plugins/check_url.c:config_check
+plugins/check_ids.c:one_line
+plugins/check_ids.c:eve_stats
+plugins/check_ids.c:ids_f2b_server
+plugins/check_ids.c:ids_summary
+plugins/check_ids.c:main
 plugins/plumbline-notify.c:help
 plugins/plumbline-notify.c:build_msg
 plugins/plumbline-notify.c:send_http

@@ -174,7 +174,7 @@ check "stats: no new event, 240s old, still alive; no drop share this run (rc $r
 	'[ "$rc" = 0 ] && [ "$(perf eve_stats_age)" = 240 ] && [[ "$out" != *eve_kernel_drop=* ]]'
 PLUMBLINE_NOW=2026-12-01T10:26:00Z ids --eve "$EVE" --stats-max-age 5min
 check "stats: 360s old is CRITICAL (rc $rc)" \
-	'[ "$rc" = 2 ] && [[ "$out" == *"stats_age 360s (critical over 300s)"* ]]'
+	'[ "$rc" = 2 ] && [[ "$out" == *"stats_age 6m 0s (critical over 5m 0s)"* ]]'
 # 100,000 more packets, 3,000 more drops: 3% since the last event, WARNING.
 stats_write 2026-12-01T10:26:08.000000+0000 1100000 4000
 PLUMBLINE_NOW=2026-12-01T10:26:10Z ids --eve "$EVE" --stats-max-age 5min
