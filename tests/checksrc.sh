@@ -41,6 +41,7 @@ plugins/check_restore_drill.c:drill_sample
 plugins/check_restore_drill.c:drill_verify
 plugins/check_restore_drill.c:drill
 plugins/check_url.c:config_check
+plugins/check_backup_age.c:borg_sizes
 plugins/check_ids.c:one_line
 plugins/check_ids.c:eve_stats
 plugins/check_ids.c:ids_f2b_server
