@@ -336,20 +336,15 @@ journal_trend(const struct pl_drill_journal *j, struct pl_result *r)
 	}
 }
 
-/* Judges the journal; just_failed: this run's drill failed and said so already. */
+/* Reads and parses the journal into j; malformed lines are UNKNOWN unless
+ * --skip-malformed. */
 static void
-journal_judge(const struct dr_config *cfg, const struct pl_time *now, bool just_failed,
-	      struct pl_result *r)
+journal_load(const struct dr_config *cfg, const char *f, struct pl_drill_journal *j,
+	     struct pl_result *r)
 {
-	struct pl_drill_journal *j = calloc(1, sizeof(*j));
 	struct pl_buf b = PL_BUF_INIT;
-	struct pl_metric *m;
-	char err[512], f[300], when[PL_RFC3339_SIZE], a[32], t[64];
-	double age;
+	char err[512];
 
-	if (j == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
-	pl_name_str(f, sizeof(f), cfg->journal);
 	if (journal_read(cfg->journal, &b, err, sizeof(err)) != 0)
 		pl_die(PL_UNKNOWN, "%s (--journal)%s", err,
 		       errno == ENOENT ? ": no drill recorded there yet, or a wrong path" : "");
@@ -362,7 +357,52 @@ journal_judge(const struct dr_config *cfg, const struct pl_time *now, bool just_
 	else if (j->malformed > 0)
 		pl_result_line(r, "%zu malformed journal line%s left out (the first, line %zu: %s)",
 				j->malformed, j->malformed == 1 ? "" : "s", j->first_bad, j->first_err);
+}
 
+/* The last drill: a failure (unless this run's, already said) and its figures. */
+static void
+journal_last(const struct pl_drill_entry *e, bool just_failed, struct pl_result *r)
+{
+	struct pl_metric *m;
+	char when[PL_RFC3339_SIZE];
+
+	pl_rfc3339_format(&e->time, 0, when, sizeof(when));
+	if (!e->ok && !just_failed)
+		pl_result_finding(r, PL_CRITICAL, "last drill failed at %s%s%s", when,
+				  e->message[0] ? ": " : "", e->message);
+	if (!isnan(e->duration)) {
+		m = pl_metric_add(r, "duration", e->duration, PL_U_SECONDS);
+		m->prec = 3;
+		pl_metric_minmax(m, 0, NAN);
+	}
+	if (!isnan(e->bytes_restored))
+		pl_metric_minmax(pl_metric_add(r, "bytes", e->bytes_restored, PL_U_BYTES), 0, NAN);
+	if (!isnan(e->bytes_restored) && !isnan(e->duration) && e->duration > 0) {
+		m = pl_metric_add(r, "throughput", e->bytes_restored / e->duration,
+				  PL_U_BYTES_PER_S);
+		m->prec = 0;
+		pl_metric_minmax(m, 0, NAN);
+	}
+	if (!isnan(e->files_verified))
+		pl_metric_minmax(pl_metric_add(r, "files_verified", e->files_verified, PL_U_NONE), 0, NAN);
+	if (!isnan(e->files_failed))
+		pl_metric_minmax(pl_metric_add(r, "files_failed", e->files_failed, PL_U_NONE), 0, NAN);
+}
+
+/* Judges the journal; just_failed: this run's drill failed and said so already. */
+static void
+journal_judge(const struct dr_config *cfg, const struct pl_time *now, bool just_failed,
+	      struct pl_result *r)
+{
+	struct pl_drill_journal *j = calloc(1, sizeof(*j));
+	struct pl_metric *m;
+	char err[512], f[300], when[PL_RFC3339_SIZE], a[32], t[64];
+	double age;
+
+	if (j == NULL)
+		pl_die(PL_UNKNOWN, "out of memory");
+	pl_name_str(f, sizeof(f), cfg->journal);
+	journal_load(cfg, f, j, r);
 	m = pl_metric_add(r, "age", NAN, PL_U_SECONDS);
 	m->prec = 0;
 	pl_snprintf(t, sizeof(t), "%.0f", cfg->warn_age);
@@ -382,31 +422,8 @@ journal_judge(const struct dr_config *cfg, const struct pl_time *now, bool just_
 		pl_result_fact(r, "last good drill", "%s%s%s", when,
 			       j->last_good.backup[0] ? " from " : "", j->last_good.backup);
 	}
-	if (j->has_last) {
-		const struct pl_drill_entry *e = &j->last;
-
-		pl_rfc3339_format(&e->time, 0, when, sizeof(when));
-		if (!e->ok && !just_failed)
-			pl_result_finding(r, PL_CRITICAL, "last drill failed at %s%s%s", when,
-					  e->message[0] ? ": " : "", e->message);
-		if (!isnan(e->duration)) {
-			m = pl_metric_add(r, "duration", e->duration, PL_U_SECONDS);
-			m->prec = 3;
-			pl_metric_minmax(m, 0, NAN);
-		}
-		if (!isnan(e->bytes_restored))
-			pl_metric_minmax(pl_metric_add(r, "bytes", e->bytes_restored, PL_U_BYTES), 0, NAN);
-		if (!isnan(e->bytes_restored) && !isnan(e->duration) && e->duration > 0) {
-			m = pl_metric_add(r, "throughput", e->bytes_restored / e->duration,
-					  PL_U_BYTES_PER_S);
-			m->prec = 0;
-			pl_metric_minmax(m, 0, NAN);
-		}
-		if (!isnan(e->files_verified))
-			pl_metric_minmax(pl_metric_add(r, "files_verified", e->files_verified, PL_U_NONE), 0, NAN);
-		if (!isnan(e->files_failed))
-			pl_metric_minmax(pl_metric_add(r, "files_failed", e->files_failed, PL_U_NONE), 0, NAN);
-	}
+	if (j->has_last)
+		journal_last(&j->last, just_failed, r);
 	journal_trend(j, r);
 	if (j->has_good) {
 		age = pl_time_diff(now, &j->last_good.time);
@@ -495,6 +512,7 @@ struct drill {
 				      * reserve for cleaning up and recording */
 	char backup_id[256];         /* restic snapshot id, borg archive name, tar path */
 	int wfd;                     /* --work-dir */
+	int lockfd;                  /* its drill.lock, held */
 	char work[4096];
 	char tmpname[64];            /* below wfd; "" when none */
 	char tmp[4200];
@@ -564,6 +582,37 @@ drill_run(struct drill *d, const char *const *argv, const char *cwd, const char 
 	return -1;
 }
 
+/* The newest regular file --archive matches is the tar backup drilled. */
+static int
+drill_find_tar(struct drill *d)
+{
+	const struct dr_config *cfg = d->cfg;
+	glob_t g;
+	struct stat st, best;
+	const char *bp = NULL;
+
+	pl_timeout_waiting("listing the tar archives");
+	if (glob(cfg->archive, 0, NULL, &g) != 0) {
+		drill_fail(d, PL_CRITICAL, "no tar archive matches --archive %s", cfg->archive);
+		return -1;
+	}
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		if (stat(g.gl_pathv[i], &st) == 0 && S_ISREG(st.st_mode) &&
+		    (bp == NULL || st.st_mtime > best.st_mtime)) {
+			best = st;
+			bp = g.gl_pathv[i];
+		}
+	if (bp != NULL)
+		pl_strlcpy(d->backup_id, bp, sizeof(d->backup_id));
+	globfree(&g);
+	if (bp == NULL) {
+		drill_fail(d, PL_CRITICAL, "no regular file matches --archive %s", cfg->archive);
+		return -1;
+	}
+	pl_strlcpy(d->e.backup, d->backup_id, sizeof(d->e.backup));
+	return 0;
+}
+
 /* The newest full backup: its id into d->backup_id. */
 static int
 drill_find(struct drill *d)
@@ -578,32 +627,8 @@ drill_find(struct drill *d)
 	size_t count;
 	int rc;
 
-	if (cfg->source == SRC_TAR) {
-		glob_t g;
-		struct stat st, best;
-		const char *bp = NULL;
-
-		pl_timeout_waiting("listing the tar archives");
-		if (glob(cfg->archive, 0, NULL, &g) != 0) {
-			drill_fail(d, PL_CRITICAL, "no tar archive matches --archive %s", cfg->archive);
-			return -1;
-		}
-		for (size_t i = 0; i < g.gl_pathc; i++)
-			if (stat(g.gl_pathv[i], &st) == 0 && S_ISREG(st.st_mode) &&
-			    (bp == NULL || st.st_mtime > best.st_mtime)) {
-				best = st;
-				bp = g.gl_pathv[i];
-			}
-		if (bp != NULL)
-			pl_strlcpy(d->backup_id, bp, sizeof(d->backup_id));
-		globfree(&g);
-		if (bp == NULL) {
-			drill_fail(d, PL_CRITICAL, "no regular file matches --archive %s", cfg->archive);
-			return -1;
-		}
-		pl_strlcpy(d->e.backup, d->backup_id, sizeof(d->e.backup));
-		return 0;
-	}
+	if (cfg->source == SRC_TAR)
+		return drill_find_tar(d);
 	{
 		const char *rargv[] = { cfg->restic, "snapshots", "--json", "--no-lock",
 					cfg->no_cache ? "--no-cache" : NULL, NULL };
@@ -649,6 +674,39 @@ drill_find(struct drill *d)
 	return 0;
 }
 
+/* Picks every file at or below each --path; a --path with none there fails the drill. */
+static int
+drill_pick_paths(struct drill *d)
+{
+	const struct dr_config *cfg = d->cfg;
+
+	for (size_t k = 0; k < cfg->paths.n; k++) {
+		const char *want = pl_drill_relpath(cfg->paths.v[k]);
+		size_t wl = strlen(want), found = 0;
+
+		while (wl > 0 && want[wl - 1] == '/')
+			wl--;
+		for (size_t i = 0; i < d->files.n && d->npick < MAX_SAMPLE * 10; i++) {
+			const char *p = pl_drill_relpath(d->files.v[i].path);
+			bool dup = false;
+
+			if (strncmp(p, want, wl) != 0 || (p[wl] != '\0' && p[wl] != '/'))
+				continue;
+			found++;
+			for (size_t q = 0; q < d->npick && !dup; q++)
+				dup = d->pick[q] == i;
+			if (!dup)
+				d->pick[d->npick++] = i;
+		}
+		if (found == 0) {
+			drill_fail(d, PL_CRITICAL, "%s is not in the backup %s (no file there)",
+				   cfg->paths.v[k], d->e.backup);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* The files of the backup, and the sample. */
 static int
 drill_sample(struct drill *d)
@@ -680,30 +738,8 @@ drill_sample(struct drill *d)
 	if (d->pick == NULL)
 		pl_die(PL_UNKNOWN, "out of memory");
 	if (cfg->paths.n > 0) {
-		for (size_t k = 0; k < cfg->paths.n; k++) {
-			const char *want = pl_drill_relpath(cfg->paths.v[k]);
-			size_t wl = strlen(want), found = 0;
-
-			while (wl > 0 && want[wl - 1] == '/')
-				wl--;
-			for (size_t i = 0; i < d->files.n && d->npick < MAX_SAMPLE * 10; i++) {
-				const char *p = pl_drill_relpath(d->files.v[i].path);
-				bool dup = false;
-
-				if (strncmp(p, want, wl) != 0 || (p[wl] != '\0' && p[wl] != '/'))
-					continue;
-				found++;
-				for (size_t q = 0; q < d->npick && !dup; q++)
-					dup = d->pick[q] == i;
-				if (!dup)
-					d->pick[d->npick++] = i;
-			}
-			if (found == 0) {
-				drill_fail(d, PL_CRITICAL, "%s is not in the backup %s (no file there)",
-					   cfg->paths.v[k], d->e.backup);
-				return -1;
-			}
-		}
+		if (drill_pick_paths(d) != 0)
+			return -1;
 	} else {
 		uint64_t seed = 0;
 
@@ -862,11 +898,37 @@ digest(int fd, const struct pl_deadline *dl, char hex[PL_SHA256_HEX], uint64_t *
 	return rc;
 }
 
+/* The SHA-256 the restored path should have, into want: from the manifest, or from the
+ * live file below --live-root. When it cannot be had, why says so. */
+static void
+drill_want(struct drill *d, const struct pl_drill_manifest *man, const char *path,
+	   char want[PL_SHA256_HEX], char *why, size_t whylen)
+{
+	const char *ref, *rel = pl_drill_relpath(path);
+	char live[8192], err[300];
+	int fd;
+
+	if (man != NULL) {
+		ref = pl_drill_manifest_find(man, path);
+		if (ref == NULL)
+			pl_snprintf(why, whylen, "%s is not in the manifest", path);
+		else
+			pl_strlcpy(want, ref, PL_SHA256_HEX);
+		return;
+	}
+	pl_snprintf(live, sizeof(live), "%s/%s",
+		    strcmp(d->cfg->live_root, "/") == 0 ? "" : d->cfg->live_root, rel);
+	fd = open(live, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		pl_snprintf(why, whylen, "live file %s: %s", live, strerror(errno));
+	else if (digest(fd, &d->tools, want, NULL, err, sizeof(err)) != 0)
+		pl_snprintf(why, whylen, "live file %s: %s", live, err);
+}
+
 /* Each restored file against the live file or the manifest. */
 static void
 drill_verify(struct drill *d, const struct pl_drill_manifest *man)
 {
-	const struct dr_config *cfg = d->cfg;
 	int tfd = openat(d->wfd, d->tmpname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	size_t failed = 0, verified = 0, restored = 0, shown = 0;
 	double bytes = 0;
@@ -875,8 +937,7 @@ drill_verify(struct drill *d, const struct pl_drill_manifest *man)
 	pl_timeout_waiting("verifying the restored files");
 	for (size_t i = 0; i < d->npick && tfd >= 0; i++) {
 		const char *path = d->files.v[d->pick[i]].path, *rel = pl_drill_relpath(path);
-		char got[PL_SHA256_HEX], want[PL_SHA256_HEX], live[8192], err[300], why[700] = "";
-		const char *ref = NULL;
+		char got[PL_SHA256_HEX], want[PL_SHA256_HEX], err[300], why[700] = "";
 		uint64_t nb = 0;
 		int fd;
 
@@ -896,22 +957,7 @@ drill_verify(struct drill *d, const struct pl_drill_manifest *man)
 		} else {
 			restored++;
 			bytes += (double)nb;
-			if (man != NULL) {
-				ref = pl_drill_manifest_find(man, path);
-				if (ref == NULL)
-					pl_snprintf(why, sizeof(why), "%s is not in the manifest", path);
-				else
-					pl_strlcpy(want, ref, sizeof(want));
-			} else {
-				pl_snprintf(live, sizeof(live), "%s/%s",
-					    strcmp(cfg->live_root, "/") == 0 ? "" : cfg->live_root, rel);
-				fd = open(live, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-				if (fd < 0)
-					pl_snprintf(why, sizeof(why), "live file %s: %s", live,
-						    strerror(errno));
-				else if (digest(fd, &d->tools, want, NULL, err, sizeof(err)) != 0)
-					pl_snprintf(why, sizeof(why), "live file %s: %s", live, err);
-			}
+			drill_want(d, man, path, want, why, sizeof(why));
 			if (why[0] == '\0' && strcmp(got, want) != 0)
 				pl_snprintf(why, sizeof(why), "%s differs from %s (SHA-256 %.12s..., restored %.12s...)",
 					    path, man ? "the manifest" : "the live file", want, got);
@@ -1003,6 +1049,143 @@ drill_cleanup(struct drill *d)
 	d->tmpname[0] = '\0';
 }
 
+/* The drill's record as far as it is known before anything runs: what, by whom, and the
+ * tools' deadline. */
+static void
+drill_init(struct drill *d, const struct dr_config *cfg, const struct pl_common *c,
+	   struct pl_result *r)
+{
+	double left, reserve;
+
+	memset(d, 0, sizeof(*d));
+	d->cfg = cfg;
+	d->c = c;
+	d->r = r;
+	d->wfd = -1;
+	d->lockfd = -1;
+	d->e.files_restored = d->e.bytes_restored = d->e.files_verified = d->e.files_failed = NAN;
+	d->e.duration = NAN;
+	d->repo.tool = cfg->source == SRC_BORG ? PL_BK_BORG :
+		       cfg->source == SRC_RESTIC ? PL_BK_RESTIC : PL_BK_NONE;
+	d->repo.repo = cfg->repo;
+	d->repo.repository = cfg->repository;
+	/* tar gets no secret in its environment. */
+	d->repo.password = cfg->source == SRC_TAR ? NULL : cfg->password;
+	d->repo.cache_dir = cfg->cache_dir;
+	pl_strlcpy(d->e.source, cfg->source == SRC_RESTIC ? "restic" :
+		   cfg->source == SRC_BORG ? "borg" : "tar", sizeof(d->e.source));
+	drill_who(cfg, d->e.who, sizeof(d->e.who));
+	/* Cleaning up and recording need a moment after the tools are stopped. */
+	left = pl_deadline_left(NULL);
+	reserve = c->timeout * 0.2;
+	reserve = reserve < 0.5 ? 0.5 : reserve > 3 ? 3 : reserve;
+	d->tools = pl_deadline_in(left - reserve);
+}
+
+/* restic keeps its cache, borg its cache, keys and security data below HOME: a job
+ * started without one (some cron setups) must say so, not half-work. */
+static int
+drill_home(struct drill *d)
+{
+	const struct dr_config *cfg = d->cfg;
+
+	if (cfg->source != SRC_TAR && cfg->cache_dir == NULL &&
+	    !(cfg->source == SRC_RESTIC && cfg->no_cache) &&
+	    (getenv("HOME") == NULL || getenv("HOME")[0] != '/')) {
+		drill_fail(d, PL_UNKNOWN, "no HOME in the environment and no --cache-dir: %s keeps %s below HOME; set HOME or give --cache-dir DIR%s",
+			   d->e.source, cfg->source == SRC_RESTIC ? "its cache" :
+			   "its cache, keys and security data",
+			   cfg->source == SRC_RESTIC ? " (or pass --no-cache)" : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* Opens the work directory and takes its lock: one drill at a time in it. */
+static int
+drill_workdir(struct drill *d)
+{
+	char err[600], dir[4096];
+
+	if (d->cfg->work_dir != NULL)
+		pl_strlcpy(dir, d->cfg->work_dir, sizeof(dir));
+	else
+		pl_snprintf(dir, sizeof(dir), "/var/tmp/plumbline-drill-%u", (unsigned)geteuid());
+	d->wfd = pl_store_dir_open(dir, d->work, sizeof(d->work), err, sizeof(err));
+	if (d->wfd < 0) {
+		drill_fail(d, PL_UNKNOWN, "--work-dir: %s", err);
+		return -1;
+	}
+	pl_strlcpy(d->work, dir, sizeof(d->work));
+	d->lockfd = openat(d->wfd, "drill.lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (d->lockfd < 0 || flock(d->lockfd, LOCK_EX | LOCK_NB) != 0) {
+		drill_fail(d, PL_UNKNOWN, "another drill is running in %s (drill.lock held)%s",
+			   d->work, d->lockfd < 0 ? ": cannot open drill.lock" : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads --manifest into man, when given; *have_man says whether it was. */
+static int
+drill_manifest(struct drill *d, struct pl_drill_manifest *man, bool *have_man)
+{
+	struct pl_buf b = PL_BUF_INIT;
+	const struct pl_file_rules rules = { PL_FILE_TRUSTED, (size_t)256 << 20, "the manifest" };
+	char err[600];
+
+	if (d->cfg->manifest == NULL)
+		return 0;
+	pl_buf_init(&b, rules.cap);
+	if (pl_read_trusted(AT_FDCWD, d->cfg->manifest, &rules, &b, NULL, err,
+			    sizeof(err)) != 0 ||
+	    pl_drill_manifest_parse(pl_buf_str(&b), b.len, man, err, sizeof(err)) != 0) {
+		pl_buf_free(&b);
+		drill_fail(d, PL_UNKNOWN, "--manifest: %s", err);
+		return -1;
+	}
+	pl_buf_free(&b);
+	*have_man = true;
+	return 0;
+}
+
+/* Appends the drill to the journal, says how it went and frees it. Returns the state
+ * the drill itself ends in (OK, or the failure's). */
+static enum pl_state
+drill_record(struct drill *d, struct pl_drill_manifest *man)
+{
+	const struct dr_config *cfg = d->cfg;
+	char err[600];
+	struct pl_time now;
+
+	drill_cleanup(d);
+	if (pl_clock_now(&now, err, sizeof(err)) != 0)
+		pl_die(PL_UNKNOWN, "%s", err);
+	d->e.time = now;
+	d->e.ok = !d->failed;
+	pl_timeout_waiting("appending to the journal");
+	if (journal_append(cfg->journal, &d->e, err, sizeof(err)) != 0)
+		pl_die(PL_UNKNOWN, "drill %s, but not recorded: %s", d->failed ? "failed" : "succeeded",
+		       err);
+	/* A drill that could not run (its setup: password, tool, HOME, work directory) or
+	 * ran out of time ends in that state, with its reason as the one line. */
+	if (d->failed && d->fail_state != PL_CRITICAL)
+		pl_die(d->fail_state, "drill failed: %s (recorded in %s)", d->e.message, cfg->journal);
+	if (d->failed)
+		pl_result_finding(d->r, d->fail_state, "drill failed: %s", d->e.message);
+	else
+		pl_result_line(d->r, "drill of %s: %.0f files restored and verified in %.1fs",
+			       d->e.backup, d->e.files_verified, d->e.duration);
+	pl_drill_files_free(&d->files);
+	pl_drill_manifest_free(man);
+	free(d->pick);
+	if (d->lockfd >= 0)
+		close(d->lockfd);
+	if (d->wfd >= 0)
+		close(d->wfd);
+	return d->failed ? d->fail_state : PL_OK;
+}
+
 /* Performs the drill and appends it to the journal. Returns the state the drill itself
  * ends in (OK, or the failure's). */
 static enum pl_state
@@ -1011,82 +1194,15 @@ drill(const struct dr_config *cfg, const struct pl_common *c, struct pl_result *
 	struct drill d;
 	struct pl_drill_manifest man;
 	bool have_man = false;
-	char err[600], dir[4096];
-	struct pl_time now;
-	double left, reserve;
-	int lockfd = -1;
 
-	memset(&d, 0, sizeof(d));
 	memset(&man, 0, sizeof(man));
-	d.cfg = cfg;
-	d.c = c;
-	d.r = r;
-	d.wfd = -1;
-	d.e.files_restored = d.e.bytes_restored = d.e.files_verified = d.e.files_failed = NAN;
-	d.e.duration = NAN;
-	d.repo.tool = cfg->source == SRC_BORG ? PL_BK_BORG :
-		      cfg->source == SRC_RESTIC ? PL_BK_RESTIC : PL_BK_NONE;
-	d.repo.repo = cfg->repo;
-	d.repo.repository = cfg->repository;
-	/* tar gets no secret in its environment. */
-	d.repo.password = cfg->source == SRC_TAR ? NULL : cfg->password;
-	d.repo.cache_dir = cfg->cache_dir;
-	pl_strlcpy(d.e.source, cfg->source == SRC_RESTIC ? "restic" :
-		   cfg->source == SRC_BORG ? "borg" : "tar", sizeof(d.e.source));
-	drill_who(cfg, d.e.who, sizeof(d.e.who));
-	/* Cleaning up and recording need a moment after the tools are stopped. */
-	left = pl_deadline_left(NULL);
-	reserve = c->timeout * 0.2;
-	reserve = reserve < 0.5 ? 0.5 : reserve > 3 ? 3 : reserve;
-	d.tools = pl_deadline_in(left - reserve);
-
-	/* restic keeps its cache, borg its cache, keys and security data below HOME: a
-	 * job started without one (some cron setups) must say so, not half-work. */
-	if (cfg->source != SRC_TAR && cfg->cache_dir == NULL &&
-	    !(cfg->source == SRC_RESTIC && cfg->no_cache) &&
-	    (getenv("HOME") == NULL || getenv("HOME")[0] != '/')) {
-		drill_fail(&d, PL_UNKNOWN, "no HOME in the environment and no --cache-dir: %s keeps %s below HOME; set HOME or give --cache-dir DIR%s",
-			   d.e.source, cfg->source == SRC_RESTIC ? "its cache" :
-			   "its cache, keys and security data",
-			   cfg->source == SRC_RESTIC ? " (or pass --no-cache)" : "");
-		goto record;
-	}
-	if (cfg->work_dir != NULL)
-		pl_strlcpy(dir, cfg->work_dir, sizeof(dir));
-	else
-		pl_snprintf(dir, sizeof(dir), "/var/tmp/plumbline-drill-%u", (unsigned)geteuid());
-	d.wfd = pl_store_dir_open(dir, d.work, sizeof(d.work), err, sizeof(err));
-	if (d.wfd < 0) {
-		drill_fail(&d, PL_UNKNOWN, "--work-dir: %s", err);
-		goto record;
-	}
-	pl_strlcpy(d.work, dir, sizeof(d.work));
-	lockfd = openat(d.wfd, "drill.lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
-		drill_fail(&d, PL_UNKNOWN, "another drill is running in %s (drill.lock held)%s",
-			   d.work, lockfd < 0 ? ": cannot open drill.lock" : "");
-		goto record;
-	}
+	drill_init(&d, cfg, c, r);
+	if (drill_home(&d) != 0 || drill_workdir(&d) != 0)
+		return drill_record(&d, &man);
 	drill_leftovers(&d);
-	if (cfg->manifest != NULL) {
-		struct pl_buf b = PL_BUF_INIT;
-		const struct pl_file_rules rules = { PL_FILE_TRUSTED, (size_t)256 << 20,
-						     "the manifest" };
-
-		pl_buf_init(&b, rules.cap);
-		if (pl_read_trusted(AT_FDCWD, cfg->manifest, &rules, &b, NULL, err,
-				    sizeof(err)) != 0 ||
-		    pl_drill_manifest_parse(pl_buf_str(&b), b.len, &man, err, sizeof(err)) != 0) {
-			pl_buf_free(&b);
-			drill_fail(&d, PL_UNKNOWN, "--manifest: %s", err);
-			goto record;
-		}
-		pl_buf_free(&b);
-		have_man = true;
-	}
-	if (drill_find(&d) != 0 || drill_sample(&d) != 0 || drill_space(&d) != 0 ||
-	    drill_mkdtemp(&d) != 0)
-		goto record;
+	if (drill_manifest(&d, &man, &have_man) != 0 || drill_find(&d) != 0 ||
+	    drill_sample(&d) != 0 || drill_space(&d) != 0 || drill_mkdtemp(&d) != 0)
+		return drill_record(&d, &man);
 	pl_result_line(r, "restoring %zu file%s (%.0f bytes) of %s into %s", d.npick,
 		       d.npick == 1 ? "" : "s", d.sample_bytes, d.e.backup, d.tmp);
 	if (drill_restore(&d) == 0)
@@ -1094,33 +1210,7 @@ drill(const struct dr_config *cfg, const struct pl_common *c, struct pl_result *
 	drill_cleanup(&d);
 	if (!d.failed && cfg->subsets > 0 && cfg->source == SRC_RESTIC)
 		drill_check(&d);
-record:
-	drill_cleanup(&d);
-	if (pl_clock_now(&now, err, sizeof(err)) != 0)
-		pl_die(PL_UNKNOWN, "%s", err);
-	d.e.time = now;
-	d.e.ok = !d.failed;
-	pl_timeout_waiting("appending to the journal");
-	if (journal_append(cfg->journal, &d.e, err, sizeof(err)) != 0)
-		pl_die(PL_UNKNOWN, "drill %s, but not recorded: %s", d.failed ? "failed" : "succeeded",
-		       err);
-	/* A drill that could not run (its setup: password, tool, HOME, work directory) or
-	 * ran out of time ends in that state, with its reason as the one line. */
-	if (d.failed && d.fail_state != PL_CRITICAL)
-		pl_die(d.fail_state, "drill failed: %s (recorded in %s)", d.e.message, cfg->journal);
-	if (d.failed)
-		pl_result_finding(r, d.fail_state, "drill failed: %s", d.e.message);
-	else
-		pl_result_line(r, "drill of %s: %.0f files restored and verified in %.1fs",
-			       d.e.backup, d.e.files_verified, d.e.duration);
-	pl_drill_files_free(&d.files);
-	pl_drill_manifest_free(&man);
-	free(d.pick);
-	if (lockfd >= 0)
-		close(lockfd);
-	if (d.wfd >= 0)
-		close(d.wfd);
-	return d.failed ? d.fail_state : PL_OK;
+	return drill_record(&d, &man);
 }
 
 static void
