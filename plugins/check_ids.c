@@ -324,40 +324,67 @@ auth_event(struct ids_src *s, const struct pl_auth_event *e)
 	}
 }
 
+/* One line of Suricata's eve.json: an alert, a stats event, or neither. */
+static void
+eve_line(struct ids_src *s, const char *line, size_t len)
+{
+	struct pl_ids_alert a;
+	struct pl_eve_stats st;
+	char err[128];
+
+	if (pl_eve_prefilter(line, len) == PL_EVE_OTHER)
+		return;
+	switch (pl_eve_parse(line, len, &a, &st, err, sizeof(err))) {
+	case PL_EVE_MALFORMED:
+		bad_line(s, err);
+		break;
+	case PL_EVE_ALERT:
+		count_alert(s, &a);
+		break;
+	case PL_EVE_STATS:
+		s->stats_seen = true;
+		s->stats = st;
+		break;
+	case PL_EVE_OTHER:
+		break;
+	}
+}
+
+/* One line of fail2ban's log: a ban, an unban, or neither. */
+static void
+f2b_line(struct ids_src *s, const char *line, size_t len)
+{
+	struct pl_f2b_event fe;
+
+	switch (pl_f2b_log_line(line, len, &fe)) {
+	case PL_F2B_BAN:
+		s->bans++;
+		pl_tally_add(&s->jails, fe.jail, strlen(fe.jail), 1);
+		pl_tally_add(&s->addrs, fe.addr, strlen(fe.addr), 1);
+		break;
+	case PL_F2B_UNBAN:
+		s->unbans++;
+		break;
+	case PL_F2B_NONE:
+		break;
+	}
+}
+
 /* One complete line, without its newline. */
 static void
 one_line(struct ids_src *s, const char *line, size_t len)
 {
 	struct pl_ids_alert a;
 	struct pl_auth_event ae;
-	struct pl_f2b_event fe;
 	char err[128];
 
 	s->lineno++;
 	if (len == 0 || (len == 1 && line[0] == '\r'))
 		return;
 	switch (s->kind) {
-	case K_EVE: {
-		struct pl_eve_stats st;
-
-		if (pl_eve_prefilter(line, len) == PL_EVE_OTHER)
-			return;
-		switch (pl_eve_parse(line, len, &a, &st, err, sizeof(err))) {
-		case PL_EVE_MALFORMED:
-			bad_line(s, err);
-			break;
-		case PL_EVE_ALERT:
-			count_alert(s, &a);
-			break;
-		case PL_EVE_STATS:
-			s->stats_seen = true;
-			s->stats = st;
-			break;
-		case PL_EVE_OTHER:
-			break;
-		}
+	case K_EVE:
+		eve_line(s, line, len);
 		return;
-	}
 	case K_SNORT_FAST:
 		if (pl_snort_fast_parse(line, len, &a) == 0)
 			count_alert(s, &a);
@@ -381,18 +408,7 @@ one_line(struct ids_src *s, const char *line, size_t len)
 			auth_event(s, &ae);
 		return;
 	case K_F2B_LOG:
-		switch (pl_f2b_log_line(line, len, &fe)) {
-		case PL_F2B_BAN:
-			s->bans++;
-			pl_tally_add(&s->jails, fe.jail, strlen(fe.jail), 1);
-			pl_tally_add(&s->addrs, fe.addr, strlen(fe.addr), 1);
-			break;
-		case PL_F2B_UNBAN:
-			s->unbans++;
-			break;
-		case PL_F2B_NONE:
-			break;
-		}
+		f2b_line(s, line, len);
 		return;
 	case K_JOURNAL:
 	case K_NKINDS:
@@ -501,13 +517,78 @@ top_lines(struct pl_item *it, const struct pl_tally *t, size_t k, const char *wh
 	pl_buf_free(&b);
 }
 
+/* Keeps this run's stats event (its time and capture counters) in the store, into kept
+ * and *nk too, and returns the kernel's drop share since the last run's event (NAN
+ * without capture counters). */
+static double
+eve_stats_keep(struct pl_store *st, struct pl_item *it, const char *path,
+	       const struct ids_src *s, const struct pl_time *now, uint64_t kept[4], int *nk)
+{
+	double share = NAN;
+	struct pl_time t = s->stats.has_time ? s->stats.time : *now;
+	uint64_t v[4] = { (uint64_t)(t.sec > 0 ? t.sec : 0), 0, 0, 0 };
+
+	if (s->stats.has_capture) {
+		uint64_t p = s->stats.kernel_packets, d = s->stats.kernel_drops;
+
+		/* Since the last run's event; counters that went back mean Suricata
+		 * restarted: its own counts since then. */
+		if (*nk == 4 && kept[3] == 1 && p >= kept[1] && d >= kept[2]) {
+			share = p > kept[1] ? 100.0 * (double)(d - kept[2]) /
+					      (double)(p - kept[1]) : 0;
+		} else {
+			share = p > 0 ? 100.0 * (double)d / (double)p : 0;
+		}
+		if (share > 100)
+			share = 100;
+		v[1] = p;
+		v[2] = d;
+		v[3] = 1;
+	}
+	pl_store_put_vec(st, PL_STORE_KEEP, "stats", path, v, 4);
+	*nk = 4;
+	kept[0] = v[0];
+	if (s->stats.uptime >= 0)
+		pl_item_fact(it, "suricata_uptime", "%.0fs", s->stats.uptime);
+	return share;
+}
+
+/* No stats event yet: since when the check has watched is what it can say. */
+static void
+eve_stats_waiting(const struct ids_config *cfg, struct pl_store *st, struct pl_item *it,
+		  struct pl_metric *age, const char *path, const struct pl_time *now)
+{
+	uint64_t watch[1];
+	struct pl_time t;
+	double waited;
+	char when[PL_RFC3339_SIZE];
+
+	if (pl_store_get_vec(st, 0, "watch", path, watch, 1) != 1) {
+		watch[0] = (uint64_t)now->sec;
+		pl_store_put_vec(st, PL_STORE_KEEP, "watch", path, watch, 1);
+	}
+	t.sec = (int64_t)watch[0];
+	t.nsec = 0;
+	waited = (double)(now->sec - (int64_t)watch[0]);
+	pl_rfc3339_format(&t, 0, when, sizeof(when));
+	pl_metric_missing(age, PL_MISSING_RUN, "no stats event seen yet", NULL);
+	if (waited > cfg->stats_max_age)
+		pl_item_finding(it, PL_CRITICAL, "no stats event since the check started "
+				"watching at %s (--stats-max-age %.0fs): is Suricata running, "
+				"with the stats type in its eve-log outputs?", when,
+				cfg->stats_max_age);
+	else
+		pl_item_line(it, "waiting for the first stats event (watching since %s)",
+			     when);
+}
+
 /* Suricata's stats: alive (the age of the last stats event, kept across runs) and the
  * kernel's drop share since the last run's stats event. */
 static void
 eve_stats(const struct ids_config *cfg, struct pl_store *st, struct pl_item *it,
 	  const char *path, const struct ids_src *s, const struct pl_time *now)
 {
-	uint64_t kept[4], watch[1];
+	uint64_t kept[4];
 	int nk = pl_store_get_vec(st, 0, "stats", path, kept, 4);
 	struct pl_metric *age, *drop;
 	char crit[64], when[PL_RFC3339_SIZE];
@@ -516,33 +597,8 @@ eve_stats(const struct ids_config *cfg, struct pl_store *st, struct pl_item *it,
 	if (cfg->stats_max_age <= 0)
 		return;
 	pl_snprintf(crit, sizeof(crit), "~:%.0f", cfg->stats_max_age);
-	if (s->stats_seen) {
-		struct pl_time t = s->stats.has_time ? s->stats.time : *now;
-		uint64_t v[4] = { (uint64_t)(t.sec > 0 ? t.sec : 0), 0, 0, 0 };
-
-		if (s->stats.has_capture) {
-			uint64_t p = s->stats.kernel_packets, d = s->stats.kernel_drops;
-
-			/* Since the last run's event; counters that went back mean Suricata
-			 * restarted: its own counts since then. */
-			if (nk == 4 && kept[3] == 1 && p >= kept[1] && d >= kept[2]) {
-				share = p > kept[1] ? 100.0 * (double)(d - kept[2]) /
-						      (double)(p - kept[1]) : 0;
-			} else {
-				share = p > 0 ? 100.0 * (double)d / (double)p : 0;
-			}
-			if (share > 100)
-				share = 100;
-			v[1] = p;
-			v[2] = d;
-			v[3] = 1;
-		}
-		pl_store_put_vec(st, PL_STORE_KEEP, "stats", path, v, 4);
-		nk = 4;
-		kept[0] = v[0];
-		if (s->stats.uptime >= 0)
-			pl_item_fact(it, "suricata_uptime", "%.0fs", s->stats.uptime);
-	}
+	if (s->stats_seen)
+		share = eve_stats_keep(st, it, path, s, now, kept, &nk);
 	age = metric(it, "stats_age", NAN, PL_U_SECONDS, NULL, crit);
 	drop = metric(it, "kernel_drop", share, PL_U_PERCENT, "~:1", "~:5");
 	drop->has_max = true;
@@ -560,26 +616,7 @@ eve_stats(const struct ids_config *cfg, struct pl_store *st, struct pl_item *it,
 		pl_item_fact(it, "last_stats", "%s", when);
 		return;
 	}
-	/* No stats event yet: since when the check has watched is what it can say. */
-	if (pl_store_get_vec(st, 0, "watch", path, watch, 1) != 1) {
-		watch[0] = (uint64_t)now->sec;
-		pl_store_put_vec(st, PL_STORE_KEEP, "watch", path, watch, 1);
-	}
-	{
-		struct pl_time t = { (int64_t)watch[0], 0 };
-		double waited = (double)(now->sec - (int64_t)watch[0]);
-
-		pl_rfc3339_format(&t, 0, when, sizeof(when));
-		pl_metric_missing(age, PL_MISSING_RUN, "no stats event seen yet", NULL);
-		if (waited > cfg->stats_max_age)
-			pl_item_finding(it, PL_CRITICAL, "no stats event since the check started "
-					"watching at %s (--stats-max-age %.0fs): is Suricata running, "
-					"with the stats type in its eve-log outputs?", when,
-					cfg->stats_max_age);
-		else
-			pl_item_line(it, "waiting for the first stats event (watching since %s)",
-				     when);
-	}
+	eve_stats_waiting(cfg, st, it, age, path, now);
 }
 
 static void
@@ -779,43 +816,69 @@ ids_journal(const struct ids_config *cfg, struct pl_store *st, struct pl_result 
 }
 #endif
 
-/* fail2ban's server: the addresses each jail bans now. */
-static void
-ids_f2b_server(const struct ids_config *cfg, struct pl_result *r)
+/* fail2ban's socket, unless reached through sudo: there, and ours to use. */
+static int
+f2b_socket_usable(const struct ids_config *cfg, struct pl_item *it, const char *esc)
 {
-	const char *sock = cfg->f2b_socket, *client = cfg->f2b_client;
-	struct pl_item *it = pl_result_item(r, "server", "fail2ban");
+	struct stat sb;
+
+	if (cfg->f2b_sudo)
+		return 0;
+	if (stat(cfg->f2b_socket, &sb) != 0 && errno == ENOENT) {
+		pl_item_finding(it, PL_UNKNOWN, "no socket at %s: is fail2ban-server "
+				"running (and is that its socket)?", esc);
+		return -1;
+	}
+	if (access(cfg->f2b_socket, R_OK | W_OK) != 0) {
+		pl_item_finding(it, PL_UNKNOWN, "cannot use fail2ban's socket %s (%s): it "
+				"is root's (mode 0700). Add to sudoers (contrib/sudoers.d/"
+				"plumbline): 'nagios ALL=(root) NOPASSWD: %s -s %s banned' and "
+				"give --fail2ban-sudo; or read its log with --fail2ban-log",
+				esc, strerror(errno), cfg->f2b_client, esc);
+		return -1;
+	}
+	return 0;
+}
+
+/* fail2ban-client's failure as the item's finding; with sudo, the sudoers line it needs. */
+static void
+f2b_client_failed(const struct ids_config *cfg, struct pl_item *it, const char *esc,
+		  const struct pl_run_result *rr)
+{
+	char first[300] = "", line[512];
+
+	pl_run_first_line(rr->err.len ? pl_buf_str(&rr->err) : pl_buf_str(&rr->out),
+			  rr->err.len ? rr->err.len : rr->out.len, first, sizeof(first));
+	pl_run_describe(rr, line, sizeof(line));
+	if (cfg->f2b_sudo && strstr(first, "sudo") != NULL)
+		pl_item_finding(it, PL_UNKNOWN, "%s: %s (the sudoers line "
+				"'nagios ALL=(root) NOPASSWD: %s -s %s banned' of "
+				"contrib/sudoers.d/plumbline is missing or differs)", line, first,
+				cfg->f2b_client, esc);
+	else
+		pl_item_finding(it, PL_UNKNOWN, "%s: %s", line, first[0] ? first :
+				"no message");
+}
+
+/* Runs fail2ban-client banned (through sudo -n with --fail2ban-sudo) and parses its
+ * reply into b. Returns 0, or -1 with why as the item's finding. */
+static int
+f2b_banned(const struct ids_config *cfg, struct pl_item *it, const char *esc,
+	   struct pl_f2b_banned *b)
+{
 	const char *argv[8];
 	struct pl_run_spec sp;
 	struct pl_run_result rr;
-	struct pl_f2b_banned b;
-	struct stat sb;
-	size_t n = 0, total = 0, shown = 0, withbans = 0;
-	char err[512], esc[1024], line[512];
+	size_t n = 0;
+	char err[512], msg[1024];
 
-	pl_name_str(esc, sizeof(esc), sock);
-	if (!cfg->f2b_sudo) {
-		if (stat(sock, &sb) != 0 && errno == ENOENT) {
-			pl_item_finding(it, PL_UNKNOWN, "no socket at %s: is fail2ban-server "
-					"running (and is that its socket)?", esc);
-			return;
-		}
-		if (access(sock, R_OK | W_OK) != 0) {
-			pl_item_finding(it, PL_UNKNOWN, "cannot use fail2ban's socket %s (%s): it "
-					"is root's (mode 0700). Add to sudoers (contrib/sudoers.d/"
-					"plumbline): 'nagios ALL=(root) NOPASSWD: %s -s %s banned' and "
-					"give --fail2ban-sudo; or read its log with --fail2ban-log",
-					esc, strerror(errno), client, esc);
-			return;
-		}
-	}
 	if (cfg->f2b_sudo) {
 		argv[n++] = SUDO;
 		argv[n++] = "-n";
 	}
-	argv[n++] = client;
+	argv[n++] = cfg->f2b_client;
 	argv[n++] = "-s";
-	argv[n++] = sock;
+	argv[n++] = cfg->f2b_socket;
 	argv[n++] = "banned";
 	argv[n] = NULL;
 	memset(&sp, 0, sizeof(sp));
@@ -824,43 +887,35 @@ ids_f2b_server(const struct ids_config *cfg, struct pl_result *r)
 	sp.err_cap = 4096;
 	pl_timeout_waiting("waiting for fail2ban-client banned");
 	if (pl_run(&sp, &rr, err, sizeof(err)) != 0) {
-		pl_name_str(esc, sizeof(esc), err);
-		pl_item_finding(it, PL_UNKNOWN, "%s", esc);
+		pl_name_str(msg, sizeof(msg), err);
+		pl_item_finding(it, PL_UNKNOWN, "%s", msg);
 		pl_run_result_free(&rr);
-		return;
+		return -1;
 	}
 	if (rr.timed_out || !rr.exited || rr.status != 0) {
-		char first[300] = "";
-
-		pl_run_first_line(rr.err.len ? pl_buf_str(&rr.err) : pl_buf_str(&rr.out),
-				  rr.err.len ? rr.err.len : rr.out.len, first, sizeof(first));
-		pl_run_describe(&rr, line, sizeof(line));
-		if (cfg->f2b_sudo && strstr(first, "sudo") != NULL)
-			pl_item_finding(it, PL_UNKNOWN, "%s: %s (the sudoers line "
-					"'nagios ALL=(root) NOPASSWD: %s -s %s banned' of "
-					"contrib/sudoers.d/plumbline is missing or differs)", line, first,
-					client, esc);
-		else
-			pl_item_finding(it, PL_UNKNOWN, "%s: %s", line, first[0] ? first :
-					"no message");
+		f2b_client_failed(cfg, it, esc, &rr);
 		pl_run_result_free(&rr);
-		return;
+		return -1;
 	}
-	if (pl_f2b_banned_parse(pl_buf_str(&rr.out), rr.out.len, &b, err, sizeof(err)) != 0) {
+	if (pl_f2b_banned_parse(pl_buf_str(&rr.out), rr.out.len, b, err, sizeof(err)) != 0) {
 		pl_item_finding(it, PL_UNKNOWN, "fail2ban-client's reply: %s", err);
 		pl_run_result_free(&rr);
-		return;
+		return -1;
 	}
 	pl_run_result_free(&rr);
-	for (size_t i = 0; i < b.n; i++) {
-		total += b.v[i].banned;
-		withbans += b.v[i].banned > 0;
-	}
-	total += b.more_banned;
-	/* Jails with bans first (most first), then the rest, as items up to JAIL_ITEMS. */
+	return 0;
+}
+
+/* Jails with bans first (most first), then the rest, as items up to JAIL_ITEMS.
+ * Returns how many were made. */
+static size_t
+f2b_jails(struct pl_item *it, const struct pl_f2b_banned *b)
+{
+	size_t shown = 0;
+
 	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < b.n && shown < JAIL_ITEMS; i++) {
-			const struct pl_f2b_jail *j = &b.v[i];
+		for (size_t i = 0; i < b->n && shown < JAIL_ITEMS; i++) {
+			const struct pl_f2b_jail *j = &b->v[i];
 			struct pl_item *ji;
 			struct pl_buf a = PL_BUF_INIT;
 
@@ -883,6 +938,27 @@ ids_f2b_server(const struct ids_config *cfg, struct pl_result *r)
 			pl_buf_free(&a);
 		}
 	}
+	return shown;
+}
+
+/* fail2ban's server: the addresses each jail bans now. */
+static void
+ids_f2b_server(const struct ids_config *cfg, struct pl_result *r)
+{
+	struct pl_item *it = pl_result_item(r, "server", "fail2ban");
+	struct pl_f2b_banned b;
+	size_t total = 0, shown, withbans = 0;
+	char esc[1024];
+
+	pl_name_str(esc, sizeof(esc), cfg->f2b_socket);
+	if (f2b_socket_usable(cfg, it, esc) != 0 || f2b_banned(cfg, it, esc, &b) != 0)
+		return;
+	for (size_t i = 0; i < b.n; i++) {
+		total += b.v[i].banned;
+		withbans += b.v[i].banned > 0;
+	}
+	total += b.more_banned;
+	shown = f2b_jails(it, &b);
 	metric(it, "jails", (double)(b.n + b.more), PL_U_NONE, NULL, NULL);
 	metric(it, "banned", (double)total, PL_U_NONE, NULL, NULL);
 	if (b.n + b.more > shown)
@@ -913,86 +989,94 @@ find(const struct pl_item *it, const char *name)
 	return pl_item_find_metric(it, name);
 }
 
+/* The alerts of an alert source and their severities: "eve: 3 alerts (1 high, 2 low)". */
+static void
+summary_alerts(struct pl_result *r, const struct pl_item *it, const char *name, size_t *shown)
+{
+	static const char *const sev[] = { "high", "medium", "low" };
+	const struct pl_metric *al = find(it, "alerts"), *m;
+	bool any = false;
+
+	if (al == NULL || al->value == 0)
+		return;
+	pl_result_summary_add(r, "%s%s: ", (*shown)++ ? ", " : "", name);
+	pl_result_summary_metric(r, al, "%.0f alert%s", al->value, al->value == 1 ? "" : "s");
+	for (size_t k = 0; k < 3; k++) {
+		m = find(it, sev[k]);
+		if (m == NULL || m->value == 0)
+			continue;
+		pl_result_summary_add(r, any ? ", " : " (");
+		pl_result_summary_metric(r, m, "%.0f %s", m->value, sev[k]);
+		any = true;
+	}
+	if (any)
+		pl_result_summary_add(r, ")");
+}
+
+/* What one source found, for the summary; *shown counts the sources said. */
+static void
+summary_item(struct pl_result *r, const struct ids_item *item, size_t *shown)
+{
+	const struct pl_item *it = item->it;
+	const struct pl_metric *m, *src;
+	char name[128];
+
+	pl_name_str(name, sizeof(name), it->name);
+	switch (item->kind) {
+	case K_EVE:
+	case K_SNORT_FAST:
+	case K_SNORT_JSON:
+	case K_WAZUH:
+		summary_alerts(r, it, name, shown);
+		break;
+	case K_AUTH:
+	case K_JOURNAL:
+		m = find(it, "failed");
+		src = find(it, "sources");
+		if (m == NULL || m->value == 0)
+			break;
+		pl_result_summary_add(r, "%s%s: ", (*shown)++ ? ", " : "", name);
+		pl_result_summary_metric(r, m, "%.0f failed login%s", m->value,
+					 m->value == 1 ? "" : "s");
+		pl_result_summary_metric(r, src, " from %.0f address%s", src->value,
+					 src->value == 1 ? "" : "es");
+		break;
+	case K_F2B_LOG:
+		m = find(it, "bans");
+		if (m == NULL || m->value == 0)
+			break;
+		pl_result_summary_add(r, "%s%s: ", (*shown)++ ? ", " : "", name);
+		pl_result_summary_metric(r, m, "%.0f new ban%s", m->value,
+					 m->value == 1 ? "" : "s");
+		break;
+	case K_NKINDS:
+		break;
+	}
+}
+
 /* The status line's summary: what each source found, each figure once. */
 static void
 ids_summary(struct pl_result *r, const struct ids_item *items, size_t n)
 {
+	const struct pl_item *f2b = pl_result_find_item(r, NULL, "server", "fail2ban");
+	const struct pl_metric *b = f2b != NULL ? find(f2b, "banned") : NULL;
+	const struct pl_metric *j = f2b != NULL ? find(f2b, "jails") : NULL;
+	const struct pl_metric *m;
 	size_t shown = 0;
 	double lines = 0;
 
 	pl_result_summary(r, "%s", "");
 	for (size_t i = 0; i < n; i++) {
-		const struct pl_item *it = items[i].it;
-		const struct pl_metric *m;
-		char name[128];
-		bool any = false;
-
-		if (it == NULL)
+		if (items[i].it == NULL)
 			continue;
-		if ((m = find(it, "lines")) != NULL)
+		if ((m = find(items[i].it, "lines")) != NULL)
 			lines += m->value;
-		pl_name_str(name, sizeof(name), it->name);
-		switch (items[i].kind) {
-		case K_EVE:
-		case K_SNORT_FAST:
-		case K_SNORT_JSON:
-		case K_WAZUH: {
-			static const char *const sev[] = { "high", "medium", "low" };
-			const struct pl_metric *al = find(it, "alerts");
-
-			if (al == NULL || al->value == 0)
-				break;
-			pl_result_summary_add(r, "%s%s: ", shown++ ? ", " : "", name);
-			pl_result_summary_metric(r, al, "%.0f alert%s", al->value,
-						 al->value == 1 ? "" : "s");
-			for (size_t k = 0; k < 3; k++) {
-				m = find(it, sev[k]);
-				if (m == NULL || m->value == 0)
-					continue;
-				pl_result_summary_add(r, any ? ", " : " (");
-				pl_result_summary_metric(r, m, "%.0f %s", m->value, sev[k]);
-				any = true;
-			}
-			if (any)
-				pl_result_summary_add(r, ")");
-			break;
-		}
-		case K_AUTH:
-		case K_JOURNAL: {
-			const struct pl_metric *f = find(it, "failed"), *src = find(it, "sources");
-
-			if (f == NULL || f->value == 0)
-				break;
-			pl_result_summary_add(r, "%s%s: ", shown++ ? ", " : "", name);
-			pl_result_summary_metric(r, f, "%.0f failed login%s", f->value,
-						 f->value == 1 ? "" : "s");
-			pl_result_summary_metric(r, src, " from %.0f address%s", src->value,
-						 src->value == 1 ? "" : "es");
-			break;
-		}
-		case K_F2B_LOG:
-			m = find(it, "bans");
-			if (m == NULL || m->value == 0)
-				break;
-			pl_result_summary_add(r, "%s%s: ", shown++ ? ", " : "", name);
-			pl_result_summary_metric(r, m, "%.0f new ban%s", m->value,
-						 m->value == 1 ? "" : "s");
-			break;
-		case K_NKINDS:
-			break;
-		}
+		summary_item(r, &items[i], &shown);
 	}
-	{
-		const struct pl_item *f2b = pl_result_find_item(r, NULL, "server", "fail2ban");
-		const struct pl_metric *b = f2b != NULL ? find(f2b, "banned") : NULL;
-		const struct pl_metric *j = f2b != NULL ? find(f2b, "jails") : NULL;
-
-		if (b != NULL && j != NULL) {
-			pl_result_summary_add(r, "%sfail2ban: ", shown++ ? ", " : "");
-			pl_result_summary_metric(r, b, "%.0f banned", b->value);
-			pl_result_summary_metric(r, j, " in %.0f jail%s", j->value,
-						 j->value == 1 ? "" : "s");
-		}
+	if (b != NULL && j != NULL) {
+		pl_result_summary_add(r, "%sfail2ban: ", shown++ ? ", " : "");
+		pl_result_summary_metric(r, b, "%.0f banned", b->value);
+		pl_result_summary_metric(r, j, " in %.0f jail%s", j->value, j->value == 1 ? "" : "s");
 	}
 	if (n == 0)
 		return;
@@ -1001,6 +1085,67 @@ ids_summary(struct pl_result *r, const struct ids_item *items, size_t n)
 	pl_result_summary_add(r, " in %.0f new line%s", lines, lines == 1 ? "" : "s");
 	if (n > 1)
 		pl_result_summary_add(r, " of %zu sources", n);
+}
+
+/* The defaults, the options, and what they need of each other. */
+static void
+ids_parse(int argc, char **argv, struct ids_config *cfg, struct pl_common *c)
+{
+	size_t nfiles = 0;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->max_bytes = 256.0 * 1024 * 1024;
+	cfg->max_read_lines = 5000000;
+	cfg->max_line = 64 * 1024;
+	cfg->missing_state = PL_UNKNOWN;
+	cfg->lost_state = PL_WARNING;
+	cfg->capped_state = PL_OK;
+	cfg->stats_max_age = 300;
+	cfg->wazuh_high = 12;
+	cfg->wazuh_medium = 7;
+	cfg->top = 5;
+	cfg->f2b_client = F2B_CLIENT;
+	pl_plugin_parse(&ids_plugin, argc, argv, cfg, c);
+	if (cfg->files[K_JOURNAL].n > 0)
+		cfg->journal = true;
+	cfg->f2b = cfg->f2b_socket != NULL;
+	for (int k = 0; k < K_JOURNAL; k++)
+		nfiles += cfg->files[k].n;
+	if (nfiles == 0 && !cfg->journal && !cfg->f2b)
+		pl_usage_die("nothing to read: give --eve, --snort-fast, --snort-json, --wazuh, "
+			     "--auth-log, --fail2ban-log (each PATH, repeatable), --journal or "
+			     "--fail2ban-socket PATH");
+	if (cfg->wazuh_medium > cfg->wazuh_high)
+		pl_usage_die("--wazuh-medium (%lld) is above --wazuh-high (%lld)",
+			     (long long)cfg->wazuh_medium, (long long)cfg->wazuh_high);
+	if (cfg->f2b_sudo && !cfg->f2b)
+		pl_usage_die("--fail2ban-sudo needs --fail2ban-socket PATH");
+#ifndef HAVE_LIBSYSTEMD
+	if (cfg->journal)
+		pl_usage_die("journal support was not built in (this build found no libsystemd; "
+			     "rebuild with libsystemd-dev installed), so --journal cannot be "
+			     "used; --auth-log works");
+#endif
+	ids_labels_unique(cfg);
+}
+
+/* Reads every source; items[] gets one entry per log source. Returns how many. */
+static size_t
+ids_collect(const struct ids_config *cfg, struct pl_store *st, struct pl_result *r,
+	    const struct pl_time *now, struct ids_item *items)
+{
+	size_t n = 0;
+
+	for (int k = 0; k < K_JOURNAL; k++)
+		for (size_t i = 0; i < cfg->files[k].n; i++)
+			ids_file(cfg, st, r, (enum kind)k, i, now, &items[n++]);
+#ifdef HAVE_LIBSYSTEMD
+	if (cfg->journal)
+		ids_journal(cfg, st, r, &items[n++]);
+#endif
+	if (cfg->f2b)
+		ids_f2b_server(cfg, r);
+	return n;
 }
 
 int
@@ -1012,58 +1157,17 @@ main(int argc, char **argv)
 	struct pl_result r;
 	struct pl_time now;
 	struct ids_item items[K_NKINDS * MAX_FILES + 1];
-	size_t n = 0, nfiles = 0;
+	size_t n;
 	char err[512];
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.max_bytes = 256.0 * 1024 * 1024;
-	cfg.max_read_lines = 5000000;
-	cfg.max_line = 64 * 1024;
-	cfg.missing_state = PL_UNKNOWN;
-	cfg.lost_state = PL_WARNING;
-	cfg.capped_state = PL_OK;
-	cfg.stats_max_age = 300;
-	cfg.wazuh_high = 12;
-	cfg.wazuh_medium = 7;
-	cfg.top = 5;
-	cfg.f2b_client = F2B_CLIENT;
-	pl_plugin_parse(&ids_plugin, argc, argv, &cfg, &c);
-	if (cfg.files[K_JOURNAL].n > 0)
-		cfg.journal = true;
-	cfg.f2b = cfg.f2b_socket != NULL;
-	for (int k = 0; k < K_JOURNAL; k++)
-		nfiles += cfg.files[k].n;
-	if (nfiles == 0 && !cfg.journal && !cfg.f2b)
-		pl_usage_die("nothing to read: give --eve, --snort-fast, --snort-json, --wazuh, "
-			     "--auth-log, --fail2ban-log (each PATH, repeatable), --journal or "
-			     "--fail2ban-socket PATH");
-	if (cfg.wazuh_medium > cfg.wazuh_high)
-		pl_usage_die("--wazuh-medium (%lld) is above --wazuh-high (%lld)",
-			     (long long)cfg.wazuh_medium, (long long)cfg.wazuh_high);
-	if (cfg.f2b_sudo && !cfg.f2b)
-		pl_usage_die("--fail2ban-sudo needs --fail2ban-socket PATH");
-#ifndef HAVE_LIBSYSTEMD
-	if (cfg.journal)
-		pl_usage_die("journal support was not built in (this build found no libsystemd; "
-			     "rebuild with libsystemd-dev installed), so --journal cannot be "
-			     "used; --auth-log works");
-#endif
-	ids_labels_unique(&cfg);
+	ids_parse(argc, argv, &cfg, &c);
 	pl_plugin_arm(&c);
 	if (pl_clock_now(&now, err, sizeof(err)) != 0)
 		pl_die(PL_UNKNOWN, "%s", err);
 	pl_result_init(&r, ids_plugin.name, ids_plugin.service);
 	pl_result_expect_items(&r, "log");
 	pl_plugin_store_load(&c, &st);
-	for (int k = 0; k < K_JOURNAL; k++)
-		for (size_t i = 0; i < cfg.files[k].n; i++)
-			ids_file(&cfg, &st, &r, (enum kind)k, i, &now, &items[n++]);
-#ifdef HAVE_LIBSYSTEMD
-	if (cfg.journal)
-		ids_journal(&cfg, &st, &r, &items[n++]);
-#endif
-	if (cfg.f2b)
-		ids_f2b_server(&cfg, &r);
+	n = ids_collect(&cfg, &st, &r, &now, items);
 	/* The hold follows the counts as the user's thresholds judge them: apply them now
 	 * (pl_exit applies them again, with the hold's findings in). */
 	pl_result_apply(&r, &c.thresholds, ids_primary, err, sizeof(err));

@@ -37,11 +37,6 @@ fi
 long_ok='
 plugins/check_url.c:config_check
 plugins/check_backup_age.c:borg_sizes
-plugins/check_ids.c:one_line
-plugins/check_ids.c:eve_stats
-plugins/check_ids.c:ids_f2b_server
-plugins/check_ids.c:ids_summary
-plugins/check_ids.c:main
 plugins/plumbline-notify.c:help
 plugins/plumbline-notify.c:build_msg
 plugins/plumbline-notify.c:send_http
