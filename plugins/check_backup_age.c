@@ -488,25 +488,14 @@ borg_take_sizes(struct bk_run *x, const long *want, size_t nw, const struct pl_r
 	return n < 0 ? 0 : got;
 }
 
-/* borg: the sizes of the archives judged by size (the newest and the one before of each
- * class and host), from borg info --json, since borg list gives none: original_size and
- * nfiles, as restic 0.17's summary. One borg run for the newest archives back to the
- * oldest of those (borg info --last K: each archive's metadata, not its data; a borg
- * start costs more than the archives), or, when that would be more than BORG_INFO_LAST
- * archives, one run per wanted archive, at most BORG_INFO_ONE. What is left out keeps no
- * size and says so. */
-static void
-borg_sizes(const struct bk_config *cfg, const struct pl_common *c, struct bk_run *x,
-	   struct pl_result *r)
+/* The archives whose sizes are wanted: each class's newest and the one before, per host,
+ * into want (at most BORG_INFO_MAX); returns how many, *left those over the cap. */
+static size_t
+borg_wanted(const struct bk_config *cfg, struct bk_run *x, long *want, size_t *left)
 {
 	static const char *hosts[MAX_SEEN_HOSTS];
-	static long want[BORG_INFO_MAX];
-	size_t more, nh = hosts_of(cfg, x, hosts, MAX_SEEN_HOSTS, &more), nw = 0, left = 0;
-	size_t got = 0, k = 0;
+	size_t more, nh = hosts_of(cfg, x, hosts, MAX_SEEN_HOSTS, &more), nw = 0;
 	bool *take = calloc(x->list.n + 1, sizeof(*take));
-	struct pl_run_result rr;
-	char arch[600], num[32], err[1024] = "";
-	int64_t oldest = INT64_MAX;
 
 	if (take == NULL)
 		pl_die(PL_UNKNOWN, "out of memory");
@@ -531,11 +520,60 @@ borg_sizes(const struct bk_config *cfg, const struct pl_common *c, struct bk_run
 				if (!have && nw < BORG_INFO_MAX)
 					want[nw++] = i;
 				else if (!have)
-					left++;
+					(*left)++;
 			}
 		}
 	}
 	free(take);
+	return nw;
+}
+
+/* One borg info run per wanted archive, at most BORG_INFO_ONE and while time is left.
+ * Returns how many sizes were taken; err says why the last one was not. */
+static size_t
+borg_info_each(const struct bk_config *cfg, const struct pl_common *c, struct bk_run *x,
+	       const long *want, size_t nw, char *err, size_t errlen)
+{
+	struct pl_run_result rr;
+	char arch[600];
+	size_t got = 0;
+
+	for (size_t w = 0; w < nw; w++) {
+		const char *argv[] = { cfg->borg, "info", "--json", "--bypass-lock", arch, NULL };
+
+		if (w >= BORG_INFO_ONE || pl_deadline_left(NULL) < 2)
+			break;
+		pl_snprintf(arch, sizeof(arch), "::%s", x->list.v[want[w]].name);
+		pl_timeout_waiting("borg info");
+		if (tool_run(cfg, &cfg->main, argv, c, &rr, err, errlen) != 0)
+			break;
+		if (!rr.exited || rr.status != 0)
+			tool_failure(cfg, &rr, &cfg->main, err, errlen);
+		else
+			got += borg_take_sizes(x, &want[w], 1, &rr, 1, err, errlen);
+		pl_run_result_free(&rr);
+	}
+	return got;
+}
+
+/* borg: the sizes of the archives judged by size (the newest and the one before of each
+ * class and host), from borg info --json, since borg list gives none: original_size and
+ * nfiles, as restic 0.17's summary. One borg run for the newest archives back to the
+ * oldest of those (borg info --last K: each archive's metadata, not its data; a borg
+ * start costs more than the archives), or, when that would be more than BORG_INFO_LAST
+ * archives, one run per wanted archive, at most BORG_INFO_ONE. What is left out keeps no
+ * size and says so. */
+static void
+borg_sizes(const struct bk_config *cfg, const struct pl_common *c, struct bk_run *x,
+	   struct pl_result *r)
+{
+	static long want[BORG_INFO_MAX];
+	size_t nw, left = 0, got = 0, k = 0;
+	struct pl_run_result rr;
+	char num[32], err[1024] = "";
+	int64_t oldest = INT64_MAX;
+
+	nw = borg_wanted(cfg, x, want, &left);
 	if (nw == 0)
 		return;
 	for (size_t w = 0; w < nw; w++)
@@ -560,22 +598,7 @@ borg_sizes(const struct bk_config *cfg, const struct pl_common *c, struct bk_run
 			got = borg_take_sizes(x, want, nw, &rr, k, err, sizeof(err));
 		pl_run_result_free(&rr);
 	} else {
-		for (size_t w = 0; w < nw; w++) {
-			const char *argv[] = { cfg->borg, "info", "--json", "--bypass-lock", arch,
-					       NULL };
-
-			if (w >= BORG_INFO_ONE || pl_deadline_left(NULL) < 2)
-				break;
-			pl_snprintf(arch, sizeof(arch), "::%s", x->list.v[want[w]].name);
-			pl_timeout_waiting("borg info");
-			if (tool_run(cfg, &cfg->main, argv, c, &rr, err, sizeof(err)) != 0)
-				break;
-			if (!rr.exited || rr.status != 0)
-				tool_failure(cfg, &rr, &cfg->main, err, sizeof(err));
-			else
-				got += borg_take_sizes(x, &want[w], 1, &rr, 1, err, sizeof(err));
-			pl_run_result_free(&rr);
-		}
+		got = borg_info_each(cfg, c, x, want, nw, err, sizeof(err));
 	}
 	left += nw - got;
 	if (left > 0)

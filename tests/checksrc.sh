@@ -36,7 +36,6 @@ fi
 # written at the time; the list is to shrink, never to grow.
 long_ok='
 plugins/check_url.c:config_check
-plugins/check_backup_age.c:borg_sizes
 plugins/plumbline-notify.c:help
 plugins/plumbline-notify.c:build_msg
 plugins/plumbline-notify.c:send_http
