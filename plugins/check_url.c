@@ -318,6 +318,47 @@ static const struct pl_plugin url_plugin = {
 		"      it takes over half a second to answer.\n",
 };
 
+/* The TLS options: an https:// URL (or redirects) for them, and files that can be read;
+ * the client's private key held to the rules of the secret files. */
+static void
+config_tls_files(const struct url_config *cfg, bool https)
+{
+	char err[300];
+
+	/* An http:// URL may redirect to https://, where they apply. */
+	if (!https && cfg->max_redirects == 0 && (cfg->cafile || cfg->capath || cfg->cert ||
+						  cfg->insecure || cfg->tls_min))
+		pl_usage_die("the TLS options need an https:// URL, or redirects followed to one");
+	{
+		const char *const files[] = { cfg->cafile, cfg->capath, cfg->cert, cfg->key };
+		const char *const names[] = { "ca-file", "ca-dir", "client-cert", "client-key" };
+
+		for (int i = 0; i < 4; i++) {
+			char e[300];
+
+			if (files[i] == NULL || access(files[i], R_OK) == 0)
+				continue;
+			pl_name_str(e, sizeof(e), files[i]);
+			pl_usage_die("--%s: cannot read %s: %s", names[i], e, strerror(errno));
+		}
+	}
+	/* The client's private key is a secret: held to the rules of the secret files. */
+	if (cfg->key != NULL) {
+		struct pl_file_rules rules = {
+			PL_FILE_TRUSTED | PL_FILE_PRIVATE | PL_FILE_SENSITIVE, (size_t)1 << 20,
+			"the private key"
+		};
+		struct pl_buf b = PL_BUF_INIT;
+
+		if (pl_read_trusted(AT_FDCWD, cfg->key, &rules, &b, NULL, err, sizeof(err)) != 0) {
+			pl_buf_free(&b);
+			pl_usage_die("--client-key: %s", err);
+		}
+		explicit_bzero(b.data, b.size);
+		pl_buf_free(&b);
+	}
+}
+
 static void
 config_check(struct url_config *cfg, bool *https)
 {
@@ -360,38 +401,7 @@ config_check(struct url_config *cfg, bool *https)
 		pl_usage_die("--insecure verifies nothing: --ca-file and --ca-dir would not be used");
 	if (cfg->key != NULL && cfg->cert == NULL)
 		pl_usage_die("--client-key needs --client-cert");
-	/* An http:// URL may redirect to https://, where they apply. */
-	if (!*https && cfg->max_redirects == 0 && (cfg->cafile || cfg->capath || cfg->cert ||
-						   cfg->insecure || cfg->tls_min))
-		pl_usage_die("the TLS options need an https:// URL, or redirects followed to one");
-	{
-		const char *const files[] = { cfg->cafile, cfg->capath, cfg->cert, cfg->key };
-		const char *const names[] = { "ca-file", "ca-dir", "client-cert", "client-key" };
-
-		for (int i = 0; i < 4; i++) {
-			char e[300];
-
-			if (files[i] == NULL || access(files[i], R_OK) == 0)
-				continue;
-			pl_name_str(e, sizeof(e), files[i]);
-			pl_usage_die("--%s: cannot read %s: %s", names[i], e, strerror(errno));
-		}
-	}
-	/* The client's private key is a secret: held to the rules of the secret files. */
-	if (cfg->key != NULL) {
-		struct pl_file_rules rules = {
-			PL_FILE_TRUSTED | PL_FILE_PRIVATE | PL_FILE_SENSITIVE, (size_t)1 << 20,
-			"the private key"
-		};
-		struct pl_buf b = PL_BUF_INIT;
-
-		if (pl_read_trusted(AT_FDCWD, cfg->key, &rules, &b, NULL, err, sizeof(err)) != 0) {
-			pl_buf_free(&b);
-			pl_usage_die("--client-key: %s", err);
-		}
-		explicit_bzero(b.data, b.size);
-		pl_buf_free(&b);
-	}
+	config_tls_files(cfg, *https);
 }
 
 static void
