@@ -245,6 +245,22 @@ static const char examples[] =
 
 /* ------------------------------------------------------------------ help and usage */
 
+/* Text for roff: a backslash as \e, a hyphen as \-, a newline as nl (kept when NULL). */
+static void
+man_puts(struct pl_buf *b, const char *s, const char *nl)
+{
+	for (const char *d = s; *d; d++) {
+		if (*d == '\n' && nl != NULL)
+			pl_buf_puts(b, nl);
+		else if (*d == '\\')
+			pl_buf_puts(b, "\\e");
+		else if (*d == '-')
+			pl_buf_puts(b, "\\-");
+		else
+			pl_buf_putc(b, *d);
+	}
+}
+
 static void
 help(const struct pl_option *opts, bool man)
 {
@@ -267,16 +283,7 @@ help(const struct pl_option *opts, bool man)
 		    ".SH NAME\n" PROG " \\- send a monitoring notification to chat, a webhook or "
 		    "mail\n.SH SYNOPSIS\n.B " PROG "\n\\-\\-channel CHANNEL [options]\n"
 		    ".SH DESCRIPTION\n");
-	for (const char *d = description; *d; d++) {
-		if (*d == '\n')
-			pl_buf_puts(&b, "\n.PP\n");
-		else if (*d == '\\')
-			pl_buf_puts(&b, "\\e");
-		else if (*d == '-')
-			pl_buf_puts(&b, "\\-");
-		else
-			pl_buf_putc(&b, *d);
-	}
+	man_puts(&b, description, "\n.PP\n");
 	pl_buf_puts(&b, "\n.SH OPTIONS\n");
 	for (const struct pl_option *o = opts; o->name != NULL; o++) {
 		struct pl_buf t = PL_BUF_INIT;
@@ -288,28 +295,12 @@ help(const struct pl_option *opts, bool man)
 				      pl_opt_argname(o));
 		pl_buf_putc(&b, '\n');
 		pl_opt_text(o, &t);
-		for (const char *d = pl_buf_str(&t); *d; d++) {
-			if (*d == '\\')
-				pl_buf_puts(&b, "\\e");
-			else if (*d == '-')
-				pl_buf_puts(&b, "\\-");
-			else if (*d == '\n')
-				pl_buf_putc(&b, ' ');
-			else
-				pl_buf_putc(&b, *d);
-		}
+		man_puts(&b, pl_buf_str(&t), " ");
 		pl_buf_putc(&b, '\n');
 		pl_buf_free(&t);
 	}
 	pl_buf_puts(&b, ".SH EXAMPLES\n.nf\n");
-	for (const char *d = examples; *d; d++) {
-		if (*d == '\\')
-			pl_buf_puts(&b, "\\e");
-		else if (*d == '-')
-			pl_buf_puts(&b, "\\-");
-		else
-			pl_buf_putc(&b, *d);
-	}
+	man_puts(&b, examples, NULL);
 	pl_buf_puts(&b, ".fi\n.SH FILES\n" DEFAULT_JOURNAL "\n.SH SEE ALSO\n"
 		    "The Plumbline README (plumbline-notify, The journal).\n");
 	fputs(pl_buf_str(&b), stdout);
@@ -475,6 +466,52 @@ make_link(const struct cfg *c, const struct pl_notify_msg *m, struct pl_buf *out
 	}
 }
 
+/* The check's output, raw: --output or $PLUMBLINE_OUTPUT, else Nagios's output macros
+ * (the long output's "\n" made newlines again). */
+static void
+msg_output(const struct cfg *c, bool svc, struct pl_buf *out_raw)
+{
+	const char *v = pick(c->output, "PLUMBLINE_OUTPUT", NULL);
+	const char *first, *lng;
+
+	if (v != NULL) {
+		pl_buf_puts(out_raw, v);
+		return;
+	}
+	first = getenv(svc ? "NAGIOS_SERVICEOUTPUT" : "NAGIOS_HOSTOUTPUT");
+	lng = getenv(svc ? "NAGIOS_LONGSERVICEOUTPUT" : "NAGIOS_LONGHOSTOUTPUT");
+	if (first != NULL)
+		pl_buf_puts(out_raw, first);
+	/* Nagios writes the long output's newlines as "\n" in the macro. */
+	if (lng != NULL && lng[0] != '\0') {
+		pl_buf_putc(out_raw, '\n');
+		for (const char *p = lng; *p; p++) {
+			if (p[0] == '\\' && p[1] == 'n') {
+				pl_buf_putc(out_raw, '\n');
+				p++;
+			} else {
+				pl_buf_putc(out_raw, *p);
+			}
+		}
+	}
+}
+
+/* The notification's number: --number, else the engine's, else 0. */
+static long
+msg_number(const struct cfg *c, bool svc)
+{
+	const char *v;
+	int64_t n;
+
+	if ((long)c->number != 0)
+		return (long)c->number;
+	v = pick(NULL, "PLUMBLINE_NOTIFICATION_NUMBER",
+		 svc ? "NAGIOS_SERVICENOTIFICATIONNUMBER" : "NAGIOS_HOSTNOTIFICATIONNUMBER");
+	if (v != NULL && pl_parse_i64(v, 1, 999999999, &n) == 0)
+		return (long)n;
+	return 0;
+}
+
 static void
 build_msg(const struct cfg *c, struct fields *f, struct pl_notify_msg *m, struct pl_buf *link,
 	  struct pl_buf *out_raw)
@@ -504,28 +541,7 @@ build_msg(const struct cfg *c, struct fields *f, struct pl_notify_msg *m, struct
 					   svc ? "NAGIOS_SERVICEDISPLAYNAME" : NULL), true);
 	m->state = clean(f, pick(c->state, "PLUMBLINE_STATE",
 				 svc ? "NAGIOS_SERVICESTATE" : "NAGIOS_HOSTSTATE"), true);
-	v = pick(c->output, "PLUMBLINE_OUTPUT", NULL);
-	if (v != NULL) {
-		pl_buf_puts(out_raw, v);
-	} else {
-		const char *first = getenv(svc ? "NAGIOS_SERVICEOUTPUT" : "NAGIOS_HOSTOUTPUT");
-		const char *lng = getenv(svc ? "NAGIOS_LONGSERVICEOUTPUT" : "NAGIOS_LONGHOSTOUTPUT");
-
-		if (first != NULL)
-			pl_buf_puts(out_raw, first);
-		/* Nagios writes the long output's newlines as "\n" in the macro. */
-		if (lng != NULL && lng[0] != '\0') {
-			pl_buf_putc(out_raw, '\n');
-			for (const char *p = lng; *p; p++) {
-				if (p[0] == '\\' && p[1] == 'n') {
-					pl_buf_putc(out_raw, '\n');
-					p++;
-				} else {
-					pl_buf_putc(out_raw, *p);
-				}
-			}
-		}
-	}
+	msg_output(c, svc != NULL, out_raw);
 	m->output = clean(f, pl_buf_str(out_raw), false);
 	m->time = clean(f, pick(c->time, "PLUMBLINE_TIME", "NAGIOS_LONGDATETIME"), true);
 	m->author = clean(f, pick(c->author, "PLUMBLINE_NOTIFICATION_AUTHOR",
@@ -533,15 +549,7 @@ build_msg(const struct cfg *c, struct fields *f, struct pl_notify_msg *m, struct
 	m->comment = clean(f, pick(c->comment, "PLUMBLINE_NOTIFICATION_COMMENT",
 				   "NAGIOS_NOTIFICATIONCOMMENT"), false);
 	m->role = clean(f, pick(c->role, "PLUMBLINE_ROLE", NULL), true);
-	m->number = (long)c->number;
-	if (m->number == 0) {
-		v = pick(NULL, "PLUMBLINE_NOTIFICATION_NUMBER",
-			 svc ? "NAGIOS_SERVICENOTIFICATIONNUMBER" : "NAGIOS_HOSTNOTIFICATIONNUMBER");
-		int64_t n;
-
-		if (v != NULL && pl_parse_i64(v, 1, 999999999, &n) == 0)
-			m->number = (long)n;
-	}
+	m->number = msg_number(c, svc != NULL);
 	v = pick(c->link, "PLUMBLINE_LINK", NULL);
 	if (v != NULL) {
 		m->link = clean(f, v, true);
@@ -713,6 +721,88 @@ shown_url(const char *url, struct pl_buf *out)
 		pl_buf_puts(out, "?...");
 }
 
+/* --dry-run: the request as it would be sent, the URL's secret part hidden. */
+static void
+http_dry_run(const struct pl_buf *url, const struct pl_buf *body, const struct pl_buf *hts,
+	     const struct pl_buf *hsig)
+{
+	struct pl_buf su = PL_BUF_INIT;
+
+	shown_url(pl_buf_str(url), &su);
+	printf("POST %s\n", pl_buf_str(&su));
+	if (hts->len)
+		printf("%s\n%s\n", pl_buf_str(hts), pl_buf_str(hsig));
+	printf("%s\n", pl_buf_str(body));
+	pl_buf_free(&su);
+}
+
+/* Attempt n, ms milliseconds for it; how it went into oc. Returns true when no attempt
+ * is to follow: sent, or a failure no retry mends. */
+static bool
+http_attempt(const struct cfg *c, unsigned n, long ms, const struct pl_buf *url,
+	     const struct pl_buf *body, const struct pl_buf *hts, const struct pl_buf *hsig,
+	     struct pl_notify_http *r, struct outcome *oc)
+{
+	struct pl_notify_reply rep;
+	const char *hdrs[3] = { NULL, NULL, NULL };
+
+	if (hts->len) {
+		hdrs[0] = pl_buf_str(hts);
+		hdrs[1] = pl_buf_str(hsig);
+	}
+	oc->attempts = n;
+	debug(c, "attempt %u: %zu bytes, %ld ms left for it", n, body->len, ms);
+	if (pl_notify_post(pl_buf_str(url), hdrs, body->data, body->len, c->cacert, ms, r) != 0) {
+		oc->http_status = 0;
+		oc->has_code = false;
+		pl_snprintf(oc->line, sizeof(oc->line), "%s%s", r->timed_out ?
+			    "no answer in time: " : "", r->err);
+		return r->permanent;
+	}
+	pl_notify_reply_parse((enum pl_notify_channel)c->channel, r->status, r->body.data,
+			      r->body.len, &rep);
+	oc->http_status = r->status;
+	oc->has_code = rep.has_code;
+	oc->code = rep.code;
+	debug(c, "attempt %u: HTTP %ld, %s", n, r->status,
+	      rep.outcome == PL_NO_SENT ? "sent" : rep.line);
+	if (rep.outcome == PL_NO_SENT) {
+		oc->sent = true;
+		oc->line[0] = '\0';
+		return true;
+	}
+	pl_snprintf(oc->line, sizeof(oc->line), "%s", rep.line);
+	return rep.outcome == PL_NO_FAIL;
+}
+
+/* The wait before attempt n + 1: the backoff, or the server's Retry-After. -1 when that
+ * would pass the deadline (said in oc). */
+static double
+http_wait(const struct pl_notify_http *r, const struct pl_deadline *dl, unsigned n,
+	  struct outcome *oc)
+{
+	double wait = backoff(n + 1);
+	char err[512];
+
+	if (r->retry_after[0] != '\0') {
+		struct pl_time now;
+		double ra;
+
+		if (pl_clock_now(&now, err, sizeof(err)) == 0 &&
+		    (ra = pl_notify_retry_after(r->retry_after, now.sec)) >= 0)
+			wait = ra;
+	}
+	if (wait + 0.05 >= pl_deadline_left(dl)) {
+		size_t l = strlen(oc->line);
+
+		pl_snprintf(oc->line + l, sizeof(oc->line) - l,
+			    "; %s %.0f s would pass the deadline (--timeout)",
+			    r->retry_after[0] ? "the Retry-After of" : "waiting", wait);
+		return -1;
+	}
+	return wait;
+}
+
 static void
 send_http(const struct cfg *c, const struct pl_notify_msg *m, struct outcome *oc)
 {
@@ -725,10 +815,7 @@ send_http(const struct cfg *c, const struct pl_notify_msg *m, struct outcome *oc
 
 	memset(&r, 0, sizeof(r));
 	for (unsigned n = 1; n <= max; n++) {
-		struct pl_notify_reply rep;
-		const char *hdrs[3] = { NULL, NULL, NULL };
 		double left = pl_deadline_left(&dl), wait;
-		long ms;
 
 		if (http_request(c, m, &url, &body, &hts, &hsig, &oc->cut, err,
 				 sizeof(err)) != 0) {
@@ -737,70 +824,15 @@ send_http(const struct cfg *c, const struct pl_notify_msg *m, struct outcome *oc
 		}
 		oc->bytes = body.len;
 		if (c->dry_run) {
-			struct pl_buf su = PL_BUF_INIT;
-
-			shown_url(pl_buf_str(&url), &su);
-			printf("POST %s\n", pl_buf_str(&su));
-			if (hts.len)
-				printf("%s\n%s\n", pl_buf_str(&hts), pl_buf_str(&hsig));
-			printf("%s\n", pl_buf_str(&body));
-			pl_buf_free(&su);
+			http_dry_run(&url, &body, &hts, &hsig);
 			oc->sent = true;
 			break;
 		}
-		ms = (long)ceil(fmin(left, c->attempt_timeout) * 1000);
-		if (hts.len) {
-			hdrs[0] = pl_buf_str(&hts);
-			hdrs[1] = pl_buf_str(&hsig);
-		}
-		oc->attempts = n;
-		debug(c, "attempt %u: %zu bytes, %ld ms left for it", n, body.len, ms);
-		if (pl_notify_post(pl_buf_str(&url), hdrs, body.data, body.len, c->cacert, ms,
-				   &r) != 0) {
-			oc->http_status = 0;
-			oc->has_code = false;
-			pl_snprintf(oc->line, sizeof(oc->line), "%s%s", r.timed_out ?
-				    "no answer in time: " : "", r.err);
-			if (r.permanent)
-				break;
-			rep.outcome = PL_NO_RETRY;
-		} else {
-			pl_notify_reply_parse((enum pl_notify_channel)c->channel, r.status,
-					      r.body.data, r.body.len, &rep);
-			oc->http_status = r.status;
-			oc->has_code = rep.has_code;
-			oc->code = rep.code;
-			debug(c, "attempt %u: HTTP %ld, %s", n, r.status,
-			      rep.outcome == PL_NO_SENT ? "sent" : rep.line);
-			if (rep.outcome == PL_NO_SENT) {
-				oc->sent = true;
-				oc->line[0] = '\0';
-				break;
-			}
-			pl_snprintf(oc->line, sizeof(oc->line), "%s", rep.line);
-			if (rep.outcome == PL_NO_FAIL)
-				break;
-		}
-		if (n == max)
+		if (http_attempt(c, n, (long)ceil(fmin(left, c->attempt_timeout) * 1000), &url,
+				 &body, &hts, &hsig, &r, oc) || n == max)
 			break;
-		wait = backoff(n + 1);
-		if (r.retry_after[0] != '\0') {
-			struct pl_time now;
-			double ra;
-
-			if (pl_clock_now(&now, err, sizeof(err)) == 0 &&
-			    (ra = pl_notify_retry_after(r.retry_after, now.sec)) >= 0)
-				wait = ra;
-		}
-		left = pl_deadline_left(&dl);
-		if (wait + 0.05 >= left) {
-			size_t l = strlen(oc->line);
-
-			pl_snprintf(oc->line + l, sizeof(oc->line) - l,
-				    "; %s %.0f s would pass the deadline (--timeout)",
-				    r.retry_after[0] ? "the Retry-After of" : "waiting", wait);
+		if ((wait = http_wait(&r, &dl, n, oc)) < 0)
 			break;
-		}
 		debug(c, "waiting %.1f s", wait);
 		sleep_s(wait);
 	}
@@ -857,6 +889,58 @@ recipients(const struct cfg *c, char ***out, struct pl_buf *joined)
 	return n;
 }
 
+/* A Message-ID of its own: the time, the process, 8 random bytes and the host name. */
+static void
+mail_msgid(int64_t sec, char *msgid, size_t idlen)
+{
+	char host[256];
+	unsigned char rnd[8];
+	FILE *ur;
+
+	if (gethostname(host, sizeof(host)) != 0 || host[0] == '\0')
+		pl_strlcpy(host, "localhost", sizeof(host));
+	memset(rnd, 0, sizeof(rnd));
+	ur = fopen("/dev/urandom", "rb");
+	if (ur != NULL) {
+		if (fread(rnd, 1, sizeof(rnd), ur) != sizeof(rnd))
+			memset(rnd, 0, sizeof(rnd));
+		fclose(ur);
+	}
+	pl_snprintf(msgid, idlen, "<%lld.%ld.%02x%02x%02x%02x%02x%02x%02x%02x.plumbline@%s>",
+		    (long long)sec, (long)getpid(), rnd[0], rnd[1], rnd[2], rnd[3], rnd[4],
+		    rnd[5], rnd[6], rnd[7], host);
+}
+
+/* Attempt n to send the mail, ms milliseconds for it; how it went into oc. Returns true
+ * when no attempt is to follow: sent, or a permanent failure. */
+static bool
+mail_attempt(const struct cfg *c, const struct pl_notify_smtp *s, const struct pl_buf *mail,
+	     unsigned n, long ms, struct outcome *oc)
+{
+	long code;
+	bool timed_out, permanent;
+	char err[512];
+
+	oc->attempts = n;
+	debug(c, "attempt %u: %zu bytes to %s", n, mail->len, c->smtp_url);
+	if (pl_notify_smtp_send(s, mail->data, mail->len, ms, &code, &timed_out, &permanent,
+				err, sizeof(err)) == 0) {
+		oc->sent = true;
+		oc->line[0] = '\0';
+		return true;
+	}
+	oc->has_code = code != 0;
+	oc->code = code;
+	pl_snprintf(oc->line, sizeof(oc->line), "%s%s%s", timed_out ? "no answer in time: "
+		    : "", err, code ? "" : "");
+	if (code != 0) {
+		size_t l = strlen(oc->line);
+
+		pl_snprintf(oc->line + l, sizeof(oc->line) - l, " (SMTP %ld)", code);
+	}
+	return permanent;
+}
+
 static void
 send_mail(const struct cfg *c, const struct pl_notify_msg *m, char **to, size_t nto,
 	  char *msgid, size_t idlen, struct outcome *oc)
@@ -869,27 +953,14 @@ send_mail(const struct cfg *c, const struct pl_notify_msg *m, char **to, size_t 
 	struct pl_deadline dl = pl_deadline_process();
 	struct pl_buf mail = PL_BUF_INIT;
 	struct pl_time now;
-	char date[64], host[256], err[512];
+	char date[64], err[512];
 	unsigned max = (unsigned)c->retries + 1;
-	unsigned char rnd[8];
-	FILE *ur;
 
 	if (pl_clock_now(&now, err, sizeof(err)) != 0) {
 		pl_snprintf(oc->line, sizeof(oc->line), "%s", err);
 		return;
 	}
-	if (gethostname(host, sizeof(host)) != 0 || host[0] == '\0')
-		pl_strlcpy(host, "localhost", sizeof(host));
-	memset(rnd, 0, sizeof(rnd));
-	ur = fopen("/dev/urandom", "rb");
-	if (ur != NULL) {
-		if (fread(rnd, 1, sizeof(rnd), ur) != sizeof(rnd))
-			memset(rnd, 0, sizeof(rnd));
-		fclose(ur);
-	}
-	pl_snprintf(msgid, idlen, "<%lld.%ld.%02x%02x%02x%02x%02x%02x%02x%02x.plumbline@%s>",
-		    (long long)now.sec, (long)getpid(), rnd[0], rnd[1], rnd[2], rnd[3], rnd[4],
-		    rnd[5], rnd[6], rnd[7], host);
+	mail_msgid(now.sec, msgid, idlen);
 	pl_mail_date(now.sec, date, sizeof(date));
 	pl_notify_mail(m, c->from, (const char *const *)to, nto, date, msgid, &mail);
 	oc->bytes = mail.len;
@@ -901,27 +972,9 @@ send_mail(const struct cfg *c, const struct pl_notify_msg *m, char **to, size_t 
 	}
 	for (unsigned n = 1; n <= max; n++) {
 		double left = pl_deadline_left(&dl), wait;
-		long ms = (long)ceil(fmin(left, c->attempt_timeout) * 1000), code;
-		bool timed_out, permanent;
+		long ms = (long)ceil(fmin(left, c->attempt_timeout) * 1000);
 
-		oc->attempts = n;
-		debug(c, "attempt %u: %zu bytes to %s", n, mail.len, c->smtp_url);
-		if (pl_notify_smtp_send(&s, mail.data, mail.len, ms, &code, &timed_out, &permanent,
-					err, sizeof(err)) == 0) {
-			oc->sent = true;
-			oc->line[0] = '\0';
-			break;
-		}
-		oc->has_code = code != 0;
-		oc->code = code;
-		pl_snprintf(oc->line, sizeof(oc->line), "%s%s%s", timed_out ? "no answer in time: "
-			    : "", err, code ? "" : "");
-		if (code != 0) {
-			size_t l = strlen(oc->line);
-
-			pl_snprintf(oc->line + l, sizeof(oc->line) - l, " (SMTP %ld)", code);
-		}
-		if (permanent || n == max)
+		if (mail_attempt(c, &s, &mail, n, ms, oc) || n == max)
 			break;
 		wait = backoff(n + 1);
 		left = pl_deadline_left(&dl);
@@ -1011,6 +1064,125 @@ check_config(struct cfg *c)
 		usage_die("the webhook URL must start with https:// (or http://)");
 }
 
+/* The environment, the option file and the command line, lowest precedence first.
+ * Returns 1 when --man, --help or --version said all there was to say. */
+static int
+parse(int argc, char **argv, struct pl_opt_table *table, struct pl_opt_parser *p)
+{
+	struct cfg *c = table->base;
+	char err[1024];
+
+	if (argc == 2 && strcmp(argv[1], "--man") == 0) {
+		help(options, true);
+		return 1;
+	}
+	pl_opt_init(p, table, 1);
+	p->prog = PROG;
+	if (pl_opt_env(p, err, sizeof(err)) != 0)
+		usage_die("%s", err);
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (is_extra_opts(argv[i]))
+			load_extra_opts(p, argv[i][12] == '=' ? argv[i] + 13 : NULL);
+	if (pl_opt_argv(p, argc, argv, is_extra_opts, err, sizeof(err)) != 0)
+		usage_die("%s", err);
+	if (c->help) {
+		help(options, false);
+		return 1;
+	}
+	if (c->version) {
+		printf(PROG " " PACKAGE_VERSION "\n");
+		return 1;
+	}
+	check_config(c);
+	return 0;
+}
+
+/* What a run leaves for the journal besides the message and the outcome. */
+struct run {
+	const char *when, *recipients, *message_id;
+	double t0;
+	size_t repaired;
+	char jerr[600];              /* why the journal was not written; "" when it was */
+};
+
+/* The journal's line for this notification, unless --dry-run or --no-journal. */
+static void
+record(const struct cfg *c, const struct pl_notify_msg *m, const struct outcome *oc,
+       struct run *run)
+{
+	struct pl_notify_journal j;
+	struct pl_buf line = PL_BUF_INIT;
+
+	if (c->dry_run || c->no_journal)
+		return;
+	memset(&j, 0, sizeof(j));
+	j.time = run->when;
+	j.channel = pl_notify_channel_name(c->channel);
+	j.msg = m;
+	j.engine = pick(NULL, "PLUMBLINE_ENGINE", NULL);
+	if (j.engine == NULL && getenv("NAGIOS_HOSTNAME") != NULL)
+		j.engine = "nagios";
+	j.user = pick(NULL, "PLUMBLINE_USER", "NAGIOS_CONTACTNAME");
+	j.recipients = run->recipients;
+	j.sent = oc->sent;
+	j.attempts = oc->attempts;
+	j.http_status = oc->http_status;
+	j.has_code = oc->has_code;
+	j.code = oc->code;
+	j.error = oc->sent ? NULL : oc->line;
+	j.duration = pl_mono() - run->t0;
+	j.bytes = oc->bytes;
+	j.cut = oc->cut;
+	j.repaired = run->repaired;
+	j.message_id = run->message_id;
+	if (pl_notify_journal_line(&j, &line) != 0)
+		pl_snprintf(run->jerr, sizeof(run->jerr), "out of memory");
+	else
+		journal_append(c->journal, &line, run->jerr, sizeof(run->jerr));
+	pl_buf_free(&line);
+}
+
+/* The one line for the engine; returns the exit status. */
+static int
+report(const struct cfg *c, const struct pl_notify_msg *m, const struct outcome *oc,
+       const struct run *run)
+{
+	struct pl_buf title = PL_BUF_INIT;
+	const char *jerr = run->jerr;
+	int status;
+
+	pl_notify_title(m, &title);
+	if (oc->sent && c->dry_run) {
+		status = 0;
+	} else if (oc->sent) {
+		status = jerr[0] ? 1 : 0;
+		printf("NOTIFY %s - %s: sent %s (%u attempt%s, %.2f s)%s%s%s\n",
+		       status ? "WARNING" : "OK", pl_notify_channel_name(c->channel),
+		       pl_buf_str(&title), oc->attempts, oc->attempts == 1 ? "" : "s",
+		       pl_mono() - run->t0, oc->cut ? ", text cut to the channel's limit" : "",
+		       jerr[0] ? "; journal: " : "", jerr);
+	} else {
+		status = 2;
+		printf("NOTIFY CRITICAL - %s: not sent after %u attempt%s (%.2f s): %s%s%s\n",
+		       pl_notify_channel_name(c->channel), oc->attempts,
+		       oc->attempts == 1 ? "" : "s", pl_mono() - run->t0, oc->line,
+		       jerr[0] ? "; journal: " : "", jerr);
+	}
+	pl_buf_free(&title);
+	return status;
+}
+
+/* The secrets read from files, wiped. */
+static void
+cfg_free(struct cfg *c)
+{
+	for (size_t i = 0; i < sizeof(c->owned) / sizeof(c->owned[0]); i++)
+		if (c->owned[i] != NULL) {
+			explicit_bzero(c->owned[i], PL_SECRET_MAX + 1);
+			free(c->owned[i]);
+		}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1023,45 +1195,22 @@ main(int argc, char **argv)
 	struct pl_opt_parser p;
 	struct fields f = { .n = 0 };
 	struct pl_notify_msg m;
-	struct pl_buf link = PL_BUF_INIT, raw = PL_BUF_INIT, line = PL_BUF_INIT,
-		      rcpt = PL_BUF_INIT, title = PL_BUF_INIT;
+	struct pl_buf link = PL_BUF_INIT, raw = PL_BUF_INIT, rcpt = PL_BUF_INIT;
 	struct outcome oc = { .sent = false };
-	struct pl_notify_journal j;
+	struct run run = { .when = "" };
 	struct pl_time now;
-	char err[1024], when[PL_RFC3339_SIZE] = "", msgid[512] = "", jerr[600] = "";
+	char err[1024], when[PL_RFC3339_SIZE] = "", msgid[512] = "";
 	char **to = NULL;
 	size_t nto = 0;
-	double t0;
 	int status;
 
-	if (argc == 2 && strcmp(argv[1], "--man") == 0) {
-		help(options, true);
+	if (parse(argc, argv, &table, &p) != 0)
 		return 3;
-	}
-	pl_opt_init(&p, &table, 1);
-	p.prog = PROG;
-	/* Lowest precedence first: the environment, the option file, the command line. */
-	if (pl_opt_env(&p, err, sizeof(err)) != 0)
-		usage_die("%s", err);
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (is_extra_opts(argv[i]))
-			load_extra_opts(&p, argv[i][12] == '=' ? argv[i] + 13 : NULL);
-	if (pl_opt_argv(&p, argc, argv, is_extra_opts, err, sizeof(err)) != 0)
-		usage_die("%s", err);
-	if (c.help) {
-		help(options, false);
-		return 3;
-	}
-	if (c.version) {
-		printf(PROG " " PACKAGE_VERSION "\n");
-		return 3;
-	}
-	check_config(&c);
 	/* The backstop fires shortly after the deadline, for what libcurl cannot bound
 	 * (a DNS lookup in the threaded resolver is bounded; a hung file system is not). */
 	pl_timeout_arm(c.timeout, PL_UNKNOWN, "NOTIFY");
 	pl_timeout_waiting("sending the notification");
-	t0 = pl_mono();
+	run.t0 = pl_mono();
 	if (pl_notify_send_init(err, sizeof(err)) != 0)
 		usage_die("%s", err);
 	build_msg(&c, &f, &m, &link, &raw);
@@ -1077,48 +1226,12 @@ main(int argc, char **argv)
 	pl_timeout_disarm();
 	if (pl_clock_now(&now, err, sizeof(err)) == 0)
 		pl_rfc3339_format(&now, 3, when, sizeof(when));
-	if (!c.dry_run && !c.no_journal) {
-		memset(&j, 0, sizeof(j));
-		j.time = when;
-		j.channel = pl_notify_channel_name(c.channel);
-		j.msg = &m;
-		j.engine = pick(NULL, "PLUMBLINE_ENGINE", NULL);
-		if (j.engine == NULL && getenv("NAGIOS_HOSTNAME") != NULL)
-			j.engine = "nagios";
-		j.user = pick(NULL, "PLUMBLINE_USER", "NAGIOS_CONTACTNAME");
-		j.recipients = rcpt.len ? pl_buf_str(&rcpt) : NULL;
-		j.sent = oc.sent;
-		j.attempts = oc.attempts;
-		j.http_status = oc.http_status;
-		j.has_code = oc.has_code;
-		j.code = oc.code;
-		j.error = oc.sent ? NULL : oc.line;
-		j.duration = pl_mono() - t0;
-		j.bytes = oc.bytes;
-		j.cut = oc.cut;
-		j.repaired = f.repaired;
-		j.message_id = msgid[0] ? msgid : NULL;
-		if (pl_notify_journal_line(&j, &line) != 0)
-			pl_snprintf(jerr, sizeof(jerr), "out of memory");
-		else
-			journal_append(c.journal, &line, jerr, sizeof(jerr));
-	}
-	pl_notify_title(&m, &title);
-	if (oc.sent && c.dry_run) {
-		status = 0;
-	} else if (oc.sent) {
-		status = jerr[0] ? 1 : 0;
-		printf("NOTIFY %s - %s: sent %s (%u attempt%s, %.2f s)%s%s%s\n",
-		       status ? "WARNING" : "OK", pl_notify_channel_name(c.channel),
-		       pl_buf_str(&title), oc.attempts, oc.attempts == 1 ? "" : "s",
-		       pl_mono() - t0, oc.cut ? ", text cut to the channel's limit" : "",
-		       jerr[0] ? "; journal: " : "", jerr);
-	} else {
-		status = 2;
-		printf("NOTIFY CRITICAL - %s: not sent after %u attempt%s (%.2f s): %s%s%s\n",
-		       pl_notify_channel_name(c.channel), oc.attempts, oc.attempts == 1 ? "" : "s",
-		       pl_mono() - t0, oc.line, jerr[0] ? "; journal: " : "", jerr);
-	}
+	run.when = when;
+	run.recipients = rcpt.len ? pl_buf_str(&rcpt) : NULL;
+	run.message_id = msgid[0] ? msgid : NULL;
+	run.repaired = f.repaired;
+	record(&c, &m, &oc, &run);
+	status = report(&c, &m, &oc, &run);
 	for (size_t i = 0; i < nto; i++)
 		free(to[i]);
 	free(to);
@@ -1126,14 +1239,8 @@ main(int argc, char **argv)
 		pl_buf_free(&f.b[i]);
 	pl_buf_free(&link);
 	pl_buf_free(&raw);
-	pl_buf_free(&line);
 	pl_buf_free(&rcpt);
-	pl_buf_free(&title);
-	for (size_t i = 0; i < sizeof(c.owned) / sizeof(c.owned[0]); i++)
-		if (c.owned[i] != NULL) {
-			explicit_bzero(c.owned[i], PL_SECRET_MAX + 1);
-			free(c.owned[i]);
-		}
+	cfg_free(&c);
 	pl_opt_free(&p);
 	return status;
 }
