@@ -447,14 +447,16 @@ ids_label(const struct ids_config *cfg, enum kind k, size_t i, const char **path
 	const char *arg = cfg->files[k].v[i], *eq = strchr(arg, '='), *slash = strchr(arg, '/');
 
 	if (eq != NULL && slash != NULL && eq < slash) {
-		char *l = malloc((size_t)(eq - arg) + 1);
+		/* Made once per source and kept in reach until the process exits. */
+		static char *made[K_NKINDS][MAX_FILES];
+		char **l = &made[k][i];
 
-		if (l == NULL)
+		if (*l == NULL && (*l = malloc((size_t)(eq - arg) + 1)) == NULL)
 			pl_die(PL_UNKNOWN, "out of memory");
-		memcpy(l, arg, (size_t)(eq - arg));
-		l[eq - arg] = '\0';
+		memcpy(*l, arg, (size_t)(eq - arg));
+		(*l)[eq - arg] = '\0';
 		*path = eq + 1;
-		return l;   /* kept until the process exits */
+		return *l;
 	}
 	*path = arg;
 	if (cfg->files[k].n == 1)
