@@ -550,8 +550,12 @@ eve_stats_keep(struct pl_store *st, struct pl_item *it, const char *path,
 	pl_store_put_vec(st, PL_STORE_KEEP, "stats", path, v, 4);
 	*nk = 4;
 	kept[0] = v[0];
-	if (s->stats.uptime >= 0)
-		pl_item_fact(it, "suricata_uptime", "%.0fs", s->stats.uptime);
+	if (s->stats.uptime >= 0) {
+		char up[32];
+
+		pl_unit_human(up, sizeof(up), s->stats.uptime, PL_U_SECONDS);
+		pl_item_fact(it, "suricata_uptime", "%s", up);
+	}
 	return share;
 }
 

@@ -235,21 +235,6 @@ static const struct pl_plugin dr_plugin = {
 
 /* ---- the journal ---- */
 
-/* An age in words: 45s, 12min, 5.5h, 31.2d. */
-static void
-age_words(double age, char *out, size_t len)
-{
-	age = age > 0 ? (double)(int64_t)age : 0;
-	if (age < 60)
-		pl_snprintf(out, len, "%.0fs", age);
-	else if (age < 3600)
-		pl_snprintf(out, len, "%.0fmin", (double)(int64_t)(age / 60));
-	else if (age < 86400)
-		pl_snprintf(out, len, "%.1fh", (double)(int64_t)(age / 360) / 10);
-	else
-		pl_snprintf(out, len, "%.1fd", (double)(int64_t)(age / 8640) / 10);
-}
-
 /* Reads the newest JOURNAL_CAP bytes of the journal into b (a cut first line dropped).
  * Returns 0, or -1 with why in err. */
 static int
@@ -427,7 +412,7 @@ journal_judge(const struct dr_config *cfg, const struct pl_time *now, bool just_
 	journal_trend(j, r);
 	if (j->has_good) {
 		age = pl_time_diff(now, &j->last_good.time);
-		age_words(age, a, sizeof(a));
+		pl_unit_human(a, sizeof(a), age > 0 ? (double)(int64_t)age : 0, PL_U_SECONDS);
 		pl_result_summary(r, "last good drill %s ago, %zu drill%s recorded", a, j->entries,
 				  j->entries == 1 ? "" : "s");
 	} else {

@@ -111,7 +111,7 @@ export RESTIC_PASSWORD_FILE=$W/pw RESTIC_CACHE_DIR=$W/cache
 RA=(--mode drill --journal "$J" --work-dir "$WD" --source restic --repo "$R" --password-file "$W/pw" --cache-dir "$W/cache")
 
 run "${RA[@]}" --sample-path "$W/data/a" --sample-path "$W/data/sub/b"
-expect "restic: a drill of two given files" 0 '^RESTORE DRILL OK - last good drill 0s ago, 1 drill recorded \|' \
+expect "restic: a drill of two given files" 0 '^RESTORE DRILL OK - last good drill 0ms ago, 1 drill recorded \|' \
 	"age=0s;2592000;3888000;0 " "bytes=300006B;;;0 " "files_verified=2;;;0 files_failed=0;;;0" \
 	"throughput=[0-9]+;;;0 " "duration=[0-9.]+s;;;0 " "drill of [0-9a-f]{8}: 2 files restored and verified"
 check "restic: the journal has one line, ok, with the figures" \
@@ -280,7 +280,7 @@ printf '{"time":"%s","result":"ok","files_restored":20,"bytes_restored":10485760
 printf '{"time":"%s","result":"ok","files_restored":20,"bytes_restored":10485760,"files_verified":20,"files_failed":0,"duration":11.0,"who":"root@web1"}\n' "$(ago 1296000)" >>"$JM"
 printf '{"time":"%s","result":"ok","files_restored":20,"bytes_restored":20971520,"files_verified":20,"files_failed":0,"duration":20.0,"who":"root@web1"}\n' "$(ago 86400)" >>"$JM"
 run --journal "$JM"
-expect "journal: a fresh good drill" 0 '^RESTORE DRILL OK - last good drill 1.0d ago, 3 drills recorded \| age=86400s;2592000;3888000;0 duration=20s;;;0 bytes=20971520B;;;0 throughput=1048576;;;0 files_verified=20;;;0 files_failed=0;;;0$' \
+expect "journal: a fresh good drill" 0 '^RESTORE DRILL OK - last good drill 1d 0h ago, 3 drills recorded \| age=86400s;2592000;3888000;0 duration=20s;;;0 bytes=20971520B;;;0 throughput=1048576;;;0 files_verified=20;;;0 files_failed=0;;;0$' \
 	"recent drills, oldest first:" "the newest restore took 20.0s, 1.90 times the median of the 2 successful drills before \(10.5s\)"
 run --journal "$JM" --recent 2
 expect "journal: --recent keeps the trend short" 0 "recent drills"

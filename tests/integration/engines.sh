@@ -494,7 +494,7 @@ if [ "$i2_valid" = yes ]; then
 	icinga_service 'h1!pl-db-conns' 'DB_CONNS OK' '0' connections listeners used_pct slots_left
 	icinga_service 'h1!pl-log-errors' 'LOG_ERRORS CRITICAL' '2' syslog_critical syslog_lines
 	icinga_service 'h1!pl-backup' 'BACKUP OK' '0' full_age incremental_age full_size
-	icinga_service 'h1!pl-drill' 'RESTORE DRILL OK - last good drill 1.0d ago, 2 drills' '0' age duration throughput files_verified
+	icinga_service 'h1!pl-drill' 'RESTORE DRILL OK - last good drill 1d 0h ago, 2 drills' '0' age duration throughput files_verified
 	icinga_service 'h1!pl-url' 'URL OK' '0' dns connect tls ttfb total cert0_days
 	icinga_service 'h1!pl-url-web' 'URL OK' '0' dns connect ttfb total size
 	icinga_service 'h1!pl-ids' 'IDS CRITICAL' '2' snort_alerts snort_high snort_malformed
@@ -901,7 +901,7 @@ if [ "$n4_valid" = yes ]; then
 
 	nagios_service ids 'IDS CRITICAL' 2 'snort_high=1;;0;0' snort_alerts
 	nagios_service backup_age 'BACKUP OK - 2 backups' 0 'full_age=[0-9]+s;86400;129600' incremental_age
-	nagios_service restore_drill 'RESTORE DRILL OK - last good drill 1.0d ago' 0 'age=86[0-9]{3}s;691200;1296000;0' 'duration=1.5s'
+	nagios_service restore_drill 'RESTORE DRILL OK - last good drill 1d 0h ago' 0 'age=86[0-9]{3}s;691200;1296000;0' 'duration=1.5s'
 	nagios_service url "URL OK - http://127.0.0.1:$WEBPORT/ 200 OK in " 0 'total=[0-9.]+s;1;3;' size
 	if [ "$NRPE_PORT" = 5666 ]; then
 		nagios_service nrpe_mem 'MEM ' '0|1|2' used_pct
