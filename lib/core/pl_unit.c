@@ -217,7 +217,9 @@ pl_unit_human_dec(char *buf, size_t len, double v, enum pl_unit u, int extra)
 	case PL_U_SECONDS:
 		if (fabs(v) >= 59.5)
 			return human_duration(buf, len, v, extra);
-		if (fabs(v) < 1e-3 && v != 0)
+		if (v == 0)         /* "0s": no time at all reads in the plain unit */
+			pl_snprintf(buf, len, "0s");
+		else if (fabs(v) < 1e-3)
 			pl_snprintf(buf, len, "%sus", pl_fmt_num(num, sizeof(num), v * 1e6, extra));
 		else if (fabs(v) < 1)
 			pl_snprintf(buf, len, "%sms", pl_fmt_num(num, sizeof(num), v * 1e3, 1 + extra));

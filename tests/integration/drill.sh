@@ -111,7 +111,7 @@ export RESTIC_PASSWORD_FILE=$W/pw RESTIC_CACHE_DIR=$W/cache
 RA=(--mode drill --journal "$J" --work-dir "$WD" --source restic --repo "$R" --password-file "$W/pw" --cache-dir "$W/cache")
 
 run "${RA[@]}" --sample-path "$W/data/a" --sample-path "$W/data/sub/b"
-expect "restic: a drill of two given files" 0 '^RESTORE DRILL OK - last good drill 0ms ago, 1 drill recorded \|' \
+expect "restic: a drill of two given files" 0 '^RESTORE DRILL OK - last good drill 0s ago, 1 drill recorded \|' \
 	"age=0s;2592000;3888000;0 " "bytes=300006B;;;0 " "files_verified=2;;;0 files_failed=0;;;0" \
 	"throughput=[0-9]+;;;0 " "duration=[0-9.]+s;;;0 " "drill of [0-9a-f]{8}: 2 files restored and verified"
 check "restic: the journal has one line, ok, with the figures" \

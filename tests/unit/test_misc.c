@@ -340,7 +340,7 @@ static const struct {
 	{ 536870912, PL_U_BYTES, "512MiB" }, { 0, PL_U_BYTES, "0B" },
 	{ 45.23, PL_U_PERCENT, "45.2%" }, { 100, PL_U_PERCENT, "100%" },
 	{ 0.012, PL_U_SECONDS, "12ms" }, { 0.000005, PL_U_SECONDS, "5us" },
-	{ 2.5, PL_U_SECONDS, "2.5s" }, { 0, PL_U_SECONDS, "0ms" },
+	{ 2.5, PL_U_SECONDS, "2.5s" }, { 0, PL_U_SECONDS, "0s" },
 	/* A minute or more: the largest unit and the next, rounded to the smaller. */
 	{ 45, PL_U_SECONDS, "45s" }, { 59.4, PL_U_SECONDS, "59.4s" },
 	{ 59.5, PL_U_SECONDS, "1m 0s" }, { 90, PL_U_SECONDS, "1m 30s" },
