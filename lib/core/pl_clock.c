@@ -13,8 +13,8 @@
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. Years are counted
  * from March, so that the leap day is the last day of its year; a 400-year era has
  * 146097 days. Valid for any year a 4-digit field can hold, and well beyond. */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
+int64_t
+pl_days_from_civil(int64_t y, int m, int d)
 {
 	int64_t era, yoe, doy, doe;
 
@@ -27,8 +27,8 @@ days_from_civil(int64_t y, int m, int d)
 }
 
 /* The inverse: y-m-d of a day count from 1970-01-01. */
-static void
-civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+void
+pl_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
 	int64_t era, doe, yoe, doy, mp;
 
@@ -148,7 +148,7 @@ pl_rfc3339_parse(const char *text, size_t len, struct pl_time *out, char *err,
 	if (s.p != s.end)
 		return fail(err, errlen, "characters after the time");
 
-	days = days_from_civil(year, mon, day);
+	days = pl_days_from_civil(year, mon, day);
 	t = days * 86400 + hour * 3600 + min * 60 + sec - sign * (oh * 3600 + om * 60);
 	if (sec == 60) {
 		/* In UTC this must read 23:59:60 on the last day of a month; t already counts
@@ -157,7 +157,7 @@ pl_rfc3339_parse(const char *text, size_t len, struct pl_time *out, char *err,
 		int m, d;
 		int64_t before = t - 1;   /* 23:59:59 UTC of that day */
 
-		civil_from_days(before >= 0 ? before / 86400 : (before - 86399) / 86400, &y, &m,
+		pl_civil_from_days(before >= 0 ? before / 86400 : (before - 86399) / 86400, &y, &m,
 				&d);
 		if (((before % 86400) + 86400) % 86400 != 86399 || d != days_in_month(y, m))
 			return fail(err, errlen,
@@ -186,7 +186,7 @@ pl_rfc3339_format(const struct pl_time *t, int ndigits, char *buf, size_t len)
 	/* Floor division: a time before the epoch lies in an earlier day. */
 	days = t->sec >= 0 ? t->sec / 86400 : -((-(t->sec + 1)) / 86400) - 1;
 	rem = t->sec - days * 86400;
-	civil_from_days(days, &y, &m, &d);
+	pl_civil_from_days(days, &y, &m, &d);
 	if (y < 0 || y > 9999)
 		return -1;
 	if (ndigits > 0) {

@@ -38,6 +38,11 @@ struct pl_time {
  * cannot be read. */
 int pl_clock_now(struct pl_time *now, char *err, size_t errlen);
 
+/* Days from 1970-01-01 to y-m-d (m 1..12, d 1..31) in the proleptic Gregorian calendar,
+ * and back: for any year a 4-digit field holds, and well beyond. */
+int64_t pl_days_from_civil(int64_t y, int m, int d);
+void pl_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
+
 /* a - b in seconds (negative when a is before b). */
 double pl_time_diff(const struct pl_time *a, const struct pl_time *b);
 

@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "pl_clock.h"
 #include "pl_json.h"
 #include "pl_notify.h"
 
@@ -1048,21 +1049,6 @@ static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 				      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 static const char *const wdays[] = { "Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed" };
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
 static int
 digits(const char *s, int n, int *out)
 {
@@ -1109,7 +1095,7 @@ pl_notify_retry_after(const char *value, int64_t now)
 	    mm > 59 || ss > 60)
 		return -1;
 	{
-		int64_t t = days_from_civil(y, (unsigned)mon + 1, (unsigned)d) * 86400 +
+		int64_t t = pl_days_from_civil(y, mon + 1, d) * 86400 +
 			    hh * 3600 + mm * 60 + ss;
 
 		return t > now ? (double)(t - now) : 0;
@@ -1209,18 +1195,11 @@ pl_mail_date(int64_t t, char *out, size_t outlen)
 {
 	int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
 	int64_t rem = t - days * 86400;
-	int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t y = (int64_t)yoe + era * 400;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned mp = (5 * doy + 2) / 153;
-	unsigned d = doy - (153 * mp + 2) / 5 + 1;
-	unsigned m = mp < 10 ? mp + 3 : mp - 9;
-	int wd = (int)(((days % 7) + 7) % 7);
+	int64_t y;
+	int m, d, wd = (int)(((days % 7) + 7) % 7);   /* 1970-01-01 was a Thursday */
 
-	y += m <= 2;
-	pl_snprintf(out, outlen, "%s, %02u %s %04lld %02d:%02d:%02d +0000", wdays[wd], d,
+	pl_civil_from_days(days, &y, &m, &d);
+	pl_snprintf(out, outlen, "%s, %02d %s %04lld %02d:%02d:%02d +0000", wdays[wd], d,
 		    months[m - 1], (long long)y, (int)(rem / 3600), (int)(rem / 60 % 60),
 		    (int)(rem % 60));
 }

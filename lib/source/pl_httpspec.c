@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pl_buf.h"
+#include "pl_clock.h"
 #include "pl_httpspec.h"
 
 static bool
@@ -330,21 +331,6 @@ pl_http_status_line(const char *s, size_t len, int *code, char *version, size_t 
 	return 0;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
 /* n digits at *p into *v (advancing *p); -1 when they are not there. */
 static int
 num(const char **p, const char *end, size_t n, int *v)
@@ -424,7 +410,7 @@ pl_http_cert_time(const char *s, size_t len, int64_t *t, char *err, size_t errle
 	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 || sec > 60 ||
 	    (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
 		goto bad;
-	*t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec;
+	*t = pl_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
 	return 0;
 bad:
 	pl_snprintf(err, errlen, "not a certificate time (like 'Mar  1 12:00:00 2027 GMT')");
