@@ -79,19 +79,7 @@ struct ids_config {
 static int
 ids_file_check(const char *arg, char *err, size_t errlen)
 {
-	const char *eq = strchr(arg, '='), *slash = strchr(arg, '/');
-	const char *path = eq != NULL && slash != NULL && eq < slash ? eq + 1 : arg;
-
-	if (path[0] != '/') {
-		pl_snprintf(err, errlen, "not an absolute path (give /var/log/suricata/eve.json, "
-			    "or LABEL=/var/log/suricata/eve.json)");
-		return -1;
-	}
-	if (eq != NULL && path == eq + 1 && eq == arg) {
-		pl_snprintf(err, errlen, "the LABEL before '=' is empty");
-		return -1;
-	}
-	return 0;
+	return pl_logitem_arg_check(arg, "/var/log/suricata/eve.json", err, errlen);
 }
 
 static int
@@ -444,21 +432,21 @@ on_lines(void *ctx, const char *buf, size_t len, size_t nlines, bool cut)
 static const char *
 ids_label(const struct ids_config *cfg, enum kind k, size_t i, const char **path)
 {
-	const char *arg = cfg->files[k].v[i], *eq = strchr(arg, '='), *slash = strchr(arg, '/');
+	const char *arg = cfg->files[k].v[i];
+	size_t n;
 
-	if (eq != NULL && slash != NULL && eq < slash) {
+	*path = pl_logitem_arg_path(arg, &n);
+	if (n > 0) {
 		/* Made once per source and kept in reach until the process exits. */
 		static char *made[K_NKINDS][MAX_FILES];
 		char **l = &made[k][i];
 
-		if (*l == NULL && (*l = malloc((size_t)(eq - arg) + 1)) == NULL)
+		if (*l == NULL && (*l = malloc(n + 1)) == NULL)
 			pl_die(PL_UNKNOWN, "out of memory");
-		memcpy(*l, arg, (size_t)(eq - arg));
-		(*l)[eq - arg] = '\0';
-		*path = eq + 1;
+		memcpy(*l, arg, n);
+		(*l)[n] = '\0';
 		return *l;
 	}
-	*path = arg;
 	if (cfg->files[k].n == 1)
 		return kinds[k].word;
 	return strrchr(arg, '/')[1] ? strrchr(arg, '/') + 1 : arg;

@@ -55,19 +55,7 @@ struct le_config {
 static int
 le_file_check(const char *arg, char *err, size_t errlen)
 {
-	const char *eq = strchr(arg, '='), *slash = strchr(arg, '/');
-	const char *path = eq != NULL && slash != NULL && eq < slash ? eq + 1 : arg;
-
-	if (path[0] != '/') {
-		pl_snprintf(err, errlen, "not an absolute path (give /var/log/syslog, or "
-			    "LABEL=/var/log/syslog)");
-		return -1;
-	}
-	if (eq != NULL && path == eq + 1 && eq == arg) {
-		pl_snprintf(err, errlen, "the LABEL before '=' is empty");
-		return -1;
-	}
-	return 0;
+	return pl_logitem_arg_check(arg, "/var/log/syslog", err, errlen);
 }
 
 static int
@@ -330,19 +318,18 @@ le_patterns(const struct le_config *cfg, struct pl_matcher *m)
 static const char *
 le_label(const struct le_config *cfg, size_t i, const char **path)
 {
-	const char *arg = cfg->files.v[i], *eq = strchr(arg, '='), *slash = strchr(arg, '/');
-	const char *base;
+	const char *arg = cfg->files.v[i], *base;
+	size_t n;
 
-	if (eq != NULL && slash != NULL && eq < slash) {
+	*path = pl_logitem_arg_path(arg, &n);
+	if (n > 0) {
 		static char labels[MAX_FILES][256];
-		size_t n = (size_t)(eq - arg) < 255 ? (size_t)(eq - arg) : 255;
 
+		n = n < 255 ? n : 255;
 		memcpy(labels[i], arg, n);
 		labels[i][n] = '\0';
-		*path = eq + 1;
 		return labels[i];
 	}
-	*path = arg;
 	base = strrchr(arg, '/') + 1;
 	for (size_t k = 0; k < cfg->files.n; k++) {
 		const char *o = cfg->files.v[k], *ob = strrchr(o, '/');

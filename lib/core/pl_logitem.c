@@ -87,6 +87,37 @@ pl_logitem_hold(struct pl_item *it, struct pl_store *st, const char *key, enum p
 	return held;
 }
 
+const char *
+pl_logitem_arg_path(const char *arg, size_t *label_len)
+{
+	const char *eq = strchr(arg, '='), *slash = strchr(arg, '/');
+
+	if (eq != NULL && (slash == NULL || eq < slash)) {
+		*label_len = (size_t)(eq - arg);
+		return eq + 1;
+	}
+	*label_len = 0;
+	return arg;
+}
+
+int
+pl_logitem_arg_check(const char *arg, const char *example, char *err, size_t errlen)
+{
+	size_t n;
+	const char *path = pl_logitem_arg_path(arg, &n);
+
+	if (path != arg && n == 0) {
+		pl_snprintf(err, errlen, "the LABEL before '=' is empty");
+		return -1;
+	}
+	if (path[0] != '/') {
+		pl_snprintf(err, errlen, "not an absolute path (give %s, or LABEL=%s)", example,
+			    example);
+		return -1;
+	}
+	return 0;
+}
+
 int
 pl_shown_init(struct pl_shown *s, size_t n)
 {

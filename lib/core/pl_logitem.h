@@ -45,6 +45,14 @@ struct pl_logitem_opts {
  * said on it, *res is filled and 0 returned. When the log cannot be read, a finding
  * says why on it (missing: o->missing_state; no read access: UNKNOWN with the group to
  * join), the position is left alone and -1 returned. */
+/* A "[LABEL=]PATH" option argument: the path, after "LABEL=" when an '=' comes before
+ * the first '/'; *label_len is the label's length (0: none given). */
+const char *pl_logitem_arg_path(const char *arg, size_t *label_len);
+
+/* The option check of such an argument: the path absolute, a "LABEL=" not empty; example
+ * is the path the message suggests ("/var/log/syslog"). Returns 0, or -1 with err. */
+int pl_logitem_arg_check(const char *arg, const char *example, char *err, size_t errlen);
+
 int pl_logitem_read(struct pl_item *it, struct pl_store *st, const char *ns,
 		    const char *path, const struct pl_logitem_opts *o, pl_tail_fn *fn,
 		    void *ctx, struct pl_tail_result *res);

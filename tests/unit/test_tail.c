@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "pl_buf.h"
+#include "pl_logitem.h"
 #include "pl_match.h"
 #include "pl_store.h"
 #include "pl_tail.h"
@@ -1037,6 +1038,28 @@ START_TEST(regex_literals)
 }
 END_TEST
 
+/* "[LABEL=]PATH" option arguments of the log-reading checks (pl_logitem). */
+START_TEST(logitem_arg)
+{
+	char err[128];
+	size_t n = 99;
+
+	ck_assert_str_eq(pl_logitem_arg_path("/var/log/syslog", &n), "/var/log/syslog");
+	ck_assert_uint_eq(n, 0);
+	ck_assert_str_eq(pl_logitem_arg_path("web=/var/log/a=b", &n), "/var/log/a=b");
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(pl_logitem_arg_path("/var/log/a=b", &n), "/var/log/a=b");
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(pl_logitem_arg_check("web=/var/log/x", "/v", err, sizeof(err)), 0);
+	ck_assert_int_eq(pl_logitem_arg_check("=/var/log/x", "/v", err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "the LABEL before '=' is empty");
+	ck_assert_int_eq(pl_logitem_arg_check("log/x", "/var/log/syslog", err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "not an absolute path (give /var/log/syslog, or "
+			 "LABEL=/var/log/syslog)");
+	ck_assert_int_eq(pl_logitem_arg_check("a=log/x", "/v", err, sizeof(err)), -1);
+}
+END_TEST
+
 START_TEST(count_lines)
 {
 	size_t end;
@@ -1089,5 +1112,6 @@ tc_tail(void)
 	tcase_add_loop_test(tc, regex_literals, 0,
 			    (int)(sizeof(lit_cases) / sizeof(lit_cases[0])));
 	tcase_add_test(tc, count_lines);
+	tcase_add_test(tc, logitem_arg);
 	return tc;
 }
