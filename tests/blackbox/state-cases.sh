@@ -311,7 +311,7 @@ d=$(newdir)
 run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --state-key k
 run "$CPU" --root "$D12/t0" --interval 0 --state-dir "$d" --state-key k
 expect_rc 0
-expect_contains "average since boot (the last reading is only 0ms old, less than the 1s a rate needs; rates from the next run)"
+expect_contains "average since boot (the last reading is only 0s old, less than the 1s a rate needs; rates from the next run)"
 finish
 
 begin "with --interval and a clock that stands still (a fixture), the sample says so too"
