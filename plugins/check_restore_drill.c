@@ -24,6 +24,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pl_backup.h"
@@ -48,6 +49,10 @@ enum { SRC_NONE = 0, SRC_RESTIC, SRC_BORG, SRC_TAR };
 #define LIST_CAP ((size_t)16 << 20)     /* a listing larger than this is refused */
 #define MAX_SAMPLE 1000
 #define TMP_PREFIX "restore-"
+/* The file each drill makes in its directory: only a directory with it is removed as
+ * an earlier drill's. */
+#define MARKER ".plumbline-drill"
+#define MARKER_TEXT "check_restore_drill"
 
 struct dr_config {
 	int mode;
@@ -204,7 +209,8 @@ static const struct pl_plugin dr_plugin = {
 		"the --manifest's, and with --check-subsets runs restic check "
 		"--read-data-subset on the next subset. The temporary directory is removed in "
 		"every case, and directories a killed earlier drill left in --work-dir at the "
-		"start. The result (ok or failed, files and bytes restored, files verified and "
+		"start (only those carrying a drill's marker file; a --work-dir that is "
+		"--live-root is refused). The result (ok or failed, files and bytes restored, files verified and "
 		"failed, duration, who, why) is appended to the journal as one line (a single "
 		"O_APPEND write, then fsync; never through a symlink). The restore gets the "
 		"time left but a reserve for cleaning up and recording: when it runs out, its "
@@ -763,8 +769,39 @@ drill_space(struct drill *d)
 	return 0;
 }
 
+/* Whether the entry name below the work directory is a drill's own directory: a real
+ * directory (no symlink) of ours holding the marker file drill_mkdtemp made in it, a
+ * regular file of ours saying MARKER_TEXT. Anything else named restore-* (a
+ * restore-procedures/ of live data, say) is not ours to remove. */
+static bool
+drill_marked(int wfd, const char *name)
+{
+	struct stat st;
+	char buf[64];
+	ssize_t n;
+	int dfd, fd;
+	bool ours = false;
+
+	if (fstatat(wfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) ||
+	    st.st_uid != geteuid())
+		return false;
+	if ((dfd = openat(wfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return false;
+	fd = openat(dfd, MARKER, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	close(dfd);
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+	    (n = read(fd, buf, sizeof(buf) - 1)) > 0) {
+		buf[n] = '\0';
+		ours = strncmp(buf, MARKER_TEXT, strlen(MARKER_TEXT)) == 0;
+	}
+	close(fd);
+	return ours;
+}
+
 /* Removes what earlier drills left in the work directory (their lock is ours now, so
- * none of them runs). */
+ * none of them runs): only directories carrying a drill's marker (drill_marked). */
 static void
 drill_leftovers(struct drill *d)
 {
@@ -774,7 +811,8 @@ drill_leftovers(struct drill *d)
 	if (pl_dir_list(NULL, d->work, &names, &n, err, sizeof(err)) != 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
-		if (strncmp(names[i], TMP_PREFIX, strlen(TMP_PREFIX)) != 0)
+		if (strncmp(names[i], TMP_PREFIX, strlen(TMP_PREFIX)) != 0 ||
+		    !drill_marked(d->wfd, names[i]))
 			continue;
 		if (pl_remove_tree(d->wfd, names[i], err, sizeof(err)) == 0)
 			gone++;
@@ -786,6 +824,30 @@ drill_leftovers(struct drill *d)
 	if (gone > 0)
 		pl_result_line(d->r, "removed %zu director%s an earlier, interrupted drill left in %s",
 			       gone, gone == 1 ? "y" : "ies", d->work);
+}
+
+/* Puts the marker in the new directory d->tmpname (O_EXCL: made here, now). */
+static int
+drill_mark(struct drill *d)
+{
+	char text[128];
+	int dfd, fd = -1, rc = -1;
+	size_t len;
+
+	pl_snprintf(text, sizeof(text), MARKER_TEXT " pid %ld start %lld\n", (long)getpid(),
+		    (long long)time(NULL));
+	len = strlen(text);
+	dfd = openat(d->wfd, d->tmpname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd >= 0)
+		fd = openat(dfd, MARKER, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			    0600);
+	if (fd >= 0 && write(fd, text, len) == (ssize_t)len)
+		rc = 0;
+	if (fd >= 0)
+		close(fd);
+	if (dfd >= 0)
+		close(dfd);
+	return rc;
 }
 
 static int
@@ -804,6 +866,15 @@ drill_mkdtemp(struct drill *d)
 			    az[rnd[4] % 36], az[rnd[5] % 36], az[rnd[6] % 36], az[rnd[7] % 36]);
 		if (mkdirat(d->wfd, d->tmpname, 0700) == 0) {
 			pl_snprintf(d->tmp, sizeof(d->tmp), "%s/%s", d->work, d->tmpname);
+			if (drill_mark(d) != 0) {
+				int e = errno;
+
+				(void)unlinkat(d->wfd, d->tmpname, AT_REMOVEDIR);
+				d->tmpname[0] = '\0';
+				drill_fail(d, PL_UNKNOWN, "cannot make the marker file in %s: %s",
+					   d->tmp, strerror(e));
+				return -1;
+			}
 			return 0;
 		}
 		if (errno != EEXIST)
@@ -1086,6 +1157,24 @@ drill_home(struct drill *d)
 	return 0;
 }
 
+/* pl_store's messages name the state directory and --state-dir; here it is the work
+ * directory and --work-dir. Rewrites them in place in err (of size len). */
+static void
+work_words(char *err, size_t len)
+{
+	static const struct { const char *from, *to; } w[] = {
+		{ "--state-dir", "--work-dir" }, { "state directory", "work directory" },
+	};
+	char out[600], *p;
+
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		while ((p = strstr(err, w[i].from)) != NULL) {
+			pl_snprintf(out, sizeof(out), "%.*s%s%s", (int)(p - err), err, w[i].to,
+				    p + strlen(w[i].from));
+			pl_strlcpy(err, out, len);
+		}
+}
+
 /* Opens the work directory and takes its lock: one drill at a time in it. */
 static int
 drill_workdir(struct drill *d)
@@ -1098,10 +1187,23 @@ drill_workdir(struct drill *d)
 		pl_snprintf(dir, sizeof(dir), "/var/tmp/plumbline-drill-%u", (unsigned)geteuid());
 	d->wfd = pl_store_dir_open(dir, d->work, sizeof(d->work), err, sizeof(err));
 	if (d->wfd < 0) {
+		work_words(err, sizeof(err));
 		drill_fail(d, PL_UNKNOWN, "--work-dir: %s", err);
 		return -1;
 	}
 	pl_strlcpy(d->work, dir, sizeof(d->work));
+	{
+		char *w = realpath(dir, NULL), *l = realpath(d->cfg->live_root, NULL);
+		bool inside = w && l && strcmp(w, l) == 0;
+
+		free(w);
+		free(l);
+		if (inside) {
+			drill_fail(d, PL_UNKNOWN, "--work-dir %s is --live-root %s: the drill's lock and directories would sit among the live files it compares with; name a directory of its own (or one below)",
+				   d->work, d->cfg->live_root);
+			return -1;
+		}
+	}
 	d->lockfd = openat(d->wfd, "drill.lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (d->lockfd < 0 || flock(d->lockfd, LOCK_EX | LOCK_NB) != 0) {
 		drill_fail(d, PL_UNKNOWN, "another drill is running in %s (drill.lock held)%s",
@@ -1159,8 +1261,9 @@ drill_record(struct drill *d, struct pl_drill_manifest *man)
 	if (d->failed)
 		pl_result_finding(d->r, d->fail_state, "drill failed: %s", d->e.message);
 	else
-		pl_result_line(d->r, "drill of %s: %.0f files restored and verified in %.1fs",
-			       d->e.backup, d->e.files_verified, d->e.duration);
+		pl_result_line(d->r, "drill of %s: %.0f file%s restored and verified in %.1fs",
+			       d->e.backup, d->e.files_verified,
+			       d->e.files_verified == 1 ? "" : "s", d->e.duration);
 	pl_drill_files_free(&d->files);
 	pl_drill_manifest_free(man);
 	free(d->pick);

@@ -273,6 +273,38 @@ expect "tar: a file the manifest lacks is not verified" 2 "data/sub/f2 is not in
 run "${TA[@]}" --archive "$T/none-*"
 expect "tar: no archive" 2 "drill failed: no tar archive matches --archive"
 check "tar: nothing left" clean_work
+# Only a drill's own directories (with its marker) are removed: a restore-procedures/
+# of live data in --work-dir survives and is not counted; a symlink named restore-* is
+# never followed; --work-dir that is --live-root is refused.
+mkdir -p "$WD/restore-procedures" "$W/elsewhere"
+echo precious >"$WD/restore-procedures/runbook.md"
+echo keep >"$W/elsewhere/keep"
+ln -s "$W/elsewhere" "$WD/restore-link"
+run --mode drill --journal "$W/jlive" --work-dir "$WD" --source tar --archive "$T/full-*" \
+	--live-root "$W" --sample 1
+expect "tar: one file restored, singular" 0 "drill of .*: 1 file restored and verified"
+refute "tar: a restore-* directory without the marker is not counted" "removed .* earlier"
+check "tar: live restore-procedures/runbook.md survives" \
+	grep -qx precious "$WD/restore-procedures/runbook.md"
+check "tar: a symlinked restore-* and its target survive" \
+	sh -c "[ -L '$WD/restore-link' ] && [ -f '$W/elsewhere/keep' ]"
+rm -rf "$WD/restore-procedures" "$WD/restore-link"
+mkdir -p "$W/live/data" "$W/live/restore-procedures"
+echo a >"$W/live/data/a"
+echo precious >"$W/live/restore-procedures/runbook.md"
+(cd "$W/live" && tar -cf "$T/live-1.tar" data)
+run --mode drill --journal "$W/jlive" --source tar --archive "$T/live-*.tar" --live-root "$W/live" \
+	--work-dir "$W/live" --sample 1
+expect "tar: --work-dir that is --live-root is refused" 3 \
+	"--work-dir .*live is --live-root .*live: "
+check "tar: and the live restore-procedures/ survives" \
+	grep -qx precious "$W/live/restore-procedures/runbook.md"
+mkdir -p "$W/open" && chmod 777 "$W/open"
+run --mode drill --journal "$W/jlive" --source tar --archive "$T/live-*.tar" --work-dir "$W/open/wd"
+expect "tar: an unsafe --work-dir names --work-dir, not --state-dir" 3 \
+	"open is writable by others: .*work directory .*another --work-dir\)"
+refute "tar: no --state-dir in the message" "state"
+check "tar: nothing left (2)" clean_work
 
 ########## journal mode
 JM=$W/jm
