@@ -249,23 +249,23 @@ object Service "pl-cpu" {
 	host_name = "h1"
 	check_command = "plumbline_cpu"
 	vars.plumbline_cpu_per_cpu = true
-	vars.plumbline_warningx = [ "iowait=~:50", "steal=~:40" ]
+	vars.plumbline_cpu_warningx = [ "iowait=~:50", "steal=~:40" ]
 }
 object Service "pl-mem" {
 	import "pl-fast"
 	host_name = "h1"
 	check_command = "plumbline_mem"
-	vars.plumbline_warning = "90"
-	vars.plumbline_critical = "98"
-	vars.plumbline_warningx = [ "available=256MB:", "swap_used_pct=50" ]
-	vars.plumbline_criticalx = [ "available=128MB:" ]
+	vars.plumbline_mem_warning = "90"
+	vars.plumbline_mem_critical = "98"
+	vars.plumbline_mem_warningx = [ "available=256MB:", "swap_used_pct=50" ]
+	vars.plumbline_mem_criticalx = [ "available=128MB:" ]
 	vars.plumbline_timeout = "8:critical"
 }
 object Service "pl-disk-io" {
 	import "pl-fast"
 	host_name = "h1"
 	check_command = "plumbline_disk_io"
-	vars.plumbline_warningx = [ "*_await=~:5s" ]
+	vars.plumbline_disk_io_warningx = [ "*_await=~:5s" ]
 }
 object Service "pl-net" {
 	import "pl-fast"
@@ -284,7 +284,7 @@ object Service "pl-process" {
 	host_name = "h1"
 	check_command = "plumbline_process"
 	vars.plumbline_process_name = [ "icinga2" ]
-	vars.plumbline_warningx = [ "*_rss=~:4GB" ]
+	vars.plumbline_process_warningx = [ "*_rss=~:4GB" ]
 }
 object Service "pl-mdraid" {
 	import "pl-fast"
@@ -324,7 +324,7 @@ object Service "pl-url" {
 	vars.plumbline_url_resolve = [ "i2test:$I2PORT:127.0.0.1" ]
 	vars.plumbline_url_ca_file = "$D/lib/certs/ca.crt"
 	vars.plumbline_url_status_map = "401=ok"
-	vars.plumbline_warning = "2"
+	vars.plumbline_url_warning = "2"
 }
 object Service "pl-url-web" {
 	import "pl-fast"
