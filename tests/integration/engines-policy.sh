@@ -35,6 +35,7 @@
 set -u
 
 . "$(dirname "$0")/../env.sh"
+. "$(dirname "$0")/lib-engines.sh"
 CONTRIB=$top_srcdir/contrib
 # the plugins every run needs; any other built one (check_url, check_ids, ...) is installed
 # beside them, so that the NRPE lines that name it can run
@@ -57,17 +58,6 @@ if [ -n "$missing" ]; then
 	exit 77
 fi
 
-passed=0
-failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-notok() { echo "not ok - $1"; failed=$((failed + 1)); }
-check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ] && exit 0
-	exit 1
-}
-
 for n in $NAMES; do
 	[ -x "$PLUGINS/check_$n" ] || notok "no check_$n in $PLUGINS (set PLUGINS)"
 done
@@ -75,29 +65,6 @@ done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/plumbline-policy.XXXXXX") || exit 99
 chmod 755 "$WORK"
-DAEMONS=""
-stop_daemons() {
-	local pid left i
-	for pid in $DAEMONS; do
-		kill -TERM "$pid" 2>/dev/null
-	done
-	for i in $(seq 100); do
-		left=""
-		for pid in $DAEMONS; do
-			kill -0 -- "-$pid" 2>/dev/null && left="$left $pid"
-		done
-		[ -z "$left" ] && break
-		sleep 0.1
-	done
-	for pid in $left; do
-		echo "# process group $pid still there 10 s after SIGTERM: SIGKILL"
-		kill -KILL -- "-$pid" 2>/dev/null
-	done
-	for pid in $DAEMONS; do
-		wait "$pid" 2>/dev/null
-	done
-	DAEMONS=""
-}
 cleanup() {
 	[ -n "${WATCHDOG:-}" ] && kill -TERM "$WATCHDOG" 2>/dev/null
 	stop_daemons
@@ -107,22 +74,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 watchdog "${ENGINES_POLICY_LIMIT:-230}"
 
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 T_ALL=$(now)
 
-wait_listen() { # port, leader pid, seconds
-	local i p
-	# shellcheck disable=SC2034
-	for i in $(seq $(($3 * 20))); do
-		for p in $(ss -Hltnp "sport = :$1" | grep -o 'pid=[0-9]*' | cut -d= -f2); do
-			[ "$(ps -o pgid= -p "$p" 2>/dev/null | tr -d ' ')" = "$2" ] && return 0
-		done
-		kill -0 "$2" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
-}
 
 # The plugins (and plumbline-notify when it is built) where user nagios can reach them.
 PL=$WORK/plugins
@@ -649,12 +602,7 @@ PLUMBLINE_STATE_DIR=$W/$n/state exec /usr/sbin/icinga2 daemon -c $W/$n/etc/icing
 EOF
 	chmod 755 "$W/$n/run.sh"
 done
-api() { # path [curl args...]
-	local p=$1
-	shift
-	curl -sk --max-time 5 -u "test:$I2PW" -H 'Accept: application/json' "$@" \
-		"https://127.0.0.1:$P1/v1/$p"
-}
+api() { i2_api "$P1" "$@"; } # path [curl args...]
 post() { api "actions/$1" -X POST -d "$2"; }
 
 m_valid=no
@@ -918,21 +866,7 @@ exit "$rc"
 EOF
 chmod 755 "$PL/tee-plugin"
 {
-	cat <<EOF
-log_file=$N/nrpe.log
-disable_syslog=1
-debug=0
-pid_file=$N/nrpe.pid
-server_address=127.0.0.1
-server_port=0
-nrpe_user=nagios
-nrpe_group=nagios
-allowed_hosts=127.0.0.1
-dont_blame_nrpe=0
-allow_bash_command_substitution=0
-command_timeout=12
-connection_timeout=60
-EOF
+	nrpe_cfg_head "$N" 0
 	# the shipped lines, run through tee-plugin; and each again in the compact form
 	grep '^command\[' "$CONTRIB/nrpe/plumbline.cfg" |
 		sed -e "s#/usr/bin/sudo -n ##" -e "s#/usr/lib/nagios/plugins/#$PL/#" |

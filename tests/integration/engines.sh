@@ -24,6 +24,7 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$(dirname "$0")/../env.sh"
+. "$(dirname "$0")/lib-engines.sh"
 CONTRIB=$top_srcdir/contrib
 NAMES="cpu mem disk_io net hwmon mdraid process db_conns antivirus log_errors backup_age restore_drill url ids"
 
@@ -44,19 +45,9 @@ if [ -n "$missing" ]; then
 	exit 77
 fi
 
-passed=0
-failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-notok() { echo "not ok - $1"; failed=$((failed + 1)); }
-check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
 # An UNKNOWN passes only as the answer to a threshold the host cannot judge: the shipped
 # check_net thresholds are on utilisation, and a virtual NIC has no link speed.
 judged() { [ "$1" != 3 ] || [[ "$2" == *"(not judged: "* ]]; }
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ] && exit 0
-	exit 1
-}
 
 for n in $NAMES; do
 	if [ ! -x "$PLUGINS/check_$n" ]; then
@@ -69,35 +60,10 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/plumbline-engines.XXXXXX") || exit 99
 # The engines drop to user nagios: the plugins and the directories on the way to them
 # must be readable by it, whatever the build directory's permissions are.
 chmod 755 "$WORK"
-DAEMONS=""      # process-group leaders started with setsid, stopped in cleanup
 NAGIOS_UID=$(id -u nagios)
 NAGIOS_STATE=/var/tmp/plumbline-$NAGIOS_UID   # the default state dir of user nagios
 [ -e "$NAGIOS_STATE" ] && made_nagios_state=no || made_nagios_state=yes
 
-stop_daemons() {
-	# SIGTERM to each daemon's main process (it stops its own workers); whatever is left
-	# of its process group after 10 s gets SIGKILL.
-	local pid left i
-	for pid in $DAEMONS; do
-		kill -TERM "$pid" 2>/dev/null
-	done
-	for i in $(seq 100); do
-		left=""
-		for pid in $DAEMONS; do
-			kill -0 -- "-$pid" 2>/dev/null && left="$left $pid"
-		done
-		[ -z "$left" ] && break
-		sleep 0.1
-	done
-	for pid in $left; do
-		echo "# process group $pid still there 10 s after SIGTERM: SIGKILL"
-		kill -KILL -- "-$pid" 2>/dev/null
-	done
-	for pid in $DAEMONS; do
-		wait "$pid" 2>/dev/null
-	done
-	DAEMONS=""
-}
 cleanup() {
 	[ -n "${WATCHDOG:-}" ] && kill -TERM "$WATCHDOG" 2>/dev/null
 	stop_daemons
@@ -112,25 +78,8 @@ trap 'exit 130' INT TERM
 # too; this is the backstop).
 watchdog "${ENGINES_LIMIT:-240}"
 
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 T_ALL=$(now)
 
-# A TCP port on 127.0.0.1 nobody listens on (the preferred one when it is free).
-# Wait until a process of the process group LEADER listens on PORT (not someone else's
-# daemon that took the port in the meantime).
-wait_listen() { # port, leader pid, seconds
-	local i p
-	# shellcheck disable=SC2034
-	for i in $(seq $(($3 * 20))); do
-		for p in $(ss -Hltnp "sport = :$1" | grep -o 'pid=[0-9]*' | cut -d= -f2); do
-			[ "$(ps -o pgid= -p "$p" 2>/dev/null | tr -d ' ')" = "$2" ] && return 0
-		done
-		kill -0 "$2" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
-}
 
 # The plugins in a directory the nagios user can reach, mode 0755. check_nrpe beside them,
 # so that $USER1$/check_nrpe in commands.cfg resolves.
@@ -380,12 +329,7 @@ else
 	i2_valid=no
 fi
 
-api() { # path [curl args...]
-	local p=$1
-	shift
-	curl -sk --max-time 5 -u "test:$I2PW" -H 'Accept: application/json' "$@" \
-		"https://127.0.0.1:$I2PORT/v1/$p"
-}
+api() { i2_api "$I2PORT" "$@"; } # path [curl args...]
 
 if [ "$i2_valid" = yes ]; then
 	PLUMBLINE_STATE_DIR=$D/state setsid /usr/sbin/icinga2 daemon -c "$D/etc/icinga2.conf" \
@@ -573,21 +517,7 @@ N=$WORK/nrpe
 mkdir -p "$N"
 NRPE_PORT=$(free_port 5666) || { notok "nrpe: no free port"; finish; }
 {
-	cat <<EOF
-log_file=$N/nrpe.log
-disable_syslog=1
-debug=0
-pid_file=$N/nrpe.pid
-server_address=127.0.0.1
-server_port=$NRPE_PORT
-nrpe_user=nagios
-nrpe_group=nagios
-allowed_hosts=127.0.0.1
-dont_blame_nrpe=0
-allow_bash_command_substitution=0
-command_timeout=12
-connection_timeout=60
-EOF
+	nrpe_cfg_head "$N" "$NRPE_PORT"
 	# the shipped command lines, with the plugin directory of this build; without the
 	# "sudo -n" of check_firewall (this host's sudoers are not the test's to change), so
 	# that it runs as nagios and must answer with the sudoers line that fixes it
