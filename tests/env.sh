@@ -46,3 +46,36 @@ watchdog() {
 	) &
 	WATCHDOG=$!
 }
+
+# One line a check ("ok - NAME" / "not ok - NAME"), counted in passed and failed; a test
+# ends with "N passed, M failed". A test may define its own check or finish over these.
+passed=0
+failed=0
+ok() { echo "ok - $1"; passed=$((passed + 1)); }
+notok() { echo "not ok - $1"; failed=$((failed + 1)); }
+
+# expect NAME RC PATTERN...: the exit code in $rc and each extended regex somewhere in
+# $out (what the test's own run function left there).
+expect() {
+	local name=$1 want=$2 p
+	shift 2
+	if [ "$rc" != "$want" ]; then
+		notok "$name: exit $rc, want $want: $(printf '%s' "$out" | head -n 3)"
+		return
+	fi
+	for p in "$@"; do
+		if ! printf '%s\n' "$out" | grep -Eq -- "$p"; then
+			notok "$name: no /$p/ in: $(printf '%s' "$out" | head -n 4)"
+			return
+		fi
+	done
+	ok "$name"
+}
+# refute NAME PATTERN: the extended regex must not be in $out.
+refute() {
+	if printf '%s\n' "$out" | grep -Eq -- "$2"; then
+		notok "$1: /$2/ in: $(printf '%s' "$out" | head -n 3)"
+	else
+		ok "$1"
+	fi
+}

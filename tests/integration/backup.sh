@@ -42,42 +42,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0
-failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-notok() { echo "not ok - $1"; failed=$((failed + 1)); }
-
 # run ARGS...: the plugin in an environment like an engine's (HOME kept), into $out/$rc.
 run() {
 	out=$(env -i HOME="$W/home" PLUMBLINE_NOW="$NOW_TEXT" "$plugin" -t 30 "$@" 2>&1)
 	rc=$?
 }
-# expect NAME RC PATTERN...: the exit code and each extended regex somewhere in $out.
-expect() {
-	name=$1
-	want=$2
-	shift 2
-	if [ "$rc" != "$want" ]; then
-		notok "$name: exit $rc, want $want: $(printf '%s' "$out" | head -n 3)"
-		return
-	fi
-	for p in "$@"; do
-		if ! printf '%s\n' "$out" | grep -Eq -- "$p"; then
-			notok "$name: no /$p/ in: $(printf '%s' "$out" | head -n 4)"
-			return
-		fi
-	done
-	ok "$name"
-}
-# refute NAME PATTERN: the pattern must not be in $out.
-refute() {
-	if printf '%s\n' "$out" | grep -Eq -- "$2"; then
-		notok "$1: /$2/ in: $(printf '%s' "$out" | head -n 3)"
-	else
-		ok "$1"
-	fi
-}
-
 mkdir -p "$W/home" "$W/data/sub"
 echo alpha >"$W/data/a"
 head -c 20000 /dev/urandom >"$W/data/sub/b"

@@ -43,11 +43,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0
-failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-notok() { echo "not ok - $1"; failed=$((failed + 1)); }
-
 J=$W/journal
 WD=$W/work
 # run ARGS...: the plugin as an engine or cron would (HOME kept, nothing else), into
@@ -56,29 +51,6 @@ run() {
 	out=$(env -i HOME="$W/home" PLUMBLINE_NOW="$NOW_TEXT" PLUMBLINE_STATE_DIR="$W/state" \
 		"$plugin" -t 30 "$@" 2>&1)
 	rc=$?
-}
-expect() {
-	name=$1
-	want=$2
-	shift 2
-	if [ "$rc" != "$want" ]; then
-		notok "$name: exit $rc, want $want: $(printf '%s' "$out" | head -n 3)"
-		return
-	fi
-	for p in "$@"; do
-		if ! printf '%s\n' "$out" | grep -Eq -- "$p"; then
-			notok "$name: no /$p/ in: $(printf '%s' "$out" | head -n 4)"
-			return
-		fi
-	done
-	ok "$name"
-}
-refute() {
-	if printf '%s\n' "$out" | grep -Eq -- "$2"; then
-		notok "$1: /$2/ in: $(printf '%s' "$out" | head -n 3)"
-	else
-		ok "$1"
-	fi
 }
 # check NAME COMMAND...: a condition, as a case.
 check() {
