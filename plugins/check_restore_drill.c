@@ -46,6 +46,9 @@ enum { MODE_JOURNAL = 0, MODE_DRILL };
 enum { SRC_NONE = 0, SRC_RESTIC, SRC_BORG, SRC_TAR };
 
 #define JOURNAL_CAP ((size_t)8 << 20)   /* the newest 8 MiB of the journal are read */
+/* A drill dated more than this many seconds after now is no drill (the clock or the
+ * journal is wrong). */
+#define FUTURE_SKEW 300
 #define LIST_CAP ((size_t)16 << 20)     /* a listing larger than this is refused */
 #define MAX_SAMPLE 1000
 #define TMP_PREFIX "restore-"
@@ -199,7 +202,8 @@ static const struct pl_plugin dr_plugin = {
 		"failed. The long output shows the restore durations and throughput of the "
 		"recent drills (--recent), oldest first, and how the newest compares with the "
 		"median of those before. A malformed journal line is UNKNOWN, naming the line "
-		"(--skip-malformed counts such lines instead); an unreadable journal is UNKNOWN.\n"
+		"(--skip-malformed counts such lines instead), and so is a drill dated more than "
+		"5 minutes in the future (not counted); an unreadable journal is UNKNOWN.\n"
 		"Drill mode (--mode drill) performs a drill first: it finds the newest full "
 		"backup (restic snapshots, borg list, or the newest --archive), lists its "
 		"files, picks the sample (--sample-path, or --sample N at random), checks that "
@@ -330,17 +334,29 @@ journal_trend(const struct pl_drill_journal *j, struct pl_result *r)
 /* Reads and parses the journal into j; malformed lines are UNKNOWN unless
  * --skip-malformed. */
 static void
-journal_load(const struct dr_config *cfg, const char *f, struct pl_drill_journal *j,
-	     struct pl_result *r)
+journal_load(const struct dr_config *cfg, const char *f, const struct pl_time *now,
+	     struct pl_drill_journal *j, struct pl_result *r)
 {
 	struct pl_buf b = PL_BUF_INIT;
+	struct pl_time until = *now;
 	char err[512];
+
+	until.sec += FUTURE_SKEW;
 
 	if (journal_read(cfg->journal, &b, err, sizeof(err)) != 0)
 		pl_die(PL_UNKNOWN, "%s (--journal)%s", err,
 		       errno == ENOENT ? ": no drill recorded there yet, or a wrong path" : "");
-	pl_drill_journal_parse(pl_buf_str(&b), b.len, cfg->recent, j);
+	pl_drill_journal_parse_until(pl_buf_str(&b), b.len, cfg->recent, &until, j);
 	pl_buf_free(&b);
+	if (j->future > 0) {
+		char when[PL_RFC3339_SIZE], nw[PL_RFC3339_SIZE];
+
+		pl_rfc3339_format(&j->future_time, 0, when, sizeof(when));
+		pl_rfc3339_format(now, 0, nw, sizeof(nw));
+		pl_result_finding(r, PL_UNKNOWN, "journal %s line %zu: drill time %s is in the future (now %s; %zu such line%s, not counted): this clock is wrong or the journal was edited",
+				  f, j->first_future, when, nw, j->future,
+				  j->future == 1 ? "" : "s");
+	}
 	if (j->malformed > 0 && !cfg->skip_malformed)
 		pl_result_finding(r, PL_UNKNOWN, "journal %s line %zu: %s (%zu malformed line%s; repair or remove them, or pass --skip-malformed)",
 				  f, j->first_bad, j->first_err, j->malformed,
@@ -388,20 +404,30 @@ journal_judge(const struct dr_config *cfg, const struct pl_time *now, bool just_
 	struct pl_drill_journal *j = calloc(1, sizeof(*j));
 	struct pl_metric *m;
 	char err[512], f[300], when[PL_RFC3339_SIZE], a[32], t[64];
+	bool untrusted;
 	double age;
 
 	if (j == NULL)
 		pl_die(PL_UNKNOWN, "out of memory");
 	pl_name_str(f, sizeof(f), cfg->journal);
-	journal_load(cfg, f, j, r);
+	journal_load(cfg, f, now, j, r);
+	/* A journal with lines nobody can read, or dated in the future, is UNKNOWN, not
+	 * judged on the rest. */
+	untrusted = (j->malformed > 0 && !cfg->skip_malformed) || j->future > 0;
 	m = pl_metric_add(r, "age", NAN, PL_U_SECONDS);
 	m->prec = 0;
-	pl_snprintf(t, sizeof(t), "%.0f", cfg->warn_age);
-	pl_range_parse(t, &m->warn, err, sizeof(err));
-	pl_snprintf(t, sizeof(t), "%.0f", cfg->crit_age);
-	pl_range_parse(t, &m->crit, err, sizeof(err));
+	if (!untrusted) {
+		pl_snprintf(t, sizeof(t), "%.0f", cfg->warn_age);
+		pl_range_parse(t, &m->warn, err, sizeof(err));
+		pl_snprintf(t, sizeof(t), "%.0f", cfg->crit_age);
+		pl_range_parse(t, &m->crit, err, sizeof(err));
+	}
 	pl_metric_minmax(m, 0, NAN);
-	if (!j->has_good) {
+	if (!j->has_good && untrusted) {
+		pl_metric_missing(m, PL_MISSING_LASTING, "no successful drill in the journal",
+				  "repair the journal");
+		pl_result_line(r, "no successful drill among the readable lines of %s", f);
+	} else if (!j->has_good) {
 		pl_metric_missing(m, PL_MISSING_LASTING, "no successful drill in the journal",
 				  "perform a drill (--mode drill)");
 		pl_result_finding(r, PL_CRITICAL, "no successful drill recorded in %s (%zu drill%s, %zu failed)",
@@ -414,7 +440,7 @@ journal_judge(const struct dr_config *cfg, const struct pl_time *now, bool just_
 			       j->last_good.backup[0] ? " from " : "", j->last_good.backup);
 	}
 	if (j->has_last)
-		journal_last(&j->last, just_failed, r);
+		journal_last(&j->last, just_failed || untrusted, r);
 	journal_trend(j, r);
 	if (j->has_good) {
 		age = pl_time_diff(now, &j->last_good.time);

@@ -144,11 +144,17 @@ pl_read_fd(int fd, const char *name, const struct pl_file_rules *r, struct pl_bu
 	/* A regular file's size (0 for /proc files) makes one allocation the whole read,
 	 * with a byte to see the end (or that it grew) and one for the NUL. */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		/* What is left from the offset: a caller that seeked to the tail reads that. */
+		off_t at = lseek(fd, 0, SEEK_CUR);
+		uint64_t left = (uint64_t)st.st_size;
+
+		if (at > 0)
+			left = at < st.st_size ? (uint64_t)(st.st_size - at) : 0;
 		/* Too large already: refused without reading it. */
-		if ((uint64_t)st.st_size > r->cap)
+		if (left > r->cap)
 			goto too_large;
-		first = (size_t)st.st_size + 2;
-		sized = true;
+		first = (size_t)left + 2;
+		sized = left > 0;
 	}
 	if (out->size < first && buf_room(out, first, secret) != 0)
 		goto oom;

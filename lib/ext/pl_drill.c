@@ -162,6 +162,7 @@ pl_drill_line_format(const struct pl_drill_entry *e, struct pl_buf *out)
 struct walk {
 	struct pl_drill_journal *j;
 	size_t recent;
+	const struct pl_time *not_after;
 };
 
 /* Whether a is newer than b (a later line wins a tie: a walk goes in line order). */
@@ -217,6 +218,13 @@ one_line(struct json_object *o, size_t lineno, void *arg)
 		return 0;
 	}
 	e.lineno = lineno;
+	if (w->not_after != NULL && pl_time_diff(&e.time, w->not_after) > 0) {
+		if (j->future++ == 0) {
+			j->first_future = lineno;
+			j->future_time = e.time;
+		}
+		return 0;
+	}
 	j->entries++;
 	if (e.ok)
 		j->good++;
@@ -238,8 +246,16 @@ void
 pl_drill_journal_parse(const char *buf, size_t len, size_t recent,
 		       struct pl_drill_journal *out)
 {
+	pl_drill_journal_parse_until(buf, len, recent, NULL, out);
+}
+
+void
+pl_drill_journal_parse_until(const char *buf, size_t len, size_t recent,
+			     const struct pl_time *not_after, struct pl_drill_journal *out)
+{
 	struct pl_json_lines_stats st;
-	struct walk w = { out, recent < PL_DRILL_RECENT_MAX ? recent : PL_DRILL_RECENT_MAX };
+	struct walk w = { out, recent < PL_DRILL_RECENT_MAX ? recent : PL_DRILL_RECENT_MAX,
+			  not_after };
 
 	memset(out, 0, sizeof(*out));
 	memset(&st, 0, sizeof(st));

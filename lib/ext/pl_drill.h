@@ -69,6 +69,9 @@ struct pl_drill_journal {
 	struct pl_drill_entry last_good; /* the newest successful one */
 	struct pl_drill_entry recent[PL_DRILL_RECENT_MAX];  /* the newest ones, oldest first */
 	size_t nrecent;
+	size_t future;           /* drills dated after not_after: left out of the above */
+	size_t first_future;     /* the first such line's number, 0 if none */
+	struct pl_time future_time;      /* and its time */
 };
 
 /* Reads the journal text (len bytes) into out, keeping the newest `recent` drills
@@ -76,6 +79,12 @@ struct pl_drill_journal {
  * counted. */
 void pl_drill_journal_parse(const char *buf, size_t len, size_t recent,
 			    struct pl_drill_journal *out);
+
+/* The same, but a drill dated after *not_after (now plus a skew) is no drill: counted in
+ * out->future (the first in first_future, future_time) and left out of entries, last,
+ * last_good and recent. not_after NULL: no limit. */
+void pl_drill_journal_parse_until(const char *buf, size_t len, size_t recent,
+				  const struct pl_time *not_after, struct pl_drill_journal *out);
 
 /* Regular files of a backup, from a listing. */
 struct pl_drill_file {

@@ -327,6 +327,42 @@ run --journal "$W/jbad"
 expect "journal: malformed lines are UNKNOWN, naming the first" 3 \
 	"^RESTORE DRILL UNKNOWN - journal .*jbad line 4: not JSON: .* \(2 malformed lines; repair or remove them, or pass --skip-malformed\)" \
 	"age=86400s"
+echo GARBAGE >"$W/jgarbage"
+run --journal "$W/jgarbage"
+expect "journal: only a malformed line is UNKNOWN (not 'no successful drill')" 3 \
+	"^RESTORE DRILL UNKNOWN - journal .*jgarbage line 1: not JSON: "
+refute "journal: only a malformed line: no CRITICAL" "CRITICAL"
+printf 'x\0\001\377\376\n\377\n' >"$W/jbinary"
+run --journal "$W/jbinary"
+expect "journal: binary content is UNKNOWN, naming the line" 3 \
+	"^RESTORE DRILL UNKNOWN - journal .*jbinary line 1: "
+printf '{"time":"2099-01-01T00:00:00Z","result":"ok"}\n' >"$W/jfuture"
+run --journal "$W/jfuture"
+expect "journal: a drill dated in the future is UNKNOWN, not a good drill" 3 \
+	"^RESTORE DRILL UNKNOWN - journal .*jfuture line 1: drill time 2099-01-01T00:00:00Z is in the future .*clock is wrong or the journal was edited"
+refute "journal: the future drill is not counted as good" "last good drill"
+head -n 3 "$JM" >"$W/jfuture2"
+printf '{"time":"%s","result":"ok"}\n' "$(date -u -d "@$((NOW + 3600))" +%Y-%m-%dT%H:%M:%SZ)" \
+	>>"$W/jfuture2"
+run --journal "$W/jfuture2"
+expect "journal: an hour ahead, after good drills: UNKNOWN, age from the real one" 3 \
+	"line 4: drill time .* is in the future" "age=86400s"
+printf '{"time":"%s","result":"ok"}\n' "$(date -u -d "@$((NOW + 120))" +%Y-%m-%dT%H:%M:%SZ)" \
+	>"$W/jskew"
+run --journal "$W/jskew"
+expect "journal: two minutes ahead is within the skew" 0 "^RESTORE DRILL OK - last good drill 0s ago"
+# A long-lived journal over 8 MiB (12 MB here): only the newest 8 MiB are read (the cut
+# first line dropped), a garbage line at its start beyond them is not seen.
+{
+	echo GARBAGE
+	awk -v t="$(ago 86400)" 'BEGIN { for (i = 0; i < 160000; i++)
+		printf "{\"time\":\"%s\",\"result\":\"ok\",\"backup\":\"b%06d\",\"duration\":10.0}\n", t, i }'
+	printf '{"time":"%s","result":"ok","backup":"newest","duration":12.0}\n' "$(ago 3600)"
+} >"$W/jbig"
+check "journal: the big journal is over 8 MiB" [ "$(stat -c %s "$W/jbig")" -gt 12000000 ]
+run --journal "$W/jbig"
+expect "journal: a 12 MB journal is read from its newest 8 MiB" 0 \
+	"^RESTORE DRILL OK - last good drill 1h 0m ago" "age=3600s" "from newest"
 run --journal "$W/jbad" --skip-malformed
 expect "journal: --skip-malformed counts them" 0 "^RESTORE DRILL OK" "2 malformed journal lines left out \(the first, line 4: "
 run --journal "$J"

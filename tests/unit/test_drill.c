@@ -13,6 +13,7 @@
 #include <check.h>
 
 #include "pl_buf.h"
+#include "pl_clock.h"
 #include "pl_drill.h"
 #include "pl_file.h"
 
@@ -170,6 +171,31 @@ START_TEST(test_journal_order)
 }
 END_TEST
 
+START_TEST(test_journal_future)
+{
+	const char *t =
+		"{\"time\":\"2026-11-01T00:00:00Z\",\"result\":\"ok\",\"backup\":\"a\"}\n"
+		"{\"time\":\"2099-01-01T00:00:00Z\",\"result\":\"ok\",\"backup\":\"z\"}\n"
+		"{\"time\":\"2026-11-02T00:04:00Z\",\"result\":\"ok\",\"backup\":\"b\"}\n";
+	struct pl_drill_journal *j = calloc(1, sizeof(*j));
+	struct pl_time until;
+	char err[100];
+
+	ck_assert_int_eq(pl_rfc3339_parse("2026-11-02T00:05:00Z", 20, &until, err,
+					  sizeof(err)), 0);
+	pl_drill_journal_parse_until(t, strlen(t), 5, &until, j);
+	ck_assert_uint_eq(j->entries, 2);
+	ck_assert_uint_eq(j->future, 1);
+	ck_assert_uint_eq(j->first_future, 2);
+	ck_assert_str_eq(j->last_good.backup, "b");
+	ck_assert_uint_eq(j->nrecent, 2);
+	pl_drill_journal_parse(t, strlen(t), 5, j);
+	ck_assert_uint_eq(j->future, 0);
+	ck_assert_str_eq(j->last_good.backup, "z");
+	free(j);
+}
+END_TEST
+
 START_TEST(test_journal_malformed)
 {
 	struct pl_buf b;
@@ -310,6 +336,7 @@ tc_drill(void)
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_test(tc, test_journal_good);
 	tcase_add_test(tc, test_journal_order);
+	tcase_add_test(tc, test_journal_future);
 	tcase_add_test(tc, test_journal_malformed);
 	tcase_add_test(tc, test_listings);
 	tcase_add_test(tc, test_pick);
