@@ -48,11 +48,20 @@ watchdog() {
 }
 
 # One line a check ("ok - NAME" / "not ok - NAME"), counted in passed and failed; a test
-# ends with "N passed, M failed". A test may define its own check or finish over these.
+# ends with "N passed, M failed" (finish). A test may define its own check or finish
+# over these (one that prints more on a failure).
 passed=0
 failed=0
 ok() { echo "ok - $1"; passed=$((passed + 1)); }
 notok() { echo "not ok - $1"; failed=$((failed + 1)); }
+# check NAME CONDITION: the condition (a shell string, eval'd) as a check.
+check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
+# finish: the "N passed, M failed" line; exit 0 when none failed, else 1.
+finish() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ] && exit 0
+	exit 1
+}
 
 # expect NAME RC PATTERN...: the exit code in $rc and each extended regex somewhere in
 # $out (what the test's own run function left there).

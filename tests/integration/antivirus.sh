@@ -39,11 +39,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-passed=0
-failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-notok() { echo "not ok - $1"; failed=$((failed + 1)); }
-check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
 export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=87}
 unset PLUMBLINE_NOW

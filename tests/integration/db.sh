@@ -38,17 +38,6 @@ if [ ! -x "$PLUGIN" ]; then
 	exit 1
 fi
 
-passed=0
-failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-notok() { echo "not ok - $1"; failed=$((failed + 1)); }
-check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ] && exit 0
-	exit 1
-}
-
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/plumbline-db.XXXXXX") || exit 99
 # The servers run as postgres and mysql and must traverse it.
 chmod 711 "$WORK"

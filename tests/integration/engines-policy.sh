@@ -76,7 +76,6 @@ watchdog "${ENGINES_POLICY_LIMIT:-230}"
 
 T_ALL=$(now)
 
-
 # The plugins (and plumbline-notify when it is built) where user nagios can reach them.
 PL=$WORK/plugins
 mkdir -m 755 "$PL"

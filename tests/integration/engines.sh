@@ -80,7 +80,6 @@ watchdog "${ENGINES_LIMIT:-240}"
 
 T_ALL=$(now)
 
-
 # The plugins in a directory the nagios user can reach, mode 0755. check_nrpe beside them,
 # so that $USER1$/check_nrpe in commands.cfg resolves.
 PL=$WORK/plugins

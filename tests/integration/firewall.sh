@@ -48,11 +48,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-passed=0
-failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-notok() { echo "not ok - $1"; failed=$((failed + 1)); }
-
 # The plugin runs as root but not "under sudo" (a sudo run would refuse --state-dir).
 unset SUDO_UID SUDO_GID SUDO_USER SUDO_COMMAND DOAS_USER PKEXEC_UID
 export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86}

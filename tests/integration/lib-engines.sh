@@ -1,17 +1,6 @@
-# Sourced by engines.sh and engines-policy.sh (after ../env.sh): what both need to count
-# their checks, run real daemons on loopback and stop them again. Not a test itself.
+# Sourced by engines.sh and engines-policy.sh (after ../env.sh, which counts the checks):
+# what both need to run real daemons on loopback and stop them again. Not a test itself.
 # shellcheck shell=bash
-
-passed=0
-failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-notok() { echo "not ok - $1"; failed=$((failed + 1)); }
-check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ] && exit 0
-	exit 1
-}
 
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }

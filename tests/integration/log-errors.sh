@@ -15,11 +15,7 @@ set -u
 P=$PLUGINS/check_log_errors
 [ -x "$P" ] || { echo "not ok - no $P (build first)"; echo "0 passed, 1 failed"; exit 1; }
 
-passed=0
-failed=0
 skipped=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-notok() { echo "not ok - $1"; failed=$((failed + 1)); }
 skip() { echo "ok - # SKIP $1"; skipped=$((skipped + 1)); }
 check() { if eval "$2"; then ok "$1"; else notok "$1"; echo "#   last output: ${out:0:300}"; fi; }
 

@@ -42,13 +42,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-passed=0
-failed=0
 skipped=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-notok() { echo "not ok - $1"; failed=$((failed + 1)); }
 skip() { echo "skip - $1"; skipped=$((skipped + 1)); }
-check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
 
 export PLUMBLINE_STATE_DIR=$WORK/state
 mkdir -m 700 "$PLUMBLINE_STATE_DIR"
