@@ -958,32 +958,12 @@ EOF
 		echo "cfg_file=$G/etc/$f"
 	done
 	cat <<EOF
-object_cache_file=$G/var/objects.cache
-precached_object_file=$G/var/objects.precache
-status_file=$G/var/status.dat
+$(nagios_cfg_common "$G")
 status_update_interval=1
-nagios_user=nagios
-nagios_group=nagios
 check_external_commands=1
-command_file=$G/var/rw/nagios.cmd
-query_socket=$G/var/rw/nagios.qh
-lock_file=$G/var/nagios.lock
-temp_file=$G/var/nagios.tmp
-temp_path=$G/var
-check_result_path=$G/var/spool/checkresults
-check_result_reaper_frequency=1
-retain_state_information=0
-state_retention_file=$G/var/retention.dat
-use_syslog=0
-check_for_updates=0
-service_inter_check_delay_method=n
-host_inter_check_delay_method=n
-max_service_check_spread=1
-max_host_check_spread=1
 service_check_timeout=15
 enable_notifications=0
 enable_environment_macros=1
-illegal_macro_output_chars=\`~\$&|'"<>
 EOF
 } >"$G/etc/nagios.cfg"
 chown -R nagios:nagios "$G"

@@ -1,5 +1,6 @@
-# Sourced by engines.sh and engines-policy.sh (after ../env.sh, which counts the checks):
-# what both need to run real daemons on loopback and stop them again. Not a test itself.
+# Sourced by engines.sh, engines-policy.sh and notify.sh (after ../env.sh, which counts
+# the checks): what they need to run real daemons on loopback (Icinga 2, NRPE, Nagios 4)
+# and stop them again. Not a test itself.
 # shellcheck shell=bash
 
 now() { date +%s.%N; }
@@ -72,5 +73,36 @@ dont_blame_nrpe=0
 allow_bash_command_substitution=0
 command_timeout=12
 connection_timeout=60
+EOF2
+}
+
+# The lines of a Nagios 4 main config (nagios.cfg) that every test's scratch Nagios has:
+# its files below DIR (var/, var/rw/, var/spool/checkresults), run as user nagios, no
+# state kept between runs, no syslog, checks at once instead of spread over an interval.
+# The test writes log_file (first), resource_file and cfg_file lines before these and
+# what is its own (notifications, external commands, timeouts) after them.
+nagios_cfg_common() { # dir
+	cat <<EOF2
+object_cache_file=$1/var/objects.cache
+precached_object_file=$1/var/objects.precache
+status_file=$1/var/status.dat
+nagios_user=nagios
+nagios_group=nagios
+command_file=$1/var/rw/nagios.cmd
+query_socket=$1/var/rw/nagios.qh
+lock_file=$1/var/nagios.lock
+temp_file=$1/var/nagios.tmp
+temp_path=$1/var
+check_result_path=$1/var/spool/checkresults
+check_result_reaper_frequency=1
+retain_state_information=0
+state_retention_file=$1/var/retention.dat
+use_syslog=0
+check_for_updates=0
+service_inter_check_delay_method=n
+host_inter_check_delay_method=n
+max_service_check_spread=1
+max_host_check_spread=1
+illegal_macro_output_chars=\`~\$&|'"<>
 EOF2
 }

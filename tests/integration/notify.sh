@@ -16,6 +16,7 @@
 set -u
 
 . "$(dirname "$0")/../env.sh"
+. "$(dirname "$0")/lib-engines.sh"
 PROG=$PLUGINS/plumbline-notify
 if [ ! -x "$PROG" ]; then
 	echo "SKIP: no plumbline-notify at $PROG (built with json-c, libcrypto and libcurl)"
@@ -508,33 +509,13 @@ log_file=$N/log/nagios.log
 cfg_file=$N/etc/objects.cfg
 cfg_file=$N/etc/notify.cfg
 resource_file=$N/etc/resource.cfg
-object_cache_file=$N/var/objects.cache
-precached_object_file=$N/var/objects.precache
-status_file=$N/var/status.dat
-nagios_user=nagios
-nagios_group=nagios
+$(nagios_cfg_common "$N")
 check_external_commands=0
-command_file=$N/var/rw/nagios.cmd
-query_socket=$N/var/rw/nagios.qh
-lock_file=$N/var/nagios.lock
-temp_file=$N/var/nagios.tmp
-temp_path=$N/var
-check_result_path=$N/var/spool/checkresults
-check_result_reaper_frequency=1
-retain_state_information=0
-state_retention_file=$N/var/retention.dat
-use_syslog=0
-check_for_updates=0
 interval_length=1
-service_inter_check_delay_method=n
-host_inter_check_delay_method=n
-max_service_check_spread=1
-max_host_check_spread=1
 enable_notifications=1
 enable_environment_macros=1
 enable_event_handlers=0
 process_performance_data=0
-illegal_macro_output_chars=\`~\$&|'"<>
 EOF
 	cat >"$N/etc/objects.cfg" <<EOF
 define timeperiod {
