@@ -106,3 +106,10 @@ max_host_check_spread=1
 illegal_macro_output_chars=\`~\$&|'"<>
 EOF2
 }
+
+# A Nagios 4 timeperiod "24x7" (every day, all day), for the scratch configs' objects.
+nagios_24x7() {
+	printf 'define timeperiod {\n\ttimeperiod_name\t24x7\n\talias\t\talways\n'
+	printf '\t%s\t00:00-24:00\n' sunday monday tuesday wednesday thursday friday saturday
+	printf '}\n'
+}

@@ -518,17 +518,7 @@ enable_event_handlers=0
 process_performance_data=0
 EOF
 	cat >"$N/etc/objects.cfg" <<EOF
-define timeperiod {
-	timeperiod_name	24x7
-	alias	always
-	sunday	00:00-24:00
-	monday	00:00-24:00
-	tuesday	00:00-24:00
-	wednesday	00:00-24:00
-	thursday	00:00-24:00
-	friday	00:00-24:00
-	saturday	00:00-24:00
-}
+$(nagios_24x7)
 define command {
 	command_name	check-up
 	command_line	/bin/true
