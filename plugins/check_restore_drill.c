@@ -49,7 +49,9 @@ enum { SRC_NONE = 0, SRC_RESTIC, SRC_BORG, SRC_TAR };
 /* A drill dated more than this many seconds after now is no drill (the clock or the
  * journal is wrong). */
 #define FUTURE_SKEW 300
-#define LIST_CAP ((size_t)16 << 20)     /* a listing larger than this is refused */
+/* A listing larger than this is refused: room for PL_DRILL_FILES_MAX files at about
+ * 250 bytes a line of restic ls --json (tar -tv and borg's lines are shorter). */
+#define LIST_CAP ((size_t)512 << 20)
 #define MAX_SAMPLE 1000
 #define TMP_PREFIX "restore-"
 /* The file each drill makes in its directory: only a directory with it is removed as
@@ -588,7 +590,8 @@ drill_run(struct drill *d, const char *const *argv, const char *cwd, const char 
 		pl_run_describe(rr, err, sizeof(err));
 		drill_fail(d, d->c->timeout_state, "%s; killed, nothing kept", err);
 	} else if (rr->out_capped) {
-		drill_fail(d, PL_UNKNOWN, "%s printed more than %zu MiB", what, LIST_CAP >> 20);
+		drill_fail(d, PL_UNKNOWN, "%s printed more than %zu MiB, more than a drill reads (about %d files); drill a smaller backup, or split it into backups of their own",
+			   what, LIST_CAP >> 20, PL_DRILL_FILES_MAX);
 	} else if (!rr->exited || rr->status != 0) {
 		pl_bk_failure(rr, &d->repo, why, sizeof(why));
 		drill_fail(d, setup_or_data(why, st), "%s", why);
@@ -751,6 +754,9 @@ drill_sample(struct drill *d)
 		drill_fail(d, PL_UNKNOWN, "cannot read the file list of %s: %s", d->e.backup, err);
 		return -1;
 	}
+	if (d->files.skipped > 0)
+		pl_result_line(d->r, "%zu entr%s of the file list of %s left out of the sample (lines not understood, or names the tool printed escaped, e.g. with a backslash)",
+			       d->files.skipped, d->files.skipped == 1 ? "y" : "ies", d->e.backup);
 	d->pick = calloc(d->files.n + 1, sizeof(*d->pick));
 	if (d->pick == NULL)
 		pl_die(PL_UNKNOWN, "out of memory");
@@ -911,6 +917,24 @@ drill_mkdtemp(struct drill *d)
 	return -1;
 }
 
+/* path as a restic --include pattern that matches only itself: restic matches with Go's
+ * filepath.Match, where a backslash escapes * ? [ ] and itself. Dies out of memory. */
+static char *
+restic_literal(const char *path)
+{
+	char *out = malloc(2 * strlen(path) + 1), *o = out;
+
+	if (out == NULL)
+		pl_die(PL_UNKNOWN, "out of memory");
+	for (const char *p = path; *p != '\0'; p++) {
+		if (strchr("*?[]\\", *p) != NULL)
+			*o++ = '\\';
+		*o++ = *p;
+	}
+	*o = '\0';
+	return out;
+}
+
 /* The restore of the sample into d->tmp. */
 static int
 drill_restore(struct drill *d)
@@ -918,11 +942,11 @@ drill_restore(struct drill *d)
 	const struct dr_config *cfg = d->cfg;
 	size_t max = 2 * d->npick + 16, n = 0;
 	const char **argv = calloc(max, sizeof(*argv));
-	char arch[400];
+	char arch[400], **lit = calloc(d->npick + 1, sizeof(*lit));
 	struct pl_run_result rr;
 	int rc;
 
-	if (argv == NULL)
+	if (argv == NULL || lit == NULL)
 		pl_die(PL_UNKNOWN, "out of memory");
 	if (cfg->source == SRC_RESTIC) {
 		argv[n++] = cfg->restic;
@@ -935,7 +959,7 @@ drill_restore(struct drill *d)
 			argv[n++] = "--no-cache";
 		for (size_t i = 0; i < d->npick; i++) {
 			argv[n++] = "--include";
-			argv[n++] = d->files.v[d->pick[i]].path;
+			argv[n++] = lit[i] = restic_literal(d->files.v[d->pick[i]].path);
 		}
 	} else if (cfg->source == SRC_BORG) {
 		pl_snprintf(arch, sizeof(arch), "::%s", d->backup_id);
@@ -962,6 +986,9 @@ drill_restore(struct drill *d)
 		       cfg->source == SRC_RESTIC ? "restic restore" :
 		       cfg->source == SRC_BORG ? "borg extract" : "tar -x", PL_CRITICAL, &rr);
 	free(argv);
+	for (size_t i = 0; i < d->npick; i++)
+		free(lit[i]);
+	free(lit);
 	if (rc != 0)
 		return -1;
 	d->e.duration = rr.elapsed;

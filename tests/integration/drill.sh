@@ -89,6 +89,21 @@ expect "restic: a drill of two given files" 0 '^RESTORE DRILL OK - last good dri
 check "restic: the journal has one line, ok, with the figures" \
 	grep -Eq '^\{"time":"[^"]+","result":"ok","source":"restic","backup":"[0-9a-f]{8}","files_restored":2,"bytes_restored":300006,"files_verified":2,"files_failed":0,"duration":[0-9.]+,"who":"[^"]+"\}$' "$J"
 check "restic: nothing left in the work directory" clean_work
+# restic --include takes patterns: a name with glob characters is escaped, so it is
+# restored (and nothing else that the pattern would match).
+mkdir -p "$W/meta"
+echo star >"$W/meta/f 1[*]"
+echo other >"$W/meta/f 1x"
+"$RESTIC" -r "$W/restic-meta" -q init >/dev/null
+"$RESTIC" -r "$W/restic-meta" -q backup --tag full "$W/meta" >/dev/null
+run --mode drill --journal "$W/jmeta" --work-dir "$WD" --source restic --repo "$W/restic-meta" \
+	--password-file "$W/pw" --cache-dir "$W/cache" --sample-path "$W/meta/f 1[*]"
+expect "restic: a file named 'f 1[*]' is restored and verified" 0 "files_verified=1;;;0" \
+	"1 file restored and verified"
+run --mode drill --journal "$W/jmeta" --work-dir "$WD" --source restic --repo "$W/restic-meta" \
+	--password-file "$W/pw" --cache-dir "$W/cache" --sample 2
+expect "restic: both glob-named files at random" 0 "files_verified=2;;;0"
+check "restic: nothing left (meta)" clean_work
 check "restic: the work directory is private (0700)" [ "$(stat -c %a "$WD")" = 700 ]
 run "${RA[@]}" --sample 5 --check-subsets 3
 expect "restic: 5 random files and restic check on subset 1/3" 0 'files_verified=5;;;0' \
@@ -276,6 +291,14 @@ run --mode drill --journal "$W/jlive" --source tar --archive "$T/live-*.tar" --w
 expect "tar: an unsafe --work-dir names --work-dir, not --state-dir" 3 \
 	"open is writable by others: .*work directory .*another --work-dir\)"
 refute "tar: no --state-dir in the message" "state"
+mkdir -p "$W/esc/data"
+echo a >"$W/esc/data/a"
+echo b >"$W/esc/data/back\\slash"
+(cd "$W/esc" && tar -cf "$T/esc-1.tar" data)
+run --mode drill --journal "$W/jesc" --work-dir "$WD" --source tar --archive "$T/esc-*.tar" \
+	--live-root "$W/esc" --sample 5
+expect "tar: a member tar prints escaped is left out, and the long output says so" 0 \
+	"files_verified=1;;;0" "1 entry of the file list of .*esc-1.tar left out of the sample"
 check "tar: nothing left (2)" clean_work
 
 ########## journal mode
