@@ -100,6 +100,7 @@ strip_userinfo(const char *url)
 struct ctx {
 	struct pl_http_resp *r;
 	size_t cap;
+	const struct pl_http_req *q;
 	int64_t start;               /* pl_mono_ns() when the request started */
 	int64_t tls_out;             /* when the first TLS bytes went out; 0: not yet */
 };
@@ -128,6 +129,8 @@ on_body(char *p, size_t size, size_t n, void *vp)
 	size_t len = size * n;
 
 	x->r->size += len;
+	if (x->q->sink != NULL)
+		return x->q->sink(p, len, x->q->sink_arg) == 0 ? len : 0;
 	if (x->r->body.len < x->cap) {
 		size_t room = x->cap - x->r->body.len;
 
@@ -416,7 +419,7 @@ pl_http_fetch(const struct pl_http_req *q, const struct pl_deadline *d,
 	CURL *h = NULL;
 	struct curl_slist *hdrs = NULL, *res = NULL;
 	char errbuf[CURL_ERROR_SIZE], first[512], now_origin[512];
-	struct ctx x = { r, q->body_cap, 0, 0 };
+	struct ctx x = { r, q->body_cap, q, 0, 0 };
 	char *url = NULL;
 	bool get = false;
 	int ret = -1;

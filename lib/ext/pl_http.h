@@ -61,6 +61,11 @@ struct pl_http_req {
 	bool cert_only;
 	size_t body_cap;             /* bytes of the body kept for matching */
 	const char *user_agent;
+	/* Not NULL: every response body's bytes go here as they arrive, none kept in
+	 * resp.body (a reply of any size in bounded memory); nonzero stops the transfer
+	 * (a PL_HTTPF_OTHER failure). */
+	int (*sink)(const char *p, size_t n, void *arg);
+	void *sink_arg;
 };
 
 enum pl_http_fail {

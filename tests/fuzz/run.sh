@@ -73,7 +73,7 @@ ar rcs "$work/libplumbline-fuzz.a" "$work"/obj/*.o || exit 2
 # library pkg-config knows here, into an archive of their own; a target names the
 # libraries it links on a "fuzz-libs:" line (pkg-config names, e.g. "json-c").
 extflags=""
-for m in json-c libcrypto libssl libcurl libpq libmariadb libsystemd; do
+for m in json-c libcrypto libssl libcurl libpq libmariadb libsystemd yajl; do
 	pkg-config --exists "$m" 2>/dev/null && extflags="$extflags $(pkg-config --cflags "$m")"
 done
 mkdir -p "$work/extobj"

@@ -11,6 +11,9 @@
 
 #include <check.h>
 
+#ifdef HAVE_YAJL
+TCase *tc_icinga_api(void);   /* test_icinga_api.c */
+#endif
 #ifdef HAVE_LIBPQ
 #include "pl_pg.h"
 #endif
@@ -345,6 +348,9 @@ main(void)
 	SRunner *sr;
 	int failed;
 
+#ifdef HAVE_YAJL
+	suite_add_tcase(s, tc_icinga_api());
+#endif
 #ifdef HAVE_JSONC
 	suite_add_tcase(s, tc_json());
 	suite_add_tcase(s, tc_backup());
