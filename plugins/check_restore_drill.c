@@ -935,6 +935,22 @@ restic_literal(const char *path)
 	return out;
 }
 
+/* path as a borg extract PATH that matches only itself: borg 1.2 takes each PATH as a
+ * pattern (re:, sh:, fm:, pf: select a style; a name "re:x" was a regular expression
+ * that extracted every name holding an x, "-x" an option); "pp:" names the path-prefix
+ * style outright, literal, and a file has nothing below it. Dies out of memory. */
+static char *
+borg_literal(const char *path)
+{
+	size_t len = strlen(path) + 4;
+	char *out = malloc(len);
+
+	if (out == NULL)
+		pl_die(PL_UNKNOWN, "out of memory");
+	pl_snprintf(out, len, "pp:%s", path);
+	return out;
+}
+
 /* The restore of the sample into d->tmp. */
 static int
 drill_restore(struct drill *d)
@@ -968,7 +984,7 @@ drill_restore(struct drill *d)
 		argv[n++] = "--bypass-lock";
 		argv[n++] = arch;
 		for (size_t i = 0; i < d->npick; i++)
-			argv[n++] = d->files.v[d->pick[i]].path;
+			argv[n++] = lit[i] = borg_literal(d->files.v[d->pick[i]].path);
 	} else {
 		argv[n++] = cfg->tar;
 		argv[n++] = "-xf";

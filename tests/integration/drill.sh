@@ -224,6 +224,19 @@ run "${BA[@]}" --sample 4
 expect "borg: a drill of 4 random files of the newest full archive" 0 "files_verified=4;;;0" \
 	"drill of web1-full-1: 4 files restored"
 check "borg: nothing left" clean_work
+# borg extract takes each PATH as a pattern (re:, sh: select a style; a leading - is an
+# option): names that look like either are extracted as themselves, and only them.
+mkdir -p "$W/odd"
+for f in -x 're:a+b' 'sh:[c]' '[c]' 'a*b' ab c; do echo "odd $f" >"$W/odd/$f"; done
+BORG_PASSPHRASE=drill-pass "$BORG" init -e repokey "$W/borg-odd" >/dev/null 2>&1
+(cd "$W/odd" && BORG_PASSPHRASE=drill-pass "$BORG" create "$W/borg-odd::full-odd" .) >/dev/null 2>&1
+run "${BA[@]}" --repo "$W/borg-odd" --live-root "$W/odd" --sample-path -x --sample-path 're:a+b' \
+	--sample-path 'sh:[c]' --sample-path '[c]' --sample-path 'a*b'
+expect "borg: names like -x, re:a+b, sh:[c], [c], a*b are restored as themselves" 0 \
+	"files_verified=5;;;0" "5 files restored and verified"
+run "${BA[@]}" --repo "$W/borg-odd" --live-root "$W/odd" --sample 7
+expect "borg: all 7 odd names at random" 0 "files_verified=7;;;0"
+check "borg: nothing left (odd names)" clean_work
 run "${BA[@]}" --password-file "$W/badpw"
 expect "borg: wrong passphrase" 3 "^RESTORE DRILL UNKNOWN - drill failed: wrong password for .*borg \(passphrase supplied in BORG_PASSPHRASE"
 run "${BA[@]}" --borg /nonexistent/borg
