@@ -141,7 +141,9 @@ static const struct pl_plugin db_plugin = {
 		"each database's datconnlimit and each role's rolconnlimit; only client backends "
 		"count (not background workers or WAL senders), and the check's own connection "
 		"is left out. MySQL/MariaDB: max_connections (against Threads_connected without "
-		"the check's own connection) and max_user_connections for each user. A limit of "
+		"the check's own connection) and max_user_connections for each user: the global "
+		"one, or the account's own (WITH MAX_USER_CONNECTIONS; other accounts' are read "
+		"from mysql.user: GRANT SELECT ON mysql.user to the check's user). A limit of "
 		"0 (a database closed on purpose) is no limit here.\n"
 		"Also: the connections per database, per user and per state (active, idle, idle "
 		"in transaction), and how long the oldest session has been idle inside a "
@@ -533,6 +535,9 @@ db_report(const struct pl_db_sample *s, struct pl_result *r)
 			       s->reserved_text);
 	if (s->mysql && s->user_limit > 0)
 		pl_result_line(r, "max_user_connections %ld for each user", s->user_limit);
+	if (s->mysql && !s->accounts_read)
+		pl_result_line(r, "other accounts' own max_user_connections not known "
+			       "(GRANT SELECT ON mysql.user to the user)");
 	if (s->hidden > 0)
 		pl_result_line(r, "%ld session%s of other users whose state this user may not see "
 			       "(counted as other; GRANT pg_read_all_stats to the user)", s->hidden,

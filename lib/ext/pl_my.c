@@ -113,14 +113,60 @@ pl_my_close(struct pl_my *c)
 	free(c);
 }
 
-static long
-as_long(const char *s)
+/* The rows of res (freed) handed to take as text cells. */
+static int
+my_take(MYSQL_RES *res, int (*take)(const struct pl_db_rows *, void *, char *, size_t),
+	void *arg, char *err, size_t errlen)
 {
-	int64_t v;
+	struct pl_db_rows t;
+	const char **cell;
+	MYSQL_ROW row;
+	size_t r = 0;
+	int rc;
 
-	if (s == NULL || pl_parse_i64(s, -1000000000, 1000000000, &v) != 0)
+	t.rows = (size_t)mysql_num_rows(res);
+	t.cols = mysql_num_fields(res);
+	cell = calloc(t.rows * t.cols + 1, sizeof(*cell));
+	if (cell == NULL) {
+		mysql_free_result(res);
+		pl_snprintf(err, errlen, "out of memory");
 		return -1;
-	return (long)v;
+	}
+	while (r < t.rows && (row = mysql_fetch_row(res)) != NULL) {
+		for (size_t c = 0; c < t.cols; c++)
+			cell[r * t.cols + c] = row[c];
+		r++;
+	}
+	t.rows = r;
+	t.cell = cell;
+	rc = take(&t, arg, err, errlen);
+	free(cell);
+	mysql_free_result(res);
+	return rc;
+}
+
+static int
+take_limits(const struct pl_db_rows *t, void *s, char *err, size_t errlen)
+{
+	return pl_db_my_limits_take(t, s, err, errlen);
+}
+
+static int
+take_status(const struct pl_db_rows *t, void *v, char *err, size_t errlen)
+{
+	return pl_db_my_status_take(t, v, err, errlen);
+}
+
+static int
+take_threads(const struct pl_db_rows *t, void *s, char *err, size_t errlen)
+{
+	return pl_db_my_threads_take(t, s, err, errlen);
+}
+
+static int
+take_accounts(const struct pl_db_rows *t, void *s, char *err, size_t errlen)
+{
+	return pl_db_my_accounts_take(t, s, err, errlen);
 }
 
 /* Runs q and returns its result (to free), or NULL with the status in *st. */
@@ -140,31 +186,6 @@ my_query(struct pl_my *c, const struct pl_deadline *d, const char *q, const char
 #define Q_STATUS "SHOW GLOBAL STATUS WHERE Variable_name IN ('Threads_connected', " \
 	"'Threads_running', 'Aborted_connects', 'Max_used_connections')"
 
-/* The rows of Q_STATUS into v; frees res. */
-static enum pl_db_status
-status_take(MYSQL_RES *res, uint64_t v[PL_MY_NSTATUS], char *err, size_t errlen)
-{
-	static const char *const names[PL_MY_NSTATUS] = { "Threads_connected", "Threads_running",
-							   "Aborted_connects",
-							   "Max_used_connections" };
-	MYSQL_ROW row;
-	unsigned seen = 0;
-
-	memset(v, 0, PL_MY_NSTATUS * sizeof(*v));
-	while ((row = mysql_fetch_row(res)) != NULL)
-		for (int i = 0; i < PL_MY_NSTATUS; i++)
-			if (row[0] != NULL && row[1] != NULL && strcasecmp(row[0], names[i]) == 0 &&
-			    pl_parse_u64(row[1], UINT64_MAX, &v[i]) == 0)
-				seen |= 1u << i;
-	mysql_free_result(res);
-	if (seen != (1u << PL_MY_NSTATUS) - 1) {
-		pl_snprintf(err, errlen, "SHOW GLOBAL STATUS lacks Threads_connected, "
-			    "Threads_running, Aborted_connects or Max_used_connections");
-		return PL_DB_ERROR;
-	}
-	return PL_DB_OK;
-}
-
 enum pl_db_status
 pl_my_status(struct pl_my *c, const struct pl_deadline *d, uint64_t v[PL_MY_NSTATUS],
 	     char *err, size_t errlen)
@@ -172,7 +193,9 @@ pl_my_status(struct pl_my *c, const struct pl_deadline *d, uint64_t v[PL_MY_NSTA
 	enum pl_db_status st = PL_DB_ERROR;
 	MYSQL_RES *res = my_query(c, d, Q_STATUS, "reading the status", &st, err, errlen);
 
-	return res == NULL ? st : status_take(res, v, err, errlen);
+	if (res == NULL)
+		return st;
+	return my_take(res, take_status, v, err, errlen) == 0 ? PL_DB_OK : PL_DB_ERROR;
 }
 
 /* Client threads only: not this one, not the server's own (replication, the event
@@ -190,9 +213,15 @@ pl_my_status(struct pl_my *c, const struct pl_deadline *d, uint64_t v[PL_MY_NSTA
 #define Q_THREADS_OWN "SELECT p.USER, p.DB, CASE WHEN p.COMMAND <> 'Sleep' THEN 'active' " \
 	"ELSE 'idle' END AS st, COUNT(*), 0 FROM information_schema.PROCESSLIST p " Q_WHERE
 
-#define Q_LIMITS "SELECT @@max_connections, @@max_user_connections, " \
+/* The global max_user_connections; the session's is this account's own limit where it
+ * has one (MySQL and MariaDB alike). */
+#define Q_LIMITS "SELECT @@max_connections, @@GLOBAL.max_user_connections, " \
 	"(SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES " \
-	"WHERE PRIVILEGE_TYPE = 'PROCESS')"
+	"WHERE PRIVILEGE_TYPE = 'PROCESS'), SUBSTRING_INDEX(CURRENT_USER(), '@', 1), " \
+	"@@SESSION.max_user_connections"
+/* Every account's own limit (needs SELECT on mysql.user; without it, not an error). */
+#define Q_ACCOUNTS "SELECT User, max_user_connections FROM mysql.user " \
+	"WHERE max_user_connections > 0"
 
 /* The result of the next statement of a multi-statement query, or NULL with the status
  * in *st (its error, or PL_DB_ERROR when there was none). */
@@ -222,6 +251,17 @@ drain(struct pl_my *c)
 		mysql_free_result(mysql_store_result(c->m));
 }
 
+/* Each account's own limit, where this user may read mysql.user. */
+static enum pl_db_status
+my_accounts(struct pl_my *c, struct pl_db_sample *s, char *err, size_t errlen)
+{
+	MYSQL_RES *res;
+
+	if (mysql_query(c->m, Q_ACCOUNTS) != 0 || (res = mysql_store_result(c->m)) == NULL)
+		return PL_DB_OK;
+	return my_take(res, take_accounts, s, err, errlen) == 0 ? PL_DB_OK : PL_DB_ERROR;
+}
+
 enum pl_db_status
 pl_my_collect(struct pl_my *c, const struct pl_deadline *d, struct pl_db_sample *s, char *err,
 	      size_t errlen)
@@ -229,7 +269,6 @@ pl_my_collect(struct pl_my *c, const struct pl_deadline *d, struct pl_db_sample 
 	enum pl_db_status st = PL_DB_ERROR;
 	uint64_t v[PL_MY_NSTATUS];
 	MYSQL_RES *res;
-	MYSQL_ROW row;
 	const char *info = mysql_get_server_info(c->m);
 
 	s->mysql = true;
@@ -244,26 +283,17 @@ pl_my_collect(struct pl_my *c, const struct pl_deadline *d, struct pl_db_sample 
 			*dash = '\0';
 	}
 	/* One round trip: the limits (and whether this user holds PROCESS), the status
-	 * counters, the threads. Without PROCESS the threads statement fails (INNODB_TRX
-	 * needs it): then the threads of this user alone, in a second one. */
-	res = my_query(c, d, Q_LIMITS ";" Q_STATUS ";" Q_THREADS, "reading the limits", &st, err,
-		       errlen);
+	 * counters, the threads, the accounts' own limits. Without PROCESS the threads
+	 * statement fails (INNODB_TRX needs it), and the ones after it are not run: then the
+	 * threads of this user alone, in a second one. Without SELECT on mysql.user the
+	 * accounts statement fails: the accounts' limits are not known then. */
+	res = my_query(c, d, Q_LIMITS ";" Q_STATUS ";" Q_THREADS ";" Q_ACCOUNTS,
+		       "reading the limits", &st, err, errlen);
 	if (res == NULL)
 		return st;
-	row = mysql_fetch_row(res);
-	if (row == NULL || (s->max_connections = as_long(row[0])) <= 0 ||
-	    (s->user_limit = as_long(row[1])) < 0) {
-		mysql_free_result(res);
-		pl_snprintf(err, errlen, "max_connections or max_user_connections is not a number");
-		return PL_DB_ERROR;
-	}
-	s->partial_view = as_long(row[2]) <= 0;
-	mysql_free_result(res);
-	if ((res = next_result(c, d, "reading the status", &st, err, errlen)) == NULL) {
-		drain(c);
-		return st;
-	}
-	if ((st = status_take(res, v, err, errlen)) != PL_DB_OK) {
+	if (my_take(res, take_limits, s, err, errlen) != 0 ||
+	    (res = next_result(c, d, "reading the status", &st, err, errlen)) == NULL ||
+	    my_take(res, take_status, v, err, errlen) != 0) {
 		drain(c);
 		return st;
 	}
@@ -275,38 +305,27 @@ pl_my_collect(struct pl_my *c, const struct pl_deadline *d, struct pl_db_sample 
 	/* Threads_connected counts this connection too. */
 	s->count = s->threads_connected > 0 ? (long)s->threads_connected - 1 : 0;
 	res = next_result(c, d, "listing the threads", &st, err, errlen);
+	if (res != NULL) {
+		if (my_take(res, take_threads, s, err, errlen) != 0) {
+			drain(c);
+			return PL_DB_ERROR;
+		}
+		if (mysql_more_results(c->m) && mysql_next_result(c->m) == 0 &&
+		    (res = mysql_store_result(c->m)) != NULL &&
+		    my_take(res, take_accounts, s, err, errlen) != 0) {
+			drain(c);
+			return PL_DB_ERROR;
+		}
+		drain(c);
+		return PL_DB_OK;
+	}
 	drain(c);
-	if (res == NULL && s->partial_view)
-		res = my_query(c, d, Q_THREADS_OWN, "listing the threads", &st, err, errlen);
+	if (!s->partial_view)
+		return st;
+	res = my_query(c, d, Q_THREADS_OWN, "listing the threads", &st, err, errlen);
 	if (res == NULL)
 		return st;
-	while ((row = mysql_fetch_row(res)) != NULL) {
-		long n = as_long(row[3]), age = as_long(row[4]);
-		enum pl_db_state state = row[2] == NULL ? PL_DBS_OTHER :
-			strcmp(row[2], "active") == 0 ? PL_DBS_ACTIVE :
-			strcmp(row[2], "idle") == 0 ? PL_DBS_IDLE : PL_DBS_IDLE_TX;
-		struct pl_db_group *g;
-
-		if (n < 0)
-			continue;
-		s->states[state] += n;
-		if (age > s->oldest_idle_tx)
-			s->oldest_idle_tx = (double)age;
-		if (row[1] != NULL) {
-			if ((g = pl_db_group(&s->dbs, &s->ndbs, row[1])) == NULL)
-				goto oom;
-			g->count += n;
-		}
-		if (row[0] != NULL) {
-			if ((g = pl_db_group(&s->users, &s->nusers, row[0])) == NULL)
-				goto oom;
-			g->count += n;
-		}
-	}
-	mysql_free_result(res);
-	return PL_DB_OK;
-oom:
-	mysql_free_result(res);
-	pl_snprintf(err, errlen, "out of memory");
-	return PL_DB_ERROR;
+	if (my_take(res, take_threads, s, err, errlen) != 0)
+		return PL_DB_ERROR;
+	return my_accounts(c, s, err, errlen);
 }

@@ -11,9 +11,7 @@
 #include "pl_dbconns.h"
 #include "pl_deadline.h"
 
-/* The status counters pl_my_status reads, in this order. */
-enum { PL_MY_THREADS_CONNECTED = 0, PL_MY_THREADS_RUNNING, PL_MY_ABORTED_CONNECTS,
-       PL_MY_MAX_USED, PL_MY_NSTATUS };
+/* The status counters pl_my_status reads are pl_dbconns.h's PL_MY_*, in that order. */
 
 struct pl_my;
 
@@ -27,7 +25,9 @@ enum pl_db_status pl_my_connect(const struct pl_db_target *t, const struct pl_de
 /* Fills s (initialised by the caller): limits, connections per user, database and
  * state, the oldest session idle in a transaction (a Sleep thread with an open InnoDB
  * transaction; its Time is the time since its last statement), and count as
- * Threads_connected without this connection. */
+ * Threads_connected without this connection. Each account's own max_user_connections
+ * comes from mysql.user where this user may read it (s->accounts_read), else this
+ * account's own alone (the session's max_user_connections). */
 enum pl_db_status pl_my_collect(struct pl_my *c, const struct pl_deadline *d,
 				struct pl_db_sample *s, char *err, size_t errlen);
 

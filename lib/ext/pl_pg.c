@@ -140,103 +140,29 @@ pg_connect(const struct pl_db_target *t, const struct pl_deadline *d, PGconn **o
 	return PL_DB_OK;
 }
 
-static long
-field_long(const PGresult *res, int row, int col)
-{
-	int64_t v;
-
-	if (PQgetisnull(res, row, col) ||
-	    pl_parse_i64(PQgetvalue(res, row, col), -1000000000, 1000000000, &v) != 0)
-		return -1;
-	return (long)v;
-}
-
-/* Result i of the round trip (see QUERIES) into s. */
+/* Result i of the round trip (see QUERIES) into s, as text cells (pl_db_pg_take). */
 static int
-pg_take(const PGresult *res, int i, struct pl_db_sample *s, char *err, size_t errlen)
+pg_take(const PGresult *res, unsigned i, struct pl_db_sample *s, char *err, size_t errlen)
 {
-	int rows = PQntuples(res);
+	struct pl_db_rows t;
+	const char **cell;
+	int rows = PQntuples(res), cols = PQnfields(res), rc;
 
-	switch (i) {
-	case 0: {
-		long reserved, su;
-
-		if (rows != 1 || PQnfields(res) != 4) {
-			pl_snprintf(err, errlen, "the server's settings came back in an unknown shape");
-			return -1;
-		}
-		pl_snprintf(s->server, sizeof(s->server), "PostgreSQL %s", PQgetvalue(res, 0, 0));
-		s->max_connections = field_long(res, 0, 1);
-		su = field_long(res, 0, 2);
-		reserved = field_long(res, 0, 3);
-		if (s->max_connections <= 0 || su < 0 || reserved < 0) {
-			pl_snprintf(err, errlen, "max_connections, superuser_reserved_connections or "
-				    "reserved_connections is not a number");
-			return -1;
-		}
-		s->reserved = su + reserved;
-		if (reserved > 0)
-			pl_snprintf(s->reserved_text, sizeof(s->reserved_text),
-				    "%ld superuser_reserved_connections - %ld reserved_connections",
-				    su, reserved);
-		else
-			pl_snprintf(s->reserved_text, sizeof(s->reserved_text),
-				    "%ld superuser_reserved_connections", su);
-		return 0;
+	t.rows = rows > 0 ? (size_t)rows : 0;
+	t.cols = cols > 0 ? (size_t)cols : 0;
+	cell = calloc(t.rows * t.cols + 1, sizeof(*cell));
+	if (cell == NULL) {
+		pl_snprintf(err, errlen, "out of memory");
+		return -1;
 	}
-	case 1:
-	case 2:
-		for (int r = 0; r < rows; r++) {
-			struct pl_db_group *g = i == 1 ?
-				pl_db_group(&s->dbs, &s->ndbs, PQgetvalue(res, r, 0)) :
-				pl_db_group(&s->users, &s->nusers, PQgetvalue(res, r, 0));
-
-			if (g == NULL)
-				goto oom;
-			g->limit = field_long(res, r, 1);
-		}
-		return 0;
-	case 3:
-		for (int r = 0; r < rows; r++) {
-			long n = field_long(res, r, 3);
-			const char *age = PQgetvalue(res, r, 4);
-			struct pl_db_group *db, *u;
-			enum pl_db_state st = pl_db_pg_state(PQgetvalue(res, r, 2));
-			double a;
-
-			if (n < 0) {
-				pl_snprintf(err, errlen, "pg_stat_activity's count is not a number");
-				return -1;
-			}
-			s->count += n;
-			s->states[st] += n;
-			if (PQgetvalue(res, r, 2)[0] == '\0')
-				s->hidden += n;
-			/* Sessions not connected to a database (none for client backends) count
-			 * for the server alone. */
-			if (!PQgetisnull(res, r, 0)) {
-				db = pl_db_group(&s->dbs, &s->ndbs, PQgetvalue(res, r, 0));
-				if (db == NULL)
-					goto oom;
-				db->count += n;
-			}
-			if (!PQgetisnull(res, r, 1)) {
-				u = pl_db_group(&s->users, &s->nusers, PQgetvalue(res, r, 1));
-				if (u == NULL)
-					goto oom;
-				u->count += n;
-			}
-			if (pl_scan_double(&age, age + strlen(age), &a) == 0 &&
-			    a > s->oldest_idle_tx)
-				s->oldest_idle_tx = a;
-		}
-		return 0;
-	default:
-		return 0;
-	}
-oom:
-	pl_snprintf(err, errlen, "out of memory");
-	return -1;
+	for (int r = 0; r < rows; r++)
+		for (int c = 0; c < cols; c++)
+			cell[(size_t)r * t.cols + (size_t)c] = PQgetisnull(res, r, c) ? NULL :
+				PQgetvalue(res, r, c);
+	t.cell = cell;
+	rc = pl_db_pg_take(i, &t, s, err, errlen);
+	free(cell);
+	return rc;
 }
 
 /* One round trip: settings, databases, roles with limits, the client backends. Only
@@ -259,7 +185,8 @@ pg_query(PGconn *conn, const struct pl_deadline *d, struct pl_db_sample *s, char
 {
 	struct pl_buf q = PL_BUF_INIT;
 	PGresult *res;
-	int i = 0, fl, rc = -1;
+	unsigned i = 0;
+	int fl, rc = -1;
 	enum pl_db_status st = PL_DB_ERROR;
 
 	pl_buf_printf(&q, "%s%s%s GROUP BY 1, 2, 3", Q_SETTINGS, Q_ACTIVITY,
@@ -309,7 +236,7 @@ pg_query(PGconn *conn, const struct pl_deadline *d, struct pl_db_sample *s, char
 		PQclear(res);
 	}
 	if (i != 4) {
-		pl_snprintf(err, errlen, "%d of 4 answers came back", i);
+		pl_snprintf(err, errlen, "%u of 4 answers came back", i);
 		goto end;
 	}
 	rc = 0;

@@ -3,9 +3,11 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pl_buf.h"
 #include "pl_dbconns.h"
+#include "pl_num.h"
 #include "pl_result.h"
 
 void
@@ -107,13 +109,15 @@ pl_db_tightest(const struct pl_db_sample *s, struct pl_db_headroom *h)
 		}
 	for (size_t i = 0; i < s->nusers; i++) {
 		const struct pl_db_group *u = &s->users[i];
-		long limit = s->mysql ? s->user_limit : u->limit;
+		bool own = s->mysql && u->limit > 0;
+		long limit = s->mysql && !own ? s->user_limit : u->limit;
 
 		if (tighter(h, u->count, limit, s->mysql ? PL_DBL_USER : PL_DBL_ROLE)) {
 			h->name = u->name;
 			pl_name_str(e, sizeof(e), u->name);
-			pl_snprintf(h->what, sizeof(h->what), s->mysql ?
-				    "max_user_connections for user %s" : "rolconnlimit of role %s", e);
+			pl_snprintf(h->what, sizeof(h->what), !s->mysql ? "rolconnlimit of role %s" :
+				    own ? "max_user_connections of account %s" :
+				    "max_user_connections for user %s", e);
 			group_label(h, s->mysql ? "user" : "role", u->name);
 		}
 	}
@@ -129,4 +133,349 @@ pl_db_pg_state(const char *state)
 	if (strncmp(state, "idle in transaction", 19) == 0)
 		return PL_DBS_IDLE_TX;
 	return PL_DBS_OTHER;
+}
+
+const char *
+pl_db_cell(const struct pl_db_rows *t, size_t r, size_t c)
+{
+	if (r >= t->rows || c >= t->cols)
+		return NULL;
+	return t->cell[r * t->cols + c];
+}
+
+/* A count or a limit: -1 when NULL or not a number in +-1e9. */
+static long
+cell_long(const struct pl_db_rows *t, size_t r, size_t c)
+{
+	const char *v = pl_db_cell(t, r, c);
+	int64_t n;
+
+	if (v == NULL || pl_parse_i64(v, -1000000000, 1000000000, &n) != 0)
+		return -1;
+	return (long)n;
+}
+
+static const char *
+cell_text(const struct pl_db_rows *t, size_t r, size_t c)
+{
+	const char *v = pl_db_cell(t, r, c);
+
+	return v != NULL ? v : "";
+}
+
+static int
+oom(char *err, size_t errlen)
+{
+	pl_snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+static int
+pg_settings(const struct pl_db_rows *t, struct pl_db_sample *s, char *err, size_t errlen)
+{
+	long reserved, su;
+
+	if (t->rows != 1 || t->cols != 4) {
+		pl_snprintf(err, errlen, "the server's settings came back in an unknown shape");
+		return -1;
+	}
+	pl_snprintf(s->server, sizeof(s->server), "PostgreSQL %s", cell_text(t, 0, 0));
+	s->max_connections = cell_long(t, 0, 1);
+	su = cell_long(t, 0, 2);
+	reserved = cell_long(t, 0, 3);
+	if (s->max_connections <= 0 || su < 0 || reserved < 0) {
+		pl_snprintf(err, errlen, "max_connections, superuser_reserved_connections or "
+			    "reserved_connections is not a number");
+		return -1;
+	}
+	s->reserved = su + reserved;
+	if (reserved > 0)
+		pl_snprintf(s->reserved_text, sizeof(s->reserved_text),
+			    "%ld superuser_reserved_connections - %ld reserved_connections",
+			    su, reserved);
+	else
+		pl_snprintf(s->reserved_text, sizeof(s->reserved_text),
+			    "%ld superuser_reserved_connections", su);
+	return 0;
+}
+
+/* Adds n to the group called name (NULL: none) of *v. */
+static int
+group_add(struct pl_db_group **v, size_t *nv, const char *name, long n)
+{
+	struct pl_db_group *g;
+
+	if (name == NULL)
+		return 0;
+	if ((g = pl_db_group(v, nv, name)) == NULL)
+		return -1;
+	g->count += n;
+	return 0;
+}
+
+static int
+pg_activity(const struct pl_db_rows *t, struct pl_db_sample *s, char *err, size_t errlen)
+{
+	if (t->rows > 0 && t->cols != 5) {
+		pl_snprintf(err, errlen, "pg_stat_activity came back in an unknown shape");
+		return -1;
+	}
+	for (size_t r = 0; r < t->rows; r++) {
+		long n = cell_long(t, r, 3);
+		const char *state = cell_text(t, r, 2), *age = cell_text(t, r, 4);
+		double a;
+
+		if (n < 0) {
+			pl_snprintf(err, errlen, "pg_stat_activity's count is not a number");
+			return -1;
+		}
+		s->count += n;
+		s->states[pl_db_pg_state(state)] += n;
+		if (state[0] == '\0')
+			s->hidden += n;
+		/* Sessions not connected to a database (none for client backends) count for
+		 * the server alone. */
+		if (group_add(&s->dbs, &s->ndbs, pl_db_cell(t, r, 0), n) != 0 ||
+		    group_add(&s->users, &s->nusers, pl_db_cell(t, r, 1), n) != 0)
+			return oom(err, errlen);
+		if (pl_scan_double(&age, age + strlen(age), &a) == 0 && a > s->oldest_idle_tx &&
+		    a < 1e12)
+			s->oldest_idle_tx = a;
+	}
+	return 0;
+}
+
+int
+pl_db_pg_take(unsigned i, const struct pl_db_rows *t, struct pl_db_sample *s, char *err,
+	      size_t errlen)
+{
+	switch (i) {
+	case 0:
+		return pg_settings(t, s, err, errlen);
+	case 1:
+	case 2:
+		if (t->rows > 0 && t->cols != 2) {
+			pl_snprintf(err, errlen, "the %s came back in an unknown shape",
+				    i == 1 ? "databases" : "roles");
+			return -1;
+		}
+		for (size_t r = 0; r < t->rows; r++) {
+			struct pl_db_group *g = i == 1 ?
+				pl_db_group(&s->dbs, &s->ndbs, cell_text(t, r, 0)) :
+				pl_db_group(&s->users, &s->nusers, cell_text(t, r, 0));
+
+			if (g == NULL)
+				return oom(err, errlen);
+			g->limit = cell_long(t, r, 1);
+		}
+		return 0;
+	case 3:
+		return pg_activity(t, s, err, errlen);
+	default:
+		pl_snprintf(err, errlen, "an answer more than expected came back");
+		return -1;
+	}
+}
+
+int
+pl_db_my_limits_take(const struct pl_db_rows *t, struct pl_db_sample *s, char *err,
+		     size_t errlen)
+{
+	long own;
+
+	if (t->rows != 1 || t->cols < 3 || (s->max_connections = cell_long(t, 0, 0)) <= 0 ||
+	    (s->user_limit = cell_long(t, 0, 1)) < 0) {
+		pl_snprintf(err, errlen, "max_connections or max_user_connections is not a number");
+		return -1;
+	}
+	s->partial_view = cell_long(t, 0, 2) <= 0;
+	/* The session's max_user_connections is this account's own limit where it has one:
+	 * known even when mysql.user cannot be read. */
+	own = cell_long(t, 0, 4);
+	if (t->cols >= 5 && pl_db_cell(t, 0, 3) != NULL && own > 0 && own != s->user_limit) {
+		struct pl_db_group *g = pl_db_group(&s->users, &s->nusers, pl_db_cell(t, 0, 3));
+
+		if (g == NULL)
+			return oom(err, errlen);
+		g->limit = own;
+	}
+	return 0;
+}
+
+int
+pl_db_my_status_take(const struct pl_db_rows *t, uint64_t v[PL_MY_NSTATUS], char *err,
+		     size_t errlen)
+{
+	static const char *const names[PL_MY_NSTATUS] = { "Threads_connected", "Threads_running",
+							   "Aborted_connects",
+							   "Max_used_connections" };
+	unsigned seen = 0;
+
+	memset(v, 0, PL_MY_NSTATUS * sizeof(*v));
+	for (size_t r = 0; r < t->rows; r++)
+		for (int i = 0; i < PL_MY_NSTATUS; i++) {
+			const char *name = pl_db_cell(t, r, 0), *val = pl_db_cell(t, r, 1);
+
+			if (name != NULL && val != NULL && strcasecmp(name, names[i]) == 0 &&
+			    pl_parse_u64(val, UINT64_MAX, &v[i]) == 0)
+				seen |= 1u << i;
+		}
+	if (seen != (1u << PL_MY_NSTATUS) - 1) {
+		pl_snprintf(err, errlen, "SHOW GLOBAL STATUS lacks Threads_connected, "
+			    "Threads_running, Aborted_connects or Max_used_connections");
+		return -1;
+	}
+	return 0;
+}
+
+int
+pl_db_my_threads_take(const struct pl_db_rows *t, struct pl_db_sample *s, char *err,
+		      size_t errlen)
+{
+	if (t->rows > 0 && t->cols != 5) {
+		pl_snprintf(err, errlen, "the threads came back in an unknown shape");
+		return -1;
+	}
+	for (size_t r = 0; r < t->rows; r++) {
+		long n = cell_long(t, r, 3), age = cell_long(t, r, 4);
+		const char *st = pl_db_cell(t, r, 2);
+		enum pl_db_state state = st == NULL ? PL_DBS_OTHER :
+			strcmp(st, "active") == 0 ? PL_DBS_ACTIVE :
+			strcmp(st, "idle") == 0 ? PL_DBS_IDLE : PL_DBS_IDLE_TX;
+
+		if (n < 0)
+			continue;
+		s->states[state] += n;
+		if (age > s->oldest_idle_tx)
+			s->oldest_idle_tx = (double)age;
+		if (group_add(&s->dbs, &s->ndbs, pl_db_cell(t, r, 1), n) != 0 ||
+		    group_add(&s->users, &s->nusers, pl_db_cell(t, r, 0), n) != 0)
+			return oom(err, errlen);
+	}
+	return 0;
+}
+
+int
+pl_db_my_accounts_take(const struct pl_db_rows *t, struct pl_db_sample *s, char *err,
+		       size_t errlen)
+{
+	if (t->rows > 0 && t->cols != 2) {
+		pl_snprintf(err, errlen, "mysql.user came back in an unknown shape");
+		return -1;
+	}
+	for (size_t r = 0; r < t->rows; r++) {
+		long limit = cell_long(t, r, 1);
+		struct pl_db_group *g;
+
+		if (pl_db_cell(t, r, 0) == NULL || limit <= 0)
+			continue;
+		if ((g = pl_db_group(&s->users, &s->nusers, pl_db_cell(t, r, 0))) == NULL)
+			return oom(err, errlen);
+		if (g->limit <= 0 || limit < g->limit)
+			g->limit = limit;
+	}
+	s->accounts_read = true;
+	return 0;
+}
+
+void
+pl_db_reply_free(struct pl_db_reply *r)
+{
+	free(r->cells);
+	free(r->text);
+	memset(r, 0, sizeof(*r));
+}
+
+int
+pl_db_reply_parse(const char *buf, size_t len, struct pl_db_reply *out, char *err,
+		  size_t errlen)
+{
+	size_t ncells = 0, cap = 0, lineno = 0, start[PL_DB_REPLY_MAX];
+	char *p, *end;
+
+	memset(out, 0, sizeof(*out));
+	if ((out->text = malloc(len + 1)) == NULL)
+		return oom(err, errlen);
+	memcpy(out->text, buf, len);
+	out->text[len] = '\0';
+	p = out->text;
+	end = p + len;
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p)), *le = nl != NULL ? nl : end;
+		struct pl_db_rows *set = out->n > 0 ? &out->set[out->n - 1] : NULL;
+		size_t k = 0;
+
+		lineno++;
+		if (memchr(p, '\0', (size_t)(le - p)) != NULL) {
+			pl_snprintf(err, errlen, "line %zu: a NUL byte", lineno);
+			goto bad;
+		}
+		*le = '\0';
+		if (p[0] == '#' || (p == le && set == NULL)) {
+			p = le + 1;
+			continue;
+		}
+		if (p[0] == '=') {
+			uint64_t cols;
+
+			if (out->n == PL_DB_REPLY_MAX) {
+				pl_snprintf(err, errlen, "line %zu: more than %d result sets", lineno,
+					    PL_DB_REPLY_MAX);
+				goto bad;
+			}
+			if (p[1] != ' ' || pl_parse_u64(p + 2, 16, &cols) != 0 || cols == 0) {
+				pl_snprintf(err, errlen, "line %zu: not \"= COLUMNS\" (1 to 16)",
+					    lineno);
+				goto bad;
+			}
+			start[out->n] = ncells;
+			out->set[out->n++].cols = (size_t)cols;
+			p = le + 1;
+			continue;
+		}
+		if (set == NULL) {
+			pl_snprintf(err, errlen, "line %zu: a row before \"= COLUMNS\"", lineno);
+			goto bad;
+		}
+		if (ncells + set->cols > cap) {
+			size_t nc = cap * 2 + set->cols + 16;
+			const char **v = realloc(out->cells, nc * sizeof(*v));
+
+			if (v == NULL) {
+				oom(err, errlen);
+				goto bad;
+			}
+			out->cells = v;
+			cap = nc;
+		}
+		for (char *c = p;; k++) {
+			char *tab = strchr(c, '\t');
+
+			if (k == set->cols) {
+				pl_snprintf(err, errlen, "line %zu: more than %zu cells", lineno,
+					    set->cols);
+				goto bad;
+			}
+			if (tab != NULL)
+				*tab = '\0';
+			out->cells[ncells + k] = strcmp(c, "\\N") == 0 ? NULL : c;
+			if (tab == NULL)
+				break;
+			c = tab + 1;
+		}
+		if (k + 1 != set->cols) {
+			pl_snprintf(err, errlen, "line %zu: %zu cells, not %zu", lineno, k + 1,
+				    set->cols);
+			goto bad;
+		}
+		ncells += set->cols;
+		set->rows++;
+		p = le + 1;
+	}
+	for (size_t i = 0; i < out->n; i++)
+		out->set[i].cell = out->cells != NULL ? out->cells + start[i] : NULL;
+	return 0;
+bad:
+	pl_db_reply_free(out);
+	return -1;
 }

@@ -62,6 +62,9 @@ struct pl_db_sample {
 	long reserved;           /* of max_connections, kept for superusers (PostgreSQL) */
 	char reserved_text[96];  /* what reserved is made of: "3 superuser_reserved_connections" */
 	long user_limit;         /* MySQL max_user_connections; 0: none */
+	bool accounts_read;      /* MySQL: mysql.user's per-account limits were read (each
+				  * user's group limit: its account's max_user_connections,
+				  * -1 where it has none and the global one applies) */
 	long states[PL_DBS_N];
 	double oldest_idle_tx;   /* seconds a session has been idle in a transaction; 0: none */
 	struct pl_db_group *dbs, *users;   /* owned; pl_db_sample_free */
@@ -106,5 +109,63 @@ void pl_db_tightest(const struct pl_db_sample *s, struct pl_db_headroom *h);
  * transaction" and "idle in transaction (aborted)" (both PL_DBS_IDLE_TX); others
  * (fastpath function call, disabled, none) are PL_DBS_OTHER. */
 enum pl_db_state pl_db_pg_state(const char *state);
+
+/* A server's answer, result set by result set. The lib/ext modules pl_pg and pl_my hand
+ * each result set, as text cells, to the takers below, so that what turns a server's
+ * reply into counts and limits links no client library and is unit-tested and fuzzed
+ * (tests/fuzz/fuzz_dbreply.c) without a server. */
+struct pl_db_rows {
+	size_t rows, cols;
+	const char *const *cell;  /* row-major: cell[r * cols + c]; NULL for SQL NULL */
+};
+
+/* Cell (r, c) of t; NULL for SQL NULL and outside the table. */
+const char *pl_db_cell(const struct pl_db_rows *t, size_t r, size_t c);
+
+/* Result set i (0 to 3) of pl_pg's round trip into s: 0 the settings (version,
+ * max_connections, superuser_reserved_connections, reserved_connections), 1 the databases
+ * (datname, datconnlimit), 2 the roles with a limit (rolname, rolconnlimit), 3 the client
+ * backends (datname, usename, state, count, oldest idle in transaction in seconds).
+ * 0, or -1 with the reason in err (s then half filled: free it). */
+int pl_db_pg_take(unsigned i, const struct pl_db_rows *t, struct pl_db_sample *s, char *err,
+		  size_t errlen);
+
+/* The status counters pl_db_my_status_take reads, in this order. */
+enum { PL_MY_THREADS_CONNECTED = 0, PL_MY_THREADS_RUNNING, PL_MY_ABORTED_CONNECTS,
+       PL_MY_MAX_USED, PL_MY_NSTATUS };
+
+/* MySQL's answers, each into s or v; 0, or -1 with the reason in err.
+ * limits: one row of @@max_connections, @@max_user_connections and the number of PROCESS
+ * grants this user holds (0: it sees its own threads only);
+ * status: SHOW GLOBAL STATUS rows (Variable_name, Value), all four counters needed;
+ * threads: (user, database, "active"/"idle"/"idle in transaction", count, oldest idle in
+ * transaction in seconds), count as Threads_connected is set by the caller;
+ * accounts: mysql.user's (User, max_user_connections): a positive value is that user's
+ * own limit in place of the global max_user_connections (between several accounts of one
+ * name, on different hosts, the smallest); 0 or below leaves the global one. */
+int pl_db_my_limits_take(const struct pl_db_rows *t, struct pl_db_sample *s, char *err,
+			 size_t errlen);
+int pl_db_my_status_take(const struct pl_db_rows *t, uint64_t v[PL_MY_NSTATUS], char *err,
+			 size_t errlen);
+int pl_db_my_threads_take(const struct pl_db_rows *t, struct pl_db_sample *s, char *err,
+			  size_t errlen);
+int pl_db_my_accounts_take(const struct pl_db_rows *t, struct pl_db_sample *s, char *err,
+			   size_t errlen);
+
+/* Server answers as text, for the fixtures of tests/fixtures/db and the fuzz target: a
+ * line "= N" starts a result set of N columns (1 to 16), each line after it is a row of
+ * N cells separated by tabs, "\N" is NULL; lines starting with "#" are comments. At most
+ * PL_DB_REPLY_MAX result sets. 0, or -1 with the reason and line number in err (and
+ * nothing to free). The cells point into a copy of buf that *out owns. */
+#define PL_DB_REPLY_MAX 8
+struct pl_db_reply {
+	size_t n;
+	struct pl_db_rows set[PL_DB_REPLY_MAX];
+	const char **cells;   /* owned: pl_db_reply_free */
+	char *text;           /* owned: the copy of buf the cells point into */
+};
+int pl_db_reply_parse(const char *buf, size_t len, struct pl_db_reply *out, char *err,
+		      size_t errlen);
+void pl_db_reply_free(struct pl_db_reply *r);
 
 #endif

@@ -360,6 +360,7 @@ EOF
 	MY=(--type mysql -H 127.0.0.1 -P "$MYPORT" --user mon --password-file "$WORK/my-mon.pw")
 	run "${MY[@]}" -w 50 -c 90
 	echo "# $line"
+	mon_out=$out
 	check "mysql: WARNING at 60% of the tightest limit (rc $rc)" '[ "$rc" = 1 ]'
 	check "mysql: 5 connections (Threads_connected without the check's own)" \
 		'[ "$(perf connections)" = 5 ] && [ "$(perf threads_connected)" = 6 ]'
@@ -415,6 +416,20 @@ EOF
 	run --type socket -P "$MYPORT"
 	check "socket mode on MariaDB's port: the 3 TCP sessions ($line)" \
 		'[ "$rc" = 0 ] && [ "$(perf connections)" = 3 ]'
+	# Per-account MAX_USER_CONNECTIONS: app's own 4 is tighter than the global 5.
+	check "mon cannot read mysql.user yet: other accounts' own limits said unknown" \
+		'[[ "$mon_out" == *"other accounts'"'"' own max_user_connections not known (GRANT SELECT ON mysql.user"* ]]'
+	"${M[@]}" -e "GRANT SELECT ON mysql.user TO 'mon'@'127.0.0.1';
+		ALTER USER 'app'@'127.0.0.1' WITH MAX_USER_CONNECTIONS 4" >>"$WORK/my-setup.log" 2>&1
+	run "${MY[@]}" -w 70 -c 90
+	check "mysql: account app's own MAX_USER_CONNECTIONS 4 is the tightest (rc $rc: $line)" \
+		'[ "$rc" = 1 ] && [[ "$line" == *"75% of user app'"'"'s limit (warning over 70%), 1 slot left"* ]] &&
+		 printf "%s\n" "$out" | grep -qx "tightest limit: max_user_connections of account app, 3 of 4 used (75%), 1 left" &&
+		 [ "$(perf limit)" = 4 ] && [ "$(perf slots_left)" = 1 ] &&
+		 [[ "$out" != *"own max_user_connections not known"* ]]'
+	run --type mysql -H 127.0.0.1 -P "$MYPORT" --user app --password-file "$WORK/app.pw"
+	check "mysql: app, without SELECT on mysql.user, knows its own limit 4 ($line)" \
+		'printf "%s\n" "$out" | grep -qx "tightest limit: max_user_connections of account app, 3 of 4 used (75%), 1 left"'
 else
 	notok "MariaDB starts"
 	tail -5 "$WORK/my-install.log" "$WORK/my/error.log" 2>/dev/null | sed 's/^/# /'
