@@ -32,7 +32,8 @@
 #define MAX_LIST 32
 
 struct url_config {
-	const char *url, *method, *body, *body_file, *proxy, *user_agent;
+	const char *url, *method, *body, *body_file, *proxy, *user_agent, *sni;
+	char *connect_to;            /* --sni's CURLOPT_CONNECT_TO entry */
 	struct pl_strlist headers, resolve, contains, lacks, regex, lacks_regex;
 	struct pl_http_codes expect;
 	struct pl_http_map map;
@@ -126,6 +127,24 @@ bad:
 	return -1;
 }
 
+/* A DNS name for --sni: letters, digits, '-' and '.', not starting with '-' or '.'. */
+static int
+check_sni(const char *v, char *err, size_t errlen)
+{
+	size_t n = strlen(v);
+
+	if (n == 0 || n > 253 || v[0] == '-' || v[0] == '.')
+		goto bad;
+	for (const char *p = v; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '.'))
+			goto bad;
+	return 0;
+bad:
+	pl_snprintf(err, errlen, "not a DNS name (like www.example.com)");
+	return -1;
+}
+
 static int
 check_regex(const char *v, char *err, size_t errlen)
 {
@@ -215,6 +234,12 @@ static const struct pl_option url_opts[] = {
 	  .help = "Connect to ADDRESS for HOST:PORT instead of what DNS says; the Host header "
 		  "and TLS name (SNI, and the name checked in the certificate) stay HOST. "
 		  "Repeatable." },
+	{ .name = "sni", .type = PL_OPT_STRING, .arg = "NAME", .check = check_sni, .flags = ID,
+	  PL_OPT_AT(struct url_config, sni),
+	  .help = "Name NAME in TLS (the SNI sent, the name verified in the certificate) and in "
+		  "the Host header while connecting to the host and port of --url (an address "
+		  "or another name): a virtual host checked on one server of several. "
+		  "Redirects to NAME go to that host too." },
 	{ .name = "ipv4", .letter = '4', .type = PL_OPT_SWITCH, .flags = ID,
 	  PL_OPT_AT(struct url_config, ipv4), .help = "Connect over IPv4 only." },
 	{ .name = "ipv6", .letter = '6', .type = PL_OPT_SWITCH, .flags = ID,
@@ -371,6 +396,18 @@ config_check(struct url_config *cfg, bool *https)
 	if (rc < 0)
 		pl_usage_die("--url: %s", err);
 	*https = rc == 1;
+	if (cfg->sni != NULL) {
+		/* the URL with NAME as its host and the CONNECT_TO entry, for the whole run */
+		static char *named, *cto;
+
+		if (!*https)
+			pl_usage_die("--sni needs an https:// URL (over http://, give --header "
+				     "'Host: NAME')");
+		if (pl_http_sni(cfg->url, cfg->sni, &named, &cto, err, sizeof(err)) != 0)
+			pl_usage_die("--sni: %s", err);
+		cfg->url = named;
+		cfg->connect_to = cto;
+	}
 	if (cfg->cert_only && !*https)
 		pl_usage_die("--certificate needs an https:// URL");
 	if (cfg->cert_only && (cfg->method || cfg->body || cfg->body_file || cfg->expect.n ||
@@ -424,6 +461,13 @@ request_of(const struct url_config *cfg, const struct pl_buf *body, struct pl_ht
 	q->nheaders = cfg->headers.n;
 	q->resolve = cfg->resolve.v;
 	q->nresolve = cfg->resolve.n;
+	if (cfg->connect_to != NULL) {
+		static const char *cto[1];
+
+		cto[0] = cfg->connect_to;
+		q->connect_to = cto;
+		q->nconnect_to = 1;
+	}
 	q->proxy = cfg->proxy;
 	q->proxy_env = cfg->proxy_env;
 	q->ip = cfg->ipv4 ? 4 : cfg->ipv6 ? 6 : 0;

@@ -55,6 +55,55 @@ end:
 	return rc;
 }
 
+int
+pl_http_sni(const char *url, const char *name, char **out_url, char **connect_to, char *err,
+	    size_t errlen)
+{
+	CURLU *u = curl_url();
+	char *host = NULL, *port = NULL, *nu = NULL;
+	struct pl_buf b = PL_BUF_INIT;
+	int rc = -1;
+
+	*out_url = *connect_to = NULL;
+	if (u == NULL) {
+		pl_snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK) {
+		pl_snprintf(err, errlen, "the URL's host and port cannot be read");
+		goto end;
+	}
+	if (curl_url_set(u, CURLUPART_HOST, name, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &nu, 0) != CURLUE_OK) {
+		pl_snprintf(err, errlen, "not a host name libcurl takes");
+		goto end;
+	}
+	/* An IPv6 host comes in brackets, as CURLOPT_CONNECT_TO wants it. */
+	if (pl_buf_printf(&b, "%s:%s:%s:%s", name, port, host, port) != 0) {
+		pl_snprintf(err, errlen, "the host name is too long");
+		goto end;
+	}
+	*out_url = strdup(nu);
+	*connect_to = strdup(pl_buf_str(&b));
+	if (*out_url == NULL || *connect_to == NULL) {
+		free(*out_url);
+		free(*connect_to);
+		*out_url = *connect_to = NULL;
+		pl_snprintf(err, errlen, "out of memory");
+		goto end;
+	}
+	rc = 0;
+end:
+	pl_buf_free(&b);
+	curl_free(host);
+	curl_free(port);
+	curl_free(nu);
+	curl_url_cleanup(u);
+	return rc;
+}
+
 /* "scheme://host:port" of url into out, "" when it cannot be read. */
 static void
 origin(const char *url, char *out, size_t len)
@@ -267,7 +316,7 @@ phase_of(const struct pl_http_times *t, bool cert_only)
 
 static int
 setup(CURL *h, const struct pl_http_req *q, struct curl_slist **hdrs,
-      struct curl_slist **res, char *errbuf, struct ctx *x)
+      struct curl_slist **res, struct curl_slist **cto, char *errbuf, struct ctx *x)
 {
 	CURLcode rc = CURLE_OK;
 	long ver = CURL_HTTP_VERSION_NONE, ssl = CURL_SSLVERSION_DEFAULT;
@@ -330,6 +379,15 @@ setup(CURL *h, const struct pl_http_req *q, struct curl_slist **hdrs,
 	}
 	if (*res != NULL)
 		SET(CURLOPT_RESOLVE, *res);
+	for (size_t i = 0; i < q->nconnect_to; i++) {
+		struct curl_slist *n = curl_slist_append(*cto, q->connect_to[i]);
+
+		if (n == NULL)
+			return -1;
+		*cto = n;
+	}
+	if (*cto != NULL)
+		SET(CURLOPT_CONNECT_TO, *cto);
 	for (size_t i = 0; i < q->nheaders; i++) {
 		struct curl_slist *n = curl_slist_append(*hdrs, q->headers[i]);
 
@@ -417,7 +475,7 @@ pl_http_fetch(const struct pl_http_req *q, const struct pl_deadline *d,
 {
 	static bool inited;
 	CURL *h = NULL;
-	struct curl_slist *hdrs = NULL, *res = NULL;
+	struct curl_slist *hdrs = NULL, *res = NULL, *cto = NULL;
 	char errbuf[CURL_ERROR_SIZE], first[512], now_origin[512];
 	struct ctx x = { r, q->body_cap, q, 0, 0 };
 	char *url = NULL;
@@ -433,7 +491,7 @@ pl_http_fetch(const struct pl_http_req *q, const struct pl_deadline *d,
 	}
 	h = curl_easy_init();
 	errbuf[0] = '\0';
-	if (h == NULL || setup(h, q, &hdrs, &res, errbuf, &x) != 0) {
+	if (h == NULL || setup(h, q, &hdrs, &res, &cto, errbuf, &x) != 0) {
 		fail(r, PL_HTTPF_OTHER, "libcurl refused the request's settings (out of "
 		     "memory, or an option this libcurl lacks)");
 		goto end;
@@ -544,6 +602,7 @@ end:
 	curl_easy_cleanup(h);
 	curl_slist_free_all(hdrs);
 	curl_slist_free_all(res);
+	curl_slist_free_all(cto);
 	return ret;
 }
 

@@ -48,6 +48,8 @@ struct pl_http_req {
 	size_t nheaders;
 	const char *const *resolve;  /* "host:port:address" (CURLOPT_RESOLVE) */
 	size_t nresolve;
+	const char *const *connect_to; /* "host:port:host2:port2" (CURLOPT_CONNECT_TO) */
+	size_t nconnect_to;
 	const char *proxy;           /* NULL: none (or the environment's with proxy_env) */
 	bool proxy_env;
 	int ip;                      /* 0 any, 4 or 6 */
@@ -117,6 +119,14 @@ const char *pl_http_libcurl(void);
  * without credentials in it (they would be on the command line). Returns 1 for https,
  * 0 for http, or -1 with why in err. */
 int pl_http_url_check(const char *url, char *err, size_t errlen);
+
+/* For a TLS name other than the URL's host (check_url --sni NAME): into *out_url the URL
+ * with its host replaced by name, so that name is the SNI sent, the name verified in the
+ * certificate and the Host header; into *connect_to the CURLOPT_CONNECT_TO entry
+ * "name:port:host:port" (pl_http_req.connect_to) that still connects to the URL's host
+ * and port. Both to free with free(). 0, or -1 with why in err. */
+int pl_http_sni(const char *url, const char *name, char **out_url, char **connect_to,
+		char *err, size_t errlen);
 
 /* Sends the request (see above); d NULL: the process deadline. Returns 0 when a response
  * was read (or, with cert_only, the handshake completed), or -1 with r->fail, r->err

@@ -5,7 +5,8 @@
 # soon, one expired, one under an intermediate that expires soon, one for another name,
 # a client certificate), endpoints that return each status, redirect (relative,
 # absolute, with a query, in a loop, 303 and 307 after a POST, to another host), echo
-# the method and the credentials, a proxy, HTTP/2; and a small Python listener
+# the method and the credentials, a proxy, HTTP/2 (over TLS and h2c); Debian's tinyproxy as
+# a forward proxy for HTTPS (CONNECT); and a small Python listener
 # (http-helper.py) that stalls in the TLS handshake, hangs after the request, or
 # answers late. Asserts exit codes, status lines, perfdata (phases present and absent)
 # and JSON.
@@ -48,8 +49,13 @@ check() { if eval "$2"; then ok "$1"; else notok "$1"; printf '  # %s\n' "$out" 
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/plumbline-http.XXXXXX") || exit 99
 NGINX_PID=""
+TPROXY_PID=""
 HELPER_PID=""
 cleanup() {
+	if [ -n "$TPROXY_PID" ]; then
+		kill -TERM "$TPROXY_PID" 2>/dev/null
+		wait "$TPROXY_PID" 2>/dev/null
+	fi
 	[ -n "${WATCHDOG:-}" ] && kill -TERM "$WATCHDOG" 2>/dev/null
 	if [ -n "$NGINX_PID" ]; then
 		kill -TERM "$NGINX_PID" 2>/dev/null
@@ -72,7 +78,7 @@ watchdog "${HTTP_LIMIT:-150}"
 # check runs tests side by side), so the servers are started again on new ones then.
 pick_ports() {
 	local p v ports=""
-	for v in HTTP HTTPS H2 TLS12 PROXY STALL HANG SLOW DEAD; do
+	for v in HTTP HTTPS H2 H2C TLS12 PROXY STALL HANG SLOW DEAD; do
 		p=$(free_port) || { notok "free ports"; finish; }
 		while [[ " $ports " == *" $p "* ]]; do p=$(free_port) || { notok "free ports"; finish; }; done
 		ports="$ports $p"
@@ -253,6 +259,10 @@ $(tls_server mtls.test good "ssl_verify_client optional; ssl_client_certificate 
 		location / { return 200 "h2 \$server_protocol\\n"; }
 	}
 	server {
+		listen 127.0.0.1:$H2C http2;
+		location / { return 200 "h2c \$server_protocol\n"; }
+	}
+	server {
 		listen 127.0.0.1:$TLS12 ssl;
 		server_name good.test;
 		ssl_protocols TLSv1.2;
@@ -284,7 +294,7 @@ for attempt in 1 2 3; do
 	for _ in $(seq 100); do
 		kill -0 "$NGINX_PID" 2>/dev/null && kill -0 "$HELPER_PID" 2>/dev/null || break
 		up=yes
-		for p in "$HTTP" "$HTTPS" "$H2" "$TLS12" "$PROXY"; do
+		for p in "$HTTP" "$HTTPS" "$H2" "$H2C" "$TLS12" "$PROXY"; do
 			ss -Hltnp "sport = :$p" | grep -q "pid=$NGINX_PID," || up=no
 		done
 		grep -q ready "$WORK/helper.out" 2>/dev/null || up=no
@@ -297,6 +307,26 @@ for attempt in 1 2 3; do
 done
 [ "$up" = yes ] || { notok "nginx and the helper listen: $(tail -3 "$N/error.log" 2>/dev/null)"; finish; }
 ok "nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') and the helper listen on loopback"
+
+# A forward proxy for HTTPS (CONNECT): Debian's tinyproxy, in the foreground, on loopback.
+if [ -x /usr/bin/tinyproxy ] && TPROXY=$(free_port); then
+	cat >"$WORK/tinyproxy.conf" <<EOF
+Port $TPROXY
+Listen 127.0.0.1
+Timeout 30
+MaxClients 20
+LogLevel Connect
+Allow 127.0.0.1
+ConnectPort $HTTPS
+EOF
+	/usr/bin/tinyproxy -d -c "$WORK/tinyproxy.conf" >"$WORK/tinyproxy.log" 2>&1 &
+	TPROXY_PID=$!
+	for _ in $(seq 50); do
+		ss -Hltn "sport = :$TPROXY" | grep -q . && break
+		kill -0 "$TPROXY_PID" 2>/dev/null || { TPROXY_PID=""; break; }
+		sleep 0.1
+	done
+fi
 
 U=http://127.0.0.1:$HTTP
 S=https://good.test:$HTTPS
@@ -424,6 +454,23 @@ http_proxy=http://127.0.0.1:$PROXY run --url "$U/whoami" --proxy-env --body-cont
 check "--proxy-env takes http_proxy" '[ "$rc" = 0 ]'
 run --url "$U/" --proxy "http://127.0.0.1:$DEAD"
 check "a proxy that does not answer is CRITICAL" '[ "$rc" = 2 ]'
+# HTTPS through a real forward proxy (tinyproxy, CONNECT): the TLS session, its SNI and
+# its verification are end to end, the proxy sees only the tunnel's target.
+if [ -n "$TPROXY_PID" ]; then
+	run --url "https://127.0.0.1:$HTTPS/" --sni good.test $CA --proxy "http://127.0.0.1:$TPROXY" \
+		--body-contains 'tls good.test'
+	check "HTTPS through tinyproxy with CONNECT, SNI and verification end to end ($line)" \
+		'[ "$rc" = 0 ] && grep -q "CONNECT 127.0.0.1:$HTTPS" "$WORK/tinyproxy.log" && has_perf tls && has_perf cert0_days'
+	run --url "https://127.0.0.1:$HTTPS/" --sni wrong.test $CA --proxy "http://127.0.0.1:$TPROXY"
+	check "a wrong certificate behind the proxy is still CRITICAL ($line)" \
+		'[ "$rc" = 2 ] && [[ "$line" == *"certificate"* ]]'
+	HTTPS_PROXY=http://127.0.0.1:$TPROXY https_proxy=http://127.0.0.1:$TPROXY \
+		run --url "https://127.0.0.1:$HTTPS/" --sni good.test $CA --proxy-env --body-contains 'tls good.test'
+	check "--proxy-env takes https_proxy for an https:// URL" \
+		'[ "$rc" = 0 ] && [ "$(grep -c "CONNECT 127.0.0.1:$HTTPS" "$WORK/tinyproxy.log")" -ge 3 ]'
+else
+	notok "tinyproxy runs (tests/run-all.sh installs tinyproxy-bin): $(tail -2 "$WORK/tinyproxy.log" 2>/dev/null)"
+fi
 
 ########################################################################################
 # Addresses: -4, -6, --resolve.
@@ -458,6 +505,25 @@ check "without --ca-file the test CA is not trusted: CRITICAL ($line)" \
 	'[ "$rc" = 2 ] && [[ "$line" == *"certificate not accepted"* ]] && has_perf connect && no_perf tls'
 run --url "$S/" $R --insecure
 check "--insecure accepts it, days still reported" '[ "$rc" = 0 ] && has_perf cert0_days'
+# --sni: connect to an address, name the virtual host in TLS and in Host.
+run --url "https://127.0.0.1:$HTTPS/" --sni chain.test $CA --body-contains 'tls chain.test'
+check "--sni chain.test to 127.0.0.1: its certificate (cert1 in 20 days) and its vhost ($line)" \
+	'[ "$rc" = 1 ] && [[ "$line" == "URL WARNING - https://chain.test:$HTTPS/ 200 OK"*"cert1 expires in 20 days"* ]] &&
+	 [[ "$out" == *"address: 127.0.0.1 port $HTTPS"* ]]'
+run --url "https://127.0.0.1:$HTTPS/" --sni good.test $CA --certificate
+check "--sni with --certificate: the handshake alone, the name verified ($line)" \
+	'[ "$rc" = 0 ] && has_perf cert0_days && no_perf ttfb'
+run --url "https://127.0.0.1:$HTTPS/" $CA
+check "without --sni the address is the name: no certificate for it, CRITICAL ($line)" \
+	'[ "$rc" = 2 ] && [[ "$line" == *"certificate"* ]]'
+run --url "https://127.0.0.1:$HTTPS/" --sni wrong.test $CA
+check "--sni wrong.test: its certificate names another host, CRITICAL ($line)" \
+	'[ "$rc" = 2 ] && [[ "$line" == *"certificate"* ]]'
+run --url "$U/" --sni good.test
+check "--sni over http:// is refused, saying what to do ($line)" \
+	'[ "$rc" = 3 ] && [[ "$line" == *"--sni needs an https:// URL (over http://, give --header '"'"'Host: NAME'"'"')"* ]]'
+run --url "$S/" --sni 'bad name'
+check "--sni with a space is refused ($line)" '[ "$rc" = 3 ] && [[ "$line" == *"not a DNS name"* ]]'
 run --url "https://soon.test:$HTTPS/" $(tls soon.test)
 check "a leaf expiring in 10 days is WARNING ($line)" \
 	'[ "$rc" = 1 ] && [[ "$line" == *"cert0 expires in 10 days (warning under 30)"* ]]'
@@ -500,6 +566,11 @@ check "--http2 against a server without it is CRITICAL ($line)" \
 	'[ "$rc" = 2 ] && [[ "$line" == *"answered in HTTP/1.1, not HTTP/2"* ]]'
 run --url "https://good.test:$H2/" --resolve "good.test:$H2:127.0.0.1" $CA --http1.1 --body-contains 'HTTP/1.1'
 check "--http1.1 against the HTTP/2 server" '[ "$rc" = 0 ]'
+run --url "http://127.0.0.1:$H2C/" --http2 --body-contains 'h2c HTTP/2.0'
+check "--http2 over http:// speaks h2c with prior knowledge ($line)" \
+	'[ "$rc" = 0 ] && [[ "$out" == *"http_version: 2"* ]]'
+run --url "$U/" --http2
+check "--http2 over http:// against an HTTP/1.1-only server fails ($line)" '[ "$rc" = 2 ]'
 
 ########################################################################################
 # Time: thresholds on phases, a slow server, a stalled handshake, a hung server.
