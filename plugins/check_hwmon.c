@@ -186,10 +186,7 @@ chip_metric(struct pl_item *it, const char *label, const char *name, double v, e
 
 	if (r->oom && !oom)
 		return m;     /* the scratch metric: not the result's to keep */
-	m->item = it;
-	m->name = strdup(name);
-	if (m->name == NULL)
-		r->oom = true;
+	pl_metric_place(m, it, name);
 	return m;
 }
 

@@ -21,13 +21,13 @@
 #define PL_RANGE_MAX 1e18    /* the largest endpoint, in base units */
 
 struct pl_range {
+	double start;     /* in the base unit of `unit` */
+	double end;
+	enum pl_unit unit;  /* the unit its suffixes named, PL_U_NONE if none */
 	bool set;         /* false: no range, never alerts */
 	bool inside;      /* '@': alert inside [start, end] */
 	bool start_inf;   /* start is ~ */
 	bool end_inf;     /* no end: plus infinity */
-	double start;     /* in the base unit of `unit` */
-	double end;
-	enum pl_unit unit;  /* the unit its suffixes named, PL_U_NONE if none */
 };
 
 /* Parses text into *r. Returns 0, or -1 with the reason in err. */

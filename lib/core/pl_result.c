@@ -145,13 +145,9 @@ pl_result_init(struct pl_result *r, const char *plugin, const char *service)
 }
 
 static void
-facts_free(struct pl_fact *v, size_t n)
+facts_free(struct pl_fact *v)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].key);
-		free(v[i].value);
-	}
-	free(v);
+	free(v);     /* the keys and values are in the result's text blocks */
 }
 
 static void
@@ -211,6 +207,15 @@ add_note(struct pl_result *r, struct pl_item *it, enum pl_note_for why_for, cons
  * the tail of its label. */
 _Static_assert(offsetof(struct pl_metric, label) == 0, "metric_new() zeroes what follows label");
 
+/* The labels and names of a result live in blocks of text, a string after another: two
+ * metrics cost no allocation of their own, and the labels of neighbouring metrics share
+ * cache lines. A block is never moved, so the strings keep their addresses. */
+struct pl_text_block {
+	struct pl_text_block *next;
+	size_t used, cap;
+	char t[];
+};
+
 struct pl_metric_block {
 	struct pl_metric_block *next;
 	size_t used, cap;
@@ -221,7 +226,6 @@ void
 pl_result_free(struct pl_result *r)
 {
 	for (size_t i = 0; i < r->nmetrics; i++) {
-		free(r->metrics[i]->name);
 		free(r->metrics[i]->why);
 		free(r->metrics[i]->fix);
 	}
@@ -232,6 +236,12 @@ pl_result_free(struct pl_result *r)
 		r->mblocks = b->next;
 		free(b);
 	}
+	while (r->tblocks != NULL) {
+		struct pl_text_block *b = r->tblocks;
+
+		r->tblocks = b->next;
+		free(b);
+	}
 	pl_buf_free(&r->label);
 	for (size_t i = 0; i < r->nlines; i++)
 		free(r->lines[i].text);
@@ -239,17 +249,14 @@ pl_result_free(struct pl_result *r)
 	for (size_t i = 0; i < r->nitems; i++) {
 		struct pl_item *it = r->items[i];
 
-		free(it->kind);
-		free(it->name);
-		free(it->prefix);
-		facts_free(it->facts, it->nfacts);
+		facts_free(it->facts);
 		free(it);
 	}
 	free(r->items);
 	free(r->item_hash);
 	notes_free(r);
 	free(r->notes);
-	facts_free(r->facts, r->nfacts);
+	facts_free(r->facts);
 	free(r->marks);
 	pl_buf_free(&r->summary);
 	pl_buf_free(&r->usage);
@@ -274,9 +281,42 @@ metric_new(struct pl_result *r)
 		r->mblocks = b;
 	}
 	m = &b->m[b->used++];
-	m->label[0] = '\0';
-	memset((char *)m + sizeof(m->label), 0, sizeof(*m) - sizeof(m->label));
+	memset(m, 0, sizeof(*m));
 	return m;
+}
+
+/* A copy of the len bytes at s, NUL-terminated, in the result's text blocks; NULL when
+ * out of memory. */
+static char *
+text_copy(struct pl_result *r, const char *s, size_t len)
+{
+	struct pl_text_block *b = r->tblocks;
+	char *t;
+
+	if (b == NULL || b->cap - b->used < len + 1) {
+		size_t cap = b == NULL ? 1024 : b->cap < 65536 ? b->cap * 2 : 65536;
+
+		if (cap < len + 1)
+			cap = len + 1;
+		b = malloc(sizeof(*b) + cap);
+		if (b == NULL)
+			return NULL;
+		b->used = 0;
+		b->cap = cap;
+		b->next = r->tblocks;
+		r->tblocks = b;
+	}
+	t = b->t + b->used;
+	memcpy(t, s, len);
+	t[len] = '\0';
+	b->used += len + 1;
+	return t;
+}
+
+static char *
+text_dup(struct pl_result *r, const char *s)
+{
+	return text_copy(r, s, strlen(s));
 }
 
 static struct pl_metric *
@@ -284,6 +324,7 @@ scratch(struct pl_result *r)
 {
 	r->oom = true;
 	memset(&scratch_metric, 0, sizeof(scratch_metric));
+	scratch_metric.label = "";
 	return &scratch_metric;
 }
 
@@ -291,6 +332,7 @@ struct pl_metric *
 pl_metric_add(struct pl_result *r, const char *label, double value, enum pl_unit unit)
 {
 	struct pl_metric *m;
+	size_t len;
 
 	if (r->nmetrics == r->metrics_cap) {
 		size_t ncap = r->metrics_cap ? r->metrics_cap * 2 : 32;
@@ -304,7 +346,12 @@ pl_metric_add(struct pl_result *r, const char *label, double value, enum pl_unit
 	m = metric_new(r);
 	if (m == NULL)
 		goto oom;
-	pl_strlcpy(m->label, label, sizeof(m->label));
+	len = strlen(label);
+	m->label = text_copy(r, label, len < PL_LABEL_MAX - 1 ? len : PL_LABEL_MAX - 1);
+	if (m->label == NULL) {
+		r->mblocks->used--;
+		goto oom;
+	}
 	m->value = value;
 	m->unit = unit;
 	m->prec = -1;
@@ -338,15 +385,19 @@ pl_metric_missing(struct pl_metric *m, enum pl_missing kind, const char *why, co
 		m->item->result->oom = true;
 }
 
-static uint32_t
+/* The item table's slots hold the index + 1 in the low 32 bits (0: empty) and the high
+ * 32 bits of the item's key above: a probe that meets another item reads no item. */
+static uint64_t
 item_key(const struct pl_item *parent, const char *kind, const char *name)
 {
 	size_t pi = parent != NULL ? parent->index + 1 : 0;
 	uint64_t h = pl_hash_more(PL_HASH_INIT, &pi, sizeof(pi));
 
 	h = pl_hash_more(h, kind, strlen(kind) + 1);
-	return (uint32_t)pl_hash_mix(pl_hash_more(h, name, strlen(name)));
+	return pl_hash_mix(pl_hash_more(h, name, strlen(name)));
 }
+
+#define ITEM_TAG 0xffffffff00000000ULL
 
 static bool
 item_is(const struct pl_item *it, const struct pl_item *parent, const char *kind,
@@ -359,15 +410,19 @@ struct pl_item *
 pl_result_find_item(const struct pl_result *r, const struct pl_item *parent, const char *kind,
 		    const char *name)
 {
+	uint64_t key;
+
 	if (r->hash_cap == 0)
 		return NULL;
-	for (size_t h = item_key(parent, kind, name) & (r->hash_cap - 1);; h = (h + 1) &
-	     (r->hash_cap - 1)) {
-		size_t k = r->item_hash[h];
+	key = item_key(parent, kind, name);
+	for (size_t h = key & (r->hash_cap - 1);; h = (h + 1) & (r->hash_cap - 1)) {
+		uint64_t v = r->item_hash[h];
+		size_t k = (size_t)(v & 0xffffffffU);
 
 		if (k == 0)
 			return NULL;
-		if (item_is(r->items[k - 1], parent, kind, name))
+		if ((v & ITEM_TAG) == (key & ITEM_TAG) && item_is(r->items[k - 1], parent, kind,
+								    name))
 			return r->items[k - 1];
 	}
 }
@@ -376,6 +431,8 @@ pl_result_find_item(const struct pl_result *r, const struct pl_item *parent, con
 static int
 items_grow(struct pl_result *r)
 {
+	if (r->nitems >= 0x7fffffff)
+		return -1;
 	if (r->nitems == r->items_cap) {
 		size_t ncap = r->items_cap ? r->items_cap * 2 : 16;
 		struct pl_item **v = realloc(r->items, ncap * sizeof(*v));
@@ -387,17 +444,18 @@ items_grow(struct pl_result *r)
 	}
 	if ((r->nitems + 1) * 2 > r->hash_cap) {
 		size_t ncap = r->hash_cap ? r->hash_cap * 2 : 32;
-		size_t *t = calloc(ncap, sizeof(*t));
+		uint64_t *t = calloc(ncap, sizeof(*t));
 
 		if (t == NULL)
 			return -1;
 		for (size_t i = 0; i < r->nitems; i++) {
 			const struct pl_item *it = r->items[i];
-			size_t h = item_key(it->parent, it->kind, it->name) & (ncap - 1);
+			uint64_t key = item_key(it->parent, it->kind, it->name);
+			size_t h = key & (ncap - 1);
 
 			while (t[h] != 0)
 				h = (h + 1) & (ncap - 1);
-			t[h] = i + 1;
+			t[h] = (key & ITEM_TAG) | (i + 1);
 		}
 		free(r->item_hash);
 		r->item_hash = t;
@@ -410,7 +468,8 @@ static struct pl_item *
 item_get(struct pl_result *r, struct pl_item *parent, const char *kind, const char *name)
 {
 	struct pl_item *it;
-	struct pl_buf prefix = PL_BUF_INIT;
+	struct pl_buf *prefix = &r->label;   /* pl_item_metric's buffer, free here */
+	uint64_t key;
 	size_t h;
 
 	if (parent == &scratch_item)
@@ -420,31 +479,32 @@ item_get(struct pl_result *r, struct pl_item *parent, const char *kind, const ch
 		return it;
 	if (items_grow(r) != 0 || (it = calloc(1, sizeof(*it))) == NULL)
 		goto oom;
-	pl_buf_init(&prefix, 4096);
+	if (prefix->data == NULL)
+		pl_buf_init(prefix, 8192);
+	pl_buf_reset(prefix);
 	if (parent != NULL) {
-		pl_buf_puts(&prefix, parent->prefix);
-		pl_buf_putc(&prefix, '_');
+		pl_buf_puts(prefix, parent->prefix);
+		pl_buf_putc(prefix, '_');
 	}
-	pl_label_escape(&prefix, name);
+	pl_label_escape(prefix, name);
 	it->result = r;
 	it->parent = parent;
-	it->kind = strdup(kind);
-	it->name = strdup(name);
-	it->prefix = strdup(pl_buf_str(&prefix));
-	pl_buf_free(&prefix);
+	it->kind = text_dup(r, kind);
+	it->name = text_dup(r, name);
+	it->prefix = prefix->oom ? NULL : text_copy(r, pl_buf_str(prefix), prefix->len);
+	if (prefix->oom)
+		pl_buf_free(prefix);
 	if (it->kind == NULL || it->name == NULL || it->prefix == NULL) {
-		free(it->kind);
-		free(it->name);
-		free(it->prefix);
 		free(it);
 		goto oom;
 	}
 	it->index = r->nitems;
 	r->items[r->nitems++] = it;
-	h = item_key(parent, kind, name) & (r->hash_cap - 1);
+	key = item_key(parent, kind, name);
+	h = key & (r->hash_cap - 1);
 	while (r->item_hash[h] != 0)
 		h = (h + 1) & (r->hash_cap - 1);
-	r->item_hash[h] = it->index + 1;
+	r->item_hash[h] = (key & ITEM_TAG) | (it->index + 1);
 	if (parent != NULL) {
 		*(parent->last_child ? &parent->last_child->next : &parent->child) = it;
 		parent->last_child = it;
@@ -534,26 +594,31 @@ pl_item_metric(struct pl_item *it, const char *metric, double value, enum pl_uni
 		return scratch(it->result);
 	}
 	m = pl_metric_add(it->result, pl_buf_str(label), value, unit);
-	if (m == &scratch_metric)
-		return m;
+	pl_metric_place(m, it, metric);
+	return m;
+}
+
+void
+pl_metric_place(struct pl_metric *m, struct pl_item *it, const char *metric)
+{
+	if (m == &scratch_metric || it == &scratch_item)
+		return;
 	m->item = it;
-	m->name = strdup(metric);
+	m->name = text_dup(it->result, metric);
 	if (m->name == NULL)
 		it->result->oom = true;
-	return m;
+	*(it->last_metric ? &it->last_metric->item_next : &it->metric) = m;
+	it->last_metric = m;
 }
 
 struct pl_metric *
 pl_item_find_metric(const struct pl_item *it, const char *metric)
 {
-	const struct pl_result *r = it->result;
-
 	if (it == &scratch_item)
 		return NULL;
-	for (size_t i = 0; i < r->nmetrics; i++)
-		if (r->metrics[i]->item == it && r->metrics[i]->name != NULL &&
-		    strcmp(r->metrics[i]->name, metric) == 0)
-			return r->metrics[i];
+	for (const struct pl_metric *m = it->metric; m != NULL; m = m->item_next)
+		if (m->name != NULL && strcmp(m->name, metric) == 0)
+			return (struct pl_metric *)m;
 	return NULL;
 }
 
@@ -562,8 +627,7 @@ fact_slot(struct pl_result *r, struct pl_fact **v, size_t *n, size_t *cap, const
 {
 	for (size_t i = 0; i < *n; i++)
 		if (strcmp((*v)[i].key, key) == 0) {
-			free((*v)[i].value);
-			(*v)[i].value = NULL;
+			(*v)[i].value = NULL;     /* the old value stays in the text blocks */
 			return &(*v)[i];
 		}
 	if (*n == *cap) {
@@ -577,7 +641,7 @@ fact_slot(struct pl_result *r, struct pl_fact **v, size_t *n, size_t *cap, const
 		*v = nv;
 		*cap = ncap;
 	}
-	(*v)[*n].key = strdup(key);
+	(*v)[*n].key = text_dup(r, key);
 	(*v)[*n].value = NULL;
 	if ((*v)[*n].key == NULL) {
 		r->oom = true;
@@ -591,16 +655,22 @@ add_fact(struct pl_result *r, struct pl_fact **v, size_t *n, size_t *cap, const 
 	 const char *fmt, va_list ap)
 {
 	struct pl_fact *f = fact_slot(r, v, n, cap, key);
-	struct pl_buf b = PL_BUF_INIT;
+	struct pl_buf *b = &r->label;     /* pl_item_metric's buffer, free here */
 
 	if (f == NULL)
 		return;
-	pl_buf_init(&b, 4096);
-	pl_buf_vprintf(&b, fmt, ap);
-	pl_one_line(b.data);
-	f->value = b.data != NULL ? b.data : strdup("");
+	if (b->data == NULL)
+		pl_buf_init(b, 8192);
+	pl_buf_reset(b);
+	pl_buf_vprintf(b, fmt, ap);
+	if (b->len > 4096)
+		b->data[b->len = 4096] = '\0';
+	pl_one_line(b->data);
+	f->value = b->oom ? NULL : text_copy(r, pl_buf_str(b), strlen(pl_buf_str(b)));
 	if (f->value == NULL)
 		r->oom = true;
+	if (b->oom)
+		pl_buf_free(b);
 }
 
 void

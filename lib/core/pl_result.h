@@ -44,6 +44,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pl_buf.h"
 #include "pl_range.h"
@@ -85,25 +86,27 @@ struct pl_item {
 	size_t index;                /* position in result->items */
 	struct pl_fact *facts;       /* in the order given; a key given again replaces */
 	size_t nfacts, facts_cap;
+	struct pl_metric *metric, *last_metric;   /* its metrics, in the order added */
 };
 
 struct pl_metric {
-	char label[PL_LABEL_MAX];  /* stable perfdata label */
+	const char *label;         /* stable perfdata label (in the result's text blocks) */
 	double value;              /* in the base unit of `unit`; NAN: unknown ("U") */
-	enum pl_unit unit;
-	bool has_min, has_max;
 	double min, max;
 	struct pl_range warn, crit;  /* defaults set by the plugin, replaced by user ranges */
-	enum pl_state state;         /* set by pl_result_apply() */
-	bool hidden;                 /* evaluated and in JSON, left out of perfdata */
-	int prec;                    /* decimals in perfdata; -1: by unit */
 	struct pl_item *item;        /* NULL: a metric of the result itself */
-	char *name;                  /* an item's metric: its name in the item ("util") */
-	enum pl_missing missing;     /* why value is NAN */
+	const char *name;            /* an item's metric: its name in the item ("util") */
+	struct pl_metric *item_next; /* the item's next metric, in the order added */
 	char *why, *fix;             /* "the kernel does not know the link speed", ... */
 	/* Set by pl_result_apply(): 1 + the index of the user's threshold that gave warn or
 	 * crit; 0 when it is the plugin's default (or none). */
-	size_t warn_src, crit_src;
+	unsigned warn_src, crit_src;
+	enum pl_unit unit;
+	enum pl_state state;         /* set by pl_result_apply() */
+	enum pl_missing missing;     /* why value is NAN */
+	int prec;                    /* decimals in perfdata; -1: by unit */
+	bool has_min, has_max;
+	bool hidden;                 /* evaluated and in JSON, left out of perfdata */
 };
 
 /* A part of the summary that shows a metric: bytes start .. end - 1 of the summary. */
@@ -143,6 +146,7 @@ struct pl_note {
 };
 
 struct pl_metric_block;
+struct pl_text_block;
 
 struct pl_result {
 	const char *plugin;          /* "check_cpu" */
@@ -152,13 +156,15 @@ struct pl_result {
 	struct pl_metric **metrics;
 	size_t nmetrics, metrics_cap;
 	struct pl_metric_block *mblocks;   /* where the metrics live, a block at a time */
+	struct pl_text_block *tblocks;     /* labels, metric and item names: one arena */
 	struct pl_buf label;         /* pl_item_metric's label, built here and copied */
 	struct pl_line *lines;
 	size_t nlines, lines_cap;
 	struct pl_item **items;      /* every item, in the order added */
 	size_t nitems, items_cap;
 	struct pl_item *child, *last_child;   /* the top-level items */
-	size_t *item_hash;           /* open addressing: index + 1 into items, 0 empty */
+	uint64_t *item_hash;         /* open addressing: index + 1 into items and a hash
+				      * tag, 0 empty */
 	size_t hash_cap;
 	struct pl_fact *facts;
 	size_t nfacts, facts_cap;
@@ -235,9 +241,10 @@ struct pl_metric *pl_item_metric(struct pl_item *it, const char *metric, double 
 				 enum pl_unit unit);
 /* The metric of the item named metric (as given to pl_item_metric); NULL when none. */
 struct pl_metric *pl_item_find_metric(const struct pl_item *it, const char *metric);
-/* True when m is an item's metric labelled by the one rule (PREFIX_NAME). A plugin may
- * place a metric with a label of its own in an item (m->item, m->name set by hand, to
- * keep old labels): texts then name it by its label. */
+/* Places a metric added with a label of its own (pl_metric_add) in an item, under the
+ * name metric (to keep old labels); texts then name it by its label. */
+void pl_metric_place(struct pl_metric *m, struct pl_item *it, const char *metric);
+/* True when m is an item's metric labelled by the one rule (PREFIX_NAME). */
 bool pl_metric_by_rule(const struct pl_metric *m);
 
 /* A finding, a plain long-output line or a fact of the item. */

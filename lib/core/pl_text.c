@@ -220,21 +220,53 @@ pl_xxh64(const void *data, size_t len, uint64_t seed)
 	return h;
 }
 
-static size_t
-name_slot(size_t nslot, const char *name)
+/* A slot holds the position + 1 in its low 32 bits (0: empty) and the high 32 bits of
+ * the name's hash above them: a probe that meets another name compares the hashes and
+ * reads no name (at 50,000 names a name read is a cache miss). Tables of 2^32 positions
+ * or more keep the whole position and no hash. */
+#define NAMES_BIG ((size_t)1 << 31)
+
+static uint64_t
+slot_tag(uint64_t h)
 {
-	return (size_t)pl_hash_bytes(name, strlen(name)) & (nslot - 1);
+	return h & 0xffffffff00000000ULL;
 }
 
-/* Position i into a table of nslot slots that has room and does not hold its name. */
-static void
-names_put(size_t *slot, size_t nslot, const char *name, size_t i)
+static size_t
+slot_pos(const struct pl_names *ix, uint64_t v)
 {
-	size_t h = name_slot(nslot, name);
+	return ix->nslot > NAMES_BIG ? (size_t)v : (size_t)(v & 0xffffffffU);
+}
 
-	while (slot[h] != 0)
-		h = (h + 1) & (nslot - 1);
-	slot[h] = i + 1;
+static uint64_t
+slot_make(size_t nslot, uint64_t h, size_t i)
+{
+	return nslot > NAMES_BIG ? (uint64_t)i + 1 : slot_tag(h) | ((uint64_t)i + 1);
+}
+
+/* Whether slot value v may hold the name of hash h (the tags agree). */
+static bool
+slot_may(const struct pl_names *ix, uint64_t v, uint64_t h)
+{
+	return ix->nslot > NAMES_BIG || slot_tag(v) == slot_tag(h);
+}
+
+/* Position i (hash h) into a table of nslot slots that has room and does not hold its
+ * name. */
+static void
+names_put(uint64_t *slot, size_t nslot, uint64_t h, size_t i)
+{
+	size_t k = (size_t)h & (nslot - 1);
+
+	while (slot[k] != 0)
+		k = (k + 1) & (nslot - 1);
+	slot[k] = slot_make(nslot, h, i);
+}
+
+static uint64_t
+name_hash(const char *name)
+{
+	return pl_hash_bytes(name, strlen(name));
 }
 
 /* Makes the table nslot slots (a power of 2 at least twice the positions held), moving
@@ -242,13 +274,16 @@ names_put(size_t *slot, size_t nslot, const char *name, size_t i)
 static int
 names_grow(struct pl_names *ix, size_t cap, pl_name_at_fn *name_at, const void *ctx)
 {
-	size_t *t = calloc(cap, sizeof(*t));
+	uint64_t *t = calloc(cap, sizeof(*t));
 
 	if (t == NULL)
 		return -1;
 	for (size_t k = 0; k < ix->nslot; k++)
-		if (ix->slot[k] != 0)
-			names_put(t, cap, name_at(ctx, ix->slot[k] - 1), ix->slot[k] - 1);
+		if (ix->slot[k] != 0) {
+			size_t i = slot_pos(ix, ix->slot[k]) - 1;
+
+			names_put(t, cap, name_hash(name_at(ctx, i)), i);
+		}
 	free(ix->slot);
 	ix->slot = t;
 	ix->nslot = cap;
@@ -260,28 +295,44 @@ pl_names_reserve(struct pl_names *ix, size_t n, pl_name_at_fn *name_at, const vo
 {
 	size_t cap = ix->nslot ? ix->nslot : 16;
 
-	while (cap < n * 2 && cap < ((size_t)1 << (sizeof(size_t) * 8 - 2)))
+	while (cap < n * 2 && cap < ((size_t)1 << (sizeof(size_t) * 8 - 4)))
 		cap *= 2;
 	return cap == ix->nslot ? 0 : names_grow(ix, cap, name_at, ctx);
+}
+
+/* The slot of name (hash h): the one that holds it, or the empty one where it would go. */
+static size_t
+names_walk(const struct pl_names *ix, const char *name, uint64_t h, pl_name_at_fn *name_at,
+	   const void *ctx)
+{
+	size_t k;
+
+	for (k = (size_t)h & (ix->nslot - 1); ix->slot[k] != 0; k = (k + 1) & (ix->nslot - 1))
+		if (slot_may(ix, ix->slot[k], h) &&
+		    strcmp(name_at(ctx, slot_pos(ix, ix->slot[k]) - 1), name) == 0)
+			break;
+	return k;
 }
 
 int
 pl_names_add(struct pl_names *ix, size_t i, pl_name_at_fn *name_at, const void *ctx)
 {
 	const char *name = name_at(ctx, i);
-	size_t h, j;
+	uint64_t h = name_hash(name);
+	size_t k;
 
 	if ((ix->n + 1) * 2 > ix->nslot) {
-		if (pl_names_find(ix, name, name_at, ctx, &j))
+		if (ix->nslot != 0 && ix->slot[names_walk(ix, name, h, name_at, ctx)] != 0)
 			return 1;
 		if (names_grow(ix, ix->nslot ? ix->nslot * 2 : 16, name_at, ctx) != 0)
 			return -1;
 	}
-	/* One walk from the name's slot: a match, or the empty slot it goes into. */
-	for (h = name_slot(ix->nslot, name); ix->slot[h] != 0; h = (h + 1) & (ix->nslot - 1))
-		if (strcmp(name_at(ctx, ix->slot[h] - 1), name) == 0)
-			return 1;
-	ix->slot[h] = i + 1;
+	k = names_walk(ix, name, h, name_at, ctx);
+	if (ix->slot[k] != 0)
+		return 1;
+	if (ix->nslot <= NAMES_BIG && i >= 0xffffffffU)
+		return -1;     /* no room for the position beside the hash */
+	ix->slot[k] = slot_make(ix->nslot, h, i);
 	ix->n++;
 	return 0;
 }
@@ -290,15 +341,15 @@ bool
 pl_names_find(const struct pl_names *ix, const char *name, pl_name_at_fn *name_at,
 	      const void *ctx, size_t *i)
 {
+	size_t k;
+
 	if (ix->nslot == 0)
 		return false;
-	for (size_t h = name_slot(ix->nslot, name); ix->slot[h] != 0;
-	     h = (h + 1) & (ix->nslot - 1))
-		if (strcmp(name_at(ctx, ix->slot[h] - 1), name) == 0) {
-			*i = ix->slot[h] - 1;
-			return true;
-		}
-	return false;
+	k = names_walk(ix, name, name_hash(name), name_at, ctx);
+	if (ix->slot[k] == 0)
+		return false;
+	*i = slot_pos(ix, ix->slot[k]) - 1;
+	return true;
 }
 
 void

@@ -86,7 +86,7 @@ typedef const char *pl_name_at_fn(const void *ctx, size_t i);
 const char *pl_name_at_strv(const void *ctx, size_t i);
 
 struct pl_names {
-	size_t *slot;       /* position + 1, 0: empty */
+	uint64_t *slot;     /* position + 1 and a part of the name's hash; 0: empty */
 	size_t nslot;       /* a power of 2, or 0 before the first add */
 	size_t n;           /* positions held */
 };
