@@ -928,13 +928,47 @@ START_TEST(test_items)
 	{
 		struct pl_metric *own = pl_metric_add(&r, "temp_coretemp_core0", 40, PL_U_CELSIUS);
 
-		own->item = c;
-		own->name = strdup("core0");
+		pl_metric_place(own, c, "core0");
+		ck_assert_ptr_eq(own->item, c);
+		ck_assert_str_eq(own->name, "core0");
 		ck_assert(!pl_metric_by_rule(own));
+		/* Found in its item by name, like the item's metrics by the rule. */
+		ck_assert_ptr_eq(pl_item_find_metric(c, "core0"), own);
+		ck_assert_str_eq(pl_item_find_metric(c, "temp")->label, "coretemp_Core_x200_temp");
 		ck_assert(!pl_metric_by_rule(pl_metric_add(&r, "x", 1, PL_U_NONE)));
 	}
 	ck_assert_str_eq(pl_result_find_item(&r, NULL, "device", "dev2999")->name, "dev2999");
 	ck_assert_ptr_eq(pl_result_item(&r, "interface", "eth0"), a);
+	/* An item's metrics by name: its own only, the first of a name, none for another. */
+	ck_assert_ptr_eq(pl_item_find_metric(a, "rx_bits"), m);
+	ck_assert_ptr_null(pl_item_find_metric(a, "tx_bits"));
+	ck_assert_str_eq(pl_item_find_metric(b, "rx_bits")->label, "a_x27b_rx_bits");
+	ck_assert_ptr_null(pl_item_find_metric(pl_result_item(&r, "device", "dev7"), "rx_bits"));
+	/* 3,000 items of 4 metrics each: every label and name stays where it was put. */
+	for (int i = 0; i < 3000; i++) {
+		char n[16];
+		struct pl_item *d;
+
+		pl_snprintf(n, sizeof(n), "dev%d", i);
+		d = pl_result_item(&r, "device", n);
+		pl_item_metric(d, "util", i, PL_U_PERCENT);
+		pl_item_metric(d, "read_bytes", i, PL_U_BYTES_PER_S);
+		pl_item_fact(d, "model", "disk %d", i);
+		pl_item_fact(d, "model", "Disk %d", i);     /* replaces */
+	}
+	for (int i = 0; i < 3000; i += 7) {
+		char n[16], l[32];
+		struct pl_item *d;
+
+		pl_snprintf(n, sizeof(n), "dev%d", i);
+		pl_snprintf(l, sizeof(l), "dev%d_read_bytes", i);
+		d = pl_result_find_item(&r, NULL, "device", n);
+		ck_assert_str_eq(pl_item_find_metric(d, "read_bytes")->label, l);
+		ck_assert(pl_item_find_metric(d, "util")->value == i);
+		ck_assert_uint_eq(d->nfacts, 1);
+		pl_snprintf(l, sizeof(l), "Disk %d", i);
+		ck_assert_str_eq(d->facts[0].value, l);
+	}
 	pl_result_free(&r);
 }
 END_TEST
