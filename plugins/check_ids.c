@@ -7,8 +7,8 @@
  * addresses banned now, through fail2ban-client), and sshd's failed logins in an auth
  * log or the journal, grouped by source address. Logs go through pl_logitem (pl_tail:
  * rotation, copytruncate, caps, a position that survives reboots, saved only after
- * every line was counted); JSON through json-c (lib/ext/pl_eve); the text formats
- * through lib/source/pl_ids. */
+ * every line was counted); JSON through json-c (lib/ext/pl_eve), eve.json's lines through
+ * yajl's token stream (lib/ext/pl_evescan); the text formats through lib/source/pl_ids. */
 #include "config.h"
 
 #include <errno.h>
@@ -21,6 +21,7 @@
 #include "pl_buf.h"
 #include "pl_clock.h"
 #include "pl_eve.h"
+#include "pl_evescan.h"
 #include "pl_ids.h"
 #include "pl_logitem.h"
 #include "pl_plugin.h"
@@ -322,7 +323,7 @@ eve_line(struct ids_src *s, const char *line, size_t len)
 
 	if (pl_eve_prefilter(line, len) == PL_EVE_OTHER)
 		return;
-	switch (pl_eve_parse(line, len, &a, &st, err, sizeof(err))) {
+	switch (pl_evescan_line(line, len, &a, &st, err, sizeof(err))) {
 	case PL_EVE_MALFORMED:
 		bad_line(s, err);
 		break;

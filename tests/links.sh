@@ -26,7 +26,7 @@ check_backup_age  libjson-c
 plumbline-notify  libjson-c libcrypto libcurl libm
 check_restore_drill  libjson-c libcrypto
 check_url  libcurl
-check_ids  libjson-c libsystemd
+check_ids  libjson-c libyajl libsystemd
 '
 # For example, an HTTP plugin on lib/ext/'s libcurl module:  check_http  libcurl
 

@@ -13,13 +13,10 @@
 enum pl_eve_type
 pl_eve_prefilter(const char *line, size_t len)
 {
-	const char *end = line + len, *k, *again, *v, *q;
+	const char *end = line + len, *k, *v, *q;
 
 	k = memmem(line, len, KEY, KEYLEN);
 	if (k == NULL)
-		return PL_EVE_ALERT;
-	again = memmem(k + 1, (size_t)(end - k - 1), KEY, KEYLEN);
-	if (again != NULL)
 		return PL_EVE_ALERT;
 	v = k + KEYLEN;
 	if (end - v < 2 || v[0] != ':' || v[1] != '"')
@@ -32,6 +29,9 @@ pl_eve_prefilter(const char *line, size_t len)
 		return PL_EVE_ALERT;
 	if ((q - v == 5 && memcmp(v, "alert", 5) == 0) ||
 	    (q - v == 5 && memcmp(v, "stats", 5) == 0))
+		return PL_EVE_ALERT;
+	/* Another type: unless the key comes again (the last one would count). */
+	if (memmem(q, (size_t)(end - q), KEY, KEYLEN) != NULL)
 		return PL_EVE_ALERT;
 	return PL_EVE_OTHER;
 }
