@@ -447,7 +447,11 @@ failed(yajl_handle h, struct scan *sc, const char *line, size_t len, char *err,
 		return PL_EVE_MALFORMED;
 	}
 	m = yajl_get_error(h, 0, u, len);
-	if (m != NULL) {
+	if (m != NULL && strstr((const char *)m, "premature EOF") != NULL) {
+		/* pl_json's words for a line cut short */
+		pl_snprintf(err, errlen, "the JSON ends before its last value is closed");
+		yajl_free_error(h, m);
+	} else if (m != NULL) {
 		size_t n = strcspn((const char *)m, "\n");
 
 		while (n > 0 && (m[n - 1] == '.' || m[n - 1] == ' '))
