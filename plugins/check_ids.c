@@ -252,6 +252,7 @@ static const struct pl_plugin ids_plugin = {
 struct ids_src {
 	enum kind kind;
 	const struct ids_config *cfg;
+	const struct pl_time *now;       /* the run's: a year for Snort's time stamps */
 	uint64_t lineno;                 /* lines seen this run */
 	uint64_t alerts, high, medium, low, malformed;
 	int max_level;                   /* Wazuh: the highest rule level, -1: none */
@@ -375,8 +376,10 @@ one_line(struct ids_src *s, const char *line, size_t len)
 		eve_line(s, line, len);
 		return;
 	case K_SNORT_FAST:
-		if (pl_snort_fast_parse(line, len, &a) == 0)
+		if (pl_snort_fast_parse(line, len, &a) == 0) {
+			a.has_time = pl_snort_fast_time(line, len, s->now, false, &a.time) == 0;
 			count_alert(s, &a);
+		}
 		else
 			bad_line(s, "not an alert_fast line ([**] [GID:SID:REV] MESSAGE [**] ...)");
 		return;
@@ -728,6 +731,7 @@ ids_file(const struct ids_config *cfg, struct pl_store *st, struct pl_result *r,
 	out->kind = k;
 	out->key = path;
 	src_init(&s, k, cfg);
+	s.now = now;
 	memset(&o, 0, sizeof(o));
 	o.max_bytes = (uint64_t)cfg->max_bytes;
 	o.max_lines = (uint64_t)cfg->max_read_lines;

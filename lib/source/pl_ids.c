@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pl_buf.h"
 #include "pl_ids.h"
@@ -98,6 +99,116 @@ addr_noport(char *dst, size_t size, const char *p, const char *end)
 	if (colon != NULL && memchr(colon + 1, ':', (size_t)(end - colon - 1)) == NULL)
 		end = colon;
 	copy(dst, size, p, (size_t)(end - p));
+}
+
+/* Two digits at *pp then the byte sep (0: none needed); moves *pp past them. -1: no. */
+static int
+two(const char **pp, const char *end, char sep)
+{
+	const char *p = *pp;
+	int v;
+
+	if (end - p < 2 || p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
+		return -1;
+	v = (p[0] - '0') * 10 + (p[1] - '0');
+	p += 2;
+	if (sep != 0) {
+		if (p >= end || *p != sep)
+			return -1;
+		p++;
+	}
+	*pp = p;
+	return v;
+}
+
+/* Seconds since the epoch of a civil time, in UTC or in local time (-1 on failure). */
+static int
+civil(int64_t y, int mo, int d, int h, int mi, int sec, bool utc, int64_t *out)
+{
+	int64_t days = pl_days_from_civil(y, mo, d), yy;
+	int m2, d2;
+	struct tm tm;
+	time_t t;
+
+	pl_civil_from_days(days, &yy, &m2, &d2);
+	if (yy != y || m2 != mo || d2 != d)
+		return -1;     /* 02/30 */
+	if (utc) {
+		*out = days * 86400 + h * 3600 + mi * 60 + sec;
+		return 0;
+	}
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = (int)(y - 1900);
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	if (t == (time_t)-1 && !(y == 1969 && mo == 12 && d == 31))
+		return -1;
+	*out = (int64_t)t;
+	return 0;
+}
+
+int
+pl_snort_fast_time(const char *line, size_t len, const struct pl_time *now, bool utc,
+		   struct pl_time *out)
+{
+	const char *p = line, *end = line + len;
+	int mo, d, yy = -1, h, mi, sec;
+	long nsec = 0;
+	int64_t y, t;
+
+	if ((mo = two(&p, end, '/')) < 1 || mo > 12)
+		return -1;
+	if ((d = two(&p, end, 0)) < 1 || d > 31)
+		return -1;
+	if (p < end && *p == '/') {
+		p++;
+		if ((yy = two(&p, end, 0)) < 0)
+			return -1;
+	}
+	if (p >= end || *p++ != '-')
+		return -1;
+	if ((h = two(&p, end, ':')) < 0 || h > 23 || (mi = two(&p, end, ':')) < 0 || mi > 59 ||
+	    (sec = two(&p, end, 0)) < 0 || sec > 60)
+		return -1;
+	if (p < end && *p == '.') {
+		int k = 0;
+
+		for (p++; p < end && *p >= '0' && *p <= '9'; p++, k++)
+			if (k < 9)
+				nsec = nsec * 10 + (*p - '0');
+		if (k == 0)
+			return -1;
+		for (; k < 9; k++)
+			nsec *= 10;
+	}
+	if (p < end && *p != ' ' && *p != '\t')
+		return -1;
+	if (yy >= 0) {
+		y = 2000 + yy;
+	} else {
+		/* now's year, in the zone the stamp is read in */
+		time_t n = (time_t)now->sec;
+		struct tm tm;
+
+		if ((utc ? gmtime_r(&n, &tm) : localtime_r(&n, &tm)) == NULL)
+			return -1;
+		y = tm.tm_year + 1900;
+	}
+	if (civil(y, mo, d, h, mi, sec, utc, &t) != 0)
+		return -1;
+	if (yy < 0 && t > now->sec + 86400) {
+		/* last year's (02/29 of a leap year read in a year without one: refused) */
+		if (civil(y - 1, mo, d, h, mi, sec, utc, &t) != 0)
+			return -1;
+	}
+	out->sec = t;
+	out->nsec = (int32_t)nsec;
+	return 0;
 }
 
 int

@@ -50,6 +50,16 @@ struct pl_ids_alert {
  * not one (no "[**] [G:S:R]" part, an unterminated field). */
 int pl_snort_fast_parse(const char *line, size_t len, struct pl_ids_alert *a);
 
+/* The time stamp that starts an alert_fast line: "MM/DD-HH:MM:SS[.ffffff]" (Snort 2.9
+ * and 3 by default: no year) or "MM/DD/YY-HH:MM:SS[.ffffff]" (snort -y). Snort writes
+ * local time (utc false: read in the TZ of the check; true: snort -U). Without a year,
+ * the year is now's, or the one before when that would put the alert more than a day
+ * after now (an alert of Dec 31 read on Jan 1): an alert is never taken as from the
+ * future beyond a day's clock skew. Returns 0 and *out, or -1 (no such stamp, a date
+ * that does not exist). */
+int pl_snort_fast_time(const char *line, size_t len, const struct pl_time *now, bool utc,
+		       struct pl_time *out);
+
 enum pl_auth_kind { PL_AUTH_NONE = 0, PL_AUTH_FAILED, PL_AUTH_INVALID_USER };
 
 struct pl_auth_event {

@@ -37,6 +37,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (copy == NULL)
 		return 0;
 	memcpy(copy, data, size);
+	{
+		struct pl_time now = { 1796119260, 0 }, st;
+
+		if (pl_snort_fast_time(copy, size, &now, true, &st) == 0 &&
+		    (st.nsec < 0 || st.nsec > 999999999 || st.sec > now.sec + 86400 * 36525LL))
+			abort(); /* a stamp without a year is never past a day ahead */
+	}
 	if (pl_snort_fast_parse(copy, size, &a) == 0) {
 		terminated(a.signature, sizeof(a.signature));
 		terminated(a.category, sizeof(a.category));

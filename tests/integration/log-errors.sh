@@ -98,6 +98,32 @@ run
 check "rotated twice between runs: $(counts)" 'same && [[ "$out" == *"read app.log.1 too"* ]]'
 rm -f "$D/logs/app.log.1" "$D/logs/app.log.2"
 
+# 3c. Rotated three times between two runs with dateext names, the middle one already
+#     compressed: the cursor's file finished, the uncompressed one read whole, the
+#     compressed one's lines lost and said (never read: .gz is skipped), then the log.
+if command -v gzip >/dev/null 2>&1; then
+	write "$LOG" 5
+	mv "$LOG" "$D/logs/app.log-20261201"
+	sleep 0.05
+	c0=$made_c w0=$made_w
+	write "$LOG" 6
+	made_c=$c0 made_w=$w0     # these go into the compressed file: not counted
+	mv "$LOG" "$D/logs/app.log-20261202"
+	gzip "$D/logs/app.log-20261202"
+	sleep 0.05
+	write "$LOG" 7
+	mv "$LOG" "$D/logs/app.log-20261203"
+	write "$LOG" 4
+	run
+	check "rotated three times, dateext, one compressed: $(counts), the loss said" \
+		'same && [[ "$out" == *"app.log-20261202.gz"* ]] && [[ "$out" == *"app.log-20261203"* ]]'
+	run
+	check "after three rotations: nothing twice (rc $rc)" 'same && [ "$rc" = 0 ]'
+	rm -f "$D/logs/app.log-2026120"*
+else
+	skip "rotated three times with a compressed one: needs gzip"
+fi
+
 # 4. A rotated log of the same size and modification time as the new one.
 : >"$D/logs/x"
 write "$LOG" 4

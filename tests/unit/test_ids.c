@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pl_buf.h"
 #include "pl_ids.h"
@@ -12,6 +13,51 @@
 #include "tests.h"
 
 #define S(x) x, sizeof(x) - 1
+
+/* alert_fast's time stamp: no year (now's, or last year's rather than the future), with
+ * snort -y's year, in UTC (snort -U) and in local time. */
+START_TEST(test_snort_fast_time)
+{
+	struct pl_time now = { 1796119260, 0 }, t;   /* 2026-12-01T10:01:00Z */
+	struct pl_time jan1 = { 1798761600 + 3600, 0 };   /* 2027-01-01T01:00:00Z */
+
+	ck_assert_int_eq(pl_snort_fast_time(S("12/01-10:00:01.123456  [**] [1:2:3] m [**]"),
+					    &now, true, &t), 0);
+	ck_assert_int_eq(t.sec, 1796119201);
+	ck_assert_int_eq(t.nsec, 123456000);
+	/* Dec 31 read on Jan 1: last year's, not next December's. */
+	ck_assert_int_eq(pl_snort_fast_time(S("12/31-23:59:59.000001 [**]"), &jan1, true, &t), 0);
+	ck_assert_int_eq(t.sec, 1798761599);
+	/* Within a day ahead (clock skew): this year's. */
+	ck_assert_int_eq(pl_snort_fast_time(S("12/02-09:00:00.0 x"), &now, true, &t), 0);
+	ck_assert_int_eq(t.sec, 1796202000);
+	/* More than a day ahead: last year's. */
+	ck_assert_int_eq(pl_snort_fast_time(S("12/03-10:00:00 x"), &now, true, &t), 0);
+	ck_assert_int_eq(t.sec, 1796119201 - 365 * 86400 + 2 * 86400 - 1);
+	/* snort -y: the year given, future or not. */
+	ck_assert_int_eq(pl_snort_fast_time(S("12/01/26-10:00:01.5 [**]"), &now, true, &t), 0);
+	ck_assert_int_eq(t.sec, 1796119201);
+	ck_assert_int_eq(t.nsec, 500000000);
+	/* Local time: TZ decides. */
+	setenv("TZ", "CET-1", 1);
+	tzset();
+	ck_assert_int_eq(pl_snort_fast_time(S("12/01-11:00:01 [**]"), &now, false, &t), 0);
+	ck_assert_int_eq(t.sec, 1796119201);
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	ck_assert_int_eq(pl_snort_fast_time(S("12/01-10:00:01 [**]"), &now, false, &t), 0);
+	ck_assert_int_eq(t.sec, 1796119201);
+	unsetenv("TZ");
+	tzset();
+	/* Not a time stamp, or not a date. */
+	static const char *const bad[] = { "", "x [**]", "13/01-10:00:01", "02/30-10:00:01",
+		"12/01-24:00:00", "12/01 10:00:01", "12/01-10:00:01.", "12/01-10:00:01x",
+		"12/1-10:00:01", "12/01/2026-10:00:01" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(pl_snort_fast_time(bad[i], strlen(bad[i]), &now, true, &t) == -1,
+			      "%s", bad[i]);
+}
+END_TEST
 
 START_TEST(test_snort_fast)
 {
@@ -268,6 +314,7 @@ tc_ids(void)
 	TCase *tc = tcase_create("ids");
 
 	tcase_add_test(tc, test_snort_fast);
+	tcase_add_test(tc, test_snort_fast_time);
 	tcase_add_test(tc, test_snort_fast_bad);
 	tcase_add_loop_test(tc, test_auth_line, 0, sizeof(auth_cases) / sizeof(auth_cases[0]));
 	tcase_add_test(tc, test_auth_msg);

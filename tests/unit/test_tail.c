@@ -456,6 +456,53 @@ START_TEST(rotate_twice)
 }
 END_TEST
 
+/* Rotated three times between two runs, with logrotate's dateext names (_i 0:
+ * app.log-20261201, -20261202, -20261203) or numbered ones (_i 1: .3, .2, .1, each
+ * rotation moving the older ones up): the cursor's file is finished, the two never seen
+ * are read whole, oldest first, then the log; nothing twice after. */
+START_TEST(rotate_thrice)
+{
+	static const char *const dated[] = { "app.log-20261201", "app.log-20261202",
+					     "app.log-20261203" };
+	struct pl_tail_pos pos;
+	struct pl_tail_result res;
+	struct got g;
+	bool have = false;
+
+	got_init(&g);
+	append("app.log", "a1\n");
+	ck_assert_int_eq(run(&pos, &have, &from_start, &g, &res), 0);
+	append("app.log", "a2\n");
+	for (int k = 0; k < 3; k++) {
+		char line[8];
+
+		if (_i == 0) {
+			move("app.log", dated[k]);
+		} else {
+			if (k >= 2)
+				move("app.log.2", "app.log.3");
+			if (k >= 1)
+				move("app.log.1", "app.log.2");
+			move("app.log", "app.log.1");
+		}
+		usleep(30000);   /* file times: a coarse clock (see rotate_twice) */
+		pl_snprintf(line, sizeof(line), "%c1\n", 'b' + k);
+		append("app.log", line);
+	}
+	append("app.log", "d2\n");
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_str_eq(pl_buf_str(&g.text), "a1\na2\nb1\nc1\nd1\nd2\n");
+	ck_assert(res.rotated && !res.lost);
+	ck_assert_ptr_nonnull(strstr(res.events, _i == 0 ? "app.log-20261202" : "app.log.2"));
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_uint_eq(res.lines, 0);
+	append("app.log", "e\n");
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_str_eq(pl_buf_str(&g.text), "a1\na2\nb1\nc1\nd1\nd2\ne\n");
+	pl_buf_free(&g.text);
+}
+END_TEST
+
 /* A rotated log of the same size and the same modification time as the new one: told
  * apart by inode. */
 START_TEST(rotate_same_size_same_mtime)
@@ -1095,6 +1142,7 @@ tc_tail(void)
 	tcase_add_test(tc, rotated_log_empty);
 	tcase_add_test(tc, rotated_read_on_capped);
 	tcase_add_loop_test(tc, rotate_twice, 0, 2);
+	tcase_add_loop_test(tc, rotate_thrice, 0, 2);
 	tcase_add_test(tc, rotate_same_size_same_mtime);
 	tcase_add_loop_test(tc, rotate_compressed_or_gone, 0, 2);
 	tcase_add_loop_test(tc, copytruncate, 0, 3);
