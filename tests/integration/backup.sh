@@ -44,7 +44,7 @@ trap cleanup EXIT
 
 # run ARGS...: the plugin in an environment like an engine's (HOME kept), into $out/$rc.
 run() {
-	out=$(env -i HOME="$W/home" PLUMBLINE_NOW="$NOW_TEXT" "$plugin" -t 30 "$@" 2>&1)
+	out=$(env -i HOME="$W/home" PLUMBLINE_NOW="$NOW_TEXT" PLUMBLINE_STATE_DIR="$W/state" "$plugin" -t 30 "$@" 2>&1)
 	rc=$?
 }
 mkdir -p "$W/home" "$W/data/sub"
@@ -162,6 +162,93 @@ else
 	echo "# another host's lock: unshare -u not permitted here; skipped"
 fi
 
+# The listing cache: a local repository's listings kept in the state store ($W/state)
+# while the repository is unchanged. restic runs through a program that logs each
+# command, so that a listing from the cache is seen not to have run restic.
+mkdir -p "$W/bin"
+printf '#!/bin/sh\necho "$1 $2" >>"%s"\nexec %s "$@"\n' "$W/calls" "$RESTIC" >"$W/bin/restic-log"
+chmod 755 "$W/bin/restic-log"
+CA=(--source restic --repo "$R" --password-file "$W/pw" --cache-dir "$W/cache" --restic "$W/bin/restic-log")
+listings() { grep -c '^snapshots' "$W/calls" 2>/dev/null; }
+count() { printf '%s\n' "$out" | head -n 1 | grep -oE '[0-9]+ backups' | grep -oE '[0-9]+'; }
+# cached NAME WANT: the last run listed from the cache (WANT yes) or ran restic (no).
+cached() {
+	local now
+	now=$(listings)
+	if [ "$2" = yes ] && [ "$now" = "$calls" ] && printf '%s\n' "$out" | grep -q '^listing: kept from an earlier run'; then
+		ok "$1"
+	elif [ "$2" = no ] && [ "$now" = $((calls + 1)) ] && ! printf '%s\n' "$out" | grep -q '^listing: kept'; then
+		ok "$1"
+	else
+		notok "$1: $((now - calls)) listings by restic ($2 from the cache): $(printf '%s' "$out" | head -n 2)"
+	fi
+	calls=$now
+}
+: >"$W/calls"
+calls=0
+run "${CA[@]}"
+first=$(printf '%s\n' "$out" | head -n 1)
+n0=$(count)
+cached "listing cache: the first run lists with restic" no
+run "${CA[@]}"
+cached "listing cache: an unchanged repository is listed from the cache" yes
+check "listing cache: the same status line from the cache" '[ "$(printf "%s\n" "$out" | head -n 1)" = "$first" ]'
+r backup --host web1 --tag incremental --time "$(ago 600)" "$W/data" >/dev/null
+run "${CA[@]}"
+cached "listing cache: a new snapshot invalidates it" no
+expect "listing cache: the new snapshot is judged" 0 "^BACKUP OK - $((n0 + 1)) backups, newest 10m 0s ago" \
+	"incremental_web1_age=600s;"
+run "${CA[@]}"
+cached "listing cache: kept again after the new listing" yes
+r forget --host web1 --tag incremental --keep-last 1 >/dev/null
+run "${CA[@]}"
+cached "listing cache: a forget invalidates it" no
+expect "listing cache: the forgotten snapshot is gone" 0 "^BACKUP OK - $n0 backups, newest 10m 0s ago"
+r prune >/dev/null 2>&1
+run "${CA[@]}"
+expect "listing cache: after a prune (snapshots unchanged) the same listing" 0 "^BACKUP OK - $n0 backups, "
+calls=$(listings)
+# Locks are read every run, listing cached or not.
+setsid sh -c "sleep 60 | exec $RESTIC -r '$R' -q backup --stdin --host web1" >/dev/null 2>&1 &
+gpid=$!
+pids="$pids $gpid"
+for _ in $(seq 50); do
+	[ -n "$(ls "$R/locks" 2>/dev/null)" ] && break
+	sleep 0.1
+done
+bpid=$(cat /proc/[0-9]*/stat 2>/dev/null | awk -v g="$gpid" '$5 == g && $2 == "(restic)" { print $1 }' | head -n 1)
+run "${CA[@]}"
+cached "listing cache: used while a backup runs (nothing committed yet)" yes
+expect "listing cache: the running backup's lock still read" 0 "a backup is running now \(restic pid $bpid on "
+kill -KILL "$bpid" 2>/dev/null
+sleep 0.2
+{ kill -KILL -- "-$gpid"; wait "$gpid"; } 2>/dev/null
+run "${CA[@]}"
+cached "listing cache: used with a stale lock" yes
+expect "listing cache: a stale lock is WARNING from the cache too" 1 "stale lock: restic pid $bpid on .* is gone"
+r unlock --remove-all >/dev/null 2>&1
+# A corrupt cache is discarded: bytes flipped in the state slots, then garbage.
+for f in "$W/state"/check_backup_age-*.state*; do
+	printf 'X' | dd of="$f" bs=1 seek=300 conv=notrunc 2>/dev/null
+done
+run "${CA[@]}"
+cached "listing cache: a corrupt cache file is discarded, restic lists" no
+expect "listing cache: judged right after a corrupt cache" 0 "^BACKUP OK - $n0 backups, "
+for f in "$W/state"/check_backup_age-*.state*; do
+	echo garbage >"$f"
+done
+run "${CA[@]}"
+cached "listing cache: a cache file of garbage is discarded" no
+run "${CA[@]}" --no-listing-cache
+cached "listing cache: --no-listing-cache lists with restic" no
+run "${CA[@]}" --no-listing-cache
+cached "listing cache: --no-listing-cache lists with restic every run" no
+run --source restic --repo "$R" --password-file "$W/badpw" --cache-dir "$W/cache" --restic "$W/bin/restic-log"
+expect "listing cache: another password runs restic (wrong password said)" 3 "^BACKUP UNKNOWN - wrong password"
+calls=$(listings)
+run --source restic --repo "$R" --password-file "$W/pw" --cache-dir "$W/cache" --restic "$W/bin/restic-log" --host web1
+cached "listing cache: shared by checks of the same repository with other options" yes
+
 # Failures: each an UNKNOWN with the tool's own words.
 run --source restic --repo "$R" --password-file "$W/badpw" --cache-dir "$W/cache"
 expect "restic: wrong password" 3 "^BACKUP UNKNOWN - wrong password for .*restic \(Fatal: wrong password or no key found\)"
@@ -267,6 +354,48 @@ run --source borg --repo "$W/borg-size" --password-file "$W/bpw" --cache-dir "$W
 expect "borg: --min-size on borg's sizes" 2 "full/${host}: newest backup is 6B, below the minimum of 1KiB"
 run --source borg --repo "$W/borg-size" --password-file "$W/bpw" --cache-dir "$W/check-borg" --class 'full=name:*-full-*' --max-shrink 0
 refute "borg: no size asked without --max-shrink and --min-size" "_size="
+# The listing cache for borg: the newest transaction (index.N/hints.N) is the key; the
+# sizes (borg info) are kept with the listing.
+printf '#!/bin/sh\necho "$1" >>"%s"\nexec %s "$@"\n' "$W/bcalls" "$BORG" >"$W/bin/borg-log"
+chmod 755 "$W/bin/borg-log"
+CB=(--source borg --repo "$B" --password-file "$W/bpw" --cache-dir "$W/check-borg" --borg "$W/bin/borg-log" --host "$host")
+bcalls() { wc -l <"$W/bcalls"; }
+: >"$W/bcalls"
+run "${CB[@]}"
+nb=$(count)
+check "borg listing cache: the first run lists (list and info)" '[ "$(bcalls)" -ge 2 ]'
+before=$(bcalls)
+run "${CB[@]}"
+check "borg listing cache: an unchanged repository runs no borg" '[ "$(bcalls)" = "$before" ]'
+expect "borg listing cache: said, and the same figures" 0 "^listing: kept from an earlier run" "^BACKUP OK - $nb backups"
+b create --timestamp "$(bt 300)" "$B::web1-incr-2" data
+run "${CB[@]}"
+check "borg listing cache: a new archive (a commit) invalidates it" '[ "$(grep -c "^list" "$W/bcalls")" = 2 ]'
+expect "borg listing cache: the new archive is judged" 0 "^BACKUP OK - $((nb + 1)) backups" "incremental_${host}_age=300s;"
+b delete "$B::web1-incr-2" >/dev/null 2>&1
+b compact "$B" >/dev/null 2>&1
+run "${CB[@]}"
+check "borg listing cache: a delete and compact invalidate it" '[ "$(grep -c "^list" "$W/bcalls")" = 3 ]'
+expect "borg listing cache: the deleted archive is gone" 0 "^BACKUP OK - $nb backups" "incremental_${host}_age=2000s;"
+setsid sh -c "cd '$W' && sleep 60 | exec $BORG create '$B::stdin-c' -" >/dev/null 2>&1 &
+gpid=$!
+pids="$pids $gpid"
+for _ in $(seq 50); do
+	[ -d "$B/lock.exclusive" ] && [ -s "$B/lock.roster" ] && break
+	sleep 0.1
+done
+lpid=$(cat /proc/[0-9]*/stat 2>/dev/null | awk -v g="$gpid" '$5 == g && $2 == "(borg)" { print $1 }' | head -n 1)
+before=$(bcalls)
+run "${CB[@]}"
+expect "borg listing cache: the running backup's lock still read" 0 "a backup is running now \(borg pid $lpid on " \
+	"^listing: kept from an earlier run"
+kill -KILL "$lpid" 2>/dev/null
+sleep 0.2
+{ kill -KILL -- "-$gpid"; wait "$gpid"; } 2>/dev/null
+run "${CB[@]}"
+expect "borg listing cache: a stale lock is WARNING from the cache too" 1 "stale lock: borg pid $lpid on .* is gone"
+check "borg listing cache: no borg run while the lock was judged" '[ "$(bcalls)" = "$before" ]'
+b break-lock "$B" >/dev/null 2>&1
 # Locks: borg create reading a pipe that stays open holds the repository's lock.
 setsid sh -c "cd '$W' && sleep 60 | exec $BORG create '$B::stdin-1' -" >/dev/null 2>&1 &
 gpid=$!

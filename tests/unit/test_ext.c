@@ -24,6 +24,7 @@ TCase *tc_icinga_api(void);   /* test_icinga_api.c */
 #include "pl_json.h"
 
 TCase *tc_backup(void);   /* test_backup.c */
+TCase *tc_bkcache(void);  /* test_bkcache.c */
 #ifdef HAVE_LIBCRYPTO
 TCase *tc_notify(void);   /* test_notify.c */
 #endif
@@ -354,6 +355,7 @@ main(void)
 #ifdef HAVE_JSONC
 	suite_add_tcase(s, tc_json());
 	suite_add_tcase(s, tc_backup());
+	suite_add_tcase(s, tc_bkcache());
 #ifdef HAVE_LIBCRYPTO
 	suite_add_tcase(s, tc_notify());
 #endif
