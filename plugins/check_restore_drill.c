@@ -917,37 +917,18 @@ drill_mkdtemp(struct drill *d)
 	return -1;
 }
 
-/* path as a restic --include pattern that matches only itself: restic matches with Go's
- * filepath.Match, where a backslash escapes * ? [ ] and itself. Dies out of memory. */
+/* path as the restore tool's pattern that matches only itself (pl_drill_restic_literal,
+ * pl_drill_borg_literal). Dies when it cannot be made: out of memory, or an empty path,
+ * which no listing gives (the parsers leave such entries out). */
 static char *
-restic_literal(const char *path)
+tool_literal(int source, const char *path)
 {
-	char *out = malloc(2 * strlen(path) + 1), *o = out;
+	char *out = source == SRC_RESTIC ? pl_drill_restic_literal(path) :
+		    pl_drill_borg_literal(path);
 
 	if (out == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
-	for (const char *p = path; *p != '\0'; p++) {
-		if (strchr("*?[]\\", *p) != NULL)
-			*o++ = '\\';
-		*o++ = *p;
-	}
-	*o = '\0';
-	return out;
-}
-
-/* path as a borg extract PATH that matches only itself: borg 1.2 takes each PATH as a
- * pattern (re:, sh:, fm:, pf: select a style; a name "re:x" was a regular expression
- * that extracted every name holding an x, "-x" an option); "pp:" names the path-prefix
- * style outright, literal, and a file has nothing below it. Dies out of memory. */
-static char *
-borg_literal(const char *path)
-{
-	size_t len = strlen(path) + 4;
-	char *out = malloc(len);
-
-	if (out == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
-	pl_snprintf(out, len, "pp:%s", path);
+		pl_die(PL_UNKNOWN, "cannot make a restore pattern of a path of the listing "
+		       "(empty, or out of memory)");
 	return out;
 }
 
@@ -975,7 +956,7 @@ drill_restore(struct drill *d)
 			argv[n++] = "--no-cache";
 		for (size_t i = 0; i < d->npick; i++) {
 			argv[n++] = "--include";
-			argv[n++] = lit[i] = restic_literal(d->files.v[d->pick[i]].path);
+			argv[n++] = lit[i] = tool_literal(SRC_RESTIC, d->files.v[d->pick[i]].path);
 		}
 	} else if (cfg->source == SRC_BORG) {
 		pl_snprintf(arch, sizeof(arch), "::%s", d->backup_id);
@@ -984,7 +965,7 @@ drill_restore(struct drill *d)
 		argv[n++] = "--bypass-lock";
 		argv[n++] = arch;
 		for (size_t i = 0; i < d->npick; i++)
-			argv[n++] = lit[i] = borg_literal(d->files.v[d->pick[i]].path);
+			argv[n++] = lit[i] = tool_literal(SRC_BORG, d->files.v[d->pick[i]].path);
 	} else {
 		argv[n++] = cfg->tar;
 		argv[n++] = "-xf";

@@ -633,3 +633,32 @@ pl_drill_manifest_find(const struct pl_drill_manifest *m, const char *path)
 	s = bsearch(&key, m->v, m->n, sizeof(*m->v), cmp_sum);
 	return s ? s->hex : NULL;
 }
+
+char *
+pl_drill_restic_literal(const char *path)
+{
+	char *out, *o;
+
+	if (path[0] == '\0' || (out = malloc(2 * strlen(path) + 1)) == NULL)
+		return NULL;
+	o = out;
+	for (const char *p = path; *p != '\0'; p++) {
+		if (strchr("*?[]\\", *p) != NULL)
+			*o++ = '\\';
+		*o++ = *p;
+	}
+	*o = '\0';
+	return out;
+}
+
+char *
+pl_drill_borg_literal(const char *path)
+{
+	size_t len = strlen(path) + 4;
+	char *out;
+
+	if (path[0] == '\0' || (out = malloc(len)) == NULL)
+		return NULL;
+	pl_snprintf(out, len, "pp:%s", path);
+	return out;
+}

@@ -118,6 +118,22 @@ size_t pl_drill_pick(size_t count, size_t n, uint64_t seed, size_t *idx);
 /* A path as the drill compares them: without leading "/" and "./". */
 const char *pl_drill_relpath(const char *path);
 
+/* A path of a listing as the restore tool's argument that selects that path only, and
+ * nothing else, whatever bytes it holds. A new string the caller frees, or NULL for an
+ * empty path (no pattern selects it alone; borg's "pp:" alone is a prefix of every
+ * path, which would extract the whole archive) or out of memory.
+ *   restic: an --include pattern: restic matches with Go's filepath.Match, where a
+ *     backslash escapes '*', '?', '[', ']' and itself ("a*b" -> "a\*b"); the caller
+ *     passes it as the argument after "--include", which restic takes as the value
+ *     whatever it starts with ("-x").
+ *   borg 1.2: an extract PATH, which borg reads as a pattern whose style a prefix
+ *     selects (re:, sh:, fm:, pf:, pp:): "re:a+b" was a regular expression, "sh:[c]" a
+ *     glob, "-x" an option. "pp:" names the path-prefix style outright, which is literal
+ *     and matches the path and what is below it (a file has nothing below it):
+ *     "re:a+b" -> "pp:re:a+b", "-x" -> "pp:-x", "pp:x" -> "pp:pp:x". */
+char *pl_drill_restic_literal(const char *path);
+char *pl_drill_borg_literal(const char *path);
+
 /* A sha256sum manifest: "HEX  PATH" or "HEX *PATH" lines. Sorted by path. */
 struct pl_drill_sum {
 	char *path;              /* pl_drill_relpath of the line's path, owned */

@@ -327,6 +327,45 @@ START_TEST(test_manifest)
 }
 END_TEST
 
+/* Paths as the restore tools' arguments that select them alone (drill.sh restores such
+ * names with the real restic and borg). */
+static const struct {
+	const char *path, *restic, *borg;
+} literal_cases[] = {
+	{ "-x", "-x", "pp:-x" },
+	{ "re:a+b", "re:a+b", "pp:re:a+b" },
+	{ "sh:[c]", "sh:\\[c\\]", "pp:sh:[c]" },
+	{ "pp:x", "pp:x", "pp:pp:x" },
+	{ "fm:*", "fm:\\*", "pp:fm:*" },
+	{ "a*b?c", "a\\*b\\?c", "pp:a*b?c" },
+	{ "back\\slash", "back\\\\slash", "pp:back\\slash" },
+	{ "new\nline", "new\nline", "pp:new\nline" },
+	{ "srv/data/f 1[*]", "srv/data/f 1\\[\\*\\]", "pp:srv/data/f 1[*]" },
+	{ "/abs/path", "/abs/path", "pp:/abs/path" },
+};
+
+START_TEST(test_literal)
+{
+	char *r = pl_drill_restic_literal(literal_cases[_i].path);
+	char *b = pl_drill_borg_literal(literal_cases[_i].path);
+
+	ck_assert_ptr_nonnull(r);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_str_eq(r, literal_cases[_i].restic);
+	ck_assert_str_eq(b, literal_cases[_i].borg);
+	free(r);
+	free(b);
+}
+END_TEST
+
+/* An empty path has no pattern of its own: borg's "pp:" would extract everything. */
+START_TEST(test_literal_empty)
+{
+	ck_assert_ptr_null(pl_drill_restic_literal(""));
+	ck_assert_ptr_null(pl_drill_borg_literal(""));
+}
+END_TEST
+
 TCase *
 tc_drill(void)
 {
@@ -341,6 +380,9 @@ tc_drill(void)
 	tcase_add_test(tc, test_listings);
 	tcase_add_test(tc, test_pick);
 	tcase_add_test(tc, test_manifest);
+	tcase_add_loop_test(tc, test_literal, 0,
+			    (int)(sizeof(literal_cases) / sizeof(literal_cases[0])));
+	tcase_add_test(tc, test_literal_empty);
 	return tc;
 }
 #endif
