@@ -609,6 +609,12 @@ list_repo(const struct bk_config *cfg, const struct bk_where *w, const struct pl
 		tool_failure(cfg, &rr, w, err, errlen);
 		goto end;
 	}
+	if (rr.out_capped) {
+		pl_snprintf(err, errlen, "the listing of %s (%s) is more than %zu MiB, more than "
+			    "the check reads", where_name(w),
+			    w->source == SRC_RESTIC ? cfg->restic : cfg->borg, OUT_CAP >> 20);
+		goto end;
+	}
 	if ((w->source == SRC_RESTIC ? pl_restic_snapshots_parse : pl_borg_list_parse)(
 		    pl_buf_str(&rr.out), rr.out.len, l, why, sizeof(why)) != 0) {
 		pl_snprintf(err, errlen, "cannot read the listing of %s (%s): %s", where_name(w),
@@ -1156,6 +1162,36 @@ hosts_of(const struct bk_config *cfg, const struct bk_run *x, const char **h, si
 	return n;
 }
 
+/* Backups dated more than FUTURE_SKEW past now (a host with a wrong clock, a --time or
+ * --timestamp typo) are no class's newest: one would hide a stale class for as long as
+ * its date is ahead. They leave take, and the item says so. */
+#define FUTURE_SKEW 300
+static void
+drop_future(const struct bk_run *x, bool *take, struct pl_item *it)
+{
+	const struct pl_bk *top = NULL;
+	size_t n = 0;
+	char when[PL_RFC3339_SIZE], name[200];
+
+	for (size_t i = 0; i < x->list.n; i++) {
+		const struct pl_bk *b = &x->list.v[i];
+
+		if (!take[i] || pl_time_diff(&b->time, &x->now) <= FUTURE_SKEW)
+			continue;
+		take[i] = false;
+		n++;
+		if (top == NULL || b->time.sec > top->time.sec)
+			top = b;
+	}
+	if (n == 0)
+		return;
+	pl_rfc3339_format(&top->time, 0, when, sizeof(when));
+	pl_name_str(name, sizeof(name), top->name);
+	pl_item_finding(it, PL_WARNING, "%zu backup%s dated in the future, not counted (the "
+			"latest: %s %s): a wrong clock where it was made?", n, n == 1 ? "" : "s",
+			when, name);
+}
+
 static void
 bk_judge(const struct bk_config *cfg, const struct bk_run *x, struct pl_result *r)
 {
@@ -1173,17 +1209,26 @@ bk_judge(const struct bk_config *cfg, const struct bk_run *x, struct pl_result *
 		const struct bk_class *cls = &x->cls[k];
 		struct pl_item *it = pl_result_item(r, "class", cls->name);
 
+		size_t judged = 0;
+
 		for (size_t i = 0; i < x->list.n; i++)
 			take[i] = pl_bk_match(&cls->m, &x->list.v[i]);
+		drop_future(x, take, it);
 		if (files || nh == 0) {
 			judge_one(cfg, x, cls, take, NULL, it);
 			continue;
 		}
-		/* A class whose rule names hosts is about those hosts only. */
+		/* A class whose rule names hosts is about those hosts only; none of them
+		 * there is that class's "no backup", never an empty green item. */
 		for (size_t h = 0; h < nh; h++)
-			if (cls->m.host == NULL || fnmatch(cls->m.host, hosts[h], 0) == 0)
+			if (cls->m.host == NULL || fnmatch(cls->m.host, hosts[h], 0) == 0) {
 				judge_one(cfg, x, cls, take, hosts[h],
 					  pl_item_item(it, "host", hosts[h]));
+				judged++;
+			}
+		if (judged == 0)
+			pl_item_finding(it, PL_CRITICAL, "no backup of any host matching %s%s",
+					cls->m.host, cfg->hosts.n > 0 ? " among --host" : "");
 	}
 	free(take);
 }
@@ -1236,11 +1281,19 @@ static void
 bk_summary(const struct bk_config *cfg, const struct bk_run *x, struct pl_result *r)
 {
 	size_t count, hosts = 0, more;
-	long prev, newest = pl_bk_latest(&x->list, NULL, NULL, &prev, &count);
+	bool *now_or_before = calloc(x->list.n + 1, sizeof(bool));
+	long prev, newest;
 	static const char *h[MAX_SEEN_HOSTS];
 	double age;
 	char a[32];
 
+	/* The newest not dated in the future (drop_future: those are said per class). */
+	if (now_or_before == NULL)
+		pl_die(PL_UNKNOWN, "out of memory");
+	for (size_t i = 0; i < x->list.n; i++)
+		now_or_before[i] = pl_time_diff(&x->list.v[i].time, &x->now) <= FUTURE_SKEW;
+	newest = pl_bk_latest(&x->list, now_or_before, NULL, &prev, &count);
+	free(now_or_before);
 	if (cfg->main.source != SRC_FILES)
 		hosts = hosts_of(cfg, x, h, MAX_SEEN_HOSTS, &more);
 	if (newest < 0) {

@@ -37,7 +37,10 @@
 #include "pl_deadline.h"
 
 #define PL_RUN_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
-#define PL_RUN_CAP_MAX ((size_t)16 << 20)   /* largest cap on stdout or stderr */
+/* The largest cap on stdout or stderr: a restore drill's file listing of 2,000,000 files
+ * (restic ls --json, ~290 bytes a file). A cap only bounds growth: memory is taken as
+ * the output comes. */
+#define PL_RUN_CAP_MAX ((size_t)512 << 20)
 #define PL_RUN_ENV_MAX 32                    /* entries the caller may add */
 #define PL_RUN_WHAT 256                      /* size of pl_run_result.what */
 

@@ -94,6 +94,11 @@ expect "restic: a host without a backup is CRITICAL" 2 '^BACKUP CRITICAL - full/
 run "${RA[@]}" --class 'db=host:db*,path:*/data' --class 'everything=any'
 expect "restic: classes by host and path, and 'any'" 0 "db_db1_count=2;;;0 " "everything_web1_count=2;;;0 "
 refute "restic: a class whose rule names hosts is about those hosts only" "db_web1"
+run "${RA[@]}" --class 'full=tag:full,host:zz*'
+expect "a class whose rule names hosts none of which has a backup is CRITICAL" 2 \
+	"full: no backup of any host matching zz\*"
+run "${RA[@]}" --class 'full=tag:full,host:db*' --host web1
+expect "the same among --host" 2 "full: no backup of any host matching db\* among --host"
 run "${RA[@]}" --warningx 'incremental_*_age=~:600'
 expect "restic: --warningx on a class's age" 1 'incremental/web1 age 30m 0s \(warning over 10m 0s\)'
 
@@ -457,6 +462,20 @@ expect "files: an rsync directory with its marker, one without left out" 0 "full
 	"1 directory without the marker DONE left out"
 run --source files --path "$W/none/*.tar"
 expect "files: nothing there is no backup at all" 2 "no backup at all in the files"
+# A backup dated in the future (a wrong clock, a --time typo) is never the newest: the
+# class is judged by the newest one not ahead of now, and the item says so.
+mkdir -p "$W/future"
+head -c 1000 /dev/urandom >"$W/future/full-1.tar"
+cp "$W/future/full-1.tar" "$W/future/full-2.tar"
+touch -d "@$((NOW - 200000))" "$W/future/full-1.tar"
+touch -d "@$((NOW + 30 * 86400))" "$W/future/full-2.tar"
+run --source files --path "$W/future/*.tar" --class full=any
+expect "a backup dated 30 days ahead does not hide a stale class" 2 \
+	"full age 2d [78]h" "full: 1 backup dated in the future, not counted \(the latest: .* full-2.tar\)" \
+	"full_age=200000s;" "- 1 backup, newest 2d [78]h ago"
+touch -d "@$((NOW + 120))" "$W/future/full-2.tar"
+run --source files --path "$W/future/*.tar" --class full=any
+expect "a backup 2 minutes ahead (clock skew) counts, 0s old" 0 "full_age=0s;"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

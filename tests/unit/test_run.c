@@ -372,6 +372,22 @@ START_TEST(test_run_flood)
 }
 END_TEST
 
+/* A cap above 16 MiB holds as given (it was cut to 16 MiB without a word: a drill's
+ * listing of 70,000 files, 20 MB, was "more than 512 MiB"). */
+START_TEST(test_run_big_cap)
+{
+	struct pl_run_spec sp = { .out_cap = (size_t)64 << 20, .err_cap = 100 };
+	struct pl_run_result r;
+
+	run("flood", "20000000", 60, &sp, &r);
+	ck_assert(r.exited && r.status == 0);
+	ck_assert_uint_eq(r.out.len, 20000000);
+	ck_assert(!r.out_capped);
+	ck_assert(r.err_capped);
+	pl_run_result_free(&r);
+}
+END_TEST
+
 /* Only PATH, LC_ALL and what the caller names reach the child; a caller's entry
  * replaces a default of the same name. */
 START_TEST(test_run_env)
@@ -790,6 +806,7 @@ tc_run(void)
 	tcase_add_test(tc, test_run_exit_code);
 	tcase_add_test(tc, test_run_signal);
 	tcase_add_test(tc, test_run_flood);
+	tcase_add_test(tc, test_run_big_cap);
 	tcase_add_test(tc, test_run_env);
 	tcase_add_test(tc, test_run_stdin);
 	tcase_add_test(tc, test_run_isolation);
