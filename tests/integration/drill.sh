@@ -110,6 +110,19 @@ expect "restic: 5 random files and restic check on subset 1/3" 0 'files_verified
 	"restic check read-data-subset=1/3: no errors" "2 drills recorded"
 run "${RA[@]}" --sample 3 --check-subsets 3
 expect "restic: the next drill checks the next subset (state store)" 0 "read-data-subset=2/3: no errors"
+# restic check takes no lock (--no-lock): a backup running meanwhile (its lock held) is
+# neither stopped nor a reason for the check to fail.
+setsid sh -c "sleep 60 | exec $RESTIC -r '$R' -q backup --stdin --host lockhost" >/dev/null 2>&1 &
+lpid=$!
+pids="$pids $lpid"
+for _ in $(seq 50); do
+	[ -n "$(ls "$R/locks" 2>/dev/null)" ] && break
+	sleep 0.1
+done
+run "${RA[@]}" --sample 1 --check-subsets 3
+expect "restic: restic check runs beside a backup's lock (--no-lock)" 0 "read-data-subset=3/3: no errors"
+{ kill -KILL -- "-$lpid"; wait "$lpid"; } 2>/dev/null
+RESTIC_PASSWORD_FILE=$W/pw "$RESTIC" -r "$R" unlock --remove-all >/dev/null 2>&1
 run "${RA[@]}" --sample-path "$W/data/sub"
 expect "restic: a directory of the backup: every file below it" 0 "files_verified=7;;;0"
 run "${RA[@]}" --sample-path "$W/nothere"
@@ -204,7 +217,7 @@ done
 out=$both
 rc=$(printf '%s' "$both" | grep -c '^2 ')
 expect "restic: restic check of the rotating subsets finds the corrupt pack in one drill" 1 \
-	"^2 RESTORE DRILL CRITICAL - drill failed: /usr/bin/restic check --read-data-subset=[12]/2 exited with status 1: Pack ID does not match" \
+	"^2 RESTORE DRILL CRITICAL - drill failed: /usr/bin/restic check --read-data-subset=[12]/2 --no-lock exited with status 1: Pack ID does not match" \
 	"^0 RESTORE DRILL OK"
 
 # The journal is never written through a symlink.
