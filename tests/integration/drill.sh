@@ -123,6 +123,19 @@ run "${RA[@]}" --sample 1 --check-subsets 3
 expect "restic: restic check runs beside a backup's lock (--no-lock)" 0 "read-data-subset=3/3: no errors"
 { kill -KILL -- "-$lpid"; wait "$lpid"; } 2>/dev/null
 RESTIC_PASSWORD_FILE=$W/pw "$RESTIC" -r "$R" unlock --remove-all >/dev/null 2>&1
+# The shipped cron line runs as root: its output never goes into a file by path (a
+# symlink in a directory the nagios user owns would redirect root's write), and run the
+# way cron runs it (/bin/sh), a failed drill prints its line, a good one nothing.
+cronline=$(grep -E '^[0-9]' "$top_srcdir/contrib/cron.d/plumbline-restore-drill" | cut -d' ' -f7-)
+no_redirect() { ! printf '%s' "$cronline" | grep -qE '[0-9]?>[^&]'; }
+check "contrib cron line: no redirect into a file" no_redirect
+printf '[check_restore_drill]\nmode = drill\njournal = %s\nsource = restic\nrepo = /nonexistent\nwork-dir = %s\n' \
+	"$W/jcron" "$WD" >"$W/cron.ini"
+cronrun=$(printf '%s' "$cronline" | sed -e "s|/usr/lib/nagios/plugins/check_restore_drill|$plugin|" \
+	-e "s|/etc/plumbline/drill.ini|$W/cron.ini|" -e 's|\\%|%|g')
+out=$(cd "$W" && env -i PATH=/usr/bin:/bin HOME="$W/home" PLUMBLINE_STATE_DIR="$W/state" /bin/sh -c "$cronrun")
+said() { printf '%s' "$out" | grep -q '^RESTORE DRILL UNKNOWN'; }
+check "contrib cron line: a failed drill prints its line (for cron's mail)" said
 run "${RA[@]}" --sample-path "$W/data/sub"
 expect "restic: a directory of the backup: every file below it" 0 "files_verified=7;;;0"
 run "${RA[@]}" --sample-path "$W/nothere"
