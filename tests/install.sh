@@ -76,6 +76,10 @@ if [ -x "$PLUGINS/plumbline-notify" ]; then
 $PL_PLUGINDIR/plumbline-notify
 $PL_MANDIR/man1/plumbline-notify.1"
 fi
+# plumbline-inspect, the daily inspection report, beside the plugins, with its man page.
+expected="$expected
+$PL_PLUGINDIR/plumbline-inspect
+$PL_MANDIR/man1/plumbline-inspect.1"
 # check_db_conns' backends, beside no plugin: in the package's libexec directory
 for p in "$PLUGINS"/db_conns_*; do
 	[ -x "$p" ] && [ -f "$p" ] || continue

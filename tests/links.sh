@@ -27,6 +27,7 @@ plumbline-notify  libjson-c libcrypto libcurl libm
 check_restore_drill  libjson-c libcrypto
 check_url  libcurl
 check_ids  libjson-c libyajl libsystemd
+plumbline-inspect
 '
 # For example, an HTTP plugin on lib/ext/'s libcurl module:  check_http  libcurl
 

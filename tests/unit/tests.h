@@ -28,6 +28,7 @@ TCase *tc_clamav(void);
 TCase *tc_httpspec(void);
 TCase *tc_ids(void);
 TCase *tc_statusdat(void);
+TCase *tc_inspect(void);
 
 /* The fixture tree (tests/fixtures): $FIXTURES, else the source tree compiled in. */
 const char *fixtures_dir(void);

@@ -1,0 +1,601 @@
+/* plumbline-inspect: the daily inspection report. Runs a list of checks (an NRPE
+ * config's command[...] lines, or "NAME = COMMAND LINE" lines) through pl_run with
+ * bounded parallelism, each under its own timeout, and renders one report (text, HTML,
+ * JSON) with the changes since the previous report and the inspector's sign-off.
+ * Exits with the worst state. The model and renderers are lib/core/pl_inspect. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pl_buf.h"
+#include "pl_clock.h"
+#include "pl_deadline.h"
+#include "pl_file.h"
+#include "pl_inspect.h"
+#include "pl_num.h"
+#include "pl_plugin.h"
+#include "pl_result.h"
+#include "pl_run.h"
+#include "pl_store.h"
+#include "pl_timeout.h"
+
+#define PROG "plumbline-inspect"
+#define OUT_CAP ((size_t)64 << 10)
+#define MAX_INCLUDE_DEPTH 4
+
+struct cfg {
+	const char *checks, *output, *name, *remarks, *host;
+	int format;
+	int64_t jobs;
+	double check_timeout;
+	bool sign, last;
+};
+
+static const struct pl_choice formats[] = {
+	{ "text", PL_INSP_TEXT, false }, { "html", PL_INSP_HTML, false },
+	{ "json", PL_INSP_JSON, false }, { NULL, 0, false },
+};
+
+#define S(m) PL_OPT_AT(struct cfg, m)
+
+static const struct pl_option opts[] = {
+	{ .name = "checks", .type = PL_OPT_STRING, .arg = "FILE", S(checks),
+	  .flags = PL_OPT_SYNOPSIS,
+	  .help = "The check list: an NRPE config (its command[NAME]=COMMAND lines; "
+		  "include= and include_dir= are followed) or one 'NAME = /path/to/plugin ARGS' "
+		  "a line, '#' for comments. Commands run without a shell (no pipes, "
+		  "redirections or variables; an NRPE $ARGn$ makes that check UNKNOWN)." },
+	{ .name = "format", .type = PL_OPT_CHOICE, .arg = "FORM", .choices = formats,
+	  S(format), .help = "text (default, for the terminal), html (one self-contained page "
+	  "that prints well) or json (contrib/schema/inspect.schema.json)." },
+	{ .name = "output", .type = PL_OPT_STRING, .arg = "FILE", S(output),
+	  .help = "Write the report to FILE (atomically: a temporary file renamed over it) "
+		  "instead of stdout." },
+	{ .name = "jobs", .type = PL_OPT_INT, .min = 1, .max = 64, S(jobs),
+	  .help = "Checks run at the same time (default 4)." },
+	{ .name = "check-timeout", .type = PL_OPT_DURATION, .min = 0.01, .max = 3600,
+	  S(check_timeout),
+	  .help = "Each check's time (default 30s); a check that takes longer is killed and "
+		  "shown UNKNOWN 'timed out after Ns'. The whole run is bounded by --timeout "
+		  "(default here 300s); checks not started by then are UNKNOWN." },
+	{ .name = "host", .type = PL_OPT_STRING, .arg = "NAME", S(host),
+	  .help = "The host name shown (default: this host's name)." },
+	{ .name = "last", .type = PL_OPT_SWITCH, S(last),
+	  .help = "Render the latest stored report (with its sign-off) instead of running "
+		  "the checks: for printing a signed report." },
+	{ .name = "sign", .type = PL_OPT_SWITCH, S(sign),
+	  .help = "Sign the latest report off: records --name, the time and --remarks in the "
+		  "state directory; --last then shows it as signed." },
+	{ .name = "name", .type = PL_OPT_STRING, .arg = "NAME", S(name),
+	  .help = "The inspector's name, with --sign." },
+	{ .name = "remarks", .type = PL_OPT_STRING, .arg = "TEXT", S(remarks),
+	  .help = "The inspector's remarks, with --sign." },
+	{ .name = NULL },
+};
+
+static const struct pl_plugin inspect_plugin = {
+	.name = PROG,
+	.service = "INSPECTION",
+	.purpose = "the daily inspection report: every check of a list, as one signed report",
+	.description =
+		"Runs every check of a check list (--checks), at most --jobs at a time, and "
+		"prints one report: the overall state (the worst), each check's state, status "
+		"line and key perfdata, grouped into the policy's inspection items (physical "
+		"state: check_hwmon, check_mdraid, check_disk, check_disk_io, check_smart, "
+		"check_raid, check_sensors, check_ipmi; system logs: check_log_errors, check_ids, "
+		"check_log, check_logfiles, check_journal; by the basename of the command's "
+		"program) and the other checks; what changed since the previous report (new "
+		"problems, recovered, still open, flapping: a state change in 3 or more of the "
+		"last 10 reports); and the inspector's sign-off, empty to fill in by hand when "
+		"printed, or recorded with --sign. The previous report lives in the state "
+		"directory (--state-dir). A check that cannot run (a missing program, a command "
+		"line that needs a shell, an NRPE $ARGn$ macro) or times out is UNKNOWN, saying "
+		"why; output past 64 KiB is dropped and long output cut, which the report says. "
+		"The exit status is the worst state, so the report can itself run under an "
+		"engine.",
+	.options = opts,
+	.examples =
+		"  plumbline-inspect --checks /etc/nagios/nrpe.cfg\n"
+		"      Run the NRPE commands of this host and print the report.\n"
+		"  plumbline-inspect --checks /etc/plumbline/inspect.list --format html "
+		"--output /var/lib/plumbline/inspect.html\n"
+		"      Write the report as one HTML page, to open or print.\n"
+		"  plumbline-inspect --sign --name 'A. Inspector' --remarks 'all seen'\n"
+		"      Sign the latest report off.\n"
+		"  plumbline-inspect --last --format html --output signed.html\n"
+		"      The latest report again, now shown as signed.\n",
+	.uses_state = true,
+	.no_interval = true,
+};
+
+/* ---- the check list ---- */
+
+static void
+list_file(const char *path, struct pl_insp_list *l, int depth)
+{
+	struct pl_buf b = PL_BUF_INIT;
+	char err[1024];
+	size_t from;
+
+	if (depth > MAX_INCLUDE_DEPTH)
+		pl_die(PL_UNKNOWN, "%s: includes nested deeper than %d", path, MAX_INCLUDE_DEPTH);
+	if (pl_read_file(NULL, path, &b, err, sizeof(err)) != 0)
+		pl_die(PL_UNKNOWN, "%s (give the check list with --checks FILE)", err);
+	from = l->nincludes;
+	if (pl_insp_list_parse(pl_buf_str(&b), b.len, l) != 0)
+		pl_die(PL_UNKNOWN, "out of memory reading %s", path);
+	pl_buf_free(&b);
+	if (l->bad > 0)
+		pl_die(PL_UNKNOWN, "%s line %zu: neither 'command[NAME]=COMMAND', 'NAME = /path "
+		       "ARGS', a setting nor a comment (%zu such lines)", path, l->first_bad,
+		       l->bad);
+	for (size_t i = from; i < l->nincludes; i++) {
+		char *inc = l->includes[i];
+
+		l->includes[i] = NULL;
+		if (strncmp(inc, "dir:", 4) == 0) {
+			char **names, p[4096];
+			size_t n;
+
+			if (pl_dir_list(NULL, inc + 4, &names, &n, err, sizeof(err)) != 0)
+				pl_die(PL_UNKNOWN, "%s: include_dir: %s", path, err);
+			for (size_t k = 0; k < n; k++) {
+				size_t nl = strlen(names[k]);
+
+				if (nl > 4 && strcmp(names[k] + nl - 4, ".cfg") == 0 &&
+				    (size_t)pl_snprintf(p, sizeof(p), "%s/%s", inc + 4,
+							names[k]) < sizeof(p))
+					list_file(p, l, depth + 1);
+			}
+			pl_dir_free(names, n);
+		} else {
+			list_file(inc, l, depth + 1);
+		}
+		free(inc);
+	}
+}
+
+/* ---- one check, in a worker process ---- */
+
+static void
+emit(int fd, int state, const char *plugin, const char *text, size_t len)
+{
+	char head[300];
+	int n = snprintf(head, sizeof(head), "%d %s\n", state, plugin);
+
+	if (n > 0)
+		(void)pl_write_all(fd, head, (size_t)n);
+	(void)pl_write_all(fd, text, len);
+}
+
+static void
+judge(int fd, const struct pl_insp_check *ck, const char *prog, struct pl_run_result *r,
+      double timeout)
+{
+	struct pl_buf o = PL_BUF_INIT;
+	char d[600], first[300];
+	int state = 3;
+
+	if (r->timed_out) {
+		pl_buf_printf(&o, "UNKNOWN - timed out after %gs (the check was killed): %s",
+			      timeout, r->what);
+	} else if (!r->exited) {
+		pl_buf_printf(&o, "UNKNOWN - %s", pl_run_describe(r, d, sizeof(d)));
+	} else {
+		state = r->status <= 3 ? r->status : 3;
+		if (r->out.len == 0) {
+			pl_run_first_line(pl_buf_str(&r->err), r->err.len, first, sizeof(first));
+			pl_buf_printf(&o, "%s - no output (exit status %d)%s%s",
+				      pl_insp_state_word(state), r->status, first[0] ? ": " : "",
+				      first);
+		} else {
+			const char *t = pl_buf_str(&r->out), *e = memchr(t, '\n', r->out.len);
+			size_t fl = e != NULL ? (size_t)(e - t) : r->out.len;
+
+			pl_buf_add(&o, t, fl);
+			if (r->out_capped)   /* said on the first line, which is always shown */
+				pl_buf_printf(&o, " (output cut: %zu of %llu bytes kept)",
+					      r->out.len, (unsigned long long)r->out_bytes);
+			pl_buf_add(&o, t + fl, r->out.len - fl);
+		}
+		if (r->status > 3)
+			pl_buf_printf(&o, "\n(exit status %d is no plugin state: UNKNOWN)",
+				      r->status);
+	}
+	(void)ck;
+	emit(fd, state, prog, pl_buf_str(&o), o.len);
+	pl_buf_free(&o);
+}
+
+static void
+run_one(int fd, const struct pl_insp_check *ck, double timeout)
+{
+	char **argv, err[1024], msg[1400];
+	struct pl_run_spec sp;
+	struct pl_run_result r;
+	struct pl_deadline dl = pl_deadline_in(timeout), proc = pl_deadline_process();
+	struct pl_deadline reserve = { proc.at - 500000000 };
+
+	dl = pl_deadline_min(&dl, &reserve);
+	if (pl_insp_argv_split(ck->command, &argv, err, sizeof(err)) != 0) {
+		pl_snprintf(msg, sizeof(msg), "UNKNOWN - the command line of %s (line %zu) %s",
+			    ck->name, ck->lineno, err);
+		emit(fd, 3, "", msg, strlen(msg));
+		return;
+	}
+	memset(&sp, 0, sizeof(sp));
+	sp.argv = (const char *const *)argv;
+	sp.out_cap = OUT_CAP;
+	sp.err_cap = 4096;
+	sp.deadline = &dl;
+	if (pl_run(&sp, &r, err, sizeof(err)) != 0) {
+		pl_snprintf(msg, sizeof(msg), "UNKNOWN - %s", err);
+		emit(fd, 3, argv[0], msg, strlen(msg));
+	} else {
+		judge(fd, ck, argv[0], &r, timeout);
+	}
+	pl_run_result_free(&r);
+	pl_insp_argv_free(argv);
+}
+
+/* ---- the scheduler: at most jobs workers, each one check ---- */
+
+struct job {
+	pid_t pid;
+	int fd;
+	size_t idx;
+	struct pl_buf buf;
+};
+
+static void
+start_job(struct job *j, const struct pl_insp_list *l, size_t idx, double timeout)
+{
+	int p[2];
+
+	j->idx = idx;
+	j->pid = -1;
+	pl_buf_init(&j->buf, OUT_CAP + 4096);
+	if (pipe(p) != 0)
+		pl_die(PL_UNKNOWN, "cannot make a pipe: %s", strerror(errno));
+	j->pid = fork();
+	if (j->pid < 0)
+		pl_die(PL_UNKNOWN, "cannot fork: %s", strerror(errno));
+	if (j->pid == 0) {
+		close(p[0]);
+		run_one(p[1], &l->v[idx], timeout);
+		_exit(0);
+	}
+	close(p[1]);
+	j->fd = p[0];
+}
+
+static void
+end_job(struct job *j, const struct pl_insp_list *l, struct pl_insp_report *rep)
+{
+	const char *s = pl_buf_str(&j->buf), *nl = memchr(s, '\n', j->buf.len);
+	char plug[300] = "";
+	int64_t st = 3;
+	const char *body = "UNKNOWN - the worker running this check died";
+	size_t blen = strlen(body);
+
+	close(j->fd);
+	(void)waitpid(j->pid, NULL, 0);
+	if (nl != NULL && nl - s >= 2 && s[1] == ' ' && s[0] >= '0' && s[0] <= '3') {
+		st = s[0] - '0';
+		pl_snprintf(plug, sizeof(plug), "%.*s", (int)(nl - s - 2), s + 2);
+		body = nl + 1;
+		blen = j->buf.len - (size_t)(nl + 1 - s);
+	}
+	if (pl_insp_add_output(rep, "", l->v[j->idx].name, plug, (int)st, body, blen, 0) == NULL)
+		pl_die(PL_UNKNOWN, "out of memory");
+	pl_buf_free(&j->buf);
+	j->pid = 0;
+}
+
+static void
+not_run(const struct pl_insp_list *l, size_t i, struct pl_insp_report *rep)
+{
+	if (pl_insp_add(rep, "", l->v[i].name, "", 3, "UNKNOWN - not run: the inspection's "
+			"--timeout passed first", "", "", 0) == NULL)
+		pl_die(PL_UNKNOWN, "out of memory");
+}
+
+static void
+run_all(const struct pl_insp_list *l, const struct cfg *cfg, struct pl_insp_report *rep)
+{
+	struct job jobs[64];
+	struct pollfd pf[64];
+	size_t next = 0, running = 0, nj = (size_t)cfg->jobs;
+
+	memset(jobs, 0, sizeof(jobs));
+	while (next < l->n || running > 0) {
+		size_t np = 0;
+
+		for (size_t k = 0; k < nj && next < l->n; k++) {
+			struct pl_deadline p = pl_deadline_process();
+
+			if (jobs[k].pid != 0)
+				continue;
+			if (pl_deadline_left(&p) < 0.6) {
+				not_run(l, next++, rep);
+				continue;
+			}
+			start_job(&jobs[k], l, next++, cfg->check_timeout);
+			running++;
+		}
+		for (size_t k = 0; k < nj; k++)
+			if (jobs[k].pid > 0)
+				pf[np++] = (struct pollfd){ .fd = jobs[k].fd, .events = POLLIN };
+		if (np == 0)
+			continue;
+		if (poll(pf, np, 1000) < 0 && errno != EINTR)
+			pl_die(PL_UNKNOWN, "poll: %s", strerror(errno));
+		for (size_t k = 0, q = 0; k < nj; k++) {
+			char b[8192];
+			ssize_t n;
+
+			if (jobs[k].pid <= 0)
+				continue;
+			if ((pf[q++].revents & (POLLIN | POLLHUP | POLLERR)) == 0)
+				continue;
+			n = read(jobs[k].fd, b, sizeof(b));
+			if (n > 0) {
+				pl_buf_add(&jobs[k].buf, b, (size_t)n);
+			} else if (n == 0 || errno != EINTR) {
+				end_job(&jobs[k], l, rep);
+				running--;
+			}
+		}
+	}
+}
+
+/* ---- the state directory: the previous report, history and sign-off ---- */
+
+static const char *
+hist_get(void *ctx, const char *key)
+{
+	return pl_store_kept(ctx, "h", key);
+}
+
+static void
+store_put(struct pl_store *st, const char *ns, const char *name, const char *text)
+{
+	if (pl_store_keep(st, ns, name, text) != 0)
+		pl_die(PL_UNKNOWN, "out of memory keeping the report");
+}
+
+static void
+store_save(struct pl_store *st)
+{
+	char err[1024];
+
+	pl_boot_id(NULL, st->boot_id, sizeof(st->boot_id));
+	if (pl_store_save(st->dirfd, st, err, sizeof(err)) != 0)
+		pl_die(PL_UNKNOWN, "cannot keep the report: %s (see --state-dir)", err);
+	pl_plugin_store_close(st);
+}
+
+/* Counts the previous report's items missing from this one, then replaces the stored
+ * report with this one. */
+static void
+store_report(struct pl_store *st, const struct pl_insp_report *rep, size_t *gone)
+{
+	struct pl_buf b = PL_BUF_INIT;
+	char key[600], num[32], hist[64];
+	size_t pos = 0;
+	const struct pl_store_entry *e;
+
+	*gone = 0;
+	while ((e = pl_store_next(st, 0, "i", &pos)) != NULL) {
+		bool found = false;
+
+		for (size_t i = 0; i < rep->n && !found; i++) {
+			pl_insp_hist_key(&rep->v[i], key, sizeof(key));
+			found = strcmp(key, e->name) == 0;
+		}
+		*gone += !found;
+	}
+	pl_store_clear(st);
+	for (size_t i = 0; i < rep->n; i++) {
+		pl_insp_hist_key(&rep->v[i], key, sizeof(key));
+		pl_insp_hist_format(&rep->v[i], hist, sizeof(hist));
+		store_put(st, "h", key, hist);
+		pl_buf_reset(&b);
+		pl_insp_item_format(&rep->v[i], &b);
+		store_put(st, "i", key, pl_buf_str(&b));
+	}
+	pl_snprintf(num, sizeof(num), "%lld", (long long)rep->time);
+	store_put(st, "r", "time", num);
+	pl_snprintf(num, sizeof(num), "%zu", *gone);
+	store_put(st, "r", "gone", num);
+	store_put(st, "r", "id", rep->id);
+	store_put(st, "r", "host", rep->host);
+	pl_buf_free(&b);
+}
+
+static void
+load_signoff(const struct pl_store *st, struct pl_insp_report *rep)
+{
+	const char *s = pl_store_kept(st, "s", rep->id);
+	const char *a, *b;
+	int64_t t;
+	char num[32];
+
+	if (s == NULL || (a = strchr(s, '\x1f')) == NULL || (b = strchr(a + 1, '\x1f')) == NULL)
+		return;
+	pl_snprintf(rep->sign_name, sizeof(rep->sign_name), "%.*s", (int)(a - s), s);
+	pl_snprintf(num, sizeof(num), "%.*s", (int)(b - a - 1), a + 1);
+	pl_strlcpy(rep->sign_remarks, b + 1, sizeof(rep->sign_remarks));
+	rep->sign_time = pl_parse_i64(num, 0, INT64_MAX, &t) == 0 ? t : 0;
+	rep->signed_off = true;
+}
+
+/* The latest stored report, for --last and --sign. */
+static void
+load_last(const struct pl_store *st, struct pl_insp_report *rep)
+{
+	const char *id = pl_store_kept(st, "r", "id"), *t = pl_store_kept(st, "r", "time");
+	const char *host = pl_store_kept(st, "r", "host"), *g = pl_store_kept(st, "r", "gone");
+	const struct pl_store_entry *e;
+	size_t pos = 0;
+	int64_t v = 0;
+
+	if (id == NULL || t == NULL || pl_parse_i64(t, 0, INT64_MAX, &v) != 0)
+		pl_die(PL_UNKNOWN, "no report yet in the state directory: run %s --checks FILE "
+		       "first (with the same --state-dir)", PROG);
+	pl_insp_init(rep, host != NULL ? host : "", "local", v);
+	while ((e = pl_store_next(st, 0, "i", &pos)) != NULL)
+		if (e->text != NULL && pl_insp_item_parse(rep, e->text) != 0)
+			pl_die(PL_UNKNOWN, "the stored report is damaged (entry %s)", e->name);
+	pl_insp_finish(rep);
+	pl_strlcpy(rep->id, id, sizeof(rep->id));
+	if (g != NULL && pl_parse_i64(g, 0, INT64_MAX, &v) == 0)
+		rep->gone = (size_t)v;
+	load_signoff(st, rep);
+}
+
+static void
+sign(struct pl_store *st, const struct cfg *cfg, int64_t now)
+{
+	struct pl_insp_report rep;
+	struct pl_buf b = PL_BUF_INIT;
+
+	if (cfg->name == NULL || cfg->name[0] == '\0')
+		pl_usage_die("--sign needs --name NAME (the inspector)");
+	load_last(st, &rep);
+	pl_buf_printf(&b, "%s\x1f%lld\x1f%s", cfg->name, (long long)now,
+		      cfg->remarks != NULL ? cfg->remarks : "");
+	for (char *p = b.data; p != NULL && *p != '\0'; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	store_put(st, "s", rep.id, pl_buf_str(&b));
+	store_save(st);
+	printf("%s OK - report %s signed off by %s\n", PROG, rep.id, cfg->name);
+	pl_buf_free(&b);
+	pl_insp_free(&rep);
+	exit(0);
+}
+
+/* ---- output ---- */
+
+/* The report into path through a temporary file beside it, renamed over it: a reader
+ * sees the old or the new report, and a symlink at path is replaced, never followed. */
+static void
+write_atomic(const char *path, const struct pl_buf *b)
+{
+	char tmp[4096];
+	int fd;
+
+	if ((size_t)pl_snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >=
+	    sizeof(tmp))
+		pl_die(PL_UNKNOWN, "--output %s: the name is too long", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		pl_die(PL_UNKNOWN, "cannot write %s: %s (is its directory writable?)", tmp,
+		       strerror(errno));
+	if (pl_write_all(fd, b->data != NULL ? b->data : "", b->len) != 0 || fsync(fd) != 0 ||
+	    close(fd) != 0 || rename(tmp, path) != 0) {
+		int e = errno;
+
+		(void)unlink(tmp);
+		pl_die(PL_UNKNOWN, "cannot write %s: %s", path, strerror(e));
+	}
+}
+
+static void
+deliver(const struct pl_insp_report *rep, const struct cfg *cfg)
+{
+	struct pl_buf out = PL_BUF_INIT;
+
+	pl_buf_init(&out, (size_t)256 << 20);
+	pl_insp_render(rep, cfg->format, &out);
+	if (cfg->output != NULL)
+		write_atomic(cfg->output, &out);
+	else
+		(void)pl_write_all(1, out.data != NULL ? out.data : "", out.len);
+	pl_buf_free(&out);
+}
+
+/* A default --timeout of 300s for the whole run (the suite's is 10s, less than one
+ * check's default): put first, so that a -t given later wins. */
+static char **
+with_default_timeout(int argc, char **argv)
+{
+	char **v = calloc((size_t)argc + 2, sizeof(*v));
+
+	if (v == NULL)
+		pl_die(PL_UNKNOWN, "out of memory");
+	v[0] = argv[0];
+	v[1] = (char *)"--timeout=300";
+	for (int i = 1; i < argc; i++)
+		v[i + 1] = argv[i];
+	return v;
+}
+
+static void
+inspect(const struct cfg *cfg, struct pl_store *st, struct pl_insp_report *rep)
+{
+	struct pl_insp_list l;
+
+	memset(&l, 0, sizeof(l));
+	if (cfg->checks == NULL)
+		pl_usage_die("give the check list with --checks FILE (an NRPE config or "
+			     "'NAME = /path ARGS' lines), or --last or --sign");
+	list_file(cfg->checks, &l, 0);
+	if (l.n == 0)
+		pl_die(PL_UNKNOWN, "%s holds no check: add command[NAME]=... or NAME = ... lines",
+		       cfg->checks);
+	run_all(&l, cfg, rep);
+	pl_insp_list_free(&l);
+	pl_insp_finish(rep);
+	pl_insp_history(rep, hist_get, st);
+	store_report(st, rep, &rep->gone);
+	store_save(st);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cfg cfg = { .jobs = 4, .check_timeout = 30, .format = PL_INSP_TEXT };
+	struct pl_common c;
+	struct pl_store st;
+	struct pl_insp_report rep;
+	struct pl_time now;
+	char host[256] = "", err[256];
+	int worst;
+
+	pl_plugin_parse(&inspect_plugin, argc + 1, with_default_timeout(argc, argv), &cfg, &c);
+	pl_plugin_arm(&c);
+	signal(SIGPIPE, SIG_IGN);
+	if (pl_clock_now(&now, err, sizeof(err)) != 0)
+		pl_die(PL_UNKNOWN, "%s", err);
+	if (c.state_key[0] == '\0')
+		pl_strlcpy(c.state_key, "report", sizeof(c.state_key));
+	(void)pl_plugin_store_load(&c, &st);
+	if (cfg.sign)
+		sign(&st, &cfg, now.sec);
+	if (cfg.last) {
+		load_last(&st, &rep);
+		pl_plugin_store_close(&st);
+	} else {
+		if (cfg.host == NULL && gethostname(host, sizeof(host) - 1) != 0)
+			pl_strlcpy(host, "localhost", sizeof(host));
+		pl_insp_init(&rep, cfg.host != NULL ? cfg.host : host, "local", now.sec);
+		inspect(&cfg, &st, &rep);
+	}
+	pl_timeout_disarm();
+	deliver(&rep, &cfg);
+	worst = pl_insp_worst(&rep);
+	pl_insp_free(&rep);
+	pl_store_free(&st);
+	return worst;
+}
