@@ -1,11 +1,12 @@
 #!/bin/sh
 # Sets up Plumbline on a Debian 12 machine: installs what the build needs, builds every
-# plugin, and runs each one against this host so you can see its status line. The
+# plugin, and runs each one against this host, ending with the inspection report of this
+# host (plumbline-inspect: every plugin's state and status line, as one report). The
 # plugins that must be told what to watch get arguments that fit a fresh host (the
 # journal, a database port that listens); one with nothing to watch here (no backup, no
 # database) is listed as skipped, with the reason.
 #
-#   ./setup.sh              install build dependencies, build, run every plugin
+#   ./setup.sh              install build dependencies, build, print this host's report
 #   ./setup.sh --deps-only  only install the dependencies (used by CI and tests/run-all.sh)
 #   ./setup.sh --no-deps    build and run without touching the package manager
 #
@@ -124,9 +125,13 @@ plugin_args() {
 	return 0
 }
 
-echo "Built in $build/plugins. Each plugin against this host (state in a scratch dir):"
+# Each plugin once (a rate plugin's first reading; a plugin that cannot run here says
+# why in the report), into the check list of the inspection report that ends the run.
+echo "Built in $build/plugins. Every plugin against this host, as one inspection report:"
 state=$(mktemp -d)
 trap 'rm -rf "$state"' EXIT
+list=$state/checks.list
+: >"$list"
 for p in plugins/check_*; do
 	[ -x "$p" ] || continue
 	case "$p" in *.o | *.1) continue ;; esac
@@ -135,13 +140,18 @@ for p in plugins/check_*; do
 		printf '%-20s [skipped] %s\n' "$name" "$skip"
 		continue
 	fi
-	# Rate plugins need two readings: the first run samples briefly, the second is the
-	# figure you would get from a scheduled check. $args is split into words on purpose.
+	# The plugins that keep state keep it in the scratch directory. $args is split
+	# into words on purpose.
+	sd=""
+	"$p" --help 2>&1 | grep -q -- '--state-dir' && sd="--state-dir $state"
 	# shellcheck disable=SC2086
-	PLUMBLINE_STATE_DIR=$state "$p" $args >/dev/null 2>&1 || true
-	# shellcheck disable=SC2086
-	out=$(PLUMBLINE_STATE_DIR=$state "$p" $args 2>&1) && rc=0 || rc=$?
-	line=$(printf '%s\n' "$out" | head -n 1)
-	printf '%-20s [exit %s] %s%s\n' "$name" "$rc" "${line%% | *}" "${args:+ (run with $args)}"
+	"$p" $sd $args >/dev/null 2>&1 || true
+	echo "${name#check_} = $build/$p $sd $args" >>"$list"
 done
+# The report: each check's state and status line, grouped into the policy's inspection
+# items; it exits with the worst state, which is no failure of setup.sh.
+echo
+plugins/plumbline-inspect --checks "$list" --state-dir "$state" --check-timeout 20 || true
+echo
+echo "Your own check list, the HTML report, the sign-off and the daily timer: README.md, \"Daily inspection\"."
 echo "Install with: make -C $build install   (plugins in /usr/lib/nagios/plugins, man pages in /usr/share/man)"

@@ -200,12 +200,20 @@ judge(int fd, const struct pl_insp_check *ck, const char *prog, struct pl_run_re
 		} else {
 			const char *t = pl_buf_str(&r->out), *e = memchr(t, '\n', r->out.len);
 			size_t fl = e != NULL ? (size_t)(e - t) : r->out.len;
+			const char *bar = memchr(t, '|', fl);
+			size_t sl = bar != NULL ? (size_t)(bar - t) : fl;
 
-			pl_buf_add(&o, t, fl);
-			if (r->out_capped)   /* said on the first line, which is always shown */
+			/* Said on the status line, which is always shown: before its perfdata,
+			 * where it would be a malformed metric. */
+			while (bar != NULL && sl > 0 && (t[sl - 1] == ' ' || t[sl - 1] == '\t'))
+				sl--;
+			pl_buf_add(&o, t, sl);
+			if (r->out_capped)
 				pl_buf_printf(&o, " (output cut: %zu of %llu bytes kept)",
 					      r->out.len, (unsigned long long)r->out_bytes);
-			pl_buf_add(&o, t + fl, r->out.len - fl);
+			if (bar != NULL)
+				pl_buf_add(&o, " ", 1);
+			pl_buf_add(&o, t + sl, r->out.len - sl);
 		}
 		if (r->status > 3)
 			pl_buf_printf(&o, "\n(exit status %d is no plugin state: UNKNOWN)",
@@ -572,8 +580,10 @@ main(int argc, char **argv)
 	struct pl_time now;
 	char host[256] = "", err[256];
 	int worst;
+	static char **args;   /* kept for the whole run: the options point into it */
 
-	pl_plugin_parse(&inspect_plugin, argc + 1, with_default_timeout(argc, argv), &cfg, &c);
+	args = with_default_timeout(argc, argv);
+	pl_plugin_parse(&inspect_plugin, argc + 1, args, &cfg, &c);
 	pl_plugin_arm(&c);
 	signal(SIGPIPE, SIG_IGN);
 	if (pl_clock_now(&now, err, sizeof(err)) != 0)

@@ -76,10 +76,16 @@ if [ -x "$PLUGINS/plumbline-notify" ]; then
 $PL_PLUGINDIR/plumbline-notify
 $PL_MANDIR/man1/plumbline-notify.1"
 fi
-# plumbline-inspect, the daily inspection report, beside the plugins, with its man page.
+# plumbline-inspect, the daily inspection report, beside the plugins, with its man page;
+# its systemd service and timer (not enabled), the cron file and the check list among the
+# examples.
 expected="$expected
 $PL_PLUGINDIR/plumbline-inspect
-$PL_MANDIR/man1/plumbline-inspect.1"
+$PL_MANDIR/man1/plumbline-inspect.1
+$PL_PREFIX/lib/systemd/system/plumbline-inspect.service
+$PL_PREFIX/lib/systemd/system/plumbline-inspect.timer
+$PL_DOCDIR/examples/cron.d/plumbline-inspect
+$PL_DOCDIR/examples/inspect/checks.list"
 # check_db_conns' backends, beside no plugin: in the package's libexec directory
 for p in "$PLUGINS"/db_conns_*; do
 	[ -x "$p" ] && [ -f "$p" ] || continue

@@ -44,6 +44,35 @@ put_safe(struct pl_buf *out, const char *s)
 			    *s);
 }
 
+static const char *
+change_title(int c)
+{
+	static const char *const t[] = { "ok", "new problems", "recovered", "still open",
+					 "flapping" };
+
+	return c >= 0 && c <= PL_INSP_FLAPPING ? t[c] : "?";
+}
+
+/* The names of the items whose change is c, separated by ", ", each through put. */
+static void
+change_names(const struct pl_insp_report *r, int c, struct pl_buf *out,
+	     void (*put)(struct pl_buf *, const char *))
+{
+	bool first = true;
+
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->v[i].change != c)
+			continue;
+		pl_buf_puts(out, first ? "" : ", ");
+		first = false;
+		if (r->v[i].host[0] != '\0') {
+			put(out, r->v[i].host);
+			pl_buf_putc(out, '/');
+		}
+		put(out, r->v[i].name);
+	}
+}
+
 static void
 render_text(const struct pl_insp_report *r, struct pl_buf *out)
 {
@@ -93,6 +122,13 @@ render_text(const struct pl_insp_report *r, struct pl_buf *out)
 		pl_buf_printf(out, "new problems %zu, recovered %zu, still open %zu, flapping %zu, "
 			      "gone %zu\n", k[PL_INSP_NEW], k[PL_INSP_RECOVERED], k[PL_INSP_OPEN],
 			      k[PL_INSP_FLAPPING], r->gone);
+		for (int ch = PL_INSP_NEW; ch <= PL_INSP_FLAPPING; ch++) {
+			if (k[ch] == 0)
+				continue;
+			pl_buf_printf(out, "  %s: ", change_title(ch));
+			change_names(r, ch, out, put_safe);
+			pl_buf_putc(out, '\n');
+		}
 	}
 	pl_buf_puts(out, "\n== Inspector's sign-off ==\n");
 	if (r->signed_off) {
@@ -219,7 +255,8 @@ static const char css[] =
 	".overall{display:inline-block;padding:.3em .8em;border:2px solid #333;font-size:1.2em}"
 	"pre{white-space:pre-wrap;margin:.2em 0 0;font-size:.85em}"
 	"details summary{cursor:pointer;color:#335}"
-	".sign td{height:2.2em}.meta{color:#333}"
+	".sign th,.changes th{width:14em}.sign td{height:2.2em}.changes td:nth-child(2)"
+	"{width:3em;text-align:right}.meta{color:#333}"
 	"@media print{body{margin:0;font-size:10pt}details{display:block}"
 	"details>summary{display:none}th{background:#ddd!important}"
 	".s0,.s1,.s2,.s3{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
@@ -245,6 +282,25 @@ html_row(const struct pl_insp_item *it, struct pl_buf *out, struct pl_buf *tmp)
 	pl_buf_puts(out, "</td><td>");
 	html(out, pl_buf_str(tmp));
 	pl_buf_printf(out, "</td><td>%s</td></tr>\n", pl_insp_change_name(it->change));
+}
+
+/* What changed since the previous report: a line per kind of change, with the names. */
+static void
+html_changes(const struct pl_insp_report *r, struct pl_buf *out)
+{
+	size_t k[PL_INSP_FLAPPING + 1] = { 0 };
+
+	for (size_t i = 0; i < r->n; i++)
+		k[r->v[i].change]++;
+	pl_buf_puts(out, "<h2>Changes since the previous report</h2>\n<table class=\"changes\" "
+		    "id=\"changes\">");
+	for (int c = PL_INSP_NEW; c <= PL_INSP_FLAPPING; c++) {
+		pl_buf_printf(out, "<tr><th>%s</th><td>%zu</td><td>", change_title(c), k[c]);
+		change_names(r, c, out, html);
+		pl_buf_puts(out, "</td></tr>");
+	}
+	pl_buf_printf(out, "<tr><th>gone (in the previous report, not in this one)</th><td>%zu"
+		      "</td><td></td></tr></table>\n", r->gone);
 }
 
 static void
@@ -286,6 +342,7 @@ render_html(const struct pl_insp_report *r, struct pl_buf *out)
 		if (head)
 			pl_buf_puts(out, "</table>\n");
 	}
+	html_changes(r, out);
 	pl_buf_puts(out, "<h2>Inspector's sign-off</h2>\n<table class=\"sign\">");
 	if (r->signed_off) {
 		fmt_time(r->sign_time, st, sizeof(st));

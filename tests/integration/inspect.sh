@@ -39,7 +39,8 @@ mk() {
 mk 0 OK okay; mk 1 WARNING warn; mk 2 CRITICAL crit; mk 3 UNKNOWN unk
 printf '#!/bin/sh\nexec sleep 300\n' >"$D/hang"
 printf '#!/bin/sh\necho "FLOOD OK - lots"\nyes floodfloodfloodflood | head -c 2000000\n' >"$D/flood"
-chmod +x "$D/hang" "$D/flood"
+printf '#!/bin/sh\necho "FLOODP OK - lots | big=5B;;;0;"\nyes floodfloodfloodflood | head -c 2000000\n' >"$D/floodp"
+chmod +x "$D/hang" "$D/flood" "$D/floodp"
 mkdir -m 700 "$D/state"
 cat >"$D/list" <<LIST
 # the test's check list
@@ -50,6 +51,7 @@ unk = $D/unk
 hang = $D/hang
 missing = $D/no-such-plugin
 flood = $D/flood
+floodp = $D/floodp
 macro = $D/okay -w \$ARG1\$
 shell = $D/okay | cat
 LIST
@@ -61,7 +63,7 @@ t1=$(date +%s%N)
 ms=$(((t1 - t0) / 1000000))
 check "the worst state is the exit status (rc $rc)" '[ "$rc" = 3 ]'
 check "the first line says the overall state and counts" \
-	'[[ "${out%%$'"'"'\n'"'"'*}" == "INSPECTION UNKNOWN - 9 checks: 2 ok, 1 warning, 1 critical, 5 unknown" ]]'
+	'[[ "${out%%$'"'"'\n'"'"'*}" == "INSPECTION UNKNOWN - 10 checks: 3 ok, 1 warning, 1 critical, 5 unknown" ]]'
 check "the hung check is UNKNOWN, timed out after 1s" \
 	'grep -qF "[UNKNOWN ] hang (new): UNKNOWN - timed out after 1s (the check was killed)" <<<"$out"'
 check "the run took at most 4s with a hung check of 300s (${ms} ms)" '[ "$ms" -lt 4000 ]'
@@ -72,6 +74,9 @@ check "the missing program is UNKNOWN with its path" \
 check "the flood is bounded and said so on the status line" \
 	'grep -qE "flood: FLOOD OK - lots \(output cut: 65536 of 2000016 bytes kept\)" <<<"$out" &&
 	 [ "${#out}" -lt 20000 ]'
+check "the cut is said before the perfdata of the status line, which stays whole" \
+	'grep -qF "floodp: FLOODP OK - lots (output cut: 65536 of 2000031 bytes kept)" <<<"$out" &&
+	 grep -qF "perfdata: big=5B" <<<"$out"'
 check "an NRPE \$ARG1\$ is UNKNOWN, saying so" \
 	'grep -qF "uses the NRPE macro \$ARG1\$" <<<"$out"'
 check "shell syntax is UNKNOWN, saying no shell runs it" \
@@ -84,8 +89,8 @@ echo "$out" >"$D/r1.json"
 check "--last --format json validates against the schema" \
 	'/usr/bin/python3 -c "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))" "$D/r1.json" "$SCHEMA"'
 jq_() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
-check "JSON: schema_version 1, state 3, 9 items, all new or ok" \
-	'[ "$(jq_ "$D/r1.json" "d[\"schema_version\"], d[\"state\"], len(d[\"items\"]), sorted({i[\"change\"] for i in d[\"items\"]})")" = "1 3 9 ['"'"'new'"'"', '"'"'ok'"'"']" ]'
+check "JSON: schema_version 1, state 3, 10 items, all new or ok" \
+	'[ "$(jq_ "$D/r1.json" "d[\"schema_version\"], d[\"state\"], len(d[\"items\"]), sorted({i[\"change\"] for i in d[\"items\"]})")" = "1 3 10 ['"'"'new'"'"', '"'"'ok'"'"']" ]'
 check "JSON: the perfdata parsed (label with a blank, unit)" \
 	'[ "$(jq_ "$D/r1.json" "[i[\"perfdata\"] for i in d[\"items\"] if i[\"name\"]==\"warn\"][0]")" = "[{'"'"'label'"'"': '"'"'t'"'"', '"'"'value'"'"': 1.5, '"'"'uom'"'"': '"'"'s'"'"'}, {'"'"'label'"'"': '"'"'a b'"'"', '"'"'value'"'"': 7, '"'"'uom'"'"': '"'"'%'"'"'}]" ]'
 
@@ -143,8 +148,22 @@ check "--output replaced the symlink, the file it named is untouched" \
 run --checks "$D/list" --check-timeout 1 --format html --output "$D/report.html"
 check "HTML: plugin output escaped" \
 	'! grep -qF "<script>" "$D/report.html" && grep -qF "&lt;script&gt;alert(1)&lt;/script&gt;" "$D/report.html"'
+check "HTML: the changes since the previous report, with the names" \
+	'grep -qF "<tr><th>still open</th><td>" "$D/report.html" && grep -qF "id=\"changes\"" "$D/report.html"'
 check "HTML: no http(s) URL and no external resource in the page" \
 	'! grep -qiE "https?://|<link|<script|<img|@import|url\(" "$D/report.html"'
+
+# The shipped systemd units, as systemd reads them (the service pointed at this build).
+if command -v systemd-analyze >/dev/null 2>&1; then
+	mkdir "$D/units"
+	sed "s#/usr/lib/nagios/plugins/plumbline-inspect#$P#" \
+		"$top_srcdir/contrib/systemd/plumbline-inspect.service" >"$D/units/plumbline-inspect.service"
+	cp "$top_srcdir/contrib/systemd/plumbline-inspect.timer" "$D/units/"
+	check "systemd-analyze verify: the service and timer are clean" \
+		'out=$(systemd-analyze verify --man=no "$D/units/plumbline-inspect.service" "$D/units/plumbline-inspect.timer" 2>&1) && [ -z "$out" ]'
+else
+	ok "# SKIP systemd-analyze verify: no systemd-analyze"
+fi
 
 . "$(dirname "$0")/lib-chromium.sh"
 if chromium_found; then
