@@ -1,8 +1,16 @@
-/* plumbline-inspect: the daily inspection report. Runs a list of checks (an NRPE
- * config's command[...] lines, or "NAME = COMMAND LINE" lines) through pl_run with
- * bounded parallelism, each under its own timeout, and renders one report (text, HTML,
- * JSON) with the changes since the previous report and the inspector's sign-off.
- * Exits with the worst state. The model and renderers are lib/core/pl_inspect. */
+/* plumbline-inspect: the daily inspection report. Local mode runs a list of checks (an
+ * NRPE config's command[...] lines, or "NAME = COMMAND LINE" lines) through pl_run with
+ * bounded parallelism, each under its own timeout; engine mode reads the current state
+ * of every service of the chosen hosts from Nagios' status.dat (lib/source/pl_statusdat)
+ * or Icinga 2's REST API (lib/ext/pl_icinga_api), one record at a time. Either renders
+ * one report (text, HTML, JSON) with the changes since the previous report and the
+ * inspector's sign-off, and exits with the worst state. The model and renderers are
+ * lib/core/pl_inspect.
+ *
+ * One source, two programs: plumbline-inspect links nothing but libc (local mode and
+ * status.dat); for --engine icinga2 it runs inspect_icinga2 (built with PL_INSP_ICINGA,
+ * linking yajl and libcurl) in its place, with the same arguments, as check_db_conns
+ * runs its database backends, so that the daily local report never loads libcurl. */
 #include "config.h"
 
 #include <errno.h>
@@ -19,30 +27,46 @@
 #include "pl_buf.h"
 #include "pl_clock.h"
 #include "pl_deadline.h"
+#include "pl_engstate.h"
 #include "pl_file.h"
 #include "pl_inspect.h"
+#include "pl_inspect_file.h"
 #include "pl_num.h"
 #include "pl_plugin.h"
 #include "pl_result.h"
 #include "pl_run.h"
+#include "pl_statusdat.h"
 #include "pl_store.h"
 #include "pl_timeout.h"
+#ifdef PL_INSP_ICINGA
+#include "pl_icinga_api.h"
+#endif
 
 #define PROG "plumbline-inspect"
 #define OUT_CAP ((size_t)64 << 10)
 #define MAX_INCLUDE_DEPTH 4
+#define ENGINE_LONG_CAP 1024    /* bytes of an engine service's long output kept */
+#define HOST_ITEM "(host)"      /* the item of a host's own state, sorted first */
+#define STATUS_DAT "/var/lib/nagios4/status.dat"
+
+enum { ENG_NONE = 0, ENG_NAGIOS, ENG_ICINGA };
 
 struct cfg {
-	const char *checks, *output, *name, *remarks, *host;
-	int format;
+	const char *checks, *output, *name, *remarks, *report_host;
+	const char *status_file, *api_url, *api_user, *api_password, *ca_file;
+	struct pl_strlist hosts;
+	int format, engine;
 	int64_t jobs;
 	double check_timeout;
-	bool sign, last;
+	bool sign, last, insecure;
 };
 
 static const struct pl_choice formats[] = {
 	{ "text", PL_INSP_TEXT, false }, { "html", PL_INSP_HTML, false },
 	{ "json", PL_INSP_JSON, false }, { NULL, 0, false },
+};
+static const struct pl_choice engines[] = {
+	{ "nagios", ENG_NAGIOS, false }, { "icinga2", ENG_ICINGA, false }, { NULL, 0, false },
 };
 
 #define S(m) PL_OPT_AT(struct cfg, m)
@@ -67,8 +91,38 @@ static const struct pl_option opts[] = {
 	  .help = "Each check's time (default 30s); a check that takes longer is killed and "
 		  "shown UNKNOWN 'timed out after Ns'. The whole run is bounded by --timeout "
 		  "(default here 300s); checks not started by then are UNKNOWN." },
-	{ .name = "host", .type = PL_OPT_STRING, .arg = "NAME", S(host),
-	  .help = "The host name shown (default: this host's name)." },
+	{ .name = "report-host", .type = PL_OPT_STRING, .arg = "NAME", S(report_host),
+	  .help = "The host name shown in the report's title (default: this host's name)." },
+	{ .name = "engine", .type = PL_OPT_CHOICE, .arg = "ENGINE", .choices = engines,
+	  S(engine), .flags = PL_OPT_SYNOPSIS | PL_OPT_IDENTITY,
+	  .help = "Engine mode: instead of running checks, read the current state of every "
+		  "host and service (of the --host ones) from the engine: nagios (Nagios 4's "
+		  "status.dat, --status-file) or icinga2 (its REST API: --api-url, --api-user, "
+		  "--api-password-file). The report is grouped per host; a host's own state "
+		  "is its item " HOST_ITEM "." },
+	{ .name = "host", .type = PL_OPT_LIST, .arg = "NAME", .max = 1024, S(hosts),
+	  .flags = PL_OPT_IDENTITY,
+	  .help = "Engine mode: only this host (a name, or a glob such as 'web*'; repeat for "
+		  "more). Default: every host." },
+	{ .name = "status-file", .type = PL_OPT_STRING, .arg = "FILE", S(status_file),
+	  .flags = PL_OPT_IDENTITY,
+	  .help = "--engine nagios: Nagios' status.dat (default " STATUS_DAT ", "
+		  "Debian's nagios4), read as a stream." },
+	{ .name = "api-url", .type = PL_OPT_STRING, .arg = "URL", S(api_url),
+	  .flags = PL_OPT_IDENTITY,
+	  .help = "--engine icinga2: the API's URL without a path (default "
+		  "https://localhost:5665)." },
+	{ .name = "api-user", .type = PL_OPT_STRING, .arg = "NAME", S(api_user),
+	  .help = "--engine icinga2: the ApiUser (permissions objects/query/Host and "
+		  "objects/query/Service suffice)." },
+	{ .name = "api-password", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET,
+	  .env = "PLUMBLINE_INSPECT_API_PASSWORD", S(api_password),
+	  .help = "The ApiUser's password." },
+	{ .name = "ca-file", .type = PL_OPT_STRING, .arg = "FILE", S(ca_file),
+	  .help = "--engine icinga2: the CA that signed the API's certificate (Icinga's "
+		  "/var/lib/icinga2/certs/ca.crt); default: the system's CAs." },
+	{ .name = "insecure", .type = PL_OPT_SWITCH, S(insecure),
+	  .help = "--engine icinga2: do not verify the API's certificate (for tests only)." },
 	{ .name = "last", .type = PL_OPT_SWITCH, S(last),
 	  .help = "Render the latest stored report (with its sign-off) instead of running "
 		  "the checks: for printing a signed report." },
@@ -112,7 +166,14 @@ static const struct pl_plugin inspect_plugin = {
 		"  plumbline-inspect --sign --name 'A. Inspector' --remarks 'all seen'\n"
 		"      Sign the latest report off.\n"
 		"  plumbline-inspect --last --format html --output signed.html\n"
-		"      The latest report again, now shown as signed.\n",
+		"      The latest report again, now shown as signed.\n"
+		"  plumbline-inspect --engine nagios --host 'web*'\n"
+		"      The web hosts' services as Nagios holds them (status.dat).\n"
+		"  plumbline-inspect --engine icinga2 --api-user inspect --api-password-file "
+		"/etc/plumbline/icinga-api.pw --ca-file /var/lib/icinga2/certs/ca.crt\n"
+		"      Every host and service of Icinga 2, through its REST API.\n",
+	.metrics = "None: the report is not a check result (no perfdata); its exit status is the "
+		   "worst state of the report.",
 	.uses_state = true,
 	.no_interval = true,
 };
@@ -392,13 +453,38 @@ store_save(struct pl_store *st)
 	pl_plugin_store_close(st);
 }
 
+/* What the store keeps of a report besides its items: enough for --last and --sign. */
+static void
+store_meta(struct pl_store *st, const struct pl_insp_report *rep, size_t gone)
+{
+	char num[32];
+
+	pl_snprintf(num, sizeof(num), "%lld", (long long)rep->time);
+	store_put(st, "r", "time", num);
+	pl_snprintf(num, sizeof(num), "%zu", gone);
+	store_put(st, "r", "gone", num);
+	store_put(st, "r", "id", rep->id);
+	store_put(st, "r", "host", rep->host);
+	store_put(st, "r", "mode", rep->mode);
+	store_put(st, "r", "source", rep->source);
+}
+
+/* Engine mode's items are in a file beside the store (pl_inspect_file): a fleet is more
+ * than the store holds. Named after the store's key, so each engine and host choice
+ * keeps its own history. */
+static void
+items_name(const struct pl_store *st, char *out, size_t len)
+{
+	pl_snprintf(out, len, "%s-%s.items", st->plugin, st->key);
+}
+
 /* Counts the previous report's items missing from this one, then replaces the stored
  * report with this one. */
 static void
 store_report(struct pl_store *st, const struct pl_insp_report *rep, size_t *gone)
 {
 	struct pl_buf b = PL_BUF_INIT;
-	char key[600], num[32], hist[64];
+	char key[600], hist[64];
 	size_t pos = 0;
 	const struct pl_store_entry *e;
 
@@ -421,12 +507,7 @@ store_report(struct pl_store *st, const struct pl_insp_report *rep, size_t *gone
 		pl_insp_item_format(&rep->v[i], &b);
 		store_put(st, "i", key, pl_buf_str(&b));
 	}
-	pl_snprintf(num, sizeof(num), "%lld", (long long)rep->time);
-	store_put(st, "r", "time", num);
-	pl_snprintf(num, sizeof(num), "%zu", *gone);
-	store_put(st, "r", "gone", num);
-	store_put(st, "r", "id", rep->id);
-	store_put(st, "r", "host", rep->host);
+	store_meta(st, rep, *gone);
 	pl_buf_free(&b);
 }
 
@@ -453,14 +534,23 @@ load_last(const struct pl_store *st, struct pl_insp_report *rep)
 {
 	const char *id = pl_store_kept(st, "r", "id"), *t = pl_store_kept(st, "r", "time");
 	const char *host = pl_store_kept(st, "r", "host"), *g = pl_store_kept(st, "r", "gone");
+	const char *mode = pl_store_kept(st, "r", "mode"), *src = pl_store_kept(st, "r", "source");
 	const struct pl_store_entry *e;
+	char name[300], err[1024];
 	size_t pos = 0;
 	int64_t v = 0;
 
 	if (id == NULL || t == NULL || pl_parse_i64(t, 0, INT64_MAX, &v) != 0)
 		pl_die(PL_UNKNOWN, "no report yet in the state directory: run %s --checks FILE "
-		       "first (with the same --state-dir)", PROG);
-	pl_insp_init(rep, host != NULL ? host : "", "local", v);
+		       "(or --engine ...) first, with the same --state-dir (and --engine, --host)",
+		       PROG);
+	pl_insp_init(rep, host != NULL ? host : "", mode != NULL ? mode : "local", v);
+	pl_strlcpy(rep->source, src != NULL ? src : "", sizeof(rep->source));
+	if (strcmp(rep->mode, "engine") == 0) {
+		items_name(st, name, sizeof(name));
+		if (pl_insp_file_load(st->dirfd, name, rep, err, sizeof(err)) != 0)
+			pl_die(PL_UNKNOWN, "the stored report: %s", err);
+	}
 	while ((e = pl_store_next(st, 0, "i", &pos)) != NULL)
 		if (e->text != NULL && pl_insp_item_parse(rep, e->text) != 0)
 			pl_die(PL_UNKNOWN, "the stored report is damaged (entry %s)", e->name);
@@ -491,6 +581,161 @@ sign(struct pl_store *st, const struct cfg *cfg, int64_t now)
 	pl_buf_free(&b);
 	pl_insp_free(&rep);
 	exit(0);
+}
+
+/* ---- engine mode: the engine's records into the report ---- */
+
+struct eng_ctx {
+	struct pl_insp_report *rep;
+	struct pl_buf status, lng;
+};
+
+/* The status line of a record: the plugin's first line, and what the engine adds to it
+ * that an inspector must see (never checked, a soft state, acknowledged, in downtime). */
+static void
+eng_status(const struct pl_engstate *e, struct pl_buf *b)
+{
+	pl_buf_reset(b);
+	if (!e->checked)
+		pl_buf_puts(b, "PENDING - not checked yet");
+	else
+		pl_buf_puts(b, e->output != NULL ? e->output : "");
+	if (e->checked && !e->hard)
+		pl_buf_puts(b, " [soft state]");
+	if (e->acknowledged)
+		pl_buf_puts(b, " [acknowledged]");
+	if (e->in_downtime)
+		pl_buf_puts(b, " [in downtime]");
+}
+
+static int
+eng_record(const struct pl_engstate *e, void *arg)
+{
+	struct eng_ctx *x = arg;
+	struct pl_insp_item *it;
+	const char *lo = e->long_output != NULL ? e->long_output : "";
+	size_t ll = strlen(lo);
+
+	eng_status(e, &x->status);
+	if (ll > ENGINE_LONG_CAP) {   /* a fleet's report: a little of each long output */
+		size_t k = ENGINE_LONG_CAP;
+
+		while (k > 0 && ((unsigned char)lo[k] & 0xc0) == 0x80)
+			k--;
+		pl_buf_reset(&x->lng);
+		pl_buf_add(&x->lng, lo, k);
+		pl_buf_printf(&x->lng, "\n(long output cut: %zu of %zu bytes shown)", k, ll);
+		lo = pl_buf_str(&x->lng);
+	}
+	it = pl_insp_add(x->rep, e->host, e->service != NULL ? e->service : HOST_ITEM, "",
+			 e->state, pl_buf_str(&x->status), lo, e->perfdata, e->last_state_change);
+	if (it == NULL)
+		return -2;
+	it->engine_flapping = e->flapping;
+	return 0;
+}
+
+#ifdef PL_INSP_ICINGA
+static int
+eng_icinga(const struct cfg *cfg, const struct pl_engstate_filter *f, struct eng_ctx *x,
+	   struct pl_engstate_counts *n, char *err, size_t errlen)
+{
+	struct pl_ia_conn c = {
+		.url = cfg->api_url != NULL ? cfg->api_url : "https://localhost:5665",
+		.user = cfg->api_user, .password = cfg->api_password, .cafile = cfg->ca_file,
+		.insecure = cfg->insecure,
+	};
+
+	if (cfg->api_user == NULL || cfg->api_password == NULL)
+		pl_usage_die("--engine icinga2 needs --api-user and the user's password from "
+			     "--api-password-file FILE (mode 600) or PLUMBLINE_INSPECT_API_PASSWORD");
+	return pl_ia_read(&c, f, eng_record, x, NULL, n, err, errlen);
+}
+#else
+/* Runs inspect_icinga2, this program built with the Icinga 2 API reader, in our place
+ * with our arguments: beside this program (its directory from /proc/self/exe, which no
+ * caller chooses), else in PL_LIBEXECDIR. Before pl_plugin_arm: a timer would outlive
+ * exec. */
+static void __attribute__((noreturn))
+run_icinga(char **argv)
+{
+	char self[4096], path[4200], e[300];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			pl_snprintf(path, sizeof(path), "%s/inspect_icinga2", self);
+			if (access(path, X_OK) == 0)
+				execv(path, argv);
+		}
+	}
+	pl_snprintf(path, sizeof(path), "%s/inspect_icinga2", PL_LIBEXECDIR);
+	execv(path, argv);
+	pl_name_str(e, sizeof(e), path);
+	pl_die(PL_UNKNOWN, "cannot run %s, the Icinga 2 part of %s: %s (it is built with yajl "
+	       "and libcurl: install libyajl-dev and libcurl4-openssl-dev and rebuild, or "
+	       "reinstall Plumbline)", e, PROG, strerror(errno));
+}
+#endif
+
+/* Reads the engine's records into rep, and says in rep->source what was read. */
+static void
+eng_read(const struct cfg *cfg, struct pl_insp_report *rep)
+{
+	struct pl_engstate_filter f = { .hosts = cfg->hosts.v, .nhosts = cfg->hosts.n };
+	struct pl_engstate_counts n;
+	struct eng_ctx x = { .rep = rep };
+	const char *sd = cfg->status_file != NULL ? cfg->status_file : STATUS_DAT;
+	char err[1024] = "";
+	int rc = -1;
+
+	memset(&n, 0, sizeof(n));
+	pl_buf_init(&x.status, PL_INSP_STATUS_CAP * 4);
+	pl_buf_init(&x.lng, ENGINE_LONG_CAP + 256);
+	if (cfg->engine == ENG_NAGIOS)
+		rc = pl_sd_read_file(sd, &f, eng_record, &x, &n, err, sizeof(err));
+#ifdef PL_INSP_ICINGA
+	else
+		rc = eng_icinga(cfg, &f, &x, &n, err, sizeof(err));
+#endif
+	pl_buf_free(&x.status);
+	pl_buf_free(&x.lng);
+	if (rc == -2)
+		pl_die(PL_UNKNOWN, "out of memory after %zu records", rep->n);
+	if (rc != 0)
+		pl_die(PL_UNKNOWN, "%s%s", err, cfg->engine == ENG_NAGIOS ? " (give Nagios' "
+		       "status_file of nagios.cfg with --status-file)" : "");
+	if (n.hosts + n.services == 0)
+		pl_die(PL_UNKNOWN, "%s holds no host or service%s", cfg->engine == ENG_NAGIOS ?
+		       sd : "the Icinga 2 API", cfg->hosts.n > 0 ? " of the --host ones" : "");
+	pl_snprintf(rep->source, sizeof(rep->source), "%s %s: %zu hosts, %zu services; %zu "
+		    "malformed records skipped, %zu values cut", cfg->engine == ENG_NAGIOS ?
+		    "nagios" : "icinga2", cfg->engine == ENG_NAGIOS ? sd : (cfg->api_url != NULL
+		    ? cfg->api_url : "https://localhost:5665"), n.hosts, n.services,
+		    n.malformed, n.long_lines);
+}
+
+/* Engine mode's history: the previous report's items from their file, this report's
+ * into it, and the store's meta data. */
+static void
+eng_history(struct pl_store *st, struct pl_insp_report *rep)
+{
+	struct pl_insp_prev p;
+	char name[300], err[1024];
+
+	items_name(st, name, sizeof(name));
+	if (pl_insp_prev_load(st->dirfd, name, &p, err, sizeof(err)) != 0)
+		pl_die(PL_UNKNOWN, "%s", err);
+	pl_insp_history(rep, pl_insp_prev_get, &p);
+	rep->gone = pl_insp_prev_unseen(&p);
+	pl_insp_prev_free(&p);
+	if (pl_insp_file_save(st->dirfd, name, rep, err, sizeof(err)) != 0)
+		pl_die(PL_UNKNOWN, "%s (see --state-dir)", err);
+	pl_store_clear(st);
+	store_meta(st, rep, rep->gone);
 }
 
 /* ---- output ---- */
@@ -554,10 +799,18 @@ inspect(const struct cfg *cfg, struct pl_store *st, struct pl_insp_report *rep)
 {
 	struct pl_insp_list l;
 
+	if (cfg->engine != ENG_NONE) {
+		eng_read(cfg, rep);
+		pl_insp_finish(rep);
+		eng_history(st, rep);
+		store_save(st);
+		return;
+	}
 	memset(&l, 0, sizeof(l));
 	if (cfg->checks == NULL)
 		pl_usage_die("give the check list with --checks FILE (an NRPE config or "
-			     "'NAME = /path ARGS' lines), or --last or --sign");
+			     "'NAME = /path ARGS' lines), --engine nagios or icinga2, or --last "
+			     "or --sign");
 	list_file(cfg->checks, &l, 0);
 	if (l.n == 0)
 		pl_die(PL_UNKNOWN, "%s holds no check: add command[NAME]=... or NAME = ... lines",
@@ -570,10 +823,27 @@ inspect(const struct cfg *cfg, struct pl_store *st, struct pl_insp_report *rep)
 	store_save(st);
 }
 
+static void
+check_modes(const struct cfg *cfg)
+{
+	if (cfg->engine != ENG_NONE && cfg->checks != NULL)
+		pl_usage_die("--checks runs checks here, --engine reads an engine's states: "
+			     "give one of them");
+	if (cfg->engine == ENG_NONE && cfg->hosts.n > 0)
+		pl_usage_die("--host chooses an engine's hosts: give --engine too");
+	if (cfg->engine != ENG_NAGIOS && cfg->status_file != NULL)
+		pl_usage_die("--status-file is for --engine nagios");
+	if (cfg->engine != ENG_ICINGA && (cfg->api_url != NULL || cfg->api_user != NULL ||
+					  cfg->api_password != NULL || cfg->ca_file != NULL))
+		pl_usage_die("--api-url, --api-user, --api-password and --ca-file are for "
+			     "--engine icinga2");
+}
+
 int
 main(int argc, char **argv)
 {
-	struct cfg cfg = { .jobs = 4, .check_timeout = 30, .format = PL_INSP_TEXT };
+	/* static: the option lists (--host) stay reachable until the exit */
+	static struct cfg cfg = { .jobs = 4, .check_timeout = 30, .format = PL_INSP_TEXT };
 	struct pl_common c;
 	struct pl_store st;
 	struct pl_insp_report rep;
@@ -584,11 +854,18 @@ main(int argc, char **argv)
 
 	args = with_default_timeout(argc, argv);
 	pl_plugin_parse(&inspect_plugin, argc + 1, args, &cfg, &c);
+	check_modes(&cfg);
+#ifndef PL_INSP_ICINGA
+	if (cfg.engine == ENG_ICINGA && !cfg.sign && !cfg.last)
+		run_icinga(argv);
+#endif
 	pl_plugin_arm(&c);
 	signal(SIGPIPE, SIG_IGN);
 	if (pl_clock_now(&now, err, sizeof(err)) != 0)
 		pl_die(PL_UNKNOWN, "%s", err);
-	if (c.state_key[0] == '\0')
+	/* Local mode's history under one key; an engine's under the hash of the options
+	 * that say what is read (--engine, --host, --status-file, --api-url). */
+	if (c.state_key[0] == '\0' && cfg.engine == ENG_NONE)
 		pl_strlcpy(c.state_key, "report", sizeof(c.state_key));
 	(void)pl_plugin_store_load(&c, &st);
 	if (cfg.sign)
@@ -597,9 +874,10 @@ main(int argc, char **argv)
 		load_last(&st, &rep);
 		pl_plugin_store_close(&st);
 	} else {
-		if (cfg.host == NULL && gethostname(host, sizeof(host) - 1) != 0)
+		if (cfg.report_host == NULL && gethostname(host, sizeof(host) - 1) != 0)
 			pl_strlcpy(host, "localhost", sizeof(host));
-		pl_insp_init(&rep, cfg.host != NULL ? cfg.host : host, "local", now.sec);
+		pl_insp_init(&rep, cfg.report_host != NULL ? cfg.report_host : host,
+			     cfg.engine != ENG_NONE ? "engine" : "local", now.sec);
 		inspect(&cfg, &st, &rep);
 	}
 	pl_timeout_disarm();

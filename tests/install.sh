@@ -86,8 +86,9 @@ $PL_PREFIX/lib/systemd/system/plumbline-inspect.service
 $PL_PREFIX/lib/systemd/system/plumbline-inspect.timer
 $PL_DOCDIR/examples/cron.d/plumbline-inspect
 $PL_DOCDIR/examples/inspect/checks.list"
-# check_db_conns' backends, beside no plugin: in the package's libexec directory
-for p in "$PLUGINS"/db_conns_*; do
+# check_db_conns' backends and plumbline-inspect's Icinga 2 part, beside no plugin: in
+# the package's libexec directory
+for p in "$PLUGINS"/db_conns_* "$PLUGINS"/inspect_*; do
 	[ -x "$p" ] && [ -f "$p" ] || continue
 	case "$p" in *.o) continue ;; esac
 	expected="$expected

@@ -28,6 +28,7 @@ check_restore_drill  libjson-c libcrypto
 check_url  libcurl
 check_ids  libjson-c libyajl libsystemd
 plumbline-inspect
+inspect_icinga2  libcurl libyajl
 '
 # For example, an HTTP plugin on lib/ext/'s libcurl module:  check_http  libcurl
 
@@ -89,8 +90,9 @@ EOF
 fi
 
 seen=0
-# check_db_conns' backends (db_conns_*) are checked as plugins are: each its one library.
-for p in "$PLUGINS"/check_* "$PLUGINS"/db_conns_*; do
+# check_db_conns' backends (db_conns_*) are checked as plugins are: each its one library;
+# so are plumbline-notify, plumbline-inspect and its Icinga 2 part (inspect_icinga2).
+for p in "$PLUGINS"/check_* "$PLUGINS"/db_conns_* "$PLUGINS"/plumbline-* "$PLUGINS"/inspect_*; do
 	[ -x "$p" ] && [ -f "$p" ] || continue
 	case "$p" in *.o | *.1 | *.c) continue ;; esac
 	if grep -q AddressSanitizer "$p" 2>/dev/null || ldd "$p" | grep -q 'libasan\|libubsan'; then

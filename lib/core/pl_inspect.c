@@ -733,6 +733,8 @@ pl_insp_history(struct pl_insp_report *r, const char *(*get)(void *ctx, const ch
 		it->hist[n] = (char)('0' + it->state);
 		it->hist[n + 1] = '\0';
 		it->change = pl_insp_change_of(it->hist);
+		if (it->engine_flapping)
+			it->change = PL_INSP_FLAPPING;
 		/* An engine knows when the state changed; locally, this report saw it change
 		 * (or the item first), else the time kept from the report that did. */
 		if (it->last_change == 0)

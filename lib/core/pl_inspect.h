@@ -5,6 +5,9 @@
  *   -> pl_insp_report (overall state, groups, changes since the previous report,
  *      sign-off) -> text, HTML or JSON.
  *
+ * In engine mode (mode "engine") the renderers group the items per host instead: the
+ * items come from the engine's records, a host's own state among them.
+ *
  * Groups, by the plugin name of a check's executable (the basename of argv[0], or of the
  * engine's check command): the policy's inspection items are "physical" (check_hwmon,
  * check_mdraid, check_disk, check_disk_io, check_smart, check_raid, check_sensors,
@@ -51,6 +54,7 @@ struct pl_insp_item {
 	int group;           /* enum pl_insp_group */
 	int change;          /* enum pl_insp_change, set by pl_insp_history */
 	char hist[PL_INSP_HIST + 1];   /* states of the last reports, this one last */
+	bool engine_flapping; /* the engine says it flaps: pl_insp_history makes it so */
 };
 
 struct pl_insp_report {
@@ -65,6 +69,8 @@ struct pl_insp_report {
 	int64_t sign_time;
 	char sign_remarks[1024];
 	size_t gone;         /* items of the previous report that this one lacks */
+	char source[512];    /* engine mode: what was read ("nagios /path: 3 hosts, 9
+			      * services, 1 malformed record skipped"); "" locally */
 };
 
 void pl_insp_init(struct pl_insp_report *r, const char *host, const char *mode,

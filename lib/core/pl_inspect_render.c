@@ -73,6 +73,43 @@ change_names(const struct pl_insp_report *r, int c, struct pl_buf *out,
 	}
 }
 
+static bool
+engine_mode(const struct pl_insp_report *r)
+{
+	return strcmp(r->mode, "engine") == 0;
+}
+
+/* One item in the text report; in engine mode the host is the section's title. */
+static void
+text_item(const struct pl_insp_item *it, struct pl_buf *out, struct pl_buf *kp, bool host)
+{
+	pl_buf_printf(out, "[%-8s] ", pl_insp_state_word(it->state));
+	if (host && it->host[0] != '\0') {
+		put_safe(out, it->host);
+		pl_buf_putc(out, '/');
+	}
+	put_safe(out, it->name);
+	if (it->change != PL_INSP_SAME_OK)
+		pl_buf_printf(out, " (%s)", pl_insp_change_name(it->change));
+	pl_buf_puts(out, ": ");
+	put_safe(out, it->status);
+	pl_buf_putc(out, '\n');
+	pl_buf_reset(kp);
+	key_perf(it, kp);
+	if (kp->len > 0) {
+		pl_buf_puts(out, "           perfdata: ");
+		put_safe(out, pl_buf_str(kp));
+		pl_buf_putc(out, '\n');
+	}
+}
+
+/* Engine mode: a section per host (the items are sorted by host). */
+static bool
+new_host(const struct pl_insp_report *r, size_t i)
+{
+	return i == 0 || strcmp(r->v[i].host, r->v[i - 1].host) != 0;
+}
+
 static void
 render_text(const struct pl_insp_report *r, struct pl_buf *out)
 {
@@ -86,7 +123,20 @@ render_text(const struct pl_insp_report *r, struct pl_buf *out)
 		      "%zu unknown\n", pl_insp_state_word(pl_insp_worst(r)), r->n, c[0], c[1],
 		      c[2], c[3]);
 	pl_buf_printf(out, "Host: %s   Time: %s   Report: %s\n", r->host, ts, r->id);
-	for (int g = 0; g < PL_INSP_NGROUPS; g++) {
+	if (r->source[0] != '\0') {
+		pl_buf_puts(out, "Source: ");
+		put_safe(out, r->source);
+		pl_buf_putc(out, '\n');
+	}
+	for (size_t i = 0; engine_mode(r) && i < r->n; i++) {
+		if (new_host(r, i)) {
+			pl_buf_puts(out, "\n== ");
+			put_safe(out, r->v[i].host);
+			pl_buf_puts(out, " ==\n");
+		}
+		text_item(&r->v[i], out, &kp, false);
+	}
+	for (int g = 0; !engine_mode(r) && g < PL_INSP_NGROUPS; g++) {
 		bool head = false;
 
 		for (size_t i = 0; i < r->n; i++) {
@@ -97,20 +147,7 @@ render_text(const struct pl_insp_report *r, struct pl_buf *out)
 			if (!head)
 				pl_buf_printf(out, "\n== %s ==\n", pl_insp_group_title(g));
 			head = true;
-			pl_buf_printf(out, "[%-8s] %s%s%s", pl_insp_state_word(it->state),
-				      it->host, it->host[0] ? "/" : "", it->name);
-			if (it->change != PL_INSP_SAME_OK)
-				pl_buf_printf(out, " (%s)", pl_insp_change_name(it->change));
-			pl_buf_puts(out, ": ");
-			put_safe(out, it->status);
-			pl_buf_putc(out, '\n');
-			pl_buf_reset(&kp);
-			key_perf(it, &kp);
-			if (kp.len > 0) {
-				pl_buf_puts(out, "           perfdata: ");
-				put_safe(out, pl_buf_str(&kp));
-				pl_buf_putc(out, '\n');
-			}
+			text_item(it, out, &kp, true);
 		}
 	}
 	pl_buf_puts(out, "\n== Changes since the previous report ==\n");
@@ -203,6 +240,10 @@ render_json(const struct pl_insp_report *r, struct pl_buf *out)
 	pl_json_string(out, r->mode);
 	pl_buf_puts(out, ",\"host\":");
 	pl_json_string(out, r->host);
+	if (r->source[0] != '\0') {
+		pl_buf_puts(out, ",\"source\":");
+		pl_json_string(out, r->source);
+	}
 	pl_buf_puts(out, ",\"time\":");
 	json_time(out, r->time);
 	pl_buf_printf(out, ",\"state\":%d,\"state_text\":\"%s\",\"counts\":{\"ok\":%zu,"
@@ -263,12 +304,14 @@ static const char css[] =
 	"tr{page-break-inside:avoid}}";
 
 static void
-html_row(const struct pl_insp_item *it, struct pl_buf *out, struct pl_buf *tmp)
+html_row(const struct pl_insp_item *it, struct pl_buf *out, struct pl_buf *tmp, bool host)
 {
 	pl_buf_printf(out, "<tr class=\"s%d\"><td class=\"st\">%s</td><td>", it->state,
 		      pl_insp_state_word(it->state));
-	html(out, it->host);
-	pl_buf_puts(out, it->host[0] ? "/" : "");
+	if (host && it->host[0] != '\0') {
+		html(out, it->host);
+		pl_buf_putc(out, '/');
+	}
 	html(out, it->name);
 	pl_buf_puts(out, "</td><td>");
 	html(out, it->status);
@@ -282,6 +325,24 @@ html_row(const struct pl_insp_item *it, struct pl_buf *out, struct pl_buf *tmp)
 	pl_buf_puts(out, "</td><td>");
 	html(out, pl_buf_str(tmp));
 	pl_buf_printf(out, "</td><td>%s</td></tr>\n", pl_insp_change_name(it->change));
+}
+
+/* Engine mode: a table per host. */
+static void
+html_hosts(const struct pl_insp_report *r, struct pl_buf *out, struct pl_buf *tmp)
+{
+	for (size_t i = 0; engine_mode(r) && i < r->n; i++) {
+		if (new_host(r, i)) {
+			pl_buf_puts(out, i > 0 ? "</table>\n<h2>" : "<h2>");
+			html(out, r->v[i].host);
+			pl_buf_puts(out, "</h2>\n<table class=\"checks\"><tr><th>State</th>"
+				    "<th>Service</th><th>Status</th><th>Key figures</th>"
+				    "<th>Change</th></tr>\n");
+		}
+		html_row(&r->v[i], out, tmp, false);
+		if (i + 1 == r->n)
+			pl_buf_puts(out, "</table>\n");
+	}
 }
 
 /* What changed since the previous report: a line per kind of change, with the names. */
@@ -325,7 +386,13 @@ render_html(const struct pl_insp_report *r, struct pl_buf *out)
 		      "%zu ok, %zu warning, %zu critical, %zu unknown</p>\n<p id=\"overall\" "
 		      "class=\"overall s%d\">Overall: %s</p>\n", ts, r->id, r->n, c[0], c[1],
 		      c[2], c[3], w, pl_insp_state_word(w));
-	for (int g = 0; g < PL_INSP_NGROUPS; g++) {
+	if (r->source[0] != '\0') {
+		pl_buf_puts(out, "<p class=\"meta\" id=\"source\">Source: ");
+		html(out, r->source);
+		pl_buf_puts(out, "</p>\n");
+	}
+	html_hosts(r, out, &tmp);
+	for (int g = 0; !engine_mode(r) && g < PL_INSP_NGROUPS; g++) {
 		bool head = false;
 
 		for (size_t i = 0; i < r->n; i++) {
@@ -337,7 +404,7 @@ render_html(const struct pl_insp_report *r, struct pl_buf *out)
 					      "<th>Key figures</th><th>Change</th></tr>\n",
 					      pl_insp_group_title(g), pl_insp_group_name(g));
 			head = true;
-			html_row(&r->v[i], out, &tmp);
+			html_row(&r->v[i], out, &tmp, true);
 		}
 		if (head)
 			pl_buf_puts(out, "</table>\n");

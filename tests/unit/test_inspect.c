@@ -5,9 +5,12 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "pl_buf.h"
 #include "pl_inspect.h"
+#include "pl_inspect_file.h"
 #include "tests.h"
 
 START_TEST(test_list_formats)
@@ -264,6 +267,53 @@ START_TEST(test_render)
 }
 END_TEST
 
+/* Engine mode's item file: a report saved and read back whole (a newline and a 0x1e in
+ * the long output), and as the history of the next report (keys found, one gone). */
+START_TEST(test_item_file)
+{
+	char dir[] = "/tmp/plumbline-insp-file.XXXXXX", err[512];
+	struct pl_insp_report r, back, next;
+	struct pl_insp_prev p;
+	int fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(fd, 0);
+	pl_insp_init(&r, "m", "engine", 1764680000);
+	ck_assert_ptr_nonnull(pl_insp_add(&r, "web1", "disk", "", 2, "DISK CRITICAL",
+					  "line 1\nline\x1e" "2", "used=99%", 1764600000));
+	ck_assert_ptr_nonnull(pl_insp_add(&r, "db1", "(host)", "", 0, "PING OK", "", "", 0));
+	pl_insp_finish(&r);
+	pl_insp_history(&r, NULL, NULL);
+	ck_assert_int_eq(pl_insp_file_save(fd, "x.items", &r, err, sizeof(err)), 0);
+	pl_insp_init(&back, "m", "engine", 0);
+	ck_assert_int_eq(pl_insp_file_load(fd, "x.items", &back, err, sizeof(err)), 0);
+	ck_assert_uint_eq(back.n, 2);
+	pl_insp_finish(&back);
+	ck_assert_str_eq(back.v[1].host, "web1");
+	ck_assert_str_eq(back.v[1].long_out, "line 1\nline 2");
+	ck_assert_str_eq(back.v[1].perf, "used=99%");
+	ck_assert_int_eq(pl_insp_prev_load(fd, "x.items", &p, err, sizeof(err)), 0);
+	pl_insp_init(&next, "m", "engine", 1764690000);
+	ck_assert_ptr_nonnull(pl_insp_add(&next, "web1", "disk", "", 0, "DISK OK", "", "", 0));
+	pl_insp_finish(&next);
+	pl_insp_history(&next, pl_insp_prev_get, &p);
+	ck_assert_str_eq(next.v[0].hist, "20");
+	ck_assert_int_eq(next.v[0].change, PL_INSP_RECOVERED);
+	ck_assert_uint_eq(pl_insp_prev_unseen(&p), 1);
+	pl_insp_prev_free(&p);
+	ck_assert_int_eq(pl_insp_prev_load(fd, "none.items", &p, err, sizeof(err)), 0);
+	ck_assert_uint_eq(p.n, 0);
+	pl_insp_prev_free(&p);
+	ck_assert_int_eq(unlinkat(fd, "x.items", 0), 0);
+	close(fd);
+	ck_assert_int_eq(rmdir(dir), 0);
+	pl_insp_free(&r);
+	pl_insp_free(&back);
+	pl_insp_free(&next);
+}
+END_TEST
+
 TCase *
 tc_inspect(void)
 {
@@ -279,5 +329,6 @@ tc_inspect(void)
 	tcase_add_test(tc, test_history);
 	tcase_add_test(tc, test_stored_roundtrip);
 	tcase_add_test(tc, test_render);
+	tcase_add_test(tc, test_item_file);
 	return tc;
 }
