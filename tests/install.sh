@@ -76,6 +76,11 @@ if [ -x "$PLUGINS/plumbline-notify" ]; then
 $PL_PLUGINDIR/plumbline-notify
 $PL_MANDIR/man1/plumbline-notify.1"
 fi
+# plumbline-report, the fault reports and the review, a program for people: in the PATH
+# ($PL_PREFIX/bin), with its man page.
+expected="$expected
+$PL_PREFIX/bin/plumbline-report
+$PL_MANDIR/man1/plumbline-report.1"
 # plumbline-inspect, the daily inspection report, beside the plugins, with its man page;
 # its systemd service and timer (not enabled), the cron file and the check list among the
 # examples.

@@ -29,6 +29,7 @@ check_url  libcurl
 check_ids  libjson-c libyajl libsystemd
 plumbline-inspect
 inspect_icinga2  libcurl libyajl
+plumbline-report
 '
 # For example, an HTTP plugin on lib/ext/'s libcurl module:  check_http  libcurl
 

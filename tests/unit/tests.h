@@ -29,6 +29,8 @@ TCase *tc_httpspec(void);
 TCase *tc_ids(void);
 TCase *tc_statusdat(void);
 TCase *tc_inspect(void);
+TCase *tc_nagioslog(void);
+TCase *tc_incident(void);
 
 /* The fixture tree (tests/fixtures): $FIXTURES, else the source tree compiled in. */
 const char *fixtures_dir(void);
