@@ -954,7 +954,8 @@ html_head(struct pl_buf *b, const char *title)
 		    "table{border-collapse:collapse;margin:.4em 0;width:100%}\n"
 		    "th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;"
 		    "vertical-align:top}\nth{background:#eee}\n"
-		    "td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+		    "td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
+		    "td.id{white-space:nowrap;font-family:monospace}\n"
 		    ".bad{background:#fdd}.ok{background:#dfd}.warn{background:#ffd}\n"
 		    ".muted{color:#666;font-size:.9em}\n"
 		    "@page{size:A4;margin:12mm}\n"
@@ -1387,8 +1388,8 @@ html_incident_row(struct pl_buf *b, const struct pl_incident *in, const char *ex
 {
 	char t[64], name[1100], a[64], c[64];
 
-	pl_buf_printf(b, "<tr class=\"%s\"><td>%s</td><td>%s</td><td>", in->recovered ? "" :
-		      "bad", in->id, when(in->detected, t, sizeof(t)));
+	pl_buf_printf(b, "<tr class=\"%s\"><td class=\"id\">%s</td><td>%s</td><td>",
+		      in->recovered ? "" : "bad", in->id, when(in->detected, t, sizeof(t)));
 	html(b, obj_name(in->host, in->service, name, sizeof(name)));
 	pl_buf_puts(b, "</td><td>");
 	html(b, in->severity_word);
