@@ -8,6 +8,8 @@
 #   tests/run-all.sh                 everything
 #   tests/run-all.sh --quick         the -Werror build only (no sanitizers, no fuzzing)
 #   FUZZ_SECONDS=N                   seconds per fuzz target (default 15)
+#   PACKAGE_TEST=1                   with --quick: also the Debian package test (the full
+#                                    run always has it; PACKAGE_TEST=0 leaves it out there)
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -166,6 +168,24 @@ if [ "$quick" = no ]; then
 		echo "== fuzz targets, ${FUZZ_SECONDS:-15}s each"
 		FUZZ_SECONDS=${FUZZ_SECONDS:-15} "$top/tests/fuzz/run.sh" || status=1
 	fi
+fi
+# The Debian packages, once (not in make check, not under ASan): built twice from a clean
+# copy of the tree, linted, installed, upgraded, run through NRPE, purged. Needs root and a
+# git clone; exit 77 says why it skipped.
+if { [ "$quick" = no ] && [ "${PACKAGE_TEST:-1}" != 0 ]; } ||
+	{ [ "$quick" = yes ] && [ "${PACKAGE_TEST:-0}" = 1 ]; }; then
+	echo "== Debian packages (tests/integration/debian.sh)"
+	plog=$top/_build-test/debian.log
+	prc=0
+	top_srcdir=$top bash "$top/tests/integration/debian.sh" >"$plog" 2>&1 || prc=$?
+	case $prc in
+	0) grep -E '^[0-9]+ passed, [0-9]+ failed' "$plog" || true ;;
+	77) grep -m 1 'skipped' "$plog" || true ;;
+	*)
+		grep -E '^not ok|^[0-9]+ passed' "$plog" || tail -n 20 "$plog"
+		status=1
+		;;
+	esac
 fi
 [ $status -eq 0 ] && echo "run-all: all passed" || echo "run-all: FAILED"
 exit $status
