@@ -22,7 +22,7 @@ mode=${1:-all}
 # The -dev packages are the outside libraries of lib/ext/ (JSON, SHA-256 and TLS, HTTP,
 # PostgreSQL, MariaDB, the journal): the plugins that need one are built only with it.
 packages="build-essential autoconf automake pkg-config check clang libclang-rt-14-dev \
-	iproute2 util-linux procps coreutils \
+	iproute2 util-linux procps coreutils gettext \
 	libjson-c-dev libssl-dev libcurl4-openssl-dev libpq-dev libmariadb-dev libsystemd-dev libyajl-dev"
 
 install_deps() {

@@ -11,6 +11,7 @@
 
 #include "pl_buf.h"
 #include "pl_file.h"
+#include "pl_i18n.h"
 #include "pl_num.h"
 #include "pl_plugin.h"
 #include "pl_proc.h"
@@ -26,8 +27,8 @@ struct cpu_config {
 static const struct pl_option cpu_opts[] = {
 	{ .name = "per-cpu", .type = PL_OPT_SWITCH, PL_OPT_AT(struct cpu_config, per_cpu),
 	  .flags = PL_OPT_SYNOPSIS,
-	  .help = "Add perfdata for each CPU (cpuN_busy). Thresholds on cpuN_busy work "
-		  "without it." },
+	  .help = N_("Add perfdata for each CPU (cpuN_busy). Thresholds on cpuN_busy work "
+		  "without it.") },
 	{ .name = NULL },
 };
 
@@ -36,32 +37,32 @@ static const char *const cpu_primary[] = { "busy", NULL };
 static const struct pl_plugin cpu_plugin = {
 	.name = "check_cpu",
 	.service = "CPU",
-	.purpose = "CPU usage over all CPUs and the busiest one, from /proc/stat",
+	.purpose = N_("CPU usage over all CPUs and the busiest one, from /proc/stat"),
 	.description =
-		"Reports how busy the CPUs were since the last run of this check: user, nice, "
+		N_("Reports how busy the CPUs were since the last run of this check: user, nice, "
 		"system, iowait, irq, softirq, steal and guest time, the busiest CPU, CPU "
 		"pressure (PSI) and the load average per CPU where the kernel has them.\n"
 		"Busy means neither idle nor waiting for I/O; iowait and steal have their own "
 		"metrics for thresholds. Counters are kept in a state file, so the check never "
 		"sleeps after its first run. After a reboot, a CPU hot-plug or counters that go "
-		"backwards the check samples afresh rather than report a false figure.",
+		"backwards the check samples afresh rather than report a false figure."),
 	.options = cpu_opts,
 	.primary = cpu_primary,
 	.metrics =
-		"busy, user, nice, system, iowait, irq, softirq, steal, guest, guest_nice, idle "
+		N_("busy, user, nice, system, iowait, irq, softirq, steal, guest, guest_nice, idle "
 		"(percent of all CPUs' time; U when the kernel lacks the field); max_cpu_busy (the "
 		"busiest CPU); cpuN_busy for each CPU (perfdata with --per-cpu); "
 		"load1_per_cpu, load5_per_cpu, load15_per_cpu; psi_some_avg10, psi_some_avg60 "
-		"(percent of time some task waited for a CPU, kernels 4.20+).",
+		"(percent of time some task waited for a CPU, kernels 4.20+)."),
 	.examples =
-		"  check_cpu -w 80 -c 95\n"
+		N_("  check_cpu -w 80 -c 95\n"
 		"      Warn above 80% busy, critical above 95%.\n"
 		"  check_cpu -w 85 -c 95 --warningx iowait=20 --criticalx 'steal=~:30'\n"
 		"      Also warn when iowait passes 20%, critical when steal passes 30%.\n"
 		"  check_cpu --criticalx max_cpu_busy=98 --per-cpu\n"
 		"      Critical when any one CPU is saturated; graph each CPU.\n"
 		"  check_cpu --warningx psi_some_avg60=10 --output-format json\n"
-		"      Warn when tasks waited for a CPU more than 10% of the last minute.\n",
+		"      Warn when tasks waited for a CPU more than 10% of the last minute.\n"),
 	.uses_state = true,
 };
 
@@ -117,7 +118,7 @@ cpu_read(void *ctxp, int which)
 	char err[512];
 
 	pl_procstat_free(&x->s[which]);
-	pl_timeout_waiting("reading /proc/stat");
+	pl_timeout_waiting(_("reading /proc/stat"));
 	if (pl_read_file(x->c->root, "/proc/stat", &x->buf, err, sizeof(err)) != 0)
 		pl_die(PL_UNKNOWN, "%s", err);
 	if (pl_procstat_parse(pl_buf_str(&x->buf), x->buf.len, &x->s[which], err,
@@ -205,22 +206,24 @@ add_optional(const struct pl_common *c, struct pl_result *r, struct pl_buf *buf,
 	struct pl_loadavg la;
 	struct pl_psi psi;
 	double lv[3] = { NAN, NAN, NAN }, pv[2] = { NAN, NAN };
-	char err[256] = "no CPU to divide by", why[320];
+	char err[256], why[320];
 	bool have_load, have_psi;
+
+	pl_strlcpy(err, _("no CPU to divide by"), sizeof(err));
 
 	/* The parser refuses a /proc/stat without cpuN lines, so ncpu is never 0 here; err
 	 * says why if it ever were. */
 	have_load = ncpu > 0 && pl_read_file(c->root, "/proc/loadavg", buf, err, sizeof(err)) == 0
 		    && pl_loadavg_parse(pl_buf_str(buf), buf->len, &la, err, sizeof(err)) == 0;
 	if (have_load) {
-		pl_result_line(r, "load average %.2f %.2f %.2f on %zu CPUs", la.load1, la.load5,
+		pl_result_line(r, _("load average %.2f %.2f %.2f on %zu CPUs"), la.load1, la.load5,
 			       la.load15, ncpu);
 		lv[0] = la.load1 / (double)ncpu;
 		lv[1] = la.load5 / (double)ncpu;
 		lv[2] = la.load15 / (double)ncpu;
 	} else {
-		pl_result_line(r, "no load average: %s", err);
-		pl_snprintf(why, sizeof(why), "no load average: %s", err);
+		pl_result_line(r, _("no load average: %s"), err);
+		pl_snprintf(why, sizeof(why), _("no load average: %s"), err);
 	}
 	for (int i = 0; i < 3; i++) {
 		struct pl_metric *m = pl_metric_add(r, load[i], lv[i], PL_U_NONE);
@@ -231,7 +234,7 @@ add_optional(const struct pl_common *c, struct pl_result *r, struct pl_buf *buf,
 	have_psi = pl_read_file(c->root, "/proc/pressure/cpu", buf, err, sizeof(err)) == 0 &&
 		   pl_psi_parse(pl_buf_str(buf), buf->len, &psi, err, sizeof(err)) == 0;
 	if (have_psi) {
-		pl_result_line(r, "CPU pressure: some task waited %.2f%% of the last 10s, %.2f%% of the last 60s",
+		pl_result_line(r, _("CPU pressure: some task waited %.2f%% of the last 10s, %.2f%% of the last 60s"),
 			       psi.some.avg10, psi.some.avg60);
 		pv[0] = psi.some.avg10;
 		pv[1] = psi.some.avg60;
@@ -243,9 +246,9 @@ add_optional(const struct pl_common *c, struct pl_result *r, struct pl_buf *buf,
 
 		pl_metric_minmax(m, 0, 100);
 		if (!have_psi)
-			pl_metric_missing(m, PL_MISSING_LASTING, "the kernel gives no CPU pressure "
-					  "(/proc/pressure/cpu: kernels before 4.20, or psi=0)",
-					  "boot a 4.20+ kernel with psi=1 (CONFIG_PSI)");
+			pl_metric_missing(m, PL_MISSING_LASTING, _("the kernel gives no CPU pressure "
+					  "(/proc/pressure/cpu: kernels before 4.20, or psi=0)"),
+					  _("boot a 4.20+ kernel with psi=1 (CONFIG_PSI)"));
 	}
 }
 
@@ -266,8 +269,8 @@ cpu_totals(struct pl_result *r, const struct pl_procstat *now, const double pct[
 
 		pl_metric_minmax(m, 0, 100);
 		if (isnan(pct[i]) && i >= now->total.nfields) {
-			pl_snprintf(why, sizeof(why), "this kernel does not count %s time (kernels "
-				    "since %s do)", pl_cpu_field_name(i), pl_cpu_field_since(i));
+			pl_snprintf(why, sizeof(why), _("this kernel does not count %s time (kernels "
+				    "since %s do)"), pl_cpu_field_name(i), pl_cpu_field_since(i));
 			pl_metric_missing(m, PL_MISSING_LASTING, why, NULL);
 		}
 	}
@@ -292,8 +295,8 @@ cpu_each(const struct cpu_config *cfg, struct pl_result *r, const struct pl_proc
 		pl_metric_minmax(m, 0, 100);
 		m->hidden = !cfg->per_cpu;
 		if (rc != 0) {
-			pl_snprintf(why, sizeof(why), rc > 0 ? "%s has no earlier reading (it came "
-				    "online since)" : "%s's counters went backwards", name);
+			pl_snprintf(why, sizeof(why), rc > 0 ? _("%s has no earlier reading (it "
+				    "came online since)") : _("%s's counters went backwards"), name);
 			pl_metric_missing(m, PL_MISSING_RUN, why, NULL);
 		} else if (isnan(*busiest) || b > *busiest) {
 			*busiest = b;
@@ -303,7 +306,7 @@ cpu_each(const struct cpu_config *cfg, struct pl_result *r, const struct pl_proc
 	m = pl_metric_add(r, "max_cpu_busy", *busiest, PL_U_PERCENT);
 	pl_metric_minmax(m, 0, 100);
 	if (*id < 0)
-		pl_metric_missing(m, PL_MISSING_RUN, "no CPU has two comparable readings yet", NULL);
+		pl_metric_missing(m, PL_MISSING_RUN, _("no CPU has two comparable readings yet"), NULL);
 }
 
 /* "62.1% busy (user 12%, system 4.9%, iowait 45.2%), busiest cpu3 99%", and a word on
@@ -320,21 +323,21 @@ cpu_summary(struct pl_result *r, const double pct[PL_CPU_NFIELDS], double busies
 	pl_unit_human(h3, sizeof(h3), pct[2], PL_U_PERCENT);
 	pl_unit_human(h4, sizeof(h4), pct[PL_CPU_IOWAIT], PL_U_PERCENT);
 	pl_result_summary(r, "%s", "");
-	pl_result_summary_metric(r, pl_result_metric(r, "busy"), "%s busy", h1);
+	pl_result_summary_metric(r, pl_result_metric(r, "busy"), _("%s busy"), h1);
 	pl_result_summary_add(r, " (");
-	pl_result_summary_metric(r, pl_result_metric(r, "user"), "user %s", h2);
+	pl_result_summary_metric(r, pl_result_metric(r, "user"), _("user %s"), h2);
 	pl_result_summary_add(r, ", ");
-	pl_result_summary_metric(r, pl_result_metric(r, "system"), "system %s", h3);
+	pl_result_summary_metric(r, pl_result_metric(r, "system"), _("system %s"), h3);
 	pl_result_summary_add(r, ", ");
-	pl_result_summary_metric(r, pl_result_metric(r, "iowait"), "iowait %s", h4);
+	pl_result_summary_metric(r, pl_result_metric(r, "iowait"), _("iowait %s"), h4);
 	pl_result_summary_add(r, ")");
 	if (id >= 0) {
 		pl_result_summary_add(r, ", ");
-		pl_result_summary_metric(r, pl_result_metric(r, "max_cpu_busy"), "busiest cpu%d %s",
+		pl_result_summary_metric(r, pl_result_metric(r, "max_cpu_busy"), _("busiest cpu%d %s"),
 					 id, pl_unit_human(hb, sizeof(hb), busiest, PL_U_PERCENT));
 	}
 	if (!isnan(pct[PL_CPU_STEAL]) && pct[PL_CPU_STEAL] >= 0.1)
-		pl_result_line(r, "steal %s: the hypervisor ran other guests on these CPUs",
+		pl_result_line(r, _("steal %s: the hypervisor ran other guests on these CPUs"),
 			       pl_unit_human(h1, sizeof(h1), pct[PL_CPU_STEAL], PL_U_PERCENT));
 }
 
@@ -348,10 +351,10 @@ cpu_evaluate(const struct cpu_config *cfg, const struct pl_common *c, struct cpu
 	int id;
 
 	if (pl_cpu_delta(&now->total, &then->total, pct) != 0)
-		pl_die(PL_UNKNOWN, "/proc/stat: the CPU counters did not move (all zero?)");
+		pl_die(PL_UNKNOWN, _("/proc/stat: the CPU counters did not move (all zero?)"));
 	cpu_totals(r, now, pct);
 	cpu_each(cfg, r, now, then, &busiest, &id);
-	pl_result_line(r, "%s, %zu CPUs", basis, now->ncpu);
+	pl_result_line(r, _("%s, %zu CPUs"), basis, now->ncpu);
 	add_optional(c, r, &x->buf, now->ncpu);
 	cpu_summary(r, pct, busiest, id);
 }

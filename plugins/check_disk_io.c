@@ -18,6 +18,7 @@
 #include "pl_counter.h"
 #include "pl_diskstats.h"
 #include "pl_file.h"
+#include "pl_i18n.h"
 #include "pl_num.h"
 #include "pl_plugin.h"
 #include "pl_result.h"
@@ -40,7 +41,7 @@ dio_mount(const char *arg, char *err, size_t errlen)
 {
 	if (arg[0] == '/')
 		return 0;
-	pl_snprintf(err, errlen, "not an absolute path (give a path such as /var)");
+	pl_snprintf(err, errlen, _("not an absolute path (give a path such as /var)"));
 	return -1;
 }
 
@@ -48,15 +49,15 @@ static const struct pl_option dio_opts[] = {
 	{ .name = "mount", .type = PL_OPT_LIST, .arg = "PATH", .max = MAX_MOUNTS,
 	  PL_OPT_AT(struct dio_config, mounts), .check = dio_mount,
 	  .flags = PL_OPT_SYNOPSIS | PL_OPT_IDENTITY,
-	  .help = "Report the device of the file system that holds PATH, as df finds it ('/', "
+	  .help = N_("Report the device of the file system that holds PATH, as df finds it ('/', "
 		  "'/var', '/srv/pgdata': a mount point or any path below one; symlinks are "
 		  "resolved first), looked up in /proc/self/mountinfo; combines with --include. "
 		  "UNKNOWN when PATH does not exist or its file system has no block device of "
-		  "its own (tmpfs, overlay, NFS, btrfs subvolumes)." },
+		  "its own (tmpfs, overlay, NFS, btrfs subvolumes).") },
 	{ .name = "partitions", .type = PL_OPT_SWITCH, PL_OPT_AT(struct dio_config, partitions),
 	  .flags = PL_OPT_IDENTITY,
-	  .help = "Report partitions too (sda1, nvme0n1p2). By default only whole devices are: "
-		  "disks, device-mapper and md devices." },
+	  .help = N_("Report partitions too (sda1, nvme0n1p2). By default only whole devices are: "
+		  "disks, device-mapper and md devices.") },
 	{ .name = NULL },
 };
 
@@ -67,9 +68,9 @@ static const char *const dio_primary[] = { "*_util", "*_bytes", "*_await", NULL 
 static const struct pl_plugin dio_plugin = {
 	.name = "check_disk_io",
 	.service = "DISK_IO",
-	.purpose = "throughput, IOPS, utilisation and latency of block devices, from /proc/diskstats",
+	.purpose = N_("throughput, IOPS, utilisation and latency of block devices, from /proc/diskstats"),
 	.description =
-		"Reports for each block device what it did since the last run of this check: "
+		N_("Reports for each block device what it did since the last run of this check: "
 		"bytes and requests read and written per second, how busy it was (utilisation: "
 		"the share of time with at least one request in flight), the average time a read "
 		"or a write took from submission to completion (await, queueing included), the "
@@ -84,19 +85,19 @@ static const struct pl_plugin dio_plugin = {
 		"saturated; SSDs, NVMe and RAID serve many at once, so watch await and queue there. "
 		"Counters are kept in a state file, so the check never sleeps after its first run. "
 		"A device whose counters went backwards or that appeared since the last run "
-		"has no rates for that run (U), never a false figure.",
+		"has no rates for that run (U), never a false figure."),
 	.options = dio_opts,
 	.primary = dio_primary,
 	.metrics =
-		"For each device DEV: DEV_read_bytes, DEV_write_bytes (bytes/s); DEV_read_iops, "
+		N_("For each device DEV: DEV_read_bytes, DEV_write_bytes (bytes/s); DEV_read_iops, "
 		"DEV_write_iops (requests completed per second); DEV_util (percent of the time "
 		"the device was busy, 0..100); DEV_read_await, DEV_write_await (seconds per "
 		"request, 0 when there were none); DEV_queue (average requests queued or in "
 		"flight); DEV_inflight (requests in flight now). Devices that account no time "
 		"(md and some device-mapper targets on older kernels, 2.6-era partition lines) "
-		"give U for what they lack.",
+		"give U for what they lack."),
 	.examples =
-		"  check_disk_io -w 80 -c 95\n"
+		N_("  check_disk_io -w 80 -c 95\n"
 		"      Warn when any device is busy more than 80% of the time, critical above 95%.\n"
 		"  check_disk_io --mount / --mount /var -w 20ms -c 100ms\n"
 		"      The devices under / and /var: warn when reads or writes take more than\n"
@@ -107,13 +108,13 @@ static const struct pl_plugin dio_plugin = {
 		"      Warn when writes to sda wait more than 20ms; critical when any device is\n"
 		"      saturated.\n"
 		"  check_disk_io --include vg0-root --criticalx 'vg0-root_queue=32'\n"
-		"      One LVM volume by its name; critical when more than 32 requests queue.\n",
+		"      One LVM volume by its name; critical when more than 32 requests queue.\n"),
 	.uses_state = true,
 	.selects =
-		"--include and --exclude match a device's kernel name (sda, nvme0n1, dm-0, md0) or "
+		N_("--include and --exclude match a device's kernel name (sda, nvme0n1, dm-0, md0) or "
 		"its device-mapper name (vg0-root). Loop, ram, zram, floppy, optical (sr) and nbd "
 		"devices and partitions are left out unless named; a device named without "
-		"wildcards that does not exist is a WARNING ('sdb is missing').",
+		"wildcards that does not exist is a WARNING ('sdb is missing')."),
 };
 
 /* One device of a reading. */
@@ -216,24 +217,24 @@ mount_device(struct dio_ctx *x, const struct pl_mountinfo *mi, const char *path,
 	/* Names from outside data (mount points, device-mapper names) are shown escaped. */
 	pl_name_str(p1, sizeof(p1), path);
 	if (pl_root_is_live(x->c->root)) {
-		pl_timeout_waiting("resolving the --mount path (a hung network file system?)");
+		pl_timeout_waiting(_("resolving the --mount path (a hung network file system?)"));
 		if (realpath(path, real) == NULL)
-			pl_die(PL_UNKNOWN, "--mount %s: cannot resolve it: %s", p1, strerror(errno));
+			pl_die(PL_UNKNOWN, _("--mount %s: cannot resolve it: %s"), p1, strerror(errno));
 		p = real;
 	}
 	m = pl_mountinfo_holding(mi, p);
 	if (m == NULL)
-		pl_die(PL_UNKNOWN, "--mount %s: no mounted file system holds it (see /proc/self/mountinfo)",
+		pl_die(PL_UNKNOWN, _("--mount %s: no mounted file system holds it (see /proc/self/mountinfo)"),
 		       p1);
 	e = pl_diskstats_find_dev(&x->now, m->major, m->minor);
 	if (pl_mountinfo_find(mi, p) != m) {
 		pl_name_str(real, sizeof(real), m->point);
-		pl_snprintf(where, sizeof(where), " (mounted on %s)", real);
+		pl_snprintf(where, sizeof(where), _(" (mounted on %s)"), real);
 	}
 	pl_name_str(f, sizeof(f), m->fstype);
 	pl_name_str(src, sizeof(src), m->source[0] ? m->source : "-");
 	if (e == NULL)
-		pl_die(PL_UNKNOWN, "--mount %s: the file system there%s is %s on %s (device %u:%u), which has no block device in /proc/diskstats",
+		pl_die(PL_UNKNOWN, _("--mount %s: the file system there%s is %s on %s (device %u:%u), which has no block device in /proc/diskstats"),
 		       p1, where, f, src, m->major, m->minor);
 	*held = m;
 	return e;
@@ -248,7 +249,7 @@ choose_mounts(struct dio_ctx *x)
 	const struct pl_mount *held;
 	char err[512], a[64], b[PATH_MAX], pt[PATH_MAX];
 
-	pl_timeout_waiting("reading /proc/self/mountinfo");
+	pl_timeout_waiting(_("reading /proc/self/mountinfo"));
 	if (pl_read_file(x->c->root, "/proc/self/mountinfo", &x->buf, err, sizeof(err)) != 0)
 		pl_die(PL_UNKNOWN, "%s", err);
 	if (pl_mountinfo_parse(pl_buf_str(&x->buf), x->buf.len, &mi, err, sizeof(err)) != 0)
@@ -261,7 +262,7 @@ choose_mounts(struct dio_ctx *x)
 		pl_name_str(b, sizeof(b), cfg->mounts.v[i]);
 		pl_name_str(a, sizeof(a), held->fstype);
 		pl_name_str(pt, sizeof(pt), held->point);
-		pl_buf_printf(&t, "%s (%s mounted on %s)", b, a, pt);
+		pl_buf_printf(&t, _("%s (%s mounted on %s)"), b, a, pt);
 		x->mount_fs[i] = strdup(pl_buf_str(&t));
 		pl_buf_free(&t);
 	}
@@ -326,7 +327,7 @@ unshare_names(struct dio_ctx *x)
 	struct chosen **v = calloc(x->nsel + 1, sizeof(*v));
 
 	if (v == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
+		pl_die(PL_UNKNOWN, _("out of memory"));
 	for (size_t i = 0; i < x->nsel; i++)
 		v[i] = &x->sel[i];
 	qsort(v, x->nsel, sizeof(*v), cmp_show);
@@ -364,7 +365,7 @@ choose(struct dio_ctx *x)
 	bool sysfs;
 
 	x->chosen = true;
-	pl_timeout_waiting("listing /sys/block");
+	pl_timeout_waiting(_("listing /sys/block"));
 	sysfs = pl_dir_list(x->c->root, "/sys/block", &disks, &ndisks, err, sizeof(err)) == 0;
 	if (!sysfs)
 		pl_debug(x->c, 1, "%s; telling partitions by their names", err);
@@ -372,8 +373,8 @@ choose(struct dio_ctx *x)
 		choose_mounts(x);
 	x->sel = calloc(x->now.n + 1, sizeof(*x->sel));
 	if (x->sel == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
-	pl_timeout_waiting("reading /sys/block");
+		pl_die(PL_UNKNOWN, _("out of memory"));
+	pl_timeout_waiting(_("reading /sys/block"));
 	for (size_t i = 0; i < x->now.n; i++)
 		if (choose_one(x, &x->now.v[i], disks, ndisks, sysfs, &x->sel[x->nsel]))
 			x->nsel++;
@@ -398,7 +399,7 @@ dio_read(void *ctxp, int which)
 	char err[512];
 
 	pl_diskstats_free(&x->now);
-	pl_timeout_waiting("reading /proc/diskstats");
+	pl_timeout_waiting(_("reading /proc/diskstats"));
 	if (pl_read_file(x->c->root, "/proc/diskstats", &x->buf, err, sizeof(err)) != 0)
 		pl_die(PL_UNKNOWN, "%s", err);
 	if (pl_diskstats_parse(pl_buf_str(&x->buf), x->buf.len, &x->now, err, sizeof(err)) != 0)
@@ -408,7 +409,7 @@ dio_read(void *ctxp, int which)
 	slot_clear(s);
 	s->v = calloc(x->nsel ? x->nsel : 1, sizeof(*s->v));
 	if (s->v == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
+		pl_die(PL_UNKNOWN, _("out of memory"));
 	for (size_t i = 0; i < x->nsel; i++) {
 		const struct pl_diskstats_entry *e = pl_diskstats_find(&x->now, x->sel[i].name);
 
@@ -511,7 +512,7 @@ dio_zero(void *ctxp)
 	slot_clear(then);
 	then->v = calloc(now->n ? now->n : 1, sizeof(*then->v));
 	if (then->v == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
+		pl_die(PL_UNKNOWN, _("out of memory"));
 	for (size_t i = 0; i < now->n; i++) {
 		then->v[i] = now->v[i];
 		memset(then->v[i].e.f, 0, sizeof(then->v[i].e.f));
@@ -534,18 +535,18 @@ dio_summary(struct pl_result *r, size_t n, const struct dev *d,
 	if (n == 1)
 		pl_result_summary(r, "%s", e);
 	else
-		pl_result_summary(r, "%zu devices, busiest %s", n, e);
+		pl_result_summary(r, _("%zu devices, busiest %s"), n, e);
 	if (!isnan(v->util))
-		pl_result_summary_metric(r, pl_item_find_metric(it, "util"), " %s util",
+		pl_result_summary_metric(r, pl_item_find_metric(it, "util"), _(" %s util"),
 					 pl_unit_human(h, sizeof(h), v->util, PL_U_PERCENT));
 	pl_result_summary_add(r, " (");
-	pl_result_summary_metric(r, pl_item_find_metric(it, "read_bytes"), "r %s",
+	pl_result_summary_metric(r, pl_item_find_metric(it, "read_bytes"), _("r %s"),
 				 pl_unit_human(h, sizeof(h), v->rbytes, PL_U_BYTES_PER_S));
 	pl_result_summary_add(r, ", ");
-	pl_result_summary_metric(r, pl_item_find_metric(it, "write_bytes"), "w %s",
+	pl_result_summary_metric(r, pl_item_find_metric(it, "write_bytes"), _("w %s"),
 				 pl_unit_human(h, sizeof(h), v->wbytes, PL_U_BYTES_PER_S));
 	if (!isnan(v->await))
-		pl_result_summary_add(r, ", await %s",
+		pl_result_summary_add(r, _(", await %s"),
 				      pl_unit_human(h, sizeof(h), v->await, PL_U_SECONDS));
 	pl_result_summary_add(r, ")");
 }
@@ -588,7 +589,7 @@ dev_line(struct pl_item *it, const struct pl_diskstats_rates *v)
 	char h[10][32];
 
 	if (v->gap != PL_DS_GAP_NONE) {
-		pl_item_line(it, "%s: no rates this run", pl_diskstats_gap_text(v->gap));
+		pl_item_line(it, _("%s: no rates this run"), pl_diskstats_gap_text(v->gap));
 		return;
 	}
 	pl_unit_human(h[0], sizeof(h[0]), v->util, PL_U_PERCENT);
@@ -600,13 +601,13 @@ dev_line(struct pl_item *it, const struct pl_diskstats_rates *v)
 	pl_unit_human(h[6], sizeof(h[6]), v->wawait, PL_U_SECONDS);
 	pl_fmt_num(h[7], sizeof(h[7]), v->queue, 2);
 	if (isnan(v->util))
-		pl_item_line(it, "read %s (%s IOPS), write %s (%s IOPS)", h[1], h[2], h[4], h[5]);
+		pl_item_line(it, _("read %s (%s IOPS), write %s (%s IOPS)"), h[1], h[2], h[4], h[5]);
 	else
-		pl_item_line(it, "%s util, read %s (%s IOPS, await %s), write %s (%s IOPS, await %s), queue %s, %s in flight",
+		pl_item_line(it, _("%s util, read %s (%s IOPS, await %s), write %s (%s IOPS, await %s), queue %s, %s in flight"),
 			     h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7],
 			     pl_fmt_num(h[8], sizeof(h[8]), v->inflight, 0));
 	if (v->untimed)
-		pl_item_line(it, "counts requests but no time (md and some device-mapper targets on older kernels): no util, await or queue");
+		pl_item_line(it, _("counts requests but no time (md and some device-mapper targets on older kernels): no util, await or queue"));
 }
 
 /* -v: where the device comes from and the figures behind the averages. */
@@ -622,27 +623,27 @@ dev_detail(const struct dio_ctx *x, struct pl_item *it, const struct dev *d,
 	if (pl_read_small(x->c->root, path, rot, sizeof(rot)) < 0)
 		rot[0] = '\0';
 	pl_buf_init(&b, 400);
-	pl_buf_printf(&b, "%u:%u, %s%s, %d stat fields", d->e.major, d->e.minor,
-		      ch && ch->partition ? "partition" :
-		      strncmp(d->e.name, "dm-", 3) == 0 ? "device-mapper" :
-		      strncmp(d->e.name, "md", 2) == 0 ? "md array" : "whole device",
-		      rot[0] == '1' ? ", rotational" : rot[0] == '0' ? ", non-rotational" : "",
+	pl_buf_printf(&b, _("%u:%u, %s%s, %d stat fields"), d->e.major, d->e.minor,
+		      ch && ch->partition ? _("partition") :
+		      strncmp(d->e.name, "dm-", 3) == 0 ? _("device-mapper") :
+		      strncmp(d->e.name, "md", 2) == 0 ? _("md array") : _("whole device"),
+		      rot[0] == '1' ? _(", rotational") : rot[0] == '0' ? _(", non-rotational") : "",
 		      d->e.nfields);
 	if (!isnan(v->rmerge))
-		pl_buf_printf(&b, "; merged r %s/s w %s/s",
+		pl_buf_printf(&b, _("; merged r %s/s w %s/s"),
 			      pl_fmt_num(h[0], sizeof(h[0]), v->rmerge, 1),
 			      pl_fmt_num(h[1], sizeof(h[1]), v->wmerge, 1));
 	if (v->gap == PL_DS_GAP_NONE && (v->riops > 0 || v->wiops > 0))
-		pl_buf_printf(&b, "; average request r %s w %s",
+		pl_buf_printf(&b, _("; average request r %s w %s"),
 			      pl_unit_human(h[2], sizeof(h[2]),
 					    v->riops > 0 ? v->rbytes / v->riops : 0, PL_U_BYTES),
 			      pl_unit_human(h[3], sizeof(h[3]),
 					    v->wiops > 0 ? v->wbytes / v->wiops : 0, PL_U_BYTES));
 	if (!isnan(v->dbytes))
-		pl_buf_printf(&b, "; discarded %s",
+		pl_buf_printf(&b, _("; discarded %s"),
 			      pl_unit_human(h[0], sizeof(h[0]), v->dbytes, PL_U_BYTES_PER_S));
 	if (!isnan(v->flushes))
-		pl_buf_printf(&b, "; flushes %s/s", pl_fmt_num(h[1], sizeof(h[1]), v->flushes, 1));
+		pl_buf_printf(&b, _("; flushes %s/s"), pl_fmt_num(h[1], sizeof(h[1]), v->flushes, 1));
 	pl_item_line(it, "%s", pl_buf_str(&b));
 	pl_buf_free(&b);
 }
@@ -688,8 +689,8 @@ dio_missing(const struct dio_ctx *x, struct pl_result *r)
 	for (size_t i = 0; i < x->nmissing; i++) {
 		struct pl_item *it = pl_result_item(r, "device", x->missing[i]);
 
-		pl_item_finding(it, PL_WARNING, "missing");
-		dev_metrics(it, x->missing[i], &none, "is missing");
+		pl_item_finding(it, PL_WARNING, _("missing"));
+		dev_metrics(it, x->missing[i], &none, _("is missing"));
 	}
 }
 
@@ -707,7 +708,7 @@ dio_odd(const struct dio_ctx *x, struct pl_result *r)
 		if (!pl_select_take(&x->c->select, &name, 1, true))
 			continue;
 		pl_item_finding(pl_result_item(r, "device", name), PL_UNKNOWN,
-				"/proc/diskstats line %zu %s: not checked", b->lineno, b->why);
+				_("/proc/diskstats line %zu %s: not checked"), b->lineno, b->why);
 		n++;
 	}
 	return n;
@@ -747,14 +748,15 @@ dio_evaluate(const struct dio_ctx *x, enum pl_basis basis, double dt, struct pl_
 	for (size_t i = 0; basis == PL_BASIS_STATE && i < then->n; i++)
 		if (pl_diskstats_find(&x->now, then->v[i].e.name) == NULL) {
 			pl_name_str(e, sizeof(e), then->v[i].show);
-			pl_result_line(r, "%s is gone since the last run", e);
+			pl_result_line(r, _("%s is gone since the last run"), e);
 		}
 	if (now->n == 0) {
-		pl_result_summary(r, "no device to report");
+		pl_result_summary(r, _("no device to report"));
 		return;
 	}
 	if (busiest == NULL) {
-		pl_result_summary(r, "%zu device%s, no rates this run", now->n, now->n == 1 ? "" : "s");
+		pl_result_summary(r, P_("%zu device, no rates this run",
+					"%zu devices, no rates this run", now->n), now->n);
 		return;
 	}
 	dio_summary(r, now->n, busiest, &best);
@@ -774,9 +776,9 @@ dio_none(const struct dio_ctx *x)
 	struct pl_buf line = PL_BUF_INIT;
 
 	pl_buf_init(&line, 2048);
-	pl_select_nothing(&x->c->select, dev_name_at, &x->now, x->now.n, "block device",
-			  "devices", "partitions need --partitions, loop and ram devices --include",
-			  &line);
+	pl_select_nothing(&x->c->select, dev_name_at, &x->now, x->now.n, _("block device"),
+			  _("devices"),
+			  _("partitions need --partitions, loop and ram devices --include"), &line);
 	pl_die(PL_UNKNOWN, "%s", pl_buf_str(&line));
 }
 
@@ -805,7 +807,7 @@ main(int argc, char **argv)
 	if (dio_odd(&x, &r) == 0 && x.s[0].n == 0 && x.nmissing == 0)
 		dio_none(&x);
 	qsort(x.s[1].v, x.s[1].n, sizeof(*x.s[1].v), cmp_dev);
-	pl_result_line(&r, "%s, %zu device%s", btext, x.s[0].n, x.s[0].n == 1 ? "" : "s");
+	pl_result_line(&r, P_("%s, %zu device", "%s, %zu devices", x.s[0].n), btext, x.s[0].n);
 	dio_missing(&x, &r);
 	dio_evaluate(&x, basis, dt, &r);
 

@@ -11,6 +11,7 @@
 
 #include "pl_buf.h"
 #include "pl_file.h"
+#include "pl_i18n.h"
 #include "pl_num.h"
 #include "pl_plugin.h"
 #include "pl_proc.h"
@@ -24,8 +25,8 @@ struct mem_config {
 static const struct pl_option mem_opts[] = {
 	{ .name = "no-swap", .type = PL_OPT_STATE, PL_OPT_AT(struct mem_config, no_swap),
 	  .flags = PL_OPT_SYNOPSIS,
-	  .help = "State to report when the host has no swap at all (default ok). For hosts "
-		  "where policy requires swap." },
+	  .help = N_("State to report when the host has no swap at all (default ok). For hosts "
+		  "where policy requires swap.") },
 	{ .name = NULL },
 };
 
@@ -34,23 +35,23 @@ static const char *const mem_primary[] = { "used_pct", "used", NULL };
 static const struct pl_plugin mem_plugin = {
 	.name = "check_mem",
 	.service = "MEM",
-	.purpose = "memory and swap use from /proc/meminfo",
+	.purpose = N_("memory and swap use from /proc/meminfo"),
 	.description =
-		"Reports the memory in use (what is not available to start new work without "
+		N_("Reports the memory in use (what is not available to start new work without "
 		"swapping, from the kernel's MemAvailable estimate) and swap in use. "
 		"-w and -c take a percentage of memory in use ('80' or '80%') or an amount in "
 		"use with units ('12GB'). To alert on the memory left instead, put a range on "
-		"'available' with --warningx (see Examples).",
+		"'available' with --warningx (see Examples)."),
 	.options = mem_opts,
 	.primary = mem_primary,
 	.metrics =
-		"used_pct (percent of MemTotal in use), used, available, free, buffers, cached "
+		N_("used_pct (percent of MemTotal in use), used, available, free, buffers, cached "
 		"(Cached + SReclaimable, as free(1) shows it), total (bytes); swap_used_pct, "
 		"swap_used, swap_total (bytes; swap_used_pct is U on a host without swap); "
 		"psi_some_avg60, psi_full_avg60 (percent of the last minute in which some or all "
-		"tasks stalled waiting for memory, kernels 4.20+).",
+		"tasks stalled waiting for memory, kernels 4.20+)."),
 	.examples =
-		"  check_mem -w 80 -c 90\n"
+		N_("  check_mem -w 80 -c 90\n"
 		"      Warn when more than 80% of memory is in use, critical above 90%.\n"
 		"  check_mem --warningx available=1GB: --criticalx available=512MB:\n"
 		"      Alert on the memory left rather than the share used.\n"
@@ -59,7 +60,7 @@ static const struct pl_plugin mem_plugin = {
 		"  check_mem -w 90 --warningx psi_some_avg60=10 --criticalx psi_full_avg60=5\n"
 		"      Also alert when the host stalls for memory (thrashing).\n"
 		"  check_mem --no-swap=warning\n"
-		"      Warn on hosts that run without swap.\n",
+		"      Warn on hosts that run without swap.\n"),
 	.uses_state = false,
 };
 
@@ -109,13 +110,13 @@ mem_metrics(struct pl_result *r, const struct pl_mem_usage *u)
 static void
 mem_pressure(struct pl_result *r, const struct pl_psi *psi, bool have)
 {
-	static const char *why = "the kernel gives no memory pressure (/proc/pressure/memory: "
-				 "kernels before 4.20, or psi=0)";
-	static const char *fix = "boot a 4.20+ kernel with psi=1 (CONFIG_PSI)";
+	static const char *why = N_("the kernel gives no memory pressure (/proc/pressure/memory: "
+				 "kernels before 4.20, or psi=0)");
+	static const char *fix = N_("boot a 4.20+ kernel with psi=1 (CONFIG_PSI)");
 	struct pl_metric *some, *full;
 
 	if (have)
-		pl_result_line(r, "memory pressure: some task stalled %.2f%%, all tasks %.2f%% of the last 60s",
+		pl_result_line(r, _("memory pressure: some task stalled %.2f%%, all tasks %.2f%% of the last 60s"),
 			       psi->some.avg60, psi->full.avg60);
 	some = pl_metric_add(r, "psi_some_avg60", have ? psi->some.avg60 : NAN, PL_U_PERCENT);
 	full = pl_metric_add(r, "psi_full_avg60", have && psi->full.present ? psi->full.avg60 :
@@ -123,9 +124,9 @@ mem_pressure(struct pl_result *r, const struct pl_psi *psi, bool have)
 	pl_metric_minmax(some, 0, 100);
 	pl_metric_minmax(full, 0, 100);
 	if (!have)
-		pl_metric_missing(some, PL_MISSING_LASTING, why, fix);
+		pl_metric_missing(some, PL_MISSING_LASTING, pl_tr(why), pl_tr(fix));
 	if (!have || !psi->full.present)
-		pl_metric_missing(full, PL_MISSING_LASTING, why, fix);
+		pl_metric_missing(full, PL_MISSING_LASTING, pl_tr(why), pl_tr(fix));
 }
 
 /* The summary, the long-output lines and the finding for a host without swap. */
@@ -142,29 +143,29 @@ mem_evaluate(const struct mem_config *cfg, struct pl_result *r, const struct pl_
 	 * named right there ("83.2% used (warning over 80%)"), or leads the line when it is
 	 * the worst, never twice. */
 	pl_result_summary(r, "%s", "");
-	pl_result_summary_metric(r, pl_result_metric(r, "used_pct"), "%s used", h1);
+	pl_result_summary_metric(r, pl_result_metric(r, "used_pct"), _("%s used"), h1);
 	pl_result_summary_add(r, " (");
-	pl_result_summary_metric(r, pl_result_metric(r, "used"), "%s of %s", h2, h3);
+	pl_result_summary_metric(r, pl_result_metric(r, "used"), _("%s of %s"), h2, h3);
 	pl_result_summary_add(r, ")");
 	if (u->swap_total > 0) {
 		pl_unit_human(h4, sizeof(h4), u->swap_pct, PL_U_PERCENT);
 		pl_result_summary_add(r, ", ");
-		pl_result_summary_metric(r, pl_result_metric(r, "swap_used_pct"), "swap %s used",
+		pl_result_summary_metric(r, pl_result_metric(r, "swap_used_pct"), _("swap %s used"),
 					 h4);
 	} else {
-		pl_result_summary_add(r, ", no swap");
+		pl_result_summary_add(r, _(", no swap"));
 		if (cfg->no_swap != PL_OK)
-			pl_result_finding(r, cfg->no_swap, "no swap configured");
+			pl_result_finding(r, cfg->no_swap, _("no swap configured"));
 	}
-	pl_result_line(r, "available %s, free %s, buffers %s, cache %s%s",
+	pl_result_line(r, _("available %s, free %s, buffers %s, cache %s%s"),
 		       pl_unit_human(h1, sizeof(h1), u->available, PL_U_BYTES),
 		       pl_unit_human(h2, sizeof(h2), u->free, PL_U_BYTES),
 		       pl_unit_human(h3, sizeof(h3), u->buffers, PL_U_BYTES),
 		       pl_unit_human(h4, sizeof(h4), u->cached, PL_U_BYTES),
-		       u->estimated ? " (this kernel has no MemAvailable: available is estimated)" :
+		       u->estimated ? _(" (this kernel has no MemAvailable: available is estimated)") :
 		       "");
 	if (u->swap_total > 0)
-		pl_result_line(r, "swap: %s of %s used",
+		pl_result_line(r, _("swap: %s of %s used"),
 			       pl_unit_human(h1, sizeof(h1), u->swap_used, PL_U_BYTES),
 			       pl_unit_human(h2, sizeof(h2), u->swap_total, PL_U_BYTES));
 }

@@ -10,14 +10,14 @@
 # distribution package: /usr/lib/nagios/plugins, /usr/share/man, /etc/plumbline.
 # "make check" passes the configured directories (PL_PREFIX, PL_PLUGINDIR,
 # PL_PKGLIBEXECDIR, PL_MANDIR, PL_SYSCONFDIR, PL_ICINGA2_CONTRIBDIR, PL_PKGDATADIR,
-# PL_DOCDIR) and MAKE.
+# PL_DOCDIR, PL_LOCALEDIR) and MAKE.
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 . "$(dirname "$0")/env.sh"
 : "${top_builddir:?run through make check (needs top_builddir)}"
 MAKE=${MAKE:-make}
 for v in PL_PREFIX PL_PLUGINDIR PL_PKGLIBEXECDIR PL_MANDIR PL_SYSCONFDIR PL_ICINGA2_CONTRIBDIR \
-	PL_PKGDATADIR PL_DOCDIR; do
+	PL_PKGDATADIR PL_DOCDIR PL_LOCALEDIR; do
 	eval "[ -n \"\${$v:-}\" ]" || { echo "install: $v not set; run through make check"; exit 77; }
 done
 
@@ -119,6 +119,9 @@ for f in $PL_ICINGA2_CONTRIBDIR/plumbline.conf \
 	expected="$expected
 $f"
 done
+# The translated messages (README.md, "Language").
+expected="$expected
+$PL_LOCALEDIR/zh_CN/LC_MESSAGES/plumbline.mo"
 # The restore drill's job, beside its plugin: the systemd units (not enabled) and the
 # cron file among the examples.
 if [ -x "$PLUGINS/check_restore_drill" ]; then

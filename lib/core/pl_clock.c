@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_clock.h"
 #include "pl_file.h"
@@ -87,7 +88,7 @@ lit(struct scan *s, char c)
 static int
 fail(char *err, size_t errlen, const char *why)
 {
-	pl_snprintf(err, errlen, "not an RFC 3339 time (like 2026-12-01T21:30:00Z): %s", why);
+	pl_snprintf(err, errlen, _("not an RFC 3339 time (like 2026-12-01T21:30:00Z): %s"), why);
 	return -1;
 }
 
@@ -223,12 +224,12 @@ pl_clock_now(struct pl_time *now, char *err, size_t errlen)
 
 		if (pl_rfc3339_parse(fixed, strlen(fixed), now, why, sizeof(why)) == 0)
 			return 0;
-		pl_snprintf(err, errlen, "%s is %s; unset it (it fixes the clock for tests)",
+		pl_snprintf(err, errlen, _("%s is %s; unset it (it fixes the clock for tests)"),
 			    PL_CLOCK_ENV, why);
 		return -1;
 	}
 	if (clock_gettime(CLOCK_REALTIME, &ts) != 0) {
-		pl_snprintf(err, errlen, "cannot read the real-time clock: %s", strerror(errno));
+		pl_snprintf(err, errlen, _("cannot read the real-time clock: %s"), strerror(errno));
 		return -1;
 	}
 	now->sec = (int64_t)ts.tv_sec;

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pl_i18n.h"
 #include "pl_file.h"
 #include "pl_num.h"
 #include "pl_timeout.h"
@@ -65,11 +66,11 @@ pl_root_check(const char *root, char *err, size_t errlen)
 
 	if (pl_privileged()) {
 		pl_snprintf(err, errlen,
-			    "cannot be used with privileges (setuid, capabilities, sudo): it would read files for the caller");
+			    _("cannot be used with privileges (setuid, capabilities, sudo): it would read files for the caller"));
 		return -1;
 	}
 	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		pl_snprintf(err, errlen, "not a directory");
+		pl_snprintf(err, errlen, _("not a directory"));
 		return -1;
 	}
 	return 0;
@@ -176,7 +177,7 @@ pl_read_fd(int fd, const char *name, const struct pl_file_rules *r, struct pl_bu
 			continue;
 		if (n < 0) {
 			e = errno;
-			pl_snprintf(err, errlen, "cannot read %s: %s", name, strerror(e));
+			pl_snprintf(err, errlen, _("cannot read %s: %s"), name, strerror(e));
 			goto fail;
 		}
 		if (n == 0)
@@ -194,11 +195,11 @@ pl_read_fd(int fd, const char *name, const struct pl_file_rules *r, struct pl_bu
 too_large:
 	e = EFBIG;
 	size_text(r->cap, cap, sizeof(cap));
-	pl_snprintf(err, errlen, "%s is larger than %s", name, cap);
+	pl_snprintf(err, errlen, _("%s is larger than %s"), name, cap);
 	goto fail;
 oom:
 	e = ENOMEM;
-	pl_snprintf(err, errlen, "cannot read %s: out of memory", name);
+	pl_snprintf(err, errlen, _("cannot read %s: out of memory"), name);
 fail:
 	if (out->data != NULL && secret)
 		explicit_bzero(out->data, out->size);
@@ -221,31 +222,31 @@ pl_open_trusted(int dirfd, const char *path, const struct pl_file_rules *r,
 	if (fd < 0) {
 		e = errno;
 		if (e == ELOOP)
-			pl_snprintf(err, errlen, "%s is a symbolic link; name the file itself", path);
+			pl_snprintf(err, errlen, _("%s is a symbolic link; name the file itself"), path);
 		else
-			pl_snprintf(err, errlen, "cannot read %s: %s", path, strerror(e));
+			pl_snprintf(err, errlen, _("cannot read %s: %s"), path, strerror(e));
 		errno = e;
 		return -1;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		e = EINVAL;
-		pl_snprintf(err, errlen, "%s is not a regular file", path);
+		pl_snprintf(err, errlen, _("%s is not a regular file"), path);
 	} else if ((r->flags & PL_FILE_OURS) && st.st_uid != geteuid()) {
 		e = EPERM;
-		pl_snprintf(err, errlen, "%s belongs to uid %lu, not to the user running the check (chown it)",
+		pl_snprintf(err, errlen, _("%s belongs to uid %lu, not to the user running the check (chown it)"),
 			    path, (unsigned long)st.st_uid);
 	} else if ((r->flags & (PL_FILE_TRUSTED | PL_FILE_PRIVATE)) && st.st_uid != 0 &&
 		   st.st_uid != geteuid()) {
 		e = EPERM;
-		pl_snprintf(err, errlen, "%s belongs to uid %lu, not to root or the user running the check (chown it)",
+		pl_snprintf(err, errlen, _("%s belongs to uid %lu, not to root or the user running the check (chown it)"),
 			    path, (unsigned long)st.st_uid);
 	} else if ((r->flags & PL_FILE_PRIVATE) && (st.st_mode & 077)) {
 		e = EACCES;
-		pl_snprintf(err, errlen, "%s is open to group or others, who could read or change %s (chmod 600 %s)",
+		pl_snprintf(err, errlen, _("%s is open to group or others, who could read or change %s (chmod 600 %s)"),
 			    path, what, path);
 	} else if ((r->flags & PL_FILE_TRUSTED) && (st.st_mode & 022)) {
 		e = EACCES;
-		pl_snprintf(err, errlen, "%s is writable by group or others; they could change %s (chmod go-w %s)",
+		pl_snprintf(err, errlen, _("%s is writable by group or others; they could change %s (chmod go-w %s)"),
 			    path, what, path);
 	} else {
 		if (stp != NULL)
@@ -262,7 +263,7 @@ pl_read_trusted(int dirfd, const char *path, const struct pl_file_rules *r,
 		struct pl_buf *out, struct stat *st, char *err, size_t errlen)
 {
 	const bool named = !(r->flags & PL_FILE_UNNAMED);
-	const char *was = named ? pl_timeout_waiting_on("reading", path) : NULL;
+	const char *was = named ? pl_timeout_waiting_on(_("reading"), path) : NULL;
 	int fd, rc = -1, e;
 
 	fd = pl_open_trusted(dirfd, path, r, st, err, errlen);
@@ -291,16 +292,16 @@ pl_read_file(const char *root, const char *path, struct pl_buf *out, char *err, 
 		out->cap = PL_FILE_CAP;
 	if (pl_path(root, path, full, sizeof(full)) != 0) {
 		pl_buf_reset(out);
-		pl_snprintf(err, errlen, "path too long: %s", path);
+		pl_snprintf(err, errlen, _("path too long: %s"), path);
 		return -1;
 	}
 	/* open() and read() are where a run blocks (a FIFO, a hung file system): a timeout
 	 * then names this file, whatever the plugin said it was doing. */
-	was = pl_timeout_waiting_on("reading", path);
+	was = pl_timeout_waiting_on(_("reading"), path);
 	fd = open(full, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		pl_buf_reset(out);
-		pl_snprintf(err, errlen, "cannot read %s: %s", full, strerror(errno));
+		pl_snprintf(err, errlen, _("cannot read %s: %s"), full, strerror(errno));
 	} else {
 		rc = pl_read_fd(fd, full, &rules, out, err, errlen);
 		close(fd);
@@ -416,7 +417,7 @@ read_small(const char *root, const char *path, char *buf, size_t len, int oflags
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	was = pl_timeout_waiting_on("reading", path);
+	was = pl_timeout_waiting_on(_("reading"), path);
 	fd = open(full, O_RDONLY | O_CLOEXEC | O_NOCTTY | oflags);
 	if (fd < 0)
 		e = errno;
@@ -443,7 +444,7 @@ pl_dir_open(const char *root, const char *path)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	was = pl_timeout_waiting_on("opening", path);
+	was = pl_timeout_waiting_on(_("opening"), path);
 	fd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	pl_timeout_waiting(was);
 	return fd;
@@ -511,14 +512,14 @@ pl_uptime(const char *root, double *out, char *err, size_t errlen)
 		}
 	}
 	if (pl_read_small(root, "/proc/uptime", buf, sizeof(buf)) < 0 && errno != EILSEQ) {
-		pl_snprintf(err, errlen, "cannot read %s/proc/uptime: %s",
+		pl_snprintf(err, errlen, _("cannot read %s/proc/uptime: %s"),
 			    pl_root_is_live(root) ? "" : root, strerror(errno));
 		return -1;
 	}
 	p = buf;
 	end = buf + strlen(buf);
 	if (pl_scan_double(&p, end, out) != 0 || *out < 0) {
-		pl_snprintf(err, errlen, "%s/proc/uptime is malformed",
+		pl_snprintf(err, errlen, _("%s/proc/uptime is malformed"),
 			    pl_root_is_live(root) ? "" : root);
 		return -1;
 	}
@@ -544,17 +545,17 @@ pl_dir_list(const char *root, const char *path, char ***names, size_t *n, char *
 	*names = NULL;
 	*n = 0;
 	if (pl_path(root, path, full, sizeof(full)) != 0) {
-		pl_snprintf(err, errlen, "path too long: %s", path);
+		pl_snprintf(err, errlen, _("path too long: %s"), path);
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	was = pl_timeout_waiting_on("listing", path);
+	was = pl_timeout_waiting_on(_("listing"), path);
 	d = opendir(full);
 	if (d == NULL) {
 		int e = errno;
 
 		pl_timeout_waiting(was);
-		pl_snprintf(err, errlen, "cannot list %s: %s", full, strerror(e));
+		pl_snprintf(err, errlen, _("cannot list %s: %s"), full, strerror(e));
 		errno = e;
 		return -1;
 	}
@@ -667,12 +668,12 @@ empty_dir(int fd, const char *path, int depth, char *err, size_t errlen)
 
 	if (depth > 256) {
 		close(fd);
-		pl_snprintf(err, errlen, "%s: more than 256 levels deep", path);
+		pl_snprintf(err, errlen, _("%s: more than 256 levels deep"), path);
 		return -1;
 	}
 	(void)fchmod(fd, 0700);
 	if ((d = fdopendir(fd)) == NULL) {
-		pl_snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		pl_snprintf(err, errlen, _("cannot read %s: %s"), path, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -686,20 +687,20 @@ empty_dir(int fd, const char *path, int depth, char *err, size_t errlen)
 		if (unlinkat(dirfd(d), e->d_name, 0) == 0 || errno == ENOENT)
 			continue;
 		if (errno != EISDIR && errno != EPERM) {
-			pl_snprintf(err, errlen, "cannot remove %s: %s", sub, strerror(errno));
+			pl_snprintf(err, errlen, _("cannot remove %s: %s"), sub, strerror(errno));
 			rc = -1;
 			break;
 		}
 		cfd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (cfd < 0) {
-			pl_snprintf(err, errlen, "cannot open %s: %s", sub, strerror(errno));
+			pl_snprintf(err, errlen, _("cannot open %s: %s"), sub, strerror(errno));
 			rc = -1;
 			break;
 		}
 		rc = empty_dir(cfd, sub, depth + 1, err, errlen);
 		if (rc == 0 && unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR) != 0 &&
 		    errno != ENOENT) {
-			pl_snprintf(err, errlen, "cannot remove %s: %s", sub, strerror(errno));
+			pl_snprintf(err, errlen, _("cannot remove %s: %s"), sub, strerror(errno));
 			rc = -1;
 		}
 	}
@@ -715,18 +716,18 @@ pl_remove_tree(int dirfd, const char *name, char *err, size_t errlen)
 	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
 		return 0;
 	if (errno != EISDIR && errno != EPERM) {
-		pl_snprintf(err, errlen, "cannot remove %s: %s", name, strerror(errno));
+		pl_snprintf(err, errlen, _("cannot remove %s: %s"), name, strerror(errno));
 		return -1;
 	}
 	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		pl_snprintf(err, errlen, "cannot open %s: %s", name, strerror(errno));
+		pl_snprintf(err, errlen, _("cannot open %s: %s"), name, strerror(errno));
 		return -1;
 	}
 	if (empty_dir(fd, name, 0, err, errlen) != 0)
 		return -1;
 	if (unlinkat(dirfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT) {
-		pl_snprintf(err, errlen, "cannot remove %s: %s", name, strerror(errno));
+		pl_snprintf(err, errlen, _("cannot remove %s: %s"), name, strerror(errno));
 		return -1;
 	}
 	return 0;

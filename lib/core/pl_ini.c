@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_ini.h"
 #include "pl_text.h"
@@ -39,7 +40,7 @@ pl_ini_parse(const char *buf, size_t len, const char *section, pl_ini_cb cb, voi
 		if (s == e || *s == '#' || *s == ';')
 			continue;
 		if (memchr(s, '\0', (size_t)(e - s)) != NULL) {
-			pl_snprintf(err, errlen, "line %zu holds a NUL byte", it.lineno);
+			pl_snprintf(err, errlen, _("line %zu holds a NUL byte"), it.lineno);
 			return -1;
 		}
 		if (*s == '[') {
@@ -47,7 +48,7 @@ pl_ini_parse(const char *buf, size_t len, const char *section, pl_ini_cb cb, voi
 
 			if (e - s < 3 || *ne != ']') {
 				pl_snprintf(err, errlen,
-					    "line %zu: a section header is written [name]",
+					    _("line %zu: a section header is written [name]"),
 					    it.lineno);
 				return -1;
 			}
@@ -66,7 +67,7 @@ pl_ini_parse(const char *buf, size_t len, const char *section, pl_ini_cb cb, voi
 
 			trim(&ks, &ke);
 			if (ks == ke) {
-				pl_snprintf(err, errlen, "line %zu: no option name before '='",
+				pl_snprintf(err, errlen, _("line %zu: no option name before '='"),
 					    it.lineno);
 				return -1;
 			}
@@ -76,7 +77,7 @@ pl_ini_parse(const char *buf, size_t len, const char *section, pl_ini_cb cb, voi
 					/* The line is not echoed: the file may hold a secret,
 					 * or be one that was never an option file at all. */
 					pl_snprintf(err, errlen,
-						    "line %zu: not an option name (letters, digits, '-')",
+						    _("line %zu: not an option name (letters, digits, '-')"),
 						    it.lineno);
 					return -1;
 				}
@@ -95,7 +96,7 @@ pl_ini_parse(const char *buf, size_t len, const char *section, pl_ini_cb cb, voi
 			if (key == NULL || (eq != NULL && value == NULL)) {
 				free(key);
 				free(value);
-				pl_snprintf(err, errlen, "out of memory");
+				pl_snprintf(err, errlen, _("out of memory"));
 				return -1;
 			}
 			rc = cb(ctx, key, value, it.lineno, err, errlen);

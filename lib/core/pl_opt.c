@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "pl_i18n.h"
 #include "pl_ini.h"
 #include "pl_num.h"
 #include "pl_opt.h"
@@ -13,6 +14,41 @@
 #include "pl_unit.h"
 
 /* ------------------------------------------------------------------ help text */
+
+/* A word of wrapped text: a run of bytes up to a blank, or one East Asian wide
+ * character (a line may break before and after each, as Chinese has no blanks), with
+ * the closing punctuation after it, before which no line breaks. */
+static const char *
+wrap_word(const char *w, const char *end)
+{
+	static const char *const closing[] = { "\xef\xbc\x8c", "\xe3\x80\x82",
+					       "\xe3\x80\x81", "\xef\xbc\x9b",
+					       "\xef\xbc\x9a", "\xef\xbc\x89",
+					       "\xef\xbc\x81", "\xef\xbc\x9f", "\xe3\x80\x8d" };
+	const char *we = w;
+
+	if (pl_text_width(w, (size_t)(end - w) < 3 ? (size_t)(end - w) : 3) == 2 &&
+	    (unsigned char)*w >= 0xe0) {
+		we = w + 3;
+		for (;;) {
+			bool more = false;
+
+			for (size_t i = 0; i < sizeof(closing) / sizeof(closing[0]); i++)
+				if (end - we >= 3 && memcmp(we, closing[i], 3) == 0)
+					more = true;
+			if (!more)
+				return we;
+			we += 3;
+		}
+	}
+	while (we < end && *we != ' ') {
+		if ((unsigned char)*we >= 0xe0 && we > w &&
+		    pl_text_width(we, (size_t)(end - we) < 3 ? (size_t)(end - we) : 3) == 2)
+			break;
+		we++;
+	}
+	return we;
+}
 
 void
 pl_wrap(struct pl_buf *out, const char *text, int indent, int width)
@@ -28,24 +64,26 @@ pl_wrap(struct pl_buf *out, const char *text, int indent, int width)
 			pl_buf_printf(out, "%*s", indent, "");
 		while (p < para_end) {
 			const char *w = p, *we;
+			int ww;
+			bool blank;
 
 			while (w < para_end && *w == ' ')
 				w++;
-			we = w;
-			while (we < para_end && *we != ' ')
-				we++;
+			blank = w > p;
+			we = wrap_word(w, para_end);
 			if (we == w)
 				break;
-			if (col > indent && col + 1 + (we - w) > width) {
+			ww = (int)pl_text_width(w, (size_t)(we - w));
+			if (col > indent && col + (blank ? 1 : 0) + ww > width) {
 				pl_buf_printf(out, "\n%*s", indent, "");
 				col = indent;
 			}
-			if (col > indent) {
+			if (col > indent && blank) {
 				pl_buf_putc(out, ' ');
 				col++;
 			}
 			pl_buf_add(out, w, (size_t)(we - w));
-			col += (int)(we - w);
+			col += ww;
 			p = we;
 		}
 		pl_buf_putc(out, '\n');
@@ -92,9 +130,9 @@ bounds(const struct pl_option *o, const char *unit, char *buf, size_t len)
 	if (o->min == 0 && o->max == 0)
 		buf[0] = '\0';
 	else if (o->max == 0 && o->min != 0)
-		pl_snprintf(buf, len, " of at least %s%s", a, unit);
+		pl_snprintf(buf, len, _(" of at least %s%s"), a, unit);
 	else
-		pl_snprintf(buf, len, " from %s%s to %s%s", a, unit, b, unit);
+		pl_snprintf(buf, len, _(" from %s%s to %s%s"), a, unit, b, unit);
 }
 
 char *
@@ -113,29 +151,29 @@ pl_opt_describe(const struct pl_option *o, char *buf, size_t len)
 		break;
 	case PL_OPT_INT:
 		bounds(o, "", b, sizeof(b));
-		pl_snprintf(buf, len, "a whole number%s", b);
+		pl_snprintf(buf, len, _("a whole number%s"), b);
 		break;
 	case PL_OPT_NUMBER:
 		bounds(o, "", b, sizeof(b));
-		pl_snprintf(buf, len, "a number%s", b);
+		pl_snprintf(buf, len, _("a number%s"), b);
 		break;
 	case PL_OPT_DURATION:
 		bounds(o, "s", b, sizeof(b));
-		pl_snprintf(buf, len, "a duration%s (a plain number is seconds; or %s)", b,
+		pl_snprintf(buf, len, _("a duration%s (a plain number is seconds; or %s)"), b,
 			    pl_unit_suffixes(PL_U_SECONDS));
 		break;
 	case PL_OPT_SIZE:
 		bounds(o, "B", b, sizeof(b));
-		pl_snprintf(buf, len, "a size%s (a plain number is bytes; or %s)", b,
+		pl_snprintf(buf, len, _("a size%s (a plain number is bytes; or %s)"), b,
 			    pl_unit_suffixes(PL_U_BYTES));
 		break;
 	case PL_OPT_RATE:
 		bounds(o, "bit/s", b, sizeof(b));
-		pl_snprintf(buf, len, "a bit rate%s with a unit: %s", b,
+		pl_snprintf(buf, len, _("a bit rate%s with a unit: %s"), b,
 			    pl_unit_suffixes(PL_U_BITS_PER_S));
 		break;
 	case PL_OPT_STATE:
-		pl_snprintf(buf, len, "ok, warning, critical or unknown");
+		pl_snprintf(buf, len, "%s", _("ok, warning, critical or unknown"));
 		break;
 	case PL_OPT_CHOICE: {
 		size_t n = 0, k = 0;
@@ -145,7 +183,7 @@ pl_opt_describe(const struct pl_option *o, char *buf, size_t len)
 		for (const struct pl_choice *c = o->choices; c != NULL && c->word != NULL; c++) {
 			if (c->alias)
 				continue;
-			pl_buf_printf(&w, "%s%s", k == 0 ? "" : k + 1 == n ? " or " : ", ",
+			pl_buf_printf(&w, "%s%s", k == 0 ? "" : k + 1 == n ? _(" or ") : ", ",
 				      c->word);
 			k++;
 		}
@@ -162,19 +200,35 @@ pl_opt_text(const struct pl_option *o, struct pl_buf *t)
 {
 	char d[256];
 
-	pl_buf_puts(t, o->help ? o->help : "");
+	const char *h = pl_tr(o->help ? o->help : "");
+
+	/* Help texts name configured paths as @SYSCONFDIR@ and @STATE_ROOT@, so that one
+	 * msgid serves every build. */
+	for (const char *q; (q = strchr(h, '@')) != NULL; h = q + 1) {
+		pl_buf_add(t, h, (size_t)(q - h));
+		if (strncmp(q, "@SYSCONFDIR@", 12) == 0) {
+			pl_buf_puts(t, PL_SYSCONFDIR);
+			q += 11;
+		} else if (strncmp(q, "@STATE_ROOT@", 12) == 0) {
+			pl_buf_puts(t, PL_STATE_ROOT);
+			q += 11;
+		} else {
+			pl_buf_putc(t, '@');
+		}
+	}
+	pl_buf_puts(t, h);
 	pl_opt_describe(o, d, sizeof(d));
 	if (d[0] != '\0')
 		pl_buf_printf(t, " %s: %s.", pl_opt_argname(o), d);
 	if (o->type == PL_OPT_LIST || (o->flags & PL_OPT_REPEAT))
-		pl_buf_puts(t, " Repeatable.");
+		pl_buf_puts(t, _(" Repeatable."));
 	if (o->flags & PL_OPT_SECRET) {
-		pl_buf_printf(t, " A secret: give it with --%s-file=FILE (a file of mode 600), ",
+		pl_buf_printf(t, _(" A secret: give it with --%s-file=FILE (a file of mode 600), "),
 			      o->name);
 		if (o->env != NULL)
-			pl_buf_printf(t, "in $%s, ", o->env);
-		pl_buf_printf(t, "or as '%s = ...' in the --extra-opts file; never on the command "
-			      "line.", o->name);
+			pl_buf_printf(t, _("in $%s, "), o->env);
+		pl_buf_printf(t, _("or as '%s = ...' in the --extra-opts file; never on the "
+				"command line."), o->name);
 	}
 }
 
@@ -240,17 +294,17 @@ pl_opt_number(const struct pl_option *o, const char *s, double *out, char *err,
 		int64_t i;
 
 		if (pl_scan_i64(&p, end, &i) != 0 || p != end) {
-			pl_snprintf(err, errlen, "not a whole number: give %s", what);
+			pl_snprintf(err, errlen, _("not a whole number: give %s"), what);
 			return -1;
 		}
 		v = (double)i;
 	} else {
 		if (pl_scan_double(&p, end, &v) != 0) {
-			pl_snprintf(err, errlen, "not a number: give %s", what);
+			pl_snprintf(err, errlen, _("not a number: give %s"), what);
 			return -1;
 		}
 		if (pl_unit_suffix(p, (size_t)(end - p), &u, &f) != 0) {
-			pl_snprintf(err, errlen, "unknown unit: give %s", what);
+			pl_snprintf(err, errlen, _("unknown unit: give %s"), what);
 			return -1;
 		}
 		switch (o->type) {
@@ -264,7 +318,7 @@ pl_opt_number(const struct pl_option *o, const char *s, double *out, char *err,
 			break;
 		case PL_OPT_RATE:
 			if (u == PL_U_NONE) {
-				pl_snprintf(err, errlen, "no unit: give %s", what);
+				pl_snprintf(err, errlen, _("no unit: give %s"), what);
 				return -1;
 			}
 			/* Link speeds are said in bits: 10MB/s is more likely a slip for
@@ -280,13 +334,13 @@ pl_opt_number(const struct pl_option *o, const char *s, double *out, char *err,
 		v *= f;
 	}
 	if (bounded && (v < o->min || (o->max != 0 && v > o->max))) {
-		pl_snprintf(err, errlen, "out of range: give %s", what);
+		pl_snprintf(err, errlen, _("out of range: give %s"), what);
 		return -1;
 	}
 	*out = v;
 	return 0;
 wrong_unit:
-	pl_snprintf(err, errlen, "in %s, a unit this option does not take: give %s",
+	pl_snprintf(err, errlen, _("in %s, a unit this option does not take: give %s"),
 		    pl_unit_name(u), what);
 	return -1;
 }
@@ -493,9 +547,9 @@ who(const struct pl_option *o, const struct origin *at, char *buf, size_t len)
 		shown = tmp;
 	}
 	if (at->file != NULL)
-		pl_snprintf(buf, len, "%s (%s line %zu)", shown, at->file, at->line);
+		pl_snprintf(buf, len, _("%s (%s line %zu)"), shown, at->file, at->line);
 	else if (at->env != NULL)
-		pl_snprintf(buf, len, "%s (from $%s)", shown, at->env);
+		pl_snprintf(buf, len, _("%s (from $%s)"), shown, at->env);
 	else
 		pl_snprintf(buf, len, "%s", shown);
 }
@@ -524,7 +578,7 @@ land(struct pl_opt_parser *p, const struct pl_option *o, const char *value, char
 	 * option with a handler says so in its own words (its handler must refuse ""). */
 	if (value != NULL && value[0] == '\0' && !(o->flags & PL_OPT_SECRET) && o->fn == NULL &&
 	    (o->type == PL_OPT_STRING || o->type == PL_OPT_LIST)) {
-		pl_snprintf(err, errlen, "an empty value (give a %s, or leave the option out)",
+		pl_snprintf(err, errlen, _("an empty value (give a %s, or leave the option out)"),
 			    o->arg != NULL ? o->arg : "value");
 		return -1;
 	}
@@ -557,7 +611,7 @@ land(struct pl_opt_parser *p, const struct pl_option *o, const char *value, char
 			int32_t i = (int32_t)v;
 
 			if (v < INT32_MIN || v > INT32_MAX) {
-				pl_snprintf(err, errlen, "out of range");
+				pl_snprintf(err, errlen, _("out of range"));
 				return -1;
 			}
 			memcpy(at, &i, sizeof(i));
@@ -583,7 +637,7 @@ land(struct pl_opt_parser *p, const struct pl_option *o, const char *value, char
 		if (o->size != sizeof(enum pl_state))
 			return size_error(o, err, errlen);
 		if (pl_state_parse(value, (enum pl_state *)at) != 0) {
-			pl_snprintf(err, errlen, "not a state: give ok, warning, critical or unknown");
+			pl_snprintf(err, errlen, _("not a state: give ok, warning, critical or unknown"));
 			return -1;
 		}
 		return 0;
@@ -594,7 +648,7 @@ land(struct pl_opt_parser *p, const struct pl_option *o, const char *value, char
 			return size_error(o, err, errlen);
 		if (pl_opt_choice(o, value, (int *)at) == 0)
 			return 0;
-		pl_snprintf(err, errlen, "unknown word: give %s",
+		pl_snprintf(err, errlen, _("unknown word: give %s"),
 			    pl_opt_describe(o, what, sizeof(what)));
 		return -1;
 	}
@@ -605,12 +659,12 @@ land(struct pl_opt_parser *p, const struct pl_option *o, const char *value, char
 		if (o->size != sizeof(struct pl_strlist))
 			return size_error(o, err, errlen);
 		if (o->max != 0 && l->n >= (size_t)o->max) {
-			pl_snprintf(err, errlen, "at most %zu of them", (size_t)o->max);
+			pl_snprintf(err, errlen, _("at most %zu of them"), (size_t)o->max);
 			return -1;
 		}
 		nv = realloc(l->v, (l->n + 1) * sizeof(*nv));
 		if (nv == NULL) {
-			pl_snprintf(err, errlen, "out of memory");
+			pl_snprintf(err, errlen, _("out of memory"));
 			return -1;
 		}
 		l->v = nv;
@@ -642,9 +696,9 @@ take(struct pl_opt_parser *p, const struct pl_option *o, const char *value,
 	if ((o->flags & PL_OPT_SECRET) && at->file == NULL && at->env == NULL && !at->via_file) {
 		who(o, at, w, sizeof(w));
 		pl_snprintf(err, errlen,
-			    "%s: a secret is never taken from the command line, where every user "
+			    _("%s: a secret is never taken from the command line, where every user "
 			    "can read it; put it in a file of mode 600 and give --%s-file=FILE%s%s, "
-			    "or write '%s = ...' in the --extra-opts file", w, o->name,
+			    "or write '%s = ...' in the --extra-opts file"), w, o->name,
 			    o->env ? ", or set $" : "", o->env ? o->env : "", o->name);
 		return -1;
 	}
@@ -654,7 +708,7 @@ take(struct pl_opt_parser *p, const struct pl_option *o, const char *value,
 	if (at->file == NULL && at->env == NULL && at->argi > 0) {
 		size_t n = strlen(p->where);
 
-		pl_snprintf(p->where + n, sizeof(p->where) - n, " (argument %d)", at->argi);
+		pl_snprintf(p->where + n, sizeof(p->where) - n, _(" (argument %d)"), at->argi);
 	}
 	if (land(p, o, value, why, sizeof(why)) != 0) {
 		who(o, at, w, sizeof(w));
@@ -678,7 +732,7 @@ take_secret_file(struct pl_opt_parser *p, const struct pl_option *o, const char 
 		return 0;
 	s = malloc(PL_SECRET_MAX + 1);
 	if (s == NULL) {
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		return -1;
 	}
 	f.via_file = true;
@@ -690,7 +744,7 @@ take_secret_file(struct pl_opt_parser *p, const struct pl_option *o, const char 
 		return -1;
 	}
 	if (own(p, s) == NULL) {
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		return -1;
 	}
 	return take(p, o, s, &f, err, errlen);
@@ -755,20 +809,20 @@ unknown(const struct pl_opt_parser *p, const char *dashes, const char *name, siz
 	const char *near;
 
 	if (!showable(name, n)) {
-		pl_snprintf(err, errlen, "%sunknown option (a name of letters, digits and '-')",
+		pl_snprintf(err, errlen, _("%sunknown option (a name of letters, digits and '-')"),
 			    where);
 		return -1;
 	}
 	pl_snprintf(typed, sizeof(typed), "%.*s", (int)n, name);
 	near = pl_opt_suggest(p->tables, p->ntables, typed);
 	if (near != NULL && strncmp(near, typed, n) == 0 && strlen(near) > n)
-		pl_snprintf(err, errlen, "%s%s%s: unknown option (write options in full); "
-			    "did you mean %s%s?", where, dashes, typed, dashes, near);
+		pl_snprintf(err, errlen, _("%s%s%s: unknown option (write options in full); "
+			    "did you mean %s%s?"), where, dashes, typed, dashes, near);
 	else if (near != NULL)
-		pl_snprintf(err, errlen, "%s%s%s: unknown option; did you mean %s%s?", where,
+		pl_snprintf(err, errlen, _("%s%s%s: unknown option; did you mean %s%s?"), where,
 			    dashes, typed, dashes, near);
 	else
-		pl_snprintf(err, errlen, "%s%s%s: unknown option", where, dashes, typed);
+		pl_snprintf(err, errlen, _("%s%s%s: unknown option"), where, dashes, typed);
 	return -1;
 }
 
@@ -786,7 +840,7 @@ pl_opt_env(struct pl_opt_parser *p, char *err, size_t errlen)
 			if (v == NULL)
 				continue;
 			if (v[0] == '\0') {
-				pl_snprintf(err, errlen, "$%s is set but empty", o->env);
+				pl_snprintf(err, errlen, _("$%s is set but empty"), o->env);
 				return -1;
 			}
 			if (take(p, o, v, &at, err, errlen) != 0)
@@ -815,9 +869,9 @@ ini_option(void *vctx, const char *key, const char *value, size_t line, char *er
 
 	x->failed = true;
 
-	pl_snprintf(where, sizeof(where), "%s line %zu: ", x->file, line);
+	pl_snprintf(where, sizeof(where), _("%s line %zu: "), x->file, line);
 	if (strcmp(key, "extra-opts") == 0) {
-		pl_snprintf(err, errlen, "%sextra-opts cannot be used inside an option file",
+		pl_snprintf(err, errlen, _("%sextra-opts cannot be used inside an option file"),
 			    where);
 		return -1;
 	}
@@ -831,19 +885,19 @@ ini_option(void *vctx, const char *key, const char *value, size_t line, char *er
 		 * option's name (the suggestion) is shown. */
 		hint[0] = '\0';
 		if (near != NULL)
-			pl_snprintf(hint, sizeof(hint), "; did you mean '%s'?", near);
+			pl_snprintf(hint, sizeof(hint), _("; did you mean '%s'?"), near);
 		if (value == NULL)
-			pl_snprintf(err, errlen, "%s line %zu in section [%s] has no '=' and is not a "
-				    "known switch: write NAME = VALUE%s", x->file, line, x->section,
+			pl_snprintf(err, errlen, _("%s line %zu in section [%s] has no '=' and is not a "
+				    "known switch: write NAME = VALUE%s"), x->file, line, x->section,
 				    hint);
 		else
-			pl_snprintf(err, errlen, "%s line %zu in section [%s]: the name before '=' "
-				    "is not a known option%s", x->file, line, x->section, hint);
+			pl_snprintf(err, errlen, _("%s line %zu in section [%s]: the name before '=' "
+				    "is not a known option%s"), x->file, line, x->section, hint);
 		return -1;
 	}
 	if (secret != NULL) {
 		if (value == NULL || value[0] == '\0') {
-			pl_snprintf(err, errlen, "%s%s needs a file name (write '%s = FILE')", where,
+			pl_snprintf(err, errlen, _("%s%s needs a file name (write '%s = FILE')"), where,
 				    key, key);
 			return -1;
 		}
@@ -853,18 +907,18 @@ ini_option(void *vctx, const char *key, const char *value, size_t line, char *er
 		return 0;
 	}
 	if (!pl_opt_has_value(o) && value != NULL) {
-		pl_snprintf(err, errlen, "%s--%s takes no value (write the name alone)", where,
+		pl_snprintf(err, errlen, _("%s--%s takes no value (write the name alone)"), where,
 			    o->name);
 		return -1;
 	}
 	if (pl_opt_has_value(o) && o->type != PL_OPT_OPTIONAL && value == NULL) {
-		pl_snprintf(err, errlen, "%s--%s needs a value (write '%s = %s')", where, o->name,
+		pl_snprintf(err, errlen, _("%s--%s needs a value (write '%s = %s')"), where, o->name,
 			    o->name, pl_opt_argname(o));
 		return -1;
 	}
 	copy = value != NULL ? own(p, strdup(value)) : NULL;
 	if (value != NULL && copy == NULL) {
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		return -1;
 	}
 	if (take(p, o, copy, &at, err, errlen) != 0)
@@ -908,8 +962,8 @@ pl_opt_argv(struct pl_opt_parser *p, int argc, char **argv, bool (*skip)(const c
 		}
 		if (strcmp(a, "--") == 0) {
 			if (i + 1 < argc) {
-				pl_snprintf(err, errlen, "argument %d (after --) is not an option; "
-					    "%s takes only options", i + 1, p->prog);
+				pl_snprintf(err, errlen, _("argument %d (after --) is not an option; "
+					    "%s takes only options"), i + 1, p->prog);
 				goto fail;
 			}
 			break;
@@ -932,7 +986,7 @@ pl_opt_argv(struct pl_opt_parser *p, int argc, char **argv, bool (*skip)(const c
 				if (value == NULL && i + 1 < argc)
 					value = argv[++i];
 				if (value == NULL || value[0] == '\0') {
-					pl_snprintf(err, errlen, "--%s-file needs a file name",
+					pl_snprintf(err, errlen, _("--%s-file needs a file name"),
 						    secret->name);
 					goto fail;
 				}
@@ -942,7 +996,7 @@ pl_opt_argv(struct pl_opt_parser *p, int argc, char **argv, bool (*skip)(const c
 				continue;
 			}
 			if (!pl_opt_has_value(o) && value != NULL) {
-				pl_snprintf(err, errlen, "--%s takes no value", o->name);
+				pl_snprintf(err, errlen, _("--%s takes no value"), o->name);
 				goto fail;
 			}
 			if (pl_opt_has_value(o) && o->type != PL_OPT_OPTIONAL && value == NULL) {
@@ -950,7 +1004,7 @@ pl_opt_argv(struct pl_opt_parser *p, int argc, char **argv, bool (*skip)(const c
 				if (!(o->flags & PL_OPT_SECRET) && i + 1 >= argc) {
 					if (p->dry && o == p->watch)
 						p->watch_seen = true, p->watched = NULL;
-					pl_snprintf(err, errlen, "--%s needs a value (%s)", o->name,
+					pl_snprintf(err, errlen, _("--%s needs a value (%s)"), o->name,
 						    pl_opt_argname(o));
 					goto fail;
 				}
@@ -972,9 +1026,9 @@ pl_opt_argv(struct pl_opt_parser *p, int argc, char **argv, bool (*skip)(const c
 				if (o == NULL) {
 					if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
 					    (*c >= '0' && *c <= '9'))
-						pl_snprintf(err, errlen, "-%c: unknown option", *c);
+						pl_snprintf(err, errlen, _("-%c: unknown option"), *c);
 					else
-						pl_snprintf(err, errlen, "argument %d: unknown option",
+						pl_snprintf(err, errlen, _("argument %d: unknown option"),
 							    i);
 					goto fail;
 				}
@@ -986,7 +1040,7 @@ pl_opt_argv(struct pl_opt_parser *p, int argc, char **argv, bool (*skip)(const c
 					else if (!(o->flags & PL_OPT_SECRET)) {
 						if (p->dry && o == p->watch)
 							p->watch_seen = true, p->watched = NULL;
-						pl_snprintf(err, errlen, "-%c needs a value (%s)", *c,
+						pl_snprintf(err, errlen, _("-%c needs a value (%s)"), *c,
 							    pl_opt_argname(o));
 						goto fail;
 					}
@@ -1003,11 +1057,11 @@ pl_opt_argv(struct pl_opt_parser *p, int argc, char **argv, bool (*skip)(const c
 		}
 		/* Not an option: never shown, it may be a value meant for an option. */
 		if (last != NULL)
-			pl_snprintf(err, errlen, "argument %d is not an option (--%s before it "
-				    "takes no value; %s takes only options)", i, last->name, p->prog);
+			pl_snprintf(err, errlen, _("argument %d is not an option (--%s before it "
+				    "takes no value; %s takes only options)"), i, last->name, p->prog);
 		else
-			pl_snprintf(err, errlen, "argument %d is not an option (%s takes only "
-				    "options)", i, p->prog);
+			pl_snprintf(err, errlen, _("argument %d is not an option (%s takes only "
+				    "options)"), i, p->prog);
 fail:
 		/* A dry run reads on: a later option may still be the one it looks for. */
 		if (!p->dry)

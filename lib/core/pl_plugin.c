@@ -12,6 +12,7 @@
 #include "pl_buf.h"
 #include "pl_deadline.h"
 #include "pl_file.h"
+#include "pl_i18n.h"
 #include "pl_ini.h"
 #include "pl_num.h"
 #include "pl_plugin.h"
@@ -27,6 +28,7 @@ static int opt_extra(void *, const struct pl_option *, const char *, char *, siz
 static int opt_state_dir(void *, const struct pl_option *, const char *, char *, size_t);
 static int opt_state_key(void *, const struct pl_option *, const char *, char *, size_t);
 static int opt_select(void *, const struct pl_option *, const char *, char *, size_t);
+static int opt_language(void *, const struct pl_option *, const char *, char *, size_t);
 
 static const struct pl_choice formats[] = {
 	{ "nagios", PL_FMT_NAGIOS, false }, { "one-line", PL_FMT_ONELINE, false },
@@ -42,76 +44,82 @@ static const struct pl_choice perf_unknown[] = {
 static const struct pl_option common_opts[] = {
 	{ .name = "warning", .letter = 'w', .type = PL_OPT_STRING, .arg = "RANGE",
 	  .fn = opt_threshold, .flags = PL_OPT_SYNOPSIS,
-	  .help = "Warning range for the primary metric (see Thresholds below)." },
+	  .help = N_("Warning range for the primary metric (see Thresholds below).") },
 	{ .name = "critical", .letter = 'c', .type = PL_OPT_STRING, .arg = "RANGE",
 	  .fn = opt_threshold, .flags = PL_OPT_SYNOPSIS,
-	  .help = "Critical range for the primary metric." },
+	  .help = N_("Critical range for the primary metric.") },
 	{ .name = "warningx", .type = PL_OPT_STRING, .arg = "LABEL=RANGE", .fn = opt_threshold,
 	  .flags = PL_OPT_SYNOPSIS | PL_OPT_REPEAT,
-	  .help = "Warning range for every metric whose perfdata label matches LABEL, a glob "
-		  "('iowait=~:20', 'cpu*_busy=95'); a later match wins." },
+	  .help = N_("Warning range for every metric whose perfdata label matches LABEL, a glob "
+		  "('iowait=~:20', 'cpu*_busy=95'); a later match wins.") },
 	{ .name = "criticalx", .type = PL_OPT_STRING, .arg = "LABEL=RANGE", .fn = opt_threshold,
 	  .flags = PL_OPT_SYNOPSIS | PL_OPT_REPEAT,
-	  .help = "Critical range for metrics matching LABEL." },
+	  .help = N_("Critical range for metrics matching LABEL.") },
 	{ .name = "timeout", .letter = 't', .type = PL_OPT_DURATION, .arg = "SECONDS[:STATE]",
 	  .min = 0.001, .max = 86400, .fn = opt_timeout,
-	  .help = "Give up after SECONDS (default 10) and exit with STATE (default unknown; or "
+	  .help = N_("Give up after SECONDS (default 10) and exit with STATE (default unknown; or "
 		  "ok, warning, critical), saying what the plugin was waiting for. A later -t "
-		  "replaces an earlier one, state included." },
+		  "replaces an earlier one, state included.") },
 	{ .name = "output-format", .type = PL_OPT_CHOICE, .arg = "FORMAT", .choices = formats,
 	  PL_OPT_AT(struct pl_common, format),
-	  .help = "nagios (default: status line, long output, perfdata), one-line (all on one "
-		  "line, for SMS and chat) or json (for scripts and the daily report)." },
+	  .help = N_("nagios (default: status line, long output, perfdata), one-line (all on one "
+		  "line, for SMS and chat) or json (for scripts and the daily report).") },
 	{ .name = "max-lines", .type = PL_OPT_INT, .min = 0, .max = 100000,
 	  PL_OPT_AT(struct pl_common, max_lines),
-	  .help = "Show at most N lines of long output (default 30); the rest are counted. "
-		  "Problems come first, the worst first." },
+	  .help = N_("Show at most N lines of long output (default 30); the rest are counted. "
+		  "Problems come first, the worst first.") },
 	{ .name = "perfdata-unknown", .type = PL_OPT_CHOICE, .arg = "MODE",
 	  .choices = perf_unknown, PL_OPT_AT(struct pl_common, perf_unknown),
-	  .help = "omit (default): a metric without a value this run is left out of the "
-		  "perfdata, as many graphers reject 'U'; U: it is printed as U." },
+	  .help = N_("omit (default): a metric without a value this run is left out of the "
+		  "perfdata, as many graphers reject 'U'; U: it is printed as U.") },
 	{ .name = "one-line-perfdata", .type = PL_OPT_SWITCH,
 	  PL_OPT_AT(struct pl_common, oneline_perf),
-	  .help = "Add the perfdata to --output-format=one-line (left out by default: that "
-		  "form is for SMS and chat, at most 1000 bytes)." },
+	  .help = N_("Add the perfdata to --output-format=one-line (left out by default: that "
+		  "form is for SMS and chat, at most 1000 bytes).") },
 	{ .name = "missing-value-state", .type = PL_OPT_STATE,
 	  PL_OPT_AT(struct pl_common, missing_state),
-	  .help = "State of a threshold on a metric whose value cannot be had for a lasting "
+	  .help = N_("State of a threshold on a metric whose value cannot be had for a lasting "
 		  "reason (the kernel does not know a link speed): unknown (default), "
-		  "critical, warning or ok. The output says how to provide the value." },
+		  "critical, warning or ok. The output says how to provide the value.") },
 	{ .name = "extra-opts", .type = PL_OPT_OPTIONAL, .arg = "[SECTION][@FILE]",
 	  .fn = opt_extra,
-	  .help = "Read options from SECTION (default: the plugin's name) of an ini file, "
-		  "an absolute path (default: " PL_SYSCONFDIR "/plumbline/plumbline.ini). "
+	  .help = N_("Read options from SECTION (default: the plugin's name) of an ini file, "
+		  "an absolute path (default: @SYSCONFDIR@/plumbline/plumbline.ini). "
 		  "Each 'name = value' line is the option --name=value. Keeps secrets and long option sets off "
-		  "the command line. Options given on the command line win over the file's." },
+		  "the command line. Options given on the command line win over the file's.") },
 	{ .name = "root", .type = PL_OPT_STRING, .arg = "DIR", .fn = opt_root,
-	  .help = "Read /proc and /sys below DIR instead of / (for tests with captured trees). "
-		  "Refused in setuid programs and under sudo." },
+	  .help = N_("Read /proc and /sys below DIR instead of / (for tests with captured trees). "
+		  "Refused in setuid programs and under sudo.") },
+	{ .name = "language", .type = PL_OPT_STRING, .arg = "LANG", .fn = opt_language,
+	  .help = N_("Language of the messages: zh_CN (Simplified Chinese), or C for English "
+		     "(default: LC_ALL, LC_MESSAGES or LANG, as gettext reads them, which NRPE "
+		     "clears; 'language = zh_CN' in the --extra-opts file sets it for every "
+		     "check). The service name, the state word, perfdata, numbers, units and "
+		     "JSON keys never change.") },
 	{ .name = "verbose", .letter = 'v', .type = PL_OPT_COUNT, .max = 3,
 	  PL_OPT_AT(struct pl_common, verbose),
-	  .help = "More detail on stderr; repeat up to three times." },
+	  .help = N_("More detail on stderr; repeat up to three times.") },
 	{ .name = "help", .letter = 'h', .type = PL_OPT_SWITCH, .fn = opt_help,
-	  .help = "This help, then exit 3 (always text, whatever --output-format says)." },
+	  .help = N_("This help, then exit 3 (always text, whatever --output-format says).") },
 	{ .name = "version", .letter = 'V', .type = PL_OPT_SWITCH, .fn = opt_version,
-	  .help = "The version, then exit 3 (always text)." },
+	  .help = N_("The version, then exit 3 (always text).") },
 	{ .name = NULL },
 };
 
 static const struct pl_option state_opts[] = {
 	{ .name = "state-dir", .type = PL_OPT_STRING, .arg = "DIR", .fn = opt_state_dir,
-	  .help = "Where counters are kept between runs (default: $PLUMBLINE_STATE_DIR, else "
-		  PL_STATE_ROOT "/plumbline-UID, else ~/.cache/plumbline when another user has "
+	  .help = N_("Where counters are kept between runs (default: $PLUMBLINE_STATE_DIR, else "
+		  "@STATE_ROOT@/plumbline-UID, else ~/.cache/plumbline when another user has "
 		  "taken that name). An absolute path to a real directory (not a symlink) that "
 		  "belongs to the user running the plugin, writable by nobody else, below "
 		  "directories of root or that user that nobody else can write to (sticky ones "
 		  "like /tmp excepted). Neither this option nor $PLUMBLINE_STATE_DIR is taken in "
-		  "privileged runs (setuid, file capabilities, sudo, pkexec)." },
+		  "privileged runs (setuid, file capabilities, sudo, pkexec).") },
 	{ .name = "state-key", .type = PL_OPT_STRING, .arg = "KEY", .fn = opt_state_key,
-	  .help = "Name of this check's state (letters, digits, '.', '_', '-'). By default a "
+	  .help = N_("Name of this check's state (letters, digits, '.', '_', '-'). By default a "
 		  "hash of what the check measures (its devices, mounts, include and exclude "
 		  "rules), so checks of different things never share counters, while a change "
-		  "of thresholds, output form, verbosity or timeout keeps them." },
+		  "of thresholds, output form, verbosity or timeout keeps them.") },
 	{ .name = NULL },
 };
 
@@ -119,39 +127,40 @@ static const struct pl_option state_opts[] = {
 static const struct pl_option interval_opts[] = {
 	{ .name = "interval", .type = PL_OPT_DURATION, .arg = "SECONDS", .min = 0, .max = 5,
 	  PL_OPT_AT(struct pl_common, interval),
-	  .help = "When there is no usable reading from an earlier run (first run, reboot, "
+	  .help = N_("When there is no usable reading from an earlier run (first run, reboot, "
 		  "counters reset), read the counters twice this far apart (default 0.5). 0 "
-		  "reports averages since boot instead, and says so." },
+		  "reports averages since boot instead, and says so.") },
 	{ .name = NULL },
 };
 
 static const struct pl_option select_opts[] = {
 	{ .name = "include", .type = PL_OPT_STRING, .arg = "GLOB", .fn = opt_select,
 	  .flags = PL_OPT_SYNOPSIS | PL_OPT_REPEAT | PL_OPT_IDENTITY,
-	  .help = "Take only what matches GLOB (see Selection). Naming something explicitly "
+	  .help = N_("Take only what matches GLOB (see Selection). Naming something explicitly "
 		  "also takes it when the plugin would leave it out by default, and a name "
-		  "without wildcards that does not exist is reported." },
+		  "without wildcards that does not exist is reported.") },
 	{ .name = "exclude", .type = PL_OPT_STRING, .arg = "GLOB", .fn = opt_select,
 	  .flags = PL_OPT_REPEAT | PL_OPT_IDENTITY,
-	  .help = "Leave out what matches GLOB; an exclude always wins." },
+	  .help = N_("Leave out what matches GLOB; an exclude always wins.") },
 	{ .name = "include-regex", .type = PL_OPT_STRING, .arg = "ERE", .fn = opt_select,
 	  .flags = PL_OPT_REPEAT | PL_OPT_IDENTITY,
-	  .help = "Like --include with an extended regular expression, matched anywhere in "
-		  "the name unless anchored ('^nvme[0-9]+n1$')." },
+	  .help = N_("Like --include with an extended regular expression, matched anywhere in "
+		  "the name unless anchored ('^nvme[0-9]+n1$').") },
 	{ .name = "exclude-regex", .type = PL_OPT_STRING, .arg = "ERE", .fn = opt_select,
 	  .flags = PL_OPT_REPEAT | PL_OPT_IDENTITY,
-	  .help = "Like --exclude with an extended regular expression." },
+	  .help = N_("Like --exclude with an extended regular expression.") },
 	{ .name = NULL },
 };
 
+/* Marked for translation; --help prints pl_tr() of it, the man page the English. */
 static const char thresholds_help[] =
-	"A range alerts when the value is outside it: '10' means < 0 or > 10, '10:' < 10, "
+	N_("A range alerts when the value is outside it: '10' means < 0 or > 10, '10:' < 10, "
 	"'~:10' > 10, '10:20' < 10 or > 20, and '@10:20' alerts inside 10..20 (ends "
 	"included). Values may carry units: %, B KB MB GB TB (powers of 1024), us ms s min, "
 	"B/s KB/s MB/s, bit/s kbit/s Mbit/s Gbit/s (powers of 1000), C (degrees Celsius), "
 	"rpm, V mV. -w and -c apply to the "
 	"primary metric; --warningx and --criticalx apply to any metric by its perfdata "
-	"label. Critical is checked before warning.";
+	"label. Critical is checked before warning.");
 
 static const struct pl_plugin *cur;   /* the plugin this process runs */
 /* What the default state key is a hash of, for a plugin with state and no --state-key. */
@@ -172,12 +181,12 @@ service(void)
 static void
 usage_line(struct pl_buf *b)
 {
-	pl_buf_printf(b, "Usage: %s", cur->name);
+	pl_buf_printf(b, _("Usage: %s"), cur->name);
 	pl_opt_synopsis(common_opts, b);
 	pl_opt_synopsis(cur->options, b);
 	if (cur->selects != NULL)
 		pl_opt_synopsis(select_opts, b);
-	pl_buf_puts(b, " [options]\n");
+	pl_buf_puts(b, _(" [options]\n"));
 }
 
 /* Reports one message as a result of its own, rendered by pl_render() like every other
@@ -207,9 +216,9 @@ report(enum pl_state state, bool usage, const char *fmt, va_list ap, struct pl_b
 		if (out_format == PL_FMT_NAGIOS)
 			pl_result_line(&r, "%s", pl_buf_str(&u));
 		if (!json)
-			pl_result_line(&r, "Run '%s --help' for the options.", cur->name);
+			pl_result_line(&r, _("Run '%s --help' for the options."), cur->name);
 		else
-			pl_result_usage(&r, "%s; run '%s --help' for the options",
+			pl_result_usage(&r, _("%s; run '%s --help' for the options"),
 					pl_buf_str(&u), cur->name);
 	}
 	pl_buf_init(out, 1 << 16);
@@ -264,46 +273,50 @@ help(const struct pl_plugin *p)
 {
 	struct pl_buf b = PL_BUF_INIT;
 
-	pl_buf_printf(&b, "%s %s - %s\n\n", p->name, PACKAGE_VERSION, p->purpose);
+	pl_buf_printf(&b, "%s %s - %s\n\n", p->name, PACKAGE_VERSION, pl_tr(p->purpose));
 	usage_line(&b);
 	pl_buf_putc(&b, '\n');
-	pl_wrap(&b, p->description, 0, 79);
+	pl_wrap(&b, pl_tr(p->description), 0, 79);
 	if (p->options[0].name != NULL || p->selects != NULL) {
-		pl_buf_puts(&b, "\nOptions:\n");
+		pl_buf_puts(&b, _("\nOptions:\n"));
 		pl_opt_help(p->options, &b);
 		if (p->selects != NULL)
 			pl_opt_help(select_opts, &b);
 	}
 	if (p->selects != NULL) {
-		pl_buf_puts(&b, "\nSelection:\n");
-		pl_wrap(&b, p->selects, 2, 79);
+		pl_buf_puts(&b, _("\nSelection:\n"));
+		pl_wrap(&b, pl_tr(p->selects), 2, 79);
 	}
-	pl_buf_puts(&b, "\nMetrics (perfdata labels; thresholds can name any of them):\n");
-	pl_wrap(&b, p->metrics, 2, 79);
+	pl_buf_puts(&b, _("\nMetrics (perfdata labels; thresholds can name any of them):\n"));
+	pl_wrap(&b, pl_tr(p->metrics), 2, 79);
 	if (p->primary_help != NULL) {
-		pl_wrap(&b, p->primary_help, 2, 79);
+		pl_wrap(&b, pl_tr(p->primary_help), 2, 79);
 	} else if (p->primary != NULL) {
-		pl_buf_printf(&b, "  The primary metric, for -w and -c, is '%s'", p->primary[0]);
+		struct pl_buf s = PL_BUF_INIT;
+
+		pl_buf_printf(&s, _("The primary metric, for -w and -c, is '%s'"), p->primary[0]);
 		for (size_t i = 1; p->primary[i] != NULL; i++)
-			pl_buf_printf(&b, " (or '%s' for a range with units)", p->primary[i]);
-		pl_buf_puts(&b, ".\n");
+			pl_buf_printf(&s, _(" (or '%s' for a range with units)"), p->primary[i]);
+		pl_buf_puts(&s, _("."));
+		pl_wrap(&b, pl_buf_str(&s), 2, 79);
+		pl_buf_free(&s);
 	}
-	pl_buf_puts(&b, "\nThresholds:\n");
-	pl_wrap(&b, thresholds_help, 2, 79);
-	pl_buf_puts(&b, "\nCommon options:\n");
+	pl_buf_puts(&b, _("\nThresholds:\n"));
+	pl_wrap(&b, pl_tr(thresholds_help), 2, 79);
+	pl_buf_puts(&b, _("\nCommon options:\n"));
 	pl_opt_help(common_opts, &b);
 	if (p->uses_state)
 		pl_opt_help(state_opts, &b);
 	if (p->uses_state && !p->no_interval)
 		pl_opt_help(interval_opts, &b);
 	if (p->examples != NULL) {
-		pl_buf_puts(&b, "\nExamples:\n");
-		pl_buf_puts(&b, p->examples);
+		pl_buf_puts(&b, _("\nExamples:\n"));
+		pl_buf_puts(&b, pl_tr(p->examples));
 	}
-	pl_buf_puts(&b, "\nExit codes:\n");
-	pl_wrap(&b, "0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for --help, --version and "
+	pl_buf_puts(&b, _("\nExit codes:\n"));
+	pl_wrap(&b, _("0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for --help, --version and "
 		"usage errors). Every result, usage errors and timeouts included, is in the "
-		"--output-format asked for; --help and --version are always text.", 2, 79);
+		"--output-format asked for; --help and --version are always text."), 2, 79);
 	pl_write_all(STDOUT_FILENO, b.data, b.len);
 	exit(PL_UNKNOWN);
 }
@@ -450,7 +463,7 @@ opt_threshold(void *base, const struct pl_option *o, const char *v, char *err, s
 	th = &c->thresholds.v[c->thresholds.n - 1];
 	where = strdup(pl_opt_where(&parser));
 	if (where == NULL) {
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		return -1;
 	}
 	free(th->text);
@@ -470,12 +483,12 @@ opt_timeout(void *base, const struct pl_option *o, const char *v, char *err, siz
 	double t;
 
 	if (colon != NULL && pl_state_parse(colon + 1, &st) != 0) {
-		pl_snprintf(err, errlen, "the state after ':' is not ok, warning, critical or "
-			    "unknown (example: 10:critical)");
+		pl_snprintf(err, errlen, _("the state after ':' is not ok, warning, critical or "
+			    "unknown (example: 10:critical)"));
 		return -1;
 	}
 	if (n >= sizeof(num)) {
-		pl_snprintf(err, errlen, "not a number of seconds (example: 10 or 10:critical)");
+		pl_snprintf(err, errlen, _("not a number of seconds (example: 10 or 10:critical)"));
 		return -1;
 	}
 	memcpy(num, v, n);
@@ -485,6 +498,14 @@ opt_timeout(void *base, const struct pl_option *o, const char *v, char *err, siz
 	c->timeout = t;
 	c->timeout_state = st;
 	return 0;
+}
+
+static int
+opt_language(void *base, const struct pl_option *o, const char *v, char *err, size_t errlen)
+{
+	(void)base;
+	(void)o;
+	return pl_i18n_language(v, err, errlen);
 }
 
 static int
@@ -533,17 +554,17 @@ opt_state_dir(void *base, const struct pl_option *o, const char *v, char *err, s
 
 	(void)o;
 	if (v[0] == '\0') {
-		pl_snprintf(err, errlen, "give a directory");
+		pl_snprintf(err, errlen, _("give a directory"));
 		return -1;
 	}
 	if (pl_privileged()) {
-		pl_snprintf(err, errlen, "cannot be used with privileges (setuid, capabilities, "
-			    "sudo, pkexec): the default directory is used then");
+		pl_snprintf(err, errlen, _("cannot be used with privileges (setuid, capabilities, "
+			    "sudo, pkexec): the default directory is used then"));
 		return -1;
 	}
 	if (v[0] != '/') {
-		pl_snprintf(err, errlen, "must be an absolute path (starting with '/'): a relative "
-			    "one would depend on the directory the scheduler starts the check in");
+		pl_snprintf(err, errlen, _("must be an absolute path (starting with '/'): a relative "
+			    "one would depend on the directory the scheduler starts the check in"));
 		return -1;
 	}
 	c->state_dir = v;
@@ -559,8 +580,8 @@ opt_state_key(void *base, const struct pl_option *o, const char *v, char *err, s
 	(void)o;
 	if (len == 0 || len > 64 || v[0] == '.' ||
 	    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != len) {
-		pl_snprintf(err, errlen, "use 1 to 64 letters, digits, '.', '_' or '-', not "
-			    "starting with '.'");
+		pl_snprintf(err, errlen, _("use 1 to 64 letters, digits, '.', '_' or '-', not "
+			    "starting with '.'"));
 		return -1;
 	}
 	pl_strlcpy(c->state_key, v, sizeof(c->state_key));
@@ -653,7 +674,7 @@ load_extra_opts(const struct pl_plugin *p, const char *spec)
 		char shown[256];
 
 		pl_name_str(shown, sizeof(shown), spec);
-		pl_usage_die("--extra-opts: '%s' is taken as a section name (a section has no '/'); did you mean --extra-opts=@%s?",
+		pl_usage_die(_("--extra-opts: '%s' is taken as a section name (a section has no '/'); did you mean --extra-opts=@%s?"),
 			     shown, shown);
 	}
 	if (at != NULL)
@@ -662,10 +683,10 @@ load_extra_opts(const struct pl_plugin *p, const char *spec)
 		if (access(defaults[i], F_OK) == 0)
 			file = defaults[i];
 	if (file == NULL)
-		pl_usage_die("--extra-opts: no option file found (looked for %s); name one with --extra-opts=@FILE (one word)",
+		pl_usage_die(_("--extra-opts: no option file found (looked for %s); name one with --extra-opts=@FILE (one word)"),
 			     defaults[0]);
 	if (file[0] != '/')
-		pl_usage_die("--extra-opts: the option file must be an absolute path (starting with '/'): a relative one would depend on the directory the scheduler starts the check in");
+		pl_usage_die(_("--extra-opts: the option file must be an absolute path (starting with '/'): a relative one would depend on the directory the scheduler starts the check in"));
 	/* Whoever can write this file decides what the check does (a threshold, a timeout
 	 * state, a root to read from): it must be a regular file of root or of the user
 	 * running the check, writable by nobody else. It is opened once, without following
@@ -683,7 +704,7 @@ load_extra_opts(const struct pl_plugin *p, const char *spec)
 	if (rc < 0)
 		pl_usage_die("%s", err);
 	if (rc == 0)
-		pl_usage_die("--extra-opts: %s has no section [%s] or it is empty", file, section);
+		pl_usage_die(_("--extra-opts: %s has no section [%s] or it is empty"), file, section);
 }
 
 /* The --output-format argv asks for, read before anything is taken: a usage error may
@@ -705,6 +726,22 @@ scan_format(int argc, char **argv)
 	out_format = (enum pl_format)f;
 	pl_timeout_output(out_format, cur->name);
 	return seen;
+}
+
+/* The language of every message, usage errors included: the environment's, or the
+ * --language of the command line, found before anything is parsed (an option file's
+ * "language" is applied when the file is read; the command line's is applied again
+ * after it, and wins). A malformed one is the real pass's to report. */
+static void
+scan_language(int argc, char **argv)
+{
+	const char *v;
+
+	if (pl_opt_scan(&parser, argc, argv, is_extra_opts, "language", &v) == 1 && v != NULL &&
+	    pl_i18n_valid(v))
+		pl_i18n_init(v);
+	else
+		pl_i18n_init(NULL);
 }
 
 /* The timeout in force while the options are read: t is c with the last -t of argv
@@ -769,6 +806,7 @@ pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 	if (argc == 2 && strcmp(argv[1], "--man") == 0)
 		man(p);
 	pl_buf_puts(&keytext, p->name);
+	scan_language(argc, argv);
 	/* The form is known before anything can fail: from the command line for the option
 	 * file's errors, then the file's unless the command line has one (it wins). */
 	argv_format = scan_format(argc, argv);
@@ -780,7 +818,7 @@ pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 	 * both; pl_plugin_arm() sets the one the options ask for. */
 	scan_timeout(argc, argv, c, &t);
 	pl_timeout_arm(t.timeout, t.timeout_state, p->service);
-	pl_timeout_waiting("reading the --extra-opts file");
+	pl_timeout_waiting(_("reading the --extra-opts file"));
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (is_extra_opts(argv[i]))
 			load_extra_opts(p, argv[i][12] == '=' ? argv[i] + 13 : NULL);
@@ -788,7 +826,7 @@ pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 		out_format = c->format;
 		pl_timeout_output(out_format, cur->name);
 	}
-	pl_timeout_waiting("reading the command line");
+	pl_timeout_waiting(_("reading the command line"));
 	if (pl_opt_argv(&parser, argc, argv, is_extra_opts, err, sizeof(err)) != 0)
 		pl_usage_die("%s", err);
 	pl_timeout_disarm();
@@ -828,7 +866,7 @@ pl_exit(struct pl_result *r, struct pl_common *c)
 	char err[512];
 	enum pl_state st;
 
-	pl_timeout_waiting("evaluating thresholds");
+	pl_timeout_waiting(_("evaluating thresholds"));
 	r->missing_state = c->missing_state;
 	if (pl_result_apply(r, &c->thresholds, cur ? cur->primary : NULL, err, sizeof(err)) != 0)
 		pl_usage_die("%s", err);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_deadline.h"
 #include "pl_file.h"
@@ -48,7 +49,7 @@ pl_plugin_store_load(const struct pl_common *c, struct pl_store *st)
 		pl_store_key_hash(text, len, key, sizeof(key));
 	}
 	pl_store_init(st, cur->name, key);
-	pl_timeout_waiting("opening the state directory");
+	pl_timeout_waiting(_("opening the state directory"));
 	if (c->state_dir == NULL && pl_privileged() && getenv("PLUMBLINE_STATE_DIR") != NULL)
 		pl_debug(c, 1, "PLUMBLINE_STATE_DIR ignored: a privileged run takes the default state directory");
 	st->dirfd = pl_store_dir_open(c->state_dir, path, sizeof(path), err, sizeof(err));
@@ -58,22 +59,22 @@ pl_plugin_store_load(const struct pl_common *c, struct pl_store *st)
 	/* One run at a time from load to save, so that two runs never both take the same
 	 * interval (or, for a cursor, the same lines). A run holds it for milliseconds;
 	 * one that waited most of its deadline gives up with the timeout's state. */
-	pl_timeout_waiting("waiting for the lock on the state file (another run of this check holds it)");
+	pl_timeout_waiting(_("waiting for the lock on the state file (another run of this check holds it)"));
 	wait = time_left(c) * 0.75;
 	st->lockfd = pl_store_lock(st->dirfd, st, wait, err, sizeof(err));
 	if (st->lockfd < 0 && errno == EWOULDBLOCK)
-		pl_die(c->timeout_state, "%s in %s; is a run of it hung?", err, path);
+		pl_die(c->timeout_state, _("%s in %s; is a run of it hung?"), err, path);
 	/* Something in the lock's place: the runs are not kept apart, which the save says
 	 * after the figures. A directory this user cannot write to: no save will follow
 	 * either, and the save says what is wrong. */
 	lock_problem[0] = '\0';
 	if (st->lockfd < 0 && errno == EEXIST)
-		pl_snprintf(lock_problem, sizeof(lock_problem), "in %s, %s: remove it (until "
-			    "then two runs of this check may take the same interval)", path, err);
+		pl_snprintf(lock_problem, sizeof(lock_problem), _("in %s, %s: remove it (until "
+			    "then two runs of this check may take the same interval)"), path, err);
 	if (st->lockfd < 0)
 		pl_debug(c, 1, "%s: going on without the lock", err);
 	pl_boot_id(c->root, boot, sizeof(boot));
-	pl_timeout_waiting("reading the state file");
+	pl_timeout_waiting(_("reading the state file"));
 	/* A file too big to read in half the time left is dropped and replaced, never a
 	 * wedge that times out every run before the save that would mend it. */
 	rc = pl_store_load(st->dirfd, st, boot, time_left(c) * 0.5, err, sizeof(err));
@@ -102,13 +103,13 @@ pl_plugin_store_save(const struct pl_common *c, struct pl_store *st, struct pl_r
 	(void)c;     /* the state directory and key came with the load */
 	if (lock_problem[0] != '\0')
 		pl_result_finding(r, PL_UNKNOWN, "%s", lock_problem);
-	pl_timeout_waiting("writing the state file");
+	pl_timeout_waiting(_("writing the state file"));
 	if (pl_store_save(st->dirfd, st, err, sizeof(err)) != 0 && errno == EISDIR)
-		pl_result_finding(r, PL_UNKNOWN, "%s/%s-%s.state is a directory, not a state file: remove it (until then no run can compute rates)",
+		pl_result_finding(r, PL_UNKNOWN, _("%s/%s-%s.state is a directory, not a state file: remove it (until then no run can compute rates)"),
 				  state_path, st->plugin, st->key);
 	else if (err[0] != '\0')
 		pl_result_finding(r, PL_UNKNOWN,
-				  "%s in %s; the next run cannot compute rates (make it writable by this user or set --state-dir)",
+				  _("%s in %s; the next run cannot compute rates (make it writable by this user or set --state-dir)"),
 				  err, state_path);
 	pl_plugin_store_close(st);
 }

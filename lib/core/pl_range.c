@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_num.h"
 #include "pl_range.h"
@@ -19,16 +20,16 @@ parse_endpoint(const char *s, const char *end, double *v, enum pl_unit *unit,
 
 	if (pl_scan_double(&p, end, v) != 0) {
 		if (what == NULL)
-			pl_snprintf(err, errlen, "not a number or a range (examples: 10, 10:, ~:10, "
-				    "10:20, @10:20)");
+			pl_snprintf(err, errlen, _("not a number or a range (examples: 10, 10:, ~:10, "
+				    "10:20, @10:20)"));
 		else
-			pl_snprintf(err, errlen, "%s is not a number (examples: 10, 10:, ~:10, "
-				    "10:20, @10:20)", what);
+			pl_snprintf(err, errlen, _("%s is not a number (examples: 10, 10:, ~:10, "
+				    "10:20, @10:20)"), what);
 		return -1;
 	}
 	if (pl_unit_suffix(p, (size_t)(end - p), unit, &factor) != 0) {
 		pl_snprintf(err, errlen,
-			    "%s has an unknown unit (use %%, B/KB/MB/GB, ms/s, MB/s, Mbit/s, ...)",
+			    _("%s has an unknown unit (use %%, B/KB/MB/GB, ms/s, MB/s, Mbit/s, ...)"),
 			    what ? what : "the number");
 		return -1;
 	}
@@ -36,7 +37,7 @@ parse_endpoint(const char *s, const char *end, double *v, enum pl_unit *unit,
 	/* No metric comes near 1e18 in its base unit (an exabyte, 31 billion years); a
 	 * larger endpoint is a typo, and could not be printed back exactly. */
 	if (!(fabs(*v) <= PL_RANGE_MAX)) {
-		pl_snprintf(err, errlen, "%s is too large", what ? what : "the number");
+		pl_snprintf(err, errlen, _("%s is too large"), what ? what : "the number");
 		return -1;
 	}
 	return 0;
@@ -54,8 +55,8 @@ pl_range_parse(const char *text, struct pl_range *r, char *err, size_t errlen)
 		s++;
 	}
 	if (s == end) {
-		pl_snprintf(err, errlen, "the range is empty (examples: 10, 10:, ~:10, 10:20, "
-			    "@10:20)");
+		pl_snprintf(err, errlen, _("the range is empty (examples: 10, 10:, ~:10, 10:20, "
+			    "@10:20)"));
 		return -1;
 	}
 	colon = memchr(s, ':', (size_t)(end - s));
@@ -67,8 +68,8 @@ pl_range_parse(const char *text, struct pl_range *r, char *err, size_t errlen)
 		u1 = u2;
 	} else {
 		if (colon == s) {
-			pl_snprintf(err, errlen, "the range has no start (write ~:N for minus "
-				    "infinity)");
+			pl_snprintf(err, errlen, _("the range has no start (write ~:N for minus "
+				    "infinity)"));
 			return -1;
 		}
 		if (colon - s == 1 && *s == '~')
@@ -87,21 +88,21 @@ pl_range_parse(const char *text, struct pl_range *r, char *err, size_t errlen)
 	/* "10:20MB" could mean 10 bytes or 10 MB: make the admin say which. */
 	if (!r->start_inf && !r->end_inf && (u1 == PL_U_NONE) != (u2 == PL_U_NONE) &&
 	    (u1 == PL_U_NONE ? r->start : r->end) != 0) {
-		pl_snprintf(err, errlen, "give both ends of the range a unit, or neither");
+		pl_snprintf(err, errlen, _("give both ends of the range a unit, or neither"));
 		return -1;
 	}
 	if (u1 != u2 && u1 != PL_U_NONE && u2 != PL_U_NONE) {
-		pl_snprintf(err, errlen, "the range mixes %s and %s", pl_unit_name(u1),
+		pl_snprintf(err, errlen, _("the range mixes %s and %s"), pl_unit_name(u1),
 			    pl_unit_name(u2));
 		return -1;
 	}
 	r->unit = u1 != PL_U_NONE ? u1 : u2;
 	if (!r->start_inf && !r->end_inf && r->start > r->end) {
 		if (colon == NULL)
-			pl_snprintf(err, errlen, "a range of one number N means 0:N, so N cannot be "
-				    "negative (write N: to alert below N, ~:N above N)");
+			pl_snprintf(err, errlen, _("a range of one number N means 0:N, so N cannot be "
+				    "negative (write N: to alert below N, ~:N above N)"));
 		else
-			pl_snprintf(err, errlen, "the start of the range is greater than its end");
+			pl_snprintf(err, errlen, _("the start of the range is greater than its end"));
 		return -1;
 	}
 	r->set = true;
@@ -167,16 +168,16 @@ pl_range_why(const struct pl_range *r, double x, enum pl_unit u, char *buf, size
 	pl_unit_human(a, sizeof(a), r->start, u);
 	pl_unit_human(b, sizeof(b), r->end, u);
 	if (r->inside && r->start_inf && r->end_inf)
-		pl_snprintf(buf, len, "at any value");
+		pl_snprintf(buf, len, _("at any value"));
 	else if (r->inside && r->start_inf)
-		pl_snprintf(buf, len, "at or under %s", b);
+		pl_snprintf(buf, len, _("at or under %s"), b);
 	else if (r->inside && r->end_inf)
-		pl_snprintf(buf, len, "at or over %s", a);
+		pl_snprintf(buf, len, _("at or over %s"), a);
 	else if (r->inside)
-		pl_snprintf(buf, len, "between %s and %s", a, b);
+		pl_snprintf(buf, len, _("between %s and %s"), a, b);
 	else if (!r->end_inf && x > r->end)
-		pl_snprintf(buf, len, "over %s", b);
+		pl_snprintf(buf, len, _("over %s"), b);
 	else
-		pl_snprintf(buf, len, "under %s", a);
+		pl_snprintf(buf, len, _("under %s"), a);
 	return buf;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pl_buf.h"
+#include "pl_i18n.h"
 #include "pl_num.h"
 #include "pl_result.h"
 #include "pl_text.h"
@@ -121,11 +122,15 @@ metric_limit(struct pl_buf *b, const struct pl_metric *m, char *val, size_t vlen
 	const struct pl_range *rg = m->state == PL_CRITICAL ? &m->crit : &m->warn;
 	char lo[64], hi[64], v[64], usual[64], ulo[64], uhi[64];
 
+	struct pl_buf how = PL_BUF_INIT;
+
 	if (isnan(m->value)) {
-		pl_buf_printf(b, "(not judged: %s", m->why ? m->why : "no value");
+		const char *why = m->why ? m->why : _("no value");
+
 		if (m->fix != NULL)
-			pl_buf_printf(b, "; %s", m->fix);
-		pl_buf_putc(b, ')');
+			pl_buf_printf(b, _("(not judged: %s; %s)"), why, m->fix);
+		else
+			pl_buf_printf(b, _("(not judged: %s)"), why);
 		return;
 	}
 	if (limit_texts(m, rg, v, lo, hi, sizeof(v)) > 0 && summary) {
@@ -140,22 +145,27 @@ metric_limit(struct pl_buf *b, const struct pl_metric *m, char *val, size_t vlen
 	}
 	if (val != NULL)
 		pl_strlcpy(val, v, vlen);
-	pl_buf_printf(b, "(%s ", m->state == PL_CRITICAL ? "critical" : "warning");
+	pl_buf_init(&how, 256);
 	if (rg->inside && rg->start_inf && rg->end_inf)
-		pl_buf_puts(b, "at any value");
+		pl_buf_puts(&how, _("at any value"));
 	else if (rg->inside && rg->start_inf)
-		pl_buf_printf(b, "at or under %s", hi);
+		pl_buf_printf(&how, _("at or under %s"), hi);
 	else if (rg->inside && rg->end_inf)
-		pl_buf_printf(b, "at or over %s", lo);
+		pl_buf_printf(&how, _("at or over %s"), lo);
 	else if (rg->inside)
-		pl_buf_printf(b, "between %s and %s", lo, hi);
+		pl_buf_printf(&how, _("between %s and %s"), lo, hi);
 	else if (!rg->end_inf && m->value > rg->end)
-		pl_buf_printf(b, "over %s", hi);
+		pl_buf_printf(&how, _("over %s"), hi);
 	else
-		pl_buf_printf(b, "under %s", lo);
+		pl_buf_printf(&how, _("under %s"), lo);
+	/* TRANSLATORS: "(critical over 80%)": the state, then how the limit was passed. */
 	if (summary)
-		pl_buf_printf(b, ": %s", v);
-	pl_buf_putc(b, ')');
+		pl_buf_printf(b, _("(%s %s: %s)"), m->state == PL_CRITICAL ? _("critical") :
+			      _("warning"), pl_buf_str(&how), v);
+	else
+		pl_buf_printf(b, _("(%s %s)"), m->state == PL_CRITICAL ? _("critical") :
+			      _("warning"), pl_buf_str(&how));
+	pl_buf_free(&how);
 }
 
 /* "iowait 35% (critical over 30%)", "sda util 95% (warning over 90%)" */
@@ -514,7 +524,7 @@ status_line(const struct pl_result *r, struct plan *p, struct pl_buf *b)
 
 	pl_buf_printf(b, "%s %s - ", r->service, pl_state_name(pl_result_state(r)));
 	if (r->oom)
-		pl_buf_puts(b, "out of memory while building the result, ");
+		pl_buf_puts(b, _("out of memory while building the result, "));
 	for (; named < p->np && named < 3; named++) {
 		if (named)
 			pl_buf_puts(b, ", ");
@@ -522,7 +532,7 @@ status_line(const struct pl_result *r, struct plan *p, struct pl_buf *b)
 		p->pv[named].shown = true;
 	}
 	if (p->np > named)
-		pl_buf_printf(b, " (+%zu more)", p->np - named);
+		pl_buf_printf(b, _(" (+%zu more)"), p->np - named);
 	if (r->summary.len) {
 		/* Not "; ": Nagios Core rewrites semicolons in plugin output. */
 		if (named)
@@ -534,10 +544,13 @@ status_line(const struct pl_result *r, struct plan *p, struct pl_buf *b)
 			b->data[b->len] = '\0';
 		}
 	} else if (!named) {
-		pl_buf_puts(b, "no problems found");
+		pl_buf_puts(b, _("no problems found"));
 	}
 	if (b->len > PL_STATUS_CAP) {
 		b->len = PL_STATUS_CAP - 3;
+		/* Never inside a UTF-8 character (translated text). */
+		while (b->len > 0 && ((unsigned char)b->data[b->len] & 0xc0) == 0x80)
+			b->len--;
 		b->data[b->len] = '\0';
 		pl_buf_puts(b, "...");
 		for (size_t i = 0; i < named; i++)
@@ -1243,16 +1256,18 @@ pl_render_with(const struct pl_result *r, const struct pl_render_opts *o, struct
 		nlines++;
 	}
 	if (ev == NULL && (r->nlines > 0 || p.np > 0))
-		pl_buf_printf(out, "%sout of memory while rendering the long output", sep);
+		pl_buf_printf(out, _("%sout of memory while rendering the long output"), sep);
 	view_free(&x);
 	if ((left_count && o->max_lines > 0) || left_size)
-		pl_buf_printf(out, "%s... %zu more line%s left out (%s)", sep,
-			      left_count + left_size, left_count + left_size == 1 ? "" : "s",
-			      left_count && o->max_lines > 0 ? "raise --max-lines to see more" :
-			      "output size limit");
+		pl_buf_printf(out, P_("%s... %zu more line left out (%s)",
+				      "%s... %zu more lines left out (%s)", left_count + left_size),
+			      sep, left_count + left_size,
+			      left_count && o->max_lines > 0 ? _("raise --max-lines to see more") :
+			      _("output size limit"));
 	if (perf_left)
-		pl_buf_printf(out, "%s... %zu perfdata item%s left out (output size limit)", sep,
-			      perf_left, perf_left == 1 ? "" : "s");
+		pl_buf_printf(out, P_("%s... %zu perfdata item left out (output size limit)",
+				      "%s... %zu perfdata items left out (output size limit)",
+				      perf_left), sep, perf_left);
 	if (perf.len) {
 		/* On the first line for the default form, so that the engines see it even if
 		 * they keep only one line; after the long text in the one-line form. */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_num.h"
 #include "pl_result.h"
@@ -86,7 +87,7 @@ pl_thresholds_add(struct pl_thresholds *t, bool critical, bool labelled, const c
 
 		if (eq == NULL || eq == spec) {
 			pl_snprintf(err, errlen,
-				    "not LABEL=RANGE (example: 'iowait=~:20' or '*_util=90')");
+				    _("not LABEL=RANGE (example: 'iowait=~:20' or '*_util=90')"));
 			return -1;
 		}
 		th.pattern = strndup(spec, (size_t)(eq - spec));
@@ -113,7 +114,7 @@ pl_thresholds_add(struct pl_thresholds *t, bool critical, bool labelled, const c
 		free(th.pattern);
 		if (v != NULL)
 			t->v = v;
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		return -1;
 	}
 	t->v = v;
@@ -1048,8 +1049,8 @@ check_labels(struct pl_result *r)
 			continue;
 		told[first] = true;
 		pl_result_finding(r, PL_UNKNOWN,
-				  "bug: two metrics have the perfdata label '%s' (please report "
-				  "this against %s)", r->metrics[i]->label,
+				  _("bug: two metrics have the perfdata label '%s' (please report "
+				  "this against %s)"), r->metrics[i]->label,
 				  r->plugin ? r->plugin : "the plugin");
 	}
 	pl_names_free(&ix);
@@ -1067,7 +1068,7 @@ list_labels(const struct pl_result *r, char *buf, size_t len)
 	for (size_t i = 0; i < r->nmetrics && b.len < 120; i++, shown++)
 		pl_buf_printf(&b, "%s%s", i ? ", " : "", r->metrics[i]->label);
 	if (shown < r->nmetrics)
-		pl_buf_printf(&b, " (+%zu more)", r->nmetrics - shown);
+		pl_buf_printf(&b, _(" (+%zu more)"), r->nmetrics - shown);
 	pl_strlcpy(buf, pl_buf_str(&b), len);
 	pl_buf_free(&b);
 }
@@ -1083,7 +1084,7 @@ primary_units(const struct pl_result *r, const char *const *primary, char *buf, 
 		for (size_t j = 0; j < r->nmetrics; j++) {
 			if (fnmatch(primary[k], r->metrics[j]->label, 0) != 0)
 				continue;
-			pl_buf_printf(&b, "%s'%s' in %s", b.len ? ", " : "", primary[k],
+			pl_buf_printf(&b, _("%s'%s' in %s"), b.len ? ", " : "", primary[k],
 				      pl_unit_name(r->metrics[j]->unit));
 			break;
 		}
@@ -1162,7 +1163,7 @@ apply_primary(struct pl_result *r, const struct pl_threshold *th, size_t i,
 	if (fitted != NULL || !present)
 		return 0;   /* applied, or the primary metric is not measured now */
 	primary_units(r, primary, units, sizeof(units));
-	pl_snprintf(err, errlen, "%s: a range in %s fits no primary metric (%s)", th->text,
+	pl_snprintf(err, errlen, _("%s: a range in %s fits no primary metric (%s)"), th->text,
 		    pl_unit_name(th->range.unit), units);
 	return -1;
 }
@@ -1181,7 +1182,7 @@ apply_labelled(struct pl_result *r, const struct pl_threshold *th, size_t i, cha
 		if (fnmatch(th->pattern, m->label, 0) != 0)
 			continue;
 		if (!pl_range_fits(&th->range, m->unit)) {
-			pl_snprintf(err, errlen, "%s: '%s' is in %s (suffixes: %s)", th->text,
+			pl_snprintf(err, errlen, _("%s: '%s' is in %s (suffixes: %s)"), th->text,
 				    m->label, pl_unit_name(m->unit), pl_unit_suffixes(m->unit));
 			return -1;
 		}
@@ -1192,18 +1193,18 @@ apply_labelled(struct pl_result *r, const struct pl_threshold *th, size_t i, cha
 		return 0;
 	if (absent_item(r, th->pattern, &kind)) {
 		/* One config for a group of hosts: an item another host has is no error. */
-		pl_result_line(r, "%s: no %s on this host matches its LABEL; not judged here",
+		pl_result_line(r, _("%s: no %s on this host matches its LABEL; not judged here"),
 			       th->text, kind);
 		{
 			char why[160];
 
-			pl_snprintf(why, sizeof(why), "no %s on this host matches its LABEL", kind);
+			pl_snprintf(why, sizeof(why), _("no %s on this host matches its LABEL"), kind);
 			add_note(r, NULL, PL_NOTE_ABSENT, th->pattern, why, NULL, th->text, NULL);
 		}
 		return 0;
 	}
 	list_labels(r, labels, sizeof(labels));
-	pl_snprintf(err, errlen, "%s: no metric label matches its LABEL; labels: %s", th->text,
+	pl_snprintf(err, errlen, _("%s: no metric label matches its LABEL; labels: %s"), th->text,
 		    labels[0] ? labels : "none");
 	return -1;
 }
@@ -1240,8 +1241,8 @@ swapped_ranges(struct pl_result *r, const struct pl_thresholds *t)
 			continue;
 		seen[nseen][0] = m->warn_src;
 		seen[nseen++][1] = m->crit_src;
-		pl_result_line(r, "%s and %s: the critical range lies inside the warning range, "
-			       "so %s can never be WARNING, only CRITICAL (swapped?)",
+		pl_result_line(r, _("%s and %s: the critical range lies inside the warning range, "
+			       "so %s can never be WARNING, only CRITICAL (swapped?)"),
 			       t->v[m->warn_src - 1].text, t->v[m->crit_src - 1].text, m->label);
 	}
 }
@@ -1330,9 +1331,9 @@ evaluate(struct pl_result *r, const struct pl_thresholds *t)
 	}
 	skipped_close(&k);
 	if (k.n > 5)
-		pl_buf_printf(&k.b, " (+%zu more)", k.n - 5);
+		pl_buf_printf(&k.b, _(" (+%zu more)"), k.n - 5);
 	if (k.n)
-		pl_result_line(r, "not judged this run (no value): %s", pl_buf_str(&k.b));
+		pl_result_line(r, _("not judged this run (no value): %s"), pl_buf_str(&k.b));
 	pl_buf_free(&k.b);
 }
 

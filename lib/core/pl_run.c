@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pl_i18n.h"
 #include "pl_num.h"
 #include "pl_run.h"
 #include "pl_timeout.h"
@@ -95,14 +96,14 @@ build_env(const char *const *extra, const char **envp, char *err, size_t errlen)
 		size_t nl, k;
 
 		if (i >= PL_RUN_ENV_MAX) {
-			pl_snprintf(err, errlen, "more than %d environment entries for a program",
+			pl_snprintf(err, errlen, _("more than %d environment entries for a program"),
 				    PL_RUN_ENV_MAX);
 			return -1;
 		}
 		if (!env_name_ok(extra[i], &nl)) {
 			/* Never show the entry: its value may be a secret. */
-			pl_snprintf(err, errlen, "environment entry %zu for a program is not "
-				    "NAME=value", i + 1);
+			pl_snprintf(err, errlen, _("environment entry %zu for a program is not "
+				    "NAME=value"), i + 1);
 			return -1;
 		}
 		for (k = 0; k < n; k++)
@@ -369,26 +370,26 @@ pl_run(const struct pl_run_spec *sp, struct pl_run_result *r, char *err, size_t 
 		describe_argv(&prog, path, sizeof(path));
 	}
 	if (sp->argv == NULL || sp->argv[0] == NULL || sp->argv[0][0] != '/') {
-		pl_snprintf(err, errlen, "a program must be run by its absolute path, not %s%s%s",
+		pl_snprintf(err, errlen, _("a program must be run by its absolute path, not %s%s%s"),
 			    path[0] == '\'' ? "" : "'", path, path[0] == '\'' ? "" : "'");
 		return -1;
 	}
 	describe_argv(sp, r->what, sizeof(r->what));
 	if (sp->stdin_fd > 0 && sp->stdin_fd <= 2) {
-		pl_snprintf(err, errlen, "the stdin of %s must be a descriptor above 2", r->what);
+		pl_snprintf(err, errlen, _("the stdin of %s must be a descriptor above 2"), r->what);
 		return -1;
 	}
 	if (build_env(sp->env, envp, err, errlen) != 0)
 		return -1;
 	dl = pl_deadline_min(sp->deadline, NULL);
 	if (dl.at == INT64_MAX) {
-		pl_snprintf(err, errlen, "no deadline to run %s under (arm the timeout first)",
+		pl_snprintf(err, errlen, _("no deadline to run %s under (arm the timeout first)"),
 			    r->what);
 		return -1;
 	}
 	r->budget = pl_deadline_left(&dl);
 	if (r->budget <= 0) {
-		pl_snprintf(err, errlen, "no time left to run %s", r->what);
+		pl_snprintf(err, errlen, _("no time left to run %s"), r->what);
 		return -1;
 	}
 	grace = pl_deadline_grace(r->budget) / 4;
@@ -396,7 +397,7 @@ pl_run(const struct pl_run_spec *sp, struct pl_run_result *r, char *err, size_t 
 
 	in = sp->stdin_fd > 2 ? sp->stdin_fd : open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (in < 0 || pipe2(outp, O_CLOEXEC) != 0 || pipe2(errp, O_CLOEXEC) != 0) {
-		pl_snprintf(err, errlen, "cannot run %s: %s", r->what, strerror(errno));
+		pl_snprintf(err, errlen, _("cannot run %s: %s"), r->what, strerror(errno));
 		goto end;
 	}
 	/* SIGALRM waits until the child is registered, so the backstop cannot miss it. */
@@ -409,11 +410,11 @@ pl_run(const struct pl_run_spec *sp, struct pl_run_result *r, char *err, size_t 
 		pl_deadline_child(pid);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (st != 0) {
-		pl_snprintf(err, errlen, "cannot run %s: %s", path, strerror(st));
+		pl_snprintf(err, errlen, _("cannot run %s: %s"), path, strerror(st));
 		goto end;
 	}
 	/* The backstop's line names the program; the plugin's words come back after. */
-	before = pl_timeout_waiting_on("running", r->what);
+	before = pl_timeout_waiting_on(_("running"), r->what);
 	close(outp[1]);
 	close(errp[1]);
 	outp[1] = errp[1] = -1;
@@ -560,20 +561,20 @@ pl_run_describe(const struct pl_run_result *r, char *buf, size_t len)
 	const char *sn;
 
 	if (r->timed_out) {
-		pl_snprintf(buf, len, "timed out after %ss waiting for %s%s",
+		pl_snprintf(buf, len, _("timed out after %ss waiting for %s%s"),
 			    pl_fmt_num(num, sizeof(num), r->budget, 1), r->what,
 			    r->reaped ? "" : " (it did not end even when killed)");
 	} else if (!r->reaped) {
-		pl_snprintf(buf, len, "%s could not be waited for", r->what);
+		pl_snprintf(buf, len, _("%s could not be waited for"), r->what);
 	} else if (r->exited) {
 		pl_run_first_line(pl_buf_str(&r->err), r->err.len, line, sizeof(line));
-		pl_snprintf(buf, len, "%s exited with status %d%s%s", r->what, r->status,
+		pl_snprintf(buf, len, _("%s exited with status %d%s%s"), r->what, r->status,
 			    r->status != 0 && line[0] != '\0' ? ": " : "",
 			    r->status != 0 ? line : "");
 	} else if ((sn = signame(r->signal)) != NULL) {
-		pl_snprintf(buf, len, "%s was killed by signal %d (%s)", r->what, r->signal, sn);
+		pl_snprintf(buf, len, _("%s was killed by signal %d (%s)"), r->what, r->signal, sn);
 	} else {
-		pl_snprintf(buf, len, "%s was killed by signal %d", r->what, r->signal);
+		pl_snprintf(buf, len, _("%s was killed by signal %d"), r->what, r->signal);
 	}
 	return buf;
 }

@@ -5,6 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_clock.h"
 #include "pl_deadline.h"
@@ -82,9 +83,9 @@ from_state(const struct pl_common *c, const struct pl_sample_ops *ops, void *ctx
 	int lr;
 
 	if (t_now < t_then) {
-		pl_snprintf(why, whylen, "the last reading is later than now (the clock went back)");
+		pl_snprintf(why, whylen, _("the last reading is later than now (the clock went back)"));
 	} else if (t_now - t_then < min) {
-		pl_snprintf(why, whylen, "the last reading is only %s old, less than the %s a rate needs",
+		pl_snprintf(why, whylen, _("the last reading is only %s old, less than the %s a rate needs"),
 			    pl_unit_human(h, sizeof(h), t_now - t_then, PL_U_SECONDS),
 			    pl_unit_human(m, sizeof(m), min, PL_U_SECONDS));
 	} else if ((lr = ops->load(ctx, st, gen)) == 0) {
@@ -117,7 +118,7 @@ pl_sample(const struct pl_common *c, const struct pl_sample_ops *ops, void *ctx,
 	pl_strlcpy(why, status_why(ss), sizeof(why));
 	if (ss == PL_STORE_LOADED &&
 	    (b = from_state(c, ops, ctx, &st, t_now, dt, why, sizeof(why))) == PL_BASIS_STATE) {
-		pl_snprintf(basis, basislen, "over the last %s",
+		pl_snprintf(basis, basislen, _("over the last %s"),
 			    pl_unit_human(h, sizeof(h), *dt, PL_U_SECONDS));
 		/* Keep both generations until the newest is old enough to compare against;
 		 * then the newest becomes the previous one. */
@@ -139,7 +140,7 @@ pl_sample(const struct pl_common *c, const struct pl_sample_ops *ops, void *ctx,
 		st.wall = wall_now();
 		st.prev_time = st.prev_wall = 0;
 		ops->store(ctx, 0, &st);
-		pl_timeout_waiting("sampling counters over --interval");
+		pl_timeout_waiting(_("sampling counters over --interval"));
 		sleep_seconds(nap);
 		if ((t_now = now_uptime(c, basis, basislen)) < 0)
 			goto fail;
@@ -149,13 +150,13 @@ pl_sample(const struct pl_common *c, const struct pl_sample_ops *ops, void *ctx,
 			ops->store(ctx, 0, &st);
 			b = PL_BASIS_SAMPLED;
 			*dt = t_now - t_first;
-			pl_snprintf(basis, basislen, "sampled over %ss (%s%s; later runs use the state)",
+			pl_snprintf(basis, basislen, _("sampled over %ss (%s%s; later runs use the state)"),
 				    pl_fmt_num(h, sizeof(h), *dt, 2), why, nap < c->interval ?
-				    ", the --interval cut to half the time left before --timeout" : "");
+				    _(", the --interval cut to half the time left before --timeout") : "");
 		} else {
 			size_t n = strlen(why);
 
-			pl_snprintf(why + n, sizeof(why) - n, ", and %s over the %ss sample",
+			pl_snprintf(why + n, sizeof(why) - n, _(", and %s over the %ss sample"),
 				    t_now <= t_first ? "the clock did not move" :
 				    lr == PL_SAMPLE_STILL ? "no counter moved" :
 				    "the counters went back",
@@ -165,7 +166,7 @@ pl_sample(const struct pl_common *c, const struct pl_sample_ops *ops, void *ctx,
 	if (b == PL_BASIS_BOOT) {
 		ops->zero(ctx);
 		*dt = t_now;
-		pl_snprintf(basis, basislen, "average since boot (%s; rates from the next run)", why);
+		pl_snprintf(basis, basislen, _("average since boot (%s; rates from the next run)"), why);
 		pl_store_drop_counters(&st);
 		st.time = t_now;
 		st.wall = wall_now();

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <string.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_file.h"
 #include "pl_secret.h"
@@ -22,13 +23,13 @@ pl_secret_read(const char *path, char *out, size_t cap, char *err, size_t errlen
 	size_t len;
 
 	if (cap < 2) {
-		pl_snprintf(err, errlen, "no room for a secret");
+		pl_snprintf(err, errlen, _("no room for a secret"));
 		return -1;
 	}
 	out[0] = '\0';
 	if (pl_read_trusted(AT_FDCWD, path, &rules, &b, NULL, err, errlen) != 0) {
 		if (errno == EFBIG)
-			pl_snprintf(err, errlen, "%s is longer than a secret may be (%zu bytes)",
+			pl_snprintf(err, errlen, _("%s is longer than a secret may be (%zu bytes)"),
 				    path, cap - 1);
 		goto end;
 	}
@@ -39,11 +40,11 @@ pl_secret_read(const char *path, char *out, size_t cap, char *err, size_t errlen
 			len--;
 	}
 	if (len == 0) {
-		pl_snprintf(err, errlen, "%s is empty", path);
+		pl_snprintf(err, errlen, _("%s is empty"), path);
 		goto end;
 	}
 	if (memchr(b.data, '\0', len) != NULL) {
-		pl_snprintf(err, errlen, "%s holds a NUL byte", path);
+		pl_snprintf(err, errlen, _("%s holds a NUL byte"), path);
 		goto end;
 	}
 	memcpy(out, b.data, len);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_result.h"
 #include "pl_select.h"
@@ -18,7 +19,7 @@ pl_select_add(struct pl_select *s, bool include, bool is_regex, const char *text
 	r.include = include;
 	r.is_regex = is_regex;
 	if (text[0] == '\0') {
-		pl_snprintf(err, errlen, "give a name or pattern");
+		pl_snprintf(err, errlen, _("give a name or pattern"));
 		return -1;
 	}
 	if (is_regex) {
@@ -28,7 +29,7 @@ pl_select_add(struct pl_select *s, bool include, bool is_regex, const char *text
 			char why[128];
 
 			regerror(rc, &r.re, why, sizeof(why));
-			pl_snprintf(err, errlen, "not a valid extended regular expression: %s", why);
+			pl_snprintf(err, errlen, _("not a valid extended regular expression: %s"), why);
 			return -1;
 		}
 	}
@@ -40,7 +41,7 @@ pl_select_add(struct pl_select *s, bool include, bool is_regex, const char *text
 		free(r.text);
 		if (v != NULL)
 			s->v = v;
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		return -1;
 	}
 	s->v = v;
@@ -162,17 +163,17 @@ pl_select_none(const struct pl_select *s, const char *const *names, size_t nname
 	by = by_glob && by_regex ? "--exclude and --exclude-regex" :
 	     by_regex ? "--exclude-regex" : "--exclude";
 	if (nnames == 1 && excluded == 1)
-		pl_snprintf(buf, len, "the only %s was excluded by %s", what, by);
+		pl_snprintf(buf, len, _("the only %s was excluded by %s"), what, by);
 	else if (nnames > 0 && excluded == nnames)
-		pl_snprintf(buf, len, "every %s (%zu) was excluded by %s", what, nnames, by);
+		pl_snprintf(buf, len, _("every %s (%zu) was excluded by %s"), what, nnames, by);
 	else if (pl_select_has_include(s) && excluded > 0)
-		pl_snprintf(buf, len, "no %s matches the --include rules (%zu excluded by %s)",
+		pl_snprintf(buf, len, _("no %s matches the --include rules (%zu excluded by %s)"),
 			    what, excluded, by);
 	else if (pl_select_has_include(s))
-		pl_snprintf(buf, len, "no %s matches the --include rules", what);
+		pl_snprintf(buf, len, _("no %s matches the --include rules"), what);
 	else if (excluded > 0)
-		pl_snprintf(buf, len, "no %s selected: %zu excluded by %s, the others left out "
-			    "by default", what, excluded, by);
+		pl_snprintf(buf, len, _("no %s selected: %zu excluded by %s, the others left out "
+			    "by default"), what, excluded, by);
 	else
 		return NULL;
 	return buf;
@@ -188,7 +189,7 @@ pl_select_list(struct pl_buf *out, pl_name_at_fn *name_at, const void *ctx, size
 		pl_buf_printf(out, "%s%s", i ? ", " : "", e);
 	}
 	if (n > 10)
-		pl_buf_printf(out, " (+%zu more)", n - 10);
+		pl_buf_printf(out, _(" (+%zu more)"), n - 10);
 }
 
 bool
@@ -207,7 +208,7 @@ pl_select_nothing(const struct pl_select *s, pl_name_at_fn *name_at, const void 
 	if (by_rule != NULL)
 		pl_buf_printf(out, "%s", why);
 	else
-		pl_buf_printf(out, "no %s selected", what);
+		pl_buf_printf(out, _("no %s selected"), what);
 	if (by_rule == NULL && hint != NULL)
 		pl_buf_printf(out, " (%s%s", hint, n > 0 && names != NULL ? "; " : ")");
 	else if (n > 0 && names != NULL)

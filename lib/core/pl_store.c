@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_deadline.h"
 #include "pl_file.h"
@@ -766,12 +767,12 @@ entry_line(struct pl_store *st, const char *ls, const char *le, char *err, size_
 	}
 	if (append(st, gen, life, ns, (size_t)nsl, name, (size_t)namel, is_text ? text : NULL,
 		   (size_t)textl, vec, n) != 0) {
-		pl_snprintf(err, errlen, "state file has too many entries (or memory ran out)");
+		pl_snprintf(err, errlen, _("state file has too many entries (or memory ran out)"));
 		return -1;
 	}
 	return 0;
 bad:
-	pl_snprintf(err, errlen, "state file has a malformed line");
+	pl_snprintf(err, errlen, _("state file has a malformed line"));
 	return -1;
 }
 
@@ -829,12 +830,12 @@ store_parse(const char *buf, size_t len, struct pl_store *st, double budget, boo
 	uint64_t ver;
 
 	if (memchr(buf, '\0', len) != NULL) {
-		pl_snprintf(err, errlen, "state file holds a NUL byte");
+		pl_snprintf(err, errlen, _("state file holds a NUL byte"));
 		return -1;
 	}
 	pl_lines_init(&it, buf, len);
 	if (header(&it, MAGIC, word, sizeof(word)) != 0) {
-		pl_snprintf(err, errlen, "not a Plumbline state file");
+		pl_snprintf(err, errlen, _("not a Plumbline state file"));
 		return -1;
 	}
 	if (pl_parse_u64(word, 1000, &ver) != 0)
@@ -844,7 +845,7 @@ store_parse(const char *buf, size_t len, struct pl_store *st, double budget, boo
 	if (ver != PL_STORE_VERSION && ver != 2) {
 		if (ver == 1 && old != NULL)
 			*old = true;
-		pl_snprintf(err, errlen, "state format version '%.16s', expected %d%s", word,
+		pl_snprintf(err, errlen, _("state format version '%.16s', expected %d%s"), word,
 			    PL_STORE_VERSION, ver == 1 ? " (written by an older Plumbline; "
 			    "replaced by this run's)" : "");
 		return -1;
@@ -855,8 +856,8 @@ store_parse(const char *buf, size_t len, struct pl_store *st, double budget, boo
 		uint64_t gen;
 
 		if (end == NULL) {
-			pl_snprintf(err, errlen, "state file is cut or torn (its last line is not "
-				    "an end line with the checksum of the rest)");
+			pl_snprintf(err, errlen, _("state file is cut or torn (its last line is not "
+				    "an end line with the checksum of the rest)"));
 			return -1;
 		}
 		/* The end line is checked: the entries run up to it. */
@@ -864,31 +865,31 @@ store_parse(const char *buf, size_t len, struct pl_store *st, double budget, boo
 		ended = true;
 		if (header(&it, "gen", word, sizeof(word)) != 0 ||
 		    pl_parse_u64(word, PL_STORE_GEN_LIMIT, &gen) != 0) {
-			pl_snprintf(err, errlen, "state file has no valid gen line");
+			pl_snprintf(err, errlen, _("state file has no valid gen line"));
 			return -1;
 		}
 		st->gen = gen;
 	}
 	if (header(&it, "plugin", word, sizeof(word)) != 0 || strcmp(word, st->plugin) != 0) {
-		pl_snprintf(err, errlen, "state file belongs to another plugin");
+		pl_snprintf(err, errlen, _("state file belongs to another plugin"));
 		return -1;
 	}
 	if (header(&it, "key", word, sizeof(word)) != 0 || strcmp(word, st->key) != 0) {
-		pl_snprintf(err, errlen, "state file belongs to another key");
+		pl_snprintf(err, errlen, _("state file belongs to another key"));
 		return -1;
 	}
 	if (header(&it, "boot_id", st->boot_id, sizeof(st->boot_id)) != 0) {
-		pl_snprintf(err, errlen, "state file has no boot_id line");
+		pl_snprintf(err, errlen, _("state file has no boot_id line"));
 		return -1;
 	}
 	if (header(&it, "time", word, sizeof(word)) != 0 ||
 	    two_times(word, &st->time, &st->wall) != 0) {
-		pl_snprintf(err, errlen, "state file has no valid time line");
+		pl_snprintf(err, errlen, _("state file has no valid time line"));
 		return -1;
 	}
 	if (header(&it, "prev_time", word, sizeof(word)) != 0 ||
 	    two_times(word, &st->prev_time, &st->prev_wall) != 0) {
-		pl_snprintf(err, errlen, "state file has no valid prev_time line");
+		pl_snprintf(err, errlen, _("state file has no valid prev_time line"));
 		return -1;
 	}
 	/* One entry per line: room for them all at once. */
@@ -899,12 +900,12 @@ store_parse(const char *buf, size_t len, struct pl_store *st, double budget, boo
 		     (q = memchr(q, '\n', (size_t)(it.end - q))) != NULL; q++)
 			lines++;
 		if (lines > PL_STORE_MAX_ENTRIES + 1) {
-			pl_snprintf(err, errlen, "state file has more than %d entries",
+			pl_snprintf(err, errlen, _("state file has more than %d entries"),
 				    PL_STORE_MAX_ENTRIES);
 			return -1;
 		}
 		if (reserve(st, lines) != 0) {
-			pl_snprintf(err, errlen, "out of memory for the state file's entries");
+			pl_snprintf(err, errlen, _("out of memory for the state file's entries"));
 			return -1;
 		}
 	}
@@ -916,23 +917,23 @@ store_parse(const char *buf, size_t len, struct pl_store *st, double budget, boo
 		if (entry_line(st, ls, le, err, errlen) != 0)
 			return -1;
 		if (budget > 0 && (it.lineno & 4095) == 0 && pl_mono() - start > budget) {
-			pl_snprintf(err, errlen, "state file took more than %.3gs to read "
-				    "(%zu lines so far): discarded", budget, it.lineno);
+			pl_snprintf(err, errlen, _("state file took more than %.3gs to read "
+				    "(%zu lines so far): discarded"), budget, it.lineno);
 			return -1;
 		}
 	}
 	if (!ended || it.p != it.end) {
-		pl_snprintf(err, errlen, "state file is truncated or has data after its end");
+		pl_snprintf(err, errlen, _("state file is truncated or has data after its end"));
 		return -1;
 	}
 	switch (build_table(st)) {
 	case 0:
 		return 0;
 	case 1:
-		pl_snprintf(err, errlen, "state file has an entry twice");
+		pl_snprintf(err, errlen, _("state file has an entry twice"));
 		return -1;
 	default:
-		pl_snprintf(err, errlen, "out of memory for the state file's entries");
+		pl_snprintf(err, errlen, _("out of memory for the state file's entries"));
 		return -1;
 	}
 }
@@ -978,18 +979,18 @@ trusted_dir(int fd, const char *shown, char *err, size_t errlen)
 	struct stat sb;
 
 	if (fstat(fd, &sb) != 0) {
-		pl_snprintf(err, errlen, "cannot check %s: %s", shown, strerror(errno));
+		pl_snprintf(err, errlen, _("cannot check %s: %s"), shown, strerror(errno));
 		return -1;
 	}
 	if (sb.st_uid != 0 && sb.st_uid != geteuid()) {
 		pl_snprintf(err, errlen,
-			    "%s belongs to uid %lu, neither root nor uid %lu: its owner could redirect the state directory below it (use a --state-dir whose every parent belongs to root or this user)",
+			    _("%s belongs to uid %lu, neither root nor uid %lu: its owner could redirect the state directory below it (use a --state-dir whose every parent belongs to root or this user)"),
 			    shown, (unsigned long)sb.st_uid, (unsigned long)geteuid());
 		return -1;
 	}
 	if ((sb.st_mode & 022) != 0 && !(sb.st_mode & S_ISVTX)) {
 		pl_snprintf(err, errlen,
-			    "%s is writable by %s: they could redirect the state directory below it (chmod go-w it, or use another --state-dir)",
+			    _("%s is writable by %s: they could redirect the state directory below it (chmod go-w it, or use another --state-dir)"),
 			    shown, (sb.st_mode & 002) ? "others" : "its group");
 		return -1;
 	}
@@ -1035,12 +1036,12 @@ walk_open(const char *path, const char *dirpath, char *err, size_t errlen)
 	size_t pos = 0;
 
 	if (path[0] != '/') {
-		pl_snprintf(err, errlen, "state directory %s is not an absolute path (give one that starts with '/')",
+		pl_snprintf(err, errlen, _("state directory %s is not an absolute path (give one that starts with '/')"),
 			    dirpath);
 		return -1;
 	}
 	if (pl_strlcpy(todo, path, sizeof(todo)) >= sizeof(todo)) {
-		pl_snprintf(err, errlen, "state directory path is too long");
+		pl_snprintf(err, errlen, _("state directory path is too long"));
 		return -1;
 	}
 	cur = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -1058,7 +1059,7 @@ walk_open(const char *path, const char *dirpath, char *err, size_t errlen)
 		if (clen == 0)
 			break;        /* "/" itself, or a trailing "/" */
 		if (clen >= sizeof(comp)) {
-			pl_snprintf(err, errlen, "state directory %s has a component longer than 255 bytes",
+			pl_snprintf(err, errlen, _("state directory %s has a component longer than 255 bytes"),
 				    dirpath);
 			goto fail;
 		}
@@ -1074,7 +1075,7 @@ walk_open(const char *path, const char *dirpath, char *err, size_t errlen)
 		if (fstatat(cur, comp, &sb, AT_SYMLINK_NOFOLLOW) != 0) {
 			if (errno == ENOENT && last) {
 				if (mkdirat(cur, comp, 0700) != 0 && errno != EEXIST) {
-					pl_snprintf(err, errlen, "cannot create state directory %s: %s (set --state-dir)",
+					pl_snprintf(err, errlen, _("cannot create state directory %s: %s (set --state-dir)"),
 						    dirpath, strerror(errno));
 					goto fail;
 				}
@@ -1082,7 +1083,7 @@ walk_open(const char *path, const char *dirpath, char *err, size_t errlen)
 					goto have;
 			}
 			shown_add(shown, sizeof(shown), comp, clen);
-			pl_snprintf(err, errlen, "cannot %s state directory %s: %s: %s (set --state-dir)",
+			pl_snprintf(err, errlen, _("cannot %s state directory %s: %s: %s (set --state-dir)"),
 				    errno == ENOENT ? "create" : "open", dirpath, shown,
 				    strerror(errno));
 			goto fail;
@@ -1092,7 +1093,7 @@ have:
 		 * ours is one nobody else can replace. */
 		if (sticky && sb.st_uid != 0 && sb.st_uid != geteuid()) {
 			shown_add(shown, sizeof(shown), comp, clen);
-			pl_snprintf(err, errlen, "%s%s belongs to uid %lu in a directory anyone can write to: not used (remove it, or set --state-dir)",
+			pl_snprintf(err, errlen, _("%s%s belongs to uid %lu in a directory anyone can write to: not used (remove it, or set --state-dir)"),
 				    last ? "state directory " : "", last ? dirpath : shown,
 				    (unsigned long)sb.st_uid);
 			goto fail;
@@ -1102,13 +1103,13 @@ have:
 			ssize_t tl;
 
 			if (last) {
-				pl_snprintf(err, errlen, "cannot open state directory %s: it is a symlink (it must be a real directory, not a symlink)",
+				pl_snprintf(err, errlen, _("cannot open state directory %s: it is a symlink (it must be a real directory, not a symlink)"),
 					    dirpath);
 				goto fail;
 			}
 			tl = readlinkat(cur, comp, target, sizeof(target) - 1);
 			if (tl <= 0 || ++links > 40) {
-				pl_snprintf(err, errlen, "cannot open state directory %s: too many or unreadable symlinks on the way",
+				pl_snprintf(err, errlen, _("cannot open state directory %s: too many or unreadable symlinks on the way"),
 					    dirpath);
 				goto fail;
 			}
@@ -1117,7 +1118,7 @@ have:
 			 * above allowed: walk its target, by the same rules, then the rest. */
 			if ((size_t)pl_snprintf(rest, sizeof(rest), "%s/%s", target, todo + pos) >=
 			    sizeof(todo)) {
-				pl_snprintf(err, errlen, "state directory %s: the path through its symlinks is too long",
+				pl_snprintf(err, errlen, _("state directory %s: the path through its symlinks is too long"),
 					    dirpath);
 				goto fail;
 			}
@@ -1134,7 +1135,7 @@ have:
 		}
 		next = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (next < 0) {
-			pl_snprintf(err, errlen, "cannot open state directory %s: %s%s", dirpath,
+			pl_snprintf(err, errlen, _("cannot open state directory %s: %s%s"), dirpath,
 				    strerror(errno), errno == ELOOP || errno == ENOTDIR ?
 				    " (it must be a real directory, not a symlink)" : "");
 			goto fail;
@@ -1168,7 +1169,7 @@ open_private_dir(const char *path, char *err, size_t errlen)
 		return -1;
 	if (fstat(fd, &st) != 0 || st.st_uid != geteuid() || (st.st_mode & 022) != 0) {
 		pl_snprintf(err, errlen,
-			    "state directory %s must belong to uid %lu and not be writable by others (chown/chmod 700 it, or set --state-dir)",
+			    _("state directory %s must belong to uid %lu and not be writable by others (chown/chmod 700 it, or set --state-dir)"),
 			    path, (unsigned long)geteuid());
 		close(fd);
 		return -1;
@@ -1234,20 +1235,20 @@ pl_store_lock(int dirfd, const struct pl_store *st, double wait, char *err, size
 	file_name(st, name, sizeof(name), "lock");
 	fd = openat(dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
 	if (fd < 0 && (errno == EISDIR || errno == ELOOP)) {
-		pl_snprintf(err, errlen, "the state lock %s is %s, not a lock file",
+		pl_snprintf(err, errlen, _("the state lock %s is %s, not a lock file"),
 			    name, errno == EISDIR ? "a directory" : "a symlink");
 		errno = EEXIST;
 		return -1;
 	}
 	if (fd < 0) {
-		pl_snprintf(err, errlen, "cannot open the state lock %s: %s", name,
+		pl_snprintf(err, errlen, _("cannot open the state lock %s: %s"), name,
 			    strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_uid != geteuid()) {
 		bool reg = S_ISREG(sb.st_mode);
 
-		pl_snprintf(err, errlen, "the state lock %s is %s, not a lock file of this user",
+		pl_snprintf(err, errlen, _("the state lock %s is %s, not a lock file of this user"),
 			    name, !reg && S_ISFIFO(sb.st_mode) ? "a FIFO" :
 			    !reg ? "not a regular file" : "another user's file");
 		close(fd);
@@ -1260,7 +1261,7 @@ pl_store_lock(int dirfd, const struct pl_store *st, double wait, char *err, size
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 			return fd;
 		if (errno != EWOULDBLOCK && errno != EINTR) {
-			pl_snprintf(err, errlen, "cannot lock %s: %s", name, strerror(errno));
+			pl_snprintf(err, errlen, _("cannot lock %s: %s"), name, strerror(errno));
 			close(fd);
 			return -1;
 		}
@@ -1272,7 +1273,7 @@ pl_store_lock(int dirfd, const struct pl_store *st, double wait, char *err, size
 		if (nap < 16000000)
 			nap *= 2;
 	}
-	pl_snprintf(err, errlen, "another run of this check held the state lock %s for %.3gs",
+	pl_snprintf(err, errlen, _("another run of this check held the state lock %s for %.3gs"),
 		    name, wait);
 	close(fd);
 	errno = EWOULDBLOCK;
@@ -1339,7 +1340,7 @@ slot_open(int dirfd, const struct pl_store *st, int i, struct slot *sl)
 		int e = errno;
 
 		sl->missing = e == ENOENT;
-		pl_snprintf(sl->why, sizeof(sl->why), "state file not used: %s%s", err,
+		pl_snprintf(sl->why, sizeof(sl->why), _("state file not used: %s%s"), err,
 			    e == ELOOP ? " (it will be replaced)" : "");
 		return;
 	}
@@ -1365,7 +1366,7 @@ slot_open(int dirfd, const struct pl_store *st, int i, struct slot *sl)
 		pl_lines_init(&it, head, (size_t)n);
 		if (!next_line(&it, &ls, &le) || header(&it, "gen", word, sizeof(word)) != 0 ||
 		    pl_parse_u64(word, PL_STORE_GEN_LIMIT, &sl->gen) != 0) {
-			pl_snprintf(sl->why, sizeof(sl->why), "state file %s has no valid gen line",
+			pl_snprintf(sl->why, sizeof(sl->why), _("state file %s has no valid gen line"),
 				    sl->name);
 			goto end;
 		}
@@ -1381,8 +1382,8 @@ slot_open(int dirfd, const struct pl_store *st, int i, struct slot *sl)
 		goto end;
 	}
 	if ((sl->gen & 1) != (uint64_t)i) {
-		pl_snprintf(sl->why, sizeof(sl->why), "state file %s holds generation %llu, which "
-			    "belongs in the other slot", sl->name, (unsigned long long)sl->gen);
+		pl_snprintf(sl->why, sizeof(sl->why), _("state file %s holds generation %llu, which "
+			    "belongs in the other slot"), sl->name, (unsigned long long)sl->gen);
 		goto end;
 	}
 	sl->candidate = true;
@@ -1405,7 +1406,7 @@ slot_fill(struct slot *sl)
 		goto check;
 	/* A file that changed while it was read (a lockless run's save) fails its sum. */
 	if (pl_read_fd(sl->fd, sl->name, &slot_rules, &b, err, sizeof(err)) != 0) {
-		pl_snprintf(sl->why, sizeof(sl->why), "state file not used: %s", err);
+		pl_snprintf(sl->why, sizeof(sl->why), _("state file not used: %s"), err);
 		pl_buf_free(&b);
 		sl->candidate = false;
 		return false;
@@ -1451,7 +1452,7 @@ load_once(int dirfd, struct pl_store *st, const char *boot_id, double budget, ch
 		order[1] = 0;
 	}
 	if (sl[0].missing && sl[1].missing) {
-		pl_snprintf(why, whylen, "no state yet");
+		pl_snprintf(why, whylen, _("no state yet"));
 		rc = PL_STORE_MISSING;
 	}
 	for (int k = 0; k < 2 && rc == PL_STORE_CORRUPT; k++) {
@@ -1471,8 +1472,8 @@ load_once(int dirfd, struct pl_store *st, const char *boot_id, double budget, ch
 		if (c->data == NULL) {
 			pl_snprintf(err, sizeof(err), "%s", c->why);
 		} else if (text_version(c->data, c->len) == PL_STORE_VERSION && !c->whole) {
-			pl_snprintf(err, sizeof(err), "state file %s is cut or torn (its checksum "
-				    "does not match): not used", c->name);
+			pl_snprintf(err, sizeof(err), _("state file %s is cut or torn (its checksum "
+				    "does not match): not used"), c->name);
 			*torn = true;
 		} else if (parse_text(c->data, c->len, st, budget, &o, true, err,
 				      sizeof(err)) == 0) {
@@ -1491,7 +1492,7 @@ load_once(int dirfd, struct pl_store *st, const char *boot_id, double budget, ch
 	if (rc == PL_STORE_CORRUPT && old)
 		rc = PL_STORE_OLD;
 	if (rc == PL_STORE_LOADED && strcmp(boot_id, st->boot_id) != 0) {
-		pl_snprintf(why, whylen, "state is from before the last boot: counters dropped");
+		pl_snprintf(why, whylen, _("state is from before the last boot: counters dropped"));
 		pl_store_drop_counters(st);
 		st->time = st->prev_time = 0;
 		rc = PL_STORE_REBOOTED;
@@ -1593,13 +1594,13 @@ slot_replace(int dirfd, const char *name, const struct pl_buf *b, bool *seen, ch
 		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	}
 	if (fd < 0) {
-		pl_snprintf(err, errlen, "cannot write state file: %s", strerror(errno));
+		pl_snprintf(err, errlen, _("cannot write state file: %s"), strerror(errno));
 		return -1;
 	}
 	if (pl_write_all(fd, b->data, b->len) != 0) {
 		int e = errno;
 
-		pl_snprintf(err, errlen, "cannot write state file: %s", strerror(e));
+		pl_snprintf(err, errlen, _("cannot write state file: %s"), strerror(e));
 		close(fd);
 		unlinkat(dirfd, tmp, 0);
 		errno = e;
@@ -1611,11 +1612,11 @@ slot_replace(int dirfd, const char *name, const struct pl_buf *b, bool *seen, ch
 
 		if (e == EISDIR || (fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
 				    S_ISDIR(sb.st_mode))) {
-			pl_snprintf(err, errlen, "the state file %s is a directory (remove it)",
+			pl_snprintf(err, errlen, _("the state file %s is a directory (remove it)"),
 				    name);
 			e = EISDIR;
 		} else {
-			pl_snprintf(err, errlen, "cannot replace state file %s: %s", name,
+			pl_snprintf(err, errlen, _("cannot replace state file %s: %s"), name,
 				    strerror(e));
 		}
 		unlinkat(dirfd, tmp, 0);
@@ -1639,7 +1640,7 @@ slot_write(int dirfd, const char *name, const struct pl_buf *b, bool *seen, char
 
 	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
 	if (fd < 0 && errno == EISDIR) {
-		pl_snprintf(err, errlen, "the state file %s is a directory (remove it)", name);
+		pl_snprintf(err, errlen, _("the state file %s is a directory (remove it)"), name);
 		errno = EISDIR;
 		return -1;
 	}
@@ -1654,14 +1655,14 @@ slot_write(int dirfd, const char *name, const struct pl_buf *b, bool *seen, char
 	    ((uint64_t)sb.st_size > b->len && ftruncate(fd, (off_t)b->len) != 0) ||
 	    ((sb.st_mode & 07777) != 0600 && fchmod(fd, 0600) != 0)) {
 		e = errno;
-		pl_snprintf(err, errlen, "cannot write state file %s: %s", name, strerror(e));
+		pl_snprintf(err, errlen, _("cannot write state file %s: %s"), name, strerror(e));
 		close(fd);
 		errno = e;
 		return -1;
 	}
 	if (close(fd) != 0) {
 		e = errno;
-		pl_snprintf(err, errlen, "cannot write state file %s: %s", name, strerror(e));
+		pl_snprintf(err, errlen, _("cannot write state file %s: %s"), name, strerror(e));
 		errno = e;
 		return -1;
 	}
@@ -1696,7 +1697,7 @@ pl_store_save(int dirfd, const struct pl_store *st, char *err, size_t errlen)
 	pl_buf_init(&b, PL_STORE_FILE_CAP);
 	format_gen(st, gen, &b);
 	if (b.truncated || b.oom) {
-		pl_snprintf(err, errlen, "state too large to save");
+		pl_snprintf(err, errlen, _("state too large to save"));
 		goto end;
 	}
 	rc = slot_write(dirfd, name, &b, &seen, err, errlen);

@@ -6,6 +6,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_deadline.h"
 #include "pl_file.h"
@@ -148,9 +149,9 @@ prepare(void)
 	pl_fmt_num(num, sizeof(num), arm_seconds, 3);
 	/* An OK state has no finding to lead the status line: the text is the summary. */
 	if (arm_state == PL_OK)
-		pl_result_summary(&r, "timed out after %ss while %s", num, WAIT_MARK);
+		pl_result_summary(&r, _("timed out after %ss while %s"), num, WAIT_MARK);
 	else
-		pl_result_finding(&r, arm_state, "timed out after %ss while %s", num,
+		pl_result_finding(&r, arm_state, _("timed out after %ss while %s"), num,
 				  WAIT_MARK);
 	pl_buf_init(&out, sizeof(prepared) - 1);
 	pl_render(&r, out_format, 0, &out);
@@ -162,7 +163,7 @@ prepare(void)
 	if (out.truncated || out.oom || out.len == 0) {
 		/* Cannot happen with a result this small; still, say it in the plain form. */
 		pl_buf_reset(&out);
-		pl_buf_printf(&out, "%s %s - timed out after %ss while %s\n", arm_service,
+		pl_buf_printf(&out, _("%s %s - timed out after %ss while %s\n"), arm_service,
 			      pl_state_name(arm_state), num, WAIT_MARK);
 	}
 	memcpy(prepared, out.data, out.len);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_counter.h"
 #include "pl_diskstats.h"
@@ -129,19 +130,19 @@ parse_line(const char *p, const char *eol, size_t lineno, struct pl_diskstats_en
 	memset(e, 0, sizeof(*e));
 	pl_skip_blanks(&p, eol);
 	if (pl_scan_field_u64(&p, eol, &v) != 0 || v > UINT32_MAX) {
-		pl_snprintf(err, errlen, "line %zu: no major device number", lineno);
+		pl_snprintf(err, errlen, _("line %zu: no major device number"), lineno);
 		return -1;
 	}
 	e->major = (unsigned)v;
 	pl_skip_blanks(&p, eol);
 	if (pl_scan_field_u64(&p, eol, &v) != 0 || v > UINT32_MAX) {
-		pl_snprintf(err, errlen, "line %zu: no minor device number", lineno);
+		pl_snprintf(err, errlen, _("line %zu: no minor device number"), lineno);
 		return -1;
 	}
 	e->minor = (unsigned)v;
 	pl_skip_blanks(&p, eol);
 	if (take_name(&p, eol, e, bad_name) != 0) {
-		pl_snprintf(err, errlen, "line %zu: no device name", lineno);
+		pl_snprintf(err, errlen, _("line %zu: no device name"), lineno);
 		return -1;
 	}
 	/* The messages below go out as they are: never an odd name's raw bytes. */
@@ -151,7 +152,7 @@ parse_line(const char *p, const char *eol, size_t lineno, struct pl_diskstats_en
 		if (p == eol)
 			break;
 		if (pl_scan_field_u64(&p, eol, &v) != 0) {
-			pl_snprintf(err, errlen, "line %zu (%s): field %d is not a number", lineno,
+			pl_snprintf(err, errlen, _("line %zu (%s): field %d is not a number"), lineno,
 				    shown, nf + 1);
 			return -1;
 		}
@@ -170,7 +171,7 @@ parse_line(const char *p, const char *eol, size_t lineno, struct pl_diskstats_en
 		e->f[PL_DS_WR_IOS] = w;
 		e->f[PL_DS_WR_SECTORS] = ws;
 	} else if (nf < 11) {
-		pl_snprintf(err, errlen, "line %zu (%s): %d stat fields, expected 11, 15 or 17 (or 4 for an old partition line)",
+		pl_snprintf(err, errlen, _("line %zu (%s): %d stat fields, expected 11, 15 or 17 (or 4 for an old partition line)"),
 			    lineno, shown, nf);
 		return -1;
 	}
@@ -199,18 +200,18 @@ pl_diskstats_parse(const char *buf, size_t len, struct pl_diskstats *out, char *
 		if (parse_line(p, eol, it.lineno, &e, &bad_name, err, errlen) != 0)
 			return -1;
 		if (cut) {
-			pl_snprintf(err, errlen, "line %zu (%s): cut short (no newline at the end of the file)",
+			pl_snprintf(err, errlen, _("line %zu (%s): cut short (no newline at the end of the file)"),
 				    it.lineno, bad_name ? "a device with an odd name" : e.name);
 			return -1;
 		}
 		if (out->n + out->nbad >= PL_DISKSTATS_MAX) {
-			pl_snprintf(err, errlen, "more than %d devices", PL_DISKSTATS_MAX);
+			pl_snprintf(err, errlen, _("more than %d devices"), PL_DISKSTATS_MAX);
 			return -1;
 		}
 		if (bad_name != NULL ?
 		    pl_bad_line_add(&out->bad, &out->nbad, it.lineno, e.name, bad_name) != 0 :
 		    add_entry(out, &cap, &e) != 0) {
-			pl_snprintf(err, errlen, "out of memory");
+			pl_snprintf(err, errlen, _("out of memory"));
 			return -1;
 		}
 	}
@@ -219,7 +220,7 @@ pl_diskstats_parse(const char *buf, size_t len, struct pl_diskstats *out, char *
 		return -1;
 	}
 	if (index_names(out) != 0) {
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		return -1;
 	}
 	return 0;
@@ -292,10 +293,10 @@ const char *
 pl_diskstats_gap_text(enum pl_ds_gap gap)
 {
 	switch (gap) {
-	case PL_DS_GAP_NEW: return "appeared since the last run";
-	case PL_DS_GAP_OTHER: return "is another device than at the last run (its major:minor changed)";
-	case PL_DS_GAP_NO_TIME: return "was read twice at the same moment";
-	case PL_DS_GAP_BACK: return "has counters that went backwards (device reset or replaced)";
+	case PL_DS_GAP_NEW: return _("appeared since the last run");
+	case PL_DS_GAP_OTHER: return _("is another device than at the last run (its major:minor changed)");
+	case PL_DS_GAP_NO_TIME: return _("was read twice at the same moment");
+	case PL_DS_GAP_BACK: return _("has counters that went backwards (device reset or replaced)");
 	case PL_DS_GAP_NONE: break;
 	}
 	return NULL;
@@ -421,44 +422,44 @@ parse_mount(const char *p, const char *eol, size_t lineno, struct pl_mount *m, c
 	memset(m, 0, sizeof(*m));
 	for (int i = 0; i < 2; i++) {
 		if (next_word(&p, eol, &w, &n) != 0) {
-			pl_snprintf(err, errlen, "line %zu: no mount id", lineno);
+			pl_snprintf(err, errlen, _("line %zu: no mount id"), lineno);
 			return -1;
 		}
 		q = w;
 		if (pl_scan_field_u64(&q, w + n, &v) != 0 || q != w + n) {
-			pl_snprintf(err, errlen, "line %zu: no mount id", lineno);
+			pl_snprintf(err, errlen, _("line %zu: no mount id"), lineno);
 			return -1;
 		}
 		*(i == 0 ? &m->id : &m->parent) = v;
 	}
 	if (next_word(&p, eol, &w, &n) != 0) {
-		pl_snprintf(err, errlen, "line %zu: no major:minor", lineno);
+		pl_snprintf(err, errlen, _("line %zu: no major:minor"), lineno);
 		return -1;
 	}
 	q = w;
 	if (pl_scan_u64(&q, w + n, &v) != 0 || v > UINT32_MAX || q == w + n || *q != ':') {
-		pl_snprintf(err, errlen, "line %zu: no major:minor", lineno);
+		pl_snprintf(err, errlen, _("line %zu: no major:minor"), lineno);
 		return -1;
 	}
 	m->major = (unsigned)v;
 	q++;
 	if (pl_scan_u64(&q, w + n, &v) != 0 || v > UINT32_MAX || q != w + n) {
-		pl_snprintf(err, errlen, "line %zu: no major:minor", lineno);
+		pl_snprintf(err, errlen, _("line %zu: no major:minor"), lineno);
 		return -1;
 	}
 	m->minor = (unsigned)v;
 	if (next_word(&p, eol, &w, &n) != 0) {   /* the root within the file system */
-		pl_snprintf(err, errlen, "line %zu: no root", lineno);
+		pl_snprintf(err, errlen, _("line %zu: no root"), lineno);
 		return -1;
 	}
 	if (next_word(&p, eol, &w, &n) != 0) {
-		pl_snprintf(err, errlen, "line %zu: no mount point", lineno);
+		pl_snprintf(err, errlen, _("line %zu: no mount point"), lineno);
 		return -1;
 	}
 	if ((m->point = unescape(w, n)) == NULL)
 		goto oom;
 	if (next_word(&p, eol, &w, &n) != 0) {   /* the mount options */
-		pl_snprintf(err, errlen, "line %zu: no mount options", lineno);
+		pl_snprintf(err, errlen, _("line %zu: no mount options"), lineno);
 		return -1;
 	}
 	while (next_word(&p, eol, &w, &n) == 0) {   /* optional fields, up to "-" */
@@ -468,7 +469,7 @@ parse_mount(const char *p, const char *eol, size_t lineno, struct pl_mount *m, c
 		}
 	}
 	if (!sep || next_word(&p, eol, &w, &n) != 0) {
-		pl_snprintf(err, errlen, "line %zu: no file system type after ' - '", lineno);
+		pl_snprintf(err, errlen, _("line %zu: no file system type after ' - '"), lineno);
 		return -1;
 	}
 	if ((m->fstype = unescape(w, n)) == NULL)
@@ -481,7 +482,7 @@ parse_mount(const char *p, const char *eol, size_t lineno, struct pl_mount *m, c
 		goto oom;
 	return 0;
 oom:
-	pl_snprintf(err, errlen, "out of memory");
+	pl_snprintf(err, errlen, _("out of memory"));
 	return -1;
 }
 
@@ -519,13 +520,13 @@ pl_mountinfo_parse(const char *buf, size_t len, struct pl_mountinfo *out, char *
 		if (cut) {
 			/* A path cut short would name another mount point. */
 			mount_free(&m);
-			pl_snprintf(err, errlen, "line %zu: cut short (no newline at the end of the file)",
+			pl_snprintf(err, errlen, _("line %zu: cut short (no newline at the end of the file)"),
 				    it.lineno);
 			return -1;
 		}
 		if (out->n >= PL_MOUNTINFO_MAX) {
 			mount_free(&m);
-			pl_snprintf(err, errlen, "more than %d mounts", PL_MOUNTINFO_MAX);
+			pl_snprintf(err, errlen, _("more than %d mounts"), PL_MOUNTINFO_MAX);
 			return -1;
 		}
 		if (out->n == cap) {
@@ -534,7 +535,7 @@ pl_mountinfo_parse(const char *buf, size_t len, struct pl_mountinfo *out, char *
 
 			if (nv == NULL) {
 				mount_free(&m);
-				pl_snprintf(err, errlen, "out of memory");
+				pl_snprintf(err, errlen, _("out of memory"));
 				return -1;
 			}
 			out->v = nv;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_num.h"
 #include "pl_proc.h"
@@ -16,7 +17,7 @@ static int
 check_end(const char *buf, size_t len, const char *file, char *err, size_t errlen)
 {
 	if (len > 0 && buf[len - 1] != '\n') {
-		pl_snprintf(err, errlen, "%s does not end in a newline: truncated?", file);
+		pl_snprintf(err, errlen, _("%s does not end in a newline: truncated?"), file);
 		return -1;
 	}
 	return 0;
@@ -83,7 +84,7 @@ pl_procstat_parse(const char *buf, size_t len, struct pl_procstat *out, char *er
 
 			if (pl_scan_u64(&q, le, &id) != 0 || id > 1 << 20 || q == le ||
 			    (*q != ' ' && *q != '\t')) {
-				pl_snprintf(err, errlen, "/proc/stat: line %zu: bad cpu name",
+				pl_snprintf(err, errlen, _("/proc/stat: line %zu: bad cpu name"),
 					    it.lineno);
 				goto fail;
 			}
@@ -91,13 +92,13 @@ pl_procstat_parse(const char *buf, size_t len, struct pl_procstat *out, char *er
 		}
 		if (parse_cpu_fields(q, le, &t) != 0) {
 			pl_snprintf(err, errlen,
-				    "/proc/stat: line %zu: cpu line has missing or non-numeric fields",
+				    _("/proc/stat: line %zu: cpu line has missing or non-numeric fields"),
 				    it.lineno);
 			goto fail;
 		}
 		if (t.id < 0) {
 			if (have_total) {
-				pl_snprintf(err, errlen, "/proc/stat: two aggregate cpu lines");
+				pl_snprintf(err, errlen, _("/proc/stat: two aggregate cpu lines"));
 				goto fail;
 			}
 			out->total = t;
@@ -109,12 +110,12 @@ pl_procstat_parse(const char *buf, size_t len, struct pl_procstat *out, char *er
 			struct pl_cpu_times *v;
 
 			if (ncap > 65536) {
-				pl_snprintf(err, errlen, "/proc/stat: more than 65536 cpu lines");
+				pl_snprintf(err, errlen, _("/proc/stat: more than 65536 cpu lines"));
 				goto fail;
 			}
 			v = realloc(out->cpu, ncap * sizeof(*v));
 			if (v == NULL) {
-				pl_snprintf(err, errlen, "out of memory");
+				pl_snprintf(err, errlen, _("out of memory"));
 				goto fail;
 			}
 			out->cpu = v;
@@ -123,15 +124,15 @@ pl_procstat_parse(const char *buf, size_t len, struct pl_procstat *out, char *er
 		out->cpu[out->ncpu++] = t;
 	}
 	if (!have_total) {
-		pl_snprintf(err, errlen, "/proc/stat: no aggregate 'cpu' line (empty or truncated file?)");
+		pl_snprintf(err, errlen, _("/proc/stat: no aggregate 'cpu' line (empty or truncated file?)"));
 		goto fail;
 	}
 	/* The kernel prints a cpuN line for every online CPU, and one is always online (a
 	 * uniprocessor kernel prints cpu0): an aggregate alone is a cut or edited file, and
 	 * would be judged as a host with no CPUs. */
 	if (out->ncpu == 0) {
-		pl_snprintf(err, errlen, "/proc/stat: an aggregate 'cpu' line but no per-CPU lines "
-			    "(cpu0, cpu1...): the file looks truncated");
+		pl_snprintf(err, errlen, _("/proc/stat: an aggregate 'cpu' line but no per-CPU lines "
+			    "(cpu0, cpu1...): the file looks truncated"));
 		goto fail;
 	}
 	return 0;
@@ -178,15 +179,15 @@ meminfo_complete(const struct pl_meminfo *m, const struct mi_field *f, size_t n,
 	if (m->present & PL_MI_MEMAVAILABLE)
 		need |= MI_WITH_AVAILABLE;
 	if (m->present == 0) {
-		pl_snprintf(err, errlen, "/proc/meminfo: no MemTotal line (empty file?)");
+		pl_snprintf(err, errlen, _("/proc/meminfo: no MemTotal line (empty file?)"));
 		return -1;
 	}
 	/* Fields are listed in the kernel's order, so the first missing is where it was cut. */
 	for (size_t i = 0; i < n; i++) {
 		if (!(need & f[i].bit) || (m->present & f[i].bit))
 			continue;
-		pl_snprintf(err, errlen, "/proc/meminfo: no %s line: the file looks truncated "
-			    "(%s prints it)", f[i].name, (f[i].bit & MI_WITH_AVAILABLE) ?
+		pl_snprintf(err, errlen, _("/proc/meminfo: no %s line: the file looks truncated "
+			    "(%s prints it)"), f[i].name, (f[i].bit & MI_WITH_AVAILABLE) ?
 			    "a kernel that has MemAvailable" : "every kernel since 2.6");
 		return -1;
 	}
@@ -320,20 +321,20 @@ pl_meminfo_parse(const char *buf, size_t len, struct pl_meminfo *out, char *err,
 			pl_skip_blanks(&q, le);
 			if (pl_scan_u64(&q, le, &kb) != 0) {
 				pl_snprintf(err, errlen,
-					    "/proc/meminfo: line %zu: %s has no number", it.lineno,
+					    _("/proc/meminfo: line %zu: %s has no number"), it.lineno,
 					    fields[i].name);
 				return -1;
 			}
 			pl_skip_blanks(&q, le);
 			if (le - q != 2 || memcmp(q, "kB", 2) != 0) {
 				pl_snprintf(err, errlen,
-					    "/proc/meminfo: line %zu: %s is not in kB", it.lineno,
+					    _("/proc/meminfo: line %zu: %s is not in kB"), it.lineno,
 					    fields[i].name);
 				return -1;
 			}
 			if (kb > UINT64_MAX / 1024) {
 				pl_snprintf(err, errlen,
-					    "/proc/meminfo: line %zu: %s is absurdly large",
+					    _("/proc/meminfo: line %zu: %s is absurdly large"),
 					    it.lineno, fields[i].name);
 				return -1;
 			}
@@ -347,7 +348,7 @@ pl_meminfo_parse(const char *buf, size_t len, struct pl_meminfo *out, char *err,
 	    ((out->present & PL_MI_MEMAVAILABLE) && out->available > out->total) ||
 	    ((out->present & PL_MI_SWAPFREE) && out->swap_free > out->swap_total)) {
 		pl_snprintf(err, errlen,
-			    "/proc/meminfo: inconsistent values (free or available memory larger than the total)");
+			    _("/proc/meminfo: inconsistent values (free or available memory larger than the total)"));
 		return -1;
 	}
 	return 0;
@@ -429,12 +430,12 @@ pl_psi_parse(const char *buf, size_t len, struct pl_psi *out, char *err, size_t 
 		else
 			continue;
 		if (psi_line(ls + 5, le, l) != 0) {
-			pl_snprintf(err, errlen, "pressure file: malformed '%.4s' line", ls);
+			pl_snprintf(err, errlen, _("pressure file: malformed '%.4s' line"), ls);
 			return -1;
 		}
 	}
 	if (!out->some.present) {
-		pl_snprintf(err, errlen, "pressure file: no 'some' line");
+		pl_snprintf(err, errlen, _("pressure file: no 'some' line"));
 		return -1;
 	}
 	return 0;
@@ -453,18 +454,18 @@ pl_loadavg_parse(const char *buf, size_t len, struct pl_loadavg *out, char *err,
 	for (int i = 0; i < 3; i++) {
 		pl_skip_blanks(&p, end);
 		if (pl_scan_double(&p, end, l[i]) != 0 || *l[i] < 0) {
-			pl_snprintf(err, errlen, "/proc/loadavg: malformed");
+			pl_snprintf(err, errlen, _("/proc/loadavg: malformed"));
 			return -1;
 		}
 	}
 	pl_skip_blanks(&p, end);
 	if (pl_scan_u64(&p, end, &out->running) != 0 || p >= end || *p != '/') {
-		pl_snprintf(err, errlen, "/proc/loadavg: malformed");
+		pl_snprintf(err, errlen, _("/proc/loadavg: malformed"));
 		return -1;
 	}
 	p++;
 	if (pl_scan_u64(&p, end, &out->total) != 0) {
-		pl_snprintf(err, errlen, "/proc/loadavg: malformed");
+		pl_snprintf(err, errlen, _("/proc/loadavg: malformed"));
 		return -1;
 	}
 	/* The last pid comes last; nothing but a newline may follow it. */
@@ -473,7 +474,7 @@ pl_loadavg_parse(const char *buf, size_t len, struct pl_loadavg *out, char *err,
 		uint64_t pid;
 
 		if (pl_scan_u64(&p, end, &pid) != 0 || end - p != 1) {
-			pl_snprintf(err, errlen, "/proc/loadavg: malformed");
+			pl_snprintf(err, errlen, _("/proc/loadavg: malformed"));
 			return -1;
 		}
 	}

@@ -1,0 +1,51 @@
+/* pl_i18n: translated messages (GNU gettext, part of glibc: no library to link).
+ *
+ * What a person reads is translated: the text after "SERVICE STATE - ", long output,
+ * --help and errors. What programs read never is: the service name, the state word,
+ * perfdata labels, numbers, units, JSON keys and the values JSON gives as names (see
+ * README.md, "Language", for how to mark a plugin).
+ *
+ * The language: --language=LANG (or "language = LANG" in the --extra-opts file) wins,
+ * since NRPE clears the environment and Icinga 2 sets its own; else LC_ALL, LC_MESSAGES,
+ * LANG (and LANGUAGE), as gettext reads them. A language whose locale is not generated on
+ * the host (LANG=zh_CN.UTF-8 without locale-gen) still gets its messages: only
+ * LC_MESSAGES changes, to C.UTF-8, which glibc always has, and LANGUAGE names the
+ * catalog. LC_NUMERIC, LC_CTYPE and the rest stay "C": numbers keep their '.'. */
+#ifndef PL_I18N_H
+#define PL_I18N_H
+
+#include <libintl.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PL_TEXTDOMAIN "plumbline"
+
+/* _("text"): translated here. N_("text"): only marked (static tables, option help),
+ * translated where it is used with pl_tr(). */
+#define _(s) gettext(s)
+#define N_(s) (s)
+/* The singular or plural form for n (ngettext). */
+#define P_(s, p, n) ngettext((s), (p), (unsigned long)(n))
+
+/* Reads the environment's language, binds the catalog (LOCALEDIR, or
+ * $PLUMBLINE_LOCALEDIR in an unprivileged run: the tests' build tree) and applies lang
+ * when not NULL (as pl_i18n_language). Called once by pl_plugin_parse. */
+void pl_i18n_init(const char *lang);
+
+/* Switches to lang ("zh_CN", "zh_CN.UTF-8", "C" or "en" for the original English).
+ * Returns -1 and says why in err when lang is not a language name (letters, digits,
+ * '_', '.', '-', '@'; no '/'). */
+int pl_i18n_language(const char *lang, char *err, size_t errlen);
+
+/* pl_tr(s): the translation of a marked string; NULL and "" as they are (gettext("")
+ * would give the catalog's header). */
+const char *pl_tr(const char *s);
+
+/* Whether lang is a plausible language name (see pl_i18n_language). */
+bool pl_i18n_valid(const char *lang);
+
+/* Columns s takes on a terminal: 2 for East Asian wide characters, 1 for the rest
+ * (a UTF-8 sequence counts once; bytes that are not UTF-8 count 1 each). */
+size_t pl_text_width(const char *s, size_t len);
+
+#endif

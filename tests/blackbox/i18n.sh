@@ -1,0 +1,159 @@
+#!/bin/sh
+# Simplified Chinese status lines (README.md, "Language"), exact, for check_mem, check_cpu
+# and check_disk_io in each state, chosen each way: LANG=zh_CN.UTF-8 (a locale this host
+# need not have generated), --language zh_CN, "language = zh_CN" in the --extra-opts
+# file, always in an empty environment (env -i, as NRPE runs plugins). Then what must not
+# change: the service name, the state word, the perfdata and the JSON keys are those of
+# the English run; LC_ALL=C and --language C give English; LANGUAGE alone under the C
+# locale does not switch (gettext's rule); a malformed --language is a usage error; the
+# --help text is Chinese, wrapped within 79 columns, and --man stays English.
+# The catalog comes from this build tree (PLUMBLINE_LOCALEDIR, set by make check).
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$(dirname "$0")/../env.sh"
+: "${PLUMBLINE_LOCALEDIR:=$PLUGINS/../po/locale}"
+[ -f "$PLUMBLINE_LOCALEDIR/zh_CN/LC_MESSAGES/plumbline.mo" ] ||
+	{ echo "i18n: no zh_CN catalog in $PLUMBLINE_LOCALEDIR; skipped"; exit 77; }
+F=$FIXTURES
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/plumbline-i18n.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+chmod 700 "$tmp"
+mkdir -m 700 "$tmp/state"
+
+# run VAR=VALUE... PLUGIN ARGS...: in an empty environment; out, first, rc.
+run() {
+	out=$(env -i PLUMBLINE_LOCALEDIR="$PLUMBLINE_LOCALEDIR" PLUMBLINE_STATE_DIR="$tmp/state" \
+		"$@" 2>&1)
+	rc=$?
+	first=$(printf '%s\n' "$out" | head -n 1)
+}
+# line NAME RC TEXT: the exit code and the status line up to its perfdata.
+line() {
+	got=${first%% | *}
+	if [ "$rc" = "$2" ] && [ "$got" = "$3" ]; then
+		ok "$1"
+	else
+		notok "$1: exit $rc, '$got', want exit $2, '$3'"
+	fi
+}
+P=$PLUGINS
+printf '[check_mem]\nlanguage = zh_CN\n' >"$tmp/zh.ini"
+
+# check_mem
+run LANG=zh_CN.UTF-8 "$P/check_mem" --root "$F/mem/debian12"
+line "check_mem OK, LANG=zh_CN.UTF-8" 0 'MEM OK - 已用 1.3% (307.6MiB, 共 23.5GiB), 无交换空间'
+run "$P/check_mem" --root "$F/mem/swap-in-use" -w 10 -c 50 --language zh_CN
+line "check_mem WARNING, --language zh_CN" 1 \
+	'MEM WARNING - 已用 13% (警告: 超过 10%) (1.64GiB, 共 12.6GiB), 交换空间已用 4.2%'
+run "$P/check_mem" --extra-opts="@$tmp/zh.ini" --root "$F/mem/swap-in-use" -w 5 -c 10
+line "check_mem CRITICAL, language = zh_CN in the option file" 2 \
+	'MEM CRITICAL - 已用 13% (严重: 超过 10%) (1.64GiB, 共 12.6GiB), 交换空间已用 4.2%'
+check "check_mem CRITICAL: the long output in Chinese" \
+	'printf "%s\n" "$out" | grep -qx "交换空间: 已用 41MiB, 共 976MiB"'
+run LANG=zh_CN.UTF-8 "$P/check_mem" --root "$F/mem/broken-empty"
+line "check_mem UNKNOWN (an empty meminfo), LANG" 3 \
+	'MEM UNKNOWN - /proc/meminfo: 没有 MemTotal 行(文件为空?)'
+run "$P/check_mem" --root "$F/mem/debian12" --bogus --language zh_CN
+line "check_mem usage error, --language after it" 3 'MEM UNKNOWN - --bogus: 未知选项'
+check "the usage lines in Chinese" \
+	'printf "%s\n" "$out" | grep -q "^用法: check_mem " &&
+	 printf "%s\n" "$out" | grep -qx "运行 '\''check_mem --help'\'' 查看选项。"'
+
+# check_cpu (since boot: --interval 0)
+run LANG=zh_CN.UTF-8 "$P/check_cpu" --root "$F/cpu/debian12-2cpu/t0" --interval 0
+line "check_cpu OK, LANG" 0 'CPU OK - 繁忙 6.8% (用户 3.4%, 系统 3.3%, iowait 0.8%), 最忙 cpu1 9.2%'
+run "$P/check_cpu" --root "$F/cpu/debian12-2cpu/t0" --interval 0 --language zh_CN -w 5 -c 50
+line "check_cpu WARNING, --language" 1 \
+	'CPU WARNING - 繁忙 6.8% (警告: 超过 5%) (用户 3.4%, 系统 3.3%, iowait 0.8%), 最忙 cpu1 9.2%'
+run LANG=zh_CN.UTF-8 "$P/check_cpu" --root "$F/cpu/debian12-2cpu/t0" --interval 0 -w 2 -c 5
+line "check_cpu CRITICAL, LANG" 2 \
+	'CPU CRITICAL - 繁忙 6.8% (严重: 超过 5%) (用户 3.4%, 系统 3.3%, iowait 0.8%), 最忙 cpu1 9.2%'
+run "$P/check_cpu" --root "$F/cpu/broken-empty" --interval 0 --language zh_CN
+line "check_cpu UNKNOWN (an empty /proc/stat), --language" 3 \
+	"CPU UNKNOWN - /proc/stat: 没有汇总 'cpu' 行(文件为空或被截断?)"
+
+# check_disk_io (rates between two snapshots, one state key each)
+dio() { # key, args...: t0 then t1 with the arguments
+	k=$1
+	shift
+	run "$P/check_disk_io" --root "$F/diskio/virtio/t0" --interval 0 --state-key "$k"
+	run "$P/check_disk_io" --root "$F/diskio/virtio/t1" --interval 0 --state-key "$k" "$@"
+}
+dio ok --language zh_CN
+line "check_disk_io OK, --language" 0 'DISK_IO OK - vda 利用率 0.9% (读 1.51MiB/s, 写 109.2KiB/s, 等待 702us)'
+dio warn --language zh_CN -w 0.5 -c 5
+line "check_disk_io WARNING, --language" 1 \
+	'DISK_IO WARNING - vda 利用率 0.9% (警告: 超过 0.5%) (读 1.51MiB/s, 写 109.2KiB/s, 等待 702us)'
+dio crit --language zh_CN -w 0.1 -c 0.5
+line "check_disk_io CRITICAL, --language" 2 \
+	'DISK_IO CRITICAL - vda 利用率 0.9% (严重: 超过 0.5%) (读 1.51MiB/s, 写 109.2KiB/s, 等待 702us)'
+run LANG=zh_CN.UTF-8 "$P/check_disk_io" --root "$F/diskio/broken-garbage" --interval 0
+line "check_disk_io UNKNOWN (a garbled diskstats), LANG" 3 \
+	'DISK_IO UNKNOWN - /proc/diskstats: 第 9 行(vda): 第 3 个字段不是数字'
+run "$P/check_disk_io" --root "$F/diskio/virtio/t1" --interval 0 --language zh_CN --include sdz
+line "check_disk_io WARNING (a named device missing)" 1 'DISK_IO WARNING - sdz: 缺失 - 没有可报告的设备'
+
+# What never changes: service, state word, perfdata, JSON keys.
+run "$P/check_mem" --root "$F/mem/swap-in-use" -w 10 -c 50
+en=$out
+run "$P/check_mem" --root "$F/mem/swap-in-use" -w 10 -c 50 --language zh_CN
+check "the perfdata is byte for byte the English run's" \
+	'[ "${en#* | }" != "$en" ] && [ "$(printf "%s\n" "$en" | head -n 1 | sed "s/.* | //")" = \
+	   "$(printf "%s\n" "$out" | head -n 1 | sed "s/.* | //")" ]'
+check "the service name and the state word are the English run's" \
+	'[ "${en%% - *}" = "${out%% - *}" ] && [ "${out%% - *}" = "MEM WARNING" ]'
+run "$P/check_mem" --root "$F/mem/swap-in-use" -w 10 -c 50 --output-format json
+en=$out
+run "$P/check_mem" --root "$F/mem/swap-in-use" -w 10 -c 50 --output-format json --language zh_CN
+keys() { printf '%s\n' "$1" | python3 -c '
+import json, sys
+def walk(v, path):
+    if isinstance(v, dict):
+        for k, x in v.items():
+            print(path + "/" + k)
+            walk(x, path + "/" + k)
+    elif isinstance(v, list):
+        for x in v:
+            walk(x, path + "[]")
+d = json.load(sys.stdin)
+walk(d, "")
+print("state=" + d["state"], "service=" + d["service"])
+for m in d.get("metrics", []):
+    print("metric", m.get("label"), m.get("value"), m.get("unit"), m.get("uom"))' | sort; }
+check "JSON: the same keys, state, service and metrics as in English" \
+	'[ -n "$(keys "$en")" ] && [ "$(keys "$en")" = "$(keys "$out")" ]'
+check "JSON: the status text is Chinese" 'printf "%s" "$out" | grep -q "已用 13%"'
+
+# English where it must be.
+run LC_ALL=C LANG=zh_CN.UTF-8 "$P/check_mem" --root "$F/mem/debian12"
+line "LC_ALL=C wins over LANG: English" 0 'MEM OK - 1.3% used (307.6MiB of 23.5GiB), no swap'
+run LANGUAGE=zh_CN "$P/check_mem" --root "$F/mem/debian12"
+line "LANGUAGE alone, under the C locale: English (gettext's rule)" 0 \
+	'MEM OK - 1.3% used (307.6MiB of 23.5GiB), no swap'
+run LANG=C.UTF-8 LANGUAGE=zh_CN "$P/check_mem" --root "$F/mem/debian12"
+line "LANG=C.UTF-8 LANGUAGE=zh_CN: Chinese" 0 'MEM OK - 已用 1.3% (307.6MiB, 共 23.5GiB), 无交换空间'
+run LANG=zh_CN.UTF-8 "$P/check_mem" --root "$F/mem/debian12" --language C
+line "--language C wins over LANG: English" 0 'MEM OK - 1.3% used (307.6MiB of 23.5GiB), no swap'
+run "$P/check_mem" --extra-opts="@$tmp/zh.ini" --root "$F/mem/debian12" --language C
+line "--language on the command line wins over the option file's" 0 \
+	'MEM OK - 1.3% used (307.6MiB of 23.5GiB), no swap'
+run "$P/check_mem" --root "$F/mem/debian12" --language ../../tmp/x
+line "a --language that is no language name: a usage error" 3 \
+	"MEM UNKNOWN - --language: '../../tmp/x' is not a language name (such as zh_CN, or C for English)"
+
+# --help and --man
+run LANG=zh_CN.UTF-8 "$P/check_disk_io" --help
+check "--help in Chinese (exit 3)" \
+	'[ "$rc" = 3 ] && printf "%s\n" "$out" | grep -q "^选项:" &&
+	 printf "%s\n" "$out" | grep -q "^用法: check_disk_io "'
+wide=$(printf '%s\n' "$out" | python3 -c '
+import sys, unicodedata
+for l in sys.stdin.read().split("\n"):
+    w = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l)
+    if w > 79 and " " in l.strip() and not l.startswith(("  check_", "用法: ")):
+        print(w, l)' | head -n 2)
+check "Chinese --help wrapped within 79 columns${wide:+: $wide}" '[ -z "$wide" ]'
+run LANG=zh_CN.UTF-8 "$P/check_mem" --man
+check "--man stays English whatever the language" \
+	'printf "%s\n" "$out" | grep -q "^\.SH DESCRIPTION" && ! printf "%s" "$out" | grep -q "已用"'
+finish
