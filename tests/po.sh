@@ -52,6 +52,7 @@ check "every C file that marks messages is in po/POTFILES.in${unlisted:+ (not:$u
 check "xgettext over po/POTFILES.in$(sed -n '1s/^/: /p' "$tmp/xgettext.err")" \
 	'[ -s "$tmp/plumbline.pot" ]'
 "$MSGMERGE" --quiet --no-fuzzy-matching -o "$tmp/merged.po" "$PO" "$tmp/plumbline.pot" 2>&1
+check "msgmerge of the catalog with the template" '[ -s "$tmp/merged.po" ]'
 new=$(msgattrib --untranslated --no-obsolete "$tmp/merged.po" | grep '^msgid "' |
 	grep -v '^msgid ""$' | head -n 5 | tr '\n' ' ')
 check "every msgid of the sources has a translation${new:+ (missing: $new)}" '[ -z "$new" ]'
