@@ -6,8 +6,9 @@
 # reinstalled; the layout checked (plugins, man pages, Icinga 2 include, examples,
 # sudoers conffile, state directory nagios 0700, units not enabled); every installed
 # plugin run as nagios through a real NRPE daemon (the installed example command lines,
-# included as they are); removed, purged, and nothing of it left. Restores the machine
-# (purge) on any exit. Needs root; run once by tests/run-all.sh (not by make check).
+# included as they are), and a zh_CN status line through it from the installed
+# catalog; removed, purged, and nothing of it left. Restores the machine (purge) on any
+# exit. Needs root; run once by tests/run-all.sh (not by make check).
 set -u
 . "$(dirname "$0")/../env.sh"
 
@@ -193,6 +194,7 @@ command[t_db_pgsql]=$PLUGDIR/check_db_conns --type pgsql --host 127.0.0.1 --port
 command[t_db_mysql]=$PLUGDIR/check_db_conns --type mysql --host 127.0.0.1 --port $PORT -t 5
 command[t_notify]=$PLUGDIR/plumbline-notify --version
 command[t_whoami]=/usr/bin/id -un
+command[t_zh]=$PLUGDIR/check_mem --language zh_CN
 EOF
 touch "$N/nrpe.log"
 chown nagios "$N/nrpe.log"
@@ -229,6 +231,11 @@ for c in $cmds; do
 		notok "nrpe $c ($prog): rc $rc, '$line'"
 	fi
 done
+# The installed catalog (/usr/share/locale), chosen by the option as NRPE clears LANG.
+zh=$("$CHECK_NRPE" -H 127.0.0.1 -p "$PORT" -c t_zh 2>&1 | head -n 1)
+check "a zh_CN status line arrives intact through NRPE: $(printf '%.60s' "${zh%% | *}")" \
+	'printf "%s\n" "$zh" | grep -Eq "^MEM (OK|WARNING|CRITICAL) - 已用 [0-9.]+% " &&
+	 printf "%s" "$zh" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1'
 missing=""
 for b in $ours; do
 	case " $ran " in *" $b "*) ;; *) missing="$missing $b" ;; esac
