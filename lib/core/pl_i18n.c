@@ -103,8 +103,10 @@ int
 pl_i18n_language(const char *lang, char *err, size_t errlen)
 {
 	if (!pl_i18n_valid(lang)) {
-		pl_snprintf(err, errlen, _("'%s' is not a language name (such as zh_CN, or C for "
-					   "English)"), lang ? lang : "");
+		/* The value is not echoed: no option value ever is (it may be a secret put in
+		 * the wrong place). */
+		pl_snprintf(err, errlen, "%s", _("not a language name (letters, digits, '_', '.', "
+						 "'-', '@'; such as zh_CN, or C for English)"));
 		return -1;
 	}
 	messages_locale();

@@ -292,14 +292,10 @@ help(const struct pl_plugin *p)
 	if (p->primary_help != NULL) {
 		pl_wrap(&b, pl_tr(p->primary_help), 2, 79);
 	} else if (p->primary != NULL) {
-		struct pl_buf s = PL_BUF_INIT;
-
-		pl_buf_printf(&s, _("The primary metric, for -w and -c, is '%s'"), p->primary[0]);
+		pl_buf_printf(&b, _("  The primary metric, for -w and -c, is '%s'"), p->primary[0]);
 		for (size_t i = 1; p->primary[i] != NULL; i++)
-			pl_buf_printf(&s, _(" (or '%s' for a range with units)"), p->primary[i]);
-		pl_buf_puts(&s, _("."));
-		pl_wrap(&b, pl_buf_str(&s), 2, 79);
-		pl_buf_free(&s);
+			pl_buf_printf(&b, _(" (or '%s' for a range with units)"), p->primary[i]);
+		pl_buf_puts(&b, _(".\n"));
 	}
 	pl_buf_puts(&b, _("\nThresholds:\n"));
 	pl_wrap(&b, pl_tr(thresholds_help), 2, 79);
