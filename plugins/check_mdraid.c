@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_file.h"
 #include "pl_mdstat.h"
@@ -31,23 +32,23 @@ struct md_config {
 static const struct pl_option md_opts[] = {
 	{ .name = "no-arrays", .type = PL_OPT_STATE, PL_OPT_AT(struct md_config, no_arrays),
 	  .flags = PL_OPT_SYNOPSIS,
-	  .help = "State when there is no array to check: no arrays in /proc/mdstat, none "
+	  .help = N_("State when there is no array to check: no arrays in /proc/mdstat, none "
 		  "left after --include/--exclude, or no md driver at all (no /proc/mdstat). "
 		  "Default unknown, since a RAID check on a host without RAID is usually a "
-		  "mistake; use ok for a check applied to hosts that may have none." },
+		  "mistake; use ok for a check applied to hosts that may have none.") },
 	{ .name = "check-state", .type = PL_OPT_STATE, PL_OPT_AT(struct md_config, check_state),
-	  .help = "State while a check or repair runs (default ok: Debian's checkarray runs "
-		  "one every month). The progress is shown either way." },
+	  .help = N_("State while a check or repair runs (default ok: Debian's checkarray runs "
+		  "one every month). The progress is shown either way.") },
 	{ .name = "inactive-state", .type = PL_OPT_STATE,
 	  PL_OPT_AT(struct md_config, inactive_state),
-	  .help = "State of an array that is assembled but not running (default critical: "
+	  .help = N_("State of an array that is assembled but not running (default critical: "
 		  "its data is unavailable). External-metadata containers (IMSM, DDF) are never "
-		  "running and are always ok." },
+		  "running and are always ok.") },
 	{ .name = "mismatch-warn", .type = PL_OPT_SWITCH,
 	  PL_OPT_AT(struct md_config, mismatch_warn),
-	  .help = "Warn when an array's mismatch_cnt is not 0. By default it is only a metric: "
+	  .help = N_("Warn when an array's mismatch_cnt is not 0. By default it is only a metric: "
 		  "after a check, raid1 and raid10 arrays often count harmless mismatches (swap, "
-		  "aborted writes). For one array, use --warningx md0_mismatch=0 instead." },
+		  "aborted writes). For one array, use --warningx md0_mismatch=0 instead.") },
 	{ .name = NULL },
 };
 
@@ -55,14 +56,14 @@ static const char *const md_primary[] = { "*_degraded", NULL };
 
 static const struct pl_plugin md_plugin = {
 	.selects =
-		"--include and --exclude match array names ('md0', 'md12*'). Every array is "
+		N_("--include and --exclude match array names ('md0', 'md12*'). Every array is "
 		"taken by default; an array named without wildcards that does not exist is "
-		"CRITICAL.",
+		"CRITICAL."),
 	.name = "check_mdraid",
 	.service = "MDRAID",
-	.purpose = "Linux software RAID (md) arrays from /proc/mdstat and sysfs",
+	.purpose = N_("Linux software RAID (md) arrays from /proc/mdstat and sysfs"),
 	.description =
-		"Checks every md array the kernel knows (or those chosen with --include and "
+		N_("Checks every md array the kernel knows (or those chosen with --include and "
 		"--exclude) and reports the worst state:\n"
 		"CRITICAL: an array is degraded (fewer working members than slots: [2/1] [U_]) "
 		"and nothing is rebuilding it; a member has failed (F), until it is removed "
@@ -79,18 +80,18 @@ static const struct pl_plugin md_plugin = {
 		"loaded) or cannot be read whole, or has no arrays (see --no-arrays).\n"
 		"-w and -c put a range on the degraded count of every array (*_degraded); a "
 		"degraded array is CRITICAL anyway, so they matter only with --warningx and "
-		"--criticalx on other metrics (see Examples).",
+		"--criticalx on other metrics (see Examples)."),
 	.options = md_opts,
 	.primary = md_primary,
 	.metrics =
-		"For each array NAME (md0, md127...): NAME_disks (slots, the n of [n/m]; for "
+		N_("For each array NAME (md0, md127...): NAME_disks (slots, the n of [n/m]; for "
 		"raid0 and linear the members), NAME_active (working members, the m; 0 when "
 		"inactive), NAME_degraded (slots not in sync), NAME_failed (members marked "
 		"faulty), NAME_spare (spares), NAME_sync (percent done of the running resync, "
 		"recovery, reshape, check or repair; U when none), NAME_mismatch (sysfs "
-		"mismatch_cnt, in 512-byte sectors, when the array has one).",
+		"mismatch_cnt, in 512-byte sectors, when the array has one)."),
 	.examples =
-		"  check_mdraid\n"
+		N_("  check_mdraid\n"
 		"      All arrays: CRITICAL when one is degraded, WARNING while one rebuilds.\n"
 		"  check_mdraid --include md0 --include md1\n"
 		"      Only md0 and md1; CRITICAL when either is missing.\n"
@@ -99,7 +100,7 @@ static const struct pl_plugin md_plugin = {
 		"  check_mdraid --check-state warning --mismatch-warn\n"
 		"      Warn during a check, and when a check found mismatches.\n"
 		"  check_mdraid --criticalx md0_spare=1:\n"
-		"      Also CRITICAL when md0 has no hot spare left.\n",
+		"      Also CRITICAL when md0 has no hot spare left.\n"),
 	.uses_state = false,
 };
 
@@ -112,18 +113,19 @@ array_line(struct pl_item *it, const struct pl_mdstat *st, const struct pl_md_ar
 	char n[32], dev[PL_MD_DEV_MAX * 4];
 
 	pl_buf_init(&b, 2048);
-	pl_buf_printf(&b, "%s", a->state == PL_MD_ACTIVE ? "active" :
-		      a->state == PL_MD_BROKEN ? "broken" : j->container ? "container" : "inactive");
+	pl_buf_printf(&b, "%s", a->state == PL_MD_ACTIVE ? _("active") :
+		      a->state == PL_MD_BROKEN ? _("broken") : j->container ? _("container") :
+		      _("inactive"));
 	if (a->read_only)
-		pl_buf_puts(&b, " (read-only)");
+		pl_buf_puts(&b, _(" (read-only)"));
 	if (a->auto_read_only)
-		pl_buf_puts(&b, " (auto-read-only)");
+		pl_buf_puts(&b, _(" (auto-read-only)"));
 	if (j->level[0])
 		pl_buf_printf(&b, " %s", j->level);
 	if (a->has_counts)
 		pl_buf_printf(&b, " [%u/%u] [%s]", a->raid_disks, a->in_sync, a->status);
 	if (a->nmembers)
-		pl_buf_puts(&b, ", members");
+		pl_buf_puts(&b, _(", members"));
 	for (size_t i = 0; i < a->nmembers; i++) {
 		const struct pl_md_member *m = pl_md_member(st, a, i);
 
@@ -138,14 +140,14 @@ array_line(struct pl_item *it, const struct pl_mdstat *st, const struct pl_md_ar
 		pl_buf_puts(&b, ", ");
 		pl_md_action_text(a, j->action, &b);
 		if (a->has_done)
-			pl_buf_printf(&b, " (%llu/%llu blocks)", (unsigned long long)a->done,
+			pl_buf_printf(&b, _(" (%llu/%llu blocks)"), (unsigned long long)a->done,
 				      (unsigned long long)a->total);
 	}
 	if (a->has_blocks)
-		pl_buf_printf(&b, ", size %s",
+		pl_buf_printf(&b, _(", size %s"),
 			      pl_unit_human(n, sizeof(n), (double)a->blocks * 1024, PL_U_BYTES));
 	if (a->has_bitmap)
-		pl_buf_printf(&b, ", bitmap %llu/%llu pages", (unsigned long long)a->bitmap_pages,
+		pl_buf_printf(&b, _(", bitmap %llu/%llu pages"), (unsigned long long)a->bitmap_pages,
 			      (unsigned long long)a->bitmap_total);
 	if (s->has_mismatch)
 		pl_buf_printf(&b, ", mismatch_cnt %llu", (unsigned long long)s->mismatch);
@@ -172,8 +174,8 @@ array_report(struct pl_item *it, const struct pl_mdstat *st, const struct pl_md_
 	/* No progress to show unless an action runs: a range on NAME_sync waits for one. */
 	if (isnan(j->sync))
 		pl_metric_missing(m, PL_MISSING_RUN, j->action != PL_MD_IDLE ?
-				  "the array's action is not running yet (delayed or pending)" :
-				  "no resync, recovery, reshape, check or repair is running", NULL);
+				  _("the array's action is not running yet (delayed or pending)") :
+				  _("no resync, recovery, reshape, check or repair is running"), NULL);
 	if (s->has_mismatch)
 		pl_item_metric(it, "mismatch", (double)s->mismatch, PL_U_NONE)->has_min = true;
 	pl_item_findings(it, &j->findings);
@@ -216,11 +218,11 @@ md_array(const struct md_config *cfg, const struct pl_common *c, const struct pl
 	 * and where, while the other arrays are judged as usual. */
 	if (a->malformed) {
 		pl_item_finding(pl_result_item(r, "array", a->name), PL_UNKNOWN,
-				"malformed in /proc/mdstat, %s", a->problem);
+				_("malformed in /proc/mdstat, %s"), a->problem);
 		t->malformed++;
 		return;
 	}
-	pl_timeout_waiting("reading /sys/block/md*/md");
+	pl_timeout_waiting(_("reading /sys/block/md*/md"));
 	pl_md_sys_read(c->root, a->name, &s);
 	pl_debug(c, 2, "%s sysfs: degraded=%s mismatch=%s array_state=%s", a->name,
 		 s.has_degraded ? "yes" : "n/a", s.has_mismatch ? "yes" : "n/a", s.array_state);
@@ -282,7 +284,7 @@ md_missing(const struct pl_common *c, const struct pl_mdstat *st, struct pl_resu
 	nm = pl_select_missing(&c->select, names, names ? st->narrays : 0, missing, 16);
 	for (size_t i = 0; i < nm && i < 16; i++)
 		pl_item_finding(pl_result_item(r, "array", missing[i]), PL_CRITICAL,
-				"not found in /proc/mdstat");
+				_("not found in /proc/mdstat"));
 	*nmissing += nm;
 	free(names);
 }
@@ -298,29 +300,29 @@ md_summary(struct pl_result *r, const struct md_tally *t, bool problems)
 		md_briefs(r, t);
 		return;
 	} else if (!problems && t->briefs.len + 12 <= 76) {
-		pl_result_summary(r, "%zu arrays: ", t->checked);
+		pl_result_summary(r, _("%zu arrays: "), t->checked);
 		md_briefs(r, t);
 		return;
 	} else if (problems) {
 		/* The findings lead the line and name the arrays; one array needs no more. */
 		if (t->checked > 1 && t->healthy > 0)
-			pl_buf_printf(&b, "%zu arrays, %zu healthy", t->checked, t->healthy);
+			pl_buf_printf(&b, _("%zu arrays, %zu healthy"), t->checked, t->healthy);
 		else if (t->checked > 1)
-			pl_buf_printf(&b, "%zu arrays", t->checked);
+			pl_buf_printf(&b, _("%zu arrays"), t->checked);
 	} else {
-		pl_buf_printf(&b, "%zu arrays", t->checked);
+		pl_buf_printf(&b, _("%zu arrays"), t->checked);
 		if (t->healthy == t->checked)
-			pl_buf_puts(&b, ", all in sync");
+			pl_buf_puts(&b, _(", all in sync"));
 		else if (t->healthy)
-			pl_buf_printf(&b, ", %zu healthy", t->healthy);
+			pl_buf_printf(&b, _(", %zu healthy"), t->healthy);
 		if (t->degraded)
-			pl_buf_printf(&b, ", %zu degraded", t->degraded);
+			pl_buf_printf(&b, _(", %zu degraded"), t->degraded);
 		if (t->rebuilding)
-			pl_buf_printf(&b, ", %zu rebuilding", t->rebuilding);
+			pl_buf_printf(&b, _(", %zu rebuilding"), t->rebuilding);
 		if (t->inactive)
-			pl_buf_printf(&b, ", %zu inactive", t->inactive);
+			pl_buf_printf(&b, _(", %zu inactive"), t->inactive);
 		if (t->checking)
-			pl_buf_printf(&b, ", %zu checking", t->checking);
+			pl_buf_printf(&b, _(", %zu checking"), t->checking);
 	}
 	pl_result_summary(r, "%s", pl_buf_str(&b));
 	pl_buf_free(&b);
@@ -351,8 +353,8 @@ md_none_selected(const struct md_config *cfg, const struct pl_common *c,
 	struct pl_buf why = PL_BUF_INIT;
 
 	pl_buf_init(&why, 2048);
-	pl_select_nothing(&c->select, md_name_at, st, st->narrays, "md array", "arrays", NULL,
-			  &why);
+	pl_select_nothing(&c->select, md_name_at, st, st->narrays, _("md array"), _("arrays"),
+			  NULL, &why);
 	md_none(cfg, r, pl_buf_str(&why));
 	pl_buf_free(&why);
 }
@@ -368,12 +370,12 @@ md_collect(const struct md_config *cfg, const struct pl_common *c, struct pl_mds
 	char err[512], path[4096];
 	struct stat sb;
 
-	pl_timeout_waiting("reading /proc/mdstat");
+	pl_timeout_waiting(_("reading /proc/mdstat"));
 	if (pl_read_file(c->root, "/proc/mdstat", &buf, err, sizeof(err)) != 0) {
 		if (pl_path(c->root, "/proc/mdstat", path, sizeof(path)) == 0 &&
 		    stat(path, &sb) != 0 && errno == ENOENT) {
-			md_none(cfg, r, "no /proc/mdstat: the md driver is not loaded (no "
-				"software RAID on this host?)");
+			md_none(cfg, r, _("no /proc/mdstat: the md driver is not loaded (no "
+				"software RAID on this host?)"));
 			pl_buf_free(&buf);
 			return 1;
 		}
@@ -410,7 +412,7 @@ md_evaluate(const struct md_config *cfg, const struct pl_common *c, const struct
 	}
 	if (t.checked == 0 && nmissing == 0) {
 		if (st->narrays == 0)
-			md_none(cfg, r, "no md arrays in /proc/mdstat");
+			md_none(cfg, r, _("no md arrays in /proc/mdstat"));
 		else
 			md_none_selected(cfg, c, st, r);
 	} else if (t.checked > 0) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_file.h"
 #include "pl_mdstat.h"
@@ -44,9 +45,9 @@ fail(struct md_parser *ps, const struct md_line *l, const char *fmt, ...)
 		pl_snprintf(ps->msg, sizeof(ps->msg), "%s", why);
 	else if (l->last_unterminated)
 		pl_snprintf(ps->msg, sizeof(ps->msg),
-			    "truncated in line %zu (the file ends without a newline): %s", l->no, why);
+			    _("truncated in line %zu (the file ends without a newline): %s"), l->no, why);
 	else
-		pl_snprintf(ps->msg, sizeof(ps->msg), "line %zu: %s", l->no, why);
+		pl_snprintf(ps->msg, sizeof(ps->msg), _("line %zu: %s"), l->no, why);
 	return -1;
 }
 
@@ -162,19 +163,19 @@ parse_member(struct md_parser *ps, struct md_line *l, const char *tok, size_t n,
 	void *nv;
 
 	if (br == NULL || br == tok)
-		return fail(ps, l, "'%s' is not a member (name[number])", show(tok, n, shown, sizeof(shown)));
+		return fail(ps, l, _("'%s' is not a member (name[number])"), show(tok, n, shown, sizeof(shown)));
 	if ((size_t)(br - tok) >= PL_MD_DEV_MAX)
-		return fail(ps, l, "member name '%s' is too long", show(tok, n, shown, sizeof(shown)));
+		return fail(ps, l, _("member name '%s' is too long"), show(tok, n, shown, sizeof(shown)));
 	p = br + 1;
 	if (pl_scan_u64(&p, end, &role) != 0 || role > 1000000 || p >= end || *p != ']')
-		return fail(ps, l, "bad role number in member '%s'", show(tok, n, shown, sizeof(shown)));
+		return fail(ps, l, _("bad role number in member '%s'"), show(tok, n, shown, sizeof(shown)));
 	if (st->nmembers >= PL_MD_MEMBERS_MAX) {
-		pl_snprintf(shown, sizeof(shown), "more than %d members", PL_MD_MEMBERS_MAX);
+		pl_snprintf(shown, sizeof(shown), _("more than %d members"), PL_MD_MEMBERS_MAX);
 		return fatal(ps, l, shown);
 	}
 	nv = grow(st->members, cap, st->nmembers + 1, sizeof(*st->members));
 	if (nv == NULL)
-		return fatal(ps, l, "out of memory");
+		return fatal(ps, l, _("out of memory"));
 	st->members = nv;
 	m = &st->members[st->nmembers];
 	memset(m, 0, sizeof(*m));
@@ -185,7 +186,7 @@ parse_member(struct md_parser *ps, struct md_line *l, const char *tok, size_t n,
 		unsigned f;
 
 		if (end - p < 3 || p[0] != '(' || p[2] != ')')
-			return fail(ps, l, "bad flags in member '%s'", show(tok, n, shown, sizeof(shown)));
+			return fail(ps, l, _("bad flags in member '%s'"), show(tok, n, shown, sizeof(shown)));
 		switch (p[1]) {
 		case 'F': f = PL_MD_FAULTY; break;
 		case 'S': f = PL_MD_SPARE; break;
@@ -193,7 +194,7 @@ parse_member(struct md_parser *ps, struct md_line *l, const char *tok, size_t n,
 		case 'R': f = PL_MD_REPLACEMENT; break;
 		case 'J': f = PL_MD_JOURNAL; break;
 		default:
-			return fail(ps, l, "unknown flag '(%s)' in member '%s'",
+			return fail(ps, l, _("unknown flag '(%s)' in member '%s'"),
 				    show(p + 1, 1, flag, sizeof(flag)),
 				    show(tok, n, shown, sizeof(shown)));
 		}
@@ -221,13 +222,13 @@ new_array(struct md_parser *ps, struct md_line *l, const char *name, size_t n, s
 	void *nv;
 
 	if (st->narrays >= PL_MD_ARRAYS_MAX) {
-		pl_snprintf(why, sizeof(why), "more than %d arrays", PL_MD_ARRAYS_MAX);
+		pl_snprintf(why, sizeof(why), _("more than %d arrays"), PL_MD_ARRAYS_MAX);
 		fatal(ps, l, why);
 		return NULL;
 	}
 	nv = grow(st->arrays, acap, st->narrays + 1, sizeof(*st->arrays));
 	if (nv == NULL) {
-		fatal(ps, l, "out of memory");
+		fatal(ps, l, _("out of memory"));
 		return NULL;
 	}
 	st->arrays = nv;
@@ -270,21 +271,21 @@ parse_header(struct md_parser *ps, struct md_line *l, size_t *acap, size_t *mcap
 	if (a == NULL)
 		return -1;
 	if (colon == NULL || colon == name)
-		return fail(ps, l, "expected an array ('md0 : active raid1 ...'), got '%s'",
+		return fail(ps, l, _("expected an array ('md0 : active raid1 ...'), got '%s'"),
 			    show(name, (size_t)(l->end - name), shown, sizeof(shown)));
 	for (size_t i = 0; i < n; i++)
 		if (!name_char(name[i]))
-			return fail(ps, l, "bad array name '%s' (letters, digits, '_', '-', '.')",
+			return fail(ps, l, _("bad array name '%s' (letters, digits, '_', '-', '.')"),
 				    show(name, n, shown, sizeof(shown)));
 	if (n >= PL_MD_NAME_MAX)
-		return fail(ps, l, "array name '%s' is too long", show(name, n, shown, sizeof(shown)));
+		return fail(ps, l, _("array name '%s' is too long"), show(name, n, shown, sizeof(shown)));
 	for (size_t i = 0; i + 1 < st->narrays; i++)
 		if (strcmp(st->arrays[i].name, a->name) == 0)
-			return fail(ps, l, "array %s appears twice", a->name);
+			return fail(ps, l, _("array %s appears twice"), a->name);
 	l->p = colon + 3;
 
 	if (!token(l, &tok, &n))
-		return fail(ps, l, "array %s has no state", a->name);
+		return fail(ps, l, _("array %s has no state"), a->name);
 	if (tok_is(tok, n, "active"))
 		a->state = PL_MD_ACTIVE;
 	else if (tok_is(tok, n, "inactive"))
@@ -292,7 +293,7 @@ parse_header(struct md_parser *ps, struct md_line *l, size_t *acap, size_t *mcap
 	else if (tok_is(tok, n, "broken"))
 		a->state = PL_MD_BROKEN;
 	else
-		return fail(ps, l, "array %s: unknown state '%s'", a->name,
+		return fail(ps, l, _("array %s: unknown state '%s'"), a->name,
 			    show(tok, n, shown, sizeof(shown)));
 	while (token(l, &tok, &n)) {
 		if (tok_is(tok, n, "(read-only)")) {
@@ -302,17 +303,17 @@ parse_header(struct md_parser *ps, struct md_line *l, size_t *acap, size_t *mcap
 		} else if (tok_is(tok, n, "super")) {
 			/* An array without members prints its superblock on this line. */
 			if (!token(l, &tok, &n) || n >= sizeof(a->super))
-				return fail(ps, l, "array %s: bad 'super'", a->name);
+				return fail(ps, l, _("array %s: bad 'super'"), a->name);
 			memcpy(a->super, tok, n);
 			a->super[n] = '\0';
 		} else if (memchr(tok, '[', n) == NULL && a->level[0] == '\0' &&
 			   a->nmembers == 0) {
 			if (n >= sizeof(a->level))
-				return fail(ps, l, "array %s: level '%s' is too long", a->name,
+				return fail(ps, l, _("array %s: level '%s' is too long"), a->name,
 					    show(tok, n, shown, sizeof(shown)));
 			for (size_t i = 0; i < n; i++)
 				if (!name_char(tok[i]))
-					return fail(ps, l, "array %s: bad level '%s'", a->name,
+					return fail(ps, l, _("array %s: bad level '%s'"), a->name,
 						    show(tok, n, shown, sizeof(shown)));
 			memcpy(a->level, tok, n);
 			a->level[n] = '\0';
@@ -321,8 +322,8 @@ parse_header(struct md_parser *ps, struct md_line *l, size_t *acap, size_t *mcap
 		}
 	}
 	if (a->state != PL_MD_INACTIVE && (a->level[0] == '\0' || a->nmembers == 0))
-		return fail(ps, l, "running array %s shows no %s", a->name,
-			    a->level[0] == '\0' ? "level" : "members");
+		return fail(ps, l, _("running array %s shows no %s"), a->name,
+			    a->level[0] == '\0' ? _("level") : _("members"));
 	return 0;
 }
 
@@ -339,17 +340,17 @@ parse_counts(struct md_parser *ps, struct md_line *l, const char *tok, size_t n)
 	if (pl_scan_u64(&p, end, &disks) != 0 || p >= end || *p++ != '/' ||
 	    pl_scan_u64(&p, end, &in_sync) != 0 || p + 1 != end || *p != ']' ||
 	    disks == 0 || disks > PL_MD_STATUS_MAX - 4 || in_sync > disks)
-		return fail(ps, l, "array %s: bad disk counts '%s'", a->name,
+		return fail(ps, l, _("array %s: bad disk counts '%s'"), a->name,
 			    show(tok, n, shown, sizeof(shown)));
 	if (!token(l, &tok, &n) || n < 2 || tok[0] != '[' || tok[n - 1] != ']')
-		return fail(ps, l, "array %s: no [U_] status after the disk counts", a->name);
+		return fail(ps, l, _("array %s: no [U_] status after the disk counts"), a->name);
 	k = n - 2;
 	if (k != disks)
-		return fail(ps, l, "array %s: status '%s' does not have %u slots", a->name,
+		return fail(ps, l, _("array %s: status '%s' does not have %u slots"), a->name,
 			    show(tok, n, shown, sizeof(shown)), (unsigned)disks);
 	for (size_t i = 1; i <= k; i++)
 		if (tok[i] != 'U' && tok[i] != '_')
-			return fail(ps, l, "array %s: bad status '%s' (only U and _ may appear)",
+			return fail(ps, l, _("array %s: bad status '%s' (only U and _ may appear)"),
 				    a->name, show(tok, n, shown, sizeof(shown)));
 	memcpy(a->status, tok + 1, k);
 	a->status[k] = '\0';
@@ -371,64 +372,64 @@ parse_blocks(struct md_parser *ps, struct md_line *l)
 	char shown[48];
 
 	if (ps->seen_blocks)
-		return fail(ps, l, "array %s: a second size line", a->name);
+		return fail(ps, l, _("array %s: a second size line"), a->name);
 	ps->seen_blocks = true;
 	if (!token(l, &tok, &n) || tok_u64(tok, n, UINT64_MAX, &a->blocks) != 0 ||
 	    !token(l, &tok, &n) || !tok_is(tok, n, "blocks"))
-		return fail(ps, l, "array %s: expected 'N blocks'", a->name);
+		return fail(ps, l, _("array %s: expected 'N blocks'"), a->name);
 	a->has_blocks = true;
 	while (token(l, &tok, &n)) {
 		if (tok_is(tok, n, "super")) {
 			if (!token(l, &tok, &n) || n >= sizeof(a->super))
-				return fail(ps, l, "array %s: bad 'super'", a->name);
+				return fail(ps, l, _("array %s: bad 'super'"), a->name);
 			memcpy(a->super, tok, n);
 			a->super[n] = '\0';
 		} else if (tok_is(tok, n, "level")) {
 			if (!token(l, &tok, &n) || n < 2 || tok[n - 1] != ',' ||
 			    tok_u64(tok, n - 1, 100, &v) != 0)
-				return fail(ps, l, "array %s: bad 'level'", a->name);
+				return fail(ps, l, _("array %s: bad 'level'"), a->name);
 		} else if (tok_is(tok, n, "algorithm")) {
 			if (!token(l, &tok, &n) || tok_u64(tok, n, 1000, &v) != 0)
-				return fail(ps, l, "array %s: bad 'algorithm'", a->name);
+				return fail(ps, l, _("array %s: bad 'algorithm'"), a->name);
 		} else if (tok[0] == '[') {
 			if (a->has_counts)
-				return fail(ps, l, "array %s: disk counts shown twice", a->name);
+				return fail(ps, l, _("array %s: disk counts shown twice"), a->name);
 			if (parse_counts(ps, l, tok, n) != 0)
 				return -1;
 		} else if (tok[0] >= '0' && tok[0] <= '9') {
 			p = tok;
 			if (pl_scan_u64(&p, tok + n, &v) != 0)
-				return fail(ps, l, "array %s: bad number '%s'", a->name,
+				return fail(ps, l, _("array %s: bad number '%s'"), a->name,
 					    show(tok, n, shown, sizeof(shown)));
 			if (p + 1 == tok + n && (*p == 'k' || *p == 'K')) {
 				/* A chunk size: "64k chunk,", "512K chunks", "64k rounding". */
 				if (!token(l, &tok, &n) ||
 				    !(tok_is(tok, n, "chunk,") || tok_is(tok, n, "chunk") ||
 				      tok_is(tok, n, "chunks") || tok_is(tok, n, "rounding")))
-					return fail(ps, l, "array %s: expected 'chunk' after a size",
+					return fail(ps, l, _("array %s: expected 'chunk' after a size"),
 						    a->name);
 				a->chunk_kb = v;
 			} else if (p == tok + n) {
 				/* A raid10 layout: "2 near-copies", "2 far-copies", "2 devices per set". */
 				if (!token(l, &tok, &n))
-					return fail(ps, l, "array %s: a number without meaning", a->name);
+					return fail(ps, l, _("array %s: a number without meaning"), a->name);
 				if (tok_is(tok, n, "devices")) {
 					if (!token(l, &tok, &n) || !tok_is(tok, n, "per") ||
 					    !token(l, &tok, &n) || !tok_is(tok, n, "set"))
-						return fail(ps, l, "array %s: expected 'devices per set'",
+						return fail(ps, l, _("array %s: expected 'devices per set'"),
 							    a->name);
 				} else if (!tok_is(tok, n, "near-copies") &&
 					   !tok_is(tok, n, "far-copies") &&
 					   !tok_is(tok, n, "offset-copies")) {
-					return fail(ps, l, "array %s: unexpected '%s'", a->name,
+					return fail(ps, l, _("array %s: unexpected '%s'"), a->name,
 						    show(tok, n, shown, sizeof(shown)));
 				}
 			} else {
-				return fail(ps, l, "array %s: bad number '%s'", a->name,
+				return fail(ps, l, _("array %s: bad number '%s'"), a->name,
 					    show(tok, n, shown, sizeof(shown)));
 			}
 		} else {
-			return fail(ps, l, "array %s: unexpected '%s'", a->name,
+			return fail(ps, l, _("array %s: unexpected '%s'"), a->name,
 				    show(tok, n, shown, sizeof(shown)));
 		}
 	}
@@ -463,24 +464,24 @@ parse_action(struct md_parser *ps, struct md_line *l)
 	char shown[48];
 
 	if (ps->seen_action)
-		return fail(ps, l, "array %s: a second sync action line", a->name);
+		return fail(ps, l, _("array %s: a second sync action line"), a->name);
 	ps->seen_action = true;
 	if (eat(l, "[")) {
 		while (l->p < l->end && (*l->p == '=' || *l->p == '>' || *l->p == '.'))
 			l->p++;
 		if (!eat(l, "]"))
-			return fail(ps, l, "array %s: bad progress bar", a->name);
+			return fail(ps, l, _("array %s: bad progress bar"), a->name);
 		pl_skip_blanks(&l->p, l->end);
 	}
 	w = l->p;
 	while (l->p < l->end && *l->p >= 'a' && *l->p <= 'z')
 		l->p++;
 	if (action_word(w, (size_t)(l->p - w), &a->action) != 0)
-		return fail(ps, l, "array %s: unknown sync action '%s'", a->name,
+		return fail(ps, l, _("array %s: unknown sync action '%s'"), a->name,
 			    show(w, (size_t)(l->end - w), shown, sizeof(shown)));
 	pl_skip_blanks(&l->p, l->end);
 	if (!eat(l, "="))
-		return fail(ps, l, "array %s: expected '=' after '%s'", a->name,
+		return fail(ps, l, _("array %s: expected '=' after '%s'"), a->name,
 			    pl_md_action_name(a->action));
 	pl_skip_blanks(&l->p, l->end);
 	if (eat(l, "DELAYED"))
@@ -492,14 +493,14 @@ parse_action(struct md_parser *ps, struct md_line *l)
 	if (a->progress != PL_MD_RUNNING) {
 		pl_skip_blanks(&l->p, l->end);
 		if (!at_end(l))
-			return fail(ps, l, "array %s: unexpected text after the sync state", a->name);
+			return fail(ps, l, _("array %s: unexpected text after the sync state"), a->name);
 		a->percent = 0;
 		return 0;
 	}
 	a->progress = PL_MD_RUNNING;
 	if (pl_scan_double(&l->p, l->end, &a->percent) != 0 || !eat(l, "%") ||
 	    !(a->percent >= 0 && a->percent <= 100))
-		return fail(ps, l, "array %s: bad %s percentage", a->name,
+		return fail(ps, l, _("array %s: bad %s percentage"), a->name,
 			    pl_md_action_name(a->action));
 	while (token(l, &tok, &n)) {
 		struct md_line t = { tok, tok + n, l->no, false };
@@ -509,23 +510,23 @@ parse_action(struct md_parser *ps, struct md_line *l)
 			if (pl_scan_u64(&t.p, t.end, &a->done) != 0 || !eat(&t, "/") ||
 			    pl_scan_u64(&t.p, t.end, &a->total) != 0 || !eat(&t, ")") ||
 			    !at_end(&t) || a->done > a->total)
-				return fail(ps, l, "array %s: bad progress '%s'", a->name,
+				return fail(ps, l, _("array %s: bad progress '%s'"), a->name,
 					    show(tok, n, shown, sizeof(shown)));
 			a->has_done = true;
 		} else if (eat(&t, "finish=") && !a->has_finish) {
 			if (pl_scan_double(&t.p, t.end, &a->finish_min) != 0 || !eat(&t, "min") ||
 			    !at_end(&t) || a->finish_min < 0)
-				return fail(ps, l, "array %s: bad '%s'", a->name,
+				return fail(ps, l, _("array %s: bad '%s'"), a->name,
 					    show(tok, n, shown, sizeof(shown)));
 			a->has_finish = true;
 		} else if (eat(&t, "speed=") && !a->has_speed) {
 			if (pl_scan_u64(&t.p, t.end, &a->speed_kps) != 0 || !eat(&t, "K/sec") ||
 			    !at_end(&t))
-				return fail(ps, l, "array %s: bad '%s'", a->name,
+				return fail(ps, l, _("array %s: bad '%s'"), a->name,
 					    show(tok, n, shown, sizeof(shown)));
 			a->has_speed = true;
 		} else {
-			return fail(ps, l, "array %s: unexpected '%s' in the sync line", a->name,
+			return fail(ps, l, _("array %s: unexpected '%s' in the sync line"), a->name,
 				    show(tok, n, shown, sizeof(shown)));
 		}
 	}
@@ -539,13 +540,13 @@ parse_bitmap(struct md_parser *ps, struct md_line *l)
 	struct pl_md_array *a = ps->cur;
 
 	if (ps->seen_bitmap)
-		return fail(ps, l, "array %s: a second bitmap line", a->name);
+		return fail(ps, l, _("array %s: a second bitmap line"), a->name);
 	ps->seen_bitmap = true;
 	pl_skip_blanks(&l->p, l->end);
 	if (pl_scan_u64(&l->p, l->end, &a->bitmap_pages) != 0 || !eat(l, "/") ||
 	    pl_scan_u64(&l->p, l->end, &a->bitmap_total) != 0 || !eat(l, " pages") ||
 	    a->bitmap_pages > a->bitmap_total)
-		return fail(ps, l, "array %s: bad bitmap line", a->name);
+		return fail(ps, l, _("array %s: bad bitmap line"), a->name);
 	a->has_bitmap = true;
 	return 0;
 }
@@ -557,14 +558,14 @@ parse_continuation(struct md_parser *ps, struct md_line *l)
 
 	pl_skip_blanks(&l->p, l->end);
 	if (ps->cur == NULL)
-		return fail(ps, l, "an indented line outside any array");
+		return fail(ps, l, _("an indented line outside any array"));
 	if (*l->p >= '0' && *l->p <= '9')
 		return parse_blocks(ps, l);
 	if (eat(l, "bitmap:"))
 		return parse_bitmap(ps, l);
 	if (*l->p == '[' || (*l->p >= 'a' && *l->p <= 'z'))
 		return parse_action(ps, l);
-	return fail(ps, l, "unexpected '%s'", show(l->p, (size_t)(l->end - l->p), shown,
+	return fail(ps, l, _("unexpected '%s'"), show(l->p, (size_t)(l->end - l->p), shown,
 						     sizeof(shown)));
 }
 
@@ -578,7 +579,7 @@ mark_malformed(struct md_parser *ps)
 	const char *p;
 
 	a->malformed = true;
-	pl_snprintf(prefix, sizeof(prefix), "array %s: ", a->name);
+	pl_snprintf(prefix, sizeof(prefix), _("array %s: "), a->name);
 	p = strstr(ps->msg, prefix);
 	if (p == NULL) {
 		pl_strlcpy(a->problem, ps->msg, sizeof(a->problem));
@@ -595,7 +596,7 @@ finish_array(struct md_parser *ps)
 	struct pl_md_array *a = ps->cur;
 
 	if (a != NULL && !a->malformed && a->nmembers > 0 && !a->has_blocks) {
-		fail(ps, NULL, "line %zu: the stanza has no size line ('N blocks ...')",
+		fail(ps, NULL, _("line %zu: the stanza has no size line ('N blocks ...')"),
 		     ps->cur_line);
 		mark_malformed(ps);
 	}
@@ -617,11 +618,11 @@ pl_mdstat_parse(const char *buf, size_t len, struct pl_mdstat *out, char *err, s
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if (len == 0) {
-		fail(&ps, NULL, "the file is empty");
+		fail(&ps, NULL, _("the file is empty"));
 		goto bad;
 	}
 	if (memchr(buf, '\0', len) != NULL) {
-		fail(&ps, NULL, "the file contains a NUL byte");
+		fail(&ps, NULL, _("the file contains a NUL byte"));
 		goto bad;
 	}
 	pl_lines_init(&it, buf, len);
@@ -654,12 +655,12 @@ pl_mdstat_parse(const char *buf, size_t len, struct pl_mdstat *out, char *err, s
 				continue;     /* the blank line that ends a stanza */
 		}
 		if (seen_unused) {
-			fail(&ps, &l, "text after the 'unused devices:' line");
+			fail(&ps, &l, _("text after the 'unused devices:' line"));
 			goto bad;
 		}
 		if (is_blank(*l.p)) {
 			if (ps.cur == NULL) {
-				fail(&ps, &l, "an indented line outside any array");
+				fail(&ps, &l, _("an indented line outside any array"));
 				goto bad;
 			}
 			/* The rest of a malformed stanza says nothing to trust. */
@@ -687,17 +688,17 @@ pl_mdstat_parse(const char *buf, size_t len, struct pl_mdstat *out, char *err, s
 		}
 	}
 	if (!seen_unused) {
-		fail(&ps, NULL, "truncated: no 'unused devices:' line at the end (after line %zu)",
+		fail(&ps, NULL, _("truncated: no 'unused devices:' line at the end (after line %zu)"),
 		     l.no);
 		goto bad;
 	}
 	return 0;
 
 bad_first:
-	fail(&ps, &l, "expected 'Personalities :' (is this /proc/mdstat?)");
+	fail(&ps, &l, _("expected 'Personalities :' (is this /proc/mdstat?)"));
 	goto bad;
 truncated:
-	fail(&ps, NULL, "truncated: the file ends inside line %zu", l.no);
+	fail(&ps, NULL, _("truncated: the file ends inside line %zu"), l.no);
 bad:
 	if (err != NULL && errlen > 0)
 		pl_strlcpy(err, ps.msg, errlen);
@@ -834,16 +835,16 @@ pl_md_action_text(const struct pl_md_array *a, enum pl_md_action act, struct pl_
 
 	pl_buf_printf(b, "%s", pl_md_action_name(act));
 	switch (a->progress) {
-	case PL_MD_DELAYED: pl_buf_puts(b, " delayed"); return;
-	case PL_MD_PENDING: pl_buf_puts(b, " pending"); return;
-	case PL_MD_REMOTE: pl_buf_puts(b, " running on another cluster node"); return;
+	case PL_MD_DELAYED: pl_buf_puts(b, _(" delayed")); return;
+	case PL_MD_PENDING: pl_buf_puts(b, _(" pending")); return;
+	case PL_MD_REMOTE: pl_buf_puts(b, _(" running on another cluster node")); return;
 	case PL_MD_RUNNING: break;
 	}
 	pl_buf_printf(b, " %s", pl_unit_human(n, sizeof(n), a->percent, PL_U_PERCENT));
 	if (a->has_finish)
-		pl_buf_printf(b, ", ETA %s", pl_md_eta_text(eta, sizeof(eta), a->finish_min));
+		pl_buf_printf(b, _(", ETA %s"), pl_md_eta_text(eta, sizeof(eta), a->finish_min));
 	if (a->has_speed)
-		pl_buf_printf(b, " at %s", pl_unit_human(n, sizeof(n), (double)a->speed_kps * 1024,
+		pl_buf_printf(b, _(" at %s"), pl_unit_human(n, sizeof(n), (double)a->speed_kps * 1024,
 							 PL_U_BYTES_PER_S));
 }
 
@@ -906,17 +907,17 @@ judge_active(const struct pl_mdstat *st, const struct pl_md_array *a, const stru
 		pl_buf_printf(&b, "%s%s", b.len ? ", " : "", dev);
 	}
 	if (a->nfaulty)
-		pl_findings_add(&j->findings, PL_CRITICAL, "failed member%s %s", a->nfaulty > 1 ? "s" : "",
-			      pl_buf_str(&b));
+		pl_findings_add(&j->findings, PL_CRITICAL, P_("failed member %s", "failed members %s",
+							      a->nfaulty), pl_buf_str(&b));
 	j->mending = judge_mending(st, a, j->action);
 	if (j->degraded > 0 && !j->mending) {
 		if (a->has_counts)
-			pl_findings_add(&j->findings, PL_CRITICAL, "%sdegraded [%u/%u] [%s]", lv, a->raid_disks,
+			pl_findings_add(&j->findings, PL_CRITICAL, _("%sdegraded [%u/%u] [%s]"), lv, a->raid_disks,
 				      a->in_sync, a->status);
 		else
-			pl_findings_add(&j->findings, PL_CRITICAL, "%sdegraded (%u missing)", lv, j->degraded);
+			pl_findings_add(&j->findings, PL_CRITICAL, _("%sdegraded (%u missing)"), lv, j->degraded);
 		j->degraded_finding = true;
-		pl_buf_puts(brief, " degraded");
+		pl_buf_puts(brief, _(" degraded"));
 	}
 	if (j->action != PL_MD_IDLE) {
 		enum pl_state as = rebuild ? PL_WARNING : pol->check_state;
@@ -934,15 +935,15 @@ judge_active(const struct pl_mdstat *st, const struct pl_md_array *a, const stru
 			j->brief_sync = brief->len;
 			pl_buf_printf(brief, "%.1f%%", a->percent);
 		} else {
-			pl_buf_puts(brief, a->progress == PL_MD_DELAYED ? " delayed" :
-				    a->progress == PL_MD_PENDING ? " pending" : " remote");
+			pl_buf_puts(brief, a->progress == PL_MD_DELAYED ? _(" delayed") :
+				    a->progress == PL_MD_PENDING ? _(" pending") : _(" remote"));
 		}
 		j->rebuilding = rebuild;
 		j->checking = !rebuild;
 	}
 	if (pol->mismatch_warn && s->has_mismatch && s->mismatch > 0)
-		pl_findings_add(&j->findings, PL_WARNING, "mismatch_cnt %llu after the last check (run a repair, "
-			      "or find out why)", (unsigned long long)s->mismatch);
+		pl_findings_add(&j->findings, PL_WARNING, _("mismatch_cnt %llu after the last check (run a repair, "
+			      "or find out why)"), (unsigned long long)s->mismatch);
 	pl_buf_free(&b);
 }
 
@@ -959,16 +960,16 @@ pl_md_judge(const struct pl_mdstat *st, const struct pl_md_array *a, const struc
 	pl_snprintf(lv, sizeof(lv), "%s%s", j->level, j->level[0] ? " " : "");
 	pl_buf_init(&brief, sizeof(j->brief));
 	if (j->container) {
-		pl_buf_printf(&brief, "%s %s container", a->name, a->super + 9);
+		pl_buf_printf(&brief, _("%s %s container"), a->name, a->super + 9);
 	} else if (a->state == PL_MD_INACTIVE) {
 		j->inactive = true;
 		if (pol->inactive_state != PL_OK)
-			pl_findings_add(&j->findings, pol->inactive_state, "inactive (assembled but not started)");
-		pl_buf_printf(&brief, "%s inactive", a->name);
+			pl_findings_add(&j->findings, pol->inactive_state, _("inactive (assembled but not started)"));
+		pl_buf_printf(&brief, _("%s inactive"), a->name);
 	} else if (a->state == PL_MD_BROKEN || strcmp(s->array_state, "broken") == 0) {
 		j->broken = true;
-		pl_findings_add(&j->findings, PL_CRITICAL, "%sbroken (a member it needs is missing)", lv);
-		pl_buf_printf(&brief, "%s %sbroken", a->name, lv);
+		pl_findings_add(&j->findings, PL_CRITICAL, _("%sbroken (a member it needs is missing)"), lv);
+		pl_buf_printf(&brief, _("%s %sbroken"), a->name, lv);
 	} else {
 		pl_buf_printf(&brief, "%s%s%s", a->name, j->level[0] ? " " : "", j->level);
 		judge_active(st, a, s, pol, lv, j, &brief);

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Simplified Chinese status lines (README.md, "Language"), exact, for check_mem, check_cpu
-# and check_disk_io in each state, chosen each way: LANG=zh_CN.UTF-8 (a locale this host
+# Simplified Chinese status lines (README.md, "Language"), exact, for check_mem, check_cpu,
+# check_disk_io and check_mdraid in each state, chosen each way: LANG=zh_CN.UTF-8 (a locale this host
 # need not have generated), --language zh_CN, "language = zh_CN" in the --extra-opts
 # file, always in an empty environment (env -i, as NRPE runs plugins). Then what must not
 # change: the service name, the state word, the perfdata and the JSON keys are those of
@@ -92,6 +92,23 @@ line "check_disk_io UNKNOWN (a garbled diskstats), LANG" 3 \
 	'DISK_IO UNKNOWN - /proc/diskstats: 第 9 行(vda): 第 3 个字段不是数字'
 run "$P/check_disk_io" --root "$F/diskio/virtio/t1" --interval 0 --language zh_CN --include sdz
 line "check_disk_io WARNING (a named device missing)" 1 'DISK_IO WARNING - sdz: 缺失 - 没有可报告的设备'
+
+# check_mdraid
+md() { run LANG=zh_CN.UTF-8 "$P/check_mdraid" --root "$F/mdraid/$1"; }
+md raid1-healthy
+line "check_mdraid OK, LANG" 0 'MDRAID OK - 2 个阵列: md127 raid1 [UU], md0 raid1 [UU]'
+md raid5-recovering
+line "check_mdraid WARNING (recovery), LANG" 1 \
+	'MDRAID WARNING - md0: raid5 [UUU_] recovery 37.9%, 预计剩余 8h26m, 速度 156MiB/s'
+md raid1-degraded
+line "check_mdraid CRITICAL (a failed member), LANG" 2 \
+	'MDRAID CRITICAL - md6: 故障成员 sdb2, md6: raid1 降级 [2/1] [U_]'
+md broken-truncated
+line "check_mdraid UNKNOWN (a cut mdstat), LANG" 3 \
+	'MDRAID UNKNOWN - /proc/mdstat: 在第 4 行被截断(文件末尾没有换行): 阵列 md0: recovery 百分比错误'
+md malformed-one
+line "check_mdraid: one malformed array, its prefix taken off in Chinese too" 2 \
+	'MDRAID CRITICAL - md6: 故障成员 sdb2, md6: raid1 降级 [2/1] [U_], md7: 在 /proc/mdstat 中格式错误, 第 7 行: recovery 百分比错误 - 2 个阵列'
 
 # What never changes: service, state word, perfdata, JSON keys.
 run "$P/check_mem" --root "$F/mem/swap-in-use" -w 10 -c 50
