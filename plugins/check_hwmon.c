@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_hwmon.h"
 #include "pl_num.h"
@@ -29,18 +30,18 @@ static int hw_types(void *, const struct pl_option *, const char *, char *, size
 static const struct pl_option hw_opts[] = {
 	{ .name = "type", .type = PL_OPT_STRING, .arg = "TYPE", .fn = hw_types,
 	  .flags = PL_OPT_SYNOPSIS | PL_OPT_REPEAT,
-	  .help = "Only sensors of this type: temp, fan, in (voltages), power or curr; a "
-		  "comma-separated list also works ('temp,fan')." },
+	  .help = N_("Only sensors of this type: temp, fan, in (voltages), power or curr; a "
+		  "comma-separated list also works ('temp,fan').") },
 	{ .name = "no-alarms", .type = PL_OPT_SWITCH, PL_OPT_AT(struct hw_config, no_alarms),
-	  .help = "Do not report the chips' own alarm and fault flags (for boards whose BIOS "
+	  .help = N_("Do not report the chips' own alarm and fault flags (for boards whose BIOS "
 		  "leaves limits unprogrammed, so the flags are always set). The kernel limits "
-		  "still serve as default ranges." },
+		  "still serve as default ranges.") },
 	{ .name = "unreadable-state", .type = PL_OPT_STATE,
 	  PL_OPT_AT(struct hw_config, unreadable),
-	  .help = "State of each sensor that cannot be read (an I/O error, an empty value, a "
+	  .help = N_("State of each sensor that cannot be read (an I/O error, an empty value, a "
 		  "value that is not a number, a label without an input). Default warning: a "
 		  "sensor that fails may be failing hardware. When no sensor at all can be read "
-		  "the result is UNKNOWN whatever this says." },
+		  "the result is UNKNOWN whatever this says.") },
 	{ .name = NULL },
 };
 
@@ -68,8 +69,8 @@ hw_types(void *cfgp, const struct pl_option *o, const char *arg, char *err, size
 	} while (*p++ == ',');
 	return 0;
 bad:
-	pl_snprintf(err, errlen, "not a sensor type: give temp, fan, in, power or curr, or a "
-		    "comma-separated list of them");
+	pl_snprintf(err, errlen, _("not a sensor type: give temp, fan, in, power or curr, or a "
+		    "comma-separated list of them"));
 	return -1;
 }
 
@@ -77,13 +78,13 @@ static const char *const hw_primary[] = { "temp_*", NULL };
 
 static const struct pl_plugin hw_plugin = {
 	.selects =
-		"--include and --exclude match a sensor's label ('temp_coretemp_core_0') or its "
-		"chip ('coretemp', 'nvme_0000_01_00_0'). Every sensor is taken by default.",
+		N_("--include and --exclude match a sensor's label ('temp_coretemp_core_0') or its "
+		"chip ('coretemp', 'nvme_0000_01_00_0'). Every sensor is taken by default."),
 	.name = "check_hwmon",
 	.service = "HWMON",
-	.purpose = "hardware sensors (temperatures, fans, voltages) from /sys/class/hwmon",
+	.purpose = N_("hardware sensors (temperatures, fans, voltages) from /sys/class/hwmon"),
 	.description =
-		"Reads every chip under /sys/class/hwmon (CPU packages and cores from coretemp "
+		N_("Reads every chip under /sys/class/hwmon (CPU packages and cores from coretemp "
 		"or k10temp, NVMe drives, ACPI thermal zones, board monitors such as nct6775 or "
 		"it87, power meters such as ina2xx): each chip's temperatures, fan speeds, "
 		"voltages, power and current, their labels and limits, and the alarm and fault "
@@ -107,11 +108,11 @@ static const struct pl_plugin hw_plugin = {
 		"reason, WARNING unless --unreadable-state says otherwise, and so is a limit or "
 		"flag that exists but cannot be read (the sensor is judged without it); only "
 		"when no sensor at all can be read is the result UNKNOWN. A host "
-		"without hwmon chips (most VMs) is UNKNOWN: do not run this check there.",
+		"without hwmon chips (most VMs) is UNKNOWN: do not run this check there."),
 	.options = hw_opts,
 	.primary = hw_primary,
 	.metrics =
-		"temp_<chip>_<label> (degrees C), fan_<chip>_<label> (RPM), in_<chip>_<label> "
+		N_("temp_<chip>_<label> (degrees C), fan_<chip>_<label> (RPM), in_<chip>_<label> "
 		"(volts), power_<chip>_<label> (watts), curr_<chip>_<label> (amperes). <chip> is "
 		"the chip's name. When several chips share a name, each gets its device "
 		"appended: the PCI address in the path of the chip's 'device' link, else the "
@@ -122,9 +123,9 @@ static const struct pl_plugin hw_plugin = {
 		"hwmonN order instead (acpitz_0, acpitz_1). <label> is the sensor's label in lowercase with anything "
 		"other than letters and digits turned into '_' ('Package id 0' is package_id_0), "
 		"or the attribute name (temp1, in0) when the driver gives no label. -w/-c apply "
-		"to every temp_* sensor.",
+		"to every temp_* sensor."),
 	.examples =
-		"  check_hwmon\n"
+		N_("  check_hwmon\n"
 		"      Every sensor, judged by the chips' own limits and alarm flags.\n"
 		"  check_hwmon -w 75 -c 90\n"
 		"      Warn when any temperature passes 75C, critical above 90C.\n"
@@ -135,7 +136,7 @@ static const struct pl_plugin hw_plugin = {
 		"  check_hwmon --include 'nvme*' --warningx 'temp_nvme*_composite=~:70'\n"
 		"      Only the NVMe drives, warning above 70C.\n"
 		"  check_hwmon --exclude 'fan_nct6775_fan1' --no-alarms\n"
-		"      Leave out an unconnected fan header and ignore the chip's alarm flags.\n",
+		"      Leave out an unconnected fan header and ignore the chip's alarm flags.\n"),
 	.uses_state = false,
 };
 
@@ -197,10 +198,10 @@ sensor_missing(struct pl_metric *m, const struct pl_hwmon_sensor *s, const char 
 {
 	char fix[PL_LABEL_MAX + 64];
 
-	pl_snprintf(fix, sizeof(fix), "check the sensor, or leave it out with --exclude %s",
+	pl_snprintf(fix, sizeof(fix), _("check the sensor, or leave it out with --exclude %s"),
 		    label);
 	if (s->flags_set & PL_HWMON_FAULT)
-		pl_metric_missing(m, PL_MISSING_LASTING, "the chip flags the sensor as faulty", fix);
+		pl_metric_missing(m, PL_MISSING_LASTING, _("the chip flags the sensor as faulty"), fix);
 	else
 		pl_metric_missing(m, s->read_error ? PL_MISSING_RUN : PL_MISSING_LASTING, s->why,
 				  s->read_error ? NULL : fix);
@@ -293,13 +294,13 @@ hw_intrusion(const struct hw_config *cfg, const struct pl_common *com, struct pl
 			continue;
 		if (c->intrusion_bad & (1u << i))
 			pl_item_finding(chip_item(r, c, itp), cfg->unreadable,
-					"%s alarm flag %s_alarm unreadable", attr, attr);
+					_("%s alarm flag %s_alarm unreadable"), attr, attr);
 		else if (c->intrusion_set & (1u << i))
 			pl_item_finding(chip_item(r, c, itp), PL_WARNING,
-					"chassis intrusion detected (%s_alarm; write 0 to it "
-					"once the case is checked)", attr);
+					_("chassis intrusion detected (%s_alarm; write 0 to it "
+					"once the case is checked)"), attr);
 		else
-			pl_item_line(chip_item(r, c, itp), "%s no intrusion", attr);
+			pl_item_line(chip_item(r, c, itp), _("%s no intrusion"), attr);
 	}
 }
 
@@ -310,7 +311,7 @@ hw_summary(struct pl_result *r, const struct hw_summary *sum)
 	char h1[32], h2[32];
 
 	pl_buf_init(&b, 512);
-	pl_buf_printf(&b, "%zu sensor%s", sum->n, sum->n == 1 ? "" : "s");
+	pl_buf_printf(&b, P_("%zu sensor", "%zu sensors", sum->n), sum->n);
 	if (sum->hot != NULL) {
 		const struct pl_hwmon_sensor *s = sum->hot;
 		struct pl_range w, c;
@@ -322,24 +323,24 @@ hw_summary(struct pl_result *r, const struct hw_summary *sum)
 		pl_result_summary(r, "%s, ", pl_buf_str(&b));
 		pl_buf_reset(&b);
 		/* Tied to its metric: a breach is named there, not again before. */
-		pl_result_summary_metric(r, sum->hot_m, "hottest %s %s %s", chip, lab,
+		pl_result_summary_metric(r, sum->hot_m, _("hottest %s %s %s"), chip, lab,
 					 pl_unit_human(h1, sizeof(h1), s->value, PL_U_CELSIUS));
 		if (w.set || c.set) {
 			pl_result_summary_add(r, " ");
-			pl_result_summary_aside(r, sum->hot_m, "(%s %s)", w.set ? "max" : "crit",
+			pl_result_summary_aside(r, sum->hot_m, _("(%s %s)"), w.set ? "max" : "crit",
 						pl_unit_human(h2, sizeof(h2),
 							      w.set ? w.end : c.end,
 							      PL_U_CELSIUS));
 		}
 	}
 	if (sum->fans == 1)
-		pl_buf_printf(&b, ", fan %s", pl_unit_human(h1, sizeof(h1), sum->fan_lo, PL_U_RPM));
+		pl_buf_printf(&b, _(", fan %s"), pl_unit_human(h1, sizeof(h1), sum->fan_lo, PL_U_RPM));
 	else if (sum->fans > 1)
-		pl_buf_printf(&b, ", fans %s-%s", pl_unit_human(h1, sizeof(h1), sum->fan_lo,
+		pl_buf_printf(&b, _(", fans %s-%s"), pl_unit_human(h1, sizeof(h1), sum->fan_lo,
 								  PL_U_NONE),
 			      pl_unit_human(h2, sizeof(h2), sum->fan_hi, PL_U_RPM));
 	if (sum->unreadable)
-		pl_buf_printf(&b, ", %zu unreadable", sum->unreadable);
+		pl_buf_printf(&b, _(", %zu unreadable"), sum->unreadable);
 	if (sum->hot != NULL)
 		pl_result_summary_add(r, "%s", pl_buf_str(&b));
 	else
@@ -354,7 +355,7 @@ hw_collect(const struct pl_common *c, struct pl_hwmon *hw)
 {
 	char err[512];
 
-	pl_timeout_waiting("reading /sys/class/hwmon");
+	pl_timeout_waiting(_("reading /sys/class/hwmon"));
 	if (pl_hwmon_read(c->root, hw, err, sizeof(err)) != 0) {
 		if (errno != ENOENT)
 			pl_die(PL_UNKNOWN, "%s", err);
@@ -362,8 +363,8 @@ hw_collect(const struct pl_common *c, struct pl_hwmon *hw)
 		hw->chips = NULL;
 	}
 	if (hw->nchips == 0)
-		pl_die(PL_UNKNOWN, "no sensors in /sys/class/hwmon (a VM?): load a driver such as "
-		       "coretemp, or do not run this check here");
+		pl_die(PL_UNKNOWN, _("no sensors in /sys/class/hwmon (a VM?): load a driver such as "
+		       "coretemp, or do not run this check here"));
 }
 
 /* Every chip's sensors and intrusion flags, then the summary. A host where nothing is
@@ -385,13 +386,15 @@ hw_evaluate(const struct hw_config *cfg, const struct pl_common *c, const struct
 		hw_intrusion(cfg, c, r, &hw->chips[i], &it);
 	}
 	if (total == 0)
-		pl_die(PL_UNKNOWN, "%zu hwmon chip%s under /sys/class/hwmon but no sensor with an "
-		       "input: nothing to check here", hw->nchips, hw->nchips == 1 ? "" : "s");
+		pl_die(PL_UNKNOWN, P_("%zu hwmon chip under /sys/class/hwmon but no sensor with an "
+				      "input: nothing to check here",
+				      "%zu hwmon chips under /sys/class/hwmon but no sensor with an "
+				      "input: nothing to check here", hw->nchips), hw->nchips);
 	if (sum.n == 0)
-		pl_die(PL_UNKNOWN, "no sensor left after --type/--include/--exclude (%zu sensors "
-		       "found; see the labels with: check_hwmon --output-format json)", total);
+		pl_die(PL_UNKNOWN, _("no sensor left after --type/--include/--exclude (%zu sensors "
+		       "found; see the labels with: check_hwmon --output-format json)"), total);
 	if (sum.unreadable == sum.n)
-		pl_die(PL_UNKNOWN, "no sensor could be read (%zu found; %s)", sum.n, sum.first_why);
+		pl_die(PL_UNKNOWN, _("no sensor could be read (%zu found; %s)"), sum.n, sum.first_why);
 	hw_summary(r, &sum);
 }
 
@@ -406,11 +409,12 @@ hw_families(struct pl_result *r)
 		"temp_", "fan_", "in_", "power_", "curr_",
 	};
 	static const char *const kind[PL_HWMON_NTYPES] = {
-		"temperature sensor", "fan", "voltage sensor", "power sensor", "current sensor",
+		N_("temperature sensor"), N_("fan"), N_("voltage sensor"), N_("power sensor"),
+		N_("current sensor"),
 	};
 
 	for (int t = 0; t < PL_HWMON_NTYPES; t++)
-		pl_result_expect_family(r, prefix[t], kind[t]);
+		pl_result_expect_family(r, prefix[t], pl_tr(kind[t]));
 }
 
 int

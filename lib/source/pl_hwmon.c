@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_file.h"
 #include "pl_hwmon.h"
@@ -280,7 +281,7 @@ pl_hwmon_value_text(enum pl_hwmon_type t, double v, char *buf, size_t len)
 
 	if (t == PL_HWMON_POWER || t == PL_HWMON_CURR) {
 		if (!isfinite(v))
-			pl_snprintf(buf, len, "unknown");
+			pl_snprintf(buf, len, _("unknown"));
 		else
 			pl_snprintf(buf, len, "%s%s", pl_fmt_num(num, sizeof(num), v, 3),
 				    t == PL_HWMON_POWER ? "W" : "A");
@@ -322,11 +323,11 @@ verdict_alarms(const struct pl_hwmon_sensor *s, const char *val, const char *lim
 		enum pl_state state;
 		const char *what;
 	} kinds[] = {
-		{ PL_HWMON_CRIT_ALARM, PL_CRITICAL, "critical alarm" },
-		{ PL_HWMON_LCRIT_ALARM, PL_CRITICAL, "low critical alarm" },
-		{ PL_HWMON_MAX_ALARM, PL_WARNING, "high alarm" },
-		{ PL_HWMON_MIN_ALARM, PL_WARNING, "low alarm" },
-		{ PL_HWMON_ALARM, PL_WARNING, "alarm" },
+		{ PL_HWMON_CRIT_ALARM, PL_CRITICAL, N_("critical alarm") },
+		{ PL_HWMON_LCRIT_ALARM, PL_CRITICAL, N_("low critical alarm") },
+		{ PL_HWMON_MAX_ALARM, PL_WARNING, N_("high alarm") },
+		{ PL_HWMON_MIN_ALARM, PL_WARNING, N_("low alarm") },
+		{ PL_HWMON_ALARM, PL_WARNING, N_("alarm") },
 	};
 	bool by_crit = pl_range_alerts(&v->crit, s->value);
 	bool by_warn = pl_range_alerts(&v->warn, s->value);
@@ -339,11 +340,12 @@ verdict_alarms(const struct pl_hwmon_sensor *s, const char *val, const char *lim
 			continue;
 		if (by_crit || (kinds[i].state == PL_WARNING && by_warn))
 			continue;
-		pl_findings_add(&v->findings, kinds[i].state, "%s %s at %s%s%s%s", label, kinds[i].what,
+		pl_findings_add(&v->findings, kinds[i].state, _("%s %s at %s%s%s%s"), label,
+				pl_tr(kinds[i].what),
 				val, lim[0] ? " (" : "", lim, lim[0] ? ")" : "");
 	}
 	if (s->flags_set & PL_HWMON_FAULT)
-		pl_findings_add(&v->findings, PL_WARNING, "%s sensor fault (reads %s)", label, val);
+		pl_findings_add(&v->findings, PL_WARNING, _("%s sensor fault (reads %s)"), label, val);
 }
 
 void
@@ -361,8 +363,8 @@ pl_hwmon_judge(const struct pl_hwmon_sensor *s, const struct pl_hwmon_policy *p,
 	pl_hwmon_value_text(s->type, s->value, val, sizeof(val));
 	pl_hwmon_limits_text(s, lim, sizeof(lim));
 	if (isnan(s->value)) {
-		pl_findings_add(&v->findings, p->unreadable, "%s unreadable (%s)", label, s->brief);
-		pl_snprintf(v->line, sizeof(v->line), "%s unknown (%s)", label, s->why);
+		pl_findings_add(&v->findings, p->unreadable, _("%s unreadable (%s)"), label, s->brief);
+		pl_snprintf(v->line, sizeof(v->line), _("%s unknown (%s)"), label, s->why);
 	} else {
 		pl_snprintf(v->line, sizeof(v->line), "%s %s%s%s%s%s%s", label, val,
 			    lim[0] ? " (" : "", lim, lim[0] ? ")" : "",
@@ -372,8 +374,8 @@ pl_hwmon_judge(const struct pl_hwmon_sensor *s, const struct pl_hwmon_policy *p,
 	/* A limit or flag that exists but cannot be read is said, as an unreadable sensor
 	 * is: the sensor is judged by less than its chip carries. */
 	if (s->nbad > 0)
-		pl_findings_add(&v->findings, p->unreadable, "%s %s (ignored)%s", label, s->bad,
-				s->nbad > 1 ? ", and more" : "");
+		pl_findings_add(&v->findings, p->unreadable, _("%s %s (ignored)%s"), label, s->bad,
+				s->nbad > 1 ? _(", and more") : "");
 	if (p->alarms)
 		verdict_alarms(s, val, lim, v);
 }
@@ -450,27 +452,27 @@ attr_value(const char *root, const struct attrs *a, const char *attr, const char
 	attr_name(name, sizeof(name), attr, item);
 	n = attr_read(root, a, attr, item, buf, sizeof(buf));
 	if (n < 0 && errno == EILSEQ) {
-		pl_snprintf(why, whylen, "%s holds a NUL byte, not a number", name);
-		pl_strlcpy(brief, "NUL byte in value", brieflen);
+		pl_snprintf(why, whylen, _("%s holds a NUL byte, not a number"), name);
+		pl_strlcpy(brief, _("NUL byte in value"), brieflen);
 		return -1;
 	}
 	if (n < 0) {
 		e = errno;
-		pl_snprintf(why, whylen, "cannot read %s: %s", name, strerror(e));
+		pl_snprintf(why, whylen, _("cannot read %s: %s"), name, strerror(e));
 		pl_strlcpy(brief, strerror(e), brieflen);
 		return e == EILSEQ ? -1 : -2;   /* a NUL inside is malformed, not a failed read */
 	}
 	if (n == 0) {
-		pl_snprintf(why, whylen, "%s is empty", name);
-		pl_strlcpy(brief, "empty value", brieflen);
+		pl_snprintf(why, whylen, _("%s is empty"), name);
+		pl_strlcpy(brief, _("empty value"), brieflen);
 		return -1;
 	}
 	if (pl_hwmon_value_parse(buf, (size_t)n, out) != 0) {
 		/* Garbage can be long: 16 bytes of it are enough to recognise it. */
 		if (pl_name_str(shown, 17, buf) != 0)
 			pl_strlcpy(shown + strlen(shown), "...", sizeof(shown) - strlen(shown));
-		pl_snprintf(why, whylen, "%s holds '%s', not a number", name, shown);
-		pl_snprintf(brief, brieflen, "value '%s'", shown);
+		pl_snprintf(why, whylen, _("%s holds '%s', not a number"), name, shown);
+		pl_snprintf(brief, brieflen, _("value '%s'"), shown);
 		return -1;
 	}
 	return 0;
@@ -517,7 +519,7 @@ sensor_input(const char *root, const struct attrs *a, struct pl_hwmon_sensor *s)
 	}
 	s->value = NAN;
 	if (!attr_has(a, name)) {
-		pl_snprintf(s->why, sizeof(s->why), "no %s", name);
+		pl_snprintf(s->why, sizeof(s->why), _("no %s"), name);
 		pl_strlcpy(s->brief, s->why, sizeof(s->brief));
 		return;
 	}
@@ -530,17 +532,17 @@ sensor_input(const char *root, const struct attrs *a, struct pl_hwmon_sensor *s)
 	/* A fan turns at 0 RPM or more: a negative speed is a driver or sensor fault, not a
 	 * reading to judge (it would pass every "min:" range as a spinning fan would not). */
 	if (s->type == PL_HWMON_FAN && v < 0) {
-		pl_snprintf(s->why, sizeof(s->why), "%s reads %lld, a negative fan speed", name,
+		pl_snprintf(s->why, sizeof(s->why), _("%s reads %lld, a negative fan speed"), name,
 			    (long long)v);
-		pl_snprintf(s->brief, sizeof(s->brief), "negative speed %lld", (long long)v);
+		pl_snprintf(s->brief, sizeof(s->brief), _("negative speed %lld"), (long long)v);
 		return;
 	}
 	/* Nothing is colder than absolute zero: a temperature below -273.15C is a sensor or
 	 * driver fault (a chip reporting -1000000000C), not a reading to judge. */
 	if (s->type == PL_HWMON_TEMP && v < -273150) {
-		pl_snprintf(s->why, sizeof(s->why), "%s reads %lld, below absolute zero", name,
+		pl_snprintf(s->why, sizeof(s->why), _("%s reads %lld, below absolute zero"), name,
 			    (long long)v);
-		pl_snprintf(s->brief, sizeof(s->brief), "below absolute zero");
+		pl_snprintf(s->brief, sizeof(s->brief), _("below absolute zero"));
 		return;
 	}
 	s->value = (double)v / pl_hwmon_type_divisor(s->type);
@@ -764,7 +766,7 @@ chip_read(const char *root, const char *dirname, struct pl_hwmon_chip *c, char *
 			continue;
 		s = realloc(c->sensors, (c->nsensors + 1) * sizeof(*s));
 		if (s == NULL) {
-			pl_snprintf(err, errlen, "out of memory");
+			pl_snprintf(err, errlen, _("out of memory"));
 			goto end;
 		}
 		c->sensors = s;
@@ -944,7 +946,7 @@ pl_hwmon_read(const char *root, struct pl_hwmon *out, char *err, size_t errlen)
 			continue;
 		c = realloc(out->chips, (out->nchips + 1) * sizeof(*c));
 		if (c == NULL) {
-			pl_snprintf(err, errlen, "out of memory");
+			pl_snprintf(err, errlen, _("out of memory"));
 			goto end;
 		}
 		out->chips = c;
@@ -965,7 +967,7 @@ pl_hwmon_read(const char *root, struct pl_hwmon *out, char *err, size_t errlen)
 	if (out->nchips > 1)
 		qsort(out->chips, out->nchips, sizeof(*out->chips), chip_cmp);
 	if (chip_ids(out) != 0) {
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		goto end;
 	}
 	chip_label_clashes(out);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Simplified Chinese status lines (README.md, "Language"), exact, for check_mem, check_cpu,
-# check_disk_io and check_mdraid in each state, chosen each way: LANG=zh_CN.UTF-8 (a locale this host
+# check_disk_io, check_mdraid and check_hwmon in each state, chosen each way: LANG=zh_CN.UTF-8 (a locale this host
 # need not have generated), --language zh_CN, "language = zh_CN" in the --extra-opts
 # file, always in an empty environment (env -i, as NRPE runs plugins). Then what must not
 # change: the service name, the state word, the perfdata and the JSON keys are those of
@@ -109,6 +109,20 @@ line "check_mdraid UNKNOWN (a cut mdstat), LANG" 3 \
 md malformed-one
 line "check_mdraid: one malformed array, its prefix taken off in Chinese too" 2 \
 	'MDRAID CRITICAL - md6: 故障成员 sdb2, md6: raid1 降级 [2/1] [U_], md7: 在 /proc/mdstat 中格式错误, 第 7 行: recovery 百分比错误 - 2 个阵列'
+
+# check_hwmon
+hw() { run "$P/check_hwmon" --root "$F/hwmon/$1" --language zh_CN; }
+hw coretemp
+line "check_hwmon OK" 0 'HWMON OK - 8 个传感器, 最热 coretemp Package id 0 48C (max: 100C)'
+hw fan-stopped
+line "check_hwmon WARNING (a stopped fan)" 1 \
+	'HWMON WARNING - fan_nct6775_fan2 0rpm (警告: 低于 300rpm) - 12 个传感器, 最热 nct6775 PECI Agent 0 47C'
+hw crit-alarm
+line "check_hwmon CRITICAL (cores over crit)" 2 \
+	'HWMON CRITICAL - temp_coretemp_core_0 104C (严重: 超过 100C), temp_coretemp_core_1 105C (严重: 超过 100C), temp_coretemp_core_2 103C (严重: 超过 100C) (另有 1 项) - 5 个传感器, 最热 coretemp Package id 0 105C (严重: 超过 100C)'
+hw broken-empty-value
+line "check_hwmon UNKNOWN (nothing readable)" 3 \
+	'HWMON UNKNOWN - 没有传感器可以读取(找到 1 个; acpitz temp1: temp1_input 为空)'
 
 # What never changes: service, state word, perfdata, JSON keys.
 run "$P/check_mem" --root "$F/mem/swap-in-use" -w 10 -c 50
