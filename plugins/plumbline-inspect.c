@@ -852,6 +852,9 @@ main(int argc, char **argv)
 	int worst;
 	static char **args;   /* kept for the whole run: the options point into it */
 
+	/* "--man" alone, as the build asks for the man page: nothing put before it. */
+	if (argc == 2 && strcmp(argv[1], "--man") == 0)
+		pl_plugin_parse(&inspect_plugin, argc, argv, &cfg, &c);
 	args = with_default_timeout(argc, argv);
 	pl_plugin_parse(&inspect_plugin, argc + 1, args, &cfg, &c);
 	check_modes(&cfg);

@@ -195,7 +195,11 @@ command[t_db_mysql]=$PLUGDIR/check_db_conns --type mysql --host 127.0.0.1 --port
 command[t_notify]=$PLUGDIR/plumbline-notify --version
 command[t_whoami]=/usr/bin/id -un
 command[t_zh]=$PLUGDIR/check_mem --language zh_CN
+command[t_inspect]=$PLUGDIR/plumbline-inspect --checks $N/checks.list -t 25
 EOF
+# The daily inspection over a list of two installed plugins.
+printf 'command[cpu]=%s/check_cpu\ncommand[mem]=%s/check_mem\n' "$PLUGDIR" "$PLUGDIR" \
+	>"$N/checks.list"
 touch "$N/nrpe.log"
 chown nagios "$N/nrpe.log"
 setsid nrpe -c "$N/nrpe.cfg" -f >"$N/nrpe.out" 2>&1 </dev/null &
