@@ -40,7 +40,7 @@ struct proc_config {
 	struct pl_strlist names, exes, units, cgroups, users;
 	const char *cmdline;
 	regex_t re;
-	bool has_re;
+	bool has_re, re_literal;   /* re_literal: --cmdline has no special character */
 	int64_t ppid;                /* 0: any */
 	const char *pidfile;
 	int container;
@@ -151,6 +151,9 @@ opt_cmdline(void *base, const struct pl_option *o, const char *v, char *err, siz
 	}
 	cfg->has_re = true;
 	cfg->cmdline = v;
+	/* Without a special character the expression is its own text: strstr finds it
+	 * as regexec would, at a fraction of the cost (once a process). */
+	cfg->re_literal = strpbrk(v, ".[]()*+?{}|^$\\") == NULL;
 	return 0;
 }
 
@@ -663,7 +666,8 @@ selected(const struct proc_config *cfg, const struct pl_common *c, struct snap *
 	if (cfg->has_re) {
 		const char *cmd = load_cmd(c, s, p);
 
-		if (cmd == NULL || regexec(&cfg->re, cmd, 0, NULL, 0) != 0)
+		if (cmd == NULL || (cfg->re_literal ? strstr(cmd, cfg->cmdline) == NULL :
+				    regexec(&cfg->re, cmd, 0, NULL, 0) != 0))
 			return false;
 	}
 	if ((cfg->units.n > 0 || cfg->cgroups.n > 0 || cfg->container != CT_ALL) &&
@@ -930,8 +934,24 @@ cpu_basis(struct pl_store *st, enum pl_store_status ss, double now, double *then
 static const char *
 cpu_key(const struct proc *p, char *name, size_t len)
 {
-	pl_snprintf(name, len, "%lld:%llu", (long long)p->st.pid,
-		    (unsigned long long)p->st.starttime);
+	char d[24];
+	size_t k = 0, n = 0;
+	uint64_t v = p->st.starttime;
+
+	/* Twice a match a run: without the cost of a printf (pid_rel's way). */
+	if (len < 48) {   /* 20 digits, ":", 20 digits */
+		pl_snprintf(name, len, "%lld:%llu", (long long)p->st.pid, (unsigned long long)v);
+		return name;
+	}
+	pid_rel(name, p->st.pid, NULL);
+	k = strlen(name);
+	name[k++] = ':';
+	do
+		d[n++] = (char)('0' + v % 10);
+	while ((v /= 10) > 0 && n < sizeof(d));
+	while (n > 0)
+		name[k++] = d[--n];
+	name[k] = '\0';
 	return name;
 }
 

@@ -18,13 +18,22 @@ pl_scan_u64(const char **p, const char *end, uint64_t *out)
 	const char *s = *p;
 	uint64_t v = 0;
 
+	const char *fast;
+	unsigned d;
+
 	if (s >= end || !is_digit(*s))
 		return -1;
-	/* 19 digits always fit in 64 bits: only a 20th (or later) can overflow. */
-	for (size_t n = 0; s < end && is_digit(*s); s++, n++) {
-		unsigned d = (unsigned)(*s - '0');
-
-		if (n >= 19 && v > (UINT64_MAX - d) / 10)
+	/* 19 digits always fit in 64 bits: only a 20th (or later) can overflow, so the
+	 * first 19 go without the check (most numbers are short: this is the hot loop of
+	 * every /proc parse). */
+	fast = end - s > 19 ? s + 19 : end;
+	while (s < fast && (d = (unsigned)(*s - '0')) <= 9) {
+		v = v * 10 + d;
+		s++;
+	}
+	for (; s < end && is_digit(*s); s++) {
+		d = (unsigned)(*s - '0');
+		if (v > (UINT64_MAX - d) / 10)
 			return -1;
 		v = v * 10 + d;
 	}

@@ -94,6 +94,13 @@ check "--exe: exactly 3 (rc $rc, $line)" '[ $rc -eq 0 ]'
 run --cmdline "^$WORK/bin/$LONG 600 2\$"
 check "--cmdline over the whole command line: 1 (rc $rc, $line)" \
 	'[ $rc -eq 0 ] && [[ "$line" == *" 1 process,"* ]]'
+run --cmdline "$LONG 600 2"
+check "--cmdline without a special character (found as text): 1 (rc $rc, $line)" \
+	'[ $rc -eq 0 ] && [[ "$line" == *" 1 process,"* ]]'
+run --cmdline "$LONG 600" -c 3:3
+check "--cmdline text found anywhere in the command line: 3 (rc $rc, $line)" '[ $rc -eq 0 ]'
+run --cmdline "$LONG 600 [23]" -c 2:2
+check "--cmdline as an expression: 2 (rc $rc, $line)" '[ $rc -eq 0 ]'
 run --name "$LONG" -w 2
 check "-w 2 with 3 running: WARNING (rc $rc, $line)" '[ $rc -eq 1 ]'
 
