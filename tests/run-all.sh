@@ -58,7 +58,7 @@ quick=no
 # under a policy-rc.d that refuses every start, and the services of the packages it
 # installed are disabled afterwards. Nagios 4 depends on a mailx, which needs a mail
 # transfer agent: where there is none, ssmtp (no daemon) stands in, instead of exim4.
-test_packages="jq nftables iptables ufw python3-jsonschema libcap2-bin curl icinga2 nagios4-core nagios-nrpe-server nagios-nrpe-plugin monitoring-plugins-basic postgresql postgresql-client-15 mariadb-server mariadb-client clamav clamav-daemon systemd-journal-remote logrotate restic borgbackup sudo openssl nginx-light monitoring-plugins-standard liburiparser1 fail2ban dpkg-dev debhelper lintian fakeroot tinyproxy-bin chromium"
+test_packages="jq nftables iptables ufw python3-jsonschema libcap2-bin curl icinga2 nagios4-core nagios-nrpe-server nagios-nrpe-plugin monitoring-plugins-basic postgresql postgresql-client-15 mariadb-server mariadb-client clamav clamav-daemon systemd-journal-remote logrotate restic borgbackup sudo openssl nginx-light monitoring-plugins-standard liburiparser1 fail2ban dpkg-dev debhelper lintian fakeroot tinyproxy-bin chromium poppler-utils"
 installed() { dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' 2>/dev/null | awk '$1 == "ii" { print $2 }'; }
 missing=""
 for p in $test_packages; do
