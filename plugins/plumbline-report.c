@@ -167,8 +167,10 @@ man_puts(struct pl_buf *b, const char *s, const char *nl)
 			pl_buf_puts(b, "\\e");
 		else if (*d == '-')
 			pl_buf_puts(b, "\\-");
-		else if (*d == '.' && (d == s || d[-1] == '\n'))
-			pl_buf_puts(b, "\\&.");
+		else if ((*d == '.' || *d == '\'') && (d == s || d[-1] == '\n')) {
+			pl_buf_puts(b, "\\&");	/* a control character at a line's start */
+			pl_buf_putc(b, *d);
+		}
 		else
 			pl_buf_putc(b, *d);
 	}
