@@ -450,16 +450,13 @@ pl_dir_open(const char *root, const char *path)
 	return fd;
 }
 
-int
-pl_read_small_at(int dirfd, const char *name, char *buf, size_t len, bool nofollow)
+/* openat(dirfd, rel) and the small read: the body of pl_read_small_at and _in. */
+static int
+read_small_rel(int dirfd, const char *rel, char *buf, size_t len, int oflags)
 {
 	int fd, rc = -1, e = 0;
 
-	if (len == 0 || strchr(name, '/') != NULL) {
-		errno = EINVAL;
-		return -1;
-	}
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | (nofollow ? O_NOFOLLOW : 0));
+	fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY | oflags);
 	if (fd < 0)
 		e = errno;
 	else
@@ -471,6 +468,38 @@ pl_read_small_at(int dirfd, const char *name, char *buf, size_t len, bool nofoll
 		errno = e;
 	}
 	return rc;
+}
+
+int
+pl_read_small_at(int dirfd, const char *name, char *buf, size_t len, bool nofollow)
+{
+	if (len == 0 || strchr(name, '/') != NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	return read_small_rel(dirfd, name, buf, len, nofollow ? O_NOFOLLOW : 0);
+}
+
+static bool
+one_component(const char *s)
+{
+	return s[0] != '\0' && strchr(s, '/') == NULL && strcmp(s, ".") != 0 &&
+	       strcmp(s, "..") != 0;
+}
+
+int
+pl_read_small_in(int dirfd, const char *sub, const char *name, char *buf, size_t len)
+{
+	char rel[512];
+
+	if (len == 0 || !one_component(sub) || !one_component(name) ||
+	    pl_snprintf(rel, sizeof(rel), "%s/%s", sub, name) >= (int)sizeof(rel)) {
+		if (len > 0)
+			buf[0] = '\0';
+		errno = EINVAL;
+		return -1;
+	}
+	return read_small_rel(dirfd, rel, buf, len, 0);
 }
 
 int

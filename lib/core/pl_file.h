@@ -120,6 +120,11 @@ int pl_read_small_nofollow(const char *root, const char *path, char *buf, size_t
  * waiting text, so the caller names what it waits on (pl_timeout_waiting_on). */
 int pl_dir_open(const char *root, const char *path);
 int pl_read_small_at(int dirfd, const char *name, char *buf, size_t len, bool nofollow);
+/* The same for the file name in the subdirectory sub of dirfd ("eth0" and "speed": one
+ * openat of "eth0/speed"), each one component (no '/', not "." or "..": EINVAL): for
+ * many small directories below one (5,000 interfaces), two system calls fewer per
+ * directory than opening each. A symlink at sub is followed (sysfs class links). */
+int pl_read_small_in(int dirfd, const char *sub, const char *name, char *buf, size_t len);
 
 /* The boot id of the system under root, or "" when the kernel does not say. */
 void pl_boot_id(const char *root, char *buf, size_t len);

@@ -155,6 +155,48 @@ START_TEST(test_read_small_at)
 }
 END_TEST
 
+/* pl_read_small_in: "sub/name" read relative to the directory, a symlinked sub followed
+ * (sysfs class links); sub and name each one component: '/', "." and ".." are EINVAL. */
+START_TEST(test_read_small_in)
+{
+	static const char *const bad[][2] = { { "a/b", "attr" }, { "if0", "../attr" },
+					     { "..", "attr" }, { ".", "attr" }, { "", "attr" },
+					     { "if0", "" }, { "if0", "." } };
+	char buf[16], path[256], link[256];
+	int dfd;
+
+	make_root();
+	pl_snprintf(path, sizeof(path), "%s/if0", root);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	put("if0/attr", "up\n", 3);
+	pl_snprintf(link, sizeof(link), "%s/name", root);
+	ck_assert_int_eq(symlink("if0", link), 0);
+	dfd = pl_dir_open(root, "/");
+	ck_assert_int_ge(dfd, 0);
+	ck_assert_int_eq(pl_read_small_in(dfd, "if0", "attr", buf, sizeof(buf)), 2);
+	ck_assert_str_eq(buf, "up");
+	ck_assert_int_eq(pl_read_small_in(dfd, "name", "attr", buf, sizeof(buf)), 2);
+	errno = 0;
+	ck_assert_int_eq(pl_read_small_in(dfd, "if0", "missing", buf, sizeof(buf)), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_str_eq(buf, "");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(buf, 'X', sizeof(buf));
+		errno = 0;
+		ck_assert_int_eq(pl_read_small_in(dfd, bad[i][0], bad[i][1], buf, sizeof(buf)), -1);
+		ck_assert_int_eq(errno, EINVAL);
+		ck_assert_str_eq(buf, "");
+	}
+	close(dfd);
+	put("if0/attr", "", 0);
+	pl_snprintf(path, sizeof(path), "%s/if0/attr", root);
+	unlink(path);
+	pl_snprintf(path, sizeof(path), "%s/if0", root);
+	ck_assert_int_eq(rmdir(path), 0);
+	drop_root();
+}
+END_TEST
+
 /* After a read, the waiting text is the caller's again (the reader names its file only
  * while it may block: the FIFO cases of tests/blackbox/state-cases.sh). */
 START_TEST(test_waiting_restored)
@@ -458,6 +500,7 @@ tc_file(void)
 	tcase_add_loop_test(tc, test_read_small, 0, N(small_cases));
 	tcase_add_test(tc, test_read_small_nofollow);
 	tcase_add_test(tc, test_read_small_at);
+	tcase_add_test(tc, test_read_small_in);
 	tcase_add_test(tc, test_waiting_restored);
 	tcase_add_test(tc, test_waiting_on);
 	tcase_add_test(tc, test_read_at);
