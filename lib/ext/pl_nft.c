@@ -179,6 +179,55 @@ proto_of(const char *s)
 	return 255;
 }
 
+/* The one rule protocol a "meta l4proto" match's right side allows (a word, a list or
+ * an anonymous set): 6 or 17 when all are that one, 255 when none is tcp or udp
+ * (`meta l4proto { icmp, ipv6-icmp }`), 0 when both may be or it cannot be read. */
+static uint8_t
+l4_of(struct json_object *r)
+{
+	struct json_object *set = pl_json_get(r, "set");
+	unsigned seen = 0;   /* 1 tcp, 2 udp, 4 another */
+
+	if (set != NULL && json_object_object_length(r) == 1)
+		r = set;
+	if (json_object_is_type(r, json_type_string))
+		return proto_of(json_object_get_string(r));
+	if (!json_object_is_type(r, json_type_array))
+		return 0;
+	for (size_t i = 0; i < json_object_array_length(r); i++) {
+		struct json_object *e = json_object_array_get_idx(r, i);
+		uint8_t p;
+
+		if (!json_object_is_type(e, json_type_string))
+			return 0;
+		p = proto_of(json_object_get_string(e));
+		seen |= p == 6 ? 1u : p == 17 ? 2u : 4u;
+	}
+	return seen == 1 ? 6 : seen == 2 ? 17 : seen == 4 ? 255 : 0;
+}
+
+/* A match on a transport header's field (`icmpv6 type nd-neighbor-advert`, `tcp flags`)
+ * holds only for that protocol, and icmp and icmpv6 only for their family. */
+static void
+l4_header(const char *pr, struct pl_fw_rule *r)
+{
+	static const char *const l4[] = { "tcp", "udp", "udplite", "sctp", "dccp", "icmp",
+					   "icmpv6", "igmp", "esp", "ah", "comp", NULL };
+	uint8_t p;
+	size_t i = 0;
+
+	while (l4[i] != NULL && strcmp(l4[i], pr) != 0)
+		i++;
+	if (l4[i] == NULL)
+		return;
+	p = proto_of(pr);
+	r->proto = r->proto == 0 || r->proto == p ? p : 255;
+	if (strcmp(pr, "icmp") == 0)
+		r->families &= PL_FW_V4;
+	else if (strcmp(pr, "icmpv6") == 0)
+		r->families &= PL_FW_V6;
+}
+
 /* The ports of a dport match's right side into rs->ports; false when they are not plain
  * numbers and ranges (a service name, a concatenation, a set the model lacks). */
 static bool
@@ -250,9 +299,16 @@ is_dport(struct json_object *left, uint8_t *proto)
 	return true;
 }
 
+/* Whether the right side of a "ct state" match holds only established and related:
+ * a word, a list (`ct state established,related`) or an anonymous set (`ct state {
+ * established, related }`, {"set": [...]}, as firewalld writes it). */
 static bool
 all_local_states(struct json_object *r)
 {
+	struct json_object *set = pl_json_get(r, "set");
+
+	if (set != NULL && json_object_object_length(r) == 1)
+		return all_local_states(set);
 	if (json_object_is_type(r, json_type_string)) {
 		const char *s = json_object_get_string(r);
 
@@ -298,9 +354,8 @@ match(struct pl_fw_ruleset *rs, size_t table, struct json_object *m, struct pl_f
 		r->nports = rs->nports - r->port0;
 		return;
 	}
-	if (key != NULL && strcmp(key, "l4proto") == 0 && eq &&
-	    json_object_is_type(right, json_type_string)) {
-		r->proto = proto_of(json_object_get_string(right));
+	if (key != NULL && strcmp(key, "l4proto") == 0 && eq && l4_of(right) != 0) {
+		r->proto = l4_of(right);
 		return;
 	}
 	if (key != NULL && strcmp(key, "nfproto") == 0 && eq &&
@@ -322,11 +377,22 @@ match(struct pl_fw_ruleset *rs, size_t table, struct json_object *m, struct pl_f
 		r->local = true;
 		return;
 	}
+	/* `ct status dnat`: only what a DNAT or REDIRECT of this ruleset rewrote
+	 * (firewalld's "accept forwarded ports" rule); the walk lets it accept only the
+	 * ports those rules send to. */
+	if (ct != NULL && strcmp(pl_json_str(ct, "key") ? pl_json_str(ct, "key") : "", "status") == 0 &&
+	    eq && json_object_is_type(right, json_type_string) &&
+	    strcmp(json_object_get_string(right), "dnat") == 0) {
+		r->dnat_only = true;
+		return;
+	}
 	/* An address of one family restricts the rule to it. */
 	if (pr != NULL && strcmp(pr, "ip") == 0)
 		r->families &= PL_FW_V4;
 	else if (pr != NULL && strcmp(pr, "ip6") == 0)
 		r->families &= PL_FW_V6;
+	else if (pr != NULL)
+		l4_header(pr, r);
 	r->other = true;
 }
 
@@ -397,6 +463,13 @@ statement(struct pl_fw_ruleset *rs, size_t table, struct json_object *x, struct 
 	}
 	if (strcmp(k, "counter") == 0)
 		return;   /* counts, never filters: noise for the hash */
+	if (strcmp(k, "dnat") == 0 || strcmp(k, "redirect") == 0) {
+		struct json_object *port = pl_json_get(v, "port");
+
+		pl_fw_add_dnat(rs, r, json_object_is_type(port, json_type_int) ?
+			       (long)json_object_get_int64(port) : -1);
+		r->nat_to = true;
+	}
 	pl_buf_puts(text, text->len ? " " : "");
 	if (strcmp(k, "match") == 0) {
 		const char *op = pl_json_str(v, "op");
@@ -469,6 +542,8 @@ statement(struct pl_fw_ruleset *rs, size_t table, struct json_object *x, struct 
 				r->verdict = PL_FW_DROP;
 			else if (strcmp(name, "ACCEPT") == 0)
 				r->verdict = PL_FW_ACCEPT;
+			else if (strcmp(name, "DNAT") == 0 || strcmp(name, "REDIRECT") == 0)
+				r->nat_to = rs->dnat_any = true;   /* its port is not shown */
 		} else if (type == NULL || name == NULL || strcmp(name, "comment") != 0) {
 			/* an iptables match nft cannot show (a comment is none) */
 			r->other = true;

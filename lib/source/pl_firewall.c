@@ -21,6 +21,53 @@ pl_fw_init(struct pl_fw_ruleset *rs)
 	memset(rs, 0, sizeof(*rs));
 }
 
+static void
+dnat_range(struct pl_fw_ruleset *rs, uint16_t lo, uint16_t hi)
+{
+	if (rs->ndnat == rs->dnat_cap) {
+		size_t cap = rs->dnat_cap ? rs->dnat_cap * 2 : 8;
+		struct pl_fw_ports *v = cap <= 65536 ?
+			realloc(rs->dnat_ports, cap * sizeof(*v)) : NULL;
+
+		if (v == NULL) {
+			rs->dnat_any = true;   /* cannot list it: any port, the safe side */
+			return;
+		}
+		rs->dnat_ports = v;
+		rs->dnat_cap = cap;
+	}
+	rs->dnat_ports[rs->ndnat].lo = lo;
+	rs->dnat_ports[rs->ndnat].hi = hi;
+	rs->ndnat++;
+}
+
+void
+pl_fw_add_dnat(struct pl_fw_ruleset *rs, const struct pl_fw_rule *r, long port)
+{
+	if (port >= 1 && port <= 65535) {
+		dnat_range(rs, (uint16_t)port, (uint16_t)port);
+		return;
+	}
+	if (!r->has_dport || r->dport_neg || r->dport_unknown) {
+		rs->dnat_any = true;
+		return;
+	}
+	for (size_t i = r->port0; i < rs->nports; i++)
+		dnat_range(rs, rs->ports[i].lo, rs->ports[i].hi);
+}
+
+/* Whether a connection DNAT or REDIRECT rewrote may arrive at port. */
+static bool
+dnat_reaches(const struct pl_fw_ruleset *rs, uint16_t port)
+{
+	if (rs->dnat_any)
+		return true;
+	for (size_t i = 0; i < rs->ndnat; i++)
+		if (port >= rs->dnat_ports[i].lo && port <= rs->dnat_ports[i].hi)
+			return true;
+	return false;
+}
+
 void
 pl_fw_free(struct pl_fw_ruleset *rs)
 {
@@ -44,6 +91,7 @@ pl_fw_free(struct pl_fw_ruleset *rs)
 	free(rs->sets);
 	free(rs->ports);
 	free(rs->vmaps);
+	free(rs->dnat_ports);
 	free(rs->chain_slots);
 	memset(rs, 0, sizeof(*rs));
 }
@@ -519,6 +567,30 @@ ct_local_only(const char *s)
 	return true;
 }
 
+/* The port a DNAT or REDIRECT target sends to, from its options ("--to-destination
+ * 10.0.0.5:8080", "--to-ports 80"): -1 when it keeps the original port or names a range. */
+static long
+ipt_nat_port(char **tok, int n)
+{
+	for (int i = 0; i + 1 < n; i++) {
+		const char *v = tok[i + 1], *colon;
+		int64_t port;
+
+		if (strcmp(tok[i], "--to-ports") == 0 || strcmp(tok[i], "--to-port") == 0)
+			colon = v - 1;
+		else if (strcmp(tok[i], "--to-destination") == 0 || strcmp(tok[i], "--to") == 0)
+			/* "[2001:db8::1]:80"; "2001:db8::1" alone is an address, no port */
+			colon = strrchr(v, ']') ? strchr(strrchr(v, ']'), ':') :
+				strchr(v, ':') != strrchr(v, ':') ? NULL : strrchr(v, ':');
+		else
+			continue;
+		if (colon == NULL || pl_parse_i64(colon + 1, 1, 65535, &port) != 0)
+			return -1;
+		return (long)port;
+	}
+	return -1;
+}
+
 /* Options of a rule that take no value (most take one). */
 static bool
 ipt_flag(const char *o)
@@ -587,6 +659,10 @@ ipt_rule(struct pl_fw_ruleset *rs, size_t t, char **tok, int n, struct pl_fw_rul
 				r->target = (char *)v;
 			} else {
 				r->verdict = PL_FW_NONE;   /* LOG, MARK, MASQUERADE... */
+				if (strcmp(v, "DNAT") == 0 || strcmp(v, "REDIRECT") == 0) {
+					pl_fw_add_dnat(rs, r, ipt_nat_port(tok + i + 2, n - i - 2));
+					r->nat_to = true;
+				}
 			}
 			break;
 		}
@@ -630,6 +706,9 @@ ipt_rule(struct pl_fw_ruleset *rs, size_t t, char **tok, int n, struct pl_fw_rul
 				r->local = true;
 			else
 				r->other = true;
+		} else if ((strcmp(o, "--ctstate") == 0 || strcmp(o, "--ctstatus") == 0) && !neg &&
+			   strcasecmp(v, "DNAT") == 0) {
+			r->dnat_only = true;   /* conntrack's virtual state: a DNAT rewrote it */
 		} else if (strcmp(o, "--ctstate") == 0 || strcmp(o, "--state") == 0) {
 			if (!neg && ct_local_only(v))
 				r->local = true;
@@ -973,6 +1052,8 @@ walk_chain(const struct pl_fw_ruleset *rs, size_t c, const struct probe *p, int 
 
 		if (!(r->families & p->family) || r->local)
 			continue;
+		if (r->dnat_only && !dnat_reaches(rs, p->port))
+			continue;
 		if (r->proto != 0 && r->proto != p->proto)
 			continue;
 		port_match = true;
@@ -1046,6 +1127,29 @@ walk_chain(const struct pl_fw_ruleset *rs, size_t c, const struct probe *p, int 
 	return W_ON;
 }
 
+/* A DNAT or REDIRECT rule that sends the probe's connections on: a port forward opens
+ * the port however the input chains judge the port it forwards to (the walk of the
+ * input chains sees the packet after the rewrite). Its conditions (a source address) are
+ * not weighed: a forward configured for the port is what an admin who wants it closed
+ * must hear of. */
+static bool
+forwarded(const struct pl_fw_ruleset *rs, const struct probe *p)
+{
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const struct pl_fw_rule *r = &rs->rules[i];
+
+		if (!r->nat_to || !(r->families & p->family) ||
+		    (r->proto != 0 && r->proto != p->proto))
+			continue;
+		if (r->has_dport && !r->dport_unknown &&
+		    in_ports(rs, r->port0, r->nports, p->port) == r->dport_neg)
+			continue;
+		say(rs, r->chain, p, r->text);
+		return true;
+	}
+	return false;
+}
+
 bool
 pl_fw_port_open(const struct pl_fw_ruleset *rs, unsigned family, uint8_t proto,
 		uint16_t port, char *why, size_t whylen)
@@ -1053,6 +1157,9 @@ pl_fw_port_open(const struct pl_fw_ruleset *rs, unsigned family, uint8_t proto,
 	struct probe p = { family, proto, port, why, whylen };
 	size_t chains = 0;
 	char first[256] = "";
+
+	if (forwarded(rs, &p))
+		return true;
 
 	for (size_t c = 0; c < rs->nchains; c++) {
 		enum walk w;

@@ -95,6 +95,11 @@ struct pl_fw_rule {
 	bool dport_unknown;       /* a set the model could not read: may be any port */
 	size_t port0, nports;     /* into rs->ports */
 	bool local;               /* only loopback or established/related traffic */
+	bool nat_to;              /* a DNAT or REDIRECT: what it matches is sent on (a
+				   * port forward), whatever the input chains say */
+	bool dnat_only;           /* only connections this host's own DNAT or REDIRECT
+				   * rewrote ("ct status dnat"): they reach a port only
+				   * where such a rule sends them (rs->dnat_*) */
 	bool other;               /* another condition (saddr, a mark, an xt match...) */
 	size_t vmap0, nvmap;      /* into rs->vmaps, for PL_FW_VMAP */
 };
@@ -143,6 +148,12 @@ struct pl_fw_ruleset {
 	size_t nports, ports_cap;
 	struct pl_fw_vmap *vmaps;
 	size_t nvmaps, vmaps_cap;
+	/* The ports DNAT and REDIRECT rules send connections to (any table, any family);
+	 * dnat_any: one whose port the model could not read (or that keeps the original
+	 * one), so that a dnat_only rule may accept any port. */
+	struct pl_fw_ports *dnat_ports;
+	size_t ndnat, dnat_cap;
+	bool dnat_any;
 	/* private: chains by (table, name), open addressing, index + 1 (0: empty); at
 	 * most half full, so a lookup costs the same with 10 chains or 50,000 (a
 	 * kube-proxy host has tens of thousands) */
@@ -158,6 +169,10 @@ void pl_fw_free(struct pl_fw_ruleset *rs);
  * (size_t)-1 when memory or a cap ran out (rs->oom then). Strings are copied. */
 size_t pl_fw_add_table(struct pl_fw_ruleset *rs, enum pl_fw_source src, const char *family,
 		       const char *name);
+/* Records where the DNAT or REDIRECT rule r (its matches parsed) sends connections:
+ * port, or when that is -1 (it keeps the original port, or names a range), the ports
+ * r matches, or any port when it matches every one or the model could not read them. */
+void pl_fw_add_dnat(struct pl_fw_ruleset *rs, const struct pl_fw_rule *r, long port);
 /* The chain named name in table t, or (size_t)-1. */
 size_t pl_fw_find_chain(const struct pl_fw_ruleset *rs, size_t t, const char *name);
 size_t pl_fw_find_table(const struct pl_fw_ruleset *rs, enum pl_fw_source src,

@@ -534,6 +534,140 @@ START_TEST(test_nft_ufw)
 }
 END_TEST
 
+/* The real firewalld 1.3.3 (Debian 12), default zone public (ssh, dhcpv6-client), and
+ * again with two forward ports: `ct state { established, related }` (an anonymous set)
+ * and `ct status dnat` accept no new connection to a port of their own; `icmpv6 type ...
+ * accept` and `meta l4proto { icmp, ipv6-icmp } accept` accept no tcp. Before, every
+ * --closed port was "open" on a firewalld host. */
+static void
+expect_port(const struct pl_fw_ruleset *rs, unsigned fam, uint16_t port, bool open,
+	    const char *why_has)
+{
+	char why[256] = "";
+
+	ck_assert_msg(pl_fw_port_open(rs, fam, 6, port, why, sizeof(why)) == open,
+		      "tcp/%u over %s: %s (%s)", port, fam == PL_FW_V4 ? "IPv4" : "IPv6",
+		      open ? "should be open" : "should be closed", why);
+	if (why_has != NULL)
+		ck_assert_msg(strstr(why, why_has) != NULL, "tcp/%u: '%s' lacks '%s'", port, why,
+			      why_has);
+}
+
+START_TEST(test_nft_firewalld)
+{
+	struct pl_fw_ruleset rs;
+
+	pl_fw_init(&rs);
+	load_nft(&rs, "firewalld");
+	ck_assert_str_eq(rule_of(&rs, "filter_INPUT", 0)->text,
+			 "ct state { established, related } accept");
+	ck_assert(rule_of(&rs, "filter_INPUT", 0)->local);
+	ck_assert(rule_of(&rs, "filter_INPUT", 1)->dnat_only);
+	ck_assert(!rs.dnat_any && rs.ndnat == 0);
+	for (unsigned fam = PL_FW_V4; fam <= PL_FW_V6; fam <<= 1) {
+		expect_port(&rs, fam, 22, true, "filter_IN_public_allow: tcp dport 22 accept");
+		expect_port(&rs, fam, 23, false, NULL);
+		expect_port(&rs, fam, 80, false, NULL);
+		expect_port(&rs, fam, 8080, false, NULL);
+	}
+	ck_assert_uint_eq(pl_fw_tables_named(&rs, "firewalld"), 1);
+	pl_fw_free(&rs);
+
+	/* --add-forward-port port=8080:toport=80 (a REDIRECT) and port=2222:toport=22:
+	 * toaddr=192.0.2.10 (a DNAT), both IPv4: 8080 and 2222 are open over IPv4 by the
+	 * forward itself, 80 by `ct status dnat accept`; 23 stays closed. */
+	pl_fw_init(&rs);
+	load_nft(&rs, "firewalld-forward-port");
+	expect_port(&rs, PL_FW_V4, 8080, true, "nat_PRE_public_allow");
+	expect_port(&rs, PL_FW_V6, 8080, false, NULL);
+	expect_port(&rs, PL_FW_V4, 2222, true, "dnat");
+	expect_port(&rs, PL_FW_V4, 80, true, "ct status dnat accept");
+	expect_port(&rs, PL_FW_V4, 23, false, NULL);
+	expect_port(&rs, PL_FW_V6, 23, false, NULL);
+	pl_fw_free(&rs);
+}
+END_TEST
+
+/* The same port forwards with iptables-nft (`-j REDIRECT --to-ports 80`, `-j DNAT
+ * --to-destination 192.0.2.10:22`, one to 192.0.2.11 keeping its port 4443, and
+ * `--ctstate DNAT -j ACCEPT`), read from iptables-nft-save and from nft's JSON of the same
+ * kernel ruleset. nft shows that --ctstate DNAT only as an opaque "xt match conntrack",
+ * which may accept anything: from the JSON every port is open (the plugin reads
+ * iptables-nft's tables from iptables-nft-save for this reason); the forwards agree. */
+START_TEST(test_ipt_dnat)
+{
+	struct pl_fw_ruleset a, b;
+	struct pl_fw_ruleset *both[] = { &a, &b };
+
+	pl_fw_init(&a);
+	pl_fw_init(&b);
+	load_ipt(&a, "iptables-dnat", "iptables-nft-save", false, PL_FW_SRC_IPT_NFT);
+	load_nft(&b, "iptables-dnat");
+	for (int i = 0; i < 2; i++) {
+		const struct pl_fw_ruleset *rs = both[i];
+
+		ck_assert(rs->dnat_any == (i == 1));   /* xt target DNAT: its port is unknown */
+		expect_port(rs, PL_FW_V4, 22, true, NULL);
+		expect_port(rs, PL_FW_V4, 23, i == 1, i == 1 ? "xt match conntrack" : NULL);
+		expect_port(rs, PL_FW_V4, 443, i == 1, NULL);
+		expect_port(rs, PL_FW_V4, 80, true, i == 0 ? "--ctstate DNAT" : "xt match conntrack");
+		expect_port(rs, PL_FW_V4, 8080, true, "REDIRECT");
+		expect_port(rs, PL_FW_V4, 4443, true, "DNAT");
+		expect_port(rs, PL_FW_V4, 2222, true, NULL);
+	}
+	pl_fw_free(&a);
+	pl_fw_free(&b);
+}
+END_TEST
+
+/* The ports of DNAT targets iptables-save writes: a port, a bracketed IPv6 address with
+ * one, an address alone (keeps the rule's --dport), an IPv6 address alone, a range. */
+START_TEST(test_ipt_dnat_targets)
+{
+	static const struct {
+		const char *rule;
+		uint16_t open, closed;
+	} cases[] = {
+		{ "-A PREROUTING -p tcp -m tcp --dport 8443 -j DNAT --to-destination [2001:db8::1]:443", 443, 8 },
+		{ "-A PREROUTING -p tcp -m tcp --dport 8443 -j DNAT --to-destination 2001:db8::1", 8443, 1 },
+		{ "-A PREROUTING -p tcp -m tcp --dport 7000 -j REDIRECT --to-ports 7001", 7001, 7002 },
+	};
+	char text[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pl_fw_ruleset rs;
+		char err[256] = "";
+
+		pl_snprintf(text, sizeof(text), "*filter\n:INPUT DROP [0:0]\n"
+			    "-A INPUT -m conntrack --ctstate DNAT -j ACCEPT\nCOMMIT\n*nat\n"
+			    ":PREROUTING ACCEPT [0:0]\n%s\nCOMMIT\n", cases[i].rule);
+		pl_fw_init(&rs);
+		ck_assert_msg(pl_fw_parse_iptables(text, strlen(text), true, PL_FW_SRC_IPT_NFT, &rs,
+						   err, sizeof(err)) == 0, "%s", err);
+		ck_assert_msg(!rs.dnat_any, "%s", cases[i].rule);
+		expect_port(&rs, PL_FW_V6, cases[i].open, true, NULL);
+		expect_port(&rs, PL_FW_V6, cases[i].closed, false, NULL);
+		pl_fw_free(&rs);
+	}
+	/* A range of target ports is not modelled: any port may be reached. */
+	{
+		static const char range[] = "*filter\n:INPUT DROP [0:0]\n"
+			"-A INPUT -m conntrack --ctstate DNAT -j ACCEPT\nCOMMIT\n*nat\n"
+			":PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp -j DNAT --to-destination "
+			"10.0.0.1:1000-2000\nCOMMIT\n";
+		struct pl_fw_ruleset rs;
+		char err[256] = "";
+
+		pl_fw_init(&rs);
+		ck_assert(pl_fw_parse_iptables(range, sizeof(range) - 1, false, PL_FW_SRC_IPT_NFT,
+					       &rs, err, sizeof(err)) == 0);
+		ck_assert(rs.dnat_any);
+		expect_port(&rs, PL_FW_V4, 23, true, NULL);
+		pl_fw_free(&rs);
+	}
+}
+END_TEST
+
 START_TEST(test_nft_broken)
 {
 	static const char *const files[][2] = {
@@ -598,6 +732,9 @@ main(void)
 	tcase_add_test(tc, test_nft_iptables_nft);
 	tcase_add_test(tc, test_nft_ufw);
 	tcase_add_test(tc, test_nft_broken);
+	tcase_add_test(tc, test_nft_firewalld);
+	tcase_add_test(tc, test_ipt_dnat);
+	tcase_add_test(tc, test_ipt_dnat_targets);
 #endif
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
