@@ -36,6 +36,9 @@ quick=no
 #   ufw                   firewall.sh enables the real ufw in such a namespace, its /etc/ufw
 #                         a copy bound over the host's in a mount namespace (the host's
 #                         ufw stays ENABLED=no, as the package installs it)
+#   firewalld             firewall.sh runs the real firewalld on a private system bus (its
+#                         own dbus-daemon, /run/dbus a tmpfs in a mount namespace) with its
+#                         rules in a network namespace; its unit is stopped and disabled
 #   restic, borgbackup    tests/integration/backup.sh makes real repositories with them
 #   nginx-light, openssl  tests/integration/http.sh starts nginx (built with ssl and http_v2)
 #                         on loopback with certificates it makes with openssl (check_url)
@@ -58,7 +61,7 @@ quick=no
 # under a policy-rc.d that refuses every start, and the services of the packages it
 # installed are disabled afterwards. Nagios 4 depends on a mailx, which needs a mail
 # transfer agent: where there is none, ssmtp (no daemon) stands in, instead of exim4.
-test_packages="jq nftables iptables ufw python3-jsonschema libcap2-bin curl icinga2 nagios4-core nagios-nrpe-server nagios-nrpe-plugin monitoring-plugins-basic postgresql postgresql-client-15 mariadb-server mariadb-client clamav clamav-daemon systemd-journal-remote logrotate restic borgbackup sudo openssl nginx-light monitoring-plugins-standard liburiparser1 fail2ban dpkg-dev debhelper lintian fakeroot tinyproxy-bin chromium poppler-utils"
+test_packages="jq nftables iptables ufw python3-jsonschema libcap2-bin curl icinga2 nagios4-core nagios-nrpe-server nagios-nrpe-plugin monitoring-plugins-basic postgresql postgresql-client-15 mariadb-server mariadb-client clamav clamav-daemon systemd-journal-remote logrotate restic borgbackup sudo openssl nginx-light monitoring-plugins-standard liburiparser1 fail2ban firewalld dpkg-dev debhelper lintian fakeroot tinyproxy-bin chromium poppler-utils"
 installed() { dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' 2>/dev/null | awk '$1 == "ii" { print $2 }'; }
 missing=""
 for p in $test_packages; do

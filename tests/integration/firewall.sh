@@ -6,8 +6,9 @@
 # perfdata. Cases: active, empty, default-accept, bridge-only drop, required port open
 # (nft, iptables-nft, iptables-legacy), hidden legacy rules, drift (baseline saved, a
 # rule changed, the baseline kept across a reboot), the real ufw enabled in a namespace
-# (its /etc/ufw a copy bound over the host's in a mount namespace), and no privileges (as
-# nobody).
+# (its /etc/ufw a copy bound over the host's in a mount namespace), the real firewalld on
+# a private system bus (its default zone, a forward port, its rules flushed behind its
+# back), and no privileges (as nobody).
 #
 # Exit 77 (skip) when not root, without "ip netns", or without nft and iptables. Prints
 # one line per check and ends with "N passed, M failed".
@@ -350,6 +351,107 @@ if [ -x /usr/sbin/ufw ] && [ -f /etc/ufw/ufw.conf ] && command -v unshare >/dev/
 	has "ufw's chains loaded, ENABLED=no: said" "ufw's chains are loaded though /etc/ufw/ufw.conf does not say ENABLED=yes"
 else
 	echo "# no ufw (apt-get install ufw) or no unshare: the ufw cases are skipped"
+fi
+
+# --- firewalld, the real one, in namespaces of its own: a private system bus (a
+# dbus-daemon listening on /run/dbus/system_bus_socket, a tmpfs bound over /run/dbus in a
+# private mount namespace, so that neither the host's bus nor a firewalld of the host's
+# is seen or touched), /etc/firewalld a copy bound over the host's, and its rules in a
+# network namespace. The plugin runs in the same three, as firewall-cmd needs the bus.
+# firewalld's default zone (public: ssh and dhcpv6-client) accepts new connections on
+# tcp/22 only: `ct state { established, related } accept` and `ct status dnat accept`
+# open no port, nor do its icmp rules (before, every --closed port was "open" there).
+if [ -x /usr/sbin/firewalld ] && [ -x /usr/bin/firewall-cmd ] && [ -x /usr/bin/dbus-daemon ] &&
+	command -v nsenter >/dev/null 2>&1; then
+	cp -a /etc/firewalld "$WORK/firewalld-etc"
+	cat >"$WORK/bus.conf" <<'BUS'
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=/run/dbus/system_bus_socket</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow own="*"/>
+    <allow send_destination="*"/>
+    <allow receive_sender="*"/>
+  </policy>
+</busconfig>
+BUS
+	fresh
+	mkdir -p /run/dbus
+	# The bus is the mount namespace's first process: the others enter its namespace.
+	unshare -m --propagation private sh -c 'mount -t tmpfs tmpfs /run/dbus &&
+		mount --bind "$0" /etc/firewalld && exec dbus-daemon --config-file="$1" --nofork \
+		--nopidfile' "$WORK/firewalld-etc" "$WORK/bus.conf" 2>"$WORK/dbus.log" &
+	BUSPID=$!
+	in_fwd() { nsenter -t "$BUSPID" -m ip netns exec "$NS" "$@"; }
+	run_fwd() {
+		out=$(in_fwd "$PLUGIN" --state-dir "$STATE" "$@" 2>"$WORK/stderr")
+		rc=$?
+		status=$(printf '%s\n' "$out" | head -n 1)
+	}
+	for _ in $(seq 1 50); do
+		[ -S "/proc/$BUSPID/root/run/dbus/system_bus_socket" ] && break
+		sleep 0.1
+	done
+	# Not running yet: firewall-cmd says so, and no firewall is loaded.
+	run_fwd -v
+	expect "firewalld: not started, nothing loaded" 2 "FIREWALL CRITICAL - no firewall"
+	has "firewalld: the fact says not running" "firewalld: not running"
+	in_fwd firewalld --nofork --nopid >"$WORK/firewalld.log" 2>&1 &
+	FWDPID=$!
+	for _ in $(seq 1 100); do
+		in_fwd firewall-cmd --state >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	if in_fwd firewall-cmd --state >/dev/null 2>&1; then
+		ok "firewalld $(in_fwd firewall-cmd --version) running on the private bus"
+		grep -q '^ENABLED=no' /etc/ufw/ufw.conf 2>/dev/null || [ ! -f /etc/ufw/ufw.conf ]
+		[ "$(nft list ruleset | grep -c firewalld)" = 0 ] &&
+			ok "firewalld: the host's ruleset untouched" ||
+			notok "firewalld: its table is in the host's ruleset"
+		run_fwd -v
+		expect "firewalld default zone: input closed" 0 "FIREWALL OK - "
+		has "firewalld: the fact says running" "firewalld: running, 1 of its tables and chains loaded"
+		has "firewalld: IPv4 input closed by its final reject" \
+			"IPv4 input closed: inet firewalld filter_INPUT: ends with 'reject"
+		run_fwd --closed 23,80,3306,8080
+		expect "firewalld: ports it does not allow are closed" 0 "FIREWALL OK - "
+		run_fwd --closed 22,23
+		expect "firewalld: ssh (its default) open, 23 not" 2 "FIREWALL CRITICAL - tcp/22 open (IPv4, IPv6)"
+		has "firewalld: the rule that opens 22" "tcp/22 over IPv4: inet firewalld filter_IN_public_allow: tcp dport 22 accept"
+		case "$out" in
+		*tcp/23*) notok "firewalld: tcp/23 called open: $out" ;;
+		*) ok "firewalld: tcp/23 not called open" ;;
+		esac
+		# A forward port: 8080 reaches this host's 80 (IPv4 only).
+		in_fwd firewall-cmd --add-forward-port=port=8080:proto=tcp:toport=80 >/dev/null
+		run_fwd --closed 8080,23
+		expect "firewalld: a forwarded port is open" 2 "FIREWALL CRITICAL - tcp/8080 open (IPv4) - "
+		has "firewalld: the forward named" "tcp/8080 over IPv4: inet firewalld nat_PRE_public_allow: meta nfproto ipv4 tcp dport 8080 {\"redirect\":{\"port\":80}}"
+		run_fwd --closed 80
+		expect "firewalld: the forward's target port is open" 2 "FIREWALL CRITICAL - tcp/80 open"
+		has "firewalld: opened by ct status dnat" "inet firewalld filter_INPUT: ct status dnat accept"
+		in_fwd firewall-cmd --remove-forward-port=port=8080:proto=tcp:toport=80 >/dev/null
+		run_fwd --closed 8080
+		expect "firewalld: the forward removed, 8080 closed" 0 "FIREWALL OK - "
+		# firewalld says running but its table is gone (flushed behind its back).
+		in_fwd nft flush ruleset
+		run_fwd
+		expect "firewalld running, its rules flushed: no firewall" 2 "FIREWALL CRITICAL - no firewall"
+		has "firewalld running, its rules flushed: said" \
+			"firewalld says it is running but the kernel holds none of its rules"
+	else
+		notok "firewalld did not start on the private bus: $(tail -n 3 "$WORK/firewalld.log")"
+	fi
+	kill "$FWDPID" 2>/dev/null
+	wait "$FWDPID" 2>/dev/null
+	kill "$BUSPID" 2>/dev/null
+	wait "$BUSPID" 2>/dev/null
+else
+	echo "# no firewalld, dbus-daemon or nsenter (apt-get install firewalld): the firewalld cases are skipped"
 fi
 
 # --- no privileges: as nobody, without CAP_NET_ADMIN
