@@ -287,8 +287,12 @@ help(const struct pl_plugin *p)
 		pl_buf_puts(&b, _("\nSelection:\n"));
 		pl_wrap(&b, pl_tr(p->selects), 2, 79);
 	}
-	pl_buf_puts(&b, _("\nMetrics (perfdata labels; thresholds can name any of them):\n"));
-	pl_wrap(&b, pl_tr(p->metrics), 2, 79);
+	/* A program without a metrics text (none of ours yet) gets no such section. */
+	if (p->metrics != NULL) {
+		pl_buf_puts(&b, _("\nMetrics (perfdata labels; thresholds can name any of "
+				  "them):\n"));
+		pl_wrap(&b, pl_tr(p->metrics), 2, 79);
+	}
 	if (p->primary_help != NULL) {
 		pl_wrap(&b, pl_tr(p->primary_help), 2, 79);
 	} else if (p->primary != NULL) {
@@ -411,8 +415,10 @@ man(const struct pl_plugin *p)
 			pl_buf_putc(&b, '\n');
 		}
 	}
-	pl_buf_puts(&b, ".SH METRICS\n");
-	man_text(&b, p->metrics);
+	if (p->metrics != NULL) {
+		pl_buf_puts(&b, ".SH METRICS\n");
+		man_text(&b, p->metrics);
+	}
 	if (p->primary_help != NULL) {
 		pl_buf_puts(&b, "\n.PP\n");
 		man_text(&b, p->primary_help);
