@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,9 @@ bind_domain(void)
 		dir = LOCALEDIR;
 	bindtextdomain(PL_TEXTDOMAIN, dir);
 	bind_textdomain_codeset(PL_TEXTDOMAIN, "UTF-8");
+	/* strerror() is translated too (libc-l10n), into LC_CTYPE's charset, which stays
+	 * ASCII: Chinese would come out as "????". UTF-8, as our own messages. */
+	bind_textdomain_codeset("libc", "UTF-8");
 	textdomain(PL_TEXTDOMAIN);
 	bound = true;
 }
@@ -123,6 +127,29 @@ const char *
 pl_tr(const char *s)
 {
 	return s == NULL || s[0] == '\0' ? s : gettext(s);
+}
+
+void
+pl_i18n_tag(char *buf, size_t len)
+{
+	/* gettext("") is the catalog's header when one is in use: its "Language:" field
+	 * names the language the messages come out in. */
+	const char *h = gettext(""), *l = h != NULL ? strstr(h, "Language: ") : NULL;
+	size_t n = 0;
+
+	if (len == 0)
+		return;
+	if (l != NULL && h[0] != '\0') {
+		l += 10;
+		while (n + 1 < len && (isalnum((unsigned char)l[n]) || l[n] == '_')) {
+			buf[n] = l[n] == '_' ? '-' : l[n];
+			n++;
+		}
+	}
+	if (n == 0)
+		pl_strlcpy(buf, "en", len);
+	else
+		buf[n] = '\0';
 }
 
 /* East Asian Wide and Fullwidth ranges (Unicode's EastAsianWidth W and F, coarsely). */

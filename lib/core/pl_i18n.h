@@ -41,6 +41,10 @@ int pl_i18n_language(const char *lang, char *err, size_t errlen);
  * would give the catalog's header). */
 const char *pl_tr(const char *s);
 
+/* The language the messages come out in as a BCP 47 tag, for HTML's lang attribute:
+ * "zh-CN" with the zh_CN catalog, "en" without a catalog. */
+void pl_i18n_tag(char *buf, size_t len);
+
 /* Whether lang is a plausible language name (see pl_i18n_language). */
 bool pl_i18n_valid(const char *lang);
 
