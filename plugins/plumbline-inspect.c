@@ -29,6 +29,7 @@
 #include "pl_deadline.h"
 #include "pl_engstate.h"
 #include "pl_file.h"
+#include "pl_i18n.h"
 #include "pl_inspect.h"
 #include "pl_inspect_file.h"
 #include "pl_num.h"
@@ -74,74 +75,74 @@ static const struct pl_choice engines[] = {
 static const struct pl_option opts[] = {
 	{ .name = "checks", .type = PL_OPT_STRING, .arg = "FILE", S(checks),
 	  .flags = PL_OPT_SYNOPSIS,
-	  .help = "The check list: an NRPE config (its command[NAME]=COMMAND lines; "
+	  .help = N_("The check list: an NRPE config (its command[NAME]=COMMAND lines; "
 		  "include= and include_dir= are followed) or one 'NAME = /path/to/plugin ARGS' "
 		  "a line, '#' for comments. Commands run without a shell (no pipes, "
-		  "redirections or variables; an NRPE $ARGn$ makes that check UNKNOWN)." },
+		  "redirections or variables; an NRPE $ARGn$ makes that check UNKNOWN).") },
 	{ .name = "format", .type = PL_OPT_CHOICE, .arg = "FORM", .choices = formats,
-	  S(format), .help = "text (default, for the terminal), html (one self-contained page "
-	  "that prints well) or json (contrib/schema/inspect.schema.json)." },
+	  S(format), .help = N_("text (default, for the terminal), html (one self-contained page "
+	  "that prints well) or json (contrib/schema/inspect.schema.json).") },
 	{ .name = "output", .type = PL_OPT_STRING, .arg = "FILE", S(output),
-	  .help = "Write the report to FILE (atomically: a temporary file renamed over it) "
-		  "instead of stdout." },
+	  .help = N_("Write the report to FILE (atomically: a temporary file renamed over it) "
+		  "instead of stdout.") },
 	{ .name = "jobs", .type = PL_OPT_INT, .min = 1, .max = 64, S(jobs),
-	  .help = "Checks run at the same time (default 4)." },
+	  .help = N_("Checks run at the same time (default 4).") },
 	{ .name = "check-timeout", .type = PL_OPT_DURATION, .min = 0.01, .max = 3600,
 	  S(check_timeout),
-	  .help = "Each check's time (default 30s); a check that takes longer is killed and "
+	  .help = N_("Each check's time (default 30s); a check that takes longer is killed and "
 		  "shown UNKNOWN 'timed out after Ns'. The whole run is bounded by --timeout "
-		  "(default here 300s); checks not started by then are UNKNOWN." },
+		  "(default here 300s); checks not started by then are UNKNOWN.") },
 	{ .name = "report-host", .type = PL_OPT_STRING, .arg = "NAME", S(report_host),
-	  .help = "The host name shown in the report's title (default: this host's name)." },
+	  .help = N_("The host name shown in the report's title (default: this host's name).") },
 	{ .name = "engine", .type = PL_OPT_CHOICE, .arg = "ENGINE", .choices = engines,
 	  S(engine), .flags = PL_OPT_SYNOPSIS | PL_OPT_IDENTITY,
-	  .help = "Engine mode: instead of running checks, read the current state of every "
+	  .help = N_("Engine mode: instead of running checks, read the current state of every "
 		  "host and service (of the --host ones) from the engine: nagios (Nagios 4's "
 		  "status.dat, --status-file) or icinga2 (its REST API: --api-url, --api-user, "
 		  "--api-password-file). The report is grouped per host; a host's own state "
-		  "is its item " HOST_ITEM "." },
+		  "is its item (host).") },
 	{ .name = "host", .type = PL_OPT_LIST, .arg = "NAME", .max = 1024, S(hosts),
 	  .flags = PL_OPT_IDENTITY,
-	  .help = "Engine mode: only this host (a name, or a glob such as 'web*'; repeat for "
-		  "more). Default: every host." },
+	  .help = N_("Engine mode: only this host (a name, or a glob such as 'web*'; repeat for "
+		  "more). Default: every host.") },
 	{ .name = "status-file", .type = PL_OPT_STRING, .arg = "FILE", S(status_file),
 	  .flags = PL_OPT_IDENTITY,
-	  .help = "--engine nagios: Nagios' status.dat (default " STATUS_DAT ", "
-		  "Debian's nagios4), read as a stream." },
+	  .help = N_("--engine nagios: Nagios' status.dat (default "
+		  "/var/lib/nagios4/status.dat, Debian's nagios4), read as a stream.") },
 	{ .name = "api-url", .type = PL_OPT_STRING, .arg = "URL", S(api_url),
 	  .flags = PL_OPT_IDENTITY,
-	  .help = "--engine icinga2: the API's URL without a path (default "
-		  "https://localhost:5665)." },
+	  .help = N_("--engine icinga2: the API's URL without a path (default "
+		  "https://localhost:5665).") },
 	{ .name = "api-user", .type = PL_OPT_STRING, .arg = "NAME", S(api_user),
-	  .help = "--engine icinga2: the ApiUser (permissions objects/query/Host and "
-		  "objects/query/Service suffice)." },
+	  .help = N_("--engine icinga2: the ApiUser (permissions objects/query/Host and "
+		  "objects/query/Service suffice).") },
 	{ .name = "api-password", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET,
 	  .env = "PLUMBLINE_INSPECT_API_PASSWORD", S(api_password),
-	  .help = "The ApiUser's password." },
+	  .help = N_("The ApiUser's password.") },
 	{ .name = "ca-file", .type = PL_OPT_STRING, .arg = "FILE", S(ca_file),
-	  .help = "--engine icinga2: the CA that signed the API's certificate (Icinga's "
-		  "/var/lib/icinga2/certs/ca.crt); default: the system's CAs." },
+	  .help = N_("--engine icinga2: the CA that signed the API's certificate (Icinga's "
+		  "/var/lib/icinga2/certs/ca.crt); default: the system's CAs.") },
 	{ .name = "insecure", .type = PL_OPT_SWITCH, S(insecure),
-	  .help = "--engine icinga2: do not verify the API's certificate (for tests only)." },
+	  .help = N_("--engine icinga2: do not verify the API's certificate (for tests only).") },
 	{ .name = "last", .type = PL_OPT_SWITCH, S(last),
-	  .help = "Render the latest stored report (with its sign-off) instead of running "
-		  "the checks: for printing a signed report." },
+	  .help = N_("Render the latest stored report (with its sign-off) instead of running "
+		  "the checks: for printing a signed report.") },
 	{ .name = "sign", .type = PL_OPT_SWITCH, S(sign),
-	  .help = "Sign the latest report off: records --name, the time and --remarks in the "
-		  "state directory; --last then shows it as signed." },
+	  .help = N_("Sign the latest report off: records --name, the time and --remarks in the "
+		  "state directory; --last then shows it as signed.") },
 	{ .name = "name", .type = PL_OPT_STRING, .arg = "NAME", S(name),
-	  .help = "The inspector's name, with --sign." },
+	  .help = N_("The inspector's name, with --sign.") },
 	{ .name = "remarks", .type = PL_OPT_STRING, .arg = "TEXT", S(remarks),
-	  .help = "The inspector's remarks, with --sign." },
+	  .help = N_("The inspector's remarks, with --sign.") },
 	{ .name = NULL },
 };
 
 static const struct pl_plugin inspect_plugin = {
 	.name = PROG,
 	.service = "INSPECTION",
-	.purpose = "the daily inspection report: every check of a list, as one signed report",
+	.purpose = N_("the daily inspection report: every check of a list, as one signed report"),
 	.description =
-		"Runs every check of a check list (--checks), at most --jobs at a time, and "
+		N_("Runs every check of a check list (--checks), at most --jobs at a time, and "
 		"prints one report: the overall state (the worst), each check's state, status "
 		"line and key perfdata, grouped into the policy's inspection items (physical "
 		"state: check_hwmon, check_mdraid, check_disk, check_disk_io, check_smart, "
@@ -155,10 +156,10 @@ static const struct pl_plugin inspect_plugin = {
 		"line that needs a shell, an NRPE $ARGn$ macro) or times out is UNKNOWN, saying "
 		"why; output past 64 KiB is dropped and long output cut, which the report says. "
 		"The exit status is the worst state, so the report can itself run under an "
-		"engine.",
+		"engine."),
 	.options = opts,
 	.examples =
-		"  plumbline-inspect --checks /etc/nagios/nrpe.cfg\n"
+		N_("  plumbline-inspect --checks /etc/nagios/nrpe.cfg\n"
 		"      Run the NRPE commands of this host and print the report.\n"
 		"  plumbline-inspect --checks /etc/plumbline/inspect.list --format html "
 		"--output /var/lib/plumbline/inspect.html\n"
@@ -171,9 +172,9 @@ static const struct pl_plugin inspect_plugin = {
 		"      The web hosts' services as Nagios holds them (status.dat).\n"
 		"  plumbline-inspect --engine icinga2 --api-user inspect --api-password-file "
 		"/etc/plumbline/icinga-api.pw --ca-file /var/lib/icinga2/certs/ca.crt\n"
-		"      Every host and service of Icinga 2, through its REST API.\n",
-	.metrics = "None: the report is not a check result (no perfdata); its exit status is the "
-		   "worst state of the report.",
+		"      Every host and service of Icinga 2, through its REST API.\n"),
+	.metrics = N_("None: the report is not a check result (no perfdata); its exit status is the "
+		   "worst state of the report."),
 	.uses_state = true,
 	.no_interval = true,
 };
@@ -188,16 +189,16 @@ list_file(const char *path, struct pl_insp_list *l, int depth)
 	size_t from;
 
 	if (depth > MAX_INCLUDE_DEPTH)
-		pl_die(PL_UNKNOWN, "%s: includes nested deeper than %d", path, MAX_INCLUDE_DEPTH);
+		pl_die(PL_UNKNOWN, _("%s: includes nested deeper than %d"), path, MAX_INCLUDE_DEPTH);
 	if (pl_read_file(NULL, path, &b, err, sizeof(err)) != 0)
-		pl_die(PL_UNKNOWN, "%s (give the check list with --checks FILE)", err);
+		pl_die(PL_UNKNOWN, _("%s (give the check list with --checks FILE)"), err);
 	from = l->nincludes;
 	if (pl_insp_list_parse(pl_buf_str(&b), b.len, l) != 0)
-		pl_die(PL_UNKNOWN, "out of memory reading %s", path);
+		pl_die(PL_UNKNOWN, _("out of memory reading %s"), path);
 	pl_buf_free(&b);
 	if (l->bad > 0)
-		pl_die(PL_UNKNOWN, "%s line %zu: neither 'command[NAME]=COMMAND', 'NAME = /path "
-		       "ARGS', a setting nor a comment (%zu such lines)", path, l->first_bad,
+		pl_die(PL_UNKNOWN, _("%s line %zu: neither 'command[NAME]=COMMAND', 'NAME = /path "
+		       "ARGS', a setting nor a comment (%zu such lines)"), path, l->first_bad,
 		       l->bad);
 	for (size_t i = from; i < l->nincludes; i++) {
 		char *inc = l->includes[i];
@@ -247,7 +248,8 @@ judge(int fd, const struct pl_insp_check *ck, const char *prog, struct pl_run_re
 	int state = 3;
 
 	if (r->timed_out) {
-		pl_buf_printf(&o, "UNKNOWN - timed out after %gs (the check was killed): %s",
+		pl_buf_puts(&o, "UNKNOWN - ");
+		pl_buf_printf(&o, _("timed out after %gs (the check was killed): %s"),
 			      timeout, r->what);
 	} else if (!r->exited) {
 		pl_buf_printf(&o, "UNKNOWN - %s", pl_run_describe(r, d, sizeof(d)));
@@ -255,8 +257,8 @@ judge(int fd, const struct pl_insp_check *ck, const char *prog, struct pl_run_re
 		state = r->status <= 3 ? r->status : 3;
 		if (r->out.len == 0) {
 			pl_run_first_line(pl_buf_str(&r->err), r->err.len, first, sizeof(first));
-			pl_buf_printf(&o, "%s - no output (exit status %d)%s%s",
-				      pl_insp_state_word(state), r->status, first[0] ? ": " : "",
+			pl_buf_printf(&o, "%s - ", pl_insp_state_word(state));
+			pl_buf_printf(&o, _("no output (exit status %d)%s%s"), r->status, first[0] ? ": " : "",
 				      first);
 		} else {
 			const char *t = pl_buf_str(&r->out), *e = memchr(t, '\n', r->out.len);
@@ -270,14 +272,14 @@ judge(int fd, const struct pl_insp_check *ck, const char *prog, struct pl_run_re
 				sl--;
 			pl_buf_add(&o, t, sl);
 			if (r->out_capped)
-				pl_buf_printf(&o, " (output cut: %zu of %llu bytes kept)",
+				pl_buf_printf(&o, _(" (output cut: %zu of %llu bytes kept)"),
 					      r->out.len, (unsigned long long)r->out_bytes);
 			if (bar != NULL)
 				pl_buf_add(&o, " ", 1);
 			pl_buf_add(&o, t + sl, r->out.len - sl);
 		}
 		if (r->status > 3)
-			pl_buf_printf(&o, "\n(exit status %d is no plugin state: UNKNOWN)",
+			pl_buf_printf(&o, _("\n(exit status %d is no plugin state: UNKNOWN)"),
 				      r->status);
 	}
 	(void)ck;
@@ -296,7 +298,8 @@ run_one(int fd, const struct pl_insp_check *ck, double timeout)
 
 	dl = pl_deadline_min(&dl, &reserve);
 	if (pl_insp_argv_split(ck->command, &argv, err, sizeof(err)) != 0) {
-		pl_snprintf(msg, sizeof(msg), "UNKNOWN - the command line of %s (line %zu) %s",
+		pl_strlcpy(msg, "UNKNOWN - ", sizeof(msg));
+		pl_snprintf(msg + 10, sizeof(msg) - 10, _("the command line of %s (line %zu) %s"),
 			    ck->name, ck->lineno, err);
 		emit(fd, 3, "", msg, strlen(msg));
 		return;
@@ -334,10 +337,10 @@ start_job(struct job *j, const struct pl_insp_list *l, size_t idx, double timeou
 	j->pid = -1;
 	pl_buf_init(&j->buf, OUT_CAP + 4096);
 	if (pipe(p) != 0)
-		pl_die(PL_UNKNOWN, "cannot make a pipe: %s", strerror(errno));
+		pl_die(PL_UNKNOWN, _("cannot make a pipe: %s"), strerror(errno));
 	j->pid = fork();
 	if (j->pid < 0)
-		pl_die(PL_UNKNOWN, "cannot fork: %s", strerror(errno));
+		pl_die(PL_UNKNOWN, _("cannot fork: %s"), strerror(errno));
 	if (j->pid == 0) {
 		close(p[0]);
 		run_one(p[1], &l->v[idx], timeout);
@@ -353,8 +356,12 @@ end_job(struct job *j, const struct pl_insp_list *l, struct pl_insp_report *rep)
 	const char *s = pl_buf_str(&j->buf), *nl = memchr(s, '\n', j->buf.len);
 	char plug[300] = "";
 	int64_t st = 3;
-	const char *body = "UNKNOWN - the worker running this check died";
-	size_t blen = strlen(body);
+	char died[300];
+	const char *body = died;
+	size_t blen;
+
+	pl_snprintf(died, sizeof(died), "UNKNOWN - %s", _("the worker running this check died"));
+	blen = strlen(body);
 
 	close(j->fd);
 	(void)waitpid(j->pid, NULL, 0);
@@ -365,7 +372,7 @@ end_job(struct job *j, const struct pl_insp_list *l, struct pl_insp_report *rep)
 		blen = j->buf.len - (size_t)(nl + 1 - s);
 	}
 	if (pl_insp_add_output(rep, "", l->v[j->idx].name, plug, (int)st, body, blen, 0) == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
+		pl_die(PL_UNKNOWN, _("out of memory"));
 	pl_buf_free(&j->buf);
 	j->pid = 0;
 }
@@ -373,9 +380,12 @@ end_job(struct job *j, const struct pl_insp_list *l, struct pl_insp_report *rep)
 static void
 not_run(const struct pl_insp_list *l, size_t i, struct pl_insp_report *rep)
 {
-	if (pl_insp_add(rep, "", l->v[i].name, "", 3, "UNKNOWN - not run: the inspection's "
-			"--timeout passed first", "", "", 0) == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
+	char msg[300];
+
+	pl_snprintf(msg, sizeof(msg), "UNKNOWN - %s",
+		    _("not run: the inspection's --timeout passed first"));
+	if (pl_insp_add(rep, "", l->v[i].name, "", 3, msg, "", "", 0) == NULL)
+		pl_die(PL_UNKNOWN, _("out of memory"));
 }
 
 static void
@@ -407,7 +417,7 @@ run_all(const struct pl_insp_list *l, const struct cfg *cfg, struct pl_insp_repo
 		if (np == 0)
 			continue;
 		if (poll(pf, np, 1000) < 0 && errno != EINTR)
-			pl_die(PL_UNKNOWN, "poll: %s", strerror(errno));
+			pl_die(PL_UNKNOWN, _("poll: %s"), strerror(errno));
 		for (size_t k = 0, q = 0; k < nj; k++) {
 			char b[8192];
 			ssize_t n;
@@ -439,7 +449,7 @@ static void
 store_put(struct pl_store *st, const char *ns, const char *name, const char *text)
 {
 	if (pl_store_keep(st, ns, name, text) != 0)
-		pl_die(PL_UNKNOWN, "out of memory keeping the report");
+		pl_die(PL_UNKNOWN, _("out of memory keeping the report"));
 }
 
 static void
@@ -449,7 +459,7 @@ store_save(struct pl_store *st)
 
 	pl_boot_id(NULL, st->boot_id, sizeof(st->boot_id));
 	if (pl_store_save(st->dirfd, st, err, sizeof(err)) != 0)
-		pl_die(PL_UNKNOWN, "cannot keep the report: %s (see --state-dir)", err);
+		pl_die(PL_UNKNOWN, _("cannot keep the report: %s (see --state-dir)"), err);
 	pl_plugin_store_close(st);
 }
 
@@ -541,19 +551,19 @@ load_last(const struct pl_store *st, struct pl_insp_report *rep)
 	int64_t v = 0;
 
 	if (id == NULL || t == NULL || pl_parse_i64(t, 0, INT64_MAX, &v) != 0)
-		pl_die(PL_UNKNOWN, "no report yet in the state directory: run %s --checks FILE "
-		       "(or --engine ...) first, with the same --state-dir (and --engine, --host)",
+		pl_die(PL_UNKNOWN, _("no report yet in the state directory: run %s --checks FILE "
+		       "(or --engine ...) first, with the same --state-dir (and --engine, --host)"),
 		       PROG);
 	pl_insp_init(rep, host != NULL ? host : "", mode != NULL ? mode : "local", v);
 	pl_strlcpy(rep->source, src != NULL ? src : "", sizeof(rep->source));
 	if (strcmp(rep->mode, "engine") == 0) {
 		items_name(st, name, sizeof(name));
 		if (pl_insp_file_load(st->dirfd, name, rep, err, sizeof(err)) != 0)
-			pl_die(PL_UNKNOWN, "the stored report: %s", err);
+			pl_die(PL_UNKNOWN, _("the stored report: %s"), err);
 	}
 	while ((e = pl_store_next(st, 0, "i", &pos)) != NULL)
 		if (e->text != NULL && pl_insp_item_parse(rep, e->text) != 0)
-			pl_die(PL_UNKNOWN, "the stored report is damaged (entry %s)", e->name);
+			pl_die(PL_UNKNOWN, _("the stored report is damaged (entry %s)"), e->name);
 	pl_insp_finish(rep);
 	pl_strlcpy(rep->id, id, sizeof(rep->id));
 	if (g != NULL && pl_parse_i64(g, 0, INT64_MAX, &v) == 0)
@@ -568,7 +578,7 @@ sign(struct pl_store *st, const struct cfg *cfg, int64_t now)
 	struct pl_buf b = PL_BUF_INIT;
 
 	if (cfg->name == NULL || cfg->name[0] == '\0')
-		pl_usage_die("--sign needs --name NAME (the inspector)");
+		pl_usage_die(_("--sign needs --name NAME (the inspector)"));
 	load_last(st, &rep);
 	pl_buf_printf(&b, "%s\x1f%lld\x1f%s", cfg->name, (long long)now,
 		      cfg->remarks != NULL ? cfg->remarks : "");
@@ -577,7 +587,8 @@ sign(struct pl_store *st, const struct cfg *cfg, int64_t now)
 			*p = ' ';
 	store_put(st, "s", rep.id, pl_buf_str(&b));
 	store_save(st);
-	printf("%s OK - report %s signed off by %s\n", PROG, rep.id, cfg->name);
+	printf("%s OK - ", PROG);
+	printf(_("report %s signed off by %s\n"), rep.id, cfg->name);
 	pl_buf_free(&b);
 	pl_insp_free(&rep);
 	exit(0);
@@ -597,15 +608,15 @@ eng_status(const struct pl_engstate *e, struct pl_buf *b)
 {
 	pl_buf_reset(b);
 	if (!e->checked)
-		pl_buf_puts(b, "PENDING - not checked yet");
+		pl_buf_printf(b, "PENDING - %s", _("not checked yet"));
 	else
 		pl_buf_puts(b, e->output != NULL ? e->output : "");
 	if (e->checked && !e->hard)
-		pl_buf_puts(b, " [soft state]");
+		pl_buf_puts(b, _(" [soft state]"));
 	if (e->acknowledged)
-		pl_buf_puts(b, " [acknowledged]");
+		pl_buf_puts(b, _(" [acknowledged]"));
 	if (e->in_downtime)
-		pl_buf_puts(b, " [in downtime]");
+		pl_buf_puts(b, _(" [in downtime]"));
 }
 
 static int
@@ -624,7 +635,7 @@ eng_record(const struct pl_engstate *e, void *arg)
 			k--;
 		pl_buf_reset(&x->lng);
 		pl_buf_add(&x->lng, lo, k);
-		pl_buf_printf(&x->lng, "\n(long output cut: %zu of %zu bytes shown)", k, ll);
+		pl_buf_printf(&x->lng, _("\n(long output cut: %zu of %zu bytes shown)"), k, ll);
 		lo = pl_buf_str(&x->lng);
 	}
 	it = pl_insp_add(x->rep, e->host, e->service != NULL ? e->service : HOST_ITEM, "",
@@ -647,8 +658,8 @@ eng_icinga(const struct cfg *cfg, const struct pl_engstate_filter *f, struct eng
 	};
 
 	if (cfg->api_user == NULL || cfg->api_password == NULL)
-		pl_usage_die("--engine icinga2 needs --api-user and the user's password from "
-			     "--api-password-file FILE (mode 600) or PLUMBLINE_INSPECT_API_PASSWORD");
+		pl_usage_die(_("--engine icinga2 needs --api-user and the user's password from "
+			     "--api-password-file FILE (mode 600) or PLUMBLINE_INSPECT_API_PASSWORD"));
 	return pl_ia_read(&c, f, eng_record, x, NULL, n, err, errlen);
 }
 #else
@@ -675,11 +686,24 @@ run_icinga(char **argv)
 	pl_snprintf(path, sizeof(path), "%s/inspect_icinga2", PL_LIBEXECDIR);
 	execv(path, argv);
 	pl_name_str(e, sizeof(e), path);
-	pl_die(PL_UNKNOWN, "cannot run %s, the Icinga 2 part of %s: %s (it is built with yajl "
+	pl_die(PL_UNKNOWN, _("cannot run %s, the Icinga 2 part of %s: %s (it is built with yajl "
 	       "and libcurl: install libyajl-dev and libcurl4-openssl-dev and rebuild, or "
-	       "reinstall Plumbline)", e, PROG, strerror(errno));
+	       "reinstall Plumbline)"), e, PROG, strerror(errno));
 }
 #endif
+
+static void __attribute__((noreturn))
+eng_empty(const struct cfg *cfg, const char *sd)
+{
+	if (cfg->engine == ENG_NAGIOS && cfg->hosts.n > 0)
+		pl_die(PL_UNKNOWN, _("%s holds no host or service of the --host ones"), sd);
+	if (cfg->engine == ENG_NAGIOS)
+		pl_die(PL_UNKNOWN, _("%s holds no host or service"), sd);
+	if (cfg->hosts.n > 0)
+		pl_die(PL_UNKNOWN, "%s", _("the Icinga 2 API holds no host or service of the "
+					   "--host ones"));
+	pl_die(PL_UNKNOWN, "%s", _("the Icinga 2 API holds no host or service"));
+}
 
 /* Reads the engine's records into rep, and says in rep->source what was read. */
 static void
@@ -704,15 +728,16 @@ eng_read(const struct cfg *cfg, struct pl_insp_report *rep)
 	pl_buf_free(&x.status);
 	pl_buf_free(&x.lng);
 	if (rc == -2)
-		pl_die(PL_UNKNOWN, "out of memory after %zu records", rep->n);
+		pl_die(PL_UNKNOWN, _("out of memory after %zu records"), rep->n);
+	if (rc != 0 && cfg->engine == ENG_NAGIOS)
+		pl_die(PL_UNKNOWN, _("%s (give Nagios' status_file of nagios.cfg with "
+				     "--status-file)"), err);
 	if (rc != 0)
-		pl_die(PL_UNKNOWN, "%s%s", err, cfg->engine == ENG_NAGIOS ? " (give Nagios' "
-		       "status_file of nagios.cfg with --status-file)" : "");
+		pl_die(PL_UNKNOWN, "%s", err);
 	if (n.hosts + n.services == 0)
-		pl_die(PL_UNKNOWN, "%s holds no host or service%s", cfg->engine == ENG_NAGIOS ?
-		       sd : "the Icinga 2 API", cfg->hosts.n > 0 ? " of the --host ones" : "");
-	pl_snprintf(rep->source, sizeof(rep->source), "%s %s: %zu hosts, %zu services; %zu "
-		    "malformed records skipped, %zu values cut", cfg->engine == ENG_NAGIOS ?
+		eng_empty(cfg, sd);
+	pl_snprintf(rep->source, sizeof(rep->source), _("%s %s: %zu hosts, %zu services; %zu "
+		    "malformed records skipped, %zu values cut"), cfg->engine == ENG_NAGIOS ?
 		    "nagios" : "icinga2", cfg->engine == ENG_NAGIOS ? sd : (cfg->api_url != NULL
 		    ? cfg->api_url : "https://localhost:5665"), n.hosts, n.services,
 		    n.malformed, n.long_lines);
@@ -750,17 +775,17 @@ write_atomic(const char *path, const struct pl_buf *b)
 
 	if ((size_t)pl_snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >=
 	    sizeof(tmp))
-		pl_die(PL_UNKNOWN, "--output %s: the name is too long", path);
+		pl_die(PL_UNKNOWN, _("--output %s: the name is too long"), path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
-		pl_die(PL_UNKNOWN, "cannot write %s: %s (is its directory writable?)", tmp,
+		pl_die(PL_UNKNOWN, _("cannot write %s: %s (is its directory writable?)"), tmp,
 		       strerror(errno));
 	if (pl_write_all(fd, b->data != NULL ? b->data : "", b->len) != 0 || fsync(fd) != 0 ||
 	    close(fd) != 0 || rename(tmp, path) != 0) {
 		int e = errno;
 
 		(void)unlink(tmp);
-		pl_die(PL_UNKNOWN, "cannot write %s: %s", path, strerror(e));
+		pl_die(PL_UNKNOWN, _("cannot write %s: %s"), path, strerror(e));
 	}
 }
 
@@ -786,7 +811,7 @@ with_default_timeout(int argc, char **argv)
 	char **v = calloc((size_t)argc + 2, sizeof(*v));
 
 	if (v == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
+		pl_die(PL_UNKNOWN, _("out of memory"));
 	v[0] = argv[0];
 	v[1] = (char *)"--timeout=300";
 	for (int i = 1; i < argc; i++)
@@ -808,12 +833,12 @@ inspect(const struct cfg *cfg, struct pl_store *st, struct pl_insp_report *rep)
 	}
 	memset(&l, 0, sizeof(l));
 	if (cfg->checks == NULL)
-		pl_usage_die("give the check list with --checks FILE (an NRPE config or "
+		pl_usage_die(_("give the check list with --checks FILE (an NRPE config or "
 			     "'NAME = /path ARGS' lines), --engine nagios or icinga2, or --last "
-			     "or --sign");
+			     "or --sign"));
 	list_file(cfg->checks, &l, 0);
 	if (l.n == 0)
-		pl_die(PL_UNKNOWN, "%s holds no check: add command[NAME]=... or NAME = ... lines",
+		pl_die(PL_UNKNOWN, _("%s holds no check: add command[NAME]=... or NAME = ... lines"),
 		       cfg->checks);
 	run_all(&l, cfg, rep);
 	pl_insp_list_free(&l);
@@ -827,16 +852,16 @@ static void
 check_modes(const struct cfg *cfg)
 {
 	if (cfg->engine != ENG_NONE && cfg->checks != NULL)
-		pl_usage_die("--checks runs checks here, --engine reads an engine's states: "
-			     "give one of them");
+		pl_usage_die(_("--checks runs checks here, --engine reads an engine's states: "
+			     "give one of them"));
 	if (cfg->engine == ENG_NONE && cfg->hosts.n > 0)
-		pl_usage_die("--host chooses an engine's hosts: give --engine too");
+		pl_usage_die(_("--host chooses an engine's hosts: give --engine too"));
 	if (cfg->engine != ENG_NAGIOS && cfg->status_file != NULL)
-		pl_usage_die("--status-file is for --engine nagios");
+		pl_usage_die(_("--status-file is for --engine nagios"));
 	if (cfg->engine != ENG_ICINGA && (cfg->api_url != NULL || cfg->api_user != NULL ||
 					  cfg->api_password != NULL || cfg->ca_file != NULL))
-		pl_usage_die("--api-url, --api-user, --api-password and --ca-file are for "
-			     "--engine icinga2");
+		pl_usage_die(_("--api-url, --api-user, --api-password and --ca-file are for "
+			     "--engine icinga2"));
 }
 
 int

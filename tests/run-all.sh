@@ -55,13 +55,15 @@ quick=no
 #                         /usr/bin/python3, never a python3 found on the PATH)
 #   chromium              tests/integration/inspect.sh opens the HTML report in a real
 #                         headless Chromium (screenshot, DOM, print to PDF, no request)
+#   fonts-wqy-zenhei      a CJK font: the Chinese HTML reports of inspect.sh and
+#                         report-html.sh show glyphs, not boxes, on screen and in the PDF
 #   openssl               tests/integration/notify.sh makes a CA and a certificate for
 #                         its STARTTLS and SMTPS receivers
 # Their services are neither started by the install nor enabled at boot: apt-get runs
 # under a policy-rc.d that refuses every start, and the services of the packages it
 # installed are disabled afterwards. Nagios 4 depends on a mailx, which needs a mail
 # transfer agent: where there is none, ssmtp (no daemon) stands in, instead of exim4.
-test_packages="jq nftables iptables ufw python3-jsonschema libcap2-bin curl icinga2 nagios4-core nagios-nrpe-server nagios-nrpe-plugin monitoring-plugins-basic postgresql postgresql-client-15 mariadb-server mariadb-client clamav clamav-daemon systemd-journal-remote logrotate restic borgbackup sudo openssl nginx-light monitoring-plugins-standard liburiparser1 fail2ban firewalld dpkg-dev debhelper lintian fakeroot tinyproxy-bin chromium poppler-utils"
+test_packages="jq nftables iptables ufw python3-jsonschema libcap2-bin curl icinga2 nagios4-core nagios-nrpe-server nagios-nrpe-plugin monitoring-plugins-basic postgresql postgresql-client-15 mariadb-server mariadb-client clamav clamav-daemon systemd-journal-remote logrotate restic borgbackup sudo openssl nginx-light monitoring-plugins-standard liburiparser1 fail2ban firewalld dpkg-dev debhelper lintian fakeroot tinyproxy-bin chromium poppler-utils fonts-wqy-zenhei"
 installed() { dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' 2>/dev/null | awk '$1 == "ii" { print $2 }'; }
 missing=""
 for p in $test_packages; do

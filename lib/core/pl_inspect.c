@@ -9,6 +9,7 @@
 
 #include "pl_buf.h"
 #include "pl_clock.h"
+#include "pl_i18n.h"
 #include "pl_inspect.h"
 #include "pl_num.h"
 #include "pl_result.h"
@@ -48,7 +49,7 @@ dup_long(const char *s)
 	if (d == NULL)
 		return NULL;
 	dl = strlen(d);
-	pl_snprintf(note, sizeof(note), "\n(long output cut: %zu of %zu bytes shown)", dl, n);
+	pl_snprintf(note, sizeof(note), _("\n(long output cut: %zu of %zu bytes shown)"), dl, n);
 	nl = strlen(note);
 	{
 		char *nd = realloc(d, dl + nl + 1);
@@ -132,11 +133,11 @@ const char *
 pl_insp_group_title(int g)
 {
 	static const char *const n[] = {
-		"Physical state (inspection item)", "System logs (inspection item)",
-		"Other checks",
+		N_("Physical state (inspection item)"), N_("System logs (inspection item)"),
+		N_("Other checks"),
 	};
 
-	return g >= 0 && g < PL_INSP_NGROUPS ? n[g] : n[2];
+	return pl_tr(g >= 0 && g < PL_INSP_NGROUPS ? n[g] : n[2]);
 }
 
 const char *
@@ -514,22 +515,26 @@ pl_insp_argv_split(const char *cmd, char ***argv, char *err, size_t errlen)
 				const char *q = strchr(p + 1, *p);
 
 				if (q == NULL) {
-					pl_snprintf(err, errlen, "unbalanced %c quote", *p);
+					pl_snprintf(err, errlen, _("unbalanced %c quote"), *p);
 					goto out;
 				}
 				pl_buf_add(&w, p + 1, (size_t)(q - p - 1));
 				p = q + 1;
 			} else if (*p == '$' && is_arg_macro(p)) {
-				pl_snprintf(err, errlen, "uses the NRPE macro %.*s, which is filled "
-					    "only from a caller's arguments; give the value itself",
+				pl_snprintf(err, errlen, _("uses the NRPE macro %.*s, which is filled "
+					    "only from a caller's arguments; give the value itself"),
 					    (int)(strchr(p + 1, '$') - p + 1), p);
 				goto out;
 			} else if (strchr("|&;<>()`\\$*?[]{}~", *p) != NULL) {
 				/* '|' is named: it would start perfdata in a status line */
-				pl_snprintf(err, errlen, "holds the shell character %s%c%s, but "
-					    "no shell runs the command: write the program and its "
-					    "arguments alone", *p == '|' ? "(a pipe" : "'",
-					    *p == '|' ? ')' : *p, *p == '|' ? "" : "'");
+				if (*p == '|')
+					pl_snprintf(err, errlen, "%s", _("holds the shell character "
+						    "(a pipe), but no shell runs the command: write "
+						    "the program and its arguments alone"));
+				else
+					pl_snprintf(err, errlen, _("holds the shell character '%c', "
+						    "but no shell runs the command: write the program "
+						    "and its arguments alone"), *p);
 				goto out;
 			} else {
 				pl_buf_putc(&w, *p++);
@@ -537,16 +542,16 @@ pl_insp_argv_split(const char *cmd, char ***argv, char *err, size_t errlen)
 			word = true;
 		}
 		if (word && argv_push(&v, &n, pl_buf_str(&w), w.len) != 0) {
-			pl_snprintf(err, errlen, "out of memory");
+			pl_snprintf(err, errlen, _("out of memory"));
 			goto out;
 		}
 	}
 	if (n == 0) {
-		pl_snprintf(err, errlen, "is empty");
+		pl_snprintf(err, errlen, _("is empty"));
 		goto out;
 	}
 	if (v[0][0] != '/') {
-		pl_snprintf(err, errlen, "names %s, not an absolute path", v[0]);
+		pl_snprintf(err, errlen, _("names %s, not an absolute path"), v[0]);
 		goto out;
 	}
 	*argv = v;
@@ -780,7 +785,7 @@ pl_insp_item_format(const struct pl_insp_item *it, struct pl_buf *out)
 			keep--;
 		for (size_t i = 0; i < keep; i++)
 			pl_buf_putc(out, it->long_out[i] == '\x1f' ? ' ' : it->long_out[i]);
-		pl_buf_printf(out, "\n(cut in the stored report)\x1f");
+		pl_buf_printf(out, "\n%s\x1f", _("(cut in the stored report)"));
 	} else {
 		put_field(out, it->long_out);
 	}

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "pl_buf.h"
+#include "pl_i18n.h"
 #include "pl_inspect.h"
 #include "pl_inspect_file.h"
 #include "pl_num.h"
@@ -47,7 +48,7 @@ pl_insp_file_save(int dirfd, const char *name, const struct pl_insp_report *r, c
 	(void)unlinkat(dirfd, tmp, 0);
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
-		pl_snprintf(err, errlen, "cannot write %s in the state directory: %s", tmp,
+		pl_snprintf(err, errlen, _("cannot write %s in the state directory: %s"), tmp,
 			    strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -70,7 +71,7 @@ pl_insp_file_save(int dirfd, const char *name, const struct pl_insp_report *r, c
 	rc = 0;
 	goto out;
 fail:
-	pl_snprintf(err, errlen, "cannot write %s in the state directory: %s", name,
+	pl_snprintf(err, errlen, _("cannot write %s in the state directory: %s"), name,
 		    strerror(errno));
 	if (f != NULL)
 		fclose(f);
@@ -96,13 +97,13 @@ each_line(int dirfd, const char *name, int (*fn)(char *line, void *ctx), void *c
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 1;
-		pl_snprintf(err, errlen, "cannot read %s in the state directory: %s", name,
+		pl_snprintf(err, errlen, _("cannot read %s in the state directory: %s"), name,
 			    strerror(errno));
 		return -1;
 	}
 	if ((f = fdopen(fd, "r")) == NULL) {
 		close(fd);
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		return -1;
 	}
 	while (rc == 0 && (n = getline(&line, &cap, f)) > 0) {
@@ -111,8 +112,8 @@ each_line(int dirfd, const char *name, int (*fn)(char *line, void *ctx), void *c
 			line[--n] = '\0';
 		if (lineno == 1) {
 			if (strcmp(line, "plumbline-inspect items 1") != 0) {
-				pl_snprintf(err, errlen, "%s in the state directory is no item file "
-					    "of plumbline-inspect (remove it)", name);
+				pl_snprintf(err, errlen, _("%s in the state directory is no item file "
+					    "of plumbline-inspect (remove it)"), name);
 				rc = -1;
 			}
 			continue;
@@ -121,8 +122,8 @@ each_line(int dirfd, const char *name, int (*fn)(char *line, void *ctx), void *c
 			if (*p == '\x1e')
 				*p = '\n';
 		if (fn(line, ctx) != 0) {
-			pl_snprintf(err, errlen, "%s in the state directory is damaged at line %zu "
-				    "(remove it: the next report starts its history anew)", name,
+			pl_snprintf(err, errlen, _("%s in the state directory is damaged at line %zu "
+				    "(remove it: the next report starts its history anew)"), name,
 				    lineno);
 			rc = -1;
 		}
@@ -145,7 +146,7 @@ pl_insp_file_load(int dirfd, const char *name, struct pl_insp_report *r, char *e
 	int rc = each_line(dirfd, name, load_one, r, err, errlen);
 
 	if (rc == 1)
-		pl_snprintf(err, errlen, "no %s in the state directory", name);
+		pl_snprintf(err, errlen, _("no %s in the state directory"), name);
 	return rc == 0 ? 0 : -1;
 }
 
@@ -207,7 +208,7 @@ pl_insp_prev_load(int dirfd, const char *name, struct pl_insp_prev *p, char *err
 		qsort(p->v, p->n, sizeof(p->v[0]), prev_cmp);
 	p->seen = calloc(p->n ? p->n : 1, 1);
 	if (p->seen == NULL) {
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		return -1;
 	}
 	return 0;

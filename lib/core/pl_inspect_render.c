@@ -7,6 +7,7 @@
 
 #include "pl_buf.h"
 #include "pl_clock.h"
+#include "pl_i18n.h"
 #include "pl_inspect.h"
 #include "pl_num.h"
 #include "pl_result.h"
@@ -47,10 +48,20 @@ put_safe(struct pl_buf *out, const char *s)
 static const char *
 change_title(int c)
 {
-	static const char *const t[] = { "ok", "new problems", "recovered", "still open",
-					 "flapping" };
+	static const char *const t[] = { N_("ok"), N_("new problems"), N_("recovered"),
+					 N_("still open"), N_("flapping") };
 
-	return c >= 0 && c <= PL_INSP_FLAPPING ? t[c] : "?";
+	return c >= 0 && c <= PL_INSP_FLAPPING ? pl_tr(t[c]) : "?";
+}
+
+/* An item's change as a person reads it (JSON gives pl_insp_change_name). */
+static const char *
+change_word(int c)
+{
+	static const char *const t[] = { N_("ok"), N_("new"), N_("recovered"), N_("open"),
+					 N_("flapping") };
+
+	return c >= 0 && c <= PL_INSP_FLAPPING ? pl_tr(t[c]) : pl_tr(t[0]);
 }
 
 /* The names of the items whose change is c, separated by ", ", each through put. */
@@ -90,14 +101,14 @@ text_item(const struct pl_insp_item *it, struct pl_buf *out, struct pl_buf *kp, 
 	}
 	put_safe(out, it->name);
 	if (it->change != PL_INSP_SAME_OK)
-		pl_buf_printf(out, " (%s)", pl_insp_change_name(it->change));
+		pl_buf_printf(out, " (%s)", change_word(it->change));
 	pl_buf_puts(out, ": ");
 	put_safe(out, it->status);
 	pl_buf_putc(out, '\n');
 	pl_buf_reset(kp);
 	key_perf(it, kp);
 	if (kp->len > 0) {
-		pl_buf_puts(out, "           perfdata: ");
+		pl_buf_printf(out, "           %s: ", _("perfdata"));
 		put_safe(out, pl_buf_str(kp));
 		pl_buf_putc(out, '\n');
 	}
@@ -119,12 +130,13 @@ render_text(const struct pl_insp_report *r, struct pl_buf *out)
 
 	pl_insp_counts(r, c);
 	fmt_time(r->time, ts, sizeof(ts));
-	pl_buf_printf(out, "INSPECTION %s - %zu checks: %zu ok, %zu warning, %zu critical, "
-		      "%zu unknown\n", pl_insp_state_word(pl_insp_worst(r)), r->n, c[0], c[1],
-		      c[2], c[3]);
-	pl_buf_printf(out, "Host: %s   Time: %s   Report: %s\n", r->host, ts, r->id);
+	/* The first line is a status line: the service name and the state word stay. */
+	pl_buf_printf(out, "INSPECTION %s - ", pl_insp_state_word(pl_insp_worst(r)));
+	pl_buf_printf(out, _("%zu checks: %zu ok, %zu warning, %zu critical, %zu unknown\n"),
+		      r->n, c[0], c[1], c[2], c[3]);
+	pl_buf_printf(out, _("Host: %s   Time: %s   Report: %s\n"), r->host, ts, r->id);
 	if (r->source[0] != '\0') {
-		pl_buf_puts(out, "Source: ");
+		pl_buf_puts(out, _("Source: "));
 		put_safe(out, r->source);
 		pl_buf_putc(out, '\n');
 	}
@@ -150,14 +162,14 @@ render_text(const struct pl_insp_report *r, struct pl_buf *out)
 			text_item(it, out, &kp, true);
 		}
 	}
-	pl_buf_puts(out, "\n== Changes since the previous report ==\n");
+	pl_buf_printf(out, "\n== %s ==\n", _("Changes since the previous report"));
 	{
 		size_t k[PL_INSP_FLAPPING + 1] = { 0 };
 
 		for (size_t i = 0; i < r->n; i++)
 			k[r->v[i].change]++;
-		pl_buf_printf(out, "new problems %zu, recovered %zu, still open %zu, flapping %zu, "
-			      "gone %zu\n", k[PL_INSP_NEW], k[PL_INSP_RECOVERED], k[PL_INSP_OPEN],
+		pl_buf_printf(out, _("new problems %zu, recovered %zu, still open %zu, flapping "
+				     "%zu, gone %zu\n"), k[PL_INSP_NEW], k[PL_INSP_RECOVERED], k[PL_INSP_OPEN],
 			      k[PL_INSP_FLAPPING], r->gone);
 		for (int ch = PL_INSP_NEW; ch <= PL_INSP_FLAPPING; ch++) {
 			if (k[ch] == 0)
@@ -167,16 +179,16 @@ render_text(const struct pl_insp_report *r, struct pl_buf *out)
 			pl_buf_putc(out, '\n');
 		}
 	}
-	pl_buf_puts(out, "\n== Inspector's sign-off ==\n");
+	pl_buf_printf(out, "\n== %s ==\n", _("Inspector's sign-off"));
 	if (r->signed_off) {
 		fmt_time(r->sign_time, st, sizeof(st));
-		pl_buf_printf(out, "Signed by: %s\nTime: %s\nRemarks: ", r->sign_name, st);
+		pl_buf_printf(out, _("Signed by: %s\nTime: %s\nRemarks: "), r->sign_name, st);
 		put_safe(out, r->sign_remarks);
 		pl_buf_putc(out, '\n');
 	} else {
-		pl_buf_puts(out, "Name: ______________________  Time: ____________________\n"
-			    "Remarks: ______________________________________________\n"
-			    "(or: plumbline-inspect --sign --name NAME --remarks TEXT)\n");
+		pl_buf_puts(out, _("Name: ______________________  Time: ____________________\n"
+				   "Remarks: ______________________________________________\n"
+				   "(or: plumbline-inspect --sign --name NAME --remarks TEXT)\n"));
 	}
 	pl_buf_free(&kp);
 }
@@ -298,6 +310,9 @@ static const char css[] =
 	"details summary{cursor:pointer;color:#335}"
 	".sign th,.changes th{width:14em}.sign td{height:2.2em}.changes td:nth-child(2)"
 	"{width:3em;text-align:right}.meta{color:#333}"
+	/* Chinese breaks between any two characters: a short heading or change word would
+	 * wrap in its narrow column. */
+	".checks th,.checks td:last-child{white-space:nowrap}"
 	"@media print{body{margin:0;font-size:10pt}details{display:block}"
 	"details>summary{display:none}th{background:#ddd!important}"
 	".s0,.s1,.s2,.s3{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
@@ -316,7 +331,7 @@ html_row(const struct pl_insp_item *it, struct pl_buf *out, struct pl_buf *tmp, 
 	pl_buf_puts(out, "</td><td>");
 	html(out, it->status);
 	if (it->long_out[0] != '\0') {
-		pl_buf_puts(out, "<details><summary>details</summary><pre>");
+		pl_buf_printf(out, "<details><summary>%s</summary><pre>", _("details"));
 		html(out, it->long_out);
 		pl_buf_puts(out, "</pre></details>");
 	}
@@ -324,7 +339,15 @@ html_row(const struct pl_insp_item *it, struct pl_buf *out, struct pl_buf *tmp, 
 	key_perf(it, tmp);
 	pl_buf_puts(out, "</td><td>");
 	html(out, pl_buf_str(tmp));
-	pl_buf_printf(out, "</td><td>%s</td></tr>\n", pl_insp_change_name(it->change));
+	pl_buf_printf(out, "</td><td>%s</td></tr>\n", change_word(it->change));
+}
+
+/* The head row of a table of checks; first is "Service" or "Check". */
+static void
+html_head_row(struct pl_buf *out, const char *first)
+{
+	pl_buf_printf(out, "<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>\n",
+		      _("State"), first, _("Status"), _("Key figures"), _("Change"));
 }
 
 /* Engine mode: a table per host. */
@@ -335,9 +358,8 @@ html_hosts(const struct pl_insp_report *r, struct pl_buf *out, struct pl_buf *tm
 		if (new_host(r, i)) {
 			pl_buf_puts(out, i > 0 ? "</table>\n<h2>" : "<h2>");
 			html(out, r->v[i].host);
-			pl_buf_puts(out, "</h2>\n<table class=\"checks\"><tr><th>State</th>"
-				    "<th>Service</th><th>Status</th><th>Key figures</th>"
-				    "<th>Change</th></tr>\n");
+			pl_buf_puts(out, "</h2>\n<table class=\"checks\">");
+			html_head_row(out, _("Service"));
 		}
 		html_row(&r->v[i], out, tmp, false);
 		if (i + 1 == r->n)
@@ -353,15 +375,15 @@ html_changes(const struct pl_insp_report *r, struct pl_buf *out)
 
 	for (size_t i = 0; i < r->n; i++)
 		k[r->v[i].change]++;
-	pl_buf_puts(out, "<h2>Changes since the previous report</h2>\n<table class=\"changes\" "
-		    "id=\"changes\">");
+	pl_buf_printf(out, "<h2>%s</h2>\n<table class=\"changes\" id=\"changes\">",
+		      _("Changes since the previous report"));
 	for (int c = PL_INSP_NEW; c <= PL_INSP_FLAPPING; c++) {
 		pl_buf_printf(out, "<tr><th>%s</th><td>%zu</td><td>", change_title(c), k[c]);
 		change_names(r, c, out, html);
 		pl_buf_puts(out, "</td></tr>");
 	}
-	pl_buf_printf(out, "<tr><th>gone (in the previous report, not in this one)</th><td>%zu"
-		      "</td><td></td></tr></table>\n", r->gone);
+	pl_buf_printf(out, "<tr><th>%s</th><td>%zu</td><td></td></tr></table>\n",
+		      _("gone (in the previous report, not in this one)"), r->gone);
 }
 
 static void
@@ -369,25 +391,28 @@ render_html(const struct pl_insp_report *r, struct pl_buf *out)
 {
 	size_t c[4];
 	int w = pl_insp_worst(r);
-	char ts[PL_RFC3339_SIZE], st[PL_RFC3339_SIZE];
+	char ts[PL_RFC3339_SIZE], st[PL_RFC3339_SIZE], lang[32];
 	struct pl_buf tmp = PL_BUF_INIT;
 
 	pl_insp_counts(r, c);
 	fmt_time(r->time, ts, sizeof(ts));
-	pl_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-		    "<meta name=\"viewport\" content=\"width=device-width\">"
-		    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-		    "style-src 'unsafe-inline'\"><title>Inspection report ");
+	pl_i18n_tag(lang, sizeof(lang));
+	pl_buf_printf(out, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+		      "<meta name=\"viewport\" content=\"width=device-width\">"
+		      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+		      "'none'; style-src 'unsafe-inline'\"><title>%s ", lang,
+		      _("Inspection report"));
 	html(out, r->host);
-	pl_buf_printf(out, " %s</title><style>%s</style></head><body>\n<h1>Daily inspection: ",
-		      ts, css);
+	pl_buf_printf(out, " %s</title><style>%s</style></head><body>\n<h1>%s ", ts, css,
+		      _("Daily inspection:"));
 	html(out, r->host);
-	pl_buf_printf(out, "</h1>\n<p class=\"meta\">%s &middot; report %s &middot; %zu checks: "
-		      "%zu ok, %zu warning, %zu critical, %zu unknown</p>\n<p id=\"overall\" "
-		      "class=\"overall s%d\">Overall: %s</p>\n", ts, r->id, r->n, c[0], c[1],
-		      c[2], c[3], w, pl_insp_state_word(w));
+	pl_buf_printf(out, "</h1>\n<p class=\"meta\">%s &middot; ", ts);
+	pl_buf_printf(out, _("report %s &middot; %zu checks: %zu ok, %zu warning, %zu "
+			     "critical, %zu unknown"), r->id, r->n, c[0], c[1], c[2], c[3]);
+	pl_buf_printf(out, "</p>\n<p id=\"overall\" class=\"overall s%d\">%s %s</p>\n", w,
+		      _("Overall:"), pl_insp_state_word(w));
 	if (r->source[0] != '\0') {
-		pl_buf_puts(out, "<p class=\"meta\" id=\"source\">Source: ");
+		pl_buf_printf(out, "<p class=\"meta\" id=\"source\">%s ", _("Source:"));
 		html(out, r->source);
 		pl_buf_puts(out, "</p>\n");
 	}
@@ -398,11 +423,11 @@ render_html(const struct pl_insp_report *r, struct pl_buf *out)
 		for (size_t i = 0; i < r->n; i++) {
 			if (r->v[i].group != g)
 				continue;
-			if (!head)
-				pl_buf_printf(out, "<h2>%s</h2>\n<table class=\"checks\" id=\"g-%s\">"
-					      "<tr><th>State</th><th>Check</th><th>Status</th>"
-					      "<th>Key figures</th><th>Change</th></tr>\n",
+			if (!head) {
+				pl_buf_printf(out, "<h2>%s</h2>\n<table class=\"checks\" id=\"g-%s\">",
 					      pl_insp_group_title(g), pl_insp_group_name(g));
+				html_head_row(out, _("Check"));
+			}
 			head = true;
 			html_row(&r->v[i], out, &tmp, true);
 		}
@@ -410,19 +435,19 @@ render_html(const struct pl_insp_report *r, struct pl_buf *out)
 			pl_buf_puts(out, "</table>\n");
 	}
 	html_changes(r, out);
-	pl_buf_puts(out, "<h2>Inspector's sign-off</h2>\n<table class=\"sign\">");
+	pl_buf_printf(out, "<h2>%s</h2>\n<table class=\"sign\">", _("Inspector's sign-off"));
 	if (r->signed_off) {
 		fmt_time(r->sign_time, st, sizeof(st));
-		pl_buf_puts(out, "<tr><th>Signed by</th><td id=\"sign-name\">");
+		pl_buf_printf(out, "<tr><th>%s</th><td id=\"sign-name\">", _("Signed by"));
 		html(out, r->sign_name);
-		pl_buf_printf(out, "</td></tr><tr><th>Time</th><td>%s</td></tr><tr><th>Remarks"
-			      "</th><td>", st);
+		pl_buf_printf(out, "</td></tr><tr><th>%s</th><td>%s</td></tr><tr><th>%s</th><td>",
+			      _("Time"), st, _("Remarks"));
 		html(out, r->sign_remarks);
 		pl_buf_puts(out, "</td></tr>");
 	} else {
-		pl_buf_puts(out, "<tr><th>Name</th><td></td></tr><tr><th>Time</th><td></td></tr>"
-			    "<tr><th>Remarks</th><td></td></tr><tr><th>Signature</th><td></td>"
-			    "</tr>");
+		pl_buf_printf(out, "<tr><th>%s</th><td></td></tr><tr><th>%s</th><td></td></tr>"
+			      "<tr><th>%s</th><td></td></tr><tr><th>%s</th><td></td></tr>",
+			      _("Name"), _("Time"), _("Remarks"), _("Signature"));
 	}
 	pl_buf_puts(out, "</table>\n</body></html>\n");
 	pl_buf_free(&tmp);

@@ -9,6 +9,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "pl_buf.h"
+#include "pl_i18n.h"
 #include "pl_icinga_api.h"
 #include "pl_num.h"
 
@@ -389,7 +390,7 @@ pl_ia_init(struct pl_ia *ia, const struct pl_engstate_filter *filter, pl_engstat
 	ia->yajl = ia->rec != NULL ? yajl_alloc(&callbacks, NULL, ia) : NULL;
 	if (ia->yajl == NULL) {
 		pl_ia_free(ia);
-		pl_snprintf(err, errlen, "Icinga 2 API reply: out of memory");
+		pl_snprintf(err, errlen, _("Icinga 2 API reply: out of memory"));
 		return -1;
 	}
 	rec_reset(ia->rec);
@@ -412,8 +413,8 @@ parse_error(struct pl_ia *ia, const char *data, size_t len)
 	unsigned char *m = yajl_get_error(ia->yajl, 0, (const unsigned char *)data, len);
 	size_t at = yajl_get_bytes_consumed(ia->yajl);
 
-	pl_snprintf(ia->err, sizeof(ia->err), "Icinga 2 API reply is not JSON (%s, near byte "
-		    "%zu of a chunk)", m != NULL ? (const char *)m : "parse error", at);
+	pl_snprintf(ia->err, sizeof(ia->err), _("Icinga 2 API reply is not JSON (%s, near byte "
+		    "%zu of a chunk)"), m != NULL ? (const char *)m : "parse error", at);
 	for (char *p = ia->err; *p; p++)
 		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
 			*p = ' ';
@@ -438,8 +439,8 @@ pl_ia_feed(struct pl_ia *ia, const char *data, size_t len)
 
 		ia->since += n;
 		if (ia->since > PL_IA_RECORD_MAX) {
-			pl_snprintf(ia->err, sizeof(ia->err), "Icinga 2 API reply: one object "
-				    "over %u MiB, not read", PL_IA_RECORD_MAX >> 20);
+			pl_snprintf(ia->err, sizeof(ia->err), _("Icinga 2 API reply: one object "
+				    "over %u MiB, not read"), PL_IA_RECORD_MAX >> 20);
 			return -1;
 		}
 		s = yajl_parse(ia->yajl, (const unsigned char *)data, n);
@@ -465,7 +466,7 @@ pl_ia_finish(struct pl_ia *ia)
 	if (ia->stop != 0)
 		return ia->stop;
 	if (ia->api_error != 0) {
-		pl_snprintf(ia->err, sizeof(ia->err), "the Icinga 2 API said %d: %s",
+		pl_snprintf(ia->err, sizeof(ia->err), _("the Icinga 2 API said %d: %s"),
 			    ia->api_error, ia->api_status[0] ? ia->api_status : "(no status)");
 		return -1;
 	}

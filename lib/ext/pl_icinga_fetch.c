@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pl_buf.h"
+#include "pl_i18n.h"
 #include "pl_http.h"
 #include "pl_icinga_api.h"
 
@@ -41,7 +42,7 @@ query(const struct pl_ia_conn *c, const struct pl_engstate_filter *f, bool servi
 	body = pl_ia_body(f, services);
 	if (body == NULL || pl_ia_init(&ia, f, cb, arg, counts, err, errlen) != 0) {
 		free(body);
-		pl_snprintf(err, errlen, "Icinga 2 API: out of memory");
+		pl_snprintf(err, errlen, _("Icinga 2 API: out of memory"));
 		return -1;
 	}
 	memset(&q, 0, sizeof(q));
@@ -67,19 +68,21 @@ query(const struct pl_ia_conn *c, const struct pl_engstate_filter *f, bool servi
 		pl_snprintf(err, errlen, "%s (%s)", ia.err, url);
 		rc = -1;
 	} else if (rc != 0) {
-		pl_snprintf(err, errlen, "Icinga 2 API %s: %s%s%s", url, r.err,
-			    r.fail == PL_HTTPF_VERIFY ? " (give Icinga's ca.crt, or --insecure)" :
-			    "", "");
+		if (r.fail == PL_HTTPF_VERIFY)
+			pl_snprintf(err, errlen, _("Icinga 2 API %s: %s (give Icinga's ca.crt, or "
+						   "--insecure)"), url, r.err);
+		else
+			pl_snprintf(err, errlen, _("Icinga 2 API %s: %s"), url, r.err);
 		rc = -1;
 	} else {
 		rc = pl_ia_finish(&ia);
 		if (rc == -1 && r.status == 401)
-			pl_snprintf(err, errlen, "Icinga 2 API %s said 401 Unauthorized (check the "
-				    "API user and its password)", url);
+			pl_snprintf(err, errlen, _("Icinga 2 API %s said 401 Unauthorized (check the "
+				    "API user and its password)"), url);
 		else if (rc == -1)
 			pl_snprintf(err, errlen, "%s (%s, HTTP %d)", ia.err, url, r.status);
 		else if (r.status != 200) {
-			pl_snprintf(err, errlen, "Icinga 2 API %s said HTTP %d", url, r.status);
+			pl_snprintf(err, errlen, _("Icinga 2 API %s said HTTP %d"), url, r.status);
 			rc = -1;
 		}
 	}

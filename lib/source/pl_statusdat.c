@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "pl_buf.h"
+#include "pl_i18n.h"
 #include "pl_num.h"
 #include "pl_statusdat.h"
 
@@ -46,7 +47,7 @@ pl_sd_init(struct pl_sd *sd, const struct pl_engstate_filter *filter, pl_engstat
 	sd->arena = malloc(ARENA_MAX);
 	if (sd->line == NULL || sd->arena == NULL) {
 		pl_sd_free(sd);
-		pl_snprintf(err, errlen, "status.dat: out of memory");
+		pl_snprintf(err, errlen, _("status.dat: out of memory"));
 		return -1;
 	}
 	return 0;
@@ -292,7 +293,7 @@ pl_sd_read_fd(int fd, const struct pl_engstate_filter *filter, pl_engstate_cb cb
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			pl_snprintf(err, errlen, "status.dat: read: %s", strerror(errno));
+			pl_snprintf(err, errlen, _("status.dat: read: %s"), strerror(errno));
 			rc = -1;
 			break;
 		}
@@ -317,7 +318,7 @@ pl_sd_read_file(const char *path, const struct pl_engstate_filter *filter, pl_en
 
 	if (fd < 0) {
 		memset(counts, 0, sizeof(*counts));
-		pl_snprintf(err, errlen, "cannot open %s: %s (the status_file of nagios.cfg?)",
+		pl_snprintf(err, errlen, _("cannot open %s: %s (the status_file of nagios.cfg?)"),
 			    path, strerror(errno));
 		return -1;
 	}

@@ -1,13 +1,14 @@
 #!/bin/sh
-# Simplified Chinese status lines (README.md, "Language"), exact, for check_mem, check_cpu,
-# check_disk_io, check_mdraid and check_hwmon in each state, chosen each way: LANG=zh_CN.UTF-8 (a locale this host
-# need not have generated), --language zh_CN, "language = zh_CN" in the --extra-opts
-# file, always in an empty environment (env -i, as NRPE runs plugins). Then what must not
-# change: the service name, the state word, the perfdata and the JSON keys are those of
-# the English run; LC_ALL=C and --language C give English; LANGUAGE alone under the C
-# locale does not switch (gettext's rule); a malformed --language is a usage error; the
-# --help text is Chinese, wrapped within 79 columns, and --man stays English.
-# The catalog comes from this build tree (PLUMBLINE_LOCALEDIR, set by make check).
+# Simplified Chinese status lines (README.md, "Language"), exact, for check_mem,
+# check_cpu, check_disk_io, check_mdraid, check_hwmon and plumbline-inspect (also its HTML
+# report) in each state, chosen each way: LANG=zh_CN.UTF-8 (a locale this host need not
+# have generated), --language zh_CN, "language = zh_CN" in the --extra-opts file, always
+# in an empty environment (env -i, as NRPE runs plugins). Then what must not change: the
+# service name, the state word, the perfdata and the JSON keys are those of the English
+# run; LC_ALL=C and --language C give English; LANGUAGE alone under the C locale does not
+# switch (gettext's rule); a malformed --language is a usage error; the --help text is
+# Chinese, wrapped within 79 columns, and --man stays English. The catalog comes from this
+# build tree (PLUMBLINE_LOCALEDIR, set by make check).
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$(dirname "$0")/../env.sh"
@@ -154,6 +155,48 @@ for m in d.get("metrics", []):
 check "JSON: the same keys, state, service and metrics as in English" \
 	'[ -n "$(keys "$en")" ] && [ "$(keys "$en")" = "$(keys "$out")" ]'
 check "JSON: the status text is Chinese" 'printf "%s" "$out" | grep -q "已用 13%"'
+
+# plumbline-inspect (engine mode on the status.dat fixture; each --host chooses a state)
+I="$P/plumbline-inspect --state-dir $tmp/state --engine nagios --status-file $FIXTURES/engstate/status.dat --report-host mon1"
+run TZ=UTC $I --host new1 --language zh_CN
+line "plumbline-inspect OK, --language" 0 'INSPECTION OK - 共 1 项检查: 正常 1, 警告 0, 严重 0, 未知 0'
+check "plumbline-inspect: the pending host said in Chinese, the state word kept" \
+	'printf "%s\n" "$out" | grep -qxF "[OK      ] (host): PENDING - 尚未检查"'
+run LANG=zh_CN.UTF-8 $I --host web1
+line "plumbline-inspect WARNING, LANG" 1 'INSPECTION WARNING - 共 3 项检查: 正常 2, 警告 1, 严重 0, 未知 0'
+check "plumbline-inspect: headings, the engine's flapping and soft state, the sign-off" \
+	'printf "%s\n" "$out" | grep -qxF "[WARNING ] load (抖动): LOAD WARNING - load average: 5.1, 4.0, 3.2 [软状态]" &&
+	 printf "%s\n" "$out" | grep -qxF "== 自上次报告以来的变化 ==" &&
+	 printf "%s\n" "$out" | grep -qxF "== 巡检人签字 ==" &&
+	 printf "%s\n" "$out" | grep -q "^姓名: ___"'
+run $I --host db1 --language zh_CN
+line "plumbline-inspect UNKNOWN (the worst), --language" 3 \
+	'INSPECTION UNKNOWN - 共 3 项检查: 正常 0, 警告 0, 严重 2, 未知 1'
+run $I --host nosuch --language zh_CN
+line "plumbline-inspect UNKNOWN (no such host), --language" 3 \
+	"INSPECTION UNKNOWN - $FIXTURES/engstate/status.dat 中没有 --host 所指的主机或服务"
+run $I --checks /dev/null --language zh_CN
+line "plumbline-inspect usage error, --language" 3 \
+	'INSPECTION UNKNOWN - --checks 在本机运行检查, --engine 读取监控引擎中的状态: 只能给出其中之一'
+run $I --host web1 --language zh_CN --format html
+check "plumbline-inspect HTML: lang zh-CN, Chinese headings and sign-off fields" \
+	'printf "%s" "$out" | grep -qF "<html lang=\"zh-CN\">" &&
+	 printf "%s" "$out" | grep -qF "<h1>每日巡检: mon1</h1>" &&
+	 printf "%s" "$out" | grep -qF "<h2>自上次报告以来的变化</h2>" &&
+	 printf "%s" "$out" | grep -qF "<h2>巡检人签字</h2>" &&
+	 printf "%s" "$out" | grep -qF "<tr><th>姓名</th><td></td></tr><tr><th>时间</th>" &&
+	 printf "%s" "$out" | grep -qF "<td class=\"st\">WARNING</td>"'
+run $I --host web1 --format html
+check "plumbline-inspect HTML: English by default (lang en)" \
+	'printf "%s" "$out" | grep -qF "<html lang=\"en\">" &&
+	 printf "%s" "$out" | grep -qF "<h2>Inspector'"'"'s sign-off</h2>" &&
+	 ! printf "%s" "$out" | grep -q "巡检"'
+run $I --host web1 --format json --language zh_CN
+zh=$out
+run $I --host web1 --format json
+check "plumbline-inspect JSON: the keys, states and changes of the English run" \
+	'[ "$(printf "%s" "$zh" | python3 -c "import json,sys; d=json.load(sys.stdin); print(sorted(d), d[\"state_text\"], [(i[\"name\"], i[\"change\"], i[\"state_text\"]) for i in d[\"items\"]])")" = \
+	   "$(printf "%s" "$out" | python3 -c "import json,sys; d=json.load(sys.stdin); print(sorted(d), d[\"state_text\"], [(i[\"name\"], i[\"change\"], i[\"state_text\"]) for i in d[\"items\"]])")" ]'
 
 # English where it must be.
 run LC_ALL=C LANG=zh_CN.UTF-8 "$P/check_mem" --root "$F/mem/debian12"

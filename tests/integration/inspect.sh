@@ -9,7 +9,8 @@
 # Chromium (tests/integration/lib-chromium.sh): screenshot, DOM, PDF, nothing loaded.
 #
 # Needs: the built plumbline-inspect; python3-jsonschema; chromium (else those steps
-# skip). Runs in a mktemp -d directory, removed on exit.
+# skip), fonts-wqy-zenhei for the Chinese page's glyphs, poppler-utils to read its PDF.
+# Runs in a mktemp -d directory, removed on exit.
 # Prints "ok - ..." / "not ok - ..." and "N passed, M failed".
 set -u
 . "$(dirname "$0")/../env.sh"
@@ -175,6 +176,20 @@ if chromium_found; then
 	check "Chromium: the report prints to PDF" 'chromium_pdf "$D/report.html" "$D/report.pdf"'
 	check "Chromium: the page requested nothing (net log)" 'chromium_netlog_clean "$D/report.html"'
 	[ -n "${PL_INSPECT_SCREENSHOT:-}" ] && cp "$D/report.png" "$PL_INSPECT_SCREENSHOT"
+	# The same report in Simplified Chinese: the page says its language, and a CJK font
+	# (fonts-wqy-zenhei) draws the text, so the printout shows glyphs, not boxes.
+	run --last --format html --output "$D/zh.html" --language zh_CN
+	check "Chinese HTML: lang zh-CN, the headings and sign-off fields in Chinese" \
+		'grep -qF "<html lang=\"zh-CN\">" "$D/zh.html" && grep -qF "<h2>巡检人签字</h2>" "$D/zh.html"'
+	check "Chromium, Chinese: a screenshot" 'chromium_screenshot "$D/zh.html" "$D/zh.png"'
+	check "Chromium, Chinese: the DOM has the Chinese headings and the state words" \
+		'chromium_dom "$D/zh.html" "$D/zh.dom" && grep -qF "<h2>自上次报告以来的变化</h2>" "$D/zh.dom" &&
+		 grep -qF "总体状态: UNKNOWN" "$D/zh.dom" && grep -qF "<th>签名</th>" "$D/zh.dom"'
+	if command -v pdftotext >/dev/null 2>&1; then
+		check "Chromium, Chinese: the PDF holds the Chinese text, in a CJK font" \
+			'chromium_pdf "$D/zh.html" "$D/zh.pdf" && pdftotext "$D/zh.pdf" - | grep -q "巡检人签字" &&
+			 pdffonts "$D/zh.pdf" | grep -qiE "wqy|zenhei|cjk|droid|uming|ukai"'
+	fi
 	rm -rf "$CHROMIUM_WORK"
 else
 	ok "# SKIP Chromium steps: no $CHROMIUM_BIN"
