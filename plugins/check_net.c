@@ -14,6 +14,7 @@
 #include "pl_buf.h"
 #include "pl_counter.h"
 #include "pl_file.h"
+#include "pl_i18n.h"
 #include "pl_netdev.h"
 #include "pl_num.h"
 #include "pl_plugin.h"
@@ -46,23 +47,23 @@ static const struct pl_choice duplexes[] = {
 static const struct pl_option net_opts[] = {
 	{ .name = "speed", .type = PL_OPT_RATE, .arg = "[IF=]RATE", .min = 1, .fn = add_speed,
 	  .flags = PL_OPT_REPEAT,
-	  .help = "The link speed to compute utilization against, for interface IF (a glob) "
+	  .help = N_("The link speed to compute utilization against, for interface IF (a glob) "
 		  "or, without IF, for every interface: '--speed 100Mbit/s', '--speed "
 		  "wlan0=300Mbit/s'. Use it where the kernel does not know the speed (virtio, "
 		  "wireless, tunnels) or where the real capacity is lower than the port's (a "
 		  "1Gbit/s line on a 10Gbit/s port). It wins over the kernel's figure; a later "
-		  "match wins." },
+		  "match wins.") },
 	{ .name = "down-state", .type = PL_OPT_STATE, PL_OPT_AT(struct net_config, down_state),
-	  .help = "The state for an interface named by --include or --include-regex that is "
-		  "down or has no carrier (default critical)." },
+	  .help = N_("The state for an interface named by --include or --include-regex that is "
+		  "down or has no carrier (default critical).") },
 	{ .name = "expect-speed", .type = PL_OPT_RATE, .min = 1,
 	  PL_OPT_AT(struct net_config, expect_speed),
-	  .help = "WARNING when a selected interface that is up negotiated a lower speed than "
-		  "RATE ('1Gbit/s'): a bad cable or a switch port stuck at 100Mbit/s." },
+	  .help = N_("WARNING when a selected interface that is up negotiated a lower speed than "
+		  "RATE ('1Gbit/s'): a bad cable or a switch port stuck at 100Mbit/s.") },
 	{ .name = "expect-duplex", .type = PL_OPT_CHOICE, .arg = "DUPLEX", .choices = duplexes,
 	  PL_OPT_AT(struct net_config, expect_duplex),
-	  .help = "WARNING when a selected interface that is up runs half duplex and full is "
-		  "expected." },
+	  .help = N_("WARNING when a selected interface that is up runs half duplex and full is "
+		  "expected.") },
 	{ .name = NULL },
 };
 
@@ -78,7 +79,7 @@ add_speed(void *cfgp, const struct pl_option *o, const char *arg, char *err, siz
 		return -1;
 	if (eq != NULL) {
 		if (eq == arg) {
-			pl_snprintf(err, errlen, "the interface before '=' is empty");
+			pl_snprintf(err, errlen, _("the interface before '=' is empty"));
 			return -1;
 		}
 		r.pattern = strndup(arg, (size_t)(eq - arg));
@@ -94,7 +95,7 @@ add_speed(void *cfgp, const struct pl_option *o, const char *arg, char *err, siz
 	cfg->speeds[cfg->nspeeds++] = r;
 	return 0;
 oom:
-	pl_snprintf(err, errlen, "out of memory");
+	pl_snprintf(err, errlen, _("out of memory"));
 	return -1;
 }
 
@@ -104,9 +105,9 @@ static const char *const net_primary[] = { "*_util", "*_bits", NULL };
 static const struct pl_plugin net_plugin = {
 	.name = "check_net",
 	.service = "NET",
-	.purpose = "traffic, errors, drops and link state of network interfaces",
+	.purpose = N_("traffic, errors, drops and link state of network interfaces"),
 	.description =
-		"Reports for each selected interface the receive and transmit rate in bits/s and "
+		N_("Reports for each selected interface the receive and transmit rate in bits/s and "
 		"packets/s, errors/s and drops/s, and the utilization of the link in percent of "
 		"its speed, since the last run of this check (counters are kept in a state file, "
 		"so the check never sleeps after its first run). Counters that went back (driver "
@@ -130,18 +131,18 @@ static const struct pl_plugin net_plugin = {
 		"Thresholds: -w/-c with a plain number or % apply to every *_util metric, with a "
 		"bit rate ('800Mbit/s') to every *_bits metric. --warningx/--criticalx put a range "
 		"on any label or glob; bit-rate suffixes are powers of 1000 (kbit/s, Mbit/s, "
-		"Gbit/s).",
+		"Gbit/s)."),
 	.options = net_opts,
 	.primary = net_primary,
 	.metrics =
-		"For each interface IF (its name, with any byte other than letters, digits, '_', "
+		N_("For each interface IF (its name, with any byte other than letters, digits, '_', "
 		"'.' and '-' written as _xHH: 'ibr10:30' is ibr10_x3a30): IF_rx_bits, IF_tx_bits "
 		"(bits/s); IF_rx_util, IF_tx_util (percent of the link speed, none when unknown); "
 		"IF_rx_packets, "
 		"IF_tx_packets, IF_rx_errors, IF_tx_errors, IF_rx_drops, IF_tx_drops (per "
-		"second).",
+		"second)."),
 	.examples =
-		"  check_net -w 80 -c 95\n"
+		N_("  check_net -w 80 -c 95\n"
 		"      Warn when any physical interface is above 80% of its link speed in either\n"
 		"      direction, critical above 95%.\n"
 		"  check_net --include eth0 --include eth1 --expect-speed 1Gbit/s --expect-duplex full\n"
@@ -154,14 +155,14 @@ static const struct pl_plugin net_plugin = {
 		"  check_net --warningx '*_rx_errors=1' --criticalx '*_drops=~:50'\n"
 		"      Warn above 1 receive error per second, critical above 50 drops/s.\n"
 		"  check_net --include 'eth*' --include 'en*' --exclude eth9 --down-state warning\n"
-		"      Every ethN and enX but eth9; a down one is only a warning.\n",
+		"      Every ethN and enX but eth9; a down one is only a warning.\n"),
 	.uses_state = true,
 	.selects =
-		"--include and --exclude match interface names ('eth0', 'en*'). Loopback and "
+		N_("--include and --exclude match interface names ('eth0', 'en*'). Loopback and "
 		"virtual interfaces (veth, docker, bridges, bonds, VLANs, tun) are left out unless "
 		"named. An interface an include rule names is checked even when virtual and "
 		"alerts when it is down (see --down-state); a plain name that does not exist is "
-		"CRITICAL ('eth1 not found').",
+		"CRITICAL ('eth1 not found')."),
 };
 
 struct net_ctx {
@@ -184,12 +185,12 @@ net_read(void *ctxp, int which)
 	char err[512];
 
 	pl_netdev_free(&x->s[which]);
-	pl_timeout_waiting("reading /proc/net/dev");
+	pl_timeout_waiting(_("reading /proc/net/dev"));
 	if (pl_read_file(x->c->root, "/proc/net/dev", &x->buf, err, sizeof(err)) != 0)
 		pl_die(PL_UNKNOWN, "%s", err);
 	if (pl_netdev_parse(pl_buf_str(&x->buf), x->buf.len, &x->s[which], err,
 			    sizeof(err)) != 0)
-		pl_die(PL_UNKNOWN, "cannot parse /proc/net/dev: %s", err);
+		pl_die(PL_UNKNOWN, _("cannot parse /proc/net/dev: %s"), err);
 }
 
 static void
@@ -372,8 +373,8 @@ net_select(const struct net_config *cfg, const struct pl_common *c, const struct
 	s->virt = calloc(now->n + 1, sizeof(*s->virt));
 	s->absent = calloc(now->n + 1, sizeof(*s->absent));
 	if (s->v == NULL || s->virt == NULL || s->absent == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
-	pl_timeout_waiting("reading /sys/class/net");
+		pl_die(PL_UNKNOWN, _("out of memory"));
+	pl_timeout_waiting(_("reading /sys/class/net"));
 	for (size_t i = 0; i < now->n; i++) {
 		const char *name = now->v[i].name;
 		struct net_if *f = &s->v[s->n];
@@ -424,9 +425,9 @@ static const char *
 link_word(const struct pl_netdev_link *l)
 {
 	switch (pl_netdev_link_state(l)) {
-	case PL_LINK_UP: return "up";
-	case PL_LINK_NO_CARRIER: return "down";
-	case PL_LINK_ADMIN_DOWN: return "admin down";
+	case PL_LINK_UP: return _("up");
+	case PL_LINK_NO_CARRIER: return _("down");
+	case PL_LINK_ADMIN_DOWN: return _("admin down");
 	case PL_LINK_NOT_UP: return l->operstate;
 	case PL_LINK_UNKNOWN: break;
 	}
@@ -442,10 +443,10 @@ gap_text(const struct net_if *f, char *buf, size_t len)
 	show_name(f->now->name, e, sizeof(e));
 	switch (f->r.gap) {
 	case PL_ND_GAP_NEW:
-		pl_snprintf(buf, len, "%s appeared since the last run", e);
+		pl_snprintf(buf, len, _("%s appeared since the last run"), e);
 		return buf;
 	case PL_ND_GAP_RESET:
-		pl_snprintf(buf, len, "%s's counters went back since the last run: a driver reset or a replaced device",
+		pl_snprintf(buf, len, _("%s's counters went back since the last run: a driver reset or a replaced device"),
 			    e);
 		return buf;
 	case PL_ND_GAP_NO_TIME:
@@ -495,8 +496,8 @@ net_metrics(struct pl_item *it, const struct net_if *f)
 
 		if (util && isnan(f->speed)) {
 			show_name(f->now->name, e, sizeof(e));
-			pl_snprintf(why, sizeof(why), "the kernel does not know %s's link speed", e);
-			pl_snprintf(fix, sizeof(fix), "give the speed with --speed %s=1Gbit/s", e);
+			pl_snprintf(why, sizeof(why), _("the kernel does not know %s's link speed"), e);
+			pl_snprintf(fix, sizeof(fix), _("give the speed with --speed %s=1Gbit/s"), e);
 			pl_metric_missing(m[i], PL_MISSING_LASTING, why, fix);
 		} else if (gap != NULL && isnan(m[i]->value)) {
 			pl_metric_missing(m[i], PL_MISSING_RUN, gap, NULL);
@@ -512,7 +513,8 @@ net_detail(struct pl_item *it, const struct net_if *f)
 	const double *v = f->r.rate;
 
 	if (isnan(f->speed))
-		pl_item_fact(it, "speed", "unknown (the kernel does not say: give it with --speed %s=RATE)",
+		pl_item_fact(it, "speed",
+			     _("unknown (the kernel does not say: give it with --speed %s=RATE)"),
 			     show_name(f->now->name, e, sizeof(e)));
 	else
 		pl_item_fact(it, "speed", "%s%s",
@@ -521,11 +523,11 @@ net_detail(struct pl_item *it, const struct net_if *f)
 	if (f->link.duplex != PL_DUPLEX_UNKNOWN)
 		pl_item_fact(it, "duplex", "%s", f->link.duplex == PL_DUPLEX_FULL ? "full" : "half");
 	if (f->r.gap != PL_ND_GAP_NONE) {
-		pl_item_line(it, "%s; no rates this run: %s", pl_netdev_link_text(&f->link),
-			     f->r.gap == PL_ND_GAP_NEW ? "appeared since the last run" :
+		pl_item_line(it, _("%s; no rates this run: %s"), pl_netdev_link_text(&f->link),
+			     f->r.gap == PL_ND_GAP_NEW ? _("appeared since the last run") :
 			     f->r.gap == PL_ND_GAP_RESET ?
-			     "counters went back since the last run (driver reset or device replaced)" :
-			     "read twice at the same moment");
+			     _("counters went back since the last run (driver reset or device replaced)") :
+			     _("read twice at the same moment"));
 		return;
 	}
 	pl_fmt_num(n[0], sizeof(n[0]), v[PL_ND_RX_PACKETS], 2);
@@ -534,8 +536,8 @@ net_detail(struct pl_item *it, const struct net_if *f)
 	pl_fmt_num(n[3], sizeof(n[3]), v[PL_ND_TX_PACKETS], 2);
 	pl_fmt_num(n[4], sizeof(n[4]), v[PL_ND_TX_ERRS], 2);
 	pl_fmt_num(n[5], sizeof(n[5]), v[PL_ND_TX_DROP], 2);
-	pl_item_line(it, "%s; rx %s, %s packets/s, %s errors/s, %s drops/s; tx %s, %s packets/s, "
-		     "%s errors/s, %s drops/s", pl_netdev_link_text(&f->link),
+	pl_item_line(it, _("%s; rx %s, %s packets/s, %s errors/s, %s drops/s; tx %s, %s packets/s, "
+		     "%s errors/s, %s drops/s"), pl_netdev_link_text(&f->link),
 		     rate_text(rx, sizeof(rx), v[PL_ND_RX_BYTES] * 8, f->r.util[0]), n[0], n[1],
 		     n[2], rate_text(tx, sizeof(tx), v[PL_ND_TX_BYTES] * 8, f->r.util[1]), n[3],
 		     n[4], n[5]);
@@ -577,7 +579,7 @@ net_absentees(const struct pl_common *c, const struct pl_netdev *now, const stru
 		names[i] = now->v[i].name;
 	nm = pl_select_missing(&c->select, names, names ? now->n : 0, missing, 16);
 	for (size_t i = 0; i < nm && i < 16; i++)
-		pl_item_finding(pl_result_item(r, "interface", missing[i]), PL_CRITICAL, "not found");
+		pl_item_finding(pl_result_item(r, "interface", missing[i]), PL_CRITICAL, _("not found"));
 	problems += nm;
 	free(names);
 	for (size_t i = 0; i < now->nbad; i++) {
@@ -586,7 +588,7 @@ net_absentees(const struct pl_common *c, const struct pl_netdev *now, const stru
 		if (!pl_select_take(&c->select, &name, 1, true))
 			continue;
 		pl_item_finding(pl_result_item(r, "interface", name), PL_UNKNOWN,
-				"/proc/net/dev line %zu %s: not checked", now->bad[i].lineno,
+				_("/proc/net/dev line %zu %s: not checked"), now->bad[i].lineno,
 				now->bad[i].why);
 		problems++;
 	}
@@ -595,7 +597,7 @@ net_absentees(const struct pl_common *c, const struct pl_netdev *now, const stru
 
 		/* Gone from sysfs too: only its name can tell a virtual one. */
 		if (pl_select_take(&c->select, &name, 1, !pl_netdev_virtual_name(name)))
-			pl_result_line(r, "%s vanished since the last run",
+			pl_result_line(r, _("%s vanished since the last run"),
 				       show_name(name, e, sizeof(e)));
 	}
 	return problems;
@@ -614,20 +616,25 @@ net_none(const struct pl_common *c, const struct pl_netdev *now, const struct ne
 	struct pl_buf b = PL_BUF_INIT;
 
 	pl_buf_init(&b, 2048);
-	if (pl_select_nothing(&c->select, if_name_at, now, now->n, "interface", "interfaces",
+	if (pl_select_nothing(&c->select, if_name_at, now, now->n, _("interface"), _("interfaces"),
 			      NULL, &b))
 		pl_die(PL_UNKNOWN, "%s%s", pl_buf_str(&b),
-		       pl_select_has_include(&c->select) ? "" : "; name one with --include");
+		       pl_select_has_include(&c->select) ? "" : _("; name one with --include"));
 	pl_buf_reset(&b);
 	pl_select_list(&b, if_name_at, now, now->n);
 	if (s->nabsent > 0) {
-		pl_buf_puts(&b, " are virtual or excluded (not in /sys/class/net: ");
-		pl_select_list(&b, pl_name_at_strv, s->absent, s->nabsent);
-		pl_die(PL_UNKNOWN, "no interface selected: %s; is /sys from another network namespace?); name one with --include",
-		       pl_buf_str(&b));
+		struct pl_buf a = PL_BUF_INIT;
+
+		pl_buf_init(&a, 2048);
+		pl_select_list(&a, pl_name_at_strv, s->absent, s->nabsent);
+		pl_die(PL_UNKNOWN, _("no interface selected: %s are virtual or excluded (not in "
+				     "/sys/class/net: %s; is /sys from another network namespace?); "
+				     "name one with --include"), pl_buf_str(&b), pl_buf_str(&a));
 	}
-	pl_die(PL_UNKNOWN, "no interface selected: %s %s virtual or excluded; name one with --include",
-	       pl_buf_str(&b), now->n == 1 ? "is" : "are");
+	pl_die(PL_UNKNOWN, P_("no interface selected: %s is virtual or excluded; name one with "
+			      "--include",
+			      "no interface selected: %s are virtual or excluded; name one with "
+			      "--include", now->n), pl_buf_str(&b));
 }
 
 /* The interface the summary names: the highest utilization where one is known, else
@@ -666,7 +673,7 @@ net_direction(struct pl_result *r, struct pl_item *it, int d, double bits, doubl
 	char h[32], name[16];
 
 	pl_snprintf(name, sizeof(name), "%s_bits", dir[d]);
-	pl_result_summary_metric(r, pl_item_find_metric(it, name), "%s %s", dir[d],
+	pl_result_summary_metric(r, pl_item_find_metric(it, name), d == 0 ? _("rx %s") : _("tx %s"),
 				 pl_unit_human(h, sizeof(h), bits, PL_U_BITS_PER_S));
 	if (isnan(util))
 		return;
@@ -693,7 +700,7 @@ net_summary(struct pl_result *r, const struct net_if *f, size_t n)
 	pl_result_summary_add(r, ", ");
 	net_direction(r, it, 1, f->r.rate[PL_ND_TX_BYTES] * 8, f->r.util[1]);
 	if (n > 1)
-		pl_result_summary_add(r, "; %zu interfaces", n);
+		pl_result_summary_add(r, _("; %zu interfaces"), n);
 }
 
 /* The summary and the check's own lines. */
@@ -705,15 +712,16 @@ net_report(const struct net_config *cfg, const struct net_sel *s, const char *ba
 	char e[SHOW_MAX];
 
 	pl_buf_init(&b, 2048);
-	pl_result_line(r, "%s, %zu interface%s checked", basis, s->n, s->n == 1 ? "" : "s");
+	pl_result_line(r, P_("%s, %zu interface checked", "%s, %zu interfaces checked", s->n), basis,
+		       s->n);
 	if (s->nvirt > 0) {
 		pl_select_list(&b, pl_name_at_strv, s->virt, s->nvirt);
-		pl_result_line(r, "left out as virtual: %s (name them with --include)", pl_buf_str(&b));
+		pl_result_line(r, _("left out as virtual: %s (name them with --include)"), pl_buf_str(&b));
 	}
 	if (s->nabsent > 0) {
 		pl_buf_reset(&b);
 		pl_select_list(&b, pl_name_at_strv, s->absent, s->nabsent);
-		pl_result_line(r, "left out, not in /sys/class/net (is /sys from another network namespace?): %s (name them with --include)",
+		pl_result_line(r, _("left out, not in /sys/class/net (is /sys from another network namespace?): %s (name them with --include)"),
 			       pl_buf_str(&b));
 	}
 	for (size_t i = 0; i < cfg->nspeeds; i++) {
@@ -722,7 +730,7 @@ net_report(const struct net_config *cfg, const struct net_sel *s, const char *ba
 		for (size_t k = 0; k < s->n && cfg->speeds[i].pattern != NULL; k++)
 			used |= fnmatch(cfg->speeds[i].pattern, s->v[k].now->name, 0) == 0;
 		if (cfg->speeds[i].pattern != NULL && !used)
-			pl_result_line(r, "--speed %s=...: no checked interface matches it",
+			pl_result_line(r, _("--speed %s=...: no checked interface matches it"),
 				       show_name(cfg->speeds[i].pattern, e, sizeof(e)));
 	}
 	if (s->n > 0)

@@ -160,17 +160,17 @@ pl_opt_describe(const struct pl_option *o, char *buf, size_t len)
 	case PL_OPT_DURATION:
 		bounds(o, "s", b, sizeof(b));
 		pl_snprintf(buf, len, _("a duration%s (a plain number is seconds; or %s)"), b,
-			    pl_unit_suffixes(PL_U_SECONDS));
+			    pl_tr(pl_unit_suffixes(PL_U_SECONDS)));
 		break;
 	case PL_OPT_SIZE:
 		bounds(o, "B", b, sizeof(b));
 		pl_snprintf(buf, len, _("a size%s (a plain number is bytes; or %s)"), b,
-			    pl_unit_suffixes(PL_U_BYTES));
+			    pl_tr(pl_unit_suffixes(PL_U_BYTES)));
 		break;
 	case PL_OPT_RATE:
 		bounds(o, "bit/s", b, sizeof(b));
 		pl_snprintf(buf, len, _("a bit rate%s with a unit: %s"), b,
-			    pl_unit_suffixes(PL_U_BITS_PER_S));
+			    pl_tr(pl_unit_suffixes(PL_U_BITS_PER_S)));
 		break;
 	case PL_OPT_STATE:
 		pl_snprintf(buf, len, "%s", _("ok, warning, critical or unknown"));
@@ -341,7 +341,7 @@ pl_opt_number(const struct pl_option *o, const char *s, double *out, char *err,
 	return 0;
 wrong_unit:
 	pl_snprintf(err, errlen, _("in %s, a unit this option does not take: give %s"),
-		    pl_unit_name(u), what);
+		    pl_tr(pl_unit_name(u)), what);
 	return -1;
 }
 

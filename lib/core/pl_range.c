@@ -92,8 +92,8 @@ pl_range_parse(const char *text, struct pl_range *r, char *err, size_t errlen)
 		return -1;
 	}
 	if (u1 != u2 && u1 != PL_U_NONE && u2 != PL_U_NONE) {
-		pl_snprintf(err, errlen, _("the range mixes %s and %s"), pl_unit_name(u1),
-			    pl_unit_name(u2));
+		pl_snprintf(err, errlen, _("the range mixes %s and %s"), pl_tr(pl_unit_name(u1)),
+			    pl_tr(pl_unit_name(u2)));
 		return -1;
 	}
 	r->unit = u1 != PL_U_NONE ? u1 : u2;

@@ -1085,7 +1085,7 @@ primary_units(const struct pl_result *r, const char *const *primary, char *buf, 
 			if (fnmatch(primary[k], r->metrics[j]->label, 0) != 0)
 				continue;
 			pl_buf_printf(&b, _("%s'%s' in %s"), b.len ? ", " : "", primary[k],
-				      pl_unit_name(r->metrics[j]->unit));
+				      pl_tr(pl_unit_name(r->metrics[j]->unit)));
 			break;
 		}
 	}
@@ -1164,7 +1164,7 @@ apply_primary(struct pl_result *r, const struct pl_threshold *th, size_t i,
 		return 0;   /* applied, or the primary metric is not measured now */
 	primary_units(r, primary, units, sizeof(units));
 	pl_snprintf(err, errlen, _("%s: a range in %s fits no primary metric (%s)"), th->text,
-		    pl_unit_name(th->range.unit), units);
+		    pl_tr(pl_unit_name(th->range.unit)), units);
 	return -1;
 }
 
@@ -1183,7 +1183,8 @@ apply_labelled(struct pl_result *r, const struct pl_threshold *th, size_t i, cha
 			continue;
 		if (!pl_range_fits(&th->range, m->unit)) {
 			pl_snprintf(err, errlen, _("%s: '%s' is in %s (suffixes: %s)"), th->text,
-				    m->label, pl_unit_name(m->unit), pl_unit_suffixes(m->unit));
+				    m->label, pl_tr(pl_unit_name(m->unit)),
+				    pl_tr(pl_unit_suffixes(m->unit)));
 			return -1;
 		}
 		set_range(m, th, i);

@@ -60,10 +60,10 @@ static const char *
 status_why(enum pl_store_status ss)
 {
 	switch (ss) {
-	case PL_STORE_MISSING: return "first run";
-	case PL_STORE_REBOOTED: return "the last reading is from before a reboot";
-	case PL_STORE_OLD: return "the state file is from an older version";
-	case PL_STORE_CORRUPT: return "the state file was not usable (-v says why)";
+	case PL_STORE_MISSING: return _("first run");
+	case PL_STORE_REBOOTED: return _("the last reading is from before a reboot");
+	case PL_STORE_OLD: return _("the state file is from an older version");
+	case PL_STORE_CORRUPT: return _("the state file was not usable (-v says why)");
 	case PL_STORE_LOADED: break;
 	}
 	return "";
@@ -93,8 +93,8 @@ from_state(const struct pl_common *c, const struct pl_sample_ops *ops, void *ctx
 		return PL_BASIS_STATE;
 	} else {
 		pl_snprintf(why, whylen, "%s", lr == PL_SAMPLE_STILL ?
-			    "no counter moved since the last reading" :
-			    "the counters are not comparable with the last reading (they went back or were replaced)");
+			    _("no counter moved since the last reading") :
+			    _("the counters are not comparable with the last reading (they went back or were replaced)"));
 	}
 	pl_debug(c, 1, "the stored reading is not used (%s): reading afresh", why);
 	return PL_BASIS_BOOT;

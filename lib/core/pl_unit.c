@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pl_buf.h"
+#include "pl_i18n.h"
 #include "pl_num.h"
 #include "pl_unit.h"
 
@@ -78,16 +79,16 @@ const char *
 pl_unit_name(enum pl_unit u)
 {
 	switch (u) {
-	case PL_U_NONE: return "a plain number";
-	case PL_U_PERCENT: return "percent";
-	case PL_U_BYTES: return "bytes";
-	case PL_U_SECONDS: return "seconds";
-	case PL_U_BYTES_PER_S: return "bytes/s";
-	case PL_U_BITS_PER_S: return "bits/s";
-	case PL_U_COUNTER: return "a counter";
-	case PL_U_CELSIUS: return "degrees Celsius";
+	case PL_U_NONE: return N_("a plain number");
+	case PL_U_PERCENT: return N_("percent");
+	case PL_U_BYTES: return N_("bytes");
+	case PL_U_SECONDS: return N_("seconds");
+	case PL_U_BYTES_PER_S: return N_("bytes/s");
+	case PL_U_BITS_PER_S: return N_("bits/s");
+	case PL_U_COUNTER: return N_("a counter");
+	case PL_U_CELSIUS: return N_("degrees Celsius");
 	case PL_U_RPM: return "RPM";
-	case PL_U_VOLTS: return "volts";
+	case PL_U_VOLTS: return N_("volts");
 	}
 	return "?";
 }
@@ -97,14 +98,14 @@ pl_unit_suffixes(enum pl_unit u)
 {
 	switch (u) {
 	case PL_U_PERCENT: return "%";
-	case PL_U_BYTES: return "B, KB, MB, GB, TB (powers of 1024)";
+	case PL_U_BYTES: return N_("B, KB, MB, GB, TB (powers of 1024)");
 	case PL_U_SECONDS: return "us, ms, s, min, h, d";
-	case PL_U_BYTES_PER_S: return "B/s, KB/s, MB/s, GB/s (powers of 1024)";
-	case PL_U_BITS_PER_S: return "bps, kbit/s, Mbit/s, Gbit/s (powers of 1000)";
+	case PL_U_BYTES_PER_S: return N_("B/s, KB/s, MB/s, GB/s (powers of 1024)");
+	case PL_U_BITS_PER_S: return N_("bps, kbit/s, Mbit/s, Gbit/s (powers of 1000)");
 	case PL_U_CELSIUS: return "C";
 	case PL_U_RPM: return "rpm";
 	case PL_U_VOLTS: return "V, mV";
-	default: return "none";
+	default: return N_("none");
 	}
 }
 
@@ -204,7 +205,7 @@ pl_unit_human_dec(char *buf, size_t len, double v, enum pl_unit u, int extra)
 	char num[64];
 
 	if (!isfinite(v)) {
-		pl_snprintf(buf, len, "unknown");
+		pl_snprintf(buf, len, _("unknown"));
 		return buf;
 	}
 	switch (u) {

@@ -32,7 +32,9 @@ int pl_unit_suffix(const char *s, size_t n, enum pl_unit *unit, double *factor);
 const char *pl_unit_uom(enum pl_unit u);
 /* A word for messages: "percent", "bytes", "seconds", "bytes/s", ... */
 const char *pl_unit_name(enum pl_unit u);
-/* Examples of accepted suffixes for messages, e.g. "B, KB, MB, GB, TB (powers of 1024)". */
+/* Examples of accepted suffixes for messages, e.g. "B, KB, MB, GB, TB (powers of 1024)".
+ * Both are English, marked with N_(): a message gives them to pl_tr(); the JSON "unit" is
+ * pl_unit_name as it is (a name programs read). */
 const char *pl_unit_suffixes(enum pl_unit u);
 
 /* Formats v for people: "45.2%", "7.1GiB", "12ms", "1.5MiB/s", "940Mbit/s", "41C".

@@ -10,6 +10,7 @@
 #include "pl_buf.h"
 #include "pl_counter.h"
 #include "pl_file.h"
+#include "pl_i18n.h"
 #include "pl_netdev.h"
 #include "pl_num.h"
 #include "pl_result.h"
@@ -104,7 +105,7 @@ parse_line(const char *p, const char *eol, size_t lineno, struct pl_netdev_if *i
 		if (*q == ':')
 			colon = q;
 	if (colon == NULL) {
-		pl_snprintf(err, errlen, "line %zu: no ':' after an interface name", lineno);
+		pl_snprintf(err, errlen, _("line %zu: no ':' after an interface name"), lineno);
 		return -1;
 	}
 	s = p;
@@ -112,11 +113,11 @@ parse_line(const char *p, const char *eol, size_t lineno, struct pl_netdev_if *i
 	n = (size_t)(colon - s);
 	nul = memchr(s, '\0', n);
 	if (n == 0)
-		*bad_name = "is an empty interface name";
+		*bad_name = _("is an empty interface name");
 	else if (nul != NULL)
-		*bad_name = "is an interface name with a NUL byte";
+		*bad_name = _("is an interface name with a NUL byte");
 	else if (n >= sizeof(ifc->name))
-		*bad_name = "is an overlong interface name";
+		*bad_name = _("is an overlong interface name");
 	if (nul != NULL)
 		n = (size_t)(nul - s);
 	if (n >= sizeof(ifc->name))
@@ -124,19 +125,19 @@ parse_line(const char *p, const char *eol, size_t lineno, struct pl_netdev_if *i
 	memcpy(ifc->name, s, n);
 	ifc->name[n] = '\0';
 	if (*bad_name == NULL && !pl_netdev_name_ok(ifc->name))
-		*bad_name = "is not an interface name the kernel gives";
+		*bad_name = _("is not an interface name the kernel gives");
 	/* The messages below end in pl_die: the name as texts show names, never raw bytes. */
 	pl_name_str(shown, sizeof(shown), ifc->name);
 	s = colon + 1;
 	for (int i = 0; i < PL_ND_NFIELDS; i++) {
 		pl_skip_blanks(&s, eol);
 		if (s == eol) {
-			pl_snprintf(err, errlen, "line %zu (%s): %d of %d counters (truncated?)",
+			pl_snprintf(err, errlen, _("line %zu (%s): %d of %d counters (truncated?)"),
 				    lineno, shown, i, PL_ND_NFIELDS);
 			return -1;
 		}
 		if (pl_scan_field_u64(&s, eol, &ifc->c[i]) != 0) {
-			pl_snprintf(err, errlen, "line %zu (%s): counter %d is not a number", lineno,
+			pl_snprintf(err, errlen, _("line %zu (%s): counter %d is not a number"), lineno,
 				    shown, i + 1);
 			return -1;
 		}
@@ -146,7 +147,7 @@ parse_line(const char *p, const char *eol, size_t lineno, struct pl_netdev_if *i
 		uint64_t extra;
 
 		if (pl_scan_field_u64(&s, eol, &extra) != 0) {
-			pl_snprintf(err, errlen, "line %zu (%s): garbage after the counters", lineno,
+			pl_snprintf(err, errlen, _("line %zu (%s): garbage after the counters"), lineno,
 				    shown);
 			return -1;
 		}
@@ -164,7 +165,7 @@ pl_netdev_parse(const char *buf, size_t len, struct pl_netdev *out, char *err, s
 
 	memset(out, 0, sizeof(*out));
 	if (len == 0) {
-		pl_snprintf(err, errlen, "/proc/net/dev is empty");
+		pl_snprintf(err, errlen, _("/proc/net/dev is empty"));
 		return -1;
 	}
 	pl_lines_init(&it, buf, len);
@@ -174,7 +175,7 @@ pl_netdev_parse(const char *buf, size_t len, struct pl_netdev *out, char *err, s
 		if (it.lineno == 1 || it.lineno == 2) {
 			if (!starts_with(p, eol, it.lineno == 1 ? "Inter-|" : " face |")) {
 				pl_snprintf(err, errlen,
-					    "/proc/net/dev: line %zu is not the expected header",
+					    _("/proc/net/dev: line %zu is not the expected header"),
 					    it.lineno);
 				return -1;
 			}
@@ -188,21 +189,21 @@ pl_netdev_parse(const char *buf, size_t len, struct pl_netdev *out, char *err, s
 			if (parse_line(p, eol, it.lineno, &ifc, &bad_name, err, errlen) != 0)
 				return -1;
 			if (bad_name == NULL && pl_netdev_find(out, ifc.name) != NULL)
-				bad_name = "is listed twice";
+				bad_name = _("is listed twice");
 			if (out->n + out->nbad >= PL_NETDEV_MAX) {
-				pl_snprintf(err, errlen, "more than %d interfaces", PL_NETDEV_MAX);
+				pl_snprintf(err, errlen, _("more than %d interfaces"), PL_NETDEV_MAX);
 				return -1;
 			}
 			if (bad_name != NULL) {
 				if (pl_bad_line_add(&out->bad, &out->nbad, it.lineno, ifc.name,
 						    bad_name) != 0) {
-					pl_snprintf(err, errlen, "out of memory");
+					pl_snprintf(err, errlen, _("out of memory"));
 					return -1;
 				}
 				continue;
 			}
 			if (out->n >= PL_NETDEV_MAX) {
-				pl_snprintf(err, errlen, "more than %d interfaces", PL_NETDEV_MAX);
+				pl_snprintf(err, errlen, _("more than %d interfaces"), PL_NETDEV_MAX);
 				return -1;
 			}
 			if (out->n == cap) {
@@ -210,7 +211,7 @@ pl_netdev_parse(const char *buf, size_t len, struct pl_netdev *out, char *err, s
 				struct pl_netdev_if *v = realloc(out->v, ncap * sizeof(*v));
 
 				if (v == NULL) {
-					pl_snprintf(err, errlen, "out of memory");
+					pl_snprintf(err, errlen, _("out of memory"));
 					return -1;
 				}
 				out->v = v;
@@ -218,17 +219,17 @@ pl_netdev_parse(const char *buf, size_t len, struct pl_netdev *out, char *err, s
 			}
 			out->v[out->n++] = ifc;
 			if (index_put(out, out->n - 1) != 0) {
-				pl_snprintf(err, errlen, "out of memory");
+				pl_snprintf(err, errlen, _("out of memory"));
 				return -1;
 			}
 		}
 	}
 	if (it.lineno < 2) {
-		pl_snprintf(err, errlen, "/proc/net/dev: the header is cut short");
+		pl_snprintf(err, errlen, _("/proc/net/dev: the header is cut short"));
 		return -1;
 	}
 	if (out->n == 0 && out->nbad == 0) {
-		pl_snprintf(err, errlen, "/proc/net/dev lists no interface (not even lo)");
+		pl_snprintf(err, errlen, _("/proc/net/dev lists no interface (not even lo)"));
 		return -1;
 	}
 	return 0;
@@ -348,7 +349,7 @@ if_dir_open(const char *root, const char *name, struct if_dir *d)
 	d->name = name;
 	d->gone = false;
 	d->fd = -1;
-	d->was = pl_timeout_waiting_on("opening", d->text[0] + sizeof(verb) - 1);
+	d->was = pl_timeout_waiting_on(_("opening"), d->text[0] + sizeof(verb) - 1);
 	d->base = class_dir(root);
 	if (d->base < 0) {
 		d->fd = pl_dir_open(root, d->text[0] + sizeof(verb) - 1);
@@ -588,10 +589,10 @@ const char *
 pl_netdev_link_text(const struct pl_netdev_link *l)
 {
 	switch (pl_netdev_link_state(l)) {
-	case PL_LINK_UNKNOWN: return "link state unknown (not in /sys/class/net)";
-	case PL_LINK_UP: return "up";
-	case PL_LINK_NO_CARRIER: return "down (no carrier)";
-	case PL_LINK_ADMIN_DOWN: return "administratively down";
+	case PL_LINK_UNKNOWN: return _("link state unknown (not in /sys/class/net)");
+	case PL_LINK_UP: return _("up");
+	case PL_LINK_NO_CARRIER: return _("down (no carrier)");
+	case PL_LINK_ADMIN_DOWN: return _("administratively down");
 	case PL_LINK_NOT_UP: return l->operstate;
 	}
 	return "?";
@@ -644,10 +645,12 @@ pl_netdev_rates(const struct pl_netdev_if *now, const struct pl_netdev_if *then,
 	}
 }
 
+/* Whole words, not "%s duplex": a translation puts the word where its language does. */
 static const char *
-duplex_word(enum pl_duplex d)
+duplex_text(enum pl_duplex d)
 {
-	return d == PL_DUPLEX_FULL ? "full" : d == PL_DUPLEX_HALF ? "half" : "unknown";
+	return d == PL_DUPLEX_FULL ? _("full duplex") :
+	       d == PL_DUPLEX_HALF ? _("half duplex") : _("unknown duplex");
 }
 
 /* Notes what cannot be checked on an up link, and whether it falls short. */
@@ -660,10 +663,10 @@ judge_up(const struct pl_netdev_link *l, const struct pl_netdev_expect *e,
 
 	if (e->speed > 0 && l->speed < 0)
 		pl_snprintf(v->note, sizeof(v->note),
-			    "the kernel does not know the negotiated speed; --expect-speed not checked");
+			    _("the kernel does not know the negotiated speed; --expect-speed not checked"));
 	if (e->duplex != PL_DUPLEX_UNKNOWN && l->duplex == PL_DUPLEX_UNKNOWN)
 		pl_snprintf(v->note + strlen(v->note), sizeof(v->note) - strlen(v->note),
-			    "%sthe kernel does not know the duplex; --expect-duplex not checked",
+			    _("%sthe kernel does not know the duplex; --expect-duplex not checked"),
 			    v->note[0] ? "; " : "");
 	slow = e->speed > 0 && l->speed > 0 && (double)l->speed * 1e6 < e->speed;
 	half = e->duplex == PL_DUPLEX_FULL && l->duplex == PL_DUPLEX_HALF;
@@ -672,15 +675,14 @@ judge_up(const struct pl_netdev_link *l, const struct pl_netdev_expect *e,
 	if (l->speed > 0)
 		pl_unit_human(h, sizeof(h), (double)l->speed * 1e6, PL_U_BITS_PER_S);
 	else
-		pl_strlcpy(h, "unknown speed", sizeof(h));
+		pl_strlcpy(h, _("unknown speed"), sizeof(h));
 	if (e->speed > 0)
-		pl_snprintf(x, sizeof(x), "at least %s",
+		pl_snprintf(x, sizeof(x), _("at least %s"),
 			    pl_unit_human(ex, sizeof(ex), e->speed, PL_U_BITS_PER_S));
 	v->state = PL_WARNING;
-	pl_snprintf(v->text, sizeof(v->text), "linked at %s %s duplex, expected %s%s%s", h,
-		    duplex_word(l->duplex), x, x[0] && e->duplex != PL_DUPLEX_UNKNOWN ? " " : "",
-		    e->duplex == PL_DUPLEX_FULL ? "full duplex" :
-		    e->duplex == PL_DUPLEX_HALF ? "half duplex" : "");
+	pl_snprintf(v->text, sizeof(v->text), _("linked at %s %s, expected %s%s%s"), h,
+		    duplex_text(l->duplex), x, x[0] && e->duplex != PL_DUPLEX_UNKNOWN ? " " : "",
+		    e->duplex != PL_DUPLEX_UNKNOWN ? duplex_text(e->duplex) : "");
 }
 
 void
@@ -695,10 +697,10 @@ pl_netdev_judge(const struct pl_netdev_link *l, bool named, int down_state,
 		/* A named interface must be judged: not knowing its link is no green light. */
 		if (named) {
 			v->state = down_state == PL_OK ? PL_OK : PL_UNKNOWN;
-			pl_strlcpy(v->text, "not in /sys/class/net: link state unknown",
+			pl_strlcpy(v->text, _("not in /sys/class/net: link state unknown"),
 				   sizeof(v->text));
 		} else {
-			pl_strlcpy(v->note, "not in /sys/class/net: link state, speed and duplex unknown",
+			pl_strlcpy(v->note, _("not in /sys/class/net: link state, speed and duplex unknown"),
 				   sizeof(v->note));
 		}
 		return;
@@ -711,7 +713,7 @@ pl_netdev_judge(const struct pl_netdev_link *l, bool named, int down_state,
 		v->state = named ? down_state : PL_WARNING;
 		pl_strlcpy(v->text, pl_netdev_link_text(l), sizeof(v->text));
 	} else {
-		pl_strlcpy(v->note, "administratively down (not alerting: name it with --include to alert)",
+		pl_strlcpy(v->note, _("administratively down (not alerting: name it with --include to alert)"),
 			   sizeof(v->note));
 	}
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Simplified Chinese status lines (README.md, "Language"), exact, for check_mem,
-# check_cpu, check_disk_io, check_mdraid, check_hwmon and plumbline-inspect (also its HTML
-# report) in each state, chosen each way: LANG=zh_CN.UTF-8 (a locale this host need not
+# check_cpu, check_disk_io, check_mdraid, check_hwmon, check_net and plumbline-inspect
+# (also its HTML report) in each state, chosen each way: LANG=zh_CN.UTF-8 (a locale this host need not
 # have generated), --language zh_CN, "language = zh_CN" in the --extra-opts file, always
 # in an empty environment (env -i, as NRPE runs plugins). Then what must not change: the
 # service name, the state word, the perfdata and the JSON keys are those of the English
@@ -124,6 +124,33 @@ line "check_hwmon CRITICAL (cores over crit)" 2 \
 hw broken-empty-value
 line "check_hwmon UNKNOWN (nothing readable)" 3 \
 	'HWMON UNKNOWN - 没有传感器可以读取(找到 1 个; acpitz temp1: temp1_input 为空)'
+
+# check_net (rates between two snapshots, one state key each)
+nt() { # dir, key, args...: t0 then t1 of the fixture with the arguments
+	d=$1 k=$2
+	shift 2
+	run "$P/check_net" --root "$F/net/$d/t0" --interval 0 --state-key "$k" "$@"
+	run "$P/check_net" --root "$F/net/$d/t1" --interval 0 --state-key "$k" "$@"
+}
+nt docker-host np --language zh_CN
+line "check_net OK, --language" 0 \
+	'NET OK - eth0 已连接 1Gbit/s: 接收 15.8Mbit/s (1.6%), 发送 1.76Mbit/s (0.2%)'
+check "check_net OK: the long output in Chinese" \
+	'printf "%s\n" "$out" | grep -qx "最近 10.02s 内, 检查了 1 个接口" &&
+	 printf "%s\n" "$out" | grep -qx "作为虚拟接口未检查: vethf345468, lo, docker0(用 --include 指定它们)"'
+nt laptop-wifi nw --language zh_CN
+line "check_net WARNING (an unplugged NIC), --language" 1 \
+	'NET WARNING - eth0: 断开(无载波) - wlan0 已连接: 接收 3.86Mbit/s, 发送 321.1kbit/s; 共 2 个接口'
+nt hotplug nh --language zh_CN --expect-speed 1Gbit/s --expect-duplex full
+line "check_net WARNING (half duplex, slow link), --language" 1 \
+	'NET WARNING - eth1: 链路为 100Mbit/s 半双工, 期望至少 1Gbit/s 全双工 - eth0 已连接 1Gbit/s: 接收 10Mbit/s (1%), 发送 2Mbit/s (0.2%); 共 3 个接口'
+run LANG=zh_CN.UTF-8 "$P/check_net" --root "$F/net/laptop-wifi/t1" --interval 0 --include eth0
+line "check_net CRITICAL (a named NIC without carrier), LANG" 2 \
+	'NET CRITICAL - eth0: 断开(无载波) - eth0 断开: 接收 744.2kbit/s, 发送 101.6kbit/s'
+run "$P/check_net" --root "$F/net/docker-host/t1" --interval 0 --include eth7 --language zh_CN
+line "check_net CRITICAL (a named NIC missing)" 2 'NET CRITICAL - eth7: 未找到'
+run "$P/check_net" --root "$F/net/docker-host/t1" --interval 0 --speed =1Gbit/s --language zh_CN
+line "check_net usage error" 3 "NET UNKNOWN - --speed: '=' 前的接口名为空"
 
 # What never changes: service, state word, perfdata, JSON keys.
 run "$P/check_mem" --root "$F/mem/swap-in-use" -w 10 -c 50
