@@ -11,9 +11,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <glob.h>
 #include <math.h>
+#include <netdb.h>
 #include <regex.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -59,6 +61,7 @@ struct bk_config {
 	struct bk_where main, off;
 	const char *restic, *borg;   /* the programs, by absolute path */
 	const char *cache_dir;
+	const char *borg_host_id;    /* the BORG_HOST_ID of the backup job */
 	bool no_cache, no_locks;
 	bool no_listing_cache;       /* --no-listing-cache */
 	const char *marker;          /* files: a directory's marker file */
@@ -145,13 +148,20 @@ static const struct pl_option bk_opts[] = {
 	  .help = "CRITICAL when the newest backup of a class is smaller than this." },
 	{ .name = "stale-lock-age", .type = PL_OPT_DURATION, .min = 1,
 	  PL_OPT_AT(struct bk_config, stale_age),
-	  .help = "A lock of another host not refreshed for this long is stale (default 30min: "
-		  "restic refreshes a live lock every 5 minutes and calls older ones stale). A "
-		  "lock of this host is stale when its process is gone." },
+	  .help = "restic: a lock of another host not refreshed for this long is stale (default "
+		  "30min: restic refreshes a live lock every 5 minutes and calls older ones "
+		  "stale). A lock of this host is stale when its process is gone; borg's lock of "
+		  "another host is never judged by its age (borg does not refresh it)." },
 	{ .name = "max-running", .type = PL_OPT_DURATION, .min = 1,
 	  PL_OPT_AT(struct bk_config, max_running),
 	  .help = "WARNING when a borg lock of a live process on this host is older than this "
 		  "(default 12h): a hung backup." },
+	{ .name = "borg-host-id", .type = PL_OPT_STRING, .arg = "ID",
+	  PL_OPT_AT(struct bk_config, borg_host_id),
+	  .help = "The BORG_HOST_ID the backup job sets, if it sets one (default: the check's "
+		  "own BORG_HOST_ID): a borg lock naming it is this host's. Without, a lock is "
+		  "this host's when it names this host's FQDN (or hostname) and a MAC address "
+		  "of it, as borg writes FQDN@NODE." },
 	{ .name = "restic", .type = PL_OPT_STRING, .arg = "PATH", PL_OPT_AT(struct bk_config, restic),
 	  .help = "The restic program (default /usr/bin/restic)." },
 	{ .name = "borg", .type = PL_OPT_STRING, .arg = "PATH", PL_OPT_AT(struct bk_config, borg),
@@ -216,9 +226,9 @@ static const struct pl_plugin bk_plugin = {
 		"after 36h), incremental 1h (critical after 1h30min), any other class 24h "
 		"(36h). --warningx/--criticalx on a label ('full_*_age=~:2d') replace them.\n"
 		"What else it tells apart: a backup running now (a lock of a live process: "
-		"said, not an alert), a stale lock (its process is gone, or another host's lock "
-		"was not refreshed for --stale-lock-age: WARNING, with the command that removes "
-		"it), a failed last run (--status-file: CRITICAL), no backup at all (CRITICAL), "
+		"said, not an alert), a stale lock (its process is gone, or another host's restic "
+		"lock was not refreshed for --stale-lock-age: WARNING, with the command that "
+		"removes it; another host's borg lock is said, with its time), a failed last run (--status-file: CRITICAL), no backup at all (CRITICAL), "
 		"and a repository the tool cannot read (UNKNOWN, with the tool's first line of "
 		"error: a wrong password, a missing repository, a missing HOME or cache "
 		"directory). Sanity: a newest backup much smaller than the one before "
@@ -298,6 +308,7 @@ struct bk_run {
 	bool off_ok;                 /* the off-site listing was read */
 	struct pl_time now;
 	char hostname[256];
+	char fqdn[256];              /* its canonical name, when borg's locks need it */
 };
 
 /* The repository of w as pl_bkrun takes it (the password: w's own, else the primary's). */
@@ -860,48 +871,130 @@ list_where(const struct bk_config *cfg, const struct bk_where *w, const struct p
 
 /* ---- locks ---- */
 
-static bool
-pid_alive(int64_t pid)
+enum { PID_GONE, PID_ALIVE, PID_REUSED };
+
+/* Whether pid runs a program named tool (restic, borg) on this host. A pid is alive to
+ * kill(2) also when it is another user's (EPERM); a pid reused by another program since
+ * the lock was left is not the holder (its /proc/PID/cmdline, when readable, names no
+ * tool in its first two words: borg runs as "python3 /usr/bin/borg"). */
+static int
+pid_state(int64_t pid, const char *tool)
 {
-	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+	char path[64], cmd[512];
+	ssize_t n;
+	int fd;
+
+	if (pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno != EPERM))
+		return PID_GONE;
+	pl_snprintf(path, sizeof(path), "/proc/%lld/cmdline", (long long)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return PID_ALIVE;    /* hidden (hidepid) or gone just now: not told apart */
+	n = read(fd, cmd, sizeof(cmd) - 1);
+	close(fd);
+	if (n < 0)
+		return PID_ALIVE;
+	cmd[n] = '\0';
+	for (size_t i = 0, k = 0; k < 2 && i < (size_t)n; k++, i += strlen(cmd + i) + 1) {
+		const char *base = strrchr(cmd + i, '/');
+
+		if (strstr(base != NULL ? base + 1 : cmd + i, tool) != NULL)
+			return PID_ALIVE;
+	}
+	return PID_REUSED;
 }
 
-/* Judges one lock: running now (a line), stale (WARNING), or another host's. */
+/* "2026-12-01T02:00:00Z, 3h ago": when lk was taken or refreshed; "" without a time. */
 static void
-judge_lock(const struct bk_config *cfg, const struct bk_run *x, const struct pl_bk_lock *lk,
-	   const char *tool, struct pl_result *r)
+lock_when(const struct bk_run *x, const struct pl_bk_lock *lk, char *out, size_t len)
 {
-	bool here = strcmp(lk->host, x->hostname) == 0;
-	/* restic refreshes its lock every 5 minutes; borg's lock directory dates its start. */
-	const char *verb = strcmp(tool, "borg") == 0 ? ", lock taken " : ", lock refreshed ";
+	char t[PL_RFC3339_SIZE], a[32];
+	double age;
+
+	out[0] = '\0';
+	if (!lk->has_time || pl_rfc3339_format(&lk->time, 0, t, sizeof(t)) < 0)
+		return;
+	age = pl_time_diff(&x->now, &lk->time);
+	pl_unit_human(a, sizeof(a), age < 0 ? 0 : age, PL_U_SECONDS);
+	pl_snprintf(out, len, "%s, %s ago", t, a);
+}
+
+/* A lock of this host: running now (a line; WARNING past --max-running for borg, whose
+ * lock dates the start), or stale when its process is gone. */
+static void
+judge_here(const struct bk_config *cfg, const struct bk_run *x, const struct pl_bk_lock *lk,
+	   const char *tool, const char *h, struct pl_result *r)
+{
+	bool borg = strcmp(tool, "borg") == 0;
+	double age = lk->has_time ? pl_time_diff(&x->now, &lk->time) : NAN;
+	int ps = pid_state(lk->pid, tool);
+	char a[32], when[80];
+
+	lock_when(x, lk, when, sizeof(when));
+	if (ps != PID_ALIVE) {
+		pl_result_finding(r, PL_WARNING, "stale lock: %s pid %lld on %s is gone%s; remove it with '%s'",
+				  tool, (long long)lk->pid, h,
+				  ps == PID_REUSED ? " (another program has its pid now)" : "",
+				  borg ? "borg break-lock REPO" : "restic unlock");
+		return;
+	}
+	pl_result_fact(r, "running", "%s pid %lld on %s", tool, (long long)lk->pid, h);
+	if (borg && !isnan(age) && age > cfg->max_running) {
+		pl_unit_human(a, sizeof(a), age, PL_U_SECONDS);
+		pl_result_finding(r, PL_WARNING, "a backup has held the lock for %s (%s pid %lld on %s): hung?",
+				  a, tool, (long long)lk->pid, h);
+	} else {
+		pl_result_line(r, "a backup is running now (%s pid %lld on %s%s%s)", tool,
+			       (long long)lk->pid, h, when[0] == '\0' ? "" : borg ?
+			       ", lock taken " : ", lock refreshed ", when);
+	}
+}
+
+/* restic: this host's lock by its pid; another host's is stale when not refreshed for
+ * --stale-lock-age (restic refreshes a live one every 5 minutes, and calls one older
+ * than 30 minutes stale itself). */
+static void
+judge_restic(const struct bk_config *cfg, const struct bk_run *x, const struct pl_bk_lock *lk,
+	     struct pl_result *r)
+{
 	double age = lk->has_time ? pl_time_diff(&x->now, &lk->time) : NAN;
 	char a[32], h[300];
 
 	pl_name_str(h, sizeof(h), lk->host[0] ? lk->host : "an unknown host");
-	if (!isnan(age))
-		pl_unit_human(a, sizeof(a), age < 0 ? 0 : age, PL_U_SECONDS);
-	if (here && pid_alive(lk->pid)) {
-		if (!isnan(age) && strcmp(tool, "borg") == 0 && age > cfg->max_running)
-			pl_result_finding(r, PL_WARNING, "a backup has held the lock for %s (%s pid %lld on %s): hung?",
-					  a, tool, (long long)lk->pid, h);
-		else
-			pl_result_line(r, "a backup is running now (%s pid %lld on %s%s%s%s)", tool,
-				       (long long)lk->pid, h, isnan(age) ? "" : verb,
-				       isnan(age) ? "" : a, isnan(age) ? "" : " ago");
-		pl_result_fact(r, "running", "%s pid %lld on %s", tool, (long long)lk->pid, h);
-	} else if (here) {
-		pl_result_finding(r, PL_WARNING, "stale lock: %s pid %lld on %s is gone; remove it with '%s'",
-				  tool, (long long)lk->pid, h,
-				  strcmp(tool, "borg") == 0 ? "borg break-lock REPO" : "restic unlock");
+	if (strcmp(lk->host, x->hostname) == 0) {
+		judge_here(cfg, x, lk, "restic", h, r);
 	} else if (!isnan(age) && age > cfg->stale_age) {
-		pl_result_finding(r, PL_WARNING, "stale lock: held by %s pid %lld on %s, not refreshed for %s; remove it with '%s'",
-				  tool, (long long)lk->pid, h, a,
-				  strcmp(tool, "borg") == 0 ? "borg break-lock REPO" : "restic unlock");
+		pl_unit_human(a, sizeof(a), age, PL_U_SECONDS);
+		pl_result_finding(r, PL_WARNING, "stale lock: held by restic pid %lld on %s, not refreshed for %s; remove it with 'restic unlock'",
+				  (long long)lk->pid, h, a);
 	} else {
-		pl_result_line(r, "a backup from %s is probably running now (%s pid %lld%s%s%s)", h,
-			       tool, (long long)lk->pid, isnan(age) ? "" : verb,
+		if (!isnan(age))
+			pl_unit_human(a, sizeof(a), age < 0 ? 0 : age, PL_U_SECONDS);
+		pl_result_line(r, "a backup from %s is probably running now (restic pid %lld%s%s%s)", h,
+			       (long long)lk->pid, isnan(age) ? "" : ", lock refreshed ",
 			       isnan(age) ? "" : a, isnan(age) ? "" : " ago");
 	}
+}
+
+/* borg: a lock of this host (its host id, see pl_borg_lock_here) by its pid. Another
+ * host's lock is not judged: borg 1.x never refreshes a lock, so its age is the length
+ * of the run, and its pid is on a host this check cannot see. */
+static void
+judge_borg(const struct bk_config *cfg, const struct bk_run *x, const struct pl_bk_lock *lk,
+	   const struct pl_bk_self *self, struct pl_result *r)
+{
+	char h[300], when[80], id[300];
+
+	pl_name_str(h, sizeof(h), lk->host[0] ? lk->host : "an unknown host");
+	if (pl_borg_lock_here(lk, self)) {
+		judge_here(cfg, x, lk, "borg", h, r);
+		return;
+	}
+	lock_when(x, lk, when, sizeof(when));
+	pl_name_str(id, sizeof(id), lk->id);
+	pl_result_line(r, "borg lock held by host %s%s%s (%s, pid %lld there, host id %s): another host's, neither running nor stale here",
+		       h, when[0] != '\0' ? " since " : "", when,
+		       lk->exclusive ? "exclusive" : "shared", (long long)lk->pid, id);
 }
 
 /* restic: the lock files of a local repository (REPO/locks/ID), each read with
@@ -953,7 +1046,7 @@ restic_locks(const struct bk_config *cfg, const struct bk_run *x, const struct p
 		if (rr.exited && rr.status == 0 &&
 		    pl_restic_lock_parse(pl_buf_str(&rr.out), rr.out.len, &lk, err,
 					 sizeof(err)) == 0)
-			judge_lock(cfg, x, &lk, "restic", r);
+			judge_restic(cfg, x, &lk, r);
 		else if (rr.exited && rr.status == 0)
 			pl_result_line(r, "lock %s not understood: %s", id, err);
 		pl_run_result_free(&rr);
@@ -961,40 +1054,144 @@ restic_locks(const struct bk_config *cfg, const struct bk_run *x, const struct p
 	pl_buf_free(&ids);
 }
 
-/* borg: a local repository's lock.roster (plain JSON, next to lock.exclusive/). */
-static void
-borg_locks(const struct bk_config *cfg, const struct bk_run *x, struct pl_result *r)
+/* The MAC address in text ("02:fc:00:00:00:01") as borg's node number; 0 when none. */
+static uint64_t
+mac_node(const char *s)
 {
-	const char *repo = location(&cfg->main);
-	struct pl_bk_lock lk[MAX_LOCKS];
+	uint64_t v = 0;
+
+	for (int i = 0; i < 6; i++, s += 3) {
+		const char *hex = "0123456789abcdef";
+		const char *h = s[0] ? strchr(hex, s[0] | 0x20) : NULL;
+		const char *l = h != NULL && s[1] ? strchr(hex, s[1] | 0x20) : NULL;
+
+		if (h == NULL || l == NULL || (i < 5 && s[2] != ':'))
+			return 0;
+		v = v << 8 | (uint64_t)((h - hex) << 4 | (l - hex));
+	}
+	return v;
+}
+
+/* This host as borg's locks name it (pl_bk_self): its canonical name, resolved as
+ * borg's getfqdn does, and the MAC addresses of its interfaces (/sys/class/net). */
+static void
+borg_self(const struct bk_config *cfg, struct bk_run *x, struct pl_bk_self *self,
+	  uint64_t *nodes, size_t max)
+{
+	struct addrinfo hints, *ai = NULL;
+	struct pl_buf b = PL_BUF_INIT;
+	char **names = NULL, err[256], path[512];
+	size_t n = 0;
+
+	memset(self, 0, sizeof(*self));
+	self->hostname = x->hostname;
+	self->host_id = cfg->borg_host_id;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_flags = AI_CANONNAME;
+	pl_timeout_waiting("resolving this host's name (borg's locks name it)");
+	if (x->hostname[0] != '\0' && getaddrinfo(x->hostname, NULL, &hints, &ai) == 0) {
+		for (const struct addrinfo *p = ai; p != NULL; p = p->ai_next)
+			if (p->ai_canonname != NULL && p->ai_canonname[0] != '\0') {
+				pl_strlcpy(x->fqdn, p->ai_canonname, sizeof(x->fqdn));
+				break;
+			}
+		freeaddrinfo(ai);
+	}
+	self->fqdn = x->fqdn;
+	pl_buf_init(&b, 256);
+	if (pl_dir_list(NULL, "/sys/class/net", &names, &n, err, sizeof(err)) == 0)
+		for (size_t i = 0; i < n && self->nnodes < max; i++) {
+			uint64_t v;
+
+			pl_snprintf(path, sizeof(path), "/sys/class/net/%s/address", names[i]);
+			if (pl_read_file(NULL, path, &b, err, sizeof(err)) == 0 &&
+			    (v = mac_node(pl_buf_str(&b))) != 0)
+				nodes[self->nnodes++] = v;
+		}
+	pl_dir_free(names, n);
+	pl_buf_free(&b);
+	self->nodes = nodes;
+}
+
+/* borg's REPO/lock.roster into lk: the holders of the lock, shared and exclusive. */
+static int
+borg_roster(const char *repo, struct pl_bk_lock *lk, struct pl_result *r)
+{
 	struct pl_buf b = PL_BUF_INIT;
 	char path[4096], err[512];
-	struct stat st;
 	int n;
 
-	if (repo[0] != '/')
-		return;
 	pl_snprintf(path, sizeof(path), "%s/lock.roster", repo);
 	pl_buf_init(&b, 1 << 20);
 	if (pl_read_file(NULL, path, &b, err, sizeof(err)) != 0) {
 		pl_buf_free(&b);
-		return;
+		return 0;
 	}
 	n = pl_borg_roster_parse(pl_buf_str(&b), b.len, lk, MAX_LOCKS, err, sizeof(err));
 	pl_buf_free(&b);
 	if (n < 0) {
 		pl_result_line(r, "cannot read %s: %s", path, err);
-		return;
+		return 0;
 	}
+	return n;
+}
+
+/* Adds the entries of REPO/lock.exclusive/ (ID.PID-THREAD, made when the lock was
+ * taken: their time is the lock's) to the n locks at lk, or dates the roster's
+ * entry of the same holder. Returns the new count. */
+static int
+borg_exclusive(const char *repo, struct pl_bk_lock *lk, int n)
+{
+	char **names = NULL, path[4096], err[256];
+	size_t k = 0;
+	struct stat st;
+
 	pl_snprintf(path, sizeof(path), "%s/lock.exclusive", repo);
-	for (int i = 0; i < n; i++) {
-		if (stat(path, &st) == 0) {
-			lk[i].has_time = true;
-			lk[i].time.sec = st.st_mtim.tv_sec;
-			lk[i].time.nsec = (int32_t)st.st_mtim.tv_nsec;
+	if (pl_dir_list(NULL, path, &names, &k, err, sizeof(err)) != 0)
+		return n;
+	for (size_t i = 0; i < k; i++) {
+		struct pl_bk_lock e;
+		int j;
+
+		pl_snprintf(path, sizeof(path), "%s/lock.exclusive/%s", repo, names[i]);
+		if (pl_borg_lockname_parse(names[i], &e) != 0 || lstat(path, &st) != 0)
+			continue;
+		e.has_time = true;
+		e.time.sec = st.st_mtim.tv_sec;
+		e.time.nsec = (int32_t)st.st_mtim.tv_nsec;
+		for (j = 0; j < n && !(strcmp(lk[j].id, e.id) == 0 && lk[j].pid == e.pid); j++)
+			;
+		if (j < n) {
+			lk[j].has_time = true;
+			lk[j].time = e.time;
+		} else if (n < MAX_LOCKS) {
+			lk[n++] = e;
 		}
-		judge_lock(cfg, x, &lk[i], "borg", r);
 	}
+	pl_dir_free(names, k);
+	return n;
+}
+
+/* borg: a local repository's locks, from lock.roster and lock.exclusive/ (plain text,
+ * next to the data; a remote repository's are not read). */
+static void
+borg_locks(const struct bk_config *cfg, struct bk_run *x, struct pl_result *r)
+{
+	const char *repo = location(&cfg->main);
+	struct pl_bk_lock lk[MAX_LOCKS];
+	struct pl_bk_self self;
+	uint64_t nodes[64];
+	int n;
+
+	if (repo[0] != '/')
+		return;
+	n = borg_exclusive(repo, lk, borg_roster(repo, lk, r));
+	if (n == 0)
+		return;
+	borg_self(cfg, x, &self, nodes, sizeof(nodes) / sizeof(nodes[0]));
+	for (int i = 0; i < n; i++)
+		judge_borg(cfg, x, &lk[i], &self, r);
 }
 
 /* ---- judging ---- */
@@ -1319,6 +1516,7 @@ bk_defaults(struct bk_config *cfg)
 	cfg->off_lag = 86400;
 	cfg->restic = "/usr/bin/restic";
 	cfg->borg = "/usr/bin/borg";
+	cfg->borg_host_id = getenv("BORG_HOST_ID");
 }
 
 /* What the options cannot check alone. */

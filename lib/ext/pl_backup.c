@@ -7,6 +7,7 @@
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pl_backup.h"
 #include "pl_buf.h"
@@ -399,7 +400,19 @@ pl_restic_lock_parse(const char *buf, size_t len, struct pl_bk_lock *out, char *
 	return 0;
 }
 
-/* Adds the entries of roster member key ([["host@node", pid, thread], ...]). */
+/* Sets lk's id to the n bytes at s, and its host to the part before the last '@'. */
+static void
+borg_id(struct pl_bk_lock *lk, const char *s, size_t n)
+{
+	const char *at;
+
+	pl_snprintf(lk->id, sizeof(lk->id), "%.*s", (int)n, s);
+	at = strrchr(lk->id, '@');
+	pl_snprintf(lk->host, sizeof(lk->host), "%.*s",
+		    (int)(at != NULL ? (size_t)(at - lk->id) : strlen(lk->id)), lk->id);
+}
+
+/* Adds the entries of roster member key ([["FQDN@NODE", pid, thread], ...]). */
 static int
 roster_part(struct json_object *doc, const char *key, bool ex, struct pl_bk_lock *out,
 	    size_t max, size_t *n)
@@ -413,7 +426,6 @@ roster_part(struct json_object *doc, const char *key, bool ex, struct pl_bk_lock
 	for (size_t i = 0; i < json_object_array_length(a); i++) {
 		struct json_object *e = json_object_array_get_idx(a, i);
 		struct json_object *h, *p;
-		const char *hs, *at;
 		int64_t pid;
 
 		if (!json_object_is_type(e, json_type_array) || json_object_array_length(e) < 2)
@@ -427,10 +439,8 @@ roster_part(struct json_object *doc, const char *key, bool ex, struct pl_bk_lock
 		if (*n >= max)
 			continue;
 		memset(&out[*n], 0, sizeof(out[*n]));
-		hs = json_object_get_string(h);
-		at = strchr(hs, '@');
-		pl_snprintf(out[*n].host, sizeof(out[*n].host), "%.*s",
-			    (int)(at ? (size_t)(at - hs) : strlen(hs)), hs);
+		borg_id(&out[*n], json_object_get_string(h),
+			(size_t)json_object_get_string_len(h));
 		out[*n].pid = pid > 0 && pid <= INT32_MAX ? pid : 0;
 		out[*n].exclusive = ex;
 		(*n)++;
@@ -463,6 +473,78 @@ pl_borg_roster_parse(const char *buf, size_t len, struct pl_bk_lock *out, size_t
 		return -1;
 	}
 	return (int)n;
+}
+
+int
+pl_borg_lockname_parse(const char *name, struct pl_bk_lock *out)
+{
+	const char *dash = strrchr(name, '-'), *dot;
+	uint64_t pid;
+
+	memset(out, 0, sizeof(*out));
+	/* "ID.PID-THREAD", split from the right as borg does: the id may hold both. */
+	if (dash == NULL || dash[1] == '\0' || strspn(dash + 1, "0123456789abcdef") != strlen(dash + 1))
+		return -1;
+	for (dot = dash; dot > name && dot[-1] != '.'; dot--)
+		;
+	if (dot == name || dot == dash || dot - 1 == name)
+		return -1;
+	{
+		char num[24];
+
+		if ((size_t)(dash - dot) >= sizeof(num))
+			return -1;
+		pl_snprintf(num, sizeof(num), "%.*s", (int)(dash - dot), dot);
+		if (strspn(num, "0123456789") != strlen(num) ||
+		    pl_parse_u64(num, INT32_MAX, &pid) != 0)
+			return -1;
+	}
+	borg_id(out, name, (size_t)(dot - 1 - name));
+	out->pid = (int64_t)pid;
+	out->exclusive = true;
+	return 0;
+}
+
+/* The node of a borg host id ("FQDN@NODE", NODE decimal); false when it has none. */
+static bool
+borg_node(const char *id, uint64_t *node)
+{
+	const char *at = strrchr(id, '@');
+
+	if (at == NULL || at[1] == '\0' || strlen(at + 1) > 15 ||
+	    strspn(at + 1, "0123456789") != strlen(at + 1))
+		return false;
+	return pl_parse_u64(at + 1, (UINT64_C(1) << 48) - 1, node) == 0;
+}
+
+bool
+pl_borg_lock_here(const struct pl_bk_lock *lk, const struct pl_bk_self *self)
+{
+	const char *name = lk->host, *dot;
+	size_t shortlen;
+	uint64_t node;
+	bool same;
+
+	if (self->host_id != NULL && self->host_id[0] != '\0')
+		return strcmp(lk->id, self->host_id) == 0;
+	if (name[0] == '\0' || self->hostname == NULL || self->hostname[0] == '\0')
+		return false;
+	dot = strchr(self->hostname, '.');
+	shortlen = dot != NULL ? (size_t)(dot - self->hostname) : strlen(self->hostname);
+	same = strcasecmp(name, self->hostname) == 0 ||
+	       (self->fqdn != NULL && self->fqdn[0] != '\0' && strcasecmp(name, self->fqdn) == 0) ||
+	       (strchr(name, '.') == NULL && strlen(name) == shortlen &&
+		strncasecmp(name, self->hostname, shortlen) == 0);
+	if (!same)
+		return false;
+	/* A random node (multicast bit set: no MAC was found) says nothing; a real one
+	 * tells this host from another one of the same name (a cloned VM). */
+	if (!borg_node(lk->id, &node) || (node & (UINT64_C(1) << 40)) != 0 || self->nnodes == 0)
+		return true;
+	for (size_t i = 0; i < self->nnodes; i++)
+		if (self->nodes[i] == node)
+			return true;
+	return false;
 }
 
 /* Copies text into out with control bytes as '?'. */

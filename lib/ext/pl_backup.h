@@ -86,11 +86,15 @@ int pl_borg_info_parse(const char *buf, size_t len, struct pl_borg_stat *out, si
 
 /* A repository lock: who holds it and since when. */
 struct pl_bk_lock {
-	char host[256];      /* the holder's hostname ("" when unknown) */
+	char host[256];      /* the holder's hostname ("" when unknown); borg: the name part of
+	                      * its host id, before the last '@' */
+	char id[256];        /* borg: the host id as written (FQDN@NODE since 1.1, the
+	                      * BORG_HOST_ID the job set, or 1.0's plain hostname); restic: "" */
 	int64_t pid;         /* the holder's process id; 0 when unknown */
 	bool exclusive;
 	bool has_time;
-	struct pl_time time; /* restic: when it was taken (refreshed every 5 min) */
+	struct pl_time time; /* restic: when it was taken (refreshed every 5 min); borg: when
+	                      * its lock.exclusive entry was made (borg 1.x never refreshes) */
 };
 
 /* Parses `restic cat lock ID` output (a JSON object with time, exclusive, hostname,
@@ -98,11 +102,34 @@ struct pl_bk_lock {
 int pl_restic_lock_parse(const char *buf, size_t len, struct pl_bk_lock *out, char *err,
 			 size_t errlen);
 
-/* Parses borg's REPO/lock.roster ({"exclusive": [["host@node", pid, thread]],
- * "shared": [...]}) into up to max locks at out; the host is the part before '@'.
- * Returns the number of locks (0: none held), or -1 with why in err. */
+/* Parses borg's REPO/lock.roster ({"exclusive": [["FQDN@NODE", pid, thread]],
+ * "shared": [...]}) into up to max locks at out. Returns the number of locks (0: none
+ * held), or -1 with why in err. */
 int pl_borg_roster_parse(const char *buf, size_t len, struct pl_bk_lock *out, size_t max,
 			 char *err, size_t errlen);
+
+/* Parses the name of an entry of borg's REPO/lock.exclusive/ directory, "ID.PID-THREAD"
+ * (ID as in the roster, PID decimal, THREAD hexadecimal) into out (exclusive, no time).
+ * Returns 0, or -1 when the name is not of that form. */
+int pl_borg_lockname_parse(const char *name, struct pl_bk_lock *out);
+
+/* This host as borg's locks name it. borg 1.1 and later write the host id
+ * "FQDN@NODE": FQDN its canonical name (getaddrinfo AI_CANONNAME, not the short
+ * hostname), NODE Python's uuid.getnode(), a MAC address of the host as a 48-bit number
+ * (a random one with the multicast bit set when it has none), unless the job sets
+ * BORG_HOST_ID; borg 1.0 wrote the plain hostname. */
+struct pl_bk_self {
+	const char *hostname;   /* gethostname() */
+	const char *fqdn;       /* the canonical name; NULL or "" when unknown */
+	const char *host_id;    /* the BORG_HOST_ID the backup job sets; NULL: none */
+	const uint64_t *nodes;  /* the MAC addresses of this host's interfaces */
+	size_t nnodes;          /* 0: unknown (a node is then not compared) */
+};
+
+/* Whether lk (a borg lock) was taken on this host, so that its pid can be judged here:
+ * with a host_id, the same id; else its name is this host's hostname, short hostname (a
+ * name without a dot) or FQDN, and its node, unless random, one of nodes. */
+bool pl_borg_lock_here(const struct pl_bk_lock *lk, const struct pl_bk_self *self);
 
 /* The last run of a backup job, from the last non-blank line of a status file the job
  * writes. Two forms are read:

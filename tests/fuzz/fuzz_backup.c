@@ -1,5 +1,6 @@
 /* Fuzz target: the backup tools' outputs (pl_backup): restic's snapshot list and lock,
- * borg's archive list, archive info and lock roster, and a job's status file, over the same input
+ * borg's archive list, archive info, lock roster and lock.exclusive entry name (and
+ * whose host it is), and a job's status file, over the same input
  * (not NUL-terminated). None may crash, leak or read past the input; a list that
  * parses holds only backups with a name, a host (maybe "") and a valid time, and the
  * newest-per-host walk and the copy match run over it.
@@ -54,6 +55,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)pl_restic_lock_parse(copy, size, &lk[0], err, sizeof(err));
 	if (pl_borg_roster_parse(copy, size, lk, 8, err, sizeof(err)) > 8)
 		abort();
+	{
+		/* A directory entry's name: the input up to its first NUL. */
+		char *name = malloc(size + 1);
+		const uint64_t nodes[] = { 1, 0x2fc00000001ULL };
+		const struct pl_bk_self self = { "vm", "vm.example.org", NULL, nodes, 2 };
+
+		if (name != NULL) {
+			memcpy(name, data, size);
+			name[size] = '\0';
+			if (pl_borg_lockname_parse(name, &lk[0]) == 0 &&
+			    (lk[0].pid <= 0 || lk[0].id[0] == '\0'))
+				abort();
+			(void)pl_borg_lock_here(&lk[0], &self);
+			free(name);
+		}
+	}
 	(void)pl_bk_status_parse(copy, size, &st, err, sizeof(err));
 	{
 		struct pl_borg_stat bs[4];

@@ -419,6 +419,91 @@ sleep 0.2
 run "${BA[@]}" --host "$host"
 expect "borg: a lock whose process is gone is stale" 1 "stale lock: borg pid $lpid on .* is gone; remove it with 'borg break-lock REPO'"
 b break-lock "$B" >/dev/null 2>&1
+# borg 1.1 and later name the holder FQDN@NODE (its canonical name, a MAC address), not
+# the short hostname: on a host whose FQDN differs, a running backup is still this
+# host's, judged by its pid however old its lock (borg never refreshes it). The host is
+# a UTS and mount namespace: hostname web1, /etc/hosts naming it web1.example.org; the
+# check runs in one made alike (the same name, the same interfaces and pids).
+borg_wait_lock() {
+	for _ in $(seq 100); do
+		[ -n "$(ls "$B/lock.exclusive" 2>/dev/null)" ] && [ -s "$B/lock.roster" ] && break
+		sleep 0.1
+	done
+	lpid=$(cat /proc/[0-9]*/stat 2>/dev/null | awk -v g="$1" '$5 == g && $2 == "(borg)" { print $1 }' | head -n 1)
+}
+printf '127.0.0.1 localhost\n127.0.1.1 web1.example.org web1\n' >"$W/hosts-web1"
+printf '127.0.0.1 localhost\n127.0.1.1 web2.example.org web2\n' >"$W/hosts-web2"
+# in_host NAME CMD...: CMD on host NAME (hostname NAME, FQDN NAME.example.org).
+in_host() {
+	local h=$1
+	shift
+	unshare -u -m sh -c 'hostname "$1" && mount --bind "$2" /etc/hosts && shift 2 && exec "$@"' \
+		sh "$h" "$W/hosts-$h" "$@"
+}
+# run_on NAME ARGS...: the plugin, as run does, on host NAME.
+run_on() {
+	local h=$1
+	shift
+	out=$(in_host "$h" env -i HOME="$W/home" PLUMBLINE_NOW="$NOW_TEXT" PLUMBLINE_STATE_DIR="$W/state" \
+		"$plugin" -t 30 "$@" 2>&1)
+	rc=$?
+}
+if in_host web1 sh -c '[ "$(hostname)" = web1 ] && [ "$(hostname -f)" = web1.example.org ]' 2>/dev/null; then
+	setsid unshare -u -m sh -c "hostname web1 && mount --bind '$W/hosts-web1' /etc/hosts && cd '$W' && sleep 60 | exec $BORG create '$B::stdin-fqdn' -" >/dev/null 2>&1 &
+	gpid=$!
+	pids="$pids $gpid"
+	borg_wait_lock "$gpid"
+	check "borg writes FQDN@NODE into its lock" "grep -q '\"web1.example.org@[0-9]*\", $lpid, 0' '$B/lock.roster'"
+	run_on web1 "${BA[@]}" --host "$host"
+	expect "borg: a running backup on a host whose FQDN is not its hostname is running now" 0 \
+		"a backup is running now \(borg pid $lpid on web1.example.org, lock taken "
+	# Two hours into the run: the lock dates its start, the pid is alive.
+	touch -d "@$((NOW - 7200))" "$B/lock.exclusive"/* "$B/lock.roster"
+	run_on web1 "${BA[@]}" --host "$host"
+	expect "borg: a 2-hour-old lock of a live backup is running, not stale" 0 \
+		"a backup is running now \(borg pid $lpid on web1.example.org, lock taken .*, 2h 0m ago\)"
+	# Seen from another host: neither running nor stale, said with its time.
+	run_on web2 "${BA[@]}" --host "$host"
+	expect "borg: another host's 2-hour-old lock is held, not stale" 0 \
+		"borg lock held by host web1.example.org since [0-9T:-]+Z, 2h 0m ago \(exclusive, pid $lpid there, host id web1.example.org@[0-9]+\): another host's, neither running nor stale here"
+	run "${BA[@]}" --host "$host"
+	expect "borg: ... and from this test's host too" 0 "borg lock held by host web1.example.org since "
+	kill -KILL "$lpid" 2>/dev/null
+	sleep 0.2
+	{ kill -KILL -- "-$gpid"; wait "$gpid"; } 2>/dev/null
+	run_on web1 "${BA[@]}" --host "$host"
+	expect "borg: the FQDN host's lock whose process is gone is stale" 1 \
+		"stale lock: borg pid $lpid on web1.example.org is gone; remove it with 'borg break-lock REPO'"
+	run_on web2 "${BA[@]}" --host "$host"
+	expect "borg: another host's dead lock is not judged from here" 0 "borg lock held by host web1.example.org since "
+	b break-lock "$B" >/dev/null 2>&1
+else
+	echo "# borg's FQDN@NODE lock: unshare -u -m or mount --bind not permitted here; skipped"
+fi
+# BORG_HOST_ID set by the job: a lock naming it is this host's when the check is told.
+setsid sh -c "cd '$W' && sleep 60 | BORG_HOST_ID=backup-job-7 exec $BORG create '$B::stdin-id' -" >/dev/null 2>&1 &
+gpid=$!
+pids="$pids $gpid"
+borg_wait_lock "$gpid"
+run "${BA[@]}" --host "$host" --borg-host-id backup-job-7
+expect "borg: BORG_HOST_ID given: the lock is this host's, running" 0 \
+	"a backup is running now \(borg pid $lpid on backup-job-7, lock taken "
+run "${BA[@]}" --host "$host"
+expect "borg: BORG_HOST_ID not given: another host's" 0 "borg lock held by host backup-job-7 since "
+# The pid reused by another program since the lock was left: stale, not running.
+{ kill -KILL -- "-$gpid"; wait "$gpid"; } 2>/dev/null
+sleep 30 &
+spid=$!
+pids="$pids $spid"
+id=$(sed -n 's/.*"exclusive": \[\["\([^"]*\)".*/\1/p' "$B/lock.roster")
+printf '{"exclusive": [["%s", %s, 0]]}' "$id" "$spid" >"$B/lock.roster"
+rm -f "$B/lock.exclusive"/*
+: >"$B/lock.exclusive/$id.$spid-0"
+run "${BA[@]}" --host "$host" --borg-host-id "$id"
+expect "borg: a lock whose pid now runs another program is stale" 1 \
+	"stale lock: borg pid $spid on backup-job-7 is gone \(another program has its pid now\)"
+kill "$spid" 2>/dev/null
+b break-lock "$B" >/dev/null 2>&1
 setsid sh -c "cd '$W' && sleep 60 | exec $BORG create '$B::stdin-2' -" >/dev/null 2>&1 &
 gpid=$!
 pids="$pids $gpid"

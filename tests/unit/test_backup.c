@@ -214,6 +214,59 @@ START_TEST(test_locks)
 }
 END_TEST
 
+/* borg's lock.exclusive/ entry names and whose host a lock is (borg 1.2.4 writes
+ * FQDN@NODE; 1.0 the plain hostname; BORG_HOST_ID anything). */
+START_TEST(test_borg_lock_host)
+{
+	const char *roster = "{\"exclusive\": [[\"web1.example.org@3281355014145\", 2831, 0]], "
+			     "\"shared\": [[\"web2@1\", 7, 0]]}";
+	const uint64_t nodes[] = { 0x2fc00000001ULL, 0x32b055fcbe65ULL };
+	struct pl_bk_self self = { "web1", "web1.example.org", NULL, nodes, 2 };
+	struct pl_bk_lock lk[4];
+	char err[256] = "";
+
+	ck_assert_int_eq(pl_borg_roster_parse(roster, strlen(roster), lk, 4, err, sizeof(err)), 2);
+	ck_assert_str_eq(lk[0].id, "web1.example.org@3281355014145");
+	ck_assert_str_eq(lk[0].host, "web1.example.org");
+	ck_assert_str_eq(lk[1].host, "web2");
+	ck_assert(!lk[1].exclusive);
+	/* The FQDN form on a host whose hostname is short: this host's. */
+	ck_assert(pl_borg_lock_here(&lk[0], &self));
+	ck_assert(!pl_borg_lock_here(&lk[1], &self));
+	/* The same name with a node that is no MAC of this host: a clone's. */
+	ck_assert_int_eq(pl_borg_lockname_parse("web1.example.org@1099511627774.2831-0", &lk[2]), 0);
+	ck_assert(!pl_borg_lock_here(&lk[2], &self));
+	/* A random node (multicast bit: borg found no MAC) is not compared. */
+	ck_assert_int_eq(pl_borg_lockname_parse("web1.example.org@1099511627777.2831-0", &lk[2]), 0);
+	ck_assert(pl_borg_lock_here(&lk[2], &self));
+	/* Without the FQDN (resolution failed), or a hostname written as FQDN. */
+	self.fqdn = NULL;
+	ck_assert(!pl_borg_lock_here(&lk[0], &self));
+	self.hostname = "web1.example.org";
+	ck_assert(pl_borg_lock_here(&lk[0], &self));
+	/* borg 1.0: the plain hostname, a thread id in hex. */
+	ck_assert_int_eq(pl_borg_lockname_parse("web1.4242-7f3a2b", &lk[2]), 0);
+	ck_assert_str_eq(lk[2].host, "web1");
+	ck_assert_str_eq(lk[2].id, "web1");
+	ck_assert_int_eq(lk[2].pid, 4242);
+	ck_assert(lk[2].exclusive);
+	ck_assert(pl_borg_lock_here(&lk[2], &self));
+	/* BORG_HOST_ID: only the same id is this host's. */
+	self.host_id = "job-1";
+	ck_assert(!pl_borg_lock_here(&lk[0], &self));
+	ck_assert_int_eq(pl_borg_lockname_parse("job-1.99-0", &lk[2]), 0);
+	ck_assert_str_eq(lk[2].id, "job-1");
+	ck_assert(pl_borg_lock_here(&lk[2], &self));
+	/* Not borg's form. */
+	ck_assert_int_eq(pl_borg_lockname_parse("web1", &lk[2]), -1);
+	ck_assert_int_eq(pl_borg_lockname_parse("web1.x-0", &lk[2]), -1);
+	ck_assert_int_eq(pl_borg_lockname_parse(".12-0", &lk[2]), -1);
+	ck_assert_int_eq(pl_borg_lockname_parse("web1.12-", &lk[2]), -1);
+	ck_assert_int_eq(pl_borg_lockname_parse("web1.-0", &lk[2]), -1);
+	ck_assert_int_eq(pl_borg_lockname_parse("web1.99999999999-0", &lk[2]), -1);
+}
+END_TEST
+
 START_TEST(test_status)
 {
 	struct pl_buf b;
@@ -361,6 +414,7 @@ tc_backup(void)
 	tcase_add_test(tc, test_borg_list);
 	tcase_add_test(tc, test_borg_info);
 	tcase_add_test(tc, test_locks);
+	tcase_add_test(tc, test_borg_lock_host);
 	tcase_add_test(tc, test_status);
 	tcase_add_test(tc, test_match_latest);
 	return tc;
