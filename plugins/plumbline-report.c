@@ -22,11 +22,13 @@
 #include "pl_buf.h"
 #include "pl_clock.h"
 #include "pl_file.h"
+#include "pl_i18n.h"
 #include "pl_incident.h"
 #include "pl_nagioslog.h"
 #include "pl_num.h"
 #include "pl_opt.h"
 #include "pl_result.h"
+#include "pl_text.h"
 
 #define PROG "plumbline-report"
 #define DEFAULT_NOTES "/var/lib/plumbline/faults"
@@ -62,6 +64,14 @@ opt_target(void *base, const struct pl_option *o, const char *v, char *err, size
 	return 0;
 }
 
+static int
+opt_language(void *base, const struct pl_option *o, const char *v, char *err, size_t errlen)
+{
+	(void)base;
+	(void)o;
+	return pl_i18n_language(v, err, errlen);
+}
+
 static const struct pl_choice formats[] = {
 	{ "text", FMT_TEXT, false }, { "json", FMT_JSON, false }, { "html", FMT_HTML, false },
 	{ NULL, 0, false },
@@ -72,55 +82,61 @@ static const struct pl_choice formats[] = {
 static const struct pl_option options[] = {
 	{ .name = "nagios-log", .type = PL_OPT_LIST, .arg = "FILE", S(logs),
 	  .flags = PL_OPT_SYNOPSIS,
-	  .help = "Nagios 4's log, and its rotated files (repeatable; a quoted glob is "
+	  .help = N_("Nagios 4's log, and its rotated files (repeatable; a quoted glob is "
 		  "expanded: '/var/log/nagios4/archives/nagios-*.log'), in any order: they are "
-		  "read oldest first. Default " DEFAULT_LOG " and " DEFAULT_ARCHIVES "." },
+		  "read oldest first. Default /var/log/nagios4/nagios.log and "
+		  "/var/log/nagios4/archives/nagios-*.log.") },
 	{ .name = "incident", .type = PL_OPT_STRING, .arg = "ID", S(incident),
-	  .help = "fault: the incident, by the ID the review lists (20261103-090000-1a2b3c4d)." },
+	  .help = N_("fault: the incident, by the ID the review lists (20261103-090000-1a2b3c4d)." )},
 	{ .name = "host", .letter = 'H', .type = PL_OPT_STRING, .arg = "HOST", S(host),
-	  .help = "fault: the incident of this host (with --service, of its service) open at "
-		  "--at, else the last one before it." },
+	  .help = N_("fault: the incident of this host (with --service, of its service) open at "
+		  "--at, else the last one before it." )},
 	{ .name = "service", .type = PL_OPT_STRING, .arg = "SERVICE", S(service),
-	  .help = "fault: the service of --host; none: the host's own incident." },
+	  .help = N_("fault: the service of --host; none: the host's own incident." )},
 	{ .name = "at", .type = PL_OPT_STRING, .arg = "TIME", S(at),
-	  .help = "fault: when (default now). TIME is RFC 3339 (2026-11-03T09:00:00Z), a "
+	  .help = N_("fault: when (default now). TIME is RFC 3339 (2026-11-03T09:00:00Z), a "
 		  "local date and time 2026-11-03T09:00, a local date 2026-11-03, or seconds "
-		  "since the epoch." },
+		  "since the epoch." )},
 	{ .name = "notes-dir", .type = PL_OPT_STRING, .arg = "DIR", S(notes_dir),
-	  .help = "Where the technicians' notes are: DIR/ID.txt beside each fault report "
-		  "(default " DEFAULT_NOTES ")." },
+	  .help = N_("Where the technicians' notes are: DIR/ID.txt beside each fault report "
+		  "(default /var/lib/plumbline/faults).") },
 	{ .name = "roles", .type = PL_OPT_STRING, .arg = "FILE", S(roles_file),
-	  .help = "Contacts mapped to the policy's roles, lines 'CONTACT = ROLE' "
-		  "(alice = monitoring group); a contact not named is its own role." },
+	  .help = N_("Contacts mapped to the policy's roles, lines 'CONTACT = ROLE' "
+		  "(alice = monitoring group); a contact not named is its own role." )},
 	{ .name = "from", .type = PL_OPT_STRING, .arg = "TIME", S(from),
-	  .help = "review: the start of the period (TIME as for --at)." },
+	  .help = N_("review: the start of the period (TIME as for --at)." )},
 	{ .name = "to", .type = PL_OPT_STRING, .arg = "TIME", S(to),
-	  .help = "review: its end, not included (default now)." },
+	  .help = N_("review: its end, not included (default now)." )},
 	{ .name = "month", .type = PL_OPT_STRING, .arg = "YYYY-MM", S(month),
-	  .help = "review: a calendar month in local time. Without --month and --from: the "
-		  "month before this one." },
+	  .help = N_("review: a calendar month in local time. Without --month and --from: the "
+		  "month before this one." )},
 	{ .name = "business-hours", .type = PL_OPT_STRING, .arg = "DAYS,HH:MM-HH:MM",
 	  S(hours_spec),
-	  .help = "review: count only these local hours in availability (mon-fri,08:00-18:00)." },
+	  .help = N_("review: count only these local hours in availability (mon-fri,08:00-18:00)." )},
 	{ .name = "target", .type = PL_OPT_NUMBER, .min = 0, .max = 100, .fn = opt_target,
 	  .arg = "PERCENT",
-	  .help = "review: the availability target; a host or service below it is a breach "
-		  "(default 99.9)." },
+	  .help = N_("review: the availability target; a host or service below it is a breach "
+		  "(default 99.9)." )},
 	{ .name = "breaches-only", .type = PL_OPT_SWITCH, S(breaches_only),
-	  .help = "review: list only the hosts and services below --target in availability." },
+	  .help = N_("review: list only the hosts and services below --target in availability." )},
 	{ .name = "output-format", .type = PL_OPT_CHOICE, .arg = "FORMAT", .choices = formats,
 	  S(format),
-	  .help = "text (default), json (contrib/schema/plumbline-report.schema.json) or "
+	  .help = N_("text (default), json (contrib/schema/plumbline-report.schema.json) or "
 		  "html: one self-contained file (no outside fonts, images or scripts) that "
-		  "prints well." },
+		  "prints well." )},
+	{ .name = "language", .type = PL_OPT_STRING, .arg = "LANG", .fn = opt_language,
+	  .help = N_("Language of the reports and messages: zh_CN (Simplified Chinese), or C "
+		     "for English (default: LC_ALL, LC_MESSAGES or LANG, as gettext reads "
+		     "them). Host and service names, state words, IDs, numbers and the JSON "
+		     "report never change.") },
 	{ .name = "help", .letter = 'h', .type = PL_OPT_SWITCH, S(help),
-	  .help = "Show this help and exit." },
+	  .help = N_("Show this help and exit." )},
 	{ .name = "version", .letter = 'V', .type = PL_OPT_SWITCH, S(version),
-	  .help = "Show the version and exit." },
+	  .help = N_("Show the version and exit." )},
 	{ .name = NULL },
 };
 
-static const char description[] =
+static const char description[] = N_(
 	"Writes the paperwork of the monitoring policy from the engine's own history: after "
 	"every fault a fault report, and for a period the supervision review.\n"
 	"COMMAND is fault or review. 'fault' prints one incident's report: host, service, "
@@ -143,9 +159,9 @@ static const char description[] =
 	"OK or UP state; an outage, for availability, from its hard state to its recovery. "
 	"Lines of the log that cannot be read are counted and said, never fatal.\n"
 	"Exit status: 0, or 3 with one line saying what is wrong (an option, a file that "
-	"cannot be read, an incident not found).";
+	"cannot be read, an incident not found).");
 
-static const char examples[] =
+static const char examples[] = N_(
 	"  plumbline-report fault --nagios-log /var/log/nagios4/nagios.log \\\n"
 	"    --host web1 --service http --at 2026-11-03T09:10\n"
 	"      the fault report of web1's http problem open at that time.\n"
@@ -153,7 +169,7 @@ static const char examples[] =
 	"    --roles /etc/plumbline/roles.conf --output-format html\n"
 	"      November's review as one HTML page, availability in business hours only.\n"
 	"  plumbline-report review --month 2026-11 --breaches-only --target 99.9\n"
-	"      only the hosts and services below 99.9 % in November.\n";
+	"      only the hosts and services below 99.9 % in November.\n");
 
 /* ------------------------------------------------------------------ help and usage */
 
@@ -181,17 +197,17 @@ help_text(void)
 {
 	struct pl_buf b = PL_BUF_INIT;
 
-	pl_buf_puts(&b, PROG " " PACKAGE_VERSION " - fault reports and the supervision review "
-		    "from the engine's history\n\n"
-		    "Usage: " PROG " fault [--nagios-log FILE]... (--incident ID | --host HOST "
-		    "[--service SERVICE] [--at TIME]) [options]\n"
-		    "       " PROG " review [--nagios-log FILE]... [--month YYYY-MM | --from TIME "
-		    "[--to TIME]] [options]\n\n");
-	pl_wrap(&b, description, 0, 80);
-	pl_buf_puts(&b, "\nOptions:\n");
+	pl_buf_printf(&b, "%s %s - %s\n\n", PROG, PACKAGE_VERSION,
+		      _("fault reports and the supervision review from the engine's history"));
+	pl_buf_printf(&b, _("Usage: %s fault [--nagios-log FILE]... (--incident ID | --host HOST "
+			    "[--service SERVICE] [--at TIME]) [options]\n"
+			    "       %s review [--nagios-log FILE]... [--month YYYY-MM | --from "
+			    "TIME [--to TIME]] [options]\n\n"), PROG, PROG);
+	pl_wrap(&b, pl_tr(description), 0, 80);
+	pl_buf_printf(&b, "\n%s\n", _("Options:"));
 	pl_opt_help(options, &b);
-	pl_buf_puts(&b, "\nExamples:\n");
-	pl_buf_puts(&b, examples);
+	pl_buf_printf(&b, "\n%s\n", _("Examples:"));
+	pl_buf_puts(&b, pl_tr(examples));
 	fputs(pl_buf_str(&b), stdout);
 	pl_buf_free(&b);
 }
@@ -242,7 +258,8 @@ die(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	fflush(stdout);
-	printf("REPORT UNKNOWN - %s (see " PROG " --help)\n", msg);
+	printf("REPORT UNKNOWN - ");
+	printf(_("%s (see %s --help)\n"), msg, PROG);
 	exit(3);
 }
 
@@ -316,14 +333,14 @@ parse_month(struct cfg *c)
 	int y, m;
 
 	if (strlen(s) != 7 || s[4] != '-')
-		die("--month is YYYY-MM (2026-11)");
+		die(_("--month is YYYY-MM (2026-11)"));
 	for (int i = 0; i < 7; i++)
 		if (i != 4 && (s[i] < '0' || s[i] > '9'))
-			die("--month is YYYY-MM (2026-11)");
+			die(_("--month is YYYY-MM (2026-11)"));
 	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + s[3] - '0';
 	m = (s[5] - '0') * 10 + s[6] - '0';
 	if (m < 1 || m > 12)
-		die("--month is YYYY-MM with a month from 01 to 12");
+		die(_("--month is YYYY-MM with a month from 01 to 12"));
 	c->from_t = month_start(y, m - 1);
 	c->to_t = month_start(y, m);
 }
@@ -337,22 +354,22 @@ period(struct cfg *c)
 
 	if (c->month != NULL) {
 		if (c->from != NULL || c->to != NULL)
-			die("--month and --from/--to: give one of them");
+			die(_("--month and --from/--to: give one of them"));
 		parse_month(c);
 		return;
 	}
 	if (c->from != NULL) {
 		if (parse_time(c->from, &c->from_t) != 0)
-			die("--from is not a time (RFC 3339, YYYY-MM-DD[THH:MM], or epoch seconds)");
+			die(_("--from is not a time (RFC 3339, YYYY-MM-DD[THH:MM], or epoch seconds)"));
 		c->to_t = c->now;
 		if (c->to != NULL && parse_time(c->to, &c->to_t) != 0)
-			die("--to is not a time (RFC 3339, YYYY-MM-DD[THH:MM], or epoch seconds)");
+			die(_("--to is not a time (RFC 3339, YYYY-MM-DD[THH:MM], or epoch seconds)"));
 		if (c->to_t <= c->from_t)
-			die("--to must be later than --from");
+			die(_("--to must be later than --from"));
 		return;
 	}
 	if (c->to != NULL)
-		die("--to needs --from");
+		die(_("--to needs --from"));
 	localtime_r(&now, &tm);
 	c->from_t = month_start(tm.tm_year + 1900, tm.tm_mon - 1 < 0 ? 0 : tm.tm_mon - 1);
 	if (tm.tm_mon == 0)
@@ -429,7 +446,7 @@ read_roles(struct cfg *c)
 	if (c->roles_file == NULL)
 		return;
 	if (pl_read_trusted(AT_FDCWD, c->roles_file, &rules, &b, NULL, err, sizeof(err)) != 0)
-		die("--roles: %s", err);
+		die(_("--roles: %s"), err);
 	if (pl_roles_parse(b.data ? b.data : "", b.len, &c->roles, err, sizeof(err)) != 0) {
 		pl_snprintf(e2, sizeof(e2), "--roles: %s %s", c->roles_file, err);
 		pl_buf_free(&b);
@@ -445,25 +462,25 @@ check_config(struct cfg *c)
 
 	if (c->cmd == CMD_FAULT) {
 		if (for_review(c))
-			die("--from, --to, --month, --business-hours, --target and --breaches-only "
-			    "are for 'review'");
+			die(_("--from, --to, --month, --business-hours, --target and --breaches-only "
+			    "are for 'review'"));
 		if (c->incident == NULL && c->host == NULL)
-			die("fault: give --incident ID (the review lists them) or --host HOST "
-			    "[--service SERVICE] [--at TIME]");
+			die(_("fault: give --incident ID (the review lists them) or --host HOST "
+			    "[--service SERVICE] [--at TIME]"));
 		if (c->incident != NULL && (c->host || c->service || c->at))
-			die("fault: --incident, or --host/--service/--at, not both");
+			die(_("fault: --incident, or --host/--service/--at, not both"));
 		if (c->service != NULL && c->host == NULL)
-			die("fault: --service needs --host");
+			die(_("fault: --service needs --host"));
 		c->at_t = c->now;
 		if (c->at != NULL && parse_time(c->at, &c->at_t) != 0)
-			die("--at is not a time (RFC 3339, YYYY-MM-DD[THH:MM], or epoch seconds)");
+			die(_("--at is not a time (RFC 3339, YYYY-MM-DD[THH:MM], or epoch seconds)"));
 	} else {
 		if (for_fault(c))
-			die("--incident, --host, --service and --at are for 'fault'");
+			die(_("--incident, --host, --service and --at are for 'fault'"));
 		period(c);
 		if (c->hours_spec != NULL &&
 		    pl_hours_parse(c->hours_spec, &c->hours, err, sizeof(err)) != 0)
-			die("--business-hours %s", err);
+			die(_("--business-hours %s"), err);
 	}
 	read_roles(c);
 }
@@ -476,13 +493,13 @@ parse(int argc, char **argv, struct cfg *c, struct pl_opt_parser *p)
 	char err[1024];
 
 	if (argc < 2)
-		die("no command: fault or review");
+		die(_("no command: fault or review"));
 	if (strcmp(argv[1], "fault") == 0)
 		c->cmd = CMD_FAULT;
 	else if (strcmp(argv[1], "review") == 0)
 		c->cmd = CMD_REVIEW;
 	else if (argv[1][0] != '-')
-		die("the command is fault or review");
+		die(_("the command is fault or review"));
 	table = (struct pl_opt_table){ options, c };
 	pl_opt_init(p, &table, 1);
 	p->prog = PROG;
@@ -498,7 +515,7 @@ parse(int argc, char **argv, struct cfg *c, struct pl_opt_parser *p)
 		exit(3);
 	}
 	if (c->cmd == 0)
-		die("no command: fault or review");
+		die(_("no command: fault or review"));
 	if (pl_clock_now(&now, err, sizeof(err)) != 0)
 		die("%s", err);
 	c->now = now.sec;
@@ -520,7 +537,7 @@ add_path(struct history *h, const char *p)
 	char **q = realloc(h->paths, (h->npaths + 1) * sizeof(*q));
 
 	if (q == NULL || (q[h->npaths] = strdup(p)) == NULL)
-		die("out of memory");
+		die(_("out of memory"));
 	h->paths = q;
 	h->npaths++;
 }
@@ -542,7 +559,7 @@ add_log(struct history *h, const char *v, bool must)
 		return;
 	if (rc != 0) {
 		globfree(&g);
-		die("--nagios-log %s matches no file", v);
+		die(_("--nagios-log %s matches no file"), v);
 	}
 	for (size_t i = 0; i < g.gl_pathc; i++)
 		add_path(h, g.gl_pathv[i]);
@@ -558,14 +575,14 @@ load(const struct cfg *c, struct history *h)
 		add_log(h, DEFAULT_ARCHIVES, false);
 		add_log(h, DEFAULT_LOG, false);
 		if (h->npaths == 0)
-			die("no Nagios log: " DEFAULT_LOG " is not there; give --nagios-log FILE");
+			die(_("no Nagios log: %s is not there; give --nagios-log FILE"), DEFAULT_LOG);
 	}
 	for (size_t i = 0; i < c->logs.n; i++)
 		add_log(h, c->logs.v[i], true);
 	pl_inc_init(&h->inc);
 	if (pl_nl_read_files((const char *const *)h->paths, h->npaths, pl_inc_event, &h->inc,
 			     &h->counts, err, sizeof(err)) != 0)
-		die("%s", h->inc.oom ? "out of memory reading the log" : err);
+		die("%s", h->inc.oom ? _("out of memory reading the log") : err);
 	pl_inc_finish(&h->inc, h->counts.last);
 }
 
@@ -592,7 +609,7 @@ read_notes(const struct cfg *c, const char *id, struct pl_fault_notes *n, char *
 	if (pl_read_trusted(AT_FDCWD, path, &rules, &b, NULL, err, sizeof(err)) != 0) {
 		if (errno == ENOENT)
 			return 0;
-		die("the fault notes: %s", err);
+		die(_("the fault notes: %s"), err);
 	}
 	if (pl_notes_parse(b.data ? b.data : "", b.len, n, err, sizeof(err)) != 0)
 		die("%s: %s", path, err);
@@ -671,6 +688,42 @@ obj_name(const char *host, const char *service, char *buf, size_t len)
 	return buf;
 }
 
+/* s, then blanks up to width columns (a Chinese character takes two). */
+static void
+pad(struct pl_buf *b, const char *s, size_t width)
+{
+	size_t w = pl_text_width(s, strlen(s));
+
+	pl_buf_puts(b, s);
+	for (; w < width; w++)
+		pl_buf_putc(b, ' ');
+}
+
+/* Blanks up to width columns, then s: a right-aligned heading. */
+static void
+rpad(struct pl_buf *b, const char *s, size_t width)
+{
+	for (size_t w = pl_text_width(s, strlen(s)); w < width; w++)
+		pl_buf_putc(b, ' ');
+	pl_buf_puts(b, s);
+}
+
+/* A label of the fault report's head, in its column of 20, and the blank after it. */
+static void
+label(struct pl_buf *b, const char *l)
+{
+	pad(b, l, 20);
+	pl_buf_putc(b, ' ');
+}
+
+/* A role as a person reads it: the placeholder for an incident nobody was notified of
+ * is translated, a role's own name never. */
+static const char *
+role_name(const char *role)
+{
+	return strcmp(role, "(not notified)") == 0 ? _("(not notified)") : role;
+}
+
 /* ------------------------------------------------------------------ the fault report */
 
 /* Seconds from the first detection to the acknowledgement, the recovery; -1: never. */
@@ -726,8 +779,8 @@ with_roles(const struct cfg *c, const char *list, struct pl_buf *out)
 	}
 }
 
-static const char *const note_labels[4] = { "Cause", "Handling", "Business impact",
-					     "Prevention" };
+static const char *const note_labels[4] = { N_("Cause"), N_("Handling"),
+					     N_("Business impact"), N_("Prevention") };
 
 static const char *
 note_value(const struct pl_fault_notes *n, int i)
@@ -741,42 +794,59 @@ static void
 fault_text_head(const struct fault *f, struct pl_buf *b)
 {
 	const struct pl_incident *in = f->in;
+	struct pl_buf v = PL_BUF_INIT;
 	char t[64], d[64], r[1100];
 
-	pl_buf_printf(b, "Fault report %s\n\n", in->id);
-	pl_buf_printf(b, "%-20s %s\n", "Host:", in->host);
-	if (in->service)
-		pl_buf_printf(b, "%-20s %s\n", "Service:", in->service);
-	pl_buf_printf(b, "%-20s %s\n", "Severity:", in->severity_word);
-	pl_buf_printf(b, "%-20s %s\n", "Status:", in->recovered ? "recovered" :
-		      "open (not recovered at the end of the log)");
-	pl_buf_printf(b, "%-20s %s%s  %s\n", "First detection:", when(in->detected, t, sizeof(t)),
-		      in->restated ? " (restated by Nagios; may have begun earlier)" : "",
-		      in->detect_output);
-	pl_buf_printf(b, "%-20s %s  %s\n", "Hard state:", when(in->hard, t, sizeof(t)),
-		      in->hard_output);
-	pl_buf_printf(b, "%-20s %s", "First notification:", when(in->notified, t, sizeof(t)));
-	if (in->notified) {
-		pl_buf_puts(b, " to ");
-		with_roles(f->cfg, in->notified_to, b);
+	pl_buf_printf(b, _("Fault report %s\n\n"), in->id);
+	label(b, _("Host:"));
+	pl_buf_printf(b, "%s\n", in->host);
+	if (in->service) {
+		label(b, _("Service:"));
+		pl_buf_printf(b, "%s\n", in->service);
 	}
-	pl_buf_printf(b, "\n%-20s %s", "Acknowledged:", when(in->acked, t, sizeof(t)));
+	label(b, _("Severity:"));
+	pl_buf_printf(b, "%s\n", in->severity_word);
+	label(b, _("Status:"));
+	pl_buf_printf(b, "%s\n", in->recovered ? _("recovered") :
+		      _("open (not recovered at the end of the log)"));
+	label(b, _("First detection:"));
+	pl_buf_printf(b, "%s%s  %s\n", when(in->detected, t, sizeof(t)),
+		      in->restated ? _(" (restated by Nagios; may have begun earlier)") : "",
+		      in->detect_output);
+	label(b, _("Hard state:"));
+	pl_buf_printf(b, "%s  %s\n", when(in->hard, t, sizeof(t)), in->hard_output);
+	label(b, _("First notification:"));
+	if (in->notified) {
+		with_roles(f->cfg, in->notified_to, &v);
+		pl_buf_printf(b, _("%s to %s"), when(in->notified, t, sizeof(t)), pl_buf_str(&v));
+	} else {
+		pl_buf_puts(b, when(in->notified, t, sizeof(t)));
+	}
+	pl_buf_putc(b, '\n');
+	label(b, _("Acknowledged:"));
 	if (in->acked)
-		pl_buf_printf(b, " by %s: %s", role_of(f->cfg, in->ack_author, r, sizeof(r)),
-			      in->ack_comment);
-	pl_buf_printf(b, "\n%-20s %zu", "Escalations:", in->nescalations);
+		pl_buf_printf(b, _("%s by %s: %s"), when(in->acked, t, sizeof(t)),
+			      role_of(f->cfg, in->ack_author, r, sizeof(r)), in->ack_comment);
+	else
+		pl_buf_puts(b, when(in->acked, t, sizeof(t)));
+	pl_buf_putc(b, '\n');
+	label(b, _("Escalations:"));
+	pl_buf_printf(b, "%zu", in->nescalations);
 	for (size_t i = 0, k = 0; i < in->nsteps; i++)
-		if (in->steps[i].kind == PL_STEP_ESCALATE)
-			pl_buf_printf(b, "%s %s to %s", k++ ? ";" : ":",
-				      when(in->steps[i].time, t, sizeof(t)),
+		if (in->steps[i].kind == PL_STEP_ESCALATE) {
+			pl_buf_printf(b, "%s ", k++ ? ";" : ":");
+			pl_buf_printf(b, _("%s to %s"), when(in->steps[i].time, t, sizeof(t)),
 				      role_of(f->cfg, in->steps[i].who, r, sizeof(r)));
-	pl_buf_printf(b, "\n%-20s %s  %s\n", "Recovered:", when(in->recovered, t, sizeof(t)),
+		}
+	pl_buf_putc(b, '\n');
+	label(b, _("Recovered:"));
+	pl_buf_printf(b, "%s  %s\n", when(in->recovered, t, sizeof(t)),
 		      in->recover_output ? in->recover_output : "");
-	pl_buf_printf(b, "%-20s %s\n", "Time to acknowledge:",
-		      span(tta(in), d, sizeof(d)));
-	pl_buf_printf(b, "%-20s %s\n", "Time to recover:",
-		      span(ttr(in), d,
-			   sizeof(d)));
+	label(b, _("Time to acknowledge:"));
+	pl_buf_printf(b, "%s\n", span(tta(in), d, sizeof(d)));
+	label(b, _("Time to recover:"));
+	pl_buf_printf(b, "%s\n", span(ttr(in), d, sizeof(d)));
+	pl_buf_free(&v);
 }
 
 /* A value of several lines, the following ones under the first. */
@@ -798,37 +868,43 @@ fault_text(const struct fault *f, struct pl_buf *b)
 	char t[64];
 
 	fault_text_head(f, b);
-	pl_buf_puts(b, "\nTimeline:\n");
+	pl_buf_printf(b, "\n%s\n", _("Timeline:"));
 	for (size_t i = 0; i < in->nsteps; i++) {
 		const struct pl_inc_step *s = &in->steps[i];
 
-		pl_buf_printf(b, "  %s  %s", when(s->time, t, sizeof(t)), pl_step_name(s->kind));
+		pl_buf_printf(b, "  %s  %s", when(s->time, t, sizeof(t)), pl_step_title(s->kind));
 		if (s->state_word[0])
 			pl_buf_printf(b, " %s", s->state_word);
-		if (s->who[0])
-			pl_buf_printf(b, " %s %s", s->kind == PL_STEP_ACK ? "by" : "to", s->who);
+		if (s->who[0]) {
+			pl_buf_putc(b, ' ');
+			pl_buf_printf(b, s->kind == PL_STEP_ACK ? _("by %s") : _("to %s"), s->who);
+		}
 		if (s->text[0])
 			pl_buf_printf(b, ": %s", s->text);
 		pl_buf_putc(b, '\n');
 	}
 	if (in->steps_dropped)
-		pl_buf_printf(b, "  (%zu more steps not kept)\n", in->steps_dropped);
-	pl_buf_printf(b, "\nTechnician's notes (%s):\n", f->notes_path);
+		pl_buf_printf(b, _("  (%zu more steps not kept)\n"), in->steps_dropped);
+	pl_buf_printf(b, _("\nTechnician's notes (%s):\n"), f->notes_path);
 	for (int i = 0; i < 4; i++) {
-		char label[32];
+		char lab[64];
 
-		pl_snprintf(label, sizeof(label), "%s:", note_labels[i]);
-		pl_buf_printf(b, "%-20s ", label);
-		indented(b, note_value(&f->notes, i) ? note_value(&f->notes, i) : "(missing)");
+		pl_snprintf(lab, sizeof(lab), _("%s:"), pl_tr(note_labels[i]));
+		label(b, lab);
+		indented(b, note_value(&f->notes, i) ? note_value(&f->notes, i) : _("(missing)"));
 	}
-	if (f->notes.author)
-		pl_buf_printf(b, "%-20s %s\n", "Written by:", f->notes.author);
+	if (f->notes.author) {
+		label(b, _("Written by:"));
+		pl_buf_printf(b, "%s\n", f->notes.author);
+	}
 	if (!f->has_notes)
-		pl_buf_printf(b, "No notes yet: write 'cause:', 'handling:', 'impact:' and "
-			      "'prevention:' lines in %s.\n", f->notes_path);
-	pl_buf_printf(b, "\nFrom %zu log file%s: %zu lines, %zu events, %zu malformed lines.\n",
-		      f->h->npaths, f->h->npaths == 1 ? "" : "s", f->h->counts.lines,
-		      f->h->counts.events, f->h->counts.malformed);
+		pl_buf_printf(b, _("No notes yet: write 'cause:', 'handling:', 'impact:' and "
+				   "'prevention:' lines in %s.\n"), f->notes_path);
+	pl_buf_putc(b, '\n');
+	pl_buf_printf(b, P_("From %zu log file: %zu lines, %zu events, %zu malformed lines.\n",
+			    "From %zu log files: %zu lines, %zu events, %zu malformed lines.\n",
+			    f->h->npaths), f->h->npaths, f->h->counts.lines, f->h->counts.events,
+		      f->h->counts.malformed);
 }
 
 static void
@@ -943,8 +1019,11 @@ fault_json(const struct fault *f, struct pl_buf *b)
 static void
 html_head(struct pl_buf *b, const char *title)
 {
-	pl_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-		    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	char lang[32];
+
+	pl_i18n_tag(lang, sizeof(lang));
+	pl_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n", lang);
+	pl_buf_puts(b, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 		    "style-src 'unsafe-inline'; img-src data:\">\n"
 		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		    "<title>");
@@ -982,53 +1061,58 @@ html_log(const struct history *h, struct pl_buf *b)
 {
 	char a[64], z[64];
 
-	pl_buf_printf(b, "<p class=\"muted\">From %zu log file%s (%s to %s): %zu lines, %zu "
-		      "events, %zu malformed lines. Made by " PROG " " PACKAGE_VERSION ".</p>\n"
-		      "</body>\n</html>\n", h->npaths, h->npaths == 1 ? "" : "s",
+	pl_buf_puts(b, "<p class=\"muted\">");
+	pl_buf_printf(b, P_("From %zu log file (%s to %s): %zu lines, %zu events, %zu "
+			    "malformed lines.", "From %zu log files (%s to %s): %zu lines, %zu "
+			    "events, %zu malformed lines.", h->npaths), h->npaths,
 		      when(h->counts.first, a, sizeof(a)), when(h->counts.last, z, sizeof(z)),
 		      h->counts.lines, h->counts.events, h->counts.malformed);
+	pl_buf_putc(b, ' ');
+	pl_buf_printf(b, _("Made by %s %s."), PROG, PACKAGE_VERSION);
+	pl_buf_puts(b, "</p>\n</body>\n</html>\n");
 }
 
 static void
 fault_html_head(const struct fault *f, struct pl_buf *b)
 {
 	const struct pl_incident *in = f->in;
-	struct pl_buf v = PL_BUF_INIT;
+	struct pl_buf v = PL_BUF_INIT, w = PL_BUF_INIT;
 	char t[64], d[64], r[1100];
 
 	pl_buf_printf(b, "<table class=\"fault\">\n");
-	html_row(b, "Host", in->host);
+	html_row(b, _("Host"), in->host);
 	if (in->service)
-		html_row(b, "Service", in->service);
-	html_row(b, "Severity", in->severity_word);
-	html_row(b, "Status", in->recovered ? "recovered" : "open");
+		html_row(b, _("Service"), in->service);
+	html_row(b, _("Severity"), in->severity_word);
+	html_row(b, _("Status"), in->recovered ? _("recovered") : _("open"));
 	pl_buf_printf(&v, "%s - %s", when(in->detected, t, sizeof(t)), in->detect_output);
-	html_row(b, "First detection", pl_buf_str(&v));
+	html_row(b, _("First detection"), pl_buf_str(&v));
 	pl_buf_reset(&v);
-	pl_buf_printf(&v, "%s", when(in->notified, t, sizeof(t)));
 	if (in->notified) {
-		pl_buf_puts(&v, " to ");
-		with_roles(f->cfg, in->notified_to, &v);
+		with_roles(f->cfg, in->notified_to, &w);
+		pl_buf_printf(&v, _("%s to %s"), when(in->notified, t, sizeof(t)), pl_buf_str(&w));
+	} else {
+		pl_buf_puts(&v, when(in->notified, t, sizeof(t)));
 	}
-	html_row(b, "First notification", pl_buf_str(&v));
+	html_row(b, _("First notification"), pl_buf_str(&v));
 	pl_buf_reset(&v);
-	pl_buf_printf(&v, "%s", when(in->acked, t, sizeof(t)));
 	if (in->acked)
-		pl_buf_printf(&v, " by %s: %s", role_of(f->cfg, in->ack_author, r, sizeof(r)),
-			      in->ack_comment);
-	html_row(b, "Acknowledged", pl_buf_str(&v));
+		pl_buf_printf(&v, _("%s by %s: %s"), when(in->acked, t, sizeof(t)),
+			      role_of(f->cfg, in->ack_author, r, sizeof(r)), in->ack_comment);
+	else
+		pl_buf_puts(&v, when(in->acked, t, sizeof(t)));
+	html_row(b, _("Acknowledged"), pl_buf_str(&v));
 	pl_buf_reset(&v);
 	pl_buf_printf(&v, "%zu", in->nescalations);
 	if (in->escalated_to)
 		pl_buf_printf(&v, ": %s", in->escalated_to);
-	html_row(b, "Escalations", pl_buf_str(&v));
-	html_row(b, "Recovered", when(in->recovered, t, sizeof(t)));
-	html_row(b, "Time to acknowledge",
-		 span(tta(in), d, sizeof(d)));
-	html_row(b, "Time to recover",
-		 span(ttr(in), d, sizeof(d)));
+	html_row(b, _("Escalations"), pl_buf_str(&v));
+	html_row(b, _("Recovered"), when(in->recovered, t, sizeof(t)));
+	html_row(b, _("Time to acknowledge"), span(tta(in), d, sizeof(d)));
+	html_row(b, _("Time to recover"), span(ttr(in), d, sizeof(d)));
 	pl_buf_puts(b, "</table>\n");
 	pl_buf_free(&v);
+	pl_buf_free(&w);
 }
 
 static void
@@ -1037,19 +1121,21 @@ fault_html(const struct fault *f, struct pl_buf *b)
 	const struct pl_incident *in = f->in;
 	char t[64], title[600];
 
-	pl_snprintf(title, sizeof(title), "Fault report %s", in->id);
+	pl_snprintf(title, sizeof(title), _("Fault report %s"), in->id);
 	html_head(b, title);
 	pl_buf_puts(b, "<h1>");
 	html(b, title);
 	pl_buf_puts(b, "</h1>\n");
 	fault_html_head(f, b);
-	pl_buf_puts(b, "<h2>Timeline</h2>\n<table class=\"steps\">\n<tr><th>Time</th><th>Step"
-		    "</th><th>State</th><th>Who</th><th>Output or comment</th></tr>\n");
+	pl_buf_printf(b, "<h2>%s</h2>\n<table class=\"steps\">\n<tr><th>%s</th><th>%s</th>"
+		      "<th>%s</th><th>%s</th><th>%s</th></tr>\n", _("Timeline"), _("Time"),
+		      _("Step"), _("State"), _("Who"), _("Output or comment"));
 	for (size_t i = 0; i < in->nsteps; i++) {
 		const struct pl_inc_step *s = &in->steps[i];
 
-		pl_buf_printf(b, "<tr><td>%s</td><td>%s</td><td>", when(s->time, t, sizeof(t)),
-			      pl_step_name(s->kind));
+		pl_buf_printf(b, "<tr><td>%s</td><td>", when(s->time, t, sizeof(t)));
+		html(b, pl_step_title(s->kind));
+		pl_buf_puts(b, "</td><td>");
 		html(b, s->state_word);
 		pl_buf_puts(b, "</td><td>");
 		html(b, s->who);
@@ -1057,15 +1143,18 @@ fault_html(const struct fault *f, struct pl_buf *b)
 		html(b, s->text);
 		pl_buf_puts(b, "</td></tr>\n");
 	}
-	pl_buf_puts(b, "</table>\n<h2>Technician's notes</h2>\n<table class=\"notes\">\n");
+	pl_buf_printf(b, "</table>\n<h2>%s</h2>\n<table class=\"notes\">\n",
+		      _("Technician's notes"));
 	for (int i = 0; i < 4; i++)
-		html_row(b, note_labels[i], note_value(&f->notes, i) ? note_value(&f->notes, i) :
-			 "(missing)");
+		html_row(b, pl_tr(note_labels[i]), note_value(&f->notes, i) ?
+			 note_value(&f->notes, i) : _("(missing)"));
 	if (f->notes.author)
-		html_row(b, "Written by", f->notes.author);
-	pl_buf_puts(b, "</table>\n<p class=\"muted\">Notes file: ");
+		html_row(b, _("Written by"), f->notes.author);
+	pl_buf_printf(b, "</table>\n<p class=\"muted\">%s ", _("Notes file:"));
 	html(b, f->notes_path);
-	pl_buf_puts(b, f->has_notes ? "</p>\n" : " (not written yet)</p>\n");
+	if (!f->has_notes)
+		pl_buf_printf(b, " %s", _("(not written yet)"));
+	pl_buf_puts(b, "</p>\n");
 	html_log(f->h, b);
 }
 
@@ -1094,7 +1183,7 @@ find_missing(struct review *rv)
 {
 	rv->missing = calloc(rv->r.nin ? rv->r.nin : 1, sizeof(*rv->missing));
 	if (rv->missing == NULL)
-		die("out of memory");
+		die(_("out of memory"));
 	for (size_t i = 0; i < rv->r.nin; i++) {
 		struct pl_fault_notes n;
 		char path[4096];
@@ -1125,10 +1214,10 @@ static const char *
 missing_words(unsigned m)
 {
 	if (m & MISS_FILE)
-		return "no notes file";
+		return _("no notes file");
 	if ((m & MISS_CAUSE) && (m & MISS_PREVENTION))
-		return "cause, prevention";
-	return m & MISS_CAUSE ? "cause" : "prevention";
+		return _("cause, prevention");
+	return m & MISS_CAUSE ? _("cause") : _("prevention");
 }
 
 static void
@@ -1136,11 +1225,23 @@ review_text_avail(const struct review *rv, struct pl_buf *b)
 {
 	char name[1100], p[32], o[64], d[64];
 
-	pl_buf_printf(b, "\nAvailability (scheduled downtime not counted%s; target %s %%):\n",
-		      rv->cfg->hours.set ? ", business hours only" : "",
+	pl_buf_putc(b, '\n');
+	pl_buf_printf(b, rv->cfg->hours.set ?
+		      _("Availability (scheduled downtime not counted, business hours only; "
+			"target %s %%):\n") :
+		      _("Availability (scheduled downtime not counted; target %s %%):\n"),
 		      pl_fmt_num(p, sizeof(p), rv->cfg->target, 3));
-	pl_buf_printf(b, "  %-36s %12s %12s %12s %9s\n", "HOST / SERVICE", "AVAILABILITY",
-		      "OUTAGE", "DOWNTIME", "INCIDENTS");
+	pl_buf_puts(b, "  ");
+	pad(b, _("HOST / SERVICE"), 36);
+	pl_buf_putc(b, ' ');
+	rpad(b, _("AVAILABILITY"), 12);
+	pl_buf_putc(b, ' ');
+	rpad(b, _("OUTAGE"), 12);
+	pl_buf_putc(b, ' ');
+	rpad(b, _("DOWNTIME"), 12);
+	pl_buf_putc(b, ' ');
+	rpad(b, _("INCIDENTS"), 9);
+	pl_buf_putc(b, '\n');
 	for (size_t i = 0; i < rv->r.navail; i++) {
 		const struct pl_avail *a = &rv->r.avail[i];
 
@@ -1150,7 +1251,7 @@ review_text_avail(const struct review *rv, struct pl_buf *b)
 			      obj_name(a->obj->host, a->obj->service, name, sizeof(name)),
 			      pct(a->percent, p, sizeof(p)), span((double)a->outage, o, sizeof(o)),
 			      span((double)a->downtime, d, sizeof(d)), a->incidents,
-			      breach(rv, a) ? "  below target" : "");
+			      breach(rv, a) ? _("  below target") : "");
 	}
 }
 
@@ -1160,18 +1261,25 @@ review_text_roles(const struct review *rv, struct pl_buf *b)
 	const struct pl_review *r = &rv->r;
 	char a[64], c[64];
 
-	pl_buf_printf(b, "\nIncidents: %zu (critical %zu, warning %zu, unknown %zu); "
-		      "acknowledged %zu, recovered %zu\n", r->incidents, r->by_severity[2],
+	pl_buf_printf(b, _("\nIncidents: %zu (critical %zu, warning %zu, unknown %zu); "
+			   "acknowledged %zu, recovered %zu\n"), r->incidents, r->by_severity[2],
 		      r->by_severity[1], r->by_severity[3], r->acked, r->recovered);
-	pl_buf_printf(b, "Mean time to acknowledge %s, to recover %s (from first detection)\n",
+	pl_buf_printf(b, _("Mean time to acknowledge %s, to recover %s (from first detection)\n"),
 		      span(r->mtta, a, sizeof(a)), span(r->mttr, c, sizeof(c)));
-	pl_buf_printf(b, "\nPer role:\n  %-28s %9s %9s %12s %12s\n", "ROLE", "INCIDENTS",
-		      "ESCALATED", "MTTA", "MTTR");
-	for (size_t i = 0; i < r->nroles; i++)
-		pl_buf_printf(b, "  %-28s %9zu %9zu %12s %12s\n", r->roles[i].role,
-			      r->roles[i].incidents, r->roles[i].escalated,
-			      span(r->roles[i].mtta, a, sizeof(a)),
+	pl_buf_printf(b, "\n%s\n  ", _("Per role:"));
+	pad(b, _("ROLE"), 28);
+	pl_buf_putc(b, ' ');
+	rpad(b, _("INCIDENTS"), 9);
+	pl_buf_putc(b, ' ');
+	rpad(b, _("ESCALATED"), 9);
+	pl_buf_printf(b, " %12s %12s\n", "MTTA", "MTTR");
+	for (size_t i = 0; i < r->nroles; i++) {
+		pl_buf_puts(b, "  ");
+		pad(b, role_name(r->roles[i].role), 28);
+		pl_buf_printf(b, " %9zu %9zu %12s %12s\n", r->roles[i].incidents,
+			      r->roles[i].escalated, span(r->roles[i].mtta, a, sizeof(a)),
 			      span(r->roles[i].mttr, c, sizeof(c)));
+	}
 }
 
 static void
@@ -1180,26 +1288,25 @@ review_text_lists(const struct review *rv, struct pl_buf *b)
 	const struct pl_review *r = &rv->r;
 	char t[64], name[1100], a[64], c[64];
 
-	pl_buf_puts(b, "\nIncidents of the period:\n");
+	pl_buf_printf(b, "\n%s\n", _("Incidents of the period:"));
 	for (size_t i = 0; i < r->nin; i++) {
 		const struct pl_incident *in = r->in_period[i];
 
-		pl_buf_printf(b, "  %s  %s  %-30s %-8s TTA %s, TTR %s%s\n", in->id,
-			      when(in->detected, t, sizeof(t)),
+		pl_buf_printf(b, "  %s  %s  %-30s %-8s ", in->id, when(in->detected, t, sizeof(t)),
 			      obj_name(in->host, in->service, name, sizeof(name)),
-			      in->severity_word,
-			      span(tta(in), a, sizeof(a)),
-			      span(ttr(in), c,
-				   sizeof(c)), in->recovered ? "" : ", open");
+			      in->severity_word);
+		pl_buf_printf(b, _("TTA %s, TTR %s"), span(tta(in), a, sizeof(a)),
+			      span(ttr(in), c, sizeof(c)));
+		pl_buf_printf(b, "%s\n", in->recovered ? "" : _(", open"));
 	}
-	pl_buf_printf(b, "\nFaults open at the end of the period: %zu\n", r->nopen);
+	pl_buf_printf(b, _("\nFaults open at the end of the period: %zu\n"), r->nopen);
 	for (size_t i = 0; i < r->nopen; i++)
 		pl_buf_printf(b, "  %s  %s  %s %s%s\n", r->open[i]->id,
 			      when(r->open[i]->detected, t, sizeof(t)),
 			      obj_name(r->open[i]->host, r->open[i]->service, name, sizeof(name)),
 			      r->open[i]->severity_word,
-			      r->open[i]->acked ? ", acknowledged" : ", not acknowledged");
-	pl_buf_printf(b, "\nFault reports missing their cause or prevention: %zu\n",
+			      r->open[i]->acked ? _(", acknowledged") : _(", not acknowledged"));
+	pl_buf_printf(b, _("\nFault reports missing their cause or prevention: %zu\n"),
 		      rv->nmissing);
 	for (size_t i = 0; i < r->nin; i++)
 		if (rv->missing[i])
@@ -1213,15 +1320,17 @@ review_text(const struct review *rv, struct pl_buf *b)
 {
 	char a[64], z[64];
 
-	pl_buf_printf(b, "Supervision review %s to %s\n", when(rv->r.from, a, sizeof(a)),
+	pl_buf_printf(b, _("Supervision review %s to %s\n"), when(rv->r.from, a, sizeof(a)),
 		      when(rv->r.to, z, sizeof(z)));
 	if (rv->cfg->hours.set)
-		pl_buf_printf(b, "Business hours: %s\n", rv->cfg->hours_spec);
+		pl_buf_printf(b, _("Business hours: %s\n"), rv->cfg->hours_spec);
 	review_text_avail(rv, b);
 	review_text_roles(rv, b);
 	review_text_lists(rv, b);
-	pl_buf_printf(b, "\nFrom %zu log file%s (%s to %s): %zu lines, %zu events, "
-		      "%zu malformed lines.\n", rv->h->npaths, rv->h->npaths == 1 ? "" : "s",
+	pl_buf_putc(b, '\n');
+	pl_buf_printf(b, P_("From %zu log file (%s to %s): %zu lines, %zu events, %zu "
+			    "malformed lines.\n", "From %zu log files (%s to %s): %zu lines, %zu "
+			    "events, %zu malformed lines.\n", rv->h->npaths), rv->h->npaths,
 		      when(rv->h->counts.first, a, sizeof(a)),
 		      when(rv->h->counts.last, z, sizeof(z)), rv->h->counts.lines,
 		      rv->h->counts.events, rv->h->counts.malformed);
@@ -1336,11 +1445,14 @@ review_html_avail(const struct review *rv, struct pl_buf *b)
 {
 	char name[1100], p[32], o[64], d[64];
 
-	pl_buf_printf(b, "<h2>Availability</h2>\n<p>Scheduled downtime not counted%s; target "
-		      "%s %%.</p>\n<table class=\"availability\">\n<tr><th>Host / service</th>"
-		      "<th>Availability</th><th>Outage</th><th>Downtime</th><th>Incidents</th>"
-		      "</tr>\n", rv->cfg->hours.set ? "; business hours only" : "",
+	pl_buf_printf(b, "<h2>%s</h2>\n<p>", _("Availability"));
+	pl_buf_printf(b, rv->cfg->hours.set ?
+		      _("Scheduled downtime not counted; business hours only; target %s %%.") :
+		      _("Scheduled downtime not counted; target %s %%."),
 		      pl_fmt_num(p, sizeof(p), rv->cfg->target, 3));
+	pl_buf_printf(b, "</p>\n<table class=\"availability\">\n<tr><th>%s</th><th>%s</th>"
+		      "<th>%s</th><th>%s</th><th>%s</th></tr>\n", _("Host / service"),
+		      _("Availability"), _("Outage"), _("Downtime"), _("Incidents"));
 	for (size_t i = 0; i < rv->r.navail; i++) {
 		const struct pl_avail *a = &rv->r.avail[i];
 
@@ -1362,20 +1474,22 @@ review_html_roles(const struct review *rv, struct pl_buf *b)
 	const struct pl_review *r = &rv->r;
 	char a[64], c[64];
 
-	pl_buf_printf(b, "<h2>Incidents and response</h2>\n<table class=\"summary\">\n"
-		      "<tr><th>Incidents</th><th>Critical</th><th>Warning</th><th>Unknown</th>"
-		      "<th>Acknowledged</th><th>Recovered</th><th>MTTA</th><th>MTTR</th></tr>\n"
-		      "<tr><td class=\"num\">%zu</td><td class=\"num\">%zu</td><td class=\"num\">"
+	pl_buf_printf(b, "<h2>%s</h2>\n<table class=\"summary\">\n<tr><th>%s</th><th>%s</th>"
+		      "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>MTTA</th><th>MTTR</th>"
+		      "</tr>\n", _("Incidents and response"), _("Incidents"), _("Critical"),
+		      _("Warning"), _("Unknown"), _("Acknowledged"), _("Recovered"));
+	pl_buf_printf(b, "<tr><td class=\"num\">%zu</td><td class=\"num\">%zu</td><td class=\"num\">"
 		      "%zu</td><td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
 		      "<td class=\"num\">%zu</td><td class=\"num\">%s</td><td class=\"num\">%s"
 		      "</td></tr>\n</table>\n", r->incidents, r->by_severity[2], r->by_severity[1],
 		      r->by_severity[3], r->acked, r->recovered, span(r->mtta, a, sizeof(a)),
 		      span(r->mttr, c, sizeof(c)));
-	pl_buf_puts(b, "<table class=\"roles\">\n<tr><th>Role</th><th>Incidents</th>"
-		    "<th>Escalated to</th><th>MTTA</th><th>MTTR</th></tr>\n");
+	pl_buf_printf(b, "<table class=\"roles\">\n<tr><th>%s</th><th>%s</th><th>%s</th>"
+		      "<th>MTTA</th><th>MTTR</th></tr>\n", _("Role"), _("Incidents"),
+		      _("Escalated to"));
 	for (size_t i = 0; i < r->nroles; i++) {
 		pl_buf_puts(b, "<tr><td>");
-		html(b, r->roles[i].role);
+		html(b, role_name(r->roles[i].role));
 		pl_buf_printf(b, "</td><td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
 			      "<td class=\"num\">%s</td><td class=\"num\">%s</td></tr>\n",
 			      r->roles[i].incidents, r->roles[i].escalated,
@@ -1407,20 +1521,25 @@ static void
 review_html_lists(const struct review *rv, struct pl_buf *b)
 {
 	const struct pl_review *r = &rv->r;
-	static const char head[] = "<tr><th>ID</th><th>Detected</th><th>Host / service</th>"
-				   "<th>Severity</th><th>TTA</th><th>TTR</th><th>Note</th></tr>\n";
+	char head[1024];
 
-	pl_buf_printf(b, "<h2>Incidents of the period</h2>\n<table class=\"incidents\">\n%s",
-		      head);
+	pl_snprintf(head, sizeof(head), "<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+		    "<th>TTA</th><th>TTR</th><th>%s</th></tr>\n", _("ID"), _("Detected"),
+		    _("Host / service"), _("Severity"), _("Note"));
+	pl_buf_printf(b, "<h2>%s</h2>\n<table class=\"incidents\">\n%s",
+		      _("Incidents of the period"), head);
 	for (size_t i = 0; i < r->nin; i++)
-		html_incident_row(b, r->in_period[i], r->in_period[i]->recovered ? "" : "open");
-	pl_buf_printf(b, "</table>\n<h2>Faults open at the end of the period (%zu)</h2>\n"
-		      "<table class=\"open\">\n%s", r->nopen, head);
+		html_incident_row(b, r->in_period[i], r->in_period[i]->recovered ? "" : _("open"));
+	pl_buf_puts(b, "</table>\n<h2>");
+	pl_buf_printf(b, _("Faults open at the end of the period (%zu)"), r->nopen);
+	pl_buf_printf(b, "</h2>\n<table class=\"open\">\n%s", head);
 	for (size_t i = 0; i < r->nopen; i++)
-		html_incident_row(b, r->open[i], r->open[i]->acked ? "acknowledged" :
-				  "not acknowledged");
-	pl_buf_printf(b, "</table>\n<h2>Fault reports missing their cause or prevention (%zu)"
-		      "</h2>\n<table class=\"missing\">\n%s", rv->nmissing, head);
+		html_incident_row(b, r->open[i], r->open[i]->acked ? _("acknowledged") :
+				  _("not acknowledged"));
+	pl_buf_puts(b, "</table>\n<h2>");
+	pl_buf_printf(b, _("Fault reports missing their cause or prevention (%zu)"),
+		      rv->nmissing);
+	pl_buf_printf(b, "</h2>\n<table class=\"missing\">\n%s", head);
 	for (size_t i = 0; i < r->nin; i++)
 		if (rv->missing[i])
 			html_incident_row(b, r->in_period[i], missing_words(rv->missing[i]));
@@ -1432,14 +1551,14 @@ review_html(const struct review *rv, struct pl_buf *b)
 {
 	char a[64], z[64], title[256];
 
-	pl_snprintf(title, sizeof(title), "Supervision review %s to %s",
+	pl_snprintf(title, sizeof(title), _("Supervision review %s to %s"),
 		    when(rv->r.from, a, sizeof(a)), when(rv->r.to, z, sizeof(z)));
 	html_head(b, title);
 	pl_buf_puts(b, "<h1>");
 	html(b, title);
 	pl_buf_puts(b, "</h1>\n");
 	if (rv->cfg->hours.set) {
-		pl_buf_puts(b, "<p>Business hours: ");
+		pl_buf_printf(b, "<p>%s ", _("Business hours:"));
 		html(b, rv->cfg->hours_spec);
 		pl_buf_puts(b, "</p>\n");
 	}
@@ -1455,20 +1574,19 @@ static const struct pl_incident *
 pick_incident(const struct cfg *c, const struct history *h)
 {
 	const struct pl_incident *in;
-	char t[64];
+	char t[64], name[1100];
 
 	if (c->incident != NULL) {
 		in = pl_inc_find(&h->inc, c->incident);
 		if (in == NULL)
-			die("no incident %s in the log (plumbline-report review lists the IDs)",
+			die(_("no incident %s in the log (plumbline-report review lists the IDs)"),
 			    c->incident);
 		return in;
 	}
 	in = pl_inc_at(&h->inc, c->host, c->service, c->at_t);
 	if (in == NULL)
-		die("no incident of %s%s%s at or before %s in the log", c->host,
-		    c->service ? " / " : "", c->service ? c->service : "",
-		    when(c->at_t, t, sizeof(t)));
+		die(_("no incident of %s at or before %s in the log"),
+		    obj_name(c->host, c->service, name, sizeof(name)), when(c->at_t, t, sizeof(t)));
 	return in;
 }
 
@@ -1500,7 +1618,7 @@ run_review(const struct cfg *c, const struct history *h, struct pl_buf *out)
 	rv.cfg = c;
 	rv.h = h;
 	if (pl_inc_review(&h->inc, c->from_t, c->to_t, &c->hours, &c->roles, &rv.r) != 0)
-		die("out of memory");
+		die(_("out of memory"));
 	find_missing(&rv);
 	if (c->format == FMT_JSON)
 		review_json(&rv, out);
@@ -1510,6 +1628,24 @@ run_review(const struct cfg *c, const struct history *h, struct pl_buf *out)
 		review_text(&rv, out);
 	free(rv.missing);
 	pl_review_free(&rv.r);
+}
+
+/* --language, found before parsing so that its errors are in that language too (a
+ * malformed one is the parser's to report). */
+static const char *
+scan_language(int argc, char **argv)
+{
+	const char *v = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		if (strncmp(argv[i], "--language=", 11) == 0)
+			v = argv[i] + 11;
+		else if (strcmp(argv[i], "--language") == 0 && i + 1 < argc)
+			v = argv[++i];
+		else if (strcmp(argv[i], "--") == 0)
+			break;
+	}
+	return v != NULL && pl_i18n_valid(v) ? v : NULL;
 }
 
 int
@@ -1525,6 +1661,7 @@ main(int argc, char **argv)
 		return 3;
 	}
 	memset(&h, 0, sizeof(h));
+	pl_i18n_init(scan_language(argc, argv));
 	parse(argc, argv, &c, &p);
 	load(&c, &h);
 	pl_buf_init(&out, (size_t)256 << 20);
@@ -1533,9 +1670,9 @@ main(int argc, char **argv)
 	else
 		run_review(&c, &h, &out);
 	if (out.truncated || out.oom)
-		die("the report is larger than 256 MiB");
+		die(_("the report is larger than 256 MiB"));
 	if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
-		die("cannot write the report: %s", strerror(errno));
+		die(_("cannot write the report: %s"), strerror(errno));
 	pl_buf_free(&out);
 	history_free(&h);
 	pl_roles_free(&c.roles);

@@ -8,6 +8,7 @@
 
 #include "pl_buf.h"
 #include "pl_clock.h"
+#include "pl_i18n.h"
 #include "pl_incident.h"
 #include "pl_num.h"
 
@@ -213,6 +214,27 @@ pl_step_name(enum pl_step_kind k)
 	case PL_STEP_RECOVER: return "recovered";
 	case PL_STEP_RECOVERY_NOTIFY: return "recovery notified";
 	}
+	return "?";
+}
+
+const char *
+pl_step_title(enum pl_step_kind k)
+{
+	/* The names above, as the reports show them to a person. */
+	static const struct { enum pl_step_kind k; const char *t; } t[] = {
+		{ PL_STEP_SOFT, N_("soft") }, { PL_STEP_HARD, N_("hard") },
+		{ PL_STEP_NOTIFY, N_("notified") }, { PL_STEP_RENOTIFY, N_("notified again") },
+		{ PL_STEP_ESCALATE, N_("escalated") }, { PL_STEP_ACK, N_("acknowledged") },
+		{ PL_STEP_DOWNTIME_START, N_("downtime started") },
+		{ PL_STEP_DOWNTIME_END, N_("downtime ended") },
+		{ PL_STEP_FLAP_START, N_("flapping started") },
+		{ PL_STEP_FLAP_END, N_("flapping ended") }, { PL_STEP_RECOVER, N_("recovered") },
+		{ PL_STEP_RECOVERY_NOTIFY, N_("recovery notified") },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i].k == k)
+			return pl_tr(t[i].t);
 	return "?";
 }
 

@@ -156,6 +156,8 @@ const struct pl_inc_object *pl_inc_object(const struct pl_incidents *s, const ch
 /* Names: "soft", "hard", "notified", ...; the word of a state (mapped) of a host
  * ("UP", "DOWN", "UNREACHABLE") or a service ("OK" .. "UNKNOWN"). */
 const char *pl_step_name(enum pl_step_kind k);
+/* The same, translated: for the text and HTML reports (JSON gives pl_step_name). */
+const char *pl_step_title(enum pl_step_kind k);
 const char *pl_inc_word(bool host, int state);
 
 /* ------------------------------------------------------------------ business hours */

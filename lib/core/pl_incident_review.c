@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "pl_buf.h"
+#include "pl_i18n.h"
 #include "pl_incident.h"
 #include "pl_num.h"
 
@@ -79,8 +80,8 @@ pl_hours_parse(const char *s, struct pl_hours *h, char *err, size_t errlen)
 	h->set = true;
 	return 0;
 bad:
-	pl_snprintf(err, errlen, "is DAYS,HH:MM-HH:MM: days as mon..sun or a range mon-fri, "
-		    "separated by commas, then the daily hours (mon-fri,08:00-18:00)");
+	pl_snprintf(err, errlen, _("is DAYS,HH:MM-HH:MM: days as mon..sun or a range mon-fri, "
+		    "separated by commas, then the daily hours (mon-fri,08:00-18:00)"));
 	memset(h, 0, sizeof(*h));
 	return -1;
 }
@@ -203,8 +204,10 @@ pl_roles_parse(const char *buf, size_t len, struct pl_roles *r, char *err, size_
 		if (v != NULL)
 			r->role = v;
 		if (eq == NULL || c == NULL || v == NULL) {
-			pl_snprintf(err, errlen, eq == NULL ? "line %zu is not CONTACT = ROLE" :
-				    "out of memory at line %zu", line);
+			if (eq == NULL)
+				pl_snprintf(err, errlen, _("line %zu is not CONTACT = ROLE"), line);
+			else
+				pl_snprintf(err, errlen, _("out of memory at line %zu"), line);
 			pl_roles_free(r);
 			return -1;
 		}
@@ -213,7 +216,7 @@ pl_roles_parse(const char *buf, size_t len, struct pl_roles *r, char *err, size_
 		r->n++;
 		if (r->contact[r->n - 1] == NULL || r->role[r->n - 1] == NULL ||
 		    r->contact[r->n - 1][0] == '\0' || r->role[r->n - 1][0] == '\0') {
-			pl_snprintf(err, errlen, "line %zu is not CONTACT = ROLE", line);
+			pl_snprintf(err, errlen, _("line %zu is not CONTACT = ROLE"), line);
 			pl_roles_free(r);
 			return -1;
 		}
@@ -614,7 +617,7 @@ pl_notes_parse(const char *buf, size_t len, struct pl_fault_notes *n, char *err,
 	return 0;
 oom:
 	pl_notes_free(n);
-	pl_snprintf(err, errlen, "out of memory");
+	pl_snprintf(err, errlen, _("out of memory"));
 	return -1;
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "pl_buf.h"
+#include "pl_i18n.h"
 #include "pl_nagioslog.h"
 #include "pl_num.h"
 
@@ -313,7 +314,7 @@ pl_nl_init(struct pl_nl *nl, pl_event_cb cb, void *arg, struct pl_nl_counts *cou
 	nl->counts = counts;
 	nl->line = malloc(PL_NL_LINE_MAX + 1);
 	if (nl->line == NULL) {
-		pl_snprintf(err, errlen, "nagios.log: out of memory");
+		pl_snprintf(err, errlen, _("nagios.log: out of memory"));
 		return -1;
 	}
 	return 0;
@@ -449,7 +450,7 @@ read_fd(struct pl_nl *nl, int fd, const char *path, char *err, size_t errlen)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			pl_snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+			pl_snprintf(err, errlen, _("cannot read %s: %s"), path, strerror(errno));
 			return -1;
 		}
 		if (n == 0)
@@ -471,13 +472,13 @@ pl_nl_read_files(const char *const *paths, size_t n, pl_event_cb cb, void *arg,
 
 	memset(counts, 0, sizeof(*counts));
 	if (f == NULL) {
-		pl_snprintf(err, errlen, "nagios.log: out of memory");
+		pl_snprintf(err, errlen, _("nagios.log: out of memory"));
 		return -1;
 	}
 	for (; opened < n; opened++) {
 		f[opened].fd = open(paths[opened], O_RDONLY | O_CLOEXEC | O_NOCTTY);
 		if (f[opened].fd < 0) {
-			pl_snprintf(err, errlen, "cannot open %s: %s", paths[opened],
+			pl_snprintf(err, errlen, _("cannot open %s: %s"), paths[opened],
 				    strerror(errno));
 			rc = -1;
 			goto end;

@@ -1,14 +1,15 @@
 #!/bin/sh
 # Simplified Chinese status lines (README.md, "Language"), exact, for check_mem,
-# check_cpu, check_disk_io, check_mdraid, check_hwmon, check_net and plumbline-inspect
-# (also its HTML report) in each state, chosen each way: LANG=zh_CN.UTF-8 (a locale this host need not
-# have generated), --language zh_CN, "language = zh_CN" in the --extra-opts file, always
-# in an empty environment (env -i, as NRPE runs plugins). Then what must not change: the
-# service name, the state word, the perfdata and the JSON keys are those of the English
-# run; LC_ALL=C and --language C give English; LANGUAGE alone under the C locale does not
-# switch (gettext's rule); a malformed --language is a usage error; the --help text is
-# Chinese, wrapped within 79 columns, and --man stays English. The catalog comes from this
-# build tree (PLUMBLINE_LOCALEDIR, set by make check).
+# check_cpu, check_disk_io, check_mdraid, check_hwmon, check_net, plumbline-inspect and
+# plumbline-report (also their HTML reports) in each state, chosen each way:
+# LANG=zh_CN.UTF-8 (a locale this host need not have generated), --language zh_CN,
+# "language = zh_CN" in the --extra-opts file, always in an empty environment (env -i, as
+# NRPE runs plugins). Then what must not change: the service name, the state word, the
+# perfdata and the JSON keys are those of the English run; LC_ALL=C and --language C give
+# English; LANGUAGE alone under the C locale does not switch (gettext's rule); a malformed
+# --language is a usage error; the --help text is Chinese, wrapped within 79 columns, and
+# --man stays English. The catalog comes from this build tree (PLUMBLINE_LOCALEDIR, set by
+# make check).
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$(dirname "$0")/../env.sh"
@@ -224,6 +225,46 @@ run $I --host web1 --format json
 check "plumbline-inspect JSON: the keys, states and changes of the English run" \
 	'[ "$(printf "%s" "$zh" | python3 -c "import json,sys; d=json.load(sys.stdin); print(sorted(d), d[\"state_text\"], [(i[\"name\"], i[\"change\"], i[\"state_text\"]) for i in d[\"items\"]])")" = \
 	   "$(printf "%s" "$out" | python3 -c "import json,sys; d=json.load(sys.stdin); print(sorted(d), d[\"state_text\"], [(i[\"name\"], i[\"change\"], i[\"state_text\"]) for i in d[\"items\"]])")" ]'
+
+# plumbline-report (the fixture log of tests/blackbox/report.sh): the reports' first
+# lines, an error in each command, the HTML's headings; English by default.
+R="--nagios-log $FIXTURES/nagioslog/nagios.log --nagios-log $FIXTURES/nagioslog/archives-nagios-11-15-2026-00.log --roles $FIXTURES/nagioslog/roles.conf --notes-dir $FIXTURES/nagioslog/faults"
+run TZ=UTC PLUMBLINE_NOW=2026-12-02T00:00:00Z "$P/plumbline-report" fault $R --incident 20261103-090000-a0ecd4f4 --language zh_CN
+line "plumbline-report fault, --language" 0 '故障报告 20261103-090000-a0ecd4f4'
+check "plumbline-report fault: the head, timeline and notes in Chinese, names and states kept" \
+	'printf "%s\n" "$out" | grep -qxF "状态:                已恢复" &&
+	 printf "%s\n" "$out" | grep -qxF "  2026-11-03 09:32:00 +0000  已升级 CRITICAL 通知 bob: HTTP CRITICAL - Invalid HTTP response received from host on port 80" &&
+	 printf "%s\n" "$out" | grep -qxF "预防措施:            upgrade on the staging host first; nginx -t in the upgrade script"'
+run TZ=UTC PLUMBLINE_NOW=2026-12-02T00:00:00Z LANG=zh_CN.UTF-8 "$P/plumbline-report" review $R --month 2026-11
+line "plumbline-report review, LANG" 0 '监督评审 2026-11-01 00:00:00 +0000 至 2026-12-01 00:00:00 +0000'
+check "plumbline-report review: a breach, the roles, the open fault in Chinese" \
+	'printf "%s\n" "$out" | grep -qF "  db1                                      65.278 %  10d 10h 00m           0s         1  未达标" &&
+	 printf "%s\n" "$out" | grep -qxF "时段结束时仍未解决的故障: 1" &&
+	 printf "%s\n" "$out" | grep -qF "(未通知)                             1         0"'
+run "$P/plumbline-report" fault $R --language zh_CN
+line "plumbline-report usage error (fault), --language" 3 \
+	'REPORT UNKNOWN - fault: 请给出 --incident ID(监督评审中列出了 ID)或 --host HOST [--service SERVICE] [--at TIME](参见 plumbline-report --help)'
+run LANG=zh_CN.UTF-8 "$P/plumbline-report" review $R --month 2026-13
+line "plumbline-report usage error (review), LANG" 3 \
+	'REPORT UNKNOWN - --month 的格式为 YYYY-MM, 月份为 01 到 12(参见 plumbline-report --help)'
+run "$P/plumbline-report" fault $R --incident 20990101-000000-00000000 --language zh_CN
+line "plumbline-report: an incident not found, --language" 3 \
+	'REPORT UNKNOWN - 日志中没有事件 20990101-000000-00000000(plumbline-report review 会列出 ID)(参见 plumbline-report --help)'
+run TZ=UTC "$P/plumbline-report" review $R --month 2026-11 --output-format html --language zh_CN
+check "plumbline-report HTML: lang zh-CN and the review's headings in Chinese" \
+	'printf "%s" "$out" | grep -qF "<html lang=\"zh-CN\">" && printf "%s" "$out" | grep -qF "<h2>可用率</h2>" &&
+	 printf "%s" "$out" | grep -qF "<h2>时段结束时仍未解决的故障(1)</h2>"'
+run TZ=UTC "$P/plumbline-report" fault $R --incident 20261103-090000-a0ecd4f4 --output-format html
+check "plumbline-report HTML: English by default (lang en)" \
+	'printf "%s" "$out" | grep -qF "<html lang=\"en\">" && printf "%s" "$out" | grep -qF "<h2>Technician'"'"'s notes</h2>" &&
+	 ! printf "%s" "$out" | grep -q "故障"'
+run TZ=UTC "$P/plumbline-report" fault $R --incident 20261103-090000-a0ecd4f4 --output-format json --language zh_CN
+zh=$out
+run TZ=UTC "$P/plumbline-report" fault $R --incident 20261103-090000-a0ecd4f4 --output-format json
+check "plumbline-report JSON: byte for byte the English run's" '[ -n "$out" ] && [ "$zh" = "$out" ]'
+run "$P/plumbline-report" review $R --language ../x
+line "plumbline-report: a --language that is no language name" 3 \
+	"REPORT UNKNOWN - --language: not a language name (letters, digits, '_', '.', '-', '@'; such as zh_CN, or C for English) (see plumbline-report --help)"
 
 # English where it must be.
 run LC_ALL=C LANG=zh_CN.UTF-8 "$P/check_mem" --root "$F/mem/debian12"

@@ -3,7 +3,8 @@
 # the fault report and the review of the fixture log of tests/blackbox/report.sh are
 # rendered to a screenshot and a PDF, their tables and figures are in the DOM, the PDF
 # holds the text, and the page requested nothing (every name resolves to nowhere and the
-# net log has no request of the page's own).
+# net log has no request of the page's own); then both in Simplified Chinese (--language
+# zh_CN), their Chinese text in the DOM and, in a CJK font, in the PDF.
 set -u
 . "$(dirname "$0")/../env.sh"
 passed=0
@@ -44,4 +45,24 @@ check "review: availability, response and open faults rendered" \
 	'grep -q "<table class=\"availability\">" "$T/review.dom" &&
 	 grep -q "<td class=\"num\">99.861 %</td>" "$T/review.dom" &&
 	 grep -q "Faults open at the end of the period (1)" "$T/review.dom"'
+
+# The same pages in Simplified Chinese: lang zh-CN, the headings in Chinese in the DOM,
+# and the PDF's text drawn in a CJK font (fonts-wqy-zenhei), not as empty boxes.
+"$P" fault --incident 20261103-090000-a0ecd4f4 "${COMMON[@]}" --language zh_CN >"$T/fault-zh.html"
+"$P" review --month 2026-11 "${COMMON[@]}" --language zh_CN >"$T/review-zh.html"
+declare -A zh=([fault]="技术人员记录" [review]="时段结束时仍未解决的故障")
+for page in fault review; do
+	h=$T/$page-zh.html
+	check "$page, Chinese: lang zh-CN" 'grep -qF "<html lang=\"zh-CN\">" "$h"'
+	check "$page, Chinese: screenshot taken" 'chromium_screenshot "$h" "$T/$page-zh.png" 1000,1400'
+	check "$page, Chinese: the heading in the DOM" \
+		'chromium_dom "$h" "$T/$page-zh.dom" && grep -qF "<h2>${zh[$page]}" "$T/$page-zh.dom"'
+	if command -v pdftotext >/dev/null 2>&1; then
+		check "$page, Chinese: the PDF holds the Chinese text, in a CJK font" \
+			'chromium_pdf "$h" "$T/$page-zh.pdf" && pdftotext "$T/$page-zh.pdf" - | grep -q "${zh[$page]}" &&
+			 pdffonts "$T/$page-zh.pdf" | grep -qiE "wqy|zenhei|cjk|droid|uming|ukai"'
+	fi
+done
+check "fault, Chinese: the timeline's steps translated, states and names kept" \
+	'grep -q "<td>已升级</td><td>CRITICAL</td><td>bob</td>" "$T/fault-zh.dom"'
 finish
