@@ -23,6 +23,7 @@
 #include "pl_buf.h"
 #include "pl_clock.h"
 #include "pl_file.h"
+#include "pl_i18n.h"
 #include "pl_num.h"
 #include "pl_pid.h"
 #include "pl_plugin.h"
@@ -57,7 +58,7 @@ check_abs(const char *arg, char *err, size_t errlen)
 {
 	if (arg[0] == '/')
 		return 0;
-	pl_snprintf(err, errlen, "not an absolute path (give one starting with '/')");
+	pl_snprintf(err, errlen, _("not an absolute path (give one starting with '/')"));
 	return -1;
 }
 
@@ -70,60 +71,60 @@ static const struct pl_choice containers[] = {
 static const struct pl_option proc_opts[] = {
 	{ .name = "name", .letter = 'C', .type = PL_OPT_LIST, .arg = "NAME", .max = MAX_RULES,
 	  PL_OPT_AT(struct proc_config, names), .flags = SEL,
-	  .help = "Processes named NAME, in full: the base name of the program file "
+	  .help = N_("Processes named NAME, in full: the base name of the program file "
 		  "(/proc/PID/exe) or the kernel's command name, which the kernel cuts to 15 "
 		  "bytes; a name longer than that matches a cut command name only when the "
 		  "first or second argument's base name is the full name (a script run by its "
 		  "interpreter, or a process whose program file cannot be read). Given several "
-		  "times: any of the names." },
+		  "times: any of the names.") },
 	{ .name = "exe", .type = PL_OPT_LIST, .arg = "PATH", .max = MAX_RULES,
 	  PL_OPT_AT(struct proc_config, exes), .check = check_abs, .flags = PL_OPT_IDENTITY,
-	  .help = "Processes running the program file PATH (/proc/PID/exe; a replaced binary "
+	  .help = N_("Processes running the program file PATH (/proc/PID/exe; a replaced binary "
 		  "still matches its path). Reading another user's exe link needs root or "
 		  "CAP_SYS_PTRACE: such processes are counted as not matching, and -v says how "
-		  "many there were." },
+		  "many there were.") },
 	{ .name = "cmdline", .letter = 'a', .type = PL_OPT_STRING, .arg = "REGEX",
 	  .fn = opt_cmdline, .flags = SEL,
-	  .help = "Processes whose whole command line (arguments joined by blanks, no width "
+	  .help = N_("Processes whose whole command line (arguments joined by blanks, no width "
 		  "limit) matches the extended regular expression REGEX, anywhere unless "
-		  "anchored." },
+		  "anchored.") },
 	{ .name = "user", .letter = 'u', .type = PL_OPT_LIST, .arg = "USER", .max = MAX_RULES,
 	  .fn = opt_user, .flags = SEL | PL_OPT_REPEAT,
-	  .help = "Processes of USER (a name or a uid; the effective uid, as ps -u selects). Given "
-		  "several times: any of the users." },
+	  .help = N_("Processes of USER (a name or a uid; the effective uid, as ps -u selects). Given "
+		  "several times: any of the users.") },
 	{ .name = "ppid", .letter = 'p', .type = PL_OPT_INT, .min = 1, .max = 4194304,
 	  PL_OPT_AT(struct proc_config, ppid), .flags = PL_OPT_IDENTITY,
-	  .help = "Processes whose parent is the process PPID." },
+	  .help = N_("Processes whose parent is the process PPID.") },
 	{ .name = "pidfile", .type = PL_OPT_STRING, .arg = "FILE", .check = check_abs,
 	  PL_OPT_AT(struct proc_config, pidfile), .flags = SEL,
-	  .help = "The process whose id FILE holds: CRITICAL when the file is missing, "
+	  .help = N_("The process whose id FILE holds: CRITICAL when the file is missing, "
 		  "malformed or names a process that is gone (a stale pidfile), or one that "
 		  "the other selection options do not match (the pid was reused by another "
-		  "program: give --name or --exe to say which program is expected)." },
+		  "program: give --name or --exe to say which program is expected).") },
 	{ .name = "unit", .type = PL_OPT_LIST, .arg = "UNIT", .max = MAX_RULES,
 	  PL_OPT_AT(struct proc_config, units), .flags = SEL,
-	  .help = "Processes of the systemd unit UNIT ('nginx.service', 'user@1000.service', "
+	  .help = N_("Processes of the systemd unit UNIT ('nginx.service', 'user@1000.service', "
 		  "a slice such as 'system.slice' holds the units below it), from "
 		  "/proc/PID/cgroup: the unit is a component of the process's cgroup path. "
 		  "System units only: a user's own 'systemd --user' unit of the same name "
 		  "(below user@UID.service) is not it; select one with --cgroup and its path "
 		  "(/user.slice/user-1000.slice/user@1000.service/app.slice/NAME). "
-		  "Needs no systemd library and no D-Bus." },
+		  "Needs no systemd library and no D-Bus.") },
 	{ .name = "cgroup", .type = PL_OPT_LIST, .arg = "PATH", .max = MAX_RULES,
 	  PL_OPT_AT(struct proc_config, cgroups), .check = check_abs, .flags = PL_OPT_IDENTITY,
-	  .help = "Processes in the cgroup PATH or below it ('/system.slice/nginx.service', a "
-		  "container's cgroup), in any hierarchy (cgroup v2, or a v1 controller's)." },
+	  .help = N_("Processes in the cgroup PATH or below it ('/system.slice/nginx.service', a "
+		  "container's cgroup), in any hierarchy (cgroup v2, or a v1 controller's).") },
 	{ .name = "container", .type = PL_OPT_CHOICE, .arg = "WHERE", .choices = containers,
 	  PL_OPT_AT(struct proc_config, container), .flags = PL_OPT_IDENTITY,
-	  .help = "'host': leave out processes in containers (the cgroups docker, containerd, "
+	  .help = N_("'host': leave out processes in containers (the cgroups docker, containerd, "
 		  "podman, LXC, systemd-nspawn, libvirt and Kubernetes make, told by their "
 		  "names at their place: docker-ID.scope, libpod-ID.scope... with a hex id, "
 		  "/docker/, /lxc/, /machine.slice/, /kubepods.slice/ at the top; never below "
-		  "a user's user@UID.service); 'all' (the default) counts them. One container's processes: --cgroup with its cgroup." },
+		  "a user's user@UID.service); 'all' (the default) counts them. One container's processes: --cgroup with its cgroup.") },
 	{ .name = "kernel-threads", .type = PL_OPT_SWITCH, PL_OPT_AT(struct proc_config, kthreads),
 	  .flags = PL_OPT_IDENTITY,
-	  .help = "Count kernel threads too (left out by default; they match by command name "
-		  "only)." },
+	  .help = N_("Count kernel threads too (left out by default; they match by command name "
+		  "only).") },
 	{ .name = NULL },
 };
 
@@ -134,8 +135,8 @@ opt_cmdline(void *base, const struct pl_option *o, const char *v, char *err, siz
 	int rc;
 
 	if (v[0] == '\0') {
-		pl_snprintf(err, errlen, "an empty value (an empty expression would match every "
-			    "process: leave --cmdline out to count them all)");
+		pl_snprintf(err, errlen, _("an empty value (an empty expression would match every "
+			    "process: leave --cmdline out to count them all)"));
 		return -1;
 	}
 	if (cfg->has_re)
@@ -146,7 +147,7 @@ opt_cmdline(void *base, const struct pl_option *o, const char *v, char *err, siz
 		char why[128];
 
 		regerror(rc, &cfg->re, why, sizeof(why));
-		pl_snprintf(err, errlen, "not a valid extended regular expression: %s", why);
+		pl_snprintf(err, errlen, _("not a valid extended regular expression: %s"), why);
 		return -1;
 	}
 	cfg->has_re = true;
@@ -165,7 +166,7 @@ opt_user(void *base, const struct pl_option *o, const char *v, char *err, size_t
 	uint64_t uid;
 
 	if (cfg->nuids >= MAX_RULES) {
-		pl_snprintf(err, errlen, "at most %d users", MAX_RULES);
+		pl_snprintf(err, errlen, _("at most %d users"), MAX_RULES);
 		return -1;
 	}
 	if (pl_parse_u64(v, UINT32_MAX - 1, &uid) == 0) {
@@ -174,7 +175,7 @@ opt_user(void *base, const struct pl_option *o, const char *v, char *err, size_t
 	}
 	pw = getpwnam(v);
 	if (pw == NULL) {
-		pl_snprintf(err, errlen, "no such user on this host (give a user name or a uid)");
+		pl_snprintf(err, errlen, _("no such user on this host (give a user name or a uid)"));
 		return -1;
 	}
 	cfg->uids[cfg->nuids++] = pw->pw_uid;
@@ -186,9 +187,9 @@ static const char *const proc_primary[] = { "procs", NULL };
 static const struct pl_plugin proc_plugin = {
 	.name = "check_process",
 	.service = "PROCESS",
-	.purpose = "process counts, states and per-process resources, from /proc",
+	.purpose = N_("process counts, states and per-process resources, from /proc"),
 	.description =
-		"Counts the processes that match every selection option given (--name, --exe, "
+		N_("Counts the processes that match every selection option given (--name, --exe, "
 		"--cmdline, --user, --ppid, --pidfile, --unit, --cgroup, --container), or all "
 		"processes without one, and reports their states and what each uses. Reads "
 		"/proc directly and never runs ps; a process's files beyond stat are read only "
@@ -213,17 +214,17 @@ static const struct pl_plugin proc_plugin = {
 		"run says the rates come with the next one rather than report a lifetime "
 		"average. Open file descriptors are counted only when a threshold names *_fds or "
 		"with -v; another user's need root or CAP_SYS_PTRACE, and a process whose count "
-		"cannot be had says so on its own line.",
+		"cannot be had says so on its own line."),
 	.options = proc_opts,
 	.primary = proc_primary,
 	.metrics =
-		"procs (matching live processes), zombies, uninterruptible (state D), zombie_age "
+		N_("procs (matching live processes), zombies, uninterruptible (state D), zombie_age "
 		"(seconds, the oldest zombie; 0 without), rss (bytes, all matches), cpu (percent "
 		"of one CPU, all matches; from the second run), threads (all matches). For each "
 		"matching process, in JSON and the long output only: pidPID_rss, pidPID_cpu, "
-		"pidPID_age, pidPID_threads, pidPID_fds (with a threshold on *_fds or -v).",
+		"pidPID_age, pidPID_threads, pidPID_fds (with a threshold on *_fds or -v)."),
 	.examples =
-		"  check_process --name long-running-worker-daemon -c 1: -w 1:4\n"
+		N_("  check_process --name long-running-worker-daemon -c 1: -w 1:4\n"
 		"      Critical when none runs, warning with more than 4.\n"
 		"  check_process --unit nginx.service -c 2: --warningx '*_rss=512MB'\n"
 		"      At least 2 processes in nginx.service; warn for any over 512 MiB resident.\n"
@@ -234,7 +235,7 @@ static const struct pl_plugin proc_plugin = {
 		"  check_process --warningx zombies=0 --criticalx 'zombie_age=~:1h'\n"
 		"      Warn on any zombie, critical when one is older than an hour.\n"
 		"  check_process --user www-data --container host --warningx '*_fds=~:50000' -v\n"
-		"      Host processes of www-data, open descriptors per process.\n",
+		"      Host processes of www-data, open descriptors per process.\n"),
 	.uses_state = true,
 };
 
@@ -424,12 +425,12 @@ snap_read(const struct proc_config *cfg, const struct pl_common *c, struct snap 
 	struct pid_name *pids;
 	size_t n, np = 0;
 
-	pl_timeout_waiting("listing /proc");
+	pl_timeout_waiting(_("listing /proc"));
 	if (pl_dir_list(c->root, "/proc", &names, &n, err, sizeof(err)) != 0)
 		pl_die(PL_UNKNOWN, "%s", err);
 	if (pl_path(c->root, "/proc", full, sizeof(full)) != 0 ||
 	    (s->procfd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		pl_die(PL_UNKNOWN, "cannot open %s: %s", full, strerror(errno));
+		pl_die(PL_UNKNOWN, _("cannot open %s: %s"), full, strerror(errno));
 	/* This check's own process: the live pid, or the one a fixture's proc/self names. */
 	s->self = getpid();
 	if (!pl_root_is_live(c->root)) {
@@ -440,11 +441,11 @@ snap_read(const struct proc_config *cfg, const struct pl_common *c, struct snap 
 		    pl_parse_u64(link, 4194304, &v) == 0)
 			s->self = (int64_t)v;
 	}
-	pl_timeout_waiting("reading the files of each process in /proc");
+	pl_timeout_waiting(_("reading the files of each process in /proc"));
 	s->v = calloc(n + 1, sizeof(*s->v));
 	pids = calloc(n + 1, sizeof(*pids));
 	if (s->v == NULL || pids == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
+		pl_die(PL_UNKNOWN, _("out of memory"));
 	/* The pids in order first (8 bytes each with the index of the name), so that the
 	 * snapshot is built sorted rather than sorted after. */
 	for (size_t i = 0; i < n; i++) {
@@ -793,11 +794,11 @@ mark_ours(const struct pl_common *c, struct snap *s)
 		if (!p->match)
 			continue;
 		if (p->st.pid == s->self)
-			p->why_out = "this check";
+			p->why_out = _("this check");
 		else if (s->self > 0 && p->st.ppid == s->self)
-			p->why_out = "a child of this check";
+			p->why_out = _("a child of this check");
 		else if (same_program(s, p))
-			p->why_out = "another run of this check";
+			p->why_out = _("another run of this check");
 	}
 	if (me == NULL || load_stat(c, s, me) != 0)
 		return;
@@ -806,13 +807,13 @@ mark_ours(const struct pl_common *c, struct snap *s)
 		if (q->kthread || q->st.pid == 1 || q->st.pid == s->self)
 			break;
 		if (depth == 0 && is_shell(q->st.comm)) {
-			q->why_out = "the shell that runs this check";
+			q->why_out = _("the shell that runs this check");
 			continue;
 		}
 		cmd = load_cmd(c, s, q);
 		if (cmd == NULL || !names_us(cmd, s))
 			break;
-		q->why_out = "a shell or wrapper running this check";
+		q->why_out = _("a shell or wrapper running this check");
 	}
 }
 
@@ -851,28 +852,28 @@ pidfile_read(const struct proc_config *cfg, const struct pl_common *c, struct sn
 
 	pl_name_str(e, sizeof(e), cfg->pidfile);
 	if (pl_path(c->root, cfg->pidfile, full, sizeof(full)) != 0) {
-		pl_result_finding(r, PL_UNKNOWN, "pidfile %s: the path is too long", e);
+		pl_result_finding(r, PL_UNKNOWN, _("pidfile %s: the path is too long"), e);
 		return -1;
 	}
 	if (pl_read_trusted(AT_FDCWD, full, &rules, &s->buf, NULL, err, sizeof(err)) != 0) {
 		en = errno;
 		if (en == EACCES || en == EPERM)
-			pl_result_finding(r, PL_UNKNOWN, "pidfile %s cannot be read by this user (give "
-					  "the nagios user read access, or run the check through sudo)", e);
+			pl_result_finding(r, PL_UNKNOWN, _("pidfile %s cannot be read by this user (give "
+					  "the nagios user read access, or run the check through sudo)"), e);
 		else if (en == ELOOP)
-			pl_result_finding(r, PL_CRITICAL, "pidfile %s is a symbolic link; name the "
-					  "file itself", e);
+			pl_result_finding(r, PL_CRITICAL, _("pidfile %s is a symbolic link; name the "
+					  "file itself"), e);
 		else if (en == EINVAL)
-			pl_result_finding(r, PL_CRITICAL, "pidfile %s is not a regular file", e);
+			pl_result_finding(r, PL_CRITICAL, _("pidfile %s is not a regular file"), e);
 		else if (en == EFBIG)
-			pl_result_finding(r, PL_CRITICAL, "pidfile %s is malformed: larger than "
-					  "4096 bytes", e);
+			pl_result_finding(r, PL_CRITICAL, _("pidfile %s is malformed: larger than "
+					  "4096 bytes"), e);
 		else
-			pl_result_finding(r, PL_CRITICAL, "pidfile %s: %s", e, strerror(en));
+			pl_result_finding(r, PL_CRITICAL, _("pidfile %s: %s"), e, strerror(en));
 		return -1;
 	}
 	if (pl_pidfile_parse(pl_buf_str(&s->buf), s->buf.len, &pid, err, sizeof(err)) != 0) {
-		pl_result_finding(r, PL_CRITICAL, "pidfile %s is malformed: %s", e, err);
+		pl_result_finding(r, PL_CRITICAL, _("pidfile %s is malformed: %s"), e, err);
 		return -1;
 	}
 	return pid;
@@ -888,19 +889,19 @@ pidfile_judge(const struct proc_config *cfg, const struct snap *s, int64_t pid,
 
 	pl_name_str(e, sizeof(e), cfg->pidfile);
 	if (p == NULL) {
-		pl_result_finding(r, PL_CRITICAL, "pidfile %s names process %lld, which is not "
-				  "running (a stale pidfile)", e, (long long)pid);
+		pl_result_finding(r, PL_CRITICAL, _("pidfile %s names process %lld, which is not "
+				  "running (a stale pidfile)"), e, (long long)pid);
 		return;
 	}
 	pl_name_str(cm, sizeof(cm), p->st.comm);
 	if (!p->match)
-		pl_result_finding(r, PL_CRITICAL, "pidfile %s names process %lld (%s), which is "
-				  "not the expected program", e, (long long)pid, cm);
+		pl_result_finding(r, PL_CRITICAL, _("pidfile %s names process %lld (%s), which is "
+				  "not the expected program"), e, (long long)pid, cm);
 	else if (p->st.state == 'Z')
-		pl_result_finding(r, PL_CRITICAL, "pidfile %s names process %lld (%s), a zombie",
+		pl_result_finding(r, PL_CRITICAL, _("pidfile %s names process %lld (%s), a zombie"),
 				  e, (long long)pid, cm);
 	else
-		pl_result_line(r, "pidfile %s: process %lld (%s) is running", e, (long long)pid, cm);
+		pl_result_line(r, _("pidfile %s: process %lld (%s) is running"), e, (long long)pid, cm);
 }
 
 /* The generation of the state to compare with (-1: none this run) and the basis
@@ -913,19 +914,19 @@ cpu_basis(struct pl_store *st, enum pl_store_status ss, double now, double *then
 	int gen;
 
 	if (ss != PL_STORE_LOADED) {
-		pl_snprintf(basis, blen, "no CPU %% this run (%s): the rates come with the next run",
-			    ss == PL_STORE_MISSING ? "first run" : ss == PL_STORE_REBOOTED ?
-			    "the last reading is from before a reboot" : "the state was not usable");
+		pl_snprintf(basis, blen, _("no CPU %% this run (%s): the rates come with the next run"),
+			    ss == PL_STORE_MISSING ? _("first run") : ss == PL_STORE_REBOOTED ?
+			    _("the last reading is from before a reboot") : _("the state was not usable"));
 		return -1;
 	}
 	gen = pl_store_pick(st, now, 1.0, then);
 	if (now < *then || now - *then < 1.0) {
-		pl_snprintf(basis, blen, "no CPU %% this run: the last reading is %s",
-			    now < *then ? "later than now (the clock went back)" :
-			    "less than a second old");
+		pl_snprintf(basis, blen, _("no CPU %% this run: the last reading is %s"),
+			    now < *then ? _("later than now (the clock went back)") :
+			    _("less than a second old"));
 		return -1;
 	}
-	pl_snprintf(basis, blen, "CPU %% over the last %s",
+	pl_snprintf(basis, blen, _("CPU %% over the last %s"),
 		    pl_unit_human(h, sizeof(h), now - *then, PL_U_SECONDS));
 	return gen;
 }
@@ -1118,15 +1119,16 @@ proc_line(const struct pl_common *c, struct snap *s, struct pl_item *it, struct 
 	else
 		pl_unit_human(cpu, sizeof(cpu), p->cpu, PL_U_PERCENT);
 	if (!isnan(p->fds))
-		pl_snprintf(fds, sizeof(fds), ", %.0f fds", p->fds);
+		pl_snprintf(fds, sizeof(fds), _(", %.0f fds"), p->fds);
 	else if (p->fd_errno == EACCES || p->fd_errno == EPERM)
-		pl_snprintf(fds, sizeof(fds), ", fds: permission denied (needs root or CAP_SYS_PTRACE)");
+		pl_snprintf(fds, sizeof(fds), _(", fds: permission denied (needs root or CAP_SYS_PTRACE)"));
 	else
 		fds[0] = '\0';
-	pl_item_line(it, "%c %s, rss %s, cpu %s, age %s, %lld thread%s%s: %s", p->st.state, u,
-		     pl_unit_human(rss, sizeof(rss), p->rss, PL_U_BYTES), cpu,
+	pl_item_line(it, P_("%c %s, rss %s, cpu %s, age %s, %lld thread%s: %s",
+			    "%c %s, rss %s, cpu %s, age %s, %lld threads%s: %s", p->st.num_threads),
+		     p->st.state, u, pl_unit_human(rss, sizeof(rss), p->rss, PL_U_BYTES), cpu,
 		     pl_unit_human(age, sizeof(age), p->age, PL_U_SECONDS),
-		     (long long)p->st.num_threads, p->st.num_threads == 1 ? "" : "s", fds, cmd);
+		     (long long)p->st.num_threads, fds, cmd);
 }
 
 /* The item of one counted match: its metrics (hidden from perfdata: pids change), and a
@@ -1155,14 +1157,14 @@ proc_item(const struct pl_common *c, struct snap *s, struct pl_result *r, struct
 			pl_metric_missing(m, PL_MISSING_RUN, basis, NULL);
 		if (i == 4 && isnan(v[i])) {
 			if (p->fd_errno == EACCES || p->fd_errno == EPERM) {
-				pl_snprintf(why, sizeof(why), "no permission to list /proc/%lld/fd",
+				pl_snprintf(why, sizeof(why), _("no permission to list /proc/%lld/fd"),
 					    (long long)p->st.pid);
 				pl_metric_missing(m, PL_MISSING_LASTING, why,
-						  "run the check as root, or give it CAP_SYS_PTRACE "
-						  "(setcap cap_sys_ptrace+ep check_process)");
+						  _("run the check as root, or give it CAP_SYS_PTRACE "
+						  "(setcap cap_sys_ptrace+ep check_process)"));
 			} else {
-				pl_metric_missing(m, PL_MISSING_RUN, "the process ended while its "
-						  "descriptors were counted", NULL);
+				pl_metric_missing(m, PL_MISSING_RUN, _("the process ended while its "
+						  "descriptors were counted"), NULL);
 			}
 		}
 	}
@@ -1202,7 +1204,7 @@ proc_figures(const struct pl_common *c, struct snap *s, unsigned wanted, struct 
 	memset(t, 0, sizeof(*t));
 	*order = calloc(s->n + 1, sizeof(**order));
 	if (*order == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
+		pl_die(PL_UNKNOWN, _("out of memory"));
 	for (size_t i = 0; i < s->n; i++) {
 		struct proc *p = &s->v[i];
 
@@ -1270,19 +1272,19 @@ proc_summary(const struct proc_config *cfg, struct pl_result *r, const struct to
 
 	what_asked(cfg, &b);
 	pl_result_summary(r, "%s%s", pl_buf_str(&b), b.len ? ": " : "");
-	pl_result_summary_metric(r, pl_result_metric(r, "procs"), "%zu process%s", t->live,
-				 t->live == 1 ? "" : "es");
+	pl_result_summary_metric(r, pl_result_metric(r, "procs"),
+				 P_("%zu process", "%zu processes", t->live), t->live);
 	/* Each part names its figure by itself, the ", " outside it: a part worse than
 	 * what the line names first leads the line and leaves the summary. */
 	if (t->zombies) {
 		pl_result_summary_add(r, ", ");
-		pl_result_summary_metric(r, pl_result_metric(r, "zombies"), "%zu zombie%s",
-					 t->zombies, t->zombies == 1 ? "" : "s");
+		pl_result_summary_metric(r, pl_result_metric(r, "zombies"),
+					 P_("%zu zombie", "%zu zombies", t->zombies), t->zombies);
 	}
 	if (t->dstate) {
 		pl_result_summary_add(r, ", ");
 		pl_result_summary_metric(r, pl_result_metric(r, "uninterruptible"),
-					 "%zu in uninterruptible sleep (D)", t->dstate);
+					 _("%zu in uninterruptible sleep (D)"), t->dstate);
 	}
 	if (t->live) {
 		pl_result_summary_add(r, ", ");
@@ -1349,8 +1351,9 @@ proc_report(const struct proc_config *cfg, const struct pl_common *c, struct sna
 			proc_item(c, s, r, p, wanted, basis);
 	}
 	if (t.counted > listed)
-		pl_result_line(r, "%zu more matching process%s not listed", t.counted - listed,
-			       t.counted - listed == 1 ? "" : "es");
+		pl_result_line(r, P_("%zu more matching process not listed",
+				     "%zu more matching processes not listed", t.counted - listed),
+			       t.counted - listed);
 
 	proc_summary(cfg, r, &t);
 	pl_result_line(r, "%s", basis);
@@ -1374,9 +1377,9 @@ report_ourselves(const struct snap *s, struct pl_result *r)
 				      p->why_out);
 	}
 	if (n > 5)
-		pl_buf_printf(&b, " and %zu more", n - 5);
+		pl_buf_printf(&b, _(" and %zu more"), n - 5);
 	if (n > 0)
-		pl_result_line(r, "not counted: %s", pl_buf_str(&b));
+		pl_result_line(r, _("not counted: %s"), pl_buf_str(&b));
 	pl_buf_free(&b);
 }
 
@@ -1411,7 +1414,7 @@ main(int argc, char **argv)
 	s.hz = (double)sysconf(_SC_CLK_TCK);
 	s.page = (double)sysconf(_SC_PAGESIZE);
 	if (s.hz <= 0 || s.page <= 0)
-		pl_die(PL_UNKNOWN, "sysconf gives no clock tick rate or page size");
+		pl_die(PL_UNKNOWN, _("sysconf gives no clock tick rate or page size"));
 	pl_buf_init(&s.buf, 4 << 20);
 	if (pl_uptime(c.root, &s.uptime, err, sizeof(err)) != 0)
 		pl_die(PL_UNKNOWN, "%s", err);
@@ -1427,11 +1430,11 @@ main(int argc, char **argv)
 	proc_report(&cfg, &c, &s, &r, basis);
 	report_ourselves(&s, &r);
 	if (s.kthreads_out > 0 && c.verbose > 0)
-		pl_result_line(&r, "%zu kernel threads left out (--kernel-threads counts them)",
+		pl_result_line(&r, _("%zu kernel threads left out (--kernel-threads counts them)"),
 			       s.kthreads_out);
 	if (s.unreadable_exe > 0 && c.verbose > 0)
-		pl_result_line(&r, "%zu processes' program file (exe) not readable by this user: "
-			       "matched by command name only", s.unreadable_exe);
+		pl_result_line(&r, _("%zu processes' program file (exe) not readable by this user: "
+			       "matched by command name only"), s.unreadable_exe);
 	pl_debug(&c, 1, "%zu processes read, %zu gone while reading", s.n, s.gone);
 	snap_free(&s);
 	if (cfg.has_re)

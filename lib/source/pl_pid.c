@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pl_buf.h"
+#include "pl_i18n.h"
 #include "pl_num.h"
 #include "pl_pid.h"
 #include "pl_text.h"
@@ -27,21 +28,22 @@ pl_pid_stat_parse(const char *buf, size_t len, struct pl_pid_stat *out, char *er
 
 	memset(out, 0, sizeof(*out));
 	if (len == 0 || memchr(buf, '\0', len) != NULL) {
-		pl_snprintf(err, errlen, "stat: %s", len == 0 ? "empty" : "a NUL byte in the text");
+		pl_snprintf(err, errlen, "%s", len == 0 ? _("stat: empty") :
+			    _("stat: a NUL byte in the text"));
 		return -1;
 	}
 	if (pl_scan_i64(&p, end, &out->pid) != 0 || out->pid <= 0) {
-		pl_snprintf(err, errlen, "stat: no process id at the start");
+		pl_snprintf(err, errlen, _("stat: no process id at the start"));
 		return -1;
 	}
 	if (end - p < 2 || p[0] != ' ' || p[1] != '(') {
-		pl_snprintf(err, errlen, "stat: no '(' after the process id");
+		pl_snprintf(err, errlen, _("stat: no '(' after the process id"));
 		return -1;
 	}
 	open = p + 2;
 	close = last_paren(open, (size_t)(end - open));
 	if (close == NULL) {
-		pl_snprintf(err, errlen, "stat: no ')' after the command name");
+		pl_snprintf(err, errlen, _("stat: no ')' after the command name"));
 		return -1;
 	}
 	n = (size_t)(close - open);
@@ -52,7 +54,7 @@ pl_pid_stat_parse(const char *buf, size_t len, struct pl_pid_stat *out, char *er
 	out->comm[n] = '\0';
 	p = close + 1;
 	if (end - p < 3 || p[0] != ' ' || p[1] == ' ' || p[1] == '\n' || p[2] != ' ') {
-		pl_snprintf(err, errlen, "stat: no state after the command name");
+		pl_snprintf(err, errlen, _("stat: no state after the command name"));
 		return -1;
 	}
 	out->state = p[1];
@@ -61,29 +63,29 @@ pl_pid_stat_parse(const char *buf, size_t len, struct pl_pid_stat *out, char *er
 	 * signed, and those that cannot be negative are checked below. */
 	for (int i = 4; i <= 24; i++) {
 		if (p >= end || *p != ' ') {
-			pl_snprintf(err, errlen, "stat: field %d is missing (the text ends early)", i);
+			pl_snprintf(err, errlen, _("stat: field %d is missing (the text ends early)"), i);
 			return -1;
 		}
 		p++;
 		if (pl_scan_i64(&p, end, &f[i]) != 0) {
-			pl_snprintf(err, errlen, "stat: field %d is not a number", i);
+			pl_snprintf(err, errlen, _("stat: field %d is not a number"), i);
 			return -1;
 		}
 	}
 	if (p < end && *p != ' ' && *p != '\n') {
-		pl_snprintf(err, errlen, "stat: field 24 is not a number");
+		pl_snprintf(err, errlen, _("stat: field 24 is not a number"));
 		return -1;
 	}
 	for (int i = 9; i <= 24; i++) {
 		bool may_be_negative = i == 16 || i == 17 || i == 18 || i == 19 || i == 21;
 
 		if (f[i] < 0 && !may_be_negative) {
-			pl_snprintf(err, errlen, "stat: field %d is negative", i);
+			pl_snprintf(err, errlen, _("stat: field %d is negative"), i);
 			return -1;
 		}
 	}
 	if (f[4] < 0 || f[20] < 0) {
-		pl_snprintf(err, errlen, "stat: field %d is negative", f[4] < 0 ? 4 : 20);
+		pl_snprintf(err, errlen, _("stat: field %d is negative"), f[4] < 0 ? 4 : 20);
 		return -1;
 	}
 	out->ppid = f[4];
@@ -226,11 +228,11 @@ pl_pid_status_parse(const char *buf, size_t len, struct pl_pid_status *out, char
 		int bad = 0;
 
 		if (memchr(ls, '\0', (size_t)(le - ls)) != NULL) {
-			pl_snprintf(err, errlen, "status: line %zu: a NUL byte in the text", it.lineno);
+			pl_snprintf(err, errlen, _("status: line %zu: a NUL byte in the text"), it.lineno);
 			return -1;
 		}
 		if (cut && key_is(ls, le, "Name", &v)) {
-			pl_snprintf(err, errlen, "status: line %zu: the text ends inside it", it.lineno);
+			pl_snprintf(err, errlen, _("status: line %zu: the text ends inside it"), it.lineno);
 			return -1;
 		}
 		if (key_is(ls, le, "Name", &v)) {
@@ -265,14 +267,15 @@ pl_pid_status_parse(const char *buf, size_t len, struct pl_pid_status *out, char
 			continue;
 		}
 		if (bad) {
-			pl_snprintf(err, errlen, "status: line %zu: malformed %s", it.lineno,
-				    cut ? "(the text ends inside it)" : "value");
+			pl_snprintf(err, errlen, cut ? _("status: line %zu: malformed (the text ends "
+							 "inside it)") :
+				    _("status: line %zu: malformed value"), it.lineno);
 			return -1;
 		}
 	}
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		if (!(out->present & required[i].bit)) {
-			pl_snprintf(err, errlen, "status: no %s line", required[i].key);
+			pl_snprintf(err, errlen, _("status: no %s line"), required[i].key);
 			return -1;
 		}
 	return 0;
@@ -381,7 +384,7 @@ pl_pid_cgroup_parse(const char *buf, size_t len, const char **path, size_t *plen
 		}
 	*path = NULL;
 	*plen = 0;
-	pl_snprintf(err, errlen, "cgroup: no line of the form ID:CONTROLLERS:/PATH");
+	pl_snprintf(err, errlen, _("cgroup: no line of the form ID:CONTROLLERS:/PATH"));
 	return -1;
 }
 
@@ -503,14 +506,14 @@ pl_pidfile_parse(const char *buf, size_t len, int64_t *pid, char *err, size_t er
 
 	pl_skip_blanks(&p, end);
 	if (pl_scan_i64(&p, end, pid) != 0 || *pid < 1 || *pid > 4194304) {
-		pl_snprintf(err, errlen, "it does not start with a process id (1 to 4194304)");
+		pl_snprintf(err, errlen, _("it does not start with a process id (1 to 4194304)"));
 		return -1;
 	}
 	pl_skip_blanks(&p, end);
 	if (p < end && *p == '\n')
 		p++;
 	if (p != end) {
-		pl_snprintf(err, errlen, "it holds more than a process id and a newline");
+		pl_snprintf(err, errlen, _("it holds more than a process id and a newline"));
 		return -1;
 	}
 	return 0;

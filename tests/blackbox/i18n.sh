@@ -1,7 +1,7 @@
 #!/bin/sh
 # Simplified Chinese status lines (README.md, "Language"), exact, for check_mem,
-# check_cpu, check_disk_io, check_mdraid, check_hwmon, check_net, plumbline-inspect and
-# plumbline-report (also their HTML reports) in each state, chosen each way:
+# check_cpu, check_disk_io, check_mdraid, check_hwmon, check_net, check_process,
+# plumbline-inspect and plumbline-report (also their HTML reports) in each state, chosen each way:
 # LANG=zh_CN.UTF-8 (a locale this host need not have generated), --language zh_CN,
 # "language = zh_CN" in the --extra-opts file, always in an empty environment (env -i, as
 # NRPE runs plugins). Then what must not change: the service name, the state word, the
@@ -152,6 +152,23 @@ run "$P/check_net" --root "$F/net/docker-host/t1" --interval 0 --include eth7 --
 line "check_net CRITICAL (a named NIC missing)" 2 'NET CRITICAL - eth7: 未找到'
 run "$P/check_net" --root "$F/net/docker-host/t1" --interval 0 --speed =1Gbit/s --language zh_CN
 line "check_net usage error" 3 "NET UNKNOWN - --speed: '=' 前的接口名为空"
+
+# check_process (the fixture tree of tests/blackbox/process.cases)
+pr() { run "$P/check_process" --root "$F/process/host" "$@"; }
+pr --language zh_CN
+line "check_process OK, --language" 0 \
+	'PROCESS OK - 7 个进程, 1 个僵尸进程, 1 个处于不可中断睡眠(D), rss 34.4MiB'
+check "check_process OK: the long output in Chinese" \
+	'printf "%s\n" "$out" | grep -qx "本次运行没有 CPU %(首次运行): 下次运行起给出速率" &&
+	 printf "%s\n" "$out" | grep -qx "未计入: 16045 (运行本检查的 shell), 16050 (本检查), 16060 (本检查的另一次运行)"'
+run LANG=zh_CN.UTF-8 "$P/check_process" --root "$F/process/host" --name long-running-worker-daemon -w 2
+line "check_process WARNING, LANG" 1 \
+	'PROCESS WARNING - long-running-worker-daemon: 3 个进程 (警告: 超过 2), 1 个处于不可中断睡眠(D), rss 4.66MiB'
+pr --language zh_CN --pidfile /run/wrong.pid --name long-running-worker-daemon
+line "check_process CRITICAL (a reused pid)" 2 \
+	'PROCESS CRITICAL - pid 文件 /run/wrong.pid 指向进程 16042 (sleep), 它不是预期的程序 - long-running-worker-daemon: 0 个进程 (严重: 低于 1)'
+pr --language zh_CN --user nosuchuser-plumbline
+line "check_process usage error" 3 'PROCESS UNKNOWN - --user: 本机没有此用户(请给出用户名或 uid)'
 
 # What never changes: service, state word, perfdata, JSON keys.
 run "$P/check_mem" --root "$F/mem/swap-in-use" -w 10 -c 50
