@@ -123,12 +123,13 @@ done
 expected="$expected
 $PL_LOCALEDIR/zh_CN/LC_MESSAGES/plumbline.mo"
 # The restore drill's job, beside its plugin: the systemd units (not enabled) and the
-# cron file among the examples.
+# cron file and the drill.ini they read among the examples.
 if [ -x "$PLUGINS/check_restore_drill" ]; then
 	expected="$expected
 $PL_PREFIX/lib/systemd/system/plumbline-restore-drill.service
 $PL_PREFIX/lib/systemd/system/plumbline-restore-drill.timer
-$PL_DOCDIR/examples/cron.d/plumbline-restore-drill"
+$PL_DOCDIR/examples/cron.d/plumbline-restore-drill
+$PL_DOCDIR/examples/plumbline/drill.ini"
 fi
 exp_list=$(printf '%s\n' "$expected" | sed '/^$/d' | sort)
 got_list=$(cd "$D" && find . ! -type d | sed 's#^\.##' | sort)

@@ -136,6 +136,75 @@ cronrun=$(printf '%s' "$cronline" | sed -e "s|/usr/lib/nagios/plugins/check_rest
 out=$(cd "$W" && env -i PATH=/usr/bin:/bin HOME="$W/home" PLUMBLINE_STATE_DIR="$W/state" /bin/sh -c "$cronrun")
 said() { printf '%s' "$out" | grep -q '^RESTORE DRILL UNKNOWN'; }
 check "contrib cron line: a failed drill prints its line (for cron's mail)" said
+# The shipped setup as shipped: contrib/plumbline/drill.ini (the one README shows) with
+# the systemd unit's ExecStart and the cron line, in a root $FS laid out as the package
+# and the unit make it: /var/lib/plumbline the nagios user's 0700 (debian tmpfiles),
+# the unit's StateDirectory= and CacheDirectory= root's with their modes, every path
+# of the ini below $FS; then journal mode as nagios reads what the drill wrote.
+ini_src=$top_srcdir/contrib/plumbline/drill.ini
+unit=$top_srcdir/contrib/systemd/plumbline-restore-drill.service
+# The README's ini block of the drill, from its [check_restore_drill] line.
+readme_ini() {
+	awk '/^```ini$/ { f = 1; next } /^```$/ { if (got) exit; f = 0; next }
+	     f && $0 == "[check_restore_drill]" { got = 1 } got { print }' "$top_srcdir/README.md"
+}
+same_ini() { [ "$(grep -v '^#' "$ini_src")" = "$(readme_ini)" ]; }
+check "contrib drill.ini: the one README shows" same_ini
+if [ "$(id -u)" = 0 ] && id nagios >/dev/null 2>&1; then
+	FS=$W/fs
+	mkdir -m 0755 "$FS"
+	chmod 0755 "$W"
+	# tmpfiles: "d PATH MODE USER GROUP -"
+	while read -r t path mode user group _; do
+		[ "$t" = d ] || continue
+		mkdir -p "$FS$path" && chown "$user:$group" "$FS$path" && chmod "$mode" "$FS$path"
+	done <"$top_srcdir/debian/plumbline-common.tmpfiles"
+	# unit_key KEY: the value of KEY= in the unit's [Service] section.
+	unit_key() { sed -n "s/^$1=//p" "$unit" | tail -n 1; }
+	for kind in State Cache; do
+		name=$(unit_key "${kind}Directory")
+		[ -n "$name" ] || continue
+		base=/var/lib
+		[ "$kind" = Cache ] && base=/var/cache
+		mode=$(unit_key "${kind}DirectoryMode")
+		mkdir -p "$FS$base/$name"
+		chmod "${mode:-0755}" "$FS$base/$name"
+		chown "$(unit_key User | grep . || echo root)" "$FS$base/$name"
+	done
+	sed -e "s|= /var/|= $FS/var/|" -e "s|^repo = .*|repo = $R|" -e "s|^password = .*|password = drill-pass|" \
+		"$ini_src" >"$W/shipped.ini"
+	chmod 600 "$W/shipped.ini"
+	sjournal=$FS/var/lib/plumbline/drill.journal
+	execstart=$(unit_key ExecStart)
+	cmd=$(printf '%s' "$execstart" | sed -e "s|/usr/lib/nagios/plugins/check_restore_drill|$plugin|" \
+		-e "s|/etc/plumbline/drill.ini|$W/shipped.ini|")
+	# As systemd runs it: PATH its default, no HOME, nothing else; the command line split
+	# on blanks (no quoting in it).
+	out=$(cd / && env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin $cmd 2>&1)
+	rc=$?
+	expect "contrib systemd unit: ExecStart with the shipped drill.ini drills" 0 \
+		"^RESTORE DRILL OK - last good drill 0s ago, 1 drill recorded" "restic check read-data-subset=1/30: no errors"
+	root700() { [ "$(stat -c '%U %a' "$FS/var/lib/plumbline-drill")" = 'root 700' ]; }
+	check "contrib systemd unit: the drill's directory stays root's 0700" root700
+	out=$(setpriv --reuid=nagios --regid=nagios --clear-groups env -i HOME=/ "$plugin" --journal "$sjournal" 2>&1)
+	rc=$?
+	expect "contrib: the journal the drill wrote, read as nagios (journal mode)" 0 \
+		"^RESTORE DRILL OK - last good drill [0-9]+s ago, 1 drill recorded"
+	# cron: no systemd to make the directories; the first run makes its own.
+	rm -rf "$FS/var/lib/plumbline-drill" "$FS/var/cache/plumbline-drill"
+	cronrun=$(printf '%s' "$cronline" | sed -e "s|/usr/lib/nagios/plugins/check_restore_drill|$plugin|" \
+		-e "s|/etc/plumbline/drill.ini|$W/shipped.ini|" -e 's|\\%|%|g')
+	out=$(cd / && env -i SHELL=/bin/sh PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LOGNAME=root /bin/sh -c "$cronrun")
+	rc=$?
+	quiet_ok() { [ "$rc" = 0 ] && [ -z "$out" ]; }
+	check "contrib cron line with the shipped drill.ini: a good drill, nothing printed" quiet_ok
+	two_ok() { [ "$(grep -c '"result":"ok"' "$sjournal")" = 2 ]; }
+	check "contrib cron line: the second drill recorded, ok" two_ok
+	check "contrib cron line: the drill made its directory root's 0700" root700
+	chmod 0700 "$W"
+else
+	echo "# the shipped drill setup: needs root and a nagios user; skipped"
+fi
 run "${RA[@]}" --sample-path "$W/data/sub"
 expect "restic: a directory of the backup: every file below it" 0 "files_verified=7;;;0"
 run "${RA[@]}" --sample-path "$W/nothere"
