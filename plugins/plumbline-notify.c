@@ -23,6 +23,7 @@
 #include "pl_clock.h"
 #include "pl_deadline.h"
 #include "pl_file.h"
+#include "pl_i18n.h"
 #include "pl_ini.h"
 #include "pl_notify.h"
 #include "pl_num.h"
@@ -72,11 +73,20 @@ opt_channel(void *base, const struct pl_option *o, const char *v, char *err, siz
 	struct cfg *c = base;
 
 	if (pl_opt_choice(o, v, &c->channel) != 0) {
-		pl_snprintf(err, errlen, "is dingtalk, wecom, feishu, slack, webhook or mail");
+		pl_snprintf(err, errlen, "%s",
+			    _("is dingtalk, wecom, feishu, slack, webhook or mail"));
 		return -1;
 	}
 	c->channel_set = true;
 	return 0;
+}
+
+static int
+opt_language(void *base, const struct pl_option *o, const char *v, char *err, size_t errlen)
+{
+	(void)base;
+	(void)o;
+	return pl_i18n_language(v, err, errlen);
 }
 
 /* Taken before the command line (load_extra_opts); nothing to do when met there. */
@@ -96,106 +106,106 @@ opt_extra(void *base, const struct pl_option *o, const char *v, char *err, size_
 static const struct pl_option options[] = {
 	{ .name = "channel", .type = PL_OPT_CHOICE, .arg = "CHANNEL", .choices = channels,
 	  .fn = opt_channel, .flags = PL_OPT_SYNOPSIS,
-	  .help = "Where to send: dingtalk, wecom, feishu (or lark), slack, webhook (any JSON "
-		  "receiver) or mail. Required." },
+	  .help = N_("Where to send: dingtalk, wecom, feishu (or lark), slack, webhook (any JSON "
+		  "receiver) or mail. Required.") },
 	{ .name = "url", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET, .env =
 	  "PLUMBLINE_NOTIFY_URL", S(url),
-	  .help = "The robot's or webhook's URL (it carries the robot's key, so it is a "
+	  .help = N_("The robot's or webhook's URL (it carries the robot's key, so it is a "
 		  "secret): https://oapi.dingtalk.com/robot/send?access_token=..., "
 		  "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=..., "
 		  "https://open.feishu.cn/open-apis/bot/v2/hook/..., "
-		  "https://hooks.slack.com/services/..." },
+		  "https://hooks.slack.com/services/...") },
 	{ .name = "secret", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET, .env =
 	  "PLUMBLINE_NOTIFY_SECRET", S(secret),
-	  .help = "The signing secret: DingTalk's (SEC...) and Feishu's signature check; for the "
-		  "webhook, the key of an HMAC-SHA256 over the body (X-Plumbline-Signature)." },
+	  .help = N_("The signing secret: DingTalk's (SEC...) and Feishu's signature check; for the "
+		  "webhook, the key of an HMAC-SHA256 over the body (X-Plumbline-Signature).") },
 	{ .name = "secrets-dir", .type = PL_OPT_STRING, .arg = "DIR", S(secrets_dir),
-	  .help = "Where the secrets not given otherwise are read from, each a file of mode "
+	  .help = N_("Where the secrets not given otherwise are read from, each a file of mode "
 		  "600: CHANNEL.url (the URL), CHANNEL.secret (the signing secret, when the file "
 		  "exists) and smtp.password (with --smtp-user, when it exists). Default "
-		  DEFAULT_SECRETS "." },
+		  "/etc/plumbline/notify.") },
 	{ .name = "type", .type = PL_OPT_STRING, .arg = "TYPE", S(type),
-	  .help = "Notification type: PROBLEM, RECOVERY, ACKNOWLEDGEMENT, ESCALATION, CUSTOM, "
+	  .help = N_("Notification type: PROBLEM, RECOVERY, ACKNOWLEDGEMENT, ESCALATION, CUSTOM, "
 		  "DOWNTIMESTART, DOWNTIMEEND, DOWNTIMECANCELLED (DOWNTIMEREMOVED), "
 		  "FLAPPINGSTART, FLAPPINGEND (FLAPPINGSTOP), FLAPPINGDISABLED. Default: "
-		  "$PLUMBLINE_NOTIFICATION_TYPE, then $NAGIOS_NOTIFICATIONTYPE." },
+		  "$PLUMBLINE_NOTIFICATION_TYPE, then $NAGIOS_NOTIFICATIONTYPE.") },
 	{ .name = "host", .type = PL_OPT_STRING, .arg = "NAME", S(host),
-	  .help = "The host (default $PLUMBLINE_HOST_NAME, $NAGIOS_HOSTNAME). Required." },
+	  .help = N_("The host (default $PLUMBLINE_HOST_NAME, $NAGIOS_HOSTNAME). Required.") },
 	{ .name = "host-display", .type = PL_OPT_STRING, .arg = "NAME", S(host_display),
-	  .help = "Its display name ($PLUMBLINE_HOST_DISPLAY, $NAGIOS_HOSTDISPLAYNAME)." },
+	  .help = N_("Its display name ($PLUMBLINE_HOST_DISPLAY, $NAGIOS_HOSTDISPLAYNAME).") },
 	{ .name = "address", .type = PL_OPT_STRING, .arg = "ADDRESS", S(address),
-	  .help = "Its address ($PLUMBLINE_HOST_ADDRESS, $NAGIOS_HOSTADDRESS)." },
+	  .help = N_("Its address ($PLUMBLINE_HOST_ADDRESS, $NAGIOS_HOSTADDRESS).") },
 	{ .name = "service", .type = PL_OPT_STRING, .arg = "NAME", S(service),
-	  .help = "The service ($PLUMBLINE_SERVICE_NAME, $NAGIOS_SERVICEDESC); none: a host "
-		  "notification." },
+	  .help = N_("The service ($PLUMBLINE_SERVICE_NAME, $NAGIOS_SERVICEDESC); none: a host "
+		  "notification.") },
 	{ .name = "service-display", .type = PL_OPT_STRING, .arg = "NAME", S(service_display),
-	  .help = "Its display name ($PLUMBLINE_SERVICE_DISPLAY, "
-		  "$NAGIOS_SERVICEDISPLAYNAME)." },
+	  .help = N_("Its display name ($PLUMBLINE_SERVICE_DISPLAY, "
+		  "$NAGIOS_SERVICEDISPLAYNAME).") },
 	{ .name = "state", .type = PL_OPT_STRING, .arg = "STATE", S(state),
-	  .help = "The state ($PLUMBLINE_STATE, $NAGIOS_SERVICESTATE or $NAGIOS_HOSTSTATE)." },
+	  .help = N_("The state ($PLUMBLINE_STATE, $NAGIOS_SERVICESTATE or $NAGIOS_HOSTSTATE).") },
 	{ .name = "output", .type = PL_OPT_STRING, .arg = "TEXT", S(output),
-	  .help = "The plugin's output ($PLUMBLINE_OUTPUT, $NAGIOS_SERVICEOUTPUT and "
-		  "$NAGIOS_LONGSERVICEOUTPUT, or the host's)." },
+	  .help = N_("The plugin's output ($PLUMBLINE_OUTPUT, $NAGIOS_SERVICEOUTPUT and "
+		  "$NAGIOS_LONGSERVICEOUTPUT, or the host's).") },
 	{ .name = "time", .type = PL_OPT_STRING, .arg = "TEXT", S(time),
-	  .help = "When it happened, as shown ($PLUMBLINE_TIME, $NAGIOS_LONGDATETIME)." },
+	  .help = N_("When it happened, as shown ($PLUMBLINE_TIME, $NAGIOS_LONGDATETIME).") },
 	{ .name = "author", .type = PL_OPT_STRING, .arg = "NAME", S(author),
-	  .help = "Author of an acknowledgement, comment or downtime "
-		  "($PLUMBLINE_NOTIFICATION_AUTHOR, $NAGIOS_NOTIFICATIONAUTHOR)." },
+	  .help = N_("Author of an acknowledgement, comment or downtime "
+		  "($PLUMBLINE_NOTIFICATION_AUTHOR, $NAGIOS_NOTIFICATIONAUTHOR).") },
 	{ .name = "comment", .type = PL_OPT_STRING, .arg = "TEXT", S(comment),
-	  .help = "Its comment, any number of lines ($PLUMBLINE_NOTIFICATION_COMMENT, "
-		  "$NAGIOS_NOTIFICATIONCOMMENT)." },
+	  .help = N_("Its comment, any number of lines ($PLUMBLINE_NOTIFICATION_COMMENT, "
+		  "$NAGIOS_NOTIFICATIONCOMMENT).") },
 	{ .name = "role", .type = PL_OPT_STRING, .arg = "TEXT", S(role),
-	  .help = "Who is notified, shown as 'Escalated to' (the policy's roles: technical "
-		  "support, management)." },
+	  .help = N_("Who is notified, shown as 'Escalated to' (the policy's roles: technical "
+		  "support, management).") },
 	{ .name = "number", .type = PL_OPT_INT, .min = 0, .max = 1e9, S(number),
-	  .help = "The engine's notification number ($PLUMBLINE_NOTIFICATION_NUMBER, "
-		  "$NAGIOS_SERVICENOTIFICATIONNUMBER or $NAGIOS_HOSTNOTIFICATIONNUMBER)." },
+	  .help = N_("The engine's notification number ($PLUMBLINE_NOTIFICATION_NUMBER, "
+		  "$NAGIOS_SERVICENOTIFICATIONNUMBER or $NAGIOS_HOSTNOTIFICATIONNUMBER).") },
 	{ .name = "link", .type = PL_OPT_STRING, .arg = "URL", S(link),
-	  .help = "The link back to the engine ($PLUMBLINE_LINK); else made from --link-base." },
+	  .help = N_("The link back to the engine ($PLUMBLINE_LINK); else made from --link-base.") },
 	{ .name = "link-base", .type = PL_OPT_STRING, .arg = "URL", S(link_base),
-	  .help = "Base URL of the web interface (https://mon.example.com/icingaweb2), for the "
-		  "link back." },
+	  .help = N_("Base URL of the web interface (https://mon.example.com/icingaweb2), for the "
+		  "link back.") },
 	{ .name = "link-style", .type = PL_OPT_CHOICE, .arg = "STYLE", .choices = link_styles,
 	  S(link_style),
-	  .help = "How the link is made from --link-base: icingadb (default: Icinga Web 2 with "
-		  "Icinga DB), monitoring (its older module) or nagios (the CGIs)." },
+	  .help = N_("How the link is made from --link-base: icingadb (default: Icinga Web 2 with "
+		  "Icinga DB), monitoring (its older module) or nagios (the CGIs).") },
 	{ .name = "markdown-off", .type = PL_OPT_SWITCH, S(text),
-	  .help = "Send the channel's plain text message instead of its markdown one." },
+	  .help = N_("Send the channel's plain text message instead of its markdown one.") },
 	{ .name = "smtp-url", .type = PL_OPT_STRING, .arg = "URL", S(smtp_url),
-	  .help = "Mail: smtp://HOST:PORT (587 with --starttls, 25 on this host) or "
-		  "smtps://HOST:465." },
+	  .help = N_("Mail: smtp://HOST:PORT (587 with --starttls, 25 on this host) or "
+		  "smtps://HOST:465.") },
 	{ .name = "starttls", .type = PL_OPT_SWITCH, S(starttls),
-	  .help = "Mail: send over smtp:// only after STARTTLS, never in clear." },
+	  .help = N_("Mail: send over smtp:// only after STARTTLS, never in clear.") },
 	{ .name = "smtp-user", .type = PL_OPT_STRING, .arg = "USER", S(smtp_user),
-	  .help = "Mail: the login." },
+	  .help = N_("Mail: the login.") },
 	{ .name = "smtp-password", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET, .env =
 	  "PLUMBLINE_NOTIFY_SMTP_PASSWORD", S(smtp_password),
-	  .help = "Mail: the password (sent only over TLS: smtps:// or --starttls)." },
+	  .help = N_("Mail: the password (sent only over TLS: smtps:// or --starttls).") },
 	{ .name = "from", .type = PL_OPT_STRING, .arg = "ADDRESS", S(from),
-	  .help = "Mail: the sender, a bare address." },
+	  .help = N_("Mail: the sender, a bare address.") },
 	{ .name = "to", .type = PL_OPT_LIST, .arg = "ADDRESS", S(to),
-	  .help = "Mail: a recipient (repeatable; default $PLUMBLINE_MAIL_TO, "
-		  "$NAGIOS_CONTACTEMAIL; several separated by commas)." },
+	  .help = N_("Mail: a recipient (repeatable; default $PLUMBLINE_MAIL_TO, "
+		  "$NAGIOS_CONTACTEMAIL; several separated by commas).") },
 	{ .name = "cacert", .type = PL_OPT_STRING, .arg = "FILE", S(cacert),
-	  .help = "CA certificates that the server's TLS certificate must verify against "
-		  "(default: the system's)." },
+	  .help = N_("CA certificates that the server's TLS certificate must verify against "
+		  "(default: the system's).") },
 	{ .name = "timeout", .letter = 't', .type = PL_OPT_DURATION, .min = 0.1, .max = 600,
 	  S(timeout),
-	  .help = "Seconds for every attempt and wait together (default 30)." },
+	  .help = N_("Seconds for every attempt and wait together (default 30).") },
 	{ .name = "attempt-timeout", .type = PL_OPT_DURATION, .min = 0.1, .max = 600,
 	  S(attempt_timeout),
-	  .help = "Seconds one attempt may take (default 10)." },
+	  .help = N_("Seconds one attempt may take (default 10).") },
 	{ .name = "retries", .type = PL_OPT_INT, .min = 0, .max = 10, S(retries),
-	  .help = "Attempts after a failed one that may pass (a server error, a rate limit, "
-		  "no answer): default 3, waiting 1, 2, 4 s (or the Retry-After asked for)." },
+	  .help = N_("Attempts after a failed one that may pass (a server error, a rate limit, "
+		  "no answer): default 3, waiting 1, 2, 4 s (or the Retry-After asked for).") },
 	{ .name = "journal", .type = PL_OPT_STRING, .arg = "FILE", S(journal),
-	  .help = "The journal: one JSON line per notification sent or failed (default "
-		  DEFAULT_JOURNAL ")." },
+	  .help = N_("The journal: one JSON line per notification sent or failed (default "
+		  "/var/lib/plumbline/notify.jsonl).") },
 	{ .name = "no-journal", .type = PL_OPT_SWITCH, S(no_journal),
-	  .help = "Write no journal line." },
+	  .help = N_("Write no journal line.") },
 	{ .name = "dry-run", .type = PL_OPT_SWITCH, S(dry_run),
-	  .help = "Print what would be sent (the payload; the URL without its query; a "
-		  "signature as '(signature)') and send nothing." },
+	  .help = N_("Print what would be sent (the payload; the URL without its query; a "
+		  "signature as '(signature)') and send nothing.") },
 	{ .name = "extra-opts", .type = PL_OPT_OPTIONAL, .arg = "[SECTION][@FILE]",
 	  .fn = opt_extra,
 	  .help = "Read options from an ini file first (default " PL_SYSCONFDIR
@@ -203,16 +213,23 @@ static const struct pl_option options[] = {
 		  "wins. One word: --extra-opts=dingtalk@/etc/plumbline/notify.ini. The file "
 		  "must be of root or the user, writable by nobody else, and of mode 600 when it "
 		  "holds a secret (url, secret, smtp-password)." },
+	{ .name = "language", .type = PL_OPT_STRING, .arg = "LANG", .fn = opt_language,
+	  .help = N_("Language of the messages to people and of this program's own: zh_CN "
+		     "(Simplified Chinese), or C for English (default: LC_ALL, LC_MESSAGES or "
+		     "LANG, as gettext reads them, which the engines clear or set; 'language = "
+		     "zh_CN' in the --extra-opts file). The type word, names, states, the "
+		     "plugin's output, the JSON fields of the webhook and the journal never "
+		     "change.") },
 	{ .name = "verbose", .letter = 'v', .type = PL_OPT_COUNT, .max = 3, S(verbose),
-	  .help = "Say each attempt on stderr." },
+	  .help = N_("Say each attempt on stderr.") },
 	{ .name = "help", .letter = 'h', .type = PL_OPT_SWITCH, S(help),
-	  .help = "Show this help and exit." },
+	  .help = N_("Show this help and exit.") },
 	{ .name = "version", .letter = 'V', .type = PL_OPT_SWITCH, S(version),
-	  .help = "Show the version and exit." },
+	  .help = N_("Show the version and exit.") },
 	{ .name = NULL },
 };
 
-static const char description[] =
+static const char description[] = N_(
 	"Sends one notification of Icinga 2 or Nagios to a chat robot, a webhook or by mail. "
 	"The notification comes from the options or from the engine's environment: Icinga 2 "
 	"passes the PLUMBLINE_* variables its NotificationCommand defines "
@@ -229,9 +246,9 @@ static const char description[] =
 	"Each notification sent or failed is appended to the journal as one JSON line (one "
 	"write with O_APPEND, never through a symbolic link).\n"
 	"Exit status: 0 sent; 1 sent, but the journal line was not written; 2 not sent; 3 a "
-	"usage error.";
+	"usage error.");
 
-static const char examples[] =
+static const char examples[] = N_(
 	"  PLUMBLINE_NOTIFY_URL=https://oapi.dingtalk.com/robot/send?access_token=T \\\n"
 	"    plumbline-notify --channel dingtalk --secret-file /etc/plumbline/notify/dt.secret \\\n"
 	"    --type PROBLEM --host web1 --service disk --state CRITICAL \\\n"
@@ -241,7 +258,7 @@ static const char examples[] =
 	"    --smtp-user icinga --smtp-password-file /etc/plumbline/notify/smtp.password \\\n"
 	"    --from icinga@example.com --to ops@example.com --type RECOVERY --host web1 \\\n"
 	"    --state UP --dry-run\n"
-	"      prints the mail it would send.\n";
+	"      prints the mail it would send.\n");
 
 /* ------------------------------------------------------------------ help and usage */
 
@@ -267,14 +284,14 @@ help(const struct pl_option *opts, bool man)
 	struct pl_buf b = PL_BUF_INIT;
 
 	if (!man) {
-		pl_buf_puts(&b, PROG " " PACKAGE_VERSION
-			    " - send a monitoring notification to chat, a webhook or mail\n\n"
-			    "Usage: " PROG " --channel CHANNEL [options]\n\n");
-		pl_wrap(&b, description, 0, 80);
-		pl_buf_puts(&b, "\nOptions:\n");
+		pl_buf_printf(&b, "%s %s - %s\n\n", PROG, PACKAGE_VERSION,
+			      _("send a monitoring notification to chat, a webhook or mail"));
+		pl_buf_printf(&b, _("Usage: %s --channel CHANNEL [options]\n\n"), PROG);
+		pl_wrap(&b, pl_tr(description), 0, 80);
+		pl_buf_printf(&b, "\n%s\n", _("Options:"));
 		pl_opt_help(opts, &b);
-		pl_buf_puts(&b, "\nExamples:\n");
-		pl_buf_puts(&b, examples);
+		pl_buf_printf(&b, "\n%s\n", _("Examples:"));
+		pl_buf_puts(&b, pl_tr(examples));
 		fputs(pl_buf_str(&b), stdout);
 		pl_buf_free(&b);
 		return;
@@ -317,7 +334,8 @@ usage_die(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	printf("NOTIFY UNKNOWN - %s (see " PROG " --help)\n", msg);
+	printf("NOTIFY UNKNOWN - ");
+	printf(_("%s (see %s --help)\n"), msg, PROG);
 	exit(3);
 }
 
@@ -364,18 +382,18 @@ load_extra_opts(struct pl_opt_parser *p, const char *spec)
 		pl_snprintf(section, sizeof(section), "%.*s",
 			    (int)(at ? (size_t)(at - spec) : strlen(spec)), spec);
 	if (at == NULL && spec != NULL && strchr(spec, '/') != NULL)
-		usage_die("--extra-opts: a section has no '/'; name a file with --extra-opts=@FILE");
+		usage_die(_("--extra-opts: a section has no '/'; name a file with --extra-opts=@FILE"));
 	file = at != NULL ? at + 1 : PL_SYSCONFDIR "/plumbline/plumbline.ini";
 	if (file[0] != '/')
-		usage_die("--extra-opts: the option file must be an absolute path");
+		usage_die(_("--extra-opts: the option file must be an absolute path"));
 	if (pl_read_trusted(AT_FDCWD, file, &rules, &buf, &st, err, sizeof(err)) != 0)
-		usage_die("--extra-opts: %s", err);
+		usage_die(_("--extra-opts: %s"), err);
 	pl_ini_parse(buf.data != NULL ? buf.data : "", buf.len, section, secret_key, &has_secret,
 		     err, sizeof(err));
 	if (has_secret && (st.st_mode & 077) != 0) {
 		explicit_bzero(buf.data, buf.len);
-		usage_die("--extra-opts: %s holds a secret in [%s] and is open to group or others "
-			  "(chmod 600 %s)", file, section, file);
+		usage_die(_("--extra-opts: %s holds a secret in [%s] and is open to group or others "
+			  "(chmod 600 %s)"), file, section, file);
 	}
 	rc = pl_opt_ini(p, buf.data != NULL ? buf.data : "", buf.len, file, section, err,
 			sizeof(err));
@@ -385,7 +403,7 @@ load_extra_opts(struct pl_opt_parser *p, const char *spec)
 	if (rc < 0)
 		usage_die("%s", err);
 	if (rc == 0)
-		usage_die("--extra-opts: %s has no section [%s]", file, section);
+		usage_die(_("--extra-opts: %s has no section [%s]"), file, section);
 }
 
 /* ------------------------------------------------------------------ the notification */
@@ -522,16 +540,16 @@ build_msg(const struct cfg *c, struct fields *f, struct pl_notify_msg *m, struct
 
 	memset(m, 0, sizeof(*m));
 	if (type == NULL)
-		usage_die("no notification type: give --type, or run from an engine "
-			  "($PLUMBLINE_NOTIFICATION_TYPE, $NAGIOS_NOTIFICATIONTYPE)");
+		usage_die(_("no notification type: give --type, or run from an engine "
+			  "($PLUMBLINE_NOTIFICATION_TYPE, $NAGIOS_NOTIFICATIONTYPE)"));
 	if (pl_notify_type_parse(type, &m->type) != 0)
-		usage_die("--type is not a notification type (PROBLEM, RECOVERY, "
+		usage_die(_("--type is not a notification type (PROBLEM, RECOVERY, "
 			  "ACKNOWLEDGEMENT, ESCALATION, CUSTOM, DOWNTIMESTART, DOWNTIMEEND, "
-			  "DOWNTIMECANCELLED, FLAPPINGSTART, FLAPPINGEND, FLAPPINGDISABLED)");
+			  "DOWNTIMECANCELLED, FLAPPINGSTART, FLAPPINGEND, FLAPPINGDISABLED)"));
 	m->host = clean(f, pick(c->host, "PLUMBLINE_HOST_NAME", "NAGIOS_HOSTNAME"), true);
 	if (m->host == NULL || m->host[0] == '\0')
-		usage_die("no host: give --host, or run from an engine ($PLUMBLINE_HOST_NAME, "
-			  "$NAGIOS_HOSTNAME)");
+		usage_die(_("no host: give --host, or run from an engine ($PLUMBLINE_HOST_NAME, "
+			  "$NAGIOS_HOSTNAME)"));
 	m->service = clean(f, svc, true);
 	m->host_display = clean(f, pick(c->host_display, "PLUMBLINE_HOST_DISPLAY",
 					"NAGIOS_HOSTDISPLAYNAME"), true);
@@ -577,7 +595,7 @@ journal_append(const char *path, const struct pl_buf *line, char *err, size_t er
 			pl_snprintf(err, errlen, "%s is a symbolic link; name the file itself",
 				    path);
 		else
-			pl_snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+			pl_snprintf(err, errlen, _("cannot open %s: %s"), path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -594,13 +612,13 @@ journal_append(const char *path, const struct pl_buf *line, char *err, size_t er
 	}
 	w = write(fd, line->data, line->len);
 	if (w < 0 || (size_t)w != line->len) {
-		pl_snprintf(err, errlen, "cannot write %s: %s", path,
+		pl_snprintf(err, errlen, _("cannot write %s: %s"), path,
 			    w < 0 ? strerror(errno) : "short write");
 		close(fd);
 		return -1;
 	}
 	if (close(fd) != 0) {
-		pl_snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		pl_snprintf(err, errlen, _("cannot write %s: %s"), path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -876,11 +894,11 @@ recipients(const struct cfg *c, char ***out, struct pl_buf *joined)
 		if (*p == '\0')
 			continue;
 		if (!pl_notify_address_ok(p))
-			usage_die("a mail recipient (--to, $PLUMBLINE_MAIL_TO or "
-				  "$NAGIOS_CONTACTEMAIL) is not a plain address user@domain");
+			usage_die(_("a mail recipient (--to, $PLUMBLINE_MAIL_TO or "
+				  "$NAGIOS_CONTACTEMAIL) is not a plain address user@domain"));
 		v = realloc(v, (n + 1) * sizeof(*v));
 		if (v == NULL)
-			usage_die("out of memory");
+			usage_die(_("out of memory"));
 		v[n++] = strdup(p);
 		pl_buf_printf(joined, "%s%s", joined->len ? "," : "", p);
 	}
@@ -1003,18 +1021,18 @@ secret_from_dir(struct cfg *c, const char *name, const char **out, int slot, boo
 	char *buf;
 
 	if (pl_snprintf(path, sizeof(path), "%s/%s", c->secrets_dir, name) >= (int)sizeof(path))
-		usage_die("--secrets-dir is too long");
+		usage_die(_("--secrets-dir is too long"));
 	if (lstat(path, &st) != 0 && errno == ENOENT) {
 		if (required)
-			usage_die("--channel %s needs %s: %s (mode 600), --%s-file FILE or $%s",
-				  pl_notify_channel_name(c->channel), what, path,
+			usage_die(_("--channel %s needs %s: %s (mode 600), --%s-file FILE or $%s"),
+				  pl_notify_channel_name(c->channel), pl_tr(what), path,
 				  slot == 0 ? "url" : "secret",
 				  slot == 0 ? "PLUMBLINE_NOTIFY_URL" : "PLUMBLINE_NOTIFY_SECRET");
 		return;
 	}
 	buf = malloc(PL_SECRET_MAX + 1);
 	if (buf == NULL)
-		usage_die("out of memory");
+		usage_die(_("out of memory"));
 	if (pl_secret_read(path, buf, PL_SECRET_MAX + 1, err, sizeof(err)) < 0) {
 		free(buf);
 		usage_die("%s", err);
@@ -1027,24 +1045,24 @@ static void
 check_config(struct cfg *c)
 {
 	if (!c->channel_set)
-		usage_die("--channel is required (dingtalk, wecom, feishu, slack, webhook or mail)");
+		usage_die(_("--channel is required (dingtalk, wecom, feishu, slack, webhook or mail)"));
 	if (c->channel == PL_NC_MAIL) {
 		if (c->smtp_url == NULL)
-			usage_die("--channel mail needs --smtp-url (smtp://HOST:PORT or "
-				  "smtps://HOST:PORT)");
+			usage_die(_("--channel mail needs --smtp-url (smtp://HOST:PORT or "
+				  "smtps://HOST:PORT)"));
 		if (strncmp(c->smtp_url, "smtp://", 7) != 0 &&
 		    strncmp(c->smtp_url, "smtps://", 8) != 0)
-			usage_die("--smtp-url must start with smtp:// or smtps://");
+			usage_die(_("--smtp-url must start with smtp:// or smtps://"));
 		if (c->from == NULL || !pl_notify_address_ok(c->from))
-			usage_die("--channel mail needs --from, a plain address user@domain");
+			usage_die(_("--channel mail needs --from, a plain address user@domain"));
 		if (c->smtp_user != NULL && c->smtp_password == NULL)
 			secret_from_dir(c, "smtp.password", &c->smtp_password, 2, false, NULL);
 		if (c->smtp_password != NULL && c->smtp_user == NULL)
-			usage_die("an SMTP password was given without --smtp-user");
+			usage_die(_("an SMTP password was given without --smtp-user"));
 		if (c->smtp_user != NULL && strncmp(c->smtp_url, "smtps://", 8) != 0 &&
 		    !c->starttls)
-			usage_die("refusing to send the SMTP login in clear: add --starttls or use "
-				  "smtps://");
+			usage_die(_("refusing to send the SMTP login in clear: add --starttls or use "
+				  "smtps://"));
 		return;
 	}
 	{
@@ -1052,7 +1070,7 @@ check_config(struct cfg *c)
 
 		if (c->url == NULL) {
 			pl_snprintf(name, sizeof(name), "%s.url", pl_notify_channel_name(c->channel));
-			secret_from_dir(c, name, &c->url, 0, true, "the webhook URL");
+			secret_from_dir(c, name, &c->url, 0, true, N_("the webhook URL"));
 		}
 		if (c->secret == NULL && c->channel != PL_NC_WECOM && c->channel != PL_NC_SLACK) {
 			pl_snprintf(name, sizeof(name), "%s.secret",
@@ -1061,7 +1079,26 @@ check_config(struct cfg *c)
 		}
 	}
 	if (strncmp(c->url, "https://", 8) != 0 && strncmp(c->url, "http://", 7) != 0)
-		usage_die("the webhook URL must start with https:// (or http://)");
+		usage_die(_("the webhook URL must start with https:// (or http://)"));
+}
+
+/* --language of the command line, found before anything is parsed so that every error
+ * is in that language (an option file's applies when the file is read; the command
+ * line's again after it, and wins; a malformed one is the parser's to report). */
+static const char *
+scan_language(int argc, char **argv)
+{
+	const char *v = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		if (strncmp(argv[i], "--language=", 11) == 0)
+			v = argv[i] + 11;
+		else if (strcmp(argv[i], "--language") == 0 && i + 1 < argc)
+			v = argv[++i];
+		else if (strcmp(argv[i], "--") == 0)
+			break;
+	}
+	return v != NULL && pl_i18n_valid(v) ? v : NULL;
 }
 
 /* The environment, the option file and the command line, lowest precedence first.
@@ -1076,6 +1113,7 @@ parse(int argc, char **argv, struct pl_opt_table *table, struct pl_opt_parser *p
 		help(options, true);
 		return 1;
 	}
+	pl_i18n_init(scan_language(argc, argv));
 	pl_opt_init(p, table, 1);
 	p->prog = PROG;
 	if (pl_opt_env(p, err, sizeof(err)) != 0)
@@ -1136,7 +1174,7 @@ record(const struct cfg *c, const struct pl_notify_msg *m, const struct outcome 
 	j.repaired = run->repaired;
 	j.message_id = run->message_id;
 	if (pl_notify_journal_line(&j, &line) != 0)
-		pl_snprintf(run->jerr, sizeof(run->jerr), "out of memory");
+		pl_snprintf(run->jerr, sizeof(run->jerr), _("out of memory"));
 	else
 		journal_append(c->journal, &line, run->jerr, sizeof(run->jerr));
 	pl_buf_free(&line);
@@ -1156,17 +1194,24 @@ report(const struct cfg *c, const struct pl_notify_msg *m, const struct outcome 
 		status = 0;
 	} else if (oc->sent) {
 		status = jerr[0] ? 1 : 0;
-		printf("NOTIFY %s - %s: sent %s (%u attempt%s, %.2f s)%s%s%s\n",
-		       status ? "WARNING" : "OK", pl_notify_channel_name(c->channel),
-		       pl_buf_str(&title), oc->attempts, oc->attempts == 1 ? "" : "s",
-		       pl_mono() - run->t0, oc->cut ? ", text cut to the channel's limit" : "",
-		       jerr[0] ? "; journal: " : "", jerr);
+		printf("NOTIFY %s - ", status ? "WARNING" : "OK");
+		printf(P_("%s: sent %s (%u attempt, %.2f s)", "%s: sent %s (%u attempts, %.2f s)",
+			  oc->attempts), pl_notify_channel_name(c->channel), pl_buf_str(&title),
+		       oc->attempts, pl_mono() - run->t0);
+		if (oc->cut)
+			fputs(_(", text cut to the channel's limit"), stdout);
 	} else {
 		status = 2;
-		printf("NOTIFY CRITICAL - %s: not sent after %u attempt%s (%.2f s): %s%s%s\n",
-		       pl_notify_channel_name(c->channel), oc->attempts,
-		       oc->attempts == 1 ? "" : "s", pl_mono() - run->t0, oc->line,
-		       jerr[0] ? "; journal: " : "", jerr);
+		printf("NOTIFY CRITICAL - ");
+		printf(P_("%s: not sent after %u attempt (%.2f s): %s",
+			  "%s: not sent after %u attempts (%.2f s): %s", oc->attempts),
+		       pl_notify_channel_name(c->channel), oc->attempts, pl_mono() - run->t0,
+		       oc->line);
+	}
+	if (!(oc->sent && c->dry_run)) {
+		if (jerr[0])
+			printf(_("; journal: %s"), jerr);
+		putchar('\n');
 	}
 	pl_buf_free(&title);
 	return status;
@@ -1217,8 +1262,8 @@ main(int argc, char **argv)
 	if (c.channel == PL_NC_MAIL) {
 		nto = recipients(&c, &to, &rcpt);
 		if (nto == 0)
-			usage_die("no mail recipient: give --to, or set the user's email "
-				  "($PLUMBLINE_MAIL_TO, $NAGIOS_CONTACTEMAIL)");
+			usage_die(_("no mail recipient: give --to, or set the user's email "
+				  "($PLUMBLINE_MAIL_TO, $NAGIOS_CONTACTEMAIL)"));
 		send_mail(&c, &m, to, nto, msgid, sizeof(msgid), &oc);
 	} else {
 		send_http(&c, &m, &oc);

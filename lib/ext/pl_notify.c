@@ -12,6 +12,7 @@
 #include <openssl/hmac.h>
 
 #include "pl_clock.h"
+#include "pl_i18n.h"
 #include "pl_json.h"
 #include "pl_notify.h"
 
@@ -256,34 +257,36 @@ pl_notify_title(const struct pl_notify_msg *m, struct pl_buf *out)
 	if (given(m->service))
 		pl_buf_printf(out, "%s/%s", display_host(m), display_service(m));
 	else
-		pl_buf_printf(out, "host %s", display_host(m));
+		pl_buf_printf(out, _("host %s"), display_host(m));
+	/* The type word before the colon stays English: a receiver's keyword filter (a
+	 * DingTalk robot's custom keywords) may match it. */
 	switch (m->type) {
 	case PL_NT_ACKNOWLEDGEMENT:
-		pl_buf_printf(out, " %s acknowledged", state);
+		pl_buf_printf(out, _(" %s acknowledged"), state);
 		break;
 	case PL_NT_DOWNTIME_START:
-		pl_buf_puts(out, " in downtime");
+		pl_buf_puts(out, _(" in downtime"));
 		break;
 	case PL_NT_DOWNTIME_END:
-		pl_buf_puts(out, " out of downtime");
+		pl_buf_puts(out, _(" out of downtime"));
 		break;
 	case PL_NT_DOWNTIME_CANCELLED:
-		pl_buf_puts(out, " downtime cancelled");
+		pl_buf_puts(out, _(" downtime cancelled"));
 		break;
 	case PL_NT_FLAPPING_START:
-		pl_buf_printf(out, " is flapping (%s)", state);
+		pl_buf_printf(out, _(" is flapping (%s)"), state);
 		break;
 	case PL_NT_FLAPPING_END:
 	case PL_NT_FLAPPING_DISABLED:
-		pl_buf_printf(out, " stopped flapping (%s)", state);
+		pl_buf_printf(out, _(" stopped flapping (%s)"), state);
 		break;
 	default:
-		pl_buf_printf(out, " is %s", state);
+		pl_buf_printf(out, _(" is %s"), state);
 		break;
 	}
 	if (given(m->author) && (m->type == PL_NT_ACKNOWLEDGEMENT || m->type == PL_NT_CUSTOM ||
 				 m->type == PL_NT_DOWNTIME_START))
-		pl_buf_printf(out, ", by %s", m->author);
+		pl_buf_printf(out, _(", by %s"), m->author);
 }
 
 /* Appends s escaped for the style. */
@@ -355,10 +358,27 @@ output_lines(struct pl_buf *out, enum pl_notify_style style, const char *s, size
 	pl_buf_free(&line);
 }
 
+/* The cut marker's format: one place, as pl_notify_text measures it before writing it
+ * (a macro: the compiler checks the format through gettext's format_arg). */
+#define CUT_MARKER _("[... cut: %zu bytes left out ...]")
+
 static void
 marker(struct pl_buf *out, size_t left, enum pl_notify_style style)
 {
-	pl_buf_printf(out, "[... cut: %zu bytes left out ...]%s", left, br(style));
+	pl_buf_printf(out, CUT_MARKER, left);
+	pl_buf_puts(out, br(style));
+}
+
+/* A heading over lines of its own (the comment, the output), in the style's bold. */
+static void
+heading(struct pl_buf *out, enum pl_notify_style style, const char *name)
+{
+	if (style == PL_MD_COMMON)
+		pl_buf_printf(out, "**%s**  \n", name);
+	else if (style == PL_MD_SLACK)
+		pl_buf_printf(out, "*%s*\n", name);
+	else
+		pl_buf_printf(out, "%s\n", name);
 }
 
 /* Everything but the output and what follows it. */
@@ -386,34 +406,29 @@ text_head(const struct pl_notify_msg *m, enum pl_notify_style style, struct pl_b
 		pl_buf_puts(&v, given(m->host) ? m->host : display_host(m));
 	if (given(m->address) && (!given(m->host) || strcmp(m->address, m->host) != 0))
 		pl_buf_printf(&v, ", %s", m->address);
-	field(out, style, "Host", pl_buf_str(&v));
+	field(out, style, _("Host"), pl_buf_str(&v));
 	pl_buf_reset(&v);
 	if (given(m->service)) {
 		if (given(m->service_display) && strcmp(m->service_display, m->service) != 0)
 			pl_buf_printf(&v, "%s (%s)", m->service_display, m->service);
 		else
 			pl_buf_puts(&v, m->service);
-		field(out, style, "Service", pl_buf_str(&v));
+		field(out, style, _("Service"), pl_buf_str(&v));
 	}
-	field(out, style, "State", m->state);
-	field(out, style, "Type", pl_notify_type_name(m->type));
-	field(out, style, "Time", m->time);
-	field(out, style, "Author", m->author);
-	field(out, style, "Escalated to", m->role);
+	field(out, style, _("State"), m->state);
+	field(out, style, _("Type"), pl_notify_type_name(m->type));
+	field(out, style, _("Time"), m->time);
+	field(out, style, _("Author"), m->author);
+	field(out, style, _("Escalated to"), m->role);
 	if (m->number > 0) {
 		char n[32];
 
 		pl_snprintf(n, sizeof(n), "%ld", m->number);
-		field(out, style, "Notification", n);
+		field(out, style, _("Notification"), n);
 	}
 	if (given(m->comment)) {
 		/* A comment of several lines stays several lines. */
-		if (style == PL_MD_COMMON)
-			pl_buf_puts(out, "**Comment:**  \n");
-		else if (style == PL_MD_SLACK)
-			pl_buf_puts(out, "*Comment:*\n");
-		else
-			pl_buf_puts(out, "Comment:\n");
+		heading(out, style, _("Comment:"));
 		output_lines(out, style, m->comment, strlen(m->comment));
 	}
 	pl_buf_free(&t);
@@ -427,23 +442,18 @@ text_tail(const struct pl_notify_msg *m, enum pl_notify_style style, struct pl_b
 		return;
 	pl_buf_puts(out, "\n");
 	if (style == PL_MD_COMMON)
-		pl_buf_printf(out, "[Open in the monitoring](%s)\n", m->link);
+		pl_buf_printf(out, "[%s](%s)\n", _("Open in the monitoring"), m->link);
 	else if (style == PL_MD_SLACK)
-		pl_buf_printf(out, "<%s|Open in the monitoring>\n", m->link);
+		pl_buf_printf(out, "<%s|%s>\n", m->link, _("Open in the monitoring"));
 	else
-		pl_buf_printf(out, "Link: %s\n", m->link);
+		pl_buf_printf(out, _("Link: %s\n"), m->link);
 }
 
 static void
 output_head(enum pl_notify_style style, struct pl_buf *out)
 {
 	pl_buf_puts(out, "\n");
-	if (style == PL_MD_COMMON)
-		pl_buf_puts(out, "**Output:**  \n");
-	else if (style == PL_MD_SLACK)
-		pl_buf_puts(out, "*Output:*\n");
-	else
-		pl_buf_puts(out, "Output:\n");
+	heading(out, style, _("Output:"));
 }
 
 size_t
@@ -466,10 +476,9 @@ pl_notify_text(const struct pl_notify_msg *m, enum pl_notify_style style, size_t
 		goto end;
 	}
 	{
-		char mk[96];
-		size_t mlen = (size_t)pl_snprintf(mk, sizeof(mk),
-						  "[... cut: %zu bytes left out ...]%s", olen,
-						  br(style));
+		char mk[160];
+		size_t mlen = (size_t)pl_snprintf(mk, sizeof(mk), CUT_MARKER, olen) +
+			      strlen(br(style));
 		size_t fixed = head.len + tail.len + mlen;
 
 		if (fixed + 64 <= limit) {

@@ -5,6 +5,7 @@
 
 #include <curl/curl.h>
 
+#include "pl_i18n.h"
 #include "pl_notify_send.h"
 
 int
@@ -13,7 +14,7 @@ pl_notify_send_init(char *err, size_t errlen)
 	CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 
 	if (rc != CURLE_OK) {
-		pl_snprintf(err, errlen, "cannot initialise libcurl: %s", curl_easy_strerror(rc));
+		pl_snprintf(err, errlen, _("cannot initialise libcurl: %s"), curl_easy_strerror(rc));
 		return -1;
 	}
 	return 0;

@@ -1,15 +1,15 @@
 #!/bin/sh
 # Simplified Chinese status lines (README.md, "Language"), exact, for check_mem,
 # check_cpu, check_disk_io, check_mdraid, check_hwmon, check_net, check_process,
-# plumbline-inspect and plumbline-report (also their HTML reports) in each state, chosen each way:
-# LANG=zh_CN.UTF-8 (a locale this host need not have generated), --language zh_CN,
-# "language = zh_CN" in the --extra-opts file, always in an empty environment (env -i, as
-# NRPE runs plugins). Then what must not change: the service name, the state word, the
-# perfdata and the JSON keys are those of the English run; LC_ALL=C and --language C give
-# English; LANGUAGE alone under the C locale does not switch (gettext's rule); a malformed
-# --language is a usage error; the --help text is Chinese, wrapped within 79 columns, and
-# --man stays English. The catalog comes from this build tree (PLUMBLINE_LOCALEDIR, set by
-# make check).
+# plumbline-inspect, plumbline-report (also their HTML reports) and plumbline-notify in
+# each state, chosen each way: LANG=zh_CN.UTF-8 (a locale this host need not have
+# generated), --language zh_CN, "language = zh_CN" in the --extra-opts file, always in an
+# empty environment (env -i, as NRPE runs plugins). Then what must not change: the service
+# name, the state word, the perfdata and the JSON keys are those of the English run;
+# LC_ALL=C and --language C give English; LANGUAGE alone under the C locale does not
+# switch (gettext's rule); a malformed --language is a usage error; the --help text is
+# Chinese, wrapped within 79 columns, and --man stays English. The catalog comes from this
+# build tree (PLUMBLINE_LOCALEDIR, set by make check).
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$(dirname "$0")/../env.sh"
@@ -282,6 +282,33 @@ check "plumbline-report JSON: byte for byte the English run's" '[ -n "$out" ] &&
 run "$P/plumbline-report" review $R --language ../x
 line "plumbline-report: a --language that is no language name" 3 \
 	"REPORT UNKNOWN - --language: not a language name (letters, digits, '_', '.', '-', '@'; such as zh_CN, or C for English) (see plumbline-report --help)"
+
+# plumbline-notify (--dry-run: nothing sent): the message to people, its usage errors,
+# and "language = zh_CN" in its option file.
+N="$P/plumbline-notify --no-journal --secrets-dir $tmp/none"
+run PLUMBLINE_NOTIFY_URL='https://oapi.dingtalk.com/robot/send?access_token=T' $N \
+	--channel dingtalk --type PROBLEM --host web1 --service disk --state CRITICAL \
+	--output 'DISK CRITICAL - / 97% used' --dry-run --language zh_CN
+check "plumbline-notify: the DingTalk title and fields in Chinese, type and state kept" \
+	'printf "%s" "$out" | grep -qF "\"title\":\"PROBLEM: web1/disk 状态为 CRITICAL\"" &&
+	 printf "%s" "$out" | grep -qF "**主机:** web1  \\n**服务:** disk  \\n**状态:** CRITICAL  \\n**类型:** PROBLEM"'
+run $N --language zh_CN
+line "plumbline-notify usage error, --language" 3 \
+	'NOTIFY UNKNOWN - 必须给出 --channel(dingtalk、wecom、feishu、slack、webhook 或 mail)(参见 plumbline-notify --help)'
+run LANG=zh_CN.UTF-8 $N --channel dingtalk --type PROBLEM --host web1
+line "plumbline-notify: a missing secret, LANG" 3 \
+	"NOTIFY UNKNOWN - --channel dingtalk 需要 webhook 的 URL: $tmp/none/dingtalk.url(权限 600)、--url-file FILE 或 \$PLUMBLINE_NOTIFY_URL(参见 plumbline-notify --help)"
+printf '[plumbline-notify]\nlanguage = zh_CN\n' >"$tmp/notify.ini"
+run $N --extra-opts="@$tmp/notify.ini" --channel mail --smtp-url smtp://127.0.0.1:25 \
+	--from a@example.com --to ops@example.com --type ACKNOWLEDGEMENT --host web1 \
+	--state DOWN --author alice --dry-run
+check "plumbline-notify: language = zh_CN in the option file, the mail's subject in Chinese" \
+	'printf "%s\n" "$out" | grep -qF "Subject: =?UTF-8?B?QUNLTk9XTEVER0VNRU5UOiDkuLvmnLogd2ViMSDnmoQgRE9XTiDlt7Looqs=?=" &&
+	 printf "%s\n" "$out" | grep -qF "X-Plumbline-Notification: ACKNOWLEDGEMENT"'
+run PLUMBLINE_NOTIFY_URL='https://oapi.dingtalk.com/robot/send?access_token=T' $N \
+	--channel dingtalk --type PROBLEM --host web1 --state DOWN --dry-run
+check "plumbline-notify: English by default" \
+	'printf "%s" "$out" | grep -qF "\"title\":\"PROBLEM: host web1 is DOWN\""'
 
 # English where it must be.
 run LC_ALL=C LANG=zh_CN.UTF-8 "$P/check_mem" --root "$F/mem/debian12"

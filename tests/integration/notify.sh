@@ -10,8 +10,9 @@
 # the channel's limit on a character boundary, mail headers and a multi-line comment,
 # secrets refused on the command line and from a file open to others, the engines'
 # environment macros, and the journal (one JSON line per notification, parallel runs,
-# no secret in it, never through a symbolic link). Prints one line per check and ends
-# with "N passed, M failed".
+# no secret in it, never through a symbolic link); messages in Simplified Chinese
+# (--language zh_CN: signed and verified as in English, the journal unchanged). Prints one
+# line per check and ends with "N passed, M failed".
 
 set -u
 
@@ -59,6 +60,8 @@ check() { if eval "$2"; then ok "$1"; else notok "$1"; echo "#   rc=$rc line: $l
 export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=87}
 unset PLUMBLINE_NOW
+# The build tree's catalog (make check sets it), kept for the Chinese cases.
+ZH_LOCALEDIR=${PLUMBLINE_LOCALEDIR:-}
 # Nothing of the caller's engine environment may leak in.
 for v in $(env | sed -n 's/^\(PLUMBLINE_[A-Z_]*\|NAGIOS_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
 
@@ -202,6 +205,34 @@ check "webhook: the output arrives exactly as cleaned (CRLF a newline, bad bytes
 run --channel webhook --url-file "$WORK/url" --secret-file "$WORK/wrong" "${COMMON[@]}" --output x
 check "webhook: a wrong signature (HTTP 401) fails at once" \
 	'[ $rc = 2 ] && [[ $line == *"not sent after 1 attempt"*"the webhook answered HTTP 401"* ]]'
+
+# ---------------------------------------------------------------- in Simplified Chinese
+# --language zh_CN: the texts to people (title, field names, headings, the link's text) and
+# the one line are Chinese; the type word, names, states, output, the webhook's JSON
+# fields and the receiving APIs' own errors are not.
+if [ -f "$ZH_LOCALEDIR/zh_CN/LC_MESSAGES/plumbline.mo" ]; then
+	url "$B/dingtalk/robot/send?access_token=$TOKEN"
+	PLUMBLINE_LOCALEDIR=$ZH_LOCALEDIR run --channel dingtalk --url-file "$WORK/url" \
+		--secret-file "$WORK/secret" "${COMMON[@]}" --output 'DISK CRITICAL - / 97% used' \
+		--role 'technical support' --language zh_CN
+	check "zh_CN: dingtalk sent, the line in Chinese (exit 0)" \
+		'[ $rc = 0 ] && [[ $line == "NOTIFY OK - dingtalk: 已发送 PROBLEM: Web One/disk 状态为 CRITICAL (尝试 1 次, "*" s)" ]]'
+	check "zh_CN: the signed markdown in Chinese, verified by the receiver" \
+		'py_last "r[\"verdict\"] == \"ok\" and r[\"body\"][\"markdown\"][\"title\"] == \"PROBLEM: Web One/disk 状态为 CRITICAL\" and all(s in r[\"body\"][\"markdown\"][\"text\"] for s in [\"**主机:** Web One (web1), 192.0.2.7  \\n\", \"**状态:** CRITICAL  \\n\", \"**升级至:** technical support  \\n\", \"**输出:**  \\nDISK CRITICAL - / 97% used\", \"[在监控系统中打开](https://mon.example/icingaweb2/\"])"'
+	url "$B/webhook/signed"
+	PLUMBLINE_LOCALEDIR=$ZH_LOCALEDIR run --channel webhook --url-file "$WORK/url" \
+		--secret-file "$WORK/secret" "${COMMON[@]}" --output x --language zh_CN
+	check "zh_CN: webhook title and text in Chinese, its notification fields unchanged" \
+		'[ $rc = 0 ] && py_last "r[\"verdict\"] == \"ok\" and r[\"body\"][\"title\"] == \"PROBLEM: Web One/disk 状态为 CRITICAL\" and \"主机: Web One (web1), 192.0.2.7\" in r[\"body\"][\"text\"] and r[\"body\"][\"notification\"][\"type\"] == \"PROBLEM\" and r[\"body\"][\"notification\"][\"state\"] == \"CRITICAL\""'
+	PLUMBLINE_LOCALEDIR=$ZH_LOCALEDIR run --channel webhook --url-file "$WORK/url" \
+		--secret-file "$WORK/wrong" "${COMMON[@]}" --output x --language zh_CN
+	check "zh_CN: not sent (exit 2), the line in Chinese, the API's error as it came" \
+		'[ $rc = 2 ] && [[ $line == "NOTIFY CRITICAL - webhook: 尝试 1 次后仍未发送 ("*"s): "*"the webhook answered HTTP 401"* ]]'
+	check "zh_CN: the journal line is the same in every language (English error, JSON keys)" \
+		'tail -n 1 "$JOURNAL" | "$PY" -c "import json,sys; j=json.loads(sys.stdin.read()); sys.exit(0 if j[\"result\"] == \"failed\" and \"the webhook answered HTTP 401\" in j[\"error\"] and j[\"type\"] == \"PROBLEM\" else 1)"'
+else
+	ok "# SKIP zh_CN cases: no catalog in PLUMBLINE_LOCALEDIR"
+fi
 
 # ---------------------------------------------------------------- retries and the deadline
 url "$B/hang"
