@@ -1474,6 +1474,33 @@ bk_status(const struct bk_config *cfg, struct pl_result *r)
 }
 
 /* The summary: the newest backup and how many; the problems lead it on their own. */
+/* The summary without a backup: none at all, or only borg checkpoints (runs that were
+ * interrupted, which never count as backups): said apart, with the newest of them. */
+static void
+no_backup_summary(const struct bk_config *cfg, const struct bk_run *x, struct pl_result *r)
+{
+	size_t nck = 0;
+	long top = -1;
+	double age;
+	char a[32], name[300];
+
+	for (size_t i = 0; i < x->list.n; i++)
+		if (x->list.v[i].checkpoint) {
+			nck++;
+			if (top < 0 || pl_time_diff(&x->list.v[i].time, &x->list.v[top].time) > 0)
+				top = (long)i;
+		}
+	if (top < 0) {
+		pl_result_summary(r, "no backup at all in %s", where_name(&cfg->main));
+		return;
+	}
+	pl_name_str(name, sizeof(name), x->list.v[top].name);
+	age = pl_time_diff(&x->now, &x->list.v[top].time);
+	pl_unit_human(a, sizeof(a), age > 0 ? (double)(int64_t)age : 0, PL_U_SECONDS);
+	pl_result_summary(r, "no complete backup in %s, only %zu checkpoint%s of interrupted runs (newest %s, %s ago)",
+			  where_name(&cfg->main), nck, nck == 1 ? "" : "s", name, a);
+}
+
 static void
 bk_summary(const struct bk_config *cfg, const struct bk_run *x, struct pl_result *r)
 {
@@ -1494,7 +1521,7 @@ bk_summary(const struct bk_config *cfg, const struct bk_run *x, struct pl_result
 	if (cfg->main.source != SRC_FILES)
 		hosts = hosts_of(cfg, x, h, MAX_SEEN_HOSTS, &more);
 	if (newest < 0) {
-		pl_result_summary(r, "no backup at all in %s", where_name(&cfg->main));
+		no_backup_summary(cfg, x, r);
 		return;
 	}
 	/* Whole seconds; and no ';', which Nagios turns into ':' in the output it keeps. */

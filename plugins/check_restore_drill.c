@@ -633,6 +633,22 @@ drill_find_tar(struct drill *d)
 	return 0;
 }
 
+/* No full backup of the rule shown: the drill fails, saying how many checkpoints
+ * (interrupted runs, never a backup) matched it. */
+static void
+drill_no_full(struct drill *d, const char *shown, size_t nck)
+{
+	const struct dr_config *cfg = d->cfg;
+	char ck[96] = "";
+
+	if (nck > 0)
+		pl_snprintf(ck, sizeof(ck), ", only %zu checkpoint%s of interrupted runs", nck,
+			    nck == 1 ? "" : "s");
+	drill_fail(d, PL_CRITICAL, "no full backup (%s)%s%s in %s%s", shown,
+		   cfg->host ? " of host " : "", cfg->host ? cfg->host : "",
+		   pl_bk_where(&d->repo), ck);
+}
+
 /* The newest full backup: its id into d->backup_id. */
 static int
 drill_find(struct drill *d)
@@ -642,9 +658,10 @@ drill_find(struct drill *d)
 	struct pl_bk_list l;
 	struct pl_bk_match m;
 	char rule[512], err[300];
+	const char *shown;
 	bool *take;
 	long newest, prev;
-	size_t count;
+	size_t count, nck = 0;
 	int rc;
 
 	if (cfg->source == SRC_TAR)
@@ -668,21 +685,23 @@ drill_find(struct drill *d)
 			   err);
 		return -1;
 	}
-	pl_strlcpy(rule, cfg->full ? cfg->full : cfg->source == SRC_RESTIC ? "tag:full" :
-		   "name:*full*", sizeof(rule));
+	/* pl_bk_match_parse cuts rule into its parts: the message names it whole. */
+	shown = cfg->full ? cfg->full : cfg->source == SRC_RESTIC ? "tag:full" : "name:*full*";
+	pl_strlcpy(rule, shown, sizeof(rule));
 	if (pl_bk_match_parse(rule, &m, err, sizeof(err)) != 0)
 		pl_die(PL_UNKNOWN, "--full: %s", err);   /* dr_check saw it parse */
 	take = calloc(l.n + 1, sizeof(*take));
 	if (take == NULL)
 		pl_die(PL_UNKNOWN, "out of memory");
-	for (size_t i = 0; i < l.n; i++)
+	for (size_t i = 0; i < l.n; i++) {
 		take[i] = pl_bk_match(&m, &l.v[i]);
+		nck += take[i] && l.v[i].checkpoint &&
+		       (cfg->host == NULL || strcmp(l.v[i].host, cfg->host) == 0);
+	}
 	newest = pl_bk_latest(&l, take, cfg->host, &prev, &count);
 	free(take);
 	if (newest < 0) {
-		drill_fail(d, PL_CRITICAL, "no full backup (%s)%s%s in %s", cfg->full ? cfg->full : rule,
-			   cfg->host ? " of host " : "", cfg->host ? cfg->host : "",
-			   pl_bk_where(&d->repo));
+		drill_no_full(d, shown, nck);
 		pl_bk_list_free(&l);
 		return -1;
 	}

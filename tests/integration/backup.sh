@@ -340,6 +340,13 @@ if unshare -u true 2>/dev/null; then
 	run "${BA[@]}" --class 'full=regex:^db2-' --host db2
 	expect "borg: a class by regex" 0 "full_db2_count=1;;;0"
 fi
+# Only checkpoints (every run interrupted): not "no backup at all", said as such.
+b init -e repokey-blake2 "$W/borg-ck" >/dev/null 2>&1
+b create --timestamp "$(bt 7200)" "$W/borg-ck::web1-full-1.checkpoint" data
+b create --timestamp "$(bt 3600)" "$W/borg-ck::web1-full-1.checkpoint.1" data
+run --source borg --repo "$W/borg-ck" --password-file "$W/bpw" --cache-dir "$W/check-borg"
+expect "borg: only checkpoint archives: no complete backup, said apart from an empty one" 2 \
+	"no complete backup in $W/borg-ck, only 2 checkpoints of interrupted runs \(newest web1-full-1.checkpoint.1, 1h 0m ago\)"
 # Off-site: a mirror that has only the first archive.
 b init -e repokey-blake2 "$W/borg-off" >/dev/null 2>&1
 b create --timestamp "$(bt 100000)" "$W/borg-off::web1-full-1" data

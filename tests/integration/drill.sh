@@ -332,6 +332,13 @@ expect "borg: names like -x, re:a+b, sh:[c], [c], a*b are restored as themselves
 run "${BA[@]}" --repo "$W/borg-odd" --live-root "$W/odd" --sample 7
 expect "borg: all 7 odd names at random" 0 "files_verified=7;;;0"
 check "borg: nothing left (odd names)" clean_work
+# Only checkpoints of the full class (its runs interrupted): the default rule named
+# whole, and the checkpoints said.
+BORG_PASSPHRASE=drill-pass "$BORG" init -e repokey "$W/borg-ck" >/dev/null 2>&1
+(cd / && BORG_PASSPHRASE=drill-pass "$BORG" create "$W/borg-ck::web1-full-1.checkpoint" "$W/data/a") >/dev/null 2>&1
+run "${BA[@]}" --repo "$W/borg-ck" --journal "$W/jck"
+expect "borg: only a checkpoint of a full backup: no full backup, the rule and the checkpoint said" 2 \
+	"drill failed: no full backup \(name:\*full\*\) in $W/borg-ck, only 1 checkpoint of interrupted runs"
 run "${BA[@]}" --password-file "$W/badpw"
 expect "borg: wrong passphrase" 3 "^RESTORE DRILL UNKNOWN - drill failed: wrong password for .*borg \(passphrase supplied in BORG_PASSPHRASE"
 run "${BA[@]}" --borg /nonexistent/borg
