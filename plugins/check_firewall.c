@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_clock.h"
 #include "pl_file.h"
@@ -53,8 +54,8 @@ check_closed(const char *value, char *err, size_t errlen)
 		size_t n = strcspn(s, ",");
 
 		if (n == 0 || n >= sizeof(part)) {
-			pl_snprintf(err, errlen, "a list of ports: PORT[/tcp|/udp][,PORT...] "
-				    "(23,3306/tcp,53/udp,6000-6010)");
+			pl_snprintf(err, errlen, _("a list of ports: PORT[/tcp|/udp][,PORT...] "
+				    "(23,3306/tcp,53/udp,6000-6010)"));
 			return -1;
 		}
 		memcpy(part, s, n);
@@ -70,41 +71,41 @@ check_closed(const char *value, char *err, size_t errlen)
 static const struct pl_option fw_opts[] = {
 	{ .name = "closed", .type = PL_OPT_LIST, .arg = "PORTS", .check = check_closed,
 	  PL_OPT_AT(struct fw_config, closed), .flags = PL_OPT_SYNOPSIS,
-	  .help = "Ports that must not be reachable from outside: a comma-separated list of "
+	  .help = N_("Ports that must not be reachable from outside: a comma-separated list of "
 		  "PORT, PORT/tcp, PORT/udp or LOW-HIGH (tcp when no protocol is given), e.g. "
 		  "'23,3306/tcp,11211/udp'. A port is open when every input chain may accept a "
 		  "new connection to it from some address: a rule accepting it (even from a "
 		  "few sources only), or a policy accept with nothing that surely drops it "
 		  "before. Rules for established/related traffic and for the loopback "
-		  "interface do not count. Checked for IPv4 and IPv6." },
+		  "interface do not count. Checked for IPv4 and IPv6.") },
 	{ .name = "save-baseline", .type = PL_OPT_SWITCH,
 	  PL_OPT_AT(struct fw_config, save_baseline), .flags = PL_OPT_SYNOPSIS,
-	  .help = "Save the current ruleset as the baseline later runs compare with (its "
+	  .help = N_("Save the current ruleset as the baseline later runs compare with (its "
 		  "SHA-256 and its normalized text, kept across reboots in the state "
 		  "directory), and report the rest as usual. Run it again after an intended "
-		  "change." },
+		  "change.") },
 	{ .name = "drift-state", .type = PL_OPT_STATE, PL_OPT_AT(struct fw_config, drift_state),
-	  .help = "State when the ruleset differs from the baseline (default critical)." },
+	  .help = N_("State when the ruleset differs from the baseline (default critical).") },
 	{ .name = "open-state", .type = PL_OPT_STATE, PL_OPT_AT(struct fw_config, open_state),
-	  .help = "State when the input path of IPv4 or IPv6 does not end in drop or reject "
-		  "(default critical)." },
+	  .help = N_("State when the input path of IPv4 or IPv6 does not end in drop or reject "
+		  "(default critical).") },
 	{ .name = "port-state", .type = PL_OPT_STATE, PL_OPT_AT(struct fw_config, port_state),
-	  .help = "State when a port of --closed is reachable (default critical)." },
+	  .help = N_("State when a port of --closed is reachable (default critical).") },
 	{ .name = "legacy-state", .type = PL_OPT_STATE,
 	  PL_OPT_AT(struct fw_config, legacy_state),
-	  .help = "State when iptables-legacy holds rules beside an nftables ruleset: rules "
+	  .help = N_("State when iptables-legacy holds rules beside an nftables ruleset: rules "
 		  "that `nft list ruleset` does not show but the kernel applies (default "
-		  "warning)." },
+		  "warning).") },
 	{ .name = "empty-state", .type = PL_OPT_STATE, PL_OPT_AT(struct fw_config, empty_state),
-	  .help = "State when the kernel holds no firewall rules at all (default critical)." },
+	  .help = N_("State when the kernel holds no firewall rules at all (default critical).") },
 	{ .name = "frontend-state", .type = PL_OPT_STATE,
 	  PL_OPT_AT(struct fw_config, frontend_state),
-	  .help = "State when ufw is enabled in /etc/ufw/ufw.conf, or firewalld says it is "
+	  .help = N_("State when ufw is enabled in /etc/ufw/ufw.conf, or firewalld says it is "
 		  "running, but the kernel holds none of its chains: its rules are not "
-		  "enforced, whatever its unit says (default warning)." },
+		  "enforced, whatever its unit says (default warning).") },
 	{ .name = "no-ipv6", .type = PL_OPT_SWITCH, PL_OPT_AT(struct fw_config, no_ipv6),
-	  .help = "Judge IPv4 only (for hosts without IPv6; a kernel without IPv6 is noticed "
-		  "by itself)." },
+	  .help = N_("Judge IPv4 only (for hosts without IPv6; a kernel without IPv6 is noticed "
+		  "by itself).") },
 	{ .name = NULL },
 };
 
@@ -113,9 +114,9 @@ static const char *const fw_primary[] = { "rules", NULL };
 static const struct pl_plugin fw_plugin = {
 	.name = "check_firewall",
 	.service = "FIREWALL",
-	.purpose = "the packet filter the kernel holds: nftables, iptables-nft, iptables-legacy",
+	.purpose = N_("the packet filter the kernel holds: nftables, iptables-nft, iptables-legacy"),
 	.description =
-		"Reads the ruleset the kernel holds, not a service's state: `nft -j list "
+		N_("Reads the ruleset the kernel holds, not a service's state: `nft -j list "
 		"ruleset`, iptables-nft's tables from iptables-nft-save (nft cannot show all "
 		"of their matches), and iptables-legacy's tables from iptables-legacy-save "
 		"(nft does not show them at all). ufw's and firewalld's own state are shown "
@@ -136,16 +137,16 @@ static const struct pl_plugin fw_plugin = {
 		"The drift hash is a SHA-256 of the normalized ruleset: no handles, no "
 		"counters, tables, chains and sets in name order, set elements sorted; rules "
 		"keep their order. The elements of sets the kernel fills itself (flags "
-		"dynamic or timeout) are left out.",
+		"dynamic or timeout) are left out."),
 	.options = fw_opts,
 	.primary = fw_primary,
 	.metrics =
-		"tables, chains, rules (what the kernel holds, over all sources), "
+		N_("tables, chains, rules (what the kernel holds, over all sources), "
 		"legacy_rules (rules in iptables-legacy's tables), and against a baseline "
 		"rules_added, rules_removed (no value without a baseline). The ruleset's "
-		"SHA-256 is the fact 'sha256'.",
+		"SHA-256 is the fact 'sha256'."),
 	.examples =
-		"  check_firewall --closed 23,3306,11211/udp\n"
+		N_("  check_firewall --closed 23,3306,11211/udp\n"
 		"      Input closed for IPv4 and IPv6; telnet, MySQL and memcached unreachable.\n"
 		"      (As the nagios user: sudo -n /usr/lib/nagios/plugins/check_firewall ...)\n"
 		"  check_firewall --save-baseline\n"
@@ -153,7 +154,7 @@ static const struct pl_plugin fw_plugin = {
 		"  check_firewall --drift-state warning --no-ipv6\n"
 		"      A change of the ruleset only warns; IPv4 only.\n"
 		"  check_firewall -c 5:\n"
-		"      Also CRITICAL with fewer than 5 rules.\n",
+		"      Also CRITICAL with fewer than 5 rules.\n"),
 	.uses_state = true,
 	.no_interval = true,
 };
@@ -198,12 +199,12 @@ no_privileges(struct pl_result *r, struct pl_common *c)
 	struct passwd *pw = getpwuid(geteuid());
 	const char *user = pw != NULL && pw->pw_name != NULL ? pw->pw_name : "nagios";
 
-	pl_result_finding(r, PL_UNKNOWN, "reading the ruleset needs CAP_NET_ADMIN; allow "
-			  "'%s ALL=(root) NOPASSWD: %s/check_firewall' in sudoers", user,
+	pl_result_finding(r, PL_UNKNOWN, _("reading the ruleset needs CAP_NET_ADMIN; allow "
+			  "'%s ALL=(root) NOPASSWD: %s/check_firewall' in sudoers"), user,
 			  PL_PLUGINDIR);
-	pl_result_line(r, "put that line in /etc/sudoers.d/plumbline (contrib/sudoers.d/"
+	pl_result_line(r, _("put that line in /etc/sudoers.d/plumbline (contrib/sudoers.d/"
 		       "plumbline has it; check with visudo -c -f FILE) and run the check as "
-		       "'sudo %s/check_firewall ...' (NRPE: contrib/nrpe)", PL_PLUGINDIR);
+		       "'sudo %s/check_firewall ...' (NRPE: contrib/nrpe)"), PL_PLUGINDIR);
 	pl_exit(r, c);
 }
 
@@ -225,7 +226,7 @@ run_tool(const char *const *argv, double cap_s, struct pl_run_result *res, char 
 		return -1;
 	if (res->timed_out || !res->exited || res->status != 0 || res->out_capped) {
 		if (res->out_capped)
-			pl_snprintf(err, errlen, "%s wrote more than %zu MiB", res->what,
+			pl_snprintf(err, errlen, _("%s wrote more than %zu MiB"), res->what,
 				    OUT_CAP >> 20);
 		else
 			pl_strlcpy(err, pl_run_describe(res, why, sizeof(why)), errlen);
@@ -276,7 +277,7 @@ read_ipt(struct fw_ctx *x, struct pl_result *r, const char *path, bool v6,
 	}
 	if (pl_fw_parse_iptables(res.out.data, res.out.len, v6, src, &x->rs, err,
 				 sizeof(err)) != 0)
-		pl_result_finding(r, PL_UNKNOWN, "cannot read the output of %s: %s", path, err);
+		pl_result_finding(r, PL_UNKNOWN, _("cannot read the output of %s: %s"), path, err);
 	pl_run_result_free(&res);
 }
 
@@ -308,7 +309,7 @@ fw_collect(struct fw_ctx *x, struct pl_result *r, struct pl_common *c)
 			pl_die(PL_UNKNOWN, "%s", err);
 		}
 		if (pl_nft_parse(res.out.data, res.out.len, &x->rs, err, sizeof(err)) != 0)
-			pl_die(PL_UNKNOWN, "cannot read the output of " NFT " -j list ruleset: %s",
+			pl_die(PL_UNKNOWN, _("cannot read the output of %s: %s"), NFT " -j list ruleset",
 			       err);
 		pl_run_result_free(&res);
 		add_source(x, "nftables");
@@ -338,8 +339,8 @@ fw_collect(struct fw_ctx *x, struct pl_result *r, struct pl_common *c)
 		add_source(x, "iptables-legacy");
 	if (!x->have_nft && access("/usr/sbin/iptables-nft-save", X_OK) != 0 &&
 	    !x->have_legacy)
-		pl_die(PL_UNKNOWN, "neither " NFT " nor iptables-nft-save is installed "
-		       "(apt-get install nftables)");
+		pl_die(PL_UNKNOWN, _("neither %s nor iptables-nft-save is installed "
+		       "(apt-get install nftables)"), NFT);
 }
 
 /* ufw says what /etc/ufw/ufw.conf says (its unit is active even with ENABLED=no, and
@@ -364,15 +365,20 @@ fw_ufw(struct fw_ctx *x, struct pl_result *r)
 	en = pl_fw_ufw_enabled(b.data ? b.data : "", b.len);
 	pl_buf_free(&b);
 	chains = pl_fw_chains_prefixed(&x->rs, "ufw-") + pl_fw_chains_prefixed(&x->rs, "ufw6-");
-	pl_result_fact(r, "ufw", "%s in %s, %zu of its chains loaded", en == 1 ? "enabled" :
-		       en == 0 ? "disabled" : "no ENABLED= line", conf, chains);
+	if (en == 1)
+		pl_result_fact(r, "ufw", _("enabled in %s, %zu of its chains loaded"), conf, chains);
+	else if (en == 0)
+		pl_result_fact(r, "ufw", _("disabled in %s, %zu of its chains loaded"), conf, chains);
+	else
+		pl_result_fact(r, "ufw", _("no ENABLED= line in %s, %zu of its chains loaded"), conf,
+			       chains);
 	if (en == 1 && chains == 0)
-		pl_result_finding(r, x->cfg->frontend_state, "ufw is enabled in %s but the "
+		pl_result_finding(r, x->cfg->frontend_state, _("ufw is enabled in %s but the "
 				  "kernel holds none of its chains: its rules are not enforced "
-				  "(ufw reload; see journalctl -u ufw)", conf);
+				  "(ufw reload; see journalctl -u ufw)"), conf);
 	else if (en != 1 && chains > 0)
-		pl_result_line(r, "ufw's chains are loaded though %s does not say ENABLED=yes: "
-			       "they are gone after the next boot", conf);
+		pl_result_line(r, _("ufw's chains are loaded though %s does not say ENABLED=yes: "
+			       "they are gone after the next boot"), conf);
 }
 
 /* firewalld: `firewall-cmd --state` (on the system bus), checked against its table
@@ -399,18 +405,19 @@ fw_firewalld(struct fw_ctx *x, struct pl_result *r)
 	own = pl_fw_tables_named(&x->rs, "firewalld") +
 	      pl_fw_chains_prefixed(&x->rs, "INPUT_direct") + pl_fw_chains_prefixed(&x->rs, "IN_");
 	if (st == 1)
-		pl_result_fact(r, "firewalld", "running, %zu of its tables and chains loaded", own);
+		pl_result_fact(r, "firewalld", _("running, %zu of its tables and chains loaded"),
+			       own);
 	else if (st == 0)
-		pl_result_fact(r, "firewalld", "not running");
+		pl_result_fact(r, "firewalld", _("not running"));
 	else
-		pl_result_fact(r, "firewalld", "firewall-cmd --state exited %d: %s", res.status,
+		pl_result_fact(r, "firewalld", _("firewall-cmd --state exited %d: %s"), res.status,
 			       pl_run_first_line(res.out.len ? res.out.data : res.err.data,
 						 res.out.len ? res.out.len : res.err.len, line,
 						 sizeof(line)));
 	if (st == 1 && own == 0)
-		pl_result_finding(r, x->cfg->frontend_state, "firewalld says it is running but the "
+		pl_result_finding(r, x->cfg->frontend_state, _("firewalld says it is running but the "
 				  "kernel holds none of its rules (firewall-cmd --reload; see "
-				  "journalctl -u firewalld)");
+				  "journalctl -u firewalld)"));
 	pl_run_result_free(&res);
 }
 
@@ -431,10 +438,10 @@ fw_family(struct fw_ctx *x, struct pl_result *r, unsigned fam)
 
 	pl_fw_input_path(&x->rs, fam, &in);
 	if (in.closed) {
-		pl_result_line(r, "%s input closed: %s", name, in.why);
+		pl_result_line(r, _("%s input closed: %s"), name, in.why);
 	} else {
-		pl_result_finding(r, x->cfg->open_state, "%s input not closed", name);
-		pl_result_line(r, "%s input: %s", name, in.why);
+		pl_result_finding(r, x->cfg->open_state, _("%s input not closed"), name);
+		pl_result_line(r, _("%s input: %s"), name, in.why);
 	}
 }
 
@@ -459,7 +466,7 @@ fw_ports(struct fw_ctx *x, struct pl_result *r, const struct pl_fw_want *w, size
 				if (open_in == 0)
 					first = p;
 				open_in |= fams[f];
-				pl_result_line(r, "%s/%u over %s: %s", proto, (unsigned)p,
+				pl_result_line(r, _("%s/%u over %s: %s"), proto, (unsigned)p,
 					       f ? "IPv6" : "IPv4", why);
 				break;
 			}
@@ -470,10 +477,10 @@ fw_ports(struct fw_ctx *x, struct pl_result *r, const struct pl_fw_want *w, size
 			    open_in == (PL_FW_V4 | PL_FW_V6) ? ", " : "",
 			    open_in & PL_FW_V6 ? "IPv6" : "");
 		if (w[i].lo == w[i].hi)
-			pl_result_finding(r, x->cfg->port_state, "%s/%u open (%s)", proto,
+			pl_result_finding(r, x->cfg->port_state, _("%s/%u open (%s)"), proto,
 					  (unsigned)w[i].lo, where);
 		else
-			pl_result_finding(r, x->cfg->port_state, "%s/%u-%u open (%s, first %u)",
+			pl_result_finding(r, x->cfg->port_state, _("%s/%u-%u open (%s, first %u)"),
 					  proto, (unsigned)w[i].lo, (unsigned)w[i].hi, where,
 					  first);
 	}
@@ -492,7 +499,7 @@ fw_wants(const struct fw_config *cfg, struct pl_fw_want *w, size_t max)
 			size_t k = strcspn(s, ",");
 
 			if (n == max)
-				pl_usage_die("--closed: at most %d ports or ranges in all", MAX_WANTS);
+				pl_usage_die(_("--closed: at most %d ports or ranges in all"), MAX_WANTS);
 			if (k < sizeof(part)) {
 				memcpy(part, s, k);
 				part[k] = '\0';
@@ -505,8 +512,8 @@ fw_wants(const struct fw_config *cfg, struct pl_fw_want *w, size_t max)
 		}
 	}
 	if (ports > MAX_PORTS)
-		pl_usage_die("--closed: at most %d ports in all (each is checked against every "
-			     "rule); name the ports that matter", MAX_PORTS);
+		pl_usage_die(_("--closed: at most %d ports in all (each is checked against every "
+			     "rule); name the ports that matter"), MAX_PORTS);
 	return n;
 }
 
@@ -520,22 +527,24 @@ fw_legacy(struct fw_ctx *x, struct pl_result *r, const struct pl_fw_counts *lega
 	if (legacy->rules == 0 && legacy->base_drop == 0)
 		return;
 	if (rest->rules == 0 && rest->base_drop == 0) {
-		pl_result_line(r, "the ruleset is in iptables-legacy's tables (nft shows none)");
+		pl_result_line(r, _("the ruleset is in iptables-legacy's tables (nft shows none)"));
 		return;
 	}
-	pl_result_finding(r, x->cfg->legacy_state, "%zu iptables-legacy rule%s hidden from nft",
-			  legacy->rules + legacy->base_drop,
-			  legacy->rules + legacy->base_drop == 1 ? "" : "s");
-	pl_result_line(r, "iptables-legacy holds %zu rules and %zu drop policies that nft "
+	pl_result_finding(r, x->cfg->legacy_state,
+			  P_("%zu iptables-legacy rule hidden from nft",
+			     "%zu iptables-legacy rules hidden from nft",
+			     legacy->rules + legacy->base_drop),
+			  legacy->rules + legacy->base_drop);
+	pl_result_line(r, _("iptables-legacy holds %zu rules and %zu drop policies that nft "
 		       "list ruleset does not show; the kernel applies them too "
-		       "(iptables-legacy-save lists them)", legacy->rules, legacy->base_drop);
+		       "(iptables-legacy-save lists them)"), legacy->rules, legacy->base_drop);
 	for (size_t i = 0, shown = 0; i < rs->nrules && shown < 3; i++) {
 		const struct pl_fw_chain *ch = &rs->chains[rs->rules[i].chain];
 		const struct pl_fw_table *t = &rs->tables[ch->table];
 
 		if (t->source != PL_FW_SRC_IPT_LEGACY)
 			continue;
-		pl_result_line(r, "legacy %s %s %s: %s", t->family_name, t->name, ch->name,
+		pl_result_line(r, _("legacy %s %s %s: %s"), t->family_name, t->name, ch->name,
 			       rs->rules[i].text);
 		shown++;
 	}
@@ -547,30 +556,34 @@ when(double wall, char *buf, size_t len)
 	struct pl_time t = { (int64_t)wall, 0 };
 
 	if (wall <= 0 || pl_rfc3339_format(&t, 0, buf, len) < 0)
-		pl_strlcpy(buf, "an unknown time", len);
+		pl_strlcpy(buf, _("an unknown time"), len);
 }
 
 /* ": +2 rules, -1 rule, +1 chain", what changed in a few words ("" when only the
- * order or something else did). */
+ * order or something else did). Each part is one plural-aware format, whole for a
+ * translator. */
 static const char *
 drift_brief(const struct pl_fw_diff *d, char *buf, size_t len)
 {
 	const size_t n[5] = { d->rules_added, d->rules_removed, d->chains_added,
 			      d->chains_removed, d->chains_changed };
-	static const char *const sign[5] = { "+", "-", "+", "-", "" };
-	static const char *const what[5] = { "rule", "rule", "chain", "chain", "chain" };
 	size_t at = 0;
 
 	buf[0] = '\0';
 	for (int i = 0; i < 5 && at < len; i++) {
 		if (n[i] == 0)
 			continue;
-		at += (size_t)pl_snprintf(buf + at, len - at, "%s%s%zu %s%s%s", at ? ", " : ": ",
-					  sign[i], n[i], what[i], n[i] == 1 ? "" : "s",
-					  i == 4 ? " changed" : "");
+		at += (size_t)pl_snprintf(buf + at, len - at, "%s", at ? ", " : ": ");
+		if (at < len)
+			at += (size_t)pl_snprintf(buf + at, len - at,
+				i == 0 ? P_("+%zu rule", "+%zu rules", n[i]) :
+				i == 1 ? P_("-%zu rule", "-%zu rules", n[i]) :
+				i == 2 ? P_("+%zu chain", "+%zu chains", n[i]) :
+				i == 3 ? P_("-%zu chain", "-%zu chains", n[i]) :
+				P_("%zu chain changed", "%zu chains changed", n[i]), n[i]);
 	}
 	if (buf[0] == '\0' && d->reordered)
-		pl_snprintf(buf, len, ": rules reordered");
+		pl_snprintf(buf, len, _(": rules reordered"));
 	return buf;
 }
 
@@ -589,7 +602,7 @@ fw_save_baseline(struct fw_ctx *x, struct pl_store *st, struct pl_result *r,
 	pl_store_keep(st, "baseline", "saved", num);
 	pl_store_keep(st, "baseline", "text", text->len <= BASELINE_TEXT_MAX ?
 		      pl_buf_str(text) : "");
-	pl_result_line(r, "baseline saved: %zu rules, sha256 %.16s...", nrules, hex);
+	pl_result_line(r, _("baseline saved: %zu rules, sha256 %.16s..."), nrules, hex);
 	pl_plugin_store_save(x->c, st, r);
 }
 
@@ -610,22 +623,22 @@ fw_compare(struct fw_ctx *x, const struct pl_store *st, struct pl_result *r,
 		t = 0;
 	when((double)t, ts, sizeof(ts));
 	if (strcmp(old, hex) == 0) {
-		pl_result_line(r, "unchanged since the baseline of %s", ts);
+		pl_result_line(r, _("unchanged since the baseline of %s"), ts);
 	} else if (oldtext == NULL || oldtext[0] == '\0' ||
 		   pl_fw_diff(oldtext, strlen(oldtext), text->data, text->len, &d) != 0) {
-		pl_result_finding(r, x->cfg->drift_state, "ruleset changed since the baseline");
-		pl_result_line(r, "baseline of %s: sha256 %.16s..., now %.16s...", ts, old, hex);
-		pl_metric_missing(added, PL_MISSING_RUN, "the baseline kept no text", NULL);
-		pl_metric_missing(removed, PL_MISSING_RUN, "the baseline kept no text", NULL);
+		pl_result_finding(r, x->cfg->drift_state, _("ruleset changed since the baseline"));
+		pl_result_line(r, _("baseline of %s: sha256 %.16s..., now %.16s..."), ts, old, hex);
+		pl_metric_missing(added, PL_MISSING_RUN, _("the baseline kept no text"), NULL);
+		pl_metric_missing(removed, PL_MISSING_RUN, _("the baseline kept no text"), NULL);
 	} else {
 		added->value = (double)d.rules_added;
 		removed->value = (double)d.rules_removed;
-		pl_result_finding(r, x->cfg->drift_state, "ruleset changed since the baseline%s",
+		pl_result_finding(r, x->cfg->drift_state, _("ruleset changed since the baseline%s"),
 				  drift_brief(&d, brief, sizeof(brief)));
-		pl_result_line(r, "baseline of %s: %zu rules added, %zu removed; %zu chains added, "
-			       "%zu removed, %zu changed%s", ts, d.rules_added, d.rules_removed,
+		pl_result_line(r, _("baseline of %s: %zu rules added, %zu removed; %zu chains added, "
+			       "%zu removed, %zu changed%s"), ts, d.rules_added, d.rules_removed,
 			       d.chains_added, d.chains_removed, d.chains_changed,
-			       d.reordered ? "; rules reordered" : "");
+			       d.reordered ? _("; rules reordered") : "");
 		for (size_t i = 0; i < d.nadded; i++)
 			pl_result_line(r, "+ %s", d.added[i]);
 		for (size_t i = 0; i < d.nremoved; i++)
@@ -654,18 +667,18 @@ fw_drift(struct fw_ctx *x, struct pl_result *r, const struct pl_buf *text, const
 	if (old == NULL && ss == PL_STORE_CORRUPT) {
 		/* A baseline that was there and cannot be read is not "none yet": the drift
 		 * check is blind until it is saved again. */
-		pl_result_finding(r, PL_WARNING, "the saved baseline cannot be read (a corrupt "
-				  "or foreign state file): save it again with --save-baseline");
-		pl_metric_missing(added, PL_MISSING_LASTING, "the baseline cannot be read",
-				  "save it again with --save-baseline");
-		pl_metric_missing(removed, PL_MISSING_LASTING, "the baseline cannot be read",
-				  "save it again with --save-baseline");
+		pl_result_finding(r, PL_WARNING, _("the saved baseline cannot be read (a corrupt "
+				  "or foreign state file): save it again with --save-baseline"));
+		pl_metric_missing(added, PL_MISSING_LASTING, _("the baseline cannot be read"),
+				  _("save it again with --save-baseline"));
+		pl_metric_missing(removed, PL_MISSING_LASTING, _("the baseline cannot be read"),
+				  _("save it again with --save-baseline"));
 	} else if (old == NULL) {
-		const char *why = "no baseline saved yet";
+		const char *why = _("no baseline saved yet");
 
-		pl_metric_missing(added, PL_MISSING_LASTING, why, "save one with --save-baseline");
-		pl_metric_missing(removed, PL_MISSING_LASTING, why, "save one with --save-baseline");
-		pl_result_line(r, "no baseline yet: save one with --save-baseline to watch for changes");
+		pl_metric_missing(added, PL_MISSING_LASTING, why, _("save one with --save-baseline"));
+		pl_metric_missing(removed, PL_MISSING_LASTING, why, _("save one with --save-baseline"));
+		pl_result_line(r, _("no baseline yet: save one with --save-baseline to watch for changes"));
 	} else {
 		fw_compare(x, &st, r, text, hex, old, added, removed);
 	}
@@ -697,28 +710,28 @@ fw_evaluate(struct fw_ctx *x, struct pl_result *r)
 	pl_fw_normalize(&x->rs, &text);
 	if (text.oom || text.truncated || pl_sha256_hex(text.data ? text.data : "", text.len,
 							  hex, err, sizeof(err)) != 0)
-		pl_die(PL_UNKNOWN, "cannot hash the ruleset: %s", text.oom ? "out of memory" :
-		       text.truncated ? "its normalized text passed 16 MiB" : err);
+		pl_die(PL_UNKNOWN, _("cannot hash the ruleset: %s"), text.oom ? _("out of memory") :
+		       text.truncated ? _("its normalized text passed 16 MiB") : err);
 	pl_result_fact(r, "sha256", "%s", hex);
 
 	if (all.rules == 0 && all.base_drop == 0) {
-		pl_result_finding(r, x->cfg->empty_state, all.tables ? "no firewall rules: the "
-				  "kernel's tables are empty and accept everything" :
-				  "no firewall: the kernel holds no nftables or iptables tables");
+		pl_result_finding(r, x->cfg->empty_state, "%s", all.tables ? _("no firewall rules: the "
+				  "kernel's tables are empty and accept everything") :
+				  _("no firewall: the kernel holds no nftables or iptables tables"));
 	} else {
 		fw_family(x, r, PL_FW_V4);
 		if (v6)
 			fw_family(x, r, PL_FW_V6);
 		else
-			pl_result_line(r, "IPv6 not judged (%s)", x->cfg->no_ipv6 ? "--no-ipv6" :
-				       "this kernel has no IPv6");
+			pl_result_line(r, _("IPv6 not judged (%s)"), x->cfg->no_ipv6 ? "--no-ipv6" :
+				       _("this kernel has no IPv6"));
 		fw_ports(x, r, x->w, x->nw, v6);
 	}
 	fw_legacy(x, r, &legacy, &rest);
 	fw_drift(x, r, &text, hex, all.rules);
-	pl_result_summary_metric(r, pl_result_metric(r, "rules"), "%zu rules", all.rules);
-	pl_result_summary_add(r, " in %zu chains (%s)", all.chains,
-			      x->sources[0] ? x->sources : "no source");
+	pl_result_summary_metric(r, pl_result_metric(r, "rules"), _("%zu rules"), all.rules);
+	pl_result_summary_add(r, _(" in %zu chains (%s)"), all.chains,
+			      x->sources[0] ? x->sources : _("no source"));
 	pl_buf_free(&text);
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_json.h"
 #include "pl_nft.h"
@@ -564,7 +565,7 @@ statement(struct pl_fw_ruleset *rs, size_t table, struct json_object *x, struct 
 static int
 fail(char *err, size_t errlen, size_t idx, const char *what)
 {
-	pl_snprintf(err, errlen, "object %zu of the nftables array: %s", idx + 1, what);
+	pl_snprintf(err, errlen, _("object %zu of the nftables array: %s"), idx + 1, what);
 	return -1;
 }
 
@@ -590,9 +591,9 @@ add_table(struct pl_fw_ruleset *rs, struct json_object *v, size_t i, char *err, 
 	const char *fam = pl_json_str(v, "family"), *name = pl_json_str(v, "name");
 
 	if (fam == NULL || !name_ok(name) || strlen(fam) >= 16)
-		return fail(err, errlen, i, "a table without a family or name");
+		return fail(err, errlen, i, _("a table without a family or name"));
 	if (pl_fw_find_table(rs, PL_FW_SRC_NFT, fam, name) != NOPE)
-		return fail(err, errlen, i, "a table listed twice");
+		return fail(err, errlen, i, _("a table listed twice"));
 	return pl_fw_add_table(rs, PL_FW_SRC_NFT, fam, name) == NOPE ? -1 : 0;
 }
 
@@ -606,11 +607,11 @@ add_chain(struct pl_fw_ruleset *rs, struct json_object *v, size_t i, char *err, 
 	int64_t prio = 0;
 
 	if (t == NOPE)
-		return fail(err, errlen, i, "a chain of a table not listed before it");
+		return fail(err, errlen, i, _("a chain of a table not listed before it"));
 	if (!name_ok(name))
-		return fail(err, errlen, i, "a chain without a name");
+		return fail(err, errlen, i, _("a chain without a name"));
 	if (pl_fw_find_chain(rs, t, name) != NOPE)
-		return fail(err, errlen, i, "a chain listed twice");
+		return fail(err, errlen, i, _("a chain listed twice"));
 	c = pl_fw_add_chain(rs, t, name);
 	if (c == NOPE)
 		return -1;
@@ -641,9 +642,9 @@ add_set(struct pl_fw_ruleset *rs, struct json_object *v, bool map, size_t i, cha
 	int rc = 0;
 
 	if (t == NOPE)
-		return fail(err, errlen, i, "a set of a table not listed before it");
+		return fail(err, errlen, i, _("a set of a table not listed before it"));
 	if (!name_ok(name))
-		return fail(err, errlen, i, "a set without a name");
+		return fail(err, errlen, i, _("a set without a name"));
 	if (flags != NULL) {
 		const char *fl = json_object_to_json_string_ext(flags, JSON_C_TO_STRING_PLAIN);
 
@@ -705,11 +706,11 @@ add_rule(struct pl_fw_ruleset *rs, struct json_object *v, size_t i, char *err, s
 	int rc = 0;
 
 	if (t == NOPE)
-		return fail(err, errlen, i, "a rule of a table not listed");
+		return fail(err, errlen, i, _("a rule of a table not listed"));
 	if (chain == NULL || (c = pl_fw_find_chain(rs, t, chain)) == NOPE)
-		return fail(err, errlen, i, "a rule of a chain not listed");
+		return fail(err, errlen, i, _("a rule of a chain not listed"));
 	if (expr == NULL)
-		return fail(err, errlen, i, "a rule without an expr array");
+		return fail(err, errlen, i, _("a rule without an expr array"));
 	memset(&r, 0, sizeof(r));
 	r.families = pl_fw_table_families(&rs->tables[t]);
 	pl_buf_init(&text, RULE_TEXT_CAP);
@@ -740,7 +741,7 @@ pl_nft_parse(const char *buf, size_t len, struct pl_fw_ruleset *rs, char *err, s
 	arr = pl_json_arr(doc, "nftables");
 	if (arr == NULL) {
 		json_object_put(doc);
-		pl_snprintf(err, errlen, "no \"nftables\" array: not the output of nft -j list ruleset");
+		pl_snprintf(err, errlen, _("no \"nftables\" array: not the output of nft -j list ruleset"));
 		return -1;
 	}
 	/* Tables, chains and sets first, so that a rule may name any of them. */
@@ -750,11 +751,11 @@ pl_nft_parse(const char *buf, size_t len, struct pl_fw_ruleset *rs, char *err, s
 			const char *k = only_member(json_object_array_get_idx(arr, i), &v);
 
 			if (k == NULL) {
-				rc = fail(err, errlen, i, "not an object with one member");
+				rc = fail(err, errlen, i, _("not an object with one member"));
 				break;
 			}
 			if (v != NULL && !json_object_is_type(v, json_type_object)) {
-				rc = fail(err, errlen, i, "a member that is not an object");
+				rc = fail(err, errlen, i, _("a member that is not an object"));
 				break;
 			}
 			if (pass == 0 && strcmp(k, "table") == 0)
@@ -771,6 +772,6 @@ pl_nft_parse(const char *buf, size_t len, struct pl_fw_ruleset *rs, char *err, s
 	if (rc == 0 && pl_fw_finish(rs) != 0)
 		rc = -1;
 	if (rc != 0 && err[0] == '\0')
-		pl_snprintf(err, errlen, "out of memory or more objects than %d", PL_FW_MAX_OBJECTS);
+		pl_snprintf(err, errlen, _("out of memory or more objects than %d"), PL_FW_MAX_OBJECTS);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_sha256.h"
 
@@ -20,9 +21,9 @@ crypto_fail(const char *what, char *err, size_t errlen)
 
 	if (e != 0) {
 		ERR_error_string_n(e, msg, sizeof(msg));
-		pl_snprintf(err, errlen, "SHA-256 %s failed: %s", what, msg);
+		pl_snprintf(err, errlen, _("SHA-256 %s failed: %s"), what, msg);
 	} else {
-		pl_snprintf(err, errlen, "SHA-256 %s failed", what);
+		pl_snprintf(err, errlen, _("SHA-256 %s failed"), what);
 	}
 	ERR_clear_error();
 	return -1;
@@ -49,7 +50,7 @@ pl_sha256_update(struct pl_sha256 *h, const void *data, size_t len, char *err,
 		 size_t errlen)
 {
 	if (h->ctx == NULL) {
-		pl_snprintf(err, errlen, "SHA-256 used before pl_sha256_init");
+		pl_snprintf(err, errlen, _("SHA-256 used before pl_sha256_init"));
 		return -1;
 	}
 	if (len > 0 && EVP_DigestUpdate(h->ctx, data, len) != 1)
@@ -66,7 +67,7 @@ pl_sha256_final(struct pl_sha256 *h, char hex[PL_SHA256_HEX], char *err, size_t 
 	int rc = 0;
 
 	if (h->ctx == NULL) {
-		pl_snprintf(err, errlen, "SHA-256 used before pl_sha256_init");
+		pl_snprintf(err, errlen, _("SHA-256 used before pl_sha256_init"));
 		return -1;
 	}
 	if (hex != NULL) {
@@ -114,7 +115,7 @@ pl_sha256_fd(int fd, const struct pl_deadline *d, char hex[PL_SHA256_HEX], uint6
 		ssize_t n;
 
 		if (d != NULL && pl_deadline_expired(d)) {
-			pl_snprintf(err, errlen, "timed out after %llu bytes",
+			pl_snprintf(err, errlen, _("timed out after %llu bytes"),
 				    (unsigned long long)total);
 			goto fail;
 		}
@@ -122,7 +123,7 @@ pl_sha256_fd(int fd, const struct pl_deadline *d, char hex[PL_SHA256_HEX], uint6
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			pl_snprintf(err, errlen, "read failed after %llu bytes: %s",
+			pl_snprintf(err, errlen, _("read failed after %llu bytes: %s"),
 				    (unsigned long long)total, strerror(errno));
 			goto fail;
 		}

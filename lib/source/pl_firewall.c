@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_firewall.h"
 #include "pl_num.h"
@@ -635,7 +636,7 @@ ipt_rule(struct pl_fw_ruleset *rs, size_t t, char **tok, int n, struct pl_fw_rul
 			bool go = o[1] == 'g' || o[2] == 'g';
 
 			if (v == NULL) {
-				pl_snprintf(err, errlen, "%s without a target", o);
+				pl_snprintf(err, errlen, _("%s without a target"), o);
 				return -1;
 			}
 			/* The target's own options follow it: part of the text, not of the
@@ -696,7 +697,7 @@ ipt_rule(struct pl_fw_ruleset *rs, size_t t, char **tok, int n, struct pl_fw_rul
 		} else if (strcmp(o, "--dport") == 0 || strcmp(o, "--destination-port") == 0 ||
 			   strcmp(o, "--dports") == 0 || strcmp(o, "--destination-ports") == 0) {
 			if (ipt_ports(rs, v, o[strlen(o) - 1] == 's') != 0) {
-				pl_snprintf(err, errlen, "%s: not a port or port list", o);
+				pl_snprintf(err, errlen, _("%s: not a port or port list"), o);
 				return -1;
 			}
 			r->has_dport = true;
@@ -725,7 +726,7 @@ ipt_rule(struct pl_fw_ruleset *rs, size_t t, char **tok, int n, struct pl_fw_rul
 	r->nports = rs->nports - r->port0;
 	return 0;
 novalue:
-	pl_snprintf(err, errlen, "%s without a value", tok[i]);
+	pl_snprintf(err, errlen, _("%s without a value"), tok[i]);
 	return -1;
 }
 
@@ -738,7 +739,7 @@ ipt_line(const char *ls, const char *le, bool v6, enum pl_fw_source src,
 	int ntok;
 
 	if (n >= sizeof(line)) {
-		pl_snprintf(err, errlen, "a line longer than %zu bytes", sizeof(line) - 1);
+		pl_snprintf(err, errlen, _("a line longer than %zu bytes"), sizeof(line) - 1);
 		return -1;
 	}
 	memcpy(line, ls, n);
@@ -746,26 +747,26 @@ ipt_line(const char *ls, const char *le, bool v6, enum pl_fw_source src,
 	if (n && line[n - 1] == '\r')
 		line[--n] = '\0';
 	if (memchr(line, '\0', n) != NULL) {
-		pl_snprintf(err, errlen, "a NUL byte");
+		pl_snprintf(err, errlen, _("a NUL byte"));
 		return -1;
 	}
 	if (n == 0 || line[0] == '#')
 		return 0;
 	if (line[0] == '*') {
 		if (*t != NOPE) {
-			pl_snprintf(err, errlen, "a table before the last one's COMMIT");
+			pl_snprintf(err, errlen, _("a table before the last one's COMMIT"));
 			return -1;
 		}
 		if (line[1] == '\0' || strlen(line + 1) >= PL_FW_NAME_MAX ||
 		    strpbrk(line + 1, " \t")) {
-			pl_snprintf(err, errlen, "a malformed table line");
+			pl_snprintf(err, errlen, _("a malformed table line"));
 			return -1;
 		}
 		*t = pl_fw_add_table(rs, src, v6 ? "ip6" : "ip", line + 1);
 		return *t == NOPE ? -1 : 0;
 	}
 	if (*t == NOPE) {
-		pl_snprintf(err, errlen, "a line outside a table (no '*table' before it)");
+		pl_snprintf(err, errlen, _("a line outside a table (no '*table' before it)"));
 		return -1;
 	}
 	if (strcmp(line, "COMMIT") == 0) {
@@ -777,11 +778,11 @@ ipt_line(const char *ls, const char *le, bool v6, enum pl_fw_source src,
 
 		ntok = ipt_tokens(line + 1, tok, IPT_TOKENS);
 		if (ntok < 2 || strlen(tok[0]) >= PL_FW_NAME_MAX) {
-			pl_snprintf(err, errlen, "a malformed chain line");
+			pl_snprintf(err, errlen, _("a malformed chain line"));
 			return -1;
 		}
 		if (pl_fw_find_chain(rs, *t, tok[0]) != NOPE) {
-			pl_snprintf(err, errlen, "chain declared twice");
+			pl_snprintf(err, errlen, _("chain declared twice"));
 			return -1;
 		}
 		c = pl_fw_add_chain(rs, *t, tok[0]);
@@ -801,7 +802,7 @@ ipt_line(const char *ls, const char *le, bool v6, enum pl_fw_source src,
 			else if (strcmp(tok[1], "DROP") == 0)
 				ch->policy = PL_FW_DROP;
 			else {
-				pl_snprintf(err, errlen, "a chain policy that is neither ACCEPT nor DROP");
+				pl_snprintf(err, errlen, _("a chain policy that is neither ACCEPT nor DROP"));
 				return -1;
 			}
 			pl_strlcpy(ch->type, strcmp(rs->tables[*t].name, "nat") == 0 ? "nat" :
@@ -824,23 +825,23 @@ ipt_line(const char *ls, const char *le, bool v6, enum pl_fw_source src,
 		if (*s == '[') {
 			s = strchr(s, ']');
 			if (s == NULL) {
-				pl_snprintf(err, errlen, "a malformed counter");
+				pl_snprintf(err, errlen, _("a malformed counter"));
 				return -1;
 			}
 			s++;
 		}
 		ntok = ipt_tokens(s, tok, IPT_TOKENS);
 		if (ntok < 0) {
-			pl_snprintf(err, errlen, "an unclosed quote or too many words");
+			pl_snprintf(err, errlen, _("an unclosed quote or too many words"));
 			return -1;
 		}
 		if (ntok < 2 || strcmp(tok[0], "-A") != 0) {
-			pl_snprintf(err, errlen, "a line that is no rule ('-A CHAIN ...')");
+			pl_snprintf(err, errlen, _("a line that is no rule ('-A CHAIN ...')"));
 			return -1;
 		}
 		c = pl_fw_find_chain(rs, *t, tok[1]);
 		if (c == NOPE) {
-			pl_snprintf(err, errlen, "a rule of a chain not declared");
+			pl_snprintf(err, errlen, _("a rule of a chain not declared"));
 			return -1;
 		}
 		memset(&r, 0, sizeof(r));
@@ -870,18 +871,18 @@ pl_fw_parse_iptables(const char *buf, size_t len, bool v6, enum pl_fw_source src
 		if (ipt_line(ls, le, v6, src, rs, &t, err, errlen) != 0) {
 			char why[256];
 
-			pl_strlcpy(why, rs->oom && !err[0] ? "out of memory or too many objects" :
+			pl_strlcpy(why, rs->oom && !err[0] ? _("out of memory or too many objects") :
 				   err, sizeof(why));
-			pl_snprintf(err, errlen, "line %zu: %s", it.lineno, why);
+			pl_snprintf(err, errlen, _("line %zu: %s"), it.lineno, why);
 			return -1;
 		}
 	}
 	if (t != NOPE) {
-		pl_snprintf(err, errlen, "table %s has no COMMIT (output cut short?)",
+		pl_snprintf(err, errlen, _("table %s has no COMMIT (output cut short?)"),
 			    rs->tables[t].name);
 		return -1;
 	}
-	return pl_fw_finish(rs) == 0 ? 0 : (pl_snprintf(err, errlen, "out of memory"), -1);
+	return pl_fw_finish(rs) == 0 ? 0 : (pl_snprintf(err, errlen, _("out of memory")), -1);
 }
 
 /* ---- counts and judgements ---- */
@@ -970,7 +971,7 @@ pl_fw_input_path(const struct pl_fw_ruleset *rs, unsigned family, struct pl_fw_i
 		if (ch->policy == PL_FW_DROP) {
 			out->closed = true;
 			out->by = c;
-			pl_snprintf(out->why, sizeof(out->why), "%s: policy drop", name);
+			pl_snprintf(out->why, sizeof(out->why), _("%s: policy drop"), name);
 			return;
 		}
 		if (ends_in_drop(rs, c, family, 0)) {
@@ -978,17 +979,22 @@ pl_fw_input_path(const struct pl_fw_ruleset *rs, unsigned family, struct pl_fw_i
 
 			out->closed = true;
 			out->by = c;
-			pl_snprintf(out->why, sizeof(out->why), "%s: ends with '%s'", name, r->text);
+			pl_snprintf(out->why, sizeof(out->why), _("%s: ends with '%s'"), name, r->text);
 			return;
 		}
 		if (out->by == NOPE) {
 			out->by = c;
-			pl_snprintf(out->why, sizeof(out->why), "%s: policy accept%s", name,
-				    ch->nrules ? " and no final drop or reject rule" : ", no rules");
+			if (ch->nrules)
+				pl_snprintf(out->why, sizeof(out->why),
+					    _("%s: policy accept and no final drop or reject rule"),
+					    name);
+			else
+				pl_snprintf(out->why, sizeof(out->why), _("%s: policy accept, no rules"),
+					    name);
 		}
 	}
 	if (out->chains == 0)
-		pl_snprintf(out->why, sizeof(out->why), "no input chain filters %s",
+		pl_snprintf(out->why, sizeof(out->why), _("no input chain filters %s"),
 			    family == PL_FW_V4 ? "IPv4" : "IPv6");
 }
 
@@ -1172,7 +1178,7 @@ pl_fw_port_open(const struct pl_fw_ruleset *rs, unsigned family, uint8_t proto,
 		if (w == W_ON || w == W_END) {
 			if (rs->chains[c].policy != PL_FW_ACCEPT)
 				return false;
-			say(rs, c, &p, "policy accept, nothing drops it before");
+			say(rs, c, &p, _("policy accept, nothing drops it before"));
 		} else if (w == W_DROP) {
 			return false;
 		}
@@ -1180,7 +1186,7 @@ pl_fw_port_open(const struct pl_fw_ruleset *rs, unsigned family, uint8_t proto,
 			pl_strlcpy(first, why, sizeof(first));
 	}
 	if (chains == 0)
-		pl_snprintf(why, whylen, "no input chain filters %s",
+		pl_snprintf(why, whylen, _("no input chain filters %s"),
 			    family == PL_FW_V4 ? "IPv4" : "IPv6");
 	else
 		pl_strlcpy(why, first, whylen);
@@ -1506,12 +1512,12 @@ pl_fw_parse_want(const char *s, struct pl_fw_want *out, char *err, size_t errlen
 		else if (strcmp(slash + 1, "udp") == 0)
 			out->proto = 17;
 		else {
-			pl_snprintf(err, errlen, "a port's protocol is tcp or udp (PORT/tcp, PORT/udp)");
+			pl_snprintf(err, errlen, _("a port's protocol is tcp or udp (PORT/tcp, PORT/udp)"));
 			return -1;
 		}
 	}
 	if (n == 0 || n >= sizeof(num)) {
-		pl_snprintf(err, errlen, "a port is a number from 1 to 65535, or a range LOW-HIGH");
+		pl_snprintf(err, errlen, _("a port is a number from 1 to 65535, or a range LOW-HIGH"));
 		return -1;
 	}
 	memcpy(num, s, n);
@@ -1521,13 +1527,13 @@ pl_fw_parse_want(const char *s, struct pl_fw_want *out, char *err, size_t errlen
 		*dash = '\0';
 	if (pl_parse_i64(num, 1, 65535, &lo) != 0 ||
 	    (dash && pl_parse_i64(dash + 1, 1, 65535, &hi) != 0)) {
-		pl_snprintf(err, errlen, "a port is a number from 1 to 65535, or a range LOW-HIGH");
+		pl_snprintf(err, errlen, _("a port is a number from 1 to 65535, or a range LOW-HIGH"));
 		return -1;
 	}
 	if (!dash)
 		hi = lo;
 	if (hi < lo) {
-		pl_snprintf(err, errlen, "a port range's start is greater than its end");
+		pl_snprintf(err, errlen, _("a port range's start is greater than its end"));
 		return -1;
 	}
 	out->lo = (uint16_t)lo;

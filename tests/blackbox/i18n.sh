@@ -170,6 +170,15 @@ line "check_process CRITICAL (a reused pid)" 2 \
 pr --language zh_CN --user nosuchuser-plumbline
 line "check_process usage error" 3 'PROCESS UNKNOWN - --user: 本机没有此用户(请给出用户名或 uid)'
 
+# check_firewall: its usage errors here (the states need a ruleset in a network
+# namespace: tests/integration/firewall.sh asserts those lines in Chinese)
+run "$P/check_firewall" --closed 70000 --language zh_CN
+line "check_firewall usage error (a port out of range)" 3 \
+	'FIREWALL UNKNOWN - --closed: 端口是 1 到 65535 之间的数字, 或范围 LOW-HIGH'
+run LANG=zh_CN.UTF-8 "$P/check_firewall" --closed 23/sctp
+line "check_firewall usage error (a protocol), LANG" 3 \
+	'FIREWALL UNKNOWN - --closed: 端口的协议为 tcp 或 udp(PORT/tcp, PORT/udp)'
+
 # What never changes: service, state word, perfdata, JSON keys.
 run "$P/check_mem" --root "$F/mem/swap-in-use" -w 10 -c 50
 en=$out

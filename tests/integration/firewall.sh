@@ -8,7 +8,8 @@
 # rule changed, the baseline kept across a reboot), the real ufw enabled in a namespace
 # (its /etc/ufw a copy bound over the host's in a mount namespace), the real firewalld on
 # a private system bus (its default zone, a forward port, its rules flushed behind its
-# back), and no privileges (as nobody).
+# back), and no privileges (as nobody); status lines in Simplified Chinese (--language
+# zh_CN) in each state.
 #
 # Exit 77 (skip) when not root, without "ip netns", or without nft and iptables. Prints
 # one line per check and ends with "N passed, M failed".
@@ -198,6 +199,25 @@ expect "nft: a required-closed port accepted from a LAN" 2 "FIREWALL CRITICAL - 
 has "nft: names the rule" "tcp/3306 over IPv4: inet filter input: ip saddr 10.0.0.0/8 tcp dport { 3306, 5432 } accept"
 run --closed 80 --port-state warning
 expect "nft: --port-state warning" 1 "FIREWALL WARNING - tcp/80 open (IPv4, IPv6)"
+# The same in Simplified Chinese (README.md "Language"): the service, state word, rule
+# text and perfdata as in English, the words translated; the whole status line.
+zh_line() { # NAME RC LINE: the exit code and the status line up to its perfdata, exact
+	if [ "$rc" -eq "$2" ] && [ "${status%% | *}" = "$3" ]; then
+		ok "$1"
+	else
+		notok "$1: exit $rc, '${status%% | *}', want exit $2, '$3'"
+	fi
+}
+run --closed 23 --language zh_CN
+zh_line "zh_CN: OK" 0 'FIREWALL OK - 5 条规则 分布在 3 条链中 (nftables)'
+has "zh_CN: the input path in Chinese, the policy word kept" "IPv4 入站已关闭: inet filter input: 策略 drop"
+run --closed 23,3306 --language zh_CN
+zh_line "zh_CN: CRITICAL (a port open)" 2 'FIREWALL CRITICAL - tcp/3306 开放 (IPv4) - 5 条规则 分布在 3 条链中 (nftables)'
+has "zh_CN: the rule that opens it, as nft writes it" \
+	"tcp/3306 经 IPv4: inet filter input: ip saddr 10.0.0.0/8 tcp dport { 3306, 5432 } accept"
+run --closed 80 --port-state warning -c 10: --language zh_CN
+zh_line "zh_CN: CRITICAL (few rules) and a port open as a warning" 2 \
+	'FIREWALL CRITICAL - 5 条规则 (严重: 低于 10), tcp/80 开放 (IPv4, IPv6) - 分布在 3 条链中 (nftables)'
 
 fresh
 in_ns iptables-nft -P INPUT DROP
@@ -227,6 +247,9 @@ expect "hidden legacy rule" 1 "FIREWALL WARNING - 1 iptables-legacy rule hidden 
 has "hidden legacy: the rule is shown" "legacy ip filter INPUT: -p tcp -m tcp --dport 3333 -j ACCEPT"
 run --legacy-state critical
 expect "hidden legacy, --legacy-state critical" 2 "FIREWALL CRITICAL - 1 iptables-legacy rule hidden from nft"
+run --language zh_CN
+zh_line "zh_CN: WARNING (a hidden legacy rule)" 1 \
+	'FIREWALL WARNING - 1 条 iptables-legacy 规则对 nft 不可见 - 6 条规则 分布在 6 条链中 (nftables, iptables-legacy)'
 
 # --- drift: save, change, detect; the baseline survives a reboot
 fresh && in_ns nft -f "$WORK/basic.nft"
@@ -248,6 +271,9 @@ run $DRIFT
 expect "drift: a rule added" 2 "FIREWALL CRITICAL - ruleset changed since the baseline: +1 rule - 6 rules" \
 	"rules_added=1;;;0" "rules_removed=0;;;0"
 has "drift: the rule added is shown" "+ inet filter input: tcp dport 23 accept"
+run $DRIFT --language zh_CN
+zh_line "zh_CN: drift" 2 'FIREWALL CRITICAL - 规则集自基线以来已改变: +1 条规则 - 6 条规则 分布在 3 条链中 (nftables)'
+has "zh_CN: drift, the counts" "增加 1 条规则, 删除 0 条; 增加 0 条链, 删除 0 条, 改动 0 条"
 in_ns nft add chain inet filter extra
 run $DRIFT --drift-state warning
 expect "drift: a chain too, --drift-state warning" 1 "FIREWALL WARNING - ruleset changed since the baseline: +1 rule, +1 chain"
@@ -470,6 +496,13 @@ if command -v setpriv >/dev/null 2>&1; then
 	*) notok "no privileges: no sudoers line in '$status'" ;;
 	esac
 	has "no privileges: where to put it" "/etc/sudoers.d/plumbline"
+	out=$(ip netns exec "$NS" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		--inh-caps=-all env PLUMBLINE_LOCALEDIR="$PLUMBLINE_LOCALEDIR" \
+		"$WORK/bin/check_firewall" --language zh_CN 2>"$WORK/stderr")
+	rc=$?
+	status=$(printf '%s\n' "$out" | head -n 1)
+	expect "zh_CN: no privileges, the sudoers line kept" 3 \
+		"FIREWALL UNKNOWN - 读取规则集需要 CAP_NET_ADMIN; 请在 sudoers 中允许 'nobody ALL=(root) NOPASSWD: "
 else
 	echo "# no setpriv (util-linux): the no-privilege case is skipped"
 fi
