@@ -20,6 +20,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_clamav.h"
 #include "pl_clock.h"
@@ -48,33 +49,33 @@ struct av_config {
 static const struct pl_option av_opts[] = {
 	{ .name = "socket", .letter = 's', .type = PL_OPT_STRING, .arg = "PATH",
 	  PL_OPT_AT(struct av_config, socket), .flags = PL_OPT_SYNOPSIS | PL_OPT_IDENTITY,
-	  .help = "clamd's unix socket (default: LocalSocket of --clamd-conf; without one, "
+	  .help = N_("clamd's unix socket (default: LocalSocket of --clamd-conf; without one, "
 		  "its TCPSocket on its TCPAddr (the loopback when none); else "
-		  DEFAULT_SOCKET ")." },
+		  "/run/clamav/clamd.ctl).") },
 	{ .name = "host", .letter = 'H', .type = PL_OPT_STRING, .arg = "HOST",
 	  PL_OPT_AT(struct av_config, host), .flags = PL_OPT_IDENTITY,
-	  .help = "Ask clamd over TCP on this host instead of the unix socket (clamd.conf "
-		  "TCPSocket/TCPAddr)." },
+	  .help = N_("Ask clamd over TCP on this host instead of the unix socket (clamd.conf "
+		  "TCPSocket/TCPAddr).") },
 	{ .name = "port", .letter = 'p', .type = PL_OPT_INT, .min = 1, .max = 65535,
 	  PL_OPT_AT(struct av_config, port), .flags = PL_OPT_IDENTITY,
-	  .help = "clamd's TCP port with --host (default: TCPSocket of --clamd-conf, else "
-		  "3310)." },
+	  .help = N_("clamd's TCP port with --host (default: TCPSocket of --clamd-conf, else "
+		  "3310).") },
 	{ .name = "clamd-conf", .type = PL_OPT_STRING, .arg = "FILE",
 	  PL_OPT_AT(struct av_config, conf),
-	  .help = "clamd's configuration, read (when readable) for the LocalSocket, "
-		  "TCPSocket, TCPAddr and DatabaseDirectory defaults (default " DEFAULT_CONF
-		  ")." },
+	  .help = N_("clamd's configuration, read (when readable) for the LocalSocket, "
+		  "TCPSocket, TCPAddr and DatabaseDirectory defaults (default "
+		  "/etc/clamav/clamd.conf).") },
 	{ .name = "database-dir", .type = PL_OPT_STRING, .arg = "DIR",
 	  PL_OPT_AT(struct av_config, dbdir), .flags = PL_OPT_IDENTITY,
-	  .help = "Where freshclam puts daily.cld/daily.cvd (default: DatabaseDirectory of "
-		  "--clamd-conf, else " DEFAULT_DBDIR ")." },
+	  .help = N_("Where freshclam puts daily.cld/daily.cvd (default: DatabaseDirectory of "
+		  "--clamd-conf, else /var/lib/clamav).") },
 	{ .name = "loaded-old", .type = PL_OPT_STATE, PL_OPT_AT(struct av_config, loaded_old),
-	  .help = "State when clamd runs an older daily database than the disk has "
-		  "(default warning)." },
+	  .help = N_("State when clamd runs an older daily database than the disk has "
+		  "(default warning).") },
 	{ .name = "scan-log", .type = PL_OPT_STRING, .arg = "FILE",
 	  PL_OPT_AT(struct av_config, scan_log), .flags = PL_OPT_IDENTITY,
-	  .help = "The log of the last scheduled clamscan/clamdscan run: its last summary's "
-		  "'Infected files:' and the log's age (its modification time) are checked." },
+	  .help = N_("The log of the last scheduled clamscan/clamdscan run: its last summary's "
+		  "'Infected files:' and the log's age (its modification time) are checked.") },
 	{ .name = NULL },
 };
 
@@ -83,9 +84,9 @@ static const char *const av_primary[] = { "signature_age", NULL };
 static const struct pl_plugin av_plugin = {
 	.name = "check_antivirus",
 	.service = "ANTIVIRUS",
-	.purpose = "ClamAV: clamd answering, signature age, loaded versus on-disk signatures",
+	.purpose = N_("ClamAV: clamd answering, signature age, loaded versus on-disk signatures"),
 	.description =
-		"Sends PING and VERSION to clamd (unix socket or TCP), each under --timeout "
+		N_("Sends PING and VERSION to clamd (unix socket or TCP), each under --timeout "
 		"with a 4 KiB reply cap: clamd not answering is CRITICAL, a reply that is not "
 		"clamd's is UNKNOWN (what came back is shown, escaped). Reads the 512-byte "
 		"header of the newest daily database in --database-dir (daily.cld, daily.cvd "
@@ -94,16 +95,16 @@ static const struct pl_plugin av_plugin = {
 		"one on disk, freshclam could not make clamd reload: --loaded-old's state "
 		"(default warning). With --scan-log, the last scan's infected count (default "
 		"critical above 0) and the log's age (default warning over 2d, critical over "
-		"7d) are checked too.",
+		"7d) are checked too."),
 	.options = av_opts,
 	.primary = av_primary,
 	.metrics =
-		"signature_age (seconds since the disk's daily database was built); with "
+		N_("signature_age (seconds since the disk's daily database was built); with "
 		"--scan-log: infected (files found in the last summary), scan_log_age "
 		"(seconds since the log was written). Facts: engine, daily (the version clamd "
-		"has loaded), signature_date, disk_daily.",
+		"has loaded), signature_date, disk_daily."),
 	.examples =
-		"  check_antivirus\n"
+		N_("  check_antivirus\n"
 		"      clamd on the socket of /etc/clamav/clamd.conf, signatures in "
 		"/var/lib/clamav.\n"
 		"  check_antivirus -w 1d -c 3d --loaded-old=critical\n"
@@ -113,7 +114,7 @@ static const struct pl_plugin av_plugin = {
 		"  check_antivirus --scan-log /var/log/clamav/daily-scan.log "
 		"--warningx scan_log_age=26h\n"
 		"      Also the nightly scan: infected files are critical, a log older than "
-		"26 hours warns.\n",
+		"26 hours warns.\n"),
 	.uses_state = false,
 };
 
@@ -186,7 +187,7 @@ av_connect(const struct av_target *t, char *err, size_t errlen)
 		memset(&sun, 0, sizeof(sun));
 		sun.sun_family = AF_UNIX;
 		if (strlen(t->path) >= sizeof(sun.sun_path)) {
-			pl_snprintf(err, errlen, "socket path too long (%zu bytes, at most %zu)",
+			pl_snprintf(err, errlen, _("socket path too long (%zu bytes, at most %zu)"),
 				    strlen(t->path), sizeof(sun.sun_path) - 1);
 			errno = ENAMETOOLONG;
 			return -1;
@@ -201,7 +202,7 @@ av_connect(const struct av_target *t, char *err, size_t errlen)
 		 * resolver. */
 		rc = getaddrinfo(t->host, t->port, &hints, &ai);
 		if (rc != 0) {
-			pl_snprintf(err, errlen, "cannot resolve %s: %s", t->host,
+			pl_snprintf(err, errlen, _("cannot resolve %s: %s"), t->host,
 				    gai_strerror(rc));
 			errno = ENOENT;
 			return -1;
@@ -217,8 +218,8 @@ av_connect(const struct av_target *t, char *err, size_t errlen)
 	}
 	if (fd >= 0)
 		return fd;
-	pl_snprintf(err, errlen, "connect: %s", e == ETIMEDOUT ? "no connection before the "
-		    "deadline" : strerror(e));
+	pl_snprintf(err, errlen, _("connect: %s"), e == ETIMEDOUT ? _("no connection before the "
+		    "deadline") : strerror(e));
 	errno = e;
 	return -1;
 }
@@ -278,8 +279,8 @@ fail:
 
 		close(fd);
 		if (e == ETIMEDOUT) {
-			pl_snprintf(err, errlen, "no answer to %s before the deadline (%zu bytes "
-				    "received)", cmd, reply->len);
+			pl_snprintf(err, errlen, _("no answer to %s before the deadline (%zu bytes "
+				    "received)"), cmd, reply->len);
 			return AV_TIMEOUT;
 		}
 		pl_snprintf(err, errlen, "%s: %s", cmd, strerror(e));
@@ -308,25 +309,28 @@ av_clamd(const struct av_target *t, const struct pl_common *c, struct pl_result 
 	pl_buf_init(&reply, REPLY_CAP + 1);
 	a = av_ask(t, "PING", &reply, err, sizeof(err));
 	if (a != AV_OK) {
-		pl_result_finding(r, a == AV_TIMEOUT ? c->timeout_state : PL_CRITICAL,
-				  "clamd at %s %s: %s", t->name,
-				  a == AV_TIMEOUT ? "does not answer" : "unreachable", err);
+		if (a == AV_TIMEOUT)
+			pl_result_finding(r, c->timeout_state, _("clamd at %s does not answer: %s"),
+					  t->name, err);
+		else
+			pl_result_finding(r, PL_CRITICAL, _("clamd at %s unreachable: %s"), t->name,
+					  err);
 		goto out;
 	}
 	if (!(reply.len >= 4 && memcmp(reply.data, "PONG", 4) == 0 &&
 	      (reply.len == 4 || reply.data[4] == '\0' || reply.data[4] == '\n'))) {
-		pl_result_finding(r, PL_UNKNOWN, "clamd at %s answered PING with '%s' "
-				  "(expected PONG)", t->name, av_shown(&reply, shown, sizeof(shown)));
+		pl_result_finding(r, PL_UNKNOWN, _("clamd at %s answered PING with '%s' "
+				  "(expected PONG)"), t->name, av_shown(&reply, shown, sizeof(shown)));
 		goto out;
 	}
 	a = av_ask(t, "VERSION", &reply, err, sizeof(err));
 	if (a != AV_OK) {
 		pl_result_finding(r, a == AV_TIMEOUT ? c->timeout_state : PL_CRITICAL,
-				  "clamd at %s answered PING but not VERSION: %s", t->name, err);
+				  _("clamd at %s answered PING but not VERSION: %s"), t->name, err);
 		goto out;
 	}
 	if (pl_clamd_version_parse(reply.data, reply.len, v, err, sizeof(err)) != 0) {
-		pl_result_finding(r, PL_UNKNOWN, "clamd at %s: %s", t->name, err);
+		pl_result_finding(r, PL_UNKNOWN, _("clamd at %s: %s"), t->name, err);
 		goto out;
 	}
 	ok = true;
@@ -355,7 +359,7 @@ av_disk(const char *dir, struct pl_result *r, struct pl_cvd_header *h, char *nam
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 		if (fd < 0) {
 			if (errno != ENOENT && !bad) {
-				pl_snprintf(firstbad, sizeof(firstbad), "cannot open %s: %s", path,
+				pl_snprintf(firstbad, sizeof(firstbad), _("cannot open %s: %s"), path,
 					    strerror(errno));
 				bad = true;
 			}
@@ -378,8 +382,8 @@ av_disk(const char *dir, struct pl_result *r, struct pl_cvd_header *h, char *nam
 	if (bad)
 		pl_result_finding(r, PL_UNKNOWN, "%s", firstbad);
 	else if (!found)
-		pl_result_finding(r, PL_CRITICAL, "no daily database in %s (daily.cld or "
-				  "daily.cvd): run freshclam", dir);
+		pl_result_finding(r, PL_CRITICAL, _("no daily database in %s (daily.cld or "
+				  "daily.cvd): run freshclam"), dir);
 	return found && !bad;
 }
 
@@ -413,8 +417,8 @@ av_scan_log(const char *path, const struct pl_time *now, struct pl_result *r)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		pl_result_finding(r, PL_UNKNOWN, "scan log %s: %s", path,
-				  fd < 0 ? strerror(errno) : "not a regular file");
+		pl_result_finding(r, PL_UNKNOWN, _("scan log %s: %s"), path,
+				  fd < 0 ? strerror(errno) : _("not a regular file"));
 		goto out;
 	}
 	from = st.st_size > (off_t)LOG_TAIL ? st.st_size - (off_t)LOG_TAIL : 0;
@@ -426,7 +430,7 @@ av_scan_log(const char *path, const struct pl_time *now, struct pl_result *r)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			pl_result_finding(r, PL_UNKNOWN, "cannot read scan log %s: %s", path,
+			pl_result_finding(r, PL_UNKNOWN, _("cannot read scan log %s: %s"), path,
 					  strerror(errno));
 			goto out;
 		}
@@ -435,24 +439,24 @@ av_scan_log(const char *path, const struct pl_time *now, struct pl_result *r)
 		from += n;
 	}
 	if (pl_scan_summary_parse(buf.data, buf.len, &s, err, sizeof(err)) != 0) {
-		pl_result_finding(r, PL_UNKNOWN, "scan log %s: %s", path, err);
+		pl_result_finding(r, PL_UNKNOWN, _("scan log %s: %s"), path, err);
 		goto out;
 	}
 	age = (double)(now->sec - st.st_mtim.tv_sec);
 	m = pl_metric_add(r, "scan_log_age", age < 0 ? 0 : age, PL_U_SECONDS);
 	av_default(m, "2d", "7d");
 	if (!s.found) {
-		pl_result_finding(r, PL_UNKNOWN, "scan log %s has no scan summary ('Infected "
-				  "files:'): is it the log of clamscan/clamdscan?", path);
+		pl_result_finding(r, PL_UNKNOWN, _("scan log %s has no scan summary ('Infected "
+				  "files:'): is it the log of clamscan/clamdscan?"), path);
 		goto out;
 	}
 	m = pl_metric_add(r, "infected", (double)s.infected, PL_U_NONE);
 	pl_metric_minmax(m, 0, NAN);
 	av_default(m, NULL, "0");
 	pl_result_summary_add(r, ", ");
-	pl_result_summary_metric(r, m, "last scan: %llu infected", (unsigned long long)s.infected);
+	pl_result_summary_metric(r, m, _("last scan: %llu infected"), (unsigned long long)s.infected);
 	if (s.has_scanned)
-		pl_result_line(r, "last scan (%s): %llu files scanned, %llu infected", path,
+		pl_result_line(r, _("last scan (%s): %llu files scanned, %llu infected"), path,
 			       (unsigned long long)s.scanned, (unsigned long long)s.infected);
 out:
 	if (fd >= 0)
@@ -506,8 +510,8 @@ av_conf_port(const struct av_config *cfg, const char *text, char *port, size_t p
 	int64_t n;
 
 	if (pl_parse_i64(text, 1, 65535, &n) != 0)
-		pl_die(PL_UNKNOWN, "%s: TCPSocket '%s' is not a port (1 to 65535); fix it or "
-		       "give --socket or --host", cfg->conf != NULL ? cfg->conf : DEFAULT_CONF,
+		pl_die(PL_UNKNOWN, _("%s: TCPSocket '%s' is not a port (1 to 65535); fix it or "
+		       "give --socket or --host"), cfg->conf != NULL ? cfg->conf : DEFAULT_CONF,
 		       text);
 	pl_snprintf(port, portlen, "%lld", (long long)n);
 }
@@ -543,7 +547,7 @@ av_target_of(const struct av_config *cfg, const struct av_conf *cf, struct av_ta
 		pl_snprintf(t->name, sizeof(t->name), "%s", t->path);
 		return;
 	}
-	pl_snprintf(t->name, sizeof(t->name), "%s port %s", t->host, t->port);
+	pl_snprintf(t->name, sizeof(t->name), _("%s port %s"), t->host, t->port);
 }
 
 /* What clamd said of itself (have_v: it answered), as facts and the summary's start. */
@@ -551,18 +555,18 @@ static void
 av_report_clamd(bool have_v, const struct pl_clamd_version *v, struct pl_result *r)
 {
 	if (!have_v) {
-		pl_result_summary_add(r, "clamd not answering");
+		pl_result_summary_add(r, _("clamd not answering"));
 		return;
 	}
 	pl_result_fact(r, "engine", "%s", v->engine);
 	if (v->has_daily) {
 		pl_result_fact(r, "daily", "%llu", (unsigned long long)v->daily);
 		pl_result_fact(r, "signature_date", "%s", v->date);
-		pl_result_summary_add(r, "clamd %s daily %llu", v->engine,
+		pl_result_summary_add(r, _("clamd %s daily %llu"), v->engine,
 				      (unsigned long long)v->daily);
 	} else {
-		pl_result_summary_add(r, "clamd %s", v->engine);
-		pl_result_line(r, "clamd reports no daily version (no daily.* database loaded)");
+		pl_result_summary_add(r, _("clamd %s"), v->engine);
+		pl_result_line(r, _("clamd reports no daily version (no daily.* database loaded)"));
 	}
 }
 
@@ -581,23 +585,23 @@ av_judge_disk(const struct av_config *cfg, const struct pl_time *now, bool have_
 
 	av_default(m, "2d", "7d");
 	if (!have_h) {
-		pl_metric_missing(m, PL_MISSING_LASTING, "no readable daily database",
-				  "run freshclam, check --database-dir");
+		pl_metric_missing(m, PL_MISSING_LASTING, _("no readable daily database"),
+				  _("run freshclam, check --database-dir"));
 		return;
 	}
 	pl_rfc3339_format(&h->built, 0, date, sizeof(date));
 	pl_result_fact(r, "disk_daily", "%llu", (unsigned long long)h->version);
 	pl_result_summary_add(r, ", ");
 	pl_unit_human(shown, sizeof(shown), m->value, PL_U_SECONDS);
-	pl_result_summary_metric(r, m, "signatures %s old", shown);
-	pl_result_line(r, "%s/%s: daily %llu built %s, %llu signatures", cfg->dbdir, file,
+	pl_result_summary_metric(r, m, _("signatures %s old"), shown);
+	pl_result_line(r, _("%s/%s: daily %llu built %s, %llu signatures"), cfg->dbdir, file,
 		       (unsigned long long)h->version, date, (unsigned long long)h->sigs);
 	if (have_v && v->has_daily && v->daily < h->version)
-		pl_result_finding(r, cfg->loaded_old, "clamd runs daily %llu but disk has %llu: "
-				  "run clamdscan --reload or restart clamd",
+		pl_result_finding(r, cfg->loaded_old, _("clamd runs daily %llu but disk has %llu: "
+				  "run clamdscan --reload or restart clamd"),
 				  (unsigned long long)v->daily, (unsigned long long)h->version);
 	else if (have_v && v->has_daily && v->daily > h->version)
-		pl_result_line(r, "clamd runs daily %llu, newer than the disk's %llu",
+		pl_result_line(r, _("clamd runs daily %llu, newer than the disk's %llu"),
 			       (unsigned long long)v->daily, (unsigned long long)h->version);
 }
 
@@ -617,9 +621,9 @@ main(int argc, char **argv)
 
 	pl_plugin_parse(&av_plugin, argc, argv, &cfg, &c);
 	if (cfg.port != 0 && cfg.host == NULL)
-		pl_usage_die("--port needs --host (clamd's TCP address)");
+		pl_usage_die(_("--port needs --host (clamd's TCP address)"));
 	if (cfg.host != NULL && cfg.socket != NULL)
-		pl_usage_die("--socket and --host are two ways to reach clamd: give one");
+		pl_usage_die(_("--socket and --host are two ways to reach clamd: give one"));
 	pl_plugin_arm(&c);
 	if (pl_clock_now(&now, err, sizeof(err)) != 0)
 		pl_die(PL_UNKNOWN, "%s", err);

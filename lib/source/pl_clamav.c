@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_clamav.h"
 #include "pl_clock.h"
@@ -114,8 +115,8 @@ pl_clamd_version_parse(const char *buf, size_t len, struct pl_clamd_version *out
 		n--;
 	pl_clamav_show(s, sizeof(s), buf, len);
 	if (n < 8 || memcmp(buf, "ClamAV ", 7) != 0 || memchr(buf, '\0', n) != NULL) {
-		pl_snprintf(err, errlen, "not a clamd VERSION reply: '%s' (expected 'ClamAV "
-			    "ENGINE[/DAILY/DATE]')", s);
+		pl_snprintf(err, errlen, _("not a clamd VERSION reply: '%s' (expected 'ClamAV "
+			    "ENGINE[/DAILY/DATE]')"), s);
 		return -1;
 	}
 	p = buf + 7;
@@ -124,14 +125,14 @@ pl_clamd_version_parse(const char *buf, size_t len, struct pl_clamd_version *out
 	if (slash == NULL)
 		slash = e;
 	if ((size_t)(slash - p) >= sizeof(out->engine) || slash == p) {
-		pl_snprintf(err, errlen, "clamd VERSION reply has no engine version: '%s'", s);
+		pl_snprintf(err, errlen, _("clamd VERSION reply has no engine version: '%s'"), s);
 		return -1;
 	}
 	for (const char *q = p; q < slash; q++)
 		if (!((*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'z') ||
 		      (*q >= 'A' && *q <= 'Z') || strchr(".-_~", *q) != NULL)) {
-			pl_snprintf(err, errlen, "clamd VERSION reply has a malformed engine "
-				    "version: '%s'", s);
+			pl_snprintf(err, errlen, _("clamd VERSION reply has a malformed engine "
+				    "version: '%s'"), s);
 			return -1;
 		}
 	memcpy(out->engine, p, (size_t)(slash - p));
@@ -140,13 +141,13 @@ pl_clamd_version_parse(const char *buf, size_t len, struct pl_clamd_version *out
 		return 0;
 	slash2 = memchr(slash + 1, '/', (size_t)(e - slash - 1));
 	if (slash2 == NULL || whole(slash + 1, slash2, &out->daily) != 0) {
-		pl_snprintf(err, errlen, "clamd VERSION reply has no database version after the "
-			    "engine: '%s'", s);
+		pl_snprintf(err, errlen, _("clamd VERSION reply has no database version after the "
+			    "engine: '%s'"), s);
 		return -1;
 	}
 	if (ctime_parse(slash2 + 1, (size_t)(e - slash2 - 1), &out->built) != 0) {
-		pl_snprintf(err, errlen, "clamd VERSION reply has a malformed database date "
-			    "(expected 'Mon Dec  1 09:30:00 2026'): '%s'", s);
+		pl_snprintf(err, errlen, _("clamd VERSION reply has a malformed database date "
+			    "(expected 'Mon Dec  1 09:30:00 2026'): '%s'"), s);
 		return -1;
 	}
 	memcpy(out->date, slash2 + 1, 24);
@@ -221,35 +222,35 @@ pl_cvd_header_parse(const char *buf, size_t len, struct pl_cvd_header *out, char
 	memset(out, 0, sizeof(*out));
 	pl_clamav_show(s, sizeof(s), buf, len);
 	if (len < PL_CVD_HEADER) {
-		pl_snprintf(err, errlen, "database header cut short: %zu of %d bytes", len,
+		pl_snprintf(err, errlen, _("database header cut short: %zu of %d bytes"), len,
 			    PL_CVD_HEADER);
 		return -1;
 	}
 	if (memcmp(buf, "ClamAV-VDB:", 11) != 0) {
-		pl_snprintf(err, errlen, "not a ClamAV database header: '%s' (expected "
-			    "'ClamAV-VDB:...')", s);
+		pl_snprintf(err, errlen, _("not a ClamAV database header: '%s' (expected "
+			    "'ClamAV-VDB:...')"), s);
 		return -1;
 	}
 	e = buf + PL_CVD_HEADER;
 	while (e > buf && (e[-1] == ' ' || e[-1] == '\0'))
 		e--;
 	if (memchr(buf, '\0', (size_t)(e - buf)) != NULL || memchr(buf, '\n', (size_t)(e - buf))) {
-		pl_snprintf(err, errlen, "malformed database header (a NUL or newline in it): "
-			    "'%s'", s);
+		pl_snprintf(err, errlen, _("malformed database header (a NUL or newline in it): "
+			    "'%s'"), s);
 		return -1;
 	}
 	if (field(buf, e, 1, &fs, &fe) != 0 ||
 	    build_time(fs, (size_t)(fe - fs), &out->built) != 0) {
-		pl_snprintf(err, errlen, "database header has a malformed build time (expected "
-			    "'01 Dec 2026 09-30 +0000'): '%s'", s);
+		pl_snprintf(err, errlen, _("database header has a malformed build time (expected "
+			    "'01 Dec 2026 09-30 +0000'): '%s'"), s);
 		return -1;
 	}
 	if (field(buf, e, 2, &fs, &fe) != 0 || whole(fs, fe, &out->version) != 0) {
-		pl_snprintf(err, errlen, "database header has no version number: '%s'", s);
+		pl_snprintf(err, errlen, _("database header has no version number: '%s'"), s);
 		return -1;
 	}
 	if (field(buf, e, 3, &fs, &fe) != 0 || whole(fs, fe, &out->sigs) != 0) {
-		pl_snprintf(err, errlen, "database header has no signature count: '%s'", s);
+		pl_snprintf(err, errlen, _("database header has no signature count: '%s'"), s);
 		return -1;
 	}
 	if (field(buf, e, 4, &fs, &fe) == 0 && whole(fs, fe, &v) == 0 && v < 1000000)
@@ -306,8 +307,8 @@ pl_scan_summary_parse(const char *buf, size_t len, struct pl_scan_summary *out, 
 			char s[4 * SHOW_MAX + 8];
 
 			pl_clamav_show(s, sizeof(s), p, (size_t)(le - p));
-			pl_snprintf(err, errlen, "line %zu: 'Infected files:' without a number: "
-				    "'%s'", lineno, s);
+			pl_snprintf(err, errlen, _("line %zu: 'Infected files:' without a number: "
+				    "'%s'"), lineno, s);
 			memset(out, 0, sizeof(*out));
 			return -1;
 		}

@@ -179,6 +179,11 @@ run LANG=zh_CN.UTF-8 "$P/check_firewall" --closed 23/sctp
 line "check_firewall usage error (a protocol), LANG" 3 \
 	'FIREWALL UNKNOWN - --closed: 端口的协议为 tcp 或 udp(PORT/tcp, PORT/udp)'
 
+# check_antivirus: a usage error (its states need clamd: tests/integration/antivirus.sh)
+run "$P/check_antivirus" --socket /run/clamav/clamd.ctl -H 127.0.0.1 --language zh_CN
+line "check_antivirus usage error" 3 \
+	'ANTIVIRUS UNKNOWN - --socket 和 --host 是访问 clamd 的两种方式: 只能给出其中之一'
+
 # What never changes: service, state word, perfdata, JSON keys.
 run "$P/check_mem" --root "$F/mem/swap-in-use" -w 10 -c 50
 en=$out

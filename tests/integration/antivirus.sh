@@ -6,7 +6,8 @@
 # daily.cvd header on disk that clamd has not loaded (the mismatch),
 # signature age thresholds (PLUMBLINE_NOW), a malformed header, a scan log, a stopped
 # clamd (CRITICAL), a socket that accepts and never answers (bounded by -t) and one that
-# answers garbage (UNKNOWN). clamd is stopped at the end (trap). Prints one line per
+# answers garbage (UNKNOWN); exact status lines in Simplified Chinese in each state.
+# clamd is stopped at the end (trap). Prints one line per
 # check and ends with "N passed, M failed".
 
 set -u
@@ -48,6 +49,16 @@ run() { # args...: sets out, rc and line (the status line)
 	rc=$?
 	line=${out%%$'\n'*}
 	line=${line%% | *}
+}
+
+# zh NAME RC LINE: the exit code and the whole status line (up to the perfdata), exact:
+# the Simplified Chinese cases (README.md "Language").
+zh() {
+	if [ "$rc" -eq "$2" ] && [ "$line" = "$3" ]; then
+		ok "$1"
+	else
+		notok "$1: exit $rc, '$line', want exit $2, '$3'"
+	fi
 }
 
 # The database: one MD5 and one body signature, packed into an unsigned daily.cud.
@@ -152,6 +163,13 @@ check "3 days old: WARNING by the default 2d (rc $rc, $line)" \
 	'[ $rc -eq 1 ] && [[ "$line" == *"signatures 3d 0h old (warning over 2d 0h)"* ]]'
 PLUMBLINE_NOW=2026-12-09T09:30:00Z run --clamd-conf "$WORK/clamd.conf" --loaded-old=ok
 check "8 days old: CRITICAL by the default 7d (rc $rc)" '[ $rc -eq 2 ]'
+run --clamd-conf "$WORK/clamd.conf" --loaded-old=ok --language zh_CN
+zh "zh_CN: OK" 0 "ANTIVIRUS OK - clamd $eng daily 26000, 特征码已有 1h 0m"
+run --clamd-conf "$WORK/clamd.conf" --language zh_CN
+zh "zh_CN: WARNING (clamd runs an older daily)" 1 \
+	"ANTIVIRUS WARNING - clamd 运行的是 daily 26000, 但磁盘上是 26001: 请运行 clamdscan --reload 或重启 clamd - clamd $eng daily 26000, 特征码已有 1h 0m"
+PLUMBLINE_NOW=2026-12-09T09:30:00Z run --clamd-conf "$WORK/clamd.conf" --loaded-old=ok --language zh_CN
+zh "zh_CN: CRITICAL (8 days old)" 2 "ANTIVIRUS CRITICAL - clamd $eng daily 26000, 特征码已有 8d 0h (严重: 超过 7d 0h)"
 PLUMBLINE_NOW=2026-12-04T09:30:00Z run --clamd-conf "$WORK/clamd.conf" --loaded-old=ok -w 4d -c 5d
 check "-w 4d -c 5d: 3 days is OK (rc $rc, $line)" '[ $rc -eq 0 ]'
 
@@ -211,6 +229,9 @@ CLAMD_PID=""
 run --socket "$WORK/clamd.sock" --database-dir "$WORK/db" --loaded-old=ok
 check "clamd stopped: CRITICAL, unreachable (rc $rc, $line)" \
 	'[ $rc -eq 2 ] && [[ "$line" == *"clamd at $WORK/clamd.sock unreachable: connect: "* ]]'
+run --socket "$WORK/clamd.sock" --database-dir "$WORK/db" --loaded-old=ok --language zh_CN
+check "zh_CN: CRITICAL (clamd stopped), the why in Chinese (rc $rc, $line)" \
+	'[ $rc -eq 2 ] && [[ "$line" == "ANTIVIRUS CRITICAL - $WORK/clamd.sock 上的 clamd 无法访问: 连接: "*" - clamd 不应答, 特征码已有 "* ]]'
 
 # 6. A socket that accepts and never answers, and one that answers garbage.
 cat >"$WORK/fake.py" <<'EOP'
@@ -248,6 +269,8 @@ FAKE_PID=""
 # 7. Bad options.
 run --port 3310
 check "--port without --host: UNKNOWN (rc $rc)" '[ $rc -eq 3 ] && [[ "$line" == *"--port needs --host"* ]]'
+run --port 3310 --language zh_CN
+zh "zh_CN: a usage error" 3 "ANTIVIRUS UNKNOWN - --port 需要配合 --host(clamd 的 TCP 地址)"
 run --clamd-conf "$WORK/none.conf"
 check "an unreadable --clamd-conf: UNKNOWN (rc $rc)" '[ $rc -eq 3 ]'
 
