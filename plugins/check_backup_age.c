@@ -826,6 +826,20 @@ file_one(const char *path, const char *marker, struct pl_bk_list *l, size_t *nom
 		pl_die(PL_UNKNOWN, "out of memory");
 }
 
+/* The first directory glob(3) could not open, and why (glob gives no user pointer). */
+static char glob_path[1024];
+static int glob_errno;
+
+static int
+glob_error(const char *path, int e)
+{
+	if (glob_errno == 0 || (glob_errno == ENOENT && e != ENOENT)) {
+		pl_strlcpy(glob_path, path, sizeof(glob_path));
+		glob_errno = e;
+	}
+	return 0;
+}
+
 static int
 list_files(const struct bk_config *cfg, const struct pl_strlist *globs, struct pl_bk_list *l,
 	   struct pl_result *r, char *err, size_t errlen)
@@ -840,12 +854,23 @@ list_files(const struct bk_config *cfg, const struct pl_strlist *globs, struct p
 	pl_timeout_waiting("listing the backup files");
 	for (size_t i = 0; i < globs->n; i++) {
 		glob_t g;
-		int rc = glob(globs->v[i], 0, NULL, &g);
+		int rc;
 
-		if (rc == GLOB_ABORTED) {
-			pl_snprintf(err, errlen, "cannot read a directory of --path %s", globs->v[i]);
+		glob_errno = 0;
+		rc = glob(globs->v[i], 0, glob_error, &g);
+		/* A directory this user cannot read is not "no backup"; a missing one (an
+		 * off-site mount not mounted) is no backup, said with why. */
+		if (rc == GLOB_ABORTED || (glob_errno != 0 && glob_errno != ENOENT)) {
+			pl_snprintf(err, errlen, "--path %s: cannot read %s: %s", globs->v[i],
+				    glob_errno ? glob_path : "a directory of it",
+				    glob_errno ? strerror(glob_errno) : "error");
+			if (rc == 0)
+				globfree(&g);
 			return -1;
 		}
+		if (rc == GLOB_NOMATCH && glob_errno == ENOENT)
+			pl_result_finding(r, PL_CRITICAL, "--path %s: %s does not exist (not mounted?)",
+					  globs->v[i], glob_path);
 		for (size_t k = 0; rc == 0 && k < g.gl_pathc; k++)
 			file_one(g.gl_pathv[k], cfg->marker, l, &nomarker);
 		if (rc == 0)
@@ -1547,6 +1572,14 @@ bk_defaults(struct bk_config *cfg)
 }
 
 /* What the options cannot check alone. */
+/* A local repository named relative to the working directory ("srv/restic"): not a
+ * remote one (sftp:..., s3:..., ssh://..., host:path: each has a ':'). */
+static bool
+relative_repo(const char *repo)
+{
+	return repo != NULL && repo[0] != '/' && strchr(repo, ':') == NULL;
+}
+
 static void
 bk_check(struct bk_config *cfg)
 {
@@ -1554,6 +1587,11 @@ bk_check(struct bk_config *cfg)
 
 	if (m->source == SRC_NONE)
 		pl_usage_die("give --source restic, borg or files");
+	if (relative_repo(m->repo))
+		pl_usage_die("--repo %s is a relative path: give it from / (the engine runs the check in a directory of its own, and locks and the listing cache are read only for an absolute path)",
+			     m->repo);
+	if (relative_repo(cfg->off.repo))
+		pl_usage_die("--offsite-repo %s is a relative path: give it from /", cfg->off.repo);
 	if (m->source != SRC_FILES && m->repo == NULL && m->repository == NULL)
 		pl_usage_die("--source %s needs --repo REPO (or --repository-file FILE)",
 			     m->source == SRC_RESTIC ? "restic" : "borg");

@@ -553,7 +553,28 @@ run --source files --path "$F/rsync-*" --marker DONE --class full=any
 expect "files: an rsync directory with its marker, one without left out" 0 "full_age=7200s;" "full_count=1;" \
 	"1 directory without the marker DONE left out"
 run --source files --path "$W/none/*.tar"
-expect "files: nothing there is no backup at all" 2 "no backup at all in the files"
+expect "files: nothing there is no backup at all, the missing directory said" 2 "no backup at all in the files" \
+	"--path $W/none/\\*.tar: $W/none does not exist \\(not mounted\\?\\)"
+mkdir -p "$W/nomatch"
+run --source files --path "$W/nomatch/*.tar"
+expect "files: a directory without a match: no backup, nothing said missing" 2 "no backup at all in the files"
+check "files: ... and no 'does not exist'" '! printf "%s" "$out" | grep -q "does not exist"'
+# A directory the check's user cannot read is not "no backup".
+if [ "$(id -u)" = 0 ] && id nagios >/dev/null 2>&1; then
+	chmod 0755 "$W"
+	chmod 0700 "$F"
+	out=$(setpriv --reuid=nagios --regid=nagios --clear-groups env -i PLUMBLINE_NOW="$NOW_TEXT" \
+		PLUMBLINE_STATE_DIR="$W/nagios-state" "$plugin" --source files --path "$F/*.tar" 2>&1)
+	rc=$?
+	expect "files: a directory the check cannot read is UNKNOWN, saying so" 3 \
+		"^BACKUP UNKNOWN - --path $F/\\*.tar: cannot read $F: Permission denied"
+	chmod 0755 "$F"
+	chmod 0700 "$W"
+fi
+# A relative repository path depends on the engine's working directory, and its locks
+# would go unread.
+run --source restic --repo srv/restic --password-file "$W/pw"
+expect "a relative --repo is refused" 3 "^BACKUP UNKNOWN - --repo srv/restic is a relative path: give it from /"
 # A backup dated in the future (a wrong clock, a --time typo) is never the newest: the
 # class is judged by the newest one not ahead of now, and the item says so.
 mkdir -p "$W/future"
