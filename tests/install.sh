@@ -81,6 +81,14 @@ fi
 expected="$expected
 $PL_PREFIX/bin/plumbline-report
 $PL_MANDIR/man1/plumbline-report.1"
+# plumbline-status, the status page for customers, in the PATH too, with its man page,
+# its systemd service and timer (not enabled) and the example catalogue.
+expected="$expected
+$PL_PREFIX/bin/plumbline-status
+$PL_MANDIR/man1/plumbline-status.1
+$PL_PREFIX/lib/systemd/system/plumbline-status.service
+$PL_PREFIX/lib/systemd/system/plumbline-status.timer
+$PL_DOCDIR/examples/status/status.services"
 # plumbline-inspect, the daily inspection report, beside the plugins, with its man page;
 # its systemd service and timer (not enabled), the cron file and the check list among the
 # examples.
@@ -93,7 +101,7 @@ $PL_DOCDIR/examples/cron.d/plumbline-inspect
 $PL_DOCDIR/examples/inspect/checks.list"
 # check_db_conns' backends and plumbline-inspect's Icinga 2 part, beside no plugin: in
 # the package's libexec directory
-for p in "$PLUGINS"/db_conns_* "$PLUGINS"/inspect_*; do
+for p in "$PLUGINS"/db_conns_* "$PLUGINS"/inspect_* "$PLUGINS"/status_*; do
 	[ -x "$p" ] && [ -f "$p" ] || continue
 	case "$p" in *.o) continue ;; esac
 	expected="$expected

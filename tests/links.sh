@@ -30,6 +30,8 @@ check_ids  libjson-c libyajl libsystemd
 plumbline-inspect
 inspect_icinga2  libcurl libyajl
 plumbline-report
+plumbline-status
+status_icinga2  libcurl libyajl
 '
 # For example, an HTTP plugin on lib/ext/'s libcurl module:  check_http  libcurl
 
@@ -92,8 +94,10 @@ fi
 
 seen=0
 # check_db_conns' backends (db_conns_*) are checked as plugins are: each its one library;
-# so are plumbline-notify, plumbline-inspect and its Icinga 2 part (inspect_icinga2).
-for p in "$PLUGINS"/check_* "$PLUGINS"/db_conns_* "$PLUGINS"/plumbline-* "$PLUGINS"/inspect_*; do
+# so are plumbline-notify, plumbline-inspect, plumbline-status and their Icinga 2 parts
+# (inspect_icinga2, status_icinga2).
+for p in "$PLUGINS"/check_* "$PLUGINS"/db_conns_* "$PLUGINS"/plumbline-* "$PLUGINS"/inspect_* \
+	"$PLUGINS"/status_*; do
 	[ -x "$p" ] && [ -f "$p" ] || continue
 	case "$p" in *.o | *.1 | *.c) continue ;; esac
 	if grep -q AddressSanitizer "$p" 2>/dev/null || ldd "$p" | grep -q 'libasan\|libubsan'; then

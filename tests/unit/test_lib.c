@@ -19,7 +19,7 @@ main(void)
 		tc_range, tc_result, tc_store, tc_proc, tc_misc, tc_select, tc_diskstats,
 		tc_netdev, tc_hwmon, tc_mdstat, tc_timeout, tc_file,
 		tc_clock, tc_run, tc_opt, tc_secret, tc_pid, tc_tail, tc_nettcp, tc_dbconns, tc_clamav,
-		tc_httpspec, tc_ids, tc_statusdat, tc_inspect, tc_nagioslog, tc_incident,
+		tc_httpspec, tc_ids, tc_statusdat, tc_inspect, tc_nagioslog, tc_incident, tc_status,
 	};
 	Suite *s = suite_create("plumbline lib");
 	SRunner *sr;

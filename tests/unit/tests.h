@@ -31,6 +31,7 @@ TCase *tc_statusdat(void);
 TCase *tc_inspect(void);
 TCase *tc_nagioslog(void);
 TCase *tc_incident(void);
+TCase *tc_status(void);
 
 /* The fixture tree (tests/fixtures): $FIXTURES, else the source tree compiled in. */
 const char *fixtures_dir(void);
