@@ -130,6 +130,18 @@ expect "an entry matching nothing: WARNING naming it" 1 \
 	'^STATUS WARNING - Chat: nothing in the engine matches chat\*!XMPP - page written'
 json "an entry matching nothing: its status unknown" "$(svc Chat) == 'unknown' and $(svc Website) == 'operational'"
 
+# --- in Chinese: the status line and the page; status.json's keys and status words stay
+at 2025-12-02T10:20:40Z t1.dat --language zh_CN
+expect "--language zh_CN: the status line" 0 \
+	'^STATUS OK - 页面已写入 .*: 5 个服务, 中断 \| services=5 operational=4 degraded=0 outage=1 maintenance=0 unknown=0 incidents=1$'
+check "--language zh_CN: the page in Chinese, lang zh-CN" \
+	'grep -q "<html lang=\"zh-CN\">" "$O/index.html" &&
+	 grep -q "<h1>服务状态</h1>" "$O/index.html" &&
+	 grep -q "<p id=\"overall\" class=\"banner outage\">部分服务中断</p>" "$O/index.html" &&
+	 grep -q "<h2>历史事件</h2>" "$O/index.html"'
+json "--language zh_CN: JSON keys and status words unchanged, texts translated" \
+	"$(svc Email) == 'outage' and [s['text'] for s in d['services'] if s['name'] == 'Website'][0] == '运行正常'"
+
 # --- bad input: exit 3 with one line
 bad() { # NAME PATTERN ARGS...
 	local name=$1 pat=$2
