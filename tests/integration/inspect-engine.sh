@@ -231,5 +231,20 @@ expect "icinga 2: a wrong password is UNKNOWN in one line naming the fix" 3 '401
 run --engine icinga2 --api-url "https://localhost:$PORT" --api-user test --api-password "$I2PW"
 expect "icinga 2: --api-password on the command line is refused" 3 'api-password-file'
 refute "icinga 2: ... without repeating it" "$I2PW"
+# --- plumbline-status on the same Icinga 2 (it runs status_icinga2 in its place): h1's
+# crit is acknowledged, h2 is DOWN with its disk CRITICAL, other1's load OK.
+ST=$PLUGINS/plumbline-status
+printf 'Web = h1!ok, h1!crit\nDisk = h2!disk\nLoad = other1!load\nHosts = h*\n' >"$D/status.services"
+mkdir -m 755 "$D/www"
+out=$("$ST" --state-dir "$D/state" "${I2[@]}" --services "$D/status.services" \
+	--output-dir "$D/www" 2>&1)
+rc=$?
+expect "plumbline-status from icinga 2: the page written" 0 \
+	'^STATUS OK - page written to .*/www: 4 services, Outage \| services=4 operational=1 degraded=2 outage=1'
+check "plumbline-status from icinga 2: each service's status, Web's incident acknowledged" \
+	'[ "$(jq_ "$D/www/status.json" "[(s[\"name\"], s[\"status\"]) for s in d[\"services\"]] + [(i[\"service\"], i[\"acknowledged\"]) for i in d[\"current\"]]")" = "[('"'"'Web'"'"', '"'"'partial_outage'"'"'), ('"'"'Disk'"'"', '"'"'outage'"'"'), ('"'"'Load'"'"', '"'"'operational'"'"'), ('"'"'Hosts'"'"', '"'"'partial_outage'"'"'), ('"'"'Disk'"'"', False), ('"'"'Hosts'"'"', False), ('"'"'Web'"'"', True)]" ]'
+check "plumbline-status from icinga 2: nothing of the engine's on the page" \
+	'! grep -q -E "other1|PROC|DISK|nginx|PING|$I2PW" "$D/www/index.html" "$D/www/status.json" &&
+	 ! grep -q -E "\"h[12]|h[12][!\"]" "$D/www/status.json" && ! grep -q -E ">h[12]<|h1!" "$D/www/index.html"'
 stop_daemons
 finish
