@@ -30,6 +30,7 @@
 #include "pl_dbconns.h"
 #include "pl_deadline.h"
 #include "pl_file.h"
+#include "pl_i18n.h"
 #include "pl_nettcp.h"
 #include "pl_plugin.h"
 #include "pl_result.h"
@@ -68,62 +69,62 @@ static const struct pl_choice types[] = {
 static const struct pl_option db_opts[] = {
 	{ .name = "type", .type = PL_OPT_CHOICE, .arg = "TYPE", .choices = types,
 	  .flags = ID | PL_OPT_SYNOPSIS, PL_OPT_AT(struct db_config, type),
-	  .help = "What to ask: pgsql (PostgreSQL, through libpq), mysql (MySQL or MariaDB, "
+	  .help = N_("What to ask: pgsql (PostgreSQL, through libpq), mysql (MySQL or MariaDB, "
 		  "through libmariadb), or socket (the established TCP connections to the local "
 		  "--port, from /proc/net/tcp and /proc/net/tcp6: any server, no credentials). "
-		  "Required." },
+		  "Required.") },
 	{ .name = "hostname", .letter = 'H', .type = PL_OPT_STRING, .arg = "HOST", .flags = ID,
 	  PL_OPT_AT(struct db_config, host),
-	  .help = "The server's name or address, over TCP (default: the library's default, a "
-		  "Unix socket; libpq also reads PGHOST)." },
+	  .help = N_("The server's name or address, over TCP (default: the library's default, a "
+		  "Unix socket; libpq also reads PGHOST).") },
 	{ .name = "host", .type = PL_OPT_STRING, .arg = "HOST", .flags = ID,
-	  PL_OPT_AT(struct db_config, host), .help = "The same as --hostname." },
+	  PL_OPT_AT(struct db_config, host), .help = N_("The same as --hostname.") },
 	{ .name = "port", .letter = 'P', .type = PL_OPT_INT, .min = 1, .max = 65535,
 	  .flags = ID, PL_OPT_AT(struct db_config, port),
-	  .help = "The server's TCP port (default 5432 for pgsql, 3306 for mysql; required for "
+	  .help = N_("The server's TCP port (default 5432 for pgsql, 3306 for mysql; required for "
 		  "socket). With --socket, PostgreSQL takes it for the socket's name too "
-		  "(.s.PGSQL.PORT)." },
+		  "(.s.PGSQL.PORT).") },
 	{ .name = "socket", .type = PL_OPT_STRING, .arg = "PATH", .flags = ID,
 	  PL_OPT_AT(struct db_config, socket),
-	  .help = "A Unix socket instead of TCP: for pgsql the directory that holds it "
-		  "(/var/run/postgresql), for mysql the socket itself (/run/mysqld/mysqld.sock)." },
+	  .help = N_("A Unix socket instead of TCP: for pgsql the directory that holds it "
+		  "(/var/run/postgresql), for mysql the socket itself (/run/mysqld/mysqld.sock).") },
 	{ .name = "user", .type = PL_OPT_STRING, .arg = "USER", .flags = ID,
 	  PL_OPT_AT(struct db_config, user),
-	  .help = "The user to log in as (default: the library's: the user running the check, "
-		  "PGUSER, or the option file's)." },
+	  .help = N_("The user to log in as (default: the library's: the user running the check, "
+		  "PGUSER, or the option file's).") },
 	{ .name = "password", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET,
 	  .env = "PLUMBLINE_DB_PASSWORD", PL_OPT_AT(struct db_config, password),
-	  .help = "The password. Without one, the usual places are asked: for pgsql the "
+	  .help = N_("The password. Without one, the usual places are asked: for pgsql the "
 		  "password file (--pgpass, PGPASSFILE or ~/.pgpass) and a service (--service), "
-		  "for mysql the option file (--option-file)." },
+		  "for mysql the option file (--option-file).") },
 	{ .name = "database", .type = PL_OPT_STRING, .arg = "NAME", .flags = ID,
 	  PL_OPT_AT(struct db_config, database),
-	  .help = "The database to connect to (default: postgres for pgsql, none for mysql). "
-		  "The counts cover every database either way." },
+	  .help = N_("The database to connect to (default: postgres for pgsql, none for mysql). "
+		  "The counts cover every database either way.") },
 	{ .name = "service", .type = PL_OPT_STRING, .arg = "NAME", .flags = ID,
 	  PL_OPT_AT(struct db_config, service),
-	  .help = "pgsql: a service of the service file (pg_service.conf: host, port, user, "
-		  "dbname...); mysql: the group of the option file to read (default client)." },
+	  .help = N_("pgsql: a service of the service file (pg_service.conf: host, port, user, "
+		  "dbname...); mysql: the group of the option file to read (default client).") },
 	{ .name = "option-file", .type = PL_OPT_STRING, .arg = "FILE", .flags = ID,
 	  PL_OPT_AT(struct db_config, option_file),
-	  .help = "pgsql: the service file (instead of PGSERVICEFILE or ~/.pg_service.conf); "
+	  .help = N_("pgsql: the service file (instead of PGSERVICEFILE or ~/.pg_service.conf); "
 		  "mysql: an option file in my.cnf format ([client] user=..., password=...). A file "
 		  "named here that is not there or cannot be read is an error, never silently "
 		  "skipped. It must be an absolute path, not a symlink, of root or the user running "
 		  "the check and writable by nobody else; one that sets a password must be mode "
-		  "600." },
+		  "600.") },
 	{ .name = "pgpass", .type = PL_OPT_STRING, .arg = "FILE", .flags = ID,
 	  PL_OPT_AT(struct db_config, passfile),
-	  .help = "pgsql: the password file (.pgpass format), held to the rules of "
+	  .help = N_("pgsql: the password file (.pgpass format), held to the rules of "
 		  "--password-file: mode 600, not a symlink, of root or the user running the check. "
-		  "Missing is an error." },
+		  "Missing is an error.") },
 	{ .name = "limit", .type = PL_OPT_INT, .min = 1, .max = 10000000,
 	  PL_OPT_AT(struct db_config, limit),
-	  .help = "socket: the server's connection limit (its max_connections), for used_pct "
-		  "and slots_left; without it only the count is reported." },
+	  .help = N_("socket: the server's connection limit (its max_connections), for used_pct "
+		  "and slots_left; without it only the count is reported.") },
 	{ .name = "per-remote", .type = PL_OPT_SWITCH, PL_OPT_AT(struct db_config, per_remote),
-	  .help = "socket: report the connections of each remote address as well "
-		  "(remote_ADDR_connections)." },
+	  .help = N_("socket: report the connections of each remote address as well "
+		  "(remote_ADDR_connections).") },
 	{ .name = NULL },
 };
 
@@ -132,9 +133,9 @@ static const char *const db_primary[] = { "used_pct", "slots_left", "connections
 static const struct pl_plugin db_plugin = {
 	.name = "check_db_conns",
 	.service = "DB_CONNS",
-	.purpose = "connections of a PostgreSQL or MySQL/MariaDB server against its tightest limit",
+	.purpose = N_("connections of a PostgreSQL or MySQL/MariaDB server against its tightest limit"),
 	.description =
-		"Reports how many client connections a database server has and how close it is "
+		N_("Reports how many client connections a database server has and how close it is "
 		"to refusing the next one: the headroom against the tightest of its limits, and "
 		"which one that is. PostgreSQL: max_connections minus the slots kept for "
 		"superusers (superuser_reserved_connections, and reserved_connections from 16), "
@@ -161,17 +162,17 @@ static const struct pl_plugin db_plugin = {
 		"Connecting and every query are bounded by --timeout.\n"
 		"--type socket needs no credentials and works for any server: the established TCP "
 		"connections to the local --port (the server's side only), with --limit for the "
-		"headroom; no listener on the port is CRITICAL.",
+		"headroom; no listener on the port is CRITICAL."),
 	.options = db_opts,
 	.primary = db_primary,
 	.primary_help =
-		"The primary metric, for -w and -c, is 'used_pct' (percent of the tightest "
+		N_("The primary metric, for -w and -c, is 'used_pct' (percent of the tightest "
 		"limit) wherever a limit is known: always for pgsql and mysql, and in socket mode "
 		"with --limit. In socket mode without --limit there is no limit, and -w and -c "
 		"apply to 'connections' (a count: -c 200 is CRITICAL over 200 connections). For "
-		"slots_left, name it: --criticalx slots_left=5: (CRITICAL under 5 left).",
+		"slots_left, name it: --criticalx slots_left=5: (CRITICAL under 5 left)."),
 	.metrics =
-		"connections (client connections), used_pct (percent of the tightest limit), "
+		N_("connections (client connections), used_pct (percent of the tightest limit), "
 		"slots_left (connections left before it), limit (its value); max_connections "
 		"(the server's usable limit); active, idle, idle_in_transaction, other (per "
 		"state), oldest_idle_in_transaction (seconds, 0: none); db_NAME_connections and "
@@ -179,9 +180,9 @@ static const struct pl_plugin db_plugin = {
 		"letters, digits, '_', '.' and '-' written as _xHH). MySQL also: "
 		"threads_connected, threads_running, aborted_connects (per second), "
 		"max_used_connections. Socket mode: connections, listeners, and with --limit "
-		"used_pct and slots_left; with --per-remote remote_ADDR_connections.",
+		"used_pct and slots_left; with --per-remote remote_ADDR_connections."),
 	.examples =
-		"  check_db_conns --type pgsql --socket /var/run/postgresql --user nagios -w 80 -c 90\n"
+		N_("  check_db_conns --type pgsql --socket /var/run/postgresql --user nagios -w 80 -c 90\n"
 		"      PostgreSQL over its Unix socket (peer authentication): warn above 80% of the\n"
 		"      tightest limit, critical above 90%.\n"
 		"  check_db_conns --type pgsql -H db1 --user monitor --password-file /etc/nagios/pg.pw "
@@ -196,7 +197,7 @@ static const struct pl_plugin db_plugin = {
 		"      MariaDB with the credentials of an option file; warn above one aborted\n"
 		"      connection attempt per second.\n"
 		"  check_db_conns --type socket --port 5432 --limit 100 -w 80 -c 90 --per-remote\n"
-		"      No credentials: the TCP connections to port 5432, and from which addresses.\n",
+		"      No credentials: the TCP connections to port 5432, and from which addresses.\n"),
 	.uses_state = true,
 };
 
@@ -210,18 +211,18 @@ target_text(const struct db_config *cfg, char *out, size_t len)
 
 	if (cfg->socket != NULL) {
 		pl_name_str(e, sizeof(e), cfg->socket);
-		pl_snprintf(out, len, "%s at socket %s", kind, e);
+		pl_snprintf(out, len, _("%s at socket %s"), kind, e);
 	} else if (cfg->host != NULL) {
 		pl_name_str(e, sizeof(e), cfg->host);
 		if (cfg->port > 0)
-			pl_snprintf(out, len, "%s at %s:%d", kind, e, cfg->port);
+			pl_snprintf(out, len, _("%s at %s:%d"), kind, e, cfg->port);
 		else
-			pl_snprintf(out, len, "%s at %s", kind, e);
+			pl_snprintf(out, len, _("%s at %s"), kind, e);
 	} else if (cfg->service != NULL && cfg->type == DB_PGSQL) {
 		pl_name_str(e, sizeof(e), cfg->service);
-		pl_snprintf(out, len, "%s of service %s", kind, e);
+		pl_snprintf(out, len, _("%s of service %s"), kind, e);
 	} else {
-		pl_snprintf(out, len, "%s (the default server)", kind);
+		pl_snprintf(out, len, _("%s (the default server)"), kind);
 	}
 }
 #endif
@@ -274,7 +275,7 @@ static void
 need_file(const char *opt, const char *path, bool secret)
 {
 	struct pl_file_rules r = { PL_FILE_TRUSTED | PL_FILE_SENSITIVE, (size_t)1 << 20,
-				   secret ? "the passwords" : "the credentials" };
+				   secret ? _("the passwords") : _("the credentials") };
 	struct pl_buf b = PL_BUF_INIT;
 	struct stat st;
 	char e[300], err[700];
@@ -283,7 +284,7 @@ need_file(const char *opt, const char *path, bool secret)
 		return;
 	pl_name_str(e, sizeof(e), path);
 	if (path[0] != '/')
-		pl_usage_die("--%s: give the file as an absolute path (it was %s)", opt, e);
+		pl_usage_die(_("--%s: give the file as an absolute path (it was %s)"), opt, e);
 	if (secret)
 		r.flags |= PL_FILE_PRIVATE;
 	if (pl_read_trusted(AT_FDCWD, path, &r, &b, &st, err, sizeof(err)) != 0) {
@@ -292,8 +293,8 @@ need_file(const char *opt, const char *path, bool secret)
 	}
 	if (!secret && (st.st_mode & 077) != 0 && holds_password(b.data, b.len)) {
 		wipe(&b);
-		pl_die(PL_UNKNOWN, "--%s: %s sets a password and is open to group or others, who "
-		       "could read it (chmod 600 %s)", opt, e, e);
+		pl_die(PL_UNKNOWN, _("--%s: %s sets a password and is open to group or others, who "
+		       "could read it (chmod 600 %s)"), opt, e, e);
 	}
 	wipe(&b);
 }
@@ -302,21 +303,21 @@ static void
 check_config(const struct db_config *cfg)
 {
 	if (cfg->type == DB_NONE)
-		pl_usage_die("say which server to ask with --type pgsql, --type mysql or --type socket");
+		pl_usage_die(_("say which server to ask with --type pgsql, --type mysql or --type socket"));
 	if (cfg->type == DB_SOCKET) {
 		if (cfg->port == 0)
-			pl_usage_die("--type socket needs the server's --port");
+			pl_usage_die(_("--type socket needs the server's --port"));
 		if (cfg->host || cfg->socket || cfg->user || cfg->password || cfg->database ||
 		    cfg->service || cfg->option_file || cfg->passfile)
-			pl_usage_die("--type socket reads /proc/net/tcp and takes no connection options "
+			pl_usage_die(_("--type socket reads /proc/net/tcp and takes no connection options "
 				     "(--hostname, --socket, --user, --password, --database, --service, "
-				     "--option-file, --pgpass)");
+				     "--option-file, --pgpass)"));
 		return;
 	}
 	if (cfg->limit > 0 || cfg->per_remote)
-		pl_usage_die("--limit and --per-remote are for --type socket (a server says its limits itself)");
+		pl_usage_die(_("--limit and --per-remote are for --type socket (a server says its limits itself)"));
 	if (cfg->passfile != NULL && cfg->type != DB_PGSQL)
-		pl_usage_die("--pgpass is for --type pgsql (MySQL reads the password from --option-file)");
+		pl_usage_die(_("--pgpass is for --type pgsql (MySQL reads the password from --option-file)"));
 	need_file("option-file", cfg->option_file, false);
 	need_file("pgpass", cfg->passfile, true);
 }
@@ -340,7 +341,7 @@ read_tcp(const struct pl_common *c, const char *path, bool v6, struct pl_tcp_tab
 	}
 	if (pl_nettcp_parse(pl_buf_str(&b), b.len, v6, path, t, err, sizeof(err)) != 0) {
 		pl_buf_free(&b);
-		pl_die(PL_UNKNOWN, "cannot parse %s", err);
+		pl_die(PL_UNKNOWN, _("cannot parse %s"), err);
 	}
 	pl_buf_free(&b);
 }
@@ -356,8 +357,8 @@ headroom_metrics(struct pl_result *r, long used, long limit, const char *what,
 	struct pl_metric *m;
 
 	if (used >= limit)
-		pl_result_finding(r, PL_CRITICAL, "no connection slot left under %s: the next "
-				  "client is refused", what);
+		pl_result_finding(r, PL_CRITICAL, _("no connection slot left under %s: the next "
+				  "client is refused"), what);
 
 	*pct = pl_metric_add(r, "used_pct", (double)used * 100.0 / (double)limit, PL_U_PERCENT);
 	pl_metric_minmax(*pct, 0, 100);
@@ -376,7 +377,7 @@ remote_items(const struct db_config *cfg, const struct pl_tcp_table *t, struct p
 	size_t np;
 
 	if (pl_nettcp_peers(t, (uint16_t)cfg->port, &peers, &np) != 0)
-		pl_die(PL_UNKNOWN, "out of memory");
+		pl_die(PL_UNKNOWN, _("out of memory"));
 	for (size_t i = 0; i < np; i++) {
 		struct pl_item *it = pl_item_item(pl_result_item(r, "remotes", "remote"), "remote",
 						  peers[i].addr);
@@ -384,7 +385,8 @@ remote_items(const struct db_config *cfg, const struct pl_tcp_table *t, struct p
 						     PL_U_NONE);
 
 		pl_metric_minmax(m, 0, NAN);
-		pl_item_line(it, "%zu connection%s", peers[i].count, peers[i].count == 1 ? "" : "s");
+		pl_item_line(it, P_("%zu connection", "%zu connections", peers[i].count),
+			     peers[i].count);
 	}
 	free(peers);
 	return np;
@@ -401,30 +403,32 @@ socket_report(const struct db_config *cfg, const struct pl_tcp_table *t, struct 
 	pl_metric_minmax(m, 0, cfg->limit > 0 ? (double)cfg->limit : NAN);
 	pl_metric_add(r, "listeners", (double)listening, PL_U_NONE);
 	if (listening == 0)
-		pl_result_finding(r, PL_CRITICAL, "nothing listens on TCP port %d", cfg->port);
-	pl_result_summary_metric(r, m, "%zu connection%s to port %d", n, n == 1 ? "" : "s",
-				 cfg->port);
+		pl_result_finding(r, PL_CRITICAL, _("nothing listens on TCP port %d"), cfg->port);
+	pl_result_summary_metric(r, m, P_("%zu connection to port %d", "%zu connections to port %d",
+					  n), n, cfg->port);
 	if (cfg->per_remote) {
 		size_t np = remote_items(cfg, t, r);
 
 		if (np > 0)
-			pl_result_summary_add(r, " from %zu address%s", np, np == 1 ? "" : "es");
+			pl_result_summary_add(r, P_(" from %zu address", " from %zu addresses", np),
+					      np);
 	}
 	if (cfg->limit > 0) {
 		headroom_metrics(r, (long)n, cfg->limit, "--limit", &pct, &left);
 		/* The ", " outside each part: a part worse than what the line names first
 		 * leads the line and leaves the summary cleanly. */
 		pl_result_summary_add(r, ", ");
-		pl_result_summary_metric(r, pct, "%s of --limit %d",
+		pl_result_summary_metric(r, pct, _("%s of --limit %d"),
 					 pl_unit_human(e, sizeof(e), pct->value, PL_U_PERCENT),
 					 cfg->limit);
 		pl_result_summary_add(r, ", ");
-		pl_result_summary_metric(r, left, "%.0f slot%s left", left->value,
-					 left->value == 1 ? "" : "s");
+		pl_result_summary_metric(r, left, P_("%.0f slot left", "%.0f slots left",
+						     (unsigned long)left->value), left->value);
 	}
 	if (t->nbad > 0)
-		pl_result_line(r, "%zu line%s of /proc/net/tcp and tcp6 left out: %s line %zu %s",
-			       t->nbad, t->nbad == 1 ? "" : "s", t->bad_file, t->bad_line, t->bad_why);
+		pl_result_line(r, P_("%zu line of /proc/net/tcp and tcp6 left out: %s line %zu %s",
+				     "%zu lines of /proc/net/tcp and tcp6 left out: %s line %zu %s",
+				     t->nbad), t->nbad, t->bad_file, t->bad_line, t->bad_why);
 }
 
 #ifdef DBC_SERVER
@@ -432,8 +436,8 @@ socket_report(const struct db_config *cfg, const struct pl_tcp_table *t, struct 
 
 static const char *const state_label[PL_DBS_N] = { "active", "idle", "idle_in_transaction",
 						   "other" };
-static const char *const state_word[PL_DBS_N] = { "active", "idle", "idle in transaction",
-						  "other" };
+static const char *const state_word[PL_DBS_N] = { N_("active"), N_("idle"),
+						  N_("idle in transaction"), N_("other") };
 
 /* One metric per database or user, in an item of its own below "db" or "user". */
 static void
@@ -446,10 +450,11 @@ group_items(struct pl_result *r, const char *kind, const char *top, const struct
 
 		pl_metric_minmax(m, 0, v[i].limit > 0 ? (double)v[i].limit : NAN);
 		if (v[i].limit > 0)
-			pl_item_line(it, "%ld connection%s (limit %ld)", v[i].count,
-				     v[i].count == 1 ? "" : "s", v[i].limit);
+			pl_item_line(it, P_("%ld connection (limit %ld)", "%ld connections (limit %ld)",
+					    v[i].count), v[i].count, v[i].limit);
 		else
-			pl_item_line(it, "%ld connection%s", v[i].count, v[i].count == 1 ? "" : "s");
+			pl_item_line(it, P_("%ld connection", "%ld connections", v[i].count),
+				     v[i].count);
 	}
 }
 
@@ -469,20 +474,22 @@ db_headroom(const struct pl_db_sample *s, struct pl_result *r)
 	 * limit and what is left of it, under a short name of that limit ("5 connections,
 	 * 5% of max_connections, 92 slots left"); what the limit is made of, the states and
 	 * the rest are in the long output. */
-	pl_result_summary_metric(r, m, "%ld connection%s", s->count, s->count == 1 ? "" : "s");
+	pl_result_summary_metric(r, m, P_("%ld connection", "%ld connections", s->count),
+				 s->count);
 	if (h.kind != PL_DBL_NONE) {
 		headroom_metrics(r, h.used, h.limit, h.what, &pct, &left);
 		pl_result_summary_add(r, ", ");
-		pl_result_summary_metric(r, pct, "%s of %s",
+		pl_result_summary_metric(r, pct, C_("share of a limit", "%s of %s"),
 					 pl_unit_human(p, sizeof(p), pct->value, PL_U_PERCENT),
 					 h.label);
 		pl_result_summary_add(r, ", ");
-		pl_result_summary_metric(r, left, "%ld slot%s left", h.left, h.left == 1 ? "" : "s");
-		pl_result_line(r, "tightest limit: %s, %ld of %ld used (%s), %ld left", h.what,
+		pl_result_summary_metric(r, left, P_("%ld slot left", "%ld slots left", h.left),
+					 h.left);
+		pl_result_line(r, _("tightest limit: %s, %ld of %ld used (%s), %ld left"), h.what,
 			       h.used, h.limit, p, h.left);
 		pl_result_fact(r, "tightest_limit", "%s", h.what);
 	} else {
-		pl_result_line(r, "the server reports no connection limit");
+		pl_result_line(r, _("the server reports no connection limit"));
 	}
 	m = pl_metric_add(r, "max_connections", (double)(s->max_connections - s->reserved), PL_U_NONE);
 	pl_metric_minmax(m, 0, NAN);
@@ -492,8 +499,8 @@ db_headroom(const struct pl_db_sample *s, struct pl_result *r)
 static void
 db_states(const struct pl_db_sample *s, struct pl_result *r)
 {
-	static const char hidden_why[] = "open transactions are hidden from a user without PROCESS";
-	static const char hidden_fix[] = "GRANT PROCESS ON *.* to the check's user";
+	const char *hidden_why = _("open transactions are hidden from a user without PROCESS");
+	const char *hidden_fix = _("GRANT PROCESS ON *.* to the check's user");
 	struct pl_metric *m, *itx;
 	char age[32];
 
@@ -511,17 +518,17 @@ db_states(const struct pl_db_sample *s, struct pl_result *r)
 		pl_metric_missing(itx, PL_MISSING_LASTING, hidden_why, hidden_fix);
 	}
 	if (s->mysql && s->partial_view)
-		pl_result_line(r, "%ld active, %ld idle; idle in transaction not known (open "
-			       "transactions are hidden from a user without PROCESS)",
+		pl_result_line(r, _("%ld active, %ld idle; idle in transaction not known (open "
+			       "transactions are hidden from a user without PROCESS)"),
 			       s->states[PL_DBS_ACTIVE], s->states[PL_DBS_IDLE]);
 	else if (s->states[PL_DBS_IDLE_TX] > 0)
-		pl_result_line(r, "%ld active, %ld idle, %ld %s (the oldest for %s)",
+		pl_result_line(r, _("%ld active, %ld idle, %ld %s (the oldest for %s)"),
 			       s->states[PL_DBS_ACTIVE], s->states[PL_DBS_IDLE],
-			       s->states[PL_DBS_IDLE_TX], state_word[PL_DBS_IDLE_TX],
+			       s->states[PL_DBS_IDLE_TX], pl_tr(state_word[PL_DBS_IDLE_TX]),
 			       pl_unit_human(age, sizeof(age), s->oldest_idle_tx, PL_U_SECONDS));
 	else
-		pl_result_line(r, "%ld active, %ld idle, 0 %s", s->states[PL_DBS_ACTIVE],
-			       s->states[PL_DBS_IDLE], state_word[PL_DBS_IDLE_TX]);
+		pl_result_line(r, _("%ld active, %ld idle, 0 %s"), s->states[PL_DBS_ACTIVE],
+			       s->states[PL_DBS_IDLE], pl_tr(state_word[PL_DBS_IDLE_TX]));
 }
 
 /* The figures of a sample: headroom, states, what this user cannot see, groups. */
@@ -531,20 +538,22 @@ db_report(const struct pl_db_sample *s, struct pl_result *r)
 	db_headroom(s, r);
 	db_states(s, r);
 	if (s->reserved > 0)
-		pl_result_line(r, "max_connections %ld, of which %s", s->max_connections,
+		pl_result_line(r, _("max_connections %ld, of which %s"), s->max_connections,
 			       s->reserved_text);
 	if (s->mysql && s->user_limit > 0)
-		pl_result_line(r, "max_user_connections %ld for each user", s->user_limit);
+		pl_result_line(r, _("max_user_connections %ld for each user"), s->user_limit);
 	if (s->mysql && !s->accounts_read)
-		pl_result_line(r, "other accounts' own max_user_connections not known "
-			       "(GRANT SELECT ON mysql.user to the user)");
+		pl_result_line(r, _("other accounts' own max_user_connections not known "
+			       "(GRANT SELECT ON mysql.user to the user)"));
 	if (s->hidden > 0)
-		pl_result_line(r, "%ld session%s of other users whose state this user may not see "
-			       "(counted as other; GRANT pg_read_all_stats to the user)", s->hidden,
-			       s->hidden == 1 ? "" : "s");
+		pl_result_line(r, P_("%ld session of other users whose state this user may not see "
+				     "(counted as other; GRANT pg_read_all_stats to the user)",
+				     "%ld sessions of other users whose state this user may not see "
+				     "(counted as other; GRANT pg_read_all_stats to the user)",
+				     s->hidden), s->hidden);
 	if (s->partial_view)
-		pl_result_line(r, "only this check's own sessions are visible: per user, database and "
-			       "state figures cover them alone (GRANT PROCESS ON *.* to the user)");
+		pl_result_line(r, _("only this check's own sessions are visible: per user, database and "
+			       "state figures cover them alone (GRANT PROCESS ON *.* to the user)"));
 	pl_result_fact(r, "server", "%s", s->server);
 	group_items(r, "database", "db", s->dbs, s->ndbs);
 	group_items(r, "user", "user", s->users, s->nusers);
@@ -560,15 +569,15 @@ db_fail(const struct pl_common *c, const struct db_config *cfg, enum pl_db_statu
 	target_text(cfg, who, sizeof(who));
 	switch (st) {
 	case PL_DB_AUTH:
-		pl_die(PL_UNKNOWN, "cannot log in to %s: %s (check the user and the password: "
-		       "--password-file, %s)", who, err,
-		       cfg->type == DB_PGSQL ? "--pgpass or --service" : "--option-file");
+		pl_die(PL_UNKNOWN, _("cannot log in to %s: %s (check the user and the password: "
+		       "--password-file, %s)"), who, err,
+		       cfg->type == DB_PGSQL ? _("--pgpass or --service") : "--option-file");
 	case PL_DB_UNREACHABLE:
-		pl_die(PL_CRITICAL, "%s is unreachable: %s", who, err);
+		pl_die(PL_CRITICAL, _("%s is unreachable: %s"), who, err);
 	case PL_DB_FULL:
-		pl_die(PL_CRITICAL, "%s refuses connections: %s", who, err);
+		pl_die(PL_CRITICAL, _("%s refuses connections: %s"), who, err);
 	case PL_DB_TIMEOUT:
-		pl_die(c->timeout_state, "timed out after %gs waiting for %s: %s", c->timeout, who,
+		pl_die(c->timeout_state, _("timed out after %gs waiting for %s: %s"), c->timeout, who,
 		       err);
 	case PL_DB_OK:
 	case PL_DB_ERROR:
@@ -584,8 +593,8 @@ db_fail(const struct pl_common *c, const struct db_config *cfg, enum pl_db_statu
 static void __attribute__((noreturn))
 not_built(const char *what, const char *lib, const char *pkg)
 {
-	pl_die(PL_UNKNOWN, "--type %s is not built into this check_db_conns: it was built without "
-	       "%s (install %s and rebuild)", what, lib, pkg);
+	pl_die(PL_UNKNOWN, _("--type %s is not built into this check_db_conns: it was built without "
+	       "%s (install %s and rebuild)"), what, lib, pkg);
 }
 #endif
 
@@ -623,7 +632,7 @@ run_backend(int type, char **argv)
 	pl_snprintf(path, sizeof(path), "%s/%s", PL_LIBEXECDIR, name);
 	execv(path, argv);
 	pl_name_str(e, sizeof(e), path);
-	pl_die(PL_UNKNOWN, "cannot run %s, the %s part of check_db_conns: %s (reinstall Plumbline)",
+	pl_die(PL_UNKNOWN, _("cannot run %s, the %s part of check_db_conns: %s (reinstall Plumbline)"),
 	       e, type == DB_PGSQL ? "PostgreSQL" : "MySQL", strerror(errno));
 }
 #endif
@@ -656,7 +665,7 @@ pg_run(const struct pl_common *c, const struct db_config *cfg, struct pl_result 
 
 	target_of(cfg, &t);
 	pl_db_sample_init(&s);
-	pl_timeout_waiting("connecting to PostgreSQL");
+	pl_timeout_waiting(_("connecting to PostgreSQL"));
 	st = pl_pg_collect(&t, NULL, &s, err, sizeof(err));
 	if (st != PL_DB_OK)
 		db_fail(c, cfg, st, err);
@@ -666,7 +675,7 @@ pg_run(const struct pl_common *c, const struct db_config *cfg, struct pl_result 
 	(void)c;
 	(void)cfg;
 	(void)r;
-	pl_die(PL_UNKNOWN, "--type pgsql: run check_db_conns, not this part of it");
+	pl_die(PL_UNKNOWN, _("--type pgsql: run check_db_conns, not this part of it"));
 #endif
 }
 
@@ -693,7 +702,7 @@ my_read(void *ctxp, int which)
 		x->have_now = false;
 		return;
 	}
-	pl_timeout_waiting("waiting for MySQL's status");
+	pl_timeout_waiting(_("waiting for MySQL's status"));
 	st = pl_my_status(x->conn, NULL, x->v[which], err, sizeof(err));
 	if (st != PL_DB_OK)
 		db_fail(x->c, x->cfg, st, err);
@@ -745,7 +754,7 @@ my_run(const struct pl_common *c, const struct db_config *cfg, struct pl_result 
 	memset(&x, 0, sizeof(x));
 	x.c = c;
 	x.cfg = cfg;
-	pl_timeout_waiting("connecting to MySQL");
+	pl_timeout_waiting(_("connecting to MySQL"));
 	st = pl_my_connect(&t, NULL, &x.conn, err, sizeof(err));
 	if (st == PL_DB_OK)
 		st = pl_my_collect(x.conn, NULL, &s, err, sizeof(err));
@@ -770,12 +779,12 @@ my_run(const struct pl_common *c, const struct db_config *cfg, struct pl_result 
 			  PL_U_NONE);
 	pl_metric_minmax(m, 0, NAN);
 	if (isnan(m->value))
-		pl_metric_missing(m, PL_MISSING_RUN, "the server's counters went back (a restart)",
+		pl_metric_missing(m, PL_MISSING_RUN, _("the server's counters went back (a restart)"),
 				  NULL);
 	m = pl_metric_add(r, "max_used_connections", (double)x.v[0][PL_MY_MAX_USED], PL_U_NONE);
 	pl_metric_minmax(m, 0, NAN);
-	pl_result_line(r, "Threads_running %llu; aborted connects %s; Max_used_connections %llu "
-		       "(since the server started)",
+	pl_result_line(r, _("Threads_running %llu; aborted connects %s; Max_used_connections %llu "
+		       "(since the server started)"),
 		       (unsigned long long)x.v[0][PL_MY_THREADS_RUNNING], basis_text,
 		       (unsigned long long)x.v[0][PL_MY_MAX_USED]);
 	pl_db_sample_free(&s);
@@ -783,7 +792,7 @@ my_run(const struct pl_common *c, const struct db_config *cfg, struct pl_result 
 	(void)c;
 	(void)cfg;
 	(void)r;
-	pl_die(PL_UNKNOWN, "--type mysql: run check_db_conns, not this part of it");
+	pl_die(PL_UNKNOWN, _("--type mysql: run check_db_conns, not this part of it"));
 #endif
 }
 

@@ -47,7 +47,7 @@ done
 check "every C file that marks messages is in po/POTFILES.in${unlisted:+ (not:$unlisted)}" \
 	'[ -z "$unlisted" ]'
 (cd "$top_srcdir" && "$XGETTEXT" --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
-	--flag=N_:1:no-c-format --keyword=P_:1,2 --add-comments=TRANSLATORS: \
+	--flag=N_:1:no-c-format --keyword=P_:1,2 --keyword=C_:1c,2 --add-comments=TRANSLATORS: \
 	--files-from=po/POTFILES.in -o "$tmp/plumbline.pot") 2>"$tmp/xgettext.err"
 check "xgettext over po/POTFILES.in$(sed -n '1s/^/: /p' "$tmp/xgettext.err")" \
 	'[ -s "$tmp/plumbline.pot" ]'

@@ -124,6 +124,14 @@ pl_i18n_language(const char *lang, char *err, size_t errlen)
 }
 
 const char *
+pl_pgettext(const char *key, const char *s)
+{
+	const char *t = gettext(key);
+
+	return t == key ? s : t;
+}
+
+const char *
 pl_tr(const char *s)
 {
 	return s == NULL || s[0] == '\0' ? s : gettext(s);

@@ -37,6 +37,13 @@ void pl_i18n_init(const char *lang);
  * '_', '.', '-', '@'; no '/'). */
 int pl_i18n_language(const char *lang, char *err, size_t errlen);
 
+/* C_("context", "text"): "text" translated in a context, for an English text that says
+ * different things in different places ("%s of %s": "1.6GiB of 12GiB" in check_mem, "5%
+ * of max_connections" in check_db_conns). The catalog keys it "context\004text"
+ * (xgettext --keyword=C_:1c,2); untranslated, "text" itself. */
+#define C_(ctx, s) pl_pgettext(ctx "\004" s, (s))
+const char *pl_pgettext(const char *key, const char *s) __attribute__((format_arg(2)));
+
 /* pl_tr(s): the translation of a marked string; NULL and "" as they are (gettext("")
  * would give the catalog's header). */
 const char *pl_tr(const char *s);

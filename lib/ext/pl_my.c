@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "pl_buf.h"
+#include "pl_i18n.h"
 #include "pl_my.h"
 #include "pl_num.h"
 
@@ -56,10 +57,10 @@ my_error(MYSQL *m, const struct pl_deadline *d, const char *what, char *err, siz
 	enum pl_db_status st = pl_my_classify(e);
 
 	if ((st == PL_DB_UNREACHABLE || st == PL_DB_ERROR) && pl_deadline_expired(d)) {
-		pl_snprintf(err, errlen, "no answer while %s (%s)", what, mysql_error(m));
+		pl_snprintf(err, errlen, _("no answer while %s (%s)"), what, mysql_error(m));
 		return PL_DB_TIMEOUT;
 	}
-	pl_snprintf(err, errlen, "%s (error %u while %s)", mysql_error(m), e, what);
+	pl_snprintf(err, errlen, _("%s (error %u while %s)"), mysql_error(m), e, what);
 	return st;
 }
 
@@ -75,7 +76,7 @@ pl_my_connect(const struct pl_db_target *t, const struct pl_deadline *d, struct 
 	c = calloc(1, sizeof(*c));
 	if (c == NULL || (c->m = mysql_init(NULL)) == NULL) {
 		free(c);
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		return PL_DB_ERROR;
 	}
 	mysql_optionsv(c->m, MYSQL_OPT_CONNECT_TIMEOUT, &secs);
@@ -96,7 +97,7 @@ pl_my_connect(const struct pl_db_target *t, const struct pl_deadline *d, struct 
 	if (mysql_real_connect(c->m, t->socket != NULL ? NULL : t->host, t->user, t->password,
 			       t->database, t->port, t->socket,
 			       CLIENT_MULTI_STATEMENTS | CLIENT_MULTI_RESULTS) == NULL) {
-		st = my_error(c->m, d, "connecting", err, errlen);
+		st = my_error(c->m, d, _("connecting"), err, errlen);
 		pl_my_close(c);
 		return st;
 	}
@@ -129,7 +130,7 @@ my_take(MYSQL_RES *res, int (*take)(const struct pl_db_rows *, void *, char *, s
 	cell = calloc(t.rows * t.cols + 1, sizeof(*cell));
 	if (cell == NULL) {
 		mysql_free_result(res);
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		return -1;
 	}
 	while (r < t.rows && (row = mysql_fetch_row(res)) != NULL) {
@@ -191,7 +192,7 @@ pl_my_status(struct pl_my *c, const struct pl_deadline *d, uint64_t v[PL_MY_NSTA
 	     char *err, size_t errlen)
 {
 	enum pl_db_status st = PL_DB_ERROR;
-	MYSQL_RES *res = my_query(c, d, Q_STATUS, "reading the status", &st, err, errlen);
+	MYSQL_RES *res = my_query(c, d, Q_STATUS, _("reading the status"), &st, err, errlen);
 
 	if (res == NULL)
 		return st;
@@ -235,7 +236,7 @@ next_result(struct pl_my *c, const struct pl_deadline *d, const char *what,
 	if (rc == 0 && (res = mysql_store_result(c->m)) != NULL)
 		return res;
 	if (rc < 0) {
-		pl_snprintf(err, errlen, "no answer came back while %s", what);
+		pl_snprintf(err, errlen, _("no answer came back while %s"), what);
 		*st = PL_DB_ERROR;
 		return NULL;
 	}
@@ -288,11 +289,11 @@ pl_my_collect(struct pl_my *c, const struct pl_deadline *d, struct pl_db_sample 
 	 * threads of this user alone, in a second one. Without SELECT on mysql.user the
 	 * accounts statement fails: the accounts' limits are not known then. */
 	res = my_query(c, d, Q_LIMITS ";" Q_STATUS ";" Q_THREADS ";" Q_ACCOUNTS,
-		       "reading the limits", &st, err, errlen);
+		       _("reading the limits"), &st, err, errlen);
 	if (res == NULL)
 		return st;
 	if (my_take(res, take_limits, s, err, errlen) != 0 ||
-	    (res = next_result(c, d, "reading the status", &st, err, errlen)) == NULL ||
+	    (res = next_result(c, d, _("reading the status"), &st, err, errlen)) == NULL ||
 	    my_take(res, take_status, v, err, errlen) != 0) {
 		drain(c);
 		return st;
@@ -304,7 +305,7 @@ pl_my_collect(struct pl_my *c, const struct pl_deadline *d, struct pl_db_sample 
 	s->max_used = v[PL_MY_MAX_USED];
 	/* Threads_connected counts this connection too. */
 	s->count = s->threads_connected > 0 ? (long)s->threads_connected - 1 : 0;
-	res = next_result(c, d, "listing the threads", &st, err, errlen);
+	res = next_result(c, d, _("listing the threads"), &st, err, errlen);
 	if (res != NULL) {
 		if (my_take(res, take_threads, s, err, errlen) != 0) {
 			drain(c);
@@ -322,7 +323,7 @@ pl_my_collect(struct pl_my *c, const struct pl_deadline *d, struct pl_db_sample 
 	drain(c);
 	if (!s->partial_view)
 		return st;
-	res = my_query(c, d, Q_THREADS_OWN, "listing the threads", &st, err, errlen);
+	res = my_query(c, d, Q_THREADS_OWN, _("listing the threads"), &st, err, errlen);
 	if (res == NULL)
 		return st;
 	if (my_take(res, take_threads, s, err, errlen) != 0)

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <libpq-fe.h>
+#include <locale.h>
 #include <math.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <strings.h>
 
 #include "pl_buf.h"
+#include "pl_i18n.h"
 #include "pl_num.h"
 #include "pl_pg.h"
 
@@ -60,7 +62,7 @@ pg_message(const char *msg, char *out, size_t len)
 	eol = strchr(p, '\n');
 	pl_snprintf(out, len, "%.*s", (int)(eol ? (size_t)(eol - p) : strlen(p)), p);
 	if (out[0] == '\0')
-		pl_snprintf(out, len, "libpq gave no reason");
+		pl_snprintf(out, len, _("libpq gave no reason"));
 }
 
 /* Waits until the connection's socket is ready as asked. Returns 0, or -1 when the
@@ -73,20 +75,41 @@ pg_wait(PGconn *conn, short events, const struct pl_deadline *d, const char *wha
 	int n;
 
 	if (pfd.fd < 0) {
-		pl_snprintf(err, errlen, "the connection has no socket while %s", what);
+		pl_snprintf(err, errlen, _("the connection has no socket while %s"), what);
 		return -1;
 	}
 	n = pl_deadline_poll(d, &pfd, 1);
 	if (n > 0)
 		return 0;
-	pl_snprintf(err, errlen, n == 0 ? "no answer while %s" : "poll failed while %s", what);
+	pl_snprintf(err, errlen, n == 0 ? _("no answer while %s") : _("poll failed while %s"), what);
 	return -1;
+}
+
+/* libpq's messages in English while it connects, whatever --language says:
+ * pl_pg_classify reads them, and libpq has catalogs of its own (a translated "no
+ * password supplied" would pass for an unreachable server). Returns the locale to put
+ * back; a "C" locale that cannot be made leaves the messages as they are. */
+static locale_t
+pg_english(locale_t *c)
+{
+	if (*c == (locale_t)0)
+		*c = newlocale(LC_MESSAGES_MASK, "C", (locale_t)0);
+	return *c != (locale_t)0 ? uselocale(*c) : (locale_t)0;
+}
+
+static void
+pg_english_end(locale_t was)
+{
+	if (was != (locale_t)0)
+		uselocale(was);
 }
 
 static enum pl_db_status
 pg_connect(const struct pl_db_target *t, const struct pl_deadline *d, PGconn **out, char *err,
 	   size_t errlen)
 {
+	static locale_t c_locale;   /* made once, kept for the process's life */
+	locale_t was;
 	const char *kw[16], *val[16];
 	char port[8], ctimeout[16], options[64];
 	PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
@@ -116,12 +139,14 @@ pg_connect(const struct pl_db_target *t, const struct pl_deadline *d, PGconn **o
 	kw[n] = val[n] = NULL;
 	/* The service file of --option-file: libpq 15 has no parameter for it. */
 	if (t->option_file != NULL && setenv("PGSERVICEFILE", t->option_file, 1) != 0) {
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		return PL_DB_ERROR;
 	}
+	was = pg_english(&c_locale);
 	conn = PQconnectStartParams(kw, val, 0);
+	pg_english_end(was);
 	if (conn == NULL) {
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		return PL_DB_ERROR;
 	}
 	*out = conn;
@@ -133,9 +158,11 @@ pg_connect(const struct pl_db_target *t, const struct pl_deadline *d, PGconn **o
 			return pl_pg_classify(PQerrorMessage(conn));
 		}
 		if (pg_wait(conn, ps == PGRES_POLLING_READING ? POLLIN : POLLOUT, d,
-			    "connecting", err, errlen) != 0)
+			    _("connecting"), err, errlen) != 0)
 			return PL_DB_TIMEOUT;
+		was = pg_english(&c_locale);
 		ps = PQconnectPoll(conn);
+		pg_english_end(was);
 	}
 	return PL_DB_OK;
 }
@@ -152,7 +179,7 @@ pg_take(const PGresult *res, unsigned i, struct pl_db_sample *s, char *err, size
 	t.cols = cols > 0 ? (size_t)cols : 0;
 	cell = calloc(t.rows * t.cols + 1, sizeof(*cell));
 	if (cell == NULL) {
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		return -1;
 	}
 	for (int r = 0; r < rows; r++)
@@ -196,7 +223,7 @@ pg_query(PGconn *conn, const struct pl_deadline *d, struct pl_db_sample *s, char
 		goto end;
 	}
 	while ((fl = PQflush(conn)) == 1)
-		if (pg_wait(conn, POLLOUT, d, "sending the queries", err, errlen) != 0) {
+		if (pg_wait(conn, POLLOUT, d, _("sending the queries"), err, errlen) != 0) {
 			st = PL_DB_TIMEOUT;
 			goto end;
 		}
@@ -206,7 +233,7 @@ pg_query(PGconn *conn, const struct pl_deadline *d, struct pl_db_sample *s, char
 	}
 	for (;;) {
 		while (PQisBusy(conn)) {
-			if (pg_wait(conn, POLLIN, d, "waiting for the answer", err, errlen) != 0) {
+			if (pg_wait(conn, POLLIN, d, _("waiting for the answer"), err, errlen) != 0) {
 				st = PL_DB_TIMEOUT;
 				goto end;
 			}
@@ -236,7 +263,7 @@ pg_query(PGconn *conn, const struct pl_deadline *d, struct pl_db_sample *s, char
 		PQclear(res);
 	}
 	if (i != 4) {
-		pl_snprintf(err, errlen, "%u of 4 answers came back", i);
+		pl_snprintf(err, errlen, _("%u of 4 answers came back"), i);
 		goto end;
 	}
 	rc = 0;

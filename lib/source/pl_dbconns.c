@@ -7,6 +7,7 @@
 
 #include "pl_buf.h"
 #include "pl_dbconns.h"
+#include "pl_i18n.h"
 #include "pl_num.h"
 #include "pl_result.h"
 
@@ -73,17 +74,18 @@ tighter(struct pl_db_headroom *h, long used, long limit, enum pl_db_limit_kind k
 	return true;
 }
 
-/* The short label of a group's limit: "database NAME's limit", the name cut to 32
- * bytes (where an escape ends) with "..." after it. */
+/* The short label of a group's limit: "database NAME's limit" (kind 'd', 'u'ser or
+ * 'r'ole: a whole phrase each, to translate), the name cut to 32 bytes (where an escape
+ * ends) with "..." after it. */
 static void
-group_label(struct pl_db_headroom *h, const char *kind, const char *name)
+group_label(struct pl_db_headroom *h, char kind, const char *name)
 {
-	char e[33];
+	char e[36];
 
-	if (pl_name_str(e, sizeof(e), name) != 0)
-		pl_snprintf(h->label, sizeof(h->label), "%s %s...'s limit", kind, e);
-	else
-		pl_snprintf(h->label, sizeof(h->label), "%s %s's limit", kind, e);
+	if (pl_name_str(e, 33, name) != 0)
+		pl_strlcpy(e + strlen(e), "...", sizeof(e) - strlen(e));
+	pl_snprintf(h->label, sizeof(h->label), kind == 'd' ? _("database %s's limit") :
+		    kind == 'u' ? _("user %s's limit") : _("role %s's limit"), e);
 }
 
 void
@@ -104,8 +106,9 @@ pl_db_tightest(const struct pl_db_sample *s, struct pl_db_headroom *h)
 		if (tighter(h, s->dbs[i].count, s->dbs[i].limit, PL_DBL_DATABASE)) {
 			h->name = s->dbs[i].name;
 			pl_name_str(e, sizeof(e), s->dbs[i].name);
+			/* what is also the fact tightest_limit: English, as JSON gives it. */
 			pl_snprintf(h->what, sizeof(h->what), "datconnlimit of database %s", e);
-			group_label(h, "database", s->dbs[i].name);
+			group_label(h, 'd', s->dbs[i].name);
 		}
 	for (size_t i = 0; i < s->nusers; i++) {
 		const struct pl_db_group *u = &s->users[i];
@@ -118,7 +121,7 @@ pl_db_tightest(const struct pl_db_sample *s, struct pl_db_headroom *h)
 			pl_snprintf(h->what, sizeof(h->what), !s->mysql ? "rolconnlimit of role %s" :
 				    own ? "max_user_connections of account %s" :
 				    "max_user_connections for user %s", e);
-			group_label(h, s->mysql ? "user" : "role", u->name);
+			group_label(h, s->mysql ? 'u' : 'r', u->name);
 		}
 	}
 }
@@ -166,7 +169,7 @@ cell_text(const struct pl_db_rows *t, size_t r, size_t c)
 static int
 oom(char *err, size_t errlen)
 {
-	pl_snprintf(err, errlen, "out of memory");
+	pl_snprintf(err, errlen, _("out of memory"));
 	return -1;
 }
 
@@ -176,7 +179,7 @@ pg_settings(const struct pl_db_rows *t, struct pl_db_sample *s, char *err, size_
 	long reserved, su;
 
 	if (t->rows != 1 || t->cols != 4) {
-		pl_snprintf(err, errlen, "the server's settings came back in an unknown shape");
+		pl_snprintf(err, errlen, _("the server's settings came back in an unknown shape"));
 		return -1;
 	}
 	pl_snprintf(s->server, sizeof(s->server), "PostgreSQL %s", cell_text(t, 0, 0));
@@ -184,8 +187,8 @@ pg_settings(const struct pl_db_rows *t, struct pl_db_sample *s, char *err, size_
 	su = cell_long(t, 0, 2);
 	reserved = cell_long(t, 0, 3);
 	if (s->max_connections <= 0 || su < 0 || reserved < 0) {
-		pl_snprintf(err, errlen, "max_connections, superuser_reserved_connections or "
-			    "reserved_connections is not a number");
+		pl_snprintf(err, errlen, _("max_connections, superuser_reserved_connections or "
+			    "reserved_connections is not a number"));
 		return -1;
 	}
 	s->reserved = su + reserved;
@@ -217,7 +220,7 @@ static int
 pg_activity(const struct pl_db_rows *t, struct pl_db_sample *s, char *err, size_t errlen)
 {
 	if (t->rows > 0 && t->cols != 5) {
-		pl_snprintf(err, errlen, "pg_stat_activity came back in an unknown shape");
+		pl_snprintf(err, errlen, _("pg_stat_activity came back in an unknown shape"));
 		return -1;
 	}
 	for (size_t r = 0; r < t->rows; r++) {
@@ -226,7 +229,7 @@ pg_activity(const struct pl_db_rows *t, struct pl_db_sample *s, char *err, size_
 		double a;
 
 		if (n < 0) {
-			pl_snprintf(err, errlen, "pg_stat_activity's count is not a number");
+			pl_snprintf(err, errlen, _("pg_stat_activity's count is not a number"));
 			return -1;
 		}
 		s->count += n;
@@ -255,8 +258,9 @@ pl_db_pg_take(unsigned i, const struct pl_db_rows *t, struct pl_db_sample *s, ch
 	case 1:
 	case 2:
 		if (t->rows > 0 && t->cols != 2) {
-			pl_snprintf(err, errlen, "the %s came back in an unknown shape",
-				    i == 1 ? "databases" : "roles");
+			pl_snprintf(err, errlen, i == 1 ?
+				    _("the databases came back in an unknown shape") :
+				    _("the roles came back in an unknown shape"));
 			return -1;
 		}
 		for (size_t r = 0; r < t->rows; r++) {
@@ -272,7 +276,7 @@ pl_db_pg_take(unsigned i, const struct pl_db_rows *t, struct pl_db_sample *s, ch
 	case 3:
 		return pg_activity(t, s, err, errlen);
 	default:
-		pl_snprintf(err, errlen, "an answer more than expected came back");
+		pl_snprintf(err, errlen, _("an answer more than expected came back"));
 		return -1;
 	}
 }
@@ -285,7 +289,7 @@ pl_db_my_limits_take(const struct pl_db_rows *t, struct pl_db_sample *s, char *e
 
 	if (t->rows != 1 || t->cols < 3 || (s->max_connections = cell_long(t, 0, 0)) <= 0 ||
 	    (s->user_limit = cell_long(t, 0, 1)) < 0) {
-		pl_snprintf(err, errlen, "max_connections or max_user_connections is not a number");
+		pl_snprintf(err, errlen, _("max_connections or max_user_connections is not a number"));
 		return -1;
 	}
 	s->partial_view = cell_long(t, 0, 2) <= 0;
@@ -321,8 +325,8 @@ pl_db_my_status_take(const struct pl_db_rows *t, uint64_t v[PL_MY_NSTATUS], char
 				seen |= 1u << i;
 		}
 	if (seen != (1u << PL_MY_NSTATUS) - 1) {
-		pl_snprintf(err, errlen, "SHOW GLOBAL STATUS lacks Threads_connected, "
-			    "Threads_running, Aborted_connects or Max_used_connections");
+		pl_snprintf(err, errlen, _("SHOW GLOBAL STATUS lacks Threads_connected, "
+			    "Threads_running, Aborted_connects or Max_used_connections"));
 		return -1;
 	}
 	return 0;
@@ -333,7 +337,7 @@ pl_db_my_threads_take(const struct pl_db_rows *t, struct pl_db_sample *s, char *
 		      size_t errlen)
 {
 	if (t->rows > 0 && t->cols != 5) {
-		pl_snprintf(err, errlen, "the threads came back in an unknown shape");
+		pl_snprintf(err, errlen, _("the threads came back in an unknown shape"));
 		return -1;
 	}
 	for (size_t r = 0; r < t->rows; r++) {
@@ -360,7 +364,7 @@ pl_db_my_accounts_take(const struct pl_db_rows *t, struct pl_db_sample *s, char 
 		       size_t errlen)
 {
 	if (t->rows > 0 && t->cols != 2) {
-		pl_snprintf(err, errlen, "mysql.user came back in an unknown shape");
+		pl_snprintf(err, errlen, _("mysql.user came back in an unknown shape"));
 		return -1;
 	}
 	for (size_t r = 0; r < t->rows; r++) {
@@ -407,7 +411,7 @@ pl_db_reply_parse(const char *buf, size_t len, struct pl_db_reply *out, char *er
 
 		lineno++;
 		if (memchr(p, '\0', (size_t)(le - p)) != NULL) {
-			pl_snprintf(err, errlen, "line %zu: a NUL byte", lineno);
+			pl_snprintf(err, errlen, _("line %zu: a NUL byte"), lineno);
 			goto bad;
 		}
 		*le = '\0';
@@ -419,12 +423,12 @@ pl_db_reply_parse(const char *buf, size_t len, struct pl_db_reply *out, char *er
 			uint64_t cols;
 
 			if (out->n == PL_DB_REPLY_MAX) {
-				pl_snprintf(err, errlen, "line %zu: more than %d result sets", lineno,
+				pl_snprintf(err, errlen, _("line %zu: more than %d result sets"), lineno,
 					    PL_DB_REPLY_MAX);
 				goto bad;
 			}
 			if (p[1] != ' ' || pl_parse_u64(p + 2, 16, &cols) != 0 || cols == 0) {
-				pl_snprintf(err, errlen, "line %zu: not \"= COLUMNS\" (1 to 16)",
+				pl_snprintf(err, errlen, _("line %zu: not \"= COLUMNS\" (1 to 16)"),
 					    lineno);
 				goto bad;
 			}
@@ -434,7 +438,7 @@ pl_db_reply_parse(const char *buf, size_t len, struct pl_db_reply *out, char *er
 			continue;
 		}
 		if (set == NULL) {
-			pl_snprintf(err, errlen, "line %zu: a row before \"= COLUMNS\"", lineno);
+			pl_snprintf(err, errlen, _("line %zu: a row before \"= COLUMNS\""), lineno);
 			goto bad;
 		}
 		if (ncells + set->cols > cap) {
@@ -452,7 +456,7 @@ pl_db_reply_parse(const char *buf, size_t len, struct pl_db_reply *out, char *er
 			char *tab = strchr(c, '\t');
 
 			if (k == set->cols) {
-				pl_snprintf(err, errlen, "line %zu: more than %zu cells", lineno,
+				pl_snprintf(err, errlen, _("line %zu: more than %zu cells"), lineno,
 					    set->cols);
 				goto bad;
 			}
@@ -464,7 +468,7 @@ pl_db_reply_parse(const char *buf, size_t len, struct pl_db_reply *out, char *er
 			c = tab + 1;
 		}
 		if (k + 1 != set->cols) {
-			pl_snprintf(err, errlen, "line %zu: %zu cells, not %zu", lineno, k + 1,
+			pl_snprintf(err, errlen, _("line %zu: %zu cells, not %zu"), lineno, k + 1,
 				    set->cols);
 			goto bad;
 		}

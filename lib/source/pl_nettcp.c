@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_nettcp.h"
 #include "pl_num.h"
@@ -77,21 +78,21 @@ parse_line(const char *p, const char *eol, bool v6, struct pl_tcp_sock *s)
 	s->v6 = v6;
 	pl_skip_blanks(&p, eol);
 	if (pl_scan_u64(&p, eol, &sl) != 0 || p >= eol || *p != ':')
-		return "has no slot number";
+		return _("has no slot number");
 	p++;
 	pl_skip_blanks(&p, eol);
 	if (scan_endpoint(&p, eol, v6, s->local, &s->lport) != 0)
-		return "has no local address";
+		return _("has no local address");
 	if (p >= eol || *p != ' ')
-		return "has no local address";
+		return _("has no local address");
 	pl_skip_blanks(&p, eol);
 	if (scan_endpoint(&p, eol, v6, s->remote, &s->rport) != 0)
-		return "has no remote address";
+		return _("has no remote address");
 	if (p >= eol || *p != ' ')
-		return "has no remote address";
+		return _("has no remote address");
 	pl_skip_blanks(&p, eol);
 	if (scan_hex(&p, eol, 2, &st) != 0 || (p < eol && *p != ' '))
-		return "has no state";
+		return _("has no state");
 	s->state = (uint8_t)st;
 	return NULL;
 }
@@ -122,12 +123,12 @@ pl_nettcp_parse(const char *buf, size_t len, bool v6, const char *file,
 
 	pl_lines_init(&it, buf, len);
 	if (!pl_lines_next(&it, &p, &eol, &cut)) {
-		pl_snprintf(err, errlen, "%s is empty", file);
+		pl_snprintf(err, errlen, _("%s is empty"), file);
 		return -1;
 	}
 	pl_skip_blanks(&p, eol);
 	if (eol - p < 3 || memcmp(p, "sl ", 3) != 0 || cut) {
-		pl_snprintf(err, errlen, "%s: line 1 is not the expected header", file);
+		pl_snprintf(err, errlen, _("%s: line 1 is not the expected header"), file);
 		return -1;
 	}
 	while (pl_lines_next(&it, &p, &eol, &cut)) {
@@ -137,7 +138,7 @@ pl_nettcp_parse(const char *buf, size_t len, bool v6, const char *file,
 		pl_skip_blanks(&q, eol);
 		if (q == eol && !cut)
 			continue;
-		why = cut ? "is cut short" : parse_line(p, eol, v6, &s);
+		why = cut ? _("is cut short") : parse_line(p, eol, v6, &s);
 		if (why != NULL) {
 			if (t->nbad++ == 0) {
 				t->bad_line = it.lineno;
@@ -147,11 +148,11 @@ pl_nettcp_parse(const char *buf, size_t len, bool v6, const char *file,
 			continue;
 		}
 		if (t->n >= PL_NETTCP_MAX) {
-			pl_snprintf(err, errlen, "%s: more than %d sockets", file, PL_NETTCP_MAX);
+			pl_snprintf(err, errlen, _("%s: more than %d sockets"), file, PL_NETTCP_MAX);
 			return -1;
 		}
 		if (add_sock(t, &s) != 0) {
-			pl_snprintf(err, errlen, "out of memory");
+			pl_snprintf(err, errlen, _("out of memory"));
 			return -1;
 		}
 	}

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Simplified Chinese status lines (README.md, "Language"), exact, for check_mem,
 # check_cpu, check_disk_io, check_mdraid, check_hwmon, check_net, check_process,
-# plumbline-inspect, plumbline-report (also their HTML reports) and plumbline-notify in
+# check_db_conns, plumbline-inspect, plumbline-report (also their HTML reports) and
+# plumbline-notify in
 # each state, chosen each way: LANG=zh_CN.UTF-8 (a locale this host need not have
 # generated), --language zh_CN, "language = zh_CN" in the --extra-opts file, always in an
 # empty environment (env -i, as NRPE runs plugins). Then what must not change: the service
@@ -183,6 +184,22 @@ line "check_firewall usage error (a protocol), LANG" 3 \
 run "$P/check_antivirus" --socket /run/clamav/clamd.ctl -H 127.0.0.1 --language zh_CN
 line "check_antivirus usage error" 3 \
 	'ANTIVIRUS UNKNOWN - --socket 和 --host 是访问 clamd 的两种方式: 只能给出其中之一'
+
+# check_db_conns (socket mode on the fixture /proc/net/tcp; the servers: integration/db.sh)
+run "$P/check_db_conns" --type socket --port 54330 --root "$F/tcp/loopback" --language zh_CN
+line "check_db_conns OK, --language" 0 'DB_CONNS OK - 到端口 54330 的 3 个连接'
+run LANG=zh_CN.UTF-8 "$P/check_db_conns" --type socket --port 54331 --root "$F/tcp/loopback" \
+	--per-remote --limit 4 -w 50 -c 90
+line "check_db_conns WARNING (a share of --limit), LANG" 1 \
+	'DB_CONNS WARNING - 到端口 54331 的 3 个连接, 来自 2 个地址, --limit 4 的 75% (警告: 超过 50%), 剩余 1 个槽位'
+run "$P/check_db_conns" --type socket --port 54331 --root "$F/tcp/loopback" --limit 3 --language zh_CN
+line "check_db_conns CRITICAL (no slot left)" 2 \
+	'DB_CONNS CRITICAL - --limit 下已没有剩余连接槽位: 下一个客户端会被拒绝 - 到端口 54331 的 3 个连接, --limit 3 的 100%, 剩余 0 个槽位'
+run "$P/check_db_conns" --type socket --port 54330 --root "$F/tcp/broken" --language zh_CN
+check "check_db_conns: a bad /proc/net/tcp line said in Chinese" \
+	'printf "%s\n" "$out" | grep -qx "/proc/net/tcp 和 tcp6 中有 2 行未计入: /proc/net/tcp 第 5 行没有本地地址"'
+run "$P/check_db_conns" --type socket --language zh_CN
+line "check_db_conns usage error" 3 'DB_CONNS UNKNOWN - --type socket 需要服务器的 --port'
 
 # What never changes: service, state word, perfdata, JSON keys.
 run "$P/check_mem" --root "$F/mem/swap-in-use" -w 10 -c 50

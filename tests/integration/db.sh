@@ -255,6 +255,9 @@ EOF
 	check "pgsql: a wrong password is UNKNOWN with a clear line ($line)" \
 		'[ "$rc" = 3 ] && [[ "$line" == *"cannot log in to PostgreSQL at 127.0.0.1:$PG_PORT: password authentication failed for user \"mon\""* ]]'
 	check "pgsql: the password is in no output" '! grep -q wrongpw <<<"$out$(cat "$WORK/stderr")"'
+	run --type pgsql -H 127.0.0.1 -P "$PG_PORT" --user mon --password-file "$WORK/bad.pw" --language zh_CN
+	check "pgsql, zh_CN: a wrong password is still UNKNOWN, libpq's reason in English ($line)" \
+		'[ "$rc" = 3 ] && [[ "$line" == "DB_CONNS UNKNOWN - 无法登录 PostgreSQL 127.0.0.1:$PG_PORT: password authentication failed for user \"mon\""* ]]'
 	run --type socket -P "$PG_PORT"
 	check "socket mode on PostgreSQL's port: the 3 TCP sessions (rc $rc: $line)" \
 		'[ "$rc" = 0 ] && [ "$(perf connections)" = 3 ] && [ "$(perf listeners)" = 1 ]'
@@ -283,6 +286,11 @@ fi
 run --type pgsql -H 127.0.0.1 -P "$DEADPORT" --user mon --password-file "$WORK/mon.pw" -t 5
 check "pgsql: a port nobody listens on is CRITICAL with the reason ($line)" \
 	'[ "$rc" = 2 ] && [[ "$line" == *"PostgreSQL at 127.0.0.1:$DEADPORT is unreachable: "*"onnection refused"* ]]'
+# libpq has a zh_CN catalog of its own: under --language zh_CN its connection messages
+# stay English (pl_pg_classify reads them; in LC_CTYPE's ASCII they came out as '???').
+run --type pgsql -H 127.0.0.1 -P "$DEADPORT" --user mon --password-file "$WORK/mon.pw" -t 5 --language zh_CN
+check "pgsql, zh_CN: a port nobody listens on is CRITICAL, libpq's reason in English ($line)" \
+	'[ "$rc" = 2 ] && [ "$line" = "DB_CONNS CRITICAL - PostgreSQL 127.0.0.1:$DEADPORT 无法连接: Connection refused" ]'
 
 # A listener that accepts TCP connections and never says a word.
 /usr/bin/python3 -c '
