@@ -1055,14 +1055,17 @@ restic_locks(const struct bk_config *cfg, const struct bk_run *x, const struct p
 			pl_run_result_free(&rr);
 		}
 	}
-	for (const char *p = pl_buf_str(&ids); *p != '\0' && nlock < MAX_LOCKS; nlock++) {
+	/* Each lock costs a restic run (its key derived again): the first MAX_LOCKS are
+	 * read, the rest counted, never passed over in silence. */
+	for (const char *p = pl_buf_str(&ids); *p != '\0'; nlock++) {
 		size_t k = strcspn(p, "\n");
 		const char *cargv[] = { cfg->restic, "cat", "lock", id, "--no-lock", NULL };
 		struct pl_bk_lock lk;
 
 		pl_snprintf(id, sizeof(id), "%.*s", (int)(k < 79 ? k : 79), p);
 		p += k + (p[k] == '\n');
-		if (strspn(id, "0123456789abcdef") != strlen(id) || id[0] == '\0')
+		if (strspn(id, "0123456789abcdef") != strlen(id) || id[0] == '\0' ||
+		    nlock >= MAX_LOCKS)
 			continue;
 		pl_timeout_waiting("restic cat lock");
 		if (tool_run(cfg, &cfg->main, cargv, c, &rr, err, sizeof(err)) != 0)
@@ -1076,6 +1079,9 @@ restic_locks(const struct bk_config *cfg, const struct bk_run *x, const struct p
 			pl_result_line(r, "lock %s not understood: %s", id, err);
 		pl_run_result_free(&rr);
 	}
+	if (nlock > MAX_LOCKS)
+		pl_result_line(r, "%zu locks in the repository, the first %d read ('restic list locks' shows them all)",
+			       nlock, MAX_LOCKS);
 	pl_buf_free(&ids);
 }
 

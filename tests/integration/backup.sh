@@ -145,6 +145,25 @@ run "${RA[@]}"
 expect "restic: a lock whose process is gone is stale: WARNING with the fix" 1 \
 	"stale lock: restic pid $bpid on .* is gone; remove it with 'restic unlock'"
 r unlock --remove-all >/dev/null 2>&1
+# Nine backups at once: eight locks read (each a restic run), the ninth counted.
+many=""
+for _ in 1 2 3 4 5 6 7 8 9; do
+	setsid sh -c "sleep 60 | exec $RESTIC -r '$R' -q backup --stdin --tag incremental" >/dev/null 2>&1 &
+	many="$many $!"
+done
+pids="$pids $many"
+for _ in $(seq 300); do
+	[ "$(ls "$R/locks" 2>/dev/null | wc -l)" -ge 9 ] && break
+	sleep 0.1
+done
+run "${RA[@]}"
+expect "restic: more locks than are read: counted, not passed over" 0 \
+	"^9 locks in the repository, the first 8 read \('restic list locks' shows them all\)" \
+	"a backup is running now \(restic pid "
+for p in $many; do
+	{ kill -KILL -- "-$p"; wait "$p"; } 2>/dev/null
+done
+r unlock --remove-all >/dev/null 2>&1
 if unshare -u true 2>/dev/null; then
 	setsid unshare -u sh -c "hostname otherhost; sleep 60 | exec $RESTIC -r '$R' -q backup --stdin --host otherhost" >/dev/null 2>&1 &
 	upid=$!
