@@ -259,6 +259,12 @@ pl_drill_journal_parse_until(const char *buf, size_t len, size_t recent,
 
 	memset(out, 0, sizeof(*out));
 	memset(&st, 0, sizeof(st));
+	/* A journal saved by an editor that starts files with a UTF-8 byte order mark (or
+	 * written by PowerShell's Out-File): the mark is no part of the first line. */
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		buf += 3;
+		len -= 3;
+	}
 	(void)pl_json_lines(buf, len, one_line, &w, &st);
 	out->lines = st.lines;
 	if (st.malformed > 0) {

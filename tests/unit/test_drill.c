@@ -167,6 +167,12 @@ START_TEST(test_journal_order)
 	pl_drill_journal_parse("", 0, 5, j);
 	ck_assert(!j->has_last && !j->has_good);
 	ck_assert_uint_eq(j->entries, 0);
+	/* A byte order mark before the first line (an editor's, PowerShell's). */
+	t = "\xef\xbb\xbf{\"time\":\"2026-11-02T00:00:00Z\",\"result\":\"ok\"}\r\n";
+	pl_drill_journal_parse(t, strlen(t), 5, j);
+	ck_assert_uint_eq(j->entries, 1);
+	ck_assert_uint_eq(j->malformed, 0);
+	ck_assert(j->has_good);
 	free(j);
 }
 END_TEST
