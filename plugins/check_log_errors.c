@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_clock.h"
 #include "pl_deadline.h"
@@ -64,13 +65,13 @@ le_field_check(const char *arg, char *err, size_t errlen)
 	const char *eq = strchr(arg, '=');
 
 	if (eq == NULL || eq == arg) {
-		pl_snprintf(err, errlen, "not FIELD=VALUE (as _COMM=sshd or _TRANSPORT=kernel)");
+		pl_snprintf(err, errlen, _("not FIELD=VALUE (as _COMM=sshd or _TRANSPORT=kernel)"));
 		return -1;
 	}
 	for (const char *p = arg; p < eq; p++) {
 		if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_')) {
-			pl_snprintf(err, errlen, "a journal field name has only upper-case letters, "
-				    "digits and '_' (as _SYSTEMD_UNIT)");
+			pl_snprintf(err, errlen, _("a journal field name has only upper-case letters, "
+				    "digits and '_' (as _SYSTEMD_UNIT)"));
 			return -1;
 		}
 	}
@@ -94,94 +95,94 @@ static const struct pl_option le_opts[] = {
 	{ .name = "file", .type = PL_OPT_LIST, .arg = "[LABEL=]PATH", .max = MAX_FILES,
 	  PL_OPT_AT(struct le_config, files), .check = le_file_check,
 	  .flags = PL_OPT_SYNOPSIS | PL_OPT_IDENTITY,
-	  .help = "A log file to read (an absolute path; repeatable, one item each). Only what "
+	  .help = N_("A log file to read (an absolute path; repeatable, one item each). Only what "
 		  "was appended since the last run is read. LABEL names the item and its "
 		  "perfdata labels (default: the file's name, or the whole path when two files "
-		  "share a name)." },
-	PATTERN_OPT("critical-pattern", crit_fixed, "A line holding TEXT (a fixed string, case "
-		    "sensitive) is a critical line. Repeatable.", false),
-	PATTERN_OPT("critical-regex", crit_re, "A line matching ERE (a POSIX extended "
-		    "regular expression) is a critical line. Repeatable.", true),
-	PATTERN_OPT("warning-pattern", warn_fixed, "A line holding TEXT is a warning line, "
-		    "unless it is a critical one. Repeatable.", false),
-	PATTERN_OPT("warning-regex", warn_re, "A line matching ERE is a warning line, unless "
-		    "it is a critical one. Repeatable.", true),
-	PATTERN_OPT("exception-pattern", exc_fixed, "A line holding TEXT is not counted, "
-		    "whatever else it matches (counted as ignored). Repeatable.", false),
-	PATTERN_OPT("exception-regex", exc_re, "A line matching ERE is not counted. "
-		    "Repeatable.", true),
+		  "share a name).") },
+	PATTERN_OPT("critical-pattern", crit_fixed, N_("A line holding TEXT (a fixed string, case "
+		    "sensitive) is a critical line. Repeatable."), false),
+	PATTERN_OPT("critical-regex", crit_re, N_("A line matching ERE (a POSIX extended "
+		    "regular expression) is a critical line. Repeatable."), true),
+	PATTERN_OPT("warning-pattern", warn_fixed, N_("A line holding TEXT is a warning line, "
+		    "unless it is a critical one. Repeatable."), false),
+	PATTERN_OPT("warning-regex", warn_re, N_("A line matching ERE is a warning line, unless "
+		    "it is a critical one. Repeatable."), true),
+	PATTERN_OPT("exception-pattern", exc_fixed, N_("A line holding TEXT is not counted, "
+		    "whatever else it matches (counted as ignored). Repeatable."), false),
+	PATTERN_OPT("exception-regex", exc_re, N_("A line matching ERE is not counted. "
+		    "Repeatable."), true),
 	{ .name = "from-start", .type = PL_OPT_SWITCH, PL_OPT_AT(struct le_config, from_start),
-	  .help = "On the first run (no position kept yet for a file, or no journal cursor), "
+	  .help = N_("On the first run (no position kept yet for a file, or no journal cursor), "
 		  "read from the start. By default the first run starts at the end: old lines "
-		  "are not news." },
+		  "are not news.") },
 	{ .name = "max-read-bytes", .type = PL_OPT_SIZE, .min = 65536, .max = 1e12,
 	  PL_OPT_AT(struct le_config, max_bytes),
-	  .help = "Read at most this much per file per run (default 256MB); the rest is read "
+	  .help = N_("Read at most this much per file per run (default 256MB); the rest is read "
 		  "by the next runs, and the output says so. Keeps a run on a huge backlog "
-		  "within the engine's timeout." },
+		  "within the engine's timeout.") },
 	{ .name = "max-read-lines", .type = PL_OPT_INT, .min = 1, .max = 1e12,
 	  PL_OPT_AT(struct le_config, max_read_lines),
-	  .help = "Read at most this many lines (journal entries) per file per run (default "
-		  "5000000); the rest next run." },
+	  .help = N_("Read at most this many lines (journal entries) per file per run (default "
+		  "5000000); the rest next run.") },
 	{ .name = "max-line-length", .type = PL_OPT_SIZE, .min = 256, .max = 16777216,
 	  PL_OPT_AT(struct le_config, max_line),
-	  .help = "A longer line is matched on its first this many bytes and counted as one "
-		  "cut line (default 64KB)." },
+	  .help = N_("A longer line is matched on its first this many bytes and counted as one "
+		  "cut line (default 64KB).") },
 	{ .name = "hold", .type = PL_OPT_DURATION, .min = 0, .max = 30 * 86400,
 	  PL_OPT_AT(struct le_config, hold),
-	  .help = "Keep the state of the last matching line (CRITICAL or WARNING) for this "
+	  .help = N_("Keep the state of the last matching line (CRITICAL or WARNING) for this "
 		  "long after it, though later runs find nothing new (default 0: each run "
 		  "says what it found). The output says until when. Matched lines are events "
 		  "and the engine polls: without a hold, an error seen at one run is OK at the "
-		  "next, maybe before anyone looked." },
+		  "next, maybe before anyone looked.") },
 	{ .name = "show-lines", .type = PL_OPT_INT, .min = 0, .max = SHOW_MAX,
 	  PL_OPT_AT(struct le_config, show),
-	  .help = "Show the last this many matching lines of each file in the long output "
-		  "(default 5; each cut at 300 bytes, control bytes escaped)." },
+	  .help = N_("Show the last this many matching lines of each file in the long output "
+		  "(default 5; each cut at 300 bytes, control bytes escaped).") },
 	{ .name = "missing-state", .type = PL_OPT_STATE,
 	  PL_OPT_AT(struct le_config, missing_state),
-	  .help = "State of a log file that does not exist (default unknown)." },
+	  .help = N_("State of a log file that does not exist (default unknown).") },
 	{ .name = "lost-state", .type = PL_OPT_STATE, PL_OPT_AT(struct le_config, lost_state),
-	  .help = "State when lines could not be read (default warning): a rotated file was "
+	  .help = N_("State when lines could not be read (default warning): a rotated file was "
 		  "compressed or removed before this run could finish it, or a log was "
-		  "truncated without a copy beside it." },
+		  "truncated without a copy beside it.") },
 	{ .name = "capped-state", .type = PL_OPT_STATE,
 	  PL_OPT_AT(struct le_config, capped_state),
-	  .help = "State when --max-read-bytes, --max-read-lines or the timeout stopped the "
-		  "reading before the end (default ok; the output says so either way)." },
+	  .help = N_("State when --max-read-bytes, --max-read-lines or the timeout stopped the "
+		  "reading before the end (default ok; the output says so either way).") },
 	{ .name = "journal", .type = PL_OPT_SWITCH, PL_OPT_AT(struct le_config, journal),
 	  .flags = PL_OPT_SYNOPSIS | PL_OPT_IDENTITY,
-	  .help = "Read the systemd journal (the system's, or the --journal-file ones) "
+	  .help = N_("Read the systemd journal (the system's, or the --journal-file ones) "
 		  "since the last run's cursor: entries of --priority or more urgent, "
 		  "those of --critical-priority or more urgent critical, the others warning; "
 		  "an entry whose message matches a critical or warning pattern has that "
-		  "severity whatever its priority, one matching an exception is not counted." },
+		  "severity whatever its priority, one matching an exception is not counted.") },
 	{ .name = "journal-file", .type = PL_OPT_LIST, .arg = "PATH", .max = MAX_FILES,
 	  PL_OPT_AT(struct le_config, journal_files), .check = le_file_check,
 	  .flags = PL_OPT_IDENTITY,
-	  .help = "Read these .journal files instead of the system journal (implies "
-		  "--journal; repeatable)." },
+	  .help = N_("Read these .journal files instead of the system journal (implies "
+		  "--journal; repeatable).") },
 	{ .name = "unit", .type = PL_OPT_LIST, .arg = "UNIT", .max = MAX_PATTERNS,
 	  PL_OPT_AT(struct le_config, units), .flags = PL_OPT_IDENTITY,
-	  .help = "Only entries of this systemd unit (_SYSTEMD_UNIT, as nginx.service; "
-		  "repeatable: any of them)." },
+	  .help = N_("Only entries of this systemd unit (_SYSTEMD_UNIT, as nginx.service; "
+		  "repeatable: any of them).") },
 	{ .name = "identifier", .type = PL_OPT_LIST, .arg = "NAME", .max = MAX_PATTERNS,
 	  PL_OPT_AT(struct le_config, idents), .flags = PL_OPT_IDENTITY,
-	  .help = "Only entries with this SYSLOG_IDENTIFIER (as sshd; repeatable: any of "
-		  "them)." },
+	  .help = N_("Only entries with this SYSLOG_IDENTIFIER (as sshd; repeatable: any of "
+		  "them).") },
 	{ .name = "field", .type = PL_OPT_LIST, .arg = "FIELD=VALUE", .max = MAX_PATTERNS,
 	  PL_OPT_AT(struct le_config, fields), .check = le_field_check,
 	  .flags = PL_OPT_IDENTITY,
-	  .help = "Only entries with this field (as _TRANSPORT=kernel; repeatable: the same "
-		  "field given twice is either value, different fields must all match)." },
+	  .help = N_("Only entries with this field (as _TRANSPORT=kernel; repeatable: the same "
+		  "field given twice is either value, different fields must all match).") },
 	{ .name = "priority", .type = PL_OPT_CHOICE, .choices = prio_choices,
 	  PL_OPT_AT(struct le_config, priority), .flags = PL_OPT_IDENTITY,
-	  .help = "Count journal entries of this priority or more urgent (default err: err, "
-		  "crit, alert, emerg); none: only entries matching a pattern." },
+	  .help = N_("Count journal entries of this priority or more urgent (default err: err, "
+		  "crit, alert, emerg); none: only entries matching a pattern.") },
 	{ .name = "critical-priority", .type = PL_OPT_CHOICE, .choices = prio_choices,
 	  PL_OPT_AT(struct le_config, crit_priority),
-	  .help = "Journal entries of this priority or more urgent are critical, the other "
-		  "counted ones warning (default crit)." },
+	  .help = N_("Journal entries of this priority or more urgent are critical, the other "
+		  "counted ones warning (default crit).") },
 	{ .name = NULL },
 };
 
@@ -190,9 +191,9 @@ static const char *const le_primary[] = { "*_critical", NULL };
 static const struct pl_plugin le_plugin = {
 	.name = "check_log_errors",
 	.service = "LOG_ERRORS",
-	.purpose = "new error lines in log files and the systemd journal since the last run",
+	.purpose = N_("new error lines in log files and the systemd journal since the last run"),
 	.description =
-		"Reads what was appended to each --file since the last run (and, with "
+		N_("Reads what was appended to each --file since the last run (and, with "
 		"--journal, the journal entries since the last run's cursor), counts the "
 		"critical and warning lines, and shows the last of them.\n"
 		"A line is critical when it matches a --critical-pattern or --critical-regex, "
@@ -214,18 +215,18 @@ static const struct pl_plugin le_plugin = {
 		"lines were counted. The state key covers the files and patterns: after "
 		"editing a pattern, give --state-key to keep the positions. Read access: "
 		"/var/log files usually need the adm group, the system journal the "
-		"systemd-journal group (see the README).",
+		"systemd-journal group (see the README)."),
 	.options = le_opts,
 	.primary = le_primary,
 	.metrics =
-		"For each file (LABEL: its name, or the --file label) and for the journal "
+		N_("For each file (LABEL: its name, or the --file label) and for the journal "
 		"(LABEL journal): LABEL_critical and LABEL_warning (lines counted this run), "
 		"LABEL_ignored (lines an exception left out), LABEL_lines (lines or entries "
 		"read this run), LABEL_bytes (bytes read this run; files only). By default "
 		"any critical line is CRITICAL and any warning line WARNING (the ranges "
-		"shown in perfdata); --criticalx 'auth.log_critical=5' tolerates up to 5.",
+		"shown in perfdata); --criticalx 'auth.log_critical=5' tolerates up to 5."),
 	.examples =
-		"  check_log_errors --file /var/log/syslog --critical-regex 'EXT4-fs error|I/O "
+		N_("  check_log_errors --file /var/log/syslog --critical-regex 'EXT4-fs error|I/O "
 		"error|Out of memory' --warning-pattern segfault\n"
 		"      Disk errors and OOM kills are CRITICAL, crashes WARNING.\n"
 		"  check_log_errors --file auth=/var/log/auth.log --warning-regex 'Failed password "
@@ -235,7 +236,7 @@ static const struct pl_plugin le_plugin = {
 		"      Journal entries of err and worse from two units since the last run.\n"
 		"  check_log_errors --journal --priority warning --exception-regex "
 		"'^pam_unix\\(cron'\n"
-		"      Warnings and worse, leaving out cron's PAM chatter.\n",
+		"      Warnings and worse, leaving out cron's PAM chatter.\n"),
 	.uses_state = true,
 };
 
@@ -251,7 +252,9 @@ struct le_source {
 static void
 keep_line(struct le_source *s, const char *line, size_t len, enum pl_state st, bool cut)
 {
-	pl_shown_keep(s->shown, line, len, st, st == PL_CRITICAL ? "critical" : "warning", cut);
+	/* The tag is the severity a person reads before the line ("critical: ..."). */
+	pl_shown_keep(s->shown, line, len, st, st == PL_CRITICAL ? _("critical") : _("warning"),
+		      cut);
 }
 
 /* A line the matcher found: its class, counted. */
@@ -310,7 +313,7 @@ le_patterns(const struct le_config *cfg, struct pl_matcher *m)
 		for (size_t k = 0; k < sets[i].l->n; k++)
 			if (pl_matcher_add(m, sets[i].l->v[k], sets[i].re, sets[i].trigger,
 					   sets[i].bit, err, sizeof(err)) != 0)
-				pl_usage_die("%s (argument %zu): %s", sets[i].opt, k + 1, err);
+				pl_usage_die(_("%s (argument %zu): %s"), sets[i].opt, k + 1, err);
 }
 
 /* The item's label: the --file label, else the file's name, else (two files of one name)
@@ -368,7 +371,8 @@ le_hold(const struct le_config *cfg, struct pl_store *st, struct pl_item *it,
 {
 	enum pl_state run = s->crit ? PL_CRITICAL : s->warn ? PL_WARNING : PL_OK;
 
-	pl_logitem_hold(it, st, key, run, now, cfg->hold, "line");
+	/* TRANSLATORS: the noun of "the last critical line came within --hold". */
+	pl_logitem_hold(it, st, key, run, now, cfg->hold, _("line"));
 }
 
 /* One file: read what is new, count, keep the position. */
@@ -481,11 +485,11 @@ le_journal(const struct le_config *cfg, const struct pl_matcher *m, struct pl_st
 	o.from_start = cfg->from_start;
 	o.max_entries = (uint64_t)cfg->max_read_lines;
 	o.deadline = &dl;
-	pl_timeout_waiting("reading the journal");
+	pl_timeout_waiting(_("reading the journal"));
 	if (pl_journal_read(&o, on_entry, &j, &res, err, sizeof(err)) != 0) {
 		char esc[2048];
 
-		pl_name_str(esc, sizeof(esc), err);
+		pl_text_str(esc, sizeof(esc), err);
 		pl_item_finding(it, PL_UNKNOWN, "%s", esc);
 		return;
 	}
@@ -493,15 +497,15 @@ le_journal(const struct le_config *cfg, const struct pl_matcher *m, struct pl_st
 		pl_store_keep(st, "journal", "cursor", res.cursor);
 	le_metrics(it, &s);
 	if (res.first && !cfg->from_start)
-		pl_item_line(it, "first run: started at the end of the journal (--from-start "
-			     "reads it all)");
+		pl_item_line(it, _("first run: started at the end of the journal (--from-start "
+			     "reads it all)"));
 	if (res.cursor_lost)
-		pl_item_finding(it, cfg->lost_state, "the saved cursor is no longer in the "
+		pl_item_finding(it, cfg->lost_state, _("the saved cursor is no longer in the "
 				"journal (rotated or vacuumed away): started at the end; entries "
-				"since the last run may not have been read");
+				"since the last run may not have been read"));
 	if (res.capped)
-		pl_item_finding(it, cfg->capped_state, "stopped at the cap of this run "
-				"(--max-read-lines or the timeout): the rest next run");
+		pl_item_finding(it, cfg->capped_state, _("stopped at the cap of this run "
+				"(--max-read-lines or the timeout): the rest next run"));
 	pl_shown_lines(it, s.shown);
 	le_hold(cfg, st, it, "journal", &s, now);
 }
@@ -541,19 +545,19 @@ le_summary(struct pl_result *r)
 		pl_name_str(name, sizeof(name), it->name);
 		pl_result_summary_add(r, "%s%s: ", shown++ ? ", " : "", name);
 		if (crit->value > 0)
-			pl_result_summary_metric(r, crit, "%.0f critical", crit->value);
+			pl_result_summary_metric(r, crit, _("%.0f critical"), crit->value);
 		if (crit->value > 0 && warn->value > 0)
 			pl_result_summary_add(r, ", ");
 		if (warn->value > 0)
-			pl_result_summary_metric(r, warn, "%.0f warning", warn->value);
+			pl_result_summary_metric(r, warn, _("%.0f warning"), warn->value);
 	}
 	if (n == 0)
 		return;
 	if (shown == 0)
-		pl_result_summary_add(r, "no new errors");
-	pl_result_summary_add(r, " in %.0f new line%s", lines, lines == 1 ? "" : "s");
+		pl_result_summary_add(r, _("no new errors"));
+	pl_result_summary_add(r, P_(" in %.0f new line", " in %.0f new lines", lines), lines);
 	if (n > 1)
-		pl_result_summary_add(r, " of %zu sources", n);
+		pl_result_summary_add(r, _(" of %zu sources"), n);
 }
 
 int
@@ -582,19 +586,19 @@ main(int argc, char **argv)
 	if (cfg.journal_files.n > 0)
 		cfg.journal = true;
 	if (cfg.files.n == 0 && !cfg.journal)
-		pl_usage_die("nothing to read: give --file PATH (repeatable) or --journal");
+		pl_usage_die(_("nothing to read: give --file PATH (repeatable) or --journal"));
 	le_patterns(&cfg, &m);
 	if (cfg.files.n > 0 && m.ntrigger == 0)
-		pl_usage_die("--file needs a pattern: give --critical-pattern, --critical-regex, "
-			     "--warning-pattern or --warning-regex");
+		pl_usage_die(_("--file needs a pattern: give --critical-pattern, --critical-regex, "
+			     "--warning-pattern or --warning-regex"));
 	if (cfg.journal && cfg.priority < 0 && m.ntrigger == 0)
-		pl_usage_die("--priority none counts only entries that match a pattern: give "
-			     "--critical-pattern, --warning-pattern or a regex");
+		pl_usage_die(_("--priority none counts only entries that match a pattern: give "
+			     "--critical-pattern, --warning-pattern or a regex"));
 #ifndef HAVE_LIBSYSTEMD
 	if (cfg.journal)
-		pl_usage_die("journal support was not built in (this build found no libsystemd; "
+		pl_usage_die(_("journal support was not built in (this build found no libsystemd; "
 			     "rebuild with libsystemd-dev installed), so --journal cannot be "
-			     "used; --file works");
+			     "used; --file works"));
 #endif
 	pl_plugin_arm(&c);
 	if (pl_clock_now(&now, err, sizeof(err)) != 0)
@@ -602,7 +606,7 @@ main(int argc, char **argv)
 	pl_result_init(&r, le_plugin.name, le_plugin.service);
 	pl_result_expect_items(&r, "log");
 	if (pl_shown_init(&ring, (size_t)cfg.show) != 0)
-		pl_die(PL_UNKNOWN, "out of memory");
+		pl_die(PL_UNKNOWN, _("out of memory"));
 	pl_plugin_store_load(&c, &st);
 	for (size_t i = 0; i < cfg.files.n; i++)
 		le_file(&cfg, &m, &st, &r, i, &now, &ring);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pl_i18n.h"
 #include "pl_deadline.h"
 #include "pl_logitem.h"
 #include "pl_timeout.h"
@@ -27,13 +28,13 @@ pl_logitem_read(struct pl_item *it, struct pl_store *st, const char *ns, const c
 	to.from_start = o->from_start;
 	to.deadline = &dl;
 	have = pl_tail_pos_get(st, ns, path, &pos);
-	pl_snprintf(what, sizeof(what), "reading %s", path);
+	pl_snprintf(what, sizeof(what), _("reading %s"), path);
 	pl_timeout_waiting(what);
 	if (pl_tail_read(path, &pos, have, &to, fn, ctx, res, err, sizeof(err)) != 0) {
-		pl_name_str(esc, sizeof(esc), err);
+		pl_text_str(esc, sizeof(esc), err);
 		if (errno == EACCES)
-			pl_item_finding(it, PL_UNKNOWN, "%s (the user running the check needs read "
-					"access: for /var/log, the adm group; see the README)", esc);
+			pl_item_finding(it, PL_UNKNOWN, _("%s (the user running the check needs read "
+					"access: for /var/log, the adm group; see the README)"), esc);
 		else
 			pl_item_finding(it, errno == ENOENT ? o->missing_state : PL_UNKNOWN, "%s",
 					esc);
@@ -41,26 +42,27 @@ pl_logitem_read(struct pl_item *it, struct pl_store *st, const char *ns, const c
 	}
 	pl_tail_pos_put(st, ns, path, &pos);
 	if (res->events[0]) {
-		pl_name_str(esc, sizeof(esc), res->events);
+		pl_text_str(esc, sizeof(esc), res->events);
 		if (res->lost)
 			pl_item_finding(it, o->lost_state, "%s", esc);
 		else
 			pl_item_line(it, "%s", esc);
 	}
 	if (res->first && res->skipped > 0)
-		pl_item_line(it, "first run: started at the end (%llu bytes before it not read; "
-			     "--from-start reads them)", (unsigned long long)res->skipped);
+		pl_item_line(it, _("first run: started at the end (%llu bytes before it not read; "
+			     "--from-start reads them)"), (unsigned long long)res->skipped);
 	if (res->capped)
-		pl_item_finding(it, o->capped_state, "stopped at the cap of this run "
+		pl_item_finding(it, o->capped_state, _("stopped at the cap of this run "
 				"(--max-read-bytes, --max-read-lines or the timeout): the rest is "
-				"read by the next runs");
+				"read by the next runs"));
 	if (res->cut && o->cut_what == NULL)
-		pl_item_line(it, "%llu line%s longer than --max-line-length, matched on %s "
-			     "start", (unsigned long long)res->cut, res->cut == 1 ? "" : "s",
-			     res->cut == 1 ? "its" : "their");
+		pl_item_line(it, P_("%llu line longer than --max-line-length, matched on its "
+				"start", "%llu lines longer than --max-line-length, matched on "
+				"their start", res->cut), (unsigned long long)res->cut);
 	else if (res->cut)
-		pl_item_line(it, "%llu line%s longer than --max-line-length, %s",
-			     (unsigned long long)res->cut, res->cut == 1 ? "" : "s", o->cut_what);
+		pl_item_line(it, P_("%llu line longer than --max-line-length, %s",
+				"%llu lines longer than --max-line-length, %s", res->cut),
+			     (unsigned long long)res->cut, o->cut_what);
 	return 0;
 }
 
@@ -78,11 +80,13 @@ pl_logitem_hold(struct pl_item *it, struct pl_store *st, const char *key, enum p
 
 		pl_rfc3339_format(&u, 0, when, sizeof(when));
 		if (held != run)
-			pl_item_finding(it, held, "held %s until %s (the last %s %s came "
-					"within --hold)", pl_state_name(held), when,
-					held == PL_CRITICAL ? "critical" : "warning", noun);
+			pl_item_finding(it, held, held == PL_CRITICAL ?
+					_("held %s until %s (the last critical %s came within "
+					  "--hold)") :
+					_("held %s until %s (the last warning %s came within "
+					  "--hold)"), pl_state_name(held), when, noun);
 		else
-			pl_item_line(it, "%s held until %s (--hold)", pl_state_name(held), when);
+			pl_item_line(it, _("%s held until %s (--hold)"), pl_state_name(held), when);
 	}
 	return held;
 }
@@ -107,11 +111,11 @@ pl_logitem_arg_check(const char *arg, const char *example, char *err, size_t err
 	const char *path = pl_logitem_arg_path(arg, &n);
 
 	if (path != arg && n == 0) {
-		pl_snprintf(err, errlen, "the LABEL before '=' is empty");
+		pl_snprintf(err, errlen, _("the LABEL before '=' is empty"));
 		return -1;
 	}
 	if (path[0] != '/') {
-		pl_snprintf(err, errlen, "not an absolute path (give %s, or LABEL=%s)", example,
+		pl_snprintf(err, errlen, _("not an absolute path (give %s, or LABEL=%s)"), example,
 			    example);
 		return -1;
 	}
@@ -192,9 +196,9 @@ pl_shown_lines(struct pl_item *it, const struct pl_shown *s)
 		pl_bytes_escape(&b, sh->text, sh->len);
 		if (sh->tag != NULL)
 			pl_item_line(it, "%s: %s%s", sh->tag, pl_buf_str(&b),
-				     sh->cut ? " [cut]" : "");
+				     sh->cut ? _(" [cut]") : "");
 		else
-			pl_item_line(it, "%s%s", pl_buf_str(&b), sh->cut ? " [cut]" : "");
+			pl_item_line(it, "%s%s", pl_buf_str(&b), sh->cut ? _(" [cut]") : "");
 	}
 	pl_buf_free(&b);
 }

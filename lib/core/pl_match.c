@@ -9,6 +9,7 @@
 #include <immintrin.h>
 #endif
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_match.h"
 
@@ -295,16 +296,16 @@ pl_matcher_add(struct pl_matcher *m, const char *text, bool regex, bool trigger,
 	size_t len = strlen(text);
 
 	if (m->n >= PL_MATCH_MAX) {
-		pl_snprintf(err, errlen, "too many patterns (at most %d)", PL_MATCH_MAX);
+		pl_snprintf(err, errlen, _("too many patterns (at most %d)"), PL_MATCH_MAX);
 		return -1;
 	}
 	if (len == 0) {
-		pl_snprintf(err, errlen, "an empty pattern would match every line");
+		pl_snprintf(err, errlen, _("an empty pattern would match every line"));
 		return -1;
 	}
 	if (memchr(text, '\n', len) != NULL) {
-		pl_snprintf(err, errlen, "a pattern cannot hold a newline (lines are matched one "
-			    "at a time)");
+		pl_snprintf(err, errlen, _("a pattern cannot hold a newline (lines are matched one "
+			    "at a time)"));
 		return -1;
 	}
 	if (regex) {
@@ -325,8 +326,8 @@ pl_matcher_add(struct pl_matcher *m, const char *text, bool regex, bool trigger,
 			}
 			if (strchr("*+?}", text[i]) != NULL && strchr("*+?{", text[i + 1]) != NULL &&
 			    text[i + 1] != '\0') {
-				pl_snprintf(err, errlen, "two repetition operators in a row ('++', "
-					    "'*?', '}{'...): write one");
+				pl_snprintf(err, errlen, _("two repetition operators in a row ('++', "
+					    "'*?', '}{'...): write one"));
 				return -1;
 			}
 		}
@@ -339,7 +340,7 @@ pl_matcher_add(struct pl_matcher *m, const char *text, bool regex, bool trigger,
 	p->len = len;
 	p->text = malloc(len + 1);
 	if (p->text == NULL) {
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		return -1;
 	}
 	if (regex) {
@@ -349,7 +350,7 @@ pl_matcher_add(struct pl_matcher *m, const char *text, bool regex, bool trigger,
 			char why[256];
 
 			regerror(rc, &p->re, why, sizeof(why));
-			pl_snprintf(err, errlen, "not a valid extended regular expression: %s", why);
+			pl_snprintf(err, errlen, _("not a valid extended regular expression: %s"), why);
 			free(p->text);
 			p->text = NULL;
 			return -1;

@@ -782,8 +782,9 @@ pl_name_escape(struct pl_buf *b, const char *name)
 	}
 }
 
-int
-pl_name_str(char *out, size_t len, const char *name)
+/* pl_name_str and pl_text_str: utf8 keeps well-formed UTF-8 sequences whole. */
+static int
+name_str(char *out, size_t len, const char *name, bool utf8)
 {
 	size_t n = 0;
 
@@ -792,8 +793,18 @@ pl_name_str(char *out, size_t len, const char *name)
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
 		static const char hex[] = "0123456789abcdef";
 		char e[4] = { (char)*p };
-		size_t k = 1;
+		size_t k = 1, u = *p >= 0x80 && utf8 ? pl_utf8_len(p) : 0;
 
+		if (u > 1) {
+			if (n + u >= len) {
+				out[n] = '\0';
+				return -1;
+			}
+			memcpy(out + n, p, u);
+			n += u;
+			p += u - 1;
+			continue;
+		}
 		if (*p == '\\') {
 			e[1] = '\\';
 			k = 2;
@@ -813,6 +824,18 @@ pl_name_str(char *out, size_t len, const char *name)
 	}
 	out[n] = '\0';
 	return 0;
+}
+
+int
+pl_name_str(char *out, size_t len, const char *name)
+{
+	return name_str(out, len, name, false);
+}
+
+int
+pl_text_str(char *out, size_t len, const char *text)
+{
+	return name_str(out, len, text, true);
 }
 
 struct pl_metric *

@@ -273,6 +273,10 @@ void pl_name_escape(struct pl_buf *b, const char *name);
 /* The same into out (len bytes, NUL-terminated), cut where an escape ends: a cut name
  * never ends in part of one ("\\x0"). Returns 0, or -1 when it was cut. */
 int pl_name_str(char *out, size_t len, const char *name);
+/* Messages in texts (an error that names a path, said in the user's language): as
+ * pl_name_str, but a well-formed UTF-8 sequence stays as it is (a translated message is
+ * UTF-8), and is never cut inside; control, DEL and bytes that are no UTF-8 are \xHH. */
+int pl_text_str(char *out, size_t len, const char *text);
 
 /* Replaces the summary (the text after "SERVICE STATE - " on the status line). */
 void pl_result_summary(struct pl_result *r, const char *fmt, ...)

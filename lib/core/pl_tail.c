@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_file.h"
 #include "pl_match.h"
@@ -371,7 +372,7 @@ read_from(struct run *ru, int fd, const char *name, uint64_t *off, uint64_t *fla
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			pl_snprintf(ru->err, ru->errlen, "cannot read %s: %s", name, strerror(errno));
+			pl_snprintf(ru->err, ru->errlen, _("cannot read %s: %s"), name, strerror(errno));
 			return -1;
 		}
 		if (n == 0) {
@@ -394,7 +395,7 @@ read_file(struct run *ru, int fd, const char *name, struct pl_tail_at *a, bool f
 	if (read_from(ru, fd, name, &off, &flags, final) != 0)
 		return -1;
 	if (fstat(fd, &sb) != 0) {
-		pl_snprintf(ru->err, ru->errlen, "cannot stat %s: %s", name, strerror(errno));
+		pl_snprintf(ru->err, ru->errlen, _("cannot stat %s: %s"), name, strerror(errno));
 		return -1;
 	}
 	at_set(fd, &sb, off, flags | (a->flags & flags_keep), a);
@@ -495,8 +496,8 @@ list_between(struct run *ru, const struct stat *old, uint64_t cur_ino, struct be
 		    !later(&sb.st_mtim, &old->st_mtim))
 			continue;
 		if (compressed(nm)) {
-			event(ru->res, "rotated again since the last run, and %s is compressed "
-			      "(compressed files are not read): its lines were not read", nm);
+			event(ru->res, _("rotated again since the last run, and %s is compressed "
+			      "(compressed files are not read): its lines were not read"), nm);
 			ru->res->lost = true;
 			continue;
 		}
@@ -524,7 +525,7 @@ read_between(struct run *ru, const char *name, bool final, struct pl_tail_at *a)
 		at_set(fd, &sb, 0, 0, a);
 		rc = read_file(ru, fd, name, a, final, 0);
 		if (rc == 0)
-			event(ru->res, "rotated again since the last run: read %s too", name);
+			event(ru->res, _("rotated again since the last run: read %s too"), name);
 	}
 	close(fd);
 	return rc;
@@ -549,13 +550,16 @@ finish_old(struct run *ru, struct pl_tail_at *a, bool copy, uint64_t cur_ino, bo
 	find_rotated(ru, a, copy, &r);
 	if (r.fd < 0) {
 		if (r.gz[0])
-			event(ru->res, "the rotated file was compressed before this run (%s; "
+			event(ru->res, _("the rotated file was compressed before this run (%s; "
 			      "compressed files are not read): the lines written to it after the "
-			      "last run were not read", r.gz);
+			      "last run were not read"), r.gz);
+		else if (copy)
+			event(ru->res, "%s", _("the copy of the truncated file was not found "
+			      "beside it: the lines written to it after the last run were not "
+			      "read"));
 		else
-			event(ru->res, "the %s file was not found beside it: the lines "
-			      "written to it after the last run were not read",
-			      copy ? "copy of the truncated" : "rotated");
+			event(ru->res, "%s", _("the rotated file was not found beside it: the "
+			      "lines written to it after the last run were not read"));
 		ru->res->lost = true;
 		return 0;
 	}
@@ -566,8 +570,10 @@ finish_old(struct run *ru, struct pl_tail_at *a, bool copy, uint64_t cur_ino, bo
 	close(r.fd);
 	if (rc != 0)
 		return -1;
-	event(ru->res, "%s: finished %s first", copy ? "copied and truncated" : "rotated",
-	      r.name);
+	if (copy)
+		event(ru->res, _("copied and truncated: finished %s first"), r.name);
+	else
+		event(ru->res, _("rotated: finished %s first"), r.name);
 	*open_end = !copy && n == 0;
 	for (size_t i = 0; i < n && !ru->res->capped; i++) {
 		if (read_between(ru, v[i].name, i + 1 < n, a) != 0)
@@ -597,8 +603,8 @@ finish_prev(struct run *ru, struct pl_tail_at *prev, bool last, bool log_written
 	find_rotated(ru, prev, false, &r);
 	if (r.fd < 0) {
 		if (prev->size > prev->off) {
-			event(ru->res, "the rotated file was gone before its last line was "
-			      "complete: that line was not read");
+			event(ru->res, _("the rotated file was gone before its last line was "
+			      "complete: that line was not read"));
 			ru->res->lost = true;
 		}
 		memset(prev, 0, sizeof(*prev));
@@ -610,7 +616,7 @@ finish_prev(struct run *ru, struct pl_tail_at *prev, bool last, bool log_written
 	if (rc != 0)
 		return -1;
 	if (prev->off > at)
-		event(ru->res, "read on in %s (written to after its rotation)", r.name);
+		event(ru->res, _("read on in %s (written to after its rotation)"), r.name);
 	if (final && !ru->res->capped)
 		memset(prev, 0, sizeof(*prev));
 	return 0;
@@ -626,16 +632,16 @@ judge(struct run *ru, int fd, const struct stat *sb, const struct pl_tail_at *cu
 			return SAME;
 		if ((uint64_t)sb->st_size < cur->off) {
 			ru->res->truncated = true;
-			event(ru->res, "truncated (copytruncate?): read again from the start");
+			event(ru->res, _("truncated (copytruncate?): read again from the start"));
 		} else {
 			ru->res->rewritten = true;
-			event(ru->res, "rewritten from the top: read again from the start");
+			event(ru->res, _("rewritten from the top: read again from the start"));
 		}
 		return REWRITTEN;
 	}
 	ru->res->rotated = true;
 	if (fd < 0)
-		event(ru->res, "missing (being rotated?)");
+		event(ru->res, _("missing (being rotated?)"));
 	return RENAMED;
 }
 
@@ -658,7 +664,7 @@ read_saved(struct run *ru, const char *path, int fd, const struct stat *sb,
 			       &found, &open_end) != 0)
 			return -1;
 		if (fd < 0 && !found) {
-			pl_snprintf(ru->err, ru->errlen, "cannot open %s: %s", path,
+			pl_snprintf(ru->err, ru->errlen, _("cannot open %s: %s"), path,
 				    strerror(ENOENT));
 			errno = ENOENT;
 			return -1;
@@ -723,7 +729,7 @@ run_init(struct run *ru, const char *path, const struct pl_tail_opts *o, pl_tail
 	split_path(path, ru->dir, sizeof(ru->dir), ru->base, sizeof(ru->base));
 	ru->buf = malloc(ru->max_line + PL_TAIL_BLOCK + 1);
 	if (ru->buf == NULL) {
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		errno = ENOMEM;
 		return -1;
 	}
@@ -749,7 +755,7 @@ pl_tail_read(const char *path, struct pl_tail_pos *pos, bool have_pos,
 	open_errno = errno;
 	if (fd < 0 && (open_errno != ENOENT || !have_pos)) {
 		if (open_errno != ELOOP && open_errno != EINVAL)
-			pl_snprintf(err, errlen, "cannot open %s: %s", path,
+			pl_snprintf(err, errlen, _("cannot open %s: %s"), path,
 				    strerror(open_errno));
 		errno = open_errno;
 		return -1;

@@ -9,6 +9,7 @@
 
 #include <systemd/sd-journal.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_journal.h"
 
@@ -49,9 +50,9 @@ system_readable(char *err, size_t errlen)
 	}
 	if (!seen)
 		return 0;
-	pl_snprintf(err, errlen, "the system journal is not readable by this user: add it to "
+	pl_snprintf(err, errlen, _("the system journal is not readable by this user: add it to "
 		    "the systemd-journal group (usermod -a -G systemd-journal nagios), then "
-		    "restart the engine");
+		    "restart the engine"));
 	return -1;
 }
 
@@ -68,7 +69,7 @@ match(sd_journal *j, const char *field, const char *value, char *err, size_t err
 	r = b.truncated || b.oom ? -E2BIG : sd_journal_add_match(j, pl_buf_str(&b), b.len);
 	pl_buf_free(&b);
 	if (r < 0) {
-		pl_snprintf(err, errlen, "the journal refused a filter (%s%s): %s",
+		pl_snprintf(err, errlen, _("the journal refused a filter (%s%s): %s"),
 			    field ? field : "--field", field ? "=" : "", strerror(-r));
 		return -1;
 	}
@@ -172,7 +173,7 @@ pl_journal_read(const struct pl_journal_opts *o, pl_journal_fn *fn, void *ctx,
 		const char **paths = calloc(o->nfiles + 1, sizeof(*paths));
 
 		if (paths == NULL) {
-			pl_snprintf(err, errlen, "out of memory");
+			pl_snprintf(err, errlen, _("out of memory"));
 			return -1;
 		}
 		for (size_t i = 0; i < o->nfiles; i++)
@@ -185,7 +186,7 @@ pl_journal_read(const struct pl_journal_opts *o, pl_journal_fn *fn, void *ctx,
 		r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM);
 	}
 	if (r < 0) {
-		pl_snprintf(err, errlen, "cannot open the journal: %s", strerror(-r));
+		pl_snprintf(err, errlen, _("cannot open the journal: %s"), strerror(-r));
 		return -1;
 	}
 	if (o->cursor != NULL && o->cursor[0] != '\0') {
@@ -234,7 +235,7 @@ pl_journal_read(const struct pl_journal_opts *o, pl_journal_fn *fn, void *ctx,
 		entry(j, fn, ctx);
 		res->entries++;
 		if (cursor_copy(j, res->cursor, sizeof(res->cursor)) != 0) {
-			pl_snprintf(err, errlen, "the journal gave no cursor for an entry");
+			pl_snprintf(err, errlen, _("the journal gave no cursor for an entry"));
 			goto out;
 		}
 		if ((o->max_entries > 0 && res->entries >= o->max_entries) ||
@@ -248,7 +249,7 @@ pl_journal_read(const struct pl_journal_opts *o, pl_journal_fn *fn, void *ctx,
 	rc = 0;
 	goto out;
 read_error:
-	pl_snprintf(err, errlen, "cannot read the journal: %s", strerror(-r));
+	pl_snprintf(err, errlen, _("cannot read the journal: %s"), strerror(-r));
 out:
 	sd_journal_close(j);
 	return rc;

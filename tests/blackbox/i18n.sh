@@ -200,6 +200,27 @@ check "check_db_conns: a bad /proc/net/tcp line said in Chinese" \
 	'printf "%s\n" "$out" | grep -qx "/proc/net/tcp 和 tcp6 中有 2 行未计入: /proc/net/tcp 第 5 行没有本地地址"'
 run "$P/check_db_conns" --type socket --language zh_CN
 line "check_db_conns usage error" 3 'DB_CONNS UNKNOWN - --type socket 需要服务器的 --port'
+# check_log_errors (the fixture logs of tests/blackbox/log_errors.cases; a state key each)
+le() { k=$1; shift; run "$P/check_log_errors" --state-key "$k" --from-start "$@"; }
+le ok --file "$F/log/auth.log" --warning-pattern nosuchthing --language zh_CN
+line "check_log_errors OK, --language" 0 'LOG_ERRORS OK - 没有新错误, 共 12 条新行'
+le crit --file "$F/log/auth.log" --warning-regex 'Failed password for .* from' \
+	--critical-pattern 'authentication failure' --exception-pattern 'invalid user' --language zh_CN
+line "check_log_errors CRITICAL, --language" 2 \
+	'LOG_ERRORS CRITICAL - auth.log: 1 条严重 (严重: 超过 0), 1 条警告 (警告: 超过 0), 共 12 条新行'
+check "check_log_errors: the shown lines tagged in Chinese, the line itself as it is" \
+	'printf "%s\n" "$out" | grep -qxF "auth.log: 警告: Dec  1 09:59:20 web1 sshd[2305]: Failed password for root from 198.51.100.23 port 40022 ssh2"'
+run LANG=zh_CN.UTF-8 "$P/check_log_errors" --state-key warn --from-start --file "$F/log/syslog" \
+	--file auth="$F/log/auth.log" --critical-regex 'EXT4-fs error|Out of memory' --warning-pattern error \
+	--exception-regex '\(ignore\)$' --criticalx 'syslog_critical=5'
+line "check_log_errors WARNING (two sources), LANG" 1 \
+	'LOG_ERRORS WARNING - syslog: 2 条严重, 3 条警告 (警告: 超过 0), auth: 2 条警告 (警告: 超过 0), 共 22 条新行, 来自 2 个来源'
+le missing --file "$F/log/nosuch.log" --warning-pattern x --language zh_CN
+line "check_log_errors UNKNOWN (a missing log), the error in UTF-8, not escaped" 3 \
+	"LOG_ERRORS UNKNOWN - nosuch.log: 无法打开 $F/log/nosuch.log: 没有那个文件或目录"
+le usage --file "$F/log/auth.log" --language zh_CN
+line "check_log_errors usage error" 3 \
+	'LOG_ERRORS UNKNOWN - --file 需要模式: 请给出 --critical-pattern、--critical-regex、--warning-pattern 或 --warning-regex'
 
 # What never changes: service, state word, perfdata, JSON keys.
 run "$P/check_mem" --root "$F/mem/swap-in-use" -w 10 -c 50

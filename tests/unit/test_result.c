@@ -1223,6 +1223,29 @@ START_TEST(test_name_str_cut)
 }
 END_TEST
 
+/* pl_text_str keeps well-formed UTF-8 (a translated message) whole, never cut inside,
+ * and escapes what pl_name_str escapes besides. */
+START_TEST(test_text_str)
+{
+	static const struct { const char *text; size_t len; const char *want; int rc; } t[] = {
+		{ "\xe6\x97\xa0\xe6\xb3\x95 /a\x1b", 32, "\xe6\x97\xa0\xe6\xb3\x95 /a\\x1b", 0 },
+		{ "\xe6\x97\xa0\xe6\xb3\x95", 6, "\xe6\x97\xa0", -1 },   /* not half of the second */
+		{ "\xe6\x97\xa0", 3, "", -1 },
+		{ "a\xc3", 16, "a\\xc3", 0 },          /* cut short: no UTF-8 */
+		{ "\xed\xa0\x80", 16, "\\xed\\xa0\\x80", 0 },   /* a surrogate */
+		{ "a\\b\x7f", 16, "a\\\\b\\x7f", 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char out[32];
+
+		memset(out, '#', sizeof(out));
+		ck_assert_int_eq(pl_text_str(out, t[i].len, t[i].text), t[i].rc);
+		ck_assert_str_eq(out, t[i].want);
+	}
+}
+END_TEST
+
 /* Applies specs to r with primary; returns the apply result. */
 static int
 apply_specs(struct pl_result *r, const char *const *specs, const char *const *primary,
@@ -1861,6 +1884,7 @@ tc_result(void)
 	tcase_add_test(tc, test_json_utf8);
 	tcase_add_test(tc, test_name_escape);
 	tcase_add_test(tc, test_name_str_cut);
+	tcase_add_test(tc, test_text_str);
 	tcase_add_test(tc, test_missing_lasting);
 	tcase_add_test(tc, test_missing_this_run);
 	tcase_add_test(tc, test_absent_item);
