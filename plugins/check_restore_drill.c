@@ -538,6 +538,9 @@ struct drill {
 	struct pl_drill_files files;
 	size_t *pick, npick;
 	double sample_bytes;
+	char *paths[8];              /* restic: the snapshot's paths, as given at backup */
+	size_t npaths;
+	bool said_rel;               /* the relative-path mapping was said */
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -705,6 +708,9 @@ drill_find(struct drill *d)
 		pl_bk_list_free(&l);
 		return -1;
 	}
+	for (size_t i = 0; cfg->source == SRC_RESTIC && i < l.v[newest].npaths && d->npaths < 8; i++)
+		if ((d->paths[d->npaths] = strdup(l.v[newest].paths[i])) != NULL)
+			d->npaths++;
 	pl_strlcpy(d->backup_id, cfg->source == SRC_RESTIC ? l.v[newest].id : l.v[newest].name,
 		   sizeof(d->backup_id));
 	pl_snprintf(d->e.backup, sizeof(d->e.backup), "%s",
@@ -1023,6 +1029,36 @@ digest(int fd, const struct pl_deadline *dl, char hex[PL_SHA256_HEX], uint64_t *
 	return rc;
 }
 
+/* restic keeps a path given relative at backup (cd /srv && restic backup www) from its
+ * last component: /srv/www/index.html is "/www/index.html" in the snapshot, whose paths
+ * say /srv/www. With the default --live-root, such a file's live path is put back
+ * together from them (into live); false when rel is no such path. */
+static bool
+live_relative(struct drill *d, const char *rel, char *live, size_t len)
+{
+	size_t top = strcspn(rel, "/");
+
+	if (strcmp(d->cfg->live_root, "/") != 0)
+		return false;
+	for (size_t i = 0; i < d->npaths; i++) {
+		const char *p = d->paths[i], *base = strrchr(p, '/');
+		size_t plen = strlen(p);
+
+		if (p[0] != '/' || base == NULL || base == p || strlen(base + 1) != top ||
+		    strncmp(base + 1, rel, top) != 0 ||
+		    (strncmp(rel, p + 1, plen - 1) == 0 && (rel[plen - 1] == '/' || rel[plen - 1] == '\0')))
+			continue;
+		pl_snprintf(live, len, "%.*s/%s", (int)(base - p), p, rel);
+		if (!d->said_rel) {
+			pl_result_line(d->r, "restic keeps %s as /%.*s (given as a relative path at backup): its live files are compared below %.*s",
+				       p, (int)top, rel, (int)(base - p), p);
+			d->said_rel = true;
+		}
+		return true;
+	}
+	return false;
+}
+
 /* The SHA-256 the restored path should have, into want: from the manifest, or from the
  * live file below --live-root. When it cannot be had, why says so. */
 static void
@@ -1041,8 +1077,9 @@ drill_want(struct drill *d, const struct pl_drill_manifest *man, const char *pat
 			pl_strlcpy(want, ref, PL_SHA256_HEX);
 		return;
 	}
-	pl_snprintf(live, sizeof(live), "%s/%s",
-		    strcmp(d->cfg->live_root, "/") == 0 ? "" : d->cfg->live_root, rel);
+	if (!live_relative(d, rel, live, sizeof(live)))
+		pl_snprintf(live, sizeof(live), "%s/%s",
+			    strcmp(d->cfg->live_root, "/") == 0 ? "" : d->cfg->live_root, rel);
 	fd = open(live, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		pl_snprintf(why, whylen, "live file %s: %s", live, strerror(errno));
@@ -1339,6 +1376,8 @@ drill_record(struct drill *d, struct pl_drill_manifest *man)
 	pl_drill_files_free(&d->files);
 	pl_drill_manifest_free(man);
 	free(d->pick);
+	for (size_t i = 0; i < d->npaths; i++)
+		free(d->paths[i]);
 	if (d->lockfd >= 0)
 		close(d->lockfd);
 	if (d->wfd >= 0)

@@ -205,6 +205,14 @@ if [ "$(id -u)" = 0 ] && id nagios >/dev/null 2>&1; then
 else
 	echo "# the shipped drill setup: needs root and a nagios user; skipped"
 fi
+# A backup job that does "cd DIR && restic backup NAME": restic keeps NAME from the
+# root (/data/a), its snapshot's paths say $W/data; the live files are found there.
+"$RESTIC" -r "$W/restic-rel" -q init >/dev/null
+(cd "$W" && "$RESTIC" -r "$W/restic-rel" -q backup --tag full data >/dev/null)
+run --mode drill --journal "$W/jrel" --work-dir "$WD" --source restic --repo "$W/restic-rel" \
+	--password-file "$W/pw" --cache-dir "$W/cache" --sample 3
+expect "restic: a backup of a relative path: its live files found where it was made" 0 \
+	"files_verified=3;;;0" "restic keeps $W/data as /data \\(given as a relative path at backup\\): its live files are compared below $W"
 run "${RA[@]}" --sample-path "$W/data/sub"
 expect "restic: a directory of the backup: every file below it" 0 "files_verified=7;;;0"
 run "${RA[@]}" --sample-path "$W/nothere"
