@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_clock.h"
 #include "pl_deadline.h"
@@ -70,25 +71,25 @@ check_header(const char *v, char *err, size_t errlen)
 	const char *colon = strchr(v, ':');
 
 	if (colon == NULL || colon == v) {
-		pl_snprintf(err, errlen, "not a header (write it 'Name: value')");
+		pl_snprintf(err, errlen, _("not a header (write it 'Name: value')"));
 		return -1;
 	}
 	for (const char *p = v; p < colon; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		      (*p >= '0' && *p <= '9') || strchr("!#$%&'*+-.^_`|~", *p) != NULL)) {
-			pl_snprintf(err, errlen, "the header's name holds a character a name may "
-				    "not (write it 'Name: value')");
+			pl_snprintf(err, errlen, _("the header's name holds a character a name may "
+				    "not (write it 'Name: value')"));
 			return -1;
 		}
 	if (strpbrk(v, "\r\n") != NULL) {
-		pl_snprintf(err, errlen, "a line break in a header");
+		pl_snprintf(err, errlen, _("a line break in a header"));
 		return -1;
 	}
 	if ((colon - v == 13 && strncasecmp(v, "Authorization", 13) == 0) ||
 	    (colon - v == 19 && strncasecmp(v, "Proxy-Authorization", 19) == 0) ||
 	    (colon - v == 6 && strncasecmp(v, "Cookie", 6) == 0)) {
-		pl_snprintf(err, errlen, "credentials on the command line can be read by every "
-			    "user: give --user with --password-file, or --bearer-file");
+		pl_snprintf(err, errlen, _("credentials on the command line can be read by every "
+			    "user: give --user with --password-file, or --bearer-file"));
 		return -1;
 	}
 	return 0;
@@ -104,8 +105,8 @@ check_method(const char *v, char *err, size_t errlen)
 			goto bad;
 	return 0;
 bad:
-	pl_snprintf(err, errlen, "not a method (give one in capitals: GET, HEAD, POST, PUT, "
-		    "DELETE, OPTIONS...)");
+	pl_snprintf(err, errlen, _("not a method (give one in capitals: GET, HEAD, POST, PUT, "
+		    "DELETE, OPTIONS...)"));
 	return -1;
 }
 
@@ -123,7 +124,7 @@ check_resolve(const char *v, char *err, size_t errlen)
 			goto bad;
 	return 0;
 bad:
-	pl_snprintf(err, errlen, "not HOST:PORT:ADDRESS (like www.example.com:443:127.0.0.1)");
+	pl_snprintf(err, errlen, _("not HOST:PORT:ADDRESS (like www.example.com:443:127.0.0.1)"));
 	return -1;
 }
 
@@ -141,7 +142,7 @@ check_sni(const char *v, char *err, size_t errlen)
 			goto bad;
 	return 0;
 bad:
-	pl_snprintf(err, errlen, "not a DNS name (like www.example.com)");
+	pl_snprintf(err, errlen, _("not a DNS name (like www.example.com)"));
 	return -1;
 }
 
@@ -155,7 +156,7 @@ check_regex(const char *v, char *err, size_t errlen)
 		char why[200];
 
 		regerror(rc, &re, why, sizeof(why));
-		pl_snprintf(err, errlen, "not an extended regular expression: %s", why);
+		pl_snprintf(err, errlen, _("not an extended regular expression: %s"), why);
 		return -1;
 	}
 	regfree(&re);
@@ -172,119 +173,119 @@ static const struct pl_choice tls_versions[] = {
 static const struct pl_option url_opts[] = {
 	{ .name = "url", .letter = 'u', .type = PL_OPT_STRING, .arg = "URL",
 	  .flags = ID | PL_OPT_SYNOPSIS, PL_OPT_AT(struct url_config, url),
-	  .help = "The http:// or https:// URL to ask. Required. Credentials are never part of "
-		  "it (see --user and --bearer)." },
+	  .help = N_("The http:// or https:// URL to ask. Required. Credentials are never part of "
+		  "it (see --user and --bearer).") },
 	{ .name = "method", .type = PL_OPT_STRING, .arg = "METHOD", .check = check_method,
 	  .flags = ID, PL_OPT_AT(struct url_config, method),
-	  .help = "The request method (default GET, or POST with a body). HEAD reads no body." },
+	  .help = N_("The request method (default GET, or POST with a body). HEAD reads no body.") },
 	{ .name = "header", .type = PL_OPT_LIST, .arg = "'NAME: VALUE'", .max = MAX_LIST,
 	  .check = check_header, .flags = ID, PL_OPT_AT(struct url_config, headers),
-	  .help = "A request header; repeatable. Authorization and Cookie are refused: they "
-		  "are credentials, and the command line is readable by every user." },
+	  .help = N_("A request header; repeatable. Authorization and Cookie are refused: they "
+		  "are credentials, and the command line is readable by every user.") },
 	{ .name = "body", .type = PL_OPT_STRING, .arg = "TEXT", .flags = ID,
 	  PL_OPT_AT(struct url_config, body),
-	  .help = "The request body (the method becomes POST unless --method says another)." },
+	  .help = N_("The request body (the method becomes POST unless --method says another).") },
 	{ .name = "body-file", .type = PL_OPT_STRING, .arg = "FILE", .flags = ID,
 	  PL_OPT_AT(struct url_config, body_file),
-	  .help = "The request body from a file (at most 1 MiB)." },
+	  .help = N_("The request body from a file (at most 1 MiB).") },
 	{ .name = "expect", .letter = 'e', .type = PL_OPT_STRING, .arg = "CODES",
 	  .fn = opt_expect, .flags = PL_OPT_REPEAT,
-	  .help = "The status codes that are OK, judged on the last response after redirects: "
+	  .help = N_("The status codes that are OK, judged on the last response after redirects: "
 		  "codes, ranges and classes separated by commas (200,301-302,2xx); any other is "
-		  "CRITICAL. Without it: 1xx to 3xx OK, 4xx WARNING, 5xx CRITICAL. Repeatable." },
+		  "CRITICAL. Without it: 1xx to 3xx OK, 4xx WARNING, 5xx CRITICAL. Repeatable.") },
 	{ .name = "status-map", .type = PL_OPT_STRING, .arg = "CODES=STATE,...", .fn = opt_map,
 	  .flags = PL_OPT_REPEAT,
-	  .help = "The state of given status codes, before --expect and the defaults: "
+	  .help = N_("The state of given status codes, before --expect and the defaults: "
 		  "404=ok,5xx=critical,429=warning. Where entries overlap the narrowest wins. "
-		  "Repeatable." },
+		  "Repeatable.") },
 	{ .name = "body-contains", .type = PL_OPT_LIST, .arg = "TEXT", .max = MAX_LIST,
 	  PL_OPT_AT(struct url_config, contains),
-	  .help = "CRITICAL unless the body holds TEXT (bytes, case matters). Repeatable: each "
-		  "must be there. Matches look at the body's first 4 MiB." },
+	  .help = N_("CRITICAL unless the body holds TEXT (bytes, case matters). Repeatable: each "
+		  "must be there. Matches look at the body's first 4 MiB.") },
 	{ .name = "body-lacks", .type = PL_OPT_LIST, .arg = "TEXT", .max = MAX_LIST,
 	  PL_OPT_AT(struct url_config, lacks),
-	  .help = "CRITICAL when the body holds TEXT. Repeatable." },
+	  .help = N_("CRITICAL when the body holds TEXT. Repeatable.") },
 	{ .name = "body-regex", .type = PL_OPT_LIST, .arg = "REGEX", .max = MAX_LIST,
 	  .check = check_regex, PL_OPT_AT(struct url_config, regex),
-	  .help = "CRITICAL unless the body matches the extended regular expression REGEX. "
-		  "Repeatable." },
+	  .help = N_("CRITICAL unless the body matches the extended regular expression REGEX. "
+		  "Repeatable.") },
 	{ .name = "body-lacks-regex", .type = PL_OPT_LIST, .arg = "REGEX", .max = MAX_LIST,
 	  .check = check_regex, PL_OPT_AT(struct url_config, lacks_regex),
-	  .help = "CRITICAL when the body matches REGEX. Repeatable." },
+	  .help = N_("CRITICAL when the body matches REGEX. Repeatable.") },
 	{ .name = "min-size", .type = PL_OPT_SIZE, .min = 0, .max = 1e15,
 	  PL_OPT_AT(struct url_config, min_size),
-	  .help = "CRITICAL when the body is smaller (a truncated page)." },
+	  .help = N_("CRITICAL when the body is smaller (a truncated page).") },
 	{ .name = "max-size", .type = PL_OPT_SIZE, .min = 0, .max = 1e15,
 	  PL_OPT_AT(struct url_config, max_size),
-	  .help = "CRITICAL when the body is larger." },
+	  .help = N_("CRITICAL when the body is larger.") },
 	{ .name = "max-redirects", .type = PL_OPT_INT, .min = 0, .max = 50,
 	  PL_OPT_AT(struct url_config, max_redirects),
-	  .help = "Redirects followed at most (default 10; 0: none, the redirect itself is "
+	  .help = N_("Redirects followed at most (default 10; 0: none, the redirect itself is "
 		  "judged). Relative locations are resolved against the URL they came from, "
 		  "query strings kept; a URL seen twice is a loop (CRITICAL); more than this is "
-		  "CRITICAL. Credentials go only to the scheme, host and port of --url." },
+		  "CRITICAL. Credentials go only to the scheme, host and port of --url.") },
 	{ .name = "proxy", .type = PL_OPT_STRING, .arg = "URL", .flags = ID,
 	  PL_OPT_AT(struct url_config, proxy),
-	  .help = "Send the request through this proxy (http://proxy:3128)." },
+	  .help = N_("Send the request through this proxy (http://proxy:3128).") },
 	{ .name = "proxy-env", .type = PL_OPT_SWITCH, PL_OPT_AT(struct url_config, proxy_env),
-	  .help = "Use the proxy of the environment (http_proxy, https_proxy, all_proxy, "
-		  "no_proxy). Without it the environment's proxy is never used." },
+	  .help = N_("Use the proxy of the environment (http_proxy, https_proxy, all_proxy, "
+		  "no_proxy). Without it the environment's proxy is never used.") },
 	{ .name = "resolve", .type = PL_OPT_LIST, .arg = "HOST:PORT:ADDRESS", .max = MAX_LIST,
 	  .check = check_resolve, .flags = ID, PL_OPT_AT(struct url_config, resolve),
-	  .help = "Connect to ADDRESS for HOST:PORT instead of what DNS says; the Host header "
+	  .help = N_("Connect to ADDRESS for HOST:PORT instead of what DNS says; the Host header "
 		  "and TLS name (SNI, and the name checked in the certificate) stay HOST. "
-		  "Repeatable." },
+		  "Repeatable.") },
 	{ .name = "sni", .type = PL_OPT_STRING, .arg = "NAME", .check = check_sni, .flags = ID,
 	  PL_OPT_AT(struct url_config, sni),
-	  .help = "Name NAME in TLS (the SNI sent, the name verified in the certificate) and in "
+	  .help = N_("Name NAME in TLS (the SNI sent, the name verified in the certificate) and in "
 		  "the Host header while connecting to the host and port of --url (an address "
 		  "or another name): a virtual host checked on one server of several. "
-		  "Redirects to NAME go to that host too." },
+		  "Redirects to NAME go to that host too.") },
 	{ .name = "ipv4", .letter = '4', .type = PL_OPT_SWITCH, .flags = ID,
-	  PL_OPT_AT(struct url_config, ipv4), .help = "Connect over IPv4 only." },
+	  PL_OPT_AT(struct url_config, ipv4), .help = N_("Connect over IPv4 only.") },
 	{ .name = "ipv6", .letter = '6', .type = PL_OPT_SWITCH, .flags = ID,
-	  PL_OPT_AT(struct url_config, ipv6), .help = "Connect over IPv6 only." },
+	  PL_OPT_AT(struct url_config, ipv6), .help = N_("Connect over IPv6 only.") },
 	{ .name = "http1.1", .type = PL_OPT_SWITCH, PL_OPT_AT(struct url_config, http11),
-	  .help = "Speak HTTP/1.1 only." },
+	  .help = N_("Speak HTTP/1.1 only.") },
 	{ .name = "http2", .type = PL_OPT_SWITCH, PL_OPT_AT(struct url_config, http2),
-	  .help = "Require HTTP/2 (negotiated by TLS ALPN; over http:// without upgrade). A "
-		  "server that answers in HTTP/1.1 is CRITICAL." },
+	  .help = N_("Require HTTP/2 (negotiated by TLS ALPN; over http:// without upgrade). A "
+		  "server that answers in HTTP/1.1 is CRITICAL.") },
 	{ .name = "insecure", .type = PL_OPT_SWITCH, PL_OPT_AT(struct url_config, insecure),
-	  .help = "Do not verify the server's certificate (its days left are still reported). "
-		  "Verification is on by default." },
+	  .help = N_("Do not verify the server's certificate (its days left are still reported). "
+		  "Verification is on by default.") },
 	{ .name = "ca-file", .type = PL_OPT_STRING, .arg = "FILE",
 	  PL_OPT_AT(struct url_config, cafile),
-	  .help = "Verify against the CA certificates in FILE (PEM) instead of the system's." },
+	  .help = N_("Verify against the CA certificates in FILE (PEM) instead of the system's.") },
 	{ .name = "ca-dir", .type = PL_OPT_STRING, .arg = "DIR",
 	  PL_OPT_AT(struct url_config, capath),
-	  .help = "Verify against a directory of hashed CA certificates (c_rehash)." },
+	  .help = N_("Verify against a directory of hashed CA certificates (c_rehash).") },
 	{ .name = "client-cert", .type = PL_OPT_STRING, .arg = "FILE",
 	  PL_OPT_AT(struct url_config, cert),
-	  .help = "A client certificate (PEM), for servers that ask for one." },
+	  .help = N_("A client certificate (PEM), for servers that ask for one.") },
 	{ .name = "client-key", .type = PL_OPT_STRING, .arg = "FILE",
 	  PL_OPT_AT(struct url_config, key),
-	  .help = "The client certificate's private key (PEM, unencrypted): a file of root or "
+	  .help = N_("The client certificate's private key (PEM, unencrypted): a file of root or "
 		  "the user running the check, mode 600, not a symlink. Default: in "
-		  "--client-cert's file." },
+		  "--client-cert's file.") },
 	{ .name = "tls-min", .type = PL_OPT_CHOICE, .arg = "VERSION", .choices = tls_versions,
 	  PL_OPT_AT(struct url_config, tls_min),
-	  .help = "The oldest TLS version accepted; a server that offers only older ones fails "
-		  "the handshake (CRITICAL)." },
+	  .help = N_("The oldest TLS version accepted; a server that offers only older ones fails "
+		  "the handshake (CRITICAL).") },
 	{ .name = "certificate", .letter = 'C', .type = PL_OPT_SWITCH, .flags = ID,
 	  PL_OPT_AT(struct url_config, cert_only),
-	  .help = "Only the TLS handshake: the chain's days left, no request is sent." },
+	  .help = N_("Only the TLS handshake: the chain's days left, no request is sent.") },
 	{ .name = "user", .type = PL_OPT_STRING, .arg = "NAME",
 	  PL_OPT_AT(struct url_config, user),
-	  .help = "Basic authentication as NAME, with --password." },
+	  .help = N_("Basic authentication as NAME, with --password.") },
 	{ .name = "password", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET,
 	  .env = "PLUMBLINE_URL_PASSWORD", PL_OPT_AT(struct url_config, password),
-	  .help = "The password for --user." },
+	  .help = N_("The password for --user.") },
 	{ .name = "bearer", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET,
 	  .env = "PLUMBLINE_URL_BEARER", PL_OPT_AT(struct url_config, bearer),
-	  .help = "A bearer token (Authorization: Bearer)." },
+	  .help = N_("A bearer token (Authorization: Bearer).") },
 	{ .name = "user-agent", .type = PL_OPT_STRING, .arg = "TEXT",
 	  PL_OPT_AT(struct url_config, user_agent),
-	  .help = "The User-Agent header (default check_url/VERSION)." },
+	  .help = N_("The User-Agent header (default check_url/VERSION).") },
 	{ .name = NULL },
 };
 
@@ -293,9 +294,9 @@ static const char *const url_primary[] = { "total", NULL };
 static const struct pl_plugin url_plugin = {
 	.name = "check_url",
 	.service = "URL",
-	.purpose = "an HTTP(S) URL's status, body, time per phase and certificate chain",
+	.purpose = N_("an HTTP(S) URL's status, body, time per phase and certificate chain"),
 	.description =
-		"Asks one URL through libcurl and judges the answer: the status code of the "
+		N_("Asks one URL through libcurl and judges the answer: the status code of the "
 		"last response after redirects (--expect, --status-map), the body "
 		"(--body-contains, --body-regex, --body-lacks, --min-size, --max-size), the time "
 		"of each phase, and the days left of every certificate of the chain the server "
@@ -319,15 +320,15 @@ static const struct pl_plugin url_plugin = {
 		"Credentials never come from the command line: --password and --bearer from "
 		"their files (--password-file, --bearer-file, mode 600), PLUMBLINE_URL_PASSWORD, "
 		"PLUMBLINE_URL_BEARER or the --extra-opts file. Proxies from the environment "
-		"only with --proxy-env.",
+		"only with --proxy-env."),
 	.options = url_opts,
 	.primary = url_primary,
 	.metrics =
-		"dns, connect, tls, ttfb, total (seconds; see above), size (bytes of the last "
+		N_("dns, connect, tls, ttfb, total (seconds; see above), size (bytes of the last "
 		"response's body), redirects (followed), certN_days (days left of each "
-		"certificate of the chain, cert0 the server's).",
+		"certificate of the chain, cert0 the server's)."),
 	.examples =
-		"  check_url --url https://www.example.com/ -w 1 -c 3\n"
+		N_("  check_url --url https://www.example.com/ -w 1 -c 3\n"
 		"      Status 1xx-3xx after redirects is OK; WARNING over 1 s, CRITICAL over 3 s.\n"
 		"  check_url --url https://api.example.com/health --expect 200 "
 		"--body-contains '\"status\":\"up\"' --bearer-file /etc/nagios/api.token\n"
@@ -340,7 +341,7 @@ static const struct pl_plugin url_plugin = {
 		"  check_url --url https://www.example.com/ --resolve www.example.com:443:192.0.2.10 "
 		"--criticalx 'ttfb=0.5'\n"
 		"      One backend of a pool, with the public name in Host and SNI; CRITICAL when\n"
-		"      it takes over half a second to answer.\n",
+		"      it takes over half a second to answer.\n"),
 };
 
 /* The TLS options: an https:// URL (or redirects) for them, and files that can be read;
@@ -353,7 +354,7 @@ config_tls_files(const struct url_config *cfg, bool https)
 	/* An http:// URL may redirect to https://, where they apply. */
 	if (!https && cfg->max_redirects == 0 && (cfg->cafile || cfg->capath || cfg->cert ||
 						  cfg->insecure || cfg->tls_min))
-		pl_usage_die("the TLS options need an https:// URL, or redirects followed to one");
+		pl_usage_die(_("the TLS options need an https:// URL, or redirects followed to one"));
 	{
 		const char *const files[] = { cfg->cafile, cfg->capath, cfg->cert, cfg->key };
 		const char *const names[] = { "ca-file", "ca-dir", "client-cert", "client-key" };
@@ -364,7 +365,7 @@ config_tls_files(const struct url_config *cfg, bool https)
 			if (files[i] == NULL || access(files[i], R_OK) == 0)
 				continue;
 			pl_name_str(e, sizeof(e), files[i]);
-			pl_usage_die("--%s: cannot read %s: %s", names[i], e, strerror(errno));
+			pl_usage_die(_("--%s: cannot read %s: %s"), names[i], e, strerror(errno));
 		}
 	}
 	/* The client's private key is a secret: held to the rules of the secret files. */
@@ -391,7 +392,7 @@ config_check(struct url_config *cfg, bool *https)
 	int rc;
 
 	if (cfg->url == NULL)
-		pl_usage_die("give the URL to ask with --url (https://host/path)");
+		pl_usage_die(_("give the URL to ask with --url (https://host/path)"));
 	rc = pl_http_url_check(cfg->url, err, sizeof(err));
 	if (rc < 0)
 		pl_usage_die("--url: %s", err);
@@ -401,43 +402,43 @@ config_check(struct url_config *cfg, bool *https)
 		static char *named, *cto;
 
 		if (!*https)
-			pl_usage_die("--sni needs an https:// URL (over http://, give --header "
-				     "'Host: NAME')");
+			pl_usage_die(_("--sni needs an https:// URL (over http://, give --header "
+				     "'Host: NAME')"));
 		if (pl_http_sni(cfg->url, cfg->sni, &named, &cto, err, sizeof(err)) != 0)
 			pl_usage_die("--sni: %s", err);
 		cfg->url = named;
 		cfg->connect_to = cto;
 	}
 	if (cfg->cert_only && !*https)
-		pl_usage_die("--certificate needs an https:// URL");
+		pl_usage_die(_("--certificate needs an https:// URL"));
 	if (cfg->cert_only && (cfg->method || cfg->body || cfg->body_file || cfg->expect.n ||
 			       cfg->map.n || cfg->contains.n || cfg->lacks.n || cfg->regex.n ||
 			       cfg->lacks_regex.n || cfg->min_size > 0 || cfg->max_size > 0))
-		pl_usage_die("--certificate sends no request: leave out the options about the "
-			     "request and its answer");
+		pl_usage_die(_("--certificate sends no request: leave out the options about the "
+			     "request and its answer"));
 	if (cfg->body != NULL && cfg->body_file != NULL)
-		pl_usage_die("give the body with --body or --body-file, not both");
+		pl_usage_die(_("give the body with --body or --body-file, not both"));
 	if (cfg->ipv4 && cfg->ipv6)
-		pl_usage_die("-4 and -6 together leave no way to connect: give one of them");
+		pl_usage_die(_("-4 and -6 together leave no way to connect: give one of them"));
 	if (cfg->http11 && cfg->http2)
-		pl_usage_die("--http1.1 and --http2 together: give one of them");
+		pl_usage_die(_("--http1.1 and --http2 together: give one of them"));
 	if (cfg->proxy != NULL && cfg->proxy_env)
-		pl_usage_die("--proxy and --proxy-env together: give one of them");
+		pl_usage_die(_("--proxy and --proxy-env together: give one of them"));
 	if (cfg->password != NULL && cfg->user == NULL)
-		pl_usage_die("--password needs --user");
+		pl_usage_die(_("--password needs --user"));
 	if (cfg->user != NULL && cfg->password == NULL)
-		pl_usage_die("--user needs its password from --password-file or "
-			     "PLUMBLINE_URL_PASSWORD");
+		pl_usage_die(_("--user needs its password from --password-file or "
+			     "PLUMBLINE_URL_PASSWORD"));
 	if (cfg->user != NULL && cfg->bearer != NULL)
-		pl_usage_die("--user and --bearer together: give one kind of credentials");
+		pl_usage_die(_("--user and --bearer together: give one kind of credentials"));
 	if (cfg->user != NULL && strchr(cfg->user, ':') != NULL)
-		pl_usage_die("--user: a name with ':' cannot be sent in basic authentication");
+		pl_usage_die(_("--user: a name with ':' cannot be sent in basic authentication"));
 	if (cfg->max_size > 0 && cfg->min_size > cfg->max_size)
-		pl_usage_die("--min-size is over --max-size: no body could pass");
+		pl_usage_die(_("--min-size is over --max-size: no body could pass"));
 	if ((cfg->insecure) && (cfg->cafile || cfg->capath))
-		pl_usage_die("--insecure verifies nothing: --ca-file and --ca-dir would not be used");
+		pl_usage_die(_("--insecure verifies nothing: --ca-file and --ca-dir would not be used"));
 	if (cfg->key != NULL && cfg->cert == NULL)
-		pl_usage_die("--client-key needs --client-cert");
+		pl_usage_die(_("--client-key needs --client-cert"));
 	config_tls_files(cfg, *https);
 }
 
@@ -502,18 +503,18 @@ phase_metrics(const struct pl_http_resp *h, bool https, struct pl_result *r,
 	v[1] = ph.connect;
 	v[2] = ph.tls;
 	v[3] = ph.ttfb;
-	pl_snprintf(why, sizeof(why), "the request stopped %s",
-		    h->phase != NULL ? h->phase : "in an earlier phase");
+	pl_snprintf(why, sizeof(why), _("the request stopped %s"),
+		    h->phase != NULL ? h->phase : _("in an earlier phase"));
 	for (int i = 0; i < 4; i++) {
 		struct pl_metric *m = pl_metric_add(r, names[i], v[i], PL_U_SECONDS);
 
 		m->prec = 6;
 		pl_metric_minmax(m, 0, NAN);
 		if (i == 2 && !https)
-			pl_metric_missing(m, PL_MISSING_LASTING, "an http:// URL has no TLS handshake",
-					  "give an https:// URL");
+			pl_metric_missing(m, PL_MISSING_LASTING, _("an http:// URL has no TLS handshake"),
+					  _("give an https:// URL"));
 		else if (i == 3 && h->times.tls && h->fail == PL_HTTPF_NONE && isnan(v[i]))
-			pl_metric_missing(m, PL_MISSING_RUN, "--certificate sends no request", NULL);
+			pl_metric_missing(m, PL_MISSING_RUN, _("--certificate sends no request"), NULL);
 		else if (isnan(v[i]))
 			pl_metric_missing(m, PL_MISSING_RUN, why, NULL);
 	}
@@ -553,13 +554,13 @@ cert_items(const struct pl_http_resp *h, struct pl_result *r)
 		pl_range_parse("30:", &m->warn, err, sizeof(err));
 		pl_range_parse("7:", &m->crit, err, sizeof(err));
 		if (!c->has_time) {
-			pl_metric_missing(m, PL_MISSING_LASTING, "libcurl gave no expiry date", NULL);
+			pl_metric_missing(m, PL_MISSING_LASTING, _("libcurl gave no expiry date"), NULL);
 		} else {
 			struct pl_time t = { c->not_after, 0 };
 			char when[PL_RFC3339_SIZE];
 
 			pl_rfc3339_format(&t, 0, when, sizeof(when));
-			pl_item_line(it, "%s, expires %s, issued by %s", c->subject, when, c->issuer);
+			pl_item_line(it, _("%s, expires %s, issued by %s"), c->subject, when, c->issuer);
 			if (first == NULL || days < first->value) {
 				first = m;
 				first_i = i;
@@ -569,16 +570,16 @@ cert_items(const struct pl_http_resp *h, struct pl_result *r)
 		pl_item_fact(it, "issuer", "%s", c->issuer);
 	}
 	if (h->certs_sent > h->ncerts)
-		pl_result_line(r, "the server sent %zu certificates; the first %zu are reported",
+		pl_result_line(r, _("the server sent %zu certificates; the first %zu are reported"),
 			       h->certs_sent, h->ncerts);
 	if (first != NULL) {
 		if (r->summary.len > 0)
 			pl_result_summary_add(r, ", ");
 		if (first->value < 0)
-			pl_result_summary_metric(r, first, "cert%zu expired %.0f days ago", first_i,
+			pl_result_summary_metric(r, first, _("cert%zu expired %.0f days ago"), first_i,
 						 -first->value);
 		else
-			pl_result_summary_metric(r, first, "cert%zu expires in %.0f days", first_i,
+			pl_result_summary_metric(r, first, _("cert%zu expires in %.0f days"), first_i,
 						 (double)(long long)first->value);
 	}
 }
@@ -594,13 +595,13 @@ body_checks(const struct url_config *cfg, const struct pl_http_resp *h, struct p
 	for (size_t i = 0; i < cfg->contains.n; i++) {
 		if (memmem(b, n, cfg->contains.v[i], strlen(cfg->contains.v[i])) == NULL) {
 			pl_name_str(e, sizeof(e), cfg->contains.v[i]);
-			pl_result_finding(r, PL_CRITICAL, "body lacks '%s'", e);
+			pl_result_finding(r, PL_CRITICAL, _("body lacks '%s'"), e);
 		}
 	}
 	for (size_t i = 0; i < cfg->lacks.n; i++) {
 		if (memmem(b, n, cfg->lacks.v[i], strlen(cfg->lacks.v[i])) != NULL) {
 			pl_name_str(e, sizeof(e), cfg->lacks.v[i]);
-			pl_result_finding(r, PL_CRITICAL, "body holds '%s'", e);
+			pl_result_finding(r, PL_CRITICAL, _("body holds '%s'"), e);
 		}
 	}
 	for (int pass = 0; pass < 2; pass++) {
@@ -612,21 +613,21 @@ body_checks(const struct url_config *cfg, const struct pl_http_resp *h, struct p
 			bool hit;
 
 			if (regcomp(&re, l->v[i], REG_EXTENDED | REG_NOSUB) != 0)
-				pl_die(PL_UNKNOWN, "a --body-regex no longer compiles");
+				pl_die(PL_UNKNOWN, _("a --body-regex no longer compiles"));
 			hit = regexec(&re, b, 1, &m, REG_STARTEND) == 0;
 			regfree(&re);
 			if (hit != (pass == 0)) {
 				pl_name_str(e, sizeof(e), l->v[i]);
-				pl_result_finding(r, PL_CRITICAL, pass == 0 ? "body does not match '%s'" :
-						  "body matches '%s'", e);
+				pl_result_finding(r, PL_CRITICAL, pass == 0 ? _("body does not match '%s'") :
+						  _("body matches '%s'"), e);
 			}
 		}
 	}
 	if (cfg->min_size > 0 && (double)h->size < cfg->min_size)
-		pl_result_finding(r, PL_CRITICAL, "body of %llu B, under --min-size %.0f B",
+		pl_result_finding(r, PL_CRITICAL, _("body of %llu B, under --min-size %.0f B"),
 				  (unsigned long long)h->size, cfg->min_size);
 	if (cfg->max_size > 0 && (double)h->size > cfg->max_size)
-		pl_result_finding(r, PL_CRITICAL, "body of %llu B, over --max-size %.0f B",
+		pl_result_finding(r, PL_CRITICAL, _("body of %llu B, over --max-size %.0f B"),
 				  (unsigned long long)h->size, cfg->max_size);
 }
 
@@ -644,7 +645,7 @@ redirect_lines(const struct pl_http_resp *h, struct pl_result *r)
 		pl_name_str(e, sizeof(e), h->urls[i]);
 		pl_buf_printf(&b, "%s%s", i ? " -> " : "", e);
 	}
-	pl_result_line(r, "redirects: %s", pl_buf_str(&b));
+	pl_result_line(r, _("redirects: %s"), pl_buf_str(&b));
 	pl_buf_free(&b);
 }
 
@@ -657,41 +658,41 @@ failure(const struct pl_common *c, const struct url_config *cfg, const struct pl
 	pl_name_str(e, sizeof(e), h->err);
 	switch (h->fail) {
 	case PL_HTTPF_TIMEOUT:
-		pl_result_finding(r, c->timeout_state, "%s timed out after %gs %s", u,
+		pl_result_finding(r, c->timeout_state, _("%s timed out after %gs %s"), u,
 				  c->timeout, h->phase);
-		pl_result_line(r, "libcurl: %s", e);
+		pl_result_line(r, _("libcurl: %s"), e);
 		break;
 	case PL_HTTPF_DNS:
 		pl_result_finding(r, PL_CRITICAL, "%s: %s", u, e);
 		break;
 	case PL_HTTPF_CONNECT:
 		if (h->os_errno != 0) {
-			pl_result_finding(r, PL_CRITICAL, "%s cannot connect: %s", u,
+			pl_result_finding(r, PL_CRITICAL, _("%s cannot connect: %s"), u,
 					  strerror((int)h->os_errno));
-			pl_result_line(r, "libcurl: %s", e);
+			pl_result_line(r, _("libcurl: %s"), e);
 		} else {
-			pl_result_finding(r, PL_CRITICAL, "%s cannot connect: %s", u, e);
+			pl_result_finding(r, PL_CRITICAL, _("%s cannot connect: %s"), u, e);
 		}
 		break;
 	case PL_HTTPF_PROXY:
-		pl_result_finding(r, PL_CRITICAL, "%s through the proxy: %s", u, e);
+		pl_result_finding(r, PL_CRITICAL, _("%s through the proxy: %s"), u, e);
 		break;
 	case PL_HTTPF_VERIFY:
-		pl_result_finding(r, PL_CRITICAL, "%s certificate not accepted: %s", u, e);
+		pl_result_finding(r, PL_CRITICAL, _("%s certificate not accepted: %s"), u, e);
 		break;
 	case PL_HTTPF_TLS:
-		pl_result_finding(r, PL_CRITICAL, "%s TLS handshake failed: %s", u, e);
+		pl_result_finding(r, PL_CRITICAL, _("%s TLS handshake failed: %s"), u, e);
 		break;
 	case PL_HTTPF_LOOP:
-		pl_result_finding(r, PL_CRITICAL, "%s redirects in a loop", u);
+		pl_result_finding(r, PL_CRITICAL, _("%s redirects in a loop"), u);
 		break;
 	case PL_HTTPF_REDIRECTS:
-		pl_result_finding(r, PL_CRITICAL, "%s more than %d redirects", u, cfg->max_redirects);
+		pl_result_finding(r, PL_CRITICAL, _("%s more than %d redirects"), u, cfg->max_redirects);
 		break;
 	case PL_HTTPF_OTHER:
 	case PL_HTTPF_NONE:
-		pl_result_finding(r, PL_CRITICAL, "%s failed %s: %s", u,
-				  h->phase ? h->phase : "before the request", e);
+		pl_result_finding(r, PL_CRITICAL, _("%s failed %s: %s"), u,
+				  h->phase ? h->phase : _("before the request"), e);
 		break;
 	}
 }
@@ -711,26 +712,27 @@ judge(const struct pl_common *c, const struct url_config *cfg, const struct pl_h
 	if (ok != 0) {
 		failure(c, cfg, h, u, r);
 	} else if (cfg->cert_only) {
-		pl_result_summary(r, "%s handshake, %zu certificate%s ", u, h->certs_sent,
-				  h->certs_sent == 1 ? "" : "s");
-		pl_result_summary_metric(r, total, "in %s", t);
+		pl_result_summary(r, P_("%s handshake, %zu certificate ",
+					"%s handshake, %zu certificates ", h->certs_sent), u,
+				  h->certs_sent);
+		pl_result_summary_metric(r, total, _("in %s"), t);
 	} else {
 		st = pl_http_judge(h->status, &cfg->map, &cfg->expect, &how);
 		if (st == PL_OK) {
 			pl_result_summary(r, "%s %d%s%s ", u, h->status, h->reason[0] ? " " : "",
 					  h->reason);
-			pl_result_summary_metric(r, total, "in %s", t);
+			pl_result_summary_metric(r, total, _("in %s"), t);
 		} else {
 			pl_http_codes_format(&cfg->expect, exp, sizeof(exp));
 			if (how == 2)
-				pl_result_finding(r, st, "%s %d%s%s (expected %s) in %s", u, h->status,
+				pl_result_finding(r, st, _("%s %d%s%s (expected %s) in %s"), u, h->status,
 						  h->reason[0] ? " " : "", h->reason, exp, t);
 			else
-				pl_result_finding(r, st, "%s %d%s%s in %s", u, h->status,
+				pl_result_finding(r, st, _("%s %d%s%s in %s"), u, h->status,
 						  h->reason[0] ? " " : "", h->reason, t);
 		}
 		if (cfg->http2 && strcmp(h->version, "2") != 0)
-			pl_result_finding(r, PL_CRITICAL, "answered in HTTP/%s, not HTTP/2 (--http2)",
+			pl_result_finding(r, PL_CRITICAL, _("answered in HTTP/%s, not HTTP/2 (--http2)"),
 					  h->version);
 		body_checks(cfg, h, r);
 	}
@@ -776,9 +778,9 @@ main(int argc, char **argv)
 	pl_result_init(&r, url_plugin.name, url_plugin.service);
 	request_of(&cfg, &body, &q);
 	pl_debug(&c, 1, "%s", pl_http_libcurl());
-	pl_timeout_waiting(cfg.cert_only ? "the TLS handshake" : "the answer");
+	pl_timeout_waiting(cfg.cert_only ? _("the TLS handshake") : _("the answer"));
 	ok = pl_http_fetch(&q, NULL, &h);
-	pl_timeout_waiting("nothing (reporting)");
+	pl_timeout_waiting(_("nothing (reporting)"));
 	judge(&c, &cfg, &h, ok, &r);
 	pl_http_resp_free(&h);
 	pl_buf_free(&body);

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "pl_http.h"
+#include "pl_i18n.h"
 
 const char *
 pl_http_libcurl(void)
@@ -27,23 +28,23 @@ pl_http_url_check(const char *url, char *err, size_t errlen)
 	int rc = -1;
 
 	if (u == NULL) {
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		return -1;
 	}
 	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
-		pl_snprintf(err, errlen, "not a URL (give it whole: https://host/path)");
+		pl_snprintf(err, errlen, _("not a URL (give it whole: https://host/path)"));
 		goto end;
 	}
 	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0)) {
-		pl_snprintf(err, errlen, "not an http:// or https:// URL");
+		pl_snprintf(err, errlen, _("not an http:// or https:// URL"));
 		goto end;
 	}
 	if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_PASSWORD, &pass, 0) == CURLUE_OK) {
-		pl_snprintf(err, errlen, "credentials in the URL would be on the command line, where "
+		pl_snprintf(err, errlen, _("credentials in the URL would be on the command line, where "
 			    "every user can read them: give --user with --password-file, or "
-			    "--bearer-file");
+			    "--bearer-file"));
 		goto end;
 	}
 	rc = strcasecmp(scheme, "https") == 0 ? 1 : 0;
@@ -66,23 +67,23 @@ pl_http_sni(const char *url, const char *name, char **out_url, char **connect_to
 
 	*out_url = *connect_to = NULL;
 	if (u == NULL) {
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		return -1;
 	}
 	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK) {
-		pl_snprintf(err, errlen, "the URL's host and port cannot be read");
+		pl_snprintf(err, errlen, _("the URL's host and port cannot be read"));
 		goto end;
 	}
 	if (curl_url_set(u, CURLUPART_HOST, name, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_URL, &nu, 0) != CURLUE_OK) {
-		pl_snprintf(err, errlen, "not a host name libcurl takes");
+		pl_snprintf(err, errlen, _("not a host name libcurl takes"));
 		goto end;
 	}
 	/* An IPv6 host comes in brackets, as CURLOPT_CONNECT_TO wants it. */
 	if (pl_buf_printf(&b, "%s:%s:%s:%s", name, port, host, port) != 0) {
-		pl_snprintf(err, errlen, "the host name is too long");
+		pl_snprintf(err, errlen, _("the host name is too long"));
 		goto end;
 	}
 	*out_url = strdup(nu);
@@ -91,7 +92,7 @@ pl_http_sni(const char *url, const char *name, char **out_url, char **connect_to
 		free(*out_url);
 		free(*connect_to);
 		*out_url = *connect_to = NULL;
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		goto end;
 	}
 	rc = 0;
@@ -302,16 +303,16 @@ phase_of(const struct pl_http_times *t, bool cert_only)
 
 	pl_http_phases(t, &ph);
 	if (ph.dns != ph.dns)
-		return "while resolving the name";
+		return _("while resolving the name");
 	if (ph.connect != ph.connect)
-		return "while connecting";
+		return _("while connecting");
 	if (t->tls && ph.tls != ph.tls)
-		return "in the TLS handshake";
+		return _("in the TLS handshake");
 	if (cert_only)
-		return "in the TLS handshake";
+		return _("in the TLS handshake");
 	if (ph.ttfb != ph.ttfb)
-		return "waiting for the response";
-	return "while reading the response";
+		return _("waiting for the response");
+	return _("while reading the response");
 }
 
 static int
@@ -486,20 +487,20 @@ pl_http_fetch(const struct pl_http_req *q, const struct pl_deadline *d,
 	pl_buf_init(&r->body, q->body_cap + 1);
 	if (!inited) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			return fail(r, PL_HTTPF_OTHER, "libcurl could not be initialised");
+			return fail(r, PL_HTTPF_OTHER, _("libcurl could not be initialised"));
 		inited = true;
 	}
 	h = curl_easy_init();
 	errbuf[0] = '\0';
 	if (h == NULL || setup(h, q, &hdrs, &res, &cto, errbuf, &x) != 0) {
-		fail(r, PL_HTTPF_OTHER, "libcurl refused the request's settings (out of "
-		     "memory, or an option this libcurl lacks)");
+		fail(r, PL_HTTPF_OTHER, _("libcurl refused the request's settings (out of "
+		     "memory, or an option this libcurl lacks)"));
 		goto end;
 	}
 	origin(q->url, first, sizeof(first));
 	url = strdup(q->url);
 	if (url == NULL) {
-		fail(r, PL_HTTPF_OTHER, "out of memory");
+		fail(r, PL_HTTPF_OTHER, _("out of memory"));
 		goto end;
 	}
 	for (;;) {
@@ -518,13 +519,13 @@ pl_http_fetch(const struct pl_http_req *q, const struct pl_deadline *d,
 		    set_auth(h, q, strcmp(first, now_origin) == 0) != 0 ||
 		    curl_easy_setopt(h, CURLOPT_URL, r->urls[r->nurls - 1]) != CURLE_OK ||
 		    curl_easy_setopt(h, CURLOPT_CERTINFO, certinfo) != CURLE_OK) {
-			fail(r, PL_HTTPF_OTHER, "libcurl refused the request's settings");
+			fail(r, PL_HTTPF_OTHER, _("libcurl refused the request's settings"));
 			goto end;
 		}
 		if (pl_deadline_expired(d)) {
 			r->fail = PL_HTTPF_TIMEOUT;
-			r->phase = "before the request";
-			pl_strlcpy(r->err, "no time was left for the request", sizeof(r->err));
+			r->phase = _("before the request");
+			pl_strlcpy(r->err, _("no time was left for the request"), sizeof(r->err));
 			goto end;
 		}
 		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)pl_deadline_left_ms(d));
@@ -571,13 +572,13 @@ pl_http_fetch(const struct pl_http_req *q, const struct pl_deadline *d,
 			break;
 		url = strip_userinfo(next);
 		if (url == NULL) {
-			fail(r, PL_HTTPF_OTHER, "out of memory");
+			fail(r, PL_HTTPF_OTHER, _("out of memory"));
 			goto end;
 		}
 		next = url;
 		for (size_t i = 0; i < r->nurls; i++) {
 			if (strcmp(r->urls[i], next) == 0) {
-				fail(r, PL_HTTPF_LOOP, "a redirect loop");
+				fail(r, PL_HTTPF_LOOP, _("a redirect loop"));
 				if (r->nurls < PL_HTTP_HOPS_MAX) {
 					r->urls[r->nurls++] = url;
 					url = NULL;
@@ -586,7 +587,7 @@ pl_http_fetch(const struct pl_http_req *q, const struct pl_deadline *d,
 			}
 		}
 		if ((int)r->nurls > q->max_redirects || r->nurls >= PL_HTTP_HOPS_MAX) {
-			fail(r, PL_HTTPF_REDIRECTS, "too many redirects");
+			fail(r, PL_HTTPF_REDIRECTS, _("too many redirects"));
 			if (r->nurls < PL_HTTP_HOPS_MAX) {
 				r->urls[r->nurls++] = url;
 				url = NULL;

@@ -8,6 +8,7 @@
 #include "pl_buf.h"
 #include "pl_clock.h"
 #include "pl_httpspec.h"
+#include "pl_i18n.h"
 
 static bool
 blank(char c)
@@ -45,7 +46,7 @@ entry(const char *s, size_t n, uint16_t *lo, uint16_t *hi, char *err, size_t err
 	while (n > 0 && blank(s[n - 1]))
 		n--;
 	if (n == 0) {
-		pl_snprintf(err, errlen, "an empty entry (give codes like 200, 301-302 or 5xx)");
+		pl_snprintf(err, errlen, _("an empty entry (give codes like 200, 301-302 or 5xx)"));
 		return -1;
 	}
 	if (n == 3 && digit(s[0]) && s[0] != '0' && (s[1] == 'x' || s[1] == 'X') &&
@@ -65,15 +66,15 @@ entry(const char *s, size_t n, uint16_t *lo, uint16_t *hi, char *err, size_t err
 	    code3(dash + 1, n - (size_t)(dash - s) - 1, &b) != 0)
 		goto bad;
 	if (b < a) {
-		pl_snprintf(err, errlen, "a range that ends before it starts (write it low-high)");
+		pl_snprintf(err, errlen, _("a range that ends before it starts (write it low-high)"));
 		return -1;
 	}
 	*lo = (uint16_t)a;
 	*hi = (uint16_t)b;
 	return 0;
 bad:
-	pl_snprintf(err, errlen, "not a status code, range or class (give codes from 100 to 999 "
-		    "like 200, ranges like 301-302, classes like 5xx)");
+	pl_snprintf(err, errlen, _("not a status code, range or class (give codes from 100 to 999 "
+		    "like 200, ranges like 301-302, classes like 5xx)"));
 	return -1;
 }
 
@@ -85,7 +86,7 @@ each_entry(const char *s, size_t len, int (*fn)(void *, const char *, size_t, ch
 	const char *end = s + len;
 
 	if (len == 0) {
-		pl_snprintf(err, errlen, "an empty list");
+		pl_snprintf(err, errlen, _("an empty list"));
 		return -1;
 	}
 	for (;;) {
@@ -93,7 +94,7 @@ each_entry(const char *s, size_t len, int (*fn)(void *, const char *, size_t, ch
 		const char *e = comma != NULL ? comma : end;
 
 		if (memchr(s, '\0', (size_t)(e - s)) != NULL) {
-			pl_snprintf(err, errlen, "a NUL byte in the list");
+			pl_snprintf(err, errlen, _("a NUL byte in the list"));
 			return -1;
 		}
 		if (fn(ctx, s, (size_t)(e - s), err, errlen) != 0)
@@ -113,7 +114,7 @@ codes_one(void *ctx, const char *s, size_t n, char *err, size_t errlen)
 	if (entry(s, n, &lo, &hi, err, errlen) != 0)
 		return -1;
 	if (c->n >= PL_HTTP_CODES_MAX) {
-		pl_snprintf(err, errlen, "more than %d entries", PL_HTTP_CODES_MAX);
+		pl_snprintf(err, errlen, _("more than %d entries"), PL_HTTP_CODES_MAX);
 		return -1;
 	}
 	c->v[c->n].lo = lo;
@@ -175,8 +176,8 @@ map_one(void *ctx, const char *s, size_t n, char *err, size_t errlen)
 	uint16_t lo, hi;
 
 	if (eq == NULL) {
-		pl_snprintf(err, errlen, "an entry without '=' (write CODES=STATE, like 404=ok or "
-			    "5xx=critical)");
+		pl_snprintf(err, errlen, _("an entry without '=' (write CODES=STATE, like 404=ok or "
+			    "5xx=critical)"));
 		return -1;
 	}
 	if (entry(s, (size_t)(eq - s), &lo, &hi, err, errlen) != 0)
@@ -188,19 +189,19 @@ map_one(void *ctx, const char *s, size_t n, char *err, size_t errlen)
 	while (sl > 0 && blank(s[so + sl - 1]))
 		sl--;
 	if (sl == 0 || sl >= sizeof(st)) {
-		pl_snprintf(err, errlen, "not a state after '=' (give ok, warning, critical or "
-			    "unknown)");
+		pl_snprintf(err, errlen, _("not a state after '=' (give ok, warning, critical or "
+			    "unknown)"));
 		return -1;
 	}
 	memcpy(st, s + so, sl);
 	st[sl] = '\0';
 	if (pl_state_parse(st, &state) != 0) {
-		pl_snprintf(err, errlen, "not a state after '=' (give ok, warning, critical or "
-			    "unknown)");
+		pl_snprintf(err, errlen, _("not a state after '=' (give ok, warning, critical or "
+			    "unknown)"));
 		return -1;
 	}
 	if (m->n >= PL_HTTP_CODES_MAX) {
-		pl_snprintf(err, errlen, "more than %d entries", PL_HTTP_CODES_MAX);
+		pl_snprintf(err, errlen, _("more than %d entries"), PL_HTTP_CODES_MAX);
 		return -1;
 	}
 	m->v[m->n].lo = lo;
@@ -413,7 +414,7 @@ pl_http_cert_time(const char *s, size_t len, int64_t *t, char *err, size_t errle
 	*t = pl_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
 	return 0;
 bad:
-	pl_snprintf(err, errlen, "not a certificate time (like 'Mar  1 12:00:00 2027 GMT')");
+	pl_snprintf(err, errlen, _("not a certificate time (like 'Mar  1 12:00:00 2027 GMT')"));
 	return -1;
 }
 

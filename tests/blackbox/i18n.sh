@@ -1,7 +1,8 @@
 #!/bin/sh
 # Simplified Chinese status lines (README.md, "Language"), exact, for check_mem,
 # check_cpu, check_disk_io, check_mdraid, check_hwmon, check_net, check_process,
-# check_db_conns, plumbline-inspect, plumbline-report (also their HTML reports) and
+# check_db_conns, check_url (usage errors; its states: integration/http.sh),
+# plumbline-inspect, plumbline-report (also their HTML reports) and
 # plumbline-notify in
 # each state, chosen each way: LANG=zh_CN.UTF-8 (a locale this host need not have
 # generated), --language zh_CN, "language = zh_CN" in the --extra-opts file, always in an
@@ -221,6 +222,16 @@ line "check_log_errors UNKNOWN (a missing log), the error in UTF-8, not escaped"
 le usage --file "$F/log/auth.log" --language zh_CN
 line "check_log_errors usage error" 3 \
 	'LOG_ERRORS UNKNOWN - --file 需要模式: 请给出 --critical-pattern、--critical-regex、--warning-pattern 或 --warning-regex'
+
+# check_url: usage errors (its states need a server: tests/integration/http.sh)
+run "$P/check_url" --url ftp://127.0.0.1/ --language zh_CN
+line "check_url usage error (another scheme)" 3 'URL UNKNOWN - --url: 不是 http:// 或 https:// URL'
+run LANG=zh_CN.UTF-8 "$P/check_url" --url http://127.0.0.1/ --status-map 404=fine
+line "check_url usage error (--status-map), LANG" 3 \
+	"URL UNKNOWN - --status-map: '=' 后不是状态(请给出 ok、warning、critical 或 unknown)"
+run "$P/check_url" --url http://127.0.0.1:1/ --language zh_CN
+check "check_url CRITICAL (nothing listens) in Chinese: $first" \
+	'[ "$rc" = 2 ] && case "$first" in "URL CRITICAL - http://127.0.0.1:1/ 无法连接: "*) true ;; *) false ;; esac'
 
 # What never changes: service, state word, perfdata, JSON keys.
 run "$P/check_mem" --root "$F/mem/swap-in-use" -w 10 -c 50

@@ -346,6 +346,19 @@ check "503 against --expect 200 is CRITICAL (the server's reason phrase), said i
 run --url "$U/status/404"
 check "404 without --expect is WARNING ($line)" \
 	'[ "$rc" = 1 ] && [[ "$line" == "URL WARNING - $U/status/404 404 Not Found in "* ]]'
+# The same answers in Simplified Chinese (the reason phrase and the URL as the server and
+# the admin wrote them).
+run --url "$U/" --language zh_CN
+check "zh_CN: 200 is OK ($line)" '[ "$rc" = 0 ] && [[ "$line" =~ ^"URL OK - $U/ 200 OK 耗时 "[0-9.]+s$ ]]'
+run --url "$U/status/404" --language zh_CN
+check "zh_CN: 404 is WARNING ($line)" \
+	'[ "$rc" = 1 ] && [[ "$line" =~ ^"URL WARNING - $U/status/404 404 Not Found 耗时 "[0-9.]+s$ ]]'
+run --url "$U/status/503" --expect 200 --language zh_CN
+check "zh_CN: 503 against --expect 200 is CRITICAL ($line)" \
+	'[ "$rc" = 2 ] && [[ "$line" =~ ^"URL CRITICAL - $U/status/503 503 Service Temporarily Unavailable (预期 200) 耗时 "[0-9.]+s$ ]]'
+run --url "$U/" --body-contains nowhere-in-it --language zh_CN
+check "zh_CN: a body without the text is CRITICAL ($line)" \
+	'[ "$rc" = 2 ] && [[ "$line" == "URL CRITICAL - 响应体缺少 '"'"'nowhere-in-it'"'"' - $U/ 200 OK 耗时 "* ]]'
 run --url "$U/status/500"
 check "500 without --expect is CRITICAL" '[ "$rc" = 2 ]'
 run --url "$U/status/204" --expect 200-204
