@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_clock.h"
 #include "pl_eve.h"
@@ -49,15 +50,15 @@ enum kind { K_EVE, K_SNORT_FAST, K_SNORT_JSON, K_WAZUH, K_AUTH, K_F2B_LOG, K_JOU
 static const struct {
 	const char *word;        /* the default label of a single file of this kind */
 	const char *opt;         /* its option */
-	const char *noun;        /* what the hold says came last */
+	const char *noun;        /* what the hold says came last (N_: pl_tr where said) */
 } kinds[K_NKINDS] = {
-	[K_EVE] = { "eve", "--eve", "alert" },
-	[K_SNORT_FAST] = { "snort", "--snort-fast", "alert" },
-	[K_SNORT_JSON] = { "snort_json", "--snort-json", "alert" },
-	[K_WAZUH] = { "wazuh", "--wazuh", "alert" },
-	[K_AUTH] = { "auth", "--auth-log", "failed login" },
-	[K_F2B_LOG] = { "fail2ban_log", "--fail2ban-log", "ban" },
-	[K_JOURNAL] = { "journal", "--journal", "failed login" },
+	[K_EVE] = { "eve", "--eve", N_("alert") },
+	[K_SNORT_FAST] = { "snort", "--snort-fast", N_("alert") },
+	[K_SNORT_JSON] = { "snort_json", "--snort-json", N_("alert") },
+	[K_WAZUH] = { "wazuh", "--wazuh", N_("alert") },
+	[K_AUTH] = { "auth", "--auth-log", N_("failed login") },
+	[K_F2B_LOG] = { "fail2ban_log", "--fail2ban-log", N_("ban") },
+	[K_JOURNAL] = { "journal", "--journal", N_("failed login") },
 };
 
 struct ids_config {
@@ -87,7 +88,7 @@ static int
 abs_check(const char *arg, char *err, size_t errlen)
 {
 	if (arg[0] != '/') {
-		pl_snprintf(err, errlen, "not an absolute path");
+		pl_snprintf(err, errlen, _("not an absolute path"));
 		return -1;
 	}
 	return 0;
@@ -99,95 +100,96 @@ abs_check(const char *arg, char *err, size_t errlen)
 	  .flags = PL_OPT_SYNOPSIS | PL_OPT_IDENTITY, .help = what }
 
 static const struct pl_option ids_opts[] = {
-	FILE_OPT("eve", K_EVE, "Suricata's eve.json (an item each): its alert "
+	FILE_OPT("eve", K_EVE, N_("Suricata's eve.json (an item each): its alert "
 		 "events counted by alert.severity (1 high, 2 medium, 3 low), its stats "
 		 "events watched (see --stats-max-age; the kernel's drop share). Suricata "
-		 "must write the alert and stats types to it."),
-	FILE_OPT("snort-fast", K_SNORT_FAST, "Snort's alert_fast file (Snort 2.9 or 3): "
+		 "must write the alert and stats types to it.")),
+	FILE_OPT("snort-fast", K_SNORT_FAST, N_("Snort's alert_fast file (Snort 2.9 or 3): "
 		 "alerts counted by [Priority: N] (1 high, 2 medium, 3 and more "
-		 "low)."),
-	FILE_OPT("snort-json", K_SNORT_JSON, "Snort 3's alert_json file: "
+		 "low).")),
+	FILE_OPT("snort-json", K_SNORT_JSON, N_("Snort 3's alert_json file: "
 		 "alerts by priority; add priority, msg, src_addr and dst_addr to its fields "
 		 "(the default fields lack them; an alert without priority counts in "
-		 "_alerts only)."),
-	FILE_OPT("wazuh", K_WAZUH, "Wazuh's (or OSSEC's) alerts.json: alerts "
-		 "by rule.level 0..15 (see --wazuh-high, --wazuh-medium)."),
-	FILE_OPT("auth-log", K_AUTH, "An auth log with sshd's lines: failed "
+		 "_alerts only).")),
+	FILE_OPT("wazuh", K_WAZUH, N_("Wazuh's (or OSSEC's) alerts.json: alerts "
+		 "by rule.level 0..15 (see --wazuh-high, --wazuh-medium).")),
+	FILE_OPT("auth-log", K_AUTH, N_("An auth log with sshd's lines: failed "
 		 "logins (\"Failed password\", any \"Failed METHOD\") and invalid users, "
-		 "grouped by source address."),
-	FILE_OPT("fail2ban-log", K_F2B_LOG, "fail2ban's own log: its Ban and "
-		 "Unban lines, by jail and address."),
+		 "grouped by source address.")),
+	FILE_OPT("fail2ban-log", K_F2B_LOG, N_("fail2ban's own log: its Ban and "
+		 "Unban lines, by jail and address.")),
 	{ .name = "journal", .type = PL_OPT_SWITCH, PL_OPT_AT(struct ids_config, journal),
 	  .flags = PL_OPT_SYNOPSIS | PL_OPT_IDENTITY,
-	  .help = "sshd's failed logins in the systemd journal (SYSLOG_IDENTIFIER sshd or "
+	  .help = N_("sshd's failed logins in the systemd journal (SYSLOG_IDENTIFIER sshd or "
 		  "sshd-session) since the last run's cursor, as with --auth-log. Needs the "
-		  "systemd-journal group." },
+		  "systemd-journal group.") },
 	{ .name = "journal-file", .type = PL_OPT_LIST, .arg = "PATH", .max = MAX_FILES,
 	  PL_OPT_AT(struct ids_config, files[K_JOURNAL]), .check = abs_check,
 	  .flags = PL_OPT_IDENTITY,
-	  .help = "Read these .journal files instead of the system journal (implies "
-		  "--journal)." },
+	  .help = N_("Read these .journal files instead of the system journal (implies "
+		  "--journal).") },
 	{ .name = "fail2ban-socket", .type = PL_OPT_STRING, .arg = "PATH",
 	  PL_OPT_AT(struct ids_config, f2b_socket), .check = abs_check,
 	  .flags = PL_OPT_SYNOPSIS | PL_OPT_IDENTITY,
-	  .help = "Ask the fail2ban server at this socket (Debian: " F2B_SOCKET ") which "
+	  .help = N_("Ask the fail2ban server at this socket (Debian: "
+		  "/run/fail2ban/fail2ban.sock) which "
 		  "addresses each jail bans now (fail2ban-client banned): an item per jail, "
-		  "jails with bans first. The socket is root's: see --fail2ban-sudo." },
+		  "jails with bans first. The socket is root's: see --fail2ban-sudo.") },
 	{ .name = "fail2ban-client", .type = PL_OPT_STRING, .arg = "PATH",
 	  PL_OPT_AT(struct ids_config, f2b_client), .check = abs_check,
-	  .help = "The fail2ban-client program (default " F2B_CLIENT ")." },
+	  .help = N_("The fail2ban-client program (default /usr/bin/fail2ban-client).") },
 	{ .name = "fail2ban-sudo", .type = PL_OPT_SWITCH,
 	  PL_OPT_AT(struct ids_config, f2b_sudo),
-	  .help = "Run fail2ban-client through sudo -n, for the line of "
+	  .help = N_("Run fail2ban-client through sudo -n, for the line of "
 		  "contrib/sudoers.d/plumbline that lets the monitoring user run exactly "
-		  "'fail2ban-client -s SOCKET banned' as root." },
+		  "'fail2ban-client -s SOCKET banned' as root.") },
 	{ .name = "stats-max-age", .type = PL_OPT_DURATION, .min = 0, .max = 7 * 86400,
 	  PL_OPT_AT(struct ids_config, stats_max_age),
-	  .help = "An eve.json whose last stats event is older than this is CRITICAL: "
+	  .help = N_("An eve.json whose last stats event is older than this is CRITICAL: "
 		  "Suricata is not running or not logging (default 5min; Suricata writes "
-		  "one every 8s by default; 0: stats not expected)." },
+		  "one every 8s by default; 0: stats not expected).") },
 	{ .name = "wazuh-high", .type = PL_OPT_INT, .min = 0, .max = 15,
 	  PL_OPT_AT(struct ids_config, wazuh_high),
-	  .help = "Wazuh rule levels from this one up count as high (default 12)." },
+	  .help = N_("Wazuh rule levels from this one up count as high (default 12).") },
 	{ .name = "wazuh-medium", .type = PL_OPT_INT, .min = 0, .max = 15,
 	  PL_OPT_AT(struct ids_config, wazuh_medium),
-	  .help = "Wazuh rule levels from this one up (below --wazuh-high) count as medium, "
-		  "lower ones as low (default 7)." },
+	  .help = N_("Wazuh rule levels from this one up (below --wazuh-high) count as medium, "
+		  "lower ones as low (default 7).") },
 	{ .name = "top", .type = PL_OPT_INT, .min = 0, .max = TOP_MAX,
 	  PL_OPT_AT(struct ids_config, top),
-	  .help = "Show this many top signatures and top source addresses of each source "
-		  "in the long output (default 5)." },
+	  .help = N_("Show this many top signatures and top source addresses of each source "
+		  "in the long output (default 5).") },
 	{ .name = "from-start", .type = PL_OPT_SWITCH, PL_OPT_AT(struct ids_config, from_start),
-	  .help = "On the first run (no position kept yet for a file, or no journal cursor), "
+	  .help = N_("On the first run (no position kept yet for a file, or no journal cursor), "
 		  "read from the start. By default the first run starts at the end: old "
-		  "alerts are not news." },
+		  "alerts are not news.") },
 	{ .name = "max-read-bytes", .type = PL_OPT_SIZE, .min = 65536, .max = 1e12,
 	  PL_OPT_AT(struct ids_config, max_bytes),
-	  .help = "Read at most this much per file per run (default 256MB); the rest is read "
-		  "by the next runs, and the output says so." },
+	  .help = N_("Read at most this much per file per run (default 256MB); the rest is read "
+		  "by the next runs, and the output says so.") },
 	{ .name = "max-read-lines", .type = PL_OPT_INT, .min = 1, .max = 1e12,
 	  PL_OPT_AT(struct ids_config, max_read_lines),
-	  .help = "Read at most this many lines (journal entries) per file per run (default "
-		  "5000000); the rest next run." },
+	  .help = N_("Read at most this many lines (journal entries) per file per run (default "
+		  "5000000); the rest next run.") },
 	{ .name = "max-line-length", .type = PL_OPT_SIZE, .min = 256, .max = 16777216,
 	  PL_OPT_AT(struct ids_config, max_line),
-	  .help = "A longer line is not parsed and counts as malformed (default 64KB)." },
+	  .help = N_("A longer line is not parsed and counts as malformed (default 64KB).") },
 	{ .name = "hold", .type = PL_OPT_DURATION, .min = 0, .max = 30 * 86400,
 	  PL_OPT_AT(struct ids_config, hold),
-	  .help = "Keep a source's state (from its alert, login and ban counts) for this "
+	  .help = N_("Keep a source's state (from its alert, login and ban counts) for this "
 		  "long after the run that found them, though later runs find nothing new "
-		  "(default 0). The output says until when." },
+		  "(default 0). The output says until when.") },
 	{ .name = "missing-state", .type = PL_OPT_STATE,
 	  PL_OPT_AT(struct ids_config, missing_state),
-	  .help = "State of a log file that does not exist (default unknown)." },
+	  .help = N_("State of a log file that does not exist (default unknown).") },
 	{ .name = "lost-state", .type = PL_OPT_STATE, PL_OPT_AT(struct ids_config, lost_state),
-	  .help = "State when lines could not be read (default warning): a rotated file was "
+	  .help = N_("State when lines could not be read (default warning): a rotated file was "
 		  "compressed or removed before this run could finish it, or a log was "
-		  "truncated without a copy beside it." },
+		  "truncated without a copy beside it.") },
 	{ .name = "capped-state", .type = PL_OPT_STATE,
 	  PL_OPT_AT(struct ids_config, capped_state),
-	  .help = "State when --max-read-bytes, --max-read-lines or the timeout stopped the "
-		  "reading before the end (default ok; the output says so either way)." },
+	  .help = N_("State when --max-read-bytes, --max-read-lines or the timeout stopped the "
+		  "reading before the end (default ok; the output says so either way).") },
 	{ .name = NULL },
 };
 
@@ -196,9 +198,9 @@ static const char *const ids_primary[] = { "*_alerts", NULL };
 static const struct pl_plugin ids_plugin = {
 	.name = "check_ids",
 	.service = "IDS",
-	.purpose = "new intrusion-detection alerts, bans and failed logins since the last run",
+	.purpose = N_("new intrusion-detection alerts, bans and failed logins since the last run"),
 	.description =
-		"Reads what each IDS wrote since the last run and counts it: Suricata's "
+		N_("Reads what each IDS wrote since the last run and counts it: Suricata's "
 		"eve.json, Snort's alert_fast and alert_json, Wazuh's alerts.json (alerts per "
 		"severity: high, medium, low), fail2ban's log (bans) or server (addresses "
 		"banned now), and sshd's failed logins in an auth log or the journal (per "
@@ -217,11 +219,11 @@ static const struct pl_plugin ids_plugin = {
 		"reboots and are saved only after the lines were counted.\n"
 		"fail2ban's socket is root's (mode 0700): as another user, run fail2ban-client "
 		"through sudo (--fail2ban-sudo and the line in contrib/sudoers.d/plumbline), "
-		"or read its log (--fail2ban-log; the adm group reads /var/log).",
+		"or read its log (--fail2ban-log; the adm group reads /var/log)."),
 	.options = ids_opts,
 	.primary = ids_primary,
 	.metrics =
-		"For each alert file (LABEL: the kind, eve, snort, snort_json or wazuh, or the "
+		N_("For each alert file (LABEL: the kind, eve, snort, snort_json or wazuh, or the "
 		"file's name when there are several, or the --OPTION LABEL=): LABEL_alerts, "
 		"LABEL_high (CRITICAL over 0), LABEL_medium (WARNING over 0), LABEL_low, "
 		"LABEL_malformed, LABEL_lines; eve.json also LABEL_stats_age (s, CRITICAL over "
@@ -230,9 +232,9 @@ static const struct pl_plugin ids_plugin = {
 		"LABEL_sources (addresses with failures), LABEL_top_source (failures of the "
 		"busiest one), LABEL_lines. fail2ban's log (fail2ban_log): LABEL_bans, "
 		"LABEL_unbans, LABEL_lines. fail2ban's server: fail2ban_jails, fail2ban_banned "
-		"and fail2ban_JAIL_banned.",
+		"and fail2ban_JAIL_banned."),
 	.examples =
-		"  check_ids --eve /var/log/suricata/eve.json --hold 30min\n"
+		N_("  check_ids --eve /var/log/suricata/eve.json --hold 30min\n"
 		"      Suricata's new alerts (high CRITICAL, medium WARNING, kept 30 minutes), "
 		"its stats age and kernel drops.\n"
 		"  check_ids --wazuh /var/ossec/logs/alerts/alerts.json --criticalx "
@@ -243,7 +245,7 @@ static const struct pl_plugin ids_plugin = {
 		"since the last run.\n"
 		"  check_ids --fail2ban-socket /run/fail2ban/fail2ban.sock --fail2ban-sudo "
 		"--warningx 'fail2ban_banned=~:50'\n"
-		"      The addresses fail2ban bans now, per jail.\n",
+		"      The addresses fail2ban bans now, per jail.\n"),
 	.uses_state = true,
 	.no_interval = true,
 };
@@ -381,7 +383,7 @@ one_line(struct ids_src *s, const char *line, size_t len)
 			count_alert(s, &a);
 		}
 		else
-			bad_line(s, "not an alert_fast line ([**] [GID:SID:REV] MESSAGE [**] ...)");
+			bad_line(s, _("not an alert_fast line ([**] [GID:SID:REV] MESSAGE [**] ...)"));
 		return;
 	case K_SNORT_JSON:
 		if (pl_snort_json_parse(line, len, &a, err, sizeof(err)) == 0)
@@ -419,7 +421,7 @@ on_lines(void *ctx, const char *buf, size_t len, size_t nlines, bool cut)
 		s->lineno++;
 		/* A JSON or alert line cut short is no longer what its format says. */
 		if (s->kind != K_AUTH && s->kind != K_F2B_LOG)
-			bad_line(s, "longer than --max-line-length");
+			bad_line(s, _("longer than --max-line-length"));
 		return;
 	}
 	while (p < end) {
@@ -446,7 +448,7 @@ ids_label(const struct ids_config *cfg, enum kind k, size_t i, const char **path
 		char **l = &made[k][i];
 
 		if (*l == NULL && (*l = malloc(n + 1)) == NULL)
-			pl_die(PL_UNKNOWN, "out of memory");
+			pl_die(PL_UNKNOWN, _("out of memory"));
 		memcpy(*l, arg, n);
 		(*l)[n] = '\0';
 		return *l;
@@ -469,8 +471,8 @@ ids_labels_unique(const struct ids_config *cfg)
 
 			for (size_t j = 0; j < n; j++)
 				if (strcmp(labels[j], l) == 0)
-					pl_usage_die("two sources are labelled '%s': give each its "
-						     "own label (%s LABEL=PATH)", l, kinds[k].opt);
+					pl_usage_die(_("two sources are labelled '%s': give each its "
+						     "own label (%s LABEL=PATH)"), l, kinds[k].opt);
 			labels[n++] = l;
 		}
 }
@@ -490,8 +492,11 @@ metric(struct pl_item *it, const char *name, double v, enum pl_unit u, const cha
 	return m;
 }
 
+/* What a top list counts: each has its own whole sentences, for a translator. */
+enum top_what { TOP_SIGNATURE, TOP_SOURCE, TOP_JAIL, TOP_BANNED };
+
 static void
-top_lines(struct pl_item *it, const struct pl_tally *t, size_t k, const char *what)
+top_lines(struct pl_item *it, const struct pl_tally *t, size_t k, enum top_what what)
 {
 	const struct pl_tally_entry *top[TOP_MAX];
 	size_t n = pl_tally_top(t, top, k);
@@ -501,12 +506,22 @@ top_lines(struct pl_item *it, const struct pl_tally *t, size_t k, const char *wh
 	for (size_t i = 0; i < n; i++) {
 		pl_buf_reset(&b);
 		pl_bytes_escape(&b, top[i]->key, strlen(top[i]->key));
-		pl_item_line(it, "top %s: %s (%llu)", what, pl_buf_str(&b),
+		pl_item_line(it, what == TOP_SIGNATURE ? _("top signature: %s (%llu)") :
+			     what == TOP_SOURCE ? _("top source: %s (%llu)") :
+			     what == TOP_JAIL ? _("top jail: %s (%llu)") :
+			     _("top banned address: %s (%llu)"), pl_buf_str(&b),
 			     (unsigned long long)top[i]->n);
 	}
 	if (n > 0 && t->dropped > 0)
-		pl_item_line(it, "%llu more distinct %ss not tallied (%llu events; at most %d "
-			     "are kept)", (unsigned long long)t->dropped, what,
+		pl_item_line(it, what == TOP_SIGNATURE ?
+			     _("%llu more distinct signatures not tallied (%llu events; at most "
+			       "%d are kept)") : what == TOP_SOURCE ?
+			     _("%llu more distinct sources not tallied (%llu events; at most %d "
+			       "are kept)") : what == TOP_JAIL ?
+			     _("%llu more distinct jails not tallied (%llu events; at most %d are "
+			       "kept)") :
+			     _("%llu more distinct banned addresses not tallied (%llu events; at "
+			       "most %d are kept)"), (unsigned long long)t->dropped,
 			     (unsigned long long)t->other, TALLY_KEYS);
 	pl_buf_free(&b);
 }
@@ -569,14 +584,14 @@ eve_stats_waiting(const struct ids_config *cfg, struct pl_store *st, struct pl_i
 	t.nsec = 0;
 	waited = (double)(now->sec - (int64_t)watch[0]);
 	pl_rfc3339_format(&t, 0, when, sizeof(when));
-	pl_metric_missing(age, PL_MISSING_RUN, "no stats event seen yet", NULL);
+	pl_metric_missing(age, PL_MISSING_RUN, _("no stats event seen yet"), NULL);
 	if (waited > cfg->stats_max_age)
-		pl_item_finding(it, PL_CRITICAL, "no stats event since the check started "
+		pl_item_finding(it, PL_CRITICAL, _("no stats event since the check started "
 				"watching at %s (--stats-max-age %.0fs): is Suricata running, "
-				"with the stats type in its eve-log outputs?", when,
+				"with the stats type in its eve-log outputs?"), when,
 				cfg->stats_max_age);
 	else
-		pl_item_line(it, "waiting for the first stats event (watching since %s)",
+		pl_item_line(it, _("waiting for the first stats event (watching since %s)"),
 			     when);
 }
 
@@ -602,8 +617,8 @@ eve_stats(const struct ids_config *cfg, struct pl_store *st, struct pl_item *it,
 	drop->has_max = true;
 	drop->max = 100;
 	if (isnan(share))
-		pl_metric_missing(drop, PL_MISSING_RUN, s->stats_seen ? "the stats event has no "
-				  "capture counters" : "no stats event since the last run", NULL);
+		pl_metric_missing(drop, PL_MISSING_RUN, s->stats_seen ? _("the stats event has no "
+				  "capture counters") : _("no stats event since the last run"), NULL);
 	if (nk == 4) {
 		struct pl_time t = { (int64_t)kept[0], 0 };
 
@@ -634,7 +649,7 @@ src_init(struct ids_src *s, enum kind k, const struct ids_config *cfg)
 	s->max_level = -1;
 	if (pl_tally_init(&s->sigs, TALLY_KEYS) != 0 || pl_tally_init(&s->addrs, TALLY_KEYS) != 0 ||
 	    pl_tally_init(&s->jails, 256) != 0)
-		pl_die(PL_UNKNOWN, "out of memory");
+		pl_die(PL_UNKNOWN, _("out of memory"));
 }
 
 /* The counts of a source as its item's metrics, and its top lists. */
@@ -663,8 +678,8 @@ src_report(const struct ids_config *cfg, struct pl_item *it, const struct ids_sr
 		}
 		metric(it, "malformed", (double)s->malformed, PL_U_NONE, NULL, NULL);
 		metric(it, "lines", lines, PL_U_NONE, NULL, NULL);
-		top_lines(it, &s->sigs, top, "signature");
-		top_lines(it, &s->addrs, top, "source");
+		top_lines(it, &s->sigs, top, TOP_SIGNATURE);
+		top_lines(it, &s->addrs, top, TOP_SOURCE);
 		break;
 	case K_AUTH:
 	case K_JOURNAL: {
@@ -677,23 +692,24 @@ src_report(const struct ids_config *cfg, struct pl_item *it, const struct ids_sr
 		       NULL);
 		metric(it, "top_source", nb ? (double)busiest[0]->n : 0, PL_U_NONE, NULL, NULL);
 		metric(it, "lines", lines, PL_U_NONE, NULL, NULL);
-		top_lines(it, &s->addrs, top, "source");
+		top_lines(it, &s->addrs, top, TOP_SOURCE);
 		break;
 	}
 	case K_F2B_LOG:
 		metric(it, "bans", (double)s->bans, PL_U_NONE, NULL, NULL);
 		metric(it, "unbans", (double)s->unbans, PL_U_NONE, NULL, NULL);
 		metric(it, "lines", lines, PL_U_NONE, NULL, NULL);
-		top_lines(it, &s->jails, top, "jail");
-		top_lines(it, &s->addrs, top, "banned address");
+		top_lines(it, &s->jails, top, TOP_JAIL);
+		top_lines(it, &s->addrs, top, TOP_BANNED);
 		break;
 	case K_NKINDS:
 		break;
 	}
 	if (s->malformed > 0)
-		pl_item_line(it, "%llu malformed line%s counted and skipped (the first, line %llu "
-			     "of this run: %s)", (unsigned long long)s->malformed,
-			     s->malformed == 1 ? "" : "s", (unsigned long long)s->first_bad,
+		pl_item_line(it, P_("%llu malformed line counted and skipped (the first, line "
+				"%llu of this run: %s)", "%llu malformed lines counted and skipped "
+				"(the first, line %llu of this run: %s)", s->malformed),
+			     (unsigned long long)s->malformed, (unsigned long long)s->first_bad,
 			     s->first_err);
 }
 
@@ -740,8 +756,8 @@ ids_file(const struct ids_config *cfg, struct pl_store *st, struct pl_result *r,
 	o.missing_state = cfg->missing_state;
 	o.lost_state = cfg->lost_state;
 	o.capped_state = cfg->capped_state;
-	o.cut_what = k == K_AUTH || k == K_F2B_LOG ? "read on their start" :
-		     "not parsed (counted as malformed)";
+	o.cut_what = k == K_AUTH || k == K_F2B_LOG ? _("read on their start") :
+		     _("not parsed (counted as malformed)");
 	if (pl_logitem_read(it, st, "log", path, &o, on_lines, &s, &res) == 0) {
 		src_report(cfg, it, &s, &res);
 		if (k == K_EVE)
@@ -790,9 +806,9 @@ ids_journal(const struct ids_config *cfg, struct pl_store *st, struct pl_result 
 	o.from_start = cfg->from_start;
 	o.max_entries = (uint64_t)cfg->max_read_lines;
 	o.deadline = &dl;
-	pl_timeout_waiting("reading the journal");
+	pl_timeout_waiting(_("reading the journal"));
 	if (pl_journal_read(&o, on_entry, &s, &res, err, sizeof(err)) != 0) {
-		pl_name_str(esc, sizeof(esc), err);
+		pl_text_str(esc, sizeof(esc), err);
 		pl_item_finding(it, PL_UNKNOWN, "%s", esc);
 		out->it = NULL;
 		src_free(&s);
@@ -802,15 +818,15 @@ ids_journal(const struct ids_config *cfg, struct pl_store *st, struct pl_result 
 		pl_store_keep(st, "journal", "cursor", res.cursor);
 	src_report(cfg, it, &s, NULL);
 	if (res.first && !cfg->from_start)
-		pl_item_line(it, "first run: started at the end of the journal (--from-start "
-			     "reads it all)");
+		pl_item_line(it, _("first run: started at the end of the journal (--from-start "
+			     "reads it all)"));
 	if (res.cursor_lost)
-		pl_item_finding(it, cfg->lost_state, "the saved cursor is no longer in the "
+		pl_item_finding(it, cfg->lost_state, _("the saved cursor is no longer in the "
 				"journal (rotated or vacuumed away): started at the end; entries "
-				"since the last run may not have been read");
+				"since the last run may not have been read"));
 	if (res.capped)
-		pl_item_finding(it, cfg->capped_state, "stopped at the cap of this run "
-				"(--max-read-lines or the timeout): the rest next run");
+		pl_item_finding(it, cfg->capped_state, _("stopped at the cap of this run "
+				"(--max-read-lines or the timeout): the rest next run"));
 	src_free(&s);
 }
 #endif
@@ -824,15 +840,15 @@ f2b_socket_usable(const struct ids_config *cfg, struct pl_item *it, const char *
 	if (cfg->f2b_sudo)
 		return 0;
 	if (stat(cfg->f2b_socket, &sb) != 0 && errno == ENOENT) {
-		pl_item_finding(it, PL_UNKNOWN, "no socket at %s: is fail2ban-server "
-				"running (and is that its socket)?", esc);
+		pl_item_finding(it, PL_UNKNOWN, _("no socket at %s: is fail2ban-server "
+				"running (and is that its socket)?"), esc);
 		return -1;
 	}
 	if (access(cfg->f2b_socket, R_OK | W_OK) != 0) {
-		pl_item_finding(it, PL_UNKNOWN, "cannot use fail2ban's socket %s (%s): it "
+		pl_item_finding(it, PL_UNKNOWN, _("cannot use fail2ban's socket %s (%s): it "
 				"is root's (mode 0700). Add to sudoers (contrib/sudoers.d/"
 				"plumbline): 'nagios ALL=(root) NOPASSWD: %s -s %s banned' and "
-				"give --fail2ban-sudo; or read its log with --fail2ban-log",
+				"give --fail2ban-sudo; or read its log with --fail2ban-log"),
 				esc, strerror(errno), cfg->f2b_client, esc);
 		return -1;
 	}
@@ -850,13 +866,13 @@ f2b_client_failed(const struct ids_config *cfg, struct pl_item *it, const char *
 			  rr->err.len ? rr->err.len : rr->out.len, first, sizeof(first));
 	pl_run_describe(rr, line, sizeof(line));
 	if (cfg->f2b_sudo && strstr(first, "sudo") != NULL)
-		pl_item_finding(it, PL_UNKNOWN, "%s: %s (the sudoers line "
+		pl_item_finding(it, PL_UNKNOWN, _("%s: %s (the sudoers line "
 				"'nagios ALL=(root) NOPASSWD: %s -s %s banned' of "
-				"contrib/sudoers.d/plumbline is missing or differs)", line, first,
+				"contrib/sudoers.d/plumbline is missing or differs)"), line, first,
 				cfg->f2b_client, esc);
 	else
 		pl_item_finding(it, PL_UNKNOWN, "%s: %s", line, first[0] ? first :
-				"no message");
+				_("no message"));
 }
 
 /* Runs fail2ban-client banned (through sudo -n with --fail2ban-sudo) and parses its
@@ -884,9 +900,9 @@ f2b_banned(const struct ids_config *cfg, struct pl_item *it, const char *esc,
 	sp.argv = argv;
 	sp.out_cap = (size_t)1 << 20;
 	sp.err_cap = 4096;
-	pl_timeout_waiting("waiting for fail2ban-client banned");
+	pl_timeout_waiting(_("waiting for fail2ban-client banned"));
 	if (pl_run(&sp, &rr, err, sizeof(err)) != 0) {
-		pl_name_str(msg, sizeof(msg), err);
+		pl_text_str(msg, sizeof(msg), err);
 		pl_item_finding(it, PL_UNKNOWN, "%s", msg);
 		pl_run_result_free(&rr);
 		return -1;
@@ -897,7 +913,7 @@ f2b_banned(const struct ids_config *cfg, struct pl_item *it, const char *esc,
 		return -1;
 	}
 	if (pl_f2b_banned_parse(pl_buf_str(&rr.out), rr.out.len, b, err, sizeof(err)) != 0) {
-		pl_item_finding(it, PL_UNKNOWN, "fail2ban-client's reply: %s", err);
+		pl_item_finding(it, PL_UNKNOWN, _("fail2ban-client's reply: %s"), err);
 		pl_run_result_free(&rr);
 		return -1;
 	}
@@ -932,8 +948,8 @@ f2b_jails(struct pl_item *it, const struct pl_f2b_banned *b)
 				pl_bytes_escape(&a, j->addr[k], strlen(j->addr[k]));
 			}
 			if (j->banned > j->naddr)
-				pl_buf_printf(&a, " and %zu more", j->banned - j->naddr);
-			pl_item_line(ji, "banned now: %s", pl_buf_str(&a));
+				pl_buf_printf(&a, _(" and %zu more"), j->banned - j->naddr);
+			pl_item_line(ji, _("banned now: %s"), pl_buf_str(&a));
 			pl_buf_free(&a);
 		}
 	}
@@ -961,8 +977,8 @@ ids_f2b_server(const struct ids_config *cfg, struct pl_result *r)
 	metric(it, "jails", (double)(b.n + b.more), PL_U_NONE, NULL, NULL);
 	metric(it, "banned", (double)total, PL_U_NONE, NULL, NULL);
 	if (b.n + b.more > shown)
-		pl_item_line(it, "%zu more jail%s not shown", b.n + b.more - shown,
-			     b.n + b.more - shown == 1 ? "" : "s");
+		pl_item_line(it, P_("%zu more jail not shown", "%zu more jails not shown",
+				b.n + b.more - shown), b.n + b.more - shown);
 	pl_item_fact(it, "jails_with_bans", "%zu", withbans);
 	pl_f2b_banned_free(&b);
 }
@@ -999,13 +1015,14 @@ summary_alerts(struct pl_result *r, const struct pl_item *it, const char *name, 
 	if (al == NULL || al->value == 0)
 		return;
 	pl_result_summary_add(r, "%s%s: ", (*shown)++ ? ", " : "", name);
-	pl_result_summary_metric(r, al, "%.0f alert%s", al->value, al->value == 1 ? "" : "s");
+	pl_result_summary_metric(r, al, P_("%.0f alert", "%.0f alerts", al->value), al->value);
 	for (size_t k = 0; k < 3; k++) {
 		m = find(it, sev[k]);
 		if (m == NULL || m->value == 0)
 			continue;
 		pl_result_summary_add(r, any ? ", " : " (");
-		pl_result_summary_metric(r, m, "%.0f %s", m->value, sev[k]);
+		pl_result_summary_metric(r, m, k == 0 ? _("%.0f high") : k == 1 ? _("%.0f medium") :
+					 _("%.0f low"), m->value);
 		any = true;
 	}
 	if (any)
@@ -1035,18 +1052,18 @@ summary_item(struct pl_result *r, const struct ids_item *item, size_t *shown)
 		if (m == NULL || m->value == 0)
 			break;
 		pl_result_summary_add(r, "%s%s: ", (*shown)++ ? ", " : "", name);
-		pl_result_summary_metric(r, m, "%.0f failed login%s", m->value,
-					 m->value == 1 ? "" : "s");
-		pl_result_summary_metric(r, src, " from %.0f address%s", src->value,
-					 src->value == 1 ? "" : "es");
+		pl_result_summary_metric(r, m, P_("%.0f failed login", "%.0f failed logins",
+						  m->value), m->value);
+		pl_result_summary_metric(r, src, P_(" from %.0f address", " from %.0f addresses",
+						    src->value), src->value);
 		break;
 	case K_F2B_LOG:
 		m = find(it, "bans");
 		if (m == NULL || m->value == 0)
 			break;
 		pl_result_summary_add(r, "%s%s: ", (*shown)++ ? ", " : "", name);
-		pl_result_summary_metric(r, m, "%.0f new ban%s", m->value,
-					 m->value == 1 ? "" : "s");
+		pl_result_summary_metric(r, m, P_("%.0f new ban", "%.0f new bans", m->value),
+					 m->value);
 		break;
 	case K_NKINDS:
 		break;
@@ -1074,16 +1091,17 @@ ids_summary(struct pl_result *r, const struct ids_item *items, size_t n)
 	}
 	if (b != NULL && j != NULL) {
 		pl_result_summary_add(r, "%sfail2ban: ", shown++ ? ", " : "");
-		pl_result_summary_metric(r, b, "%.0f banned", b->value);
-		pl_result_summary_metric(r, j, " in %.0f jail%s", j->value, j->value == 1 ? "" : "s");
+		pl_result_summary_metric(r, b, _("%.0f banned"), b->value);
+		pl_result_summary_metric(r, j, P_(" in %.0f jail", " in %.0f jails", j->value),
+					 j->value);
 	}
 	if (n == 0)
 		return;
 	if (shown == 0)
-		pl_result_summary_add(r, "no new alerts");
-	pl_result_summary_add(r, " in %.0f new line%s", lines, lines == 1 ? "" : "s");
+		pl_result_summary_add(r, _("no new alerts"));
+	pl_result_summary_add(r, P_(" in %.0f new line", " in %.0f new lines", lines), lines);
 	if (n > 1)
-		pl_result_summary_add(r, " of %zu sources", n);
+		pl_result_summary_add(r, _(" of %zu sources"), n);
 }
 
 /* The defaults, the options, and what they need of each other. */
@@ -1111,19 +1129,19 @@ ids_parse(int argc, char **argv, struct ids_config *cfg, struct pl_common *c)
 	for (int k = 0; k < K_JOURNAL; k++)
 		nfiles += cfg->files[k].n;
 	if (nfiles == 0 && !cfg->journal && !cfg->f2b)
-		pl_usage_die("nothing to read: give --eve, --snort-fast, --snort-json, --wazuh, "
+		pl_usage_die(_("nothing to read: give --eve, --snort-fast, --snort-json, --wazuh, "
 			     "--auth-log, --fail2ban-log (each PATH, repeatable), --journal or "
-			     "--fail2ban-socket PATH");
+			     "--fail2ban-socket PATH"));
 	if (cfg->wazuh_medium > cfg->wazuh_high)
-		pl_usage_die("--wazuh-medium (%lld) is above --wazuh-high (%lld)",
+		pl_usage_die(_("--wazuh-medium (%lld) is above --wazuh-high (%lld)"),
 			     (long long)cfg->wazuh_medium, (long long)cfg->wazuh_high);
 	if (cfg->f2b_sudo && !cfg->f2b)
-		pl_usage_die("--fail2ban-sudo needs --fail2ban-socket PATH");
+		pl_usage_die(_("--fail2ban-sudo needs --fail2ban-socket PATH"));
 #ifndef HAVE_LIBSYSTEMD
 	if (cfg->journal)
-		pl_usage_die("journal support was not built in (this build found no libsystemd; "
+		pl_usage_die(_("journal support was not built in (this build found no libsystemd; "
 			     "rebuild with libsystemd-dev installed), so --journal cannot be "
-			     "used; --auth-log works");
+			     "used; --auth-log works"));
 #endif
 	ids_labels_unique(cfg);
 }
@@ -1173,7 +1191,7 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < n; i++)
 		if (items[i].it != NULL)
 			pl_logitem_hold(items[i].it, &st, items[i].key, run_state(&r, items[i].it),
-					&now, cfg.hold, kinds[items[i].kind].noun);
+					&now, cfg.hold, pl_tr(kinds[items[i].kind].noun));
 	/* Only now, with every line counted, the positions are saved. */
 	pl_plugin_store_save(&c, &st, &r);
 	ids_summary(&r, items, n);

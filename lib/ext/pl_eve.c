@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_eve.h"
 #include "pl_json.h"
@@ -57,7 +58,7 @@ object(const char *line, size_t len, char *err, size_t errlen)
 
 	if (o != NULL && !json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
-		pl_snprintf(err, errlen, "not a JSON object");
+		pl_snprintf(err, errlen, _("not a JSON object"));
 		return NULL;
 	}
 	return o;
@@ -162,7 +163,7 @@ pl_wazuh_parse(const char *line, size_t len, struct pl_ids_alert *a, char *err,
 	rule = pl_json_obj(o, "rule");
 	if (rule == NULL || pl_json_int(rule, "level", &v) != 0 || v < 0 || v > 15) {
 		json_object_put(o);
-		pl_snprintf(err, errlen, "no rule.level of 0 to 15");
+		pl_snprintf(err, errlen, _("no rule.level of 0 to 15"));
 		return -1;
 	}
 	a->severity = (int)v;

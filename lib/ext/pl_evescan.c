@@ -10,6 +10,7 @@
 
 #include <yajl/yajl_parse.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_evescan.h"
 
@@ -443,24 +444,24 @@ failed(yajl_handle h, struct scan *sc, const char *line, size_t len, char *err,
 	size_t at = yajl_get_bytes_consumed(h);
 
 	if (sc->too_deep) {
-		pl_snprintf(err, errlen, "nested deeper than %d levels", PL_EVESCAN_MAX_DEPTH);
+		pl_snprintf(err, errlen, _("nested deeper than %d levels"), PL_EVESCAN_MAX_DEPTH);
 		return PL_EVE_MALFORMED;
 	}
 	m = yajl_get_error(h, 0, u, len);
 	if (m != NULL && strstr((const char *)m, "premature EOF") != NULL) {
 		/* pl_json's words for a line cut short */
-		pl_snprintf(err, errlen, "the JSON ends before its last value is closed");
+		pl_snprintf(err, errlen, _("the JSON ends before its last value is closed"));
 		yajl_free_error(h, m);
 	} else if (m != NULL) {
 		size_t n = strcspn((const char *)m, "\n");
 
 		while (n > 0 && (m[n - 1] == '.' || m[n - 1] == ' '))
 			n--;
-		pl_snprintf(err, errlen, "column %zu: %.*s", (at < len ? at : len) + 1, (int)n,
+		pl_snprintf(err, errlen, _("column %zu: %.*s"), (at < len ? at : len) + 1, (int)n,
 			    (const char *)m);
 		yajl_free_error(h, m);
 	} else {
-		pl_snprintf(err, errlen, "column %zu: not JSON", (at < len ? at : len) + 1);
+		pl_snprintf(err, errlen, _("column %zu: not JSON"), (at < len ? at : len) + 1);
 	}
 	return PL_EVE_MALFORMED;
 }
@@ -502,7 +503,7 @@ pl_evescan_line(const char *line, size_t len, struct pl_ids_alert *a,
 	enum pl_eve_type t;
 
 	if (len == 0 || only_space(line, len)) {
-		pl_snprintf(err, errlen, "empty input");
+		pl_snprintf(err, errlen, _("empty input"));
 		return PL_EVE_MALFORMED;
 	}
 	/* yajl takes a form feed or a vertical tab for a blank; JSON does not (nor does
@@ -511,8 +512,8 @@ pl_evescan_line(const char *line, size_t len, struct pl_ids_alert *a,
 		const char *at = memchr(line, *c, len);
 
 		if (at != NULL) {
-			pl_snprintf(err, errlen, "column %zu: a control character (\\%c) outside "
-				    "an escape", (size_t)(at - line) + 1, *c == '\f' ? 'f' : 'v');
+			pl_snprintf(err, errlen, _("column %zu: a control character (\\%c) outside "
+				    "an escape"), (size_t)(at - line) + 1, *c == '\f' ? 'f' : 'v');
 			return PL_EVE_MALFORMED;
 		}
 	}
@@ -533,7 +534,7 @@ pl_evescan_line(const char *line, size_t len, struct pl_ids_alert *a,
 	sc.end = len;
 	h = sc.h = yajl_alloc(&callbacks, &af, &sc);
 	if (h == NULL) {
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		return PL_EVE_MALFORMED;
 	}
 	/* json-c does not check UTF-8 either: a string is its bytes. */
@@ -544,9 +545,9 @@ pl_evescan_line(const char *line, size_t len, struct pl_ids_alert *a,
 	if (st != yajl_status_ok)
 		t = failed(h, &sc, line, len, err, errlen);
 	else if (sc.not_object)
-		t = (pl_snprintf(err, errlen, "not a JSON object"), PL_EVE_MALFORMED);
+		t = (pl_snprintf(err, errlen, _("not a JSON object")), PL_EVE_MALFORMED);
 	else if (sc.end < len && !only_space(line + sc.end, len - sc.end))
-		t = (pl_snprintf(err, errlen, "column %zu: text after the JSON value", sc.end + 1),
+		t = (pl_snprintf(err, errlen, _("column %zu: text after the JSON value"), sc.end + 1),
 		     PL_EVE_MALFORMED);
 	else
 		t = finish(&sc);

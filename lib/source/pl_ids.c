@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pl_i18n.h"
 #include "pl_buf.h"
 #include "pl_ids.h"
 
@@ -541,7 +542,7 @@ pl_f2b_banned_parse(const char *buf, size_t len, struct pl_f2b_banned *out, char
 			struct pl_f2b_jail *v = realloc(out->v, nc * sizeof(*v));
 
 			if (v == NULL) {
-				pl_snprintf(err, errlen, "out of memory");
+				pl_snprintf(err, errlen, _("out of memory"));
 				pl_f2b_banned_free(out);
 				return -1;
 			}
@@ -558,8 +559,8 @@ done:
 		goto bad;
 	return 0;
 bad:
-	pl_snprintf(err, errlen, "not the list of jails and addresses fail2ban-client "
-		    "'banned' prints (at byte %zu)", (size_t)(r.p - buf));
+	pl_snprintf(err, errlen, _("not the list of jails and addresses fail2ban-client "
+		    "'banned' prints (at byte %zu)"), (size_t)(r.p - buf));
 	pl_f2b_banned_free(out);
 	return -1;
 }

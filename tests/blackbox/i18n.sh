@@ -233,6 +233,24 @@ run "$P/check_url" --url http://127.0.0.1:1/ --language zh_CN
 check "check_url CRITICAL (nothing listens) in Chinese: $first" \
 	'[ "$rc" = 2 ] && case "$first" in "URL CRITICAL - http://127.0.0.1:1/ 无法连接: "*) true ;; *) false ;; esac'
 
+# check_ids (the fixture logs of tests/blackbox/ids.cases; a state key each)
+ids() { k=$1; shift; run PLUMBLINE_NOW=2026-12-01T10:01:00Z "$P/check_ids" --state-key "$k" --from-start "$@"; }
+ids ok --auth-log "$F/ids/auth.log" --language zh_CN
+line "check_ids OK, --language" 0 'IDS OK - auth: 7 次登录失败, 来自 3 个地址, 共 9 条新行'
+check "check_ids OK: the top list in Chinese, the address as it is" \
+	'printf "%s\n" "$out" | grep -qxF "auth: 最常见来源: 198.51.100.23 (4)"'
+ids warn --auth-log "$F/ids/auth.log" --fail2ban-log "$F/ids/fail2ban.log" \
+	--warningx fail2ban_log_bans=1 --language zh_CN
+line "check_ids WARNING (two sources), --language" 1 \
+	'IDS WARNING - auth: 7 次登录失败, 来自 3 个地址, fail2ban_log: 3 次新封禁 (警告: 超过 1), 共 17 条新行, 来自 2 个来源'
+run PLUMBLINE_NOW=2026-12-01T10:01:00Z LANG=zh_CN.UTF-8 "$P/check_ids" --state-key crit --from-start --eve "$F/ids/eve.json"
+line "check_ids CRITICAL (a high alert), LANG" 2 \
+	'IDS CRITICAL - eve: 4 条告警 (1 条高级 (严重: 超过 0), 2 条中级 (警告: 超过 0), 1 条低级), 共 9 条新行'
+check "check_ids CRITICAL: the malformed line and the parser's why in Chinese" \
+	'printf "%s\n" "$out" | grep -qxF "eve: 1 行格式错误, 已计数并跳过(第一处为本次运行的第 7 行: JSON 在最后一个值闭合之前就结束了)"'
+ids usage --auth-log "$F/ids/auth.log" --wazuh-medium 13 --language zh_CN
+line "check_ids usage error" 3 'IDS UNKNOWN - --wazuh-medium (13) 高于 --wazuh-high (12)'
+
 # What never changes: service, state word, perfdata, JSON keys.
 run "$P/check_mem" --root "$F/mem/swap-in-use" -w 10 -c 50
 en=$out
