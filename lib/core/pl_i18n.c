@@ -141,8 +141,11 @@ void
 pl_i18n_tag(char *buf, size_t len)
 {
 	/* gettext("") is the catalog's header when one is in use: its "Language:" field
-	 * names the language the messages come out in. */
-	const char *h = gettext(""), *l = h != NULL ? strstr(h, "Language: ") : NULL;
+	 * names the language the messages come out in. Asked through a variable: a literal
+	 * "" here is a message to xgettext, and msgmerge then moved the catalog's header
+	 * (and its conventions comment) to this file's place in po/zh_CN.po. */
+	static const char header[] = "";
+	const char *h = gettext(header), *l = h != NULL ? strstr(h, "Language: ") : NULL;
 	size_t n = 0;
 
 	if (len == 0)
