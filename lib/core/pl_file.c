@@ -214,7 +214,7 @@ int
 pl_open_trusted(int dirfd, const char *path, const struct pl_file_rules *r,
 		struct stat *stp, char *err, size_t errlen)
 {
-	const char *what = r->what != NULL ? r->what : "it";
+	const char *what = r->what != NULL ? r->what : _("it");
 	struct stat st;
 	int fd, e;
 
