@@ -652,6 +652,15 @@ drill_no_full(struct drill *d, const char *shown, size_t nck)
 		   pl_bk_where(&d->repo), ck);
 }
 
+/* The paths a restic snapshot was made of, for live_relative. */
+static void
+drill_keep_paths(struct drill *d, const struct pl_bk *b)
+{
+	for (size_t i = 0; i < b->npaths && d->npaths < 8; i++)
+		if ((d->paths[d->npaths] = strdup(b->paths[i])) != NULL)
+			d->npaths++;
+}
+
 /* The newest full backup: its id into d->backup_id. */
 static int
 drill_find(struct drill *d)
@@ -708,9 +717,8 @@ drill_find(struct drill *d)
 		pl_bk_list_free(&l);
 		return -1;
 	}
-	for (size_t i = 0; cfg->source == SRC_RESTIC && i < l.v[newest].npaths && d->npaths < 8; i++)
-		if ((d->paths[d->npaths] = strdup(l.v[newest].paths[i])) != NULL)
-			d->npaths++;
+	if (cfg->source == SRC_RESTIC)
+		drill_keep_paths(d, &l.v[newest]);
 	pl_strlcpy(d->backup_id, cfg->source == SRC_RESTIC ? l.v[newest].id : l.v[newest].name,
 		   sizeof(d->backup_id));
 	pl_snprintf(d->e.backup, sizeof(d->e.backup), "%s",
@@ -1044,9 +1052,11 @@ live_relative(struct drill *d, const char *rel, char *live, size_t len)
 		const char *p = d->paths[i], *base = strrchr(p, '/');
 		size_t plen = strlen(p);
 
+		bool under = strncmp(rel, p + 1, plen - 1) == 0 &&
+			     (rel[plen - 1] == '/' || rel[plen - 1] == '\0');
+
 		if (p[0] != '/' || base == NULL || base == p || strlen(base + 1) != top ||
-		    strncmp(base + 1, rel, top) != 0 ||
-		    (strncmp(rel, p + 1, plen - 1) == 0 && (rel[plen - 1] == '/' || rel[plen - 1] == '\0')))
+		    strncmp(base + 1, rel, top) != 0 || under)
 			continue;
 		pl_snprintf(live, len, "%.*s/%s", (int)(base - p), p, rel);
 		if (!d->said_rel) {
