@@ -40,7 +40,7 @@
 #include "pl_event.h"
 
 #define PL_INC_STEPS 256
-#define PL_INC_BATCH_S 5
+#define PL_INC_BATCH_S 2
 
 enum pl_step_kind {
 	PL_STEP_SOFT = 1,     /* a soft non-OK state (the first is the detection) */
