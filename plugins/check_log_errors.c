@@ -100,17 +100,16 @@ static const struct pl_option le_opts[] = {
 		  "perfdata labels (default: the file's name, or the whole path when two files "
 		  "share a name).") },
 	PATTERN_OPT("critical-pattern", crit_fixed, N_("A line holding TEXT (a fixed string, case "
-		    "sensitive) is a critical line. Repeatable."), false),
+		    "sensitive) is a critical line."), false),
 	PATTERN_OPT("critical-regex", crit_re, N_("A line matching ERE (a POSIX extended "
-		    "regular expression) is a critical line. Repeatable."), true),
+		    "regular expression) is a critical line."), true),
 	PATTERN_OPT("warning-pattern", warn_fixed, N_("A line holding TEXT is a warning line, "
-		    "unless it is a critical one. Repeatable."), false),
+		    "unless it is a critical one."), false),
 	PATTERN_OPT("warning-regex", warn_re, N_("A line matching ERE is a warning line, unless "
-		    "it is a critical one. Repeatable."), true),
+		    "it is a critical one."), true),
 	PATTERN_OPT("exception-pattern", exc_fixed, N_("A line holding TEXT is not counted, "
-		    "whatever else it matches (counted as ignored). Repeatable."), false),
-	PATTERN_OPT("exception-regex", exc_re, N_("A line matching ERE is not counted. "
-		    "Repeatable."), true),
+		    "whatever else it matches (counted as ignored)."), false),
+	PATTERN_OPT("exception-regex", exc_re, N_("A line matching ERE is not counted."), true),
 	{ .name = "from-start", .type = PL_OPT_SWITCH, PL_OPT_AT(struct le_config, from_start),
 	  .help = N_("On the first run (no position kept yet for a file, or no journal cursor), "
 		  "read from the start. By default the first run starts at the end: old lines "
