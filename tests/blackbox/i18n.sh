@@ -2,6 +2,8 @@
 # Simplified Chinese status lines (README.md, "Language"), exact, for check_mem,
 # check_cpu, check_disk_io, check_mdraid, check_hwmon, check_net, check_process,
 # check_db_conns, check_url (usage errors; its states: integration/http.sh),
+# check_log_errors, check_ids, check_firewall and check_antivirus (usage errors; their
+# states: integration/firewall.sh and antivirus.sh),
 # plumbline-inspect, plumbline-report (also their HTML reports) and
 # plumbline-notify in
 # each state, chosen each way: LANG=zh_CN.UTF-8 (a locale this host need not have
