@@ -194,10 +194,10 @@ line "check_db_conns OK, --language" 0 'DB_CONNS OK - 到端口 54330 的 3 个�
 run LANG=zh_CN.UTF-8 "$P/check_db_conns" --type socket --port 54331 --root "$F/tcp/loopback" \
 	--per-remote --limit 4 -w 50 -c 90
 line "check_db_conns WARNING (a share of --limit), LANG" 1 \
-	'DB_CONNS WARNING - 到端口 54331 的 3 个连接, 来自 2 个地址, --limit 4 的 75% (警告: 超过 50%), 剩余 1 个槽位'
+	'DB_CONNS WARNING - 到端口 54331 的 3 个连接, 来自 2 个地址, --limit 4 已用 75% (警告: 超过 50%), 剩余 1 个槽位'
 run "$P/check_db_conns" --type socket --port 54331 --root "$F/tcp/loopback" --limit 3 --language zh_CN
 line "check_db_conns CRITICAL (no slot left)" 2 \
-	'DB_CONNS CRITICAL - --limit 下已没有剩余连接槽位: 下一个客户端会被拒绝 - 到端口 54331 的 3 个连接, --limit 3 的 100%, 剩余 0 个槽位'
+	'DB_CONNS CRITICAL - --limit 下已没有剩余连接槽位: 下一个客户端会被拒绝 - 到端口 54331 的 3 个连接, --limit 3 已用 100%, 剩余 0 个槽位'
 run "$P/check_db_conns" --type socket --port 54330 --root "$F/tcp/broken" --language zh_CN
 check "check_db_conns: a bad /proc/net/tcp line said in Chinese" \
 	'printf "%s\n" "$out" | grep -qx "/proc/net/tcp 和 tcp6 中有 2 行未计入: /proc/net/tcp 第 5 行没有本地地址"'

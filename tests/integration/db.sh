@@ -204,6 +204,12 @@ EOF
 		 printf "%s\n" "$out" | grep -qx "tightest limit: datconnlimit of database app, 3 of 4 used (75%), 1 left"'
 	check "pgsql: the states in the long output" \
 		'printf "%s\n" "$out" | grep -q "^1 active, 3 idle, 1 idle in transaction (the oldest for "'
+	en_out=$out en_line=$line en_rc=$rc
+	run "${PG[@]}" -w 70 -c 90 --language zh_CN
+	check "pgsql, zh_CN: the status line and the limit's line in Chinese ($line)" \
+		'[[ "${line%% | *}" == "DB_CONNS WARNING - 5 个连接, 数据库 app 的限制已用 75% (警告: 超过 70%), 剩余 1 个槽位" ]] &&
+		 printf "%s\n" "$out" | grep -qx "最紧的限制: datconnlimit of database app, 已用 3/4 (75%), 剩余 1"'
+	out=$en_out line=$en_line rc=$en_rc   # the English run, for the checks below
 	check "pgsql: used_pct 75, slots_left 1, limit 4" \
 		'[ "$(perf used_pct)" = 75 ] && [ "$(perf slots_left)" = 1 ] && [ "$(perf limit)" = 4 ]'
 	check "pgsql: max_connections 17 usable (20 - 3 superuser_reserved_connections)" \
