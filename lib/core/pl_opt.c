@@ -15,36 +15,45 @@
 
 /* ------------------------------------------------------------------ help text */
 
-/* A word of wrapped text: a run of bytes up to a blank, or one East Asian wide
- * character (a line may break before and after each, as Chinese has no blanks), with
- * the closing punctuation after it, before which no line breaks. */
+/* The end of the run of Chinese closing punctuation (，。、；：）！？」) at p: before
+ * none of them may a line break. */
 static const char *
-wrap_word(const char *w, const char *end)
+closers_end(const char *p, const char *end)
 {
 	static const char *const closing[] = { "\xef\xbc\x8c", "\xe3\x80\x82",
 					       "\xe3\x80\x81", "\xef\xbc\x9b",
 					       "\xef\xbc\x9a", "\xef\xbc\x89",
 					       "\xef\xbc\x81", "\xef\xbc\x9f", "\xe3\x80\x8d" };
+	bool more = true;
+
+	while (more) {
+		more = false;
+		for (size_t i = 0; i < sizeof(closing) / sizeof(closing[0]); i++)
+			if (end - p >= 3 && memcmp(p, closing[i], 3) == 0) {
+				more = true;
+				p += 3;
+				break;
+			}
+	}
+	return p;
+}
+
+/* A word of wrapped text: a run of bytes up to a blank, or one East Asian wide
+ * character (a line may break before and after each, as Chinese has no blanks), with
+ * the closing punctuation after either, before which no line breaks ("--api-url、"
+ * stays one word). */
+static const char *
+wrap_word(const char *w, const char *end)
+{
 	const char *we = w;
 
 	if (pl_text_width(w, (size_t)(end - w) < 3 ? (size_t)(end - w) : 3) == 2 &&
-	    (unsigned char)*w >= 0xe0) {
-		we = w + 3;
-		for (;;) {
-			bool more = false;
-
-			for (size_t i = 0; i < sizeof(closing) / sizeof(closing[0]); i++)
-				if (end - we >= 3 && memcmp(we, closing[i], 3) == 0)
-					more = true;
-			if (!more)
-				return we;
-			we += 3;
-		}
-	}
+	    (unsigned char)*w >= 0xe0)
+		return closers_end(w + 3, end);
 	while (we < end && *we != ' ') {
 		if ((unsigned char)*we >= 0xe0 && we > w &&
 		    pl_text_width(we, (size_t)(end - we) < 3 ? (size_t)(end - we) : 3) == 2)
-			break;
+			return closers_end(we, end);
 		we++;
 	}
 	return we;

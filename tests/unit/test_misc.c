@@ -554,6 +554,11 @@ static const struct {
 	{ "x averyveryverylongword y", 0, 8, "x\naveryveryverylongword\ny\n" },
 	{ "  spaced   out  ", 0, 79, "spaced out\n" },
 	{ "", 2, 79, "" },
+	/* Chinese closing punctuation never starts a line, after an ASCII word too (it did:
+	 * "--api-url" then a line starting "、"). */
+	{ "ab --api-url\xe3\x80\x81x", 0, 12, "ab\n--api-url\xe3\x80\x81x\n" },
+	{ "ab \xe4\xb8\xad\xe6\x96\x87\xef\xbc\x89", 0, 6,
+	  "ab \xe4\xb8\xad\n\xe6\x96\x87\xef\xbc\x89\n" },
 };
 
 START_TEST(test_wrap)
