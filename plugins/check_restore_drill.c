@@ -1340,8 +1340,20 @@ drill_manifest(struct drill *d, struct pl_drill_manifest *man, bool *have_man)
 	const struct pl_file_rules rules = { PL_FILE_TRUSTED, (size_t)256 << 20, "the manifest" };
 	char err[600];
 
-	if (d->cfg->manifest == NULL)
+	if (d->cfg->manifest == NULL) {
+		struct stat st;
+
+		/* Without a manifest the live files are the reference: a --live-root that is
+		 * not there is the drill's setup, not every file of the backup gone bad. */
+		const char *why = stat(d->cfg->live_root, &st) != 0 ? strerror(errno) :
+				  !S_ISDIR(st.st_mode) ? "not a directory" : NULL;
+
+		if (why != NULL) {
+			drill_fail(d, PL_UNKNOWN, "--live-root %s: %s", d->cfg->live_root, why);
+			return -1;
+		}
 		return 0;
+	}
 	pl_buf_init(&b, rules.cap);
 	if (pl_read_trusted(AT_FDCWD, d->cfg->manifest, &rules, &b, NULL, err,
 			    sizeof(err)) != 0 ||
@@ -1450,6 +1462,9 @@ dr_check(const struct dr_config *cfg)
 	}
 	if (cfg->source == SRC_NONE)
 		pl_usage_die("--mode drill needs --source restic, borg or tar");
+	if (cfg->repo != NULL && cfg->repo[0] != '/' && strchr(cfg->repo, ':') == NULL)
+		pl_usage_die("--repo %s is a relative path: give it from / (cron and systemd run the drill in a directory of their own)",
+			     cfg->repo);
 	if (cfg->source != SRC_TAR && cfg->repo == NULL && cfg->repository == NULL)
 		pl_usage_die("--source %s needs --repo REPO (or --repository-file FILE)",
 			     cfg->source == SRC_RESTIC ? "restic" : "borg");

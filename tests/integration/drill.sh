@@ -213,6 +213,12 @@ run --mode drill --journal "$W/jrel" --work-dir "$WD" --source restic --repo "$W
 	--password-file "$W/pw" --cache-dir "$W/cache" --sample 3
 expect "restic: a backup of a relative path: its live files found where it was made" 0 \
 	"files_verified=3;;;0" "restic keeps $W/data as /data \\(given as a relative path at backup\\): its live files are compared below $W"
+# Setup, not data: a --live-root that is not there, a relative --repo.
+run "${RA[@]}" --sample 2 --live-root "$W/nolive"
+expect "restic: a missing --live-root is the setup (UNKNOWN, recorded), not every file bad" 3 \
+	"^RESTORE DRILL UNKNOWN - drill failed: --live-root $W/nolive: No such file or directory \\(recorded in "
+run --mode drill --journal "$J" --work-dir "$WD" --source restic --repo restic --password-file "$W/pw"
+expect "restic: a relative --repo is refused" 3 "^RESTORE DRILL UNKNOWN - --repo restic is a relative path: give it from /"
 run "${RA[@]}" --sample-path "$W/data/sub"
 expect "restic: a directory of the backup: every file below it" 0 "files_verified=7;;;0"
 run "${RA[@]}" --sample-path "$W/nothere"
