@@ -283,6 +283,18 @@ for m in d.get("metrics", []):
 check "JSON: the same keys, state, service and metrics as in English" \
 	'[ -n "$(keys "$en")" ] && [ "$(keys "$en")" = "$(keys "$out")" ]'
 check "JSON: the status text is Chinese" 'printf "%s" "$out" | grep -q "已用 13%"'
+for args in "check_net --root $F/net/laptop-wifi/t1 --interval 0 --include eth0" \
+	"check_process --root $F/process/host --name long-running-worker-daemon" \
+	"check_db_conns --type socket --port 54331 --root $F/tcp/loopback --per-remote --limit 4"; do
+	# shellcheck disable=SC2086 # the words of $args are the arguments; each run a first
+	# run (a state key each), so that both have the same metrics
+	run "$P"/$args --output-format json --state-key json-en
+	en=$out
+	# shellcheck disable=SC2086
+	run "$P"/$args --output-format json --language zh_CN --state-key json-zh
+	check "JSON of ${args%% *}: the same keys, state, service and metrics as in English" \
+		'[ -n "$(keys "$en")" ] && [ "$(keys "$en")" = "$(keys "$out")" ] && [ "$en" != "$out" ]'
+done
 
 # plumbline-inspect (engine mode on the status.dat fixture; each --host chooses a state)
 I="$P/plumbline-inspect --state-dir $tmp/state --engine nagios --status-file $FIXTURES/engstate/status.dat --report-host mon1"
