@@ -381,6 +381,11 @@ EOF
 	check "mysql: the tightest limit is max_user_connections for user app" \
 		'[[ "${line%% | *}" == "DB_CONNS WARNING - 5 connections, 60% of user app'"'"'s limit (warning over 50%), 2 slots left" ]] &&
 		 printf "%s\n" "$out" | grep -qx "tightest limit: max_user_connections for user app, 3 of 5 used (60%), 2 left"'
+	en_out=$out en_line=$line en_rc=$rc
+	run "${MY[@]}" -w 50 -c 90 --language zh_CN --state-key zh   # its own state: the rates below
+	check "mysql, zh_CN: the status line in Chinese ($line)" \
+		'[[ "${line%% | *}" == "DB_CONNS WARNING - 5 个连接, 用户 app 的限制已用 60% (警告: 超过 50%), 剩余 2 个槽位" ]]'
+	out=$en_out line=$en_line rc=$en_rc
 	check "mysql: used_pct 60, slots_left 2, limit 5, max_connections 30" \
 		'[ "$(perf used_pct)" = 60 ] && [ "$(perf slots_left)" = 2 ] && [ "$(perf limit)" = 5 ] &&
 		 [ "$(perf max_connections)" = 30 ]'
