@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pl_buf.h"
+#include "pl_i18n.h"
 #include "pl_json.h"
 
 /* Line and column (from 1) of byte off of text, for an error a person can find. */
@@ -40,16 +41,16 @@ pl_json_parse(const char *text, size_t len, char *err, size_t errlen)
 	size_t line, col;
 
 	if (len == 0 || only_space(text, len)) {
-		pl_snprintf(err, errlen, "empty input");
+		pl_snprintf(err, errlen, _("empty input"));
 		return NULL;
 	}
 	if (len > (size_t)INT32_MAX) {
-		pl_snprintf(err, errlen, "input of %zu bytes is too large", len);
+		pl_snprintf(err, errlen, _("input of %zu bytes is too large"), len);
 		return NULL;
 	}
 	tok = json_tokener_new_ex(PL_JSON_MAX_DEPTH);
 	if (tok == NULL) {
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		return NULL;
 	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
@@ -65,17 +66,17 @@ pl_json_parse(const char *text, size_t len, char *err, size_t errlen)
 	}
 	if (obj == NULL || jerr != json_tokener_success) {
 		if (jerr == json_tokener_continue) {
-			pl_snprintf(err, errlen, "the JSON ends before its last value is closed");
+			pl_snprintf(err, errlen, _("the JSON ends before its last value is closed"));
 		} else {
 			position(text, used < len ? used : len, &line, &col);
-			pl_snprintf(err, errlen, "line %zu, column %zu: %s", line, col,
+			pl_snprintf(err, errlen, _("line %zu, column %zu: %s"), line, col,
 				    json_tokener_error_desc(jerr));
 		}
 		json_object_put(obj);
 		obj = NULL;
 	} else if (used < len && !only_space(text + used, len - used)) {
 		position(text, used, &line, &col);
-		pl_snprintf(err, errlen, "line %zu, column %zu: text after the JSON value", line,
+		pl_snprintf(err, errlen, _("line %zu, column %zu: text after the JSON value"), line,
 			    col);
 		json_object_put(obj);
 		obj = NULL;
