@@ -963,6 +963,13 @@ judge_here(const struct bk_config *cfg, const struct bk_run *x, const struct pl_
 				  borg ? "borg break-lock REPO" : "restic unlock");
 		return;
 	}
+	if (borg && !lk->exclusive) {
+		/* borg create locks exclusively; a shared lock is a reader (borg mount for
+		 * days, list, extract): no backup, and never a hung one. */
+		pl_result_line(r, "the repository is being read (borg pid %lld on %s holds a shared lock: borg mount, list or extract; not a backup)",
+			       (long long)lk->pid, h);
+		return;
+	}
 	pl_result_fact(r, "running", "%s pid %lld on %s", tool, (long long)lk->pid, h);
 	if (borg && !isnan(age) && age > cfg->max_running) {
 		pl_unit_human(a, sizeof(a), age, PL_U_SECONDS);

@@ -506,6 +506,23 @@ if in_host web1 sh -c '[ "$(hostname)" = web1 ] && [ "$(hostname -f)" = web1.exa
 else
 	echo "# borg's FQDN@NODE lock: unshare -u -m or mount --bind not permitted here; skipped"
 fi
+# A reader's shared lock (borg extract into a pipe that is not read; borg mount holds
+# one for days) is no backup running, and never a hung one.
+b init -e repokey-blake2 "$W/borg-rd" >/dev/null 2>&1
+head -c 2000000 /dev/urandom >"$W/big"
+b create "$W/borg-rd::web1-full-1" big
+setsid sh -c "cd '$W' && $BORG extract --stdout '$W/borg-rd::web1-full-1' | sleep 60" >/dev/null 2>&1 &
+gpid=$!
+pids="$pids $gpid"
+for _ in $(seq 100); do
+	grep -q '"shared"' "$W/borg-rd/lock.roster" 2>/dev/null && break
+	sleep 0.1
+done
+run --source borg --repo "$W/borg-rd" --password-file "$W/bpw" --cache-dir "$W/check-borg" --class full=any --max-running 1s
+expect "borg: a reader's shared lock is said as a read, not a backup, not hung" 0 \
+	"the repository is being read \\(borg pid [0-9]+ on $host holds a shared lock: borg mount, list or extract; not a backup\\)"
+check "borg: ... and no 'running' fact" '! printf "%s" "$out" | grep -q "^running:"'
+{ kill -KILL -- "-$gpid"; wait "$gpid"; } 2>/dev/null
 # BORG_HOST_ID set by the job: a lock naming it is this host's when the check is told.
 setsid sh -c "cd '$W' && sleep 60 | BORG_HOST_ID=backup-job-7 exec $BORG create '$B::stdin-id' -" >/dev/null 2>&1 &
 gpid=$!
