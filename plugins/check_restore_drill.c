@@ -563,12 +563,9 @@ drill_fail(struct drill *d, enum pl_state st, const char *fmt, ...)
  * fails the drill; one about the setup (password, HOME, a missing repository) cannot
  * run it: UNKNOWN. */
 static enum pl_state
-setup_or_data(const char *why, enum pl_state data)
+setup_or_data(enum pl_bk_why why, enum pl_state data)
 {
-	if (strstr(why, "wrong password") != NULL || strstr(why, "no cache directory") != NULL ||
-	    strstr(why, "no repository at") != NULL || strstr(why, "is locked") != NULL)
-		return PL_UNKNOWN;
-	return data;
+	return pl_bk_why_setup(why) ? PL_UNKNOWN : data;
 }
 
 /* Runs a tool for the drill under the tools' deadline. Returns 0 when it ran and
@@ -596,8 +593,9 @@ drill_run(struct drill *d, const char *const *argv, const char *cwd, const char 
 		drill_fail(d, PL_UNKNOWN, "%s printed more than %zu MiB, more than a drill reads (about %d files); drill a smaller backup, or split it into backups of their own",
 			   what, LIST_CAP >> 20, PL_DRILL_FILES_MAX);
 	} else if (!rr->exited || rr->status != 0) {
-		pl_bk_failure(rr, &d->repo, why, sizeof(why));
-		drill_fail(d, setup_or_data(why, st), "%s", why);
+		enum pl_bk_why kind = pl_bk_failure(rr, &d->repo, why, sizeof(why));
+
+		drill_fail(d, setup_or_data(kind, st), "%s", why);
 	} else {
 		return 0;
 	}

@@ -93,43 +93,73 @@ tool_env(const struct pl_bk_repo *w, char **env)
 	return (int)n;
 }
 
-void
+int
+pl_bk_why_setup(enum pl_bk_why why)
+{
+	return why == PL_BK_WHY_NO_CACHE || why == PL_BK_WHY_PASSWORD ||
+	       why == PL_BK_WHY_NO_REPO || why == PL_BK_WHY_CACHE_LOCKED ||
+	       why == PL_BK_WHY_LOCKED;
+}
+
+/* The tool's stderr e (first line first, the lock file of w in lock) sorted into a
+ * kind; the tools' texts are English whatever our language. */
+static enum pl_bk_why
+failure_kind(const char *e, const char *first, const char *lock, const struct pl_bk_repo *w)
+{
+	if (strstr(e, "unable to locate cache directory") != NULL ||
+	    strstr(e, "neither $XDG_CACHE_HOME nor $HOME") != NULL ||
+	    (strstr(e, "HOME") != NULL && strstr(e, "not set") != NULL))
+		return PL_BK_WHY_NO_CACHE;
+	if (strstr(e, "wrong password") != NULL || strstr(e, "passphrase supplied") != NULL ||
+	    strstr(e, "is incorrect") != NULL)
+		return PL_BK_WHY_PASSWORD;
+	if (strstr(e, "Is there a repository") != NULL ||
+	    strstr(e, "does not exist") != NULL || strstr(e, "is not a valid repository") != NULL)
+		return PL_BK_WHY_NO_REPO;
+	if (strstr(e, "Failed to create/acquire the lock") != NULL &&
+	    (w->repo == NULL || strstr(first, lock) == NULL))
+		return PL_BK_WHY_CACHE_LOCKED;
+	if (strstr(e, "Failed to create/acquire the lock") != NULL ||
+	    strstr(e, "repository is already locked") != NULL)
+		return PL_BK_WHY_LOCKED;
+	return PL_BK_WHY_OTHER;
+}
+
+enum pl_bk_why
 pl_bk_failure(const struct pl_run_result *rr, const struct pl_bk_repo *w, char *out,
 	      size_t len)
 {
 	const char *e = pl_buf_str(&rr->err);
 	const char *name = w->tool == PL_BK_RESTIC ? "restic" : "borg";
 	char first[200], desc[400], lock[4200];
+	enum pl_bk_why why;
 
 	pl_run_first_line(e, rr->err.len, first, sizeof(first));
 	pl_bk_scrub(first, w);
 	pl_snprintf(lock, sizeof(lock), "%s/lock", w->repo ? w->repo : "");
-	if (strstr(e, "unable to locate cache directory") != NULL ||
-	    strstr(e, "neither $XDG_CACHE_HOME nor $HOME") != NULL ||
-	    (strstr(e, "HOME") != NULL && strstr(e, "not set") != NULL))
+	why = failure_kind(e, first, lock, w);
+	if (why == PL_BK_WHY_NO_CACHE)
 		pl_snprintf(out, len, "no cache directory for %s (%s): set --cache-dir DIR or HOME, or pass --no-cache",
 			    name, first);
-	else if (strstr(e, "wrong password") != NULL || strstr(e, "passphrase supplied") != NULL ||
-		 strstr(e, "is incorrect") != NULL)
+	else if (why == PL_BK_WHY_PASSWORD)
 		pl_snprintf(out, len, "wrong password for %s (%s): check --password-file",
 			    pl_bk_where(w), first);
-	else if (strstr(e, "Is there a repository") != NULL ||
-		 strstr(e, "does not exist") != NULL || strstr(e, "is not a valid repository") != NULL)
+	else if (why == PL_BK_WHY_NO_REPO)
 		pl_snprintf(out, len, "no repository at %s (%s)", pl_bk_where(w), first);
-	else if (strstr(e, "Failed to create/acquire the lock") != NULL &&
-		 (w->repo == NULL || strstr(first, lock) == NULL))
+	else if (why == PL_BK_WHY_CACHE_LOCKED)
 		pl_snprintf(out, len, "borg's cache is locked, by a backup running now? (%s): give the check a --cache-dir of its own",
 			    first);
-	else if (strstr(e, "Failed to create/acquire the lock") != NULL ||
-		 strstr(e, "repository is already locked") != NULL)
+	else if (why == PL_BK_WHY_LOCKED)
 		pl_snprintf(out, len, "%s is locked (%s)", pl_bk_where(w), first);
 	else if (!rr->exited || rr->status != 0) {
 		pl_run_describe(rr, desc, sizeof(desc));
 		pl_bk_scrub(desc, w);
 		pl_snprintf(out, len, "%s", desc);
-	}
-	else
+	} else {
 		pl_snprintf(out, len, "%s printed no JSON%s%s", rr->what, first[0] ? ": " : "", first);
+		why = PL_BK_WHY_NO_JSON;
+	}
+	return why;
 }
 
 int

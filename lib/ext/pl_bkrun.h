@@ -34,10 +34,25 @@ const char *pl_bk_location(const struct pl_bk_repo *w);
 const char *pl_bk_where(const struct pl_bk_repo *w);
 /* Cuts s (NUL-terminated, changed in place) where the secret location appears in it. */
 void pl_bk_scrub(char *s, const struct pl_bk_repo *w);
+/* What kind of failure pl_bk_failure found. Callers decide by this, never by the
+ * sentence: the sentence is translated. */
+enum pl_bk_why {
+	PL_BK_WHY_OTHER = 0,     /* the tool failed for a reason not known here */
+	PL_BK_WHY_NO_JSON,       /* it exited 0 but printed nothing usable */
+	PL_BK_WHY_NO_CACHE,      /* no cache directory (no HOME, no --cache-dir) */
+	PL_BK_WHY_PASSWORD,      /* a wrong password */
+	PL_BK_WHY_NO_REPO,       /* no repository at the location */
+	PL_BK_WHY_CACHE_LOCKED,  /* borg's own cache is locked (another borg on it) */
+	PL_BK_WHY_LOCKED,        /* the repository is locked */
+};
+/* True for the failures of the setup (password, cache, location, a lock) rather than
+ * of the repository's data. */
+int pl_bk_why_setup(enum pl_bk_why why);
 /* Why the tool failed (or printed nothing usable), in one sentence into out: from the
- * first meaningful line of its stderr, with the fix when there is a known one. */
-void pl_bk_failure(const struct pl_run_result *rr, const struct pl_bk_repo *w, char *out,
-		   size_t len);
+ * first meaningful line of its stderr, with the fix when there is a known one. Returns
+ * the kind of failure. */
+enum pl_bk_why pl_bk_failure(const struct pl_run_result *rr, const struct pl_bk_repo *w,
+			     char *out, size_t len);
 
 /* Runs argv (argv[0] the tool by absolute path) for repository w under deadline d
  * (NULL: the process deadline), in directory cwd (NULL: ours), keeping out_cap bytes of

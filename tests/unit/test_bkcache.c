@@ -15,6 +15,7 @@
 #include <check.h>
 
 #include "pl_bkcache.h"
+#include "pl_bkrun.h"
 #include "pl_buf.h"
 #include "pl_file.h"
 #include "pl_store.h"
@@ -282,6 +283,55 @@ START_TEST(test_fingerprint_borg)
 }
 END_TEST
 
+/* pl_bk_failure sorts the tools' stderr into a kind that the callers decide by (the
+ * sentence beside it is translated): each known text, and an unknown one. */
+static const struct {
+	enum pl_bk_tool tool;
+	const char *err;
+	int status;
+	enum pl_bk_why why;
+	const char *msg;   /* how the English sentence begins */
+} failures[] = {
+	{ PL_BK_RESTIC, "Fatal: unable to locate cache directory: neither $XDG_CACHE_HOME nor $HOME are defined\n",
+	  1, PL_BK_WHY_NO_CACHE, "no cache directory for restic (" },
+	{ PL_BK_RESTIC, "Fatal: wrong password or no key found\n", 12, PL_BK_WHY_PASSWORD,
+	  "wrong password for /srv/restic (" },
+	{ PL_BK_BORG, "passphrase supplied in BORG_PASSPHRASE, by BORG_PASSCOMMAND or via BORG_PASSPHRASE_FD is incorrect.\n",
+	  52, PL_BK_WHY_PASSWORD, "wrong password for /srv/restic (" },
+	{ PL_BK_RESTIC, "Fatal: repository does not exist: unable to open config file\nIs there a repository at the following location?\n",
+	  10, PL_BK_WHY_NO_REPO, "no repository at /srv/restic (" },
+	{ PL_BK_BORG, "Failed to create/acquire the lock /root/.cache/borg/abc/lock (timeout).\n",
+	  2, PL_BK_WHY_CACHE_LOCKED, "borg's cache is locked" },
+	{ PL_BK_BORG, "Failed to create/acquire the lock /srv/restic/lock (timeout).\n", 2,
+	  PL_BK_WHY_LOCKED, "/srv/restic is locked (" },
+	{ PL_BK_RESTIC, "unable to create lock in backend: repository is already locked by PID 7\n", 1,
+	  PL_BK_WHY_LOCKED, "/srv/restic is locked (" },
+	{ PL_BK_RESTIC, "Fatal: pack 1234 is damaged\n", 1, PL_BK_WHY_OTHER, "" },
+	{ PL_BK_RESTIC, "", 0, PL_BK_WHY_NO_JSON, "/usr/bin/restic snapshots printed no JSON" },
+};
+
+START_TEST(test_failure_kind)
+{
+	struct pl_bk_repo w = { .tool = failures[_i].tool, .repo = "/srv/restic" };
+	struct pl_run_result rr;
+	char out[700];
+	enum pl_bk_why why;
+
+	memset(&rr, 0, sizeof(rr));
+	pl_buf_init(&rr.err, 4096);
+	pl_buf_puts(&rr.err, failures[_i].err);
+	rr.exited = true;
+	rr.status = failures[_i].status;
+	pl_strlcpy(rr.what, "/usr/bin/restic snapshots", sizeof(rr.what));
+	why = pl_bk_failure(&rr, &w, out, sizeof(out));
+	ck_assert_int_eq(why, failures[_i].why);
+	ck_assert_msg(strncmp(out, failures[_i].msg, strlen(failures[_i].msg)) == 0,
+		      "case %d: %s", _i, out);
+	ck_assert_int_eq(pl_bk_why_setup(why), why != PL_BK_WHY_OTHER && why != PL_BK_WHY_NO_JSON);
+	pl_buf_free(&rr.err);
+}
+END_TEST
+
 TCase *
 tc_bkcache(void)
 {
@@ -293,6 +343,7 @@ tc_bkcache(void)
 	tcase_add_test(tc, test_store_pieces);
 	tcase_add_test(tc, test_fingerprint_restic);
 	tcase_add_test(tc, test_fingerprint_borg);
+	tcase_add_loop_test(tc, test_failure_kind, 0, (int)(sizeof(failures) / sizeof(failures[0])));
 	return tc;
 }
 #endif
