@@ -6,6 +6,7 @@
 
 #include "pl_bkrun.h"
 #include "pl_buf.h"
+#include "pl_i18n.h"
 
 #define ENV_MAX 16
 #define ERR_CAP ((size_t)64 << 10)
@@ -21,7 +22,7 @@ pl_bk_where(const struct pl_bk_repo *w)
 {
 	if (w->repo != NULL)
 		return w->repo;
-	return w->repository != NULL ? "the repository (--repository-file)" : "the files";
+	return w->repository != NULL ? _("the repository (--repository-file)") : _("the files");
 }
 
 void
@@ -31,7 +32,7 @@ pl_bk_scrub(char *s, const struct pl_bk_repo *w)
 
 	if (w->repository != NULL && w->repository[0] != '\0' &&
 	    (p = strstr(s, w->repository)) != NULL)
-		pl_strlcpy(p, "(the repository)", strlen(p) + 1);
+		pl_strlcpy(p, _("(the repository)"), strlen(p) + 1);
 }
 
 /* Adds "NAME=value" to env; -1 when out of room or memory. */
@@ -139,24 +140,24 @@ pl_bk_failure(const struct pl_run_result *rr, const struct pl_bk_repo *w, char *
 	pl_snprintf(lock, sizeof(lock), "%s/lock", w->repo ? w->repo : "");
 	why = failure_kind(e, first, lock, w);
 	if (why == PL_BK_WHY_NO_CACHE)
-		pl_snprintf(out, len, "no cache directory for %s (%s): set --cache-dir DIR or HOME, or pass --no-cache",
+		pl_snprintf(out, len, _("no cache directory for %s (%s): set --cache-dir DIR or HOME, or pass --no-cache"),
 			    name, first);
 	else if (why == PL_BK_WHY_PASSWORD)
-		pl_snprintf(out, len, "wrong password for %s (%s): check --password-file",
+		pl_snprintf(out, len, _("wrong password for %s (%s): check --password-file"),
 			    pl_bk_where(w), first);
 	else if (why == PL_BK_WHY_NO_REPO)
-		pl_snprintf(out, len, "no repository at %s (%s)", pl_bk_where(w), first);
+		pl_snprintf(out, len, _("no repository at %s (%s)"), pl_bk_where(w), first);
 	else if (why == PL_BK_WHY_CACHE_LOCKED)
-		pl_snprintf(out, len, "borg's cache is locked, by a backup running now? (%s): give the check a --cache-dir of its own",
+		pl_snprintf(out, len, _("borg's cache is locked, by a backup running now? (%s): give the check a --cache-dir of its own"),
 			    first);
 	else if (why == PL_BK_WHY_LOCKED)
-		pl_snprintf(out, len, "%s is locked (%s)", pl_bk_where(w), first);
+		pl_snprintf(out, len, _("%s is locked (%s)"), pl_bk_where(w), first);
 	else if (!rr->exited || rr->status != 0) {
 		pl_run_describe(rr, desc, sizeof(desc));
 		pl_bk_scrub(desc, w);
 		pl_snprintf(out, len, "%s", desc);
 	} else {
-		pl_snprintf(out, len, "%s printed no JSON%s%s", rr->what, first[0] ? ": " : "", first);
+		pl_snprintf(out, len, _("%s printed no JSON%s%s"), rr->what, first[0] ? ": " : "", first);
 		why = PL_BK_WHY_NO_JSON;
 	}
 	return why;
@@ -174,7 +175,7 @@ pl_bk_run(const struct pl_bk_repo *w, const char *const *argv, const char *cwd,
 	memset(&sp, 0, sizeof(sp));
 	if ((nenv = tool_env(w, env)) < 0) {
 		memset(rr, 0, sizeof(*rr));
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		return -1;
 	}
 	sp.argv = argv;
