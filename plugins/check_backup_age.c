@@ -898,17 +898,37 @@ list_where(const struct bk_config *cfg, const struct bk_where *w, const struct p
 
 enum { PID_GONE, PID_ALIVE, PID_REUSED };
 
-/* Whether pid runs a program named tool (restic, borg) on this host. A pid is alive to
- * kill(2) also when it is another user's (EPERM); a pid reused by another program since
- * the lock was left is not the holder (its /proc/PID/cmdline, when readable, names no
- * tool in its first two words: borg runs as "python3 /usr/bin/borg"). */
-static int
-pid_state(int64_t pid, const char *tool)
+/* The tool's command in the NUL-separated argv at cmd (n bytes): the first word that
+ * names one (never an option's value: a repository URL may hold a password); "". */
+static const char *
+tool_command(const char *cmd, size_t n)
 {
-	char path[64], cmd[512];
+	static const char *const words[] = {
+		"backup", "create", "prune", "forget", "check", "compact", "mount", "extract",
+		"restore", "copy", "rebuild-index", "repair", "recreate", "delete", "rename",
+		"list", "info", "with-lock", "key", "migrate", "dump", "ls", "snapshots", NULL,
+	};
+
+	for (size_t i = 0; i < n; i += strlen(cmd + i) + 1)
+		for (size_t k = 0; words[k] != NULL; k++)
+			if (strcmp(cmd + i, words[k]) == 0)
+				return words[k];
+	return "";
+}
+
+/* Whether pid runs a program named tool (restic, borg) on this host, and which of its
+ * commands (into what, "" when not known). A pid is alive to kill(2) also when it is
+ * another user's (EPERM); a pid reused by another program since the lock was left is
+ * not the holder (its /proc/PID/cmdline, when readable, names no tool in its first two
+ * words: borg runs as "python3 /usr/bin/borg"). */
+static int
+pid_state(int64_t pid, const char *tool, char *what, size_t whatlen)
+{
+	char path[64], cmd[4096];
 	ssize_t n;
 	int fd;
 
+	what[0] = '\0';
 	if (pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno != EPERM))
 		return PID_GONE;
 	pl_snprintf(path, sizeof(path), "/proc/%lld/cmdline", (long long)pid);
@@ -923,8 +943,10 @@ pid_state(int64_t pid, const char *tool)
 	for (size_t i = 0, k = 0; k < 2 && i < (size_t)n; k++, i += strlen(cmd + i) + 1) {
 		const char *base = strrchr(cmd + i, '/');
 
-		if (strstr(base != NULL ? base + 1 : cmd + i, tool) != NULL)
+		if (strstr(base != NULL ? base + 1 : cmd + i, tool) != NULL) {
+			pl_strlcpy(what, tool_command(cmd, (size_t)n), whatlen);
 			return PID_ALIVE;
+		}
 	}
 	return PID_REUSED;
 }
@@ -952,8 +974,8 @@ judge_here(const struct bk_config *cfg, const struct bk_run *x, const struct pl_
 {
 	bool borg = strcmp(tool, "borg") == 0;
 	double age = lk->has_time ? pl_time_diff(&x->now, &lk->time) : NAN;
-	int ps = pid_state(lk->pid, tool);
-	char a[32], when[80];
+	char a[32], when[80], what[32];
+	int ps = pid_state(lk->pid, tool, what, sizeof(what));
 
 	lock_when(x, lk, when, sizeof(when));
 	if (ps != PID_ALIVE) {
@@ -968,6 +990,13 @@ judge_here(const struct bk_config *cfg, const struct bk_run *x, const struct pl_
 		 * days, list, extract): no backup, and never a hung one. */
 		pl_result_line(r, "the repository is being read (borg pid %lld on %s holds a shared lock: borg mount, list or extract; not a backup)",
 			       (long long)lk->pid, h);
+		return;
+	}
+	if (what[0] != '\0' && strcmp(what, "backup") != 0 && strcmp(what, "create") != 0) {
+		/* prune, check, compact... hold the lock too: running, but no backup. */
+		pl_result_line(r, "%s %s is running now, not a backup (%s pid %lld on %s%s%s)", tool,
+			       what, tool, (long long)lk->pid, h, when[0] == '\0' ? "" : borg ?
+			       ", lock taken " : ", lock refreshed ", when);
 		return;
 	}
 	pl_result_fact(r, "running", "%s pid %lld on %s", tool, (long long)lk->pid, h);

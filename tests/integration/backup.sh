@@ -145,6 +145,21 @@ run "${RA[@]}"
 expect "restic: a lock whose process is gone is stale: WARNING with the fix" 1 \
 	"stale lock: restic pid $bpid on .* is gone; remove it with 'restic unlock'"
 r unlock --remove-all >/dev/null 2>&1
+# restic prune holds an exclusive lock: running, but no backup (stopped once it holds
+# the lock, so that it stays).
+setsid sh -c "exec $RESTIC -r '$R' -q prune" >/dev/null 2>&1 &
+ppid=$!
+pids="$pids $ppid"
+for _ in $(seq 200); do
+	[ -n "$(ls "$R/locks" 2>/dev/null)" ] && break
+	sleep 0.01
+done
+kill -STOP "$ppid" 2>/dev/null
+run "${RA[@]}"
+expect "restic: a prune holding the lock is said as such, not as a backup" 0 \
+	"restic prune is running now, not a backup \\(restic pid $ppid on "
+{ kill -KILL "$ppid"; kill -CONT "$ppid"; wait "$ppid"; } 2>/dev/null
+r unlock --remove-all >/dev/null 2>&1
 # Nine backups at once: eight locks read (each a restic run), the ninth counted.
 many=""
 for _ in 1 2 3 4 5 6 7 8 9; do
@@ -523,6 +538,20 @@ expect "borg: a reader's shared lock is said as a read, not a backup, not hung" 
 	"the repository is being read \\(borg pid [0-9]+ on $host holds a shared lock: borg mount, list or extract; not a backup\\)"
 check "borg: ... and no 'running' fact" '! printf "%s" "$out" | grep -q "^running:"'
 { kill -KILL -- "-$gpid"; wait "$gpid"; } 2>/dev/null
+b break-lock "$W/borg-rd" >/dev/null 2>&1
+# borg with-lock (a copy of the repository made under its lock): running, no backup.
+setsid sh -c "cd '$W' && exec $BORG with-lock '$W/borg-rd' sleep 60" >/dev/null 2>&1 &
+gpid=$!
+pids="$pids $gpid"
+for _ in $(seq 100); do
+	[ -n "$(ls "$W/borg-rd/lock.exclusive" 2>/dev/null)" ] && break
+	sleep 0.1
+done
+run --source borg --repo "$W/borg-rd" --password-file "$W/bpw" --cache-dir "$W/check-borg" --class full=any
+expect "borg: with-lock holding the lock is said as such, not as a backup" 0 \
+	"borg with-lock is running now, not a backup \\(borg pid $gpid on $host, lock taken "
+{ kill -KILL -- "-$gpid"; wait "$gpid"; } 2>/dev/null
+b break-lock "$W/borg-rd" >/dev/null 2>&1
 # BORG_HOST_ID set by the job: a lock naming it is this host's when the check is told.
 setsid sh -c "cd '$W' && sleep 60 | BORG_HOST_ID=backup-job-7 exec $BORG create '$B::stdin-id' -" >/dev/null 2>&1 &
 gpid=$!
