@@ -266,6 +266,8 @@ struct ids_src {
 	uint64_t failed, invalid;        /* auth */
 	uint64_t bans, unbans;           /* fail2ban's log */
 	struct pl_tally jails;           /* bans per jail */
+	bool have_last;                  /* an alert of this run had a time stamp: */
+	struct pl_time last;             /* the newest, where the hold counts from */
 };
 
 static void
@@ -303,6 +305,11 @@ count_alert(struct ids_src *s, const struct pl_ids_alert *a)
 	}
 	pl_tally_add(&s->sigs, a->signature, strlen(a->signature), 1);
 	pl_tally_add(&s->addrs, a->src, strlen(a->src), 1);
+	if (a->has_time && (!s->have_last || a->time.sec > s->last.sec ||
+			    (a->time.sec == s->last.sec && a->time.nsec > s->last.nsec))) {
+		s->last = a->time;
+		s->have_last = true;
+	}
 }
 
 static void
@@ -730,6 +737,8 @@ struct ids_item {
 	struct pl_item *it;
 	enum kind kind;
 	const char *key;         /* the hold's key: the path, or "journal" */
+	bool have_event;         /* the newest alert's own time stamp, where its hold */
+	struct pl_time event;    /* counts from (an alert read late holds the rest only) */
 };
 
 static void
@@ -758,8 +767,11 @@ ids_file(const struct ids_config *cfg, struct pl_store *st, struct pl_result *r,
 	o.capped_state = cfg->capped_state;
 	o.cut_what = k == K_AUTH || k == K_F2B_LOG ? _("read on their start") :
 		     _("not parsed (counted as malformed)");
+	out->have_event = false;
 	if (pl_logitem_read(it, st, "log", path, &o, on_lines, &s, &res) == 0) {
 		src_report(cfg, it, &s, &res);
+		out->have_event = s.have_last;
+		out->event = s.last;
 		if (k == K_EVE)
 			eve_stats(cfg, st, it, path, &s, now);
 	} else {
@@ -795,6 +807,7 @@ ids_journal(const struct ids_config *cfg, struct pl_store *st, struct pl_result 
 	out->it = it;
 	out->kind = K_JOURNAL;
 	out->key = "journal";
+	out->have_event = false;
 	src_init(&s, K_JOURNAL, cfg);
 	memset(&o, 0, sizeof(o));
 	o.files = cfg->files[K_JOURNAL].v;
@@ -1191,7 +1204,8 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < n; i++)
 		if (items[i].it != NULL)
 			pl_logitem_hold(items[i].it, &st, items[i].key, run_state(&r, items[i].it),
-					&now, cfg.hold, pl_tr(kinds[items[i].kind].noun));
+					&now, items[i].have_event ? &items[i].event : NULL,
+					cfg.hold, pl_tr(kinds[items[i].kind].noun));
 	/* Only now, with every line counted, the positions are saved. */
 	pl_plugin_store_save(&c, &st, &r);
 	ids_summary(&r, items, n);

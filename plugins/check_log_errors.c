@@ -371,7 +371,7 @@ le_hold(const struct le_config *cfg, struct pl_store *st, struct pl_item *it,
 	enum pl_state run = s->crit ? PL_CRITICAL : s->warn ? PL_WARNING : PL_OK;
 
 	/* TRANSLATORS: the noun of "the last critical line came within --hold". */
-	pl_logitem_hold(it, st, key, run, now, cfg->hold, _("line"));
+	pl_logitem_hold(it, st, key, run, now, NULL, cfg->hold, _("line"));
 }
 
 /* One file: read what is new, count, keep the position. */

@@ -68,13 +68,15 @@ pl_logitem_read(struct pl_item *it, struct pl_store *st, const char *ns, const c
 
 enum pl_state
 pl_logitem_hold(struct pl_item *it, struct pl_store *st, const char *key, enum pl_state run,
-		const struct pl_time *now, double hold, const char *noun)
+		const struct pl_time *now, const struct pl_time *event, double hold,
+		const char *noun)
 {
 	double until, t = (double)now->sec + now->nsec / 1e9;
+	double e = event != NULL ? (double)event->sec + event->nsec / 1e9 : t;
 	char when[PL_RFC3339_SIZE];
 	enum pl_state held;
 
-	held = pl_hold_apply(st, "hold", key, run, t, hold, &until);
+	held = pl_hold_apply_at(st, "hold", key, run, t, e, hold, &until);
 	if (until > 0) {
 		struct pl_time u = { (int64_t)until, 0 };
 

@@ -57,13 +57,15 @@ int pl_logitem_read(struct pl_item *it, struct pl_store *st, const char *ns,
 		    const char *path, const struct pl_logitem_opts *o, pl_tail_fn *fn,
 		    void *ctx, struct pl_tail_result *res);
 
-/* The hold (pl_hold_apply under ("hold", key)): run is this run's state for the item;
+/* The hold (pl_hold_apply_at under ("hold", key)): run is this run's state for the item;
  * while an earlier, worse state is held, a finding says "held STATE until TIME (the
  * last NOUN came within --hold)", or, when this run's state is the held one, a line
- * says until when. hold <= 0 drops the mark. Returns the state now held (run when none). */
+ * says until when. The hold counts from event, the time stamp of this run's last match
+ * when the source gives one (an alert's), else (NULL) from now. hold <= 0 drops the
+ * mark. Returns the state now held (run when none). */
 enum pl_state pl_logitem_hold(struct pl_item *it, struct pl_store *st, const char *key,
-			      enum pl_state run, const struct pl_time *now, double hold,
-			      const char *noun);
+			      enum pl_state run, const struct pl_time *now,
+			      const struct pl_time *event, double hold, const char *noun);
 
 /* A bounded ring of the last n kept lines (n 0: keeps none). The caller owns v (n
  * elements, from pl_shown_init) and frees it with pl_shown_free. */

@@ -824,8 +824,8 @@ pl_tail_pos_put(struct pl_store *st, const char *ns, const char *name,
 }
 
 enum pl_state
-pl_hold_apply(struct pl_store *st, const char *ns, const char *name, enum pl_state state,
-	      double now, double hold, double *until)
+pl_hold_apply_at(struct pl_store *st, const char *ns, const char *name, enum pl_state state,
+		 double now, double event, double hold, double *until)
 {
 	uint64_t v[2];
 	enum pl_state held = PL_OK;
@@ -846,11 +846,16 @@ pl_hold_apply(struct pl_store *st, const char *ns, const char *name, enum pl_sta
 		at = now;
 	if (held != PL_OK && now - at >= hold)
 		held = PL_OK;
-	if (state != PL_OK && pl_state_severity(state) >= pl_state_severity(held)) {
-		v[0] = now > 0 ? (uint64_t)(now * 1e3 + 0.5) : 0;
+	if (!(event > 0) || event > now)
+		event = now;
+	if (state != PL_OK && now - event < hold &&
+	    pl_state_severity(state) >= pl_state_severity(held)) {
+		if (state == held && at > event)
+			event = at;
+		v[0] = event > 0 ? (uint64_t)(event * 1e3 + 0.5) : 0;
 		v[1] = (uint64_t)state;
 		pl_store_put_vec(st, PL_STORE_KEEP, ns, name, v, 2);
-		*until = now + hold;
+		*until = event + hold;
 		return state;
 	}
 	if (held == PL_OK) {
@@ -858,5 +863,12 @@ pl_hold_apply(struct pl_store *st, const char *ns, const char *name, enum pl_sta
 		return state;
 	}
 	*until = at + hold;
-	return held;
+	return pl_state_severity(state) > pl_state_severity(held) ? state : held;
+}
+
+enum pl_state
+pl_hold_apply(struct pl_store *st, const char *ns, const char *name, enum pl_state state,
+	      double now, double hold, double *until)
+{
+	return pl_hold_apply_at(st, ns, name, state, now, now, hold, until);
 }

@@ -159,5 +159,13 @@ int pl_tail_pos_put(struct pl_store *st, const char *ns, const char *name,
  * returns state and drops the mark. */
 enum pl_state pl_hold_apply(struct pl_store *st, const char *ns, const char *name,
 			    enum pl_state state, double now, double hold, double *until);
+/* The same, the hold counted from event, when the last match happened by its own time
+ * stamp (an alert's), not from now: an alert read late holds only what is left of its
+ * hold, and one older than the hold holds nothing after this run (this run's state is
+ * still reported). An event in the future (a skewed clock) or <= 0 is taken as now; of
+ * two marks of the same state, the later is kept. */
+enum pl_state pl_hold_apply_at(struct pl_store *st, const char *ns, const char *name,
+			       enum pl_state state, double now, double event, double hold,
+			       double *until);
 
 #endif

@@ -959,6 +959,47 @@ START_TEST(hold)
 }
 END_TEST
 
+/* The hold from the match's own time: read late, the rest of the hold; older than the
+ * hold, this run's state and no mark; a future stamp is now; of two marks of one state
+ * the later stays; this run's worse state is reported while a milder one is held. */
+START_TEST(hold_at)
+{
+	struct pl_store st;
+	double until;
+
+	pl_store_init(&st, "p", "k");
+	ck_assert_int_eq(pl_hold_apply_at(&st, "hold", "f", PL_CRITICAL, 1000, 800, 600, &until),
+			 PL_CRITICAL);
+	ck_assert(until == 1400);
+	ck_assert_int_eq(pl_hold_apply_at(&st, "hold", "f", PL_OK, 1300, 1300, 600, &until),
+			 PL_CRITICAL);
+	ck_assert(until == 1400);
+	ck_assert_int_eq(pl_hold_apply_at(&st, "hold", "f", PL_OK, 1400, 1400, 600, &until),
+			 PL_OK);
+	ck_assert_ptr_null(pl_store_find(&st, 0, "hold", "f"));
+	/* Older than the hold: reported, not held. */
+	ck_assert_int_eq(pl_hold_apply_at(&st, "hold", "f", PL_WARNING, 5000, 4000, 600, &until),
+			 PL_WARNING);
+	ck_assert(until == 0);
+	ck_assert_ptr_null(pl_store_find(&st, 0, "hold", "f"));
+	/* From the future: taken as now. */
+	ck_assert_int_eq(pl_hold_apply_at(&st, "hold", "f", PL_WARNING, 6000, 9000, 600, &until),
+			 PL_WARNING);
+	ck_assert(until == 6600);
+	/* The same state again with an older stamp: the later mark stays. */
+	ck_assert_int_eq(pl_hold_apply_at(&st, "hold", "f", PL_WARNING, 6100, 5900, 600, &until),
+			 PL_WARNING);
+	ck_assert(until == 6600);
+	/* A worse state too old to hold while WARNING is held: CRITICAL this run. */
+	ck_assert_int_eq(pl_hold_apply_at(&st, "hold", "f", PL_CRITICAL, 6200, 5000, 600, &until),
+			 PL_CRITICAL);
+	ck_assert(until == 6600);
+	ck_assert_int_eq(pl_hold_apply_at(&st, "hold", "f", PL_OK, 6300, 0, 600, &until),
+			 PL_WARNING);
+	pl_store_free(&st);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- pl_match */
 
 struct hits {
@@ -1156,6 +1197,7 @@ tc_tail(void)
 	tcase_add_test(tc, not_regular);
 	tcase_add_test(tc, symlink_refused);
 	tcase_add_test(tc, hold);
+	tcase_add_test(tc, hold_at);
 	tcase_add_test(tc, match_fixed_and_regex);
 	tcase_add_loop_test(tc, regex_literals, 0,
 			    (int)(sizeof(lit_cases) / sizeof(lit_cases[0])));
