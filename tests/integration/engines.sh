@@ -8,7 +8,9 @@
 #     API: state, first line, the argv Icinga built (arrays, set_if, --extra-opts), the
 #     perfdata Icinga split, and whether Icinga's own perfdata parser accepts each item.
 #     hwmon and mdraid read fixture trees: hwmon through an --extra-opts ini file, mdraid
-#     through a CheckCommand that imports plumbline_mdraid and adds --root.
+#     through a CheckCommand that imports plumbline_mdraid and adds --root; the same
+#     with --language zh_CN (the catalog of this build through the command's env) must
+#     come back through the API as the exact UTF-8 text the plugin prints, uncut.
 #  2. NRPE: the daemon on 127.0.0.1 with the command lines of contrib/nrpe/plumbline.cfg
 #     (plugin path rewritten), called through check_nrpe; plugins run as user nagios with
 #     NRPE's scrubbed environment, so the default state directory is exercised.
@@ -136,6 +138,7 @@ I2D=(-DDataDir="$D/lib" -DLogDir="$D/log" -DCacheDir="$D/cache" -DSpoolDir="$D/s
 I2PORT=$(free_port) || { notok "icinga2: no free port"; finish; }
 I2PW=$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')
 INI=$WORK/plumbline.ini
+ZH_LOCALEDIR=${PLUMBLINE_LOCALEDIR:-$PLUGINS/../po/locale}
 cat >"$INI" <<EOF
 # read through --extra-opts: any long option works, here --root
 [check_hwmon]
@@ -176,6 +179,12 @@ object CheckCommand "pl-true" { command = [ "/bin/true" ] }
 object CheckCommand "plumbline_mdraid_fixture" {
 	import "plumbline_mdraid"
 	arguments += { "--root" = "\$plumbline_root\$" }
+}
+/* the same in Simplified Chinese; the catalog of this build, not an installed one */
+object CheckCommand "plumbline_mdraid_fixture_zh" {
+	import "plumbline_mdraid_fixture"
+	arguments += { "--language" = "zh_CN" }
+	env = { "PLUMBLINE_LOCALEDIR" = "$ZH_LOCALEDIR" }
 }
 
 template Service "pl-fast" {
@@ -238,6 +247,12 @@ object Service "pl-mdraid" {
 	import "pl-fast"
 	host_name = "h1"
 	check_command = "plumbline_mdraid_fixture"
+	vars.plumbline_root = "$FIX/mdraid/raid1-degraded"
+}
+object Service "pl-mdraid-zh" {
+	import "pl-fast"
+	host_name = "h1"
+	check_command = "plumbline_mdraid_fixture_zh"
 	vars.plumbline_root = "$FIX/mdraid/raid1-degraded"
 }
 /* socket mode needs no credentials: the connections to Icinga's own API port */
@@ -432,6 +447,30 @@ if [ "$i2_valid" = yes ]; then
 	icinga_service 'h1!pl-net' 'NET ' '0|1|2|3' '[^=]*_rx_bits' '[^=]*_tx_bits'
 	icinga_service 'h1!pl-hwmon' 'HWMON OK' '0' temp_coretemp_package_id_0 temp_nvme_composite
 	icinga_service 'h1!pl-mdraid' 'MDRAID CRITICAL' '2' md6_degraded md6_failed
+	# zh_CN through the API: the exact UTF-8 first line, and the whole text (long output
+	# included) byte for byte what the plugin prints, so nothing cut or re-encoded. Icinga
+	# cuts the first line at the "|" and keeps the blank before it.
+	if [ -f "$ZH_LOCALEDIR/zh_CN/LC_MESSAGES/plumbline.mo" ]; then
+		k='h1!pl-mdraid-zh'
+		zh_want='MDRAID CRITICAL - md6: 故障成员 sdb2, md6: raid1 降级 [2/1] [U_]'
+		zh_line=$(res "$k" '.output' | head -1)
+		check "icinga2 $k: exit 2, state 2, \"$zh_line\"" \
+			'[ "$(res "$k" .exit_status)" = 2 ] && [ "$(res "$k" .state)" = 2 ] &&
+			 [ "$zh_line" = "$zh_want " ]'
+		env -i PLUMBLINE_LOCALEDIR="$ZH_LOCALEDIR" "$PLUGINS/check_mdraid" --language zh_CN \
+			--root "$FIX/mdraid/raid1-degraded" >"$D/zh.direct"
+		{ head -1 "$D/zh.direct" | sed 's/|.*//'; tail -n +2 "$D/zh.direct"; } >"$D/zh.want"
+		res "$k" '.output' >"$D/zh.got"
+		check "icinga2 $k: the output through the API is the plugin's, $(wc -c <"$D/zh.got") bytes of UTF-8 in $(wc -l <"$D/zh.got") lines, uncut" \
+			'cmp -s "$D/zh.want" "$D/zh.got" && iconv -f UTF-8 -t UTF-8 "$D/zh.got" >/dev/null 2>&1 &&
+			 grep -q "大小 186.3GiB" "$D/zh.got"'
+		cmp -s "$D/zh.want" "$D/zh.got" ||
+			diff "$D/zh.want" "$D/zh.got" | cat -A | sed 's/^/# /'
+		check "icinga2 $k: perfdata labels as in English" \
+			'perf_has "$k" md6_degraded && perf_has "$k" md6_failed'
+	else
+		ok "# SKIP icinga2 zh_CN: no catalog in $ZH_LOCALEDIR"
+	fi
 	icinga_service 'h1!pl-process' 'PROCESS OK - icinga2: ' '0' procs zombies zombie_age rss
 	icinga_service 'linux1!zombies' 'PROCESS ' '0|1|2' procs zombies zombie_age
 	icinga_service 'h1!pl-db-conns' 'DB_CONNS OK' '0' connections listeners used_pct slots_left
