@@ -1558,7 +1558,16 @@ no_backup_summary(const struct bk_config *cfg, const struct bk_run *x, struct pl
 				top = (long)i;
 		}
 	if (top < 0) {
-		pl_result_summary(r, "no backup at all in %s", where_name(&cfg->main));
+		size_t ahead = 0;
+
+		for (size_t i = 0; i < x->list.n; i++)
+			ahead += pl_time_diff(&x->list.v[i].time, &x->now) > FUTURE_SKEW;
+		/* Every backup ahead of now: this host's clock is the likelier one. */
+		if (ahead > 0 && ahead == x->list.n)
+			pl_result_summary(r, "every backup in %s is dated in the future (%zu): is this host's clock behind?",
+					  where_name(&cfg->main), ahead);
+		else
+			pl_result_summary(r, "no backup at all in %s", where_name(&cfg->main));
 		return;
 	}
 	pl_name_str(name, sizeof(name), x->list.v[top].name);
