@@ -11,6 +11,7 @@
 
 #include "pl_bkcache.h"
 #include "pl_file.h"
+#include "pl_i18n.h"
 #include "pl_num.h"
 #include "pl_text.h"
 
@@ -95,7 +96,7 @@ borg_txn(struct pl_buf *fp, const char *repo, char *err, size_t errlen)
 			top = txn_of(v[i]);
 	if (top < 0) {
 		pl_dir_free(v, n);
-		pl_snprintf(err, errlen, "no index.N or hints.N in %s: not a borg repository", repo);
+		pl_snprintf(err, errlen, _("no index.N or hints.N in %s: not a borg repository"), repo);
 		return -1;
 	}
 	pl_buf_printf(fp, "transaction %lld\n", (long long)top);
@@ -120,7 +121,7 @@ pl_bkcache_fingerprint(const struct pl_bk_repo *w, const char *program, uint64_t
 	fp->cap = FP_CAP;
 	if (w->repository != NULL || repo == NULL || repo[0] != '/' ||
 	    (w->tool != PL_BK_RESTIC && w->tool != PL_BK_BORG)) {
-		pl_snprintf(err, errlen, "not a local repository");
+		pl_snprintf(err, errlen, _("not a local repository"));
 		return -1;
 	}
 	pl_buf_printf(fp, "plumbline %s\ntool %d\nrepo %zu %s\n", PACKAGE_VERSION, (int)w->tool,
@@ -139,7 +140,7 @@ pl_bkcache_fingerprint(const struct pl_bk_repo *w, const char *program, uint64_t
 	else
 		rc = borg_txn(fp, repo, err, errlen);
 	if (rc == 0 && (fp->truncated || fp->oom)) {
-		pl_snprintf(err, errlen, "the repository's fingerprint is too big to keep");
+		pl_snprintf(err, errlen, _("the repository's fingerprint is too big to keep"));
 		rc = -1;
 	}
 	return rc;
@@ -213,18 +214,18 @@ pl_bkcache_parse(const char *text, size_t len, struct pl_bkcache *c, char *err,
 
 	memset(c, 0, sizeof(*c));
 	if (parse_salt(&p, end, &c->salt) != 0) {
-		pl_snprintf(err, errlen, "no 'bkcache 1 SALT' header");
+		pl_snprintf(err, errlen, _("no 'bkcache 1 SALT' header"));
 		goto bad;
 	}
 	if (head(&p, end, "fp", 1, &a, NULL) != 0 || (c->fp = take(&p, end, a)) == NULL) {
-		pl_snprintf(err, errlen, "no fingerprint");
+		pl_snprintf(err, errlen, _("no fingerprint"));
 		goto bad;
 	}
 	while (p < end) {
 		struct pl_bkcache_out *o = &c->v[c->n];
 
 		if (c->n == PL_BKCACHE_MAX_OUT) {
-			pl_snprintf(err, errlen, "more than %d outputs", PL_BKCACHE_MAX_OUT);
+			pl_snprintf(err, errlen, _("more than %d outputs"), PL_BKCACHE_MAX_OUT);
 			goto bad;
 		}
 		if (head(&p, end, "out", 2, &a, &b) != 0 || b > PL_BKCACHE_OUT_CAP ||
@@ -232,7 +233,7 @@ pl_bkcache_parse(const char *text, size_t len, struct pl_bkcache *c, char *err,
 		    (o->out = take(&p, end, b)) == NULL) {
 			free(o->key);
 			o->key = NULL;
-			pl_snprintf(err, errlen, "output %zu is malformed or cut", c->n + 1);
+			pl_snprintf(err, errlen, _("output %zu is malformed or cut"), c->n + 1);
 			goto bad;
 		}
 		o->len = (size_t)b;
@@ -349,7 +350,7 @@ pl_bkcache_load(const struct pl_store *st, const char *ns, struct pl_bkcache *c,
 	if (pl_scan_u64(&p, end, &pieces) != 0 || p >= end || *p++ != ' ' ||
 	    pl_scan_u64(&p, end, &bytes) != 0 || p != end || pieces > PIECES_MAX ||
 	    bytes > pieces * PIECE) {
-		pl_snprintf(err, errlen, "its piece count is malformed");
+		pl_snprintf(err, errlen, _("its piece count is malformed"));
 		return -1;
 	}
 	pl_buf_init(&text, (size_t)bytes + 1);
@@ -358,14 +359,14 @@ pl_bkcache_load(const struct pl_store *st, const char *ns, struct pl_bkcache *c,
 
 		pl_snprintf(name, sizeof(name), "%llu", (unsigned long long)i);
 		if ((v = pl_store_kept(st, ns, name)) == NULL) {
-			pl_snprintf(err, errlen, "piece %s of %llu is missing", name,
+			pl_snprintf(err, errlen, _("piece %s of %llu is missing"), name,
 				    (unsigned long long)pieces);
 			goto end;
 		}
 		pl_buf_puts(&text, v);
 	}
 	if (text.len != bytes || text.truncated || text.oom) {
-		pl_snprintf(err, errlen, "its pieces hold %zu bytes, not %llu", text.len,
+		pl_snprintf(err, errlen, _("its pieces hold %zu bytes, not %llu"), text.len,
 			    (unsigned long long)bytes);
 		goto end;
 	}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pl_drill.h"
+#include "pl_i18n.h"
 #include "pl_json.h"
 #include "pl_num.h"
 #include "pl_result.h"
@@ -47,7 +48,7 @@ take_num(struct json_object *o, const char *key, double *out, char *err, size_t 
 	if (json_object_get_type(pl_json_get(o, key)) == json_type_null)
 		return 0;
 	if (pl_json_num(o, key, out) != 0 || *out < 0) {
-		pl_snprintf(err, errlen, "\"%s\" is not a number of 0 or more", key);
+		pl_snprintf(err, errlen, _("\"%s\" is not a number of 0 or more"), key);
 		*out = NAN;
 		return -1;
 	}
@@ -62,20 +63,20 @@ entry_from(struct json_object *o, struct pl_drill_entry *e, char *err, size_t er
 
 	memset(e, 0, sizeof(*e));
 	if (!json_object_is_type(o, json_type_object)) {
-		pl_snprintf(err, errlen, "not a JSON object");
+		pl_snprintf(err, errlen, _("not a JSON object"));
 		return -1;
 	}
 	if ((t = pl_json_str(o, "time")) == NULL) {
-		pl_snprintf(err, errlen, "no \"time\" string");
+		pl_snprintf(err, errlen, _("no \"time\" string"));
 		return -1;
 	}
 	if (pl_rfc3339_parse(t, strlen(t), &e->time, why, sizeof(why)) != 0) {
-		pl_snprintf(err, errlen, "\"time\" is not an RFC 3339 time: %s", why);
+		pl_snprintf(err, errlen, _("\"time\" is not an RFC 3339 time: %s"), why);
 		return -1;
 	}
 	res = pl_json_str(o, "result");
 	if (res == NULL || (strcmp(res, "ok") != 0 && strcmp(res, "failed") != 0)) {
-		pl_snprintf(err, errlen, "\"result\" is not \"ok\" or \"failed\"");
+		pl_snprintf(err, errlen, _("\"result\" is not \"ok\" or \"failed\""));
 		return -1;
 	}
 	e->ok = strcmp(res, "ok") == 0;
@@ -299,19 +300,19 @@ add_file(struct pl_drill_files *l, const char *path, size_t plen, double size, c
 		struct pl_drill_file *v;
 
 		if (l->n >= PL_DRILL_FILES_MAX) {
-			pl_snprintf(err, errlen, "more than %d files in the listing",
+			pl_snprintf(err, errlen, _("more than %d files in the listing"),
 				    PL_DRILL_FILES_MAX);
 			return -1;
 		}
 		if ((v = realloc(l->v, cap * sizeof(*v))) == NULL) {
-			pl_snprintf(err, errlen, "out of memory");
+			pl_snprintf(err, errlen, _("out of memory"));
 			return -1;
 		}
 		l->v = v;
 		l->cap = cap;
 	}
 	if ((l->v[l->n].path = strndup(path, plen)) == NULL) {
-		pl_snprintf(err, errlen, "out of memory");
+		pl_snprintf(err, errlen, _("out of memory"));
 		return -1;
 	}
 	l->v[l->n++].size = size;
@@ -377,14 +378,14 @@ json_ls(const char *buf, size_t len, int tool, struct pl_drill_files *out, char 
 	}
 	out->skipped += st.malformed;
 	if (st.lines > 0 && st.malformed == st.lines) {
-		pl_snprintf(err, errlen, "not a %s listing (line %zu: %s)",
+		pl_snprintf(err, errlen, _("not a %s listing (line %zu: %s)"),
 			    tool == 0 ? "restic ls --json" : "borg list --json-lines",
 			    st.first_bad, st.first_err);
 		pl_drill_files_free(out);
 		return -1;
 	}
 	if (tool == 0 && st.lines > 0 && !w.saw_head) {
-		pl_snprintf(err, errlen, "not a restic ls --json listing (no snapshot line)");
+		pl_snprintf(err, errlen, _("not a restic ls --json listing (no snapshot line)"));
 		pl_drill_files_free(out);
 		return -1;
 	}
@@ -467,7 +468,7 @@ pl_drill_tar_ls_parse(const char *buf, size_t len, struct pl_drill_files *out, c
 		p = nl ? nl + 1 : end;
 	}
 	if (lines > 0 && out->n == 0 && out->skipped == lines) {
-		pl_snprintf(err, errlen, "not a tar -tv listing");
+		pl_snprintf(err, errlen, _("not a tar -tv listing"));
 		pl_drill_files_free(out);
 		return -1;
 	}
@@ -590,7 +591,7 @@ pl_drill_manifest_parse(const char *buf, size_t len, struct pl_drill_manifest *o
 		if (le - p < 67 || !hex64(p) || *name != ' ' ||
 		    (name[1] != ' ' && name[1] != '*') ||
 		    memchr(p, '\0', (size_t)(le - p)) != NULL) {
-			pl_snprintf(err, errlen, "line %zu is not 'SHA256  PATH' (sha256sum's form)",
+			pl_snprintf(err, errlen, _("line %zu is not 'SHA256  PATH' (sha256sum's form)"),
 				    lineno);
 			pl_drill_manifest_free(out);
 			return -1;
@@ -601,7 +602,7 @@ pl_drill_manifest_parse(const char *buf, size_t len, struct pl_drill_manifest *o
 
 			if (out->n >= PL_DRILL_FILES_MAX ||
 			    (s = realloc(out->v, nc * sizeof(*s))) == NULL) {
-				pl_snprintf(err, errlen, "line %zu: too many lines or out of memory",
+				pl_snprintf(err, errlen, _("line %zu: too many lines or out of memory"),
 					    lineno);
 				pl_drill_manifest_free(out);
 				return -1;
@@ -611,7 +612,7 @@ pl_drill_manifest_parse(const char *buf, size_t len, struct pl_drill_manifest *o
 		}
 		path = strndup(name, (size_t)(le - name));
 		if (path == NULL) {
-			pl_snprintf(err, errlen, "out of memory");
+			pl_snprintf(err, errlen, _("out of memory"));
 			pl_drill_manifest_free(out);
 			return -1;
 		}
