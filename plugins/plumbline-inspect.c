@@ -662,34 +662,6 @@ eng_icinga(const struct cfg *cfg, const struct pl_engstate_filter *f, struct eng
 			     "--api-password-file FILE (mode 600) or PLUMBLINE_INSPECT_API_PASSWORD"));
 	return pl_ia_read(&c, f, eng_record, x, NULL, n, err, errlen);
 }
-#else
-/* Runs inspect_icinga2, this program built with the Icinga 2 API reader, in our place
- * with our arguments: beside this program (its directory from /proc/self/exe, which no
- * caller chooses), else in PL_LIBEXECDIR. Before pl_plugin_arm: a timer would outlive
- * exec. */
-static void __attribute__((noreturn))
-run_icinga(char **argv)
-{
-	char self[4096], path[4200], e[300];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
-
-	if (n > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL) {
-			*slash = '\0';
-			pl_snprintf(path, sizeof(path), "%s/inspect_icinga2", self);
-			if (access(path, X_OK) == 0)
-				execv(path, argv);
-		}
-	}
-	pl_snprintf(path, sizeof(path), "%s/inspect_icinga2", PL_LIBEXECDIR);
-	execv(path, argv);
-	pl_name_str(e, sizeof(e), path);
-	pl_die(PL_UNKNOWN, _("cannot run %s, the Icinga 2 part of %s: %s (it is built with yajl "
-	       "and libcurl: install libyajl-dev and libcurl4-openssl-dev and rebuild, or "
-	       "reinstall Plumbline)"), e, PROG, strerror(errno));
-}
 #endif
 
 static void __attribute__((noreturn))
@@ -885,7 +857,7 @@ main(int argc, char **argv)
 	check_modes(&cfg);
 #ifndef PL_INSP_ICINGA
 	if (cfg.engine == ENG_ICINGA && !cfg.sign && !cfg.last)
-		run_icinga(argv);
+		pl_plugin_exec_part("inspect_icinga2", PL_LIBEXECDIR, argv);
 #endif
 	pl_plugin_arm(&c);
 	signal(SIGPIPE, SIG_IGN);

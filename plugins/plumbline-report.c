@@ -619,20 +619,6 @@ read_notes(const struct cfg *c, const char *id, struct pl_fault_notes *n, char *
 
 /* ------------------------------------------------------------------ escaping */
 
-static void
-html(struct pl_buf *b, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': pl_buf_puts(b, "&lt;"); break;
-		case '>': pl_buf_puts(b, "&gt;"); break;
-		case '&': pl_buf_puts(b, "&amp;"); break;
-		case '"': pl_buf_puts(b, "&quot;"); break;
-		case '\'': pl_buf_puts(b, "&#39;"); break;
-		default: pl_buf_putc(b, *s);
-		}
-	}
-}
 
 /* A JSON member: "key": "value" (null for NULL), with a comma before unless first. */
 static void
@@ -1027,7 +1013,7 @@ html_head(struct pl_buf *b, const char *title)
 		    "style-src 'unsafe-inline'; img-src data:\">\n"
 		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		    "<title>");
-	html(b, title);
+	pl_html_text(b, title);
 	pl_buf_puts(b, "</title>\n<style>\n"
 		    "body{font-family:sans-serif;margin:1.5em;color:#222;max-width:70em}\n"
 		    "h1{font-size:1.4em;margin-bottom:.2em}h2{font-size:1.1em;margin-top:1.4em;"
@@ -1050,9 +1036,9 @@ static void
 html_row(struct pl_buf *b, const char *label, const char *value)
 {
 	pl_buf_puts(b, "<tr><th scope=\"row\">");
-	html(b, label);
+	pl_html_text(b, label);
 	pl_buf_puts(b, "</th><td>");
-	html(b, value);
+	pl_html_text(b, value);
 	pl_buf_puts(b, "</td></tr>\n");
 }
 
@@ -1124,7 +1110,7 @@ fault_html(const struct fault *f, struct pl_buf *b)
 	pl_snprintf(title, sizeof(title), _("Fault report %s"), in->id);
 	html_head(b, title);
 	pl_buf_puts(b, "<h1>");
-	html(b, title);
+	pl_html_text(b, title);
 	pl_buf_puts(b, "</h1>\n");
 	fault_html_head(f, b);
 	pl_buf_printf(b, "<h2>%s</h2>\n<table class=\"steps\">\n<tr><th>%s</th><th>%s</th>"
@@ -1134,13 +1120,13 @@ fault_html(const struct fault *f, struct pl_buf *b)
 		const struct pl_inc_step *s = &in->steps[i];
 
 		pl_buf_printf(b, "<tr><td>%s</td><td>", when(s->time, t, sizeof(t)));
-		html(b, pl_step_title(s->kind));
+		pl_html_text(b, pl_step_title(s->kind));
 		pl_buf_puts(b, "</td><td>");
-		html(b, s->state_word);
+		pl_html_text(b, s->state_word);
 		pl_buf_puts(b, "</td><td>");
-		html(b, s->who);
+		pl_html_text(b, s->who);
 		pl_buf_puts(b, "</td><td>");
-		html(b, s->text);
+		pl_html_text(b, s->text);
 		pl_buf_puts(b, "</td></tr>\n");
 	}
 	pl_buf_printf(b, "</table>\n<h2>%s</h2>\n<table class=\"notes\">\n",
@@ -1151,7 +1137,7 @@ fault_html(const struct fault *f, struct pl_buf *b)
 	if (f->notes.author)
 		html_row(b, _("Written by"), f->notes.author);
 	pl_buf_printf(b, "</table>\n<p class=\"muted\">%s ", _("Notes file:"));
-	html(b, f->notes_path);
+	pl_html_text(b, f->notes_path);
 	if (!f->has_notes)
 		pl_buf_printf(b, " %s", _("(not written yet)"));
 	pl_buf_puts(b, "</p>\n");
@@ -1459,7 +1445,7 @@ review_html_avail(const struct review *rv, struct pl_buf *b)
 		if (rv->cfg->breaches_only && !breach(rv, a))
 			continue;
 		pl_buf_printf(b, "<tr class=\"%s\"><td>", breach(rv, a) ? "bad" : "ok");
-		html(b, obj_name(a->obj->host, a->obj->service, name, sizeof(name)));
+		pl_html_text(b, obj_name(a->obj->host, a->obj->service, name, sizeof(name)));
 		pl_buf_printf(b, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
 			      "<td class=\"num\">%s</td><td class=\"num\">%zu</td></tr>\n",
 			      pct(a->percent, p, sizeof(p)), span((double)a->outage, o, sizeof(o)),
@@ -1489,7 +1475,7 @@ review_html_roles(const struct review *rv, struct pl_buf *b)
 		      _("Escalated to"));
 	for (size_t i = 0; i < r->nroles; i++) {
 		pl_buf_puts(b, "<tr><td>");
-		html(b, role_name(r->roles[i].role));
+		pl_html_text(b, role_name(r->roles[i].role));
 		pl_buf_printf(b, "</td><td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
 			      "<td class=\"num\">%s</td><td class=\"num\">%s</td></tr>\n",
 			      r->roles[i].incidents, r->roles[i].escalated,
@@ -1506,14 +1492,14 @@ html_incident_row(struct pl_buf *b, const struct pl_incident *in, const char *ex
 
 	pl_buf_printf(b, "<tr class=\"%s\"><td class=\"id\">%s</td><td>%s</td><td>",
 		      in->recovered ? "" : "bad", in->id, when(in->detected, t, sizeof(t)));
-	html(b, obj_name(in->host, in->service, name, sizeof(name)));
+	pl_html_text(b, obj_name(in->host, in->service, name, sizeof(name)));
 	pl_buf_puts(b, "</td><td>");
-	html(b, in->severity_word);
+	pl_html_text(b, in->severity_word);
 	pl_buf_printf(b, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td>",
 		      span(tta(in), a, sizeof(a)),
 		      span(ttr(in), c,
 			   sizeof(c)));
-	html(b, extra);
+	pl_html_text(b, extra);
 	pl_buf_puts(b, "</td></tr>\n");
 }
 
@@ -1555,11 +1541,11 @@ review_html(const struct review *rv, struct pl_buf *b)
 		    when(rv->r.from, a, sizeof(a)), when(rv->r.to, z, sizeof(z)));
 	html_head(b, title);
 	pl_buf_puts(b, "<h1>");
-	html(b, title);
+	pl_html_text(b, title);
 	pl_buf_puts(b, "</h1>\n");
 	if (rv->cfg->hours.set) {
 		pl_buf_printf(b, "<p>%s ", _("Business hours:"));
-		html(b, rv->cfg->hours_spec);
+		pl_html_text(b, rv->cfg->hours_spec);
 		pl_buf_puts(b, "</p>\n");
 	}
 	review_html_avail(rv, b);

@@ -183,33 +183,6 @@ read_icinga(const struct cfg *cfg, struct feed_ctx *x, struct pl_engstate_counts
 			       "PLUMBLINE_STATUS_API_PASSWORD"));
 	return pl_ia_read(&c, &f, feed, x, NULL, n, err, errlen);
 }
-#else
-/* Runs status_icinga2, this program built with the Icinga 2 API reader, in our place:
- * beside this program (its directory from /proc/self/exe), else in PL_LIBEXECDIR.
- * Before pl_plugin_arm: a timer would outlive exec. */
-static void __attribute__((noreturn))
-run_icinga(char **argv)
-{
-	char self[4096], path[4200], e[300];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
-
-	if (n > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL) {
-			*slash = '\0';
-			pl_snprintf(path, sizeof(path), "%s/status_icinga2", self);
-			if (access(path, X_OK) == 0)
-				execv(path, argv);
-		}
-	}
-	pl_snprintf(path, sizeof(path), "%s/status_icinga2", PL_LIBEXECDIR);
-	execv(path, argv);
-	pl_name_str(e, sizeof(e), path);
-	pl_die(PL_UNKNOWN, _("cannot run %s, the Icinga 2 part of %s: %s (it is built with "
-	       "yajl and libcurl: install libyajl-dev and libcurl4-openssl-dev and rebuild, "
-	       "or reinstall Plumbline)"), e, PROG, strerror(errno));
-}
 #endif
 
 /* Feeds the engine's records into cat. Returns whether it was read; why says, in words
@@ -425,7 +398,7 @@ main(int argc, char **argv)
 	check_options(&cfg);
 #ifndef PL_ST_ICINGA
 	if (cfg.engine == ENG_ICINGA)
-		run_icinga(argv);
+		pl_plugin_exec_part("status_icinga2", PL_LIBEXECDIR, argv);
 #endif
 	pl_plugin_arm(&c);
 	if (pl_clock_now(&now, err, sizeof(err)) != 0)

@@ -280,23 +280,6 @@ render_json(const struct pl_insp_report *r, struct pl_buf *out)
 	pl_buf_puts(out, "]}\n");
 }
 
-/* HTML text: every byte of outside data escaped; control bytes as '?'. */
-static void
-html(struct pl_buf *out, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '<': pl_buf_puts(out, "&lt;"); break;
-		case '>': pl_buf_puts(out, "&gt;"); break;
-		case '&': pl_buf_puts(out, "&amp;"); break;
-		case '"': pl_buf_puts(out, "&quot;"); break;
-		case '\'': pl_buf_puts(out, "&#39;"); break;
-		default:
-			pl_buf_putc(out, ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t') ||
-				    *s == 0x7f ? '?' : *s);
-		}
-	}
-}
 
 static const char css[] =
 	"body{font-family:sans-serif;margin:1.5em;color:#111;background:#fff}"
@@ -324,21 +307,21 @@ html_row(const struct pl_insp_item *it, struct pl_buf *out, struct pl_buf *tmp, 
 	pl_buf_printf(out, "<tr class=\"s%d\"><td class=\"st\">%s</td><td>", it->state,
 		      pl_insp_state_word(it->state));
 	if (host && it->host[0] != '\0') {
-		html(out, it->host);
+		pl_html_text(out, it->host);
 		pl_buf_putc(out, '/');
 	}
-	html(out, it->name);
+	pl_html_text(out, it->name);
 	pl_buf_puts(out, "</td><td>");
-	html(out, it->status);
+	pl_html_text(out, it->status);
 	if (it->long_out[0] != '\0') {
 		pl_buf_printf(out, "<details><summary>%s</summary><pre>", _("details"));
-		html(out, it->long_out);
+		pl_html_text(out, it->long_out);
 		pl_buf_puts(out, "</pre></details>");
 	}
 	pl_buf_reset(tmp);
 	key_perf(it, tmp);
 	pl_buf_puts(out, "</td><td>");
-	html(out, pl_buf_str(tmp));
+	pl_html_text(out, pl_buf_str(tmp));
 	pl_buf_printf(out, "</td><td>%s</td></tr>\n", change_word(it->change));
 }
 
@@ -357,7 +340,7 @@ html_hosts(const struct pl_insp_report *r, struct pl_buf *out, struct pl_buf *tm
 	for (size_t i = 0; engine_mode(r) && i < r->n; i++) {
 		if (new_host(r, i)) {
 			pl_buf_puts(out, i > 0 ? "</table>\n<h2>" : "<h2>");
-			html(out, r->v[i].host);
+			pl_html_text(out, r->v[i].host);
 			pl_buf_puts(out, "</h2>\n<table class=\"checks\">");
 			html_head_row(out, _("Service"));
 		}
@@ -379,7 +362,7 @@ html_changes(const struct pl_insp_report *r, struct pl_buf *out)
 		      _("Changes since the previous report"));
 	for (int c = PL_INSP_NEW; c <= PL_INSP_FLAPPING; c++) {
 		pl_buf_printf(out, "<tr><th>%s</th><td>%zu</td><td>", change_title(c), k[c]);
-		change_names(r, c, out, html);
+		change_names(r, c, out, pl_html_text);
 		pl_buf_puts(out, "</td></tr>");
 	}
 	pl_buf_printf(out, "<tr><th>%s</th><td>%zu</td><td></td></tr></table>\n",
@@ -402,10 +385,10 @@ render_html(const struct pl_insp_report *r, struct pl_buf *out)
 		      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
 		      "'none'; style-src 'unsafe-inline'\"><title>%s ", lang,
 		      _("Inspection report"));
-	html(out, r->host);
+	pl_html_text(out, r->host);
 	pl_buf_printf(out, " %s</title><style>%s</style></head><body>\n<h1>%s ", ts, css,
 		      _("Daily inspection:"));
-	html(out, r->host);
+	pl_html_text(out, r->host);
 	pl_buf_printf(out, "</h1>\n<p class=\"meta\">%s &middot; ", ts);
 	pl_buf_printf(out, _("report %s &middot; %zu checks: %zu ok, %zu warning, %zu "
 			     "critical, %zu unknown"), r->id, r->n, c[0], c[1], c[2], c[3]);
@@ -413,7 +396,7 @@ render_html(const struct pl_insp_report *r, struct pl_buf *out)
 		      _("Overall:"), pl_insp_state_word(w));
 	if (r->source[0] != '\0') {
 		pl_buf_printf(out, "<p class=\"meta\" id=\"source\">%s ", _("Source:"));
-		html(out, r->source);
+		pl_html_text(out, r->source);
 		pl_buf_puts(out, "</p>\n");
 	}
 	html_hosts(r, out, &tmp);
@@ -439,10 +422,10 @@ render_html(const struct pl_insp_report *r, struct pl_buf *out)
 	if (r->signed_off) {
 		fmt_time(r->sign_time, st, sizeof(st));
 		pl_buf_printf(out, "<tr><th>%s</th><td id=\"sign-name\">", _("Signed by"));
-		html(out, r->sign_name);
+		pl_html_text(out, r->sign_name);
 		pl_buf_printf(out, "</td></tr><tr><th>%s</th><td>%s</td></tr><tr><th>%s</th><td>",
 			      _("Time"), st, _("Remarks"));
-		html(out, r->sign_remarks);
+		pl_html_text(out, r->sign_remarks);
 		pl_buf_puts(out, "</td></tr>");
 	} else {
 		pl_buf_printf(out, "<tr><th>%s</th><td></td></tr><tr><th>%s</th><td></td></tr>"

@@ -883,3 +883,28 @@ pl_exit(struct pl_result *r, struct pl_common *c)
 	pl_select_free(&c->select);
 	exit(st);
 }
+
+void
+pl_plugin_exec_part(const char *part, const char *libexecdir, char **argv)
+{
+	char self[4096], path[4200], e[300];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			pl_snprintf(path, sizeof(path), "%s/%s", self, part);
+			if (access(path, X_OK) == 0)
+				execv(path, argv);
+		}
+	}
+	pl_snprintf(path, sizeof(path), "%s/%s", libexecdir, part);
+	execv(path, argv);
+	pl_name_str(e, sizeof(e), path);
+	pl_die(PL_UNKNOWN, _("cannot run %s, the Icinga 2 part of %s: %s (it is built with yajl "
+	       "and libcurl: install libyajl-dev and libcurl4-openssl-dev and rebuild, or "
+	       "reinstall Plumbline)"), e, pl_plugin_current() != NULL ?
+	       pl_plugin_current()->name : "this program", strerror(errno));
+}

@@ -54,6 +54,14 @@ struct pl_common {
 	struct pl_select select;     /* --include/--exclude rules, when p->selects */
 };
 
+/* Runs part, this program built with the Icinga 2 API reader (yajl, libcurl: plumbline-
+ * inspect's inspect_icinga2, plumbline-status' status_icinga2), in this process's place
+ * with argv: beside this program (its directory from /proc/self/exe, which no caller
+ * chooses), else in libexecdir. Call it before pl_plugin_arm: a timer would outlive exec.
+ * Dies UNKNOWN, saying what to install, when neither can be run. */
+void pl_plugin_exec_part(const char *part, const char *libexecdir, char **argv)
+	__attribute__((noreturn));
+
 /* Parses the environment (secrets), the --extra-opts files and argv, in that order, into
  * cfg (p->options) and c (the common options). Prints help or version, or a usage
  * error, and exits 3 where that is the answer. */

@@ -620,6 +620,23 @@ json_plain(void)
 }
 
 void
+pl_html_text(struct pl_buf *out, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '<': pl_buf_puts(out, "&lt;"); break;
+		case '>': pl_buf_puts(out, "&gt;"); break;
+		case '&': pl_buf_puts(out, "&amp;"); break;
+		case '"': pl_buf_puts(out, "&quot;"); break;
+		case '\'': pl_buf_puts(out, "&#39;"); break;
+		default:
+			pl_buf_putc(out, ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t') ||
+				    *s == 0x7f ? '?' : *s);
+		}
+	}
+}
+
+void
 pl_json_string(struct pl_buf *out, const char *s)
 {
 	const bool *plain = json_plain();

@@ -400,4 +400,9 @@ void pl_render(const struct pl_result *r, enum pl_format fmt, size_t max_lines,
  * valid UTF-8 becomes U+FFFD, so the output is always valid JSON. */
 void pl_json_string(struct pl_buf *out, const char *s);
 
+/* Appends s to out as HTML text (an element's content or an attribute's value): < > & "
+ * and ' as entities, a control byte other than newline and tab as '?' (outside data:
+ * plugin output, names). The reports' and the status page's one escaper. */
+void pl_html_text(struct pl_buf *out, const char *s);
+
 #endif

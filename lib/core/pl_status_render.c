@@ -58,22 +58,6 @@ fmt_span(int64_t s, char *buf, size_t len)
 			    (long long)(s / 3600 % 24));
 }
 
-/* HTML text: the markup characters escaped, control bytes as '?'. */
-static void
-html(struct pl_buf *out, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '<': pl_buf_puts(out, "&lt;"); break;
-		case '>': pl_buf_puts(out, "&gt;"); break;
-		case '&': pl_buf_puts(out, "&amp;"); break;
-		case '"': pl_buf_puts(out, "&quot;"); break;
-		case '\'': pl_buf_puts(out, "&#39;"); break;
-		default:
-			pl_buf_putc(out, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
-		}
-	}
-}
 
 static const char css[] =
 	"body{font-family:sans-serif;margin:0;color:#111;background:#f4f5f7}"
@@ -125,7 +109,7 @@ html_services(const struct pl_st_page *pg, const struct pl_st_catalog *cat,
 		fmt_local(in != NULL && sv->level > PL_ST_UNKNOWN ? in->start : 0, pg->tz_offset,
 			  t, sizeof(t));
 		pl_buf_puts(out, "<tr><td>");
-		html(out, sv->name);
+		pl_html_text(out, sv->name);
 		pl_buf_printf(out, "</td><td class=\"st %s\">%s</td><td>%s</td></tr>\n",
 			      pl_st_level_key(sv->level), pl_st_level_text(sv->level), t);
 	}
@@ -149,7 +133,7 @@ html_current(const struct pl_st_page *pg, const struct pl_st_history *h, struct 
 		any = true;
 		fmt_local(in->start, pg->tz_offset, t, sizeof(t));
 		pl_buf_puts(out, "<li><strong>");
-		html(out, in->name);
+		pl_html_text(out, in->name);
 		pl_buf_printf(out, "</strong>: <span class=\"st %s\">%s</span> ",
 			      pl_st_level_key(in->level), pl_st_level_text(in->level));
 		pl_buf_printf(out, _("since %s."), t);
@@ -184,7 +168,7 @@ html_past(const struct pl_st_page *pg, const struct pl_st_history *h, struct pl_
 		fmt_local(in->end, pg->tz_offset, b, sizeof(b));
 		fmt_span(in->end - in->start, span, sizeof(span));
 		pl_buf_puts(out, "<tr><td>");
-		html(out, in->name);
+		pl_html_text(out, in->name);
 		pl_buf_printf(out, "</td><td class=\"st %s\">%s</td><td>%s</td><td>%s</td><td>%s"
 			      "</td></tr>\n", pl_st_level_key(in->level),
 			      pl_st_level_text(in->level), a, b, span);
@@ -211,14 +195,14 @@ pl_st_render_html(const struct pl_st_page *pg, const struct pl_st_catalog *cat,
 	if (pg->refresh > 0)
 		pl_buf_printf(out, "<meta http-equiv=\"refresh\" content=\"%d\">", pg->refresh);
 	pl_buf_puts(out, "<title>");
-	html(out, pg->title);
+	pl_html_text(out, pg->title);
 	pl_buf_printf(out, "</title><style>%s</style></head><body><main>\n<h1>", css);
-	html(out, pg->title);
+	pl_html_text(out, pg->title);
 	pl_buf_printf(out, "</h1>\n<p id=\"overall\" class=\"banner %s\">%s</p>\n",
 		      pg->available ? pl_st_level_key(w) : "unknown", banner_text(w, pg->available));
 	if (!pg->available && pg->why != NULL) {
 		pl_buf_puts(out, "<p class=\"note\" id=\"why\">");
-		html(out, pg->why);
+		pl_html_text(out, pg->why);
 		pl_buf_puts(out, "</p>\n");
 	}
 	pl_buf_printf(out, "<p class=\"updated\" id=\"updated\">%s %s", _("Last updated:"), now);

@@ -13,6 +13,7 @@
 #include "pl_ini.h"
 #include "pl_num.h"
 #include "pl_opt.h"
+#include "pl_result.h"
 #include "pl_store.h"
 #include "pl_text.h"
 #include "pl_unit.h"
@@ -571,6 +572,19 @@ START_TEST(test_wrap)
 }
 END_TEST
 
+/* pl_html_text: markup as entities, control bytes (not newline, tab) as '?', UTF-8 as
+ * it is. */
+START_TEST(test_html_text)
+{
+	struct pl_buf b = PL_BUF_INIT;
+
+	pl_html_text(&b, "<a href=\"x\">&'\x01\x1b\x7f\n\t\xe4\xb8\xad</a>");
+	ck_assert_str_eq(pl_buf_str(&b), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;???\n\t"
+			 "\xe4\xb8\xad&lt;/a&gt;");
+	pl_buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_buf_cap)
 {
 	struct pl_buf b;
@@ -965,6 +979,7 @@ tc_misc(void)
 	tcase_add_test(tc, test_ini_lineno);
 	tcase_add_loop_test(tc, test_wrap, 0, N(wrap_cases));
 	tcase_add_test(tc, test_buf_cap);
+	tcase_add_test(tc, test_html_text);
 	tcase_add_test(tc, test_buf_big_printf);
 	tcase_add_test(tc, test_buf_binary);
 	tcase_add_test(tc, test_strlcpy);
