@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1143,7 +1144,7 @@ mac_node(const char *s)
  * borg's getfqdn does, and the MAC addresses of its interfaces (/sys/class/net). */
 static void
 borg_self(const struct bk_config *cfg, struct bk_run *x, struct pl_bk_self *self,
-	  uint64_t *nodes, size_t max)
+	  uint64_t *nodes, size_t max, bool resolve)
 {
 	struct addrinfo hints, *ai = NULL;
 	struct pl_buf b = PL_BUF_INIT;
@@ -1157,7 +1158,7 @@ borg_self(const struct bk_config *cfg, struct bk_run *x, struct pl_bk_self *self
 	hints.ai_socktype = SOCK_DGRAM;
 	hints.ai_flags = AI_CANONNAME;
 	pl_timeout_waiting("resolving this host's name (borg's locks name it)");
-	if (x->hostname[0] != '\0' && getaddrinfo(x->hostname, NULL, &hints, &ai) == 0) {
+	if (resolve && x->hostname[0] != '\0' && getaddrinfo(x->hostname, NULL, &hints, &ai) == 0) {
 		for (const struct addrinfo *p = ai; p != NULL; p = p->ai_next)
 			if (p->ai_canonname != NULL && p->ai_canonname[0] != '\0') {
 				pl_strlcpy(x->fqdn, p->ai_canonname, sizeof(x->fqdn));
@@ -1249,6 +1250,8 @@ borg_locks(const struct bk_config *cfg, struct bk_run *x, struct pl_result *r)
 	struct pl_bk_lock lk[MAX_LOCKS];
 	struct pl_bk_self self;
 	uint64_t nodes[64];
+	size_t shortlen = strcspn(x->hostname, ".");
+	bool resolve = false;
 	int n;
 
 	if (repo[0] != '/')
@@ -1256,7 +1259,12 @@ borg_locks(const struct bk_config *cfg, struct bk_run *x, struct pl_result *r)
 	n = borg_exclusive(repo, lk, borg_roster(repo, lk, r));
 	if (n == 0)
 		return;
-	borg_self(cfg, x, &self, nodes, sizeof(nodes) / sizeof(nodes[0]));
+	/* The name is resolved (a DNS query, maybe slow) only for a lock that may name
+	 * this host's FQDN: its short hostname and a domain. */
+	for (int i = 0; i < n && !resolve; i++)
+		resolve = strncasecmp(lk[i].host, x->hostname, shortlen) == 0 &&
+			  lk[i].host[shortlen] == '.' && strcasecmp(lk[i].host, x->hostname) != 0;
+	borg_self(cfg, x, &self, nodes, sizeof(nodes) / sizeof(nodes[0]), resolve);
 	for (int i = 0; i < n; i++)
 		judge_borg(cfg, x, &lk[i], &self, r);
 }
