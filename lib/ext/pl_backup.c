@@ -11,6 +11,7 @@
 
 #include "pl_backup.h"
 #include "pl_buf.h"
+#include "pl_i18n.h"
 #include "pl_json.h"
 #include "pl_num.h"
 #include "pl_text.h"
@@ -151,7 +152,7 @@ static void
 skip(struct pl_bk_list *l, size_t i, const char *why)
 {
 	if (l->skipped++ == 0)
-		pl_snprintf(l->first_bad, sizeof(l->first_bad), "entry %zu: %s", i + 1, why);
+		pl_snprintf(l->first_bad, sizeof(l->first_bad), _("entry %zu: %s"), i + 1, why);
 }
 
 /* A non-negative whole number member as a double, or NAN. */
@@ -176,15 +177,15 @@ restic_one(struct json_object *s, size_t i, struct pl_bk_list *out)
 
 	memset(&b, 0, sizeof(b));
 	if (!json_object_is_type(s, json_type_object)) {
-		skip(out, i, "not an object");
+		skip(out, i, _("not an object"));
 		return 0;
 	}
 	if (t == NULL || pl_rfc3339_parse(t, strlen(t), &b.time, why, sizeof(why)) != 0) {
-		skip(out, i, "no valid \"time\"");
+		skip(out, i, _("no valid \"time\""));
 		return 0;
 	}
 	if (id == NULL || id[0] == '\0' || host == NULL) {
-		skip(out, i, id == NULL || id[0] == '\0' ? "no \"id\"" : "no \"hostname\"");
+		skip(out, i, id == NULL || id[0] == '\0' ? _("no \"id\"") : _("no \"hostname\""));
 		return 0;
 	}
 	if (str_vec(s, "tags", tags, &b.ntags) != 0 || str_vec(s, "paths", paths, &b.npaths) != 0) {
@@ -220,8 +221,8 @@ list_parse(const char *buf, size_t len, struct pl_bk_list *out, bool borg, char 
 	}
 	arr = borg ? pl_json_arr(doc, "archives") : doc;
 	if (arr == NULL || !json_object_is_type(arr, json_type_array)) {
-		pl_snprintf(err, errlen, borg ? "no \"archives\" list in the JSON" :
-			    "the JSON is not a list of snapshots");
+		pl_snprintf(err, errlen, "%s", borg ? _("no \"archives\" list in the JSON") :
+			    _("the JSON is not a list of snapshots"));
 		goto end;
 	}
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
@@ -292,7 +293,7 @@ borg_one(struct json_object *a, size_t i, struct pl_bk_list *out)
 
 	memset(&b, 0, sizeof(b));
 	if (!json_object_is_type(a, json_type_object)) {
-		skip(out, i, "not an object");
+		skip(out, i, _("not an object"));
 		return 0;
 	}
 	if (name == NULL)
@@ -302,7 +303,7 @@ borg_one(struct json_object *a, size_t i, struct pl_bk_list *out)
 		return 0;
 	}
 	if (t == NULL || borg_time(t, &b.time) != 0) {
-		skip(out, i, "no valid \"time\"");
+		skip(out, i, _("no valid \"time\""));
 		return 0;
 	}
 	b.id = (char *)(id ? id : name);
@@ -336,7 +337,7 @@ pl_borg_info_parse(const char *buf, size_t len, struct pl_borg_stat *out, size_t
 	}
 	arr = pl_json_arr(doc, "archives");
 	if (arr == NULL) {
-		pl_snprintf(err, errlen, "no \"archives\" in borg info's output");
+		pl_snprintf(err, errlen, _("no \"archives\" in borg info's output"));
 		json_object_put(doc);
 		return -1;
 	}
@@ -378,7 +379,7 @@ pl_restic_lock_parse(const char *buf, size_t len, struct pl_bk_lock *out, char *
 		return -1;
 	}
 	if (!json_object_is_type(doc, json_type_object)) {
-		pl_snprintf(err, errlen, "the lock is not a JSON object");
+		pl_snprintf(err, errlen, _("the lock is not a JSON object"));
 		json_object_put(doc);
 		return -1;
 	}
@@ -394,7 +395,7 @@ pl_restic_lock_parse(const char *buf, size_t len, struct pl_bk_lock *out, char *
 		out->exclusive = ex;
 	json_object_put(doc);
 	if (!out->has_time && out->pid == 0) {
-		pl_snprintf(err, errlen, "the lock has neither a time nor a pid");
+		pl_snprintf(err, errlen, _("the lock has neither a time nor a pid"));
 		return -1;
 	}
 	return 0;
@@ -469,7 +470,7 @@ pl_borg_roster_parse(const char *buf, size_t len, struct pl_bk_lock *out, size_t
 		rc = roster_part(doc, "shared", false, out, max, &n);
 	json_object_put(doc);
 	if (rc != 0) {
-		pl_snprintf(err, errlen, "the lock roster is not borg's {\"exclusive\": [[host, pid, thread]]}");
+		pl_snprintf(err, errlen, _("the lock roster is not borg's {\"exclusive\": [[host, pid, thread]]}"));
 		return -1;
 	}
 	return (int)n;
@@ -568,16 +569,16 @@ status_json(const char *ls, size_t n, struct pl_bk_status *out, char *err, size_
 	int rc = -1;
 
 	if (doc == NULL || !json_object_is_type(doc, json_type_object)) {
-		pl_snprintf(err, errlen, "is not one JSON object");
+		pl_snprintf(err, errlen, _("is not one JSON object"));
 		goto end;
 	}
 	t = pl_json_str(doc, "time");
 	if (t == NULL || pl_rfc3339_parse(t, strlen(t), &out->time, why, sizeof(why)) != 0) {
-		pl_snprintf(err, errlen, "has no RFC 3339 \"time\"");
+		pl_snprintf(err, errlen, _("has no RFC 3339 \"time\""));
 		goto end;
 	}
 	if (pl_json_int(doc, "exit", &code) != 0 || code < 0 || code > 255) {
-		pl_snprintf(err, errlen, "has no \"exit\" from 0 to 255");
+		pl_snprintf(err, errlen, _("has no \"exit\" from 0 to 255"));
 		goto end;
 	}
 	out->exit = (int)code;
@@ -603,24 +604,24 @@ status_plain(const char *ls, const char *le, struct pl_bk_status *out, char *err
 	while (p < le && *p != ' ' && *p != '\t')
 		p++;
 	if (pl_rfc3339_parse(ls, (size_t)(p - ls), &out->time, why, sizeof(why)) != 0) {
-		pl_snprintf(err, errlen, "does not start with an RFC 3339 time");
+		pl_snprintf(err, errlen, _("does not start with an RFC 3339 time"));
 		return -1;
 	}
 	pl_skip_blanks(&p, le);
 	if ((size_t)(le - p) < 6 || memcmp(p, "exit=", 5) != 0) {
-		pl_snprintf(err, errlen, "has no exit=N after the time");
+		pl_snprintf(err, errlen, _("has no exit=N after the time"));
 		return -1;
 	}
 	p += 5;
 	for (w = p; w < le && *w >= '0' && *w <= '9'; w++)
 		;
 	if (w == p || w - p > 3 || (w < le && *w != ' ' && *w != '\t')) {
-		pl_snprintf(err, errlen, "has no exit=N from 0 to 255");
+		pl_snprintf(err, errlen, _("has no exit=N from 0 to 255"));
 		return -1;
 	}
 	pl_snprintf(num, sizeof(num), "%.*s", (int)(w - p), p);
 	if (pl_parse_i64(num, 0, 255, &code) != 0) {
-		pl_snprintf(err, errlen, "has no exit=N from 0 to 255");
+		pl_snprintf(err, errlen, _("has no exit=N from 0 to 255"));
 		return -1;
 	}
 	out->exit = (int)code;
@@ -666,13 +667,13 @@ pl_bk_status_parse(const char *buf, size_t len, struct pl_bk_status *out, char *
 		return 1;
 	out->lineno = last_no;
 	if (memchr(last_s, '\0', (size_t)(last_e - last_s)) != NULL) {
-		pl_snprintf(err, errlen, "line %zu holds a NUL byte", last_no);
+		pl_snprintf(err, errlen, _("line %zu holds a NUL byte"), last_no);
 		return -1;
 	}
 	if ((*last_s == '{' ? status_json(last_s, (size_t)(last_e - last_s), out, why,
 					  sizeof(why)) :
 	     status_plain(last_s, last_e, out, why, sizeof(why))) != 0) {
-		pl_snprintf(err, errlen, "line %zu %s (expected 'TIME exit=N [class=NAME] [text]' or a JSON object with time and exit)",
+		pl_snprintf(err, errlen, _("line %zu %s (expected 'TIME exit=N [class=NAME] [text]' or a JSON object with time and exit)"),
 			    last_no, why);
 		return -1;
 	}
@@ -696,7 +697,7 @@ pl_bk_match_parse(char *text, struct pl_bk_match *m, char *err, size_t errlen)
 		if (comma != NULL)
 			*comma = '\0';
 		if (colon == NULL || colon[1] == '\0') {
-			pl_snprintf(err, errlen, "a condition is not KIND:VALUE (kinds: tag, host, path, name, regex; or 'any')");
+			pl_snprintf(err, errlen, _("a condition is not KIND:VALUE (kinds: tag, host, path, name, regex; or 'any')"));
 			return -1;
 		}
 		*colon = '\0';
@@ -711,14 +712,14 @@ pl_bk_match_parse(char *text, struct pl_bk_match *m, char *err, size_t errlen)
 		else if (strcmp(p, "regex") == 0)
 			m->regex = colon + 1;
 		else {
-			pl_snprintf(err, errlen, "unknown condition kind (kinds: tag, host, path, name, regex; or 'any')");
+			pl_snprintf(err, errlen, _("unknown condition kind (kinds: tag, host, path, name, regex; or 'any')"));
 			return -1;
 		}
 		p = comma ? comma + 1 : NULL;
 	}
 	if (m->tag == NULL && m->host == NULL && m->path == NULL && m->name == NULL &&
 	    m->regex == NULL) {
-		pl_snprintf(err, errlen, "the rule is empty (give tag:T, host:H, path:P, name:GLOB, regex:RE or 'any')");
+		pl_snprintf(err, errlen, _("the rule is empty (give tag:T, host:H, path:P, name:GLOB, regex:RE or 'any')"));
 		return -1;
 	}
 	return 0;
