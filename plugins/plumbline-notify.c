@@ -262,21 +262,6 @@ static const char examples[] = N_(
 
 /* ------------------------------------------------------------------ help and usage */
 
-/* Text for roff: a backslash as \e, a hyphen as \-, a newline as nl (kept when NULL). */
-static void
-man_puts(struct pl_buf *b, const char *s, const char *nl)
-{
-	for (const char *d = s; *d; d++) {
-		if (*d == '\n' && nl != NULL)
-			pl_buf_puts(b, nl);
-		else if (*d == '\\')
-			pl_buf_puts(b, "\\e");
-		else if (*d == '-')
-			pl_buf_puts(b, "\\-");
-		else
-			pl_buf_putc(b, *d);
-	}
-}
 
 static void
 help(const struct pl_option *opts, bool man)
@@ -300,24 +285,11 @@ help(const struct pl_option *opts, bool man)
 		    ".SH NAME\n" PROG " \\- send a monitoring notification to chat, a webhook or "
 		    "mail\n.SH SYNOPSIS\n.B " PROG "\n\\-\\-channel CHANNEL [options]\n"
 		    ".SH DESCRIPTION\n");
-	man_puts(&b, description, "\n.PP\n");
+	pl_man_text(&b, description, "\n.PP\n");
 	pl_buf_puts(&b, "\n.SH OPTIONS\n");
-	for (const struct pl_option *o = opts; o->name != NULL; o++) {
-		struct pl_buf t = PL_BUF_INIT;
-
-		pl_buf_printf(&b, ".TP\n\\fB\\-\\-%s%s\\fR", o->name,
-			      o->flags & PL_OPT_SECRET ? "\\-file" : "");
-		if (pl_opt_has_value(o))
-			pl_buf_printf(&b, " %s", o->flags & PL_OPT_SECRET ? "FILE" :
-				      pl_opt_argname(o));
-		pl_buf_putc(&b, '\n');
-		pl_opt_text(o, &t);
-		man_puts(&b, pl_buf_str(&t), " ");
-		pl_buf_putc(&b, '\n');
-		pl_buf_free(&t);
-	}
+	pl_man_options(&b, opts);
 	pl_buf_puts(&b, ".SH EXAMPLES\n.nf\n");
-	man_puts(&b, examples, NULL);
+	pl_man_text(&b, examples, NULL);
 	pl_buf_puts(&b, ".fi\n.SH FILES\n" DEFAULT_JOURNAL "\n.SH SEE ALSO\n"
 		    "The Plumbline README (plumbline-notify, The journal).\n");
 	fputs(pl_buf_str(&b), stdout);

@@ -173,24 +173,6 @@ static const char examples[] = N_(
 
 /* ------------------------------------------------------------------ help and usage */
 
-static void
-man_puts(struct pl_buf *b, const char *s, const char *nl)
-{
-	for (const char *d = s; *d; d++) {
-		if (*d == '\n' && nl != NULL)
-			pl_buf_puts(b, nl);
-		else if (*d == '\\')
-			pl_buf_puts(b, "\\e");
-		else if (*d == '-')
-			pl_buf_puts(b, "\\-");
-		else if ((*d == '.' || *d == '\'') && (d == s || d[-1] == '\n')) {
-			pl_buf_puts(b, "\\&");	/* a control character at a line's start */
-			pl_buf_putc(b, *d);
-		}
-		else
-			pl_buf_putc(b, *d);
-	}
-}
 
 static void
 help_text(void)
@@ -223,24 +205,11 @@ help_man(void)
 		    "(\\-\\-incident ID | \\-\\-host HOST [\\-\\-service SERVICE] [\\-\\-at TIME])\n"
 		    ".br\n.B " PROG "\nreview [\\-\\-nagios\\-log FILE]... [\\-\\-month YYYY\\-MM | "
 		    "\\-\\-from TIME [\\-\\-to TIME]]\n.SH DESCRIPTION\n");
-	man_puts(&b, description, "\n.PP\n");
+	pl_man_text(&b, description, "\n.PP\n");
 	pl_buf_puts(&b, "\n.SH OPTIONS\n");
-	for (const struct pl_option *o = options; o->name != NULL; o++) {
-		struct pl_buf t = PL_BUF_INIT;
-
-		pl_buf_printf(&b, ".TP\n\\fB\\-\\-");
-		man_puts(&b, o->name, NULL);
-		pl_buf_puts(&b, "\\fR");
-		if (pl_opt_has_value(o))
-			pl_buf_printf(&b, " %s", pl_opt_argname(o));
-		pl_buf_putc(&b, '\n');
-		pl_opt_text(o, &t);
-		man_puts(&b, pl_buf_str(&t), " ");
-		pl_buf_putc(&b, '\n');
-		pl_buf_free(&t);
-	}
+	pl_man_options(&b, options);
 	pl_buf_puts(&b, ".SH EXAMPLES\n.nf\n");
-	man_puts(&b, examples, NULL);
+	pl_man_text(&b, examples, NULL);
 	pl_buf_puts(&b, ".fi\n.SH FILES\n" DEFAULT_NOTES "/ID.txt\n.SH SEE ALSO\n"
 		    "The Plumbline README (plumbline\\-report).\n");
 	fputs(pl_buf_str(&b), stdout);

@@ -100,6 +100,62 @@ pl_wrap(struct pl_buf *out, const char *text, int indent, int width)
 	}
 }
 
+void
+pl_man_text(struct pl_buf *b, const char *text, const char *nl)
+{
+	bool bol = true;
+
+	for (const char *t = text; *t; t++) {
+		if (*t == '\n' && nl != NULL) {
+			pl_buf_puts(b, nl);
+			bol = true;
+			continue;
+		}
+		if (bol && (*t == '.' || *t == '\''))
+			pl_buf_puts(b, "\\&");   /* a request character at a line's start */
+		if (*t == '\\')
+			pl_buf_puts(b, "\\e");
+		else if (*t == '-')
+			pl_buf_puts(b, "\\-");
+		else
+			pl_buf_putc(b, *t);
+		bol = *t == '\n';
+	}
+}
+
+void
+pl_man_options(struct pl_buf *b, const struct pl_option *opts)
+{
+	for (const struct pl_option *o = opts; o->name != NULL; o++) {
+		struct pl_buf t = PL_BUF_INIT;
+
+		if (o->flags & PL_OPT_HIDDEN)
+			continue;
+		pl_buf_puts(b, ".TP\n\\fB");
+		if (o->letter != 0)
+			pl_buf_printf(b, "\\-%c\\fR, \\fB", o->letter);
+		pl_buf_puts(b, "\\-\\-");
+		pl_man_text(b, o->name, NULL);
+		if (o->flags & PL_OPT_SECRET)
+			pl_buf_puts(b, "\\-file");
+		pl_buf_puts(b, "\\fR");
+		if (o->flags & PL_OPT_SECRET) {
+			pl_buf_puts(b, "=\\fIFILE\\fR");
+		} else if (pl_opt_has_value(o)) {
+			bool optional = o->type == PL_OPT_OPTIONAL;
+
+			pl_buf_puts(b, optional ? "[=\\fI" : "=\\fI");
+			pl_man_text(b, pl_opt_argname(o), NULL);
+			pl_buf_puts(b, optional ? "\\fR]" : "\\fR");
+		}
+		pl_buf_putc(b, '\n');
+		pl_opt_text(o, &t);
+		pl_man_text(b, pl_buf_str(&t), NULL);
+		pl_buf_free(&t);
+		pl_buf_putc(b, '\n');
+	}
+}
+
 bool
 pl_opt_has_value(const struct pl_option *o)
 {

@@ -203,6 +203,15 @@ bool pl_opt_has_value(const struct pl_option *o);
  * Newlines in text start new paragraphs. */
 void pl_wrap(struct pl_buf *out, const char *text, int indent, int width);
 
+/* Man pages (--man), from the same tables as --help. pl_man_text appends text escaped for
+ * troff: backslashes, hyphens (minus signs in option names), and a '.' or '\'' that
+ * starts a line (groff took "'review'" for a request); nl: what a newline becomes
+ * ("\n.PP\n" between paragraphs, " " inside one), NULL: kept. pl_man_options appends
+ * one .TP entry per option of the table (hidden ones left out; a secret as its -file
+ * form). */
+void pl_man_text(struct pl_buf *b, const char *text, const char *nl);
+void pl_man_options(struct pl_buf *b, const struct pl_option *opts);
+
 /* Appends o's help paragraph: its text, what its value is, whether it repeats, and
  * where a secret comes from (unwrapped). */
 void pl_opt_text(const struct pl_option *o, struct pl_buf *out);

@@ -321,59 +321,6 @@ help(const struct pl_plugin *p)
 	exit(PL_UNKNOWN);
 }
 
-/* Troff-escapes text for a man page: backslashes, and hyphens that are minus signs in
- * option names; a line may not start with '.' or '\''. */
-static void
-man_text(struct pl_buf *b, const char *t)
-{
-	bool bol = true;
-
-	for (; *t; t++) {
-		if (bol && (*t == '.' || *t == '\''))
-			pl_buf_puts(b, "\\&");
-		if (*t == '\\')
-			pl_buf_puts(b, "\\e");
-		else if (*t == '-')
-			pl_buf_puts(b, "\\-");
-		else
-			pl_buf_putc(b, *t);
-		bol = *t == '\n';
-	}
-}
-
-static void
-man_options(struct pl_buf *b, const struct pl_option *opts)
-{
-	for (const struct pl_option *o = opts; o->name != NULL; o++) {
-		struct pl_buf t = PL_BUF_INIT;
-
-		if (o->flags & PL_OPT_HIDDEN)
-			continue;
-		pl_buf_puts(b, ".TP\n\\fB");
-		if (o->letter != 0)
-			pl_buf_printf(b, "\\-%c\\fR, \\fB", o->letter);
-		pl_buf_puts(b, "\\-\\-");
-		man_text(b, o->name);
-		if (o->flags & PL_OPT_SECRET)
-			pl_buf_puts(b, "\\-file");
-		pl_buf_puts(b, "\\fR");
-		if (o->flags & PL_OPT_SECRET) {
-			pl_buf_puts(b, "=\\fIFILE\\fR");
-		} else if (pl_opt_has_value(o)) {
-			bool optional = o->type == PL_OPT_OPTIONAL;
-
-			pl_buf_puts(b, optional ? "[=\\fI" : "=\\fI");
-			man_text(b, pl_opt_argname(o));
-			pl_buf_puts(b, optional ? "\\fR]" : "\\fR");
-		}
-		pl_buf_putc(b, '\n');
-		pl_opt_text(o, &t);
-		man_text(b, pl_buf_str(&t));
-		pl_buf_free(&t);
-		pl_buf_putc(b, '\n');
-	}
-}
-
 /* The man page, from the same tables as --help, so that the two cannot disagree. */
 static void __attribute__((noreturn))
 man(const struct pl_plugin *p)
@@ -382,15 +329,15 @@ man(const struct pl_plugin *p)
 
 	pl_buf_printf(&b, ".TH %s 1 \"\" \"Plumbline %s\" \"Plumbline\"\n.SH NAME\n", p->name,
 		      PACKAGE_VERSION);
-	man_text(&b, p->name);
+	pl_man_text(&b, p->name, NULL);
 	pl_buf_puts(&b, " \\- ");
-	man_text(&b, p->purpose);
+	pl_man_text(&b, p->purpose, NULL);
 	pl_buf_puts(&b, "\n.SH SYNOPSIS\n");
 	{
 		struct pl_buf u = PL_BUF_INIT;
 
 		usage_line(&u);
-		man_text(&b, pl_buf_str(&u) + strlen("Usage: "));
+		pl_man_text(&b, pl_buf_str(&u) + strlen("Usage: "), NULL);
 		pl_buf_free(&u);
 	}
 	pl_buf_puts(&b, ".SH DESCRIPTION\n");
@@ -402,42 +349,42 @@ man(const struct pl_plugin *p)
 		{
 			char one[2] = { *d, '\0' };
 
-			man_text(&b, one);
+			pl_man_text(&b, one, NULL);
 		}
 	}
 	if (p->options[0].name != NULL || p->selects != NULL) {
 		pl_buf_puts(&b, "\n.SH OPTIONS\n");
-		man_options(&b, p->options);
+		pl_man_options(&b, p->options);
 		if (p->selects != NULL) {
-			man_options(&b, select_opts);
+			pl_man_options(&b, select_opts);
 			pl_buf_puts(&b, ".SH SELECTION\n");
-			man_text(&b, p->selects);
+			pl_man_text(&b, p->selects, NULL);
 			pl_buf_putc(&b, '\n');
 		}
 	}
 	if (p->metrics != NULL) {
 		pl_buf_puts(&b, ".SH METRICS\n");
-		man_text(&b, p->metrics);
+		pl_man_text(&b, p->metrics, NULL);
 	}
 	if (p->primary_help != NULL) {
 		pl_buf_puts(&b, "\n.PP\n");
-		man_text(&b, p->primary_help);
+		pl_man_text(&b, p->primary_help, NULL);
 	} else if (p->primary != NULL) {
 		pl_buf_puts(&b, "\n.PP\nThe primary metric, for \\fB\\-w\\fR and \\fB\\-c\\fR, is ");
-		man_text(&b, p->primary[0]);
+		pl_man_text(&b, p->primary[0], NULL);
 		pl_buf_puts(&b, ".");
 	}
 	pl_buf_puts(&b, "\n.SH THRESHOLDS\n");
-	man_text(&b, thresholds_help);
+	pl_man_text(&b, thresholds_help, NULL);
 	pl_buf_puts(&b, "\n.SH COMMON OPTIONS\n");
-	man_options(&b, common_opts);
+	pl_man_options(&b, common_opts);
 	if (p->uses_state)
-		man_options(&b, state_opts);
+		pl_man_options(&b, state_opts);
 	if (p->uses_state && !p->no_interval)
-		man_options(&b, interval_opts);
+		pl_man_options(&b, interval_opts);
 	if (p->examples != NULL) {
 		pl_buf_puts(&b, ".SH EXAMPLES\n.nf\n");
-		man_text(&b, p->examples);
+		pl_man_text(&b, p->examples, NULL);
 		pl_buf_puts(&b, ".fi\n");
 	}
 	pl_buf_puts(&b, ".SH EXIT STATUS\n0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for "
