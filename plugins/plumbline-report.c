@@ -1441,7 +1441,7 @@ review_html_roles(const struct review *rv, struct pl_buf *b)
 		      span(r->mttr, c, sizeof(c)));
 	pl_buf_printf(b, "<table class=\"roles\">\n<tr><th>%s</th><th>%s</th><th>%s</th>"
 		      "<th>MTTA</th><th>MTTR</th></tr>\n", _("Role"), _("Incidents"),
-		      _("Escalated to"));
+		      C_("review column: incidents escalated to the role", "Escalated to"));
 	for (size_t i = 0; i < r->nroles; i++) {
 		pl_buf_puts(b, "<tr><td>");
 		pl_html_text(b, role_name(r->roles[i].role));
