@@ -244,6 +244,17 @@ cp -p "$W/a.orig" "$W/data/a"
 run --mode drill --journal "$J" --work-dir "$WD" --source restic --repo "$R" --password-file "$W/badpw" --cache-dir "$W/cache"
 expect "restic: wrong password" 3 "^RESTORE DRILL UNKNOWN - drill failed: wrong password for .*restic \(Fatal: wrong password or no key found\): check --password-file \(recorded in "
 check "restic: the wrong password is recorded as a failed drill" sh -c "tail -n 1 '$J' | grep -q 'wrong password'"
+# In Chinese too: the drill tells setup from data by the kind of failure, not by the
+# English sentence (matching the translated 'wrong password' would make it CRITICAL).
+if [ -f "${PLUMBLINE_LOCALEDIR:-}/zh_CN/LC_MESSAGES/plumbline.mo" ]; then
+	out=$(env -i HOME="$W/home" PLUMBLINE_NOW="$NOW_TEXT" PLUMBLINE_STATE_DIR="$W/state" \
+		PLUMBLINE_LOCALEDIR="$PLUMBLINE_LOCALEDIR" "$plugin" -t 30 --language zh_CN --mode drill \
+		--journal "$J" --work-dir "$WD" --source restic --repo "$R" --password-file "$W/badpw" \
+		--cache-dir "$W/cache" 2>&1)
+	rc=$?
+	expect "restic: wrong password, zh_CN: still UNKNOWN" 3 \
+		"^RESTORE DRILL UNKNOWN - .*restic 的密码错误\\(Fatal: wrong password or no key found\\): 请检查 --password-file"
+fi
 run "${RA[@]}" --restic /nonexistent/restic
 expect "restic: missing binary" 3 "^RESTORE DRILL UNKNOWN - drill failed: cannot run /nonexistent/restic: No such file or directory"
 out=$(env -i PLUMBLINE_NOW="$NOW_TEXT" "$plugin" --mode drill --journal "$J" --work-dir "$WD" --source restic --repo "$R" --password-file "$W/pw" 2>&1)
