@@ -418,9 +418,12 @@ verdict_of(const char *k, struct json_object *v, const char **target)
 	return PL_FW_NONE;
 }
 
-/* A verdict map's entries into rs->vmaps; bykey: its key is a destination port. */
+/* A verdict map's entries into rs->vmaps; byport: its key is a destination port;
+ * ctstate: its key is "ct state", whose established and related entries accept no new
+ * connection (`ct state vmap { established : accept, related : accept, invalid : drop }`,
+ * the nftables wiki's idiom: before, it made every port look open). */
 static void
-vmap_entries(struct pl_fw_ruleset *rs, struct json_object *elems, bool byport)
+vmap_entries(struct pl_fw_ruleset *rs, struct json_object *elems, bool byport, bool ctstate)
 {
 	for (size_t i = 0; i < json_object_array_length(elems); i++) {
 		struct json_object *e = elem_value(json_object_array_get_idx(elems, i)), *val;
@@ -433,6 +436,8 @@ vmap_entries(struct pl_fw_ruleset *rs, struct json_object *elems, bool byport)
 			continue;
 		vk = only_member(json_object_array_get_idx(e, 1), &val);
 		if (vk == NULL)
+			continue;
+		if (ctstate && all_local_states(elem_value(json_object_array_get_idx(e, 0))))
 			continue;
 		m.verdict = verdict_of(vk, val, &target);
 		m.target = (char *)target;
@@ -467,7 +472,7 @@ statement(struct pl_fw_ruleset *rs, size_t table, struct json_object *x, struct 
 	if (strcmp(k, "dnat") == 0 || strcmp(k, "redirect") == 0) {
 		struct json_object *port = pl_json_get(v, "port");
 
-		pl_fw_add_dnat(rs, r, json_object_is_type(port, json_type_int) ?
+		pl_fw_add_dnat(rs, table, r, json_object_is_type(port, json_type_int) ?
 			       (long)json_object_get_int64(port) : -1);
 		r->nat_to = true;
 	}
@@ -527,7 +532,10 @@ statement(struct pl_fw_ruleset *rs, size_t table, struct json_object *x, struct 
 			}
 		} else if (only_member(data, &v) != NULL &&
 			   json_object_is_type(v, json_type_array)) {
-			vmap_entries(rs, v, byport);
+			struct json_object *ct = pl_json_obj(key, "ct");
+			const char *ck = pl_json_str(ct, "key");
+
+			vmap_entries(rs, v, byport, ck != NULL && strcmp(ck, "state") == 0);
 		}
 		r->nvmap = rs->nvmaps - r->vmap0;
 		return;
@@ -543,8 +551,13 @@ statement(struct pl_fw_ruleset *rs, size_t table, struct json_object *x, struct 
 				r->verdict = PL_FW_DROP;
 			else if (strcmp(name, "ACCEPT") == 0)
 				r->verdict = PL_FW_ACCEPT;
-			else if (strcmp(name, "DNAT") == 0 || strcmp(name, "REDIRECT") == 0)
-				r->nat_to = rs->dnat_any = true;   /* its port is not shown */
+			else if (strcmp(name, "DNAT") == 0 || strcmp(name, "REDIRECT") == 0) {
+				/* Its target port is not shown: the ports it matches stand in
+				 * (iptables-nft-save's view of the table, which shows it, replaces
+				 * this one, and a flag for all ports would outlive it). */
+				pl_fw_add_dnat(rs, table, r, -1);
+				r->nat_to = true;
+			}
 		} else if (type == NULL || name == NULL || strcmp(name, "comment") != 0) {
 			/* an iptables match nft cannot show (a comment is none) */
 			r->other = true;
@@ -688,7 +701,7 @@ add_set(struct pl_fw_ruleset *rs, struct json_object *v, bool map, size_t i, cha
 		} else if (mapto != NULL && strcmp(mapto, "verdict") == 0) {
 			st->is_vmap = true;
 			st->vmap0 = rs->nvmaps;
-			vmap_entries(rs, elem, true);
+			vmap_entries(rs, elem, true, false);
 			st->nvmap = rs->nvmaps - st->vmap0;
 		}
 	}

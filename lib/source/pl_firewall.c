@@ -23,48 +23,63 @@ pl_fw_init(struct pl_fw_ruleset *rs)
 }
 
 static void
-dnat_range(struct pl_fw_ruleset *rs, uint16_t lo, uint16_t hi)
+dnat_range(struct pl_fw_ruleset *rs, size_t table, bool any, uint16_t lo, uint16_t hi)
 {
+	struct pl_fw_dnat *d;
+
 	if (rs->ndnat == rs->dnat_cap) {
 		size_t cap = rs->dnat_cap ? rs->dnat_cap * 2 : 8;
-		struct pl_fw_ports *v = cap <= 65536 ?
-			realloc(rs->dnat_ports, cap * sizeof(*v)) : NULL;
+		struct pl_fw_dnat *v = cap <= 65536 ? realloc(rs->dnats, cap * sizeof(*v)) : NULL;
 
 		if (v == NULL) {
-			rs->dnat_any = true;   /* cannot list it: any port, the safe side */
+			rs->oom = true;   /* the parsers fail on it: no verdict without the rule */
 			return;
 		}
-		rs->dnat_ports = v;
+		rs->dnats = v;
 		rs->dnat_cap = cap;
 	}
-	rs->dnat_ports[rs->ndnat].lo = lo;
-	rs->dnat_ports[rs->ndnat].hi = hi;
-	rs->ndnat++;
+	d = &rs->dnats[rs->ndnat++];
+	d->table = table;
+	d->any = any;
+	d->p.lo = lo;
+	d->p.hi = hi;
 }
 
 void
-pl_fw_add_dnat(struct pl_fw_ruleset *rs, const struct pl_fw_rule *r, long port)
+pl_fw_add_dnat(struct pl_fw_ruleset *rs, size_t table, const struct pl_fw_rule *r, long port)
 {
 	if (port >= 1 && port <= 65535) {
-		dnat_range(rs, (uint16_t)port, (uint16_t)port);
+		dnat_range(rs, table, false, (uint16_t)port, (uint16_t)port);
 		return;
 	}
 	if (!r->has_dport || r->dport_neg || r->dport_unknown) {
-		rs->dnat_any = true;
+		dnat_range(rs, table, true, 0, 0);
 		return;
 	}
 	for (size_t i = r->port0; i < rs->nports; i++)
-		dnat_range(rs, rs->ports[i].lo, rs->ports[i].hi);
+		dnat_range(rs, table, false, rs->ports[i].lo, rs->ports[i].hi);
 }
 
-/* Whether a connection DNAT or REDIRECT rewrote may arrive at port. */
+/* Whether a connection a DNAT or REDIRECT of a table in use rewrote may arrive at port. */
 static bool
 dnat_reaches(const struct pl_fw_ruleset *rs, uint16_t port)
 {
-	if (rs->dnat_any)
-		return true;
+	for (size_t i = 0; i < rs->ndnat; i++) {
+		const struct pl_fw_dnat *d = &rs->dnats[i];
+
+		if (rs->tables[d->table].skip)
+			continue;
+		if (d->any || (port >= d->p.lo && port <= d->p.hi))
+			return true;
+	}
+	return false;
+}
+
+bool
+pl_fw_dnat_any(const struct pl_fw_ruleset *rs)
+{
 	for (size_t i = 0; i < rs->ndnat; i++)
-		if (port >= rs->dnat_ports[i].lo && port <= rs->dnat_ports[i].hi)
+		if (rs->dnats[i].any && !rs->tables[rs->dnats[i].table].skip)
 			return true;
 	return false;
 }
@@ -92,7 +107,7 @@ pl_fw_free(struct pl_fw_ruleset *rs)
 	free(rs->sets);
 	free(rs->ports);
 	free(rs->vmaps);
-	free(rs->dnat_ports);
+	free(rs->dnats);
 	free(rs->chain_slots);
 	memset(rs, 0, sizeof(*rs));
 }
@@ -385,6 +400,29 @@ pl_fw_finish(struct pl_fw_ruleset *rs)
 	return rs->oom ? -1 : 0;
 }
 
+/* Whether iptables-nft-save's table ipt holds every chain nft's table of that name does,
+ * and a rule when that one has any: then it is iptables-nft's table seen whole. A table
+ * written with nft that merely shares the name ("table ip filter" with chains "input",
+ * "forward"), of which iptables-nft-save shows nothing, keeps nft's view. */
+static bool
+covers(const struct pl_fw_ruleset *rs, size_t ipt, size_t nft)
+{
+	size_t nft_rules = 0, ipt_rules = 0;
+
+	for (size_t c = 0; c < rs->nchains; c++) {
+		const struct pl_fw_chain *ch = &rs->chains[c];
+
+		if (ch->table == nft) {
+			if (pl_fw_find_chain(rs, ipt, ch->name) == NOPE)
+				return false;
+			nft_rules += ch->nrules;
+		} else if (ch->table == ipt) {
+			ipt_rules += ch->nrules;
+		}
+	}
+	return nft_rules == 0 || ipt_rules > 0;
+}
+
 size_t
 pl_fw_supersede(struct pl_fw_ruleset *rs)
 {
@@ -397,7 +435,7 @@ pl_fw_supersede(struct pl_fw_ruleset *rs)
 		if (t->source != PL_FW_SRC_IPT_NFT)
 			continue;
 		o = pl_fw_find_table(rs, PL_FW_SRC_NFT, t->family_name, t->name);
-		if (o != NOPE && !rs->tables[o].skip) {
+		if (o != NOPE && !rs->tables[o].skip && covers(rs, i, o)) {
 			rs->tables[o].skip = true;
 			n++;
 		}
@@ -661,7 +699,8 @@ ipt_rule(struct pl_fw_ruleset *rs, size_t t, char **tok, int n, struct pl_fw_rul
 			} else {
 				r->verdict = PL_FW_NONE;   /* LOG, MARK, MASQUERADE... */
 				if (strcmp(v, "DNAT") == 0 || strcmp(v, "REDIRECT") == 0) {
-					pl_fw_add_dnat(rs, r, ipt_nat_port(tok + i + 2, n - i - 2));
+					pl_fw_add_dnat(rs, t, r,
+						       ipt_nat_port(tok + i + 2, n - i - 2));
 					r->nat_to = true;
 				}
 			}
@@ -1144,8 +1183,8 @@ forwarded(const struct pl_fw_ruleset *rs, const struct probe *p)
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct pl_fw_rule *r = &rs->rules[i];
 
-		if (!r->nat_to || !(r->families & p->family) ||
-		    (r->proto != 0 && r->proto != p->proto))
+		if (!r->nat_to || rs->tables[rs->chains[r->chain].table].skip ||
+		    !(r->families & p->family) || (r->proto != 0 && r->proto != p->proto))
 			continue;
 		if (r->has_dport && !r->dport_unknown &&
 		    in_ports(rs, r->port0, r->nports, p->port) == r->dport_neg)

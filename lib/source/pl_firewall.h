@@ -135,6 +135,15 @@ struct pl_fw_set {
 	size_t vmap0, nvmap;
 };
 
+/* A port range a DNAT or REDIRECT of table sends to; any: a port the model could not
+ * read (or a rule keeping the original port of any port), so that a dnat_only rule may
+ * accept any port. */
+struct pl_fw_dnat {
+	size_t table;
+	bool any;
+	struct pl_fw_ports p;
+};
+
 struct pl_fw_ruleset {
 	struct pl_fw_table *tables;
 	size_t ntables, tables_cap;
@@ -148,12 +157,10 @@ struct pl_fw_ruleset {
 	size_t nports, ports_cap;
 	struct pl_fw_vmap *vmaps;
 	size_t nvmaps, vmaps_cap;
-	/* The ports DNAT and REDIRECT rules send connections to (any table, any family);
-	 * dnat_any: one whose port the model could not read (or that keeps the original
-	 * one), so that a dnat_only rule may accept any port. */
-	struct pl_fw_ports *dnat_ports;
+	/* The ports DNAT and REDIRECT rules send connections to (any family), each with
+	 * its table, so that a table another view supersedes takes its own along. */
+	struct pl_fw_dnat *dnats;
 	size_t ndnat, dnat_cap;
-	bool dnat_any;
 	/* private: chains by (table, name), open addressing, index + 1 (0: empty); at
 	 * most half full, so a lookup costs the same with 10 chains or 50,000 (a
 	 * kube-proxy host has tens of thousands) */
@@ -169,10 +176,13 @@ void pl_fw_free(struct pl_fw_ruleset *rs);
  * (size_t)-1 when memory or a cap ran out (rs->oom then). Strings are copied. */
 size_t pl_fw_add_table(struct pl_fw_ruleset *rs, enum pl_fw_source src, const char *family,
 		       const char *name);
-/* Records where the DNAT or REDIRECT rule r (its matches parsed) sends connections:
+/* Records where the DNAT or REDIRECT rule r of table (its matches parsed) sends:
  * port, or when that is -1 (it keeps the original port, or names a range), the ports
  * r matches, or any port when it matches every one or the model could not read them. */
-void pl_fw_add_dnat(struct pl_fw_ruleset *rs, const struct pl_fw_rule *r, long port);
+void pl_fw_add_dnat(struct pl_fw_ruleset *rs, size_t table, const struct pl_fw_rule *r,
+		    long port);
+/* Whether a DNAT or REDIRECT of a table in use sends to a port the model could not read. */
+bool pl_fw_dnat_any(const struct pl_fw_ruleset *rs);
 /* The chain named name in table t, or (size_t)-1. */
 size_t pl_fw_find_chain(const struct pl_fw_ruleset *rs, size_t t, const char *name);
 size_t pl_fw_find_table(const struct pl_fw_ruleset *rs, enum pl_fw_source src,

@@ -379,6 +379,74 @@ else
 	echo "# no ufw (apt-get install ufw) or no unshare: the ufw cases are skipped"
 fi
 
+# --- nft tables named as iptables' ones ("table ip filter" with a chain "input"): nft's
+# view is kept, not iptables-nft-save's empty one of the same name (it was: "no firewall").
+fresh && in_ns nft -f - <<'NFT'
+table ip filter {
+	chain input {
+		type filter hook input priority 0; policy drop;
+		ct state established,related accept
+		tcp dport 22 accept
+	}
+}
+table ip6 filter {
+	chain input {
+		type filter hook input priority 0; policy drop;
+		ct state established,related accept
+	}
+}
+NFT
+run --closed 22,23
+expect "nft's own 'table ip filter': judged on nft's view" 2 "FIREWALL CRITICAL - tcp/22 open (IPv4) - 3 rules in "
+has "nft's own 'table ip filter': its chain named" "IPv4 input closed: ip filter input: policy drop"
+# A port forward added to nft's own "table ip nat" is drift (it was not seen).
+in_ns nft -f - <<'NFT'
+table ip nat {
+	chain pre {
+		type nat hook prerouting priority -100;
+		tcp dport 8080 dnat to 10.0.0.5:80
+	}
+}
+NFT
+mkdir -m 700 "$WORK/state-nat"
+run_nat() { out=$(ip netns exec "$NS" "$PLUGIN" --state-dir "$WORK/state-nat" "$@" 2>"$WORK/stderr"); rc=$?; status=$(printf '%s\n' "$out" | head -n 1); }
+run_nat --save-baseline
+in_ns nft add rule ip nat pre tcp dport 23 dnat to 192.0.2.66:22
+run_nat
+expect "nft's own 'table ip nat': a forward added is drift" 2 \
+	"FIREWALL CRITICAL - ruleset changed since the baseline: +1 rule"
+
+# --- ct state as a verdict map (the nftables wiki's idiom): its established and related
+# entries open no port.
+fresh && in_ns nft -f - <<'NFT'
+table inet filter {
+	chain input {
+		type filter hook input priority 0; policy drop;
+		ct state vmap { established : accept, related : accept, invalid : drop }
+		iif lo accept
+		tcp dport 22 accept
+	}
+}
+NFT
+run --closed 22,23,3306
+expect "ct state vmap: only the port accepted is open" 2 "FIREWALL CRITICAL - tcp/22 open (IPv4, IPv6) - "
+
+# --- the iptables port-forward host (iptables-nft): a DNAT to 10.0.0.5:80 and
+# --ctstate DNAT -j ACCEPT open 8080 and 80, no other port (one DNAT made every
+# --closed port open: nft's placeholder for the xt target outlived the table).
+fresh
+for l in "-P INPUT DROP" "-A INPUT -i lo -j ACCEPT" \
+	"-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT" \
+	"-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT" "-A INPUT -m conntrack --ctstate DNAT -j ACCEPT" \
+	"-t nat -A PREROUTING -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.0.0.5:80"; do
+	# shellcheck disable=SC2086
+	in_ns iptables-nft $l
+done
+in_ns ip6tables-nft -P INPUT DROP
+run --closed 23,3306,8080,80
+expect "iptables-nft port forward: 8080 and 80 open, 23 and 3306 not" 2 \
+	"FIREWALL CRITICAL - tcp/8080 open (IPv4), tcp/80 open (IPv4) - "
+
 # --- firewalld, the real one, in namespaces of its own: a private system bus (a
 # dbus-daemon listening on /run/dbus/system_bus_socket, a tmpfs bound over /run/dbus in a
 # private mount namespace, so that neither the host's bus nor a firewalld of the host's
