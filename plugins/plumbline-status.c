@@ -11,7 +11,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -151,7 +153,6 @@ catalog_read(const char *path, struct pl_st_catalog *cat)
 
 struct feed_ctx {
 	struct pl_st_catalog *cat;
-	int64_t newest;
 };
 
 static int
@@ -159,8 +160,6 @@ feed(const struct pl_engstate *rec, void *arg)
 {
 	struct feed_ctx *x = arg;
 
-	if (rec->last_check > x->newest)
-		x->newest = rec->last_check;
 	pl_st_feed(x->cat, rec);
 	return 0;
 }
@@ -188,12 +187,11 @@ read_icinga(const struct cfg *cfg, struct feed_ctx *x, struct pl_engstate_counts
 /* Feeds the engine's records into cat. Returns whether it was read; why says, in words
  * for the page and the status line, why not. */
 static bool
-engine_read(const struct cfg *cfg, struct pl_st_catalog *cat, int64_t *newest, char *why,
-	    size_t whylen)
+engine_read(const struct cfg *cfg, struct pl_st_catalog *cat, char *why, size_t whylen)
 {
 	struct pl_engstate_filter f = { .nhosts = 0 };
 	struct pl_engstate_counts n;
-	struct feed_ctx x = { cat, 0 };
+	struct feed_ctx x = { cat };
 	const char *sd = cfg->status_file != NULL ? cfg->status_file : STATUS_DAT;
 	int rc = -1;
 
@@ -205,7 +203,6 @@ engine_read(const struct cfg *cfg, struct pl_st_catalog *cat, int64_t *newest, c
 	else
 		rc = read_icinga(cfg, &x, &n, why, whylen);
 #endif
-	*newest = x.newest;
 	if (rc == 0 && n.hosts + n.services == 0) {
 		pl_snprintf(why, whylen, _("%s holds no host or service"),
 			    cfg->engine == ENG_NAGIOS ? sd : "the Icinga 2 API");
@@ -265,24 +262,96 @@ history_store(struct pl_store *st, const struct pl_st_history *h)
 
 /* ---- writing ---- */
 
-/* name in the output directory dirfd through a temporary file renamed over it. */
-static void
-write_at(int dirfd, const char *dir, const char *name, const struct pl_buf *b)
-{
-	char tmp[64];
-	int fd, e;
+/* A page's two files, each written to a temporary name of its own (random: nothing
+ * planted under a known name blocks the write) and renamed over the old one only once
+ * both are written, so a reader sees the old page or the new one, both of one run. The
+ * functions that write are async-signal-safe (system calls on prepared buffers): the
+ * "status unavailable" page is written by the timeout's handler and pl_die too. */
+struct page_files {
+	int dirfd;
+	struct pl_buf json, html;
+	char tmp[2][64];
+};
 
-	pl_snprintf(tmp, sizeof(tmp), ".%s.tmp.%ld", name, (long)getpid());
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+static const char *const page_name[2] = { "status.json", "index.html" };
+
+static void
+tmp_names(struct page_files *pf)
+{
+	uint64_t r = 0;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r))
+		r = (uint64_t)getpid() << 32 ^ (uint64_t)time(NULL);
+	for (int i = 0; i < 2; i++)
+		pl_snprintf(pf->tmp[i], sizeof(pf->tmp[i]), ".%s.%016llx", page_name[i],
+			    (unsigned long long)(r + (uint64_t)i));
+}
+
+/* One temporary file: 0, or -1 with errno (nothing left behind). */
+static int
+tmp_write(int dirfd, const char *tmp, const struct pl_buf *b)
+{
+	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int e;
+
 	if (fd < 0)
-		pl_die(PL_UNKNOWN, _("cannot write %s/%s: %s (is --output-dir writable for this "
-				     "user?)"), dir, tmp, strerror(errno));
+		return -1;
 	if (fchmod(fd, 0644) == 0 && pl_write_all(fd, b->data != NULL ? b->data : "", b->len) == 0 &&
-	    fsync(fd) == 0 && close(fd) == 0 && renameat(dirfd, tmp, dirfd, name) == 0)
-		return;
+	    fsync(fd) == 0 && close(fd) == 0)
+		return 0;
 	e = errno;
+	(void)close(fd);
 	(void)unlinkat(dirfd, tmp, 0);
-	pl_die(PL_UNKNOWN, _("cannot write %s/%s: %s"), dir, name, strerror(e));
+	errno = e;
+	return -1;
+}
+
+/* Both files into place: 0, or -1 with errno. */
+static int
+page_commit(const struct page_files *pf)
+{
+	const struct pl_buf *b[2] = { &pf->json, &pf->html };
+	int e;
+
+	for (int i = 0; i < 2; i++)
+		if (tmp_write(pf->dirfd, pf->tmp[i], b[i]) != 0) {
+			e = errno;
+			if (i == 1)
+				(void)unlinkat(pf->dirfd, pf->tmp[0], 0);
+			errno = e;
+			return -1;
+		}
+	for (int i = 0; i < 2; i++)
+		if (renameat(pf->dirfd, pf->tmp[i], pf->dirfd, page_name[i]) != 0) {
+			e = errno;
+			for (int k = i; k < 2; k++)
+				(void)unlinkat(pf->dirfd, pf->tmp[k], 0);
+			errno = e;
+			return -1;
+		}
+	return 0;
+}
+
+/* The "status unavailable" page, written if the run dies or times out after it was
+ * prepared: never the last good page left up as current. */
+static struct page_files fallback;
+
+static void
+fallback_write(void)
+{
+	(void)page_commit(&fallback);
+}
+
+static void
+render(struct page_files *pf, const struct pl_st_page *pg, const struct pl_st_catalog *cat,
+       const struct pl_st_history *h)
+{
+	pl_buf_reset(&pf->json);
+	pl_buf_reset(&pf->html);
+	pl_st_render_json(pg, cat, h, &pf->json);
+	pl_st_render_html(pg, cat, h, &pf->html);
+	if (pf->json.truncated || pf->html.truncated)
+		pl_die(PL_UNKNOWN, _("the page is larger than 16 MiB: fewer services or --keep"));
 }
 
 static int
@@ -290,12 +359,24 @@ output_dir(const char *dir)
 {
 	int fd;
 
+	char path[4096];
+	size_t n = pl_strlcpy(path, dir, sizeof(path));
+	struct stat st;
+
 	if (dir[0] != '/')
 		pl_usage_die(_("--output-dir %s: give an absolute path"), dir);
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (n >= sizeof(path))
+		pl_usage_die(_("--output-dir: the path is too long"));
+	/* "link/" would follow the link: O_NOFOLLOW sees only the last component. */
+	while (n > 1 && path[n - 1] == '/')
+		path[--n] = '\0';
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		pl_die(PL_UNKNOWN, _("--output-dir %s: %s (make it, owned by the user this runs "
 				     "as, not a symlink)"), dir, strerror(errno));
+	if (fstat(fd, &st) == 0 && (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
+		pl_die(PL_UNKNOWN, _("--output-dir %s is writable by every user, who could put "
+				     "any page in its place: chmod o-w %s"), dir, dir);
 	return fd;
 }
 
@@ -358,25 +439,56 @@ check_options(const struct cfg *cfg)
 		pl_usage_die(_("--api-url and --api-user are for --engine icinga2"));
 }
 
-/* Judges, records and renders; writes the two files. */
+/* The page of a run that could not read the engine, prepared before anything that may
+ * fail and armed as the last word of a failure (pl_timeout_on_expire). */
 static void
-publish(const struct cfg *cfg, struct pl_st_catalog *cat, struct pl_st_history *h,
-	struct pl_st_page *pg)
+fallback_prepare(struct pl_st_catalog *cat, const struct pl_st_history *h,
+		 const struct pl_st_page *base)
 {
-	struct pl_buf out = PL_BUF_INIT;
-	char lang[32];
-	int dfd = output_dir(cfg->output_dir);
+	struct pl_st_page pg = *base;
 
-	pl_i18n_tag(lang, sizeof(lang));
-	pg->lang = lang;
-	pl_buf_init(&out, (size_t)16 << 20);
-	pl_st_render_json(pg, cat, h, &out);
-	write_at(dfd, cfg->output_dir, "status.json", &out);
-	pl_buf_reset(&out);
-	pl_st_render_html(pg, cat, h, &out);
-	write_at(dfd, cfg->output_dir, "index.html", &out);
-	pl_buf_free(&out);
-	close(dfd);
+	pg.available = false;
+	pg.data_time = 0;
+	pg.why = _("The monitoring data could not be read; the statuses below are not "
+		   "current.");
+	pl_st_judge(cat, false, 0);
+	pl_timeout_on_expire(NULL);
+	render(&fallback, &pg, cat, h);
+	pl_timeout_on_expire(fallback_write);
+}
+
+/* This run's page: the engine's records judged, the incidents recorded, both files
+ * written. Returns whether the engine was read (why says why not). */
+static bool
+run_page(const struct cfg *cfg, struct pl_st_catalog *cat, struct pl_st_history *h,
+	 struct pl_st_page *pg, char *why, size_t whylen)
+{
+	struct page_files pf = { .dirfd = fallback.dirfd };
+
+	pg->available = engine_read(cfg, cat, why, whylen);
+	pg->data_time = pl_st_data_time(cat);
+	if (pg->available && pg->now - pg->data_time > (int64_t)cfg->max_age) {
+		pg->available = false;
+		pl_snprintf(why, whylen, _("the engine's newest check is older than %s: its data "
+			    "is stale (is the engine running?)"), "--max-age");
+	}
+	pl_st_judge(cat, pg->available, (int64_t)cfg->max_age);
+	if (pl_st_history_update(h, cat, pg->now, (size_t)cfg->keep,
+				 (int64_t)cfg->keep_days) != 0)
+		pl_die(PL_UNKNOWN, _("out of memory"));
+	pg->why = pg->available ? NULL : _("The monitoring data could not be read; the "
+					   "statuses below are not current.");
+	pl_buf_init(&pf.json, (size_t)16 << 20);
+	pl_buf_init(&pf.html, (size_t)16 << 20);
+	tmp_names(&pf);
+	render(&pf, pg, cat, h);
+	if (page_commit(&pf) != 0)
+		pl_die(PL_UNKNOWN, _("cannot write %s: %s (is --output-dir writable for this "
+				     "user?)"), cfg->output_dir, strerror(errno));
+	pl_timeout_on_expire(NULL);
+	pl_buf_free(&pf.json);
+	pl_buf_free(&pf.html);
+	return pg->available;
 }
 
 int
@@ -391,7 +503,7 @@ main(int argc, char **argv)
 	struct pl_store st;
 	struct pl_result r;
 	struct pl_time now;
-	char why[1200] = "", err[256];
+	char why[1200] = "", err[256], lang[32];
 	size_t bad = 0;
 
 	pl_plugin_parse(&status_plugin, argc, argv, &cfg, &c);
@@ -404,25 +516,20 @@ main(int argc, char **argv)
 	if (pl_clock_now(&now, err, sizeof(err)) != 0)
 		pl_die(PL_UNKNOWN, "%s", err);
 	catalog_read(cfg.services, &cat);
-	pg.available = engine_read(&cfg, &cat, &pg.data_time, why, sizeof(why));
-	if (pg.available && now.sec - pg.data_time > (int64_t)cfg.max_age) {
-		pg.available = false;
-		pl_snprintf(why, sizeof(why), _("the engine's newest check is older than %s: its "
-			    "data is stale (is the engine running?)"), "--max-age");
-	}
-	pl_st_judge(&cat, pg.available);
-	(void)pl_plugin_store_load(&c, &st);
+	cat.now = now.sec;
+	pl_i18n_tag(lang, sizeof(lang));
+	pg = (struct pl_st_page){ .title = cfg.title != NULL ? cfg.title : _("Service status"),
+		.lang = lang, .now = now.sec, .tz_offset = tz_offset(now.sec),
+		.refresh = (int)cfg.refresh };
+	fallback.dirfd = output_dir(cfg.output_dir);
+	pl_buf_init(&fallback.json, (size_t)16 << 20);
+	pl_buf_init(&fallback.html, (size_t)16 << 20);
+	tmp_names(&fallback);
+	fallback_prepare(&cat, &h, &pg);
+	(void)pl_plugin_store_load(&c, &st);   /* no state yet or a damaged one: no history */
 	history_load(&st, &h, &bad);
-	if (pl_st_history_update(&h, &cat, now.sec, (size_t)cfg.keep,
-				 (int64_t)cfg.keep_days) != 0)
-		pl_die(PL_UNKNOWN, _("out of memory"));
-	pg.title = cfg.title != NULL ? cfg.title : _("Service status");
-	pg.now = now.sec;
-	pg.why = pg.available ? NULL : _("The monitoring data could not be read; the statuses "
-					 "below are not current.");
-	pg.tz_offset = tz_offset(now.sec);
-	pg.refresh = (int)cfg.refresh;
-	publish(&cfg, &cat, &h, &pg);
+	fallback_prepare(&cat, &h, &pg);
+	run_page(&cfg, &cat, &h, &pg, why, sizeof(why));
 	pl_result_init(&r, status_plugin.name, status_plugin.service);
 	report(&cat, &h, pg.available, why, cfg.output_dir, &r);
 	if (bad > 0)

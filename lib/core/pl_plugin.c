@@ -237,6 +237,7 @@ pl_die(enum pl_state state, const char *fmt, ...)
 	va_start(ap, fmt);
 	report(state, false, fmt, ap, &out);
 	va_end(ap);
+	pl_timeout_last_word();
 	pl_write_all(STDOUT_FILENO, out.data, out.len);
 	exit(state);
 }

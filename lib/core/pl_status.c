@@ -227,15 +227,20 @@ record_says(const struct pl_engstate *rec)
 }
 
 static void
-count(struct pl_st_service *sv, const struct pl_engstate *rec)
+count(struct pl_st_service *sv, const struct pl_engstate *rec, int64_t now)
 {
 	int says = record_says(rec);
 
 	sv->matched++;
-	if (rec->last_check > sv->newest)
+	if (rec->last_check > sv->newest && (now == 0 || rec->last_check <= now + PL_ST_SKEW))
 		sv->newest = rec->last_check;
 	switch (says) {
-	case 0: sv->ok++; return;
+	case 0:
+		sv->ok++;
+		if (rec->last_state_change > sv->recovered &&
+		    (now == 0 || rec->last_state_change <= now))
+			sv->recovered = rec->last_state_change;
+		return;
 	case 1: sv->warn++; break;
 	case 2: sv->crit++; break;
 	case 3: sv->maint++; break;
@@ -262,19 +267,32 @@ pl_st_feed(struct pl_st_catalog *cat, const struct pl_engstate *rec)
 		if (hit) {
 			if (sv->matched == 0)
 				sv->all_acked = true;
-			count(sv, rec);
+			count(sv, rec, cat->now);
 		}
 	}
 }
 
+int64_t
+pl_st_data_time(const struct pl_st_catalog *cat)
+{
+	int64_t t = 0;
+
+	for (size_t i = 0; i < cat->n; i++)
+		if (cat->v[i].newest > t)
+			t = cat->v[i].newest;
+	return t;
+}
+
 void
-pl_st_judge(struct pl_st_catalog *cat, bool available)
+pl_st_judge(struct pl_st_catalog *cat, bool available, int64_t max_age)
 {
 	for (size_t i = 0; i < cat->n; i++) {
 		struct pl_st_service *sv = &cat->v[i];
 		size_t told = sv->ok + sv->warn + sv->crit;
 
-		if (!available || (told == 0 && sv->maint == 0))
+		sv->stale = sv->matched > 0 && cat->now > 0 && max_age > 0 &&
+			    cat->now - sv->newest > max_age;
+		if (!available || sv->stale || (told == 0 && sv->maint == 0))
 			sv->level = PL_ST_UNKNOWN;
 		else if (sv->crit > 0)
 			sv->level = sv->crit == told ? PL_ST_OUTAGE : PL_ST_PARTIAL;
@@ -429,9 +447,27 @@ history_service(struct pl_st_history *h, const struct pl_st_service *sv, int64_t
 	if (sv->level == PL_ST_UNKNOWN)
 		return 0;       /* nothing known: an open incident stays open */
 	if (sv->level == PL_ST_OPERATIONAL) {
-		if (in != NULL)
+		/* It ended when its members recovered, as far as the engine says (a run
+		 * after a gap finds an outage long over), never before it began. */
+		if (in == NULL)
+			return 0;
+		if (sv->recovered > in->start && sv->recovered <= now)
+			in->end = sv->recovered;
+		else
 			in->end = now > in->start ? now : in->start;
 		return 0;
+	}
+	if (in != NULL && in->level == PL_ST_MAINTENANCE && sv->level != PL_ST_MAINTENANCE) {
+		/* A maintenance that ends with the problem still there: the maintenance
+		 * ends now, an incident of the problem starts now (not at its start). */
+		in->end = now > in->start ? now : in->start;
+		in = NULL;
+		memset(&fresh, 0, sizeof(fresh));
+		pl_strlcpy(fresh.name, sv->name, sizeof(fresh.name));
+		fresh.level = sv->level;
+		fresh.start = now;
+		fresh.acked = sv->all_acked;
+		return pl_st_history_add(h, &fresh);
 	}
 	if (in != NULL) {
 		if (sv->level > in->level)

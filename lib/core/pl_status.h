@@ -54,14 +54,20 @@ struct pl_st_service {
 	size_t matched, ok, warn, crit, maint, silent;
 	bool all_acked;          /* every member with a problem is acknowledged */
 	int64_t since;           /* earliest last_state_change of a member with a problem */
-	int64_t newest;          /* newest last_check of its members */
+	int64_t recovered;       /* latest last_state_change of a member that is fine */
+	int64_t newest;          /* newest last_check of its members (none from the future) */
+	bool stale;              /* newest older than the page's --max-age (pl_st_judge) */
 	enum pl_st_level level;  /* pl_st_judge's */
 };
 
 struct pl_st_catalog {
 	struct pl_st_service *v;
 	size_t n;
+	int64_t now;             /* set before pl_st_feed: a last_check later than now +
+				  * PL_ST_SKEW (a wrong clock) freshens nothing */
 };
+
+#define PL_ST_SKEW 300
 
 /* Parses the catalogue (name for messages). 0, or -1 with err naming the line. */
 int pl_st_catalog_parse(const char *text, size_t len, const char *name,
@@ -71,8 +77,12 @@ void pl_st_catalog_free(struct pl_st_catalog *cat);
 /* Counts one engine record into every service it is a member of. */
 void pl_st_feed(struct pl_st_catalog *cat, const struct pl_engstate *rec);
 /* Sets each service's level from what was fed; available false (the engine could not
- * be read, or its data is stale): every one is unknown. */
-void pl_st_judge(struct pl_st_catalog *cat, bool available);
+ * be read): every one is unknown, and so is each service whose members' newest check is
+ * older than max_age seconds before cat->now (their checks stopped: stale, never old
+ * green shown as current). */
+void pl_st_judge(struct pl_st_catalog *cat, bool available, int64_t max_age);
+/* The newest check of any service's members (0: none): the data's time. */
+int64_t pl_st_data_time(const struct pl_st_catalog *cat);
 
 /* The word (status.json's, never translated) and the plain words (translated). */
 const char *pl_st_level_key(enum pl_st_level l);

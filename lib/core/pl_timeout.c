@@ -118,6 +118,24 @@ pl_timeout_message(char *out, size_t size)
 	return n;
 }
 
+static void (*volatile last_word)(void);
+
+void
+pl_timeout_on_expire(void (*fn)(void))
+{
+	last_word = fn;
+}
+
+void
+pl_timeout_last_word(void)
+{
+	void (*fn)(void) = last_word;
+
+	last_word = NULL;
+	if (fn != NULL)
+		fn();
+}
+
 static void
 on_alarm(int sig)
 {
@@ -128,6 +146,7 @@ on_alarm(int sig)
 	/* A child still running would outlive us and keep writing into a pipe nobody reads:
 	 * kill its whole process group first (only kill(), async-signal-safe). */
 	pl_deadline_kill_child();
+	pl_timeout_last_word();
 	n = pl_timeout_message(msg, sizeof(msg));
 	pl_write_all(STDOUT_FILENO, msg, n);
 	_exit(expire_state);

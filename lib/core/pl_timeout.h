@@ -32,6 +32,12 @@ void pl_timeout_waiting(const char *what);
 #define PL_TIMEOUT_NEST 8
 const char *pl_timeout_waiting_on(const char *verb, const char *path);
 void pl_timeout_disarm(void);
+/* A last word before the handler prints and exits (NULL: none): fn must be
+ * async-signal-safe (system calls on data prepared beforehand, as plumbline-status'
+ * "status unavailable" page). pl_die calls the same hook. */
+void pl_timeout_on_expire(void (*fn)(void));
+/* Calls the hook once, and forgets it (pl_die and the handler). Async-signal-safe. */
+void pl_timeout_last_word(void);
 
 /* What the handler would write now, into out (size bytes, NUL-terminated); returns the
  * length. Async-signal-safe. */

@@ -86,10 +86,10 @@ expect "t1: the run OK, one incident open" 0 \
 	'^STATUS OK - page written to .*: 5 services, Outage \| services=5 operational=4 degraded=0 outage=1 maintenance=0 unknown=0 incidents=1$'
 json "t1: Email's incident worsened to an outage, kept its start, no longer acknowledged" \
 	"[(i['service'], i['status'], i['start'], i['acknowledged']) for i in d['current']] == [('Email', 'outage', '2025-12-02T09:33:20Z', False)] and $(svc Email) == 'outage'"
-json "t1: Website and Database ended at this run, newest end first" \
-	"[(i['service'], i['status'], i['start'], i['end'], i['duration_s']) for i in d['past']] == [('Database', 'maintenance', '2025-12-02T09:58:20Z', '2025-12-02T10:16:40Z', 1100), ('Website', 'partial_outage', '2025-12-02T09:50:00Z', '2025-12-02T10:16:40Z', 1600)]"
+json "t1: Website and Database ended when their members recovered (the engine's last change), newest end first" \
+	"[(i['service'], i['status'], i['start'], i['end'], i['duration_s']) for i in d['past']] == [('Database', 'maintenance', '2025-12-02T09:58:20Z', '2025-12-02T10:15:00Z', 1000), ('Website', 'partial_outage', '2025-12-02T09:50:00Z', '2025-12-02T10:13:20Z', 1400)]"
 check "t1: the past incidents' table" \
-	'grep -q "<tr><td>Website</td><td class=\"st partial_outage\">Partial outage</td><td>2025-12-02 09:50 UTC</td><td>2025-12-02 10:16 UTC</td><td>26 min</td></tr>" "$O/index.html"'
+	'grep -q "<tr><td>Website</td><td class=\"st partial_outage\">Partial outage</td><td>2025-12-02 09:50 UTC</td><td>2025-12-02 10:13 UTC</td><td>23 min</td></tr>" "$O/index.html"'
 none "t1: nothing internal"
 
 # --- --keep 1: one past incident shown, the newest
@@ -113,6 +113,106 @@ check "stale data: the page says so" \
 	 grep -q "The monitoring data could not be read; the statuses below are not current." "$O/index.html"'
 at 2025-12-02T11:16:40Z t1.dat --max-age 2h
 expect "--max-age 2h: the same data current" 0 "^STATUS OK - page written"
+
+# variant SRC DEST PYTHON: a copy of a fixture status.dat with its blocks changed by the
+# Python statement, run on each block b (a dict of its lines' keys and values, "kind" its
+# type; set b['drop'] to leave it out), then written back in the same form.
+variant() {
+	/usr/bin/python3 - "$F/$1" "$T/$2" "$3" <<'PY'
+import sys
+src, dst, code = sys.argv[1:4]
+out, blk, kind = [], None, None
+for line in open(src).read().split("\n"):
+    if line.endswith("{") and blk is None:
+        kind, blk, order = line[:-1].strip(), {}, []
+        continue
+    if blk is not None and line.strip() == "}":
+        b = dict(blk, kind=kind)
+        exec(code)
+        if not b.get("drop"):
+            out.append(kind + " {")
+            for k in order:
+                out.append("\t%s=%s" % (k, b[k]))
+            for k in b:
+                if k not in order and k not in ("kind", "drop"):
+                    out.append("\t%s=%s" % (k, b[k]))
+            out.append("\t}")
+        blk = None
+        continue
+    if blk is not None:
+        k, _, v = line.strip().partition("=")
+        blk[k] = v
+        order.append(k)
+        continue
+    out.append(line)
+open(dst, "w").write("\n".join(out))
+PY
+}
+# A fresh state for these cases, each its own --status-file and so its own history.
+st_run() { # WHEN FILE [ARGS...]
+	local when=$1 file=$2
+	shift 2
+	out=$(PLUMBLINE_NOW=$when "$P" --engine nagios --status-file "$T/$file" \
+		--services "$F/services" --output-dir "$O" "$@" 2>&1)
+	rc=$?
+}
+# --- a check result from the future elsewhere in status.dat (a host with a wrong clock)
+# does not make an engine that stopped look current.
+variant t1.dat future.dat "
+if b['kind'] == 'servicestatus' and b.get('service_description') == 'IMAP':
+    b['last_check'] = '4102444800'
+"
+st_run 2025-12-02T12:16:40Z future.dat
+expect "a last_check in 2100: the data still stale, the page unavailable" 3 \
+	"^STATUS UNKNOWN - the engine's newest check is older than --max-age"
+json "a last_check in 2100: not shown as the data's time" "not d['available'] and d['data_time'] != '2100-01-01T00:00:00Z'"
+
+# --- one service's checks stopped while the others' run: that one unknown, not green.
+variant t1.dat onestale.dat "
+if b.get('service_description') == 'HTTPS':
+    b['last_check'] = str(1764670600 - 7200)
+"
+st_run 2025-12-02T10:16:40Z onestale.dat
+expect "Website's checks stopped two hours ago: the run OK, Website unknown" 0 '^STATUS OK - page written'
+json "Website's checks stopped: Website unknown, the rest judged" \
+	"$(svc Website) == 'unknown' and $(svc Database) == 'operational' and d['available']"
+
+# --- a maintenance that ends with the problem still there: the maintenance ends, an
+# outage starts at that run (not at the maintenance's start).
+variant t0.dat maint0.dat "pass"
+variant t0.dat maint1.dat "
+if b.get('service_description') == 'pgsql':
+    b['scheduled_downtime_depth'] = '0'
+"
+st_run 2025-12-02T10:06:40Z maint0.dat
+cp "$T/maint1.dat" "$T/maint0.dat"
+st_run 2025-12-02T10:10:00Z maint0.dat
+json "downtime over, pgsql still CRITICAL: the maintenance ended, an outage from now" \
+	"[(i['status'], i['start'], i['end']) for i in d['past'] if i['service'] == 'Database'] == [('maintenance', '2025-12-02T09:58:20Z', '2025-12-02T10:10:00Z')] and [(i['status'], i['start']) for i in d['current'] if i['service'] == 'Database'] == [('outage', '2025-12-02T10:10:00Z')]"
+
+# --- a failure after the page was prepared writes it as unavailable: never the last
+# good page left up as current. A status.dat that blocks (a hung NFS; here a FIFO with a
+# writer that never writes) until the timeout, and a state directory refused.
+cp "$F/t1.dat" "$T/good.dat"
+st_run 2025-12-02T10:16:40Z good.dat
+json "before the failures: a good page" "d['available']"
+mkfifo "$T/hung.dat"
+sleep 30 >"$T/hung.dat" &
+holder=$!
+st_run 2025-12-02T10:17:40Z hung.dat -t 2
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+expect "a status.dat that blocks: UNKNOWN after -t 2, naming it" 3 "^STATUS UNKNOWN - timed out after 2s.*hung\.dat"
+json "a status.dat that blocks: the page says unavailable" \
+	"not d['available'] and {s['status'] for s in d['services']} == {'unknown'} and d['generated'] == '2025-12-02T10:17:40Z'"
+check "a status.dat that blocks: no temporary file left" '[ "$(ls -A "$O" | sort | tr "\n" " ")" = "index.html status.json " ]'
+st_run 2025-12-02T10:16:40Z good.dat
+mkdir -m 777 "$T/open-state"
+out=$(PLUMBLINE_STATE_DIR=$T/open-state PLUMBLINE_NOW=2025-12-02T10:18:40Z "$P" --engine nagios \
+	--status-file "$T/good.dat" --services "$F/services" --output-dir "$O" 2>&1)
+rc=$?
+expect "a state directory every user may write: UNKNOWN" 3 "^STATUS UNKNOWN - .*open-state"
+json "a state directory refused: the page says unavailable" "not d['available'] and d['generated'] == '2025-12-02T10:18:40Z'"
 
 # --- the engine unreadable: the page still written, saying so
 at 2025-12-02T10:20:00Z "" --status-file "$T/nosuch.dat"
@@ -157,6 +257,13 @@ bad "no --services" '^STATUS UNKNOWN - give --services FILE' --engine nagios --o
 bad "no --output-dir" '^STATUS UNKNOWN - give --output-dir DIR' --engine nagios --services "$F/services"
 bad "a relative --output-dir" '^STATUS UNKNOWN - --output-dir www: give an absolute path' \
 	--engine nagios --services "$F/services" --output-dir www --status-file "$F/t1.dat"
+mkdir -m 777 "$T/www-open"
+bad "an output directory every user may write: refused" '^STATUS UNKNOWN - --output-dir .*www-open is writable by every user' \
+	--engine nagios --services "$F/services" --output-dir "$T/www-open" --status-file "$F/t1.dat"
+ln -s "$O" "$T/link"
+bad "a symlink with a trailing slash as --output-dir: refused" '^STATUS UNKNOWN - --output-dir .*/link/: .*not a symlink' \
+	--engine nagios --services "$F/services" --output-dir "$T/link/" --status-file "$F/t1.dat"
+rm -f "$T/link"
 ln -s "$O" "$T/link"
 bad "a symlink as --output-dir: refused" '^STATUS UNKNOWN - --output-dir .*/link: .*not a symlink' \
 	--engine nagios --services "$F/services" --output-dir "$T/link" --status-file "$F/t1.dat"

@@ -58,7 +58,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (have_cat) {
 		struct pl_st_page pg = { .title = "t", .lang = "en", .now = 1, .available = true };
 
-		pl_st_judge(&cat, true);
+		pl_st_judge(&cat, true, 0);
 		(void)pl_st_history_update(&h, &cat, 2000000000, 5, 86400);
 		pl_st_render_html(&pg, &cat, &h, &b);
 		pl_st_render_json(&pg, &cat, &h, &b);

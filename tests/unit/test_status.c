@@ -101,7 +101,7 @@ START_TEST(st_levels)
 	pl_st_feed(&cat, &e);
 	e = rec("q", "x", 3, true, 100);
 	pl_st_feed(&cat, &e);
-	pl_st_judge(&cat, true);
+	pl_st_judge(&cat, true, 0);
 	ck_assert_int_eq(cat.v[0].level, PL_ST_OUTAGE);
 	ck_assert_int_eq(cat.v[0].since, 50);
 	ck_assert_int_eq(cat.v[1].level, PL_ST_DEGRADED);
@@ -121,9 +121,9 @@ START_TEST(st_levels)
 	pl_st_feed(&cat, &e);
 	e = rec("web2", "HTTPS", 2, true, 50);
 	pl_st_feed(&cat, &e);
-	pl_st_judge(&cat, true);
+	pl_st_judge(&cat, true, 0);
 	ck_assert_int_eq(cat.v[0].level, PL_ST_PARTIAL);
-	pl_st_judge(&cat, false);
+	pl_st_judge(&cat, false, 0);
 	ck_assert_int_eq(cat.v[0].level, PL_ST_UNKNOWN);
 	ck_assert_int_eq(pl_st_level_of("partial_outage"), PL_ST_PARTIAL);
 	ck_assert_int_eq(pl_st_level_of("down"), -1);
