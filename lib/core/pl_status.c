@@ -63,6 +63,8 @@ member(const char *s, const char *e, struct pl_st_member *m)
 	if (m->host[0] == '\0' || (m->service != NULL && m->service[0] == '\0') ||
 	    (m->service != NULL && strchr(m->service, '!') != NULL))
 		return 1;
+	m->host_glob = strpbrk(m->host, "*?[\\") != NULL;
+	m->service_glob = m->service != NULL && strpbrk(m->service, "*?[\\") != NULL;
 	return 0;
 }
 
@@ -154,6 +156,10 @@ pl_st_catalog_parse(const char *text, size_t len, const char *name,
 		pl_snprintf(err, errlen, _("out of memory"));
 		return -1;
 	}
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {   /* a UTF-8 byte order mark */
+		text += 3;
+		len -= 3;
+	}
 	pl_lines_init(&it, text, len);
 	while (rc == 0 && pl_lines_next(&it, &ls, &le, &cut)) {
 		while (ls < le && (*ls == ' ' || *ls == '\t'))
@@ -198,14 +204,23 @@ pl_st_catalog_free(struct pl_st_catalog *cat)
 
 /* ---- this run's records ---- */
 
+/* A glob part is matched with fnmatch, a literal one (most members name their host and
+ * service) with strcmp: a catalogue at its caps over a fleet's records is millions of
+ * comparisons a run. */
+static bool
+part_matches(const char *pat, bool glob, const char *s)
+{
+	return glob ? fnmatch(pat, s, 0) == 0 : strcmp(pat, s) == 0;
+}
+
 static bool
 member_matches(const struct pl_st_member *m, const struct pl_engstate *rec)
 {
 	if ((m->service == NULL) != (rec->service == NULL))
 		return false;
-	if (fnmatch(m->host, rec->host, 0) != 0)
+	if (!part_matches(m->host, m->host_glob, rec->host))
 		return false;
-	return m->service == NULL || fnmatch(m->service, rec->service, 0) == 0;
+	return m->service == NULL || part_matches(m->service, m->service_glob, rec->service);
 }
 
 /* What one record says: 0 fine, 1 degraded, 2 down, 3 maintenance, -1 nothing (never
@@ -232,12 +247,14 @@ count(struct pl_st_service *sv, const struct pl_engstate *rec, int64_t now)
 	int says = record_says(rec);
 
 	sv->matched++;
-	if (rec->last_check > sv->newest && (now == 0 || rec->last_check <= now + PL_ST_SKEW))
+	if (rec->last_check > sv->newest && rec->last_check <= PL_ST_TIME_MAX &&
+	    (now == 0 || rec->last_check <= now + PL_ST_SKEW))
 		sv->newest = rec->last_check;
 	switch (says) {
 	case 0:
 		sv->ok++;
 		if (rec->last_state_change > sv->recovered &&
+		    rec->last_state_change <= PL_ST_TIME_MAX &&
 		    (now == 0 || rec->last_state_change <= now))
 			sv->recovered = rec->last_state_change;
 		return;
@@ -248,7 +265,8 @@ count(struct pl_st_service *sv, const struct pl_engstate *rec, int64_t now)
 	}
 	if (says != 3 && !rec->acknowledged)
 		sv->all_acked = false;
-	if (rec->last_state_change > 0 && (sv->since == 0 || rec->last_state_change < sv->since))
+	if (rec->last_state_change > 0 && rec->last_state_change <= PL_ST_TIME_MAX &&
+	    (sv->since == 0 || rec->last_state_change < sv->since))
 		sv->since = rec->last_state_change;
 }
 
@@ -384,7 +402,7 @@ pl_st_incident_parse(const char *name, const char *text, struct pl_st_incident *
 		memcpy(num, p, n);
 		num[n] = '\0';
 		if (strspn(num, "0123456789") != n ||
-		    pl_parse_i64(num, 0, i == 2 ? 1 : INT64_MAX, &v[i]) != 0)
+		    pl_parse_i64(num, 0, i == 2 ? 1 : PL_ST_TIME_MAX, &v[i]) != 0)
 			return -1;
 		p += n + (p[n] == ' ');
 	}

@@ -43,6 +43,7 @@ enum pl_st_level {
 struct pl_st_member {
 	char *host;              /* a glob */
 	char *service;           /* a glob, or NULL: the host itself */
+	bool host_glob, service_glob;   /* has a glob character (else compared as is) */
 	size_t matched;          /* records it matched this run */
 };
 
@@ -68,6 +69,7 @@ struct pl_st_catalog {
 };
 
 #define PL_ST_SKEW 300
+#define PL_ST_TIME_MAX INT64_C(253402300799)   /* 9999-12-31T23:59:59Z */
 
 /* Parses the catalogue (name for messages). 0, or -1 with err naming the line. */
 int pl_st_catalog_parse(const char *text, size_t len, const char *name,

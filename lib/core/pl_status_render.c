@@ -16,7 +16,9 @@ fmt_local(int64_t t, int off, char *buf, size_t len)
 	int64_t s = t + off, days = s / 86400, y;
 	int m, d, a = off < 0 ? -off : off;
 
-	if (t <= 0) {
+	/* Only times of years 1970 to 9999 are shown (a wild value from the engine is no
+	 * date, and its sum with the offset would overflow). */
+	if (t <= 0 || t > PL_ST_TIME_MAX) {
 		pl_strlcpy(buf, "", len);
 		return;
 	}
@@ -38,7 +40,7 @@ fmt_utc(int64_t t, char *buf, size_t len)
 {
 	struct pl_time pt = { t, 0 };
 
-	if (t <= 0 || pl_rfc3339_format(&pt, 0, buf, len) < 0)
+	if (t <= 0 || t > PL_ST_TIME_MAX || pl_rfc3339_format(&pt, 0, buf, len) < 0)
 		pl_strlcpy(buf, "", len);
 }
 

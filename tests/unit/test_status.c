@@ -4,6 +4,7 @@
  * stored form, and the JSON's shape. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,10 @@ START_TEST(st_catalog)
 	pl_st_catalog_free(&cat);
 	parse_ok("网站 = web1!HTTPS\n", &cat);
 	ck_assert_str_eq(cat.v[0].name, "网站");
+	pl_st_catalog_free(&cat);
+	parse_ok("\xef\xbb\xbfWebsite = web1!HTTPS\n", &cat);   /* a byte order mark */
+	ck_assert_str_eq(cat.v[0].name, "Website");
+	ck_assert(!cat.v[0].m[0].host_glob && !cat.v[0].m[0].service_glob);
 	pl_st_catalog_free(&cat);
 	parse_bad("Website web1\n", "cat, line 1: not a 'PUBLIC NAME");
 	parse_bad("A = x\nA = y\n", "line 2: this public name is given twice");
@@ -127,6 +132,42 @@ START_TEST(st_levels)
 	ck_assert_int_eq(cat.v[0].level, PL_ST_UNKNOWN);
 	ck_assert_int_eq(pl_st_level_of("partial_outage"), PL_ST_PARTIAL);
 	ck_assert_int_eq(pl_st_level_of("down"), -1);
+	pl_st_catalog_free(&cat);
+}
+END_TEST
+
+/* Wild times from the engine (the largest int64): no date, no overflow (UBSan), no
+ * freshness; one from the future beyond the skew freshens nothing either. */
+START_TEST(st_wild_times)
+{
+	struct pl_st_catalog cat;
+	struct pl_st_history h = { NULL, 0, 0 };
+	struct pl_engstate e;
+	struct pl_buf b = PL_BUF_INIT;
+	struct pl_st_page pg = { .title = "T", .lang = "en", .now = 1000000, .available = true,
+				 .tz_offset = 28800 };
+
+	parse_ok("Web = web!HTTPS\nDb = db\n", &cat);
+	cat.now = 1000000;
+	e = rec("web", "HTTPS", 2, true, INT64_MAX);
+	e.last_check = INT64_MAX;
+	pl_st_feed(&cat, &e);
+	e = rec("db", NULL, 0, true, 999000);
+	e.last_check = 1000000 + PL_ST_SKEW + 1;
+	pl_st_feed(&cat, &e);
+	ck_assert_int_eq(cat.v[0].newest, 0);
+	ck_assert_int_eq(cat.v[0].since, 0);
+	ck_assert_int_eq(cat.v[1].newest, 0);
+	ck_assert_int_eq(pl_st_data_time(&cat), 0);
+	pl_st_judge(&cat, true, 900);
+	ck_assert_int_eq(cat.v[0].level, PL_ST_UNKNOWN);   /* stale: no usable check time */
+	ck_assert_int_eq(pl_st_history_update(&h, &cat, 1000000, 20, 86400), 0);
+	pg.data_time = INT64_MAX;
+	pl_st_render_html(&pg, &cat, &h, &b);
+	pl_st_render_json(&pg, &cat, &h, &b);
+	ck_assert(strstr(pl_buf_str(&b), "\"data_time\":null") != NULL);
+	pl_buf_free(&b);
+	pl_st_history_free(&h);
 	pl_st_catalog_free(&cat);
 }
 END_TEST
@@ -222,6 +263,7 @@ tc_status(void)
 
 	tcase_add_test(tc, st_catalog);
 	tcase_add_test(tc, st_levels);
+	tcase_add_test(tc, st_wild_times);
 	tcase_add_test(tc, st_incident_text);
 	tcase_add_test(tc, st_history);
 	return tc;
