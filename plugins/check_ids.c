@@ -78,11 +78,16 @@ struct ids_config {
 	int64_t top;
 };
 
-static int
-ids_file_check(const char *arg, char *err, size_t errlen)
-{
-	return pl_logitem_arg_check(arg, "/var/log/suricata/eve.json", err, errlen);
-}
+/* Each source's check, its usual path as the example of an absolute one. */
+#define PATH_CHECK(fn, example) \
+	static int fn(const char *arg, char *err, size_t errlen) \
+	{ return pl_logitem_arg_check(arg, example, err, errlen); }
+PATH_CHECK(eve_check, "/var/log/suricata/eve.json")
+PATH_CHECK(snort_fast_check, "/var/log/snort/alert_fast.txt")
+PATH_CHECK(snort_json_check, "/var/log/snort/alert_json.txt")
+PATH_CHECK(wazuh_check, "/var/ossec/logs/alerts/alerts.json")
+PATH_CHECK(auth_check, "/var/log/auth.log")
+PATH_CHECK(f2b_check, "/var/log/fail2ban.log")
 
 static int
 abs_check(const char *arg, char *err, size_t errlen)
@@ -94,29 +99,29 @@ abs_check(const char *arg, char *err, size_t errlen)
 	return 0;
 }
 
-#define FILE_OPT(nm, k, what) \
+#define FILE_OPT(nm, k, chk, what) \
 	{ .name = nm, .type = PL_OPT_LIST, .arg = "[LABEL=]PATH", .max = MAX_FILES, \
-	  PL_OPT_AT(struct ids_config, files[k]), .check = ids_file_check, \
+	  PL_OPT_AT(struct ids_config, files[k]), .check = chk, \
 	  .flags = PL_OPT_SYNOPSIS | PL_OPT_IDENTITY, .help = what }
 
 static const struct pl_option ids_opts[] = {
-	FILE_OPT("eve", K_EVE, N_("Suricata's eve.json (an item each): its alert "
+	FILE_OPT("eve", K_EVE, eve_check, N_("Suricata's eve.json (an item each): its alert "
 		 "events counted by alert.severity (1 high, 2 medium, 3 low), its stats "
 		 "events watched (see --stats-max-age; the kernel's drop share). Suricata "
 		 "must write the alert and stats types to it.")),
-	FILE_OPT("snort-fast", K_SNORT_FAST, N_("Snort's alert_fast file (Snort 2.9 or 3): "
+	FILE_OPT("snort-fast", K_SNORT_FAST, snort_fast_check, N_("Snort's alert_fast file (Snort 2.9 or 3): "
 		 "alerts counted by [Priority: N] (1 high, 2 medium, 3 and more "
 		 "low).")),
-	FILE_OPT("snort-json", K_SNORT_JSON, N_("Snort 3's alert_json file: "
+	FILE_OPT("snort-json", K_SNORT_JSON, snort_json_check, N_("Snort 3's alert_json file: "
 		 "alerts by priority; add priority, msg, src_addr and dst_addr to its fields "
 		 "(the default fields lack them; an alert without priority counts in "
 		 "_alerts only).")),
-	FILE_OPT("wazuh", K_WAZUH, N_("Wazuh's (or OSSEC's) alerts.json: alerts "
+	FILE_OPT("wazuh", K_WAZUH, wazuh_check, N_("Wazuh's (or OSSEC's) alerts.json: alerts "
 		 "by rule.level 0..15 (see --wazuh-high, --wazuh-medium).")),
-	FILE_OPT("auth-log", K_AUTH, N_("An auth log with sshd's lines: failed "
+	FILE_OPT("auth-log", K_AUTH, auth_check, N_("An auth log with sshd's lines: failed "
 		 "logins (\"Failed password\", any \"Failed METHOD\") and invalid users, "
 		 "grouped by source address.")),
-	FILE_OPT("fail2ban-log", K_F2B_LOG, N_("fail2ban's own log: its Ban and "
+	FILE_OPT("fail2ban-log", K_F2B_LOG, f2b_check, N_("fail2ban's own log: its Ban and "
 		 "Unban lines, by jail and address.")),
 	{ .name = "journal", .type = PL_OPT_SWITCH, PL_OPT_AT(struct ids_config, journal),
 	  .flags = PL_OPT_SYNOPSIS | PL_OPT_IDENTITY,
@@ -266,8 +271,8 @@ struct ids_src {
 	uint64_t failed, invalid;        /* auth */
 	uint64_t bans, unbans;           /* fail2ban's log */
 	struct pl_tally jails;           /* bans per jail */
-	bool have_last;                  /* an alert of this run had a time stamp: */
-	struct pl_time last;             /* the newest, where the hold counts from */
+	bool have_last[4];               /* per severity (high, medium, low, none): an */
+	struct pl_time last[4];          /* alert's newest time stamp this run */
 };
 
 static void
@@ -283,33 +288,43 @@ bad_line(struct ids_src *s, const char *why)
 static void
 count_alert(struct ids_src *s, const struct pl_ids_alert *a)
 {
-	int sev = a->severity;
+	int sev = a->severity, b = 3;
 
 	s->alerts++;
 	if (s->kind == K_WAZUH) {
 		if (sev > s->max_level)
 			s->max_level = sev;
-		if (sev >= s->cfg->wazuh_high)
-			s->high++;
-		else if (sev >= s->cfg->wazuh_medium)
-			s->medium++;
-		else
-			s->low++;
+		b = sev >= s->cfg->wazuh_high ? 0 : sev >= s->cfg->wazuh_medium ? 1 : 2;
 	} else if (sev >= 0) {
-		if (sev <= 1)
-			s->high++;
-		else if (sev == 2)
-			s->medium++;
-		else
-			s->low++;
+		b = sev <= 1 ? 0 : sev == 2 ? 1 : 2;
 	}
+	s->high += b == 0;
+	s->medium += b == 1;
+	s->low += b == 2;
 	pl_tally_add(&s->sigs, a->signature, strlen(a->signature), 1);
 	pl_tally_add(&s->addrs, a->src, strlen(a->src), 1);
-	if (a->has_time && (!s->have_last || a->time.sec > s->last.sec ||
-			    (a->time.sec == s->last.sec && a->time.nsec > s->last.nsec))) {
-		s->last = a->time;
-		s->have_last = true;
+	if (a->has_time && (!s->have_last[b] || a->time.sec > s->last[b].sec ||
+			    (a->time.sec == s->last[b].sec && a->time.nsec > s->last[b].nsec))) {
+		s->last[b] = a->time;
+		s->have_last[b] = true;
 	}
+}
+
+/* Where the hold counts from: the newest alert of the worst severity this run had (the
+ * one that sets the state with the default thresholds: a high alert followed by 20
+ * minutes of low ones holds from the high one). False: no time stamp to go by. */
+static bool
+hold_event(const struct ids_src *s, struct pl_time *out)
+{
+	const uint64_t n[4] = { s->high, s->medium, s->low, s->alerts - s->high - s->medium -
+				s->low };
+
+	for (int b = 0; b < 4; b++)
+		if (n[b] > 0) {
+			*out = s->last[b];
+			return s->have_last[b];
+		}
+	return false;
 }
 
 static void
@@ -770,8 +785,7 @@ ids_file(const struct ids_config *cfg, struct pl_store *st, struct pl_result *r,
 	out->have_event = false;
 	if (pl_logitem_read(it, st, "log", path, &o, on_lines, &s, &res) == 0) {
 		src_report(cfg, it, &s, &res);
-		out->have_event = s.have_last;
-		out->event = s.last;
+		out->have_event = hold_event(&s, &out->event);
 		if (k == K_EVE)
 			eve_stats(cfg, st, it, path, &s, now);
 	} else {
