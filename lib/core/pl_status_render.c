@@ -13,7 +13,7 @@
 static void
 fmt_local(int64_t t, int off, char *buf, size_t len)
 {
-	int64_t s = t + off, days = s / 86400, y;
+	int64_t s, days, y;
 	int m, d, a = off < 0 ? -off : off;
 
 	/* Only times of years 1970 to 9999 are shown (a wild value from the engine is no
@@ -22,6 +22,8 @@ fmt_local(int64_t t, int off, char *buf, size_t len)
 		pl_strlcpy(buf, "", len);
 		return;
 	}
+	s = t + off;
+	days = s / 86400;
 	if (s % 86400 < 0)
 		days--;
 	pl_civil_from_days(days, &y, &m, &d);

@@ -149,7 +149,8 @@ START_TEST(st_wild_times)
 
 	parse_ok("Web = web!HTTPS\nDb = db\n", &cat);
 	cat.now = 1000000;
-	e = rec("web", "HTTPS", 2, true, INT64_MAX);
+	e = rec("web", "HTTPS", 2, true, 0);
+	e.last_state_change = INT64_MAX;
 	e.last_check = INT64_MAX;
 	pl_st_feed(&cat, &e);
 	e = rec("db", NULL, 0, true, 999000);
