@@ -497,8 +497,8 @@ pl_borg_lockname_parse(const char *name, struct pl_bk_lock *out)
 			return -1;
 		pl_snprintf(num, sizeof(num), "%.*s", (int)(dash - dot), dot);
 		if (strspn(num, "0123456789") != strlen(num) ||
-		    pl_parse_u64(num, INT32_MAX, &pid) != 0)
-			return -1;
+		    pl_parse_u64(num, INT32_MAX, &pid) != 0 || pid == 0)
+			return -1;	/* no process has pid 0: not a lock borg wrote */
 	}
 	borg_id(out, name, (size_t)(dot - 1 - name));
 	out->pid = (int64_t)pid;

@@ -157,22 +157,28 @@ line "check_net CRITICAL (a named NIC missing)" 2 'NET CRITICAL - eth7: 未找�
 run "$P/check_net" --root "$F/net/docker-host/t1" --interval 0 --speed =1Gbit/s --language zh_CN
 line "check_net usage error" 3 "NET UNKNOWN - --speed: '=' 前的接口名为空"
 
-# check_process (the fixture tree of tests/blackbox/process.cases)
+# check_process (the fixture tree of tests/blackbox/process.cases). Its proc/self and
+# exe links are symlinks, which "make dist" (tar -h) turns into copies or drops: there
+# (make distcheck) these cases are skipped, as process.cases skips its own.
 pr() { run "$P/check_process" --root "$F/process/host" "$@"; }
-pr --language zh_CN
-line "check_process OK, --language" 0 \
-	'PROCESS OK - 7 个进程, 1 个僵尸进程, 1 个处于不可中断睡眠(D), rss 34.4MiB'
-check "check_process OK: the long output in Chinese" \
-	'printf "%s\n" "$out" | grep -qx "本次运行没有 CPU %(首次运行): 下次运行起给出速率" &&
-	 printf "%s\n" "$out" | grep -qx "未计入: 16045 (运行本检查的 shell), 16050 (本检查), 16060 (本检查的另一次运行)"'
-run LANG=zh_CN.UTF-8 "$P/check_process" --root "$F/process/host" --name long-running-worker-daemon -w 2
-line "check_process WARNING, LANG" 1 \
-	'PROCESS WARNING - long-running-worker-daemon: 3 个进程 (警告: 超过 2), 1 个处于不可中断睡眠(D), rss 4.66MiB'
-pr --language zh_CN --pidfile /run/wrong.pid --name long-running-worker-daemon
-line "check_process CRITICAL (a reused pid)" 2 \
-	'PROCESS CRITICAL - pid 文件 /run/wrong.pid 指向进程 16042 (sleep), 它不是预期的程序 - long-running-worker-daemon: 0 个进程 (严重: 低于 1)'
-pr --language zh_CN --user nosuchuser-plumbline
-line "check_process usage error" 3 'PROCESS UNKNOWN - --user: 本机没有此用户(请给出用户名或 uid)'
+if [ -L "$F/process/host/proc/self" ] && [ -L "$F/process/host/proc/16038/exe" ]; then
+	pr --language zh_CN
+	line "check_process OK, --language" 0 \
+		'PROCESS OK - 7 个进程, 1 个僵尸进程, 1 个处于不可中断睡眠(D), rss 34.4MiB'
+	check "check_process OK: the long output in Chinese" \
+		'printf "%s\n" "$out" | grep -qx "本次运行没有 CPU %(首次运行): 下次运行起给出速率" &&
+		 printf "%s\n" "$out" | grep -qx "未计入: 16045 (运行本检查的 shell), 16050 (本检查), 16060 (本检查的另一次运行)"'
+	run LANG=zh_CN.UTF-8 "$P/check_process" --root "$F/process/host" --name long-running-worker-daemon -w 2
+	line "check_process WARNING, LANG" 1 \
+		'PROCESS WARNING - long-running-worker-daemon: 3 个进程 (警告: 超过 2), 1 个处于不可中断睡眠(D), rss 4.66MiB'
+	pr --language zh_CN --pidfile /run/wrong.pid --name long-running-worker-daemon
+	line "check_process CRITICAL (a reused pid)" 2 \
+		'PROCESS CRITICAL - pid 文件 /run/wrong.pid 指向进程 16042 (sleep), 它不是预期的程序 - long-running-worker-daemon: 0 个进程 (严重: 低于 1)'
+	pr --language zh_CN --user nosuchuser-plumbline
+	line "check_process usage error" 3 'PROCESS UNKNOWN - --user: 本机没有此用户(请给出用户名或 uid)'
+else
+	echo "ok - check_process in Chinese # SKIP the fixture's proc/self is not a symlink here"
+fi
 
 # check_firewall: its usage errors here (the states need a ruleset in a network
 # namespace: tests/integration/firewall.sh asserts those lines in Chinese)

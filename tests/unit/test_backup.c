@@ -263,6 +263,8 @@ START_TEST(test_borg_lock_host)
 	ck_assert_int_eq(pl_borg_lockname_parse(".12-0", &lk[2]), -1);
 	ck_assert_int_eq(pl_borg_lockname_parse("web1.12-", &lk[2]), -1);
 	ck_assert_int_eq(pl_borg_lockname_parse("web1.-0", &lk[2]), -1);
+	ck_assert_int_eq(pl_borg_lockname_parse("web1.0-1", &lk[2]), -1);
+	ck_assert_int_eq(pl_borg_lockname_parse("checkpoint 01.0-32122835", &lk[2]), -1);
 	ck_assert_int_eq(pl_borg_lockname_parse("web1.99999999999-0", &lk[2]), -1);
 }
 END_TEST
