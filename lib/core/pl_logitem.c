@@ -71,26 +71,34 @@ pl_logitem_hold(struct pl_item *it, struct pl_store *st, const char *key, enum p
 		const struct pl_time *now, const struct pl_time *event, double hold,
 		const char *noun)
 {
-	double until, t = (double)now->sec + now->nsec / 1e9;
+	double t = (double)now->sec + now->nsec / 1e9;
 	double e = event != NULL ? (double)event->sec + event->nsec / 1e9 : t;
 	char when[PL_RFC3339_SIZE];
-	enum pl_state held;
+	struct pl_hold h;
 
-	held = pl_hold_apply_at(st, "hold", key, run, t, e, hold, &until);
-	if (until > 0) {
-		struct pl_time u = { (int64_t)until, 0 };
+	pl_hold_judge(st, "hold", key, run, t, e, hold, &h);
+	if (h.until > 0) {
+		struct pl_time u = { (int64_t)h.until, 0 };
 
 		pl_rfc3339_format(&u, 0, when, sizeof(when));
-		if (held != run)
-			pl_item_finding(it, held, held == PL_CRITICAL ?
+		if (h.state != run)
+			pl_item_finding(it, h.state, h.state == PL_CRITICAL ?
 					_("held %s until %s (the last critical %s came within "
 					  "--hold)") :
 					_("held %s until %s (the last warning %s came within "
-					  "--hold)"), pl_state_name(held), when, noun);
+					  "--hold)"), pl_state_name(h.state), when, noun);
 		else
-			pl_item_line(it, _("%s held until %s (--hold)"), pl_state_name(held), when);
+			pl_item_line(it, _("%s held until %s (--hold)"), pl_state_name(h.state),
+				     when);
 	}
-	return held;
+	if (h.then != PL_OK) {
+		/* What the check falls back to when that ends: said, not reported now. */
+		struct pl_time u = { (int64_t)h.then_until, 0 };
+
+		pl_rfc3339_format(&u, 0, when, sizeof(when));
+		pl_item_line(it, _("%s held until %s (--hold)"), pl_state_name(h.then), when);
+	}
+	return h.state;
 }
 
 const char *

@@ -823,47 +823,86 @@ pl_tail_pos_put(struct pl_store *st, const char *ns, const char *name,
 	return pl_store_put_vec(st, PL_STORE_KEEP, ns, name, v, POS_N);
 }
 
+/* The marks: one per non-OK state (its latest match, in ms; 0: none), so that a worse
+ * state's mark never replaces a milder one that outlasts it. Version 2: { 2, WARNING's,
+ * CRITICAL's, UNKNOWN's }. Version 1 ({ ms, state }: one mark) is read as its one. */
+#define HOLD_VERSION 2
+
+void
+pl_hold_judge(struct pl_store *st, const char *ns, const char *name, enum pl_state state,
+	      double now, double event, double hold, struct pl_hold *out)
+{
+	uint64_t v[4] = { 0 };
+	double at[4] = { 0 };    /* by state; 0: no mark */
+	int n, worst = PL_OK, then = PL_OK;
+	bool any = false;
+
+	memset(out, 0, sizeof(*out));
+	out->state = state;
+	if (!(hold > 0)) {
+		pl_store_del(st, PL_STORE_GEN_NEW, ns, name);
+		return;
+	}
+	n = pl_store_get_vec(st, PL_STORE_GEN_NEW, ns, name, v, 4);
+	if (n == 4 && v[0] == HOLD_VERSION) {
+		for (int s = PL_WARNING; s <= PL_UNKNOWN; s++)
+			at[s] = (double)v[s] / 1e3;
+	} else if (n == 2 && v[1] >= PL_WARNING && v[1] <= PL_UNKNOWN) {
+		at[v[1]] = (double)v[0] / 1e3;
+	}
+	/* A held state ends hold seconds after its match (a clock set back keeps it no
+	 * longer than that either: a mark from the future is taken as now). */
+	for (int s = PL_WARNING; s <= PL_UNKNOWN; s++) {
+		if (at[s] > now)
+			at[s] = now;
+		if (at[s] > 0 && now - at[s] >= hold)
+			at[s] = 0;
+	}
+	if (!(event > 0) || event > now)
+		event = now;
+	if (state != PL_OK && now - event < hold && event > at[state])
+		at[state] = event;   /* of two marks of one state, the later stays */
+	v[0] = HOLD_VERSION;
+	for (int s = PL_WARNING; s <= PL_UNKNOWN; s++) {
+		v[s] = at[s] > 0 ? (uint64_t)(at[s] * 1e3 + 0.5) : 0;
+		any = any || v[s] != 0;
+		if (v[s] != 0 && pl_state_severity((enum pl_state)s) >
+				 pl_state_severity((enum pl_state)worst))
+			worst = s;
+	}
+	if (!any) {
+		pl_store_del(st, PL_STORE_GEN_NEW, ns, name);
+		return;
+	}
+	pl_store_put_vec(st, PL_STORE_KEEP, ns, name, v, 4);
+	if (pl_state_severity((enum pl_state)worst) >= pl_state_severity(state))
+		out->state = (enum pl_state)worst;
+	if (at[out->state] > 0)
+		out->until = at[out->state] + hold;
+	/* A milder state whose hold outlasts the reported one's (or that is held while
+	 * this run's state is not): the one the check falls back to next. */
+	for (int s = PL_WARNING; s <= PL_UNKNOWN; s++)
+		if (at[s] > 0 && s != (int)out->state &&
+		    pl_state_severity((enum pl_state)s) < pl_state_severity(out->state) &&
+		    at[s] + hold > out->until &&
+		    (then == PL_OK || pl_state_severity((enum pl_state)s) >
+				      pl_state_severity((enum pl_state)then)))
+			then = s;
+	if (then != PL_OK) {
+		out->then = (enum pl_state)then;
+		out->then_until = at[then] + hold;
+	}
+}
+
 enum pl_state
 pl_hold_apply_at(struct pl_store *st, const char *ns, const char *name, enum pl_state state,
 		 double now, double event, double hold, double *until)
 {
-	uint64_t v[2];
-	enum pl_state held = PL_OK;
-	double at = 0;
+	struct pl_hold h;
 
-	*until = 0;
-	if (!(hold > 0)) {
-		pl_store_del(st, PL_STORE_GEN_NEW, ns, name);
-		return state;
-	}
-	if (pl_store_get_vec(st, PL_STORE_GEN_NEW, ns, name, v, 2) == 2 && v[1] <= PL_UNKNOWN) {
-		held = (enum pl_state)v[1];
-		at = (double)v[0] / 1e3;
-	}
-	/* A held state ends hold seconds after its match (a clock set back keeps it no
-	 * longer than that either: a mark from the future is taken as now). */
-	if (at > now)
-		at = now;
-	if (held != PL_OK && now - at >= hold)
-		held = PL_OK;
-	if (!(event > 0) || event > now)
-		event = now;
-	if (state != PL_OK && now - event < hold &&
-	    pl_state_severity(state) >= pl_state_severity(held)) {
-		if (state == held && at > event)
-			event = at;
-		v[0] = event > 0 ? (uint64_t)(event * 1e3 + 0.5) : 0;
-		v[1] = (uint64_t)state;
-		pl_store_put_vec(st, PL_STORE_KEEP, ns, name, v, 2);
-		*until = event + hold;
-		return state;
-	}
-	if (held == PL_OK) {
-		pl_store_del(st, PL_STORE_GEN_NEW, ns, name);
-		return state;
-	}
-	*until = at + hold;
-	return pl_state_severity(state) > pl_state_severity(held) ? state : held;
+	pl_hold_judge(st, ns, name, state, now, event, hold, &h);
+	*until = h.until;
+	return h.state;
 }
 
 enum pl_state

@@ -154,9 +154,10 @@ int pl_tail_pos_put(struct pl_store *st, const char *ns, const char *name,
  * takes this run's state (now: the wall clock in seconds), keeps the last non-OK one and
  * its time in st under (ns, name) (PL_STORE_KEEP: a reboot does not clear it), and
  * returns the state to report: this run's, or the held one while the hold lasts, with
- * *until set to the end of the hold (0 when nothing is held). A worse state replaces a
- * held one; a held one is not replaced by a milder one until its hold ends. hold <= 0:
- * returns state and drops the mark. */
+ * *until set to the end of the reported state's hold (0 when it is not held past this
+ * run). Each non-OK state has its own mark: a worse state is reported over a held milder
+ * one, which stays held for its own time and is reported again when the worse one's
+ * hold ends. hold <= 0: returns state and drops the marks. */
 enum pl_state pl_hold_apply(struct pl_store *st, const char *ns, const char *name,
 			    enum pl_state state, double now, double hold, double *until);
 /* The same, the hold counted from event, when the last match happened by its own time
@@ -167,5 +168,16 @@ enum pl_state pl_hold_apply(struct pl_store *st, const char *ns, const char *nam
 enum pl_state pl_hold_apply_at(struct pl_store *st, const char *ns, const char *name,
 			       enum pl_state state, double now, double event, double hold,
 			       double *until);
+/* The same, with what is held after the reported state: then (PL_OK: nothing) is the
+ * worst milder state whose hold lasts beyond until (or is held at all when until is 0),
+ * held until then_until. */
+struct pl_hold {
+	enum pl_state state;      /* to report */
+	double until;             /* the end of its hold; 0: not held past this run */
+	enum pl_state then;       /* held after it, or PL_OK */
+	double then_until;
+};
+void pl_hold_judge(struct pl_store *st, const char *ns, const char *name, enum pl_state state,
+		   double now, double event, double hold, struct pl_hold *out);
 
 #endif

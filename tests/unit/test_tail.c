@@ -948,7 +948,10 @@ START_TEST(hold)
 	ck_assert_int_eq(pl_hold_apply(&st, "hold", "f", PL_WARNING, 1500, 600, &until),
 			 PL_CRITICAL);
 	ck_assert(until == 2000);
-	ck_assert_int_eq(pl_hold_apply(&st, "hold", "f", PL_OK, 2000, 600, &until), PL_OK);
+	/* CRITICAL's hold over, the WARNING of 1500 is held for the rest of its own. */
+	ck_assert_int_eq(pl_hold_apply(&st, "hold", "f", PL_OK, 2000, 600, &until), PL_WARNING);
+	ck_assert(until == 2100);
+	ck_assert_int_eq(pl_hold_apply(&st, "hold", "f", PL_OK, 2100, 600, &until), PL_OK);
 	ck_assert(until == 0);
 	ck_assert_ptr_null(pl_store_find(&st, 0, "hold", "f"));
 	/* No hold: this run's state, and no mark. */
@@ -990,12 +993,60 @@ START_TEST(hold_at)
 	ck_assert_int_eq(pl_hold_apply_at(&st, "hold", "f", PL_WARNING, 6100, 5900, 600, &until),
 			 PL_WARNING);
 	ck_assert(until == 6600);
-	/* A worse state too old to hold while WARNING is held: CRITICAL this run. */
+	/* A worse state too old to hold while WARNING is held: CRITICAL this run, not held
+	 * past it (its until is not WARNING's), and WARNING held after it. */
 	ck_assert_int_eq(pl_hold_apply_at(&st, "hold", "f", PL_CRITICAL, 6200, 5000, 600, &until),
 			 PL_CRITICAL);
-	ck_assert(until == 6600);
+	ck_assert(until == 0);
 	ck_assert_int_eq(pl_hold_apply_at(&st, "hold", "f", PL_OK, 6300, 0, 600, &until),
 			 PL_WARNING);
+	ck_assert(until == 6600);
+	pl_store_free(&st);
+}
+END_TEST
+
+/* One mark per state: a worse match older than a held milder one is reported while it
+ * holds, and the milder one is held again for the rest of its own time after it (a
+ * CRITICAL mark replacing WARNING's would have ended the hold 50 s early). An old
+ * one-mark record is read as its one mark. */
+START_TEST(hold_per_state)
+{
+	struct pl_store st;
+	struct pl_hold h;
+	double until;
+	const uint64_t old[2] = { 900000, PL_CRITICAL };
+
+	pl_store_init(&st, "p", "k");
+	ck_assert_int_eq(pl_hold_apply_at(&st, "hold", "f", PL_WARNING, 100, 100, 600, &until),
+			 PL_WARNING);
+	ck_assert(until == 700);
+	pl_hold_judge(&st, "hold", "f", PL_CRITICAL, 200, 50, 600, &h);
+	ck_assert_int_eq(h.state, PL_CRITICAL);
+	ck_assert(h.until == 650);
+	ck_assert_int_eq(h.then, PL_WARNING);
+	ck_assert(h.then_until == 700);
+	pl_hold_judge(&st, "hold", "f", PL_OK, 400, 400, 600, &h);
+	ck_assert_int_eq(h.state, PL_CRITICAL);
+	ck_assert(h.until == 650);
+	ck_assert_int_eq(h.then, PL_WARNING);
+	pl_hold_judge(&st, "hold", "f", PL_OK, 651, 651, 600, &h);
+	ck_assert_int_eq(h.state, PL_WARNING);
+	ck_assert(h.until == 700);
+	ck_assert_int_eq(h.then, PL_OK);
+	/* A WARNING that ends before the CRITICAL is not named after it. */
+	pl_hold_judge(&st, "hold", "f", PL_CRITICAL, 660, 660, 600, &h);
+	ck_assert_int_eq(h.state, PL_CRITICAL);
+	ck_assert(h.until == 1260);
+	ck_assert_int_eq(h.then, PL_OK);
+	pl_hold_judge(&st, "hold", "f", PL_OK, 1300, 1300, 600, &h);
+	ck_assert_int_eq(h.state, PL_OK);
+	ck_assert(h.until == 0);
+	ck_assert_ptr_null(pl_store_find(&st, 0, "hold", "f"));
+	/* The record of an earlier version: { ms, state }. */
+	ck_assert_int_eq(pl_store_put_vec(&st, PL_STORE_KEEP, "hold", "f", old, 2), 0);
+	pl_hold_judge(&st, "hold", "f", PL_OK, 1000, 1000, 600, &h);
+	ck_assert_int_eq(h.state, PL_CRITICAL);
+	ck_assert(h.until == 1500);
 	pl_store_free(&st);
 }
 END_TEST
@@ -1198,6 +1249,7 @@ tc_tail(void)
 	tcase_add_test(tc, symlink_refused);
 	tcase_add_test(tc, hold);
 	tcase_add_test(tc, hold_at);
+	tcase_add_test(tc, hold_per_state);
 	tcase_add_test(tc, match_fixed_and_regex);
 	tcase_add_loop_test(tc, regex_literals, 0,
 			    (int)(sizeof(lit_cases) / sizeof(lit_cases[0])));
