@@ -68,6 +68,7 @@ struct ids_config {
 	bool f2b;                /* --fail2ban-socket given */
 	bool f2b_sudo;
 	bool from_start;
+	bool snort_utc;          /* alert_fast's stamps are UTC (snort -U), not local time */
 	double max_bytes;
 	int64_t max_read_lines;
 	double max_line;
@@ -112,6 +113,9 @@ static const struct pl_option ids_opts[] = {
 	FILE_OPT("snort-fast", K_SNORT_FAST, snort_fast_check, N_("Snort's alert_fast file (Snort 2.9 or 3): "
 		 "alerts counted by [Priority: N] (1 high, 2 medium, 3 and more "
 		 "low).")),
+	{ .name = "snort-utc", .type = PL_OPT_SWITCH, PL_OPT_AT(struct ids_config, snort_utc),
+	  .help = N_("Snort runs with -U: read alert_fast's time stamps as UTC (by default as "
+		  "this host's local time, as Snort writes them without -U).") },
 	FILE_OPT("snort-json", K_SNORT_JSON, snort_json_check, N_("Snort 3's alert_json file: "
 		 "alerts by priority; add priority, msg, src_addr and dst_addr to its fields "
 		 "(the default fields lack them; an alert without priority counts in "
@@ -310,6 +314,75 @@ count_alert(struct ids_src *s, const struct pl_ids_alert *a)
 	}
 }
 
+/* The newest time stamp this run read that was written when its line was: an alert's of
+ * a file of alerts only, eve.json's stats event (written every few seconds; its other
+ * events may follow an alert long after). False: none. */
+static bool
+newest_stamp(const struct ids_src *s, struct pl_time *out)
+{
+	bool have = false;
+
+	if (s->kind == K_EVE) {
+		if (s->stats_seen && s->stats.has_time) {
+			*out = s->stats.time;
+			have = true;
+		}
+		return have;
+	}
+	for (int b = 0; b < 4; b++)
+		if (s->have_last[b] && (!have || s->last[b].sec > out->sec)) {
+			*out = s->last[b];
+			have = true;
+		}
+	return have;
+}
+
+/* How far the sensor's clock is behind this host's (seconds; negative: ahead), from the
+ * newest stamp read and the file's last write, when the reading reached the end; 0 when
+ * they agree within SKEW_MIN (10 minutes: an IDS writing its alerts a little late is not
+ * skewed) or cannot be compared. A sensor 7 hours behind (Snort
+ * writing UTC read as local time, a clock never synchronized) would otherwise make
+ * every alert older than --hold: reported once, never held. */
+#define SKEW_MIN 600
+static int64_t
+sensor_skew(const struct ids_src *s, const struct pl_tail_result *res, struct pl_time *stamp)
+{
+	int64_t d;
+
+	/* A last write after now: this host's clock went back (or a test's stands still),
+	 * and the write time says nothing of the sensor's. */
+	if (res->capped || res->lines == 0 || res->mtime.tv_sec <= 0 ||
+	    (int64_t)res->mtime.tv_sec > s->now->sec + SKEW_MIN || !newest_stamp(s, stamp))
+		return 0;
+	d = (int64_t)res->mtime.tv_sec - stamp->sec;
+	return d >= SKEW_MIN || d <= -SKEW_MIN ? d : 0;
+}
+
+static void
+skew_report(struct pl_item *it, enum kind k, int64_t skew, const struct pl_time *stamp,
+	    const struct timespec *mtime)
+{
+	char a[PL_RFC3339_SIZE], b[PL_RFC3339_SIZE], d[32];
+	const struct pl_time w = { (int64_t)mtime->tv_sec, 0 };
+
+	pl_rfc3339_format(stamp, 0, a, sizeof(a));
+	pl_rfc3339_format(&w, 0, b, sizeof(b));
+	pl_unit_human(d, sizeof(d), (double)(skew < 0 ? -skew : skew), PL_U_SECONDS);
+	if (skew < 0)
+		pl_item_line(it, _("the newest time stamp read (%s) is %s ahead of the file's "
+			     "last write (%s): the sensor's clock is not this host's; --hold "
+			     "counts from this run"), a, d, b);
+	else if (k == K_SNORT_FAST)
+		pl_item_line(it, _("the newest time stamp read (%s) is %s behind the file's "
+			     "last write (%s): the sensor's clock or time zone is not this "
+			     "host's (Snort run with -U writes UTC: give --snort-utc); --hold "
+			     "counts from the last write"), a, d, b);
+	else
+		pl_item_line(it, _("the newest time stamp read (%s) is %s behind the file's "
+			     "last write (%s): the sensor's clock is not this host's; --hold "
+			     "counts from the last write"), a, d, b);
+}
+
 /* Where the hold counts from: the newest alert of the worst severity this run had (the
  * one that sets the state with the default thresholds: a high alert followed by 20
  * minutes of low ones holds from the high one). False: no time stamp to go by. */
@@ -401,7 +474,8 @@ one_line(struct ids_src *s, const char *line, size_t len)
 		return;
 	case K_SNORT_FAST:
 		if (pl_snort_fast_parse(line, len, &a) == 0) {
-			a.has_time = pl_snort_fast_time(line, len, s->now, false, &a.time) == 0;
+			a.has_time = pl_snort_fast_time(line, len, s->now, s->cfg->snort_utc,
+							&a.time) == 0;
 			count_alert(s, &a);
 		}
 		else
@@ -784,8 +858,19 @@ ids_file(const struct ids_config *cfg, struct pl_store *st, struct pl_result *r,
 		     _("not parsed (counted as malformed)");
 	out->have_event = false;
 	if (pl_logitem_read(it, st, "log", path, &o, on_lines, &s, &res) == 0) {
+		struct pl_time stamp;
+		int64_t skew;
+
 		src_report(cfg, it, &s, &res);
 		out->have_event = hold_event(&s, &out->event);
+		skew = sensor_skew(&s, &res, &stamp);
+		if (skew != 0) {
+			skew_report(it, k, skew, &stamp, &res.mtime);
+			/* On this host's clock: the alert's time plus the sensor's lag (a
+			 * stamp ahead counts as now in the hold anyway). */
+			if (out->have_event && skew > 0)
+				out->event.sec += skew;
+		}
 		if (k == K_EVE)
 			eve_stats(cfg, st, it, path, &s, now);
 	} else {

@@ -399,6 +399,7 @@ read_file(struct run *ru, int fd, const char *name, struct pl_tail_at *a, bool f
 		return -1;
 	}
 	at_set(fd, &sb, off, flags | (a->flags & flags_keep), a);
+	ru->res->mtime = sb.st_mtim;
 	return 0;
 }
 

@@ -79,6 +79,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "pl_deadline.h"
 #include "pl_result.h"
@@ -126,6 +127,8 @@ struct pl_tail_result {
 	bool lost;              /* lines were (or may have been) lost: events says which */
 	bool rotated, truncated, rewritten;
 	char events[1024];      /* what happened, in sentences joined by "; " ("" if nothing) */
+	struct timespec mtime;  /* the last file read's modification time when its reading
+				 * ended (0: none read): when its last line was written */
 };
 
 /* Handed nlines complete lines, len bytes in all, each ending in '\n' (cut: one line cut

@@ -208,6 +208,23 @@ ids --snort-fast "$S" --warningx 'snort_medium=~:'
 check "snort: completed line and the rotated log's successor: 2 medium (rc $rc)" \
 	'[ "$(perf snort_alerts)" = 2 ] && [ "$(perf snort_medium)" = 2 ] && [ "$rc" = 0 ]'
 
+# 8b. A sensor whose stamps are not this host's time: Snort run with -U writes UTC, read
+#     as local time on a host in UTC+8 the newest alert is 8 hours older than the file's
+#     last write. Said, with the fix, and the hold counts from the last write (not: the
+#     alert older than --hold, held never); with --snort-utc the stamps agree.
+U=$D/logs/alert-utc
+printf '12/01-10:02:00.000000  [**] [1:9:1] TEST utc [**] [Classification: Misc activity] [Priority: 1] {TCP} 203.0.113.9:4444 -> 198.51.100.2:22\n' >"$U"
+touch -d 2026-12-01T10:02:05Z "$U"
+TZ=Asia/Shanghai PLUMBLINE_NOW=2026-12-01T10:03:00Z ids --snort-fast "$U" --from-start --hold 10min --state-key skew
+check "snort -U read as local time: the 8 hours said, with the fix; held from the last write (rc $rc)" \
+	'[ "$rc" = 2 ] && [[ "$out" == *"is 8h 0m behind the file'"'"'s last write (2026-12-01T10:02:05Z)"*"give --snort-utc"* ]] && [[ "$out" == *"CRITICAL held until 2026-12-01T10:12:05Z"* ]]'
+TZ=Asia/Shanghai PLUMBLINE_NOW=2026-12-01T10:06:00Z ids --snort-fast "$U" --hold 10min --state-key skew
+check "snort -U read as local time: still held after it (rc $rc)" \
+	'[ "$rc" = 2 ] && [[ "$out" == *"held CRITICAL until 2026-12-01T10:12:05Z"* ]]'
+TZ=Asia/Shanghai PLUMBLINE_NOW=2026-12-01T10:03:00Z ids --snort-fast "$U" --from-start --hold 10min --snort-utc --state-key utc
+check "snort --snort-utc: the stamps agree, held from the alert's own time (rc $rc)" \
+	'[ "$rc" = 2 ] && [[ "$out" != *"behind"* ]] && [[ "$out" == *"CRITICAL held until 2026-12-01T10:12:00Z"* ]]'
+
 # 9. Wazuh's alerts.json appended: levels to classes, the highest level.
 W=$D/logs/alerts.json
 wz() { printf '{"timestamp":"2026-12-01T10:00:01.000+0000","rule":{"level":%d,"description":"TEST rule %d","id":"%d","groups":["test"]},"agent":{"id":"001","name":"web1"},"data":{"srcip":"203.0.113.5"}}\n' "$1" "$1" "$1"; }
