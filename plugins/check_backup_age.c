@@ -30,6 +30,7 @@
 #include "pl_buf.h"
 #include "pl_clock.h"
 #include "pl_file.h"
+#include "pl_i18n.h"
 #include "pl_plugin.h"
 #include "pl_result.h"
 #include "pl_run.h"
@@ -86,126 +87,126 @@ static const struct pl_choice sources[] = {
 static const struct pl_option bk_opts[] = {
 	{ .name = "source", .type = PL_OPT_CHOICE, .arg = "KIND", .choices = sources,
 	  .flags = PL_OPT_SYNOPSIS | PL_OPT_IDENTITY, PL_OPT_AT(struct bk_config, main.source),
-	  .help = "Where the backups are: a restic repository, a borg repository, or files and "
-		  "directories (--path)." },
+	  .help = N_("Where the backups are: a restic repository, a borg repository, or files and "
+		  "directories (--path).") },
 	{ .name = "repo", .type = PL_OPT_STRING, .arg = "REPO", .flags = PL_OPT_IDENTITY,
 	  PL_OPT_AT(struct bk_config, main.repo),
-	  .help = "The repository: a path, or any location restic or borg takes that holds no "
+	  .help = N_("The repository: a path, or any location restic or borg takes that holds no "
 		  "credentials (sftp:host:/srv/restic, ssh://host/./borg). A location with "
-		  "credentials in it is a secret: give it with --repository-file instead." },
+		  "credentials in it is a secret: give it with --repository-file instead.") },
 	{ .name = "repository", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET,
 	  .env = "PLUMBLINE_BACKUP_REPOSITORY", PL_OPT_AT(struct bk_config, main.repository),
-	  .help = "The repository location, as a secret (rest:https://user:pw@host/repo)." },
+	  .help = N_("The repository location, as a secret (rest:https://user:pw@host/repo).") },
 	{ .name = "password", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET,
 	  .env = "PLUMBLINE_BACKUP_PASSWORD", PL_OPT_AT(struct bk_config, main.password),
-	  .help = "The repository password (restic) or passphrase (borg). It reaches the tool "
+	  .help = N_("The repository password (restic) or passphrase (borg). It reaches the tool "
 		  "in its environment (RESTIC_PASSWORD, BORG_PASSPHRASE), never on its command "
-		  "line." },
+		  "line.") },
 	{ .name = "path", .type = PL_OPT_LIST, .arg = "GLOB", .max = 64,
 	  .flags = PL_OPT_IDENTITY, PL_OPT_AT(struct bk_config, main.paths),
-	  .help = "--source files: a glob(3) of backup files (tar archives, dumps) or "
+	  .help = N_("--source files: a glob(3) of backup files (tar archives, dumps) or "
 		  "directories (rsync snapshots): '/srv/backup/*.tar.gz'. A file's time is its "
 		  "mtime and its size its size; a directory's time is its mtime, or its marker "
-		  "file's (--marker)." },
+		  "file's (--marker).") },
 	{ .name = "marker", .type = PL_OPT_STRING, .arg = "NAME",
 	  PL_OPT_AT(struct bk_config, marker),
-	  .help = "--source files: a directory counts only when it holds this file (written "
-		  "when the rsync run completed), and the file's mtime is its time." },
+	  .help = N_("--source files: a directory counts only when it holds this file (written "
+		  "when the rsync run completed), and the file's mtime is its time.") },
 	{ .name = "class", .type = PL_OPT_LIST, .arg = "NAME=RULE", .max = MAX_CLASSES,
 	  .flags = PL_OPT_IDENTITY, PL_OPT_AT(struct bk_config, classes),
-	  .help = "A class of backups and how to recognise it: RULE is 'any' or conditions "
+	  .help = N_("A class of backups and how to recognise it: RULE is 'any' or conditions "
 		  "joined by ',' that must all hold: tag:T (a restic tag), host:GLOB, path:GLOB "
 		  "(a restic path), name:GLOB (a borg archive or file name), regex:RE (POSIX "
 		  "extended, on the name). Default: full=tag:full and incremental=tag:incremental "
 		  "for restic, full=name:*full* and incremental=name:*incr* otherwise. A backup "
-		  "may belong to several classes." },
+		  "may belong to several classes.") },
 	{ .name = "max-age", .type = PL_OPT_LIST, .arg = "[CLASS=]DURATION", .max = 32,
 	  PL_OPT_AT(struct bk_config, max_age),
-	  .help = "How often a class is backed up: WARNING when its newest backup is older "
+	  .help = N_("How often a class is backed up: WARNING when its newest backup is older "
 		  "(default full 24h, incremental 1h, any other class 24h). Without CLASS, for "
-		  "every class." },
+		  "every class.") },
 	{ .name = "grace", .type = PL_OPT_LIST, .arg = "[CLASS=]DURATION", .max = 32,
 	  PL_OPT_AT(struct bk_config, grace),
-	  .help = "CRITICAL when the newest backup is older than --max-age plus this (default "
-		  "half of --max-age: full 12h, incremental 30min)." },
+	  .help = N_("CRITICAL when the newest backup is older than --max-age plus this (default "
+		  "half of --max-age: full 12h, incremental 30min).") },
 	{ .name = "host", .type = PL_OPT_LIST, .arg = "HOST", .max = MAX_HOSTS,
 	  .flags = PL_OPT_IDENTITY, PL_OPT_AT(struct bk_config, hosts),
-	  .help = "Check the backups of this host (restic snapshot hostname, borg archive "
+	  .help = N_("Check the backups of this host (restic snapshot hostname, borg archive "
 		  "hostname); a host without a backup of a class is CRITICAL. Default: every "
-		  "host the repository has backups of." },
+		  "host the repository has backups of.") },
 	{ .name = "status-file", .type = PL_OPT_STRING, .arg = "FILE",
 	  PL_OPT_AT(struct bk_config, status_file),
-	  .help = "A file the backup job appends a line to after each run; the last line "
+	  .help = N_("A file the backup job appends a line to after each run; the last line "
 		  "says how the last run went: 'TIME exit=N [class=NAME] [text]' (TIME in RFC "
 		  "3339, 2026-12-01T02:00:00Z) or {\"time\": TIME, \"exit\": N, \"class\": NAME, "
-		  "\"message\": TEXT}. A non-zero exit is CRITICAL for that class (or the check)." },
+		  "\"message\": TEXT}. A non-zero exit is CRITICAL for that class (or the check).") },
 	{ .name = "max-shrink", .type = PL_OPT_NUMBER, .arg = "PERCENT", .min = 0, .max = 100,
 	  PL_OPT_AT(struct bk_config, max_shrink),
-	  .help = "WARNING when the newest backup of a class is this much smaller than the "
+	  .help = N_("WARNING when the newest backup of a class is this much smaller than the "
 		  "one before (default 50; 0: not checked). Needs sizes: files, restic 0.17 and "
 		  "later, borg (one borg info --last run over the archives back to the oldest "
-		  "judged: the newest and the one before of each class and host)." },
+		  "judged: the newest and the one before of each class and host).") },
 	{ .name = "min-size", .type = PL_OPT_SIZE, .min = 0, PL_OPT_AT(struct bk_config, min_size),
-	  .help = "CRITICAL when the newest backup of a class is smaller than this." },
+	  .help = N_("CRITICAL when the newest backup of a class is smaller than this.") },
 	{ .name = "stale-lock-age", .type = PL_OPT_DURATION, .min = 1,
 	  PL_OPT_AT(struct bk_config, stale_age),
-	  .help = "restic: a lock of another host not refreshed for this long is stale (default "
+	  .help = N_("restic: a lock of another host not refreshed for this long is stale (default "
 		  "30min: restic refreshes a live lock every 5 minutes and calls older ones "
 		  "stale). A lock of this host is stale when its process is gone; borg's lock of "
-		  "another host is never judged by its age (borg does not refresh it)." },
+		  "another host is never judged by its age (borg does not refresh it).") },
 	{ .name = "max-running", .type = PL_OPT_DURATION, .min = 1,
 	  PL_OPT_AT(struct bk_config, max_running),
-	  .help = "WARNING when a borg lock of a live process on this host is older than this "
-		  "(default 12h): a hung backup." },
+	  .help = N_("WARNING when a borg lock of a live process on this host is older than this "
+		  "(default 12h): a hung backup.") },
 	{ .name = "borg-host-id", .type = PL_OPT_STRING, .arg = "ID",
 	  PL_OPT_AT(struct bk_config, borg_host_id),
-	  .help = "The BORG_HOST_ID the backup job sets, if it sets one (default: the check's "
+	  .help = N_("The BORG_HOST_ID the backup job sets, if it sets one (default: the check's "
 		  "own BORG_HOST_ID): a borg lock naming it is this host's. Without, a lock is "
 		  "this host's when it names this host's FQDN (or hostname) and a MAC address "
-		  "of it, as borg writes FQDN@NODE." },
+		  "of it, as borg writes FQDN@NODE.") },
 	{ .name = "restic", .type = PL_OPT_STRING, .arg = "PATH", PL_OPT_AT(struct bk_config, restic),
-	  .help = "The restic program (default /usr/bin/restic)." },
+	  .help = N_("The restic program (default /usr/bin/restic).") },
 	{ .name = "borg", .type = PL_OPT_STRING, .arg = "PATH", PL_OPT_AT(struct bk_config, borg),
-	  .help = "The borg program (default /usr/bin/borg)." },
+	  .help = N_("The borg program (default /usr/bin/borg).") },
 	{ .name = "cache-dir", .type = PL_OPT_STRING, .arg = "DIR",
 	  PL_OPT_AT(struct bk_config, cache_dir),
-	  .help = "restic's cache directory (RESTIC_CACHE_DIR) or borg's base directory "
-		  "(BORG_BASE_DIR: keys, cache, security). Default: below HOME." },
+	  .help = N_("restic's cache directory (RESTIC_CACHE_DIR) or borg's base directory "
+		  "(BORG_BASE_DIR: keys, cache, security). Default: below HOME.") },
 	{ .name = "no-cache", .type = PL_OPT_SWITCH, PL_OPT_AT(struct bk_config, no_cache),
-	  .help = "restic: use no cache (--no-cache; slower on a remote repository)." },
+	  .help = N_("restic: use no cache (--no-cache; slower on a remote repository).") },
 	{ .name = "no-listing-cache", .type = PL_OPT_SWITCH,
 	  PL_OPT_AT(struct bk_config, no_listing_cache),
-	  .help = "Run the tool for every listing. By default the listings of a local "
+	  .help = N_("Run the tool for every listing. By default the listings of a local "
 		  "repository (a path) are kept in the state directory (--state-dir) and used "
 		  "again while the repository is unchanged: restic, the same names in "
 		  "snapshots/ (they are the snapshot IDs) and keys/; borg, the same newest "
 		  "transaction (index.N, hints.N); both, the same config file, tool program and "
 		  "password. Locks are read every run all the same. A remote repository is "
-		  "always listed by the tool." },
+		  "always listed by the tool.") },
 	{ .name = "no-locks", .type = PL_OPT_SWITCH, PL_OPT_AT(struct bk_config, no_locks),
-	  .help = "Do not look at the repository's locks." },
+	  .help = N_("Do not look at the repository's locks.") },
 	{ .name = "offsite-source", .type = PL_OPT_CHOICE, .arg = "KIND", .choices = sources,
 	  .flags = PL_OPT_IDENTITY, PL_OPT_AT(struct bk_config, off.source),
-	  .help = "The off-site copy's kind (default: as --source)." },
+	  .help = N_("The off-site copy's kind (default: as --source).") },
 	{ .name = "offsite-repo", .type = PL_OPT_STRING, .arg = "REPO", .flags = PL_OPT_IDENTITY,
 	  PL_OPT_AT(struct bk_config, off.repo),
-	  .help = "The off-site copy of the repository (restic copy, borg transfer or a "
+	  .help = N_("The off-site copy of the repository (restic copy, borg transfer or a "
 		  "mirror): the newest backup of each class and host must be there within "
-		  "--offsite-lag." },
+		  "--offsite-lag.") },
 	{ .name = "offsite-repository", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET,
 	  .env = "PLUMBLINE_BACKUP_OFFSITE_REPOSITORY", PL_OPT_AT(struct bk_config, off.repository),
-	  .help = "The off-site repository location, as a secret." },
+	  .help = N_("The off-site repository location, as a secret.") },
 	{ .name = "offsite-password", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET,
 	  .env = "PLUMBLINE_BACKUP_OFFSITE_PASSWORD", PL_OPT_AT(struct bk_config, off.password),
-	  .help = "The off-site repository's password (default: --password)." },
+	  .help = N_("The off-site repository's password (default: --password).") },
 	{ .name = "offsite-path", .type = PL_OPT_LIST, .arg = "GLOB", .max = 64,
 	  .flags = PL_OPT_IDENTITY, PL_OPT_AT(struct bk_config, off.paths),
-	  .help = "The off-site copies of --source files (another mount): matched by name and "
-		  "size." },
+	  .help = N_("The off-site copies of --source files (another mount): matched by name and "
+		  "size.") },
 	{ .name = "offsite-lag", .type = PL_OPT_DURATION, .min = 1,
 	  PL_OPT_AT(struct bk_config, off_lag),
-	  .help = "CRITICAL when backups wait longer than this for their off-site copy "
-		  "(default 24h)." },
+	  .help = N_("CRITICAL when backups wait longer than this for their off-site copy "
+		  "(default 24h).") },
 	{ .name = NULL },
 };
 
@@ -214,9 +215,9 @@ static const char *const bk_primary[] = { "*_age", NULL };
 static const struct pl_plugin bk_plugin = {
 	.name = "check_backup_age",
 	.service = "BACKUP",
-	.purpose = "age of the newest backup per class and host (restic, borg, files)",
+	.purpose = N_("age of the newest backup per class and host (restic, borg, files)"),
 	.description =
-		"Lists the backups of a restic or borg repository, or backup files, sorts them "
+		N_("Lists the backups of a restic or borg repository, or backup files, sorts them "
 		"into classes (full, incremental, differential... by tag, host, path or name) "
 		"and reports each class as an item, with a sub-item per host: the age of its "
 		"newest backup, its size and the number of backups. The newest is taken per "
@@ -256,20 +257,20 @@ static const struct pl_plugin bk_plugin = {
 		"run'. Locks are read every run all the same, so a running backup and a stale "
 		"lock are told apart as without the cache. A remote repository is always "
 		"listed by the tool; --no-listing-cache lists every run. The cache holds what "
-		"the listing shows (hosts, paths, tags, times), readable by this user only.",
+		"the listing shows (hosts, paths, tags, times), readable by this user only."),
 	.options = bk_opts,
 	.primary = bk_primary,
 	.uses_state = true,
 	.no_interval = true,
 	.metrics =
-		"For each class CLASS and host HOST (escaped as labels are: letters, digits, "
+		N_("For each class CLASS and host HOST (escaped as labels are: letters, digits, "
 		"'_', '.', '-' kept, others as _xHH): CLASS_HOST_age (seconds since the newest "
 		"backup), CLASS_HOST_size (bytes, when the source says), CLASS_HOST_count "
 		"(backups of the class), CLASS_HOST_offsite_lag (seconds the backups have "
 		"waited for their off-site copy; 0 when the newest is there). --source files "
-		"has no hosts: CLASS_age, CLASS_size, CLASS_count, CLASS_offsite_lag.",
+		"has no hosts: CLASS_age, CLASS_size, CLASS_count, CLASS_offsite_lag."),
 	.examples =
-		"  check_backup_age --source restic --repo /srv/restic --password-file /etc/plumbline/restic.pw\n"
+		N_("  check_backup_age --source restic --repo /srv/restic --password-file /etc/plumbline/restic.pw\n"
 		"      Full backups within a day, incrementals within an hour (restic tags full\n"
 		"      and incremental), per host.\n"
 		"  check_backup_age --source restic --repository-file /etc/plumbline/restic.url --password-file /etc/plumbline/restic.pw --host web1\n"
@@ -279,7 +280,7 @@ static const struct pl_plugin bk_plugin = {
 		"  check_backup_age --source files --path '/srv/dumps/*.sql.gz' --class full=any --min-size 1MB\n"
 		"      Nightly database dumps: the newest within a day and at least 1 MB.\n"
 		"  check_backup_age --source restic --repo /srv/restic --password-file /etc/plumbline/restic.pw --offsite-repo sftp:offsite:/srv/restic --offsite-lag 12h --status-file /var/log/backup.status\n"
-		"      And the off-site copy at most 12h behind, and the last run's exit status.\n",
+		"      And the off-site copy at most 12h behind, and the last run's exit status.\n"),
 };
 
 /* One class: its rule and limits. */
@@ -372,12 +373,12 @@ add_class(struct bk_run *x, const char *name, const char *rule)
 	c->name = strdup(name);
 	c->rule = strdup(rule);
 	if (c->name == NULL || c->rule == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
+		pl_die(PL_UNKNOWN, _("out of memory"));
 	if (pl_bk_match_parse(c->rule, &c->m, err, sizeof(err)) != 0)
 		pl_usage_die("--class %s: %s", name, err);
 	if (c->m.regex != NULL) {
 		if (regcomp(&c->re, c->m.regex, REG_EXTENDED | REG_NOSUB) != 0)
-			pl_usage_die("--class %s: the regex does not compile (POSIX extended)", name);
+			pl_usage_die(_("--class %s: the regex does not compile (POSIX extended)"), name);
 		c->has_re = true;
 		c->m.re = &c->re;
 	}
@@ -393,11 +394,11 @@ bk_classes(const struct bk_config *cfg, struct bk_run *x)
 		char name[64];
 
 		if (eq == NULL || eq == s || (size_t)(eq - s) >= sizeof(name))
-			pl_usage_die("--class: give NAME=RULE ('full=tag:full'), NAME at most 63 bytes");
+			pl_usage_die(_("--class: give NAME=RULE ('full=tag:full'), NAME at most 63 bytes"));
 		pl_snprintf(name, sizeof(name), "%.*s", (int)(eq - s), s);
 		for (size_t k = 0; k < x->ncls; k++)
 			if (strcmp(x->cls[k].name, name) == 0)
-				pl_usage_die("--class: class %s is given twice", x->cls[k].name);
+				pl_usage_die(_("--class: class %s is given twice"), x->cls[k].name);
 		add_class(x, name, eq + 1);
 	}
 	if (x->ncls == 0 && cfg->main.source == SRC_RESTIC) {
@@ -423,7 +424,7 @@ bk_classes(const struct bk_config *cfg, struct bk_run *x)
 			known = strlen(x->cls[k].name) == (size_t)(eq - s) &&
 				strncmp(x->cls[k].name, s, (size_t)(eq - s)) == 0;
 		if (!known)
-			pl_usage_die("--%s: no such class (define it with --class NAME=RULE)",
+			pl_usage_die(_("--%s: no such class (define it with --class NAME=RULE)"),
 				     i < cfg->max_age.n ? "max-age" : "grace");
 	}
 }
@@ -471,13 +472,13 @@ cache_lock(const struct pl_common *c, struct pl_store *st, const char *key)
 	double left = pl_deadline_left(NULL);
 
 	pl_store_init(st, bk_plugin.name, key);
-	pl_timeout_waiting("opening the state directory (listing cache)");
+	pl_timeout_waiting(_("opening the state directory (listing cache)"));
 	st->dirfd = pl_store_dir_open(c->state_dir, path, sizeof(path), err, sizeof(err));
 	if (st->dirfd < 0) {
 		pl_debug(c, 1, "listing cache not used: %s", err);
 		return -1;
 	}
-	pl_timeout_waiting("waiting for the lock on the listing cache");
+	pl_timeout_waiting(_("waiting for the lock on the listing cache"));
 	st->lockfd = pl_store_lock(st->dirfd, st, left < 4 ? left / 4 : 1, err, sizeof(err));
 	if (st->lockfd < 0) {
 		pl_debug(c, 1, "listing cache not used: %s", err);
@@ -537,17 +538,17 @@ cache_save(const struct pl_common *c, struct bk_cache *bc, struct pl_result *r)
 	char err[1024] = "";
 
 	if (bc->on && bc->dirty && cache_lock(c, &st, bc->key) == 0) {
-		pl_timeout_waiting("writing the listing cache");
+		pl_timeout_waiting(_("writing the listing cache"));
 		if (pl_bkcache_store(&st, "listing", &bc->c) != 0)
-			pl_snprintf(err, sizeof(err), "too big for the state store");
+			pl_snprintf(err, sizeof(err), _("too big for the state store"));
 		else
 			pl_store_save(st.dirfd, &st, err, sizeof(err));
 		pl_plugin_store_close(&st);
 		pl_store_free(&st);
 	}
 	if (err[0] != '\0')
-		pl_result_line(r, "listing cache not saved (%s): set --state-dir to a directory "
-			       "of this user, or --no-listing-cache", err);
+		pl_result_line(r, _("listing cache not saved (%s): set --state-dir to a directory "
+			       "of this user, or --no-listing-cache"), err);
 	pl_bkcache_free(&bc->c);
 }
 
@@ -594,7 +595,7 @@ tool_warnings(const struct pl_run_result *rr, struct pl_result *r)
 
 	if (strstr(e, "unable to open cache") != NULL || strstr(e, "unable to locate cache") != NULL) {
 		pl_run_first_line(e, rr->err.len, first, sizeof(first));
-		pl_result_line(r, "restic ran without a cache (%s): set --cache-dir DIR or HOME, or pass --no-cache",
+		pl_result_line(r, _("restic ran without a cache (%s): set --cache-dir DIR or HOME, or pass --no-cache"),
 			       first);
 	}
 }
@@ -622,20 +623,21 @@ list_repo(const struct bk_config *cfg, const struct bk_where *w, const struct pl
 		goto end;
 	}
 	if (rr.out_capped) {
-		pl_snprintf(err, errlen, "the listing of %s (%s) is more than %zu MiB, more than "
-			    "the check reads", where_name(w),
+		pl_snprintf(err, errlen, _("the listing of %s (%s) is more than %zu MiB, more than "
+			    "the check reads"), where_name(w),
 			    w->source == SRC_RESTIC ? cfg->restic : cfg->borg, OUT_CAP >> 20);
 		goto end;
 	}
 	if ((w->source == SRC_RESTIC ? pl_restic_snapshots_parse : pl_borg_list_parse)(
 		    pl_buf_str(&rr.out), rr.out.len, l, why, sizeof(why)) != 0) {
-		pl_snprintf(err, errlen, "cannot read the listing of %s (%s): %s", where_name(w),
+		pl_snprintf(err, errlen, _("cannot read the listing of %s (%s): %s"), where_name(w),
 			    w->source == SRC_RESTIC ? cfg->restic : cfg->borg, why);
 		goto end;
 	}
 	if (l->skipped > 0)
-		pl_result_line(r, "%zu backups of %s left out as malformed (%s)", l->skipped,
-			       where_name(w), l->first_bad);
+		pl_result_line(r, P_("%zu backup of %s left out as malformed (%s)",
+				     "%zu backups of %s left out as malformed (%s)", l->skipped),
+			       l->skipped, where_name(w), l->first_bad);
 	if (w == &cfg->main)
 		tool_warnings(&rr, r);
 	rc = 0;
@@ -657,7 +659,7 @@ borg_take_sizes(struct bk_run *x, const long *want, size_t nw, const struct pl_r
 	int n;
 
 	if (st == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
+		pl_die(PL_UNKNOWN, _("out of memory"));
 	n = pl_borg_info_parse(pl_buf_str(&rr->out), rr->out.len, st, max, err, errlen);
 	for (int i = 0; i < n; i++)
 		for (size_t w = 0; w < nw; w++) {
@@ -683,7 +685,7 @@ borg_wanted(const struct bk_config *cfg, struct bk_run *x, long *want, size_t *l
 	bool *take = calloc(x->list.n + 1, sizeof(*take));
 
 	if (take == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
+		pl_die(PL_UNKNOWN, _("out of memory"));
 	for (size_t c2 = 0; c2 < x->ncls; c2++) {
 		for (size_t i = 0; i < x->list.n; i++)
 			take[i] = pl_bk_match(&x->cls[c2].m, &x->list.v[i]);
@@ -774,7 +776,7 @@ borg_sizes(const struct bk_config *cfg, const struct pl_common *c, struct bk_run
 		pl_snprintf(num, sizeof(num), "%zu", k);
 		pl_timeout_waiting("borg info");
 		if (tool_list(cfg, &cfg->main, &x->cache[0], argv, c, &rr, err, sizeof(err)) != 0) {
-			pl_result_line(r, "sizes not read: %s", err);
+			pl_result_line(r, _("sizes not read: %s"), err);
 			return;
 		}
 		if (!rr.exited || rr.status != 0)
@@ -786,9 +788,12 @@ borg_sizes(const struct bk_config *cfg, const struct pl_common *c, struct bk_run
 		got = borg_info_each(cfg, c, x, want, nw, err, sizeof(err));
 	}
 	left += nw - got;
-	if (left > 0)
-		pl_result_line(r, "sizes of %zu archive%s not read%s%s", left, left == 1 ? "" : "s",
-			       err[0] ? ": " : "", err);
+	if (left > 0 && err[0] != '\0')
+		pl_result_line(r, P_("sizes of %zu archive not read: %s",
+				     "sizes of %zu archives not read: %s", left), left, err);
+	else if (left > 0)
+		pl_result_line(r, P_("sizes of %zu archive not read", "sizes of %zu archives not read",
+				     left), left);
 }
 
 /* One file or directory matched by a --path glob, as a backup. */
@@ -824,7 +829,7 @@ file_one(const char *path, const char *marker, struct pl_bk_list *l, size_t *nom
 	b.time.sec = st.st_mtim.tv_sec;
 	b.time.nsec = (int32_t)st.st_mtim.tv_nsec;
 	if (pl_bk_list_add(l, &b) != 0)
-		pl_die(PL_UNKNOWN, "out of memory");
+		pl_die(PL_UNKNOWN, _("out of memory"));
 }
 
 /* The first directory glob(3) could not open, and why (glob gives no user pointer). */
@@ -849,10 +854,10 @@ list_files(const struct bk_config *cfg, const struct pl_strlist *globs, struct p
 
 	memset(l, 0, sizeof(*l));
 	if (globs->n == 0) {
-		pl_snprintf(err, errlen, "--source files needs --path GLOB");
+		pl_snprintf(err, errlen, _("--source files needs --path GLOB"));
 		return -1;
 	}
-	pl_timeout_waiting("listing the backup files");
+	pl_timeout_waiting(_("listing the backup files"));
 	for (size_t i = 0; i < globs->n; i++) {
 		glob_t g;
 		int rc;
@@ -862,15 +867,15 @@ list_files(const struct bk_config *cfg, const struct pl_strlist *globs, struct p
 		/* A directory this user cannot read is not "no backup"; a missing one (an
 		 * off-site mount not mounted) is no backup, said with why. */
 		if (rc == GLOB_ABORTED || (glob_errno != 0 && glob_errno != ENOENT)) {
-			pl_snprintf(err, errlen, "--path %s: cannot read %s: %s", globs->v[i],
-				    glob_errno ? glob_path : "a directory of it",
-				    glob_errno ? strerror(glob_errno) : "error");
+			pl_snprintf(err, errlen, _("--path %s: cannot read %s: %s"), globs->v[i],
+				    glob_errno ? glob_path : _("a directory of it"),
+				    glob_errno ? strerror(glob_errno) : _("error"));
 			if (rc == 0)
 				globfree(&g);
 			return -1;
 		}
 		if (rc == GLOB_NOMATCH && glob_errno == ENOENT)
-			pl_result_finding(r, PL_CRITICAL, "--path %s: %s does not exist (not mounted?)",
+			pl_result_finding(r, PL_CRITICAL, _("--path %s: %s does not exist (not mounted?)"),
 					  globs->v[i], glob_path);
 		for (size_t k = 0; rc == 0 && k < g.gl_pathc; k++)
 			file_one(g.gl_pathv[k], cfg->marker, l, &nomarker);
@@ -878,8 +883,9 @@ list_files(const struct bk_config *cfg, const struct pl_strlist *globs, struct p
 			globfree(&g);
 	}
 	if (nomarker > 0)
-		pl_result_line(r, "%zu director%s without the marker %s left out (incomplete runs?)",
-			       nomarker, nomarker == 1 ? "y" : "ies", cfg->marker);
+		pl_result_line(r, P_("%zu directory without the marker %s left out (incomplete runs?)",
+				     "%zu directories without the marker %s left out (incomplete runs?)",
+				     nomarker), nomarker, cfg->marker);
 	return 0;
 }
 
@@ -964,7 +970,7 @@ lock_when(const struct bk_run *x, const struct pl_bk_lock *lk, char *out, size_t
 		return;
 	age = pl_time_diff(&x->now, &lk->time);
 	pl_unit_human(a, sizeof(a), age < 0 ? 0 : age, PL_U_SECONDS);
-	pl_snprintf(out, len, "%s, %s ago", t, a);
+	pl_snprintf(out, len, _("%s, %s ago"), t, a);
 }
 
 /* A lock of this host: running now (a line; WARNING past --max-running for borg, whose
@@ -975,40 +981,41 @@ judge_here(const struct bk_config *cfg, const struct bk_run *x, const struct pl_
 {
 	bool borg = strcmp(tool, "borg") == 0;
 	double age = lk->has_time ? pl_time_diff(&x->now, &lk->time) : NAN;
-	char a[32], when[80], what[32];
+	char a[32], when[80], note[128] = "", what[32];
 	int ps = pid_state(lk->pid, tool, what, sizeof(what));
 
 	lock_when(x, lk, when, sizeof(when));
+	if (when[0] != '\0')
+		pl_snprintf(note, sizeof(note), borg ? _(", lock taken %s") : _(", lock refreshed %s"),
+			    when);
 	if (ps != PID_ALIVE) {
-		pl_result_finding(r, PL_WARNING, "stale lock: %s pid %lld on %s is gone%s; remove it with '%s'",
+		pl_result_finding(r, PL_WARNING, _("stale lock: %s pid %lld on %s is gone%s; remove it with '%s'"),
 				  tool, (long long)lk->pid, h,
-				  ps == PID_REUSED ? " (another program has its pid now)" : "",
+				  ps == PID_REUSED ? _(" (another program has its pid now)") : "",
 				  borg ? "borg break-lock REPO" : "restic unlock");
 		return;
 	}
 	if (borg && !lk->exclusive) {
 		/* borg create locks exclusively; a shared lock is a reader (borg mount for
 		 * days, list, extract): no backup, and never a hung one. */
-		pl_result_line(r, "the repository is being read (borg pid %lld on %s holds a shared lock: borg mount, list or extract; not a backup)",
+		pl_result_line(r, _("the repository is being read (borg pid %lld on %s holds a shared lock: borg mount, list or extract; not a backup)"),
 			       (long long)lk->pid, h);
 		return;
 	}
 	if (what[0] != '\0' && strcmp(what, "backup") != 0 && strcmp(what, "create") != 0) {
 		/* prune, check, compact... hold the lock too: running, but no backup. */
-		pl_result_line(r, "%s %s is running now, not a backup (%s pid %lld on %s%s%s)", tool,
-			       what, tool, (long long)lk->pid, h, when[0] == '\0' ? "" : borg ?
-			       ", lock taken " : ", lock refreshed ", when);
+		pl_result_line(r, _("%s %s is running now, not a backup (%s pid %lld on %s%s)"), tool,
+			       what, tool, (long long)lk->pid, h, note);
 		return;
 	}
-	pl_result_fact(r, "running", "%s pid %lld on %s", tool, (long long)lk->pid, h);
+	pl_result_fact(r, "running", _("%s pid %lld on %s"), tool, (long long)lk->pid, h);
 	if (borg && !isnan(age) && age > cfg->max_running) {
 		pl_unit_human(a, sizeof(a), age, PL_U_SECONDS);
-		pl_result_finding(r, PL_WARNING, "a backup has held the lock for %s (%s pid %lld on %s): hung?",
+		pl_result_finding(r, PL_WARNING, _("a backup has held the lock for %s (%s pid %lld on %s): hung?"),
 				  a, tool, (long long)lk->pid, h);
 	} else {
-		pl_result_line(r, "a backup is running now (%s pid %lld on %s%s%s)", tool,
-			       (long long)lk->pid, h, when[0] == '\0' ? "" : borg ?
-			       ", lock taken " : ", lock refreshed ", when);
+		pl_result_line(r, _("a backup is running now (%s pid %lld on %s%s)"), tool,
+			       (long long)lk->pid, h, note);
 	}
 }
 
@@ -1022,19 +1029,22 @@ judge_restic(const struct bk_config *cfg, const struct bk_run *x, const struct p
 	double age = lk->has_time ? pl_time_diff(&x->now, &lk->time) : NAN;
 	char a[32], h[300];
 
-	pl_name_str(h, sizeof(h), lk->host[0] ? lk->host : "an unknown host");
+	pl_name_str(h, sizeof(h), lk->host[0] ? lk->host : _("an unknown host"));
 	if (strcmp(lk->host, x->hostname) == 0) {
 		judge_here(cfg, x, lk, "restic", h, r);
 	} else if (!isnan(age) && age > cfg->stale_age) {
 		pl_unit_human(a, sizeof(a), age, PL_U_SECONDS);
-		pl_result_finding(r, PL_WARNING, "stale lock: held by restic pid %lld on %s, not refreshed for %s; remove it with 'restic unlock'",
+		pl_result_finding(r, PL_WARNING, _("stale lock: held by restic pid %lld on %s, not refreshed for %s; remove it with 'restic unlock'"),
 				  (long long)lk->pid, h, a);
 	} else {
-		if (!isnan(age))
+		char note[96] = "";
+
+		if (!isnan(age)) {
 			pl_unit_human(a, sizeof(a), age < 0 ? 0 : age, PL_U_SECONDS);
-		pl_result_line(r, "a backup from %s is probably running now (restic pid %lld%s%s%s)", h,
-			       (long long)lk->pid, isnan(age) ? "" : ", lock refreshed ",
-			       isnan(age) ? "" : a, isnan(age) ? "" : " ago");
+			pl_snprintf(note, sizeof(note), _(", lock refreshed %s ago"), a);
+		}
+		pl_result_line(r, _("a backup from %s is probably running now (restic pid %lld%s)"), h,
+			       (long long)lk->pid, note);
 	}
 }
 
@@ -1047,16 +1057,21 @@ judge_borg(const struct bk_config *cfg, const struct bk_run *x, const struct pl_
 {
 	char h[300], when[80], id[300];
 
-	pl_name_str(h, sizeof(h), lk->host[0] ? lk->host : "an unknown host");
+	pl_name_str(h, sizeof(h), lk->host[0] ? lk->host : _("an unknown host"));
 	if (pl_borg_lock_here(lk, self)) {
 		judge_here(cfg, x, lk, "borg", h, r);
 		return;
 	}
 	lock_when(x, lk, when, sizeof(when));
 	pl_name_str(id, sizeof(id), lk->id);
-	pl_result_line(r, "borg lock held by host %s%s%s (%s, pid %lld there, host id %s): another host's, neither running nor stale here",
-		       h, when[0] != '\0' ? " since " : "", when,
-		       lk->exclusive ? "exclusive" : "shared", (long long)lk->pid, id);
+	if (when[0] != '\0')
+		pl_result_line(r, _("borg lock held by host %s since %s (%s, pid %lld there, host id %s): another host's, neither running nor stale here"),
+			       h, when, lk->exclusive ? C_("borg lock", "exclusive") :
+			       C_("borg lock", "shared"), (long long)lk->pid, id);
+	else
+		pl_result_line(r, _("borg lock held by host %s (%s, pid %lld there, host id %s): another host's, neither running nor stale here"),
+			       h, lk->exclusive ? C_("borg lock", "exclusive") :
+			       C_("borg lock", "shared"), (long long)lk->pid, id);
 }
 
 /* restic: the lock files of a local repository (REPO/locks/ID), each read with
@@ -1082,12 +1097,12 @@ restic_locks(const struct bk_config *cfg, const struct bk_run *x, const struct p
 	} else {
 		pl_timeout_waiting("restic list locks");
 		if (tool_run(cfg, &cfg->main, largv, c, &rr, err, sizeof(err)) != 0) {
-			pl_result_line(r, "locks not read: %s", err);
+			pl_result_line(r, _("locks not read: %s"), err);
 		} else {
 			if (rr.exited && rr.status == 0)
 				pl_buf_add(&ids, pl_buf_str(&rr.out), rr.out.len);
 			else
-				pl_result_line(r, "locks not read: %s",
+				pl_result_line(r, _("locks not read: %s"),
 					       pl_run_describe(&rr, err, sizeof(err)));
 			pl_run_result_free(&rr);
 		}
@@ -1113,11 +1128,11 @@ restic_locks(const struct bk_config *cfg, const struct bk_run *x, const struct p
 					 sizeof(err)) == 0)
 			judge_restic(cfg, x, &lk, r);
 		else if (rr.exited && rr.status == 0)
-			pl_result_line(r, "lock %s not understood: %s", id, err);
+			pl_result_line(r, _("lock %s not understood: %s"), id, err);
 		pl_run_result_free(&rr);
 	}
 	if (nlock > MAX_LOCKS)
-		pl_result_line(r, "%zu locks in the repository, the first %d read ('restic list locks' shows them all)",
+		pl_result_line(r, _("%zu locks in the repository, the first %d read ('restic list locks' shows them all)"),
 			       nlock, MAX_LOCKS);
 	pl_buf_free(&ids);
 }
@@ -1157,7 +1172,7 @@ borg_self(const struct bk_config *cfg, struct bk_run *x, struct pl_bk_self *self
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_DGRAM;
 	hints.ai_flags = AI_CANONNAME;
-	pl_timeout_waiting("resolving this host's name (borg's locks name it)");
+	pl_timeout_waiting(_("resolving this host's name (borg's locks name it)"));
 	if (resolve && x->hostname[0] != '\0' && getaddrinfo(x->hostname, NULL, &hints, &ai) == 0) {
 		for (const struct addrinfo *p = ai; p != NULL; p = p->ai_next)
 			if (p->ai_canonname != NULL && p->ai_canonname[0] != '\0') {
@@ -1199,7 +1214,7 @@ borg_roster(const char *repo, struct pl_bk_lock *lk, struct pl_result *r)
 	n = pl_borg_roster_parse(pl_buf_str(&b), b.len, lk, MAX_LOCKS, err, sizeof(err));
 	pl_buf_free(&b);
 	if (n < 0) {
-		pl_result_line(r, "cannot read %s: %s", path, err);
+		pl_result_line(r, _("cannot read %s: %s"), path, err);
 		return 0;
 	}
 	return n;
@@ -1297,12 +1312,12 @@ judge_size(const struct bk_config *cfg, struct pl_item *it, const struct pl_bk *
 	pl_unit_human(a, sizeof(a), b->size, PL_U_BYTES);
 	if (cfg->min_size > 0 && b->size < cfg->min_size) {
 		pl_unit_human(p, sizeof(p), cfg->min_size, PL_U_BYTES);
-		pl_item_finding(it, PL_CRITICAL, "newest backup is %s, below the minimum of %s", a, p);
+		pl_item_finding(it, PL_CRITICAL, _("newest backup is %s, below the minimum of %s"), a, p);
 	}
 	if (prev != NULL && !isnan(prev->size) && prev->size > 0 && cfg->max_shrink > 0 &&
 	    b->size < prev->size * (1 - cfg->max_shrink / 100)) {
 		pl_unit_human(p, sizeof(p), prev->size, PL_U_BYTES);
-		pl_item_finding(it, PL_WARNING, "newest backup is %.0f%% smaller than the one before (%s, was %s)",
+		pl_item_finding(it, PL_WARNING, _("newest backup is %.0f%% smaller than the one before (%s, was %s)"),
 				100 * (1 - b->size / prev->size), a, p);
 	}
 }
@@ -1360,11 +1375,11 @@ judge_offsite(const struct bk_config *cfg, const struct bk_run *x, struct pl_ite
 
 		if (copied != NULL)
 			pl_rfc3339_format(&copied->time, 0, when, sizeof(when));
-		pl_item_line(it, "newest backup not off-site yet; newest copied: %s",
-			     copied ? when : "none");
+		pl_item_line(it, _("newest backup not off-site yet; newest copied: %s"),
+			     copied ? when : _("none"));
 	} else if ((!isnan(b->size) && !isnan(copy->size) && b->size != copy->size) ||
 		   (!isnan(b->files) && !isnan(copy->files) && b->files != copy->files)) {
-		pl_item_finding(it, PL_WARNING, "off-site copy differs: %.0f bytes and %.0f files there, %.0f and %.0f here",
+		pl_item_finding(it, PL_WARNING, _("off-site copy differs: %.0f bytes and %.0f files there, %.0f and %.0f here"),
 				copy->size, copy->files, b->size, b->files);
 	}
 }
@@ -1384,7 +1399,7 @@ judge_one(const struct bk_config *cfg, const struct bk_run *x, const struct bk_c
 	m = pl_item_metric(it, "count", (double)count, PL_U_NONE);
 	pl_metric_minmax(m, 0, NAN);
 	if (b == NULL) {
-		pl_item_finding(it, PL_CRITICAL, "no backup");
+		pl_item_finding(it, PL_CRITICAL, _("no backup"));
 		return;
 	}
 	/* Whole seconds: a file's mtime has nanoseconds nobody wants on a status line. A
@@ -1396,9 +1411,9 @@ judge_one(const struct bk_config *cfg, const struct bk_run *x, const struct bk_c
 	if (isnan(b->size))
 		pl_metric_missing(m, PL_MISSING_LASTING,
 				  cfg->main.source == SRC_RESTIC ?
-				  "restic before 0.17 keeps no size in its snapshots" :
-				  "the source gives no size of this backup",
-				  cfg->main.source == SRC_RESTIC ? "use restic 0.17 or later" : NULL);
+				  _("restic before 0.17 keeps no size in its snapshots") :
+				  _("the source gives no size of this backup"),
+				  cfg->main.source == SRC_RESTIC ? _("use restic 0.17 or later") : NULL);
 	pl_rfc3339_format(&b->time, 0, when, sizeof(when));
 	pl_name_str(n, sizeof(n), b->name);
 	pl_item_fact(it, "newest", "%s %s", when, n);
@@ -1459,9 +1474,11 @@ drop_future(const struct bk_run *x, bool *take, struct pl_item *it)
 		return;
 	pl_rfc3339_format(&top->time, 0, when, sizeof(when));
 	pl_name_str(name, sizeof(name), top->name);
-	pl_item_finding(it, PL_WARNING, "%zu backup%s dated in the future, not counted (the "
-			"latest: %s %s): a wrong clock where it was made?", n, n == 1 ? "" : "s",
-			when, name);
+	pl_item_finding(it, PL_WARNING, P_("%zu backup dated in the future, not counted (the "
+					   "latest: %s %s): a wrong clock where it was made?",
+					   "%zu backups dated in the future, not counted (the "
+					   "latest: %s %s): a wrong clock where it was made?", n),
+			n, when, name);
 }
 
 static void
@@ -1473,10 +1490,11 @@ bk_judge(const struct bk_config *cfg, const struct bk_run *x, struct pl_result *
 	bool files = cfg->main.source == SRC_FILES;
 
 	if (take == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
+		pl_die(PL_UNKNOWN, _("out of memory"));
 	if (more > 0)
-		pl_result_finding(r, PL_UNKNOWN, "backups of more than %d hosts: %zu backups of the others not checked; name the hosts with --host",
-				  MAX_SEEN_HOSTS, more);
+		pl_result_finding(r, PL_UNKNOWN, P_("backups of more than %d hosts: %zu backup of the others not checked; name the hosts with --host",
+						    "backups of more than %d hosts: %zu backups of the others not checked; name the hosts with --host",
+						    more), MAX_SEEN_HOSTS, more);
 	for (size_t k = 0; k < x->ncls; k++) {
 		const struct bk_class *cls = &x->cls[k];
 		struct pl_item *it = pl_result_item(r, "class", cls->name);
@@ -1498,9 +1516,12 @@ bk_judge(const struct bk_config *cfg, const struct bk_run *x, struct pl_result *
 					  pl_item_item(it, "host", hosts[h]));
 				judged++;
 			}
-		if (judged == 0)
-			pl_item_finding(it, PL_CRITICAL, "no backup of any host matching %s%s",
-					cls->m.host, cfg->hosts.n > 0 ? " among --host" : "");
+		if (judged == 0 && cfg->hosts.n > 0)
+			pl_item_finding(it, PL_CRITICAL, _("no backup of any host matching %s among --host"),
+					cls->m.host);
+		else if (judged == 0)
+			pl_item_finding(it, PL_CRITICAL, _("no backup of any host matching %s"),
+					cls->m.host);
 	}
 	free(take);
 }
@@ -1511,7 +1532,7 @@ bk_status(const struct bk_config *cfg, struct pl_result *r)
 {
 	struct pl_buf b = PL_BUF_INIT;
 	struct pl_bk_status st;
-	char err[512], when[PL_RFC3339_SIZE], f[300];
+	char err[512], when[PL_RFC3339_SIZE], f[300], head[512];
 	struct pl_item *it = NULL;
 	int rc;
 
@@ -1525,26 +1546,38 @@ bk_status(const struct bk_config *cfg, struct pl_result *r)
 	rc = pl_bk_status_parse(pl_buf_str(&b), b.len, &st, err, sizeof(err));
 	pl_buf_free(&b);
 	if (rc == 1) {
-		pl_result_line(r, "status file %s is empty: no run recorded yet", f);
+		pl_result_line(r, _("status file %s is empty: no run recorded yet"), f);
 		return;
 	}
 	if (rc != 0) {
-		pl_result_finding(r, PL_UNKNOWN, "status file %s: %s", f, err);
+		pl_result_finding(r, PL_UNKNOWN, _("status file %s: %s"), f, err);
 		return;
 	}
 	if (st.cls[0] != '\0')
 		it = pl_result_find_item(r, NULL, "class", st.cls);
 	pl_rfc3339_format(&st.time, 0, when, sizeof(when));
-	if (st.exit == 0) {
-		pl_result_fact(r, "last run", "%s succeeded%s%s", when, st.cls[0] ? " for " : "", st.cls);
+	if (st.exit == 0 && st.cls[0] != '\0') {
+		pl_result_fact(r, "last run", _("%s succeeded for %s"), when, st.cls);
 		return;
 	}
+	if (st.exit == 0) {
+		pl_result_fact(r, "last run", _("%s succeeded"), when);
+		return;
+	}
+	/* The job's message, as it wrote it, after ": ". */
 	if (it != NULL)
-		pl_item_finding(it, PL_CRITICAL, "last run failed at %s (exit %d)%s%s", when, st.exit,
-				st.message[0] ? ": " : "", st.message);
+		pl_snprintf(head, sizeof(head), _("last run failed at %s (exit %d)"), when, st.exit);
+	else if (st.cls[0] != '\0')
+		pl_snprintf(head, sizeof(head), _("last backup run failed at %s (exit %d) for %s"),
+			    when, st.exit, st.cls);
 	else
-		pl_result_finding(r, PL_CRITICAL, "last backup run failed at %s (exit %d)%s%s%s%s", when,
-				  st.exit, st.cls[0] ? " for " : "", st.cls, st.message[0] ? ": " : "",
+		pl_snprintf(head, sizeof(head), _("last backup run failed at %s (exit %d)"), when,
+			    st.exit);
+	if (it != NULL)
+		pl_item_finding(it, PL_CRITICAL, "%s%s%s", head, st.message[0] ? ": " : "",
+				st.message);
+	else
+		pl_result_finding(r, PL_CRITICAL, "%s%s%s", head, st.message[0] ? ": " : "",
 				  st.message);
 }
 
@@ -1572,17 +1605,18 @@ no_backup_summary(const struct bk_config *cfg, const struct bk_run *x, struct pl
 			ahead += pl_time_diff(&x->list.v[i].time, &x->now) > FUTURE_SKEW;
 		/* Every backup ahead of now: this host's clock is the likelier one. */
 		if (ahead > 0 && ahead == x->list.n)
-			pl_result_summary(r, "every backup in %s is dated in the future (%zu): is this host's clock behind?",
+			pl_result_summary(r, _("every backup in %s is dated in the future (%zu): is this host's clock behind?"),
 					  where_name(&cfg->main), ahead);
 		else
-			pl_result_summary(r, "no backup at all in %s", where_name(&cfg->main));
+			pl_result_summary(r, _("no backup at all in %s"), where_name(&cfg->main));
 		return;
 	}
 	pl_name_str(name, sizeof(name), x->list.v[top].name);
 	age = pl_time_diff(&x->now, &x->list.v[top].time);
 	pl_unit_human(a, sizeof(a), age > 0 ? (double)(int64_t)age : 0, PL_U_SECONDS);
-	pl_result_summary(r, "no complete backup in %s, only %zu checkpoint%s of interrupted runs (newest %s, %s ago)",
-			  where_name(&cfg->main), nck, nck == 1 ? "" : "s", name, a);
+	pl_result_summary(r, P_("no complete backup in %s, only %zu checkpoint of interrupted runs (newest %s, %s ago)",
+				"no complete backup in %s, only %zu checkpoints of interrupted runs (newest %s, %s ago)",
+				nck), where_name(&cfg->main), nck, name, a);
 }
 
 static void
@@ -1593,11 +1627,11 @@ bk_summary(const struct bk_config *cfg, const struct bk_run *x, struct pl_result
 	long prev, newest;
 	static const char *h[MAX_SEEN_HOSTS];
 	double age;
-	char a[32];
+	char a[32], nb[64], nc[64];
 
 	/* The newest not dated in the future (drop_future: those are said per class). */
 	if (now_or_before == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
+		pl_die(PL_UNKNOWN, _("out of memory"));
 	for (size_t i = 0; i < x->list.n; i++)
 		now_or_before[i] = pl_time_diff(&x->list.v[i].time, &x->now) <= FUTURE_SKEW;
 	newest = pl_bk_latest(&x->list, now_or_before, NULL, &prev, &count);
@@ -1611,10 +1645,11 @@ bk_summary(const struct bk_config *cfg, const struct bk_run *x, struct pl_result
 	/* Whole seconds; and no ';', which Nagios turns into ':' in the output it keeps. */
 	age = pl_time_diff(&x->now, &x->list.v[newest].time);
 	pl_unit_human(a, sizeof(a), age > 0 ? (double)(int64_t)age : 0, PL_U_SECONDS);
-	pl_result_summary(r, "%zu backup%s, newest %s ago, %zu class%s", count, count == 1 ? "" : "s",
-			  a, x->ncls, x->ncls == 1 ? "" : "es");
+	pl_snprintf(nb, sizeof(nb), P_("%zu backup", "%zu backups", count), count);
+	pl_snprintf(nc, sizeof(nc), P_("%zu class", "%zu classes", x->ncls), x->ncls);
+	pl_result_summary(r, _("%s, newest %s ago, %s"), nb, a, nc);
 	if (hosts > 0)
-		pl_result_summary_add(r, ", %zu host%s", hosts, hosts == 1 ? "" : "s");
+		pl_result_summary_add(r, P_(", %zu host", ", %zu hosts", hosts), hosts);
 }
 
 static void
@@ -1645,29 +1680,29 @@ bk_check(struct bk_config *cfg)
 	struct bk_where *m = &cfg->main, *o = &cfg->off;
 
 	if (m->source == SRC_NONE)
-		pl_usage_die("give --source restic, borg or files");
+		pl_usage_die(_("give --source restic, borg or files"));
 	if (relative_repo(m->repo))
-		pl_usage_die("--repo %s is a relative path: give it from / (the engine runs the check in a directory of its own, and locks and the listing cache are read only for an absolute path)",
+		pl_usage_die(_("--repo %s is a relative path: give it from / (the engine runs the check in a directory of its own, and locks and the listing cache are read only for an absolute path)"),
 			     m->repo);
 	if (relative_repo(cfg->off.repo))
-		pl_usage_die("--offsite-repo %s is a relative path: give it from /", cfg->off.repo);
+		pl_usage_die(_("--offsite-repo %s is a relative path: give it from /"), cfg->off.repo);
 	if (m->source != SRC_FILES && m->repo == NULL && m->repository == NULL)
-		pl_usage_die("--source %s needs --repo REPO (or --repository-file FILE)",
+		pl_usage_die(_("--source %s needs --repo REPO (or --repository-file FILE)"),
 			     m->source == SRC_RESTIC ? "restic" : "borg");
 	if (m->source == SRC_FILES && m->paths.n == 0)
-		pl_usage_die("--source files needs --path GLOB");
+		pl_usage_die(_("--source files needs --path GLOB"));
 	if (m->source != SRC_FILES && m->paths.n > 0)
-		pl_usage_die("--path is for --source files");
+		pl_usage_die(_("--path is for --source files"));
 	if (cfg->restic[0] != '/' || cfg->borg[0] != '/')
-		pl_usage_die("--restic and --borg take an absolute path (programs are never looked up in PATH)");
+		pl_usage_die(_("--restic and --borg take an absolute path (programs are never looked up in PATH)"));
 	if (m->source == SRC_RESTIC && m->password == NULL)
-		pl_usage_die("a restic repository needs its password: give --password-file FILE (mode 600) or PLUMBLINE_BACKUP_PASSWORD");
+		pl_usage_die(_("a restic repository needs its password: give --password-file FILE (mode 600) or PLUMBLINE_BACKUP_PASSWORD"));
 	if (o->source == SRC_NONE)
 		o->source = m->source;
 	if ((o->repo != NULL || o->repository != NULL) && o->source == SRC_FILES)
-		pl_usage_die("--offsite-repo is for a repository: give --offsite-path for files");
+		pl_usage_die(_("--offsite-repo is for a repository: give --offsite-path for files"));
 	if (o->paths.n > 0 && o->source != SRC_FILES)
-		pl_usage_die("--offsite-path is for files: give --offsite-repo for a repository");
+		pl_usage_die(_("--offsite-path is for files: give --offsite-repo for a repository"));
 }
 
 static void
@@ -1680,7 +1715,7 @@ bk_collect(const struct bk_config *cfg, const struct pl_common *c, struct bk_run
 		pl_die(PL_UNKNOWN, "%s", err);
 	if (cfg->off.repo != NULL || cfg->off.repository != NULL || cfg->off.paths.n > 0) {
 		if (list_where(cfg, &cfg->off, c, &x->cache[1], &x->off, r, err, sizeof(err)) != 0)
-			pl_result_finding(r, PL_UNKNOWN, "off-site: %s", err);
+			pl_result_finding(r, PL_UNKNOWN, _("off-site: %s"), err);
 		else
 			x->off_ok = true;
 	}
@@ -1689,7 +1724,7 @@ bk_collect(const struct bk_config *cfg, const struct pl_common *c, struct bk_run
 	for (int i = 0; i < 2; i++) {
 		if (x->cache[i].hits > 0)
 			pl_result_fact(r, i == 0 ? "listing" : "off-site listing",
-				       "kept from an earlier run: the repository is unchanged");
+				       _("kept from an earlier run: the repository is unchanged"));
 		cache_save(c, &x->cache[i], r);
 	}
 	/* Locks change without a commit: read every run, cache or not. */

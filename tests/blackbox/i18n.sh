@@ -180,6 +180,65 @@ else
 	echo "ok - check_process in Chinese # SKIP the fixture's proc/self is not a symlink here"
 fi
 
+# check_backup_age (--source files: tar files and an rsync directory dated here against a
+# fixed now; restic's and borg's states: tests/integration/backup.sh)
+mkdir -p "$tmp/backup/rsync-1" "$tmp/backup/rsync-2"
+head -c 100000 /dev/zero >"$tmp/backup/full-1.tar"
+head -c 30000 /dev/zero >"$tmp/backup/full-2.tar"
+head -c 5000 /dev/zero >"$tmp/backup/incr-1.tar"
+touch -d 2026-11-30T08:00:00Z "$tmp/backup/full-1.tar"
+touch -d 2026-12-01T07:00:00Z "$tmp/backup/full-2.tar"
+touch -d 2026-12-01T09:45:00Z "$tmp/backup/incr-1.tar"
+touch -d 2026-12-01T08:00:00Z "$tmp/backup/rsync-1/DONE"
+printf '[check_backup_age]\nlanguage = zh_CN\n' >"$tmp/bk.ini"
+bk() { run PLUMBLINE_NOW=2026-12-01T10:00:00Z "$P/check_backup_age" --source files "$@"; }
+bk --path "$tmp/backup/*.tar" --max-shrink 0 --language zh_CN
+line "check_backup_age OK, --language" 0 'BACKUP OK - 3 个备份, 最新的在 15m 0s 前, 2 个类别'
+zh=$out
+bk --path "$tmp/backup/*.tar" --max-shrink 0 --language C
+line "check_backup_age OK, --language C: English as before" 0 'BACKUP OK - 3 backups, newest 15m 0s ago, 2 classes'
+check "check_backup_age: the perfdata and the facts' keys are the English run's" \
+	'[ "${zh#* | }" != "$zh" ] && [ "${zh#* | }" = "${out#* | }" ]'
+run PLUMBLINE_NOW=2026-12-01T10:00:00Z LANG=zh_CN.UTF-8 "$P/check_backup_age" --source files \
+	--path "$tmp/backup/*.tar"
+line "check_backup_age WARNING (a shrunken newest backup), LANG" 1 \
+	'BACKUP WARNING - full: 最新备份比前一个小 70% (29.3KiB, 之前为 97.7KiB) - 3 个备份, 最新的在 15m 0s 前, 2 个类别'
+bk --path "$tmp/backup/full-1.tar" --class full=any --language zh_CN
+line "check_backup_age WARNING (an age), one backup, one class" 1 \
+	'BACKUP WARNING - full age 1d 2h (警告: 超过 1d 0h) - 1 个备份, 最新的在 1d 2h 前, 1 个类别'
+bk --path "$tmp/backup/full-1.tar" --class full=any --language C
+line "check_backup_age WARNING in English: the singulars as before" 1 \
+	'BACKUP WARNING - full age 1d 2h (warning over 1d 0h) - 1 backup, newest 1d 2h ago, 1 class'
+bk --extra-opts="check_backup_age@$tmp/bk.ini" --path "$tmp/backup/*.tar" --max-shrink 0 \
+	--status-file "$F/backup/status/failed.status"
+line "check_backup_age CRITICAL (a failed last run), the option file" 2 \
+	'BACKUP CRITICAL - incremental: 上次运行于 2026-12-01T02:00:00Z 失败(退出码 1): Fatal: unable to save snapshot - 3 个备份, 最新的在 15m 0s 前, 2 个类别'
+bk --path "$tmp/backup/*.tar" --max-shrink 0 --min-size 50KB --status-file "$F/backup/status/ok.status" \
+	--language zh_CN
+line "check_backup_age CRITICAL (under --min-size)" 2 \
+	'BACKUP CRITICAL - full: 最新备份为 29.3KiB, 低于最小值 50KiB, incremental: 最新备份为 4.88KiB, 低于最小值 50KiB - 3 个备份, 最新的在 15m 0s 前, 2 个类别'
+check "check_backup_age: the last run's fact in Chinese, its key as it is" \
+	'printf "%s\n" "$out" | grep -qxF "last run: 2026-12-01T02:00:00Z 成功"'
+bk --path "$tmp/backup/rsync-*" --marker DONE --class full=any --language zh_CN
+line "check_backup_age OK (an rsync directory with its marker)" 0 \
+	'BACKUP OK - 1 个备份, 最新的在 2h 0m 前, 1 个类别'
+check "check_backup_age: the directory without its marker said in Chinese" \
+	'printf "%s\n" "$out" | grep -qxF "1 个没有标记文件 DONE 的目录被略去(运行未完成?)"'
+run LANG=zh_CN.UTF-8 "$P/check_backup_age" --source restic --repo srv/restic
+line "check_backup_age usage error (a relative --repo), LANG" 3 \
+	'BACKUP UNKNOWN - --repo srv/restic 是相对路径: 请从 / 开始给出(引擎在它自己的目录中运行本检查, 而且只有绝对路径才会读取锁和列表缓存)'
+run "$P/check_backup_age" --language zh_CN
+line "check_backup_age usage error (no --source)" 3 'BACKUP UNKNOWN - 请给出 --source restic、borg 或 files'
+run LANG=zh_CN.UTF-8 "$P/check_backup_age" --help
+wide=$(printf '%s\n' "$out" | python3 -c '
+import sys, unicodedata
+for l in sys.stdin.read().split("\n"):
+    w = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l)
+    if w > 79 and " " in l.strip() and not l.startswith(("  check_", "用法: ", "  -w 和 -c ")):
+        print(w, l)' | head -n 2)
+check "check_backup_age --help in Chinese, wrapped within 79 columns${wide:+: $wide}" \
+	'[ "$rc" = 3 ] && printf "%s\n" "$out" | grep -q "^用法: check_backup_age " && [ -z "$wide" ]'
+
 # check_firewall: its usage errors here (the states need a ruleset in a network
 # namespace: tests/integration/firewall.sh asserts those lines in Chinese)
 run "$P/check_firewall" --closed 70000 --language zh_CN

@@ -14,7 +14,10 @@
 #     never the newest, a second host (unshare -u), a live and a stale lock, a wrong
 #     passphrase, an off-site copy that misses the newest archive;
 #   - files: tar archives with touch -d, a shrunken newest one, a size minimum, an
-#     rsync-style directory with and without its marker, an off-site mount by name+size.
+#     rsync-style directory with and without its marker, an off-site mount by name+size;
+#   - in Chinese (--language zh_CN, the catalog of this build): restic's status line, a
+#     running and a stale lock; borg's checkpoints, its running lock, another host's lock
+#     and a reused pid's (the states of --source files in Chinese: blackbox/i18n.sh).
 # Each case asserts the exit code, the status line and perfdata. Skipped (77) without
 # restic or borg. Everything lives in a mktemp -d directory, removed with every process
 # the test started on exit. Takes about a minute (restic derives its key on every run).
@@ -44,8 +47,20 @@ trap cleanup EXIT
 
 # run ARGS...: the plugin in an environment like an engine's (HOME kept), into $out/$rc.
 run() {
-	out=$(env -i HOME="$W/home" PLUMBLINE_NOW="$NOW_TEXT" PLUMBLINE_STATE_DIR="$W/state" "$plugin" -t 30 "$@" 2>&1)
+	last=("$@")
+	out=$(env -i HOME="$W/home" PLUMBLINE_NOW="$NOW_TEXT" PLUMBLINE_STATE_DIR="$W/state" \
+		${PLUMBLINE_LOCALEDIR:+"PLUMBLINE_LOCALEDIR=$PLUMBLINE_LOCALEDIR"} "$plugin" -t 30 "$@" 2>&1)
 	rc=$?
+}
+# zh NAME RC PATTERN...: the last run again with --language zh_CN, as expect (the states
+# only restic and borg make, in Chinese; the others: tests/blackbox/i18n.sh).
+zh() {
+	if [ ! -f "${PLUMBLINE_LOCALEDIR:-/nonexistent}/zh_CN/LC_MESSAGES/plumbline.mo" ]; then
+		ok "$1 # SKIP no zh_CN catalog (PLUMBLINE_LOCALEDIR)"
+		return
+	fi
+	run "${last[@]}" --language zh_CN
+	expect "$@"
 }
 mkdir -p "$W/home" "$W/data/sub"
 echo alpha >"$W/data/a"
@@ -75,6 +90,8 @@ expect "restic: all classes and hosts fresh" 0 '^BACKUP OK - 4 backups, newest 2
 	"incremental_web1_age=1800s;3600;5400 " "incremental_db1_age=1200s;3600;5400($| )" \
 	"full_web1_count=1;;;0 "
 refute "restic 0.14: no size in perfdata, never U" "_size=|=U"
+zh "restic: the status line in Chinese, the perfdata as in English" 0 \
+	'^BACKUP OK - 4 个备份, 最新的在 20m 0s 前, 2 个类别, 2 台主机 \|' "full_web1_age=72000s;86400;129600 "
 
 NOW_TEXT=$(at 18000) # 5h later: web1's full is 25h old
 run "${RA[@]}" --class full=tag:full
@@ -138,12 +155,16 @@ bpid=$(cat /proc/[0-9]*/stat 2>/dev/null | awk -v g="$gpid" '$5 == g && $2 == "(
 run "${RA[@]}"
 expect "restic: a lock of a live process is a backup running now, not an alert" 0 \
 	"a backup is running now \(restic pid $bpid on "
+zh "restic: a backup running now, in Chinese" 0 \
+	"^备份正在运行\(restic pid $bpid, 主机 [^,]+, 锁刷新于 [0-9T:-]+Z, [0-9].* 前\)$"
 kill -KILL "$bpid" 2>/dev/null
 sleep 0.2
 { kill -KILL -- "-$gpid"; wait "$gpid"; } 2>/dev/null
 run "${RA[@]}"
 expect "restic: a lock whose process is gone is stale: WARNING with the fix" 1 \
 	"stale lock: restic pid $bpid on .* is gone; remove it with 'restic unlock'"
+zh "restic: the stale lock in Chinese" 1 \
+	"^BACKUP WARNING - 陈旧的锁: restic pid $bpid \(主机 [^)]+\) 已不存在; 请用 'restic unlock' 删除它 - 4 个备份, "
 r unlock --remove-all >/dev/null 2>&1
 # Nine backups at once: eight locks read (each a restic run), the ninth counted.
 many=""
@@ -366,6 +387,8 @@ b create --timestamp "$(bt 3600)" "$W/borg-ck::web1-full-1.checkpoint.1" data
 run --source borg --repo "$W/borg-ck" --password-file "$W/bpw" --cache-dir "$W/check-borg"
 expect "borg: only checkpoint archives: no complete backup, said apart from an empty one" 2 \
 	"no complete backup in $W/borg-ck, only 2 checkpoints of interrupted runs \(newest web1-full-1.checkpoint.1, 1h 0m ago\)"
+zh "borg: only checkpoints, in Chinese" 2 \
+	"$W/borg-ck 中没有完整的备份, 只有 2 个被中断运行的检查点\(最新的 web1-full-1.checkpoint.1, 1h 0m 前\)"
 # Off-site: a mirror that has only the first archive.
 b init -e repokey-blake2 "$W/borg-off" >/dev/null 2>&1
 b create --timestamp "$(bt 100000)" "$W/borg-off::web1-full-1" data
@@ -545,8 +568,12 @@ borg_wait_lock "$gpid"
 run "${BA[@]}" --host "$host" --borg-host-id backup-job-7
 expect "borg: BORG_HOST_ID given: the lock is this host's, running" 0 \
 	"a backup is running now \(borg pid $lpid on backup-job-7, lock taken "
+zh "borg: a backup running now, in Chinese" 0 \
+	"^备份正在运行\(borg pid $lpid, 主机 backup-job-7, 锁取得于 [0-9T:-]+Z, [0-9].* 前\)$"
 run "${BA[@]}" --host "$host"
 expect "borg: BORG_HOST_ID not given: another host's" 0 "borg lock held by host backup-job-7 since "
+zh "borg: another host's lock, in Chinese" 0 \
+	"^主机 backup-job-7 持有 borg 锁, 取得于 [0-9T:-]+Z, [0-9].* 前\(独占, 该主机上的 pid $lpid, 主机 id backup-job-7\): 属于另一台主机, 在此既不算正在运行也不算陈旧$"
 # The pid reused by another program since the lock was left: stale, not running.
 { kill -KILL -- "-$gpid"; wait "$gpid"; } 2>/dev/null
 sleep 30 &
@@ -559,6 +586,8 @@ rm -f "$B/lock.exclusive"/*
 run "${BA[@]}" --host "$host" --borg-host-id "$id"
 expect "borg: a lock whose pid now runs another program is stale" 1 \
 	"stale lock: borg pid $spid on backup-job-7 is gone \(another program has its pid now\)"
+zh "borg: the reused pid's stale lock, in Chinese" 1 \
+	"陈旧的锁: borg pid $spid \(主机 backup-job-7\) 已不存在\(其 pid 现在属于另一个程序\); 请用 'borg break-lock REPO' 删除它"
 kill "$spid" 2>/dev/null
 b break-lock "$B" >/dev/null 2>&1
 setsid sh -c "cd '$W' && sleep 60 | exec $BORG create '$B::stdin-2' -" >/dev/null 2>&1 &
