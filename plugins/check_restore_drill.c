@@ -34,6 +34,7 @@
 #include "pl_deadline.h"
 #include "pl_drill.h"
 #include "pl_file.h"
+#include "pl_i18n.h"
 #include "pl_num.h"
 #include "pl_plugin.h"
 #include "pl_result.h"
@@ -96,97 +97,97 @@ static const struct pl_choice sources[] = {
 static const struct pl_option dr_opts[] = {
 	{ .name = "journal", .type = PL_OPT_STRING, .arg = "FILE",
 	  .flags = PL_OPT_SYNOPSIS | PL_OPT_IDENTITY, PL_OPT_AT(struct dr_config, journal),
-	  .help = "The drill journal: one JSON object per line and drill, {\"time\": "
+	  .help = N_("The drill journal: one JSON object per line and drill, {\"time\": "
 		  "RFC3339, \"result\": \"ok\"|\"failed\", \"files_restored\": N, "
 		  "\"bytes_restored\": N, \"files_verified\": N, \"files_failed\": N, "
 		  "\"duration\": SECONDS, \"who\": TEXT, \"message\": TEXT} (time and result "
-		  "required). Drill mode appends to it." },
+		  "required). Drill mode appends to it.") },
 	{ .name = "mode", .type = PL_OPT_CHOICE, .arg = "MODE", .choices = modes,
 	  .flags = PL_OPT_IDENTITY, PL_OPT_AT(struct dr_config, mode),
-	  .help = "journal (default): judge the journal; drill: perform a drill first, "
-		  "append its result, then judge the journal." },
+	  .help = N_("journal (default): judge the journal; drill: perform a drill first, "
+		  "append its result, then judge the journal.") },
 	{ .name = "warning-age", .type = PL_OPT_DURATION, .min = 1,
 	  PL_OPT_AT(struct dr_config, warn_age),
-	  .help = "WARNING when the last successful drill is older (default 30d)." },
+	  .help = N_("WARNING when the last successful drill is older (default 30d).") },
 	{ .name = "critical-age", .type = PL_OPT_DURATION, .min = 1,
 	  PL_OPT_AT(struct dr_config, crit_age),
-	  .help = "CRITICAL when the last successful drill is older (default 45d)." },
+	  .help = N_("CRITICAL when the last successful drill is older (default 45d).") },
 	{ .name = "recent", .type = PL_OPT_INT, .arg = "N", .min = 1, .max = PL_DRILL_RECENT_MAX,
 	  PL_OPT_AT(struct dr_config, recent),
-	  .help = "Drills shown in the long output's trend of restore durations (default 5)." },
+	  .help = N_("Drills shown in the long output's trend of restore durations (default 5).") },
 	{ .name = "skip-malformed", .type = PL_OPT_SWITCH,
 	  PL_OPT_AT(struct dr_config, skip_malformed),
-	  .help = "Count malformed journal lines in the long output instead of UNKNOWN." },
+	  .help = N_("Count malformed journal lines in the long output instead of UNKNOWN.") },
 	{ .name = "source", .type = PL_OPT_CHOICE, .arg = "KIND", .choices = sources,
 	  .flags = PL_OPT_IDENTITY, PL_OPT_AT(struct dr_config, source),
-	  .help = "Drill mode: restore from a restic repository, a borg repository, or a tar "
-		  "archive (--archive)." },
+	  .help = N_("Drill mode: restore from a restic repository, a borg repository, or a tar "
+		  "archive (--archive).") },
 	{ .name = "repo", .type = PL_OPT_STRING, .arg = "REPO", .flags = PL_OPT_IDENTITY,
 	  PL_OPT_AT(struct dr_config, repo),
-	  .help = "The repository (a location without credentials; else --repository-file)." },
+	  .help = N_("The repository (a location without credentials; else --repository-file).") },
 	{ .name = "repository", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET,
 	  .env = "PLUMBLINE_BACKUP_REPOSITORY", PL_OPT_AT(struct dr_config, repository),
-	  .help = "The repository location, as a secret (rest:https://user:pw@host/repo)." },
+	  .help = N_("The repository location, as a secret (rest:https://user:pw@host/repo).") },
 	{ .name = "password", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET,
 	  .env = "PLUMBLINE_BACKUP_PASSWORD", PL_OPT_AT(struct dr_config, password),
-	  .help = "The repository password or passphrase; it reaches restic or borg in its "
-		  "environment, never on its command line." },
+	  .help = N_("The repository password or passphrase; it reaches restic or borg in its "
+		  "environment, never on its command line.") },
 	{ .name = "archive", .type = PL_OPT_STRING, .arg = "GLOB", .flags = PL_OPT_IDENTITY,
 	  PL_OPT_AT(struct dr_config, archive),
-	  .help = "--source tar: a glob(3) of tar archives ('/srv/backup/full-*.tar.gz'); the "
-		  "newest by mtime is the one restored from." },
+	  .help = N_("--source tar: a glob(3) of tar archives ('/srv/backup/full-*.tar.gz'); the "
+		  "newest by mtime is the one restored from.") },
 	{ .name = "full", .type = PL_OPT_STRING, .arg = "RULE", .flags = PL_OPT_IDENTITY,
 	  PL_OPT_AT(struct dr_config, full),
-	  .help = "Which backups are full ones, as check_backup_age's --class rules: tag:T, "
+	  .help = N_("Which backups are full ones, as check_backup_age's --class rules: tag:T, "
 		  "host:GLOB, path:GLOB, name:GLOB, regex:RE or any (default tag:full for "
-		  "restic, name:*full* for borg). The newest one is restored from." },
+		  "restic, name:*full* for borg). The newest one is restored from.") },
 	{ .name = "host", .type = PL_OPT_STRING, .arg = "HOST", .flags = PL_OPT_IDENTITY,
 	  PL_OPT_AT(struct dr_config, host),
-	  .help = "Restore from this host's newest full backup (default: any host's)." },
+	  .help = N_("Restore from this host's newest full backup (default: any host's).") },
 	{ .name = "sample-path", .type = PL_OPT_LIST, .arg = "PATH", .max = 64,
 	  .flags = PL_OPT_IDENTITY, PL_OPT_AT(struct dr_config, paths),
-	  .help = "A file or directory of the backup to restore, as the backup names it "
+	  .help = N_("A file or directory of the backup to restore, as the backup names it "
 		  "(/srv/data/a for restic and borg, data/a for a tar archive); every file "
-		  "below a directory counts." },
+		  "below a directory counts.") },
 	{ .name = "sample", .type = PL_OPT_INT, .arg = "N", .min = 1, .max = MAX_SAMPLE,
 	  PL_OPT_AT(struct dr_config, sample),
-	  .help = "Restore N files of the backup picked at random (default 10 without "
-		  "--sample-path)." },
+	  .help = N_("Restore N files of the backup picked at random (default 10 without "
+		  "--sample-path).") },
 	{ .name = "manifest", .type = PL_OPT_STRING, .arg = "FILE",
 	  PL_OPT_AT(struct dr_config, manifest),
-	  .help = "Verify against this sha256sum(1) file ('HEX  PATH' lines, paths as the "
-		  "backup names them) instead of the live files." },
+	  .help = N_("Verify against this sha256sum(1) file ('HEX  PATH' lines, paths as the "
+		  "backup names them) instead of the live files.") },
 	{ .name = "live-root", .type = PL_OPT_STRING, .arg = "DIR",
 	  PL_OPT_AT(struct dr_config, live_root),
-	  .help = "Where the live files are: a restored PATH is compared with DIR/PATH "
-		  "(default /; a tar archive of data/ made in /srv: --live-root /srv)." },
+	  .help = N_("Where the live files are: a restored PATH is compared with DIR/PATH "
+		  "(default /; a tar archive of data/ made in /srv: --live-root /srv).") },
 	{ .name = "work-dir", .type = PL_OPT_STRING, .arg = "DIR",
 	  PL_OPT_AT(struct dr_config, work_dir),
-	  .help = "A private directory of the user running the drill (made 0700 when "
+	  .help = N_("A private directory of the user running the drill (made 0700 when "
 		  "missing; refused when others could write on the way to it), below which "
 		  "each drill restores into a directory of its own (default "
-		  "/var/tmp/plumbline-drill-UID)." },
+		  "/var/tmp/plumbline-drill-UID).") },
 	{ .name = "min-free", .type = PL_OPT_SIZE, .min = 0, PL_OPT_AT(struct dr_config, min_free),
-	  .help = "Space that must stay free in --work-dir beyond the sample's size "
-		  "(default 64MB); with less, the drill fails before restoring." },
+	  .help = N_("Space that must stay free in --work-dir beyond the sample's size "
+		  "(default 64MB); with less, the drill fails before restoring.") },
 	{ .name = "check-subsets", .type = PL_OPT_INT, .arg = "M", .min = 2, .max = 10000,
 	  PL_OPT_AT(struct dr_config, subsets),
-	  .help = "restic: also run restic check --read-data-subset=K/M, K rotating from "
+	  .help = N_("restic: also run restic check --read-data-subset=K/M, K rotating from "
 		  "drill to drill (kept in the state store), so that M drills read all pack "
-		  "data once." },
+		  "data once.") },
 	{ .name = "restic", .type = PL_OPT_STRING, .arg = "PATH", PL_OPT_AT(struct dr_config, restic),
-	  .help = "The restic program (default /usr/bin/restic)." },
+	  .help = N_("The restic program (default /usr/bin/restic).") },
 	{ .name = "borg", .type = PL_OPT_STRING, .arg = "PATH", PL_OPT_AT(struct dr_config, borg),
-	  .help = "The borg program (default /usr/bin/borg)." },
+	  .help = N_("The borg program (default /usr/bin/borg).") },
 	{ .name = "tar", .type = PL_OPT_STRING, .arg = "PATH", PL_OPT_AT(struct dr_config, tar),
-	  .help = "The tar program, GNU tar (default /bin/tar)." },
+	  .help = N_("The tar program, GNU tar (default /bin/tar).") },
 	{ .name = "cache-dir", .type = PL_OPT_STRING, .arg = "DIR",
 	  PL_OPT_AT(struct dr_config, cache_dir),
-	  .help = "restic's cache directory or borg's base directory (default: below HOME)." },
+	  .help = N_("restic's cache directory or borg's base directory (default: below HOME).") },
 	{ .name = "no-cache", .type = PL_OPT_SWITCH, PL_OPT_AT(struct dr_config, no_cache),
-	  .help = "restic: run without a cache (--no-cache)." },
+	  .help = N_("restic: run without a cache (--no-cache).") },
 	{ .name = "who", .type = PL_OPT_STRING, .arg = "TEXT", PL_OPT_AT(struct dr_config, who),
-	  .help = "Who performed the drill, for the journal (default USER@HOST)." },
+	  .help = N_("Who performed the drill, for the journal (default USER@HOST).") },
 	{ .name = NULL },
 };
 
@@ -195,9 +196,9 @@ static const char *const dr_primary[] = { "age", NULL };
 static const struct pl_plugin dr_plugin = {
 	.name = "check_restore_drill",
 	.service = "RESTORE DRILL",
-	.purpose = "restore drills: recorded, recent and successful; or perform one",
+	.purpose = N_("restore drills: recorded, recent and successful; or perform one"),
 	.description =
-		"Journal mode (the default) reads the drill journal (--journal, one JSON object "
+		N_("Journal mode (the default) reads the drill journal (--journal, one JSON object "
 		"per line and drill) and judges the newest drills: WARNING when the last "
 		"successful drill is older than --warning-age (30d), CRITICAL when older than "
 		"--critical-age (45d) or when there is none, CRITICAL when the last drill "
@@ -224,15 +225,15 @@ static const struct pl_plugin dr_plugin = {
 		"CRITICAL; one that could not start (a wrong password, a missing tool, no "
 		"HOME) is UNKNOWN, and recorded as failed too. Give drill mode a long --timeout "
 		"(-t 1800) and run it from cron or a systemd timer (contrib/), not from the "
-		"monitoring engine.",
+		"monitoring engine."),
 	.options = dr_opts,
 	.primary = dr_primary,
 	.metrics =
-		"age (seconds since the last successful drill), and of the newest drill: "
+		N_("age (seconds since the last successful drill), and of the newest drill: "
 		"duration (seconds the restore took), bytes (restored), throughput (bytes/s), "
-		"files_verified, files_failed. A figure the journal line lacks is left out.",
+		"files_verified, files_failed. A figure the journal line lacks is left out."),
 	.examples =
-		"  check_restore_drill --journal /var/lib/plumbline/drill.journal\n"
+		N_("  check_restore_drill --journal /var/lib/plumbline/drill.journal\n"
 		"      A drill within 30 days, the last one successful.\n"
 		"  check_restore_drill --journal /var/lib/plumbline/drill.journal --warning-age 8d --critical-age 15d\n"
 		"      Weekly drills.\n"
@@ -240,7 +241,7 @@ static const struct pl_plugin dr_plugin = {
 		"      A drill: 20 files of the newest full snapshot restored and compared with\n"
 		"      the live files, and a thirtieth of the pack data read.\n"
 		"  check_restore_drill --mode drill --journal /var/lib/plumbline/drill.journal --source tar --archive '/srv/backup/full-*.tar' --sample-path etc --manifest /srv/backup/etc.sha256 -t 600\n"
-		"      The etc/ directory of the newest full tar archive, against a manifest.\n",
+		"      The etc/ directory of the newest full tar archive, against a manifest.\n"),
 	.uses_state = true,
 	.no_interval = true,
 };
@@ -252,7 +253,7 @@ static const struct pl_plugin dr_plugin = {
 static int
 journal_read(const char *path, struct pl_buf *b, char *err, size_t errlen)
 {
-	const struct pl_file_rules rules = { PL_FILE_TRUSTED, JOURNAL_CAP, "the journal" };
+	const struct pl_file_rules rules = { PL_FILE_TRUSTED, JOURNAL_CAP, _("the journal") };
 	struct stat st;
 	int fd = pl_open_trusted(AT_FDCWD, path, &rules, &st, err, errlen);
 	bool cut = false;
@@ -300,7 +301,7 @@ journal_trend(const struct pl_drill_journal *j, struct pl_result *r)
 
 	if (j->nrecent == 0)
 		return;
-	pl_result_line(r, "recent drills, oldest first:");
+	pl_result_line(r, _("recent drills, oldest first:"));
 	for (size_t i = 0; i < j->nrecent; i++) {
 		const struct pl_drill_entry *e = &j->recent[i];
 		char when[PL_RFC3339_SIZE], d[32] = "?", b[32] = "?", t[32] = "";
@@ -317,8 +318,14 @@ journal_trend(const struct pl_drill_journal *j, struct pl_result *r)
 				      PL_U_BYTES_PER_S);
 			pl_snprintf(t, sizeof(t), ", %s", h);
 		}
-		pl_result_line(r, "  %s %s: restore %s, %s%s%s%s", when, e->ok ? "ok" : "FAILED",
-			       d, b, t, e->who[0] ? ", by " : "", e->who);
+		/* TRANSLATORS: a drill's result in the trend of recent drills. */
+		const char *res = e->ok ? C_("drill result", "ok") : C_("drill result", "FAILED");
+
+		if (e->who[0])
+			pl_result_line(r, _("  %s %s: restore %s, %s%s, by %s"), when, res, d, b, t,
+				       e->who);
+		else
+			pl_result_line(r, _("  %s %s: restore %s, %s%s"), when, res, d, b, t);
 		if (i + 1 < j->nrecent && e->ok && !isnan(e->duration))
 			before[nb++] = e->duration;
 	}
@@ -328,7 +335,7 @@ journal_trend(const struct pl_drill_journal *j, struct pl_result *r)
 		double m = median(before, nb);
 
 		if (m > 0)
-			pl_result_line(r, "the newest restore took %.1fs, %.2f times the median of the %zu successful drills before (%.1fs)",
+			pl_result_line(r, _("the newest restore took %.1fs, %.2f times the median of the %zu successful drills before (%.1fs)"),
 				       n->duration, n->duration / m, nb, m);
 	}
 }
@@ -345,9 +352,12 @@ journal_load(const struct dr_config *cfg, const char *f, const struct pl_time *n
 
 	until.sec += FUTURE_SKEW;
 
-	if (journal_read(cfg->journal, &b, err, sizeof(err)) != 0)
-		pl_die(PL_UNKNOWN, "%s (--journal)%s", err,
-		       errno == ENOENT ? ": no drill recorded there yet, or a wrong path" : "");
+	if (journal_read(cfg->journal, &b, err, sizeof(err)) != 0) {
+		if (errno == ENOENT)
+			pl_die(PL_UNKNOWN, _("%s (--journal): no drill recorded there yet, or a wrong path"),
+			       err);
+		pl_die(PL_UNKNOWN, "%s (--journal)", err);
+	}
 	pl_drill_journal_parse_until(pl_buf_str(&b), b.len, cfg->recent, &until, j);
 	pl_buf_free(&b);
 	if (j->future > 0) {
@@ -355,17 +365,23 @@ journal_load(const struct dr_config *cfg, const char *f, const struct pl_time *n
 
 		pl_rfc3339_format(&j->future_time, 0, when, sizeof(when));
 		pl_rfc3339_format(now, 0, nw, sizeof(nw));
-		pl_result_finding(r, PL_UNKNOWN, "journal %s line %zu: drill time %s is in the future (now %s; %zu such line%s, not counted): this clock is wrong or the journal was edited",
-				  f, j->first_future, when, nw, j->future,
-				  j->future == 1 ? "" : "s");
+		pl_result_finding(r, PL_UNKNOWN,
+				  P_("journal %s line %zu: drill time %s is in the future (now %s; %zu such line, not counted): this clock is wrong or the journal was edited",
+				     "journal %s line %zu: drill time %s is in the future (now %s; %zu such lines, not counted): this clock is wrong or the journal was edited",
+				     j->future),
+				  f, j->first_future, when, nw, j->future);
 	}
 	if (j->malformed > 0 && !cfg->skip_malformed)
-		pl_result_finding(r, PL_UNKNOWN, "journal %s line %zu: %s (%zu malformed line%s; repair or remove them, or pass --skip-malformed)",
-				  f, j->first_bad, j->first_err, j->malformed,
-				  j->malformed == 1 ? "" : "s");
+		pl_result_finding(r, PL_UNKNOWN,
+				  P_("journal %s line %zu: %s (%zu malformed line; repair or remove them, or pass --skip-malformed)",
+				     "journal %s line %zu: %s (%zu malformed lines; repair or remove them, or pass --skip-malformed)",
+				     j->malformed),
+				  f, j->first_bad, j->first_err, j->malformed);
 	else if (j->malformed > 0)
-		pl_result_line(r, "%zu malformed journal line%s left out (the first, line %zu: %s)",
-				j->malformed, j->malformed == 1 ? "" : "s", j->first_bad, j->first_err);
+		pl_result_line(r, P_("%zu malformed journal line left out (the first, line %zu: %s)",
+				     "%zu malformed journal lines left out (the first, line %zu: %s)",
+				     j->malformed),
+			       j->malformed, j->first_bad, j->first_err);
 }
 
 /* The last drill: a failure (unless this run's, already said) and its figures. */
@@ -376,9 +392,11 @@ journal_last(const struct pl_drill_entry *e, bool just_failed, struct pl_result 
 	char when[PL_RFC3339_SIZE];
 
 	pl_rfc3339_format(&e->time, 0, when, sizeof(when));
-	if (!e->ok && !just_failed)
-		pl_result_finding(r, PL_CRITICAL, "last drill failed at %s%s%s", when,
-				  e->message[0] ? ": " : "", e->message);
+	/* The message is the journal's own text, in the language it was written in. */
+	if (!e->ok && !just_failed && e->message[0])
+		pl_result_finding(r, PL_CRITICAL, _("last drill failed at %s: %s"), when, e->message);
+	else if (!e->ok && !just_failed)
+		pl_result_finding(r, PL_CRITICAL, _("last drill failed at %s"), when);
 	if (!isnan(e->duration)) {
 		m = pl_metric_add(r, "duration", e->duration, PL_U_SECONDS);
 		m->prec = 3;
@@ -410,7 +428,7 @@ journal_judge(const struct dr_config *cfg, const struct pl_time *now, bool just_
 	double age;
 
 	if (j == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
+		pl_die(PL_UNKNOWN, _("out of memory"));
 	pl_name_str(f, sizeof(f), cfg->journal);
 	journal_load(cfg, f, now, j, r);
 	/* A journal with lines nobody can read, or dated in the future, is UNKNOWN, not
@@ -426,14 +444,17 @@ journal_judge(const struct dr_config *cfg, const struct pl_time *now, bool just_
 	}
 	pl_metric_minmax(m, 0, NAN);
 	if (!j->has_good && untrusted) {
-		pl_metric_missing(m, PL_MISSING_LASTING, "no successful drill in the journal",
-				  "repair the journal");
-		pl_result_line(r, "no successful drill among the readable lines of %s", f);
+		pl_metric_missing(m, PL_MISSING_LASTING, _("no successful drill in the journal"),
+				  _("repair the journal"));
+		pl_result_line(r, _("no successful drill among the readable lines of %s"), f);
 	} else if (!j->has_good) {
-		pl_metric_missing(m, PL_MISSING_LASTING, "no successful drill in the journal",
-				  "perform a drill (--mode drill)");
-		pl_result_finding(r, PL_CRITICAL, "no successful drill recorded in %s (%zu drill%s, %zu failed)",
-				  f, j->entries, j->entries == 1 ? "" : "s", j->failed);
+		pl_metric_missing(m, PL_MISSING_LASTING, _("no successful drill in the journal"),
+				  _("perform a drill (--mode drill)"));
+		pl_result_finding(r, PL_CRITICAL,
+				  P_("no successful drill recorded in %s (%zu drill, %zu failed)",
+				     "no successful drill recorded in %s (%zu drills, %zu failed)",
+				     j->entries),
+				  f, j->entries, j->failed);
 	} else {
 		age = pl_time_diff(now, &j->last_good.time);
 		m->value = age > 0 ? (double)(int64_t)age : 0;
@@ -447,11 +468,13 @@ journal_judge(const struct dr_config *cfg, const struct pl_time *now, bool just_
 	if (j->has_good) {
 		age = pl_time_diff(now, &j->last_good.time);
 		pl_unit_human(a, sizeof(a), age > 0 ? (double)(int64_t)age : 0, PL_U_SECONDS);
-		pl_result_summary(r, "last good drill %s ago, %zu drill%s recorded", a, j->entries,
-				  j->entries == 1 ? "" : "s");
+		pl_result_summary(r, P_("last good drill %s ago, %zu drill recorded",
+					"last good drill %s ago, %zu drills recorded", j->entries),
+				  a, j->entries);
 	} else {
-		pl_result_summary(r, "%zu drill%s recorded, none successful", j->entries,
-				  j->entries == 1 ? "" : "s");
+		pl_result_summary(r, P_("%zu drill recorded, none successful",
+					"%zu drills recorded, none successful", j->entries),
+				  j->entries);
 	}
 	free(j);
 }
@@ -477,24 +500,30 @@ journal_append(const char *path, const struct pl_drill_entry *e, char *err, size
 		fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	}
 	if (fd < 0) {
-		pl_snprintf(err, errlen, "cannot write the journal %s: %s%s", path, strerror(errno),
-			    errno == ELOOP ? " (a symbolic link: name the file itself)" : "");
+		int en = errno;
+
+		if (en == ELOOP)
+			pl_snprintf(err, errlen, _("cannot write the journal %s: %s (a symbolic link: name the file itself)"),
+				    path, strerror(en));
+		else
+			pl_snprintf(err, errlen, _("cannot write the journal %s: %s"), path,
+				    strerror(en));
 		goto end;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
 	    st.st_uid != geteuid()) {
-		pl_snprintf(err, errlen, "the journal %s is not a regular file of the user running the drill with one link; not written",
+		pl_snprintf(err, errlen, _("the journal %s is not a regular file of the user running the drill with one link; not written"),
 			    path);
 		goto end;
 	}
 	n = write(fd, pl_buf_str(&line), line.len);
 	if (n != (ssize_t)line.len) {
-		pl_snprintf(err, errlen, "cannot write the journal %s: %s", path,
-			    n < 0 ? strerror(errno) : "short write");
+		pl_snprintf(err, errlen, _("cannot write the journal %s: %s"), path,
+			    n < 0 ? strerror(errno) : _("short write"));
 		goto end;
 	}
 	if (fsync(fd) != 0) {
-		pl_snprintf(err, errlen, "cannot sync the journal %s: %s", path, strerror(errno));
+		pl_snprintf(err, errlen, _("cannot sync the journal %s: %s"), path, strerror(errno));
 		goto end;
 	}
 	if (created) {
@@ -579,7 +608,7 @@ drill_run(struct drill *d, const char *const *argv, const char *cwd, const char 
 
 	pl_timeout_waiting(what);
 	if (pl_deadline_expired(&d->tools)) {
-		drill_fail(d, d->c->timeout_state, "no time left for %s (--timeout)", what);
+		drill_fail(d, d->c->timeout_state, _("no time left for %s (--timeout)"), what);
 		return -1;
 	}
 	if (pl_bk_run(&d->repo, argv, cwd, &d->tools, LIST_CAP, rr, err, sizeof(err)) != 0) {
@@ -588,9 +617,9 @@ drill_run(struct drill *d, const char *const *argv, const char *cwd, const char 
 	}
 	if (rr->timed_out) {
 		pl_run_describe(rr, err, sizeof(err));
-		drill_fail(d, d->c->timeout_state, "%s; killed, nothing kept", err);
+		drill_fail(d, d->c->timeout_state, _("%s; killed, nothing kept"), err);
 	} else if (rr->out_capped) {
-		drill_fail(d, PL_UNKNOWN, "%s printed more than %zu MiB, more than a drill reads (about %d files); drill a smaller backup, or split it into backups of their own",
+		drill_fail(d, PL_UNKNOWN, _("%s printed more than %zu MiB, more than a drill reads (about %d files); drill a smaller backup, or split it into backups of their own"),
 			   what, LIST_CAP >> 20, PL_DRILL_FILES_MAX);
 	} else if (!rr->exited || rr->status != 0) {
 		enum pl_bk_why kind = pl_bk_failure(rr, &d->repo, why, sizeof(why));
@@ -612,9 +641,9 @@ drill_find_tar(struct drill *d)
 	struct stat st, best;
 	const char *bp = NULL;
 
-	pl_timeout_waiting("listing the tar archives");
+	pl_timeout_waiting(_("listing the tar archives"));
 	if (glob(cfg->archive, 0, NULL, &g) != 0) {
-		drill_fail(d, PL_CRITICAL, "no tar archive matches --archive %s", cfg->archive);
+		drill_fail(d, PL_CRITICAL, _("no tar archive matches --archive %s"), cfg->archive);
 		return -1;
 	}
 	for (size_t i = 0; i < g.gl_pathc; i++)
@@ -627,7 +656,7 @@ drill_find_tar(struct drill *d)
 		pl_strlcpy(d->backup_id, bp, sizeof(d->backup_id));
 	globfree(&g);
 	if (bp == NULL) {
-		drill_fail(d, PL_CRITICAL, "no regular file matches --archive %s", cfg->archive);
+		drill_fail(d, PL_CRITICAL, _("no regular file matches --archive %s"), cfg->archive);
 		return -1;
 	}
 	pl_strlcpy(d->e.backup, d->backup_id, sizeof(d->e.backup));
@@ -639,15 +668,25 @@ drill_find_tar(struct drill *d)
 static void
 drill_no_full(struct drill *d, const char *shown, size_t nck)
 {
-	const struct dr_config *cfg = d->cfg;
-	char ck[96] = "";
+	const char *host = d->cfg->host, *where = pl_bk_where(&d->repo);
 
-	if (nck > 0)
-		pl_snprintf(ck, sizeof(ck), ", only %zu checkpoint%s of interrupted runs", nck,
-			    nck == 1 ? "" : "s");
-	drill_fail(d, PL_CRITICAL, "no full backup (%s)%s%s in %s%s", shown,
-		   cfg->host ? " of host " : "", cfg->host ? cfg->host : "",
-		   pl_bk_where(&d->repo), ck);
+	if (host != NULL && nck > 0)
+		drill_fail(d, PL_CRITICAL,
+			   P_("no full backup (%s) of host %s in %s, only %zu checkpoint of interrupted runs",
+			      "no full backup (%s) of host %s in %s, only %zu checkpoints of interrupted runs",
+			      nck),
+			   shown, host, where, nck);
+	else if (host != NULL)
+		drill_fail(d, PL_CRITICAL, _("no full backup (%s) of host %s in %s"), shown, host,
+			   where);
+	else if (nck > 0)
+		drill_fail(d, PL_CRITICAL,
+			   P_("no full backup (%s) in %s, only %zu checkpoint of interrupted runs",
+			      "no full backup (%s) in %s, only %zu checkpoints of interrupted runs",
+			      nck),
+			   shown, where, nck);
+	else
+		drill_fail(d, PL_CRITICAL, _("no full backup (%s) in %s"), shown, where);
 }
 
 /* The paths a restic snapshot was made of, for live_relative. */
@@ -691,7 +730,7 @@ drill_find(struct drill *d)
 		pl_buf_str(&rr.out), rr.out.len, &l, err, sizeof(err));
 	pl_run_result_free(&rr);
 	if (rc != 0) {
-		drill_fail(d, PL_UNKNOWN, "cannot read the listing of %s: %s", pl_bk_where(&d->repo),
+		drill_fail(d, PL_UNKNOWN, _("cannot read the listing of %s: %s"), pl_bk_where(&d->repo),
 			   err);
 		return -1;
 	}
@@ -702,7 +741,7 @@ drill_find(struct drill *d)
 		pl_die(PL_UNKNOWN, "--full: %s", err);   /* dr_check saw it parse */
 	take = calloc(l.n + 1, sizeof(*take));
 	if (take == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
+		pl_die(PL_UNKNOWN, _("out of memory"));
 	for (size_t i = 0; i < l.n; i++) {
 		take[i] = pl_bk_match(&m, &l.v[i]);
 		nck += take[i] && l.v[i].checkpoint &&
@@ -750,7 +789,7 @@ drill_pick_paths(struct drill *d)
 				d->pick[d->npick++] = i;
 		}
 		if (found == 0) {
-			drill_fail(d, PL_CRITICAL, "%s is not in the backup %s (no file there)",
+			drill_fail(d, PL_CRITICAL, _("%s is not in the backup %s (no file there)"),
 				   cfg->paths.v[k], d->e.backup);
 			return -1;
 		}
@@ -782,15 +821,17 @@ drill_sample(struct drill *d)
 		pl_buf_str(&rr.out), rr.out.len, &d->files, err, sizeof(err));
 	pl_run_result_free(&rr);
 	if (rc != 0) {
-		drill_fail(d, PL_UNKNOWN, "cannot read the file list of %s: %s", d->e.backup, err);
+		drill_fail(d, PL_UNKNOWN, _("cannot read the file list of %s: %s"), d->e.backup, err);
 		return -1;
 	}
 	if (d->files.skipped > 0)
-		pl_result_line(d->r, "%zu entr%s of the file list of %s left out of the sample (lines not understood, or names the tool printed escaped, e.g. with a backslash)",
-			       d->files.skipped, d->files.skipped == 1 ? "y" : "ies", d->e.backup);
+		pl_result_line(d->r, P_("%zu entry of the file list of %s left out of the sample (lines not understood, or names the tool printed escaped, e.g. with a backslash)",
+					"%zu entries of the file list of %s left out of the sample (lines not understood, or names the tool printed escaped, e.g. with a backslash)",
+					d->files.skipped),
+			       d->files.skipped, d->e.backup);
 	d->pick = calloc(d->files.n + 1, sizeof(*d->pick));
 	if (d->pick == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
+		pl_die(PL_UNKNOWN, _("out of memory"));
 	if (cfg->paths.n > 0) {
 		if (drill_pick_paths(d) != 0)
 			return -1;
@@ -802,7 +843,7 @@ drill_sample(struct drill *d)
 		d->npick = pl_drill_pick(d->files.n, cfg->sample ? cfg->sample : 10, seed, d->pick);
 	}
 	if (d->npick == 0) {
-		drill_fail(d, PL_CRITICAL, "the backup %s holds no regular file to restore",
+		drill_fail(d, PL_CRITICAL, _("the backup %s holds no regular file to restore"),
 			   d->e.backup);
 		return -1;
 	}
@@ -825,7 +866,7 @@ drill_space(struct drill *d)
 	if (avail < d->sample_bytes + d->cfg->min_free) {
 		pl_unit_human(need, sizeof(need), d->sample_bytes + d->cfg->min_free, PL_U_BYTES);
 		pl_unit_human(have, sizeof(have), avail, PL_U_BYTES);
-		drill_fail(d, PL_CRITICAL, "not enough room in %s: %s free, %s needed (the sample and --min-free); nothing restored",
+		drill_fail(d, PL_CRITICAL, _("not enough room in %s: %s free, %s needed (the sample and --min-free); nothing restored"),
 			   d->work, have, need);
 		return -1;
 	}
@@ -880,13 +921,15 @@ drill_leftovers(struct drill *d)
 		if (pl_remove_tree(d->wfd, names[i], err, sizeof(err)) == 0)
 			gone++;
 		else
-			pl_result_finding(d->r, PL_WARNING, "cannot remove what an earlier drill left in %s: %s",
+			pl_result_finding(d->r, PL_WARNING, _("cannot remove what an earlier drill left in %s: %s"),
 					  d->work, err);
 	}
 	pl_dir_free(names, n);
 	if (gone > 0)
-		pl_result_line(d->r, "removed %zu director%s an earlier, interrupted drill left in %s",
-			       gone, gone == 1 ? "y" : "ies", d->work);
+		pl_result_line(d->r, P_("removed %zu directory an earlier, interrupted drill left in %s",
+					"removed %zu directories an earlier, interrupted drill left in %s",
+					gone),
+			       gone, d->work);
 }
 
 /* Puts the marker in the new directory d->tmpname (O_EXCL: made here, now). */
@@ -934,7 +977,7 @@ drill_mkdtemp(struct drill *d)
 
 				(void)unlinkat(d->wfd, d->tmpname, AT_REMOVEDIR);
 				d->tmpname[0] = '\0';
-				drill_fail(d, PL_UNKNOWN, "cannot make the marker file in %s: %s",
+				drill_fail(d, PL_UNKNOWN, _("cannot make the marker file in %s: %s"),
 					   d->tmp, strerror(e));
 				return -1;
 			}
@@ -943,7 +986,7 @@ drill_mkdtemp(struct drill *d)
 		if (errno != EEXIST)
 			break;
 	}
-	drill_fail(d, PL_UNKNOWN, "cannot make a directory in %s: %s", d->work, strerror(errno));
+	drill_fail(d, PL_UNKNOWN, _("cannot make a directory in %s: %s"), d->work, strerror(errno));
 	d->tmpname[0] = '\0';
 	return -1;
 }
@@ -958,8 +1001,8 @@ tool_literal(int source, const char *path)
 		    pl_drill_borg_literal(path);
 
 	if (out == NULL)
-		pl_die(PL_UNKNOWN, "cannot make a restore pattern of a path of the listing "
-		       "(empty, or out of memory)");
+		pl_die(PL_UNKNOWN, _("cannot make a restore pattern of a path of the listing "
+		       "(empty, or out of memory)"));
 	return out;
 }
 
@@ -975,7 +1018,7 @@ drill_restore(struct drill *d)
 	int rc;
 
 	if (argv == NULL || lit == NULL)
-		pl_die(PL_UNKNOWN, "out of memory");
+		pl_die(PL_UNKNOWN, _("out of memory"));
 	if (cfg->source == SRC_RESTIC) {
 		argv[n++] = cfg->restic;
 		argv[n++] = "restore";
@@ -1058,7 +1101,7 @@ live_relative(struct drill *d, const char *rel, char *live, size_t len)
 			continue;
 		pl_snprintf(live, len, "%.*s/%s", (int)(base - p), p, rel);
 		if (!d->said_rel) {
-			pl_result_line(d->r, "restic keeps %s as /%.*s (given as a relative path at backup): its live files are compared below %.*s",
+			pl_result_line(d->r, _("restic keeps %s as /%.*s (given as a relative path at backup): its live files are compared below %.*s"),
 				       p, (int)top, rel, (int)(base - p), p);
 			d->said_rel = true;
 		}
@@ -1080,7 +1123,7 @@ drill_want(struct drill *d, const struct pl_drill_manifest *man, const char *pat
 	if (man != NULL) {
 		ref = pl_drill_manifest_find(man, path);
 		if (ref == NULL)
-			pl_snprintf(why, whylen, "%s is not in the manifest", path);
+			pl_snprintf(why, whylen, _("%s is not in the manifest"), path);
 		else
 			pl_strlcpy(want, ref, PL_SHA256_HEX);
 		return;
@@ -1090,9 +1133,9 @@ drill_want(struct drill *d, const struct pl_drill_manifest *man, const char *pat
 			    strcmp(d->cfg->live_root, "/") == 0 ? "" : d->cfg->live_root, rel);
 	fd = open(live, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
-		pl_snprintf(why, whylen, "live file %s: %s", live, strerror(errno));
+		pl_snprintf(why, whylen, _("live file %s: %s"), live, strerror(errno));
 	else if (digest(fd, &d->tools, want, NULL, err, sizeof(err)) != 0)
-		pl_snprintf(why, whylen, "live file %s: %s", live, err);
+		pl_snprintf(why, whylen, _("live file %s: %s"), live, err);
 }
 
 /* Each restored file against the live file or the manifest. */
@@ -1104,7 +1147,7 @@ drill_verify(struct drill *d, const struct pl_drill_manifest *man)
 	double bytes = 0;
 	char first[600] = "";
 
-	pl_timeout_waiting("verifying the restored files");
+	pl_timeout_waiting(_("verifying the restored files"));
 	for (size_t i = 0; i < d->npick && tfd >= 0; i++) {
 		const char *path = d->files.v[d->pick[i]].path, *rel = pl_drill_relpath(path);
 		char got[PL_SHA256_HEX], want[PL_SHA256_HEX], err[300], why[700] = "";
@@ -1112,25 +1155,30 @@ drill_verify(struct drill *d, const struct pl_drill_manifest *man)
 		int fd;
 
 		if (pl_deadline_expired(&d->tools)) {
-			pl_snprintf(why, sizeof(why), "no time left to verify %zu file%s (--timeout)",
-				    d->npick - i, d->npick - i == 1 ? "" : "s");
+			pl_snprintf(why, sizeof(why), P_("no time left to verify %zu file (--timeout)",
+							 "no time left to verify %zu files (--timeout)",
+							 d->npick - i),
+				    d->npick - i);
 			failed += d->npick - i;
 			pl_strlcpy(first, why, sizeof(first));
 			break;
 		}
 		fd = pl_open_beneath(tfd, rel, O_RDONLY | O_NONBLOCK);
 		if (fd < 0) {
-			pl_snprintf(why, sizeof(why), "%s was not restored (%s)", path, strerror(errno));
+			pl_snprintf(why, sizeof(why), _("%s was not restored (%s)"), path, strerror(errno));
 		} else if (digest(fd, &d->tools, got, &nb, err, sizeof(err)) != 0) {
 			restored++;
-			pl_snprintf(why, sizeof(why), "cannot read the restored %s: %s", path, err);
+			pl_snprintf(why, sizeof(why), _("cannot read the restored %s: %s"), path, err);
 		} else {
 			restored++;
 			bytes += (double)nb;
 			drill_want(d, man, path, want, why, sizeof(why));
-			if (why[0] == '\0' && strcmp(got, want) != 0)
-				pl_snprintf(why, sizeof(why), "%s differs from %s (SHA-256 %.12s..., restored %.12s...)",
-					    path, man ? "the manifest" : "the live file", want, got);
+			if (why[0] == '\0' && strcmp(got, want) != 0 && man != NULL)
+				pl_snprintf(why, sizeof(why), _("%s differs from the manifest (SHA-256 %.12s..., restored %.12s...)"),
+					    path, want, got);
+			else if (why[0] == '\0' && strcmp(got, want) != 0)
+				pl_snprintf(why, sizeof(why), _("%s differs from the live file (SHA-256 %.12s..., restored %.12s...)"),
+					    path, want, got);
 		}
 		if (why[0] == '\0') {
 			verified++;
@@ -1140,19 +1188,20 @@ drill_verify(struct drill *d, const struct pl_drill_manifest *man)
 		if (first[0] == '\0')
 			pl_strlcpy(first, why, sizeof(first));
 		if (shown++ < 10)
-			pl_result_line(d->r, "not verified: %s", why);
+			pl_result_line(d->r, _("not verified: %s"), why);
 	}
 	if (tfd >= 0)
 		close(tfd);
 	else
-		drill_fail(d, PL_UNKNOWN, "cannot open %s: %s", d->tmp, strerror(errno));
+		drill_fail(d, PL_UNKNOWN, _("cannot open %s: %s"), d->tmp, strerror(errno));
 	d->e.files_restored = (double)restored;
 	d->e.bytes_restored = bytes;
 	d->e.files_verified = (double)verified;
 	d->e.files_failed = (double)failed;
 	if (failed > 0)
-		drill_fail(d, PL_CRITICAL, "%zu of %zu file%s not verified: %s", failed, d->npick,
-			   d->npick == 1 ? "" : "s", first);
+		drill_fail(d, PL_CRITICAL, P_("%zu of %zu file not verified: %s",
+					      "%zu of %zu files not verified: %s", d->npick),
+			   failed, d->npick, first);
 }
 
 /* restic check on the next subset of the pack data; the rotation in the state store. */
@@ -1181,7 +1230,7 @@ drill_check(struct drill *d)
 				       cfg->no_cache ? "--no-cache" : NULL, NULL };
 
 		if (drill_run(d, argv, NULL, "restic check", PL_CRITICAL, &rr) == 0) {
-			pl_result_line(d->r, "restic check %s: no errors", sub + 2);
+			pl_result_line(d->r, _("restic check %s: no errors"), sub + 2);
 			pl_run_result_free(&rr);
 		}
 	}
@@ -1215,9 +1264,9 @@ drill_cleanup(struct drill *d)
 
 	if (d->tmpname[0] == '\0')
 		return;
-	pl_timeout_waiting("removing the restored files");
+	pl_timeout_waiting(_("removing the restored files"));
 	if (pl_remove_tree(d->wfd, d->tmpname, err, sizeof(err)) != 0)
-		pl_result_finding(d->r, PL_WARNING, "restored files left behind: %s (the next drill removes them)",
+		pl_result_finding(d->r, PL_WARNING, _("restored files left behind: %s (the next drill removes them)"),
 				  err);
 	d->tmpname[0] = '\0';
 }
@@ -1265,31 +1314,46 @@ drill_home(struct drill *d)
 	if (cfg->source != SRC_TAR && cfg->cache_dir == NULL &&
 	    !(cfg->source == SRC_RESTIC && cfg->no_cache) &&
 	    (getenv("HOME") == NULL || getenv("HOME")[0] != '/')) {
-		drill_fail(d, PL_UNKNOWN, "no HOME in the environment and no --cache-dir: %s keeps %s below HOME; set HOME or give --cache-dir DIR%s",
-			   d->e.source, cfg->source == SRC_RESTIC ? "its cache" :
-			   "its cache, keys and security data",
-			   cfg->source == SRC_RESTIC ? " (or pass --no-cache)" : "");
+		if (cfg->source == SRC_RESTIC)
+			drill_fail(d, PL_UNKNOWN, _("no HOME in the environment and no --cache-dir: %s keeps its cache below HOME; set HOME or give --cache-dir DIR (or pass --no-cache)"),
+				   d->e.source);
+		else
+			drill_fail(d, PL_UNKNOWN, _("no HOME in the environment and no --cache-dir: %s keeps its cache, keys and security data below HOME; set HOME or give --cache-dir DIR"),
+				   d->e.source);
 		return -1;
 	}
 	return 0;
 }
 
 /* pl_store's messages name the state directory and --state-dir; here it is the work
- * directory and --work-dir. Rewrites them in place in err (of size len). */
+ * directory and --work-dir. Rewrites them in place in err (of size len). The messages
+ * come translated: the option name is the same in every language, and the directory's
+ * name is looked up in the same catalog as pl_store's messages (the translator keeps
+ * the two alike; tests/blackbox/i18n.sh asserts a --work-dir error in Chinese). The
+ * English name too, for a part pl_store leaves untranslated. */
 static void
 work_words(char *err, size_t len)
 {
-	static const struct { const char *from, *to; } w[] = {
-		{ "--state-dir", "--work-dir" }, { "state directory", "work directory" },
+	const struct { const char *from, *to; } w[] = {
+		{ "--state-dir", "--work-dir" },
+		/* TRANSLATORS: exactly as pl_store's messages translate "state directory". */
+		{ C_("pl_store's directory", "state directory"),
+		  /* TRANSLATORS: the same, naming check_restore_drill's --work-dir. */
+		  C_("pl_store's directory", "work directory") },
+		{ "state directory", "work directory" },
 	};
 	char out[600], *p;
 
-	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
-		while ((p = strstr(err, w[i].from)) != NULL) {
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		size_t at = 0;
+
+		while (at < strlen(err) && (p = strstr(err + at, w[i].from)) != NULL) {
 			pl_snprintf(out, sizeof(out), "%.*s%s%s", (int)(p - err), err, w[i].to,
 				    p + strlen(w[i].from));
+			at = (size_t)(p - err) + strlen(w[i].to);
 			pl_strlcpy(err, out, len);
 		}
+	}
 }
 
 /* Opens the work directory and takes its lock: one drill at a time in it. */
@@ -1316,15 +1380,19 @@ drill_workdir(struct drill *d)
 		free(w);
 		free(l);
 		if (inside) {
-			drill_fail(d, PL_UNKNOWN, "--work-dir %s is --live-root %s: the drill's lock and directories would sit among the live files it compares with; name a directory of its own (or one below)",
+			drill_fail(d, PL_UNKNOWN, _("--work-dir %s is --live-root %s: the drill's lock and directories would sit among the live files it compares with; name a directory of its own (or one below)"),
 				   d->work, d->cfg->live_root);
 			return -1;
 		}
 	}
 	d->lockfd = openat(d->wfd, "drill.lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (d->lockfd < 0 || flock(d->lockfd, LOCK_EX | LOCK_NB) != 0) {
-		drill_fail(d, PL_UNKNOWN, "another drill is running in %s (drill.lock held)%s",
-			   d->work, d->lockfd < 0 ? ": cannot open drill.lock" : "");
+		if (d->lockfd < 0)
+			drill_fail(d, PL_UNKNOWN, _("another drill is running in %s (drill.lock held): cannot open drill.lock"),
+				   d->work);
+		else
+			drill_fail(d, PL_UNKNOWN, _("another drill is running in %s (drill.lock held)"),
+				   d->work);
 		return -1;
 	}
 	return 0;
@@ -1335,7 +1403,8 @@ static int
 drill_manifest(struct drill *d, struct pl_drill_manifest *man, bool *have_man)
 {
 	struct pl_buf b = PL_BUF_INIT;
-	const struct pl_file_rules rules = { PL_FILE_TRUSTED, (size_t)256 << 20, "the manifest" };
+	const struct pl_file_rules rules = { PL_FILE_TRUSTED, (size_t)256 << 20,
+					      _("the manifest") };
 	char err[600];
 
 	if (d->cfg->manifest == NULL) {
@@ -1344,7 +1413,7 @@ drill_manifest(struct drill *d, struct pl_drill_manifest *man, bool *have_man)
 		/* Without a manifest the live files are the reference: a --live-root that is
 		 * not there is the drill's setup, not every file of the backup gone bad. */
 		const char *why = stat(d->cfg->live_root, &st) != 0 ? strerror(errno) :
-				  !S_ISDIR(st.st_mode) ? "not a directory" : NULL;
+				  !S_ISDIR(st.st_mode) ? _("not a directory") : NULL;
 
 		if (why != NULL) {
 			drill_fail(d, PL_UNKNOWN, "--live-root %s: %s", d->cfg->live_root, why);
@@ -1379,20 +1448,21 @@ drill_record(struct drill *d, struct pl_drill_manifest *man)
 		pl_die(PL_UNKNOWN, "%s", err);
 	d->e.time = now;
 	d->e.ok = !d->failed;
-	pl_timeout_waiting("appending to the journal");
+	pl_timeout_waiting(_("appending to the journal"));
 	if (journal_append(cfg->journal, &d->e, err, sizeof(err)) != 0)
-		pl_die(PL_UNKNOWN, "drill %s, but not recorded: %s", d->failed ? "failed" : "succeeded",
-		       err);
+		pl_die(PL_UNKNOWN, d->failed ? _("drill failed, but not recorded: %s") :
+		       _("drill succeeded, but not recorded: %s"), err);
 	/* A drill that could not run (its setup: password, tool, HOME, work directory) or
 	 * ran out of time ends in that state, with its reason as the one line. */
 	if (d->failed && d->fail_state != PL_CRITICAL)
-		pl_die(d->fail_state, "drill failed: %s (recorded in %s)", d->e.message, cfg->journal);
+		pl_die(d->fail_state, _("drill failed: %s (recorded in %s)"), d->e.message, cfg->journal);
 	if (d->failed)
-		pl_result_finding(d->r, d->fail_state, "drill failed: %s", d->e.message);
+		pl_result_finding(d->r, d->fail_state, _("drill failed: %s"), d->e.message);
 	else
-		pl_result_line(d->r, "drill of %s: %.0f file%s restored and verified in %.1fs",
-			       d->e.backup, d->e.files_verified,
-			       d->e.files_verified == 1 ? "" : "s", d->e.duration);
+		pl_result_line(d->r, P_("drill of %s: %.0f file restored and verified in %.1fs",
+					"drill of %s: %.0f files restored and verified in %.1fs",
+					(size_t)d->e.files_verified),
+			       d->e.backup, d->e.files_verified, d->e.duration);
 	pl_drill_files_free(&d->files);
 	pl_drill_manifest_free(man);
 	free(d->pick);
@@ -1422,8 +1492,9 @@ drill(const struct dr_config *cfg, const struct pl_common *c, struct pl_result *
 	if (drill_manifest(&d, &man, &have_man) != 0 || drill_find(&d) != 0 ||
 	    drill_sample(&d) != 0 || drill_space(&d) != 0 || drill_mkdtemp(&d) != 0)
 		return drill_record(&d, &man);
-	pl_result_line(r, "restoring %zu file%s (%.0f bytes) of %s into %s", d.npick,
-		       d.npick == 1 ? "" : "s", d.sample_bytes, d.e.backup, d.tmp);
+	pl_result_line(r, P_("restoring %zu file (%.0f bytes) of %s into %s",
+			     "restoring %zu files (%.0f bytes) of %s into %s", d.npick),
+		       d.npick, d.sample_bytes, d.e.backup, d.tmp);
 	if (drill_restore(&d) == 0)
 		drill_verify(&d, have_man ? &man : NULL);
 	drill_cleanup(&d);
@@ -1450,34 +1521,34 @@ static void
 dr_check(const struct dr_config *cfg)
 {
 	if (cfg->journal == NULL)
-		pl_usage_die("give --journal FILE (the drill journal)");
+		pl_usage_die(_("give --journal FILE (the drill journal)"));
 	if (cfg->crit_age < cfg->warn_age)
-		pl_usage_die("--critical-age is shorter than --warning-age");
+		pl_usage_die(_("--critical-age is shorter than --warning-age"));
 	if (cfg->mode != MODE_DRILL) {
 		if (cfg->source != SRC_NONE)
-			pl_usage_die("--source is for --mode drill");
+			pl_usage_die(_("--source is for --mode drill"));
 		return;
 	}
 	if (cfg->source == SRC_NONE)
-		pl_usage_die("--mode drill needs --source restic, borg or tar");
+		pl_usage_die(_("--mode drill needs --source restic, borg or tar"));
 	if (cfg->repo != NULL && cfg->repo[0] != '/' && strchr(cfg->repo, ':') == NULL)
-		pl_usage_die("--repo %s is a relative path: give it from / (cron and systemd run the drill in a directory of their own)",
+		pl_usage_die(_("--repo %s is a relative path: give it from / (cron and systemd run the drill in a directory of their own)"),
 			     cfg->repo);
 	if (cfg->source != SRC_TAR && cfg->repo == NULL && cfg->repository == NULL)
-		pl_usage_die("--source %s needs --repo REPO (or --repository-file FILE)",
+		pl_usage_die(_("--source %s needs --repo REPO (or --repository-file FILE)"),
 			     cfg->source == SRC_RESTIC ? "restic" : "borg");
 	if (cfg->source == SRC_TAR && cfg->archive == NULL)
-		pl_usage_die("--source tar needs --archive GLOB");
+		pl_usage_die(_("--source tar needs --archive GLOB"));
 	if (cfg->source != SRC_TAR && cfg->archive != NULL)
-		pl_usage_die("--archive is for --source tar");
+		pl_usage_die(_("--archive is for --source tar"));
 	if (cfg->source == SRC_RESTIC && cfg->password == NULL)
-		pl_usage_die("a restic repository needs its password: give --password-file FILE (mode 600) or PLUMBLINE_BACKUP_PASSWORD");
+		pl_usage_die(_("a restic repository needs its password: give --password-file FILE (mode 600) or PLUMBLINE_BACKUP_PASSWORD"));
 	if (cfg->restic[0] != '/' || cfg->borg[0] != '/' || cfg->tar[0] != '/')
-		pl_usage_die("--restic, --borg and --tar take an absolute path (programs are never looked up in PATH)");
+		pl_usage_die(_("--restic, --borg and --tar take an absolute path (programs are never looked up in PATH)"));
 	if (cfg->paths.n > 0 && cfg->sample > 0)
-		pl_usage_die("give --sample-path or --sample, not both");
+		pl_usage_die(_("give --sample-path or --sample, not both"));
 	if (cfg->subsets > 0 && cfg->source != SRC_RESTIC)
-		pl_usage_die("--check-subsets is for --source restic");
+		pl_usage_die(_("--check-subsets is for --source restic"));
 	if (cfg->full != NULL) {
 		char rule[512], err[256];
 		struct pl_bk_match m;
@@ -1486,12 +1557,12 @@ dr_check(const struct dr_config *cfg)
 		if (pl_bk_match_parse(rule, &m, err, sizeof(err)) != 0)
 			pl_usage_die("--full: %s", err);
 		if (m.regex != NULL)
-			pl_usage_die("--full: regex: is not taken here; use name:GLOB");
+			pl_usage_die(_("--full: regex: is not taken here; use name:GLOB"));
 	}
 	if (cfg->live_root[0] != '/')
-		pl_usage_die("--live-root takes an absolute path");
+		pl_usage_die(_("--live-root takes an absolute path"));
 	if (cfg->journal[0] != '/')
-		pl_usage_die("--journal takes an absolute path in drill mode");
+		pl_usage_die(_("--journal takes an absolute path in drill mode"));
 }
 
 int

@@ -361,6 +361,106 @@ for args in "check_net --root $F/net/laptop-wifi/t1 --interval 0 --include eth0"
 		'[ -n "$(keys "$en")" ] && [ "$(keys "$en")" = "$(keys "$out")" ] && [ "$en" != "$out" ]'
 done
 
+# check_restore_drill: journal mode on journals written here, tar drills (GNU tar is all
+# they need; restic's and borg's drills in Chinese: tests/integration/drill.sh), usage
+# errors. The clock is PLUMBLINE_NOW; --who fixes who performed the drill.
+DN=2026-12-01T10:00:00Z
+mkdir -p "$tmp/drill/live/data"
+echo alpha >"$tmp/drill/live/data/a"
+echo beta >"$tmp/drill/live/data/b"
+(cd "$tmp/drill/live" && tar -cf "$tmp/drill/full-1.tar" data)
+DJ=$tmp/drill/journal
+{
+	printf '{"time":"2026-11-01T10:00:00Z","result":"ok","bytes_restored":10485760,"files_verified":20,"files_failed":0,"duration":10.0,"who":"root@web1"}\n'
+	printf '{"time":"2026-11-15T10:00:00Z","result":"ok","bytes_restored":10485760,"files_verified":20,"files_failed":0,"duration":11.0}\n'
+	printf '{"time":"2026-11-30T10:00:00Z","result":"ok","backup":"3f2a9c01","bytes_restored":20971520,"files_verified":20,"files_failed":0,"duration":20.0,"who":"root@web1"}\n'
+} >"$DJ"
+run PLUMBLINE_NOW=$DN LANG=zh_CN.UTF-8 "$P/check_restore_drill" --journal "$DJ"
+line "check_restore_drill OK (journal mode), LANG" 0 'RESTORE DRILL OK - 上次成功演练在 1d 0h 前, 共记录 3 次演练'
+check "check_restore_drill: the trend in Chinese, the figures as they are" \
+	'printf "%s\n" "$out" | grep -qxF "最近的演练, 从旧到新:" &&
+	 printf "%s\n" "$out" | grep -qxF "  2026-11-01T10:00:00Z 成功: 恢复用时 10.0s, 10MiB, 1MiB/s, 执行者 root@web1" &&
+	 printf "%s\n" "$out" | grep -qxF "  2026-11-15T10:00:00Z 成功: 恢复用时 11.0s, 10MiB, 930.9KiB/s" &&
+	 printf "%s\n" "$out" | grep -qxF "最新一次恢复用时 20.0s, 为中位数的 1.90 倍(此前 2 次成功演练的中位数为 10.5s)"'
+run PLUMBLINE_NOW=$DN "$P/check_restore_drill" --journal "$DJ" --warning-age 12h --critical-age 2d --language zh_CN
+line "check_restore_drill WARNING (an old drill), --language" 1 \
+	'RESTORE DRILL WARNING - age 1d 0h (警告: 超过 12h 0m) - 上次成功演练在 1d 0h 前, 共记录 3 次演练'
+cp "$DJ" "$tmp/drill/jfail"
+printf '{"time":"2026-12-01T09:50:00Z","result":"failed","duration":3.5,"who":"cron","message":"restic restore exited with status 1"}\n' >>"$tmp/drill/jfail"
+run PLUMBLINE_NOW=$DN "$P/check_restore_drill" --journal "$tmp/drill/jfail" --language zh_CN
+line "check_restore_drill CRITICAL (the last drill failed), its reason as written" 2 \
+	'RESTORE DRILL CRITICAL - 上次演练于 2026-12-01T09:50:00Z 失败: restic restore exited with status 1 - 上次成功演练在 1d 0h 前, 共记录 4 次演练'
+check "check_restore_drill: a failed drill in the trend" \
+	'printf "%s\n" "$out" | grep -qxF "  2026-12-01T09:50:00Z 失败: 恢复用时 3.5s, ?, 执行者 cron"'
+printf '{"time":"2026-12-01T09:50:00Z","result":"failed"}\n' >"$tmp/drill/jnone"
+run PLUMBLINE_NOW=$DN "$P/check_restore_drill" --journal "$tmp/drill/jnone" --language zh_CN
+line "check_restore_drill CRITICAL (no good drill, plural of one)" 2 \
+	"RESTORE DRILL CRITICAL - $tmp/drill/jnone 中没有成功演练的记录(共 1 次演练, 1 次失败), 上次演练于 2026-12-01T09:50:00Z 失败 - 共记录 1 次演练, 没有一次成功"
+cp "$DJ" "$tmp/drill/jbad"
+echo GARBAGE >>"$tmp/drill/jbad"
+echo GARBAGE >>"$tmp/drill/jbad"
+run PLUMBLINE_NOW=$DN LANG=zh_CN.UTF-8 "$P/check_restore_drill" --journal "$tmp/drill/jbad"
+check "check_restore_drill UNKNOWN (malformed lines), LANG: $first" \
+	'[ "$rc" = 3 ] && case "$first" in "RESTORE DRILL UNKNOWN - 演练日志 $tmp/drill/jbad 第 4 行: "*"(共 2 行格式错误; 请修复或删除这些行, 或使用 --skip-malformed) - 上次成功演练在 1d 0h 前, 共记录 3 次演练 | "*) true ;; *) false ;; esac'
+run PLUMBLINE_NOW=$DN "$P/check_restore_drill" --journal "$tmp/drill/jbad" --skip-malformed --language zh_CN
+check "check_restore_drill --skip-malformed: the lines left out said in Chinese" \
+	'[ "$rc" = 0 ] && printf "%s\n" "$out" | grep -q "^演练日志中 2 行格式错误, 未计入(第一处在第 4 行: "'
+printf '{"time":"2099-01-01T00:00:00Z","result":"ok"}\n' >"$tmp/drill/jfuture"
+run PLUMBLINE_NOW=$DN "$P/check_restore_drill" --journal "$tmp/drill/jfuture" --language zh_CN
+line "check_restore_drill UNKNOWN (a drill in the future)" 3 \
+	"RESTORE DRILL UNKNOWN - 演练日志 $tmp/drill/jfuture 第 1 行: 演练时间 2099-01-01T00:00:00Z 在未来(现在是 2026-12-01T10:00:00Z; 共 1 行如此, 未计入): 本机时钟有误, 或演练日志被改动过 - 共记录 0 次演练, 没有一次成功"
+run "$P/check_restore_drill" --journal "$tmp/drill/missing" --language zh_CN
+line "check_restore_drill UNKNOWN (no journal)" 3 \
+	"RESTORE DRILL UNKNOWN - 无法读取 $tmp/drill/missing: 没有那个文件或目录(--journal): 那里还没有记录任何演练, 或路径有误"
+# Drills of a tar archive, each appended to its journal.
+TD="--mode drill --source tar --archive $tmp/drill/full-*.tar --live-root $tmp/drill/live --work-dir $tmp/drill/wd --journal $tmp/drill/jd --who tester"
+# shellcheck disable=SC2086 # $TD is words
+run PLUMBLINE_NOW=$DN "$P/check_restore_drill" $TD --sample-path data/a --language zh_CN
+line "check_restore_drill OK (a tar drill), --language" 0 'RESTORE DRILL OK - 上次成功演练在 0s 前, 共记录 1 次演练'
+check "check_restore_drill: the tar drill said in Chinese" \
+	'printf "%s\n" "$out" | grep -q "^正在把 $tmp/drill/full-1.tar 的 1 个文件(6 字节)恢复到 $tmp/drill/wd/restore-" &&
+	 printf "%s\n" "$out" | grep -q "^演练 $tmp/drill/full-1.tar: 1 个文件已恢复并通过校验, 用时 [0-9.]*s$"'
+printf '%064d  data/a\n' 0 >"$tmp/drill/manifest"
+# shellcheck disable=SC2086
+run PLUMBLINE_NOW=$DN "$P/check_restore_drill" $TD --sample-path data/a --manifest "$tmp/drill/manifest" --language zh_CN
+line "check_restore_drill CRITICAL (a file against a manifest that disagrees)" 2 \
+	'RESTORE DRILL CRITICAL - 演练失败: 1 个文件未通过校验(共 1 个): data/a 与清单不符(SHA-256 000000000000..., 恢复出的为 b6a98d9ce9a2...) - 上次成功演练在 0s 前, 共记录 2 次演练'
+check "check_restore_drill: the journal's fields a parser reads stay as they are" \
+	'tail -n 1 "$tmp/drill/jd" | grep -q "^{\"time\":\"2026-12-01T10:00:00Z\",\"result\":\"failed\",\"source\":\"tar\",\"backup\":\"$tmp/drill/full-1.tar\",\"files_restored\":1,\"bytes_restored\":6,\"files_verified\":0,\"files_failed\":1,\"duration\":[0-9.]*,\"who\":\"tester\",\"message\":\"1 个文件未通过校验"'
+# shellcheck disable=SC2086
+run PLUMBLINE_NOW=$DN "$P/check_restore_drill" $TD --sample-path data/zz --language zh_CN
+line "check_restore_drill CRITICAL (a path the backup lacks)" 2 \
+	"RESTORE DRILL CRITICAL - 演练失败: data/zz 不在备份 $tmp/drill/full-1.tar 中(那里没有文件) - 上次成功演练在 0s 前, 共记录 3 次演练"
+# pl_store's messages about the directory name --work-dir and the work directory here,
+# in Chinese too (the plugin rewrites the translated text, not the English one).
+# shellcheck disable=SC2086
+run PLUMBLINE_NOW=$DN "$P/check_restore_drill" $TD --work-dir rel --language zh_CN
+line "check_restore_drill UNKNOWN (a relative --work-dir: the work directory, not the state directory)" 3 \
+	"RESTORE DRILL UNKNOWN - 演练失败: --work-dir: 工作目录 rel 不是绝对路径(请给出以 '/' 开头的路径)(已记录在 $tmp/drill/jd 中)"
+# shellcheck disable=SC2086
+run PLUMBLINE_NOW=$DN "$P/check_restore_drill" $TD --work-dir rel
+line "check_restore_drill: and in English" 3 \
+	"RESTORE DRILL UNKNOWN - drill failed: --work-dir: work directory rel is not an absolute path (give one that starts with '/') (recorded in $tmp/drill/jd)"
+run "$P/check_restore_drill" --journal "$DJ" --source restic --language zh_CN
+line "check_restore_drill usage error (--source in journal mode)" 3 'RESTORE DRILL UNKNOWN - --source 用于 --mode drill'
+run LANG=zh_CN.UTF-8 "$P/check_restore_drill" --mode drill --journal "$DJ" --source restic --repo /srv/restic
+line "check_restore_drill usage error (no password), LANG" 3 \
+	'RESTORE DRILL UNKNOWN - restic 仓库需要密码: 请给出 --password-file FILE(权限 600)或 PLUMBLINE_BACKUP_PASSWORD'
+run PLUMBLINE_NOW=$DN "$P/check_restore_drill" --journal "$DJ" --output-format json
+en=$out
+run PLUMBLINE_NOW=$DN "$P/check_restore_drill" --journal "$DJ" --output-format json --language zh_CN
+check "check_restore_drill JSON: the same keys, state, service and metrics as in English" \
+	'[ -n "$(keys "$en")" ] && [ "$(keys "$en")" = "$(keys "$out")" ] && [ "$en" != "$out" ]'
+run LANG=zh_CN.UTF-8 "$P/check_restore_drill" --help
+wide=$(printf '%s\n' "$out" | python3 -c '
+import sys, unicodedata
+for l in sys.stdin.read().split("\n"):
+    w = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l)
+    if w > 79 and " " in l.strip() and not l.startswith(("  check_", "用法: ")):
+        print(w, l)' | head -n 2)
+check "check_restore_drill: --help in Chinese, wrapped within 79 columns${wide:+: $wide}" \
+	'[ "$rc" = 3 ] && printf "%s\n" "$out" | grep -q "^演练模式(--mode drill)\|^演练模式（--mode drill）" && [ -z "$wide" ]'
+
 # plumbline-inspect (engine mode on the status.dat fixture; each --host chooses a state)
 I="$P/plumbline-inspect --state-dir $tmp/state --engine nagios --status-file $FIXTURES/engstate/status.dat --report-host mon1"
 run TZ=UTC $I --host new1 --language zh_CN

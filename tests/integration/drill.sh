@@ -380,6 +380,57 @@ expect "borg: a corrupt segment fails the drill and says why" 2 "^RESTORE DRILL 
 	"borg (list|extract) exited with status|integrity|checksum|not verified"
 check "borg: nothing left after the corrupt restore" clean_work
 
+########## in Simplified Chinese
+# The drills' status lines in zh_CN, exact (tests/blackbox/i18n.sh has journal mode and
+# tar drills): each on a journal of its own.
+if [ -f "${PLUMBLINE_LOCALEDIR:-}/zh_CN/LC_MESSAGES/plumbline.mo" ]; then
+	# zrun ARGS...: run in Chinese, the status line up to its perfdata into $first.
+	zrun() {
+		out=$(env -i HOME="$W/home" PLUMBLINE_NOW="$NOW_TEXT" PLUMBLINE_STATE_DIR="$W/state" \
+			PLUMBLINE_LOCALEDIR="$PLUMBLINE_LOCALEDIR" "$plugin" -t 30 --language zh_CN "$@" 2>&1)
+		rc=$?
+		first=$(printf '%s\n' "$out" | head -n 1)
+		first=${first%% | *}
+	}
+	# zline NAME RC TEXT: the exit code and the exact status line.
+	zline() {
+		if [ "$rc" = "$2" ] && [ "$first" = "$3" ]; then ok "$1"; else
+			notok "$1: exit $rc, '$first', want exit $2, '$3'"; fi
+	}
+	ZR=(--mode drill --work-dir "$WD" --source restic --repo "$R" --password-file "$W/pw" --cache-dir "$W/cache")
+	zrun "${ZR[@]}" --journal "$W/jzh" --sample-path "$W/data/a" --sample-path "$W/data/sub/b" --check-subsets 2
+	zline "zh_CN: a restic drill" 0 "RESTORE DRILL OK - 上次成功演练在 0s 前, 共记录 1 次演练"
+	expect "zh_CN: the restic drill's long output" 0 \
+		"^演练 [0-9a-f]{8}: 2 个文件已恢复并通过校验, 用时 [0-9.]+s$" \
+		"^正在把 [0-9a-f]{8} 的 2 个文件\\(300006 字节\\)恢复到 $WD/restore-" \
+		"^restic check read-data-subset=1/2: 没有错误$"
+	zrun "${ZR[@]}" --journal "$W/jzh" --full tag:monthly
+	zline "zh_CN: restic, no full backup of the rule" 2 \
+		"RESTORE DRILL CRITICAL - 演练失败: $R 中没有全量备份(tag:monthly) - 上次成功演练在 0s 前, 共记录 2 次演练"
+	zrun "${ZR[@]}" --journal "$W/jzh" --host nohost
+	zline "zh_CN: restic, no full backup of the host" 2 \
+		"RESTORE DRILL CRITICAL - 演练失败: $R 中没有主机 nohost 的全量备份(tag:full) - 上次成功演练在 0s 前, 共记录 3 次演练"
+	zrun "${ZR[@]}" --journal "$W/jzh" --sample-path "$W/nothere"
+	zline "zh_CN: restic, a path the backup lacks" 2 \
+		"RESTORE DRILL CRITICAL - 演练失败: $W/nothere 不在备份 $(sed -n '1s/.*"backup":"\([^"]*\)".*/\1/p' "$W/jzh") 中(那里没有文件) - 上次成功演练在 0s 前, 共记录 4 次演练"
+	out=$(env -i PLUMBLINE_NOW="$NOW_TEXT" PLUMBLINE_LOCALEDIR="$PLUMBLINE_LOCALEDIR" "$plugin" \
+		--language zh_CN --mode drill --journal "$W/jzh" --work-dir "$WD" --source restic --repo "$R" \
+		--password-file "$W/pw" 2>&1)
+	rc=$?
+	first=$(printf '%s\n' "$out" | head -n 1)
+	zline "zh_CN: restic, no HOME" 3 \
+		"RESTORE DRILL UNKNOWN - 演练失败: 环境中没有 HOME, 也没有 --cache-dir: restic 把缓存保存在 HOME 下; 请设置 HOME 或给出 --cache-dir DIR(或使用 --no-cache)(已记录在 $W/jzh 中)"
+	check "zh_CN: the journal's fields a parser reads unchanged" \
+		grep -Eq '^\{"time":"[^"]+","result":"ok","source":"restic","backup":"[0-9a-f]{8}","files_restored":2,"bytes_restored":300006,"files_verified":2,"files_failed":0,"duration":[0-9.]+,"who":"[^"]+"\}$' "$W/jzh"
+	zrun "${BA[@]}" --journal "$W/jzhb" --sample 4
+	zline "zh_CN: a borg drill" 0 "RESTORE DRILL OK - 上次成功演练在 0s 前, 共记录 1 次演练"
+	expect "zh_CN: the borg drill's long output" 0 "^演练 [^ ]+: 4 个文件已恢复并通过校验, 用时 [0-9.]+s$"
+	zrun "${BA[@]}" --repo "$W/borg-ck" --journal "$W/jzhck"
+	zline "zh_CN: borg, only a checkpoint of a full backup" 2 \
+		"RESTORE DRILL CRITICAL - 演练失败: $W/borg-ck 中没有全量备份(name:*full*), 只有 1 个中断的运行留下的检查点, $W/jzhck 中没有成功演练的记录(共 1 次演练, 1 次失败) - 共记录 1 次演练, 没有一次成功"
+	check "zh_CN: nothing left in the work directory" clean_work
+fi
+
 ########## tar
 T=$W/tar
 mkdir -p "$T"
