@@ -990,8 +990,10 @@ trusted_dir(int fd, const char *shown, char *err, size_t errlen)
 	}
 	if ((sb.st_mode & 022) != 0 && !(sb.st_mode & S_ISVTX)) {
 		pl_snprintf(err, errlen,
-			    _("%s is writable by %s: they could redirect the state directory below it (chmod go-w it, or use another --state-dir)"),
-			    shown, (sb.st_mode & 002) ? "others" : "its group");
+			    (sb.st_mode & 002) ?
+			    _("%s is writable by others: they could redirect the state directory below it (chmod go-w it, or use another --state-dir)") :
+			    _("%s is writable by its group: they could redirect the state directory below it (chmod go-w it, or use another --state-dir)"),
+			    shown);
 		return -1;
 	}
 	return (sb.st_mode & S_ISVTX) && (sb.st_mode & 022) ? 1 : 0;
@@ -1083,9 +1085,10 @@ walk_open(const char *path, const char *dirpath, char *err, size_t errlen)
 					goto have;
 			}
 			shown_add(shown, sizeof(shown), comp, clen);
-			pl_snprintf(err, errlen, _("cannot %s state directory %s: %s: %s (set --state-dir)"),
-				    errno == ENOENT ? "create" : "open", dirpath, shown,
-				    strerror(errno));
+			pl_snprintf(err, errlen, errno == ENOENT ?
+				    _("cannot create state directory %s: %s: %s (set --state-dir)") :
+				    _("cannot open state directory %s: %s: %s (set --state-dir)"),
+				    dirpath, shown, strerror(errno));
 			goto fail;
 		}
 have:
@@ -1093,9 +1096,10 @@ have:
 		 * ours is one nobody else can replace. */
 		if (sticky && sb.st_uid != 0 && sb.st_uid != geteuid()) {
 			shown_add(shown, sizeof(shown), comp, clen);
-			pl_snprintf(err, errlen, _("%s%s belongs to uid %lu in a directory anyone can write to: not used (remove it, or set --state-dir)"),
-				    last ? "state directory " : "", last ? dirpath : shown,
-				    (unsigned long)sb.st_uid);
+			pl_snprintf(err, errlen, last ?
+				    _("state directory %s belongs to uid %lu in a directory anyone can write to: not used (remove it, or set --state-dir)") :
+				    _("%s belongs to uid %lu in a directory anyone can write to: not used (remove it, or set --state-dir)"),
+				    last ? dirpath : shown, (unsigned long)sb.st_uid);
 			goto fail;
 		}
 		if (S_ISLNK(sb.st_mode)) {

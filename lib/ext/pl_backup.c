@@ -216,7 +216,7 @@ list_parse(const char *buf, size_t len, struct pl_bk_list *out, bool borg, char 
 	memset(out, 0, sizeof(*out));
 	doc = pl_json_parse(buf, len, why, sizeof(why));
 	if (doc == NULL) {
-		pl_snprintf(err, errlen, "not JSON: %s", why);
+		pl_snprintf(err, errlen, _("not JSON: %s"), why);
 		return -1;
 	}
 	arr = borg ? pl_json_arr(doc, "archives") : doc;
@@ -332,7 +332,7 @@ pl_borg_info_parse(const char *buf, size_t len, struct pl_borg_stat *out, size_t
 
 	doc = pl_json_parse(buf, len, why, sizeof(why));
 	if (doc == NULL) {
-		pl_snprintf(err, errlen, "not JSON: %s", why);
+		pl_snprintf(err, errlen, _("not JSON: %s"), why);
 		return -1;
 	}
 	arr = pl_json_arr(doc, "archives");
@@ -375,7 +375,7 @@ pl_restic_lock_parse(const char *buf, size_t len, struct pl_bk_lock *out, char *
 	memset(out, 0, sizeof(*out));
 	doc = pl_json_parse(buf, len, why, sizeof(why));
 	if (doc == NULL) {
-		pl_snprintf(err, errlen, "not JSON: %s", why);
+		pl_snprintf(err, errlen, _("not JSON: %s"), why);
 		return -1;
 	}
 	if (!json_object_is_type(doc, json_type_object)) {
@@ -460,7 +460,7 @@ pl_borg_roster_parse(const char *buf, size_t len, struct pl_bk_lock *out, size_t
 
 	doc = pl_json_parse(buf, len, why, sizeof(why));
 	if (doc == NULL) {
-		pl_snprintf(err, errlen, "not JSON: %s", why);
+		pl_snprintf(err, errlen, _("not JSON: %s"), why);
 		return -1;
 	}
 	rc = json_object_is_type(doc, json_type_object) ? 0 : -1;

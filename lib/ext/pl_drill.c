@@ -274,7 +274,7 @@ pl_drill_journal_parse_until(const char *buf, size_t len, size_t recent,
 		out->malformed += st.malformed;
 		if (first == 0 || st.first_bad < first) {
 			out->first_bad = st.first_bad;
-			pl_snprintf(out->first_err, sizeof(out->first_err), "not JSON: %s",
+			pl_snprintf(out->first_err, sizeof(out->first_err), _("not JSON: %s"),
 				    st.first_err);
 		}
 	}

@@ -748,7 +748,7 @@ pl_nft_parse(const char *buf, size_t len, struct pl_fw_ruleset *rs, char *err, s
 
 	err[0] = '\0';
 	if (doc == NULL) {
-		pl_snprintf(err, errlen, "not JSON: %s", why);
+		pl_snprintf(err, errlen, _("not JSON: %s"), why);
 		return -1;
 	}
 	arr = pl_json_arr(doc, "nftables");

@@ -3,7 +3,9 @@
 # check_cpu, check_disk_io, check_mdraid, check_hwmon, check_net, check_process,
 # check_db_conns, check_url (usage errors; its states: integration/http.sh),
 # check_log_errors, check_ids, check_firewall and check_antivirus (usage errors; their
-# states: integration/firewall.sh and antivirus.sh),
+# states: integration/firewall.sh and antivirus.sh), check_backup_age (on files and
+# tar archives; restic's and borg's states: integration/backup.sh), check_restore_drill
+# (its journal and tar drills; restic and borg: integration/drill.sh),
 # plumbline-inspect, plumbline-report (also their HTML reports) and
 # plumbline-notify in
 # each state, chosen each way: LANG=zh_CN.UTF-8 (a locale this host need not have
