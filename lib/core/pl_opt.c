@@ -38,14 +38,31 @@ closers_end(const char *p, const char *end)
 	return p;
 }
 
+/* Whether p starts with Chinese opening punctuation, after which no line breaks. */
+static bool
+opener(const char *p, const char *end)
+{
+	static const char *const opening[] = { "\xef\xbc\x88", "\xe3\x80\x8c",
+					       "\xe2\x80\x9c", "\xe3\x80\x8a" };
+
+	for (size_t i = 0; i < sizeof(opening) / sizeof(opening[0]); i++)
+		if (end - p >= 3 && memcmp(p, opening[i], 3) == 0)
+			return true;
+	return false;
+}
+
 /* A word of wrapped text: a run of bytes up to a blank, or one East Asian wide
  * character (a line may break before and after each, as Chinese has no blanks), with
  * the closing punctuation after either, before which no line breaks ("--api-url、"
- * stays one word). */
+ * stays one word), and the opening punctuation before either, after which none breaks
+ * ("（--status-file" stays one word). */
 static const char *
 wrap_word(const char *w, const char *end)
 {
 	const char *we = w;
+
+	while (opener(w, end) && w + 3 < end && w[3] != ' ')
+		w += 3;
 
 	if (pl_text_width(w, (size_t)(end - w) < 3 ? (size_t)(end - w) : 3) == 2 &&
 	    (unsigned char)*w >= 0xe0)
