@@ -461,6 +461,17 @@ tool_run(const struct bk_config *cfg, const struct bk_where *w, const char *cons
 	return 0;
 }
 
+/* The same under d (the earlier of d and the process deadline), and a timeout is the
+ * caller's: rr->timed_out says so (the process group was killed). */
+static int
+tool_run_until(const struct bk_config *cfg, const struct bk_where *w, const char *const *argv,
+	       const struct pl_deadline *d, struct pl_run_result *rr, char *err, size_t errlen)
+{
+	struct pl_bk_repo br = bk_repo(cfg, w);
+
+	return pl_bk_run(&br, argv, NULL, d, OUT_CAP, rr, err, errlen);
+}
+
 /* ---- the listing cache (pl_bkcache.h says when it is valid) ---- */
 
 /* Opens the state directory and takes the cache's lock into st; -1 when either fails:
@@ -1077,8 +1088,7 @@ judge_borg(const struct bk_config *cfg, const struct bk_run *x, const struct pl_
 /* restic: the lock files of a local repository (REPO/locks/ID), each read with
  * restic cat lock ID (they are encrypted); a remote one through restic list locks. */
 static void
-restic_locks(const struct bk_config *cfg, const struct bk_run *x, const struct pl_common *c,
-	     struct pl_result *r)
+restic_locks(const struct bk_config *cfg, const struct bk_run *x, struct pl_result *r)
 {
 	const char *repo = location(&cfg->main);
 	const char *largv[] = { cfg->restic, "list", "locks", "--no-lock", NULL };
@@ -1086,7 +1096,13 @@ restic_locks(const struct bk_config *cfg, const struct bk_run *x, const struct p
 	size_t n = 0, nlock = 0;
 	struct pl_run_result rr;
 	struct pl_buf ids = PL_BUF_INIT;
+	/* The locks get half the time left: a restic that hangs on them (a lock file on a
+	 * stalled backend) must not take the listing, already read, down with it. */
+	const double budget = pl_deadline_left(NULL) / 2;
+	const struct pl_deadline ld = pl_deadline_in(budget);
+	char b[32];
 
+	pl_unit_human(b, sizeof(b), budget, PL_U_SECONDS);
 	pl_buf_init(&ids, 8192);
 	if (repo[0] == '/') {
 		pl_snprintf(path, sizeof(path), "%s/locks", repo);
@@ -1096,10 +1112,13 @@ restic_locks(const struct bk_config *cfg, const struct bk_run *x, const struct p
 		pl_dir_free(names, n);
 	} else {
 		pl_timeout_waiting("restic list locks");
-		if (tool_run(cfg, &cfg->main, largv, c, &rr, err, sizeof(err)) != 0) {
+		if (tool_run_until(cfg, &cfg->main, largv, &ld, &rr, err, sizeof(err)) != 0) {
 			pl_result_line(r, _("locks not read: %s"), err);
 		} else {
-			if (rr.exited && rr.status == 0)
+			if (rr.timed_out)
+				pl_result_finding(r, PL_WARNING, _("locks not read: '%s' did not answer within %s (the backups are judged without them; --no-locks leaves them out)"),
+						  "restic list locks", b);
+			else if (rr.exited && rr.status == 0)
 				pl_buf_add(&ids, pl_buf_str(&rr.out), rr.out.len);
 			else
 				pl_result_line(r, _("locks not read: %s"),
@@ -1120,8 +1139,14 @@ restic_locks(const struct bk_config *cfg, const struct bk_run *x, const struct p
 		    nlock >= MAX_LOCKS)
 			continue;
 		pl_timeout_waiting("restic cat lock");
-		if (tool_run(cfg, &cfg->main, cargv, c, &rr, err, sizeof(err)) != 0)
+		if (tool_run_until(cfg, &cfg->main, cargv, &ld, &rr, err, sizeof(err)) != 0)
 			continue;
+		if (rr.timed_out) {
+			pl_result_finding(r, PL_WARNING, _("locks not read: '%s' did not answer within %s (the backups are judged without them; --no-locks leaves them out)"),
+					  "restic cat lock", b);
+			pl_run_result_free(&rr);
+			break;
+		}
 		/* A lock removed since the listing (the backup ended) is no news. */
 		if (rr.exited && rr.status == 0 &&
 		    pl_restic_lock_parse(pl_buf_str(&rr.out), rr.out.len, &lk, err,
@@ -1729,7 +1754,7 @@ bk_collect(const struct bk_config *cfg, const struct pl_common *c, struct bk_run
 	}
 	/* Locks change without a commit: read every run, cache or not. */
 	if (!cfg->no_locks && cfg->main.source == SRC_RESTIC)
-		restic_locks(cfg, x, c, r);
+		restic_locks(cfg, x, r);
 	else if (!cfg->no_locks && cfg->main.source == SRC_BORG)
 		borg_locks(cfg, x, r);
 }

@@ -165,6 +165,19 @@ expect "restic: a lock whose process is gone is stale: WARNING with the fix" 1 \
 	"stale lock: restic pid $bpid on .* is gone; remove it with 'restic unlock'"
 zh "restic: the stale lock in Chinese" 1 \
 	"^BACKUP WARNING - 陈旧的锁: restic pid $bpid \(主机 [^)]+\) 已不存在; 请用 'restic unlock' 删除它 - 4 个备份, "
+# A restic that hangs reading the lock (a stalled backend): the locks get half the
+# time, the listing already read is judged, and the hang is said (it took the whole
+# check down as a timeout before).
+mkdir -p "$W/bin"
+printf '#!/bin/sh\n[ "$1 $2" = "cat lock" ] && exec sleep 30\nexec %s "$@"\n' "$RESTIC" >"$W/bin/restic-lockhang"
+chmod 755 "$W/bin/restic-lockhang"
+t0=$(date +%s)
+run "${RA[@]}" --restic "$W/bin/restic-lockhang" -t 6
+expect "restic: a lock read that hangs is WARNING, the backups still judged, within the timeout" 1 \
+	"^BACKUP WARNING - locks not read: 'restic cat lock' did not answer within [0-9.]+s \(the backups are judged without them; --no-locks leaves them out\) - 4 backups, " \
+	"full_web1_age=72000s"
+check "restic: the hung lock read ended before the timeout, its restic killed" \
+	'[ $(( $(date +%s) - t0 )) -le 6 ] && ! pgrep -f "sleep 30" >/dev/null'
 r unlock --remove-all >/dev/null 2>&1
 # Nine backups at once: eight locks read (each a restic run), the ninth counted.
 many=""
