@@ -1085,47 +1085,67 @@ judge_borg(const struct bk_config *cfg, const struct bk_run *x, const struct pl_
 			       C_("borg lock", "shared"), (long long)lk->pid, id);
 }
 
+/* A restic lock read that ran out of its time (budget seconds): said, WARNING. */
+static void
+lock_hung(struct pl_result *r, const char *what, double budget)
+{
+	char b[32];
+
+	pl_unit_human(b, sizeof(b), budget, PL_U_SECONDS);
+	pl_result_finding(r, PL_WARNING, _("locks not read: '%s' did not answer within %s (the backups are judged without them; --no-locks leaves them out)"),
+			  what, b);
+}
+
+/* The ids of restic's locks into ids, one a line: a local repository's REPO/locks/, a
+ * remote one's through restic list locks under ld. */
+static void
+restic_lock_ids(const struct bk_config *cfg, const struct pl_deadline *ld, double budget,
+		struct pl_buf *ids, struct pl_result *r)
+{
+	const char *repo = location(&cfg->main);
+	const char *largv[] = { cfg->restic, "list", "locks", "--no-lock", NULL };
+	char **names = NULL, path[4096], err[512];
+	size_t n = 0;
+	struct pl_run_result rr;
+
+	if (repo[0] == '/') {
+		pl_snprintf(path, sizeof(path), "%s/locks", repo);
+		if (pl_dir_list(NULL, path, &names, &n, err, sizeof(err)) == 0)
+			for (size_t i = 0; i < n; i++)
+				pl_buf_printf(ids, "%s\n", names[i]);
+		pl_dir_free(names, n);
+		return;
+	}
+	pl_timeout_waiting("restic list locks");
+	if (tool_run_until(cfg, &cfg->main, largv, ld, &rr, err, sizeof(err)) != 0) {
+		pl_result_line(r, _("locks not read: %s"), err);
+		return;
+	}
+	if (rr.timed_out)
+		lock_hung(r, "restic list locks", budget);
+	else if (rr.exited && rr.status == 0)
+		pl_buf_add(ids, pl_buf_str(&rr.out), rr.out.len);
+	else
+		pl_result_line(r, _("locks not read: %s"), pl_run_describe(&rr, err, sizeof(err)));
+	pl_run_result_free(&rr);
+}
+
 /* restic: the lock files of a local repository (REPO/locks/ID), each read with
  * restic cat lock ID (they are encrypted); a remote one through restic list locks. */
 static void
 restic_locks(const struct bk_config *cfg, const struct bk_run *x, struct pl_result *r)
 {
-	const char *repo = location(&cfg->main);
-	const char *largv[] = { cfg->restic, "list", "locks", "--no-lock", NULL };
-	char **names = NULL, path[4096], err[512], id[80];
-	size_t n = 0, nlock = 0;
+	char err[512], id[80];
+	size_t nlock = 0;
 	struct pl_run_result rr;
 	struct pl_buf ids = PL_BUF_INIT;
 	/* The locks get half the time left: a restic that hangs on them (a lock file on a
 	 * stalled backend) must not take the listing, already read, down with it. */
 	const double budget = pl_deadline_left(NULL) / 2;
 	const struct pl_deadline ld = pl_deadline_in(budget);
-	char b[32];
 
-	pl_unit_human(b, sizeof(b), budget, PL_U_SECONDS);
 	pl_buf_init(&ids, 8192);
-	if (repo[0] == '/') {
-		pl_snprintf(path, sizeof(path), "%s/locks", repo);
-		if (pl_dir_list(NULL, path, &names, &n, err, sizeof(err)) == 0)
-			for (size_t i = 0; i < n; i++)
-				pl_buf_printf(&ids, "%s\n", names[i]);
-		pl_dir_free(names, n);
-	} else {
-		pl_timeout_waiting("restic list locks");
-		if (tool_run_until(cfg, &cfg->main, largv, &ld, &rr, err, sizeof(err)) != 0) {
-			pl_result_line(r, _("locks not read: %s"), err);
-		} else {
-			if (rr.timed_out)
-				pl_result_finding(r, PL_WARNING, _("locks not read: '%s' did not answer within %s (the backups are judged without them; --no-locks leaves them out)"),
-						  "restic list locks", b);
-			else if (rr.exited && rr.status == 0)
-				pl_buf_add(&ids, pl_buf_str(&rr.out), rr.out.len);
-			else
-				pl_result_line(r, _("locks not read: %s"),
-					       pl_run_describe(&rr, err, sizeof(err)));
-			pl_run_result_free(&rr);
-		}
-	}
+	restic_lock_ids(cfg, &ld, budget, &ids, r);
 	/* Each lock costs a restic run (its key derived again): the first MAX_LOCKS are
 	 * read, the rest counted, never passed over in silence. */
 	for (const char *p = pl_buf_str(&ids); *p != '\0'; nlock++) {
@@ -1142,8 +1162,7 @@ restic_locks(const struct bk_config *cfg, const struct bk_run *x, struct pl_resu
 		if (tool_run_until(cfg, &cfg->main, cargv, &ld, &rr, err, sizeof(err)) != 0)
 			continue;
 		if (rr.timed_out) {
-			pl_result_finding(r, PL_WARNING, _("locks not read: '%s' did not answer within %s (the backups are judged without them; --no-locks leaves them out)"),
-					  "restic cat lock", b);
+			lock_hung(r, "restic cat lock", budget);
 			pl_run_result_free(&rr);
 			break;
 		}

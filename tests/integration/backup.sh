@@ -147,7 +147,7 @@ expect "restic: an unreadable off-site repository is UNKNOWN, the primary still 
 setsid sh -c "sleep 60 | exec $RESTIC -r '$R' -q backup --stdin --host web1" >/dev/null 2>&1 &
 gpid=$!
 pids="$pids $gpid"
-for _ in $(seq 50); do
+for _ in $(seq 300); do
 	[ -n "$(ls "$R/locks" 2>/dev/null)" ] && break
 	sleep 0.1
 done
@@ -202,7 +202,7 @@ if unshare -u true 2>/dev/null; then
 	setsid unshare -u sh -c "hostname otherhost; sleep 60 | exec $RESTIC -r '$R' -q backup --stdin --host otherhost" >/dev/null 2>&1 &
 	upid=$!
 	pids="$pids $upid"
-	for _ in $(seq 50); do
+	for _ in $(seq 300); do
 		[ -n "$(ls "$R/locks" 2>/dev/null)" ] && break
 		sleep 0.1
 	done
@@ -270,7 +270,7 @@ calls=$(listings)
 setsid sh -c "sleep 60 | exec $RESTIC -r '$R' -q backup --stdin --host web1" >/dev/null 2>&1 &
 gpid=$!
 pids="$pids $gpid"
-for _ in $(seq 50); do
+for _ in $(seq 300); do
 	[ -n "$(ls "$R/locks" 2>/dev/null)" ] && break
 	sleep 0.1
 done
@@ -447,7 +447,7 @@ expect "borg listing cache: the deleted archive is gone" 0 "^BACKUP OK - $nb bac
 setsid sh -c "cd '$W' && sleep 60 | exec $BORG create '$B::stdin-c' -" >/dev/null 2>&1 &
 gpid=$!
 pids="$pids $gpid"
-for _ in $(seq 50); do
+for _ in $(seq 300); do
 	[ -d "$B/lock.exclusive" ] && [ -s "$B/lock.roster" ] && break
 	sleep 0.1
 done
@@ -467,7 +467,7 @@ b break-lock "$B" >/dev/null 2>&1
 setsid sh -c "cd '$W' && sleep 60 | exec $BORG create '$B::stdin-1' -" >/dev/null 2>&1 &
 gpid=$!
 pids="$pids $gpid"
-for _ in $(seq 50); do
+for _ in $(seq 300); do
 	[ -d "$B/lock.exclusive" ] && [ -s "$B/lock.roster" ] && break
 	sleep 0.1
 done
@@ -606,7 +606,7 @@ b break-lock "$B" >/dev/null 2>&1
 setsid sh -c "cd '$W' && sleep 60 | exec $BORG create '$B::stdin-2' -" >/dev/null 2>&1 &
 gpid=$!
 pids="$pids $gpid"
-for _ in $(seq 50); do
+for _ in $(seq 300); do
 	[ -d "$B/lock.exclusive" ] && [ -s "$B/lock.roster" ] && break
 	sleep 0.1
 done

@@ -115,7 +115,7 @@ expect "restic: the next drill checks the next subset (state store)" 0 "read-dat
 setsid sh -c "sleep 60 | exec $RESTIC -r '$R' -q backup --stdin --host lockhost" >/dev/null 2>&1 &
 lpid=$!
 pids="$pids $lpid"
-for _ in $(seq 50); do
+for _ in $(seq 300); do
 	[ -n "$(ls "$R/locks" 2>/dev/null)" ] && break
 	sleep 0.1
 done
