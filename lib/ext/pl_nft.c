@@ -685,25 +685,33 @@ add_set(struct pl_fw_ruleset *rs, struct json_object *v, bool map, size_t i, cha
 	pl_buf_free(&text);
 	if (s == NOPE)
 		return -1;
-	if (type != NULL && strcmp(type, "inet_service") == 0 && elem != NULL && !dynamic) {
+	if (type != NULL && strcmp(type, "inet_service") == 0 && elem != NULL && !dynamic &&
+	    !map) {
 		struct pl_fw_set *st = &rs->sets[s];
 
-		if (!map) {
-			st->port0 = rs->nports;
-			st->ports_known = true;
-			for (size_t k = 0; k < json_object_array_length(elem); k++) {
-				struct json_object *e = json_object_array_get_idx(elem, k);
+		st->port0 = rs->nports;
+		st->ports_known = true;
+		for (size_t k = 0; k < json_object_array_length(elem); k++) {
+			struct json_object *e = json_object_array_get_idx(elem, k);
 
-				if (!ports_of(rs, t, elem_value(e)))
-					st->ports_known = false;
-			}
-			st->nports = rs->nports - st->port0;
-		} else if (mapto != NULL && strcmp(mapto, "verdict") == 0) {
-			st->is_vmap = true;
-			st->vmap0 = rs->nvmaps;
-			vmap_entries(rs, elem, true, false);
-			st->nvmap = rs->nvmaps - st->vmap0;
+			if (!ports_of(rs, t, elem_value(e)))
+				st->ports_known = false;
 		}
+		st->nports = rs->nports - st->port0;
+	} else if (type != NULL && map && mapto != NULL && strcmp(mapto, "verdict") == 0 &&
+		   elem != NULL && !dynamic) {
+		/* A verdict map keyed by ports, by ct state (`type ct_state : verdict`: its
+		 * established and related entries accept no new connection, as in the
+		 * anonymous `ct state vmap { ... }`) or by another one thing (an address,
+		 * an interface: each entry may apply to any port). A concatenation's type
+		 * is an array (type NULL here): it stays unread, and may accept. */
+		struct pl_fw_set *st = &rs->sets[s];
+
+		st->is_vmap = true;
+		st->vmap0 = rs->nvmaps;
+		vmap_entries(rs, elem, strcmp(type, "inet_service") == 0,
+			     strcmp(type, "ct_state") == 0);
+		st->nvmap = rs->nvmaps - st->vmap0;
 	}
 	return rc;
 }

@@ -131,7 +131,10 @@ struct pl_fw_set {
 	char *text;               /* normalized: "type inet_service elements 22,80,443" */
 	bool ports_known;         /* its elements are ports: rs->ports[port0 .. +nports) */
 	size_t port0, nports;
-	bool is_vmap;             /* a verdict map over ports (vmap0 .. +nvmap) */
+	bool is_vmap;             /* a verdict map (vmap0 .. +nvmap): keyed by ports, by
+				   * ct state (no established or related entries: they
+				   * accept no new connection) or another one thing (each
+				   * entry "any"); one keyed by a concatenation is not */
 	size_t vmap0, nvmap;
 };
 

@@ -447,6 +447,26 @@ run --closed 23,3306,8080,80
 expect "iptables-nft port forward: 8080 and 80 open, 23 and 3306 not" 2 \
 	"FIREWALL CRITICAL - tcp/8080 open (IPv4), tcp/80 open (IPv4) - "
 
+# --- a named verdict map keyed by ct state (`type ct_state : verdict`): read as the
+# anonymous one, its established and related entries open no port (it was read as an
+# unknown map: every port open).
+fresh && in_ns nft -f - <<'NFT'
+table inet filter {
+	map ctm {
+		type ct_state : verdict
+		elements = { established : accept, related : accept, invalid : drop }
+	}
+	chain input {
+		type filter hook input priority 0; policy drop;
+		ct state vmap @ctm
+		tcp dport 22 accept
+	}
+}
+NFT
+run --closed 22,23,3306
+expect "named ct_state vmap: only the port accepted is open" 2 \
+	"FIREWALL CRITICAL - tcp/22 open (IPv4, IPv6) - "
+
 # --- firewalld, the real one, in namespaces of its own: a private system bus (a
 # dbus-daemon listening on /run/dbus/system_bus_socket, a tmpfs bound over /run/dbus in a
 # private mount namespace, so that neither the host's bus nor a firewalld of the host's

@@ -670,6 +670,81 @@ START_TEST(test_ipt_dnat_targets)
 }
 END_TEST
 
+/* Inline nft JSON: table ip t, chains in (input, policy drop, `ct status dnat accept`)
+ * and pre (nat prerouting); NFT_PRE: a rule of pre matching tcp dport 80, then x;
+ * NFT_IN: a verdict map m with members m, and a rule of in looking key x up in it. */
+#define NFT_HEAD "{\"nftables\": [{\"table\": {\"family\": \"ip\", \"name\": \"t\"}}, " \
+	"{\"chain\": {\"family\": \"ip\", \"table\": \"t\", \"name\": \"in\", \"type\": \"filter\", " \
+	"\"hook\": \"input\", \"prio\": 0, \"policy\": \"drop\"}}, " \
+	"{\"chain\": {\"family\": \"ip\", \"table\": \"t\", \"name\": \"pre\", \"type\": \"nat\", " \
+	"\"hook\": \"prerouting\", \"prio\": -100, \"policy\": \"accept\"}}, " \
+	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"in\", \"expr\": [{\"match\": " \
+	"{\"op\": \"in\", \"left\": {\"ct\": {\"key\": \"status\"}}, \"right\": \"dnat\"}}, " \
+	"{\"accept\": null}]}}, "
+#define NFT_PRE(x) "{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"pre\", " \
+	"\"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"tcp\", " \
+	"\"field\": \"dport\"}}, \"right\": 80}}, " x "]}}]}"
+#define NFT_IN(m, x) "{\"map\": {\"family\": \"ip\", \"table\": \"t\", \"name\": \"m\", " m \
+	", \"map\": \"verdict\"}}, {\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": " \
+	"\"in\", \"expr\": [{\"vmap\": {\"key\": " x ", \"data\": \"@m\"}}]}}]}"
+
+struct nft_case {
+	const char *json;
+	bool any;             /* pl_fw_dnat_any */
+	uint16_t port;        /* a tcp port and whether it is open over IPv4 */
+	bool open;
+};
+
+static void
+nft_cases(const struct nft_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct pl_fw_ruleset rs;
+		char err[256] = "", why[256] = "";
+
+		pl_fw_init(&rs);
+		ck_assert_msg(pl_nft_parse(cases[i].json, strlen(cases[i].json), &rs, err,
+					   sizeof(err)) == 0, "case %zu: %s", i, err);
+		ck_assert_msg(pl_fw_dnat_any(&rs) == cases[i].any, "case %zu", i);
+		ck_assert_msg(pl_fw_port_open(&rs, PL_FW_V4, 6, cases[i].port, why, sizeof(why)) ==
+			      cases[i].open, "case %zu: tcp/%u: %s", i, cases[i].port, why);
+		pl_fw_free(&rs);
+	}
+}
+
+/* Named verdict maps by their key's type: ct_state as the anonymous `ct state vmap
+ * { ... }` (established and related accept no new connection; new does); a
+ * concatenation (its type an array) unread: may accept; an address: each entry may
+ * apply to any port, so its drop drops no port surely. Before, only maps of
+ * inet_service were read: a ct_state one made every port open. */
+START_TEST(test_nft_named_vmap)
+{
+	static const struct nft_case cases[] = {
+		{ NFT_HEAD NFT_IN("\"type\": \"ct_state\", \"elem\": [[\"established\", {\"accept\": "
+		  "null}], [\"new\", {\"accept\": null}]]", "{\"ct\": {\"key\": \"state\"}}"), false,
+		  23, true },
+		{ NFT_HEAD NFT_IN("\"type\": \"ct_state\", \"elem\": [[\"established\", {\"accept\": "
+		  "null}], [\"related\", {\"accept\": null}], [\"invalid\", {\"drop\": null}]]",
+		  "{\"ct\": {\"key\": \"state\"}}"), false, 23, false },
+		{ NFT_HEAD NFT_IN("\"type\": [\"ipv4_addr\", \"inet_service\"], \"elem\": [[{\"concat\": "
+		  "[\"10.0.0.1\", 22]}, {\"drop\": null}]]", "{\"concat\": [{\"payload\": {\"protocol\": "
+		  "\"ip\", \"field\": \"saddr\"}}, {\"payload\": {\"protocol\": \"tcp\", \"field\": "
+		  "\"dport\"}}]}"), false, 23, true },
+		{ NFT_HEAD NFT_IN("\"type\": \"ipv4_addr\", \"elem\": [[\"10.0.0.1\", {\"drop\": null}]]",
+		  "{\"payload\": {\"protocol\": \"ip\", \"field\": \"saddr\"}}"), false, 23, false },
+		{ NFT_HEAD NFT_IN("\"type\": \"inet_service\", \"elem\": [[22, {\"accept\": null}]]",
+		  "{\"payload\": {\"protocol\": \"tcp\", \"field\": \"dport\"}}"), false, 22, true },
+		{ NFT_HEAD NFT_IN("\"type\": \"inet_service\", \"elem\": [[22, {\"accept\": null}]]",
+		  "{\"payload\": {\"protocol\": \"tcp\", \"field\": \"dport\"}}"), false, 23, false },
+	};
+
+	nft_cases(cases, sizeof(cases) / sizeof(cases[0]));
+}
+END_TEST
+#undef NFT_HEAD
+#undef NFT_PRE
+#undef NFT_IN
+
 START_TEST(test_nft_broken)
 {
 	static const char *const files[][2] = {
@@ -737,6 +812,7 @@ main(void)
 	tcase_add_test(tc, test_nft_firewalld);
 	tcase_add_test(tc, test_ipt_dnat);
 	tcase_add_test(tc, test_ipt_dnat_targets);
+	tcase_add_test(tc, test_nft_named_vmap);
 #endif
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
