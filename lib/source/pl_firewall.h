@@ -96,7 +96,11 @@ struct pl_fw_rule {
 	size_t port0, nports;     /* into rs->ports */
 	bool local;               /* only loopback or established/related traffic */
 	bool nat_to;              /* a DNAT or REDIRECT: what it matches is sent on (a
-				   * port forward), whatever the input chains say */
+				   * port forward), whatever the input chains say, when
+				   * a nat hook reaches its chain (pl_fw_nat_to) */
+	bool nat_any;             /* its target port could not be read: any port */
+	struct pl_fw_ports nat_port;   /* else the target's port or range; 0-0: it keeps
+					* the original port (the ports it matches) */
 	bool dnat_only;           /* only connections this host's own DNAT or REDIRECT
 				   * rewrote ("ct status dnat"): they reach a port only
 				   * where such a rule sends them (rs->dnat_*) */
@@ -112,6 +116,8 @@ struct pl_fw_chain {
 	char type[16];            /* "filter", "nat", "route" */
 	int64_t prio;
 	enum pl_fw_verdict policy;   /* ACCEPT or DROP for a base chain */
+	bool nat_hooked;          /* a nat base chain of prerouting or output reaches it
+				   * (pl_fw_finish): only there does a DNAT rewrite */
 	size_t first, nrules;     /* its rules, rs->rules[first .. first + nrules) */
 };
 
@@ -140,9 +146,11 @@ struct pl_fw_set {
 
 /* A port range a DNAT or REDIRECT of table sends to; any: a port the model could not
  * read (or a rule keeping the original port of any port), so that a dnat_only rule may
- * accept any port. */
+ * accept any port. Only rules of chains a nat hook reaches count (nat_hooked). */
 struct pl_fw_dnat {
 	size_t table;
+	unsigned families;        /* of the rules it came from: an ip table's rewrite
+				   * only IPv4 connections */
 	bool any;
 	struct pl_fw_ports p;
 };
@@ -160,8 +168,11 @@ struct pl_fw_ruleset {
 	size_t nports, ports_cap;
 	struct pl_fw_vmap *vmaps;
 	size_t nvmaps, vmaps_cap;
-	/* The ports DNAT and REDIRECT rules send connections to (any family), each with
-	 * its table, so that a table another view supersedes takes its own along. */
+	/* The ports DNAT and REDIRECT rules send connections to, each with its table (so
+	 * that a table another view supersedes takes its own along) and families. Made by
+	 * pl_fw_finish from the nat_to rules of hooked chains, coalesced: per table and
+	 * families one "any", or ranges sorted, neither overlapping nor adjacent, so at
+	 * most 32,768 however many rules send there (a kube-proxy host has thousands). */
 	struct pl_fw_dnat *dnats;
 	size_t ndnat, dnat_cap;
 	/* private: chains by (table, name), open addressing, index + 1 (0: empty); at
@@ -179,11 +190,11 @@ void pl_fw_free(struct pl_fw_ruleset *rs);
  * (size_t)-1 when memory or a cap ran out (rs->oom then). Strings are copied. */
 size_t pl_fw_add_table(struct pl_fw_ruleset *rs, enum pl_fw_source src, const char *family,
 		       const char *name);
-/* Records where the DNAT or REDIRECT rule r of table (its matches parsed) sends:
- * port, or when that is -1 (it keeps the original port, or names a range), the ports
- * r matches, or any port when it matches every one or the model could not read them. */
-void pl_fw_add_dnat(struct pl_fw_ruleset *rs, size_t table, const struct pl_fw_rule *r,
-		    long port);
+/* Marks r (before pl_fw_add_rule) a DNAT or REDIRECT sending to ports lo..hi: 0, 0 when
+ * it keeps the original port (then the ports r matches, or any port when it matches
+ * every one or the model could not read them), -1 when the target port could not be
+ * read (any port). Where it sends counts only when a nat hook reaches its chain. */
+void pl_fw_nat_to(struct pl_fw_rule *r, long lo, long hi);
 /* Whether a DNAT or REDIRECT of a table in use sends to a port the model could not read. */
 bool pl_fw_dnat_any(const struct pl_fw_ruleset *rs);
 /* The chain named name in table t, or (size_t)-1. */
@@ -199,8 +210,11 @@ int pl_fw_add_port(struct pl_fw_ruleset *rs, uint16_t lo, uint16_t hi);
 int pl_fw_add_vmap(struct pl_fw_ruleset *rs, const struct pl_fw_vmap *v);
 size_t pl_fw_add_set(struct pl_fw_ruleset *rs, size_t t, const char *name, const char *text);
 size_t pl_fw_find_set(const struct pl_fw_ruleset *rs, size_t t, const char *name);
-/* Groups each chain's rules together (stable) and sets first and nrules. Call once after
- * the last rule. */
+/* Groups each chain's rules together (stable) and sets first and nrules; marks the
+ * chains a nat base chain of hook prerouting or output reaches (through jumps, gotos and
+ * verdict maps; every chain of its table when one target is unknown) and makes
+ * rs->dnats from their DNAT and REDIRECT rules. Call after the last rule of each source
+ * (again after another: it works over the whole ruleset). */
 int pl_fw_finish(struct pl_fw_ruleset *rs);
 
 /* iptables-nft's tables, which nft shows with "xt" expressions it cannot translate
