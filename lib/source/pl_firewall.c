@@ -1333,24 +1333,120 @@ walk_chain(const struct pl_fw_ruleset *rs, size_t c, const struct probe *p, int 
 	return W_ON;
 }
 
+/* Whether rule r may take the probe by its own family, protocol and destination port.
+ * Its other conditions (a source or destination address) are not weighed: a forward
+ * configured for the port is what an admin who wants it closed must hear of. */
+static bool
+fwd_match(const struct pl_fw_ruleset *rs, const struct pl_fw_rule *r, const struct probe *p)
+{
+	if (!(r->families & p->family) || (r->proto != 0 && r->proto != p->proto))
+		return false;
+	return !r->has_dport || r->dport_unknown ||
+	       in_ports(rs, r->port0, r->nports, p->port) != r->dport_neg;
+}
+
+/* A walk of the nat chains for one probe: the chains walked, each once (what a chain
+ * forwards does not depend on the way to it; firewalld's chains are reached by several,
+ * kube-proxy's by thousands; at most nchains, freed by the caller), and whether it met
+ * what it cannot follow. */
+struct fwd {
+	const struct pl_fw_ruleset *rs;
+	const struct probe *p;
+	size_t *seen, nseen, cap;
+	bool lost;
+};
+
+static bool fwd_chain(struct fwd *w, size_t c, int depth);
+
+static bool
+fwd_follow(struct fwd *w, size_t c, const char *target, int depth)
+{
+	size_t t = target ? pl_fw_find_chain(w->rs, w->rs->chains[c].table, target) : NOPE;
+
+	if (t == NOPE || depth >= PL_FW_JUMP_DEPTH) {
+		w->lost = true;
+		return false;
+	}
+	return fwd_chain(w, t, depth + 1);
+}
+
+/* Whether chain c sends the probe to a DNAT or REDIRECT (why says which): a rule of its
+ * own that may take it, or one of a chain that a jump, goto or verdict map entry taking
+ * it leads to. Verdicts before it (an accept ends nat's chains for the connection) are
+ * not weighed: more forwards, never fewer. */
+static bool
+fwd_chain(struct fwd *w, size_t c, int depth)
+{
+	const struct pl_fw_ruleset *rs = w->rs;
+	const struct pl_fw_chain *ch = &rs->chains[c];
+
+	for (size_t i = 0; i < w->nseen; i++)
+		if (w->seen[i] == c)
+			return false;
+	if (grow((void **)&w->seen, w->nseen, &w->cap, sizeof(*w->seen), rs->nchains) != 0) {
+		w->lost = true;   /* out of memory: the conservative answer */
+		return false;
+	}
+	w->seen[w->nseen++] = c;
+	for (size_t i = ch->first; i < ch->first + ch->nrules; i++) {
+		const struct pl_fw_rule *r = &rs->rules[i];
+
+		if (!fwd_match(rs, r, w->p))
+			continue;
+		if (r->nat_to) {
+			say(rs, c, w->p, r->text);
+			return true;
+		}
+		if ((r->verdict == PL_FW_JUMP || r->verdict == PL_FW_GOTO) &&
+		    fwd_follow(w, c, r->target, depth))
+			return true;
+		if (r->verdict != PL_FW_VMAP)
+			continue;
+		w->lost |= r->nvmap == 0;
+		for (size_t k = r->vmap0; k < r->vmap0 + r->nvmap; k++) {
+			const struct pl_fw_vmap *v = &rs->vmaps[k];
+
+			if (!v->any && (w->p->port < v->p.lo || w->p->port > v->p.hi))
+				continue;
+			if ((v->verdict == PL_FW_JUMP || v->verdict == PL_FW_GOTO) &&
+			    fwd_follow(w, c, v->target, depth))
+				return true;
+			w->lost |= v->verdict == PL_FW_QUEUE;   /* a map not read */
+		}
+	}
+	return false;
+}
+
 /* A DNAT or REDIRECT rule that sends the probe's connections on: a port forward opens
  * the port however the input chains judge the port it forwards to (the walk of the
- * input chains sees the packet after the rewrite). One in a chain no nat hook reaches
- * forwards nothing. Its conditions (a source address) are
- * not weighed: a forward configured for the port is what an admin who wants it closed
- * must hear of. */
+ * input chains sees the packet after the rewrite). The walk goes from the nat base
+ * chains of prerouting and output through the jumps, gotos and verdict maps that may
+ * take the probe: a DNAT without a port match of its own (kube-proxy's KUBE-SEP-*
+ * chains) forwards only the ports the way to it matches (--dport 443 in KUBE-SERVICES),
+ * one in a chain no nat hook reaches nothing. Where the walk cannot follow (a target it
+ * cannot find, a map it could not read, deeper than PL_FW_JUMP_DEPTH), any DNAT of a
+ * hooked chain that may take the probe by its own conditions counts. */
 static bool
 forwarded(const struct pl_fw_ruleset *rs, const struct probe *p)
 {
+	struct fwd w = { rs, p, NULL, 0, 0, false };
+	bool found = false;
+
+	for (size_t c = 0; c < rs->nchains && !found; c++) {
+		const struct pl_fw_chain *ch = &rs->chains[c];
+
+		if (ch->base && strcmp(ch->type, "nat") == 0 && !rs->tables[ch->table].skip &&
+		    (strcmp(ch->hook, "prerouting") == 0 || strcmp(ch->hook, "output") == 0))
+			found = fwd_chain(&w, c, 0);
+	}
+	free(w.seen);
+	if (found || !w.lost)
+		return found;
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct pl_fw_rule *r = &rs->rules[i];
 
 		if (!r->nat_to || !rs->chains[r->chain].nat_hooked ||
-		    rs->tables[rs->chains[r->chain].table].skip ||
-		    !(r->families & p->family) || (r->proto != 0 && r->proto != p->proto))
-			continue;
-		if (r->has_dport && !r->dport_unknown &&
-		    in_ports(rs, r->port0, r->nports, p->port) == r->dport_neg)
+		    rs->tables[rs->chains[r->chain].table].skip || !fwd_match(rs, r, p))
 			continue;
 		say(rs, r->chain, p, r->text);
 		return true;

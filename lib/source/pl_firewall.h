@@ -253,10 +253,13 @@ struct pl_fw_input {
 void pl_fw_input_path(const struct pl_fw_ruleset *rs, unsigned family, struct pl_fw_input *out);
 
 /* Whether a new connection to port/proto (6 tcp, 17 udp) of one family from an
- * arbitrary outside address can be accepted: every input base chain covering the
- * family may accept it (a rule may accept it, or the policy accepts and nothing before
- * surely drops it). Returns true when open, with why ("inet filter input: tcp dport
- * 3306 accept", "ip filter INPUT: policy accept") in why. */
+ * arbitrary outside address can be accepted: a DNAT or REDIRECT forwards it (one the
+ * nat base chains of prerouting or output lead it to, through the jumps, gotos and
+ * verdict maps that may take it; addresses not weighed), or every input base chain
+ * covering the family may accept it (a rule may accept it, or the policy accepts and
+ * nothing before surely drops it; a dnat_only rule only the ports of rs->dnats).
+ * Returns true when open, with why ("inet filter input: tcp dport 3306 accept", "ip
+ * filter INPUT: policy accept") in why. */
 bool pl_fw_port_open(const struct pl_fw_ruleset *rs, unsigned family, uint8_t proto,
 		     uint16_t port, char *why, size_t whylen);
 

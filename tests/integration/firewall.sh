@@ -536,6 +536,21 @@ for ipt in iptables-nft iptables-legacy; do
 	has "$ipt DNAT: a chain it jumps to counts" "tcp/7301 over IPv4: "
 done
 
+# --- kube-proxy's nat table (iptables mode): the KUBE-SEP-* DNATs match no port
+# themselves; forwarded are the service ports KUBE-SERVICES and KUBE-NODEPORTS match on
+# the way (443, 80, 30080), their targets open through --ctstate DNAT, nothing else
+# (each such DNAT forwarded every tcp port).
+fresh
+in_ns iptables-nft-restore <"$FIXTURES/firewall/iptables-kube-proxy/iptables-nft-save"
+in_ns ip6tables-nft -P INPUT DROP
+run --closed 23,3306,30081,8443
+expect "kube-proxy: no other port forwarded" 0 "FIREWALL OK - "
+run --closed 23,443,6443
+expect "kube-proxy: a service port and its endpoint's open" 2 \
+	"FIREWALL CRITICAL - tcp/443 open (IPv4), tcp/6443 open (IPv4) - "
+has "kube-proxy: the service's DNAT named" \
+	"tcp/443 over IPv4: ip nat KUBE-SEP-AWXKJFKBRSHYCFIX: -p tcp -m comment --comment default/kubernetes:https -m tcp -j DNAT --to-destination 192.168.1.10:6443"
+
 # --- firewalld, the real one, in namespaces of its own: a private system bus (a
 # dbus-daemon listening on /run/dbus/system_bus_socket, a tmpfs bound over /run/dbus in a
 # private mount namespace, so that neither the host's bus nor a firewalld of the host's

@@ -729,6 +729,91 @@ START_TEST(test_ipt_nat_reach)
 }
 END_TEST
 
+/* kube-proxy's nat table (iptables mode, as kube-proxy 1.28 writes it; loaded with
+ * iptables-nft 1.8.9 and captured): PREROUTING and OUTPUT jump to KUBE-SERVICES, which
+ * sends --dport 443 and 80 to their KUBE-SVC-* chains and the rest to KUBE-NODEPORTS
+ * (--dport 30080); the KUBE-SEP-* chains' DNATs match no port themselves. Forwarded are
+ * the service ports the way to them matches, their targets (6443, 8080) open through
+ * --ctstate DNAT; before, each such DNAT forwarded every tcp port. KUBE-SEP-STALE is
+ * reached by nothing. */
+START_TEST(test_ipt_kube_proxy)
+{
+	struct pl_fw_ruleset rs;
+	static const uint16_t open[] = { 22, 443, 80, 30080, 6443, 8080 };
+	static const uint16_t closed[] = { 23, 3306, 30081, 8443, 1 };
+
+	pl_fw_init(&rs);
+	load_ipt(&rs, "iptables-kube-proxy", "iptables-nft-save", false, PL_FW_SRC_IPT_NFT);
+	load_ipt(&rs, "iptables-kube-proxy", "ip6tables-nft-save", true, PL_FW_SRC_IPT_NFT);
+	ck_assert(chain_of(&rs, "KUBE-SEP-WEB2")->nat_hooked);
+	ck_assert(!chain_of(&rs, "KUBE-SEP-STALE")->nat_hooked);
+	for (size_t i = 0; i < sizeof(open) / sizeof(open[0]); i++)
+		expect_port(&rs, PL_FW_V4, open[i], true, NULL);
+	for (size_t i = 0; i < sizeof(closed) / sizeof(closed[0]); i++) {
+		expect_port(&rs, PL_FW_V4, closed[i], false, NULL);
+		expect_port(&rs, PL_FW_V6, closed[i], false, NULL);
+	}
+	expect_port(&rs, PL_FW_V4, 443, true, "ip nat KUBE-SEP-AWXKJFKBRSHYCFIX: -p tcp");
+	expect_port(&rs, PL_FW_V4, 30080, true, "ip nat KUBE-SEP-WEB1: ");
+	expect_port(&rs, PL_FW_V4, 8080, true, "--ctstate DNAT");
+	ck_assert_uint_eq(rs.ndnat, 2);   /* 6443, 8080 */
+	pl_fw_free(&rs);
+}
+END_TEST
+
+/* Walks of the nat chains for forwards: a way the walk cannot follow falls back to every
+ * hooked DNAT that may take the port by its own conditions; a jump taking another port
+ * forwards nothing; a verdict map's jump forwards its key's ports. */
+START_TEST(test_forward_walk)
+{
+	static const struct {
+		const char *nat;
+		uint16_t port;
+		bool open;
+	} cases[] = {
+		{ ":S - [0:0]\n-A PREROUTING -p tcp --dport 443 -j S\n"
+		  "-A S -p tcp -j DNAT --to-destination 10.0.0.1:6443\n", 443, true },
+		{ ":S - [0:0]\n-A PREROUTING -p tcp --dport 443 -j S\n"
+		  "-A S -p tcp -j DNAT --to-destination 10.0.0.1:6443\n", 23, false },
+		{ ":S - [0:0]\n-A PREROUTING -p udp -j S\n"
+		  "-A S -j DNAT --to-destination 10.0.0.1:6443\n", 23, false },
+		{ ":S - [0:0]\n-A PREROUTING -p tcp -m tcp ! --dport 23 -j S\n"
+		  "-A S -p tcp -j DNAT --to-destination 10.0.0.1:6443\n", 24, true },
+		{ ":S - [0:0]\n-A PREROUTING -p tcp -m tcp ! --dport 23 -j S\n"
+		  "-A S -p tcp -j DNAT --to-destination 10.0.0.1:6443\n", 23, false },
+		/* a goto to no chain: for the port it takes, any hooked DNAT taking it */
+		{ ":S - [0:0]\n-A PREROUTING -p tcp --dport 443 -j S\n"
+		  "-A PREROUTING -p tcp --dport 1 -g NOWHERE\n"
+		  "-A S -p tcp -j DNAT --to-destination 10.0.0.1:6443\n", 23, false },
+		{ ":S - [0:0]\n-A PREROUTING -p tcp --dport 443 -j S\n"
+		  "-A PREROUTING -p tcp --dport 1 -g NOWHERE\n"
+		  "-A S -p tcp -j DNAT --to-destination 10.0.0.1:6443\n", 1, true },
+		/* a loop between S and T ends */
+		{ ":S - [0:0]\n:T - [0:0]\n-A PREROUTING -p tcp -m multiport --dports 80,443 -j S\n"
+		  "-A S -j T\n-A T -j S\n-A T -p tcp -j DNAT --to-destination 10.0.0.1:6443\n",
+		  80, true },
+		{ ":S - [0:0]\n:T - [0:0]\n-A PREROUTING -p tcp -m multiport --dports 80,443 -j S\n"
+		  "-A S -j T\n-A T -j S\n-A T -p tcp -j DNAT --to-destination 10.0.0.1:6443\n",
+		  81, false },
+	};
+	char text[1024];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pl_fw_ruleset rs;
+		char err[256] = "";
+
+		pl_snprintf(text, sizeof(text), "*filter\n:INPUT DROP [0:0]\nCOMMIT\n*nat\n"
+			    ":PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n%sCOMMIT\n",
+			    cases[i].nat);
+		pl_fw_init(&rs);
+		ck_assert_msg(pl_fw_parse_iptables(text, strlen(text), false, PL_FW_SRC_IPT_NFT, &rs,
+						   err, sizeof(err)) == 0, "case %zu: %s", i, err);
+		expect_port(&rs, PL_FW_V4, cases[i].port, cases[i].open, cases[i].open ? "DNAT" : NULL);
+		pl_fw_free(&rs);
+	}
+}
+END_TEST
+
 /* What the model cannot follow counts, loops end, and other hooks rewrite nothing. */
 START_TEST(test_nat_reach_edges)
 {
@@ -1020,6 +1105,8 @@ main(void)
 	tcase_add_test(tc, test_ipt_dnat_targets);
 	tcase_add_test(tc, test_ipt_nat_reach);
 	tcase_add_test(tc, test_nat_reach_edges);
+	tcase_add_test(tc, test_ipt_kube_proxy);
+	tcase_add_test(tc, test_forward_walk);
 	tcase_add_test(tc, test_dnat_coalesce);
 	tcase_add_test(tc, test_nft_nat_reach);
 	tcase_add_test(tc, test_nft_nat_ports);
