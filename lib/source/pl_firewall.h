@@ -95,9 +95,9 @@ struct pl_fw_rule {
 	bool dport_unknown;       /* a set the model could not read: may be any port */
 	size_t port0, nports;     /* into rs->ports */
 	bool local;               /* only loopback or established/related traffic */
-	bool nat_to;              /* a DNAT or REDIRECT: what it matches is sent on (a
-				   * port forward), whatever the input chains say, when
-				   * a nat hook reaches its chain (pl_fw_nat_to) */
+	bool nat_to;              /* a DNAT or REDIRECT (pl_fw_nat_to): what it and the
+				   * way from a nat hook to it match is sent on (a port
+				   * forward), whatever the input chains say */
 	bool nat_any;             /* its target port could not be read: any port */
 	struct pl_fw_ports nat_port;   /* else the target's port or range; 0-0: it keeps
 					* the original port (the ports it matches) */
