@@ -452,6 +452,43 @@ vmap_entries(struct pl_fw_ruleset *rs, struct json_object *elems, bool byport, b
 	}
 }
 
+/* Where a dnat or redirect statement sends: {"port": 80}, a range {"port": {"range":
+ * [9000, 9100]}} (`dnat to 10.0.0.5:9000-9100`, `redirect to :9000-9100`), no port (it
+ * keeps the original one: `dnat to 10.0.0.5`, `redirect`, an address map), or a port the
+ * model cannot read: another expression, or an address map whose data may hold one
+ * (`dnat to tcp dport map { 80 : 10.0.0.1 . 8080 }`, a named map). */
+static void
+nat_ports(struct pl_fw_rule *r, struct json_object *v)
+{
+	struct json_object *port = pl_json_get(v, "port"), *addr = pl_json_get(v, "addr");
+	struct json_object *range = pl_json_get(port, "range");
+
+	if (json_object_is_type(port, json_type_int)) {
+		int64_t p = json_object_get_int64(port);
+		long one = p >= 1 && p <= 65535 ? (long)p : -1;
+
+		pl_fw_nat_to(r, one, one);
+	} else if (json_object_is_type(range, json_type_array) &&
+		   json_object_array_length(range) == 2 &&
+		   json_object_is_type(json_object_array_get_idx(range, 0), json_type_int) &&
+		   json_object_is_type(json_object_array_get_idx(range, 1), json_type_int)) {
+		int64_t lo = json_object_get_int64(json_object_array_get_idx(range, 0));
+		int64_t hi = json_object_get_int64(json_object_array_get_idx(range, 1));
+
+		pl_fw_nat_to(r, lo >= 1 && lo <= 65535 ? (long)lo : -1,
+			     hi >= 1 && hi <= 65535 ? (long)hi : -1);
+	} else if (port != NULL) {
+		pl_fw_nat_to(r, -1, -1);
+	} else if (addr != NULL && !json_object_is_type(addr, json_type_string)) {
+		const char *a = json_object_to_json_string_ext(addr, JSON_C_TO_STRING_PLAIN);
+
+		pl_fw_nat_to(r, strstr(a, "\"concat\"") != NULL || strstr(a, "\"@") != NULL ?
+			     -1 : 0, 0);
+	} else {
+		pl_fw_nat_to(r, 0, 0);
+	}
+}
+
 /* One expression of a rule: its words in text, its meaning in r. */
 static void
 statement(struct pl_fw_ruleset *rs, size_t table, struct json_object *x, struct pl_fw_rule *r,
@@ -469,13 +506,8 @@ statement(struct pl_fw_ruleset *rs, size_t table, struct json_object *x, struct 
 	}
 	if (strcmp(k, "counter") == 0)
 		return;   /* counts, never filters: noise for the hash */
-	if (strcmp(k, "dnat") == 0 || strcmp(k, "redirect") == 0) {
-		struct json_object *port = pl_json_get(v, "port");
-
-		pl_fw_add_dnat(rs, table, r, json_object_is_type(port, json_type_int) ?
-			       (long)json_object_get_int64(port) : -1);
-		r->nat_to = true;
-	}
+	if (strcmp(k, "dnat") == 0 || strcmp(k, "redirect") == 0)
+		nat_ports(r, v);
 	pl_buf_puts(text, text->len ? " " : "");
 	if (strcmp(k, "match") == 0) {
 		const char *op = pl_json_str(v, "op");
@@ -555,8 +587,7 @@ statement(struct pl_fw_ruleset *rs, size_t table, struct json_object *x, struct 
 				/* Its target port is not shown: the ports it matches stand in
 				 * (iptables-nft-save's view of the table, which shows it, replaces
 				 * this one, and a flag for all ports would outlive it). */
-				pl_fw_add_dnat(rs, table, r, -1);
-				r->nat_to = true;
+				pl_fw_nat_to(r, 0, 0);
 			}
 		} else if (type == NULL || name == NULL || strcmp(name, "comment") != 0) {
 			/* an iptables match nft cannot show (a comment is none) */
@@ -685,25 +716,33 @@ add_set(struct pl_fw_ruleset *rs, struct json_object *v, bool map, size_t i, cha
 	pl_buf_free(&text);
 	if (s == NOPE)
 		return -1;
-	if (type != NULL && strcmp(type, "inet_service") == 0 && elem != NULL && !dynamic) {
+	if (type != NULL && strcmp(type, "inet_service") == 0 && elem != NULL && !dynamic &&
+	    !map) {
 		struct pl_fw_set *st = &rs->sets[s];
 
-		if (!map) {
-			st->port0 = rs->nports;
-			st->ports_known = true;
-			for (size_t k = 0; k < json_object_array_length(elem); k++) {
-				struct json_object *e = json_object_array_get_idx(elem, k);
+		st->port0 = rs->nports;
+		st->ports_known = true;
+		for (size_t k = 0; k < json_object_array_length(elem); k++) {
+			struct json_object *e = json_object_array_get_idx(elem, k);
 
-				if (!ports_of(rs, t, elem_value(e)))
-					st->ports_known = false;
-			}
-			st->nports = rs->nports - st->port0;
-		} else if (mapto != NULL && strcmp(mapto, "verdict") == 0) {
-			st->is_vmap = true;
-			st->vmap0 = rs->nvmaps;
-			vmap_entries(rs, elem, true, false);
-			st->nvmap = rs->nvmaps - st->vmap0;
+			if (!ports_of(rs, t, elem_value(e)))
+				st->ports_known = false;
 		}
+		st->nports = rs->nports - st->port0;
+	} else if (type != NULL && map && mapto != NULL && strcmp(mapto, "verdict") == 0 &&
+		   elem != NULL && !dynamic) {
+		/* A verdict map keyed by ports, by ct state (`type ct_state : verdict`: its
+		 * established and related entries accept no new connection, as in the
+		 * anonymous `ct state vmap { ... }`) or by another one thing (an address,
+		 * an interface: each entry may apply to any port). A concatenation's type
+		 * is an array (type NULL here): it stays unread, and may accept. */
+		struct pl_fw_set *st = &rs->sets[s];
+
+		st->is_vmap = true;
+		st->vmap0 = rs->nvmaps;
+		vmap_entries(rs, elem, strcmp(type, "inet_service") == 0,
+			     strcmp(type, "ct_state") == 0);
+		st->nvmap = rs->nvmaps - st->vmap0;
 	}
 	return rc;
 }

@@ -22,52 +22,24 @@ pl_fw_init(struct pl_fw_ruleset *rs)
 	memset(rs, 0, sizeof(*rs));
 }
 
-static void
-dnat_range(struct pl_fw_ruleset *rs, size_t table, bool any, uint16_t lo, uint16_t hi)
-{
-	struct pl_fw_dnat *d;
-
-	if (rs->ndnat == rs->dnat_cap) {
-		size_t cap = rs->dnat_cap ? rs->dnat_cap * 2 : 8;
-		struct pl_fw_dnat *v = cap <= 65536 ? realloc(rs->dnats, cap * sizeof(*v)) : NULL;
-
-		if (v == NULL) {
-			rs->oom = true;   /* the parsers fail on it: no verdict without the rule */
-			return;
-		}
-		rs->dnats = v;
-		rs->dnat_cap = cap;
-	}
-	d = &rs->dnats[rs->ndnat++];
-	d->table = table;
-	d->any = any;
-	d->p.lo = lo;
-	d->p.hi = hi;
-}
-
 void
-pl_fw_add_dnat(struct pl_fw_ruleset *rs, size_t table, const struct pl_fw_rule *r, long port)
+pl_fw_nat_to(struct pl_fw_rule *r, long lo, long hi)
 {
-	if (port >= 1 && port <= 65535) {
-		dnat_range(rs, table, false, (uint16_t)port, (uint16_t)port);
-		return;
-	}
-	if (!r->has_dport || r->dport_neg || r->dport_unknown) {
-		dnat_range(rs, table, true, 0, 0);
-		return;
-	}
-	for (size_t i = r->port0; i < rs->nports; i++)
-		dnat_range(rs, table, false, rs->ports[i].lo, rs->ports[i].hi);
+	r->nat_to = true;
+	r->nat_any = lo < 0 || hi < 0 || lo > 65535 || hi > 65535;
+	r->nat_port.lo = r->nat_any ? 0 : (uint16_t)(lo < hi ? lo : hi);
+	r->nat_port.hi = r->nat_any ? 0 : (uint16_t)(lo < hi ? hi : lo);
 }
 
-/* Whether a connection a DNAT or REDIRECT of a table in use rewrote may arrive at port. */
+/* Whether a connection of family a DNAT or REDIRECT of a table in use rewrote may arrive
+ * at port. */
 static bool
-dnat_reaches(const struct pl_fw_ruleset *rs, uint16_t port)
+dnat_reaches(const struct pl_fw_ruleset *rs, unsigned family, uint16_t port)
 {
 	for (size_t i = 0; i < rs->ndnat; i++) {
 		const struct pl_fw_dnat *d = &rs->dnats[i];
 
-		if (rs->tables[d->table].skip)
+		if (rs->tables[d->table].skip || !(d->families & family))
 			continue;
 		if (d->any || (port >= d->p.lo && port <= d->p.hi))
 			return true;
@@ -363,6 +335,178 @@ rule_by_chain_pair(const void *a, const void *b)
 	return x[1] < y[1] ? -1 : x[1] > y[1];
 }
 
+/* Marks chain name of table t reached (pushing it on stack, which holds each chain at
+ * most once), or returns -1 when t has no such chain (a target the model cannot name). */
+static int
+reach(struct pl_fw_ruleset *rs, size_t t, const char *name, size_t *stack, size_t *n)
+{
+	size_t c = name ? pl_fw_find_chain(rs, t, name) : NOPE;
+
+	if (c == NOPE)
+		return -1;
+	if (!rs->chains[c].nat_hooked) {
+		rs->chains[c].nat_hooked = true;
+		stack[(*n)++] = c;
+	}
+	return 0;
+}
+
+/* Marks the chains where a DNAT or REDIRECT rewrites incoming connections: the nat base
+ * chains of hook prerouting (from outside) and output (this host's own), and every chain
+ * they reach by a jump, a goto or a verdict map's entry, however deep (a worklist with
+ * each chain once: loops end). A DNAT elsewhere (a user chain nothing jumps to, the
+ * KUBE-SEP-* chains of services kube-proxy left behind) rewrites nothing. Where the model
+ * cannot follow (a target it cannot find, a verdict map it could not read, whose
+ * placeholder is a queue entry), every chain of that table counts as reached. */
+static int
+mark_nat_hooked(struct pl_fw_ruleset *rs)
+{
+	size_t *stack = malloc((rs->nchains ? rs->nchains : 1) * sizeof(*stack)), n = 0;
+	bool *whole = calloc(rs->ntables ? rs->ntables : 1, sizeof(*whole));
+
+	if (stack == NULL || whole == NULL) {
+		free(stack);
+		free(whole);
+		return -1;
+	}
+	for (size_t c = 0; c < rs->nchains; c++) {
+		struct pl_fw_chain *ch = &rs->chains[c];
+
+		ch->nat_hooked = ch->base && strcmp(ch->type, "nat") == 0 &&
+				 (strcmp(ch->hook, "prerouting") == 0 ||
+				  strcmp(ch->hook, "output") == 0);
+		if (ch->nat_hooked)
+			stack[n++] = c;
+	}
+	while (n > 0) {
+		const struct pl_fw_chain *ch = &rs->chains[stack[--n]];
+		bool unknown = false;
+
+		for (size_t i = ch->first; i < ch->first + ch->nrules; i++) {
+			const struct pl_fw_rule *r = &rs->rules[i];
+
+			if (r->verdict == PL_FW_JUMP || r->verdict == PL_FW_GOTO)
+				unknown |= reach(rs, ch->table, r->target, stack, &n) != 0;
+			if (r->verdict != PL_FW_VMAP || whole[ch->table])
+				continue;
+			unknown |= r->nvmap == 0;
+			for (size_t k = r->vmap0; k < r->vmap0 + r->nvmap; k++) {
+				const struct pl_fw_vmap *v = &rs->vmaps[k];
+
+				if (v->verdict == PL_FW_JUMP || v->verdict == PL_FW_GOTO)
+					unknown |= reach(rs, ch->table, v->target, stack, &n) != 0;
+				unknown |= v->verdict == PL_FW_QUEUE;
+			}
+		}
+		if (!unknown || whole[ch->table])
+			continue;
+		whole[ch->table] = true;   /* once a table: thousands of chains may say so */
+		for (size_t c = 0; c < rs->nchains; c++) {
+			if (rs->chains[c].table == ch->table && !rs->chains[c].nat_hooked) {
+				rs->chains[c].nat_hooked = true;
+				stack[n++] = c;
+			}
+		}
+	}
+	free(stack);
+	free(whole);
+	return 0;
+}
+
+/* Appends a DNAT destination, merged into the last one when it is of the same table and
+ * families and covered by it or adjacent (rules come in runs of one table: most merge
+ * here). The list can hold one entry per port range of a rule and one per rule, which
+ * the parsers cap. */
+static int
+dnat_add(struct pl_fw_ruleset *rs, size_t table, unsigned families, bool any, uint16_t lo,
+	 uint16_t hi)
+{
+	struct pl_fw_dnat *last = rs->ndnat ? &rs->dnats[rs->ndnat - 1] : NULL;
+
+	if (last != NULL && last->table == table && last->families == families &&
+	    (last->any || (!any && lo >= last->p.lo && lo <= (uint32_t)last->p.hi + 1))) {
+		if (!last->any && hi > last->p.hi)
+			last->p.hi = hi;
+		return 0;
+	}
+	if (grow((void **)&rs->dnats, rs->ndnat, &rs->dnat_cap, sizeof(*rs->dnats),
+		 (size_t)PL_FW_MAX_PORTS + PL_FW_MAX_RULES) != 0)
+		return -1;
+	rs->dnats[rs->ndnat].table = table;
+	rs->dnats[rs->ndnat].families = families;
+	rs->dnats[rs->ndnat].any = any;
+	rs->dnats[rs->ndnat].p.lo = lo;
+	rs->dnats[rs->ndnat].p.hi = hi;
+	rs->ndnat++;
+	return 0;
+}
+
+/* By table and families, an "any" first, then by the start of the range. */
+static int
+dnat_cmp(const void *a, const void *b)
+{
+	const struct pl_fw_dnat *x = a, *y = b;
+
+	if (x->table != y->table)
+		return x->table < y->table ? -1 : 1;
+	if (x->families != y->families)
+		return x->families < y->families ? -1 : 1;
+	if (x->any != y->any)
+		return x->any ? -1 : 1;
+	if (x->p.lo != y->p.lo)
+		return x->p.lo < y->p.lo ? -1 : 1;
+	return (x->p.hi > y->p.hi) - (x->p.hi < y->p.hi);
+}
+
+/* rs->dnats from the DNAT and REDIRECT rules of hooked chains, coalesced: a range
+ * another covers or touches merges with it, an "any" takes its table's place. */
+static int
+make_dnats(struct pl_fw_ruleset *rs)
+{
+	size_t n = 0;
+
+	rs->ndnat = 0;
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const struct pl_fw_rule *r = &rs->rules[i];
+		size_t t = rs->chains[r->chain].table;
+		unsigned fam = r->families;
+		int rc = 0;
+
+		if (!r->nat_to || !rs->chains[r->chain].nat_hooked)
+			continue;
+		if (r->nat_any)
+			rc = dnat_add(rs, t, fam, true, 0, 0);
+		else if (r->nat_port.lo != 0 || r->nat_port.hi != 0)
+			rc = dnat_add(rs, t, fam, false, r->nat_port.lo, r->nat_port.hi);
+		else if (!r->has_dport || r->dport_neg || r->dport_unknown)
+			rc = dnat_add(rs, t, fam, true, 0, 0);   /* keeps any port it matches */
+		else
+			for (size_t k = r->port0; k < r->port0 + r->nports && rc == 0; k++)
+				rc = dnat_add(rs, t, fam, false, rs->ports[k].lo,
+					      rs->ports[k].hi);
+		if (rc != 0)
+			return -1;
+	}
+	if (rs->ndnat > 1)
+		qsort(rs->dnats, rs->ndnat, sizeof(*rs->dnats), dnat_cmp);
+	for (size_t i = 0; i < rs->ndnat; i++) {
+		const struct pl_fw_dnat *d = &rs->dnats[i];
+		struct pl_fw_dnat *last = n ? &rs->dnats[n - 1] : NULL;
+
+		/* sorted: an "any" comes first in its table, and a range here starts at or
+		 * after the last one's start */
+		if (last != NULL && last->table == d->table && last->families == d->families &&
+		    (last->any || d->p.lo <= (uint32_t)last->p.hi + 1)) {
+			if (!last->any && d->p.hi > last->p.hi)
+				last->p.hi = d->p.hi;
+			continue;
+		}
+		rs->dnats[n++] = *d;
+	}
+	rs->ndnat = n;
+	return 0;
+}
+
 int
 pl_fw_finish(struct pl_fw_ruleset *rs)
 {
@@ -397,6 +541,8 @@ pl_fw_finish(struct pl_fw_ruleset *rs)
 		c->first = i;
 		c->nrules++;
 	}
+	if (mark_nat_hooked(rs) != 0 || make_dnats(rs) != 0)
+		rs->oom = true;
 	return rs->oom ? -1 : 0;
 }
 
@@ -606,14 +752,19 @@ ct_local_only(const char *s)
 	return true;
 }
 
-/* The port a DNAT or REDIRECT target sends to, from its options ("--to-destination
- * 10.0.0.5:8080", "--to-ports 80"): -1 when it keeps the original port or names a range. */
-static long
-ipt_nat_port(char **tok, int n)
+/* Marks r a DNAT or REDIRECT with the ports its target's options send to
+ * ("--to-destination 10.0.0.5:8080", "[2001:db8::1]:443", "10.0.0.5:9000-9100",
+ * "10.0.0.5:9000-9100/9050" whose base port stays in the range, "--to-ports 80",
+ * "--to-ports 9000-9100"): none when it keeps the original port (an address alone,
+ * "2001:db8::1" too), any when the ports are no ports. */
+static void
+ipt_nat_ports(struct pl_fw_rule *r, char **tok, int n)
 {
 	for (int i = 0; i + 1 < n; i++) {
 		const char *v = tok[i + 1], *colon;
-		int64_t port;
+		char ports[32];
+		int64_t lo, hi;
+		char *dash;
 
 		if (strcmp(tok[i], "--to-ports") == 0 || strcmp(tok[i], "--to-port") == 0)
 			colon = v - 1;
@@ -623,11 +774,24 @@ ipt_nat_port(char **tok, int n)
 				strchr(v, ':') != strrchr(v, ':') ? NULL : strrchr(v, ':');
 		else
 			continue;
-		if (colon == NULL || pl_parse_i64(colon + 1, 1, 65535, &port) != 0)
-			return -1;
-		return (long)port;
+		if (colon == NULL) {
+			pl_fw_nat_to(r, 0, 0);
+			return;
+		}
+		pl_strlcpy(ports, colon + 1, sizeof(ports));
+		ports[strcspn(ports, "/")] = '\0';   /* the base port of a range */
+		dash = strchr(ports, '-');
+		if (dash != NULL)
+			*dash = '\0';
+		if (strlen(colon + 1) >= sizeof(ports) || pl_parse_i64(ports, 1, 65535, &lo) != 0 ||
+		    (dash != NULL && pl_parse_i64(dash + 1, 1, 65535, &hi) != 0)) {
+			pl_fw_nat_to(r, -1, -1);
+			return;
+		}
+		pl_fw_nat_to(r, (long)lo, dash != NULL ? (long)hi : (long)lo);
+		return;
 	}
-	return -1;
+	pl_fw_nat_to(r, 0, 0);
 }
 
 /* Options of a rule that take no value (most take one). */
@@ -698,11 +862,8 @@ ipt_rule(struct pl_fw_ruleset *rs, size_t t, char **tok, int n, struct pl_fw_rul
 				r->target = (char *)v;
 			} else {
 				r->verdict = PL_FW_NONE;   /* LOG, MARK, MASQUERADE... */
-				if (strcmp(v, "DNAT") == 0 || strcmp(v, "REDIRECT") == 0) {
-					pl_fw_add_dnat(rs, t, r,
-						       ipt_nat_port(tok + i + 2, n - i - 2));
-					r->nat_to = true;
-				}
+				if (strcmp(v, "DNAT") == 0 || strcmp(v, "REDIRECT") == 0)
+					ipt_nat_ports(r, tok + i + 2, n - i - 2);
 			}
 			break;
 		}
@@ -1097,7 +1258,7 @@ walk_chain(const struct pl_fw_ruleset *rs, size_t c, const struct probe *p, int 
 
 		if (!(r->families & p->family) || r->local)
 			continue;
-		if (r->dnat_only && !dnat_reaches(rs, p->port))
+		if (r->dnat_only && !dnat_reaches(rs, p->family, p->port))
 			continue;
 		if (r->proto != 0 && r->proto != p->proto)
 			continue;
@@ -1172,22 +1333,120 @@ walk_chain(const struct pl_fw_ruleset *rs, size_t c, const struct probe *p, int 
 	return W_ON;
 }
 
+/* Whether rule r may take the probe by its own family, protocol and destination port.
+ * Its other conditions (a source or destination address) are not weighed: a forward
+ * configured for the port is what an admin who wants it closed must hear of. */
+static bool
+fwd_match(const struct pl_fw_ruleset *rs, const struct pl_fw_rule *r, const struct probe *p)
+{
+	if (!(r->families & p->family) || (r->proto != 0 && r->proto != p->proto))
+		return false;
+	return !r->has_dport || r->dport_unknown ||
+	       in_ports(rs, r->port0, r->nports, p->port) != r->dport_neg;
+}
+
+/* A walk of the nat chains for one probe: the chains walked, each once (what a chain
+ * forwards does not depend on the way to it; firewalld's chains are reached by several,
+ * kube-proxy's by thousands; at most nchains, freed by the caller), and whether it met
+ * what it cannot follow. */
+struct fwd {
+	const struct pl_fw_ruleset *rs;
+	const struct probe *p;
+	size_t *seen, nseen, cap;
+	bool lost;
+};
+
+static bool fwd_chain(struct fwd *w, size_t c, int depth);
+
+static bool
+fwd_follow(struct fwd *w, size_t c, const char *target, int depth)
+{
+	size_t t = target ? pl_fw_find_chain(w->rs, w->rs->chains[c].table, target) : NOPE;
+
+	if (t == NOPE || depth >= PL_FW_JUMP_DEPTH) {
+		w->lost = true;
+		return false;
+	}
+	return fwd_chain(w, t, depth + 1);
+}
+
+/* Whether chain c sends the probe to a DNAT or REDIRECT (why says which): a rule of its
+ * own that may take it, or one of a chain that a jump, goto or verdict map entry taking
+ * it leads to. Verdicts before it (an accept ends nat's chains for the connection) are
+ * not weighed: more forwards, never fewer. */
+static bool
+fwd_chain(struct fwd *w, size_t c, int depth)
+{
+	const struct pl_fw_ruleset *rs = w->rs;
+	const struct pl_fw_chain *ch = &rs->chains[c];
+
+	for (size_t i = 0; i < w->nseen; i++)
+		if (w->seen[i] == c)
+			return false;
+	if (grow((void **)&w->seen, w->nseen, &w->cap, sizeof(*w->seen), rs->nchains) != 0) {
+		w->lost = true;   /* out of memory: the conservative answer */
+		return false;
+	}
+	w->seen[w->nseen++] = c;
+	for (size_t i = ch->first; i < ch->first + ch->nrules; i++) {
+		const struct pl_fw_rule *r = &rs->rules[i];
+
+		if (!fwd_match(rs, r, w->p))
+			continue;
+		if (r->nat_to) {
+			say(rs, c, w->p, r->text);
+			return true;
+		}
+		if ((r->verdict == PL_FW_JUMP || r->verdict == PL_FW_GOTO) &&
+		    fwd_follow(w, c, r->target, depth))
+			return true;
+		if (r->verdict != PL_FW_VMAP)
+			continue;
+		w->lost |= r->nvmap == 0;
+		for (size_t k = r->vmap0; k < r->vmap0 + r->nvmap; k++) {
+			const struct pl_fw_vmap *v = &rs->vmaps[k];
+
+			if (!v->any && (w->p->port < v->p.lo || w->p->port > v->p.hi))
+				continue;
+			if ((v->verdict == PL_FW_JUMP || v->verdict == PL_FW_GOTO) &&
+			    fwd_follow(w, c, v->target, depth))
+				return true;
+			w->lost |= v->verdict == PL_FW_QUEUE;   /* a map not read */
+		}
+	}
+	return false;
+}
+
 /* A DNAT or REDIRECT rule that sends the probe's connections on: a port forward opens
  * the port however the input chains judge the port it forwards to (the walk of the
- * input chains sees the packet after the rewrite). Its conditions (a source address) are
- * not weighed: a forward configured for the port is what an admin who wants it closed
- * must hear of. */
+ * input chains sees the packet after the rewrite). The walk goes from the nat base
+ * chains of prerouting and output through the jumps, gotos and verdict maps that may
+ * take the probe: a DNAT without a port match of its own (kube-proxy's KUBE-SEP-*
+ * chains) forwards only the ports the way to it matches (--dport 443 in KUBE-SERVICES),
+ * one in a chain no nat hook reaches nothing. Where the walk cannot follow (a target it
+ * cannot find, a map it could not read, deeper than PL_FW_JUMP_DEPTH), any DNAT of a
+ * hooked chain that may take the probe by its own conditions counts. */
 static bool
 forwarded(const struct pl_fw_ruleset *rs, const struct probe *p)
 {
+	struct fwd w = { rs, p, NULL, 0, 0, false };
+	bool found = false;
+
+	for (size_t c = 0; c < rs->nchains && !found; c++) {
+		const struct pl_fw_chain *ch = &rs->chains[c];
+
+		if (ch->base && strcmp(ch->type, "nat") == 0 && !rs->tables[ch->table].skip &&
+		    (strcmp(ch->hook, "prerouting") == 0 || strcmp(ch->hook, "output") == 0))
+			found = fwd_chain(&w, c, 0);
+	}
+	free(w.seen);
+	if (found || !w.lost)
+		return found;
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct pl_fw_rule *r = &rs->rules[i];
 
-		if (!r->nat_to || rs->tables[rs->chains[r->chain].table].skip ||
-		    !(r->families & p->family) || (r->proto != 0 && r->proto != p->proto))
-			continue;
-		if (r->has_dport && !r->dport_unknown &&
-		    in_ports(rs, r->port0, r->nports, p->port) == r->dport_neg)
+		if (!r->nat_to || !rs->chains[r->chain].nat_hooked ||
+		    rs->tables[rs->chains[r->chain].table].skip || !fwd_match(rs, r, p))
 			continue;
 		say(rs, r->chain, p, r->text);
 		return true;

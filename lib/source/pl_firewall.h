@@ -95,8 +95,12 @@ struct pl_fw_rule {
 	bool dport_unknown;       /* a set the model could not read: may be any port */
 	size_t port0, nports;     /* into rs->ports */
 	bool local;               /* only loopback or established/related traffic */
-	bool nat_to;              /* a DNAT or REDIRECT: what it matches is sent on (a
-				   * port forward), whatever the input chains say */
+	bool nat_to;              /* a DNAT or REDIRECT (pl_fw_nat_to): what it and the
+				   * way from a nat hook to it match is sent on (a port
+				   * forward), whatever the input chains say */
+	bool nat_any;             /* its target port could not be read: any port */
+	struct pl_fw_ports nat_port;   /* else the target's port or range; 0-0: it keeps
+					* the original port (the ports it matches) */
 	bool dnat_only;           /* only connections this host's own DNAT or REDIRECT
 				   * rewrote ("ct status dnat"): they reach a port only
 				   * where such a rule sends them (rs->dnat_*) */
@@ -112,6 +116,8 @@ struct pl_fw_chain {
 	char type[16];            /* "filter", "nat", "route" */
 	int64_t prio;
 	enum pl_fw_verdict policy;   /* ACCEPT or DROP for a base chain */
+	bool nat_hooked;          /* a nat base chain of prerouting or output reaches it
+				   * (pl_fw_finish): only there does a DNAT rewrite */
 	size_t first, nrules;     /* its rules, rs->rules[first .. first + nrules) */
 };
 
@@ -131,15 +137,20 @@ struct pl_fw_set {
 	char *text;               /* normalized: "type inet_service elements 22,80,443" */
 	bool ports_known;         /* its elements are ports: rs->ports[port0 .. +nports) */
 	size_t port0, nports;
-	bool is_vmap;             /* a verdict map over ports (vmap0 .. +nvmap) */
+	bool is_vmap;             /* a verdict map (vmap0 .. +nvmap): keyed by ports, by
+				   * ct state (no established or related entries: they
+				   * accept no new connection) or another one thing (each
+				   * entry "any"); one keyed by a concatenation is not */
 	size_t vmap0, nvmap;
 };
 
 /* A port range a DNAT or REDIRECT of table sends to; any: a port the model could not
  * read (or a rule keeping the original port of any port), so that a dnat_only rule may
- * accept any port. */
+ * accept any port. Only rules of chains a nat hook reaches count (nat_hooked). */
 struct pl_fw_dnat {
 	size_t table;
+	unsigned families;        /* of the rules it came from: an ip table's rewrite
+				   * only IPv4 connections */
 	bool any;
 	struct pl_fw_ports p;
 };
@@ -157,8 +168,11 @@ struct pl_fw_ruleset {
 	size_t nports, ports_cap;
 	struct pl_fw_vmap *vmaps;
 	size_t nvmaps, vmaps_cap;
-	/* The ports DNAT and REDIRECT rules send connections to (any family), each with
-	 * its table, so that a table another view supersedes takes its own along. */
+	/* The ports DNAT and REDIRECT rules send connections to, each with its table (so
+	 * that a table another view supersedes takes its own along) and families. Made by
+	 * pl_fw_finish from the nat_to rules of hooked chains, coalesced: per table and
+	 * families one "any", or ranges sorted, neither overlapping nor adjacent, so at
+	 * most 32,768 however many rules send there (a kube-proxy host has thousands). */
 	struct pl_fw_dnat *dnats;
 	size_t ndnat, dnat_cap;
 	/* private: chains by (table, name), open addressing, index + 1 (0: empty); at
@@ -176,11 +190,11 @@ void pl_fw_free(struct pl_fw_ruleset *rs);
  * (size_t)-1 when memory or a cap ran out (rs->oom then). Strings are copied. */
 size_t pl_fw_add_table(struct pl_fw_ruleset *rs, enum pl_fw_source src, const char *family,
 		       const char *name);
-/* Records where the DNAT or REDIRECT rule r of table (its matches parsed) sends:
- * port, or when that is -1 (it keeps the original port, or names a range), the ports
- * r matches, or any port when it matches every one or the model could not read them. */
-void pl_fw_add_dnat(struct pl_fw_ruleset *rs, size_t table, const struct pl_fw_rule *r,
-		    long port);
+/* Marks r (before pl_fw_add_rule) a DNAT or REDIRECT sending to ports lo..hi: 0, 0 when
+ * it keeps the original port (then the ports r matches, or any port when it matches
+ * every one or the model could not read them), -1 when the target port could not be
+ * read (any port). Where it sends counts only when a nat hook reaches its chain. */
+void pl_fw_nat_to(struct pl_fw_rule *r, long lo, long hi);
 /* Whether a DNAT or REDIRECT of a table in use sends to a port the model could not read. */
 bool pl_fw_dnat_any(const struct pl_fw_ruleset *rs);
 /* The chain named name in table t, or (size_t)-1. */
@@ -196,8 +210,11 @@ int pl_fw_add_port(struct pl_fw_ruleset *rs, uint16_t lo, uint16_t hi);
 int pl_fw_add_vmap(struct pl_fw_ruleset *rs, const struct pl_fw_vmap *v);
 size_t pl_fw_add_set(struct pl_fw_ruleset *rs, size_t t, const char *name, const char *text);
 size_t pl_fw_find_set(const struct pl_fw_ruleset *rs, size_t t, const char *name);
-/* Groups each chain's rules together (stable) and sets first and nrules. Call once after
- * the last rule. */
+/* Groups each chain's rules together (stable) and sets first and nrules; marks the
+ * chains a nat base chain of hook prerouting or output reaches (through jumps, gotos and
+ * verdict maps; every chain of its table when one target is unknown) and makes
+ * rs->dnats from their DNAT and REDIRECT rules. Call after the last rule of each source
+ * (again after another: it works over the whole ruleset). */
 int pl_fw_finish(struct pl_fw_ruleset *rs);
 
 /* iptables-nft's tables, which nft shows with "xt" expressions it cannot translate
@@ -236,10 +253,13 @@ struct pl_fw_input {
 void pl_fw_input_path(const struct pl_fw_ruleset *rs, unsigned family, struct pl_fw_input *out);
 
 /* Whether a new connection to port/proto (6 tcp, 17 udp) of one family from an
- * arbitrary outside address can be accepted: every input base chain covering the
- * family may accept it (a rule may accept it, or the policy accepts and nothing before
- * surely drops it). Returns true when open, with why ("inet filter input: tcp dport
- * 3306 accept", "ip filter INPUT: policy accept") in why. */
+ * arbitrary outside address can be accepted: a DNAT or REDIRECT forwards it (one the
+ * nat base chains of prerouting or output lead it to, through the jumps, gotos and
+ * verdict maps that may take it; addresses not weighed), or every input base chain
+ * covering the family may accept it (a rule may accept it, or the policy accepts and
+ * nothing before surely drops it; a dnat_only rule only the ports of rs->dnats).
+ * Returns true when open, with why ("inet filter input: tcp dport 3306 accept", "ip
+ * filter INPUT: policy accept") in why. */
 bool pl_fw_port_open(const struct pl_fw_ruleset *rs, unsigned family, uint8_t proto,
 		     uint16_t port, char *why, size_t whylen);
 

@@ -3,7 +3,7 @@
  * frontends' words over the same bytes (ufw.conf's ENABLED, firewall-cmd --state): none
  * may crash, leak or read past the input (not NUL-terminated here); a failure must say
  * why.
- * fuzz-seeds: ufw/iptables-nft-save ufw/ip6tables-nft-save ufw/ufw.conf-enabled ufw/ufw.conf-variants firewalld/state-running.stdout firewalld/state-not-running.stderr iptables-nft/iptables-nft-save iptables-nft/ip6tables-nft-save iptables-nft/iptables-nft-save-counters legacy-only/iptables-legacy-save hidden-legacy/iptables-legacy-save broken/iptables-no-commit broken/iptables-undeclared iptables-dnat/iptables-nft-save iptables-dnat/ip6tables-nft-save */
+ * fuzz-seeds: ufw/iptables-nft-save ufw/ip6tables-nft-save ufw/ufw.conf-enabled ufw/ufw.conf-variants firewalld/state-running.stdout firewalld/state-not-running.stderr iptables-nft/iptables-nft-save iptables-nft/ip6tables-nft-save iptables-nft/iptables-nft-save-counters legacy-only/iptables-legacy-save hidden-legacy/iptables-legacy-save broken/iptables-no-commit broken/iptables-undeclared iptables-dnat/iptables-nft-save iptables-dnat/ip6tables-nft-save iptables-nat-reach/iptables-nft-save iptables-kube-proxy/iptables-nft-save */
 #include "config.h"
 
 #include <stddef.h>

@@ -3,7 +3,7 @@
  * past the input (not NUL-terminated here); a failure must say why, and the normalized
  * text of a parsed ruleset must be the same when taken twice.
  * fuzz-libs: json-c
- * fuzz-seeds: nft-basic/nft.json nft-vmap/nft.json nft-split/nft.json iptables-nft/nft.json nft-bridge-only/nft.json hidden-legacy/nft.json broken/nft-truncated.json broken/nft-orphan-rule.json firewalld/nft.json firewalld-forward-port/nft.json iptables-dnat/nft.json */
+ * fuzz-seeds: nft-basic/nft.json nft-vmap/nft.json nft-split/nft.json iptables-nft/nft.json nft-bridge-only/nft.json hidden-legacy/nft.json broken/nft-truncated.json broken/nft-orphan-rule.json firewalld/nft.json firewalld-forward-port/nft.json iptables-dnat/nft.json nft-nat-reach/nft.json iptables-nat-reach/nft.json */
 #include "config.h"
 
 #include <stddef.h>

@@ -447,6 +447,110 @@ run --closed 23,3306,8080,80
 expect "iptables-nft port forward: 8080 and 80 open, 23 and 3306 not" 2 \
 	"FIREWALL CRITICAL - tcp/8080 open (IPv4), tcp/80 open (IPv4) - "
 
+# --- a named verdict map keyed by ct state (`type ct_state : verdict`): read as the
+# anonymous one, its established and related entries open no port (it was read as an
+# unknown map: every port open).
+fresh && in_ns nft -f - <<'NFT'
+table inet filter {
+	map ctm {
+		type ct_state : verdict
+		elements = { established : accept, related : accept, invalid : drop }
+	}
+	chain input {
+		type filter hook input priority 0; policy drop;
+		ct state vmap @ctm
+		tcp dport 22 accept
+	}
+}
+NFT
+run --closed 22,23,3306
+expect "named ct_state vmap: only the port accepted is open" 2 \
+	"FIREWALL CRITICAL - tcp/22 open (IPv4, IPv6) - "
+
+# --- where DNATs count (nft): only in chains a nat hook of prerouting or output reaches
+# (a jump, a goto, a verdict map's jump), not in a chain nothing reaches, whose `dnat to
+# 10.0.0.7` keeps any port (it made every --closed port open through `ct status dnat
+# accept`); port ranges send to the range (9000-9100, 9200-9300), not to the port matched.
+fresh && in_ns nft -f - <<'NFT'
+table ip nat {
+	chain pre {
+		type nat hook prerouting priority -100;
+		tcp dport 8000 dnat to 10.0.0.5:9000-9100
+		tcp dport 8001 redirect to :9200-9300
+		tcp dport vmap { 8003 : jump viamap }
+		jump sub
+	}
+	chain out {
+		type nat hook output priority -100;
+		goto sub2
+	}
+	chain sub { tcp dport 7000 dnat to 10.0.0.6:7001; }
+	chain sub2 { tcp dport 7100 dnat to 10.0.0.6:7101; }
+	chain viamap { tcp dport 8003 dnat to 10.0.0.8:7201; }
+	chain stale { dnat to 10.0.0.7; }
+}
+table inet filter {
+	chain input {
+		type filter hook input priority 0; policy drop;
+		ct state established,related accept
+		tcp dport 22 accept
+		ct status dnat accept
+	}
+}
+NFT
+run --closed 23,3306,8999,9101,9050,9250,7001,7101,7201
+expect "nft DNAT: hooked chains and target ranges, no stale chain" 2 \
+	"FIREWALL CRITICAL - tcp/9050 open (IPv4), tcp/9250 open (IPv4), tcp/7001 open (IPv4) (+2 more) - "
+has "nft DNAT: a range's port opened by ct status dnat" "tcp/9050 over IPv4: inet filter input: ct status dnat accept"
+has "nft DNAT: a goto from output counts" "tcp/7101 over IPv4: inet filter input: ct status dnat accept"
+has "nft DNAT: a verdict map's jump counts" "tcp/7201 over IPv4: inet filter input: ct status dnat accept"
+in_ns nft add rule ip nat pre jump stale
+run --closed 23
+expect "nft DNAT: the chain hooked, its DNAT keeps any port" 2 "FIREWALL CRITICAL - tcp/23 open (IPv4) - "
+
+# --- the same with iptables-nft and iptables-legacy: a DNAT in a user chain PREROUTING
+# jumps to (and one it jumps to) counts, a kube-proxy KUBE-SEP chain left behind does not;
+# --to-destination ADDR:9000-9100, --to-ports 9200-9300 and :9600-9700/9650 send to ranges.
+for ipt in iptables-nft iptables-legacy; do
+	fresh
+	for l in "-P INPUT DROP" "-A INPUT -i lo -j ACCEPT" \
+		"-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT" \
+		"-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT" "-A INPUT -m conntrack --ctstate DNAT -j ACCEPT" \
+		"-t nat -N FWD" "-t nat -N LOOP" "-t nat -N KUBE-SEP-STALE" \
+		"-t nat -A PREROUTING -p tcp -m tcp --dport 8000 -j DNAT --to-destination 10.0.0.5:9000-9100" \
+		"-t nat -A PREROUTING -p tcp -m tcp --dport 8001 -j REDIRECT --to-ports 9200-9300" \
+		"-t nat -A PREROUTING -p tcp -m tcp --dport 8004 -j DNAT --to-destination 10.0.0.5:9600-9700/9650" \
+		"-t nat -A PREROUTING -j FWD" \
+		"-t nat -A FWD -p tcp -m tcp --dport 7000 -j DNAT --to-destination 10.0.0.6:7001" \
+		"-t nat -A FWD -j LOOP" \
+		"-t nat -A LOOP -p tcp -m tcp --dport 7300 -j DNAT --to-destination 10.0.0.6:7301" \
+		"-t nat -A KUBE-SEP-STALE -p tcp -m comment --comment default/gone:https -m tcp -j DNAT --to-destination 10.244.0.9"; do
+		# shellcheck disable=SC2086
+		in_ns "$ipt" $l
+	done
+	in_ns "ip6${ipt#ip}" -P INPUT DROP
+	run --closed 23,3306,8999,9101,9050,9250,9650,7001,7301
+	expect "$ipt DNAT: hooked chains and target ranges, no stale KUBE-SEP chain" 2 \
+		"FIREWALL CRITICAL - tcp/9050 open (IPv4), tcp/9250 open (IPv4), tcp/9650 open (IPv4) (+2 more) - "
+	has "$ipt DNAT: a user chain's DNAT counts" "tcp/7001 over IPv4: "
+	has "$ipt DNAT: a chain it jumps to counts" "tcp/7301 over IPv4: "
+done
+
+# --- kube-proxy's nat table (iptables mode): the KUBE-SEP-* DNATs match no port
+# themselves; forwarded are the service ports KUBE-SERVICES and KUBE-NODEPORTS match on
+# the way (443, 80, 30080), their targets open through --ctstate DNAT, nothing else
+# (each such DNAT forwarded every tcp port).
+fresh
+in_ns iptables-nft-restore <"$FIXTURES/firewall/iptables-kube-proxy/iptables-nft-save"
+in_ns ip6tables-nft -P INPUT DROP
+run --closed 23,3306,30081,8443
+expect "kube-proxy: no other port forwarded" 0 "FIREWALL OK - "
+run --closed 23,443,6443
+expect "kube-proxy: a service port and its endpoint's open" 2 \
+	"FIREWALL CRITICAL - tcp/443 open (IPv4), tcp/6443 open (IPv4) - "
+has "kube-proxy: the service's DNAT named" \
+	"tcp/443 over IPv4: ip nat KUBE-SEP-AWXKJFKBRSHYCFIX: -p tcp -m comment --comment default/kubernetes:https -m tcp -j DNAT --to-destination 192.168.1.10:6443"
+
 # --- firewalld, the real one, in namespaces of its own: a private system bus (a
 # dbus-daemon listening on /run/dbus/system_bus_socket, a tmpfs bound over /run/dbus in a
 # private mount namespace, so that neither the host's bus nor a firewalld of the host's

@@ -633,6 +633,13 @@ START_TEST(test_ipt_dnat_targets)
 		{ "-A PREROUTING -p tcp -m tcp --dport 8443 -j DNAT --to-destination [2001:db8::1]:443", 443, 8 },
 		{ "-A PREROUTING -p tcp -m tcp --dport 8443 -j DNAT --to-destination 2001:db8::1", 8443, 1 },
 		{ "-A PREROUTING -p tcp -m tcp --dport 7000 -j REDIRECT --to-ports 7001", 7001, 7002 },
+		/* ranges: the target's ports, not the rule's --dport */
+		{ "-A PREROUTING -p tcp -m tcp --dport 8000 -j DNAT --to-destination 10.0.0.1:1000-2000", 1500, 2001 },
+		{ "-A PREROUTING -p tcp -m tcp --dport 8000 -j DNAT --to-destination 10.0.0.1:1000-2000", 1000, 999 },
+		{ "-A PREROUTING -p tcp -m tcp --dport 8001 -j REDIRECT --to-ports 9000-9100", 9100, 9101 },
+		{ "-A PREROUTING -p tcp -m tcp --dport 8005 -j DNAT --to-destination [2001:db8::1]:9800-9900", 9800, 9901 },
+		{ "-A PREROUTING -p tcp -m tcp --dport 8004 -j DNAT --to-destination 10.0.0.5:9600-9700/9650", 9700, 9701 },
+		{ "-A PREROUTING -p tcp -m tcp --dport 8003 -j DNAT --to-destination 10.0.0.5-10.0.0.6:9400-9500", 9400, 8002 },
 	};
 	char text[512];
 
@@ -651,24 +658,383 @@ START_TEST(test_ipt_dnat_targets)
 		expect_port(&rs, PL_FW_V6, cases[i].closed, false, NULL);
 		pl_fw_free(&rs);
 	}
-	/* A range of target ports is not modelled: any port may be reached. */
+	/* Target ports that are no ports: any port may be reached. */
 	{
-		static const char range[] = "*filter\n:INPUT DROP [0:0]\n"
+		static const char bad[] = "*filter\n:INPUT DROP [0:0]\n"
 			"-A INPUT -m conntrack --ctstate DNAT -j ACCEPT\nCOMMIT\n*nat\n"
-			":PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp -j DNAT --to-destination "
-			"10.0.0.1:1000-2000\nCOMMIT\n";
+			":PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 80 -j DNAT "
+			"--to-destination 10.0.0.1:1000-x\nCOMMIT\n";
 		struct pl_fw_ruleset rs;
 		char err[256] = "";
 
 		pl_fw_init(&rs);
-		ck_assert(pl_fw_parse_iptables(range, sizeof(range) - 1, false, PL_FW_SRC_IPT_NFT,
+		ck_assert(pl_fw_parse_iptables(bad, sizeof(bad) - 1, false, PL_FW_SRC_IPT_NFT,
 					       &rs, err, sizeof(err)) == 0);
 		ck_assert(pl_fw_dnat_any(&rs));
-		expect_port(&rs, PL_FW_V4, 23, true, NULL);
+		expect_port(&rs, PL_FW_V4, 23, true, "--ctstate DNAT");
 		pl_fw_free(&rs);
 	}
 }
 END_TEST
+
+static const struct pl_fw_chain *
+chain_of(const struct pl_fw_ruleset *rs, const char *name)
+{
+	for (size_t c = 0; c < rs->nchains; c++)
+		if (strcmp(rs->chains[c].name, name) == 0 && !rs->tables[rs->chains[c].table].skip)
+			return &rs->chains[c];
+	ck_abort_msg("no chain %s", name);
+	return NULL;
+}
+
+/* A DNAT counts only where a nat hook of prerouting or output reaches it (iptables-nft
+ * 1.8.9, captured): FWD (a jump from PREROUTING) and LOOP (a jump from FWD) do, a
+ * KUBE-SEP-STALE chain nothing jumps to does not (its DNAT keeps the original port of
+ * any tcp port: before, every --closed port was open through --ctstate DNAT). Target
+ * ranges are where connections go: 9000-9100, --to-ports 9200-9300, 9600-9700/9650. The
+ * nft view of the same kernel tables agrees on what is hooked. */
+START_TEST(test_ipt_nat_reach)
+{
+	struct pl_fw_ruleset rs;
+	static const uint16_t open[] = { 22, 9000, 9050, 9100, 9200, 9300, 9600, 9650, 9700,
+					 7001, 7301, 7101, 8000, 8001, 8004, 7000 };
+	static const uint16_t closed[] = { 23, 3306, 8999, 9101, 9199, 9301, 9701, 7002, 443 };
+
+	pl_fw_init(&rs);
+	load_ipt(&rs, "iptables-nat-reach", "iptables-nft-save", false, PL_FW_SRC_IPT_NFT);
+	load_ipt(&rs, "iptables-nat-reach", "ip6tables-nft-save", true, PL_FW_SRC_IPT_NFT);
+	ck_assert(chain_of(&rs, "PREROUTING")->nat_hooked);
+	ck_assert(chain_of(&rs, "FWD")->nat_hooked);
+	ck_assert(chain_of(&rs, "LOOP")->nat_hooked);
+	ck_assert(!chain_of(&rs, "KUBE-SEP-STALE")->nat_hooked);
+	ck_assert(!chain_of(&rs, "POSTROUTING")->nat_hooked);
+	ck_assert(!pl_fw_dnat_any(&rs));
+	for (size_t i = 0; i < sizeof(open) / sizeof(open[0]); i++)
+		expect_port(&rs, PL_FW_V4, open[i], true, NULL);
+	for (size_t i = 0; i < sizeof(closed) / sizeof(closed[0]); i++)
+		expect_port(&rs, PL_FW_V4, closed[i], false, NULL);
+	expect_port(&rs, PL_FW_V4, 9050, true, "filter INPUT: -m conntrack --ctstate DNAT -j ACCEPT");
+	/* an ip table's rewrite is IPv4's: nothing of IPv6 */
+	expect_port(&rs, PL_FW_V6, 9050, false, NULL);
+	/* 9000-9100, 9200-9300, 9600-9700, 7001, 7101, 7301: none touch */
+	ck_assert_uint_eq(rs.ndnat, 6);
+	pl_fw_free(&rs);
+
+	pl_fw_init(&rs);
+	load_nft(&rs, "iptables-nat-reach");
+	ck_assert(chain_of(&rs, "LOOP")->nat_hooked);
+	ck_assert(!chain_of(&rs, "KUBE-SEP-STALE")->nat_hooked);
+	ck_assert(!pl_fw_dnat_any(&rs));
+	pl_fw_free(&rs);
+}
+END_TEST
+
+/* kube-proxy's nat table (iptables mode, as kube-proxy 1.28 writes it; loaded with
+ * iptables-nft 1.8.9 and captured): PREROUTING and OUTPUT jump to KUBE-SERVICES, which
+ * sends --dport 443 and 80 to their KUBE-SVC-* chains and the rest to KUBE-NODEPORTS
+ * (--dport 30080); the KUBE-SEP-* chains' DNATs match no port themselves. Forwarded are
+ * the service ports the way to them matches, their targets (6443, 8080) open through
+ * --ctstate DNAT; before, each such DNAT forwarded every tcp port. KUBE-SEP-STALE is
+ * reached by nothing. */
+START_TEST(test_ipt_kube_proxy)
+{
+	struct pl_fw_ruleset rs;
+	static const uint16_t open[] = { 22, 443, 80, 30080, 6443, 8080 };
+	static const uint16_t closed[] = { 23, 3306, 30081, 8443, 1 };
+
+	pl_fw_init(&rs);
+	load_ipt(&rs, "iptables-kube-proxy", "iptables-nft-save", false, PL_FW_SRC_IPT_NFT);
+	load_ipt(&rs, "iptables-kube-proxy", "ip6tables-nft-save", true, PL_FW_SRC_IPT_NFT);
+	ck_assert(chain_of(&rs, "KUBE-SEP-WEB2")->nat_hooked);
+	ck_assert(!chain_of(&rs, "KUBE-SEP-STALE")->nat_hooked);
+	for (size_t i = 0; i < sizeof(open) / sizeof(open[0]); i++)
+		expect_port(&rs, PL_FW_V4, open[i], true, NULL);
+	for (size_t i = 0; i < sizeof(closed) / sizeof(closed[0]); i++) {
+		expect_port(&rs, PL_FW_V4, closed[i], false, NULL);
+		expect_port(&rs, PL_FW_V6, closed[i], false, NULL);
+	}
+	expect_port(&rs, PL_FW_V4, 443, true, "ip nat KUBE-SEP-AWXKJFKBRSHYCFIX: -p tcp");
+	expect_port(&rs, PL_FW_V4, 30080, true, "ip nat KUBE-SEP-WEB1: ");
+	expect_port(&rs, PL_FW_V4, 8080, true, "--ctstate DNAT");
+	ck_assert_uint_eq(rs.ndnat, 2);   /* 6443, 8080 */
+	pl_fw_free(&rs);
+}
+END_TEST
+
+/* Walks of the nat chains for forwards: a way the walk cannot follow falls back to every
+ * hooked DNAT that may take the port by its own conditions; a jump taking another port
+ * forwards nothing; a verdict map's jump forwards its key's ports. */
+START_TEST(test_forward_walk)
+{
+	static const struct {
+		const char *nat;
+		uint16_t port;
+		bool open;
+	} cases[] = {
+		{ ":S - [0:0]\n-A PREROUTING -p tcp --dport 443 -j S\n"
+		  "-A S -p tcp -j DNAT --to-destination 10.0.0.1:6443\n", 443, true },
+		{ ":S - [0:0]\n-A PREROUTING -p tcp --dport 443 -j S\n"
+		  "-A S -p tcp -j DNAT --to-destination 10.0.0.1:6443\n", 23, false },
+		{ ":S - [0:0]\n-A PREROUTING -p udp -j S\n"
+		  "-A S -j DNAT --to-destination 10.0.0.1:6443\n", 23, false },
+		{ ":S - [0:0]\n-A PREROUTING -p tcp -m tcp ! --dport 23 -j S\n"
+		  "-A S -p tcp -j DNAT --to-destination 10.0.0.1:6443\n", 24, true },
+		{ ":S - [0:0]\n-A PREROUTING -p tcp -m tcp ! --dport 23 -j S\n"
+		  "-A S -p tcp -j DNAT --to-destination 10.0.0.1:6443\n", 23, false },
+		/* a goto to no chain: for the port it takes, any hooked DNAT taking it */
+		{ ":S - [0:0]\n-A PREROUTING -p tcp --dport 443 -j S\n"
+		  "-A PREROUTING -p tcp --dport 1 -g NOWHERE\n"
+		  "-A S -p tcp -j DNAT --to-destination 10.0.0.1:6443\n", 23, false },
+		{ ":S - [0:0]\n-A PREROUTING -p tcp --dport 443 -j S\n"
+		  "-A PREROUTING -p tcp --dport 1 -g NOWHERE\n"
+		  "-A S -p tcp -j DNAT --to-destination 10.0.0.1:6443\n", 1, true },
+		/* a loop between S and T ends */
+		{ ":S - [0:0]\n:T - [0:0]\n-A PREROUTING -p tcp -m multiport --dports 80,443 -j S\n"
+		  "-A S -j T\n-A T -j S\n-A T -p tcp -j DNAT --to-destination 10.0.0.1:6443\n",
+		  80, true },
+		{ ":S - [0:0]\n:T - [0:0]\n-A PREROUTING -p tcp -m multiport --dports 80,443 -j S\n"
+		  "-A S -j T\n-A T -j S\n-A T -p tcp -j DNAT --to-destination 10.0.0.1:6443\n",
+		  81, false },
+	};
+	char text[1024];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pl_fw_ruleset rs;
+		char err[256] = "";
+
+		pl_snprintf(text, sizeof(text), "*filter\n:INPUT DROP [0:0]\nCOMMIT\n*nat\n"
+			    ":PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n%sCOMMIT\n",
+			    cases[i].nat);
+		pl_fw_init(&rs);
+		ck_assert_msg(pl_fw_parse_iptables(text, strlen(text), false, PL_FW_SRC_IPT_NFT, &rs,
+						   err, sizeof(err)) == 0, "case %zu: %s", i, err);
+		expect_port(&rs, PL_FW_V4, cases[i].port, cases[i].open, cases[i].open ? "DNAT" : NULL);
+		pl_fw_free(&rs);
+	}
+}
+END_TEST
+
+/* What the model cannot follow counts, loops end, and other hooks rewrite nothing. */
+START_TEST(test_nat_reach_edges)
+{
+	static const struct {
+		const char *nat;      /* the nat table's chains and rules */
+		bool any;             /* pl_fw_dnat_any */
+	} cases[] = {
+		/* a loop (iptables-restore refuses one; the parser must not hang on it) */
+		{ ":A - [0:0]\n:B - [0:0]\n:S - [0:0]\n-A PREROUTING -j A\n-A A -j B\n-A B -j A\n"
+		  "-A B -p tcp -j DNAT --to-destination 10.0.0.1\n", true },
+		{ ":A - [0:0]\n:S - [0:0]\n-A PREROUTING -j A\n-A A -j A\n"
+		  "-A S -p tcp -j DNAT --to-destination 10.0.0.1\n", false },
+		/* a goto to no chain: every chain of the table may be reached */
+		{ ":S - [0:0]\n-A PREROUTING -p tcp --dport 1 -g NOWHERE\n"
+		  "-A S -p tcp -j DNAT --to-destination 10.0.0.1\n", true },
+		/* only from POSTROUTING or INPUT: no DNAT there */
+		{ ":S - [0:0]\n:T - [0:0]\n-A POSTROUTING -j S\n-A INPUT -j T\n"
+		  "-A S -p tcp -j DNAT --to-destination 10.0.0.1\n"
+		  "-A T -j REDIRECT\n", false },
+		/* OUTPUT: this host's own connections */
+		{ ":S - [0:0]\n-A OUTPUT -j S\n-A S -p tcp -j DNAT --to-destination 10.0.0.1\n", true },
+	};
+	char text[1024];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pl_fw_ruleset rs;
+		char err[256] = "";
+
+		pl_snprintf(text, sizeof(text), "*filter\n:INPUT DROP [0:0]\n"
+			    "-A INPUT -m conntrack --ctstate DNAT -j ACCEPT\nCOMMIT\n*nat\n"
+			    ":PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+			    ":POSTROUTING ACCEPT [0:0]\n%sCOMMIT\n", cases[i].nat);
+		pl_fw_init(&rs);
+		ck_assert_msg(pl_fw_parse_iptables(text, strlen(text), false, PL_FW_SRC_IPT_NFT, &rs,
+						   err, sizeof(err)) == 0, "case %zu: %s", i, err);
+		ck_assert_msg(pl_fw_dnat_any(&rs) == cases[i].any, "case %zu", i);
+		expect_port(&rs, PL_FW_V4, 23, cases[i].any, NULL);
+		pl_fw_free(&rs);
+	}
+}
+END_TEST
+
+/* Many DNATs coalesce: 100,000 rules sending to 30,000 ports two apart (before, more
+ * than 65,536 entries ran out of room: UNKNOWN on a big but valid ruleset), then one
+ * keeping any port, which takes its table's place. */
+START_TEST(test_dnat_coalesce)
+{
+	struct pl_buf b = PL_BUF_INIT;
+	struct pl_fw_ruleset rs;
+	char err[256] = "";
+	const int n = 100000;
+
+	for (int any = 0; any < 2; any++) {
+		pl_buf_init(&b, (size_t)64 << 20);
+		pl_buf_puts(&b, "*filter\n:INPUT DROP [0:0]\n"
+			    "-A INPUT -m conntrack --ctstate DNAT -j ACCEPT\nCOMMIT\n*nat\n"
+			    ":PREROUTING ACCEPT [0:0]\n");
+		for (int i = 0; i < n; i++)
+			pl_buf_printf(&b, "-A PREROUTING -d 10.%d.%d.%d/32 -p tcp -m tcp --dport 80 "
+				      "-j DNAT --to-destination 10.244.0.1:%d\n", i >> 16 & 255,
+				      i >> 8 & 255, i & 255, 2 + 2 * (i * 7919 % 30000));
+		if (any)
+			pl_buf_puts(&b, "-A PREROUTING -j DNAT --to-destination 10.244.0.2\n");
+		pl_buf_puts(&b, "COMMIT\n");
+		ck_assert(!b.oom && !b.truncated);
+		pl_fw_init(&rs);
+		ck_assert_msg(pl_fw_parse_iptables(b.data, b.len, false, PL_FW_SRC_IPT_NFT, &rs, err,
+						   sizeof(err)) == 0, "%s", err);
+		ck_assert(!rs.oom);
+		ck_assert_uint_eq(rs.ndnat, any ? 1 : 30000);
+		ck_assert(pl_fw_dnat_any(&rs) == (bool)any);
+		expect_port(&rs, PL_FW_V4, 60000, true, NULL);
+		expect_port(&rs, PL_FW_V4, 2, true, NULL);
+		expect_port(&rs, PL_FW_V4, 3, any, NULL);
+		expect_port(&rs, PL_FW_V4, 60001, any, NULL);
+		pl_buf_free(&b);
+		pl_fw_free(&rs);
+	}
+}
+END_TEST
+
+/* The same with nft 1.0.6 (captured): `table ip nat` with chains pre (prerouting) and
+ * out (output), sub (a jump from pre), sub2 (a goto from out), viamap (a verdict map's
+ * jump from pre) and stale (nothing reaches it: `dnat to 10.0.0.7`, which keeps any
+ * port); `dnat to 10.0.0.5:9000-9100` and `redirect to :9200-9300` send to their ranges;
+ * and input judges `ct state vmap @ctm`, a named map of type ct_state whose established
+ * and related entries accept no new connection (before, it was read as unknown: every
+ * port open). */
+START_TEST(test_nft_nat_reach)
+{
+	struct pl_fw_ruleset rs;
+	const struct pl_fw_rule *r;
+	static const uint16_t open[] = { 22, 9000, 9050, 9100, 9200, 9250, 9300, 7001, 7101,
+					 7201, 8000, 8001, 8002, 8003, 7000, 7100 };
+	static const uint16_t closed[] = { 23, 3306, 8999, 9101, 9199, 9301, 7002, 7200, 443 };
+
+	pl_fw_init(&rs);
+	load_nft(&rs, "nft-nat-reach");
+	ck_assert(chain_of(&rs, "sub")->nat_hooked);
+	ck_assert(chain_of(&rs, "sub2")->nat_hooked);
+	ck_assert(chain_of(&rs, "viamap")->nat_hooked);
+	ck_assert(!chain_of(&rs, "stale")->nat_hooked);
+	ck_assert(!chain_of(&rs, "input")->nat_hooked);
+	ck_assert(!pl_fw_dnat_any(&rs));
+	/* 7001, 7101, 7201, 8002 (kept), 9000-9100, 9200-9300 */
+	ck_assert_uint_eq(rs.ndnat, 6);
+	r = rule_of(&rs, "input", 0);
+	ck_assert_str_eq(r->text, "ct state vmap @ctm");
+	ck_assert_uint_eq(r->nvmap, 1);   /* invalid : drop */
+	ck_assert(rs.vmaps[r->vmap0].verdict == PL_FW_DROP && rs.vmaps[r->vmap0].any);
+	for (size_t i = 0; i < sizeof(open) / sizeof(open[0]); i++)
+		expect_port(&rs, PL_FW_V4, open[i], true, NULL);
+	for (size_t i = 0; i < sizeof(closed) / sizeof(closed[0]); i++) {
+		expect_port(&rs, PL_FW_V4, closed[i], false, NULL);
+		expect_port(&rs, PL_FW_V6, closed[i], false, NULL);
+	}
+	expect_port(&rs, PL_FW_V4, 9250, true, "inet filter input: ct status dnat accept");
+	expect_port(&rs, PL_FW_V4, 8003, true, "ip nat viamap: tcp dport 8003 {\"dnat\"");
+	expect_port(&rs, PL_FW_V6, 9250, false, NULL);
+	pl_fw_free(&rs);
+}
+END_TEST
+
+/* Inline nft JSON: table ip t, chains in (input, policy drop, `ct status dnat accept`)
+ * and pre (nat prerouting); NFT_PRE: a rule of pre matching tcp dport 80, then x;
+ * NFT_IN: a verdict map m with members m, and a rule of in looking key x up in it. */
+#define NFT_HEAD "{\"nftables\": [{\"table\": {\"family\": \"ip\", \"name\": \"t\"}}, " \
+	"{\"chain\": {\"family\": \"ip\", \"table\": \"t\", \"name\": \"in\", \"type\": \"filter\", " \
+	"\"hook\": \"input\", \"prio\": 0, \"policy\": \"drop\"}}, " \
+	"{\"chain\": {\"family\": \"ip\", \"table\": \"t\", \"name\": \"pre\", \"type\": \"nat\", " \
+	"\"hook\": \"prerouting\", \"prio\": -100, \"policy\": \"accept\"}}, " \
+	"{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"in\", \"expr\": [{\"match\": " \
+	"{\"op\": \"in\", \"left\": {\"ct\": {\"key\": \"status\"}}, \"right\": \"dnat\"}}, " \
+	"{\"accept\": null}]}}, "
+#define NFT_PRE(x) "{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"pre\", " \
+	"\"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"tcp\", " \
+	"\"field\": \"dport\"}}, \"right\": 80}}, " x "]}}]}"
+#define NFT_IN(m, x) "{\"map\": {\"family\": \"ip\", \"table\": \"t\", \"name\": \"m\", " m \
+	", \"map\": \"verdict\"}}, {\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": " \
+	"\"in\", \"expr\": [{\"vmap\": {\"key\": " x ", \"data\": \"@m\"}}]}}]}"
+
+struct nft_case {
+	const char *json;
+	bool any;             /* pl_fw_dnat_any */
+	uint16_t port;        /* a tcp port and whether it is open over IPv4 */
+	bool open;
+};
+
+static void
+nft_cases(const struct nft_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct pl_fw_ruleset rs;
+		char err[256] = "", why[256] = "";
+
+		pl_fw_init(&rs);
+		ck_assert_msg(pl_nft_parse(cases[i].json, strlen(cases[i].json), &rs, err,
+					   sizeof(err)) == 0, "case %zu: %s", i, err);
+		ck_assert_msg(pl_fw_dnat_any(&rs) == cases[i].any, "case %zu", i);
+		ck_assert_msg(pl_fw_port_open(&rs, PL_FW_V4, 6, cases[i].port, why, sizeof(why)) ==
+			      cases[i].open, "case %zu: tcp/%u: %s", i, cases[i].port, why);
+		pl_fw_free(&rs);
+	}
+}
+
+/* Target ports nft writes: ranges (`dnat to 10.0.0.1:100-200`, `redirect to :100-200`);
+ * ones the model cannot read (an address map whose data holds a port, a port expression)
+ * may be any port; an address map alone keeps the port. */
+START_TEST(test_nft_nat_ports)
+{
+	static const struct nft_case cases[] = {
+		{ NFT_HEAD NFT_PRE("{\"dnat\": {\"family\": \"ip\", \"addr\": {\"map\": {\"key\": "
+		  "{\"payload\": {\"protocol\": \"tcp\", \"field\": \"dport\"}}, \"data\": {\"set\": "
+		  "[[80, {\"concat\": [\"10.0.0.1\", 8080]}]]}}}}}"), true, 23, true },
+		{ NFT_HEAD NFT_PRE("{\"dnat\": {\"addr\": {\"map\": {\"key\": {\"payload\": "
+		  "{\"protocol\": \"ip\", \"field\": \"saddr\"}}, \"data\": {\"set\": [[{\"prefix\": "
+		  "{\"addr\": \"10.1.0.0\", \"len\": 16}}, \"10.0.0.9\"]]}}}}}"), false, 23, false },
+		{ NFT_HEAD NFT_PRE("{\"dnat\": {\"addr\": \"10.0.0.1\", \"port\": {\"range\": "
+		  "[100, 200]}}}"), false, 150, true },
+		{ NFT_HEAD NFT_PRE("{\"redirect\": {\"port\": {\"range\": [100, 200]}}}"), false, 201,
+		  false },
+		{ NFT_HEAD NFT_PRE("{\"dnat\": {\"addr\": \"10.0.0.1\", \"port\": {\"payload\": "
+		  "{\"protocol\": \"tcp\", \"field\": \"sport\"}}}}"), true, 23, true },
+	};
+
+	nft_cases(cases, sizeof(cases) / sizeof(cases[0]));
+}
+END_TEST
+
+/* Named verdict maps by their key's type: ct_state as the anonymous `ct state vmap
+ * { ... }` (established and related accept no new connection; new does); a
+ * concatenation (its type an array) unread: may accept; an address: each entry may
+ * apply to any port, so its drop drops no port surely. Before, only maps of
+ * inet_service were read: a ct_state one made every port open. */
+START_TEST(test_nft_named_vmap)
+{
+	static const struct nft_case cases[] = {
+		{ NFT_HEAD NFT_IN("\"type\": \"ct_state\", \"elem\": [[\"established\", {\"accept\": "
+		  "null}], [\"new\", {\"accept\": null}]]", "{\"ct\": {\"key\": \"state\"}}"), false,
+		  23, true },
+		{ NFT_HEAD NFT_IN("\"type\": \"ct_state\", \"elem\": [[\"established\", {\"accept\": "
+		  "null}], [\"related\", {\"accept\": null}], [\"invalid\", {\"drop\": null}]]",
+		  "{\"ct\": {\"key\": \"state\"}}"), false, 23, false },
+		{ NFT_HEAD NFT_IN("\"type\": [\"ipv4_addr\", \"inet_service\"], \"elem\": [[{\"concat\": "
+		  "[\"10.0.0.1\", 22]}, {\"drop\": null}]]", "{\"concat\": [{\"payload\": {\"protocol\": "
+		  "\"ip\", \"field\": \"saddr\"}}, {\"payload\": {\"protocol\": \"tcp\", \"field\": "
+		  "\"dport\"}}]}"), false, 23, true },
+		{ NFT_HEAD NFT_IN("\"type\": \"ipv4_addr\", \"elem\": [[\"10.0.0.1\", {\"drop\": null}]]",
+		  "{\"payload\": {\"protocol\": \"ip\", \"field\": \"saddr\"}}"), false, 23, false },
+		{ NFT_HEAD NFT_IN("\"type\": \"inet_service\", \"elem\": [[22, {\"accept\": null}]]",
+		  "{\"payload\": {\"protocol\": \"tcp\", \"field\": \"dport\"}}"), false, 22, true },
+		{ NFT_HEAD NFT_IN("\"type\": \"inet_service\", \"elem\": [[22, {\"accept\": null}]]",
+		  "{\"payload\": {\"protocol\": \"tcp\", \"field\": \"dport\"}}"), false, 23, false },
+	};
+
+	nft_cases(cases, sizeof(cases) / sizeof(cases[0]));
+}
+END_TEST
+#undef NFT_HEAD
+#undef NFT_PRE
+#undef NFT_IN
 
 START_TEST(test_nft_broken)
 {
@@ -737,6 +1103,14 @@ main(void)
 	tcase_add_test(tc, test_nft_firewalld);
 	tcase_add_test(tc, test_ipt_dnat);
 	tcase_add_test(tc, test_ipt_dnat_targets);
+	tcase_add_test(tc, test_ipt_nat_reach);
+	tcase_add_test(tc, test_nat_reach_edges);
+	tcase_add_test(tc, test_ipt_kube_proxy);
+	tcase_add_test(tc, test_forward_walk);
+	tcase_add_test(tc, test_dnat_coalesce);
+	tcase_add_test(tc, test_nft_nat_reach);
+	tcase_add_test(tc, test_nft_nat_ports);
+	tcase_add_test(tc, test_nft_named_vmap);
 #endif
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
