@@ -128,7 +128,7 @@ static const struct pl_option dr_opts[] = {
 	{ .name = "repository", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET,
 	  .env = "PLUMBLINE_BACKUP_REPOSITORY", PL_OPT_AT(struct dr_config, repository),
 	  .help = N_("The repository location, as a secret (rest:https://user:pw@host/repo).") },
-	{ .name = "password", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET,
+	{ .name = "password", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET | PL_OPT_LATE,
 	  .env = "PLUMBLINE_BACKUP_PASSWORD", PL_OPT_AT(struct dr_config, password),
 	  .help = N_("The repository password or passphrase; it reaches restic or borg in its "
 		  "environment, never on its command line.") },
@@ -1306,6 +1306,18 @@ drill_init(struct drill *d, const struct dr_config *cfg, const struct pl_common 
 
 /* restic keeps its cache, borg its cache, keys and security data below HOME: a job
  * started without one (some cron setups) must say so, not half-work. */
+/* The password file given could not be read at parse time (PL_OPT_LATE). */
+static int
+drill_password(struct drill *d)
+{
+	const char *why = pl_plugin_late_error();
+
+	if (why == NULL || d->cfg->source == SRC_TAR)
+		return 0;
+	drill_fail(d, PL_UNKNOWN, _("the password could not be read: %s"), why);
+	return -1;
+}
+
 static int
 drill_home(struct drill *d)
 {
@@ -1486,7 +1498,7 @@ drill(const struct dr_config *cfg, const struct pl_common *c, struct pl_result *
 
 	memset(&man, 0, sizeof(man));
 	drill_init(&d, cfg, c, r);
-	if (drill_home(&d) != 0 || drill_workdir(&d) != 0)
+	if (drill_password(&d) != 0 || drill_home(&d) != 0 || drill_workdir(&d) != 0)
 		return drill_record(&d, &man);
 	drill_leftovers(&d);
 	if (drill_manifest(&d, &man, &have_man) != 0 || drill_find(&d) != 0 ||
@@ -1527,6 +1539,8 @@ dr_check(const struct dr_config *cfg)
 	if (cfg->mode != MODE_DRILL) {
 		if (cfg->source != SRC_NONE)
 			pl_usage_die(_("--source is for --mode drill"));
+		if (pl_plugin_late_error() != NULL)
+			pl_usage_die("%s", pl_plugin_late_error());
 		return;
 	}
 	if (cfg->source == SRC_NONE)
@@ -1541,7 +1555,11 @@ dr_check(const struct dr_config *cfg)
 		pl_usage_die(_("--source tar needs --archive GLOB"));
 	if (cfg->source != SRC_TAR && cfg->archive != NULL)
 		pl_usage_die(_("--archive is for --source tar"));
-	if (cfg->source == SRC_RESTIC && cfg->password == NULL)
+	if (cfg->source == SRC_TAR && pl_plugin_late_error() != NULL)
+		pl_usage_die("%s", pl_plugin_late_error());
+	/* A password file that cannot be read (its mode or owner changed since the job was
+	 * set up) is a drill that could not run: recorded by drill_password, not only said. */
+	if (cfg->source == SRC_RESTIC && cfg->password == NULL && pl_plugin_late_error() == NULL)
 		pl_usage_die(_("a restic repository needs its password: give --password-file FILE (mode 600) or PLUMBLINE_BACKUP_PASSWORD"));
 	if (cfg->restic[0] != '/' || cfg->borg[0] != '/' || cfg->tar[0] != '/')
 		pl_usage_die(_("--restic, --borg and --tar take an absolute path (programs are never looked up in PATH)"));

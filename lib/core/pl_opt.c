@@ -822,6 +822,11 @@ take_secret_file(struct pl_opt_parser *p, const struct pl_option *o, const char 
 		explicit_bzero(s, PL_SECRET_MAX + 1);
 		free(s);
 		who(o, &f, w, sizeof(w));
+		if (o->flags & PL_OPT_LATE) {
+			if (p->late_err[0] == '\0')
+				pl_snprintf(p->late_err, sizeof(p->late_err), "%s: %s", w, why);
+			return 0;
+		}
 		pl_snprintf(err, errlen, "%s: %s", w, why);
 		return -1;
 	}

@@ -64,6 +64,10 @@ enum pl_opt_type {
 #define PL_OPT_SECRET   0x08u /* a secret (see above); a PL_OPT_STRING */
 #define PL_OPT_REPEAT   0x10u /* each occurrence goes to the handler, none replaces another */
 #define PL_OPT_HIDDEN   0x20u /* parsed but not in --help (the build's --man) */
+/* With PL_OPT_SECRET: a --NAME-file that cannot be read is no usage error; the option
+ * stays unset and the parser's late_err says why, for a program that must record that
+ * it could not run (a restore drill's journal) rather than only exit. */
+#define PL_OPT_LATE     0x40u
 /* Where an option lands: PL_OPT_AT(struct cfg, member) in a table entry. */
 #define PL_OPT_AT(type, member) \
 	.off = offsetof(type, member), .size = sizeof(((type *)0)->member)
@@ -129,6 +133,7 @@ struct pl_opt_parser {
 	const char *watched;
 	bool watch_seen;
 	char where[512];       /* the option being taken and its origin (pl_opt_where) */
+	char late_err[512];    /* the first PL_OPT_LATE secret's failure; "" when none */
 	/* private */
 	char **owned;          /* copies of values from files and secrets; zeroed when freed */
 	size_t nowned, capowned;

@@ -721,6 +721,12 @@ key_seen(void *ctx, const struct pl_option *o, const char *value)
 		pl_buf_printf(keytext, "%c--%s=%s", '\0', o->name, value ? value : "");
 }
 
+const char *
+pl_plugin_late_error(void)
+{
+	return parser.late_err[0] != '\0' ? parser.late_err : NULL;
+}
+
 void
 pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 		struct pl_common *c)

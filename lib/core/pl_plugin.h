@@ -68,6 +68,9 @@ void pl_plugin_exec_part(const char *part, const char *libexecdir, char **argv)
 void pl_plugin_parse(const struct pl_plugin *p, int argc, char **argv, void *cfg,
 		     struct pl_common *c);
 
+/* Why a PL_OPT_LATE secret could not be read by pl_plugin_parse, or NULL. */
+const char *pl_plugin_late_error(void);
+
 /* Arms the deadline from the common options: the process deadline (pl_deadline) that
  * blocking calls are given, --timeout from now, and the SIGALRM backstop shortly after it
  * (pl_timeout_arm). */

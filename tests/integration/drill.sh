@@ -244,6 +244,24 @@ cp -p "$W/a.orig" "$W/data/a"
 run --mode drill --journal "$J" --work-dir "$WD" --source restic --repo "$R" --password-file "$W/badpw" --cache-dir "$W/cache"
 expect "restic: wrong password" 3 "^RESTORE DRILL UNKNOWN - drill failed: wrong password for .*restic \(Fatal: wrong password or no key found\): check --password-file \(recorded in "
 check "restic: the wrong password is recorded as a failed drill" sh -c "tail -n 1 '$J' | grep -q 'wrong password'"
+# A password file the drill cannot use (its mode opened since the job was set up, or
+# gone): a drill that could not run, recorded as such, not only a usage error.
+cp "$W/pw" "$W/pw-open"
+chmod 644 "$W/pw-open"
+n0=$(wc -l <"$J")
+run "${RA[@]}" --password-file "$W/pw-open"
+expect "restic: a password file open to others: the drill could not run" 3 \
+	"^RESTORE DRILL UNKNOWN - drill failed: the password could not be read: --password-file: $W/pw-open is open to group or others, .*\(chmod 600 $W/pw-open\) \(recorded in "
+check "restic: the unusable password file is recorded as a failed drill" \
+	sh -c "[ \$(wc -l <'$J') = $((n0 + 1)) ] && tail -n 1 '$J' | grep -q '\"result\":\"failed\".*the password could not be read'"
+run "${RA[@]}" --password-file "$W/no-such-pw"
+expect "restic: a missing password file: recorded too" 3 \
+	"^RESTORE DRILL UNKNOWN - drill failed: the password could not be read: --password-file: cannot read $W/no-such-pw: No such file or directory \\(recorded in "
+run --journal "$J" --password-file "$W/no-such-pw"
+expect "journal mode: a missing password file stays a usage error" 3 \
+	"^RESTORE DRILL UNKNOWN - --password-file: cannot read $W/no-such-pw: No such file or directory"
+check "journal mode: nothing recorded for it" sh -c "[ \$(wc -l <'$J') = $((n0 + 2)) ]"
+rm -f "$W/pw-open"
 # In Chinese too: the drill tells setup from data by the kind of failure, not by the
 # English sentence (matching the translated 'wrong password' would make it CRITICAL).
 if [ -f "${PLUMBLINE_LOCALEDIR:-}/zh_CN/LC_MESSAGES/plumbline.mo" ]; then

@@ -36,6 +36,7 @@ struct tcfg {
 	int choice;
 	struct pl_strlist list;
 	const char *password;
+	const char *token;     /* PL_OPT_LATE */
 	int calls;             /* of the handler */
 	const char *last;      /* its last value */
 };
@@ -98,6 +99,8 @@ static const struct pl_option topts[] = {
 	{ .name = "warning", .type = PL_OPT_STRING, .fn = t_handler, .help = "For suggestions." },
 	{ .name = "password", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET,
 	  .env = "PL_TEST_PASSWORD", PL_OPT_AT(struct tcfg, password), .help = "A secret." },
+	{ .name = "token", .type = PL_OPT_STRING, .flags = PL_OPT_SECRET | PL_OPT_LATE,
+	  PL_OPT_AT(struct tcfg, token), .help = "A secret whose file may fail late." },
 	{ .name = NULL },
 };
 
@@ -722,6 +725,14 @@ START_TEST(test_secret_file_errors)
 	ck_assert_int_eq(parse_line("--password-file"), -1);
 	ck_assert_ptr_nonnull(strstr(err, "--password-file needs a file name"));
 	ck_assert_ptr_null(cfg.password);
+	/* PL_OPT_LATE: no usage error; the option unset, the first failure kept. */
+	ck_assert_str_eq(parser.late_err, "");
+	pl_snprintf(line, sizeof(line), "--token-file=%s --switch --token-file=/nonexistent", f);
+	ck_assert_int_eq(parse_line(line), 0);
+	ck_assert_ptr_null(cfg.token);
+	pl_snprintf(want, sizeof(want), "--token-file: %s is open to group or others, who "
+		    "could read or change the secret (chmod 600 %s)", f, f);
+	ck_assert_str_eq(parser.late_err, want);
 }
 END_TEST
 
