@@ -570,6 +570,11 @@ struct drill {
 	char *paths[8];              /* restic: the snapshot's paths, as given at backup */
 	size_t npaths;
 	bool said_rel;               /* the relative-path mapping was said */
+	/* A local repository's commit marks when the drill began (restic: the names in
+	 * index/ and snapshots/; borg: its index.N, hints.N), to tell a failure a prune
+	 * caused while the drill ran (it takes no lock) from bad data. */
+	struct pl_buf marks;
+	bool have_marks;
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -595,6 +600,70 @@ static enum pl_state
 setup_or_data(enum pl_bk_why why, enum pl_state data)
 {
 	return pl_bk_why_setup(why) ? PL_UNKNOWN : data;
+}
+
+/* The local repository's commit marks into out, one a line: restic's index/ and
+ * snapshots/ names ("i NAME", "s NAME"), borg's index.N and hints.N. False for a remote
+ * repository or one not readable here. */
+static bool
+repo_marks(const struct drill *d, struct pl_buf *out)
+{
+	const char *repo = pl_bk_location(&d->repo);
+	const char *const dirs[] = { "index", "snapshots" };
+	char path[4200], err[256], **names = NULL;
+	size_t n = 0;
+
+	if (repo == NULL || repo[0] != '/' || d->cfg->source == SRC_TAR)
+		return false;
+	for (int k = 0; k < (d->cfg->source == SRC_RESTIC ? 2 : 1); k++) {
+		if (d->cfg->source == SRC_RESTIC)
+			pl_snprintf(path, sizeof(path), "%s/%s", repo, dirs[k]);
+		else
+			pl_strlcpy(path, repo, sizeof(path));
+		if (pl_dir_list(NULL, path, &names, &n, err, sizeof(err)) != 0)
+			return false;
+		for (size_t i = 0; i < n; i++)
+			if (d->cfg->source == SRC_RESTIC)
+				pl_buf_printf(out, "%c %s\n", dirs[k][0], names[i]);
+			else if (strncmp(names[i], "index.", 6) == 0 ||
+				 strncmp(names[i], "hints.", 6) == 0)
+				pl_buf_printf(out, "%s\n", names[i]);
+		pl_dir_free(names, n);
+	}
+	return true;
+}
+
+/* Whether the repository was changed under the drill in a way that can fail it: restic,
+ * an index or snapshot file of the start removed (prune, forget); borg, another
+ * transaction (prune, delete, compact, or a backup's commit). */
+static bool
+repo_changed(const struct drill *d)
+{
+	struct pl_buf now = PL_BUF_INIT;
+	bool changed = false;
+
+	if (!d->have_marks)
+		return false;
+	pl_buf_init(&now, 4096);
+	pl_buf_puts(&now, "\n");   /* each line of now between newlines */
+	if (!repo_marks(d, &now)) {
+		pl_buf_free(&now);
+		return false;
+	}
+	if (d->cfg->source == SRC_BORG) {
+		changed = strcmp(pl_buf_str(&now) + 1, pl_buf_str(&d->marks)) != 0;
+	} else {
+		for (const char *p = pl_buf_str(&d->marks); *p != '\0' && !changed;) {
+			size_t k = strcspn(p, "\n");
+			char line[300];
+
+			pl_snprintf(line, sizeof(line), "\n%.*s\n", (int)(k < 290 ? k : 290), p);
+			changed = strstr(pl_buf_str(&now), line) == NULL;
+			p += k + (p[k] == '\n');
+		}
+	}
+	pl_buf_free(&now);
+	return changed;
 }
 
 /* Runs a tool for the drill under the tools' deadline. Returns 0 when it ran and
@@ -623,8 +692,15 @@ drill_run(struct drill *d, const char *const *argv, const char *cwd, const char 
 			   what, LIST_CAP >> 20, PL_DRILL_FILES_MAX);
 	} else if (!rr->exited || rr->status != 0) {
 		enum pl_bk_why kind = pl_bk_failure(rr, &d->repo, why, sizeof(why));
+		enum pl_state fs = setup_or_data(kind, st);
 
-		drill_fail(d, setup_or_data(kind, st), "%s", why);
+		if (fs == PL_CRITICAL && repo_changed(d))
+			drill_fail(d, PL_UNKNOWN, d->cfg->source == SRC_RESTIC ?
+				   _("the repository was pruned or a snapshot forgotten while the drill ran, so this failure may come from that, not from the data (run drills when no prune runs): %s") :
+				   _("the repository changed while the drill ran (a prune, delete, compact or backup committed), so this failure may come from that, not from the data (run drills when no prune runs): %s"),
+				   why);
+		else
+			drill_fail(d, fs, "%s", why);
 	} else {
 		return 0;
 	}
@@ -1304,8 +1380,6 @@ drill_init(struct drill *d, const struct dr_config *cfg, const struct pl_common 
 	d->tools = pl_deadline_in(left - reserve);
 }
 
-/* restic keeps its cache, borg its cache, keys and security data below HOME: a job
- * started without one (some cron setups) must say so, not half-work. */
 /* The password file given could not be read at parse time (PL_OPT_LATE). */
 static int
 drill_password(struct drill *d)
@@ -1318,6 +1392,8 @@ drill_password(struct drill *d)
 	return -1;
 }
 
+/* restic keeps its cache, borg its cache, keys and security data below HOME: a job
+ * started without one (some cron setups) must say so, not half-work. */
 static int
 drill_home(struct drill *d)
 {
@@ -1477,6 +1553,7 @@ drill_record(struct drill *d, struct pl_drill_manifest *man)
 			       d->e.backup, d->e.files_verified, d->e.duration);
 	pl_drill_files_free(&d->files);
 	pl_drill_manifest_free(man);
+	pl_buf_free(&d->marks);
 	free(d->pick);
 	for (size_t i = 0; i < d->npaths; i++)
 		free(d->paths[i]);
@@ -1500,6 +1577,8 @@ drill(const struct dr_config *cfg, const struct pl_common *c, struct pl_result *
 	drill_init(&d, cfg, c, r);
 	if (drill_password(&d) != 0 || drill_home(&d) != 0 || drill_workdir(&d) != 0)
 		return drill_record(&d, &man);
+	pl_buf_init(&d.marks, 4096);
+	d.have_marks = repo_marks(&d, &d.marks);
 	drill_leftovers(&d);
 	if (drill_manifest(&d, &man, &have_man) != 0 || drill_find(&d) != 0 ||
 	    drill_sample(&d) != 0 || drill_space(&d) != 0 || drill_mkdtemp(&d) != 0)

@@ -114,8 +114,11 @@ failure_kind(const char *e, const char *first, const char *lock, const struct pl
 	if (strstr(e, "wrong password") != NULL || strstr(e, "passphrase supplied") != NULL ||
 	    strstr(e, "is incorrect") != NULL)
 		return PL_BK_WHY_PASSWORD;
+	/* borg's "Repository /x does not exist.", not its "Archive NAME does not exist" (an
+	 * archive deleted since it was listed: the repository is there). */
 	if (strstr(e, "Is there a repository") != NULL ||
-	    strstr(e, "does not exist") != NULL || strstr(e, "is not a valid repository") != NULL)
+	    (strstr(e, "does not exist") != NULL && strstr(e, "Archive ") == NULL) ||
+	    strstr(e, "is not a valid repository") != NULL)
 		return PL_BK_WHY_NO_REPO;
 	if (strstr(e, "Failed to create/acquire the lock") != NULL &&
 	    (w->repo == NULL || strstr(first, lock) == NULL))

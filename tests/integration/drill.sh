@@ -332,6 +332,20 @@ run --mode drill --journal "$J" --work-dir "$WD" --source restic --repo "$W/rest
 expect "restic: a corrupt pack fails the drill and says why" 2 "^RESTORE DRILL CRITICAL - drill failed: " \
 	"restore exited with status|not verified|ciphertext|verification"
 check "restic: nothing left after the corrupt restore" clean_work
+# A prune while the drill runs (the drill takes no lock, so nothing keeps it out): a
+# restore that then fails says nothing of the data. restic through a program that
+# forgets the drilled snapshot with --prune just before restoring it: UNKNOWN, saying
+# so, and recorded; the repository unchanged, a failure stays CRITICAL (above).
+cp -a "$R" "$W/restic-prune"
+printf '#!/bin/sh\nif [ "$1" = restore ]; then RESTIC_PASSWORD_FILE=%s %s -r %s -q forget --prune "$2" >/dev/null 2>&1; fi\nexec %s "$@"\n' \
+	"$W/pw" "$RESTIC" "$W/restic-prune" "$RESTIC" >"$W/restic-pruning"
+chmod 755 "$W/restic-pruning"
+run --mode drill --journal "$J" --work-dir "$WD" --source restic --repo "$W/restic-prune" --password-file "$W/pw" \
+	--cache-dir "$W/cache-prune" --restic "$W/restic-pruning" --sample-path "$W/data/sub/b"
+expect "restic: a prune during the drill: UNKNOWN, not a CRITICAL about the data" 3 \
+	"^RESTORE DRILL UNKNOWN - drill failed: the repository was pruned or a snapshot forgotten while the drill ran, so this failure may come from that, not from the data \(run drills when no prune runs\): .*restic-pruning restore "
+check "restic: the pruned drill is recorded as failed" sh -c "tail -n 1 '$J' | grep -q '\"result\":\"failed\".*pruned or a snapshot forgotten'"
+check "restic: nothing left after the pruned drill" clean_work
 # restic check over two drills reads every pack once: one of the two subsets holds it.
 both=""
 for k in 1 2; do
@@ -362,6 +376,18 @@ run "${BA[@]}" --sample 4
 expect "borg: a drill of 4 random files of the newest full archive" 0 "files_verified=4;;;0" \
 	"drill of web1-full-1: 4 files restored"
 check "borg: nothing left" clean_work
+# A delete (or prune, compact) committed while the drill runs: borg extract
+# --bypass-lock takes no lock either. The archive deleted just before its extract:
+# UNKNOWN, saying so; the repository's transaction moved on.
+BORG_PASSPHRASE=drill-pass "$BORG" init -e repokey "$W/borg-prune" >/dev/null 2>&1
+(cd / && BORG_PASSPHRASE=drill-pass "$BORG" create "$W/borg-prune::web1-full-1" "$W/data") >/dev/null 2>&1
+printf '#!/bin/sh\nif [ "$1" = extract ]; then %s delete "$3" >/dev/null 2>&1; fi\nexec %s "$@"\n' \
+	"$BORG" "$BORG" >"$W/borg-pruning"
+chmod 755 "$W/borg-pruning"
+run "${BA[@]}" --repo "$W/borg-prune" --borg "$W/borg-pruning" --sample 1
+expect "borg: an archive deleted during the drill: UNKNOWN, not a CRITICAL about the data" 3 \
+	"^RESTORE DRILL UNKNOWN - drill failed: the repository changed while the drill ran \(a prune, delete, compact or backup committed\), so this failure may come from that"
+check "borg: nothing left after the changed repository" clean_work
 # borg extract takes each PATH as a pattern (re:, sh: select a style; a leading - is an
 # option): names that look like either are extracted as themselves, and only them.
 mkdir -p "$W/odd"

@@ -306,6 +306,10 @@ static const struct {
 	  PL_BK_WHY_LOCKED, "/srv/restic is locked (" },
 	{ PL_BK_RESTIC, "unable to create lock in backend: repository is already locked by PID 7\n", 1,
 	  PL_BK_WHY_LOCKED, "/srv/restic is locked (" },
+	{ PL_BK_BORG, "Repository /srv/restic does not exist.\n", 2, PL_BK_WHY_NO_REPO,
+	  "no repository at /srv/restic (" },
+	/* An archive deleted since it was listed: the repository is there. */
+	{ PL_BK_BORG, "Archive web1-full-1 does not exist\n", 1, PL_BK_WHY_OTHER, "" },
 	{ PL_BK_RESTIC, "Fatal: pack 1234 is damaged\n", 1, PL_BK_WHY_OTHER, "" },
 	{ PL_BK_RESTIC, "", 0, PL_BK_WHY_NO_JSON, "/usr/bin/restic snapshots printed no JSON" },
 };
