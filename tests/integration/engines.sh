@@ -188,7 +188,7 @@ object CheckCommand "plumbline_mdraid_fixture" {
 /* the same in Simplified Chinese; the catalog of this build, not an installed one */
 object CheckCommand "plumbline_mdraid_fixture_zh" {
 	import "plumbline_mdraid_fixture"
-	arguments += { "--language" = "zh_CN" }
+	vars.plumbline_language = "zh_CN"  /* the common argument */
 	env = { "PLUMBLINE_LOCALEDIR" = "$ZH_LOCALEDIR" }
 }
 
