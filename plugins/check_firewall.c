@@ -313,6 +313,10 @@ fw_collect(struct fw_ctx *x, struct pl_result *r, struct pl_common *c)
 			       err);
 		pl_run_result_free(&res);
 		add_source(x, "nftables");
+		for (size_t i = 0; i < x->rs.ntables; i++)
+			if (x->rs.tables[i].dormant)
+				pl_result_line(r, _("table %s %s is dormant (flags dormant): its rules filter nothing"),
+					       x->rs.tables[i].family_name, x->rs.tables[i].name);
 	}
 	/* iptables-nft's tables: from its own tool, which knows all their matches. Without
 	 * nft it is the only way to see them. */

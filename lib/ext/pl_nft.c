@@ -500,6 +500,10 @@ statement(struct pl_fw_ruleset *rs, size_t table, struct json_object *x, struct 
 
 	if (k == NULL) {
 		r->other = true;
+		/* A statement nft prints no JSON for (1.0.6 writes "jump { accept; }", an
+		 * anonymous chain, as a bare string): what it does is unknown. */
+		if (json_object_is_type(x, json_type_string))
+			r->nft_only = r->opaque = true;
 		pl_buf_puts(text, text->len ? " " : "");
 		canonical(text, x);
 		return;
@@ -512,11 +516,18 @@ statement(struct pl_fw_ruleset *rs, size_t table, struct json_object *x, struct 
 	if (strcmp(k, "match") == 0) {
 		const char *op = pl_json_str(v, "op");
 
+		struct json_object *right = pl_json_get(v, "right");
+
 		render(text, pl_json_get(v, "left"));
 		if (op != NULL && strcmp(op, "==") != 0 && strcmp(op, "in") != 0)
 			pl_buf_printf(text, " %s", op);
 		pl_buf_putc(text, ' ');
-		render(text, pl_json_get(v, "right"));
+		render(text, right);
+		/* A set, named or anonymous: nft's own, which iptables-nft-save cannot show. */
+		if (pl_json_get(right, "set") != NULL ||
+		    (json_object_is_type(right, json_type_string) &&
+		     json_object_get_string(right)[0] == '@'))
+			r->nft_only = true;
 		match(rs, table, v, r);
 		return;
 	}
@@ -543,6 +554,7 @@ statement(struct pl_fw_ruleset *rs, size_t table, struct json_object *x, struct 
 		pl_buf_puts(text, " vmap ");
 		render(text, data);
 		r->verdict = PL_FW_VMAP;
+		r->nft_only = true;
 		r->vmap0 = rs->nvmaps;
 		if (byport && proto)
 			r->proto = proto;
@@ -584,10 +596,11 @@ statement(struct pl_fw_ruleset *rs, size_t table, struct json_object *x, struct 
 			else if (strcmp(name, "ACCEPT") == 0)
 				r->verdict = PL_FW_ACCEPT;
 			else if (strcmp(name, "DNAT") == 0 || strcmp(name, "REDIRECT") == 0) {
-				/* Its target port is not shown: the ports it matches stand in
-				 * (iptables-nft-save's view of the table, which shows it, replaces
-				 * this one, and a flag for all ports would outlive it). */
-				pl_fw_nat_to(r, 0, 0);
+				/* Its target port is not shown: any port (iptables-nft-save's
+				 * view of the table, which shows it, replaces this one where it
+				 * can; where it cannot, a REDIRECT of 8080 to 3306 must not
+				 * leave 3306 looking closed). */
+				pl_fw_nat_to(r, -1, -1);
 			}
 		} else if (type == NULL || name == NULL || strcmp(name, "comment") != 0) {
 			/* an iptables match nft cannot show (a comment is none) */
@@ -636,9 +649,31 @@ add_table(struct pl_fw_ruleset *rs, struct json_object *v, size_t i, char *err, 
 
 	if (fam == NULL || !name_ok(name) || strlen(fam) >= 16)
 		return fail(err, errlen, i, _("a table without a family or name"));
+	struct json_object *flags = pl_json_get(v, "flags");
+	size_t t;
+
 	if (pl_fw_find_table(rs, PL_FW_SRC_NFT, fam, name) != NOPE)
 		return fail(err, errlen, i, _("a table listed twice"));
-	return pl_fw_add_table(rs, PL_FW_SRC_NFT, fam, name) == NOPE ? -1 : 0;
+	t = pl_fw_add_table(rs, PL_FW_SRC_NFT, fam, name);
+	if (t == NOPE)
+		return -1;
+	/* A dormant table ("flags dormant") filters nothing: its hooks are not registered.
+	 * nft 1.0.6 prints the member whenever a flag is set, but its value garbled (another
+	 * table's name): any value but "owner" alone is taken as dormant (a wrong guess
+	 * there says a table filters nothing, never that it filters). */
+	if (flags != NULL) {
+		const char *f = json_object_is_type(flags, json_type_string) ?
+				json_object_get_string(flags) :
+				json_object_is_type(flags, json_type_array) &&
+				json_object_array_length(flags) == 1 &&
+				json_object_is_type(json_object_array_get_idx(flags, 0),
+						    json_type_string) ?
+				json_object_get_string(json_object_array_get_idx(flags, 0)) : "";
+
+		if (strcmp(f, "owner") != 0)
+			rs->tables[t].dormant = rs->tables[t].skip = true;
+	}
+	return 0;
 }
 
 static int
@@ -768,6 +803,13 @@ add_rule(struct pl_fw_ruleset *rs, struct json_object *v, size_t i, char *err, s
 	pl_buf_init(&text, RULE_TEXT_CAP);
 	for (size_t k = 0; k < json_object_array_length(expr); k++)
 		statement(rs, t, json_object_array_get_idx(expr, k), &r, &text);
+	if (r.opaque) {
+		/* May accept in a filter chain; in a nat chain may rewrite to any port. */
+		if (r.verdict == PL_FW_NONE)
+			r.verdict = PL_FW_QUEUE;
+		if (strcmp(rs->chains[c].type, "nat") == 0 && !r.nat_to)
+			pl_fw_nat_to(&r, -1, -1);
+	}
 	if (comment != NULL)
 		pl_buf_printf(&text, "%scomment \"%s\"", text.len ? " " : "", comment);
 	r.text = (char *)pl_buf_str(&text);

@@ -569,6 +569,18 @@ covers(const struct pl_fw_ruleset *rs, size_t ipt, size_t nft)
 	return nft_rules == 0 || ipt_rules > 0;
 }
 
+/* Whether nft's table holds a rule added with nft that iptables-nft-save prints
+ * without what it cannot show ("tcp dport vmap { 23 : jump X }" as "-A PREROUTING -p
+ * tcp", the verdict gone): then nft's view is the one to judge by. */
+static bool
+nft_only(const struct pl_fw_ruleset *rs, size_t nft)
+{
+	for (size_t i = 0; i < rs->nrules; i++)
+		if (rs->rules[i].nft_only && rs->chains[rs->rules[i].chain].table == nft)
+			return true;
+	return false;
+}
+
 size_t
 pl_fw_supersede(struct pl_fw_ruleset *rs)
 {
@@ -581,7 +593,9 @@ pl_fw_supersede(struct pl_fw_ruleset *rs)
 		if (t->source != PL_FW_SRC_IPT_NFT)
 			continue;
 		o = pl_fw_find_table(rs, PL_FW_SRC_NFT, t->family_name, t->name);
-		if (o != NOPE && !rs->tables[o].skip && covers(rs, i, o)) {
+		if (o != NOPE && !rs->tables[o].skip && nft_only(rs, o)) {
+			t->skip = true;   /* the same kernel table, seen whole by nft only */
+		} else if (o != NOPE && !rs->tables[o].skip && covers(rs, i, o)) {
 			rs->tables[o].skip = true;
 			n++;
 		}
@@ -1352,7 +1366,7 @@ fwd_match(const struct pl_fw_ruleset *rs, const struct pl_fw_rule *r, const stru
 struct fwd {
 	const struct pl_fw_ruleset *rs;
 	const struct probe *p;
-	size_t *seen, nseen, cap;
+	unsigned char *seen;      /* one a chain: walked already */
 	bool lost;
 };
 
@@ -1380,14 +1394,9 @@ fwd_chain(struct fwd *w, size_t c, int depth)
 	const struct pl_fw_ruleset *rs = w->rs;
 	const struct pl_fw_chain *ch = &rs->chains[c];
 
-	for (size_t i = 0; i < w->nseen; i++)
-		if (w->seen[i] == c)
-			return false;
-	if (grow((void **)&w->seen, w->nseen, &w->cap, sizeof(*w->seen), rs->nchains) != 0) {
-		w->lost = true;   /* out of memory: the conservative answer */
+	if (w->seen[c])
 		return false;
-	}
-	w->seen[w->nseen++] = c;
+	w->seen[c] = 1;
 	for (size_t i = ch->first; i < ch->first + ch->nrules; i++) {
 		const struct pl_fw_rule *r = &rs->rules[i];
 
@@ -1429,10 +1438,12 @@ fwd_chain(struct fwd *w, size_t c, int depth)
 static bool
 forwarded(const struct pl_fw_ruleset *rs, const struct probe *p)
 {
-	struct fwd w = { rs, p, NULL, 0, 0, false };
+	struct fwd w = { rs, p, calloc(rs->nchains + 1, 1), false };
 	bool found = false;
 
-	for (size_t c = 0; c < rs->nchains && !found; c++) {
+	if (w.seen == NULL)
+		w.lost = true;   /* out of memory: the conservative answer below */
+	for (size_t c = 0; w.seen != NULL && c < rs->nchains && !found; c++) {
 		const struct pl_fw_chain *ch = &rs->chains[c];
 
 		if (ch->base && strcmp(ch->type, "nat") == 0 && !rs->tables[ch->table].skip &&

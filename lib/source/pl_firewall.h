@@ -105,6 +105,10 @@ struct pl_fw_rule {
 				   * rewrote ("ct status dnat"): they reach a port only
 				   * where such a rule sends them (rs->dnat_*) */
 	bool other;               /* another condition (saddr, a mark, an xt match...) */
+	/* nft: what iptables-nft-save cannot show (a verdict map, a set, a statement nft
+	 * itself prints no JSON for): nft's view of the table is kept (pl_fw_supersede) */
+	bool nft_only;
+	bool opaque;              /* nft: a statement it prints no JSON for (may do anything) */
 	size_t vmap0, nvmap;      /* into rs->vmaps, for PL_FW_VMAP */
 };
 
@@ -126,9 +130,10 @@ struct pl_fw_table {
 	enum pl_fw_source source;
 	char *name;
 	char family_name[16];     /* as the source spelt it: "inet", "ip6", "bridge" */
-	/* Seen better through another source (pl_fw_supersede): left out of every count,
-	 * judgement and the normalized text. */
+	/* Seen better through another source (pl_fw_supersede), or dormant: left out of
+	 * every count, judgement and the normalized text. */
 	bool skip;
+	bool dormant;             /* nft's "flags dormant": its hooks filter nothing */
 };
 
 struct pl_fw_set {
@@ -220,7 +225,9 @@ int pl_fw_finish(struct pl_fw_ruleset *rs);
 /* iptables-nft's tables, which nft shows with "xt" expressions it cannot translate
  * (multiport, conntrack...), are judged from iptables-nft-save's text instead: each nft
  * table of the same family and name as a table of source PL_FW_SRC_IPT_NFT is marked
- * skip. Returns how many were. */
+ * skip. Returns how many were. Except where nft's table holds a rule iptables-nft-save
+ * cannot show (nft_only: a verdict map, a set, an anonymous chain): then the
+ * iptables-nft table is skipped and nft's view judged. */
 size_t pl_fw_supersede(struct pl_fw_ruleset *rs);
 
 /* The family bits a table covers: inet both, ip V4, ip6 V6, others (arp, bridge,

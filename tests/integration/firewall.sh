@@ -431,6 +431,75 @@ NFT
 run --closed 22,23,3306
 expect "ct state vmap: only the port accepted is open" 2 "FIREWALL CRITICAL - tcp/22 open (IPv4, IPv6) - "
 
+# --- What iptables-nft-save cannot show keeps nft's view of an iptables-nft table: a
+# verdict map added with nft to iptables-nft's nat PREROUTING prints as "-A PREROUTING
+# -p tcp", so that view would lose the way to X's REDIRECT of tcp/23 to 2222 (a false
+# OK). Likewise in iptables-nft's filter INPUT: "tcp dport vmap { 23 : accept }".
+fresh
+in_ns iptables-nft-restore <<'IPT'
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:X - [0:0]
+-A PREROUTING -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.0.0.5:80
+-A X -p tcp -j REDIRECT --to-ports 2222
+COMMIT
+*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A INPUT -i lo -j ACCEPT
+-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT
+-A INPUT -m conntrack --ctstate DNAT -j ACCEPT
+COMMIT
+IPT
+in_ns ip6tables-nft -P INPUT DROP
+in_ns nft add rule ip nat PREROUTING tcp dport vmap '{ 23 : jump X }'
+run --closed 23
+expect "iptables-nft nat with an nft verdict map: the way to the REDIRECT is seen" 2 \
+	"FIREWALL CRITICAL - tcp/23 open (IPv4)"
+fresh
+for l in "-P INPUT DROP" "-A INPUT -i lo -j ACCEPT" "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT"; do
+	# shellcheck disable=SC2086 # the words of $l are iptables' arguments
+	in_ns iptables-nft $l
+done
+in_ns ip6tables-nft -P INPUT DROP
+in_ns nft add rule ip filter INPUT tcp dport vmap '{ 23 : accept }'
+run --closed 23
+expect "iptables-nft INPUT with an nft verdict map: tcp/23 open" 2 "FIREWALL CRITICAL - tcp/23 open (IPv4)"
+
+# --- an anonymous chain, which nft 1.0.6 prints no JSON for ("jump { accept; }" comes
+# as a bare string): it may accept, so tcp/23 may be open; in nat it may redirect.
+fresh && in_ns nft -f - <<'NFT'
+table inet filter {
+	chain input {
+		type filter hook input priority 0; policy drop;
+		tcp dport 22 accept
+		tcp dport 23 jump { accept; }
+	}
+}
+NFT
+run --closed 23
+expect "an anonymous chain's accept is not passed over" 2 "FIREWALL CRITICAL - tcp/23 open (IPv4, IPv6)"
+
+# --- a dormant table filters nothing: its drop policy protects no port.
+fresh && in_ns nft -f - <<'NFT'
+table inet filter {
+	flags dormant
+	chain input {
+		type filter hook input priority 0; policy drop;
+		tcp dport 22 accept
+	}
+}
+NFT
+run --closed 23
+expect "a dormant table is no firewall" 2 "FIREWALL CRITICAL - "
+has "a dormant table is said" "table inet filter is dormant (flags dormant): its rules filter nothing"
+case "$status" in *"tcp/23"*|*"no "*|*"accept"*|*"empty"*) ok "a dormant table: the status names what is open or missing" ;; *) notok "a dormant table: status '$status'" ;; esac
+
 # --- the iptables port-forward host (iptables-nft): a DNAT to 10.0.0.5:80 and
 # --ctstate DNAT -j ACCEPT open 8080 and 80, no other port (one DNAT made every
 # --closed port open: nft's placeholder for the xt target outlived the table).
