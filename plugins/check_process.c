@@ -1430,11 +1430,15 @@ main(int argc, char **argv)
 	proc_report(&cfg, &c, &s, &r, basis);
 	report_ourselves(&s, &r);
 	if (s.kthreads_out > 0 && c.verbose > 0)
-		pl_result_line(&r, _("%zu kernel threads left out (--kernel-threads counts them)"),
-			       s.kthreads_out);
+		pl_result_line(&r, P_("%zu kernel thread left out (--kernel-threads counts it)",
+				      "%zu kernel threads left out (--kernel-threads counts them)",
+				      s.kthreads_out), s.kthreads_out);
 	if (s.unreadable_exe > 0 && c.verbose > 0)
-		pl_result_line(&r, _("%zu processes' program file (exe) not readable by this user: "
-			       "matched by command name only"), s.unreadable_exe);
+		pl_result_line(&r, P_("%zu process's program file (exe) not readable by this user: "
+				      "matched by command name only",
+				      "%zu processes' program file (exe) not readable by this user: "
+				      "matched by command name only", s.unreadable_exe),
+			       s.unreadable_exe);
 	pl_debug(&c, 1, "%zu processes read, %zu gone while reading", s.n, s.gone);
 	snap_free(&s);
 	if (cfg.has_re)
