@@ -815,8 +815,17 @@ pl_md_sys_read(const char *root, const char *name, struct pl_md_sys *s)
 char *
 pl_md_eta_text(char *buf, size_t len, double min)
 {
-	long m = (long)(min + 0.5);
+	long m;
 
+	/* The kernel's finish= is text: a huge or broken one must not overflow the long
+	 * (1e9 minutes is 1,900 years). */
+	if (min != min) {
+		pl_snprintf(buf, len, "?");
+		return buf;
+	}
+	if (min > 1e9)
+		min = 1e9;
+	m = (long)(min + 0.5);
 	if (min < 1)
 		pl_snprintf(buf, len, "<1min");
 	else if (m < 60)

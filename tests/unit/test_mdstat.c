@@ -503,6 +503,8 @@ START_TEST(test_md_eta)
 	static const struct { double min; const char *text; } eta[] = {
 		{ 0.2, "<1min" }, { 1, "1min" }, { 59.4, "59min" }, { 59.6, "1h00m" },
 		{ 505.9, "8h26m" }, { 2879, "47h59m" }, { 2880, "2d00h" }, { 4620, "3d05h" },
+		/* a finish= past any long (the fuzzer's 1e75min): capped, never undefined */
+		{ 1e75, "694444d10h" }, { 1e9, "694444d10h" }, { NAN, "?" },
 	};
 	char buf[32];
 
