@@ -593,7 +593,12 @@ pl_fw_supersede(struct pl_fw_ruleset *rs)
 		if (t->source != PL_FW_SRC_IPT_NFT)
 			continue;
 		o = pl_fw_find_table(rs, PL_FW_SRC_NFT, t->family_name, t->name);
-		if (o != NOPE && !rs->tables[o].skip && nft_only(rs, o)) {
+		if (o != NOPE && rs->tables[o].dormant) {
+			/* The kernel's table is dormant ("nft add table ip filter { flags
+			 * dormant; }" on iptables-nft's): iptables-nft-save still lists its
+			 * rules, which filter nothing. */
+			t->skip = t->dormant = true;
+		} else if (o != NOPE && !rs->tables[o].skip && nft_only(rs, o)) {
 			t->skip = true;   /* the same kernel table, seen whole by nft only */
 		} else if (o != NOPE && !rs->tables[o].skip && covers(rs, i, o)) {
 			rs->tables[o].skip = true;
