@@ -677,6 +677,80 @@ START_TEST(test_ipt_dnat_targets)
 }
 END_TEST
 
+/* Parses iptables-save text (v6 or not) into a fresh rs. */
+static void
+ipt_text(struct pl_fw_ruleset *rs, const char *text, bool v6)
+{
+	char err[256] = "";
+
+	pl_fw_init(rs);
+	ck_assert_msg(pl_fw_parse_iptables(text, strlen(text), v6, PL_FW_SRC_IPT_LEGACY, rs, err,
+					   sizeof(err)) == 0, "%s", err);
+}
+
+/* Conditions the iptables parser had taken for none (a review's attack, each checked
+ * with a real connection): two port options of one rule both hold (they were joined
+ * under the last one's "!": `--dport 1:1024 ! --dports 22,80 -j DROP` dropped 3306
+ * surely); a match without options (`-m frag`, `-m socket`) is a condition;
+ * `--ctstate DNAT -j DROP` drops no connection made to the port itself. */
+START_TEST(test_ipt_conditions)
+{
+	struct pl_fw_ruleset rs;
+
+	ipt_text(&rs, "*filter\n:INPUT DROP [0:0]\n"
+		 "-A INPUT -p tcp -m tcp --dport 1:1024 -m multiport ! --dports 22,80 -j DROP\n"
+		 "-A INPUT -p tcp -m tcp --dport 3306 -j ACCEPT\n-A INPUT -p tcp --dport 80 -j ACCEPT\n"
+		 "-A INPUT -p tcp -m tcp --dport 81 -j ACCEPT\nCOMMIT\n", false);
+	expect_port(&rs, PL_FW_V4, 3306, true, "3306");
+	expect_port(&rs, PL_FW_V4, 80, true, NULL);
+	expect_port(&rs, PL_FW_V4, 81, false, NULL);
+	ck_assert_uint_eq(rule_of(&rs, "INPUT", 0)->nports, 3);   /* 1-21, 23-79, 81-1024 */
+	pl_fw_free(&rs);
+	ipt_text(&rs, "*filter\n:INPUT DROP [0:0]\n"
+		 "-A INPUT -p tcp -m tcp ! --dport 22 -m multiport --dports 1:1024 -j DROP\n"
+		 "-A INPUT -p tcp -m multiport ! --dports 1:100 -m tcp ! --dport 5000 -j DROP\n"
+		 "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"
+		 "-A INPUT -p tcp -m tcp --dport 5000 -j ACCEPT\nCOMMIT\n", false);
+	expect_port(&rs, PL_FW_V4, 22, true, NULL);
+	expect_port(&rs, PL_FW_V4, 5000, true, NULL);
+	pl_fw_free(&rs);
+	ipt_text(&rs, "*filter\n:INPUT DROP [0:0]\n-A INPUT -m frag -j DROP\n"
+		 "-A INPUT -m socket -j DROP\n-A INPUT -p tcp -m tcp --dport 23 -j ACCEPT\nCOMMIT\n",
+		 true);
+	ck_assert(rule_of(&rs, "INPUT", 0)->other);
+	expect_port(&rs, PL_FW_V6, 23, true, NULL);
+	pl_fw_free(&rs);
+	ipt_text(&rs, "*filter\n:INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate DNAT -j DROP\n"
+		 "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\nCOMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\n"
+		 "-A PREROUTING -p tcp -m tcp --dport 2222 -j REDIRECT --to-ports 22\nCOMMIT\n", false);
+	expect_port(&rs, PL_FW_V4, 22, true, "--dport 22");
+	pl_fw_free(&rs);
+}
+END_TEST
+
+/* iptables-legacy lets chains nest deeper than the walk follows (nftables stops at 16
+ * levels): what lies deeper may accept (it was taken for nothing: 20 nested chains
+ * hid an accept of tcp/23 behind policy drop). */
+START_TEST(test_ipt_deep_jumps)
+{
+	struct pl_fw_ruleset rs;
+	struct pl_buf b = PL_BUF_INIT;
+
+	pl_buf_init(&b, PL_BUF_DEFAULT_CAP);
+	pl_buf_puts(&b, "*filter\n:INPUT DROP [0:0]\n");
+	for (int i = 1; i <= 20; i++)
+		pl_buf_printf(&b, ":C%d - [0:0]\n", i);
+	pl_buf_puts(&b, "-A INPUT -j C1\n");
+	for (int i = 1; i < 20; i++)
+		pl_buf_printf(&b, "-A C%d -j C%d\n", i, i + 1);
+	pl_buf_puts(&b, "-A C20 -p tcp -m tcp --dport 23 -j ACCEPT\nCOMMIT\n");
+	ipt_text(&rs, pl_buf_str(&b), false);
+	expect_port(&rs, PL_FW_V4, 23, true, "jumps deep");
+	pl_fw_free(&rs);
+	pl_buf_free(&b);
+}
+END_TEST
+
 static const struct pl_fw_chain *
 chain_of(const struct pl_fw_ruleset *rs, const char *name)
 {
@@ -1142,6 +1216,8 @@ main(void)
 	tcase_add_test(tc, test_nft_firewalld);
 	tcase_add_test(tc, test_ipt_dnat);
 	tcase_add_test(tc, test_ipt_dnat_targets);
+	tcase_add_test(tc, test_ipt_conditions);
+	tcase_add_test(tc, test_ipt_deep_jumps);
 	tcase_add_test(tc, test_ipt_nat_reach);
 	tcase_add_test(tc, test_nat_reach_edges);
 	tcase_add_test(tc, test_ipt_kube_proxy);
