@@ -239,6 +239,39 @@ START_TEST(test_scale)
 }
 END_TEST
 
+/* Chains several rules jump to, nested (3 ways into each of 15 levels): each chain's
+ * end is walked once a port, not once a way there (3^14 walks: 10 s for 78 ports, the
+ * check timed out). The bound is loose for sanitizer builds on a busy machine. */
+START_TEST(test_nested_jumps)
+{
+	struct pl_buf b = PL_BUF_INIT;
+	struct pl_fw_ruleset rs;
+	char err[256], why[256];
+	double t0;
+
+	pl_buf_init(&b, PL_BUF_DEFAULT_CAP);
+	pl_buf_puts(&b, "*filter\n:INPUT DROP [0:0]\n");
+	for (int i = 1; i <= 15; i++)
+		pl_buf_printf(&b, ":C%d - [0:0]\n", i);
+	pl_buf_puts(&b, "-A INPUT -j C1\n");
+	for (int i = 1; i < 15; i++)
+		for (int k = 1; k <= 3; k++)
+			pl_buf_printf(&b, "-A C%d -s 10.1.0.%d/32 -j C%d\n", i, k, i + 1);
+	pl_buf_puts(&b, "-A C15 -p tcp -m tcp --dport 9999 -j ACCEPT\n-A C15 -j DROP\nCOMMIT\n");
+	pl_fw_init(&rs);
+	ck_assert_msg(pl_fw_parse_iptables(b.data, b.len, false, PL_FW_SRC_IPT_NFT, &rs, err,
+					   sizeof(err)) == 0, "%s", err);
+	t0 = mono();
+	for (uint16_t port = 1; port <= 100; port++)
+		ck_assert(!pl_fw_port_open(&rs, PL_FW_V4, 6, port, why, sizeof(why)));
+	ck_assert(pl_fw_port_open(&rs, PL_FW_V4, 6, 9999, why, sizeof(why)));
+	ck_assert_msg(strstr(why, "C15") != NULL, "%s", why);
+	ck_assert_msg(mono() - t0 < 5, "%.1f s for 100 ports", mono() - t0);
+	pl_buf_free(&b);
+	pl_fw_free(&rs);
+}
+END_TEST
+
 /* ufw's ruleset, captured in a namespace where the real ufw 0.36.2 was enabled (its
  * /etc/ufw a copy bound over the host's) with allow 22/tcp and deny 23/tcp; its
  * ufw.conf as ufw reads it; firewall-cmd --state's two answers. */
@@ -1204,6 +1237,7 @@ main(void)
 	tcase_add_test(tc, test_frontends);
 	tcase_add_test(tc, test_want);
 	tcase_add_test(tc, test_scale);
+	tcase_add_test(tc, test_nested_jumps);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_diff);
 #ifdef HAVE_JSONC
