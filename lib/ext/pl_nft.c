@@ -339,7 +339,8 @@ match(struct pl_fw_ruleset *rs, size_t table, struct json_object *m, struct pl_f
 		size_t before = rs->nports;
 
 		if (r->has_dport || !(eq || ne)) {
-			r->other = true;   /* two port matches, or "<": not modelled */
+			/* two port matches, or "<": not modelled */
+			r->other = r->native_other = true;
 			r->dport_unknown = true;
 			return;
 		}
@@ -394,7 +395,7 @@ match(struct pl_fw_ruleset *rs, size_t table, struct json_object *m, struct pl_f
 		r->families &= PL_FW_V6;
 	else if (pr != NULL)
 		l4_header(pr, r);
-	r->other = true;
+	r->other = r->native_other = true;
 }
 
 static enum pl_fw_verdict
@@ -614,7 +615,7 @@ statement(struct pl_fw_ruleset *rs, size_t table, struct json_object *x, struct 
 	if (strcmp(k, "log") != 0 && strcmp(k, "mangle") != 0 && strcmp(k, "snat") != 0 &&
 	    strcmp(k, "dnat") != 0 && strcmp(k, "masquerade") != 0 &&
 	    strcmp(k, "redirect") != 0 && strcmp(k, "notrack") != 0 && strcmp(k, "set") != 0)
-		r->other = true;
+		r->other = r->native_other = true;
 }
 
 /* ---- objects ---- */

@@ -571,13 +571,33 @@ covers(const struct pl_fw_ruleset *rs, size_t ipt, size_t nft)
 
 /* Whether nft's table holds a rule added with nft that iptables-nft-save prints
  * without what it cannot show ("tcp dport vmap { 23 : jump X }" as "-A PREROUTING -p
- * tcp", the verdict gone): then nft's view is the one to judge by. */
+ * tcp", the verdict gone), or with a condition left out: a rule whose nft expression
+ * the model takes for a condition where iptables-nft-save's rule in that place has
+ * none (it prints `tcp dport 23 tcp sequence 5 drop`, added with nft, as "-A INPUT -p
+ * tcp -m tcp --dport 23 -j DROP": a sure drop of tcp/23, which is open). iptables-nft's
+ * own rules carry their conditions in both views (xt matches, or -s, -i, --sport as
+ * payload and meta). Then nft's view is the one to judge by. */
 static bool
-nft_only(const struct pl_fw_ruleset *rs, size_t nft)
+nft_only(const struct pl_fw_ruleset *rs, size_t ipt, size_t nft)
 {
-	for (size_t i = 0; i < rs->nrules; i++)
-		if (rs->rules[i].nft_only && rs->chains[rs->rules[i].chain].table == nft)
+	for (size_t c = 0; c < rs->nchains; c++) {
+		const struct pl_fw_chain *ch = &rs->chains[c], *ic;
+		size_t o;
+
+		if (ch->table != nft)
+			continue;
+		o = pl_fw_find_chain(rs, ipt, ch->name);
+		ic = o != NOPE ? &rs->chains[o] : NULL;
+		if (ic != NULL && ic->nrules != ch->nrules)
 			return true;
+		for (size_t k = 0; k < ch->nrules; k++) {
+			const struct pl_fw_rule *n = &rs->rules[ch->first + k];
+
+			if (n->nft_only || (ic != NULL && n->native_other &&
+					    !rs->rules[ic->first + k].other))
+				return true;
+		}
+	}
 	return false;
 }
 
@@ -598,7 +618,7 @@ pl_fw_supersede(struct pl_fw_ruleset *rs)
 			 * dormant; }" on iptables-nft's): iptables-nft-save still lists its
 			 * rules, which filter nothing. */
 			t->skip = t->dormant = true;
-		} else if (o != NOPE && !rs->tables[o].skip && nft_only(rs, o)) {
+		} else if (o != NOPE && !rs->tables[o].skip && nft_only(rs, i, o)) {
 			t->skip = true;   /* the same kernel table, seen whole by nft only */
 		} else if (o != NOPE && !rs->tables[o].skip && covers(rs, i, o)) {
 			rs->tables[o].skip = true;

@@ -539,6 +539,18 @@ expect "--dport 1:1024 ! --dports 22,80 -j DROP: tcp/3306 open" 2 "FIREWALL CRIT
 run --no-ipv6 --closed 81
 expect "--dport 1:1024 ! --dports 22,80 -j DROP: tcp/81 closed" 0 "FIREWALL OK - "
 
+# A rule added with nft whose condition iptables-nft-save leaves out (exit 0): `tcp dport
+# 23 tcp sequence 5 drop` prints as "-A INPUT -p tcp -m tcp --dport 23 -j DROP". nft's
+# view is judged: tcp/23, accepted after it, is open (that view made the check OK).
+fresh
+in_ns iptables-nft -P INPUT DROP
+in_ns iptables-nft -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT
+in_ns nft add rule ip filter INPUT tcp dport 23 tcp sequence 5 drop
+in_ns iptables-nft -A INPUT -p tcp -m tcp --dport 23 -j ACCEPT
+run --no-ipv6 --closed 23
+expect "a condition iptables-nft-save leaves out: nft's view, tcp/23 open" 2 \
+	"FIREWALL CRITICAL - tcp/23 open (IPv4)"
+
 # A match without options is a condition: `-m frag -j DROP` drops no whole family.
 fresh
 in_ns iptables-nft -P INPUT DROP
