@@ -339,7 +339,8 @@ match(struct pl_fw_ruleset *rs, size_t table, struct json_object *m, struct pl_f
 		size_t before = rs->nports;
 
 		if (r->has_dport || !(eq || ne)) {
-			r->other = true;   /* two port matches, or "<": not modelled */
+			/* two port matches, or "<": not modelled */
+			r->other = r->native_other = true;
 			r->dport_unknown = true;
 			return;
 		}
@@ -394,7 +395,7 @@ match(struct pl_fw_ruleset *rs, size_t table, struct json_object *m, struct pl_f
 		r->families &= PL_FW_V6;
 	else if (pr != NULL)
 		l4_header(pr, r);
-	r->other = true;
+	r->other = r->native_other = true;
 }
 
 static enum pl_fw_verdict
@@ -614,7 +615,7 @@ statement(struct pl_fw_ruleset *rs, size_t table, struct json_object *x, struct 
 	if (strcmp(k, "log") != 0 && strcmp(k, "mangle") != 0 && strcmp(k, "snat") != 0 &&
 	    strcmp(k, "dnat") != 0 && strcmp(k, "masquerade") != 0 &&
 	    strcmp(k, "redirect") != 0 && strcmp(k, "notrack") != 0 && strcmp(k, "set") != 0)
-		r->other = true;
+		r->other = r->native_other = true;
 }
 
 /* ---- objects ---- */
@@ -642,6 +643,33 @@ name_ok(const char *s)
 	return s != NULL && s[0] != '\0' && strlen(s) < PL_FW_NAME_MAX;
 }
 
+/* Whether a table's "flags" member says dormant: a dormant table filters nothing (its
+ * hooks are not registered). nft writes one flag as its name and several as a list
+ * ("dormant", ["owner", "persist"]); but 1.0.6 garbles a single flag's name (another
+ * string of its output): a string that is no flag's name is taken as dormant (a wrong
+ * guess there says a table filters nothing, never that it filters). */
+static bool
+table_dormant(struct json_object *flags)
+{
+	static const char *const other[] = { "owner", "persist", NULL };
+	size_t n = json_object_is_type(flags, json_type_array) ?
+		   json_object_array_length(flags) : 1;
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *f = json_object_is_type(flags, json_type_array) ?
+					json_object_array_get_idx(flags, i) : flags;
+		const char *s = json_object_is_type(f, json_type_string) ?
+				json_object_get_string(f) : "";
+		size_t k = 0;
+
+		while (other[k] != NULL && strcmp(s, other[k]) != 0)
+			k++;
+		if (other[k] == NULL && (n == 1 || strcmp(s, "dormant") == 0))
+			return true;
+	}
+	return false;
+}
+
 static int
 add_table(struct pl_fw_ruleset *rs, struct json_object *v, size_t i, char *err, size_t errlen)
 {
@@ -657,22 +685,8 @@ add_table(struct pl_fw_ruleset *rs, struct json_object *v, size_t i, char *err, 
 	t = pl_fw_add_table(rs, PL_FW_SRC_NFT, fam, name);
 	if (t == NOPE)
 		return -1;
-	/* A dormant table ("flags dormant") filters nothing: its hooks are not registered.
-	 * nft 1.0.6 prints the member whenever a flag is set, but its value garbled (another
-	 * table's name): any value but "owner" alone is taken as dormant (a wrong guess
-	 * there says a table filters nothing, never that it filters). */
-	if (flags != NULL) {
-		const char *f = json_object_is_type(flags, json_type_string) ?
-				json_object_get_string(flags) :
-				json_object_is_type(flags, json_type_array) &&
-				json_object_array_length(flags) == 1 &&
-				json_object_is_type(json_object_array_get_idx(flags, 0),
-						    json_type_string) ?
-				json_object_get_string(json_object_array_get_idx(flags, 0)) : "";
-
-		if (strcmp(f, "owner") != 0)
-			rs->tables[t].dormant = rs->tables[t].skip = true;
-	}
+	if (flags != NULL && table_dormant(flags))
+		rs->tables[t].dormant = rs->tables[t].skip = true;
 	return 0;
 }
 

@@ -571,13 +571,33 @@ covers(const struct pl_fw_ruleset *rs, size_t ipt, size_t nft)
 
 /* Whether nft's table holds a rule added with nft that iptables-nft-save prints
  * without what it cannot show ("tcp dport vmap { 23 : jump X }" as "-A PREROUTING -p
- * tcp", the verdict gone): then nft's view is the one to judge by. */
+ * tcp", the verdict gone), or with a condition left out: a rule whose nft expression
+ * the model takes for a condition where iptables-nft-save's rule in that place has
+ * none (it prints `tcp dport 23 tcp sequence 5 drop`, added with nft, as "-A INPUT -p
+ * tcp -m tcp --dport 23 -j DROP": a sure drop of tcp/23, which is open). iptables-nft's
+ * own rules carry their conditions in both views (xt matches, or -s, -i, --sport as
+ * payload and meta). Then nft's view is the one to judge by. */
 static bool
-nft_only(const struct pl_fw_ruleset *rs, size_t nft)
+nft_only(const struct pl_fw_ruleset *rs, size_t ipt, size_t nft)
 {
-	for (size_t i = 0; i < rs->nrules; i++)
-		if (rs->rules[i].nft_only && rs->chains[rs->rules[i].chain].table == nft)
+	for (size_t c = 0; c < rs->nchains; c++) {
+		const struct pl_fw_chain *ch = &rs->chains[c], *ic;
+		size_t o;
+
+		if (ch->table != nft)
+			continue;
+		o = pl_fw_find_chain(rs, ipt, ch->name);
+		ic = o != NOPE ? &rs->chains[o] : NULL;
+		if (ic != NULL && ic->nrules != ch->nrules)
 			return true;
+		for (size_t k = 0; k < ch->nrules; k++) {
+			const struct pl_fw_rule *n = &rs->rules[ch->first + k];
+
+			if (n->nft_only || (ic != NULL && n->native_other &&
+					    !rs->rules[ic->first + k].other))
+				return true;
+		}
+	}
 	return false;
 }
 
@@ -593,7 +613,12 @@ pl_fw_supersede(struct pl_fw_ruleset *rs)
 		if (t->source != PL_FW_SRC_IPT_NFT)
 			continue;
 		o = pl_fw_find_table(rs, PL_FW_SRC_NFT, t->family_name, t->name);
-		if (o != NOPE && !rs->tables[o].skip && nft_only(rs, o)) {
+		if (o != NOPE && rs->tables[o].dormant) {
+			/* The kernel's table is dormant ("nft add table ip filter { flags
+			 * dormant; }" on iptables-nft's): iptables-nft-save still lists its
+			 * rules, which filter nothing. */
+			t->skip = t->dormant = true;
+		} else if (o != NOPE && !rs->tables[o].skip && nft_only(rs, i, o)) {
 			t->skip = true;   /* the same kernel table, seen whole by nft only */
 		} else if (o != NOPE && !rs->tables[o].skip && covers(rs, i, o)) {
 			rs->tables[o].skip = true;
@@ -823,6 +848,57 @@ ipt_flag(const char *o)
 	return false;
 }
 
+/* The matches whose options ipt_rule reads (or that add no condition of their own). */
+static bool
+ipt_known_match(const char *m)
+{
+	static const char *const known[] = { "tcp", "udp", "multiport", "comment", "conntrack",
+					     "state", NULL };
+
+	for (size_t i = 0; known[i]; i++)
+		if (strcmp(m, known[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A second destination port option of one rule (`-m tcp --dport 1:1024 -m multiport !
+ * --dports 22,80`): both must hold, so r's ports become what both take, as plain ranges
+ * (before, the lists were joined under the last one's "!": that rule seemed to drop
+ * every port above 1024). The first's ports are rs->ports[r->port0 .. mid), with
+ * r->dport_neg; the second's from mid, neg2 its "!". Returns 0, or -1 out of memory. */
+static int
+ipt_ports_and(struct pl_fw_ruleset *rs, struct pl_fw_rule *r, size_t mid, bool neg2)
+{
+	unsigned char *in = calloc(65536, 1);
+	size_t end = rs->nports;
+	uint32_t lo = 0;
+	bool run = false;
+
+	if (in == NULL) {
+		rs->oom = true;
+		return -1;
+	}
+	for (size_t i = r->port0; i < end; i++)
+		for (uint32_t q = rs->ports[i].lo; q <= rs->ports[i].hi; q++)
+			in[q] |= i < mid ? 1 : 2;
+	rs->nports = r->port0;
+	for (uint32_t q = 0; q <= 65536; q++) {
+		bool both = q < 65536 && ((in[q] & 1) != 0) != r->dport_neg &&
+			    ((in[q] & 2) != 0) != neg2;
+
+		if (both && !run)
+			lo = q;
+		if (!both && run && pl_fw_add_port(rs, (uint16_t)lo, (uint16_t)(q - 1)) != 0) {
+			free(in);
+			return -1;
+		}
+		run = both;
+	}
+	free(in);
+	r->dport_neg = false;
+	return 0;
+}
+
 /* One "-A CHAIN ..." line (without "-A CHAIN"): fills r and the normalized text. */
 static int
 ipt_rule(struct pl_fw_ruleset *rs, size_t t, char **tok, int n, struct pl_fw_rule *r,
@@ -887,6 +963,10 @@ ipt_rule(struct pl_fw_ruleset *rs, size_t t, char **tok, int n, struct pl_fw_rul
 			if (v == NULL)
 				goto novalue;
 			pl_buf_printf(text, " %s", v);
+			/* A match is a condition of its own unless its options are read
+			 * here: `-m frag`, `-m socket`, `-m eui64` take none. */
+			if (!ipt_known_match(v))
+				r->other = true;
 			i += 2;
 			neg = false;
 			continue;
@@ -910,12 +990,17 @@ ipt_rule(struct pl_fw_ruleset *rs, size_t t, char **tok, int n, struct pl_fw_rul
 				r->other = true, r->proto = 0;
 		} else if (strcmp(o, "--dport") == 0 || strcmp(o, "--destination-port") == 0 ||
 			   strcmp(o, "--dports") == 0 || strcmp(o, "--destination-ports") == 0) {
+			size_t mid = rs->nports;
+
 			if (ipt_ports(rs, v, o[strlen(o) - 1] == 's') != 0) {
 				pl_snprintf(err, errlen, _("%s: not a port or port list"), o);
 				return -1;
 			}
+			if (r->has_dport && ipt_ports_and(rs, r, mid, neg) != 0)
+				return -1;
+			else if (!r->has_dport)
+				r->dport_neg = neg;
 			r->has_dport = true;
-			r->dport_neg = neg;
 		} else if (strcmp(o, "-i") == 0 || strcmp(o, "--in-interface") == 0) {
 			if (!neg && strcmp(v, "lo") == 0)
 				r->local = true;
@@ -1229,21 +1314,15 @@ struct probe {
 	uint16_t port;
 	char *why;
 	size_t whylen;
+	/* What each chain a jump or goto leads to came to, as walk + 1 (0: not walked
+	 * yet), for this probe: a chain's end does not depend on the way there, and
+	 * chains that several rules jump to, nested, were walked once per way (3 jumps
+	 * to the next chain over 14 levels: 10 s a port). NULL: none kept. */
+	unsigned char *memo;
 };
 
 static enum walk walk_chain(const struct pl_fw_ruleset *rs, size_t c, const struct probe *p,
 			    int depth);
-
-static enum walk
-follow(const struct pl_fw_ruleset *rs, size_t c, const char *target, const struct probe *p,
-       int depth)
-{
-	size_t t = target ? pl_fw_find_chain(rs, rs->chains[c].table, target) : NOPE;
-
-	if (t == NOPE || depth >= PL_FW_JUMP_DEPTH)
-		return W_ON;
-	return walk_chain(rs, t, p, depth + 1);
-}
 
 static void
 say(const struct pl_fw_ruleset *rs, size_t c, const struct probe *p, const char *what)
@@ -1252,6 +1331,32 @@ say(const struct pl_fw_ruleset *rs, size_t c, const struct probe *p, const char 
 
 	chain_name(rs, c, name, sizeof(name));
 	pl_snprintf(p->why, p->whylen, "%s: %s", name, what);
+}
+
+static enum walk
+follow(const struct pl_fw_ruleset *rs, size_t c, const char *target, const struct probe *p,
+       int depth)
+{
+	size_t t = target ? pl_fw_find_chain(rs, rs->chains[c].table, target) : NOPE;
+	char what[128];
+	enum walk w;
+
+	if (t == NOPE)
+		return W_ON;
+	if (p->memo != NULL && p->memo[t] != 0)
+		return (enum walk)(p->memo[t] - 1);
+	if (depth >= PL_FW_JUMP_DEPTH) {
+		/* Deeper than nftables allows, not than iptables-legacy does: what lies
+		 * beyond is not walked, and may accept. */
+		pl_snprintf(what, sizeof(what), _("more than %d jumps deep: not followed, may accept"),
+			    PL_FW_JUMP_DEPTH);
+		say(rs, t, p, what);
+		return W_ACCEPT;
+	}
+	w = walk_chain(rs, t, p, depth + 1);
+	if (p->memo != NULL && w != W_ACCEPT)   /* an accept ends the probe's walk */
+		p->memo[t] = (unsigned char)(w + 1);
+	return w;
 }
 
 /* Walks chain c for the probe: W_ACCEPT when a rule may accept it (why says which),
@@ -1277,7 +1382,10 @@ walk_chain(const struct pl_fw_ruleset *rs, size_t c, const struct probe *p, int 
 		if (r->proto != 0 && r->proto != p->proto)
 			continue;
 		port_match = true;
-		sure = !r->other && (pl_fw_table_families(&rs->tables[ch->table]) & p->family) &&
+		/* A dnat_only rule takes only the rewritten connections to its port, never
+		 * one made to the port itself: it may accept, but never surely drops. */
+		sure = !r->other && !r->dnat_only &&
+		       (pl_fw_table_families(&rs->tables[ch->table]) & p->family) &&
 		       (r->families & p->family) == p->family;
 		if (r->has_dport) {
 			bool in = in_ports(rs, r->port0, r->nports, p->port);
@@ -1465,11 +1573,13 @@ forwarded(const struct pl_fw_ruleset *rs, const struct probe *p)
 	return false;
 }
 
-bool
-pl_fw_port_open(const struct pl_fw_ruleset *rs, unsigned family, uint8_t proto,
-		uint16_t port, char *why, size_t whylen)
+static bool
+port_open(const struct pl_fw_ruleset *rs, const struct probe *pp)
 {
-	struct probe p = { family, proto, port, why, whylen };
+	const struct probe p = *pp;
+	unsigned family = p.family;
+	char *why = p.why;
+	size_t whylen = p.whylen;
 	size_t chains = 0;
 	char first[256] = "";
 
@@ -1500,6 +1610,18 @@ pl_fw_port_open(const struct pl_fw_ruleset *rs, unsigned family, uint8_t proto,
 	else
 		pl_strlcpy(why, first, whylen);
 	return true;
+}
+
+bool
+pl_fw_port_open(const struct pl_fw_ruleset *rs, unsigned family, uint8_t proto,
+		uint16_t port, char *why, size_t whylen)
+{
+	/* without memory for the memo, the same walk, only slower */
+	struct probe p = { family, proto, port, why, whylen, calloc(rs->nchains + 1, 1) };
+	bool open = port_open(rs, &p);
+
+	free(p.memo);
+	return open;
 }
 
 /* ---- normalized text and its differences ---- */

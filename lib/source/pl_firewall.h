@@ -109,6 +109,7 @@ struct pl_fw_rule {
 	 * itself prints no JSON for): nft's view of the table is kept (pl_fw_supersede) */
 	bool nft_only;
 	bool opaque;              /* nft: a statement it prints no JSON for (may do anything) */
+	bool native_other;        /* nft: "other" from an nft expression, not an xt match */
 	size_t vmap0, nvmap;      /* into rs->vmaps, for PL_FW_VMAP */
 };
 
@@ -226,8 +227,10 @@ int pl_fw_finish(struct pl_fw_ruleset *rs);
  * (multiport, conntrack...), are judged from iptables-nft-save's text instead: each nft
  * table of the same family and name as a table of source PL_FW_SRC_IPT_NFT is marked
  * skip. Returns how many were. Except where nft's table holds a rule iptables-nft-save
- * cannot show (nft_only: a verdict map, a set, an anonymous chain): then the
- * iptables-nft table is skipped and nft's view judged. */
+ * cannot show (nft_only: a verdict map, a set, an anonymous chain), or shows without a
+ * condition (`tcp sequence 5` is left out of "-A INPUT -p tcp -m tcp --dport 23 -j
+ * DROP"), or a chain of other length: then the iptables-nft table is skipped and nft's
+ * view judged. */
 size_t pl_fw_supersede(struct pl_fw_ruleset *rs);
 
 /* The family bits a table covers: inet both, ip V4, ip6 V6, others (arp, bridge,

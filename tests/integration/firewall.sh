@@ -500,6 +500,81 @@ expect "a dormant table is no firewall" 2 "FIREWALL CRITICAL - "
 has "a dormant table is said" "table inet filter is dormant (flags dormant): its rules filter nothing"
 case "$status" in *"tcp/23"*|*"no "*|*"accept"*|*"empty"*) ok "a dormant table: the status names what is open or missing" ;; *) notok "a dormant table: status '$status'" ;; esac
 
+# --- from a review's attack (each checked with a real connection over a veth pair):
+# an iptables-nft table made dormant with nft filters nothing, though iptables-nft-save
+# still lists its policy drop (that view had made the check OK with tcp/23 reachable).
+fresh
+in_ns iptables-nft -P INPUT DROP
+in_ns iptables-nft -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT
+in_ns nft add table ip filter '{ flags dormant; }'
+run --no-ipv6 --closed 23
+expect "an iptables-nft table made dormant is no firewall" 2 "FIREWALL CRITICAL - "
+has "the dormant iptables-nft table is said" "table ip filter is dormant (flags dormant)"
+case "$status" in *"OK"*) notok "dormant iptables-nft table: status '$status'" ;; *) ok "dormant iptables-nft table: not OK" ;; esac
+
+# `ct status dnat drop` drops only connections a DNAT rewrote, never one made to the
+# port itself: tcp/22, accepted after it, is open (it was OK).
+fresh && in_ns nft -f - <<'NFT'
+table inet f {
+	chain pre { type nat hook prerouting priority -100; tcp dport 2222 redirect to :22; }
+	chain input {
+		type filter hook input priority 0; policy drop;
+		ct state established,related accept
+		ct status dnat drop
+		tcp dport 22 accept
+	}
+}
+NFT
+run --no-ipv6 --closed 22
+expect "ct status dnat drop: tcp/22 still open" 2 "FIREWALL CRITICAL - tcp/22 open (IPv4)"
+
+# Two port options of one rule both hold: "drop 1-1024 but 22 and 80" drops no 3306.
+fresh
+in_ns iptables-nft -P INPUT DROP
+in_ns iptables-nft -A INPUT -p tcp -m tcp --dport 1:1024 -m multiport ! --dports 22,80 -j DROP
+in_ns iptables-nft -A INPUT -p tcp -m tcp --dport 3306 -j ACCEPT
+in_ns iptables-nft -A INPUT -p tcp -m tcp --dport 81 -j ACCEPT
+run --no-ipv6 --closed 3306
+expect "--dport 1:1024 ! --dports 22,80 -j DROP: tcp/3306 open" 2 "FIREWALL CRITICAL - tcp/3306 open (IPv4)"
+run --no-ipv6 --closed 81
+expect "--dport 1:1024 ! --dports 22,80 -j DROP: tcp/81 closed" 0 "FIREWALL OK - "
+
+# A rule added with nft whose condition iptables-nft-save leaves out (exit 0): `tcp dport
+# 23 tcp sequence 5 drop` prints as "-A INPUT -p tcp -m tcp --dport 23 -j DROP". nft's
+# view is judged: tcp/23, accepted after it, is open (that view made the check OK).
+fresh
+in_ns iptables-nft -P INPUT DROP
+in_ns iptables-nft -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT
+in_ns nft add rule ip filter INPUT tcp dport 23 tcp sequence 5 drop
+in_ns iptables-nft -A INPUT -p tcp -m tcp --dport 23 -j ACCEPT
+run --no-ipv6 --closed 23
+expect "a condition iptables-nft-save leaves out: nft's view, tcp/23 open" 2 \
+	"FIREWALL CRITICAL - tcp/23 open (IPv4)"
+
+# A match without options is a condition: `-m frag -j DROP` drops no whole family.
+fresh
+in_ns iptables-nft -P INPUT DROP
+in_ns ip6tables-nft -P INPUT DROP
+in_ns ip6tables-nft -A INPUT -m frag -j DROP
+in_ns ip6tables-nft -A INPUT -p tcp -m tcp --dport 23 -j ACCEPT
+run --closed 23
+expect "ip6tables -m frag -j DROP: tcp/23 open over IPv6" 2 "FIREWALL CRITICAL - tcp/23 open (IPv6)"
+
+# iptables-legacy nests chains deeper than nftables' 16 levels: an accept 20 jumps deep
+# is not passed over.
+fresh
+in_ns iptables-legacy -P INPUT DROP
+prev=INPUT
+for i in $(seq 1 20); do
+	in_ns iptables-legacy -N "C$i"
+	in_ns iptables-legacy -A "$prev" -j "C$i"
+	prev=C$i
+done
+in_ns iptables-legacy -A C20 -p tcp -m tcp --dport 23 -j ACCEPT
+run --no-ipv6 --closed 23
+expect "iptables-legacy, 20 jumps deep: tcp/23 may be open" 2 "FIREWALL CRITICAL - tcp/23 open (IPv4)"
+has "the depth is said" "jumps deep: not followed, may accept"
+
 # --- the iptables port-forward host (iptables-nft): a DNAT to 10.0.0.5:80 and
 # --ctstate DNAT -j ACCEPT open 8080 and 80, no other port (one DNAT made every
 # --closed port open: nft's placeholder for the xt target outlived the table).
