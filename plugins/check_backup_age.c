@@ -1130,6 +1130,36 @@ restic_lock_ids(const struct bk_config *cfg, const struct pl_deadline *ld, doubl
 	pl_run_result_free(&rr);
 }
 
+/* Whether restic's lock id is gone since the listing (the backup ended): a local
+ * repository's file is no more, or restic said it cannot load it for lack of it (0.14
+ * retries that for some 40 s, so a read killed at its deadline is asked too). */
+static bool
+lock_gone(const struct bk_config *cfg, const char *id, const struct pl_run_result *rr)
+{
+	const char *repo = location(&cfg->main), *e = pl_buf_str(&rr->err);
+	char path[4200];
+	struct stat st;
+
+	if (repo[0] == '/') {
+		pl_snprintf(path, sizeof(path), "%s/locks/%s", repo, id);
+		return lstat(path, &st) != 0 && errno == ENOENT;
+	}
+	return strstr(e, "Load(<lock/") != NULL &&
+	       (strstr(e, "no such file") != NULL || strstr(e, "does not exist") != NULL ||
+		strstr(e, "not found") != NULL || strstr(e, "Not Found") != NULL);
+}
+
+/* A restic lock read that failed, the lock still there (a wrong password, a backend
+ * error): said, never taken for a lock removed since the listing. */
+static void
+lock_failed(const struct bk_config *cfg, const struct pl_run_result *rr, struct pl_result *r)
+{
+	char why[512];
+
+	tool_failure(cfg, rr, &cfg->main, why, sizeof(why));
+	pl_result_line(r, _("locks not read: %s"), why);
+}
+
 /* restic: the lock files of a local repository (REPO/locks/ID), each read with
  * restic cat lock ID (they are encrypted); a remote one through restic list locks. */
 static void
@@ -1161,18 +1191,25 @@ restic_locks(const struct bk_config *cfg, const struct bk_run *x, struct pl_resu
 		pl_timeout_waiting("restic cat lock");
 		if (tool_run_until(cfg, &cfg->main, cargv, &ld, &rr, err, sizeof(err)) != 0)
 			continue;
+		if (rr.timed_out && lock_gone(cfg, id, &rr)) {
+			pl_run_result_free(&rr);
+			continue;
+		}
 		if (rr.timed_out) {
 			lock_hung(r, "restic cat lock", budget);
 			pl_run_result_free(&rr);
 			break;
 		}
-		/* A lock removed since the listing (the backup ended) is no news. */
+		/* A lock removed since the listing (the backup ended) is no news; a read
+		 * that failed otherwise is said. */
 		if (rr.exited && rr.status == 0 &&
 		    pl_restic_lock_parse(pl_buf_str(&rr.out), rr.out.len, &lk, err,
 					 sizeof(err)) == 0)
 			judge_restic(cfg, x, &lk, r);
 		else if (rr.exited && rr.status == 0)
 			pl_result_line(r, _("lock %s not understood: %s"), id, err);
+		else if (!lock_gone(cfg, id, &rr))
+			lock_failed(cfg, &rr, r);
 		pl_run_result_free(&rr);
 	}
 	if (nlock > MAX_LOCKS)

@@ -178,6 +178,21 @@ expect "restic: a lock read that hangs is WARNING, the backups still judged, wit
 	"full_web1_age=72000s"
 check "restic: the hung lock read ended before the timeout, its restic killed" \
 	'[ $(( $(date +%s) - t0 )) -le 6 ] && ! pgrep -f "sleep 30" >/dev/null'
+# A lock read that fails, the lock still there (here a wrong password): said, never
+# taken for a lock gone since the listing.
+printf '#!/bin/sh\n[ "$1 $2" = "cat lock" ] && export RESTIC_PASSWORD_FILE=%s\nexec %s "$@"\n' "$W/badpw" "$RESTIC" >"$W/bin/restic-lockpw"
+chmod 755 "$W/bin/restic-lockpw"
+run "${RA[@]}" --restic "$W/bin/restic-lockpw"
+expect "restic: a lock read that fails is said in the long output" 0 \
+	"^locks not read: wrong password for .*: check --password-file"
+# A lock removed between the listing and its read (the backup ended): restic 0.14
+# retries loading it for some 40 s; that is no hang and no news.
+printf '#!/bin/sh\n[ "$1 $2" = "cat lock" ] && rm -f "%s/locks/$3"\nexec %s "$@"\n' "$R" "$RESTIC" >"$W/bin/restic-lockgone"
+chmod 755 "$W/bin/restic-lockgone"
+run "${RA[@]}" --restic "$W/bin/restic-lockgone" -t 6
+expect "restic: a lock gone between the listing and its read is no news, no WARNING" 0 \
+	"^BACKUP OK - 4 backups, "
+refute "restic: the gone lock is not called hung" "did not answer"
 r unlock --remove-all >/dev/null 2>&1
 # Nine backups at once: eight locks read (each a restic run), the ninth counted.
 many=""
