@@ -389,7 +389,7 @@ static int
 read_file(struct run *ru, int fd, const char *name, struct pl_tail_at *a, bool final,
 	  uint64_t flags_keep)
 {
-	uint64_t off = a->off, flags = a->flags & ~flags_keep;
+	uint64_t off = a->off, flags = a->flags & ~flags_keep, lines = ru->res->lines;
 	struct stat sb;
 
 	if (read_from(ru, fd, name, &off, &flags, final) != 0)
@@ -399,7 +399,10 @@ read_file(struct run *ru, int fd, const char *name, struct pl_tail_at *a, bool f
 		return -1;
 	}
 	at_set(fd, &sb, off, flags | (a->flags & flags_keep), a);
-	ru->res->mtime = sb.st_mtim;
+	/* The last write of the file the last lines came from (a log rotated or truncated
+	 * empty since was written when it was emptied, not when they were). */
+	if (ru->res->lines > lines)
+		ru->res->mtime = sb.st_mtim;
 	return 0;
 }
 
@@ -545,6 +548,7 @@ finish_old(struct run *ru, struct pl_tail_at *a, bool copy, uint64_t cur_ino, bo
 	struct between v[BETWEEN_MAX];
 	struct rotated r;
 	size_t n = 0;
+	uint64_t lines;
 	int rc;
 
 	*found = *open_end = false;
@@ -567,10 +571,14 @@ finish_old(struct run *ru, struct pl_tail_at *a, bool copy, uint64_t cur_ino, bo
 	*found = true;
 	if (!copy)
 		n = list_between(ru, &r.sb, cur_ino, v);
+	lines = ru->res->lines;
 	rc = read_file(ru, r.fd, r.name, a, copy || n > 0, 0);
 	close(r.fd);
 	if (rc != 0)
 		return -1;
+	/* copytruncate's copy was written when it was made, not when its lines were. */
+	if (copy && ru->res->lines > lines)
+		ru->res->mtime = (struct timespec){ 0, 0 };
 	if (copy)
 		event(ru->res, _("copied and truncated: finished %s first"), r.name);
 	else

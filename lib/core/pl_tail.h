@@ -127,8 +127,10 @@ struct pl_tail_result {
 	bool lost;              /* lines were (or may have been) lost: events says which */
 	bool rotated, truncated, rewritten;
 	char events[1024];      /* what happened, in sentences joined by "; " ("" if nothing) */
-	struct timespec mtime;  /* the last file read's modification time when its reading
-				 * ended (0: none read): when its last line was written */
+	struct timespec mtime;  /* the modification time, when its reading ended, of the
+				 * last file that handed lines over: when the last line was
+				 * written (0: no line, or the last from copytruncate's copy,
+				 * whose time is its copying's) */
 };
 
 /* Handed nlines complete lines, len bytes in all, each ending in '\n' (cut: one line cut

@@ -225,6 +225,52 @@ TZ=Asia/Shanghai PLUMBLINE_NOW=2026-12-01T10:03:00Z ids --snort-fast "$U" --from
 check "snort --snort-utc: the stamps agree, held from the alert's own time (rc $rc)" \
 	'[ "$rc" = 2 ] && [[ "$out" != *"behind"* ]] && [[ "$out" == *"CRITICAL held until 2026-12-01T10:12:00Z"* ]]'
 
+# 8c. A rotation between the alert and the run: the successor, empty, was written at the
+#     rotation (3 hours after the alert), not when the alert was: no skew is said, the
+#     alert older than --hold is CRITICAL this run and held never (it was said 3 hours
+#     behind and held 10 minutes from the rotation). By rename, then by copytruncate (the
+#     copy's time is its copying's). A skewed sensor rotated so is still said, from the
+#     rotated file's own last write.
+R=$D/logs/alert-rot
+rot_line() { printf '12/01-%s.000000  [**] [1:9:1] TEST rot [**] [Classification: Misc activity] [Priority: %d] {TCP} 203.0.113.9:4444 -> 198.51.100.2:22\n' "$1" "$2"; }
+rot_start() { # state key
+	rm -f "$R" "$R.1"
+	rot_line 07:00:00 3 >"$R"
+	touch -d 2026-12-01T07:00:00Z "$R"
+	TZ=UTC PLUMBLINE_NOW=2026-12-01T07:59:00Z ids --snort-fast "$R" --hold 10min --state-key "$1"
+	rot_line 08:00:00 1 >>"$R"
+	touch -d 2026-12-01T08:00:00Z "$R"
+}
+rot_start rot
+mv "$R" "$R.1"
+: >"$R"
+touch -d 2026-12-01T11:00:00Z "$R"
+TZ=UTC PLUMBLINE_NOW=2026-12-01T11:01:00Z ids --snort-fast "$R" --hold 10min --state-key rot
+check "snort rotated, empty successor: no skew said, not held (rc $rc)" \
+	'[ "$rc" = 2 ] && [ "$(perf snort_high)" = 1 ] && [[ "$out" != *"behind"* ]] && [[ "$out" != *"held until"* ]]'
+TZ=UTC PLUMBLINE_NOW=2026-12-01T11:02:00Z ids --snort-fast "$R" --hold 10min --state-key rot
+check "snort rotated, empty successor: OK at the next run (rc $rc)" '[ "$rc" = 0 ]'
+rot_start copy
+cp "$R" "$R.1"
+touch -d 2026-12-01T11:00:00Z "$R.1"
+: >"$R"
+touch -d 2026-12-01T11:00:00Z "$R"
+TZ=UTC PLUMBLINE_NOW=2026-12-01T11:01:00Z ids --snort-fast "$R" --hold 10min --state-key copy
+check "snort copytruncate, empty log: no skew said, not held (rc $rc)" \
+	'[ "$rc" = 2 ] && [ "$(perf snort_high)" = 1 ] && [[ "$out" == *"copied and truncated"* ]] && [[ "$out" != *"behind"* ]] && [[ "$out" != *"held until"* ]]'
+rm -f "$R" "$R.1"
+: >"$R"
+TZ=Asia/Shanghai PLUMBLINE_NOW=2026-12-01T10:00:00Z ids --snort-fast "$R" --hold 10min --state-key rotskew
+rot_line 10:02:00 1 >>"$R"
+touch -d 2026-12-01T10:02:05Z "$R"
+mv "$R" "$R.1"
+: >"$R"
+touch -d 2026-12-01T10:02:30Z "$R"
+TZ=Asia/Shanghai PLUMBLINE_NOW=2026-12-01T10:03:00Z ids --snort-fast "$R" --hold 10min --state-key rotskew
+check "snort -U read as local time, rotated: the 8 hours said from the rotated file's write (rc $rc)" \
+	'[ "$rc" = 2 ] && [[ "$out" == *"is 8h 0m behind the file'"'"'s last write (2026-12-01T10:02:05Z)"* ]] && [[ "$out" == *"CRITICAL held until 2026-12-01T10:12:05Z"* ]]'
+rm -f "$R" "$R.1"
+
 # 9. Wazuh's alerts.json appended: levels to classes, the highest level.
 W=$D/logs/alerts.json
 wz() { printf '{"timestamp":"2026-12-01T10:00:01.000+0000","rule":{"level":%d,"description":"TEST rule %d","id":"%d","groups":["test"]},"agent":{"id":"001","name":"web1"},"data":{"srcip":"203.0.113.5"}}\n' "$1" "$1" "$1"; }

@@ -384,6 +384,57 @@ START_TEST(rotated_log_empty)
 }
 END_TEST
 
+/* Sets the file name's modification time to sec. */
+static void
+set_mtime(const char *name, time_t sec)
+{
+	char p[192];
+	struct timespec t[2] = { { sec, 0 }, { sec, 0 } };
+
+	path_of(name, p, sizeof(p));
+	ck_assert_int_eq(utimensat(AT_FDCWD, p, t, 0), 0);
+}
+
+/* res.mtime is the last write of the file the last lines came from: the rotated one when
+ * its successor is still empty (that one was written at the rotation), none when they
+ * came from copytruncate's copy (its time is its copying's) or when no line came. */
+START_TEST(mtime_of_last_lines)
+{
+	struct pl_tail_pos pos;
+	struct pl_tail_result res;
+	struct got g;
+	bool have = false;
+
+	got_init(&g);
+	append("app.log", "a\n");
+	set_mtime("app.log", 1000);
+	ck_assert_int_eq(run(&pos, &have, &from_start, &g, &res), 0);
+	ck_assert_int_eq(res.mtime.tv_sec, 1000);
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_int_eq(res.mtime.tv_sec, 0);
+	append("app.log", "b\n");
+	set_mtime("app.log", 2000);
+	move("app.log", "app.log.1");
+	append("app.log", "");
+	set_mtime("app.log", 9000);
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_uint_eq(res.lines, 1);
+	ck_assert_int_eq(res.mtime.tv_sec, 2000);
+	append("app.log", "c\n");
+	set_mtime("app.log", 9100);
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert_int_eq(res.mtime.tv_sec, 9100);
+	append("app.log", "d\n");
+	copy_truncate("app.log.2", true);
+	set_mtime("app.log.2", 9500);
+	ck_assert_int_eq(run(&pos, &have, &plain, &g, &res), 0);
+	ck_assert(res.truncated && res.lines == 1);
+	ck_assert_int_eq(res.mtime.tv_sec, 0);
+	ck_assert_str_eq(pl_buf_str(&g.text), "a\nb\nc\nd\n");
+	pl_buf_free(&g.text);
+}
+END_TEST
+
 /* The caps inside the rotated file read on: later runs go on there, then in the log,
  * each line once. */
 START_TEST(rotated_read_on_capped)
@@ -1247,6 +1298,7 @@ tc_tail(void)
 	tcase_add_test(tc, reboot);
 	tcase_add_test(tc, not_regular);
 	tcase_add_test(tc, symlink_refused);
+	tcase_add_test(tc, mtime_of_last_lines);
 	tcase_add_test(tc, hold);
 	tcase_add_test(tc, hold_at);
 	tcase_add_test(tc, hold_per_state);
